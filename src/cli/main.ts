@@ -1,0 +1,30 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { up } from './up-command.js';
+
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+};
+
+const program = new Command('strata').description('A private cloud that speaks the OpenStack APIs');
+
+program
+  .command('up')
+  .description('run the all-in-one cloud on this machine')
+  .option('--data-dir <dir>', 'state, keys, logs and clouds.yaml (default ./.data)')
+  .option('--port <n>', 'port to listen on, 0 for any free port (default 5000)', port)
+  .option('--host <addr>', 'address to listen on (default 127.0.0.1)')
+  .option('--database-url <url>', 'sqlite:<path> or postgres://… (default sqlite in the data dir)')
+  .option('--public-url <url>', 'base URL clients use (default http://<host>:<port>)')
+  .option('--admin-password <pw>', 'set the admin password (default: generated once and kept)')
+  .option('--log-level <level>', 'trace, debug, info, warn, error (default info)')
+  .option('--log-file <path>', "where JSON logs go (default 'stdout')")
+  .option('--config <file>', 'YAML configuration file (default <data-dir>/strata.yaml)')
+  .action(async (opts: Parameters<typeof up>[0]) => up(opts));
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`strata: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+export interface StrataConfig {
+  readonly dataDir: string;
+  readonly host: string;
+  /** 0 asks the OS for a free port. */
+  readonly port: number;
+  /** `sqlite:<path>` (default: <dataDir>/strata.db) or `postgres://…`. */
+  readonly databaseUrl: string;
+  /** Base URL clients reach; defaults to http://<host>:<port>. */
+  readonly publicUrl?: string;
+  readonly logLevel: string;
+  /** Where JSON logs go: 'stdout' or a file path. */
+  readonly logFile: string;
+  readonly regionId: string;
+  readonly tokenExpirationSec: number;
+  readonly tokenRotateAfterSec: number;
+  readonly tokenMaxActiveKeys: number;
+  /** log2 of scrypt's N for password hashing. */
+  readonly passwordHashLog2N: number;
+  /** YAML file of oslo.policy-style rule overrides. */
+  readonly policyFile?: string;
+  /** Undeclared error statuses become 500s (tests). */
+  readonly strictErrors: boolean;
+}
+
+export type ConfigInput = { -readonly [K in keyof StrataConfig]?: StrataConfig[K] };
+
+const envNames: Readonly<Record<keyof StrataConfig, string>> = {
+  dataDir: 'STRATA_DATA_DIR',
+  host: 'STRATA_HOST',
+  port: 'STRATA_PORT',
+  databaseUrl: 'STRATA_DATABASE_URL',
+  publicUrl: 'STRATA_PUBLIC_URL',
+  logLevel: 'STRATA_LOG_LEVEL',
+  logFile: 'STRATA_LOG_FILE',
+  regionId: 'STRATA_REGION',
+  tokenExpirationSec: 'STRATA_TOKEN_EXPIRATION',
+  tokenRotateAfterSec: 'STRATA_TOKEN_ROTATE_AFTER',
+  tokenMaxActiveKeys: 'STRATA_TOKEN_MAX_ACTIVE_KEYS',
+  passwordHashLog2N: 'STRATA_PASSWORD_HASH_LOG2N',
+  policyFile: 'STRATA_POLICY_FILE',
+  strictErrors: 'STRATA_STRICT_ERRORS',
+};
+
+const numeric = new Set<keyof StrataConfig>([
+  'port',
+  'tokenExpirationSec',
+  'tokenRotateAfterSec',
+  'tokenMaxActiveKeys',
+  'passwordHashLog2N',
+]);
+
+/**
+ * Configuration from, lowest to highest precedence: defaults, `<dataDir>/strata.yaml`
+ * (or `configFile`), `STRATA_*` environment variables, then command-line flags.
+ */
+export function loadConfig(
+  flags: ConfigInput,
+  env: NodeJS.ProcessEnv = process.env,
+  configFile?: string,
+): StrataConfig {
+  const fromEnv = readEnv(env);
+  const dataDir = resolve(flags.dataDir ?? fromEnv.dataDir ?? '.data');
+  const file = configFile ?? join(dataDir, 'strata.yaml');
+  const fromFile = existsSync(file) ? ((parse(readFileSync(file, 'utf8')) as ConfigInput | null) ?? {}) : {};
+  const merged: ConfigInput = { ...fromFile, ...fromEnv, ...definedOnly(flags), dataDir };
+  return {
+    dataDir,
+    host: merged.host ?? '127.0.0.1',
+    port: merged.port ?? 5000,
+    databaseUrl: merged.databaseUrl ?? `sqlite:${join(dataDir, 'strata.db')}`,
+    ...(merged.publicUrl !== undefined && { publicUrl: merged.publicUrl }),
+    logLevel: merged.logLevel ?? 'info',
+    logFile: merged.logFile ?? 'stdout',
+    regionId: merged.regionId ?? 'RegionOne',
+    tokenExpirationSec: merged.tokenExpirationSec ?? 3600,
+    tokenRotateAfterSec: merged.tokenRotateAfterSec ?? 86_400,
+    tokenMaxActiveKeys: merged.tokenMaxActiveKeys ?? 3,
+    passwordHashLog2N: merged.passwordHashLog2N ?? 14,
+    ...(merged.policyFile !== undefined && { policyFile: merged.policyFile }),
+    strictErrors: merged.strictErrors ?? false,
+  };
+}
+
+function readEnv(env: NodeJS.ProcessEnv): ConfigInput {
+  const out: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(envNames) as Array<[keyof StrataConfig, string]>) {
+    const v = env[name];
+    if (v === undefined || v === '') continue;
+    out[key] = numeric.has(key) ? Number(v) : key === 'strictErrors' ? v === '1' || v === 'true' : v;
+  }
+  return out as ConfigInput;
+}
+
+function definedOnly(o: ConfigInput): ConfigInput {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as ConfigInput;
+}

@@ -1,0 +1,18 @@
+import type { FastifyPluginAsync } from 'fastify';
+
+/** What the composition root needs to mount a service and list it in the catalog. */
+export interface ServicePlugin {
+  /** Folder name, for logs: 'identity', 'compute', ... */
+  readonly name: string;
+  /** Catalog service type: 'identity', 'compute', 'image', ... */
+  readonly serviceType: string;
+  /** Catalog service name: 'keystone', 'nova', ... */
+  readonly catalogName: string;
+  /** Mount point; the catalog URL is the public base URL plus this plus `catalogSuffix`. */
+  readonly prefix: string;
+  /** Appended to the endpoint URL in the catalog, e.g. '/v3' for identity. */
+  readonly catalogSuffix: string;
+  /** Policy defaults this service contributes. */
+  readonly policy: Readonly<Record<string, string>>;
+  readonly plugin: FastifyPluginAsync;
+}

@@ -1,0 +1,242 @@
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+} from 'fastify';
+import type { CloudError } from '../errors.js';
+import {
+  InputError,
+  InternalError,
+  NotFoundError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  isCloudError,
+} from '../errors.js';
+import type { FaultDialect } from '../faults/fault-dialect.js';
+import type { PolicyEnforcer, PolicyTarget } from '../policy/policy-engine.js';
+import { credentialsOf } from '../policy/policy-engine.js';
+import type { AuthContext, TokenValidator } from './auth-context.js';
+import { HttpResponse } from './http-response.js';
+import type { MicroversionPolicy } from './microversion.js';
+import { microversionHeaders, negotiateMicroversion } from './microversion.js';
+import type { RequestContext, RouteSpec } from './route-spec.js';
+import type { Validator } from './validation.js';
+import { compileValidator } from './validation.js';
+
+export interface ServiceHttpOptions<D> {
+  /** Service name for logs, e.g. 'identity'. */
+  readonly name: string;
+  /** Path prefix the service is mounted at, e.g. '/identity'. */
+  readonly prefix: string;
+  readonly deps: D;
+  readonly routes: ReadonlyArray<RouteSpec<D>>;
+  readonly fault: FaultDialect;
+  readonly tokens: TokenValidator;
+  readonly policy: PolicyEnforcer;
+  /** The service's own wording for a body that is not JSON. */
+  readonly malformedBodyMessage: string;
+  readonly microversions?: MicroversionPolicy;
+  /** Headers added to every 401 (Keystone's WWW-Authenticate). */
+  readonly unauthorizedHeaders?: (serviceUrl: string) => Record<string, string>;
+  /** Turn errors a route did not declare into 500s (tests enable this, as Nova's do). */
+  readonly strictErrors?: boolean;
+}
+
+interface CompiledRoute<D> {
+  readonly spec: RouteSpec<D>;
+  readonly body?: Validator;
+  readonly query?: Validator;
+}
+
+/** Mounts a service's route table as one encapsulated Fastify plugin with its own fault format. */
+export function serviceRoutes<D>(opts: ServiceHttpOptions<D>): FastifyPluginAsync {
+  return async (app: FastifyInstance) => {
+    app.setErrorHandler((err, req, reply) =>
+      sendFault(opts, req, reply, toCloudError(err as Error, opts, req)),
+    );
+    app.setNotFoundHandler((req, reply) =>
+      sendFault(
+        opts,
+        req,
+        reply,
+        new NotFoundError('common.http.no_route', 'The resource could not be found.'),
+      ),
+    );
+    // HEAD first: Fastify derives HEAD from GET unless one is declared before it.
+    const ordered = [...opts.routes].sort(
+      (a, b) => Number(b.method === 'HEAD') - Number(a.method === 'HEAD'),
+    );
+    for (const spec of ordered) {
+      const compiled: CompiledRoute<D> = {
+        spec,
+        ...(spec.body && { body: compileValidator(spec.body) }),
+        ...(spec.query && { query: compileValidator(spec.query) }),
+      };
+      app.route({
+        method: spec.method,
+        url: spec.url,
+        handler: (req, reply) => handle(opts, compiled, req, reply),
+      });
+    }
+  };
+}
+
+async function handle<D>(
+  opts: ServiceHttpOptions<D>,
+  route: CompiledRoute<D>,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  const { spec } = route;
+  const serviceUrl = `${req.protocol}://${req.host}${opts.prefix}`;
+  const token = headerValue(req.headers['x-auth-token']);
+  const auth = token !== undefined && spec.auth !== 'none' ? await opts.tokens.validate(token) : undefined;
+  const maybeAuth =
+    spec.auth === 'none' && token !== undefined ? await optionalAuth(opts.tokens, token) : auth;
+  if (spec.auth !== 'none' && auth === undefined) throw unauthenticated();
+  const microversion = opts.microversions
+    ? negotiateMicroversion(req.headers, opts.microversions)
+    : undefined;
+  if (microversion && opts.microversions)
+    reply.headers(microversionHeaders(microversion, opts.microversions));
+
+  const body = route.body ? route.body(req.body ?? {}, 'body') : req.body;
+  const query = (route.query ? route.query(coerceQuery(req.query), 'query') : req.query) as Record<
+    string,
+    unknown
+  >;
+  const full = makeContext(opts, req, { auth: maybeAuth, serviceUrl, microversion, body, query });
+  if (spec.policy !== undefined) {
+    const target = spec.target ? await spec.target(full, opts.deps) : { ...full.params };
+    full.authorize(spec.policy, target);
+  }
+  const result = await spec.handler(full, opts.deps);
+  send(reply, result, spec.successStatus);
+}
+
+function makeContext<D>(
+  opts: ServiceHttpOptions<D>,
+  req: FastifyRequest,
+  extra: {
+    auth: AuthContext | undefined;
+    serviceUrl: string;
+    microversion: RequestContext['microversion'];
+    body: unknown;
+    query: Record<string, unknown>;
+  },
+): RequestContext {
+  const caller = (): AuthContext => {
+    if (extra.auth === undefined) throw unauthenticated();
+    return extra.auth;
+  };
+  const path = req.url.split('?')[0] ?? req.url;
+  return {
+    requestId: String(req.id),
+    log: req.log,
+    get auth() {
+      return caller();
+    },
+    maybeAuth: extra.auth,
+    body: extra.body,
+    query: extra.query,
+    params: req.params as Record<string, string>,
+    headers: req.headers,
+    serviceUrl: extra.serviceUrl,
+    url: `${req.protocol}://${req.host}${path}`,
+    microversion: extra.microversion,
+    authorize: (rule: string, target: PolicyTarget) =>
+      opts.policy.enforce(rule, credentialsOf(caller()), target),
+    can: (rule: string, target: PolicyTarget) => opts.policy.check(rule, credentialsOf(caller()), target),
+  };
+}
+
+async function optionalAuth(tokens: TokenValidator, token: string): Promise<AuthContext | undefined> {
+  try {
+    return await tokens.validate(token);
+  } catch {
+    return undefined;
+  }
+}
+
+function send(reply: FastifyReply, result: unknown, status: number): void {
+  if (result instanceof HttpResponse) {
+    reply.headers(result.headers);
+    reply.code(result.status ?? status);
+    if (result.body === undefined) void reply.send();
+    else void reply.send(result.body);
+    return;
+  }
+  reply.code(status);
+  if (status === 204 || result === undefined) void reply.send();
+  else void reply.send(result);
+}
+
+function sendFault<D>(
+  opts: ServiceHttpOptions<D>,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  err: CloudError,
+): void {
+  const serviceUrl = `${req.protocol}://${req.host}${opts.prefix}`;
+  const rendered = opts.fault(err, String(req.id));
+  const extra = err.status === 401 && opts.unauthorizedHeaders ? opts.unauthorizedHeaders(serviceUrl) : {};
+  reply.code(rendered.status).headers({ ...rendered.headers, ...extra });
+  if (req.method === 'HEAD') void reply.send();
+  else void reply.type('application/json').send(rendered.body);
+}
+
+/** Maps framework and unexpected errors to domain errors; logs what the client will not see. */
+function toCloudError<D>(
+  err: FastifyError | Error,
+  opts: ServiceHttpOptions<D>,
+  req: FastifyRequest,
+): CloudError {
+  if (isCloudError(err)) return checkDeclared(err, opts, req);
+  const fe = err as FastifyError;
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return new UnsupportedMediaTypeError(
+      'common.http.media_type',
+      `Unsupported Content-Type: ${String(req.headers['content-type'])}`,
+    );
+  }
+  if (
+    fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+    fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    err instanceof SyntaxError
+  ) {
+    return new InputError('common.http.malformed_body', opts.malformedBodyMessage);
+  }
+  if (fe.statusCode === 413) return new InputError('common.http.body_too_large', 'Request body too large.');
+  req.log.error({ err }, 'unexpected error');
+  return new InternalError(
+    'common.http.internal',
+    'An unexpected error prevented the server from fulfilling your request.',
+  );
+}
+
+function checkDeclared<D>(err: CloudError, opts: ServiceHttpOptions<D>, req: FastifyRequest): CloudError {
+  if (!opts.strictErrors || err.status >= 500) return err;
+  const route = opts.routes.find(
+    (r) => r.method === req.method && `${opts.prefix}${r.url}` === req.routeOptions.url,
+  );
+  if (route === undefined || [400, 401, 403, 406].includes(err.status)) return err;
+  if ((route.expectedErrors as ReadonlyArray<number>).includes(err.status)) return err;
+  req.log.error({ err }, `route ${route.method} ${route.url} answered undeclared status ${err.status}`);
+  return new InternalError('common.http.undeclared', `Undeclared error status ${err.status}: ${err.message}`);
+}
+
+function unauthenticated(): UnauthorizedError {
+  return new UnauthorizedError('common.auth.required', 'The request you have made requires authentication.');
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  const s = Array.isArray(v) ? v[0] : v;
+  return s === undefined || s === '' ? undefined : s;
+}
+
+// Query strings arrive as strings; TypeBox checks them as such unless a schema says otherwise.
+function coerceQuery(q: unknown): Record<string, unknown> {
+  return { ...(q as Record<string, unknown>) };
+}

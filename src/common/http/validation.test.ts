@@ -1,0 +1,34 @@
+import Type from 'typebox';
+import { describe, expect, it } from 'vitest';
+import { compileValidator } from './validation.js';
+
+const schema = Type.Object({
+  project: Type.Object(
+    { name: Type.String({ minLength: 1 }), enabled: Type.Optional(Type.Boolean()) },
+    { additionalProperties: false },
+  ),
+});
+
+describe('validation', () => {
+  const v = compileValidator(schema);
+  const message = (value: unknown) => {
+    try {
+      v(value, 'body');
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'valid';
+  };
+  it('passes valid input through', () => expect(message({ project: { name: 'a' } })).toBe('valid'));
+  it('names a field of the wrong type', () =>
+    expect(message({ project: { name: 5 } })).toBe(
+      "Invalid input for field 'project/name': 5 is not of type 'string'",
+    ));
+  it('names unexpected fields', () =>
+    expect(message({ project: { name: 'a', foo: 1 } })).toBe(
+      "Invalid input for field 'project': Additional properties are not allowed ('foo' was unexpected)",
+    ));
+  it('names a missing property', () => expect(message({})).toBe("'project' is a required property"));
+  it('answers with status 400', () =>
+    expect(() => v({}, 'body')).toThrow(expect.objectContaining({ status: 400 })));
+});

@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DialectTraits } from './dialects.js';
+import { dialectTraits } from './dialects.js';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export interface StrataDb {
+  readonly db: Kysely<Database>;
+  readonly traits: DialectTraits;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the state store: `postgres://…` uses PostgreSQL, anything else is a SQLite path
+ * (`sqlite:/path/strata.db` or a bare path). Migrations run before this returns.
+ */
+export async function openDatabase(url: string): Promise<StrataDb> {
+  const isPostgres = /^postgres(ql)?:\/\//.test(url);
+  const db = isPostgres ? openPostgres(url) : openSqlite(url.replace(/^sqlite:/, ''));
+  const traits = dialectTraits(isPostgres ? 'postgres' : 'sqlite');
+  await migrate(db);
+  return { db, traits, close: () => db.destroy() };
+}
+
+function openSqlite(path: string): Kysely<Database> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new SQLite(path);
+  // WAL lets readers run beside the writer; NORMAL is crash-safe for process kills (not power loss).
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+function openPostgres(url: string): Kysely<Database> {
+  // int8 (counts, serials) as numbers: every value Strata stores fits in 53 bits.
+  pg.types.setTypeParser(20, (v) => Number(v));
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }),
+  });
+}
+
+async function migrate(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,119 @@
+import { ForbiddenError, InputError, NotFoundError } from '../../common/errors.js';
+import { hexId, randomToken } from '../../common/ids.js';
+import type { AuthContext } from '../../common/http/auth-context.js';
+import type { IdentityDeps } from '../identity-deps.js';
+import { duplicate, notFound } from '../identity-errors.js';
+import * as roleStore from '../roles/role-store.js';
+import type { Role } from '../roles/role-store.js';
+import type { ApplicationCredential } from './application-credential-store.js';
+import * as store from './application-credential-store.js';
+
+export interface ApplicationCredentialRequest {
+  readonly name: string;
+  readonly description?: string | null;
+  readonly secret?: string | null;
+  readonly expires_at?: string | null;
+  readonly roles?: ReadonlyArray<{ id?: string; name?: string }>;
+  readonly unrestricted?: boolean;
+  readonly access_rules?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+}
+
+/**
+ * Creates a credential for the caller's project with (a subset of) the caller's roles.
+ * A restricted credential cannot mint others, so a leaked one cannot entrench itself.
+ */
+export async function createApplicationCredential(
+  deps: IdentityDeps,
+  caller: AuthContext,
+  userId: string,
+  req: ApplicationCredentialRequest,
+): Promise<{ credential: ApplicationCredential; secret: string; roles: Role[] }> {
+  if (!caller.unrestricted) {
+    throw new ForbiddenError(
+      'identity.app_cred.restricted',
+      'Cannot create an application credential with a restricted application credential.',
+    );
+  }
+  if (caller.projectId === undefined) {
+    throw new ForbiddenError(
+      'identity.app_cred.unscoped',
+      'A project-scoped token is required to create an application credential.',
+    );
+  }
+  const tokenRoles = await roleStore.listRoles(deps.store.db, {});
+  const held = tokenRoles.filter((r) => caller.roles.includes(r.name));
+  const roles =
+    req.roles === undefined || req.roles.length === 0 ? held : req.roles.map((ref) => pickRole(held, ref));
+  const expiresAt = parseExpiry(deps, req.expires_at);
+  const secret = req.secret ?? randomToken(64);
+  const credential: ApplicationCredential = {
+    id: hexId(),
+    name: req.name,
+    userId,
+    projectId: caller.projectId,
+    secretHash: await deps.hasher.hash(secret),
+    description: req.description ?? '',
+    expiresAt,
+    unrestricted: req.unrestricted === true,
+    roleIds: roles.map((r) => r.id),
+    accessRules: req.access_rules ?? [],
+  };
+  try {
+    await store.insertApplicationCredential(deps.store.db, credential, deps.clock().toISOString());
+  } catch (err) {
+    if (deps.store.traits.isUniqueViolation(err))
+      throw duplicate('application_credential', `Duplicate entry found with name ${req.name}`);
+    throw err;
+  }
+  return { credential, secret, roles };
+}
+
+function pickRole(held: ReadonlyArray<Role>, ref: { id?: string; name?: string }): Role {
+  const r = held.find((h) => (ref.id !== undefined ? h.id === ref.id : h.name === ref.name));
+  if (r === undefined) {
+    throw new NotFoundError(
+      'identity.app_cred.role_not_held',
+      `Could not find role assignment with role: ${ref.id ?? ref.name}.`,
+    );
+  }
+  return r;
+}
+
+function parseExpiry(deps: IdentityDeps, text: string | null | undefined): string | null {
+  if (text === undefined || text === null) return null;
+  const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
+  if (Number.isNaN(ms))
+    throw new InputError(
+      'identity.app_cred.bad_expiry',
+      `Invalid input for field 'expires_at': '${text}' is not a timestamp`,
+    );
+  if (ms <= deps.clock().getTime())
+    throw new InputError('identity.app_cred.past_expiry', "The 'expires_at' must not be before now.");
+  return new Date(ms).toISOString();
+}
+
+export async function findApplicationCredential(
+  deps: IdentityDeps,
+  userId: string,
+  id: string,
+): Promise<ApplicationCredential> {
+  const c = await store.getApplicationCredential(deps.store.db, id);
+  if (c === undefined || c.userId !== userId) throw notFound('application credential', id);
+  return c;
+}
+
+export async function deleteApplicationCredential(
+  deps: IdentityDeps,
+  caller: AuthContext,
+  userId: string,
+  id: string,
+): Promise<void> {
+  await findApplicationCredential(deps, userId, id);
+  if (!caller.unrestricted) {
+    throw new ForbiddenError(
+      'identity.app_cred.restricted',
+      'Cannot delete an application credential with a restricted application credential.',
+    );
+  }
+  await store.deleteApplicationCredential(deps.store.db, id);
+}

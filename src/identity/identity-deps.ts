@@ -1,0 +1,22 @@
+import type { StrataDb } from '../db/database.js';
+import type { Clock } from '../common/time.js';
+import type { PasswordHasher } from './passwords/password-hash.js';
+import type { TokenKeyRing } from './tokens/token-keys.js';
+
+export interface IdentitySettings {
+  /** Token lifetime in seconds (Keystone's [token] expiration). */
+  readonly tokenExpirationSec: number;
+  /** Region id used for the bootstrap catalog. */
+  readonly regionId: string;
+  /** Most items one list returns (Keystone's list_limit); 0 = unlimited. */
+  readonly listLimit: number;
+}
+
+/** Everything the identity service needs, passed in by the composition root (src/main.ts). */
+export interface IdentityDeps {
+  readonly store: StrataDb;
+  readonly clock: Clock;
+  readonly hasher: PasswordHasher;
+  readonly keys: TokenKeyRing;
+  readonly settings: IdentitySettings;
+}

@@ -1,0 +1,100 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, UserTable } from '../../db/schema.js';
+import { flag, isSet, parseJson } from '../../db/row-codec.js';
+
+export interface User {
+  readonly id: string;
+  readonly name: string;
+  readonly domainId: string;
+  readonly enabled: boolean;
+  readonly passwordHash: string | null;
+  readonly defaultProjectId: string | null;
+  readonly description: string;
+  readonly extra: Readonly<Record<string, unknown>>;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+const columns = [
+  'id',
+  'name',
+  'domain_id',
+  'enabled',
+  'password_hash',
+  'default_project_id',
+  'description',
+  'extra',
+  'options',
+] as const;
+
+const toUser = (r: Readonly<Pick<UserTable, (typeof columns)[number]>>): User => ({
+  id: r.id,
+  name: r.name,
+  domainId: r.domain_id,
+  enabled: isSet(r.enabled),
+  passwordHash: r.password_hash,
+  defaultProjectId: r.default_project_id,
+  description: r.description,
+  extra: parseJson(r.extra, {}),
+  options: parseJson(r.options, {}),
+});
+
+export async function getUser(db: Db, id: string): Promise<User | undefined> {
+  const r = await db.selectFrom('users').select(columns).where('id', '=', id).executeTakeFirst();
+  return r && toUser(r);
+}
+
+export async function getUserByName(db: Db, domainId: string, name: string): Promise<User | undefined> {
+  const r = await db
+    .selectFrom('users')
+    .select(columns)
+    .where('domain_id', '=', domainId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  return r && toUser(r);
+}
+
+export async function listUsers(
+  db: Db,
+  f: { name?: string; domainId?: string; enabled?: boolean },
+): Promise<User[]> {
+  let q = db.selectFrom('users').select(columns).orderBy('name').orderBy('id');
+  if (f.name !== undefined) q = q.where('name', '=', f.name);
+  if (f.domainId !== undefined) q = q.where('domain_id', '=', f.domainId);
+  if (f.enabled !== undefined) q = q.where('enabled', '=', flag(f.enabled));
+  return (await q.execute()).map(toUser);
+}
+
+export async function insertUser(db: Db, u: User, now: string): Promise<void> {
+  await db
+    .insertInto('users')
+    .values({ ...toRow(u), password_created_at: u.passwordHash === null ? null : now, created_at: now })
+    .execute();
+}
+
+export async function updateUser(db: Db, u: User, passwordChangedAt?: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ ...toRow(u), ...(passwordChangedAt !== undefined && { password_created_at: passwordChangedAt }) })
+    .where('id', '=', u.id)
+    .execute();
+}
+
+export async function deleteUser(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('role_assignments').where('actor_id', '=', id).execute();
+  await db.deleteFrom('users').where('id', '=', id).execute();
+}
+
+function toRow(u: User) {
+  return {
+    id: u.id,
+    name: u.name,
+    domain_id: u.domainId,
+    enabled: flag(u.enabled),
+    password_hash: u.passwordHash,
+    default_project_id: u.defaultProjectId,
+    description: u.description,
+    extra: JSON.stringify(u.extra),
+    options: JSON.stringify(u.options),
+  };
+}

@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { Logger } from 'pino';
+import { parse } from 'yaml';
+import type { StrataConfig } from './common/config.js';
+import { newRequestId, requestIdHeader } from './common/http/request-id.js';
+import type { ServicePlugin } from './common/http/service-plugin.js';
+import { createPolicyEnforcer } from './common/policy/policy-engine.js';
+import type { Clock } from './common/time.js';
+import { systemClock } from './common/time.js';
+import type { StrataDb } from './db/database.js';
+import { openDatabase } from './db/database.js';
+import { ensureCatalogEntry } from './identity/catalog/catalog-service.js';
+import type { IdentityDeps } from './identity/index.js';
+import { createTokenValidator, identityPolicy, identityService } from './identity/index.js';
+import { createPasswordHasher } from './identity/passwords/password-hash.js';
+import { pruneRevocations } from './identity/tokens/revocation-store.js';
+import { TokenKeyRing } from './identity/tokens/token-keys.js';
+
+/** The composition root: the only module that knows every service. */
+export interface Cloud {
+  readonly app: FastifyInstance;
+  readonly store: StrataDb;
+  readonly identity: IdentityDeps;
+  readonly services: ReadonlyArray<ServicePlugin>;
+  readonly log: Logger;
+  /** Registers every service in the catalog at `publicUrl` (after the port is known). */
+  registerCatalog(publicUrl: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Every service's default policy, merged; services add theirs here. */
+const policyDefaults = { ...identityPolicy };
+
+export interface BuildOptions {
+  readonly log?: Logger;
+  /** Tests move time with their own clock. */
+  readonly clock?: Clock;
+}
+
+export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}): Promise<Cloud> {
+  const logger = opts.log ?? createLogger(config);
+  const clock = opts.clock ?? systemClock;
+  const store = await openDatabase(config.databaseUrl);
+  const identity: IdentityDeps = {
+    store,
+    clock,
+    hasher: createPasswordHasher({ log2N: config.passwordHashLog2N, r: 8, p: 1 }),
+    keys: new TokenKeyRing(store, clock, {
+      rotateAfterMs: config.tokenRotateAfterSec * 1000,
+      maxActiveKeys: config.tokenMaxActiveKeys,
+    }),
+    settings: { tokenExpirationSec: config.tokenExpirationSec, regionId: config.regionId, listLimit: 0 },
+  };
+  await identity.keys.ensure();
+  const overrides = config.policyFile
+    ? ((parse(readFileSync(config.policyFile, 'utf8')) as Record<string, string> | null) ?? {})
+    : {};
+  const shared = {
+    tokens: createTokenValidator(identity),
+    policy: createPolicyEnforcer(policyDefaults, overrides),
+    strictErrors: config.strictErrors,
+  };
+  const services = [identityService(identity, shared)];
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    genReqId: (req) => newRequestId(req.headers[requestIdHeader]),
+    requestIdLogLabel: 'request_id',
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: 1024 * 1024,
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header(requestIdHeader, req.id);
+  });
+  for (const s of services) await app.register(s.plugin, { prefix: s.prefix });
+
+  const timers = startHousekeeping(identity, logger);
+  return {
+    app,
+    store,
+    identity,
+    services,
+    log: logger,
+    async registerCatalog(publicUrl) {
+      for (const s of services) {
+        await ensureCatalogEntry(identity, {
+          type: s.serviceType,
+          name: s.catalogName,
+          url: `${publicUrl}${s.prefix}${s.catalogSuffix}`,
+          regionId: config.regionId,
+        });
+      }
+    },
+    async close() {
+      for (const t of timers) clearInterval(t);
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+/** Key rotation and revocation pruning, hourly; each is idempotent across processes. */
+function startHousekeeping(identity: IdentityDeps, log: Logger): NodeJS.Timeout[] {
+  const run = () => {
+    void identity.keys.ensure().catch((err: unknown) => log.error({ err }, 'token key rotation failed'));
+    void pruneRevocations(identity.store.db, identity.clock()).catch((err: unknown) =>
+      log.error({ err }, 'revocation pruning failed'),
+    );
+  };
+  const t = setInterval(run, 3_600_000);
+  t.unref();
+  return [t];
+}
+
+export function createLogger(config: Pick<StrataConfig, 'logLevel' | 'logFile'>): Logger {
+  const destination =
+    config.logFile === 'stdout'
+      ? pino.destination(1)
+      : pino.destination({ dest: config.logFile, mkdir: true, sync: false });
+  return pino({ level: config.logLevel, base: { service: 'strata' } }, destination);
+}
