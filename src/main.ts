@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Logger } from 'pino';
@@ -68,7 +68,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: (req) => newRequestId(req.headers[requestIdHeader]),
-    requestIdLogLabel: 'request_id',
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 1024 * 1024,
   });

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { benchCommand } from './bench-command.js';
 import { up } from './up-command.js';
 
 const port = (v: string) => {
@@ -23,6 +24,8 @@ program
   .option('--log-file <path>', "where JSON logs go (default 'stdout')")
   .option('--config <file>', 'YAML configuration file (default <data-dir>/strata.yaml)')
   .action(async (opts: Parameters<typeof up>[0]) => up(opts));
+
+program.addCommand(benchCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`strata: ${err instanceof Error ? err.message : String(err)}\n`);

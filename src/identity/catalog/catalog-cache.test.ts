@@ -47,7 +47,9 @@ describe('catalog-cache', () => {
   });
 
   it('forgets a failed load', async () => {
-    await expect(cachedCatalog(deps, 2000, () => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
+    await expect(cachedCatalog(deps, 2000, () => Promise.reject(new Error('db down')))).rejects.toThrow(
+      'db down',
+    );
     expect(await cachedCatalog(deps, 2000, () => Promise.resolve('ok'))).toBe('ok');
   });
 });

@@ -36,7 +36,11 @@ export function invalidateCatalog(deps: IdentityDeps): void {
 export function cachedCatalog<T>(deps: IdentityDeps, ttlMs: number, load: () => Promise<T>): Promise<T> {
   const slot = slotOf(deps);
   const now = performance.now();
-  if (slot.loaded !== undefined && slot.loaded.generation === slot.generation && now - slot.loaded.at < ttlMs) {
+  if (
+    slot.loaded !== undefined &&
+    slot.loaded.generation === slot.generation &&
+    now - slot.loaded.at < ttlMs
+  ) {
     return Promise.resolve(slot.loaded.value as T);
   }
   if (slot.inflight !== undefined && slot.inflight.generation === slot.generation) {

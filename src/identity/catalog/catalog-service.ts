@@ -42,7 +42,9 @@ const interfaces: ReadonlyArray<EndpointInterface> = ['public', 'internal', 'adm
  * shared between callers, so it is cheap on every token validation.
  */
 export function loadCatalog(deps: IdentityDeps): Promise<ReadonlyArray<CatalogEntry>> {
-  return cachedCatalog(deps, cacheTtlMs, async () => toCatalog(await endpointStore.listCatalogRows(deps.store.db)));
+  return cachedCatalog(deps, cacheTtlMs, async () =>
+    toCatalog(await endpointStore.listCatalogRows(deps.store.db)),
+  );
 }
 
 function toCatalog(rows: ReadonlyArray<CatalogRow>): ReadonlyArray<CatalogEntry> {
@@ -53,7 +55,13 @@ function toCatalog(rows: ReadonlyArray<CatalogRow>): ReadonlyArray<CatalogEntry>
       entry = { id: r.serviceId, type: r.type, name: r.name, endpoints: [] };
       entries.push(entry);
     }
-    const ep = { id: r.endpointId, interface: r.interface, region: r.regionId, region_id: r.regionId, url: r.url };
+    const ep = {
+      id: r.endpointId,
+      interface: r.interface,
+      region: r.regionId,
+      region_id: r.regionId,
+      url: r.url,
+    };
     entry.endpoints.push(Object.freeze(ep));
   }
   return Object.freeze(entries.map((e) => Object.freeze({ ...e, endpoints: Object.freeze(e.endpoints) })));
@@ -91,7 +99,12 @@ export function scopeCatalog(
 export async function ensureCatalogEntry(deps: IdentityDeps, entry: CatalogRegistration): Promise<void> {
   await deps.store.db.transaction().execute(async (tx) => {
     if ((await regionStore.getRegion(tx, entry.regionId)) === undefined) {
-      await regionStore.insertRegion(tx, { id: entry.regionId, description: '', parentRegionId: null, extra: {} });
+      await regionStore.insertRegion(tx, {
+        id: entry.regionId,
+        description: '',
+        parentRegionId: null,
+        extra: {},
+      });
     }
     const serviceId = await ensureServiceEntry(tx, entry);
     await ensureEndpoints(tx, serviceId, entry);
@@ -131,6 +144,7 @@ async function ensureEndpoints(db: Db, serviceId: string, entry: CatalogRegistra
         extra: {},
       });
     }
-    for (const e of mine) if (e.url !== entry.url) await endpointStore.updateEndpoint(db, { ...e, url: entry.url });
+    for (const e of mine)
+      if (e.url !== entry.url) await endpointStore.updateEndpoint(db, { ...e, url: entry.url });
   }
 }

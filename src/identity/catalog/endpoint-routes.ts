@@ -66,7 +66,10 @@ export const endpointRoutes = [
     successStatus: 200,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
-      endpoint: endpointView(await service.updateEndpoint(deps, endpointId(ctx), ctx.body.endpoint), ctx.serviceUrl),
+      endpoint: endpointView(
+        await service.updateEndpoint(deps, endpointId(ctx), ctx.body.endpoint),
+        ctx.serviceUrl,
+      ),
     }),
   }),
   route<IdentityDeps>({

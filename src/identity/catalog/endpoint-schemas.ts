@@ -10,12 +10,17 @@ const properties = {
     description: 'Endpoint URL; may contain $(project_id)s style substitutions.',
   }),
   region_id: Type.Optional(Type.String({ description: 'Region of the endpoint.' })),
-  region: Type.Optional(Type.String({ description: 'Deprecated spelling of region_id; creates the region.' })),
+  region: Type.Optional(
+    Type.String({ description: 'Deprecated spelling of region_id; creates the region.' }),
+  ),
   enabled: Type.Optional(enabledFlag),
 };
 
 // Keystone keeps unknown endpoint attributes as extras.
-export const endpointCreateBody = wrapped('endpoint', Type.Object(properties, { additionalProperties: true }));
+export const endpointCreateBody = wrapped(
+  'endpoint',
+  Type.Object(properties, { additionalProperties: true }),
+);
 export const endpointUpdateBody = wrapped(
   'endpoint',
   Type.Partial(Type.Object(properties, { additionalProperties: true }), { minProperties: 1 }),

@@ -91,7 +91,8 @@ export async function deleteEndpoint(deps: IdentityDeps, id: string): Promise<vo
 /** The region the body names, undefined when it names none. */
 async function resolveRegion(db: Db, body: EndpointBody): Promise<string | undefined> {
   if (body.region_id !== undefined) {
-    if ((await regionStore.getRegion(db, body.region_id)) === undefined) throw missingRef('region_id', 'region');
+    if ((await regionStore.getRegion(db, body.region_id)) === undefined)
+      throw missingRef('region_id', 'region');
     return body.region_id;
   }
   if (body.region === undefined) return undefined;
@@ -102,7 +103,8 @@ async function resolveRegion(db: Db, body: EndpointBody): Promise<string | undef
 }
 
 async function requireServiceEntry(db: Db, id: string): Promise<string> {
-  if ((await serviceEntryStore.getServiceEntry(db, id)) === undefined) throw missingRef('service_id', 'service');
+  if ((await serviceEntryStore.getServiceEntry(db, id)) === undefined)
+    throw missingRef('service_id', 'service');
   return id;
 }
 

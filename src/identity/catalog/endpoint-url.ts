@@ -21,7 +21,7 @@ function parseTemplate(url: string): Array<string | { key: string }> | undefined
   const text = url.replaceAll('$(', '%(');
   const out: Array<string | { key: string }> = [];
   let literal = '';
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     if (text[i] !== '%') {
       literal += text[i];
       i += 1;
@@ -45,7 +45,11 @@ function parseTemplate(url: string): Array<string | { key: string }> | undefined
 export function checkEndpointUrl(url: string): void {
   const parts = parseTemplate(url);
   const ok = parts !== undefined && parts.every((p) => typeof p === 'string' || allowedKeys.has(p.key));
-  if (!ok) throw new InputError('identity.endpoint.invalid_url', `Cannot create an endpoint with an invalid URL: ${url}.`);
+  if (!ok)
+    throw new InputError(
+      'identity.endpoint.invalid_url',
+      `Cannot create an endpoint with an invalid URL: ${url}.`,
+    );
 }
 
 /** True when the URL needs formatting per token (most do not, which keeps tokens cheap). */
@@ -57,7 +61,10 @@ export function isTemplated(url: string): boolean {
  * Fills in a template for one token; undefined when a key has no value (for example
  * `project_id` in a domain-scoped token), which drops the endpoint as Keystone does.
  */
-export function formatEndpointUrl(url: string, values: Readonly<Record<string, string | undefined>>): string | undefined {
+export function formatEndpointUrl(
+  url: string,
+  values: Readonly<Record<string, string | undefined>>,
+): string | undefined {
   const parts = parseTemplate(url);
   if (parts === undefined) return undefined;
   let out = '';

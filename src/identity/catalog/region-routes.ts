@@ -7,7 +7,10 @@ import { regionCreateBody, regionUpdateBody } from './region-schemas.js';
 import * as service from './region-service.js';
 import { regionListView, regionView } from './region-view.js';
 
-const listQuery = Type.Object({ parent_region_id: Type.Optional(Type.String()) }, { additionalProperties: true });
+const listQuery = Type.Object(
+  { parent_region_id: Type.Optional(Type.String()) },
+  { additionalProperties: true },
+);
 const regionId = (ctx: RequestContext) => ctx.params['region_id']!;
 
 export const regionRoutes = [
@@ -20,7 +23,9 @@ export const regionRoutes = [
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const parent = ctx.query.parent_region_id;
-      const regions = await service.listRegions(deps, { ...(parent !== undefined && { parentRegionId: parent }) });
+      const regions = await service.listRegions(deps, {
+        ...(parent !== undefined && { parentRegionId: parent }),
+      });
       return regionListView(regions, ctx.serviceUrl, ctx.url);
     },
   }),
@@ -32,7 +37,10 @@ export const regionRoutes = [
     successStatus: 201,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
-      respond({ region: regionView(await service.createRegion(deps, ctx.body.region), ctx.serviceUrl) }, { status: 201 }),
+      respond(
+        { region: regionView(await service.createRegion(deps, ctx.body.region), ctx.serviceUrl) },
+        { status: 201 },
+      ),
   }),
   route<IdentityDeps, typeof regionCreateBody>({
     method: 'PUT',
@@ -43,7 +51,12 @@ export const regionRoutes = [
     expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
       respond(
-        { region: regionView(await service.createRegion(deps, ctx.body.region, regionId(ctx)), ctx.serviceUrl) },
+        {
+          region: regionView(
+            await service.createRegion(deps, ctx.body.region, regionId(ctx)),
+            ctx.serviceUrl,
+          ),
+        },
         { status: 201 },
       ),
   }),
@@ -53,7 +66,9 @@ export const regionRoutes = [
     policy: 'identity:get_region',
     successStatus: 200,
     expectedErrors: [404],
-    handler: async (ctx, deps) => ({ region: regionView(await service.findRegion(deps, regionId(ctx)), ctx.serviceUrl) }),
+    handler: async (ctx, deps) => ({
+      region: regionView(await service.findRegion(deps, regionId(ctx)), ctx.serviceUrl),
+    }),
   }),
   route<IdentityDeps, typeof regionUpdateBody>({
     method: 'PATCH',

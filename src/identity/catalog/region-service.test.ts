@@ -49,7 +49,9 @@ describe('region-service', () => {
       status: 400,
       message: 'The specified parent region leaf would create a circular region hierarchy.',
     });
-    await expect(service.updateRegion(deps, 'top', { parent_region_id: 'top' })).rejects.toMatchObject({ status: 400 });
+    await expect(service.updateRegion(deps, 'top', { parent_region_id: 'top' })).rejects.toMatchObject({
+      status: 400,
+    });
     const moved = await service.updateRegion(deps, 'leaf', { parent_region_id: 'top', description: 'd' });
     expect(moved).toMatchObject({ parentRegionId: 'top', description: 'd' });
   });
@@ -58,7 +60,12 @@ describe('region-service', () => {
     await service.createRegion(deps, { id: 'top' });
     await service.createRegion(deps, { id: 'child', parent_region_id: 'top' });
     const s = await createServiceEntry(deps, { type: 'compute' });
-    await createEndpoint(deps, { interface: 'public', service_id: s.id, url: 'http://c', region_id: 'child' });
+    await createEndpoint(deps, {
+      interface: 'public',
+      service_id: s.id,
+      url: 'http://c',
+      region_id: 'child',
+    });
     await expect(service.deleteRegion(deps, 'top')).rejects.toMatchObject({
       status: 403,
       message: 'Unable to delete region top because it or its child regions have associated endpoints.',

@@ -33,7 +33,10 @@ export function listRegions(deps: IdentityDeps, filter: { parentRegionId?: strin
  */
 export async function createRegion(deps: IdentityDeps, body: RegionBody, urlId?: string): Promise<Region> {
   if (urlId !== undefined && body.id !== undefined && body.id !== urlId) {
-    throw new InputError('identity.region.id_mismatch', `Conflicting region IDs specified: "${urlId}" != "${body.id}"`);
+    throw new InputError(
+      'identity.region.id_mismatch',
+      `Conflicting region IDs specified: "${urlId}" != "${body.id}"`,
+    );
   }
   const region: Region = {
     id: urlId ?? (body.id !== undefined && body.id !== '' ? body.id : hexId()),
@@ -56,7 +59,8 @@ export async function createRegion(deps: IdentityDeps, body: RegionBody, urlId?:
 }
 
 export async function updateRegion(deps: IdentityDeps, id: string, patch: RegionBody): Promise<Region> {
-  if (patch.id !== undefined && patch.id !== id) throw new InputError('identity.region.id_immutable', 'Cannot change ID');
+  if (patch.id !== undefined && patch.id !== id)
+    throw new InputError('identity.region.id_immutable', 'Cannot change ID');
   const next = await deps.store.db.transaction().execute(async (tx) => {
     const cur = await requireRegion(tx, id);
     const r: Region = {
@@ -65,7 +69,8 @@ export async function updateRegion(deps: IdentityDeps, id: string, patch: Region
       ...(patch.parent_region_id !== undefined && { parentRegionId: patch.parent_region_id }),
       extra: { ...cur.extra, ...extrasOf(patch, known) },
     };
-    if (r.parentRegionId !== null && r.parentRegionId !== cur.parentRegionId) await assertNoCycle(tx, id, r.parentRegionId);
+    if (r.parentRegionId !== null && r.parentRegionId !== cur.parentRegionId)
+      await assertNoCycle(tx, id, r.parentRegionId);
     await store.updateRegion(tx, r);
     return r;
   });

@@ -11,5 +11,8 @@ export function regionView(r: Region, serviceUrl: string) {
 }
 
 export function regionListView(regions: ReadonlyArray<Region>, serviceUrl: string, selfUrl: string) {
-  return { regions: regions.map((r) => regionView(r, serviceUrl)), links: { self: selfUrl, previous: null, next: null } };
+  return {
+    regions: regions.map((r) => regionView(r, serviceUrl)),
+    links: { self: selfUrl, previous: null, next: null },
+  };
 }

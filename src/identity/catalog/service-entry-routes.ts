@@ -38,7 +38,9 @@ export const serviceEntryRoutes = [
     expectedErrors: [],
     handler: async (ctx, deps) =>
       respond(
-        { service: serviceEntryView(await service.createServiceEntry(deps, ctx.body.service), ctx.serviceUrl) },
+        {
+          service: serviceEntryView(await service.createServiceEntry(deps, ctx.body.service), ctx.serviceUrl),
+        },
         { status: 201 },
       ),
   }),
@@ -60,7 +62,10 @@ export const serviceEntryRoutes = [
     successStatus: 200,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
-      service: serviceEntryView(await service.updateServiceEntry(deps, serviceId(ctx), ctx.body.service), ctx.serviceUrl),
+      service: serviceEntryView(
+        await service.updateServiceEntry(deps, serviceId(ctx), ctx.body.service),
+        ctx.serviceUrl,
+      ),
     }),
   }),
   route<IdentityDeps>({

@@ -9,7 +9,10 @@ const properties = {
 };
 
 // Keystone keeps unknown service attributes as extras.
-export const serviceEntryCreateBody = wrapped('service', Type.Object(properties, { additionalProperties: true }));
+export const serviceEntryCreateBody = wrapped(
+  'service',
+  Type.Object(properties, { additionalProperties: true }),
+);
 export const serviceEntryUpdateBody = wrapped(
   'service',
   Type.Partial(Type.Object(properties, { additionalProperties: true }), { minProperties: 1 }),

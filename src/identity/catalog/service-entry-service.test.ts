@@ -30,8 +30,12 @@ describe('service-entry-service', () => {
   it('filters by type and name', async () => {
     await service.createServiceEntry(deps, { type: 'compute', name: 'nova' });
     await service.createServiceEntry(deps, { type: 'image', name: 'glance' });
-    expect((await service.listServiceEntries(deps, { type: 'image' })).map((s) => s.name)).toEqual(['glance']);
-    expect((await service.listServiceEntries(deps, { name: 'nova' })).map((s) => s.type)).toEqual(['compute']);
+    expect((await service.listServiceEntries(deps, { type: 'image' })).map((s) => s.name)).toEqual([
+      'glance',
+    ]);
+    expect((await service.listServiceEntries(deps, { name: 'nova' })).map((s) => s.type)).toEqual([
+      'compute',
+    ]);
   });
 
   it('updates fields, refuses a new id and answers 404 for unknown ids', async () => {

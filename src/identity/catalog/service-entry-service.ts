@@ -24,12 +24,18 @@ export async function findServiceEntry(deps: IdentityDeps, id: string): Promise<
   return s;
 }
 
-export function listServiceEntries(deps: IdentityDeps, filter: { type?: string; name?: string }): Promise<ServiceEntry[]> {
+export function listServiceEntries(
+  deps: IdentityDeps,
+  filter: { type?: string; name?: string },
+): Promise<ServiceEntry[]> {
   return store.listServiceEntries(deps.store.db, filter);
 }
 
 /** Keystone defaults: enabled, and an empty name when none is given. */
-export async function createServiceEntry(deps: IdentityDeps, body: ServiceEntryBody & { type: string }): Promise<ServiceEntry> {
+export async function createServiceEntry(
+  deps: IdentityDeps,
+  body: ServiceEntryBody & { type: string },
+): Promise<ServiceEntry> {
   const entry: ServiceEntry = {
     id: hexId(),
     type: body.type,
@@ -43,7 +49,11 @@ export async function createServiceEntry(deps: IdentityDeps, body: ServiceEntryB
   return entry;
 }
 
-export async function updateServiceEntry(deps: IdentityDeps, id: string, patch: ServiceEntryBody): Promise<ServiceEntry> {
+export async function updateServiceEntry(
+  deps: IdentityDeps,
+  id: string,
+  patch: ServiceEntryBody,
+): Promise<ServiceEntry> {
   if (patch.id !== undefined && patch.id !== null && patch.id !== id) {
     throw new InputError('identity.service.id_immutable', 'Cannot change ID');
   }

@@ -38,7 +38,10 @@ export async function getServiceEntry(db: Db, id: string): Promise<ServiceEntry 
   return r && toEntry(r);
 }
 
-export async function listServiceEntries(db: Db, f: { type?: string; name?: string }): Promise<ServiceEntry[]> {
+export async function listServiceEntries(
+  db: Db,
+  f: { type?: string; name?: string },
+): Promise<ServiceEntry[]> {
   let q = db.selectFrom('services').select(columns).orderBy('type').orderBy('name').orderBy('id');
   if (f.type !== undefined) q = q.where('type', '=', f.type);
   if (f.name !== undefined) q = q.where('name', '=', f.name);

@@ -12,7 +12,11 @@ export function serviceEntryView(s: ServiceEntry, serviceUrl: string) {
   };
 }
 
-export function serviceEntryListView(entries: ReadonlyArray<ServiceEntry>, serviceUrl: string, selfUrl: string) {
+export function serviceEntryListView(
+  entries: ReadonlyArray<ServiceEntry>,
+  serviceUrl: string,
+  selfUrl: string,
+) {
   return {
     services: entries.map((s) => serviceEntryView(s, serviceUrl)),
     links: { self: selfUrl, previous: null, next: null },

@@ -45,7 +45,10 @@ const userTarget = async (ctx: RequestContext, deps: IdentityDeps) => {
 };
 
 /** A domain-scoped caller sees only its own domain's entries, whatever the filters say. */
-function inCallerDomain<T extends { readonly domainId: string }>(auth: AuthContext, items: ReadonlyArray<T>): T[] {
+function inCallerDomain<T extends { readonly domainId: string }>(
+  auth: AuthContext,
+  items: ReadonlyArray<T>,
+): T[] {
   return auth.domainId === undefined ? [...items] : items.filter((i) => i.domainId === auth.domainId);
 }
 

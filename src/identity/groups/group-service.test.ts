@@ -46,7 +46,8 @@ async function addUser(id: string, over: { description?: string; extra?: object 
 }
 
 const revocationsFor = async (userId: string) =>
-  (await deps.store.db.selectFrom('revocation_events').select('id').where('user_id', '=', userId).execute()).length;
+  (await deps.store.db.selectFrom('revocation_events').select('id').where('user_id', '=', userId).execute())
+    .length;
 
 beforeEach(async () => {
   const store = await openDatabase(':memory:');
@@ -59,8 +60,16 @@ beforeEach(async () => {
     settings: { tokenExpirationSec: 3600, regionId: 'RegionOne', listLimit: 0 },
   };
   const now = new Date().toISOString();
-  await insertDomain(store.db, { id: 'default', name: 'Default', description: '', enabled: true, extra: {} }, now);
-  await insertDomain(store.db, { id: 'other', name: 'Other', description: '', enabled: true, extra: {} }, now);
+  await insertDomain(
+    store.db,
+    { id: 'default', name: 'Default', description: '', enabled: true, extra: {} },
+    now,
+  );
+  await insertDomain(
+    store.db,
+    { id: 'other', name: 'Other', description: '', enabled: true, extra: {} },
+    now,
+  );
 });
 
 afterEach(async () => {
@@ -84,16 +93,21 @@ describe('group-service', () => {
     await service.createGroup(deps, caller(), { name: 'devs' });
     await expect(service.createGroup(deps, caller(), { name: 'devs' })).rejects.toMatchObject({
       status: 409,
-      message: 'Conflict occurred attempting to store group - Duplicate entry found with name devs at domain ID default.',
+      message:
+        'Conflict occurred attempting to store group - Duplicate entry found with name devs at domain ID default.',
     });
-    await expect(service.createGroup(deps, caller(), { name: 'devs', domain_id: 'other' })).resolves.toBeDefined();
+    await expect(
+      service.createGroup(deps, caller(), { name: 'devs', domain_id: 'other' }),
+    ).resolves.toBeDefined();
   });
 
   it('answers 404 for an unknown domain or group', async () => {
-    await expect(service.createGroup(deps, caller(), { name: 'x', domain_id: 'nope' })).rejects.toMatchObject({
-      status: 404,
-      message: 'Could not find domain: nope.',
-    });
+    await expect(service.createGroup(deps, caller(), { name: 'x', domain_id: 'nope' })).rejects.toMatchObject(
+      {
+        status: 404,
+        message: 'Could not find domain: nope.',
+      },
+    );
     await expect(service.findGroup(deps, 'missing')).rejects.toMatchObject({
       status: 404,
       message: 'Could not find group: missing.',
@@ -104,7 +118,9 @@ describe('group-service', () => {
     const g = await service.createGroup(deps, caller(), { name: 'devs', description: 'd' });
     const next = await service.updateGroup(deps, g.id, { name: 'ops', description: null });
     expect(next).toMatchObject({ name: 'ops', description: '' });
-    await expect(service.updateGroup(deps, g.id, { domain_id: 'other' })).rejects.toMatchObject({ status: 400 });
+    await expect(service.updateGroup(deps, g.id, { domain_id: 'other' })).rejects.toMatchObject({
+      status: 400,
+    });
     await expect(service.updateGroup(deps, g.id, { id: 'other' })).rejects.toMatchObject({ status: 400 });
   });
 

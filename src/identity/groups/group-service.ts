@@ -44,9 +44,14 @@ export function defaultDomain(caller: AuthContext): string {
 }
 
 /** Without a domain the group lands in the caller's domain, as Keystone normalizes it. */
-export async function createGroup(deps: IdentityDeps, caller: AuthContext, body: GroupCreate): Promise<Group> {
+export async function createGroup(
+  deps: IdentityDeps,
+  caller: AuthContext,
+  body: GroupCreate,
+): Promise<Group> {
   const domainId = body.domain_id ?? defaultDomain(caller);
-  if ((await domainStore.getDomain(deps.store.db, domainId)) === undefined) throw notFound('domain', domainId);
+  if ((await domainStore.getDomain(deps.store.db, domainId)) === undefined)
+    throw notFound('domain', domainId);
   const group: Group = { id: hexId(), name: body.name.trim(), domainId, description: body.description ?? '' };
   try {
     await store.insertGroup(deps.store.db, group, deps.clock().toISOString());
@@ -100,12 +105,20 @@ export async function deleteGroup(deps: IdentityDeps, id: string): Promise<void>
   });
 }
 
-export async function listUsersInGroup(deps: IdentityDeps, groupId: string, filter: MemberFilter): Promise<MemberUser[]> {
+export async function listUsersInGroup(
+  deps: IdentityDeps,
+  groupId: string,
+  filter: MemberFilter,
+): Promise<MemberUser[]> {
   await findGroup(deps, groupId);
   return store.listMembers(deps.store.db, groupId, filter);
 }
 
-export async function listGroupsForUser(deps: IdentityDeps, userId: string, filter: { name?: string }): Promise<Group[]> {
+export async function listGroupsForUser(
+  deps: IdentityDeps,
+  userId: string,
+  filter: { name?: string },
+): Promise<Group[]> {
   await findMemberUser(deps, userId);
   return store.listGroupsForUser(deps.store.db, userId, filter);
 }
@@ -125,7 +138,11 @@ export async function checkUserInGroup(deps: IdentityDeps, groupId: string, user
 }
 
 /** Removing a member revokes the user's tokens: they may carry roles from the group. */
-export async function removeUserFromGroup(deps: IdentityDeps, groupId: string, userId: string): Promise<void> {
+export async function removeUserFromGroup(
+  deps: IdentityDeps,
+  groupId: string,
+  userId: string,
+): Promise<void> {
   const now = deps.clock();
   const removed = await deps.store.db.transaction().execute(async (tx) => {
     const n = await store.removeMember(tx, groupId, userId);
@@ -140,5 +157,8 @@ export async function removeUserFromGroup(deps: IdentityDeps, groupId: string, u
 }
 
 function notMember(groupId: string, userId: string): NotFoundError {
-  return new NotFoundError('identity.group.membership_not_found', `User '${userId}' not found in group '${groupId}'`);
+  return new NotFoundError(
+    'identity.group.membership_not_found',
+    `User '${userId}' not found in group '${groupId}'`,
+  );
 }

@@ -34,7 +34,16 @@ export interface MemberFilter {
 
 type Db = Kysely<Database> | Transaction<Database>;
 const columns = ['id', 'name', 'domain_id', 'description'] as const;
-const userColumns = ['id', 'name', 'domain_id', 'enabled', 'description', 'default_project_id', 'extra', 'options'] as const;
+const userColumns = [
+  'id',
+  'name',
+  'domain_id',
+  'enabled',
+  'description',
+  'default_project_id',
+  'extra',
+  'options',
+] as const;
 
 const toGroup = (r: Readonly<Pick<GroupTable, (typeof columns)[number]>>): Group => ({
   id: r.id,
@@ -74,7 +83,11 @@ export async function insertGroup(db: Db, g: Group, now: string): Promise<void> 
 }
 
 export async function updateGroup(db: Db, g: Group): Promise<void> {
-  await db.updateTable('groups').set({ name: g.name, description: g.description }).where('id', '=', g.id).execute();
+  await db
+    .updateTable('groups')
+    .set({ name: g.name, description: g.description })
+    .where('id', '=', g.id)
+    .execute();
 }
 
 /** Removes the group with its memberships and its role assignments (the group as actor). */
@@ -128,7 +141,11 @@ export async function removeMember(db: Db, groupId: string, userId: string): Pro
 }
 
 export async function listMemberIds(db: Db, groupId: string): Promise<string[]> {
-  const rows = await db.selectFrom('user_group_memberships').select('user_id').where('group_id', '=', groupId).execute();
+  const rows = await db
+    .selectFrom('user_group_memberships')
+    .select('user_id')
+    .where('group_id', '=', groupId)
+    .execute();
   return rows.map((r) => r.user_id);
 }
 

@@ -11,7 +11,10 @@ export function groupView(g: Group, serviceUrl: string) {
 }
 
 export function groupListView(groups: ReadonlyArray<Group>, serviceUrl: string, selfUrl: string) {
-  return { groups: groups.map((g) => groupView(g, serviceUrl)), links: { self: selfUrl, previous: null, next: null } };
+  return {
+    groups: groups.map((g) => groupView(g, serviceUrl)),
+    links: { self: selfUrl, previous: null, next: null },
+  };
 }
 
 /** GET /v3/users/{id}/groups: Keystone adds the membership expiry (never set for local groups). */
@@ -42,5 +45,8 @@ export function memberView(u: MemberUser, serviceUrl: string) {
 }
 
 export function memberListView(users: ReadonlyArray<MemberUser>, serviceUrl: string, selfUrl: string) {
-  return { users: users.map((u) => memberView(u, serviceUrl)), links: { self: selfUrl, previous: null, next: null } };
+  return {
+    users: users.map((u) => memberView(u, serviceUrl)),
+    links: { self: selfUrl, previous: null, next: null },
+  };
 }

@@ -8,7 +8,11 @@ import { TokenKeyRing } from '../../tokens/token-keys.js';
 export async function catalogTestDeps(): Promise<IdentityDeps> {
   const store = await openDatabase(':memory:');
   const clock = () => new Date();
-  await insertDomain(store.db, { id: 'default', name: 'Default', description: '', enabled: true, extra: {} }, clock().toISOString());
+  await insertDomain(
+    store.db,
+    { id: 'default', name: 'Default', description: '', enabled: true, extra: {} },
+    clock().toISOString(),
+  );
   return {
     store,
     clock,

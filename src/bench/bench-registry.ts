@@ -1,0 +1,17 @@
+import type { Benchmark } from './benchmark.js';
+import { idleMemoryBench } from './idle-memory-bench.js';
+import { passwordHashBench } from './password-hash-bench.js';
+import { startupBench } from './startup-bench.js';
+import { tokenIssueBench } from './token-issue-bench.js';
+import { tokenValidateBench } from './token-validate-bench.js';
+
+/** Every benchmark, in the order `strata bench` runs them; adding one is one line here. */
+export const benchmarks = {
+  'password-hash': passwordHashBench,
+  'token-issue': tokenIssueBench,
+  'token-validate': tokenValidateBench,
+  'idle-memory': idleMemoryBench,
+  startup: startupBench,
+} as const satisfies Record<string, Benchmark>;
+
+export type BenchmarkName = keyof typeof benchmarks;

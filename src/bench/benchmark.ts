@@ -1,0 +1,46 @@
+/** Knobs every benchmark reads; the `bench` command fills them from its flags. */
+export interface BenchOptions {
+  /** Sequential token issues timed (each costs one password hash). */
+  readonly issues: number;
+  /** Sequential token validations timed, over HTTP and in-process each. */
+  readonly validates: number;
+  /** Seconds each concurrent-load phase runs. */
+  readonly durationSec: number;
+  /** Concurrent clients in a load phase. */
+  readonly concurrency: number;
+  /** Seconds `strata up` sits idle before its memory is read. */
+  readonly idleSec: number;
+  /** Starts timed per start-up case (fresh, existing data). */
+  readonly runs: number;
+}
+
+/** A stated goal for one figure; `met` is absent for a reference figure that is not pass/fail. */
+export interface BenchTarget {
+  readonly text: string;
+  readonly met?: boolean;
+}
+
+export interface BenchMetric {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: 'ms' | 'req/s' | 'MiB' | 'exit code' | '%';
+  readonly target?: BenchTarget;
+}
+
+export interface BenchResult {
+  readonly name: string;
+  readonly metrics: ReadonlyArray<BenchMetric>;
+}
+
+/** Reports progress on stderr so `--json` output stays clean. */
+export type BenchProgress = (line: string) => void;
+
+/**
+ * One benchmark. `run` starts whatever it measures (an in-process cloud or a child
+ * `strata up`) and stops and deletes it before returning, also when it throws.
+ */
+export interface Benchmark {
+  readonly name: string;
+  readonly description: string;
+  run(opts: BenchOptions, progress: BenchProgress): Promise<BenchResult>;
+}

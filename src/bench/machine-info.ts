@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+
+/** What the figures were measured on; recorded beside them. */
+export interface MachineInfo {
+  readonly cpuModel: string;
+  readonly cpus: number;
+  readonly memoryGiB: number;
+  readonly kernel: string;
+  readonly node: string;
+  /** libuv threads; scrypt runs there, so it caps concurrent password hashes. */
+  readonly threadpool: number;
+  readonly date: string;
+}
+
+function cpuModel(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
+    if (line !== undefined) return line.slice(line.indexOf(':') + 1).trim();
+  } catch {
+    // not Linux: fall back to what Node reports
+  }
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+
+export function machineInfo(): MachineInfo {
+  const pool = Number(process.env['UV_THREADPOOL_SIZE']);
+  return {
+    cpuModel: cpuModel(),
+    cpus: os.availableParallelism(),
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(),
+    node: process.version,
+    threadpool: Number.isInteger(pool) && pool > 0 ? pool : 4,
+    date: new Date().toISOString().slice(0, 10),
+  };
+}
