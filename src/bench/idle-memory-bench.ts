@@ -10,27 +10,51 @@ import { cloudsYamlAuthBody, procMemory, readCloudsYaml, withStrata } from './st
 
 const idleRssTargetMiB = 150;
 
-/** RSS while idle, then after a burst of token issues (each scrypt verify takes 16 MiB), then a SIGTERM. */
-async function measure(
+type Memory = ReturnType<typeof procMemory>;
+
+interface MemoryReadings {
+  readonly idle: Memory;
+  readonly loaded: Memory;
+  readonly settled: Memory;
+  readonly stop: { readonly code: number | null; readonly ms: number };
+}
+
+/** `concurrency` clients issue tokens with the clouds.yaml credentials for `durationSec`. */
+async function issueLoad(dataDir: string, opts: BenchOptions): Promise<void> {
+  const auth = readCloudsYaml(dataDir);
+  const http = new BenchHttpClient(opts.concurrency);
+  const call = {
+    method: 'POST' as const,
+    url: `${auth.auth_url}/v3/auth/tokens`,
+    json: cloudsYamlAuthBody(auth),
+  };
+  try {
+    await runLoad(opts.concurrency, opts.durationSec * 1000, () => http.expect(201, call));
+  } finally {
+    http.close();
+  }
+}
+
+/** RSS while idle, after a burst of token issues (each scrypt verify takes 16 MiB), after settling, then SIGTERM. */
+async function readMemory(
   p: StrataProcess,
   dataDir: string,
   opts: BenchOptions,
   progress: BenchProgress,
-): Promise<BenchMetric[]> {
+): Promise<MemoryReadings> {
   progress(`idle-memory: strata up (pid ${p.pid}) is ready; idle for ${opts.idleSec} s`);
   await sleep(opts.idleSec * 1000);
   const idle = procMemory(p.pid);
-  progress(`idle-memory: ${opts.concurrency} clients issue tokens for ${opts.durationSec} s`);
-  const http = new BenchHttpClient(opts.concurrency);
-  const call = {
-    method: 'POST' as const,
-    url: `${readCloudsYaml(dataDir).auth_url}/v3/auth/tokens`,
-    json: cloudsYamlAuthBody(readCloudsYaml(dataDir)),
-  };
-  await runLoad(opts.concurrency, opts.durationSec * 1000, () => http.expect(201, call));
-  http.close();
+  progress(`idle-memory: ${opts.concurrency} clients issue tokens for ${opts.durationSec} s, then idle`);
+  await issueLoad(dataDir, opts);
   const loaded = procMemory(p.pid);
-  const stop = await p.stop();
+  await sleep(opts.idleSec * 1000);
+  const settled = procMemory(p.pid);
+  return { idle, loaded, settled, stop: await p.stop() };
+}
+
+function memoryMetrics(r: MemoryReadings, opts: BenchOptions): BenchMetric[] {
+  const { idle, loaded, settled, stop } = r;
   return [
     {
       name: `idle RSS after ready + ${opts.idleSec} s`,
@@ -45,6 +69,7 @@ async function measure(
       unit: 'MiB',
     },
     { name: 'peak RSS after that load (VmHWM)', value: loaded.hwmMiB, unit: 'MiB' },
+    { name: `RSS ${opts.idleSec} s after the load ended`, value: settled.rssMiB, unit: 'MiB' },
     {
       name: 'exit code after SIGTERM',
       value: stop.code ?? -1,
@@ -61,8 +86,8 @@ export const idleMemoryBench: Benchmark = {
   async run(opts, progress) {
     const dataDir = mkdtempSync(join(tmpdir(), 'strata-bench-up-'));
     try {
-      const metrics = await withStrata(dataDir, (p) => measure(p, dataDir, opts, progress));
-      return { name: 'idle-memory', metrics };
+      const readings = await withStrata(dataDir, (p) => readMemory(p, dataDir, opts, progress));
+      return { name: 'idle-memory', metrics: memoryMetrics(readings, opts) };
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

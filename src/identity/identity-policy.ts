@@ -16,6 +16,12 @@ export const identityPolicy: Readonly<Record<string, string>> = {
   owner: 'user_id:%(user_id)s',
   token_subject: 'user_id:%(target.token.user_id)s',
 
+  // The caller's own catalog, projects, domains and system roles: any valid token.
+  'identity:get_auth_catalog': '@',
+  'identity:get_auth_projects': '@',
+  'identity:get_auth_domains': '@',
+  'identity:get_auth_system': '@',
+
   'identity:validate_token': 'rule:service_or_admin or rule:token_subject',
   'identity:check_token': 'rule:service_or_admin or rule:token_subject',
   'identity:revoke_token': 'rule:service_or_admin or rule:token_subject',

@@ -1,6 +1,7 @@
 import { ForbiddenError, InputError, NotFoundError } from '../../common/errors.js';
 import { hexId, randomToken } from '../../common/ids.js';
 import type { AuthContext } from '../../common/http/auth-context.js';
+import { uniqueWrite } from '../../db/unique-write.js';
 import type { IdentityDeps } from '../identity-deps.js';
 import { duplicate, notFound } from '../identity-errors.js';
 import * as roleStore from '../roles/role-store.js';
@@ -58,13 +59,11 @@ export async function createApplicationCredential(
     roleIds: roles.map((r) => r.id),
     accessRules: req.access_rules ?? [],
   };
-  try {
-    await store.insertApplicationCredential(deps.store.db, credential, deps.clock().toISOString());
-  } catch (err) {
-    if (deps.store.traits.isUniqueViolation(err))
-      throw duplicate('application_credential', `Duplicate entry found with name ${req.name}`);
-    throw err;
-  }
+  await uniqueWrite(
+    deps.store.traits,
+    () => store.insertApplicationCredential(deps.store.db, credential, deps.clock().toISOString()),
+    () => duplicate('application_credential', `Duplicate entry found with name ${req.name}`),
+  );
   return { credential, secret, roles };
 }
 

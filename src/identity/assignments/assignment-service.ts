@@ -10,7 +10,6 @@ import * as roleStore from '../roles/role-store.js';
 import * as userStore from '../users/user-store.js';
 import type { Assignment } from './assignment-store.js';
 import * as store from './assignment-store.js';
-import { effectiveRoleIds } from './effective-roles.js';
 
 export type ActorKind = 'user' | 'group';
 export type TargetKind = 'project' | 'domain' | 'system';
@@ -110,19 +109,27 @@ function grantNotFound(g: GrantRef): NotFoundError {
   );
 }
 
-/** Projects where the user holds any role, directly, through a group or by inheritance. */
-export async function listUserProjects(
-  deps: IdentityDeps,
-  userId: string,
-  onlyEnabled = false,
-): Promise<Project[]> {
+/**
+ * Projects where the user holds any role: direct and group grants on projects, plus every
+ * project below an inherited grant on a domain or a parent project. Works from the
+ * user's assignments, so it costs the same however many projects the cloud has.
+ */
+export async function listUserProjects(deps: IdentityDeps, userId: string, onlyEnabled = false): Promise<Project[]> {
   const db = deps.store.db;
-  const candidates = await projectStore.listProjects(db, onlyEnabled ? { enabled: true } : {});
-  const out: Project[] = [];
-  for (const p of candidates) {
-    if ((await effectiveRoleIds(deps, userId, { kind: 'project', project: p })).size > 0) out.push(p);
+  const actors = [userId, ...(await store.groupIdsOfUser(db, userId))];
+  const rows = await store.listAssignments(db, { actorIds: actors, types: ['UserProject', 'GroupProject', 'UserDomain', 'GroupDomain'] });
+  const ids = new Set(rows.filter((r) => r.type.endsWith('Project') && !r.inherited).map((r) => r.targetId));
+  const inheritedDomains = rows.filter((r) => r.inherited && r.type.endsWith('Domain')).map((r) => r.targetId);
+  if (inheritedDomains.length > 0) {
+    for (const d of inheritedDomains) for (const p of await projectStore.listProjects(db, { domainId: d })) ids.add(p.id);
   }
-  return out;
+  let frontier = rows.filter((r) => r.inherited && r.type.endsWith('Project')).map((r) => r.targetId);
+  while (frontier.length > 0) {
+    const children = await projectStore.listProjects(db, { parentIds: frontier });
+    children.forEach((c) => ids.add(c.id));
+    frontier = children.map((c) => c.id);
+  }
+  return projectStore.listProjects(db, { ids: [...ids], ...(onlyEnabled && { enabled: true }) });
 }
 
 /** Domains where the user holds a role directly or through a group. */

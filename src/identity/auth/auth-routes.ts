@@ -3,7 +3,7 @@ import { respond } from '../../common/http/http-response.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { route } from '../../common/http/route-spec.js';
 import { listUserDomains, listUserProjects } from '../assignments/assignment-service.js';
-import { loadCatalog } from '../catalog/catalog-service.js';
+import { loadCatalog, scopeCatalog } from '../catalog/catalog-service.js';
 import * as domainStore from '../domains/domain-store.js';
 import { domainListView } from '../domains/domain-view.js';
 import type { IdentityDeps } from '../identity-deps.js';
@@ -15,7 +15,15 @@ import { revokeAuditId } from '../tokens/revocation-store.js';
 import { authBody } from './auth-schemas.js';
 import { issueToken } from './token-issuer.js';
 import { resolveToken } from './token-resolver.js';
+import type { ResolvedToken } from './resolved-token.js';
 import { tokenView } from './token-view.js';
+
+/** The catalog a token shows: `$(project_id)s` templates filled for its user and project. */
+async function catalogFor(deps: IdentityDeps, t: { userId: string; projectId?: string | undefined }) {
+  return scopeCatalog(await loadCatalog(deps), t);
+}
+
+const tokenIds = (t: ResolvedToken) => ({ userId: t.user.id, projectId: t.project?.project.id });
 
 const subjectHeader = 'x-subject-token';
 
@@ -42,7 +50,7 @@ export const authRoutes = [
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const token = await issueToken(deps, ctx.body.auth);
-      const catalog = queryFlag(ctx.query['nocatalog']) === true ? undefined : await loadCatalog(deps);
+      const catalog = queryFlag(ctx.query['nocatalog']) === true ? undefined : await catalogFor(deps, tokenIds(token));
       return respond(tokenView(token, catalog ?? []), {
         status: 201,
         headers: { [subjectHeader]: token.id },
@@ -58,7 +66,7 @@ export const authRoutes = [
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const token = await subjectToken(ctx, deps);
-      const catalog = queryFlag(ctx.query['nocatalog']) === true ? undefined : await loadCatalog(deps);
+      const catalog = queryFlag(ctx.query['nocatalog']) === true ? undefined : await catalogFor(deps, tokenIds(token));
       return respond(tokenView(token, catalog ?? []), { headers: { [subjectHeader]: token.id } });
     },
   }),
@@ -91,7 +99,7 @@ export const authRoutes = [
   route<IdentityDeps>({
     method: 'GET',
     url: '/v3/auth/catalog',
-    // Any valid token may read the catalog it would receive; Keystone asks only for a scope.
+    policy: 'identity:get_auth_catalog',
     successStatus: 200,
     expectedErrors: [],
     handler: async (ctx, deps) => {
@@ -102,13 +110,14 @@ export const authRoutes = [
           'A scoped token is required to retrieve the catalog.',
         );
       }
-      return { catalog: await loadCatalog(deps), links: { self: ctx.url, previous: null, next: null } };
+      const catalog = await catalogFor(deps, { userId: a.userId, projectId: a.projectId });
+      return { catalog, links: { self: ctx.url, previous: null, next: null } };
     },
   }),
   route<IdentityDeps>({
     method: 'GET',
     url: '/v3/auth/projects',
-    // Lists only the caller's own projects, so any valid token may ask.
+    policy: 'identity:get_auth_projects',
     successStatus: 200,
     expectedErrors: [],
     handler: async (ctx, deps) =>
@@ -117,7 +126,7 @@ export const authRoutes = [
   route<IdentityDeps>({
     method: 'GET',
     url: '/v3/auth/domains',
-    // Lists only the caller's own domains, so any valid token may ask.
+    policy: 'identity:get_auth_domains',
     successStatus: 200,
     expectedErrors: [],
     handler: async (ctx, deps) => {
@@ -129,7 +138,7 @@ export const authRoutes = [
   route<IdentityDeps>({
     method: 'GET',
     url: '/v3/auth/system',
-    // Tells the caller whether they hold a system role; their own information only.
+    policy: 'identity:get_auth_system',
     successStatus: 200,
     expectedErrors: [],
     handler: async (ctx, deps) => {

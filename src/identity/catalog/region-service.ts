@@ -1,5 +1,6 @@
 import { ForbiddenError, InputError } from '../../common/errors.js';
 import { hexId } from '../../common/ids.js';
+import { uniqueWrite } from '../../db/unique-write.js';
 import type { IdentityDeps } from '../identity-deps.js';
 import { duplicate, notFound } from '../identity-errors.js';
 import { extrasOf } from '../identity-extras.js';
@@ -47,12 +48,11 @@ export async function createRegion(deps: IdentityDeps, body: RegionBody, urlId?:
   await deps.store.db.transaction().execute(async (tx) => {
     if ((await store.getRegion(tx, region.id)) !== undefined) throw duplicateRegion(region.id);
     if (region.parentRegionId !== null) await requireRegion(tx, region.parentRegionId);
-    try {
-      await store.insertRegion(tx, region);
-    } catch (err) {
-      if (deps.store.traits.isUniqueViolation(err)) throw duplicateRegion(region.id);
-      throw err;
-    }
+    await uniqueWrite(
+      deps.store.traits,
+      () => store.insertRegion(tx, region),
+      () => duplicateRegion(region.id),
+    );
   });
   invalidateCatalog(deps);
   return region;

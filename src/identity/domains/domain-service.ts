@@ -1,5 +1,6 @@
 import { ForbiddenError } from '../../common/errors.js';
 import { hexId } from '../../common/ids.js';
+import { uniqueWrite } from '../../db/unique-write.js';
 import type { IdentityDeps } from '../identity-deps.js';
 import { duplicate, notFound } from '../identity-errors.js';
 import { extrasOf } from '../identity-extras.js';
@@ -35,13 +36,11 @@ export async function createDomain(
     enabled: body['enabled'] !== false,
     extra: extrasOf(body, known),
   };
-  try {
-    await store.insertDomain(deps.store.db, domain, deps.clock().toISOString());
-  } catch (err) {
-    if (deps.store.traits.isUniqueViolation(err))
-      throw duplicate('domain', `Duplicate entry found with name ${domain.name}`);
-    throw err;
-  }
+  await uniqueWrite(
+    deps.store.traits,
+    () => store.insertDomain(deps.store.db, domain, deps.clock().toISOString()),
+    () => duplicate('domain', `Duplicate entry found with name ${domain.name}`),
+  );
   return domain;
 }
 
@@ -60,13 +59,11 @@ export async function updateDomain(
     ...(typeof patch['enabled'] === 'boolean' && { enabled: patch['enabled'] }),
     extra: { ...cur.extra, ...extrasOf(patch, known) },
   };
-  try {
-    await store.updateDomain(deps.store.db, next);
-  } catch (err) {
-    if (deps.store.traits.isUniqueViolation(err))
-      throw duplicate('domain', `Duplicate entry found with name ${next.name}`);
-    throw err;
-  }
+  await uniqueWrite(
+    deps.store.traits,
+    () => store.updateDomain(deps.store.db, next),
+    () => duplicate('domain', `Duplicate entry found with name ${next.name}`),
+  );
   return next;
 }
 

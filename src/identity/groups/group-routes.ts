@@ -5,10 +5,11 @@ import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import type { IdentityDeps } from '../identity-deps.js';
 import { queryFlag } from '../identity-schemas.js';
+import { getUser } from '../users/user-store.js';
+import { userListView } from '../users/user-view.js';
 import { groupCreateBody, groupUpdateBody } from './group-schemas.js';
 import * as service from './group-service.js';
-import * as store from './group-store.js';
-import { groupListView, groupView, memberListView, userGroupListView } from './group-view.js';
+import { groupListView, groupView, userGroupListView } from './group-view.js';
 
 const listQuery = Type.Object(
   { name: Type.Optional(Type.String()), domain_id: Type.Optional(Type.String()) },
@@ -35,7 +36,7 @@ const groupTarget = async (ctx: RequestContext, deps: IdentityDeps) => {
 /** Keystone's target for membership calls: the group, plus the user when it exists. */
 const membershipTarget = async (ctx: RequestContext, deps: IdentityDeps) => {
   const { group } = await groupTarget(ctx, deps);
-  const u = await store.getMemberUser(deps.store.db, p(ctx, 'user_id'));
+  const u = await getUser(deps.store.db, p(ctx, 'user_id'));
   return { group, ...(u !== undefined && { user: { id: u.id, domain_id: u.domainId } }) };
 };
 
@@ -133,7 +134,7 @@ export const groupRoutes = [
         ...(ctx.query.domain_id !== undefined && { domainId: ctx.query.domain_id }),
         ...(enabled !== undefined && { enabled }),
       });
-      return memberListView(inCallerDomain(ctx.auth, users), ctx.serviceUrl, ctx.url);
+      return userListView(inCallerDomain(ctx.auth, users), ctx.serviceUrl, ctx.url);
     },
   }),
   route<IdentityDeps>({

@@ -6,8 +6,9 @@ import { insertDomain } from '../domains/domain-store.js';
 import type { IdentityDeps } from '../identity-deps.js';
 import { createPasswordHasher } from '../passwords/password-hash.js';
 import { TokenKeyRing } from '../tokens/token-keys.js';
+import { userView } from '../users/user-view.js';
 import * as service from './group-service.js';
-import { groupView, memberView, userGroupListView } from './group-view.js';
+import { groupView, userGroupListView } from './group-view.js';
 
 let deps: IdentityDeps;
 
@@ -147,7 +148,7 @@ describe('group-service membership', () => {
     await service.addUserToGroup(deps, g.id, 'u1');
     await expect(service.checkUserInGroup(deps, g.id, 'u1')).resolves.toBeUndefined();
     const members = await service.listUsersInGroup(deps, g.id, {});
-    expect(members.map((u) => memberView(u, 'http://x'))).toEqual([
+    expect(members.map((u) => userView(u, 'http://x'))).toEqual([
       {
         id: 'u1',
         name: 'user-u1',

@@ -1,11 +1,14 @@
 import { InputError, NotFoundError } from '../../common/errors.js';
 import { hexId } from '../../common/ids.js';
 import type { AuthContext } from '../../common/http/auth-context.js';
+import { uniqueWrite } from '../../db/unique-write.js';
 import * as domainStore from '../domains/domain-store.js';
 import type { IdentityDeps } from '../identity-deps.js';
 import { duplicate, notFound } from '../identity-errors.js';
 import { revokeUserTokens } from '../tokens/revocation-store.js';
-import type { Group, GroupFilter, MemberFilter, MemberUser } from './group-store.js';
+import type { User } from '../users/user-store.js';
+import { getUser } from '../users/user-store.js';
+import type { Group, GroupFilter, MemberFilter } from './group-store.js';
 import * as store from './group-store.js';
 
 export interface GroupCreate {
@@ -28,8 +31,8 @@ export async function findGroup(deps: IdentityDeps, id: string): Promise<Group> 
 }
 
 /** Membership calls name a user; a missing one is Keystone's "Could not find user". */
-export async function findMemberUser(deps: IdentityDeps, id: string): Promise<MemberUser> {
-  const u = await store.getMemberUser(deps.store.db, id);
+export async function findMemberUser(deps: IdentityDeps, id: string): Promise<User> {
+  const u = await getUser(deps.store.db, id);
   if (u === undefined) throw notFound('user', id);
   return u;
 }
@@ -53,14 +56,11 @@ export async function createGroup(
   if ((await domainStore.getDomain(deps.store.db, domainId)) === undefined)
     throw notFound('domain', domainId);
   const group: Group = { id: hexId(), name: body.name.trim(), domainId, description: body.description ?? '' };
-  try {
-    await store.insertGroup(deps.store.db, group, deps.clock().toISOString());
-  } catch (err) {
-    if (deps.store.traits.isUniqueViolation(err)) {
-      throw duplicate('group', `Duplicate entry found with name ${group.name} at domain ID ${domainId}`);
-    }
-    throw err;
-  }
+  await uniqueWrite(
+    deps.store.traits,
+    () => store.insertGroup(deps.store.db, group, deps.clock().toISOString()),
+    () => duplicate('group', `Duplicate entry found with name ${group.name} at domain ID ${domainId}`),
+  );
   return group;
 }
 
@@ -78,15 +78,12 @@ export async function updateGroup(deps: IdentityDeps, id: string, patch: GroupPa
     ...(patch.name !== undefined && { name: patch.name.trim() }),
     ...(patch.description !== undefined && { description: patch.description ?? '' }),
   };
-  try {
-    await store.updateGroup(deps.store.db, next);
-  } catch (err) {
-    if (deps.store.traits.isUniqueViolation(err)) {
-      const where = patch.domain_id !== undefined ? ` at domain ID ${next.domainId}` : '';
-      throw duplicate('group', `Duplicate entry found with name ${next.name}${where}`);
-    }
-    throw err;
-  }
+  const where = patch.domain_id !== undefined ? ` at domain ID ${next.domainId}` : '';
+  await uniqueWrite(
+    deps.store.traits,
+    () => store.updateGroup(deps.store.db, next),
+    () => duplicate('group', `Duplicate entry found with name ${next.name}${where}`),
+  );
   return next;
 }
 
@@ -109,7 +106,7 @@ export async function listUsersInGroup(
   deps: IdentityDeps,
   groupId: string,
   filter: MemberFilter,
-): Promise<MemberUser[]> {
+): Promise<User[]> {
   await findGroup(deps, groupId);
   return store.listMembers(deps.store.db, groupId, filter);
 }

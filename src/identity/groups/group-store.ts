@@ -1,6 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, GroupTable, UserTable } from '../../db/schema.js';
-import { flag, isSet, parseJson } from '../../db/row-codec.js';
+import type { Database, GroupTable } from '../../db/schema.js';
+import { flag } from '../../db/row-codec.js';
+import type { User } from '../users/user-store.js';
+import { toUser, userColumns } from '../users/user-store.js';
 
 export interface Group {
   readonly id: string;
@@ -14,18 +16,6 @@ export interface GroupFilter {
   readonly domainId?: string;
 }
 
-/** The user fields a membership listing shows; groups never write the users table. */
-export interface MemberUser {
-  readonly id: string;
-  readonly name: string;
-  readonly domainId: string;
-  readonly enabled: boolean;
-  readonly description: string;
-  readonly defaultProjectId: string | null;
-  readonly extra: Readonly<Record<string, unknown>>;
-  readonly options: Readonly<Record<string, unknown>>;
-}
-
 export interface MemberFilter {
   readonly name?: string;
   readonly domainId?: string;
@@ -34,33 +24,12 @@ export interface MemberFilter {
 
 type Db = Kysely<Database> | Transaction<Database>;
 const columns = ['id', 'name', 'domain_id', 'description'] as const;
-const userColumns = [
-  'id',
-  'name',
-  'domain_id',
-  'enabled',
-  'description',
-  'default_project_id',
-  'extra',
-  'options',
-] as const;
 
 const toGroup = (r: Readonly<Pick<GroupTable, (typeof columns)[number]>>): Group => ({
   id: r.id,
   name: r.name,
   domainId: r.domain_id,
   description: r.description,
-});
-
-const toMember = (r: Readonly<Pick<UserTable, (typeof userColumns)[number]>>): MemberUser => ({
-  id: r.id,
-  name: r.name,
-  domainId: r.domain_id,
-  enabled: isSet(r.enabled),
-  description: r.description,
-  defaultProjectId: r.default_project_id,
-  extra: parseJson(r.extra, {}),
-  options: parseJson(r.options, {}),
 });
 
 export async function getGroup(db: Db, id: string): Promise<Group | undefined> {
@@ -106,11 +75,6 @@ export async function countGroupAssignments(db: Db, id: string): Promise<number>
   return Number(r.n);
 }
 
-export async function getMemberUser(db: Db, id: string): Promise<MemberUser | undefined> {
-  const r = await db.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst();
-  return r && toMember(r);
-}
-
 export async function isMember(db: Db, groupId: string, userId: string): Promise<boolean> {
   const r = await db
     .selectFrom('user_group_memberships')
@@ -149,7 +113,7 @@ export async function listMemberIds(db: Db, groupId: string): Promise<string[]> 
   return rows.map((r) => r.user_id);
 }
 
-export async function listMembers(db: Db, groupId: string, f: MemberFilter): Promise<MemberUser[]> {
+export async function listMembers(db: Db, groupId: string, f: MemberFilter): Promise<User[]> {
   let q = db
     .selectFrom('users')
     .innerJoin('user_group_memberships as m', 'm.user_id', 'users.id')
@@ -160,7 +124,7 @@ export async function listMembers(db: Db, groupId: string, f: MemberFilter): Pro
   if (f.name !== undefined) q = q.where('users.name', '=', f.name);
   if (f.domainId !== undefined) q = q.where('users.domain_id', '=', f.domainId);
   if (f.enabled !== undefined) q = q.where('users.enabled', '=', flag(f.enabled));
-  return (await q.execute()).map(toMember);
+  return (await q.execute()).map(toUser);
 }
 
 export async function listGroupsForUser(db: Db, userId: string, f: { name?: string }): Promise<Group[]> {

@@ -1,6 +1,7 @@
 import { ForbiddenError, InputError } from '../../common/errors.js';
 import { hexId } from '../../common/ids.js';
 import type { AuthContext } from '../../common/http/auth-context.js';
+import { uniqueWrite } from '../../db/unique-write.js';
 import { findDomain } from '../domains/domain-service.js';
 import * as domainStore from '../domains/domain-store.js';
 import type { IdentityDeps } from '../identity-deps.js';
@@ -64,13 +65,11 @@ export async function createProject(
     tags: Array.isArray(body['tags']) ? (body['tags'] as string[]) : [],
     extra: extrasOf(body, known),
   };
-  try {
-    await store.insertProject(deps.store.db, project, deps.clock().toISOString());
-  } catch (err) {
-    if (deps.store.traits.isUniqueViolation(err))
-      throw duplicate('project', `Duplicate entry found with name ${project.name} at domain ID ${domainId}`);
-    throw err;
-  }
+  await uniqueWrite(
+    deps.store.traits,
+    () => store.insertProject(deps.store.db, project, deps.clock().toISOString()),
+    () => duplicate('project', `Duplicate entry found with name ${project.name} at domain ID ${domainId}`),
+  );
   return project;
 }
 
@@ -104,16 +103,11 @@ export async function updateProject(
     ...(Array.isArray(patch['tags']) && { tags: patch['tags'] as string[] }),
     extra: { ...cur.extra, ...extrasOf(patch, known) },
   };
-  try {
-    await store.updateProject(deps.store.db, next);
-  } catch (err) {
-    if (deps.store.traits.isUniqueViolation(err))
-      throw duplicate(
-        'project',
-        `Duplicate entry found with name ${next.name} at domain ID ${next.domainId}`,
-      );
-    throw err;
-  }
+  await uniqueWrite(
+    deps.store.traits,
+    () => store.updateProject(deps.store.db, next),
+    () => duplicate('project', `Duplicate entry found with name ${next.name} at domain ID ${next.domainId}`),
+  );
   return next;
 }
 

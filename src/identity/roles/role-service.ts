@@ -1,5 +1,6 @@
 import { ForbiddenError, NotFoundError } from '../../common/errors.js';
 import { hexId } from '../../common/ids.js';
+import { uniqueWrite } from '../../db/unique-write.js';
 import type { IdentityDeps } from '../identity-deps.js';
 import { duplicate, notFound } from '../identity-errors.js';
 import type { Role } from './role-store.js';
@@ -22,13 +23,11 @@ export async function createRole(
     description: body.description ?? '',
     options: (body.options as Record<string, unknown> | undefined) ?? {},
   };
-  try {
-    await store.insertRole(deps.store.db, role, deps.clock().toISOString());
-  } catch (err) {
-    if (deps.store.traits.isUniqueViolation(err))
-      throw duplicate('role', `Duplicate entry found with name ${role.name}`);
-    throw err;
-  }
+  await uniqueWrite(
+    deps.store.traits,
+    () => store.insertRole(deps.store.db, role, deps.clock().toISOString()),
+    () => duplicate('role', `Duplicate entry found with name ${role.name}`),
+  );
   return role;
 }
 
@@ -47,13 +46,11 @@ export async function updateRole(
       options: { ...cur.options, ...(patch.options as Record<string, unknown>) },
     }),
   };
-  try {
-    await store.updateRole(deps.store.db, next);
-  } catch (err) {
-    if (deps.store.traits.isUniqueViolation(err))
-      throw duplicate('role', `Duplicate entry found with name ${next.name}`);
-    throw err;
-  }
+  await uniqueWrite(
+    deps.store.traits,
+    () => store.updateRole(deps.store.db, next),
+    () => duplicate('role', `Duplicate entry found with name ${next.name}`),
+  );
   return next;
 }
 

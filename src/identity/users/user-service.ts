@@ -1,6 +1,7 @@
 import { InputError } from '../../common/errors.js';
 import { hexId } from '../../common/ids.js';
 import type { AuthContext } from '../../common/http/auth-context.js';
+import { uniqueWrite } from '../../db/unique-write.js';
 import * as domainStore from '../domains/domain-store.js';
 import type { IdentityDeps } from '../identity-deps.js';
 import { authFailed, duplicate, notFound } from '../identity-errors.js';
@@ -39,13 +40,11 @@ export async function createUser(
     extra: extrasOf(body, known),
     options: (body['options'] as Record<string, unknown> | undefined) ?? {},
   };
-  try {
-    await store.insertUser(deps.store.db, user, deps.clock().toISOString());
-  } catch (err) {
-    if (deps.store.traits.isUniqueViolation(err))
-      throw duplicate('user', `Duplicate entry found with name ${user.name} at domain ID ${domainId}`);
-    throw err;
-  }
+  await uniqueWrite(
+    deps.store.traits,
+    () => store.insertUser(deps.store.db, user, deps.clock().toISOString()),
+    () => duplicate('user', `Duplicate entry found with name ${user.name} at domain ID ${domainId}`),
+  );
   return user;
 }
 
@@ -78,13 +77,11 @@ export async function updateUser(
   };
   const now = deps.clock();
   await deps.store.db.transaction().execute(async (tx) => {
-    try {
-      await store.updateUser(tx, next, password !== undefined ? now.toISOString() : undefined);
-    } catch (err) {
-      if (deps.store.traits.isUniqueViolation(err))
-        throw duplicate('user', `Duplicate entry found with name ${next.name} at domain ID ${next.domainId}`);
-      throw err;
-    }
+    await uniqueWrite(
+      deps.store.traits,
+      () => store.updateUser(tx, next, password !== undefined ? now.toISOString() : undefined),
+      () => duplicate('user', `Duplicate entry found with name ${next.name} at domain ID ${next.domainId}`),
+    );
     if (password !== undefined || (cur.enabled && !next.enabled)) {
       await revokeUserTokens(tx, id, now, deps.settings.tokenExpirationSec);
     }

@@ -15,7 +15,8 @@ export interface User {
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
-const columns = [
+/** The columns `toUser` reads; stores that join the users table select these. */
+export const userColumns = [
   'id',
   'name',
   'domain_id',
@@ -27,7 +28,7 @@ const columns = [
   'options',
 ] as const;
 
-const toUser = (r: Readonly<Pick<UserTable, (typeof columns)[number]>>): User => ({
+export const toUser = (r: Readonly<Pick<UserTable, (typeof userColumns)[number]>>): User => ({
   id: r.id,
   name: r.name,
   domainId: r.domain_id,
@@ -40,14 +41,14 @@ const toUser = (r: Readonly<Pick<UserTable, (typeof columns)[number]>>): User =>
 });
 
 export async function getUser(db: Db, id: string): Promise<User | undefined> {
-  const r = await db.selectFrom('users').select(columns).where('id', '=', id).executeTakeFirst();
+  const r = await db.selectFrom('users').select(userColumns).where('id', '=', id).executeTakeFirst();
   return r && toUser(r);
 }
 
 export async function getUserByName(db: Db, domainId: string, name: string): Promise<User | undefined> {
   const r = await db
     .selectFrom('users')
-    .select(columns)
+    .select(userColumns)
     .where('domain_id', '=', domainId)
     .where('name', '=', name)
     .executeTakeFirst();
@@ -58,7 +59,7 @@ export async function listUsers(
   db: Db,
   f: { name?: string; domainId?: string; enabled?: boolean },
 ): Promise<User[]> {
-  let q = db.selectFrom('users').select(columns).orderBy('name').orderBy('id');
+  let q = db.selectFrom('users').select(userColumns).orderBy('name').orderBy('id');
   if (f.name !== undefined) q = q.where('name', '=', f.name);
   if (f.domainId !== undefined) q = q.where('domain_id', '=', f.domainId);
   if (f.enabled !== undefined) q = q.where('enabled', '=', flag(f.enabled));

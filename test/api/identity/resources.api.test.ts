@@ -229,7 +229,11 @@ for (const dialect of testDialects()) {
       await expect(t.token('gus', 'pw', { project: { id: sub.id } })).rejects.toThrow(/401/);
       const inherit = `/OS-INHERIT/projects/${p.id}/users/${u.id}/roles/${await roleId('member')}/inherited_to_projects`;
       expect((await call('PUT', inherit, admin)).statusCode).toBe(204);
-      expect(await t.token('gus', 'pw', { project: { id: sub.id } })).toBeTypeOf('string');
+      const gusToken = await t.token('gus', 'pw', { project: { id: sub.id } });
+      const mine = await call('GET', '/auth/projects', gusToken);
+      expect(mine.json().projects.map((x: { name: string }) => x.name).sort()).toEqual(['grp', 'sub']);
+      const listed = await call('GET', `/users/${u.id}/projects`, admin);
+      expect(listed.json().projects.map((x: { name: string }) => x.name).sort()).toEqual(['grp', 'sub']);
     });
 
     it('creates an application credential and authenticates with it', async () => {

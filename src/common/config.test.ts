@@ -1,0 +1,29 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('config', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'strata-config-'));
+  writeFileSync(join(dataDir, 'strata.yaml'), 'port: 6000\nlogLevel: debug\nregionId: FileRegion\n');
+
+  it('uses defaults under the data directory', () => {
+    const c = loadConfig({ dataDir: mkdtempSync(join(tmpdir(), 'strata-config-')) }, {});
+    expect(c).toMatchObject({ host: '127.0.0.1', port: 5000, logLevel: 'info', tokenExpirationSec: 3600 });
+    expect(c.databaseUrl).toBe(`sqlite:${join(c.dataDir, 'strata.db')}`);
+  });
+
+  it('layers file < environment < flags', () => {
+    const fileOnly = loadConfig({ dataDir }, {});
+    expect(fileOnly).toMatchObject({ port: 6000, logLevel: 'debug', regionId: 'FileRegion' });
+    const env = loadConfig({ dataDir }, { STRATA_PORT: '7000', STRATA_LOG_LEVEL: 'warn' });
+    expect(env).toMatchObject({ port: 7000, logLevel: 'warn', regionId: 'FileRegion' });
+    const flags = loadConfig({ dataDir, port: 8000 }, { STRATA_PORT: '7000' });
+    expect(flags.port).toBe(8000);
+  });
+
+  it('takes the data directory from the environment', () => {
+    expect(loadConfig({}, { STRATA_DATA_DIR: dataDir }).port).toBe(6000);
+  });
+});
