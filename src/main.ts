@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import type { StrataConfig } from './common/config.js';
 import { newRequestId, requestIdHeader } from './common/http/request-id.js';
 import type { ServicePlugin } from './common/http/service-plugin.js';
+import type { ServiceContext } from './common/service-context.js';
 import { createPolicyEnforcer } from './common/policy/policy-engine.js';
 import type { Clock } from './common/time.js';
 import { systemClock } from './common/time.js';
@@ -58,12 +59,14 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
   const overrides = config.policyFile
     ? ((parse(readFileSync(config.policyFile, 'utf8')) as Record<string, string> | null) ?? {})
     : {};
-  const shared = {
+  const http = {
     tokens: createTokenValidator(identity),
     policy: createPolicyEnforcer(policyDefaults, overrides),
     strictErrors: config.strictErrors,
   };
-  const services = [identityService(identity, shared)];
+  const ctx: ServiceContext = { store, clock, config, log: logger, http };
+  // One line per service; cross-service dependencies are wired here and nowhere else.
+  const services: ServicePlugin[] = [identityService(identity, ctx.http)];
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,

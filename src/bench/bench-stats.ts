@@ -46,6 +46,33 @@ export async function timeSequential(
   return summarize(samples);
 }
 
+/**
+ * Times `a` then `b`, `n` times over, so both figures see the same conditions (other load on
+ * the machine, CPU frequency); a ratio of the two is then meaningful on a busy machine.
+ */
+export async function timeAlternating(
+  n: number,
+  warmup: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+): Promise<readonly [LatencySummary, LatencySummary]> {
+  for (let i = 0; i < warmup; i++) {
+    await a();
+    await b();
+  }
+  const samplesA: number[] = [];
+  const samplesB: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let t0 = performance.now();
+    await a();
+    samplesA.push(performance.now() - t0);
+    t0 = performance.now();
+    await b();
+    samplesB.push(performance.now() - t0);
+  }
+  return [summarize(samplesA), summarize(samplesB)];
+}
+
 export interface LoadSummary {
   readonly completed: number;
   readonly elapsedMs: number;

@@ -37,7 +37,7 @@ export function formatTable(results: ReadonlyArray<BenchResult>): string {
 export function formatMachine(m: MachineInfo): string {
   return [
     `machine: ${m.cpuModel}, ${m.cpus} CPUs, ${m.memoryGiB} GiB RAM, Linux ${m.kernel}`,
-    `node ${m.node}, libuv threadpool ${m.threadpool}, date ${m.date}`,
+    `node ${m.node}, libuv threadpool ${m.threadpool}, date ${m.date}, load average ${m.loadAverage} at start`,
   ].join('\n');
 }
 

@@ -11,6 +11,8 @@ export interface MachineInfo {
   /** libuv threads; scrypt runs there, so it caps concurrent password hashes. */
   readonly threadpool: number;
   readonly date: string;
+  /** 1-minute load average when the run began; other work on the machine skews every figure. */
+  readonly loadAverage: number;
 }
 
 function cpuModel(): string {
@@ -35,5 +37,6 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     threadpool: Number.isInteger(pool) && pool > 0 ? pool : 4,
     date: new Date().toISOString().slice(0, 10),
+    loadAverage: Math.round(os.loadavg()[0]! * 100) / 100,
   };
 }

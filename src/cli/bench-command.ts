@@ -53,9 +53,9 @@ async function runBench(flags: BenchFlags): Promise<void> {
   };
   const names = flags.only ? [flags.only] : (Object.keys(benchmarks) as BenchmarkName[]);
   const progress = (line: string) => process.stderr.write(`${line}\n`);
+  const machine = machineInfo();
   const results: BenchResult[] = [];
   for (const name of names) results.push(await benchmarks[name].run(opts, progress));
-  const machine = machineInfo();
   if (flags.json) process.stdout.write(`${JSON.stringify({ machine, options: opts, results }, null, 2)}\n`);
   else process.stdout.write(`\n${formatMachine(machine)}\n\n${formatTable(results)}`);
   if (!allTargetsMet(results)) {

@@ -42,6 +42,8 @@ export interface ServiceHttpOptions<D> {
   readonly unauthorizedHeaders?: (serviceUrl: string) => Record<string, string>;
   /** Turn errors a route did not declare into 500s (tests enable this, as Nova's do). */
   readonly strictErrors?: boolean;
+  /** Service-specific Fastify setup inside the plugin's scope, e.g. content-type parsers. */
+  readonly configure?: (app: FastifyInstance) => void;
 }
 
 interface CompiledRoute<D> {
@@ -53,6 +55,7 @@ interface CompiledRoute<D> {
 /** Mounts a service's route table as one encapsulated Fastify plugin with its own fault format. */
 export function serviceRoutes<D>(opts: ServiceHttpOptions<D>): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
+    opts.configure?.(app);
     app.setErrorHandler((err, req, reply) =>
       sendFault(opts, req, reply, toCloudError(err as Error, opts, req)),
     );

@@ -1,9 +1,15 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { identityMigration } from './0001-identity.js';
+import { imageMigration } from './0002-image.js';
+import { placementMigration } from './0003-placement.js';
+import { computeMigration } from './0004-compute.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0001-identity': identityMigration,
+  '0002-image': imageMigration,
+  '0003-placement': placementMigration,
+  '0004-compute': computeMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,3 @@
+/** Placement tables. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface PlacementTables {}
