@@ -13,6 +13,7 @@ import type { Clock } from './common/time.js';
 import { systemClock } from './common/time.js';
 import type { StrataDb } from './db/database.js';
 import { openDatabase } from './db/database.js';
+import { computePolicy, computeService } from './compute/index.js';
 import { ensureCatalogEntry } from './identity/catalog/catalog-service.js';
 import type { IdentityDeps } from './identity/index.js';
 import { createTokenValidator, identityPolicy, identityService } from './identity/index.js';
@@ -33,7 +34,7 @@ export interface Cloud {
 }
 
 /** Every service's default policy, merged; services add theirs here. */
-const policyDefaults = { ...identityPolicy };
+const policyDefaults = { ...identityPolicy, ...computePolicy };
 
 export interface BuildOptions {
   readonly log?: Logger;
@@ -66,7 +67,10 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
   };
   const ctx: ServiceContext = { store, clock, config, log: logger, http };
   // One line per service; cross-service dependencies are wired here and nowhere else.
-  const services: ServicePlugin[] = [identityService(identity, ctx.http)];
+  const services: ServicePlugin[] = [
+    identityService(identity, ctx.http),
+    computeService(ctx, { store, clock, config }),
+  ];
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,

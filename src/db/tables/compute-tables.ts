@@ -1,3 +1,211 @@
-/** Compute (Nova) and the host agent tables. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ComputeTables {}
+import type { ColumnType } from 'kysely';
+import type { Flag } from '../column-types.js';
+
+type CreatedAt = ColumnType<string, string, never>;
+
+/** Compute (Nova) and host-agent tables. */
+export interface ComputeTables {
+  flavors: FlavorTable;
+  flavor_projects: FlavorProjectTable;
+  keypairs: KeypairTable;
+  servers: ServerTable;
+  instance_actions: InstanceActionTable;
+  instance_action_events: InstanceActionEventTable;
+  server_groups: ServerGroupTable;
+  server_group_members: ServerGroupMemberTable;
+  compute_hosts: ComputeHostTable;
+  compute_quotas: ComputeQuotaTable;
+  migrations: MigrationTable;
+}
+
+export interface FlavorTable {
+  /** Nova's `flavorid`: the id clients see (a UUID or an operator-chosen string). */
+  id: string;
+  name: string;
+  vcpus: number;
+  ram: number;
+  disk: number;
+  ephemeral: number;
+  swap: number;
+  rxtx_factor: number;
+  is_public: Flag;
+  disabled: Flag;
+  description: string | null;
+  /** JSON object of extra specs. */
+  extra_specs: string;
+  created_at: CreatedAt;
+}
+
+export interface FlavorProjectTable {
+  flavor_id: string;
+  project_id: string;
+}
+
+export interface KeypairTable {
+  user_id: string;
+  name: string;
+  type: 'ssh' | 'x509';
+  public_key: string;
+  fingerprint: string;
+  created_at: CreatedAt;
+}
+
+export type ServerVmState =
+  | 'building'
+  | 'active'
+  | 'stopped'
+  | 'paused'
+  | 'suspended'
+  | 'resized'
+  | 'rescued'
+  | 'shelved'
+  | 'shelved_offloaded'
+  | 'soft_deleted'
+  | 'deleted'
+  | 'error';
+
+export type ServerPowerState = 0 | 1 | 3 | 4 | 6 | 7; // NOSTATE RUNNING PAUSED SHUTDOWN CRASHED SUSPENDED
+
+export interface ServerTable {
+  id: string;
+  project_id: string;
+  user_id: string;
+  name: string;
+  hostname: string;
+  description: string | null;
+  /** Flavor as booted, embedded like Nova (JSON); survives flavor deletion. */
+  flavor: string;
+  flavor_id: string;
+  /** Copied from the flavor for quota counting and scheduling without parsing JSON. */
+  vcpus: number;
+  memory_mb: number;
+  root_gb: number;
+  image_id: string;
+  key_name: string | null;
+  key_data: string | null;
+  user_data: string | null;
+  /** JSON object of metadata; JSON array of tags. */
+  metadata: string;
+  tags: string;
+  /** JSON of the requested networks ('auto' | 'none' | list). */
+  networks: string;
+  availability_zone: string | null;
+  config_drive: Flag;
+  access_ipv4: string;
+  access_ipv6: string;
+  reservation_id: string;
+  launch_index: number;
+  server_group_id: string | null;
+  vm_state: ServerVmState;
+  /** Nova's task_state: what is in progress ('scheduling', 'spawning', 'rebooting', ...), or null. */
+  task_state: string | null;
+  power_state: ServerPowerState;
+  /** Desired side, written by the API: 'on' | 'off' | 'paused' | 'suspended' | 'deleted'. */
+  desired_power: string;
+  /** Observed side, written by the agent, with when and why. */
+  observed_power: string | null;
+  observed_at: string | null;
+  observed_reason: string | null;
+  /** Bumped on every write; compare-and-set guard for API workers and reconcilers. */
+  generation: number;
+  host: string | null;
+  node: string | null;
+  /** JSON of the scheduler's decision and report. */
+  scheduling: string | null;
+  locked: Flag;
+  locked_by: 'owner' | 'admin' | null;
+  locked_reason: string | null;
+  /** JSON fault {code, message, details, created}, or null. */
+  fault: string | null;
+  /** JSON of the target flavor during resize, and of the previous one until confirmed. */
+  new_flavor: string | null;
+  old_flavor: string | null;
+  launched_at: string | null;
+  terminated_at: string | null;
+  created_at: CreatedAt;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface InstanceActionTable {
+  id: string;
+  server_id: string;
+  request_id: string;
+  action: string;
+  project_id: string;
+  user_id: string;
+  start_time: string;
+  finish_time: string | null;
+  message: string | null;
+}
+
+export interface InstanceActionEventTable {
+  id: string;
+  action_id: string;
+  event: string;
+  start_time: string;
+  finish_time: string | null;
+  result: 'Success' | 'Error' | null;
+  host: string | null;
+  details: string | null;
+}
+
+export interface ServerGroupTable {
+  id: string;
+  name: string;
+  policy: 'affinity' | 'anti-affinity' | 'soft-affinity' | 'soft-anti-affinity';
+  /** JSON object, e.g. {"max_server_per_host": 1}. */
+  rules: string;
+  project_id: string;
+  user_id: string;
+  created_at: CreatedAt;
+}
+
+export interface ServerGroupMemberTable {
+  group_id: string;
+  server_id: string;
+}
+
+/** A host running `strata agent`: Nova's compute service and hypervisor in one row. */
+export interface ComputeHostTable {
+  id: string;
+  hostname: string;
+  /** Driver name ('fake', 'qemu', 'runc', ...). */
+  driver: string;
+  availability_zone: string;
+  /** Operator switch: 'enabled' | 'disabled'. */
+  status: 'enabled' | 'disabled';
+  disabled_reason: string | null;
+  forced_down: Flag;
+  last_heartbeat: string;
+  /** The host's resource provider in placement. */
+  provider_id: string;
+  vcpus: number;
+  memory_mb: number;
+  local_gb: number;
+  /** JSON of driver facts (accelerator, versions, ...). */
+  facts: string;
+  created_at: CreatedAt;
+}
+
+export interface ComputeQuotaTable {
+  project_id: string;
+  resource: string;
+  hard_limit: number;
+}
+
+export interface MigrationTable {
+  id: number;
+  uuid: string;
+  server_id: string;
+  migration_type: 'resize' | 'migration' | 'live-migration' | 'evacuation';
+  status: string;
+  source_compute: string | null;
+  dest_compute: string | null;
+  old_flavor_id: string;
+  new_flavor_id: string;
+  project_id: string;
+  user_id: string;
+  created_at: CreatedAt;
+  updated_at: string;
+}
