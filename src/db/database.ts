@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import type { DialectTraits } from './dialects.js';
 import { dialectTraits } from './dialects.js';
 import { migrationProvider } from './migrations/index.js';
@@ -20,7 +19,7 @@ export interface StrataDb {
  */
 export async function openDatabase(url: string): Promise<StrataDb> {
   const isPostgres = /^postgres(ql)?:\/\//.test(url);
-  const db = isPostgres ? openPostgres(url) : openSqlite(url.replace(/^sqlite:/, ''));
+  const db = isPostgres ? await openPostgres(url) : openSqlite(url.replace(/^sqlite:/, ''));
   const traits = dialectTraits(isPostgres ? 'postgres' : 'sqlite');
   await migrate(db);
   return { db, traits, close: () => db.destroy() };
@@ -37,7 +36,9 @@ function openSqlite(path: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
 }
 
-function openPostgres(url: string): Kysely<Database> {
+async function openPostgres(url: string): Promise<Kysely<Database>> {
+  // Loaded only when used: the all-in-one on SQLite never pays for the driver.
+  const { default: pg } = await import('pg');
   // int8 (counts, serials) as numbers: every value Strata stores fits in 53 bits.
   pg.types.setTypeParser(20, (v) => Number(v));
   return new Kysely<Database>({

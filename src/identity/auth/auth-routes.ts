@@ -27,8 +27,19 @@ const tokenIds = (t: ResolvedToken) => ({ userId: t.user.id, projectId: t.projec
 
 const subjectHeader = 'x-subject-token';
 
-/** The token named by X-Subject-Token, or Keystone's 404 "Could not find token". */
-async function subjectToken(ctx: RequestContext, deps: IdentityDeps) {
+const subjects = new WeakMap<RequestContext, Promise<ResolvedToken>>();
+
+/** The token named by X-Subject-Token (resolved once per request), or Keystone's 404. */
+function subjectToken(ctx: RequestContext, deps: IdentityDeps): Promise<ResolvedToken> {
+  let pending = subjects.get(ctx);
+  if (pending === undefined) {
+    pending = resolveSubject(ctx, deps);
+    subjects.set(ctx, pending);
+  }
+  return pending;
+}
+
+async function resolveSubject(ctx: RequestContext, deps: IdentityDeps): Promise<ResolvedToken> {
   const raw = ctx.headers[subjectHeader];
   const id = Array.isArray(raw) ? raw[0] : raw;
   const resolved = id ? await resolveToken(deps, id) : undefined;

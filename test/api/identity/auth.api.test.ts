@@ -169,7 +169,7 @@ for (const dialect of testDialects()) {
 
     it('serves the catalog, the caller projects and domains', async () => {
       const cat = await t.request({ method: 'GET', url: '/identity/v3/auth/catalog', token: admin });
-      expect(cat.json().catalog[0]).toMatchObject({ type: 'identity', name: 'keystone' });
+      expect(cat.json().catalog).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'identity', name: 'keystone' })]));
       const projects = await t.request({ method: 'GET', url: '/identity/v3/auth/projects', token: admin });
       expect(projects.json().projects.map((p: { name: string }) => p.name)).toEqual(['admin']);
       const system = await t.request({ method: 'GET', url: '/identity/v3/auth/system', token: admin });

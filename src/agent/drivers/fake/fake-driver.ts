@@ -1,0 +1,131 @@
+import type {
+  ComputeDriver,
+  ConsoleLogSupport,
+  HostFacts,
+  ObservedWorkload,
+  PowerObservation,
+  PowerStateSupport,
+  SnapshotSupport,
+  WorkloadHandle,
+  WorkloadSpec,
+} from '../driver.js';
+import { fakeKnobs } from './fake-knobs.js';
+
+export interface FakeHostShape {
+  readonly vcpus: number;
+  readonly memoryMb: number;
+  readonly diskGb: number;
+}
+
+interface FakeWorkload {
+  spec: WorkloadSpec;
+  power: PowerObservation;
+  reason?: string;
+  console: string[];
+}
+
+/**
+ * Runs nothing: workloads live in a map. It keeps real semantics (idempotent create,
+ * destroy of an unknown id resolves) so the agent, scheduler and API are exercised for
+ * real, and thousands of fake hosts fit in one process for scale tests.
+ */
+export class FakeDriver implements ComputeDriver, PowerStateSupport, ConsoleLogSupport, SnapshotSupport {
+  readonly name = 'fake';
+  readonly kinds = ['vm', 'container'] as const;
+  readonly capabilities = { console: 'serial-log', snapshot: true, pause: true, suspend: true } as const;
+  readonly #workloads = new Map<string, FakeWorkload>();
+
+  constructor(readonly shape: FakeHostShape) {}
+
+  async probe(): Promise<HostFacts> {
+    const { vcpus, memoryMb, diskGb } = this.shape;
+    return { vcpus, memoryMb, diskGb, traits: ['CUSTOM_STRATA_FAKE', 'CUSTOM_STRATA_VM', 'CUSTOM_STRATA_CONTAINER'], details: { accelerator: 'none' } };
+  }
+
+  async create(spec: WorkloadSpec, signal: AbortSignal): Promise<WorkloadHandle> {
+    const existing = this.#workloads.get(spec.workloadId);
+    if (existing) return this.#handle(spec.workloadId);
+    const knobs = fakeKnobs(spec.extraSpecs, spec.metadata);
+    if (knobs.hangCreate) await abortable(new Promise(() => undefined), signal);
+    if (knobs.createDelayMs > 0) await abortable(new Promise((r) => setTimeout(r, knobs.createDelayMs)), signal);
+    if (knobs.failCreate) throw new Error(`fake driver: injected ${knobs.failCreate} create failure`);
+    const w: FakeWorkload = { spec, power: 'running', console: [`[fake] ${spec.hostname} booted`, `[fake] user_data: ${spec.userData ?? ''}`] };
+    this.#workloads.set(spec.workloadId, w);
+    if (knobs.crashAfterMs !== undefined) {
+      setTimeout(() => Object.assign(w, { power: 'crashed', reason: 'fake driver: injected crash' }), knobs.crashAfterMs).unref();
+    }
+    return this.#handle(spec.workloadId);
+  }
+
+  async start(h: WorkloadHandle) {
+    this.#set(h, 'running', 'started');
+  }
+  async stop(h: WorkloadHandle) {
+    this.#set(h, 'shutdown', 'stopped');
+  }
+  async reboot(h: WorkloadHandle, hard: boolean) {
+    this.#set(h, 'running', hard ? 'hard reboot' : 'soft reboot');
+  }
+  async pause(h: WorkloadHandle) {
+    this.#set(h, 'paused', 'paused');
+  }
+  async unpause(h: WorkloadHandle) {
+    this.#set(h, 'running', 'unpaused');
+  }
+  async suspend(h: WorkloadHandle) {
+    this.#set(h, 'suspended', 'suspended');
+  }
+  async resume(h: WorkloadHandle) {
+    this.#set(h, 'running', 'resumed');
+  }
+
+  async destroy(workloadId: string): Promise<void> {
+    this.#workloads.delete(workloadId);
+  }
+
+  async observe(workloadId: string): Promise<ObservedWorkload | undefined> {
+    const w = this.#workloads.get(workloadId);
+    return w && { workloadId, power: w.power, ...(w.reason !== undefined && { reason: w.reason }) };
+  }
+
+  async list(): Promise<ReadonlyArray<ObservedWorkload>> {
+    return [...this.#workloads.keys()].map((id) => ({ workloadId: id, power: this.#workloads.get(id)!.power }));
+  }
+
+  async recover(): Promise<void> {}
+
+  async consoleLog(h: WorkloadHandle, tailLines?: number): Promise<string> {
+    const lines = this.#workloads.get(h.workloadId)?.console ?? [];
+    return (tailLines === undefined ? lines : lines.slice(-tailLines)).join('\n') + '\n';
+  }
+
+  async snapshot(h: WorkloadHandle): Promise<Buffer> {
+    return Buffer.from(`fake snapshot of ${h.workloadId}\n`);
+  }
+
+  /** Test hook: the workload stops as if killed from outside. */
+  killFromOutside(workloadId: string): void {
+    const w = this.#workloads.get(workloadId);
+    if (w) Object.assign(w, { power: 'shutdown', reason: 'killed from outside' });
+  }
+
+  #set(h: WorkloadHandle, power: PowerObservation, event: string): void {
+    const w = this.#workloads.get(h.workloadId);
+    if (!w) throw new Error(`fake driver: no workload ${h.workloadId}`);
+    w.power = power;
+    delete w.reason;
+    w.console.push(`[fake] ${event}`);
+  }
+
+  #handle(workloadId: string): WorkloadHandle {
+    return { workloadId, driver: this.name, stateVersion: 1, state: {} };
+  }
+}
+
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new Error('aborted'));
+    signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+    p.then(resolve, reject);
+  });
+}

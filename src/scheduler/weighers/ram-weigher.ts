@@ -1,0 +1,7 @@
+import { free } from '../host-view.js';
+import type { HostWeigher } from '../pipeline.js';
+
+/** Free RAM: a positive multiplier spreads servers, a negative one packs them. */
+export function ramWeigher(multiplier: number): HostWeigher {
+  return { name: 'ram', multiplier, weigh: (h) => free(h, 'MEMORY_MB') };
+}
