@@ -13,6 +13,7 @@ import type { Clock } from './common/time.js';
 import { systemClock } from './common/time.js';
 import type { StrataDb } from './db/database.js';
 import { openDatabase } from './db/database.js';
+import { ComputeRuntime } from './compute/compute-runtime.js';
 import { computePolicy, computeService } from './compute/index.js';
 import { ensureCatalogEntry } from './identity/catalog/catalog-service.js';
 import type { IdentityDeps } from './identity/index.js';
@@ -20,12 +21,15 @@ import { createTokenValidator, identityPolicy, identityService } from './identit
 import { createPasswordHasher } from './identity/passwords/password-hash.js';
 import { pruneRevocations } from './identity/tokens/revocation-store.js';
 import { TokenKeyRing } from './identity/tokens/token-keys.js';
+import { imagePolicy, imageService } from './image/index.js';
+import { placementPolicy, placementService } from './placement/index.js';
 
 /** The composition root: the only module that knows every service. */
 export interface Cloud {
   readonly app: FastifyInstance;
   readonly store: StrataDb;
   readonly identity: IdentityDeps;
+  readonly compute: ComputeRuntime;
   readonly services: ReadonlyArray<ServicePlugin>;
   readonly log: Logger;
   /** Registers every service in the catalog at `publicUrl` (after the port is known). */
@@ -34,7 +38,7 @@ export interface Cloud {
 }
 
 /** Every service's default policy, merged; services add theirs here. */
-const policyDefaults = { ...identityPolicy, ...computePolicy };
+const policyDefaults = { ...identityPolicy, ...imagePolicy, ...computePolicy, ...placementPolicy };
 
 export interface BuildOptions {
   readonly log?: Logger;
@@ -67,9 +71,14 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
   };
   const ctx: ServiceContext = { store, clock, config, log: logger, http };
   // One line per service; cross-service dependencies are wired here and nowhere else.
+  const placement = placementService(ctx);
+  const image = imageService(ctx);
+  const compute = new ComputeRuntime({ store, clock, config, log: logger, images: image.api, placement: placement.api });
   const services: ServicePlugin[] = [
     identityService(identity, ctx.http),
-    computeService(ctx, { store, clock, config }),
+    image,
+    placement,
+    computeService(ctx, compute.deps),
   ];
 
   const app = Fastify({
@@ -84,11 +93,13 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
   });
   for (const s of services) await app.register(s.plugin, { prefix: s.prefix });
 
+  await compute.start();
   const timers = startHousekeeping(identity, logger);
   return {
     app,
     store,
     identity,
+    compute,
     services,
     log: logger,
     async registerCatalog(publicUrl) {
@@ -103,6 +114,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     },
     async close() {
       for (const t of timers) clearInterval(t);
+      await compute.stop();
       await app.close();
       await store.close();
     },

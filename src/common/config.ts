@@ -24,6 +24,20 @@ export interface StrataConfig {
   readonly policyFile?: string;
   /** Undeclared error statuses become 500s (tests). */
   readonly strictErrors: boolean;
+  /** Driver of the in-process host agent: 'fake' (nothing really runs) or 'none' (no local host). */
+  readonly computeDriver: 'fake' | 'none';
+  /** How many in-process fake hosts to run with the fake driver (scale tests run thousands). */
+  readonly fakeHosts: number;
+  /** 'spread' servers over hosts (default) or 'pack' them. */
+  readonly schedulerStrategy: 'spread' | 'pack';
+  /** A host whose last heartbeat is older than this is reported down (Nova's service_down_time). */
+  readonly serviceDownTimeSec: number;
+  /** Compute quota defaults that replace Nova's, e.g. `{ instances: 20 }` (Nova's [quota] section). */
+  readonly computeQuotaDefaults: Readonly<Record<string, number>>;
+  /** Images a project may own (Glance's image_count_total limit); -1 means unlimited. */
+  readonly imageQuotaCount: number;
+  /** Bytes of image data a project may store (Glance's image_size_total); -1 means unlimited. */
+  readonly imageQuotaBytes: number;
 }
 
 export type ConfigInput = { -readonly [K in keyof StrataConfig]?: StrataConfig[K] };
@@ -43,14 +57,25 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   passwordHashLog2N: 'STRATA_PASSWORD_HASH_LOG2N',
   policyFile: 'STRATA_POLICY_FILE',
   strictErrors: 'STRATA_STRICT_ERRORS',
+  computeDriver: 'STRATA_COMPUTE_DRIVER',
+  fakeHosts: 'STRATA_FAKE_HOSTS',
+  schedulerStrategy: 'STRATA_SCHEDULER_STRATEGY',
+  serviceDownTimeSec: 'STRATA_SERVICE_DOWN_TIME',
+  computeQuotaDefaults: 'STRATA_COMPUTE_QUOTA_DEFAULTS',
+  imageQuotaCount: 'STRATA_IMAGE_QUOTA_COUNT',
+  imageQuotaBytes: 'STRATA_IMAGE_QUOTA_BYTES',
 };
 
 const numeric = new Set<keyof StrataConfig>([
+  'fakeHosts',
   'port',
   'tokenExpirationSec',
   'tokenRotateAfterSec',
   'tokenMaxActiveKeys',
   'passwordHashLog2N',
+  'serviceDownTimeSec',
+  'imageQuotaCount',
+  'imageQuotaBytes',
 ]);
 
 /**
@@ -82,6 +107,13 @@ export function loadConfig(
     passwordHashLog2N: merged.passwordHashLog2N ?? 14,
     ...(merged.policyFile !== undefined && { policyFile: merged.policyFile }),
     strictErrors: merged.strictErrors ?? false,
+    computeDriver: merged.computeDriver ?? 'fake',
+    fakeHosts: merged.fakeHosts ?? 1,
+    schedulerStrategy: merged.schedulerStrategy ?? 'spread',
+    serviceDownTimeSec: merged.serviceDownTimeSec ?? 60,
+    computeQuotaDefaults: merged.computeQuotaDefaults ?? {},
+    imageQuotaCount: merged.imageQuotaCount ?? -1,
+    imageQuotaBytes: merged.imageQuotaBytes ?? -1,
   };
 }
 
@@ -91,8 +123,15 @@ function readEnv(env: NodeJS.ProcessEnv): ConfigInput {
     const v = env[name];
     if (v === undefined || v === '') continue;
     out[key] = numeric.has(key) ? Number(v) : key === 'strictErrors' ? v === '1' || v === 'true' : v;
+    if (key === 'computeQuotaDefaults') out[key] = keyNumberList(v);
   }
   return out as ConfigInput;
+}
+
+/** `instances=20,cores=40` → `{ instances: 20, cores: 40 }`. */
+function keyNumberList(text: string): Record<string, number> {
+  const pairs = text.split(',').map((p) => p.split('=').map((s) => s.trim()));
+  return Object.fromEntries(pairs.filter(([k, v]) => k && v).map(([k, v]) => [k, Number(v)]));
 }
 
 function definedOnly(o: ConfigInput): ConfigInput {

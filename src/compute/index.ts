@@ -6,12 +6,44 @@ import type { ServiceContext } from '../common/service-context.js';
 import type { ComputeDeps } from './compute-deps.js';
 import { computeBasePolicy } from './compute-policy.js';
 import { computeMicroversions, computeVersionRoutes } from './compute-version.js';
+import { flavorPolicy } from './flavors/flavor-policy.js';
+import { flavorRoutes } from './flavors/flavor-routes.js';
+import { hostPolicy } from './hosts/host-policy.js';
+import { hostRoutes } from './hosts/host-routes.js';
+import { keypairPolicy } from './keypairs/keypair-policy.js';
+import { keypairRoutes } from './keypairs/keypair-routes.js';
+import { quotaPolicy } from './quotas/quota-policy.js';
+import { quotaRoutes } from './quotas/quota-routes.js';
+import { serverGroupPolicy } from './server-groups/server-group-policy.js';
+import { serverGroupRoutes } from './server-groups/server-group-routes.js';
+import { instanceActionRoutes } from './instance-actions/instance-action-routes.js';
+import { serverActionRoutes } from './servers/server-action-routes.js';
+import { serverPolicy } from './servers/server-policy.js';
+import { serverRoutes } from './servers/server-routes.js';
 
 /** Every compute route; resources add one spread line each. */
-export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [...computeVersionRoutes];
+export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
+  ...computeVersionRoutes,
+  ...flavorRoutes,
+  ...keypairRoutes,
+  ...quotaRoutes,
+  ...serverGroupRoutes,
+  ...hostRoutes,
+  ...serverRoutes,
+  ...serverActionRoutes,
+  ...instanceActionRoutes,
+];
 
 /** Every compute policy default; resources add one spread line each. */
-export const computePolicy: Readonly<Record<string, string>> = { ...computeBasePolicy };
+export const computePolicy: Readonly<Record<string, string>> = {
+  ...computeBasePolicy,
+  ...flavorPolicy,
+  ...keypairPolicy,
+  ...quotaPolicy,
+  ...serverGroupPolicy,
+  ...hostPolicy,
+  ...serverPolicy,
+};
 
 /** Compute v2.1 (Nova) mounted at /compute; the catalog points at /compute/v2.1. */
 export function computeService(ctx: ServiceContext, deps: ComputeDeps): ServicePlugin {

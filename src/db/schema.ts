@@ -12,3 +12,6 @@ export interface Database extends IdentityTables, ImageTables, PlacementTables, 
 
 export type { Flag } from './column-types.js';
 export type * from './tables/identity-tables.js';
+export type * from './tables/compute-tables.js';
+export type * from './tables/image-tables.js';
+export type * from './tables/placement-tables.js';

@@ -125,6 +125,7 @@ async function createServers(db: Kysely<unknown>): Promise<void> {
     .addColumn('fault', 'text')
     .addColumn('new_flavor', 'text')
     .addColumn('old_flavor', 'text')
+    .addColumn('pending_image_id', 'varchar(36)')
     .addColumn('launched_at', 'varchar(32)')
     .addColumn('terminated_at', 'varchar(32)')
     .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
@@ -135,6 +136,7 @@ async function createServers(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('servers_host').on('servers').columns(['host', 'task_state']).execute();
   await db.schema.createIndex('servers_task').on('servers').column('task_state').execute();
   await db.schema.createIndex('servers_updated').on('servers').column('updated_at').execute();
+  await db.schema.createIndex('servers_created').on('servers').columns(['created_at', 'id']).execute();
 }
 
 async function createActions(db: Kysely<unknown>): Promise<void> {

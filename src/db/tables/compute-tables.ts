@@ -120,6 +120,8 @@ export interface ServerTable {
   /** JSON of the target flavor during resize, and of the previous one until confirmed. */
   new_flavor: string | null;
   old_flavor: string | null;
+  /** The queued image a createImage action is filling (the agent uploads into it). */
+  pending_image_id: string | null;
   launched_at: string | null;
   terminated_at: string | null;
   created_at: CreatedAt;

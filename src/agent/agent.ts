@@ -1,0 +1,59 @@
+import type { Logger } from 'pino';
+import type { RunningController } from '../common/reconcile/controller.js';
+import { startController } from '../common/reconcile/controller.js';
+import { instanceController } from './controllers/instance-controller.js';
+import type { ComputeDriver } from './drivers/driver.js';
+import type { ControlPlane } from './transport/control-plane.js';
+
+export interface AgentOptions {
+  readonly hostname: string;
+  readonly availabilityZone: string;
+  readonly driver: ComputeDriver;
+  readonly controlPlane: ControlPlane;
+  readonly log: Logger;
+  readonly reserved?: { readonly vcpus: number; readonly memoryMb: number; readonly diskGb: number };
+  readonly heartbeatMs?: number;
+  /** Full re-read of every assigned server (power sync); events make it rarely needed. */
+  readonly resyncMs?: number;
+  readonly workers?: number;
+}
+
+export interface RunningAgent {
+  readonly hostname: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `strata agent`: registers the host, heartbeats, watches the servers assigned to it and
+ * makes the host match. The same code runs in the all-in-one process, as its own process
+ * on another host, and a thousand times over in the fake fleet.
+ */
+export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
+  const abort = new AbortController();
+  const facts = await o.driver.probe(abort.signal);
+  await o.controlPlane.registerHost({
+    hostname: o.hostname,
+    driver: o.driver.name,
+    availabilityZone: o.availabilityZone,
+    facts,
+    reserved: o.reserved ?? { vcpus: 0, memoryMb: 0, diskGb: 0 },
+  });
+  const controller: RunningController<string> = startController(
+    instanceController({ hostname: o.hostname, driver: o.driver, controlPlane: o.controlPlane, stopTimeoutMs: 30_000 }),
+    { workers: o.workers ?? 2, resyncMs: o.resyncMs ?? 30_000, log: o.log },
+  );
+  const unwatch = o.controlPlane.watch(o.hostname, (id) => controller.queue.add(id));
+  const beat = setInterval(() => {
+    o.controlPlane.heartbeat(o.hostname).catch((err: unknown) => o.log.warn({ err, host: o.hostname }, 'heartbeat failed'));
+  }, o.heartbeatMs ?? 10_000);
+  beat.unref();
+  return {
+    hostname: o.hostname,
+    async stop() {
+      clearInterval(beat);
+      unwatch();
+      abort.abort();
+      await controller.stop();
+    },
+  };
+}

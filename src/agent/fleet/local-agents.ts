@@ -1,0 +1,55 @@
+import type { Logger } from 'pino';
+import type { RunningAgent } from '../agent.js';
+import { startAgent } from '../agent.js';
+import type { ComputeDriver } from '../drivers/driver.js';
+import { supportsConsoleLog } from '../drivers/driver.js';
+import { FakeDriver } from '../drivers/fake/fake-driver.js';
+import type { FakeHostShape } from '../drivers/fake/fake-driver.js';
+import type { ControlPlane } from '../transport/control-plane.js';
+
+/**
+ * The agents running inside this process: the all-in-one host, or a fleet of fake hosts
+ * for tests and benchmarks (real agent code, only the driver replaced). It also answers
+ * the control plane's questions for them, such as console logs.
+ */
+export class LocalAgents {
+  readonly #agents = new Map<string, { agent: RunningAgent; driver: ComputeDriver }>();
+
+  constructor(
+    readonly controlPlane: ControlPlane,
+    readonly log: Logger,
+  ) {}
+
+  async add(hostname: string, driver: ComputeDriver, opts: { availabilityZone?: string; resyncMs?: number } = {}): Promise<void> {
+    if (driver.name === 'fake') this.log.warn({ host: hostname }, 'host runs the fake driver: its servers do not really run');
+    const agent = await startAgent({
+      hostname,
+      availabilityZone: opts.availabilityZone ?? 'nova',
+      driver,
+      controlPlane: this.controlPlane,
+      log: this.log,
+      ...(opts.resyncMs !== undefined && { resyncMs: opts.resyncMs }),
+    });
+    this.#agents.set(hostname, { agent, driver });
+  }
+
+  /** `count` fake hosts named fake-0001…, each with the given shape. */
+  async addFakeHosts(count: number, shape: FakeHostShape, opts: { availabilityZone?: string; resyncMs?: number } = {}): Promise<void> {
+    for (let i = 1; i <= count; i++) await this.add(`fake-${String(i).padStart(4, '0')}`, new FakeDriver(shape), opts);
+  }
+
+  driver(hostname: string): ComputeDriver | undefined {
+    return this.#agents.get(hostname)?.driver;
+  }
+
+  async consoleLog(host: string, serverId: string, tailLines?: number): Promise<string> {
+    const d = this.driver(host);
+    if (d === undefined || !supportsConsoleLog(d)) throw new Error(`no console log for ${serverId} on ${host}`);
+    return d.consoleLog({ workloadId: serverId, driver: d.name, stateVersion: 1, state: {} }, tailLines);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.#agents.values()].map((a) => a.agent.stop()));
+    this.#agents.clear();
+  }
+}

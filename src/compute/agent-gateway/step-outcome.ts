@@ -1,0 +1,70 @@
+import type { PowerObservation } from '../../agent/drivers/driver.js';
+import type { StepOutcome } from '../../agent/transport/control-plane.js';
+import type { ServerVmState } from '../../db/tables/compute-tables.js';
+import type { Server } from '../servers/server-model.js';
+import { PowerState } from '../servers/server-model.js';
+import type { ServerChanges } from '../servers/server-store.js';
+
+const vmStateOf: Readonly<Record<PowerObservation, ServerVmState>> = {
+  running: 'active',
+  shutdown: 'stopped',
+  crashed: 'stopped',
+  paused: 'paused',
+  suspended: 'suspended',
+};
+
+const powerStateOf: Readonly<Record<PowerObservation, Server['powerState']>> = {
+  running: PowerState.RUNNING,
+  shutdown: PowerState.SHUTDOWN,
+  crashed: PowerState.CRASHED,
+  paused: PowerState.PAUSED,
+  suspended: PowerState.SUSPENDED,
+};
+
+/** The instance action a task belongs to, for its events. */
+export const actionOfTask: Readonly<Record<string, string>> = {
+  spawning: 'create',
+  rebooting: 'reboot',
+  rebooting_hard: 'reboot',
+  'powering-off': 'stop',
+  'powering-on': 'start',
+  pausing: 'pause',
+  unpausing: 'unpause',
+  suspending: 'suspend',
+  resuming: 'resume',
+  rebuilding: 'rebuild',
+  image_snapshot: 'createImage',
+  deleting: 'delete',
+};
+
+/**
+ * The row changes a step outcome means. A failed build ends in ERROR with a fault; a
+ * failed action keeps the vm_state, clears the task and records the fault; a change seen
+ * with no task (crash, external kill) follows what runs, as Nova's power sync does.
+ */
+export function changesFor(s: Server, o: Exclude<StepOutcome, { kind: 'destroyed' }>, now: string): ServerChanges {
+  if (o.kind === 'done') {
+    const keepVmState = s.taskState === 'image_snapshot';
+    return {
+      task_state: null,
+      vm_state: keepVmState ? s.vmState : vmStateOf[o.power],
+      power_state: powerStateOf[o.power],
+      observed_power: o.power,
+      observed_at: now,
+      observed_reason: null,
+      ...(keepVmState && { pending_image_id: null }),
+      ...(s.taskState === 'spawning' || s.taskState === 'rebuilding' ? { launched_at: now, fault: null } : {}),
+    };
+  }
+  if (o.kind === 'failed') {
+    const fault = JSON.stringify({ code: 500, message: o.message, details: '', created: now });
+    return s.taskState === 'spawning'
+      ? { task_state: null, vm_state: 'error', power_state: PowerState.NOSTATE, fault }
+      : { task_state: null, fault, pending_image_id: null };
+  }
+  if (o.power === 'missing') {
+    const fault = JSON.stringify({ code: 500, message: o.reason ?? 'The workload is gone from the host.', details: '', created: now });
+    return { vm_state: 'error', power_state: PowerState.NOSTATE, observed_power: 'missing', observed_at: now, observed_reason: o.reason ?? null, fault };
+  }
+  return { vm_state: vmStateOf[o.power], power_state: powerStateOf[o.power], observed_power: o.power, observed_at: now, observed_reason: o.reason ?? null };
+}

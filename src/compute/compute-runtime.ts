@@ -1,0 +1,66 @@
+import type { Logger } from 'pino';
+import { LocalAgents } from '../agent/fleet/local-agents.js';
+import type { StrataConfig } from '../common/config.js';
+import type { RunningController } from '../common/reconcile/controller.js';
+import { startController } from '../common/reconcile/controller.js';
+import type { Clock } from '../common/time.js';
+import type { StrataDb } from '../db/database.js';
+import { AgentGateway } from './agent-gateway/agent-gateway.js';
+import type { ComputeDeps, ComputeImages, ComputeSignals } from './compute-deps.js';
+import { schedulingController, schedulingKey } from './scheduling/scheduling-controller.js';
+
+export interface ComputeRuntimeInputs {
+  readonly store: StrataDb;
+  readonly clock: Clock;
+  readonly config: StrataConfig;
+  readonly log: Logger;
+  readonly images: ComputeImages;
+  readonly placement: ComputeDeps['placement'];
+}
+
+/**
+ * The moving parts behind the compute API: the scheduling controller, the agent gateway
+ * (the control plane for host agents) and the agents running in this process. The API
+ * wakes them through `signals`; each also resyncs, so a lost signal only delays work.
+ */
+export class ComputeRuntime {
+  readonly deps: ComputeDeps;
+  readonly gateway: AgentGateway;
+  readonly agents: LocalAgents;
+  #scheduling: RunningController<string> | undefined;
+
+  constructor(readonly inputs: ComputeRuntimeInputs) {
+    const signals: ComputeSignals = {
+      scheduling: () => this.#scheduling?.queue.add(schedulingKey),
+      host: (host, serverId) => this.gateway.notify(host, serverId),
+      finalize: () => undefined,
+    };
+    this.deps = {
+      store: inputs.store,
+      clock: inputs.clock,
+      config: inputs.config,
+      images: inputs.images,
+      placement: inputs.placement,
+      signals,
+      consoles: { consoleLog: (host, id, n) => this.agents.consoleLog(host, id, n) },
+      schedulerStrategy: inputs.config.schedulerStrategy,
+      serviceDownTimeSec: inputs.config.serviceDownTimeSec,
+    };
+    this.gateway = new AgentGateway(this.deps);
+    this.agents = new LocalAgents(this.gateway, inputs.log);
+  }
+
+  /** Starts the scheduler and the in-process hosts the configuration asks for. */
+  async start(): Promise<void> {
+    this.#scheduling = startController(schedulingController(this.deps), { workers: 1, resyncMs: 5_000, log: this.inputs.log });
+    const c = this.inputs.config;
+    if (c.computeDriver === 'fake' && c.fakeHosts > 0) {
+      await this.agents.addFakeHosts(c.fakeHosts, { vcpus: 64, memoryMb: 262_144, diskGb: 4_096 });
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.agents.stopAll();
+    await this.#scheduling?.stop();
+  }
+}

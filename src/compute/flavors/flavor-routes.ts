@@ -1,0 +1,101 @@
+import type { Static } from 'typebox';
+import { nextPageLinks, parsePageRequest } from '../../common/http/pagination.js';
+import type { RequestContext, RouteSpec } from '../../common/http/route-spec.js';
+import { route } from '../../common/http/route-spec.js';
+import type { ComputeDeps } from '../compute-deps.js';
+import { flavorAccessRoutes } from './flavor-access-routes.js';
+import { flavorExtraSpecRoutes } from './flavor-extra-spec-routes.js';
+import { flavorCreateBody, flavorListQuery } from './flavor-schemas.js';
+import type { FlavorCaller } from './flavor-service.js';
+import * as service from './flavor-service.js';
+import { flavorBriefView, flavorListView, flavorView } from './flavor-view.js';
+
+/** Nova's CONF.api.max_limit. */
+const maxLimit = 1000;
+
+/** Nova's `context.is_admin`: the context_is_admin rule. */
+export function flavorCaller(ctx: RequestContext): FlavorCaller {
+  return { isAdmin: ctx.can('context_is_admin', {}), projectId: ctx.auth.projectId };
+}
+
+async function listPage(
+  ctx: RequestContext<unknown, Static<typeof flavorListQuery>>,
+  deps: ComputeDeps,
+  brief: boolean,
+) {
+  const q = ctx.query;
+  const page = parsePageRequest(ctx.query, maxLimit);
+  const flavors = await service.listFlavors(deps, flavorCaller(ctx), {
+    ...(q.is_public !== undefined && { isPublic: q.is_public }),
+    ...(q.minRam !== undefined && { minRam: q.minRam }),
+    ...(q.minDisk !== undefined && { minDisk: q.minDisk }),
+    ...(q.sort_key !== undefined && { sortKey: q.sort_key }),
+    ...(q.sort_dir !== undefined && { sortDir: q.sort_dir }),
+    limit: page.limit,
+    ...(page.marker !== undefined && { marker: page.marker }),
+  });
+  const links = nextPageLinks(ctx.url, ctx.query, page, flavors);
+  const view = brief ? flavorBriefView : flavorView;
+  return flavorListView(
+    flavors.map((f) => view(f, ctx.serviceUrl)),
+    links,
+  );
+}
+
+// Listing and showing have no policy rule in Nova: visibility filters what each caller sees.
+const flavorCoreRoutes = [
+  route<ComputeDeps, undefined, typeof flavorListQuery>({
+    method: 'GET',
+    url: '/v2.1/flavors',
+    query: flavorListQuery,
+    successStatus: 200,
+    expectedErrors: [],
+    handler: (ctx, deps) => listPage(ctx, deps, true),
+  }),
+  route<ComputeDeps, undefined, typeof flavorListQuery>({
+    method: 'GET',
+    url: '/v2.1/flavors/detail',
+    query: flavorListQuery,
+    successStatus: 200,
+    expectedErrors: [],
+    handler: (ctx, deps) => listPage(ctx, deps, false),
+  }),
+  route<ComputeDeps>({
+    method: 'GET',
+    url: '/v2.1/flavors/:flavor_id',
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => ({
+      flavor: flavorView(
+        await service.findFlavor(deps, flavorCaller(ctx), ctx.params['flavor_id']!),
+        ctx.serviceUrl,
+      ),
+    }),
+  }),
+  route<ComputeDeps, typeof flavorCreateBody>({
+    method: 'POST',
+    url: '/v2.1/flavors',
+    policy: 'os_compute_api:os-flavor-manage:create',
+    body: flavorCreateBody,
+    successStatus: 200,
+    expectedErrors: [409],
+    handler: async (ctx, deps) => ({
+      flavor: flavorView(await service.createFlavor(deps, ctx.body.flavor), ctx.serviceUrl),
+    }),
+  }),
+  route<ComputeDeps>({
+    method: 'DELETE',
+    url: '/v2.1/flavors/:flavor_id',
+    policy: 'os_compute_api:os-flavor-manage:delete',
+    successStatus: 202,
+    expectedErrors: [404],
+    handler: (ctx, deps) => service.deleteFlavor(deps, ctx.params['flavor_id']!),
+  }),
+];
+
+/** Flavors, their extra specs and their access lists. */
+export const flavorRoutes: ReadonlyArray<RouteSpec<ComputeDeps>> = [
+  ...flavorCoreRoutes,
+  ...flavorExtraSpecRoutes,
+  ...flavorAccessRoutes,
+];

@@ -1,0 +1,137 @@
+import { route } from '../../common/http/route-spec.js';
+import type { ComputeDeps } from '../compute-deps.js';
+import { serviceListQuery, serviceUpdateBody } from './host-schemas.js';
+import * as service from './host-service.js';
+import {
+  availabilityZoneDetailView,
+  availabilityZoneListView,
+  hypervisorStatisticsView,
+  hypervisorView,
+  serviceView,
+} from './host-view.js';
+
+const noTarget = () => ({});
+const hv = '/v2.1/os-hypervisors';
+
+/** Availability zones, hypervisors and services: read-only views over compute_hosts, plus the enable switch. */
+export const hostRoutes = [
+  route<ComputeDeps>({
+    method: 'GET',
+    url: '/v2.1/os-availability-zone',
+    policy: 'os_compute_api:os-availability-zone:list',
+    target: noTarget,
+    successStatus: 200,
+    expectedErrors: [],
+    handler: async (_ctx, deps) => availabilityZoneListView(await service.availabilityZones(deps)),
+  }),
+  route<ComputeDeps>({
+    method: 'GET',
+    url: '/v2.1/os-availability-zone/detail',
+    policy: 'os_compute_api:os-availability-zone:detail',
+    target: noTarget,
+    successStatus: 200,
+    expectedErrors: [],
+    handler: async (_ctx, deps) => availabilityZoneDetailView(await service.availabilityZones(deps)),
+  }),
+  route<ComputeDeps>({
+    method: 'GET',
+    url: hv,
+    policy: 'os_compute_api:os-hypervisors:list',
+    target: noTarget,
+    successStatus: 200,
+    expectedErrors: [],
+    handler: async (_ctx, deps) => ({
+      hypervisors: (await service.hostStates(deps)).map((s) => hypervisorView(s, false)),
+    }),
+  }),
+  route<ComputeDeps>({
+    method: 'GET',
+    url: `${hv}/detail`,
+    policy: 'os_compute_api:os-hypervisors:list-detail',
+    target: noTarget,
+    successStatus: 200,
+    expectedErrors: [],
+    handler: async (_ctx, deps) => ({
+      hypervisors: (await service.hostStates(deps)).map((s) => hypervisorView(s, true)),
+    }),
+  }),
+  route<ComputeDeps>({
+    method: 'GET',
+    url: `${hv}/statistics`,
+    policy: 'os_compute_api:os-hypervisors:statistics',
+    target: noTarget,
+    successStatus: 200,
+    expectedErrors: [],
+    handler: async (_ctx, deps) => hypervisorStatisticsView(await service.hostStates(deps)),
+  }),
+  route<ComputeDeps>({
+    method: 'GET',
+    url: `${hv}/:hypervisor_id`,
+    policy: 'os_compute_api:os-hypervisors:show',
+    target: noTarget,
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => ({
+      hypervisor: hypervisorView(await service.findHypervisor(deps, ctx.params['hypervisor_id']!), true),
+    }),
+  }),
+  // Before 2.53 the hostname pattern travels in the path: /os-hypervisors/{pattern}/search|servers.
+  route<ComputeDeps>({
+    method: 'GET',
+    url: `${hv}/:hypervisor_id/search`,
+    policy: 'os_compute_api:os-hypervisors:search',
+    target: noTarget,
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => ({
+      hypervisors: (await service.searchHypervisors(deps, ctx.params['hypervisor_id']!)).map((s) =>
+        hypervisorView(s, false),
+      ),
+    }),
+  }),
+  route<ComputeDeps>({
+    method: 'GET',
+    url: `${hv}/:hypervisor_id/servers`,
+    policy: 'os_compute_api:os-hypervisors:servers',
+    target: noTarget,
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => {
+      const states = await service.searchHypervisors(deps, ctx.params['hypervisor_id']!);
+      const views = states.map(async (s) =>
+        hypervisorView(s, false, await service.serversOnHost(deps, s.host.hostname)),
+      );
+      return { hypervisors: await Promise.all(views) };
+    },
+  }),
+  route<ComputeDeps, undefined, typeof serviceListQuery>({
+    method: 'GET',
+    url: '/v2.1/os-services',
+    policy: 'os_compute_api:os-services:list',
+    target: noTarget,
+    query: serviceListQuery,
+    successStatus: 200,
+    expectedErrors: [],
+    handler: async (ctx, deps) => {
+      const { host, binary } = ctx.query;
+      if (binary && binary !== service.computeBinary) return { services: [] };
+      const states = (await service.hostStates(deps)).filter((s) => !host || s.host.hostname === host);
+      return { services: states.map(serviceView) };
+    },
+  }),
+  route<ComputeDeps, typeof serviceUpdateBody>({
+    method: 'PUT',
+    url: '/v2.1/os-services/:action',
+    policy: 'os_compute_api:os-services:update',
+    target: noTarget,
+    body: serviceUpdateBody,
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => {
+      const b = ctx.body;
+      const r = await service.updateService(deps, ctx.params['action']!, b);
+      const reason = r.reason === null ? {} : { disabled_reason: r.reason };
+      return { service: { host: b.host, binary: b.binary, status: r.status, ...reason } };
+    },
+  }),
+];

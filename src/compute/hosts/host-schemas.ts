@@ -1,0 +1,26 @@
+import Type from 'typebox';
+
+/** PUT /os-services/{enable|disable|disable-log-reason} before microversion 2.53. */
+export const serviceUpdateBody = Type.Object(
+  {
+    host: Type.String({
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[a-zA-Z0-9-._]*$',
+      description: 'Host name of the service.',
+    }),
+    binary: Type.String({ minLength: 1, maxLength: 255, description: 'Service binary; only nova-compute.' }),
+    disabled_reason: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 255, description: 'Why the host is disabled (disable-log-reason).' }),
+    ),
+  },
+  { additionalProperties: false, description: 'The service to enable or disable.' },
+);
+
+export const serviceListQuery = Type.Object(
+  {
+    host: Type.Optional(Type.String({ description: 'Only services on this host.' })),
+    binary: Type.Optional(Type.String({ description: 'Only services with this binary.' })),
+  },
+  { additionalProperties: true },
+);

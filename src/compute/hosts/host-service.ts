@@ -1,0 +1,113 @@
+import { InputError, NotFoundError } from '../../common/errors.js';
+import type { ComputeDeps } from '../compute-deps.js';
+import type { ComputeHost, HostServer, HostUsage } from './host-store.js';
+import * as store from './host-store.js';
+
+/** A host with what Nova's servicegroup API would say about it. */
+export interface HostState {
+  readonly host: ComputeHost;
+  /** Heartbeat within serviceDownTimeSec and not forced down. */
+  readonly up: boolean;
+  readonly usage: HostUsage;
+}
+
+export interface AvailabilityZone {
+  readonly name: string;
+  readonly available: boolean;
+  /** Enabled hosts of an available zone (the detail view lists them). */
+  readonly hosts: ReadonlyArray<HostState>;
+}
+
+/** The only service binary Strata reports: each agent is Nova's nova-compute. */
+export const computeBinary = 'nova-compute';
+
+export function isUp(deps: ComputeDeps, host: ComputeHost): boolean {
+  const age = Math.abs(deps.clock().getTime() - Date.parse(host.lastHeartbeat));
+  return !host.forcedDown && age <= deps.config.serviceDownTimeSec * 1000;
+}
+
+export async function hostStates(deps: ComputeDeps, hosts?: ReadonlyArray<ComputeHost>): Promise<HostState[]> {
+  const all = hosts ?? (await store.listHosts(deps.store.db));
+  const usage = await store.hostUsage(
+    deps.store.db,
+    all.map((h) => h.hostname),
+  );
+  return all.map((host) => ({ host, up: isUp(deps, host), usage: usage.get(host.hostname) ?? store.noUsage }));
+}
+
+/**
+ * Zones named by hosts. A zone is available when one of its enabled hosts is up; zones
+ * whose hosts are all disabled or down are listed after, as not available.
+ */
+export async function availabilityZones(deps: ComputeDeps): Promise<AvailabilityZone[]> {
+  const byZone = new Map<string, HostState[]>();
+  for (const s of await hostStates(deps)) {
+    byZone.set(s.host.availabilityZone, [...(byZone.get(s.host.availabilityZone) ?? []), s]);
+  }
+  const zones = [...byZone.entries()].map(([name, states]) => {
+    const enabled = states.filter((s) => s.host.status === 'enabled');
+    const available = enabled.some((s) => s.up);
+    return { name, available, hosts: available ? enabled : [] };
+  });
+  const byName = (a: AvailabilityZone, b: AvailabilityZone) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return [...zones.filter((z) => z.available).sort(byName), ...zones.filter((z) => !z.available).sort(byName)];
+}
+
+export async function findHypervisor(deps: ComputeDeps, id: string): Promise<HostState> {
+  const host = await store.getHost(deps.store.db, id);
+  if (host === undefined) {
+    throw new NotFoundError('compute.hypervisor.not_found', `Hypervisor with ID '${id}' could not be found.`);
+  }
+  return (await hostStates(deps, [host]))[0]!;
+}
+
+/** Hosts whose name contains `pattern` (case-insensitive, like Nova's SQL LIKE); none is 404. */
+export async function searchHypervisors(deps: ComputeDeps, pattern: string): Promise<HostState[]> {
+  const wanted = pattern.toLowerCase();
+  const hosts = (await store.listHosts(deps.store.db)).filter((h) => h.hostname.toLowerCase().includes(wanted));
+  if (hosts.length === 0) {
+    throw new NotFoundError('compute.hypervisor.no_match', `No hypervisor matching '${pattern}' could be found.`);
+  }
+  return hostStates(deps, hosts);
+}
+
+export function serversOnHost(deps: ComputeDeps, hostname: string): Promise<HostServer[]> {
+  return store.serversOnHost(deps.store.db, hostname);
+}
+
+export type ServiceAction = 'enable' | 'disable' | 'disable-log-reason';
+
+export interface ServiceUpdate {
+  readonly host: string;
+  readonly binary: string;
+  readonly disabled_reason?: string;
+}
+
+/** PUT /os-services/{action} (before 2.53): turns scheduling to a host on or off. */
+export async function updateService(
+  deps: ComputeDeps,
+  action: string,
+  body: ServiceUpdate,
+): Promise<{ status: 'enabled' | 'disabled'; reason: string | null }> {
+  if (action !== 'enable' && action !== 'disable' && action !== 'disable-log-reason') {
+    throw new NotFoundError('compute.service.unknown_action', 'Unknown action');
+  }
+  if (action === 'disable-log-reason' && body.disabled_reason === undefined) {
+    throw new InputError('compute.service.no_reason', 'Missing disabled reason field');
+  }
+  if (body.binary !== computeBinary) {
+    throw new InputError(
+      'compute.service.binary',
+      `Updating a ${body.binary} service is not supported. Only nova-compute services can be updated.`,
+    );
+  }
+  const status = action === 'enable' ? 'enabled' : 'disabled';
+  const reason = action === 'disable-log-reason' ? body.disabled_reason! : null;
+  if (!(await store.setHostStatus(deps.store.db, body.host, status, reason))) {
+    throw new NotFoundError(
+      'compute.service.not_found',
+      `Could not find binary ${body.binary} on host ${body.host}.`,
+    );
+  }
+  return { status, reason };
+}

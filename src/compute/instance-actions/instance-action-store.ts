@@ -1,0 +1,95 @@
+import type { Kysely, Transaction } from 'kysely';
+import { uuid } from '../../common/ids.js';
+import type { Database } from '../../db/schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface InstanceAction {
+  readonly id: string;
+  readonly serverId: string;
+  readonly requestId: string;
+  readonly action: string;
+  readonly projectId: string;
+  readonly userId: string;
+  readonly startTime: string;
+  readonly finishTime: string | null;
+  readonly message: string | null;
+}
+
+export interface InstanceActionEvent {
+  readonly event: string;
+  readonly startTime: string;
+  readonly finishTime: string | null;
+  readonly result: 'Success' | 'Error' | null;
+  readonly host: string | null;
+  readonly details: string | null;
+}
+
+/** Records the start of a user action (the row `openstack server event list` shows). */
+export async function startAction(
+  db: Db,
+  a: { serverIds: ReadonlyArray<string>; requestId: string; action: string; projectId: string; userId: string; now: string },
+): Promise<void> {
+  if (a.serverIds.length === 0) return;
+  await db
+    .insertInto('instance_actions')
+    .values(
+      a.serverIds.map((serverId) => ({
+        id: uuid(),
+        server_id: serverId,
+        request_id: a.requestId,
+        action: a.action,
+        project_id: a.projectId,
+        user_id: a.userId,
+        start_time: a.now,
+        finish_time: null,
+        message: null,
+      })),
+    )
+    .execute();
+}
+
+/** Adds a finished event to the server's latest action of that name (and closes it on error). */
+export async function recordEvent(
+  db: Db,
+  e: { serverId: string; action: string; event: string; start: string; finish: string; ok: boolean; host: string | null; details?: string },
+): Promise<void> {
+  const action = await db
+    .selectFrom('instance_actions')
+    .select('id')
+    .where('server_id', '=', e.serverId)
+    .where('action', '=', e.action)
+    .orderBy('start_time', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (action === undefined) return;
+  await db
+    .insertInto('instance_action_events')
+    .values({ id: uuid(), action_id: action.id, event: e.event, start_time: e.start, finish_time: e.finish, result: e.ok ? 'Success' : 'Error', host: e.host, details: e.details ?? null })
+    .execute();
+  await db
+    .updateTable('instance_actions')
+    .set({ finish_time: e.finish, ...(e.ok ? {} : { message: 'Error' }) })
+    .where('id', '=', action.id)
+    .execute();
+}
+
+export async function listActions(db: Db, serverId: string): Promise<InstanceAction[]> {
+  const rows = await db.selectFrom('instance_actions').selectAll().where('server_id', '=', serverId).orderBy('start_time', 'desc').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    serverId: r.server_id,
+    requestId: r.request_id,
+    action: r.action,
+    projectId: r.project_id,
+    userId: r.user_id,
+    startTime: r.start_time,
+    finishTime: r.finish_time,
+    message: r.message,
+  }));
+}
+
+export async function listEvents(db: Db, actionId: string): Promise<InstanceActionEvent[]> {
+  const rows = await db.selectFrom('instance_action_events').selectAll().where('action_id', '=', actionId).orderBy('start_time').execute();
+  return rows.map((r) => ({ event: r.event, startTime: r.start_time, finishTime: r.finish_time, result: r.result, host: r.host, details: r.details }));
+}

@@ -1,0 +1,86 @@
+import { ConflictError, InputError, NotFoundError } from '../../common/errors.js';
+import { uniqueWrite } from '../../db/unique-write.js';
+import type { ComputeDeps } from '../compute-deps.js';
+import { enforceKeypairQuota } from '../quotas/quota-enforcement.js';
+import { generateSshKeypair, parseSshPublicKey, sshFingerprint } from './keypair-ssh-key.js';
+import type { Keypair } from './keypair-store.js';
+import * as store from './keypair-store.js';
+
+/** The user acting and the project whose key_pairs quota applies. */
+export interface KeypairOwner {
+  readonly userId: string;
+  readonly projectId?: string;
+}
+
+export interface CreatedKeypair {
+  readonly keypair: Keypair;
+  /** Only for a generated pair; Strata keeps no copy. */
+  readonly privateKey?: string;
+}
+
+// Nova 2.1's keypair_name_20 alphabet, listed in its error message in this order.
+const safeChars = '_- 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+const notFound = (name: string, userId: string) =>
+  new NotFoundError('compute.keypair.not_found', `Keypair ${name} not found for user ${userId}`);
+
+/** Nova's two name checks: no surrounding whitespace, then only the safe alphabet. */
+function checkName(name: string): void {
+  const reason = /^\s|\s$/.test(name)
+    ? 'printable characters. Can not start or end with whitespace.'
+    : [...name].every((c) => safeChars.includes(c))
+      ? undefined
+      : `Only expected characters: [${safeChars}]`;
+  if (reason !== undefined) {
+    throw new InputError('compute.keypair.bad_name', `An invalid 'name' value was provided. The name must be: ${reason}`);
+  }
+}
+
+export function listKeypairs(deps: ComputeDeps, userId: string): Promise<Keypair[]> {
+  return store.listKeypairs(deps.store.db, userId);
+}
+
+export async function findKeypair(deps: ComputeDeps, userId: string, name: string): Promise<Keypair> {
+  const k = await store.getKeypair(deps.store.db, userId, name);
+  if (k === undefined) throw notFound(name, userId);
+  return k;
+}
+
+/**
+ * Imports `publicKey`, or generates an RSA pair when it is absent. The quota check and the
+ * insert share one transaction; a taken name is 409 and nothing is written.
+ */
+export async function createKeypair(
+  deps: ComputeDeps,
+  owner: KeypairOwner,
+  name: string,
+  publicKey: string | undefined,
+): Promise<CreatedKeypair> {
+  checkName(name);
+  const made =
+    publicKey === undefined
+      ? await generateSshKeypair('Generated-by-Strata')
+      : { publicKey, fingerprint: sshFingerprint(parseSshPublicKey(publicKey).blob), privateKey: undefined };
+  const keypair: Keypair = {
+    userId: owner.userId,
+    name,
+    type: 'ssh',
+    publicKey: made.publicKey,
+    fingerprint: made.fingerprint,
+    createdAt: deps.clock().toISOString(),
+  };
+  await uniqueWrite(
+    deps.store.traits,
+    () =>
+      deps.store.db.transaction().execute(async (tx) => {
+        await enforceKeypairQuota(tx, owner.projectId, owner.userId, deps.config);
+        await store.insertKeypair(tx, keypair);
+      }),
+    () => new ConflictError('compute.keypair.exists', `Key pair '${name}' already exists.`),
+  );
+  return made.privateKey === undefined ? { keypair } : { keypair, privateKey: made.privateKey };
+}
+
+export async function deleteKeypair(deps: ComputeDeps, userId: string, name: string): Promise<void> {
+  if (!(await store.deleteKeypair(deps.store.db, userId, name))) throw notFound(name, userId);
+}

@@ -1,0 +1,61 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, KeypairTable } from '../../db/schema.js';
+
+export interface Keypair {
+  readonly userId: string;
+  readonly name: string;
+  readonly type: 'ssh' | 'x509';
+  readonly publicKey: string;
+  readonly fingerprint: string;
+  readonly createdAt: string;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const toKeypair = (r: Readonly<Selectable<KeypairTable>>): Keypair => ({
+  userId: r.user_id,
+  name: r.name,
+  type: r.type,
+  publicKey: r.public_key,
+  fingerprint: r.fingerprint,
+  createdAt: r.created_at,
+});
+
+export async function listKeypairs(db: Db, userId: string): Promise<Keypair[]> {
+  const rows = await db.selectFrom('keypairs').selectAll().where('user_id', '=', userId).orderBy('name').execute();
+  return rows.map(toKeypair);
+}
+
+export async function getKeypair(db: Db, userId: string, name: string): Promise<Keypair | undefined> {
+  const r = await db
+    .selectFrom('keypairs')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  return r && toKeypair(r);
+}
+
+export async function insertKeypair(db: Db, k: Keypair): Promise<void> {
+  await db
+    .insertInto('keypairs')
+    .values({
+      user_id: k.userId,
+      name: k.name,
+      type: k.type,
+      public_key: k.publicKey,
+      fingerprint: k.fingerprint,
+      created_at: k.createdAt,
+    })
+    .execute();
+}
+
+/** Returns false when the user had no such key pair. */
+export async function deleteKeypair(db: Db, userId: string, name: string): Promise<boolean> {
+  const r = await db
+    .deleteFrom('keypairs')
+    .where('user_id', '=', userId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}

@@ -1,0 +1,91 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { QuotaResource } from './quota-resources.js';
+import { isQuotaResource } from './quota-resources.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** What a project's live servers consume. */
+export interface ServerUsage {
+  readonly instances: number;
+  readonly cores: number;
+  readonly ram: number;
+}
+
+/** The limits an operator set for the project; resources absent here use the defaults. */
+export async function getQuotaOverrides(
+  db: Db,
+  projectId: string,
+): Promise<Partial<Record<QuotaResource, number>>> {
+  const rows = await db
+    .selectFrom('compute_quotas')
+    .select(['resource', 'hard_limit'])
+    .where('project_id', '=', projectId)
+    .execute();
+  const out: Partial<Record<QuotaResource, number>> = {};
+  for (const r of rows) if (isQuotaResource(r.resource)) out[r.resource] = Number(r.hard_limit);
+  return out;
+}
+
+export async function upsertQuotas(
+  db: Db,
+  projectId: string,
+  limits: Readonly<Partial<Record<QuotaResource, number>>>,
+): Promise<void> {
+  for (const [resource, hardLimit] of Object.entries(limits)) {
+    await db
+      .insertInto('compute_quotas')
+      .values({ project_id: projectId, resource, hard_limit: hardLimit })
+      .onConflict((oc) => oc.columns(['project_id', 'resource']).doUpdateSet({ hard_limit: hardLimit }))
+      .execute();
+  }
+}
+
+export async function deleteQuotas(db: Db, projectId: string): Promise<void> {
+  await db.deleteFrom('compute_quotas').where('project_id', '=', projectId).execute();
+}
+
+/** Servers not yet deleted count against instances, cores and ram, as Nova counts instances. */
+export async function countServerUsage(db: Db, projectId: string): Promise<ServerUsage> {
+  const r = await db
+    .selectFrom('servers')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('instances'),
+      eb.fn.coalesce(eb.fn.sum<number>('vcpus'), eb.lit(0)).as('cores'),
+      eb.fn.coalesce(eb.fn.sum<number>('memory_mb'), eb.lit(0)).as('ram'),
+    ])
+    .where('project_id', '=', projectId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return { instances: Number(r.instances), cores: Number(r.cores), ram: Number(r.ram) };
+}
+
+export async function countServerGroups(db: Db, projectId: string): Promise<number> {
+  const r = await db
+    .selectFrom('server_groups')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('project_id', '=', projectId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function countKeypairs(db: Db, userId: string): Promise<number> {
+  const r = await db
+    .selectFrom('keypairs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Members of a group whose servers still exist. */
+export async function countGroupMembers(db: Db, groupId: string): Promise<number> {
+  const r = await db
+    .selectFrom('server_group_members as m')
+    .innerJoin('servers as s', 's.id', 'm.server_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('m.group_id', '=', groupId)
+    .where('s.deleted_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

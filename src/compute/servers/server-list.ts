@@ -1,0 +1,72 @@
+import { InputError } from '../../common/errors.js';
+import { nextPageLinks, parsePageRequest } from '../../common/http/pagination.js';
+import type { RequestContext } from '../../common/http/route-spec.js';
+import type { ComputeDeps } from '../compute-deps.js';
+import { callerOf } from './server-caller.js';
+import type { ServerFilter, ServerPage } from './server-query.js';
+import { listServers } from './server-query.js';
+import { findServer } from './server-service.js';
+import { vmStatesForStatus } from './server-status.js';
+import { serverDetailView, serverSummaryView } from './server-view.js';
+
+const sortKeys = ['created_at', 'updated_at', 'display_name', 'uuid', 'vm_state', 'launched_at', 'host'] as const;
+const csv = (v: unknown) => (typeof v === 'string' && v !== '' ? v.split(',') : undefined);
+
+/** GET /servers and /servers/detail: the caller's project, or every project for an admin asking all_tenants. */
+export async function listServersRoute(ctx: RequestContext, deps: ComputeDeps, detail: boolean) {
+  const q = ctx.query;
+  const caller = callerOf(ctx);
+  const allTenants = caller.isAdmin && q['all_tenants'] !== undefined && q['all_tenants'] !== '0' && q['all_tenants'] !== 'false';
+  const changesSince = typeof q['changes-since'] === 'string' ? parseTime(q['changes-since']) : undefined;
+  const status = typeof q['status'] === 'string' ? vmStatesForStatus(q['status']) : undefined;
+  const filter: ServerFilter = {
+    ...(!allTenants && { projectId: caller.projectId }),
+    ...(allTenants && typeof q['project_id'] === 'string' && { projectId: q['project_id'] }),
+    ...(typeof q['name'] === 'string' && { name: q['name'] }),
+    ...(status !== undefined && { vmStates: status }),
+    ...(typeof q['image'] === 'string' && { imageId: q['image'].split('/').at(-1)! }),
+    ...(typeof q['flavor'] === 'string' && { flavorId: q['flavor'].split('/').at(-1)! }),
+    ...(caller.isAdmin && typeof q['host'] === 'string' && { host: q['host'] }),
+    ...(typeof q['availability_zone'] === 'string' && { availabilityZone: q['availability_zone'] }),
+    ...(typeof q['reservation_id'] === 'string' && { reservationId: q['reservation_id'] }),
+    ...(changesSince !== undefined && { changesSince }),
+    ...(csv(q['tags']) && { tags: csv(q['tags'])! }),
+    ...(csv(q['tags-any']) && { tagsAny: csv(q['tags-any'])! }),
+    ...(csv(q['not-tags']) && { notTags: csv(q['not-tags'])! }),
+    includeDeleted: changesSince !== undefined || (caller.isAdmin && q['deleted'] === 'true'),
+  };
+  const pageReq = parsePageRequest(q, 1000);
+  const page: ServerPage = {
+    limit: pageReq.limit,
+    sortKey: pickSortKey(q['sort_key']),
+    sortDir: q['sort_dir'] === 'asc' ? 'asc' : 'desc',
+    ...(pageReq.marker !== undefined && { marker: await markerServer(deps, ctx, pageReq.marker) }),
+  };
+  const servers = await listServers(deps.store.db, filter, page);
+  const view = { serviceUrl: ctx.serviceUrl, isAdmin: caller.isAdmin };
+  const links = nextPageLinks(ctx.url, q, pageReq, servers);
+  return {
+    servers: servers.map((s) => (detail ? serverDetailView(s, view) : serverSummaryView(s, view))),
+    ...(links.length > 0 && { servers_links: links }),
+  };
+}
+
+function pickSortKey(v: unknown): ServerPage['sortKey'] {
+  if (v === undefined) return 'created_at';
+  if (!(sortKeys as ReadonlyArray<unknown>).includes(v)) throw new InputError('compute.server.bad_sort_key', `Invalid sort_key: ${String(v)}`);
+  return v as ServerPage['sortKey'];
+}
+
+function parseTime(v: string): string {
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) throw new InputError('compute.server.bad_changes_since', `Invalid input for field/attribute changes-since. Value: ${v}.`);
+  return new Date(ms).toISOString();
+}
+
+async function markerServer(deps: ComputeDeps, ctx: RequestContext, id: string) {
+  try {
+    return await findServer(deps, callerOf(ctx), id);
+  } catch {
+    throw new InputError('compute.server.bad_marker', `marker [${id}] not found`);
+  }
+}

@@ -1,0 +1,92 @@
+import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import { flag, isSet, parseJson } from '../../db/row-codec.js';
+import type { Database } from '../../db/schema.js';
+import type { ServerTable } from '../../db/tables/compute-tables.js';
+import type { EmbeddedFlavor, Server } from './server-model.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+export type ServerRow = Selectable<ServerTable>;
+export type ServerChanges = Updateable<ServerTable>;
+
+export function toServer(r: ServerRow): Server {
+  return {
+    id: r.id,
+    projectId: r.project_id,
+    userId: r.user_id,
+    name: r.name,
+    hostname: r.hostname,
+    description: r.description,
+    flavor: parseJson<EmbeddedFlavor>(r.flavor, undefined as never),
+    imageId: r.image_id,
+    keyName: r.key_name,
+    keyData: r.key_data,
+    userData: r.user_data,
+    metadata: parseJson(r.metadata, {}),
+    tags: parseJson(r.tags, []),
+    networks: parseJson(r.networks, 'auto'),
+    availabilityZone: r.availability_zone,
+    configDrive: isSet(r.config_drive),
+    accessIpv4: r.access_ipv4,
+    accessIpv6: r.access_ipv6,
+    reservationId: r.reservation_id,
+    launchIndex: r.launch_index,
+    serverGroupId: r.server_group_id,
+    vmState: r.vm_state,
+    taskState: r.task_state,
+    powerState: r.power_state,
+    desiredPower: r.desired_power,
+    observedPower: r.observed_power,
+    observedReason: r.observed_reason,
+    generation: r.generation,
+    host: r.host,
+    node: r.node,
+    locked: isSet(r.locked),
+    lockedBy: r.locked_by,
+    lockedReason: r.locked_reason,
+    fault: parseJson(r.fault, null),
+    newFlavor: parseJson(r.new_flavor, null),
+    oldFlavor: parseJson(r.old_flavor, null),
+    launchedAt: r.launched_at,
+    terminatedAt: r.terminated_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    deletedAt: r.deleted_at,
+  };
+}
+
+export async function getServer(db: Db, id: string): Promise<Server | undefined> {
+  const r = await db.selectFrom('servers').selectAll().where('id', '=', id).executeTakeFirst();
+  return r && toServer(r);
+}
+
+export async function insertServers(db: Db, rows: ReadonlyArray<ServerRow>): Promise<void> {
+  if (rows.length > 0) await db.insertInto('servers').values([...rows]).execute();
+}
+
+/**
+ * Compare-and-set: applies `set` only if the row still has `expect.generation` (and the
+ * task state, when given), bumping the generation. False means someone else won.
+ */
+export async function updateServerIf(
+  db: Db,
+  id: string,
+  expect: { readonly generation: number; readonly taskState?: string | null },
+  set: ServerChanges,
+  now: string,
+): Promise<boolean> {
+  let q = db
+    .updateTable('servers')
+    .set({ ...set, generation: expect.generation + 1, updated_at: now })
+    .where('id', '=', id)
+    .where('generation', '=', expect.generation);
+  if (expect.taskState === null) q = q.where('task_state', 'is', null);
+  else if (expect.taskState !== undefined) q = q.where('task_state', '=', expect.taskState);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export function flavorJson(f: EmbeddedFlavor): string {
+  return JSON.stringify(f);
+}
+
+export { flag };

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import { secondsTime } from '../../common/time.js';
+import type { Server } from './server-model.js';
+import { serverStatus } from './server-status.js';
+
+export interface ViewContext {
+  /** Public compute root, e.g. http://host/compute (links add /v2.1). */
+  readonly serviceUrl: string;
+  readonly isAdmin: boolean;
+}
+
+const withProgress = new Set(['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING']);
+
+function links(kind: string, id: string, v: ViewContext, self = true) {
+  const bookmark = { rel: 'bookmark', href: `${v.serviceUrl}/${kind}/${id}` };
+  return self ? [{ rel: 'self', href: `${v.serviceUrl}/v2.1/${kind}/${id}` }, bookmark] : [bookmark];
+}
+
+/** launched_at and terminated_at print without a zone and with microseconds, as Nova. */
+function usageTime(iso: string | null): string | null {
+  return iso === null ? null : iso.replace(/\.(\d{3})Z$/, '.$1000');
+}
+
+/** GET /servers entry. */
+export function serverSummaryView(s: Server, v: ViewContext) {
+  return { id: s.id, name: s.name, links: links('servers', s.id, v) };
+}
+
+/** GET /servers/{id} and /servers/detail entry, microversion 2.1. */
+export function serverDetailView(s: Server, v: ViewContext) {
+  const status = serverStatus(s);
+  return {
+    id: s.id,
+    name: s.name,
+    status,
+    tenant_id: s.projectId,
+    user_id: s.userId,
+    metadata: s.metadata,
+    hostId: s.host ? createHash('sha224').update(s.projectId + s.host).digest('hex') : '',
+    image: { id: s.imageId, links: links('images', s.imageId, v, false) },
+    flavor: { id: s.flavor.id, links: links('flavors', s.flavor.id, v, false) },
+    created: secondsTime(s.createdAt),
+    updated: secondsTime(s.updatedAt),
+    addresses: {},
+    accessIPv4: s.accessIpv4,
+    accessIPv6: s.accessIpv6,
+    links: links('servers', s.id, v),
+    'OS-DCF:diskConfig': 'MANUAL',
+    ...(withProgress.has(status) && { progress: status === 'ACTIVE' ? 100 : 0 }),
+    'OS-EXT-AZ:availability_zone': s.availabilityZone ?? '',
+    config_drive: s.configDrive ? 'True' : '',
+    key_name: s.keyName,
+    'OS-SRV-USG:launched_at': usageTime(s.launchedAt),
+    'OS-SRV-USG:terminated_at': usageTime(s.terminatedAt),
+    ...(v.isAdmin && {
+      'OS-EXT-SRV-ATTR:host': s.host,
+      'OS-EXT-SRV-ATTR:instance_name': `instance-${s.id.slice(0, 8)}`,
+      'OS-EXT-SRV-ATTR:hypervisor_hostname': s.node,
+    }),
+    'OS-EXT-STS:task_state': s.taskState,
+    'OS-EXT-STS:vm_state': s.vmState,
+    'OS-EXT-STS:power_state': s.powerState,
+    'os-extended-volumes:volumes_attached': [],
+    security_groups: [{ name: 'default' }],
+    ...(s.fault && (status === 'ERROR' || status === 'DELETED') && { fault: faultView(s, v) }),
+  };
+}
+
+/** Nova hides fault details from non-admins when the code is 500 (they may describe hosts). */
+function faultView(s: Server, v: ViewContext) {
+  const f = s.fault!;
+  const showDetails = v.isAdmin || f.code !== 500;
+  return { code: f.code, created: secondsTime(f.created), message: f.message, ...(showDetails && f.details !== '' && { details: f.details }) };
+}

@@ -1,0 +1,137 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import type { ReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable, Transform, Writable } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/** What Glance records about image data: size, md5 `checksum` and the sha512 multihash. */
+export interface StoredData {
+  readonly size: number;
+  readonly checksum: string;
+  readonly osHashAlgo: 'sha512';
+  readonly osHashValue: string;
+}
+
+/** Thrown while streaming when the data would pass `maxBytes` (the caller's quota). */
+export class DataLimitExceeded extends Error {
+  constructor(
+    readonly written: number,
+    readonly maxBytes: number,
+  ) {
+    super(`image data exceeds ${maxBytes} bytes`);
+  }
+}
+
+export type ImageData = NodeJS.ReadableStream | Buffer;
+export type Area = 'store' | 'staging';
+
+const uuidShape = /^[0-9a-fA-F-]{36}$/;
+
+/**
+ * Image data on this host: `<root>/<id>` for active images, `<root>/staging/<id>` for
+ * data staged by the import flow. Writes stream through the hashes into a `.part` file
+ * that is synced and renamed into place, so a reader never sees half an image and
+ * memory use does not grow with the image.
+ */
+export class ImageFileStore {
+  constructor(readonly root: string) {}
+
+  path(id: string, area: Area = 'store'): string {
+    if (!uuidShape.test(id)) throw new Error(`not an image id: ${id}`);
+    return area === 'store' ? join(this.root, id) : join(this.root, 'staging', id);
+  }
+
+  /**
+   * Streams `data` into the area and returns its size and hashes. On any failure
+   * (source error, limit, disk) the partial file is removed and nothing is left behind.
+   */
+  async write(id: string, data: ImageData, area: Area, maxBytes = -1): Promise<StoredData> {
+    const target = this.path(id, area);
+    const part = `${target}.${randomBytes(6).toString('hex')}.part`;
+    await mkdir(join(target, '..'), { recursive: true });
+    const hasher = new HashingCounter(maxBytes);
+    try {
+      await pipeline(toStream(data), hasher, createWriteStream(part, { flags: 'wx' }));
+      const fh = await open(part, 'r');
+      await fh.sync().finally(() => fh.close());
+      await rename(part, target);
+    } catch (err) {
+      await rm(part, { force: true });
+      throw err;
+    }
+    return hasher.result();
+  }
+
+  /** Hashes a file already in an area (the import task re-reads what was staged). */
+  async hash(id: string, area: Area): Promise<StoredData> {
+    const hasher = new HashingCounter(-1);
+    await pipeline(createReadStream(this.path(id, area)), hasher, new NullSink());
+    return hasher.result();
+  }
+
+  /** Moves staged data into the store; idempotent when it already moved. */
+  async promote(id: string): Promise<void> {
+    if (await this.exists(id, 'staging')) await rename(this.path(id, 'staging'), this.path(id));
+  }
+
+  async exists(id: string, area: Area = 'store'): Promise<boolean> {
+    return stat(this.path(id, area)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  open(id: string, range?: { start: number; end: number }): ReadStream {
+    return createReadStream(this.path(id), range);
+  }
+
+  /** Removes the image's data in both areas; missing files are fine. */
+  async remove(id: string): Promise<void> {
+    await rm(this.path(id), { force: true });
+    await rm(this.path(id, 'staging'), { force: true });
+  }
+}
+
+function toStream(data: ImageData): NodeJS.ReadableStream {
+  return Buffer.isBuffer(data) ? Readable.from([data]) : data;
+}
+
+/** Passes bytes through while counting them and feeding md5 and sha512. */
+class HashingCounter extends Transform {
+  readonly #md5 = createHash('md5');
+  readonly #sha512 = createHash('sha512');
+  #size = 0;
+
+  constructor(readonly maxBytes: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.#size += chunk.length;
+    if (this.maxBytes >= 0 && this.#size > this.maxBytes) {
+      done(new DataLimitExceeded(this.#size, this.maxBytes));
+      return;
+    }
+    this.#md5.update(chunk);
+    this.#sha512.update(chunk);
+    done(null, chunk);
+  }
+
+  result(): StoredData {
+    return {
+      size: this.#size,
+      checksum: this.#md5.digest('hex'),
+      osHashAlgo: 'sha512',
+      osHashValue: this.#sha512.digest('hex'),
+    };
+  }
+}
+
+class NullSink extends Writable {
+  override _write(_chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    done();
+  }
+}

@@ -1,0 +1,101 @@
+import type { ImageDeps } from './image-deps.js';
+import { uploadImageData } from './data/image-data-service.js';
+import type { Image } from './images/image-store.js';
+import { getImage as loadImage } from './images/image-store.js';
+import { createImage, deleteImage, isVisible } from './images/image-service.js';
+
+/** An image as other services see it (compute boots from these and snapshots into them). */
+export interface ImageRecord {
+  readonly id: string;
+  readonly name: string | null;
+  readonly status: string;
+  readonly diskFormat: string | null;
+  readonly containerFormat: string | null;
+  readonly size: number | null;
+  readonly minDisk: number;
+  readonly minRam: number;
+  readonly owner: string;
+  readonly visibility: 'public' | 'private' | 'shared' | 'community';
+  readonly protected: boolean;
+  readonly properties: Readonly<Record<string, string>>;
+  readonly checksum: string | null;
+}
+
+/** The image service's in-process interface, the way Nova talks to Glance through a client. */
+export interface ImageApi {
+  /** The image if `caller` may see it (visibility/membership), else undefined. Never throws for a missing image. */
+  getImage(caller: { projectId: string; isAdmin: boolean }, imageId: string): Promise<ImageRecord | undefined>;
+  /**
+   * A queued image owned by the project (server snapshots: properties like
+   * image_type=snapshot, instance_uuid). Throws the API's 400 for bad formats and 413 over
+   * quota, leaving nothing behind.
+   */
+  createImage(
+    owner: { projectId: string },
+    fields: {
+      name: string;
+      diskFormat?: string;
+      containerFormat?: string;
+      visibility?: string;
+      minDisk?: number;
+      minRam?: number;
+      properties?: Record<string, string>;
+    },
+  ): Promise<ImageRecord>;
+  /**
+   * Streams bytes into a queued image and makes it active (checksum, hash, size). A failed
+   * transfer kills the image and removes partial data; a refused one (status, formats,
+   * quota) changes nothing. Not idempotent: a second call on an active image is a 409.
+   */
+  uploadImageData(imageId: string, data: NodeJS.ReadableStream | Buffer): Promise<ImageRecord>;
+  /** Absolute path of an active image's data file on this host (it may not exist for other statuses). */
+  imageDataPath(imageId: string): string;
+  /** Deletes the image and its data; 404 when missing, 403 when protected. */
+  deleteImage(imageId: string): Promise<void>;
+}
+
+const system = { projectId: undefined, isAdmin: true } as const;
+
+export function createImageApi(deps: ImageDeps): ImageApi {
+  return {
+    async getImage(caller, imageId) {
+      const image = await loadImage(deps.store.db, imageId);
+      return image && (await isVisible(deps, caller, image)) ? toRecord(image) : undefined;
+    },
+    async createImage(owner, f) {
+      const body = {
+        ...f.properties,
+        name: f.name,
+        ...(f.diskFormat !== undefined && { disk_format: f.diskFormat }),
+        ...(f.containerFormat !== undefined && { container_format: f.containerFormat }),
+        ...(f.visibility !== undefined && { visibility: f.visibility }),
+        ...(f.minDisk !== undefined && { min_disk: f.minDisk }),
+        ...(f.minRam !== undefined && { min_ram: f.minRam }),
+      };
+      return toRecord(await createImage(deps, { projectId: owner.projectId, isAdmin: false }, body));
+    },
+    async uploadImageData(imageId, data) {
+      return toRecord(await uploadImageData(deps, 'trusted', imageId, data));
+    },
+    imageDataPath: (imageId) => deps.files.path(imageId),
+    deleteImage: (imageId) => deleteImage(deps, system, imageId),
+  };
+}
+
+function toRecord(i: Image): ImageRecord {
+  return {
+    id: i.id,
+    name: i.name,
+    status: i.status,
+    diskFormat: i.diskFormat,
+    containerFormat: i.containerFormat,
+    size: i.size,
+    minDisk: i.minDisk,
+    minRam: i.minRam,
+    owner: i.owner,
+    visibility: i.visibility,
+    protected: i.protected,
+    properties: i.properties,
+    checksum: i.checksum,
+  };
+}

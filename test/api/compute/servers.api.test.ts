@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDialects } from '../../../src/db/testing/dialects.js';
+import { bootServer, createFlavor, createImage, serverStatus, waitForServer } from '../../support/compute-fixtures.js';
+import type { TestCloud } from '../../support/test-cloud.js';
+import { startTestCloud } from '../../support/test-cloud.js';
+
+for (const dialect of testDialects()) {
+  describe(`${dialect}: compute servers API on the fake driver`, () => {
+    let t: TestCloud;
+    let admin: string;
+    let flavor: string;
+    let image: string;
+    const action = (token: string, id: string, body: object) => t.request({ method: 'POST', url: `/compute/v2.1/servers/${id}/action`, token, payload: body });
+
+    beforeAll(async () => {
+      t = await startTestCloud(dialect);
+      admin = await t.adminToken();
+      flavor = await createFlavor(t, admin, { name: 'm1.small', vcpus: 1, ram: 512, disk: 1 });
+      image = await createImage(t, admin, 'cirros');
+    });
+    afterAll(async () => t?.close());
+
+    it('boots a server to ACTIVE with Nova attributes', async () => {
+      const id = await bootServer(t, admin, { name: 'web', imageRef: image, flavorRef: flavor, metadata: { role: 'web' } });
+      const s = await waitForServer(t, admin, id, 'ACTIVE');
+      expect(s).toMatchObject({ name: 'web', 'OS-EXT-STS:vm_state': 'active', 'OS-EXT-STS:power_state': 1, metadata: { role: 'web' }, image: { id: image }, flavor: { id: flavor } });
+      expect(s['OS-EXT-SRV-ATTR:host']).toMatch(/^fake-/);
+      expect(s['OS-SRV-USG:launched_at']).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+$/);
+      const list = await t.request({ method: 'GET', url: '/compute/v2.1/servers/detail', token: admin });
+      expect(list.json().servers.map((x: { id: string }) => x.id)).toContain(id);
+    });
+
+    it('runs the power actions through the agent', async () => {
+      const id = await bootServer(t, admin, { name: 'power', imageRef: image, flavorRef: flavor });
+      await waitForServer(t, admin, id, 'ACTIVE');
+      for (const [body, status] of [
+        [{ 'os-stop': null }, 'SHUTOFF'],
+        [{ 'os-start': null }, 'ACTIVE'],
+        [{ pause: null }, 'PAUSED'],
+        [{ unpause: null }, 'ACTIVE'],
+        [{ suspend: null }, 'SUSPENDED'],
+        [{ resume: null }, 'ACTIVE'],
+        [{ reboot: { type: 'HARD' } }, 'ACTIVE'],
+        [{ reboot: { type: 'SOFT' } }, 'ACTIVE'],
+      ] as const) {
+        const res = await action(admin, id, body);
+        expect(res.statusCode, JSON.stringify(body)).toBe(202);
+        await waitForServer(t, admin, id, status);
+      }
+      const events = await t.request({ method: 'GET', url: `/compute/v2.1/servers/${id}/os-instance-actions`, token: admin });
+      expect(events.json().instanceActions.map((a: { action: string }) => a.action)).toEqual(
+        expect.arrayContaining(['create', 'stop', 'start', 'pause', 'unpause', 'suspend', 'resume', 'reboot']),
+      );
+      const out = await action(admin, id, { 'os-getConsoleOutput': { length: 5 } });
+      expect(out.statusCode).toBe(200);
+      expect(out.json().output).toContain('[fake]');
+    });
+
+    it('refuses an action in the wrong state with 409 and changes nothing', async () => {
+      const id = await bootServer(t, admin, { name: 'conflict', imageRef: image, flavorRef: flavor });
+      await waitForServer(t, admin, id, 'ACTIVE');
+      const res = await action(admin, id, { 'os-start': null });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().conflictingRequest.message).toBe(`Cannot 'start' instance ${id} while it is in vm_state active`);
+      expect((await serverStatus(t, admin, id)).body['status']).toBe('ACTIVE');
+    });
+
+    it('rejects unknown flavors, images and fields with Nova 400s, creating nothing', async () => {
+      const count = async () => (await t.request({ method: 'GET', url: '/compute/v2.1/servers', token: admin })).json().servers.length as number;
+      const before = await count();
+      const bad = async (server: object, message: string) => {
+        const res = await t.request({ method: 'POST', url: '/compute/v2.1/servers', token: admin, payload: { server } });
+        expect(res.statusCode).toBe(400);
+        expect(res.json().badRequest.message).toContain(message);
+      };
+      await bad({ name: 'x', imageRef: image, flavorRef: 'nope' }, 'Flavor nope could not be found.');
+      await bad({ name: 'x', imageRef: '00000000-0000-0000-0000-000000000000', flavorRef: flavor }, 'Image 00000000-0000-0000-0000-000000000000 could not be found.');
+      await bad({ name: 'x', imageRef: image, flavorRef: flavor, bogus: 1 }, "Additional properties are not allowed ('bogus' was unexpected)");
+      await bad({ name: 'x', imageRef: image, flavorRef: flavor, key_name: 'missing' }, 'Invalid key_name provided.');
+      expect(await count()).toBe(before);
+    });
+
+    it('ends in ERROR with a fault when the driver fails, releasing the allocation', async () => {
+      const failing = await createFlavor(t, admin, { name: 'fail', vcpus: 1, ram: 128, disk: 1, extraSpecs: { 'fake:fail_create': 'terminal' } });
+      const id = await bootServer(t, admin, { name: 'doomed', imageRef: image, flavorRef: failing });
+      const s = await waitForServer(t, admin, id, 'ERROR');
+      expect((s['fault'] as { message: string }).message).toContain('injected terminal create failure');
+      expect(await allocationsOf(t, admin, id)).toEqual({});
+    });
+
+    it('answers NoValidHost with a fault when nothing fits', async () => {
+      const huge = await createFlavor(t, admin, { name: 'huge', vcpus: 1, ram: 512, disk: 100_000 });
+      const id = await bootServer(t, admin, { name: 'too-big', imageRef: image, flavorRef: huge });
+      const s = await waitForServer(t, admin, id, 'ERROR');
+      expect(s['fault']).toMatchObject({ code: 500, message: 'No valid host was found. ' });
+      expect((s['fault'] as { details: string }).details).toMatch(/lacking DISK_GB/);
+    });
+
+    it('deletes a server and releases its allocation', async () => {
+      const id = await bootServer(t, admin, { name: 'gone', imageRef: image, flavorRef: flavor });
+      await waitForServer(t, admin, id, 'ACTIVE');
+      expect((await t.request({ method: 'DELETE', url: `/compute/v2.1/servers/${id}`, token: admin })).statusCode).toBe(204);
+      await waitForServer(t, admin, id, 'DELETED');
+      expect(await allocationsOf(t, admin, id)).toEqual({});
+    });
+
+    it('blocks a non-admin delete of a locked server', async () => {
+      const member = await memberToken(t, admin);
+      const id = await bootServer(t, member.token, { name: 'locked', imageRef: image, flavorRef: flavor });
+      await waitForServer(t, member.token, id, 'ACTIVE');
+      expect((await action(member.token, id, { lock: null })).statusCode).toBe(202);
+      const del = await t.request({ method: 'DELETE', url: `/compute/v2.1/servers/${id}`, token: member.token });
+      expect(del.statusCode).toBe(409);
+      const other = await t.request({ method: 'GET', url: `/compute/v2.1/servers/${id}`, token: admin });
+      expect(other.statusCode).toBe(200);
+      const admins = await t.token('admin', t.adminPassword);
+      expect((await t.request({ method: 'DELETE', url: `/compute/v2.1/servers/${id}`, token: admins })).statusCode).toBe(204);
+    });
+
+    it("hides another project's server with 404", async () => {
+      const member = await memberToken(t, admin, 'other');
+      const id = await bootServer(t, admin, { name: 'private', imageRef: image, flavorRef: flavor });
+      const res = await t.request({ method: 'GET', url: `/compute/v2.1/servers/${id}`, token: member.token });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().itemNotFound.message).toBe(`Instance ${id} could not be found.`);
+    });
+  });
+}
+
+async function memberToken(t: TestCloud, admin: string, suffix = 'm'): Promise<{ token: string }> {
+  const call = (method: 'POST' | 'PUT' | 'GET', url: string, payload?: object) => t.request({ method, url: `/identity/v3${url}`, token: admin, ...(payload && { payload }) });
+  const project = (await call('POST', '/projects', { project: { name: `proj-${suffix}` } })).json().project.id;
+  const user = (await call('POST', '/users', { user: { name: `user-${suffix}`, password: 'pw' } })).json().user.id;
+  const role = (await call('GET', '/roles?name=member')).json().roles[0].id;
+  await call('PUT', `/projects/${project}/users/${user}/roles/${role}`);
+  return { token: await t.token(`user-${suffix}`, 'pw', { project: { id: project } }) };
+}
+
+async function allocationsOf(t: TestCloud, token: string, consumer: string): Promise<Record<string, unknown>> {
+  const res = await t.request({ method: 'GET', url: `/placement/allocations/${consumer}`, token });
+  expect(res.statusCode).toBe(200);
+  return res.json().allocations as Record<string, unknown>;
+}
