@@ -73,7 +73,14 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
   // One line per service; cross-service dependencies are wired here and nowhere else.
   const placement = placementService(ctx);
   const image = imageService(ctx);
-  const compute = new ComputeRuntime({ store, clock, config, log: logger, images: image.api, placement: placement.api });
+  const compute = new ComputeRuntime({
+    store,
+    clock,
+    config,
+    log: logger,
+    images: image.api,
+    placement: placement.api,
+  });
   const services: ServicePlugin[] = [
     identityService(identity, ctx.http),
     image,

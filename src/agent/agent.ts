@@ -39,12 +39,19 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     reserved: o.reserved ?? { vcpus: 0, memoryMb: 0, diskGb: 0 },
   });
   const controller: RunningController<string> = startController(
-    instanceController({ hostname: o.hostname, driver: o.driver, controlPlane: o.controlPlane, stopTimeoutMs: 30_000 }),
+    instanceController({
+      hostname: o.hostname,
+      driver: o.driver,
+      controlPlane: o.controlPlane,
+      stopTimeoutMs: 30_000,
+    }),
     { workers: o.workers ?? 2, resyncMs: o.resyncMs ?? 30_000, log: o.log },
   );
   const unwatch = o.controlPlane.watch(o.hostname, (id) => controller.queue.add(id));
   const beat = setInterval(() => {
-    o.controlPlane.heartbeat(o.hostname).catch((err: unknown) => o.log.warn({ err, host: o.hostname }, 'heartbeat failed'));
+    o.controlPlane
+      .heartbeat(o.hostname)
+      .catch((err: unknown) => o.log.warn({ err, host: o.hostname }, 'heartbeat failed'));
   }, o.heartbeatMs ?? 10_000);
   beat.unref();
   return {

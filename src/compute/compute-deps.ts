@@ -18,10 +18,20 @@ export interface ComputeImage {
 
 /** The part of the image service's in-process API compute calls. */
 export interface ComputeImages {
-  getImage(caller: { projectId: string; isAdmin: boolean }, imageId: string): Promise<ComputeImage | undefined>;
+  getImage(
+    caller: { projectId: string; isAdmin: boolean },
+    imageId: string,
+  ): Promise<ComputeImage | undefined>;
   createImage(
     owner: { projectId: string },
-    fields: { name: string; diskFormat?: string; containerFormat?: string; minDisk?: number; minRam?: number; properties?: Record<string, string> },
+    fields: {
+      name: string;
+      diskFormat?: string;
+      containerFormat?: string;
+      minDisk?: number;
+      minRam?: number;
+      properties?: Record<string, string>;
+    },
   ): Promise<ComputeImage>;
   uploadImageData(imageId: string, data: NodeJS.ReadableStream | Buffer): Promise<ComputeImage>;
   imageDataPath(imageId: string): string;
@@ -42,7 +52,10 @@ export interface ProviderRegistry {
   ensureProvider(p: {
     uuid: string;
     name: string;
-    inventories: Record<string, { total: number; reserved?: number; allocationRatio?: number; maxUnit?: number }>;
+    inventories: Record<
+      string,
+      { total: number; reserved?: number; allocationRatio?: number; maxUnit?: number }
+    >;
     traits: ReadonlyArray<string>;
   }): Promise<void>;
 }

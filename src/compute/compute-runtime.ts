@@ -52,7 +52,11 @@ export class ComputeRuntime {
 
   /** Starts the scheduler and the in-process hosts the configuration asks for. */
   async start(): Promise<void> {
-    this.#scheduling = startController(schedulingController(this.deps), { workers: 1, resyncMs: 5_000, log: this.inputs.log });
+    this.#scheduling = startController(schedulingController(this.deps), {
+      workers: 1,
+      resyncMs: 5_000,
+      log: this.inputs.log,
+    });
     const c = this.inputs.config;
     if (c.computeDriver === 'fake' && c.fakeHosts > 0) {
       await this.agents.addFakeHosts(c.fakeHosts, { vcpus: 64, memoryMb: 262_144, diskGb: 4_096 });

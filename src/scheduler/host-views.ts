@@ -11,7 +11,10 @@ export interface HostRecord {
 }
 
 /** Joins placement's providers with the host registry into scheduler views (hosts without a provider are skipped). */
-export function buildHostViews(hosts: ReadonlyArray<HostRecord>, providers: ReadonlyArray<ProviderSnapshot>): HostView[] {
+export function buildHostViews(
+  hosts: ReadonlyArray<HostRecord>,
+  providers: ReadonlyArray<ProviderSnapshot>,
+): HostView[] {
   const byId = new Map(providers.map((p) => [p.uuid, p]));
   return hosts.flatMap((h) => {
     const p = byId.get(h.providerId);

@@ -24,20 +24,32 @@ const req = (over: Partial<PlacementRequest> = {}): PlacementRequest => ({
 describe('scheduler pipeline', () => {
   it('spreads to the host with most free RAM, or packs to the least', () => {
     const hosts = [host('a', 3000), host('b', 8000), host('c', 5000)];
-    expect(select(hosts, req(), defaultPipeline('spread')).chosen.map((h) => h.hostname)).toEqual(['b', 'c', 'a']);
+    expect(select(hosts, req(), defaultPipeline('spread')).chosen.map((h) => h.hostname)).toEqual([
+      'b',
+      'c',
+      'a',
+    ]);
     expect(select(hosts, req(), defaultPipeline('pack')).chosen[0]!.hostname).toBe('a');
   });
 
   it('explains why every host was rejected', () => {
-    const hosts = [host('a', 1000), host('b', 8000, { traits: new Set() }), host('c', 8000, { enabled: false })];
+    const hosts = [
+      host('a', 1000),
+      host('b', 8000, { traits: new Set() }),
+      host('c', 8000, { enabled: false }),
+    ];
     const { chosen, report } = select(hosts, req(), defaultPipeline('spread'));
     expect(chosen).toEqual([]);
-    expect(describeReport(report)).toBe('3 hosts: 1 lacking MEMORY_MB, 1 without trait CUSTOM_STRATA_VM, 1 disabled');
+    expect(describeReport(report)).toBe(
+      '3 hosts: 1 lacking MEMORY_MB, 1 without trait CUSTOM_STRATA_VM, 1 disabled',
+    );
   });
 
   it('keeps anti-affinity members apart and affinity members together', () => {
     const hosts = [host('a', 8000), host('b', 8000)];
-    const anti = req({ group: { policy: 'anti-affinity', membersByHost: new Map([['a', 1]]), maxPerHost: 1 } });
+    const anti = req({
+      group: { policy: 'anti-affinity', membersByHost: new Map([['a', 1]]), maxPerHost: 1 },
+    });
     expect(select(hosts, anti, defaultPipeline('spread')).chosen.map((h) => h.hostname)).toEqual(['b']);
     const aff = req({ group: { policy: 'affinity', membersByHost: new Map([['b', 1]]), maxPerHost: 1 } });
     expect(select(hosts, aff, defaultPipeline('spread')).chosen.map((h) => h.hostname)).toEqual(['b']);
@@ -45,7 +57,11 @@ describe('scheduler pipeline', () => {
 
   it('filters by availability zone and max_unit', () => {
     const hosts = [host('a', 8000, { availabilityZone: 'az1' }), host('b', 8000, { maxUnit: { VCPU: 1 } })];
-    expect(select(hosts, req({ availabilityZone: 'az1' }), defaultPipeline('spread')).chosen.map((h) => h.hostname)).toEqual(['a']);
+    expect(
+      select(hosts, req({ availabilityZone: 'az1' }), defaultPipeline('spread')).chosen.map(
+        (h) => h.hostname,
+      ),
+    ).toEqual(['a']);
     expect(select(hosts, req(), defaultPipeline('spread')).chosen.map((h) => h.hostname)).toEqual(['a']);
   });
 });

@@ -52,7 +52,11 @@ export function defaultPipeline(strategy: 'spread' | 'pack'): Pipeline {
 }
 
 /** Pure over its inputs: filter, weigh (normalized), sort best first, and explain. */
-export function select(hosts: ReadonlyArray<HostView>, req: PlacementRequest, p: Pipeline): { chosen: HostView[]; report: SelectionReport } {
+export function select(
+  hosts: ReadonlyArray<HostView>,
+  req: PlacementRequest,
+  p: Pipeline,
+): { chosen: HostView[]; report: SelectionReport } {
   const rejected: Record<string, number> = {};
   const passed = hosts.filter((h) => {
     for (const f of p.filters) {
@@ -69,12 +73,20 @@ export function select(hosts: ReadonlyArray<HostView>, req: PlacementRequest, p:
     const raw = passed.map((h) => w.weigh(h, req));
     const lo = Math.min(...raw);
     const hi = Math.max(...raw);
-    passed.forEach((h, i) => scores.set(h, scores.get(h)! + w.multiplier * (hi === lo ? 0 : (raw[i]! - lo) / (hi - lo))));
+    passed.forEach((h, i) =>
+      scores.set(h, scores.get(h)! + w.multiplier * (hi === lo ? 0 : (raw[i]! - lo) / (hi - lo))),
+    );
   }
-  const chosen = [...passed].sort((a, b) => scores.get(b)! - scores.get(a)! || a.hostname.localeCompare(b.hostname));
+  const chosen = [...passed].sort(
+    (a, b) => scores.get(b)! - scores.get(a)! || a.hostname.localeCompare(b.hostname),
+  );
   return {
     chosen,
-    report: { evaluated: hosts.length, rejected, top: chosen.slice(0, 3).map((h) => ({ hostname: h.hostname, score: scores.get(h)! })) },
+    report: {
+      evaluated: hosts.length,
+      rejected,
+      top: chosen.slice(0, 3).map((h) => ({ hostname: h.hostname, score: scores.get(h)! })),
+    },
   };
 }
 

@@ -7,7 +7,17 @@ export interface ProviderSnapshot {
   readonly name: string;
   readonly generation: number;
   readonly inventories: Readonly<
-    Record<string, { total: number; reserved: number; minUnit: number; maxUnit: number; stepSize: number; allocationRatio: number }>
+    Record<
+      string,
+      {
+        total: number;
+        reserved: number;
+        minUnit: number;
+        maxUnit: number;
+        stepSize: number;
+        allocationRatio: number;
+      }
+    >
   >;
   readonly usages: Readonly<Record<string, number>>;
   readonly traits: ReadonlyArray<string>;
@@ -17,7 +27,10 @@ export interface ClaimWrite {
   readonly consumerId: string;
   readonly projectId: string;
   readonly userId: string;
-  readonly allocations: ReadonlyArray<{ readonly providerId: string; readonly resources: Readonly<Record<string, number>> }>;
+  readonly allocations: ReadonlyArray<{
+    readonly providerId: string;
+    readonly resources: Readonly<Record<string, number>>;
+  }>;
 }
 
 export interface SchedulerPlacement {

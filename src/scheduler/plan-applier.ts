@@ -17,7 +17,10 @@ export interface AppliedPlan {
  * goes in one transaction; if anything conflicts, claims are retried one by one so one
  * stale choice does not sink the others.
  */
-export async function applyPlan(placement: SchedulerPlacement, claims: ReadonlyArray<Claim>): Promise<AppliedPlan> {
+export async function applyPlan(
+  placement: SchedulerPlacement,
+  claims: ReadonlyArray<Claim>,
+): Promise<AppliedPlan> {
   if (claims.length === 0) return { committed: [], stale: [] };
   try {
     await placement.writeAllocationsBatch(claims);

@@ -35,7 +35,11 @@ export function instanceController(d: InstanceControllerDeps): Reconciler {
   };
 }
 
-async function step(d: InstanceControllerDeps, s: AssignedServer, signal: AbortSignal): Promise<StepOutcome | undefined> {
+async function step(
+  d: InstanceControllerDeps,
+  s: AssignedServer,
+  signal: AbortSignal,
+): Promise<StepOutcome | undefined> {
   const h = handleOf(d.driver, s.id);
   try {
     switch (s.taskState) {
@@ -59,7 +63,12 @@ async function step(d: InstanceControllerDeps, s: AssignedServer, signal: AbortS
   }
 }
 
-async function powerStep(d: InstanceControllerDeps, s: AssignedServer, h: WorkloadHandle, signal: AbortSignal): Promise<StepOutcome | undefined> {
+async function powerStep(
+  d: InstanceControllerDeps,
+  s: AssignedServer,
+  h: WorkloadHandle,
+  signal: AbortSignal,
+): Promise<StepOutcome | undefined> {
   const drv = d.driver;
   const power = supportsPowerStates(drv) ? drv : undefined;
   const steps: Record<string, () => Promise<PowerObservation>> = {
@@ -67,10 +76,22 @@ async function powerStep(d: InstanceControllerDeps, s: AssignedServer, h: Worklo
     rebooting_hard: () => drv.reboot(h, true, signal).then(() => 'running'),
     'powering-off': () => drv.stop(h, { timeoutMs: d.stopTimeoutMs }, signal).then(() => 'shutdown'),
     'powering-on': () => drv.start(h, signal).then(() => 'running'),
-    pausing: () => need(power).pause(h, signal).then(() => 'paused'),
-    unpausing: () => need(power).unpause(h, signal).then(() => 'running'),
-    suspending: () => need(power).suspend(h, signal).then(() => 'suspended'),
-    resuming: () => need(power).resume(h, signal).then(() => 'running'),
+    pausing: () =>
+      need(power)
+        .pause(h, signal)
+        .then(() => 'paused'),
+    unpausing: () =>
+      need(power)
+        .unpause(h, signal)
+        .then(() => 'running'),
+    suspending: () =>
+      need(power)
+        .suspend(h, signal)
+        .then(() => 'suspended'),
+    resuming: () =>
+      need(power)
+        .resume(h, signal)
+        .then(() => 'running'),
     image_snapshot: async () => {
       if (!supportsSnapshot(drv)) throw new Error(`driver ${drv.name} cannot snapshot`);
       await d.controlPlane.uploadSnapshot(d.hostname, s.id, await drv.snapshot(h, signal));
@@ -87,14 +108,20 @@ async function powerStep(d: InstanceControllerDeps, s: AssignedServer, h: Worklo
 async function observeOnly(d: InstanceControllerDeps, s: AssignedServer): Promise<StepOutcome | undefined> {
   if (s.vmState === 'building' || s.vmState === 'error') return undefined;
   const seen = await d.driver.observe(s.id);
-  if (seen === undefined) return { kind: 'observed', power: 'missing', reason: 'the workload is gone from the host' };
+  if (seen === undefined)
+    return { kind: 'observed', power: 'missing', reason: 'the workload is gone from the host' };
   const expected = expectedPower(s.vmState);
   if (expected === undefined || seen.power === expected) return undefined;
   return { kind: 'observed', power: seen.power, ...(seen.reason !== undefined && { reason: seen.reason }) };
 }
 
 function expectedPower(vmState: string): PowerObservation | undefined {
-  return ({ active: 'running', stopped: 'shutdown', paused: 'paused', suspended: 'suspended' } as Record<string, PowerObservation>)[vmState];
+  return (
+    { active: 'running', stopped: 'shutdown', paused: 'paused', suspended: 'suspended' } as Record<
+      string,
+      PowerObservation
+    >
+  )[vmState];
 }
 
 function handleOf(driver: ComputeDriver, id: string): WorkloadHandle {

@@ -20,8 +20,13 @@ export class LocalAgents {
     readonly log: Logger,
   ) {}
 
-  async add(hostname: string, driver: ComputeDriver, opts: { availabilityZone?: string; resyncMs?: number } = {}): Promise<void> {
-    if (driver.name === 'fake') this.log.warn({ host: hostname }, 'host runs the fake driver: its servers do not really run');
+  async add(
+    hostname: string,
+    driver: ComputeDriver,
+    opts: { availabilityZone?: string; resyncMs?: number } = {},
+  ): Promise<void> {
+    if (driver.name === 'fake')
+      this.log.warn({ host: hostname }, 'host runs the fake driver: its servers do not really run');
     const agent = await startAgent({
       hostname,
       availabilityZone: opts.availabilityZone ?? 'nova',
@@ -33,9 +38,15 @@ export class LocalAgents {
     this.#agents.set(hostname, { agent, driver });
   }
 
-  /** `count` fake hosts named fake-0001…, each with the given shape. */
-  async addFakeHosts(count: number, shape: FakeHostShape, opts: { availabilityZone?: string; resyncMs?: number } = {}): Promise<void> {
-    for (let i = 1; i <= count; i++) await this.add(`fake-${String(i).padStart(4, '0')}`, new FakeDriver(shape), opts);
+  /** `count` fake hosts named <prefix>-0001…, each with the given shape. */
+  async addFakeHosts(
+    count: number,
+    shape: FakeHostShape,
+    opts: { prefix?: string; availabilityZone?: string; resyncMs?: number } = {},
+  ): Promise<void> {
+    const prefix = opts.prefix ?? 'fake';
+    for (let i = 1; i <= count; i++)
+      await this.add(`${prefix}-${String(i).padStart(4, '0')}`, new FakeDriver(shape), opts);
   }
 
   driver(hostname: string): ComputeDriver | undefined {
@@ -44,7 +55,8 @@ export class LocalAgents {
 
   async consoleLog(host: string, serverId: string, tailLines?: number): Promise<string> {
     const d = this.driver(host);
-    if (d === undefined || !supportsConsoleLog(d)) throw new Error(`no console log for ${serverId} on ${host}`);
+    if (d === undefined || !supportsConsoleLog(d))
+      throw new Error(`no console log for ${serverId} on ${host}`);
     return d.consoleLog({ workloadId: serverId, driver: d.name, stateVersion: 1, state: {} }, tailLines);
   }
 

@@ -31,7 +31,10 @@ export interface RunningController<K extends string> {
   stop(): Promise<void>;
 }
 
-export function startController<K extends string>(r: Reconciler<K>, opts: ControllerOptions): RunningController<K> {
+export function startController<K extends string>(
+  r: Reconciler<K>,
+  opts: ControllerOptions,
+): RunningController<K> {
   const queue = new WorkQueue<K>();
   const abort = new AbortController();
   const worker = async () => {
@@ -42,7 +45,8 @@ export function startController<K extends string>(r: Reconciler<K>, opts: Contro
         if (result.requeueAfterMs !== undefined) queue.addAfter(key, result.requeueAfterMs);
       } catch (err) {
         if (abort.signal.aborted) break;
-        if (err instanceof TerminalError) opts.log.error({ err, key, controller: r.name }, 'terminal reconcile error');
+        if (err instanceof TerminalError)
+          opts.log.error({ err, key, controller: r.name }, 'terminal reconcile error');
         else {
           opts.log.warn({ err, key, controller: r.name }, 'reconcile failed; retrying');
           queue.addRateLimited(key);

@@ -39,30 +39,62 @@ export class AgentGateway implements ControlPlane {
   }
 
   async listAssigned(hostname: string): Promise<ReadonlyArray<string>> {
-    const rows = await this.deps.store.db.selectFrom('servers').select('id').where('host', '=', hostname).where('deleted_at', 'is', null).execute();
+    const rows = await this.deps.store.db
+      .selectFrom('servers')
+      .select('id')
+      .where('host', '=', hostname)
+      .where('deleted_at', 'is', null)
+      .execute();
     return rows.map((r) => r.id);
   }
 
   async getAssigned(hostname: string, serverId: string) {
     const s = await this.#assigned(hostname, serverId);
     if (s === undefined) return undefined;
-    return { id: s.id, generation: s.generation, vmState: s.vmState, taskState: s.taskState, desiredPower: s.desiredPower, spec: await workloadSpecOf(this.deps, s) };
+    return {
+      id: s.id,
+      generation: s.generation,
+      vmState: s.vmState,
+      taskState: s.taskState,
+      desiredPower: s.desiredPower,
+      spec: await workloadSpecOf(this.deps, s),
+    };
   }
 
-  async report(hostname: string, serverId: string, generation: number, outcome: StepOutcome): Promise<boolean> {
+  async report(
+    hostname: string,
+    serverId: string,
+    generation: number,
+    outcome: StepOutcome,
+  ): Promise<boolean> {
     const s = await this.#assigned(hostname, serverId);
     if (s === undefined || s.generation !== generation) return false;
     if (outcome.kind === 'destroyed') return finalizeDeletion(this.deps, s);
     const now = this.deps.clock().toISOString();
-    const ok = await updateServerIf(this.deps.store.db, s.id, { generation: s.generation }, changesFor(s, outcome, now), now);
+    const ok = await updateServerIf(
+      this.deps.store.db,
+      s.id,
+      { generation: s.generation },
+      changesFor(s, outcome, now),
+      now,
+    );
     if (!ok) return false;
     await this.#recordOutcome(s, outcome, hostname, now);
     return true;
   }
 
-  async uploadSnapshot(hostname: string, serverId: string, data: NodeJS.ReadableStream | Buffer): Promise<void> {
-    const row = await this.deps.store.db.selectFrom('servers').select(['pending_image_id', 'host']).where('id', '=', serverId).executeTakeFirst();
-    if (row === undefined || row.host !== hostname || row.pending_image_id === null) throw new Error(`no snapshot pending for ${serverId}`);
+  async uploadSnapshot(
+    hostname: string,
+    serverId: string,
+    data: NodeJS.ReadableStream | Buffer,
+  ): Promise<void> {
+    const row = await this.deps.store.db
+      .selectFrom('servers')
+      .select(['pending_image_id', 'host'])
+      .where('id', '=', serverId)
+      .executeTakeFirst();
+    if (row === undefined || row.host !== hostname || row.pending_image_id === null)
+      throw new Error(`no snapshot pending for ${serverId}`);
     await this.deps.images.uploadImageData(row.pending_image_id, data);
   }
 
@@ -71,21 +103,46 @@ export class AgentGateway implements ControlPlane {
     return s !== undefined && s.host === hostname && s.deletedAt === null ? s : undefined;
   }
 
-  async #recordOutcome(s: Server, o: Exclude<StepOutcome, { kind: 'destroyed' }>, host: string, now: string): Promise<void> {
+  async #recordOutcome(
+    s: Server,
+    o: Exclude<StepOutcome, { kind: 'destroyed' }>,
+    host: string,
+    now: string,
+  ): Promise<void> {
     const db = this.deps.store.db;
     if (o.kind === 'observed') {
       // The host changed on its own: say so in the instance actions, as Nova's power sync does.
       const action = o.power === 'missing' ? 'error' : o.power === 'running' ? 'start' : 'stop';
       await db
         .insertInto('instance_actions')
-        .values({ id: crypto.randomUUID(), server_id: s.id, request_id: 'req-power-sync', action, project_id: s.projectId, user_id: s.userId, start_time: now, finish_time: now, message: o.reason ?? `observed ${o.power}` })
+        .values({
+          id: crypto.randomUUID(),
+          server_id: s.id,
+          request_id: 'req-power-sync',
+          action,
+          project_id: s.projectId,
+          user_id: s.userId,
+          start_time: now,
+          finish_time: now,
+          message: o.reason ?? `observed ${o.power}`,
+        })
         .execute();
       return;
     }
     const action = s.taskState === null ? undefined : actionOfTask[s.taskState];
     if (action === undefined) return;
-    const event = s.taskState === 'spawning' ? 'compute__do_build_and_run_instance' : `compute_${action}_instance`;
-    await recordEvent(db, { serverId: s.id, action, event, start: s.updatedAt, finish: now, ok: o.kind === 'done', host, ...(o.kind === 'failed' && { details: o.message }) });
+    const event =
+      s.taskState === 'spawning' ? 'compute__do_build_and_run_instance' : `compute_${action}_instance`;
+    await recordEvent(db, {
+      serverId: s.id,
+      action,
+      event,
+      start: s.updatedAt,
+      finish: now,
+      ok: o.kind === 'done',
+      host,
+      ...(o.kind === 'failed' && { details: o.message }),
+    });
     if (o.kind === 'failed' && s.taskState === 'spawning') await this.deps.placement.deleteAllocations(s.id);
   }
 }

@@ -13,14 +13,22 @@ const ratios = { VCPU: 4, MEMORY_MB: 1, DISK_GB: 1 } as const;
 export async function registerHost(deps: ComputeDeps, reg: HostRegistration): Promise<string> {
   const db = deps.store.db;
   const now = deps.clock().toISOString();
-  const existing = await db.selectFrom('compute_hosts').select(['id', 'provider_id']).where('hostname', '=', reg.hostname).executeTakeFirst();
+  const existing = await db
+    .selectFrom('compute_hosts')
+    .select(['id', 'provider_id'])
+    .where('hostname', '=', reg.hostname)
+    .executeTakeFirst();
   const providerId = existing?.provider_id ?? uuid();
   await deps.placement.ensureProvider({
     uuid: providerId,
     name: reg.hostname,
     inventories: {
       VCPU: { total: reg.facts.vcpus, reserved: reg.reserved.vcpus, allocationRatio: ratios.VCPU },
-      MEMORY_MB: { total: reg.facts.memoryMb, reserved: reg.reserved.memoryMb, allocationRatio: ratios.MEMORY_MB },
+      MEMORY_MB: {
+        total: reg.facts.memoryMb,
+        reserved: reg.reserved.memoryMb,
+        allocationRatio: ratios.MEMORY_MB,
+      },
       DISK_GB: { total: reg.facts.diskGb, reserved: reg.reserved.diskGb, allocationRatio: ratios.DISK_GB },
     },
     traits: reg.facts.traits,
@@ -39,7 +47,15 @@ export async function registerHost(deps: ComputeDeps, reg: HostRegistration): Pr
   else {
     await db
       .insertInto('compute_hosts')
-      .values({ ...row, id: uuid(), hostname: reg.hostname, status: 'enabled', disabled_reason: null, forced_down: 0, created_at: now })
+      .values({
+        ...row,
+        id: uuid(),
+        hostname: reg.hostname,
+        status: 'enabled',
+        disabled_reason: null,
+        forced_down: 0,
+        created_at: now,
+      })
       .onConflict((oc) => oc.column('hostname').doUpdateSet(row))
       .execute();
   }
@@ -47,5 +63,9 @@ export async function registerHost(deps: ComputeDeps, reg: HostRegistration): Pr
 }
 
 export async function heartbeat(deps: ComputeDeps, hostname: string): Promise<void> {
-  await deps.store.db.updateTable('compute_hosts').set({ last_heartbeat: deps.clock().toISOString() }).where('hostname', '=', hostname).execute();
+  await deps.store.db
+    .updateTable('compute_hosts')
+    .set({ last_heartbeat: deps.clock().toISOString() })
+    .where('hostname', '=', hostname)
+    .execute();
 }

@@ -42,7 +42,11 @@ export const actionOfTask: Readonly<Record<string, string>> = {
  * failed action keeps the vm_state, clears the task and records the fault; a change seen
  * with no task (crash, external kill) follows what runs, as Nova's power sync does.
  */
-export function changesFor(s: Server, o: Exclude<StepOutcome, { kind: 'destroyed' }>, now: string): ServerChanges {
+export function changesFor(
+  s: Server,
+  o: Exclude<StepOutcome, { kind: 'destroyed' }>,
+  now: string,
+): ServerChanges {
   if (o.kind === 'done') {
     const keepVmState = s.taskState === 'image_snapshot';
     return {
@@ -53,7 +57,9 @@ export function changesFor(s: Server, o: Exclude<StepOutcome, { kind: 'destroyed
       observed_at: now,
       observed_reason: null,
       ...(keepVmState && { pending_image_id: null }),
-      ...(s.taskState === 'spawning' || s.taskState === 'rebuilding' ? { launched_at: now, fault: null } : {}),
+      ...(s.taskState === 'spawning' || s.taskState === 'rebuilding'
+        ? { launched_at: now, fault: null }
+        : {}),
     };
   }
   if (o.kind === 'failed') {
@@ -63,8 +69,26 @@ export function changesFor(s: Server, o: Exclude<StepOutcome, { kind: 'destroyed
       : { task_state: null, fault, pending_image_id: null };
   }
   if (o.power === 'missing') {
-    const fault = JSON.stringify({ code: 500, message: o.reason ?? 'The workload is gone from the host.', details: '', created: now });
-    return { vm_state: 'error', power_state: PowerState.NOSTATE, observed_power: 'missing', observed_at: now, observed_reason: o.reason ?? null, fault };
+    const fault = JSON.stringify({
+      code: 500,
+      message: o.reason ?? 'The workload is gone from the host.',
+      details: '',
+      created: now,
+    });
+    return {
+      vm_state: 'error',
+      power_state: PowerState.NOSTATE,
+      observed_power: 'missing',
+      observed_at: now,
+      observed_reason: o.reason ?? null,
+      fault,
+    };
   }
-  return { vm_state: vmStateOf[o.power], power_state: powerStateOf[o.power], observed_power: o.power, observed_at: now, observed_reason: o.reason ?? null };
+  return {
+    vm_state: vmStateOf[o.power],
+    power_state: powerStateOf[o.power],
+    observed_power: o.power,
+    observed_at: now,
+    observed_reason: o.reason ?? null,
+  };
 }

@@ -9,7 +9,8 @@ import type { Server } from '../servers/server-model.js';
  */
 export async function workloadSpecOf(deps: ComputeDeps, s: Server): Promise<WorkloadSpec> {
   const image = await deps.images.getImage({ projectId: s.projectId, isAdmin: true }, s.imageId);
-  const container = image?.containerFormat === 'docker' || image?.properties['strata_workload'] === 'container';
+  const container =
+    image?.containerFormat === 'docker' || image?.properties['strata_workload'] === 'container';
   return {
     workloadId: s.id,
     name: s.name,

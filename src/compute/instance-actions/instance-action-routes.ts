@@ -33,22 +33,38 @@ function eventView(e: InstanceActionEvent, isAdmin: boolean) {
 
 export const instanceActionRoutes: RouteSpec<ComputeDeps>[] = [
   route<ComputeDeps>({
-    method: 'GET', url: '/v2.1/servers/:server_id/os-instance-actions', policy: 'os_compute_api:os-instance-actions:list', target: serverTarget,
-    successStatus: 200, expectedErrors: [404],
+    method: 'GET',
+    url: '/v2.1/servers/:server_id/os-instance-actions',
+    policy: 'os_compute_api:os-instance-actions:list',
+    target: serverTarget,
+    successStatus: 200,
+    expectedErrors: [404],
     handler: async (ctx, deps) => {
       const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);
       return { instanceActions: (await listActions(deps.store.db, s.id)).map(actionView) };
     },
   }),
   route<ComputeDeps>({
-    method: 'GET', url: '/v2.1/servers/:server_id/os-instance-actions/:request_id', policy: 'os_compute_api:os-instance-actions:show', target: serverTarget,
-    successStatus: 200, expectedErrors: [404],
+    method: 'GET',
+    url: '/v2.1/servers/:server_id/os-instance-actions/:request_id',
+    policy: 'os_compute_api:os-instance-actions:show',
+    target: serverTarget,
+    successStatus: 200,
+    expectedErrors: [404],
     handler: async (ctx, deps) => {
       const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);
-      const a = (await listActions(deps.store.db, s.id)).find((x) => x.requestId === ctx.params['request_id']);
-      if (a === undefined) throw new NotFoundError('compute.instance_action.not_found', `Action ${ctx.params['request_id']} on instance ${s.id} could not be found.`);
+      const a = (await listActions(deps.store.db, s.id)).find(
+        (x) => x.requestId === ctx.params['request_id'],
+      );
+      if (a === undefined)
+        throw new NotFoundError(
+          'compute.instance_action.not_found',
+          `Action ${ctx.params['request_id']} on instance ${s.id} could not be found.`,
+        );
       const events = await listEvents(deps.store.db, a.id);
-      return { instanceAction: { ...actionView(a), events: events.map((e) => eventView(e, callerOf(ctx).isAdmin)) } };
+      return {
+        instanceAction: { ...actionView(a), events: events.map((e) => eventView(e, callerOf(ctx).isAdmin)) },
+      };
     },
   }),
 ];

@@ -28,7 +28,14 @@ export interface InstanceActionEvent {
 /** Records the start of a user action (the row `openstack server event list` shows). */
 export async function startAction(
   db: Db,
-  a: { serverIds: ReadonlyArray<string>; requestId: string; action: string; projectId: string; userId: string; now: string },
+  a: {
+    serverIds: ReadonlyArray<string>;
+    requestId: string;
+    action: string;
+    projectId: string;
+    userId: string;
+    now: string;
+  },
 ): Promise<void> {
   if (a.serverIds.length === 0) return;
   await db
@@ -52,7 +59,16 @@ export async function startAction(
 /** Adds a finished event to the server's latest action of that name (and closes it on error). */
 export async function recordEvent(
   db: Db,
-  e: { serverId: string; action: string; event: string; start: string; finish: string; ok: boolean; host: string | null; details?: string },
+  e: {
+    serverId: string;
+    action: string;
+    event: string;
+    start: string;
+    finish: string;
+    ok: boolean;
+    host: string | null;
+    details?: string;
+  },
 ): Promise<void> {
   const action = await db
     .selectFrom('instance_actions')
@@ -65,7 +81,16 @@ export async function recordEvent(
   if (action === undefined) return;
   await db
     .insertInto('instance_action_events')
-    .values({ id: uuid(), action_id: action.id, event: e.event, start_time: e.start, finish_time: e.finish, result: e.ok ? 'Success' : 'Error', host: e.host, details: e.details ?? null })
+    .values({
+      id: uuid(),
+      action_id: action.id,
+      event: e.event,
+      start_time: e.start,
+      finish_time: e.finish,
+      result: e.ok ? 'Success' : 'Error',
+      host: e.host,
+      details: e.details ?? null,
+    })
     .execute();
   await db
     .updateTable('instance_actions')
@@ -75,7 +100,12 @@ export async function recordEvent(
 }
 
 export async function listActions(db: Db, serverId: string): Promise<InstanceAction[]> {
-  const rows = await db.selectFrom('instance_actions').selectAll().where('server_id', '=', serverId).orderBy('start_time', 'desc').execute();
+  const rows = await db
+    .selectFrom('instance_actions')
+    .selectAll()
+    .where('server_id', '=', serverId)
+    .orderBy('start_time', 'desc')
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     serverId: r.server_id,
@@ -90,6 +120,18 @@ export async function listActions(db: Db, serverId: string): Promise<InstanceAct
 }
 
 export async function listEvents(db: Db, actionId: string): Promise<InstanceActionEvent[]> {
-  const rows = await db.selectFrom('instance_action_events').selectAll().where('action_id', '=', actionId).orderBy('start_time').execute();
-  return rows.map((r) => ({ event: r.event, startTime: r.start_time, finishTime: r.finish_time, result: r.result, host: r.host, details: r.details }));
+  const rows = await db
+    .selectFrom('instance_action_events')
+    .selectAll()
+    .where('action_id', '=', actionId)
+    .orderBy('start_time')
+    .execute();
+  return rows.map((r) => ({
+    event: r.event,
+    startTime: r.start_time,
+    finishTime: r.finish_time,
+    result: r.result,
+    host: r.host,
+    details: r.details,
+  }));
 }

@@ -75,7 +75,13 @@ async function plan(deps: ComputeDeps, servers: ReadonlyArray<Server>): Promise<
     }
     hosts = replaceHost(hosts, withClaim(best, resources));
     noteGroupMember(groups, s, best.hostname);
-    out.claims.push({ consumerId: s.id, projectId: s.projectId, userId: s.userId, hostname: best.hostname, allocations: [{ providerId: best.providerId, resources }] });
+    out.claims.push({
+      consumerId: s.id,
+      projectId: s.projectId,
+      userId: s.userId,
+      hostname: best.hostname,
+      allocations: [{ providerId: best.providerId, resources }],
+    });
   }
   return out;
 }
@@ -89,7 +95,10 @@ function noteGroupMember(groups: GroupState, s: Server, hostname: string): void 
   if (g) g.membersByHost.set(hostname, (g.membersByHost.get(hostname) ?? 0) + 1);
 }
 
-async function imagesOf(deps: ComputeDeps, servers: ReadonlyArray<Server>): Promise<Map<string, ComputeImage>> {
+async function imagesOf(
+  deps: ComputeDeps,
+  servers: ReadonlyArray<Server>,
+): Promise<Map<string, ComputeImage>> {
   const out = new Map<string, ComputeImage>();
   for (const id of new Set(servers.map((s) => s.imageId))) {
     const image = await deps.images.getImage({ projectId: '', isAdmin: true }, id);

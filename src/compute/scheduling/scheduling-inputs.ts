@@ -5,7 +5,10 @@ import type { Server } from '../servers/server-model.js';
 
 /** Hosts from the registry with their up/enabled state as of now. */
 export async function loadHostRecords(deps: ComputeDeps): Promise<HostRecord[]> {
-  const rows = await deps.store.db.selectFrom('compute_hosts').select(['hostname', 'provider_id', 'availability_zone', 'status', 'forced_down', 'last_heartbeat']).execute();
+  const rows = await deps.store.db
+    .selectFrom('compute_hosts')
+    .select(['hostname', 'provider_id', 'availability_zone', 'status', 'forced_down', 'last_heartbeat'])
+    .execute();
   const cutoff = deps.clock().getTime() - deps.serviceDownTimeSec * 1000;
   return rows.map((r) => ({
     hostname: r.hostname,
@@ -17,8 +20,14 @@ export async function loadHostRecords(deps: ComputeDeps): Promise<HostRecord[]> 
 }
 
 /** Traits a workload needs: its kind (container images need a container driver) and `trait:X=required` specs. */
-export function requiredTraits(image: ComputeImage | undefined, extraSpecs: Readonly<Record<string, string>>): string[] {
-  const kind = image?.containerFormat === 'docker' || image?.properties['strata_workload'] === 'container' ? 'CUSTOM_STRATA_CONTAINER' : 'CUSTOM_STRATA_VM';
+export function requiredTraits(
+  image: ComputeImage | undefined,
+  extraSpecs: Readonly<Record<string, string>>,
+): string[] {
+  const kind =
+    image?.containerFormat === 'docker' || image?.properties['strata_workload'] === 'container'
+      ? 'CUSTOM_STRATA_CONTAINER'
+      : 'CUSTOM_STRATA_VM';
   const fromSpecs = (specs: Readonly<Record<string, string>>) =>
     Object.entries(specs)
       .filter(([k, v]) => k.startsWith('trait:') && v === 'required')
@@ -26,7 +35,14 @@ export function requiredTraits(image: ComputeImage | undefined, extraSpecs: Read
   return [...new Set([kind, ...fromSpecs(extraSpecs), ...fromSpecs(image?.properties ?? {})])];
 }
 
-export type GroupState = Map<string, { policy: NonNullable<PlacementRequest['group']>['policy']; membersByHost: Map<string, number>; maxPerHost: number }>;
+export type GroupState = Map<
+  string,
+  {
+    policy: NonNullable<PlacementRequest['group']>['policy'];
+    membersByHost: Map<string, number>;
+    maxPerHost: number;
+  }
+>;
 
 /** Where each group's placed members already run (for affinity filters within and across batches). */
 export async function loadGroups(deps: ComputeDeps, servers: ReadonlyArray<Server>): Promise<GroupState> {
@@ -34,7 +50,11 @@ export async function loadGroups(deps: ComputeDeps, servers: ReadonlyArray<Serve
   const state: GroupState = new Map();
   if (ids.length === 0) return state;
   const db = deps.store.db;
-  const groups = await db.selectFrom('server_groups').select(['id', 'policy', 'rules']).where('id', 'in', ids).execute();
+  const groups = await db
+    .selectFrom('server_groups')
+    .select(['id', 'policy', 'rules'])
+    .where('id', 'in', ids)
+    .execute();
   const placed = await db
     .selectFrom('server_group_members as m')
     .innerJoin('servers as s', 's.id', 'm.server_id')
@@ -45,7 +65,11 @@ export async function loadGroups(deps: ComputeDeps, servers: ReadonlyArray<Serve
     .execute();
   for (const g of groups) {
     const rules = JSON.parse(g.rules) as { max_server_per_host?: number };
-    state.set(g.id, { policy: g.policy, membersByHost: new Map(), maxPerHost: rules.max_server_per_host ?? 1 });
+    state.set(g.id, {
+      policy: g.policy,
+      membersByHost: new Map(),
+      maxPerHost: rules.max_server_per_host ?? 1,
+    });
   }
   for (const p of placed) {
     const m = state.get(p.group_id)?.membersByHost;

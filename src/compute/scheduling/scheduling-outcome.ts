@@ -8,7 +8,11 @@ import { updateServerIf } from '../servers/server-store.js';
  * Moves placed servers to 'spawning' on their host. A server deleted or changed while it
  * was being placed loses the compare-and-set; its claim is released.
  */
-export async function commitPlacements(deps: ComputeDeps, servers: ReadonlyArray<Server>, committed: ReadonlyArray<Claim>): Promise<void> {
+export async function commitPlacements(
+  deps: ComputeDeps,
+  servers: ReadonlyArray<Server>,
+  committed: ReadonlyArray<Claim>,
+): Promise<void> {
   if (committed.length === 0) return;
   const byId = new Map(servers.map((s) => [s.id, s]));
   const now = deps.clock().toISOString();
@@ -16,8 +20,14 @@ export async function commitPlacements(deps: ComputeDeps, servers: ReadonlyArray
   await deps.store.db.transaction().execute(async (tx) => {
     for (const c of committed) {
       const s = byId.get(c.consumerId)!;
-      const set = { host: c.hostname, node: c.hostname, task_state: 'spawning', scheduling: JSON.stringify({ host: c.hostname, at: now }) };
-      if (!(await updateServerIf(tx, s.id, { generation: s.generation, taskState: 'scheduling' }, set, now))) lost.push(s.id);
+      const set = {
+        host: c.hostname,
+        node: c.hostname,
+        task_state: 'spawning',
+        scheduling: JSON.stringify({ host: c.hostname, at: now }),
+      };
+      if (!(await updateServerIf(tx, s.id, { generation: s.generation, taskState: 'scheduling' }, set, now)))
+        lost.push(s.id);
     }
   });
   for (const id of lost) await deps.placement.deleteAllocations(id);
@@ -25,13 +35,31 @@ export async function commitPlacements(deps: ComputeDeps, servers: ReadonlyArray
 }
 
 /** Nova's NoValidHost: the server goes to ERROR with a fault whose details (admins only) say why. */
-export async function failScheduling(deps: ComputeDeps, failed: ReadonlyArray<{ server: Server; detail: string }>): Promise<void> {
+export async function failScheduling(
+  deps: ComputeDeps,
+  failed: ReadonlyArray<{ server: Server; detail: string }>,
+): Promise<void> {
   const now = deps.clock().toISOString();
   for (const { server, detail } of failed) {
     const fault = { code: 500, message: 'No valid host was found. ', details: detail, created: now };
-    const ok = await updateServerIf(deps.store.db, server.id, { generation: server.generation, taskState: 'scheduling' }, { vm_state: 'error', task_state: null, fault: JSON.stringify(fault) }, now);
+    const ok = await updateServerIf(
+      deps.store.db,
+      server.id,
+      { generation: server.generation, taskState: 'scheduling' },
+      { vm_state: 'error', task_state: null, fault: JSON.stringify(fault) },
+      now,
+    );
     if (ok) {
-      await recordEvent(deps.store.db, { serverId: server.id, action: 'create', event: 'conductor_schedule_and_build_instances', start: now, finish: now, ok: false, host: null, details: detail });
+      await recordEvent(deps.store.db, {
+        serverId: server.id,
+        action: 'create',
+        event: 'conductor_schedule_and_build_instances',
+        start: now,
+        finish: now,
+        ok: false,
+        host: null,
+        details: detail,
+      });
     }
   }
 }

@@ -18,15 +18,46 @@ type Handler = (ctx: RequestContext, deps: ComputeDeps, s: Server, body: unknown
 /** A plain agent action: policy rule, state-table action, Nova's name for it. */
 const simple = (rule: string, action: ServerAction, novaName: string): [string, Handler] => [
   rule,
-  async (ctx, deps, s) => startServerAction(deps, s, action, { caller: callerOf(ctx), requestId: ctx.requestId, novaName }),
+  async (ctx, deps, s) =>
+    startServerAction(deps, s, action, { caller: callerOf(ctx), requestId: ctx.requestId, novaName }),
 ];
 
-const rebootBody = compileValidator(Type.Object({ type: Type.Union([Type.Literal('SOFT'), Type.Literal('HARD'), Type.Literal('soft'), Type.Literal('hard')]) }));
-const rebuildBody = compileValidator(
-  Type.Object({ imageRef: Type.String(), name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })), adminPass: Type.Optional(Type.String()), metadata: Type.Optional(Type.Record(Type.String(), Type.String())) }, { additionalProperties: true }),
+const rebootBody = compileValidator(
+  Type.Object({
+    type: Type.Union([
+      Type.Literal('SOFT'),
+      Type.Literal('HARD'),
+      Type.Literal('soft'),
+      Type.Literal('hard'),
+    ]),
+  }),
 );
-const createImageBody = compileValidator(Type.Object({ name: Type.String({ minLength: 1, maxLength: 255 }), metadata: Type.Optional(Type.Record(Type.String(), Type.String())) }, { additionalProperties: false }));
-const consoleBody = compileValidator(Type.Object({ length: Type.Optional(Type.Union([Type.Integer({ minimum: -1 }), Type.String(), Type.Null()])) }, { additionalProperties: false }));
+const rebuildBody = compileValidator(
+  Type.Object(
+    {
+      imageRef: Type.String(),
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+      adminPass: Type.Optional(Type.String()),
+      metadata: Type.Optional(Type.Record(Type.String(), Type.String())),
+    },
+    { additionalProperties: true },
+  ),
+);
+const createImageBody = compileValidator(
+  Type.Object(
+    {
+      name: Type.String({ minLength: 1, maxLength: 255 }),
+      metadata: Type.Optional(Type.Record(Type.String(), Type.String())),
+    },
+    { additionalProperties: false },
+  ),
+);
+const consoleBody = compileValidator(
+  Type.Object(
+    { length: Type.Optional(Type.Union([Type.Integer({ minimum: -1 }), Type.String(), Type.Null()])) },
+    { additionalProperties: false },
+  ),
+);
 
 const actions: Readonly<Record<string, [string, Handler]>> = {
   'os-stop': simple('os_compute_api:servers:stop', 'stop', 'stop'),
@@ -38,25 +69,58 @@ const actions: Readonly<Record<string, [string, Handler]>> = {
   reboot: [
     'os_compute_api:servers:reboot',
     async (ctx, deps, s, body) => {
-      const hard = (rebootBody({ ...(body as object) }, 'body') as { type: string }).type.toUpperCase() === 'HARD';
-      await startServerAction(deps, s, hard ? 'reboot_hard' : 'reboot_soft', { caller: callerOf(ctx), requestId: ctx.requestId, novaName: 'reboot' });
+      const hard =
+        (rebootBody({ ...(body as object) }, 'body') as { type: string }).type.toUpperCase() === 'HARD';
+      await startServerAction(deps, s, hard ? 'reboot_hard' : 'reboot_soft', {
+        caller: callerOf(ctx),
+        requestId: ctx.requestId,
+        novaName: 'reboot',
+      });
     },
   ],
-  lock: ['os_compute_api:os-lock-server:lock', (ctx, deps, s) => setLock(deps, callerOf(ctx), s, true, null, ctx.requestId)],
-  unlock: ['os_compute_api:os-lock-server:unlock', (ctx, deps, s) => setLock(deps, callerOf(ctx), s, false, null, ctx.requestId)],
+  lock: [
+    'os_compute_api:os-lock-server:lock',
+    (ctx, deps, s) => setLock(deps, callerOf(ctx), s, true, null, ctx.requestId),
+  ],
+  unlock: [
+    'os_compute_api:os-lock-server:unlock',
+    (ctx, deps, s) => setLock(deps, callerOf(ctx), s, false, null, ctx.requestId),
+  ],
   rebuild: ['os_compute_api:servers:rebuild', rebuild],
   createImage: ['os_compute_api:servers:create_image', createImage],
   'os-getConsoleOutput': ['os_compute_api:os-console-output', consoleOutput],
 };
 
 async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: unknown) {
-  const b = rebuildBody(body ?? {}, 'body') as { imageRef: string; name?: string; metadata?: Record<string, string>; adminPass?: string };
+  const b = rebuildBody(body ?? {}, 'body') as {
+    imageRef: string;
+    name?: string;
+    metadata?: Record<string, string>;
+    adminPass?: string;
+  };
   const caller = callerOf(ctx);
   const image = await resolveImage(deps, b.imageRef, caller, s.flavor);
-  const extra = { image_id: image.id, ...(b.name !== undefined && { name: b.name }), ...(b.metadata !== undefined && { metadata: JSON.stringify(b.metadata) }) };
-  await startServerAction(deps, s, 'rebuild', { caller, requestId: ctx.requestId, novaName: 'rebuild', extra });
+  const extra = {
+    image_id: image.id,
+    ...(b.name !== undefined && { name: b.name }),
+    ...(b.metadata !== undefined && { metadata: JSON.stringify(b.metadata) }),
+  };
+  await startServerAction(deps, s, 'rebuild', {
+    caller,
+    requestId: ctx.requestId,
+    novaName: 'rebuild',
+    extra,
+  });
   const fresh = (await getServer(deps.store.db, s.id))!;
-  return respond({ server: { ...serverDetailView(fresh, { serviceUrl: ctx.serviceUrl, isAdmin: caller.isAdmin }), adminPass: b.adminPass ?? 'not-set' } }, { status: 202 });
+  return respond(
+    {
+      server: {
+        ...serverDetailView(fresh, { serviceUrl: ctx.serviceUrl, isAdmin: caller.isAdmin }),
+        adminPass: b.adminPass ?? 'not-set',
+      },
+    },
+    { status: 202 },
+  );
 }
 
 /** Reserves a queued image, then the agent snapshots into it (Nova returns the image URL in Location). */
@@ -71,22 +135,43 @@ async function createImage(ctx: RequestContext, deps: ComputeDeps, s: Server, bo
       ...(source?.containerFormat && { containerFormat: source.containerFormat }),
       minDisk: s.flavor.disk,
       minRam: s.flavor.ram,
-      properties: { ...b.metadata, image_type: 'snapshot', instance_uuid: s.id, base_image_ref: s.imageId, user_id: s.userId },
+      properties: {
+        ...b.metadata,
+        image_type: 'snapshot',
+        instance_uuid: s.id,
+        base_image_ref: s.imageId,
+        user_id: s.userId,
+      },
     },
   );
-  await startServerAction(deps, s, 'create_image', { caller: callerOf(ctx), requestId: ctx.requestId, novaName: 'createImage', extra: { pending_image_id: image.id } });
-  return respond(undefined, { status: 202, headers: { location: `${ctx.serviceUrl.replace(/\/compute$/, '/image')}/v2/images/${image.id}` } });
+  await startServerAction(deps, s, 'create_image', {
+    caller: callerOf(ctx),
+    requestId: ctx.requestId,
+    novaName: 'createImage',
+    extra: { pending_image_id: image.id },
+  });
+  return respond(undefined, {
+    status: 202,
+    headers: { location: `${ctx.serviceUrl.replace(/\/compute$/, '/image')}/v2/images/${image.id}` },
+  });
 }
 
 async function consoleOutput(_ctx: RequestContext, deps: ComputeDeps, s: Server, body: unknown) {
   const b = consoleBody(body ?? {}, 'body') as { length?: number | string | null };
-  const length = b.length === undefined || b.length === null || Number(b.length) === -1 ? undefined : Number(b.length);
-  if (length !== undefined && !Number.isInteger(length)) throw new InputError('compute.console.bad_length', 'length must be an integer');
-  if (s.host === null || s.vmState === 'building') throw new InputError('compute.console.not_ready', `Instance ${s.id} is not ready`);
+  const length =
+    b.length === undefined || b.length === null || Number(b.length) === -1 ? undefined : Number(b.length);
+  if (length !== undefined && !Number.isInteger(length))
+    throw new InputError('compute.console.bad_length', 'length must be an integer');
+  if (s.host === null || s.vmState === 'building')
+    throw new InputError('compute.console.not_ready', `Instance ${s.id} is not ready`);
   return respond({ output: await deps.consoles.consoleLog(s.host, s.id, length) }, { status: 200 });
 }
 
-const actionBody = Type.Record(Type.String(), Type.Unknown(), { minProperties: 1, maxProperties: 1, description: 'One action and its arguments.' });
+const actionBody = Type.Record(Type.String(), Type.Unknown(), {
+  minProperties: 1,
+  maxProperties: 1,
+  description: 'One action and its arguments.',
+});
 
 export const serverActionRoutes: RouteSpec<ComputeDeps>[] = [
   route<ComputeDeps, typeof actionBody>({
@@ -100,7 +185,8 @@ export const serverActionRoutes: RouteSpec<ComputeDeps>[] = [
     handler: async (ctx, deps) => {
       const [name, arg] = Object.entries(ctx.body as Record<string, unknown>)[0]!;
       const entry = actions[name];
-      if (entry === undefined) throw new InputError('compute.server.no_such_action', `There is no such action: ${name}`);
+      if (entry === undefined)
+        throw new InputError('compute.server.no_such_action', `There is no such action: ${name}`);
       const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);
       ctx.authorize(entry[0], { project_id: s.projectId, user_id: s.userId });
       return entry[1](ctx, deps, s, arg);

@@ -14,4 +14,7 @@ export async function serverTarget(ctx: RequestContext, deps: ComputeDeps) {
   return { project_id: s.projectId, user_id: s.userId };
 }
 
-export const projectTarget = (ctx: RequestContext) => ({ project_id: ctx.auth.projectId, user_id: ctx.auth.userId });
+export const projectTarget = (ctx: RequestContext) => ({
+  project_id: ctx.auth.projectId,
+  user_id: ctx.auth.userId,
+});

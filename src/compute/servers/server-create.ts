@@ -8,7 +8,15 @@ import { startAction } from '../instance-actions/instance-action-store.js';
 import { enforceServerQuota } from '../quotas/quota-enforcement.js';
 import type { ServerCreateRequest } from './server-schemas.js';
 import type { Caller } from './server-inputs.js';
-import { checkUserData, counts, hostnameOf, resolveFlavor, resolveImage, resolveKey, resolveZone } from './server-inputs.js';
+import {
+  checkUserData,
+  counts,
+  hostnameOf,
+  resolveFlavor,
+  resolveImage,
+  resolveKey,
+  resolveZone,
+} from './server-inputs.js';
 import type { EmbeddedFlavor, Server } from './server-model.js';
 import { PowerState } from './server-model.js';
 import type { ServerRow } from './server-store.js';
@@ -25,7 +33,12 @@ export interface CreatedServers {
  * checks quota, inserts the servers in BUILD/scheduling and records the action. The
  * scheduling controller takes it from there; the API returns 202 at once.
  */
-export async function createServers(deps: ComputeDeps, caller: Caller, requestId: string, body: ServerCreateRequest): Promise<CreatedServers> {
+export async function createServers(
+  deps: ComputeDeps,
+  caller: Caller,
+  requestId: string,
+  body: ServerCreateRequest,
+): Promise<CreatedServers> {
   const req = body.server;
   const flavor = await resolveFlavor(deps, String(req.flavorRef), caller);
   const image = await resolveImage(deps, req.imageRef, caller, flavor);
@@ -33,18 +46,44 @@ export async function createServers(deps: ComputeDeps, caller: Caller, requestId
   const zone = await resolveZone(deps, req.availability_zone);
   const userData = checkUserData(req.user_data);
   const { min, max } = counts(req.min_count, req.max_count);
-  const groupId = await resolveGroup(deps, caller, (body['os:scheduler_hints'] ?? body['OS-SCH-HNT:scheduler_hints'])?.group);
+  const groupId = await resolveGroup(
+    deps,
+    caller,
+    (body['os:scheduler_hints'] ?? body['OS-SCH-HNT:scheduler_hints'])?.group,
+  );
   const reservationId = `r-${randomBytes(6).toString('hex')}`;
   const adminPass = req.adminPass ?? randomBytes(9).toString('base64url');
   const now = deps.clock().toISOString();
-  const base = { caller, req, flavor, imageId: image.id, keyData, zone, userData, groupId, reservationId, now };
+  const base = {
+    caller,
+    req,
+    flavor,
+    imageId: image.id,
+    keyData,
+    zone,
+    userData,
+    groupId,
+    reservationId,
+    now,
+  };
 
   const ids = await deps.store.db.transaction().execute(async (tx) => {
     const n = await quotaAllowedCount(tx, deps, caller.projectId, flavor, min, max);
     const rows = Array.from({ length: n }, (_, i) => newServerRow(base, n > 1 ? i + 1 : 0));
     await insertServers(tx, rows);
-    if (groupId !== null) await tx.insertInto('server_group_members').values(rows.map((r) => ({ group_id: groupId, server_id: r.id }))).execute();
-    await startAction(tx, { serverIds: rows.map((r) => r.id), requestId, action: 'create', projectId: caller.projectId, userId: caller.userId, now });
+    if (groupId !== null)
+      await tx
+        .insertInto('server_group_members')
+        .values(rows.map((r) => ({ group_id: groupId, server_id: r.id })))
+        .execute();
+    await startAction(tx, {
+      serverIds: rows.map((r) => r.id),
+      requestId,
+      action: 'create',
+      projectId: caller.projectId,
+      userId: caller.userId,
+      now,
+    });
     return rows.map((r) => r.id);
   });
   deps.signals.scheduling();
@@ -53,8 +92,16 @@ export async function createServers(deps: ComputeDeps, caller: Caller, requestId
 }
 
 /** Boots max_count when quota allows, else min_count (Nova's multi-create contract), else 403. */
-async function quotaAllowedCount(tx: Transaction<Database>, deps: ComputeDeps, projectId: string, f: EmbeddedFlavor, min: number, max: number): Promise<number> {
-  const fits = (n: number) => enforceServerQuota(tx, projectId, { instances: n, cores: n * f.vcpus, ram: n * f.ram }, deps.config);
+async function quotaAllowedCount(
+  tx: Transaction<Database>,
+  deps: ComputeDeps,
+  projectId: string,
+  f: EmbeddedFlavor,
+  min: number,
+  max: number,
+): Promise<number> {
+  const fits = (n: number) =>
+    enforceServerQuota(tx, projectId, { instances: n, cores: n * f.vcpus, ram: n * f.ram }, deps.config);
   try {
     await fits(max);
     return max;
@@ -65,9 +112,17 @@ async function quotaAllowedCount(tx: Transaction<Database>, deps: ComputeDeps, p
   return min;
 }
 
-async function resolveGroup(deps: ComputeDeps, caller: Caller, groupId: string | undefined): Promise<string | null> {
+async function resolveGroup(
+  deps: ComputeDeps,
+  caller: Caller,
+  groupId: string | undefined,
+): Promise<string | null> {
   if (groupId === undefined) return null;
-  const g = await deps.store.db.selectFrom('server_groups').select(['id', 'project_id']).where('id', '=', groupId).executeTakeFirst();
+  const g = await deps.store.db
+    .selectFrom('server_groups')
+    .select(['id', 'project_id'])
+    .where('id', '=', groupId)
+    .executeTakeFirst();
   if (g === undefined || (g.project_id !== caller.projectId && !caller.isAdmin)) {
     throw new InputError('compute.server.group_not_found', `Instance group ${groupId} could not be found.`);
   }
@@ -91,15 +146,54 @@ function newServerRow(b: NewServer, index: number): ServerRow {
   const name = index > 0 ? `${b.req.name}-${index}` : b.req.name;
   const f = b.flavor;
   return {
-    id: uuid(), project_id: b.caller.projectId, user_id: b.caller.userId, name, hostname: hostnameOf(name), description: null,
-    flavor: JSON.stringify(f), flavor_id: f.id, vcpus: f.vcpus, memory_mb: f.ram, root_gb: f.disk, image_id: b.imageId,
-    key_name: b.req.key_name ?? null, key_data: b.keyData, user_data: b.userData, metadata: JSON.stringify(b.req.metadata ?? {}),
-    tags: '[]', networks: JSON.stringify(b.req.networks ?? 'auto'), availability_zone: b.zone,
-    config_drive: b.req.config_drive === true || b.req.config_drive === 'true' || b.req.config_drive === 'True' ? 1 : 0,
-    access_ipv4: b.req.accessIPv4 ?? '', access_ipv6: b.req.accessIPv6 ?? '', reservation_id: b.reservationId,
-    launch_index: Math.max(0, index - 1), server_group_id: b.groupId, vm_state: 'building', task_state: 'scheduling',
-    power_state: PowerState.NOSTATE, desired_power: 'on', observed_power: null, observed_at: null, observed_reason: null,
-    generation: 1, host: null, node: null, scheduling: null, locked: 0, locked_by: null, locked_reason: null, fault: null,
-    new_flavor: null, old_flavor: null, pending_image_id: null, launched_at: null, terminated_at: null, created_at: b.now, updated_at: b.now, deleted_at: null,
+    id: uuid(),
+    project_id: b.caller.projectId,
+    user_id: b.caller.userId,
+    name,
+    hostname: hostnameOf(name),
+    description: null,
+    flavor: JSON.stringify(f),
+    flavor_id: f.id,
+    vcpus: f.vcpus,
+    memory_mb: f.ram,
+    root_gb: f.disk,
+    image_id: b.imageId,
+    key_name: b.req.key_name ?? null,
+    key_data: b.keyData,
+    user_data: b.userData,
+    metadata: JSON.stringify(b.req.metadata ?? {}),
+    tags: '[]',
+    networks: JSON.stringify(b.req.networks ?? 'auto'),
+    availability_zone: b.zone,
+    config_drive:
+      b.req.config_drive === true || b.req.config_drive === 'true' || b.req.config_drive === 'True' ? 1 : 0,
+    access_ipv4: b.req.accessIPv4 ?? '',
+    access_ipv6: b.req.accessIPv6 ?? '',
+    reservation_id: b.reservationId,
+    launch_index: Math.max(0, index - 1),
+    server_group_id: b.groupId,
+    vm_state: 'building',
+    task_state: 'scheduling',
+    power_state: PowerState.NOSTATE,
+    desired_power: 'on',
+    observed_power: null,
+    observed_at: null,
+    observed_reason: null,
+    generation: 1,
+    host: null,
+    node: null,
+    scheduling: null,
+    locked: 0,
+    locked_by: null,
+    locked_reason: null,
+    fault: null,
+    new_flavor: null,
+    old_flavor: null,
+    pending_image_id: null,
+    launched_at: null,
+    terminated_at: null,
+    created_at: b.now,
+    updated_at: b.now,
+    deleted_at: null,
   };
 }

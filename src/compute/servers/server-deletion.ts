@@ -16,12 +16,27 @@ export async function finalizeDeletion(deps: ComputeDeps, s: Server): Promise<bo
       tx,
       s.id,
       { generation: s.generation },
-      { vm_state: 'deleted', task_state: null, power_state: PowerState.NOSTATE, deleted_at: now, terminated_at: now },
+      {
+        vm_state: 'deleted',
+        task_state: null,
+        power_state: PowerState.NOSTATE,
+        deleted_at: now,
+        terminated_at: now,
+      },
       now,
     );
     if (done) await tx.deleteFrom('server_group_members').where('server_id', '=', s.id).execute();
     return done;
   });
-  if (ok) await recordEvent(deps.store.db, { serverId: s.id, action: 'delete', event: 'compute_terminate_instance', start: s.updatedAt, finish: now, ok: true, host: s.host });
+  if (ok)
+    await recordEvent(deps.store.db, {
+      serverId: s.id,
+      action: 'delete',
+      event: 'compute_terminate_instance',
+      start: s.updatedAt,
+      finish: now,
+      ok: true,
+      host: s.host,
+    });
   return ok;
 }

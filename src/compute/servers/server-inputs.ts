@@ -12,25 +12,50 @@ export interface Caller {
 const GiB = 1024 ** 3;
 
 /** The flavor a caller may boot (public, shared with the project, or any for admins). */
-export async function resolveFlavor(deps: ComputeDeps, flavorRef: string, caller: Caller): Promise<EmbeddedFlavor> {
+export async function resolveFlavor(
+  deps: ComputeDeps,
+  flavorRef: string,
+  caller: Caller,
+): Promise<EmbeddedFlavor> {
   const db = deps.store.db;
   const f = await db.selectFrom('flavors').selectAll().where('id', '=', flavorRef).executeTakeFirst();
   const shared =
     f !== undefined &&
     (f.is_public === 1 ||
       caller.isAdmin ||
-      (await db.selectFrom('flavor_projects').select('project_id').where('flavor_id', '=', f.id).where('project_id', '=', caller.projectId).executeTakeFirst()) !== undefined);
+      (await db
+        .selectFrom('flavor_projects')
+        .select('project_id')
+        .where('flavor_id', '=', f.id)
+        .where('project_id', '=', caller.projectId)
+        .executeTakeFirst()) !== undefined);
   if (f === undefined || !shared || f.disabled === 1) {
     throw new InputError('compute.server.flavor_not_found', `Flavor ${flavorRef} could not be found.`);
   }
-  return { id: f.id, name: f.name, vcpus: f.vcpus, ram: f.ram, disk: f.disk, ephemeral: f.ephemeral, swap: f.swap, extraSpecs: parseJson(f.extra_specs, {}) };
+  return {
+    id: f.id,
+    name: f.name,
+    vcpus: f.vcpus,
+    ram: f.ram,
+    disk: f.disk,
+    ephemeral: f.ephemeral,
+    swap: f.swap,
+    extraSpecs: parseJson(f.extra_specs, {}),
+  };
 }
 
 /** An active image the caller may see, that fits the flavor. */
-export async function resolveImage(deps: ComputeDeps, imageRef: string, caller: Caller, flavor: EmbeddedFlavor): Promise<ComputeImage> {
+export async function resolveImage(
+  deps: ComputeDeps,
+  imageRef: string,
+  caller: Caller,
+  flavor: EmbeddedFlavor,
+): Promise<ComputeImage> {
   const image = imageRef === '' ? undefined : await deps.images.getImage(caller, imageRef);
-  if (image === undefined) throw new InputError('compute.server.image_not_found', `Image ${imageRef} could not be found.`);
-  if (image.status !== 'active') throw new InputError('compute.server.image_not_active', `Image ${imageRef} is not active.`);
+  if (image === undefined)
+    throw new InputError('compute.server.image_not_found', `Image ${imageRef} could not be found.`);
+  if (image.status !== 'active')
+    throw new InputError('compute.server.image_not_active', `Image ${imageRef} is not active.`);
   const imageBytes = Math.max(image.size ?? 0, image.minDisk * GiB);
   if (flavor.disk > 0 && imageBytes > flavor.disk * GiB) {
     throw new InputError(
@@ -39,15 +64,27 @@ export async function resolveImage(deps: ComputeDeps, imageRef: string, caller: 
     );
   }
   if (image.minRam > flavor.ram) {
-    throw new InputError('compute.server.flavor_memory_small', "Flavor's memory is too small for requested image.");
+    throw new InputError(
+      'compute.server.flavor_memory_small',
+      "Flavor's memory is too small for requested image.",
+    );
   }
   return image;
 }
 
 /** The caller's keypair's public key, for metadata and the config drive. */
-export async function resolveKey(deps: ComputeDeps, keyName: string | undefined, caller: Caller): Promise<string | null> {
+export async function resolveKey(
+  deps: ComputeDeps,
+  keyName: string | undefined,
+  caller: Caller,
+): Promise<string | null> {
   if (keyName === undefined) return null;
-  const k = await deps.store.db.selectFrom('keypairs').select('public_key').where('user_id', '=', caller.userId).where('name', '=', keyName).executeTakeFirst();
+  const k = await deps.store.db
+    .selectFrom('keypairs')
+    .select('public_key')
+    .where('user_id', '=', caller.userId)
+    .where('name', '=', keyName)
+    .executeTakeFirst();
   if (k === undefined) throw new InputError('compute.server.bad_key_name', 'Invalid key_name provided.');
   return k.public_key;
 }
@@ -55,27 +92,41 @@ export async function resolveKey(deps: ComputeDeps, keyName: string | undefined,
 /** A requested zone must have at least one host; no zone means any. */
 export async function resolveZone(deps: ComputeDeps, zone: string | undefined): Promise<string | null> {
   if (zone === undefined) return null;
-  const host = await deps.store.db.selectFrom('compute_hosts').select('id').where('availability_zone', '=', zone).executeTakeFirst();
-  if (host === undefined) throw new InputError('compute.server.bad_zone', 'The requested availability zone is not available');
+  const host = await deps.store.db
+    .selectFrom('compute_hosts')
+    .select('id')
+    .where('availability_zone', '=', zone)
+    .executeTakeFirst();
+  if (host === undefined)
+    throw new InputError('compute.server.bad_zone', 'The requested availability zone is not available');
   return zone;
 }
 
 export function checkUserData(userData: string | undefined): string | null {
   if (userData === undefined) return null;
-  if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(userData)) throw new InputError('compute.server.bad_user_data', 'User data needs to be valid base 64.');
+  if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(userData))
+    throw new InputError('compute.server.bad_user_data', 'User data needs to be valid base 64.');
   return userData;
 }
 
-export function counts(min: number | string | undefined, max: number | string | undefined): { min: number; max: number } {
+export function counts(
+  min: number | string | undefined,
+  max: number | string | undefined,
+): { min: number; max: number } {
   const lo = Number(min ?? 1);
   const hi = Number(max ?? lo);
-  if (lo < 1 || hi < 1) throw new InputError('compute.server.bad_count', 'min_count and max_count must be at least 1.');
+  if (lo < 1 || hi < 1)
+    throw new InputError('compute.server.bad_count', 'min_count and max_count must be at least 1.');
   if (lo > hi) throw new InputError('compute.server.min_over_max', 'min_count must be <= max_count');
   return { min: lo, max: hi };
 }
 
 /** Nova names multiple servers `<name>-<n>`; hostnames are DNS-safe versions of names. */
 export function hostnameOf(name: string): string {
-  const h = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  const h = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63);
   return h === '' ? 'server' : h;
 }

@@ -9,14 +9,26 @@ import { findServer } from './server-service.js';
 import { vmStatesForStatus } from './server-status.js';
 import { serverDetailView, serverSummaryView } from './server-view.js';
 
-const sortKeys = ['created_at', 'updated_at', 'display_name', 'uuid', 'vm_state', 'launched_at', 'host'] as const;
+const sortKeys = [
+  'created_at',
+  'updated_at',
+  'display_name',
+  'uuid',
+  'vm_state',
+  'launched_at',
+  'host',
+] as const;
 const csv = (v: unknown) => (typeof v === 'string' && v !== '' ? v.split(',') : undefined);
 
 /** GET /servers and /servers/detail: the caller's project, or every project for an admin asking all_tenants. */
 export async function listServersRoute(ctx: RequestContext, deps: ComputeDeps, detail: boolean) {
   const q = ctx.query;
   const caller = callerOf(ctx);
-  const allTenants = caller.isAdmin && q['all_tenants'] !== undefined && q['all_tenants'] !== '0' && q['all_tenants'] !== 'false';
+  const allTenants =
+    caller.isAdmin &&
+    q['all_tenants'] !== undefined &&
+    q['all_tenants'] !== '0' &&
+    q['all_tenants'] !== 'false';
   const changesSince = typeof q['changes-since'] === 'string' ? parseTime(q['changes-since']) : undefined;
   const status = typeof q['status'] === 'string' ? vmStatesForStatus(q['status']) : undefined;
   const filter: ServerFilter = {
@@ -53,13 +65,18 @@ export async function listServersRoute(ctx: RequestContext, deps: ComputeDeps, d
 
 function pickSortKey(v: unknown): ServerPage['sortKey'] {
   if (v === undefined) return 'created_at';
-  if (!(sortKeys as ReadonlyArray<unknown>).includes(v)) throw new InputError('compute.server.bad_sort_key', `Invalid sort_key: ${String(v)}`);
+  if (!(sortKeys as ReadonlyArray<unknown>).includes(v))
+    throw new InputError('compute.server.bad_sort_key', `Invalid sort_key: ${String(v)}`);
   return v as ServerPage['sortKey'];
 }
 
 function parseTime(v: string): string {
   const ms = Date.parse(v);
-  if (Number.isNaN(ms)) throw new InputError('compute.server.bad_changes_since', `Invalid input for field/attribute changes-since. Value: ${v}.`);
+  if (Number.isNaN(ms))
+    throw new InputError(
+      'compute.server.bad_changes_since',
+      `Invalid input for field/attribute changes-since. Value: ${v}.`,
+    );
   return new Date(ms).toISOString();
 }
 

@@ -40,7 +40,11 @@ interface ActionRule {
 
 export const serverActions: Readonly<Record<ServerAction, ActionRule>> = {
   reboot_soft: { from: ['active'], task: 'rebooting' },
-  reboot_hard: { from: ['active', 'stopped', 'paused', 'suspended', 'error'], task: 'rebooting_hard', overrides: ['rebooting'] },
+  reboot_hard: {
+    from: ['active', 'stopped', 'paused', 'suspended', 'error'],
+    task: 'rebooting_hard',
+    overrides: ['rebooting'],
+  },
   stop: { from: ['active', 'error'], task: 'powering-off' },
   start: { from: ['stopped'], task: 'powering-on' },
   pause: { from: ['active'], task: 'pausing' },
@@ -52,13 +56,29 @@ export const serverActions: Readonly<Record<ServerAction, ActionRule>> = {
   confirm_resize: { from: ['resized'], task: 'resize_confirming' },
   revert_resize: { from: ['resized'], task: 'resize_reverting' },
   create_image: { from: ['active', 'stopped', 'paused', 'suspended'], task: 'image_snapshot' },
-  delete: { from: ['building', 'active', 'stopped', 'paused', 'suspended', 'resized', 'error', 'shelved', 'shelved_offloaded', 'soft_deleted'], task: 'deleting', overrides: ['*'] },
+  delete: {
+    from: [
+      'building',
+      'active',
+      'stopped',
+      'paused',
+      'suspended',
+      'resized',
+      'error',
+      'shelved',
+      'shelved_offloaded',
+      'soft_deleted',
+    ],
+    task: 'deleting',
+    overrides: ['*'],
+  },
 };
 
 /** Throws Nova's 409 when the action is not allowed now; returns the rule otherwise. */
 export function checkAction(server: Server, action: ServerAction, nova: string): ActionRule {
   const rule = serverActions[action];
-  const taskOk = server.taskState === null || rule.overrides?.includes('*') || rule.overrides?.includes(server.taskState);
+  const taskOk =
+    server.taskState === null || rule.overrides?.includes('*') || rule.overrides?.includes(server.taskState);
   if (!rule.from.includes(server.vmState) || !taskOk) {
     const attr = taskOk ? 'vm_state' : 'task_state';
     const value = taskOk ? server.vmState : server.taskState;

@@ -29,7 +29,8 @@ export interface ServerFilter {
 export interface ServerPage {
   readonly limit: number;
   readonly marker?: Server;
-  readonly sortKey: 'created_at' | 'updated_at' | 'display_name' | 'uuid' | 'vm_state' | 'launched_at' | 'host';
+  readonly sortKey:
+    'created_at' | 'updated_at' | 'display_name' | 'uuid' | 'vm_state' | 'launched_at' | 'host';
   readonly sortDir: 'asc' | 'desc';
 }
 
@@ -51,7 +52,9 @@ export async function listServers(db: Db, f: ServerFilter, page: ServerPage): Pr
   if (page.marker) {
     const m = page.marker;
     const markerValue = col === 'id' ? m.id : (markerField(m, col) ?? '');
-    q = q.where((eb) => eb.or([eb(col, op, markerValue), eb.and([eb(col, '=', markerValue), eb('id', op, m.id)])]));
+    q = q.where((eb) =>
+      eb.or([eb(col, op, markerValue), eb.and([eb(col, '=', markerValue), eb('id', op, m.id)])]),
+    );
   }
   const rows = await q.orderBy(col, page.sortDir).orderBy('id', page.sortDir).limit(page.limit).execute();
   return rows.map(toServer).filter((s) => tagsMatch(s, f));
@@ -70,7 +73,8 @@ function applyFilter<O>(q: SelectQueryBuilder<Database, 'servers', O>, f: Server
   if (f.changesSince !== undefined) q = q.where('updated_at', '>=', f.changesSince);
   if (f.locked !== undefined) q = q.where('locked', '=', f.locked ? 1 : 0);
   // Nova treats name as a regular expression; a plain substring covers what clients send.
-  if (f.name !== undefined) q = q.where('name', 'like', `%${f.name.replace(/^\^|\$$/g, '').replace(/[%_]/g, '\\$&')}%`);
+  if (f.name !== undefined)
+    q = q.where('name', 'like', `%${f.name.replace(/^\^|\$$/g, '').replace(/[%_]/g, '\\$&')}%`);
   return q;
 }
 

@@ -10,61 +10,130 @@ import { deleteServer, findServer } from './server-service.js';
 import { getServer, updateServerIf } from './server-store.js';
 import { serverDetailView } from './server-view.js';
 
-const view = (ctx: Parameters<typeof callerOf>[0]) => ({ serviceUrl: ctx.serviceUrl, isAdmin: callerOf(ctx).isAdmin });
+const view = (ctx: Parameters<typeof callerOf>[0]) => ({
+  serviceUrl: ctx.serviceUrl,
+  isAdmin: callerOf(ctx).isAdmin,
+});
 const id = (ctx: { params: Readonly<Record<string, string>> }) => ctx.params['server_id']!;
 
 export const serverRoutes: RouteSpec<ComputeDeps>[] = [
   route<ComputeDeps>({
-    method: 'GET', url: '/v2.1/servers', policy: 'os_compute_api:servers:index', target: projectTarget, successStatus: 200, expectedErrors: [],
+    method: 'GET',
+    url: '/v2.1/servers',
+    policy: 'os_compute_api:servers:index',
+    target: projectTarget,
+    successStatus: 200,
+    expectedErrors: [],
     handler: (ctx, deps) => listServersRoute(ctx, deps, false),
   }),
   route<ComputeDeps>({
-    method: 'GET', url: '/v2.1/servers/detail', policy: 'os_compute_api:servers:detail', target: projectTarget, successStatus: 200, expectedErrors: [],
+    method: 'GET',
+    url: '/v2.1/servers/detail',
+    policy: 'os_compute_api:servers:detail',
+    target: projectTarget,
+    successStatus: 200,
+    expectedErrors: [],
     handler: (ctx, deps) => listServersRoute(ctx, deps, true),
   }),
   route<ComputeDeps, typeof serverCreateBody>({
-    method: 'POST', url: '/v2.1/servers', policy: 'os_compute_api:servers:create', target: projectTarget, body: serverCreateBody,
-    successStatus: 202, expectedErrors: [403, 409],
+    method: 'POST',
+    url: '/v2.1/servers',
+    policy: 'os_compute_api:servers:create',
+    target: projectTarget,
+    body: serverCreateBody,
+    successStatus: 202,
+    expectedErrors: [403, 409],
     handler: async (ctx, deps) => {
       const created = await createServers(deps, callerOf(ctx), ctx.requestId, ctx.body);
       if (ctx.body.server.return_reservation_id === true) return { reservation_id: created.reservationId };
       const first = created.servers[0]!;
       const v = view(ctx);
       return respond(
-        { server: { id: first.id, links: serverDetailView(first, v).links, 'OS-DCF:diskConfig': 'MANUAL', security_groups: [{ name: 'default' }], adminPass: created.adminPass } },
+        {
+          server: {
+            id: first.id,
+            links: serverDetailView(first, v).links,
+            'OS-DCF:diskConfig': 'MANUAL',
+            security_groups: [{ name: 'default' }],
+            adminPass: created.adminPass,
+          },
+        },
         { status: 202, headers: { location: `${ctx.serviceUrl}/v2.1/servers/${first.id}` } },
       );
     },
   }),
   route<ComputeDeps>({
-    method: 'GET', url: '/v2.1/servers/:server_id', policy: 'os_compute_api:servers:show', target: serverTarget, successStatus: 200, expectedErrors: [404],
-    handler: async (ctx, deps) => ({ server: serverDetailView(await findServer(deps, callerOf(ctx), id(ctx)), view(ctx)) }),
+    method: 'GET',
+    url: '/v2.1/servers/:server_id',
+    policy: 'os_compute_api:servers:show',
+    target: serverTarget,
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => ({
+      server: serverDetailView(await findServer(deps, callerOf(ctx), id(ctx)), view(ctx)),
+    }),
   }),
   route<ComputeDeps, typeof serverUpdateBody>({
-    method: 'PUT', url: '/v2.1/servers/:server_id', policy: 'os_compute_api:servers:update', target: serverTarget, body: serverUpdateBody,
-    successStatus: 200, expectedErrors: [404, 409],
+    method: 'PUT',
+    url: '/v2.1/servers/:server_id',
+    policy: 'os_compute_api:servers:update',
+    target: serverTarget,
+    body: serverUpdateBody,
+    successStatus: 200,
+    expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       const s = await findServer(deps, callerOf(ctx), id(ctx));
       const b = ctx.body.server;
-      const set = { ...(b.name !== undefined && { name: b.name }), ...(b.accessIPv4 !== undefined && { access_ipv4: b.accessIPv4 }), ...(b.accessIPv6 !== undefined && { access_ipv6: b.accessIPv6 }) };
-      await updateServerIf(deps.store.db, s.id, { generation: s.generation }, set, deps.clock().toISOString());
+      const set = {
+        ...(b.name !== undefined && { name: b.name }),
+        ...(b.accessIPv4 !== undefined && { access_ipv4: b.accessIPv4 }),
+        ...(b.accessIPv6 !== undefined && { access_ipv6: b.accessIPv6 }),
+      };
+      await updateServerIf(
+        deps.store.db,
+        s.id,
+        { generation: s.generation },
+        set,
+        deps.clock().toISOString(),
+      );
       return { server: serverDetailView((await getServer(deps.store.db, s.id))!, view(ctx)) };
     },
   }),
   route<ComputeDeps>({
-    method: 'DELETE', url: '/v2.1/servers/:server_id', policy: 'os_compute_api:servers:delete', target: serverTarget, successStatus: 204, expectedErrors: [404, 409],
+    method: 'DELETE',
+    url: '/v2.1/servers/:server_id',
+    policy: 'os_compute_api:servers:delete',
+    target: serverTarget,
+    successStatus: 204,
+    expectedErrors: [404, 409],
     handler: (ctx, deps) => deleteServer(deps, callerOf(ctx), id(ctx), ctx.requestId),
   }),
   route<ComputeDeps>({
-    method: 'GET', url: '/v2.1/servers/:server_id/metadata', policy: 'os_compute_api:server-metadata:index', target: serverTarget, successStatus: 200, expectedErrors: [404],
+    method: 'GET',
+    url: '/v2.1/servers/:server_id/metadata',
+    policy: 'os_compute_api:server-metadata:index',
+    target: serverTarget,
+    successStatus: 200,
+    expectedErrors: [404],
     handler: async (ctx, deps) => ({ metadata: (await findServer(deps, callerOf(ctx), id(ctx))).metadata }),
   }),
   route<ComputeDeps, typeof metadataBody>({
-    method: 'PUT', url: '/v2.1/servers/:server_id/metadata', policy: 'os_compute_api:server-metadata:update_all', target: serverTarget, body: metadataBody,
-    successStatus: 200, expectedErrors: [404, 409],
+    method: 'PUT',
+    url: '/v2.1/servers/:server_id/metadata',
+    policy: 'os_compute_api:server-metadata:update_all',
+    target: serverTarget,
+    body: metadataBody,
+    successStatus: 200,
+    expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       const s = await findServer(deps, callerOf(ctx), id(ctx));
-      await updateServerIf(deps.store.db, s.id, { generation: s.generation }, { metadata: JSON.stringify(ctx.body.metadata) }, deps.clock().toISOString());
+      await updateServerIf(
+        deps.store.db,
+        s.id,
+        { generation: s.generation },
+        { metadata: JSON.stringify(ctx.body.metadata) },
+        deps.clock().toISOString(),
+      );
       return { metadata: ctx.body.metadata };
     },
   }),

@@ -24,29 +24,57 @@ export const serverCreateBody = Type.Object(
         name,
         imageRef: Type.String({ description: 'Image id (empty when booting from volume).' }),
         flavorRef: Type.Union([Type.String({ minLength: 1 }), Type.Integer()], { description: 'Flavor id.' }),
-        availability_zone: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Availability zone.' })),
+        availability_zone: Type.Optional(
+          Type.String({ minLength: 1, maxLength: 255, description: 'Availability zone.' }),
+        ),
         key_name: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Keypair name.' })),
         user_data: Type.Optional(Type.String({ maxLength: 65535, description: 'Base64 user data.' })),
         metadata: Type.Optional(metadata),
         min_count: Type.Optional(count),
         max_count: Type.Optional(count),
-        return_reservation_id: Type.Optional(Type.Boolean({ description: 'Return only the reservation id.' })),
-        networks: Type.Optional(Type.Union([Type.Array(network), Type.Literal('auto'), Type.Literal('none')], { description: 'Networks.' })),
-        config_drive: Type.Optional(Type.Union([Type.Boolean(), Type.String()], { description: 'Attach a config drive.' })),
-        security_groups: Type.Optional(Type.Array(Type.Object({ name: Type.String() }), { description: 'Security groups.' })),
+        return_reservation_id: Type.Optional(
+          Type.Boolean({ description: 'Return only the reservation id.' }),
+        ),
+        networks: Type.Optional(
+          Type.Union([Type.Array(network), Type.Literal('auto'), Type.Literal('none')], {
+            description: 'Networks.',
+          }),
+        ),
+        config_drive: Type.Optional(
+          Type.Union([Type.Boolean(), Type.String()], { description: 'Attach a config drive.' }),
+        ),
+        security_groups: Type.Optional(
+          Type.Array(Type.Object({ name: Type.String() }), { description: 'Security groups.' }),
+        ),
         accessIPv4: Type.Optional(Type.String({ description: 'Access IPv4 address.' })),
         accessIPv6: Type.Optional(Type.String({ description: 'Access IPv6 address.' })),
         adminPass: Type.Optional(Type.String({ description: 'Admin password.' })),
-        personality: Type.Optional(Type.Array(Type.Object({ path: Type.String(), contents: Type.String() }), { description: 'Injected files.' })),
-        block_device_mapping_v2: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'Block devices.' })),
-        'OS-DCF:diskConfig': Type.Optional(Type.Union([Type.Literal('AUTO'), Type.Literal('MANUAL')], { description: 'Disk config.' })),
+        personality: Type.Optional(
+          Type.Array(Type.Object({ path: Type.String(), contents: Type.String() }), {
+            description: 'Injected files.',
+          }),
+        ),
+        block_device_mapping_v2: Type.Optional(
+          Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'Block devices.' }),
+        ),
+        'OS-DCF:diskConfig': Type.Optional(
+          Type.Union([Type.Literal('AUTO'), Type.Literal('MANUAL')], { description: 'Disk config.' }),
+        ),
       },
       { additionalProperties: false, description: 'The server to create.' },
     ),
     'os:scheduler_hints': Type.Optional(
-      Type.Object({ group: Type.Optional(Type.String({ description: 'Server group id.' })) }, { additionalProperties: true, description: 'Scheduler hints.' }),
+      Type.Object(
+        { group: Type.Optional(Type.String({ description: 'Server group id.' })) },
+        { additionalProperties: true, description: 'Scheduler hints.' },
+      ),
     ),
-    'OS-SCH-HNT:scheduler_hints': Type.Optional(Type.Object({ group: Type.Optional(Type.String()) }, { additionalProperties: true, description: 'Scheduler hints (legacy key).' })),
+    'OS-SCH-HNT:scheduler_hints': Type.Optional(
+      Type.Object(
+        { group: Type.Optional(Type.String()) },
+        { additionalProperties: true, description: 'Scheduler hints (legacy key).' },
+      ),
+    ),
   },
   { description: 'Create server request.' },
 );

@@ -20,7 +20,8 @@ export async function findServer(deps: ComputeDeps, caller: Caller, id: string):
 
 /** A locked server refuses non-admin actions with 409. */
 export function checkLock(s: Server, caller: Caller): void {
-  if (s.locked && !caller.isAdmin) throw new ConflictError('compute.server.locked', `Instance ${s.id} is locked`);
+  if (s.locked && !caller.isAdmin)
+    throw new ConflictError('compute.server.locked', `Instance ${s.id} is locked`);
 }
 
 export interface ActionRequest {
@@ -36,29 +37,61 @@ export interface ActionRequest {
  * compare-and-set (a concurrent action loses with 409), records the instance action and
  * wakes the host's agent. The agent does the work and clears the task.
  */
-export async function startServerAction(deps: ComputeDeps, s: Server, action: ServerAction, r: ActionRequest): Promise<void> {
+export async function startServerAction(
+  deps: ComputeDeps,
+  s: Server,
+  action: ServerAction,
+  r: ActionRequest,
+): Promise<void> {
   checkLock(s, r.caller);
   const rule = checkAction(s, action, r.novaName);
   const now = deps.clock().toISOString();
   const ok = await deps.store.db.transaction().execute(async (tx) => {
     const set = { task_state: rule.task, ...r.extra };
     const won = await updateServerIf(tx, s.id, { generation: s.generation }, set, now);
-    if (won) await startAction(tx, { serverIds: [s.id], requestId: r.requestId, action: r.novaName, projectId: s.projectId, userId: r.caller.userId, now });
+    if (won)
+      await startAction(tx, {
+        serverIds: [s.id],
+        requestId: r.requestId,
+        action: r.novaName,
+        projectId: s.projectId,
+        userId: r.caller.userId,
+        now,
+      });
     return won;
   });
-  if (!ok) throw new ConflictError('compute.server.concurrent', `Cannot '${r.novaName}' instance ${s.id}: it changed while the request was processed.`);
+  if (!ok)
+    throw new ConflictError(
+      'compute.server.concurrent',
+      `Cannot '${r.novaName}' instance ${s.id}: it changed while the request was processed.`,
+    );
   if (s.host !== null) deps.signals.host(s.host, s.id);
 }
 
 /** DELETE /servers/{id}: a server never placed goes at once; otherwise its agent tears it down. */
-export async function deleteServer(deps: ComputeDeps, caller: Caller, id: string, requestId: string): Promise<void> {
+export async function deleteServer(
+  deps: ComputeDeps,
+  caller: Caller,
+  id: string,
+  requestId: string,
+): Promise<void> {
   const s = await findServer(deps, caller, id);
   checkLock(s, caller);
   if (s.host === null) {
     // A server still being scheduled loses the race: the scheduler's compare-and-set fails and it releases its claim.
     const now = deps.clock().toISOString();
-    const marked = await updateServerIf(deps.store.db, s.id, { generation: s.generation }, { task_state: 'deleting' }, now);
-    if (!marked) throw new ConflictError('compute.server.concurrent', `Instance ${id} changed while being deleted; retry.`);
+    const marked = await updateServerIf(
+      deps.store.db,
+      s.id,
+      { generation: s.generation },
+      { task_state: 'deleting' },
+      now,
+    );
+    if (!marked)
+      throw new ConflictError(
+        'compute.server.concurrent',
+        `Instance ${id} changed while being deleted; retry.`,
+      );
     const fresh = await getServer(deps.store.db, id);
     if (fresh) await finalizeDeletion(deps, fresh);
     return;
@@ -67,19 +100,43 @@ export async function deleteServer(deps: ComputeDeps, caller: Caller, id: string
 }
 
 /** Lock and unlock need no agent: they are a row change (with who locked and why). */
-export async function setLock(deps: ComputeDeps, caller: Caller, s: Server, lock: boolean, reason: string | null, requestId: string): Promise<void> {
+export async function setLock(
+  deps: ComputeDeps,
+  caller: Caller,
+  s: Server,
+  lock: boolean,
+  reason: string | null,
+  requestId: string,
+): Promise<void> {
   if (!lock && s.locked && s.lockedBy === 'admin' && !caller.isAdmin) {
-    throw new ConflictError('compute.server.locked_by_admin', `Instance ${s.id} is locked by an administrator`);
+    throw new ConflictError(
+      'compute.server.locked_by_admin',
+      `Instance ${s.id} is locked by an administrator`,
+    );
   }
   const now = deps.clock().toISOString();
   const set: ServerChanges = lock
-    ? { locked: 1, locked_by: caller.isAdmin && caller.projectId !== s.projectId ? 'admin' : 'owner', locked_reason: reason }
+    ? {
+        locked: 1,
+        locked_by: caller.isAdmin && caller.projectId !== s.projectId ? 'admin' : 'owner',
+        locked_reason: reason,
+      }
     : { locked: 0, locked_by: null, locked_reason: null };
   await deps.store.db.transaction().execute(async (tx) => {
     if (!(await updateServerIf(tx, s.id, { generation: s.generation }, set, now))) {
-      throw new ConflictError('compute.server.concurrent', `Instance ${s.id} changed while being ${lock ? 'locked' : 'unlocked'}; retry.`);
+      throw new ConflictError(
+        'compute.server.concurrent',
+        `Instance ${s.id} changed while being ${lock ? 'locked' : 'unlocked'}; retry.`,
+      );
     }
-    await startAction(tx, { serverIds: [s.id], requestId, action: lock ? 'lock' : 'unlock', projectId: s.projectId, userId: caller.userId, now });
+    await startAction(tx, {
+      serverIds: [s.id],
+      requestId,
+      action: lock ? 'lock' : 'unlock',
+      projectId: s.projectId,
+      userId: caller.userId,
+      now,
+    });
   });
 }
 

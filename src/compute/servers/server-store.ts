@@ -60,7 +60,11 @@ export async function getServer(db: Db, id: string): Promise<Server | undefined>
 }
 
 export async function insertServers(db: Db, rows: ReadonlyArray<ServerRow>): Promise<void> {
-  if (rows.length > 0) await db.insertInto('servers').values([...rows]).execute();
+  if (rows.length > 0)
+    await db
+      .insertInto('servers')
+      .values([...rows])
+      .execute();
 }
 
 /**

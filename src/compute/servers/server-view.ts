@@ -36,7 +36,11 @@ export function serverDetailView(s: Server, v: ViewContext) {
     tenant_id: s.projectId,
     user_id: s.userId,
     metadata: s.metadata,
-    hostId: s.host ? createHash('sha224').update(s.projectId + s.host).digest('hex') : '',
+    hostId: s.host
+      ? createHash('sha224')
+          .update(s.projectId + s.host)
+          .digest('hex')
+      : '',
     image: { id: s.imageId, links: links('images', s.imageId, v, false) },
     flavor: { id: s.flavor.id, links: links('flavors', s.flavor.id, v, false) },
     created: secondsTime(s.createdAt),
@@ -70,5 +74,10 @@ export function serverDetailView(s: Server, v: ViewContext) {
 function faultView(s: Server, v: ViewContext) {
   const f = s.fault!;
   const showDetails = v.isAdmin || f.code !== 500;
-  return { code: f.code, created: secondsTime(f.created), message: f.message, ...(showDetails && f.details !== '' && { details: f.details }) };
+  return {
+    code: f.code,
+    created: secondsTime(f.created),
+    message: f.message,
+    ...(showDetails && f.details !== '' && { details: f.details }),
+  };
 }

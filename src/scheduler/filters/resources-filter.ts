@@ -7,7 +7,8 @@ export const resourcesFilter: HostFilter = {
   check: (h, req) => {
     for (const [rc, amount] of Object.entries(req.resources)) {
       if (amount <= 0) continue;
-      if (free(h, rc) < amount || (h.maxUnit[rc] ?? Infinity) < amount) return { pass: false, reason: `lacking ${rc}` };
+      if (free(h, rc) < amount || (h.maxUnit[rc] ?? Infinity) < amount)
+        return { pass: false, reason: `lacking ${rc}` };
     }
     return { pass: true };
   },

@@ -7,8 +7,10 @@ export const serverGroupFilter: HostFilter = {
     const g = req.group;
     if (g === undefined) return { pass: true };
     const here = g.membersByHost.get(h.hostname) ?? 0;
-    if (g.policy === 'anti-affinity' && here >= g.maxPerHost) return { pass: false, reason: 'holding a member of the anti-affinity group' };
-    if (g.policy === 'affinity' && g.membersByHost.size > 0 && here === 0) return { pass: false, reason: 'not holding the affinity group' };
+    if (g.policy === 'anti-affinity' && here >= g.maxPerHost)
+      return { pass: false, reason: 'holding a member of the anti-affinity group' };
+    if (g.policy === 'affinity' && g.membersByHost.size > 0 && here === 0)
+      return { pass: false, reason: 'not holding the affinity group' };
     return { pass: true };
   },
 };

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../../src/db/testing/dialects.js';
-import { bootServer, createFlavor, createImage, serverStatus, waitForServer } from '../../support/compute-fixtures.js';
+import {
+  bootServer,
+  createFlavor,
+  createImage,
+  serverStatus,
+  waitForServer,
+} from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 
@@ -10,7 +16,8 @@ for (const dialect of testDialects()) {
     let admin: string;
     let flavor: string;
     let image: string;
-    const action = (token: string, id: string, body: object) => t.request({ method: 'POST', url: `/compute/v2.1/servers/${id}/action`, token, payload: body });
+    const action = (token: string, id: string, body: object) =>
+      t.request({ method: 'POST', url: `/compute/v2.1/servers/${id}/action`, token, payload: body });
 
     beforeAll(async () => {
       t = await startTestCloud(dialect);
@@ -21,9 +28,21 @@ for (const dialect of testDialects()) {
     afterAll(async () => t?.close());
 
     it('boots a server to ACTIVE with Nova attributes', async () => {
-      const id = await bootServer(t, admin, { name: 'web', imageRef: image, flavorRef: flavor, metadata: { role: 'web' } });
+      const id = await bootServer(t, admin, {
+        name: 'web',
+        imageRef: image,
+        flavorRef: flavor,
+        metadata: { role: 'web' },
+      });
       const s = await waitForServer(t, admin, id, 'ACTIVE');
-      expect(s).toMatchObject({ name: 'web', 'OS-EXT-STS:vm_state': 'active', 'OS-EXT-STS:power_state': 1, metadata: { role: 'web' }, image: { id: image }, flavor: { id: flavor } });
+      expect(s).toMatchObject({
+        name: 'web',
+        'OS-EXT-STS:vm_state': 'active',
+        'OS-EXT-STS:power_state': 1,
+        metadata: { role: 'web' },
+        image: { id: image },
+        flavor: { id: flavor },
+      });
       expect(s['OS-EXT-SRV-ATTR:host']).toMatch(/^fake-/);
       expect(s['OS-SRV-USG:launched_at']).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+$/);
       const list = await t.request({ method: 'GET', url: '/compute/v2.1/servers/detail', token: admin });
@@ -47,9 +66,22 @@ for (const dialect of testDialects()) {
         expect(res.statusCode, JSON.stringify(body)).toBe(202);
         await waitForServer(t, admin, id, status);
       }
-      const events = await t.request({ method: 'GET', url: `/compute/v2.1/servers/${id}/os-instance-actions`, token: admin });
+      const events = await t.request({
+        method: 'GET',
+        url: `/compute/v2.1/servers/${id}/os-instance-actions`,
+        token: admin,
+      });
       expect(events.json().instanceActions.map((a: { action: string }) => a.action)).toEqual(
-        expect.arrayContaining(['create', 'stop', 'start', 'pause', 'unpause', 'suspend', 'resume', 'reboot']),
+        expect.arrayContaining([
+          'create',
+          'stop',
+          'start',
+          'pause',
+          'unpause',
+          'suspend',
+          'resume',
+          'reboot',
+        ]),
       );
       const out = await action(admin, id, { 'os-getConsoleOutput': { length: 5 } });
       expect(out.statusCode).toBe(200);
@@ -61,31 +93,56 @@ for (const dialect of testDialects()) {
       await waitForServer(t, admin, id, 'ACTIVE');
       const res = await action(admin, id, { 'os-start': null });
       expect(res.statusCode).toBe(409);
-      expect(res.json().conflictingRequest.message).toBe(`Cannot 'start' instance ${id} while it is in vm_state active`);
+      expect(res.json().conflictingRequest.message).toBe(
+        `Cannot 'start' instance ${id} while it is in vm_state active`,
+      );
       expect((await serverStatus(t, admin, id)).body['status']).toBe('ACTIVE');
     });
 
     it('rejects unknown flavors, images and fields with Nova 400s, creating nothing', async () => {
-      const count = async () => (await t.request({ method: 'GET', url: '/compute/v2.1/servers', token: admin })).json().servers.length as number;
+      const count = async () =>
+        (await t.request({ method: 'GET', url: '/compute/v2.1/servers', token: admin })).json().servers
+          .length as number;
       const before = await count();
       const bad = async (server: object, message: string) => {
-        const res = await t.request({ method: 'POST', url: '/compute/v2.1/servers', token: admin, payload: { server } });
+        const res = await t.request({
+          method: 'POST',
+          url: '/compute/v2.1/servers',
+          token: admin,
+          payload: { server },
+        });
         expect(res.statusCode).toBe(400);
         expect(res.json().badRequest.message).toContain(message);
       };
       await bad({ name: 'x', imageRef: image, flavorRef: 'nope' }, 'Flavor nope could not be found.');
-      await bad({ name: 'x', imageRef: '00000000-0000-0000-0000-000000000000', flavorRef: flavor }, 'Image 00000000-0000-0000-0000-000000000000 could not be found.');
-      await bad({ name: 'x', imageRef: image, flavorRef: flavor, bogus: 1 }, "Additional properties are not allowed ('bogus' was unexpected)");
-      await bad({ name: 'x', imageRef: image, flavorRef: flavor, key_name: 'missing' }, 'Invalid key_name provided.');
+      await bad(
+        { name: 'x', imageRef: '00000000-0000-0000-0000-000000000000', flavorRef: flavor },
+        'Image 00000000-0000-0000-0000-000000000000 could not be found.',
+      );
+      await bad(
+        { name: 'x', imageRef: image, flavorRef: flavor, bogus: 1 },
+        "Additional properties are not allowed ('bogus' was unexpected)",
+      );
+      await bad(
+        { name: 'x', imageRef: image, flavorRef: flavor, key_name: 'missing' },
+        'Invalid key_name provided.',
+      );
       expect(await count()).toBe(before);
     });
 
     it('ends in ERROR with a fault when the driver fails, releasing the allocation', async () => {
-      const failing = await createFlavor(t, admin, { name: 'fail', vcpus: 1, ram: 128, disk: 1, extraSpecs: { 'fake:fail_create': 'terminal' } });
+      const failing = await createFlavor(t, admin, {
+        name: 'fail',
+        vcpus: 1,
+        ram: 128,
+        disk: 1,
+        extraSpecs: { 'fake:fail_create': 'terminal' },
+      });
       const id = await bootServer(t, admin, { name: 'doomed', imageRef: image, flavorRef: failing });
       const s = await waitForServer(t, admin, id, 'ERROR');
       expect((s['fault'] as { message: string }).message).toContain('injected terminal create failure');
-      expect(await allocationsOf(t, admin, id)).toEqual({});
+      // Released right after the state write (never before: a replayed build must not run unclaimed).
+      await expect.poll(() => allocationsOf(t, admin, id), { timeout: 5000 }).toEqual({});
     });
 
     it('answers NoValidHost with a fault when nothing fits', async () => {
@@ -99,7 +156,9 @@ for (const dialect of testDialects()) {
     it('deletes a server and releases its allocation', async () => {
       const id = await bootServer(t, admin, { name: 'gone', imageRef: image, flavorRef: flavor });
       await waitForServer(t, admin, id, 'ACTIVE');
-      expect((await t.request({ method: 'DELETE', url: `/compute/v2.1/servers/${id}`, token: admin })).statusCode).toBe(204);
+      expect(
+        (await t.request({ method: 'DELETE', url: `/compute/v2.1/servers/${id}`, token: admin })).statusCode,
+      ).toBe(204);
       await waitForServer(t, admin, id, 'DELETED');
       expect(await allocationsOf(t, admin, id)).toEqual({});
     });
@@ -109,12 +168,18 @@ for (const dialect of testDialects()) {
       const id = await bootServer(t, member.token, { name: 'locked', imageRef: image, flavorRef: flavor });
       await waitForServer(t, member.token, id, 'ACTIVE');
       expect((await action(member.token, id, { lock: null })).statusCode).toBe(202);
-      const del = await t.request({ method: 'DELETE', url: `/compute/v2.1/servers/${id}`, token: member.token });
+      const del = await t.request({
+        method: 'DELETE',
+        url: `/compute/v2.1/servers/${id}`,
+        token: member.token,
+      });
       expect(del.statusCode).toBe(409);
       const other = await t.request({ method: 'GET', url: `/compute/v2.1/servers/${id}`, token: admin });
       expect(other.statusCode).toBe(200);
       const admins = await t.token('admin', t.adminPassword);
-      expect((await t.request({ method: 'DELETE', url: `/compute/v2.1/servers/${id}`, token: admins })).statusCode).toBe(204);
+      expect(
+        (await t.request({ method: 'DELETE', url: `/compute/v2.1/servers/${id}`, token: admins })).statusCode,
+      ).toBe(204);
     });
 
     it("hides another project's server with 404", async () => {
@@ -128,15 +193,22 @@ for (const dialect of testDialects()) {
 }
 
 async function memberToken(t: TestCloud, admin: string, suffix = 'm'): Promise<{ token: string }> {
-  const call = (method: 'POST' | 'PUT' | 'GET', url: string, payload?: object) => t.request({ method, url: `/identity/v3${url}`, token: admin, ...(payload && { payload }) });
-  const project = (await call('POST', '/projects', { project: { name: `proj-${suffix}` } })).json().project.id;
-  const user = (await call('POST', '/users', { user: { name: `user-${suffix}`, password: 'pw' } })).json().user.id;
+  const call = (method: 'POST' | 'PUT' | 'GET', url: string, payload?: object) =>
+    t.request({ method, url: `/identity/v3${url}`, token: admin, ...(payload && { payload }) });
+  const project = (await call('POST', '/projects', { project: { name: `proj-${suffix}` } })).json().project
+    .id;
+  const user = (await call('POST', '/users', { user: { name: `user-${suffix}`, password: 'pw' } })).json()
+    .user.id;
   const role = (await call('GET', '/roles?name=member')).json().roles[0].id;
   await call('PUT', `/projects/${project}/users/${user}/roles/${role}`);
   return { token: await t.token(`user-${suffix}`, 'pw', { project: { id: project } }) };
 }
 
-async function allocationsOf(t: TestCloud, token: string, consumer: string): Promise<Record<string, unknown>> {
+async function allocationsOf(
+  t: TestCloud,
+  token: string,
+  consumer: string,
+): Promise<Record<string, unknown>> {
   const res = await t.request({ method: 'GET', url: `/placement/allocations/${consumer}`, token });
   expect(res.statusCode).toBe(200);
   return res.json().allocations as Record<string, unknown>;

@@ -39,7 +39,13 @@ export class FakeDriver implements ComputeDriver, PowerStateSupport, ConsoleLogS
 
   async probe(): Promise<HostFacts> {
     const { vcpus, memoryMb, diskGb } = this.shape;
-    return { vcpus, memoryMb, diskGb, traits: ['CUSTOM_STRATA_FAKE', 'CUSTOM_STRATA_VM', 'CUSTOM_STRATA_CONTAINER'], details: { accelerator: 'none' } };
+    return {
+      vcpus,
+      memoryMb,
+      diskGb,
+      traits: ['CUSTOM_STRATA_FAKE', 'CUSTOM_STRATA_VM', 'CUSTOM_STRATA_CONTAINER'],
+      details: { accelerator: 'none' },
+    };
   }
 
   async create(spec: WorkloadSpec, signal: AbortSignal): Promise<WorkloadHandle> {
@@ -47,12 +53,20 @@ export class FakeDriver implements ComputeDriver, PowerStateSupport, ConsoleLogS
     if (existing) return this.#handle(spec.workloadId);
     const knobs = fakeKnobs(spec.extraSpecs, spec.metadata);
     if (knobs.hangCreate) await abortable(new Promise(() => undefined), signal);
-    if (knobs.createDelayMs > 0) await abortable(new Promise((r) => setTimeout(r, knobs.createDelayMs)), signal);
+    if (knobs.createDelayMs > 0)
+      await abortable(new Promise((r) => setTimeout(r, knobs.createDelayMs)), signal);
     if (knobs.failCreate) throw new Error(`fake driver: injected ${knobs.failCreate} create failure`);
-    const w: FakeWorkload = { spec, power: 'running', console: [`[fake] ${spec.hostname} booted`, `[fake] user_data: ${spec.userData ?? ''}`] };
+    const w: FakeWorkload = {
+      spec,
+      power: 'running',
+      console: [`[fake] ${spec.hostname} booted`, `[fake] user_data: ${spec.userData ?? ''}`],
+    };
     this.#workloads.set(spec.workloadId, w);
     if (knobs.crashAfterMs !== undefined) {
-      setTimeout(() => Object.assign(w, { power: 'crashed', reason: 'fake driver: injected crash' }), knobs.crashAfterMs).unref();
+      setTimeout(
+        () => Object.assign(w, { power: 'crashed', reason: 'fake driver: injected crash' }),
+        knobs.crashAfterMs,
+      ).unref();
     }
     return this.#handle(spec.workloadId);
   }
@@ -89,7 +103,10 @@ export class FakeDriver implements ComputeDriver, PowerStateSupport, ConsoleLogS
   }
 
   async list(): Promise<ReadonlyArray<ObservedWorkload>> {
-    return [...this.#workloads.keys()].map((id) => ({ workloadId: id, power: this.#workloads.get(id)!.power }));
+    return [...this.#workloads.keys()].map((id) => ({
+      workloadId: id,
+      power: this.#workloads.get(id)!.power,
+    }));
   }
 
   async recover(): Promise<void> {}

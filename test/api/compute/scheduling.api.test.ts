@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDialects } from '../../../src/db/testing/dialects.js';
+import { bootServer, createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
+import type { TestCloud } from '../../support/test-cloud.js';
+import { startTestCloud } from '../../support/test-cloud.js';
+
+const shape = { vcpus: 4, memoryMb: 4096, diskGb: 40 }; // 8 servers of 512 MB each
+
+for (const dialect of testDialects()) {
+  describe(`${dialect}: scheduling on fake hosts`, () => {
+    let t: TestCloud;
+    let admin: string;
+    let flavor: string;
+    let image: string;
+
+    beforeAll(async () => {
+      t = await startTestCloud(dialect);
+      admin = await t.adminToken();
+      await t.cloud.compute.agents.addFakeHosts(5, shape, { prefix: 'small', availabilityZone: 'burst' });
+      flavor = await createFlavor(t, admin, { name: 'unit', vcpus: 1, ram: 512, disk: 5 });
+      image = await createImage(t, admin, 'img');
+      const project = (
+        await t.request({
+          method: 'GET',
+          url: '/identity/v3/auth/tokens',
+          token: admin,
+          headers: { 'x-subject-token': admin },
+        })
+      ).json().token.project.id;
+      const quota = await t.request({
+        method: 'PUT',
+        url: `/compute/v2.1/os-quota-sets/${project}`,
+        token: admin,
+        payload: { quota_set: { instances: 1000, cores: 1000, ram: 1_000_000 } },
+      });
+      expect(quota.statusCode).toBe(200);
+    });
+    afterAll(async () => t?.close());
+
+    it('never oversubscribes a host under a concurrent burst, and allocations match live servers', async () => {
+      const ids = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          bootServer(t, admin, {
+            name: `b${i}`,
+            imageRef: image,
+            flavorRef: flavor,
+            availability_zone: 'burst',
+          }),
+        ),
+      );
+      const finals = await Promise.all(ids.map((id) => settle(t, admin, id)));
+      const active = finals.filter((s) => s['status'] === 'ACTIVE');
+      const errors = finals.filter((s) => s['status'] === 'ERROR');
+      expect(active.length).toBe(40);
+      expect(errors.length).toBe(20);
+      const perHost = new Map<string, number>();
+      for (const s of active)
+        perHost.set(
+          String(s['OS-EXT-SRV-ATTR:host']),
+          (perHost.get(String(s['OS-EXT-SRV-ATTR:host'])) ?? 0) + 1,
+        );
+      expect([...perHost.values()].every((n) => n <= 8)).toBe(true);
+      for (const s of errors) expect(await allocationsOf(t, admin, String(s['id']))).toEqual({});
+      const providers = (
+        await t.request({ method: 'GET', url: '/placement/resource_providers', token: admin })
+      ).json().resource_providers as Array<{ uuid: string; name: string }>;
+      for (const p of providers.filter((x) => x.name.startsWith('small-'))) {
+        const usages = (
+          await t.request({
+            method: 'GET',
+            url: `/placement/resource_providers/${p.uuid}/usages`,
+            token: admin,
+          })
+        ).json().usages;
+        expect(usages.MEMORY_MB).toBe((perHost.get(p.name) ?? 0) * 512);
+        expect(usages.MEMORY_MB).toBeLessThanOrEqual(shape.memoryMb);
+      }
+      await Promise.all(
+        ids.map((id) => t.request({ method: 'DELETE', url: `/compute/v2.1/servers/${id}`, token: admin })),
+      );
+    });
+
+    it('spreads an anti-affinity group over different hosts', async () => {
+      const g = await t.request({
+        method: 'POST',
+        url: '/compute/v2.1/os-server-groups',
+        token: admin,
+        payload: { server_group: { name: 'spread', policies: ['anti-affinity'] } },
+      });
+      expect(g.statusCode).toBe(200);
+      const group = g.json().server_group.id;
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await t.request({
+          method: 'POST',
+          url: '/compute/v2.1/servers',
+          token: admin,
+          payload: {
+            server: { name: `aa${i}`, imageRef: image, flavorRef: flavor, availability_zone: 'burst' },
+            'os:scheduler_hints': { group },
+          },
+        });
+        expect(res.statusCode).toBe(202);
+        ids.push(res.json().server.id);
+      }
+      const hosts = await Promise.all(
+        ids.map(async (id) => (await waitForServer(t, admin, id, 'ACTIVE'))['OS-EXT-SRV-ATTR:host']),
+      );
+      expect(new Set(hosts).size).toBe(3);
+    });
+  });
+}
+
+async function settle(t: TestCloud, token: string, id: string): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 500; i++) {
+    const s = (await t.request({ method: 'GET', url: `/compute/v2.1/servers/${id}`, token })).json().server;
+    if ((s.status === 'ACTIVE' || s.status === 'ERROR') && s['OS-EXT-STS:task_state'] === null) return s;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`server ${id} did not settle`);
+}
+
+async function allocationsOf(
+  t: TestCloud,
+  token: string,
+  consumer: string,
+): Promise<Record<string, unknown>> {
+  return (await t.request({ method: 'GET', url: `/placement/allocations/${consumer}`, token })).json()
+    .allocations;
+}
