@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { ConfigInput } from '../common/config.js';
 import { loadConfig } from '../common/config.js';
 import { bootstrapIdentity } from '../identity/bootstrap.js';
 import type { Cloud } from '../main.js';
@@ -11,6 +12,8 @@ import { BenchHttpClient, passwordAuthBody } from './bench-http.js';
 /** A whole cloud in the bench process, listening on 127.0.0.1 like `strata up`. */
 export interface BenchCloud {
   readonly cloud: Cloud;
+  /** The public root, e.g. http://127.0.0.1:41234; services hang below it at their prefixes. */
+  readonly publicUrl: string;
   /** The identity endpoint, e.g. http://127.0.0.1:41234/identity. */
   readonly identityUrl: string;
   readonly http: BenchHttpClient;
@@ -24,11 +27,12 @@ const adminPassword = 'bench-admin-secret';
 /**
  * Builds the cloud with `strata up`'s defaults (SQLite in a temporary data directory,
  * scrypt log2N 14, info logs to a file) and the same start-up sequence. STRATA_*
- * variables are ignored so the figures always describe the defaults.
+ * variables are ignored so the figures always describe the defaults; `settings` changes
+ * only what a benchmark names (e.g. no fake host at start).
  */
-export async function startBenchCloud(clients: number): Promise<BenchCloud> {
+export async function startBenchCloud(clients: number, settings: ConfigInput = {}): Promise<BenchCloud> {
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
-  const config = loadConfig({ dataDir, port: 0, logFile: join(dataDir, 'strata.log') }, {});
+  const config = loadConfig({ ...settings, dataDir, port: 0, logFile: join(dataDir, 'strata.log') }, {});
   const cloud = await buildCloud(config);
   await bootstrapIdentity(cloud.identity, {
     adminUser: 'admin',
@@ -44,6 +48,7 @@ export async function startBenchCloud(clients: number): Promise<BenchCloud> {
   const body = passwordAuthBody('admin', adminPassword, 'admin', { id: 'default' });
   return {
     cloud,
+    publicUrl,
     identityUrl,
     http,
     async issueAdminToken() {
@@ -63,8 +68,12 @@ export async function startBenchCloud(clients: number): Promise<BenchCloud> {
 }
 
 /** Runs `fn` against a fresh bench cloud and always tears the cloud down. */
-export async function withBenchCloud<T>(clients: number, fn: (c: BenchCloud) => Promise<T>): Promise<T> {
-  const c = await startBenchCloud(clients);
+export async function withBenchCloud<T>(
+  clients: number,
+  fn: (c: BenchCloud) => Promise<T>,
+  settings: ConfigInput = {},
+): Promise<T> {
+  const c = await startBenchCloud(clients, settings);
   try {
     return await fn(c);
   } finally {

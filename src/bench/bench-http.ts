@@ -7,10 +7,12 @@ export interface HttpReply {
 }
 
 export interface HttpCall {
-  readonly method: 'GET' | 'HEAD' | 'POST' | 'DELETE';
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly json?: unknown;
+  /** Sent as application/octet-stream when there is no `json` (image data). */
+  readonly raw?: Buffer;
 }
 
 /**
@@ -26,11 +28,11 @@ export class BenchHttpClient {
   }
 
   request(call: HttpCall): Promise<HttpReply> {
-    const body = call.json === undefined ? undefined : JSON.stringify(call.json);
+    const body = call.json === undefined ? call.raw : JSON.stringify(call.json);
     const headers = {
       ...call.headers,
       ...(body !== undefined && {
-        'content-type': 'application/json',
+        'content-type': call.json === undefined ? 'application/octet-stream' : 'application/json',
         'content-length': Buffer.byteLength(body),
       }),
     };

@@ -12,6 +12,16 @@ export interface BenchOptions {
   readonly idleSec: number;
   /** Starts timed per start-up case (fresh, existing data). */
   readonly runs: number;
+  /** Fake hosts the boot storm runs (real agents, in-memory driver). */
+  readonly hosts: number;
+  /** Servers the boot storm creates, and servers present while `server-list` lists. */
+  readonly servers: number;
+  /** Concurrent HTTP clients creating servers in the boot storm. */
+  readonly stormClients: number;
+  /** Sequential `GET /servers/detail?limit=1000` requests timed. */
+  readonly lists: number;
+  /** Host counts the scheduler benchmark places on, e.g. [1000, 10000]. */
+  readonly schedulerHosts: ReadonlyArray<number>;
 }
 
 /** A stated goal for one figure; `met` is absent for a reference figure that is not pass/fail. */
@@ -23,7 +33,7 @@ export interface BenchTarget {
 export interface BenchMetric {
   readonly name: string;
   readonly value: number;
-  readonly unit: 'ms' | 'req/s' | 'MiB' | 'exit code' | '%';
+  readonly unit: 'ms' | 's' | 'req/s' | 'servers/s' | 'placements/s' | 'MiB' | 'exit code' | '%';
   readonly target?: BenchTarget;
 }
 

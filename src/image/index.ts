@@ -1,6 +1,4 @@
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
 import { imageFault } from '../common/faults/image-fault.js';
 import type { ServicePlugin } from '../common/http/service-plugin.js';
 import { serviceRoutes } from '../common/http/service-routes.js';
@@ -8,15 +6,15 @@ import type { ServiceContext } from '../common/service-context.js';
 import { imageActionRoutes } from './actions/image-action-routes.js';
 import { imageDataRoutes } from './data/image-data-routes.js';
 import { ImageFileStore } from './data/image-file-store.js';
-import { resumeImports, runImport } from './data/image-import-service.js';
+import { runImport } from './data/image-import-service.js';
 import { ImageImporter } from './data/image-importer.js';
 import { schemaRoutes } from './discovery/schema-routes.js';
 import { versionRoutes } from './discovery/image-version.js';
 import type { ImageApi } from './image-api.js';
 import { createImageApi } from './image-api.js';
 import type { ImageDeps } from './image-deps.js';
+import { configureImageHttp } from './image-http.js';
 import { imagePolicy } from './image-policy.js';
-import { patchMediaTypes } from './images/image-patch.js';
 import { imageRoutes } from './images/image-routes.js';
 import { memberRoutes } from './members/member-routes.js';
 import { tagRoutes } from './tags/tag-routes.js';
@@ -68,31 +66,6 @@ export function imageService(ctx: ServiceContext): ServicePlugin & { readonly ap
     }),
     api: createImageApi(deps),
   };
-}
-
-/**
- * Image data arrives as a raw stream (never buffered), patches as Glance's JSON-patch
- * media types; imports left `importing` by a stopped process resume once the server is
- * ready, and shutdown waits for running ones.
- */
-function configureImageHttp(app: FastifyInstance, deps: ImageDeps): void {
-  // Image data, and bodies of any type Fastify does not parse (answered 415 by the handler
-  // in Glance's words), stay raw streams.
-  app.addContentTypeParser(['application/octet-stream', '*'], (_req, payload, done) => done(null, payload));
-  app.addContentTypeParser(
-    Object.keys(patchMediaTypes),
-    { parseAs: 'string' },
-    app.getDefaultJsonParser('ignore', 'ignore'),
-  );
-  // service-routes resolves its handler with undefined after reply.send(stream), and Fastify
-  // then answers the still-unsent reply again with an empty body (wrap-thenable). A stream
-  // reply marked hijacked is left to finish piping. Drop this once service-routes returns `reply`.
-  app.addHook('onSend', async (_req, reply, payload) => {
-    if (payload instanceof Readable) reply.hijack();
-    return payload;
-  });
-  app.addHook('onReady', async () => resumeImports(deps));
-  app.addHook('onClose', async () => deps.importer.settled());
 }
 
 export type { ImageApi, ImageRecord } from './image-api.js';

@@ -56,7 +56,9 @@ export interface ProviderRegistration {
  */
 export interface PlacementApi {
   /** All providers (optionally only those with every given trait), with inventories, usages, traits and aggregates, in five queries. */
-  snapshot(filter?: { readonly requiredTraits?: ReadonlyArray<string> }): Promise<ReadonlyArray<ProviderView>>;
+  snapshot(filter?: {
+    readonly requiredTraits?: ReadonlyArray<string>;
+  }): Promise<ReadonlyArray<ProviderView>>;
   /**
    * Replaces a consumer's allocations atomically (empty list = delete). Throws
    * AllocationConflictError (a ConflictError) on capacity or generation conflicts, and

@@ -16,12 +16,7 @@ export const placementCodes = {
 
 /** Why an allocation write was refused; the scheduler retries only `generation` and `race`. */
 export type AllocationConflictReason =
-  | 'capacity'
-  | 'constraints'
-  | 'no_inventory'
-  | 'provider_generation'
-  | 'consumer_generation'
-  | 'race';
+  'capacity' | 'constraints' | 'no_inventory' | 'provider_generation' | 'consumer_generation' | 'race';
 
 /**
  * A 409 from an allocation write. `code` is what Placement sends (concurrent_update for
@@ -32,7 +27,8 @@ export class AllocationConflictError extends ConflictError {
     readonly reason: AllocationConflictReason,
     message: string,
   ) {
-    const generational = reason === 'provider_generation' || reason === 'consumer_generation' || reason === 'race';
+    const generational =
+      reason === 'provider_generation' || reason === 'consumer_generation' || reason === 'race';
     super(generational ? placementCodes.concurrentUpdate : placementCodes.undefined, message);
   }
 }

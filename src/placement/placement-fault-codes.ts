@@ -10,5 +10,8 @@ export const placementServiceFault: FaultDialect = (err, requestId) => {
   const rendered = placementFault(err, requestId);
   if (err.code.startsWith('placement.')) return rendered;
   const body = rendered.body as { errors: Array<Record<string, unknown>> };
-  return { ...rendered, body: { errors: body.errors.map((e) => ({ ...e, code: placementCodes.undefined })) } };
+  return {
+    ...rendered,
+    body: { errors: body.errors.map((e) => ({ ...e, code: placementCodes.undefined })) },
+  };
 };

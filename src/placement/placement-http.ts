@@ -41,7 +41,10 @@ export function versionedBody(schemas: VersionedSchemas) {
 export function single(q: Readonly<Record<string, unknown>>, key: string): string | undefined {
   const v = q[key];
   if (Array.isArray(v)) {
-    throw new InputError(placementCodes.duplicateQueryKey, `Query parameter '${key}' may be specified only once.`);
+    throw new InputError(
+      placementCodes.duplicateQueryKey,
+      `Query parameter '${key}' may be specified only once.`,
+    );
   }
   return v === undefined ? undefined : String(v);
 }
@@ -54,7 +57,10 @@ export function multi(q: Readonly<Record<string, unknown>>, key: string): string
 }
 
 /** Placement's query schemas forbid unknown keys; `allowed` may hold regular expressions. */
-export function checkQueryKeys(q: Readonly<Record<string, unknown>>, allowed: ReadonlyArray<string | RegExp>): void {
+export function checkQueryKeys(
+  q: Readonly<Record<string, unknown>>,
+  allowed: ReadonlyArray<string | RegExp>,
+): void {
   const extra = Object.keys(q).filter(
     (k) => !allowed.some((a) => (typeof a === 'string' ? a === k : a.test(k))),
   );

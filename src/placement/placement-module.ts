@@ -29,7 +29,8 @@ export function createPlacementApi(deps: PlacementDeps): PlacementApi {
 
 /** Idempotent registration: provider row, CUSTOM_* names, inventories, traits, each only if changed. */
 async function ensureProvider(deps: PlacementDeps, p: ProviderRegistration): Promise<void> {
-  for (const rc of Object.keys(p.inventories)) if (rc.startsWith('CUSTOM_')) await ensureResourceClass(deps, rc);
+  for (const rc of Object.keys(p.inventories))
+    if (rc.startsWith('CUSTOM_')) await ensureResourceClass(deps, rc);
   for (const t of p.traits) if (t.startsWith('CUSTOM_')) await ensureTrait(deps, t);
   const cur = await getProvider(deps.store.db, p.uuid);
   const parentUuid = p.parentUuid ?? null;

@@ -30,14 +30,18 @@ export interface MemberOf {
 /** `member_of=in:a,b`, repeated (1.24) and negated with `!` (1.32). */
 export function parseMemberOf(ctx: Versioned, values: ReadonlyArray<string>): MemberOf {
   if (values.length > 1 && !atLeast(ctx, 24)) {
-    throw new InputError(placementCodes.duplicateQueryKey, `Query parameter 'member_of' may be specified only once.`);
+    throw new InputError(
+      placementCodes.duplicateQueryKey,
+      `Query parameter 'member_of' may be specified only once.`,
+    );
   }
   const anyOf: string[][] = [];
   const noneOf: string[] = [];
   for (const raw of values) {
     const negative = atLeast(ctx, 32) && raw.startsWith('!');
     const body = negative ? raw.slice(1) : raw;
-    if (negative && body.includes('!')) throw badQuery(`Invalid query string parameters: Forbidden member_of '${raw}'.`);
+    if (negative && body.includes('!'))
+      throw badQuery(`Invalid query string parameters: Forbidden member_of '${raw}'.`);
     const list = body.startsWith('in:') ? body.slice(3).split(',') : [body];
     if (!body.startsWith('in:') && body.includes(',')) {
       throw badRequest(
@@ -47,7 +51,9 @@ export function parseMemberOf(ctx: Versioned, values: ReadonlyArray<string>): Me
     const uuids = list.map((v) => {
       const u = normalizeUuid(v);
       if (u === undefined) {
-        throw badRequest(`Invalid query string parameters: Expected 'member_of' parameter to contain valid UUID(s). Got: ${raw}`);
+        throw badRequest(
+          `Invalid query string parameters: Expected 'member_of' parameter to contain valid UUID(s). Got: ${raw}`,
+        );
       }
       return u;
     });

@@ -25,7 +25,8 @@ export function atLeast(ctx: Versioned, minor: number): boolean {
 
 /** Placement answers 404 for a route that does not exist yet at the requested microversion. */
 export function since(ctx: Versioned, minor: number): void {
-  if (!atLeast(ctx, minor)) throw new NotFoundError(placementCodes.undefined, 'The resource could not be found.');
+  if (!atLeast(ctx, minor))
+    throw new NotFoundError(placementCodes.undefined, 'The resource could not be found.');
 }
 
 const versionLinks = Type.Array(

@@ -29,7 +29,11 @@ export async function listFlavorAccess(deps: ComputeDeps, flavorId: string): Pro
  * Shares a flavor with a project. Like Nova before microversion 2.7, sharing a public
  * flavor is accepted (and has no effect until the flavor is made private).
  */
-export async function addFlavorAccess(deps: ComputeDeps, flavorId: string, projectId: string): Promise<string[]> {
+export async function addFlavorAccess(
+  deps: ComputeDeps,
+  flavorId: string,
+  projectId: string,
+): Promise<string[]> {
   await requireFlavor(deps, flavorId);
   try {
     await uniqueWrite(

@@ -65,7 +65,8 @@ export async function updateExtraSpec(
   key: string,
   body: SpecValues,
 ): Promise<void> {
-  if (!(key in body)) throw new InputError('compute.flavor.extra_spec_mismatch', 'Request body and URI mismatch');
+  if (!(key in body))
+    throw new InputError('compute.flavor.extra_spec_mismatch', 'Request body and URI mismatch');
   await mergeExtraSpecs(deps, flavorId, body);
 }
 

@@ -49,7 +49,9 @@ export function flavorNotFound(id: string): NotFoundError {
 /** Private flavors not shared with the caller's project look absent (404), as in Nova. */
 export function visibilityFor(caller: FlavorCaller): FlavorVisibility | undefined {
   if (caller.isAdmin) return undefined;
-  return caller.projectId === undefined ? { isPublic: true } : { isPublic: true, projectId: caller.projectId };
+  return caller.projectId === undefined
+    ? { isPublic: true }
+    : { isPublic: true, projectId: caller.projectId };
 }
 
 export async function findFlavor(deps: ComputeDeps, caller: FlavorCaller, id: string): Promise<Flavor> {
@@ -71,7 +73,8 @@ export async function listFlavors(
   let after: Flavor | undefined;
   if (req.marker !== undefined) {
     after = await store.getFlavor(deps.store.db, req.marker, filter);
-    if (after === undefined) throw new InputError('compute.flavor.bad_marker', `marker [${req.marker}] not found`);
+    if (after === undefined)
+      throw new InputError('compute.flavor.bad_marker', `marker [${req.marker}] not found`);
   }
   return store.listFlavors(deps.store.db, filter, {
     sortColumn: sortColumns[req.sortKey ?? 'flavorid'],

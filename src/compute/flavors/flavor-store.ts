@@ -73,7 +73,11 @@ function visible(eb: Eb, v: FlavorVisibility): Expression<SqlBool> {
         ? isPublic
         : eb.or([
             isPublic,
-            eb('id', 'in', eb.selectFrom('flavor_projects').select('flavor_id').where('project_id', '=', projectId)),
+            eb(
+              'id',
+              'in',
+              eb.selectFrom('flavor_projects').select('flavor_id').where('project_id', '=', projectId),
+            ),
           ]),
     );
   }
@@ -137,7 +141,11 @@ export async function deleteFlavor(db: Db, id: string): Promise<boolean> {
   return Number(r.numDeletedRows) > 0;
 }
 
-export async function setExtraSpecs(db: Db, id: string, specs: Readonly<Record<string, string>>): Promise<void> {
+export async function setExtraSpecs(
+  db: Db,
+  id: string,
+  specs: Readonly<Record<string, string>>,
+): Promise<void> {
   await db
     .updateTable('flavors')
     .set({ extra_specs: JSON.stringify(specs) })

@@ -11,7 +11,11 @@ export const serviceUpdateBody = Type.Object(
     }),
     binary: Type.String({ minLength: 1, maxLength: 255, description: 'Service binary; only nova-compute.' }),
     disabled_reason: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 255, description: 'Why the host is disabled (disable-log-reason).' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 255,
+        description: 'Why the host is disabled (disable-log-reason).',
+      }),
     ),
   },
   { additionalProperties: false, description: 'The service to enable or disable.' },

@@ -26,13 +26,20 @@ export function isUp(deps: ComputeDeps, host: ComputeHost): boolean {
   return !host.forcedDown && age <= deps.config.serviceDownTimeSec * 1000;
 }
 
-export async function hostStates(deps: ComputeDeps, hosts?: ReadonlyArray<ComputeHost>): Promise<HostState[]> {
+export async function hostStates(
+  deps: ComputeDeps,
+  hosts?: ReadonlyArray<ComputeHost>,
+): Promise<HostState[]> {
   const all = hosts ?? (await store.listHosts(deps.store.db));
   const usage = await store.hostUsage(
     deps.store.db,
     all.map((h) => h.hostname),
   );
-  return all.map((host) => ({ host, up: isUp(deps, host), usage: usage.get(host.hostname) ?? store.noUsage }));
+  return all.map((host) => ({
+    host,
+    up: isUp(deps, host),
+    usage: usage.get(host.hostname) ?? store.noUsage,
+  }));
 }
 
 /**
@@ -49,8 +56,12 @@ export async function availabilityZones(deps: ComputeDeps): Promise<Availability
     const available = enabled.some((s) => s.up);
     return { name, available, hosts: available ? enabled : [] };
   });
-  const byName = (a: AvailabilityZone, b: AvailabilityZone) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  return [...zones.filter((z) => z.available).sort(byName), ...zones.filter((z) => !z.available).sort(byName)];
+  const byName = (a: AvailabilityZone, b: AvailabilityZone) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  return [
+    ...zones.filter((z) => z.available).sort(byName),
+    ...zones.filter((z) => !z.available).sort(byName),
+  ];
 }
 
 export async function findHypervisor(deps: ComputeDeps, id: string): Promise<HostState> {
@@ -64,9 +75,14 @@ export async function findHypervisor(deps: ComputeDeps, id: string): Promise<Hos
 /** Hosts whose name contains `pattern` (case-insensitive, like Nova's SQL LIKE); none is 404. */
 export async function searchHypervisors(deps: ComputeDeps, pattern: string): Promise<HostState[]> {
   const wanted = pattern.toLowerCase();
-  const hosts = (await store.listHosts(deps.store.db)).filter((h) => h.hostname.toLowerCase().includes(wanted));
+  const hosts = (await store.listHosts(deps.store.db)).filter((h) =>
+    h.hostname.toLowerCase().includes(wanted),
+  );
   if (hosts.length === 0) {
-    throw new NotFoundError('compute.hypervisor.no_match', `No hypervisor matching '${pattern}' could be found.`);
+    throw new NotFoundError(
+      'compute.hypervisor.no_match',
+      `No hypervisor matching '${pattern}' could be found.`,
+    );
   }
   return hostStates(deps, hosts);
 }

@@ -51,7 +51,13 @@ const toHost = (r: Readonly<Selectable<ComputeHostTable>>): ComputeHost => ({
   facts: parseJson(r.facts, {}),
 });
 
-export const noUsage: HostUsage = { vcpusUsed: 0, memoryMbUsed: 0, localGbUsed: 0, runningVms: 0, currentWorkload: 0 };
+export const noUsage: HostUsage = {
+  vcpusUsed: 0,
+  memoryMbUsed: 0,
+  localGbUsed: 0,
+  runningVms: 0,
+  currentWorkload: 0,
+};
 
 /** Hosts by name (Nova lists by its integer id; names are the stable, readable order here). */
 export async function listHosts(db: Db): Promise<ComputeHost[]> {

@@ -48,7 +48,10 @@ function hypervisorFacts(h: ComputeHost) {
   const f = h.facts;
   const cpuInfo = f['cpu_info'];
   return {
-    hypervisor_type: typeof f['hypervisor_type'] === 'string' ? f['hypervisor_type'] : (hypervisorTypes[h.driver] ?? h.driver),
+    hypervisor_type:
+      typeof f['hypervisor_type'] === 'string'
+        ? f['hypervisor_type']
+        : (hypervisorTypes[h.driver] ?? h.driver),
     hypervisor_version: typeof f['hypervisor_version'] === 'number' ? f['hypervisor_version'] : 0,
     host_ip: typeof f['host_ip'] === 'string' ? f['host_ip'] : null,
     // Before 2.28 Nova returns cpu_info as JSON text.
@@ -65,7 +68,10 @@ export function hypervisorView(s: HostState, detail: boolean, servers?: Readonly
     state: s.up ? 'up' : 'down',
     status: h.status,
   };
-  const withServers = servers === undefined || servers.length === 0 ? {} : { servers: servers.map((v) => ({ name: v.name, uuid: v.id })) };
+  const withServers =
+    servers === undefined || servers.length === 0
+      ? {}
+      : { servers: servers.map((v) => ({ name: v.name, uuid: v.id })) };
   if (!detail) return { ...brief, ...withServers };
   const { cpu_info, ...facts } = hypervisorFacts(h);
   return {

@@ -11,7 +11,8 @@ export const keypairCreateBody = Type.Object(
         }),
         public_key: Type.Optional(
           Type.String({
-            description: 'An OpenSSH public key to import (ssh-rsa, ssh-ed25519, ecdsa-sha2-*); omit to generate one.',
+            description:
+              'An OpenSSH public key to import (ssh-rsa, ssh-ed25519, ecdsa-sha2-*); omit to generate one.',
           }),
         ),
       },

@@ -32,7 +32,10 @@ function checkName(name: string): void {
       ? undefined
       : `Only expected characters: [${safeChars}]`;
   if (reason !== undefined) {
-    throw new InputError('compute.keypair.bad_name', `An invalid 'name' value was provided. The name must be: ${reason}`);
+    throw new InputError(
+      'compute.keypair.bad_name',
+      `An invalid 'name' value was provided. The name must be: ${reason}`,
+    );
   }
 }
 

@@ -22,7 +22,12 @@ const toKeypair = (r: Readonly<Selectable<KeypairTable>>): Keypair => ({
 });
 
 export async function listKeypairs(db: Db, userId: string): Promise<Keypair[]> {
-  const rows = await db.selectFrom('keypairs').selectAll().where('user_id', '=', userId).orderBy('name').execute();
+  const rows = await db
+    .selectFrom('keypairs')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('name')
+    .execute();
   return rows.map(toKeypair);
 }
 

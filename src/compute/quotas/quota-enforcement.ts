@@ -51,13 +51,19 @@ export async function enforceKeypairQuota(
   defaults: QuotaDefaultsSource,
 ): Promise<void> {
   const limits =
-    projectId === undefined ? resolveQuotaDefaults(defaults) : await projectQuotaLimits(db, projectId, defaults);
+    projectId === undefined
+      ? resolveQuotaDefaults(defaults)
+      : await projectQuotaLimits(db, projectId, defaults);
   if (exceeds(limits.key_pairs, await store.countKeypairs(db, userId), 1)) {
     throw new ForbiddenError('compute.quota.key_pairs', 'Quota exceeded, too many key pairs.');
   }
 }
 
-export async function enforceServerGroupQuota(db: Db, projectId: string, defaults: QuotaDefaultsSource): Promise<void> {
+export async function enforceServerGroupQuota(
+  db: Db,
+  projectId: string,
+  defaults: QuotaDefaultsSource,
+): Promise<void> {
   const limits = await projectQuotaLimits(db, projectId, defaults);
   if (exceeds(limits.server_groups, await store.countServerGroups(db, projectId), 1)) {
     throw new ForbiddenError('compute.quota.server_groups', 'Quota exceeded, too many server groups.');
@@ -74,6 +80,9 @@ export async function enforceServerGroupMemberQuota(
 ): Promise<void> {
   const limits = await projectQuotaLimits(db, projectId, defaults);
   if (exceeds(limits.server_group_members, await store.countGroupMembers(db, groupId), delta)) {
-    throw new ForbiddenError('compute.quota.server_group_members', 'Quota exceeded, too many servers in group');
+    throw new ForbiddenError(
+      'compute.quota.server_group_members',
+      'Quota exceeded, too many servers in group',
+    );
   }
 }

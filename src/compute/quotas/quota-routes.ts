@@ -81,7 +81,10 @@ export const quotaRoutes = [
       const other = ctx.query.tenant_id;
       if (other !== undefined) ctx.authorize('os_compute_api:limits:other_project', { project_id: other });
       const projectId = other ?? ctx.auth.projectId ?? '';
-      return limitsView(await service.projectQuotas(deps, projectId), await service.projectUsage(deps, projectId));
+      return limitsView(
+        await service.projectQuotas(deps, projectId),
+        await service.projectUsage(deps, projectId),
+      );
     },
   }),
 ];

@@ -4,10 +4,9 @@ import { quotaResources } from './quota-resources.js';
 
 // -1 means unlimited; strings of digits are accepted as Nova accepts them.
 const limit = (name: string) =>
-  Type.Union(
-    [Type.Integer({ minimum: -1, maximum: 0x7fffffff }), Type.String({ pattern: '^-?[0-9]+$' })],
-    { description: `New limit for ${name} (-1: unlimited).` },
-  );
+  Type.Union([Type.Integer({ minimum: -1, maximum: 0x7fffffff }), Type.String({ pattern: '^-?[0-9]+$' })], {
+    description: `New limit for ${name} (-1: unlimited).`,
+  });
 
 const resourceFields: Record<string, TSchema> = Object.fromEntries(
   quotaResources.map((r) => [r, Type.Optional(limit(r))]),
@@ -33,7 +32,9 @@ export const quotaUpdateBody = Type.Object(
 
 export const quotaQuery = Type.Object(
   {
-    user_id: Type.Optional(Type.String({ description: 'Per-user quotas; Strata keeps project quotas only.' })),
+    user_id: Type.Optional(
+      Type.String({ description: 'Per-user quotas; Strata keeps project quotas only.' }),
+    ),
   },
   { additionalProperties: true },
 );

@@ -16,6 +16,7 @@ export async function commitPlacements(
   if (committed.length === 0) return;
   const byId = new Map(servers.map((s) => [s.id, s]));
   const now = deps.clock().toISOString();
+  const zones = await hostZones(deps, committed);
   const lost: string[] = [];
   await deps.store.db.transaction().execute(async (tx) => {
     for (const c of committed) {
@@ -24,6 +25,8 @@ export async function commitPlacements(
         host: c.hostname,
         node: c.hostname,
         task_state: 'spawning',
+        // Like Nova, a server that asked for no zone records the zone it landed in.
+        availability_zone: s.availabilityZone ?? zones.get(c.hostname) ?? null,
         scheduling: JSON.stringify({ host: c.hostname, at: now }),
       };
       if (!(await updateServerIf(tx, s.id, { generation: s.generation, taskState: 'scheduling' }, set, now)))
@@ -62,4 +65,10 @@ export async function failScheduling(
       });
     }
   }
+}
+
+async function hostZones(deps: ComputeDeps, claims: ReadonlyArray<Claim>): Promise<Map<string, string>> {
+  const names = [...new Set(claims.map((c) => c.hostname))];
+  const rows = await deps.store.db.selectFrom('compute_hosts').select(['hostname', 'availability_zone']).where('hostname', 'in', names).execute();
+  return new Map(rows.map((r) => [r.hostname, r.availability_zone]));
 }

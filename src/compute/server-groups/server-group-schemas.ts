@@ -1,7 +1,12 @@
 import Type from 'typebox';
 
 /** The placement rules a group can ask for; 2.1 answers them as a one-item `policies` list. */
-export const serverGroupPolicies = ['affinity', 'anti-affinity', 'soft-affinity', 'soft-anti-affinity'] as const;
+export const serverGroupPolicies = [
+  'affinity',
+  'anti-affinity',
+  'soft-affinity',
+  'soft-anti-affinity',
+] as const;
 export type ServerGroupPolicy = (typeof serverGroupPolicies)[number];
 
 export const serverGroupCreateBody = Type.Object(

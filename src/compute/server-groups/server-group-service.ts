@@ -26,7 +26,10 @@ export async function findGroup(deps: ComputeDeps, id: string): Promise<ServerGr
   return g;
 }
 
-async function withMembers(deps: ComputeDeps, groups: ReadonlyArray<ServerGroup>): Promise<ServerGroupWithMembers[]> {
+async function withMembers(
+  deps: ComputeDeps,
+  groups: ReadonlyArray<ServerGroup>,
+): Promise<ServerGroupWithMembers[]> {
   const members = await store.groupMembers(
     deps.store.db,
     groups.map((g) => g.id),

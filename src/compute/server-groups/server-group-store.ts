@@ -30,7 +30,11 @@ const toGroup = (r: Readonly<Selectable<ServerGroupTable>>): ServerGroup => ({
 });
 
 /** Oldest first; `projectId` undefined lists every project's groups. */
-export async function listGroups(db: Db, projectId: string | undefined, page: GroupPage): Promise<ServerGroup[]> {
+export async function listGroups(
+  db: Db,
+  projectId: string | undefined,
+  page: GroupPage,
+): Promise<ServerGroup[]> {
   let q = db.selectFrom('server_groups').selectAll().orderBy('created_at').orderBy('id');
   if (projectId !== undefined) q = q.where('project_id', '=', projectId);
   const rows = await q.limit(page.limit).offset(page.offset).execute();

@@ -16,7 +16,11 @@ export const placementMigration: Migration = {
       .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
       .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('resource_providers_root').on('resource_providers').column('root_uuid').execute();
+    await db.schema
+      .createIndex('resource_providers_root')
+      .on('resource_providers')
+      .column('root_uuid')
+      .execute();
     await db.schema
       .createIndex('resource_providers_parent')
       .on('resource_providers')
@@ -89,7 +93,11 @@ async function createAllocations(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
     .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('consumers_project_user').on('consumers').columns(['project_id', 'user_id']).execute();
+  await db.schema
+    .createIndex('consumers_project_user')
+    .on('consumers')
+    .columns(['project_id', 'user_id'])
+    .execute();
   // No foreign key to providers: deleting a provider with allocations is refused in code (409).
   await db.schema
     .createTable('allocations')

@@ -7,10 +7,10 @@ import { atLeast, since } from '../placement-version.js';
 import type { ProviderAggregates } from './aggregate-service.js';
 import * as service from './aggregate-service.js';
 
-const aggregateList = Type.Array(
-  Type.String({ format: 'uuid', description: 'An aggregate UUID.' }),
-  { uniqueItems: true, description: 'Every aggregate the provider belongs to, replacing the current set.' },
-);
+const aggregateList = Type.Array(Type.String({ format: 'uuid', description: 'An aggregate UUID.' }), {
+  uniqueItems: true,
+  description: 'Every aggregate the provider belongs to, replacing the current set.',
+});
 const body = versionedBody([
   [1, aggregateList],
   [
@@ -18,7 +18,9 @@ const body = versionedBody([
     Type.Object(
       {
         aggregates: aggregateList,
-        resource_provider_generation: Type.Integer({ description: 'The provider generation the caller saw.' }),
+        resource_provider_generation: Type.Integer({
+          description: 'The provider generation the caller saw.',
+        }),
       },
       { additionalProperties: false, description: 'Aggregates with the provider generation (1.19+).' },
     ),

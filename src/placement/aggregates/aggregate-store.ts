@@ -13,7 +13,11 @@ export async function providerAggregates(db: Db, uuid: string): Promise<string[]
   return rows.map((r) => r.aggregate_uuid);
 }
 
-export async function replaceProviderAggregates(db: Db, uuid: string, aggs: ReadonlyArray<string>): Promise<void> {
+export async function replaceProviderAggregates(
+  db: Db,
+  uuid: string,
+  aggs: ReadonlyArray<string>,
+): Promise<void> {
   await db.deleteFrom('resource_provider_aggregates').where('provider_uuid', '=', uuid).execute();
   if (aggs.length === 0) return;
   await db

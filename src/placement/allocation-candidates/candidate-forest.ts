@@ -28,7 +28,11 @@ export class ProviderForest {
 
   /** True when `ancestor` is `p` or above it in the tree. */
   isAncestorOrSelf(ancestor: string, p: string): boolean {
-    for (let cur = this.byUuid.get(p); cur !== undefined; cur = cur.parentUuid ? this.byUuid.get(cur.parentUuid) : undefined) {
+    for (
+      let cur = this.byUuid.get(p);
+      cur !== undefined;
+      cur = cur.parentUuid ? this.byUuid.get(cur.parentUuid) : undefined
+    ) {
       if (cur.uuid === ancestor) return true;
     }
     return false;
@@ -43,7 +47,9 @@ export class ProviderForest {
 }
 
 export function memberOk(aggregates: ReadonlySet<string>, m: MemberOf): boolean {
-  return m.anyOf.every((list) => list.some((a) => aggregates.has(a))) && !m.noneOf.some((a) => aggregates.has(a));
+  return (
+    m.anyOf.every((list) => list.some((a) => aggregates.has(a))) && !m.noneOf.some((a) => aggregates.has(a))
+  );
 }
 
 /** Required, forbidden and any-of traits against one trait set. */

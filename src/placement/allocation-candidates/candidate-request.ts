@@ -36,7 +36,11 @@ function allowedKeys(ctx: RequestContext): Array<string | RegExp> {
   }
   const suffix = atLeast(ctx, 33) ? '[a-zA-Z0-9_-]{1,64}' : '[1-9][0-9]*';
   const grouped = atLeast(ctx, 31) ? kinds : kinds.filter((k) => k !== 'in_tree');
-  const keys: Array<string | RegExp> = ['limit', 'group_policy', new RegExp(`^(${grouped.join('|')})(${suffix})?$`)];
+  const keys: Array<string | RegExp> = [
+    'limit',
+    'group_policy',
+    new RegExp(`^(${grouped.join('|')})(${suffix})?$`),
+  ];
   if (atLeast(ctx, 35)) keys.push('root_required');
   if (atLeast(ctx, 36)) keys.push('same_subtree');
   return keys;
@@ -57,25 +61,36 @@ export function parseCandidateRequest(ctx: RequestContext): CandidateRequest {
   const groups = [...suffixes].sort().map((s) => parseGroup(ctx, s));
   const sameSubtree = multi(q, 'same_subtree').map((v) => v.split(','));
   checkGroups(groups, sameSubtree);
+  return { groups, sameSubtree, ...requestWide(ctx, groups) };
+}
+
+/** group_policy (required with several suffixed groups), limit and root_required. */
+function requestWide(ctx: RequestContext, groups: ReadonlyArray<RequestGroup>) {
+  const q = ctx.query;
   const policy = single(q, 'group_policy');
   if (policy !== undefined && policy !== 'none' && policy !== 'isolate') {
     throw badRequest(`Invalid query string parameters: '${policy}' is not one of ['none', 'isolate']`);
   }
-  if (policy === undefined && groups.filter((g) => g.suffix !== '' && Object.keys(g.resources).length > 0).length > 1) {
-    throw badRequest('The "group_policy" parameter is required when specifying more than one "resources{N}" parameter.');
+  const suffixed = groups.filter((g) => g.suffix !== '' && Object.keys(g.resources).length > 0);
+  if (policy === undefined && suffixed.length > 1) {
+    throw badRequest(
+      'The "group_policy" parameter is required when specifying more than one "resources{N}" parameter.',
+    );
   }
   const limit = single(q, 'limit');
   if (limit !== undefined && !/^[1-9][0-9]*$/.test(limit)) {
     throw badRequest(`Invalid query string parameters: '${limit}' does not match '^[1-9][0-9]*$'`);
   }
-  const root = q['root_required'] === undefined ? noTraits : parseRequired(ctx, 'root_required', multi(q, 'root_required'));
-  if (root.anyOf.length > 0) throw badRequest('Invalid query string parameters: root_required does not accept in: groups.');
+  const root =
+    q['root_required'] === undefined
+      ? noTraits
+      : parseRequired(ctx, 'root_required', multi(q, 'root_required'));
+  if (root.anyOf.length > 0)
+    throw badRequest('Invalid query string parameters: root_required does not accept in: groups.');
   return {
-    groups,
-    ...(policy !== undefined && { groupPolicy: policy }),
+    ...(policy !== undefined && { groupPolicy: policy as 'none' | 'isolate' }),
     ...(limit !== undefined && { limit: Number(limit) }),
     rootRequired: root,
-    sameSubtree,
   };
 }
 
@@ -94,7 +109,10 @@ function parseGroup(ctx: RequestContext, suffix: string): RequestGroup {
 }
 
 /** Resourceless groups are allowed only when same_subtree names them (1.36). */
-function checkGroups(groups: ReadonlyArray<RequestGroup>, sameSubtree: ReadonlyArray<ReadonlyArray<string>>): void {
+function checkGroups(
+  groups: ReadonlyArray<RequestGroup>,
+  sameSubtree: ReadonlyArray<ReadonlyArray<string>>,
+): void {
   if (groups.every((g) => Object.keys(g.resources).length === 0)) {
     throw badRequest('At least one request group (`resources` or `resources{N}`) is required.');
   }

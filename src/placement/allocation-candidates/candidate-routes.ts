@@ -15,11 +15,17 @@ import { candidatesView } from './candidate-view.js';
 /** Unknown classes and traits are 400s, as Placement answers them. */
 async function checkNames(deps: PlacementDeps, req: CandidateRequest): Promise<void> {
   const db = deps.store.db;
-  const classes = await unknownResourceClasses(db, req.groups.flatMap((g) => Object.keys(g.resources)));
+  const classes = await unknownResourceClasses(
+    db,
+    req.groups.flatMap((g) => Object.keys(g.resources)),
+  );
   if (classes.length > 0) {
     throw badRequest(`Invalid resource class in resources parameter: No such resource class ${classes[0]}.`);
   }
-  const traits = await unknownTraits(db, [...req.groups.flatMap((g) => traitNames(g.traits)), ...traitNames(req.rootRequired)]);
+  const traits = await unknownTraits(db, [
+    ...req.groups.flatMap((g) => traitNames(g.traits)),
+    ...traitNames(req.rootRequired),
+  ]);
   if (traits.length > 0) throw badRequest(`No such trait(s): ${traits.join(', ')}`);
 }
 

@@ -66,13 +66,22 @@ function candidateKey(c: Candidate, withMappings: boolean): string {
   return JSON.stringify(withMappings ? [allocations, c.mappings] : allocations);
 }
 
-function groupOptions(forest: ProviderForest, tree: ReadonlyArray<ProviderView>, g: RequestGroup, nested: boolean): Option[] {
+function groupOptions(
+  forest: ProviderForest,
+  tree: ReadonlyArray<ProviderView>,
+  g: RequestGroup,
+  nested: boolean,
+): Option[] {
   const usable = tree.filter((p) => forest.placeable(p, g, nested));
   const rcs = Object.entries(g.resources);
   if (g.suffix !== '' || rcs.length === 0) {
     return usable
       .filter((p) => traitsOk(new Set(p.traits), g.traits) && rcs.every(([rc, n]) => fits(p, rc, n)))
-      .map((p) => ({ suffix: g.suffix, amounts: rcs.map(([rc, n]) => [p.uuid, rc, n] as const), providers: [p.uuid] }));
+      .map((p) => ({
+        suffix: g.suffix,
+        amounts: rcs.map(([rc, n]) => [p.uuid, rc, n] as const),
+        providers: [p.uuid],
+      }));
   }
   // The unsuffixed group may take each class from a different provider of the tree.
   const perClass = rcs.map(([rc, n]) => usable.filter((p) => !hasForbidden(p, g.traits) && fits(p, rc, n)));
@@ -81,12 +90,21 @@ function groupOptions(forest: ProviderForest, tree: ReadonlyArray<ProviderView>,
     const chosen = [...new Set(pick.map((p) => p.uuid))];
     const traits = new Set(pick.flatMap((p) => p.traits));
     if (!traitsOk(traits, g.traits)) continue;
-    out.push({ suffix: '', amounts: pick.map((p, i) => [p.uuid, rcs[i]![0], rcs[i]![1]] as const), providers: chosen });
+    out.push({
+      suffix: '',
+      amounts: pick.map((p, i) => [p.uuid, rcs[i]![0], rcs[i]![1]] as const),
+      providers: chosen,
+    });
   }
   return out;
 }
 
-function* combine(forest: ProviderForest, root: string, options: ReadonlyArray<ReadonlyArray<Option>>, req: CandidateRequest): Generator<Candidate> {
+function* combine(
+  forest: ProviderForest,
+  root: string,
+  options: ReadonlyArray<ReadonlyArray<Option>>,
+  req: CandidateRequest,
+): Generator<Candidate> {
   for (const pick of product(options, perTreeCap)) {
     if (req.groupPolicy === 'isolate' && !isolated(pick)) continue;
     if (!sameSubtreeOk(forest, pick, req.sameSubtree)) continue;
@@ -105,7 +123,11 @@ function isolated(pick: ReadonlyArray<Option>): boolean {
 }
 
 /** Each same_subtree list: one chosen provider is an ancestor (or self) of all the others. */
-function sameSubtreeOk(forest: ProviderForest, pick: ReadonlyArray<Option>, lists: ReadonlyArray<ReadonlyArray<string>>): boolean {
+function sameSubtreeOk(
+  forest: ProviderForest,
+  pick: ReadonlyArray<Option>,
+  lists: ReadonlyArray<ReadonlyArray<string>>,
+): boolean {
   return lists.every((suffixes) => {
     const chosen = pick.filter((o) => suffixes.includes(o.suffix)).flatMap((o) => o.providers);
     return chosen.some((top) => chosen.every((p) => forest.isAncestorOrSelf(top, p)));
@@ -113,7 +135,10 @@ function sameSubtreeOk(forest: ProviderForest, pick: ReadonlyArray<Option>, list
 }
 
 /** Sums the groups' amounts per provider and class; undefined when the sums do not fit. */
-function merge(forest: ProviderForest, pick: ReadonlyArray<Option>): Record<string, Record<string, number>> | undefined {
+function merge(
+  forest: ProviderForest,
+  pick: ReadonlyArray<Option>,
+): Record<string, Record<string, number>> | undefined {
   const out: Record<string, Record<string, number>> = {};
   for (const o of pick) {
     for (const [uuid, rc, n] of o.amounts) {

@@ -24,10 +24,15 @@ export function candidatesView(
 function requestView(ctx: Versioned, c: Candidate) {
   if (!atLeast(ctx, 12)) {
     return {
-      allocations: Object.entries(c.allocations).map(([uuid, resources]) => ({ resource_provider: { uuid }, resources })),
+      allocations: Object.entries(c.allocations).map(([uuid, resources]) => ({
+        resource_provider: { uuid },
+        resources,
+      })),
     };
   }
-  const allocations = Object.fromEntries(Object.entries(c.allocations).map(([uuid, resources]) => [uuid, { resources }]));
+  const allocations = Object.fromEntries(
+    Object.entries(c.allocations).map(([uuid, resources]) => [uuid, { resources }]),
+  );
   return atLeast(ctx, 34) ? { allocations, mappings: c.mappings } : { allocations };
 }
 

@@ -23,7 +23,10 @@ export const allocationRoutes = [
     successStatus: 200,
     expectedErrors: [],
     handler: async (ctx, deps) =>
-      placementReply(ctx, consumerAllocationsView(ctx, await service.getConsumerAllocations(deps, consumer(ctx)))),
+      placementReply(
+        ctx,
+        consumerAllocationsView(ctx, await service.getConsumerAllocations(deps, consumer(ctx))),
+      ),
   }),
   route<PlacementDeps>({
     method: 'PUT',
@@ -72,6 +75,9 @@ export const allocationRoutes = [
     successStatus: 200,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
-      placementReply(ctx, providerAllocationsView(ctx, await service.getProviderAllocations(deps, ctx.params['uuid']!))),
+      placementReply(
+        ctx,
+        providerAllocationsView(ctx, await service.getProviderAllocations(deps, ctx.params['uuid']!)),
+      ),
   }),
 ];

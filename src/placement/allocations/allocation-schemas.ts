@@ -63,7 +63,15 @@ export const putAllocationSchemas = [
   [0, object({ allocations: listForm })],
   [8, object({ allocations: listForm, project_id: projectId, user_id: userId })],
   [12, object({ allocations: dictForm(1), project_id: projectId, user_id: userId })],
-  [28, object({ allocations: dictForm(0), project_id: projectId, user_id: userId, consumer_generation: consumerGeneration })],
+  [
+    28,
+    object({
+      allocations: dictForm(0),
+      project_id: projectId,
+      user_id: userId,
+      consumer_generation: consumerGeneration,
+    }),
+  ],
   [
     34,
     object({

@@ -11,7 +11,10 @@ export interface ConsumerAllocations {
   readonly generations: ReadonlyMap<string, number>;
 }
 
-export async function getConsumerAllocations(deps: PlacementDeps, consumerId: string): Promise<ConsumerAllocations> {
+export async function getConsumerAllocations(
+  deps: PlacementDeps,
+  consumerId: string,
+): Promise<ConsumerAllocations> {
   const db = deps.store.db;
   const consumer = (await store.getConsumers(db, [consumerId])).get(consumerId);
   const rows = await store.consumerAllocations(db, [consumerId]);
@@ -25,7 +28,10 @@ export interface ProviderAllocations {
   readonly consumers: ReadonlyMap<string, Consumer>;
 }
 
-export async function getProviderAllocations(deps: PlacementDeps, uuid: string): Promise<ProviderAllocations> {
+export async function getProviderAllocations(
+  deps: PlacementDeps,
+  uuid: string,
+): Promise<ProviderAllocations> {
   const db = deps.store.db;
   const p = await getProvider(db, uuid);
   if (p === undefined) throw providerNotFound(uuid);

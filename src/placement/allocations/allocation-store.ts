@@ -38,7 +38,10 @@ export async function getConsumers(db: Db, uuids: ReadonlyArray<string>): Promis
   );
 }
 
-export async function consumerAllocations(db: Db, consumers: ReadonlyArray<string>): Promise<AllocationRow[]> {
+export async function consumerAllocations(
+  db: Db,
+  consumers: ReadonlyArray<string>,
+): Promise<AllocationRow[]> {
   if (consumers.length === 0) return [];
   const rows = await db
     .selectFrom('allocations')
@@ -66,7 +69,8 @@ export async function replaceAllocations(
   consumers: ReadonlyArray<string>,
   rows: ReadonlyArray<AllocationRow>,
 ): Promise<void> {
-  if (consumers.length > 0) await db.deleteFrom('allocations').where('consumer_id', 'in', consumers).execute();
+  if (consumers.length > 0)
+    await db.deleteFrom('allocations').where('consumer_id', 'in', consumers).execute();
   if (rows.length === 0) return;
   await db
     .insertInto('allocations')
@@ -81,11 +85,7 @@ export async function replaceAllocations(
     .execute();
 }
 
-export async function insertConsumer(
-  db: Db,
-  c: Omit<Consumer, 'updatedAt'>,
-  now: string,
-): Promise<void> {
+export async function insertConsumer(db: Db, c: Omit<Consumer, 'updatedAt'>, now: string): Promise<void> {
   await db
     .insertInto('consumers')
     .values({

@@ -8,7 +8,10 @@ type Versioned = { readonly microversion: Microversion | undefined };
 export function consumerAllocationsView(ctx: Versioned, a: ConsumerAllocations) {
   const allocations: Record<string, { generation: number; resources: Record<string, number> }> = {};
   for (const r of a.rows) {
-    const entry = (allocations[r.providerUuid] ??= { generation: a.generations.get(r.providerUuid) ?? 0, resources: {} });
+    const entry = (allocations[r.providerUuid] ??= {
+      generation: a.generations.get(r.providerUuid) ?? 0,
+      resources: {},
+    });
     entry.resources[r.resourceClass] = r.used;
   }
   const c = a.consumer;
@@ -24,7 +27,10 @@ export function consumerAllocationsView(ctx: Versioned, a: ConsumerAllocations) 
 
 /** GET /resource_providers/{uuid}/allocations: by consumer. */
 export function providerAllocationsView(ctx: Versioned, a: ProviderAllocations) {
-  const allocations: Record<string, { resources: Record<string, number>; consumer_generation?: number | null }> = {};
+  const allocations: Record<
+    string,
+    { resources: Record<string, number>; consumer_generation?: number | null }
+  > = {};
   for (const r of a.rows) {
     const entry = (allocations[r.consumerId] ??= {
       resources: {},

@@ -22,7 +22,10 @@ const maxRaceRetries = 10;
  * against the same snapshot whose provider generations are then compare-and-set, so
  * concurrent writers, in this process or another, can never oversubscribe a provider.
  */
-export async function writeAllocationsBatch(deps: PlacementDeps, writes: ReadonlyArray<AllocationWrite>): Promise<void> {
+export async function writeAllocationsBatch(
+  deps: PlacementDeps,
+  writes: ReadonlyArray<AllocationWrite>,
+): Promise<void> {
   await retryRaces(deps, (tx) => writeAllocationsIn(tx, deps, writes));
 }
 
@@ -31,12 +34,17 @@ export async function writeAllocationsBatch(deps: PlacementDeps, writes: Readonl
  * or a consumer insert failed), as Placement retries allocation writes. Pinned
  * generations are re-checked on each try, so a real conflict still ends in a 409.
  */
-export async function retryRaces<T>(deps: PlacementDeps, body: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+export async function retryRaces<T>(
+  deps: PlacementDeps,
+  body: (tx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await deps.store.db.transaction().execute(body);
     } catch (err) {
-      const race = (err instanceof AllocationConflictError && err.reason === 'race') || deps.store.traits.isUniqueViolation(err);
+      const race =
+        (err instanceof AllocationConflictError && err.reason === 'race') ||
+        deps.store.traits.isUniqueViolation(err);
       if (!race) throw err;
       if (attempt >= maxRaceRetries) {
         throw new AllocationConflictError(
@@ -61,15 +69,21 @@ export async function writeAllocationsIn(
   for (const w of writes) checkConsumerGeneration(w, consumers.get(w.consumerId));
   const old = await store.consumerAllocations(tx, ids);
   const rows = writes.flatMap(rowsOf);
-  const unknown = await unknownResourceClasses(tx, rows.map((r) => r.resourceClass));
+  const unknown = await unknownResourceClasses(
+    tx,
+    rows.map((r) => r.resourceClass),
+  );
   if (unknown.length > 0) {
-    throw badRequest(`Unable to allocate inventory for consumer ${ids[0]}: No such resource class ${unknown[0]}.`);
+    throw badRequest(
+      `Unable to allocate inventory for consumer ${ids[0]}: No such resource class ${unknown[0]}.`,
+    );
   }
   const generations = await providerGenerations(tx, writes, old, rows);
   await checkCapacity(tx, rows, ids);
   const now = deps.clock().toISOString();
   for (const [uuid, generation] of [...generations].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (!(await casGeneration(tx, uuid, generation, now))) throw new AllocationConflictError('race', 'provider changed');
+    if (!(await casGeneration(tx, uuid, generation, now)))
+      throw new AllocationConflictError('race', 'provider changed');
   }
   await store.replaceAllocations(tx, ids, rows);
   for (const w of writes) await saveConsumer(tx, w, consumers.get(w.consumerId), now);
@@ -78,14 +92,19 @@ export async function writeAllocationsIn(
 function checkShape(writes: ReadonlyArray<AllocationWrite>): void {
   const seen = new Set<string>();
   for (const w of writes) {
-    if (seen.has(w.consumerId)) throw badRequest(`Consumer ${w.consumerId} appears twice in one allocation request.`);
+    if (seen.has(w.consumerId))
+      throw badRequest(`Consumer ${w.consumerId} appears twice in one allocation request.`);
     seen.add(w.consumerId);
     const providers = new Set(w.allocations.map((a) => a.providerId));
-    if (providers.size !== w.allocations.length) throw badRequest(`Consumer ${w.consumerId} lists a provider twice.`);
+    if (providers.size !== w.allocations.length)
+      throw badRequest(`Consumer ${w.consumerId} lists a provider twice.`);
     for (const a of w.allocations) {
       for (const [rc, n] of Object.entries(a.resources)) {
         if (!Number.isInteger(n) || n < 1) {
-          throw new InputError(placementCodes.undefined, `Allocation of ${rc} must be a positive integer, got ${n}.`);
+          throw new InputError(
+            placementCodes.undefined,
+            `Allocation of ${rc} must be a positive integer, got ${n}.`,
+          );
         }
       }
     }
@@ -159,7 +178,10 @@ async function checkCapacity(
   }
 }
 
-function capacityError(reason: 'no_inventory' | 'constraints' | 'capacity', r: AllocationRow): AllocationConflictError {
+function capacityError(
+  reason: 'no_inventory' | 'constraints' | 'capacity',
+  r: AllocationRow,
+): AllocationConflictError {
   const where = `'${r.resourceClass}' on resource provider '${r.providerUuid}'`;
   const text = {
     no_inventory: `Inventory for ${where} invalid.`,
@@ -177,10 +199,16 @@ async function saveConsumer(
   now: string,
 ): Promise<void> {
   if (w.allocations.length === 0) {
-    if (cur !== undefined && !(await store.deleteConsumer(tx, cur))) throw new AllocationConflictError('race', 'consumer changed');
+    if (cur !== undefined && !(await store.deleteConsumer(tx, cur)))
+      throw new AllocationConflictError('race', 'consumer changed');
     return;
   }
-  const next = { uuid: w.consumerId, projectId: w.projectId, userId: w.userId, consumerType: w.consumerType ?? cur?.consumerType ?? null };
+  const next = {
+    uuid: w.consumerId,
+    projectId: w.projectId,
+    userId: w.userId,
+    consumerType: w.consumerType ?? cur?.consumerType ?? null,
+  };
   if (cur === undefined) await store.insertConsumer(tx, { ...next, generation: 1 }, now);
   else if (!(await store.updateConsumer(tx, { ...cur, ...next }, now))) {
     throw new AllocationConflictError('race', 'consumer changed');

@@ -25,6 +25,65 @@ const single = (ctx: RequestContext, p: service.ProviderInventories, cls: string
 const without = (inv: Inventories, cls: string): Inventories =>
   Object.fromEntries(Object.entries(inv).filter(([k]) => k !== cls));
 
+/** GET, PUT and DELETE of one resource class's inventory. */
+const singleClassRoutes = [
+  route<PlacementDeps>({
+    method: 'GET',
+    url: '/resource_providers/:uuid/inventories/:resource_class',
+    policy: 'placement:resource_providers:inventories:show',
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => {
+      const p = await service.getInventories(deps, uuid(ctx));
+      if (p.inventories[rc(ctx)] === undefined)
+        throw notFound(`No inventory of class ${rc(ctx)} for ${uuid(ctx)}`);
+      return placementReply(ctx, single(ctx, p, rc(ctx)));
+    },
+  }),
+  route<PlacementDeps>({
+    method: 'PUT',
+    url: '/resource_providers/:uuid/inventories/:resource_class',
+    policy: 'placement:resource_providers:inventories:update',
+    successStatus: 200,
+    expectedErrors: [404, 409],
+    handler: async (ctx, deps) => {
+      const b = update<InventoryRecordJson & Generation>(ctx);
+      const cls = rc(ctx);
+      const mutate = (cur: Inventories): Inventories => {
+        if (cur[cls] === undefined) {
+          throw badRequest(
+            `No inventory record with resource class for resource provider ${uuid(ctx)}: ${cls}`,
+          );
+        }
+        return { ...cur, [cls]: inventoryFromJson(b) };
+      };
+      const p = await service.changeInventories(
+        deps,
+        uuid(ctx),
+        b.resource_provider_generation,
+        mutate,
+        opts(ctx),
+      );
+      return placementReply(ctx, single(ctx, p, cls));
+    },
+  }),
+  route<PlacementDeps>({
+    method: 'DELETE',
+    url: '/resource_providers/:uuid/inventories/:resource_class',
+    policy: 'placement:resource_providers:inventories:delete',
+    successStatus: 204,
+    expectedErrors: [404, 409],
+    handler: async (ctx, deps) => {
+      const cls = rc(ctx);
+      const mutate = (cur: Inventories): Inventories => {
+        if (cur[cls] === undefined) throw notFound(`No inventory of class ${cls} found for delete`);
+        return without(cur, cls);
+      };
+      await service.changeInventories(deps, uuid(ctx), undefined, mutate, opts(ctx));
+    },
+  }),
+];
+
 export const inventoryRoutes = [
   route<PlacementDeps>({
     method: 'GET',
@@ -32,7 +91,8 @@ export const inventoryRoutes = [
     policy: 'placement:resource_providers:inventories:list',
     successStatus: 200,
     expectedErrors: [404],
-    handler: async (ctx, deps) => placementReply(ctx, inventoriesView(await service.getInventories(deps, uuid(ctx)))),
+    handler: async (ctx, deps) =>
+      placementReply(ctx, inventoriesView(await service.getInventories(deps, uuid(ctx)))),
   }),
   route<PlacementDeps>({
     method: 'PUT',
@@ -42,8 +102,16 @@ export const inventoryRoutes = [
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       const b = putAll<Generation & { inventories: Record<string, InventoryRecordJson> }>(ctx);
-      const next = Object.fromEntries(Object.entries(b.inventories).map(([k, r]) => [k, inventoryFromJson(r)]));
-      const p = await service.changeInventories(deps, uuid(ctx), b.resource_provider_generation, () => next, opts(ctx));
+      const next = Object.fromEntries(
+        Object.entries(b.inventories).map(([k, r]) => [k, inventoryFromJson(r)]),
+      );
+      const p = await service.changeInventories(
+        deps,
+        uuid(ctx),
+        b.resource_provider_generation,
+        () => next,
+        opts(ctx),
+      );
       return placementReply(ctx, inventoriesView(p));
     },
   }),
@@ -86,56 +154,5 @@ export const inventoryRoutes = [
       await service.changeInventories(deps, uuid(ctx), undefined, () => ({}), opts(ctx));
     },
   }),
-  ...singleClassRoutes(),
+  ...singleClassRoutes,
 ];
-
-function singleClassRoutes() {
-  return [
-    route<PlacementDeps>({
-      method: 'GET',
-      url: '/resource_providers/:uuid/inventories/:resource_class',
-      policy: 'placement:resource_providers:inventories:show',
-      successStatus: 200,
-      expectedErrors: [404],
-      handler: async (ctx, deps) => {
-        const p = await service.getInventories(deps, uuid(ctx));
-        if (p.inventories[rc(ctx)] === undefined) throw notFound(`No inventory of class ${rc(ctx)} for ${uuid(ctx)}`);
-        return placementReply(ctx, single(ctx, p, rc(ctx)));
-      },
-    }),
-    route<PlacementDeps>({
-      method: 'PUT',
-      url: '/resource_providers/:uuid/inventories/:resource_class',
-      policy: 'placement:resource_providers:inventories:update',
-      successStatus: 200,
-      expectedErrors: [404, 409],
-      handler: async (ctx, deps) => {
-        const b = update<InventoryRecordJson & Generation>(ctx);
-        const cls = rc(ctx);
-        const mutate = (cur: Inventories): Inventories => {
-          if (cur[cls] === undefined) {
-            throw badRequest(`No inventory record with resource class for resource provider ${uuid(ctx)}: ${cls}`);
-          }
-          return { ...cur, [cls]: inventoryFromJson(b) };
-        };
-        const p = await service.changeInventories(deps, uuid(ctx), b.resource_provider_generation, mutate, opts(ctx));
-        return placementReply(ctx, single(ctx, p, cls));
-      },
-    }),
-    route<PlacementDeps>({
-      method: 'DELETE',
-      url: '/resource_providers/:uuid/inventories/:resource_class',
-      policy: 'placement:resource_providers:inventories:delete',
-      successStatus: 204,
-      expectedErrors: [404, 409],
-      handler: async (ctx, deps) => {
-        const cls = rc(ctx);
-        const mutate = (cur: Inventories): Inventories => {
-          if (cur[cls] === undefined) throw notFound(`No inventory of class ${cls} found for delete`);
-          return without(cur, cls);
-        };
-        await service.changeInventories(deps, uuid(ctx), undefined, mutate, opts(ctx));
-      },
-    }),
-  ];
-}

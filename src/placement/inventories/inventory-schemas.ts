@@ -1,24 +1,46 @@
 import Type from 'typebox';
 
 const maxInt = 2147483647;
-const generation = Type.Integer({ description: 'The provider generation the caller saw; a stale one is refused with 409.' });
+const generation = Type.Integer({
+  description: 'The provider generation the caller saw; a stale one is refused with 409.',
+});
 
 const fields = {
-  total: Type.Integer({ minimum: 1, maximum: maxInt, description: 'Amount of the resource the provider has.' }),
+  total: Type.Integer({
+    minimum: 1,
+    maximum: maxInt,
+    description: 'Amount of the resource the provider has.',
+  }),
   reserved: Type.Optional(
-    Type.Integer({ minimum: 0, maximum: maxInt, description: 'Amount held back from allocation (default 0).' }),
+    Type.Integer({
+      minimum: 0,
+      maximum: maxInt,
+      description: 'Amount held back from allocation (default 0).',
+    }),
   ),
   min_unit: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: maxInt, description: 'Smallest amount one allocation may take (default 1).' }),
+    Type.Integer({
+      minimum: 1,
+      maximum: maxInt,
+      description: 'Smallest amount one allocation may take (default 1).',
+    }),
   ),
   max_unit: Type.Optional(
     Type.Integer({ minimum: 1, maximum: maxInt, description: 'Largest amount one allocation may take.' }),
   ),
   step_size: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: maxInt, description: 'Allocations must be a multiple of this (default 1).' }),
+    Type.Integer({
+      minimum: 1,
+      maximum: maxInt,
+      description: 'Allocations must be a multiple of this (default 1).',
+    }),
   ),
   allocation_ratio: Type.Optional(
-    Type.Number({ minimum: 0, maximum: 3.40282e38, description: 'Overcommit factor applied to total - reserved.' }),
+    Type.Number({
+      minimum: 0,
+      maximum: 3.40282e38,
+      description: 'Overcommit factor applied to total - reserved.',
+    }),
   ),
 };
 

@@ -1,7 +1,13 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { PlacementDeps } from '../placement-deps.js';
-import { badRequest, conflict, generationConflict, placementCodes, providerNotFound } from '../placement-errors.js';
+import {
+  badRequest,
+  conflict,
+  generationConflict,
+  placementCodes,
+  providerNotFound,
+} from '../placement-errors.js';
 import { unknownResourceClasses } from '../resource-classes/resource-class-service.js';
 import { casGeneration, getProvider } from '../resource-providers/provider-store.js';
 import { providerUsages } from '../usages/usage-store.js';
@@ -42,7 +48,9 @@ export async function changeInventories(
   mutate: (current: Inventories) => Inventories,
   opts: InventoryChangeOptions,
 ): Promise<ProviderInventories> {
-  return deps.store.db.transaction().execute((tx) => changeInventoriesIn(tx, deps, uuid, expected, mutate, opts));
+  return deps.store.db
+    .transaction()
+    .execute((tx) => changeInventoriesIn(tx, deps, uuid, expected, mutate, opts));
 }
 
 /** The body of changeInventories, for callers that already hold a transaction (reshaper). */
@@ -58,7 +66,8 @@ export async function changeInventoriesIn(
   if (p === undefined) throw providerNotFound(uuid);
   const next = mutate((await providerInventories(tx, [uuid])).get(uuid) ?? {});
   await validateInventories(tx, uuid, next, opts);
-  if (opts.skipUsageCheck !== true) checkUsage(uuid, next, (await providerUsages(tx, [uuid])).get(uuid) ?? {});
+  if (opts.skipUsageCheck !== true)
+    checkUsage(uuid, next, (await providerUsages(tx, [uuid])).get(uuid) ?? {});
   const generation = expected ?? p.generation;
   if (!(await casGeneration(tx, uuid, generation, deps.clock().toISOString()))) throw generationConflict();
   await replaceInventories(tx, uuid, next);
@@ -73,7 +82,9 @@ async function validateInventories(
 ): Promise<void> {
   const unknown = await unknownResourceClasses(tx, Object.keys(next));
   if (unknown.length > 0) {
-    throw badRequest(`Unknown resource class in inventory for resource provider ${uuid}: ${unknown.join(', ')}`);
+    throw badRequest(
+      `Unknown resource class in inventory for resource provider ${uuid}: ${unknown.join(', ')}`,
+    );
   }
   for (const [rc, i] of Object.entries(next)) {
     const tooMuch = opts.reservedMayEqualTotal ? i.reserved > i.total : i.reserved >= i.total;
@@ -96,7 +107,10 @@ export function checkUsage(uuid: string, next: Inventories, used: Readonly<Recor
     if (amount <= 0) continue;
     const inv = next[rc];
     if (inv === undefined || capacityOf(inv) < amount) {
-      throw conflict(placementCodes.inventoryInUse, `Inventory for '${rc}' on resource provider '${uuid}' in use.`);
+      throw conflict(
+        placementCodes.inventoryInUse,
+        `Inventory for '${rc}' on resource provider '${uuid}' in use.`,
+      );
     }
   }
 }

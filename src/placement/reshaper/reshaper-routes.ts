@@ -16,7 +16,10 @@ import { reshaperSchemas } from './reshaper-schemas.js';
 const body = versionedBody(reshaperSchemas);
 
 interface ReshaperJson {
-  inventories: Record<string, { resource_provider_generation: number; inventories: Record<string, InventoryRecordJson> }>;
+  inventories: Record<
+    string,
+    { resource_provider_generation: number; inventories: Record<string, InventoryRecordJson> }
+  >;
   allocations: Record<string, AllocationBodyJson>;
 }
 
@@ -31,7 +34,9 @@ async function reshape(deps: PlacementDeps, b: ReshaperJson): Promise<void> {
     const changed = new Map<string, Inventories>();
     for (const [raw, set] of Object.entries(b.inventories)) {
       const uuid = normalizeUuid(raw) ?? raw;
-      const next = Object.fromEntries(Object.entries(set.inventories).map(([rc, r]) => [rc, inventoryFromJson(r)]));
+      const next = Object.fromEntries(
+        Object.entries(set.inventories).map(([rc, r]) => [rc, inventoryFromJson(r)]),
+      );
       const opts = { reservedMayEqualTotal: true, skipUsageCheck: true };
       await changeInventoriesIn(tx, deps, uuid, set.resource_provider_generation, () => next, opts);
       changed.set(uuid, next);

@@ -11,7 +11,7 @@ const inventories = Type.Record(
       resource_provider_generation: Type.Integer({ description: 'The provider generation the caller saw.' }),
       inventories: Type.Record(Type.String({ pattern: '^[A-Z0-9_]+$' }), inventoryRecord, {
         additionalProperties: false,
-        description: 'The provider\'s complete new inventory.',
+        description: "The provider's complete new inventory.",
       }),
     },
     { additionalProperties: false },

@@ -47,7 +47,10 @@ export const resourceClassRoutes = [
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       since(ctx, 2);
-      return placementReply(ctx, resourceClassView(await service.showResourceClass(deps, name(ctx)), rootPath(ctx)));
+      return placementReply(
+        ctx,
+        resourceClassView(await service.showResourceClass(deps, name(ctx)), rootPath(ctx)),
+      );
     },
   }),
   route<PlacementDeps>({

@@ -4,7 +4,14 @@ import { providerInventories } from '../inventories/inventory-store.js';
 import type { PlacementDeps } from '../placement-deps.js';
 import { badRequest } from '../placement-errors.js';
 import { checkQueryKeys, multi, single } from '../placement-http.js';
-import { noTraits, parseMemberOf, parseRequired, parseResources, queryUuid, traitNames } from '../placement-query.js';
+import {
+  noTraits,
+  parseMemberOf,
+  parseRequired,
+  parseResources,
+  queryUuid,
+  traitNames,
+} from '../placement-query.js';
 import { atLeast } from '../placement-version.js';
 import { unknownResourceClasses } from '../resource-classes/resource-class-service.js';
 import { unknownTraits } from '../traits/trait-service.js';
@@ -31,7 +38,8 @@ export async function listProviders(deps: PlacementDeps, ctx: RequestContext): P
   const uuid = single(q, 'uuid');
   const inTree = single(q, 'in_tree');
   const memberOf = parseMemberOf(ctx, multi(q, 'member_of'));
-  const traits = q['required'] === undefined ? noTraits : parseRequired(ctx, 'required', multi(q, 'required'));
+  const traits =
+    q['required'] === undefined ? noTraits : parseRequired(ctx, 'required', multi(q, 'required'));
   const unknown = await unknownTraits(db, traitNames(traits));
   if (unknown.length > 0) {
     throw badRequest(`Invalid trait(s) in "required" parameter: No such trait(s): ${unknown.join(', ')}`);

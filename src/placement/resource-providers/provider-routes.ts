@@ -7,7 +7,12 @@ import { normalizeUuid } from '../placement-query.js';
 import { atLeast } from '../placement-version.js';
 import { listProviders } from './provider-list.js';
 import type { ProviderBody } from './provider-schemas.js';
-import { providerCreateBody, providerCreateBody114, providerUpdateBody, providerUpdateBody114 } from './provider-schemas.js';
+import {
+  providerCreateBody,
+  providerCreateBody114,
+  providerUpdateBody,
+  providerUpdateBody114,
+} from './provider-schemas.js';
 import * as service from './provider-service.js';
 import { providerView } from './provider-view.js';
 
@@ -37,7 +42,9 @@ export const providerRoutes = [
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const providers = await listProviders(deps, ctx);
-      return placementReply(ctx, { resource_providers: providers.map((p) => providerView(ctx, p, rootPath(ctx))) });
+      return placementReply(ctx, {
+        resource_providers: providers.map((p) => providerView(ctx, p, rootPath(ctx))),
+      });
     },
   }),
   route<PlacementDeps>({
@@ -55,7 +62,11 @@ export const providerRoutes = [
       });
       const location = `${ctx.serviceUrl}/resource_providers/${p.uuid}`;
       if (!atLeast(ctx, 20)) return placementReply(ctx, undefined, { status: 201, location });
-      return placementReply(ctx, providerView(ctx, p, rootPath(ctx)), { status: 200, location, lastModified: p.updatedAt });
+      return placementReply(ctx, providerView(ctx, p, rootPath(ctx)), {
+        status: 200,
+        location,
+        lastModified: p.updatedAt,
+      });
     },
   }),
   route<PlacementDeps>({

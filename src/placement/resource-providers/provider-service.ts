@@ -26,11 +26,23 @@ export async function createProvider(deps: PlacementDeps, input: ProviderInput):
     if ((await store.getProvider(tx, uuid)) !== undefined) throw duplicate(`uuid: ${uuid}`);
     const parent = input.parentUuid ? await store.getProvider(tx, input.parentUuid) : undefined;
     if (input.parentUuid && parent === undefined) {
-      throw badRequest(`Unable to create resource provider "${input.name}", ${uuid}: parent provider UUID does not exist.`);
+      throw badRequest(
+        `Unable to create resource provider "${input.name}", ${uuid}: parent provider UUID does not exist.`,
+      );
     }
     const now = deps.clock().toISOString();
-    const p = { uuid, name: input.name, generation: 0, parentUuid: parent?.uuid ?? null, rootUuid: parent?.rootUuid ?? uuid };
-    await uniqueWrite(deps.store.traits, () => store.insertProvider(tx, p, now), () => duplicate(`name: ${input.name}`));
+    const p = {
+      uuid,
+      name: input.name,
+      generation: 0,
+      parentUuid: parent?.uuid ?? null,
+      rootUuid: parent?.rootUuid ?? uuid,
+    };
+    await uniqueWrite(
+      deps.store.traits,
+      () => store.insertProvider(tx, p, now),
+      () => duplicate(`name: ${input.name}`),
+    );
     return { ...p, updatedAt: now };
   });
 }
@@ -67,9 +79,14 @@ async function reparent(
   parentUuid: string | null,
   allowReparenting: boolean,
 ): Promise<string> {
-  const why = (text: string) => badRequest(`Unable to save resource provider ${p.uuid}: Object action update failed because: ${text}`);
+  const why = (text: string) =>
+    badRequest(`Unable to save resource provider ${p.uuid}: Object action update failed because: ${text}`);
   if (p.parentUuid !== null && !allowReparenting) {
-    throw why(parentUuid === null ? 'un-parenting a provider is not currently allowed.' : 're-parenting a provider is not currently allowed.');
+    throw why(
+      parentUuid === null
+        ? 'un-parenting a provider is not currently allowed.'
+        : 're-parenting a provider is not currently allowed.',
+    );
   }
   const subtree = subtreeOf(await store.listTree(tx, p.rootUuid), p.uuid);
   let newRoot = p.uuid;

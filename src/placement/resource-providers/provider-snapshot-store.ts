@@ -15,36 +15,8 @@ export interface SnapshotFilter {
  * (no per-provider round trips), so a 10,000-host snapshot stays cheap.
  */
 export async function loadSnapshot(db: Db, f: SnapshotFilter = {}): Promise<ProviderView[]> {
-  const traits = [...new Set(f.requiredTraits ?? [])];
-  const only = <O>(q: SelectQueryBuilder<Database, keyof Database, O>, column: 'uuid' | 'provider_uuid') =>
-    traits.length === 0
-      ? q
-      : q.where(column, 'in', (eb) =>
-          eb
-            .selectFrom('resource_provider_traits')
-            .select('provider_uuid')
-            .where('trait', 'in', traits)
-            .groupBy('provider_uuid')
-            .having((h) => h.fn.countAll(), '=', traits.length),
-        );
-  const [providers, inventories, usages, traitRows, aggregateRows] = await Promise.all([
-    only(db.selectFrom('resource_providers').select(['uuid', 'name', 'generation', 'parent_uuid', 'root_uuid']), 'uuid')
-      .orderBy('created_at')
-      .orderBy('uuid')
-      .execute(),
-    only(db.selectFrom('resource_provider_inventories').selectAll(), 'provider_uuid').execute(),
-    only(
-      db
-        .selectFrom('allocations')
-        .select((eb) => ['provider_uuid', 'resource_class', eb.fn.sum<number>('used').as('used')])
-        .groupBy(['provider_uuid', 'resource_class']),
-      'provider_uuid',
-    ).execute(),
-    only(db.selectFrom('resource_provider_traits').select(['provider_uuid', 'trait']), 'provider_uuid').execute(),
-    only(
-      db.selectFrom('resource_provider_aggregates').select(['provider_uuid', 'aggregate_uuid']),
-      'provider_uuid',
-    ).execute(),
+  const [providers, inventories, usages, traitRows, aggregateRows] = await snapshotRows(db, [
+    ...new Set(f.requiredTraits ?? []),
   ]);
   const inv = groupBy(inventories, (r) => r.provider_uuid);
   const use = groupBy(usages, (r) => r.provider_uuid);
@@ -61,6 +33,44 @@ export async function loadSnapshot(db: Db, f: SnapshotFilter = {}): Promise<Prov
     traits: (tr.get(p.uuid) ?? []).map((r) => r.trait).sort(),
     aggregates: (ag.get(p.uuid) ?? []).map((r) => r.aggregate_uuid).sort(),
   }));
+}
+
+/** The five queries, each limited to providers having every trait in `traits` (when any). */
+function snapshotRows(db: Db, traits: ReadonlyArray<string>) {
+  const only = <O>(q: SelectQueryBuilder<Database, keyof Database, O>, column: 'uuid' | 'provider_uuid') =>
+    traits.length === 0
+      ? q
+      : q.where(column, 'in', (eb) =>
+          eb
+            .selectFrom('resource_provider_traits')
+            .select('provider_uuid')
+            .where('trait', 'in', traits)
+            .groupBy('provider_uuid')
+            .having((h) => h.fn.countAll(), '=', traits.length),
+        );
+  const providerColumns = ['uuid', 'name', 'generation', 'parent_uuid', 'root_uuid'] as const;
+  return Promise.all([
+    only(db.selectFrom('resource_providers').select(providerColumns), 'uuid')
+      .orderBy('created_at')
+      .orderBy('uuid')
+      .execute(),
+    only(db.selectFrom('resource_provider_inventories').selectAll(), 'provider_uuid').execute(),
+    only(
+      db
+        .selectFrom('allocations')
+        .select((eb) => ['provider_uuid', 'resource_class', eb.fn.sum<number>('used').as('used')])
+        .groupBy(['provider_uuid', 'resource_class']),
+      'provider_uuid',
+    ).execute(),
+    only(
+      db.selectFrom('resource_provider_traits').select(['provider_uuid', 'trait']),
+      'provider_uuid',
+    ).execute(),
+    only(
+      db.selectFrom('resource_provider_aggregates').select(['provider_uuid', 'aggregate_uuid']),
+      'provider_uuid',
+    ).execute(),
+  ]);
 }
 
 function limitsOf(r: Database['resource_provider_inventories']): InventoryLimits {

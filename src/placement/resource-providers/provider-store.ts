@@ -39,7 +39,11 @@ const toProvider = (r: Readonly<Row>): Provider => ({
 });
 
 export async function getProvider(db: Db, uuid: string): Promise<Provider | undefined> {
-  const r = await db.selectFrom('resource_providers').select(columns).where('uuid', '=', uuid).executeTakeFirst();
+  const r = await db
+    .selectFrom('resource_providers')
+    .select(columns)
+    .where('uuid', '=', uuid)
+    .executeTakeFirst();
   return r && toProvider(r);
 }
 
@@ -56,13 +60,19 @@ export async function listProviders(db: Db, f: ProviderSqlFilter): Promise<Provi
   if (f.rootUuid !== undefined) q = q.where('root_uuid', '=', f.rootUuid);
   for (const aggs of f.memberOf ?? []) {
     q = q.where('uuid', 'in', (eb) =>
-      eb.selectFrom('resource_provider_aggregates').select('provider_uuid').where('aggregate_uuid', 'in', aggs),
+      eb
+        .selectFrom('resource_provider_aggregates')
+        .select('provider_uuid')
+        .where('aggregate_uuid', 'in', aggs),
     );
   }
   if (f.notMemberOf !== undefined && f.notMemberOf.length > 0) {
     const aggs = f.notMemberOf;
     q = q.where('uuid', 'not in', (eb) =>
-      eb.selectFrom('resource_provider_aggregates').select('provider_uuid').where('aggregate_uuid', 'in', aggs),
+      eb
+        .selectFrom('resource_provider_aggregates')
+        .select('provider_uuid')
+        .where('aggregate_uuid', 'in', aggs),
     );
   }
   for (const t of f.requiredTraits ?? []) {
@@ -120,7 +130,11 @@ export async function updateProvider(
 
 export async function setRoot(db: Db, uuids: ReadonlyArray<string>, rootUuid: string): Promise<void> {
   if (uuids.length === 0) return;
-  await db.updateTable('resource_providers').set({ root_uuid: rootUuid }).where('uuid', 'in', uuids).execute();
+  await db
+    .updateTable('resource_providers')
+    .set({ root_uuid: rootUuid })
+    .where('uuid', 'in', uuids)
+    .execute();
 }
 
 /**

@@ -1,7 +1,14 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { PlacementDeps } from '../placement-deps.js';
-import { badRequest, conflict, generationConflict, notFound, placementCodes, providerNotFound } from '../placement-errors.js';
+import {
+  badRequest,
+  conflict,
+  generationConflict,
+  notFound,
+  placementCodes,
+  providerNotFound,
+} from '../placement-errors.js';
 import { casGeneration, getProvider } from '../resource-providers/provider-store.js';
 import { standardTraits } from '../standards/standard-traits.js';
 import * as store from './trait-store.js';
@@ -45,7 +52,9 @@ export async function traitExists(deps: PlacementDeps, name: string): Promise<bo
 /** PUT /traits/{name}: true when the trait was created. Only CUSTOM_* traits can be created. */
 export async function ensureTrait(deps: PlacementDeps, name: string): Promise<boolean> {
   if (!/^CUSTOM_[A-Z0-9_]+$/.test(name)) {
-    throw badRequest(`The trait is invalid. A valid trait must be no longer than 255 characters, start with the prefix "CUSTOM_" and use following characters: "A"-"Z", "0"-"9" and "_"`);
+    throw badRequest(
+      `The trait is invalid. A valid trait must be no longer than 255 characters, start with the prefix "CUSTOM_" and use following characters: "A"-"Z", "0"-"9" and "_"`,
+    );
   }
   if (await traitExists(deps, name)) return false;
   try {

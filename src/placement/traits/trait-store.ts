@@ -45,7 +45,11 @@ export async function providerTraits(db: Db, uuid: string): Promise<string[]> {
   return rows.map((r) => r.trait);
 }
 
-export async function replaceProviderTraits(db: Db, uuid: string, traits: ReadonlyArray<string>): Promise<void> {
+export async function replaceProviderTraits(
+  db: Db,
+  uuid: string,
+  traits: ReadonlyArray<string>,
+): Promise<void> {
   await db.deleteFrom('resource_provider_traits').where('provider_uuid', '=', uuid).execute();
   if (traits.length === 0) return;
   await db

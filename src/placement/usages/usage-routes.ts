@@ -27,16 +27,28 @@ export const usageRoutes = [
     handler: async (ctx, deps) => {
       since(ctx, 9);
       const q = ctx.query;
-      checkQueryKeys(q, atLeast(ctx, 38) ? ['project_id', 'user_id', 'consumer_type'] : ['project_id', 'user_id']);
+      checkQueryKeys(
+        q,
+        atLeast(ctx, 38) ? ['project_id', 'user_id', 'consumer_type'] : ['project_id', 'user_id'],
+      );
       const projectId = single(q, 'project_id');
-      if (projectId === undefined) throw badRequest(`Invalid query string parameters: 'project_id' is a required property`);
+      if (projectId === undefined)
+        throw badRequest(`Invalid query string parameters: 'project_id' is a required property`);
       const userId = single(q, 'user_id');
       const consumerType = single(q, 'consumer_type');
       if (consumerType !== undefined && !/^([A-Z0-9_]+|all|unknown)$/.test(consumerType)) {
-        throw badRequest(`Invalid query string parameters: '${consumerType}' does not match '^[A-Z0-9_]+$|^all|^unknown$'`);
+        throw badRequest(
+          `Invalid query string parameters: '${consumerType}' does not match '^[A-Z0-9_]+$|^all|^unknown$'`,
+        );
       }
-      const f = { projectId, ...(userId !== undefined && { userId }), ...(consumerType !== undefined && { consumerType }) };
-      const usages = atLeast(ctx, 38) ? await service.usagesByType(deps, f) : await service.totalUsages(deps, f);
+      const f = {
+        projectId,
+        ...(userId !== undefined && { userId }),
+        ...(consumerType !== undefined && { consumerType }),
+      };
+      const usages = atLeast(ctx, 38)
+        ? await service.usagesByType(deps, f)
+        : await service.totalUsages(deps, f);
       return placementReply(ctx, { usages });
     },
   }),

@@ -4,7 +4,6 @@ import { providerNotFound } from '../placement-errors.js';
 import { getProvider } from '../resource-providers/provider-store.js';
 import { consumerCounts, projectUsages, providerUsages } from './usage-store.js';
 
-
 /** Usage of every class the provider has inventory of (0 when unused), as Placement reports it. */
 export async function getProviderUsages(
   deps: PlacementDeps,
@@ -27,7 +26,8 @@ export interface UsageFilter {
 /** Before 1.38: one map of class to amount for the project (and user). */
 export async function totalUsages(deps: PlacementDeps, f: UsageFilter): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const r of await projectUsages(deps.store.db, f)) out[r.resourceClass] = (out[r.resourceClass] ?? 0) + r.used;
+  for (const r of await projectUsages(deps.store.db, f))
+    out[r.resourceClass] = (out[r.resourceClass] ?? 0) + r.used;
   return out;
 }
 

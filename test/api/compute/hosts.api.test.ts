@@ -2,8 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../../src/db/testing/dialects.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
-import type { Personas } from './compute-personas.js';
-import { computeCaller, createPersonas, insertHost, insertServer } from './compute-personas.js';
+import type { Personas, Refusal } from './compute-api-fixtures.js';
+import {
+  computeCaller,
+  createPersonas,
+  expectRefusal,
+  insertHost,
+  insertServer,
+} from './compute-api-fixtures.js';
 
 interface Zone {
   zoneName: string;
@@ -18,7 +24,9 @@ for (const dialect of testDialects()) {
     let call: ReturnType<typeof computeCaller>;
     let upId: string;
     const zones = async (url: string, token: string) =>
-      ((await call('GET', url, token)).json().availabilityZoneInfo as Zone[]).filter((z) => z.zoneName.startsWith('az-'));
+      ((await call('GET', url, token)).json().availabilityZoneInfo as Zone[]).filter((z) =>
+        z.zoneName.startsWith('az-'),
+      );
     const mine = <T extends { hypervisor_hostname?: string; host?: string }>(list: T[]) =>
       list.filter((h) => (h.hypervisor_hostname ?? h.host ?? '').startsWith('test-'));
 
@@ -27,7 +35,11 @@ for (const dialect of testDialects()) {
       p = await createPersonas(t);
       call = computeCaller(t);
       const stale = new Date(t.clock.now().getTime() - 300_000);
-      upId = await insertHost(t, { hostname: 'test-up', zone: 'az-east', facts: { hypervisor_type: 'QEMU', host_ip: '10.0.0.5', cpu_info: { arch: 'x86_64' } } });
+      upId = await insertHost(t, {
+        hostname: 'test-up',
+        zone: 'az-east',
+        facts: { hypervisor_type: 'QEMU', host_ip: '10.0.0.5', cpu_info: { arch: 'x86_64' } },
+      });
       await insertHost(t, { hostname: 'test-down', zone: 'az-east', heartbeat: stale });
       await insertHost(t, { hostname: 'test-stale', zone: 'az-west', heartbeat: stale });
       await insertHost(t, { hostname: 'test-off', zone: 'az-north', status: 'disabled' });
@@ -45,7 +57,13 @@ for (const dialect of testDialects()) {
       ]);
       const detail = await zones('/os-availability-zone/detail', p.admin);
       expect(detail[0]!.hosts).toEqual({
-        'test-up': { 'nova-compute': { available: true, active: true, updated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/) } },
+        'test-up': {
+          'nova-compute': {
+            available: true,
+            active: true,
+            updated_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/),
+          },
+        },
         'test-down': { 'nova-compute': { available: false, active: true, updated_at: expect.any(String) } },
       });
       expect(detail[1]!.hosts).toBeNull();
@@ -89,7 +107,9 @@ for (const dialect of testDialects()) {
 
     it('searches hypervisors by name and lists their servers', async () => {
       const found = (await call('GET', '/os-hypervisors/TEST-S/search', p.admin)).json().hypervisors;
-      expect(found.map((h: { hypervisor_hostname: string }) => h.hypervisor_hostname)).toEqual(['test-stale']);
+      expect(found.map((h: { hypervisor_hostname: string }) => h.hypervisor_hostname)).toEqual([
+        'test-stale',
+      ]);
       const withServers = (await call('GET', '/os-hypervisors/test-up/servers', p.admin)).json().hypervisors;
       expect(withServers[0].servers).toHaveLength(2);
       expect(Object.keys(withServers[0].servers[0]).sort()).toEqual(['name', 'uuid']);
@@ -99,10 +119,24 @@ for (const dialect of testDialects()) {
 
     it('sums statistics over enabled hosts', async () => {
       const stats = (await call('GET', '/os-hypervisors/statistics', p.admin)).json().hypervisor_statistics;
-      const all = (await call('GET', '/os-hypervisors/detail', p.admin)).json().hypervisors as Array<Record<string, unknown>>;
+      const all = (await call('GET', '/os-hypervisors/detail', p.admin)).json().hypervisors as Array<
+        Record<string, unknown>
+      >;
       const enabled = all.filter((h) => h['status'] === 'enabled');
       const sum = (k: string) => enabled.reduce((n, h) => n + (h[k] as number), 0);
-      const keys = ['vcpus', 'memory_mb', 'local_gb', 'vcpus_used', 'memory_mb_used', 'local_gb_used', 'free_ram_mb', 'free_disk_gb', 'current_workload', 'running_vms', 'disk_available_least'];
+      const keys = [
+        'vcpus',
+        'memory_mb',
+        'local_gb',
+        'vcpus_used',
+        'memory_mb_used',
+        'local_gb_used',
+        'free_ram_mb',
+        'free_disk_gb',
+        'current_workload',
+        'running_vms',
+        'disk_available_least',
+      ];
       expect(stats).toEqual({ count: enabled.length, ...Object.fromEntries(keys.map((k) => [k, sum(k)])) });
       expect(enabled.map((h) => h['hypervisor_hostname'])).not.toContain('test-off');
       expect(stats.running_vms).toBeGreaterThanOrEqual(2);
@@ -120,17 +154,39 @@ for (const dialect of testDialects()) {
         updated_at: expect.stringMatching(/\.\d{6}$/),
         disabled_reason: null,
       });
-      expect(mine((await call('GET', '/os-services?host=test-down', p.admin)).json().services)).toHaveLength(1);
+      expect(mine((await call('GET', '/os-services?host=test-down', p.admin)).json().services)).toHaveLength(
+        1,
+      );
       expect((await call('GET', '/os-services?binary=nova-scheduler', p.admin)).json().services).toEqual([]);
 
-      const off = await call('PUT', '/os-services/disable-log-reason', p.admin, { host: 'test-up', binary: 'nova-compute', disabled_reason: 'maintenance' });
-      expect(off.json()).toEqual({ service: { host: 'test-up', binary: 'nova-compute', status: 'disabled', disabled_reason: 'maintenance' } });
+      const off = await call('PUT', '/os-services/disable-log-reason', p.admin, {
+        host: 'test-up',
+        binary: 'nova-compute',
+        disabled_reason: 'maintenance',
+      });
+      expect(off.json()).toEqual({
+        service: {
+          host: 'test-up',
+          binary: 'nova-compute',
+          status: 'disabled',
+          disabled_reason: 'maintenance',
+        },
+      });
       const after = mine((await call('GET', '/os-services?host=test-up', p.admin)).json().services)[0];
       expect(after).toMatchObject({ status: 'disabled', disabled_reason: 'maintenance' });
-      expect((await zones('/os-availability-zone', p.member))[0]).toEqual({ zoneName: 'az-east', zoneState: { available: false }, hosts: null });
-      const on = await call('PUT', '/os-services/enable', p.admin, { host: 'test-up', binary: 'nova-compute' });
+      expect((await zones('/os-availability-zone', p.member))[0]).toEqual({
+        zoneName: 'az-east',
+        zoneState: { available: false },
+        hosts: null,
+      });
+      const on = await call('PUT', '/os-services/enable', p.admin, {
+        host: 'test-up',
+        binary: 'nova-compute',
+      });
       expect(on.json()).toEqual({ service: { host: 'test-up', binary: 'nova-compute', status: 'enabled' } });
-      expect(mine((await call('GET', '/os-services?host=test-up', p.admin)).json().services)[0]).toMatchObject({ status: 'enabled', disabled_reason: null });
+      expect(
+        mine((await call('GET', '/os-services?host=test-up', p.admin)).json().services)[0],
+      ).toMatchObject({ status: 'enabled', disabled_reason: null });
     });
 
     it('marks a host down once its heartbeat is older than serviceDownTimeSec', async () => {
@@ -140,26 +196,80 @@ for (const dialect of testDialects()) {
       t.clock.advance(-61_000);
     });
 
-    const refusals: ReadonlyArray<readonly [string, keyof Personas, 'GET' | 'PUT', string, object | undefined, number, string | RegExp]> = [
-      ['a member listing hypervisors', 'member', 'GET', '/os-hypervisors', undefined, 403, 'You are not authorized to perform the requested action: os_compute_api:os-hypervisors:list.'],
-      ['a member reading statistics', 'member', 'GET', '/os-hypervisors/statistics', undefined, 403, /os-hypervisors:statistics/],
-      ['a member reading zone details', 'member', 'GET', '/os-availability-zone/detail', undefined, 403, /os-availability-zone:detail/],
-      ['a member listing services', 'member', 'GET', '/os-services', undefined, 403, /os-services:list/],
-      ['a member disabling a host', 'member', 'PUT', '/os-services/disable', { host: 'test-off', binary: 'nova-compute' }, 403, /os-services:update/],
-      ['an unknown hypervisor', 'admin', 'GET', '/os-hypervisors/00000000-0000-0000-0000-000000000000', undefined, 404, "Hypervisor with ID '00000000-0000-0000-0000-000000000000' could not be found."],
-      ['an unknown action', 'admin', 'PUT', '/os-services/reboot', { host: 'test-off', binary: 'nova-compute' }, 404, 'Unknown action'],
-      ['another binary', 'admin', 'PUT', '/os-services/enable', { host: 'test-off', binary: 'nova-scheduler' }, 400, 'Updating a nova-scheduler service is not supported. Only nova-compute services can be updated.'],
-      ['an unknown host', 'admin', 'PUT', '/os-services/enable', { host: 'nowhere', binary: 'nova-compute' }, 404, 'Could not find binary nova-compute on host nowhere.'],
-      ['a missing reason', 'admin', 'PUT', '/os-services/disable-log-reason', { host: 'test-off', binary: 'nova-compute' }, 400, 'Missing disabled reason field'],
-      ['a missing host', 'admin', 'PUT', '/os-services/enable', { binary: 'nova-compute' }, 400, /'host' is a required property/],
+    const svc = (extra: object) => ({ host: 'test-off', binary: 'nova-compute', ...extra });
+    const zeroId = '00000000-0000-0000-0000-000000000000';
+    const refusals: ReadonlyArray<Refusal> = [
+      [
+        'a member listing hypervisors',
+        'member',
+        'GET /os-hypervisors',
+        undefined,
+        403,
+        /os-hypervisors:list\.$/,
+      ],
+      [
+        'a member reading statistics',
+        'member',
+        'GET /os-hypervisors/statistics',
+        undefined,
+        403,
+        /statistics/,
+      ],
+      [
+        'a member reading zone details',
+        'member',
+        'GET /os-availability-zone/detail',
+        undefined,
+        403,
+        /zone:detail/,
+      ],
+      ['a member listing services', 'member', 'GET /os-services', undefined, 403, /os-services:list/],
+      ['a member disabling a host', 'member', 'PUT /os-services/disable', svc({}), 403, /os-services:update/],
+      [
+        'an unknown hypervisor',
+        'admin',
+        `GET /os-hypervisors/${zeroId}`,
+        undefined,
+        404,
+        `Hypervisor with ID '${zeroId}' could not be found.`,
+      ],
+      ['an unknown action', 'admin', 'PUT /os-services/reboot', svc({}), 404, 'Unknown action'],
+      [
+        'another binary',
+        'admin',
+        'PUT /os-services/enable',
+        svc({ binary: 'nova-scheduler' }),
+        400,
+        'Updating a nova-scheduler service is not supported. Only nova-compute services can be updated.',
+      ],
+      [
+        'an unknown host',
+        'admin',
+        'PUT /os-services/enable',
+        svc({ host: 'nowhere' }),
+        404,
+        'Could not find binary nova-compute on host nowhere.',
+      ],
+      [
+        'a missing reason',
+        'admin',
+        'PUT /os-services/disable-log-reason',
+        svc({}),
+        400,
+        'Missing disabled reason field',
+      ],
+      [
+        'a missing host',
+        'admin',
+        'PUT /os-services/enable',
+        { binary: 'nova-compute' },
+        400,
+        /'host' is a required property/,
+      ],
     ];
 
-    it.each(refusals)('refuses %s and changes nothing', async (_label, as, method, url, body, status, message) => {
-      const res = await call(method, url, p[as], body);
-      expect(res.statusCode, res.body).toBe(status);
-      const fault = Object.values(res.json())[0] as { message: string };
-      if (typeof message === 'string') expect(fault.message).toBe(message);
-      else expect(fault.message).toMatch(message);
+    it.each(refusals)('refuses %s and changes nothing', async (...row) => {
+      await expectRefusal(call, p, row);
       const off = mine((await call('GET', '/os-services?host=test-off', p.admin)).json().services)[0];
       expect(off).toMatchObject({ status: 'disabled', disabled_reason: null });
     });

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../../src/db/testing/dialects.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
-import type { Personas } from './compute-personas.js';
-import { computeCaller, createPersonas } from './compute-personas.js';
+import type { Personas } from './compute-api-fixtures.js';
+import { computeCaller, createPersonas } from './compute-api-fixtures.js';
 
 const wire = (...parts: Buffer[]) =>
   Buffer.concat(
@@ -23,7 +23,11 @@ function sshKey(kind: 'ed25519' | 'ecdsa' | 'rsa'): { line: string; fingerprint:
     blob = wire(Buffer.from('ssh-ed25519'), Buffer.from(jwk.x!, 'base64url'));
   } else if (kind === 'ecdsa') {
     const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
-    const q = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+    const q = Buffer.concat([
+      Buffer.from([4]),
+      Buffer.from(jwk.x!, 'base64url'),
+      Buffer.from(jwk.y!, 'base64url'),
+    ]);
     blob = wire(Buffer.from('ecdsa-sha2-nistp256'), Buffer.from('nistp256'), q);
   } else {
     const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
@@ -41,7 +45,9 @@ for (const dialect of testDialects()) {
     let p: Personas;
     let call: ReturnType<typeof computeCaller>;
     const namesOf = async (token: string) =>
-      (await call('GET', '/os-keypairs', token)).json().keypairs.map((k: { keypair: { name: string } }) => k.keypair.name);
+      (await call('GET', '/os-keypairs', token))
+        .json()
+        .keypairs.map((k: { keypair: { name: string } }) => k.keypair.name);
 
     beforeAll(async () => {
       t = await startTestCloud(dialect);
@@ -62,40 +68,76 @@ for (const dialect of testDialects()) {
       expect(k.fingerprint).toBe(createHash('md5').update(blob).digest('hex').match(/../g)!.join(':'));
       // The private key is the pair of the public key.
       const fromPrivate = createPublicKey(createPrivateKey(k.private_key)).export({ format: 'jwk' });
-      expect(Buffer.from(fromPrivate.n!, 'base64url').toString('hex')).toBe(blob.subarray(-256).toString('hex'));
+      expect(Buffer.from(fromPrivate.n!, 'base64url').toString('hex')).toBe(
+        blob.subarray(-256).toString('hex'),
+      );
       const shown = (await call('GET', '/os-keypairs/generated', p.member)).json().keypair;
-      expect(shown).toMatchObject({ name: 'generated', public_key: k.public_key, fingerprint: k.fingerprint, deleted: false, deleted_at: null, updated_at: null });
+      expect(shown).toMatchObject({
+        name: 'generated',
+        public_key: k.public_key,
+        fingerprint: k.fingerprint,
+        deleted: false,
+        deleted_at: null,
+        updated_at: null,
+      });
       expect(shown.private_key).toBeUndefined();
       expect(shown.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
     });
 
-    it.each(['ed25519', 'ecdsa', 'rsa'] as const)('imports an %s public key with its MD5 fingerprint', async (kind) => {
-      const key = sshKey(kind);
-      const res = await call('POST', '/os-keypairs', p.member, { keypair: { name: `imported-${kind}`, public_key: key.line } });
-      expect(res.statusCode, res.body).toBe(200);
-      expect(res.json().keypair).toEqual({ name: `imported-${kind}`, public_key: key.line, fingerprint: key.fingerprint, user_id: p.memberUserId });
-    });
+    it.each(['ed25519', 'ecdsa', 'rsa'] as const)(
+      'imports an %s public key with its MD5 fingerprint',
+      async (kind) => {
+        const key = sshKey(kind);
+        const res = await call('POST', '/os-keypairs', p.member, {
+          keypair: { name: `imported-${kind}`, public_key: key.line },
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.json().keypair).toEqual({
+          name: `imported-${kind}`,
+          public_key: key.line,
+          fingerprint: key.fingerprint,
+          user_id: p.memberUserId,
+        });
+      },
+    );
 
     it('lists only the caller’s own key pairs, in the 2.1 shape', async () => {
       const list = (await call('GET', '/os-keypairs', p.member)).json().keypairs;
       expect(Object.keys(list[0].keypair).sort()).toEqual(['fingerprint', 'name', 'public_key']);
-      expect(await namesOf(p.member)).toEqual(['generated', 'imported-ecdsa', 'imported-ed25519', 'imported-rsa']);
+      expect(await namesOf(p.member)).toEqual([
+        'generated',
+        'imported-ecdsa',
+        'imported-ed25519',
+        'imported-rsa',
+      ]);
       expect(await namesOf(p.other)).toEqual([]);
       expect((await call('GET', '/os-keypairs/generated', p.other)).statusCode).toBe(404);
       expect((await call('DELETE', '/os-keypairs/generated', p.other)).statusCode).toBe(404);
       // Another user may reuse the name.
-      expect((await call('POST', '/os-keypairs', p.other, { keypair: { name: 'generated', public_key: sshKey('ed25519').line } })).statusCode).toBe(200);
+      expect(
+        (
+          await call('POST', '/os-keypairs', p.other, {
+            keypair: { name: 'generated', public_key: sshKey('ed25519').line },
+          })
+        ).statusCode,
+      ).toBe(200);
     });
 
     it('deletes with 202, then answers 404', async () => {
-      await call('POST', '/os-keypairs', p.member, { keypair: { name: 'short-lived', public_key: sshKey('ed25519').line } });
+      await call('POST', '/os-keypairs', p.member, {
+        keypair: { name: 'short-lived', public_key: sshKey('ed25519').line },
+      });
       expect((await call('DELETE', '/os-keypairs/short-lived', p.member)).statusCode).toBe(202);
       const res = await call('GET', '/os-keypairs/short-lived', p.member);
-      expect(res.json()).toEqual({ itemNotFound: { code: 404, message: `Keypair short-lived not found for user ${p.memberUserId}` } });
+      expect(res.json()).toEqual({
+        itemNotFound: { code: 404, message: `Keypair short-lived not found for user ${p.memberUserId}` },
+      });
     });
 
     it('enforces the key_pairs quota with 403', async () => {
-      const put = await call('PUT', `/os-quota-sets/${p.otherProjectId}`, p.admin, { quota_set: { key_pairs: 1 } });
+      const put = await call('PUT', `/os-quota-sets/${p.otherProjectId}`, p.admin, {
+        quota_set: { key_pairs: 1 },
+      });
       expect(put.statusCode).toBe(200);
       const res = await call('POST', '/os-keypairs', p.other, { keypair: { name: 'one-too-many' } });
       expect(res.statusCode).toBe(403);
@@ -105,13 +147,48 @@ for (const dialect of testDialects()) {
     });
 
     const bad: ReadonlyArray<readonly [string, object, number, string | RegExp]> = [
-      ['a duplicate name', { name: 'generated', public_key: sshKey('ed25519').line }, 409, "Key pair 'generated' already exists."],
-      ['garbage key', { name: 'bad1', public_key: 'ssh-rsa not-base64!' }, 400, 'Keypair data is invalid: failed to generate fingerprint'],
-      ['a type mismatch', { name: 'bad2', public_key: sshKey('ed25519').line.replace('ssh-ed25519', 'ssh-rsa') }, 400, 'Keypair data is invalid: failed to generate fingerprint'],
-      ['a truncated key', { name: 'bad3', public_key: `ssh-ed25519 ${Buffer.from('short').toString('base64')}` }, 400, 'Keypair data is invalid: failed to generate fingerprint'],
-      ['an unsupported type', { name: 'bad4', public_key: 'ssh-dss AAAAB3NzaC1kc3M= x' }, 400, 'Keypair data is invalid: failed to generate fingerprint'],
-      ['bad name characters', { name: 'no/slash' }, 400, "An invalid 'name' value was provided. The name must be: Only expected characters: [_- 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ]"],
-      ['a padded name', { name: ' pad' }, 400, "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace."],
+      [
+        'a duplicate name',
+        { name: 'generated', public_key: sshKey('ed25519').line },
+        409,
+        "Key pair 'generated' already exists.",
+      ],
+      [
+        'garbage key',
+        { name: 'bad1', public_key: 'ssh-rsa not-base64!' },
+        400,
+        'Keypair data is invalid: failed to generate fingerprint',
+      ],
+      [
+        'a type mismatch',
+        { name: 'bad2', public_key: sshKey('ed25519').line.replace('ssh-ed25519', 'ssh-rsa') },
+        400,
+        'Keypair data is invalid: failed to generate fingerprint',
+      ],
+      [
+        'a truncated key',
+        { name: 'bad3', public_key: `ssh-ed25519 ${Buffer.from('short').toString('base64')}` },
+        400,
+        'Keypair data is invalid: failed to generate fingerprint',
+      ],
+      [
+        'an unsupported type',
+        { name: 'bad4', public_key: 'ssh-dss AAAAB3NzaC1kc3M= x' },
+        400,
+        'Keypair data is invalid: failed to generate fingerprint',
+      ],
+      [
+        'bad name characters',
+        { name: 'no/slash' },
+        400,
+        "An invalid 'name' value was provided. The name must be: Only expected characters: [_- 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ]",
+      ],
+      [
+        'a padded name',
+        { name: ' pad' },
+        400,
+        "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace.",
+      ],
       ['an empty name', { name: '' }, 400, /keypair\/name/],
       ['an unknown field', { name: 'x', type: 'ssh' }, 400, /'type' was unexpected/],
     ];

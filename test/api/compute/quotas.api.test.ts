@@ -5,8 +5,8 @@ import { novaQuotaDefaults } from '../../../src/compute/quotas/quota-resources.j
 import { testDialects } from '../../../src/db/testing/dialects.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
-import type { Personas } from './compute-personas.js';
-import { computeCaller, createPersonas, insertServer } from './compute-personas.js';
+import type { Personas, Refusal } from './compute-api-fixtures.js';
+import { computeCaller, createPersonas, expectRefusal, insertServer } from './compute-api-fixtures.js';
 
 const nova21Defaults = {
   cores: 20,
@@ -30,7 +30,8 @@ for (const dialect of testDialects()) {
     let t: TestCloud;
     let p: Personas;
     let call: ReturnType<typeof computeCaller>;
-    const quotas = async (projectId: string) => (await call('GET', `/os-quota-sets/${projectId}`, p.admin)).json().quota_set;
+    const quotas = async (projectId: string) =>
+      (await call('GET', `/os-quota-sets/${projectId}`, p.admin)).json().quota_set;
 
     beforeAll(async () => {
       t = await startTestCloud(dialect);
@@ -61,7 +62,9 @@ for (const dialect of testDialects()) {
     });
 
     it('sets and resets limits (admin), answering without the id', async () => {
-      const res = await call('PUT', `/os-quota-sets/${p.projectId}`, p.admin, { quota_set: { instances: 5, cores: '-1' } });
+      const res = await call('PUT', `/os-quota-sets/${p.projectId}`, p.admin, {
+        quota_set: { instances: 5, cores: '-1' },
+      });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({ quota_set: { ...nova21Defaults, instances: 5, cores: -1 } });
       expect(await quotas(p.projectId)).toMatchObject({ instances: 5, cores: -1 });
@@ -71,13 +74,17 @@ for (const dialect of testDialects()) {
     });
 
     it('refuses a limit below usage unless forced', async () => {
-      const res = await call('PUT', `/os-quota-sets/${p.projectId}`, p.admin, { quota_set: { instances: 1, ram: 100000 } });
+      const res = await call('PUT', `/os-quota-sets/${p.projectId}`, p.admin, {
+        quota_set: { instances: 1, ram: 100000 },
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json().badRequest.message).toBe(
         'Quota limit 1 for instances must be greater than or equal to already used and reserved 2.',
       );
       expect(await quotas(p.projectId)).toMatchObject({ instances: 10, ram: 51200 });
-      const forced = await call('PUT', `/os-quota-sets/${p.projectId}`, p.admin, { quota_set: { instances: 1, force: true } });
+      const forced = await call('PUT', `/os-quota-sets/${p.projectId}`, p.admin, {
+        quota_set: { instances: 1, force: true },
+      });
       expect(forced.json().quota_set.instances).toBe(1);
       await call('DELETE', `/os-quota-sets/${p.projectId}`, p.admin);
     });
@@ -118,38 +125,96 @@ for (const dialect of testDialects()) {
 
     it('enforceServerQuota answers 403 with Nova’s message and allows what fits', async () => {
       const db = t.cloud.store.db;
-      await expect(enforceServerQuota(db, p.projectId, { instances: 8, cores: 14, ram: 1 }, novaQuotaDefaults)).resolves.toBeUndefined();
-      await expect(enforceServerQuota(db, p.projectId, { instances: 9, cores: 1, ram: 1 }, novaQuotaDefaults)).rejects.toMatchObject({
+      await expect(
+        enforceServerQuota(db, p.projectId, { instances: 8, cores: 14, ram: 1 }, novaQuotaDefaults),
+      ).resolves.toBeUndefined();
+      await expect(
+        enforceServerQuota(db, p.projectId, { instances: 9, cores: 1, ram: 1 }, novaQuotaDefaults),
+      ).rejects.toMatchObject({
         status: 403,
         message: 'Quota exceeded for instances: Requested 9, but already used 2 of 10 instances',
       });
-      await expect(enforceServerQuota(db, p.projectId, { instances: 1, cores: 15, ram: 50000 }, loadConfig({}, {}))).rejects.toMatchObject({
-        message: 'Quota exceeded for cores, ram: Requested 15, 50000, but already used 6, 6144 of 20, 51200 cores, ram',
+      await expect(
+        enforceServerQuota(db, p.projectId, { instances: 1, cores: 15, ram: 50000 }, loadConfig({}, {})),
+      ).rejects.toMatchObject({
+        message:
+          'Quota exceeded for cores, ram: Requested 15, 50000, but already used 6, 6144 of 20, 51200 cores, ram',
       });
-      await call('PUT', `/os-quota-sets/${p.projectId}`, p.admin, { quota_set: { instances: -1, cores: -1, ram: -1 } });
-      await expect(enforceServerQuota(db, p.projectId, { instances: 1000, cores: 1000, ram: 1e6 }, novaQuotaDefaults)).resolves.toBeUndefined();
+      await call('PUT', `/os-quota-sets/${p.projectId}`, p.admin, {
+        quota_set: { instances: -1, cores: -1, ram: -1 },
+      });
+      await expect(
+        enforceServerQuota(db, p.projectId, { instances: 1000, cores: 1000, ram: 1e6 }, novaQuotaDefaults),
+      ).resolves.toBeUndefined();
       await call('DELETE', `/os-quota-sets/${p.projectId}`, p.admin);
     });
 
-    const refusals: ReadonlyArray<readonly [string, keyof Personas, 'GET' | 'PUT' | 'DELETE', (p: Personas) => string, object | undefined, number, string | RegExp]> = [
-      ['a member setting quotas', 'member', 'PUT', (x) => `/os-quota-sets/${x.projectId}`, { quota_set: { instances: 50 } }, 403, 'You are not authorized to perform the requested action: os_compute_api:os-quota-sets:update.'],
-      ['a member resetting quotas', 'member', 'DELETE', (x) => `/os-quota-sets/${x.projectId}`, undefined, 403, /os-quota-sets:delete/],
-      ["reading another project's quotas", 'other', 'GET', (x) => `/os-quota-sets/${x.projectId}`, undefined, 403, /os-quota-sets:show/],
-      ["reading another project's usage", 'other', 'GET', (x) => `/os-quota-sets/${x.projectId}/detail`, undefined, 403, /os-quota-sets:detail/],
-      ["reading another project's limits", 'other', 'GET', (x) => `/limits?tenant_id=${x.projectId}`, undefined, 403, /limits:other_project/],
-      ['an unknown resource', 'admin', 'PUT', (x) => `/os-quota-sets/${x.projectId}`, { quota_set: { gpus: 1 } }, 400, /'gpus' was unexpected/],
-      ['a limit below -1', 'admin', 'PUT', (x) => `/os-quota-sets/${x.projectId}`, { quota_set: { instances: -2 } }, 400, /quota_set\/instances/],
-      ['a text limit', 'admin', 'PUT', (x) => `/os-quota-sets/${x.projectId}`, { quota_set: { cores: 'many' } }, 400, /quota_set\/cores/],
-      ['the networks quota', 'admin', 'PUT', (x) => `/os-quota-sets/${x.projectId}`, { quota_set: { networks: 3 } }, 400, 'The networks quota has been removed'],
-      ['per-user quotas', 'admin', 'PUT', (x) => `/os-quota-sets/${x.projectId}?user_id=u1`, { quota_set: { instances: 3 } }, 400, 'Per-user quotas are not supported.'],
+    // {own} stands for the member's project id, known once the personas exist.
+    const own = '/os-quota-sets/{own}';
+    const refusals: ReadonlyArray<Refusal> = [
+      [
+        'a member setting quotas',
+        'member',
+        `PUT ${own}`,
+        { quota_set: { instances: 50 } },
+        403,
+        /os-quota-sets:update\.$/,
+      ],
+      ['a member resetting quotas', 'member', `DELETE ${own}`, undefined, 403, /os-quota-sets:delete/],
+      ["reading another project's quotas", 'other', `GET ${own}`, undefined, 403, /os-quota-sets:show/],
+      [
+        "reading another project's usage",
+        'other',
+        `GET ${own}/detail`,
+        undefined,
+        403,
+        /os-quota-sets:detail/,
+      ],
+      [
+        "reading another project's limits",
+        'other',
+        'GET /limits?tenant_id={own}',
+        undefined,
+        403,
+        /limits:other_project/,
+      ],
+      [
+        'an unknown resource',
+        'admin',
+        `PUT ${own}`,
+        { quota_set: { gpus: 1 } },
+        400,
+        /'gpus' was unexpected/,
+      ],
+      [
+        'a limit below -1',
+        'admin',
+        `PUT ${own}`,
+        { quota_set: { instances: -2 } },
+        400,
+        /quota_set\/instances/,
+      ],
+      ['a text limit', 'admin', `PUT ${own}`, { quota_set: { cores: 'many' } }, 400, /quota_set\/cores/],
+      [
+        'the networks quota',
+        'admin',
+        `PUT ${own}`,
+        { quota_set: { networks: 3 } },
+        400,
+        'The networks quota has been removed',
+      ],
+      [
+        'per-user quotas',
+        'admin',
+        `PUT ${own}?user_id=u1`,
+        { quota_set: { instances: 3 } },
+        400,
+        'Per-user quotas are not supported.',
+      ],
     ];
 
-    it.each(refusals)('refuses %s and changes nothing', async (_label, as, method, url, body, status, message) => {
-      const res = await call(method, url(p), p[as], body);
-      expect(res.statusCode, res.body).toBe(status);
-      const fault = Object.values(res.json())[0] as { message: string };
-      if (typeof message === 'string') expect(fault.message).toBe(message);
-      else expect(fault.message).toMatch(message);
+    it.each(refusals)('refuses %s and changes nothing', async (label, as, request, ...rest) => {
+      await expectRefusal(call, p, [label, as, request.replace('{own}', p.projectId), ...rest]);
       expect(await quotas(p.projectId)).toEqual({ id: p.projectId, ...nova21Defaults });
     });
   });

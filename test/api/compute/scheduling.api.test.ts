@@ -111,6 +111,33 @@ for (const dialect of testDialects()) {
   });
 }
 
+describe.each(testDialects())('%s: hard anti-affinity with one host', (dialect) => {
+  it('refuses the second member of an anti-affinity group with NoValidHost', async () => {
+    const t = await startTestCloud(dialect);
+    try {
+      const admin = await t.adminToken();
+      await t.cloud.compute.agents.addFakeHosts(1, shape, { prefix: 'solo', availabilityZone: 'solo' });
+      const flavor = await createFlavor(t, admin, { name: 'unit', vcpus: 1, ram: 512, disk: 5 });
+      const image = await createImage(t, admin, 'img');
+      const g = await t.request({ method: 'POST', url: '/compute/v2.1/os-server-groups', token: admin, payload: { server_group: { name: 'apart', policies: ['anti-affinity'] } } });
+      const boot = async (name: string) => {
+        const res = await t.request({
+          method: 'POST',
+          url: '/compute/v2.1/servers',
+          token: admin,
+          payload: { server: { name, imageRef: image, flavorRef: flavor, availability_zone: 'solo' }, 'os:scheduler_hints': { group: g.json().server_group.id } },
+        });
+        return res.json().server.id as string;
+      };
+      await waitForServer(t, admin, await boot('first'), 'ACTIVE');
+      const second = await waitForServer(t, admin, await boot('second'), 'ERROR');
+      expect((second['fault'] as { details: string }).details).toMatch(/anti-affinity/);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 async function settle(t: TestCloud, token: string, id: string): Promise<Record<string, unknown>> {
   for (let i = 0; i < 500; i++) {
     const s = (await t.request({ method: 'GET', url: `/compute/v2.1/servers/${id}`, token })).json().server;

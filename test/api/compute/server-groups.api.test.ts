@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../../src/db/testing/dialects.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
-import type { Personas } from './compute-personas.js';
-import { computeCaller, createPersonas, insertServer } from './compute-personas.js';
+import type { Personas } from './compute-api-fixtures.js';
+import { computeCaller, createPersonas, insertServer } from './compute-api-fixtures.js';
 
 for (const dialect of testDialects()) {
   describe(`${dialect}: compute server groups API`, () => {
@@ -11,12 +11,16 @@ for (const dialect of testDialects()) {
     let p: Personas;
     let call: ReturnType<typeof computeCaller>;
     const create = async (token: string, name: string, policy: string) => {
-      const res = await call('POST', '/os-server-groups', token, { server_group: { name, policies: [policy] } });
+      const res = await call('POST', '/os-server-groups', token, {
+        server_group: { name, policies: [policy] },
+      });
       expect(res.statusCode, res.body).toBe(200);
       return res.json().server_group as { id: string; name: string };
     };
     const namesOf = async (token: string, query = '') =>
-      (await call('GET', `/os-server-groups${query}`, token)).json().server_groups.map((g: { name: string }) => g.name);
+      (await call('GET', `/os-server-groups${query}`, token))
+        .json()
+        .server_groups.map((g: { name: string }) => g.name);
 
     beforeAll(async () => {
       t = await startTestCloud(dialect);
@@ -28,10 +32,21 @@ for (const dialect of testDialects()) {
     it('creates each policy and shows it in the 2.1 shape', async () => {
       for (const policy of ['affinity', 'anti-affinity', 'soft-affinity', 'soft-anti-affinity']) {
         const g = await create(p.member, `g-${policy}`, policy);
-        expect(g).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: `g-${policy}`, policies: [policy], members: [], metadata: {} });
+        expect(g).toEqual({
+          id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          name: `g-${policy}`,
+          policies: [policy],
+          members: [],
+          metadata: {},
+        });
         expect((await call('GET', `/os-server-groups/${g.id}`, p.reader)).json().server_group).toEqual(g);
       }
-      expect(await namesOf(p.member)).toEqual(['g-affinity', 'g-anti-affinity', 'g-soft-affinity', 'g-soft-anti-affinity']);
+      expect(await namesOf(p.member)).toEqual([
+        'g-affinity',
+        'g-anti-affinity',
+        'g-soft-affinity',
+        'g-soft-anti-affinity',
+      ]);
     });
 
     it('lists live members only', async () => {
@@ -45,11 +60,19 @@ for (const dialect of testDialects()) {
           { group_id: g.id, server_id: dead },
         ])
         .execute();
-      expect((await call('GET', `/os-server-groups/${g.id}`, p.member)).json().server_group.members).toEqual([live]);
+      expect((await call('GET', `/os-server-groups/${g.id}`, p.member)).json().server_group.members).toEqual([
+        live,
+      ]);
       expect((await call('DELETE', `/os-server-groups/${g.id}`, p.member)).statusCode).toBe(204);
       const gone = await call('GET', `/os-server-groups/${g.id}`, p.member);
-      expect(gone.json()).toEqual({ itemNotFound: { code: 404, message: `Instance group ${g.id} could not be found.` } });
-      const rows = await t.cloud.store.db.selectFrom('server_group_members').selectAll().where('group_id', '=', g.id).execute();
+      expect(gone.json()).toEqual({
+        itemNotFound: { code: 404, message: `Instance group ${g.id} could not be found.` },
+      });
+      const rows = await t.cloud.store.db
+        .selectFrom('server_group_members')
+        .selectAll()
+        .where('group_id', '=', g.id)
+        .execute();
       expect(rows).toEqual([]);
     });
 
@@ -58,10 +81,14 @@ for (const dialect of testDialects()) {
       expect(await namesOf(p.member)).not.toContain('theirs');
       expect(await namesOf(p.member, '?all_projects=True')).not.toContain('theirs');
       expect(await namesOf(p.admin)).toEqual([]);
-      expect(await namesOf(p.admin, '?all_projects=True')).toEqual(expect.arrayContaining(['theirs', 'g-affinity']));
+      expect(await namesOf(p.admin, '?all_projects=True')).toEqual(
+        expect.arrayContaining(['theirs', 'g-affinity']),
+      );
       const show = await call('GET', `/os-server-groups/${theirs.id}`, p.member);
       expect(show.statusCode).toBe(403);
-      expect(show.json().forbidden.message).toBe('You are not authorized to perform the requested action: os_compute_api:os-server-groups:show.');
+      expect(show.json().forbidden.message).toBe(
+        'You are not authorized to perform the requested action: os_compute_api:os-server-groups:show.',
+      );
       expect((await call('DELETE', `/os-server-groups/${theirs.id}`, p.member)).statusCode).toBe(403);
       expect((await call('GET', `/os-server-groups/${theirs.id}`, p.admin)).statusCode).toBe(200);
     });
@@ -73,19 +100,51 @@ for (const dialect of testDialects()) {
 
     it('enforces the server_groups quota with 403', async () => {
       await call('PUT', `/os-quota-sets/${p.otherProjectId}`, p.admin, { quota_set: { server_groups: 1 } });
-      const res = await call('POST', '/os-server-groups', p.other, { server_group: { name: 'extra', policies: ['affinity'] } });
+      const res = await call('POST', '/os-server-groups', p.other, {
+        server_group: { name: 'extra', policies: ['affinity'] },
+      });
       expect(res.statusCode).toBe(403);
       expect(res.json().forbidden.message).toBe('Quota exceeded, too many server groups.');
       expect(await namesOf(p.other)).toEqual(['theirs']);
     });
 
     const bad: ReadonlyArray<readonly [string, keyof Personas, object, number, RegExp]> = [
-      ['an unknown policy', 'member', { server_group: { name: 'x', policies: ['spread'] } }, 400, /server_group\/policies\/0/],
-      ['two policies', 'member', { server_group: { name: 'x', policies: ['affinity', 'anti-affinity'] } }, 400, /server_group\/policies/],
+      [
+        'an unknown policy',
+        'member',
+        { server_group: { name: 'x', policies: ['spread'] } },
+        400,
+        /server_group\/policies\/0/,
+      ],
+      [
+        'two policies',
+        'member',
+        { server_group: { name: 'x', policies: ['affinity', 'anti-affinity'] } },
+        400,
+        /server_group\/policies/,
+      ],
       ['no policies', 'member', { server_group: { name: 'x' } }, 400, /'policies' is a required property/],
-      ['the 2.64 policy field', 'member', { server_group: { name: 'x', policy: 'affinity', policies: ['affinity'] } }, 400, /'policy' was unexpected/],
-      ['a padded name', 'member', { server_group: { name: 'x ', policies: ['affinity'] } }, 400, /server_group\/name/],
-      ['a reader creating', 'reader', { server_group: { name: 'x', policies: ['affinity'] } }, 403, /os-server-groups:create/],
+      [
+        'the 2.64 policy field',
+        'member',
+        { server_group: { name: 'x', policy: 'affinity', policies: ['affinity'] } },
+        400,
+        /'policy' was unexpected/,
+      ],
+      [
+        'a padded name',
+        'member',
+        { server_group: { name: 'x ', policies: ['affinity'] } },
+        400,
+        /server_group\/name/,
+      ],
+      [
+        'a reader creating',
+        'reader',
+        { server_group: { name: 'x', policies: ['affinity'] } },
+        403,
+        /os-server-groups:create/,
+      ],
     ];
 
     it.each(bad)('refuses %s and writes nothing', async (_label, as, body, status, message) => {

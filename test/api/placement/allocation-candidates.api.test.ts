@@ -6,7 +6,10 @@ import type { PlacementCaller } from './placement-calls.js';
 import { makeProvider, placementCaller } from './placement-calls.js';
 
 interface Candidates {
-  allocation_requests: Array<{ allocations: Record<string, { resources: Record<string, number> }>; mappings?: unknown }>;
+  allocation_requests: Array<{
+    allocations: Record<string, { resources: Record<string, number> }>;
+    mappings?: unknown;
+  }>;
   provider_summaries: Record<string, { resources: Record<string, unknown>; traits?: string[] }>;
 }
 
@@ -48,18 +51,29 @@ for (const dialect of testDialects()) {
       cn1 = await makeProvider(call, 'cn1', { VCPU: { total: 8 }, MEMORY_MB: { total: 4096 } });
       pf1 = await makeProvider(call, 'cn1-pf1', { SRIOV_NET_VF: { total: 4 } }, cn1);
       pf2 = await makeProvider(call, 'cn1-pf2', { SRIOV_NET_VF: { total: 4 } }, cn1);
-      cn2 = await makeProvider(call, 'cn2', { VCPU: { total: 2 }, MEMORY_MB: { total: 1024 }, DISK_GB: { total: 100 } });
+      cn2 = await makeProvider(call, 'cn2', {
+        VCPU: { total: 2 },
+        MEMORY_MB: { total: 1024 },
+        DISK_GB: { total: 100 },
+      });
       const traits = async (rp: string, list: string[]) =>
         call('PUT', `/resource_providers/${rp}/traits`, { traits: list, resource_provider_generation: 1 });
       await traits(cn1, ['HW_CPU_X86_AVX2']);
       await traits(pf1, ['CUSTOM_PHYSNET_A']);
       await traits(pf2, ['CUSTOM_PHYSNET_B']);
-      await call('PUT', `/resource_providers/${cn1}/aggregates`, { aggregates: [g1], resource_provider_generation: 2 });
+      await call('PUT', `/resource_providers/${cn1}/aggregates`, {
+        aggregates: [g1],
+        resource_provider_generation: 2,
+      });
     });
     afterAll(async () => t?.close());
 
     const flat: Array<[string, string, string[]]> = [
-      ['resources=VCPU:1,MEMORY_MB:512', '1.28', ['cn1:MEMORY_MB=512 cn1:VCPU=1', 'cn2:MEMORY_MB=512 cn2:VCPU=1']],
+      [
+        'resources=VCPU:1,MEMORY_MB:512',
+        '1.28',
+        ['cn1:MEMORY_MB=512 cn1:VCPU=1', 'cn2:MEMORY_MB=512 cn2:VCPU=1'],
+      ],
       ['resources=VCPU:4', '1.28', ['cn1:VCPU=4']],
       ['resources=VCPU:1&required=HW_CPU_X86_AVX2', '1.17', ['cn1:VCPU=1']],
       ['resources=VCPU:1&required=!HW_CPU_X86_AVX2', '1.22', ['cn2:VCPU=1']],
@@ -67,7 +81,11 @@ for (const dialect of testDialects()) {
       [`resources=VCPU:1&member_of=!${g1}`, '1.32', ['cn2:VCPU=1']],
       ['resources=VCPU:1&root_required=!HW_CPU_X86_AVX2', '1.35', ['cn2:VCPU=1']],
       ['resources=VCPU:1,SRIOV_NET_VF:1', '1.28', []],
-      ['resources=VCPU:1,SRIOV_NET_VF:1', '1.29', ['cn1:VCPU=1 pf1:SRIOV_NET_VF=1', 'cn1:VCPU=1 pf2:SRIOV_NET_VF=1']],
+      [
+        'resources=VCPU:1,SRIOV_NET_VF:1',
+        '1.29',
+        ['cn1:VCPU=1 pf1:SRIOV_NET_VF=1', 'cn1:VCPU=1 pf2:SRIOV_NET_VF=1'],
+      ],
       ['resources=SRIOV_NET_VF:1&required=CUSTOM_PHYSNET_B', '1.29', ['pf2:SRIOV_NET_VF=1']],
       ['resources=VCPU:1&required=in:CUSTOM_PHYSNET_B,HW_CPU_X86_AVX2', '1.39', ['cn1:VCPU=1']],
       [`resources=VCPU:1&in_tree=${'CN2'}`, '1.31', ['cn2:VCPU=1']],
@@ -96,7 +114,10 @@ for (const dialect of testDialects()) {
       const v129 = await get('resources=VCPU:1,SRIOV_NET_VF:1', '1.29');
       expect(Object.keys(v129.provider_summaries).sort()).toEqual([cn1, pf1, pf2].sort());
       expect(v129.allocation_requests).toHaveLength(2);
-      expect(v129.provider_summaries[pf1]).toMatchObject({ parent_provider_uuid: cn1, root_provider_uuid: cn1 });
+      expect(v129.provider_summaries[pf1]).toMatchObject({
+        parent_provider_uuid: cn1,
+        root_provider_uuid: cn1,
+      });
       expect(v129.allocation_requests[0]!.mappings).toBeUndefined();
     });
 
@@ -113,7 +134,9 @@ for (const dialect of testDialects()) {
         'pf1:SRIOV_NET_VF=2',
         'pf2:SRIOV_NET_VF=2',
       ]);
-      expect(shapes(await get(`${same}&group_policy=isolate`, '1.29'))).toEqual(['pf1:SRIOV_NET_VF=1 pf2:SRIOV_NET_VF=1']);
+      expect(shapes(await get(`${same}&group_policy=isolate`, '1.29'))).toEqual([
+        'pf1:SRIOV_NET_VF=1 pf2:SRIOV_NET_VF=1',
+      ]);
       // From 1.34 the two ways round differ in their mappings, so both are listed.
       expect(shapes(await get(`${same}&group_policy=isolate`, '1.34'))).toHaveLength(2);
       const missing = await call('GET', `/allocation_candidates?${same}`, undefined, '1.29');
@@ -131,16 +154,24 @@ for (const dialect of testDialects()) {
     });
 
     it('leaves out providers that are full', async () => {
-      const put = await call('PUT', '/allocations/e0000000-0000-4000-8000-000000000001', {
-        allocations: { [cn2]: { resources: { VCPU: 2 } } },
-        project_id: 'p',
-        user_id: 'u',
-        consumer_generation: null,
-      }, '1.28');
+      const put = await call(
+        'PUT',
+        '/allocations/e0000000-0000-4000-8000-000000000001',
+        {
+          allocations: { [cn2]: { resources: { VCPU: 2 } } },
+          project_id: 'p',
+          user_id: 'u',
+          consumer_generation: null,
+        },
+        '1.28',
+      );
       expect(put.statusCode).toBe(204);
       expect(shapes(await get('resources=VCPU:1', '1.28'))).toEqual(['cn1:VCPU=1']);
       const summary = (await get('resources=VCPU:1,MEMORY_MB:1', '1.28')).provider_summaries[cn1]!;
-      expect(summary.resources).toEqual({ VCPU: { capacity: 8, used: 0 }, MEMORY_MB: { capacity: 4096, used: 0 } });
+      expect(summary.resources).toEqual({
+        VCPU: { capacity: 8, used: 0 },
+        MEMORY_MB: { capacity: 4096, used: 0 },
+      });
     });
 
     const invalid: Array<[string, string, string]> = [

@@ -14,7 +14,8 @@ for (const dialect of testDialects()) {
     let call: PlacementCaller;
     let host = '';
     let other = '';
-    const usages = async (rp: string) => (await call('GET', `/resource_providers/${rp}/usages`)).json().usages;
+    const usages = async (rp: string) =>
+      (await call('GET', `/resource_providers/${rp}/usages`)).json().usages;
 
     beforeAll(async () => {
       t = await startTestCloud(dialect);
@@ -73,18 +74,26 @@ for (const dialect of testDialects()) {
         user_id: 'user-a',
         consumer_generation: 2,
       });
-      const noGen = await call('PUT', `/allocations/${consumer(2)}`, { ...body(1, 3), consumer_generation: undefined });
+      const noGen = await call('PUT', `/allocations/${consumer(2)}`, {
+        ...body(1, 3),
+        consumer_generation: undefined,
+      });
       expect(noGen.statusCode).toBe(400);
     });
 
     it('refuses allocations over capacity or against the unit constraints', async () => {
       const put = (resources: Record<string, number>, rp = host) =>
-        call('PUT', `/allocations/${consumer(3)}`, {
-          allocations: { [rp]: { resources } },
-          project_id: 'proj-a',
-          user_id: 'user-a',
-          consumer_generation: null,
-        }, '1.28');
+        call(
+          'PUT',
+          `/allocations/${consumer(3)}`,
+          {
+            allocations: { [rp]: { resources } },
+            project_id: 'proj-a',
+            user_id: 'user-a',
+            consumer_generation: null,
+          },
+          '1.28',
+        );
       const rows: Array<[Record<string, number>, number, string, string?]> = [
         [{ VCPU: 5 }, 409, 'would exceed the capacity'],
         [{ MEMORY_MB: 1537 }, 409, 'would exceed the capacity'],
@@ -125,16 +134,31 @@ for (const dialect of testDialects()) {
         user_id: 'user-b',
         consumer_generation: gen,
       });
-      const tooMuch = await call('POST', '/allocations', { [consumer(4)]: set(1), [consumer(5)]: set(2) }, '1.37');
+      const tooMuch = await call(
+        'POST',
+        '/allocations',
+        { [consumer(4)]: set(1), [consumer(5)]: set(2) },
+        '1.37',
+      );
       expect(tooMuch.statusCode).toBe(409);
       expect(await usages(other)).toEqual({ VCPU: 0 });
-      const both = await call('POST', '/allocations', { [consumer(4)]: set(1), [consumer(5)]: set(1) }, '1.37');
+      const both = await call(
+        'POST',
+        '/allocations',
+        { [consumer(4)]: set(1), [consumer(5)]: set(1) },
+        '1.37',
+      );
       expect(both.statusCode).toBe(204);
       expect(await usages(other)).toEqual({ VCPU: 2 });
-      const moved = await call('POST', '/allocations', {
-        [consumer(4)]: { ...set(0, 1), allocations: {} },
-        [consumer(5)]: set(2, 1),
-      }, '1.37');
+      const moved = await call(
+        'POST',
+        '/allocations',
+        {
+          [consumer(4)]: { ...set(0, 1), allocations: {} },
+          [consumer(5)]: set(2, 1),
+        },
+        '1.37',
+      );
       expect(moved.statusCode).toBe(204);
       const byProvider = await call('GET', `/resource_providers/${other}/allocations`);
       expect(byProvider.json()).toEqual({
@@ -167,7 +191,10 @@ for (const dialect of testDialects()) {
         usages: { MEMORY_MB: 200 },
       });
       expect((await call('GET', '/usages?project_id=proj-u')).json()).toEqual({
-        usages: { INSTANCE: { MEMORY_MB: 100, consumer_count: 1 }, MIGRATION: { MEMORY_MB: 100, consumer_count: 1 } },
+        usages: {
+          INSTANCE: { MEMORY_MB: 100, consumer_count: 1 },
+          MIGRATION: { MEMORY_MB: 100, consumer_count: 1 },
+        },
       });
       expect((await call('GET', '/usages?project_id=proj-u&consumer_type=all')).json()).toEqual({
         usages: { all: { MEMORY_MB: 200, consumer_count: 2 } },
@@ -180,12 +207,17 @@ for (const dialect of testDialects()) {
     it('reshapes inventories and allocations in one step (1.30)', async () => {
       const root = await makeProvider(call, 'reshape-root', { VCPU: { total: 4 } });
       const child = await makeProvider(call, 'reshape-child', {}, root);
-      await call('PUT', `/allocations/${consumer(11)}`, {
-        allocations: { [root]: { resources: { VCPU: 3 } } },
-        project_id: 'p',
-        user_id: 'u',
-        consumer_generation: null,
-      }, '1.28');
+      await call(
+        'PUT',
+        `/allocations/${consumer(11)}`,
+        {
+          allocations: { [root]: { resources: { VCPU: 3 } } },
+          project_id: 'p',
+          user_id: 'u',
+          consumer_generation: null,
+        },
+        '1.28',
+      );
       const gens = async () => [
         (await call('GET', `/resource_providers/${root}`)).json().generation as number,
         (await call('GET', `/resource_providers/${child}`)).json().generation as number,

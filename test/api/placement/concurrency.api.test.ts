@@ -4,7 +4,7 @@ import type { StrataDb } from '../../../src/db/database.js';
 import { openDatabase } from '../../../src/db/database.js';
 import type { TestDatabase } from '../../../src/db/testing/dialects.js';
 import { createTestDatabase, testDialects } from '../../../src/db/testing/dialects.js';
-import type { PlacementApi } from '../../../src/placement/index.js';
+import type { AllocationWrite, PlacementApi } from '../../../src/placement/index.js';
 import { capacityOf } from '../../../src/placement/index.js';
 import { createPlacementApi } from '../../../src/placement/placement-module.js';
 import type { TestCloud } from '../../support/test-cloud.js';
@@ -62,21 +62,30 @@ for (const dialect of testDialects()) {
     });
 
     it('never oversubscribes under many concurrent writeAllocations', async () => {
-      const attempts = Array.from({ length: 80 }, (_, i) => ({
+      const attempts = Array.from({ length: 80 }, (_, i): AllocationWrite => ({
         consumerId: consumer(i),
         projectId: 'p',
         userId: 'u',
         allocations: [
           { providerId: provider(i % 3), resources: { VCPU: 1 + (i % 3), MEMORY_MB: 50 + (i % 4) * 50 } },
-          ...(i % 5 === 0 ? [{ providerId: provider((i + 1) % 3), resources: { VCPU: 1 } }] : []),
+          ...(i % 5 === 0
+            ? [{ providerId: provider((i + 1) % 3), resources: { VCPU: 1 } as Record<string, number> }]
+            : []),
         ],
       }));
       const results = await Promise.allSettled(attempts.map((w, i) => pick(apis, i).writeAllocations(w)));
       const failed = results.filter((r) => r.status === 'rejected');
-      for (const f of failed) expect(isConflict((f as PromiseRejectedResult).reason), String((f as PromiseRejectedResult).reason)).toBe(true);
+      for (const f of failed)
+        expect(
+          isConflict((f as PromiseRejectedResult).reason),
+          String((f as PromiseRejectedResult).reason),
+        ).toBe(true);
       expect(failed.length).toBeGreaterThan(0);
       expect(failed.length).toBeLessThan(attempts.length);
-      await checkBooks(apis[0]!, attempts.map((a) => a.consumerId));
+      await checkBooks(
+        apis[0]!,
+        attempts.map((a) => a.consumerId),
+      );
       const full = await apis[0]!.snapshot({ requiredTraits: ['CUSTOM_CONCURRENCY'] });
       expect(full.reduce((n, p) => n + (p.usages['VCPU'] ?? 0), 0)).toBeGreaterThan(20);
     });
@@ -96,14 +105,26 @@ for (const dialect of testDialects()) {
         }),
       );
       const results = await Promise.allSettled(ops.map((op) => op()));
-      for (const r of results) if (r.status === 'rejected') expect(isConflict(r.reason), String(r.reason)).toBe(true);
-      for (const id of ids) expect(Object.keys(await apis[0]!.getAllocations(id)).length).toBeLessThanOrEqual(1);
+      for (const r of results)
+        if (r.status === 'rejected') expect(isConflict(r.reason), String(r.reason)).toBe(true);
+      for (const id of ids)
+        expect(Object.keys(await apis[0]!.getAllocations(id)).length).toBeLessThanOrEqual(1);
       await checkBooks(apis[0]!, [...ids, ...Array.from({ length: 80 }, (_, i) => consumer(i))]);
     });
 
     it('refuses a stale pinned generation without retrying it away', async () => {
-      await apis[0]!.ensureProvider({ uuid: provider(9), name: 'pinned', inventories: { MEMORY_MB: { total: 10 } }, traits: ['CUSTOM_PINNED'] });
-      await apis[0]!.ensureProvider({ uuid: provider(9), name: 'pinned', inventories: { MEMORY_MB: { total: 10 } }, traits: ['CUSTOM_PINNED'] });
+      await apis[0]!.ensureProvider({
+        uuid: provider(9),
+        name: 'pinned',
+        inventories: { MEMORY_MB: { total: 10 } },
+        traits: ['CUSTOM_PINNED'],
+      });
+      await apis[0]!.ensureProvider({
+        uuid: provider(9),
+        name: 'pinned',
+        inventories: { MEMORY_MB: { total: 10 } },
+        traits: ['CUSTOM_PINNED'],
+      });
       const [p] = await apis[0]!.snapshot({ requiredTraits: ['CUSTOM_PINNED'] });
       expect(p).toMatchObject({ name: 'pinned', generation: 2, traits: ['CUSTOM_PINNED'] });
       const write = (gen: number) =>

@@ -8,7 +8,11 @@ export interface PlacementCaller {
   (method: Method, url: string, body?: unknown, version?: string): Promise<LightMyRequestResponse>;
 }
 
-export function placementCaller(t: TestCloud, token: () => string, defaultVersion = 'latest'): PlacementCaller {
+export function placementCaller(
+  t: TestCloud,
+  token: () => string,
+  defaultVersion = 'latest',
+): PlacementCaller {
   return (method, url, body, version = defaultVersion) =>
     t.request({
       method,
@@ -26,7 +30,10 @@ export async function makeProvider(
   inventories: Record<string, Record<string, number>> = {},
   parent?: string,
 ): Promise<string> {
-  const res = await call('POST', '/resource_providers', { name, ...(parent && { parent_provider_uuid: parent }) });
+  const res = await call('POST', '/resource_providers', {
+    name,
+    ...(parent && { parent_provider_uuid: parent }),
+  });
   if (res.statusCode !== 200) throw new Error(`create ${name}: ${res.statusCode} ${res.body}`);
   const rp = res.json() as { uuid: string; generation: number };
   if (Object.keys(inventories).length > 0) {

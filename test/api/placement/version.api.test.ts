@@ -26,7 +26,13 @@ for (const dialect of testDialects()) {
       expect(res.statusCode).toBe(200);
       expect(res.json()).toEqual({
         versions: [
-          { id: 'v1.0', min_version: '1.0', max_version: '1.39', status: 'CURRENT', links: [{ rel: 'self', href: '' }] },
+          {
+            id: 'v1.0',
+            min_version: '1.0',
+            max_version: '1.39',
+            status: 'CURRENT',
+            links: [{ rel: 'self', href: '' }],
+          },
         ],
       });
     });
@@ -42,7 +48,12 @@ for (const dialect of testDialects()) {
       { name: 'no header means 1.0', header: undefined, status: 200, version: 'placement 1.0' },
       { name: 'latest means 1.39', header: 'placement latest', status: 200, version: 'placement 1.39' },
       { name: 'an exact version', header: 'placement 1.20', status: 200, version: 'placement 1.20' },
-      { name: 'other services are ignored', header: 'compute 2.90, placement 1.14', status: 200, version: 'placement 1.14' },
+      {
+        name: 'other services are ignored',
+        header: 'compute 2.90, placement 1.14',
+        status: 200,
+        version: 'placement 1.14',
+      },
       { name: 'too new is 406', header: 'placement 1.40', status: 406, version: undefined },
       { name: 'garbage is 400', header: 'placement one', status: 400, version: undefined },
     ];
@@ -56,7 +67,11 @@ for (const dialect of testDialects()) {
         });
         expect(res.statusCode).toBe(row.status);
         if (row.version !== undefined) expect(res.headers['openstack-api-version']).toBe(row.version);
-        else expect(res.json().errors[0]).toMatchObject({ status: row.status, code: 'placement.undefined_code' });
+        else
+          expect(res.json().errors[0]).toMatchObject({
+            status: row.status,
+            code: 'placement.undefined_code',
+          });
       });
     }
 
@@ -85,7 +100,9 @@ for (const dialect of testDialects()) {
     it('answers 400 naming the field for a bad body and a bad query', async () => {
       const body = await asAdmin()('POST', '/resource_providers', { name: 'x', colour: 'blue' });
       expect(body.statusCode).toBe(400);
-      expect(body.json().errors[0].detail).toBe("Additional properties are not allowed ('colour' was unexpected)");
+      expect(body.json().errors[0].detail).toBe(
+        "Additional properties are not allowed ('colour' was unexpected)",
+      );
       const query = await asAdmin()('GET', '/resource_providers?flavour=1');
       expect(query.statusCode).toBe(400);
       expect(query.json().errors[0].detail).toContain("'flavour' was unexpected");
@@ -117,7 +134,9 @@ for (const dialect of testDialects()) {
         expect(res.statusCode, `${method} ${url}`).toBe(403);
         expect(res.json().errors[0]).toMatchObject({ status: 403, title: 'Forbidden' });
       }
-      expect((await asAdmin()('GET', '/resource_providers?name=sneaky')).json().resource_providers).toEqual([]);
+      expect((await asAdmin()('GET', '/resource_providers?name=sneaky')).json().resource_providers).toEqual(
+        [],
+      );
       const asService = placementCaller(t, () => service);
       expect((await asService('POST', '/resource_providers', { name: 'by-service' })).statusCode).toBe(200);
     });

@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import type { TestCloud } from '../../support/test-cloud.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -23,8 +24,50 @@ export function computeCaller(t: TestCloud) {
     t.request({ method, url: `/compute/v2.1${url}`, token, ...(payload !== undefined && { payload }) });
 }
 
+const faultNames: Readonly<Record<number, string>> = {
+  400: 'badRequest',
+  403: 'forbidden',
+  404: 'itemNotFound',
+  409: 'conflictingRequest',
+};
+
+/** Asserts Nova's fault body `{"<name>": {"code": status, "message": ...}}`. */
+export function expectFault(res: LightMyRequestResponse, status: number, message?: string | RegExp): void {
+  expect(res.statusCode, res.body).toBe(status);
+  const fault = res.json()[faultNames[status]!] as { code: number; message: string };
+  expect(fault.code).toBe(status);
+  if (typeof message === 'string') expect(fault.message).toBe(message);
+  else if (message !== undefined) expect(fault.message).toMatch(message);
+}
+
+/** One refused request: label, persona, `METHOD /path`, body, and Nova's status and message. */
+export type Refusal = readonly [
+  label: string,
+  as: keyof Personas,
+  request: string,
+  body: object | undefined,
+  status: number,
+  message: string | RegExp | undefined,
+];
+
+/** Sends a refusal row and asserts the fault. */
+export async function expectRefusal(
+  call: ReturnType<typeof computeCaller>,
+  p: Personas,
+  row: Refusal,
+): Promise<void> {
+  const [, as, request, body, status, message] = row;
+  const [method, url] = request.split(' ') as [Method, string];
+  expectFault(await call(method, url, p[as], body), status, message);
+}
+
 async function identity(t: TestCloud, admin: string, method: Method, url: string, payload?: object) {
-  const res = await t.request({ method, url: `/identity/v3${url}`, token: admin, ...(payload && { payload }) });
+  const res = await t.request({
+    method,
+    url: `/identity/v3${url}`,
+    token: admin,
+    ...(payload && { payload }),
+  });
   if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
   return res.statusCode === 204 ? {} : res.json();
 }
@@ -63,7 +106,15 @@ export async function createPersonas(t: TestCloud): Promise<Personas> {
 /** A live server row as the server service would write it, for usage counts. */
 export async function insertServer(
   t: TestCloud,
-  s: { projectId: string; userId?: string; vcpus: number; ram: number; disk?: number; host?: string; deleted?: boolean },
+  s: {
+    projectId: string;
+    userId?: string;
+    vcpus: number;
+    ram: number;
+    disk?: number;
+    host?: string;
+    deleted?: boolean;
+  },
 ): Promise<string> {
   const id = randomUUID();
   const now = new Date().toISOString();

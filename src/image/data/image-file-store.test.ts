@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DataLimitExceeded, ImageFileStore } from './image-file-store.js';
+
+const root = mkdtempSync(join(tmpdir(), 'strata-image-files-'));
+const files = new ImageFileStore(root);
+const id = '11111111-2222-3333-4444-555555555555';
+
+describe('image-file-store', () => {
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('streams data in and reports size, md5 and sha512', async () => {
+    const stored = await files.write(id, Readable.from([Buffer.from('hello '), Buffer.from('world')]), 'store');
+    expect(stored).toEqual({
+      size: 11,
+      checksum: createHash('md5').update('hello world').digest('hex'),
+      osHashAlgo: 'sha512',
+      osHashValue: createHash('sha512').update('hello world').digest('hex'),
+    });
+    expect(readFileSync(files.path(id), 'utf8')).toBe('hello world');
+    expect(await files.hash(id, 'store')).toEqual(stored);
+  });
+
+  it('leaves nothing behind when the data passes the limit', async () => {
+    const other = '11111111-2222-3333-4444-666666666666';
+    await expect(files.write(other, Buffer.alloc(100), 'store', 99)).rejects.toBeInstanceOf(DataLimitExceeded);
+    expect(await files.exists(other)).toBe(false);
+    expect(readdirSync(root).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
+  it('moves staged data into the store, once', async () => {
+    const staged = '11111111-2222-3333-4444-777777777777';
+    await files.write(staged, Buffer.from('staged'), 'staging');
+    await files.promote(staged);
+    await files.promote(staged);
+    expect(await files.exists(staged, 'staging')).toBe(false);
+    expect(readFileSync(files.path(staged), 'utf8')).toBe('staged');
+    await files.remove(staged);
+    expect(await files.exists(staged)).toBe(false);
+  });
+
+  it('refuses anything but an image id as a file name', () => {
+    expect(() => files.path('../etc/passwd')).toThrow('not an image id');
+  });
+});
