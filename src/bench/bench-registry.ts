@@ -1,6 +1,9 @@
 import type { Benchmark } from './benchmark.js';
+import { bootStormBench } from './boot-storm-bench.js';
 import { idleMemoryBench } from './idle-memory-bench.js';
 import { passwordHashBench } from './password-hash-bench.js';
+import { schedulerBench } from './scheduler-bench.js';
+import { serverListBench } from './server-list-bench.js';
 import { startupBench } from './startup-bench.js';
 import { tokenIssueBench } from './token-issue-bench.js';
 import { tokenValidateBench } from './token-validate-bench.js';
@@ -12,6 +15,9 @@ export const benchmarks = {
   'token-validate': tokenValidateBench,
   'idle-memory': idleMemoryBench,
   startup: startupBench,
+  scheduler: schedulerBench,
+  'boot-storm': bootStormBench,
+  'server-list': serverListBench,
 } as const satisfies Record<string, Benchmark>;
 
 export type BenchmarkName = keyof typeof benchmarks;

@@ -14,6 +14,11 @@ interface BenchFlags {
   readonly validates: number;
   readonly idle: number;
   readonly runs: number;
+  readonly hosts: number;
+  readonly servers: number;
+  readonly stormClients: number;
+  readonly lists: number;
+  readonly schedulerHosts: ReadonlyArray<number>;
 }
 
 const positive = (v: string) => {
@@ -27,10 +32,14 @@ const count = (v: string) => {
   return n;
 };
 
+const counts = (v: string) => v.split(',').map((one) => count(one.trim()));
+
 /** `strata bench`: runs the benchmarks, prints a table (or JSON), and exits 1 when a target is missed. */
 export function benchCommand(): Command {
   return new Command('bench')
-    .description('measure token issue/validate, idle memory and start-up time against the targets')
+    .description(
+      'measure token issue/validate, idle memory, start-up, scheduling and server boot against the targets',
+    )
     .addOption(new Option('--only <name>', 'run one benchmark').choices(Object.keys(benchmarks)))
     .option('--json', 'print machine-readable JSON on stdout')
     .option('--duration <sec>', 'seconds per concurrent-load phase', positive, 5)
@@ -39,6 +48,13 @@ export function benchCommand(): Command {
     .option('--validates <n>', 'sequential token validations timed (HTTP and in-process each)', count, 5000)
     .option('--idle <sec>', 'seconds `strata up` idles before its RSS is read', positive, 5)
     .option('--runs <n>', 'starts timed per start-up case', count, 3)
+    .option('--hosts <n>', 'fake hosts in the boot storm', count, 1000)
+    .option('--servers <n>', 'servers the boot storm creates and server-list lists', count, 10_000)
+    .option('--storm-clients <n>', 'concurrent HTTP clients creating servers in the boot storm', count, 24)
+    .option('--lists <n>', 'sequential GET /servers/detail?limit=1000 timed', count, 50)
+    .option('--scheduler-hosts <list>', 'host counts the scheduler places on (comma-separated)', counts, [
+      1000, 10_000,
+    ])
     .action(async (flags: BenchFlags) => runBench(flags));
 }
 
@@ -50,6 +66,11 @@ async function runBench(flags: BenchFlags): Promise<void> {
     concurrency: flags.concurrency,
     idleSec: flags.idle,
     runs: flags.runs,
+    hosts: flags.hosts,
+    servers: flags.servers,
+    stormClients: flags.stormClients,
+    lists: flags.lists,
+    schedulerHosts: flags.schedulerHosts,
   };
   const names = flags.only ? [flags.only] : (Object.keys(benchmarks) as BenchmarkName[]);
   const progress = (line: string) => process.stderr.write(`${line}\n`);

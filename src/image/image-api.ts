@@ -24,7 +24,10 @@ export interface ImageRecord {
 /** The image service's in-process interface, the way Nova talks to Glance through a client. */
 export interface ImageApi {
   /** The image if `caller` may see it (visibility/membership), else undefined. Never throws for a missing image. */
-  getImage(caller: { projectId: string; isAdmin: boolean }, imageId: string): Promise<ImageRecord | undefined>;
+  getImage(
+    caller: { projectId: string; isAdmin: boolean },
+    imageId: string,
+  ): Promise<ImageRecord | undefined>;
   /**
    * A queued image owned by the project (server snapshots: properties like
    * image_type=snapshot, instance_uuid). Throws the API's 400 for bad formats and 413 over
@@ -56,6 +59,7 @@ export interface ImageApi {
 
 const system = { projectId: undefined, isAdmin: true } as const;
 
+/** The in-process API over the same service functions the HTTP routes use. */
 export function createImageApi(deps: ImageDeps): ImageApi {
   return {
     async getImage(caller, imageId) {

@@ -14,7 +14,13 @@ export function imageConflict(message: string): ConflictError {
 }
 
 /** oslo.limit's wording, wrapped as Glance wraps it in its 413. */
-export function quotaExceeded(projectId: string, resource: string, limit: number, usage: number, delta: number) {
+export function quotaExceeded(
+  projectId: string,
+  resource: string,
+  limit: number,
+  usage: number,
+  delta: number,
+) {
   return new OverLimitError(
     `image.quota.${resource}`,
     'The request returned a 413 Request Entity Too Large. This generally means that rate limiting or a ' +
@@ -27,7 +33,10 @@ export function quotaExceeded(projectId: string, resource: string, limit: number
 /** Glance's per-image limits (image_member_quota, image_property_quota, image_tag_quota). */
 export const imageItemLimit = 128;
 
-export function itemLimitExceeded(what: 'members' | 'properties' | 'tags', attempted: number): OverLimitError {
+export function itemLimitExceeded(
+  what: 'members' | 'properties' | 'tags',
+  attempted: number,
+): OverLimitError {
   return new OverLimitError(
     `image.limit.${what}`,
     `The limit has been exceeded on the number of allowed image ${what}. Attempted: ${attempted}, Maximum: ${imageItemLimit}`,

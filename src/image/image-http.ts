@@ -28,7 +28,8 @@ export function configureImageHttp(app: FastifyInstance, deps: ImageDeps): void 
       reply.hijack();
       return payload;
     }
-    const explanation = reply.statusCode >= 400 && reply.statusCode !== 401 ? faultExplanation(payload) : undefined;
+    const explanation =
+      reply.statusCode >= 400 && reply.statusCode !== 401 ? faultExplanation(payload) : undefined;
     if (explanation === undefined) return payload;
     const page = imageFaultPage(req.headers.accept, reply.statusCode, explanation);
     void reply.header('content-type', page.contentType);

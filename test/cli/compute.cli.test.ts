@@ -29,7 +29,17 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
     writeFileSync(file, 'a tiny test image\n');
     await cli.ok('admin', ['flavor', 'create', '--ram', '512', '--disk', '1', '--vcpus', '1', 'm1.tiny']);
     await cli.ok('admin', ['flavor', 'create', '--ram', '1024', '--disk', '2', '--vcpus', '2', 'm1.small']);
-    await cli.ok('admin', ['image', 'create', '--file', file, '--disk-format', 'raw', '--container-format', 'bare', 'tiny']);
+    await cli.ok('admin', [
+      'image',
+      'create',
+      '--file',
+      file,
+      '--disk-format',
+      'raw',
+      '--container-format',
+      'bare',
+      'tiny',
+    ]);
   });
   afterAll(async () => {
     if (strata) {
@@ -39,10 +49,36 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
   });
 
   it('creates a server with --wait and lists it', async () => {
-    const s = await cli.json<Record<string, unknown>>('admin', ['server', 'create', '--flavor', 'm1.tiny', '--image', 'tiny', '--property', 'role=web', '--wait', 'vm1']);
-    expect(s).toMatchObject({ name: 'vm1', status: 'ACTIVE', 'OS-EXT-STS:power_state': 1, 'OS-EXT-AZ:availability_zone': 'nova' });
+    const s = await cli.json<Record<string, unknown>>('admin', [
+      'server',
+      'create',
+      '--flavor',
+      'm1.tiny',
+      '--image',
+      'tiny',
+      '--property',
+      'role=web',
+      '--wait',
+      'vm1',
+    ]);
+    expect(s).toMatchObject({
+      name: 'vm1',
+      status: 'ACTIVE',
+      'OS-EXT-STS:power_state': 1,
+      'OS-EXT-AZ:availability_zone': 'nova',
+    });
     const list = await cli.json<Array<Record<string, unknown>>>('admin', ['server', 'list', '--long']);
-    expect(list).toEqual([expect.objectContaining({ Name: 'vm1', Status: 'ACTIVE', 'Power State': 1, 'Flavor Name': 'm1.tiny', 'Image Name': 'tiny', Host: 'fake-0001', 'Availability Zone': 'nova' })]);
+    expect(list).toEqual([
+      expect.objectContaining({
+        Name: 'vm1',
+        Status: 'ACTIVE',
+        'Power State': 1,
+        'Flavor Name': 'm1.tiny',
+        'Image Name': 'tiny',
+        Host: 'fake-0001',
+        'Availability Zone': 'nova',
+      }),
+    ]);
   });
 
   it('runs the lifecycle actions', async () => {
@@ -61,36 +97,98 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
       await waitFor('vm1', status);
     }
     const events = await cli.json<Array<{ Action: string }>>('admin', ['server', 'event', 'list', 'vm1']);
-    expect(events.map((e) => e.Action)).toEqual(expect.arrayContaining(['create', 'reboot', 'stop', 'start', 'pause', 'unpause', 'lock', 'unlock', 'rebuild']));
+    expect(events.map((e) => e.Action)).toEqual(
+      expect.arrayContaining([
+        'create',
+        'reboot',
+        'stop',
+        'start',
+        'pause',
+        'unpause',
+        'lock',
+        'unlock',
+        'rebuild',
+      ]),
+    );
   });
 
   it('shows the console log and snapshots into the image service', async () => {
     expect(await cli.ok('admin', ['console', 'log', 'show', 'vm1'])).toContain('[fake] vm1 booted');
     await cli.ok('admin', ['server', 'image', 'create', '--name', 'vm1-snap', '--wait', 'vm1']);
-    const image = await cli.json<{ status: string; properties: Record<string, string> }>('admin', ['image', 'show', 'vm1-snap']);
+    const image = await cli.json<{ status: string; properties: Record<string, string> }>('admin', [
+      'image',
+      'show',
+      'vm1-snap',
+    ]);
     expect(image.status).toBe('active');
     expect(image.properties).toMatchObject({ image_type: 'snapshot' });
   });
 
   it('spreads an anti-affinity group and reports conflicts and bad input like Nova', async () => {
-    const group = await cli.json<{ id: string }>('admin', ['server', 'group', 'create', '--policy', 'anti-affinity', 'spread']);
-    const second = await cli.run('admin', ['server', 'create', '--flavor', 'm1.tiny', '--image', 'tiny', '--hint', `group=${group.id}`, '--wait', 'g1']);
+    const group = await cli.json<{ id: string }>('admin', [
+      'server',
+      'group',
+      'create',
+      '--policy',
+      'anti-affinity',
+      'spread',
+    ]);
+    const second = await cli.run('admin', [
+      'server',
+      'create',
+      '--flavor',
+      'm1.tiny',
+      '--image',
+      'tiny',
+      '--hint',
+      `group=${group.id}`,
+      '--wait',
+      'g1',
+    ]);
     expect(second.code).toBe(0);
     // One host in this cloud: the second member of the group has nowhere to go.
-    const third = await cli.run('admin', ['server', 'create', '--flavor', 'm1.tiny', '--image', 'tiny', '--hint', `group=${group.id}`, '--wait', 'g2']);
+    const third = await cli.run('admin', [
+      'server',
+      'create',
+      '--flavor',
+      'm1.tiny',
+      '--image',
+      'tiny',
+      '--hint',
+      `group=${group.id}`,
+      '--wait',
+      'g2',
+    ]);
     // openstackclient 6.0 prints this and still exits 0.
     expect(third.stdout + third.stderr).toContain('Error creating server');
     const g2 = await show('g2');
     expect(g2['status']).toBe('ERROR');
     expect(JSON.stringify(g2['fault'])).toContain('No valid host was found.');
-    const badFlavor = await cli.run('admin', ['server', 'create', '--flavor', 'no-such-flavor', '--image', 'tiny', 'x']);
-    expect(badFlavor.stderr).toMatch(/No flavor with a name or ID of 'no-such-flavor' exists|Flavor .* could not be found/);
+    const badFlavor = await cli.run('admin', [
+      'server',
+      'create',
+      '--flavor',
+      'no-such-flavor',
+      '--image',
+      'tiny',
+      'x',
+    ]);
+    expect(badFlavor.stderr).toMatch(
+      /No flavor with a name or ID of 'no-such-flavor' exists|Flavor .* could not be found/,
+    );
     const wrongState = await cli.run('admin', ['server', 'start', 'vm1']);
-    expect(wrongState.stderr).toMatch(/Cannot 'start' instance .* while it is in vm_state active \(HTTP 409\)/);
+    expect(wrongState.stderr).toMatch(
+      /Cannot 'start' instance .* while it is in vm_state active \(HTTP 409\)/,
+    );
   });
 
   it('lists zones and hypervisors, shows quotas and deletes servers', async () => {
-    const zones = await cli.json<Array<Record<string, string>>>('admin', ['availability', 'zone', 'list', '--compute']);
+    const zones = await cli.json<Array<Record<string, string>>>('admin', [
+      'availability',
+      'zone',
+      'list',
+      '--compute',
+    ]);
     expect(zones).toEqual([expect.objectContaining({ 'Zone Name': 'nova', 'Zone Status': 'available' })]);
     const hypervisors = await cli.json<Array<Record<string, string>>>('admin', ['hypervisor', 'list']);
     expect(hypervisors.map((h) => h['Hypervisor Hostname'])).toEqual(['fake-0001']);

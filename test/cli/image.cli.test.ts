@@ -55,10 +55,22 @@ describe.skipIf(!ready)('openstack CLI against strata up: image', () => {
 
   it('creates an image from a file, then lists and shows it active with its checksum', async () => {
     const created = await cli.json<ImageJson>('admin', [
-      'image', 'create', '--file', file, '--disk-format', 'qcow2', '--container-format', 'bare', '--private', 'cirros',
+      'image',
+      'create',
+      '--file',
+      file,
+      '--disk-format',
+      'qcow2',
+      '--container-format',
+      'bare',
+      '--private',
+      'cirros',
     ]);
     expect(created.name).toBe('cirros');
-    const list = await cli.json<Array<{ ID: string; Name: string; Status: string }>>('admin', ['image', 'list']);
+    const list = await cli.json<Array<{ ID: string; Name: string; Status: string }>>('admin', [
+      'image',
+      'list',
+    ]);
     expect(list).toContainEqual({ ID: created.id, Name: 'cirros', Status: 'active' });
     const shown = await show('admin', 'cirros');
     expect(shown).toMatchObject({
@@ -84,7 +96,19 @@ describe.skipIf(!ready)('openstack CLI against strata up: image', () => {
   });
 
   it('shows public images to every project and private ones only to the owner', async () => {
-    await cli.json('admin', ['image', 'create', '--public', '--disk-format', 'raw', '--container-format', 'bare', 'pub']);
+    // Without --file the CLI reads image data from stdin, so always give it a file.
+    await cli.json('admin', [
+      'image',
+      'create',
+      '--public',
+      '--file',
+      file,
+      '--disk-format',
+      'raw',
+      '--container-format',
+      'bare',
+      'pub',
+    ]);
     const seen = (await cli.json<Array<{ Name: string }>>('member', ['image', 'list'])).map((i) => i.Name);
     expect(seen).toContain('pub');
     expect(seen).not.toContain('cirros');
@@ -95,15 +119,39 @@ describe.skipIf(!ready)('openstack CLI against strata up: image', () => {
 
   it('shares an image with a project, which accepts it', async () => {
     const img = await cli.json<ImageJson>('admin', [
-      'image', 'create', '--shared', '--file', file, '--disk-format', 'raw', '--container-format', 'bare', 'shared-img',
+      'image',
+      'create',
+      '--shared',
+      '--file',
+      file,
+      '--disk-format',
+      'raw',
+      '--container-format',
+      'bare',
+      'shared-img',
     ]);
-    const member = await cli.json<{ member_id: string; status: string }>('admin', ['image', 'add', 'project', 'shared-img', 'demo']);
+    const member = await cli.json<{ member_id: string; status: string }>('admin', [
+      'image',
+      'add',
+      'project',
+      'shared-img',
+      'demo',
+    ]);
     expect(member).toMatchObject({ member_id: demoId, status: 'pending' });
-    const members = await cli.json<Array<Record<string, string>>>('admin', ['image', 'member', 'list', 'shared-img']);
+    const members = await cli.json<Array<Record<string, string>>>('admin', [
+      'image',
+      'member',
+      'list',
+      'shared-img',
+    ]);
     expect(members).toEqual([{ 'Image ID': img.id, 'Member ID': demoId, Status: 'pending' }]);
-    expect((await cli.json<Array<{ Name: string }>>('member', ['image', 'list'])).map((i) => i.Name)).not.toContain('shared-img');
+    expect(
+      (await cli.json<Array<{ Name: string }>>('member', ['image', 'list'])).map((i) => i.Name),
+    ).not.toContain('shared-img');
     await cli.ok('member', ['image', 'set', '--accept', img.id]);
-    expect((await cli.json<Array<{ Name: string }>>('member', ['image', 'list'])).map((i) => i.Name)).toContain('shared-img');
+    expect(
+      (await cli.json<Array<{ Name: string }>>('member', ['image', 'list'])).map((i) => i.Name),
+    ).toContain('shared-img');
     const out = join(strata.dataDir, 'shared.img');
     await cli.ok('member', ['image', 'save', '--file', out, img.id]);
     expect(Buffer.compare(readFileSync(out), data)).toBe(0);
@@ -111,7 +159,16 @@ describe.skipIf(!ready)('openstack CLI against strata up: image', () => {
 
   it('imports an image with glance-direct', async () => {
     await cli.json('admin', [
-      'image', 'create', '--import', '--file', file, '--disk-format', 'raw', '--container-format', 'bare', 'imported',
+      'image',
+      'create',
+      '--import',
+      '--file',
+      file,
+      '--disk-format',
+      'raw',
+      '--container-format',
+      'bare',
+      'imported',
     ]);
     let status = '';
     for (let i = 0; i < 50 && status !== 'active'; i++) {

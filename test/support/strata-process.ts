@@ -26,7 +26,7 @@ export function builtCliAvailable(): boolean {
 
 /** Starts `strata up` on a free port and waits until it prints that it is up. */
 export async function startStrata(
-  opts: { dataDir?: string; databaseUrl?: string; extraArgs?: string[] } = {},
+  opts: { dataDir?: string; databaseUrl?: string; extraArgs?: string[]; env?: Record<string, string> } = {},
 ): Promise<StrataProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'strata-up-'));
   const args = [
@@ -42,6 +42,7 @@ export async function startStrata(
   if (opts.databaseUrl) args.push('--database-url', opts.databaseUrl);
   const child = spawn(process.execPath, [...args, ...(opts.extraArgs ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env },
   });
   const url = await waitForUp(child);
   const clouds = parse(readFileSync(join(dataDir, 'clouds.yaml'), 'utf8')) as {

@@ -40,19 +40,17 @@ async function step(
   s: AssignedServer,
   signal: AbortSignal,
 ): Promise<StepOutcome | undefined> {
-  const h = handleOf(d.driver, s.id);
+  const h = s.handle ?? handleOf(d.driver, s.id);
   try {
     switch (s.taskState) {
       case 'deleting':
         await d.driver.destroy(s.id, signal);
         return { kind: 'destroyed' };
       case 'spawning':
-        await d.driver.create(s.spec, signal);
-        return { kind: 'done', power: 'running' };
+        return { kind: 'done', power: 'running', handle: await d.driver.create(s.spec, signal) };
       case 'rebuilding':
         await d.driver.destroy(s.id, signal);
-        await d.driver.create(s.spec, signal);
-        return { kind: 'done', power: 'running' };
+        return { kind: 'done', power: 'running', handle: await d.driver.create(s.spec, signal) };
       case null:
         return observeOnly(d, s);
       default:
@@ -107,10 +105,15 @@ async function powerStep(
 /** No task: compare what runs with what should run (Nova's power-state sync). */
 async function observeOnly(d: InstanceControllerDeps, s: AssignedServer): Promise<StepOutcome | undefined> {
   if (s.vmState === 'building' || s.vmState === 'error') return undefined;
-  const seen = await d.driver.observe(s.id);
+  const expected = expectedPower(s.vmState);
+  let seen = await d.driver.observe(s.id);
+  if (seen === undefined && s.handle !== undefined && expected !== undefined) {
+    // After an agent restart: re-attach before concluding the workload is gone.
+    await d.driver.recover(s.handle, expected);
+    seen = await d.driver.observe(s.id);
+  }
   if (seen === undefined)
     return { kind: 'observed', power: 'missing', reason: 'the workload is gone from the host' };
-  const expected = expectedPower(s.vmState);
   if (expected === undefined || seen.power === expected) return undefined;
   return { kind: 'observed', power: seen.power, ...(seen.reason !== undefined && { reason: seen.reason }) };
 }

@@ -87,8 +87,11 @@ export interface ComputeDriver {
   observe(workloadId: string): Promise<ObservedWorkload | undefined>;
   /** Every workload this driver runs on the host (orphans included). */
   list(): Promise<ReadonlyArray<ObservedWorkload>>;
-  /** Re-attaches to a workload after an agent restart (no duplicate process). */
-  recover(h: WorkloadHandle): Promise<void>;
+  /**
+   * Re-attaches to a workload after an agent restart (no duplicate process). `lastKnown` is
+   * the power state last reported; real drivers observe the real process instead.
+   */
+  recover(h: WorkloadHandle, lastKnown: PowerObservation): Promise<void>;
 }
 
 /** Optional: pause/unpause and suspend/resume (capabilities.pause / suspend). */

@@ -1,4 +1,4 @@
-import type { HostFacts, PowerObservation, WorkloadSpec } from '../drivers/driver.js';
+import type { HostFacts, PowerObservation, WorkloadHandle, WorkloadSpec } from '../drivers/driver.js';
 
 /** How an agent joins: its host, driver and what it can offer. */
 export interface HostRegistration {
@@ -18,11 +18,13 @@ export interface AssignedServer {
   readonly taskState: string | null;
   readonly desiredPower: string;
   readonly spec: WorkloadSpec;
+  /** The handle the agent stored when it created the workload, if any. */
+  readonly handle?: WorkloadHandle;
 }
 
 /** What one step produced; the control plane turns it into vm_state/task_state/power_state. */
 export type StepOutcome =
-  | { readonly kind: 'done'; readonly power: PowerObservation }
+  | { readonly kind: 'done'; readonly power: PowerObservation; readonly handle?: WorkloadHandle }
   | { readonly kind: 'failed'; readonly message: string; readonly power?: PowerObservation }
   | { readonly kind: 'destroyed' }
   | { readonly kind: 'observed'; readonly power: PowerObservation | 'missing'; readonly reason?: string };

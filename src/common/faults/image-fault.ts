@@ -55,7 +55,10 @@ export function imageFaultPage(accept: string | undefined, status: number, expla
       body: JSON.stringify({ message: `${explanation}${webobTail}`, code: statusLine, title }),
     };
   }
-  return { contentType: 'text/plain; charset=UTF-8', body: `${statusLine}\n\n${stripTags(explanation)}\n\n   ` };
+  return {
+    contentType: 'text/plain; charset=UTF-8',
+    body: `${statusLine}\n\n${stripTags(explanation)}\n\n   `,
+  };
 }
 
 /** The q-value the most specific matching range of `accept` gives `offer` (0 when none). */

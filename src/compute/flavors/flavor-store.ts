@@ -113,6 +113,8 @@ export async function listFlavors(db: Db, f: FlavorFilter, page: FlavorPage): Pr
   if (after !== undefined) {
     const op = page.sortDir === 'asc' ? '>' : '<';
     const value = sortValue(after, col);
+    // Only description can be NULL, and it stays NULL before microversion 2.55, so the
+    // dialects' different NULL ordering never splits a page.
     q = q.where((eb) =>
       value === null
         ? eb.or([eb(col, 'is not', null), eb.and([eb(col, 'is', null), eb('id', op, after.id)])])

@@ -21,20 +21,20 @@ export interface AvailabilityZone {
 /** The only service binary Strata reports: each agent is Nova's nova-compute. */
 export const computeBinary = 'nova-compute';
 
+/** Nova's servicegroup rule: a recent heartbeat and not forced down. */
 export function isUp(deps: ComputeDeps, host: ComputeHost): boolean {
   const age = Math.abs(deps.clock().getTime() - Date.parse(host.lastHeartbeat));
-  return !host.forcedDown && age <= deps.config.serviceDownTimeSec * 1000;
+  return !host.forcedDown && age <= deps.serviceDownTimeSec * 1000;
 }
 
+/** Every host (or the given ones) with its liveness and the usage of its live servers. */
 export async function hostStates(
   deps: ComputeDeps,
   hosts?: ReadonlyArray<ComputeHost>,
 ): Promise<HostState[]> {
   const all = hosts ?? (await store.listHosts(deps.store.db));
-  const usage = await store.hostUsage(
-    deps.store.db,
-    all.map((h) => h.hostname),
-  );
+  const names = hosts === undefined ? 'all' : hosts.map((h) => h.hostname);
+  const usage = await store.hostUsage(deps.store.db, names);
   return all.map((host) => ({
     host,
     up: isUp(deps, host),
@@ -48,7 +48,9 @@ export async function hostStates(
  */
 export async function availabilityZones(deps: ComputeDeps): Promise<AvailabilityZone[]> {
   const byZone = new Map<string, HostState[]>();
-  for (const s of await hostStates(deps)) {
+  // Zones need liveness only, so usage is not read.
+  for (const host of await store.listHosts(deps.store.db)) {
+    const s: HostState = { host, up: isUp(deps, host), usage: store.noUsage };
     byZone.set(s.host.availabilityZone, [...(byZone.get(s.host.availabilityZone) ?? []), s]);
   }
   const zones = [...byZone.entries()].map(([name, states]) => {

@@ -70,11 +70,14 @@ export async function getHost(db: Db, id: string): Promise<ComputeHost | undefin
   return r && toHost(r);
 }
 
-/** Usage per hostname, from servers not yet deleted whose `host` is that hostname. */
-export async function hostUsage(db: Db, hostnames: ReadonlyArray<string>): Promise<Map<string, HostUsage>> {
+/** Usage per hostname, from servers not yet deleted whose `host` is that hostname ('all': every host). */
+export async function hostUsage(
+  db: Db,
+  hostnames: ReadonlyArray<string> | 'all',
+): Promise<Map<string, HostUsage>> {
   const out = new Map<string, HostUsage>();
-  if (hostnames.length === 0) return out;
-  const rows = await db
+  if (hostnames !== 'all' && hostnames.length === 0) return out;
+  let q = db
     .selectFrom('servers')
     .select((eb) => [
       'host',
@@ -84,11 +87,11 @@ export async function hostUsage(db: Db, hostnames: ReadonlyArray<string>): Promi
       eb.fn.sum<number>('root_gb').as('disk'),
       eb.fn.count<number>('task_state').as('busy'),
     ])
-    .where('host', 'in', hostnames)
+    .where('host', 'is not', null)
     .where('deleted_at', 'is', null)
-    .groupBy('host')
-    .execute();
-  for (const r of rows) {
+    .groupBy('host');
+  if (hostnames !== 'all') q = q.where('host', 'in', hostnames);
+  for (const r of await q.execute()) {
     out.set(r.host!, {
       vcpusUsed: Number(r.vcpus),
       memoryMbUsed: Number(r.memory),

@@ -17,7 +17,11 @@ const wire = (...parts: Buffer[]) =>
 
 function ecdsaLine(curve: 'P-256' | 'P-384' | 'P-521', name: string): string {
   const jwk = generateKeyPairSync('ec', { namedCurve: curve }).publicKey.export({ format: 'jwk' });
-  const q = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
+  const q = Buffer.concat([
+    Buffer.from([4]),
+    Buffer.from(jwk.x!, 'base64url'),
+    Buffer.from(jwk.y!, 'base64url'),
+  ]);
   return `ecdsa-sha2-${name} ${wire(Buffer.from(`ecdsa-sha2-${name}`), Buffer.from(name), q).toString('base64')}`;
 }
 
@@ -46,7 +50,7 @@ describe('keypair-ssh-key', () => {
   it('rejects a point that is not on the curve, and a curve name that disagrees with the type', () => {
     const good = Buffer.from(ecdsaLine('P-256', 'nistp256').split(' ')[1]!, 'base64');
     const bent = Buffer.from(good);
-    bent[bent.length - 1] ^= 1;
+    bent.writeUInt8(bent.readUInt8(bent.length - 1) ^ 1, bent.length - 1);
     expect(() => parseSshPublicKey(`ecdsa-sha2-nistp256 ${bent.toString('base64')}`)).toThrow(
       'Keypair data is invalid: failed to generate fingerprint',
     );
@@ -56,7 +60,11 @@ describe('keypair-ssh-key', () => {
 
   it('rejects RSA keys under 1024 bits and trailing bytes', () => {
     const jwk = generateKeyPairSync('rsa', { modulusLength: 512 }).publicKey.export({ format: 'jwk' });
-    const small = wire(Buffer.from('ssh-rsa'), Buffer.from(jwk.e!, 'base64url'), Buffer.from(jwk.n!, 'base64url'));
+    const small = wire(
+      Buffer.from('ssh-rsa'),
+      Buffer.from(jwk.e!, 'base64url'),
+      Buffer.from(jwk.n!, 'base64url'),
+    );
     expect(() => parseSshPublicKey(`ssh-rsa ${small.toString('base64')}`)).toThrow(/invalid/);
     const ed = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
     const padded = wire(Buffer.from('ssh-ed25519'), Buffer.from(ed.x!, 'base64url'), Buffer.from('x'));

@@ -190,6 +190,7 @@ function newServerRow(b: NewServer, index: number): ServerRow {
     new_flavor: null,
     old_flavor: null,
     pending_image_id: null,
+    workload_handle: null,
     launched_at: null,
     terminated_at: null,
     created_at: b.now,

@@ -126,6 +126,7 @@ async function createServers(db: Kysely<unknown>): Promise<void> {
     .addColumn('new_flavor', 'text')
     .addColumn('old_flavor', 'text')
     .addColumn('pending_image_id', 'varchar(36)')
+    .addColumn('workload_handle', 'text')
     .addColumn('launched_at', 'varchar(32)')
     .addColumn('terminated_at', 'varchar(32)')
     .addColumn('created_at', 'varchar(32)', (c) => c.notNull())

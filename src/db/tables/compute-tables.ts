@@ -122,6 +122,8 @@ export interface ServerTable {
   old_flavor: string | null;
   /** The queued image a createImage action is filling (the agent uploads into it). */
   pending_image_id: string | null;
+  /** The driver's handle for the workload (JSON), written by the agent so a restart can re-attach. */
+  workload_handle: string | null;
   launched_at: string | null;
   terminated_at: string | null;
   created_at: CreatedAt;

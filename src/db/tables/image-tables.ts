@@ -13,14 +13,7 @@ export interface ImageTables {
 
 /** Glance's image statuses; `deleted` rows are kept so an image id is never reused. */
 export type ImageStatus =
-  | 'queued'
-  | 'saving'
-  | 'uploading'
-  | 'importing'
-  | 'active'
-  | 'deactivated'
-  | 'killed'
-  | 'deleted';
+  'queued' | 'saving' | 'uploading' | 'importing' | 'active' | 'deactivated' | 'killed' | 'deleted';
 
 export type ImageVisibility = 'public' | 'private' | 'shared' | 'community';
 

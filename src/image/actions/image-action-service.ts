@@ -19,7 +19,8 @@ export async function imageAction(
   const done = action === 'deactivate' ? 'deactivated' : 'active';
   if (image.status === done) return;
   const from = action === 'deactivate' ? 'active' : 'deactivated';
-  if (image.status !== from) throw imageForbidden(`Not allowed to ${action} image in status '${image.status}'`);
+  if (image.status !== from)
+    throw imageForbidden(`Not allowed to ${action} image in status '${image.status}'`);
   const to = nextStatus(from, action satisfies ImageEvent);
   if (!(await setStatus(deps.store.db, id, from, to, deps.clock().toISOString())))
     throw imageConflict(`Image ${id} changed status during ${action}; try again.`);

@@ -37,7 +37,10 @@ export async function uploadImageData(
   const remaining = await remainingImageBytes(deps, image.owner, announced);
   if (!(await setStatus(deps.store.db, id, 'queued', 'saving', now(deps))))
     throw transitionRefused((await getImage(deps.store.db, id))?.status ?? 'deleted', 'saving');
-  const stored = await writeOrRevert(deps, id, data, 'store', remaining, { refused: 'queued', failed: 'killed' });
+  const stored = await writeOrRevert(deps, id, data, 'store', remaining, {
+    refused: 'queued',
+    failed: 'killed',
+  });
   if (!(await setStatus(deps.store.db, id, 'saving', 'active', now(deps), stored))) {
     await deps.files.remove(id);
     throw imageConflict(
@@ -63,7 +66,10 @@ export async function stageImageData(
   const remaining = await remainingImageBytes(deps, image.owner, announced);
   if (!(await setStatus(deps.store.db, id, 'queued', 'uploading', now(deps))))
     throw transitionRefused((await getImage(deps.store.db, id))?.status ?? 'deleted', 'uploading');
-  const staged = await writeOrRevert(deps, id, data, 'staging', remaining, { refused: 'queued', failed: 'queued' });
+  const staged = await writeOrRevert(deps, id, data, 'staging', remaining, {
+    refused: 'queued',
+    failed: 'queued',
+  });
   await setStatus(deps.store.db, id, 'uploading', 'uploading', now(deps), { size: staged.size });
 }
 
@@ -95,7 +101,10 @@ function requireFormats(image: Image): void {
   );
   if (missing.length === 0) return;
   const noun = missing.length === 1 ? 'Property' : 'Properties';
-  throw new InputError('image.data.formats', `${noun} ${missing.join(', ')} must be set prior to saving data.`);
+  throw new InputError(
+    'image.data.formats',
+    `${noun} ${missing.join(', ')} must be set prior to saving data.`,
+  );
 }
 
 /** What a download sends: nothing for an image without data, else the byte range of the file. */
@@ -113,13 +122,17 @@ export async function prepareDownload(
   const image = await findVisibleImage(deps, caller, id);
   if (image.status === 'deactivated' && !caller.isAdmin)
     throw imageForbidden('The requested image has been deactivated. Image data download is forbidden.');
-  if (!['active', 'deactivated'].includes(image.status) || !(await deps.files.exists(id))) return { kind: 'empty' };
+  if (!['active', 'deactivated'].includes(image.status) || !(await deps.files.exists(id)))
+    return { kind: 'empty' };
   const range = byteRange(rangeHeader, image.size ?? 0);
   return range ? { kind: 'data', image, range } : { kind: 'data', image };
 }
 
 /** `bytes=a-b`, `bytes=a-` or `bytes=-n` within the image; anything else means the whole image. */
-export function byteRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+export function byteRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | undefined {
   const m = header === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '') || size === 0) return undefined;
   const start = m[1] === '' ? Math.max(0, size - Number(m[2])) : Number(m[1]);

@@ -14,7 +14,11 @@ describe('image-file-store', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('streams data in and reports size, md5 and sha512', async () => {
-    const stored = await files.write(id, Readable.from([Buffer.from('hello '), Buffer.from('world')]), 'store');
+    const stored = await files.write(
+      id,
+      Readable.from([Buffer.from('hello '), Buffer.from('world')]),
+      'store',
+    );
     expect(stored).toEqual({
       size: 11,
       checksum: createHash('md5').update('hello world').digest('hex'),
@@ -27,7 +31,9 @@ describe('image-file-store', () => {
 
   it('leaves nothing behind when the data passes the limit', async () => {
     const other = '11111111-2222-3333-4444-666666666666';
-    await expect(files.write(other, Buffer.alloc(100), 'store', 99)).rejects.toBeInstanceOf(DataLimitExceeded);
+    await expect(files.write(other, Buffer.alloc(100), 'store', 99)).rejects.toBeInstanceOf(
+      DataLimitExceeded,
+    );
     expect(await files.exists(other)).toBe(false);
     expect(readdirSync(root).filter((f) => f.endsWith('.part'))).toEqual([]);
   });

@@ -3,7 +3,7 @@ import type { ImageCaller, ImageDeps } from '../image-deps.js';
 import { imageConflict } from '../image-errors.js';
 import { remainingImageBytes } from '../image-quota.js';
 import { findVisibleImage } from '../images/image-service.js';
-import { getImage, ids, setStatus } from '../images/image-store.js';
+import { getImage, imageIdsWithStatus, setStatus } from '../images/image-store.js';
 
 /** Import methods this site offers (Glance's `enabled_import_methods`). */
 export const importMethods = ['glance-direct'];
@@ -28,7 +28,12 @@ function importMethod(body: unknown): string {
  * `POST /v2/images/{id}/import` with glance-direct: moves a staged image to `importing`
  * and starts the import task; the client polls the image until it is active.
  */
-export async function importImage(deps: ImageDeps, caller: ImageCaller, id: string, body: unknown): Promise<void> {
+export async function importImage(
+  deps: ImageDeps,
+  caller: ImageCaller,
+  id: string,
+  body: unknown,
+): Promise<void> {
   const method = importMethod(body);
   const image = await findVisibleImage(deps, caller, id);
   await remainingImageBytes(deps, image.owner, undefined);
@@ -67,7 +72,7 @@ export async function runImport(deps: ImageDeps, id: string): Promise<void> {
 
 /** Restarts imports that a stopped process left in `importing` (level-triggered: status is the truth). */
 export async function resumeImports(deps: ImageDeps): Promise<void> {
-  for (const id of await ids(deps.store.db, 'importing')) deps.importer.start(id);
+  for (const id of await imageIdsWithStatus(deps.store.db, 'importing')) deps.importer.start(id);
 }
 
 /** `GET /v2/info/import`. */

@@ -3,7 +3,18 @@ import { route } from '../../common/http/route-spec.js';
 import type { ImageDeps } from '../image-deps.js';
 
 /** Image API versions Glance lists without the cache or multiple stores: 2.15 down to 2.0, no 2.8. */
-const versions: ReadonlyArray<string> = ['2.15', '2.9', '2.7', '2.6', '2.5', '2.4', '2.3', '2.2', '2.1', '2.0'];
+const versions: ReadonlyArray<string> = [
+  '2.15',
+  '2.9',
+  '2.7',
+  '2.6',
+  '2.5',
+  '2.4',
+  '2.3',
+  '2.2',
+  '2.1',
+  '2.0',
+];
 
 /** Glance's version document: every version points at the one v2 API. */
 export function versionsView(serviceUrl: string) {

@@ -34,8 +34,16 @@ export interface ImageListQuery {
   readonly protected?: boolean;
   readonly tags: ReadonlyArray<string>;
   readonly lists: ReadonlyArray<{ readonly column: ListColumn; readonly values: ReadonlyArray<string> }>;
-  readonly numbers: ReadonlyArray<{ readonly column: NumberColumn; readonly op: Comparison; readonly value: number }>;
-  readonly times: ReadonlyArray<{ readonly column: TimeColumn; readonly op: Comparison; readonly value: string }>;
+  readonly numbers: ReadonlyArray<{
+    readonly column: NumberColumn;
+    readonly op: Comparison;
+    readonly value: number;
+  }>;
+  readonly times: ReadonlyArray<{
+    readonly column: TimeColumn;
+    readonly op: Comparison;
+    readonly value: string;
+  }>;
   readonly equals: Readonly<Partial<Record<'owner' | 'checksum' | 'os_hash_value', string>>>;
   readonly properties: Readonly<Record<string, string>>;
 }
@@ -66,15 +74,18 @@ export function parseImageListQuery(
     limit: Math.min(parseLimit(last(q['limit'])) ?? limits.byDefault, limits.max),
     ...(marker !== undefined && { marker }),
     sort: parseSort(q),
-    memberStatus: oneOf(last(q['member_status']) ?? 'accepted', ['pending', 'accepted', 'rejected', 'all'], 'status'),
+    memberStatus: oneOf(
+      last(q['member_status']) ?? 'accepted',
+      ['pending', 'accepted', 'rejected', 'all'],
+      'status',
+    ),
     ...filters,
   };
 }
 
 function filterTerms(q: Query) {
   const visibility = last(q['visibility']);
-  if (q['changes-since'] !== undefined)
-    throw bad('The "changes-since" filter is no longer available on v2.');
+  if (q['changes-since'] !== undefined) throw bad('The "changes-since" filter is no longer available on v2.');
   const prot = last(q['protected']);
   const out = {
     ...(visibility && {
@@ -99,7 +110,8 @@ function addFilter(out: ReturnType<typeof emptyFilters>, key: string, value: str
   if (range) {
     if (!numberColumns.includes(range[1]!)) throw bad(`Unable to filter on a range of '${range[1]}'.`);
     const n = Number(value);
-    if (value.trim() === '' || !Number.isInteger(n)) throw bad('Unable to filter on a range with a non-numeric value.');
+    if (value.trim() === '' || !Number.isInteger(n))
+      throw bad('Unable to filter on a range with a non-numeric value.');
     out.numbers.push({ column: range[1] as NumberColumn, op: range[2] === 'min' ? '>=' : '<=', value: n });
   } else if (key === 'created_at' || key === 'updated_at') {
     out.times.push({ column: key, ...timeFilter(key, value) });

@@ -111,7 +111,8 @@ export function withTiebreakers(sort: ReadonlyArray<SortTerm>): SortTerm[] {
   const dirs = new Set(sort.map((t) => t.dir));
   const dir = dirs.size === 1 ? sort[0]!.dir : 'desc';
   const out = [...sort];
-  for (const key of ['created_at', 'id'] as const) if (!out.some((t) => t.key === key)) out.push({ key, dir });
+  for (const key of ['created_at', 'id'] as const)
+    if (!out.some((t) => t.key === key)) out.push({ key, dir });
   return out;
 }
 

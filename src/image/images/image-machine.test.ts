@@ -14,7 +14,9 @@ describe('image-machine', () => {
   });
 
   it('refuses with the transition Glance names', () => {
-    expect(() => nextStatus('active', 'upload')).toThrow('Image status transition from active to saving is not allowed');
+    expect(() => nextStatus('active', 'upload')).toThrow(
+      'Image status transition from active to saving is not allowed',
+    );
     expect(allowed('deleted', 'delete')).toBe(false);
     expect(allowed('killed', 'delete')).toBe(true);
   });

@@ -74,6 +74,7 @@ export function nextStatus(from: ImageStatus, on: ImageEvent): ImageStatus {
   return t.to;
 }
 
+/** The 409 for a status change the machine does not allow. */
 export function transitionRefused(from: string, to: string): InvalidStateError {
   return new InvalidStateError(
     'image.image.invalid_status',

@@ -39,10 +39,16 @@ describe('image-patch', () => {
   });
 
   it.each([
-    [[{ op: 'add', path: '/x/' , value: 'v'}], 'Pointer `/x/` end with "/".'],
+    [[{ op: 'add', path: '/x/', value: 'v' }], 'Pointer `/x/` end with "/".'],
     [[{ op: 'add', path: '/a//b', value: 'v' }], 'Pointer `/a//b` contains adjacent "/".'],
-    [[{ op: 'add', path: '/~2', value: 'v' }], 'Pointer `/~2` contains "~" not part of a recognized escape sequence.'],
-    [[{ path: '/x', value: 'v' }], 'Unable to find `op` in JSON Schema change. It must be one of the following: add, remove, replace.'],
+    [
+      [{ op: 'add', path: '/~2', value: 'v' }],
+      'Pointer `/~2` contains "~" not part of a recognized escape sequence.',
+    ],
+    [
+      [{ path: '/x', value: 'v' }],
+      'Unable to find `op` in JSON Schema change. It must be one of the following: add, remove, replace.',
+    ],
     [[{ op: 'add', value: 'v' }], "Unable to find 'path' in JSON Schema change"],
     [['add'], 'Operations must be JSON objects.'],
   ])('refuses %j with 400', (body, message) => {
@@ -66,11 +72,18 @@ describe('image-patch', () => {
   });
 
   it('refuses, as Glance does, what cannot be changed', () => {
-    const apply = (ops: unknown[], media = v21) => () => applyImagePatch(target, parseImagePatch(media, ops));
+    const apply =
+      (ops: unknown[], media = v21) =>
+      () =>
+        applyImagePatch(target, parseImagePatch(media, ops));
     expect(apply([{ op: 'remove', path: '/name' }])).toThrow(expect.objectContaining({ status: 403 }));
-    expect(apply([{ op: 'replace', path: '/nope', value: 'x' }])).toThrow(expect.objectContaining({ status: 409 }));
+    expect(apply([{ op: 'replace', path: '/nope', value: 'x' }])).toThrow(
+      expect.objectContaining({ status: 409 }),
+    );
     expect(apply([{ add: '/color', value: 'x' }], v20)).toThrow('Property color already present.');
-    expect(apply([{ op: 'add', path: '/checksum', value: 'x' }])).toThrow("Attribute 'checksum' is read-only.");
+    expect(apply([{ op: 'add', path: '/checksum', value: 'x' }])).toThrow(
+      "Attribute 'checksum' is read-only.",
+    );
     expect(apply([{ op: 'add', path: '/locations', value: [] }])).toThrow(
       "It's not allowed to add locations if locations are invisible.",
     );

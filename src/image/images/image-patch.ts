@@ -112,7 +112,8 @@ function decodePointer(pointer: string): string[] {
 
 /** Read-only and reserved names are refused with 403, as Glance does before anything else. */
 export function checkWritable(name: string): void {
-  if (readOnly.has(name)) throw new ForbiddenError('image.image.read_only', `Attribute '${name}' is read-only.`);
+  if (readOnly.has(name))
+    throw new ForbiddenError('image.image.read_only', `Attribute '${name}' is read-only.`);
   if (reserved.has(name) || name.startsWith(reservedPrefix))
     throw new ForbiddenError('image.image.reserved', `Attribute '${name}' is reserved.`);
 }
@@ -157,7 +158,8 @@ export function applyImagePatch(target: PatchTarget, changes: ReadonlyArray<Imag
     const isCore = (coreFields as ReadonlyArray<string>).includes(c.name);
     const isProperty = Object.hasOwn(properties, c.name);
     if (c.op === 'remove') {
-      if (isCore) throw new ForbiddenError('image.patch.core_remove', `Property ${c.name} may not be removed.`);
+      if (isCore)
+        throw new ForbiddenError('image.patch.core_remove', `Property ${c.name} may not be removed.`);
       if (!isProperty) throw missing(c.name);
       delete properties[c.name];
     } else if (c.op === 'add' && c.draft === 4 && (isCore || isProperty)) {

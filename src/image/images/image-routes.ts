@@ -26,7 +26,8 @@ export function objectBody(ctx: RequestContext): Record<string, unknown> {
   }
   if (body === undefined || body === null || body === '')
     throw new InputError('image.body.missing', 'Body expected in request.');
-  if (typeof body !== 'object') throw new InputError('image.body.type', 'Unexpected body type. Expected list/dict.');
+  if (typeof body !== 'object')
+    throw new InputError('image.body.type', 'Unexpected body type. Expected list/dict.');
   return body as Record<string, unknown>;
 }
 
@@ -49,7 +50,10 @@ export const imageRoutes = [
       const query = parseImageListQuery(ctx.query, listLimits);
       const caller = callerOf(ctx);
       const marker = query.marker === undefined ? undefined : await getImage(deps.store.db, query.marker);
-      if (query.marker !== undefined && (marker === undefined || !(await service.isVisible(deps, caller, marker))))
+      if (
+        query.marker !== undefined &&
+        (marker === undefined || !(await service.isVisible(deps, caller, marker)))
+      )
         throw new InputError('image.list.marker', `No image found with ID ${query.marker}`);
       const images = await listImages(deps.store.db, caller, query, marker);
       return imageListView(images, ctx.query, query.limit);
@@ -108,6 +112,7 @@ export const imageRoutes = [
   }),
 ];
 
+/** The first value of a header Node may have split into a list. */
 export function headerText(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }

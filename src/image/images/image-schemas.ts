@@ -2,7 +2,19 @@ import Type from 'typebox';
 import type { TSchema } from 'typebox';
 
 /** Glance's default `[image_format] disk_formats`. */
-export const diskFormats = ['ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso', 'ploop'];
+export const diskFormats = [
+  'ami',
+  'ari',
+  'aki',
+  'vhd',
+  'vhdx',
+  'vmdk',
+  'raw',
+  'qcow2',
+  'vdi',
+  'iso',
+  'ploop',
+];
 /** Glance's default `[image_format] container_formats`. */
 export const containerFormats = ['ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'docker', 'compressed'];
 export const imageStatuses = [
@@ -18,8 +30,7 @@ export const imageStatuses = [
 ];
 export const imageVisibilities = ['community', 'public', 'private', 'shared'];
 
-const uuidPattern =
-  '^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$';
+const uuidPattern = '^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$';
 
 // Glance's schema says `"type": ["null", "string"]`; glanceclient reads that shape, so keep it.
 const nullable = (type: string, extra: Record<string, unknown>) =>
@@ -28,9 +39,18 @@ const readOnly = (schema: TSchema) => ({ ...schema, readOnly: true }) as TSchema
 
 /** The image's core attributes, as `GET /v2/schemas/image` publishes them. */
 export const imageCoreProperties = {
-  id: Type.String({ pattern: uuidPattern, description: 'The image id, a UUID; chosen by the server unless given.' }),
+  id: Type.String({
+    pattern: uuidPattern,
+    description: 'The image id, a UUID; chosen by the server unless given.',
+  }),
   name: nullable('string', { maxLength: 255, description: 'A name for people; not unique.' }),
-  status: readOnly(Type.Unsafe({ type: 'string', enum: imageStatuses, description: 'Where the image is in its life cycle.' })),
+  status: readOnly(
+    Type.Unsafe({
+      type: 'string',
+      enum: imageStatuses,
+      description: 'Where the image is in its life cycle.',
+    }),
+  ),
   visibility: Type.Unsafe({
     type: 'string',
     enum: imageVisibilities,
@@ -39,8 +59,12 @@ export const imageCoreProperties = {
   protected: Type.Boolean({ description: 'A protected image cannot be deleted.' }),
   os_hidden: Type.Boolean({ description: 'Hidden images are left out of the default image list.' }),
   checksum: readOnly(nullable('string', { maxLength: 32, description: 'md5 hex digest of the image data.' })),
-  os_hash_algo: readOnly(nullable('string', { maxLength: 64, description: 'Algorithm of os_hash_value (sha512).' })),
-  os_hash_value: readOnly(nullable('string', { maxLength: 128, description: 'Hex digest of the image data.' })),
+  os_hash_algo: readOnly(
+    nullable('string', { maxLength: 64, description: 'Algorithm of os_hash_value (sha512).' }),
+  ),
+  os_hash_value: readOnly(
+    nullable('string', { maxLength: 128, description: 'Hex digest of the image data.' }),
+  ),
   owner: nullable('string', { maxLength: 255, description: 'The project that owns the image.' }),
   size: readOnly(nullable('integer', { description: 'Bytes of image data.' })),
   virtual_size: readOnly(nullable('integer', { description: 'Bytes of the disk the data expands to.' })),
@@ -121,7 +145,12 @@ function collectionDocument(name: string, item: Record<string, unknown>, paged: 
       schema: { type: 'string' },
     },
     links: [
-      ...(paged ? [{ rel: 'first', href: '{first}' }, { rel: 'next', href: '{next}' }] : []),
+      ...(paged
+        ? [
+            { rel: 'first', href: '{first}' },
+            { rel: 'next', href: '{next}' },
+          ]
+        : []),
       { rel: 'describedby', href: '{schema}' },
     ],
   };

@@ -33,7 +33,8 @@ export async function findVisibleImage(
   notFoundMessage?: string,
 ): Promise<Image> {
   const image = await store.getImage(deps.store.db, id);
-  if (image === undefined || !(await isVisible(deps, caller, image))) throw imageNotFound(id, notFoundMessage);
+  if (image === undefined || !(await isVisible(deps, caller, image)))
+    throw imageNotFound(id, notFoundMessage);
   return image;
 }
 
@@ -73,7 +74,10 @@ export async function createImage(
     if (key === 'id' || (coreFields as ReadonlyArray<string>).includes(key)) continue;
     checkWritable(key);
     if (key.length > 255)
-      throw new InputError('image.image.long_key', 'Custom property should not be greater than 255 characters.');
+      throw new InputError(
+        'image.image.long_key',
+        'Custom property should not be greater than 255 characters.',
+      );
     properties[key] = value as string;
   }
   const image = newImage(deps, caller, body, properties);
@@ -120,6 +124,7 @@ function newImage(
   };
 }
 
+/** Glance's min_disk/min_ram setters: the schema allows any integer, the domain no negatives. */
 export function nonNegative(value: unknown, param: string): number {
   const n = typeof value === 'number' ? value : 0;
   if (n < 0) {

@@ -33,7 +33,7 @@ export type ImageDataFields = Partial<Pick<Image, 'size' | 'checksum' | 'osHashA
 export type Db = Kysely<Database> | Transaction<Database>;
 type ImageRow = Selectable<ImageTable>;
 
-export function toImage(r: ImageRow, properties: Record<string, string>, tags: string[]): Image {
+function toImage(r: ImageRow, properties: Record<string, string>, tags: string[]): Image {
   return {
     id: r.id,
     name: r.name,
@@ -67,11 +67,6 @@ export async function getImage(db: Db, id: string): Promise<Image | undefined> {
     .where('status', '!=', 'deleted')
     .executeTakeFirst();
   return r && (await withDetails(db, [r]))[0];
-}
-
-export async function imageExists(db: Db, id: string): Promise<boolean> {
-  const r = await db.selectFrom('images').select('id').where('id', '=', id).executeTakeFirst();
-  return r !== undefined;
 }
 
 /** Attaches properties and tags to rows with two queries, whatever the number of rows. */
@@ -159,7 +154,8 @@ export async function markDeleted(db: Db, id: string, from: ImageStatus, at: str
   return true;
 }
 
-export async function ids(db: Db, status: ImageStatus): Promise<string[]> {
+/** Ids of every image in `status` (the import task resumes those left importing). */
+export async function imageIdsWithStatus(db: Db, status: ImageStatus): Promise<string[]> {
   const rows = await db.selectFrom('images').select('id').where('status', '=', status).execute();
   return rows.map((r) => r.id);
 }
@@ -167,7 +163,11 @@ export async function ids(db: Db, status: ImageStatus): Promise<string[]> {
 async function replaceDetails(db: Db, image: Image): Promise<void> {
   await db.deleteFrom('image_properties').where('image_id', '=', image.id).execute();
   await db.deleteFrom('image_tags').where('image_id', '=', image.id).execute();
-  const props = Object.entries(image.properties).map(([name, value]) => ({ image_id: image.id, name, value }));
+  const props = Object.entries(image.properties).map(([name, value]) => ({
+    image_id: image.id,
+    name,
+    value,
+  }));
   if (props.length > 0) await db.insertInto('image_properties').values(props).execute();
   const tags = image.tags.map((value) => ({ image_id: image.id, value }));
   if (tags.length > 0) await db.insertInto('image_tags').values(tags).execute();

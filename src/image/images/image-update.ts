@@ -27,7 +27,8 @@ export async function updateImage(
     checkChanges(caller, image, changes, authorize);
     if (changes.length === 0) return image;
     const next = patched(image, changes, deps.clock().toISOString());
-    if (await deps.store.db.transaction().execute((tx) => store.saveImage(tx, next, image.status))) return next;
+    if (await deps.store.db.transaction().execute((tx) => store.saveImage(tx, next, image.status)))
+      return next;
   }
   throw imageConflict(`Image ${id} changed status while it was being updated; try again.`);
 }
@@ -41,9 +42,13 @@ function checkChanges(
 ): void {
   for (const c of changes) {
     if (c.op === 'remove') continue;
-    if (c.name === 'visibility') authorizeVisibility(authorize, c.value as string, imageTarget(image, caller));
+    if (c.name === 'visibility')
+      authorizeVisibility(authorize, c.value as string, imageTarget(image, caller));
     if (c.name === 'owner' && !caller.isAdmin) throw imageForbidden("Owner can't be updated by non admin.");
-    if ((c.name === 'disk_format' || c.name === 'container_format') && !['queued', 'importing'].includes(image.status))
+    if (
+      (c.name === 'disk_format' || c.name === 'container_format') &&
+      !['queued', 'importing'].includes(image.status)
+    )
       throw imageForbidden(`Attribute ${c.name} can be only replaced for a queued image.`);
   }
 }

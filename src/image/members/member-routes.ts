@@ -61,7 +61,6 @@ export const memberRoutes = [
     target,
     successStatus: 204,
     expectedErrors: [404],
-    handler: async (ctx, deps) =>
-      service.removeMember(deps, callerOf(ctx), imageIdOf(ctx), memberIdOf(ctx)),
+    handler: async (ctx, deps) => service.removeMember(deps, callerOf(ctx), imageIdOf(ctx), memberIdOf(ctx)),
   }),
 ];

@@ -12,7 +12,12 @@ import * as store from './member-store.js';
 const statuses: ReadonlyArray<string> = ['pending', 'accepted', 'rejected'];
 
 /** The image behind a member URL: visible, and shared (only shared images have members). */
-async function sharedImage(deps: ImageDeps, caller: ImageCaller, id: string, refused: string): Promise<Image> {
+async function sharedImage(
+  deps: ImageDeps,
+  caller: ImageCaller,
+  id: string,
+  refused: string,
+): Promise<Image> {
   const image = await findVisibleImage(deps, caller, id, missingImage(id));
   if (image.visibility !== 'shared') throw imageForbidden(refused);
   return image;
@@ -21,7 +26,12 @@ async function sharedImage(deps: ImageDeps, caller: ImageCaller, id: string, ref
 const isOwner = (caller: ImageCaller, image: Image) => caller.isAdmin || caller.projectId === image.owner;
 
 /** `POST /v2/images/{id}/members`: the owner shares its image; the member starts pending. */
-export async function addMember(deps: ImageDeps, caller: ImageCaller, id: string, body: unknown): Promise<ImageMember> {
+export async function addMember(
+  deps: ImageDeps,
+  caller: ImageCaller,
+  id: string,
+  body: unknown,
+): Promise<ImageMember> {
   const memberId = memberIdOf(body);
   const refused = `Not allowed to create members for image ${id}.`;
   const image = await sharedImage(deps, caller, id, refused);
@@ -57,7 +67,8 @@ export async function listMembers(deps: ImageDeps, caller: ImageCaller, id: stri
 /** `GET .../members/{member}`; Glance answers 404, never 403, so nothing leaks. */
 export async function showMember(deps: ImageDeps, caller: ImageCaller, id: string, memberId: string) {
   const image = await findVisibleImage(deps, caller, id, missingImage(id));
-  if (image.visibility !== 'shared') throw new NotFoundError('image.member.not_shared', 'Only shared images have members.');
+  if (image.visibility !== 'shared')
+    throw new NotFoundError('image.member.not_shared', 'Only shared images have members.');
   return findMember(deps, caller, image, memberId);
 }
 

@@ -23,7 +23,12 @@ export async function addTag(deps: ImageDeps, caller: ImageCaller, id: string, t
 }
 
 /** `DELETE /v2/images/{id}/tags/{tag}`: a tag the image does not have is a 404. */
-export async function deleteTag(deps: ImageDeps, caller: ImageCaller, id: string, tag: string): Promise<void> {
+export async function deleteTag(
+  deps: ImageDeps,
+  caller: ImageCaller,
+  id: string,
+  tag: string,
+): Promise<void> {
   const image = await findVisibleImage(deps, caller, id, missingImage(id));
   if (!image.tags.includes(tag)) throw imageNotFound(id, 'The resource could not be found.');
   await deps.store.db.transaction().execute(async (tx) => {

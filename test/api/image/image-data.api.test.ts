@@ -76,7 +76,10 @@ for (const dialect of testDialects()) {
       const res = await api.upload(alice.token, id, Buffer.from('other bytes'));
       expect(res.statusCode).toBe(409);
       expect(res.json().message).toBe(`Image status transition from active to saving is not allowed${tail}`);
-      expect((await api.show(alice.token, id)).json()).toMatchObject({ status: 'active', checksum: md5(data) });
+      expect((await api.show(alice.token, id)).json()).toMatchObject({
+        status: 'active',
+        checksum: md5(data),
+      });
       expect(Buffer.compare((await api.download(alice.token, id)).rawPayload, data)).toBe(0);
     });
 
@@ -84,7 +87,9 @@ for (const dialect of testDialects()) {
       const id = (await api.create(alice.token, { disk_format: null, container_format: null })).id as string;
       const res = await api.upload(alice.token, id, data);
       expect(res.statusCode).toBe(400);
-      expect(res.json().message).toBe(`Properties disk_format, container_format must be set prior to saving data.${tail}`);
+      expect(res.json().message).toBe(
+        `Properties disk_format, container_format must be set prior to saving data.${tail}`,
+      );
       expect((await api.show(alice.token, id)).json()).toMatchObject({ status: 'queued', size: null });
       expect(existsSync(imageApi(t).imageDataPath(id))).toBe(false);
     });
@@ -109,7 +114,9 @@ for (const dialect of testDialects()) {
       const id = await activeImage();
       const res = await api.patch(alice.token, id, [{ op: 'replace', path: '/disk_format', value: 'qcow2' }]);
       expect(res.statusCode).toBe(403);
-      expect(res.json().message).toBe(`Attribute disk_format can be only replaced for a queued image.${tail}`);
+      expect(res.json().message).toBe(
+        `Attribute disk_format can be only replaced for a queued image.${tail}`,
+      );
     });
 
     it('deactivates and reactivates: only admins download a deactivated image', async () => {
@@ -135,25 +142,41 @@ for (const dialect of testDialects()) {
 
     it('imports staged data with glance-direct', async () => {
       const id = (await api.create(alice.token, { name: 'imported' })).id as string;
-      const notStaged = await api.call('POST', `/v2/images/${id}/import`, alice.token, { method: { name: 'glance-direct' } });
+      const notStaged = await api.call('POST', `/v2/images/${id}/import`, alice.token, {
+        method: { name: 'glance-direct' },
+      });
       expect(notStaged.statusCode).toBe(409);
-      expect(notStaged.json().message).toBe(`Image needs to be staged before 'glance-direct' method can be used${tail}`);
+      expect(notStaged.json().message).toBe(
+        `Image needs to be staged before 'glance-direct' method can be used${tail}`,
+      );
       const stage = await api.call('PUT', `/v2/images/${id}/stage`, alice.token, data, {
         'content-type': 'application/octet-stream',
       });
       expect(stage.statusCode).toBe(204);
-      expect((await api.show(alice.token, id)).json()).toMatchObject({ status: 'uploading', size: data.length });
-      const unknown = await api.call('POST', `/v2/images/${id}/import`, alice.token, { method: { name: 'web-download' } });
+      expect((await api.show(alice.token, id)).json()).toMatchObject({
+        status: 'uploading',
+        size: data.length,
+      });
+      const unknown = await api.call('POST', `/v2/images/${id}/import`, alice.token, {
+        method: { name: 'web-download' },
+      });
       expect(unknown.statusCode).toBe(400);
       expect(unknown.json().message).toBe(`Unknown import method name 'web-download'.${tail}`);
       const noMethod = await api.call('POST', `/v2/images/${id}/import`, alice.token, {});
       expect(noMethod.json().message).toBe(`Import request requires a 'method' field.${tail}`);
-      const res = await api.call('POST', `/v2/images/${id}/import`, alice.token, { method: { name: 'glance-direct' } });
+      const res = await api.call('POST', `/v2/images/${id}/import`, alice.token, {
+        method: { name: 'glance-direct' },
+      });
       expect(res.statusCode).toBe(202);
       expect(await waitForStatus(t, alice.token, id, 'active')).toBe('active');
-      expect((await api.show(alice.token, id)).json()).toMatchObject({ checksum: md5(data), os_hash_value: sha512(data) });
+      expect((await api.show(alice.token, id)).json()).toMatchObject({
+        checksum: md5(data),
+        os_hash_value: sha512(data),
+      });
       expect(Buffer.compare((await api.download(alice.token, id)).rawPayload, data)).toBe(0);
-      const again = await api.call('POST', `/v2/images/${id}/import`, alice.token, { method: { name: 'glance-direct' } });
+      const again = await api.call('POST', `/v2/images/${id}/import`, alice.token, {
+        method: { name: 'glance-direct' },
+      });
       expect(again.statusCode).toBe(409);
       expect(again.json().message).toBe(`Image with status active cannot be target for import${tail}`);
     });
@@ -171,21 +194,41 @@ for (const dialect of testDialects()) {
         const images = imageApi(t);
         const snap = await images.createImage(
           { projectId: alice.projectId },
-          { name: 'snap', diskFormat: 'qcow2', containerFormat: 'bare', visibility: 'private', properties: { image_type: 'snapshot' } },
+          {
+            name: 'snap',
+            diskFormat: 'qcow2',
+            containerFormat: 'bare',
+            visibility: 'private',
+            properties: { image_type: 'snapshot' },
+          },
         );
-        expect(snap).toMatchObject({ status: 'queued', owner: alice.projectId, properties: { image_type: 'snapshot' } });
-        const active = await images.uploadImageData(snap.id, Readable.from([data.subarray(0, 1000), data.subarray(1000)]));
+        expect(snap).toMatchObject({
+          status: 'queued',
+          owner: alice.projectId,
+          properties: { image_type: 'snapshot' },
+        });
+        const active = await images.uploadImageData(
+          snap.id,
+          Readable.from([data.subarray(0, 1000), data.subarray(1000)]),
+        );
         expect(active).toMatchObject({ status: 'active', size: data.length, checksum: md5(data) });
-        expect(await images.getImage({ projectId: alice.projectId, isAdmin: false }, snap.id)).toMatchObject({ id: snap.id });
+        expect(await images.getImage({ projectId: alice.projectId, isAdmin: false }, snap.id)).toMatchObject({
+          id: snap.id,
+        });
         expect(await images.getImage({ projectId: bob.projectId, isAdmin: false }, snap.id)).toBeUndefined();
         expect(await images.getImage({ projectId: bob.projectId, isAdmin: true }, snap.id)).toBeDefined();
         await images.deleteImage(snap.id);
-        expect(await images.getImage({ projectId: alice.projectId, isAdmin: false }, snap.id)).toBeUndefined();
+        expect(
+          await images.getImage({ projectId: alice.projectId, isAdmin: false }, snap.id),
+        ).toBeUndefined();
       });
 
       it('kills the image when the data stream fails, leaving no data behind', async () => {
         const images = imageApi(t);
-        const img = await images.createImage({ projectId: alice.projectId }, { name: 'broken', diskFormat: 'raw', containerFormat: 'bare' });
+        const img = await images.createImage(
+          { projectId: alice.projectId },
+          { name: 'broken', diskFormat: 'raw', containerFormat: 'bare' },
+        );
         const failing = new Readable({
           read() {
             this.push(data.subarray(0, 4096));

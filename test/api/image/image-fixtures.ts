@@ -31,12 +31,28 @@ export async function startImageCloud(dialect: TestDialect, overrides: ConfigInp
   const clock = new TestClock();
   const cloud = await buildCloud(config, { log: pino({ level: 'silent' }), clock: clock.now });
   const adminPassword = 'admin-secret';
-  await bootstrapIdentity(cloud.identity, { adminUser: 'admin', adminPassword, adminProject: 'admin', resetPassword: true });
+  await bootstrapIdentity(cloud.identity, {
+    adminUser: 'admin',
+    adminPassword,
+    adminProject: 'admin',
+    resetPassword: true,
+  });
   await cloud.registerCatalog('http://127.0.0.1:5000');
   const request: TestCloud['request'] = ({ token, headers, ...rest }) =>
-    cloud.app.inject({ ...rest, headers: { ...headers, ...(token !== undefined && { 'x-auth-token': token }) } });
-  const token: TestCloud['token'] = async (user, password, scope = { project: { name: 'admin', domain: { id: 'default' } } }) => {
-    const res = await request({ method: 'POST', url: '/identity/v3/auth/tokens', payload: passwordAuth(user, password, scope) });
+    cloud.app.inject({
+      ...rest,
+      headers: { ...headers, ...(token !== undefined && { 'x-auth-token': token }) },
+    });
+  const token: TestCloud['token'] = async (
+    user,
+    password,
+    scope = { project: { name: 'admin', domain: { id: 'default' } } },
+  ) => {
+    const res = await request({
+      method: 'POST',
+      url: '/identity/v3/auth/tokens',
+      payload: passwordAuth(user, password, scope),
+    });
     if (res.statusCode !== 201) throw new Error(`token for ${user}: ${res.statusCode} ${res.body}`);
     return String(res.headers['x-subject-token']);
   };
@@ -74,7 +90,11 @@ export function imageClient(t: TestCloud) {
   return {
     call,
     async create(token: string, body: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-      const res = await call('POST', '/v2/images', token, { disk_format: 'raw', container_format: 'bare', ...body });
+      const res = await call('POST', '/v2/images', token, {
+        disk_format: 'raw',
+        container_format: 'bare',
+        ...body,
+      });
       expect(res.statusCode, res.body).toBe(201);
       return res.json();
     },
@@ -99,14 +119,21 @@ export interface ProjectUser {
 }
 
 /** A new project with a user holding `role` on it, and that user's project token. */
-export async function projectUser(t: TestCloud, admin: string, name: string, role = 'member'): Promise<ProjectUser> {
+export async function projectUser(
+  t: TestCloud,
+  admin: string,
+  name: string,
+  role = 'member',
+): Promise<ProjectUser> {
   const identity = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
     t.request({ method, url: `/identity/v3${url}`, token: admin, ...(payload && { payload }) });
   const projectId = (await identity('POST', '/projects', { project: { name } })).json().project.id as string;
   const user = await identity('POST', '/users', { user: { name: `${name}-user`, password: `${name}-pw` } });
   const userId = user.json().user.id as string;
   const roleId = (await identity('GET', `/roles?name=${role}`)).json().roles[0].id as string;
-  expect((await identity('PUT', `/projects/${projectId}/users/${userId}/roles/${roleId}`)).statusCode).toBe(204);
+  expect((await identity('PUT', `/projects/${projectId}/users/${userId}/roles/${roleId}`)).statusCode).toBe(
+    204,
+  );
   const token = await t.token(`${name}-user`, `${name}-pw`, { project: { id: projectId } });
   return { projectId, userId, token };
 }

@@ -37,7 +37,9 @@ for (const dialect of testDialects()) {
     });
 
     it('shares with a project, which sees it at once and lists it once accepted', async () => {
-      const res = await api.call('POST', `/v2/images/${shared}/members`, owner.token, { member: friend.projectId });
+      const res = await api.call('POST', `/v2/images/${shared}/members`, owner.token, {
+        member: friend.projectId,
+      });
       expect(res.statusCode).toBe(200);
       expect(res.json()).toMatchObject({
         member_id: friend.projectId,
@@ -70,8 +72,12 @@ for (const dialect of testDialects()) {
       expect(mine.map((m: { member_id: string }) => m.member_id)).toEqual([friend.projectId]);
       const other = await api.call('GET', `/v2/images/${shared}/members/${stranger.projectId}`, friend.token);
       expect(other.statusCode).toBe(404);
-      expect(other.json().message).toBe(`${stranger.projectId} not found in the member list of the image ${shared}.${tail}`);
-      expect((await api.call('GET', `/v2/images/${shared}/members/${friend.projectId}`, friend.token)).statusCode).toBe(200);
+      expect(other.json().message).toBe(
+        `${stranger.projectId} not found in the member list of the image ${shared}.${tail}`,
+      );
+      expect(
+        (await api.call('GET', `/v2/images/${shared}/members/${friend.projectId}`, friend.token)).statusCode,
+      ).toBe(200);
     });
 
     it('lets only the member decide its status, and only the owner add or remove members', async () => {
@@ -83,22 +89,32 @@ for (const dialect of testDialects()) {
       expect(add.statusCode).toBe(403);
       const del = await api.call('DELETE', `/v2/images/${shared}/members/${friend.projectId}`, friend.token);
       expect(del.statusCode).toBe(403);
-      const wrong = await api.call('PUT', `/v2/images/${shared}/members/${friend.projectId}`, friend.token, { status: 'maybe' });
+      const wrong = await api.call('PUT', `/v2/images/${shared}/members/${friend.projectId}`, friend.token, {
+        status: 'maybe',
+      });
       expect(wrong.statusCode).toBe(400);
-      expect(wrong.json().message).toBe(`Incorrect request: Status must be "pending", "accepted" or "rejected".${tail}`);
-      const current = (await api.call('GET', `/v2/images/${shared}/members/${friend.projectId}`, friend.token)).json();
+      expect(wrong.json().message).toBe(
+        `Incorrect request: Status must be "pending", "accepted" or "rejected".${tail}`,
+      );
+      const current = (
+        await api.call('GET', `/v2/images/${shared}/members/${friend.projectId}`, friend.token)
+      ).json();
       expect(current.status).toBe('accepted');
     });
 
     it('takes a rejected image out of the member’s list but not out of reach', async () => {
-      await api.call('PUT', `/v2/images/${shared}/members/${stranger.projectId}`, stranger.token, { status: 'rejected' });
+      await api.call('PUT', `/v2/images/${shared}/members/${stranger.projectId}`, stranger.token, {
+        status: 'rejected',
+      });
       expect(await listed(stranger.token)).not.toContain(shared);
       expect(await listed(stranger.token, '?member_status=rejected')).toContain(shared);
       expect((await api.show(stranger.token, shared)).statusCode).toBe(200);
     });
 
     it('refuses duplicate and malformed members', async () => {
-      const dup = await api.call('POST', `/v2/images/${shared}/members`, owner.token, { member: friend.projectId });
+      const dup = await api.call('POST', `/v2/images/${shared}/members`, owner.token, {
+        member: friend.projectId,
+      });
       expect(dup.statusCode).toBe(409);
       expect(dup.json().message).toBe(`Member ${friend.projectId} is duplicated for image ${shared}${tail}`);
       const none = await api.call('POST', `/v2/images/${shared}/members`, owner.token, { nobody: 1 });
@@ -110,12 +126,16 @@ for (const dialect of testDialects()) {
 
     it('has members only for shared images', async () => {
       const priv = (await api.create(owner.token, { visibility: 'private' })).id as string;
-      const add = await api.call('POST', `/v2/images/${priv}/members`, owner.token, { member: friend.projectId });
+      const add = await api.call('POST', `/v2/images/${priv}/members`, owner.token, {
+        member: friend.projectId,
+      });
       expect(add.statusCode).toBe(403);
       expect(add.json().message).toBe(`Not allowed to create members for image ${priv}.${tail}`);
       const list = await members(priv, owner.token);
       expect(list.statusCode).toBe(403);
-      expect(list.json().message).toBe(`Not allowed to list members for image ${priv}: Only shared images have members.${tail}`);
+      expect(list.json().message).toBe(
+        `Not allowed to list members for image ${priv}: Only shared images have members.${tail}`,
+      );
       const show = await api.call('GET', `/v2/images/${priv}/members/${friend.projectId}`, owner.token);
       expect(show.statusCode).toBe(404);
       const missing = await members('00000000-0000-0000-0000-000000000000', owner.token);
@@ -123,7 +143,10 @@ for (const dialect of testDialects()) {
     });
 
     it('stops sharing when the owner removes the member', async () => {
-      expect((await api.call('DELETE', `/v2/images/${shared}/members/${friend.projectId}`, owner.token)).statusCode).toBe(204);
+      expect(
+        (await api.call('DELETE', `/v2/images/${shared}/members/${friend.projectId}`, owner.token))
+          .statusCode,
+      ).toBe(204);
       expect((await api.show(friend.token, shared)).statusCode).toBe(404);
       expect(await listed(friend.token)).not.toContain(shared);
       const again = await api.call('DELETE', `/v2/images/${shared}/members/${friend.projectId}`, owner.token);
@@ -136,7 +159,9 @@ for (const dialect of testDialects()) {
       expect((await api.show(reader.token, shared)).statusCode).toBe(200);
       const down = await api.download(reader.token, shared);
       expect(down.statusCode).toBe(403);
-      expect(down.json().message).toBe(`You are not authorized to perform the requested action: download_image.${tail}`);
+      expect(down.json().message).toBe(
+        `You are not authorized to perform the requested action: download_image.${tail}`,
+      );
     });
   });
 }

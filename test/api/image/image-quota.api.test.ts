@@ -46,7 +46,9 @@ for (const dialect of testDialects()) {
     it('stops a stream of unannounced size at the quota and puts the image back to queued', async () => {
       const id = (await api.create(alice.token)).id as string;
       const chunks = Array.from({ length: 10 }, () => Buffer.alloc(100, 3));
-      await expect(imageApi(t).uploadImageData(id, Readable.from(chunks))).rejects.toMatchObject({ status: 413 });
+      await expect(imageApi(t).uploadImageData(id, Readable.from(chunks))).rejects.toMatchObject({
+        status: 413,
+      });
       expect((await api.show(alice.token, id)).json().status).toBe('queued');
       expect(existsSync(imageApi(t).imageDataPath(id))).toBe(false);
       const fits = await api.upload(alice.token, id, Buffer.alloc(400, 3));
@@ -73,7 +75,9 @@ for (const dialect of testDialects()) {
       const list = (await api.call('GET', '/v2/images?status=active', alice.token)).json().images;
       await api.call('DELETE', `/v2/images/${list[0].id}`, alice.token);
       expect((await usage()).image_count_total.usage).toBe(2);
-      expect((await api.call('POST', '/v2/images', alice.token, { name: 'fits again' })).statusCode).toBe(201);
+      expect((await api.call('POST', '/v2/images', alice.token, { name: 'fits again' })).statusCode).toBe(
+        201,
+      );
     });
 
     it('applies per project: another project starts from zero', async () => {

@@ -41,7 +41,11 @@ for (const dialect of testDialects()) {
       expect(res.statusCode).toBe(401);
       expect(res.headers['www-authenticate']).toBe('Keystone uri="http://localhost:80/identity"');
       expect(res.json()).toEqual({
-        error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' },
+        error: {
+          code: 401,
+          title: 'Unauthorized',
+          message: 'The request you have made requires authentication.',
+        },
       });
     });
 
@@ -90,12 +94,18 @@ for (const dialect of testDialects()) {
       expect(again.json().message).toBe(`Image ID ${id} already exists!${tail}`);
     });
 
-    const badCreates: ReadonlyArray<{ name: string; body: unknown; status: number; message: string | RegExp }> = [
+    const badCreates: ReadonlyArray<{
+      name: string;
+      body: unknown;
+      status: number;
+      message: string | RegExp;
+    }> = [
       {
         name: 'an unknown disk_format, naming the field',
         body: { name: 'x', disk_format: 'floppy' },
         status: 400,
-        message: /^Provided object does not match schema 'image': 'floppy' is not one of \[None, 'ami', .*'ploop'\]\n\nFailed validating 'enum' in schema\['properties'\]\['disk_format'\]/,
+        message:
+          /^Provided object does not match schema 'image': 'floppy' is not one of \[None, 'ami', .*'ploop'\]\n\nFailed validating 'enum' in schema\['properties'\]\['disk_format'\]/,
       },
       {
         name: 'an unknown container_format',
@@ -103,22 +113,74 @@ for (const dialect of testDialects()) {
         status: 400,
         message: /'zip' is not one of .*\['container_format'\]/s,
       },
-      { name: 'a name of 256 characters', body: { name: 'n'.repeat(256) }, status: 400, message: /is too long/ },
-      { name: 'a non-integer min_ram', body: { min_ram: 1.5 }, status: 400, message: /1.5 is not of type 'integer'/ },
-      { name: 'a non-string property', body: { color: 3 }, status: 400, message: /3 is not of type 'string'.*additionalProperties/s },
-      { name: 'a negative min_disk', body: { min_disk: -1 }, status: 400, message: "Invalid value '-1' for parameter 'min_disk': Cannot be a negative value" },
-      { name: 'a read-only attribute', body: { status: 'active' }, status: 403, message: "Attribute 'status' is read-only." },
-      { name: 'a link attribute', body: { self: '/x' }, status: 403, message: "Attribute 'self' is read-only." },
-      { name: 'a reserved attribute', body: { deleted: 'true' }, status: 403, message: "Attribute 'deleted' is reserved." },
-      { name: 'a reserved namespace', body: { os_glance_x: 'y' }, status: 403, message: "Attribute 'os_glance_x' is reserved." },
-      { name: 'publicizing as a member', body: { visibility: 'public' }, status: 403, message: 'You are not authorized to perform the requested action: publicize_image.' },
-      { name: 'another owner', body: { owner: 'someone-else' }, status: 403, message: 'You are not authorized to perform the requested action: add_image.' },
+      {
+        name: 'a name of 256 characters',
+        body: { name: 'n'.repeat(256) },
+        status: 400,
+        message: /is too long/,
+      },
+      {
+        name: 'a non-integer min_ram',
+        body: { min_ram: 1.5 },
+        status: 400,
+        message: /1.5 is not of type 'integer'/,
+      },
+      {
+        name: 'a non-string property',
+        body: { color: 3 },
+        status: 400,
+        message: /3 is not of type 'string'.*additionalProperties/s,
+      },
+      {
+        name: 'a negative min_disk',
+        body: { min_disk: -1 },
+        status: 400,
+        message: "Invalid value '-1' for parameter 'min_disk': Cannot be a negative value",
+      },
+      {
+        name: 'a read-only attribute',
+        body: { status: 'active' },
+        status: 403,
+        message: "Attribute 'status' is read-only.",
+      },
+      {
+        name: 'a link attribute',
+        body: { self: '/x' },
+        status: 403,
+        message: "Attribute 'self' is read-only.",
+      },
+      {
+        name: 'a reserved attribute',
+        body: { deleted: 'true' },
+        status: 403,
+        message: "Attribute 'deleted' is reserved.",
+      },
+      {
+        name: 'a reserved namespace',
+        body: { os_glance_x: 'y' },
+        status: 403,
+        message: "Attribute 'os_glance_x' is reserved.",
+      },
+      {
+        name: 'publicizing as a member',
+        body: { visibility: 'public' },
+        status: 403,
+        message: 'You are not authorized to perform the requested action: publicize_image.',
+      },
+      {
+        name: 'another owner',
+        body: { owner: 'someone-else' },
+        status: 403,
+        message: 'You are not authorized to perform the requested action: add_image.',
+      },
       { name: 'malformed JSON', body: '{"name": ', status: 400, message: 'Malformed JSON in request body.' },
     ];
     for (const row of badCreates) {
       it(`refuses ${row.name} with ${row.status} and creates nothing`, async () => {
         const before = await api.count(alice.token);
-        const res = await api.call('POST', '/v2/images', alice.token, row.body, { 'content-type': 'application/json' });
+        const res = await api.call('POST', '/v2/images', alice.token, row.body, {
+          'content-type': 'application/json',
+        });
         expect(res.statusCode, res.body).toBe(row.status);
         const message = (res.json().message as string).replace(tail, '');
         if (typeof row.message === 'string') expect(message).toBe(row.message);
@@ -130,7 +192,12 @@ for (const dialect of testDialects()) {
 
     it('renders faults as webob does for the Accept header the client sent', async () => {
       const url = '/image/v2/images/00000000-0000-0000-0000-000000000000';
-      const json = await t.request({ method: 'GET', url, token: alice.token, headers: { accept: 'application/json' } });
+      const json = await t.request({
+        method: 'GET',
+        url,
+        token: alice.token,
+        headers: { accept: 'application/json' },
+      });
       expect(json.headers['content-type']).toMatch(/^application\/json/);
       expect(json.json()).toEqual({
         message: `No image found with ID 00000000-0000-0000-0000-000000000000${tail}`,
@@ -139,10 +206,14 @@ for (const dialect of testDialects()) {
       });
       const plain = await t.request({ method: 'GET', url, token: alice.token });
       expect(plain.headers['content-type']).toMatch(/^text\/plain/);
-      expect(plain.body).toBe('404 Not Found\n\nNo image found with ID 00000000-0000-0000-0000-000000000000\n\n   ');
+      expect(plain.body).toBe(
+        '404 Not Found\n\nNo image found with ID 00000000-0000-0000-0000-000000000000\n\n   ',
+      );
       const html = await t.request({ method: 'GET', url, token: alice.token, headers: { accept: '*/*' } });
       expect(html.headers['content-type']).toMatch(/^text\/html/);
-      expect(html.body).toContain('<h1>404 Not Found</h1>\n  No image found with ID 00000000-0000-0000-0000-000000000000<br /><br />');
+      expect(html.body).toContain(
+        '<h1>404 Not Found</h1>\n  No image found with ID 00000000-0000-0000-0000-000000000000<br /><br />',
+      );
     });
 
     it('hides another project’s private image behind a 404 and shows public ones', async () => {
@@ -154,7 +225,9 @@ for (const dialect of testDialects()) {
       expect((await api.patch(bob.token, priv.id as string, [])).statusCode).toBe(404);
       const pub = await api.create(admin, { name: 'public-one', visibility: 'public' });
       expect((await api.show(bob.token, pub.id as string)).statusCode).toBe(200);
-      const change = await api.patch(bob.token, pub.id as string, [{ op: 'replace', path: '/name', value: 'mine' }]);
+      const change = await api.patch(bob.token, pub.id as string, [
+        { op: 'replace', path: '/name', value: 'mine' },
+      ]);
       expect(change.statusCode).toBe(403);
       expect((await api.show(admin, pub.id as string)).json().name).toBe('public-one');
       expect((await api.show(admin, priv.id as string)).statusCode).toBe(200);
@@ -188,21 +261,99 @@ for (const dialect of testDialects()) {
       expect((await api.show(alice.token, image.id as string)).json()).toEqual(res.json());
     });
 
-    const badPatches: ReadonlyArray<{ name: string; ops: unknown; status: number; message: string | RegExp }> = [
-      { name: 'a read-only path', ops: [{ op: 'replace', path: '/status', value: 'active' }], status: 403, message: "Attribute 'status' is read-only." },
-      { name: 'a reserved path', ops: [{ op: 'add', path: '/os_glance_lock', value: 'x' }], status: 403, message: "Attribute 'os_glance_lock' is reserved." },
-      { name: 'replacing a missing property', ops: [{ op: 'replace', path: '/nope', value: 'x' }], status: 409, message: 'Property nope does not exist.' },
-      { name: 'removing a missing property', ops: [{ op: 'remove', path: '/nope' }], status: 409, message: 'Property nope does not exist.' },
-      { name: 'removing a core attribute', ops: [{ op: 'remove', path: '/name' }], status: 403, message: 'Property name may not be removed.' },
-      { name: 'a pointer without /', ops: [{ op: 'add', path: 'name', value: 'x' }], status: 400, message: 'Pointer `name` does not start with "/".' },
-      { name: 'a deep pointer', ops: [{ op: 'add', path: '/a/b', value: 'x' }], status: 400, message: "Invalid JSON pointer for this resource: '/a/b'" },
-      { name: 'an unknown op', ops: [{ op: 'move', path: '/name' }], status: 400, message: 'Invalid operation: `move`. It must be one of the following: add, remove, replace.' },
-      { name: 'a missing value', ops: [{ op: 'add', path: '/x' }], status: 400, message: 'Operation "add" requires a member named "value".' },
-      { name: 'a bad disk_format', ops: [{ op: 'replace', path: '/disk_format', value: 'floppy' }], status: 400, message: /'floppy' is not one of/ },
-      { name: 'a body that is not a list', ops: { op: 'add' }, status: 400, message: 'Request body must be a JSON array of operation objects.' },
-      { name: 'a valid change before an invalid one', ops: [{ op: 'add', path: '/new', value: 'x' }, { op: 'replace', path: '/nope', value: 'x' }], status: 409, message: 'Property nope does not exist.' },
-      { name: 'making the image public as a member', ops: [{ op: 'replace', path: '/visibility', value: 'public' }], status: 403, message: 'You are not authorized to perform the requested action: publicize_image.' },
-      { name: 'changing the owner as a member', ops: [{ op: 'replace', path: '/owner', value: 'x' }], status: 403, message: "Owner can't be updated by non admin." },
+    const badPatches: ReadonlyArray<{
+      name: string;
+      ops: unknown;
+      status: number;
+      message: string | RegExp;
+    }> = [
+      {
+        name: 'a read-only path',
+        ops: [{ op: 'replace', path: '/status', value: 'active' }],
+        status: 403,
+        message: "Attribute 'status' is read-only.",
+      },
+      {
+        name: 'a reserved path',
+        ops: [{ op: 'add', path: '/os_glance_lock', value: 'x' }],
+        status: 403,
+        message: "Attribute 'os_glance_lock' is reserved.",
+      },
+      {
+        name: 'replacing a missing property',
+        ops: [{ op: 'replace', path: '/nope', value: 'x' }],
+        status: 409,
+        message: 'Property nope does not exist.',
+      },
+      {
+        name: 'removing a missing property',
+        ops: [{ op: 'remove', path: '/nope' }],
+        status: 409,
+        message: 'Property nope does not exist.',
+      },
+      {
+        name: 'removing a core attribute',
+        ops: [{ op: 'remove', path: '/name' }],
+        status: 403,
+        message: 'Property name may not be removed.',
+      },
+      {
+        name: 'a pointer without /',
+        ops: [{ op: 'add', path: 'name', value: 'x' }],
+        status: 400,
+        message: 'Pointer `name` does not start with "/".',
+      },
+      {
+        name: 'a deep pointer',
+        ops: [{ op: 'add', path: '/a/b', value: 'x' }],
+        status: 400,
+        message: "Invalid JSON pointer for this resource: '/a/b'",
+      },
+      {
+        name: 'an unknown op',
+        ops: [{ op: 'move', path: '/name' }],
+        status: 400,
+        message: 'Invalid operation: `move`. It must be one of the following: add, remove, replace.',
+      },
+      {
+        name: 'a missing value',
+        ops: [{ op: 'add', path: '/x' }],
+        status: 400,
+        message: 'Operation "add" requires a member named "value".',
+      },
+      {
+        name: 'a bad disk_format',
+        ops: [{ op: 'replace', path: '/disk_format', value: 'floppy' }],
+        status: 400,
+        message: /'floppy' is not one of/,
+      },
+      {
+        name: 'a body that is not a list',
+        ops: { op: 'add' },
+        status: 400,
+        message: 'Request body must be a JSON array of operation objects.',
+      },
+      {
+        name: 'a valid change before an invalid one',
+        ops: [
+          { op: 'add', path: '/new', value: 'x' },
+          { op: 'replace', path: '/nope', value: 'x' },
+        ],
+        status: 409,
+        message: 'Property nope does not exist.',
+      },
+      {
+        name: 'making the image public as a member',
+        ops: [{ op: 'replace', path: '/visibility', value: 'public' }],
+        status: 403,
+        message: 'You are not authorized to perform the requested action: publicize_image.',
+      },
+      {
+        name: 'changing the owner as a member',
+        ops: [{ op: 'replace', path: '/owner', value: 'x' }],
+        status: 403,
+        message: "Owner can't be updated by non admin.",
+      },
     ];
     for (const row of badPatches) {
       it(`refuses a patch with ${row.name} (${row.status}) and changes nothing`, async () => {
@@ -218,18 +369,32 @@ for (const dialect of testDialects()) {
 
     it('refuses a patch in another media type with 415 and Accept-Patch', async () => {
       const image = await api.create(alice.token);
-      const res = await api.call('PATCH', `/v2/images/${image.id}`, alice.token, [{ op: 'add', path: '/a', value: 'b' }]);
+      const res = await api.call('PATCH', `/v2/images/${image.id}`, alice.token, [
+        { op: 'add', path: '/a', value: 'b' },
+      ]);
       expect(res.statusCode).toBe(415);
       expect(res.headers['accept-patch']).toBe(
         'application/openstack-images-v2.0-json-patch, application/openstack-images-v2.1-json-patch',
       );
-      const d4 = await api.call('PATCH', `/v2/images/${image.id}`, alice.token, JSON.stringify([{ add: '/a', value: 'b' }]), {
-        'content-type': 'application/openstack-images-v2.0-json-patch',
-      });
+      const d4 = await api.call(
+        'PATCH',
+        `/v2/images/${image.id}`,
+        alice.token,
+        JSON.stringify([{ add: '/a', value: 'b' }]),
+        {
+          'content-type': 'application/openstack-images-v2.0-json-patch',
+        },
+      );
       expect(d4.json().a).toBe('b');
-      const again = await api.call('PATCH', `/v2/images/${image.id}`, alice.token, JSON.stringify([{ add: '/a', value: 'c' }]), {
-        'content-type': 'application/openstack-images-v2.0-json-patch',
-      });
+      const again = await api.call(
+        'PATCH',
+        `/v2/images/${image.id}`,
+        alice.token,
+        JSON.stringify([{ add: '/a', value: 'c' }]),
+        {
+          'content-type': 'application/openstack-images-v2.0-json-patch',
+        },
+      );
       expect(again.statusCode).toBe(409);
       expect(patchType).toMatch(/v2\.1/);
     });
@@ -245,9 +410,13 @@ for (const dialect of testDialects()) {
       const missing = await api.call('DELETE', `/v2/images/${id}/tags/z`, alice.token);
       expect(missing.statusCode).toBe(404);
       // Fastify's router refuses URL parameters over 100 characters, so long tags go by PATCH.
-      const long = await api.patch(alice.token, id, [{ op: 'replace', path: '/tags', value: ['t'.repeat(256)] }]);
+      const long = await api.patch(alice.token, id, [
+        { op: 'replace', path: '/tags', value: ['t'.repeat(256)] },
+      ]);
       expect(long.statusCode).toBe(400);
-      expect((await api.call('PUT', `/v2/images/${id}/tags/x`, bob.token)).json().message).toBe(`Image ${id} not found.${tail}`);
+      expect((await api.call('PUT', `/v2/images/${id}/tags/x`, bob.token)).json().message).toBe(
+        `Image ${id} not found.${tail}`,
+      );
       expect((await api.show(alice.token, id)).json().tags).toEqual(['blue sky']);
     });
 
@@ -275,15 +444,30 @@ for (const dialect of testDialects()) {
       expect(create.statusCode).toBe(403);
       const del = await api.call('DELETE', `/v2/images/${mine.id}`, reader.token);
       expect(del.statusCode).toBe(403);
-      expect(del.json().message).toBe(`You are not authorized to perform the requested action: delete_image.${tail}`);
+      expect(del.json().message).toBe(
+        `You are not authorized to perform the requested action: delete_image.${tail}`,
+      );
     });
 
     it('publishes the image and member schemas glanceclient reads', async () => {
       const image = (await api.call('GET', '/v2/schemas/image', alice.token)).json();
       expect(image.name).toBe('image');
       expect(image.additionalProperties).toEqual({ type: 'string' });
-      expect(image.properties.disk_format).toMatchObject({ type: ['null', 'string'], enum: [null, 'ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso', 'ploop'] });
-      expect(image.properties.container_format.enum).toEqual([null, 'ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'docker', 'compressed']);
+      expect(image.properties.disk_format).toMatchObject({
+        type: ['null', 'string'],
+        enum: [null, 'ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso', 'ploop'],
+      });
+      expect(image.properties.container_format.enum).toEqual([
+        null,
+        'ami',
+        'ari',
+        'aki',
+        'bare',
+        'ovf',
+        'ova',
+        'docker',
+        'compressed',
+      ]);
       expect(image.properties.status.readOnly).toBe(true);
       expect(image.links.map((l: { rel: string }) => l.rel)).toEqual(['self', 'enclosure', 'describedby']);
       const images = (await api.call('GET', '/v2/schemas/images', alice.token)).json();
@@ -297,7 +481,11 @@ for (const dialect of testDialects()) {
 
     it('describes the import methods and has no multiple stores', async () => {
       expect((await api.call('GET', '/v2/info/import', alice.token)).json()).toEqual({
-        'import-methods': { description: 'Import methods available.', type: 'array', value: ['glance-direct'] },
+        'import-methods': {
+          description: 'Import methods available.',
+          type: 'array',
+          value: ['glance-direct'],
+        },
       });
       const stores = await api.call('GET', '/v2/info/stores', alice.token);
       expect(stores.statusCode).toBe(404);

@@ -50,7 +50,7 @@ export class FakeDriver implements ComputeDriver, PowerStateSupport, ConsoleLogS
 
   async create(spec: WorkloadSpec, signal: AbortSignal): Promise<WorkloadHandle> {
     const existing = this.#workloads.get(spec.workloadId);
-    if (existing) return this.#handle(spec.workloadId);
+    if (existing) return this.#handle(spec);
     const knobs = fakeKnobs(spec.extraSpecs, spec.metadata);
     if (knobs.hangCreate) await abortable(new Promise(() => undefined), signal);
     if (knobs.createDelayMs > 0)
@@ -68,7 +68,7 @@ export class FakeDriver implements ComputeDriver, PowerStateSupport, ConsoleLogS
         knobs.crashAfterMs,
       ).unref();
     }
-    return this.#handle(spec.workloadId);
+    return this.#handle(spec);
   }
 
   async start(h: WorkloadHandle) {
@@ -109,7 +109,16 @@ export class FakeDriver implements ComputeDriver, PowerStateSupport, ConsoleLogS
     }));
   }
 
-  async recover(): Promise<void> {}
+  /** A fake workload "survives" an agent restart: it is restored from the spec in its handle. */
+  async recover(h: WorkloadHandle, lastKnown: PowerObservation): Promise<void> {
+    const spec = (h.state as { spec?: WorkloadSpec } | null)?.spec;
+    if (spec === undefined || this.#workloads.has(h.workloadId)) return;
+    this.#workloads.set(h.workloadId, {
+      spec,
+      power: lastKnown,
+      console: ['[fake] re-attached after an agent restart'],
+    });
+  }
 
   async consoleLog(h: WorkloadHandle, tailLines?: number): Promise<string> {
     const lines = this.#workloads.get(h.workloadId)?.console ?? [];
@@ -134,8 +143,8 @@ export class FakeDriver implements ComputeDriver, PowerStateSupport, ConsoleLogS
     w.console.push(`[fake] ${event}`);
   }
 
-  #handle(workloadId: string): WorkloadHandle {
-    return { workloadId, driver: this.name, stateVersion: 1, state: {} };
+  #handle(spec: WorkloadSpec): WorkloadHandle {
+    return { workloadId: spec.workloadId, driver: this.name, stateVersion: 1, state: { spec } };
   }
 }
 
