@@ -143,9 +143,8 @@ export const bootStormBench: Benchmark = {
   name,
   description: 'servers created over HTTP by concurrent clients until ACTIVE on fake hosts (fake driver)',
   run: (opts, progress) =>
-    withBenchCloud(
-      opts.stormClients,
-      async (c) => ({ name, metrics: await measure(c, opts, progress) }),
-      { computeDriver: 'fake', fakeHosts: 0 },
-    ),
+    withBenchCloud(opts.stormClients, async (c) => ({ name, metrics: await measure(c, opts, progress) }), {
+      computeDriver: 'fake',
+      fakeHosts: 0,
+    }),
 };

@@ -21,7 +21,14 @@ const stormRate = 500;
 /** A fake host as it registers (host-registry.ts): VCPU ratio 4, RAM and disk 1, the fake traits. */
 const inventories = {
   VCPU: { total: 64, reserved: 0, minUnit: 1, maxUnit: 2147483647, stepSize: 1, allocationRatio: 4 },
-  MEMORY_MB: { total: 262_144, reserved: 0, minUnit: 1, maxUnit: 2147483647, stepSize: 1, allocationRatio: 1 },
+  MEMORY_MB: {
+    total: 262_144,
+    reserved: 0,
+    minUnit: 1,
+    maxUnit: 2147483647,
+    stepSize: 1,
+    allocationRatio: 1,
+  },
   DISK_GB: { total: 4_096, reserved: 0, minUnit: 1, maxUnit: 2147483647, stepSize: 1, allocationRatio: 1 },
 };
 const traits = ['CUSTOM_STRATA_CONTAINER', 'CUSTOM_STRATA_FAKE', 'CUSTOM_STRATA_VM'];
@@ -29,7 +36,13 @@ const resources = { VCPU: benchFlavor.vcpus, MEMORY_MB: benchFlavor.ram, DISK_GB
 
 const hostname = (i: number) => `sched-${String(i).padStart(5, '0')}`;
 const records = (providers: ReadonlyArray<{ uuid: string; name: string }>): HostRecord[] =>
-  providers.map((p) => ({ hostname: p.name, providerId: p.uuid, availabilityZone: 'nova', enabled: true, up: true }));
+  providers.map((p) => ({
+    hostname: p.name,
+    providerId: p.uuid,
+    availabilityZone: 'nova',
+    enabled: true,
+    up: true,
+  }));
 
 /** Host views the way the controller builds them, from synthetic empty providers. */
 function syntheticHosts(n: number): HostView[] {
@@ -52,7 +65,11 @@ function placeBatch(hosts: HostView[], count: number, p: Pipeline, selectMs: num
   const index = new Map(hosts.map((h, i) => [h.providerId, i]));
   const claims: Claim[] = [];
   for (let k = 0; k < count; k++) {
-    const req: PlacementRequest = { consumerId: randomUUID(), resources, requiredTraits: ['CUSTOM_STRATA_VM'] };
+    const req: PlacementRequest = {
+      consumerId: randomUUID(),
+      resources,
+      requiredTraits: ['CUSTOM_STRATA_VM'],
+    };
     const t0 = performance.now();
     const best = select(hosts, req, p).chosen[0];
     selectMs.push(performance.now() - t0);
@@ -94,7 +111,12 @@ function pureSelect(n: number, opts: BenchOptions): BenchMetric[] {
 async function registerProviders(c: BenchCloud, n: number): Promise<number> {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
-    await c.cloud.compute.deps.placement.ensureProvider({ uuid: randomUUID(), name: hostname(i), inventories, traits });
+    await c.cloud.compute.deps.placement.ensureProvider({
+      uuid: randomUUID(),
+      name: hostname(i),
+      inventories,
+      traits,
+    });
   }
   return (performance.now() - t0) / 1000;
 }
@@ -137,12 +159,16 @@ async function placementMetrics(c: BenchCloud, opts: BenchOptions, progress: Ben
     out.push(
       { name: `${n} providers registered (ensureProvider, sequential)`, value: m.registerSec, unit: 's' },
       {
-        name: `placements/s with snapshot + applyPlan, ${n} hosts (${m.passes} passes of ${batchSize})`,
+        name: `placements/s with snapshot + applyPlan, ${n} hosts (${m.passes} x ${batchSize})`,
         value: m.rate,
         unit: 'placements/s',
         target: { text: `storm needs >= ${stormRate}/s` },
       },
-      { name: `per pass: placement snapshot + host views, ${n} hosts`, value: per(m.perPass.snapshot), unit: 'ms' },
+      {
+        name: `per pass: placement snapshot + host views, ${n} hosts`,
+        value: per(m.perPass.snapshot),
+        unit: 'ms',
+      },
       { name: `per pass: ${batchSize} x select(), ${n} hosts`, value: per(m.perPass.select), unit: 'ms' },
       { name: `per pass: applyPlan (one transaction), ${n} hosts`, value: per(m.perPass.apply), unit: 'ms' },
     );
@@ -152,7 +178,8 @@ async function placementMetrics(c: BenchCloud, opts: BenchOptions, progress: Ben
 
 export const schedulerBench: Benchmark = {
   name,
-  description: 'scheduler select() over synthetic hosts, then select + applyPlan against placement in-process',
+  description:
+    'scheduler select() over synthetic hosts, then select + applyPlan against placement in-process',
   async run(opts, progress) {
     const metrics: BenchMetric[] = [];
     for (const n of opts.schedulerHosts) {

@@ -19,7 +19,9 @@ const bigHost = { vcpus: 512, memoryMb: 1_048_576, diskGb: 16_384 } as const;
 
 /** Boots `servers` servers through the API (multi-create) and waits until all are ACTIVE. */
 async function fill(c: BenchCloud, s: ComputeSetup, servers: number, progress: BenchProgress): Promise<void> {
-  progress(`${name}: booting ${servers} servers on ${hosts} fake hosts (POST /servers, max_count ${perRequest})`);
+  progress(
+    `${name}: booting ${servers} servers on ${hosts} fake hosts (POST /servers, max_count ${perRequest})`,
+  );
   for (let done = 0; done < servers; done += perRequest) {
     const count = Math.min(perRequest, servers - done);
     await c.http.expect(202, {
@@ -27,9 +29,13 @@ async function fill(c: BenchCloud, s: ComputeSetup, servers: number, progress: B
       url: `${s.computeUrl}/servers`,
       headers: { 'x-auth-token': s.token },
       json: {
-        server: { name: `list-${done}`, flavorRef: s.flavorId, imageRef: s.imageId },
-        min_count: count,
-        max_count: count,
+        server: {
+          name: `list-${done}`,
+          flavorRef: s.flavorId,
+          imageRef: s.imageId,
+          min_count: count,
+          max_count: count,
+        },
       },
     });
   }

@@ -92,6 +92,10 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
       [['server', 'lock', 'vm1'], 'ACTIVE'],
       [['server', 'unlock', 'vm1'], 'ACTIVE'],
       [['server', 'rebuild', '--image', 'tiny', 'vm1'], 'ACTIVE'],
+      [['server', 'resize', '--flavor', 'm1.small', '--wait', 'vm1'], 'VERIFY_RESIZE'],
+      [['server', 'resize', 'confirm', 'vm1'], 'ACTIVE'],
+      [['server', 'resize', '--flavor', 'm1.tiny', '--wait', 'vm1'], 'VERIFY_RESIZE'],
+      [['server', 'resize', 'revert', 'vm1'], 'ACTIVE'],
     ] as const) {
       await cli.ok('admin', args);
       await waitFor('vm1', status);

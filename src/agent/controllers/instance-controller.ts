@@ -48,6 +48,8 @@ async function step(
         return { kind: 'destroyed' };
       case 'spawning':
         return { kind: 'done', power: 'running', handle: await d.driver.create(s.spec, signal) };
+      case 'resize_migrating':
+      case 'resize_reverting':
       case 'rebuilding':
         await d.driver.destroy(s.id, signal);
         return { kind: 'done', power: 'running', handle: await d.driver.create(s.spec, signal) };

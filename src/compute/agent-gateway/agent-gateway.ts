@@ -144,5 +144,8 @@ export class AgentGateway implements ControlPlane {
       ...(o.kind === 'failed' && { details: o.message }),
     });
     if (o.kind === 'failed' && s.taskState === 'spawning') await this.deps.placement.deleteAllocations(s.id);
+    if (o.kind === 'done' && s.taskState === 'resize_migrating') {
+      await db.updateTable('migrations').set({ status: 'finished', updated_at: now }).where('server_id', '=', s.id).where('status', '=', 'migrating').execute();
+    }
   }
 }

@@ -34,6 +34,8 @@ export const actionOfTask: Readonly<Record<string, string>> = {
   resuming: 'resume',
   rebuilding: 'rebuild',
   image_snapshot: 'createImage',
+  resize_migrating: 'resize',
+  resize_reverting: 'revertResize',
   deleting: 'delete',
 };
 
@@ -51,7 +53,7 @@ export function changesFor(
     const keepVmState = s.taskState === 'image_snapshot';
     return {
       task_state: null,
-      vm_state: keepVmState ? s.vmState : vmStateOf[o.power],
+      vm_state: keepVmState ? s.vmState : s.taskState === 'resize_migrating' ? 'resized' : vmStateOf[o.power],
       power_state: powerStateOf[o.power],
       observed_power: o.power,
       observed_at: now,
@@ -64,7 +66,7 @@ export function changesFor(
   }
   if (o.kind === 'failed') {
     const fault = JSON.stringify({ code: 500, message: o.message, details: '', created: now });
-    return s.taskState === 'spawning'
+    return s.taskState === 'spawning' || s.taskState === 'resize_migrating' || s.taskState === 'resize_reverting'
       ? { task_state: null, vm_state: 'error', power_state: PowerState.NOSTATE, fault }
       : { task_state: null, fault, pending_image_id: null };
   }

@@ -7,6 +7,7 @@ import { applyPlan } from '../../scheduler/plan-applier.js';
 import type { ComputeDeps, ComputeImage } from '../compute-deps.js';
 import type { Server } from '../servers/server-model.js';
 import { toServer } from '../servers/server-store.js';
+import { commitResizes, migrationConsumer } from './resize-outcome.js';
 import { commitPlacements, failScheduling } from './scheduling-outcome.js';
 import type { GroupState } from './scheduling-inputs.js';
 import { loadGroups, loadHostRecords, requiredTraits, resourcesOf } from './scheduling-inputs.js';
@@ -28,7 +29,7 @@ export function schedulingController(deps: ComputeDeps): Reconciler {
       const rows = await deps.store.db
         .selectFrom('servers')
         .selectAll()
-        .where('task_state', '=', 'scheduling')
+        .where('task_state', 'in', ['scheduling', 'resize_prep'])
         .where('deleted_at', 'is', null)
         .orderBy('created_at')
         .limit(batchSize)
@@ -37,7 +38,16 @@ export function schedulingController(deps: ComputeDeps): Reconciler {
       const servers = rows.map(toServer);
       const { claims, unplaceable } = await plan(deps, servers);
       const { committed, stale } = await applyPlan(deps.placement, claims);
-      await commitPlacements(deps, servers, committed);
+      await commitPlacements(
+        deps,
+        servers.filter((s) => s.taskState === 'scheduling'),
+        committed,
+      );
+      await commitResizes(
+        deps,
+        servers.filter((s) => s.taskState === 'resize_prep'),
+        committed,
+      );
       await failScheduling(deps, unplaceable);
       // Stale claims stay 'scheduling' and are picked up by the immediate next pass.
       return rows.length === batchSize || stale.length > 0 ? { requeueAfterMs: 0 } : {};
@@ -58,32 +68,74 @@ async function plan(deps: ComputeDeps, servers: ReadonlyArray<Server>): Promise<
   const pipeline = defaultPipeline(deps.schedulerStrategy);
   const out: Planned = { claims: [], unplaceable: [] };
   for (const s of servers) {
-    const resources = resourcesOf(s);
-    const group = s.serverGroupId === null ? undefined : groups.get(s.serverGroupId);
-    const req = {
-      consumerId: s.id,
-      resources,
-      requiredTraits: requiredTraits(images.get(s.imageId), s.flavor.extraSpecs),
-      ...(s.availabilityZone !== null && { availabilityZone: s.availabilityZone }),
-      ...(group && { group }),
-    };
-    const { chosen, report } = select(hosts, req, pipeline);
-    const best = chosen[0];
-    if (best === undefined) {
-      out.unplaceable.push({ server: s, detail: describeReport(report) });
-      continue;
+    try {
+      hosts = planOne(s, { hosts, groups, images, pipeline, out });
+    } catch (err) {
+      // One bad row must not stall everyone's scheduling: it fails alone, with the reason.
+      out.unplaceable.push({
+        server: s,
+        detail: `scheduling error: ${err instanceof Error ? err.message : String(err)}`,
+      });
     }
-    hosts = replaceHost(hosts, withClaim(best, resources));
-    noteGroupMember(groups, s, best.hostname);
-    out.claims.push({
-      consumerId: s.id,
-      projectId: s.projectId,
-      userId: s.userId,
-      hostname: best.hostname,
-      allocations: [{ providerId: best.providerId, resources }],
-    });
   }
   return out;
+}
+
+interface PlanState {
+  readonly hosts: HostView[];
+  readonly groups: GroupState;
+  readonly images: Map<string, ComputeImage>;
+  readonly pipeline: ReturnType<typeof defaultPipeline>;
+  readonly out: Planned;
+}
+
+/** Chooses a host for one server and returns the snapshot with its claim added. */
+function planOne(s: Server, st: PlanState): HostView[] {
+  const { groups, images, pipeline, out } = st;
+  let hosts = st.hosts;
+  const resizing = s.taskState === 'resize_prep' && s.newFlavor !== null;
+  const resources = resourcesOf(resizing ? { flavor: s.newFlavor! } : s);
+  const group = s.serverGroupId === null ? undefined : groups.get(s.serverGroupId);
+  const req = {
+    consumerId: s.id,
+    resources,
+    requiredTraits: requiredTraits(images.get(s.imageId), s.flavor.extraSpecs),
+    ...(s.availabilityZone !== null && { availabilityZone: s.availabilityZone }),
+    ...(group && { group }),
+  };
+  const { chosen, report } = select(hosts, req, pipeline);
+  const best = chosen[0];
+  if (best === undefined) {
+    out.unplaceable.push({ server: s, detail: describeReport(report) });
+    return hosts;
+  }
+  hosts = replaceHost(hosts, withClaim(best, resources));
+  noteGroupMember(groups, s, best.hostname);
+  out.claims.push({
+    consumerId: s.id,
+    projectId: s.projectId,
+    userId: s.userId,
+    hostname: best.hostname,
+    allocations: [{ providerId: best.providerId, resources }],
+  });
+  if (resizing) out.claims.push(migrationClaim(s, hosts));
+  return hosts;
+}
+
+/**
+ * During a resize the old flavor stays claimed on the source host by the migration (as
+ * Nova does), so a revert always has room to go back. The migration id is derived from the
+ * server id, so a replayed pass claims the same consumer instead of leaking a new one.
+ */
+function migrationClaim(s: Server, hosts: ReadonlyArray<HostView>): Claim {
+  const source = hosts.find((h) => h.hostname === s.host);
+  return {
+    consumerId: migrationConsumer(s),
+    projectId: s.projectId,
+    userId: s.userId,
+    hostname: s.host ?? '',
+    allocations: source ? [{ providerId: source.providerId, resources: resourcesOf(s) }] : [],
+  };
 }
 
 function replaceHost(hosts: HostView[], updated: HostView): HostView[] {

@@ -78,6 +78,6 @@ export async function loadGroups(deps: ComputeDeps, servers: ReadonlyArray<Serve
   return state;
 }
 
-export function resourcesOf(s: Server): Record<string, number> {
+export function resourcesOf(s: Pick<Server, 'flavor'>): Record<string, number> {
   return { VCPU: s.flavor.vcpus, MEMORY_MB: s.flavor.ram, DISK_GB: s.flavor.disk + s.flavor.ephemeral };
 }

@@ -11,10 +11,12 @@ import { updateServerIf } from '../servers/server-store.js';
 export async function commitPlacements(
   deps: ComputeDeps,
   servers: ReadonlyArray<Server>,
-  committed: ReadonlyArray<Claim>,
+  allCommitted: ReadonlyArray<Claim>,
 ): Promise<void> {
-  if (committed.length === 0) return;
   const byId = new Map(servers.map((s) => [s.id, s]));
+  // Only new builds: resize and migration claims in the same plan are committed elsewhere.
+  const committed = allCommitted.filter((c) => byId.has(c.consumerId));
+  if (committed.length === 0) return;
   const now = deps.clock().toISOString();
   const zones = await hostZones(deps, committed);
   const lost: string[] = [];
@@ -44,19 +46,16 @@ export async function failScheduling(
 ): Promise<void> {
   const now = deps.clock().toISOString();
   for (const { server, detail } of failed) {
-    const fault = { code: 500, message: 'No valid host was found. ', details: detail, created: now };
-    const ok = await updateServerIf(
-      deps.store.db,
-      server.id,
-      { generation: server.generation, taskState: 'scheduling' },
-      { vm_state: 'error', task_state: null, fault: JSON.stringify(fault) },
-      now,
-    );
+    const fault = JSON.stringify({ code: 500, message: 'No valid host was found. ', details: detail, created: now });
+    // A resize that finds no host leaves the server as it was, with the fault recorded (Nova).
+    const resize = server.taskState === 'resize_prep';
+    const set = resize ? { task_state: null, new_flavor: null, fault } : { vm_state: 'error' as const, task_state: null, fault };
+    const ok = await updateServerIf(deps.store.db, server.id, { generation: server.generation, taskState: server.taskState }, set, now);
     if (ok) {
       await recordEvent(deps.store.db, {
         serverId: server.id,
-        action: 'create',
-        event: 'conductor_schedule_and_build_instances',
+        action: resize ? 'resize' : 'create',
+        event: resize ? 'conductor_migrate_server' : 'conductor_schedule_and_build_instances',
         start: now,
         finish: now,
         ok: false,

@@ -9,6 +9,7 @@ import { callerOf, serverTarget } from './server-caller.js';
 import { resolveImage } from './server-inputs.js';
 import type { ServerAction } from './server-machine.js';
 import type { Server } from './server-model.js';
+import { confirmResize, resizeServer, revertResize } from './server-resize.js';
 import { findServer, setLock, startServerAction } from './server-service.js';
 import { getServer } from './server-store.js';
 import { serverDetailView } from './server-view.js';
@@ -42,6 +43,9 @@ const rebuildBody = compileValidator(
     },
     { additionalProperties: true },
   ),
+);
+const resizeBody = compileValidator(
+  Type.Object({ flavorRef: Type.Union([Type.String({ minLength: 1 }), Type.Integer()]), 'OS-DCF:diskConfig': Type.Optional(Type.String()) }, { additionalProperties: false }),
 );
 const createImageBody = compileValidator(
   Type.Object(
@@ -87,6 +91,21 @@ const actions: Readonly<Record<string, [string, Handler]>> = {
     (ctx, deps, s) => setLock(deps, callerOf(ctx), s, false, null, ctx.requestId),
   ],
   rebuild: ['os_compute_api:servers:rebuild', rebuild],
+  resize: [
+    'os_compute_api:servers:resize',
+    async (ctx, deps, s, body) => {
+      const b = resizeBody(body ?? {}, 'body') as { flavorRef: string | number };
+      await resizeServer(deps, callerOf(ctx), s, String(b.flavorRef), ctx.requestId);
+    },
+  ],
+  confirmResize: [
+    'os_compute_api:servers:confirm_resize',
+    async (ctx, deps, s) => {
+      await confirmResize(deps, callerOf(ctx), s, ctx.requestId);
+      return respond(undefined, { status: 204 });
+    },
+  ],
+  revertResize: ['os_compute_api:servers:revert_resize', (ctx, deps, s) => revertResize(deps, callerOf(ctx), s, ctx.requestId)],
   createImage: ['os_compute_api:servers:create_image', createImage],
   'os-getConsoleOutput': ['os_compute_api:os-console-output', consoleOutput],
 };
