@@ -21,6 +21,7 @@ import { createTokenValidator, identityPolicy, identityService } from './identit
 import { createPasswordHasher } from './identity/passwords/password-hash.js';
 import { pruneRevocations } from './identity/tokens/revocation-store.js';
 import { TokenKeyRing } from './identity/tokens/token-keys.js';
+import type { ImageApi } from './image/index.js';
 import { imagePolicy, imageService } from './image/index.js';
 import { placementPolicy, placementService } from './placement/index.js';
 
@@ -30,6 +31,8 @@ export interface Cloud {
   readonly store: StrataDb;
   readonly identity: IdentityDeps;
   readonly compute: ComputeRuntime;
+  /** The image service's in-process API (bootstrap and other services use it). */
+  readonly images: ImageApi;
   readonly services: ReadonlyArray<ServicePlugin>;
   readonly log: Logger;
   /** Registers every service in the catalog at `publicUrl` (after the port is known). */
@@ -107,6 +110,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     store,
     identity,
     compute,
+    images: image.api,
     services,
     log: logger,
     async registerCatalog(publicUrl) {

@@ -9,6 +9,12 @@ const port = (v: string) => {
   return n;
 };
 
+const count = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
+};
+
 const program = new Command('strata').description('A private cloud that speaks the OpenStack APIs');
 
 program
@@ -23,6 +29,8 @@ program
   .option('--log-level <level>', 'trace, debug, info, warn, error (default info)')
   .option('--log-file <path>', "where JSON logs go (default 'stdout')")
   .option('--config <file>', 'YAML configuration file (default <data-dir>/strata.yaml)')
+  .option('--compute-driver <name>', "driver of the local host: 'fake' (nothing really runs) or 'none'")
+  .option('--fake-hosts <n>', 'how many in-process fake hosts to run with the fake driver (default 1)', count)
   .action(async (opts: Parameters<typeof up>[0]) => up(opts));
 
 program.addCommand(benchCommand());

@@ -7,6 +7,7 @@ import { randomToken } from '../common/ids.js';
 import { bootstrapIdentity } from '../identity/bootstrap.js';
 import { buildCloud } from '../main.js';
 import { writeClientConfig } from './client-config.js';
+import { bootstrapComputeDefaults } from './up-bootstrap.js';
 
 export interface UpOptions extends ConfigInput {
   readonly adminPassword?: string;
@@ -27,12 +28,13 @@ export async function up(opts: UpOptions): Promise<void> {
     opts.adminPassword ?? process.env['STRATA_ADMIN_PASSWORD'],
   );
   const cloud = await buildCloud(config);
-  await bootstrapIdentity(cloud.identity, {
+  const { adminProjectId } = await bootstrapIdentity(cloud.identity, {
     adminUser: 'admin',
     adminPassword: password,
     adminProject: 'admin',
     resetPassword: reset,
   });
+  await bootstrapComputeDefaults(cloud, adminProjectId);
   await cloud.app.listen({ host: config.host, port: config.port });
   const port = (cloud.app.server.address() as AddressInfo).port;
   const publicUrl = config.publicUrl ?? `http://${config.host}:${port}`;

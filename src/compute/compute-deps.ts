@@ -28,6 +28,7 @@ export interface ComputeImages {
       name: string;
       diskFormat?: string;
       containerFormat?: string;
+      visibility?: string;
       minDisk?: number;
       minRam?: number;
       properties?: Record<string, string>;

@@ -42,7 +42,9 @@ export const computeVersionRoutes = [
     handler: async (ctx) => ({
       version: {
         ...v21(ctx.serviceUrl),
-        'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2.1' }],
+        'media-types': [
+          { base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2.1' },
+        ],
       },
     }),
   }),

@@ -17,7 +17,9 @@ import { quotaRoutes } from './quotas/quota-routes.js';
 import { serverGroupPolicy } from './server-groups/server-group-policy.js';
 import { serverGroupRoutes } from './server-groups/server-group-routes.js';
 import { instanceActionRoutes } from './instance-actions/instance-action-routes.js';
+import { migrationRoutes } from './servers/migration-routes.js';
 import { serverActionRoutes } from './servers/server-action-routes.js';
+import { serverMetadataRoutes } from './servers/server-metadata-routes.js';
 import { serverPolicy } from './servers/server-policy.js';
 import { serverRoutes } from './servers/server-routes.js';
 
@@ -31,6 +33,8 @@ export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
   ...hostRoutes,
   ...serverRoutes,
   ...serverActionRoutes,
+  ...serverMetadataRoutes,
+  ...migrationRoutes,
   ...instanceActionRoutes,
 ];
 

@@ -27,8 +27,10 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
     cli.setCloud('admin', strata.adminAuth);
     const file = join(strata.dataDir, 'tiny.img');
     writeFileSync(file, 'a tiny test image\n');
-    await cli.ok('admin', ['flavor', 'create', '--ram', '512', '--disk', '1', '--vcpus', '1', 'm1.tiny']);
-    await cli.ok('admin', ['flavor', 'create', '--ram', '1024', '--disk', '2', '--vcpus', '2', 'm1.small']);
+    // m1.tiny and m1.small are the defaults `strata up` creates; check they are there.
+    const flavors = await cli.json<Array<{ Name: string }>>('admin', ['flavor', 'list']);
+    expect(flavors.map((f) => f.Name)).toEqual(expect.arrayContaining(['m1.tiny', 'm1.small', 'm1.medium', 'm1.large']));
+    expect((await cli.json<Array<{ Name: string }>>('admin', ['image', 'list'])).map((i) => i.Name)).toContain('strata-test-fake');
     await cli.ok('admin', [
       'image',
       'create',

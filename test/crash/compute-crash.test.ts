@@ -23,7 +23,7 @@ async function bootUntilKilled(
     while (alive && sent < count) {
       sent++;
       try {
-        const res = await c.call('POST', '/compute/v2.1/servers', {
+        const res = await c.call<{ server: { id: string } }>('POST', '/compute/v2.1/servers', {
           server: { ...body, name: `crash-${sent}` },
         });
         if (res.status === 202) accepted.push(res.json.server.id);
@@ -39,13 +39,16 @@ async function bootUntilKilled(
   return accepted;
 }
 
-async function settleAll(c: HttpClient, timeoutMs: number): Promise<Array<Record<string, any>>> {
+type ServerJson = Record<string, unknown> & { fault?: { message?: string } };
+
+async function settleAll(c: HttpClient, timeoutMs: number): Promise<ServerJson[]> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const servers = (await c.call('GET', '/compute/v2.1/servers/detail?all_tenants=1&limit=1000')).json
-      .servers as Array<Record<string, any>>;
+    const servers = (
+      await c.call<{ servers: ServerJson[] }>('GET', '/compute/v2.1/servers/detail?all_tenants=1&limit=1000')
+    ).json.servers as ServerJson[];
     const busy = servers.filter(
-      (s) => !['ACTIVE', 'ERROR'].includes(s['status']) || s['OS-EXT-STS:task_state'] !== null,
+      (s) => !['ACTIVE', 'ERROR'].includes(String(s['status'])) || s['OS-EXT-STS:task_state'] !== null,
     );
     if (busy.length === 0 || Date.now() > until) return servers;
     await new Promise((r) => setTimeout(r, 200));
@@ -63,7 +66,9 @@ describe.skipIf(!builtCliAvailable())('kill -9 during a burst of 200 server crea
     const c = new HttpClient(first.url);
     await c.login(first);
     const flavor = (
-      await c.call('POST', '/compute/v2.1/flavors', { flavor: { name: 'slow', vcpus: 1, ram: 64, disk: 1 } })
+      await c.call<{ flavor: { id: string } }>('POST', '/compute/v2.1/flavors', {
+        flavor: { name: 'slow', vcpus: 1, ram: 64, disk: 1 },
+      })
     ).json.flavor.id;
     await c.call('POST', `/compute/v2.1/flavors/${flavor}/os-extra_specs`, {
       extra_specs: { 'fake:create_delay_ms': '200' },
@@ -97,17 +102,29 @@ describe.skipIf(!builtCliAvailable())('kill -9 during a burst of 200 server crea
       if (s['status'] === 'ERROR') expect(s['fault']?.message).toBeTruthy();
     }
     const live = new Set(servers.map((s) => s['id']));
-    const providers = (await c2.call('GET', '/placement/resource_providers')).json
-      .resource_providers as Array<{ uuid: string }>;
+    const providers = (
+      await c2.call<{ resource_providers: Array<{ uuid: string }> }>('GET', '/placement/resource_providers')
+    ).json.resource_providers as Array<{ uuid: string }>;
     for (const p of providers) {
-      const allocs = (await c2.call('GET', `/placement/resource_providers/${p.uuid}/allocations`)).json
-        .allocations as Record<string, unknown>;
+      const allocs = (
+        await c2.call<{ allocations: Record<string, unknown> }>(
+          'GET',
+          `/placement/resource_providers/${p.uuid}/allocations`,
+        )
+      ).json.allocations as Record<string, unknown>;
       for (const consumer of Object.keys(allocs))
         expect(live.has(consumer), `allocation of ${consumer} has a live server`).toBe(true);
     }
     for (const s of servers.filter((x) => x['status'] === 'ACTIVE')) {
       expect(
-        Object.keys((await c2.call('GET', `/placement/allocations/${s['id']}`)).json.allocations),
+        Object.keys(
+          (
+            await c2.call<{ allocations: Record<string, unknown> }>(
+              'GET',
+              `/placement/allocations/${String(s['id'])}`,
+            )
+          ).json.allocations,
+        ),
       ).toHaveLength(1);
     }
     expect(await second.stop()).toBe(0);

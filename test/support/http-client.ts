@@ -25,18 +25,18 @@ export class HttpClient {
     this.token = res.headers.get('x-subject-token')!;
   }
 
-  async call(
+  async call<T = Record<string, unknown>>(
     method: string,
     path: string,
     body?: unknown,
     contentType = 'application/json',
-  ): Promise<{ status: number; json: any }> {
+  ): Promise<{ status: number; json: T }> {
     const res = await fetch(`${this.base}${path}`, {
       method,
       headers: { 'x-auth-token': this.token, ...(body !== undefined && { 'content-type': contentType }) },
       ...(body !== undefined && { body: Buffer.isBuffer(body) ? body : JSON.stringify(body) }),
     });
     const text = await res.text();
-    return { status: res.status, json: text === '' ? undefined : JSON.parse(text) };
+    return { status: res.status, json: (text === '' ? undefined : JSON.parse(text)) as T };
   }
 }

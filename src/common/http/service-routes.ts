@@ -80,7 +80,11 @@ export function serviceRoutes<D>(opts: ServiceHttpOptions<D>): FastifyPluginAsyn
       app.route({
         method: spec.method,
         url: spec.url,
-        handler: (req, reply) => handle(opts, compiled, req, reply),
+        // Returning the reply tells Fastify the response is ours, so streamed bodies are not resent.
+        handler: async (req, reply) => {
+          await handle(opts, compiled, req, reply);
+          return reply;
+        },
       });
     }
   };

@@ -145,7 +145,12 @@ export class AgentGateway implements ControlPlane {
     });
     if (o.kind === 'failed' && s.taskState === 'spawning') await this.deps.placement.deleteAllocations(s.id);
     if (o.kind === 'done' && s.taskState === 'resize_migrating') {
-      await db.updateTable('migrations').set({ status: 'finished', updated_at: now }).where('server_id', '=', s.id).where('status', '=', 'migrating').execute();
+      await db
+        .updateTable('migrations')
+        .set({ status: 'finished', updated_at: now })
+        .where('server_id', '=', s.id)
+        .where('status', '=', 'migrating')
+        .execute();
     }
   }
 }

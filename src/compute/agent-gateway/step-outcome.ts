@@ -66,7 +66,9 @@ export function changesFor(
   }
   if (o.kind === 'failed') {
     const fault = JSON.stringify({ code: 500, message: o.message, details: '', created: now });
-    return s.taskState === 'spawning' || s.taskState === 'resize_migrating' || s.taskState === 'resize_reverting'
+    return s.taskState === 'spawning' ||
+      s.taskState === 'resize_migrating' ||
+      s.taskState === 'resize_reverting'
       ? { task_state: null, vm_state: 'error', power_state: PowerState.NOSTATE, fault }
       : { task_state: null, fault, pending_image_id: null };
   }

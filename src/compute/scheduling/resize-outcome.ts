@@ -15,7 +15,11 @@ export function migrationConsumer(s: Pick<Server, 'id' | 'generation'>): string 
  * there for the agent (task 'resize_migrating'); a migration row records source and
  * destination. The source host's agent is woken too, so it lets go of its copy.
  */
-export async function commitResizes(deps: ComputeDeps, servers: ReadonlyArray<Server>, committed: ReadonlyArray<Claim>): Promise<void> {
+export async function commitResizes(
+  deps: ComputeDeps,
+  servers: ReadonlyArray<Server>,
+  committed: ReadonlyArray<Claim>,
+): Promise<void> {
   const placed = new Map(committed.map((c) => [c.consumerId, c]));
   const now = deps.clock().toISOString();
   for (const s of servers) {
@@ -35,8 +39,12 @@ export async function commitResizes(deps: ComputeDeps, servers: ReadonlyArray<Se
       new_flavor: null,
     };
     const won = await deps.store.db.transaction().execute(async (tx) => {
-      if (!(await updateServerIf(tx, s.id, { generation: s.generation, taskState: 'resize_prep' }, set, now))) return false;
-      const last = await tx.selectFrom('migrations').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+      if (!(await updateServerIf(tx, s.id, { generation: s.generation, taskState: 'resize_prep' }, set, now)))
+        return false;
+      const last = await tx
+        .selectFrom('migrations')
+        .select((eb) => eb.fn.max('id').as('max'))
+        .executeTakeFirst();
       await tx
         .insertInto('migrations')
         .values({

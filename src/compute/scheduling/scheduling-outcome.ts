@@ -46,11 +46,24 @@ export async function failScheduling(
 ): Promise<void> {
   const now = deps.clock().toISOString();
   for (const { server, detail } of failed) {
-    const fault = JSON.stringify({ code: 500, message: 'No valid host was found. ', details: detail, created: now });
+    const fault = JSON.stringify({
+      code: 500,
+      message: 'No valid host was found. ',
+      details: detail,
+      created: now,
+    });
     // A resize that finds no host leaves the server as it was, with the fault recorded (Nova).
     const resize = server.taskState === 'resize_prep';
-    const set = resize ? { task_state: null, new_flavor: null, fault } : { vm_state: 'error' as const, task_state: null, fault };
-    const ok = await updateServerIf(deps.store.db, server.id, { generation: server.generation, taskState: server.taskState }, set, now);
+    const set = resize
+      ? { task_state: null, new_flavor: null, fault }
+      : { vm_state: 'error' as const, task_state: null, fault };
+    const ok = await updateServerIf(
+      deps.store.db,
+      server.id,
+      { generation: server.generation, taskState: server.taskState },
+      set,
+      now,
+    );
     if (ok) {
       await recordEvent(deps.store.db, {
         serverId: server.id,
@@ -68,6 +81,10 @@ export async function failScheduling(
 
 async function hostZones(deps: ComputeDeps, claims: ReadonlyArray<Claim>): Promise<Map<string, string>> {
   const names = [...new Set(claims.map((c) => c.hostname))];
-  const rows = await deps.store.db.selectFrom('compute_hosts').select(['hostname', 'availability_zone']).where('hostname', 'in', names).execute();
+  const rows = await deps.store.db
+    .selectFrom('compute_hosts')
+    .select(['hostname', 'availability_zone'])
+    .where('hostname', 'in', names)
+    .execute();
   return new Map(rows.map((r) => [r.hostname, r.availability_zone]));
 }

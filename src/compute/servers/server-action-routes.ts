@@ -45,7 +45,13 @@ const rebuildBody = compileValidator(
   ),
 );
 const resizeBody = compileValidator(
-  Type.Object({ flavorRef: Type.Union([Type.String({ minLength: 1 }), Type.Integer()]), 'OS-DCF:diskConfig': Type.Optional(Type.String()) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      flavorRef: Type.Union([Type.String({ minLength: 1 }), Type.Integer()]),
+      'OS-DCF:diskConfig': Type.Optional(Type.String()),
+    },
+    { additionalProperties: false },
+  ),
 );
 const createImageBody = compileValidator(
   Type.Object(
@@ -105,7 +111,10 @@ const actions: Readonly<Record<string, [string, Handler]>> = {
       return respond(undefined, { status: 204 });
     },
   ],
-  revertResize: ['os_compute_api:servers:revert_resize', (ctx, deps, s) => revertResize(deps, callerOf(ctx), s, ctx.requestId)],
+  revertResize: [
+    'os_compute_api:servers:revert_resize',
+    (ctx, deps, s) => revertResize(deps, callerOf(ctx), s, ctx.requestId),
+  ],
   createImage: ['os_compute_api:servers:create_image', createImage],
   'os-getConsoleOutput': ['os_compute_api:os-console-output', consoleOutput],
 };
@@ -152,6 +161,8 @@ async function createImage(ctx: RequestContext, deps: ComputeDeps, s: Server, bo
       name: b.name,
       ...(source?.diskFormat && { diskFormat: source.diskFormat }),
       ...(source?.containerFormat && { containerFormat: source.containerFormat }),
+      // Nova's snapshots are private to the project.
+      visibility: 'private',
       minDisk: s.flavor.disk,
       minRam: s.flavor.ram,
       properties: {

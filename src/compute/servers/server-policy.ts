@@ -28,4 +28,9 @@ export const serverPolicy: Readonly<Record<string, string>> = {
   'os_compute_api:os-instance-actions:show': readerOrAdmin,
   'os_compute_api:server-metadata:index': readerOrAdmin,
   'os_compute_api:server-metadata:update_all': memberOrAdmin,
+  'os_compute_api:server-metadata:show': readerOrAdmin,
+  'os_compute_api:server-metadata:create': memberOrAdmin,
+  'os_compute_api:server-metadata:update': memberOrAdmin,
+  'os_compute_api:server-metadata:delete': memberOrAdmin,
+  'os_compute_api:os-migrations:index': 'rule:context_is_admin',
 };

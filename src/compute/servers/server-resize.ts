@@ -13,13 +13,29 @@ import type { ServerChanges } from './server-store.js';
 import { updateServerIf } from './server-store.js';
 
 /** `resize`: checks the new flavor, then the scheduler places the server under it (task resize_prep). */
-export async function resizeServer(deps: ComputeDeps, caller: Caller, s: Server, flavorRef: string, requestId: string): Promise<void> {
+export async function resizeServer(
+  deps: ComputeDeps,
+  caller: Caller,
+  s: Server,
+  flavorRef: string,
+  requestId: string,
+): Promise<void> {
   const flavor = await resolveFlavor(deps, flavorRef, caller);
-  if (flavor.id === s.flavor.id) throw new InputError('compute.server.same_flavor', 'When resizing, instances must change flavor!');
+  if (flavor.id === s.flavor.id)
+    throw new InputError('compute.server.same_flavor', 'When resizing, instances must change flavor!');
   await resolveImage(deps, s.imageId, { ...caller, isAdmin: true }, flavor);
-  const delta = { instances: 0, cores: Math.max(0, flavor.vcpus - s.flavor.vcpus), ram: Math.max(0, flavor.ram - s.flavor.ram) };
+  const delta = {
+    instances: 0,
+    cores: Math.max(0, flavor.vcpus - s.flavor.vcpus),
+    ram: Math.max(0, flavor.ram - s.flavor.ram),
+  };
   await enforceServerQuota(deps.store.db, s.projectId, delta, deps.config);
-  await startServerAction(deps, s, 'resize', { caller, requestId, novaName: 'resize', extra: { new_flavor: JSON.stringify(flavor) } });
+  await startServerAction(deps, s, 'resize', {
+    caller,
+    requestId,
+    novaName: 'resize',
+    extra: { new_flavor: JSON.stringify(flavor) },
+  });
   deps.signals.scheduling();
 }
 
@@ -31,33 +47,69 @@ async function finishedMigration(deps: ComputeDeps, s: Server) {
     .where('status', '=', 'finished')
     .orderBy('id', 'desc')
     .executeTakeFirst();
-  if (m === undefined) throw new ConflictError('compute.server.no_migration', `Instance ${s.id} has no finished resize to confirm or revert.`);
+  if (m === undefined)
+    throw new ConflictError(
+      'compute.server.no_migration',
+      `Instance ${s.id} has no finished resize to confirm or revert.`,
+    );
   return m;
 }
 
 /** `confirmResize`: releases the old flavor held on the source; the server keeps running as resized. */
-export async function confirmResize(deps: ComputeDeps, caller: Caller, s: Server, requestId: string): Promise<void> {
+export async function confirmResize(
+  deps: ComputeDeps,
+  caller: Caller,
+  s: Server,
+  requestId: string,
+): Promise<void> {
   checkLock(s, caller);
   checkAction(s, 'confirm_resize', 'confirmResize');
   const m = await finishedMigration(deps, s);
   await deps.placement.deleteAllocations(m.uuid);
-  const set: ServerChanges = { vm_state: s.powerState === PowerState.SHUTDOWN ? 'stopped' : 'active', old_flavor: null };
-  await commit(deps, s, set, { migration: m.id, status: 'confirmed', action: 'confirmResize', caller, requestId });
+  const set: ServerChanges = {
+    vm_state: s.powerState === PowerState.SHUTDOWN ? 'stopped' : 'active',
+    old_flavor: null,
+  };
+  await commit(deps, s, set, {
+    migration: m.id,
+    status: 'confirmed',
+    action: 'confirmResize',
+    caller,
+    requestId,
+  });
 }
 
 /**
  * `revertResize`: the server takes its old flavor back on the source host (whose room the
  * migration held), the new claim goes, and the source agent rebuilds it there.
  */
-export async function revertResize(deps: ComputeDeps, caller: Caller, s: Server, requestId: string): Promise<void> {
+export async function revertResize(
+  deps: ComputeDeps,
+  caller: Caller,
+  s: Server,
+  requestId: string,
+): Promise<void> {
   checkLock(s, caller);
   checkAction(s, 'revert_resize', 'revertResize');
   const m = await finishedMigration(deps, s);
   const old = s.oldFlavor;
-  const source = await deps.store.db.selectFrom('compute_hosts').select(['provider_id', 'hostname']).where('hostname', '=', m.source_compute ?? '').executeTakeFirst();
-  if (old === null || source === undefined) throw new ConflictError('compute.server.revert_impossible', `Instance ${s.id} cannot go back to its source host.`);
+  const source = await deps.store.db
+    .selectFrom('compute_hosts')
+    .select(['provider_id', 'hostname'])
+    .where('hostname', '=', m.source_compute ?? '')
+    .executeTakeFirst();
+  if (old === null || source === undefined)
+    throw new ConflictError(
+      'compute.server.revert_impossible',
+      `Instance ${s.id} cannot go back to its source host.`,
+    );
   await deps.placement.writeAllocationsBatch([
-    { consumerId: s.id, projectId: s.projectId, userId: s.userId, allocations: [{ providerId: source.provider_id, resources: resourcesOf({ flavor: old }) }] },
+    {
+      consumerId: s.id,
+      projectId: s.projectId,
+      userId: s.userId,
+      allocations: [{ providerId: source.provider_id, resources: resourcesOf({ flavor: old }) }],
+    },
     { consumerId: m.uuid, projectId: s.projectId, userId: s.userId, allocations: [] },
   ]);
   const set: ServerChanges = {
@@ -71,7 +123,13 @@ export async function revertResize(deps: ComputeDeps, caller: Caller, s: Server,
     root_gb: old.disk,
     old_flavor: null,
   };
-  await commit(deps, s, set, { migration: m.id, status: 'reverted', action: 'revertResize', caller, requestId });
+  await commit(deps, s, set, {
+    migration: m.id,
+    status: 'reverted',
+    action: 'revertResize',
+    caller,
+    requestId,
+  });
   deps.signals.host(source.hostname, s.id);
   if (s.host !== null && s.host !== source.hostname) deps.signals.host(s.host, s.id);
 }
@@ -85,9 +143,23 @@ async function commit(
   const now = deps.clock().toISOString();
   await deps.store.db.transaction().execute(async (tx) => {
     if (!(await updateServerIf(tx, s.id, { generation: s.generation, taskState: null }, set, now))) {
-      throw new ConflictError('compute.server.concurrent', `Instance ${s.id} changed during ${m.action}; retry.`);
+      throw new ConflictError(
+        'compute.server.concurrent',
+        `Instance ${s.id} changed during ${m.action}; retry.`,
+      );
     }
-    await tx.updateTable('migrations').set({ status: m.status, updated_at: now }).where('id', '=', m.migration).execute();
-    await startAction(tx, { serverIds: [s.id], requestId: m.requestId, action: m.action, projectId: s.projectId, userId: m.caller.userId, now });
+    await tx
+      .updateTable('migrations')
+      .set({ status: m.status, updated_at: now })
+      .where('id', '=', m.migration)
+      .execute();
+    await startAction(tx, {
+      serverIds: [s.id],
+      requestId: m.requestId,
+      action: m.action,
+      projectId: s.projectId,
+      userId: m.caller.userId,
+      now,
+    });
   });
 }

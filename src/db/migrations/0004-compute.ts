@@ -49,7 +49,9 @@ export const computeMigration: Migration = {
       .execute();
     await db.schema
       .createTable('server_group_members')
-      .addColumn('group_id', 'varchar(36)', (c) => c.notNull().references('server_groups.id').onDelete('cascade'))
+      .addColumn('group_id', 'varchar(36)', (c) =>
+        c.notNull().references('server_groups.id').onDelete('cascade'),
+      )
       .addColumn('server_id', 'varchar(36)', (c) => c.notNull())
       .addPrimaryKeyConstraint('server_group_members_pk', ['group_id', 'server_id'])
       .execute();
@@ -133,7 +135,11 @@ async function createServers(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
     .addColumn('deleted_at', 'varchar(32)')
     .execute();
-  await db.schema.createIndex('servers_project').on('servers').columns(['project_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('servers_project')
+    .on('servers')
+    .columns(['project_id', 'created_at'])
+    .execute();
   await db.schema.createIndex('servers_host').on('servers').columns(['host', 'task_state']).execute();
   await db.schema.createIndex('servers_task').on('servers').column('task_state').execute();
   await db.schema.createIndex('servers_updated').on('servers').column('updated_at').execute();
@@ -153,11 +159,17 @@ async function createActions(db: Kysely<unknown>): Promise<void> {
     .addColumn('finish_time', 'varchar(32)')
     .addColumn('message', 'text')
     .execute();
-  await db.schema.createIndex('instance_actions_server').on('instance_actions').columns(['server_id', 'start_time']).execute();
+  await db.schema
+    .createIndex('instance_actions_server')
+    .on('instance_actions')
+    .columns(['server_id', 'start_time'])
+    .execute();
   await db.schema
     .createTable('instance_action_events')
     .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
-    .addColumn('action_id', 'varchar(36)', (c) => c.notNull().references('instance_actions.id').onDelete('cascade'))
+    .addColumn('action_id', 'varchar(36)', (c) =>
+      c.notNull().references('instance_actions.id').onDelete('cascade'),
+    )
     .addColumn('event', 'varchar(64)', (c) => c.notNull())
     .addColumn('start_time', 'varchar(32)', (c) => c.notNull())
     .addColumn('finish_time', 'varchar(32)')
@@ -165,7 +177,11 @@ async function createActions(db: Kysely<unknown>): Promise<void> {
     .addColumn('host', 'varchar(255)')
     .addColumn('details', 'text')
     .execute();
-  await db.schema.createIndex('instance_action_events_action').on('instance_action_events').column('action_id').execute();
+  await db.schema
+    .createIndex('instance_action_events_action')
+    .on('instance_action_events')
+    .column('action_id')
+    .execute();
 }
 
 async function createHosts(db: Kysely<unknown>): Promise<void> {

@@ -114,14 +114,24 @@ function grantNotFound(g: GrantRef): NotFoundError {
  * project below an inherited grant on a domain or a parent project. Works from the
  * user's assignments, so it costs the same however many projects the cloud has.
  */
-export async function listUserProjects(deps: IdentityDeps, userId: string, onlyEnabled = false): Promise<Project[]> {
+export async function listUserProjects(
+  deps: IdentityDeps,
+  userId: string,
+  onlyEnabled = false,
+): Promise<Project[]> {
   const db = deps.store.db;
   const actors = [userId, ...(await store.groupIdsOfUser(db, userId))];
-  const rows = await store.listAssignments(db, { actorIds: actors, types: ['UserProject', 'GroupProject', 'UserDomain', 'GroupDomain'] });
+  const rows = await store.listAssignments(db, {
+    actorIds: actors,
+    types: ['UserProject', 'GroupProject', 'UserDomain', 'GroupDomain'],
+  });
   const ids = new Set(rows.filter((r) => r.type.endsWith('Project') && !r.inherited).map((r) => r.targetId));
-  const inheritedDomains = rows.filter((r) => r.inherited && r.type.endsWith('Domain')).map((r) => r.targetId);
+  const inheritedDomains = rows
+    .filter((r) => r.inherited && r.type.endsWith('Domain'))
+    .map((r) => r.targetId);
   if (inheritedDomains.length > 0) {
-    for (const d of inheritedDomains) for (const p of await projectStore.listProjects(db, { domainId: d })) ids.add(p.id);
+    for (const d of inheritedDomains)
+      for (const p of await projectStore.listProjects(db, { domainId: d })) ids.add(p.id);
   }
   let frontier = rows.filter((r) => r.inherited && r.type.endsWith('Project')).map((r) => r.targetId);
   while (frontier.length > 0) {

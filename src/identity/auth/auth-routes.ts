@@ -61,7 +61,8 @@ export const authRoutes = [
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const token = await issueToken(deps, ctx.body.auth);
-      const catalog = queryFlag(ctx.query['nocatalog']) === true ? undefined : await catalogFor(deps, tokenIds(token));
+      const catalog =
+        queryFlag(ctx.query['nocatalog']) === true ? undefined : await catalogFor(deps, tokenIds(token));
       return respond(tokenView(token, catalog ?? []), {
         status: 201,
         headers: { [subjectHeader]: token.id },
@@ -77,7 +78,8 @@ export const authRoutes = [
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const token = await subjectToken(ctx, deps);
-      const catalog = queryFlag(ctx.query['nocatalog']) === true ? undefined : await catalogFor(deps, tokenIds(token));
+      const catalog =
+        queryFlag(ctx.query['nocatalog']) === true ? undefined : await catalogFor(deps, tokenIds(token));
       return respond(tokenView(token, catalog ?? []), { headers: { [subjectHeader]: token.id } });
     },
   }),

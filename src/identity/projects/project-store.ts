@@ -61,7 +61,8 @@ export async function listProjects(db: Db, f: ProjectFilter): Promise<Project[]>
   else if (f.parentId !== undefined) q = q.where('parent_id', '=', f.parentId);
   if (f.enabled !== undefined) q = q.where('enabled', '=', flag(f.enabled));
   if (f.ids !== undefined) q = f.ids.length === 0 ? q.where('id', '=', '') : q.where('id', 'in', f.ids);
-  if (f.parentIds !== undefined) q = f.parentIds.length === 0 ? q.where('id', '=', '') : q.where('parent_id', 'in', f.parentIds);
+  if (f.parentIds !== undefined)
+    q = f.parentIds.length === 0 ? q.where('id', '=', '') : q.where('parent_id', 'in', f.parentIds);
   const rows = (await q.execute()).map(toProject);
   return f.tags === undefined ? rows : rows.filter((p) => f.tags!.every((t) => p.tags.includes(t)));
 }

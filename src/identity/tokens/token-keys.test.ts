@@ -5,7 +5,14 @@ import { openToken, sealToken, tokenKeyId } from './token-format.js';
 import type { TokenPayload } from './token-format.js';
 import { TokenKeyRing } from './token-keys.js';
 
-const payload: TokenPayload = { userId: 'u', methods: ['password'], scope: { kind: 'system' }, issuedAt: 0, expiresAt: 1, auditIds: ['a'] };
+const payload: TokenPayload = {
+  userId: 'u',
+  methods: ['password'],
+  scope: { kind: 'system' },
+  issuedAt: 0,
+  expiresAt: 1,
+  auditIds: ['a'],
+};
 
 describe('token-keys', () => {
   let store: StrataDb;

@@ -72,6 +72,12 @@ describe('image-list-query', () => {
     });
   });
 
+  it('refuses a non-numeric value for a numeric column', () => {
+    expect(() => parseImageListQuery({ min_ram: 'lots' }, limits)).toThrow(
+      "Invalid value 'lots' for parameter 'min_ram'.",
+    );
+  });
+
   it('takes a bare ISO time as equality', () => {
     const q = parseImageListQuery({ updated_at: '2026-01-01T00:00:00Z' }, limits);
     expect(q.times).toEqual([{ column: 'updated_at', op: '=', value: '2026-01-01T00:00:00.000Z' }]);

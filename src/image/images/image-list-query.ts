@@ -118,6 +118,7 @@ function addFilter(out: ReturnType<typeof emptyFilters>, key: string, value: str
   } else if (listColumns.includes(key)) {
     out.lists.push({ column: key as ListColumn, values: listFilter(value) });
   } else if (numberColumns.includes(key)) {
+    if (!/^\s*-?\d+\s*$/.test(value)) throw bad(`Invalid value '${value}' for parameter '${key}'.`);
     out.numbers.push({ column: key as NumberColumn, op: '=', value: Number(value) });
   } else if (equalColumns.includes(key)) {
     out.equals[key] = value;
@@ -153,7 +154,7 @@ function timeFilter(key: string, expr: string): { op: Comparison; value: string 
   const isoFirst = !Number.isNaN(Date.parse(expr));
   const [op, rest] = isoFirst ? ['eq', expr] : splitOperator(expr);
   const comparison = comparisons[op];
-  if (comparison === undefined) throw bad(`Invalid operator ${op} for ${key}.`);
+  if (comparison === undefined) throw bad('Unable to filter using the specified operator.');
   const when = Date.parse(rest);
   if (Number.isNaN(when)) throw bad(`Bad "${key}" query filter format. Use ISO 8601 DateTime notation.`);
   return { op: comparison, value: new Date(when).toISOString() };

@@ -11,11 +11,22 @@ for (const dialect of testDialects()) {
     let small: string;
     let large: string;
     let image: string;
-    const action = (id: string, body: object) => t.request({ method: 'POST', url: `/compute/v2.1/servers/${id}/action`, token: admin, payload: body });
+    const action = (id: string, body: object) =>
+      t.request({ method: 'POST', url: `/compute/v2.1/servers/${id}/action`, token: admin, payload: body });
     const usage = async (): Promise<Record<string, number>> => {
-      const rps = (await t.request({ method: 'GET', url: '/placement/resource_providers', token: admin })).json().resource_providers as Array<{ uuid: string; name: string }>;
+      const rps = (
+        await t.request({ method: 'GET', url: '/placement/resource_providers', token: admin })
+      ).json().resource_providers as Array<{ uuid: string; name: string }>;
       const out: Record<string, number> = {};
-      for (const rp of rps) out[rp.name] = (await t.request({ method: 'GET', url: `/placement/resource_providers/${rp.uuid}/usages`, token: admin })).json().usages.MEMORY_MB ?? 0;
+      for (const rp of rps)
+        out[rp.name] =
+          (
+            await t.request({
+              method: 'GET',
+              url: `/placement/resource_providers/${rp.uuid}/usages`,
+              token: admin,
+            })
+          ).json().usages.MEMORY_MB ?? 0;
       return out;
     };
 
@@ -40,8 +51,16 @@ for (const dialect of testDialects()) {
       expect((await action(id, { confirmResize: null })).statusCode).toBe(204);
       await waitForServer(t, admin, id, 'ACTIVE');
       expect((await usage())['fake-0001']! - before['fake-0001']!).toBe(512);
-      const events = (await t.request({ method: 'GET', url: `/compute/v2.1/servers/${id}/os-instance-actions`, token: admin })).json().instanceActions;
-      expect(events.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['resize', 'confirmResize']));
+      const events = (
+        await t.request({
+          method: 'GET',
+          url: `/compute/v2.1/servers/${id}/os-instance-actions`,
+          token: admin,
+        })
+      ).json().instanceActions;
+      expect(events.map((e: { action: string }) => e.action)).toEqual(
+        expect.arrayContaining(['resize', 'confirmResize']),
+      );
     });
 
     it('reverts to the old flavor and releases the new claim', async () => {

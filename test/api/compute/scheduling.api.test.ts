@@ -119,13 +119,21 @@ describe.each(testDialects())('%s: hard anti-affinity with one host', (dialect) 
       await t.cloud.compute.agents.addFakeHosts(1, shape, { prefix: 'solo', availabilityZone: 'solo' });
       const flavor = await createFlavor(t, admin, { name: 'unit', vcpus: 1, ram: 512, disk: 5 });
       const image = await createImage(t, admin, 'img');
-      const g = await t.request({ method: 'POST', url: '/compute/v2.1/os-server-groups', token: admin, payload: { server_group: { name: 'apart', policies: ['anti-affinity'] } } });
+      const g = await t.request({
+        method: 'POST',
+        url: '/compute/v2.1/os-server-groups',
+        token: admin,
+        payload: { server_group: { name: 'apart', policies: ['anti-affinity'] } },
+      });
       const boot = async (name: string) => {
         const res = await t.request({
           method: 'POST',
           url: '/compute/v2.1/servers',
           token: admin,
-          payload: { server: { name, imageRef: image, flavorRef: flavor, availability_zone: 'solo' }, 'os:scheduler_hints': { group: g.json().server_group.id } },
+          payload: {
+            server: { name, imageRef: image, flavorRef: flavor, availability_zone: 'solo' },
+            'os:scheduler_hints': { group: g.json().server_group.id },
+          },
         });
         return res.json().server.id as string;
       };

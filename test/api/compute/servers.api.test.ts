@@ -182,6 +182,70 @@ for (const dialect of testDialects()) {
       ).toBe(204);
     });
 
+    it('manages server metadata items', async () => {
+      const id = await bootServer(t, admin, {
+        name: 'meta',
+        imageRef: image,
+        flavorRef: flavor,
+        metadata: { a: '1' },
+      });
+      const url = `/compute/v2.1/servers/${id}/metadata`;
+      expect(
+        (await t.request({ method: 'POST', url, token: admin, payload: { metadata: { b: '2' } } })).json()
+          .metadata,
+      ).toEqual({ a: '1', b: '2' });
+      expect(
+        (await t.request({ method: 'PUT', url: `${url}/c`, token: admin, payload: { meta: { c: '3' } } }))
+          .statusCode,
+      ).toBe(200);
+      expect(
+        (await t.request({ method: 'PUT', url: `${url}/c`, token: admin, payload: { meta: { d: '3' } } }))
+          .statusCode,
+      ).toBe(400);
+      expect((await t.request({ method: 'GET', url: `${url}/b`, token: admin })).json()).toEqual({
+        meta: { b: '2' },
+      });
+      expect((await t.request({ method: 'DELETE', url: `${url}/a`, token: admin })).statusCode).toBe(204);
+      expect((await t.request({ method: 'GET', url: `${url}/a`, token: admin })).statusCode).toBe(404);
+      expect((await t.request({ method: 'GET', url, token: admin })).json().metadata).toEqual({
+        b: '2',
+        c: '3',
+      });
+    });
+
+    it('refuses a create over quota with 403 and creates nothing', async () => {
+      const member = await memberToken(t, admin, 'q');
+      const project = (
+        await t.request({
+          method: 'GET',
+          url: '/identity/v3/auth/tokens',
+          token: admin,
+          headers: { 'x-subject-token': member.token },
+        })
+      ).json().token.project.id;
+      await t.request({
+        method: 'PUT',
+        url: `/compute/v2.1/os-quota-sets/${project}`,
+        token: admin,
+        payload: { quota_set: { instances: 1 } },
+      });
+      await bootServer(t, member.token, { name: 'one', imageRef: image, flavorRef: flavor });
+      const res = await t.request({
+        method: 'POST',
+        url: '/compute/v2.1/servers',
+        token: member.token,
+        payload: { server: { name: 'two', imageRef: image, flavorRef: flavor } },
+      });
+      expect(res.statusCode).toBe(403);
+      expect(res.json().forbidden.message).toBe(
+        'Quota exceeded for instances: Requested 1, but already used 1 of 1 instances',
+      );
+      expect(
+        (await t.request({ method: 'GET', url: '/compute/v2.1/servers', token: member.token })).json()
+          .servers,
+      ).toHaveLength(1);
+    });
+
     it("hides another project's server with 404", async () => {
       const member = await memberToken(t, admin, 'other');
       const id = await bootServer(t, admin, { name: 'private', imageRef: image, flavorRef: flavor });

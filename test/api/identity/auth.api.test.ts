@@ -49,9 +49,20 @@ for (const dialect of testDialects()) {
     });
 
     it('issues a domain-scoped token once the user holds a role on the domain', async () => {
-      const me = (await t.request({ method: 'GET', url: '/identity/v3/auth/tokens', token: admin, headers: { 'x-subject-token': admin } })).json().token;
+      const me = (
+        await t.request({
+          method: 'GET',
+          url: '/identity/v3/auth/tokens',
+          token: admin,
+          headers: { 'x-subject-token': admin },
+        })
+      ).json().token;
       const reader = me.roles.find((r: { name: string }) => r.name === 'reader').id;
-      const grant = await t.request({ method: 'PUT', url: `/identity/v3/domains/default/users/${me.user.id}/roles/${reader}`, token: admin });
+      const grant = await t.request({
+        method: 'PUT',
+        url: `/identity/v3/domains/default/users/${me.user.id}/roles/${reader}`,
+        token: admin,
+      });
       expect(grant.statusCode).toBe(204);
       const res = await issue(passwordAuth('admin', t.adminPassword, { domain: { name: 'Default' } }));
       expect(res.statusCode).toBe(201);
@@ -62,12 +73,28 @@ for (const dialect of testDialects()) {
     });
 
     it('fills $(project_id)s endpoint templates for the token project', async () => {
-      const svc = await t.request({ method: 'POST', url: '/identity/v3/services', token: admin, payload: { service: { type: 'object-store', name: 'swift' } } });
+      const svc = await t.request({
+        method: 'POST',
+        url: '/identity/v3/services',
+        token: admin,
+        payload: { service: { type: 'object-store', name: 'swift' } },
+      });
       expect(svc.statusCode).toBe(201);
       const url = 'http://127.0.0.1:8080/v1/AUTH_$(project_id)s';
-      const ep = await t.request({ method: 'POST', url: '/identity/v3/endpoints', token: admin, payload: { endpoint: { service_id: svc.json().service.id, interface: 'public', url, region_id: 'RegionOne' } } });
+      const ep = await t.request({
+        method: 'POST',
+        url: '/identity/v3/endpoints',
+        token: admin,
+        payload: {
+          endpoint: { service_id: svc.json().service.id, interface: 'public', url, region_id: 'RegionOne' },
+        },
+      });
       expect(ep.statusCode).toBe(201);
-      const tok = (await issue(passwordAuth('admin', t.adminPassword, { project: { name: 'admin', domain: { id: 'default' } } }))).json().token;
+      const tok = (
+        await issue(
+          passwordAuth('admin', t.adminPassword, { project: { name: 'admin', domain: { id: 'default' } } }),
+        )
+      ).json().token;
       const swift = tok.catalog.find((c: { type: string }) => c.type === 'object-store');
       expect(swift.endpoints[0].url).toBe(`http://127.0.0.1:8080/v1/AUTH_${tok.project.id}`);
     });
@@ -169,7 +196,9 @@ for (const dialect of testDialects()) {
 
     it('serves the catalog, the caller projects and domains', async () => {
       const cat = await t.request({ method: 'GET', url: '/identity/v3/auth/catalog', token: admin });
-      expect(cat.json().catalog).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'identity', name: 'keystone' })]));
+      expect(cat.json().catalog).toEqual(
+        expect.arrayContaining([expect.objectContaining({ type: 'identity', name: 'keystone' })]),
+      );
       const projects = await t.request({ method: 'GET', url: '/identity/v3/auth/projects', token: admin });
       expect(projects.json().projects.map((p: { name: string }) => p.name)).toEqual(['admin']);
       const system = await t.request({ method: 'GET', url: '/identity/v3/auth/system', token: admin });

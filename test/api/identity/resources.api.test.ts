@@ -231,9 +231,19 @@ for (const dialect of testDialects()) {
       expect((await call('PUT', inherit, admin)).statusCode).toBe(204);
       const gusToken = await t.token('gus', 'pw', { project: { id: sub.id } });
       const mine = await call('GET', '/auth/projects', gusToken);
-      expect(mine.json().projects.map((x: { name: string }) => x.name).sort()).toEqual(['grp', 'sub']);
+      expect(
+        mine
+          .json()
+          .projects.map((x: { name: string }) => x.name)
+          .sort(),
+      ).toEqual(['grp', 'sub']);
       const listed = await call('GET', `/users/${u.id}/projects`, admin);
-      expect(listed.json().projects.map((x: { name: string }) => x.name).sort()).toEqual(['grp', 'sub']);
+      expect(
+        listed
+          .json()
+          .projects.map((x: { name: string }) => x.name)
+          .sort(),
+      ).toEqual(['grp', 'sub']);
     });
 
     it('creates an application credential and authenticates with it', async () => {

@@ -1,0 +1,52 @@
+import type { Cloud } from '../main.js';
+
+/** DevStack's familiar flavors, created once when a cloud has none. */
+const defaultFlavors = [
+  { id: '1', name: 'm1.tiny', vcpus: 1, ram: 512, disk: 1 },
+  { id: '2', name: 'm1.small', vcpus: 1, ram: 2048, disk: 20 },
+  { id: '3', name: 'm1.medium', vcpus: 2, ram: 4096, disk: 40 },
+  { id: '4', name: 'm1.large', vcpus: 4, ram: 8192, disk: 80 },
+] as const;
+
+export const testImageName = 'strata-test-fake';
+
+/**
+ * What `strata up` adds to a fresh cloud so the quick start works at once: default flavors
+ * and a small registered test image. The image is data only (for the fake driver); the
+ * bootable VM and container test images arrive with the real drivers.
+ */
+export async function bootstrapComputeDefaults(cloud: Cloud, adminProjectId: string): Promise<void> {
+  const db = cloud.store.db;
+  const now = new Date().toISOString();
+  const anyFlavor = await db.selectFrom('flavors').select('id').limit(1).executeTakeFirst();
+  if (anyFlavor === undefined) {
+    await db
+      .insertInto('flavors')
+      .values(
+        defaultFlavors.map((f) => ({
+          ...f,
+          ephemeral: 0,
+          swap: 0,
+          rxtx_factor: 1,
+          is_public: 1 as const,
+          disabled: 0 as const,
+          description: null,
+          extra_specs: '{}',
+          created_at: now,
+        })),
+      )
+      .execute();
+  }
+  const existing = await db
+    .selectFrom('images')
+    .select('id')
+    .where('name', '=', testImageName)
+    .where('status', '!=', 'deleted')
+    .executeTakeFirst();
+  if (existing !== undefined) return;
+  const image = await cloud.images.createImage(
+    { projectId: adminProjectId },
+    { name: testImageName, diskFormat: 'raw', containerFormat: 'bare', visibility: 'public', properties: { strata_test_image: 'fake-driver' } },
+  );
+  await cloud.images.uploadImageData(image.id, Buffer.from('Strata test image for the fake driver: nothing boots from these bytes.\n'));
+}
