@@ -22,15 +22,19 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
   };
 
   beforeAll(async () => {
-    strata = await startStrata({ extraArgs: [] });
+    strata = await startStrata({ extraArgs: ['--fake-hosts', '3'] });
     cli = new OpenStackCli(strata.dataDir);
     cli.setCloud('admin', strata.adminAuth);
     const file = join(strata.dataDir, 'tiny.img');
     writeFileSync(file, 'a tiny test image\n');
     // m1.tiny and m1.small are the defaults `strata up` creates; check they are there.
     const flavors = await cli.json<Array<{ Name: string }>>('admin', ['flavor', 'list']);
-    expect(flavors.map((f) => f.Name)).toEqual(expect.arrayContaining(['m1.tiny', 'm1.small', 'm1.medium', 'm1.large']));
-    expect((await cli.json<Array<{ Name: string }>>('admin', ['image', 'list'])).map((i) => i.Name)).toContain('strata-test-fake');
+    expect(flavors.map((f) => f.Name)).toEqual(
+      expect.arrayContaining(['m1.tiny', 'm1.small', 'm1.medium', 'm1.large']),
+    );
+    expect(
+      (await cli.json<Array<{ Name: string }>>('admin', ['image', 'list'])).map((i) => i.Name),
+    ).toContain('strata-test-fake');
     await cli.ok('admin', [
       'image',
       'create',
@@ -130,7 +134,7 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
     expect(image.properties).toMatchObject({ image_type: 'snapshot' });
   });
 
-  it('spreads an anti-affinity group and reports conflicts and bad input like Nova', async () => {
+  it('spreads an anti-affinity group over the hosts and reports conflicts and bad input like Nova', async () => {
     const group = await cli.json<{ id: string }>('admin', [
       'server',
       'group',
@@ -139,7 +143,25 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
       'anti-affinity',
       'spread',
     ]);
-    const second = await cli.run('admin', [
+    const hosts: unknown[] = [];
+    for (const name of ['g1', 'g2', 'g3']) {
+      const s = await cli.json<Record<string, unknown>>('admin', [
+        'server',
+        'create',
+        '--flavor',
+        'm1.tiny',
+        '--image',
+        'tiny',
+        '--hint',
+        `group=${group.id}`,
+        '--wait',
+        name,
+      ]);
+      hosts.push(s['OS-EXT-SRV-ATTR:host']);
+    }
+    expect(new Set(hosts).size).toBe(3);
+    // Three hosts, three members: a fourth has nowhere to go.
+    const fourth = await cli.run('admin', [
       'server',
       'create',
       '--flavor',
@@ -149,27 +171,13 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
       '--hint',
       `group=${group.id}`,
       '--wait',
-      'g1',
-    ]);
-    expect(second.code).toBe(0);
-    // One host in this cloud: the second member of the group has nowhere to go.
-    const third = await cli.run('admin', [
-      'server',
-      'create',
-      '--flavor',
-      'm1.tiny',
-      '--image',
-      'tiny',
-      '--hint',
-      `group=${group.id}`,
-      '--wait',
-      'g2',
+      'g4',
     ]);
     // openstackclient 6.0 prints this and still exits 0.
-    expect(third.stdout + third.stderr).toContain('Error creating server');
-    const g2 = await show('g2');
-    expect(g2['status']).toBe('ERROR');
-    expect(JSON.stringify(g2['fault'])).toContain('No valid host was found.');
+    expect(fourth.stdout + fourth.stderr).toContain('Error creating server');
+    const g4 = await show('g4');
+    expect(g4['status']).toBe('ERROR');
+    expect(JSON.stringify(g4['fault'])).toContain('No valid host was found.');
     const badFlavor = await cli.run('admin', [
       'server',
       'create',
@@ -197,10 +205,15 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
     ]);
     expect(zones).toEqual([expect.objectContaining({ 'Zone Name': 'nova', 'Zone Status': 'available' })]);
     const hypervisors = await cli.json<Array<Record<string, string>>>('admin', ['hypervisor', 'list']);
-    expect(hypervisors.map((h) => h['Hypervisor Hostname'])).toEqual(['fake-0001']);
+    expect(hypervisors.map((h) => h['Hypervisor Hostname']).sort()).toEqual([
+      'fake-0001',
+      'fake-0002',
+      'fake-0003',
+    ]);
     const quota = await cli.json<Record<string, number>>('admin', ['quota', 'show']);
     expect(quota['instances']).toBe(10);
-    for (const name of ['vm1', 'g1', 'g2']) await cli.ok('admin', ['server', 'delete', '--wait', name]);
+    for (const name of ['vm1', 'g1', 'g2', 'g3', 'g4'])
+      await cli.ok('admin', ['server', 'delete', '--wait', name]);
     expect(await cli.json('admin', ['server', 'list'])).toEqual([]);
   });
 });
