@@ -68,7 +68,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     ? ((parse(readFileSync(config.policyFile, 'utf8')) as Record<string, string> | null) ?? {})
     : {};
   const http = {
-    tokens: createTokenValidator(identity),
+    tokens: createTokenValidator(identity, config.tokenCacheSec * 1000),
     policy: createPolicyEnforcer(policyDefaults, overrides),
     strictErrors: config.strictErrors,
   };
@@ -85,7 +85,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     placement: placement.api,
   });
   const services: ServicePlugin[] = [
-    identityService(identity, ctx.http),
+    identityService(identity, http),
     image,
     placement,
     computeService(ctx, compute.deps),

@@ -128,6 +128,9 @@ function stormMetrics(m: Storm, opts: BenchOptions, hostsSec: number, rssBeforeM
 }
 
 async function measure(c: BenchCloud, opts: BenchOptions, progress: BenchProgress): Promise<BenchMetric[]> {
+  // Placement's VCPU allocation ratio is 4: beyond this the scheduler rightly says NoValidHost.
+  const room = opts.hosts * fakeHostShape.vcpus * 4;
+  if (opts.servers > room) throw new Error(`${name}: ${opts.hosts} hosts hold at most ${room} servers`);
   const hostsSec = await addBenchHosts(c, opts.hosts, fakeHostShape, progress, name);
   const setup = await prepareCompute(c, opts.servers);
   const rssBefore = procMemory(process.pid).rssMiB;

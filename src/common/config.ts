@@ -18,6 +18,8 @@ export interface StrataConfig {
   readonly tokenExpirationSec: number;
   readonly tokenRotateAfterSec: number;
   readonly tokenMaxActiveKeys: number;
+  /** How long a validated token is trusted without re-validation (keystonemiddleware's token cache). */
+  readonly tokenCacheSec: number;
   /** log2 of scrypt's N for password hashing. */
   readonly passwordHashLog2N: number;
   /** YAML file of oslo.policy-style rule overrides. */
@@ -55,6 +57,7 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   tokenRotateAfterSec: 'STRATA_TOKEN_ROTATE_AFTER',
   tokenMaxActiveKeys: 'STRATA_TOKEN_MAX_ACTIVE_KEYS',
   passwordHashLog2N: 'STRATA_PASSWORD_HASH_LOG2N',
+  tokenCacheSec: 'STRATA_TOKEN_CACHE',
   policyFile: 'STRATA_POLICY_FILE',
   strictErrors: 'STRATA_STRICT_ERRORS',
   computeDriver: 'STRATA_COMPUTE_DRIVER',
@@ -67,6 +70,7 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
 };
 
 const numeric = new Set<keyof StrataConfig>([
+  'tokenCacheSec',
   'fakeHosts',
   'port',
   'tokenExpirationSec',
@@ -105,6 +109,7 @@ export function loadConfig(
     tokenRotateAfterSec: merged.tokenRotateAfterSec ?? 86_400,
     tokenMaxActiveKeys: merged.tokenMaxActiveKeys ?? 3,
     passwordHashLog2N: merged.passwordHashLog2N ?? 14,
+    tokenCacheSec: merged.tokenCacheSec ?? 5,
     ...(merged.policyFile !== undefined && { policyFile: merged.policyFile }),
     strictErrors: merged.strictErrors ?? false,
     computeDriver: merged.computeDriver ?? 'fake',

@@ -1,4 +1,3 @@
-import type { TokenValidator } from '../common/http/auth-context.js';
 import type { ServicePlugin } from '../common/http/service-plugin.js';
 import { serviceRoutes } from '../common/http/service-routes.js';
 import { keystoneFault } from '../common/faults/keystone-fault.js';
@@ -17,6 +16,7 @@ import { versionRoutes } from './identity-version.js';
 import { projectRoutes } from './projects/project-routes.js';
 import { roleRoutes } from './roles/role-routes.js';
 import { userRoutes } from './users/user-routes.js';
+import type { CachingTokenValidator } from './token-validator.js';
 
 export const identityRouteTable = [
   ...versionRoutes,
@@ -39,7 +39,7 @@ const malformedBody =
 /** Identity v3 (Keystone) mounted at /identity. */
 export function identityService(
   deps: IdentityDeps,
-  shared: { tokens: TokenValidator; policy: PolicyEnforcer; strictErrors: boolean },
+  shared: { tokens: CachingTokenValidator; policy: PolicyEnforcer; strictErrors: boolean },
 ): ServicePlugin {
   const prefix = '/identity';
   return {
@@ -60,6 +60,11 @@ export function identityService(
       malformedBodyMessage: malformedBody,
       unauthorizedHeaders: (serviceUrl) => ({ 'www-authenticate': `Keystone uri="${serviceUrl}"` }),
       strictErrors: shared.strictErrors,
+      // Any identity write may revoke or change what a cached token grants.
+      configure: (app) =>
+        app.addHook('onResponse', async (req) => {
+          if (req.method !== 'GET' && req.method !== 'HEAD') shared.tokens.invalidate();
+        }),
     }),
   };
 }
