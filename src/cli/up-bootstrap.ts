@@ -46,7 +46,16 @@ export async function bootstrapComputeDefaults(cloud: Cloud, adminProjectId: str
   if (existing !== undefined) return;
   const image = await cloud.images.createImage(
     { projectId: adminProjectId },
-    { name: testImageName, diskFormat: 'raw', containerFormat: 'bare', visibility: 'public', properties: { strata_test_image: 'fake-driver' } },
+    {
+      name: testImageName,
+      diskFormat: 'raw',
+      containerFormat: 'bare',
+      visibility: 'public',
+      properties: { strata_test_image: 'fake-driver' },
+    },
   );
-  await cloud.images.uploadImageData(image.id, Buffer.from('Strata test image for the fake driver: nothing boots from these bytes.\n'));
+  await cloud.images.uploadImageData(
+    image.id,
+    Buffer.from('Strata test image for the fake driver: nothing boots from these bytes.\n'),
+  );
 }
