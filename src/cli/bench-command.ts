@@ -52,11 +52,10 @@ export function benchCommand(): Command {
     .option('--servers <n>', 'servers the boot storm creates and server-list lists', count, 10_000)
     .option('--storm-clients <n>', 'concurrent HTTP clients creating servers in the boot storm', count, 24)
     .option('--lists <n>', 'sequential GET /servers/detail?limit=1000 timed', count, 50)
-    .option(
-      '--scheduler-hosts <list>',
-      'host counts the scheduler places on (comma-separated)',
-      counts,
-      [1000, 10_000],
+    .addOption(
+      new Option('--scheduler-hosts <list>', 'host counts the scheduler places on (comma-separated)')
+        .argParser(counts)
+        .default([1000, 10_000], '1000,10000'),
     )
     .action(async (flags: BenchFlags) => runBench(flags));
 }

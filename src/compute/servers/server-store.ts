@@ -59,12 +59,16 @@ export async function getServer(db: Db, id: string): Promise<Server | undefined>
   return r && toServer(r);
 }
 
+/** Rows per INSERT: SQLite allows 32,766 bound values per statement and a row has ~50. */
+const insertChunk = 500;
+
 export async function insertServers(db: Db, rows: ReadonlyArray<ServerRow>): Promise<void> {
-  if (rows.length > 0)
+  for (let i = 0; i < rows.length; i += insertChunk) {
     await db
       .insertInto('servers')
-      .values([...rows])
+      .values(rows.slice(i, i + insertChunk))
       .execute();
+  }
 }
 
 /**

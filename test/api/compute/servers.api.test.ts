@@ -246,6 +246,46 @@ for (const dialect of testDialects()) {
       ).toHaveLength(1);
     });
 
+    it('creates a large multi-server request in one call (max_count beyond one INSERT)', async () => {
+      const project = (
+        await t.request({
+          method: 'GET',
+          url: '/identity/v3/auth/tokens',
+          token: admin,
+          headers: { 'x-subject-token': admin },
+        })
+      ).json().token.project.id;
+      await t.request({
+        method: 'PUT',
+        url: `/compute/v2.1/os-quota-sets/${project}`,
+        token: admin,
+        payload: { quota_set: { instances: -1, cores: -1, ram: -1 } },
+      });
+      const tiny = await createFlavor(t, admin, { name: 'nano', vcpus: 1, ram: 1, disk: 0 });
+      const res = await t.request({
+        method: 'POST',
+        url: '/compute/v2.1/servers',
+        token: admin,
+        payload: {
+          server: {
+            name: 'many',
+            imageRef: image,
+            flavorRef: tiny,
+            min_count: 700,
+            max_count: 700,
+            return_reservation_id: true,
+          },
+        },
+      });
+      expect(res.statusCode).toBe(202);
+      const listed = await t.request({
+        method: 'GET',
+        url: `/compute/v2.1/servers?reservation_id=${res.json().reservation_id}&limit=1000`,
+        token: admin,
+      });
+      expect(listed.json().servers).toHaveLength(700);
+    });
+
     it("hides another project's server with 404", async () => {
       const member = await memberToken(t, admin, 'other');
       const id = await bootServer(t, admin, { name: 'private', imageRef: image, flavorRef: flavor });
