@@ -1,42 +1,12 @@
 import type { Clock } from '../common/time.js';
 import type { StrataConfig } from '../common/config.js';
 import type { StrataDb } from '../db/database.js';
+import type { ImageApi, ImageRecord } from '../image/index.js';
 import type { SchedulerPlacement } from '../scheduler/placement-port.js';
 
-/** The image as compute needs it (the image service's ImageRecord satisfies this). */
-export interface ComputeImage {
-  readonly id: string;
-  readonly name: string | null;
-  readonly status: string;
-  readonly diskFormat: string | null;
-  readonly containerFormat: string | null;
-  readonly size: number | null;
-  readonly minDisk: number;
-  readonly minRam: number;
-  readonly properties: Readonly<Record<string, string>>;
-}
-
-/** The part of the image service's in-process API compute calls. */
-export interface ComputeImages {
-  getImage(
-    caller: { projectId: string; isAdmin: boolean },
-    imageId: string,
-  ): Promise<ComputeImage | undefined>;
-  createImage(
-    owner: { projectId: string },
-    fields: {
-      name: string;
-      diskFormat?: string;
-      containerFormat?: string;
-      visibility?: string;
-      minDisk?: number;
-      minRam?: number;
-      properties?: Record<string, string>;
-    },
-  ): Promise<ComputeImage>;
-  uploadImageData(imageId: string, data: NodeJS.ReadableStream | Buffer): Promise<ComputeImage>;
-  imageDataPath(imageId: string): string;
-}
+/** Compute talks to the image service through its in-process API, as Nova uses a Glance client. */
+export type ComputeImage = ImageRecord;
+export type ComputeImages = Pick<ImageApi, 'getImage' | 'createImage' | 'uploadImageData' | 'imageDataPath'>;
 
 /** Wakes the controllers that act on servers, so work starts without waiting for a resync. */
 export interface ComputeSignals {

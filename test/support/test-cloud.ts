@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
+import type { ConfigInput } from '../../src/common/config.js';
 import { loadConfig } from '../../src/common/config.js';
 import type { TestDialect } from '../../src/db/testing/dialects.js';
 import { createTestDatabase } from '../../src/db/testing/dialects.js';
@@ -31,11 +32,11 @@ export interface TestCloud {
 }
 
 /** A whole cloud in-process on a fresh database of the given dialect, driven with app.inject. */
-export async function startTestCloud(dialect: TestDialect): Promise<TestCloud> {
+export async function startTestCloud(dialect: TestDialect, overrides: ConfigInput = {}): Promise<TestCloud> {
   const db = await createTestDatabase(dialect);
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-test-'));
   const config = loadConfig(
-    { dataDir, databaseUrl: db.url, passwordHashLog2N: 4, strictErrors: true, port: 0 },
+    { dataDir, databaseUrl: db.url, passwordHashLog2N: 4, strictErrors: true, port: 0, ...overrides },
     {},
   );
   const clock = new TestClock();

@@ -1,18 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
-import pino from 'pino';
 import { expect } from 'vitest';
 import type { ConfigInput } from '../../../src/common/config.js';
-import { loadConfig } from '../../../src/common/config.js';
 import type { TestDialect } from '../../../src/db/testing/dialects.js';
-import { createTestDatabase } from '../../../src/db/testing/dialects.js';
-import { bootstrapIdentity } from '../../../src/identity/bootstrap.js';
 import type { ImageApi } from '../../../src/image/index.js';
-import { buildCloud } from '../../../src/main.js';
 import type { TestCloud } from '../../support/test-cloud.js';
-import { TestClock, passwordAuth, startTestCloud } from '../../support/test-cloud.js';
+import { startTestCloud } from '../../support/test-cloud.js';
 
 export const patchType = 'application/openstack-images-v2.1-json-patch';
 
@@ -21,54 +13,7 @@ export const patchType = 'application/openstack-images-v2.1-json-patch';
  * no configuration, so this repeats its few steps; without overrides it is startTestCloud.
  */
 export async function startImageCloud(dialect: TestDialect, overrides: ConfigInput = {}): Promise<TestCloud> {
-  if (Object.keys(overrides).length === 0) return startTestCloud(dialect);
-  const db = await createTestDatabase(dialect);
-  const dataDir = mkdtempSync(join(tmpdir(), 'strata-image-test-'));
-  const config = loadConfig(
-    { dataDir, databaseUrl: db.url, passwordHashLog2N: 4, strictErrors: true, port: 0, ...overrides },
-    {},
-  );
-  const clock = new TestClock();
-  const cloud = await buildCloud(config, { log: pino({ level: 'silent' }), clock: clock.now });
-  const adminPassword = 'admin-secret';
-  await bootstrapIdentity(cloud.identity, {
-    adminUser: 'admin',
-    adminPassword,
-    adminProject: 'admin',
-    resetPassword: true,
-  });
-  await cloud.registerCatalog('http://127.0.0.1:5000');
-  const request: TestCloud['request'] = ({ token, headers, ...rest }) =>
-    cloud.app.inject({
-      ...rest,
-      headers: { ...headers, ...(token !== undefined && { 'x-auth-token': token }) },
-    });
-  const token: TestCloud['token'] = async (
-    user,
-    password,
-    scope = { project: { name: 'admin', domain: { id: 'default' } } },
-  ) => {
-    const res = await request({
-      method: 'POST',
-      url: '/identity/v3/auth/tokens',
-      payload: passwordAuth(user, password, scope),
-    });
-    if (res.statusCode !== 201) throw new Error(`token for ${user}: ${res.statusCode} ${res.body}`);
-    return String(res.headers['x-subject-token']);
-  };
-  return {
-    cloud,
-    clock,
-    adminPassword,
-    request,
-    token,
-    adminToken: () => token('admin', adminPassword),
-    async close() {
-      await cloud.close();
-      await db.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return startTestCloud(dialect, overrides);
 }
 
 /** Requests against the image API, JSON by default (as the SDK asks for it on most calls). */
