@@ -52,7 +52,9 @@ export interface BuildOptions {
 export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}): Promise<Cloud> {
   const logger = opts.log ?? createLogger(config);
   const clock = opts.clock ?? systemClock;
-  const store = await openDatabase(config.databaseUrl);
+  const store = await openDatabase(config.databaseUrl, {
+    onConnectionLost: (err) => logger.warn({ err }, 'database connection lost; the pool reconnects'),
+  });
   const identity: IdentityDeps = {
     store,
     clock,

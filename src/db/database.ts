@@ -7,6 +7,11 @@ import { dialectTraits } from './dialects.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
+export interface OpenOptions {
+  /** Told when the server drops an idle pooled connection (restart, admin kill); the pool reconnects. */
+  onConnectionLost?: (err: Error) => void;
+}
+
 export interface StrataDb {
   readonly db: Kysely<Database>;
   readonly traits: DialectTraits;
@@ -17,9 +22,9 @@ export interface StrataDb {
  * Opens the state store: `postgres://…` uses PostgreSQL, anything else is a SQLite path
  * (`sqlite:/path/strata.db` or a bare path). Migrations run before this returns.
  */
-export async function openDatabase(url: string): Promise<StrataDb> {
+export async function openDatabase(url: string, opts: OpenOptions = {}): Promise<StrataDb> {
   const isPostgres = /^postgres(ql)?:\/\//.test(url);
-  const db = isPostgres ? await openPostgres(url) : openSqlite(url.replace(/^sqlite:/, ''));
+  const db = isPostgres ? await openPostgres(url, opts) : openSqlite(url.replace(/^sqlite:/, ''));
   const traits = dialectTraits(isPostgres ? 'postgres' : 'sqlite');
   await migrate(db);
   return { db, traits, close: () => db.destroy() };
@@ -36,14 +41,15 @@ function openSqlite(path: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
 }
 
-async function openPostgres(url: string): Promise<Kysely<Database>> {
+async function openPostgres(url: string, opts: OpenOptions): Promise<Kysely<Database>> {
   // Loaded only when used: the all-in-one on SQLite never pays for the driver.
   const { default: pg } = await import('pg');
   // int8 (counts, serials) as numbers: every value Strata stores fits in 53 bits.
   pg.types.setTypeParser(20, (v) => Number(v));
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }),
-  });
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Without a listener, a server-side disconnect of an idle client is an uncaught exception.
+  pool.on('error', (err) => opts.onConnectionLost?.(err));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {
