@@ -61,3 +61,17 @@ ensure_build() {
     npm run --silent build
   fi
 }
+
+# What real workloads need: QEMU VMs, runc containers, the test images and config drives.
+workload_packages=(
+  qemu-system-x86_64:qemu-system-x86
+  qemu-img:qemu-utils
+  runc:runc
+  busybox:busybox-static
+  /usr/share/doc/linux-image-cloud-amd64:linux-image-cloud-amd64
+  syslinux:syslinux
+  /usr/lib/syslinux/modules/bios/ldlinux.c32:syslinux-common
+  mcopy:mtools
+  mkfs.vfat:dosfstools
+  xorriso:xorriso
+)

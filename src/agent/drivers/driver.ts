@@ -25,8 +25,14 @@ export interface WorkloadSpec {
     readonly path?: string;
     readonly properties: Readonly<Record<string, string>>;
   };
+  readonly projectId: string;
+  readonly availabilityZone: string | null;
+  /** Index within a multi-create (min_count/max_count) request. */
+  readonly launchIndex: number;
+  /** Base64, as the API received it. */
   readonly userData: string | null;
   readonly metadata: Readonly<Record<string, string>>;
+  readonly keyName: string | null;
   readonly keyData: string | null;
   readonly configDrive: boolean;
   /** Flavor extra specs, e.g. fake knobs (`fake:create_delay_ms`). */
