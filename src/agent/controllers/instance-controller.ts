@@ -1,6 +1,6 @@
 import type { ReconcileResult, Reconciler } from '../../common/reconcile/controller.js';
 import type { ComputeDriver, PowerObservation, WorkloadHandle } from '../drivers/driver.js';
-import { supportsPowerStates, supportsSnapshot } from '../drivers/driver.js';
+import { supportsDiskLifecycle, supportsPowerStates, supportsSnapshot } from '../drivers/driver.js';
 import type { AssignedServer, ControlPlane, StepOutcome } from '../transport/control-plane.js';
 
 export interface InstanceControllerDeps {
@@ -51,16 +51,32 @@ async function step(
       case 'resize_migrating':
       case 'resize_reverting':
       case 'rebuilding':
-        await d.driver.destroy(s.id, signal);
-        return { kind: 'done', power: 'running', handle: await d.driver.create(s.spec, signal) };
+        return { kind: 'done', power: 'running', handle: await diskStep(d, s, h, signal) };
       case null:
-        return observeOnly(d, s);
+        return observeOnly(d, s, signal);
       default:
         return powerStep(d, s, h, signal);
     }
   } catch (err) {
     return { kind: 'failed', message: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** Resize, revert and rebuild keep the disk where the driver can and it is here; else re-create. */
+async function diskStep(
+  d: InstanceControllerDeps,
+  s: AssignedServer,
+  h: WorkloadHandle,
+  signal: AbortSignal,
+): Promise<WorkloadHandle> {
+  const drv = d.driver;
+  if (supportsDiskLifecycle(drv) && (await drv.observe(s.id)) !== undefined) {
+    if (s.taskState === 'resize_migrating') return drv.resize(h, s.spec, signal);
+    if (s.taskState === 'resize_reverting') return drv.revertResize(h, s.spec, signal);
+    return drv.rebuild(h, s.spec, signal);
+  }
+  await drv.destroy(s.id, signal);
+  return drv.create(s.spec, signal);
 }
 
 async function powerStep(
@@ -105,8 +121,14 @@ async function powerStep(
 }
 
 /** No task: compare what runs with what should run (Nova's power-state sync). */
-async function observeOnly(d: InstanceControllerDeps, s: AssignedServer): Promise<StepOutcome | undefined> {
+async function observeOnly(
+  d: InstanceControllerDeps,
+  s: AssignedServer,
+  signal: AbortSignal,
+): Promise<StepOutcome | undefined> {
   if (s.vmState === 'building' || s.vmState === 'error') return undefined;
+  // What a resize kept lives only while the server waits in VERIFY_RESIZE.
+  if (s.vmState !== 'resized' && supportsDiskLifecycle(d.driver)) await d.driver.confirmResize(s.id, signal);
   const expected = expectedPower(s.vmState);
   let seen = await d.driver.observe(s.id);
   if (seen === undefined && s.handle !== undefined && expected !== undefined) {

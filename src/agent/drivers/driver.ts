@@ -4,6 +4,8 @@ export type WorkloadKind = 'vm' | 'container' | 'baremetal';
 export interface DriverCapabilities {
   readonly console: 'none' | 'serial-log' | 'vnc';
   readonly snapshot: boolean;
+  /** resize/confirmResize/revertResize/rebuild keep the workload's disk (DiskLifecycleSupport). */
+  readonly diskLifecycle: boolean;
   readonly pause: boolean;
   readonly suspend: boolean;
 }
@@ -113,9 +115,28 @@ export interface ConsoleLogSupport {
   consoleLog(h: WorkloadHandle, tailLines?: number): Promise<string>;
 }
 
-/** Optional: snapshot the root disk into bytes for the image service (capabilities.snapshot). */
+/**
+ * Optional: snapshot the root disk for the image service (capabilities.snapshot). The data
+ * is in the source image's formats (`spec.image.diskFormat`/`containerFormat`), which the
+ * new image record copies.
+ */
 export interface SnapshotSupport {
   snapshot(h: WorkloadHandle, signal: AbortSignal): Promise<NodeJS.ReadableStream | Buffer>;
+}
+
+/**
+ * Optional (capabilities.diskLifecycle): operations that keep the workload's disk. Without
+ * them the agent destroys and re-creates the workload from its image.
+ */
+export interface DiskLifecycleSupport {
+  /** Restarts the workload with `spec`'s size, keeping the old disk and size to revert to. */
+  resize(h: WorkloadHandle, spec: WorkloadSpec, signal: AbortSignal): Promise<WorkloadHandle>;
+  /** Drops what resize kept; resolves when nothing is kept (called on every settled workload). */
+  confirmResize(workloadId: string, signal: AbortSignal): Promise<void>;
+  /** Back to the disk resize kept (or the current one if none), sized as `spec` (the old flavor), running. */
+  revertResize(h: WorkloadHandle, spec: WorkloadSpec, signal: AbortSignal): Promise<WorkloadHandle>;
+  /** Replaces the root disk with `spec.image`'s, same identity, ends running. */
+  rebuild(h: WorkloadHandle, spec: WorkloadSpec, signal: AbortSignal): Promise<WorkloadHandle>;
 }
 
 export function supportsPowerStates(d: ComputeDriver): d is ComputeDriver & PowerStateSupport {
@@ -124,6 +145,10 @@ export function supportsPowerStates(d: ComputeDriver): d is ComputeDriver & Powe
 
 export function supportsConsoleLog(d: ComputeDriver): d is ComputeDriver & ConsoleLogSupport {
   return d.capabilities.console === 'serial-log';
+}
+
+export function supportsDiskLifecycle(d: ComputeDriver): d is ComputeDriver & DiskLifecycleSupport {
+  return d.capabilities.diskLifecycle;
 }
 
 export function supportsSnapshot(d: ComputeDriver): d is ComputeDriver & SnapshotSupport {

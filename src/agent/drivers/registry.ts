@@ -2,6 +2,10 @@ import type { ComputeDriver } from './driver.js';
 import { FakeDriver } from './fake/fake-driver.js';
 
 export interface DriverConfig {
+  /** Where the driver keeps its per-workload files: `<data-dir>/instances/<driver>/<workload id>/`. */
+  readonly stateDir: string;
+  /** Images prepared once and shared by workloads (converted bases, unpacked rootfs). */
+  readonly cacheDir: string;
   /** For the fake driver: the simulated host's size. */
   readonly fake?: { readonly vcpus: number; readonly memoryMb: number; readonly diskGb: number };
 }

@@ -32,7 +32,13 @@ interface FakeWorkload {
 export class FakeDriver implements ComputeDriver, PowerStateSupport, ConsoleLogSupport, SnapshotSupport {
   readonly name = 'fake';
   readonly kinds = ['vm', 'container'] as const;
-  readonly capabilities = { console: 'serial-log', snapshot: true, pause: true, suspend: true } as const;
+  readonly capabilities = {
+    console: 'serial-log',
+    snapshot: true,
+    pause: true,
+    suspend: true,
+    diskLifecycle: false,
+  } as const;
   readonly #workloads = new Map<string, FakeWorkload>();
 
   constructor(readonly shape: FakeHostShape) {}
