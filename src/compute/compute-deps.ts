@@ -16,6 +16,8 @@ export interface ComputeSignals {
   host(host: string, serverId: string): void;
   /** A server's host-side work finished (deletions to finalize, allocations to release). */
   finalize(serverId: string): void;
+  /** A host registered or its operator status changed: the scheduler's cached views are out of date. */
+  hostsChanged(): void;
 }
 
 /** Placement's call for agents registering their host (the placement service's API satisfies it). */

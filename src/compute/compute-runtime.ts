@@ -7,6 +7,7 @@ import type { Clock } from '../common/time.js';
 import type { StrataDb } from '../db/database.js';
 import { AgentGateway } from './agent-gateway/agent-gateway.js';
 import type { ComputeDeps, ComputeImages, ComputeSignals } from './compute-deps.js';
+import { HostStateCache } from './scheduling/host-state-cache.js';
 import { schedulingController, schedulingKey } from './scheduling/scheduling-controller.js';
 
 export interface ComputeRuntimeInputs {
@@ -28,12 +29,14 @@ export class ComputeRuntime {
   readonly gateway: AgentGateway;
   readonly agents: LocalAgents;
   #scheduling: RunningController<string> | undefined;
+  readonly #hostCache: HostStateCache;
 
   constructor(readonly inputs: ComputeRuntimeInputs) {
     const signals: ComputeSignals = {
       scheduling: () => this.#scheduling?.queue.add(schedulingKey),
       host: (host, serverId) => this.gateway.notify(host, serverId),
       finalize: () => undefined,
+      hostsChanged: () => this.#hostCache.invalidate(),
     };
     this.deps = {
       store: inputs.store,
@@ -46,13 +49,14 @@ export class ComputeRuntime {
       schedulerStrategy: inputs.config.schedulerStrategy,
       serviceDownTimeSec: inputs.config.serviceDownTimeSec,
     };
+    this.#hostCache = new HostStateCache(this.deps);
     this.gateway = new AgentGateway(this.deps);
     this.agents = new LocalAgents(this.gateway, inputs.log);
   }
 
   /** Starts the scheduler and the in-process hosts the configuration asks for. */
   async start(): Promise<void> {
-    this.#scheduling = startController(schedulingController(this.deps), {
+    this.#scheduling = startController(schedulingController(this.deps, this.#hostCache), {
       workers: 1,
       resyncMs: 5_000,
       log: this.inputs.log,

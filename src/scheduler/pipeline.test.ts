@@ -65,3 +65,18 @@ describe('scheduler pipeline', () => {
     expect(select(hosts, req(), defaultPipeline('spread')).chosen.map((h) => h.hostname)).toEqual(['a']);
   });
 });
+
+describe('select over many hosts', () => {
+  it('returns the three best, best first, ties broken by hostname', () => {
+    const frees = [5000, 7000, 1000, 7000, 3000, 8000, 2000, 7000];
+    const hosts = frees.map((f, i) => host(`h${i}`, f));
+    const { chosen, report } = select(hosts, req(), defaultPipeline('spread'));
+    expect(chosen.map((h) => h.hostname)).toEqual(['h5', 'h1', 'h3']);
+    expect(report.top.map((t) => t.hostname)).toEqual(['h5', 'h1', 'h3']);
+    expect(select(hosts, req(), defaultPipeline('pack')).chosen.map((h) => h.hostname)).toEqual([
+      'h4', // h2 and h6 lack the 2048 MB asked
+      'h0',
+      'h1',
+    ]);
+  });
+});

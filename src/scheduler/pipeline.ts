@@ -51,43 +51,80 @@ export function defaultPipeline(strategy: 'spread' | 'pack'): Pipeline {
   };
 }
 
-/** Pure over its inputs: filter, weigh (normalized), sort best first, and explain. */
+/** How many of the best hosts select() returns, best first (alternates for a retry, and the report). */
+const keepBest = 3;
+
+/**
+ * Pure over its inputs: filter, weigh (each weigher normalized to 0..1), keep the best
+ * few (ties by hostname), and explain. Linear in the host count: it runs once per server.
+ */
 export function select(
   hosts: ReadonlyArray<HostView>,
   req: PlacementRequest,
   p: Pipeline,
 ): { chosen: HostView[]; report: SelectionReport } {
   const rejected: Record<string, number> = {};
-  const passed = hosts.filter((h) => {
-    for (const f of p.filters) {
-      const v = f.check(h, req);
-      if (!v.pass) {
-        rejected[v.reason] = (rejected[v.reason] ?? 0) + 1;
-        return false;
-      }
-    }
-    return true;
-  });
-  const scores = new Map<HostView, number>(passed.map((h) => [h, 0]));
-  for (const w of p.weighers) {
-    const raw = passed.map((h) => w.weigh(h, req));
-    const lo = Math.min(...raw);
-    const hi = Math.max(...raw);
-    passed.forEach((h, i) =>
-      scores.set(h, scores.get(h)! + w.multiplier * (hi === lo ? 0 : (raw[i]! - lo) / (hi - lo))),
-    );
+  const passed: HostView[] = [];
+  for (const h of hosts) {
+    const v = firstRejection(h, req, p.filters);
+    if (v === undefined) passed.push(h);
+    else rejected[v] = (rejected[v] ?? 0) + 1;
   }
-  const chosen = [...passed].sort(
-    (a, b) => scores.get(b)! - scores.get(a)! || a.hostname.localeCompare(b.hostname),
-  );
+  const scores = totalScores(passed, req, p.weighers);
+  const best = bestOf(passed, scores, keepBest);
   return {
-    chosen,
+    chosen: best.map((i) => passed[i]!),
     report: {
       evaluated: hosts.length,
       rejected,
-      top: chosen.slice(0, 3).map((h) => ({ hostname: h.hostname, score: scores.get(h)! })),
+      top: best.map((i) => ({ hostname: passed[i]!.hostname, score: scores[i]! })),
     },
   };
+}
+
+function firstRejection(h: HostView, req: PlacementRequest, filters: ReadonlyArray<HostFilter>) {
+  for (const f of filters) {
+    const v = f.check(h, req);
+    if (!v.pass) return v.reason;
+  }
+  return undefined;
+}
+
+function totalScores(
+  hosts: ReadonlyArray<HostView>,
+  req: PlacementRequest,
+  weighers: ReadonlyArray<HostWeigher>,
+): Float64Array {
+  const total = new Float64Array(hosts.length);
+  const raw = new Float64Array(hosts.length);
+  for (const w of weighers) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < hosts.length; i++) {
+      const x = w.weigh(hosts[i]!, req);
+      raw[i] = x;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    if (hi === lo) continue;
+    for (let i = 0; i < hosts.length; i++) total[i]! += (w.multiplier * (raw[i]! - lo)) / (hi - lo);
+  }
+  return total;
+}
+
+/** Indexes of the `k` best hosts, best first: higher score, then hostname. */
+function bestOf(hosts: ReadonlyArray<HostView>, scores: Float64Array, k: number): number[] {
+  const better = (a: number, b: number) =>
+    scores[a]! > scores[b]! || (scores[a] === scores[b] && hosts[a]!.hostname < hosts[b]!.hostname);
+  const top: number[] = [];
+  for (let i = 0; i < hosts.length; i++) {
+    if (top.length === k && !better(i, top[k - 1]!)) continue;
+    let at = top.length;
+    while (at > 0 && better(i, top[at - 1]!)) at--;
+    top.splice(at, 0, i);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }
 
 /** "3 hosts: 2 lacking DISK_GB, 1 without trait CUSTOM_STRATA_VM" — the fault detail admins see. */

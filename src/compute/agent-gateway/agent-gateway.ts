@@ -32,6 +32,7 @@ export class AgentGateway implements ControlPlane {
 
   async registerHost(reg: Parameters<ControlPlane['registerHost']>[0]): Promise<void> {
     await registerHost(this.deps, reg);
+    this.deps.signals.hostsChanged();
   }
 
   heartbeat(hostname: string): Promise<void> {

@@ -127,5 +127,6 @@ export async function updateService(
       `Could not find binary ${body.binary} on host ${body.host}.`,
     );
   }
+  deps.signals.hostsChanged();
   return { status, reason };
 }

@@ -1,6 +1,6 @@
 import type { ReconcileResult, Reconciler } from '../../common/reconcile/controller.js';
 import type { HostView } from '../../scheduler/host-view.js';
-import { buildHostViews, withClaim } from '../../scheduler/host-views.js';
+import { withClaim } from '../../scheduler/host-views.js';
 import { defaultPipeline, describeReport, select } from '../../scheduler/pipeline.js';
 import type { Claim } from '../../scheduler/plan-applier.js';
 import { applyPlan } from '../../scheduler/plan-applier.js';
@@ -10,18 +10,20 @@ import { toServer } from '../servers/server-store.js';
 import { commitResizes, migrationConsumer } from './resize-outcome.js';
 import { commitPlacements, failScheduling } from './scheduling-outcome.js';
 import type { GroupState } from './scheduling-inputs.js';
-import { loadGroups, loadHostRecords, requiredTraits, resourcesOf } from './scheduling-inputs.js';
+import type { HostStateCache } from './host-state-cache.js';
+import { loadGroups, requiredTraits, resourcesOf } from './scheduling-inputs.js';
 
 const batchSize = 500;
 export const schedulingKey = 'pending';
 
 /**
  * Places every server waiting in task_state 'scheduling'. One pass: read the waiting
- * servers and one snapshot of hosts, choose a host for each (later choices see earlier
+ * servers, take the cached host views, choose a host for each (later choices see earlier
  * ones), commit the claims in placement, then move the servers to 'spawning' on their
- * hosts. Claims placement refuses go round again on a fresh snapshot.
+ * hosts. Claims placement refuses, and servers no host fits on a cached view, go round
+ * again on a fresh snapshot; only a fresh snapshot can fail a server with NoValidHost.
  */
-export function schedulingController(deps: ComputeDeps): Reconciler {
+export function schedulingController(deps: ComputeDeps, cache: HostStateCache): Reconciler {
   return {
     name: 'scheduling',
     listKeys: async () => [schedulingKey],
@@ -36,8 +38,11 @@ export function schedulingController(deps: ComputeDeps): Reconciler {
         .execute();
       if (rows.length === 0) return {};
       const servers = rows.map(toServer);
-      const { claims, unplaceable } = await plan(deps, servers);
+      const { claims, unplaceable, fresh } = await plan(deps, cache, servers);
       const { committed, stale } = await applyPlan(deps.placement, claims);
+      cache.noteCommitted(committed);
+      const retry = stale.length > 0 || (!fresh && unplaceable.length > 0);
+      if (retry) cache.invalidate();
       await commitPlacements(
         deps,
         servers.filter((s) => s.taskState === 'scheduling'),
@@ -48,9 +53,9 @@ export function schedulingController(deps: ComputeDeps): Reconciler {
         servers.filter((s) => s.taskState === 'resize_prep'),
         committed,
       );
-      await failScheduling(deps, unplaceable);
-      // Stale claims stay 'scheduling' and are picked up by the immediate next pass.
-      return rows.length === batchSize || stale.length > 0 ? { requeueAfterMs: 0 } : {};
+      if (fresh) await failScheduling(deps, unplaceable);
+      // Stale claims and servers judged on a cached view stay 'scheduling' for the next pass.
+      return rows.length === batchSize || retry ? { requeueAfterMs: 0 } : {};
     },
   };
 }
@@ -58,18 +63,23 @@ export function schedulingController(deps: ComputeDeps): Reconciler {
 interface Planned {
   readonly claims: Claim[];
   readonly unplaceable: Array<{ server: Server; detail: string }>;
+  /** Whether the host views came straight from the store (else from the cache). */
+  readonly fresh: boolean;
 }
 
-async function plan(deps: ComputeDeps, servers: ReadonlyArray<Server>): Promise<Planned> {
-  const records = await loadHostRecords(deps);
-  let hosts = buildHostViews(records, await deps.placement.snapshot());
+async function plan(
+  deps: ComputeDeps,
+  cache: HostStateCache,
+  servers: ReadonlyArray<Server>,
+): Promise<Planned> {
+  const { hosts, index, fresh } = await cache.views();
   const groups = await loadGroups(deps, servers);
   const images = await imagesOf(deps, servers);
   const pipeline = defaultPipeline(deps.schedulerStrategy);
-  const out: Planned = { claims: [], unplaceable: [] };
+  const out: Planned = { claims: [], unplaceable: [], fresh };
   for (const s of servers) {
     try {
-      hosts = planOne(s, { hosts, groups, images, pipeline, out });
+      planOne(s, { hosts, index, groups, images, pipeline, out });
     } catch (err) {
       // One bad row must not stall everyone's scheduling: it fails alone, with the reason.
       out.unplaceable.push({
@@ -82,17 +92,18 @@ async function plan(deps: ComputeDeps, servers: ReadonlyArray<Server>): Promise<
 }
 
 interface PlanState {
+  /** This pass's copy of the views: a claim replaces its host's entry. */
   readonly hosts: HostView[];
+  readonly index: ReadonlyMap<string, number>;
   readonly groups: GroupState;
   readonly images: Map<string, ComputeImage>;
   readonly pipeline: ReturnType<typeof defaultPipeline>;
   readonly out: Planned;
 }
 
-/** Chooses a host for one server and returns the snapshot with its claim added. */
-function planOne(s: Server, st: PlanState): HostView[] {
-  const { groups, images, pipeline, out } = st;
-  let hosts = st.hosts;
+/** Chooses a host for one server and adds its claim to the pass's views. */
+function planOne(s: Server, st: PlanState): void {
+  const { hosts, groups, images, pipeline, out } = st;
   const resizing = s.taskState === 'resize_prep' && s.newFlavor !== null;
   const resources = resourcesOf(resizing ? { flavor: s.newFlavor! } : s);
   const group = s.serverGroupId === null ? undefined : groups.get(s.serverGroupId);
@@ -107,9 +118,9 @@ function planOne(s: Server, st: PlanState): HostView[] {
   const best = chosen[0];
   if (best === undefined) {
     out.unplaceable.push({ server: s, detail: describeReport(report) });
-    return hosts;
+    return;
   }
-  hosts = replaceHost(hosts, withClaim(best, resources));
+  hosts[st.index.get(best.providerId)!] = withClaim(best, resources);
   noteGroupMember(groups, s, best.hostname);
   out.claims.push({
     consumerId: s.id,
@@ -119,7 +130,6 @@ function planOne(s: Server, st: PlanState): HostView[] {
     allocations: [{ providerId: best.providerId, resources }],
   });
   if (resizing) out.claims.push(migrationClaim(s, hosts));
-  return hosts;
 }
 
 /**
@@ -136,10 +146,6 @@ function migrationClaim(s: Server, hosts: ReadonlyArray<HostView>): Claim {
     hostname: s.host ?? '',
     allocations: source ? [{ providerId: source.providerId, resources: resourcesOf(s) }] : [],
   };
-}
-
-function replaceHost(hosts: HostView[], updated: HostView): HostView[] {
-  return hosts.map((h) => (h.providerId === updated.providerId ? updated : h));
 }
 
 function noteGroupMember(groups: GroupState, s: Server, hostname: string): void {

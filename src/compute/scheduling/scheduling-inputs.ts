@@ -4,7 +4,9 @@ import type { ComputeDeps, ComputeImage } from '../compute-deps.js';
 import type { Server } from '../servers/server-model.js';
 
 /** Hosts from the registry with their up/enabled state as of now. */
-export async function loadHostRecords(deps: ComputeDeps): Promise<HostRecord[]> {
+export async function loadHostRecords(
+  deps: Pick<ComputeDeps, 'store' | 'clock' | 'serviceDownTimeSec'>,
+): Promise<HostRecord[]> {
   const rows = await deps.store.db
     .selectFrom('compute_hosts')
     .select(['hostname', 'provider_id', 'availability_zone', 'status', 'forced_down', 'last_heartbeat'])

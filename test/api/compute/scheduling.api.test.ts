@@ -108,6 +108,61 @@ for (const dialect of testDialects()) {
       );
       expect(new Set(hosts).size).toBe(3);
     });
+
+    it('sends nothing to a host the moment its operator disables it', async () => {
+      const hosts = ['small-0001', 'small-0002', 'small-0003', 'small-0004'];
+      const service = (action: string, host: string) =>
+        t.request({
+          method: 'PUT',
+          url: `/compute/v2.1/os-services/${action}`,
+          token: admin,
+          payload: { host, binary: 'nova-compute' },
+        });
+      for (const h of hosts) expect((await service('disable', h)).statusCode).toBe(200);
+      try {
+        const ids = await Promise.all(
+          [0, 1, 2].map((i) =>
+            bootServer(t, admin, {
+              name: `d${i}`,
+              imageRef: image,
+              flavorRef: flavor,
+              availability_zone: 'burst',
+            }),
+          ),
+        );
+        for (const id of ids)
+          expect((await waitForServer(t, admin, id, 'ACTIVE'))['OS-EXT-SRV-ATTR:host']).toBe('small-0005');
+      } finally {
+        for (const h of hosts) await service('enable', h);
+      }
+    });
+
+    it('uses capacity that deletes freed as soon as they finish', async () => {
+      const fill = async (prefix: string) =>
+        Promise.all(
+          Array.from({ length: 30 }, (_, i) =>
+            bootServer(t, admin, {
+              name: `${prefix}${i}`,
+              imageRef: image,
+              flavorRef: flavor,
+              availability_zone: 'burst',
+            }),
+          ),
+        );
+      const before = (await Promise.all((await fill('f')).map((id) => settle(t, admin, id)))).filter(
+        (s) => s['status'] === 'ACTIVE',
+      );
+      for (const s of before)
+        await t.request({ method: 'DELETE', url: `/compute/v2.1/servers/${String(s['id'])}`, token: admin });
+      for (const s of before) await waitGone(t, admin, String(s['id']));
+      const after = await Promise.all((await fill('g')).map((id) => settle(t, admin, id)));
+      expect(after.filter((s) => s['status'] === 'ERROR')).toEqual([]);
+      await Promise.all(
+        after.map((s) =>
+          t.request({ method: 'DELETE', url: `/compute/v2.1/servers/${String(s['id'])}`, token: admin }),
+        ),
+      );
+    });
   });
 }
 
@@ -153,6 +208,15 @@ async function settle(t: TestCloud, token: string, id: string): Promise<Record<s
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`server ${id} did not settle`);
+}
+
+async function waitGone(t: TestCloud, token: string, id: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const res = await t.request({ method: 'GET', url: `/compute/v2.1/servers/${id}`, token });
+    if (res.statusCode === 404) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`server ${id} was not deleted`);
 }
 
 async function allocationsOf(
