@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
+import type { SqliteDatabase } from 'kysely';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import type { DialectTraits } from './dialects.js';
 import { dialectTraits } from './dialects.js';
@@ -38,7 +39,28 @@ function openSqlite(path: string): Kysely<Database> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+}
+
+/**
+ * Kysely prepares every statement it runs; with better-sqlite3 preparing costs as much as
+ * running a point query, so statements are kept by SQL text and reused (they run
+ * synchronously, never two at once). Bounded, because `IN (?, ?, ...)` texts vary.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 2000): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (statement === undefined) {
+        if (cache.size >= max) cache.clear();
+        statement = sqlite.prepare(sql);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 async function openPostgres(url: string, opts: OpenOptions): Promise<Kysely<Database>> {

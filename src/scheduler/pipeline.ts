@@ -7,19 +7,21 @@ import type { HostView, PlacementRequest } from './host-view.js';
 import { ramWeigher } from './weighers/ram-weigher.js';
 import { serverGroupWeigher } from './weighers/server-group-weigher.js';
 
-export type Verdict = { readonly pass: true } | { readonly pass: false; readonly reason: string };
+/** A filter's test for one request: undefined when the host passes, else why it does not. */
+export type HostCheck = (host: HostView) => string | undefined;
 
 export interface HostFilter {
   readonly name: string;
-  check(host: HostView, req: PlacementRequest): Verdict;
+  /** Prepares the check once per request (it runs for every host); undefined when it cannot reject. */
+  forRequest(req: PlacementRequest): HostCheck | undefined;
 }
 
 export interface HostWeigher {
   readonly name: string;
   /** Sign chooses spread (+) or stack (-). */
   readonly multiplier: number;
-  /** Raw score; the pipeline normalizes each weigher to 0..1 across candidates. */
-  weigh(host: HostView, req: PlacementRequest): number;
+  /** Raw score per host for one request (normalized by the pipeline to 0..1); undefined when it is neutral. */
+  forRequest(req: PlacementRequest): ((host: HostView) => number) | undefined;
 }
 
 export interface SelectionReport {
@@ -63,29 +65,41 @@ export function select(
   req: PlacementRequest,
   p: Pipeline,
 ): { chosen: HostView[]; report: SelectionReport } {
+  const checks = checksFor(req, p);
   const rejected: Record<string, number> = {};
   const passed: HostView[] = [];
   for (const h of hosts) {
-    const v = firstRejection(h, req, p.filters);
-    if (v === undefined) passed.push(h);
-    else rejected[v] = (rejected[v] ?? 0) + 1;
+    const why = firstRejection(h, checks);
+    if (why === undefined) passed.push(h);
+    else rejected[why] = (rejected[why] ?? 0) + 1;
   }
+  return rank(passed, req, p, { evaluated: hosts.length, rejected });
+}
+
+/** The request's prepared filter checks, in pipeline order. */
+export function checksFor(req: PlacementRequest, p: Pipeline): HostCheck[] {
+  return p.filters.map((f) => f.forRequest(req)).filter((c): c is HostCheck => c !== undefined);
+}
+
+/** Weighs hosts that passed every filter and keeps the best few, best first. */
+export function rank(
+  passed: ReadonlyArray<HostView>,
+  req: PlacementRequest,
+  p: Pipeline,
+  filtered: Pick<SelectionReport, 'evaluated' | 'rejected'>,
+): { chosen: HostView[]; report: SelectionReport } {
   const scores = totalScores(passed, req, p.weighers);
   const best = bestOf(passed, scores, keepBest);
   return {
     chosen: best.map((i) => passed[i]!),
-    report: {
-      evaluated: hosts.length,
-      rejected,
-      top: best.map((i) => ({ hostname: passed[i]!.hostname, score: scores[i]! })),
-    },
+    report: { ...filtered, top: best.map((i) => ({ hostname: passed[i]!.hostname, score: scores[i]! })) },
   };
 }
 
-function firstRejection(h: HostView, req: PlacementRequest, filters: ReadonlyArray<HostFilter>) {
-  for (const f of filters) {
-    const v = f.check(h, req);
-    if (!v.pass) return v.reason;
+export function firstRejection(h: HostView, checks: ReadonlyArray<HostCheck>): string | undefined {
+  for (let i = 0; i < checks.length; i++) {
+    const why = checks[i]!(h);
+    if (why !== undefined) return why;
   }
   return undefined;
 }
@@ -98,10 +112,12 @@ function totalScores(
   const total = new Float64Array(hosts.length);
   const raw = new Float64Array(hosts.length);
   for (const w of weighers) {
+    const weigh = w.forRequest(req);
+    if (weigh === undefined) continue;
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < hosts.length; i++) {
-      const x = w.weigh(hosts[i]!, req);
+      const x = weigh(hosts[i]!);
       raw[i] = x;
       if (x < lo) lo = x;
       if (x > hi) hi = x;

@@ -1,7 +1,7 @@
 import type { ReconcileResult, Reconciler } from '../../common/reconcile/controller.js';
 import type { HostView } from '../../scheduler/host-view.js';
-import { withClaim } from '../../scheduler/host-views.js';
-import { defaultPipeline, describeReport, select } from '../../scheduler/pipeline.js';
+import { BatchSelector } from '../../scheduler/batch-selector.js';
+import { defaultPipeline, describeReport } from '../../scheduler/pipeline.js';
 import type { Claim } from '../../scheduler/plan-applier.js';
 import { applyPlan } from '../../scheduler/plan-applier.js';
 import type { ComputeDeps, ComputeImage } from '../compute-deps.js';
@@ -75,11 +75,11 @@ async function plan(
   const { hosts, index, fresh } = await cache.views();
   const groups = await loadGroups(deps, servers);
   const images = await imagesOf(deps, servers);
-  const pipeline = defaultPipeline(deps.schedulerStrategy);
+  const selector = new BatchSelector(hosts, defaultPipeline(deps.schedulerStrategy));
   const out: Planned = { claims: [], unplaceable: [], fresh };
   for (const s of servers) {
     try {
-      planOne(s, { hosts, index, groups, images, pipeline, out });
+      planOne(s, { selector, index, groups, images, out });
     } catch (err) {
       // One bad row must not stall everyone's scheduling: it fails alone, with the reason.
       out.unplaceable.push({
@@ -92,18 +92,17 @@ async function plan(
 }
 
 interface PlanState {
-  /** This pass's copy of the views: a claim replaces its host's entry. */
-  readonly hosts: HostView[];
+  /** Chooses over this pass's copy of the views; a claim updates its host's entry. */
+  readonly selector: BatchSelector;
   readonly index: ReadonlyMap<string, number>;
   readonly groups: GroupState;
   readonly images: Map<string, ComputeImage>;
-  readonly pipeline: ReturnType<typeof defaultPipeline>;
   readonly out: Planned;
 }
 
 /** Chooses a host for one server and adds its claim to the pass's views. */
 function planOne(s: Server, st: PlanState): void {
-  const { hosts, groups, images, pipeline, out } = st;
+  const { selector, groups, images, out } = st;
   const resizing = s.taskState === 'resize_prep' && s.newFlavor !== null;
   const resources = resourcesOf(resizing ? { flavor: s.newFlavor! } : s);
   const group = s.serverGroupId === null ? undefined : groups.get(s.serverGroupId);
@@ -114,13 +113,13 @@ function planOne(s: Server, st: PlanState): void {
     ...(s.availabilityZone !== null && { availabilityZone: s.availabilityZone }),
     ...(group && { group }),
   };
-  const { chosen, report } = select(hosts, req, pipeline);
+  const { chosen, report } = selector.select(req);
   const best = chosen[0];
   if (best === undefined) {
     out.unplaceable.push({ server: s, detail: describeReport(report) });
     return;
   }
-  hosts[st.index.get(best.providerId)!] = withClaim(best, resources);
+  selector.claim(st.index.get(best.providerId)!, resources);
   noteGroupMember(groups, s, best.hostname);
   out.claims.push({
     consumerId: s.id,
@@ -129,7 +128,7 @@ function planOne(s: Server, st: PlanState): void {
     hostname: best.hostname,
     allocations: [{ providerId: best.providerId, resources }],
   });
-  if (resizing) out.claims.push(migrationClaim(s, hosts));
+  if (resizing) out.claims.push(migrationClaim(s, selector.hosts));
 }
 
 /**

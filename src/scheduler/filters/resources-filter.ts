@@ -4,12 +4,15 @@ import type { HostFilter } from '../pipeline.js';
 /** Keeps hosts with room for every requested resource class, within its max_unit. */
 export const resourcesFilter: HostFilter = {
   name: 'resources',
-  check: (h, req) => {
-    for (const [rc, amount] of Object.entries(req.resources)) {
-      if (amount <= 0) continue;
-      if (free(h, rc) < amount || (h.maxUnit[rc] ?? Infinity) < amount)
-        return { pass: false, reason: `lacking ${rc}` };
-    }
-    return { pass: true };
+  forRequest: (req) => {
+    const asked = Object.entries(req.resources).filter(([, amount]) => amount > 0);
+    const reasons = asked.map(([rc]) => `lacking ${rc}`);
+    return (h) => {
+      for (let i = 0; i < asked.length; i++) {
+        const [rc, amount] = asked[i]!;
+        if (free(h, rc) < amount || (h.maxUnit[rc] ?? Infinity) < amount) return reasons[i];
+      }
+      return undefined;
+    };
   },
 };

@@ -3,14 +3,17 @@ import type { HostFilter } from '../pipeline.js';
 /** Hard server-group policies: affinity keeps members together, anti-affinity apart. */
 export const serverGroupFilter: HostFilter = {
   name: 'server-group',
-  check: (h, req) => {
+  forRequest: (req) => {
     const g = req.group;
-    if (g === undefined) return { pass: true };
-    const here = g.membersByHost.get(h.hostname) ?? 0;
-    if (g.policy === 'anti-affinity' && here >= g.maxPerHost)
-      return { pass: false, reason: 'holding a member of the anti-affinity group' };
-    if (g.policy === 'affinity' && g.membersByHost.size > 0 && here === 0)
-      return { pass: false, reason: 'not holding the affinity group' };
-    return { pass: true };
+    if (g?.policy === 'anti-affinity') {
+      return (h) =>
+        (g.membersByHost.get(h.hostname) ?? 0) >= g.maxPerHost
+          ? 'holding a member of the anti-affinity group'
+          : undefined;
+    }
+    if (g?.policy === 'affinity' && g.membersByHost.size > 0) {
+      return (h) => (g.membersByHost.has(h.hostname) ? undefined : 'not holding the affinity group');
+    }
+    return undefined;
   },
 };

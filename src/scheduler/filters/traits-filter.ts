@@ -3,8 +3,13 @@ import type { HostFilter } from '../pipeline.js';
 /** Keeps hosts with every required trait: the image's workload kind and explicit requirements. */
 export const traitsFilter: HostFilter = {
   name: 'traits',
-  check: (h, req) => {
-    const missing = req.requiredTraits.find((t) => !h.traits.has(t));
-    return missing === undefined ? { pass: true } : { pass: false, reason: `without trait ${missing}` };
+  forRequest: (req) => {
+    const required = req.requiredTraits;
+    if (required.length === 0) return undefined;
+    const reasons = required.map((t) => `without trait ${t}`);
+    return (h) => {
+      for (let i = 0; i < required.length; i++) if (!h.traits.has(required[i]!)) return reasons[i];
+      return undefined;
+    };
   },
 };

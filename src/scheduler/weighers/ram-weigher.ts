@@ -3,5 +3,5 @@ import type { HostWeigher } from '../pipeline.js';
 
 /** Free RAM: a positive multiplier spreads servers, a negative one packs them. */
 export function ramWeigher(multiplier: number): HostWeigher {
-  return { name: 'ram', multiplier, weigh: (h) => free(h, 'MEMORY_MB') };
+  return { name: 'ram', multiplier, forRequest: () => (h) => free(h, 'MEMORY_MB') };
 }

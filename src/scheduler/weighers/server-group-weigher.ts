@@ -4,12 +4,10 @@ import type { HostWeigher } from '../pipeline.js';
 export const serverGroupWeigher: HostWeigher = {
   name: 'server-group',
   multiplier: 2,
-  weigh: (h, req) => {
+  forRequest: (req) => {
     const g = req.group;
-    if (g === undefined) return 0;
-    const here = g.membersByHost.get(h.hostname) ?? 0;
-    if (g.policy === 'soft-affinity') return here;
-    if (g.policy === 'soft-anti-affinity') return -here;
-    return 0;
+    if (g?.policy === 'soft-affinity') return (h) => g.membersByHost.get(h.hostname) ?? 0;
+    if (g?.policy === 'soft-anti-affinity') return (h) => -(g.membersByHost.get(h.hostname) ?? 0);
+    return undefined;
   },
 };
