@@ -7,6 +7,7 @@ import type { Clock } from '../common/time.js';
 import type { StrataDb } from '../db/database.js';
 import { AgentGateway } from './agent-gateway/agent-gateway.js';
 import type { ComputeDeps, ComputeImages, ComputeSignals } from './compute-deps.js';
+import { defaultPipeline } from '../scheduler/pipeline.js';
 import { HostStateCache } from './scheduling/host-state-cache.js';
 import { schedulingController, schedulingKey } from './scheduling/scheduling-controller.js';
 
@@ -49,7 +50,7 @@ export class ComputeRuntime {
       schedulerStrategy: inputs.config.schedulerStrategy,
       serviceDownTimeSec: inputs.config.serviceDownTimeSec,
     };
-    this.#hostCache = new HostStateCache(this.deps);
+    this.#hostCache = new HostStateCache(this.deps, defaultPipeline(this.deps.schedulerStrategy));
     this.gateway = new AgentGateway(this.deps);
     this.agents = new LocalAgents(this.gateway, inputs.log);
   }

@@ -1,54 +1,52 @@
-import type { HostView } from '../../scheduler/host-view.js';
-import { buildHostViews, withClaim } from '../../scheduler/host-views.js';
-import type { Claim } from '../../scheduler/plan-applier.js';
+import { BatchSelector } from '../../scheduler/batch-selector.js';
+import { buildHostViews } from '../../scheduler/host-views.js';
+import type { Pipeline } from '../../scheduler/pipeline.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { loadHostRecords } from './scheduling-inputs.js';
 
 /** A reload costs two full reads (registry and placement): at most this often in a storm. */
 const maxAgeMs = 2000;
 
+export interface CachedHosts {
+  readonly selector: BatchSelector;
+  /** Provider uuid -> position in selector.hosts. */
+  readonly index: ReadonlyMap<string, number>;
+  /** Whether the views were just read from the store. */
+  readonly fresh: boolean;
+}
+
 /**
- * The scheduler's view of every host between passes, as Nova's host manager keeps one.
+ * The scheduler's view of every host between passes, as Nova's host manager keeps one,
+ * with the selector's per-shape filter results. Passes claim into it as they choose.
  * Placement stays the judge: a claim chosen on a stale view fails placement's
- * compare-and-set and goes round again on a fresh view, so the cache can cost a retry,
- * never an oversubscription. Claims this scheduler commits are folded in; anything else
- * (deletes, other writers, new hosts) shows up at the next reload.
+ * compare-and-set, the caller invalidates, and the server goes round again on a fresh
+ * view, so the cache can cost a retry, never an oversubscription. Deletes, other writers
+ * and new hosts show up at the next reload.
  */
 export class HostStateCache {
-  #views: HostView[] = [];
-  #index = new Map<string, number>();
+  #cached: Omit<CachedHosts, 'fresh'> | undefined;
   #loadedAt = -Infinity;
 
   constructor(
     private readonly deps: Pick<ComputeDeps, 'store' | 'placement' | 'clock' | 'serviceDownTimeSec'>,
+    private readonly pipeline: Pipeline,
   ) {}
 
-  /** A private copy of the views (callers may replace entries) and whether it was just reloaded. */
-  async views(): Promise<{ hosts: HostView[]; index: ReadonlyMap<string, number>; fresh: boolean }> {
-    const fresh = performance.now() - this.#loadedAt > maxAgeMs;
-    if (fresh) await this.#reload();
-    return { hosts: [...this.#views], index: this.#index, fresh };
-  }
-
-  /** Adds what placement accepted to the cached usage. */
-  noteCommitted(claims: ReadonlyArray<Claim>): void {
-    for (const c of claims) {
-      for (const a of c.allocations) {
-        const i = this.#index.get(a.providerId);
-        if (i !== undefined) this.#views[i] = withClaim(this.#views[i]!, a.resources);
-      }
-    }
-  }
-
-  /** The next views() reads the store again. */
-  invalidate(): void {
-    this.#loadedAt = -Infinity;
-  }
-
-  async #reload(): Promise<void> {
+  async hosts(): Promise<CachedHosts> {
+    if (this.#cached !== undefined && performance.now() - this.#loadedAt <= maxAgeMs)
+      return { ...this.#cached, fresh: false };
     const records = await loadHostRecords(this.deps);
-    this.#views = buildHostViews(records, await this.deps.placement.snapshot());
-    this.#index = new Map(this.#views.map((h, i) => [h.providerId, i]));
+    const views = buildHostViews(records, await this.deps.placement.snapshot());
+    this.#cached = {
+      selector: new BatchSelector(views, this.pipeline),
+      index: new Map(views.map((h, i) => [h.providerId, i])),
+    };
     this.#loadedAt = performance.now();
+    return { ...this.#cached, fresh: true };
+  }
+
+  /** The next hosts() reads the store again (claims were refused, or hosts changed). */
+  invalidate(): void {
+    this.#cached = undefined;
   }
 }

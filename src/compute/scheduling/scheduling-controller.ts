@@ -1,7 +1,7 @@
 import type { ReconcileResult, Reconciler } from '../../common/reconcile/controller.js';
 import type { HostView } from '../../scheduler/host-view.js';
-import { BatchSelector } from '../../scheduler/batch-selector.js';
-import { defaultPipeline, describeReport } from '../../scheduler/pipeline.js';
+import type { BatchSelector } from '../../scheduler/batch-selector.js';
+import { describeReport } from '../../scheduler/pipeline.js';
 import type { Claim } from '../../scheduler/plan-applier.js';
 import { applyPlan } from '../../scheduler/plan-applier.js';
 import type { ComputeDeps, ComputeImage } from '../compute-deps.js';
@@ -39,8 +39,10 @@ export function schedulingController(deps: ComputeDeps, cache: HostStateCache): 
       if (rows.length === 0) return {};
       const servers = rows.map(toServer);
       const { claims, unplaceable, fresh } = await plan(deps, cache, servers);
-      const { committed, stale } = await applyPlan(deps.placement, claims);
-      cache.noteCommitted(committed);
+      const { committed, stale } = await applyPlan(deps.placement, claims).catch((err: unknown) => {
+        cache.invalidate(); // the views hold claims placement never took
+        throw err;
+      });
       const retry = stale.length > 0 || (!fresh && unplaceable.length > 0);
       if (retry) cache.invalidate();
       await commitPlacements(
@@ -72,10 +74,9 @@ async function plan(
   cache: HostStateCache,
   servers: ReadonlyArray<Server>,
 ): Promise<Planned> {
-  const { hosts, index, fresh } = await cache.views();
+  const { selector, index, fresh } = await cache.hosts();
   const groups = await loadGroups(deps, servers);
   const images = await imagesOf(deps, servers);
-  const selector = new BatchSelector(hosts, defaultPipeline(deps.schedulerStrategy));
   const out: Planned = { claims: [], unplaceable: [], fresh };
   for (const s of servers) {
     try {
@@ -92,7 +93,7 @@ async function plan(
 }
 
 interface PlanState {
-  /** Chooses over this pass's copy of the views; a claim updates its host's entry. */
+  /** Chooses over the cached views; a claim updates its host's entry there. */
   readonly selector: BatchSelector;
   readonly index: ReadonlyMap<string, number>;
   readonly groups: GroupState;
