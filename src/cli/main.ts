@@ -29,7 +29,10 @@ program
   .option('--log-level <level>', 'trace, debug, info, warn, error (default info)')
   .option('--log-file <path>', "where JSON logs go (default 'stdout')")
   .option('--config <file>', 'YAML configuration file (default <data-dir>/strata.yaml)')
-  .option('--compute-driver <name>', "driver of the local host: 'fake' (nothing really runs) or 'none'")
+  .option(
+    '--compute-driver <names>',
+    "drivers of the local host: 'auto' (real drivers this machine can run), e.g. 'qemu,runc', 'fake' or 'none'",
+  )
   .option('--fake-hosts <n>', 'how many in-process fake hosts to run with the fake driver (default 1)', count)
   .action(async (opts: Parameters<typeof up>[0]) => up(opts));
 

@@ -26,8 +26,12 @@ export interface StrataConfig {
   readonly policyFile?: string;
   /** Undeclared error statuses become 500s (tests). */
   readonly strictErrors: boolean;
-  /** Driver of the in-process host agent: 'fake' (nothing really runs) or 'none' (no local host). */
-  readonly computeDriver: 'fake' | 'none';
+  /**
+   * Drivers of the in-process host agent: 'auto' (every real driver this machine can run,
+   * else fake), a comma list such as 'qemu,runc', 'fake' (nothing really runs; `fakeHosts`
+   * of them) or 'none' (no local host).
+   */
+  readonly computeDriver: string;
   /** How many in-process fake hosts to run with the fake driver (scale tests run thousands). */
   readonly fakeHosts: number;
   /** 'spread' servers over hosts (default) or 'pack' them. */
@@ -112,7 +116,7 @@ export function loadConfig(
     tokenCacheSec: merged.tokenCacheSec ?? 5,
     ...(merged.policyFile !== undefined && { policyFile: merged.policyFile }),
     strictErrors: merged.strictErrors ?? false,
-    computeDriver: merged.computeDriver ?? 'fake',
+    computeDriver: merged.computeDriver ?? 'auto',
     fakeHosts: merged.fakeHosts ?? 1,
     schedulerStrategy: merged.schedulerStrategy ?? 'spread',
     serviceDownTimeSec: merged.serviceDownTimeSec ?? 60,

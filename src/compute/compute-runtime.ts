@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { LocalAgents } from '../agent/fleet/local-agents.js';
 import type { StrataConfig } from '../common/config.js';
@@ -8,6 +9,7 @@ import type { StrataDb } from '../db/database.js';
 import { AgentGateway } from './agent-gateway/agent-gateway.js';
 import type { ComputeDeps, ComputeImages, ComputeSignals } from './compute-deps.js';
 import { defaultPipeline } from '../scheduler/pipeline.js';
+import { availableDrivers, drivers, hostDriver } from '../agent/drivers/registry.js';
 import { HostStateCache } from './scheduling/host-state-cache.js';
 import { schedulingController, schedulingKey } from './scheduling/scheduling-controller.js';
 
@@ -62,10 +64,28 @@ export class ComputeRuntime {
       resyncMs: 5_000,
       log: this.inputs.log,
     });
+    await this.#startLocalHost();
+  }
+
+  /** The all-in-one's own host: real drivers when asked for or available, else fake hosts. */
+  async #startLocalHost(): Promise<void> {
     const c = this.inputs.config;
-    if (c.computeDriver === 'fake' && c.fakeHosts > 0) {
-      await this.agents.addFakeHosts(c.fakeHosts, { vcpus: 64, memoryMb: 262_144, diskGb: 4_096 });
+    if (c.computeDriver === 'none') return;
+    let names =
+      c.computeDriver === 'auto' ? availableDrivers() : c.computeDriver.split(',').map((n) => n.trim());
+    if (names.length === 0) {
+      this.inputs.log.warn(
+        { missing: Object.fromEntries(Object.entries(drivers).map(([n, d]) => [n, d.missing()])) },
+        'no real compute driver can run here (install qemu-system-x86 and qemu-utils, or runc as root): using the fake driver',
+      );
+      names = ['fake'];
     }
+    if (names.length === 1 && names[0] === 'fake') {
+      if (c.fakeHosts > 0)
+        await this.agents.addFakeHosts(c.fakeHosts, { vcpus: 64, memoryMb: 262_144, diskGb: 4_096 });
+      return;
+    }
+    await this.agents.add(hostname(), hostDriver(names, c.dataDir));
   }
 
   async stop(): Promise<void> {

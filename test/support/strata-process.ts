@@ -42,7 +42,8 @@ export async function startStrata(
   if (opts.databaseUrl) args.push('--database-url', opts.databaseUrl);
   const child = spawn(process.execPath, [...args, ...(opts.extraArgs ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...opts.env },
+    // Real drivers only where a test asks for them (--compute-driver / STRATA_COMPUTE_DRIVER).
+    env: { STRATA_COMPUTE_DRIVER: 'fake', ...process.env, ...opts.env },
   });
   const url = await waitForUp(child);
   const clouds = parse(readFileSync(join(dataDir, 'clouds.yaml'), 'utf8')) as {

@@ -36,7 +36,15 @@ export async function startTestCloud(dialect: TestDialect, overrides: ConfigInpu
   const db = await createTestDatabase(dialect);
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-test-'));
   const config = loadConfig(
-    { dataDir, databaseUrl: db.url, passwordHashLog2N: 4, strictErrors: true, port: 0, ...overrides },
+    {
+      dataDir,
+      databaseUrl: db.url,
+      passwordHashLog2N: 4,
+      strictErrors: true,
+      port: 0,
+      computeDriver: 'fake',
+      ...overrides,
+    },
     {},
   );
   const clock = new TestClock();

@@ -1,4 +1,7 @@
+import { join } from 'node:path';
+import { hasCommand } from '../host/command.js';
 import type { ComputeDriver } from './driver.js';
+import { DriverSet } from './driver-set.js';
 import { FakeDriver } from './fake/fake-driver.js';
 
 export interface DriverConfig {
@@ -10,11 +13,57 @@ export interface DriverConfig {
   readonly fake?: { readonly vcpus: number; readonly memoryMb: number; readonly diskGb: number };
 }
 
-export type DriverFactory = (cfg: DriverConfig) => ComputeDriver;
+export interface DriverEntry {
+  create(cfg: DriverConfig): ComputeDriver;
+  /** What this host lacks to run the driver (tools, privileges), or undefined when it can. */
+  missing(): string | undefined;
+  /** Whether `auto` picks it when it can run (the fake driver never is). */
+  readonly real: boolean;
+}
 
-/** Adding a driver: one folder under drivers/ and one line here. */
-export const driverFactories = {
-  fake: (cfg) => new FakeDriver(cfg.fake ?? { vcpus: 1000, memoryMb: 1_048_576, diskGb: 100_000 }),
-} as const satisfies Record<string, DriverFactory>;
+/** Tools a driver needs that are not on PATH, as its `missing()` answer. */
+export function missingTools(...tools: string[]): string | undefined {
+  const absent = tools.filter((t) => !hasCommand(t));
+  return absent.length > 0 ? `${absent.join(', ')} not found` : undefined;
+}
 
-export type DriverName = keyof typeof driverFactories;
+/** Adding a driver: one folder under drivers/ and one entry here. */
+export const drivers = {
+  fake: {
+    create: (cfg) => new FakeDriver(cfg.fake ?? { vcpus: 1000, memoryMb: 1_048_576, diskGb: 100_000 }),
+    missing: () => undefined,
+    real: false,
+  },
+} as const satisfies Record<string, DriverEntry>;
+
+export type DriverName = keyof typeof drivers;
+
+export function isDriverName(name: string): name is DriverName {
+  return Object.hasOwn(drivers, name);
+}
+
+/** The real drivers this host can run, in registry order (what `compute_driver: auto` picks). */
+export function availableDrivers(): DriverName[] {
+  return (Object.keys(drivers) as DriverName[]).filter(
+    (n) => drivers[n].real && drivers[n].missing() === undefined,
+  );
+}
+
+/**
+ * The driver a host agent runs for `names`, each with its own state and cache folders under
+ * the data dir; several become one DriverSet. Throws, naming what is missing, when this
+ * host cannot run one of them.
+ */
+export function hostDriver(names: ReadonlyArray<string>, dataDir: string): ComputeDriver {
+  const made = names.map((name) => {
+    if (!isDriverName(name))
+      throw new Error(`unknown compute driver '${name}' (known: ${Object.keys(drivers).join(', ')})`);
+    const why = drivers[name].missing();
+    if (why !== undefined) throw new Error(`compute driver ${name} cannot run on this host: ${why}`);
+    return drivers[name].create({
+      stateDir: join(dataDir, 'instances', name),
+      cacheDir: join(dataDir, 'cache', name),
+    });
+  });
+  return made.length === 1 ? made[0]! : new DriverSet(made);
+}

@@ -1,3 +1,4 @@
+import { workloadKindOf } from '../workloads/image-requirements.js';
 import type { WorkloadSpec } from '../../agent/drivers/driver.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import type { Server } from '../servers/server-model.js';
@@ -9,13 +10,11 @@ import type { Server } from '../servers/server-model.js';
  */
 export async function workloadSpecOf(deps: ComputeDeps, s: Server): Promise<WorkloadSpec> {
   const image = await deps.images.getImage({ projectId: s.projectId, isAdmin: true }, s.imageId);
-  const container =
-    image?.containerFormat === 'docker' || image?.properties['strata_workload'] === 'container';
   return {
     workloadId: s.id,
     name: s.name,
     hostname: s.hostname,
-    kind: container ? 'container' : 'vm',
+    kind: workloadKindOf(image),
     vcpus: s.flavor.vcpus,
     memoryMb: s.flavor.ram,
     rootGb: s.flavor.disk,

@@ -1,3 +1,4 @@
+import { imageTraits } from '../workloads/image-requirements.js';
 import type { PlacementRequest } from '../../scheduler/host-view.js';
 import type { HostRecord } from '../../scheduler/host-views.js';
 import type { ComputeDeps, ComputeImage } from '../compute-deps.js';
@@ -21,20 +22,18 @@ export async function loadHostRecords(
   }));
 }
 
-/** Traits a workload needs: its kind (container images need a container driver) and `trait:X=required` specs. */
+/** Traits a workload needs: what its image needs (kind, disk format) and `trait:X=required` specs. */
 export function requiredTraits(
   image: ComputeImage | undefined,
   extraSpecs: Readonly<Record<string, string>>,
 ): string[] {
-  const kind =
-    image?.containerFormat === 'docker' || image?.properties['strata_workload'] === 'container'
-      ? 'CUSTOM_STRATA_CONTAINER'
-      : 'CUSTOM_STRATA_VM';
   const fromSpecs = (specs: Readonly<Record<string, string>>) =>
     Object.entries(specs)
       .filter(([k, v]) => k.startsWith('trait:') && v === 'required')
       .map(([k]) => k.slice('trait:'.length));
-  return [...new Set([kind, ...fromSpecs(extraSpecs), ...fromSpecs(image?.properties ?? {})])];
+  return [
+    ...new Set([...imageTraits(image), ...fromSpecs(extraSpecs), ...fromSpecs(image?.properties ?? {})]),
+  ];
 }
 
 export type GroupState = Map<

@@ -1,3 +1,4 @@
+import { checkSomeHostRuns } from '../workloads/image-requirements.js';
 import { randomBytes } from 'node:crypto';
 import { InputError, isCloudError } from '../../common/errors.js';
 import { uuid } from '../../common/ids.js';
@@ -42,6 +43,7 @@ export async function createServers(
   const req = body.server;
   const flavor = await resolveFlavor(deps, String(req.flavorRef), caller);
   const image = await resolveImage(deps, req.imageRef, caller, flavor);
+  await checkSomeHostRuns(deps, image);
   const keyData = await resolveKey(deps, req.key_name, caller);
   const zone = await resolveZone(deps, req.availability_zone);
   const userData = checkUserData(req.user_data);

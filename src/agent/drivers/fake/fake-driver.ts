@@ -29,6 +29,20 @@ interface FakeWorkload {
  * destroy of an unknown id resolves) so the agent, scheduler and API are exercised for
  * real, and thousands of fake hosts fit in one process for scale tests.
  */
+const fakeImageTypes = [
+  'AKI',
+  'AMI',
+  'ARI',
+  'ISO',
+  'PLOOP',
+  'QCOW2',
+  'RAW',
+  'VDI',
+  'VHD',
+  'VHDX',
+  'VMDK',
+].map((t) => `COMPUTE_IMAGE_TYPE_${t}`);
+
 export class FakeDriver implements ComputeDriver, PowerStateSupport, ConsoleLogSupport, SnapshotSupport {
   readonly name = 'fake';
   readonly kinds = ['vm', 'container'] as const;
@@ -49,7 +63,8 @@ export class FakeDriver implements ComputeDriver, PowerStateSupport, ConsoleLogS
       vcpus,
       memoryMb,
       diskGb,
-      traits: ['CUSTOM_STRATA_FAKE', 'CUSTOM_STRATA_VM', 'CUSTOM_STRATA_CONTAINER'],
+      // Pretends to run anything: both kinds and every image type.
+      traits: ['CUSTOM_STRATA_FAKE', 'CUSTOM_STRATA_VM', 'CUSTOM_STRATA_CONTAINER', ...fakeImageTypes],
       details: { accelerator: 'none' },
     };
   }
