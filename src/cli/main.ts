@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { buildTestImage, testImageCacheDir, testImageNames } from './test-images.js';
 import { benchCommand } from './bench-command.js';
 import { up } from './up-command.js';
 
@@ -35,6 +36,19 @@ program
   )
   .option('--fake-hosts <n>', 'how many in-process fake hosts to run with the fake driver (default 1)', count)
   .action(async (opts: Parameters<typeof up>[0]) => up(opts));
+
+program
+  .command('test-images')
+  .description('build (or find in the cache) the bootable VM and container test images, and print where')
+  .option('--cache-dir <dir>', 'where they are kept (default ~/.cache/strata/test-images)')
+  .action(async (opts: { cacheDir?: string }) => {
+    for (const kind of ['vm', 'container'] as const) {
+      const built = await buildTestImage(kind, opts.cacheDir ?? testImageCacheDir());
+      process.stdout.write(
+        `${testImageNames[kind]}\t${built.diskFormat}/${built.containerFormat}\t${built.path}\n`,
+      );
+    }
+  });
 
 program.addCommand(benchCommand());
 

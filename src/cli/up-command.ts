@@ -7,6 +7,7 @@ import { randomToken } from '../common/ids.js';
 import { bootstrapIdentity } from '../identity/bootstrap.js';
 import { buildCloud } from '../main.js';
 import { writeClientConfig } from './client-config.js';
+import { registerTestImages } from './test-images.js';
 import { bootstrapComputeDefaults } from './up-bootstrap.js';
 
 export interface UpOptions extends ConfigInput {
@@ -35,6 +36,7 @@ export async function up(opts: UpOptions): Promise<void> {
     resetPassword: reset,
   });
   await bootstrapComputeDefaults(cloud, adminProjectId);
+  await registerTestImages(cloud, adminProjectId, cloud.compute.agents.realKinds());
   await cloud.app.listen({ host: config.host, port: config.port });
   const port = (cloud.app.server.address() as AddressInfo).port;
   const publicUrl = config.publicUrl ?? `http://${config.host}:${port}`;

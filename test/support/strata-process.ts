@@ -70,7 +70,7 @@ export async function startStrata(
 function waitForUp(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`strata up did not start in 30 s:\n${err}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`strata up did not start in 120 s:\n${err}`)), 120_000);
     child.stderr!.on('data', (chunk: Buffer) => {
       err += chunk.toString();
       const m = /Strata is up at (\S+)/.exec(err);

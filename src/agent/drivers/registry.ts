@@ -3,6 +3,8 @@ import { hasCommand } from '../host/command.js';
 import type { ComputeDriver } from './driver.js';
 import { DriverSet } from './driver-set.js';
 import { FakeDriver } from './fake/fake-driver.js';
+import { createQemuDriver } from './qemu/qemu-driver.js';
+import { createRuncDriver } from './runc/runc-driver.js';
 
 export interface DriverConfig {
   /** Where the driver keeps its per-workload files: `<data-dir>/instances/<driver>/<workload id>/`. */
@@ -33,6 +35,16 @@ export const drivers = {
     create: (cfg) => new FakeDriver(cfg.fake ?? { vcpus: 1000, memoryMb: 1_048_576, diskGb: 100_000 }),
     missing: () => undefined,
     real: false,
+  },
+  qemu: {
+    create: createQemuDriver,
+    missing: () => missingTools('qemu-system-x86_64', 'qemu-img', 'xorriso'),
+    real: true,
+  },
+  runc: {
+    create: createRuncDriver,
+    missing: () => (process.getuid?.() !== 0 ? 'runc needs root' : missingTools('runc')),
+    real: true,
   },
 } as const satisfies Record<string, DriverEntry>;
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RunningAgent } from '../agent.js';
 import { startAgent } from '../agent.js';
-import type { ComputeDriver } from '../drivers/driver.js';
+import type { ComputeDriver, WorkloadKind } from '../drivers/driver.js';
 import { supportsConsoleLog } from '../drivers/driver.js';
 import { FakeDriver } from '../drivers/fake/fake-driver.js';
 import type { FakeHostShape } from '../drivers/fake/fake-driver.js';
@@ -47,6 +47,14 @@ export class LocalAgents {
     const prefix = opts.prefix ?? 'fake';
     for (let i = 1; i <= count; i++)
       await this.add(`${prefix}-${String(i).padStart(4, '0')}`, new FakeDriver(shape), opts);
+  }
+
+  /** Workload kinds the local hosts really run (the fake driver's pretend ones excluded). */
+  realKinds(): WorkloadKind[] {
+    const real = [...this.#agents.values()]
+      .map((a) => a.driver)
+      .filter((d) => !d.name.split('+').includes('fake'));
+    return [...new Set(real.flatMap((d) => d.kinds))];
   }
 
   driver(hostname: string): ComputeDriver | undefined {

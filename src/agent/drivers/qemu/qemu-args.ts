@@ -1,0 +1,56 @@
+import type { VmRecord, WorkloadPaths } from './qemu-workload.js';
+
+export interface LaunchOptions {
+  /** Start waiting for a saved state (QMP migrate-incoming) instead of booting. */
+  readonly incoming?: boolean;
+}
+
+/** TCG's translation cache defaults to 1 GiB per VM; a small guest needs far less. */
+const tcgTranslationCacheMb = 128;
+
+/**
+ * The QEMU command line for one VM. QEMU daemonizes (the VM outlives the agent), keeps the
+ * process after a guest power-off (-no-shutdown, so the agent sees 'shutdown' over QMP)
+ * and has no display, network or default devices.
+ */
+export function qemuArgs(rec: VmRecord, paths: WorkloadPaths, opts: LaunchOptions = {}): string[] {
+  const kvm = rec.accelerator === 'kvm';
+  return [
+    ...['-name', `guest=${opt(rec.workloadId)},debug-threads=on`],
+    ...(isUuid(rec.workloadId) ? ['-uuid', rec.workloadId] : []),
+    ...['-no-user-config', '-nodefaults'],
+    ...['-machine', 'pc'],
+    ...['-accel', kvm ? 'kvm' : `tcg,tb-size=${tcgTranslationCacheMb}`],
+    ...['-cpu', kvm ? 'host' : 'max'],
+    ...['-smp', String(rec.vcpus), '-m', `${rec.memoryMb}M`],
+    ...['-display', 'none', '-nic', 'none', '-rtc', 'base=utc', '-boot', 'strict=on'],
+    ...['-no-shutdown', '-daemonize', '-pidfile', paths.pidfile],
+    ...[
+      '-chardev',
+      `socket,id=qmp,path=${opt(paths.qmp)},server=on,wait=off`,
+      '-mon',
+      'chardev=qmp,mode=control',
+    ],
+    // append=on: the log survives restarts, and the agent may truncate it under QEMU.
+    ...['-chardev', `file,id=serial0,path=${opt(paths.console)},append=on`, '-serial', 'chardev:serial0'],
+    ...drive('root', paths.disk, 'qcow2', false),
+    ...['-device', 'virtio-blk-pci,drive=root,bootindex=0'],
+    ...drive('config', paths.configDrive, 'raw', true),
+    ...['-device', 'virtio-blk-pci,drive=config'],
+    ...(opts.incoming ? ['-incoming', 'defer'] : []),
+  ];
+}
+
+function drive(id: string, file: string, format: string, readonly: boolean): string[] {
+  const extra = readonly ? 'readonly=on' : 'cache=writeback,discard=unmap';
+  return ['-drive', `if=none,id=${id},file=${opt(file)},format=${format},${extra}`];
+}
+
+/** QEMU option values escape a comma by doubling it. */
+export function opt(value: string): string {
+  return value.replaceAll(',', ',,');
+}
+
+function isUuid(s: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+}

@@ -1,0 +1,116 @@
+import { copyFile, constants, open, rename, rm } from 'node:fs/promises';
+import { buildConfigDriveIso } from '../../config-drive/config-drive.js';
+import type { WorkloadSpec } from '../driver.js';
+import {
+  checkDiskFormat,
+  convertImage,
+  createOverlay,
+  GiB,
+  growImage,
+  imageInfo,
+  prepareBaseImage,
+} from './qemu-image.js';
+import { exists, type QemuRuntime } from './qemu-runtime.js';
+import { readVmRecord, type VmRecord, type WorkloadPaths } from './qemu-workload.js';
+
+/**
+ * Root disk and config drive for `spec`: the image cached as a base, a qcow2 overlay on it
+ * sized to the flavor, and the config drive. Both are written under temporary names and
+ * renamed, so a failure leaves the previous disk (rebuild) or nothing usable (create).
+ */
+export async function writeDisks(
+  rt: QemuRuntime,
+  paths: WorkloadPaths,
+  spec: WorkloadSpec,
+  signal?: AbortSignal,
+): Promise<VmRecord['image']> {
+  const diskFormat = checkDiskFormat(spec.image.diskFormat);
+  if (!spec.image.path) throw new Error(`qemu driver: image ${spec.image.id} has no local file on this host`);
+  const base = await prepareBaseImage(
+    rt.cfg.cacheDir,
+    { id: spec.image.id, path: spec.image.path, diskFormat },
+    signal,
+  );
+  await createOverlay(base, `${paths.disk}.new`, spec.rootGb * GiB);
+  // Always attached (Nova attaches it when asked or forced): guests here have no metadata server.
+  await buildConfigDriveIso(spec, `${paths.configDrive}.new`, signal);
+  await rename(`${paths.disk}.new`, paths.disk);
+  await rename(`${paths.configDrive}.new`, paths.configDrive);
+  return { id: spec.image.id, diskFormat, basePath: base.path };
+}
+
+/** The record for `spec`, keeping what the spec does not say (accelerator, image). */
+export function recordFor(spec: WorkloadSpec, image: VmRecord['image'], prev?: VmRecord): VmRecord {
+  return {
+    version: 1,
+    workloadId: spec.workloadId,
+    name: spec.name,
+    vcpus: spec.vcpus,
+    memoryMb: spec.memoryMb,
+    rootGb: spec.rootGb,
+    image,
+    accelerator: prev?.accelerator ?? 'tcg',
+    power: prev?.power ?? 'stopped',
+  };
+}
+
+/**
+ * The root disk, flattened onto its base, in the source image's format. A running guest is
+ * paused meanwhile (QMP stop flushes its writes), then continues. The temporary file is
+ * unlinked once open, so nothing stays behind whatever the reader does.
+ */
+export async function snapshotDisk(rt: QemuRuntime, paths: WorkloadPaths, signal?: AbortSignal) {
+  const rec = await rt.record(paths);
+  const vm = rt.vm(paths);
+  const status = await vm.status();
+  if (status === 'running') await vm.command('stop');
+  try {
+    await convertImage(paths.disk, 'qcow2', paths.snapshotTemp, rec.image.diskFormat, {
+      forceShare: status !== undefined,
+      signal,
+    });
+  } catch (err) {
+    await rm(paths.snapshotTemp, { force: true });
+    throw err;
+  } finally {
+    if (status === 'running') await vm.command('cont');
+  }
+  const fh = await open(paths.snapshotTemp, 'r');
+  await rm(paths.snapshotTemp, { force: true });
+  return fh.createReadStream();
+}
+
+/** Fails before anything stops: a root disk only grows. */
+export async function checkGrowable(paths: WorkloadPaths, rootGb: number): Promise<void> {
+  if (rootGb === 0) return;
+  const { virtualSize } = await imageInfo(paths.disk, 'qcow2', true);
+  if (rootGb * GiB < virtualSize)
+    throw new Error(
+      `qemu driver: cannot shrink the root disk from ${virtualSize / GiB} GiB to ${rootGb} GiB`,
+    );
+}
+
+/** Keeps the disk and record to revert to; a second resize before confirming keeps the first. */
+export async function keepForRevert(paths: WorkloadPaths): Promise<void> {
+  if (await exists(paths.keptRecord)) return;
+  await copyFile(paths.disk, paths.keptDisk, constants.COPYFILE_FICLONE);
+  await copyFile(paths.record, paths.keptRecord);
+}
+
+/** Puts back the disk resize kept; returns the record kept with it, if any. */
+export async function restoreKept(paths: WorkloadPaths): Promise<VmRecord | undefined> {
+  const kept = await readVmRecord(paths.keptRecord);
+  if (kept === undefined || !(await exists(paths.keptDisk))) return undefined;
+  await rename(paths.keptDisk, paths.disk);
+  await rm(paths.keptRecord, { force: true });
+  return kept;
+}
+
+export async function dropKept(paths: WorkloadPaths): Promise<void> {
+  await rm(paths.keptRecord, { force: true });
+  await rm(paths.keptDisk, { force: true });
+}
+
+export async function growRootDisk(paths: WorkloadPaths, rootGb: number): Promise<void> {
+  if (rootGb > 0) await growImage(paths.disk, rootGb * GiB);
+}

@@ -1,0 +1,365 @@
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { writeConfigDriveTree } from '../../config-drive/config-drive.js';
+import type {
+  ComputeDriver,
+  ConsoleLogSupport,
+  DiskLifecycleSupport,
+  HostFacts,
+  ObservedWorkload,
+  PowerObservation,
+  PowerStateSupport,
+  SnapshotSupport,
+  StopOptions,
+  WorkloadHandle,
+  WorkloadSpec,
+} from '../driver.js';
+import type { DriverConfig } from '../registry.js';
+import { tailConsoleLog, trimConsoleLog } from './console-log.js';
+import type { RootfsMode } from './rootfs.js';
+import { mountsUnder, overlayUsable, prepareRootfs, removeRootfs } from './rootfs.js';
+import type { CachedRootfs, ImageSource } from './rootfs-cache.js';
+import { RootfsCache } from './rootfs-cache.js';
+import { writeBundle } from './runc-bundle.js';
+import { RuncCli } from './runc-cli.js';
+import { stopContainer } from './runc-power.js';
+import { snapshotArchive, writeSnapshotLayer } from './runc-snapshot.js';
+import { KeyedLock } from './keyed-lock.js';
+import { checkImage, handleOf, powerOf } from './runc-observe.js';
+import { probeHost } from './runc-probe.js';
+import type { WorkloadPaths, WorkloadRecord } from './runc-workload.js';
+import {
+  isValidWorkloadId,
+  readRecord,
+  requireRecord as need,
+  updateRecord,
+  withoutResize,
+  workloadPaths,
+  writeRecord,
+} from './runc-workload.js';
+
+export interface RuncDriverOptions {
+  readonly stateDir: string;
+  readonly cacheDir: string;
+  /** 'auto' (default) uses overlayfs when a trial mount works, else copies the image's rootfs. */
+  readonly rootfsMode?: 'auto' | RootfsMode;
+  readonly runcBinary?: string;
+  /** How long a soft reboot, resize or rebuild waits for the guest to exit after SIGTERM. */
+  readonly gracefulStopMs?: number;
+}
+
+/**
+ * Runs each workload as an OCI container under runc: the image's layers unpacked once into
+ * a shared cache, a per-workload writable root (overlayfs, or a copy), the config drive
+ * mounted read-only at /mnt/config, the flavor as cgroup limits. Containers are detached
+ * from the agent, so they survive its restarts; all state is on disk and in runc, so a new
+ * driver instance sees exactly what the last one left.
+ *
+ * Layout: `<stateDir>/<workload id>/` is the OCI bundle (config.json, rootfs/ and, for
+ * overlay, upper/ and work/) with workload.json, config-drive/, hosts, hostname,
+ * console.log and runc.log; `<stateDir>/.runc/` is runc's state root;
+ * `<cacheDir>/runc-rootfs/<image id>@<config digest>/` the unpacked images.
+ */
+export class RuncDriver
+  implements ComputeDriver, ConsoleLogSupport, PowerStateSupport, SnapshotSupport, DiskLifecycleSupport
+{
+  readonly name = 'runc';
+  readonly kinds = ['container'] as const;
+  readonly capabilities = {
+    console: 'serial-log',
+    snapshot: true,
+    diskLifecycle: true,
+    pause: true,
+    suspend: false,
+  } as const;
+  readonly #opts: RuncDriverOptions;
+  readonly #runc: RuncCli;
+  readonly #cache: RootfsCache;
+  readonly #lock = new KeyedLock();
+  #mode: Promise<RootfsMode> | undefined;
+
+  constructor(opts: RuncDriverOptions) {
+    this.#opts = opts;
+    this.#runc = new RuncCli(join(opts.stateDir, '.runc'), opts.runcBinary);
+    this.#cache = new RootfsCache(opts.cacheDir);
+  }
+
+  async probe(_signal: AbortSignal): Promise<HostFacts> {
+    return probeHost(this.#opts, this.#runc, await this.#rootfsMode());
+  }
+
+  async create(spec: WorkloadSpec, signal: AbortSignal): Promise<WorkloadHandle> {
+    const source = checkImage(spec);
+    const p = workloadPaths(this.#opts.stateDir, spec.workloadId);
+    return this.#lock.run(spec.workloadId, async () => {
+      const existing = await readRecord(p);
+      if (existing) {
+        await this.#startLocked(p, existing);
+        return handleOf(existing);
+      }
+      // Leftovers of a create that crashed half-way: start from nothing.
+      if (await stat(p.dir).catch(() => undefined)) await this.#teardown(p);
+      try {
+        return handleOf(await this.#build(spec, source, p, signal));
+      } catch (err) {
+        await this.#teardown(p).catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  async start(h: WorkloadHandle, _signal: AbortSignal): Promise<void> {
+    const p = this.#paths(h.workloadId);
+    await this.#lock.run(h.workloadId, async () => this.#startLocked(p, await need(p)));
+  }
+
+  async stop(h: WorkloadHandle, opts: StopOptions, signal: AbortSignal): Promise<void> {
+    const p = this.#paths(h.workloadId);
+    await this.#lock.run(h.workloadId, async () => {
+      await updateRecord(p, (r) => ({ ...r, stopped: true }));
+      await stopContainer(this.#runc, h.workloadId, opts.timeoutMs, signal);
+    });
+  }
+
+  async reboot(h: WorkloadHandle, hard: boolean, signal: AbortSignal): Promise<void> {
+    const p = this.#paths(h.workloadId);
+    await this.#lock.run(h.workloadId, async () => {
+      const r = await need(p);
+      await stopContainer(this.#runc, h.workloadId, hard ? 0 : this.#gracefulMs(), signal);
+      await this.#startLocked(p, r);
+    });
+  }
+
+  async pause(h: WorkloadHandle, _signal: AbortSignal): Promise<void> {
+    await this.#lock.run(h.workloadId, async () => {
+      const s = await this.#runc.state(h.workloadId);
+      if (s?.status === 'paused') return;
+      if (s?.status !== 'running') throw new Error(`runc driver: cannot pause ${h.workloadId}: not running`);
+      await this.#runc.pause(h.workloadId);
+    });
+  }
+
+  async unpause(h: WorkloadHandle, _signal: AbortSignal): Promise<void> {
+    await this.#lock.run(h.workloadId, async () => {
+      const s = await this.#runc.state(h.workloadId);
+      if (s?.status === 'running') return;
+      if (s?.status !== 'paused') throw new Error(`runc driver: cannot unpause ${h.workloadId}: not paused`);
+      await this.#runc.resume(h.workloadId);
+    });
+  }
+
+  async suspend(_h: WorkloadHandle, _signal: AbortSignal): Promise<void> {
+    throw new Error('runc driver: suspend is not supported (it needs checkpoint/restore)');
+  }
+
+  async resume(_h: WorkloadHandle, _signal: AbortSignal): Promise<void> {
+    throw new Error('runc driver: resume is not supported (it needs checkpoint/restore)');
+  }
+
+  async destroy(workloadId: string, _signal: AbortSignal): Promise<void> {
+    if (!isValidWorkloadId(workloadId)) return;
+    await this.#lock.run(workloadId, () => this.#teardown(this.#paths(workloadId)));
+  }
+
+  async observe(workloadId: string): Promise<ObservedWorkload | undefined> {
+    if (!isValidWorkloadId(workloadId)) return undefined;
+    const p = this.#paths(workloadId);
+    const [record, state] = await Promise.all([readRecord(p), this.#runc.state(workloadId)]);
+    if (record === undefined && state === undefined) return undefined;
+    await trimConsoleLog(p.consoleLog).catch(() => undefined);
+    return { workloadId, ...powerOf(record, state) };
+  }
+
+  async list(): Promise<ReadonlyArray<ObservedWorkload>> {
+    const dirs = await readdir(this.#opts.stateDir).catch(() => [] as string[]);
+    const ids = new Set([...dirs, ...(await this.#runc.list()).map((s) => s.id)]);
+    const seen = await Promise.all([...ids].filter(isValidWorkloadId).map((id) => this.observe(id)));
+    return seen.filter((o): o is ObservedWorkload => o !== undefined);
+  }
+
+  /**
+   * Re-attaches after an agent restart. runc's state is the handle, so a running or paused
+   * container needs nothing (and is never started twice); a stopped one gets its rootfs
+   * back (mounts do not survive a host reboot) so a later start works.
+   */
+  async recover(h: WorkloadHandle, _lastKnown: PowerObservation): Promise<void> {
+    if (!isValidWorkloadId(h.workloadId)) return;
+    const p = this.#paths(h.workloadId);
+    await this.#lock.run(h.workloadId, async () => {
+      const r = await readRecord(p);
+      const s = await this.#runc.state(h.workloadId);
+      if (r === undefined || s?.status === 'running' || s?.status === 'paused') return;
+      await prepareRootfs(r.rootfsMode, (await this.#image(r)).rootfs, p.rootfs);
+    });
+  }
+
+  async consoleLog(h: WorkloadHandle, tailLines?: number): Promise<string> {
+    const p = this.#paths(h.workloadId);
+    await trimConsoleLog(p.consoleLog).catch(() => undefined);
+    return tailConsoleLog(p.consoleLog, tailLines);
+  }
+
+  /** A `docker save` tarball of the root as it is now (the container is frozen while it is read). */
+  async snapshot(h: WorkloadHandle, _signal: AbortSignal): Promise<Readable> {
+    const p = this.#paths(h.workloadId);
+    return this.#lock.run(h.workloadId, async () => {
+      const r = await need(p);
+      const image = await this.#image(r);
+      await prepareRootfs(r.rootfsMode, image.rootfs, p.rootfs);
+      const froze = (await this.#runc.state(h.workloadId))?.status === 'running';
+      if (froze) await this.#runc.pause(h.workloadId);
+      try {
+        const layer = await writeSnapshotLayer(p.rootfs.merged, p.dir);
+        return snapshotArchive(layer, image.configJson, `strata runc snapshot of ${h.workloadId}`);
+      } finally {
+        if (froze) await this.#runc.resume(h.workloadId);
+      }
+    });
+  }
+
+  /** New size, same writable layer: restart under the new limits, remembering the old size. */
+  async resize(h: WorkloadHandle, spec: WorkloadSpec, signal: AbortSignal): Promise<WorkloadHandle> {
+    return this.#restartResized(h, signal, (r) => ({
+      ...r,
+      vcpus: spec.vcpus,
+      memoryMb: spec.memoryMb,
+      resizedFrom: r.resizedFrom ?? { vcpus: r.vcpus, memoryMb: r.memoryMb },
+    }));
+  }
+
+  /** The writable layer was never replaced, so reverting is a restart under the old size. */
+  async revertResize(h: WorkloadHandle, spec: WorkloadSpec, signal: AbortSignal): Promise<WorkloadHandle> {
+    return this.#restartResized(h, signal, (r) => ({
+      ...withoutResize(r),
+      vcpus: spec.vcpus,
+      memoryMb: spec.memoryMb,
+    }));
+  }
+
+  async confirmResize(workloadId: string, _signal: AbortSignal): Promise<void> {
+    if (!isValidWorkloadId(workloadId)) return;
+    const p = this.#paths(workloadId);
+    if ((await readRecord(p))?.resizedFrom === undefined) return;
+    await this.#lock.run(workloadId, () => updateRecord(p, withoutResize));
+  }
+
+  /** A fresh root from `spec.image` (the old writable layer is dropped), same id, running. */
+  async rebuild(h: WorkloadHandle, spec: WorkloadSpec, signal: AbortSignal): Promise<WorkloadHandle> {
+    const source = checkImage(spec);
+    const p = this.#paths(h.workloadId);
+    return this.#lock.run(h.workloadId, async () => {
+      await need(p);
+      // The new image first: a bad one fails the rebuild with the old root still there.
+      const image = await this.#cache.ensure(source, signal);
+      await stopContainer(this.#runc, h.workloadId, this.#gracefulMs(), signal);
+      await removeRootfs(p.rootfs);
+      await rm(p.configDrive, { recursive: true, force: true });
+      return handleOf(await this.#provision(spec, p, image));
+    });
+  }
+
+  async #build(
+    spec: WorkloadSpec,
+    source: ImageSource,
+    p: WorkloadPaths,
+    signal: AbortSignal,
+  ): Promise<WorkloadRecord> {
+    const image = await this.#cache.ensure(source, signal);
+    signal.throwIfAborted();
+    await mkdir(p.dir, { recursive: true, mode: 0o700 });
+    return this.#provision(spec, p, image);
+  }
+
+  /** Root, config drive, bundle, container, then the record that says it all exists. */
+  async #provision(spec: WorkloadSpec, p: WorkloadPaths, image: CachedRootfs): Promise<WorkloadRecord> {
+    const r: WorkloadRecord = {
+      version: 1,
+      workloadId: spec.workloadId,
+      hostname: spec.hostname,
+      imageId: spec.image.id,
+      imageKey: image.key,
+      rootfsMode: await this.#rootfsMode(),
+      vcpus: spec.vcpus,
+      memoryMb: spec.memoryMb,
+      stopped: false,
+    };
+    await prepareRootfs(r.rootfsMode, image.rootfs, p.rootfs);
+    await writeConfigDriveTree(spec, p.configDrive);
+    await writeBundle(p, r, image);
+    await this.#runc.runDetached(r.workloadId, p.dir, p.consoleLog, p.runcLog);
+    await writeRecord(p, r);
+    return r;
+  }
+
+  async #startLocked(p: WorkloadPaths, r: WorkloadRecord): Promise<void> {
+    const s = await this.#runc.state(r.workloadId);
+    if (s?.status === 'paused') await this.#runc.resume(r.workloadId);
+    if (s?.status !== 'running' && s?.status !== 'paused') {
+      if (s !== undefined) await this.#runc.delete(r.workloadId, true);
+      await prepareRootfs(r.rootfsMode, (await this.#image(r)).rootfs, p.rootfs);
+      await trimConsoleLog(p.consoleLog).catch(() => undefined);
+      await this.#runc.runDetached(r.workloadId, p.dir, p.consoleLog, p.runcLog);
+    }
+    if (r.stopped) await writeRecord(p, { ...r, stopped: false });
+  }
+
+  async #restartResized(
+    h: WorkloadHandle,
+    signal: AbortSignal,
+    change: (r: WorkloadRecord) => WorkloadRecord,
+  ): Promise<WorkloadHandle> {
+    const p = this.#paths(h.workloadId);
+    return this.#lock.run(h.workloadId, async () => {
+      const r = change(await need(p));
+      await stopContainer(this.#runc, h.workloadId, this.#gracefulMs(), signal);
+      await writeBundle(p, r, await this.#image(r));
+      await writeRecord(p, r);
+      await this.#startLocked(p, r);
+      return handleOf(r);
+    });
+  }
+
+  /** Container, mounts, files: all gone, or an error saying what is left. */
+  async #teardown(p: WorkloadPaths): Promise<void> {
+    const id = p.dir.slice(p.dir.lastIndexOf('/') + 1);
+    await stopContainer(this.#runc, id, 0); // SIGKILL, polled faster than `runc delete --force` does
+    await removeRootfs(p.rootfs);
+    const left = await mountsUnder(p.dir);
+    if (left.length > 0)
+      throw new Error(`runc driver: cannot remove ${p.dir}: still mounted: ${left.join(', ')}`);
+    await rm(p.dir, { recursive: true, force: true });
+  }
+
+  async #image(r: WorkloadRecord): Promise<CachedRootfs> {
+    const image = await this.#cache.get(r.imageKey);
+    if (image === undefined)
+      throw new Error(`runc driver: the image cache entry ${r.imageKey} is gone; rebuild the server`);
+    return image;
+  }
+
+  #rootfsMode(): Promise<RootfsMode> {
+    const wanted = this.#opts.rootfsMode ?? 'auto';
+    this.#mode ??=
+      wanted !== 'auto'
+        ? Promise.resolve(wanted)
+        : mkdir(this.#opts.stateDir, { recursive: true })
+            .then(() => overlayUsable(this.#opts.stateDir))
+            // overlayfs mount options cannot carry these characters in a lower dir's path.
+            .then((ok) => (ok && !/[,:\\]/.test(this.#opts.cacheDir) ? 'overlay' : 'copy'));
+    return this.#mode;
+  }
+
+  #paths(workloadId: string): WorkloadPaths {
+    return workloadPaths(this.#opts.stateDir, workloadId);
+  }
+
+  #gracefulMs(): number {
+    return this.#opts.gracefulStopMs ?? 30_000;
+  }
+}
+
+/** The driver registry's factory: overlayfs when the host has it, runc from PATH. */
+export function createRuncDriver(cfg: DriverConfig): RuncDriver {
+  return new RuncDriver({ stateDir: cfg.stateDir, cacheDir: cfg.cacheDir });
+}

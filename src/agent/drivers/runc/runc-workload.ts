@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RootfsLayout, RootfsMode } from './rootfs.js';
+import { rootfsLayout } from './rootfs.js';
+
+/**
+ * What the driver keeps about one workload in `<stateDir>/<id>/workload.json`. Written
+ * last by create, so its presence means the workload exists; everything else about the
+ * workload (is it running?) is read from runc, never from here.
+ */
+export interface WorkloadRecord {
+  readonly version: 1;
+  readonly workloadId: string;
+  readonly hostname: string;
+  readonly imageId: string;
+  /** The rootfs cache entry the workload's root is layered on (or was copied from). */
+  readonly imageKey: string;
+  readonly rootfsMode: RootfsMode;
+  readonly vcpus: number;
+  readonly memoryMb: number;
+  /** Set by stop, cleared by start: a stopped container is down on purpose, not crashed. */
+  readonly stopped: boolean;
+  /** The size before an unconfirmed resize (what revertResize goes back to). */
+  readonly resizedFrom?: { readonly vcpus: number; readonly memoryMb: number };
+}
+
+/** Files of one workload: the directory is also the OCI bundle (config.json + rootfs/). */
+export interface WorkloadPaths {
+  readonly dir: string;
+  readonly record: string;
+  readonly config: string;
+  readonly rootfs: RootfsLayout;
+  readonly configDrive: string;
+  readonly hosts: string;
+  readonly hostname: string;
+  readonly consoleLog: string;
+  readonly runcLog: string;
+}
+
+/** runc's container id rules, which also keep ids from naming paths outside the state dir. */
+const validId = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+export function isValidWorkloadId(id: string): boolean {
+  return validId.test(id);
+}
+
+export function workloadPaths(stateDir: string, workloadId: string): WorkloadPaths {
+  if (!isValidWorkloadId(workloadId)) throw new Error(`runc driver: invalid workload id "${workloadId}"`);
+  const dir = join(stateDir, workloadId);
+  return {
+    dir,
+    record: join(dir, 'workload.json'),
+    config: join(dir, 'config.json'),
+    rootfs: rootfsLayout(dir),
+    configDrive: join(dir, 'config-drive'),
+    hosts: join(dir, 'hosts'),
+    hostname: join(dir, 'hostname'),
+    consoleLog: join(dir, 'console.log'),
+    runcLog: join(dir, 'runc.log'),
+  };
+}
+
+export async function readRecord(p: WorkloadPaths): Promise<WorkloadRecord | undefined> {
+  const text = await readFile(p.record, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : (JSON.parse(text) as WorkloadRecord);
+}
+
+/** Atomic replace, so a crash never leaves half a record. */
+export async function writeRecord(p: WorkloadPaths, r: WorkloadRecord): Promise<void> {
+  const tmp = `${p.record}.${randomUUID()}.tmp`;
+  await writeFile(tmp, JSON.stringify(r, null, 2));
+  await rename(tmp, p.record);
+}
+
+export async function updateRecord(
+  p: WorkloadPaths,
+  change: (r: WorkloadRecord) => WorkloadRecord,
+): Promise<WorkloadRecord> {
+  const next = change(await requireRecord(p));
+  await writeRecord(p, next);
+  return next;
+}
+
+export async function requireRecord(p: WorkloadPaths): Promise<WorkloadRecord> {
+  const r = await readRecord(p);
+  if (r === undefined) throw new Error(`runc driver: no workload at ${p.dir}`);
+  return r;
+}
+
+/** The record once a resize is settled: nothing kept to revert to. */
+export function withoutResize(r: WorkloadRecord): WorkloadRecord {
+  const { resizedFrom: _settled, ...rest } = r;
+  return rest;
+}
