@@ -42,8 +42,10 @@ export async function resolveModules(modulesDir: string, wanted: ReadonlyArray<s
   const builtin = await readFile(join(modulesDir, 'modules.builtin'), 'utf8').catch(() => '');
   const builtinNames = new Set(builtin.split('\n').map(moduleName));
   const order: string[] = [];
+  const seen = new Set<string>();
   const visit = (name: string): void => {
-    if (order.includes(name)) return;
+    if (seen.has(name)) return;
+    seen.add(name);
     const entry = deps.get(name);
     if (entry === undefined) {
       if (builtinNames.has(name)) return;

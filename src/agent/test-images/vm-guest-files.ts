@@ -29,7 +29,7 @@ for m in ${modules.join(' ')}; do
 done
 # Block devices appear asynchronously after the driver loads.
 dev=
-for i in $(seq 1 50); do
+for i in $(seq 1 30); do
   dev=$(findfs LABEL=config-2 2>/dev/null) && break
   sleep 0.1
 done

@@ -28,6 +28,7 @@ describe('kernel-modules', () => {
     expect(order.indexOf('virtio_ring')).toBeLessThan(order.indexOf('virtio'));
     expect(order.indexOf('virtio')).toBeLessThan(order.indexOf('virtio_blk'));
     expect(order.indexOf('cdrom')).toBeLessThan(order.indexOf('isofs'));
+    expect(new Set(order).size).toBe(order.length);
     await expect(resolveModules(kernel!.modulesDir, ['no_such_module'])).rejects.toThrow(/no_such_module/);
   });
 });

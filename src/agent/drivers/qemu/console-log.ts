@@ -29,7 +29,7 @@ export async function tailConsoleLog(
 ): Promise<string> {
   const text = (await readTail(path, 2 * keepBytes)).toString('utf8');
   if (lines === undefined) return text;
-  if (lines <= 0) return '';
+  if (lines <= 0 || text === '') return '';
   const all = text.split('\n');
   const trailingNewline = all.at(-1) === '';
   if (trailingNewline) all.pop();

@@ -16,6 +16,8 @@ export interface ProbeOptions {
   /** A kernel to boot under KVM; defaults to the host's own (/boot/vmlinuz-*). */
   readonly kernelPath?: string;
   readonly timeoutMs?: number;
+  /** Default /dev/kvm (tests point it elsewhere). */
+  readonly kvmDevice?: string;
 }
 
 const cache = new Map<string, Promise<AcceleratorProbe>>();
@@ -27,7 +29,7 @@ const cache = new Map<string, Promise<AcceleratorProbe>>();
  * under KVM for a few seconds and waits for its first message.
  */
 export function detectAccelerator(opts: ProbeOptions): Promise<AcceleratorProbe> {
-  const key = `${opts.qemuBinary}|${opts.kernelPath ?? ''}`;
+  const key = `${opts.qemuBinary}|${opts.kernelPath ?? ''}|${opts.kvmDevice ?? ''}`;
   let p = cache.get(key);
   if (p === undefined) {
     p = probe(opts);
@@ -37,11 +39,12 @@ export function detectAccelerator(opts: ProbeOptions): Promise<AcceleratorProbe>
 }
 
 async function probe(opts: ProbeOptions): Promise<AcceleratorProbe> {
-  const usable = await access('/dev/kvm', constants.R_OK | constants.W_OK).then(
+  const device = opts.kvmDevice ?? '/dev/kvm';
+  const usable = await access(device, constants.R_OK | constants.W_OK).then(
     () => true,
     () => false,
   );
-  if (!usable) return { accelerator: 'tcg', reason: '/dev/kvm is missing or not accessible' };
+  if (!usable) return { accelerator: 'tcg', reason: `${device} is missing or not accessible` };
   const kernel = opts.kernelPath ?? (await hostKernel());
   const timeoutMs = opts.timeoutMs ?? 3_000;
   const started = Date.now();
@@ -99,6 +102,13 @@ function runProbe(
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
     child.on('error', (e) => finish({ ok: false, why: e.message }));
+    // Once decided, do not wait for stray holders of the pipes to let go.
+    child.on('exit', () => {
+      if (result !== undefined) {
+        clearTimeout(timer);
+        resolve(result);
+      }
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const last = err.trim().split('\n').at(-1) ?? '';

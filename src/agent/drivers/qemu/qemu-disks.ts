@@ -14,11 +14,11 @@ import { exists, type QemuRuntime } from './qemu-runtime.js';
 import { readVmRecord, type VmRecord, type WorkloadPaths } from './qemu-workload.js';
 
 /**
- * Root disk and config drive for `spec`: the image cached as a base, a qcow2 overlay on it
- * sized to the flavor, and the config drive. Both are written under temporary names and
- * renamed, so a failure leaves the previous disk (rebuild) or nothing usable (create).
+ * Root disk and config drive for `spec`, written beside the live ones (`.new`): the image
+ * cached as a base, a qcow2 overlay on it sized to the flavor, and the config drive. A
+ * rebuild stages them while the VM still runs, so a bad image never stops it.
  */
-export async function writeDisks(
+export async function stageDisks(
   rt: QemuRuntime,
   paths: WorkloadPaths,
   spec: WorkloadSpec,
@@ -26,17 +26,24 @@ export async function writeDisks(
 ): Promise<VmRecord['image']> {
   const diskFormat = checkDiskFormat(spec.image.diskFormat);
   if (!spec.image.path) throw new Error(`qemu driver: image ${spec.image.id} has no local file on this host`);
-  const base = await prepareBaseImage(
-    rt.cfg.cacheDir,
-    { id: spec.image.id, path: spec.image.path, diskFormat },
-    signal,
-  );
-  await createOverlay(base, `${paths.disk}.new`, spec.rootGb * GiB);
-  // Always attached (Nova attaches it when asked or forced): guests here have no metadata server.
-  await buildConfigDriveIso(spec, `${paths.configDrive}.new`, signal);
+  const image = { id: spec.image.id, path: spec.image.path, diskFormat };
+  try {
+    const base = await prepareBaseImage(rt.cfg.cacheDir, image, signal);
+    await createOverlay(base, `${paths.disk}.new`, spec.rootGb * GiB);
+    // Always attached (Nova attaches it when asked or forced): guests here have no metadata server.
+    await buildConfigDriveIso(spec, `${paths.configDrive}.new`, signal);
+    return { id: spec.image.id, diskFormat, basePath: base.path };
+  } catch (err) {
+    await rm(`${paths.disk}.new`, { force: true });
+    await rm(`${paths.configDrive}.new`, { force: true });
+    throw err;
+  }
+}
+
+/** Puts the staged disks in place (the VM must be off). */
+export async function commitDisks(paths: WorkloadPaths): Promise<void> {
   await rename(`${paths.disk}.new`, paths.disk);
   await rename(`${paths.configDrive}.new`, paths.configDrive);
-  return { id: spec.image.id, diskFormat, basePath: base.path };
 }
 
 /** The record for `spec`, keeping what the spec does not say (accelerator, image). */

@@ -82,7 +82,9 @@ describe.skipIf(!canBoot)('qemu driver (boots the VM test image)', () => {
   });
 
   const paths = (id = spec().workloadId) => workloadPaths(stateDir, id);
-  const log = (handle: WorkloadHandle = h) => driver.consoleLog(handle);
+  // The guest's tty writes CRLF.
+  const log = async (handle: WorkloadHandle = h) =>
+    (await driver.consoleLog(handle)).replaceAll('\r\n', '\n');
   const count = async (what: string, handle: WorkloadHandle = h) =>
     (await log(handle)).split(marker(what)).length - 1;
 
@@ -131,7 +133,10 @@ describe.skipIf(!canBoot)('qemu driver (boots the VM test image)', () => {
     await expect(driver.create(cut, signal)).rejects.toThrow(/image truncated is corrupt: .*ERROR/);
     expect(existsSync(paths().dir)).toBe(false);
     expect(pidsMentioning(paths().dir)).toEqual([]);
-    expect(readdirSync(join(root, 'cache', 'qemu-base')).filter((f) => f.includes('.tmp'))).toEqual([]);
+    const cached = existsSync(join(root, 'cache', 'qemu-base'))
+      ? readdirSync(join(root, 'cache', 'qemu-base'))
+      : [];
+    expect(cached).toEqual([]);
   });
 
   it('creates a VM that boots and reads its config drive: marker, hostname, user data', async () => {
@@ -142,12 +147,18 @@ describe.skipIf(!canBoot)('qemu driver (boots the VM test image)', () => {
     const text = await log();
     expect(text).toContain(marker('booted'));
     expect(text).toContain(marker('hostname=vm-one'));
+    expect(text).not.toMatch(/insmod .* failed/);
     expect(text).toContain(
       `${marker('user-data-begin')}\n#cloud-config\nhello: from strata\n${marker('user-data-end')}`,
     );
     const state = h.state as QemuHandleState;
     expect(['kvm', 'tcg']).toContain(state.accelerator);
     expect(state.pid).toBeGreaterThan(1);
+    // Daemonized into its own session: QEMU outlives the agent process.
+    const [, ppid, , session] = readFileSync(`/proc/${state.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const [, , , ownSession] = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    expect(Number(ppid)).not.toBe(process.pid);
+    expect(session).not.toBe(ownSession);
     expect(await driver.observe(h.workloadId)).toEqual({ workloadId: h.workloadId, power: 'running' });
     expect((await driver.list()).map((w) => w.workloadId)).toEqual([h.workloadId]);
     expect(await driver.consoleLog(h, 1)).toMatch(/^[^\n]*\n?$/);
@@ -235,6 +246,11 @@ describe.skipIf(!canBoot)('qemu driver (boots the VM test image)', () => {
     const h2 = await driver.create(snap, signal);
     await waitFor('ready', 1, h2);
     expect(await log(h2)).toContain(marker('hostname=from-snapshot'));
+    // A guest that does not power off in time is forced off.
+    await driver.stop(h2, { timeoutMs: 0 }, signal);
+    expect(await driver.observe(id)).toEqual({ workloadId: id, power: 'shutdown' });
+    expect(await log(h2)).toContain('did not power off within 0 ms; forcing');
+    expect(pidsMentioning(paths(id).pidfile)).toEqual([]);
     await driver.destroy(id, signal);
   });
 
@@ -258,6 +274,8 @@ describe.skipIf(!canBoot)('qemu driver (boots the VM test image)', () => {
     await expect(driver.resize(h, spec({ rootGb: 1 }), signal)).rejects.toThrow(/cannot shrink/);
     h = await driver.resize(h, spec({ vcpus: 1, memoryMb: 256, rootGb: 3 }), signal);
     expect((await imageInfo(paths().disk, 'qcow2', true)).virtualSize).toBe(3 * GiB);
+    // Until acpid runs the guest cannot honour the power button (the stop would wait it out).
+    await waitFor('ready', booted + 1);
     h = await driver.revertResize(h, spec({ vcpus: 2, memoryMb: 320, rootGb: 2 }), signal);
     await waitFor('ready', booted + 2);
     expect((await imageInfo(paths().disk, 'qcow2', true)).virtualSize).toBe(2 * GiB);
@@ -270,6 +288,11 @@ describe.skipIf(!canBoot)('qemu driver (boots the VM test image)', () => {
     const raw = join(root, 'test-image.raw');
     await runCommand('qemu-img', ['convert', '-f', 'qcow2', '-O', 'raw', image.path, raw]);
     const booted = await count('booted');
+    const junk = join(root, 'junk.qcow2');
+    writeFileSync(junk, 'junk');
+    const bad = spec({ image: { ...spec().image, id: 'junk', path: junk } });
+    await expect(driver.rebuild(h, bad, signal)).rejects.toThrow(/image junk is unreadable/);
+    expect(await power()).toBe('running');
     const next = spec({
       hostname: 'rebuilt',
       image: { ...spec().image, id: 'raw-image', diskFormat: 'raw', path: raw },
@@ -311,7 +334,11 @@ describe.skipIf(!canBoot)('qemu driver (boots the VM test image)', () => {
     expect(facts.vcpus).toBeGreaterThan(0);
     expect(facts.memoryMb).toBeGreaterThan(0);
     expect(facts.diskGb).toBeGreaterThanOrEqual(0);
-    expect(facts.traits).toEqual(expect.arrayContaining(['CUSTOM_STRATA_DRIVER_QEMU', 'CUSTOM_STRATA_VM']));
+    expect(facts.traits).toEqual(
+      expect.arrayContaining(['CUSTOM_STRATA_DRIVER_QEMU', 'CUSTOM_STRATA_VM', 'COMPUTE_IMAGE_TYPE_QCOW2']),
+    );
+    const { accelerator, acceleratorReason } = facts.details;
+    console.log(`qemu driver: accelerator ${String(accelerator)} (${String(acceleratorReason)})`);
     expect(facts.details).toMatchObject({ accelerator: expect.stringMatching(/^(kvm|tcg)$/) });
     expect(facts.details['qemuVersion']).toMatch(/^\d+\.\d+/);
   });

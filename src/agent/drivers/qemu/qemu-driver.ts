@@ -13,16 +13,17 @@ import type {
   WorkloadSpec,
 } from '../driver.js';
 import type { DriverConfig } from '../registry.js';
-import { tailConsoleLog, trimConsoleLog } from './console-log.js';
+import { appendConsoleNote, tailConsoleLog, trimConsoleLog } from './console-log.js';
 import {
   checkGrowable,
+  commitDisks,
   dropKept,
   growRootDisk,
   keepForRevert,
   recordFor,
   restoreKept,
   snapshotDisk,
-  writeDisks,
+  stageDisks,
 } from './qemu-disks.js';
 import { qemuHostFacts } from './qemu-host.js';
 import { exists, QemuRuntime, type QemuRuntimeConfig } from './qemu-runtime.js';
@@ -97,7 +98,8 @@ export class QemuDriver
       await this.#discard(spec.workloadId);
       try {
         await mkdir(paths.dir, { recursive: true });
-        const image = await writeDisks(this.#rt, paths, spec, signal);
+        const image = await stageDisks(this.#rt, paths, spec, signal);
+        await commitDisks(paths);
         return this.#rt.handle(paths, await this.#rt.boot(paths, recordFor(spec, image), signal));
       } catch (err) {
         await this.#discard(spec.workloadId);
@@ -120,7 +122,12 @@ export class QemuDriver
       const vm = this.#rt.vm(paths);
       const status = await vm.status();
       if (status === undefined || status === 'postmigrate') return this.#rt.start(paths, rec, signal);
-      if (!hard && status === 'running') await vm.powerdown(this.#rt.cfg.gracefulTimeoutMs, signal);
+      if (!hard && status === 'running') {
+        const ms = this.#rt.cfg.gracefulTimeoutMs;
+        if (!(await vm.powerdown(ms, signal)))
+          await appendConsoleNote(paths.console, `the guest ignored ACPI for ${ms} ms; resetting it`);
+        if ((await vm.pid()) === undefined) return this.#rt.start(paths, rec, signal);
+      }
       await vm.command('system_reset');
       // The reset is carried out by QEMU's main loop; 'cont' before it would be refused.
       const after = await vm.waitFor((s) => s !== 'shutdown', 10_000, signal);
@@ -204,7 +211,11 @@ export class QemuDriver
     if (!isSafeWorkloadId(h.workloadId)) return;
     const paths = this.#rt.paths(h.workloadId);
     if ((await readVmRecord(paths.record).catch(() => undefined)) === undefined) return;
-    await this.#rt.vm(paths).status();
+    // A QEMU that does not answer is reported by observe(); nothing here may start another.
+    await this.#rt
+      .vm(paths)
+      .status()
+      .catch(() => undefined);
   }
 
   async consoleLog(h: WorkloadHandle, tailLines?: number): Promise<string> {
@@ -243,8 +254,9 @@ export class QemuDriver
 
   async rebuild(h: WorkloadHandle, spec: WorkloadSpec, signal: AbortSignal): Promise<WorkloadHandle> {
     return this.#withHandle(h.workloadId, async (paths, rec) => {
+      const image = await stageDisks(this.#rt, paths, spec, signal);
       const off = await this.#rt.powerOff(paths, rec, this.#rt.cfg.gracefulTimeoutMs, signal);
-      const image = await writeDisks(this.#rt, paths, spec, signal);
+      await commitDisks(paths);
       return this.#rt.boot(paths, recordFor(spec, image, off), signal);
     });
   }

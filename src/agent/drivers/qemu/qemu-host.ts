@@ -8,12 +8,13 @@ import type { AcceleratorProbe } from './qemu-accel.js';
 /**
  * Placement traits of a qemu host. CUSTOM_STRATA_VM is what the scheduler requires for VM
  * images; CUSTOM_STRATA_DRIVER_QEMU names the driver (placement only accepts standard or
- * CUSTOM_ traits); HW_ARCH_* is the standard os-traits name of the host architecture.
+ * CUSTOM_ traits); COMPUTE_IMAGE_TYPE_* and HW_ARCH_* are the standard os-traits names of
+ * the disk formats it boots and of the host architecture.
  */
 export const qemuDriverTrait = 'CUSTOM_STRATA_DRIVER_QEMU';
 export const vmKindTrait = 'CUSTOM_STRATA_VM';
-/** The disk formats it boots, as the standard traits Nova's image-type prefilter asks for. */
-export const imageTypeTraits = ['COMPUTE_IMAGE_TYPE_QCOW2', 'COMPUTE_IMAGE_TYPE_RAW'];
+/** The disk formats it boots, as Nova's image-type prefilter asks for them. */
+export const imageTypeTraits = ['COMPUTE_IMAGE_TYPE_QCOW2', 'COMPUTE_IMAGE_TYPE_RAW'] as const;
 
 const archTraits: Readonly<Record<string, string>> = {
   x64: 'HW_ARCH_X86_64',
