@@ -22,6 +22,8 @@ export interface ComputeRuntimeInputs {
   readonly placement: ComputeDeps['placement'];
 }
 
+const schedulingWindowMs = 5;
+
 /**
  * The moving parts behind the compute API: the scheduling controller, the agent gateway
  * (the control plane for host agents) and the agents running in this process. The API
@@ -36,7 +38,8 @@ export class ComputeRuntime {
 
   constructor(readonly inputs: ComputeRuntimeInputs) {
     const signals: ComputeSignals = {
-      scheduling: () => this.#scheduling?.queue.add(schedulingKey),
+      // A short window lets a burst of creates share one pass (one snapshot, one placement commit).
+      scheduling: () => this.#scheduling?.queue.addAfter(schedulingKey, schedulingWindowMs),
       host: (host, serverId) => this.gateway.notify(host, serverId),
       finalize: () => undefined,
       hostsChanged: () => this.#hostCache.invalidate(),

@@ -23,6 +23,20 @@ describe('work-queue', () => {
     expect(await q.take()).toBe('a');
   });
 
+  it('keeps one pending delayed add per key, the earliest', async () => {
+    const q = new WorkQueue();
+    q.addAfter('a', 60);
+    q.addAfter('a', 10); // brings it forward
+    q.addAfter('a', 200); // later than pending: no effect
+    await new Promise((r) => setTimeout(r, 30));
+    expect(q.length).toBe(1);
+    expect(await q.take()).toBe('a');
+    q.done('a');
+    await new Promise((r) => setTimeout(r, 250));
+    expect(q.length).toBe(0); // the 60 ms and 200 ms timers were never armed
+    q.close();
+  });
+
   it('backs off per key', async () => {
     const q = new WorkQueue(5, 100);
     q.addRateLimited('a');

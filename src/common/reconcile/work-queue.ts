@@ -9,7 +9,8 @@ export class WorkQueue<K extends string = string> {
   readonly #running = new Set<K>();
   readonly #dirty = new Set<K>();
   readonly #failures = new Map<K, number>();
-  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Keys waiting to be added, with when; one timer per key, the earliest wins. */
+  readonly #timers = new Map<K, { readonly timer: NodeJS.Timeout; readonly at: number }>();
   #waiters: Array<() => void> = [];
   #closed = false;
 
@@ -30,14 +31,21 @@ export class WorkQueue<K extends string = string> {
     this.#wake();
   }
 
+  /** Adds the key after `delayMs`; while it waits, further calls only ever bring it forward. */
   addAfter(key: K, delayMs: number): void {
     if (this.#closed) return;
-    const t = setTimeout(() => {
-      this.#timers.delete(t);
+    const at = performance.now() + delayMs;
+    const pending = this.#timers.get(key);
+    if (pending !== undefined) {
+      if (pending.at <= at) return;
+      clearTimeout(pending.timer);
+    }
+    const timer = setTimeout(() => {
+      this.#timers.delete(key);
       this.add(key);
     }, delayMs);
-    t.unref();
-    this.#timers.add(t);
+    timer.unref();
+    this.#timers.set(key, { timer, at });
   }
 
   /** Re-adds after a per-key exponential backoff. */
@@ -78,7 +86,7 @@ export class WorkQueue<K extends string = string> {
 
   close(): void {
     this.#closed = true;
-    for (const t of this.#timers) clearTimeout(t);
+    for (const { timer } of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
     this.#wake(true);
   }
