@@ -1,3 +1,5 @@
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import { EventEmitter } from 'node:events';
 import type { ControlPlane, StepOutcome } from '../../agent/transport/control-plane.js';
 import type { ComputeDeps } from '../compute-deps.js';
@@ -72,16 +74,17 @@ export class AgentGateway implements ControlPlane {
     if (s === undefined || s.generation !== generation) return false;
     if (outcome.kind === 'destroyed') return finalizeDeletion(this.deps, s);
     const now = this.deps.clock().toISOString();
-    const ok = await updateServerIf(
-      this.deps.store.db,
-      s.id,
-      { generation: s.generation },
-      changesFor(s, outcome, now),
-      now,
-    );
-    if (!ok) return false;
-    await this.#recordOutcome(s, outcome, hostname, now);
-    return true;
+    // The new state and its instance-action record commit together (and as one write).
+    const ok = await this.deps.store.db.transaction().execute(async (tx) => {
+      if (!(await updateServerIf(tx, s.id, { generation: s.generation }, changesFor(s, outcome, now), now)))
+        return false;
+      await this.#recordOutcome(tx, s, outcome, hostname, now);
+      return true;
+    });
+    // Placement has its own transactions: a failed build gives its claim back after the commit.
+    if (ok && outcome.kind === 'failed' && s.taskState === 'spawning')
+      await this.deps.placement.deleteAllocations(s.id);
+    return ok;
   }
 
   async uploadSnapshot(
@@ -105,12 +108,12 @@ export class AgentGateway implements ControlPlane {
   }
 
   async #recordOutcome(
+    db: Transaction<Database>,
     s: Server,
     o: Exclude<StepOutcome, { kind: 'destroyed' }>,
     host: string,
     now: string,
   ): Promise<void> {
-    const db = this.deps.store.db;
     if (o.kind === 'observed') {
       // The host changed on its own: say so in the instance actions, as Nova's power sync does.
       const action = o.power === 'missing' ? 'error' : o.power === 'running' ? 'start' : 'stop';
@@ -144,7 +147,6 @@ export class AgentGateway implements ControlPlane {
       host,
       ...(o.kind === 'failed' && { details: o.message }),
     });
-    if (o.kind === 'failed' && s.taskState === 'spawning') await this.deps.placement.deleteAllocations(s.id);
     if (o.kind === 'done' && s.taskState === 'resize_migrating') {
       await db
         .updateTable('migrations')
