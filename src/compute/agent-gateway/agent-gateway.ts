@@ -61,6 +61,7 @@ export class AgentGateway implements ControlPlane {
       taskState: s.taskState,
       desiredPower: s.desiredPower,
       spec: await workloadSpecOf(this.deps, s),
+      ...(s.workloadHandle !== null && { handle: s.workloadHandle }),
     };
   }
 

@@ -58,6 +58,7 @@ export function changesFor(
       observed_power: o.power,
       observed_at: now,
       observed_reason: null,
+      ...(o.handle !== undefined && { workload_handle: JSON.stringify(o.handle) }),
       ...(keepVmState && { pending_image_id: null }),
       ...(s.taskState === 'spawning' || s.taskState === 'rebuilding'
         ? { launched_at: now, fault: null }

@@ -1,3 +1,4 @@
+import type { WorkloadHandle } from '../../agent/drivers/driver.js';
 import type { ServerPowerState, ServerVmState } from '../../db/tables/compute-tables.js';
 
 /** The flavor as booted, embedded in the server like Nova does. */
@@ -55,6 +56,8 @@ export interface Server {
   readonly lockedBy: 'owner' | 'admin' | null;
   readonly lockedReason: string | null;
   readonly fault: ServerFault | null;
+  /** What the host agent stored to find the workload again (opaque outside its driver). */
+  readonly workloadHandle: WorkloadHandle | null;
   readonly newFlavor: EmbeddedFlavor | null;
   readonly oldFlavor: EmbeddedFlavor | null;
   readonly launchedAt: string | null;

@@ -44,6 +44,7 @@ export function toServer(r: ServerRow): Server {
     lockedBy: r.locked_by,
     lockedReason: r.locked_reason,
     fault: parseJson(r.fault, null),
+    workloadHandle: parseJson(r.workload_handle, null),
     newFlavor: parseJson(r.new_flavor, null),
     oldFlavor: parseJson(r.old_flavor, null),
     launchedAt: r.launched_at,
