@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { RunningController } from '../common/reconcile/controller.js';
 import { startController } from '../common/reconcile/controller.js';
 import { instanceController } from './controllers/instance-controller.js';
+import { orphanReaper } from './controllers/orphan-reaper.js';
 import type { ComputeDriver } from './drivers/driver.js';
 import type { ControlPlane } from './transport/control-plane.js';
 
@@ -13,7 +14,10 @@ export interface AgentOptions {
   readonly log: Logger;
   readonly reserved?: { readonly vcpus: number; readonly memoryMb: number; readonly diskGb: number };
   readonly heartbeatMs?: number;
-  /** Full re-read of every assigned server (power sync); events make it rarely needed. */
+  /**
+   * Full re-read of every assigned server (power sync), and the orphan-reaping pass;
+   * events make it rarely needed.
+   */
   readonly resyncMs?: number;
   readonly workers?: number;
 }
@@ -38,6 +42,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     facts,
     reserved: o.reserved ?? { vcpus: 0, memoryMb: 0, diskGb: 0 },
   });
+  const resyncMs = o.resyncMs ?? 30_000;
   const controller: RunningController<string> = startController(
     instanceController({
       hostname: o.hostname,
@@ -45,7 +50,18 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       controlPlane: o.controlPlane,
       stopTimeoutMs: 30_000,
     }),
-    { workers: o.workers ?? 2, resyncMs: o.resyncMs ?? 30_000, log: o.log },
+    { workers: o.workers ?? 2, resyncMs, log: o.log },
+  );
+  // Orphans go through the instance controller's queue, which destroys what is still unassigned.
+  const reaper = startController(
+    orphanReaper({
+      hostname: o.hostname,
+      driver: o.driver,
+      controlPlane: o.controlPlane,
+      log: o.log,
+      reap: (id) => controller.queue.add(id),
+    }),
+    { workers: 1, resyncMs, log: o.log },
   );
   const unwatch = o.controlPlane.watch(o.hostname, (id) => controller.queue.add(id));
   const beat = setInterval(() => {
@@ -60,6 +76,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       clearInterval(beat);
       unwatch();
       abort.abort();
+      await reaper.stop();
       await controller.stop();
     },
   };

@@ -14,4 +14,6 @@ export const computeBasePolicy: Readonly<Record<string, string>> = {
   project_reader_api: 'role:reader and project_id:%(project_id)s',
   project_member_or_admin: `${adminApi} or ${projectMember}`,
   project_reader_or_admin: `${adminApi} or ${projectReader}`,
+  // Nova's default: host-level detail of a workload is for administrators only.
+  'os_compute_api:os-server-diagnostics': adminApi,
 };

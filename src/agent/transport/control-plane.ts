@@ -39,6 +39,8 @@ export interface ControlPlane {
   heartbeat(hostname: string): Promise<void>;
   /** Ids of every server assigned to the host that is not finally deleted. */
   listAssigned(hostname: string): Promise<ReadonlyArray<string>>;
+  /** Which of these server ids are deleted (the only workloads a host may reap unasked). */
+  deletedAmong(serverIds: ReadonlyArray<string>): Promise<ReadonlyArray<string>>;
   /** The server if it is (still) assigned to this host. */
   getAssigned(hostname: string, serverId: string): Promise<AssignedServer | undefined>;
   /** Records a step's outcome if the server is still at `generation`; false means it changed meanwhile. */

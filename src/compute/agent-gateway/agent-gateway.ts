@@ -51,6 +51,17 @@ export class AgentGateway implements ControlPlane {
     return rows.map((r) => r.id);
   }
 
+  async deletedAmong(serverIds: ReadonlyArray<string>): Promise<ReadonlyArray<string>> {
+    if (serverIds.length === 0) return [];
+    const rows = await this.deps.store.db
+      .selectFrom('servers')
+      .select('id')
+      .where('id', 'in', [...serverIds])
+      .where('deleted_at', 'is not', null)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   async getAssigned(hostname: string, serverId: string) {
     const s = await this.#assigned(hostname, serverId);
     if (s === undefined) return undefined;

@@ -4,6 +4,7 @@ import type { RouteSpec } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { callerOf, projectTarget, serverTarget } from './server-caller.js';
 import { createServers } from './server-create.js';
+import { serverDiagnosticsRoutes } from './server-diagnostics-routes.js';
 import { listServersRoute } from './server-list.js';
 import { metadataBody, serverCreateBody, serverUpdateBody } from './server-schemas.js';
 import { deleteServer, findServer } from './server-service.js';
@@ -137,4 +138,5 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
       return { metadata: ctx.body.metadata };
     },
   }),
+  ...serverDiagnosticsRoutes,
 ];
