@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { buildTestImage, testImageCacheDir, testImageNames } from './test-images.js';
+import { agentCommand } from './agent-command.js';
 import { benchCommand } from './bench-command.js';
 import { up } from './up-command.js';
 
@@ -36,6 +37,22 @@ program
   )
   .option('--fake-hosts <n>', 'how many in-process fake hosts to run with the fake driver (default 1)', count)
   .action(async (opts: Parameters<typeof up>[0]) => up(opts));
+
+program
+  .command('agent')
+  .description('run this machine as a compute host of a Strata control plane elsewhere')
+  .option('--clouds-yaml <file>', 'clouds.yaml with the service credential (default $OS_CLIENT_CONFIG_FILE)')
+  .option('--cloud <name>', 'the entry to use (default $OS_CLOUD, else strata)')
+  .option('--hostname <name>', 'the host name to register (default this machine’s)')
+  .option('--data-dir <dir>', 'workload state and image cache (default ./.agent-data)')
+  .option(
+    '--compute-driver <names>',
+    "'auto' (default: every real driver this machine can run), e.g. 'qemu,runc' or 'fake'",
+  )
+  .option('--availability-zone <zone>', 'zone of this host (default nova)')
+  .option('--log-level <level>', 'trace, debug, info, warn, error (default info)')
+  .option('--log-file <path>', "where JSON logs go (default 'stdout')")
+  .action(async (opts: Parameters<typeof agentCommand>[0]) => agentCommand(opts));
 
 program
   .command('test-images')

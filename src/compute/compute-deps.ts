@@ -1,3 +1,4 @@
+import type { AgentGateway } from './agent-gateway/agent-gateway.js';
 import type { Clock } from '../common/time.js';
 import type { StrataConfig } from '../common/config.js';
 import type { StrataDb } from '../db/database.js';
@@ -51,4 +52,6 @@ export interface ComputeDeps {
   readonly schedulerStrategy: 'spread' | 'pack';
   /** A host whose last heartbeat is older than this is down. */
   readonly serviceDownTimeSec: number;
+  /** The control plane host agents talk to (made after these deps, hence late-bound). */
+  readonly controlPlane: () => AgentGateway;
 }

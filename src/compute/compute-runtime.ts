@@ -54,6 +54,7 @@ export class ComputeRuntime {
       consoles: { consoleLog: (host, id, n) => this.agents.consoleLog(host, id, n) },
       schedulerStrategy: inputs.config.schedulerStrategy,
       serviceDownTimeSec: inputs.config.serviceDownTimeSec,
+      controlPlane: () => this.gateway,
     };
     this.#hostCache = new HostStateCache(this.deps, defaultPipeline(this.deps.schedulerStrategy));
     this.gateway = new AgentGateway(this.deps);

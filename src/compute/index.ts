@@ -1,4 +1,5 @@
 import { computeFault } from '../common/faults/compute-fault.js';
+import { agentApiPolicy, agentApiRoutes } from './agent-api/agent-api-routes.js';
 import type { RouteSpec } from '../common/http/route-spec.js';
 import type { ServicePlugin } from '../common/http/service-plugin.js';
 import { serviceRoutes } from '../common/http/service-routes.js';
@@ -36,6 +37,7 @@ export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
   ...serverMetadataRoutes,
   ...migrationRoutes,
   ...instanceActionRoutes,
+  ...agentApiRoutes,
 ];
 
 /** Every compute policy default; resources add one spread line each. */
@@ -47,6 +49,7 @@ export const computePolicy: Readonly<Record<string, string>> = {
   ...serverGroupPolicy,
   ...hostPolicy,
   ...serverPolicy,
+  ...agentApiPolicy,
 };
 
 /** Compute v2.1 (Nova) mounted at /compute; the catalog points at /compute/v2.1. */

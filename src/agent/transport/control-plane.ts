@@ -20,6 +20,8 @@ export interface AssignedServer {
   readonly spec: WorkloadSpec;
   /** The handle the agent stored when it created the workload, if any. */
   readonly handle?: WorkloadHandle;
+  /** The image a snapshot goes into, while one is pending (agents on other hosts upload it there). */
+  readonly pendingImageId?: string;
 }
 
 /** What one step produced; the control plane turns it into vm_state/task_state/power_state. */

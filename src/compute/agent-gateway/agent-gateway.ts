@@ -7,6 +7,7 @@ import { recordEvent } from '../instance-actions/instance-action-store.js';
 import { finalizeDeletion } from '../servers/server-deletion.js';
 import type { Server } from '../servers/server-model.js';
 import { getServer, updateServerIf } from '../servers/server-store.js';
+import { HostEvents } from './host-events.js';
 import { heartbeat, registerHost } from './host-registry.js';
 import { actionOfTask, changesFor } from './step-outcome.js';
 import { workloadSpecOf } from './workload-spec.js';
@@ -18,6 +19,8 @@ import { workloadSpecOf } from './workload-spec.js';
  */
 export class AgentGateway implements ControlPlane {
   readonly #events = new EventEmitter();
+  /** The same notices, numbered, for agents that long-poll over HTTP. */
+  readonly changes = new HostEvents();
 
   constructor(readonly deps: ComputeDeps) {
     this.#events.setMaxListeners(0);
@@ -25,6 +28,7 @@ export class AgentGateway implements ControlPlane {
 
   notify(hostname: string, serverId: string): void {
     this.#events.emit(hostname, serverId);
+    this.changes.add(hostname, serverId);
   }
 
   watch(hostname: string, onChange: (serverId: string) => void): () => void {
@@ -73,6 +77,7 @@ export class AgentGateway implements ControlPlane {
       desiredPower: s.desiredPower,
       spec: await workloadSpecOf(this.deps, s),
       ...(s.workloadHandle !== null && { handle: s.workloadHandle }),
+      ...(s.pendingImageId !== null && { pendingImageId: s.pendingImageId }),
     };
   }
 

@@ -58,6 +58,8 @@ export interface Server {
   readonly fault: ServerFault | null;
   /** What the host agent stored to find the workload again (opaque outside its driver). */
   readonly workloadHandle: WorkloadHandle | null;
+  /** The image a createImage action reserved, until the agent has uploaded into it. */
+  readonly pendingImageId: string | null;
   readonly newFlavor: EmbeddedFlavor | null;
   readonly oldFlavor: EmbeddedFlavor | null;
   readonly launchedAt: string | null;

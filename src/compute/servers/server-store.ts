@@ -45,6 +45,7 @@ export function toServer(r: ServerRow): Server {
     lockedReason: r.locked_reason,
     fault: parseJson(r.fault, null),
     workloadHandle: parseJson(r.workload_handle, null),
+    pendingImageId: r.pending_image_id,
     newFlavor: parseJson(r.new_flavor, null),
     oldFlavor: parseJson(r.old_flavor, null),
     launchedAt: r.launched_at,

@@ -1,0 +1,234 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from 'pino';
+import type { AssignedServer, ControlPlane, HostRegistration, StepOutcome } from './control-plane.js';
+
+/** A Keystone password credential, as clouds.yaml's `auth` block has it. */
+export interface ServiceCredential {
+  readonly authUrl: string;
+  readonly username: string;
+  readonly password: string;
+  readonly projectName: string;
+  readonly userDomainName?: string;
+  readonly projectDomainName?: string;
+}
+
+export interface HttpControlPlaneOptions {
+  readonly credential: ServiceCredential;
+  /** Where image data downloaded from the image service is kept for the drivers. */
+  readonly imageCacheDir: string;
+  readonly log: Logger;
+}
+
+interface Session {
+  readonly token: string;
+  readonly expiresAt: number;
+  readonly compute: string;
+  readonly image: string;
+}
+
+/**
+ * The control plane for an agent on another host: the calls of control-plane.ts over
+ * Strata's agent API (/compute/agent/v1), authenticated with a service credential.
+ * Image data is fetched from the image service into a local cache, so drivers see a
+ * local path just as in the all-in-one. Change notices arrive by long poll.
+ */
+export class HttpControlPlane implements ControlPlane {
+  #session: Session | undefined;
+
+  constructor(private readonly o: HttpControlPlaneOptions) {}
+
+  async registerHost(reg: HostRegistration): Promise<void> {
+    await this.#call('PUT', this.#host(reg.hostname), reg);
+  }
+
+  async heartbeat(hostname: string): Promise<void> {
+    await this.#call('POST', `${this.#host(hostname)}/heartbeat`);
+  }
+
+  async listAssigned(hostname: string): Promise<ReadonlyArray<string>> {
+    return ((await this.#call('GET', `${this.#host(hostname)}/servers`)) as { servers: string[] }).servers;
+  }
+
+  async deletedAmong(serverIds: ReadonlyArray<string>): Promise<ReadonlyArray<string>> {
+    if (serverIds.length === 0) return [];
+    const body = { servers: serverIds };
+    return ((await this.#call('POST', '/agent/v1/deleted-servers', body)) as { servers: string[] }).servers;
+  }
+
+  async getAssigned(hostname: string, serverId: string): Promise<AssignedServer | undefined> {
+    const found = (await this.#call(
+      'GET',
+      `${this.#host(hostname)}/servers/${serverId}`,
+      undefined,
+      [404],
+    )) as { server: AssignedServer } | undefined;
+    if (found === undefined) return undefined;
+    const s = found.server;
+    if (s.spec.image.path === undefined) return s;
+    // The path is the control plane's; this host reads its own copy.
+    const path = await this.#localImage(s.spec.image.id);
+    return { ...s, spec: { ...s.spec, image: { ...s.spec.image, path } } };
+  }
+
+  async report(
+    hostname: string,
+    serverId: string,
+    generation: number,
+    outcome: StepOutcome,
+  ): Promise<boolean> {
+    const url = `${this.#host(hostname)}/servers/${serverId}/outcome`;
+    return ((await this.#call('POST', url, { generation, outcome })) as { accepted: boolean }).accepted;
+  }
+
+  async uploadSnapshot(
+    hostname: string,
+    serverId: string,
+    data: NodeJS.ReadableStream | Buffer,
+  ): Promise<void> {
+    const s = await this.getAssigned(hostname, serverId);
+    if (s?.pendingImageId === undefined) throw new Error(`no snapshot pending for ${serverId}`);
+    const session = await this.#sessionFor();
+    const res = await fetch(`${session.image}/v2/images/${s.pendingImageId}/file`, {
+      method: 'PUT',
+      headers: { 'x-auth-token': session.token, 'content-type': 'application/octet-stream' },
+      body: Buffer.isBuffer(data)
+        ? data
+        : (Readable.from(data as AsyncIterable<Buffer>) as unknown as ReadableStream),
+      duplex: 'half',
+    } as RequestInit);
+    if (!res.ok) throw new Error(`snapshot upload failed: ${res.status} ${await res.text()}`);
+  }
+
+  watch(hostname: string, onChange: (serverId: string) => void): () => void {
+    const stop = new AbortController();
+    void this.#poll(hostname, onChange, stop.signal);
+    return () => stop.abort();
+  }
+
+  async #poll(hostname: string, onChange: (serverId: string) => void, signal: AbortSignal): Promise<void> {
+    let after = 0;
+    while (!signal.aborted) {
+      try {
+        const url = `${this.#host(hostname)}/changes?after=${after}&wait_ms=20000`;
+        const r = (await this.#call('GET', url, undefined, [], signal)) as {
+          seq: number;
+          serverIds: string[];
+        };
+        after = r.seq;
+        for (const id of r.serverIds) onChange(id);
+      } catch (err) {
+        if (signal.aborted) return;
+        this.o.log.warn({ err }, 'change notices unavailable; retrying (resyncs still run)');
+        await new Promise((r) => setTimeout(r, 2000).unref());
+      }
+    }
+  }
+
+  #host(hostname: string): string {
+    return `/agent/v1/hosts/${encodeURIComponent(hostname)}`;
+  }
+
+  /** Image data from the image service, downloaded once into the cache. */
+  async #localImage(imageId: string): Promise<string> {
+    const path = join(this.o.imageCacheDir, imageId);
+    if (
+      await stat(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return path;
+    await mkdir(this.o.imageCacheDir, { recursive: true });
+    const session = await this.#sessionFor();
+    const res = await fetch(`${session.image}/v2/images/${imageId}/file`, {
+      headers: { 'x-auth-token': session.token },
+    });
+    if (!res.ok || res.body === null) throw new Error(`image ${imageId} download failed: ${res.status}`);
+    const tmp = `${path}.${process.pid}.${Date.now()}.part`;
+    try {
+      await pipeline(Readable.fromWeb(res.body as never), createWriteStream(tmp));
+      await rename(tmp, path);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+    return path;
+  }
+
+  async #call(
+    method: string,
+    path: string,
+    body?: unknown,
+    okMissing: ReadonlyArray<number> = [],
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      const session = await this.#sessionFor();
+      const res = await fetch(`${session.compute}${path}`, {
+        method,
+        headers: {
+          'x-auth-token': session.token,
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+        ...(signal && { signal }),
+      });
+      if (res.status === 401 && attempt === 0) {
+        this.#session = undefined; // expired or revoked: log in again once
+        continue;
+      }
+      if (okMissing.includes(res.status)) return undefined;
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+      return res.status === 204 ? undefined : res.json();
+    }
+  }
+
+  async #sessionFor(): Promise<Session> {
+    if (this.#session !== undefined && this.#session.expiresAt - Date.now() > 60_000) return this.#session;
+    const c = this.o.credential;
+    const res = await fetch(`${c.authUrl.replace(/\/$/, '')}/v3/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: {
+            methods: ['password'],
+            password: {
+              user: {
+                name: c.username,
+                password: c.password,
+                domain: { name: c.userDomainName ?? 'Default' },
+              },
+            },
+          },
+          scope: { project: { name: c.projectName, domain: { name: c.projectDomainName ?? 'Default' } } },
+        },
+      }),
+    });
+    if (!res.ok) throw new Error(`authentication to ${c.authUrl} failed: ${res.status} ${await res.text()}`);
+    const token = res.headers.get('x-subject-token') ?? '';
+    const body = (await res.json()) as {
+      token: {
+        expires_at: string;
+        catalog: Array<{ type: string; endpoints: Array<{ interface: string; url: string }> }>;
+      };
+    };
+    const endpoint = (type: string) => {
+      const url = body.token.catalog
+        .find((s) => s.type === type)
+        ?.endpoints.find((e) => e.interface === 'public')?.url;
+      if (url === undefined) throw new Error(`the catalog has no public ${type} endpoint`);
+      return url.replace(/\/$/, '');
+    };
+    this.#session = {
+      token,
+      expiresAt: Date.parse(body.token.expires_at),
+      compute: endpoint('compute').replace(/\/v2(\.1)?(\/.*)?$/, ''),
+      image: endpoint('image'),
+    };
+    return this.#session;
+  }
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { startAgent } from '../agent/agent.js';
+import { availableDrivers, hostDriver } from '../agent/drivers/registry.js';
+import type { ServiceCredential } from '../agent/transport/http-control-plane.js';
+import { HttpControlPlane } from '../agent/transport/http-control-plane.js';
+import { createLogger } from '../main.js';
+
+export interface AgentCommandOptions {
+  readonly cloudsYaml?: string;
+  readonly cloud?: string;
+  readonly hostname?: string;
+  readonly dataDir?: string;
+  readonly computeDriver?: string;
+  readonly availabilityZone?: string;
+  readonly logLevel?: string;
+  readonly logFile?: string;
+}
+
+/**
+ * `strata agent`: a host of its own against a control plane elsewhere. It authenticates
+ * with the clouds.yaml entry given (a service credential), registers this machine with
+ * its drivers, and runs workloads until SIGTERM; they keep running across restarts.
+ */
+export async function agentCommand(o: AgentCommandOptions): Promise<void> {
+  const dataDir = resolve(o.dataDir ?? '.agent-data');
+  const log = createLogger({ logLevel: o.logLevel ?? 'info', logFile: o.logFile ?? 'stdout' });
+  const names =
+    !o.computeDriver || o.computeDriver === 'auto'
+      ? availableDrivers()
+      : o.computeDriver.split(',').map((n) => n.trim());
+  if (names.length === 0)
+    throw new Error(
+      'no compute driver can run on this host (install qemu-system-x86 and qemu-utils, or run runc as root)',
+    );
+  const controlPlane = new HttpControlPlane({
+    credential: credentialFrom(
+      o.cloudsYaml ?? process.env['OS_CLIENT_CONFIG_FILE'],
+      o.cloud ?? process.env['OS_CLOUD'],
+    ),
+    imageCacheDir: join(dataDir, 'images'),
+    log,
+  });
+  const agent = await startAgent({
+    hostname: o.hostname ?? osHostname(),
+    availabilityZone: o.availabilityZone ?? 'nova',
+    driver: hostDriver(names, dataDir),
+    controlPlane,
+    log,
+  });
+  process.stderr.write(`strata agent: host ${agent.hostname} is serving (${names.join(', ')})\n`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void agent.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+/** The password credential of one cloud in a clouds.yaml (as openstackclient reads it). */
+function credentialFrom(file: string | undefined, cloud: string | undefined): ServiceCredential {
+  if (file === undefined)
+    throw new Error('give --clouds-yaml (or OS_CLIENT_CONFIG_FILE) with the agent credential');
+  const doc = parse(readFileSync(file, 'utf8')) as {
+    clouds?: Record<string, { auth?: Record<string, string> }>;
+  };
+  const name = cloud ?? 'strata';
+  const auth = doc.clouds?.[name]?.auth;
+  if (auth?.['auth_url'] === undefined || auth['username'] === undefined || auth['password'] === undefined)
+    throw new Error(`cloud '${name}' in ${file} has no password credential (auth_url, username, password)`);
+  return {
+    authUrl: auth['auth_url'],
+    username: auth['username'],
+    password: auth['password'],
+    projectName: auth['project_name'] ?? 'service',
+    ...(auth['user_domain_name'] !== undefined && { userDomainName: auth['user_domain_name'] }),
+    ...(auth['project_domain_name'] !== undefined && { projectDomainName: auth['project_domain_name'] }),
+  };
+}

@@ -1,0 +1,64 @@
+/** How many recent changes a host keeps for agents that poll over HTTP. */
+const keepPerHost = 1000;
+
+interface Change {
+  readonly seq: number;
+  readonly serverId: string;
+}
+
+/**
+ * The change notices of each host, numbered, for remote agents that long-poll. An agent
+ * that fell further behind than the kept window is told to resync (`resync: true`); it
+ * lists everything assigned anyway on its resync timer, so a lost notice only delays work.
+ */
+export class HostEvents {
+  #seq = 0;
+  readonly #changes = new Map<string, Change[]>();
+  /** Per host: the newest change dropped from the window. */
+  readonly #droppedUpTo = new Map<string, number>();
+  readonly #waiters = new Map<string, Set<() => void>>();
+
+  add(hostname: string, serverId: string): void {
+    const list = this.#changes.get(hostname) ?? [];
+    list.push({ seq: ++this.#seq, serverId });
+    if (list.length > keepPerHost) {
+      const dropped = list.splice(0, list.length - keepPerHost);
+      this.#droppedUpTo.set(hostname, dropped[dropped.length - 1]!.seq);
+    }
+    this.#changes.set(hostname, list);
+    for (const wake of this.#waiters.get(hostname) ?? []) wake();
+  }
+
+  /** Changes after `after`, waiting up to `waitMs` for the first one. */
+  async since(
+    hostname: string,
+    after: number,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<{ seq: number; serverIds: string[]; resync: boolean }> {
+    const now = this.#read(hostname, after);
+    if (now.serverIds.length > 0 || now.resync || waitMs <= 0) return now;
+    await new Promise<void>((resolve) => {
+      const waiters = this.#waiters.get(hostname) ?? new Set();
+      this.#waiters.set(hostname, waiters);
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, waitMs);
+      signal?.addEventListener('abort', done);
+      waiters.add(done);
+    });
+    return this.#read(hostname, after);
+  }
+
+  #read(hostname: string, after: number) {
+    const list = this.#changes.get(hostname) ?? [];
+    const fresh = list.filter((c) => c.seq > after);
+    // Numbers restart with the process: an agent ahead of us, or one that missed the window, resyncs.
+    const resync = after > this.#seq || after < (this.#droppedUpTo.get(hostname) ?? 0);
+    return { seq: this.#seq, serverIds: [...new Set(fresh.map((c) => c.serverId))], resync };
+  }
+}

@@ -1,0 +1,110 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
+import type { StrataProcess } from '../support/strata-process.js';
+import { builtCliAvailable, startStrata, strataBin } from '../support/strata-process.js';
+
+const ready = openstackCliAvailable() && builtCliAvailable();
+
+/** `strata agent` as its own process, against the control plane's URL with the clouds.yaml credential. */
+function startAgentProcess(cloudsYaml: string, dataDir: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [strataBin, 'agent', '--clouds-yaml', cloudsYaml, '--cloud', 'strata', '--hostname', 'remote-1'].concat([
+      '--data-dir',
+      dataDir,
+      '--compute-driver',
+      'fake',
+      '--log-file',
+      join(dataDir, 'agent.log'),
+    ]),
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  return new Promise((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`strata agent did not start:\n${err}`)), 30_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      if (err.includes('is serving')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`strata agent exited with ${code}:\n${err}`));
+    });
+  });
+}
+
+describe.skipIf(!ready)('strata agent on its own, against strata up over HTTP', () => {
+  let strata: StrataProcess;
+  let agent: ChildProcess;
+  let agentDir: string;
+  let cli: OpenStackCli;
+  const waitFor = async (name: string, status: string) => {
+    let s: Record<string, unknown> = {};
+    for (let i = 0; i < 200; i++) {
+      s = await cli.json('admin', ['server', 'show', name]);
+      if (s['status'] === status && s['OS-EXT-STS:task_state'] === null) return s;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${name} never reached ${status}: ${JSON.stringify(s)}`);
+  };
+
+  beforeAll(async () => {
+    // A control plane with no host of its own: every server must go to the remote agent.
+    strata = await startStrata({ env: { STRATA_COMPUTE_DRIVER: 'none' } });
+    cli = new OpenStackCli(strata.dataDir);
+    cli.setCloud('admin', strata.adminAuth);
+    agentDir = mkdtempSync(join(tmpdir(), 'strata-agent-'));
+    agent = await startAgentProcess(join(strata.dataDir, 'clouds.yaml'), agentDir);
+  });
+  afterAll(async () => {
+    if (agent && agent.exitCode === null) agent.kill('SIGKILL');
+    if (strata) {
+      await strata.stop();
+      strata.cleanup();
+    }
+    if (agentDir) rmSync(agentDir, { recursive: true, force: true });
+  });
+
+  it('registers the host, which then shows as a hypervisor', async () => {
+    const hypervisors = await cli.json<Array<Record<string, unknown>>>('admin', ['hypervisor', 'list']);
+    expect(hypervisors.map((h) => h['Hypervisor Hostname'])).toContain('remote-1');
+  });
+
+  it('runs a server created through the API, fetching its image over HTTP', async () => {
+    const s = await cli.json('admin', [
+      'server',
+      'create',
+      '--image',
+      'strata-test-fake',
+      '--flavor',
+      'm1.tiny',
+      '--wait',
+      'remote-server',
+    ]);
+    expect(s).toMatchObject({ status: 'ACTIVE', 'OS-EXT-SRV-ATTR:host': 'remote-1' });
+    const image = await cli.json('admin', ['image', 'show', 'strata-test-fake']);
+    expect(existsSync(join(agentDir, 'images', String(image['id'])))).toBe(true);
+  });
+
+  it('stops, starts and deletes it, woken by change notices', async () => {
+    await cli.ok('admin', ['server', 'stop', 'remote-server']);
+    await waitFor('remote-server', 'SHUTOFF');
+    await cli.ok('admin', ['server', 'start', 'remote-server']);
+    await waitFor('remote-server', 'ACTIVE');
+    await cli.ok('admin', ['server', 'delete', '--wait', 'remote-server']);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const exited = new Promise<number | null>((r) => agent.once('exit', (code) => r(code)));
+    agent.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
