@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDialects } from '../../../src/db/testing/dialects.js';
+import type { TestCloud } from '../../support/test-cloud.js';
+import { startTestCloud } from '../../support/test-cloud.js';
+import type { Personas } from './compute-api-fixtures.js';
+import { createPersonas, expectFault } from './compute-api-fixtures.js';
+
+const registration = {
+  hostname: 'far-1',
+  driver: 'fake',
+  availabilityZone: 'nova',
+  facts: { vcpus: 4, memoryMb: 4096, diskGb: 40, traits: ['CUSTOM_STRATA_VM'], details: {} },
+  reserved: { vcpus: 0, memoryMb: 0, diskGb: 0 },
+};
+
+for (const dialect of testDialects()) {
+  describe(`${dialect}: the agent API (/compute/agent/v1)`, () => {
+    let t: TestCloud;
+    let p: Personas;
+    const call = (method: 'GET' | 'PUT' | 'POST', url: string, token: string, payload?: object) =>
+      t.request({ method, url: `/compute/agent/v1${url}`, token, ...(payload && { payload }) });
+
+    beforeAll(async () => {
+      t = await startTestCloud(dialect, { computeDriver: 'none' });
+      p = await createPersonas(t);
+    });
+    afterAll(async () => t?.close());
+
+    it('is for service credentials only: a project member gets 403 in Nova fault format', async () => {
+      expectFault(await call('PUT', '/hosts/far-1', p.member, registration), 403);
+      expectFault(await call('GET', '/hosts/far-1/servers', p.member), 403);
+    });
+
+    it('registers a host and refuses a malformed registration with 400', async () => {
+      expect((await call('PUT', '/hosts/far-1', p.admin, registration)).statusCode).toBe(204);
+      const bad = await call('PUT', '/hosts/far-1', p.admin, { ...registration, facts: { vcpus: -1 } });
+      expectFault(bad, 400);
+      const services = await t.request({ method: 'GET', url: '/compute/v2.1/os-services', token: p.admin });
+      expect(services.json().services.map((s: { host: string }) => s.host)).toContain('far-1');
+    });
+
+    it('answers 404 for a server not assigned to the host, and lists none', async () => {
+      const id = '00000000-0000-4000-8000-000000000001';
+      expectFault(await call('GET', `/hosts/far-1/servers/${id}`, p.admin), 404);
+      expect((await call('GET', '/hosts/far-1/servers', p.admin)).json()).toEqual({ servers: [] });
+      expect((await call('POST', '/deleted-servers', p.admin, { servers: [id] })).json()).toEqual({
+        servers: [],
+      });
+    });
+
+    it('long-polls change notices: returns at once when there are some, else after the wait', async () => {
+      const first = (await call('GET', '/hosts/far-1/changes?after=0&wait_ms=0', p.admin)).json();
+      expect(first).toMatchObject({ serverIds: [], resync: false });
+      const waiting = call('GET', `/hosts/far-1/changes?after=${first.seq}&wait_ms=5000`, p.admin);
+      t.cloud.compute.gateway.notify('far-1', 'srv-a');
+      const woke = (await waiting).json();
+      expect(woke).toMatchObject({ serverIds: ['srv-a'], resync: false });
+      expect(woke.seq).toBeGreaterThan(first.seq);
+      const t0 = Date.now();
+      const idle = (await call('GET', `/hosts/far-1/changes?after=${woke.seq}&wait_ms=200`, p.admin)).json();
+      expect(idle.serverIds).toEqual([]);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(150);
+      expect((await call('GET', '/hosts/far-1/changes?after=999999999', p.admin)).json().resync).toBe(true);
+    });
+  });
+}
