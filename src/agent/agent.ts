@@ -6,13 +6,25 @@ import { orphanReaper } from './controllers/orphan-reaper.js';
 import type { ComputeDriver } from './drivers/driver.js';
 import type { ControlPlane } from './transport/control-plane.js';
 
+/** Kept back for the host itself, off its inventory (Nova's reserved_host_*). */
+export interface HostReserved {
+  readonly vcpus: number;
+  readonly memoryMb: number;
+  readonly diskGb: number;
+}
+
+/** `cpus=…,memory_mb=…,disk_gb=…` as configured, in the agent's terms. */
+export function hostReservedFrom(r: Readonly<Record<string, number>>): HostReserved {
+  return { vcpus: r['cpus'] ?? 0, memoryMb: r['memory_mb'] ?? 0, diskGb: r['disk_gb'] ?? 0 };
+}
+
 export interface AgentOptions {
   readonly hostname: string;
   readonly availabilityZone: string;
   readonly driver: ComputeDriver;
   readonly controlPlane: ControlPlane;
   readonly log: Logger;
-  readonly reserved?: { readonly vcpus: number; readonly memoryMb: number; readonly diskGb: number };
+  readonly reserved?: HostReserved;
   readonly heartbeatMs?: number;
   /**
    * Full re-read of every assigned server (power sync), and the orphan-reaping pass;

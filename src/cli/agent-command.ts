@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { startAgent } from '../agent/agent.js';
+import { hostReservedFrom, startAgent } from '../agent/agent.js';
 import { availableDrivers, hostDriver } from '../agent/drivers/registry.js';
 import type { ServiceCredential } from '../agent/transport/http-control-plane.js';
 import { HttpControlPlane } from '../agent/transport/http-control-plane.js';
@@ -15,6 +15,7 @@ export interface AgentCommandOptions {
   readonly dataDir?: string;
   readonly computeDriver?: string;
   readonly availabilityZone?: string;
+  readonly reserved?: Readonly<Record<string, number>>;
   readonly logLevel?: string;
   readonly logFile?: string;
 }
@@ -47,6 +48,7 @@ export async function agentCommand(o: AgentCommandOptions): Promise<void> {
     hostname: o.hostname ?? osHostname(),
     availabilityZone: o.availabilityZone ?? 'nova',
     driver: hostDriver(names, dataDir),
+    reserved: hostReservedFrom({ cpus: 0, memory_mb: 512, disk_gb: 0, ...o.reserved }),
     controlPlane,
     log,
   });

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { buildTestImage, testImageCacheDir, testImageNames } from './test-images.js';
+import { keyNumberList } from '../common/config.js';
 import { agentCommand } from './agent-command.js';
 import { benchCommand } from './bench-command.js';
 import { up } from './up-command.js';
@@ -50,6 +51,11 @@ program
     "'auto' (default: every real driver this machine can run), e.g. 'qemu,runc' or 'fake'",
   )
   .option('--availability-zone <zone>', 'zone of this host (default nova)')
+  .option(
+    '--reserved <list>',
+    'kept for the host: cpus=N,memory_mb=N,disk_gb=N (default memory_mb=512)',
+    keyNumberList,
+  )
   .option('--log-level <level>', 'trace, debug, info, warn, error (default info)')
   .option('--log-file <path>', "where JSON logs go (default 'stdout')")
   .action(async (opts: Parameters<typeof agentCommand>[0]) => agentCommand(opts));

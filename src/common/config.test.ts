@@ -26,4 +26,13 @@ describe('config', () => {
   it('takes the data directory from the environment', () => {
     expect(loadConfig({}, { STRATA_DATA_DIR: dataDir }).port).toBe(6000);
   });
+
+  it('reserves 512 MB for a real host by default, and takes key=value lists from the environment', () => {
+    expect(loadConfig({ dataDir }, {}).hostReserved).toEqual({ cpus: 0, memory_mb: 512, disk_gb: 0 });
+    expect(loadConfig({ dataDir }, { STRATA_HOST_RESERVED: 'cpus=1, memory_mb=1024' }).hostReserved).toEqual({
+      cpus: 1,
+      memory_mb: 1024,
+      disk_gb: 0,
+    });
+  });
 });

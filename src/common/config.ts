@@ -32,6 +32,11 @@ export interface StrataConfig {
    * of them) or 'none' (no local host).
    */
   readonly computeDriver: string;
+  /**
+   * What a real host keeps for itself, taken off its inventory: `cpus=0,memory_mb=512,disk_gb=0`
+   * (Nova's reserved_host_cpus / reserved_host_memory_mb / reserved_host_disk_mb).
+   */
+  readonly hostReserved: Readonly<Record<string, number>>;
   /** How many in-process fake hosts to run with the fake driver (scale tests run thousands). */
   readonly fakeHosts: number;
   /** 'spread' servers over hosts (default) or 'pack' them. */
@@ -66,6 +71,7 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   strictErrors: 'STRATA_STRICT_ERRORS',
   computeDriver: 'STRATA_COMPUTE_DRIVER',
   fakeHosts: 'STRATA_FAKE_HOSTS',
+  hostReserved: 'STRATA_HOST_RESERVED',
   schedulerStrategy: 'STRATA_SCHEDULER_STRATEGY',
   serviceDownTimeSec: 'STRATA_SERVICE_DOWN_TIME',
   computeQuotaDefaults: 'STRATA_COMPUTE_QUOTA_DEFAULTS',
@@ -118,6 +124,7 @@ export function loadConfig(
     strictErrors: merged.strictErrors ?? false,
     computeDriver: merged.computeDriver ?? 'auto',
     fakeHosts: merged.fakeHosts ?? 1,
+    hostReserved: { cpus: 0, memory_mb: 512, disk_gb: 0, ...merged.hostReserved },
     schedulerStrategy: merged.schedulerStrategy ?? 'spread',
     serviceDownTimeSec: merged.serviceDownTimeSec ?? 60,
     computeQuotaDefaults: merged.computeQuotaDefaults ?? {},
@@ -132,13 +139,13 @@ function readEnv(env: NodeJS.ProcessEnv): ConfigInput {
     const v = env[name];
     if (v === undefined || v === '') continue;
     out[key] = numeric.has(key) ? Number(v) : key === 'strictErrors' ? v === '1' || v === 'true' : v;
-    if (key === 'computeQuotaDefaults') out[key] = keyNumberList(v);
+    if (key === 'computeQuotaDefaults' || key === 'hostReserved') out[key] = keyNumberList(v);
   }
   return out as ConfigInput;
 }
 
 /** `instances=20,cores=40` → `{ instances: 20, cores: 40 }`. */
-function keyNumberList(text: string): Record<string, number> {
+export function keyNumberList(text: string): Record<string, number> {
   const pairs = text.split(',').map((p) => p.split('=').map((s) => s.trim()));
   return Object.fromEntries(pairs.filter(([k, v]) => k && v).map(([k, v]) => [k, Number(v)]));
 }

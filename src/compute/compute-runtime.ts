@@ -9,6 +9,7 @@ import type { StrataDb } from '../db/database.js';
 import { AgentGateway } from './agent-gateway/agent-gateway.js';
 import type { ComputeDeps, ComputeImages, ComputeSignals } from './compute-deps.js';
 import { defaultPipeline } from '../scheduler/pipeline.js';
+import { hostReservedFrom } from '../agent/agent.js';
 import { availableDrivers, drivers, hostDriver } from '../agent/drivers/registry.js';
 import { HostStateCache } from './scheduling/host-state-cache.js';
 import { schedulingController, schedulingKey } from './scheduling/scheduling-controller.js';
@@ -89,7 +90,9 @@ export class ComputeRuntime {
         await this.agents.addFakeHosts(c.fakeHosts, { vcpus: 64, memoryMb: 262_144, diskGb: 4_096 });
       return;
     }
-    await this.agents.add(hostname(), hostDriver(names, c.dataDir));
+    await this.agents.add(hostname(), hostDriver(names, c.dataDir), {
+      reserved: hostReservedFrom(c.hostReserved),
+    });
   }
 
   async stop(): Promise<void> {

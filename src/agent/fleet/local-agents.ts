@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RunningAgent } from '../agent.js';
+import type { HostReserved, RunningAgent } from '../agent.js';
 import { startAgent } from '../agent.js';
 import type { ComputeDriver, WorkloadKind } from '../drivers/driver.js';
 import { supportsConsoleLog } from '../drivers/driver.js';
@@ -23,7 +23,7 @@ export class LocalAgents {
   async add(
     hostname: string,
     driver: ComputeDriver,
-    opts: { availabilityZone?: string; resyncMs?: number } = {},
+    opts: { availabilityZone?: string; resyncMs?: number; reserved?: HostReserved } = {},
   ): Promise<void> {
     if (driver.name === 'fake')
       this.log.warn({ host: hostname }, 'host runs the fake driver: its servers do not really run');
@@ -34,6 +34,7 @@ export class LocalAgents {
       controlPlane: this.controlPlane,
       log: this.log,
       ...(opts.resyncMs !== undefined && { resyncMs: opts.resyncMs }),
+      ...(opts.reserved !== undefined && { reserved: opts.reserved }),
     });
     this.#agents.set(hostname, { agent, driver });
   }
