@@ -45,19 +45,18 @@ export async function deleteQuotas(db: Db, projectId: string): Promise<void> {
   await db.deleteFrom('compute_quotas').where('project_id', '=', projectId).execute();
 }
 
-/** Servers not yet deleted count against instances, cores and ram, as Nova counts instances. */
+/**
+ * Servers not yet deleted count against instances, cores and ram, as Nova counts
+ * instances. The sums are kept by triggers on `servers` in the same transaction as each
+ * change (migration 0006), so this is one row, not a count over every server.
+ */
 export async function countServerUsage(db: Db, projectId: string): Promise<ServerUsage> {
   const r = await db
-    .selectFrom('servers')
-    .select((eb) => [
-      eb.fn.countAll<number>().as('instances'),
-      eb.fn.coalesce(eb.fn.sum<number>('vcpus'), eb.lit(0)).as('cores'),
-      eb.fn.coalesce(eb.fn.sum<number>('memory_mb'), eb.lit(0)).as('ram'),
-    ])
+    .selectFrom('compute_project_usage')
+    .select(['instances', 'cores', 'ram'])
     .where('project_id', '=', projectId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return { instances: Number(r.instances), cores: Number(r.cores), ram: Number(r.ram) };
+    .executeTakeFirst();
+  return { instances: Number(r?.instances ?? 0), cores: Number(r?.cores ?? 0), ram: Number(r?.ram ?? 0) };
 }
 
 export async function countServerGroups(db: Db, projectId: string): Promise<number> {

@@ -15,6 +15,7 @@ export interface ComputeTables {
   server_group_members: ServerGroupMemberTable;
   compute_hosts: ComputeHostTable;
   compute_quotas: ComputeQuotaTable;
+  compute_project_usage: ComputeProjectUsageTable;
   migrations: MigrationTable;
 }
 
@@ -196,6 +197,14 @@ export interface ComputeQuotaTable {
   project_id: string;
   resource: string;
   hard_limit: number;
+}
+
+/** Kept by triggers on `servers` (migration 0006): what a project's live servers add up to. */
+export interface ComputeProjectUsageTable {
+  project_id: string;
+  instances: number;
+  cores: number;
+  ram: number;
 }
 
 export interface MigrationTable {
