@@ -48,7 +48,7 @@ export async function deleteQuotas(db: Db, projectId: string): Promise<void> {
 /**
  * Servers not yet deleted count against instances, cores and ram, as Nova counts
  * instances. The sums are kept by triggers on `servers` in the same transaction as each
- * change (migration 0006), so this is one row, not a count over every server.
+ * change (migration 0005), so this is one row, not a count over every server.
  */
 export async function countServerUsage(db: Db, projectId: string): Promise<ServerUsage> {
   const r = await db

@@ -3,8 +3,7 @@ import { identityMigration } from './0001-identity.js';
 import { imageMigration } from './0002-image.js';
 import { placementMigration } from './0003-placement.js';
 import { computeMigration } from './0004-compute.js';
-import { computeUsageIndexMigration } from './0005-compute-usage-index.js';
-import { computeProjectUsageMigration } from './0006-compute-project-usage.js';
+import { computeProjectUsageMigration } from './0005-compute-project-usage.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -12,8 +11,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0002-image': imageMigration,
   '0003-placement': placementMigration,
   '0004-compute': computeMigration,
-  '0005-compute-usage-index': computeUsageIndexMigration,
-  '0006-compute-project-usage': computeProjectUsageMigration,
+  '0005-compute-project-usage': computeProjectUsageMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -199,7 +199,7 @@ export interface ComputeQuotaTable {
   hard_limit: number;
 }
 
-/** Kept by triggers on `servers` (migration 0006): what a project's live servers add up to. */
+/** Kept by triggers on `servers` (migration 0005): what a project's live servers add up to. */
 export interface ComputeProjectUsageTable {
   project_id: string;
   instances: number;
