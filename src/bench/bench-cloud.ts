@@ -17,6 +17,8 @@ export interface BenchCloud {
   /** The identity endpoint, e.g. http://127.0.0.1:41234/identity. */
   readonly identityUrl: string;
   readonly http: BenchHttpClient;
+  /** The temporary data directory (database, logs, instances/); deleted by `close`. */
+  readonly dataDir: string;
   /** POST /v3/auth/tokens as admin on project admin; resolves to the token id. */
   issueAdminToken(): Promise<string>;
   close(): Promise<void>;
@@ -51,6 +53,7 @@ export async function startBenchCloud(clients: number, settings: ConfigInput = {
     publicUrl,
     identityUrl,
     http,
+    dataDir,
     async issueAdminToken() {
       const reply = await http.expect(201, {
         method: 'POST',

@@ -1,5 +1,7 @@
+import { agentMemoryBench } from './agent-memory-bench.js';
 import type { Benchmark } from './benchmark.js';
 import { bootStormBench } from './boot-storm-bench.js';
+import { containerBootBench } from './container-boot-bench.js';
 import { idleMemoryBench } from './idle-memory-bench.js';
 import { passwordHashBench } from './password-hash-bench.js';
 import { schedulerBench } from './scheduler-bench.js';
@@ -7,6 +9,7 @@ import { serverListBench } from './server-list-bench.js';
 import { startupBench } from './startup-bench.js';
 import { tokenIssueBench } from './token-issue-bench.js';
 import { tokenValidateBench } from './token-validate-bench.js';
+import { vmBootBench } from './vm-boot-bench.js';
 
 /** Every benchmark, in the order `strata bench` runs them; adding one is one line here. */
 export const benchmarks = {
@@ -18,6 +21,9 @@ export const benchmarks = {
   scheduler: schedulerBench,
   'boot-storm': bootStormBench,
   'server-list': serverListBench,
+  'vm-boot': vmBootBench,
+  'container-boot': containerBootBench,
+  'agent-memory': agentMemoryBench,
 } as const satisfies Record<string, Benchmark>;
 
 export type BenchmarkName = keyof typeof benchmarks;

@@ -16,9 +16,23 @@ function statusOf(m: BenchMetric): string {
 }
 
 function rowsOf(results: ReadonlyArray<BenchResult>): string[][] {
-  return results.flatMap((r) =>
-    r.metrics.map((m) => [r.name, m.name, formatValue(m.value), m.unit, m.target?.text ?? '', statusOf(m)]),
-  );
+  return results.flatMap((r) => [
+    ...(r.skipped === undefined ? [] : [[r.name, `skipped: ${r.skipped}`, '', '', '', 'skipped']]),
+    ...r.metrics.map((m) => [
+      r.name,
+      m.name,
+      formatValue(m.value),
+      m.unit,
+      m.target?.text ?? '',
+      statusOf(m),
+    ]),
+  ]);
+}
+
+/** `<benchmark>: <note>` lines for the facts that are not figures, after the table. */
+function notesOf(results: ReadonlyArray<BenchResult>): string {
+  const lines = results.flatMap((r) => (r.notes ?? []).map((n) => `${r.name}: ${n}`));
+  return lines.length === 0 ? '' : `\n${lines.join('\n')}\n`;
 }
 
 /** A plain-text table, one row per figure; numbers are right-aligned. */
@@ -31,7 +45,7 @@ export function formatTable(results: ReadonlyArray<BenchResult>): string {
       .join('  ')
       .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [line(rows[0]!), rule, ...rows.slice(1).map(line)].join('\n') + '\n';
+  return [line(rows[0]!), rule, ...rows.slice(1).map(line)].join('\n') + '\n' + notesOf(results);
 }
 
 export function formatMachine(m: MachineInfo): string {

@@ -22,6 +22,14 @@ export interface BenchOptions {
   readonly lists: number;
   /** Host counts the scheduler benchmark places on, e.g. [1000, 10000]. */
   readonly schedulerHosts: ReadonlyArray<number>;
+  /** QEMU VMs `vm-boot` boots one after another, then the same count at once. */
+  readonly vmBoots: number;
+  /** runc containers `container-boot` creates one after another, then the same count at once. */
+  readonly containerBoots: number;
+  /** Containers running while `agent-memory` reads the process RSS. */
+  readonly memoryContainers: number;
+  /** VMs running while `agent-memory` reads the process RSS. */
+  readonly memoryVms: number;
 }
 
 /** A stated goal for one figure; `met` is absent for a reference figure that is not pass/fail. */
@@ -40,6 +48,15 @@ export interface BenchMetric {
 export interface BenchResult {
   readonly name: string;
   readonly metrics: ReadonlyArray<BenchMetric>;
+  /** Why nothing was measured (a driver this machine cannot run); printed as `skipped: <reason>`. */
+  readonly skipped?: string;
+  /** Facts that are not numbers (the accelerator QEMU used), printed under the table. */
+  readonly notes?: ReadonlyArray<string>;
+}
+
+/** The result of a benchmark that cannot run here; it neither passes nor misses a target. */
+export function skippedResult(name: string, reason: string): BenchResult {
+  return { name, metrics: [], skipped: reason };
 }
 
 /** Reports progress on stderr so `--json` output stays clean. */

@@ -19,6 +19,10 @@ interface BenchFlags {
   readonly stormClients: number;
   readonly lists: number;
   readonly schedulerHosts: ReadonlyArray<number>;
+  readonly vmBoots: number;
+  readonly containerBoots: number;
+  readonly memoryContainers: number;
+  readonly memoryVms: number;
 }
 
 const positive = (v: string) => {
@@ -38,7 +42,7 @@ const counts = (v: string) => v.split(',').map((one) => count(one.trim()));
 export function benchCommand(): Command {
   return new Command('bench')
     .description(
-      'measure token issue/validate, idle memory, start-up, scheduling and server boot against the targets',
+      'measure token issue/validate, idle memory, start-up, scheduling, server boot (fake, QEMU, runc) and agent memory against the targets',
     )
     .addOption(new Option('--only <name>', 'run one benchmark').choices(Object.keys(benchmarks)))
     .option('--json', 'print machine-readable JSON on stdout')
@@ -57,6 +61,15 @@ export function benchCommand(): Command {
         .argParser(counts)
         .default([1000, 10_000], '1000,10000'),
     )
+    .option('--vm-boots <n>', 'VMs vm-boot boots one after another, then at once', count, 10)
+    .option(
+      '--container-boots <n>',
+      'containers container-boot creates one after another, then at once',
+      count,
+      50,
+    )
+    .option('--memory-containers <n>', 'containers running while agent-memory reads RSS', count, 20)
+    .option('--memory-vms <n>', 'VMs running while agent-memory reads RSS', count, 4)
     .action(async (flags: BenchFlags) => runBench(flags));
 }
 
@@ -73,6 +86,10 @@ async function runBench(flags: BenchFlags): Promise<void> {
     stormClients: flags.stormClients,
     lists: flags.lists,
     schedulerHosts: flags.schedulerHosts,
+    vmBoots: flags.vmBoots,
+    containerBoots: flags.containerBoots,
+    memoryContainers: flags.memoryContainers,
+    memoryVms: flags.memoryVms,
   };
   const names = flags.only ? [flags.only] : (Object.keys(benchmarks) as BenchmarkName[]);
   const progress = (line: string) => process.stderr.write(`${line}\n`);

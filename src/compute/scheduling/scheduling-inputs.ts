@@ -79,6 +79,8 @@ export async function loadGroups(deps: ComputeDeps, servers: ReadonlyArray<Serve
   return state;
 }
 
+/** What a server claims in placement; zero amounts are left out, as Nova does (placement refuses them). */
 export function resourcesOf(s: Pick<Server, 'flavor'>): Record<string, number> {
-  return { VCPU: s.flavor.vcpus, MEMORY_MB: s.flavor.ram, DISK_GB: s.flavor.disk + s.flavor.ephemeral };
+  const all = { VCPU: s.flavor.vcpus, MEMORY_MB: s.flavor.ram, DISK_GB: s.flavor.disk + s.flavor.ephemeral };
+  return Object.fromEntries(Object.entries(all).filter(([, n]) => n > 0));
 }

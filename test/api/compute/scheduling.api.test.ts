@@ -109,6 +109,15 @@ for (const dialect of testDialects()) {
       expect(new Set(hosts).size).toBe(3);
     });
 
+    it('boots a flavor with no disk and claims no DISK_GB for it, as Nova does', async () => {
+      const diskless = await createFlavor(t, admin, { name: 'diskless', vcpus: 1, ram: 256, disk: 0 });
+      const id = await bootServer(t, admin, { name: 'nodisk', imageRef: image, flavorRef: diskless });
+      await waitForServer(t, admin, id, 'ACTIVE');
+      const allocations = Object.values(await allocationsOf(t, admin, id)) as Array<{ resources: object }>;
+      expect(allocations.map((a) => a.resources)).toEqual([{ VCPU: 1, MEMORY_MB: 256 }]);
+      await t.request({ method: 'DELETE', url: `/compute/v2.1/servers/${id}`, token: admin });
+    });
+
     it('sends nothing to a host the moment its operator disables it', async () => {
       const hosts = ['small-0001', 'small-0002', 'small-0003', 'small-0004'];
       const service = (action: string, host: string) =>
