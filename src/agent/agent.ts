@@ -4,6 +4,7 @@ import { startController } from '../common/reconcile/controller.js';
 import { instanceController } from './controllers/instance-controller.js';
 import { orphanReaper } from './controllers/orphan-reaper.js';
 import type { ComputeDriver } from './drivers/driver.js';
+import { supportsConsoleLog } from './drivers/driver.js';
 import type { ControlPlane } from './transport/control-plane.js';
 
 /** Kept back for the host itself, off its inventory (Nova's reserved_host_*). */
@@ -75,6 +76,12 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     }),
     { workers: 1, resyncMs, log: o.log },
   );
+  const driver = o.driver;
+  if (supportsConsoleLog(driver)) {
+    o.controlPlane.serveConsoleLogs?.(o.hostname, (serverId, lines) =>
+      driver.consoleLog({ workloadId: serverId, driver: driver.name, stateVersion: 1, state: {} }, lines),
+    );
+  }
   const unwatch = o.controlPlane.watch(o.hostname, (id) => controller.queue.add(id));
   const beat = setInterval(() => {
     o.controlPlane

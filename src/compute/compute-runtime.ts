@@ -52,7 +52,12 @@ export class ComputeRuntime {
       images: inputs.images,
       placement: inputs.placement,
       signals,
-      consoles: { consoleLog: (host, id, n) => this.agents.consoleLog(host, id, n) },
+      consoles: {
+        consoleLog: (host, id, n) =>
+          this.agents.driver(host) !== undefined
+            ? this.agents.consoleLog(host, id, n)
+            : this.gateway.requestConsole(host, id, n),
+      },
       schedulerStrategy: inputs.config.schedulerStrategy,
       serviceDownTimeSec: inputs.config.serviceDownTimeSec,
       controlPlane: () => this.gateway,

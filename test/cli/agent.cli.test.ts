@@ -94,6 +94,12 @@ describe.skipIf(!ready)('strata agent on its own, against strata up over HTTP', 
     expect(existsSync(join(agentDir, 'images', String(image['id'])))).toBe(true);
   });
 
+  it('serves the console log from the remote host', async () => {
+    expect(await cli.ok('admin', ['console', 'log', 'show', 'remote-server'])).toContain(
+      '[fake] remote-server booted',
+    );
+  });
+
   it('stops, starts and deletes it, woken by change notices', async () => {
     await cli.ok('admin', ['server', 'stop', 'remote-server']);
     await waitFor('remote-server', 'SHUTOFF');

@@ -49,6 +49,11 @@ export interface ControlPlane {
   report(hostname: string, serverId: string, generation: number, outcome: StepOutcome): Promise<boolean>;
   /** Stores snapshot bytes into the image a createImage action reserved for this server. */
   uploadSnapshot(hostname: string, serverId: string, data: NodeJS.ReadableStream | Buffer): Promise<void>;
+  /**
+   * Remote transports only: answers the control plane's console-log requests with `read`
+   * (in the all-in-one the control plane reads the local driver itself).
+   */
+  serveConsoleLogs?(hostname: string, read: (serverId: string, lines?: number) => Promise<string>): void;
   /** Calls back with a server id whenever one assigned to the host changes; returns an unsubscribe. */
   watch(hostname: string, onChange: (serverId: string) => void): () => void;
 }

@@ -38,6 +38,7 @@ interface Session {
  */
 export class HttpControlPlane implements ControlPlane {
   #session: Session | undefined;
+  #consoleReader: ((serverId: string, lines?: number) => Promise<string>) | undefined;
 
   constructor(private readonly o: HttpControlPlaneOptions) {}
 
@@ -103,6 +104,11 @@ export class HttpControlPlane implements ControlPlane {
     if (!res.ok) throw new Error(`snapshot upload failed: ${res.status} ${await res.text()}`);
   }
 
+  serveConsoleLogs(hostname: string, read: (serverId: string, lines?: number) => Promise<string>): void {
+    this.#consoleReader = read;
+    void hostname; // answered from the same long poll as the change notices
+  }
+
   watch(hostname: string, onChange: (serverId: string) => void): () => void {
     const stop = new AbortController();
     void this.#poll(hostname, onChange, stop.signal);
@@ -117,15 +123,33 @@ export class HttpControlPlane implements ControlPlane {
         const r = (await this.#call('GET', url, undefined, [], signal)) as {
           seq: number;
           serverIds: string[];
+          consoleRequests: Array<{ id: string; serverId: string; lines?: number }>;
         };
         after = r.seq;
         for (const id of r.serverIds) onChange(id);
+        for (const req of r.consoleRequests) void this.#answerConsole(hostname, req);
       } catch (err) {
         if (signal.aborted) return;
         this.o.log.warn({ err }, 'change notices unavailable; retrying (resyncs still run)');
         await new Promise((r) => setTimeout(r, 2000).unref());
       }
     }
+  }
+
+  async #answerConsole(
+    hostname: string,
+    req: { id: string; serverId: string; lines?: number },
+  ): Promise<void> {
+    let reply: { output?: string; error?: string };
+    try {
+      if (this.#consoleReader === undefined) throw new Error('this host serves no console logs');
+      reply = { output: await this.#consoleReader(req.serverId, req.lines) };
+    } catch (err) {
+      reply = { error: err instanceof Error ? err.message : String(err) };
+    }
+    await this.#call('POST', `${this.#host(hostname)}/console-requests/${req.id}`, reply).catch(
+      (err: unknown) => this.o.log.warn({ err, serverId: req.serverId }, 'console log reply failed'),
+    );
   }
 
   #host(hostname: string): string {

@@ -45,6 +45,10 @@ const outcomeBody = Type.Object({
   ),
 });
 
+const consoleReply = Type.Object({
+  output: Type.Optional(Type.String({ maxLength: 16 * 1024 * 1024 })),
+  error: Type.Optional(Type.String({ maxLength: 4096 })),
+});
 const idsBody = Type.Object({ servers: Type.Array(Type.String(), { maxItems: 10_000 }) });
 const changesQuery = Type.Object({
   after: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
@@ -131,6 +135,27 @@ export const agentApiRoutes: RouteSpec<ComputeDeps>[] = [
     successStatus: 200,
     expectedErrors: [],
     handler: async (ctx, deps) => ({ servers: await deps.controlPlane().deletedAmong(ctx.body.servers) }),
+  }),
+  route<ComputeDeps, typeof consoleReply>({
+    method: 'POST',
+    url: `${base}/console-requests/:request_id`,
+    policy,
+    body: consoleReply,
+    successStatus: 204,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => {
+      const b = ctx.body;
+      const reply = {
+        ...(b.output !== undefined && { output: b.output }),
+        ...(b.error !== undefined && { error: b.error }),
+      };
+      if (!deps.controlPlane().answerConsole(ctx.params['request_id']!, reply))
+        throw new NotFoundError(
+          'compute.agent.no_console_request',
+          'No console request is waiting for this reply.',
+        );
+      return undefined;
+    },
   }),
   route<ComputeDeps, undefined, typeof changesQuery>({
     method: 'GET',

@@ -21,9 +21,35 @@ export class AgentGateway implements ControlPlane {
   readonly #events = new EventEmitter();
   /** The same notices, numbered, for agents that long-poll over HTTP. */
   readonly changes = new HostEvents();
+  readonly #consoleReplies = new Map<string, (r: { output?: string; error?: string }) => void>();
 
   constructor(readonly deps: ComputeDeps) {
     this.#events.setMaxListeners(0);
+  }
+
+  /** Asks a remote host's agent (through its long poll) for a console log; fails after 15 s. */
+  requestConsole(hostname: string, serverId: string, lines?: number): Promise<string> {
+    const id = crypto.randomUUID();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#consoleReplies.delete(id);
+        reject(new Error(`host ${hostname} did not send the console log of ${serverId}`));
+      }, 15_000);
+      this.#consoleReplies.set(id, (r) => {
+        clearTimeout(timer);
+        this.#consoleReplies.delete(id);
+        if (r.error !== undefined) reject(new Error(r.error));
+        else resolve(r.output ?? '');
+      });
+      this.changes.add(hostname, serverId, { id, serverId, ...(lines !== undefined && { lines }) });
+    });
+  }
+
+  /** A remote agent's answer to requestConsole; false when nobody waits for it any more. */
+  answerConsole(requestId: string, reply: { output?: string; error?: string }): boolean {
+    const answer = this.#consoleReplies.get(requestId);
+    answer?.(reply);
+    return answer !== undefined;
   }
 
   notify(hostname: string, serverId: string): void {

@@ -1,9 +1,17 @@
 /** How many recent changes a host keeps for agents that poll over HTTP. */
 const keepPerHost = 1000;
 
+/** The control plane asks a remote agent for a console log; the agent posts the text back. */
+export interface ConsoleRequest {
+  readonly id: string;
+  readonly serverId: string;
+  readonly lines?: number;
+}
+
 interface Change {
   readonly seq: number;
   readonly serverId: string;
+  readonly consoleRequest?: ConsoleRequest;
 }
 
 /**
@@ -18,9 +26,9 @@ export class HostEvents {
   readonly #droppedUpTo = new Map<string, number>();
   readonly #waiters = new Map<string, Set<() => void>>();
 
-  add(hostname: string, serverId: string): void {
+  add(hostname: string, serverId: string, consoleRequest?: ConsoleRequest): void {
     const list = this.#changes.get(hostname) ?? [];
-    list.push({ seq: ++this.#seq, serverId });
+    list.push({ seq: ++this.#seq, serverId, ...(consoleRequest && { consoleRequest }) });
     if (list.length > keepPerHost) {
       const dropped = list.splice(0, list.length - keepPerHost);
       this.#droppedUpTo.set(hostname, dropped[dropped.length - 1]!.seq);
@@ -35,9 +43,9 @@ export class HostEvents {
     after: number,
     waitMs: number,
     signal?: AbortSignal,
-  ): Promise<{ seq: number; serverIds: string[]; resync: boolean }> {
+  ): Promise<{ seq: number; serverIds: string[]; consoleRequests: ConsoleRequest[]; resync: boolean }> {
     const now = this.#read(hostname, after);
-    if (now.serverIds.length > 0 || now.resync || waitMs <= 0) return now;
+    if (now.serverIds.length > 0 || now.consoleRequests.length > 0 || now.resync || waitMs <= 0) return now;
     await new Promise<void>((resolve) => {
       const waiters = this.#waiters.get(hostname) ?? new Set();
       this.#waiters.set(hostname, waiters);
@@ -59,6 +67,8 @@ export class HostEvents {
     const fresh = list.filter((c) => c.seq > after);
     // Numbers restart with the process: an agent ahead of us, or one that missed the window, resyncs.
     const resync = after > this.#seq || after < (this.#droppedUpTo.get(hostname) ?? 0);
-    return { seq: this.#seq, serverIds: [...new Set(fresh.map((c) => c.serverId))], resync };
+    const changed = fresh.filter((c) => c.consoleRequest === undefined).map((c) => c.serverId);
+    const consoleRequests = fresh.flatMap((c) => (c.consoleRequest ? [c.consoleRequest] : []));
+    return { seq: this.#seq, serverIds: [...new Set(changed)], consoleRequests, resync };
   }
 }

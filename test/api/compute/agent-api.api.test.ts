@@ -48,6 +48,22 @@ for (const dialect of testDialects()) {
       });
     });
 
+    it('relays a console log request to the host and its reply back', async () => {
+      const before = (await call('GET', '/hosts/far-1/changes?after=0&wait_ms=0', p.admin)).json()
+        .seq as number;
+      const asked = t.cloud.compute.gateway.requestConsole('far-1', 'srv-c', 10);
+      const polled = (await call('GET', `/hosts/far-1/changes?after=${before}&wait_ms=5000`, p.admin)).json();
+      expect(polled.consoleRequests).toEqual([{ id: expect.any(String), serverId: 'srv-c', lines: 10 }]);
+      const id = polled.consoleRequests[0].id as string;
+      const reply = await call('POST', `/hosts/far-1/console-requests/${id}`, p.admin, { output: 'hello\n' });
+      expect(reply.statusCode).toBe(204);
+      expect(await asked).toBe('hello\n');
+      expectFault(
+        await call('POST', `/hosts/far-1/console-requests/${id}`, p.admin, { output: 'late' }),
+        404,
+      );
+    });
+
     it('long-polls change notices: returns at once when there are some, else after the wait', async () => {
       const first = (await call('GET', '/hosts/far-1/changes?after=0&wait_ms=0', p.admin)).json();
       expect(first).toMatchObject({ serverIds: [], resync: false });
