@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import pino from 'pino';
 import type { Logger } from 'pino';
+import { createLogger } from './common/logger.js';
 import { parse } from 'yaml';
 import type { StrataConfig } from './common/config.js';
 import { newRequestId, requestIdHeader } from './common/http/request-id.js';
@@ -145,12 +145,4 @@ function startHousekeeping(identity: IdentityDeps, log: Logger): NodeJS.Timeout[
   const t = setInterval(run, 3_600_000);
   t.unref();
   return [t];
-}
-
-export function createLogger(config: Pick<StrataConfig, 'logLevel' | 'logFile'>): Logger {
-  const destination =
-    config.logFile === 'stdout'
-      ? pino.destination(1)
-      : pino.destination({ dest: config.logFile, mkdir: true, sync: false });
-  return pino({ level: config.logLevel, base: { service: 'strata' } }, destination);
 }

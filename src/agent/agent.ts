@@ -78,7 +78,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   );
   const driver = o.driver;
   if (supportsConsoleLog(driver)) {
-    o.controlPlane.serveConsoleLogs?.(o.hostname, (serverId, lines) =>
+    o.controlPlane.serveConsoleLogs?.((serverId, lines) =>
       driver.consoleLog({ workloadId: serverId, driver: driver.name, stateVersion: 1, state: {} }, lines),
     );
   }

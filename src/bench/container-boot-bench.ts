@@ -2,7 +2,13 @@ import type { BenchMetric, BenchOptions, BenchProgress, BenchResult, Benchmark }
 import type { BenchCloud } from './bench-cloud.js';
 import { summarize } from './bench-stats.js';
 import type { BootSample, WatchOptions } from './workload-boot-client.js';
-import { bootAndDelete, bootConcurrently, bootFigures, WorkloadBootClient } from './workload-boot-client.js';
+import {
+  bootAndDelete,
+  bootConcurrently,
+  bootFigures,
+  wallTimeMetrics,
+  WorkloadBootClient,
+} from './workload-boot-client.js';
 import { prepareWorkloads } from './workload-bench-setup.js';
 import { runWorkloadBench } from './workload-bench-runner.js';
 
@@ -57,16 +63,7 @@ function containerMetrics(r: ContainerRuns, n: number): BenchMetric[] {
     { name: `concurrent: create to ACTIVE p50 (n=${n})`, value: conc.toActive.p50, unit: 'ms' },
     { name: `concurrent: create to ACTIVE p99 (n=${n})`, value: conc.toActive.p99, unit: 'ms' },
     { name: `concurrent: create to console marker p50`, value: conc.toMarker.p50, unit: 'ms' },
-    {
-      name: `concurrent: wall time, first POST to last ACTIVE`,
-      value: conc.wallToActiveMs / 1000,
-      unit: 's',
-    },
-    {
-      name: `concurrent: wall time, first POST to last marker`,
-      value: conc.wallToMarkerMs / 1000,
-      unit: 's',
-    },
+    ...wallTimeMetrics(conc),
   ];
 }
 

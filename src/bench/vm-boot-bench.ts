@@ -3,7 +3,13 @@ import type { BenchCloud } from './bench-cloud.js';
 import { summarize } from './bench-stats.js';
 import { vmAccelerators } from './qemu-bench-probe.js';
 import type { BootSample, WatchOptions } from './workload-boot-client.js';
-import { bootAndDelete, bootConcurrently, bootFigures, WorkloadBootClient } from './workload-boot-client.js';
+import {
+  bootAndDelete,
+  bootConcurrently,
+  bootFigures,
+  wallTimeMetrics,
+  WorkloadBootClient,
+} from './workload-boot-client.js';
 import { hostAccelerator, prepareWorkloads } from './workload-bench-setup.js';
 import { runWorkloadBench } from './workload-bench-runner.js';
 
@@ -65,16 +71,7 @@ function vmMetrics(r: VmRuns, n: number, accel: string): BenchMetric[] {
     { name: `concurrent: create to ACTIVE max`, value: conc.toActive.max, unit: 'ms' },
     { name: `concurrent: create to console marker p50 (${tag})`, value: conc.toMarker.p50, unit: 'ms' },
     { name: `concurrent: create to console marker max`, value: conc.toMarker.max, unit: 'ms' },
-    {
-      name: `concurrent: wall time, first POST to last ACTIVE`,
-      value: conc.wallToActiveMs / 1000,
-      unit: 's',
-    },
-    {
-      name: `concurrent: wall time, first POST to last marker`,
-      value: conc.wallToMarkerMs / 1000,
-      unit: 's',
-    },
+    ...wallTimeMetrics(conc),
   ];
 }
 

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchCloud } from './bench-cloud.js';
+import type { BenchMetric } from './benchmark.js';
 import { summarize } from './bench-stats.js';
 import type { BootKind, WorkloadSetup } from './workload-bench-setup.js';
 import { bootMarkers } from './workload-bench-setup.js';
@@ -161,6 +162,14 @@ export function bootFigures(samples: ReadonlyArray<BootSample>) {
 }
 
 /** Creates one server, waits for its marker, and deletes it; `deleteMs` is DELETE to 404. */
+/** How long a concurrent batch took, first POST to the last ACTIVE and to the last marker. */
+export function wallTimeMetrics(f: ReturnType<typeof bootFigures>): BenchMetric[] {
+  return [
+    { name: 'concurrent: wall time, first POST to last ACTIVE', value: f.wallToActiveMs / 1000, unit: 's' },
+    { name: 'concurrent: wall time, first POST to last marker', value: f.wallToMarkerMs / 1000, unit: 's' },
+  ];
+}
+
 export async function bootAndDelete(
   client: WorkloadBootClient,
   kind: BootKind,

@@ -6,7 +6,7 @@ import { hostReservedFrom, startAgent } from '../agent/agent.js';
 import { availableDrivers, hostDriver } from '../agent/drivers/registry.js';
 import type { ServiceCredential } from '../agent/transport/http-control-plane.js';
 import { HttpControlPlane } from '../agent/transport/http-control-plane.js';
-import { createLogger } from '../main.js';
+import { createLogger } from '../common/logger.js';
 
 export interface AgentCommandOptions {
   readonly cloudsYaml?: string;

@@ -53,7 +53,7 @@ export interface ControlPlane {
    * Remote transports only: answers the control plane's console-log requests with `read`
    * (in the all-in-one the control plane reads the local driver itself).
    */
-  serveConsoleLogs?(hostname: string, read: (serverId: string, lines?: number) => Promise<string>): void;
+  serveConsoleLogs?(read: (serverId: string, lines?: number) => Promise<string>): void;
   /** Calls back with a server id whenever one assigned to the host changes; returns an unsubscribe. */
   watch(hostname: string, onChange: (serverId: string) => void): () => void;
 }

@@ -104,9 +104,9 @@ export class HttpControlPlane implements ControlPlane {
     if (!res.ok) throw new Error(`snapshot upload failed: ${res.status} ${await res.text()}`);
   }
 
-  serveConsoleLogs(hostname: string, read: (serverId: string, lines?: number) => Promise<string>): void {
+  /** Requests arrive on the same long poll as the change notices (see #poll). */
+  serveConsoleLogs(read: (serverId: string, lines?: number) => Promise<string>): void {
     this.#consoleReader = read;
-    void hostname; // answered from the same long poll as the change notices
   }
 
   watch(hostname: string, onChange: (serverId: string) => void): () => void {

@@ -13,7 +13,7 @@ import type {
   WorkloadSpec,
 } from '../driver.js';
 import type { DriverConfig } from '../registry.js';
-import { appendConsoleNote, tailConsoleLog, trimConsoleLog } from './console-log.js';
+import { appendConsoleNote, tailConsoleLog, trimConsoleLog } from '../../host/console-log.js';
 import {
   checkGrowable,
   commitDisks,
@@ -36,7 +36,7 @@ import {
   type VmRecord,
   type WorkloadPaths,
 } from './qemu-workload.js';
-import { WorkloadLock } from './workload-lock.js';
+import { WorkloadLock } from '../../host/workload-lock.js';
 
 export interface QemuDriverOptions {
   /** Default qemu-system-x86_64. */
@@ -125,7 +125,7 @@ export class QemuDriver
       if (!hard && status === 'running') {
         const ms = this.#rt.cfg.gracefulTimeoutMs;
         if (!(await vm.powerdown(ms, signal)))
-          await appendConsoleNote(paths.console, `the guest ignored ACPI for ${ms} ms; resetting it`);
+          await appendConsoleNote(paths.console, 'qemu', `the guest ignored ACPI for ${ms} ms; resetting it`);
         if ((await vm.pid()) === undefined) return this.#rt.start(paths, rec, signal);
       }
       await vm.command('system_reset');

@@ -1,7 +1,7 @@
 import { access, rm } from 'node:fs/promises';
 import type { WorkloadHandle } from '../driver.js';
 import { detectAccelerator, type AcceleratorProbe } from './qemu-accel.js';
-import { appendConsoleNote, trimConsoleLog } from './console-log.js';
+import { appendConsoleNote, trimConsoleLog } from '../../host/console-log.js';
 import { QemuVm } from './qemu-vm.js';
 import {
   readVmRecord,
@@ -104,7 +104,11 @@ export class QemuRuntime {
   ): Promise<VmRecord> {
     const vm = this.vm(paths);
     if ((await vm.status()) === 'running' && !(await vm.powerdown(timeoutMs, signal)))
-      await appendConsoleNote(paths.console, `the guest did not power off within ${timeoutMs} ms; forcing`);
+      await appendConsoleNote(
+        paths.console,
+        'qemu',
+        `the guest did not power off within ${timeoutMs} ms; forcing`,
+      );
     await vm.terminate();
     await rm(paths.savedState, { force: true });
     return this.mark(paths, rec, 'stopped');
@@ -124,7 +128,11 @@ export class QemuRuntime {
     } catch (err) {
       await vm.terminate().catch(() => undefined);
       await rm(paths.savedState, { force: true });
-      await appendConsoleNote(paths.console, `resume failed (${(err as Error).message}); booting from disk`);
+      await appendConsoleNote(
+        paths.console,
+        'qemu',
+        `resume failed (${(err as Error).message}); booting from disk`,
+      );
       return this.boot(paths, rec, signal);
     }
   }

@@ -16,7 +16,7 @@ import type {
   WorkloadSpec,
 } from '../driver.js';
 import type { DriverConfig } from '../registry.js';
-import { tailConsoleLog, trimConsoleLog } from './console-log.js';
+import { tailConsoleLog, trimConsoleLog } from '../../host/console-log.js';
 import type { RootfsMode } from './rootfs.js';
 import { mountsUnder, overlayUsable, prepareRootfs, removeRootfs } from './rootfs.js';
 import type { CachedRootfs, ImageSource } from './rootfs-cache.js';
@@ -25,7 +25,7 @@ import { writeBundle } from './runc-bundle.js';
 import { RuncCli } from './runc-cli.js';
 import { stopContainer } from './runc-power.js';
 import { snapshotArchive, writeSnapshotLayer } from './runc-snapshot.js';
-import { KeyedLock } from './keyed-lock.js';
+import { WorkloadLock } from '../../host/workload-lock.js';
 import { checkImage, handleOf, powerOf } from './runc-observe.js';
 import { probeHost } from './runc-probe.js';
 import type { WorkloadPaths, WorkloadRecord } from './runc-workload.js';
@@ -76,7 +76,7 @@ export class RuncDriver
   readonly #opts: RuncDriverOptions;
   readonly #runc: RuncCli;
   readonly #cache: RootfsCache;
-  readonly #lock = new KeyedLock();
+  readonly #lock = new WorkloadLock();
   #mode: Promise<RootfsMode> | undefined;
 
   constructor(opts: RuncDriverOptions) {

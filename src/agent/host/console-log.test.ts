@@ -60,7 +60,7 @@ describe('console-log', () => {
 
   it('appends driver notes as their own lines', async () => {
     writeFileSync(log, 'partial');
-    await appendConsoleNote(log, 'cold boot');
+    await appendConsoleNote(log, 'qemu', 'cold boot');
     expect(readFileSync(log, 'utf8')).toBe('partial\n[strata qemu driver] cold boot\n');
   });
 });

@@ -4,10 +4,11 @@ import { appendFile, open, stat, truncate } from 'node:fs/promises';
 export const consoleLogKeepBytes = 1024 * 1024;
 
 /**
- * Keeps the last `keepBytes` of the log once it has grown past twice that. QEMU opens the
- * file with append=on (O_APPEND), so after the truncate its writes land at the new end
- * instead of leaving a hole. A line QEMU writes during the trim may land before the kept
- * tail; that is the price of not stopping the guest.
+ * Keeps the last `keepBytes` of a workload's console log once it has grown past twice
+ * that. Writers (QEMU with append=on, a container's stdout) hold the file with O_APPEND,
+ * so after the truncate their writes land at the new end instead of leaving a hole. A line
+ * written during the trim may land before the kept tail; that is the price of not
+ * stopping the workload.
  */
 export async function trimConsoleLog(path: string, keepBytes = consoleLogKeepBytes): Promise<boolean> {
   const size = await fileSize(path);
@@ -37,8 +38,8 @@ export async function tailConsoleLog(
 }
 
 /** A line from the driver itself (e.g. why a resume fell back to a cold boot). */
-export async function appendConsoleNote(path: string, note: string): Promise<void> {
-  await appendFile(path, `\n[strata qemu driver] ${note}\n`);
+export async function appendConsoleNote(path: string, driver: string, note: string): Promise<void> {
+  await appendFile(path, `\n[strata ${driver} driver] ${note}\n`);
 }
 
 async function readTail(path: string, maxBytes: number): Promise<Buffer> {
