@@ -5,6 +5,8 @@ import type { SqliteDatabase } from 'kysely';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import type { DialectTraits } from './dialects.js';
 import { dialectTraits } from './dialects.js';
+import type { WriteWork } from './group-commit.js';
+import { GroupCommit } from './group-commit.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -16,6 +18,11 @@ export interface OpenOptions {
 export interface StrataDb {
   readonly db: Kysely<Database>;
   readonly traits: DialectTraits;
+  /**
+   * Runs `work` in a transaction. On SQLite concurrent writes share commits (GroupCommit);
+   * PostgreSQL runs them side by side on its pool. Use it for hot, short writes.
+   */
+  write<T>(work: WriteWork<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -28,7 +35,10 @@ export async function openDatabase(url: string, opts: OpenOptions = {}): Promise
   const db = isPostgres ? await openPostgres(url, opts) : openSqlite(url.replace(/^sqlite:/, ''));
   const traits = dialectTraits(isPostgres ? 'postgres' : 'sqlite');
   await migrate(db);
-  return { db, traits, close: () => db.destroy() };
+  const group = isPostgres ? undefined : new GroupCommit(db);
+  const write = <T>(work: WriteWork<T>): Promise<T> =>
+    group !== undefined ? group.run(work) : db.transaction().execute(work);
+  return { db, traits, write, close: () => db.destroy() };
 }
 
 function openSqlite(path: string): Kysely<Database> {

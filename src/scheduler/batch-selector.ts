@@ -1,18 +1,21 @@
 import type { HostView, PlacementRequest } from './host-view.js';
 import { withClaim } from './host-views.js';
-import type { HostCheck, Pipeline, SelectionReport } from './pipeline.js';
-import { checksFor, firstRejection, rank, select } from './pipeline.js';
+import type { HostCheck, Pipeline, PreparedWeigher, SelectionReport } from './pipeline.js';
+import { addNormalized, checksFor, firstRejection, keepBestOf, select, weighersFor } from './pipeline.js';
 
 interface Shape {
   readonly checks: HostCheck[];
   /** passing[i] = 1 when host i passes every filter for this shape. */
   readonly passing: Uint8Array;
+  /** Each weigher's raw score of every host, kept current as claims land. */
+  readonly weighers: ReadonlyArray<PreparedWeigher & { readonly raw: Float64Array }>;
 }
 
 /**
  * Selects hosts for a whole scheduling pass. Requests of the same shape (resources,
  * traits, zone, no group) share one filtering of every host, and a claim re-checks only
- * the host it lands on: claims only take room away, so no other verdict can change.
+ * the host it lands on: claims only take room away, so no other verdict can change. The
+ * weighers' raw scores are kept per host the same way, and only normalized per choice.
  * Decisions are the ones select() makes over the same views.
  */
 export class BatchSelector {
@@ -27,11 +30,19 @@ export class BatchSelector {
     // Group requests depend on where earlier members landed: filter those afresh.
     if (req.group !== undefined) return select(this.hosts, req, this.pipeline);
     const shape = this.#shape(req);
-    const passed: HostView[] = [];
-    for (let i = 0; i < this.hosts.length; i++) if (shape.passing[i] === 1) passed.push(this.hosts[i]!);
+    const at: number[] = [];
+    for (let i = 0; i < this.hosts.length; i++) if (shape.passing[i] === 1) at.push(i);
     // Only a refusal needs the per-reason counts: recompute them then.
-    if (passed.length === 0) return select(this.hosts, req, this.pipeline);
-    return rank(passed, req, this.pipeline, { evaluated: this.hosts.length, rejected: {} });
+    if (at.length === 0) return select(this.hosts, req, this.pipeline);
+    // The scores rank() would compute, from the kept raw scores instead of weighing again.
+    const total = new Float64Array(at.length);
+    const raw = new Float64Array(at.length);
+    for (const w of shape.weighers) {
+      for (let j = 0; j < at.length; j++) raw[j] = w.raw[at[j]!]!;
+      addNormalized(total, raw, w.multiplier);
+    }
+    const passed = at.map((i) => this.hosts[i]!);
+    return keepBestOf(passed, total, { evaluated: this.hosts.length, rejected: {} });
   }
 
   /** Adds `resources` to host `index` and updates every shape's verdict for that host. */
@@ -39,8 +50,9 @@ export class BatchSelector {
     const host = withClaim(this.hosts[index]!, resources);
     this.hosts[index] = host;
     for (const shape of this.#shapes.values()) {
-      if (shape.passing[index] === 1 && firstRejection(host, shape.checks) !== undefined)
-        shape.passing[index] = 0;
+      if (shape.passing[index] !== 1) continue;
+      if (firstRejection(host, shape.checks) !== undefined) shape.passing[index] = 0;
+      for (const w of shape.weighers) w.raw[index] = w.weigh(host);
     }
     return host;
   }
@@ -53,7 +65,11 @@ export class BatchSelector {
       const passing = new Uint8Array(this.hosts.length);
       for (let i = 0; i < this.hosts.length; i++)
         passing[i] = firstRejection(this.hosts[i]!, checks) === undefined ? 1 : 0;
-      shape = { checks, passing };
+      const weighers = weighersFor(req, this.pipeline).map((w) => ({
+        ...w,
+        raw: Float64Array.from(this.hosts, w.weigh),
+      }));
+      shape = { checks, passing, weighers };
       this.#shapes.set(key, shape);
     }
     return shape;

@@ -88,11 +88,52 @@ export function rank(
   p: Pipeline,
   filtered: Pick<SelectionReport, 'evaluated' | 'rejected'>,
 ): { chosen: HostView[]; report: SelectionReport } {
-  const scores = totalScores(passed, req, p.weighers);
-  const best = bestOf(passed, scores, keepBest);
+  const total = new Float64Array(passed.length);
+  for (const w of weighersFor(req, p)) {
+    const raw = new Float64Array(passed.length);
+    for (let i = 0; i < passed.length; i++) raw[i] = w.weigh(passed[i]!);
+    addNormalized(total, raw, w.multiplier);
+  }
+  return keepBestOf(passed, total, filtered);
+}
+
+/** A weigher prepared for one request. */
+export interface PreparedWeigher {
+  readonly multiplier: number;
+  readonly weigh: (host: HostView) => number;
+}
+
+/** The request's weighers that have an opinion on it, in pipeline order. */
+export function weighersFor(req: PlacementRequest, p: Pipeline): PreparedWeigher[] {
+  return p.weighers.flatMap((w) => {
+    const weigh = w.forRequest(req);
+    return weigh === undefined ? [] : [{ multiplier: w.multiplier, weigh }];
+  });
+}
+
+/** Adds one weigher's raw scores to `total`, normalized to 0..1 over these hosts (nothing when all tie). */
+export function addNormalized(total: Float64Array, raw: Float64Array, multiplier: number): void {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < raw.length; i++) {
+    const x = raw[i]!;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  if (hi === lo) return;
+  for (let i = 0; i < raw.length; i++) total[i]! += (multiplier * (raw[i]! - lo)) / (hi - lo);
+}
+
+/** The best few of weighed hosts, best first, with the report. */
+export function keepBestOf(
+  hosts: ReadonlyArray<HostView>,
+  scores: Float64Array,
+  filtered: Pick<SelectionReport, 'evaluated' | 'rejected'>,
+): { chosen: HostView[]; report: SelectionReport } {
+  const best = bestOf(hosts, scores, keepBest);
   return {
-    chosen: best.map((i) => passed[i]!),
-    report: { ...filtered, top: best.map((i) => ({ hostname: passed[i]!.hostname, score: scores[i]! })) },
+    chosen: best.map((i) => hosts[i]!),
+    report: { ...filtered, top: best.map((i) => ({ hostname: hosts[i]!.hostname, score: scores[i]! })) },
   };
 }
 
@@ -102,30 +143,6 @@ export function firstRejection(h: HostView, checks: ReadonlyArray<HostCheck>): s
     if (why !== undefined) return why;
   }
   return undefined;
-}
-
-function totalScores(
-  hosts: ReadonlyArray<HostView>,
-  req: PlacementRequest,
-  weighers: ReadonlyArray<HostWeigher>,
-): Float64Array {
-  const total = new Float64Array(hosts.length);
-  const raw = new Float64Array(hosts.length);
-  for (const w of weighers) {
-    const weigh = w.forRequest(req);
-    if (weigh === undefined) continue;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i < hosts.length; i++) {
-      const x = weigh(hosts[i]!);
-      raw[i] = x;
-      if (x < lo) lo = x;
-      if (x > hi) hi = x;
-    }
-    if (hi === lo) continue;
-    for (let i = 0; i < hosts.length; i++) total[i]! += (w.multiplier * (raw[i]! - lo)) / (hi - lo);
-  }
-  return total;
 }
 
 /** Indexes of the `k` best hosts, best first: higher score, then hostname. */

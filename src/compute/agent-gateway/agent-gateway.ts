@@ -118,7 +118,7 @@ export class AgentGateway implements ControlPlane {
     if (outcome.kind === 'destroyed') return finalizeDeletion(this.deps, s);
     const now = this.deps.clock().toISOString();
     // The new state and its instance-action record commit together (and as one write).
-    const ok = await this.deps.store.db.transaction().execute(async (tx) => {
+    const ok = await this.deps.store.write(async (tx) => {
       if (!(await updateServerIf(tx, s.id, { generation: s.generation }, changesFor(s, outcome, now), now)))
         return false;
       await this.#recordOutcome(tx, s, outcome, hostname, now);

@@ -1,7 +1,6 @@
 import { checkSomeHostRuns } from '../workloads/image-requirements.js';
-import { randomBytes } from 'node:crypto';
 import { InputError, isCloudError } from '../../common/errors.js';
-import { uuid } from '../../common/ids.js';
+import { randomHex, randomToken, uuid } from '../../common/ids.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { ComputeDeps } from '../compute-deps.js';
@@ -21,7 +20,7 @@ import {
 import type { EmbeddedFlavor, Server } from './server-model.js';
 import { PowerState } from './server-model.js';
 import type { ServerRow } from './server-store.js';
-import { getServer, insertServers } from './server-store.js';
+import { insertServers, toServer } from './server-store.js';
 
 export interface CreatedServers {
   readonly servers: ReadonlyArray<Server>;
@@ -53,8 +52,8 @@ export async function createServers(
     caller,
     (body['os:scheduler_hints'] ?? body['OS-SCH-HNT:scheduler_hints'])?.group,
   );
-  const reservationId = `r-${randomBytes(6).toString('hex')}`;
-  const adminPass = req.adminPass ?? randomBytes(9).toString('base64url');
+  const reservationId = `r-${randomHex(6)}`;
+  const adminPass = req.adminPass ?? randomToken(9);
   const now = deps.clock().toISOString();
   const base = {
     caller,
@@ -69,7 +68,7 @@ export async function createServers(
     now,
   };
 
-  const ids = await deps.store.db.transaction().execute(async (tx) => {
+  const rows = await deps.store.write(async (tx) => {
     const n = await quotaAllowedCount(tx, deps, caller.projectId, flavor, min, max);
     const rows = Array.from({ length: n }, (_, i) => newServerRow(base, n > 1 ? i + 1 : 0));
     await insertServers(tx, rows);
@@ -86,11 +85,11 @@ export async function createServers(
       userId: caller.userId,
       now,
     });
-    return rows.map((r) => r.id);
+    return rows;
   });
   deps.signals.scheduling();
-  const servers = await Promise.all(ids.map((id) => getServer(deps.store.db, id)));
-  return { servers: servers.filter((s): s is Server => s !== undefined), reservationId, adminPass };
+  // The rows as committed: reading them back would only cost a query per server.
+  return { servers: rows.map(toServer), reservationId, adminPass };
 }
 
 /** Boots max_count when quota allows, else min_count (Nova's multi-create contract), else 403. */
