@@ -49,6 +49,9 @@ function openSqlite(path: string): Kysely<Database> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Checkpoint every 16,000 pages (64 MiB of WAL) instead of 1,000: each checkpoint syncs and
+  // writes hot pages back once, and under a create storm the default cost about a tenth of it.
+  sqlite.pragma('wal_autocheckpoint = 16000');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 
