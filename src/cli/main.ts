@@ -1,5 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { buildTestImage, testImageCacheDir, testImageNames } from './test-images.js';
+import type { TestImageKind } from './test-images.js';
+import {
+  buildTestImage,
+  printTestImagesJson,
+  testImageCacheDir,
+  testImageKinds,
+  testImageNames,
+} from './test-images.js';
 import { keyNumberList } from '../common/config.js';
 import { agentCommand } from './agent-command.js';
 import { benchCommand } from './bench-command.js';
@@ -64,9 +71,14 @@ program
   .command('test-images')
   .description('build (or find in the cache) the bootable VM and container test images, and print where')
   .option('--cache-dir <dir>', 'where they are kept (default ~/.cache/strata/test-images)')
-  .action(async (opts: { cacheDir?: string }) => {
-    for (const kind of ['vm', 'container'] as const) {
-      const built = await buildTestImage(kind, opts.cacheDir ?? testImageCacheDir());
+  .option('--kind <list>', 'vm, container or both, comma-separated (default both)', testImageKinds)
+  .option('--json', 'one JSON line per kind, with the reason when it cannot be built here')
+  .action(async (opts: { cacheDir?: string; kind?: TestImageKind[]; json?: boolean }) => {
+    const kinds = opts.kind ?? (['vm', 'container'] as const);
+    const cacheDir = opts.cacheDir ?? testImageCacheDir();
+    if (opts.json === true) return printTestImagesJson(kinds, cacheDir);
+    for (const kind of kinds) {
+      const built = await buildTestImage(kind, cacheDir);
       process.stdout.write(
         `${testImageNames[kind]}\t${built.diskFormat}/${built.containerFormat}\t${built.path}\n`,
       );

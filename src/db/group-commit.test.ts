@@ -31,7 +31,9 @@ beforeEach(async () => {
   statements = [];
   db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: new SQLite(':memory:') }),
-    log: (e) => statements.push(e.query.sql),
+    log: (e) => {
+      statements.push(e.query.sql);
+    },
   });
   await sql`create table t (n integer primary key)`.execute(db);
   group = new GroupCommit(db);

@@ -1,5 +1,6 @@
 import type { ImageDeps } from './image-deps.js';
 import { uploadImageData } from './data/image-data-service.js';
+import type { ImageData } from './data/image-file-store.js';
 import type { Image } from './images/image-store.js';
 import { getImage as loadImage } from './images/image-store.js';
 import { createImage, deleteImage, isVisible } from './images/image-service.js';
@@ -50,7 +51,7 @@ export interface ImageApi {
    * transfer kills the image and removes partial data; a refused one (status, formats,
    * quota) changes nothing. Not idempotent: a second call on an active image is a 409.
    */
-  uploadImageData(imageId: string, data: NodeJS.ReadableStream | Buffer): Promise<ImageRecord>;
+  uploadImageData(imageId: string, data: ImageData): Promise<ImageRecord>;
   /** Absolute path of an active image's data file on this host (it may not exist for other statuses). */
   imageDataPath(imageId: string): string;
   /** Deletes the image and its data; 404 when missing, 403 when protected. */

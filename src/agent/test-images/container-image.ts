@@ -4,7 +4,7 @@ import { runCommand } from '../host/command.js';
 import type { MemoryEntry } from '../drivers/runc/tar-writer.js';
 import { encodeArchive, entryHeader } from '../drivers/runc/tar-writer.js';
 import { ociArch } from '../drivers/runc/oci-image.js';
-import { cacheKey, cachedFile, fileDigest } from './image-cache.js';
+import { cacheKey, cachedFile, fileDigest, fileIdentity } from './image-cache.js';
 
 /** What the image service needs to register the image (Glance fields). */
 export interface ContainerTestImage {
@@ -47,7 +47,7 @@ done
 `;
 
 /**
- * Builds (once per busybox binary) a `docker save` tarball of a busybox image whose command
+ * Builds (once per busybox binary: path, size and time) a `docker save` tarball of a busybox image whose command
  * is the test init above, and caches it under `dir`. Reproducible: fixed times and owners,
  * sorted entries, so the same busybox gives the same bytes.
  */
@@ -56,10 +56,9 @@ export async function buildContainerTestImage(
   opts: { readonly busybox?: string } = {},
 ): Promise<ContainerTestImage> {
   const busyboxPath = opts.busybox ?? '/bin/busybox';
-  const busybox = await readFile(busyboxPath);
-  const key = cacheKey([`container-test-image/${builderVersion}`, busybox]);
+  const key = cacheKey([`container-test-image/${builderVersion}`, await fileIdentity(busyboxPath)]);
   const path = await cachedFile(dir, `strata-busybox-${key}.docker.tar`, async (out) => {
-    await writeFile(out, dockerSaveArchive(busybox, await appletPaths(busyboxPath)));
+    await writeFile(out, dockerSaveArchive(await readFile(busyboxPath), await appletPaths(busyboxPath)));
   });
   return {
     path,

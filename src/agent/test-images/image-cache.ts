@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { access, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { digestFile } from '../../common/file-digest.js';
 import { join } from 'node:path';
 
 /** A short, stable key for a set of build inputs (versions, file contents, scripts). */
@@ -53,15 +53,19 @@ async function buildOnce(
   }
 }
 
-/** Hex digest of a file, streamed (images can be large). */
-export function fileDigest(path: string, algorithm: 'md5' | 'sha256' = 'md5'): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash(algorithm);
-    createReadStream(path)
-      .on('data', (chunk) => h.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(h.digest('hex')));
-  });
+/** Hex digest of a file (images can be large: read through one reused buffer). */
+export async function fileDigest(path: string, algorithm: 'md5' | 'sha256' = 'md5'): Promise<string> {
+  return (await digestFile(path, [algorithm])).digests[algorithm];
+}
+
+/**
+ * A cache-key part that names a build input by path, size and modification time, as make
+ * does: reading a kernel and busybox on every start only to find the image cached would
+ * leave their size in resident memory. A package upgrade changes the size or the time.
+ */
+export async function fileIdentity(path: string): Promise<string> {
+  const s = await stat(path);
+  return `${path}:${s.size}:${s.mtimeMs}`;
 }
 
 async function exists(path: string): Promise<boolean> {

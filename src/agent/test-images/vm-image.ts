@@ -1,8 +1,14 @@
 import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from '../host/command.js';
-import { cacheKey, cachedFile, fileDigest } from './image-cache.js';
-import { findHostKernel, readModules, resolveModules, type HostKernel } from './kernel-modules.js';
+import { cacheKey, cachedFile, fileDigest, fileIdentity } from './image-cache.js';
+import {
+  findHostKernel,
+  moduleName,
+  readModules,
+  resolveModules,
+  type HostKernel,
+} from './kernel-modules.js';
 import { guestModules, syslinuxConfig } from './vm-guest-files.js';
 import { buildInitramfs, initScriptFor } from './vm-initramfs.js';
 
@@ -41,22 +47,23 @@ export interface VmTestImage {
 export async function buildVmTestImage(opts: VmTestImageOptions): Promise<VmTestImage> {
   const kernel = opts.kernel ?? (await findHostKernel());
   if (kernel === undefined) throw new Error('no host kernel with modules found under /boot and /lib/modules');
-  const busybox = await readFile(opts.busyboxPath ?? '/bin/busybox');
-  const modules = await readModules(kernel.modulesDir, await resolveModules(kernel.modulesDir, guestModules));
-  const kernelBytes = await readFile(kernel.kernelPath);
+  const busyboxPath = opts.busyboxPath ?? '/bin/busybox';
+  const modulePaths = await resolveModules(kernel.modulesDir, guestModules);
   const key = cacheKey([
     builderVersion,
     kernel.release,
-    kernelBytes,
-    await busyboxVersion(opts.busyboxPath ?? '/bin/busybox'),
-    busybox,
-    initScriptFor(modules),
+    await fileIdentity(kernel.kernelPath),
+    await busyboxVersion(busyboxPath),
+    await fileIdentity(busyboxPath),
+    initScriptFor(modulePaths.map(moduleName)),
     syslinuxConfig,
-    ...modules.map((m) => m.data),
+    ...(await Promise.all(modulePaths.map((p) => fileIdentity(join(kernel.modulesDir, p))))),
   ]);
+  // The inputs are read only when the image has to be built.
   const path = await cachedFile(opts.cacheDir, `strata-test-vm-${key}.qcow2`, async (out, work) => {
-    const initrd = buildInitramfs({ busybox, modules });
-    await assembleDisk(work, out, kernelBytes, initrd, opts.signal);
+    const modules = await readModules(kernel.modulesDir, modulePaths);
+    const initrd = buildInitramfs({ busybox: await readFile(busyboxPath), modules });
+    await assembleDisk(work, out, await readFile(kernel.kernelPath), initrd, opts.signal);
   });
   return {
     path,

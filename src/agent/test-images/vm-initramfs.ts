@@ -11,8 +11,8 @@ export interface InitramfsInputs {
 }
 
 /** The guest's init script for these modules (part of the image's cache key). */
-export function initScriptFor(modules: ReadonlyArray<KernelModule>): string {
-  return guestInitScript(modules.map((m) => `${m.name}.ko`));
+export function initScriptFor(moduleNames: ReadonlyArray<string>): string {
+  return guestInitScript(moduleNames.map((name) => `${name}.ko`));
 }
 
 /** The whole guest root file system as a gzipped newc cpio (deterministic bytes). */
@@ -42,7 +42,12 @@ export function buildInitramfs(inputs: InitramfsInputs): Buffer {
       path: `lib/modules/${m.name}.ko`,
       data: m.data,
     })),
-    { kind: 'file', path: 'init', data: Buffer.from(initScriptFor(inputs.modules)), mode: 0o755 },
+    {
+      kind: 'file',
+      path: 'init',
+      data: Buffer.from(initScriptFor(inputs.modules.map((m) => m.name))),
+      mode: 0o755,
+    },
   ];
   // gzip with no name and mtime 0: reproducible.
   return gzipSync(cpioNewc(entries), { level: 9 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -35,6 +35,22 @@ describe('image-file-store', () => {
       DataLimitExceeded,
     );
     expect(await files.exists(other)).toBe(false);
+    expect(readdirSync(root).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
+  it('copies a local file in with the same size and hashes as streaming it, within the limit', async () => {
+    const source = join(root, 'local-source');
+    writeFileSync(source, 'hello world');
+    const copied = '11111111-2222-3333-4444-888888888888';
+    const stored = await files.write(copied, { localPath: source }, 'store', 11);
+    expect(stored).toEqual(await files.hash(id, 'store'));
+    expect(readFileSync(files.path(copied), 'utf8')).toBe('hello world');
+    const tooBig = '11111111-2222-3333-4444-999999999999';
+    await expect(files.write(tooBig, { localPath: source }, 'store', 10)).rejects.toBeInstanceOf(
+      DataLimitExceeded,
+    );
+    expect(await files.exists(tooBig)).toBe(false);
+    await expect(files.write(tooBig, { localPath: join(root, 'absent') }, 'store')).rejects.toThrow(/ENOENT/);
     expect(readdirSync(root).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
 import type { ReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, Transform, Writable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
+import { digestFile } from '../../common/file-digest.js';
 import type { TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -25,7 +26,12 @@ export class DataLimitExceeded extends Error {
   }
 }
 
-export type ImageData = NodeJS.ReadableStream | Buffer;
+/** A file on this host, copied in by the kernel (in-process callers: `strata up`'s test images). */
+export interface LocalFile {
+  readonly localPath: string;
+}
+
+export type ImageData = NodeJS.ReadableStream | Buffer | LocalFile;
 export type Area = 'store' | 'staging';
 
 const uuidShape = /^[0-9a-fA-F-]{36}$/;
@@ -52,24 +58,23 @@ export class ImageFileStore {
     const target = this.path(id, area);
     const part = `${target}.${randomBytes(6).toString('hex')}.part`;
     await mkdir(join(target, '..'), { recursive: true });
-    const hasher = new HashingCounter(maxBytes);
     try {
-      await pipeline(toStream(data), hasher, createWriteStream(part, { flags: 'wx' }));
+      const stored = isLocalFile(data)
+        ? await copyLocal(data.localPath, part, maxBytes)
+        : await streamIn(data, part, maxBytes);
       const fh = await open(part, 'r');
       await fh.sync().finally(() => fh.close());
       await rename(part, target);
+      return stored;
     } catch (err) {
       await rm(part, { force: true });
       throw err;
     }
-    return hasher.result();
   }
 
   /** Hashes a file already in an area (the import task re-reads what was staged). */
-  async hash(id: string, area: Area): Promise<StoredData> {
-    const hasher = new HashingCounter(-1);
-    await pipeline(createReadStream(this.path(id, area)), hasher, new NullSink());
-    return hasher.result();
+  hash(id: string, area: Area): Promise<StoredData> {
+    return hashFile(this.path(id, area));
   }
 
   /** Moves staged data into the store; idempotent when it already moved. */
@@ -95,8 +100,27 @@ export class ImageFileStore {
   }
 }
 
-function toStream(data: ImageData): NodeJS.ReadableStream {
-  return Buffer.isBuffer(data) ? Readable.from([data]) : data;
+function isLocalFile(data: ImageData): data is LocalFile {
+  return typeof (data as Partial<LocalFile>).localPath === 'string';
+}
+
+async function streamIn(data: NodeJS.ReadableStream | Buffer, part: string, maxBytes: number) {
+  const hasher = new HashingCounter(maxBytes);
+  const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;
+  await pipeline(source, hasher, createWriteStream(part, { flags: 'wx' }));
+  return hasher.result();
+}
+
+async function copyLocal(path: string, part: string, maxBytes: number): Promise<StoredData> {
+  const { size } = await stat(path);
+  if (maxBytes >= 0 && size > maxBytes) throw new DataLimitExceeded(size, maxBytes);
+  await copyFile(path, part, constants.COPYFILE_EXCL);
+  return hashFile(part);
+}
+
+async function hashFile(path: string): Promise<StoredData> {
+  const { size, digests } = await digestFile(path, ['md5', 'sha512']);
+  return { size, checksum: digests.md5, osHashAlgo: 'sha512', osHashValue: digests.sha512 };
 }
 
 /** Passes bytes through while counting them and feeding md5 and sha512. */
@@ -127,11 +151,5 @@ class HashingCounter extends Transform {
       osHashAlgo: 'sha512',
       osHashValue: this.#sha512.digest('hex'),
     };
-  }
-}
-
-class NullSink extends Writable {
-  override _write(_chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
-    done();
   }
 }
