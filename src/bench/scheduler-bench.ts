@@ -5,6 +5,7 @@ import type { HostRecord } from '../scheduler/host-views.js';
 import { buildHostViews, withClaim } from '../scheduler/host-views.js';
 import type { Pipeline } from '../scheduler/pipeline.js';
 import { defaultPipeline, select } from '../scheduler/pipeline.js';
+import { BatchSelector } from '../scheduler/batch-selector.js';
 import type { ProviderSnapshot } from '../scheduler/placement-port.js';
 import type { Claim } from '../scheduler/plan-applier.js';
 import { applyPlan } from '../scheduler/plan-applier.js';
@@ -57,12 +58,33 @@ function syntheticHosts(n: number): HostView[] {
   return buildHostViews(records(providers), providers);
 }
 
+/** What places one server after another: select() afresh each time, or the pass's BatchSelector. */
+interface Placer {
+  readonly hosts: HostView[];
+  select(req: PlacementRequest): { chosen: HostView[] };
+  claim(index: number, resources: Readonly<Record<string, number>>): unknown;
+}
+
+/** select() over every host for each server: what a single decision costs without a pass. */
+function coldPlacer(hosts: HostView[], p: Pipeline): Placer {
+  return {
+    hosts,
+    select: (req) => select(hosts, req, p),
+    claim: (i, r) => (hosts[i] = withClaim(hosts[i]!, r)),
+  };
+}
+
+const placers = {
+  'select()': coldPlacer,
+  BatchSelector: (hosts: HostView[], p: Pipeline): Placer => new BatchSelector(hosts, p),
+} as const;
+
 /**
  * Places `count` servers one after another as a scheduling pass does: each choice sees
- * the earlier ones (the chosen host's view gains the claim). Times each select() alone.
+ * the earlier ones (the chosen host's view gains the claim). Times each choice alone.
  */
-function placeBatch(hosts: HostView[], count: number, p: Pipeline, selectMs: number[]): Claim[] {
-  const index = new Map(hosts.map((h, i) => [h.providerId, i]));
+function placeBatch(placer: Placer, count: number, selectMs: number[]): Claim[] {
+  const index = new Map(placer.hosts.map((h, i) => [h.providerId, i]));
   const claims: Claim[] = [];
   for (let k = 0; k < count; k++) {
     const req: PlacementRequest = {
@@ -71,10 +93,10 @@ function placeBatch(hosts: HostView[], count: number, p: Pipeline, selectMs: num
       requiredTraits: ['CUSTOM_STRATA_VM'],
     };
     const t0 = performance.now();
-    const best = select(hosts, req, p).chosen[0];
+    const best = placer.select(req).chosen[0];
     selectMs.push(performance.now() - t0);
     if (best === undefined) throw new Error(`${name}: no host left for placement ${claims.length + 1}`);
-    hosts[index.get(best.providerId)!] = withClaim(best, resources);
+    placer.claim(index.get(best.providerId)!, resources);
     claims.push({
       consumerId: req.consumerId,
       projectId: 'bench-project',
@@ -86,25 +108,24 @@ function placeBatch(hosts: HostView[], count: number, p: Pipeline, selectMs: num
   return claims;
 }
 
-/** select() alone over `n` synthetic hosts for `durationSec`. */
-function pureSelect(n: number, opts: BenchOptions): BenchMetric[] {
-  const hosts = syntheticHosts(n);
-  const p = defaultPipeline('spread');
-  placeBatch(hosts, 20, p, []);
+/** One placer alone over `n` synthetic hosts for `durationSec`. */
+function pureSelect(n: number, kind: keyof typeof placers, opts: BenchOptions): BenchMetric[] {
+  const placer = placers[kind](syntheticHosts(n), defaultPipeline('spread'));
+  placeBatch(placer, 20, []);
   const samples: number[] = [];
   const t0 = performance.now();
-  while (performance.now() - t0 < opts.durationSec * 1000) placeBatch(hosts, 50, p, samples);
+  while (performance.now() - t0 < opts.durationSec * 1000) placeBatch(placer, 50, samples);
   const rate = (samples.length * 1000) / (performance.now() - t0);
   const s = summarize(samples);
   return [
     {
-      name: `select() placements/s, ${n} hosts (pure, in memory)`,
+      name: `${kind} placements/s, ${n} hosts (pure, in memory)`,
       value: rate,
       unit: 'placements/s',
       target: { text: `storm needs >= ${stormRate}/s` },
     },
-    { name: `select() p50, ${n} hosts`, value: s.p50, unit: 'ms' },
-    { name: `select() p99, ${n} hosts`, value: s.p99, unit: 'ms' },
+    { name: `${kind} p50, ${n} hosts`, value: s.p50, unit: 'ms' },
+    { name: `${kind} p99, ${n} hosts`, value: s.p99, unit: 'ms' },
   ];
 }
 
@@ -121,7 +142,7 @@ async function registerProviders(c: BenchCloud, n: number): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
-/** Passes of `batchSize`: snapshot + views, select each, applyPlan (one placement transaction). */
+/** Passes of `batchSize`: snapshot + views, a BatchSelector choosing each, applyPlan (one placement transaction). */
 async function withPlacement(c: BenchCloud, n: number, opts: BenchOptions, progress: BenchProgress) {
   progress(`${name}: registering ${n} resource providers in placement`);
   const registerSec = await registerProviders(c, n);
@@ -138,7 +159,7 @@ async function withPlacement(c: BenchCloud, n: number, opts: BenchOptions, progr
     const hosts = buildHostViews(records(snapshot), snapshot);
     split.snapshot += performance.now() - t;
     t = performance.now();
-    const claims = placeBatch(hosts, batchSize, p, []);
+    const claims = placeBatch(new BatchSelector(hosts, p), batchSize, []);
     split.select += performance.now() - t;
     t = performance.now();
     const { committed, stale } = await applyPlan(placement, claims);
@@ -169,7 +190,7 @@ async function placementMetrics(c: BenchCloud, opts: BenchOptions, progress: Ben
         value: per(m.perPass.snapshot),
         unit: 'ms',
       },
-      { name: `per pass: ${batchSize} x select(), ${n} hosts`, value: per(m.perPass.select), unit: 'ms' },
+      { name: `per pass: ${batchSize} choices, ${n} hosts`, value: per(m.perPass.select), unit: 'ms' },
       { name: `per pass: applyPlan (one transaction), ${n} hosts`, value: per(m.perPass.apply), unit: 'ms' },
     );
   }
@@ -179,12 +200,14 @@ async function placementMetrics(c: BenchCloud, opts: BenchOptions, progress: Ben
 export const schedulerBench: Benchmark = {
   name,
   description:
-    'scheduler select() over synthetic hosts, then select + applyPlan against placement in-process',
+    'scheduler choices over synthetic hosts (select() and the pass BatchSelector), then passes with placement in-process',
   async run(opts, progress) {
     const metrics: BenchMetric[] = [];
     for (const n of opts.schedulerHosts) {
-      progress(`${name}: select() over ${n} synthetic hosts for ${opts.durationSec} s`);
-      metrics.push(...pureSelect(n, opts));
+      for (const kind of ['select()', 'BatchSelector'] as const) {
+        progress(`${name}: ${kind} over ${n} synthetic hosts for ${opts.durationSec} s`);
+        metrics.push(...pureSelect(n, kind, opts));
+      }
     }
     // One cloud per host count: providers from the smaller run would skew the larger one.
     for (const n of opts.schedulerHosts) {

@@ -1,7 +1,15 @@
 import type { HostView, PlacementRequest } from './host-view.js';
 import { withClaim } from './host-views.js';
 import type { HostCheck, Pipeline, PreparedWeigher, SelectionReport } from './pipeline.js';
-import { addNormalized, checksFor, firstRejection, keepBestOf, select, weighersFor } from './pipeline.js';
+import {
+  addNormalized,
+  checksFor,
+  firstRejection,
+  hostnameRanks,
+  keepBestOf,
+  select,
+  weighersFor,
+} from './pipeline.js';
 
 interface Shape {
   readonly checks: HostCheck[];
@@ -20,29 +28,34 @@ interface Shape {
  */
 export class BatchSelector {
   readonly #shapes = new Map<string, Shape>();
+  /** Scratch for one choice's total scores, by host index. */
+  readonly #scores: Float64Array;
+  /** Claims never rename a host, so the hostname order holds for the selector's life. */
+  readonly #nameRank: Int32Array;
 
   constructor(
     readonly hosts: HostView[],
     private readonly pipeline: Pipeline,
-  ) {}
+  ) {
+    this.#scores = new Float64Array(hosts.length);
+    this.#nameRank = hostnameRanks(hosts);
+  }
 
   select(req: PlacementRequest): { chosen: HostView[]; report: SelectionReport } {
     // Group requests depend on where earlier members landed: filter those afresh.
     if (req.group !== undefined) return select(this.hosts, req, this.pipeline);
     const shape = this.#shape(req);
-    const at: number[] = [];
-    for (let i = 0; i < this.hosts.length; i++) if (shape.passing[i] === 1) at.push(i);
     // Only a refusal needs the per-reason counts: recompute them then.
-    if (at.length === 0) return select(this.hosts, req, this.pipeline);
-    // The scores rank() would compute, from the kept raw scores instead of weighing again.
-    const total = new Float64Array(at.length);
-    const raw = new Float64Array(at.length);
-    for (const w of shape.weighers) {
-      for (let j = 0; j < at.length; j++) raw[j] = w.raw[at[j]!]!;
-      addNormalized(total, raw, w.multiplier);
-    }
-    const passed = at.map((i) => this.hosts[i]!);
-    return keepBestOf(passed, total, { evaluated: this.hosts.length, rejected: {} });
+    if (shape.passing.indexOf(1) === -1) return select(this.hosts, req, this.pipeline);
+    // The scores rank() would give the passing hosts, from the kept raw scores, in place.
+    const total = this.#scores.fill(0);
+    for (const w of shape.weighers) addNormalized(total, w.raw, w.multiplier, shape.passing);
+    return keepBestOf(
+      this.hosts,
+      total,
+      { evaluated: this.hosts.length, rejected: {} },
+      { eligible: shape.passing, nameRank: this.#nameRank },
+    );
   }
 
   /** Adds `resources` to host `index` and updates every shape's verdict for that host. */

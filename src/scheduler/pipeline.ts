@@ -111,26 +111,47 @@ export function weighersFor(req: PlacementRequest, p: Pipeline): PreparedWeigher
   });
 }
 
-/** Adds one weigher's raw scores to `total`, normalized to 0..1 over these hosts (nothing when all tie). */
-export function addNormalized(total: Float64Array, raw: Float64Array, multiplier: number): void {
+/**
+ * Adds one weigher's raw scores to `total`, normalized to 0..1 over the hosts (only those
+ * with `eligible[i] === 1` when given); nothing when they all tie.
+ */
+export function addNormalized(
+  total: Float64Array,
+  raw: Float64Array,
+  multiplier: number,
+  eligible?: Uint8Array,
+): void {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < raw.length; i++) {
+    if (eligible !== undefined && eligible[i] !== 1) continue;
     const x = raw[i]!;
     if (x < lo) lo = x;
     if (x > hi) hi = x;
   }
   if (hi === lo) return;
-  for (let i = 0; i < raw.length; i++) total[i]! += (multiplier * (raw[i]! - lo)) / (hi - lo);
+  for (let i = 0; i < raw.length; i++) {
+    if (eligible !== undefined && eligible[i] !== 1) continue;
+    total[i]! += (multiplier * (raw[i]! - lo)) / (hi - lo);
+  }
 }
 
-/** The best few of weighed hosts, best first, with the report. */
+/** Narrows keepBestOf for callers that keep state across choices (BatchSelector). */
+export interface BestOfOptions {
+  /** Only hosts with `eligible[i] === 1` compete. */
+  readonly eligible?: Uint8Array;
+  /** Each host's position in hostname order: ties compare integers instead of strings. */
+  readonly nameRank?: Int32Array;
+}
+
+/** The best few of weighed hosts, best first (higher score, then hostname), with the report. */
 export function keepBestOf(
   hosts: ReadonlyArray<HostView>,
   scores: Float64Array,
   filtered: Pick<SelectionReport, 'evaluated' | 'rejected'>,
+  opts: BestOfOptions = {},
 ): { chosen: HostView[]; report: SelectionReport } {
-  const best = bestOf(hosts, scores, keepBest);
+  const best = bestOf(hosts, scores, keepBest, opts);
   return {
     chosen: best.map((i) => hosts[i]!),
     report: { ...filtered, top: best.map((i) => ({ hostname: hosts[i]!.hostname, score: scores[i]! })) },
@@ -145,12 +166,30 @@ export function firstRejection(h: HostView, checks: ReadonlyArray<HostCheck>): s
   return undefined;
 }
 
+/** Positions of the hosts in hostname order (see BestOfOptions.nameRank). */
+export function hostnameRanks(hosts: ReadonlyArray<HostView>): Int32Array {
+  const order = hosts.map((_, i) => i).sort((a, b) => (hosts[a]!.hostname < hosts[b]!.hostname ? -1 : 1));
+  const rank = new Int32Array(hosts.length);
+  order.forEach((hostIndex, position) => (rank[hostIndex] = position));
+  return rank;
+}
+
 /** Indexes of the `k` best hosts, best first: higher score, then hostname. */
-function bestOf(hosts: ReadonlyArray<HostView>, scores: Float64Array, k: number): number[] {
+function bestOf(
+  hosts: ReadonlyArray<HostView>,
+  scores: Float64Array,
+  k: number,
+  { eligible, nameRank }: BestOfOptions,
+): number[] {
+  const nameBefore =
+    nameRank === undefined
+      ? (a: number, b: number) => hosts[a]!.hostname < hosts[b]!.hostname
+      : (a: number, b: number) => nameRank[a]! < nameRank[b]!;
   const better = (a: number, b: number) =>
-    scores[a]! > scores[b]! || (scores[a] === scores[b] && hosts[a]!.hostname < hosts[b]!.hostname);
+    scores[a]! > scores[b]! || (scores[a] === scores[b] && nameBefore(a, b));
   const top: number[] = [];
   for (let i = 0; i < hosts.length; i++) {
+    if (eligible !== undefined && eligible[i] !== 1) continue;
     if (top.length === k && !better(i, top[k - 1]!)) continue;
     let at = top.length;
     while (at > 0 && better(i, top[at - 1]!)) at--;
