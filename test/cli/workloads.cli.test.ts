@@ -93,7 +93,12 @@ describe.skipIf(!ready)('openstack CLI against strata up: real VMs and container
       expect(qemuProcesses(String(s['id']))).toBe(1);
       // What the running VM reports, through `server show --diagnostics` (Nova's os-server-diagnostics).
       const d = await cli.json<Record<string, unknown>>('admin', ['server', 'show', '--diagnostics', 'vm1']);
-      expect(d).toMatchObject({ driver: 'qemu', power_state: 'running', disk_format: 'qcow2', memory_mb: 512 });
+      expect(d).toMatchObject({
+        driver: 'qemu',
+        power_state: 'running',
+        disk_format: 'qcow2',
+        memory_mb: 512,
+      });
       expect(['kvm', 'tcg']).toContain(d['accelerator']);
     });
 
