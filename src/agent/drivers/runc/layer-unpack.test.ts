@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fileEntry, layerTar } from './image-fixtures.js';
+import { fileEntry, layerTar } from './testing/image-fixtures.js';
 import { applyLayer, whiteoutOf } from './layer-unpack.js';
 import { cleanImagePath, resolveInRoot } from './root-path.js';
 import { entryHeader } from './tar-writer.js';

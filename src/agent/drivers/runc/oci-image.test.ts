@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dockerSaveTarball, fileEntry, layerTar, ociLayoutTarball } from './image-fixtures.js';
+import { dockerSaveTarball, fileEntry, layerTar, ociLayoutTarball } from './testing/image-fixtures.js';
 import {
   ImageArchiveError,
   ociArch,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dockerSaveTarball, fileEntry, layerTar } from './image-fixtures.js';
+import { dockerSaveTarball, fileEntry, layerTar } from './testing/image-fixtures.js';
 import { RootfsCache } from './rootfs-cache.js';
 
 describe('rootfs cache', () => {

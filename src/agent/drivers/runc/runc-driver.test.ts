@@ -21,7 +21,7 @@ import {
 } from '../../test-images/container-image.js';
 import type { ContainerTestImage } from '../../test-images/container-image.js';
 import type { WorkloadHandle, WorkloadSpec } from '../driver.js';
-import { ociLayoutTarball } from './image-fixtures.js';
+import { ociLayoutTarball } from './testing/image-fixtures.js';
 import { openImageArchive } from './oci-image.js';
 import { mountsUnder } from './rootfs.js';
 import { cgroupPathOf } from './runc-bundle.js';

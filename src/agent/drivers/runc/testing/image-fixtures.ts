@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { ociArch } from './oci-image.js';
-import type { MemoryEntry } from './tar-writer.js';
-import { encodeArchive, entryHeader } from './tar-writer.js';
+import { ociArch } from '../oci-image.js';
+import type { MemoryEntry } from '../tar-writer.js';
+import { encodeArchive, entryHeader } from '../tar-writer.js';
 
 /** Small image tarballs for tests: layers are given as in-memory tar entries. */
 
