@@ -161,7 +161,6 @@ export function bootFigures(samples: ReadonlyArray<BootSample>) {
   };
 }
 
-/** Creates one server, waits for its marker, and deletes it; `deleteMs` is DELETE to 404. */
 /** How long a concurrent batch took, first POST to the last ACTIVE and to the last marker. */
 export function wallTimeMetrics(f: ReturnType<typeof bootFigures>): BenchMetric[] {
   return [
@@ -170,6 +169,7 @@ export function wallTimeMetrics(f: ReturnType<typeof bootFigures>): BenchMetric[
   ];
 }
 
+/** Creates one server, waits for its marker, and deletes it; `deleteMs` is DELETE to 404. */
 export async function bootAndDelete(
   client: WorkloadBootClient,
   kind: BootKind,

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,19 @@ describe.skipIf(!existsSync('/bin/busybox'))('container test image', () => {
     const again = await buildContainerTestImage(join(dir, 'c'));
     expect(again.path).toBe(first.path);
     expect(statSync(again.path).mtimeMs).toBe(before);
+  });
+
+  it('is built again when its input changes (path, size or time), and only then', async () => {
+    const busybox = join(dir, 'busybox-copy');
+    copyFileSync('/bin/busybox', busybox);
+    const first = await buildContainerTestImage(join(dir, 'e'), { busybox });
+    expect((await buildContainerTestImage(join(dir, 'e'), { busybox })).path).toBe(first.path);
+    // What a package upgrade does to the file: a new modification time.
+    utimesSync(busybox, new Date(), new Date(Date.now() + 60_000));
+    const rebuilt = await buildContainerTestImage(join(dir, 'e'), { busybox });
+    expect(rebuilt.path).not.toBe(first.path);
+    // Same busybox bytes, so the same image: the key only decides when to look again.
+    expect(rebuilt.checksum).toBe(first.checksum);
   });
 
   it('is a docker save archive whose command is the test init', async () => {

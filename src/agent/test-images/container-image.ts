@@ -47,8 +47,8 @@ done
 `;
 
 /**
- * Builds (once per busybox binary: path, size and time) a `docker save` tarball of a busybox image whose command
- * is the test init above, and caches it under `dir`. Reproducible: fixed times and owners,
+ * Builds (once per busybox binary, known by path, size and time) a `docker save` tarball
+ * of a busybox image whose command is the test init above, and caches it under `dir`. Reproducible: fixed times and owners,
  * sorted entries, so the same busybox gives the same bytes.
  */
 export async function buildContainerTestImage(
