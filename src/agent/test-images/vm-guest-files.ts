@@ -47,7 +47,16 @@ if [ -n "$dev" ] && mount -t iso9660 -o ro "$dev" /mnt; then
 else
   say "no config drive found"
 fi
-acpid -c /etc/acpi -l /dev/null
+# acpid watches only the input devices present when it starts, and a daemonized acpid
+# opens them after its parent has returned: announce ready once it holds the button's
+# event device, or a power-button press right after "ready" is lost.
+for i in $(seq 1 50); do [ -e /dev/input/event0 ] && break; sleep 0.1; done
+acpid -f -c /etc/acpi -l /dev/null &
+acpid_pid=$!
+for i in $(seq 1 50); do
+  ls -l "/proc/$acpid_pid/fd" 2>/dev/null | grep -q /dev/input/event && break
+  sleep 0.1
+done
 say ready
 while true; do sleep 3600; done
 `;
