@@ -1,6 +1,11 @@
 import type { ReconcileResult, Reconciler } from '../../common/reconcile/controller.js';
 import type { ComputeDriver, PowerObservation, WorkloadHandle } from '../drivers/driver.js';
-import { supportsDiskLifecycle, supportsPowerStates, supportsSnapshot } from '../drivers/driver.js';
+import {
+  supportsCrashDump,
+  supportsDiskLifecycle,
+  supportsPowerStates,
+  supportsSnapshot,
+} from '../drivers/driver.js';
 import type { AssignedServer, ControlPlane, StepOutcome } from '../transport/control-plane.js';
 
 export interface InstanceControllerDeps {
@@ -108,6 +113,11 @@ async function powerStep(
       need(power)
         .resume(h, signal)
         .then(() => 'running'),
+    crash_dumping: async () => {
+      if (!supportsCrashDump(drv)) throw new Error(`driver ${drv.name} cannot trigger a crash dump`);
+      await drv.triggerCrashDump(h, signal);
+      return (await drv.observe(s.id))?.power ?? 'shutdown';
+    },
     image_snapshot: async () => {
       if (!supportsSnapshot(drv)) throw new Error(`driver ${drv.name} cannot snapshot`);
       await d.controlPlane.uploadSnapshot(d.hostname, s.id, await drv.snapshot(h, signal));

@@ -7,6 +7,7 @@ import type {
   ObservedWorkload,
   PowerObservation,
   PowerStateSupport,
+  CrashDumpSupport,
   SnapshotSupport,
   StopOptions,
   WorkloadHandle,
@@ -16,6 +17,7 @@ import type {
 import {
   supportsConsoleLog,
   supportsDiskLifecycle,
+  supportsCrashDump,
   supportsPowerStates,
   supportsSnapshot,
 } from './driver.js';
@@ -27,7 +29,13 @@ import {
  * driver (they share the machine); its traits are every driver's.
  */
 export class DriverSet
-  implements ComputeDriver, PowerStateSupport, ConsoleLogSupport, SnapshotSupport, DiskLifecycleSupport
+  implements
+    ComputeDriver,
+    PowerStateSupport,
+    ConsoleLogSupport,
+    SnapshotSupport,
+    DiskLifecycleSupport,
+    CrashDumpSupport
 {
   readonly name: string;
   readonly kinds: ReadonlyArray<WorkloadKind>;
@@ -44,6 +52,7 @@ export class DriverSet
       pause: any((c) => c.pause),
       suspend: any((c) => c.suspend),
       diskLifecycle: any((c) => c.diskLifecycle),
+      crashDump: any((c) => c.crashDump),
     };
   }
 
@@ -74,6 +83,10 @@ export class DriverSet
   }
   async pause(h: WorkloadHandle, signal: AbortSignal) {
     return this.#with(await this.#owner(h), supportsPowerStates, 'pause').pause(h, signal);
+  }
+  async triggerCrashDump(h: WorkloadHandle, signal: AbortSignal) {
+    const d = this.#with(await this.#owner(h), supportsCrashDump, 'trigger a crash dump');
+    return d.triggerCrashDump(h, signal);
   }
   async unpause(h: WorkloadHandle, signal: AbortSignal) {
     return this.#with(await this.#owner(h), supportsPowerStates, 'unpause').unpause(h, signal);

@@ -8,6 +8,8 @@ export interface DriverCapabilities {
   readonly diskLifecycle: boolean;
   readonly pause: boolean;
   readonly suspend: boolean;
+  /** triggerCrashDump (CrashDumpSupport): a non-maskable interrupt for the guest kernel. */
+  readonly crashDump: boolean;
 }
 
 /** What a driver needs to run one workload, fully expanded (drivers never read flavors or images). */
@@ -137,6 +139,18 @@ export interface DiskLifecycleSupport {
   revertResize(h: WorkloadHandle, spec: WorkloadSpec, signal: AbortSignal): Promise<WorkloadHandle>;
   /** Replaces the root disk with `spec.image`'s, same identity, ends running. */
   rebuild(h: WorkloadHandle, spec: WorkloadSpec, signal: AbortSignal): Promise<WorkloadHandle>;
+}
+
+/**
+ * Optional (capabilities.crashDump): Nova's trigger_crash_dump, an NMI the guest kernel
+ * answers by its own configuration (log, kdump or panic). The power state is left to it.
+ */
+export interface CrashDumpSupport {
+  triggerCrashDump(h: WorkloadHandle, signal: AbortSignal): Promise<void>;
+}
+
+export function supportsCrashDump(d: ComputeDriver): d is ComputeDriver & CrashDumpSupport {
+  return d.capabilities.crashDump;
 }
 
 export function supportsPowerStates(d: ComputeDriver): d is ComputeDriver & PowerStateSupport {

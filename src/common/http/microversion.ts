@@ -1,4 +1,5 @@
 import { InputError, NotAcceptableError } from '../errors.js';
+import { unexpectedFieldsText } from './validation.js';
 
 /** A microversion as [major, minor]. */
 export type Microversion = readonly [number, number];
@@ -79,4 +80,29 @@ export function microversionHeaders(v: Microversion, policy: MicroversionPolicy)
   };
   if (policy.legacyHeader) out[policy.legacyHeader] = formatMicroversion(v);
   return out;
+}
+
+/** Whether the request's microversion is at least `v` (no version negotiated counts as the oldest). */
+export function atLeast(requested: Microversion | undefined, v: Microversion): boolean {
+  return requested !== undefined && compareMicroversions(requested, v) >= 0;
+}
+
+/**
+ * Refuses body fields that only exist from microversion `since`, with the message the
+ * service's schema for the older version gives: they were unexpected there.
+ */
+export function rejectFieldsBefore(
+  requested: Microversion | undefined,
+  since: Microversion,
+  path: string,
+  body: Readonly<Record<string, unknown>>,
+  fields: ReadonlyArray<string>,
+): void {
+  if (atLeast(requested, since)) return;
+  const extra = fields.filter((f) => body[f] !== undefined);
+  if (extra.length === 0) return;
+  throw new InputError(
+    'common.microversion.field_too_new',
+    `Invalid input for field '${path}': ${unexpectedFieldsText(extra)}`,
+  );
 }

@@ -38,16 +38,19 @@ function describe(e: SchemaError, root: unknown): string {
   return path === '' ? text : `Invalid input for field '${path}': ${text}`;
 }
 
+/** jsonschema's words for fields a schema does not allow (Nova and Keystone answer with them). */
+export function unexpectedFieldsText(extra: ReadonlyArray<string>): string {
+  const list = extra.map((k) => `'${k}'`).join(', ');
+  return `Additional properties are not allowed (${list} ${extra.length === 1 ? 'was' : 'were'} unexpected)`;
+}
+
 function jsonschemaText(e: SchemaError, value: unknown): string {
   const p = e.params;
   switch (e.keyword) {
     case 'required':
       return `'${String((p['requiredProperties'] as string[] | undefined)?.[0] ?? '')}' is a required property`;
-    case 'additionalProperties': {
-      const extra = (p['additionalProperties'] as string[] | undefined) ?? [];
-      const list = extra.map((k) => `'${k}'`).join(', ');
-      return `Additional properties are not allowed (${list} ${extra.length === 1 ? 'was' : 'were'} unexpected)`;
-    }
+    case 'additionalProperties':
+      return unexpectedFieldsText((p['additionalProperties'] as string[] | undefined) ?? []);
     case 'type':
       return `${pyRepr(value)} is not of type '${pyType(String(p['type']))}'`;
     case 'minLength':

@@ -34,6 +34,7 @@ export const actionOfTask: Readonly<Record<string, string>> = {
   resuming: 'resume',
   rebuilding: 'rebuild',
   image_snapshot: 'createImage',
+  crash_dumping: 'trigger_crash_dump',
   resize_migrating: 'resize',
   resize_reverting: 'revertResize',
   deleting: 'delete',

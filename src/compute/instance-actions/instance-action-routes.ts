@@ -1,9 +1,11 @@
 import { NotFoundError } from '../../common/errors.js';
 import { route } from '../../common/http/route-spec.js';
+import type { RequestContext } from '../../common/http/route-spec.js';
+import { atLeast } from '../../common/http/microversion.js';
 import type { RouteSpec } from '../../common/http/route-spec.js';
 import { secondsTime } from '../../common/time.js';
 import type { ComputeDeps } from '../compute-deps.js';
-import { callerOf, serverTarget } from '../servers/server-caller.js';
+import { callerOf, serverTargetWithDeleted } from '../servers/server-caller.js';
 import { findServer } from '../servers/server-service.js';
 import type { InstanceAction, InstanceActionEvent } from './instance-action-store.js';
 import { listActions, listEvents } from './instance-action-store.js';
@@ -31,16 +33,24 @@ function eventView(e: InstanceActionEvent, isAdmin: boolean) {
   };
 }
 
+/** From 2.21 a deleted server's actions stay readable (what happened to it, and who). */
+const since = [2, 21] as const;
+const readDeleted = serverTargetWithDeleted(since);
+const findActionServer = (ctx: RequestContext, deps: ComputeDeps) =>
+  findServer(deps, callerOf(ctx), ctx.params['server_id']!, {
+    includeDeleted: atLeast(ctx.microversion, since),
+  });
+
 export const instanceActionRoutes: RouteSpec<ComputeDeps>[] = [
   route<ComputeDeps>({
     method: 'GET',
     url: '/v2.1/servers/:server_id/os-instance-actions',
     policy: 'os_compute_api:os-instance-actions:list',
-    target: serverTarget,
+    target: readDeleted,
     successStatus: 200,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
-      const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);
+      const s = await findActionServer(ctx, deps);
       return { instanceActions: (await listActions(deps.store.db, s.id)).map(actionView) };
     },
   }),
@@ -48,11 +58,11 @@ export const instanceActionRoutes: RouteSpec<ComputeDeps>[] = [
     method: 'GET',
     url: '/v2.1/servers/:server_id/os-instance-actions/:request_id',
     policy: 'os_compute_api:os-instance-actions:show',
-    target: serverTarget,
+    target: readDeleted,
     successStatus: 200,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
-      const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);
+      const s = await findActionServer(ctx, deps);
       const a = (await listActions(deps.store.db, s.id)).find(
         (x) => x.requestId === ctx.params['request_id'],
       );

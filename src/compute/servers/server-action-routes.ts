@@ -1,6 +1,8 @@
 import Type from 'typebox';
 import { InputError } from '../../common/errors.js';
 import { respond } from '../../common/http/http-response.js';
+import type { Microversion } from '../../common/http/microversion.js';
+import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
 import type { RequestContext, RouteSpec } from '../../common/http/route-spec.js';
 import { route } from '../../common/http/route-spec.js';
 import { compileValidator } from '../../common/http/validation.js';
@@ -13,6 +15,8 @@ import { confirmResize, resizeServer, revertResize } from './server-resize.js';
 import { findServer, setLock, startServerAction } from './server-service.js';
 import { getServer } from './server-store.js';
 import { serverDetailView } from './server-view.js';
+import { serverViewContext } from './server-view-context.js';
+import { serverDescription } from './server-schemas.js';
 
 type Handler = (ctx: RequestContext, deps: ComputeDeps, s: Server, body: unknown) => Promise<unknown>;
 
@@ -38,6 +42,7 @@ const rebuildBody = compileValidator(
     {
       imageRef: Type.String(),
       name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+      description: Type.Optional(serverDescription),
       adminPass: Type.Optional(Type.String()),
       metadata: Type.Optional(Type.Record(Type.String(), Type.String())),
     },
@@ -62,6 +67,8 @@ const createImageBody = compileValidator(
     { additionalProperties: false },
   ),
 );
+/** 2.17: the action takes no arguments (`{"trigger_crash_dump": null}`). */
+const crashDumpBody = compileValidator(Type.Null());
 const consoleBody = compileValidator(
   Type.Object(
     { length: Type.Optional(Type.Union([Type.Integer({ minimum: -1 }), Type.String(), Type.Null()])) },
@@ -116,6 +123,17 @@ const actions: Readonly<Record<string, [string, Handler]>> = {
     (ctx, deps, s) => revertResize(deps, callerOf(ctx), s, ctx.requestId),
   ],
   createImage: ['os_compute_api:servers:create_image', createImage],
+  trigger_crash_dump: [
+    'os_compute_api:servers:trigger_crash_dump',
+    async (ctx, deps, s, body) => {
+      crashDumpBody(body, 'body');
+      await startServerAction(deps, s, 'trigger_crash_dump', {
+        caller: callerOf(ctx),
+        requestId: ctx.requestId,
+        novaName: 'trigger_crash_dump',
+      });
+    },
+  ],
   'os-getConsoleOutput': ['os_compute_api:os-console-output', consoleOutput],
 };
 
@@ -123,14 +141,17 @@ async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: 
   const b = rebuildBody(body ?? {}, 'body') as {
     imageRef: string;
     name?: string;
+    description?: string | null;
     metadata?: Record<string, string>;
     adminPass?: string;
   };
+  rejectFieldsBefore(ctx.microversion, [2, 19], 'rebuild', b, ['description']);
   const caller = callerOf(ctx);
   const image = await resolveImage(deps, b.imageRef, caller, s.flavor);
   const extra = {
     image_id: image.id,
     ...(b.name !== undefined && { name: b.name }),
+    ...(b.description !== undefined && { description: b.description }),
     ...(b.metadata !== undefined && { metadata: JSON.stringify(b.metadata) }),
   };
   await startServerAction(deps, s, 'rebuild', {
@@ -143,7 +164,7 @@ async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: 
   return respond(
     {
       server: {
-        ...serverDetailView(fresh, { serviceUrl: ctx.serviceUrl, isAdmin: caller.isAdmin }),
+        ...serverDetailView(fresh, await serverViewContext(ctx, deps)),
         adminPass: b.adminPass ?? 'not-set',
       },
     },
@@ -197,6 +218,9 @@ async function consoleOutput(_ctx: RequestContext, deps: ComputeDeps, s: Server,
   return respond({ output: await deps.consoles.consoleLog(s.host, s.id, length) }, { status: 200 });
 }
 
+/** Actions that exist only from a microversion on; below it Nova has no such action. */
+const actionSince: Readonly<Record<string, Microversion>> = { trigger_crash_dump: [2, 17] };
+
 const actionBody = Type.Record(Type.String(), Type.Unknown(), {
   minProperties: 1,
   maxProperties: 1,
@@ -215,7 +239,8 @@ export const serverActionRoutes: RouteSpec<ComputeDeps>[] = [
     handler: async (ctx, deps) => {
       const [name, arg] = Object.entries(ctx.body as Record<string, unknown>)[0]!;
       const entry = actions[name];
-      if (entry === undefined)
+      const since = actionSince[name];
+      if (entry === undefined || (since !== undefined && !atLeast(ctx.microversion, since)))
         throw new InputError('compute.server.no_such_action', `There is no such action: ${name}`);
       const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);
       ctx.authorize(entry[0], { project_id: s.projectId, user_id: s.userId });

@@ -152,7 +152,7 @@ function newServerRow(b: NewServer, index: number): ServerRow {
     user_id: b.caller.userId,
     name,
     hostname: hostnameOf(name),
-    description: null,
+    description: b.req.description ?? null,
     flavor: JSON.stringify(f),
     flavor_id: f.id,
     vcpus: f.vcpus,

@@ -8,6 +8,7 @@ import { listServers } from './server-query.js';
 import { findServer } from './server-service.js';
 import { vmStatesForStatus } from './server-status.js';
 import { serverDetailView, serverSummaryView } from './server-view.js';
+import { serverViewContext } from './server-view-context.js';
 
 const sortKeys = [
   'created_at',
@@ -55,7 +56,7 @@ export async function listServersRoute(ctx: RequestContext, deps: ComputeDeps, d
     ...(pageReq.marker !== undefined && { marker: await markerServer(deps, ctx, pageReq.marker) }),
   };
   const servers = await listServers(deps.store.db, filter, page);
-  const view = { serviceUrl: ctx.serviceUrl, isAdmin: caller.isAdmin };
+  const view = detail ? await serverViewContext(ctx, deps) : { serviceUrl: ctx.serviceUrl, isAdmin: false };
   const links = nextPageLinks(ctx.url, q, pageReq, servers);
   return {
     servers: servers.map((s) => (detail ? serverDetailView(s, view) : serverSummaryView(s, view))),

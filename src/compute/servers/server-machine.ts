@@ -27,6 +27,7 @@ export type ServerAction =
   | 'confirm_resize'
   | 'revert_resize'
   | 'create_image'
+  | 'trigger_crash_dump'
   | 'delete';
 
 interface ActionRule {
@@ -56,6 +57,8 @@ export const serverActions: Readonly<Record<ServerAction, ActionRule>> = {
   confirm_resize: { from: ['resized'], task: 'resize_confirming' },
   revert_resize: { from: ['resized'], task: 'resize_reverting' },
   create_image: { from: ['active', 'stopped', 'paused', 'suspended'], task: 'image_snapshot' },
+  // Nova starts no task for it; the agent needs one to know there is work.
+  trigger_crash_dump: { from: ['active', 'paused', 'resized', 'error'], task: 'crash_dumping' },
   delete: {
     from: [
       'building',

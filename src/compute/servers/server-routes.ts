@@ -1,4 +1,5 @@
 import { respond } from '../../common/http/http-response.js';
+import { rejectFieldsBefore } from '../../common/http/microversion.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RouteSpec } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
@@ -10,11 +11,8 @@ import { metadataBody, serverCreateBody, serverUpdateBody } from './server-schem
 import { deleteServer, findServer } from './server-service.js';
 import { getServer, updateServerIf } from './server-store.js';
 import { serverDetailView } from './server-view.js';
+import { serverViewContext } from './server-view-context.js';
 
-const view = (ctx: Parameters<typeof callerOf>[0]) => ({
-  serviceUrl: ctx.serviceUrl,
-  isAdmin: callerOf(ctx).isAdmin,
-});
 const id = (ctx: { params: Readonly<Record<string, string>> }) => ctx.params['server_id']!;
 
 export const serverRoutes: RouteSpec<ComputeDeps>[] = [
@@ -45,10 +43,11 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
     successStatus: 202,
     expectedErrors: [403, 409],
     handler: async (ctx, deps) => {
+      rejectFieldsBefore(ctx.microversion, [2, 19], 'server', ctx.body.server, ['description']);
       const created = await createServers(deps, callerOf(ctx), ctx.requestId, ctx.body);
       if (ctx.body.server.return_reservation_id === true) return { reservation_id: created.reservationId };
       const first = created.servers[0]!;
-      const v = view(ctx);
+      const v = await serverViewContext(ctx, deps);
       return respond(
         {
           server: {
@@ -71,7 +70,10 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
     successStatus: 200,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
-      server: serverDetailView(await findServer(deps, callerOf(ctx), id(ctx)), view(ctx)),
+      server: serverDetailView(
+        await findServer(deps, callerOf(ctx), id(ctx)),
+        await serverViewContext(ctx, deps),
+      ),
     }),
   }),
   route<ComputeDeps, typeof serverUpdateBody>({
@@ -83,10 +85,12 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
     successStatus: 200,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
-      const s = await findServer(deps, callerOf(ctx), id(ctx));
       const b = ctx.body.server;
+      rejectFieldsBefore(ctx.microversion, [2, 19], 'server', b, ['description']);
+      const s = await findServer(deps, callerOf(ctx), id(ctx));
       const set = {
         ...(b.name !== undefined && { name: b.name }),
+        ...(b.description !== undefined && { description: b.description }),
         ...(b.accessIPv4 !== undefined && { access_ipv4: b.accessIPv4 }),
         ...(b.accessIPv6 !== undefined && { access_ipv6: b.accessIPv6 }),
       };
@@ -97,7 +101,8 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
         set,
         deps.clock().toISOString(),
       );
-      return { server: serverDetailView((await getServer(deps.store.db, s.id))!, view(ctx)) };
+      const updated = (await getServer(deps.store.db, s.id))!;
+      return { server: serverDetailView(updated, await serverViewContext(ctx, deps)) };
     },
   }),
   route<ComputeDeps>({

@@ -1,6 +1,11 @@
 import Type from 'typebox';
 
 const name = Type.String({ minLength: 1, maxLength: 255, description: 'Server name.' });
+/** 2.19: free text without control characters (Nova's printable-characters pattern), or null. */
+export const serverDescription = Type.Union(
+  [Type.String({ maxLength: 255, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$' }), Type.Null()],
+  { description: 'Server description (microversion 2.19).' },
+);
 const count = Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[0-9]*$', minLength: 1 })], {
   description: 'How many servers (Nova accepts a number or a numeric string).',
 });
@@ -22,6 +27,7 @@ export const serverCreateBody = Type.Object(
     server: Type.Object(
       {
         name,
+        description: Type.Optional(serverDescription),
         imageRef: Type.String({ description: 'Image id (empty when booting from volume).' }),
         flavorRef: Type.Union([Type.String({ minLength: 1 }), Type.Integer()], { description: 'Flavor id.' }),
         availability_zone: Type.Optional(
@@ -85,6 +91,7 @@ export const serverUpdateBody = Type.Object({
   server: Type.Object(
     {
       name: Type.Optional(name),
+      description: Type.Optional(serverDescription),
       accessIPv4: Type.Optional(Type.String({ description: 'Access IPv4 address.' })),
       accessIPv6: Type.Optional(Type.String({ description: 'Access IPv6 address.' })),
       'OS-DCF:diskConfig': Type.Optional(Type.String({ description: 'Disk config.' })),

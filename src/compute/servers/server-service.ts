@@ -9,10 +9,19 @@ import { finalizeDeletion } from './server-deletion.js';
 import type { ServerChanges } from './server-store.js';
 import { getServer, updateServerIf } from './server-store.js';
 
-/** The server if the caller may see it; another project's server is a 404, as in Nova. */
-export async function findServer(deps: ComputeDeps, caller: Caller, id: string): Promise<Server> {
+/**
+ * The server if the caller may see it; another project's server is a 404, as in Nova.
+ * Deleted servers are found only when asked (instance actions from 2.21).
+ */
+export async function findServer(
+  deps: ComputeDeps,
+  caller: Caller,
+  id: string,
+  opts: { readonly includeDeleted?: boolean } = {},
+): Promise<Server> {
   const s = await getServer(deps.store.db, id);
-  if (s === undefined || s.deletedAt !== null || (s.projectId !== caller.projectId && !caller.isAdmin)) {
+  const hidden = s?.deletedAt !== null && opts.includeDeleted !== true;
+  if (s === undefined || hidden || (s.projectId !== caller.projectId && !caller.isAdmin)) {
     throw new NotFoundError('compute.server.not_found', `Instance ${id} could not be found.`);
   }
   return s;

@@ -1,12 +1,21 @@
 import { createHash } from 'node:crypto';
+import type { Microversion } from '../../common/http/microversion.js';
+import { atLeast } from '../../common/http/microversion.js';
 import { secondsTime } from '../../common/time.js';
 import type { Server } from './server-model.js';
 import { serverStatus } from './server-status.js';
+
+/** Nova's host_status: how the compute service of the server's host is doing. */
+export type HostStatus = 'UP' | 'DOWN' | 'MAINTENANCE' | 'UNKNOWN' | '';
 
 export interface ViewContext {
   /** Public compute root, e.g. http://host/compute (links add /v2.1). */
   readonly serviceUrl: string;
   readonly isAdmin: boolean;
+  /** The request's microversion (undefined: 2.1). */
+  readonly microversion?: Microversion | undefined;
+  /** Given when the caller may see host_status (2.16, admin by default). */
+  readonly hostStatus?: ((host: string | null) => HostStatus) | undefined;
 }
 
 const withProgress = new Set(['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING']);
@@ -26,8 +35,9 @@ export function serverSummaryView(s: Server, v: ViewContext) {
   return { id: s.id, name: s.name, links: links('servers', s.id, v) };
 }
 
-/** GET /servers/{id} and /servers/detail entry, microversion 2.1. */
+/** GET /servers/{id} and /servers/detail entry, microversions 2.1 to 2.26. */
 export function serverDetailView(s: Server, v: ViewContext) {
+  const mv = v.microversion;
   const status = serverStatus(s);
   return {
     id: s.id,
@@ -60,6 +70,7 @@ export function serverDetailView(s: Server, v: ViewContext) {
       'OS-EXT-SRV-ATTR:host': s.host,
       'OS-EXT-SRV-ATTR:instance_name': `instance-${s.id.slice(0, 8)}`,
       'OS-EXT-SRV-ATTR:hypervisor_hostname': s.node,
+      ...(atLeast(mv, [2, 3]) && extendedAttributes(s)),
     }),
     'OS-EXT-STS:task_state': s.taskState,
     'OS-EXT-STS:vm_state': s.vmState,
@@ -67,6 +78,24 @@ export function serverDetailView(s: Server, v: ViewContext) {
     'os-extended-volumes:volumes_attached': [],
     security_groups: [{ name: 'default' }],
     ...(s.fault && (status === 'ERROR' || status === 'DELETED') && { fault: faultView(s, v) }),
+    ...(atLeast(mv, [2, 9]) && { locked: s.locked }),
+    ...(atLeast(mv, [2, 16]) && v.hostStatus && { host_status: v.hostStatus(s.host) }),
+    ...(atLeast(mv, [2, 19]) && { description: s.description }),
+    ...(atLeast(mv, [2, 26]) && { tags: s.tags }),
+  };
+}
+
+/** 2.3: what the guest was booted with, admin-only like the other OS-EXT-SRV-ATTR fields. */
+function extendedAttributes(s: Server) {
+  return {
+    'OS-EXT-SRV-ATTR:reservation_id': s.reservationId,
+    'OS-EXT-SRV-ATTR:launch_index': s.launchIndex,
+    'OS-EXT-SRV-ATTR:hostname': s.hostname,
+    // Strata boots whole disks: no separate kernel or ramdisk images, no recorded device name.
+    'OS-EXT-SRV-ATTR:kernel_id': '',
+    'OS-EXT-SRV-ATTR:ramdisk_id': '',
+    'OS-EXT-SRV-ATTR:root_device_name': null,
+    'OS-EXT-SRV-ATTR:user_data': s.userData,
   };
 }
 

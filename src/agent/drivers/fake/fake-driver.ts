@@ -5,6 +5,7 @@ import type {
   ObservedWorkload,
   PowerObservation,
   PowerStateSupport,
+  CrashDumpSupport,
   SnapshotSupport,
   WorkloadHandle,
   WorkloadSpec,
@@ -43,7 +44,9 @@ const fakeImageTypes = [
   'VMDK',
 ].map((t) => `COMPUTE_IMAGE_TYPE_${t}`);
 
-export class FakeDriver implements ComputeDriver, PowerStateSupport, ConsoleLogSupport, SnapshotSupport {
+export class FakeDriver
+  implements ComputeDriver, PowerStateSupport, ConsoleLogSupport, SnapshotSupport, CrashDumpSupport
+{
   readonly name = 'fake';
   readonly kinds = ['vm', 'container'] as const;
   readonly capabilities = {
@@ -52,6 +55,7 @@ export class FakeDriver implements ComputeDriver, PowerStateSupport, ConsoleLogS
     pause: true,
     suspend: true,
     diskLifecycle: false,
+    crashDump: true,
   } as const;
   readonly #workloads = new Map<string, FakeWorkload>();
 
@@ -112,6 +116,13 @@ export class FakeDriver implements ComputeDriver, PowerStateSupport, ConsoleLogS
   }
   async resume(h: WorkloadHandle) {
     this.#set(h, 'running', 'resumed');
+  }
+
+  /** The power state stays: what a guest does on an NMI is its own business. */
+  async triggerCrashDump(h: WorkloadHandle) {
+    const w = this.#workloads.get(h.workloadId);
+    if (w === undefined) throw new Error(`fake driver: no workload ${h.workloadId}`);
+    w.console.push('[fake] NMI received: crash dump requested');
   }
 
   async destroy(workloadId: string): Promise<void> {

@@ -186,6 +186,16 @@ describe.skipIf(!canBoot)('qemu driver (boots the VM test image)', () => {
     expect(await power()).toBe('running');
   });
 
+  it('trigger crash dump sends an NMI the guest kernel reports; the VM keeps running', async () => {
+    expect(await log()).not.toContain('NMI received');
+    await driver.triggerCrashDump(h, signal);
+    const until = Date.now() + 10_000;
+    while (!(await log()).includes('NMI received') && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await log()).toMatch(/Uhhuh\. NMI received for unknown reason/);
+    expect(await power()).toBe('running');
+  });
+
   it('hard reboot resets the VM, which boots again', async () => {
     const booted = await count('booted');
     await driver.reboot(h, true, signal);

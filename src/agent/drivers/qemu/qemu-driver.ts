@@ -7,6 +7,7 @@ import type {
   ObservedWorkload,
   PowerObservation,
   PowerStateSupport,
+  CrashDumpSupport,
   SnapshotSupport,
   StopOptions,
   WorkloadHandle,
@@ -65,7 +66,13 @@ export function createQemuDriver(cfg: DriverConfig, options: QemuDriverOptions =
  * console log), so a new driver instance (an agent restart) sees exactly what runs.
  */
 export class QemuDriver
-  implements ComputeDriver, PowerStateSupport, ConsoleLogSupport, SnapshotSupport, DiskLifecycleSupport
+  implements
+    ComputeDriver,
+    PowerStateSupport,
+    ConsoleLogSupport,
+    SnapshotSupport,
+    DiskLifecycleSupport,
+    CrashDumpSupport
 {
   readonly name = 'qemu';
   readonly kinds = ['vm'] as const;
@@ -75,6 +82,7 @@ export class QemuDriver
     diskLifecycle: true,
     pause: true,
     suspend: true,
+    crashDump: true,
   } as const;
   readonly #rt: QemuRuntime;
   readonly #lock = new WorkloadLock();
@@ -141,6 +149,14 @@ export class QemuDriver
       const status = await this.#need(paths, ['running', 'paused'], 'pause');
       if (status === 'running') await this.#rt.vm(paths).command('stop');
       return this.#rt.mark(paths, rec, 'paused');
+    });
+  }
+
+  async triggerCrashDump(h: WorkloadHandle, _signal?: AbortSignal): Promise<void> {
+    await this.#with(h.workloadId, async (paths, rec) => {
+      await this.#need(paths, ['running', 'paused'], 'trigger a crash dump');
+      await this.#rt.vm(paths).command('inject-nmi');
+      return rec;
     });
   }
 

@@ -72,6 +72,8 @@ export class RuncDriver
     diskLifecycle: true,
     pause: true,
     suspend: false,
+    // A container has no kernel of its own to interrupt.
+    crashDump: false,
   } as const;
   readonly #opts: RuncDriverOptions;
   readonly #runc: RuncCli;
