@@ -20,6 +20,7 @@ import { serverGroupRoutes } from './server-groups/server-group-routes.js';
 import { instanceActionRoutes } from './instance-actions/instance-action-routes.js';
 import { migrationRoutes } from './servers/migration-routes.js';
 import { serverActionRoutes } from './servers/server-action-routes.js';
+import { serverTagRoutes } from './servers/server-tag-routes.js';
 import { serverMetadataRoutes } from './servers/server-metadata-routes.js';
 import { serverPolicy } from './servers/server-policy.js';
 import { serverRoutes } from './servers/server-routes.js';
@@ -34,6 +35,7 @@ export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
   ...hostRoutes,
   ...serverRoutes,
   ...serverActionRoutes,
+  ...serverTagRoutes,
   ...serverMetadataRoutes,
   ...migrationRoutes,
   ...instanceActionRoutes,

@@ -13,7 +13,7 @@ import type { ServerAction } from './server-machine.js';
 import type { Server } from './server-model.js';
 import { confirmResize, resizeServer, revertResize } from './server-resize.js';
 import { findServer, setLock, startServerAction } from './server-service.js';
-import { getServer } from './server-store.js';
+import { getServerWithTags } from './server-store.js';
 import { serverDetailView } from './server-view.js';
 import { serverViewContext } from './server-view-context.js';
 import { serverDescription } from './server-schemas.js';
@@ -160,7 +160,7 @@ async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: 
     novaName: 'rebuild',
     extra,
   });
-  const fresh = (await getServer(deps.store.db, s.id))!;
+  const fresh = (await getServerWithTags(deps.store.db, s.id))!;
   return respond(
     {
       server: {

@@ -1,4 +1,5 @@
 import { InputError } from '../../common/errors.js';
+import { atLeast } from '../../common/http/microversion.js';
 import { nextPageLinks, parsePageRequest } from '../../common/http/pagination.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
@@ -43,9 +44,7 @@ export async function listServersRoute(ctx: RequestContext, deps: ComputeDeps, d
     ...(typeof q['availability_zone'] === 'string' && { availabilityZone: q['availability_zone'] }),
     ...(typeof q['reservation_id'] === 'string' && { reservationId: q['reservation_id'] }),
     ...(changesSince !== undefined && { changesSince }),
-    ...(csv(q['tags']) && { tags: csv(q['tags'])! }),
-    ...(csv(q['tags-any']) && { tagsAny: csv(q['tags-any'])! }),
-    ...(csv(q['not-tags']) && { notTags: csv(q['not-tags'])! }),
+    ...(atLeast(ctx.microversion, [2, 26]) && tagFilters(q)),
     includeDeleted: changesSince !== undefined || (caller.isAdmin && q['deleted'] === 'true'),
   };
   const pageReq = parsePageRequest(q, 1000);
@@ -61,6 +60,16 @@ export async function listServersRoute(ctx: RequestContext, deps: ComputeDeps, d
   return {
     servers: servers.map((s) => (detail ? serverDetailView(s, view) : serverSummaryView(s, view))),
     ...(links.length > 0 && { servers_links: links }),
+  };
+}
+
+/** 2.26: comma-separated tag lists (below 2.26 Nova ignores them). */
+function tagFilters(q: Readonly<Record<string, unknown>>): Partial<ServerFilter> {
+  return {
+    ...(csv(q['tags']) && { tags: csv(q['tags'])! }),
+    ...(csv(q['tags-any']) && { tagsAny: csv(q['tags-any'])! }),
+    ...(csv(q['not-tags']) && { notTags: csv(q['not-tags'])! }),
+    ...(csv(q['not-tags-any']) && { notTagsAny: csv(q['not-tags-any'])! }),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Server } from './server-model.js';
 import { toServer } from './server-store.js';
+import { hasTag, withTags } from './server-tag-store.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -22,6 +23,7 @@ export interface ServerFilter {
   readonly tags?: ReadonlyArray<string>;
   readonly tagsAny?: ReadonlyArray<string>;
   readonly notTags?: ReadonlyArray<string>;
+  readonly notTagsAny?: ReadonlyArray<string>;
   /** Include soft-deleted rows (changes-since, or admin deleted=true). */
   readonly includeDeleted: boolean;
 }
@@ -57,7 +59,7 @@ export async function listServers(db: Db, f: ServerFilter, page: ServerPage): Pr
     );
   }
   const rows = await q.orderBy(col, page.sortDir).orderBy('id', page.sortDir).limit(page.limit).execute();
-  return rows.map(toServer).filter((s) => tagsMatch(s, f));
+  return withTags(db, rows.map(toServer));
 }
 
 function applyFilter<O>(q: SelectQueryBuilder<Database, 'servers', O>, f: ServerFilter) {
@@ -72,6 +74,10 @@ function applyFilter<O>(q: SelectQueryBuilder<Database, 'servers', O>, f: Server
   if (f.reservationId !== undefined) q = q.where('reservation_id', '=', f.reservationId);
   if (f.changesSince !== undefined) q = q.where('updated_at', '>=', f.changesSince);
   if (f.locked !== undefined) q = q.where('locked', '=', f.locked ? 1 : 0);
+  if (f.tags !== undefined) for (const t of f.tags) q = q.where((eb) => hasTag(eb, t));
+  if (f.tagsAny !== undefined) q = q.where((eb) => eb.or(f.tagsAny!.map((t) => hasTag(eb, t))));
+  if (f.notTags !== undefined) q = q.where((eb) => eb.not(eb.and(f.notTags!.map((t) => hasTag(eb, t)))));
+  if (f.notTagsAny !== undefined) q = q.where((eb) => eb.not(eb.or(f.notTagsAny!.map((t) => hasTag(eb, t)))));
   // Nova treats name as a regular expression; a plain substring covers what clients send.
   if (f.name !== undefined)
     q = q.where('name', 'like', `%${f.name.replace(/^\^|\$$/g, '').replace(/[%_]/g, '\\$&')}%`);
@@ -88,11 +94,4 @@ function markerField(s: Server, col: string): string | null {
     host: s.host,
   };
   return byColumn[col] ?? null;
-}
-
-function tagsMatch(s: Server, f: ServerFilter): boolean {
-  if (f.tags && !f.tags.every((t) => s.tags.includes(t))) return false;
-  if (f.tagsAny && !f.tagsAny.some((t) => s.tags.includes(t))) return false;
-  if (f.notTags && f.notTags.every((t) => s.tags.includes(t))) return false;
-  return true;
 }

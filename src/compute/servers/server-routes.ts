@@ -9,7 +9,7 @@ import { serverDiagnosticsRoutes } from './server-diagnostics-routes.js';
 import { listServersRoute } from './server-list.js';
 import { metadataBody, serverCreateBody, serverUpdateBody } from './server-schemas.js';
 import { deleteServer, findServer } from './server-service.js';
-import { getServer, updateServerIf } from './server-store.js';
+import { getServerWithTags, updateServerIf } from './server-store.js';
 import { serverDetailView } from './server-view.js';
 import { serverViewContext } from './server-view-context.js';
 
@@ -101,7 +101,7 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
         set,
         deps.clock().toISOString(),
       );
-      const updated = (await getServer(deps.store.db, s.id))!;
+      const updated = (await getServerWithTags(deps.store.db, s.id))!;
       return { server: serverDetailView(updated, await serverViewContext(ctx, deps)) };
     },
   }),

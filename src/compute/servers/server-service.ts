@@ -7,7 +7,7 @@ import { checkAction, serverActions } from './server-machine.js';
 import type { Server } from './server-model.js';
 import { finalizeDeletion } from './server-deletion.js';
 import type { ServerChanges } from './server-store.js';
-import { getServer, updateServerIf } from './server-store.js';
+import { getServer, getServerWithTags, updateServerIf } from './server-store.js';
 
 /**
  * The server if the caller may see it; another project's server is a 404, as in Nova.
@@ -19,7 +19,7 @@ export async function findServer(
   id: string,
   opts: { readonly includeDeleted?: boolean } = {},
 ): Promise<Server> {
-  const s = await getServer(deps.store.db, id);
+  const s = await getServerWithTags(deps.store.db, id);
   const hidden = s?.deletedAt !== null && opts.includeDeleted !== true;
   if (s === undefined || hidden || (s.projectId !== caller.projectId && !caller.isAdmin)) {
     throw new NotFoundError('compute.server.not_found', `Instance ${id} could not be found.`);

@@ -3,11 +3,13 @@ import { flag, isSet, parseJson } from '../../db/row-codec.js';
 import type { Database } from '../../db/schema.js';
 import type { ServerTable } from '../../db/tables/compute-tables.js';
 import type { EmbeddedFlavor, Server } from './server-model.js';
+import { withTags } from './server-tag-store.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 export type ServerRow = Selectable<ServerTable>;
 export type ServerChanges = Updateable<ServerTable>;
 
+/** Tags live in server_tags: readers that render them add them (withTags in server-query.ts). */
 export function toServer(r: ServerRow): Server {
   return {
     id: r.id,
@@ -22,7 +24,7 @@ export function toServer(r: ServerRow): Server {
     keyData: r.key_data,
     userData: r.user_data,
     metadata: parseJson(r.metadata, {}),
-    tags: parseJson(r.tags, []),
+    tags: [],
     networks: parseJson(r.networks, 'auto'),
     availabilityZone: r.availability_zone,
     configDrive: isSet(r.config_drive),
@@ -54,6 +56,12 @@ export function toServer(r: ServerRow): Server {
     updatedAt: r.updated_at,
     deletedAt: r.deleted_at,
   };
+}
+
+/** A server with its tags, for the views that show them. */
+export async function getServerWithTags(db: Db, id: string): Promise<Server | undefined> {
+  const s = await getServer(db, id);
+  return s && (await withTags(db, [s]))[0];
 }
 
 export async function getServer(db: Db, id: string): Promise<Server | undefined> {

@@ -4,6 +4,7 @@ import { imageMigration } from './0002-image.js';
 import { placementMigration } from './0003-placement.js';
 import { computeMigration } from './0004-compute.js';
 import { computeProjectUsageMigration } from './0005-compute-project-usage.js';
+import { serverTagsMigration } from './0006-server-tags.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -12,6 +13,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0003-placement': placementMigration,
   '0004-compute': computeMigration,
   '0005-compute-project-usage': computeProjectUsageMigration,
+  '0006-server-tags': serverTagsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

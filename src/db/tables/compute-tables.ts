@@ -9,6 +9,7 @@ export interface ComputeTables {
   flavor_projects: FlavorProjectTable;
   keypairs: KeypairTable;
   servers: ServerTable;
+  server_tags: ServerTagTable;
   instance_actions: InstanceActionTable;
   instance_action_events: InstanceActionEventTable;
   server_groups: ServerGroupTable;
@@ -164,6 +165,12 @@ export interface ServerGroupTable {
   project_id: string;
   user_id: string;
   created_at: CreatedAt;
+}
+
+/** One tag of a server (compute 2.26). */
+export interface ServerTagTable {
+  server_id: string;
+  tag: string;
 }
 
 export interface ServerGroupMemberTable {
