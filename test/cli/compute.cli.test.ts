@@ -122,6 +122,29 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
     );
   });
 
+  it('tags, describes and crash-dumps a server at the microversions that bring them', async () => {
+    const at = (v: string, ...args: string[]) => ['--os-compute-api-version', v, ...args];
+    await cli.ok('admin', at('2.26', 'server', 'set', '--tag', 'web', '--tag', 'prod', 'vm1'));
+    await cli.ok('admin', at('2.26', 'server', 'unset', '--tag', 'prod', 'vm1'));
+    await cli.ok('admin', at('2.19', 'server', 'set', '--description', 'the web tier', 'vm1'));
+    const s = await cli.json('admin', at('2.26', 'server', 'show', 'vm1'));
+    expect(s).toMatchObject({ description: 'the web tier', locked: false, host_status: 'UP' });
+    expect(JSON.stringify(s['tags'])).toContain('web');
+    expect(JSON.stringify(s['tags'])).not.toContain('prod');
+    const tagged = await cli.json<Array<{ Name: string }>>(
+      'admin',
+      at('2.26', 'server', 'list', '--tags', 'web'),
+    );
+    expect(tagged.map((x) => x.Name)).toEqual(['vm1']);
+    expect(await cli.json('admin', at('2.26', 'server', 'list', '--tags', 'prod'))).toEqual([]);
+    await cli.ok('admin', at('2.17', 'server', 'dump', 'create', 'vm1'));
+    await waitFor('vm1', 'ACTIVE');
+    expect(await cli.ok('admin', ['console', 'log', 'show', 'vm1'])).toContain('NMI received');
+    // Above the advertised maximum the client is told so.
+    const tooNew = await cli.run('admin', at('2.27', 'server', 'show', 'vm1'));
+    expect(tooNew.code).not.toBe(0);
+  });
+
   it('shows the console log and snapshots into the image service', async () => {
     expect(await cli.ok('admin', ['console', 'log', 'show', 'vm1'])).toContain('[fake] vm1 booted');
     await cli.ok('admin', ['server', 'image', 'create', '--name', 'vm1-snap', '--wait', 'vm1']);
