@@ -1,3 +1,6 @@
+import { InputError } from '../../common/errors.js';
+import { respond } from '../../common/http/http-response.js';
+import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
@@ -5,52 +8,81 @@ import { keypairCreateBody } from './keypair-schemas.js';
 import * as service from './keypair-service.js';
 import { keypairCreateView, keypairListView, keypairView } from './keypair-view.js';
 
-// At 2.1 every call acts on the caller's own key pairs (user_id arrives with 2.10).
-const ownKeypairs = (ctx: RequestContext) => ({ user_id: ctx.auth.userId });
+/**
+ * Whose key pairs a call acts on: the caller's, or from 2.10 the `user_id` an admin names
+ * (the policy, admin or owner, refuses anyone else with 403).
+ */
+function keypairUser(ctx: RequestContext): string {
+  const body = (ctx.body as { keypair?: { user_id?: unknown } } | undefined)?.keypair;
+  const asked = body?.user_id ?? ctx.query['user_id'];
+  return atLeast(ctx.microversion, [2, 10]) && typeof asked === 'string' ? asked : ctx.auth.userId;
+}
+const owner = (ctx: RequestContext) => ({ user_id: keypairUser(ctx) });
 
-/** Nova 2.1 answers a create with 200 and a delete with 202. */
+/** From 2.2 a create answers 201 and a delete 204 (200 and 202 before). */
+const since22 = (ctx: RequestContext) => atLeast(ctx.microversion, [2, 2]);
+
 export const keypairRoutes = [
   route<ComputeDeps>({
     method: 'GET',
     url: '/v2.1/os-keypairs',
     policy: 'os_compute_api:os-keypairs:index',
-    target: ownKeypairs,
+    target: owner,
     successStatus: 200,
     expectedErrors: [],
-    handler: async (ctx, deps) => keypairListView(await service.listKeypairs(deps, ctx.auth.userId)),
+    handler: async (ctx, deps) =>
+      keypairListView(await service.listKeypairs(deps, keypairUser(ctx)), ctx.microversion),
   }),
   route<ComputeDeps, typeof keypairCreateBody>({
     method: 'POST',
     url: '/v2.1/os-keypairs',
     policy: 'os_compute_api:os-keypairs:create',
-    target: ownKeypairs,
+    target: owner,
     body: keypairCreateBody,
     successStatus: 200,
     expectedErrors: [409],
     handler: async (ctx, deps) => {
-      const { name, public_key: publicKey } = ctx.body.keypair;
-      const owner = { userId: ctx.auth.userId, projectId: ctx.auth.projectId };
-      const created = await service.createKeypair(deps, owner, name, publicKey);
-      return keypairCreateView(created.keypair, created.privateKey);
+      const k = ctx.body.keypair;
+      rejectFieldsBefore(ctx.microversion, [2, 2], 'keypair', k, ['type']);
+      rejectFieldsBefore(ctx.microversion, [2, 10], 'keypair', k, ['user_id']);
+      if (k.type === 'x509')
+        throw new InputError(
+          'compute.keypair.x509',
+          'Key pairs of type x509 are not supported here; use ssh.',
+        );
+      const created = await service.createKeypair(
+        deps,
+        { userId: keypairUser(ctx), projectId: ctx.auth.projectId },
+        k.name,
+        k.public_key,
+      );
+      const view = keypairCreateView(created.keypair, ctx.microversion, created.privateKey);
+      return respond(view, { status: since22(ctx) ? 201 : 200 });
     },
   }),
   route<ComputeDeps>({
     method: 'GET',
     url: '/v2.1/os-keypairs/:keypair_name',
     policy: 'os_compute_api:os-keypairs:show',
-    target: ownKeypairs,
+    target: owner,
     successStatus: 200,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
-      keypairView(await service.findKeypair(deps, ctx.auth.userId, ctx.params['keypair_name']!)),
+      keypairView(
+        await service.findKeypair(deps, keypairUser(ctx), ctx.params['keypair_name']!),
+        ctx.microversion,
+      ),
   }),
   route<ComputeDeps>({
     method: 'DELETE',
     url: '/v2.1/os-keypairs/:keypair_name',
     policy: 'os_compute_api:os-keypairs:delete',
-    target: ownKeypairs,
+    target: owner,
     successStatus: 202,
     expectedErrors: [404],
-    handler: (ctx, deps) => service.deleteKeypair(deps, ctx.auth.userId, ctx.params['keypair_name']!),
+    handler: async (ctx, deps) => {
+      await service.deleteKeypair(deps, keypairUser(ctx), ctx.params['keypair_name']!);
+      return respond(undefined, { status: since22(ctx) ? 204 : 202 });
+    },
   }),
 ];

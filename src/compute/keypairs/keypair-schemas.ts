@@ -15,6 +15,16 @@ export const keypairCreateBody = Type.Object(
               'An OpenSSH public key to import (ssh-rsa, ssh-ed25519, ecdsa-sha2-*); omit to generate one.',
           }),
         ),
+        type: Type.Optional(
+          Type.Union([Type.Literal('ssh'), Type.Literal('x509')], { description: 'Key type (2.2).' }),
+        ),
+        user_id: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 255,
+            description: 'Owner, for admins (2.10); default: the caller.',
+          }),
+        ),
       },
       { additionalProperties: false, description: 'The key pair to create or import.' },
     ),

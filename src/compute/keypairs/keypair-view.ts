@@ -1,17 +1,22 @@
+import type { Microversion } from '../../common/http/microversion.js';
+import { atLeast } from '../../common/http/microversion.js';
 import { keystoneTime } from '../../common/time.js';
 import type { Keypair } from './keypair-store.js';
 
-/** GET /os-keypairs at 2.1: each entry wrapped in its own `keypair` object, without type. */
-export function keypairListView(keypairs: ReadonlyArray<Keypair>) {
+/** `type` is shown from 2.2. */
+const typeFrom = (k: Keypair, mv: Microversion | undefined) => atLeast(mv, [2, 2]) && { type: k.type };
+
+/** GET /os-keypairs: each entry wrapped in its own `keypair` object. */
+export function keypairListView(keypairs: ReadonlyArray<Keypair>, mv: Microversion | undefined) {
   return {
     keypairs: keypairs.map((k) => ({
-      keypair: { name: k.name, public_key: k.publicKey, fingerprint: k.fingerprint },
+      keypair: { name: k.name, public_key: k.publicKey, fingerprint: k.fingerprint, ...typeFrom(k, mv) },
     })),
   };
 }
 
 /** POST answer; the private key appears here once, only for a generated pair. */
-export function keypairCreateView(k: Keypair, privateKey?: string) {
+export function keypairCreateView(k: Keypair, mv: Microversion | undefined, privateKey?: string) {
   return {
     keypair: {
       ...(privateKey !== undefined && { private_key: privateKey }),
@@ -19,6 +24,7 @@ export function keypairCreateView(k: Keypair, privateKey?: string) {
       public_key: k.publicKey,
       fingerprint: k.fingerprint,
       user_id: k.userId,
+      ...typeFrom(k, mv),
     },
   };
 }
@@ -27,7 +33,7 @@ export function keypairCreateView(k: Keypair, privateKey?: string) {
  * GET /os-keypairs/{name}: Nova's soft-delete columns are constant here (rows are really
  * deleted). Nova's integer `id` is left out: Strata keys pairs by (user, name).
  */
-export function keypairView(k: Keypair) {
+export function keypairView(k: Keypair, mv: Microversion | undefined) {
   return {
     keypair: {
       name: k.name,
@@ -39,6 +45,7 @@ export function keypairView(k: Keypair) {
       deleted: false,
       deleted_at: null,
       updated_at: null,
+      ...typeFrom(k, mv),
     },
   };
 }

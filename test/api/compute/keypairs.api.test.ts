@@ -134,6 +134,83 @@ for (const dialect of testDialects()) {
       });
     });
 
+    it('2.2: shows type, takes type, answers 201 and 204; x509 and too-new fields are refused', async () => {
+      const at = (
+        v: string,
+        method: 'GET' | 'POST' | 'DELETE',
+        url: string,
+        token: string,
+        payload?: object,
+      ) =>
+        t.request({
+          method,
+          url: `/compute/v2.1${url}`,
+          token,
+          headers: { 'openstack-api-version': `compute ${v}` },
+          ...(payload && { payload }),
+        });
+      const key = sshKey('ed25519').line;
+      const created = await at('2.2', 'POST', '/os-keypairs', p.member, {
+        keypair: { name: 'typed', public_key: key, type: 'ssh' },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      expect(created.json().keypair.type).toBe('ssh');
+      expect((await at('2.2', 'GET', '/os-keypairs/typed', p.member)).json().keypair.type).toBe('ssh');
+      expect((await at('2.1', 'GET', '/os-keypairs/typed', p.member)).json().keypair).not.toHaveProperty(
+        'type',
+      );
+      const listed = (await at('2.2', 'GET', '/os-keypairs', p.member)).json().keypairs;
+      expect(listed.find((k: { keypair: { name: string } }) => k.keypair.name === 'typed').keypair.type).toBe(
+        'ssh',
+      );
+      const old = await at('2.1', 'POST', '/os-keypairs', p.member, {
+        keypair: { name: 'old', public_key: key, type: 'ssh' },
+      });
+      expect(old.statusCode).toBe(400);
+      expect(old.json().badRequest.message).toContain("'type' was unexpected");
+      const x509 = await at('2.2', 'POST', '/os-keypairs', p.member, {
+        keypair: { name: 'cert', type: 'x509' },
+      });
+      expect(x509.statusCode).toBe(400);
+      expect(await namesOf(p.member)).not.toContain('old');
+      expect(await namesOf(p.member)).not.toContain('cert');
+      expect((await at('2.2', 'DELETE', '/os-keypairs/typed', p.member)).statusCode).toBe(204);
+    });
+
+    it('2.10: an admin manages another user’s key pairs by user_id; a member may not', async () => {
+      const at = (method: 'GET' | 'POST' | 'DELETE', url: string, token: string, payload?: object) =>
+        t.request({
+          method,
+          url: `/compute/v2.1${url}`,
+          token,
+          headers: { 'openstack-api-version': 'compute 2.10' },
+          ...(payload && { payload }),
+        });
+      const made = await at('POST', '/os-keypairs', p.admin, {
+        keypair: { name: 'for-cara', public_key: sshKey('ed25519').line, user_id: p.memberUserId },
+      });
+      expect(made.statusCode, made.body).toBe(201);
+      expect(made.json().keypair.user_id).toBe(p.memberUserId);
+      expect(await namesOf(p.member)).toContain('for-cara');
+      const shown = await at('GET', `/os-keypairs/for-cara?user_id=${p.memberUserId}`, p.admin);
+      expect(shown.json().keypair.user_id).toBe(p.memberUserId);
+      const names = (await at('GET', `/os-keypairs?user_id=${p.memberUserId}`, p.admin)).json().keypairs;
+      expect(names.map((k: { keypair: { name: string } }) => k.keypair.name)).toContain('for-cara');
+      expect((await at('GET', `/os-keypairs?user_id=${p.memberUserId}`, p.other)).statusCode).toBe(403);
+      const before = await t.request({
+        method: 'POST',
+        url: '/compute/v2.1/os-keypairs',
+        token: p.admin,
+        headers: { 'openstack-api-version': 'compute 2.9' },
+        payload: { keypair: { name: 'nope', user_id: p.memberUserId } },
+      });
+      expect(before.statusCode).toBe(400);
+      expect(
+        (await at('DELETE', `/os-keypairs/for-cara?user_id=${p.memberUserId}`, p.admin)).statusCode,
+      ).toBe(204);
+      expect(await namesOf(p.member)).not.toContain('for-cara');
+    });
+
     it('enforces the key_pairs quota with 403', async () => {
       const put = await call('PUT', `/os-quota-sets/${p.otherProjectId}`, p.admin, {
         quota_set: { key_pairs: 1 },
