@@ -1,3 +1,5 @@
+import { InputError } from '../../common/errors.js';
+import { atLeast } from '../../common/http/microversion.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
@@ -13,7 +15,8 @@ const groupTarget = async (ctx: RequestContext, deps: ComputeDeps) => ({
   project_id: (await service.findGroup(deps, ctx.params['server_group_id']!)).projectId,
 });
 
-const view = (g: service.ServerGroupWithMembers) => serverGroupView(g.group, g.members);
+const view = (ctx: RequestContext) => (g: service.ServerGroupWithMembers) =>
+  serverGroupView(g.group, g.members, ctx.microversion);
 
 export const serverGroupRoutes = [
   route<ComputeDeps, undefined, typeof serverGroupListQuery>({
@@ -32,7 +35,7 @@ export const serverGroupRoutes = [
       const limit = Math.min(Number(q.limit ?? 0) || maxLimit, maxLimit);
       const page = { limit, offset: Number(q.offset ?? 0) };
       const groups = await service.listGroups(deps, all ? undefined : (ctx.auth.projectId ?? ''), page);
-      return { server_groups: groups.map(view) };
+      return { server_groups: groups.map(view(ctx)) };
     },
   }),
   route<ComputeDeps, typeof serverGroupCreateBody>({
@@ -44,8 +47,15 @@ export const serverGroupRoutes = [
     successStatus: 200,
     expectedErrors: [],
     handler: async (ctx, deps) => {
+      const policy = ctx.body.server_group.policies[0] as string | undefined;
+      if (policy?.startsWith('soft-') && !atLeast(ctx.microversion, [2, 15]))
+        throw new InputError(
+          'compute.server_group.soft_policy',
+          `Invalid input for field/attribute 0. Value: ${policy}. '${policy}' is not one of ['anti-affinity', 'affinity']`,
+        );
       const creator = { userId: ctx.auth.userId, projectId: ctx.auth.projectId };
-      return { server_group: view(await service.createGroup(deps, creator, ctx.body.server_group)) };
+      const created = await service.createGroup(deps, creator, ctx.body.server_group);
+      return { server_group: view(ctx)(created) };
     },
   }),
   route<ComputeDeps>({
@@ -56,7 +66,7 @@ export const serverGroupRoutes = [
     successStatus: 200,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
-      server_group: view(await service.showGroup(deps, ctx.params['server_group_id']!)),
+      server_group: view(ctx)(await service.showGroup(deps, ctx.params['server_group_id']!)),
     }),
   }),
   route<ComputeDeps>({

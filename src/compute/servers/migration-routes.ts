@@ -1,3 +1,6 @@
+import { NotFoundError } from '../../common/errors.js';
+import { serverTarget } from './server-caller.js';
+import { atLeast } from '../../common/http/microversion.js';
 import type { RouteSpec } from '../../common/http/route-spec.js';
 import { route } from '../../common/http/route-spec.js';
 import { secondsTime } from '../../common/time.js';
@@ -22,7 +25,7 @@ export const migrationRoutes: RouteSpec<ComputeDeps>[] = [
         migrations: rows.map((m) => ({
           id: m.id,
           instance_uuid: m.server_id,
-          migration_type: m.migration_type,
+          ...(atLeast(ctx.microversion, [2, 23]) && { migration_type: m.migration_type }),
           status: m.status,
           source_compute: m.source_compute,
           source_node: m.source_compute,
@@ -37,6 +40,20 @@ export const migrationRoutes: RouteSpec<ComputeDeps>[] = [
           updated_at: secondsTime(m.updated_at),
         })),
       };
+    },
+  }),
+  route<ComputeDeps>({
+    method: 'GET',
+    url: '/v2.1/servers/:server_id/migrations',
+    policy: 'os_compute_api:servers:migrations:index',
+    target: serverTarget,
+    successStatus: 200,
+    expectedErrors: [404],
+    // 2.23: the server's in-progress live migrations. Strata does not live-migrate, so none.
+    handler: async (ctx) => {
+      if (!atLeast(ctx.microversion, [2, 23]))
+        throw new NotFoundError('compute.server_migrations.version', 'The resource could not be found.');
+      return { migrations: [] };
     },
   }),
 ];

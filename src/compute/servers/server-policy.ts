@@ -41,4 +41,5 @@ export const serverPolicy: Readonly<Record<string, string>> = {
   'os_compute_api:server-metadata:update': memberOrAdmin,
   'os_compute_api:server-metadata:delete': memberOrAdmin,
   'os_compute_api:os-migrations:index': 'rule:context_is_admin',
+  'os_compute_api:servers:migrations:index': 'rule:context_is_admin',
 };

@@ -197,6 +197,21 @@ for (const dialect of testDialects()) {
       expectFault(locked, 409, `Instance ${id} is locked`);
     });
 
+    it('2.23: migrations show their type; a server lists its (never any) live migrations', async () => {
+      const id = await boot();
+      const big = await createFlavor(t, p.admin, { name: 'mv.big', vcpus: 1, ram: 384, disk: 1 });
+      await call('2.23', 'POST', `/servers/${id}/action`, p.member, { resize: { flavorRef: big } });
+      await waitForServer(t, p.admin, id, 'VERIFY_RESIZE');
+      const mine = async (v: string) =>
+        (await call(v, 'GET', `/os-migrations?instance_uuid=${id}`, p.admin)).json().migrations[0];
+      expect(await mine('2.23')).toMatchObject({ instance_uuid: id, migration_type: 'resize' });
+      expect(await mine('2.22')).not.toHaveProperty('migration_type');
+      const live = await call('2.23', 'GET', `/servers/${id}/migrations`, p.admin);
+      expect(live.statusCode, live.body).toBe(200);
+      expect(live.json()).toEqual({ migrations: [] });
+      expectFault(await call('2.22', 'GET', `/servers/${id}/migrations`, p.admin), 404);
+    });
+
     it('2.21: a deleted server’s instance actions stay readable', async () => {
       const id = await boot();
       expect((await call('2.21', 'DELETE', `/servers/${id}`, p.member)).statusCode).toBe(204);

@@ -10,9 +10,14 @@ for (const dialect of testDialects()) {
     let t: TestCloud;
     let p: Personas;
     let call: ReturnType<typeof computeCaller>;
+    // Soft policies exist from 2.15 on.
     const create = async (token: string, name: string, policy: string) => {
-      const res = await call('POST', '/os-server-groups', token, {
-        server_group: { name, policies: [policy] },
+      const res = await t.request({
+        method: 'POST',
+        url: '/compute/v2.1/os-server-groups',
+        token,
+        headers: { 'openstack-api-version': `compute ${policy.startsWith('soft-') ? '2.15' : '2.1'}` },
+        payload: { server_group: { name, policies: [policy] } },
       });
       expect(res.statusCode, res.body).toBe(200);
       return res.json().server_group as { id: string; name: string };
@@ -32,15 +37,23 @@ for (const dialect of testDialects()) {
     it('creates each policy and shows it in the 2.1 shape', async () => {
       for (const policy of ['affinity', 'anti-affinity', 'soft-affinity', 'soft-anti-affinity']) {
         const g = await create(p.member, `g-${policy}`, policy);
-        expect(g).toEqual({
+        const shape = {
           id: expect.stringMatching(/^[0-9a-f-]{36}$/),
           name: `g-${policy}`,
           policies: [policy],
           members: [],
           metadata: {},
-        });
-        expect((await call('GET', `/os-server-groups/${g.id}`, p.reader)).json().server_group).toEqual(g);
+        };
+        // 2.15 includes 2.13's owners.
+        const owners = policy.startsWith('soft-') && { project_id: p.projectId, user_id: p.memberUserId };
+        expect(g).toEqual({ ...shape, ...owners });
+        expect((await call('GET', `/os-server-groups/${g.id}`, p.reader)).json().server_group).toEqual(shape);
       }
+      const old = await call('POST', '/os-server-groups', p.member, {
+        server_group: { name: 'too-soon', policies: ['soft-affinity'] },
+      });
+      expect(old.statusCode).toBe(400);
+      expect(old.json().badRequest.message).toContain("'soft-affinity' is not one of");
       expect(await namesOf(p.member)).toEqual([
         'g-affinity',
         'g-anti-affinity',
