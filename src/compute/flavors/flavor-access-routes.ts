@@ -1,3 +1,4 @@
+import { atLeast } from '../../common/http/microversion.js';
 import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { flavorActionBody } from './flavor-schemas.js';
@@ -28,7 +29,10 @@ export const flavorAccessRoutes = [
       const { addTenantAccess: add, removeTenantAccess: remove } = ctx.body;
       if (add !== undefined) {
         ctx.authorize('os_compute_api:os-flavor-access:add_tenant_access', {});
-        return flavorAccessView(id, await service.addFlavorAccess(deps, id, add.tenant));
+        return flavorAccessView(
+          id,
+          await service.addFlavorAccess(deps, id, add.tenant, atLeast(ctx.microversion, [2, 7])),
+        );
       }
       ctx.authorize('os_compute_api:os-flavor-access:remove_tenant_access', {});
       return flavorAccessView(id, await service.removeFlavorAccess(deps, id, remove!.tenant));

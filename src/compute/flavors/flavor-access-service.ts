@@ -26,15 +26,18 @@ export async function listFlavorAccess(deps: ComputeDeps, flavorId: string): Pro
 }
 
 /**
- * Shares a flavor with a project. Like Nova before microversion 2.7, sharing a public
- * flavor is accepted (and has no effect until the flavor is made private).
+ * Shares a flavor with a project. Before microversion 2.7 sharing a public flavor is
+ * accepted (and has no effect until the flavor is made private); from 2.7 it is a 409.
  */
 export async function addFlavorAccess(
   deps: ComputeDeps,
   flavorId: string,
   projectId: string,
+  refusePublic: boolean,
 ): Promise<string[]> {
-  await requireFlavor(deps, flavorId);
+  const f = await requireFlavor(deps, flavorId);
+  if (f.isPublic && refusePublic)
+    throw new ConflictError('compute.flavor.access_public', `Can not add access to a public flavor.`);
   try {
     await uniqueWrite(
       deps.store.traits,

@@ -72,6 +72,19 @@ for (const dialect of testDialects()) {
       );
       const pub = await call('GET', '/flavors/tiny-1/os-flavor-access', p.admin);
       expect(pub.json().itemNotFound.message).toBe('Access list not available for public flavors.');
+      // Sharing a public flavor: accepted before 2.7, a 409 from 2.7 on.
+      const share = (v: string) =>
+        t.request({
+          method: 'POST',
+          url: '/compute/v2.1/flavors/tiny-1/action',
+          token: p.admin,
+          headers: { 'openstack-api-version': `compute ${v}` },
+          payload: { addTenantAccess: { tenant: p.otherProjectId } },
+        });
+      const refused = await share('2.7');
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().conflictingRequest.message).toBe('Can not add access to a public flavor.');
+      expect((await share('2.6')).statusCode).toBe(200);
     });
 
     it('manages extra specs', async () => {
