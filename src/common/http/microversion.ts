@@ -89,7 +89,8 @@ export function atLeast(requested: Microversion | undefined, v: Microversion): b
 
 /**
  * Refuses body fields that only exist from microversion `since`, with the message the
- * service's schema for the older version gives: they were unexpected there.
+ * service's schema for the older version gives: they were unexpected there. `path` names
+ * the object holding them ('' for the body itself).
  */
 export function rejectFieldsBefore(
   requested: Microversion | undefined,
@@ -103,6 +104,8 @@ export function rejectFieldsBefore(
   if (extra.length === 0) return;
   throw new InputError(
     'common.microversion.field_too_new',
-    `Invalid input for field '${path}': ${unexpectedFieldsText(extra)}`,
+    path === ''
+      ? unexpectedFieldsText(extra)
+      : `Invalid input for field '${path}': ${unexpectedFieldsText(extra)}`,
   );
 }

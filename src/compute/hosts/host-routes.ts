@@ -1,3 +1,4 @@
+import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
 import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { serviceListQuery, serviceUpdateBody } from './host-schemas.js';
@@ -116,7 +117,7 @@ export const hostRoutes = [
       const { host, binary } = ctx.query;
       if (binary && binary !== service.computeBinary) return { services: [] };
       const states = (await service.hostStates(deps)).filter((s) => !host || s.host.hostname === host);
-      return { services: states.map(serviceView) };
+      return { services: states.map((s) => serviceView(s, ctx.microversion)) };
     },
   }),
   route<ComputeDeps, typeof serviceUpdateBody>({
@@ -129,7 +130,13 @@ export const hostRoutes = [
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const b = ctx.body;
-      const r = await service.updateService(deps, ctx.params['action']!, b);
+      const action = ctx.params['action']!;
+      if (action === 'force-down' && atLeast(ctx.microversion, [2, 11])) {
+        const forcedDown = await service.forceDownService(deps, b);
+        return { service: { host: b.host, binary: b.binary, forced_down: forcedDown } };
+      }
+      rejectFieldsBefore(undefined, [2, 11], '', b, ['forced_down']);
+      const r = await service.updateService(deps, action, b);
       const reason = r.reason === null ? {} : { disabled_reason: r.reason };
       return { service: { host: b.host, binary: b.binary, status: r.status, ...reason } };
     },

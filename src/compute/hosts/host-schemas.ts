@@ -1,6 +1,6 @@
 import Type from 'typebox';
 
-/** PUT /os-services/{enable|disable|disable-log-reason} before microversion 2.53. */
+/** PUT /os-services/{enable|disable|disable-log-reason|force-down} before microversion 2.53. */
 export const serviceUpdateBody = Type.Object(
   {
     host: Type.String({
@@ -17,8 +17,11 @@ export const serviceUpdateBody = Type.Object(
         description: 'Why the host is disabled (disable-log-reason).',
       }),
     ),
+    forced_down: Type.Optional(
+      Type.Boolean({ description: 'force-down (2.11): mark the service down, or clear the mark.' }),
+    ),
   },
-  { additionalProperties: false, description: 'The service to enable or disable.' },
+  { additionalProperties: false, description: 'The service to enable, disable or force down.' },
 );
 
 export const serviceListQuery = Type.Object(

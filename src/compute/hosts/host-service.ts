@@ -99,6 +99,7 @@ export interface ServiceUpdate {
   readonly host: string;
   readonly binary: string;
   readonly disabled_reason?: string;
+  readonly forced_down?: boolean;
 }
 
 /** PUT /os-services/{action} (before 2.53): turns scheduling to a host on or off. */
@@ -113,20 +114,37 @@ export async function updateService(
   if (action === 'disable-log-reason' && body.disabled_reason === undefined) {
     throw new InputError('compute.service.no_reason', 'Missing disabled reason field');
   }
-  if (body.binary !== computeBinary) {
+  checkBinary(body);
+  const status = action === 'enable' ? 'enabled' : 'disabled';
+  const reason = action === 'disable-log-reason' ? body.disabled_reason! : null;
+  if (!(await store.setHostStatus(deps.store.db, body.host, status, reason))) throw noService(body);
+  deps.signals.hostsChanged();
+  return { status, reason };
+}
+
+/**
+ * PUT /os-services/force-down (2.11): an operator who knows a host is dead (fenced) says
+ * so; it counts as down at once, for the scheduler too, until the mark is cleared.
+ */
+export async function forceDownService(deps: ComputeDeps, body: ServiceUpdate): Promise<boolean> {
+  if (body.forced_down === undefined)
+    throw new InputError('compute.service.no_forced_down', "'forced_down' is a required property");
+  checkBinary(body);
+  if (!(await store.setHostForcedDown(deps.store.db, body.host, body.forced_down))) throw noService(body);
+  deps.signals.hostsChanged();
+  return body.forced_down;
+}
+
+function checkBinary(body: ServiceUpdate): void {
+  if (body.binary !== computeBinary)
     throw new InputError(
       'compute.service.binary',
       `Updating a ${body.binary} service is not supported. Only nova-compute services can be updated.`,
     );
-  }
-  const status = action === 'enable' ? 'enabled' : 'disabled';
-  const reason = action === 'disable-log-reason' ? body.disabled_reason! : null;
-  if (!(await store.setHostStatus(deps.store.db, body.host, status, reason))) {
-    throw new NotFoundError(
-      'compute.service.not_found',
-      `Could not find binary ${body.binary} on host ${body.host}.`,
-    );
-  }
-  deps.signals.hostsChanged();
-  return { status, reason };
 }
+
+const noService = (body: ServiceUpdate) =>
+  new NotFoundError(
+    'compute.service.not_found',
+    `Could not find binary ${body.binary} on host ${body.host}.`,
+  );

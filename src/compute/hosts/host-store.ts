@@ -114,6 +114,16 @@ export async function serversOnHost(db: Db, hostname: string): Promise<HostServe
     .execute();
 }
 
+/** 2.11: the operator says the host is down (fenced); false when no host has that name. */
+export async function setHostForcedDown(db: Db, hostname: string, forcedDown: boolean): Promise<boolean> {
+  const r = await db
+    .updateTable('compute_hosts')
+    .set({ forced_down: forcedDown ? 1 : 0 })
+    .where('hostname', '=', hostname)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
 /** The operator's switch; returns false when no host has that name. */
 export async function setHostStatus(
   db: Db,

@@ -1,3 +1,5 @@
+import type { Microversion } from '../../common/http/microversion.js';
+import { atLeast } from '../../common/http/microversion.js';
 import { keystoneTime } from '../../common/time.js';
 import type { AvailabilityZone, HostState } from './host-service.js';
 import { computeBinary } from './host-service.js';
@@ -127,7 +129,7 @@ export function hypervisorStatisticsView(states: ReadonlyArray<HostState>) {
 }
 
 /** One nova-compute service per host; the id is the host's UUID. */
-export function serviceView(s: HostState) {
+export function serviceView(s: HostState, mv: Microversion | undefined) {
   const h = s.host;
   return {
     id: h.id,
@@ -138,5 +140,6 @@ export function serviceView(s: HostState) {
     state: s.up ? 'up' : 'down',
     updated_at: novaTime(h.lastHeartbeat),
     disabled_reason: h.disabledReason,
+    ...(atLeast(mv, [2, 11]) && { forced_down: h.forcedDown }),
   };
 }

@@ -113,6 +113,54 @@ for (const dialect of testDialects()) {
       expect(await show('2.16', id)).toHaveProperty('host_status', 'UP');
     });
 
+    it('2.11: force-down marks the host down at once: service list, host_status, no new servers', async () => {
+      const id = await boot();
+      const host = (await show('2.16', id))['OS-EXT-SRV-ATTR:host'] as string;
+      const force = (v: string, forced: boolean) =>
+        call(v, 'PUT', '/os-services/force-down', p.admin, {
+          host,
+          binary: 'nova-compute',
+          forced_down: forced,
+        });
+      // Before 2.11 the field is unknown to the schema, and the action to the API.
+      expectFault(await force('2.10', true), 400, /'forced_down' was unexpected/);
+      const noField = await call('2.10', 'PUT', '/os-services/force-down', p.admin, {
+        host,
+        binary: 'nova-compute',
+      });
+      expectFault(noField, 404, 'Unknown action');
+      try {
+        const res = await force('2.11', true);
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.json()).toEqual({ service: { host, binary: 'nova-compute', forced_down: true } });
+        const services = (await call('2.11', 'GET', `/os-services?host=${host}`, p.admin)).json().services;
+        expect(services[0]).toMatchObject({ state: 'down', forced_down: true });
+        expect(
+          (await call('2.10', 'GET', `/os-services?host=${host}`, p.admin)).json().services[0],
+        ).not.toHaveProperty('forced_down');
+        expect(await show('2.16', id)).toHaveProperty('host_status', 'DOWN');
+        // The scheduler leaves the host alone while it is forced down (it is this cloud's only one).
+        const refused = await bootServer(t, p.member, {
+          name: 'nowhere',
+          imageRef: image,
+          flavorRef: flavor,
+        });
+        const failed = await waitForServer(t, p.admin, refused, 'ERROR');
+        expect(failed['fault']).toMatchObject({
+          message: expect.stringContaining('No valid host was found'),
+        });
+        const wrongField = await call('2.11', 'PUT', '/os-services/enable', p.admin, {
+          host,
+          binary: 'nova-compute',
+          forced_down: false,
+        });
+        expectFault(wrongField, 400, "Additional properties are not allowed ('forced_down' was unexpected)");
+      } finally {
+        await force('2.11', false);
+      }
+      expect(await show('2.16', id)).toHaveProperty('host_status', 'UP');
+    });
+
     it('2.19: a description on create, update and rebuild; refused before 2.19 and when not printable', async () => {
       const created = await call('2.19', 'POST', '/servers', p.member, {
         server: { name: 'described', imageRef: image, flavorRef: flavor, description: 'the web tier' },
