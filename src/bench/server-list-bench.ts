@@ -8,10 +8,7 @@ import { addBenchHosts, prepareCompute, waitAllActive, walkServerDetail } from '
 
 const name = 'server-list';
 const pageTargetMs = 100;
-/**
- * Nova's multi-create: one POST /servers with min_count = max_count boots this many. Kept
- * under ~690, where one multi-row INSERT of servers would pass SQLite's 32,766 variables.
- */
+/** Nova's multi-create: one POST /servers with min_count = max_count boots this many. */
 const perRequest = 500;
 const hosts = 10;
 /** Room for 2,000 1-vCPU/512 MB servers each (VCPU allocation ratio 4). */

@@ -58,7 +58,8 @@ export const identityPolicy: Readonly<Record<string, string>> = {
   'identity:check_user_in_group': `${admin} or ${systemReader} or ${domainReader('group.domain_id')}`,
 
   'identity:get_role': `${admin} or ${systemReader}`,
-  'identity:list_roles': `${admin} or ${systemReader} or (role:reader and domain_id:%(target.domain_id)s)`,
+  // Keystone's list_roles and list_domain_roles (?domain_id=) admit no domain persona.
+  'identity:list_roles': `${admin} or ${systemReader}`,
   'identity:create_role': admin,
   'identity:update_role': admin,
   'identity:delete_role': admin,

@@ -80,6 +80,8 @@ export function serviceRoutes<D>(opts: ServiceHttpOptions<D>): FastifyPluginAsyn
       app.route({
         method: spec.method,
         url: spec.url,
+        // What the route declares about access, readable by onRoute hooks (the route audit test).
+        config: { policy: spec.policy, auth: spec.auth ?? 'token' },
         // Returning the reply tells Fastify the response is ours, so streamed bodies are not resent.
         handler: async (req, reply) => {
           await handle(opts, compiled, req, reply);
