@@ -49,6 +49,8 @@ export interface StrataConfig {
   readonly imageQuotaCount: number;
   /** Bytes of image data a project may store (Glance's image_size_total); -1 means unlimited. */
   readonly imageQuotaBytes: number;
+  /** Largest image data accepted, in bytes (Glance's image_size_cap, 1 TiB by default). */
+  readonly imageSizeCap: number;
 }
 
 export type ConfigInput = { -readonly [K in keyof StrataConfig]?: StrataConfig[K] };
@@ -77,6 +79,7 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   computeQuotaDefaults: 'STRATA_COMPUTE_QUOTA_DEFAULTS',
   imageQuotaCount: 'STRATA_IMAGE_QUOTA_COUNT',
   imageQuotaBytes: 'STRATA_IMAGE_QUOTA_BYTES',
+  imageSizeCap: 'STRATA_IMAGE_SIZE_CAP',
 };
 
 const numeric = new Set<keyof StrataConfig>([
@@ -90,6 +93,7 @@ const numeric = new Set<keyof StrataConfig>([
   'serviceDownTimeSec',
   'imageQuotaCount',
   'imageQuotaBytes',
+  'imageSizeCap',
 ]);
 
 /**
@@ -130,6 +134,7 @@ export function loadConfig(
     computeQuotaDefaults: merged.computeQuotaDefaults ?? {},
     imageQuotaCount: merged.imageQuotaCount ?? -1,
     imageQuotaBytes: merged.imageQuotaBytes ?? -1,
+    imageSizeCap: merged.imageSizeCap ?? 2 ** 40,
   };
 }
 

@@ -3,7 +3,7 @@
  * fault dialect (src/common/faults) renders them in the format its OpenStack
  * counterpart uses. `code` strings are stable identifiers: append, never reuse.
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 406 | 409 | 413 | 415 | 429 | 500 | 501 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 406 | 409 | 413 | 415 | 416 | 429 | 500 | 501 | 503;
 
 export abstract class CloudError extends Error {
   abstract readonly status: ErrorStatus;
@@ -39,6 +39,11 @@ export class NotFoundError extends CloudError {
   readonly status = 404;
 }
 
+/** 405: the path exists but not with this method; `Allow` names the methods it has. */
+export class MethodNotAllowedError extends CloudError {
+  readonly status = 405;
+}
+
 /** 406: no acceptable representation (for example an unsupported microversion). */
 export class NotAcceptableError extends CloudError {
   readonly status = 406;
@@ -70,6 +75,11 @@ export class OverLimitError extends CloudError {
 /** 415: the request body's media type is not supported. */
 export class UnsupportedMediaTypeError extends CloudError {
   readonly status = 415;
+}
+
+/** 416: a Range header that the resource cannot satisfy. */
+export class RangeNotSatisfiableError extends CloudError {
+  readonly status = 416;
 }
 
 /** 501: the API exists in OpenStack but Strata does not implement it. */

@@ -58,6 +58,7 @@ export function identityService(
       tokens: shared.tokens,
       policy: shared.policy,
       malformedBodyMessage: malformedBody,
+      rejectOtherMethods: true,
       unauthorizedHeaders: (serviceUrl) => ({ 'www-authenticate': `Keystone uri="${serviceUrl}"` }),
       strictErrors: shared.strictErrors,
       // Any identity write may revoke or change what a cached token grants.

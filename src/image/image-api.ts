@@ -47,9 +47,10 @@ export interface ImageApi {
     },
   ): Promise<ImageRecord>;
   /**
-   * Streams bytes into a queued image and makes it active (checksum, hash, size). A failed
-   * transfer kills the image and removes partial data; a refused one (status, formats,
-   * quota) changes nothing. Not idempotent: a second call on an active image is a 409.
+   * Streams bytes into a queued image and makes it active (checksum, hash, size). On any
+   * failure an image still without data is deleted with whatever was written, as Nova's
+   * delete_image_on_error does for snapshots. A second call on an active image is a 409
+   * that leaves it alone.
    */
   uploadImageData(imageId: string, data: ImageData): Promise<ImageRecord>;
   /** Absolute path of an active image's data file on this host (it may not exist for other statuses). */
@@ -80,7 +81,13 @@ export function createImageApi(deps: ImageDeps): ImageApi {
       return toRecord(await createImage(deps, { projectId: owner.projectId, isAdmin: false }, body));
     },
     async uploadImageData(imageId, data) {
-      return toRecord(await uploadImageData(deps, 'trusted', imageId, data));
+      try {
+        return toRecord(await uploadImageData(deps, 'trusted', imageId, data));
+      } catch (err) {
+        const left = await loadImage(deps.store.db, imageId);
+        if (left?.status === 'queued') await deleteImage(deps, system, imageId);
+        throw err;
+      }
     },
     imageDataPath: (imageId) => deps.files.path(imageId),
     deleteImage: (imageId) => deleteImage(deps, system, imageId),

@@ -13,6 +13,8 @@ export interface ImageDeps {
   readonly importer: ImageImporter;
   /** Per-project limits; -1 means unlimited. */
   readonly quotas: { readonly imageCount: number; readonly imageBytes: number };
+  /** The largest image data accepted, in bytes (Glance's image_size_cap). */
+  readonly sizeCap: number;
 }
 
 /** Who is acting: Glance's request context reduced to what visibility and ownership need. */

@@ -42,3 +42,11 @@ export function itemLimitExceeded(
     `The limit has been exceeded on the number of allowed image ${what}. Attempted: ${attempted}, Maximum: ${imageItemLimit}`,
   );
 }
+
+/** Glance's ImageSizeLimitExceeded, as its upload handler words it (data over image_size_cap). */
+export function imageTooLarge(): OverLimitError {
+  return new OverLimitError(
+    'image.data.size_cap',
+    'The incoming image is too large: The provided image is too large.',
+  );
+}

@@ -40,6 +40,7 @@ export function imageService(ctx: ServiceContext): ServicePlugin & { readonly ap
     files: new ImageFileStore(join(ctx.config.dataDir, 'images')),
     importer,
     quotas: { imageCount: ctx.config.imageQuotaCount, imageBytes: ctx.config.imageQuotaBytes },
+    sizeCap: ctx.config.imageSizeCap,
   };
   return {
     name: 'image',
@@ -57,6 +58,7 @@ export function imageService(ctx: ServiceContext): ServicePlugin & { readonly ap
       tokens: ctx.http.tokens,
       policy: ctx.http.policy,
       malformedBodyMessage: 'Malformed JSON in request body.',
+      rejectOtherMethods: true,
       // keystonemiddleware points clients at Keystone when it refuses a token.
       unauthorizedHeaders: (serviceUrl) => ({
         'www-authenticate': `Keystone uri="${serviceUrl.replace(/\/image$/, '/identity')}"`,

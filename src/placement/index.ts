@@ -35,7 +35,7 @@ export const placementRouteTable = [
 /** Placement 1.x mounted at /placement, plus the in-process API the scheduler and agents use. */
 export function placementService(ctx: ServiceContext): ServicePlugin & { readonly api: PlacementApi } {
   const prefix = '/placement';
-  const deps: PlacementDeps = { store: ctx.store, clock: ctx.clock };
+  const deps: PlacementDeps = { store: ctx.store, clock: ctx.clock, log: ctx.log };
   return {
     name: 'placement',
     serviceType: 'placement',
@@ -54,6 +54,7 @@ export function placementService(ctx: ServiceContext): ServicePlugin & { readonl
       policy: ctx.http.policy,
       microversions: placementMicroversions,
       malformedBodyMessage: 'Malformed JSON: Expecting value: line 1 column 1 (char 0)',
+      rejectOtherMethods: true,
       strictErrors: ctx.http.strictErrors,
     }),
   };

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Clock } from '../common/time.js';
 import type { StrataDb } from '../db/database.js';
 
@@ -5,4 +6,5 @@ import type { StrataDb } from '../db/database.js';
 export interface PlacementDeps {
   readonly store: StrataDb;
   readonly clock: Clock;
+  readonly log: Logger;
 }

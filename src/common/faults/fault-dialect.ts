@@ -1,4 +1,5 @@
 import type { CloudError } from '../errors.js';
+import type { Microversion } from '../http/microversion.js';
 
 /** Renders a domain error as one OpenStack service renders its faults. */
 export interface RenderedFault {
@@ -7,7 +8,8 @@ export interface RenderedFault {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export type FaultDialect = (err: CloudError, requestId: string) => RenderedFault;
+/** `microversion` is the one negotiated for the request, undefined when negotiation had not happened. */
+export type FaultDialect = (err: CloudError, requestId: string, microversion?: Microversion) => RenderedFault;
 
 /** The reason phrase OpenStack services put in `title` fields. */
 export const httpTitles: Readonly<Record<number, string>> = {
@@ -20,6 +22,7 @@ export const httpTitles: Readonly<Record<number, string>> = {
   409: 'Conflict',
   413: 'Request Entity Too Large',
   415: 'Unsupported Media Type',
+  416: 'Requested Range Not Satisfiable',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   501: 'Not Implemented',

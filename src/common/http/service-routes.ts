@@ -9,6 +9,7 @@ import type { CloudError } from '../errors.js';
 import {
   InputError,
   InternalError,
+  MethodNotAllowedError,
   NotFoundError,
   UnauthorizedError,
   UnsupportedMediaTypeError,
@@ -19,7 +20,7 @@ import type { PolicyEnforcer, PolicyTarget } from '../policy/policy-engine.js';
 import { credentialsOf } from '../policy/policy-engine.js';
 import type { AuthContext, TokenValidator } from './auth-context.js';
 import { HttpResponse } from './http-response.js';
-import type { MicroversionPolicy } from './microversion.js';
+import type { Microversion, MicroversionPolicy } from './microversion.js';
 import { microversionHeaders, negotiateMicroversion } from './microversion.js';
 import type { RequestContext, RouteSpec } from './route-spec.js';
 import type { Validator } from './validation.js';
@@ -42,6 +43,11 @@ export interface ServiceHttpOptions<D> {
   readonly unauthorizedHeaders?: (serviceUrl: string) => Record<string, string>;
   /** Turn errors a route did not declare into 500s (tests enable this, as Nova's do). */
   readonly strictErrors?: boolean;
+  /**
+   * Answer a known path with the wrong method 405 and an `Allow` header, as Keystone,
+   * Glance and Placement do; Nova has no such route and answers 404.
+   */
+  readonly rejectOtherMethods?: boolean;
   /** Service-specific Fastify setup inside the plugin's scope, e.g. content-type parsers. */
   readonly configure?: (app: FastifyInstance) => void;
 }
@@ -89,8 +95,39 @@ export function serviceRoutes<D>(opts: ServiceHttpOptions<D>): FastifyPluginAsyn
         },
       });
     }
+    if (opts.rejectOtherMethods) rejectOtherMethods(app, opts.routes);
   };
 }
+
+const httpMethods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** Registers, for every path, a 405 route over the methods the path does not have. */
+function rejectOtherMethods<D>(app: FastifyInstance, routes: ReadonlyArray<RouteSpec<D>>): void {
+  const byUrl = new Map<string, Set<string>>();
+  for (const r of routes) byUrl.set(r.url, (byUrl.get(r.url) ?? new Set()).add(r.method));
+  for (const [url, declared] of byUrl) {
+    // Fastify answers HEAD for every GET route.
+    if (declared.has('GET')) declared.add('HEAD');
+    const allow = httpMethods.filter((m) => declared.has(m)).join(', ');
+    const missing = httpMethods.filter((m) => !declared.has(m));
+    if (missing.length === 0) continue;
+    app.route({
+      method: missing,
+      url,
+      config: { policy: undefined, auth: 'none', rejectsMethod: true },
+      handler: async (req) => {
+        throw new MethodNotAllowedError(
+          'common.http.method_not_allowed',
+          `The method ${req.method} is not allowed for this resource.`,
+          { allow },
+        );
+      },
+    });
+  }
+}
+
+/** The microversion each request negotiated, for faults rendered after a handler threw. */
+const negotiated = new WeakMap<FastifyRequest, Microversion>();
 
 async function handle<D>(
   opts: ServiceHttpOptions<D>,
@@ -108,8 +145,10 @@ async function handle<D>(
   const microversion = opts.microversions
     ? negotiateMicroversion(req.headers, opts.microversions)
     : undefined;
-  if (microversion && opts.microversions)
+  if (microversion && opts.microversions) {
+    negotiated.set(req, microversion);
     reply.headers(microversionHeaders(microversion, opts.microversions));
+  }
 
   const body = route.body ? route.body(req.body ?? {}, 'body') : req.body;
   const query = (route.query ? route.query(coerceQuery(req.query), 'query') : req.query) as Record<
@@ -189,7 +228,7 @@ function sendFault<D>(
   err: CloudError,
 ): void {
   const serviceUrl = `${req.protocol}://${req.host}${opts.prefix}`;
-  const rendered = opts.fault(err, String(req.id));
+  const rendered = opts.fault(err, String(req.id), negotiated.get(req));
   const extra = err.status === 401 && opts.unauthorizedHeaders ? opts.unauthorizedHeaders(serviceUrl) : {};
   reply.code(rendered.status).headers({ ...rendered.headers, ...extra });
   if (req.method === 'HEAD') void reply.send();

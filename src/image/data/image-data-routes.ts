@@ -39,7 +39,7 @@ export const imageDataRoutes = [
     policy: 'download_image',
     target: imageTargetFor(),
     successStatus: 200,
-    expectedErrors: [404],
+    expectedErrors: [404, 416],
     handler: async (ctx, deps) => {
       const range = headerText(ctx.headers['range']);
       const d = await prepareDownload(deps, callerOf(ctx), imageIdOf(ctx), range);

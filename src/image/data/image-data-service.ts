@@ -1,6 +1,6 @@
-import { InputError } from '../../common/errors.js';
+import { InputError, RangeNotSatisfiableError } from '../../common/errors.js';
 import type { ImageCaller, ImageDeps } from '../image-deps.js';
-import { imageConflict, imageForbidden, imageNotFound } from '../image-errors.js';
+import { imageConflict, imageForbidden, imageNotFound, imageTooLarge } from '../image-errors.js';
 import { remainingImageBytes, storageQuotaFull } from '../image-quota.js';
 import { allowed, transitionRefused } from '../images/image-machine.js';
 import { findVisibleImage } from '../images/image-service.js';
@@ -21,8 +21,9 @@ async function loadImage(deps: ImageDeps, caller: DataCaller, id: string): Promi
 
 /**
  * `PUT /v2/images/{id}/file`: streams the data into the store and makes the image active
- * with its size and hashes. Refusals (wrong status, missing formats, quota) change
- * nothing; data over quota puts the image back to queued; a failed transfer kills it.
+ * with its size and hashes. Refusals (wrong status, missing formats, quota, size cap)
+ * change nothing; a transfer that fails part way (over a limit, the client gone) removes
+ * what was written and puts the image back to queued, as Glance's restore does.
  */
 export async function uploadImageData(
   deps: ImageDeps,
@@ -34,13 +35,10 @@ export async function uploadImageData(
   const image = await loadImage(deps, caller, id);
   if (!allowed(image.status, 'upload')) throw transitionRefused(image.status, 'saving');
   requireFormats(image);
-  const remaining = await remainingImageBytes(deps, image.owner, announced);
+  const limit = await transferLimit(deps, image.owner, announced);
   if (!(await setStatus(deps.store.db, id, 'queued', 'saving', now(deps))))
     throw transitionRefused((await getImage(deps.store.db, id))?.status ?? 'deleted', 'saving');
-  const stored = await writeOrRevert(deps, id, data, 'store', remaining, {
-    refused: 'queued',
-    failed: 'killed',
-  });
+  const stored = await writeOrRevert(deps, id, data, 'store', limit);
   if (!(await setStatus(deps.store.db, id, 'saving', 'active', now(deps), stored))) {
     await deps.files.remove(id);
     throw imageConflict(
@@ -63,34 +61,43 @@ export async function stageImageData(
 ): Promise<void> {
   const image = await findVisibleImage(deps, caller, id);
   if (!allowed(image.status, 'stage')) throw transitionRefused(image.status, 'uploading');
-  const remaining = await remainingImageBytes(deps, image.owner, announced);
+  const limit = await transferLimit(deps, image.owner, announced);
   if (!(await setStatus(deps.store.db, id, 'queued', 'uploading', now(deps))))
     throw transitionRefused((await getImage(deps.store.db, id))?.status ?? 'deleted', 'uploading');
-  const staged = await writeOrRevert(deps, id, data, 'staging', remaining, {
-    refused: 'queued',
-    failed: 'queued',
-  });
+  const staged = await writeOrRevert(deps, id, data, 'staging', limit);
   await setStatus(deps.store.db, id, 'uploading', 'uploading', now(deps), { size: staged.size });
 }
 
-/** Writes the data; on failure removes what was written and moves the image out of its transfer status. */
-async function writeOrRevert(
+/** The most one transfer may write: the size cap, or less when the project's quota leaves less. */
+interface TransferLimit {
+  readonly maxBytes: number;
+  readonly by: 'cap' | 'quota';
+}
+
+async function transferLimit(
   deps: ImageDeps,
-  id: string,
-  data: ImageData,
-  area: Area,
-  remaining: number,
-  after: { readonly refused: 'queued'; readonly failed: 'queued' | 'killed' },
-) {
+  owner: string,
+  announced: number | undefined,
+): Promise<TransferLimit> {
+  if (announced !== undefined && announced > deps.sizeCap) throw imageTooLarge();
+  const remaining = await remainingImageBytes(deps, owner, announced);
+  return remaining >= 0 && remaining < deps.sizeCap
+    ? { maxBytes: remaining, by: 'quota' }
+    : { maxBytes: deps.sizeCap, by: 'cap' };
+}
+
+/** Writes the data; on failure removes what was written and puts the image back to queued. */
+async function writeOrRevert(deps: ImageDeps, id: string, data: ImageData, area: Area, limit: TransferLimit) {
   const during = area === 'store' ? 'saving' : 'uploading';
   try {
-    return await deps.files.write(id, data, area, remaining);
+    return await deps.files.write(id, data, area, limit.maxBytes);
   } catch (err) {
-    const limited = err instanceof DataLimitExceeded;
-    await setStatus(deps.store.db, id, during, limited ? after.refused : after.failed, now(deps));
-    if (limited) throw storageQuotaFull(err.written, err.maxBytes);
-    deps.log.warn({ err, image_id: id }, `image data transfer failed; image is now ${after.failed}`);
-    throw err;
+    await setStatus(deps.store.db, id, during, 'queued', now(deps));
+    if (!(err instanceof DataLimitExceeded)) {
+      deps.log.warn({ err, image_id: id }, 'image data transfer failed; image is queued again');
+      throw err;
+    }
+    throw limit.by === 'cap' ? imageTooLarge() : storageQuotaFull(err.written, err.maxBytes);
   }
 }
 
@@ -128,16 +135,24 @@ export async function prepareDownload(
   return range ? { kind: 'data', image, range } : { kind: 'data', image };
 }
 
-/** `bytes=a-b`, `bytes=a-` or `bytes=-n` within the image; anything else means the whole image. */
+/**
+ * `bytes=a-b`, `bytes=a-` or `bytes=-n` within the image, or undefined without a header.
+ * Anything else, and any range of an empty image, is a 416 naming the size, as in Glance.
+ */
 export function byteRange(
   header: string | undefined,
   size: number,
 ): { start: number; end: number } | undefined {
-  const m = header === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m || (m[1] === '' && m[2] === '') || size === 0) return undefined;
-  const start = m[1] === '' ? Math.max(0, size - Number(m[2])) : Number(m[1]);
-  const end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-  return start <= end && start < size ? { start, end } : undefined;
+  if (header === undefined) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (m && !(m[1] === '' && m[2] === '')) {
+    const start = m[1] === '' ? Math.max(0, size - Number(m[2])) : Number(m[1]);
+    const end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+    if (start <= end && start < size) return { start, end };
+  }
+  throw new RangeNotSatisfiableError('image.data.range', 'Requested range not satisfiable', {
+    'content-range': `bytes */${size}`,
+  });
 }
 
 function now(deps: ImageDeps): string {

@@ -59,6 +59,7 @@ for (const dialect of testDialects()) {
         files: new ImageFileStore(dir),
         importer,
         quotas: { imageCount: -1, imageBytes: -1 },
+        sizeCap: 2 ** 40,
       };
     });
     afterAll(async () => {

@@ -7,9 +7,9 @@ describe('image-machine', () => {
     expect(nextStatus(nextStatus(nextStatus('queued', 'stage'), 'import'), 'imported')).toBe('active');
   });
 
-  it('kills a failed upload and requeues a refused one', () => {
-    expect(nextStatus('saving', 'upload_failed')).toBe('killed');
-    expect(nextStatus('saving', 'upload_refused')).toBe('queued');
+  it('requeues a failed or refused transfer', () => {
+    expect(nextStatus('saving', 'upload_failed')).toBe('queued');
+    expect(nextStatus('uploading', 'stage_refused')).toBe('queued');
     expect(nextStatus('importing', 'import_failed')).toBe('queued');
   });
 

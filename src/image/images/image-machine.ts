@@ -1,10 +1,11 @@
 /*
- * The image status machine (Glance's valid_state_targets, plus `killed` for a failed
- * transfer as the issue asks):
+ * The image status machine (Glance's valid_state_targets; a transfer that fails or is
+ * refused part way restores queued, as Glance's upload does; `killed` stays a status
+ * clients know, but nothing enters it any more):
  *
  *   queued ──upload──► saving ──stored──► active ──deactivate──► deactivated
- *     ▲                  │  └──upload_failed──► killed    ◄──reactivate──┘
- *     ├──upload_refused──┘
+ *     ▲                  │                       ◄──reactivate──┘
+ *     ├──upload_failed───┘
  *     │
  *     └──stage──► uploading ──import──► importing ──imported──► active
  *     ▲              │                     │
@@ -22,7 +23,6 @@ export type ImageEvent =
   | 'upload'
   | 'stored'
   | 'upload_failed'
-  | 'upload_refused'
   | 'stage'
   | 'stage_refused'
   | 'import'
@@ -50,8 +50,7 @@ const live: ReadonlyArray<ImageStatus> = [
 const table: Readonly<Record<ImageEvent, Transition>> = {
   upload: { from: ['queued'], to: 'saving' },
   stored: { from: ['saving'], to: 'active' },
-  upload_failed: { from: ['saving'], to: 'killed' },
-  upload_refused: { from: ['saving'], to: 'queued' },
+  upload_failed: { from: ['saving'], to: 'queued' },
   stage: { from: ['queued'], to: 'uploading' },
   stage_refused: { from: ['uploading'], to: 'queued' },
   import: { from: ['uploading'], to: 'importing' },

@@ -26,9 +26,19 @@ export function objectBody(ctx: RequestContext): Record<string, unknown> {
   }
   if (body === undefined || body === null || body === '')
     throw new InputError('image.body.missing', 'Body expected in request.');
+  if (typeof body === 'string') return objectBody({ ...ctx, body: jsonOf(body) });
   if (typeof body !== 'object')
     throw new InputError('image.body.type', 'Unexpected body type. Expected list/dict.');
   return body as Record<string, unknown>;
+}
+
+/** Glance reads a text body (text/plain, say) as JSON whatever its declared type. */
+function jsonOf(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new InputError('image.body.malformed', 'Malformed JSON in request body.');
+  }
 }
 
 function proposedTarget(ctx: RequestContext) {

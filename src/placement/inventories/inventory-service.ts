@@ -38,7 +38,7 @@ export async function getInventories(deps: PlacementDeps, uuid: string): Promise
 
 /**
  * Every inventory write: in one transaction, reads the current set, applies `mutate`,
- * validates, refuses to drop below what is allocated, then compare-and-sets the provider
+ * validates, refuses to drop a class that is allocated, then compare-and-sets the provider
  * generation (`expected`, or the current one when undefined) and writes.
  */
 export async function changeInventories(
@@ -67,7 +67,7 @@ export async function changeInventoriesIn(
   const next = mutate((await providerInventories(tx, [uuid])).get(uuid) ?? {});
   await validateInventories(tx, uuid, next, opts);
   if (opts.skipUsageCheck !== true)
-    checkUsage(uuid, next, (await providerUsages(tx, [uuid])).get(uuid) ?? {});
+    checkUsage(deps, uuid, next, (await providerUsages(tx, [uuid])).get(uuid) ?? {});
   const generation = expected ?? p.generation;
   if (!(await casGeneration(tx, uuid, generation, deps.clock().toISOString()))) throw generationConflict();
   await replaceInventories(tx, uuid, next);
@@ -101,16 +101,29 @@ async function validateInventories(
   }
 }
 
-/** Strata refuses an inventory below current usage (Placement only logs a warning for that). */
-export function checkUsage(uuid: string, next: Inventories, used: Readonly<Record<string, number>>): void {
+/**
+ * As in Placement: dropping a class that holds allocations is a 409; shrinking one below
+ * what is allocated is accepted (new claims then fail on capacity) and logged.
+ */
+export function checkUsage(
+  deps: PlacementDeps,
+  uuid: string,
+  next: Inventories,
+  used: Readonly<Record<string, number>>,
+): void {
   for (const [rc, amount] of Object.entries(used)) {
     if (amount <= 0) continue;
     const inv = next[rc];
-    if (inv === undefined || capacityOf(inv) < amount) {
+    if (inv === undefined) {
       throw conflict(
         placementCodes.inventoryInUse,
         `Inventory for '${rc}' on resource provider '${uuid}' in use.`,
       );
     }
+    if (capacityOf(inv) < amount)
+      deps.log.warn(
+        { resource_provider: uuid, resource_class: rc, used: amount, capacity: capacityOf(inv) },
+        'inventory set below what is allocated; the provider is over capacity',
+      );
   }
 }

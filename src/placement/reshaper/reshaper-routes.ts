@@ -43,7 +43,7 @@ async function reshape(deps: PlacementDeps, b: ReshaperJson): Promise<void> {
     }
     await writeAllocationsIn(tx, deps, writes);
     const usages = await providerUsages(tx, [...changed.keys()]);
-    for (const [uuid, next] of changed) checkUsage(uuid, next, usages.get(uuid) ?? {});
+    for (const [uuid, next] of changed) checkUsage(deps, uuid, next, usages.get(uuid) ?? {});
   });
 }
 

@@ -163,5 +163,19 @@ for (const dialect of testDialects()) {
       );
       expect(await count('users')).toBe(before);
     });
+
+    it('answers a method the path does not have with 405 Method Not Allowed and Allow', async () => {
+      const before = await count('projects');
+      const res = await t.request({
+        method: 'PUT',
+        url: '/identity/v3/projects',
+        token: admin,
+        payload: { project: { name: 'by-put' } },
+      });
+      expect(res.statusCode).toBe(405);
+      expect(res.headers['allow']).toBe('GET, HEAD, POST');
+      expect(res.json()).toEqual(keystoneError(405, 'Method Not Allowed'));
+      expect(await count('projects')).toBe(before);
+    });
   });
 }

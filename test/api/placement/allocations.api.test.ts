@@ -112,13 +112,33 @@ for (const dialect of testDialects()) {
       expect((await call('GET', `/allocations/${consumer(3)}`)).json()).toEqual({ allocations: {} });
       expect((await put({ VCPU: 4, MEMORY_MB: 1536, DISK_GB: 50 })).statusCode).toBe(204);
       expect(await usages(host)).toEqual({ VCPU: 8, MEMORY_MB: 1536, DISK_GB: 50 });
-      const inUse = await call('PUT', `/resource_providers/${host}/inventories/VCPU`, {
-        resource_provider_generation: (await call('GET', `/resource_providers/${host}`)).json().generation,
-        total: 3,
-        allocation_ratio: 2,
-      });
-      expect(inUse.statusCode).toBe(409);
-      expect(inUse.json().errors[0].code).toBe('placement.inventory.inuse');
+      // As in Placement, an inventory may shrink below its usage; only new claims are refused.
+      const vcpu = (total: number) =>
+        call('GET', `/resource_providers/${host}`).then((rp) =>
+          call('PUT', `/resource_providers/${host}/inventories/VCPU`, {
+            resource_provider_generation: rp.json().generation,
+            total,
+            allocation_ratio: 2,
+          }),
+        );
+      const shrunk = await vcpu(3);
+      expect(shrunk.statusCode, shrunk.body).toBe(200);
+      expect(await usages(host)).toEqual({ VCPU: 8, MEMORY_MB: 1536, DISK_GB: 50 });
+      const overCapacity = await call(
+        'POST',
+        '/allocations',
+        {
+          [consumer(4)]: {
+            allocations: { [host]: { resources: { VCPU: 1 } } },
+            project_id: 'proj-a',
+            user_id: 'user-a',
+            consumer_generation: null,
+          },
+        },
+        '1.28',
+      );
+      expect(overCapacity.statusCode).toBe(409);
+      expect((await vcpu(4)).statusCode).toBe(200);
       const delInUse = await call('DELETE', `/resource_providers/${host}/inventories/DISK_GB`);
       expect(delInUse.json().errors[0].code).toBe('placement.inventory.inuse');
       const rpInUse = await call('DELETE', `/resource_providers/${host}`);

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCloudError } from '../../../src/common/errors.js';
 import type { StrataDb } from '../../../src/db/database.js';
@@ -45,7 +46,7 @@ for (const dialect of testDialects()) {
       for (let i = 0; i < (dialect === 'postgres' ? 2 : 1); i++) {
         const store = await openDatabase(db.url);
         stores.push(store);
-        apis.push(createPlacementApi({ store, clock: () => new Date() }));
+        apis.push(createPlacementApi({ store, clock: () => new Date(), log: pino({ level: 'silent' }) }));
       }
       for (let i = 0; i < 3; i++) {
         await apis[0]!.ensureProvider({

@@ -67,13 +67,42 @@ for (const dialect of testDialects()) {
         });
         expect(res.statusCode).toBe(row.status);
         if (row.version !== undefined) expect(res.headers['openstack-api-version']).toBe(row.version);
-        else
-          expect(res.json().errors[0]).toMatchObject({
-            status: row.status,
-            code: 'placement.undefined_code',
-          });
+        else {
+          // No version was negotiated, so Placement's fault carries no code.
+          expect(res.json().errors[0]).toMatchObject({ status: row.status });
+          expect(res.json().errors[0]).not.toHaveProperty('code');
+        }
       });
     }
+
+    it('puts the error code in faults from 1.23 only', async () => {
+      const missing = '/resource_providers/00000000-0000-0000-0000-00000000dead';
+      const before = await asAdmin()('GET', missing, undefined, '1.22');
+      expect(before.statusCode).toBe(404);
+      expect(before.json().errors[0]).not.toHaveProperty('code');
+      const from = await asAdmin()('GET', missing, undefined, '1.23');
+      expect(from.json().errors[0].code).toBe('placement.undefined_code');
+    });
+
+    it('reads required=in: as any-of from 1.39 only', async () => {
+      const q = '/resource_providers?required=in:HW_CPU_X86_AVX,HW_CPU_X86_SSE';
+      const before = await asAdmin()('GET', q, undefined, '1.38');
+      expect(before.statusCode).toBe(400);
+      expect(before.json().errors[0].detail).toContain('in:HW_CPU_X86_AVX');
+      expect((await asAdmin()('GET', q, undefined, '1.39')).statusCode).toBe(200);
+      const candidates = `/allocation_candidates?resources=VCPU:1&required=in:HW_CPU_X86_AVX,HW_CPU_X86_SSE`;
+      expect((await asAdmin()('GET', candidates, undefined, '1.38')).statusCode).toBe(400);
+      expect((await asAdmin()('GET', candidates, undefined, '1.39')).statusCode).toBe(200);
+    });
+
+    it('answers a method the path does not have with 405 and Allow', async () => {
+      const res = await asAdmin()('POST', '/traits');
+      expect(res.statusCode).toBe(405);
+      expect(res.headers['allow']).toBe('GET, HEAD');
+      expect(res.json().errors[0]).toMatchObject({ status: 405, title: 'Method Not Allowed' });
+      const rp = await asAdmin()('PUT', '/resource_providers', {});
+      expect(rp.headers['allow']).toBe('GET, HEAD, POST');
+    });
 
     it('answers 404 for a route newer than the requested microversion', async () => {
       const res = await asAdmin()('GET', '/traits', undefined, '1.5');
