@@ -35,4 +35,10 @@ describe('config', () => {
       disk_gb: 0,
     });
   });
+
+  it("tries a build on 3 hosts and times out builds on dead hosts after 600 s, as Nova's options say", () => {
+    expect(loadConfig({ dataDir }, {})).toMatchObject({ schedulerMaxAttempts: 3, buildTimeoutSec: 600 });
+    const env = { STRATA_SCHEDULER_MAX_ATTEMPTS: '5', STRATA_BUILD_TIMEOUT: '0' };
+    expect(loadConfig({ dataDir }, env)).toMatchObject({ schedulerMaxAttempts: 5, buildTimeoutSec: 0 });
+  });
 });

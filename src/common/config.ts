@@ -43,6 +43,13 @@ export interface StrataConfig {
   readonly schedulerStrategy: 'spread' | 'pack';
   /** A host whose last heartbeat is older than this is reported down (Nova's service_down_time). */
   readonly serviceDownTimeSec: number;
+  /** How many hosts a build is tried on before it ends in ERROR (Nova's [scheduler] max_attempts). */
+  readonly schedulerMaxAttempts: number;
+  /**
+   * A build still spawning this long on a host that is down ends in ERROR (Nova's
+   * instance_build_timeout, but on by default); 0 never times out.
+   */
+  readonly buildTimeoutSec: number;
   /** Compute quota defaults that replace Nova's, e.g. `{ instances: 20 }` (Nova's [quota] section). */
   readonly computeQuotaDefaults: Readonly<Record<string, number>>;
   /** Images a project may own (Glance's image_count_total limit); -1 means unlimited. */
@@ -76,6 +83,8 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   hostReserved: 'STRATA_HOST_RESERVED',
   schedulerStrategy: 'STRATA_SCHEDULER_STRATEGY',
   serviceDownTimeSec: 'STRATA_SERVICE_DOWN_TIME',
+  schedulerMaxAttempts: 'STRATA_SCHEDULER_MAX_ATTEMPTS',
+  buildTimeoutSec: 'STRATA_BUILD_TIMEOUT',
   computeQuotaDefaults: 'STRATA_COMPUTE_QUOTA_DEFAULTS',
   imageQuotaCount: 'STRATA_IMAGE_QUOTA_COUNT',
   imageQuotaBytes: 'STRATA_IMAGE_QUOTA_BYTES',
@@ -91,6 +100,8 @@ const numeric = new Set<keyof StrataConfig>([
   'tokenMaxActiveKeys',
   'passwordHashLog2N',
   'serviceDownTimeSec',
+  'schedulerMaxAttempts',
+  'buildTimeoutSec',
   'imageQuotaCount',
   'imageQuotaBytes',
   'imageSizeCap',
@@ -131,6 +142,8 @@ export function loadConfig(
     hostReserved: { cpus: 0, memory_mb: 512, disk_gb: 0, ...merged.hostReserved },
     schedulerStrategy: merged.schedulerStrategy ?? 'spread',
     serviceDownTimeSec: merged.serviceDownTimeSec ?? 60,
+    schedulerMaxAttempts: Math.max(1, merged.schedulerMaxAttempts ?? 3),
+    buildTimeoutSec: merged.buildTimeoutSec ?? 600,
     computeQuotaDefaults: merged.computeQuotaDefaults ?? {},
     imageQuotaCount: merged.imageQuotaCount ?? -1,
     imageQuotaBytes: merged.imageQuotaBytes ?? -1,

@@ -13,6 +13,7 @@ import { hostReservedFrom } from '../agent/agent.js';
 import { availableDrivers, drivers, hostDriver } from '../agent/drivers/registry.js';
 import { HostStateCache } from './scheduling/host-state-cache.js';
 import { schedulingController, schedulingKey } from './scheduling/scheduling-controller.js';
+import { buildTimeoutController } from './agent-gateway/build-timeout.js';
 
 export interface ComputeRuntimeInputs {
   readonly store: StrataDb;
@@ -35,6 +36,7 @@ export class ComputeRuntime {
   readonly gateway: AgentGateway;
   readonly agents: LocalAgents;
   #scheduling: RunningController<string> | undefined;
+  #buildTimeout: RunningController<string> | undefined;
   readonly #hostCache: HostStateCache;
 
   constructor(readonly inputs: ComputeRuntimeInputs) {
@@ -74,6 +76,12 @@ export class ComputeRuntime {
       resyncMs: 5_000,
       log: this.inputs.log,
     });
+    // A timeout of minutes needs no finer check than every 30 s.
+    this.#buildTimeout = startController(buildTimeoutController(this.deps), {
+      workers: 1,
+      resyncMs: 30_000,
+      log: this.inputs.log,
+    });
     await this.#startLocalHost();
   }
 
@@ -103,5 +111,6 @@ export class ComputeRuntime {
   async stop(): Promise<void> {
     await this.agents.stopAll();
     await this.#scheduling?.stop();
+    await this.#buildTimeout?.stop();
   }
 }

@@ -64,4 +64,16 @@ describe('BatchSelector', () => {
       expect(refusals).toBeGreaterThan(0); // the pass ran hosts out of room
     });
   }
+
+  it('keeps a rescheduled build off the hosts it failed on, while its shape still goes there', () => {
+    const p = defaultPipeline('spread');
+    const batch = new BatchSelector(hosts(60, 7), p);
+    const best = batch.select(shapes[0]!).chosen[0]!.hostname;
+    const retry = batch.select({ ...shapes[0]!, ignoreHosts: [best] });
+    expect(retry.chosen.map((h) => h.hostname)).not.toContain(best);
+    expect(retry.chosen.map((h) => h.hostname)).toEqual(
+      select(hosts(60, 7), { ...shapes[0]!, ignoreHosts: [best] }, p).chosen.map((h) => h.hostname),
+    );
+    expect(batch.select(shapes[0]!).chosen[0]!.hostname).toBe(best);
+  });
 });

@@ -42,8 +42,10 @@ export class BatchSelector {
   }
 
   select(req: PlacementRequest): { chosen: HostView[]; report: SelectionReport } {
-    // Group requests depend on where earlier members landed: filter those afresh.
-    if (req.group !== undefined) return select(this.hosts, req, this.pipeline);
+    // Group requests depend on where earlier members landed, and reschedules on where they
+    // failed: filter those afresh (both are rare).
+    if (req.group !== undefined || (req.ignoreHosts?.length ?? 0) > 0)
+      return select(this.hosts, req, this.pipeline);
     const shape = this.#shape(req);
     // Only a refusal needs the per-reason counts: recompute them then.
     if (shape.passing.indexOf(1) === -1) return select(this.hosts, req, this.pipeline);

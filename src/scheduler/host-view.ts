@@ -20,6 +20,8 @@ export interface PlacementRequest {
   readonly resources: Readonly<Record<string, number>>;
   readonly requiredTraits: ReadonlyArray<string>;
   readonly availabilityZone?: string;
+  /** Hosts a rescheduled build already failed on. */
+  readonly ignoreHosts?: ReadonlyArray<string>;
   /** Server group policy and how many group members each host already has. */
   readonly group?: {
     readonly policy: 'affinity' | 'anti-affinity' | 'soft-affinity' | 'soft-anti-affinity';

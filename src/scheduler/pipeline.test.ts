@@ -64,6 +64,15 @@ describe('scheduler pipeline', () => {
     ).toEqual(['a']);
     expect(select(hosts, req(), defaultPipeline('spread')).chosen.map((h) => h.hostname)).toEqual(['a']);
   });
+
+  it('skips hosts a rescheduled build already failed on, and says so', () => {
+    const hosts = [host('a', 8000), host('b', 6000), host('c', 3000)];
+    const retry = req({ ignoreHosts: ['a', 'b'] });
+    expect(select(hosts, retry, defaultPipeline('spread')).chosen.map((h) => h.hostname)).toEqual(['c']);
+    const none = select(hosts, req({ ignoreHosts: ['a', 'b', 'c'] }), defaultPipeline('spread'));
+    expect(none.chosen).toEqual([]);
+    expect(describeReport(none.report)).toBe('3 hosts: 3 already tried');
+  });
 });
 
 describe('select over many hosts', () => {

@@ -1,6 +1,7 @@
 import { availabilityZoneFilter } from './filters/availability-zone-filter.js';
 import { hostStateFilter } from './filters/host-state-filter.js';
 import { resourcesFilter } from './filters/resources-filter.js';
+import { retryFilter } from './filters/retry-filter.js';
 import { serverGroupFilter } from './filters/server-group-filter.js';
 import { traitsFilter } from './filters/traits-filter.js';
 import type { HostView, PlacementRequest } from './host-view.js';
@@ -41,6 +42,7 @@ export function defaultPipeline(strategy: 'spread' | 'pack'): Pipeline {
   return {
     filters: [
       hostStateFilter, //        enabled and heartbeating
+      retryFilter, //            not a host this build already failed on
       availabilityZoneFilter, // the requested zone, if any
       traitsFilter, //           the image's driver and other required traits
       resourcesFilter, //        free VCPU, MEMORY_MB, DISK_GB within max_unit

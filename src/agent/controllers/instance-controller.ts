@@ -6,6 +6,7 @@ import {
   supportsPowerStates,
   supportsSnapshot,
 } from '../drivers/driver.js';
+import { isRetryable } from '../drivers/driver-errors.js';
 import type { AssignedServer, ControlPlane, StepOutcome } from '../transport/control-plane.js';
 
 export interface InstanceControllerDeps {
@@ -63,7 +64,8 @@ async function step(
         return powerStep(d, s, h, signal);
     }
   } catch (err) {
-    return { kind: 'failed', message: err instanceof Error ? err.message : String(err) };
+    const message = err instanceof Error ? err.message : String(err);
+    return { kind: 'failed', message, ...(isRetryable(err) && { retryable: true }) };
   }
 }
 

@@ -82,7 +82,8 @@ export interface ComputeDriver {
   probe(signal: AbortSignal): Promise<HostFacts>;
   /**
    * Creates and starts the workload. Idempotent for the same id (a replay after a crash
-   * returns the existing handle). Leaves nothing behind when it throws.
+   * returns the existing handle). Leaves nothing behind when it throws; throws
+   * TransientDriverError (driver-errors.ts) when another host may succeed.
    */
   create(spec: WorkloadSpec, signal: AbortSignal): Promise<WorkloadHandle>;
   /** Powers on a stopped workload; resolves if it is already running. */

@@ -46,8 +46,10 @@ export class LocalAgents {
     opts: { prefix?: string; availabilityZone?: string; resyncMs?: number } = {},
   ): Promise<void> {
     const prefix = opts.prefix ?? 'fake';
-    for (let i = 1; i <= count; i++)
-      await this.add(`${prefix}-${String(i).padStart(4, '0')}`, new FakeDriver(shape), opts);
+    for (let i = 1; i <= count; i++) {
+      const hostname = `${prefix}-${String(i).padStart(4, '0')}`;
+      await this.add(hostname, new FakeDriver(shape, hostname), opts);
+    }
   }
 
   /** Workload kinds the local hosts really run (the fake driver's pretend ones excluded). */

@@ -27,7 +27,13 @@ export interface AssignedServer {
 /** What one step produced; the control plane turns it into vm_state/task_state/power_state. */
 export type StepOutcome =
   | { readonly kind: 'done'; readonly power: PowerObservation; readonly handle?: WorkloadHandle }
-  | { readonly kind: 'failed'; readonly message: string; readonly power?: PowerObservation }
+  | {
+      readonly kind: 'failed';
+      readonly message: string;
+      readonly power?: PowerObservation;
+      /** The driver said another host may succeed (a build is then rescheduled). */
+      readonly retryable?: boolean;
+    }
   | { readonly kind: 'destroyed' }
   | { readonly kind: 'observed'; readonly power: PowerObservation | 'missing'; readonly reason?: string };
 

@@ -9,6 +9,8 @@ import type { Server } from '../servers/server-model.js';
 import { getServer, updateServerIf } from '../servers/server-store.js';
 import { HostEvents } from './host-events.js';
 import { heartbeat, registerHost } from './host-registry.js';
+import { buildRetry } from './build-retry.js';
+import { recoverFailedResize } from './resize-failure.js';
 import { actionOfTask, changesFor } from './step-outcome.js';
 import { workloadSpecOf } from './workload-spec.js';
 
@@ -117,17 +119,31 @@ export class AgentGateway implements ControlPlane {
     if (s === undefined || s.generation !== generation) return false;
     if (outcome.kind === 'destroyed') return finalizeDeletion(this.deps, s);
     const now = this.deps.clock().toISOString();
+    const failed = outcome.kind === 'failed' ? outcome : undefined;
+    const retry = failed && buildRetry(s, failed, this.deps.config.schedulerMaxAttempts, now);
+    const resize =
+      failed && s.taskState === 'resize_migrating'
+        ? await recoverFailedResize(this.deps, s, failed.message, now)
+        : undefined;
+    const set = retry?.set ?? resize?.set ?? changesFor(s, outcome, now);
     // The new state and its instance-action record commit together (and as one write).
     const ok = await this.deps.store.write(async (tx) => {
-      if (!(await updateServerIf(tx, s.id, { generation: s.generation }, changesFor(s, outcome, now), now)))
-        return false;
+      if (!(await updateServerIf(tx, s.id, { generation: s.generation }, set, now))) return false;
       await this.#recordOutcome(tx, s, outcome, hostname, now);
+      if (resize !== undefined) await markMigration(tx, s.id, 'error', now);
       return true;
     });
-    // Placement has its own transactions: a failed build gives its claim back after the commit.
-    if (ok && outcome.kind === 'failed' && s.taskState === 'spawning')
+    if (!ok) return false;
+    if (retry?.reschedule === true) {
+      // The claim on the failed host stays until the next claim replaces it in one placement
+      // write: released earlier, a replayed build could run unclaimed; later, it could wipe the new one.
+      this.deps.signals.scheduling();
+    } else if (failed && s.taskState === 'spawning') {
+      // Placement has its own transactions: a failed build gives its claim back after the commit.
       await this.deps.placement.deleteAllocations(s.id);
-    return ok;
+    }
+    for (const h of resize?.wake ?? []) this.deps.signals.host(h, s.id);
+    return true;
   }
 
   async uploadSnapshot(
@@ -190,13 +206,22 @@ export class AgentGateway implements ControlPlane {
       host,
       ...(o.kind === 'failed' && { details: o.message }),
     });
-    if (o.kind === 'done' && s.taskState === 'resize_migrating') {
-      await db
-        .updateTable('migrations')
-        .set({ status: 'finished', updated_at: now })
-        .where('server_id', '=', s.id)
-        .where('status', '=', 'migrating')
-        .execute();
-    }
+    if (o.kind === 'done' && s.taskState === 'resize_migrating')
+      await markMigration(db, s.id, 'finished', now);
   }
+}
+
+/** Ends the server's migration in progress ('finished' waits for confirm or revert). */
+async function markMigration(
+  db: Transaction<Database>,
+  serverId: string,
+  status: 'finished' | 'error',
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('migrations')
+    .set({ status, updated_at: now })
+    .where('server_id', '=', serverId)
+    .where('status', '=', 'migrating')
+    .execute();
 }

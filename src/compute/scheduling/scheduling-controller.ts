@@ -113,6 +113,9 @@ function planOne(s: Server, st: PlanState): void {
     requiredTraits: requiredTraits(images.get(s.imageId), s.flavor.extraSpecs),
     ...(s.availabilityZone !== null && { availabilityZone: s.availabilityZone }),
     ...(group && { group }),
+    // A server back in 'scheduling' after a build failed: every host it was placed on failed it.
+    ...(s.taskState === 'scheduling' &&
+      s.buildAttempts.length > 0 && { ignoreHosts: s.buildAttempts.map((a) => a.host) }),
   };
   const { chosen, report } = selector.select(req);
   const best = chosen[0];

@@ -30,6 +30,10 @@ export async function commitPlacements(
         // Like Nova, a server that asked for no zone records the zone it landed in.
         availability_zone: s.availabilityZone ?? zones.get(c.hostname) ?? null,
         scheduling: JSON.stringify({ host: c.hostname, at: now }),
+        build_attempts: JSON.stringify([
+          ...s.buildAttempts,
+          { host: c.hostname, at: now, requestedZone: s.availabilityZone },
+        ]),
       };
       if (!(await updateServerIf(tx, s.id, { generation: s.generation, taskState: 'scheduling' }, set, now)))
         lost.push(s.id);
@@ -39,21 +43,25 @@ export async function commitPlacements(
   for (const c of committed) if (!lost.includes(c.consumerId)) deps.signals.host(c.hostname, c.consumerId);
 }
 
-/** Nova's NoValidHost: the server goes to ERROR with a fault whose details (admins only) say why. */
+/**
+ * Nova's NoValidHost: the server goes to ERROR with a fault whose details (admins only) say
+ * why. A rescheduled build still holds its claim on the host that failed it (the next claim
+ * would have replaced it): that claim goes once the row says ERROR.
+ */
 export async function failScheduling(
   deps: ComputeDeps,
   failed: ReadonlyArray<{ server: Server; detail: string }>,
 ): Promise<void> {
   const now = deps.clock().toISOString();
   for (const { server, detail } of failed) {
+    // A resize that finds no host leaves the server as it was, with the fault recorded (Nova).
+    const resize = server.taskState === 'resize_prep';
     const fault = JSON.stringify({
       code: 500,
       message: 'No valid host was found. ',
-      details: detail,
+      details: resize ? detail : detail + triedText(server),
       created: now,
     });
-    // A resize that finds no host leaves the server as it was, with the fault recorded (Nova).
-    const resize = server.taskState === 'resize_prep';
     const set = resize
       ? { task_state: null, new_flavor: null, fault }
       : { vm_state: 'error' as const, task_state: null, fault };
@@ -64,6 +72,7 @@ export async function failScheduling(
       set,
       now,
     );
+    if (ok && !resize && server.buildAttempts.length > 0) await deps.placement.deleteAllocations(server.id);
     if (ok) {
       await recordEvent(deps.store.db, {
         serverId: server.id,
@@ -77,6 +86,12 @@ export async function failScheduling(
       });
     }
   }
+}
+
+/** "; build failed on fake-0001: <why>" — where a rescheduled build failed before. */
+function triedText(s: Server): string {
+  const failed = s.buildAttempts.filter((a) => a.failure !== undefined);
+  return failed.map((a) => `; build failed on ${a.host}: ${a.failure}`).join('');
 }
 
 async function hostZones(deps: ComputeDeps, claims: ReadonlyArray<Claim>): Promise<Map<string, string>> {

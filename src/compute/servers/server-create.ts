@@ -184,6 +184,7 @@ function newServerRow(b: NewServer, index: number): ServerRow {
     host: null,
     node: null,
     scheduling: null,
+    build_attempts: '[]',
     locked: 0,
     locked_by: null,
     locked_reason: null,

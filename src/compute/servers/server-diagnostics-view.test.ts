@@ -61,6 +61,7 @@ function server(over: Partial<Server> = {}): Server {
     host: 'host-1',
     node: 'host-1',
     scheduling: null,
+    build_attempts: '[]',
     locked: 0,
     locked_by: null,
     locked_reason: null,

@@ -20,6 +20,15 @@ export interface ServerFault {
   readonly created: string;
 }
 
+/** One host a build was placed on (Nova's retry.hosts); a failed one carries why. */
+export interface BuildAttempt {
+  readonly host: string;
+  readonly at: string;
+  /** The zone the server asked for before it landed (a reschedule asks for it again). */
+  readonly requestedZone: string | null;
+  readonly failure?: string;
+}
+
 /** A server as the domain sees it (read-only: build a new object to change one). */
 export interface Server {
   readonly id: string;
@@ -52,6 +61,8 @@ export interface Server {
   readonly generation: number;
   readonly host: string | null;
   readonly node: string | null;
+  /** Where the build was placed so far, oldest first. */
+  readonly buildAttempts: ReadonlyArray<BuildAttempt>;
   readonly locked: boolean;
   readonly lockedBy: 'owner' | 'admin' | null;
   readonly lockedReason: string | null;

@@ -42,6 +42,7 @@ export function toServer(r: ServerRow): Server {
     generation: r.generation,
     host: r.host,
     node: r.node,
+    buildAttempts: parseJson(r.build_attempts, []),
     locked: isSet(r.locked),
     lockedBy: r.locked_by,
     lockedReason: r.locked_reason,

@@ -5,6 +5,7 @@ import { placementMigration } from './0003-placement.js';
 import { computeMigration } from './0004-compute.js';
 import { computeProjectUsageMigration } from './0005-compute-project-usage.js';
 import { serverTagsMigration } from './0006-server-tags.js';
+import { serverBuildAttemptsMigration } from './0007-server-build-attempts.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -14,6 +15,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0004-compute': computeMigration,
   '0005-compute-project-usage': computeProjectUsageMigration,
   '0006-server-tags': serverTagsMigration,
+  '0007-server-build-attempts': serverBuildAttemptsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

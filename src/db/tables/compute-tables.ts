@@ -114,6 +114,8 @@ export interface ServerTable {
   node: string | null;
   /** JSON of the scheduler's decision and report. */
   scheduling: string | null;
+  /** JSON array of BuildAttempt: every host a build was placed on, in order (migration 0007). */
+  build_attempts: ColumnType<string, string | undefined, string>;
   locked: Flag;
   locked_by: 'owner' | 'admin' | null;
   locked_reason: string | null;

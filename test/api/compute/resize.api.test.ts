@@ -93,4 +93,90 @@ for (const dialect of testDialects()) {
       expect(s['flavor']).toMatchObject({ id: small });
     });
   });
+
+  describe(`${dialect}: a resize that fails on its destination`, () => {
+    let t: TestCloud;
+    let admin: string;
+    const other = (host: unknown) => (host === 'rz-0001' ? 'rz-0002' : 'rz-0001');
+
+    beforeAll(async () => {
+      t = await startTestCloud(dialect);
+      admin = await t.adminToken();
+      const shape = { vcpus: 4, memoryMb: 4096, diskGb: 40 };
+      await t.cloud.compute.agents.addFakeHosts(2, shape, { prefix: 'rz', availabilityZone: 'rz' });
+    });
+    afterAll(async () => t?.close());
+
+    it('goes back to its source, ACTIVE with the old flavor, and the destination claim is released', async () => {
+      const small = await createFlavor(t, admin, { name: 'small', vcpus: 1, ram: 512, disk: 1 });
+      const failing = await createFlavor(t, admin, {
+        name: 'large-failing',
+        vcpus: 2,
+        ram: 1024,
+        disk: 2,
+        extraSpecs: { 'fake:fail_create': 'terminal' },
+      });
+      const large = await createFlavor(t, admin, { name: 'large', vcpus: 2, ram: 1024, disk: 2 });
+      const image = await createImage(t, admin, 'img');
+      const id = await bootServer(t, admin, {
+        name: 'rf',
+        imageRef: image,
+        flavorRef: small,
+        availability_zone: 'rz',
+      });
+      const source = (await waitForServer(t, admin, id, 'ACTIVE'))['OS-EXT-SRV-ATTR:host'];
+      const action = (body: object) =>
+        t.request({ method: 'POST', url: `/compute/v2.1/servers/${id}/action`, token: admin, payload: body });
+
+      expect((await action({ resize: { flavorRef: failing } })).statusCode).toBe(202);
+      const back = await waitForServer(t, admin, id, 'ACTIVE');
+      expect(back['OS-EXT-SRV-ATTR:host']).toBe(source);
+      expect(back['flavor']).toMatchObject({ id: small });
+      // Spread sent the new flavor to the empty host, where the build failed.
+      const migration = await t.cloud.store.db
+        .selectFrom('migrations')
+        .select(['status', 'source_compute', 'dest_compute'])
+        .where('server_id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(migration).toEqual({ status: 'error', source_compute: source, dest_compute: other(source) });
+      expect(await memoryUsage()).toEqual({ 'fake-0001': 0, [String(source)]: 512, [other(source)]: 0 });
+      const events = await resizeEvents(id);
+      expect(events.map((e) => [e.event, e.result])).toContainEqual(['compute_resize_instance', 'Error']);
+      expect(events.find((e) => e.result === 'Error')!.traceback).toContain('injected terminal');
+
+      // The failed migration does not stand in the way of the next resize.
+      expect((await action({ resize: { flavorRef: large } })).statusCode).toBe(202);
+      await waitForServer(t, admin, id, 'VERIFY_RESIZE');
+      expect((await action({ confirmResize: null })).statusCode).toBe(204);
+      await waitForServer(t, admin, id, 'ACTIVE');
+      expect(Object.values(await memoryUsage()).reduce((a, b) => a + b, 0)).toBe(1024);
+    });
+
+    async function resizeEvents(id: string) {
+      const get = (url: string) => t.request({ method: 'GET', url: `/compute/v2.1${url}`, token: admin });
+      const actions = (await get(`/servers/${id}/os-instance-actions`)).json().instanceActions as Array<{
+        action: string;
+        request_id: string;
+      }>;
+      const r = actions.find((a) => a.action === 'resize')!;
+      return (await get(`/servers/${id}/os-instance-actions/${r.request_id}`)).json().instanceAction
+        .events as Array<{ event: string; result: string; traceback: string }>;
+    }
+
+    async function memoryUsage(): Promise<Record<string, number>> {
+      const rps = (
+        await t.request({ method: 'GET', url: '/placement/resource_providers', token: admin })
+      ).json().resource_providers as Array<{ uuid: string; name: string }>;
+      const out: Record<string, number> = {};
+      for (const rp of rps) {
+        const u = await t.request({
+          method: 'GET',
+          url: `/placement/resource_providers/${rp.uuid}/usages`,
+          token: admin,
+        });
+        out[rp.name] = u.json().usages.MEMORY_MB ?? 0;
+      }
+      return out;
+    }
+  });
 }

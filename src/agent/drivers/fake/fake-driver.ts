@@ -10,6 +10,7 @@ import type {
   WorkloadHandle,
   WorkloadSpec,
 } from '../driver.js';
+import { TransientDriverError } from '../driver-errors.js';
 import { fakeKnobs } from './fake-knobs.js';
 
 export interface FakeHostShape {
@@ -59,7 +60,11 @@ export class FakeDriver
   } as const;
   readonly #workloads = new Map<string, FakeWorkload>();
 
-  constructor(readonly shape: FakeHostShape) {}
+  /** `hostname` is the host this driver pretends to be, for host-specific knobs. */
+  constructor(
+    readonly shape: FakeHostShape,
+    readonly hostname?: string,
+  ) {}
 
   async probe(): Promise<HostFacts> {
     const { vcpus, memoryMb, diskGb } = this.shape;
@@ -80,7 +85,12 @@ export class FakeDriver
     if (knobs.hangCreate) await abortable(new Promise(() => undefined), signal);
     if (knobs.createDelayMs > 0)
       await abortable(new Promise((r) => setTimeout(r, knobs.createDelayMs)), signal);
-    if (knobs.failCreate) throw new Error(`fake driver: injected ${knobs.failCreate} create failure`);
+    if (knobs.failCreate === 'terminal') throw new Error('fake driver: injected terminal create failure');
+    const failHere = knobs.failCreateOnHost !== undefined && knobs.failCreateOnHost === this.hostname;
+    if (knobs.failCreate === 'transient' || failHere)
+      throw new TransientDriverError(
+        `fake driver: injected transient create failure on ${this.hostname ?? 'this host'}`,
+      );
     const w: FakeWorkload = {
       spec,
       power: 'running',

@@ -4,7 +4,10 @@
  */
 export interface FakeKnobs {
   readonly createDelayMs: number;
+  /** `transient` failures are retryable (the build is rescheduled); `terminal` ones are not. */
   readonly failCreate?: 'transient' | 'terminal';
+  /** A transient create failure on this host only (`fake:fail_create_on_host=<hostname>`). */
+  readonly failCreateOnHost?: string;
   readonly hangCreate: boolean;
   readonly crashAfterMs?: number;
 }
@@ -12,10 +15,12 @@ export interface FakeKnobs {
 export function fakeKnobs(...sources: ReadonlyArray<Readonly<Record<string, string>>>): FakeKnobs {
   const v = (k: string) => sources.map((s) => s[`fake:${k}`]).find((x) => x !== undefined);
   const fail = v('fail_create');
+  const failOn = v('fail_create_on_host');
   const crash = v('crash_after_ms');
   return {
     createDelayMs: Number(v('create_delay_ms') ?? 0),
     ...(fail === 'transient' || fail === 'terminal' ? { failCreate: fail } : {}),
+    ...(failOn !== undefined && { failCreateOnHost: failOn }),
     hangCreate: v('hang_create') === 'true',
     ...(crash !== undefined && { crashAfterMs: Number(crash) }),
   };
