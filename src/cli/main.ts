@@ -44,6 +44,12 @@ program
     "drivers of the local host: 'auto' (real drivers this machine can run), e.g. 'qemu,runc', 'fake' or 'none'",
   )
   .option('--fake-hosts <n>', 'how many in-process fake hosts to run with the fake driver (default 1)', count)
+  .option(
+    '--fake-host-shape <list>',
+    'size of each fake host (default vcpus=64,memory_mb=262144,disk_gb=4096)',
+    keyNumberList,
+  )
+  .option('--fake-create-delay-ms <ms>', 'simulated latency of every fake create (default 0)', count)
   .action(async (opts: Parameters<typeof up>[0]) => up(opts));
 
 program

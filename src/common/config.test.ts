@@ -36,6 +36,18 @@ describe('config', () => {
     });
   });
 
+  it('sizes fake hosts and their create latency from the environment', () => {
+    expect(loadConfig({ dataDir }, {})).toMatchObject({
+      fakeHostShape: { vcpus: 64, memory_mb: 262_144, disk_gb: 4_096 },
+      fakeCreateDelayMs: 0,
+    });
+    const env = { STRATA_FAKE_HOST_SHAPE: 'vcpus=3,memory_mb=2048', STRATA_FAKE_CREATE_DELAY_MS: '25' };
+    expect(loadConfig({ dataDir }, env)).toMatchObject({
+      fakeHostShape: { vcpus: 3, memory_mb: 2048, disk_gb: 4_096 },
+      fakeCreateDelayMs: 25,
+    });
+  });
+
   it("tries a build on 3 hosts and times out builds on dead hosts after 600 s, as Nova's options say", () => {
     expect(loadConfig({ dataDir }, {})).toMatchObject({ schedulerMaxAttempts: 3, buildTimeoutSec: 600 });
     const env = { STRATA_SCHEDULER_MAX_ATTEMPTS: '5', STRATA_BUILD_TIMEOUT: '0' };

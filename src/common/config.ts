@@ -39,6 +39,10 @@ export interface StrataConfig {
   readonly hostReserved: Readonly<Record<string, number>>;
   /** How many in-process fake hosts to run with the fake driver (scale tests run thousands). */
   readonly fakeHosts: number;
+  /** Size of each fake host: `vcpus=64,memory_mb=262144,disk_gb=4096`. */
+  readonly fakeHostShape: Readonly<Record<string, number>>;
+  /** Simulated latency of every fake create, in ms (0: as fast as the process goes). */
+  readonly fakeCreateDelayMs: number;
   /** 'spread' servers over hosts (default) or 'pack' them. */
   readonly schedulerStrategy: 'spread' | 'pack';
   /** A host whose last heartbeat is older than this is reported down (Nova's service_down_time). */
@@ -80,6 +84,8 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   strictErrors: 'STRATA_STRICT_ERRORS',
   computeDriver: 'STRATA_COMPUTE_DRIVER',
   fakeHosts: 'STRATA_FAKE_HOSTS',
+  fakeHostShape: 'STRATA_FAKE_HOST_SHAPE',
+  fakeCreateDelayMs: 'STRATA_FAKE_CREATE_DELAY_MS',
   hostReserved: 'STRATA_HOST_RESERVED',
   schedulerStrategy: 'STRATA_SCHEDULER_STRATEGY',
   serviceDownTimeSec: 'STRATA_SERVICE_DOWN_TIME',
@@ -94,6 +100,7 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
 const numeric = new Set<keyof StrataConfig>([
   'tokenCacheSec',
   'fakeHosts',
+  'fakeCreateDelayMs',
   'port',
   'tokenExpirationSec',
   'tokenRotateAfterSec',
@@ -139,6 +146,8 @@ export function loadConfig(
     strictErrors: merged.strictErrors ?? false,
     computeDriver: merged.computeDriver ?? 'auto',
     fakeHosts: merged.fakeHosts ?? 1,
+    fakeHostShape: { vcpus: 64, memory_mb: 262_144, disk_gb: 4_096, ...merged.fakeHostShape },
+    fakeCreateDelayMs: merged.fakeCreateDelayMs ?? 0,
     hostReserved: { cpus: 0, memory_mb: 512, disk_gb: 0, ...merged.hostReserved },
     schedulerStrategy: merged.schedulerStrategy ?? 'spread',
     serviceDownTimeSec: merged.serviceDownTimeSec ?? 60,
@@ -157,7 +166,8 @@ function readEnv(env: NodeJS.ProcessEnv): ConfigInput {
     const v = env[name];
     if (v === undefined || v === '') continue;
     out[key] = numeric.has(key) ? Number(v) : key === 'strictErrors' ? v === '1' || v === 'true' : v;
-    if (key === 'computeQuotaDefaults' || key === 'hostReserved') out[key] = keyNumberList(v);
+    if (key === 'computeQuotaDefaults' || key === 'hostReserved' || key === 'fakeHostShape')
+      out[key] = keyNumberList(v);
   }
   return out as ConfigInput;
 }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { LocalAgents } from '../agent/fleet/local-agents.js';
+import type { FakeHostShape } from '../agent/drivers/fake/fake-driver.js';
 import type { StrataConfig } from '../common/config.js';
 import type { RunningController } from '../common/reconcile/controller.js';
 import { startController } from '../common/reconcile/controller.js';
@@ -99,8 +100,7 @@ export class ComputeRuntime {
       names = ['fake'];
     }
     if (names.length === 1 && names[0] === 'fake') {
-      if (c.fakeHosts > 0)
-        await this.agents.addFakeHosts(c.fakeHosts, { vcpus: 64, memoryMb: 262_144, diskGb: 4_096 });
+      if (c.fakeHosts > 0) await this.agents.addFakeHosts(c.fakeHosts, fakeHostShapeOf(c));
       return;
     }
     await this.agents.add(hostname(), hostDriver(names, c.dataDir), {
@@ -113,4 +113,15 @@ export class ComputeRuntime {
     await this.#scheduling?.stop();
     await this.#buildTimeout?.stop();
   }
+}
+
+/** The fake hosts' size and latency from the configuration (`fakeHostShape`, `fakeCreateDelayMs`). */
+function fakeHostShapeOf(c: StrataConfig): FakeHostShape {
+  const s = c.fakeHostShape;
+  return {
+    vcpus: s['vcpus'] ?? 64,
+    memoryMb: s['memory_mb'] ?? 262_144,
+    diskGb: s['disk_gb'] ?? 4_096,
+    createDelayMs: c.fakeCreateDelayMs,
+  };
 }

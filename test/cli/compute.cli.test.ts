@@ -95,6 +95,8 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
       [['server', 'start', 'vm1'], 'ACTIVE'],
       [['server', 'pause', 'vm1'], 'PAUSED'],
       [['server', 'unpause', 'vm1'], 'ACTIVE'],
+      [['server', 'suspend', 'vm1'], 'SUSPENDED'],
+      [['server', 'resume', 'vm1'], 'ACTIVE'],
       [['server', 'lock', 'vm1'], 'ACTIVE'],
       [['server', 'unlock', 'vm1'], 'ACTIVE'],
       [['server', 'rebuild', '--image', 'tiny', 'vm1'], 'ACTIVE'],
@@ -115,6 +117,8 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
         'start',
         'pause',
         'unpause',
+        'suspend',
+        'resume',
         'lock',
         'unlock',
         'rebuild',
@@ -217,6 +221,62 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
     expect(wrongState.stderr).toMatch(
       /Cannot 'start' instance .* while it is in vm_state active \(HTTP 409\)/,
     );
+  });
+
+  it('boots with a key pair, user data and --min/--max', async () => {
+    // Without --public-key the CLI prints the generated private key, not JSON.
+    expect(await cli.ok('admin', ['keypair', 'create', 'cli-key'])).toContain('PRIVATE KEY');
+    const userData = join(strata.dataDir, 'user-data.sh');
+    writeFileSync(userData, '#!/bin/sh\necho hello from user data\n');
+    const s = await cli.json<Record<string, unknown>>('admin', [
+      'server',
+      'create',
+      '--flavor',
+      'm1.tiny',
+      '--image',
+      'tiny',
+      '--key-name',
+      'cli-key',
+      '--user-data',
+      userData,
+      '--wait',
+      'kd1',
+    ]);
+    expect(s).toMatchObject({ status: 'ACTIVE', key_name: 'cli-key' });
+    // The fake driver echoes the user data it was given, base64 as the API received it.
+    const encoded = Buffer.from('#!/bin/sh\necho hello from user data\n').toString('base64');
+    expect(await cli.ok('admin', ['console', 'log', 'show', 'kd1'])).toContain(encoded);
+    const missingKey = await cli.run('admin', [
+      'server',
+      'create',
+      '--flavor',
+      'm1.tiny',
+      '--image',
+      'tiny',
+      '--key-name',
+      'no-such-key',
+      'kd2',
+    ]);
+    expect(missingKey.code).not.toBe(0);
+    await cli.ok('admin', [
+      'server',
+      'create',
+      '--flavor',
+      'm1.tiny',
+      '--image',
+      'tiny',
+      '--min',
+      '2',
+      '--max',
+      '2',
+      'multi',
+    ]);
+    for (const name of ['multi-1', 'multi-2']) await waitFor(name, 'ACTIVE');
+    const names = (await cli.json<Array<{ Name: string }>>('admin', ['server', 'list'])).map((x) => x.Name);
+    expect(names).toEqual(expect.arrayContaining(['kd1', 'multi-1', 'multi-2']));
+    expect(names).not.toContain('kd2');
+    for (const name of ['kd1', 'multi-1', 'multi-2'])
+      await cli.ok('admin', ['server', 'delete', '--wait', name]);
   });
 
   it('lists zones and hypervisors, shows quotas and deletes servers', async () => {

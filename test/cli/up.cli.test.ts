@@ -75,3 +75,34 @@ describe.skipIf(!ready)('strata up', () => {
     expect(await exited).toBe(0);
   });
 });
+
+describe.skipIf(!ready)('strata up with fake-driver options', () => {
+  let strata: StrataProcess;
+  beforeAll(async () => {
+    strata = await startStrata({
+      extraArgs: [
+        '--compute-driver',
+        'fake',
+        '--fake-hosts',
+        '2',
+        '--fake-host-shape',
+        'vcpus=3,memory_mb=2048,disk_gb=20',
+        '--fake-create-delay-ms',
+        '10',
+      ],
+    });
+  });
+  afterAll(() => strata?.cleanup());
+
+  it('runs the asked number of fake hosts with the asked size', async () => {
+    const http = new HttpClient(strata.url);
+    await http.login(strata);
+    const { json } = await http.call<{ hypervisors: Array<Record<string, unknown>> }>(
+      'GET',
+      '/compute/v2.1/os-hypervisors/detail',
+    );
+    const hypervisors = json.hypervisors;
+    expect(hypervisors.map((h) => h['hypervisor_hostname']).sort()).toEqual(['fake-0001', 'fake-0002']);
+    for (const h of hypervisors) expect(h).toMatchObject({ vcpus: 3, memory_mb: 2048, local_gb: 20 });
+  });
+});

@@ -86,3 +86,19 @@ export async function enforceServerGroupMemberQuota(
     );
   }
 }
+
+/** Nova's MetadataLimitExceeded (403): a server's metadata items over the project's metadata_items. */
+export async function enforceMetadataQuota(
+  db: Db,
+  projectId: string,
+  items: number,
+  defaults: QuotaDefaultsSource,
+): Promise<void> {
+  const limit = (await projectQuotaLimits(db, projectId, defaults)).metadata_items;
+  if (exceeds(limit, 0, items)) {
+    throw new ForbiddenError(
+      'compute.quota.metadata_items',
+      `Maximum number of metadata items exceeds ${limit}`,
+    );
+  }
+}

@@ -5,10 +5,16 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { startAction } from '../instance-actions/instance-action-store.js';
-import { enforceServerQuota } from '../quotas/quota-enforcement.js';
+import {
+  enforceMetadataQuota,
+  enforceServerGroupMemberQuota,
+  enforceServerQuota,
+} from '../quotas/quota-enforcement.js';
 import type { ServerCreateRequest } from './server-schemas.js';
 import type { Caller } from './server-inputs.js';
 import {
+  bootImageRef,
+  checkNetworks,
   checkUserData,
   counts,
   hostnameOf,
@@ -41,11 +47,16 @@ export async function createServers(
 ): Promise<CreatedServers> {
   const req = body.server;
   const flavor = await resolveFlavor(deps, String(req.flavorRef), caller);
-  const image = await resolveImage(deps, req.imageRef, caller, flavor);
+  checkNetworks(req.networks);
+  const imageRef = bootImageRef(req.imageRef, req.block_device_mapping_v2);
+  const image = await resolveImage(deps, imageRef, caller, flavor);
   await checkSomeHostRuns(deps, image);
   const keyData = await resolveKey(deps, req.key_name, caller);
   const zone = await resolveZone(deps, req.availability_zone);
   const userData = checkUserData(req.user_data);
+  const metadataItems = Object.keys(req.metadata ?? {}).length;
+  if (metadataItems > 0)
+    await enforceMetadataQuota(deps.store.db, caller.projectId, metadataItems, deps.config);
   const { min, max } = counts(req.min_count, req.max_count);
   const groupId = await resolveGroup(
     deps,
@@ -70,6 +81,7 @@ export async function createServers(
 
   const rows = await deps.store.write(async (tx) => {
     const n = await quotaAllowedCount(tx, deps, caller.projectId, flavor, min, max);
+    if (groupId !== null) await enforceServerGroupMemberQuota(tx, caller.projectId, groupId, n, deps.config);
     const rows = Array.from({ length: n }, (_, i) => newServerRow(base, n > 1 ? i + 1 : 0));
     await insertServers(tx, rows);
     if (groupId !== null)

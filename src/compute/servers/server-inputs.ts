@@ -2,6 +2,7 @@ import { InputError } from '../../common/errors.js';
 import { parseJson } from '../../db/row-codec.js';
 import type { ComputeDeps, ComputeImage } from '../compute-deps.js';
 import type { EmbeddedFlavor } from './server-model.js';
+import type { ServerCreateRequest } from './server-schemas.js';
 
 export interface Caller {
   readonly projectId: string;
@@ -129,4 +130,54 @@ export function hostnameOf(name: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 63);
   return h === '' ? 'server' : h;
+}
+
+type RequestedNetworks = ServerCreateRequest['server']['networks'];
+const uuidShape = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/**
+ * `auto`, `none` or no networks are what this cloud offers until it has a network service:
+ * any named network or port does not exist, which Nova answers with 400.
+ */
+export function checkNetworks(networks: RequestedNetworks): void {
+  if (networks === undefined || typeof networks === 'string') return;
+  for (const n of networks) {
+    if (n.port !== undefined)
+      throw new InputError('compute.server.port_not_found', `Port id ${n.port} could not be found.`);
+    if (n.uuid === undefined || !uuidShape.test(n.uuid)) {
+      throw new InputError(
+        'compute.server.bad_networks',
+        `Bad networks format: network uuid is not in proper format (${n.uuid ?? ''})`,
+      );
+    }
+    throw new InputError('compute.server.network_not_found', `Network ${n.uuid} could not be found.`);
+  }
+}
+
+type BlockDevices = ServerCreateRequest['server']['block_device_mapping_v2'];
+
+/**
+ * The image to boot: `imageRef`, or the image a block device mapping boots from locally
+ * (image → local, boot_index 0). Every other mapping needs the volume service, which
+ * this cloud does not run yet, and is refused as Nova refuses an invalid mapping.
+ */
+export function bootImageRef(imageRef: string, devices: BlockDevices): string {
+  let fromMapping: string | undefined;
+  for (const d of devices ?? []) {
+    const local = d.source_type === 'image' && (d.destination_type ?? 'local') === 'local';
+    if (!local || Number(d.boot_index) !== 0 || d.uuid === undefined) {
+      throw new InputError(
+        'compute.server.bdm_unsupported',
+        'Block Device Mapping is Invalid: only booting an image on local disk is supported (source_type image, destination_type local, boot_index 0); volumes need the volume service, which this cloud does not run.',
+      );
+    }
+    fromMapping = d.uuid;
+  }
+  if (imageRef !== '' && fromMapping !== undefined && fromMapping !== imageRef) {
+    throw new InputError(
+      'compute.server.bdm_image_mismatch',
+      `Block Device Mapping is Invalid: the mapping boots image ${fromMapping}, the request names image ${imageRef}.`,
+    );
+  }
+  return imageRef !== '' ? imageRef : (fromMapping ?? '');
 }

@@ -2,6 +2,7 @@ import { InputError, NotFoundError } from '../../common/errors.js';
 import type { RequestContext, RouteSpec } from '../../common/http/route-spec.js';
 import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
+import { enforceMetadataQuota } from '../quotas/quota-enforcement.js';
 import { callerOf, serverTarget } from './server-caller.js';
 import { metadataBody, metaItemBody } from './server-schemas.js';
 import { checkLock, findServer } from './server-service.js';
@@ -18,8 +19,7 @@ async function writeMetadata(
   const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);
   checkLock(s, callerOf(ctx));
   const metadata = next(s.metadata);
-  if (Object.keys(metadata).length > 128)
-    throw new InputError('compute.metadata.too_many', 'Quota exceeded for metadata_items: 128 allowed');
+  await enforceMetadataQuota(deps.store.db, s.projectId, Object.keys(metadata).length, deps.config);
   await updateServerIf(
     deps.store.db,
     s.id,

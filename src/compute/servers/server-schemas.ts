@@ -22,6 +22,19 @@ const network = Type.Object(
   { additionalProperties: false },
 );
 
+/** The fields Strata reads; the rest of Nova's mapping is accepted and judged by bootImageRef. */
+const blockDevice = Type.Object(
+  {
+    source_type: Type.Optional(Type.String({ description: 'image, volume, snapshot or blank.' })),
+    destination_type: Type.Optional(Type.String({ description: 'local or volume.' })),
+    boot_index: Type.Optional(
+      Type.Union([Type.Integer(), Type.String(), Type.Null()], { description: 'Boot order; 0 boots.' }),
+    ),
+    uuid: Type.Optional(Type.String({ description: 'Id of the source.' })),
+  },
+  { additionalProperties: true },
+);
+
 export const serverCreateBody = Type.Object(
   {
     server: Type.Object(
@@ -60,9 +73,7 @@ export const serverCreateBody = Type.Object(
             description: 'Injected files.',
           }),
         ),
-        block_device_mapping_v2: Type.Optional(
-          Type.Array(Type.Object({}, { additionalProperties: true }), { description: 'Block devices.' }),
-        ),
+        block_device_mapping_v2: Type.Optional(Type.Array(blockDevice, { description: 'Block devices.' })),
         'OS-DCF:diskConfig': Type.Optional(
           Type.Union([Type.Literal('AUTO'), Type.Literal('MANUAL')], { description: 'Disk config.' }),
         ),

@@ -47,3 +47,52 @@ describe('fake driver knobs', () => {
     expect(isRetryable(await fail('terminal'))).toBe(false);
   });
 });
+
+describe('fake driver', () => {
+  it('reports its configured shape as inventory and pretends to run both kinds', async () => {
+    const facts = await new FakeDriver({ vcpus: 7, memoryMb: 1234, diskGb: 9 }).probe();
+    expect(facts).toMatchObject({ vcpus: 7, memoryMb: 1234, diskGb: 9 });
+    expect(facts.traits).toEqual(expect.arrayContaining(['CUSTOM_STRATA_VM', 'CUSTOM_STRATA_CONTAINER']));
+  });
+
+  it('takes its configured create latency, which a knob overrides, and can be aborted', async () => {
+    const slow = new FakeDriver({ ...shape, createDelayMs: 150 });
+    let t0 = performance.now();
+    await slow.create(spec({}), signal);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+    t0 = performance.now();
+    await slow.create(spec({ 'fake:create_delay_ms': '1' }), signal);
+    expect(performance.now() - t0).toBeLessThan(140);
+    const abort = new AbortController();
+    const pending = slow.create(spec({}), abort.signal);
+    abort.abort();
+    await expect(pending).rejects.toThrow('aborted');
+    expect(await slow.list()).toHaveLength(2);
+  });
+
+  it('is idempotent per workload id and walks the power states', async () => {
+    const d = new FakeDriver(shape);
+    const s = spec({});
+    const h = await d.create(s, signal);
+    expect(await d.create(s, signal)).toEqual(h);
+    expect(await d.list()).toHaveLength(1);
+    await d.stop(h);
+    expect((await d.observe(s.workloadId))?.power).toBe('shutdown');
+    await d.start(h);
+    await d.suspend(h);
+    expect((await d.observe(s.workloadId))?.power).toBe('suspended');
+    await d.resume(h);
+    expect((await d.observe(s.workloadId))?.power).toBe('running');
+    expect(await d.consoleLog(h, 1)).toBe('[fake] resumed\n');
+    await d.destroy(s.workloadId);
+    expect(await d.observe(s.workloadId)).toBeUndefined();
+    await expect(d.destroy(s.workloadId)).resolves.toBeUndefined();
+  });
+
+  it('re-attaches a workload from its handle after a restart', async () => {
+    const h = await new FakeDriver(shape).create(spec({}), signal);
+    const restarted = new FakeDriver(shape);
+    await restarted.recover(h, 'paused');
+    expect((await restarted.observe(h.workloadId))?.power).toBe('paused');
+  });
+});

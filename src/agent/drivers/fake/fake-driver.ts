@@ -17,6 +17,8 @@ export interface FakeHostShape {
   readonly vcpus: number;
   readonly memoryMb: number;
   readonly diskGb: number;
+  /** Simulated latency of every create, unless a `fake:create_delay_ms` knob says otherwise. */
+  readonly createDelayMs?: number;
 }
 
 interface FakeWorkload {
@@ -83,8 +85,8 @@ export class FakeDriver
     if (existing) return this.#handle(spec);
     const knobs = fakeKnobs(spec.extraSpecs, spec.metadata);
     if (knobs.hangCreate) await abortable(new Promise(() => undefined), signal);
-    if (knobs.createDelayMs > 0)
-      await abortable(new Promise((r) => setTimeout(r, knobs.createDelayMs)), signal);
+    const delayMs = knobs.createDelayMs > 0 ? knobs.createDelayMs : (this.shape.createDelayMs ?? 0);
+    if (delayMs > 0) await abortable(new Promise((r) => setTimeout(r, delayMs)), signal);
     if (knobs.failCreate === 'terminal') throw new Error('fake driver: injected terminal create failure');
     const failHere = knobs.failCreateOnHost !== undefined && knobs.failCreateOnHost === this.hostname;
     if (knobs.failCreate === 'transient' || failHere)
