@@ -1,3 +1,4 @@
+import type { HostRegistration } from '../../src/agent/transport/control-plane.js';
 import type { TestCloud } from './test-cloud.js';
 
 /** Small helpers for compute tests: a flavor, an uploaded image, and polling a server. */
@@ -96,4 +97,21 @@ export async function bootServer(
   });
   if (res.statusCode !== 202) throw new Error(`server create: ${res.statusCode} ${res.body}`);
   return res.json().server.id as string;
+}
+
+/** A host that registers and then runs no agent: nothing ever builds there. */
+export function silentHost(hostname: string, availabilityZone = hostname): HostRegistration {
+  return {
+    hostname,
+    driver: 'fake',
+    availabilityZone,
+    facts: {
+      vcpus: 4,
+      memoryMb: 4096,
+      diskGb: 40,
+      traits: ['CUSTOM_STRATA_FAKE', 'CUSTOM_STRATA_VM', 'COMPUTE_IMAGE_TYPE_QCOW2'],
+      details: {},
+    },
+    reserved: { vcpus: 0, memoryMb: 0, diskGb: 0 },
+  };
 }

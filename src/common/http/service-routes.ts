@@ -114,7 +114,7 @@ function rejectOtherMethods<D>(app: FastifyInstance, routes: ReadonlyArray<Route
     app.route({
       method: missing,
       url,
-      config: { policy: undefined, auth: 'none', rejectsMethod: true },
+      config: { policy: undefined, auth: 'none' },
       handler: async (req) => {
         throw new MethodNotAllowedError(
           'common.http.method_not_allowed',

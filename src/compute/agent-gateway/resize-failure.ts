@@ -1,7 +1,7 @@
 import { isCloudError } from '../../common/errors.js';
 import type { ComputeDeps } from '../compute-deps.js';
-import { resourcesOf } from '../scheduling/scheduling-inputs.js';
 import type { Server } from '../servers/server-model.js';
+import { backOnSource, moveClaimToSource, sourceHost } from '../servers/server-resize.js';
 import type { ServerChanges } from '../servers/server-store.js';
 
 export interface ResizeRecovery {
@@ -35,44 +35,24 @@ export async function recoverFailedResize(
     .orderBy('id', 'desc')
     .executeTakeFirst();
   if (m === undefined) return { wake: [] };
-  const source = await deps.store.db
-    .selectFrom('compute_hosts')
-    .select(['hostname', 'provider_id'])
-    .where('hostname', '=', m.source_compute ?? '')
-    .executeTakeFirst();
+  const source = await sourceHost(deps, m.source_compute);
   const old = s.oldFlavor;
   const moved =
     source !== undefined &&
     old !== null &&
-    (await deps.placement
-      .writeAllocationsBatch([
-        {
-          consumerId: s.id,
-          projectId: s.projectId,
-          userId: s.userId,
-          allocations: [{ providerId: source.provider_id, resources: resourcesOf({ flavor: old }) }],
-        },
-        { consumerId: m.uuid, projectId: s.projectId, userId: s.userId, allocations: [] },
-      ])
-      .then(() => true)
-      .catch((err: unknown) => {
+    (await moveClaimToSource(deps, s, m.uuid, source, old).then(
+      () => true,
+      (err: unknown) => {
         if (isCloudError(err) && err.status === 409) return false; // the source has no room any more
         throw err;
-      }));
-  if (!moved || source === undefined || old === null) {
+      },
+    ));
+  if (!moved) {
     await deps.placement.deleteAllocations(m.uuid);
     return { wake: [] };
   }
   const set: ServerChanges = {
-    task_state: 'resize_reverting',
-    host: source.hostname,
-    node: source.hostname,
-    flavor: JSON.stringify(old),
-    flavor_id: old.id,
-    vcpus: old.vcpus,
-    memory_mb: old.ram,
-    root_gb: old.disk,
-    old_flavor: null,
+    ...backOnSource(source, old),
     fault: JSON.stringify({ code: 500, message, details: '', created: now }),
   };
   return { set, wake: [source.hostname, ...(s.host !== null && s.host !== source.hostname ? [s.host] : [])] };

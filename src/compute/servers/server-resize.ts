@@ -6,7 +6,7 @@ import { resourcesOf } from '../scheduling/scheduling-inputs.js';
 import type { Caller } from './server-inputs.js';
 import { resolveFlavor, resolveImage } from './server-inputs.js';
 import { checkAction } from './server-machine.js';
-import type { Server } from './server-model.js';
+import type { EmbeddedFlavor, Server } from './server-model.js';
 import { PowerState } from './server-model.js';
 import { checkLock, startServerAction } from './server-service.js';
 import type { ServerChanges } from './server-store.js';
@@ -93,36 +93,14 @@ export async function revertResize(
   checkAction(s, 'revert_resize', 'revertResize');
   const m = await finishedMigration(deps, s);
   const old = s.oldFlavor;
-  const source = await deps.store.db
-    .selectFrom('compute_hosts')
-    .select(['provider_id', 'hostname'])
-    .where('hostname', '=', m.source_compute ?? '')
-    .executeTakeFirst();
+  const source = await sourceHost(deps, m.source_compute);
   if (old === null || source === undefined)
     throw new ConflictError(
       'compute.server.revert_impossible',
       `Instance ${s.id} cannot go back to its source host.`,
     );
-  await deps.placement.writeAllocationsBatch([
-    {
-      consumerId: s.id,
-      projectId: s.projectId,
-      userId: s.userId,
-      allocations: [{ providerId: source.provider_id, resources: resourcesOf({ flavor: old }) }],
-    },
-    { consumerId: m.uuid, projectId: s.projectId, userId: s.userId, allocations: [] },
-  ]);
-  const set: ServerChanges = {
-    task_state: 'resize_reverting',
-    host: source.hostname,
-    node: source.hostname,
-    flavor: JSON.stringify(old),
-    flavor_id: old.id,
-    vcpus: old.vcpus,
-    memory_mb: old.ram,
-    root_gb: old.disk,
-    old_flavor: null,
-  };
+  await moveClaimToSource(deps, s, m.uuid, source, old);
+  const set = backOnSource(source, old);
   await commit(deps, s, set, {
     migration: m.id,
     status: 'reverted',
@@ -162,4 +140,55 @@ async function commit(
       now,
     });
   });
+}
+
+export interface SourceHost {
+  readonly hostname: string;
+  readonly provider_id: string;
+}
+
+/** The host a migration started from, while it is still registered. */
+export function sourceHost(deps: ComputeDeps, hostname: string | null): Promise<SourceHost | undefined> {
+  return deps.store.db
+    .selectFrom('compute_hosts')
+    .select(['hostname', 'provider_id'])
+    .where('hostname', '=', hostname ?? '')
+    .executeTakeFirst();
+}
+
+/**
+ * One placement write: the server claims its old flavor on the source again (the room the
+ * migration consumer held there) and the migration's claim goes. Idempotent.
+ */
+export async function moveClaimToSource(
+  deps: ComputeDeps,
+  s: Server,
+  migrationUuid: string,
+  source: SourceHost,
+  old: EmbeddedFlavor,
+): Promise<void> {
+  await deps.placement.writeAllocationsBatch([
+    {
+      consumerId: s.id,
+      projectId: s.projectId,
+      userId: s.userId,
+      allocations: [{ providerId: source.provider_id, resources: resourcesOf({ flavor: old }) }],
+    },
+    { consumerId: migrationUuid, projectId: s.projectId, userId: s.userId, allocations: [] },
+  ]);
+}
+
+/** The row of a server going back to its source with its old flavor; the source agent rebuilds it. */
+export function backOnSource(source: SourceHost, old: EmbeddedFlavor): ServerChanges {
+  return {
+    task_state: 'resize_reverting',
+    host: source.hostname,
+    node: source.hostname,
+    flavor: JSON.stringify(old),
+    flavor_id: old.id,
+    vcpus: old.vcpus,
+    memory_mb: old.ram,
+    root_gb: old.disk,
+    old_flavor: null,
+  };
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { HostRegistration } from '../../../src/agent/transport/control-plane.js';
 import { failTimedOutBuilds } from '../../../src/compute/agent-gateway/build-timeout.js';
 import { testDialects } from '../../../src/db/testing/dialects.js';
 import {
@@ -7,28 +6,13 @@ import {
   createFlavor,
   createImage,
   serverStatus,
+  silentHost,
   waitForServer,
 } from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 
 /** A host that registered and then ran no agent: nothing ever builds there. */
-function silentHost(hostname: string): HostRegistration {
-  return {
-    hostname,
-    driver: 'fake',
-    availabilityZone: hostname,
-    facts: {
-      vcpus: 4,
-      memoryMb: 4096,
-      diskGb: 40,
-      traits: ['CUSTOM_STRATA_FAKE', 'CUSTOM_STRATA_VM', 'COMPUTE_IMAGE_TYPE_QCOW2'],
-      details: {},
-    },
-    reserved: { vcpus: 0, memoryMb: 0, diskGb: 0 },
-  };
-}
-
 async function untilSpawning(t: TestCloud, token: string, id: string): Promise<void> {
   await expect
     .poll(async () => (await serverStatus(t, token, id)).body['OS-EXT-STS:task_state'], { timeout: 5000 })

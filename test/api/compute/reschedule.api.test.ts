@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostRegistration } from '../../../src/agent/transport/control-plane.js';
 import { testDialects } from '../../../src/db/testing/dialects.js';
-import { bootServer, createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
+import {
+  bootServer,
+  createFlavor,
+  createImage,
+  silentHost,
+  waitForServer,
+} from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 
@@ -145,7 +150,8 @@ describe.each(testDialects())('%s: the hosts a build failed on, as the row recor
       const admin = await t.adminToken();
       const gateway = t.cloud.compute.gateway;
       // Hosts with no agent: this test plays the agent and reports the build's outcome itself.
-      for (const hostname of ['quiet-a', 'quiet-b']) await gateway.registerHost(silentHost(hostname));
+      for (const hostname of ['quiet-a', 'quiet-b'])
+        await gateway.registerHost(silentHost(hostname, 'quiet'));
       const flavor = await createFlavor(t, admin, { name: 'unit', vcpus: 1, ram: 512, disk: 5 });
       const image = await createImage(t, admin, 'img');
       const id = await bootServer(t, admin, {
@@ -173,22 +179,6 @@ describe.each(testDialects())('%s: the hosts a build failed on, as the row recor
     }
   });
 });
-
-function silentHost(hostname: string): HostRegistration {
-  return {
-    hostname,
-    driver: 'fake',
-    availabilityZone: 'quiet',
-    facts: {
-      vcpus: 4,
-      memoryMb: 4096,
-      diskGb: 40,
-      traits: ['CUSTOM_STRATA_FAKE', 'CUSTOM_STRATA_VM', 'COMPUTE_IMAGE_TYPE_QCOW2'],
-      details: {},
-    },
-    reserved: { vcpus: 0, memoryMb: 0, diskGb: 0 },
-  };
-}
 
 async function row(t: TestCloud, id: string) {
   return t.cloud.store.db
