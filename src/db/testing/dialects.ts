@@ -35,11 +35,24 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () =>
-      withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
-        () => undefined,
-      ),
+    drop: () => dropDatabase(adminUrl, name),
   };
+}
+
+/**
+ * FORCE ends the database's other sessions; an autovacuum worker among them belongs to no
+ * role, so a test role outside pg_signal_backend is refused (42501) until it finishes.
+ */
+async function dropDatabase(adminUrl: string, name: string, attempts = 20): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42501' || attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
