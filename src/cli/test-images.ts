@@ -1,4 +1,4 @@
-import { homedir } from 'node:os';
+import { userCacheDir } from '../common/user-cache.js';
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { fileURLToPath } from 'node:url';
@@ -27,10 +27,7 @@ interface BuiltImage {
 
 /** Built once per machine and shared by every data dir (STRATA_TEST_IMAGE_CACHE moves it). */
 export function testImageCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return (
-    env['STRATA_TEST_IMAGE_CACHE'] ||
-    join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'strata', 'test-images')
-  );
+  return env['STRATA_TEST_IMAGE_CACHE'] || join(userCacheDir(env), 'test-images');
 }
 
 /** Builds (or finds in the cache) the test image of each kind. */

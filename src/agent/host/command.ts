@@ -60,9 +60,17 @@ export function runCommand(
 
 /** Whether an executable is on PATH (for capability probes and test skips). */
 export function hasCommand(cmd: string): boolean {
-  return (process.env['PATH'] ?? '').split(delimiter).some((dir) => {
+  return commandPath(cmd) !== undefined;
+}
+
+/** Where PATH finds an executable `cmd` (a path with a slash is taken as it is). */
+export function commandPath(cmd: string): string | undefined {
+  const candidates = cmd.includes('/')
+    ? [cmd]
+    : (process.env['PATH'] ?? '').split(delimiter).map((d) => join(d, cmd));
+  return candidates.find((path) => {
     try {
-      accessSync(join(dir, cmd), constants.X_OK);
+      accessSync(path, constants.X_OK);
       return true;
     } catch {
       return false;

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,31 @@ describe('qemu-accel', () => {
       accelerator: 'tcg',
       reason: expect.stringMatching(/no-kvm is missing/),
     });
+  });
+
+  it('keeps the answer on disk for later starts, until the QEMU binary changes', async () => {
+    const cacheFile = join(dir, 'cache', 'accel.json');
+    const count = join(dir, 'probes');
+    const kernelPath = join(dir, 'vmlinuz');
+    writeFileSync(kernelPath, 'kernel');
+    const body = `echo x >> ${count}; echo "early console in setup code"; exec sleep 30`;
+    const qemu = fakeQemu('counted', body);
+    // Another timeout is another in-process key: each call below reads the disk as a new process would.
+    const probe = (timeoutMs: number) =>
+      detectAccelerator({ qemuBinary: qemu, kernelPath, kvmDevice: kvm, timeoutMs, cacheFile });
+    const probes = () => readFileSync(count, 'utf8').split('\n').filter(Boolean).length;
+    expect(await probe(200)).toEqual({
+      accelerator: 'tcg',
+      reason: 'KVM unusable: no guest output within 200 ms',
+    });
+    expect(await probe(201)).toEqual({
+      accelerator: 'tcg',
+      reason: 'KVM unusable: no guest output within 200 ms (probed earlier this boot)',
+    });
+    expect(probes()).toBe(1);
+    fakeQemu('counted', `${body}\n# upgraded`);
+    expect((await probe(202)).reason).toBe('KVM unusable: no guest output within 202 ms');
+    expect(probes()).toBe(2);
   });
 
   it.skipIf(!hasCommand('qemu-system-x86_64'))('answers for this host within a few seconds', async () => {

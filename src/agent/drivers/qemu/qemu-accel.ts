@@ -3,6 +3,7 @@ import { constants } from 'node:fs';
 import { access, readdir } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
+import { probeCache } from './accel-probe-cache.js';
 import type { Accelerator } from './qemu-workload.js';
 
 export interface AcceleratorProbe {
@@ -18,18 +19,21 @@ export interface ProbeOptions {
   readonly timeoutMs?: number;
   /** Default /dev/kvm (tests point it elsewhere). */
   readonly kvmDevice?: string;
+  /** Keeps the answer on disk for the rest of this boot (see accel-probe-cache.ts). */
+  readonly cacheFile?: string;
 }
 
 const cache = new Map<string, Promise<AcceleratorProbe>>();
 
 /**
- * KVM when a guest really runs under it, else TCG; probed once per process and binary.
+ * KVM when a guest really runs under it, else TCG; probed once per process and options, and
+ * with `cacheFile` once per boot.
  * /dev/kvm existing is not enough: on some nested hosts QEMU starts, the firmware runs,
  * and the guest kernel then hangs when it leaves real mode. So the probe boots a kernel
  * under KVM for a few seconds and waits for its first message.
  */
 export function detectAccelerator(opts: ProbeOptions): Promise<AcceleratorProbe> {
-  const key = `${opts.qemuBinary}|${opts.kernelPath ?? ''}|${opts.kvmDevice ?? ''}`;
+  const key = JSON.stringify(opts);
   let p = cache.get(key);
   if (p === undefined) {
     p = probe(opts);
@@ -46,9 +50,24 @@ async function probe(opts: ProbeOptions): Promise<AcceleratorProbe> {
   );
   if (!usable) return { accelerator: 'tcg', reason: `${device} is missing or not accessible` };
   const kernel = opts.kernelPath ?? (await hostKernel());
-  const timeoutMs = opts.timeoutMs ?? 3_000;
+  const cache =
+    opts.cacheFile === undefined
+      ? undefined
+      : await probeCache(opts.cacheFile, opts.qemuBinary, kernel, device);
+  const cached = await cache?.read();
+  if (cached !== undefined) return { ...cached, reason: `${cached.reason} (probed earlier this boot)` };
+  const answer = await bootUnderKvm(opts.qemuBinary, kernel, opts.timeoutMs ?? 3_000);
+  await cache?.write(answer).catch(() => undefined);
+  return answer;
+}
+
+async function bootUnderKvm(
+  qemuBinary: string,
+  kernel: string | undefined,
+  timeoutMs: number,
+): Promise<AcceleratorProbe> {
   const started = Date.now();
-  const seen = await runProbe(opts.qemuBinary, probeArgs(kernel), timeoutMs);
+  const seen = await runProbe(qemuBinary, probeArgs(kernel), timeoutMs);
   const ms = Date.now() - started;
   if (seen.ok) return { accelerator: 'kvm', reason: `a guest ran under KVM in ${ms} ms` };
   return { accelerator: 'tcg', reason: `KVM unusable: ${seen.why}` };

@@ -1,4 +1,6 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { userCacheDir } from '../../../common/user-cache.js';
 import type {
   ComputeDriver,
   ConsoleLogSupport,
@@ -56,6 +58,7 @@ export function createQemuDriver(cfg: DriverConfig, options: QemuDriverOptions =
     cacheDir: cfg.cacheDir,
     qemuBinary: options.qemuBinary ?? 'qemu-system-x86_64',
     gracefulTimeoutMs: options.gracefulTimeoutMs ?? 60_000,
+    acceleratorCacheFile: join(userCacheDir(), 'accelerator-probe.json'),
     ...(options.accelerator && { accelerator: options.accelerator }),
   });
 }

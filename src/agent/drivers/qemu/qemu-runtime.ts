@@ -18,6 +18,8 @@ export interface QemuRuntimeConfig {
   readonly qemuBinary: string;
   /** Skips the KVM probe. */
   readonly accelerator?: Accelerator;
+  /** Where the probe's answer is kept for the rest of the boot (machine-wide by default). */
+  readonly acceleratorCacheFile?: string;
   /** How long a guest gets to power off for soft reboot, resize and rebuild. */
   readonly gracefulTimeoutMs: number;
 }
@@ -41,7 +43,10 @@ export class QemuRuntime {
   accelerator(): Promise<AcceleratorProbe> {
     if (this.cfg.accelerator)
       return Promise.resolve({ accelerator: this.cfg.accelerator, reason: 'configured' });
-    return detectAccelerator({ qemuBinary: this.cfg.qemuBinary });
+    return detectAccelerator({
+      qemuBinary: this.cfg.qemuBinary,
+      ...(this.cfg.acceleratorCacheFile !== undefined && { cacheFile: this.cfg.acceleratorCacheFile }),
+    });
   }
 
   paths(workloadId: string): WorkloadPaths {
