@@ -1,3 +1,4 @@
+import { osloTime } from '../../common/time.js';
 import type { Role } from '../roles/role-store.js';
 import type { ApplicationCredential } from './application-credential-store.js';
 
@@ -16,7 +17,8 @@ export function applicationCredentialView(
     roles: roles
       .filter((r) => c.roleIds.includes(r.id))
       .map((r) => ({ id: r.id, name: r.name, domain_id: r.domainId })),
-    expires_at: c.expiresAt,
+    // gophercloud reads this field without a zone (RFC3339MilliNoZ).
+    expires_at: c.expiresAt === null ? null : osloTime(c.expiresAt),
     unrestricted: c.unrestricted,
     access_rules: c.accessRules,
     ...(secret !== undefined && { secret }),

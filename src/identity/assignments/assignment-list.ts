@@ -1,7 +1,7 @@
 import type { IdentityDeps } from '../identity-deps.js';
 import * as projectStore from '../projects/project-store.js';
 import { expandImplied } from '../roles/role-service.js';
-import { listImplications } from '../roles/role-store.js';
+import { listImplications, listRoles } from '../roles/role-store.js';
 import type { Assignment } from './assignment-store.js';
 import * as store from './assignment-store.js';
 
@@ -46,6 +46,19 @@ export async function listRoleAssignments(
   return listed.filter((a) => matches(a, q));
 }
 
+/** What a domain-scoped caller may see: grants on its domain and on the projects in it. */
+export async function inDomain(
+  deps: IdentityDeps,
+  rows: ReadonlyArray<ListedAssignment>,
+  domainId: string,
+): Promise<ListedAssignment[]> {
+  const projects = await projectStore.listProjects(deps.store.db, { domainId });
+  const ids = new Set(projects.map((p) => p.id));
+  return rows.filter((a) =>
+    a.scope.kind === 'domain' ? a.scope.id === domainId : a.scope.kind === 'project' && ids.has(a.scope.id),
+  );
+}
+
 function asListed(a: Assignment): ListedAssignment {
   const kind = a.type.endsWith('Project') ? 'project' : a.type.endsWith('Domain') ? 'domain' : 'system';
   return {
@@ -77,6 +90,8 @@ async function expandEffective(
     ...new Set(rows.filter((r) => r.actor.kind === 'group').map((r) => r.actor.id)),
   ]);
   const rules = await listImplications(db);
+  // As in tokens, domain-specific roles only lead to the global roles they imply.
+  const global = new Set((await listRoles(db, { domainId: null })).map((r) => r.id));
   const out: ListedAssignment[] = [];
   for (const r of rows) {
     const scopes = r.inherited ? inheritedScopes(r, projects) : [r.scope];
@@ -86,7 +101,7 @@ async function expandEffective(
         : members.filter((m) => m.groupId === r.actor.id).map((m) => ({ id: m.userId, via: m.groupId }));
     for (const scope of scopes) {
       for (const actor of actors) {
-        for (const roleId of expandImplied([r.roleId], rules)) {
+        for (const roleId of [...expandImplied([r.roleId], rules)].filter((id) => global.has(id))) {
           out.push({
             roleId,
             actor: { kind: 'user', id: actor.id },

@@ -5,7 +5,8 @@ import type { IdentityDeps } from '../identity-deps.js';
 import { queryFlag } from '../identity-schemas.js';
 import { roleListView } from '../roles/role-view.js';
 import type { AssignmentQuery } from './assignment-list.js';
-import { listRoleAssignments } from './assignment-list.js';
+import { inDomain, listRoleAssignments } from './assignment-list.js';
+import { callerDomainTarget } from '../caller-domain.js';
 import { loadAssignmentNames } from './assignment-names.js';
 import type { ActorKind, GrantRef, TargetKind } from './assignment-service.js';
 import * as service from './assignment-service.js';
@@ -125,7 +126,7 @@ const listRoute = route<IdentityDeps, undefined, typeof listQuery>({
   url: '/v3/role_assignments',
   policy: 'identity:list_role_assignments',
   query: listQuery,
-  target: (ctx) => ({ domain_id: ctx.query['scope.domain.id'] }),
+  target: (ctx) => callerDomainTarget(ctx.auth),
   successStatus: 200,
   expectedErrors: [],
   handler: async (ctx, deps) => {
@@ -140,7 +141,8 @@ const listRoute = route<IdentityDeps, undefined, typeof listQuery>({
       ...(q['scope.system'] !== undefined && { system: true }),
       ...(q['scope.OS-INHERIT:inherited_to'] !== undefined && { inheritedOnly: true }),
     };
-    const rows = await listRoleAssignments(deps, query);
+    const all = await listRoleAssignments(deps, query);
+    const rows = ctx.auth.domainId === undefined ? all : await inDomain(deps, all, ctx.auth.domainId);
     const names = queryFlag(q.include_names) === true ? await loadAssignmentNames(deps, rows) : undefined;
     return {
       role_assignments: rows.map((a) => assignmentView(a, ctx.serviceUrl, names)),

@@ -45,7 +45,9 @@ export async function resolvePayload(
     let ids = await effectiveRoleIds(deps, user.id, scoped.roleScope);
     if (appCred !== undefined) ids = new Set([...ids].filter((r) => appCred.roleIds.includes(r)));
     if (ids.size === 0) return undefined;
-    roles = await roleStore.listRoles(db, { ids: [...ids] });
+    // Domain-specific roles only imply others; they never appear in a token (nor match a policy).
+    roles = (await roleStore.listRoles(db, { ids: [...ids] })).filter((r) => r.domainId === null);
+    if (roles.length === 0) return undefined;
   }
   return {
     id,

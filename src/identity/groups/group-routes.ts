@@ -1,5 +1,5 @@
+import { callerDomainTarget, inCallerDomain } from '../caller-domain.js';
 import Type from 'typebox';
-import type { AuthContext } from '../../common/http/auth-context.js';
 import { respond } from '../../common/http/http-response.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
@@ -45,21 +45,13 @@ const userTarget = async (ctx: RequestContext, deps: IdentityDeps) => {
   return { user: { id: u.id, domain_id: u.domainId } };
 };
 
-/** A domain-scoped caller sees only its own domain's entries, whatever the filters say. */
-function inCallerDomain<T extends { readonly domainId: string }>(
-  auth: AuthContext,
-  items: ReadonlyArray<T>,
-): T[] {
-  return auth.domainId === undefined ? [...items] : items.filter((i) => i.domainId === auth.domainId);
-}
-
 export const groupRoutes = [
   route<IdentityDeps, undefined, typeof listQuery>({
     method: 'GET',
     url: '/v3/groups',
     policy: 'identity:list_groups',
     query: listQuery,
-    target: (ctx) => ({ domain_id: ctx.query['domain_id'] ?? ctx.auth.domainId }),
+    target: (ctx) => callerDomainTarget(ctx.auth),
     successStatus: 200,
     expectedErrors: [],
     handler: async (ctx, deps) => {

@@ -1,3 +1,4 @@
+import { callerDomainTarget, inCallerDomain } from '../caller-domain.js';
 import Type from 'typebox';
 import { route } from '../../common/http/route-spec.js';
 import { respond } from '../../common/http/http-response.js';
@@ -30,7 +31,7 @@ export const projectRoutes = [
     url: '/v3/projects',
     policy: 'identity:list_projects',
     query: listQuery,
-    target: (ctx) => ({ domain_id: ctx.query['domain_id'] }),
+    target: (ctx) => callerDomainTarget(ctx.auth),
     successStatus: 200,
     expectedErrors: [],
     handler: async (ctx, deps) => {
@@ -43,7 +44,7 @@ export const projectRoutes = [
         ...(q.enabled !== undefined && { enabled: queryFlag(q.enabled)! }),
         ...(q.tags !== undefined && { tags: q.tags.split(',') }),
       });
-      return projectListView(projects, ctx.serviceUrl, ctx.url);
+      return projectListView(inCallerDomain(ctx.auth, projects), ctx.serviceUrl, ctx.url);
     },
   }),
   route<IdentityDeps, typeof projectCreateBody>({

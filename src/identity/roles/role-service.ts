@@ -6,6 +6,8 @@ import { duplicate, notFound } from '../identity-errors.js';
 import type { Role } from './role-store.js';
 import * as store from './role-store.js';
 
+const prohibitedImpliedRoles: ReadonlyArray<string> = ['admin'];
+
 export async function findRole(deps: IdentityDeps, id: string): Promise<Role> {
   const r = await store.getRole(deps.store.db, id);
   if (r === undefined) throw notFound('role', id);
@@ -37,14 +39,12 @@ export async function updateRole(
   patch: { name?: string; description?: string | null; options?: object },
 ): Promise<Role> {
   const cur = await findRole(deps, id);
-  guardImmutable(cur);
+  if (cur.options['immutable'] === true && !unsetsImmutableOnly(patch)) throw immutableRole('update', id);
   const next: Role = {
     ...cur,
     ...(patch.name !== undefined && { name: patch.name }),
     ...(patch.description !== undefined && { description: patch.description ?? '' }),
-    ...(patch.options !== undefined && {
-      options: { ...cur.options, ...(patch.options as Record<string, unknown>) },
-    }),
+    ...(patch.options !== undefined && { options: mergeOptions(cur.options, patch.options) }),
   };
   await uniqueWrite(
     deps.store.traits,
@@ -55,18 +55,37 @@ export async function updateRole(
 }
 
 export async function deleteRole(deps: IdentityDeps, id: string): Promise<void> {
-  guardImmutable(await findRole(deps, id));
+  if ((await findRole(deps, id)).options['immutable'] === true) throw immutableRole('delete', id);
   await deps.store.db.transaction().execute((tx) => store.deleteRole(tx, id));
 }
 
+/** A null option is removed, as Keystone's resource options are. */
+function mergeOptions(cur: Record<string, unknown>, patch: object): Record<string, unknown> {
+  const next: Record<string, unknown> = { ...cur, ...(patch as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(next)) if (v === null) delete next[k];
+  return next;
+}
+
 /** Keystone's `immutable` option protects bootstrap roles from accidents. */
-function guardImmutable(r: Role): void {
-  if (r.options['immutable'] === true) {
-    throw new ForbiddenError(
-      'identity.role.immutable',
-      `Role ${r.id} is immutable; unset the immutable option first.`,
-    );
-  }
+function immutableRole(verb: 'update' | 'delete', id: string): ForbiddenError {
+  return new ForbiddenError(
+    'identity.role.immutable',
+    `Unable to ${verb} immutable role resource: \`${id}. Set resource option "immutable" to false first.`,
+  );
+}
+
+/** The one change an immutable role takes: its immutable option set to false (or null), alone. */
+function unsetsImmutableOnly(patch: {
+  name?: string;
+  description?: string | null;
+  options?: object;
+}): boolean {
+  const options = (patch.options ?? {}) as Record<string, unknown>;
+  return (
+    Object.keys(patch).length === 1 &&
+    Object.hasOwn(options, 'immutable') &&
+    (options['immutable'] === false || options['immutable'] === null)
+  );
 }
 
 export async function addImplication(
@@ -76,8 +95,14 @@ export async function addImplication(
 ): Promise<{ prior: Role; implied: Role }> {
   const prior = await findRole(deps, priorId);
   const implied = await findRole(deps, impliedId);
-  if (priorId === impliedId)
-    throw new ForbiddenError('identity.role.self_implied', `${impliedId} cannot be an implied roles.`);
+  // Keystone's [assignment] prohibited_implied_role: no grant may quietly carry admin.
+  if (priorId === impliedId || prohibitedImpliedRoles.includes(implied.name))
+    throw new ForbiddenError('identity.role.implied_prohibited', `${impliedId} cannot be an implied roles.`);
+  if (prior.domainId === null && implied.domainId !== null)
+    throw new ForbiddenError(
+      'identity.role.implied_domain_role',
+      'Global role cannot imply a domain-specific role',
+    );
   await store.insertImplication(deps.store.db, priorId, impliedId);
   return { prior, implied };
 }

@@ -1,3 +1,4 @@
+import { callerDomainTarget, inCallerDomain } from '../caller-domain.js';
 import Type from 'typebox';
 import { respond } from '../../common/http/http-response.js';
 import { route } from '../../common/http/route-spec.js';
@@ -31,7 +32,7 @@ export const userRoutes = [
     url: '/v3/users',
     policy: 'identity:list_users',
     query: listQuery,
-    target: (ctx) => ({ domain_id: ctx.query['domain_id'] }),
+    target: (ctx) => callerDomainTarget(ctx.auth),
     successStatus: 200,
     expectedErrors: [],
     handler: async (ctx, deps) => {
@@ -41,7 +42,7 @@ export const userRoutes = [
         ...(ctx.query.domain_id !== undefined && { domainId: ctx.query.domain_id }),
         ...(enabled !== undefined && { enabled }),
       });
-      return userListView(users, ctx.serviceUrl, ctx.url);
+      return userListView(inCallerDomain(ctx.auth, users), ctx.serviceUrl, ctx.url);
     },
   }),
   route<IdentityDeps, typeof userCreateBody>({

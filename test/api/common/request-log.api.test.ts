@@ -46,14 +46,23 @@ describe('request logging', () => {
     expect(lines.filter((l) => 'reqId' in l)).toEqual([]);
   });
 
-  it('keeps a valid incoming request id in the header and the log', async () => {
+  it('answers with its own id and logs a valid incoming one as the global request id', async () => {
     const incoming = 'req-0a1b2c3d-0000-4000-8000-000000000001';
-    const res = await cloud.app.inject({
-      method: 'GET',
-      url: '/identity/v3',
-      headers: { 'x-openstack-request-id': incoming },
-    });
-    expect(res.headers['x-openstack-request-id']).toBe(incoming);
-    expect(lines.filter((l) => l['request_id'] === incoming)).toHaveLength(2);
+    const send = () =>
+      cloud.app.inject({
+        method: 'GET',
+        url: '/identity/v3',
+        headers: { 'x-openstack-request-id': incoming },
+      });
+    const [first, second] = [await send(), await send()];
+    const ids = [first, second].map((r) => String(r.headers['x-openstack-request-id']));
+    expect(ids[0]).toMatch(/^req-[0-9a-f-]{36}$/);
+    expect(ids[0]).not.toBe(incoming);
+    expect(ids[1]).not.toBe(ids[0]);
+    const tagged = lines.filter((l) => l['global_request_id'] === incoming);
+    expect(tagged.map((l) => [l['request_id'], l['msg']])).toEqual([
+      [ids[0], 'request completed'],
+      [ids[1], 'request completed'],
+    ]);
   });
 });

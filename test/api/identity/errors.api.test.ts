@@ -149,6 +149,35 @@ for (const dialect of testDialects()) {
       });
     }
 
+    it('reads an empty application/json body as no body, as Keystone does', async () => {
+      const project = (await get('/projects?name=admin', admin)).json().projects[0].id;
+      const reader = (await get('/roles?name=reader', admin)).json().roles[0].id;
+      const user = (
+        await t.request({
+          method: 'POST',
+          url: '/identity/v3/users',
+          token: admin,
+          payload: { user: { name: 'curl' } },
+        })
+      ).json().user.id;
+      const url = `/identity/v3/projects/${project}/users/${user}/roles/${reader}`;
+      const headers = { 'content-type': 'application/json' };
+      for (const method of ['PUT', 'HEAD', 'DELETE'] as const)
+        expect(
+          (await t.request({ method, url, token: admin, headers, payload: '' })).statusCode,
+          method,
+        ).toBe(204);
+      const create = await t.request({
+        method: 'POST',
+        url: '/identity/v3/projects',
+        token: admin,
+        headers,
+        payload: '',
+      });
+      expect(create.statusCode).toBe(400);
+      expect(create.json().error).toMatchObject({ code: 400, title: 'Bad Request' });
+    });
+
     it('answers an unknown id with 404 Not Found and a duplicate with 409 Conflict', async () => {
       expect((await get('/users/0123456789abcdef', admin)).json()).toEqual(
         keystoneError(404, 'Not Found', 'Could not find user: 0123456789abcdef.'),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../../src/db/testing/dialects.js';
 import type { TestCloud } from '../../support/test-cloud.js';
-import { startTestCloud } from '../../support/test-cloud.js';
+import { passwordAuth, startTestCloud } from '../../support/test-cloud.js';
 
 for (const dialect of testDialects()) {
   describe(`${dialect}: identity resources API`, () => {
@@ -256,11 +256,17 @@ for (const dialect of testDialects()) {
         })
       ).json().token.user.id;
       const res = await call('POST', `/users/${me}/application_credentials`, admin, {
-        application_credential: { name: 'ci', roles: [{ name: 'reader' }] },
+        application_credential: {
+          name: 'ci',
+          roles: [{ name: 'reader' }],
+          expires_at: '2099-01-02T03:04:05Z',
+        },
       });
       expect(res.statusCode).toBe(201);
       const cred = res.json().application_credential;
       expect(cred.secret).toBeTypeOf('string');
+      // As oslo prints datetimes, which gophercloud parses without a zone.
+      expect(cred.expires_at).toBe('2099-01-02T03:04:05.000000');
       expect(cred.roles.map((r: { name: string }) => r.name)).toEqual(['reader']);
       const auth = await t.request({
         method: 'POST',
@@ -313,7 +319,88 @@ for (const dialect of testDialects()) {
       );
       const immutable = await call('DELETE', `/roles/${reader}`, admin);
       expect(immutable.statusCode).toBe(403);
+      expect(immutable.json().error.message).toBe(
+        `Unable to delete immutable role resource: \`${reader}. Set resource option "immutable" to false first.`,
+      );
+      // The one change an immutable role takes is unsetting immutable, alone.
+      const both = { role: { description: 'x', options: { immutable: false } } };
+      expect((await call('PATCH', `/roles/${reader}`, admin, both)).statusCode).toBe(403);
+      const unset = await call('PATCH', `/roles/${reader}`, admin, {
+        role: { options: { immutable: null } },
+      });
+      expect(unset.statusCode).toBe(200);
+      expect(unset.json().role.options).toEqual({});
+      const renamed = { role: { description: 'reads', options: { immutable: true } } };
+      expect((await call('PATCH', `/roles/${reader}`, admin, renamed)).json().role).toMatchObject({
+        description: 'reads',
+        options: { immutable: true },
+      });
       expect((await call('DELETE', `/roles/${r.id}`, admin)).statusCode).toBe(204);
+    });
+
+    it('refuses implied roles that would hand out admin or reach into a domain', async () => {
+      const r = (await call('POST', '/roles', admin, { role: { name: 'escalator' } })).json().role;
+      const domainRole = (
+        await call('POST', '/roles', admin, { role: { name: 'd-helper', domain_id: 'default' } })
+      ).json().role;
+      const refused = [
+        [
+          `/roles/${r.id}/implies/${await roleId('admin')}`,
+          `${await roleId('admin')} cannot be an implied roles.`,
+        ],
+        [`/roles/${r.id}/implies/${domainRole.id}`, 'Global role cannot imply a domain-specific role'],
+      ];
+      for (const [url, message] of refused) {
+        const res = await call('PUT', url!, admin);
+        expect(res.statusCode, url).toBe(403);
+        expect(res.json()).toEqual({ error: { code: 403, title: 'Forbidden', message } });
+      }
+      expect((await call('GET', `/roles/${r.id}/implies`, admin)).json().role_inference.implies).toEqual([]);
+      for (const id of [r.id, domainRole.id]) await call('DELETE', `/roles/${id}`, admin);
+    });
+
+    it('keeps domain-specific roles out of tokens, even one named admin', async () => {
+      const fake = (
+        await call('POST', '/roles', admin, { role: { name: 'admin', domain_id: 'default' } })
+      ).json().role;
+      const member = await roleId('member');
+      expect((await call('PUT', `/roles/${fake.id}/implies/${member}`, admin)).statusCode).toBe(201);
+      const user = (await call('POST', '/users', admin, { user: { name: 'posing', password: 'pw' } })).json()
+        .user;
+      const project = (await call('GET', '/projects?name=admin', admin)).json().projects[0];
+      const grant = `/projects/${project.id}/users/${user.id}/roles/${fake.id}`;
+      expect((await call('PUT', grant, admin)).statusCode).toBe(204);
+      const tok = await t.token('posing', 'pw', { project: { id: project.id } });
+      const shown = await t.request({
+        method: 'GET',
+        url: '/identity/v3/auth/tokens',
+        token: admin,
+        headers: { 'x-subject-token': tok },
+      });
+      expect(
+        shown
+          .json()
+          .token.roles.map((x: { name: string }) => x.name)
+          .sort(),
+      ).toEqual(['member', 'reader']);
+      expect((await call('GET', '/users', tok)).statusCode).toBe(403);
+      const effective = (
+        await call('GET', `/role_assignments?effective&user.id=${user.id}&include_names`, admin)
+      ).json().role_assignments;
+      expect(effective.map((a: { role: { name: string } }) => a.role.name).sort()).toEqual([
+        'member',
+        'reader',
+      ]);
+      // A domain-specific role alone implies nothing here: no role, no token.
+      expect((await call('DELETE', `/roles/${fake.id}/implies/${member}`, admin)).statusCode).toBe(204);
+      const none = await t.request({
+        method: 'POST',
+        url: '/identity/v3/auth/tokens',
+        payload: passwordAuth('posing', 'pw', { project: { id: project.id } }),
+      });
+      expect(none.statusCode).toBe(401);
+      await call('DELETE', `/users/${user.id}`, admin);
+      await call('DELETE', `/roles/${fake.id}`, admin);
     });
   });
 }
