@@ -1,3 +1,5 @@
+import type { AccessRule } from './access-rules.js';
+
 /** Who is calling, as established from a validated token (keystonemiddleware's view). */
 export interface AuthContext {
   readonly token: string;
@@ -22,6 +24,8 @@ export interface AuthContext {
   readonly applicationCredentialId?: string;
   /** False for an application credential that may not create other credentials. */
   readonly unrestricted: boolean;
+  /** Set when the token comes from an application credential limited to these calls. */
+  readonly accessRules?: ReadonlyArray<AccessRule>;
 }
 
 /** Turns an `X-Auth-Token` into an AuthContext or throws UnauthorizedError. */

@@ -18,6 +18,7 @@ import {
 import type { FaultDialect } from '../faults/fault-dialect.js';
 import type { PolicyEnforcer, PolicyTarget } from '../policy/policy-engine.js';
 import { credentialsOf } from '../policy/policy-engine.js';
+import { accessRulesPermit, type AccessRule } from './access-rules.js';
 import type { AuthContext, TokenValidator } from './auth-context.js';
 import { HttpResponse } from './http-response.js';
 import type { Microversion, MicroversionPolicy } from './microversion.js';
@@ -27,7 +28,7 @@ import type { Validator } from './validation.js';
 import { compileValidator } from './validation.js';
 
 export interface ServiceHttpOptions<D> {
-  /** Service name for logs, e.g. 'identity'. */
+  /** The service type as the catalog lists it, e.g. 'identity' (logs and access rules use it). */
   readonly name: string;
   /** Path prefix the service is mounted at, e.g. '/identity'. */
   readonly prefix: string;
@@ -142,6 +143,7 @@ async function handle<D>(
   const maybeAuth =
     spec.auth === 'none' && token !== undefined ? await optionalAuth(opts.tokens, token) : auth;
   if (spec.auth !== 'none' && auth === undefined) throw unauthenticated();
+  if (maybeAuth?.accessRules !== undefined) checkAccessRules(opts, req, maybeAuth.accessRules);
   const microversion = opts.microversions
     ? negotiateMicroversion(req.headers, opts.microversions)
     : undefined;
@@ -273,6 +275,18 @@ function checkDeclared<D>(err: CloudError, opts: ServiceHttpOptions<D>, req: Fas
   if ((route.expectedErrors as ReadonlyArray<number>).includes(err.status)) return err;
   req.log.error({ err }, `route ${route.method} ${route.url} answered undeclared status ${err.status}`);
   return new InternalError('common.http.undeclared', `Undeclared error status ${err.status}: ${err.message}`);
+}
+
+/** A token from a credential with access rules works only for the calls they list (keystonemiddleware). */
+function checkAccessRules<D>(
+  opts: ServiceHttpOptions<D>,
+  req: FastifyRequest,
+  rules: ReadonlyArray<AccessRule>,
+): void {
+  const path = (req.url.split('?')[0] ?? req.url).slice(opts.prefix.length);
+  if (accessRulesPermit(rules, { serviceType: opts.name, method: req.method, path })) return;
+  req.log.info({ method: req.method, path }, 'no access rule of the application credential allows this call');
+  throw unauthenticated();
 }
 
 function unauthenticated(): UnauthorizedError {

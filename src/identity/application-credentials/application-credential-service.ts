@@ -1,5 +1,6 @@
 import { ForbiddenError, InputError, NotFoundError } from '../../common/errors.js';
 import { hexId, randomToken } from '../../common/ids.js';
+import type { AccessRule } from '../../common/http/access-rules.js';
 import type { AuthContext } from '../../common/http/auth-context.js';
 import { uniqueWrite } from '../../db/unique-write.js';
 import type { IdentityDeps } from '../identity-deps.js';
@@ -16,7 +17,14 @@ export interface ApplicationCredentialRequest {
   readonly expires_at?: string | null;
   readonly roles?: ReadonlyArray<{ id?: string; name?: string }>;
   readonly unrestricted?: boolean;
-  readonly access_rules?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  readonly access_rules?: ReadonlyArray<AccessRuleRequest>;
+}
+
+interface AccessRuleRequest {
+  readonly id?: string;
+  readonly service?: string;
+  readonly method?: string;
+  readonly path?: string;
 }
 
 /**
@@ -46,6 +54,7 @@ export async function createApplicationCredential(
   const roles =
     req.roles === undefined || req.roles.length === 0 ? held : req.roles.map((ref) => pickRole(held, ref));
   const expiresAt = parseExpiry(deps, req.expires_at);
+  const accessRules = await accessRulesFor(deps, userId, req.access_rules ?? []);
   const secret = req.secret ?? randomToken(64);
   const credential: ApplicationCredential = {
     id: hexId(),
@@ -57,7 +66,7 @@ export async function createApplicationCredential(
     expiresAt,
     unrestricted: req.unrestricted === true,
     roleIds: roles.map((r) => r.id),
-    accessRules: req.access_rules ?? [],
+    accessRules,
   };
   await uniqueWrite(
     deps.store.traits,
@@ -65,6 +74,35 @@ export async function createApplicationCredential(
     () => duplicate('application_credential', `Duplicate entry found with name ${req.name}`),
   );
   return { credential, secret, roles };
+}
+
+/**
+ * Each rule gets an id; the same call asked for again by the same user keeps its id, and a
+ * rule may be named by the id alone, as Keystone's per-user access rules are.
+ */
+async function accessRulesFor(
+  deps: IdentityDeps,
+  userId: string,
+  asked: ReadonlyArray<AccessRuleRequest>,
+): Promise<AccessRule[]> {
+  if (asked.length === 0) return [];
+  const known = (await store.listApplicationCredentials(deps.store.db, userId)).flatMap((c) => c.accessRules);
+  return asked.map((a) => {
+    const same = known.find((k) =>
+      a.service === undefined && a.method === undefined && a.path === undefined
+        ? k.id === a.id
+        : k.service === a.service && k.method === a.method && k.path === a.path,
+    );
+    if (same !== undefined) return same;
+    if (a.service === undefined || a.method === undefined || a.path === undefined) {
+      if (a.id !== undefined) throw notFound('access_rule', a.id);
+      throw new InputError(
+        'identity.app_cred.access_rule',
+        "Invalid input for field 'access_rules': each rule needs service, method and path.",
+      );
+    }
+    return { id: hexId(), service: a.service, method: a.method, path: a.path };
+  });
 }
 
 function pickRole(held: ReadonlyArray<Role>, ref: { id?: string; name?: string }): Role {

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { AccessRule } from '../../common/http/access-rules.js';
 import type { ApplicationCredentialTable, Database } from '../../db/schema.js';
 import { flag, isSet, parseJson } from '../../db/row-codec.js';
 
@@ -12,7 +13,8 @@ export interface ApplicationCredential {
   readonly expiresAt: string | null;
   readonly unrestricted: boolean;
   readonly roleIds: ReadonlyArray<string>;
-  readonly accessRules: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /** Empty: any call the roles allow. */
+  readonly accessRules: ReadonlyArray<AccessRule>;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;

@@ -1,3 +1,4 @@
+import type { AccessRule } from '../../common/http/access-rules.js';
 import type { AuthContext } from '../../common/http/auth-context.js';
 import type { Domain } from '../domains/domain-store.js';
 import type { Project } from '../projects/project-store.js';
@@ -19,6 +20,7 @@ export interface ResolvedToken {
     readonly id: string;
     readonly name: string;
     readonly unrestricted: boolean;
+    readonly accessRules: ReadonlyArray<AccessRule>;
   };
 }
 
@@ -44,5 +46,7 @@ export function authContextOf(t: ResolvedToken): AuthContext {
     expiresAt: new Date(t.payload.expiresAt).toISOString(),
     ...(t.applicationCredential && { applicationCredentialId: t.applicationCredential.id }),
     unrestricted: t.applicationCredential === undefined || t.applicationCredential.unrestricted,
+    ...(t.applicationCredential !== undefined &&
+      t.applicationCredential.accessRules.length > 0 && { accessRules: t.applicationCredential.accessRules }),
   };
 }

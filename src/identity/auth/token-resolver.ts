@@ -59,7 +59,12 @@ export async function resolvePayload(
     system: payload.scope.kind === 'system',
     roles,
     ...(appCred && {
-      applicationCredential: { id: appCred.id, name: appCred.name, unrestricted: appCred.unrestricted },
+      applicationCredential: {
+        id: appCred.id,
+        name: appCred.name,
+        unrestricted: appCred.unrestricted,
+        accessRules: appCred.accessRules,
+      },
     }),
   };
 }

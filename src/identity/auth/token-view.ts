@@ -28,6 +28,9 @@ export function tokenView(t: ResolvedToken, catalog: ReadonlyArray<CatalogEntry>
           id: t.applicationCredential.id,
           name: t.applicationCredential.name,
           restricted: !t.applicationCredential.unrestricted,
+          ...(t.applicationCredential.accessRules.length > 0 && {
+            access_rules: t.applicationCredential.accessRules,
+          }),
         },
       }),
       ...(catalog !== undefined && t.payload.scope.kind !== 'unscoped' && { catalog }),

@@ -308,6 +308,63 @@ for (const dialect of testDialects()) {
       expect(wrong.statusCode).toBe(401);
     });
 
+    it('limits an application credential to its access rules, in every service', async () => {
+      const me = (
+        await t.request({
+          method: 'GET',
+          url: '/identity/v3/auth/tokens',
+          token: admin,
+          headers: { 'x-subject-token': admin },
+        })
+      ).json().token.user.id;
+      const rule = { service: 'compute', method: 'GET', path: '/v2.1/servers' };
+      const create = async (name: string, access_rules: object[]) =>
+        call('POST', `/users/${me}/application_credentials`, admin, {
+          application_credential: { name, access_rules },
+        });
+      const res = await create('ruled', [rule, { service: 'identity', method: 'GET', path: '/v3/users/*' }]);
+      expect(res.statusCode).toBe(201);
+      const cred = res.json().application_credential;
+      const [serversRule, usersRule] = cred.access_rules;
+      expect(serversRule).toEqual({ ...rule, id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+      const auth = await t.request({
+        method: 'POST',
+        url: '/identity/v3/auth/tokens',
+        payload: {
+          auth: {
+            identity: {
+              methods: ['application_credential'],
+              application_credential: { id: cred.id, secret: cred.secret },
+            },
+          },
+        },
+      });
+      expect(auth.json().token.application_credential.access_rules).toEqual(cred.access_rules);
+      const tok = String(auth.headers['x-subject-token']);
+      const status = async (url: string, method: 'GET' | 'POST' = 'GET') =>
+        (await t.request({ method, url, token: tok, ...(method === 'POST' && { payload: {} }) })).statusCode;
+      expect(await status('/compute/v2.1/servers')).toBe(200);
+      expect(await status(`/identity/v3/users/${me}`)).toBe(200);
+      expect(await status('/compute/v2.1/flavors')).toBe(401);
+      expect(await status('/compute/v2.1/servers/detail')).toBe(401);
+      expect(await status('/identity/v3/users')).toBe(401);
+      expect(await status('/image/v2/images')).toBe(401);
+      expect(await status('/compute/v2.1/servers', 'POST')).toBe(401);
+      const validated = await t.request({
+        method: 'GET',
+        url: '/identity/v3/auth/tokens',
+        token: tok,
+        headers: { 'x-subject-token': tok },
+      });
+      expect(validated.statusCode).toBe(200);
+      // The same call asked for again keeps its id; a rule can be named by its id alone.
+      const reused = await create('ruled-again', [rule, { id: usersRule.id }]);
+      expect(reused.json().application_credential.access_rules).toEqual([serversRule, usersRule]);
+      const unknown = await create('ruled-unknown', [{ id: 'f'.repeat(32) }]);
+      expect(unknown.statusCode).toBe(404);
+      expect((await create('ruled-partial', [{ service: 'compute' }])).statusCode).toBe(400);
+    });
+
     it('manages roles and implied roles', async () => {
       const r = (await call('POST', '/roles', admin, { role: { name: 'auditor' } })).json().role;
       const reader = await roleId('reader');
