@@ -7,7 +7,10 @@ import type { SchedulerPlacement } from '../scheduler/placement-port.js';
 
 /** Compute talks to the image service through its in-process API, as Nova uses a Glance client. */
 export type ComputeImage = ImageRecord;
-export type ComputeImages = Pick<ImageApi, 'getImage' | 'createImage' | 'uploadImageData' | 'imageDataPath'>;
+export type ComputeImages = Pick<
+  ImageApi,
+  'getImage' | 'createImage' | 'uploadImageData' | 'imageDataPath' | 'deleteImage'
+>;
 
 /** Wakes the controllers that act on servers, so work starts without waiting for a resync. */
 export interface ComputeSignals {

@@ -58,10 +58,11 @@ async function step(
       case 'resize_reverting':
       case 'rebuilding':
         return { kind: 'done', power: 'running', handle: await diskStep(d, s, h, signal) };
+      // Awaited here, so a failed step becomes a reported outcome rather than an endless retry.
       case null:
-        return observeOnly(d, s, signal);
+        return await observeOnly(d, s, signal);
       default:
-        return powerStep(d, s, h, signal);
+        return await powerStep(d, s, h, signal);
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

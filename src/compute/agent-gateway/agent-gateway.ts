@@ -7,6 +7,7 @@ import { recordEvent } from '../instance-actions/instance-action-store.js';
 import { finalizeDeletion } from '../servers/server-deletion.js';
 import type { Server } from '../servers/server-model.js';
 import { getServer, updateServerIf } from '../servers/server-store.js';
+import { discardSnapshotImage } from '../servers/snapshot-image.js';
 import { HostEvents } from './host-events.js';
 import { heartbeat, registerHost } from './host-registry.js';
 import { buildRetry } from './build-retry.js';
@@ -143,6 +144,9 @@ export class AgentGateway implements ControlPlane {
       await this.deps.placement.deleteAllocations(s.id);
     }
     for (const h of resize?.wake ?? []) this.deps.signals.host(h, s.id);
+    // Nova deletes the image of a failed snapshot; an upload that finished keeps it.
+    if (failed && s.taskState === 'image_snapshot' && s.pendingImageId !== null)
+      await discardSnapshotImage(this.deps, s.pendingImageId);
     return true;
   }
 

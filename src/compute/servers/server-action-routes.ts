@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { InputError } from '../../common/errors.js';
+import { ConflictError, InputError } from '../../common/errors.js';
 import { respond } from '../../common/http/http-response.js';
 import type { Microversion } from '../../common/http/microversion.js';
 import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
@@ -13,6 +13,7 @@ import type { ServerAction } from './server-machine.js';
 import type { Server } from './server-model.js';
 import { confirmResize, resizeServer, revertResize } from './server-resize.js';
 import { findServer, setLock, startServerAction } from './server-service.js';
+import { createSnapshotImage, discardSnapshotImage } from './snapshot-image.js';
 import { getServerWithTags } from './server-store.js';
 import { serverDetailView } from './server-view.js';
 import { serverViewContext } from './server-view-context.js';
@@ -175,32 +176,19 @@ async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: 
 /** Reserves a queued image, then the agent snapshots into it (Nova returns the image URL in Location). */
 async function createImage(ctx: RequestContext, deps: ComputeDeps, s: Server, body: unknown) {
   const b = createImageBody(body ?? {}, 'body') as { name: string; metadata?: Record<string, string> };
-  const source = await deps.images.getImage({ projectId: s.projectId, isAdmin: true }, s.imageId);
-  const image = await deps.images.createImage(
-    { projectId: s.projectId },
-    {
-      name: b.name,
-      ...(source?.diskFormat && { diskFormat: source.diskFormat }),
-      ...(source?.containerFormat && { containerFormat: source.containerFormat }),
-      // Nova's snapshots are private to the project.
-      visibility: 'private',
-      minDisk: s.flavor.disk,
-      minRam: s.flavor.ram,
-      properties: {
-        ...b.metadata,
-        image_type: 'snapshot',
-        instance_uuid: s.id,
-        base_image_ref: s.imageId,
-        user_id: s.userId,
-      },
-    },
-  );
-  await startServerAction(deps, s, 'create_image', {
-    caller: callerOf(ctx),
-    requestId: ctx.requestId,
-    novaName: 'createImage',
-    extra: { pending_image_id: image.id },
-  });
+  const image = await createSnapshotImage(deps, s, b);
+  try {
+    await startServerAction(deps, s, 'create_image', {
+      caller: callerOf(ctx),
+      requestId: ctx.requestId,
+      novaName: 'createImage',
+      extra: { pending_image_id: image.id },
+    });
+  } catch (err) {
+    // Refused (locked, wrong state, a race): nothing may stay behind.
+    await discardSnapshotImage(deps, image.id);
+    throw err;
+  }
   return respond(undefined, {
     status: 202,
     headers: { location: `${ctx.serviceUrl.replace(/\/compute$/, '/image')}/v2/images/${image.id}` },
@@ -213,8 +201,9 @@ async function consoleOutput(_ctx: RequestContext, deps: ComputeDeps, s: Server,
     b.length === undefined || b.length === null || Number(b.length) === -1 ? undefined : Number(b.length);
   if (length !== undefined && !Number.isInteger(length))
     throw new InputError('compute.console.bad_length', 'length must be an integer');
+  // Nova answers InstanceNotReady with 409, as any action in the wrong state.
   if (s.host === null || s.vmState === 'building')
-    throw new InputError('compute.console.not_ready', `Instance ${s.id} is not ready`);
+    throw new ConflictError('compute.console.not_ready', `Instance ${s.id} is not ready`);
   return respond({ output: await deps.consoles.consoleLog(s.host, s.id, length) }, { status: 200 });
 }
 

@@ -1,4 +1,4 @@
-import { InputError, NotFoundError } from '../../common/errors.js';
+import { ConflictError, InputError, NotFoundError } from '../../common/errors.js';
 import type { RequestContext, RouteSpec } from '../../common/http/route-spec.js';
 import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
@@ -20,13 +20,18 @@ async function writeMetadata(
   checkLock(s, callerOf(ctx));
   const metadata = next(s.metadata);
   await enforceMetadataQuota(deps.store.db, s.projectId, Object.keys(metadata).length, deps.config);
-  await updateServerIf(
+  const won = await updateServerIf(
     deps.store.db,
     s.id,
     { generation: s.generation },
     { metadata: JSON.stringify(metadata) },
     deps.clock().toISOString(),
   );
+  if (!won)
+    throw new ConflictError(
+      'compute.server.concurrent',
+      `Instance ${s.id} changed while its metadata was updated.`,
+    );
   return metadata;
 }
 
@@ -35,6 +40,27 @@ function key(ctx: RequestContext): string {
 }
 
 export const serverMetadataRoutes: RouteSpec<ComputeDeps>[] = [
+  route<ComputeDeps>({
+    method: 'GET',
+    url,
+    policy: 'os_compute_api:server-metadata:index',
+    target: serverTarget,
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => ({
+      metadata: (await findServer(deps, callerOf(ctx), ctx.params['server_id']!)).metadata,
+    }),
+  }),
+  route<ComputeDeps, typeof metadataBody>({
+    method: 'PUT',
+    url,
+    policy: 'os_compute_api:server-metadata:update_all',
+    target: serverTarget,
+    body: metadataBody,
+    successStatus: 200,
+    expectedErrors: [403, 404, 409],
+    handler: async (ctx, deps) => ({ metadata: await writeMetadata(ctx, deps, () => ctx.body.metadata) }),
+  }),
   route<ComputeDeps, typeof metadataBody>({
     method: 'POST',
     url,

@@ -7,7 +7,7 @@ import { callerOf, projectTarget, serverTarget } from './server-caller.js';
 import { createServers } from './server-create.js';
 import { serverDiagnosticsRoutes } from './server-diagnostics-routes.js';
 import { listServersRoute } from './server-list.js';
-import { metadataBody, serverCreateBody, serverUpdateBody } from './server-schemas.js';
+import { serverCreateBody, serverUpdateBody } from './server-schemas.js';
 import { deleteServer, findServer } from './server-service.js';
 import { getServerWithTags, updateServerIf } from './server-store.js';
 import { serverDetailView } from './server-view.js';
@@ -113,35 +113,6 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
     successStatus: 204,
     expectedErrors: [404, 409],
     handler: (ctx, deps) => deleteServer(deps, callerOf(ctx), id(ctx), ctx.requestId),
-  }),
-  route<ComputeDeps>({
-    method: 'GET',
-    url: '/v2.1/servers/:server_id/metadata',
-    policy: 'os_compute_api:server-metadata:index',
-    target: serverTarget,
-    successStatus: 200,
-    expectedErrors: [404],
-    handler: async (ctx, deps) => ({ metadata: (await findServer(deps, callerOf(ctx), id(ctx))).metadata }),
-  }),
-  route<ComputeDeps, typeof metadataBody>({
-    method: 'PUT',
-    url: '/v2.1/servers/:server_id/metadata',
-    policy: 'os_compute_api:server-metadata:update_all',
-    target: serverTarget,
-    body: metadataBody,
-    successStatus: 200,
-    expectedErrors: [404, 409],
-    handler: async (ctx, deps) => {
-      const s = await findServer(deps, callerOf(ctx), id(ctx));
-      await updateServerIf(
-        deps.store.db,
-        s.id,
-        { generation: s.generation },
-        { metadata: JSON.stringify(ctx.body.metadata) },
-        deps.clock().toISOString(),
-      );
-      return { metadata: ctx.body.metadata };
-    },
   }),
   ...serverDiagnosticsRoutes,
 ];

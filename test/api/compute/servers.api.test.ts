@@ -182,6 +182,62 @@ for (const dialect of testDialects()) {
       ).toBe(204);
     });
 
+    it('snapshots with the source image properties, and leaves no image when refused or failed', async () => {
+      const source = await createImage(t, admin, 'with-props');
+      const patch = await t.request({
+        method: 'PATCH',
+        url: `/image/v2/images/${source}`,
+        token: admin,
+        headers: { 'content-type': 'application/openstack-images-v2.1-json-patch' },
+        payload: [{ op: 'add', path: '/hw_disk_bus', value: 'virtio' }],
+      });
+      expect(patch.statusCode).toBe(200);
+      const snapshotNamed = async (name: string) =>
+        (await t.request({ method: 'GET', url: `/image/v2/images?name=${name}`, token: admin })).json()
+          .images as Array<Record<string, unknown>>;
+      const id = await bootServer(t, admin, { name: 'snappy', imageRef: source, flavorRef: flavor });
+      await waitForServer(t, admin, id, 'ACTIVE');
+      expect((await action(admin, id, { createImage: { name: 'snap-ok' } })).statusCode).toBe(202);
+      await expect.poll(async () => (await snapshotNamed('snap-ok'))[0]?.['status']).toBe('active');
+      expect((await snapshotNamed('snap-ok'))[0]).toMatchObject({
+        hw_disk_bus: 'virtio',
+        image_type: 'snapshot',
+      });
+
+      const member = await memberToken(t, admin, 'snap');
+      const locked = await bootServer(t, member.token, { name: 'lk', imageRef: image, flavorRef: flavor });
+      await waitForServer(t, member.token, locked, 'ACTIVE');
+      await action(member.token, locked, { lock: null });
+      expect((await action(member.token, locked, { createImage: { name: 'snap-locked' } })).statusCode).toBe(
+        409,
+      );
+      const building = await bootServer(t, admin, {
+        name: 'slow',
+        imageRef: image,
+        flavorRef: flavor,
+        metadata: { 'fake:hang_create': 'true' },
+      });
+      expect((await action(admin, building, { createImage: { name: 'snap-build' } })).statusCode).toBe(409);
+      const console = await action(admin, building, { 'os-getConsoleOutput': {} });
+      expect(console.statusCode).toBe(409);
+      expect(console.json()).toEqual({
+        conflictingRequest: { code: 409, message: `Instance ${building} is not ready` },
+      });
+      const failing = await bootServer(t, admin, {
+        name: 'bad-snap',
+        imageRef: image,
+        flavorRef: flavor,
+        metadata: { 'fake:fail_snapshot': 'true' },
+      });
+      await waitForServer(t, admin, failing, 'ACTIVE');
+      expect((await action(admin, failing, { createImage: { name: 'snap-failed' } })).statusCode).toBe(202);
+      await expect
+        .poll(async () => (await serverStatus(t, admin, failing)).body['OS-EXT-STS:task_state'])
+        .toBe(null);
+      for (const name of ['snap-locked', 'snap-build', 'snap-failed'])
+        expect(await snapshotNamed(name)).toEqual([]);
+    });
+
     it('manages server metadata items', async () => {
       const id = await bootServer(t, admin, {
         name: 'meta',
@@ -211,6 +267,24 @@ for (const dialect of testDialects()) {
         b: '2',
         c: '3',
       });
+      // Replacing all of it is held to the same quota and lock as the other writes.
+      const many = Object.fromEntries(Array.from({ length: 129 }, (_, i) => [`k${i}`, 'v']));
+      const over = await t.request({ method: 'PUT', url, token: admin, payload: { metadata: many } });
+      expect(over.statusCode).toBe(403);
+      const put = await t.request({ method: 'PUT', url, token: admin, payload: { metadata: { z: '1' } } });
+      expect(put.json()).toEqual({ metadata: { z: '1' } });
+      const member = await memberToken(t, admin, 'meta');
+      const mine = await bootServer(t, member.token, { name: 'm', imageRef: image, flavorRef: flavor });
+      await waitForServer(t, member.token, mine, 'ACTIVE');
+      await action(member.token, mine, { lock: null });
+      const mineUrl = `/compute/v2.1/servers/${mine}/metadata`;
+      const locked = await t.request({
+        method: 'PUT',
+        url: mineUrl,
+        token: member.token,
+        payload: { metadata: {} },
+      });
+      expect(locked.statusCode).toBe(409);
     });
 
     it('refuses a create over quota with 403 and creates nothing', async () => {

@@ -170,6 +170,9 @@ export class FakeDriver
   }
 
   async snapshot(h: WorkloadHandle): Promise<Buffer> {
+    const w = this.#workloads.get(h.workloadId);
+    if (w && fakeKnobs(w.spec.extraSpecs, w.spec.metadata).failSnapshot)
+      throw new Error('fake driver: injected snapshot failure');
     return Buffer.from(`fake snapshot of ${h.workloadId}\n`);
   }
 

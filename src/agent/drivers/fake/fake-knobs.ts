@@ -10,6 +10,8 @@ export interface FakeKnobs {
   readonly failCreateOnHost?: string;
   readonly hangCreate: boolean;
   readonly crashAfterMs?: number;
+  /** Snapshots of this workload fail (`fake:fail_snapshot=true`). */
+  readonly failSnapshot: boolean;
 }
 
 export function fakeKnobs(...sources: ReadonlyArray<Readonly<Record<string, string>>>): FakeKnobs {
@@ -22,6 +24,7 @@ export function fakeKnobs(...sources: ReadonlyArray<Readonly<Record<string, stri
     ...(fail === 'transient' || fail === 'terminal' ? { failCreate: fail } : {}),
     ...(failOn !== undefined && { failCreateOnHost: failOn }),
     hangCreate: v('hang_create') === 'true',
+    failSnapshot: v('fail_snapshot') === 'true',
     ...(crash !== undefined && { crashAfterMs: Number(crash) }),
   };
 }
