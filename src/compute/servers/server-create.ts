@@ -104,7 +104,10 @@ export async function createServers(
   return { servers: rows.map(toServer), reservationId, adminPass };
 }
 
-/** Boots max_count when quota allows, else min_count (Nova's multi-create contract), else 403. */
+/**
+ * Nova's multi-create contract: as many servers as quota allows between min_count and
+ * max_count; fewer than min_count is the 403 for min_count.
+ */
 async function quotaAllowedCount(
   tx: Transaction<Database>,
   deps: ComputeDeps,
@@ -113,16 +116,26 @@ async function quotaAllowedCount(
   min: number,
   max: number,
 ): Promise<number> {
-  const fits = (n: number) =>
+  const check = (n: number) =>
     enforceServerQuota(tx, projectId, { instances: n, cores: n * f.vcpus, ram: n * f.ram }, deps.config);
-  try {
-    await fits(max);
-    return max;
-  } catch (err) {
-    if (min === max || !isCloudError(err) || err.status !== 403) throw err;
+  const fits = (n: number) =>
+    check(n).then(
+      () => true,
+      (err: unknown) => {
+        if (isCloudError(err) && err.status === 403) return false;
+        throw err;
+      },
+    );
+  if (await fits(max)) return max;
+  await check(min);
+  // Usage only grows with n, so the largest count that fits is found by halving.
+  let [lo, hi] = [min, max - 1];
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (await fits(mid)) lo = mid;
+    else hi = mid - 1;
   }
-  await fits(min);
-  return min;
+  return lo;
 }
 
 async function resolveGroup(

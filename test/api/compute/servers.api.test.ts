@@ -318,6 +318,28 @@ for (const dialect of testDialects()) {
         (await t.request({ method: 'GET', url: '/compute/v2.1/servers', token: member.token })).json()
           .servers,
       ).toHaveLength(1);
+      // Multi-create boots as many as fit between min_count and max_count (here 4 of 6), as Nova does.
+      await t.request({
+        method: 'PUT',
+        url: `/compute/v2.1/os-quota-sets/${project}`,
+        token: admin,
+        payload: { quota_set: { instances: 5 } },
+      });
+      const multi = (min_count: number) =>
+        t.request({
+          method: 'POST',
+          url: '/compute/v2.1/servers',
+          token: member.token,
+          payload: { server: { name: 'many', imageRef: image, flavorRef: flavor, min_count, max_count: 6 } },
+        });
+      const tooMany = await multi(5);
+      expect(tooMany.statusCode).toBe(403);
+      expect(tooMany.json().forbidden.message).toBe(
+        'Quota exceeded for instances: Requested 5, but already used 1 of 5 instances',
+      );
+      expect((await multi(2)).statusCode).toBe(202);
+      const listed = await t.request({ method: 'GET', url: '/compute/v2.1/servers', token: member.token });
+      expect(listed.json().servers).toHaveLength(5);
     });
 
     it('creates a large multi-server request in one call (max_count beyond one INSERT)', async () => {
