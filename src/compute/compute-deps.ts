@@ -26,6 +26,7 @@ export interface ComputeSignals {
 
 /** Placement's call for agents registering their host (the placement service's API satisfies it). */
 export interface ProviderRegistry {
+  removeProvider(uuid: string): Promise<void>;
   ensureProvider(p: {
     uuid: string;
     name: string;

@@ -75,6 +75,8 @@ export interface PlacementApi {
    * refuses (409) an inventory below current usage.
    */
   ensureProvider(p: ProviderRegistration): Promise<void>;
+  /** Removes a provider; a missing one is fine, one with allocations is a 409 (ConflictError). */
+  removeProvider(uuid: string): Promise<void>;
   /** Allocations of one consumer, keyed by provider uuid. */
   getAllocations(consumerId: string): Promise<Readonly<Record<string, Readonly<Record<string, number>>>>>;
 }

@@ -9,7 +9,7 @@ import type { PlacementApi, ProviderRegistration } from './placement-api.js';
 import type { PlacementDeps } from './placement-deps.js';
 import { placementCodes } from './placement-errors.js';
 import { ensureResourceClass } from './resource-classes/resource-class-service.js';
-import { createProvider, updateProvider } from './resource-providers/provider-service.js';
+import { createProvider, deleteProvider, updateProvider } from './resource-providers/provider-service.js';
 import { loadSnapshot } from './resource-providers/provider-snapshot-store.js';
 import { getProvider } from './resource-providers/provider-store.js';
 import { ensureTrait, getProviderTraits, setProviderTraits } from './traits/trait-service.js';
@@ -23,6 +23,9 @@ export function createPlacementApi(deps: PlacementDeps): PlacementApi {
     deleteAllocations: (consumerId) =>
       writeAllocationsBatch(deps, [{ consumerId, projectId: '', userId: '', allocations: [] }]),
     ensureProvider: (p) => ensureProvider(deps, p),
+    removeProvider: async (uuid) => {
+      if ((await getProvider(deps.store.db, uuid)) !== undefined) await deleteProvider(deps, uuid);
+    },
     getAllocations: async (consumerId) => byProvider(await consumerAllocations(deps.store.db, [consumerId])),
   };
 }

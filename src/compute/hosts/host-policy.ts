@@ -12,4 +12,5 @@ export const hostPolicy: Readonly<Record<string, string>> = {
   'os_compute_api:os-hypervisors:servers': adminApi,
   'os_compute_api:os-services:list': adminApi,
   'os_compute_api:os-services:update': adminApi,
+  'os_compute_api:os-services:delete': adminApi,
 };

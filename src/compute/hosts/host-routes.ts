@@ -141,4 +141,13 @@ export const hostRoutes = [
       return { service: { host: b.host, binary: b.binary, status: r.status, ...reason } };
     },
   }),
+  route<ComputeDeps>({
+    method: 'DELETE',
+    url: '/v2.1/os-services/:service_id',
+    policy: 'os_compute_api:os-services:delete',
+    target: noTarget,
+    successStatus: 204,
+    expectedErrors: [404, 409],
+    handler: (ctx, deps) => service.deleteService(deps, ctx.params['service_id']!),
+  }),
 ];

@@ -1,4 +1,4 @@
-import { InputError, NotFoundError } from '../../common/errors.js';
+import { ConflictError, InputError, NotFoundError } from '../../common/errors.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import type { ComputeHost, HostServer, HostUsage } from './host-store.js';
 import * as store from './host-store.js';
@@ -133,6 +133,31 @@ export async function forceDownService(deps: ComputeDeps, body: ServiceUpdate): 
   if (!(await store.setHostForcedDown(deps.store.db, body.host, body.forced_down))) throw noService(body);
   deps.signals.hostsChanged();
   return body.forced_down;
+}
+
+/**
+ * DELETE /os-services/{id}: forgets a host that is gone for good, with its resource
+ * provider. A host still holding servers is refused, as Nova does. An agent that is still
+ * running registers again only when it restarts (Nova's service record works the same way).
+ */
+export async function deleteService(deps: ComputeDeps, id: string): Promise<void> {
+  const db = deps.store.db;
+  const row = await db
+    .selectFrom('compute_hosts')
+    .select(['hostname', 'provider_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (row === undefined)
+    throw new NotFoundError('compute.service.not_found', `Service ${id} could not be found.`);
+  if ((await store.serversOnHost(db, row.hostname)).length > 0)
+    throw new ConflictError(
+      'compute.service.hosting_instances',
+      'Unable to delete compute service that is hosting instances. Migrate or delete the instances first.',
+    );
+  // The provider goes first: a crash in between leaves a host that places nothing, and a retry finishes.
+  await deps.placement.removeProvider(row.provider_id);
+  await db.deleteFrom('compute_hosts').where('id', '=', id).execute();
+  deps.signals.hostsChanged();
 }
 
 function checkBinary(body: ServiceUpdate): void {

@@ -70,6 +70,16 @@ export async function getHost(db: Db, id: string): Promise<ComputeHost | undefin
   return r && toHost(r);
 }
 
+/** The host a server names in its `host` column. */
+export async function getHostByName(db: Db, hostname: string): Promise<ComputeHost | undefined> {
+  const r = await db
+    .selectFrom('compute_hosts')
+    .selectAll()
+    .where('hostname', '=', hostname)
+    .executeTakeFirst();
+  return r && toHost(r);
+}
+
 /** Usage per hostname, from servers not yet deleted whose `host` is that hostname ('all': every host). */
 export async function hostUsage(
   db: Db,

@@ -14,6 +14,7 @@ import type { Server } from './server-model.js';
 import { confirmResize, resizeServer, revertResize } from './server-resize.js';
 import { findServer, setLock, startServerAction } from './server-service.js';
 import { createSnapshotImage, discardSnapshotImage } from './snapshot-image.js';
+import { resetServerState, resetStateBody } from './server-reset-state.js';
 import { getServerWithTags } from './server-store.js';
 import { serverDetailView } from './server-view.js';
 import { serverViewContext } from './server-view-context.js';
@@ -136,6 +137,13 @@ const actions: Readonly<Record<string, [string, Handler]>> = {
     },
   ],
   'os-getConsoleOutput': ['os_compute_api:os-console-output', consoleOutput],
+  'os-resetState': [
+    'os_compute_api:os-admin-actions:reset_state',
+    async (ctx, deps, s, body) => {
+      const { state } = resetStateBody(body ?? {}, 'body') as { state: 'active' | 'error' };
+      await resetServerState(deps, callerOf(ctx), s, state, ctx.requestId);
+    },
+  ],
 };
 
 async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: unknown) {

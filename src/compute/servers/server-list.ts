@@ -1,13 +1,16 @@
-import { InputError } from '../../common/errors.js';
+import { ForbiddenError, InputError } from '../../common/errors.js';
 import { atLeast } from '../../common/http/microversion.js';
 import { nextPageLinks, parsePageRequest } from '../../common/http/pagination.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
+import { strictBoolean } from '../flavors/flavor-service.js';
 import { callerOf } from './server-caller.js';
+import type { Caller } from './server-inputs.js';
 import type { ServerFilter, ServerPage } from './server-query.js';
 import { listServers } from './server-query.js';
 import { findServer } from './server-service.js';
-import { vmStatesForStatus } from './server-status.js';
+import type { StatusClause } from './server-status.js';
+import { statusClauses } from './server-status.js';
 import { serverDetailView, serverSummaryView } from './server-view.js';
 import { serverViewContext } from './server-view-context.js';
 
@@ -25,28 +28,9 @@ const csv = (v: unknown) => (typeof v === 'string' && v !== '' ? v.split(',') : 
 /** GET /servers and /servers/detail: the caller's project, or every project for an admin asking all_tenants. */
 export async function listServersRoute(ctx: RequestContext, deps: ComputeDeps, detail: boolean) {
   const q = ctx.query;
-  const caller = callerOf(ctx);
-  const allTenants =
-    caller.isAdmin &&
-    q['all_tenants'] !== undefined &&
-    q['all_tenants'] !== '0' &&
-    q['all_tenants'] !== 'false';
-  const changesSince = typeof q['changes-since'] === 'string' ? parseTime(q['changes-since']) : undefined;
-  const status = typeof q['status'] === 'string' ? vmStatesForStatus(q['status']) : undefined;
-  const filter: ServerFilter = {
-    ...(!allTenants && { projectId: caller.projectId }),
-    ...(allTenants && typeof q['project_id'] === 'string' && { projectId: q['project_id'] }),
-    ...(typeof q['name'] === 'string' && { name: q['name'] }),
-    ...(status !== undefined && { vmStates: status }),
-    ...(typeof q['image'] === 'string' && { imageId: q['image'].split('/').at(-1)! }),
-    ...(typeof q['flavor'] === 'string' && { flavorId: q['flavor'].split('/').at(-1)! }),
-    ...(caller.isAdmin && typeof q['host'] === 'string' && { host: q['host'] }),
-    ...(typeof q['availability_zone'] === 'string' && { availabilityZone: q['availability_zone'] }),
-    ...(typeof q['reservation_id'] === 'string' && { reservationId: q['reservation_id'] }),
-    ...(changesSince !== undefined && { changesSince }),
-    ...(atLeast(ctx.microversion, [2, 26]) && tagFilters(q)),
-    includeDeleted: changesSince !== undefined || (caller.isAdmin && q['deleted'] === 'true'),
-  };
+  const filter = serverFilter(ctx, callerOf(ctx));
+  // A status no server can have lists nothing, as Nova does before 2.38.
+  if (filter === undefined) return { servers: [] };
   const pageReq = parsePageRequest(q, 1000);
   const page: ServerPage = {
     limit: pageReq.limit,
@@ -61,6 +45,59 @@ export async function listServersRoute(ctx: RequestContext, deps: ComputeDeps, d
     servers: servers.map((s) => (detail ? serverDetailView(s, view) : serverSummaryView(s, view))),
     ...(links.length > 0 && { servers_links: links }),
   };
+}
+
+/** The query as a filter the caller may use; undefined when nothing can match. */
+function serverFilter(ctx: RequestContext, caller: Caller): ServerFilter | undefined {
+  const q = ctx.query;
+  const allTenants =
+    caller.isAdmin &&
+    q['all_tenants'] !== undefined &&
+    q['all_tenants'] !== '0' &&
+    q['all_tenants'] !== 'false';
+  const changesSince = typeof q['changes-since'] === 'string' ? parseTime(q['changes-since']) : undefined;
+  const statuses = typeof q['status'] === 'string' ? statusClauses(q['status']) : undefined;
+  if (statuses?.length === 0) return undefined;
+  const rows = deletedRows(q, caller, statuses);
+  return {
+    ...(!allTenants && { projectId: caller.projectId }),
+    ...(allTenants && typeof q['project_id'] === 'string' && { projectId: q['project_id'] }),
+    ...(typeof q['name'] === 'string' && { name: q['name'] }),
+    ...(statuses !== undefined && { statuses }),
+    // Deleted rows are the ones in vm_state deleted: the deletion sets both at once.
+    ...(rows === 'only' && { vmStates: ['deleted'] }),
+    ...(typeof q['image'] === 'string' && { imageId: q['image'].split('/').at(-1)! }),
+    ...(typeof q['flavor'] === 'string' && { flavorId: q['flavor'].split('/').at(-1)! }),
+    ...(caller.isAdmin && typeof q['host'] === 'string' && { host: q['host'] }),
+    ...(typeof q['availability_zone'] === 'string' && { availabilityZone: q['availability_zone'] }),
+    ...(typeof q['reservation_id'] === 'string' && { reservationId: q['reservation_id'] }),
+    ...(changesSince !== undefined && { changesSince }),
+    ...(atLeast(ctx.microversion, [2, 26]) && tagFilters(q)),
+    includeDeleted: rows !== 'live',
+  };
+}
+
+/**
+ * Live rows, deleted ones too, or only deleted ones, as Nova decides: `deleted` counts for
+ * admins only (oslo's bool_from_string, anything unknown false), status=DELETED means
+ * deleted=True and is refused to others, and changes-since alone includes deleted rows.
+ */
+function deletedRows(
+  q: Readonly<Record<string, unknown>>,
+  caller: Caller,
+  statuses: ReadonlyArray<StatusClause> | undefined,
+): 'live' | 'all' | 'only' {
+  if (statuses?.length === 1 && statuses[0]!.vmState === 'deleted') {
+    if (!caller.isAdmin)
+      throw new ForbiddenError(
+        'compute.server.list_deleted',
+        'Only administrators may list deleted instances',
+      );
+    return 'only';
+  }
+  if (caller.isAdmin && typeof q['deleted'] === 'string')
+    return strictBoolean(q['deleted']) ? 'only' : 'live';
+  return q['changes-since'] !== undefined ? 'all' : 'live';
 }
 
 /** 2.26: comma-separated tag lists (below 2.26 Nova ignores them). */

@@ -26,6 +26,7 @@ export const serverPolicy: Readonly<Record<string, string>> = {
   'os_compute_api:os-lock-server:lock': memberOrAdmin,
   'os_compute_api:os-lock-server:unlock': memberOrAdmin,
   'os_compute_api:os-console-output': memberOrAdmin,
+  'os_compute_api:os-admin-actions:reset_state': 'rule:context_is_admin',
   'os_compute_api:os-instance-actions:list': readerOrAdmin,
   'os_compute_api:os-instance-actions:show': readerOrAdmin,
   'os_compute_api:os-server-tags:index': readerOrAdmin,

@@ -1,6 +1,7 @@
-import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import type { ExpressionBuilder, Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Server } from './server-model.js';
+import type { StatusClause } from './server-status.js';
 import { toServer } from './server-store.js';
 import { hasTag, withTags } from './server-tag-store.js';
 
@@ -13,6 +14,8 @@ export interface ServerFilter {
   readonly userId?: string;
   readonly name?: string;
   readonly vmStates?: ReadonlyArray<string>;
+  /** The rendered status asked for: a server matching any clause. */
+  readonly statuses?: ReadonlyArray<StatusClause>;
   readonly imageId?: string;
   readonly flavorId?: string;
   readonly host?: string;
@@ -67,6 +70,7 @@ function applyFilter<O>(q: SelectQueryBuilder<Database, 'servers', O>, f: Server
   if (f.userId !== undefined) q = q.where('user_id', '=', f.userId);
   if (!f.includeDeleted) q = q.where('deleted_at', 'is', null);
   if (f.vmStates !== undefined) q = q.where('vm_state', 'in', [...f.vmStates] as never);
+  if (f.statuses !== undefined) q = q.where((eb) => eb.or(f.statuses!.map((c) => statusMatch(eb, c))));
   if (f.imageId !== undefined) q = q.where('image_id', '=', f.imageId);
   if (f.flavorId !== undefined) q = q.where('flavor_id', '=', f.flavorId);
   if (f.host !== undefined) q = q.where('host', '=', f.host);
@@ -82,6 +86,12 @@ function applyFilter<O>(q: SelectQueryBuilder<Database, 'servers', O>, f: Server
   if (f.name !== undefined)
     q = q.where('name', 'like', `%${f.name.replace(/^\^|\$$/g, '').replace(/[%_]/g, '\\$&')}%`);
   return q;
+}
+
+function statusMatch(eb: ExpressionBuilder<Database, 'servers'>, c: StatusClause) {
+  const parts = [eb('vm_state', '=', c.vmState)];
+  if (c.taskIn !== undefined) parts.push(eb('task_state', 'in', [...c.taskIn]));
+  return eb.and(parts);
 }
 
 function markerField(s: Server, col: string): string | null {

@@ -5,7 +5,7 @@ import type { Caller } from './server-inputs.js';
 import type { ServerAction } from './server-machine.js';
 import { checkAction, serverActions } from './server-machine.js';
 import type { Server } from './server-model.js';
-import { finalizeDeletion } from './server-deletion.js';
+import { deleteLocally, finalizeDeletion, hostIsDown } from './server-deletion.js';
 import type { ServerChanges } from './server-store.js';
 import { getServer, getServerWithTags, updateServerIf } from './server-store.js';
 
@@ -77,7 +77,10 @@ export async function startServerAction(
   if (s.host !== null) deps.signals.host(s.host, s.id);
 }
 
-/** DELETE /servers/{id}: a server never placed goes at once; otherwise its agent tears it down. */
+/**
+ * DELETE /servers/{id}: a server never placed goes at once; one on a host that is down
+ * goes at once too (Nova's local delete, `deleteLocally`); otherwise its agent tears it down.
+ */
 export async function deleteServer(
   deps: ComputeDeps,
   caller: Caller,
@@ -105,7 +108,11 @@ export async function deleteServer(
     if (fresh) await finalizeDeletion(deps, fresh);
     return;
   }
+  // Judged before the mark, by the rule host_status and os-services use; a host that comes
+  // back in between finishes the delete itself or finds the server gone and reaps it.
+  const local = await hostIsDown(deps, s.host);
   await startServerAction(deps, s, 'delete', { caller, requestId, novaName: 'delete' });
+  if (local) await deleteLocally(deps, s.id, s.host);
 }
 
 /** Lock and unlock need no agent: they are a row change (with who locked and why). */

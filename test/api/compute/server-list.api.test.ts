@@ -1,10 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServerVmState } from '../../../src/db/tables/compute-tables.js';
 import { testDialects } from '../../../src/db/testing/dialects.js';
 import { bootServer, createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 import type { Personas } from './compute-api-fixtures.js';
-import { computeCaller, createPersonas, expectFault } from './compute-api-fixtures.js';
+import { computeCaller, createPersonas, expectFault, insertServer } from './compute-api-fixtures.js';
+
+/** [name, vm_state, task_state, the status Nova's _STATE_MAP renders for them]. */
+const stateRows: ReadonlyArray<readonly [string, ServerVmState, string | null, string]> = [
+  ['s-active', 'active', null, 'ACTIVE'],
+  ['s-snapshot', 'active', 'image_snapshot', 'ACTIVE'],
+  ['s-reboot', 'active', 'reboot_started', 'REBOOT'],
+  ['s-hard-reboot', 'active', 'rebooting_hard', 'HARD_REBOOT'],
+  ['s-off-hard-reboot', 'stopped', 'rebooting_hard', 'SHUTOFF'],
+  ['s-rebuild', 'active', 'rebuilding', 'REBUILD'],
+  ['s-off-rebuild', 'stopped', 'rebuild_spawning', 'REBUILD'],
+  ['s-error-rebuild', 'error', 'rebuilding', 'REBUILD'],
+  ['s-resize', 'active', 'resize_migrating', 'RESIZE'],
+  ['s-off-resize', 'stopped', 'resize_finish', 'RESIZE'],
+  ['s-verify', 'resized', null, 'VERIFY_RESIZE'],
+  ['s-revert', 'resized', 'resize_reverting', 'REVERT_RESIZE'],
+  ['s-back-to-source', 'active', 'resize_reverting', 'ACTIVE'],
+  ['s-password', 'active', 'updating_password', 'PASSWORD'],
+  ['s-migrating', 'paused', 'migrating', 'MIGRATING'],
+  ['s-error', 'error', null, 'ERROR'],
+];
 
 /** GET /servers and /servers/detail: filters, sorting, changes-since, paging, and update. */
 for (const dialect of testDialects()) {
@@ -20,6 +41,21 @@ for (const dialect of testDialects()) {
       const res = await call('GET', `/servers/detail?${query}`, token);
       expect(res.statusCode, res.body).toBe(200);
       return (res.json().servers as Array<{ name: string }>).map((s) => s.name);
+    };
+
+    const stateRow = async (
+      name: string,
+      vmState: ServerVmState,
+      taskState: string | null,
+      deleted = false,
+    ) => {
+      const id = await insertServer(t, { projectId: p.otherProjectId, vcpus: 1, ram: 128, deleted });
+      await t.cloud.store.db
+        .updateTable('servers')
+        .set({ name, vm_state: vmState, task_state: taskState })
+        .where('id', '=', id)
+        .execute();
+      return id;
     };
 
     beforeAll(async () => {
@@ -39,6 +75,10 @@ for (const dialect of testDialects()) {
       }
       await call('POST', `/servers/${ids['gamma']}/action`, p.member, { 'os-stop': null });
       await waitForServer(t, p.admin, ids['gamma']!, 'SHUTOFF');
+      // Rows in the other project with no host, so no agent or scheduler moves them on.
+      for (const [name, vmState, taskState] of stateRows)
+        ids[name] = await stateRow(name, vmState, taskState);
+      ids['s-gone'] = await stateRow('s-gone', 'deleted', null, true);
     });
     afterAll(async () => t?.close());
 
@@ -50,6 +90,63 @@ for (const dialect of testDialects()) {
       expect((await names(`image=${image}`)).sort()).toEqual(['alpha', 'beta', 'gamma']);
       // Another project sees none of them.
       expect(await names('name=alp', p.other)).toEqual([]);
+    });
+
+    it("renders the status Nova's state map gives each vm_state and task_state", async () => {
+      const rendered: Record<string, string> = {};
+      for (const [name] of stateRows)
+        rendered[name] = (await call('GET', `/servers/${ids[name]}`, p.other)).json().server.status;
+      expect(rendered).toEqual(Object.fromEntries(stateRows.map(([name, , , status]) => [name, status])));
+    });
+
+    // As Nova's filter: a task-derived status (REBUILD) matches that task only, while a
+    // vm_state's own status (ACTIVE) matches the vm_state whatever its task.
+    it('filters on the rendered status, task-derived ones included, before the limit', async () => {
+      const own: Record<string, string> = { active: 'ACTIVE', stopped: 'SHUTOFF', resized: 'VERIFY_RESIZE' };
+      Object.assign(own, { paused: 'PAUSED', error: 'ERROR' });
+      const named = (status: string) =>
+        stateRows.filter((r) => r[3] === status || own[r[1]] === status).map((r) => r[0]);
+      for (const status of new Set(stateRows.map((r) => r[3])))
+        expect([status, (await names(`status=${status}`, p.other)).sort()]).toEqual([
+          status,
+          named(status).sort(),
+        ]);
+      expect((await names('status=rebuild', p.other)).sort()).toEqual(named('REBUILD').sort());
+      expect(await names('status=BOGUS', p.other)).toEqual([]);
+      // One a page: each page holds a match, so the filter ran before LIMIT.
+      const pages: string[][] = [];
+      for (let url: string | undefined = '/servers?status=REBUILD&limit=1'; url !== undefined;) {
+        const body: { servers: Array<{ name: string }>; servers_links?: Array<{ href: string }> } = (
+          await call('GET', url, p.other)
+        ).json();
+        pages.push(body.servers.map((s) => s.name));
+        url = body.servers_links?.[0]?.href.replace(/^.*\/compute\/v2\.1/, '');
+      }
+      expect(pages.flat().sort()).toEqual(named('REBUILD').sort());
+      expect(pages.slice(0, 3).map((page) => page.length)).toEqual([1, 1, 1]);
+    });
+
+    it('deleted=True, as openstackclient sends it, lists only deleted servers, and only for admins', async () => {
+      const other = `all_tenants=True&project_id=${p.otherProjectId}`;
+      const live = stateRows.map((r) => r[0]).sort();
+      for (const v of ['True', 'true', '1', 'yes', 'on', 'T'])
+        expect([v, await names(`${other}&deleted=${v}`, p.admin)]).toEqual([v, ['s-gone']]);
+      // Anything else is false, as oslo's bool_from_string reads it.
+      for (const v of ['False', '0', 'bogus'])
+        expect([v, (await names(`${other}&deleted=${v}`, p.admin)).sort()]).toEqual([v, live]);
+      expect(await names(`${other}&changes-since=2000-01-01T00:00:00Z`, p.admin)).toContain('s-gone');
+      expect(await names(`${other}&changes-since=2000-01-01T00:00:00Z&deleted=False`, p.admin)).not.toContain(
+        's-gone',
+      );
+      expect(await names(`${other}&status=DELETED`, p.admin)).toEqual(['s-gone']);
+      expect(await names(`${other}&deleted=True&status=ACTIVE`, p.admin)).toEqual([]);
+      // Nova drops `deleted` for other callers, and refuses them status=DELETED.
+      expect((await names('deleted=True', p.other)).sort()).toEqual(live);
+      expectFault(
+        await call('GET', '/servers?status=DELETED', p.other),
+        403,
+        'Only administrators may list deleted instances',
+      );
     });
 
     it('sorts by name both ways and pages with marker and next links', async () => {

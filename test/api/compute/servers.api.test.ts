@@ -215,7 +215,8 @@ for (const dialect of testDialects()) {
         name: 'slow',
         imageRef: image,
         flavorRef: flavor,
-        metadata: { 'fake:hang_create': 'true' },
+        // Slow, not hung: a hung create would hold one of its host's agent workers for good.
+        metadata: { 'fake:create_delay_ms': '3000' },
       });
       expect((await action(admin, building, { createImage: { name: 'snap-build' } })).statusCode).toBe(409);
       const console = await action(admin, building, { 'os-getConsoleOutput': {} });
@@ -236,6 +237,56 @@ for (const dialect of testDialects()) {
         .toBe(null);
       for (const name of ['snap-locked', 'snap-build', 'snap-failed'])
         expect(await snapshotNamed(name)).toEqual([]);
+    });
+
+    it('lets an admin reset the state of a server and forget a host that is gone', async () => {
+      const stuck = await bootServer(t, admin, { name: 'stuck', imageRef: image, flavorRef: flavor });
+      await waitForServer(t, admin, stuck, 'ACTIVE');
+      const member = await memberToken(t, admin, 'reset');
+      expect((await action(admin, stuck, { 'os-resetState': { state: 'paused' } })).statusCode).toBe(400);
+      expect((await action(member.token, stuck, { 'os-resetState': { state: 'error' } })).statusCode).toBe(
+        404,
+      );
+      expect((await action(admin, stuck, { 'os-resetState': { state: 'error' } })).statusCode).toBe(202);
+      expect((await waitForServer(t, admin, stuck, 'ERROR'))['OS-EXT-STS:task_state']).toBe(null);
+      expect((await action(admin, stuck, { 'os-resetState': { state: 'active' } })).statusCode).toBe(202);
+      await waitForServer(t, admin, stuck, 'ACTIVE');
+
+      await t.cloud.compute.agents.addFakeHosts(
+        1,
+        { vcpus: 4, memoryMb: 4096, diskGb: 40 },
+        { prefix: 'gone', availabilityZone: 'gone' },
+      );
+      const services = async () =>
+        (
+          await t.request({ method: 'GET', url: '/compute/v2.1/os-services?host=gone-0001', token: admin })
+        ).json().services as Array<{ id: string }>;
+      const [svc] = await services();
+      const onIt = await bootServer(t, admin, {
+        name: 'on-it',
+        imageRef: image,
+        flavorRef: flavor,
+        availability_zone: 'gone',
+      });
+      await waitForServer(t, admin, onIt, 'ACTIVE');
+      const del = () =>
+        t.request({ method: 'DELETE', url: `/compute/v2.1/os-services/${svc!.id}`, token: admin });
+      const busy = await del();
+      expect(busy.statusCode).toBe(409);
+      expect(busy.json().conflictingRequest.message).toMatch(
+        /^Unable to delete compute service that is hosting/,
+      );
+      await t.request({ method: 'DELETE', url: `/compute/v2.1/servers/${onIt}`, token: admin });
+      await waitForServer(t, admin, onIt, 'DELETED');
+      expect((await del()).statusCode).toBe(204);
+      expect(await services()).toEqual([]);
+      const providers = await t.request({
+        method: 'GET',
+        url: '/placement/resource_providers?name=gone-0001',
+        token: admin,
+      });
+      expect(providers.json().resource_providers).toEqual([]);
+      expect((await del()).statusCode).toBe(404);
     });
 
     it('manages server metadata items', async () => {
