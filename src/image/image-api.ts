@@ -13,6 +13,8 @@ export interface ImageRecord {
   readonly diskFormat: string | null;
   readonly containerFormat: string | null;
   readonly size: number | null;
+  /** Bytes of the disk the data expands to, when its header says (Glance's virtual_size). */
+  readonly virtualSize: number | null;
   readonly minDisk: number;
   readonly minRam: number;
   readonly owner: string;
@@ -102,6 +104,7 @@ function toRecord(i: Image): ImageRecord {
     diskFormat: i.diskFormat,
     containerFormat: i.containerFormat,
     size: i.size,
+    virtualSize: i.virtualSize,
     minDisk: i.minDisk,
     minRam: i.minRam,
     owner: i.owner,

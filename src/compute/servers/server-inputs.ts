@@ -57,13 +57,7 @@ export async function resolveImage(
     throw new InputError('compute.server.image_not_found', `Image ${imageRef} could not be found.`);
   if (image.status !== 'active')
     throw new InputError('compute.server.image_not_active', `Image ${imageRef} is not active.`);
-  const imageBytes = Math.max(image.size ?? 0, image.minDisk * GiB);
-  if (flavor.disk > 0 && imageBytes > flavor.disk * GiB) {
-    throw new InputError(
-      'compute.server.flavor_disk_small',
-      `Flavor's disk is too small for requested image. Flavor disk is ${flavor.disk * GiB} bytes, image is ${imageBytes} bytes.`,
-    );
-  }
+  checkFlavorDisk(flavor.disk * GiB, image);
   if (image.minRam > flavor.ram) {
     throw new InputError(
       'compute.server.flavor_memory_small',
@@ -180,4 +174,19 @@ export function bootImageRef(imageRef: string, devices: BlockDevices): string {
     );
   }
   return imageRef !== '' ? imageRef : (fromMapping ?? '');
+}
+
+/** Nova's API checks: the image data and its min_disk must fit a flavor disk (0: no check). */
+function checkFlavorDisk(flavorBytes: number, image: ComputeImage): void {
+  if (flavorBytes === 0) return;
+  if ((image.size ?? 0) > flavorBytes)
+    throw new InputError(
+      'compute.server.flavor_disk_small',
+      `Flavor's disk is too small for requested image. Flavor disk is ${flavorBytes} bytes, image is ${image.size} bytes.`,
+    );
+  if (image.minDisk * GiB > flavorBytes)
+    throw new InputError(
+      'compute.server.flavor_disk_below_min_disk',
+      `Flavor's disk is smaller than the minimum size specified in image metadata. Flavor disk is ${flavorBytes} bytes, minimum size is ${image.minDisk * GiB} bytes.`,
+    );
 }

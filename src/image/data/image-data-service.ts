@@ -1,3 +1,4 @@
+import { virtualSizeOf } from './virtual-size.js';
 import { InputError, RangeNotSatisfiableError } from '../../common/errors.js';
 import type { ImageCaller, ImageDeps } from '../image-deps.js';
 import { imageConflict, imageForbidden, imageNotFound, imageTooLarge } from '../image-errors.js';
@@ -39,7 +40,8 @@ export async function uploadImageData(
   if (!(await setStatus(deps.store.db, id, 'queued', 'saving', now(deps))))
     throw transitionRefused((await getImage(deps.store.db, id))?.status ?? 'deleted', 'saving');
   const stored = await writeOrRevert(deps, id, data, 'store', limit);
-  if (!(await setStatus(deps.store.db, id, 'saving', 'active', now(deps), stored))) {
+  const virtualSize = await virtualSizeOf(deps.files.path(id), image.diskFormat);
+  if (!(await setStatus(deps.store.db, id, 'saving', 'active', now(deps), { ...stored, virtualSize }))) {
     await deps.files.remove(id);
     throw imageConflict(
       `Image ${id} could not be found after upload. The image may have been deleted during the upload, cleaning up the chunks uploaded.`,

@@ -1,3 +1,4 @@
+import { virtualSizeOf } from './virtual-size.js';
 import { InputError } from '../../common/errors.js';
 import type { ImageCaller, ImageDeps } from '../image-deps.js';
 import { imageConflict } from '../image-errors.js';
@@ -61,7 +62,9 @@ export async function runImport(deps: ImageDeps, id: string): Promise<void> {
     const area = (await deps.files.exists(id, 'staging')) ? 'staging' : 'store';
     const stored = await deps.files.hash(id, area);
     await deps.files.promote(id);
-    if (!(await setStatus(deps.store.db, id, 'importing', 'active', deps.clock().toISOString(), stored)))
+    const virtualSize = await virtualSizeOf(deps.files.path(id), image.diskFormat);
+    const fields = { ...stored, virtualSize };
+    if (!(await setStatus(deps.store.db, id, 'importing', 'active', deps.clock().toISOString(), fields)))
       await deps.files.remove(id);
   } catch (err) {
     deps.log.error({ err, image_id: id }, 'glance-direct import failed; image returns to queued');

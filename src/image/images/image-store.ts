@@ -28,7 +28,9 @@ export interface Image {
 }
 
 /** The columns a status change may set along with the status. */
-export type ImageDataFields = Partial<Pick<Image, 'size' | 'checksum' | 'osHashAlgo' | 'osHashValue'>>;
+export type ImageDataFields = Partial<
+  Pick<Image, 'size' | 'checksum' | 'osHashAlgo' | 'osHashValue' | 'virtualSize'>
+>;
 
 export type Db = Kysely<Database> | Transaction<Database>;
 type ImageRow = Selectable<ImageTable>;
@@ -137,6 +139,7 @@ export async function setStatus(
       ...(data.checksum !== undefined && { checksum: data.checksum }),
       ...(data.osHashAlgo !== undefined && { os_hash_algo: data.osHashAlgo }),
       ...(data.osHashValue !== undefined && { os_hash_value: data.osHashValue }),
+      ...(data.virtualSize !== undefined && { virtual_size: data.virtualSize }),
       ...(to === 'deleted' && { deleted_at: at }),
     })
     .where('id', '=', id)

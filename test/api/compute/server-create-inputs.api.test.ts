@@ -55,6 +55,27 @@ for (const dialect of testDialects()) {
       expect(await serverCount()).toBe(before);
     });
 
+    it("refuses a flavor disk below the image's min_disk with Nova's message", async () => {
+      const before = await serverCount();
+      const big = await createImage(t, admin, 'inputs-big', Buffer.alloc((2 * 1024 ** 3) / 1024, 1));
+      const tiny = await createFlavor(t, admin, { name: 'inputs-tiny-disk', vcpus: 1, ram: 256, disk: 1 });
+      const patch = (id: string, minDisk: number) =>
+        t.request({
+          method: 'PATCH',
+          url: `/image/v2/images/${id}`,
+          token: admin,
+          headers: { 'content-type': 'application/openstack-images-v2.1-json-patch' },
+          payload: [{ op: 'replace', path: '/min_disk', value: minDisk }],
+        });
+      expect((await patch(big, 2)).statusCode).toBe(200);
+      expectFault(
+        await create({ imageRef: big, flavorRef: tiny }),
+        400,
+        `Flavor's disk is smaller than the minimum size specified in image metadata. Flavor disk is ${1024 ** 3} bytes, minimum size is ${2 * 1024 ** 3} bytes.`,
+      );
+      expect(await serverCount()).toBe(before);
+    });
+
     it('boots with networks none or auto', async () => {
       for (const networks of ['none', 'auto'])
         await waitForServer(

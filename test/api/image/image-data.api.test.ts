@@ -56,6 +56,23 @@ for (const dialect of testDialects()) {
       expect(existsSync(imageApi(t).imageDataPath(id))).toBe(true);
     });
 
+    it('records virtual_size from the header of the declared disk format, as Glance does', async () => {
+      const qcow2 = Buffer.alloc(512);
+      qcow2.writeUInt32BE(0x514649fb, 0); // "QFI\xfb"
+      qcow2.writeUInt32BE(3, 4);
+      qcow2.writeBigUInt64BE(10n * 1024n ** 3n, 24);
+      const virtualSize = async (diskFormat: string, bytes: Buffer) => {
+        const id = (await api.create(alice.token, { name: diskFormat, disk_format: diskFormat }))
+          .id as string;
+        expect((await api.upload(alice.token, id, bytes)).statusCode).toBe(204);
+        return (await api.show(alice.token, id)).json().virtual_size;
+      };
+      expect(await virtualSize('qcow2', qcow2)).toBe(10 * 1024 ** 3);
+      expect(await virtualSize('raw', data)).toBe(data.length);
+      // Data that is not what its disk_format says gets no virtual size.
+      expect(await virtualSize('vmdk', data)).toBe(null);
+    });
+
     it('serves a byte range with 206', async () => {
       const id = await activeImage();
       const res = await api.download(alice.token, id, { range: 'bytes=10-19' });

@@ -88,5 +88,11 @@ describe.skipIf(!hasCommand('qemu-img'))('qemu-image (qemu-img)', () => {
     const big = join(dir, 'big.qcow2');
     await createOverlay(base, big, 2 * GiB);
     expect((await imageInfo(big)).virtualSize).toBe(2 * GiB);
+    // A base larger than the flavor's disk is Nova's FlavorDiskSmallerThanImage, and no overlay.
+    const small = join(dir, 'small.qcow2');
+    await expect(createOverlay(base, small, 1024 * 1024)).rejects.toThrow(
+      `Flavor's disk is too small for requested image. Flavor disk is 1048576 bytes, image is ${64 * 1024 * 1024} bytes.`,
+    );
+    expect(existsSync(small)).toBe(false);
   });
 });

@@ -117,8 +117,15 @@ export async function checkImage(path: string): Promise<void> {
   }
 }
 
-/** A qcow2 overlay on `base`, at least `sizeBytes` large (it never shrinks below the base). */
+/**
+ * A qcow2 overlay on `base`, `sizeBytes` large, or as large as the base for a flavor with no
+ * root disk (0). A base larger than the flavor's disk is refused, as Nova's libvirt driver does.
+ */
 export async function createOverlay(base: BaseImage, overlay: string, sizeBytes: number): Promise<void> {
+  if (sizeBytes > 0 && base.virtualSize > sizeBytes)
+    throw new Error(
+      `Flavor's disk is too small for requested image. Flavor disk is ${sizeBytes} bytes, image is ${base.virtualSize} bytes.`,
+    );
   const size = Math.max(sizeBytes, base.virtualSize);
   await qemuImg(['create', '-q', '-f', 'qcow2', '-F', base.format, '-b', base.path, overlay, String(size)]);
 }
