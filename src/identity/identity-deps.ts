@@ -10,6 +10,8 @@ export interface IdentitySettings {
   readonly regionId: string;
   /** Most items one list returns (Keystone's list_limit); 0 = unlimited. */
   readonly listLimit: number;
+  /** Most project levels below a domain (Keystone's [DEFAULT] max_project_tree_depth, 5). */
+  readonly maxProjectTreeDepth?: number;
 }
 
 /** Everything the identity service needs, passed in by the composition root (src/main.ts). */

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, UnauthorizedError } from '../common/errors.js';
+import { ConflictError, InputError, NotFoundError, UnauthorizedError } from '../common/errors.js';
 
 /** Keystone's "Could not find <kind>: <id>." */
 export function notFound(kind: string, id: string): NotFoundError {
@@ -16,4 +16,12 @@ export function duplicate(kind: string, detail: string): ConflictError {
 /** Keystone hides why authentication failed: every failure reads the same. */
 export function authFailed(code = 'identity.auth.failed'): UnauthorizedError {
   return new UnauthorizedError(code, 'The request you have made requires authentication.');
+}
+
+/** Keystone's ValidationError: a request missing `attribute` in `target` (400). */
+export function expectingToFind(attribute: string, target: string): InputError {
+  return new InputError(
+    'identity.request.incomplete',
+    `Expecting to find ${attribute} in ${target}. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`,
+  );
 }

@@ -3,7 +3,8 @@ import type { ApplicationCredential } from '../application-credentials/applicati
 import * as appCredStore from '../application-credentials/application-credential-store.js';
 import { resolveDomain } from '../domains/domain-service.js';
 import type { IdentityDeps } from '../identity-deps.js';
-import { authFailed } from '../identity-errors.js';
+import { dummyPasswordHash } from '../passwords/password-hash.js';
+import { authFailed, expectingToFind } from '../identity-errors.js';
 import type { TokenPayload } from '../tokens/token-format.js';
 import type { User } from '../users/user-store.js';
 import * as userStore from '../users/user-store.js';
@@ -21,16 +22,22 @@ export interface Identified {
 
 const supported = ['password', 'token', 'application_credential'] as const;
 
-/** Runs the requested methods; every failure is the same 401, as Keystone hides why. */
-export async function identify(deps: IdentityDeps, identity: AuthRequest['identity']): Promise<Identified> {
+/** Keystone answers a method it does not offer with this 401 before looking at anything else. */
+export function assertMethodsSupported(identity: AuthRequest['identity']): void {
   const methods = identity.methods;
-  const method = methods[0];
-  if (method === undefined || methods.some((m) => !(supported as ReadonlyArray<string>).includes(m))) {
+  if (methods.length === 0 || methods.some((m) => !(supported as ReadonlyArray<string>).includes(m))) {
     throw new UnauthorizedError(
       'identity.auth.method_unsupported',
       'Attempted to authenticate with an unsupported method.',
     );
   }
+}
+
+/** Runs the requested methods; every failure is the same 401, as Keystone hides why. */
+export async function identify(deps: IdentityDeps, identity: AuthRequest['identity']): Promise<Identified> {
+  assertMethodsSupported(identity);
+  const methods = identity.methods;
+  const method = methods[0]!;
   if (methods.length > 1) throw authFailed('identity.auth.multi_method');
   if (method === 'password') return { user: await byPassword(deps, identity.password?.user), methods };
   if (method === 'token') return byToken(deps, identity.token?.id);
@@ -41,6 +48,8 @@ type UserRef = NonNullable<NonNullable<AuthRequest['identity']['password']>['use
 
 async function findUserRef(deps: IdentityDeps, ref: UserRef | undefined): Promise<User | undefined> {
   if (ref === undefined) return undefined;
+  // A name means nothing without its domain: Keystone's 400, before any password check.
+  if (ref.name && ref.domain === undefined) throw expectingToFind('domain', 'user');
   if (ref.id !== undefined) return userStore.getUser(deps.store.db, ref.id);
   if (ref.name === undefined || ref.domain === undefined) return undefined;
   const domain = await resolveDomain(deps, ref.domain);
@@ -51,7 +60,7 @@ async function byPassword(deps: IdentityDeps, ref: UserRef | undefined): Promise
   const user = await findUserRef(deps, ref);
   const password = ref?.password;
   // Hash even for unknown users so timing does not reveal which names exist.
-  const ok = await deps.hasher.verify(password ?? '', user?.passwordHash ?? dummyHash);
+  const ok = await deps.hasher.verify(password ?? '', user?.passwordHash ?? dummyPasswordHash);
   if (user === undefined || user.passwordHash === null || !ok || !user.enabled) throw authFailed();
   return user;
 }
@@ -80,13 +89,10 @@ async function byApplicationCredential(
     const owner = await findUserRef(deps, ref.user);
     cred = owner && (await appCredStore.getApplicationCredentialByName(db, owner.id, ref.name));
   }
-  const ok = await deps.hasher.verify(ref.secret, cred?.secretHash ?? dummyHash);
+  const ok = await deps.hasher.verify(ref.secret, cred?.secretHash ?? dummyPasswordHash);
   if (cred === undefined || !ok) throw authFailed();
   if (cred.expiresAt !== null && Date.parse(cred.expiresAt) <= deps.clock().getTime()) throw authFailed();
   const user = await userStore.getUser(db, cred.userId);
   if (user === undefined || !user.enabled) throw authFailed();
   return { user, methods: ['application_credential'], applicationCredential: cred };
 }
-
-// A valid hash of nothing useful; verifying against it costs what a real check costs.
-const dummyHash = 'scrypt$14$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

@@ -7,7 +7,8 @@ import type { TokenScope } from '../tokens/token-format.js';
 import { sealToken } from '../tokens/token-format.js';
 import type { AuthRequest, ScopeRequest } from './auth-schemas.js';
 import type { Identified } from './authenticate.js';
-import { identify } from './authenticate.js';
+import { assertMethodsSupported, identify } from './authenticate.js';
+import { assertScopeShape } from './auth-scope-check.js';
 import type { ResolvedToken } from './resolved-token.js';
 import { resolvePayload } from './token-resolver.js';
 
@@ -16,6 +17,9 @@ import { resolvePayload } from './token-resolver.js';
  * so a scope the user holds no role on is refused now rather than at first use.
  */
 export async function issueToken(deps: IdentityDeps, auth: AuthRequest): Promise<ResolvedToken> {
+  // Keystone's order: unknown methods (401), then a malformed scope (400), then credentials.
+  assertMethodsSupported(auth.identity);
+  assertScopeShape(auth);
   const who = await identify(deps, auth.identity);
   const scope = await chooseScope(deps, who, auth.scope);
   const now = deps.clock().getTime();

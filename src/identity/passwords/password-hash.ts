@@ -48,3 +48,7 @@ export function createPasswordHasher(cost: ScryptCost = defaultScryptCost): Pass
     },
   };
 }
+
+/** A valid hash of nothing useful: checking a missing credential against it costs what a real check costs. */
+export const dummyPasswordHash =
+  'scrypt$14$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

@@ -6,6 +6,7 @@ import type { IdentityDeps } from '../identity-deps.js';
 import { queryFlag } from '../identity-schemas.js';
 import { projectCreateBody, projectUpdateBody } from './project-schemas.js';
 import * as service from './project-service.js';
+import type { ProjectFilter } from './project-store.js';
 import { projectListView, projectView } from './project-view.js';
 
 const listQuery = Type.Object(
@@ -15,10 +16,35 @@ const listQuery = Type.Object(
     parent_id: Type.Optional(Type.String()),
     enabled: Type.Optional(Type.String()),
     is_domain: Type.Optional(Type.String()),
-    tags: Type.Optional(Type.String()),
+    tags: Type.Optional(Type.String({ description: 'Comma-separated tags; projects holding all of them.' })),
+    'tags-any': Type.Optional(
+      Type.String({ description: 'Comma-separated tags; projects holding any of them.' }),
+    ),
+    'not-tags': Type.Optional(
+      Type.String({ description: 'Comma-separated tags; projects not holding all of them.' }),
+    ),
+    'not-tags-any': Type.Optional(
+      Type.String({ description: 'Comma-separated tags; projects holding none of them.' }),
+    ),
   },
   { additionalProperties: true },
 );
+
+/** Keystone's list filters; tag filters are comma-separated (a tag may not contain ','). */
+function listFilter(q: Type.Static<typeof listQuery>): ProjectFilter {
+  const tags = (v: string | undefined) => (v === undefined ? undefined : v.split(','));
+  const [all, any, notAll, notAny] = [q.tags, q['tags-any'], q['not-tags'], q['not-tags-any']].map(tags);
+  return {
+    ...(q.name !== undefined && { name: q.name }),
+    ...(q.domain_id !== undefined && { domainId: q.domain_id }),
+    ...(q.parent_id !== undefined && { parentId: q.parent_id }),
+    ...(q.enabled !== undefined && { enabled: queryFlag(q.enabled)! }),
+    ...(all && { tags: all }),
+    ...(any && { tagsAny: any }),
+    ...(notAll && { notTags: notAll }),
+    ...(notAny && { notTagsAny: notAny }),
+  };
+}
 
 const projectTarget = async (ctx: { params: Readonly<Record<string, string>> }, deps: IdentityDeps) => {
   const p = await service.findProject(deps, ctx.params['project_id']!);
@@ -37,13 +63,7 @@ export const projectRoutes = [
     handler: async (ctx, deps) => {
       const q = ctx.query;
       if (queryFlag(q.is_domain) === true) return projectListView([], ctx.serviceUrl, ctx.url);
-      const projects = await service.listProjects(deps, {
-        ...(q.name !== undefined && { name: q.name }),
-        ...(q.domain_id !== undefined && { domainId: q.domain_id }),
-        ...(q.parent_id !== undefined && { parentId: q.parent_id }),
-        ...(q.enabled !== undefined && { enabled: queryFlag(q.enabled)! }),
-        ...(q.tags !== undefined && { tags: q.tags.split(',') }),
-      });
+      const projects = await service.listProjects(deps, listFilter(q));
       return projectListView(inCallerDomain(ctx.auth, projects), ctx.serviceUrl, ctx.url);
     },
   }),

@@ -3,10 +3,12 @@ import { hexId } from '../../common/ids.js';
 import type { AuthContext } from '../../common/http/auth-context.js';
 import { uniqueWrite } from '../../db/unique-write.js';
 import { findDomain } from '../domains/domain-service.js';
+import type { Domain } from '../domains/domain-store.js';
 import * as domainStore from '../domains/domain-store.js';
 import type { IdentityDeps } from '../identity-deps.js';
 import { duplicate, notFound } from '../identity-errors.js';
 import { extrasOf } from '../identity-extras.js';
+import { assertBranchAccepts, assertEnabledChange } from './project-hierarchy.js';
 import type { Project, ProjectFilter } from './project-store.js';
 import * as store from './project-store.js';
 
@@ -23,8 +25,8 @@ export function listProjects(deps: IdentityDeps, filter: ProjectFilter): Promise
 }
 
 /**
- * Creates a project. Without a domain it lands in the caller's domain (Keystone's rule);
- * a parent must be in the same domain; a parent equal to the domain means top level.
+ * Creates a project. Without a domain it lands in its parent's domain, else the caller's;
+ * a parent equal to the domain means top level. Keystone's hierarchy rules hold first.
  */
 export async function createProject(
   deps: IdentityDeps,
@@ -37,28 +39,12 @@ export async function createProject(
       'Projects acting as domains are not supported; create a domain instead.',
     );
   }
-  const parentRef = typeof body['parent_id'] === 'string' ? body['parent_id'] : undefined;
-  const parent = parentRef !== undefined ? await parentProject(deps, parentRef) : undefined;
-  const domainId =
-    (typeof body['domain_id'] === 'string' ? body['domain_id'] : undefined) ??
-    parent?.domainId ??
-    (parentRef !== undefined ? parentRef : undefined) ??
-    caller.domainId ??
-    caller.projectDomainId ??
-    caller.userDomainId;
-  const domain = await domainStore.getDomain(deps.store.db, domainId);
-  if (domain === undefined)
-    throw new InputError('identity.project.bad_domain', `Could not find domain: ${domainId}.`);
-  if (parent !== undefined && parent.domainId !== domainId) {
-    throw new ForbiddenError(
-      'identity.project.cross_domain_parent',
-      'Cannot create project, the parent is in a different domain.',
-    );
-  }
+  const { domain, parent } = await placeProject(deps, caller, body);
+  await assertBranchAccepts(deps, domain, parent);
   const project: Project = {
     id: hexId(),
     name: body.name,
-    domainId,
+    domainId: domain.id,
     parentId: parent?.id ?? null,
     description: typeof body['description'] === 'string' ? body['description'] : '',
     enabled: body['enabled'] !== false,
@@ -68,9 +54,49 @@ export async function createProject(
   await uniqueWrite(
     deps.store.traits,
     () => store.insertProject(deps.store.db, project, deps.clock().toISOString()),
-    () => duplicate('project', `Duplicate entry found with name ${project.name} at domain ID ${domainId}`),
+    () => duplicate('project', `Duplicate entry found with name ${project.name} at domain ID ${domain.id}`),
   );
   return project;
+}
+
+interface Placement {
+  readonly domain: Domain;
+  /** Undefined for a top-level project. */
+  readonly parent?: Project;
+}
+
+/** The new project's domain and parent, refused with Keystone's 400s when they disagree. */
+async function placeProject(
+  deps: IdentityDeps,
+  caller: AuthContext,
+  body: Record<string, unknown>,
+): Promise<Placement> {
+  const domainRef = typeof body['domain_id'] === 'string' ? body['domain_id'] : undefined;
+  const parentRef = typeof body['parent_id'] === 'string' ? body['parent_id'] : undefined;
+  const parent = parentRef !== undefined ? await parentProject(deps, parentRef) : undefined;
+  const domainId =
+    domainRef ??
+    parent?.domainId ??
+    parentRef ??
+    caller.domainId ??
+    caller.projectDomainId ??
+    caller.userDomainId;
+  const domain = await domainStore.getDomain(deps.store.db, domainId);
+  if (domain === undefined)
+    throw new InputError('identity.project.bad_domain', `Could not find domain: ${domainId}.`);
+  if (parent !== undefined && parent.domainId !== domainId) {
+    throw new InputError(
+      'identity.project.cross_domain_parent',
+      `Cannot create project, since it specifies its domain_id ${domainId}, but specifies a parent in a different domain (${parent.domainId}).`,
+    );
+  }
+  if (parent === undefined && parentRef !== undefined && parentRef !== domainId) {
+    throw new InputError(
+      'identity.project.domain_parent_mismatch',
+      `Cannot create project, the parent (${parentRef}) is acting as a domain, but this project's domain id (${domainId}) does not match the parent's id.`,
+    );
+  }
+  return parent === undefined ? { domain } : { domain, parent };
 }
 
 /** A parent id may be a project, or the domain itself (meaning top level). */
@@ -93,6 +119,7 @@ export async function updateProject(
   if (patch['parent_id'] !== undefined && patch['parent_id'] !== (cur.parentId ?? cur.domainId)) {
     throw new ForbiddenError('identity.project.parent_immutable', 'Update of `parent_id` is not allowed.');
   }
+  if (typeof patch['enabled'] === 'boolean') await assertEnabledChange(deps, cur, patch['enabled']);
   const next: Project = {
     ...cur,
     ...(typeof patch['name'] === 'string' && { name: patch['name'] }),

@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Expression, ExpressionBuilder, Kysely, SqlBool, Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { Database, ProjectTable } from '../../db/schema.js';
 import { flag, isSet, parseJson } from '../../db/row-codec.js';
 
@@ -21,7 +22,14 @@ export interface ProjectFilter {
   readonly enabled?: boolean;
   readonly ids?: ReadonlyArray<string>;
   readonly parentIds?: ReadonlyArray<string>;
+  /** Keystone's `tags`: projects holding every one of these tags. */
   readonly tags?: ReadonlyArray<string>;
+  /** `tags-any`: projects holding at least one. */
+  readonly tagsAny?: ReadonlyArray<string>;
+  /** `not-tags`: projects not holding all of them. */
+  readonly notTags?: ReadonlyArray<string>;
+  /** `not-tags-any`: projects holding none of them. */
+  readonly notTagsAny?: ReadonlyArray<string>;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -63,8 +71,30 @@ export async function listProjects(db: Db, f: ProjectFilter): Promise<Project[]>
   if (f.ids !== undefined) q = f.ids.length === 0 ? q.where('id', '=', '') : q.where('id', 'in', f.ids);
   if (f.parentIds !== undefined)
     q = f.parentIds.length === 0 ? q.where('id', '=', '') : q.where('parent_id', 'in', f.parentIds);
-  const rows = (await q.execute()).map(toProject);
-  return f.tags === undefined ? rows : rows.filter((p) => f.tags!.every((t) => p.tags.includes(t)));
+  if ([f.tags, f.tagsAny, f.notTags, f.notTagsAny].some((t) => t !== undefined))
+    q = q.where((eb) => eb.and(tagConditions(eb, f)));
+  return (await q.execute()).map(toProject);
+}
+
+function tagConditions(eb: ExpressionBuilder<Database, 'projects'>, f: ProjectFilter): Expression<SqlBool>[] {
+  const all = (tags: ReadonlyArray<string>) => eb.and(tags.map(hasTag));
+  const any = (tags: ReadonlyArray<string>) => eb.or(tags.map(hasTag));
+  return [
+    ...(f.tags ? [all(f.tags)] : []),
+    ...(f.tagsAny ? [any(f.tagsAny)] : []),
+    ...(f.notTags ? [eb.not(all(f.notTags))] : []),
+    ...(f.notTagsAny ? [eb.not(any(f.notTagsAny))] : []),
+  ];
+}
+
+/**
+ * True when the project's JSON tag array holds `tag`, in SQL both dialects speak: with ','
+ * in place of its '[' every element starts with ',"', and as a tag cannot contain ',',
+ * finding ',"<tag>"' finds that whole element and nothing else.
+ */
+function hasTag(tag: string): Expression<SqlBool> {
+  const list = sql<string>`(',' || substr(projects.tags, 2))`;
+  return sql<SqlBool>`replace(${list}, ${`,${JSON.stringify(tag)}`}, '') <> ${list}`;
 }
 
 /** The chain of parents from the nearest up to the top-level project. */
@@ -78,6 +108,21 @@ export async function projectAncestors(db: Db, project: Project): Promise<Projec
     parentId = parent.parentId;
   }
   return out;
+}
+
+/** True when any project below `id`, at any depth, is enabled. */
+export async function hasEnabledDescendant(db: Db, id: string): Promise<boolean> {
+  let level = [id];
+  for (let depth = 0; level.length > 0 && depth < 64; depth++) {
+    const children = await db
+      .selectFrom('projects')
+      .select(['id', 'enabled'])
+      .where('parent_id', 'in', level)
+      .execute();
+    if (children.some((c) => isSet(c.enabled))) return true;
+    level = children.map((c) => c.id);
+  }
+  return false;
 }
 
 export async function countChildren(db: Db, id: string): Promise<number> {

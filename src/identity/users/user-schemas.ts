@@ -22,7 +22,7 @@ const properties = {
 export const userCreateBody = wrapped('user', Type.Object(properties, { additionalProperties: true }));
 export const userUpdateBody = wrapped(
   'user',
-  Type.Partial(Type.Object(properties, { additionalProperties: true })),
+  Type.Partial(Type.Object(properties, { additionalProperties: true }), { minProperties: 1 }),
 );
 
 /** Self-service password change: Keystone rejects unknown fields here. */

@@ -1,4 +1,4 @@
-import { InputError } from '../../common/errors.js';
+import { InputError, UnauthorizedError } from '../../common/errors.js';
 import { hexId } from '../../common/ids.js';
 import type { AuthContext } from '../../common/http/auth-context.js';
 import { uniqueWrite } from '../../db/unique-write.js';
@@ -6,6 +6,7 @@ import * as domainStore from '../domains/domain-store.js';
 import type { IdentityDeps } from '../identity-deps.js';
 import { authFailed, duplicate, notFound } from '../identity-errors.js';
 import { extrasOf } from '../identity-extras.js';
+import { dummyPasswordHash } from '../passwords/password-hash.js';
 import { revokeUserTokens } from '../tokens/revocation-store.js';
 import type { User } from './user-store.js';
 import * as store from './user-store.js';
@@ -89,16 +90,23 @@ export async function updateUser(
   return next;
 }
 
-/** Self-service change: the original password must match (401 otherwise), as in Keystone. */
+/**
+ * Self-service change, authenticated by the original password as Keystone's
+ * change_password is: an unknown user or a wrong password is the plain 401, a disabled
+ * user (right password) the 401 naming the account.
+ */
 export async function changePassword(
   deps: IdentityDeps,
   id: string,
   original: string,
   password: string,
 ): Promise<void> {
-  const cur = await findUser(deps, id);
-  if (cur.passwordHash === null || !(await deps.hasher.verify(original, cur.passwordHash)))
-    throw authFailed();
+  const cur = await store.getUser(deps.store.db, id);
+  // Hash even for unknown users so timing does not reveal which ids exist.
+  const ok = await deps.hasher.verify(original, cur?.passwordHash ?? dummyPasswordHash);
+  if (cur === undefined || cur.passwordHash === null || !ok) throw authFailed();
+  if (!cur.enabled)
+    throw new UnauthorizedError('identity.user.disabled', `The account is disabled for user: ${id}.`);
   const now = deps.clock();
   const next: User = { ...cur, passwordHash: await deps.hasher.hash(password) };
   await deps.store.db.transaction().execute(async (tx) => {

@@ -141,6 +141,42 @@ for (const dialect of testDialects()) {
       expect(res.statusCode).toBe(401);
     });
 
+    // keystone/auth/core.py and auth/plugins/core.py: a ValidationError (400), raised before the
+    // password is checked, so even a wrong password gets it.
+    const expecting = (what: string) =>
+      `Expecting to find ${what}. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.`;
+    const malformed: ReadonlyArray<readonly [string, object, string]> = [
+      [
+        'a user named without a domain',
+        { identity: { methods: ['password'], password: { user: { name: 'admin', password: 'wrong' } } } },
+        expecting('domain in user'),
+      ],
+      [
+        'a project named without a domain',
+        {
+          identity: passwordAuth('admin', 'wrong').auth.identity,
+          scope: { project: { name: 'admin' } },
+        },
+        expecting('domain in project'),
+      ],
+      [
+        'a scope naming both a project and a domain',
+        {
+          identity: passwordAuth('admin', 'wrong').auth.identity,
+          scope: { project: { name: 'admin', domain: { id: 'default' } }, domain: { id: 'default' } },
+        },
+        expecting('system, project, domain, OS-TRUST:trust or unscoped in scope'),
+      ],
+    ];
+    for (const [name, auth, message] of malformed) {
+      it(`refuses ${name} with 400 and issues no token`, async () => {
+        const res = await issue({ auth });
+        expect(res.statusCode).toBe(400);
+        expect(res.json()).toEqual({ error: { code: 400, title: 'Bad Request', message } });
+        expect(res.headers['x-subject-token']).toBeUndefined();
+      });
+    }
+
     it('validates, checks and revokes a token', async () => {
       const user = await t.token('admin', t.adminPassword);
       const headers = { 'x-subject-token': user };
