@@ -71,10 +71,11 @@ export const instanceActionRoutes: RouteSpec<ComputeDeps>[] = [
           'compute.instance_action.not_found',
           `Action ${ctx.params['request_id']} on instance ${s.id} could not be found.`,
         );
+      // Nova shows events to those its events rule allows (admins), and to everyone only from 2.51.
+      const allowed = ctx.can('os_compute_api:os-instance-actions:events', { project_id: s.projectId });
+      if (!allowed && !atLeast(ctx.microversion, [2, 51])) return { instanceAction: actionView(a) };
       const events = await listEvents(deps.store.db, a.id);
-      return {
-        instanceAction: { ...actionView(a), events: events.map((e) => eventView(e, callerOf(ctx).isAdmin)) },
-      };
+      return { instanceAction: { ...actionView(a), events: events.map((e) => eventView(e, allowed)) } };
     },
   }),
 ];

@@ -29,6 +29,7 @@ export const serverPolicy: Readonly<Record<string, string>> = {
   'os_compute_api:os-admin-actions:reset_state': 'rule:context_is_admin',
   'os_compute_api:os-instance-actions:list': readerOrAdmin,
   'os_compute_api:os-instance-actions:show': readerOrAdmin,
+  'os_compute_api:os-instance-actions:events': 'rule:context_is_admin',
   'os_compute_api:os-server-tags:index': readerOrAdmin,
   'os_compute_api:os-server-tags:show': readerOrAdmin,
   'os_compute_api:os-server-tags:update': memberOrAdmin,

@@ -289,6 +289,20 @@ for (const dialect of testDialects()) {
       expect((await del()).statusCode).toBe(404);
     });
 
+    it('shows instance-action events to admins only below 2.51, as Nova', async () => {
+      const member = await memberToken(t, admin, 'events');
+      const id = await bootServer(t, member.token, { name: 'ev', imageRef: image, flavorRef: flavor });
+      await waitForServer(t, member.token, id, 'ACTIVE');
+      const url = `/compute/v2.1/servers/${id}/os-instance-actions`;
+      const [create] = (await t.request({ method: 'GET', url, token: member.token })).json().instanceActions;
+      const show = async (token: string) =>
+        (await t.request({ method: 'GET', url: `${url}/${create.request_id}`, token })).json().instanceAction;
+      expect(await show(member.token)).not.toHaveProperty('events');
+      expect((await show(admin)).events).toEqual([
+        expect.objectContaining({ event: 'compute__do_build_and_run_instance', result: 'Success' }),
+      ]);
+    });
+
     it('manages server metadata items', async () => {
       const id = await bootServer(t, admin, {
         name: 'meta',
