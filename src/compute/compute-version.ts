@@ -12,7 +12,7 @@ export const computeMicroversions: MicroversionPolicy = {
   serviceType: 'compute',
   legacyHeader: 'x-openstack-nova-api-version',
   min: [2, 1],
-  max: [2, 26],
+  max: [2, 37],
 };
 
 const v21 = (rootUrl: string) => ({

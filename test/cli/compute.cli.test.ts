@@ -145,7 +145,7 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
     await waitFor('vm1', 'ACTIVE');
     expect(await cli.ok('admin', ['console', 'log', 'show', 'vm1'])).toContain('NMI received');
     // Above the advertised maximum the client is told so.
-    const tooNew = await cli.run('admin', at('2.27', 'server', 'show', 'vm1'));
+    const tooNew = await cli.run('admin', at('2.38', 'server', 'show', 'vm1'));
     expect(tooNew.code).not.toBe(0);
   });
 
@@ -243,6 +243,26 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
       'kd1',
     ]);
     expect(s).toMatchObject({ status: 'ACTIVE', key_name: 'cli-key' });
+    // --nic none needs compute 2.37, where networks became required.
+    const noNic = [
+      'server',
+      'create',
+      '--flavor',
+      'm1.tiny',
+      '--image',
+      'tiny',
+      '--nic',
+      'none',
+      '--wait',
+      'nn1',
+    ];
+    const bare = await cli.json<Record<string, unknown>>('admin', [
+      '--os-compute-api-version',
+      '2.37',
+      ...noNic,
+    ]);
+    expect(bare).toMatchObject({ status: 'ACTIVE' });
+    await cli.ok('admin', ['server', 'delete', '--wait', 'nn1']);
     // The fake driver echoes the user data it was given, base64 as the API received it.
     const encoded = Buffer.from('#!/bin/sh\necho hello from user data\n').toString('base64');
     expect(await cli.ok('admin', ['console', 'log', 'show', 'kd1'])).toContain(encoded);

@@ -92,6 +92,18 @@ export function atLeast(requested: Microversion | undefined, v: Microversion): b
  * service's schema for the older version gives: they were unexpected there. `path` names
  * the object holding them ('' for the body itself).
  */
+/** Refuses body fields a later microversion removed (the newer schema no longer knows them). */
+export function rejectFieldsFrom(
+  requested: Microversion | undefined,
+  removedIn: Microversion,
+  path: string,
+  body: Readonly<Record<string, unknown>>,
+  fields: ReadonlyArray<string>,
+): void {
+  if (!atLeast(requested, removedIn)) return;
+  refuseFields(path, body, fields);
+}
+
 export function rejectFieldsBefore(
   requested: Microversion | undefined,
   since: Microversion,
@@ -100,6 +112,14 @@ export function rejectFieldsBefore(
   fields: ReadonlyArray<string>,
 ): void {
   if (atLeast(requested, since)) return;
+  refuseFields(path, body, fields);
+}
+
+function refuseFields(
+  path: string,
+  body: Readonly<Record<string, unknown>>,
+  fields: ReadonlyArray<string>,
+): void {
   const extra = fields.filter((f) => body[f] !== undefined);
   if (extra.length === 0) return;
   throw new InputError(

@@ -49,3 +49,22 @@ export function nextPageLinks(
   params.set('marker', last.id);
   return [{ rel: 'next', href: `${url}?${params.toString()}` }];
 }
+
+/**
+ * One page of a list held in memory and ordered by `idOf`: the items after `marker`, at
+ * most `page.limit`. A marker that names no item is the service's 400 (`missing`).
+ */
+export function pageAfter<T>(
+  items: ReadonlyArray<T>,
+  page: PageRequest,
+  idOf: (item: T) => string,
+  missing: (marker: string) => Error,
+): T[] {
+  let start = 0;
+  if (page.marker !== undefined) {
+    const at = items.findIndex((i) => idOf(i) === page.marker);
+    if (at < 0) throw missing(page.marker);
+    start = at + 1;
+  }
+  return items.slice(start, start + page.limit);
+}

@@ -1,3 +1,6 @@
+import { nextPageLinks, pageAfter, parsePageRequest } from '../../common/http/pagination.js';
+import type { RequestContext } from '../../common/http/route-spec.js';
+import { apiMaxLimit, markerNotFound } from '../compute-paging.js';
 import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
 import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
@@ -41,9 +44,7 @@ export const hostRoutes = [
     target: noTarget,
     successStatus: 200,
     expectedErrors: [],
-    handler: async (_ctx, deps) => ({
-      hypervisors: (await service.hostStates(deps)).map((s) => hypervisorView(s, false)),
-    }),
+    handler: async (ctx, deps) => hypervisorPage(ctx, await service.hostStates(deps), false),
   }),
   route<ComputeDeps>({
     method: 'GET',
@@ -52,9 +53,7 @@ export const hostRoutes = [
     target: noTarget,
     successStatus: 200,
     expectedErrors: [],
-    handler: async (_ctx, deps) => ({
-      hypervisors: (await service.hostStates(deps)).map((s) => hypervisorView(s, true)),
-    }),
+    handler: async (ctx, deps) => hypervisorPage(ctx, await service.hostStates(deps), true),
   }),
   route<ComputeDeps>({
     method: 'GET',
@@ -73,7 +72,11 @@ export const hostRoutes = [
     successStatus: 200,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
-      hypervisor: hypervisorView(await service.findHypervisor(deps, ctx.params['hypervisor_id']!), true),
+      hypervisor: hypervisorView(
+        await service.findHypervisor(deps, ctx.params['hypervisor_id']!),
+        true,
+        ctx.microversion,
+      ),
     }),
   }),
   // Before 2.53 the hostname pattern travels in the path: /os-hypervisors/{pattern}/search|servers.
@@ -86,7 +89,7 @@ export const hostRoutes = [
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       hypervisors: (await service.searchHypervisors(deps, ctx.params['hypervisor_id']!)).map((s) =>
-        hypervisorView(s, false),
+        hypervisorView(s, false, ctx.microversion),
       ),
     }),
   }),
@@ -100,7 +103,7 @@ export const hostRoutes = [
     handler: async (ctx, deps) => {
       const states = await service.searchHypervisors(deps, ctx.params['hypervisor_id']!);
       const views = states.map(async (s) =>
-        hypervisorView(s, false, await service.serversOnHost(deps, s.host.hostname)),
+        hypervisorView(s, false, ctx.microversion, await service.serversOnHost(deps, s.host.hostname)),
       );
       return { hypervisors: await Promise.all(views) };
     },
@@ -151,3 +154,21 @@ export const hostRoutes = [
     handler: (ctx, deps) => service.deleteService(deps, ctx.params['service_id']!),
   }),
 ];
+
+/** The hypervisor list, paged by limit and marker (a hypervisor id) from 2.33, as Nova. */
+function hypervisorPage(ctx: RequestContext, states: ReadonlyArray<service.HostState>, detail: boolean) {
+  if (!atLeast(ctx.microversion, [2, 33]))
+    return { hypervisors: states.map((s) => hypervisorView(s, detail, ctx.microversion)) };
+  const page = parsePageRequest(ctx.query, apiMaxLimit);
+  const shown = pageAfter(states, page, (s) => s.host.id, markerNotFound);
+  const links = nextPageLinks(
+    ctx.url,
+    ctx.query,
+    page,
+    shown.map((s) => ({ id: s.host.id })),
+  );
+  return {
+    hypervisors: shown.map((s) => hypervisorView(s, detail, ctx.microversion)),
+    ...(links.length > 0 && { hypervisors_links: links }),
+  };
+}

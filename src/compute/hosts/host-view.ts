@@ -46,7 +46,7 @@ export function availabilityZoneDetailView(zones: ReadonlyArray<AvailabilityZone
   };
 }
 
-function hypervisorFacts(h: ComputeHost) {
+function hypervisorFacts(h: ComputeHost, mv: Microversion | undefined) {
   const f = h.facts;
   const cpuInfo = f['cpu_info'];
   return {
@@ -56,13 +56,32 @@ function hypervisorFacts(h: ComputeHost) {
         : (hypervisorTypes[h.driver] ?? h.driver),
     hypervisor_version: typeof f['hypervisor_version'] === 'number' ? f['hypervisor_version'] : 0,
     host_ip: typeof f['host_ip'] === 'string' ? f['host_ip'] : null,
-    // Before 2.28 Nova returns cpu_info as JSON text.
-    cpu_info: cpuInfo === undefined ? '' : typeof cpuInfo === 'string' ? cpuInfo : JSON.stringify(cpuInfo),
+    // Before 2.28 Nova returns cpu_info as JSON text, from 2.28 as the object.
+    cpu_info: atLeast(mv, [2, 28]) ? cpuInfoObject(cpuInfo) : cpuInfoText(cpuInfo),
   };
 }
 
-/** A hypervisor at 2.1; the id is the host's UUID (Nova's integer ids are not kept, as from 2.53). */
-export function hypervisorView(s: HostState, detail: boolean, servers?: ReadonlyArray<HostServer>) {
+function cpuInfoText(v: unknown): string {
+  return v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function cpuInfoObject(v: unknown): object {
+  if (typeof v === 'object' && v !== null) return v;
+  try {
+    const parsed: unknown = typeof v === 'string' && v !== '' ? JSON.parse(v) : {};
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A hypervisor; the id is the host's UUID (Nova's integer ids are not kept, as from 2.53). */
+export function hypervisorView(
+  s: HostState,
+  detail: boolean,
+  mv: Microversion | undefined,
+  servers?: ReadonlyArray<HostServer>,
+) {
   const h = s.host;
   const brief = {
     id: h.id,
@@ -75,7 +94,7 @@ export function hypervisorView(s: HostState, detail: boolean, servers?: Readonly
       ? {}
       : { servers: servers.map((v) => ({ name: v.name, uuid: v.id })) };
   if (!detail) return { ...brief, ...withServers };
-  const { cpu_info, ...facts } = hypervisorFacts(h);
+  const { cpu_info, ...facts } = hypervisorFacts(h, mv);
   return {
     ...brief,
     ...facts,

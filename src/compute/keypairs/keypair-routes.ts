@@ -1,3 +1,5 @@
+import { nextPageLinks, pageAfter, parsePageRequest } from '../../common/http/pagination.js';
+import { apiMaxLimit, markerNotFound } from '../compute-paging.js';
 import { InputError } from '../../common/errors.js';
 import { respond } from '../../common/http/http-response.js';
 import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
@@ -30,8 +32,23 @@ export const keypairRoutes = [
     target: owner,
     successStatus: 200,
     expectedErrors: [],
-    handler: async (ctx, deps) =>
-      keypairListView(await service.listKeypairs(deps, keypairUser(ctx)), ctx.microversion),
+    handler: async (ctx, deps) => {
+      const all = await service.listKeypairs(deps, keypairUser(ctx));
+      if (!atLeast(ctx.microversion, [2, 35])) return keypairListView(all, ctx.microversion);
+      // 2.35: limit and marker (a key pair name), in name order.
+      const page = parsePageRequest(ctx.query, apiMaxLimit);
+      const shown = pageAfter(all, page, (k) => k.name, markerNotFound);
+      const links = nextPageLinks(
+        ctx.url,
+        ctx.query,
+        page,
+        shown.map((k) => ({ id: k.name })),
+      );
+      return {
+        ...keypairListView(shown, ctx.microversion),
+        ...(links.length > 0 && { keypairs_links: links }),
+      };
+    },
   }),
   route<ComputeDeps, typeof keypairCreateBody>({
     method: 'POST',

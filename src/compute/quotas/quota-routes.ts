@@ -2,7 +2,14 @@ import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { limitsQuery, quotaQuery, quotaUpdateBody } from './quota-schemas.js';
 import * as service from './quota-service.js';
-import { limitsView, quotaDetailView, quotaSetView } from './quota-view.js';
+import {
+  limitsView,
+  networkQuotas,
+  quotaDetailView,
+  quotaSetView,
+  withoutNetworkQuotas,
+} from './quota-view.js';
+import { rejectFieldsFrom } from '../../common/http/microversion.js';
 
 const base = '/v2.1/os-quota-sets/:project_id';
 
@@ -20,7 +27,7 @@ export const quotaRoutes = [
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const id = ctx.params['project_id']!;
-      return quotaSetView(await service.projectQuotas(deps, id), id);
+      return quotaSetView(await service.projectQuotas(deps, id), ctx.microversion, id);
     },
   }),
   route<ComputeDeps>({
@@ -29,7 +36,8 @@ export const quotaRoutes = [
     policy: 'os_compute_api:os-quota-sets:defaults',
     successStatus: 200,
     expectedErrors: [],
-    handler: async (ctx, deps) => quotaSetView(service.quotaDefaults(deps), ctx.params['project_id']!),
+    handler: async (ctx, deps) =>
+      quotaSetView(service.quotaDefaults(deps), ctx.microversion, ctx.params['project_id']!),
   }),
   route<ComputeDeps, undefined, typeof quotaQuery>({
     method: 'GET',
@@ -41,7 +49,7 @@ export const quotaRoutes = [
     handler: async (ctx, deps) => {
       const id = ctx.params['project_id']!;
       const [limits, usage] = [await service.projectQuotas(deps, id), await service.projectUsage(deps, id)];
-      return quotaDetailView(id, limits, usage);
+      return quotaDetailView(id, limits, usage, ctx.microversion);
     },
   }),
   route<ComputeDeps, typeof quotaUpdateBody, typeof quotaQuery>({
@@ -54,7 +62,10 @@ export const quotaRoutes = [
     expectedErrors: [],
     handler: async (ctx, deps) => {
       service.refuseUserQuotas(ctx.query.user_id);
-      return quotaSetView(await service.updateQuotas(deps, ctx.params['project_id']!, ctx.body.quota_set));
+      const fields = [...networkQuotas, 'networks'];
+      rejectFieldsFrom(ctx.microversion, withoutNetworkQuotas, 'quota_set', ctx.body.quota_set, fields);
+      const limits = await service.updateQuotas(deps, ctx.params['project_id']!, ctx.body.quota_set);
+      return quotaSetView(limits, ctx.microversion);
     },
   }),
   route<ComputeDeps, undefined, typeof quotaQuery>({
@@ -84,6 +95,7 @@ export const quotaRoutes = [
       return limitsView(
         await service.projectQuotas(deps, projectId),
         await service.projectUsage(deps, projectId),
+        ctx.microversion,
       );
     },
   }),

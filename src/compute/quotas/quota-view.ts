@@ -1,18 +1,40 @@
-import type { QuotaLimits } from './quota-resources.js';
+import type { Microversion } from '../../common/http/microversion.js';
+import { atLeast } from '../../common/http/microversion.js';
+import type { QuotaLimits, QuotaResource } from './quota-resources.js';
 import { quotaResources } from './quota-resources.js';
+
+/** nova-network's quotas, gone from the API at 2.36 (the network service owns them). */
+export const networkQuotas: ReadonlyArray<string> = [
+  'fixed_ips',
+  'floating_ips',
+  'security_group_rules',
+  'security_groups',
+];
+export const withoutNetworkQuotas: Microversion = [2, 36];
+
+function shown(mv: Microversion | undefined): ReadonlyArray<QuotaResource> {
+  return atLeast(mv, withoutNetworkQuotas)
+    ? quotaResources.filter((r) => !networkQuotas.includes(r))
+    : quotaResources;
+}
 import type { QuotaUsage } from './quota-service.js';
 
 /** `{"quota_set": {...}}`; Nova leaves the id out of the PUT answer. */
-export function quotaSetView(limits: QuotaLimits, projectId?: string) {
+export function quotaSetView(limits: QuotaLimits, mv: Microversion | undefined, projectId?: string) {
   const body: Record<string, number | string> = projectId === undefined ? {} : { id: projectId };
-  for (const r of quotaResources) body[r] = limits[r];
+  for (const r of shown(mv)) body[r] = limits[r];
   return { quota_set: body };
 }
 
 /** The detail view: in_use, limit and reserved (always 0: Nova no longer reserves). */
-export function quotaDetailView(projectId: string, limits: QuotaLimits, usage: QuotaUsage) {
+export function quotaDetailView(
+  projectId: string,
+  limits: QuotaLimits,
+  usage: QuotaUsage,
+  mv: Microversion | undefined,
+) {
   const body: Record<string, unknown> = { id: projectId };
-  for (const r of quotaResources) body[r] = { in_use: usage[r], limit: limits[r], reserved: 0 };
+  for (const r of shown(mv)) body[r] = { in_use: usage[r], limit: limits[r], reserved: 0 };
   return { quota_set: body };
 }
 
@@ -43,9 +65,10 @@ const usedNames: ReadonlyArray<readonly [keyof QuotaUsage, string]> = [
 ];
 
 /** GET /limits: absolute limits and usage; rate limits are not enforced, so `rate` is empty. */
-export function limitsView(limits: QuotaLimits, usage: QuotaUsage) {
+export function limitsView(limits: QuotaLimits, usage: QuotaUsage, mv: Microversion | undefined) {
   const absolute: Record<string, number> = {};
-  for (const [r, name] of absoluteNames) absolute[name] = limits[r];
-  for (const [r, name] of usedNames) absolute[name] = usage[r];
+  const keep = (r: string) => !atLeast(mv, withoutNetworkQuotas) || !networkQuotas.includes(r);
+  for (const [r, name] of absoluteNames) if (keep(r)) absolute[name] = limits[r];
+  for (const [r, name] of usedNames) if (keep(r)) absolute[name] = usage[r];
   return { limits: { rate: [], absolute } };
 }

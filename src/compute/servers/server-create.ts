@@ -14,7 +14,6 @@ import type { ServerCreateRequest } from './server-schemas.js';
 import type { Caller } from './server-inputs.js';
 import {
   bootImageRef,
-  checkNetworks,
   checkUserData,
   counts,
   hostnameOf,
@@ -47,7 +46,6 @@ export async function createServers(
 ): Promise<CreatedServers> {
   const req = body.server;
   const flavor = await resolveFlavor(deps, String(req.flavorRef), caller);
-  checkNetworks(req.networks);
   const imageRef = bootImageRef(req.imageRef, req.block_device_mapping_v2);
   const image = await resolveImage(deps, imageRef, caller, flavor);
   await checkSomeHostRuns(deps, image);

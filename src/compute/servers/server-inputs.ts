@@ -1,3 +1,5 @@
+import { atLeast } from '../../common/http/microversion.js';
+import type { Microversion } from '../../common/http/microversion.js';
 import { InputError } from '../../common/errors.js';
 import { parseJson } from '../../db/row-codec.js';
 import type { ComputeDeps, ComputeImage } from '../compute-deps.js';
@@ -133,7 +135,18 @@ const uuidShape = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]
  * `auto`, `none` or no networks are what this cloud offers until it has a network service:
  * any named network or port does not exist, which Nova answers with 400.
  */
-export function checkNetworks(networks: RequestedNetworks): void {
+export function checkNetworks(networks: RequestedNetworks, mv: Microversion | undefined): void {
+  // 2.37 made `networks` required and brought 'auto' and 'none'; before it is a list.
+  if (atLeast(mv, [2, 37]) && networks === undefined)
+    throw new InputError(
+      'compute.server.networks_required',
+      "Invalid input for field 'server': 'networks' is a required property",
+    );
+  if (!atLeast(mv, [2, 37]) && typeof networks === 'string')
+    throw new InputError(
+      'compute.server.networks_not_list',
+      `Invalid input for field 'server/networks': '${networks}' is not of type 'array'`,
+    );
   if (networks === undefined || typeof networks === 'string') return;
   for (const n of networks) {
     if (n.port !== undefined)

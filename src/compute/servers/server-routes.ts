@@ -1,5 +1,6 @@
 import { respond } from '../../common/http/http-response.js';
 import { rejectFieldsBefore } from '../../common/http/microversion.js';
+import { checkNetworks } from './server-inputs.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RouteSpec } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
@@ -44,6 +45,7 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
     expectedErrors: [403, 409],
     handler: async (ctx, deps) => {
       rejectFieldsBefore(ctx.microversion, [2, 19], 'server', ctx.body.server, ['description']);
+      checkNetworks(ctx.body.server.networks, ctx.microversion);
       const created = await createServers(deps, callerOf(ctx), ctx.requestId, ctx.body);
       if (ctx.body.server.return_reservation_id === true) return { reservation_id: created.reservationId };
       const first = created.servers[0]!;

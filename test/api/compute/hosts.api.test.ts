@@ -8,6 +8,7 @@ import {
   createPersonas,
   expectRefusal,
   insertHost,
+  expectFault,
   insertServer,
 } from './compute-api-fixtures.js';
 
@@ -103,6 +104,36 @@ for (const dialect of testDialects()) {
       const detail = mine((await call('GET', '/os-hypervisors/detail', p.admin)).json().hypervisors);
       expect(detail[3]).toEqual(shown);
       expect(detail[0]).toMatchObject({ hypervisor_type: 'fake', running_vms: 0, cpu_info: '' });
+    });
+
+    it('2.28 shows cpu_info as an object; 2.33 pages the list by limit and marker', async () => {
+      const at = (version: string, url: string) =>
+        t.request({
+          method: 'GET',
+          url: `/compute/v2.1${url}`,
+          token: p.admin,
+          headers: { 'openstack-api-version': `compute ${version}` },
+        });
+      expect((await at('2.27', `/os-hypervisors/${upId}`)).json().hypervisor.cpu_info).toBe(
+        '{"arch":"x86_64"}',
+      );
+      expect((await at('2.28', `/os-hypervisors/${upId}`)).json().hypervisor.cpu_info).toEqual({
+        arch: 'x86_64',
+      });
+      const all = (await at('2.33', '/os-hypervisors')).json().hypervisors.map((h: { id: string }) => h.id);
+      expect(all.length).toBeGreaterThan(3);
+      const walked: string[] = [];
+      for (let url: string | undefined = '/os-hypervisors/detail?limit=2'; url !== undefined;) {
+        const body = (await at('2.33', url)).json();
+        expect(body.hypervisors.length).toBeLessThanOrEqual(2);
+        walked.push(...body.hypervisors.map((h: { id: string }) => h.id));
+        url = body.hypervisors_links?.[0]?.href.replace(/^.*\/compute\/v2\.1/, '');
+      }
+      expect(walked).toEqual(all);
+      // Before 2.33 limit is not a parameter: everything comes back.
+      expect((await at('2.32', '/os-hypervisors?limit=1')).json().hypervisors).toHaveLength(all.length);
+      const bad = await at('2.33', '/os-hypervisors?marker=nope');
+      expectFault(bad, 400, 'Marker nope could not be found.');
     });
 
     it('searches hypervisors by name and lists their servers', async () => {

@@ -211,6 +211,29 @@ for (const dialect of testDialects()) {
       expect(await namesOf(p.member)).not.toContain('for-cara');
     });
 
+    it('2.35: pages the list by limit and marker, in name order', async () => {
+      const get = (v: string, url: string) =>
+        t.request({
+          method: 'GET',
+          url: `/compute/v2.1${url}`,
+          token: p.reader,
+          headers: { 'openstack-api-version': `compute ${v}` },
+        });
+      for (const name of ['page-c', 'page-a', 'page-b'])
+        expect((await call('POST', '/os-keypairs', p.reader, { keypair: { name } })).statusCode).toBe(200);
+      const names = (body: { keypairs: Array<{ keypair: { name: string } }> }) =>
+        body.keypairs.map((k) => k.keypair.name);
+      const all = names((await get('2.35', '/os-keypairs')).json());
+      expect(all).toEqual([...all].sort());
+      const first = (await get('2.35', '/os-keypairs?limit=2')).json();
+      expect(names(first)).toEqual(all.slice(0, 2));
+      const next = first.keypairs_links[0].href.replace(/^.*\/compute\/v2\.1/, '');
+      expect(next).toContain(`marker=${all[1]}`);
+      expect(names((await get('2.35', next)).json())).toEqual(all.slice(2, 4));
+      expect(names((await get('2.34', '/os-keypairs?limit=1')).json())).toEqual(all);
+      expect((await get('2.35', '/os-keypairs?marker=missing')).statusCode).toBe(400);
+    });
+
     it('enforces the key_pairs quota with 403', async () => {
       const put = await call('PUT', `/os-quota-sets/${p.otherProjectId}`, p.admin, {
         quota_set: { key_pairs: 1 },

@@ -6,9 +6,9 @@ import { startTestCloud } from '../../support/test-cloud.js';
 import type { Method, Personas } from './compute-api-fixtures.js';
 import { createPersonas, expectFault } from './compute-api-fixtures.js';
 
-/** The server behaviour of compute microversions 2.2 to 2.26 (other resources: their own files). */
+/** The server behaviour of compute microversions 2.2 to 2.37 (other resources: their own files). */
 for (const dialect of testDialects()) {
-  describe(`${dialect}: compute microversions up to 2.26`, () => {
+  describe(`${dialect}: compute microversions up to 2.37`, () => {
     let t: TestCloud;
     let p: Personas;
     let flavor: string;
@@ -47,16 +47,35 @@ for (const dialect of testDialects()) {
     });
     afterAll(async () => t?.close());
 
-    it('advertises 2.1 to 2.26 and refuses 2.27 with 406', async () => {
+    it('advertises 2.1 to 2.37 and refuses 2.38 with 406', async () => {
       const v = await t.request({ method: 'GET', url: '/compute/v2.1' });
-      expect(v.json().version).toMatchObject({ version: '2.26', min_version: '2.1' });
+      expect(v.json().version).toMatchObject({ version: '2.37', min_version: '2.1' });
       const latest = await call('latest', 'GET', '/flavors', p.member);
-      expect(latest.headers['openstack-api-version']).toBe('compute 2.26');
-      const res = await call('2.27', 'GET', '/flavors', p.member);
+      expect(latest.headers['openstack-api-version']).toBe('compute 2.37');
+      const res = await call('2.38', 'GET', '/flavors', p.member);
       expect(res.statusCode).toBe(406);
       expect(res.body).toContain(
-        'Version 2.27 is not supported by the API. Minimum is 2.1 and maximum is 2.26.',
+        'Version 2.38 is not supported by the API. Minimum is 2.1 and maximum is 2.37.',
       );
+    });
+
+    it('2.37: networks are required, and auto or none exist only from there', async () => {
+      const body = { name: 'nets', imageRef: image, flavorRef: flavor };
+      const create = (version: string, server: object) =>
+        call(version, 'POST', '/servers', p.member, { server: { ...body, ...server } });
+      expectFault(
+        await create('2.36', { networks: 'none' }),
+        400,
+        "Invalid input for field 'server/networks': 'none' is not of type 'array'",
+      );
+      expectFault(
+        await create('2.37', {}),
+        400,
+        "Invalid input for field 'server': 'networks' is a required property",
+      );
+      const none = await create('2.37', { networks: 'none' });
+      expect(none.statusCode).toBe(202);
+      await waitForServer(t, p.admin, none.json().server.id, 'ACTIVE');
     });
 
     it('shows each version’s server fields only from that version on', async () => {

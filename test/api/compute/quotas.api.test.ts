@@ -73,6 +73,38 @@ for (const dialect of testDialects()) {
       expect(await quotas(p.projectId)).toEqual({ id: p.projectId, ...nova21Defaults });
     });
 
+    it('2.36: the nova-network quotas and limits are gone, and refused in an update', async () => {
+      const at = (method: 'GET' | 'PUT', url: string, payload?: object) =>
+        t.request({
+          method,
+          url: `/compute/v2.1${url}`,
+          token: p.admin,
+          headers: { 'openstack-api-version': 'compute 2.36' },
+          ...(payload !== undefined && { payload }),
+        });
+      const network = ['fixed_ips', 'floating_ips', 'security_group_rules', 'security_groups'];
+      const { id: _id, ...shown } = (await at('GET', `/os-quota-sets/${p.projectId}`)).json().quota_set;
+      const rest = Object.fromEntries(Object.entries(nova21Defaults).filter(([k]) => !network.includes(k)));
+      expect(shown).toEqual(rest);
+      expect(
+        Object.keys((await at('GET', `/os-quota-sets/${p.projectId}/detail`)).json().quota_set),
+      ).not.toContain('floating_ips');
+      const absolute = (await at('GET', '/limits')).json().limits.absolute;
+      for (const gone of [
+        'maxTotalFloatingIps',
+        'maxSecurityGroups',
+        'maxSecurityGroupRules',
+        'totalFloatingIpsUsed',
+      ])
+        expect(absolute).not.toHaveProperty(gone);
+      expect(absolute).toHaveProperty('maxTotalInstances');
+      const put = await at('PUT', `/os-quota-sets/${p.projectId}`, { quota_set: { floating_ips: 5 } });
+      expect(put.statusCode).toBe(400);
+      expect(put.json().badRequest.message).toMatch(
+        /Additional properties are not allowed \('floating_ips' was unexpected\)/,
+      );
+    });
+
     it('refuses a limit below usage unless forced', async () => {
       const res = await call('PUT', `/os-quota-sets/${p.projectId}`, p.admin, {
         quota_set: { instances: 1, ram: 100000 },

@@ -76,14 +76,18 @@ for (const dialect of testDialects()) {
       expect(await serverCount()).toBe(before);
     });
 
-    it('boots with networks none or auto', async () => {
-      for (const networks of ['none', 'auto'])
-        await waitForServer(
-          t,
-          admin,
-          await bootServer(t, admin, { name: `n-${networks}`, imageRef: image, flavorRef: flavor, networks }),
-          'ACTIVE',
-        );
+    it('boots with networks none or auto (2.37)', async () => {
+      for (const networks of ['none', 'auto']) {
+        const res = await t.request({
+          method: 'POST',
+          url: '/compute/v2.1/servers',
+          token: admin,
+          headers: { 'openstack-api-version': 'compute 2.37' },
+          payload: { server: { name: `n-${networks}`, imageRef: image, flavorRef: flavor, networks } },
+        });
+        expect(res.statusCode, res.body).toBe(202);
+        await waitForServer(t, admin, res.json().server.id, 'ACTIVE');
+      }
     });
 
     it('boots an image named by a local block device mapping, and refuses volumes with 400', async () => {
