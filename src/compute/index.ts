@@ -24,6 +24,8 @@ import { serverTagRoutes } from './servers/server-tag-routes.js';
 import { serverMetadataRoutes } from './servers/server-metadata-routes.js';
 import { serverPolicy } from './servers/server-policy.js';
 import { serverRoutes } from './servers/server-routes.js';
+import { usagePolicy } from './usage/usage-policy.js';
+import { usageRoutes } from './usage/usage-routes.js';
 
 /** Every compute route; resources add one spread line each. */
 export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
@@ -39,6 +41,7 @@ export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
   ...serverMetadataRoutes,
   ...migrationRoutes,
   ...instanceActionRoutes,
+  ...usageRoutes,
   ...agentApiRoutes,
 ];
 
@@ -51,6 +54,7 @@ export const computePolicy: Readonly<Record<string, string>> = {
   ...serverGroupPolicy,
   ...hostPolicy,
   ...serverPolicy,
+  ...usagePolicy,
   ...agentApiPolicy,
 };
 

@@ -124,9 +124,11 @@ for (const dialect of testDialects()) {
       expect(all.length).toBeGreaterThan(3);
       const walked: string[] = [];
       for (let url: string | undefined = '/os-hypervisors/detail?limit=2'; url !== undefined;) {
-        const body = (await at('2.33', url)).json();
+        const body: { hypervisors: Array<{ id: string }>; hypervisors_links?: Array<{ href: string }> } = (
+          await at('2.33', url)
+        ).json();
         expect(body.hypervisors.length).toBeLessThanOrEqual(2);
-        walked.push(...body.hypervisors.map((h: { id: string }) => h.id));
+        walked.push(...body.hypervisors.map((h) => h.id));
         url = body.hypervisors_links?.[0]?.href.replace(/^.*\/compute\/v2\.1/, '');
       }
       expect(walked).toEqual(all);
