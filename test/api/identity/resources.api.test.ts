@@ -15,6 +15,26 @@ for (const dialect of testDialects()) {
     ) => t.request({ method, url: `/identity/v3${url}`, token, ...(payload !== undefined && { payload }) });
     const roleId = async (name: string) =>
       (await call('GET', `/roles?name=${name}`, admin)).json().roles[0].id as string;
+    /** GET /v3/auth/tokens: `subject` as `token` sees it. */
+    const validate = (subject: string, token = admin) =>
+      t.request({
+        method: 'GET',
+        url: '/identity/v3/auth/tokens',
+        token,
+        headers: { 'x-subject-token': subject },
+      });
+    const roleNames = (res: { json(): { token: { roles: Array<{ name: string }> } } }) =>
+      res
+        .json()
+        .token.roles.map((r) => r.name)
+        .sort();
+    const myUserId = async () => (await validate(admin)).json().token.user.id as string;
+    const appCredAuth = (application_credential: { id: string; secret: string }) =>
+      t.request({
+        method: 'POST',
+        url: '/identity/v3/auth/tokens',
+        payload: { auth: { identity: { methods: ['application_credential'], application_credential } } },
+      });
     const countProjects = async () =>
       (await call('GET', '/projects', admin)).json().projects.length as number;
 
@@ -111,18 +131,7 @@ for (const dialect of testDialects()) {
       });
 
       it('holds member and the implied reader role', async () => {
-        const tok = await t.request({
-          method: 'GET',
-          url: '/identity/v3/auth/tokens',
-          token: member,
-          headers: { 'x-subject-token': member },
-        });
-        expect(
-          tok
-            .json()
-            .token.roles.map((r: { name: string }) => r.name)
-            .sort(),
-        ).toEqual(['member', 'reader']);
+        expect(roleNames(await validate(member, member))).toEqual(['member', 'reader']);
       });
 
       it('gets 403 on admin-only calls', async () => {
@@ -247,14 +256,7 @@ for (const dialect of testDialects()) {
     });
 
     it('creates an application credential and authenticates with it', async () => {
-      const me = (
-        await t.request({
-          method: 'GET',
-          url: '/identity/v3/auth/tokens',
-          token: admin,
-          headers: { 'x-subject-token': admin },
-        })
-      ).json().token.user.id;
+      const me = await myUserId();
       const res = await call('POST', `/users/${me}/application_credentials`, admin, {
         application_credential: {
           name: 'ci',
@@ -268,18 +270,7 @@ for (const dialect of testDialects()) {
       // As oslo prints datetimes, which gophercloud parses without a zone.
       expect(cred.expires_at).toBe('2099-01-02T03:04:05.000000');
       expect(cred.roles.map((r: { name: string }) => r.name)).toEqual(['reader']);
-      const auth = await t.request({
-        method: 'POST',
-        url: '/identity/v3/auth/tokens',
-        payload: {
-          auth: {
-            identity: {
-              methods: ['application_credential'],
-              application_credential: { id: cred.id, secret: cred.secret },
-            },
-          },
-        },
-      });
+      const auth = await appCredAuth(cred);
       expect(auth.statusCode).toBe(201);
       const tok = auth.json().token;
       expect(tok.roles.map((r: { name: string }) => r.name)).toEqual(['reader']);
@@ -293,30 +284,12 @@ for (const dialect of testDialects()) {
         application_credential: { name: 'bad', roles: [{ id: 'x', extra: 1 }] },
       });
       expect(bad.statusCode).toBe(400);
-      const wrong = await t.request({
-        method: 'POST',
-        url: '/identity/v3/auth/tokens',
-        payload: {
-          auth: {
-            identity: {
-              methods: ['application_credential'],
-              application_credential: { id: cred.id, secret: 'nope' },
-            },
-          },
-        },
-      });
+      const wrong = await appCredAuth({ id: cred.id, secret: 'nope' });
       expect(wrong.statusCode).toBe(401);
     });
 
     it('limits an application credential to its access rules, in every service', async () => {
-      const me = (
-        await t.request({
-          method: 'GET',
-          url: '/identity/v3/auth/tokens',
-          token: admin,
-          headers: { 'x-subject-token': admin },
-        })
-      ).json().token.user.id;
+      const me = await myUserId();
       const rule = { service: 'compute', method: 'GET', path: '/v2.1/servers' };
       const create = async (name: string, access_rules: object[]) =>
         call('POST', `/users/${me}/application_credentials`, admin, {
@@ -327,18 +300,7 @@ for (const dialect of testDialects()) {
       const cred = res.json().application_credential;
       const [serversRule, usersRule] = cred.access_rules;
       expect(serversRule).toEqual({ ...rule, id: expect.stringMatching(/^[0-9a-f]{32}$/) });
-      const auth = await t.request({
-        method: 'POST',
-        url: '/identity/v3/auth/tokens',
-        payload: {
-          auth: {
-            identity: {
-              methods: ['application_credential'],
-              application_credential: { id: cred.id, secret: cred.secret },
-            },
-          },
-        },
-      });
+      const auth = await appCredAuth(cred);
       expect(auth.json().token.application_credential.access_rules).toEqual(cred.access_rules);
       const tok = String(auth.headers['x-subject-token']);
       const status = async (url: string, method: 'GET' | 'POST' = 'GET') =>
@@ -350,12 +312,7 @@ for (const dialect of testDialects()) {
       expect(await status('/identity/v3/users')).toBe(401);
       expect(await status('/image/v2/images')).toBe(401);
       expect(await status('/compute/v2.1/servers', 'POST')).toBe(401);
-      const validated = await t.request({
-        method: 'GET',
-        url: '/identity/v3/auth/tokens',
-        token: tok,
-        headers: { 'x-subject-token': tok },
-      });
+      const validated = await validate(tok, tok);
       expect(validated.statusCode).toBe(200);
       // The same call asked for again keeps its id; a rule can be named by its id alone.
       const reused = await create('ruled-again', [rule, { id: usersRule.id }]);
@@ -428,18 +385,7 @@ for (const dialect of testDialects()) {
       const grant = `/projects/${project.id}/users/${user.id}/roles/${fake.id}`;
       expect((await call('PUT', grant, admin)).statusCode).toBe(204);
       const tok = await t.token('posing', 'pw', { project: { id: project.id } });
-      const shown = await t.request({
-        method: 'GET',
-        url: '/identity/v3/auth/tokens',
-        token: admin,
-        headers: { 'x-subject-token': tok },
-      });
-      expect(
-        shown
-          .json()
-          .token.roles.map((x: { name: string }) => x.name)
-          .sort(),
-      ).toEqual(['member', 'reader']);
+      expect(roleNames(await validate(tok))).toEqual(['member', 'reader']);
       expect((await call('GET', '/users', tok)).statusCode).toBe(403);
       const effective = (
         await call('GET', `/role_assignments?effective&user.id=${user.id}&include_names`, admin)
