@@ -76,4 +76,46 @@ describe('BatchSelector', () => {
     );
     expect(batch.select(shapes[0]!).chosen[0]!.hostname).toBe(best);
   });
+
+  it('takes a released claim back: later choices are what select() makes without it', () => {
+    const p = defaultPipeline('pack');
+    const plain = hosts(60, 7);
+    const batch = new BatchSelector(hosts(60, 7), p);
+    const big = { ...shapes[1]!, availabilityZone: undefined };
+    // Fill hosts with claims, then release them all: packing must choose as on the untouched views.
+    const placed: Array<[number, Readonly<Record<string, number>>]> = [];
+    for (let k = 0; k < 40; k++) {
+      const req = k % 2 === 0 ? big : shapes[0]!;
+      const best = batch.select(req).chosen[0];
+      if (best === undefined) break;
+      const i = batch.hosts.findIndex((h) => h.providerId === best.providerId);
+      batch.claim(i, req.resources);
+      placed.push([i, req.resources]);
+    }
+    expect(placed.length).toBeGreaterThan(10);
+    for (const [i, r] of placed.reverse()) batch.release(i, r);
+    for (const req of [...shapes, big]) {
+      expect(batch.select(req).chosen.map((h) => h.hostname)).toEqual(
+        select(plain, req, p).chosen.map((h) => h.hostname),
+      );
+    }
+    const usedOf = (h: HostView) => ['VCPU', 'MEMORY_MB', 'DISK_GB'].map((rc) => h.used[rc] ?? 0);
+    expect(batch.hosts.map(usedOf)).toEqual(plain.map(usedOf));
+  });
+
+  it('keeps requests that forbid a trait apart from those that do not', () => {
+    const p = defaultPipeline('spread');
+    const batch = new BatchSelector(hosts(60, 7), p);
+    const best = batch.select(shapes[0]!).chosen[0]!;
+    const slow = new BatchSelector(
+      hosts(60, 7).map((h) =>
+        h.hostname === best.hostname ? { ...h, traits: new Set([...h.traits, 'CUSTOM_SLOW']) } : h,
+      ),
+      p,
+    );
+    expect(slow.select(shapes[0]!).chosen[0]!.hostname).toBe(best.hostname);
+    const picky = { ...shapes[0]!, forbiddenTraits: ['CUSTOM_SLOW'] };
+    expect(slow.select(picky).chosen.map((h) => h.hostname)).not.toContain(best.hostname);
+    expect(slow.select(shapes[0]!).chosen[0]!.hostname).toBe(best.hostname);
+  });
 });

@@ -1,5 +1,5 @@
 import type { HostView, PlacementRequest } from './host-view.js';
-import { withClaim } from './host-views.js';
+import { withClaim, withoutClaim } from './host-views.js';
 import type { HostCheck, Pipeline, PreparedWeigher, SelectionReport } from './pipeline.js';
 import {
   addNormalized,
@@ -21,8 +21,9 @@ interface Shape {
 
 /**
  * Selects hosts for a whole scheduling pass. Requests of the same shape (resources,
- * traits, zone, no group) share one filtering of every host, and a claim re-checks only
- * the host it lands on: claims only take room away, so no other verdict can change. The
+ * required and forbidden traits, zone, no group) share one filtering of every host, and a
+ * claim re-checks only the host it lands on: claims only take room away, so no other
+ * verdict can change (release() gives room back, and re-checks that host too). The
  * weighers' raw scores are kept per host the same way, and only normalized per choice.
  * Decisions are the ones select() makes over the same views.
  */
@@ -72,8 +73,28 @@ export class BatchSelector {
     return host;
   }
 
+  /**
+   * Takes back a claim() whose plan was dropped (a multi-create that could not place every
+   * server). Room comes back, so the host is judged afresh for every shape.
+   */
+  release(index: number, resources: Readonly<Record<string, number>>): HostView {
+    const host = withoutClaim(this.hosts[index]!, resources);
+    this.hosts[index] = host;
+    for (const shape of this.#shapes.values()) {
+      shape.passing[index] = firstRejection(host, shape.checks) === undefined ? 1 : 0;
+      for (const w of shape.weighers) w.raw[index] = w.weigh(host);
+    }
+    return host;
+  }
+
   #shape(req: PlacementRequest): Shape {
-    const key = JSON.stringify([req.resources, [...req.requiredTraits].sort(), req.availabilityZone ?? null]);
+    const forbidden = req.forbiddenTraits ?? [];
+    const key = JSON.stringify([
+      req.resources,
+      [...req.requiredTraits].sort(),
+      req.availabilityZone ?? null,
+      forbidden.length === 0 ? null : [...forbidden].sort(),
+    ]);
     let shape = this.#shapes.get(key);
     if (shape === undefined) {
       const checks = checksFor(req, this.pipeline);

@@ -11,6 +11,9 @@ export interface HostView {
   readonly used: Readonly<Record<string, number>>;
   /** Largest single allocation per class (placement max_unit). */
   readonly maxUnit: Readonly<Record<string, number>>;
+  /** Smallest single allocation and its granularity per class, only where not 1 (min_unit, step_size). */
+  readonly minUnit?: Readonly<Record<string, number>>;
+  readonly stepSize?: Readonly<Record<string, number>>;
   readonly traits: ReadonlySet<string>;
 }
 
@@ -19,6 +22,8 @@ export interface PlacementRequest {
   readonly consumerId: string;
   readonly resources: Readonly<Record<string, number>>;
   readonly requiredTraits: ReadonlyArray<string>;
+  /** Traits a host must not have (`trait:X=forbidden`, placement's `!X`). */
+  readonly forbiddenTraits?: ReadonlyArray<string>;
   readonly availabilityZone?: string;
   /** Hosts a rescheduled build already failed on. */
   readonly ignoreHosts?: ReadonlyArray<string>;

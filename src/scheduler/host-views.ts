@@ -21,11 +21,25 @@ export function buildHostViews(
     if (p === undefined) return [];
     const capacity: Record<string, number> = {};
     const maxUnit: Record<string, number> = {};
+    const minUnit: Record<string, number> = {};
+    const stepSize: Record<string, number> = {};
     for (const [rc, inv] of Object.entries(p.inventories)) {
       capacity[rc] = Math.floor((inv.total - inv.reserved) * inv.allocationRatio);
       maxUnit[rc] = inv.maxUnit;
+      if (inv.minUnit > 1) minUnit[rc] = inv.minUnit;
+      if (inv.stepSize > 1) stepSize[rc] = inv.stepSize;
     }
-    return [{ ...h, capacity, used: { ...p.usages }, maxUnit, traits: new Set(p.traits) }];
+    return [
+      {
+        ...h,
+        capacity,
+        used: { ...p.usages },
+        maxUnit,
+        ...(Object.keys(minUnit).length > 0 && { minUnit }),
+        ...(Object.keys(stepSize).length > 0 && { stepSize }),
+        traits: new Set(p.traits),
+      },
+    ];
   });
 }
 
@@ -33,5 +47,12 @@ export function buildHostViews(
 export function withClaim(h: HostView, resources: Readonly<Record<string, number>>): HostView {
   const used = { ...h.used };
   for (const [rc, n] of Object.entries(resources)) used[rc] = (used[rc] ?? 0) + n;
+  return { ...h, used };
+}
+
+/** A copy of the host with a claim made by withClaim() taken back out of its usage. */
+export function withoutClaim(h: HostView, resources: Readonly<Record<string, number>>): HostView {
+  const used = { ...h.used };
+  for (const [rc, n] of Object.entries(resources)) used[rc] = (used[rc] ?? 0) - n;
   return { ...h, used };
 }

@@ -89,3 +89,33 @@ describe('select over many hosts', () => {
     ]);
   });
 });
+
+describe('traits and resources from flavor specs', () => {
+  it('rejects hosts with a forbidden trait, and says so', () => {
+    const hosts = [
+      host('a', 8000, { traits: new Set(['CUSTOM_STRATA_VM', 'CUSTOM_SLOW']) }),
+      host('b', 3000),
+    ];
+    const forbid = req({ forbiddenTraits: ['CUSTOM_SLOW'] });
+    expect(select(hosts, forbid, defaultPipeline('spread')).chosen.map((h) => h.hostname)).toEqual(['b']);
+    const none = select(hosts, req({ forbiddenTraits: ['CUSTOM_STRATA_VM'] }), defaultPipeline('spread'));
+    expect(none.chosen).toEqual([]);
+    expect(describeReport(none.report)).toBe('2 hosts: 2 with forbidden trait CUSTOM_STRATA_VM');
+  });
+
+  it('asks for any class, within min_unit and step_size as placement would', () => {
+    const fpga = { VCPU: 16, MEMORY_MB: 8192, DISK_GB: 100, CUSTOM_FPGA: 4 };
+    const hosts = [
+      host('a', 8000),
+      host('b', 8000, { capacity: fpga, stepSize: { CUSTOM_FPGA: 2 } }),
+      host('c', 8000, { capacity: fpga, minUnit: { CUSTOM_FPGA: 3 } }),
+      host('d', 1000, { capacity: fpga }),
+    ];
+    const asking = (n: number) =>
+      select(hosts, req({ resources: { MEMORY_MB: 512, CUSTOM_FPGA: n } }), defaultPipeline('spread'));
+    expect(asking(1).chosen.map((h) => h.hostname)).toEqual(['d']); // b: odd amount, c: below its min
+    expect(asking(2).chosen.map((h) => h.hostname)).toEqual(['b', 'd']);
+    expect(asking(3).chosen.map((h) => h.hostname)).toEqual(['c', 'd']);
+    expect(describeReport(asking(5).report)).toBe('4 hosts: 4 lacking CUSTOM_FPGA');
+  });
+});

@@ -44,8 +44,8 @@ export function defaultPipeline(strategy: 'spread' | 'pack'): Pipeline {
       hostStateFilter, //        enabled and heartbeating
       retryFilter, //            not a host this build already failed on
       availabilityZoneFilter, // the requested zone, if any
-      traitsFilter, //           the image's driver and other required traits
-      resourcesFilter, //        free VCPU, MEMORY_MB, DISK_GB within max_unit
+      traitsFilter, //           the image's driver and other required traits, no forbidden one
+      resourcesFilter, //        room for every class asked, within max_unit, min_unit, step_size
       serverGroupFilter, //      hard affinity / anti-affinity
     ],
     weighers: [

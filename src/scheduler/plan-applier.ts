@@ -3,6 +3,11 @@ import type { ClaimWrite, SchedulerPlacement } from './placement-port.js';
 
 export interface Claim extends ClaimWrite {
   readonly hostname: string;
+  /**
+   * Claims with the same unit commit together or not at all (the servers of one
+   * multi-create, a resize's claim and its migration's); undefined: the claim alone.
+   */
+  readonly unit?: string;
 }
 
 export interface AppliedPlan {
@@ -14,8 +19,8 @@ export interface AppliedPlan {
 /**
  * Commits a plan. Placement re-checks capacity inside its transaction, so a claim the
  * scheduler made on a stale snapshot can only fail, never oversubscribe. The whole plan
- * goes in one transaction; if anything conflicts, claims are retried one by one so one
- * stale choice does not sink the others.
+ * goes in one transaction; if anything conflicts, claims are retried unit by unit so one
+ * stale choice does not sink the others, and a unit is never half committed.
  */
 export async function applyPlan(
   placement: SchedulerPlacement,
@@ -30,16 +35,34 @@ export async function applyPlan(
   }
   const committed: Claim[] = [];
   const stale: Claim[] = [];
-  for (const c of claims) {
+  for (const unit of unitsOf(claims)) {
     try {
-      await placement.writeAllocations(c);
-      committed.push(c);
+      if (unit.length === 1) await placement.writeAllocations(unit[0]!);
+      else await placement.writeAllocationsBatch(unit);
+      committed.push(...unit);
     } catch (err) {
       if (!isConflict(err)) throw err;
-      stale.push(c);
+      stale.push(...unit);
     }
   }
   return { committed, stale };
+}
+
+/** The claims grouped by unit, in the order each unit first appears. */
+function unitsOf(claims: ReadonlyArray<Claim>): Claim[][] {
+  const units: Claim[][] = [];
+  const byUnit = new Map<string, Claim[]>();
+  for (const c of claims) {
+    const unit = c.unit === undefined ? undefined : byUnit.get(c.unit);
+    if (unit !== undefined) {
+      unit.push(c);
+      continue;
+    }
+    const fresh = [c];
+    units.push(fresh);
+    if (c.unit !== undefined) byUnit.set(c.unit, fresh);
+  }
+  return units;
 }
 
 function isConflict(err: unknown): boolean {

@@ -253,7 +253,9 @@ describe.skipIf(!ready)('openstack CLI against strata up: real VMs and container
           'small',
         ]);
         expect(r.code).not.toBe(0);
-        expect(r.stderr).toMatch(/Flavor's disk is smaller than the minimum size specified in image metadata/);
+        expect(r.stderr).toMatch(
+          /Flavor's disk is smaller than the minimum size specified in image metadata/,
+        );
       } finally {
         await cli.ok('admin', ['image', 'set', '--min-disk', '0', 'strata-test-vm']);
       }

@@ -1,3 +1,4 @@
+import { standardResourceClassSet } from '../../placement/standards/standard-resource-classes.js';
 import { imageTraits } from '../workloads/image-requirements.js';
 import type { PlacementRequest } from '../../scheduler/host-view.js';
 import type { HostRecord } from '../../scheduler/host-views.js';
@@ -22,18 +23,31 @@ export async function loadHostRecords(
   }));
 }
 
-/** Traits a workload needs: what its image needs (kind, disk format) and `trait:X=required` specs. */
-export function requiredTraits(
+/** The traits a server asks of its host, as placement's `required` takes them (`X` and `!X`). */
+export interface RequestedTraits {
+  readonly required: string[];
+  readonly forbidden: string[];
+}
+
+/**
+ * Traits a workload needs: what its image needs (kind, disk format), and the flavor's and
+ * image's `trait:X=required` and `trait:X=forbidden` (Nova's ResourceRequest reads these
+ * unsuffixed keys; other values are ignored, as Nova ignores them).
+ */
+export function requestedTraits(
   image: ComputeImage | undefined,
   extraSpecs: Readonly<Record<string, string>>,
-): string[] {
-  const fromSpecs = (specs: Readonly<Record<string, string>>) =>
-    Object.entries(specs)
-      .filter(([k, v]) => k.startsWith('trait:') && v === 'required')
-      .map(([k]) => k.slice('trait:'.length));
-  return [
-    ...new Set([...imageTraits(image), ...fromSpecs(extraSpecs), ...fromSpecs(image?.properties ?? {})]),
-  ];
+): RequestedTraits {
+  const required = new Set(imageTraits(image));
+  const forbidden = new Set<string>();
+  for (const specs of [extraSpecs, image?.properties ?? {}]) {
+    for (const [k, v] of Object.entries(specs)) {
+      if (!k.startsWith('trait:')) continue;
+      if (v === 'required') required.add(k.slice('trait:'.length));
+      else if (v === 'forbidden') forbidden.add(k.slice('trait:'.length));
+    }
+  }
+  return { required: [...required], forbidden: [...forbidden] };
 }
 
 export type GroupState = Map<
@@ -79,8 +93,41 @@ export async function loadGroups(deps: ComputeDeps, servers: ReadonlyArray<Serve
   return state;
 }
 
-/** What a server claims in placement; zero amounts are left out, as Nova does (placement refuses them). */
+/**
+ * What a server claims in placement, as Nova's ResourceRequest computes it: the flavor's
+ * VCPU, MEMORY_MB and DISK_GB (root + ephemeral + swap rounded up to GB), each replaced by a
+ * `resources:<CLASS>=<amount>` extra spec when there is one (a PCPU spec replaces VCPU too),
+ * plus any other class such specs name. Zero amounts are left out, as Nova does (placement
+ * refuses them), so `resources:VCPU=0` drops VCPU. Resize, confirm and revert claim through
+ * here too, so a flavor's claim is the same wherever it is made.
+ */
 export function resourcesOf(s: Pick<Server, 'flavor'>): Record<string, number> {
-  const all = { VCPU: s.flavor.vcpus, MEMORY_MB: s.flavor.ram, DISK_GB: s.flavor.disk + s.flavor.ephemeral };
+  const f = s.flavor;
+  const specs = resourceSpecs(f.extraSpecs);
+  const all: Record<string, number> = {};
+  if (!specs.has('VCPU') && !specs.has('PCPU')) all['VCPU'] = f.vcpus;
+  if (!specs.has('MEMORY_MB')) all['MEMORY_MB'] = f.ram;
+  if (!specs.has('DISK_GB')) all['DISK_GB'] = f.disk + f.ephemeral + Math.ceil(f.swap / 1024);
+  for (const [rc, n] of specs) all[rc] = n;
   return Object.fromEntries(Object.entries(all).filter(([, n]) => n > 0));
+}
+
+/** A custom class name, as placement accepts it. */
+const customClass = /^CUSTOM_[A-Z0-9_]+$/;
+/** What Python's int() takes for an amount: digits, an optional +, surrounding blanks. */
+const amountText = /^\s*\+?\d+\s*$/;
+
+/**
+ * The unsuffixed `resources:<CLASS>=<amount>` extra specs. Like Nova, a class that is
+ * neither standard nor CUSTOM_*, or an amount that is not a non-negative integer, is skipped.
+ */
+function resourceSpecs(extraSpecs: Readonly<Record<string, string>>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [k, v] of Object.entries(extraSpecs)) {
+    if (!k.startsWith('resources:')) continue;
+    const rc = k.slice('resources:'.length);
+    if (!standardResourceClassSet.has(rc) && !customClass.test(rc)) continue;
+    if (amountText.test(v)) out.set(rc, Number(v.trim()));
+  }
+  return out;
 }

@@ -10,29 +10,35 @@ import { updateServerIf } from './server-store.js';
 
 const url = '/v2.1/servers/:server_id/metadata';
 
-/** Replaces the server's metadata with `next` (a compare-and-set, so concurrent edits do not interleave). */
+/**
+ * Replaces the server's metadata with `next` (a compare-and-set, so concurrent edits do not
+ * interleave). A lost race, say with the agent reporting a build, reads the server again
+ * and applies `next` to what is there now.
+ */
 async function writeMetadata(
   ctx: RequestContext,
   deps: ComputeDeps,
   next: (cur: Readonly<Record<string, string>>) => Record<string, string>,
 ) {
-  const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);
-  checkLock(s, callerOf(ctx));
-  const metadata = next(s.metadata);
-  await enforceMetadataQuota(deps.store.db, s.projectId, Object.keys(metadata).length, deps.config);
-  const won = await updateServerIf(
-    deps.store.db,
-    s.id,
-    { generation: s.generation },
-    { metadata: JSON.stringify(metadata) },
-    deps.clock().toISOString(),
-  );
-  if (!won)
-    throw new ConflictError(
-      'compute.server.concurrent',
-      `Instance ${s.id} changed while its metadata was updated.`,
+  for (let attempt = 1; ; attempt++) {
+    const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);
+    checkLock(s, callerOf(ctx));
+    const metadata = next(s.metadata);
+    await enforceMetadataQuota(deps.store.db, s.projectId, Object.keys(metadata).length, deps.config);
+    const won = await updateServerIf(
+      deps.store.db,
+      s.id,
+      { generation: s.generation },
+      { metadata: JSON.stringify(metadata) },
+      deps.clock().toISOString(),
     );
-  return metadata;
+    if (won) return metadata;
+    if (attempt === 5)
+      throw new ConflictError(
+        'compute.server.concurrent',
+        `Instance ${s.id} changed while its metadata was updated.`,
+      );
+  }
 }
 
 function key(ctx: RequestContext): string {

@@ -37,7 +37,8 @@ export async function virtualSizeOf(path: string, diskFormat: string | null): Pr
   }
 }
 
-const asSize = (n: bigint): number | null => (n > 0n && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : null);
+const asSize = (n: bigint): number | null =>
+  n > 0n && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : null;
 
 /** QCOW2: "QFI\xfb", then the virtual size as a big-endian u64 at byte 24. */
 function qcow2(h: Buffer | undefined): number | null {
@@ -46,7 +47,9 @@ function qcow2(h: Buffer | undefined): number | null {
 
 /** Monolithic sparse VMDK: "KDMV", then the capacity in 512-byte sectors (LE u64) at byte 12. */
 function vmdk(h: Buffer | undefined): number | null {
-  return h !== undefined && h.toString('latin1', 0, 4) === 'KDMV' ? asSize(h.readBigUInt64LE(12) * 512n) : null;
+  return h !== undefined && h.toString('latin1', 0, 4) === 'KDMV'
+    ? asSize(h.readBigUInt64LE(12) * 512n)
+    : null;
 }
 
 /** VDI: signature 0xbeda107f at byte 0x40, the disk size (LE u64) at 0x170. */
