@@ -80,6 +80,9 @@ export const identityPolicy: Readonly<Record<string, string>> = {
   'identity:list_application_credentials': `${admin} or ${systemReader} or rule:owner`,
   'identity:create_application_credential': 'rule:owner',
   'identity:delete_application_credential': `${admin} or rule:owner`,
+  'identity:get_access_rule': `${admin} or ${systemReader} or rule:owner`,
+  'identity:list_access_rules': `${admin} or ${systemReader} or rule:owner`,
+  'identity:delete_access_rule': `${admin} or rule:owner`,
 
   'identity:get_region': '@',
   'identity:list_regions': '@',

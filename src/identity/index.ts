@@ -2,6 +2,7 @@ import type { ServicePlugin } from '../common/http/service-plugin.js';
 import { serviceRoutes } from '../common/http/service-routes.js';
 import { keystoneFault } from '../common/faults/keystone-fault.js';
 import type { PolicyEnforcer } from '../common/policy/policy-engine.js';
+import { accessRuleRoutes } from './application-credentials/access-rule-routes.js';
 import { applicationCredentialRoutes } from './application-credentials/application-credential-routes.js';
 import { assignmentRoutes } from './assignments/assignment-routes.js';
 import { authRoutes } from './auth/auth-routes.js';
@@ -28,6 +29,7 @@ export const identityRouteTable = [
   ...roleRoutes,
   ...assignmentRoutes,
   ...applicationCredentialRoutes,
+  ...accessRuleRoutes,
   ...regionRoutes,
   ...serviceEntryRoutes,
   ...endpointRoutes,

@@ -95,7 +95,8 @@ async function accessRulesFor(
     );
     if (same !== undefined) return same;
     if (a.service === undefined || a.method === undefined || a.path === undefined) {
-      if (a.id !== undefined) throw notFound('access_rule', a.id);
+      if (a.id !== undefined)
+        throw new NotFoundError('identity.access_rule.not_found', `Could not find Access Rule: ${a.id}.`);
       throw new InputError(
         'identity.app_cred.access_rule',
         "Invalid input for field 'access_rules': each rule needs service, method and path.",

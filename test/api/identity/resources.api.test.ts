@@ -320,6 +320,15 @@ for (const dialect of testDialects()) {
       const unknown = await create('ruled-unknown', [{ id: 'f'.repeat(32) }]);
       expect(unknown.statusCode).toBe(404);
       expect((await create('ruled-partial', [{ service: 'compute' }])).statusCode).toBe(400);
+      // The user's rules, as /v3/users/{id}/access_rules shows them: in use, so not deletable.
+      const rules = (await call('GET', `/users/${me}/access_rules`, admin)).json().access_rules;
+      expect(rules.map((r: { id: string }) => r.id).sort()).toEqual([serversRule.id, usersRule.id].sort());
+      const one = await call('GET', `/users/${me}/access_rules/${usersRule.id}`, admin);
+      expect(one.json().access_rule).toMatchObject(usersRule);
+      const del = await call('DELETE', `/users/${me}/access_rules/${usersRule.id}`, admin);
+      expect(del.statusCode).toBe(403);
+      expect(del.json().error.message).toBe('May not delete access rule in use');
+      expect((await call('GET', `/users/${me}/access_rules/${'e'.repeat(32)}`, admin)).statusCode).toBe(404);
     });
 
     it('manages roles and implied roles', async () => {
