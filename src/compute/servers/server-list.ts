@@ -28,7 +28,7 @@ const csv = (v: unknown) => (typeof v === 'string' && v !== '' ? v.split(',') : 
 /** GET /servers and /servers/detail: the caller's project, or every project for an admin asking all_tenants. */
 export async function listServersRoute(ctx: RequestContext, deps: ComputeDeps, detail: boolean) {
   const q = ctx.query;
-  const filter = serverFilter(ctx, callerOf(ctx));
+  const filter = serverFilter(ctx, callerOf(ctx), detail);
   // A status no server can have lists nothing, as Nova does before 2.38.
   if (filter === undefined) return { servers: [] };
   const pageReq = parsePageRequest(q, 1000);
@@ -47,14 +47,27 @@ export async function listServersRoute(ctx: RequestContext, deps: ComputeDeps, d
   };
 }
 
+/**
+ * Nova's is_all_tenants: present with no value means yes; a value is read strictly, and
+ * anything but oslo's booleans is a 400.
+ */
+function wantsAllTenants(v: unknown): boolean {
+  if (v === undefined) return false;
+  if (v === '') return true;
+  const parsed = strictBoolean(String(v));
+  if (parsed === undefined)
+    throw new InputError(
+      'compute.server.bad_all_tenants',
+      `Invalid input received: Unrecognized value '${String(v)}', acceptable values are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'`,
+    );
+  return parsed;
+}
+
 /** The query as a filter the caller may use; undefined when nothing can match. */
-function serverFilter(ctx: RequestContext, caller: Caller): ServerFilter | undefined {
+function serverFilter(ctx: RequestContext, caller: Caller, detail: boolean): ServerFilter | undefined {
   const q = ctx.query;
-  const allTenants =
-    caller.isAdmin &&
-    q['all_tenants'] !== undefined &&
-    q['all_tenants'] !== '0' &&
-    q['all_tenants'] !== 'false';
+  const allTenants = wantsAllTenants(q['all_tenants']);
+  if (allTenants) ctx.authorize(`os_compute_api:servers:${detail ? 'detail' : 'index'}:get_all_tenants`, {});
   const changesSince = typeof q['changes-since'] === 'string' ? parseTime(q['changes-since']) : undefined;
   const statuses = typeof q['status'] === 'string' ? statusClauses(q['status']) : undefined;
   if (statuses?.length === 0) return undefined;

@@ -5,6 +5,8 @@ const readerOrAdmin = 'rule:project_reader_or_admin';
 export const serverPolicy: Readonly<Record<string, string>> = {
   'os_compute_api:servers:index': readerOrAdmin,
   'os_compute_api:servers:detail': readerOrAdmin,
+  'os_compute_api:servers:index:get_all_tenants': 'rule:context_is_admin',
+  'os_compute_api:servers:detail:get_all_tenants': 'rule:context_is_admin',
   'os_compute_api:servers:show': readerOrAdmin,
   'os_compute_api:servers:show:host_status': 'rule:context_is_admin',
   'os_compute_api:servers:create': memberOrAdmin,

@@ -149,6 +149,17 @@ for (const dialect of testDialects()) {
       );
     });
 
+    it('reads all_tenants as Nova does: admins only, strict booleans, present means yes', async () => {
+      const everyone = (await names('all_tenants', p.admin)).sort();
+      expect(everyone).toEqual(expect.arrayContaining(['alpha', 's-active']));
+      expect((await names('all_tenants=yes', p.admin)).sort()).toEqual(everyone);
+      expect((await names('all_tenants=0', p.admin)).sort()).not.toContain('alpha');
+      const bad = await call('GET', '/servers?all_tenants=maybe', p.admin);
+      expectFault(bad, 400, /^Invalid input received: Unrecognized value 'maybe'/);
+      const member = await call('GET', '/servers/detail?all_tenants=1', p.member);
+      expectFault(member, 403, /os_compute_api:servers:detail:get_all_tenants/);
+    });
+
     it('sorts by name both ways and pages with marker and next links', async () => {
       expect(await names('sort_key=display_name&sort_dir=asc')).toEqual(['alpha', 'beta', 'gamma']);
       expect(await names('sort_key=display_name&sort_dir=desc')).toEqual(['gamma', 'beta', 'alpha']);
