@@ -63,7 +63,12 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
       rotateAfterMs: config.tokenRotateAfterSec * 1000,
       maxActiveKeys: config.tokenMaxActiveKeys,
     }),
-    settings: { tokenExpirationSec: config.tokenExpirationSec, regionId: config.regionId, listLimit: 0 },
+    settings: {
+      tokenExpirationSec: config.tokenExpirationSec,
+      regionId: config.regionId,
+      listLimit: 0,
+      maxProjectTreeDepth: config.maxProjectTreeDepth,
+    },
   };
   await identity.keys.ensure();
   const overrides = config.policyFile

@@ -53,4 +53,9 @@ describe('config', () => {
     const env = { STRATA_SCHEDULER_MAX_ATTEMPTS: '5', STRATA_BUILD_TIMEOUT: '0' };
     expect(loadConfig({ dataDir }, env)).toMatchObject({ schedulerMaxAttempts: 5, buildTimeoutSec: 0 });
   });
+
+  it("nests projects 5 deep by default, as Keystone's max_project_tree_depth", () => {
+    expect(loadConfig({ dataDir }, {}).maxProjectTreeDepth).toBe(5);
+    expect(loadConfig({ dataDir }, { STRATA_MAX_PROJECT_TREE_DEPTH: '3' }).maxProjectTreeDepth).toBe(3);
+  });
 });

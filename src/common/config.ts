@@ -16,6 +16,8 @@ export interface StrataConfig {
   readonly logFile: string;
   readonly regionId: string;
   readonly tokenExpirationSec: number;
+  /** Keystone's max_project_tree_depth: how deep projects may nest under a domain. */
+  readonly maxProjectTreeDepth: number;
   readonly tokenRotateAfterSec: number;
   readonly tokenMaxActiveKeys: number;
   /** How long a validated token is trusted without re-validation (keystonemiddleware's token cache). */
@@ -76,6 +78,7 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   logFile: 'STRATA_LOG_FILE',
   regionId: 'STRATA_REGION',
   tokenExpirationSec: 'STRATA_TOKEN_EXPIRATION',
+  maxProjectTreeDepth: 'STRATA_MAX_PROJECT_TREE_DEPTH',
   tokenRotateAfterSec: 'STRATA_TOKEN_ROTATE_AFTER',
   tokenMaxActiveKeys: 'STRATA_TOKEN_MAX_ACTIVE_KEYS',
   passwordHashLog2N: 'STRATA_PASSWORD_HASH_LOG2N',
@@ -103,6 +106,7 @@ const numeric = new Set<keyof StrataConfig>([
   'fakeCreateDelayMs',
   'port',
   'tokenExpirationSec',
+  'maxProjectTreeDepth',
   'tokenRotateAfterSec',
   'tokenMaxActiveKeys',
   'passwordHashLog2N',
@@ -138,6 +142,7 @@ export function loadConfig(
     logFile: merged.logFile ?? 'stdout',
     regionId: merged.regionId ?? 'RegionOne',
     tokenExpirationSec: merged.tokenExpirationSec ?? 3600,
+    maxProjectTreeDepth: merged.maxProjectTreeDepth ?? 5,
     tokenRotateAfterSec: merged.tokenRotateAfterSec ?? 86_400,
     tokenMaxActiveKeys: merged.tokenMaxActiveKeys ?? 3,
     passwordHashLog2N: merged.passwordHashLog2N ?? 14,

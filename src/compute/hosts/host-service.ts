@@ -22,7 +22,10 @@ export interface AvailabilityZone {
 export const computeBinary = 'nova-compute';
 
 /** Nova's servicegroup rule: a recent heartbeat and not forced down. */
-export function isUp(deps: ComputeDeps, host: ComputeHost): boolean {
+export function isUp(
+  deps: Pick<ComputeDeps, 'clock' | 'serviceDownTimeSec'>,
+  host: Pick<ComputeHost, 'forcedDown' | 'lastHeartbeat'>,
+): boolean {
   const age = Math.abs(deps.clock().getTime() - Date.parse(host.lastHeartbeat));
   return !host.forcedDown && age <= deps.serviceDownTimeSec * 1000;
 }

@@ -3,6 +3,8 @@ import { imageTraits } from '../workloads/image-requirements.js';
 import type { PlacementRequest } from '../../scheduler/host-view.js';
 import type { HostRecord } from '../../scheduler/host-views.js';
 import type { ComputeDeps, ComputeImage } from '../compute-deps.js';
+import { isUp } from '../hosts/host-service.js';
+import { isSet } from '../../db/row-codec.js';
 import type { Server } from '../servers/server-model.js';
 
 /** Hosts from the registry with their up/enabled state as of now. */
@@ -13,13 +15,13 @@ export async function loadHostRecords(
     .selectFrom('compute_hosts')
     .select(['hostname', 'provider_id', 'availability_zone', 'status', 'forced_down', 'last_heartbeat'])
     .execute();
-  const cutoff = deps.clock().getTime() - deps.serviceDownTimeSec * 1000;
   return rows.map((r) => ({
     hostname: r.hostname,
     providerId: r.provider_id,
     availabilityZone: r.availability_zone,
     enabled: r.status === 'enabled',
-    up: r.forced_down === 0 && Date.parse(r.last_heartbeat) >= cutoff,
+    // The one rule host_status, os-services and local delete use too.
+    up: isUp(deps, { forcedDown: isSet(r.forced_down), lastHeartbeat: r.last_heartbeat }),
   }));
 }
 
