@@ -6,75 +6,24 @@ import type { ComputeDeps } from '../compute-deps.js';
 import type { BuildAttempt, Server } from '../servers/server-model.js';
 import type { ServerRow } from '../servers/server-store.js';
 import { toServer } from '../servers/server-store.js';
+import { serverRow } from '../testing/server-rows.js';
 import { planPass, requestUnits } from './scheduling-plan.js';
 
 let serial = 0;
 /** A server waiting to be placed, as POST /servers writes it (512 MB, no group). */
 function waiting(reservation: string, over: Partial<ServerRow> = {}, attempts: BuildAttempt[] = []): Server {
   const id = `srv-${++serial}`;
-  const row: ServerRow = {
-    id,
-    project_id: 'p',
-    user_id: 'u',
-    name: id,
-    hostname: id,
-    description: null,
-    flavor: JSON.stringify({
-      id: 'f',
-      name: 'f',
-      vcpus: 1,
-      ram: 512,
-      disk: 1,
-      ephemeral: 0,
-      swap: 0,
-      extraSpecs: {},
+  return toServer(
+    serverRow({
+      id,
+      name: id,
+      hostname: id,
+      reservation_id: reservation,
+      build_attempts: JSON.stringify(attempts),
+      created_at: '2025-01-01T00:00:00.000Z',
+      ...over,
     }),
-    flavor_id: 'f',
-    vcpus: 1,
-    memory_mb: 512,
-    root_gb: 1,
-    image_id: 'img',
-    key_name: null,
-    key_data: null,
-    user_data: null,
-    metadata: '{}',
-    tags: '[]',
-    networks: '"auto"',
-    availability_zone: null,
-    config_drive: 0,
-    access_ipv4: '',
-    access_ipv6: '',
-    reservation_id: reservation,
-    launch_index: 0,
-    server_group_id: null,
-    vm_state: 'building',
-    task_state: 'scheduling',
-    power_state: 0,
-    desired_power: 'on',
-    observed_power: null,
-    observed_at: null,
-    observed_reason: null,
-    generation: 1,
-    host: null,
-    node: null,
-    scheduling: null,
-    build_attempts: JSON.stringify(attempts),
-    locked: 0,
-    locked_by: null,
-    locked_reason: null,
-    fault: null,
-    new_flavor: null,
-    old_flavor: null,
-    pending_image_id: null,
-    workload_handle: null,
-    launched_at: null,
-    terminated_at: null,
-    created_at: '2025-01-01T00:00:00.000Z',
-    updated_at: '2025-01-01T00:00:00.000Z',
-    deleted_at: null,
-    ...over,
-  };
-  return toServer(row);
+  );
 }
 
 /** Hosts with room for `slots` servers of 512 MB each. */

@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { serverRow } from '../../../src/compute/testing/server-rows.js';
 import { expect } from 'vitest';
 import type { TestCloud } from '../../support/test-cloud.js';
 
@@ -118,58 +119,25 @@ export async function insertServer(
 ): Promise<string> {
   const id = randomUUID();
   const now = new Date().toISOString();
-  await t.cloud.store.db
-    .insertInto('servers')
-    .values({
-      id,
-      project_id: s.projectId,
-      user_id: s.userId ?? 'someone',
-      name: `srv-${id.slice(0, 8)}`,
-      hostname: `srv-${id.slice(0, 8)}`,
-      description: null,
-      flavor: '{}',
-      flavor_id: 'f',
-      vcpus: s.vcpus,
-      memory_mb: s.ram,
-      root_gb: s.disk ?? 1,
-      image_id: randomUUID(),
-      key_name: null,
-      key_data: null,
-      user_data: null,
-      metadata: '{}',
-      tags: '[]',
-      networks: '"auto"',
-      availability_zone: null,
-      config_drive: 0,
-      access_ipv4: '',
-      access_ipv6: '',
-      reservation_id: 'r-test',
-      launch_index: 0,
-      server_group_id: null,
-      vm_state: 'active',
-      task_state: null,
-      power_state: 1,
-      desired_power: 'on',
-      observed_power: null,
-      observed_at: null,
-      observed_reason: null,
-      generation: 1,
-      host: s.host ?? null,
-      node: s.host ?? null,
-      scheduling: null,
-      locked: 0,
-      locked_by: null,
-      locked_reason: null,
-      fault: null,
-      new_flavor: null,
-      old_flavor: null,
-      launched_at: now,
-      terminated_at: null,
-      created_at: now,
-      updated_at: now,
-      deleted_at: s.deleted ? now : null,
-    })
-    .execute();
+  const row = serverRow({
+    id,
+    project_id: s.projectId,
+    user_id: s.userId ?? 'someone',
+    flavor: '{}',
+    vcpus: s.vcpus,
+    memory_mb: s.ram,
+    root_gb: s.disk ?? 1,
+    image_id: randomUUID(),
+    vm_state: 'active',
+    task_state: null,
+    power_state: 1,
+    host: s.host ?? null,
+    node: s.host ?? null,
+    launched_at: now,
+    created_at: now,
+    deleted_at: s.deleted ? now : null,
+  });
+  await t.cloud.store.db.insertInto('servers').values(row).execute();
   return id;
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerRow } from '../../../src/compute/servers/server-store.js';
+import { embeddedFlavor, serverRow } from '../../../src/compute/testing/server-rows.js';
 import { testDialects } from '../../../src/db/testing/dialects.js';
 import { createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
@@ -173,68 +174,21 @@ for (const dialect of testDialects()) {
       group?: string;
     }): ServerRow {
       const id = randomUUID();
-      const f = {
-        id: flavor,
-        name: 'unit',
-        vcpus: 1,
-        ram: 512,
-        disk: 5,
-        ephemeral: 0,
-        swap: 0,
-        extraSpecs: {},
-      };
-      return {
+      return serverRow({
         id,
         project_id: 'p-edge',
         user_id: 'u-edge',
         name: `edge-${id.slice(0, 8)}`,
         hostname: `edge-${id.slice(0, 8)}`,
-        description: null,
-        flavor: JSON.stringify(f),
+        flavor: embeddedFlavor({ id: flavor, disk: 5 }),
         flavor_id: flavor,
-        vcpus: 1,
-        memory_mb: 512,
         root_gb: 5,
         image_id: image,
-        key_name: null,
-        key_data: null,
-        user_data: null,
-        metadata: '{}',
-        tags: '[]',
-        networks: '"auto"',
         availability_zone: o.zone,
-        config_drive: 0,
-        access_ipv4: '',
-        access_ipv6: '',
         reservation_id: o.reservation,
-        launch_index: 0,
         server_group_id: o.group ?? null,
-        vm_state: 'building',
-        task_state: 'scheduling',
-        power_state: 0,
-        desired_power: 'on',
-        observed_power: null,
-        observed_at: null,
-        observed_reason: null,
-        generation: 1,
-        host: null,
-        node: null,
-        scheduling: null,
-        build_attempts: '[]',
-        locked: 0,
-        locked_by: null,
-        locked_reason: null,
-        fault: null,
-        new_flavor: null,
-        old_flavor: null,
-        pending_image_id: null,
-        workload_handle: null,
-        launched_at: null,
-        terminated_at: null,
         created_at: o.createdAt,
-        updated_at: o.createdAt,
-        deleted_at: null,
-      };
+      });
     }
   });
 }
