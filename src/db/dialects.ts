@@ -1,3 +1,6 @@
+import type { RawBuilder } from 'kysely';
+import { sql } from 'kysely';
+
 /** The few places SQLite and PostgreSQL differ, as flags and small functions. */
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -31,3 +34,26 @@ function errCode(err: unknown): string | undefined {
     ? String((err as { code: unknown }).code)
     : undefined;
 }
+
+/** SQL expressions the two dialects spell differently. */
+export interface DialectSql {
+  /** Microseconds since the epoch of an ISO-8601 UTC text column (stored with milliseconds); NULL stays NULL. */
+  epochMicros(column: string): RawBuilder<number>;
+  /** An integer field of a JSON text column, 0 when absent. */
+  jsonInt(column: string, field: string): RawBuilder<number>;
+}
+
+export const dialectSql: Readonly<Record<DialectName, DialectSql>> = {
+  sqlite: {
+    epochMicros: (column) =>
+      sql<number>`(cast(round(unixepoch(${sql.ref(column)}, 'subsec') * 1000) as integer) * 1000)`,
+    jsonInt: (column, field) =>
+      sql<number>`coalesce(json_extract(${sql.ref(column)}, ${sql.lit(`$.${field}`)}), 0)`,
+  },
+  postgres: {
+    epochMicros: (column) =>
+      sql<number>`cast(round(extract(epoch from cast(${sql.ref(column)} as timestamptz)) * 1000000) as bigint)`,
+    jsonInt: (column, field) =>
+      sql<number>`coalesce(cast(cast(${sql.ref(column)} as json) ->> ${sql.lit(field)} as integer), 0)`,
+  },
+};

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { DialectName } from '../../db/dialects.js';
+import { dialectSql, type DialectName } from '../../db/dialects.js';
 import type { Database, ServerVmState } from '../../db/schema.js';
-import { usageSql } from './usage-dialect-sql.js';
 
 type Db = Kysely<Database>;
 
@@ -52,8 +51,8 @@ export interface ServerUsageRow {
  * from whole microseconds, as Python's timedelta does, then divided as floats.
  */
 function windowRows(db: Db, dialect: DialectName, w: UsageWindow) {
-  const s = usageSql[dialect];
-  const [launchUs, termUs] = [s.epochUs('launched_at'), s.epochUs('terminated_at')];
+  const s = dialectSql[dialect];
+  const [launchUs, termUs] = [s.epochMicros('launched_at'), s.epochMicros('terminated_at')];
   let servers = db
     .selectFrom('servers')
     .select([
@@ -66,7 +65,7 @@ function windowRows(db: Db, dialect: DialectName, w: UsageWindow) {
       'memory_mb',
       'launched_at',
       'terminated_at',
-      sql<number>`root_gb + ${s.flavorInt('ephemeral')}`.as('local_gb'),
+      sql<number>`root_gb + ${s.jsonInt('flavor', 'ephemeral')}`.as('local_gb'),
       launchUs.as('launch_us'),
       termUs.as('term_us'),
     ])
