@@ -315,8 +315,28 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
     ]);
     const quota = await cli.json<Record<string, number>>('admin', ['quota', 'show']);
     expect(quota['instances']).toBe(10);
+    // An operator's way out of a stuck server, then the project's usage report.
+    await cli.ok('admin', ['server', 'set', '--state', 'error', 'vm1']);
+    expect(await cli.json('admin', ['server', 'show', 'vm1'])).toMatchObject({ status: 'ERROR' });
+    await cli.ok('admin', ['server', 'set', '--state', 'active', 'vm1']);
+    await waitFor('vm1', 'ACTIVE');
+    const admin = await cli.json<{ id: string }>('admin', ['project', 'show', 'admin']);
+    const usage = await cli.json<Array<{ Project: string; Servers: Array<{ name: string }> }>>('admin', [
+      'usage',
+      'list',
+    ]);
+    expect(usage.map((u) => u.Project)).toEqual([admin.id]);
+    expect(usage[0]!.Servers.map((s) => s.name)).toEqual(expect.arrayContaining(['vm1', 'g1']));
     for (const name of ['vm1', 'g1', 'g2', 'g3', 'g4'])
       await cli.ok('admin', ['server', 'delete', '--wait', name]);
     expect(await cli.json('admin', ['server', 'list'])).toEqual([]);
+    // Deleted servers stay listable for admins, as openstackclient asks for them.
+    const deleted = await cli.json<Array<{ Name: string }>>('admin', [
+      'server',
+      'list',
+      '--all-projects',
+      '--deleted',
+    ]);
+    expect(deleted.map((d) => d.Name)).toEqual(expect.arrayContaining(['vm1', 'g1']));
   });
 });

@@ -155,6 +155,33 @@ describe.skipIf(!ready)('openstack CLI against strata up: identity', () => {
     expect(token.project_id).toBe(demo.id);
     const list = await cli.json<Array<{ Name: string }>>('member', ['application', 'credential', 'list']);
     expect(list.map((c) => c.Name)).toContain('deployer');
+    // A credential limited by access rules may make only the calls they list.
+    // `project list --my-projects` reads GET /v3/users/{id}/projects.
+    const rules = '[{"service": "identity", "method": "GET", "path": "/v3/users/*/projects"}]';
+    const ruled = await cli.json<{ id: string; secret: string }>('member', [
+      'application',
+      'credential',
+      'create',
+      '--access-rules',
+      rules,
+      'ruled',
+    ]);
+    cli.setCloud(
+      'ruled',
+      {
+        auth_url: strata.adminAuth['auth_url'],
+        application_credential_id: ruled.id,
+        application_credential_secret: ruled.secret,
+      },
+      'v3applicationcredential',
+    );
+    const projects = await cli.json<Array<{ Name: string }>>('ruled', ['project', 'list', '--my-projects']);
+    expect(projects.map((p) => p.Name)).toEqual(['demo']);
+    const refused = await cli.run('ruled', ['user', 'show', 'mia']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/HTTP 401/);
+    const shown = await cli.json<Array<{ Path: string }>>('member', ['access', 'rule', 'list']);
+    expect(shown.map((r) => r.Path)).toEqual(['/v3/users/*/projects']);
   });
 
   it('revokes a token', async () => {
