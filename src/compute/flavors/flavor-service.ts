@@ -1,3 +1,4 @@
+import { markerNotFound } from '../compute-paging.js';
 import type { Static } from 'typebox';
 import { ConflictError, InputError, NotFoundError } from '../../common/errors.js';
 import { uuid } from '../../common/ids.js';
@@ -73,8 +74,7 @@ export async function listFlavors(
   let after: Flavor | undefined;
   if (req.marker !== undefined) {
     after = await store.getFlavor(deps.store.db, req.marker, filter);
-    if (after === undefined)
-      throw new InputError('compute.flavor.bad_marker', `marker [${req.marker}] not found`);
+    if (after === undefined) throw markerNotFound(req.marker);
   }
   return store.listFlavors(deps.store.db, filter, {
     sortColumn: sortColumns[req.sortKey ?? 'flavorid'],

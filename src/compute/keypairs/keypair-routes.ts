@@ -1,5 +1,5 @@
 import { nextPageLinks, pageAfter, parsePageRequest } from '../../common/http/pagination.js';
-import { apiMaxLimit, markerNotFound } from '../compute-paging.js';
+import { apiMaxLimit, keypairMarkerNotFound } from '../compute-paging.js';
 import { InputError } from '../../common/errors.js';
 import { respond } from '../../common/http/http-response.js';
 import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
@@ -37,7 +37,7 @@ export const keypairRoutes = [
       if (!atLeast(ctx.microversion, [2, 35])) return keypairListView(all, ctx.microversion);
       // 2.35: limit and marker (a key pair name), in name order.
       const page = parsePageRequest(ctx.query, apiMaxLimit);
-      const shown = pageAfter(all, page, (k) => k.name, markerNotFound);
+      const shown = pageAfter(all, page, (k) => k.name, keypairMarkerNotFound);
       const links = nextPageLinks(
         ctx.url,
         ctx.query,

@@ -1,3 +1,4 @@
+import { markerNotFound } from '../compute-paging.js';
 import { ForbiddenError, InputError } from '../../common/errors.js';
 import { atLeast } from '../../common/http/microversion.js';
 import { nextPageLinks, parsePageRequest } from '../../common/http/pagination.js';
@@ -144,6 +145,6 @@ async function markerServer(deps: ComputeDeps, ctx: RequestContext, id: string) 
   try {
     return await findServer(deps, callerOf(ctx), id);
   } catch {
-    throw new InputError('compute.server.bad_marker', `marker [${id}] not found`);
+    throw markerNotFound(id);
   }
 }

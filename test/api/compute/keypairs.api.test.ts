@@ -231,7 +231,9 @@ for (const dialect of testDialects()) {
       expect(next).toContain(`marker=${all[1]}`);
       expect(names((await get('2.35', next)).json())).toEqual(all.slice(2, 4));
       expect(names((await get('2.34', '/os-keypairs?limit=1')).json())).toEqual(all);
-      expect((await get('2.35', '/os-keypairs?marker=missing')).statusCode).toBe(400);
+      const missing = await get('2.35', '/os-keypairs?marker=missing');
+      expect(missing.statusCode).toBe(400);
+      expect(missing.json().badRequest.message).toBe('Marker missing could not be found.');
     });
 
     it('enforces the key_pairs quota with 403', async () => {
