@@ -24,6 +24,8 @@ const spec: WorkloadSpec = {
   keyData: 'ssh-ed25519 AAAAC3Nza test@host',
   configDrive: true,
   extraSpecs: {},
+  nics: [],
+  disks: [],
 };
 
 describe('config drive', () => {

@@ -30,6 +30,8 @@ function spec(id: string): WorkloadSpec {
     keyData: null,
     configDrive: false,
     extraSpecs: {},
+    nics: [],
+    disks: [],
   };
 }
 

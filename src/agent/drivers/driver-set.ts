@@ -1,42 +1,82 @@
 import type {
   ComputeDriver,
   ConsoleLogSupport,
+  CrashDumpSupport,
+  DeviceAttachSupport,
   DiskLifecycleSupport,
   DriverCapabilities,
   HostFacts,
   ObservedWorkload,
   PowerObservation,
   PowerStateSupport,
-  CrashDumpSupport,
   SnapshotSupport,
   StopOptions,
+  WorkloadDevice,
   WorkloadHandle,
   WorkloadKind,
   WorkloadSpec,
 } from './driver.js';
 import {
   supportsConsoleLog,
-  supportsDiskLifecycle,
   supportsCrashDump,
+  supportsDeviceAttach,
+  supportsDiskLifecycle,
   supportsPowerStates,
   supportsSnapshot,
 } from './driver.js';
+
+/** Every optional capability interface a driver may implement. */
+type OptionalSupport = PowerStateSupport &
+  ConsoleLogSupport &
+  SnapshotSupport &
+  DiskLifecycleSupport &
+  CrashDumpSupport &
+  DeviceAttachSupport;
+
+/** The optional methods whose first argument is a workload handle. */
+type HandleMethod = {
+  [K in keyof OptionalSupport]: OptionalSupport[K] extends (h: WorkloadHandle, ...rest: never[]) => unknown
+    ? K
+    : never;
+}[keyof OptionalSupport];
+
+/**
+ * Optional handle methods, each with the test a driver must pass to have it: a call goes
+ * to the workload's owner, or fails naming what the owner cannot do. A new capability is
+ * one line here, not a hand-written method.
+ */
+const ownerMethods: Readonly<Record<HandleMethod, (d: ComputeDriver) => boolean>> = {
+  pause: supportsPowerStates,
+  unpause: supportsPowerStates,
+  suspend: (d) => d.capabilities.suspend,
+  resume: supportsPowerStates,
+  consoleLog: supportsConsoleLog,
+  snapshot: supportsSnapshot,
+  resize: supportsDiskLifecycle,
+  revertResize: supportsDiskLifecycle,
+  rebuild: supportsDiskLifecycle,
+  triggerCrashDump: supportsCrashDump,
+  attachDevice: supportsDeviceAttach,
+  detachDevice: supportsDeviceAttach,
+};
+
+type AnyMethod = (...args: unknown[]) => Promise<unknown>;
+
+const attachRank = { none: 0, cold: 1, hot: 2 } as const;
+
+// The class gets OptionalSupport's handle methods from ownerMethods in its constructor.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface DriverSet extends Omit<OptionalSupport, 'confirmResize' | 'devices'> {}
 
 /**
  * One host running several drivers (qemu for VMs, runc for containers) seen as one
  * driver by its agent: a new workload goes to the first driver for its kind, anything
  * else to the driver that owns the workload. The host's size comes from the first
- * driver (they share the machine); its traits are every driver's.
+ * driver (they share the machine); its traits are every driver's. A capability of the
+ * set is the best any member has; a call a workload's own driver cannot serve fails.
  */
-export class DriverSet
-  implements
-    ComputeDriver,
-    PowerStateSupport,
-    ConsoleLogSupport,
-    SnapshotSupport,
-    DiskLifecycleSupport,
-    CrashDumpSupport
-{
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class DriverSet implements ComputeDriver {
   readonly name: string;
   readonly kinds: ReadonlyArray<WorkloadKind>;
   readonly capabilities: DriverCapabilities;
@@ -53,7 +93,18 @@ export class DriverSet
       suspend: any((c) => c.suspend),
       diskLifecycle: any((c) => c.diskLifecycle),
       crashDump: any((c) => c.crashDump),
+      deviceAttach: drivers
+        .map((d) => d.capabilities.deviceAttach)
+        .reduce((best, c) => (attachRank[c] > attachRank[best] ? c : best), 'none' as const),
     };
+    for (const [method, has] of Object.entries(ownerMethods)) {
+      const delegate = async (h: WorkloadHandle, ...rest: unknown[]) => {
+        const d = await this.#owner(h);
+        if (!has(d)) throw new Error(`driver ${d.name} cannot ${method}`);
+        return (d as unknown as Record<string, AnyMethod>)[method]!.call(d, h, ...rest);
+      };
+      Object.defineProperty(this, method, { value: delegate, enumerable: false });
+    }
   }
 
   async probe(signal: AbortSignal): Promise<HostFacts> {
@@ -81,45 +132,16 @@ export class DriverSet
   async reboot(h: WorkloadHandle, hard: boolean, signal: AbortSignal) {
     return (await this.#owner(h)).reboot(h, hard, signal);
   }
-  async pause(h: WorkloadHandle, signal: AbortSignal) {
-    return this.#with(await this.#owner(h), supportsPowerStates, 'pause').pause(h, signal);
-  }
-  async triggerCrashDump(h: WorkloadHandle, signal: AbortSignal) {
-    const d = this.#with(await this.#owner(h), supportsCrashDump, 'trigger a crash dump');
-    return d.triggerCrashDump(h, signal);
-  }
-  async unpause(h: WorkloadHandle, signal: AbortSignal) {
-    return this.#with(await this.#owner(h), supportsPowerStates, 'unpause').unpause(h, signal);
-  }
-  async suspend(h: WorkloadHandle, signal: AbortSignal) {
-    const d = this.#with(await this.#owner(h), supportsPowerStates, 'suspend');
-    if (!d.capabilities.suspend) throw new Error(`driver ${d.name} cannot suspend`);
-    return d.suspend(h, signal);
-  }
-  async resume(h: WorkloadHandle, signal: AbortSignal) {
-    return this.#with(await this.#owner(h), supportsPowerStates, 'resume').resume(h, signal);
-  }
-  async consoleLog(h: WorkloadHandle, tailLines?: number) {
-    return this.#with(await this.#owner(h), supportsConsoleLog, 'show a console log').consoleLog(
-      h,
-      tailLines,
-    );
-  }
-  async snapshot(h: WorkloadHandle, signal: AbortSignal) {
-    return this.#with(await this.#owner(h), supportsSnapshot, 'snapshot').snapshot(h, signal);
-  }
-  async resize(h: WorkloadHandle, spec: WorkloadSpec, signal: AbortSignal) {
-    return this.#with(await this.#owner(h), supportsDiskLifecycle, 'resize').resize(h, spec, signal);
-  }
-  async revertResize(h: WorkloadHandle, spec: WorkloadSpec, signal: AbortSignal) {
-    return this.#with(await this.#owner(h), supportsDiskLifecycle, 'revert').revertResize(h, spec, signal);
-  }
-  async rebuild(h: WorkloadHandle, spec: WorkloadSpec, signal: AbortSignal) {
-    return this.#with(await this.#owner(h), supportsDiskLifecycle, 'rebuild').rebuild(h, spec, signal);
-  }
 
   async confirmResize(workloadId: string, signal: AbortSignal): Promise<void> {
     for (const d of this.drivers.filter(supportsDiskLifecycle)) await d.confirmResize(workloadId, signal);
+  }
+
+  async devices(workloadId: string): Promise<ReadonlyArray<WorkloadDevice>> {
+    const each = await Promise.all(
+      this.drivers.filter(supportsDeviceAttach).map((d) => d.devices(workloadId)),
+    );
+    return each.flat();
   }
 
   async destroy(workloadId: string, signal: AbortSignal): Promise<void> {
@@ -149,10 +171,5 @@ export class DriverSet
     if (named !== undefined) return named;
     for (const d of this.drivers) if ((await d.observe(h.workloadId)) !== undefined) return d;
     throw new Error(`workload ${h.workloadId} is not on this host`);
-  }
-
-  #with<T extends ComputeDriver>(d: ComputeDriver, has: (x: ComputeDriver) => x is T, what: string): T {
-    if (!has(d)) throw new Error(`driver ${d.name} cannot ${what}`);
-    return d;
   }
 }

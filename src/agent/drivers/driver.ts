@@ -10,6 +10,88 @@ export interface DriverCapabilities {
   readonly suspend: boolean;
   /** triggerCrashDump (CrashDumpSupport): a non-maskable interrupt for the guest kernel. */
   readonly crashDump: boolean;
+  /**
+   * attachDevice/detachDevice (DeviceAttachSupport) on a workload that exists: 'hot' while it
+   * runs, 'cold' by restarting it (the driver does so itself), 'none' not at all (devices
+   * then come only with the spec at create).
+   */
+  readonly deviceAttach: 'none' | 'cold' | 'hot';
+}
+
+/** Where a driver keeps its files, and the host it runs on. */
+export interface DriverConfig {
+  /** Where the driver keeps its per-workload files: `<data-dir>/instances/<driver>/<workload id>/`. */
+  readonly stateDir: string;
+  /** Images prepared once and shared by workloads (converted bases, unpacked rootfs). */
+  readonly cacheDir: string;
+  /**
+   * The network namespace (a name under /run/netns) where the host side of NICs lives (taps,
+   * veth host ends); the agent's own when unset. Lets several agents share one machine.
+   */
+  readonly hostNetns?: string;
+  /** For the fake driver: the simulated host's size. */
+  readonly fake?: { readonly vcpus: number; readonly memoryMb: number; readonly diskGb: number };
+}
+
+/** One address of a NIC, with what the guest needs to configure it without DHCP. */
+export interface NicFixedIp {
+  readonly subnetId: string;
+  readonly ipAddress: string;
+  /** The subnet's CIDR (prefix length, and v4 or v6). */
+  readonly cidr: string;
+  readonly gateway: string | null;
+  /** The subnet serves DHCP for it (else the guest configures it statically). */
+  readonly dhcp: boolean;
+  readonly dnsNameservers: ReadonlyArray<string>;
+  readonly hostRoutes: ReadonlyArray<{ readonly destination: string; readonly nexthop: string }>;
+}
+
+/** A network interface of a workload: a port the network service bound to this host. */
+export interface WorkloadNic {
+  readonly portId: string;
+  readonly networkId: string;
+  /** Lower-case, colon-separated (`fa:16:3e:…`). */
+  readonly mac: string;
+  readonly mtu: number;
+  /**
+   * The host-side device the dataplane plugs into the network: a tap for a VM, the host end
+   * of a veth pair for a container (at most 15 bytes, the kernel's limit).
+   */
+  readonly hostName: string;
+  readonly fixedIps: ReadonlyArray<NicFixedIp>;
+}
+
+/** A block device after the root disk: a volume the block storage service exports to this host. */
+export interface WorkloadDisk {
+  /** Also the device's serial (guests see its first 20 bytes, virtio-blk's limit). */
+  readonly volumeId: string;
+  /**
+   * How to reach it: a local file path, or an NBD URI (`nbd://host:port/export`,
+   * `nbd+unix:///export?socket=/path`). NBD exports are raw.
+   */
+  readonly source: string;
+  /** Format of a local file; NBD is always raw. */
+  readonly format: 'raw' | 'qcow2';
+  readonly readOnly: boolean;
+  /** The device name the API gave (`/dev/vdb`), a hint guests are free to ignore. */
+  readonly deviceName?: string;
+  /** Set when the volume is the boot disk (0) or in the boot order. */
+  readonly bootIndex?: number;
+}
+
+/** A device on its own, for attach and detach. */
+export type WorkloadDevice =
+  | { readonly kind: 'nic'; readonly nic: WorkloadNic }
+  | { readonly kind: 'disk'; readonly disk: WorkloadDisk };
+
+/** Which device: a NIC by its port id, a disk by its volume id. */
+export interface DeviceRef {
+  readonly kind: 'nic' | 'disk';
+  readonly id: string;
+}
+
+export function deviceRefOf(d: WorkloadDevice): DeviceRef {
+  return d.kind === 'nic' ? { kind: 'nic', id: d.nic.portId } : { kind: 'disk', id: d.disk.volumeId };
 }
 
 /** What a driver needs to run one workload, fully expanded (drivers never read flavors or images). */
@@ -41,6 +123,10 @@ export interface WorkloadSpec {
   readonly configDrive: boolean;
   /** Flavor extra specs, e.g. fake knobs (`fake:create_delay_ms`). */
   readonly extraSpecs: Readonly<Record<string, string>>;
+  /** Network interfaces in guest order (eth0 first). */
+  readonly nics: ReadonlyArray<WorkloadNic>;
+  /** Block devices after the root disk, in guest order. */
+  readonly disks: ReadonlyArray<WorkloadDisk>;
 }
 
 /** Persisted by the agent so a restart can recover the workload; opaque to all but its driver. */
@@ -148,6 +234,24 @@ export interface DiskLifecycleSupport {
  */
 export interface CrashDumpSupport {
   triggerCrashDump(h: WorkloadHandle, signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * Optional (capabilities.deviceAttach): devices added to or removed from a workload that
+ * exists. The driver records them with the workload, so a restart, resize or rebuild keeps
+ * them; a later create replay of the same id keeps what was attached since.
+ */
+export interface DeviceAttachSupport {
+  /** Adds the device (hot, or by a restart for 'cold'); resolves when it is already attached. */
+  attachDevice(h: WorkloadHandle, device: WorkloadDevice, signal: AbortSignal): Promise<void>;
+  /** Removes the device, waiting until the guest let go of it; resolves when it is not attached. */
+  detachDevice(h: WorkloadHandle, device: DeviceRef, signal: AbortSignal): Promise<void>;
+  /** The devices attached now (as recorded by the driver); empty for an unknown workload. */
+  devices(workloadId: string): Promise<ReadonlyArray<WorkloadDevice>>;
+}
+
+export function supportsDeviceAttach(d: ComputeDriver): d is ComputeDriver & DeviceAttachSupport {
+  return d.capabilities.deviceAttach !== 'none';
 }
 
 export function supportsCrashDump(d: ComputeDriver): d is ComputeDriver & CrashDumpSupport {

@@ -1,19 +1,10 @@
 import { join } from 'node:path';
 import { hasCommand } from '../host/command.js';
-import type { ComputeDriver } from './driver.js';
+import type { ComputeDriver, DriverConfig } from './driver.js';
 import { DriverSet } from './driver-set.js';
 import { FakeDriver } from './fake/fake-driver.js';
 import { createQemuDriver } from './qemu/qemu-driver.js';
 import { createRuncDriver } from './runc/runc-driver.js';
-
-export interface DriverConfig {
-  /** Where the driver keeps its per-workload files: `<data-dir>/instances/<driver>/<workload id>/`. */
-  readonly stateDir: string;
-  /** Images prepared once and shared by workloads (converted bases, unpacked rootfs). */
-  readonly cacheDir: string;
-  /** For the fake driver: the simulated host's size. */
-  readonly fake?: { readonly vcpus: number; readonly memoryMb: number; readonly diskGb: number };
-}
 
 export interface DriverEntry {
   create(cfg: DriverConfig): ComputeDriver;

@@ -34,5 +34,7 @@ export async function workloadSpecOf(deps: ComputeDeps, s: Server): Promise<Work
     keyData: s.keyData,
     configDrive: s.configDrive,
     extraSpecs: s.flavor.extraSpecs,
+    nics: [],
+    disks: [],
   };
 }

@@ -22,6 +22,8 @@ const spec = (metadata: Record<string, string>): WorkloadSpec => ({
   keyData: null,
   configDrive: false,
   extraSpecs: {},
+  nics: [],
+  disks: [],
 });
 const signal = new AbortController().signal;
 

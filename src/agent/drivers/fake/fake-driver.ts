@@ -6,10 +6,14 @@ import type {
   PowerObservation,
   PowerStateSupport,
   CrashDumpSupport,
+  DeviceAttachSupport,
+  DeviceRef,
   SnapshotSupport,
+  WorkloadDevice,
   WorkloadHandle,
   WorkloadSpec,
 } from '../driver.js';
+import { deviceRefOf } from '../driver.js';
 import { TransientDriverError } from '../driver-errors.js';
 import { fakeKnobs } from './fake-knobs.js';
 
@@ -23,6 +27,8 @@ export interface FakeHostShape {
 
 interface FakeWorkload {
   spec: WorkloadSpec;
+  /** Attached devices in order: the spec's at create, then attach/detach. */
+  devices: WorkloadDevice[];
   power: PowerObservation;
   reason?: string;
   console: string[];
@@ -48,7 +54,13 @@ const fakeImageTypes = [
 ].map((t) => `COMPUTE_IMAGE_TYPE_${t}`);
 
 export class FakeDriver
-  implements ComputeDriver, PowerStateSupport, ConsoleLogSupport, SnapshotSupport, CrashDumpSupport
+  implements
+    ComputeDriver,
+    PowerStateSupport,
+    ConsoleLogSupport,
+    SnapshotSupport,
+    CrashDumpSupport,
+    DeviceAttachSupport
 {
   readonly name = 'fake';
   readonly kinds = ['vm', 'container'] as const;
@@ -59,6 +71,7 @@ export class FakeDriver
     suspend: true,
     diskLifecycle: false,
     crashDump: true,
+    deviceAttach: 'hot',
   } as const;
   readonly #workloads = new Map<string, FakeWorkload>();
 
@@ -95,6 +108,7 @@ export class FakeDriver
       );
     const w: FakeWorkload = {
       spec,
+      devices: specDevices(spec),
       power: 'running',
       console: [`[fake] ${spec.hostname} booted`, `[fake] user_data: ${spec.userData ?? ''}`],
     };
@@ -157,8 +171,10 @@ export class FakeDriver
   async recover(h: WorkloadHandle, lastKnown: PowerObservation): Promise<void> {
     const spec = (h.state as { spec?: WorkloadSpec } | null)?.spec;
     if (spec === undefined || this.#workloads.has(h.workloadId)) return;
+    const devices = (h.state as { devices?: WorkloadDevice[] }).devices ?? specDevices(spec);
     this.#workloads.set(h.workloadId, {
       spec,
+      devices,
       power: lastKnown,
       console: ['[fake] re-attached after an agent restart'],
     });
@@ -176,15 +192,41 @@ export class FakeDriver
     return Buffer.from(`fake snapshot of ${h.workloadId}\n`);
   }
 
+  async attachDevice(h: WorkloadHandle, device: WorkloadDevice): Promise<void> {
+    const w = this.#need(h);
+    const ref = deviceRefOf(device);
+    if (w.devices.some((d) => sameDevice(deviceRefOf(d), ref))) return;
+    w.devices.push(device);
+    w.console.push(`[fake] ${ref.kind} ${ref.id} attached`);
+  }
+
+  async detachDevice(h: WorkloadHandle, ref: DeviceRef): Promise<void> {
+    const w = this.#workloads.get(h.workloadId);
+    if (w === undefined) return;
+    const left = w.devices.filter((d) => !sameDevice(deviceRefOf(d), ref));
+    if (left.length === w.devices.length) return;
+    w.devices = left;
+    w.console.push(`[fake] ${ref.kind} ${ref.id} detached`);
+  }
+
+  async devices(workloadId: string): Promise<ReadonlyArray<WorkloadDevice>> {
+    return [...(this.#workloads.get(workloadId)?.devices ?? [])];
+  }
+
   /** Test hook: the workload stops as if killed from outside. */
   killFromOutside(workloadId: string): void {
     const w = this.#workloads.get(workloadId);
     if (w) Object.assign(w, { power: 'shutdown', reason: 'killed from outside' });
   }
 
-  #set(h: WorkloadHandle, power: PowerObservation, event: string): void {
+  #need(h: WorkloadHandle): FakeWorkload {
     const w = this.#workloads.get(h.workloadId);
     if (!w) throw new Error(`fake driver: no workload ${h.workloadId}`);
+    return w;
+  }
+
+  #set(h: WorkloadHandle, power: PowerObservation, event: string): void {
+    const w = this.#need(h);
     w.power = power;
     delete w.reason;
     w.console.push(`[fake] ${event}`);
@@ -193,6 +235,17 @@ export class FakeDriver
   #handle(spec: WorkloadSpec): WorkloadHandle {
     return { workloadId: spec.workloadId, driver: this.name, stateVersion: 1, state: { spec } };
   }
+}
+
+function specDevices(spec: WorkloadSpec): WorkloadDevice[] {
+  return [
+    ...spec.nics.map((nic) => ({ kind: 'nic' as const, nic })),
+    ...spec.disks.map((disk) => ({ kind: 'disk' as const, disk })),
+  ];
+}
+
+function sameDevice(a: DeviceRef, b: DeviceRef): boolean {
+  return a.kind === b.kind && a.id === b.id;
 }
 
 function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {

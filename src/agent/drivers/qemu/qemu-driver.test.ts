@@ -78,6 +78,8 @@ describe.skipIf(!canBoot)('qemu driver (boots the VM test image)', () => {
     keyData: null,
     configDrive: false,
     extraSpecs: {},
+    nics: [],
+    disks: [],
     ...over,
   });
 

@@ -14,8 +14,8 @@ import type {
   StopOptions,
   WorkloadHandle,
   WorkloadSpec,
+  DriverConfig,
 } from '../driver.js';
-import type { DriverConfig } from '../registry.js';
 import { appendConsoleNote, tailConsoleLog, trimConsoleLog } from '../../host/console-log.js';
 import {
   checkGrowable,
@@ -86,6 +86,7 @@ export class QemuDriver
     pause: true,
     suspend: true,
     crashDump: true,
+    deviceAttach: 'none',
   } as const;
   readonly #rt: QemuRuntime;
   readonly #lock = new WorkloadLock();

@@ -65,6 +65,8 @@ describe.skipIf(!runnable)('runc driver (real containers)', () => {
     keyData: null,
     configDrive: true,
     extraSpecs: {},
+    nics: [],
+    disks: [],
     ...over,
   });
   const runc = (...args: string[]) =>

@@ -14,8 +14,8 @@ import type {
   StopOptions,
   WorkloadHandle,
   WorkloadSpec,
+  DriverConfig,
 } from '../driver.js';
-import type { DriverConfig } from '../registry.js';
 import { tailConsoleLog, trimConsoleLog } from '../../host/console-log.js';
 import type { RootfsMode } from './rootfs.js';
 import { mountsUnder, overlayUsable, prepareRootfs, removeRootfs } from './rootfs.js';
@@ -74,6 +74,7 @@ export class RuncDriver
     suspend: false,
     // A container has no kernel of its own to interrupt.
     crashDump: false,
+    deviceAttach: 'none',
   } as const;
   readonly #opts: RuncDriverOptions;
   readonly #runc: RuncCli;
