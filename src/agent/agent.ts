@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { RunningController } from '../common/reconcile/controller.js';
 import { startController } from '../common/reconcile/controller.js';
+import { deviceController } from './controllers/device-controller.js';
 import { instanceController } from './controllers/instance-controller.js';
 import { orphanReaper } from './controllers/orphan-reaper.js';
 import type { ComputeDriver } from './drivers/driver.js';
@@ -48,7 +49,8 @@ export interface RunningAgent {
 export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const abort = new AbortController();
   const facts = await o.driver.probe(abort.signal);
-  await o.controlPlane.registerHost({
+  const { hosts, servers, devices } = o.controlPlane;
+  await hosts.registerHost({
     hostname: o.hostname,
     driver: o.driver.name,
     availabilityZone: o.availabilityZone,
@@ -60,7 +62,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     instanceController({
       hostname: o.hostname,
       driver: o.driver,
-      controlPlane: o.controlPlane,
+      servers,
       stopTimeoutMs: 30_000,
     }),
     { workers: o.workers ?? 2, resyncMs, log: o.log },
@@ -70,21 +72,27 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     orphanReaper({
       hostname: o.hostname,
       driver: o.driver,
-      controlPlane: o.controlPlane,
+      servers,
       log: o.log,
       reap: (id) => controller.queue.add(id),
     }),
     { workers: 1, resyncMs, log: o.log },
   );
+  const deviceSteps = startController(deviceController({ hostname: o.hostname, driver: o.driver, devices }), {
+    workers: 1,
+    resyncMs,
+    log: o.log,
+  });
   const driver = o.driver;
   if (supportsConsoleLog(driver)) {
-    o.controlPlane.serveConsoleLogs?.((serverId, lines) =>
+    servers.serveConsoleLogs(o.hostname, (serverId, lines) =>
       driver.consoleLog({ workloadId: serverId, driver: driver.name, stateVersion: 1, state: {} }, lines),
     );
   }
-  const unwatch = o.controlPlane.watch(o.hostname, (id) => controller.queue.add(id));
+  const unwatch = servers.watch(o.hostname, (id) => controller.queue.add(id));
+  const unwatchDevices = devices.watch(o.hostname, (id) => deviceSteps.queue.add(id));
   const beat = setInterval(() => {
-    o.controlPlane
+    hosts
       .heartbeat(o.hostname)
       .catch((err: unknown) => o.log.warn({ err, host: o.hostname }, 'heartbeat failed'));
   }, o.heartbeatMs ?? 10_000);
@@ -94,8 +102,10 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     async stop() {
       clearInterval(beat);
       unwatch();
+      unwatchDevices();
       abort.abort();
       await reaper.stop();
+      await deviceSteps.stop();
       await controller.stop();
     },
   };

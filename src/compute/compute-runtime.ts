@@ -55,19 +55,14 @@ export class ComputeRuntime {
       images: inputs.images,
       placement: inputs.placement,
       signals,
-      consoles: {
-        consoleLog: (host, id, n) =>
-          this.agents.driver(host) !== undefined
-            ? this.agents.consoleLog(host, id, n)
-            : this.gateway.requestConsole(host, id, n),
-      },
+      consoles: { consoleLog: (host, id, n) => this.gateway.requestConsole(host, id, n) },
       schedulerStrategy: inputs.config.schedulerStrategy,
       serviceDownTimeSec: inputs.config.serviceDownTimeSec,
       controlPlane: () => this.gateway,
     };
     this.#hostCache = new HostStateCache(this.deps, defaultPipeline(this.deps.schedulerStrategy));
     this.gateway = new AgentGateway(this.deps);
-    this.agents = new LocalAgents(this.gateway, inputs.log);
+    this.agents = new LocalAgents(this.gateway.controlPlane, inputs.log);
   }
 
   /** Starts the scheduler and the in-process hosts the configuration asks for. */

@@ -7,12 +7,12 @@ import {
   supportsSnapshot,
 } from '../drivers/driver.js';
 import { isRetryable } from '../drivers/driver-errors.js';
-import type { AssignedServer, ControlPlane, StepOutcome } from '../transport/control-plane.js';
+import type { AssignedServer, ServerControlPlane, StepOutcome } from '../transport/control-plane.js';
 
 export interface InstanceControllerDeps {
   readonly hostname: string;
   readonly driver: ComputeDriver;
-  readonly controlPlane: ControlPlane;
+  readonly servers: ServerControlPlane;
   /** Graceful stop timeout before forcing. */
   readonly stopTimeoutMs: number;
 }
@@ -26,16 +26,16 @@ export interface InstanceControllerDeps {
 export function instanceController(d: InstanceControllerDeps): Reconciler {
   return {
     name: `instances@${d.hostname}`,
-    listKeys: () => d.controlPlane.listAssigned(d.hostname),
+    listKeys: () => d.servers.listAssigned(d.hostname),
     async reconcile(serverId, signal): Promise<ReconcileResult> {
-      const s = await d.controlPlane.getAssigned(d.hostname, serverId);
+      const s = await d.servers.getAssigned(d.hostname, serverId);
       if (s === undefined) {
         // Not ours (any more): nothing of it may keep running here.
         if (await d.driver.observe(serverId)) await d.driver.destroy(serverId, signal);
         return {};
       }
       const outcome = await step(d, s, signal);
-      if (outcome !== undefined) await d.controlPlane.report(d.hostname, s.id, s.generation, outcome);
+      if (outcome !== undefined) await d.servers.report(d.hostname, s.id, s.generation, outcome);
       return {};
     },
   };
@@ -123,7 +123,7 @@ async function powerStep(
     },
     image_snapshot: async () => {
       if (!supportsSnapshot(drv)) throw new Error(`driver ${drv.name} cannot snapshot`);
-      await d.controlPlane.uploadSnapshot(d.hostname, s.id, await drv.snapshot(h, signal));
+      await d.servers.uploadSnapshot(d.hostname, s.id, await drv.snapshot(h, signal));
       return (await drv.observe(s.id))?.power ?? 'shutdown';
     },
   };

@@ -5,7 +5,13 @@ import type { RunningAgent } from '../agent.js';
 import { startAgent } from '../agent.js';
 import type { WorkloadSpec } from '../drivers/driver.js';
 import { FakeDriver } from '../drivers/fake/fake-driver.js';
-import type { AssignedServer, ControlPlane } from '../transport/control-plane.js';
+import type {
+  AssignedServer,
+  ControlPlane,
+  DeviceControlPlane,
+  HostControlPlane,
+  ServerControlPlane,
+} from '../transport/control-plane.js';
 import { orphanReaper } from './orphan-reaper.js';
 
 const host = 'fake-0001';
@@ -36,7 +42,15 @@ function spec(id: string): WorkloadSpec {
 }
 
 /** The control plane as a set of assigned ids, each an ACTIVE server with nothing to do. */
-class AssignmentsOnly implements ControlPlane {
+class AssignmentsOnly implements ControlPlane, HostControlPlane, ServerControlPlane {
+  readonly hosts: HostControlPlane = this;
+  readonly servers: ServerControlPlane = this;
+  readonly devices: DeviceControlPlane = {
+    listPending: async () => [],
+    getAssigned: async () => undefined,
+    report: async () => true,
+    watch: () => () => undefined,
+  };
   readonly assigned = new Set<string>();
   readonly deleted = new Set<string>();
   failList = false;
@@ -57,6 +71,7 @@ class AssignmentsOnly implements ControlPlane {
     return true;
   }
   async uploadSnapshot() {}
+  serveConsoleLogs() {}
   watch() {
     return () => undefined;
   }
@@ -90,7 +105,7 @@ describe('orphan-reaper', () => {
     cp.deleted.add('orphan');
     const { log, lines } = recordingLog();
     const reaped: string[] = [];
-    const r = orphanReaper({ hostname: host, driver, controlPlane: cp, log, reap: (id) => reaped.push(id) });
+    const r = orphanReaper({ hostname: host, driver, servers: cp, log, reap: (id) => reaped.push(id) });
 
     expect(await r.listKeys?.()).toEqual([host]);
     await r.reconcile(host, signal);
@@ -120,7 +135,7 @@ describe('orphan-reaper', () => {
     const r = orphanReaper({
       hostname: host,
       driver,
-      controlPlane: cp,
+      servers: cp,
       log: recordingLog().log,
       reap: (id) => reaped.push(id),
     });
@@ -137,7 +152,7 @@ describe('orphan-reaper', () => {
     const r = orphanReaper({
       hostname: host,
       driver,
-      controlPlane: cp,
+      servers: cp,
       log: recordingLog().log,
       reap: (id) => reaped.push(id),
     });

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { ReconcileResult, Reconciler } from '../../common/reconcile/controller.js';
 import type { ComputeDriver } from '../drivers/driver.js';
-import type { ControlPlane } from '../transport/control-plane.js';
+import type { ServerControlPlane } from '../transport/control-plane.js';
 
 export interface OrphanReaperDeps {
   readonly hostname: string;
   readonly driver: ComputeDriver;
-  readonly controlPlane: ControlPlane;
+  readonly servers: ServerControlPlane;
   readonly log: Logger;
   /**
    * Hands an orphan's id to whoever destroys it. The agent passes the instance
@@ -39,9 +39,9 @@ export function orphanReaper(d: OrphanReaperDeps): Reconciler {
     listKeys: async () => [d.hostname],
     async reconcile(): Promise<ReconcileResult> {
       const running = await d.driver.list();
-      const wanted = new Set(await d.controlPlane.listAssigned(d.hostname));
+      const wanted = new Set(await d.servers.listAssigned(d.hostname));
       const unwanted = running.filter((w) => !wanted.has(w.workloadId));
-      const deleted = new Set(await d.controlPlane.deletedAmong(unwanted.map((w) => w.workloadId)));
+      const deleted = new Set(await d.servers.deletedAmong(unwanted.map((w) => w.workloadId)));
       for (const w of unwanted) {
         const log = { host: d.hostname, workloadId: w.workloadId, power: w.power };
         if (!deleted.has(w.workloadId)) {

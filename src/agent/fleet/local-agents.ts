@@ -2,15 +2,14 @@ import type { Logger } from 'pino';
 import type { HostReserved, RunningAgent } from '../agent.js';
 import { startAgent } from '../agent.js';
 import type { ComputeDriver, WorkloadKind } from '../drivers/driver.js';
-import { supportsConsoleLog } from '../drivers/driver.js';
 import { FakeDriver } from '../drivers/fake/fake-driver.js';
 import type { FakeHostShape } from '../drivers/fake/fake-driver.js';
 import type { ControlPlane } from '../transport/control-plane.js';
 
 /**
  * The agents running inside this process: the all-in-one host, or a fleet of fake hosts
- * for tests and benchmarks (real agent code, only the driver replaced). It also answers
- * the control plane's questions for them, such as console logs.
+ * for tests and benchmarks (real agent code, only the driver replaced). They reach the
+ * control plane through the same calls as an agent on another host.
  */
 export class LocalAgents {
   readonly #agents = new Map<string, { agent: RunningAgent; driver: ComputeDriver }>();
@@ -62,13 +61,6 @@ export class LocalAgents {
 
   driver(hostname: string): ComputeDriver | undefined {
     return this.#agents.get(hostname)?.driver;
-  }
-
-  async consoleLog(host: string, serverId: string, tailLines?: number): Promise<string> {
-    const d = this.driver(host);
-    if (d === undefined || !supportsConsoleLog(d))
-      throw new Error(`no console log for ${serverId} on ${host}`);
-    return d.consoleLog({ workloadId: serverId, driver: d.name, stateVersion: 1, state: {} }, tailLines);
   }
 
   async stopAll(): Promise<void> {

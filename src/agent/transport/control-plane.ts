@@ -1,4 +1,22 @@
-import type { HostFacts, PowerObservation, WorkloadHandle, WorkloadSpec } from '../drivers/driver.js';
+import type {
+  HostFacts,
+  PowerObservation,
+  WorkloadDevice,
+  WorkloadHandle,
+  WorkloadSpec,
+} from '../drivers/driver.js';
+
+/**
+ * The agent's only way to the control plane, split by concern: the host itself, its
+ * servers, and the devices (NICs, disks) on them. In the all-in-one each part is a direct
+ * call into the service that owns it; across hosts the same calls travel over HTTP
+ * (http-control-plane.ts). An agent sees and changes only what is assigned to its host.
+ */
+export interface ControlPlane {
+  readonly hosts: HostControlPlane;
+  readonly servers: ServerControlPlane;
+  readonly devices: DeviceControlPlane;
+}
 
 /** How an agent joins: its host, driver and what it can offer. */
 export interface HostRegistration {
@@ -8,6 +26,11 @@ export interface HostRegistration {
   readonly facts: HostFacts;
   /** Kept back for the host itself (Nova's reserved_host_*). */
   readonly reserved: { readonly vcpus: number; readonly memoryMb: number; readonly diskGb: number };
+}
+
+export interface HostControlPlane {
+  registerHost(reg: HostRegistration): Promise<void>;
+  heartbeat(hostname: string): Promise<void>;
 }
 
 /** One server assigned to this host, as the agent needs it: desired state and the expanded spec. */
@@ -37,14 +60,10 @@ export type StepOutcome =
   | { readonly kind: 'destroyed' }
   | { readonly kind: 'observed'; readonly power: PowerObservation | 'missing'; readonly reason?: string };
 
-/**
- * The agent's only way to the control plane. In the all-in-one it is a direct call
- * (transport/in-process); across hosts the same calls travel over HTTP. An agent sees and
- * changes only what is assigned to its host.
- */
-export interface ControlPlane {
-  registerHost(reg: HostRegistration): Promise<void>;
-  heartbeat(hostname: string): Promise<void>;
+/** Reads a workload's console log on the host that runs it. */
+export type ConsoleLogReader = (serverId: string, lines?: number) => Promise<string>;
+
+export interface ServerControlPlane {
   /** Ids of every server assigned to the host that is not finally deleted. */
   listAssigned(hostname: string): Promise<ReadonlyArray<string>>;
   /** Which of these server ids are deleted (the only workloads a host may reap unasked). */
@@ -55,11 +74,49 @@ export interface ControlPlane {
   report(hostname: string, serverId: string, generation: number, outcome: StepOutcome): Promise<boolean>;
   /** Stores snapshot bytes into the image a createImage action reserved for this server. */
   uploadSnapshot(hostname: string, serverId: string, data: NodeJS.ReadableStream | Buffer): Promise<void>;
-  /**
-   * Remote transports only: answers the control plane's console-log requests with `read`
-   * (in the all-in-one the control plane reads the local driver itself).
-   */
-  serveConsoleLogs?(read: (serverId: string, lines?: number) => Promise<string>): void;
+  /** Answers the control plane's console-log requests for the host's servers with `read`. */
+  serveConsoleLogs(hostname: string, read: ConsoleLogReader): void;
   /** Calls back with a server id whenever one assigned to the host changes; returns an unsubscribe. */
+  watch(hostname: string, onChange: (serverId: string) => void): () => void;
+}
+
+/** One device attachment as its agent sees it. */
+export interface AssignedDevice {
+  readonly id: string;
+  readonly generation: number;
+  readonly desired: 'attached' | 'detached';
+  readonly status: 'attaching' | 'attached' | 'detaching' | 'error';
+  readonly device: WorkloadDevice;
+}
+
+/** The devices of one server assigned to this host, with what the agent needs to act on them. */
+export interface AssignedDevices {
+  readonly serverId: string;
+  readonly vmState: string;
+  /** Device steps wait while the server has a task in progress (build, resize, ...). */
+  readonly taskState: string | null;
+  readonly handle?: WorkloadHandle;
+  readonly attachments: ReadonlyArray<AssignedDevice>;
+}
+
+/** What one device step produced. */
+export type DeviceOutcome =
+  | { readonly kind: 'attached' }
+  | { readonly kind: 'detached' }
+  | { readonly kind: 'failed'; readonly message: string };
+
+export interface DeviceControlPlane {
+  /** Ids of the host's servers that have a device attach or detach to carry out. */
+  listPending(hostname: string): Promise<ReadonlyArray<string>>;
+  /** The server's device attachments, if the server is (still) assigned to this host. */
+  getAssigned(hostname: string, serverId: string): Promise<AssignedDevices | undefined>;
+  /** Records a device step's outcome if the attachment is still at `generation`. */
+  report(
+    hostname: string,
+    attachmentId: string,
+    generation: number,
+    outcome: DeviceOutcome,
+  ): Promise<boolean>;
+  /** Calls back with a server id whenever its devices need the agent; returns an unsubscribe. */
   watch(hostname: string, onChange: (serverId: string) => void): () => void;
 }

@@ -4,7 +4,18 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
-import type { AssignedServer, ControlPlane, HostRegistration, StepOutcome } from './control-plane.js';
+import type {
+  AssignedDevices,
+  AssignedServer,
+  ConsoleLogReader,
+  ControlPlane,
+  DeviceControlPlane,
+  DeviceOutcome,
+  HostControlPlane,
+  HostRegistration,
+  ServerControlPlane,
+  StepOutcome,
+} from './control-plane.js';
 
 /** A Keystone password credential, as clouds.yaml's `auth` block has it. */
 export interface ServiceCredential {
@@ -23,6 +34,8 @@ export interface HttpControlPlaneOptions {
   readonly log: Logger;
 }
 
+type Watcher = (serverId: string) => void;
+
 interface Session {
   readonly token: string;
   readonly expiresAt: number;
@@ -36,11 +49,39 @@ interface Session {
  * Image data is fetched from the image service into a local cache, so drivers see a
  * local path just as in the all-in-one. Change notices arrive by long poll.
  */
-export class HttpControlPlane implements ControlPlane {
+export class HttpControlPlane implements ControlPlane, HostControlPlane, ServerControlPlane {
+  readonly hosts: HostControlPlane = this;
+  readonly servers: ServerControlPlane = this;
+  readonly devices: DeviceControlPlane;
   #session: Session | undefined;
-  #consoleReader: ((serverId: string, lines?: number) => Promise<string>) | undefined;
+  #consoleReader: ConsoleLogReader | undefined;
+  /** One long poll per host feeds both the server and the device watchers. */
+  readonly #polls = new Map<string, { stop: AbortController; server: Set<Watcher>; devices: Set<Watcher> }>();
 
-  constructor(private readonly o: HttpControlPlaneOptions) {}
+  constructor(private readonly o: HttpControlPlaneOptions) {
+    this.devices = {
+      listPending: async (hostname) =>
+        ((await this.#call('GET', `${this.#host(hostname)}/device-servers`)) as { servers: string[] })
+          .servers,
+      getAssigned: async (hostname, serverId) =>
+        (
+          (await this.#call(
+            'GET',
+            `${this.#host(hostname)}/servers/${serverId}/devices`,
+            undefined,
+            [404],
+          )) as { devices: AssignedDevices } | undefined
+        )?.devices,
+      report: async (hostname, attachmentId, generation, outcome: DeviceOutcome) =>
+        (
+          (await this.#call('POST', `${this.#host(hostname)}/device-attachments/${attachmentId}/outcome`, {
+            generation,
+            outcome,
+          })) as { accepted: boolean }
+        ).accepted,
+      watch: (hostname, onChange) => this.#watch(hostname, 'devices', onChange),
+    };
+  }
 
   async registerHost(reg: HostRegistration): Promise<void> {
     await this.#call('PUT', this.#host(reg.hostname), reg);
@@ -105,17 +146,36 @@ export class HttpControlPlane implements ControlPlane {
   }
 
   /** Requests arrive on the same long poll as the change notices (see #poll). */
-  serveConsoleLogs(read: (serverId: string, lines?: number) => Promise<string>): void {
+  serveConsoleLogs(_hostname: string, read: ConsoleLogReader): void {
     this.#consoleReader = read;
   }
 
-  watch(hostname: string, onChange: (serverId: string) => void): () => void {
-    const stop = new AbortController();
-    void this.#poll(hostname, onChange, stop.signal);
-    return () => stop.abort();
+  watch(hostname: string, onChange: Watcher): () => void {
+    return this.#watch(hostname, 'server', onChange);
   }
 
-  async #poll(hostname: string, onChange: (serverId: string) => void, signal: AbortSignal): Promise<void> {
+  #watch(hostname: string, topic: 'server' | 'devices', onChange: Watcher): () => void {
+    let poll = this.#polls.get(hostname);
+    if (poll === undefined) {
+      poll = { stop: new AbortController(), server: new Set(), devices: new Set() };
+      this.#polls.set(hostname, poll);
+      void this.#poll(hostname, poll, poll.stop.signal);
+    }
+    const p = poll;
+    p[topic].add(onChange);
+    return () => {
+      p[topic].delete(onChange);
+      if (p.server.size + p.devices.size > 0) return;
+      p.stop.abort();
+      this.#polls.delete(hostname);
+    };
+  }
+
+  async #poll(
+    hostname: string,
+    watchers: { server: Set<Watcher>; devices: Set<Watcher> },
+    signal: AbortSignal,
+  ): Promise<void> {
     let after = 0;
     while (!signal.aborted) {
       try {
@@ -123,10 +183,12 @@ export class HttpControlPlane implements ControlPlane {
         const r = (await this.#call('GET', url, undefined, [], signal)) as {
           seq: number;
           serverIds: string[];
+          deviceServerIds: string[];
           consoleRequests: Array<{ id: string; serverId: string; lines?: number }>;
         };
         after = r.seq;
-        for (const id of r.serverIds) onChange(id);
+        for (const id of r.serverIds) for (const w of watchers.server) w(id);
+        for (const id of r.deviceServerIds) for (const w of watchers.devices) w(id);
         for (const req of r.consoleRequests) void this.#answerConsole(hostname, req);
       } catch (err) {
         if (signal.aborted) return;

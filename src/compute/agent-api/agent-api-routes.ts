@@ -1,9 +1,12 @@
 import { Type } from 'typebox';
-import type { HostRegistration, StepOutcome } from '../../agent/transport/control-plane.js';
+import type { WorkloadDevice } from '../../agent/drivers/driver.js';
+import type { DeviceOutcome, HostRegistration, StepOutcome } from '../../agent/transport/control-plane.js';
+import { InputError } from '../../common/errors.js';
 import { NotFoundError } from '../../common/errors.js';
 import type { RouteSpec } from '../../common/http/route-spec.js';
 import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
+import { requestAttach, requestDetach, serverDevices } from '../devices/device-service.js';
 
 const policy = 'strata:agent';
 /** Host agents authenticate with a service credential (admin, or the `service` role). */
@@ -45,6 +48,49 @@ const outcomeBody = Type.Object({
   ),
 });
 
+const deviceOutcomeBody = Type.Object({
+  generation: Type.Integer(),
+  outcome: Type.Object(
+    {
+      kind: Type.Union([Type.Literal('attached'), Type.Literal('detached'), Type.Literal('failed')]),
+      message: Type.Optional(Type.String({ maxLength: 4096 })),
+    },
+    { additionalProperties: false },
+  ),
+});
+const fixedIp = Type.Object({
+  subnetId: Type.String(),
+  ipAddress: Type.String(),
+  cidr: Type.String(),
+  gateway: Type.Union([Type.String(), Type.Null()]),
+  dhcp: Type.Boolean(),
+  dnsNameservers: Type.Array(Type.String()),
+  hostRoutes: Type.Array(Type.Object({ destination: Type.String(), nexthop: Type.String() })),
+});
+/** A device as its owning service hands it over (src/agent/drivers/driver.ts). */
+const deviceBody = Type.Union([
+  Type.Object({
+    nic: Type.Object({
+      portId: Type.String(),
+      networkId: Type.String(),
+      mac: Type.String(),
+      mtu: Type.Integer(),
+      hostName: Type.String(),
+      fixedIps: Type.Array(fixedIp, { maxItems: 64 }),
+    }),
+  }),
+  Type.Object({
+    disk: Type.Object({
+      volumeId: Type.String(),
+      source: Type.String({ maxLength: 4096 }),
+      format: Type.Union([Type.Literal('raw'), Type.Literal('qcow2')]),
+      readOnly: Type.Boolean(),
+      deviceName: Type.Optional(Type.String({ maxLength: 64 })),
+      bootIndex: Type.Optional(Type.Integer({ minimum: 0 })),
+    }),
+  }),
+]);
+
 const consoleReply = Type.Object({
   output: Type.Optional(Type.String({ maxLength: 16 * 1024 * 1024 })),
   error: Type.Optional(Type.String({ maxLength: 4096 })),
@@ -54,6 +100,16 @@ const changesQuery = Type.Object({
   after: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   wait_ms: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
 });
+
+const devicePath = '/agent/v1/servers/:server_id/devices';
+
+/** The `:kind/:device_id` of a device route, checked. */
+function deviceRefParam(params: Readonly<Record<string, string | undefined>>) {
+  const kind = params['kind'];
+  if (kind !== 'nic' && kind !== 'disk')
+    throw new InputError('compute.device.invalid', 'Device kind is nic or disk.');
+  return { kind, id: params['device_id']! } as const;
+}
 
 /**
  * The control plane over HTTP, for `strata agent` on other hosts: the same calls the
@@ -157,6 +213,95 @@ export const agentApiRoutes: RouteSpec<ComputeDeps>[] = [
       return undefined;
     },
   }),
+  route<ComputeDeps>({
+    method: 'GET',
+    url: `${base}/device-servers`,
+    policy,
+    successStatus: 200,
+    expectedErrors: [],
+    handler: async (ctx, deps) => ({
+      servers: await deps.controlPlane().devices.listPending(ctx.params['hostname']!),
+    }),
+  }),
+  route<ComputeDeps>({
+    method: 'GET',
+    url: `${base}/servers/:server_id/devices`,
+    policy,
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => {
+      const d = await deps
+        .controlPlane()
+        .devices.getAssigned(ctx.params['hostname']!, ctx.params['server_id']!);
+      if (d === undefined)
+        throw new NotFoundError('compute.agent.not_assigned', 'Server not assigned to this host.');
+      return { devices: d };
+    },
+  }),
+  route<ComputeDeps, typeof deviceOutcomeBody>({
+    method: 'POST',
+    url: `${base}/device-attachments/:attachment_id/outcome`,
+    policy,
+    body: deviceOutcomeBody,
+    successStatus: 200,
+    expectedErrors: [],
+    handler: async (ctx, deps) => {
+      const o = ctx.body.outcome;
+      const outcome: DeviceOutcome =
+        o.kind === 'failed' ? { kind: 'failed', message: o.message ?? 'failed' } : { kind: o.kind };
+      return {
+        accepted: await deps
+          .controlPlane()
+          .devices.report(
+            ctx.params['hostname']!,
+            ctx.params['attachment_id']!,
+            ctx.body.generation,
+            outcome,
+          ),
+      };
+    },
+  }),
+  // The services that own devices (network, block storage) attach them to servers here when
+  // they run in another process; in-process they call src/compute/devices directly.
+  route<ComputeDeps>({
+    method: 'GET',
+    url: devicePath,
+    policy,
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => ({
+      devices: (await serverDevices(deps, ctx.params['server_id']!)).map(attachmentView),
+    }),
+  }),
+  route<ComputeDeps, typeof deviceBody>({
+    method: 'PUT',
+    url: `${devicePath}/:kind/:device_id`,
+    policy,
+    body: deviceBody,
+    successStatus: 202,
+    expectedErrors: [400, 404, 409],
+    handler: async (ctx, deps) => {
+      const ref = deviceRefParam(ctx.params);
+      const b = ctx.body;
+      const device: WorkloadDevice =
+        'nic' in b ? { kind: 'nic', nic: b.nic } : { kind: 'disk', disk: b.disk };
+      const id = device.kind === 'nic' ? device.nic.portId : device.disk.volumeId;
+      if (device.kind !== ref.kind || id !== ref.id)
+        throw new InputError('compute.device.invalid', 'The body names another device than the URL.');
+      return { device: attachmentView(await requestAttach(deps, ctx.params['server_id']!, device)) };
+    },
+  }),
+  route<ComputeDeps>({
+    method: 'DELETE',
+    url: `${devicePath}/:kind/:device_id`,
+    policy,
+    successStatus: 202,
+    expectedErrors: [400, 404, 409],
+    handler: async (ctx, deps) => {
+      await requestDetach(deps, ctx.params['server_id']!, deviceRefParam(ctx.params));
+      return undefined;
+    },
+  }),
   route<ComputeDeps, undefined, typeof changesQuery>({
     method: 'GET',
     url: `${base}/changes`,
@@ -170,3 +315,16 @@ export const agentApiRoutes: RouteSpec<ComputeDeps>[] = [
     },
   }),
 ];
+
+function attachmentView(a: Awaited<ReturnType<typeof serverDevices>>[number]) {
+  return {
+    id: a.id,
+    kind: a.device.kind,
+    device: a.device.kind === 'nic' ? a.device.nic : a.device.disk,
+    desired: a.desired,
+    status: a.status,
+    fault: a.fault,
+    created_at: a.createdAt,
+    updated_at: a.updatedAt,
+  };
+}

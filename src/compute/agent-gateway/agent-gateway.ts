@@ -1,7 +1,15 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { EventEmitter } from 'node:events';
-import type { ControlPlane, StepOutcome } from '../../agent/transport/control-plane.js';
+import type {
+  ConsoleLogReader,
+  ControlPlane,
+  HostControlPlane,
+  HostRegistration,
+  ServerControlPlane,
+  StepOutcome,
+} from '../../agent/transport/control-plane.js';
+import { DeviceGateway } from '../devices/device-gateway.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { recordEvent } from '../instance-actions/instance-action-store.js';
 import { finalizeDeletion } from '../servers/server-deletion.js';
@@ -16,22 +24,39 @@ import { actionOfTask, changesFor } from './step-outcome.js';
 import { workloadSpecOf } from './workload-spec.js';
 
 /**
- * The control plane as host agents see it, in-process. An agent only ever reads and
+ * The control plane as host agents see it, in-process: the host and server parts here,
+ * the device part in `devices` (src/compute/devices). An agent only ever reads and
  * changes servers assigned to its own host. `notify` is what the API and the scheduler
  * call to wake a host's agent for one server.
  */
-export class AgentGateway implements ControlPlane {
+export class AgentGateway implements HostControlPlane, ServerControlPlane {
   readonly #events = new EventEmitter();
   /** The same notices, numbered, for agents that long-poll over HTTP. */
   readonly changes = new HostEvents();
+  readonly devices: DeviceGateway;
+  /** Every part, as the in-process agents get it. */
+  readonly controlPlane: ControlPlane;
   readonly #consoleReplies = new Map<string, (r: { output?: string; error?: string }) => void>();
+  /** Console readers of the agents in this process, by host. */
+  readonly #localConsoles = new Map<string, ConsoleLogReader>();
 
   constructor(readonly deps: ComputeDeps) {
     this.#events.setMaxListeners(0);
+    this.devices = new DeviceGateway(deps, (host, id) => this.changes.add(host, id, undefined, 'devices'));
+    this.controlPlane = { hosts: this, servers: this, devices: this.devices };
   }
 
-  /** Asks a remote host's agent (through its long poll) for a console log; fails after 15 s. */
+  serveConsoleLogs(hostname: string, read: ConsoleLogReader): void {
+    this.#localConsoles.set(hostname, read);
+  }
+
+  /**
+   * A server's console log from the agent of its host: directly for an agent in this
+   * process, else through the host's long poll (fails after 15 s).
+   */
   requestConsole(hostname: string, serverId: string, lines?: number): Promise<string> {
+    const local = this.#localConsoles.get(hostname);
+    if (local !== undefined) return local(serverId, lines);
     const id = crypto.randomUUID();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -55,9 +80,11 @@ export class AgentGateway implements ControlPlane {
     return answer !== undefined;
   }
 
+  /** Wakes the host's agent for the server and for its devices (the API changed one or the other). */
   notify(hostname: string, serverId: string): void {
     this.#events.emit(hostname, serverId);
     this.changes.add(hostname, serverId);
+    this.devices.notify(hostname, serverId);
   }
 
   watch(hostname: string, onChange: (serverId: string) => void): () => void {
@@ -65,7 +92,7 @@ export class AgentGateway implements ControlPlane {
     return () => this.#events.off(hostname, onChange);
   }
 
-  async registerHost(reg: Parameters<ControlPlane['registerHost']>[0]): Promise<void> {
+  async registerHost(reg: HostRegistration): Promise<void> {
     await registerHost(this.deps, reg);
     this.deps.signals.hostsChanged();
   }
@@ -144,6 +171,9 @@ export class AgentGateway implements ControlPlane {
       await this.deps.placement.deleteAllocations(s.id);
     }
     for (const h of resize?.wake ?? []) this.deps.signals.host(h, s.id);
+    // A finished task may unblock device steps that waited for it.
+    if (outcome.kind === 'done' || outcome.kind === 'failed')
+      await this.devices.notifyIfPending(hostname, s.id);
     // Nova deletes the image of a failed snapshot; an upload that finished keeps it.
     if (failed && s.taskState === 'image_snapshot' && s.pendingImageId !== null)
       await discardSnapshotImage(this.deps, s.pendingImageId);

@@ -8,10 +8,23 @@ export interface ConsoleRequest {
   readonly lines?: number;
 }
 
+/** What changed for a server: the server itself, its devices, or a console log is wanted. */
+export type ChangeTopic = 'server' | 'devices';
+
 interface Change {
   readonly seq: number;
   readonly serverId: string;
+  readonly topic: ChangeTopic;
   readonly consoleRequest?: ConsoleRequest;
+}
+
+export interface HostChanges {
+  readonly seq: number;
+  readonly serverIds: string[];
+  /** Servers whose devices need the agent (device-controller). */
+  readonly deviceServerIds: string[];
+  readonly consoleRequests: ConsoleRequest[];
+  readonly resync: boolean;
 }
 
 /**
@@ -26,9 +39,14 @@ export class HostEvents {
   readonly #droppedUpTo = new Map<string, number>();
   readonly #waiters = new Map<string, Set<() => void>>();
 
-  add(hostname: string, serverId: string, consoleRequest?: ConsoleRequest): void {
+  add(
+    hostname: string,
+    serverId: string,
+    consoleRequest?: ConsoleRequest,
+    topic: ChangeTopic = 'server',
+  ): void {
     const list = this.#changes.get(hostname) ?? [];
-    list.push({ seq: ++this.#seq, serverId, ...(consoleRequest && { consoleRequest }) });
+    list.push({ seq: ++this.#seq, serverId, topic, ...(consoleRequest && { consoleRequest }) });
     if (list.length > keepPerHost) {
       const dropped = list.splice(0, list.length - keepPerHost);
       this.#droppedUpTo.set(hostname, dropped[dropped.length - 1]!.seq);
@@ -38,14 +56,10 @@ export class HostEvents {
   }
 
   /** Changes after `after`, waiting up to `waitMs` for the first one. */
-  async since(
-    hostname: string,
-    after: number,
-    waitMs: number,
-    signal?: AbortSignal,
-  ): Promise<{ seq: number; serverIds: string[]; consoleRequests: ConsoleRequest[]; resync: boolean }> {
+  async since(hostname: string, after: number, waitMs: number, signal?: AbortSignal): Promise<HostChanges> {
     const now = this.#read(hostname, after);
-    if (now.serverIds.length > 0 || now.consoleRequests.length > 0 || now.resync || waitMs <= 0) return now;
+    const any = now.serverIds.length + now.deviceServerIds.length + now.consoleRequests.length > 0;
+    if (any || now.resync || waitMs <= 0) return now;
     await new Promise<void>((resolve) => {
       const waiters = this.#waiters.get(hostname) ?? new Set();
       this.#waiters.set(hostname, waiters);
@@ -62,13 +76,23 @@ export class HostEvents {
     return this.#read(hostname, after);
   }
 
-  #read(hostname: string, after: number) {
+  #read(hostname: string, after: number): HostChanges {
     const list = this.#changes.get(hostname) ?? [];
     const fresh = list.filter((c) => c.seq > after);
     // Numbers restart with the process: an agent ahead of us, or one that missed the window, resyncs.
     const resync = after > this.#seq || after < (this.#droppedUpTo.get(hostname) ?? 0);
-    const changed = fresh.filter((c) => c.consoleRequest === undefined).map((c) => c.serverId);
+    const ids = (topic: ChangeTopic) => [
+      ...new Set(
+        fresh.filter((c) => c.consoleRequest === undefined && c.topic === topic).map((c) => c.serverId),
+      ),
+    ];
     const consoleRequests = fresh.flatMap((c) => (c.consoleRequest ? [c.consoleRequest] : []));
-    return { seq: this.#seq, serverIds: [...new Set(changed)], consoleRequests, resync };
+    return {
+      seq: this.#seq,
+      serverIds: ids('server'),
+      deviceServerIds: ids('devices'),
+      consoleRequests,
+      resync,
+    };
   }
 }

@@ -2,14 +2,20 @@ import { workloadKindOf } from '../workloads/image-requirements.js';
 import type { WorkloadSpec } from '../../agent/drivers/driver.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import type { Server } from '../servers/server-model.js';
+import { listServerDevices } from '../devices/device-store.js';
 
 /**
  * Expands a server into what a driver runs: the flavor's size, the image's formats and
  * local path, user data, metadata and keys. Later layers win (server metadata over image
- * properties), so drivers never read flavors, images or the database.
+ * properties), so drivers never read flavors, images or the database. The server's
+ * NICs and disks are its device attachments (src/compute/devices).
  */
 export async function workloadSpecOf(deps: ComputeDeps, s: Server): Promise<WorkloadSpec> {
   const image = await deps.images.getImage({ projectId: s.projectId, isAdmin: true }, s.imageId);
+  // Devices come with the workload when it is (re)built; detaching ones are left off.
+  const devices = (await listServerDevices(deps.store.db, s.id))
+    .filter((a) => a.desired === 'attached')
+    .map((a) => a.device);
   return {
     workloadId: s.id,
     name: s.name,
@@ -34,7 +40,7 @@ export async function workloadSpecOf(deps: ComputeDeps, s: Server): Promise<Work
     keyData: s.keyData,
     configDrive: s.configDrive,
     extraSpecs: s.flavor.extraSpecs,
-    nics: [],
-    disks: [],
+    nics: devices.flatMap((d) => (d.kind === 'nic' ? [d.nic] : [])),
+    disks: devices.flatMap((d) => (d.kind === 'disk' ? [d.disk] : [])),
   };
 }

@@ -42,6 +42,8 @@ export async function finalizeDeletion(
     };
     if (!(await updateServerIf(tx, s.id, { generation: s.generation }, set, now))) return false;
     await tx.deleteFrom('server_group_members').where('server_id', '=', s.id).execute();
+    // Nothing runs any more: the devices' owners see their attachments gone.
+    await tx.deleteFrom('server_devices').where('server_id', '=', s.id).execute();
     await closeMigrations(tx, s.id, now);
     await recordEvent(tx, {
       serverId: s.id,

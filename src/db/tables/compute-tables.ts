@@ -18,6 +18,30 @@ export interface ComputeTables {
   compute_quotas: ComputeQuotaTable;
   compute_project_usage: ComputeProjectUsageTable;
   migrations: MigrationTable;
+  server_devices: ServerDeviceTable;
+}
+
+/**
+ * A NIC or disk attached (or being attached or detached) to a server: the desired side
+ * is written by the service that owns the device (network, block storage), the status by
+ * the host agent; `generation` makes every write a compare-and-set.
+ */
+export interface ServerDeviceTable {
+  /** The attachment's id. */
+  id: string;
+  server_id: string;
+  kind: 'nic' | 'disk';
+  /** The port id (nic) or volume id (disk). */
+  device_id: string;
+  /** JSON of the WorkloadNic or WorkloadDisk the agent hands its driver. */
+  spec: string;
+  desired: 'attached' | 'detached';
+  status: 'attaching' | 'attached' | 'detaching' | 'error';
+  /** Why the last step failed (status 'error'). */
+  fault: string | null;
+  generation: number;
+  created_at: CreatedAt;
+  updated_at: string;
 }
 
 export interface FlavorTable {

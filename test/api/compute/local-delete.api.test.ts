@@ -38,7 +38,7 @@ class TestHost {
       hostname: this.hostname,
       availabilityZone: this.zone,
       driver: this.driver,
-      controlPlane: this.t.cloud.compute.gateway,
+      controlPlane: this.t.cloud.compute.gateway.controlPlane,
       log: pino({ level: 'silent' }),
     });
   }
