@@ -135,7 +135,16 @@ export interface WorkloadHandle {
   readonly driver: string;
   readonly stateVersion: number;
   readonly state: unknown;
+  /** What the driver tells operators about the workload (GET /servers/{id}/diagnostics). */
+  readonly diagnostics?: WorkloadDiagnostics;
 }
+
+/**
+ * Diagnostics in the API's words, as Nova's drivers answer before microversion 2.48:
+ * `cpu_count`, `memory_mb`, `disk_gb` (what the workload runs with), `accelerator`
+ * ('kvm' | 'tcg'), `disk_format`, `rootfs_mode` ('overlay' | 'copy'). Never host paths.
+ */
+export type WorkloadDiagnostics = Readonly<Record<string, string | number>>;
 
 export type PowerObservation = 'running' | 'paused' | 'suspended' | 'shutdown' | 'crashed';
 

@@ -1,4 +1,4 @@
-import type { WorkloadHandle } from '../../agent/drivers/driver.js';
+import type { WorkloadDiagnostics, WorkloadHandle } from '../../agent/drivers/driver.js';
 import { ConflictError, InvalidStateError } from '../../common/errors.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import type { ServerDiagnostics } from './server-diagnostics-schemas.js';
@@ -62,6 +62,8 @@ export function parseHandle(text: string | null): WorkloadHandle | undefined {
         driver: h['driver'],
         stateVersion: h['stateVersion'] as number,
         state: h['state'],
+        ...(typeof h['diagnostics'] === 'object' &&
+          h['diagnostics'] !== null && { diagnostics: h['diagnostics'] as WorkloadDiagnostics }),
       }
     : undefined;
 }

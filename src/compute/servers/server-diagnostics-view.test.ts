@@ -1,7 +1,6 @@
 import { Compile } from 'typebox/compile';
 import { describe, expect, it } from 'vitest';
 import type { WorkloadHandle } from '../../agent/drivers/driver.js';
-import type { QemuHandleState } from '../../agent/drivers/qemu/qemu-runtime.js';
 import { serverDiagnosticsResponse } from './server-diagnostics-schemas.js';
 import { parseHandle } from './server-diagnostics-service.js';
 import type { DiagnosticsSource } from './server-diagnostics-view.js';
@@ -79,24 +78,20 @@ function server(over: Partial<Server> = {}): Server {
   return { ...toServer(row), ...over };
 }
 
-const qemuState: QemuHandleState = {
-  workloadDir: '/var/lib/strata/qemu/srv-1',
-  accelerator: 'tcg',
-  pid: 4242,
-  imageId: 'img',
-  diskFormat: 'qcow2',
-  vcpus: 2,
-  memoryMb: 1024,
-  rootGb: 10,
+const qemuHandle: WorkloadHandle = {
+  workloadId: 'srv-1',
+  driver: 'qemu',
+  stateVersion: 1,
+  state: { workloadDir: '/var/lib/strata/qemu/srv-1', pid: 4242 },
+  diagnostics: { cpu_count: 2, memory_mb: 1024, disk_gb: 10, accelerator: 'tcg', disk_format: 'qcow2' },
 };
-const qemuHandle: WorkloadHandle = { workloadId: 'srv-1', driver: 'qemu', stateVersion: 1, state: qemuState };
 
 const view = (src: Partial<DiagnosticsSource>) =>
   serverDiagnosticsView({ server: server(), handle: undefined, hostDriver: undefined, now, ...src });
 const fitsSchema = Compile(serverDiagnosticsResponse);
 
 describe('server-diagnostics-view', () => {
-  it('shows the qemu handle: accelerator, disk format and the sizes the VM runs with', () => {
+  it('shows what the qemu driver reported: accelerator, disk format and the sizes the VM runs with', () => {
     const d = view({ handle: qemuHandle, hostDriver: 'qemu+runc' });
     expect(d).toEqual({
       driver: 'qemu',
@@ -136,12 +131,13 @@ describe('server-diagnostics-view', () => {
       driver: 'runc',
       stateVersion: 1,
       state: { imageKey: 'sha256-abc', rootfsMode: 'overlay' },
+      diagnostics: { rootfs_mode: 'overlay' },
     };
     expect(view({ handle: runc })).toMatchObject({ driver: 'runc', rootfs_mode: 'overlay' });
   });
 
-  it('takes nothing from a handle state of an unknown version or with mistyped fields', () => {
-    const v2 = view({ handle: { ...qemuHandle, stateVersion: 2 } });
+  it('takes no unknown key and no mistyped value from what a driver reported, nor its private state', () => {
+    const v2 = view({ handle: { ...qemuHandle, diagnostics: {} } });
     expect(v2).toEqual({
       driver: 'qemu',
       power_state: 'running',
@@ -151,10 +147,14 @@ describe('server-diagnostics-view', () => {
       uptime: 3630,
     });
     const odd = view({
-      handle: { ...qemuHandle, state: { vcpus: '2', memoryMb: -1, accelerator: 'hvf', diskFormat: 7 } },
+      handle: {
+        ...qemuHandle,
+        diagnostics: { cpu_count: '2', memory_mb: -1, accelerator: 'hvf', disk_format: 7, path: '/var/lib' },
+      },
     });
     expect(odd).toEqual(v2);
-    expect(view({ handle: { ...qemuHandle, state: null } })).toEqual(v2);
+    const { diagnostics: _none, ...bare } = qemuHandle;
+    expect(view({ handle: bare })).toEqual(v2);
   });
 
   it('names the driver of a one-driver host when no handle is stored, but not of a driver set', () => {

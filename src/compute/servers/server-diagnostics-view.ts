@@ -14,7 +14,6 @@ export interface DiagnosticsSource {
 }
 
 type WorkloadFacts = Omit<ServerDiagnostics, 'driver' | 'power_state' | 'uptime'>;
-type StateReader = (state: Readonly<Record<string, unknown>>) => WorkloadFacts;
 
 /** Nova's names for power_state numbers (nova/objects/fields.py InstancePowerState). */
 export const powerStateNames: Readonly<Record<ServerPowerState, string>> = {
@@ -26,24 +25,14 @@ export const powerStateNames: Readonly<Record<ServerPowerState, string>> = {
   7: 'suspended',
 };
 
-/**
- * Readers of the handle states whose shape we know, by `<driver>/<stateVersion>`. A handle
- * is opaque to all but its driver, so each reader takes only fields of the right type and
- * a handle of an unknown driver or version adds nothing. The fake driver keeps its spec
- * there, which is not for the API to show.
- */
-const stateReaders: Readonly<Record<string, StateReader>> = {
-  // src/agent/drivers/qemu/qemu-runtime.ts, QemuHandleState
-  'qemu/1': (st) => ({
-    ...count('cpu_count', st['vcpus']),
-    ...count('memory_mb', st['memoryMb']),
-    ...count('disk_gb', st['rootGb']),
-    ...(st['accelerator'] === 'kvm' || st['accelerator'] === 'tcg' ? { accelerator: st['accelerator'] } : {}),
-    ...(typeof st['diskFormat'] === 'string' && { disk_format: st['diskFormat'] }),
-  }),
-  // src/agent/drivers/runc/runc-observe.ts, handleOf
-  'runc/1': (st) =>
-    st['rootfsMode'] === 'overlay' || st['rootfsMode'] === 'copy' ? { rootfs_mode: st['rootfsMode'] } : {},
+/** The keys a driver may report, with the values each may take (the response schema's). */
+const driverKeys: Readonly<Record<keyof WorkloadFacts, (v: unknown) => boolean>> = {
+  cpu_count: isCount,
+  memory_mb: isCount,
+  disk_gb: isCount,
+  accelerator: (v) => v === 'kvm' || v === 'tcg',
+  disk_format: (v) => typeof v === 'string' && /^[a-z0-9]{1,16}$/.test(v),
+  rootfs_mode: (v) => v === 'overlay' || v === 'copy',
 };
 
 /**
@@ -56,8 +45,7 @@ export function serverDiagnosticsView(src: DiagnosticsSource): ServerDiagnostics
   const settled = s.taskState === null;
   const h = settled ? src.handle : undefined;
   const driver = h?.driver ?? singleDriver(src.hostDriver);
-  const fromHandle =
-    h === undefined ? {} : (stateReaders[`${h.driver}/${h.stateVersion}`]?.(stateOf(h)) ?? {});
+  const fromHandle = h === undefined ? {} : reported(h);
   // The agent builds the workload from the flavor, so a settled server runs with its sizes.
   const fromFlavor: WorkloadFacts = settled
     ? { cpu_count: s.flavor.vcpus, memory_mb: s.flavor.ram, disk_gb: s.flavor.disk }
@@ -72,15 +60,17 @@ export function serverDiagnosticsView(src: DiagnosticsSource): ServerDiagnostics
   };
 }
 
-function count<K extends 'cpu_count' | 'memory_mb' | 'disk_gb'>(
-  key: K,
-  v: unknown,
-): Partial<Record<K, number>> {
-  return Number.isInteger(v) && (v as number) >= 0 ? ({ [key]: v } as Partial<Record<K, number>>) : {};
+/** What the driver reported with the handle, keeping only known keys with valid values. */
+function reported(h: WorkloadHandle): WorkloadFacts {
+  const d: Readonly<Record<string, unknown>> =
+    typeof h.diagnostics === 'object' && h.diagnostics !== null ? h.diagnostics : {};
+  return Object.fromEntries(
+    Object.entries(driverKeys).flatMap(([k, ok]) => (Object.hasOwn(d, k) && ok(d[k]) ? [[k, d[k]]] : [])),
+  ) as WorkloadFacts;
 }
 
-function stateOf(h: WorkloadHandle): Readonly<Record<string, unknown>> {
-  return typeof h.state === 'object' && h.state !== null ? (h.state as Record<string, unknown>) : {};
+function isCount(v: unknown): boolean {
+  return Number.isInteger(v) && (v as number) >= 0;
 }
 
 /** A host running one driver runs every workload with it; a driver set does not say which. */

@@ -54,12 +54,13 @@ for (const dialect of testDialects()) {
       expect(later.uptime - (body['uptime'] as number)).toBeGreaterThanOrEqual(90);
     });
 
-    it('shows driver facts from a stored qemu handle', async () => {
+    it('shows the facts a qemu driver reported with its handle, and nothing of its state', async () => {
       const handle = {
         workloadId: running,
         driver: 'qemu',
         stateVersion: 1,
-        state: { accelerator: 'tcg', pid: 77, vcpus: 1, memoryMb: 512, rootGb: 1, diskFormat: 'qcow2' },
+        state: { pid: 77, workloadDir: '/somewhere' },
+        diagnostics: { accelerator: 'tcg', cpu_count: 1, memory_mb: 512, disk_gb: 1, disk_format: 'qcow2' },
       };
       await t.cloud.store.db
         .updateTable('servers')
@@ -78,6 +79,7 @@ for (const dialect of testDialects()) {
         power_state: 'running',
       });
       expect(res.json()).not.toHaveProperty('pid');
+      expect(res.body).not.toContain('/somewhere');
     });
 
     it('refuses the project member and reader with 403 in Nova fault format', async () => {

@@ -24,7 +24,7 @@ export interface QemuRuntimeConfig {
   readonly gracefulTimeoutMs: number;
 }
 
-/** What the agent keeps for a qemu workload (diagnostics; the driver itself reads vm.json). */
+/** What the agent keeps for a qemu workload (for people reading it; the driver itself reads vm.json). */
 export interface QemuHandleState {
   readonly workloadDir: string;
   readonly accelerator: Accelerator;
@@ -74,7 +74,14 @@ export class QemuRuntime {
       memoryMb: rec.memoryMb,
       rootGb: rec.rootGb,
     };
-    return { workloadId: rec.workloadId, driver: 'qemu', stateVersion: 1, state };
+    const diagnostics = {
+      cpu_count: rec.vcpus,
+      memory_mb: rec.memoryMb,
+      disk_gb: rec.rootGb,
+      accelerator: rec.accelerator,
+      disk_format: rec.image.diskFormat,
+    };
+    return { workloadId: rec.workloadId, driver: 'qemu', stateVersion: 1, state, diagnostics };
   }
 
   /** A cold boot from disk with the host's current accelerator; the record follows. */

@@ -31,6 +31,7 @@ export function handleOf(r: WorkloadRecord): WorkloadHandle {
     driver: 'runc',
     stateVersion: handleVersion,
     state: { imageKey: r.imageKey, rootfsMode: r.rootfsMode },
+    diagnostics: { cpu_count: r.vcpus, memory_mb: r.memoryMb, rootfs_mode: r.rootfsMode },
   };
 }
 
