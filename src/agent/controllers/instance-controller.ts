@@ -1,5 +1,10 @@
 import type { ReconcileResult, Reconciler } from '../../common/reconcile/controller.js';
-import type { ComputeDriver, PowerObservation, WorkloadHandle } from '../drivers/driver.js';
+import type {
+  ComputeDriver,
+  PowerObservation,
+  PowerStateSupport,
+  WorkloadHandle,
+} from '../drivers/driver.js';
 import {
   supportsCrashDump,
   supportsDiskLifecycle,
@@ -7,7 +12,12 @@ import {
   supportsSnapshot,
 } from '../drivers/driver.js';
 import { isRetryable } from '../drivers/driver-errors.js';
-import type { AssignedServer, ServerControlPlane, StepOutcome } from '../transport/control-plane.js';
+import type {
+  AgentStep,
+  AssignedServer,
+  ServerControlPlane,
+  StepOutcome,
+} from '../transport/control-plane.js';
 
 export interface InstanceControllerDeps {
   readonly hostname: string;
@@ -19,8 +29,8 @@ export interface InstanceControllerDeps {
 
 /**
  * Makes the host match what the control plane wants for one server: reads the server
- * fresh, does the one step its task state asks for (or, with no task, checks the observed
- * power), reports the outcome, returns. Every step is idempotent because a crash between
+ * fresh, does the one step the control plane names for its task (src/compute/servers/
+ * server-tasks.ts; with no task, checks the observed power), reports the outcome, returns. Every step is idempotent because a crash between
  * the step and the report replays it.
  */
 export function instanceController(d: InstanceControllerDeps): Reconciler {
@@ -48,21 +58,23 @@ async function step(
 ): Promise<StepOutcome | undefined> {
   const h = s.handle ?? handleOf(d.driver, s.id);
   try {
-    switch (s.taskState) {
-      case 'deleting':
+    switch (s.step) {
+      case 'wait':
+        return undefined;
+      // Awaited here, so a failed step becomes a reported outcome rather than an endless retry.
+      case 'observe':
+        return await observeOnly(d, s, signal);
+      case 'destroy':
         await d.driver.destroy(s.id, signal);
         return { kind: 'destroyed' };
-      case 'spawning':
+      case 'create':
         return { kind: 'done', power: 'running', handle: await d.driver.create(s.spec, signal) };
-      case 'resize_migrating':
-      case 'resize_reverting':
-      case 'rebuilding':
-        return { kind: 'done', power: 'running', handle: await diskStep(d, s, h, signal) };
-      // Awaited here, so a failed step becomes a reported outcome rather than an endless retry.
-      case null:
-        return await observeOnly(d, s, signal);
+      case 'resize':
+      case 'revert-resize':
+      case 'rebuild':
+        return { kind: 'done', power: 'running', handle: await diskStep(d, s, s.step, h, signal) };
       default:
-        return await powerStep(d, s, h, signal);
+        return { kind: 'done', power: await powerSteps[s.step](d, s, h, signal) };
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -74,64 +86,62 @@ async function step(
 async function diskStep(
   d: InstanceControllerDeps,
   s: AssignedServer,
+  step: 'resize' | 'revert-resize' | 'rebuild',
   h: WorkloadHandle,
   signal: AbortSignal,
 ): Promise<WorkloadHandle> {
   const drv = d.driver;
   if (supportsDiskLifecycle(drv) && (await drv.observe(s.id)) !== undefined) {
-    if (s.taskState === 'resize_migrating') return drv.resize(h, s.spec, signal);
-    if (s.taskState === 'resize_reverting') return drv.revertResize(h, s.spec, signal);
+    if (step === 'resize') return drv.resize(h, s.spec, signal);
+    if (step === 'revert-resize') return drv.revertResize(h, s.spec, signal);
     return drv.rebuild(h, s.spec, signal);
   }
   await drv.destroy(s.id, signal);
   return drv.create(s.spec, signal);
 }
 
-async function powerStep(
+type PowerStep = Exclude<AgentStep, 'create' | 'destroy' | 'resize' | 'revert-resize' | 'rebuild'>;
+type PowerRun = (
   d: InstanceControllerDeps,
   s: AssignedServer,
   h: WorkloadHandle,
   signal: AbortSignal,
-): Promise<StepOutcome | undefined> {
-  const drv = d.driver;
-  const power = supportsPowerStates(drv) ? drv : undefined;
-  const steps: Record<string, () => Promise<PowerObservation>> = {
-    rebooting: () => drv.reboot(h, false, signal).then(() => 'running'),
-    rebooting_hard: () => drv.reboot(h, true, signal).then(() => 'running'),
-    'powering-off': () => drv.stop(h, { timeoutMs: d.stopTimeoutMs }, signal).then(() => 'shutdown'),
-    'powering-on': () => drv.start(h, signal).then(() => 'running'),
-    pausing: () =>
-      need(power)
-        .pause(h, signal)
-        .then(() => 'paused'),
-    unpausing: () =>
-      need(power)
-        .unpause(h, signal)
-        .then(() => 'running'),
-    suspending: () =>
-      need(power)
-        .suspend(h, signal)
-        .then(() => 'suspended'),
-    resuming: () =>
-      need(power)
-        .resume(h, signal)
-        .then(() => 'running'),
-    crash_dumping: async () => {
-      if (!supportsCrashDump(drv)) throw new Error(`driver ${drv.name} cannot trigger a crash dump`);
-      await drv.triggerCrashDump(h, signal);
-      return (await drv.observe(s.id))?.power ?? 'shutdown';
-    },
-    image_snapshot: async () => {
-      if (!supportsSnapshot(drv)) throw new Error(`driver ${drv.name} cannot snapshot`);
-      await d.servers.uploadSnapshot(d.hostname, s.id, await drv.snapshot(h, signal));
-      return (await drv.observe(s.id))?.power ?? 'shutdown';
-    },
-  };
-  const run = s.taskState === null ? undefined : steps[s.taskState];
-  // Task states owned by the control plane (scheduling, resize steps) are not ours to act on.
-  if (run === undefined) return undefined;
-  return { kind: 'done', power: await run() };
-}
+) => Promise<PowerObservation>;
+
+/** The steps that change what runs but not what it runs from; each resolves to the power it leaves. */
+const powerSteps: Readonly<Record<PowerStep, PowerRun>> = {
+  'reboot-soft': (d, _s, h, signal) => d.driver.reboot(h, false, signal).then(() => 'running'),
+  'reboot-hard': (d, _s, h, signal) => d.driver.reboot(h, true, signal).then(() => 'running'),
+  'power-off': (d, _s, h, signal) =>
+    d.driver.stop(h, { timeoutMs: d.stopTimeoutMs }, signal).then(() => 'shutdown'),
+  'power-on': (d, _s, h, signal) => d.driver.start(h, signal).then(() => 'running'),
+  pause: (d, _s, h, signal) =>
+    powerStates(d.driver)
+      .pause(h, signal)
+      .then(() => 'paused'),
+  unpause: (d, _s, h, signal) =>
+    powerStates(d.driver)
+      .unpause(h, signal)
+      .then(() => 'running'),
+  suspend: (d, _s, h, signal) =>
+    powerStates(d.driver)
+      .suspend(h, signal)
+      .then(() => 'suspended'),
+  resume: (d, _s, h, signal) =>
+    powerStates(d.driver)
+      .resume(h, signal)
+      .then(() => 'running'),
+  'crash-dump': async (d, s, h, signal) => {
+    if (!supportsCrashDump(d.driver)) throw new Error(`driver ${d.driver.name} cannot trigger a crash dump`);
+    await d.driver.triggerCrashDump(h, signal);
+    return (await d.driver.observe(s.id))?.power ?? 'shutdown';
+  },
+  snapshot: async (d, s, h, signal) => {
+    if (!supportsSnapshot(d.driver)) throw new Error(`driver ${d.driver.name} cannot snapshot`);
+    await d.servers.uploadSnapshot(d.hostname, s.id, await d.driver.snapshot(h, signal));
+    return (await d.driver.observe(s.id))?.power ?? 'shutdown';
+  },
+};
 
 /** No task: compare what runs with what should run (Nova's power-state sync). */
 async function observeOnly(
@@ -168,7 +178,8 @@ function handleOf(driver: ComputeDriver, id: string): WorkloadHandle {
   return { workloadId: id, driver: driver.name, stateVersion: 1, state: {} };
 }
 
-function need<T>(x: T | undefined): T {
-  if (x === undefined) throw new Error('the driver does not support this power action');
-  return x;
+function powerStates(driver: ComputeDriver): PowerStateSupport {
+  if (!supportsPowerStates(driver))
+    throw new Error(`driver ${driver.name} does not support this power action`);
+  return driver;
 }

@@ -65,7 +65,15 @@ class AssignmentsOnly implements ControlPlane, HostControlPlane, ServerControlPl
   }
   async getAssigned(_h: string, id: string): Promise<AssignedServer | undefined> {
     if (!this.assigned.has(id)) return undefined;
-    return { id, generation: 1, vmState: 'active', taskState: null, desiredPower: 'on', spec: spec(id) };
+    return {
+      id,
+      generation: 1,
+      vmState: 'active',
+      taskState: null,
+      step: 'observe',
+      desiredPower: 'on',
+      spec: spec(id),
+    };
   }
   async report() {
     return true;

@@ -33,12 +33,35 @@ export interface HostControlPlane {
   heartbeat(hostname: string): Promise<void>;
 }
 
+/** The driver work an agent does for a server's task (the control plane maps tasks to steps). */
+export type AgentStep =
+  | 'create'
+  | 'destroy'
+  | 'resize'
+  | 'revert-resize'
+  | 'rebuild'
+  | 'reboot-soft'
+  | 'reboot-hard'
+  | 'power-off'
+  | 'power-on'
+  | 'pause'
+  | 'unpause'
+  | 'suspend'
+  | 'resume'
+  | 'crash-dump'
+  | 'snapshot';
+
 /** One server assigned to this host, as the agent needs it: desired state and the expanded spec. */
 export interface AssignedServer {
   readonly id: string;
   readonly generation: number;
   readonly vmState: string;
   readonly taskState: string | null;
+  /**
+   * What to do now: a step, 'observe' (no task: compare what runs with what should), or
+   * 'wait' (the control plane is carrying out the task).
+   */
+  readonly step: AgentStep | 'observe' | 'wait';
   readonly desiredPower: string;
   readonly spec: WorkloadSpec;
   /** The handle the agent stored when it created the workload, if any. */

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { EventEmitter } from 'node:events';
 import type {
+  AgentStep,
   ConsoleLogReader,
   ControlPlane,
   HostControlPlane,
@@ -20,7 +21,8 @@ import { HostEvents } from './host-events.js';
 import { heartbeat, registerHost } from './host-registry.js';
 import { buildRetry } from './build-retry.js';
 import { recoverFailedResize } from './resize-failure.js';
-import { actionOfTask, changesFor } from './step-outcome.js';
+import { changesFor } from './step-outcome.js';
+import { taskRule } from '../servers/server-tasks.js';
 import { workloadSpecOf } from './workload-spec.js';
 
 /**
@@ -130,6 +132,7 @@ export class AgentGateway implements HostControlPlane, ServerControlPlane {
       generation: s.generation,
       vmState: s.vmState,
       taskState: s.taskState,
+      step: agentStepOf(s.taskState),
       desiredPower: s.desiredPower,
       spec: await workloadSpecOf(this.deps, s),
       ...(s.workloadHandle !== null && { handle: s.workloadHandle }),
@@ -226,7 +229,7 @@ export class AgentGateway implements HostControlPlane, ServerControlPlane {
         .execute();
       return;
     }
-    const action = s.taskState === null ? undefined : actionOfTask[s.taskState];
+    const action = taskRule(s.taskState)?.action;
     if (action === undefined) return;
     const event =
       s.taskState === 'spawning' ? 'compute__do_build_and_run_instance' : `compute_${action}_instance`;
@@ -243,6 +246,12 @@ export class AgentGateway implements HostControlPlane, ServerControlPlane {
     if (o.kind === 'done' && s.taskState === 'resize_migrating')
       await markMigration(db, s.id, 'finished', now);
   }
+}
+
+/** What the agent does for a task: its step, 'observe' with none, 'wait' while the control plane works. */
+function agentStepOf(task: string | null): AgentStep | 'observe' | 'wait' {
+  if (task === null) return 'observe';
+  return taskRule(task)?.step ?? 'wait';
 }
 
 /** Ends the server's migration in progress ('finished' waits for confirm or revert). */

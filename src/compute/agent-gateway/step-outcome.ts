@@ -4,6 +4,7 @@ import type { ServerVmState } from '../../db/tables/compute-tables.js';
 import type { Server } from '../servers/server-model.js';
 import { PowerState } from '../servers/server-model.js';
 import type { ServerChanges } from '../servers/server-store.js';
+import { taskRule } from '../servers/server-tasks.js';
 
 const vmStateOf: Readonly<Record<PowerObservation, ServerVmState>> = {
   running: 'active',
@@ -21,28 +22,10 @@ const powerStateOf: Readonly<Record<PowerObservation, Server['powerState']>> = {
   suspended: PowerState.SUSPENDED,
 };
 
-/** The instance action a task belongs to, for its events. */
-export const actionOfTask: Readonly<Record<string, string>> = {
-  spawning: 'create',
-  rebooting: 'reboot',
-  rebooting_hard: 'reboot',
-  'powering-off': 'stop',
-  'powering-on': 'start',
-  pausing: 'pause',
-  unpausing: 'unpause',
-  suspending: 'suspend',
-  resuming: 'resume',
-  rebuilding: 'rebuild',
-  image_snapshot: 'createImage',
-  crash_dumping: 'trigger_crash_dump',
-  resize_migrating: 'resize',
-  resize_reverting: 'revertResize',
-  deleting: 'delete',
-};
-
 /**
- * The row changes a step outcome means. A failed build ends in ERROR with a fault; a
- * failed action keeps the vm_state, clears the task and records the fault; a change seen
+ * The row changes a step outcome means, by the task's rule (server-tasks.ts). A failed
+ * build or resize ends in ERROR with a fault; another failed action keeps the vm_state,
+ * clears the task and records the fault; a change seen
  * with no task (crash, external kill) follows what runs, as Nova's power sync does.
  */
 export function changesFor(
@@ -50,11 +33,13 @@ export function changesFor(
   o: Exclude<StepOutcome, { kind: 'destroyed' }>,
   now: string,
 ): ServerChanges {
+  const rule = taskRule(s.taskState);
   if (o.kind === 'done') {
-    const keepVmState = s.taskState === 'image_snapshot';
+    const keepVmState = rule?.done === 'keep';
+    const done = rule?.done ?? 'power';
     return {
       task_state: null,
-      vm_state: keepVmState ? s.vmState : s.taskState === 'resize_migrating' ? 'resized' : vmStateOf[o.power],
+      vm_state: done === 'keep' ? s.vmState : done === 'power' ? vmStateOf[o.power] : done,
       power_state: powerStateOf[o.power],
       observed_power: o.power,
       observed_at: now,
@@ -68,9 +53,7 @@ export function changesFor(
   }
   if (o.kind === 'failed') {
     const fault = JSON.stringify({ code: 500, message: o.message, details: '', created: now });
-    return s.taskState === 'spawning' ||
-      s.taskState === 'resize_migrating' ||
-      s.taskState === 'resize_reverting'
+    return rule?.failed === 'error'
       ? { task_state: null, vm_state: 'error', power_state: PowerState.NOSTATE, fault }
       : { task_state: null, fault, pending_image_id: null };
   }

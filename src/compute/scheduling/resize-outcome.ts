@@ -29,7 +29,7 @@ export async function commitResizes(
     const set = {
       host: c.hostname,
       node: c.hostname,
-      task_state: 'resize_migrating',
+      task_state: 'resize_migrating' as const,
       flavor: JSON.stringify(f),
       flavor_id: f.id,
       vcpus: f.vcpus,

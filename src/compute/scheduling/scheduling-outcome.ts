@@ -26,7 +26,7 @@ export async function commitPlacements(
       const set = {
         host: c.hostname,
         node: c.hostname,
-        task_state: 'spawning',
+        task_state: 'spawning' as const,
         // Like Nova, a server that asked for no zone records the zone it landed in.
         availability_zone: s.availabilityZone ?? zones.get(c.hostname) ?? null,
         scheduling: JSON.stringify({ host: c.hostname, at: now }),

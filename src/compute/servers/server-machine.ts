@@ -1,10 +1,11 @@
 import { InvalidStateError } from '../../common/errors.js';
 import type { Server } from './server-model.js';
+import type { ServerTaskState } from './server-tasks.js';
 
 /*
  * Server actions as a table. The API checks an action here before writing anything,
- * then writes the task state with a compare-and-set; the host agent does the work and
- * clears the task (see src/agent/controllers/instance-controller.ts).
+ * then writes the task state with a compare-and-set; what the task then means (who does
+ * it, what its outcome does) is in server-tasks.ts.
  *
  *   building ──spawn──► active ◄──start── stopped ◄──stop── active
  *   active ──pause──► paused ──unpause──► active
@@ -33,10 +34,10 @@ export type ServerAction =
 interface ActionRule {
   /** vm_states that allow the action. */
   readonly from: ReadonlyArray<string>;
-  /** The task state the action starts (null: the action needs no agent work). */
-  readonly task: string | null;
+  /** The task state the action starts (null: the action needs no agent work); see server-tasks.ts. */
+  readonly task: ServerTaskState | null;
   /** task states the action may interrupt besides none. */
-  readonly overrides?: ReadonlyArray<string>;
+  readonly overrides?: ReadonlyArray<ServerTaskState | '*'>;
 }
 
 export const serverActions: Readonly<Record<ServerAction, ActionRule>> = {

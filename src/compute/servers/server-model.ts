@@ -1,5 +1,5 @@
 import type { WorkloadHandle } from '../../agent/drivers/driver.js';
-import type { ServerPowerState, ServerVmState } from '../../db/tables/compute-tables.js';
+import type { ServerPowerState, ServerTaskState, ServerVmState } from '../../db/tables/compute-tables.js';
 
 /** The flavor as booted, embedded in the server like Nova does. */
 export interface EmbeddedFlavor {
@@ -53,7 +53,7 @@ export interface Server {
   readonly launchIndex: number;
   readonly serverGroupId: string | null;
   readonly vmState: ServerVmState;
-  readonly taskState: string | null;
+  readonly taskState: ServerTaskState | null;
   readonly powerState: ServerPowerState;
   readonly desiredPower: string;
   readonly observedPower: string | null;

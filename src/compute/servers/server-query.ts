@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import type { ServerTaskState } from '../../db/tables/compute-tables.js';
 import type { Server } from './server-model.js';
 import type { StatusClause } from './server-status.js';
 import { toServer } from './server-store.js';
@@ -90,7 +91,8 @@ function applyFilter<O>(q: SelectQueryBuilder<Database, 'servers', O>, f: Server
 
 function statusMatch(eb: ExpressionBuilder<Database, 'servers'>, c: StatusClause) {
   const parts = [eb('vm_state', '=', c.vmState)];
-  if (c.taskIn !== undefined) parts.push(eb('task_state', 'in', [...c.taskIn]));
+  // Nova's map names task states Strata never sets; they simply match no row.
+  if (c.taskIn !== undefined) parts.push(eb('task_state', 'in', [...c.taskIn] as ServerTaskState[]));
   return eb.and(parts);
 }
 

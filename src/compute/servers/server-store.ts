@@ -1,7 +1,7 @@
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import { flag, isSet, parseJson } from '../../db/row-codec.js';
 import type { Database } from '../../db/schema.js';
-import type { ServerTable } from '../../db/tables/compute-tables.js';
+import type { ServerTable, ServerTaskState } from '../../db/tables/compute-tables.js';
 import type { EmbeddedFlavor, Server } from './server-model.js';
 import { withTags } from './server-tag-store.js';
 
@@ -89,7 +89,7 @@ export async function insertServers(db: Db, rows: ReadonlyArray<ServerRow>): Pro
 export async function updateServerIf(
   db: Db,
   id: string,
-  expect: { readonly generation: number; readonly taskState?: string | null },
+  expect: { readonly generation: number; readonly taskState?: ServerTaskState | null },
   set: ServerChanges,
   now: string,
 ): Promise<boolean> {

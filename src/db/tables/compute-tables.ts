@@ -90,6 +90,27 @@ export type ServerVmState =
   | 'deleted'
   | 'error';
 
+/** Nova's task_states that Strata sets; what each means is in src/compute/servers/server-tasks.ts. */
+export type ServerTaskState =
+  | 'scheduling'
+  | 'spawning'
+  | 'rebooting'
+  | 'rebooting_hard'
+  | 'powering-off'
+  | 'powering-on'
+  | 'pausing'
+  | 'unpausing'
+  | 'suspending'
+  | 'resuming'
+  | 'rebuilding'
+  | 'image_snapshot'
+  | 'crash_dumping'
+  | 'resize_prep'
+  | 'resize_migrating'
+  | 'resize_confirming'
+  | 'resize_reverting'
+  | 'deleting';
+
 export type ServerPowerState = 0 | 1 | 3 | 4 | 6 | 7; // NOSTATE RUNNING PAUSED SHUTDOWN CRASHED SUSPENDED
 
 export interface ServerTable {
@@ -124,7 +145,7 @@ export interface ServerTable {
   server_group_id: string | null;
   vm_state: ServerVmState;
   /** Nova's task_state: what is in progress ('scheduling', 'spawning', 'rebooting', ...), or null. */
-  task_state: string | null;
+  task_state: ServerTaskState | null;
   power_state: ServerPowerState;
   /** Desired side, written by the API: 'on' | 'off' | 'paused' | 'suspended' | 'deleted'. */
   desired_power: string;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerVmState } from '../../../src/db/tables/compute-tables.js';
+import type { ServerTaskState, ServerVmState } from '../../../src/db/tables/compute-tables.js';
 import { testDialects } from '../../../src/db/testing/dialects.js';
 import { bootServer, createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
@@ -52,7 +52,7 @@ for (const dialect of testDialects()) {
       const id = await insertServer(t, { projectId: p.otherProjectId, vcpus: 1, ram: 128, deleted });
       await t.cloud.store.db
         .updateTable('servers')
-        .set({ name, vm_state: vmState, task_state: taskState })
+        .set({ name, vm_state: vmState, task_state: taskState as ServerTaskState | null })
         .where('id', '=', id)
         .execute();
       return id;
