@@ -13,6 +13,7 @@ import type { Clock } from './common/time.js';
 import { systemClock } from './common/time.js';
 import type { StrataDb } from './db/database.js';
 import { openDatabase } from './db/database.js';
+import { startLocalHost } from './agent/fleet/local-host.js';
 import { ComputeRuntime } from './compute/compute-runtime.js';
 import { computePolicy, computeService } from './compute/index.js';
 import { ensureCatalogEntry } from './identity/catalog/catalog-service.js';
@@ -113,7 +114,8 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
   });
   for (const s of services) await app.register(s.plugin, { prefix: s.prefix });
 
-  await compute.start();
+  compute.start();
+  await startLocalHost(compute.agents, config, logger);
   const timers = startHousekeeping(identity, logger);
   return {
     app,

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { drivers } from '../agent/drivers/registry.js';
-import { registerTestImages, testImageNames } from '../cli/test-images.js';
+import { testImageNames } from '../agent/test-images/test-image-set.js';
+import { registerTestImages } from '../image/test-image-registration.js';
 import { createTokenValidator } from '../identity/index.js';
 import type { BenchCloud } from './bench-cloud.js';
 

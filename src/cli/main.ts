@@ -1,12 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
-import type { TestImageKind } from './test-images.js';
-import {
-  buildTestImage,
-  printTestImagesJson,
-  testImageCacheDir,
-  testImageKinds,
-  testImageNames,
-} from './test-images.js';
+import type { TestImageKind } from '../agent/test-images/test-image-set.js';
+import { buildTestImage, testImageCacheDir, testImageNames } from '../agent/test-images/test-image-set.js';
+import { printTestImagesJson, testImageKinds } from './test-images.js';
 import { keyNumberList } from '../common/config.js';
 import { agentCommand } from './agent-command.js';
 import { benchCommand } from './bench-command.js';

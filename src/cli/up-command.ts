@@ -7,7 +7,7 @@ import { randomToken } from '../common/ids.js';
 import { bootstrapIdentity } from '../identity/bootstrap.js';
 import { buildCloud } from '../main.js';
 import { writeClientConfig } from './client-config.js';
-import { registerTestImages } from './test-images.js';
+import { registerTestImages } from '../image/test-image-registration.js';
 import { bootstrapComputeDefaults } from './up-bootstrap.js';
 
 export interface UpOptions extends ConfigInput {

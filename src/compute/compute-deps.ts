@@ -1,9 +1,14 @@
-import type { AgentGateway } from './agent-gateway/agent-gateway.js';
+import type {
+  DeviceControlPlane,
+  HostControlPlane,
+  ServerControlPlane,
+} from '../agent/transport/control-plane.js';
 import type { Clock } from '../common/time.js';
 import type { StrataConfig } from '../common/config.js';
 import type { StrataDb } from '../db/database.js';
 import type { ImageApi, ImageRecord } from '../image/index.js';
 import type { SchedulerPlacement } from '../scheduler/placement-port.js';
+import type { HostEvents } from './agent-gateway/host-events.js';
 
 /** Compute talks to the image service through its in-process API, as Nova uses a Glance client. */
 export type ComputeImage = ImageRecord;
@@ -43,6 +48,18 @@ export interface ComputeConsoles {
   consoleLog(host: string, serverId: string, tailLines?: number): Promise<string>;
 }
 
+/**
+ * The control plane as the agent API serves it to remote agents: the agents' own calls,
+ * their hosts' change notices and console replies (the AgentGateway is one). Naming only
+ * this keeps the gateway, and all it imports, out of the deps every compute module reads.
+ */
+export interface AgentControlPlane extends HostControlPlane, ServerControlPlane {
+  readonly devices: DeviceControlPlane;
+  readonly changes: Pick<HostEvents, 'since'>;
+  /** A remote agent's console log (or why it has none); false when nobody waits for it any more. */
+  answerConsole(requestId: string, reply: { output?: string; error?: string }): boolean;
+}
+
 /** What the compute service needs; other services arrive as their in-process APIs. */
 export interface ComputeDeps {
   readonly store: StrataDb;
@@ -57,5 +74,5 @@ export interface ComputeDeps {
   /** A host whose last heartbeat is older than this is down. */
   readonly serviceDownTimeSec: number;
   /** The control plane host agents talk to (made after these deps, hence late-bound). */
-  readonly controlPlane: () => AgentGateway;
+  readonly controlPlane: () => AgentControlPlane;
 }

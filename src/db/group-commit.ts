@@ -1,8 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import type { Tx } from './db-handle.js';
 
 /** A unit of database work that must commit atomically; it may only touch the database. */
-export type WriteWork<T> = (tx: Transaction<Database>) => Promise<T>;
+export type WriteWork<T> = (tx: Tx) => Promise<T>;
 
 interface Queued {
   readonly work: WriteWork<unknown>;

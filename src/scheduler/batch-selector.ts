@@ -1,6 +1,7 @@
 import type { HostView, PlacementRequest } from './host-view.js';
 import { withClaim, withoutClaim } from './host-views.js';
-import type { HostCheck, Pipeline, PreparedWeigher, SelectionReport } from './pipeline.js';
+import type { HostCheck } from './filters/host-filter.js';
+import type { Pipeline, PreparedWeigher, SelectionReport } from './pipeline.js';
 import {
   addNormalized,
   checksFor,

@@ -4,26 +4,11 @@ import { resourcesFilter } from './filters/resources-filter.js';
 import { retryFilter } from './filters/retry-filter.js';
 import { serverGroupFilter } from './filters/server-group-filter.js';
 import { traitsFilter } from './filters/traits-filter.js';
+import type { HostCheck, HostFilter } from './filters/host-filter.js';
 import type { HostView, PlacementRequest } from './host-view.js';
+import type { HostWeigher } from './weighers/host-weigher.js';
 import { ramWeigher } from './weighers/ram-weigher.js';
 import { serverGroupWeigher } from './weighers/server-group-weigher.js';
-
-/** A filter's test for one request: undefined when the host passes, else why it does not. */
-export type HostCheck = (host: HostView) => string | undefined;
-
-export interface HostFilter {
-  readonly name: string;
-  /** Prepares the check once per request (it runs for every host); undefined when it cannot reject. */
-  forRequest(req: PlacementRequest): HostCheck | undefined;
-}
-
-export interface HostWeigher {
-  readonly name: string;
-  /** Sign chooses spread (+) or stack (-). */
-  readonly multiplier: number;
-  /** Raw score per host for one request (normalized by the pipeline to 0..1); undefined when it is neutral. */
-  forRequest(req: PlacementRequest): ((host: HostView) => number) | undefined;
-}
 
 export interface SelectionReport {
   readonly evaluated: number;

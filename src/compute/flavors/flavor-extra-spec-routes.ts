@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
-import { flavorCaller } from './flavor-routes.js';
+import { flavorCaller } from './flavor-caller.js';
 import { extraSpecUpdateBody, extraSpecsCreateBody } from './flavor-schemas.js';
 import * as service from './flavor-extra-spec-service.js';
 

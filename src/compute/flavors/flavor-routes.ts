@@ -4,19 +4,14 @@ import type { RequestContext, RouteSpec } from '../../common/http/route-spec.js'
 import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { flavorAccessRoutes } from './flavor-access-routes.js';
+import { flavorCaller } from './flavor-caller.js';
 import { flavorExtraSpecRoutes } from './flavor-extra-spec-routes.js';
 import { flavorCreateBody, flavorListQuery } from './flavor-schemas.js';
-import type { FlavorCaller } from './flavor-service.js';
 import * as service from './flavor-service.js';
 import { flavorBriefView, flavorListView, flavorView } from './flavor-view.js';
 
 /** Nova's CONF.api.max_limit. */
 const maxLimit = 1000;
-
-/** Nova's `context.is_admin`: the context_is_admin rule. */
-export function flavorCaller(ctx: RequestContext): FlavorCaller {
-  return { isAdmin: ctx.can('context_is_admin', {}), projectId: ctx.auth.projectId };
-}
 
 async function listPage(
   ctx: RequestContext<unknown, Static<typeof flavorListQuery>>,

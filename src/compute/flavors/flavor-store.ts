@@ -1,6 +1,7 @@
-import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool, Transaction } from 'kysely';
+import type { Expression, ExpressionBuilder, Selectable, SqlBool } from 'kysely';
 import { flag, isSet, parseJson } from '../../db/row-codec.js';
 import type { Database, FlavorTable } from '../../db/schema.js';
+import type { Db } from '../../db/db-handle.js';
 
 export interface Flavor {
   readonly id: string;
@@ -42,7 +43,6 @@ export interface FlavorPage {
   readonly after?: Flavor;
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
 type Eb = ExpressionBuilder<Database, 'flavors'>;
 
 const toFlavor = (r: Readonly<Selectable<FlavorTable>>): Flavor => ({

@@ -1,6 +1,7 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Selectable } from 'kysely';
 import { isSet, parseJson } from '../../db/row-codec.js';
-import type { ComputeHostTable, Database } from '../../db/schema.js';
+import type { ComputeHostTable } from '../../db/schema.js';
+import type { Db } from '../../db/db-handle.js';
 
 /** A compute host as its agent registered it (Nova's service and hypervisor in one). */
 export interface ComputeHost {
@@ -33,8 +34,6 @@ export interface HostServer {
   readonly id: string;
   readonly name: string;
 }
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 const toHost = (r: Readonly<Selectable<ComputeHostTable>>): ComputeHost => ({
   id: r.id,

@@ -1,8 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
 import { uuid } from '../../common/ids.js';
-import type { Database } from '../../db/schema.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from '../../db/db-handle.js';
 
 export interface InstanceAction {
   readonly id: string;

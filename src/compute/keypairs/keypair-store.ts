@@ -1,5 +1,6 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Database, KeypairTable } from '../../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { KeypairTable } from '../../db/schema.js';
+import type { Db } from '../../db/db-handle.js';
 
 export interface Keypair {
   readonly userId: string;
@@ -9,8 +10,6 @@ export interface Keypair {
   readonly fingerprint: string;
   readonly createdAt: string;
 }
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 const toKeypair = (r: Readonly<Selectable<KeypairTable>>): Keypair => ({
   userId: r.user_id,

@@ -1,11 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
 import { ForbiddenError } from '../../common/errors.js';
-import type { Database } from '../../db/schema.js';
 import type { QuotaDefaultsSource, QuotaLimits } from './quota-resources.js';
 import { resolveQuotaDefaults } from './quota-resources.js';
 import * as store from './quota-store.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from '../../db/db-handle.js';
 
 /** The project's effective limits: its overrides over the defaults. */
 export async function projectQuotaLimits(

@@ -1,9 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import type { QuotaResource } from './quota-resources.js';
 import { isQuotaResource } from './quota-resources.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from '../../db/db-handle.js';
 
 /** What a project's live servers consume. */
 export interface ServerUsage {

@@ -1,6 +1,7 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Database, ServerGroupTable } from '../../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { ServerGroupTable } from '../../db/schema.js';
 import { parseJson } from '../../db/row-codec.js';
+import type { Db } from '../../db/db-handle.js';
 
 export interface ServerGroup {
   readonly id: string;
@@ -16,8 +17,6 @@ export interface GroupPage {
   readonly limit: number;
   readonly offset: number;
 }
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 const toGroup = (r: Readonly<Selectable<ServerGroupTable>>): ServerGroup => ({
   id: r.id,

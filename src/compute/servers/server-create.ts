@@ -1,8 +1,6 @@
 import { checkSomeHostRuns } from '../workloads/image-requirements.js';
 import { InputError, isCloudError } from '../../common/errors.js';
 import { randomHex, randomToken, uuid } from '../../common/ids.js';
-import type { Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { startAction } from '../instance-actions/instance-action-store.js';
 import {
@@ -26,6 +24,7 @@ import type { EmbeddedFlavor, Server } from './server-model.js';
 import { PowerState } from './server-model.js';
 import type { ServerRow } from './server-store.js';
 import { insertServers, toServer } from './server-store.js';
+import type { Tx } from '../../db/db-handle.js';
 
 export interface CreatedServers {
   readonly servers: ReadonlyArray<Server>;
@@ -107,7 +106,7 @@ export async function createServers(
  * max_count; fewer than min_count is the 403 for min_count.
  */
 async function quotaAllowedCount(
-  tx: Transaction<Database>,
+  tx: Tx,
   deps: ComputeDeps,
   projectId: string,
   f: EmbeddedFlavor,

@@ -1,5 +1,3 @@
-import type { Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { isUp } from '../hosts/host-service.js';
 import { getHostByName } from '../hosts/host-store.js';
@@ -8,6 +6,7 @@ import type { Server } from './server-model.js';
 import { PowerState } from './server-model.js';
 import { getServer, updateServerIf } from './server-store.js';
 import { discardSnapshotImage } from './snapshot-image.js';
+import type { Tx } from '../../db/db-handle.js';
 
 /** The instance-action event a finished delete records. */
 export interface DeletionEvent {
@@ -97,7 +96,7 @@ async function openMigrations(deps: ComputeDeps, serverId: string): Promise<stri
 }
 
 /** As Nova confirms a resize waiting for it when the server is deleted; one still running failed. */
-async function closeMigrations(tx: Transaction<Database>, serverId: string, now: string): Promise<void> {
+async function closeMigrations(tx: Tx, serverId: string, now: string): Promise<void> {
   for (const [from, to] of [
     ['finished', 'confirmed'],
     ['migrating', 'error'],

@@ -1,12 +1,11 @@
-import type { ExpressionBuilder, Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { ServerTaskState } from '../../db/tables/compute-tables.js';
 import type { Server } from './server-model.js';
 import type { StatusClause } from './server-status.js';
 import { toServer } from './server-store.js';
 import { hasTag, withTags } from './server-tag-store.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from '../../db/db-handle.js';
 
 /** Filters GET /servers understands, already checked against the caller's rights. */
 export interface ServerFilter {

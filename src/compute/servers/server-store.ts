@@ -1,11 +1,10 @@
-import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { Selectable, Updateable } from 'kysely';
 import { flag, isSet, parseJson } from '../../db/row-codec.js';
-import type { Database } from '../../db/schema.js';
 import type { ServerTable, ServerTaskState } from '../../db/tables/compute-tables.js';
 import type { EmbeddedFlavor, Server } from './server-model.js';
 import { withTags } from './server-tag-store.js';
+import type { Db } from '../../db/db-handle.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
 export type ServerRow = Selectable<ServerTable>;
 export type ServerChanges = Updateable<ServerTable>;
 

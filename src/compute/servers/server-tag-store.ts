@@ -1,8 +1,7 @@
-import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
+import type { ExpressionBuilder } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Server } from './server-model.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from '../../db/db-handle.js';
 
 /** The servers with their tags read (one query for a whole page). */
 export async function withTags(db: Db, servers: ReadonlyArray<Server>): Promise<Server[]> {

@@ -1,9 +1,7 @@
-import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { dialectSql, type DialectName } from '../../db/dialects.js';
-import type { Database, ServerVmState } from '../../db/schema.js';
-
-type Db = Kysely<Database>;
+import type { ServerVmState } from '../../db/schema.js';
+import type { Db } from '../../db/db-handle.js';
 
 /** Which servers a usage report covers. */
 export interface UsageWindow {

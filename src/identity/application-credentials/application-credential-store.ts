@@ -1,7 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
 import type { AccessRule } from '../../common/http/access-rules.js';
-import type { ApplicationCredentialTable, Database } from '../../db/schema.js';
+import type { ApplicationCredentialTable } from '../../db/schema.js';
 import { flag, isSet, parseJson } from '../../db/row-codec.js';
+import type { Db } from '../../db/db-handle.js';
 
 export interface ApplicationCredential {
   readonly id: string;
@@ -17,7 +17,6 @@ export interface ApplicationCredential {
   readonly accessRules: ReadonlyArray<AccessRule>;
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
 type Row = Readonly<Omit<ApplicationCredentialTable, 'created_at'>>;
 
 const toCredential = (r: Row): ApplicationCredential => ({

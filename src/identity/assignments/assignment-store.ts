@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { AssignmentType, Database } from '../../db/schema.js';
+import type { AssignmentType } from '../../db/schema.js';
 import { flag, isSet } from '../../db/row-codec.js';
+import type { Db } from '../../db/db-handle.js';
 
 /** One grant: an actor (user or group) has a role on a target (project, domain or the system). */
 export interface Assignment {
@@ -12,8 +12,6 @@ export interface Assignment {
 }
 
 export const systemTarget = 'system';
-type Db = Kysely<Database> | Transaction<Database>;
-
 export interface AssignmentFilter {
   readonly actorIds?: ReadonlyArray<string>;
   readonly targetIds?: ReadonlyArray<string>;

@@ -6,8 +6,7 @@ import * as endpointStore from './endpoint-store.js';
 import { formatEndpointUrl, isTemplated } from './endpoint-url.js';
 import * as regionStore from './region-store.js';
 import * as serviceEntryStore from './service-entry-store.js';
-
-type Db = IdentityDeps['store']['db'];
+import type { Db } from '../../db/db-handle.js';
 
 export interface CatalogEndpoint {
   readonly id: string;

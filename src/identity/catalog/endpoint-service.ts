@@ -9,8 +9,8 @@ import * as store from './endpoint-store.js';
 import { checkEndpointUrl } from './endpoint-url.js';
 import * as regionStore from './region-store.js';
 import * as serviceEntryStore from './service-entry-store.js';
+import type { Db } from '../../db/db-handle.js';
 
-type Db = IdentityDeps['store']['db'];
 const known = ['interface', 'region_id', 'region', 'service_id', 'url', 'enabled'];
 
 export interface EndpointBody {

@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, EndpointTable } from '../../db/schema.js';
+import type { EndpointTable } from '../../db/schema.js';
 import { flag, isSet, parseJson } from '../../db/row-codec.js';
+import type { Db } from '../../db/db-handle.js';
 
 export type EndpointInterface = EndpointTable['interface'];
 
@@ -31,7 +31,6 @@ export interface CatalogRow {
   readonly url: string;
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
 const columns = ['id', 'service_id', 'region_id', 'interface', 'url', 'enabled', 'extra'] as const;
 
 const toEndpoint = (r: Readonly<EndpointTable>): Endpoint => ({

@@ -7,8 +7,8 @@ import { extrasOf } from '../identity-extras.js';
 import { invalidateCatalog } from './catalog-cache.js';
 import type { Region } from './region-store.js';
 import * as store from './region-store.js';
+import type { Db } from '../../db/db-handle.js';
 
-type Db = IdentityDeps['store']['db'];
 const known = ['id', 'description', 'parent_region_id'];
 
 export interface RegionBody {

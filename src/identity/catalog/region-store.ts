@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, RegionTable } from '../../db/schema.js';
+import type { RegionTable } from '../../db/schema.js';
 import { parseJson } from '../../db/row-codec.js';
+import type { Db } from '../../db/db-handle.js';
 
 export interface Region {
   readonly id: string;
@@ -9,7 +9,6 @@ export interface Region {
   readonly extra: Readonly<Record<string, unknown>>;
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
 const columns = ['id', 'description', 'parent_region_id', 'extra'] as const;
 
 const toRegion = (r: Readonly<RegionTable>): Region => ({

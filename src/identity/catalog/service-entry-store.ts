@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, ServiceTable } from '../../db/schema.js';
+import type { ServiceTable } from '../../db/schema.js';
 import { flag, isSet, parseJson } from '../../db/row-codec.js';
+import type { Db } from '../../db/db-handle.js';
 
 /** A catalog service (Keystone's `service`), named so it is not confused with a `*-service.ts` module. */
 export interface ServiceEntry {
@@ -12,7 +12,6 @@ export interface ServiceEntry {
   readonly extra: Readonly<Record<string, unknown>>;
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
 const columns = ['id', 'type', 'name', 'description', 'enabled', 'extra'] as const;
 
 const toEntry = (r: Readonly<ServiceTable>): ServiceEntry => ({

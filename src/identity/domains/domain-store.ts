@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, DomainTable } from '../../db/schema.js';
+import type { DomainTable } from '../../db/schema.js';
 import { flag, isSet, parseJson } from '../../db/row-codec.js';
+import type { Db } from '../../db/db-handle.js';
 
 export interface Domain {
   readonly id: string;
@@ -9,8 +9,6 @@ export interface Domain {
   readonly enabled: boolean;
   readonly extra: Readonly<Record<string, unknown>>;
 }
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 const toDomain = (r: Readonly<Omit<DomainTable, 'created_at'>>): Domain => ({
   id: r.id,

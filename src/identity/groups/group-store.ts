@@ -1,8 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, GroupTable } from '../../db/schema.js';
+import type { GroupTable } from '../../db/schema.js';
 import { flag } from '../../db/row-codec.js';
 import type { User } from '../users/user-store.js';
 import { toUser, userColumns } from '../users/user-store.js';
+import type { Db } from '../../db/db-handle.js';
 
 export interface Group {
   readonly id: string;
@@ -22,7 +22,6 @@ export interface MemberFilter {
   readonly enabled?: boolean;
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
 const columns = ['id', 'name', 'domain_id', 'description'] as const;
 
 const toGroup = (r: Readonly<Pick<GroupTable, (typeof columns)[number]>>): Group => ({

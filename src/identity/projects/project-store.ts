@@ -1,7 +1,8 @@
-import type { Expression, ExpressionBuilder, Kysely, SqlBool, Transaction } from 'kysely';
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import type { Database, ProjectTable } from '../../db/schema.js';
 import { flag, isSet, parseJson } from '../../db/row-codec.js';
+import type { Db } from '../../db/db-handle.js';
 
 export interface Project {
   readonly id: string;
@@ -32,7 +33,6 @@ export interface ProjectFilter {
   readonly notTagsAny?: ReadonlyArray<string>;
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
 const columns = ['id', 'name', 'domain_id', 'parent_id', 'description', 'enabled', 'tags', 'extra'] as const;
 
 const toProject = (r: Readonly<Omit<ProjectTable, 'created_at'>>): Project => ({

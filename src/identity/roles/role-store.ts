@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, RoleTable } from '../../db/schema.js';
+import type { RoleTable } from '../../db/schema.js';
 import { parseJson } from '../../db/row-codec.js';
+import type { Db } from '../../db/db-handle.js';
 
 export interface Role {
   readonly id: string;
@@ -10,7 +10,6 @@ export interface Role {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
 const columns = ['id', 'name', 'domain_id', 'description', 'options'] as const;
 
 const toRole = (r: Readonly<Pick<RoleTable, (typeof columns)[number]>>): Role => ({

@@ -1,9 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
 import { hexId } from '../../common/ids.js';
-import type { Database } from '../../db/schema.js';
 import type { TokenPayload } from './token-format.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from '../../db/db-handle.js';
 
 /**
  * Revocation events, Keystone's model: a token is revoked when an event matches it and

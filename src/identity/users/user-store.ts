@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database, UserTable } from '../../db/schema.js';
+import type { UserTable } from '../../db/schema.js';
 import { flag, isSet, parseJson } from '../../db/row-codec.js';
+import type { Db } from '../../db/db-handle.js';
 
 export interface User {
   readonly id: string;
@@ -14,7 +14,6 @@ export interface User {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
 /** The columns `toUser` reads; stores that join the users table select these. */
 export const userColumns = [
   'id',

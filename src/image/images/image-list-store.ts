@@ -4,8 +4,9 @@ import type { Database } from '../../db/schema.js';
 import { flag } from '../../db/row-codec.js';
 import type { ImageCaller } from '../image-deps.js';
 import type { ImageListQuery, SortKey, SortTerm } from './image-list-query.js';
-import type { Db, Image } from './image-store.js';
+import type { Image } from './image-store.js';
 import { withDetails } from './image-store.js';
+import type { Db } from '../../db/db-handle.js';
 
 type ImageQuery = SelectQueryBuilder<Database, 'images', object>;
 type Eb = ExpressionBuilder<Database, 'images'>;

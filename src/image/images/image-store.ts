@@ -1,7 +1,7 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Selectable } from 'kysely';
 import { flag, isSet } from '../../db/row-codec.js';
 import type { ImageStatus, ImageTable, ImageVisibility } from '../../db/tables/image-tables.js';
+import type { Db } from '../../db/db-handle.js';
 
 /** An image as the service sees it: the row plus its extra properties and tags. */
 export interface Image {
@@ -32,7 +32,6 @@ export type ImageDataFields = Partial<
   Pick<Image, 'size' | 'checksum' | 'osHashAlgo' | 'osHashValue' | 'virtualSize'>
 >;
 
-export type Db = Kysely<Database> | Transaction<Database>;
 type ImageRow = Selectable<ImageTable>;
 
 function toImage(r: ImageRow, properties: Record<string, string>, tags: string[]): Image {

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { ImageMemberStatus, ImageMemberTable } from '../../db/tables/image-tables.js';
-import type { Db } from '../images/image-store.js';
+import type { Db } from '../../db/db-handle.js';
 
 /** A project an image is shared with. */
 export interface ImageMember {

@@ -1,8 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import type { AllocationTable } from '../../db/tables/placement-tables.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from '../../db/db-handle.js';
 
 export interface Consumer {
   readonly uuid: string;

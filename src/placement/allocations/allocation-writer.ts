@@ -1,7 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Transaction } from 'kysely';
 import { InputError } from '../../common/errors.js';
-import type { Database } from '../../db/schema.js';
 import { fitsInventory } from '../inventories/inventory-capacity.js';
 import { providerInventories } from '../inventories/inventory-store.js';
 import type { AllocationWrite } from '../placement-api.js';
@@ -12,6 +10,7 @@ import { casGeneration, getProviders } from '../resource-providers/provider-stor
 import { providerUsages } from '../usages/usage-store.js';
 import type { AllocationRow, Consumer } from './allocation-store.js';
 import * as store from './allocation-store.js';
+import type { Tx } from '../../db/db-handle.js';
 
 /** Placement's allocation_conflict_retry_count: races with other writers are retried, not returned. */
 const maxRaceRetries = 10;
@@ -34,10 +33,7 @@ export async function writeAllocationsBatch(
  * or a consumer insert failed), as Placement retries allocation writes. Pinned
  * generations are re-checked on each try, so a real conflict still ends in a 409.
  */
-export async function retryRaces<T>(
-  deps: PlacementDeps,
-  body: (tx: Transaction<Database>) => Promise<T>,
-): Promise<T> {
+export async function retryRaces<T>(deps: PlacementDeps, body: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await deps.store.db.transaction().execute(body);
@@ -59,7 +55,7 @@ export async function retryRaces<T>(
 
 /** The transaction body, for callers that already hold one (reshaper). */
 export async function writeAllocationsIn(
-  tx: Transaction<Database>,
+  tx: Tx,
   deps: PlacementDeps,
   writes: ReadonlyArray<AllocationWrite>,
 ): Promise<void> {
@@ -136,7 +132,7 @@ function checkConsumerGeneration(w: AllocationWrite, cur: Consumer | undefined):
 
 /** Current generation of every provider the write touches (old and new), checking pinned ones. */
 async function providerGenerations(
-  tx: Transaction<Database>,
+  tx: Tx,
   writes: ReadonlyArray<AllocationWrite>,
   old: ReadonlyArray<AllocationRow>,
   rows: ReadonlyArray<AllocationRow>,
@@ -161,7 +157,7 @@ async function providerGenerations(
 
 /** The one capacity check: what others use plus everything this batch asks, per provider and class. */
 async function checkCapacity(
-  tx: Transaction<Database>,
+  tx: Tx,
   rows: ReadonlyArray<AllocationRow>,
   consumers: ReadonlyArray<string>,
 ): Promise<void> {
@@ -193,7 +189,7 @@ function capacityError(
 
 /** A consumer lives while it has allocations; each write bumps its generation (compare-and-set). */
 async function saveConsumer(
-  tx: Transaction<Database>,
+  tx: Tx,
   w: AllocationWrite,
   cur: Consumer | undefined,
   now: string,

@@ -1,5 +1,3 @@
-import type { Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import type { PlacementDeps } from '../placement-deps.js';
 import {
   badRequest,
@@ -14,6 +12,7 @@ import { providerUsages } from '../usages/usage-store.js';
 import type { InventoryLimits } from './inventory-capacity.js';
 import { capacityOf } from './inventory-capacity.js';
 import { providerInventories, replaceInventories } from './inventory-store.js';
+import type { Tx } from '../../db/db-handle.js';
 
 export type Inventories = Readonly<Record<string, InventoryLimits>>;
 
@@ -55,7 +54,7 @@ export async function changeInventories(
 
 /** The body of changeInventories, for callers that already hold a transaction (reshaper). */
 export async function changeInventoriesIn(
-  tx: Transaction<Database>,
+  tx: Tx,
   deps: PlacementDeps,
   uuid: string,
   expected: number | undefined,
@@ -75,7 +74,7 @@ export async function changeInventoriesIn(
 }
 
 async function validateInventories(
-  tx: Transaction<Database>,
+  tx: Tx,
   uuid: string,
   next: Inventories,
   opts: InventoryChangeOptions,

@@ -1,12 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import { uniqueWrite } from '../../db/unique-write.js';
 import type { PlacementDeps } from '../placement-deps.js';
 import { badRequest, conflict, notFound, placementCodes } from '../placement-errors.js';
 import { standardResourceClassSet, standardResourceClasses } from '../standards/standard-resource-classes.js';
 import * as store from './resource-class-store.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from '../../db/db-handle.js';
 
 /** The names among `names` that are neither standard nor a stored custom class. */
 export async function unknownResourceClasses(db: Db, names: Iterable<string>): Promise<string[]> {

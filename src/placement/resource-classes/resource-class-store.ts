@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from '../../db/db-handle.js';
 
 /** CUSTOM_* resource classes; the standard ones are constants in code. */
 export async function listCustomClasses(db: Db, names?: ReadonlyArray<string>): Promise<string[]> {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import { uniqueWrite } from '../../db/unique-write.js';
 import type { PlacementDeps } from '../placement-deps.js';
 import { badRequest, conflict, notFound, placementCodes, providerNotFound } from '../placement-errors.js';
 import type { Provider } from './provider-store.js';
 import * as store from './provider-store.js';
+import type { Tx } from '../../db/db-handle.js';
 
 export interface ProviderInput {
   readonly uuid?: string;
@@ -74,7 +73,7 @@ export async function updateProvider(
 
 /** Moves `p` and its subtree under `parentUuid` (or makes it a root); returns the new root. */
 async function reparent(
-  tx: Transaction<Database>,
+  tx: Tx,
   p: Provider,
   parentUuid: string | null,
   allowReparenting: boolean,

@@ -1,9 +1,8 @@
-import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import type { SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { InventoryLimits } from '../inventories/inventory-capacity.js';
 import type { ProviderView } from '../placement-api.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from '../../db/db-handle.js';
 
 export interface SnapshotFilter {
   /** Only providers that have every one of these traits. */

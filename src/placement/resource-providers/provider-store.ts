@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from '../../db/db-handle.js';
 
 export interface Provider {
   readonly uuid: string;

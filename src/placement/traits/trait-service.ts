@@ -1,5 +1,3 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import type { PlacementDeps } from '../placement-deps.js';
 import {
   badRequest,
@@ -12,8 +10,7 @@ import {
 import { casGeneration, getProvider } from '../resource-providers/provider-store.js';
 import { standardTraits } from '../standards/standard-traits.js';
 import * as store from './trait-store.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from '../../db/db-handle.js';
 
 /** The names among `names` that are neither standard nor stored custom traits. */
 export async function unknownTraits(db: Db, names: Iterable<string>): Promise<string[]> {

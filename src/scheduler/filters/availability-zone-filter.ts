@@ -1,4 +1,4 @@
-import type { HostFilter } from '../pipeline.js';
+import type { HostFilter } from './host-filter.js';
 
 /** Keeps hosts in the requested availability zone (any zone when none is requested). */
 export const availabilityZoneFilter: HostFilter = {

@@ -1,4 +1,4 @@
-import type { HostFilter } from '../pipeline.js';
+import type { HostFilter } from './host-filter.js';
 
 /** Skips hosts the operator disabled and hosts whose agent stopped heartbeating. */
 export const hostStateFilter: HostFilter = {

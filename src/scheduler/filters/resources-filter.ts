@@ -1,5 +1,5 @@
 import { free } from '../host-view.js';
-import type { HostFilter } from '../pipeline.js';
+import type { HostFilter } from './host-filter.js';
 
 /**
  * Keeps hosts with room for every requested resource class, within its unit constraints

@@ -1,4 +1,4 @@
-import type { HostFilter } from '../pipeline.js';
+import type { HostFilter } from './host-filter.js';
 
 /** Skips hosts a rescheduled build already failed on (Nova's RetryFilter, ignore_hosts). */
 export const retryFilter: HostFilter = {

@@ -1,4 +1,4 @@
-import type { HostFilter } from '../pipeline.js';
+import type { HostFilter } from './host-filter.js';
 
 /** Hard server-group policies: affinity keeps members together, anti-affinity apart. */
 export const serverGroupFilter: HostFilter = {

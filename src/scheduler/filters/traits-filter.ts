@@ -1,4 +1,4 @@
-import type { HostFilter } from '../pipeline.js';
+import type { HostFilter } from './host-filter.js';
 
 /**
  * Keeps hosts with every required trait (the image's workload kind and explicit

@@ -1,5 +1,5 @@
 import { free } from '../host-view.js';
-import type { HostWeigher } from '../pipeline.js';
+import type { HostWeigher } from './host-weigher.js';
 
 /** Free RAM: a positive multiplier spreads servers, a negative one packs them. */
 export function ramWeigher(multiplier: number): HostWeigher {

@@ -1,4 +1,4 @@
-import type { HostWeigher } from '../pipeline.js';
+import type { HostWeigher } from './host-weigher.js';
 
 /** Soft policies: prefer hosts with (soft-affinity) or without (soft-anti-affinity) members. */
 export const serverGroupWeigher: HostWeigher = {

@@ -1,7 +1,13 @@
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { commandPath } from '../../host/command.js';
-import type { AcceleratorProbe } from './qemu-accel.js';
+import type { Accelerator } from './qemu-workload.js';
+
+export interface AcceleratorProbe {
+  readonly accelerator: Accelerator;
+  /** Why: shown in probe() details so an operator sees why a host runs TCG. */
+  readonly reason: string;
+}
 
 /**
  * The KVM probe's answer, kept on disk for the rest of this boot: a hanging KVM costs the

@@ -3,14 +3,8 @@ import { constants } from 'node:fs';
 import { access, readdir } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
+import type { AcceleratorProbe } from './accel-probe-cache.js';
 import { probeCache } from './accel-probe-cache.js';
-import type { Accelerator } from './qemu-workload.js';
-
-export interface AcceleratorProbe {
-  readonly accelerator: Accelerator;
-  /** Why: shown in probe() details so an operator sees why a host runs TCG. */
-  readonly reason: string;
-}
 
 export interface ProbeOptions {
   readonly qemuBinary: string;

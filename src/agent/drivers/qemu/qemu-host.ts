@@ -3,7 +3,7 @@ import { arch, cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { runCommand } from '../../host/command.js';
 import type { HostFacts } from '../driver.js';
-import type { AcceleratorProbe } from './qemu-accel.js';
+import type { AcceleratorProbe } from './accel-probe-cache.js';
 
 /**
  * Placement traits of a qemu host. CUSTOM_STRATA_VM is what the scheduler requires for VM

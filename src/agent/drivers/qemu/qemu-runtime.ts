@@ -1,6 +1,7 @@
 import { access, rm } from 'node:fs/promises';
 import type { WorkloadHandle } from '../driver.js';
-import { detectAccelerator, type AcceleratorProbe } from './qemu-accel.js';
+import type { AcceleratorProbe } from './accel-probe-cache.js';
+import { detectAccelerator } from './qemu-accel.js';
 import { appendConsoleNote, trimConsoleLog } from '../../host/console-log.js';
 import { QemuVm } from './qemu-vm.js';
 import {

@@ -1,0 +1,40 @@
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { StrataConfig } from '../../common/config.js';
+import { hostReservedFrom } from '../agent.js';
+import type { FakeHostShape } from '../drivers/fake/fake-driver.js';
+import { availableDrivers, drivers, hostDriver } from '../drivers/registry.js';
+import type { LocalAgents } from './local-agents.js';
+
+/**
+ * The all-in-one's own host: real drivers when asked for or available, else fake hosts
+ * (`fakeHosts` of them), and none with `computeDriver: none`.
+ */
+export async function startLocalHost(agents: LocalAgents, c: StrataConfig, log: Logger): Promise<void> {
+  if (c.computeDriver === 'none') return;
+  let names =
+    c.computeDriver === 'auto' ? availableDrivers() : c.computeDriver.split(',').map((n) => n.trim());
+  if (names.length === 0) {
+    log.warn(
+      { missing: Object.fromEntries(Object.entries(drivers).map(([n, d]) => [n, d.missing()])) },
+      'no real compute driver can run here (install qemu-system-x86 and qemu-utils, or runc as root): using the fake driver',
+    );
+    names = ['fake'];
+  }
+  if (names.length === 1 && names[0] === 'fake') {
+    if (c.fakeHosts > 0) await agents.addFakeHosts(c.fakeHosts, fakeHostShapeOf(c));
+    return;
+  }
+  await agents.add(hostname(), hostDriver(names, c.dataDir), { reserved: hostReservedFrom(c.hostReserved) });
+}
+
+/** The fake hosts' size and latency from the configuration (`fakeHostShape`, `fakeCreateDelayMs`). */
+function fakeHostShapeOf(c: StrataConfig): FakeHostShape {
+  const s = c.fakeHostShape;
+  return {
+    vcpus: s['vcpus'] ?? 64,
+    memoryMb: s['memory_mb'] ?? 262_144,
+    diskGb: s['disk_gb'] ?? 4_096,
+    createDelayMs: c.fakeCreateDelayMs,
+  };
+}
