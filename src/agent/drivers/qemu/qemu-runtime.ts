@@ -22,6 +22,10 @@ export interface QemuRuntimeConfig {
   readonly acceleratorCacheFile?: string;
   /** How long a guest gets to power off for soft reboot, resize and rebuild. */
   readonly gracefulTimeoutMs: number;
+  /** How long a guest gets to let go of a device on detach. */
+  readonly detachTimeoutMs: number;
+  /** Network namespace of the NICs' host side (DriverConfig.hostNetns); the agent's own when unset. */
+  readonly hostNetns?: string;
 }
 
 /** What the agent keeps for a qemu workload (diagnostics; the driver itself reads vm.json). */
@@ -54,7 +58,7 @@ export class QemuRuntime {
   }
 
   vm(paths: WorkloadPaths): QemuVm {
-    return new QemuVm(paths, this.cfg.qemuBinary);
+    return new QemuVm(paths, this.cfg.qemuBinary, this.cfg.hostNetns);
   }
 
   async record(paths: WorkloadPaths): Promise<VmRecord> {
