@@ -1,5 +1,5 @@
 import { deviceRefOf, type DeviceRef, type WorkloadDevice } from '../driver.js';
-import { blockdevOptions, deviceIds, deviceOptions, netdevOptions } from './qemu-devices.js';
+import { blockdevOptions, deviceIds, deviceOptions, netdevOptions, type DeviceIds } from './qemu-devices.js';
 import { sleep } from './qemu-process.js';
 import { configureTap } from './qemu-taps.js';
 import type { QemuVm } from './qemu-vm.js';
@@ -18,12 +18,17 @@ export async function attachedIds(vm: QemuVm): Promise<Set<string>> {
 
 /**
  * Adds `device` to the running VM: its backend (netdev_add or blockdev-add), then the
- * virtio device. Resolves at once when QEMU already has the device. A backend left by an
+ * virtio device; nothing is added when QEMU already has the device. A backend left by an
  * attach that died half-way is removed first; a failed device_add removes the backend again.
  */
 export async function hotAttach(vm: QemuVm, device: WorkloadDevice): Promise<void> {
   const ids = deviceIds(deviceRefOf(device));
-  if ((await attachedIds(vm)).has(ids.device)) return;
+  if (!(await attachedIds(vm)).has(ids.device)) await addDevice(vm, device, ids);
+  // Also when QEMU had it already: an attach that died before this step is finished here.
+  if (device.kind === 'nic') await configureTap(device.nic, vm.netns);
+}
+
+async function addDevice(vm: QemuVm, device: WorkloadDevice, ids: DeviceIds): Promise<void> {
   await vm.qmp(async (q) => {
     await removeBackend(q, device.kind, ids.backend).catch(() => undefined);
     if (device.kind === 'nic') await q.execute('netdev_add', netdevOptions(device.nic));
@@ -35,7 +40,6 @@ export async function hotAttach(vm: QemuVm, device: WorkloadDevice): Promise<voi
       throw err;
     }
   });
-  if (device.kind === 'nic') await configureTap(device.nic, vm.netns);
 }
 
 /**

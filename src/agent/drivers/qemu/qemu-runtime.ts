@@ -104,7 +104,7 @@ export class QemuRuntime {
     return this.boot(paths, rec, signal);
   }
 
-  /** Graceful (ACPI) for up to `timeoutMs`, then forced; no process is left and no saved state. */
+  /** Graceful (ACPI) for up to `timeoutMs`, then forced (0: at once); no process is left and no saved state. */
   async powerOff(
     paths: WorkloadPaths,
     rec: VmRecord,
@@ -112,7 +112,9 @@ export class QemuRuntime {
     signal?: AbortSignal,
   ): Promise<VmRecord> {
     const vm = this.vm(paths);
-    if ((await vm.status()) === 'running' && !(await vm.powerdown(timeoutMs, signal)))
+    // A zero timeout forces at once: a power button nobody waits for only races the kill.
+    const graceful = async () => timeoutMs > 0 && (await vm.powerdown(timeoutMs, signal));
+    if ((await vm.status()) === 'running' && !(await graceful()))
       await appendConsoleNote(
         paths.console,
         'qemu',
