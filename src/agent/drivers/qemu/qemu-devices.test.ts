@@ -265,6 +265,8 @@ describe.skipIf(!canBoot)('qemu driver devices (boots the VM test image, NICs in
       { stateDir: join(root, 'state'), cacheDir: join(root, 'cache'), hostNetns: netns },
       { detachTimeoutMs: 1_500 },
     );
+    // A new driver instance (an agent restart) knows the devices from vm.json.
+    expect((await impatient.devices(h.workloadId)).map((d) => d.kind)).toEqual(['nic', 'disk', 'disk']);
     await driver.pause(h, signal);
     await expect(impatient.detachDevice(h, { kind: 'disk', id: volumeId(2) }, signal)).rejects.toThrow(
       /did not release disk .* within 1500 ms/,
