@@ -2,6 +2,7 @@ import { agentMemoryBench } from './agent-memory-bench.js';
 import type { Benchmark } from './benchmark.js';
 import { bootStormBench } from './boot-storm-bench.js';
 import { containerBootBench } from './container-boot-bench.js';
+import { diskHotplugBench } from './disk-hotplug-bench.js';
 import { idleMemoryBench } from './idle-memory-bench.js';
 import { passwordHashBench } from './password-hash-bench.js';
 import { schedulerBench } from './scheduler-bench.js';
@@ -23,6 +24,7 @@ export const benchmarks = {
   'server-list': serverListBench,
   'vm-boot': vmBootBench,
   'container-boot': containerBootBench,
+  'disk-hotplug': diskHotplugBench,
   'agent-memory': agentMemoryBench,
 } as const satisfies Record<string, Benchmark>;
 

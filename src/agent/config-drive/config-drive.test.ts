@@ -41,7 +41,27 @@ describe('config drive', () => {
       keys: [{ name: 'mykey', type: 'ssh', data: spec.keyData }],
     });
     expect(files.get('openstack/latest/user_data')!.toString()).toBe('#!/bin/sh\necho hello\n');
-    expect(files.has('openstack/latest/network_data.json')).toBe(true);
+    expect(JSON.parse(files.get('openstack/latest/network_data.json')!.toString())).toEqual({
+      links: [],
+      networks: [],
+      services: [],
+    });
+  });
+
+  it('describes the NICs in network_data.json', () => {
+    const nic = {
+      portId: 'port-1',
+      networkId: 'net-1',
+      mac: 'fa:16:3e:00:00:01',
+      mtu: 1400,
+      hostName: 'tapport-1',
+      fixedIps: [],
+    };
+    const files = configDriveFiles({ ...spec, nics: [nic] });
+    const data = JSON.parse(files.get('openstack/2018-08-27/network_data.json')!.toString());
+    expect(data.links).toEqual([
+      { id: 'tapport-1', type: 'vif', ethernet_mac_address: nic.mac, mtu: 1400, vif_id: 'port-1' },
+    ]);
   });
 
   it('leaves user_data out when the server has none', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { WorkloadSpec } from '../drivers/driver.js';
 import { runCommand } from '../host/command.js';
+import { networkData } from './network-data.js';
 
 /** The volume label cloud-init and other guests look for. */
 export const configDriveLabel = 'config-2';
@@ -30,7 +31,7 @@ export function configDriveFiles(spec: WorkloadSpec): Map<string, Buffer> {
   };
   const docs: Record<string, Buffer> = {
     'meta_data.json': json(meta),
-    'network_data.json': json({ links: [], networks: [], services: [] }),
+    'network_data.json': json(networkData(spec.nics)),
     'vendor_data.json': json({}),
     'vendor_data2.json': json({}),
   };

@@ -2,15 +2,68 @@
  * The files of the VM test image's guest: a busybox init that reports on the serial
  * console what the qemu driver gave it, an ACPI power-button handler and the boot loader
  * configuration. Tests match the `STRATA-TEST-VM:` lines.
+ *
+ * Devices: the guest polls /sys/block (vd*) and /sys/class/net (all but lo) every 0.2 s
+ * and prints one line per device that appears or goes:
+ *   block-add <vdX> serial=<serial> size=<512-byte sectors>   block-del <vdX>
+ *   net-add <ethN> mac=<mac> mtu=<mtu>                         net-del <ethN>
+ * Devices present at boot are printed before `ready`; later ones as they come.
+ *
+ * Data: for each disk with a serial (a volume, never the root disk or config drive) the
+ * guest reads the first line of the disk: `block-data <vdX> STRATA-DATA: <text>` when it
+ * holds a marker. When the user data has a line `strata-test: mark-disks <text>`, a
+ * writable volume without a marker gets `STRATA-DATA: <text>` written to its first sector
+ * (`block-marked <vdX>`); otherwise `block-data <vdX> none`. So a test proves that data
+ * written through one attach is read back after the next.
  */
 
 export const guestMarker = 'STRATA-TEST-VM:';
 
-/** Enough to see the config drive (virtio-blk, ISO 9660) and the ACPI power button. */
-export const guestModules = ['virtio_pci', 'virtio_blk', 'isofs', 'button', 'evdev'] as const;
+/** Enough to see the config drive and volumes (virtio-blk, ISO 9660), NICs (virtio-net) and the ACPI power button. */
+export const guestModules = ['virtio_pci', 'virtio_blk', 'virtio_net', 'isofs', 'button', 'evdev'] as const;
 
 /** Where the power button's handler lives: busybox acpid runs <conf dir>/PWRF/00000080. */
 export const acpiHandlerPath = 'etc/acpi/PWRF/00000080';
+
+/** Shell functions of the device watch (see the file comment); shell built-ins except on a change. */
+const deviceWatch = `blocks=
+nets=
+disk_data() {
+  data=$(head -c 80 "/dev/$1" 2>/dev/null | tr -d '\\000' | head -n 1)
+  read ro < "/sys/block/$1/ro"
+  case "$data" in
+  STRATA-DATA:*) say "block-data $1 $data" ;;
+  *)
+    if [ -n "$mark" ] && [ "$ro" = 0 ]; then
+      if printf 'STRATA-DATA: %s\\n' "$mark" | dd of="/dev/$1" bs=512 conv=sync,fsync 2>/dev/null
+      then say "block-marked $1"; else say "block-mark-failed $1"; fi
+    else say "block-data $1 none"; fi ;;
+  esac
+}
+block_add() {
+  read size < "/sys/block/$1/size"
+  serial=
+  [ -f "/sys/block/$1/serial" ] && read serial < "/sys/block/$1/serial"
+  say "block-add $1 serial=$serial size=$size"
+  [ -n "$serial" ] && disk_data "$1"
+}
+net_add() {
+  read mac < "/sys/class/net/$1/address"
+  read mtu < "/sys/class/net/$1/mtu"
+  say "net-add $1 mac=$mac mtu=$mtu"
+}
+scan() {
+  now=
+  for p in /sys/block/vd*; do [ -e "$p" ] && now="$now \${p##*/}"; done
+  for d in $now; do case " $blocks " in *" $d "*) ;; *) block_add "$d" ;; esac; done
+  for d in $blocks; do case " $now " in *" $d "*) ;; *) say "block-del $d" ;; esac; done
+  blocks=$now
+  now=
+  for p in /sys/class/net/*; do n=\${p##*/}; [ "$n" = lo ] || [ ! -e "$p" ] || now="$now $n"; done
+  for n in $now; do case " $nets " in *" $n "*) ;; *) net_add "$n" ;; esac; done
+  for n in $nets; do case " $now " in *" $n "*) ;; *) say "net-del $n" ;; esac; done
+  nets=$now
+}`;
 
 /** PID 1 of the guest; `modules` are file names under /lib/modules in load order. */
 export function guestInitScript(modules: ReadonlyArray<string>): string {
@@ -44,6 +97,7 @@ if [ -n "$dev" ] && mount -t iso9660 -o ro "$dev" /mnt; then
     [ -n "$(tail -c 1 "$cd/user_data")" ] && echo
   fi
   say user-data-end
+  mark=$(sed -n 's/^strata-test: mark-disks \\(.*\\)$/\\1/p' "$cd/user_data" 2>/dev/null | head -n 1)
 else
   say "no config drive found"
 fi
@@ -57,8 +111,10 @@ for i in $(seq 1 50); do
   ls -l "/proc/$acpid_pid/fd" 2>/dev/null | grep -q /dev/input/event && break
   sleep 0.1
 done
+${deviceWatch}
+scan
 say ready
-while true; do sleep 3600; done
+while true; do sleep 0.2; scan; done
 `;
 }
 

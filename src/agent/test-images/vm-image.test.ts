@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasCommand, runCommand } from '../host/command.js';
 import { findHostKernel, moduleName, parseModulesDep, resolveModules } from './kernel-modules.js';
+import { guestModules } from './vm-guest-files.js';
 import { buildVmTestImage, type VmTestImage } from './vm-image.js';
 
 const kernel = await findHostKernel();
@@ -31,6 +32,17 @@ describe('kernel-modules', () => {
     expect(new Set(order).size).toBe(order.length);
     await expect(resolveModules(kernel!.modulesDir, ['no_such_module'])).rejects.toThrow(/no_such_module/);
   });
+
+  it.skipIf(kernel === undefined)(
+    'gives the guest virtio-net with the failover modules it needs',
+    async () => {
+      const order = (await resolveModules(kernel!.modulesDir, guestModules)).map(moduleName);
+      expect(order).toEqual(expect.arrayContaining(['virtio_blk', 'virtio_net']));
+      expect(order.indexOf('virtio')).toBeLessThan(order.indexOf('virtio_net'));
+      for (const dep of ['failover', 'net_failover'])
+        if (order.includes(dep)) expect(order.indexOf(dep)).toBeLessThan(order.indexOf('virtio_net'));
+    },
+  );
 });
 
 describe.skipIf(!canBuild)('vm test image', () => {

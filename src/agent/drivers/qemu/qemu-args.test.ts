@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { WorkloadDisk, WorkloadNic } from '../driver.js';
 import { opt, qemuArgs } from './qemu-args.js';
+import { deviceIds, parseNbdUri } from './qemu-devices.js';
 import { workloadPaths, type VmRecord } from './qemu-workload.js';
 
 const id = '9b2d6a1e-0000-4000-8000-000000000001';
@@ -13,7 +15,18 @@ const rec: VmRecord = {
   image: { id: 'img', diskFormat: 'qcow2', basePath: '/cache/img.qcow2' },
   accelerator: 'tcg',
   power: 'running',
+  devices: [],
 };
+const nic: WorkloadNic = {
+  portId: '5e0c1d2f-aaaa-4bbb-8ccc-000000000001',
+  networkId: 'net-1',
+  mac: 'fa:16:3e:12:34:56',
+  mtu: 1450,
+  hostName: 'tap5e0c1d2f-aa',
+  fixedIps: [],
+};
+const volumeId = '0a1b2c3d-4e5f-4a6b-8c7d-9e8f7a6b5c4d';
+const disk: WorkloadDisk = { volumeId, source: '/vols/a,b.qcow2', format: 'qcow2', readOnly: false };
 const paths = workloadPaths('/var/lib/strata/instances/qemu', id);
 
 function valueOf(args: string[], flag: string): string[] {
@@ -80,6 +93,92 @@ describe('qemu-args', () => {
     expect(valueOf(other, '-chardev')[0]).toBe(
       'socket,id=qmp,path=/tmp/x,,y/vm-1/qmp.sock,server=on,wait=off',
     );
+  });
+
+  it('gives each NIC a tap netdev and a virtio-net device with its MAC and MTU, in order', () => {
+    const second = { ...nic, portId: 'p2', mac: 'fa:16:3e:00:00:02', hostName: 'tap-p2' };
+    const args = qemuArgs(
+      {
+        ...rec,
+        devices: [
+          { kind: 'nic', nic },
+          { kind: 'nic', nic: second },
+        ],
+      },
+      paths,
+    );
+    const a = deviceIds({ kind: 'nic', id: nic.portId });
+    const b = deviceIds({ kind: 'nic', id: 'p2' });
+    expect(args).not.toContain('-nic');
+    expect(valueOf(args, '-netdev')).toEqual([
+      `tap,id=${a.backend},ifname=tap5e0c1d2f-aa,script=no,downscript=no`,
+      `tap,id=${b.backend},ifname=tap-p2,script=no,downscript=no`,
+    ]);
+    expect(valueOf(args, '-device').slice(2)).toEqual([
+      `virtio-net-pci,id=${a.device},netdev=${a.backend},mac=fa:16:3e:12:34:56,host_mtu=1450`,
+      `virtio-net-pci,id=${b.device},netdev=${b.backend},mac=fa:16:3e:00:00:02,host_mtu=1450`,
+    ]);
+  });
+
+  it('derives short, QEMU-valid, deterministic device ids from port and volume ids', () => {
+    const ids = deviceIds({ kind: 'disk', id: 'a volume/with odd chars,' });
+    expect(ids.device).toMatch(/^disk-[0-9a-f]{12}$/);
+    expect(ids.backend).toMatch(/^vol-[0-9a-f]{12}$/);
+    expect(deviceIds({ kind: 'disk', id: 'a volume/with odd chars,' })).toEqual(ids);
+    expect(deviceIds({ kind: 'disk', id: 'other' })).not.toEqual(ids);
+    expect(deviceIds({ kind: 'nic', id: nic.portId }).device).toMatch(/^nic-[0-9a-f]{12}$/);
+  });
+
+  it('attaches a file volume as a blockdev with its format and a virtio-blk serial of 20 bytes', () => {
+    const args = qemuArgs({ ...rec, devices: [{ kind: 'disk', disk: { ...disk, bootIndex: 1 } }] }, paths);
+    const ids = deviceIds({ kind: 'disk', id: volumeId });
+    expect(valueOf(args, '-blockdev').map((j) => JSON.parse(j) as unknown)).toEqual([
+      {
+        driver: 'qcow2',
+        'node-name': ids.backend,
+        'read-only': false,
+        discard: 'unmap',
+        file: { driver: 'file', filename: '/vols/a,b.qcow2' },
+      },
+    ]);
+    expect(valueOf(args, '-device')[2]).toBe(
+      `virtio-blk-pci,id=${ids.device},drive=${ids.backend},serial=${volumeId.slice(0, 20)},bootindex=2`,
+    );
+    expect(valueOf(args, '-nic')).toEqual(['none']);
+  });
+
+  it('attaches NBD exports (TCP and unix socket) read-only when asked', () => {
+    const tcp = { ...disk, source: 'nbd://[::1]:10900/vol%20a', format: 'raw' as const, readOnly: true };
+    const unix = { ...disk, volumeId: 'v2', source: 'nbd+unix:///exp?socket=/run/nbd.sock' };
+    const args = qemuArgs(
+      {
+        ...rec,
+        devices: [
+          { kind: 'disk', disk: tcp },
+          { kind: 'disk', disk: unix },
+        ],
+      },
+      paths,
+    );
+    const [first, second] = valueOf(args, '-blockdev').map((j) => JSON.parse(j) as Record<string, unknown>);
+    expect(first).toMatchObject({
+      driver: 'raw',
+      'read-only': true,
+      file: { driver: 'nbd', server: { type: 'inet', host: '::1', port: '10900' }, export: 'vol a' },
+    });
+    expect(first).not.toHaveProperty('discard');
+    expect(second).toMatchObject({
+      driver: 'raw',
+      'read-only': false,
+      file: { driver: 'nbd', server: { type: 'unix', path: '/run/nbd.sock' }, export: 'exp' },
+    });
+    expect(parseNbdUri('nbd://10.0.0.5/x')?.server).toEqual({
+      type: 'inet',
+      host: '10.0.0.5',
+      port: '10809',
+    });
+    expect(parseNbdUri('/var/lib/x.qcow2')).toBeUndefined();
+    expect(() => parseNbdUri('nbd+unix:///x')).toThrow(/names no socket/);
   });
 
   it('rejects workload ids that could escape the state dir', () => {

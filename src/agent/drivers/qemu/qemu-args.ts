@@ -1,3 +1,4 @@
+import { deviceArgs } from './qemu-devices.js';
 import type { VmRecord, WorkloadPaths } from './qemu-workload.js';
 
 export interface LaunchOptions {
@@ -11,7 +12,7 @@ const tcgTranslationCacheMb = 128;
 /**
  * The QEMU command line for one VM. QEMU daemonizes (the VM outlives the agent), keeps the
  * process after a guest power-off (-no-shutdown, so the agent sees 'shutdown' over QMP)
- * and has no display, network or default devices.
+ * and has no display or default devices; NICs and volumes come from the record's devices.
  */
 export function qemuArgs(rec: VmRecord, paths: WorkloadPaths, opts: LaunchOptions = {}): string[] {
   const kvm = rec.accelerator === 'kvm';
@@ -23,7 +24,8 @@ export function qemuArgs(rec: VmRecord, paths: WorkloadPaths, opts: LaunchOption
     ...['-accel', kvm ? 'kvm' : `tcg,tb-size=${tcgTranslationCacheMb}`],
     ...['-cpu', kvm ? 'host' : 'max'],
     ...['-smp', String(rec.vcpus), '-m', `${rec.memoryMb}M`],
-    ...['-display', 'none', '-nic', 'none', '-rtc', 'base=utc', '-boot', 'strict=on'],
+    ...['-display', 'none', '-rtc', 'base=utc', '-boot', 'strict=on'],
+    ...(rec.devices.some((d) => d.kind === 'nic') ? [] : ['-nic', 'none']),
     ...['-no-shutdown', '-daemonize', '-pidfile', paths.pidfile],
     ...[
       '-chardev',
@@ -37,6 +39,7 @@ export function qemuArgs(rec: VmRecord, paths: WorkloadPaths, opts: LaunchOption
     ...['-device', 'virtio-blk-pci,drive=root,bootindex=0'],
     ...drive('config', paths.configDrive, 'raw', true),
     ...['-device', 'virtio-blk-pci,drive=config'],
+    ...rec.devices.flatMap(deviceArgs),
     ...(opts.incoming ? ['-incoming', 'defer'] : []),
   ];
 }

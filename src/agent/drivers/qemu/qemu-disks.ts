@@ -1,6 +1,6 @@
 import { copyFile, constants, open, rename, rm } from 'node:fs/promises';
 import { buildConfigDriveIso } from '../../config-drive/config-drive.js';
-import type { WorkloadSpec } from '../driver.js';
+import { deviceRefOf, type WorkloadDevice, type WorkloadSpec } from '../driver.js';
 import {
   checkDiskFormat,
   convertImage,
@@ -46,7 +46,11 @@ export async function commitDisks(paths: WorkloadPaths): Promise<void> {
   await rename(`${paths.configDrive}.new`, paths.configDrive);
 }
 
-/** The record for `spec`, keeping what the spec does not say (accelerator, image). */
+/**
+ * The record for `spec`, keeping what the spec does not say (accelerator, image) and the
+ * devices attached since: the previous record's devices in their order (the spec's version
+ * of one it also names), then the spec's devices the record did not have.
+ */
 export function recordFor(spec: WorkloadSpec, image: VmRecord['image'], prev?: VmRecord): VmRecord {
   return {
     version: 1,
@@ -58,7 +62,26 @@ export function recordFor(spec: WorkloadSpec, image: VmRecord['image'], prev?: V
     image,
     accelerator: prev?.accelerator ?? 'tcg',
     power: prev?.power ?? 'stopped',
+    devices: mergeDevices(prev?.devices ?? [], specDevices(spec)),
   };
+}
+
+export function specDevices(spec: WorkloadSpec): WorkloadDevice[] {
+  return [
+    ...spec.nics.map((nic): WorkloadDevice => ({ kind: 'nic', nic })),
+    ...spec.disks.map((disk): WorkloadDevice => ({ kind: 'disk', disk })),
+  ];
+}
+
+function mergeDevices(
+  kept: ReadonlyArray<WorkloadDevice>,
+  fromSpec: ReadonlyArray<WorkloadDevice>,
+): WorkloadDevice[] {
+  const key = (d: WorkloadDevice) => `${deviceRefOf(d).kind}:${deviceRefOf(d).id}`;
+  const bySpec = new Map(fromSpec.map((d) => [key(d), d]));
+  const merged = kept.map((d) => bySpec.get(key(d)) ?? d);
+  const seen = new Set(merged.map(key));
+  return [...merged, ...fromSpec.filter((d) => !seen.has(key(d)))];
 }
 
 /**

@@ -10,12 +10,16 @@ import type {
   PowerObservation,
   PowerStateSupport,
   CrashDumpSupport,
+  DeviceAttachSupport,
+  DeviceRef,
   SnapshotSupport,
   StopOptions,
+  WorkloadDevice,
   WorkloadHandle,
   WorkloadSpec,
   DriverConfig,
 } from '../driver.js';
+import { attachDevice, detachDevice } from './qemu-attach.js';
 import { appendConsoleNote, tailConsoleLog, trimConsoleLog } from '../../host/console-log.js';
 import {
   checkGrowable,
@@ -48,6 +52,8 @@ export interface QemuDriverOptions {
   readonly accelerator?: Accelerator;
   /** How long a guest gets to power off for soft reboot, resize and rebuild (default 60 s). */
   readonly gracefulTimeoutMs?: number;
+  /** How long a guest gets to let go of a detached device (default 30 s). */
+  readonly detachTimeoutMs?: number;
 }
 
 type Step = (paths: WorkloadPaths, rec: VmRecord) => Promise<VmRecord>;
@@ -58,8 +64,10 @@ export function createQemuDriver(cfg: DriverConfig, options: QemuDriverOptions =
     cacheDir: cfg.cacheDir,
     qemuBinary: options.qemuBinary ?? 'qemu-system-x86_64',
     gracefulTimeoutMs: options.gracefulTimeoutMs ?? 60_000,
+    detachTimeoutMs: options.detachTimeoutMs ?? 30_000,
     acceleratorCacheFile: join(userCacheDir(), 'accelerator-probe.json'),
     ...(options.accelerator && { accelerator: options.accelerator }),
+    ...(cfg.hostNetns !== undefined && { hostNetns: cfg.hostNetns }),
   });
 }
 
@@ -75,7 +83,8 @@ export class QemuDriver
     ConsoleLogSupport,
     SnapshotSupport,
     DiskLifecycleSupport,
-    CrashDumpSupport
+    CrashDumpSupport,
+    DeviceAttachSupport
 {
   readonly name = 'qemu';
   readonly kinds = ['vm'] as const;
@@ -86,7 +95,7 @@ export class QemuDriver
     pause: true,
     suspend: true,
     crashDump: true,
-    deviceAttach: 'none',
+    deviceAttach: 'hot',
   } as const;
   readonly #rt: QemuRuntime;
   readonly #lock = new WorkloadLock();
@@ -279,6 +288,22 @@ export class QemuDriver
       await commitDisks(paths);
       return this.#rt.boot(paths, recordFor(spec, image, off), signal);
     });
+  }
+
+  /** Hot while QEMU runs, recorded either way (a stopped VM gets it at its next boot); idempotent. */
+  async attachDevice(h: WorkloadHandle, device: WorkloadDevice, _signal?: AbortSignal): Promise<void> {
+    await this.#with(h.workloadId, (paths, rec) => attachDevice(this.#rt, paths, rec, device));
+  }
+
+  /** Waits (bounded) until the guest let go of it; resolves when the device is not attached. */
+  async detachDevice(h: WorkloadHandle, ref: DeviceRef, signal?: AbortSignal): Promise<void> {
+    await this.#with(h.workloadId, (paths, rec) => detachDevice(this.#rt, paths, rec, ref, signal));
+  }
+
+  async devices(workloadId: string): Promise<ReadonlyArray<WorkloadDevice>> {
+    if (!isSafeWorkloadId(workloadId)) return [];
+    const rec = await readVmRecord(this.#rt.paths(workloadId).record).catch(() => undefined);
+    return rec?.devices ?? [];
   }
 
   /** Runs `step` under the workload's lock with its record; fails for an unknown workload. */

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { runCommand } from '../../host/command.js';
+import { inNetns } from './qemu-taps.js';
 import type { WorkloadPaths } from './qemu-workload.js';
 
 /**
@@ -29,14 +30,17 @@ async function isOurs(pid: number, paths: WorkloadPaths): Promise<boolean> {
 
 /**
  * Starts QEMU daemonized: the command returns once the VM is set up (or with QEMU's error),
- * and the VM keeps running in its own session when the agent exits.
+ * and the VM keeps running in its own session when the agent exits. With `netns` QEMU runs
+ * in that network namespace, so the taps it creates (now or on hot attach) live there.
  */
 export async function launchQemu(
   binary: string,
   args: ReadonlyArray<string>,
+  netns: string | undefined,
   signal?: AbortSignal,
 ): Promise<void> {
-  await runCommand(binary, args, { timeoutMs: 60_000, ...(signal && { signal }) });
+  const run = inNetns(netns, binary, args);
+  await runCommand(run.cmd, run.args, { timeoutMs: 60_000, ...(signal && { signal }) });
 }
 
 /** Polls until the process is gone (or a zombie); false on timeout. */

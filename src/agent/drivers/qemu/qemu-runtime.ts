@@ -23,6 +23,10 @@ export interface QemuRuntimeConfig {
   readonly acceleratorCacheFile?: string;
   /** How long a guest gets to power off for soft reboot, resize and rebuild. */
   readonly gracefulTimeoutMs: number;
+  /** How long a guest gets to let go of a device on detach. */
+  readonly detachTimeoutMs: number;
+  /** Network namespace of the NICs' host side (DriverConfig.hostNetns); the agent's own when unset. */
+  readonly hostNetns?: string;
 }
 
 /** What the agent keeps for a qemu workload (for people reading it; the driver itself reads vm.json). */
@@ -55,7 +59,7 @@ export class QemuRuntime {
   }
 
   vm(paths: WorkloadPaths): QemuVm {
-    return new QemuVm(paths, this.cfg.qemuBinary);
+    return new QemuVm(paths, this.cfg.qemuBinary, this.cfg.hostNetns);
   }
 
   async record(paths: WorkloadPaths): Promise<VmRecord> {
@@ -108,7 +112,7 @@ export class QemuRuntime {
     return this.boot(paths, rec, signal);
   }
 
-  /** Graceful (ACPI) for up to `timeoutMs`, then forced; no process is left and no saved state. */
+  /** Graceful (ACPI) for up to `timeoutMs`, then forced (0: at once); no process is left and no saved state. */
   async powerOff(
     paths: WorkloadPaths,
     rec: VmRecord,
@@ -116,7 +120,9 @@ export class QemuRuntime {
     signal?: AbortSignal,
   ): Promise<VmRecord> {
     const vm = this.vm(paths);
-    if ((await vm.status()) === 'running' && !(await vm.powerdown(timeoutMs, signal)))
+    // A zero timeout forces at once: a power button nobody waits for only races the kill.
+    const graceful = async () => timeoutMs > 0 && (await vm.powerdown(timeoutMs, signal));
+    if ((await vm.status()) === 'running' && !(await graceful()))
       await appendConsoleNote(
         paths.console,
         'qemu',

@@ -2,6 +2,7 @@ import { rename, rm } from 'node:fs/promises';
 import { qemuArgs, type LaunchOptions } from './qemu-args.js';
 import { kill, launchQemu, livePid, sleep, waitForExit } from './qemu-process.js';
 import { withQmp, type QmpClient } from './qmp-client.js';
+import { configureTaps } from './qemu-taps.js';
 import { checkSocketPath, type VmRecord, type WorkloadPaths } from './qemu-workload.js';
 
 /** Saving or loading a few hundred MiB of guest RAM through a pipe; generous but bounded. */
@@ -16,6 +17,8 @@ export class QemuVm {
   constructor(
     readonly paths: WorkloadPaths,
     readonly binary: string,
+    /** Network namespace of the NICs' host side (DriverConfig.hostNetns). */
+    readonly netns?: string,
   ) {}
 
   pid(): Promise<number | undefined> {
@@ -46,7 +49,11 @@ export class QemuVm {
     checkSocketPath(this.paths);
     await rm(this.paths.qmp, { force: true });
     await rm(this.paths.pidfile, { force: true });
-    await launchQemu(this.binary, qemuArgs(rec, this.paths, opts), signal);
+    await launchQemu(this.binary, qemuArgs(rec, this.paths, opts), this.netns, signal);
+    await configureTaps(rec, this.netns).catch(async (err: Error) => {
+      await this.terminate().catch(() => undefined);
+      throw err;
+    });
   }
 
   /** Polls the run state until `done` holds (undefined: no process); returns the last state seen. */

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { WorkloadDevice } from '../driver.js';
 
 export type Accelerator = 'kvm' | 'tcg';
 export type BaseDiskFormat = 'qcow2' | 'raw';
@@ -77,11 +78,18 @@ export interface VmRecord {
   readonly accelerator: Accelerator;
   /** What the driver last made of the VM; a dead process under 'running' was not our doing. */
   readonly power: 'running' | 'paused' | 'stopped' | 'suspended';
+  /**
+   * NICs and disks in guest order: the spec's at create, then what attach/detach changed.
+   * Every launch builds its command line from this list, so a restart keeps them.
+   */
+  readonly devices: ReadonlyArray<WorkloadDevice>;
 }
 
 export async function readVmRecord(path: string): Promise<VmRecord | undefined> {
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as VmRecord;
+    const rec = JSON.parse(await readFile(path, 'utf8')) as Omit<VmRecord, 'devices'> & Partial<VmRecord>;
+    // Records written before devices existed have none.
+    return { ...rec, devices: rec.devices ?? [] };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new Error(`qemu driver: unreadable ${path}: ${(err as Error).message}`);

@@ -68,6 +68,24 @@ describe('QmpClient', () => {
     expect(err).toMatchObject({ errorClass: 'GenericError', message: 'QMP cont: nope' });
   });
 
+  it('waits for a matching event, seen before or arriving later, and gives up after a timeout', async () => {
+    await serve((cmd, sock) => {
+      sock.write(JSON.stringify({ return: {}, id: cmd.id }) + '\r\n');
+      const event = (device: string) =>
+        JSON.stringify({ event: 'DEVICE_DELETED', data: { device } }) + '\r\n';
+      sock.write(event('early'));
+      setTimeout(() => sock.write(event('late')), 50);
+    });
+    await withQmp(path, async (q) => {
+      await q.execute('device_del');
+      const isFor = (id: string) => (e: { event: string; data?: unknown }) =>
+        e.event === 'DEVICE_DELETED' && (e.data as { device?: string }).device === id;
+      expect(await q.waitForEvent(isFor('early'), 1_000)).toMatchObject({ data: { device: 'early' } });
+      expect(await q.waitForEvent(isFor('late'), 1_000)).toMatchObject({ data: { device: 'late' } });
+      expect(await q.waitForEvent(isFor('never'), 100)).toBeUndefined();
+    });
+  });
+
   it('times out a command QEMU never answers', async () => {
     await serve(() => undefined);
     const q = await QmpClient.connect(path);

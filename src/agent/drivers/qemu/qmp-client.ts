@@ -43,6 +43,8 @@ interface Pending {
 export class QmpClient {
   readonly events: QmpEvent[] = [];
   readonly #socket: Socket;
+  readonly #eventWaiters = new Set<(e: QmpEvent) => void>();
+  readonly #closeWaiters = new Set<() => void>();
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #closed = false;
@@ -89,6 +91,31 @@ export class QmpClient {
     });
   }
 
+  /**
+   * The first event of this session (already received or still to come) that `match`
+   * accepts; undefined after `timeoutMs` or when the connection closes. Events are only
+   * delivered to a connected client, so callers re-check state after a new connect.
+   */
+  waitForEvent(match: (e: QmpEvent) => boolean, timeoutMs: number): Promise<QmpEvent | undefined> {
+    const seen = this.events.find(match);
+    if (seen || this.#closed) return Promise.resolve(seen);
+    return new Promise((resolve) => {
+      const done = (e: QmpEvent | undefined) => {
+        clearTimeout(timer);
+        this.#eventWaiters.delete(waiter);
+        this.#closeWaiters.delete(onClose);
+        resolve(e);
+      };
+      const waiter = (e: QmpEvent) => {
+        if (match(e)) done(e);
+      };
+      const onClose = () => done(undefined);
+      const timer = setTimeout(onClose, timeoutMs);
+      this.#eventWaiters.add(waiter);
+      this.#closeWaiters.add(onClose);
+    });
+  }
+
   close(): void {
     this.#closeAll(new Error('QMP connection closed'));
     this.#socket.destroy();
@@ -118,7 +145,9 @@ export class QmpClient {
 
   #dispatch(msg: Record<string, unknown>): void {
     if (typeof msg['event'] === 'string') {
-      this.events.push({ event: msg['event'], data: msg['data'] });
+      const e: QmpEvent = { event: msg['event'], data: msg['data'] };
+      this.events.push(e);
+      for (const w of [...this.#eventWaiters]) w(e);
       return;
     }
     const p = typeof msg['id'] === 'number' ? this.#pending.get(msg['id']) : undefined;
@@ -132,6 +161,8 @@ export class QmpClient {
 
   #closeAll(err: Error): void {
     this.#closed = true;
+    for (const w of [...this.#closeWaiters]) w();
+    this.#closeWaiters.clear();
     for (const p of this.#pending.values()) {
       clearTimeout(p.timer);
       p.reject(new Error(`QMP ${p.command}: ${err.message}`));

@@ -1,0 +1,116 @@
+import { deviceRefOf, type DeviceRef, type WorkloadDevice } from '../driver.js';
+import { blockdevOptions, deviceIds, deviceOptions, netdevOptions, type DeviceIds } from './qemu-devices.js';
+import { sleep } from './qemu-process.js';
+import { configureTap } from './qemu-taps.js';
+import type { QemuVm } from './qemu-vm.js';
+import { QmpError, type QmpClient } from './qmp-client.js';
+
+/** How long one QMP session waits for DEVICE_DELETED before letting other callers in. */
+const eventSliceMs = 1_000;
+
+/** Ids of the devices QEMU has under /machine/peripheral (those added with an id). */
+export async function attachedIds(vm: QemuVm): Promise<Set<string>> {
+  const props = await vm.command<{ name: string; type: string }[]>('qom-list', {
+    path: '/machine/peripheral',
+  });
+  return new Set(props.filter((p) => p.type.startsWith('child<')).map((p) => p.name));
+}
+
+/**
+ * Adds `device` to the running VM: its backend (netdev_add or blockdev-add), then the
+ * virtio device; nothing is added when QEMU already has the device. A backend left by an
+ * attach that died half-way is removed first; a failed device_add removes the backend again.
+ */
+export async function hotAttach(vm: QemuVm, device: WorkloadDevice): Promise<void> {
+  const ids = deviceIds(deviceRefOf(device));
+  if (!(await attachedIds(vm)).has(ids.device)) await addDevice(vm, device, ids);
+  // Also when QEMU had it already: an attach that died before this step is finished here.
+  if (device.kind === 'nic') await configureTap(device.nic, vm.netns);
+}
+
+async function addDevice(vm: QemuVm, device: WorkloadDevice, ids: DeviceIds): Promise<void> {
+  await vm.qmp(async (q) => {
+    await removeBackend(q, device.kind, ids.backend).catch(() => undefined);
+    if (device.kind === 'nic') await q.execute('netdev_add', netdevOptions(device.nic));
+    else await q.execute('blockdev-add', blockdevOptions(device.disk));
+    try {
+      await q.execute('device_add', deviceOptions(device));
+    } catch (err) {
+      await removeBackend(q, device.kind, ids.backend).catch(() => undefined);
+      throw err;
+    }
+  });
+}
+
+/**
+ * Removes the device from the running VM: device_del, then waits (at most `timeoutMs`) for
+ * the guest to let go (DEVICE_DELETED, or the device gone when a session missed the event),
+ * then removes its backend. A guest that never lets go gets a clear error; the device then
+ * stays attached and recorded, and a later detach finishes the job.
+ */
+export async function hotDetach(
+  vm: QemuVm,
+  ref: DeviceRef,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  const ids = deviceIds(ref);
+  const deadline = Date.now() + timeoutMs;
+  let asked = false;
+  while ((await attachedIds(vm)).has(ids.device)) {
+    if (Date.now() >= deadline)
+      throw new Error(
+        `qemu driver: the guest did not release ${ref.kind} ${ref.id} (${ids.device}) within ${timeoutMs} ms`,
+      );
+    await vm.qmp(async (q) => {
+      if (!asked) await requestUnplug(q, ids.device);
+      asked = true;
+      const slice = Math.max(1, Math.min(eventSliceMs, deadline - Date.now()));
+      await q.waitForEvent((e) => e.event === 'DEVICE_DELETED' && deletedId(e.data) === ids.device, slice);
+    });
+    signal?.throwIfAborted();
+  }
+  await releaseBackend(vm, ref.kind, ids.backend, deadline, signal);
+}
+
+async function requestUnplug(q: QmpClient, id: string): Promise<void> {
+  try {
+    await q.execute('device_del', { id });
+  } catch (err) {
+    // A device gone meanwhile, or an unplug already under way (a retried detach), is fine.
+    if (!(err instanceof QmpError) || !/not found|process of unplug/i.test(err.message)) throw err;
+  }
+}
+
+/** The block node can stay in use for a moment after the device is gone; retried until the deadline. */
+async function releaseBackend(
+  vm: QemuVm,
+  kind: DeviceRef['kind'],
+  backend: string,
+  deadline: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  for (;;) {
+    try {
+      return await vm.qmp((q) => removeBackend(q, kind, backend));
+    } catch (err) {
+      if (Date.now() >= deadline || !/in use|busy/i.test((err as Error).message)) throw err;
+      await sleep(100, signal);
+    }
+  }
+}
+
+/** netdev_del or blockdev-del; resolves when there is no such backend. */
+async function removeBackend(q: QmpClient, kind: DeviceRef['kind'], backend: string): Promise<void> {
+  try {
+    if (kind === 'nic') await q.execute('netdev_del', { id: backend });
+    else await q.execute('blockdev-del', { 'node-name': backend });
+  } catch (err) {
+    if (err instanceof QmpError && /not found|failed to find/i.test(err.message)) return;
+    throw err;
+  }
+}
+
+function deletedId(data: unknown): string | undefined {
+  return (data as { device?: string } | undefined)?.device;
+}
