@@ -12,7 +12,8 @@ export type { ContractFixtures } from './testing/contract-context.js';
 
 /**
  * The contract every driver keeps (driver.ts TSDoc), as groups of cases. A group's cases
- * share one workload (boots are the expensive part under TCG) and leave it running.
+ * share one workload (boots are the expensive part under TCG) and leave it running; groups
+ * without a `sharedSpec` share the same one.
  */
 export const driverContract: ReadonlyArray<ContractGroup> = [
   { name: 'lifecycle', cases: [...lifecycleCases, ...powerCases, ...recoverCases] },
@@ -67,10 +68,19 @@ export function runDriverContract(
     beforeAll(async () => {
       driver = await makeDriver();
     });
+    // Groups that add nothing to the spec share one workload: fewer boots under TCG.
+    const contexts = new Map<ContractGroup['sharedSpec'], ContractContext>();
+    const contextFor = (g: ContractGroup) => {
+      const ctx =
+        contexts.get(g.sharedSpec) ?? contractContext(current(), makeDriver, opts.fixtures, g.sharedSpec);
+      contexts.set(g.sharedSpec, ctx);
+      return ctx;
+    };
+    afterAll(async () => {
+      for (const ctx of contexts.values()) await ctx.dispose();
+    });
     for (const group of driverContract) {
       describe(group.name, () => {
-        let ctx: ContractContext | undefined;
-        afterAll(async () => ctx?.dispose());
         for (const c of group.cases) {
           const reason = skipped.get(c.name);
           if (reason !== undefined) {
@@ -81,8 +91,7 @@ export function runDriverContract(
             const need = c.needs ?? group.needs;
             if (need && !need.claimed(current().capabilities))
               return t.skip(`${name} does not claim ${need.what}`);
-            ctx ??= contractContext(current(), makeDriver, opts.fixtures, group.sharedSpec);
-            await c.run(ctx);
+            await c.run(contextFor(group));
           });
         }
       });

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { ComputeDriver, PowerStateSupport, WorkloadHandle } from '../driver.js';
 import type { ContractCase, ContractContext } from './contract-context.js';
 import { expectPower, listed, powerOf, stateEntries } from './contract-context.js';
 
@@ -72,9 +73,21 @@ export async function recoverAfterRestart(ctx: ContractContext): Promise<void> {
   expect(replay.workloadId).toBe(spec.workloadId);
   expect(await listed(next, spec.workloadId)).toBe(1);
   if (ctx.fixtures.processesOf) expect(await ctx.fixtures.processesOf(spec.workloadId)).toBe(1);
-  await next.reboot(replay, true, ctx.signal);
-  await expectPower(next, spec.workloadId, 'running');
-  await ctx.settled(replay, next);
+  await operateOn(ctx, next, replay);
+}
+
+/** An operation through a recovered driver: pause and unpause when claimed (cheap), else a hard reboot. */
+async function operateOn(ctx: ContractContext, next: ComputeDriver, h: WorkloadHandle): Promise<void> {
+  if (next.capabilities.pause) {
+    const states = next as ComputeDriver & PowerStateSupport;
+    await states.pause(h, ctx.signal);
+    await expectPower(next, h.workloadId, 'paused');
+    await states.unpause(h, ctx.signal);
+  } else {
+    await next.reboot(h, true, ctx.signal);
+    await ctx.settled(h, next);
+  }
+  await expectPower(next, h.workloadId, 'running');
 }
 
 export const lifecycleCases: ReadonlyArray<ContractCase> = [
