@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { ComputeDriver } from './driver.js';
 import type { DriverName } from './registry.js';
-import type { ContractContext, ContractFixtures, ContractGroup } from './testing/contract-context.js';
+import type {
+  ContractCase,
+  ContractContext,
+  ContractFixtures,
+  ContractGroup,
+} from './testing/contract-context.js';
 import { contractContext } from './testing/contract-context.js';
 import { deviceCases, deviceSpec } from './testing/device-cases.js';
 import { diskCases } from './testing/disk-cases.js';
@@ -42,7 +47,7 @@ export interface DriverContractOptions {
 }
 
 /** The case called `name` (for running it on its own, e.g. against a broken driver). */
-export function contractCase(name: string) {
+export function contractCase(name: string): ContractCase {
   const found = driverContract.flatMap((g) => g.cases).find((c) => c.name === name);
   if (found === undefined) throw new Error(`no driver contract case "${name}"`);
   return found;
@@ -99,7 +104,7 @@ export function runDriverContract(
   });
 }
 
-/** Skips by case name; a skip naming no case, or giving no reason, is an error (it would hide nothing). */
+/** Skips by case name. One naming no case (a typo would skip nothing) or giving no reason is an error. */
 function skipReasons(skips: ReadonlyArray<ContractSkip>): Map<string, string> {
   const reasons = new Map<string, string>();
   for (const s of skips) {

@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { contractCase, runDriverContract, type ContractFixtures } from '../driver.contract.js';
+import {
+  contractCase,
+  driverContract,
+  runDriverContract,
+  type ContractFixtures,
+} from '../driver.contract.js';
 import type { DeviceRef, WorkloadHandle, WorkloadSpec } from '../driver.js';
 import { contractContext, sparseRawDisk, uniqueNic } from '../testing/contract-context.js';
 import { FakeDriver } from './fake-driver.js';
@@ -94,6 +99,22 @@ class StopIgnored extends FakeDriver {
 class ForgetfulRestart extends FakeDriver {
   override async recover(): Promise<void> {}
 }
+
+describe('driver contract', () => {
+  it('names each case once, and refuses a skip without a reason or naming no case', () => {
+    const names = driverContract.flatMap((g) => g.cases.map((c) => c.name));
+    expect(new Set(names).size).toBe(names.length);
+    const make = async () => new FakeDriver(shape);
+    const tests = ['soft reboot ends running'];
+    expect(() => runDriverContract('fake', make, { fixtures, skip: [{ reason: ' ', tests }] })).toThrow(
+      /gives no reason/,
+    );
+    const typo = [{ reason: 'a gap', tests: ['soft reboot'] }];
+    expect(() => runDriverContract('fake', make, { fixtures, skip: typo })).toThrow(
+      /no driver contract case/,
+    );
+  });
+});
 
 describe('driver contract cases fail on a broken driver', () => {
   // Each with what the failing case says, so it fails for the rule broken and not by accident.
