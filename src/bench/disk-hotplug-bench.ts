@@ -7,7 +7,7 @@ import { createQemuDriver, type QemuDriver } from '../agent/drivers/qemu/qemu-dr
 import { volumeSerial } from '../agent/drivers/qemu/qemu-devices.js';
 import { runCommand } from '../agent/host/command.js';
 import { buildVmTestImage } from '../agent/test-images/vm-image.js';
-import { testImageCacheDir } from '../cli/test-images.js';
+import { testImageCacheDir } from '../agent/test-images/test-image-set.js';
 import type { BenchMetric, BenchProgress, BenchResult, Benchmark } from './benchmark.js';
 import { skippedResult } from './benchmark.js';
 import { summarize } from './bench-stats.js';
