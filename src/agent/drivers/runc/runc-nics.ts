@@ -1,0 +1,108 @@
+import type { WorkloadNic } from '../driver.js';
+import { ipIn } from '../../host/netns.js';
+import { addVethPair, deleteVeth, linkInfo, maxIfNameBytes } from '../../host/veth.js';
+
+/**
+ * The named network namespace a workload's container runs in. It is a file name under
+ * /run/netns (NAME_MAX, 255 bytes), and workload ids are at most 128 characters of
+ * [A-Za-z0-9_.-], so the whole id fits and two workloads never share a name.
+ */
+export function netnsNameOf(workloadId: string): string {
+  return `strata-${workloadId}`;
+}
+
+/** What a NIC needs to be accepted, checked before anything is created. */
+export function checkNic(nic: WorkloadNic): void {
+  const what = `runc driver: NIC of port ${nic.portId}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(nic.hostName) || Buffer.byteLength(nic.hostName) > maxIfNameBytes)
+    throw new Error(
+      `${what}: host name "${nic.hostName}" is not a valid interface name ([A-Za-z0-9_.-], at most ${maxIfNameBytes} bytes)`,
+    );
+  if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(nic.mac))
+    throw new Error(`${what}: MAC "${nic.mac}" is malformed`);
+  if (!Number.isInteger(nic.mtu) || nic.mtu < 68 || nic.mtu > 65_535)
+    throw new Error(`${what}: MTU ${nic.mtu} is outside 68..65535`);
+}
+
+/** `eth<N>` with the lowest N not taken, so a NIC attached after a detach fills the gap. */
+export function nextIfName(taken: ReadonlyArray<string>): string {
+  for (let i = 0; ; i++) if (!taken.includes(`eth${i}`)) return `eth${i}`;
+}
+
+/**
+ * The `ip` commands (run in the container's namespace) that give `ifName` the NIC's
+ * addresses and routes: each fixed IP with its subnet's prefix (IPv6 without duplicate
+ * address detection, so it is usable at once), host routes, and a default route per family
+ * via the first gateway when the namespace has none yet (`hasDefault`). Pure.
+ */
+export function addressCommands(
+  nic: WorkloadNic,
+  ifName: string,
+  hasDefault: { readonly v4: boolean; readonly v6: boolean },
+): string[][] {
+  const cmds: string[][] = [];
+  for (const ip of nic.fixedIps) {
+    const v6 = ip.ipAddress.includes(':');
+    const prefix = ip.cidr.split('/')[1] ?? (v6 ? '128' : '32');
+    cmds.push(['addr', 'replace', `${ip.ipAddress}/${prefix}`, 'dev', ifName, ...(v6 ? ['nodad'] : [])]);
+  }
+  for (const ip of nic.fixedIps)
+    for (const r of ip.hostRoutes)
+      cmds.push([fam(r.nexthop), 'route', 'replace', r.destination, 'via', r.nexthop, 'dev', ifName]);
+  for (const v6 of [false, true]) {
+    const gw = nic.fixedIps.find((ip) => ip.ipAddress.includes(':') === v6 && ip.gateway)?.gateway;
+    if (gw && !(v6 ? hasDefault.v6 : hasDefault.v4))
+      cmds.push([fam(gw), 'route', 'add', 'default', 'via', gw, 'dev', ifName]);
+  }
+  return cmds;
+}
+
+function fam(addr: string): string {
+  return addr.includes(':') ? '-6' : '-4';
+}
+
+/**
+ * Plugs the NIC: a veth pair with the host end `nic.hostName` in `hostNetns` and the peer
+ * `ifName` in the container's namespace, with the port's MAC and MTU, addresses and routes.
+ * A leftover host end of that name (a crash between plugging and recording) is replaced.
+ */
+export async function plugNic(
+  hostNetns: string | undefined,
+  netns: string,
+  nic: WorkloadNic,
+  ifName: string,
+): Promise<void> {
+  await deleteVeth(hostNetns, nic.hostName);
+  await deleteVeth(netns, ifName);
+  await addVethPair({
+    hostNetns,
+    hostName: nic.hostName,
+    peerNetns: netns,
+    peerName: ifName,
+    peerMac: nic.mac,
+    mtu: nic.mtu,
+  });
+  const hasDefault = { v4: await hasDefaultRoute(netns, '-4'), v6: await hasDefaultRoute(netns, '-6') };
+  for (const cmd of addressCommands(nic, ifName, hasDefault)) await ipIn(netns, cmd);
+}
+
+/** Whether the NIC is there: its peer in the container's namespace with the port's MAC. */
+export async function nicPlugged(netns: string, nic: WorkloadNic, ifName: string): Promise<boolean> {
+  return (await linkInfo(netns, ifName))?.mac === nic.mac;
+}
+
+/** Removes the pair (from either end); resolves when neither end is there. */
+export async function unplugNic(
+  hostNetns: string | undefined,
+  netns: string,
+  nic: WorkloadNic,
+  ifName: string,
+): Promise<void> {
+  await deleteVeth(hostNetns, nic.hostName);
+  if (await linkInfo(netns, ifName).catch(() => undefined)) await deleteVeth(netns, ifName);
+}
+
+async function hasDefaultRoute(netns: string, family: '-4' | '-6'): Promise<boolean> {
+  const { stdout } = await ipIn(netns, [family, '-j', 'route', 'show', 'default']);
+  return (JSON.parse(stdout || '[]') as unknown[]).length > 0;
+}
