@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HostCommandError, runCommand } from './command.js';
 import type { RunResult } from './command.js';
 
@@ -17,6 +20,22 @@ export function netnsPath(name: string): string {
  */
 export function ipIn(netns: string | undefined, args: ReadonlyArray<string>): Promise<RunResult> {
   return runCommand('ip', [...(netns === undefined ? [] : ['-n', netns]), ...args], { timeoutMs });
+}
+
+/**
+ * Several `ip` commands (one per line, no global options) in one run: entering a namespace
+ * costs a process and a sysfs mount each time, so a NIC's addresses and routes go together.
+ * Stops at the first that fails.
+ */
+export async function ipBatch(netns: string | undefined, lines: ReadonlyArray<string>): Promise<void> {
+  if (lines.length === 0) return;
+  const file = join(tmpdir(), `strata-ip-${randomUUID()}.batch`);
+  await writeFile(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+  try {
+    await ipIn(netns, ['-batch', file]);
+  } finally {
+    await rm(file, { force: true });
+  }
 }
 
 /**

@@ -16,9 +16,9 @@ export interface VethPair {
 }
 
 /**
- * Creates the pair with the peer born in its namespace under its own name, MAC and MTU (one
- * netlink request, so no half-moved peer is ever left in the host namespace), then brings
- * both ends up.
+ * Creates the pair, host end up, with the peer born in its namespace under its own name, MAC
+ * and MTU (one netlink request, so no half-moved peer is ever left in the host namespace).
+ * The peer is left down: whoever configures it inside brings it up.
  */
 export async function addVethPair(v: VethPair): Promise<void> {
   const mtu = String(v.mtu);
@@ -28,6 +28,7 @@ export async function addVethPair(v: VethPair): Promise<void> {
     v.hostName,
     'mtu',
     mtu,
+    'up',
     'type',
     'veth',
     'peer',
@@ -40,8 +41,6 @@ export async function addVethPair(v: VethPair): Promise<void> {
     'netns',
     v.peerNetns,
   ]);
-  await ipIn(v.hostNetns, ['link', 'set', v.hostName, 'up']);
-  await ipIn(v.peerNetns, ['link', 'set', v.peerName, 'up']);
 }
 
 /** One link as `ip -j -d link show` describes it, or undefined when there is none of that name. */

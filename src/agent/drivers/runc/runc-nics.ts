@@ -1,5 +1,6 @@
 import type { WorkloadNic } from '../driver.js';
-import { ipIn } from '../../host/netns.js';
+import { HostCommandError } from '../../host/command.js';
+import { ipBatch } from '../../host/netns.js';
 import { addVethPair, deleteVeth, linkInfo, maxIfNameBytes } from '../../host/veth.js';
 
 /**
@@ -30,41 +31,35 @@ export function nextIfName(taken: ReadonlyArray<string>): string {
 }
 
 /**
- * The `ip` commands (run in the container's namespace) that give `ifName` the NIC's
- * addresses and routes: each fixed IP with its subnet's prefix (IPv6 without duplicate
+ * The `ip -batch` lines (run in the container's namespace) that bring `ifName` up with the
+ * NIC's addresses and routes: each fixed IP with its subnet's prefix (IPv6 without duplicate
  * address detection, so it is usable at once), host routes, and a default route per family
- * via the first gateway when the namespace has none yet (`hasDefault`). Pure.
+ * via the NIC's first gateway. Default routes have metric 100 + N for ethN, so with several
+ * NICs the lowest-numbered one's wins and another takes over when it is detached. Pure.
  */
-export function addressCommands(
-  nic: WorkloadNic,
-  ifName: string,
-  hasDefault: { readonly v4: boolean; readonly v6: boolean },
-): string[][] {
-  const cmds: string[][] = [];
+export function addressCommands(nic: WorkloadNic, ifName: string): string[] {
+  const v6 = (addr: string) => addr.includes(':');
+  const lines = [`link set ${ifName} up`];
   for (const ip of nic.fixedIps) {
-    const v6 = ip.ipAddress.includes(':');
-    const prefix = ip.cidr.split('/')[1] ?? (v6 ? '128' : '32');
-    cmds.push(['addr', 'replace', `${ip.ipAddress}/${prefix}`, 'dev', ifName, ...(v6 ? ['nodad'] : [])]);
+    const prefix = ip.cidr.split('/')[1] ?? (v6(ip.ipAddress) ? '128' : '32');
+    lines.push(`addr replace ${ip.ipAddress}/${prefix} dev ${ifName}${v6(ip.ipAddress) ? ' nodad' : ''}`);
   }
   for (const ip of nic.fixedIps)
     for (const r of ip.hostRoutes)
-      cmds.push([fam(r.nexthop), 'route', 'replace', r.destination, 'via', r.nexthop, 'dev', ifName]);
-  for (const v6 of [false, true]) {
-    const gw = nic.fixedIps.find((ip) => ip.ipAddress.includes(':') === v6 && ip.gateway)?.gateway;
-    if (gw && !(v6 ? hasDefault.v6 : hasDefault.v4))
-      cmds.push([fam(gw), 'route', 'add', 'default', 'via', gw, 'dev', ifName]);
+      lines.push(`route replace ${r.destination} via ${r.nexthop} dev ${ifName}`);
+  const metric = 100 + Number(ifName.replace(/^\D+/, '') || 0);
+  for (const family of [false, true]) {
+    const gw = nic.fixedIps.find((ip) => v6(ip.ipAddress) === family && ip.gateway)?.gateway;
+    if (gw)
+      lines.push(`route replace ${family ? '::/0' : '0.0.0.0/0'} via ${gw} dev ${ifName} metric ${metric}`);
   }
-  return cmds;
-}
-
-function fam(addr: string): string {
-  return addr.includes(':') ? '-6' : '-4';
+  return lines;
 }
 
 /**
  * Plugs the NIC: a veth pair with the host end `nic.hostName` in `hostNetns` and the peer
  * `ifName` in the container's namespace, with the port's MAC and MTU, addresses and routes.
- * A leftover host end of that name (a crash between plugging and recording) is replaced.
+ * A leftover pair of that name (a crash between plugging and recording) is replaced.
  */
 export async function plugNic(
   hostNetns: string | undefined,
@@ -72,18 +67,23 @@ export async function plugNic(
   nic: WorkloadNic,
   ifName: string,
 ): Promise<void> {
-  await deleteVeth(hostNetns, nic.hostName);
-  await deleteVeth(netns, ifName);
-  await addVethPair({
+  const pair = {
     hostNetns,
     hostName: nic.hostName,
     peerNetns: netns,
     peerName: ifName,
     peerMac: nic.mac,
     mtu: nic.mtu,
-  });
-  const hasDefault = { v4: await hasDefaultRoute(netns, '-4'), v6: await hasDefaultRoute(netns, '-6') };
-  for (const cmd of addressCommands(nic, ifName, hasDefault)) await ipIn(netns, cmd);
+  };
+  try {
+    await addVethPair(pair);
+  } catch (err) {
+    if (!(err instanceof HostCommandError && /File exists/i.test(err.stderr))) throw err;
+    await deleteVeth(hostNetns, nic.hostName);
+    await deleteVeth(netns, ifName);
+    await addVethPair(pair);
+  }
+  await ipBatch(netns, addressCommands(nic, ifName));
 }
 
 /** Whether the NIC is there: its peer in the container's namespace with the port's MAC. */
@@ -100,9 +100,4 @@ export async function unplugNic(
 ): Promise<void> {
   await deleteVeth(hostNetns, nic.hostName);
   if (await linkInfo(netns, ifName).catch(() => undefined)) await deleteVeth(netns, ifName);
-}
-
-async function hasDefaultRoute(netns: string, family: '-4' | '-6'): Promise<boolean> {
-  const { stdout } = await ipIn(netns, [family, '-j', 'route', 'show', 'default']);
-  return (JSON.parse(stdout || '[]') as unknown[]).length > 0;
 }
