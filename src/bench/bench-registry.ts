@@ -3,6 +3,7 @@ import type { Benchmark } from './benchmark.js';
 import { bootStormBench } from './boot-storm-bench.js';
 import { containerBootBench } from './container-boot-bench.js';
 import { idleMemoryBench } from './idle-memory-bench.js';
+import { nicAttachBench } from './nic-attach-bench.js';
 import { passwordHashBench } from './password-hash-bench.js';
 import { schedulerBench } from './scheduler-bench.js';
 import { serverListBench } from './server-list-bench.js';
@@ -23,6 +24,7 @@ export const benchmarks = {
   'server-list': serverListBench,
   'vm-boot': vmBootBench,
   'container-boot': containerBootBench,
+  'nic-attach': nicAttachBench,
   'agent-memory': agentMemoryBench,
 } as const satisfies Record<string, Benchmark>;
 

@@ -43,7 +43,10 @@ export async function addVethPair(v: VethPair): Promise<void> {
   ]);
 }
 
-/** One link as `ip -j -d link show` describes it, or undefined when there is none of that name. */
+/**
+ * One link as `ip -j -d link show` describes it, or undefined when there is none of that name
+ * (nor a namespace of that name to hold it).
+ */
 export async function linkInfo(
   netns: string | undefined,
   name: string,
@@ -57,24 +60,31 @@ export async function linkInfo(
     }>;
     return l && { kind: l.linkinfo?.info_kind, mac: l.address, mtu: l.mtu };
   } catch (err) {
-    if (err instanceof HostCommandError && /does not exist|Cannot find device/i.test(err.stderr))
+    if (
+      err instanceof HostCommandError &&
+      /does not exist|Cannot find device|Cannot open network namespace/i.test(err.stderr)
+    )
       return undefined;
     throw err;
   }
 }
 
-/** Deletes a veth (its peer goes with it); resolves when there is no link of that name. */
-export async function deleteVeth(netns: string | undefined, name: string): Promise<void> {
+/**
+ * Deletes a veth (its peer goes with it); resolves when there is no link of that name,
+ * true when it deleted one.
+ */
+export async function deleteVeth(netns: string | undefined, name: string): Promise<boolean> {
   const link = await linkInfo(netns, name);
-  if (link === undefined) return;
+  if (link === undefined) return false;
   // Only veths: a name that reached here by mistake must never take down a host's NIC.
   if (link.kind !== 'veth')
     throw new Error(`${name} is a ${link.kind ?? 'physical'} link, not a veth: left alone`);
   try {
     await ipIn(netns, ['link', 'delete', 'dev', name]);
+    return true;
   } catch (err) {
     // Gone in between (its peer's namespace was just freed).
-    if (err instanceof HostCommandError && /Cannot find device/i.test(err.stderr)) return;
+    if (err instanceof HostCommandError && /Cannot find device/i.test(err.stderr)) return false;
     throw err;
   }
 }

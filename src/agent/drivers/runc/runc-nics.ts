@@ -98,6 +98,6 @@ export async function unplugNic(
   nic: WorkloadNic,
   ifName: string,
 ): Promise<void> {
-  await deleteVeth(hostNetns, nic.hostName);
-  if (await linkInfo(netns, ifName).catch(() => undefined)) await deleteVeth(netns, ifName);
+  // Deleting either end deletes the pair; the peer is looked for only when the host end was gone.
+  if (!(await deleteVeth(hostNetns, nic.hostName))) await deleteVeth(netns, ifName);
 }
