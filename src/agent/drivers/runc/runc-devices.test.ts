@@ -205,6 +205,10 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
     expect((await exec(h.workloadId, `cat ${path}`)).stdout).toBe('from-host\n');
     await exec(h.workloadId, `echo from-guest > ${path}`);
     expect(readFileSync(disk.source, 'utf8')).toBe('from-guest\n');
+    // The directory itself is read-only inside: the guest cannot plant a link where the host binds.
+    await expect(exec(h.workloadId, 'ln -s /etc /mnt/volumes/vol-x')).rejects.toThrow(
+      /Read-only file system/,
+    );
     writeFileSync(disk.source, 'host-again\n');
     expect((await exec(h.workloadId, `cat ${path}`)).stdout).toBe('host-again\n');
 

@@ -1,6 +1,6 @@
 import type { DeviceRef, WorkloadDevice, WorkloadSpec } from '../driver.js';
 import { deviceRefOf } from '../driver.js';
-import { deleteNetns, ensureNetns } from '../../host/netns.js';
+import { deleteNetns, ensureNetns, ipIn } from '../../host/netns.js';
 import { deleteVeth, linkInfo } from '../../host/veth.js';
 import { checkNic, netnsNameOf, nextIfName, nicPlugged, plugNic, unplugNic } from './runc-nics.js';
 import { bindVolume, checkDisk, releaseVolumes, shareVolumesDir, unbindVolume } from './runc-volumes.js';
@@ -32,7 +32,9 @@ export class RuncDevices {
   /** Namespace, NICs, shared volumes directory and disks: whatever is missing is made again. */
   async restore(p: WorkloadPaths, r: WorkloadRecord): Promise<void> {
     if (r.netns === undefined) return;
-    await ensureNetns(r.netns);
+    // Loopback again for a namespace that was there: a crash may have come between its
+    // creation and loopback going up.
+    if (!(await ensureNetns(r.netns))) await ipIn(r.netns, ['link', 'set', 'lo', 'up']);
     for (const d of r.devices ?? [])
       if (d.kind === 'nic' && !(await nicPlugged(r.netns, d.nic, d.ifName)))
         await plugNic(this.hostNetns, r.netns, d.nic, d.ifName);

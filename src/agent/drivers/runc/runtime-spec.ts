@@ -158,8 +158,10 @@ function mounts(i: RuntimeSpecInput): Array<Record<string, unknown>> {
     m('/etc/hosts', 'bind', i.hostsFile, ['rbind', 'rw']),
     m('/etc/hostname', 'bind', i.hostnameFile, ['rbind', 'rw']),
     // rslave: disks the host binds under the directory later appear in the running container.
+    // Read-only: the guest must not plant files or links where the host binds disks (each
+    // disk's own mount keeps its own read-write or read-only flag).
     ...(i.devices
-      ? [m(volumesMountPoint, 'bind', i.devices.volumesDir, ['rbind', 'rslave', 'nosuid', 'nodev'])]
+      ? [m(volumesMountPoint, 'bind', i.devices.volumesDir, ['rbind', 'rslave', 'ro', 'nosuid', 'nodev'])]
       : []),
   ];
 }
