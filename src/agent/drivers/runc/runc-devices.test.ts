@@ -194,6 +194,12 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
     // The freed name is reused, so a re-attached NIC comes back as eth1.
     await driver.attachDevice(h, { kind: 'nic', nic: nicOf(2) }, signal);
     expect(await inContainer(h.workloadId, 'eth1')).toMatch(new RegExp(`^${nicOf(2).mac}\\n`));
+
+    // Someone removed the namespace's name under the running container: refused, not plugged elsewhere.
+    await deleteNetns(netnsNameOf(h.workloadId));
+    await expect(driver.attachDevice(h, { kind: 'nic', nic: nicOf(3) }, signal)).rejects.toThrow(
+      /was removed while it runs; restart it/,
+    );
   });
 
   it('binds a file into the running container: read and written from both sides; read-only honoured; detach removes it', async () => {

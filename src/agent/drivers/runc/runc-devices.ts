@@ -43,8 +43,17 @@ export class RuncDevices {
       if (d.kind === 'disk') await bindVolume(p.volumes, p.volumesStaging, d.disk);
   }
 
-  /** Plugs the device, then returns the record that lists it (unchanged when it was listed). */
-  async attach(p: WorkloadPaths, r: WorkloadRecord, device: WorkloadDevice): Promise<WorkloadRecord> {
+  /**
+   * Plugs the device, then returns the record that lists it (unchanged when it was listed).
+   * `running` says whether the container runs: a NIC cannot reach a running container whose
+   * namespace lost its name (it would go into a new, empty one).
+   */
+  async attach(
+    p: WorkloadPaths,
+    r: WorkloadRecord,
+    device: WorkloadDevice,
+    running: () => Promise<boolean>,
+  ): Promise<WorkloadRecord> {
     const netns = r.netns;
     if (netns === undefined)
       throw new Error(
@@ -56,7 +65,11 @@ export class RuncDevices {
     let recorded: RecordedDevice;
     if (device.kind === 'nic') {
       const ifName = nextIfName(devices.flatMap((d) => (d.kind === 'nic' ? [d.ifName] : [])));
-      await ensureNetns(netns);
+      if ((await ensureNetns(netns)) && (await running()))
+        throw new Error(
+          `runc driver: ${r.workloadId}'s network namespace ${netns} was removed while it runs; ` +
+            'restart it (its NICs are plugged again at start) and attach again',
+        );
       await plugNic(this.hostNetns, netns, device.nic, ifName);
       recorded = { ...device, ifName };
     } else {

@@ -301,7 +301,11 @@ export class RuncDriver
     const p = this.#paths(h.workloadId);
     await this.#lock.run(h.workloadId, async () => {
       const r = await need(p);
-      const next = await this.#devices.attach(p, r, device);
+      const running = async () => {
+        const status = (await this.#runc.state(h.workloadId))?.status;
+        return status === 'running' || status === 'paused';
+      };
+      const next = await this.#devices.attach(p, r, device, running);
       if (next !== r) await writeRecord(p, next);
     });
   }
