@@ -299,6 +299,11 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
     await ipHost('link', 'set', nic.hostName, 'master', 'br0');
     expect((await pingFromHost(`${subnet}.10`)).stdout).toMatch(/1 packets received/);
 
+    // A rebuild replaces the root, not the devices (the spec's empty lists do not count).
+    await driver.rebuild(h, specOf({ workloadId: h.workloadId }), signal);
+    expect(await inContainer(h.workloadId, 'eth0')).toContain(`inet ${subnet}.10/24`);
+    expect((await exec(h.workloadId, `cat ${path}`)).stdout).toBe('kept data\n');
+
     // An agent restart: a new driver reads the devices back from the record.
     const restarted = new RuncDriver({ stateDir, cacheDir, hostNetns: hostNs });
     expect(await restarted.devices(h.workloadId)).toEqual([

@@ -69,7 +69,7 @@ export interface RuncDriverOptions {
  * agent restarts. A NIC is a veth pair: the host end `nic.hostName` in `hostNetns` (the
  * agent's namespace when unset), the peer eth0, eth1, … (spec order, then the lowest free
  * name) inside, with the port's MAC and MTU and its fixed IPs set statically by the driver
- * (default route via the first gateway). A disk must be a local file: it appears in the
+ * (a default route per NIC, metric 100+N for ethN). A disk must be a local file: it appears in the
  * container as the file `/mnt/volumes/<volume id>` (its bytes as they are, qcow2 included;
  * `deviceName` is only a hint and is not used). `<bundle>/volumes` is a shared mount point
  * on the host that the container mounts `rslave`, so a hot attach is a bind mount under it
@@ -285,10 +285,10 @@ export class RuncDriver
     const source = checkImage(spec);
     const p = this.#paths(h.workloadId);
     return this.#lock.run(h.workloadId, async () => {
-      await need(p);
+      // Devices stay as recorded (attached since create included), not as the spec lists them.
+      const devices = (await need(p)).devices ?? [];
       // The new image first: a bad one fails the rebuild with the old root still there.
       const image = await this.#cache.ensure(source, signal);
-      const devices = (await need(p)).devices ?? [];
       await stopContainer(this.#runc, h.workloadId, this.#gracefulMs(), signal);
       await removeRootfs(p.rootfs);
       await rm(p.configDrive, { recursive: true, force: true });
