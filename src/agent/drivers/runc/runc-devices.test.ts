@@ -170,6 +170,10 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
     await driver.attachDevice(h, { kind: 'nic', nic: second }, signal);
     console.log(`runc NIC hot attach: ${(performance.now() - t0).toFixed(0)} ms`);
     await driver.attachDevice(h, { kind: 'nic', nic: second }, signal); // attached already: resolves
+    const sameHostEnd = { ...nicOf(5), hostName: second.hostName };
+    await expect(driver.attachDevice(h, { kind: 'nic', nic: sameHostEnd }, signal)).rejects.toThrow(
+      /two NICs have the host name/,
+    );
     const inside = await inContainer(h.workloadId, 'eth1');
     expect(inside).toMatch(new RegExp(`^${second.mac}\\n1400\\n`));
     expect(inside).toContain(`inet ${subnet}.11/24`);

@@ -15,9 +15,15 @@ import type { RecordedDevice, WorkloadPaths, WorkloadRecord } from './runc-workl
 export class RuncDevices {
   constructor(readonly hostNetns: string | undefined) {}
 
-  /** Refuses devices that cannot be given to a container, before anything is created. */
-  async check(devices: ReadonlyArray<WorkloadDevice>): Promise<void> {
-    for (const d of devices) if (d.kind === 'nic') checkNic(d.nic);
+  /**
+   * Refuses devices that cannot be given to a container, before anything is created; also
+   * two NICs with one host end (plugging the second would replace the first's veth).
+   */
+  async check(devices: ReadonlyArray<WorkloadDevice | RecordedDevice>): Promise<void> {
+    const nics = devices.flatMap((d) => (d.kind === 'nic' ? [d.nic] : []));
+    for (const nic of nics) checkNic(nic);
+    const clash = nics.find((n, i) => nics.findIndex((o) => o.hostName === n.hostName) !== i);
+    if (clash) throw new Error(`runc driver: two NICs have the host name ${clash.hostName}`);
     for (const d of devices) if (d.kind === 'disk') await checkDisk(d.disk);
   }
 
@@ -59,9 +65,9 @@ export class RuncDevices {
       throw new Error(
         `runc driver: ${r.workloadId} was created before containers had devices; rebuild it to attach any`,
       );
-    await this.check([device]);
     const devices = r.devices ?? [];
     if (indexOf(devices, deviceRefOf(device)) >= 0) return r;
+    await this.check([...devices.filter((d) => d.kind === 'nic'), device]);
     let recorded: RecordedDevice;
     if (device.kind === 'nic') {
       const ifName = nextIfName(devices.flatMap((d) => (d.kind === 'nic' ? [d.ifName] : [])));

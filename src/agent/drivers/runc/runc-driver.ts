@@ -359,9 +359,13 @@ export class RuncDriver
       netns: netnsNameOf(spec.workloadId),
       devices,
     };
-    await prepareRootfs(r.rootfsMode, image.rootfs, p.rootfs);
-    await writeConfigDriveTree(spec, p.configDrive);
-    await this.#devices.restore(p, r);
+    // Independent of each other; all settle before a failure is thrown, so a teardown never
+    // races a mount still under way.
+    await allSettled([
+      prepareRootfs(r.rootfsMode, image.rootfs, p.rootfs),
+      writeConfigDriveTree(spec, p.configDrive),
+      this.#devices.restore(p, r),
+    ]);
     await writeBundle(p, r, image);
     await this.#runc.runDetached(r.workloadId, p.dir, p.consoleLog, p.runcLog);
     await writeRecord(p, r);
@@ -438,6 +442,12 @@ export class RuncDriver
   #gracefulMs(): number {
     return this.#opts.gracefulStopMs ?? 30_000;
   }
+}
+
+/** Waits for every step, then throws the first failure (Promise.all would throw at once). */
+async function allSettled(steps: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(steps)).find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** The driver registry's factory: overlayfs when the host has it, runc from PATH. */
