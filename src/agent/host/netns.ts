@@ -53,16 +53,15 @@ export async function netnsExists(name: string): Promise<boolean> {
 }
 
 /**
- * Creates the named namespace unless it is already there, with loopback up (a namespace
- * runc creates gets that from runc; a named one joined by path does not). A stale name (its
- * file there but no namespace behind it) is removed and created again. True when it created
- * the namespace.
+ * Creates the named namespace unless it is already there; true when it created it. A stale
+ * name (its file there but no namespace behind it) is removed and created again. Loopback
+ * is left down (a namespace runc creates gets it up from runc; one joined by path does
+ * not): the caller brings it up in the same `ip` run as the rest of what it sets inside.
  */
 export async function ensureNetns(name: string): Promise<boolean> {
   if (await netnsExists(name)) return false;
   if (existsSync(netnsPath(name))) await deleteNetns(name);
   await runCommand('ip', ['netns', 'add', name], { timeoutMs });
-  await ipIn(name, ['link', 'set', 'lo', 'up']);
   return true;
 }
 

@@ -1,8 +1,17 @@
 import type { DeviceRef, WorkloadDevice, WorkloadSpec } from '../driver.js';
 import { deviceRefOf } from '../driver.js';
-import { deleteNetns, ensureNetns, ipIn } from '../../host/netns.js';
+import { deleteNetns, ensureNetns, ipBatch } from '../../host/netns.js';
 import { deleteVeth, linkInfo } from '../../host/veth.js';
-import { checkNic, netnsNameOf, nextIfName, nicPlugged, plugNic, unplugNic } from './runc-nics.js';
+import {
+  addressCommands,
+  checkNic,
+  createVeth,
+  netnsNameOf,
+  nextIfName,
+  nicPlugged,
+  plugNic,
+  unplugNic,
+} from './runc-nics.js';
 import { bindVolume, checkDisk, releaseVolumes, shareVolumesDir, unbindVolume } from './runc-volumes.js';
 import type { RecordedDevice, WorkloadPaths, WorkloadRecord } from './runc-workload.js';
 
@@ -37,13 +46,18 @@ export class RuncDevices {
 
   /** Namespace, NICs, shared volumes directory and disks: whatever is missing is made again. */
   async restore(p: WorkloadPaths, r: WorkloadRecord): Promise<void> {
-    if (r.netns === undefined) return;
-    // Loopback again for a namespace that was there: a crash may have come between its
-    // creation and loopback going up.
-    if (!(await ensureNetns(r.netns))) await ipIn(r.netns, ['link', 'set', 'lo', 'up']);
-    for (const d of r.devices ?? [])
-      if (d.kind === 'nic' && !(await nicPlugged(r.netns, d.nic, d.ifName)))
-        await plugNic(this.hostNetns, r.netns, d.nic, d.ifName);
+    const netns = r.netns;
+    if (netns === undefined) return;
+    const created = await ensureNetns(netns);
+    // One `ip` run inside for loopback (also when the namespace was there: a crash may have
+    // come between its creation and this) and every NIC plugged now.
+    const inside = ['link set lo up'];
+    for (const d of r.devices ?? []) {
+      if (d.kind !== 'nic' || (!created && (await nicPlugged(netns, d.nic, d.ifName)))) continue;
+      await createVeth(this.hostNetns, netns, d.nic, d.ifName);
+      inside.push(...addressCommands(d.nic, d.ifName));
+    }
+    await ipBatch(netns, inside);
     await shareVolumesDir(p.volumes);
     for (const d of r.devices ?? [])
       if (d.kind === 'disk') await bindVolume(p.volumes, p.volumesStaging, d.disk);

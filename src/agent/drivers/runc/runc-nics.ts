@@ -58,10 +58,24 @@ export function addressCommands(nic: WorkloadNic, ifName: string): string[] {
 
 /**
  * Plugs the NIC: a veth pair with the host end `nic.hostName` in `hostNetns` and the peer
- * `ifName` in the container's namespace, with the port's MAC and MTU, addresses and routes.
- * A leftover pair of that name (a crash between plugging and recording) is replaced.
+ * `ifName` in the container's namespace, with the port's MAC and MTU (`createVeth`), then
+ * one `ip -batch` inside for loopback, link, addresses and routes.
  */
 export async function plugNic(
+  hostNetns: string | undefined,
+  netns: string,
+  nic: WorkloadNic,
+  ifName: string,
+): Promise<void> {
+  await createVeth(hostNetns, netns, nic, ifName);
+  await ipBatch(netns, ['link set lo up', ...addressCommands(nic, ifName)]);
+}
+
+/**
+ * The NIC's veth pair, peer still down and unconfigured. A leftover pair of that name (a
+ * crash between plugging and recording) is replaced.
+ */
+export async function createVeth(
   hostNetns: string | undefined,
   netns: string,
   nic: WorkloadNic,
@@ -83,7 +97,6 @@ export async function plugNic(
     await deleteVeth(netns, ifName);
     await addVethPair(pair);
   }
-  await ipBatch(netns, addressCommands(nic, ifName));
 }
 
 /** Whether the NIC is there: its peer in the container's namespace with the port's MAC. */
