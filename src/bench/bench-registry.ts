@@ -4,6 +4,7 @@ import { bootStormBench } from './boot-storm-bench.js';
 import { containerBootBench } from './container-boot-bench.js';
 import { diskHotplugBench } from './disk-hotplug-bench.js';
 import { idleMemoryBench } from './idle-memory-bench.js';
+import { nicAttachBench } from './nic-attach-bench.js';
 import { passwordHashBench } from './password-hash-bench.js';
 import { schedulerBench } from './scheduler-bench.js';
 import { serverListBench } from './server-list-bench.js';
@@ -25,6 +26,7 @@ export const benchmarks = {
   'vm-boot': vmBootBench,
   'container-boot': containerBootBench,
   'disk-hotplug': diskHotplugBench,
+  'nic-attach': nicAttachBench,
   'agent-memory': agentMemoryBench,
 } as const satisfies Record<string, Benchmark>;
 

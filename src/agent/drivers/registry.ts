@@ -34,7 +34,7 @@ export const drivers = {
   },
   runc: {
     create: createRuncDriver,
-    missing: () => (process.getuid?.() !== 0 ? 'runc needs root' : missingTools('runc')),
+    missing: () => (process.getuid?.() !== 0 ? 'runc needs root' : missingTools('runc', 'ip')),
     real: true,
   },
 } as const satisfies Record<string, DriverEntry>;

@@ -89,7 +89,7 @@ export async function isMountPoint(path: string): Promise<boolean> {
 }
 
 /** mountinfo escapes space, tab, newline and backslash as octal. */
-function unescapeMountPath(p: string): string {
+export function unescapeMountPath(p: string): string {
   return p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
 }
 

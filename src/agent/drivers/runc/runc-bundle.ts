@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { netnsPath } from '../../host/netns.js';
 import { resolveInRoot } from './root-path.js';
 import type { CachedRootfs } from './rootfs-cache.js';
 import type { WorkloadPaths, WorkloadRecord } from './runc-workload.js';
@@ -28,6 +29,7 @@ export async function writeBundle(p: WorkloadPaths, r: WorkloadRecord, image: Ca
     configDriveDir: p.configDrive,
     hostsFile: p.hosts,
     hostnameFile: p.hostname,
+    ...(r.netns !== undefined && { devices: { netnsPath: netnsPath(r.netns), volumesDir: p.volumes } }),
   });
   await writeFile(p.hosts, hostsFileContent(r.hostname));
   await writeFile(p.hostname, `${r.hostname}\n`);

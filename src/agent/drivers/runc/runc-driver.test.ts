@@ -300,7 +300,10 @@ describe.skipIf(!runnable)('runc driver (real containers)', () => {
     const copying = new RuncDriver({ stateDir: join(base, 'copy-state'), cacheDir, rootfsMode: 'copy' });
     const h = await copying.create(specOf(), signal);
     try {
-      expect(await mountsUnder(join(base, 'copy-state'))).toEqual([]);
+      // No root mount, only the shared volumes directory every container has.
+      expect(await mountsUnder(join(base, 'copy-state'))).toEqual([
+        join(base, 'copy-state', h.workloadId, 'volumes'),
+      ]);
       expect((await copying.probe(signal)).details['rootfs']).toBe('copy');
       await exec2(copying, h, 'echo hi > /root/x');
       await copying.stop(h, { timeoutMs: 2_000 }, signal);

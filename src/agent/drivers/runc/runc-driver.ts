@@ -5,6 +5,8 @@ import { writeConfigDriveTree } from '../../config-drive/config-drive.js';
 import type {
   ComputeDriver,
   ConsoleLogSupport,
+  DeviceAttachSupport,
+  DeviceRef,
   DiskLifecycleSupport,
   HostFacts,
   ObservedWorkload,
@@ -12,6 +14,7 @@ import type {
   PowerStateSupport,
   SnapshotSupport,
   StopOptions,
+  WorkloadDevice,
   WorkloadHandle,
   WorkloadSpec,
   DriverConfig,
@@ -27,8 +30,10 @@ import { stopContainer } from './runc-power.js';
 import { snapshotArchive, writeSnapshotLayer } from './runc-snapshot.js';
 import { WorkloadLock } from '../../host/workload-lock.js';
 import { checkImage, handleOf, powerOf } from './runc-observe.js';
+import { RuncDevices, devicesOf } from './runc-devices.js';
+import { netnsNameOf } from './runc-nics.js';
 import { probeHost } from './runc-probe.js';
-import type { WorkloadPaths, WorkloadRecord } from './runc-workload.js';
+import type { RecordedDevice, WorkloadPaths, WorkloadRecord } from './runc-workload.js';
 import {
   isValidWorkloadId,
   readRecord,
@@ -47,6 +52,8 @@ export interface RuncDriverOptions {
   readonly runcBinary?: string;
   /** How long a soft reboot, resize or rebuild waits for the guest to exit after SIGTERM. */
   readonly gracefulStopMs?: number;
+  /** Named network namespace for the host ends of NICs (DriverConfig.hostNetns); else the agent's. */
+  readonly hostNetns?: string;
 }
 
 /**
@@ -56,13 +63,34 @@ export interface RuncDriverOptions {
  * from the agent, so they survive its restarts; all state is on disk and in runc, so a new
  * driver instance sees exactly what the last one left.
  *
+ * Devices (`spec.nics`, `spec.disks`, and hot attach/detach while the container runs or
+ * not): each container joins its own named network namespace, `strata-<workload id>` under
+ * /run/netns, which the driver creates and deletes, so NICs outlive container stops and
+ * agent restarts. A NIC is a veth pair: the host end `nic.hostName` in `hostNetns` (the
+ * agent's namespace when unset), the peer eth0, eth1, … (spec order, then the lowest free
+ * name) inside, with the port's MAC and MTU and its fixed IPs set statically by the driver
+ * (a default route per NIC, metric 100+N for ethN). A disk must be a local file: it appears in the
+ * container as the file `/mnt/volumes/<volume id>` (its bytes as they are, qcow2 included;
+ * `deviceName` is only a hint and is not used). `<bundle>/volumes` is a shared mount point
+ * on the host that the container mounts `rslave`, so a hot attach is a bind mount under it
+ * on the host that propagates into the running container; read-only disks are bound
+ * read-only. NBD exports are refused (a container would need a local nbd device, and the
+ * kernel's nbd module is not on every host). Both are recorded in workload.json; start and
+ * recover put back what a host reboot lost (the namespace, veths and mounts).
+ *
  * Layout: `<stateDir>/<workload id>/` is the OCI bundle (config.json, rootfs/ and, for
  * overlay, upper/ and work/) with workload.json, config-drive/, hosts, hostname,
- * console.log and runc.log; `<stateDir>/.runc/` is runc's state root;
- * `<cacheDir>/runc-rootfs/<image id>@<config digest>/` the unpacked images.
+ * console.log, runc.log, volumes/ and volumes-staging/; `<stateDir>/.runc/` is runc's state
+ * root; `<cacheDir>/runc-rootfs/<image id>@<config digest>/` the unpacked images.
  */
 export class RuncDriver
-  implements ComputeDriver, ConsoleLogSupport, PowerStateSupport, SnapshotSupport, DiskLifecycleSupport
+  implements
+    ComputeDriver,
+    ConsoleLogSupport,
+    PowerStateSupport,
+    SnapshotSupport,
+    DiskLifecycleSupport,
+    DeviceAttachSupport
 {
   readonly name = 'runc';
   readonly kinds = ['container'] as const;
@@ -74,18 +102,20 @@ export class RuncDriver
     suspend: false,
     // A container has no kernel of its own to interrupt.
     crashDump: false,
-    deviceAttach: 'none',
+    deviceAttach: 'hot',
   } as const;
   readonly #opts: RuncDriverOptions;
   readonly #runc: RuncCli;
   readonly #cache: RootfsCache;
   readonly #lock = new WorkloadLock();
+  readonly #devices: RuncDevices;
   #mode: Promise<RootfsMode> | undefined;
 
   constructor(opts: RuncDriverOptions) {
     this.#opts = opts;
     this.#runc = new RuncCli(join(opts.stateDir, '.runc'), opts.runcBinary);
     this.#cache = new RootfsCache(opts.cacheDir);
+    this.#devices = new RuncDevices(opts.hostNetns);
   }
 
   async probe(_signal: AbortSignal): Promise<HostFacts> {
@@ -101,12 +131,14 @@ export class RuncDriver
         await this.#startLocked(p, existing);
         return handleOf(existing);
       }
+      const hostNames = spec.nics.map((n) => n.hostName);
       // Leftovers of a create that crashed half-way: start from nothing.
-      if (await stat(p.dir).catch(() => undefined)) await this.#teardown(p);
+      if (await stat(p.dir).catch(() => undefined)) await this.#teardown(p, hostNames);
+      await this.#devices.check(this.#devices.fromSpec(spec));
       try {
         return handleOf(await this.#build(spec, source, p, signal));
       } catch (err) {
-        await this.#teardown(p).catch(() => undefined);
+        await this.#teardown(p, hostNames).catch(() => undefined);
         throw err;
       }
     });
@@ -194,6 +226,7 @@ export class RuncDriver
       const s = await this.#runc.state(h.workloadId);
       if (r === undefined || s?.status === 'running' || s?.status === 'paused') return;
       await prepareRootfs(r.rootfsMode, (await this.#image(r)).rootfs, p.rootfs);
+      await this.#devices.restore(p, r);
     });
   }
 
@@ -252,14 +285,46 @@ export class RuncDriver
     const source = checkImage(spec);
     const p = this.#paths(h.workloadId);
     return this.#lock.run(h.workloadId, async () => {
-      await need(p);
+      // Devices stay as recorded (attached since create included), not as the spec lists them.
+      const devices = (await need(p)).devices ?? [];
       // The new image first: a bad one fails the rebuild with the old root still there.
       const image = await this.#cache.ensure(source, signal);
       await stopContainer(this.#runc, h.workloadId, this.#gracefulMs(), signal);
       await removeRootfs(p.rootfs);
       await rm(p.configDrive, { recursive: true, force: true });
-      return handleOf(await this.#provision(spec, p, image));
+      return handleOf(await this.#provision(spec, p, image, devices));
     });
+  }
+
+  /** Hot: a NIC or disk appears in the running container at once (and stays across restarts). */
+  async attachDevice(h: WorkloadHandle, device: WorkloadDevice, _signal: AbortSignal): Promise<void> {
+    const p = this.#paths(h.workloadId);
+    await this.#lock.run(h.workloadId, async () => {
+      const r = await need(p);
+      const running = async () => {
+        const status = (await this.#runc.state(h.workloadId))?.status;
+        return status === 'running' || status === 'paused';
+      };
+      const next = await this.#devices.attach(p, r, device, running);
+      if (next !== r) await writeRecord(p, next);
+    });
+  }
+
+  /** A disk still open in the container is detached lazily (see runc-volumes.ts). */
+  async detachDevice(h: WorkloadHandle, ref: DeviceRef, _signal: AbortSignal): Promise<void> {
+    if (!isValidWorkloadId(h.workloadId)) return;
+    const p = this.#paths(h.workloadId);
+    await this.#lock.run(h.workloadId, async () => {
+      const r = await readRecord(p);
+      if (r === undefined) return;
+      const next = await this.#devices.detach(p, r, ref);
+      if (next !== r) await writeRecord(p, next);
+    });
+  }
+
+  async devices(workloadId: string): Promise<ReadonlyArray<WorkloadDevice>> {
+    if (!isValidWorkloadId(workloadId)) return [];
+    return devicesOf(await readRecord(this.#paths(workloadId)));
   }
 
   async #build(
@@ -271,11 +336,16 @@ export class RuncDriver
     const image = await this.#cache.ensure(source, signal);
     signal.throwIfAborted();
     await mkdir(p.dir, { recursive: true, mode: 0o700 });
-    return this.#provision(spec, p, image);
+    return this.#provision(spec, p, image, this.#devices.fromSpec(spec));
   }
 
-  /** Root, config drive, bundle, container, then the record that says it all exists. */
-  async #provision(spec: WorkloadSpec, p: WorkloadPaths, image: CachedRootfs): Promise<WorkloadRecord> {
+  /** Root, config drive, devices, bundle, container, then the record that says it all exists. */
+  async #provision(
+    spec: WorkloadSpec,
+    p: WorkloadPaths,
+    image: CachedRootfs,
+    devices: ReadonlyArray<RecordedDevice>,
+  ): Promise<WorkloadRecord> {
     const r: WorkloadRecord = {
       version: 1,
       workloadId: spec.workloadId,
@@ -286,9 +356,16 @@ export class RuncDriver
       vcpus: spec.vcpus,
       memoryMb: spec.memoryMb,
       stopped: false,
+      netns: netnsNameOf(spec.workloadId),
+      devices,
     };
-    await prepareRootfs(r.rootfsMode, image.rootfs, p.rootfs);
-    await writeConfigDriveTree(spec, p.configDrive);
+    // Independent of each other; all settle before a failure is thrown, so a teardown never
+    // races a mount still under way.
+    await allSettled([
+      prepareRootfs(r.rootfsMode, image.rootfs, p.rootfs),
+      writeConfigDriveTree(spec, p.configDrive),
+      this.#devices.restore(p, r),
+    ]);
     await writeBundle(p, r, image);
     await this.#runc.runDetached(r.workloadId, p.dir, p.consoleLog, p.runcLog);
     await writeRecord(p, r);
@@ -301,6 +378,7 @@ export class RuncDriver
     if (s?.status !== 'running' && s?.status !== 'paused') {
       if (s !== undefined) await this.#runc.delete(r.workloadId, true);
       await prepareRootfs(r.rootfsMode, (await this.#image(r)).rootfs, p.rootfs);
+      await this.#devices.restore(p, r);
       await trimConsoleLog(p.consoleLog).catch(() => undefined);
       await this.#runc.runDetached(r.workloadId, p.dir, p.consoleLog, p.runcLog);
     }
@@ -323,10 +401,14 @@ export class RuncDriver
     });
   }
 
-  /** Container, mounts, files: all gone, or an error saying what is left. */
-  async #teardown(p: WorkloadPaths): Promise<void> {
+  /**
+   * Container, disks, NICs, namespace, mounts, files: all gone, or an error saying what is
+   * left. `hostNames`: NIC host ends of a create that failed before writing its record.
+   */
+  async #teardown(p: WorkloadPaths, hostNames: ReadonlyArray<string> = []): Promise<void> {
     const id = p.dir.slice(p.dir.lastIndexOf('/') + 1);
     await stopContainer(this.#runc, id, 0); // SIGKILL, polled faster than `runc delete --force` does
+    await this.#devices.release(p, id, await readRecord(p), hostNames);
     await removeRootfs(p.rootfs);
     const left = await mountsUnder(p.dir);
     if (left.length > 0)
@@ -362,7 +444,17 @@ export class RuncDriver
   }
 }
 
+/** Waits for every step, then throws the first failure (Promise.all would throw at once). */
+async function allSettled(steps: ReadonlyArray<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(steps)).find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** The driver registry's factory: overlayfs when the host has it, runc from PATH. */
 export function createRuncDriver(cfg: DriverConfig): RuncDriver {
-  return new RuncDriver({ stateDir: cfg.stateDir, cacheDir: cfg.cacheDir });
+  return new RuncDriver({
+    stateDir: cfg.stateDir,
+    cacheDir: cfg.cacheDir,
+    ...(cfg.hostNetns !== undefined && { hostNetns: cfg.hostNetns }),
+  });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { WorkloadDisk, WorkloadNic } from '../driver.js';
 import type { RootfsLayout, RootfsMode } from './rootfs.js';
 import { rootfsLayout } from './rootfs.js';
 
@@ -23,7 +24,19 @@ export interface WorkloadRecord {
   readonly stopped: boolean;
   /** The size before an unconfirmed resize (what revertResize goes back to). */
   readonly resizedFrom?: { readonly vcpus: number; readonly memoryMb: number };
+  /**
+   * The named network namespace the container joins; absent for a workload created before
+   * the driver had NICs (it runs in an anonymous namespace and takes no devices).
+   */
+  readonly netns?: string;
+  /** Devices in attach order: the spec's at create, then attach and detach. */
+  readonly devices?: ReadonlyArray<RecordedDevice>;
 }
+
+/** A device as recorded: a NIC with the interface name it has inside the container. */
+export type RecordedDevice =
+  | { readonly kind: 'nic'; readonly nic: WorkloadNic; readonly ifName: string }
+  | { readonly kind: 'disk'; readonly disk: WorkloadDisk };
 
 /** Files of one workload: the directory is also the OCI bundle (config.json + rootfs/). */
 export interface WorkloadPaths {
@@ -36,6 +49,10 @@ export interface WorkloadPaths {
   readonly hostname: string;
   readonly consoleLog: string;
   readonly runcLog: string;
+  /** Shared mount point holding one bound file per disk; the container sees it at /mnt/volumes. */
+  readonly volumes: string;
+  /** Where a read-only disk is bound and made read-only before it is bound under `volumes`. */
+  readonly volumesStaging: string;
 }
 
 /** runc's container id rules, which also keep ids from naming paths outside the state dir. */
@@ -58,6 +75,8 @@ export function workloadPaths(stateDir: string, workloadId: string): WorkloadPat
     hostname: join(dir, 'hostname'),
     consoleLog: join(dir, 'console.log'),
     runcLog: join(dir, 'runc.log'),
+    volumes: join(dir, 'volumes'),
+    volumesStaging: join(dir, 'volumes-staging'),
   };
 }
 

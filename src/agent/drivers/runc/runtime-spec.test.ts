@@ -64,6 +64,17 @@ describe('runtime spec', () => {
     expect(spec.linux.namespaces.every((n) => n.path === undefined)).toBe(true);
   });
 
+  it("joins the workload's named network namespace and mounts its volumes rslave when it has devices", () => {
+    const devices = { netnsPath: '/run/netns/strata-w1', volumesDir: '/state/w1/volumes' };
+    const withDevices = buildRuntimeSpec({ ...input, devices }) as unknown as Spec;
+    expect(withDevices.linux.namespaces).toContainEqual({ type: 'network', path: '/run/netns/strata-w1' });
+    expect(withDevices.linux.namespaces.filter((n) => n.path !== undefined)).toHaveLength(1);
+    const volumes = withDevices.mounts.find((m) => m.destination === '/mnt/volumes');
+    expect(volumes).toMatchObject({ type: 'bind', source: '/state/w1/volumes' });
+    expect(volumes?.options).toEqual(expect.arrayContaining(['rbind', 'rslave']));
+    expect(spec.mounts.some((m) => m.destination === '/mnt/volumes')).toBe(false);
+  });
+
   it('mounts the config drive read-only at /mnt/config and the standard filesystems', () => {
     const cfg = spec.mounts.find((m) => m.destination === '/mnt/config');
     expect(cfg).toMatchObject({ type: 'bind', source: '/state/w1/config-drive' });

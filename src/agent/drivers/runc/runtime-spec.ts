@@ -20,10 +20,17 @@ export interface RuntimeSpecInput {
   readonly configDriveDir: string;
   readonly hostsFile: string;
   readonly hostnameFile: string;
+  /**
+   * The workload's named network namespace and shared volumes directory; absent for a
+   * workload created before the driver had devices (a new, anonymous namespace then).
+   */
+  readonly devices?: { readonly netnsPath: string; readonly volumesDir: string };
 }
 
 export const defaultPath = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const configDriveMountPoint = '/mnt/config';
+/** Where a workload's disks appear inside its container: one file per volume, named by its id. */
+export const volumesMountPoint = '/mnt/volumes';
 const cpuPeriodUs = 100_000;
 
 /** Docker's default capability set: enough for a server's init and daemons, no admin powers. */
@@ -82,12 +89,20 @@ export function buildRuntimeSpec(i: RuntimeSpecInput): Record<string, unknown> {
     linux: {
       cgroupsPath: i.cgroupsPath,
       resources: resources(i.vcpus, i.memoryMb),
-      // A new, empty network namespace (loopback only) until Strata wires container networking.
-      namespaces: ['pid', 'ipc', 'uts', 'mount', 'network'].map((type) => ({ type })),
+      namespaces: namespaces(i.devices?.netnsPath),
       maskedPaths,
       readonlyPaths,
     },
   };
+}
+
+/**
+ * The network namespace is joined by path when the driver owns one (its NICs then outlive
+ * the container), else runc makes a new one with loopback only.
+ */
+function namespaces(netnsPath: string | undefined): Array<Record<string, string>> {
+  const network = netnsPath === undefined ? { type: 'network' } : { type: 'network', path: netnsPath };
+  return [...['pid', 'ipc', 'uts', 'mount'].map((type) => ({ type })), network];
 }
 
 /** Entrypoint then Cmd, as Docker runs them. */
@@ -142,6 +157,12 @@ function mounts(i: RuntimeSpecInput): Array<Record<string, unknown>> {
     m(configDriveMountPoint, 'bind', i.configDriveDir, ['rbind', 'ro', 'nosuid', 'nodev', 'noexec']),
     m('/etc/hosts', 'bind', i.hostsFile, ['rbind', 'rw']),
     m('/etc/hostname', 'bind', i.hostnameFile, ['rbind', 'rw']),
+    // rslave: disks the host binds under the directory later appear in the running container.
+    // Read-only: the guest must not plant files or links where the host binds disks (each
+    // disk's own mount keeps its own read-write or read-only flag).
+    ...(i.devices
+      ? [m(volumesMountPoint, 'bind', i.devices.volumesDir, ['rbind', 'rslave', 'ro', 'nosuid', 'nodev'])]
+      : []),
   ];
 }
 
