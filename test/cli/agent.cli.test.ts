@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpClient } from '../support/http-client.js';
 import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
 import { builtCliAvailable, startStrata, strataBin } from '../support/strata-process.js';
@@ -97,6 +98,37 @@ describe.skipIf(!ready)('strata agent on its own, against strata up over HTTP', 
   it('serves the console log from the remote host', async () => {
     expect(await cli.ok('admin', ['console', 'log', 'show', 'remote-server'])).toContain(
       '[fake] remote-server booted',
+    );
+  });
+
+  it('attaches and detaches a disk on the remote host (device notices and outcomes over HTTP)', async () => {
+    const http = new HttpClient(strata.url);
+    await http.login(strata);
+    const id = String((await cli.json('admin', ['server', 'show', 'remote-server']))['id']);
+    const url = `/compute/agent/v1/servers/${id}/devices`;
+    const disk = {
+      volumeId: 'remote-vol',
+      source: '/srv/remote-vol.qcow2',
+      format: 'qcow2',
+      readOnly: false,
+    };
+    expect((await http.call('PUT', `${url}/disk/remote-vol`, { disk })).status).toBe(202);
+    const settled = async (check: (d: Array<{ status: string }>) => boolean) => {
+      for (let i = 0; i < 200; i++) {
+        const list = (await http.call<{ devices: Array<{ status: string }> }>('GET', url)).json.devices;
+        if (check(list)) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('the device never settled');
+    };
+    await settled((d) => d.length === 1 && d[0]!.status === 'attached');
+    expect(await cli.ok('admin', ['console', 'log', 'show', 'remote-server'])).toContain(
+      '[fake] disk remote-vol attached',
+    );
+    expect((await http.call('DELETE', `${url}/disk/remote-vol`)).status).toBe(202);
+    await settled((d) => d.length === 0);
+    expect(await cli.ok('admin', ['console', 'log', 'show', 'remote-server'])).toContain(
+      '[fake] disk remote-vol detached',
     );
   });
 

@@ -53,8 +53,25 @@ export class QmpClient {
     this.#socket = socket;
   }
 
-  /** Connects and negotiates; rejects after `timeoutMs` (also when another client holds QMP). */
-  static connect(path: string, timeoutMs = 5_000): Promise<QmpClient> {
+  /**
+   * Connects and negotiates; rejects after `timeoutMs`. QEMU serves one QMP client at a
+   * time and its listen backlog is tiny, so a connect refused with EAGAIN while another
+   * session (a hot-plug, a stop) holds QMP is retried until the deadline: a busy QEMU is
+   * not a dead one.
+   */
+  static async connect(path: string, timeoutMs = 5_000): Promise<QmpClient> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await QmpClient.#connectOnce(path, Math.max(1, deadline - Date.now()));
+      } catch (err) {
+        if (!(err instanceof Error && err.message.includes('EAGAIN')) || Date.now() >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  static #connectOnce(path: string, timeoutMs: number): Promise<QmpClient> {
     return new Promise((resolve, reject) => {
       const socket = connect(path);
       const client = new QmpClient(socket);
