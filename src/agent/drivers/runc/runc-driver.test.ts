@@ -103,6 +103,7 @@ describe.skipIf(!runnable)('runc driver (real containers)', () => {
     expect(left).toEqual([]);
   });
 
+  // Timing is printed for a look; the figures that count are `npm run bench` (container-boot).
   it('creates a running container that prints its marker, hostname and user data (and times it)', async () => {
     const times: number[] = [];
     let h: WorkloadHandle | undefined;
@@ -118,7 +119,6 @@ describe.skipIf(!runnable)('runc driver (real containers)', () => {
       `runc create→running: first (unpacks the image) ${times[0]!.toFixed(0)} ms; ` +
         `cached p50 ${p50.toFixed(0)} ms, max ${warm.at(-1)!.toFixed(0)} ms`,
     );
-    expect(p50).toBeLessThan(300);
     const log = await waitForLog(h!, new RegExp(`${M}: user-data-end`));
     expect(log).toContain(`${M}: booted\n`);
     expect(log).toContain(`${M}: hostname=web-1\n`);
