@@ -6,6 +6,7 @@ import { computeMigration } from './0004-compute.js';
 import { computeProjectUsageMigration } from './0005-compute-project-usage.js';
 import { serverTagsMigration } from './0006-server-tags.js';
 import { serverBuildAttemptsMigration } from './0007-server-build-attempts.js';
+import { networkMigration } from './0009-network.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -16,6 +17,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0005-compute-project-usage': computeProjectUsageMigration,
   '0006-server-tags': serverTagsMigration,
   '0007-server-build-attempts': serverBuildAttemptsMigration,
+  '0009-network': networkMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

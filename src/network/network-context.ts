@@ -1,0 +1,56 @@
+import type { RequestContext } from '../common/http/route-spec.js';
+import type { PolicyTarget } from '../common/policy/policy-engine.js';
+import { policyNotAuthorized } from './network-errors.js';
+import { networkPolicy } from './network-policy.js';
+
+/** Who is acting, reduced to what visibility and ownership need (Neutron's context). */
+export interface NetworkCaller {
+  readonly projectId: string | undefined;
+  readonly isAdmin: boolean;
+  can(rule: string, target: PolicyTarget): boolean;
+}
+
+export function callerOf(ctx: RequestContext): NetworkCaller {
+  return {
+    projectId: ctx.auth.projectId,
+    isAdmin: ctx.can('context_is_admin', {}),
+    can: (rule, target) => ctx.can(rule, target),
+  };
+}
+
+/** Throws Neutron's 403 unless `action` is allowed on `target`. */
+export function enforce(caller: NetworkCaller, action: string, target: PolicyTarget): void {
+  if (!caller.can(action, target)) throw policyNotAuthorized(`rule:${action}`);
+}
+
+/**
+ * Checks `<action>:<attribute>` for each attribute of the request that has such a rule,
+ * as Neutron does for attributes with enforce_policy, and words the 403 as Neutron does.
+ */
+export function enforceAttributes(
+  caller: NetworkCaller,
+  action: string,
+  attrs: ReadonlyArray<string>,
+  target: PolicyTarget,
+): void {
+  for (const attr of attrs) {
+    const rule = `${action}:${attr}`;
+    if (rule in networkPolicy && !caller.can(rule, target))
+      throw policyNotAuthorized(`(rule:${action} and rule:${rule})`);
+  }
+}
+
+/** Drops the attributes whose `get_<resource>:<attribute>` rule the caller fails. */
+export function visibleAttributes<T extends Record<string, unknown>>(
+  caller: NetworkCaller,
+  resource: string,
+  view: T,
+  target: PolicyTarget,
+): T {
+  const out: Record<string, unknown> = { ...view };
+  for (const key of Object.keys(view)) {
+    const rule = `get_${resource}:${key}`;
+    if (rule in networkPolicy && !caller.can(rule, target)) delete out[key];
+  }
+  return out as T;
+}

@@ -1,0 +1,125 @@
+import { formatIp, parseIp, parseNetwork } from '../ipam/ip-address.js';
+import { pickFree } from '../ipam/ip-allocator.js';
+import { isHostAddress, poolFromJson } from '../ipam/ip-pools.js';
+import { eui64 } from '../ipam/mac-address.js';
+import { parseJson } from '../../db/row-codec.js';
+import {
+  invalidInput,
+  invalidIpForNetwork,
+  invalidIpForSubnet,
+  ipAlreadyAllocated,
+  ipGenerationFailure,
+} from '../network-errors.js';
+import type { Db } from '../networks/network-store.js';
+import type { SubnetRow } from '../subnets/subnet-store.js';
+import { allocatedIn } from './port-store.js';
+
+export interface FixedIpRequest {
+  readonly subnet_id?: string;
+  readonly ip_address?: string;
+}
+
+export interface PlannedAddress {
+  readonly subnetId: string;
+  readonly ip: string;
+}
+
+const isAuto = (s: SubnetRow) =>
+  s.ip_version === 6 && (s.ipv6_address_mode === 'slaac' || s.ipv6_address_mode === 'dhcpv6-stateless');
+
+/** Subnets a port with this owner may take addresses from (subnet-service-types). */
+function servesOwner(s: SubnetRow, owner: string): boolean {
+  const types = parseJson<string[]>(s.service_types, []);
+  return types.length === 0 || types.includes(owner);
+}
+
+/**
+ * The addresses a new port gets, as Neutron's IPAM chooses them: the ones asked for, or
+ * one IPv4 address from the first subnet with room, one stateful IPv6 address, and an
+ * EUI-64 address on every SLAAC subnet. Reads what is taken inside the caller's
+ * transaction; the allocation primary key settles races.
+ */
+export async function planAddresses(
+  db: Db,
+  networkId: string,
+  subnets: ReadonlyArray<SubnetRow>,
+  requests: ReadonlyArray<FixedIpRequest> | undefined,
+  owner: string,
+  mac: string,
+): Promise<PlannedAddress[]> {
+  if (requests === undefined)
+    return automatic(
+      db,
+      networkId,
+      subnets.filter((s) => servesOwner(s, owner)),
+      mac,
+    );
+  const out: PlannedAddress[] = [];
+  for (const r of requests) out.push(await requested(db, networkId, subnets, r, mac));
+  return out;
+}
+
+async function automatic(db: Db, networkId: string, subnets: ReadonlyArray<SubnetRow>, mac: string) {
+  const out: PlannedAddress[] = [];
+  const v4 = subnets.filter((s) => s.ip_version === 4);
+  const v6Stateful = subnets.filter((s) => s.ip_version === 6 && !isAuto(s));
+  for (const family of [v4, v6Stateful]) {
+    if (family.length === 0) continue;
+    let got: PlannedAddress | undefined;
+    for (const s of family) {
+      got = await fromPools(db, s);
+      if (got !== undefined) break;
+    }
+    if (got === undefined) throw ipGenerationFailure(networkId);
+    out.push(got);
+  }
+  for (const s of subnets.filter(isAuto)) out.push({ subnetId: s.id, ip: slaacAddress(s, mac) });
+  return out;
+}
+
+async function requested(
+  db: Db,
+  networkId: string,
+  subnets: ReadonlyArray<SubnetRow>,
+  r: FixedIpRequest,
+  mac: string,
+): Promise<PlannedAddress> {
+  const ip = r.ip_address === undefined ? undefined : parseIp(r.ip_address)!;
+  let subnet: SubnetRow | undefined;
+  if (r.subnet_id !== undefined) {
+    subnet = subnets.find((s) => s.id === r.subnet_id);
+    if (subnet === undefined)
+      throw invalidInput(
+        `Failed to create port on network ${networkId}, because fixed_ips included invalid subnet ${r.subnet_id}`,
+      );
+  } else if (ip !== undefined) {
+    subnet = subnets.find((s) => isHostAddress(parseNetwork(s.cidr), ip));
+    if (subnet === undefined) throw invalidIpForNetwork(r.ip_address!);
+  } else throw invalidInput('IP allocation requires subnet_id or ip_address');
+  if (ip === undefined) {
+    if (isAuto(subnet)) return { subnetId: subnet.id, ip: slaacAddress(subnet, mac) };
+    const got = await fromPools(db, subnet);
+    if (got === undefined) throw ipGenerationFailure(networkId);
+    return got;
+  }
+  if (!isHostAddress(parseNetwork(subnet.cidr), ip)) throw invalidIpForSubnet(r.ip_address!);
+  const text = formatIp(ip);
+  if (isAuto(subnet))
+    throw invalidInput(
+      `IPv6 address ${text} cannot be directly assigned to a port on subnet ${subnet.id} as the subnet is configured for automatic addresses`,
+    );
+  if ((await allocatedIn(db, subnet.id)).has(text)) throw ipAlreadyAllocated(text, subnet.id);
+  return { subnetId: subnet.id, ip: text };
+}
+
+async function fromPools(db: Db, s: SubnetRow): Promise<PlannedAddress | undefined> {
+  const taken = await allocatedIn(db, s.id);
+  const version = s.ip_version as 4 | 6;
+  const pools = parseJson<Array<{ start: string; end: string }>>(s.allocation_pools, []).map(poolFromJson);
+  const value = pickFree(pools, (v) => taken.has(formatIp({ version, value: v })));
+  return value === undefined ? undefined : { subnetId: s.id, ip: formatIp({ version, value }) };
+}
+
+function slaacAddress(s: SubnetRow, mac: string): string {
+  return formatIp({ version: 6, value: eui64(parseNetwork(s.cidr).network, mac) });
+}
