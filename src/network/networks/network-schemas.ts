@@ -12,7 +12,7 @@ import {
 /** Provider network types Strata offers (ML2's type drivers). */
 export const networkTypes = ['flat', 'vlan', 'vxlan', 'local'] as const;
 
-const projectId = { post: true, put: false, validate: isString(255) } as const;
+const projectId = { post: true, put: false, default: undefined, validate: isString(255) } as const;
 
 /** The network attribute map: the core resource, external-net, provider, net-mtu, port-security, AZ hints. */
 export const networkAttributes: AttributeMap = {

@@ -24,7 +24,7 @@ export const vnicTypes = [
   'remote-managed',
 ];
 
-const projectId = { post: true, put: false, validate: isString(255) } as const;
+const projectId = { post: true, put: false, default: undefined, validate: isString(255) } as const;
 
 function isFixedIps(v: unknown): string | undefined {
   if (!Array.isArray(v)) return `Invalid data format for fixed IP: '${pyStr(v)}'`;

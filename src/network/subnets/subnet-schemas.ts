@@ -13,7 +13,7 @@ import { formatNetwork, networkOf, parseCidrLoose, parseIp } from '../ipam/ip-ad
 
 export const ipv6Modes = ['dhcpv6-stateful', 'dhcpv6-stateless', 'slaac'] as const;
 
-const projectId = { post: true, put: false, validate: isString(255) } as const;
+const projectId = { post: true, put: false, default: undefined, validate: isString(255) } as const;
 
 function isIpOrNone(v: unknown): string | undefined {
   return v === null || parseIp(v) !== undefined ? undefined : `'${pyStr(v)}' is not a valid IP address`;
