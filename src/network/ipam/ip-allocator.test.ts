@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { formatIp, parseIp } from './ip-address.js';
+import { pickFree } from './ip-allocator.js';
+import { eui64, randomMac, sanitizeMac } from './mac-address.js';
+
+const ip = (s: string) => parseIp(s)!.value;
+
+describe('address picking', () => {
+  it('never picks a taken address and reports a full pool', () => {
+    const pool = [{ start: ip('10.0.0.2'), end: ip('10.0.0.6') }];
+    const taken = new Set([ip('10.0.0.2'), ip('10.0.0.3'), ip('10.0.0.5'), ip('10.0.0.6')]);
+    for (let i = 0; i < 20; i++) expect(pickFree(pool, (v) => taken.has(v))).toBe(ip('10.0.0.4'));
+    taken.add(ip('10.0.0.4'));
+    expect(pickFree(pool, (v) => taken.has(v))).toBeUndefined();
+  });
+
+  it('parses strictly and prints canonical text', () => {
+    expect(parseIp('010.0.0.1')).toBeUndefined();
+    expect(parseIp('fe80::1%eth0')).toBeUndefined();
+    expect(formatIp(parseIp('2001:0db8:0:0::0001')!)).toBe('2001:db8::1');
+  });
+});
+
+describe('MAC addresses', () => {
+  it('generates in the OpenStack OUI and sanitizes input as Neutron does', () => {
+    expect(randomMac()).toMatch(/^fa:16:3e(:[0-9a-f]{2}){3}$/);
+    expect(sanitizeMac('FA-16-3E-0A-0B-0C')).toBe('fa:16:3e:0a:0b:0c');
+    expect(sanitizeMac('01:00:5e:00:00:01')).toBeUndefined();
+  });
+
+  it('derives the modified EUI-64 SLAAC address', () => {
+    expect(formatIp({ version: 6, value: eui64(ip('2001:db8::'), 'fa:16:3e:11:22:33') })).toBe(
+      '2001:db8::f816:3eff:fe11:2233',
+    );
+  });
+});
