@@ -9,11 +9,8 @@ import type { PlacementTables } from './tables/placement-tables.js';
  * Conventions that keep SQLite and PostgreSQL identical: booleans are integers 0/1, JSON
  * is text, timestamps are ISO-8601 UTC text, ids are UUID strings.
  */
-export interface Database extends IdentityTables,
-    ImageTables,
-    PlacementTables,
-    ComputeTables,
-    NetworkTables {}
+export interface Database
+  extends IdentityTables, ImageTables, PlacementTables, ComputeTables, NetworkTables {}
 
 export type { Flag } from './column-types.js';
 export type * from './tables/identity-tables.js';

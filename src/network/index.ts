@@ -8,6 +8,7 @@ import type { NetworkDeps } from './network-deps.js';
 import { networkPolicy } from './network-policy.js';
 import { networkRoutes } from './networks/network-routes.js';
 import { portRoutes } from './ports/port-routes.js';
+import { quotaRoutes } from './quotas/quota-routes.js';
 import { subnetRoutes } from './subnets/subnet-routes.js';
 
 export const networkRouteTable = [
@@ -16,6 +17,7 @@ export const networkRouteTable = [
   ...networkRoutes,
   ...subnetRoutes,
   ...portRoutes,
+  ...quotaRoutes,
 ];
 
 /** Networking v2.0 (Neutron) mounted at /network: networks, subnets, ports and their addresses. */

@@ -74,4 +74,9 @@ export const networkPolicy: Readonly<Record<string, string>> = {
   delete_port: `${adminOrMember} or (${netOwnerMember})`,
 
   get_extension: '',
+
+  // Neutron reads a project's own quota without a rule; the rule covers the rest.
+  get_quota: `${admin} or project_id:%(project_id)s`,
+  update_quota: admin,
+  delete_quota: admin,
 };

@@ -22,6 +22,13 @@ export const networkMigration: Migration = {
       .on('network_ip_allocations')
       .column('port_id')
       .execute();
+    await db.schema
+      .createTable('network_quotas')
+      .addColumn('project_id', 'varchar(255)', (c) => c.notNull())
+      .addColumn('resource', 'varchar(64)', (c) => c.notNull())
+      .addColumn('hard_limit', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('network_quotas_pk', ['project_id', 'resource'])
+      .execute();
   },
 };
 

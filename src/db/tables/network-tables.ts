@@ -13,6 +13,7 @@ export interface NetworkTables {
   subnets: SubnetTable;
   ports: PortTable;
   network_ip_allocations: IpAllocationTable;
+  network_quotas: NetworkQuotaTable;
 }
 
 export interface NetworkTable {
@@ -103,4 +104,11 @@ export interface IpAllocationTable {
   ip_address: string;
   port_id: string;
   network_id: string;
+}
+
+/** A project's limit for one resource where it differs from the default; -1 is unlimited. */
+export interface NetworkQuotaTable {
+  project_id: string;
+  resource: string;
+  hard_limit: number;
 }

@@ -1,3 +1,4 @@
+import { checkQuota } from '../quotas/quota-service.js';
 import { uuid } from '../../common/ids.js';
 import { flag, isSet } from '../../db/row-codec.js';
 import { uniqueWrite } from '../../db/unique-write.js';
@@ -72,6 +73,7 @@ export async function createNetwork(
         created_at: now,
         updated_at: now,
       };
+      await checkQuota(tx, projectId, 'network');
       await store.insertNetworkRow(tx, row);
       return row;
     });

@@ -1,3 +1,4 @@
+import { checkQuota } from '../quotas/quota-service.js';
 import { uuid } from '../../common/ids.js';
 import { flag, isSet } from '../../db/row-codec.js';
 import { randomMac } from '../ipam/mac-address.js';
@@ -130,6 +131,7 @@ async function insertPort(
     created_at: now,
     updated_at: now,
   };
+  await checkQuota(tx, projectId, 'port');
   await store.insertPort(
     tx,
     row,

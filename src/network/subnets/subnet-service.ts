@@ -1,3 +1,4 @@
+import { checkQuota } from '../quotas/quota-service.js';
 import { uuid } from '../../common/ids.js';
 import { flag, isSet, parseJson } from '../../db/row-codec.js';
 import { overlaps, parseNetwork } from '../ipam/ip-address.js';
@@ -96,6 +97,7 @@ export async function createSubnet(deps: NetworkDeps, caller: NetworkCaller, inp
       created_at: now,
       updated_at: now,
     };
+    await checkQuota(tx, projectId, 'subnet');
     await store.insertSubnetRow(tx, row);
     return row;
   });
