@@ -9,6 +9,7 @@ import { networkPolicy } from './network-policy.js';
 import { networkRoutes } from './networks/network-routes.js';
 import { portRoutes } from './ports/port-routes.js';
 import { quotaRoutes } from './quotas/quota-routes.js';
+import { tagRoutes } from './tags/tag-routes.js';
 import { subnetRoutes } from './subnets/subnet-routes.js';
 
 export const networkRouteTable = [
@@ -18,6 +19,7 @@ export const networkRouteTable = [
   ...subnetRoutes,
   ...portRoutes,
   ...quotaRoutes,
+  ...tagRoutes,
 ];
 
 /** Networking v2.0 (Neutron) mounted at /network: networks, subnets, ports and their addresses. */

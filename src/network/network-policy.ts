@@ -75,6 +75,16 @@ export const networkPolicy: Readonly<Record<string, string>> = {
 
   get_extension: '',
 
+  // Tags (standard-attr-tag) follow the tagged resource's owner, as Neutron's newer defaults do.
+  ...Object.fromEntries(
+    ['networks', 'subnets', 'ports'].flatMap((kind) => [
+      [`get_${kind}_tags`, `${adminOrReader} or (${netOwnerReader}) or rule:shared`],
+      [`create_${kind}_tags`, adminOrMember],
+      [`update_${kind}_tags`, adminOrMember],
+      [`delete_${kind}_tags`, adminOrMember],
+    ]),
+  ),
+
   // Neutron reads a project's own quota without a rule; the rule covers the rest.
   get_quota: `${admin} or project_id:%(project_id)s`,
   update_quota: admin,

@@ -1,3 +1,4 @@
+import { tagFilters } from '../tags/tag-service.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { callerOf, visibleAttributes } from '../network-context.js';
@@ -68,6 +69,7 @@ export const networkRoutes = [
         url: ctx.url,
         query: ctx.query,
         sortable,
+        special: tagFilters,
         markerMissing: networkNotFound,
       });
       return {

@@ -1,3 +1,4 @@
+import { tagFilters } from '../tags/tag-service.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { resourceBody } from '../network-attributes.js';
@@ -75,7 +76,7 @@ export const portRoutes = [
         url: ctx.url,
         query: ctx.query,
         sortable,
-        special: { fixed_ips: fixedIpsFilter },
+        special: { ...tagFilters, fixed_ips: fixedIpsFilter },
         markerMissing: portNotFound,
       });
       return {

@@ -6,7 +6,9 @@ import { parseCreate, parseUpdate, valueOr } from '../network-attributes.js';
 import type { NetworkCaller } from '../network-context.js';
 import { enforce, enforceAttributes } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
+import { ConflictError } from '../../common/errors.js';
 import { macAddressInUse, portNotFound } from '../network-errors.js';
+import { changeAddresses } from './port-address-change.js';
 import { ownerOf } from '../network-project.js';
 import { findNetwork } from '../networks/network-service.js';
 import type { Db } from '../networks/network-store.js';
@@ -152,38 +154,88 @@ export async function updatePort(
   input: Record<string, unknown>,
 ) {
   const body = parseUpdate(portAttributes, input);
-  return deps.store.write(async (tx) => {
-    const row = await findPort(tx, caller, id);
-    const target = await portTarget(tx, row);
-    enforce(caller, 'update_port', target);
-    enforceAttributes(caller, 'update_port', policyAttrs(body), { ...target, ...body });
-    const json = (k: string) => (body[k] === undefined ? undefined : JSON.stringify(body[k]));
-    const host = body['binding:host_id'] as string | undefined;
-    const change = Object.fromEntries(
-      Object.entries({
-        name: body['name'],
-        description: body['description'],
-        admin_state_up:
-          body['admin_state_up'] === undefined ? undefined : flag(body['admin_state_up'] as boolean),
-        device_id: body['device_id'],
-        device_owner: body['device_owner'],
-        binding_host_id: host,
-        binding_vif_type: host === undefined ? undefined : vifType(host),
-        binding_vnic_type: body['binding:vnic_type'],
-        binding_profile: json('binding:profile'),
-        port_security_enabled:
-          body['port_security_enabled'] === undefined
-            ? undefined
-            : flag(body['port_security_enabled'] as boolean),
-        allowed_address_pairs: json('allowed_address_pairs'),
-        extra_dhcp_opts: json('extra_dhcp_opts'),
-        security_groups: json('security_groups'),
-      }).filter(([, v]) => v !== undefined),
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.store.write((tx) => applyPortUpdate(deps, tx, caller, id, body));
+    } catch (err) {
+      if (!deps.store.traits.isUniqueViolation(err) || attempt >= maxAttempts) throw err;
+    }
+  }
+}
+
+async function applyPortUpdate(
+  deps: NetworkDeps,
+  tx: Db,
+  caller: NetworkCaller,
+  id: string,
+  body: Record<string, unknown>,
+): Promise<PortRow> {
+  const row = await findPort(tx, caller, id);
+  const target = await portTarget(tx, row);
+  enforce(caller, 'update_port', target);
+  enforceAttributes(caller, 'update_port', policyAttrs(body), { ...target, ...body });
+  const mac = body['mac_address'] as string | undefined;
+  if (mac !== undefined && mac !== row.mac_address) await checkMacChange(tx, row, mac);
+  if (body['fixed_ips'] !== undefined)
+    await changeFixedIps(tx, row, body['fixed_ips'] as FixedIpRequest[], mac);
+  const json = (k: string) => (body[k] === undefined ? undefined : JSON.stringify(body[k]));
+  const bool = (k: string) => (body[k] === undefined ? undefined : flag(body[k] as boolean));
+  const host = body['binding:host_id'] as string | undefined;
+  const change = Object.fromEntries(
+    Object.entries({
+      name: body['name'],
+      description: body['description'],
+      admin_state_up: bool('admin_state_up'),
+      mac_address: mac,
+      device_id: body['device_id'],
+      device_owner: body['device_owner'],
+      binding_host_id: host,
+      binding_vif_type: host === undefined ? undefined : vifType(host),
+      binding_vnic_type: body['binding:vnic_type'],
+      binding_profile: json('binding:profile'),
+      port_security_enabled: bool('port_security_enabled'),
+      allowed_address_pairs: json('allowed_address_pairs'),
+      extra_dhcp_opts: json('extra_dhcp_opts'),
+      security_groups: json('security_groups'),
+    }).filter(([, v]) => v !== undefined),
+  );
+  if (Object.keys(change).length === 0 && body['fixed_ips'] === undefined) return row;
+  await store.updatePortRow(tx, row, change, deps.clock().toISOString());
+  return (await store.getPortRow(tx, id))!;
+}
+
+/** A bound port keeps its MAC (PortBound); a MAC in use on the network is refused. */
+async function checkMacChange(tx: Db, row: PortRow, mac: string): Promise<void> {
+  if (row.binding_host_id !== '')
+    throw new ConflictError(
+      'network.port.bound',
+      `Unable to complete operation on port ${row.id}, port is already bound, port type: ${row.binding_vif_type}, old_mac ${row.mac_address}, new_mac ${mac}.`,
     );
-    if (Object.keys(change).length === 0) return row;
-    await store.updatePortRow(tx, row, change, deps.clock().toISOString());
-    return (await store.getPortRow(tx, id))!;
-  });
+  if (await store.macTaken(tx, row.network_id, mac)) throw macAddressInUse(row.network_id, mac);
+}
+
+async function changeFixedIps(tx: Db, row: PortRow, wanted: FixedIpRequest[], mac: string | undefined) {
+  const current = (await store.allocationsOf(tx, [row.id])).get(row.id) ?? [];
+  const subnets = await subnetsOfNetwork(tx, row.network_id);
+  const change = await changeAddresses(
+    tx,
+    row.network_id,
+    subnets,
+    current,
+    wanted,
+    row.device_owner,
+    mac ?? row.mac_address,
+  );
+  await store.replaceAllocations(
+    tx,
+    change.remove,
+    change.add.map((p) => ({
+      subnet_id: p.subnetId,
+      ip_address: p.ip,
+      port_id: row.id,
+      network_id: row.network_id,
+    })),
+  );
 }
 
 export async function deletePort(deps: NetworkDeps, caller: NetworkCaller, id: string): Promise<void> {

@@ -87,3 +87,21 @@ export async function deletePortRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom('network_ip_allocations').where('port_id', '=', id).execute();
   await db.deleteFrom('ports').where('id', '=', id).execute();
 }
+
+export async function replaceAllocations(
+  db: Db,
+  remove: ReadonlyArray<AllocationRow>,
+  add: ReadonlyArray<AllocationRow>,
+): Promise<void> {
+  for (const a of remove)
+    await db
+      .deleteFrom('network_ip_allocations')
+      .where('subnet_id', '=', a.subnet_id)
+      .where('ip_address', '=', a.ip_address)
+      .execute();
+  if (add.length > 0)
+    await db
+      .insertInto('network_ip_allocations')
+      .values([...add])
+      .execute();
+}

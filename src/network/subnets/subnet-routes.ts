@@ -1,3 +1,4 @@
+import { tagFilters } from '../tags/tag-service.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { resourceBody } from '../network-attributes.js';
@@ -55,6 +56,7 @@ export const subnetRoutes = [
         url: ctx.url,
         query: ctx.query,
         sortable,
+        special: tagFilters,
         markerMissing: subnetNotFound,
       });
       return {
