@@ -81,3 +81,12 @@ export async function deleteNetworkRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom('subnets').where('network_id', '=', id).execute();
   await db.deleteFrom('networks').where('id', '=', id).execute();
 }
+
+/**
+ * Serialises changes that must see a network's subnets whole (overlap checks): PostgreSQL
+ * locks the row; SQLite writers already run one at a time.
+ */
+export async function lockNetwork(db: Db, id: string, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  if (dialect === 'postgres')
+    await db.selectFrom('networks').select('id').where('id', '=', id).forUpdate().execute();
+}

@@ -10,7 +10,7 @@ import { badRequest, invalidInput, subnetInUse, subnetNotFound } from '../networ
 import { ownerOf } from '../network-project.js';
 import { findNetwork } from '../networks/network-service.js';
 import type { Db } from '../networks/network-store.js';
-import { getNetworkRow } from '../networks/network-store.js';
+import { getNetworkRow, lockNetwork } from '../networks/network-store.js';
 import { subnetAttributes } from './subnet-schemas.js';
 import type { SubnetRow } from './subnet-store.js';
 import * as store from './subnet-store.js';
@@ -68,6 +68,7 @@ export async function createSubnet(deps: NetworkDeps, caller: NetworkCaller, inp
       'network:project_id': net.project_id,
       'network:tenant_id': net.project_id,
     });
+    await lockNetwork(tx, net.id, deps.store.traits.name);
     const layout = layoutSubnet(req, id);
     for (const other of await store.subnetsOfNetwork(tx, net.id)) {
       if (overlaps(parseNetwork(other.cidr), layout.network))

@@ -82,4 +82,3 @@ export const tagFilters = {
 
 const split = (wanted: ReadonlyArray<string>) => wanted.flatMap((w) => w.split(',')).filter((t) => t !== '');
 const has = (row: Record<string, unknown>, tag: string) => ((row['tags'] ?? []) as string[]).includes(tag);
-

@@ -18,6 +18,8 @@ for (const dialect of testDialects()) {
       admin = await t.adminToken();
       api = networkClient(t);
       alice = await projectUser(t, admin, 'alice');
+      // The concurrency test below needs more than the default 500 ports.
+      await api.call('PUT', `/quotas/${alice.projectId}`, admin, { quota: { port: -1 } });
       bob = await projectUser(t, admin, 'bob');
     });
     afterAll(async () => t?.close());
@@ -248,22 +250,37 @@ for (const dialect of testDialects()) {
 
     it('never hands out one address twice under concurrent creates', async () => {
       const net = await api.create(alice.token, 'network', { name: 'race' });
-      await api.create(alice.token, 'subnet', { network_id: net.id, ip_version: 4, cidr: '10.20.0.0/26' });
-      // The pool holds 61 addresses; 80 parallel creates: 61 succeed, the rest get the 409.
+      await api.create(alice.token, 'subnet', { network_id: net.id, ip_version: 4, cidr: '10.20.0.0/24' });
+      // The pool holds 253 addresses; of 300 parallel creates exactly 253 succeed, the rest get the 409.
       const results = await Promise.all(
-        Array.from({ length: 80 }, () =>
+        Array.from({ length: 300 }, () =>
           api.call('POST', '/ports', alice.token, { port: { network_id: net.id } }),
         ),
       );
       const ok = results.filter((r) => r.statusCode === 201);
       const ips = ok.map((r) => r.json().port.fixed_ips[0].ip_address);
-      expect(ok.length).toBe(61);
-      expect(new Set(ips).size).toBe(61);
-      expect(
-        results
-          .filter((r) => r.statusCode === 409)
-          .every((r) => r.json().NeutronError.type === 'IpAddressGenerationFailure'),
-      ).toBe(true);
+      expect(ok.length).toBe(253);
+      expect(new Set(ips).size).toBe(253);
+      const refused = results.filter((r) => r.statusCode !== 201);
+      expect(refused.every((r) => r.json().NeutronError.type === 'IpAddressGenerationFailure')).toBe(true);
+      const macs = (
+        await api.call('GET', `/ports?network_id=${net.id}&fields=mac_address`, alice.token)
+      ).json().ports;
+      expect(new Set(macs.map((p: { mac_address: string }) => p.mac_address)).size).toBe(253);
+    });
+
+    it('refuses overlapping subnets created at the same time', async () => {
+      const net = await api.create(alice.token, 'network', { name: 'overlap-race' });
+      const results = await Promise.all(
+        ['10.30.0.0/24', '10.30.0.0/25', '10.30.0.128/25', '10.30.0.0/16'].map((cidr) =>
+          api.call('POST', '/subnets', alice.token, { subnet: { network_id: net.id, ip_version: 4, cidr } }),
+        ),
+      );
+      const created = results.filter((r) => r.statusCode === 201).map((r) => r.json().subnet.cidr as string);
+      // Only sets of disjoint CIDRs can win: one of the /25s pairs with the other; anything else is alone.
+      expect(created.length === 1 || (created.length === 2 && created.every((c) => c.endsWith('/25')))).toBe(
+        true,
+      );
     });
   });
 }
