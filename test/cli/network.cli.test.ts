@@ -79,4 +79,41 @@ describe.skipIf(!ready)('openstack CLI against strata up: network', () => {
     expect((await cli.run('admin', ['network', 'delete', 'cli-net'])).code).toBe(0);
     expect(await cli.json<Row[]>('admin', ['network', 'list'])).toEqual([]);
   });
+
+  it('sets tags and fixed IPs, and manages network quotas', async () => {
+    const net = await cli.json<Row>('admin', ['network', 'create', '--tag', 'blue', 'tagged']);
+    expect(net['tags']).toEqual(['blue']);
+    await cli.json('admin', [
+      'subnet',
+      'create',
+      '--network',
+      'tagged',
+      '--subnet-range',
+      '10.60.0.0/24',
+      'tagged-sub',
+    ]);
+    const listed = await cli.json<Row[]>('admin', ['network', 'list', '--tags', 'blue']);
+    expect(listed.map((n) => n['Name'])).toEqual(['tagged']);
+    const port = await cli.json<Row>('admin', ['port', 'create', '--network', 'tagged', 'movable']);
+    expect(
+      (
+        await cli.run('admin', [
+          'port',
+          'set',
+          '--no-fixed-ip',
+          '--fixed-ip',
+          'ip-address=10.60.0.77',
+          'movable',
+        ])
+      ).code,
+    ).toBe(0);
+    const moved = await cli.json<Row>('admin', ['port', 'show', port.id]);
+    expect(moved['fixed_ips']).toEqual([{ subnet_id: expect.any(String), ip_address: '10.60.0.77' }]);
+    const project = (await cli.json<Row>('admin', ['project', 'create', 'netquota'])).id;
+    expect((await cli.run('admin', ['quota', 'set', '--networks', '3', '--ports', '7', project])).code).toBe(
+      0,
+    );
+    const quota = await cli.json<Row>('admin', ['quota', 'show', project]);
+    expect(quota).toMatchObject({ networks: 3, ports: 7, subnets: 100 });
+  });
 });
