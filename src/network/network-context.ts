@@ -47,10 +47,41 @@ export function visibleAttributes<T extends Record<string, unknown>>(
   view: T,
   target: PolicyTarget,
 ): T {
+  const hidden = hiddenAttributes(caller, resource, Object.keys(view), target);
+  if (hidden.length === 0) return view;
   const out: Record<string, unknown> = { ...view };
-  for (const key of Object.keys(view)) {
-    const rule = `get_${resource}:${key}`;
-    if (rule in networkPolicy && !caller.can(rule, target)) delete out[key];
-  }
+  for (const key of hidden) delete out[key];
   return out as T;
+}
+
+/**
+ * The attributes a list hides, decided once per distinct target rather than per row (a
+ * list of ten thousand ports has few owners).
+ */
+export function attributeFilter(caller: NetworkCaller, resource: string) {
+  const memo = new Map<string, string[]>();
+  return <T extends Record<string, unknown>>(view: T, target: PolicyTarget): T => {
+    const key = JSON.stringify(target);
+    let hidden = memo.get(key);
+    if (hidden === undefined) {
+      hidden = hiddenAttributes(caller, resource, Object.keys(view), target);
+      memo.set(key, hidden);
+    }
+    if (hidden.length === 0) return view;
+    const out: Record<string, unknown> = { ...view };
+    for (const k of hidden) delete out[k];
+    return out as T;
+  };
+}
+
+function hiddenAttributes(
+  caller: NetworkCaller,
+  resource: string,
+  keys: ReadonlyArray<string>,
+  target: PolicyTarget,
+): string[] {
+  return keys.filter((key) => {
+    const rule = `get_${resource}:${key}`;
+    return rule in networkPolicy && !caller.can(rule, target);
+  });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatIp, parseIp } from './ip-address.js';
-import { pickFree } from './ip-allocator.js';
+import { pickFree, poolSize, randomCandidates } from './ip-allocator.js';
 import { eui64, randomMac, sanitizeMac } from './mac-address.js';
 
 const ip = (s: string) => parseIp(s)!.value;
@@ -12,6 +12,23 @@ describe('address picking', () => {
     for (let i = 0; i < 20; i++) expect(pickFree(pool, (v) => taken.has(v))).toBe(ip('10.0.0.4'));
     taken.add(ip('10.0.0.4'));
     expect(pickFree(pool, (v) => taken.has(v))).toBeUndefined();
+  });
+
+  it('samples distinct candidates inside the pools, also from IPv6 pools wider than 2^53', () => {
+    const pools = [
+      { start: ip('10.0.0.2'), end: ip('10.0.0.3') },
+      { start: ip('10.0.1.0'), end: ip('10.0.1.255') },
+    ];
+    expect(poolSize(pools)).toBe(258n);
+    const picked = randomCandidates(pools, 16);
+    expect(new Set(picked).size).toBe(16);
+    for (const v of picked) expect(pools.some((p) => v >= p.start && v <= p.end)).toBe(true);
+    expect(randomCandidates([{ start: ip('10.0.0.2'), end: ip('10.0.0.3') }], 16).sort()).toEqual([
+      ip('10.0.0.2'),
+      ip('10.0.0.3'),
+    ]);
+    const v6 = [{ start: ip('2001:db8::2'), end: ip('2001:db8::ffff:ffff:ffff:ffff') }];
+    for (const v of randomCandidates(v6, 8)) expect(v >= v6[0]!.start && v <= v6[0]!.end).toBe(true);
   });
 
   it('parses strictly and prints canonical text', () => {

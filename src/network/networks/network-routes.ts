@@ -1,7 +1,8 @@
+import { columnFilters } from '../network-sql-filters.js';
 import { tagFilters } from '../tags/tag-service.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
-import { callerOf, visibleAttributes } from '../network-context.js';
+import { attributeFilter, callerOf } from '../network-context.js';
 import type { NetworkCaller } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { networkNotFound } from '../network-errors.js';
@@ -36,9 +37,8 @@ async function render(deps: NetworkDeps, caller: NetworkCaller, rows: ReadonlyAr
     deps.store.db,
     rows.map((r) => r.id),
   );
-  return rows.map((r) =>
-    visibleAttributes(caller, 'network', networkView(r, subnets.get(r.id) ?? []), networkTarget(r)),
-  );
+  const visible = attributeFilter(caller, 'network');
+  return rows.map((r) => visible(networkView(r, subnets.get(r.id) ?? []), networkTarget(r)));
 }
 
 async function one(deps: NetworkDeps, ctx: RequestContext, row: NetworkRow) {
@@ -47,6 +47,17 @@ async function one(deps: NetworkDeps, ctx: RequestContext, row: NetworkRow) {
 }
 
 const idOf = (ctx: RequestContext) => ctx.params['network_id']!;
+
+/** Filters applied in SQL (see network-sql-filters.ts). */
+const networkColumns = {
+  id: { column: 'id' },
+  name: { column: 'name' },
+  project_id: { column: 'project_id' },
+  tenant_id: { column: 'project_id' },
+  shared: { column: 'shared', kind: 'flag' },
+  'router:external': { column: 'external', kind: 'flag' },
+  admin_state_up: { column: 'admin_state_up', kind: 'flag' },
+} as const;
 
 /** Loads the network for policy; an invisible one is a 404 before any rule runs. */
 async function target(ctx: RequestContext, deps: NetworkDeps) {
@@ -64,7 +75,12 @@ export const networkRoutes = [
     handler: async (ctx, deps) => {
       const caller = callerOf(ctx);
       const q = parseListQuery(ctx.query);
-      const rows = await listNetworkRows(deps.store.db, caller.projectId, caller.isAdmin);
+      const rows = await listNetworkRows(
+        deps.store.db,
+        caller.projectId,
+        caller.isAdmin,
+        columnFilters(q, networkColumns),
+      );
       const { items, links } = applyList(await render(deps, caller, rows), q, {
         url: ctx.url,
         query: ctx.query,

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import type { ColumnFilter } from '../network-sql-filters.js';
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { NetworkTable } from '../../db/tables/network-tables.js';
@@ -14,8 +16,10 @@ export async function listNetworkRows(
   db: Db,
   projectId: string | undefined,
   all: boolean,
+  filters: ReadonlyArray<ColumnFilter> = [],
 ): Promise<NetworkRow[]> {
   let q = db.selectFrom('networks').selectAll();
+  for (const f of filters) q = q.where(sql.ref(f.column), 'in', f.values);
   if (!all)
     q = q.where((eb) =>
       eb.or([eb('project_id', '=', projectId ?? ''), eb('shared', '=', 1), eb('external', '=', 1)]),

@@ -1,5 +1,5 @@
 import { formatIp, parseIp, parseNetwork } from '../ipam/ip-address.js';
-import { pickFree } from '../ipam/ip-allocator.js';
+import { pickFree, poolSize, randomCandidates } from '../ipam/ip-allocator.js';
 import { isHostAddress, poolFromJson } from '../ipam/ip-pools.js';
 import { eui64 } from '../ipam/mac-address.js';
 import { parseJson } from '../../db/row-codec.js';
@@ -12,7 +12,7 @@ import {
 } from '../network-errors.js';
 import type { Db } from '../networks/network-store.js';
 import type { SubnetRow } from '../subnets/subnet-store.js';
-import { allocatedIn } from './port-store.js';
+import { allocatedIn, takenAmong } from './port-store.js';
 
 export interface FixedIpRequest {
   readonly subnet_id?: string;
@@ -112,13 +112,28 @@ async function requested(
   return { subnetId: subnet.id, ip: text };
 }
 
+/**
+ * A free address of the subnet. A large pool asks about a few random candidates (one
+ * indexed query); when they are all taken, or the pool is small, it reads every taken
+ * address and picks among the first free ones.
+ */
 async function fromPools(db: Db, s: SubnetRow): Promise<PlannedAddress | undefined> {
-  const taken = await allocatedIn(db, s.id);
   const version = s.ip_version as 4 | 6;
+  const text = (value: bigint) => formatIp({ version, value });
   const pools = parseJson<Array<{ start: string; end: string }>>(s.allocation_pools, []).map(poolFromJson);
-  const value = pickFree(pools, (v) => taken.has(formatIp({ version, value: v })));
-  return value === undefined ? undefined : { subnetId: s.id, ip: formatIp({ version, value }) };
+  if (poolSize(pools) > sparseThreshold) {
+    const candidates = randomCandidates(pools, 16).map(text);
+    const taken = await takenAmong(db, s.id, candidates);
+    const free = candidates.find((c) => !taken.has(c));
+    if (free !== undefined) return { subnetId: s.id, ip: free };
+  }
+  const taken = await allocatedIn(db, s.id);
+  const value = pickFree(pools, (v) => taken.has(text(v)));
+  return value === undefined ? undefined : { subnetId: s.id, ip: text(value) };
 }
+
+/** Pools larger than this are sampled rather than read whole. */
+const sparseThreshold = 1024n;
 
 function slaacAddress(s: SubnetRow, mac: string): string {
   return formatIp({ version: 6, value: eui64(parseNetwork(s.cidr).network, mac) });

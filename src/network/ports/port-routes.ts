@@ -1,9 +1,10 @@
+import { columnFilters } from '../network-sql-filters.js';
 import { tagFilters } from '../tags/tag-service.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { resourceBody } from '../network-attributes.js';
 import type { NetworkCaller } from '../network-context.js';
-import { callerOf, visibleAttributes } from '../network-context.js';
+import { attributeFilter, callerOf } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { portNotFound } from '../network-errors.js';
 import { applyList, parseListQuery, pickFields } from '../network-list.js';
@@ -31,15 +32,26 @@ const sortable = new Set([
 
 const idOf = (ctx: RequestContext) => ctx.params['port_id']!;
 
+/** Filters applied in SQL (see network-sql-filters.ts). */
+const portColumns = {
+  id: { column: 'id' },
+  name: { column: 'name' },
+  network_id: { column: 'network_id' },
+  project_id: { column: 'project_id' },
+  tenant_id: { column: 'project_id' },
+  device_id: { column: 'device_id' },
+  device_owner: { column: 'device_owner' },
+  mac_address: { column: 'mac_address' },
+  status: { column: 'status' },
+  'binding:host_id': { column: 'binding_host_id' },
+  admin_state_up: { column: 'admin_state_up', kind: 'flag' },
+} as const;
+
 async function render(deps: NetworkDeps, caller: NetworkCaller, rows: ReadonlyArray<PortRow>) {
-  const ips = await allocationsOf(
-    deps.store.db,
-    rows.map((r) => r.id),
-  );
+  const ips = await allocationsOf(deps.store.db, rows);
   // Binding attributes are admin-only reads; the rule needs no per-port target.
-  return rows.map((r) =>
-    visibleAttributes(caller, 'port', portView(r, ips.get(r.id) ?? []), { project_id: r.project_id }),
-  );
+  const visible = attributeFilter(caller, 'port');
+  return rows.map((r) => visible(portView(r, ips.get(r.id) ?? []), { project_id: r.project_id }));
 }
 
 async function one(deps: NetworkDeps, ctx: RequestContext, row: PortRow) {
@@ -71,7 +83,12 @@ export const portRoutes = [
     handler: async (ctx, deps) => {
       const caller = callerOf(ctx);
       const q = parseListQuery(ctx.query);
-      const rows = await listPortRows(deps.store.db, caller.projectId, caller.isAdmin);
+      const rows = await listPortRows(
+        deps.store.db,
+        caller.projectId,
+        caller.isAdmin,
+        columnFilters(q, portColumns),
+      );
       const { items, links } = applyList(await render(deps, caller, rows), q, {
         url: ctx.url,
         query: ctx.query,

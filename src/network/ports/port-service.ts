@@ -215,7 +215,7 @@ async function checkMacChange(tx: Db, row: PortRow, mac: string): Promise<void> 
 }
 
 async function changeFixedIps(tx: Db, row: PortRow, wanted: FixedIpRequest[], mac: string | undefined) {
-  const current = (await store.allocationsOf(tx, [row.id])).get(row.id) ?? [];
+  const current = (await store.allocationsOf(tx, [row])).get(row.id) ?? [];
   const subnets = await subnetsOfNetwork(tx, row.network_id);
   const change = await changeAddresses(
     tx,

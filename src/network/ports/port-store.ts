@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import type { ColumnFilter } from '../network-sql-filters.js';
 import type { Selectable, Updateable } from 'kysely';
 import type { IpAllocationTable, PortTable } from '../../db/tables/network-tables.js';
 import type { Db } from '../networks/network-store.js';
@@ -10,8 +12,14 @@ export async function getPortRow(db: Db, id: string): Promise<PortRow | undefine
 }
 
 /** Ports the project may see: its own and those on its networks (all of them for admins). */
-export async function listPortRows(db: Db, projectId: string | undefined, all: boolean): Promise<PortRow[]> {
+export async function listPortRows(
+  db: Db,
+  projectId: string | undefined,
+  all: boolean,
+  filters: ReadonlyArray<ColumnFilter> = [],
+): Promise<PortRow[]> {
   let q = db.selectFrom('ports').selectAll('ports');
+  for (const f of filters) q = q.where(sql.ref(`ports.${f.column}`), 'in', f.values);
   if (!all)
     q = q
       .innerJoin('networks', 'networks.id', 'ports.network_id')
@@ -24,21 +32,27 @@ export async function listPortRows(db: Db, projectId: string | undefined, all: b
   return q.execute();
 }
 
-/** Each port's addresses, in the order they were given. */
+/**
+ * Each port's addresses, in the order they were given. Long lists read the addresses of
+ * the ports' networks in one query rather than hundreds of id batches.
+ */
 export async function allocationsOf(
   db: Db,
-  portIds: ReadonlyArray<string>,
+  ports: ReadonlyArray<{ readonly id: string; readonly network_id: string }>,
 ): Promise<Map<string, AllocationRow[]>> {
   const out = new Map<string, AllocationRow[]>();
-  if (portIds.length === 0) return out;
-  const chunk = 500;
-  for (let i = 0; i < portIds.length; i += chunk) {
-    const rows = await db
-      .selectFrom('network_ip_allocations')
-      .selectAll()
-      .where('port_id', 'in', portIds.slice(i, i + chunk))
-      .execute();
-    for (const r of rows) out.set(r.port_id, [...(out.get(r.port_id) ?? []), r]);
+  if (ports.length === 0) return out;
+  const wanted = new Set(ports.map((p) => p.id));
+  const q = db.selectFrom('network_ip_allocations').selectAll();
+  const rows =
+    ports.length <= 500
+      ? await q.where('port_id', 'in', [...wanted]).execute()
+      : await q.where('network_id', 'in', [...new Set(ports.map((p) => p.network_id))]).execute();
+  for (const r of rows) {
+    if (!wanted.has(r.port_id)) continue;
+    const list = out.get(r.port_id);
+    if (list === undefined) out.set(r.port_id, [r]);
+    else list.push(r);
   }
   return out;
 }
@@ -48,6 +62,18 @@ export async function allocatedIn(db: Db, subnetId: string): Promise<Set<string>
     .selectFrom('network_ip_allocations')
     .select('ip_address')
     .where('subnet_id', '=', subnetId)
+    .execute();
+  return new Set(rows.map((r) => r.ip_address));
+}
+
+/** Which of `ips` are taken in the subnet (one primary-key lookup). */
+export async function takenAmong(db: Db, subnetId: string, ips: ReadonlyArray<string>): Promise<Set<string>> {
+  if (ips.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('network_ip_allocations')
+    .select('ip_address')
+    .where('subnet_id', '=', subnetId)
+    .where('ip_address', 'in', [...ips])
     .execute();
   return new Set(rows.map((r) => r.ip_address));
 }
