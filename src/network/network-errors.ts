@@ -105,3 +105,8 @@ export const invalidSharedSetting = (id: string) =>
     'network.invalid.shared_setting',
     `Unable to reconfigure sharing settings for network ${id}. Multiple tenants are using it.`,
   );
+export const flatNetworkInUse = (physnet: string) =>
+  new ConflictError(
+    'network.flat_network.in_use',
+    `Unable to create the flat network. Physical network ${physnet} is in use.`,
+  );

@@ -6,6 +6,7 @@ import type { NetworkCaller } from '../network-context.js';
 import { enforce, enforceAttributes } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import {
+  flatNetworkInUse,
   invalidInput,
   invalidSharedSetting,
   networkInUse,
@@ -74,6 +75,8 @@ export async function createNetwork(
         updated_at: now,
       };
       await checkQuota(tx, projectId, 'network');
+      if (seg.type === 'flat' && (await store.flatNetworkOn(tx, seg.physnet)))
+        throw flatNetworkInUse(seg.physnet);
       await store.insertNetworkRow(tx, row);
       return row;
     });

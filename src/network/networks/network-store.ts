@@ -94,3 +94,14 @@ export async function lockNetwork(db: Db, id: string, dialect: 'sqlite' | 'postg
   if (dialect === 'postgres')
     await db.selectFrom('networks').select('id').where('id', '=', id).forUpdate().execute();
 }
+
+/** ML2 gives a physical network at most one flat network. */
+export async function flatNetworkOn(db: Db, physnet: string): Promise<boolean> {
+  const r = await db
+    .selectFrom('networks')
+    .select('id')
+    .where('network_type', '=', 'flat')
+    .where('physical_network', '=', physnet)
+    .executeTakeFirst();
+  return r !== undefined;
+}

@@ -24,8 +24,12 @@ export interface PlannedAddress {
   readonly ip: string;
 }
 
-const isAuto = (s: SubnetRow) =>
-  s.ip_version === 6 && (s.ipv6_address_mode === 'slaac' || s.ipv6_address_mode === 'dhcpv6-stateless');
+const autoModes: ReadonlyArray<string | null> = ['slaac', 'dhcpv6-stateless'];
+
+/** Subnets whose addresses are EUI-64 from the MAC (Neutron's is_auto_address_subnet). */
+export const isAutoAddress = (s: Pick<SubnetRow, 'ipv6_address_mode' | 'ipv6_ra_mode'>) =>
+  autoModes.includes(s.ipv6_address_mode) || autoModes.includes(s.ipv6_ra_mode);
+const isAuto = isAutoAddress;
 
 /** Subnets a port with this owner may take addresses from (subnet-service-types). */
 function servesOwner(s: SubnetRow, owner: string): boolean {
@@ -135,6 +139,6 @@ async function fromPools(db: Db, s: SubnetRow): Promise<PlannedAddress | undefin
 /** Pools larger than this are sampled rather than read whole. */
 const sparseThreshold = 1024n;
 
-function slaacAddress(s: SubnetRow, mac: string): string {
+export function slaacAddress(s: Pick<SubnetRow, 'cidr'>, mac: string): string {
   return formatIp({ version: 6, value: eui64(parseNetwork(s.cidr).network, mac) });
 }

@@ -11,6 +11,7 @@ import { ownerOf } from '../network-project.js';
 import { findNetwork } from '../networks/network-service.js';
 import type { Db } from '../networks/network-store.js';
 import { getNetworkRow, lockNetwork } from '../networks/network-store.js';
+import { isAutoAddress, slaacAddress } from '../ports/port-addresses.js';
 import { subnetAttributes } from './subnet-schemas.js';
 import type { SubnetRow } from './subnet-store.js';
 import * as store from './subnet-store.js';
@@ -100,6 +101,7 @@ export async function createSubnet(deps: NetworkDeps, caller: NetworkCaller, inp
     };
     await checkQuota(tx, projectId, 'subnet');
     await store.insertSubnetRow(tx, row);
+    if (isAutoAddress(row)) await addAutoAddresses(tx, row);
     return row;
   });
 }
@@ -150,7 +152,28 @@ export async function deleteSubnet(deps: NetworkDeps, caller: NetworkCaller, id:
   await deps.store.write(async (tx) => {
     const row = await findSubnet(tx, caller, id);
     enforce(caller, 'delete_subnet', await subnetTarget(tx, row));
-    if ((await store.allocationCount(tx, id)) > 0) throw subnetInUse(id);
+    // Auto-addressed (SLAAC) addresses go with their subnet; any other address keeps it.
+    if (isAutoAddress(row))
+      await tx.deleteFrom('network_ip_allocations').where('subnet_id', '=', id).execute();
+    else if ((await store.allocationCount(tx, id)) > 0) throw subnetInUse(id);
     await store.deleteSubnetRow(tx, id);
   });
+}
+
+/** A new SLAAC subnet gives every port already on the network its EUI-64 address, as Neutron does. */
+async function addAutoAddresses(tx: Db, subnet: SubnetRow): Promise<void> {
+  const ports = await tx
+    .selectFrom('ports')
+    .select(['id', 'mac_address', 'device_owner'])
+    .where('network_id', '=', subnet.network_id)
+    .execute();
+  const rows = ports
+    .filter((p) => !p.device_owner.startsWith('network:router'))
+    .map((p) => ({
+      subnet_id: subnet.id,
+      ip_address: slaacAddress(subnet, p.mac_address),
+      port_id: p.id,
+      network_id: subnet.network_id,
+    }));
+  if (rows.length > 0) await tx.insertInto('network_ip_allocations').values(rows).execute();
 }

@@ -87,6 +87,15 @@ function checkIpv6Modes(req: SubnetRequest): void {
       throw invalidInput('ipv6_address_mode is not valid when ip_version is 4');
     return;
   }
+  const auto = ['slaac', 'dhcpv6-stateless'];
+  const network = parseCidrLoose(req.cidr)!;
+  if (
+    (auto.includes(req.ipv6RaMode ?? '') || auto.includes(req.ipv6AddressMode ?? '')) &&
+    network.prefixLength !== 64
+  )
+    throw invalidInput(
+      `Invalid CIDR ${req.cidr} for IPv6 address mode. OpenStack uses the EUI-64 address format, which requires the prefix to be /64`,
+    );
   if (req.ipv6RaMode !== null && req.ipv6AddressMode !== null && req.ipv6RaMode !== req.ipv6AddressMode)
     throw invalidInput(
       `ipv6_ra_mode set to '${req.ipv6RaMode}' with ipv6_address_mode set to '${req.ipv6AddressMode}' is not valid. If both attributes are set, they must be the same value`,

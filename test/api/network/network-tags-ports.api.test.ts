@@ -115,5 +115,69 @@ for (const dialect of testDialects()) {
       expect(denied.statusCode).toBe(404);
       expect(denied.json().NeutronError.type).toBe('NetworkNotFound');
     });
+
+    it('gives existing ports EUI-64 addresses on a new SLAAC subnet, and frees them when it goes', async () => {
+      const net = await api.create(erin.token, 'network', { name: 'v6' });
+      const port = await api.create(erin.token, 'port', {
+        network_id: net.id,
+        mac_address: 'fa:16:3e:11:22:33',
+      });
+      expect(port['fixed_ips']).toEqual([]);
+      const bad = await api.call('POST', '/subnets', erin.token, {
+        subnet: { network_id: net.id, ip_version: 6, cidr: '2001:db8:5::/80', ipv6_address_mode: 'slaac' },
+      });
+      expect(bad.json().NeutronError.message).toBe(
+        'Invalid input for operation: Invalid CIDR 2001:db8:5::/80 for IPv6 address mode. OpenStack uses the EUI-64 address format, which requires the prefix to be /64.',
+      );
+      const slaac = await api.create(erin.token, 'subnet', {
+        network_id: net.id,
+        ip_version: 6,
+        cidr: '2001:db8:5::/64',
+        ipv6_ra_mode: 'slaac',
+        ipv6_address_mode: 'slaac',
+      });
+      const shown = (await api.call('GET', `/ports/${port.id}`, erin.token)).json().port;
+      expect(shown.fixed_ips).toEqual([
+        { subnet_id: slaac.id, ip_address: '2001:db8:5:0:f816:3eff:fe11:2233' },
+      ]);
+      expect((await api.call('DELETE', `/subnets/${slaac.id}`, erin.token)).statusCode).toBe(204);
+      expect((await api.call('GET', `/ports/${port.id}`, erin.token)).json().port.fixed_ips).toEqual([]);
+    });
+
+    it('allows one flat network per physical network and refuses provider attributes to members', async () => {
+      const body = { 'provider:network_type': 'flat', 'provider:physical_network': 'physnet1' };
+      const flat = await api.create(admin, 'network', { name: 'flat1', ...body });
+      expect(flat).toMatchObject({ mtu: 1500, 'provider:segmentation_id': null });
+      const again = await api.call('POST', '/networks', admin, { network: { name: 'flat2', ...body } });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().NeutronError).toEqual({
+        type: 'FlatNetworkInUse',
+        message: 'Unable to create the flat network. Physical network physnet1 is in use.',
+        detail: '',
+      });
+      const vlan = await api.create(admin, 'network', {
+        'provider:network_type': 'vlan',
+        'provider:physical_network': 'physnet1',
+        'provider:segmentation_id': 42,
+      });
+      expect(vlan['provider:segmentation_id']).toBe(42);
+      const dupVlan = await api.call('POST', '/networks', admin, {
+        network: {
+          'provider:network_type': 'vlan',
+          'provider:physical_network': 'physnet1',
+          'provider:segmentation_id': 42,
+        },
+      });
+      expect(dupVlan.json().NeutronError.message).toBe(
+        'Unable to create the network. The VLAN 42 on physical network physnet1 is in use.',
+      );
+      const member = await api.call('POST', '/networks', erin.token, {
+        network: { 'provider:network_type': 'vxlan' },
+      });
+      expect(member.statusCode).toBe(403);
+      expect(member.json().NeutronError.message).toBe(
+        '(rule:create_network and rule:create_network:provider:network_type) is disallowed by policy',
+      );
+    });
   });
 }
