@@ -42,6 +42,11 @@ export function networkService(ctx: ServiceContext): ServicePlugin {
       tokens: ctx.http.tokens,
       policy: ctx.http.policy,
       malformedBodyMessage: 'Malformed request body',
+      rejectOtherMethods: true,
+      // keystonemiddleware points clients at Keystone when it refuses a token.
+      unauthorizedHeaders: (serviceUrl) => ({
+        'www-authenticate': `Keystone uri="${serviceUrl.replace(/\/network$/, '/identity')}"`,
+      }),
       strictErrors: ctx.http.strictErrors,
     }),
   };

@@ -39,6 +39,12 @@ for (const dialect of testDialects()) {
       });
       const missing = await api.call('GET', '/extensions/qos', alice.token);
       expect(missing.statusCode).toBe(404);
+      const anonymous = await t.request({ method: 'GET', url: '/network/v2.0/networks' });
+      expect(anonymous.statusCode).toBe(401);
+      expect(anonymous.headers['www-authenticate']).toBe('Keystone uri="http://localhost:80/identity"');
+      const wrong = await api.call('POST', '/networks/00000000-0000-0000-0000-000000000001', alice.token, {});
+      expect(wrong.statusCode).toBe(405);
+      expect(wrong.headers['allow']).toBe('GET, HEAD, PUT, DELETE');
     });
 
     it('creates a VXLAN tenant network with MTU 1450 and hides provider attributes from members', async () => {
