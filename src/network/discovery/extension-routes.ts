@@ -64,6 +64,30 @@ export const extensions: ReadonlyArray<Extension> = [
     updated: '2016-03-15T18:00:00-00:00',
   },
   {
+    alias: 'quotas',
+    name: 'Quota management support',
+    description: 'Expose functions for quotas management per project',
+    updated: '2012-07-29T10:00:00-00:00',
+  },
+  {
+    alias: 'quota_details',
+    name: 'Quota details management support',
+    description: 'Expose functions for quotas usage statistics per project',
+    updated: '2017-02-10T10:00:00-00:00',
+  },
+  {
+    alias: 'standard-attr-tag',
+    name: 'Tag support for resources with standard attribute: network, subnet, port',
+    description: 'Enables to set tag on resources with standard attribute.',
+    updated: '2017-01-01T00:00:00-00:00',
+  },
+  {
+    alias: 'revision-if-match',
+    name: 'If-Match constraints based on revision_number',
+    description: 'Extension indicating that If-Match based on revision_number is supported.',
+    updated: '2016-12-11T00:00:00-00:00',
+  },
+  {
     alias: 'project-id',
     name: 'project_id field enabled',
     description: 'Extension that indicates that project_id field is enabled.',

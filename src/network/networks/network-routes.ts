@@ -1,3 +1,4 @@
+import { revisionConstraint } from '../network-revision.js';
 import { columnFilters } from '../network-sql-filters.js';
 import { tagFilters } from '../tags/tag-service.js';
 import { route } from '../../common/http/route-spec.js';
@@ -120,12 +121,18 @@ export const networkRoutes = [
     policy: 'update_network',
     target,
     successStatus: 200,
-    expectedErrors: [404, 409],
+    expectedErrors: [404, 409, 412],
     handler: async (ctx, deps) =>
       one(
         deps,
         ctx,
-        await service.updateNetwork(deps, callerOf(ctx), idOf(ctx), resourceBody(ctx.body, 'network')),
+        await service.updateNetwork(
+          deps,
+          callerOf(ctx),
+          idOf(ctx),
+          resourceBody(ctx.body, 'network'),
+          revisionConstraint(ctx),
+        ),
       ),
   }),
   route<NetworkDeps>({
@@ -134,7 +141,8 @@ export const networkRoutes = [
     policy: 'delete_network',
     target,
     successStatus: 204,
-    expectedErrors: [404, 409],
-    handler: async (ctx, deps) => service.deleteNetwork(deps, callerOf(ctx), idOf(ctx)),
+    expectedErrors: [404, 409, 412],
+    handler: async (ctx, deps) =>
+      service.deleteNetwork(deps, callerOf(ctx), idOf(ctx), revisionConstraint(ctx)),
   }),
 ];

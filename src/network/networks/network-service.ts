@@ -1,3 +1,4 @@
+import { checkRevision } from '../network-revision.js';
 import { checkQuota } from '../quotas/quota-service.js';
 import { uuid } from '../../common/ids.js';
 import { flag, isSet } from '../../db/row-codec.js';
@@ -116,10 +117,12 @@ export async function updateNetwork(
   caller: NetworkCaller,
   id: string,
   input: Record<string, unknown>,
+  ifRevision?: number,
 ): Promise<NetworkRow> {
   const body = parseUpdate(networkAttributes, input);
   return deps.store.write(async (tx) => {
     const row = await findNetwork(tx, caller, id);
+    checkRevision(ifRevision, row.revision_number);
     const target = networkTarget(row);
     enforce(caller, 'update_network', target);
     enforceAttributes(caller, 'update_network', Object.keys(body), target);
@@ -165,9 +168,15 @@ async function checkUnshare(db: Db, row: NetworkRow): Promise<void> {
   if (other !== undefined) throw invalidSharedSetting(row.id);
 }
 
-export async function deleteNetwork(deps: NetworkDeps, caller: NetworkCaller, id: string): Promise<void> {
+export async function deleteNetwork(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  id: string,
+  ifRevision?: number,
+): Promise<void> {
   await deps.store.write(async (tx) => {
     const row = await findNetwork(tx, caller, id);
+    checkRevision(ifRevision, row.revision_number);
     enforce(caller, 'delete_network', networkTarget(row));
     // Neutron removes the ports it owns itself (DHCP); any other port keeps the network.
     if ((await store.portCount(tx, id, 'network:dhcp')) > 0) throw networkInUse(id);

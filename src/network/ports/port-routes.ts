@@ -1,3 +1,4 @@
+import { revisionConstraint } from '../network-revision.js';
 import { columnFilters } from '../network-sql-filters.js';
 import { tagFilters } from '../tags/tag-service.js';
 import { route } from '../../common/http/route-spec.js';
@@ -128,12 +129,18 @@ export const portRoutes = [
     policy: 'update_port',
     target,
     successStatus: 200,
-    expectedErrors: [404, 409],
+    expectedErrors: [404, 409, 412],
     handler: async (ctx, deps) =>
       one(
         deps,
         ctx,
-        await service.updatePort(deps, callerOf(ctx), idOf(ctx), resourceBody(ctx.body, 'port')),
+        await service.updatePort(
+          deps,
+          callerOf(ctx),
+          idOf(ctx),
+          resourceBody(ctx.body, 'port'),
+          revisionConstraint(ctx),
+        ),
       ),
   }),
   route<NetworkDeps>({
@@ -142,7 +149,7 @@ export const portRoutes = [
     policy: 'delete_port',
     target,
     successStatus: 204,
-    expectedErrors: [404],
-    handler: async (ctx, deps) => service.deletePort(deps, callerOf(ctx), idOf(ctx)),
+    expectedErrors: [404, 412],
+    handler: async (ctx, deps) => service.deletePort(deps, callerOf(ctx), idOf(ctx), revisionConstraint(ctx)),
   }),
 ];

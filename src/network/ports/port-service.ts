@@ -1,3 +1,4 @@
+import { checkRevision } from '../network-revision.js';
 import { checkQuota } from '../quotas/quota-service.js';
 import { uuid } from '../../common/ids.js';
 import { flag, isSet } from '../../db/row-codec.js';
@@ -152,11 +153,12 @@ export async function updatePort(
   caller: NetworkCaller,
   id: string,
   input: Record<string, unknown>,
+  ifRevision?: number,
 ) {
   const body = parseUpdate(portAttributes, input);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await deps.store.write((tx) => applyPortUpdate(deps, tx, caller, id, body));
+      return await deps.store.write((tx) => applyPortUpdate(deps, tx, caller, id, body, ifRevision));
     } catch (err) {
       if (!deps.store.traits.isUniqueViolation(err) || attempt >= maxAttempts) throw err;
     }
@@ -169,8 +171,10 @@ async function applyPortUpdate(
   caller: NetworkCaller,
   id: string,
   body: Record<string, unknown>,
+  ifRevision: number | undefined,
 ): Promise<PortRow> {
   const row = await findPort(tx, caller, id);
+  checkRevision(ifRevision, row.revision_number);
   const target = await portTarget(tx, row);
   enforce(caller, 'update_port', target);
   enforceAttributes(caller, 'update_port', policyAttrs(body), { ...target, ...body });
@@ -238,9 +242,15 @@ async function changeFixedIps(tx: Db, row: PortRow, wanted: FixedIpRequest[], ma
   );
 }
 
-export async function deletePort(deps: NetworkDeps, caller: NetworkCaller, id: string): Promise<void> {
+export async function deletePort(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  id: string,
+  ifRevision?: number,
+): Promise<void> {
   await deps.store.write(async (tx) => {
     const row = await findPort(tx, caller, id);
+    checkRevision(ifRevision, row.revision_number);
     enforce(caller, 'delete_port', await portTarget(tx, row));
     await store.deletePortRow(tx, id);
   });

@@ -1,3 +1,4 @@
+import { revisionConstraint } from '../network-revision.js';
 import { tagFilters } from '../tags/tag-service.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
@@ -90,9 +91,18 @@ export const subnetRoutes = [
     policy: 'update_subnet',
     target,
     successStatus: 200,
-    expectedErrors: [404, 409],
+    expectedErrors: [404, 409, 412],
     handler: async (ctx, deps) =>
-      one(ctx, await service.updateSubnet(deps, callerOf(ctx), idOf(ctx), resourceBody(ctx.body, 'subnet'))),
+      one(
+        ctx,
+        await service.updateSubnet(
+          deps,
+          callerOf(ctx),
+          idOf(ctx),
+          resourceBody(ctx.body, 'subnet'),
+          revisionConstraint(ctx),
+        ),
+      ),
   }),
   route<NetworkDeps>({
     method: 'DELETE',
@@ -100,7 +110,8 @@ export const subnetRoutes = [
     policy: 'delete_subnet',
     target,
     successStatus: 204,
-    expectedErrors: [404, 409],
-    handler: async (ctx, deps) => service.deleteSubnet(deps, callerOf(ctx), idOf(ctx)),
+    expectedErrors: [404, 409, 412],
+    handler: async (ctx, deps) =>
+      service.deleteSubnet(deps, callerOf(ctx), idOf(ctx), revisionConstraint(ctx)),
   }),
 ];

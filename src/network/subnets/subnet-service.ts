@@ -1,3 +1,4 @@
+import { checkRevision } from '../network-revision.js';
 import { checkQuota } from '../quotas/quota-service.js';
 import { uuid } from '../../common/ids.js';
 import { flag, isSet, parseJson } from '../../db/row-codec.js';
@@ -111,10 +112,12 @@ export async function updateSubnet(
   caller: NetworkCaller,
   id: string,
   input: Record<string, unknown>,
+  ifRevision?: number,
 ) {
   const body = parseUpdate(subnetAttributes, input);
   return deps.store.write(async (tx) => {
     const row = await findSubnet(tx, caller, id);
+    checkRevision(ifRevision, row.revision_number);
     enforce(caller, 'update_subnet', await subnetTarget(tx, row));
     const pools = body['allocation_pools'] as SubnetRequest['allocationPools'];
     const layout = layoutSubnet(
@@ -148,9 +151,15 @@ export async function updateSubnet(
   });
 }
 
-export async function deleteSubnet(deps: NetworkDeps, caller: NetworkCaller, id: string): Promise<void> {
+export async function deleteSubnet(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  id: string,
+  ifRevision?: number,
+): Promise<void> {
   await deps.store.write(async (tx) => {
     const row = await findSubnet(tx, caller, id);
+    checkRevision(ifRevision, row.revision_number);
     enforce(caller, 'delete_subnet', await subnetTarget(tx, row));
     // Auto-addressed (SLAAC) addresses go with their subnet; any other address keeps it.
     if (isAutoAddress(row))

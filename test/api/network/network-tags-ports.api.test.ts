@@ -179,5 +179,35 @@ for (const dialect of testDialects()) {
         '(rule:create_network and rule:create_network:provider:network_type) is disallowed by policy',
       );
     });
+
+    it('honours If-Match revision_number constraints on update and delete', async () => {
+      const net = await api.create(erin.token, 'network', { name: 'rev' });
+      const put = (rev: string, name: string) =>
+        t.request({
+          method: 'PUT',
+          url: `/network/v2.0/networks/${net.id}`,
+          token: erin.token,
+          headers: { 'if-match': rev },
+          payload: { network: { name } },
+        });
+      expect((await put('revision_number=1', 'rev2')).json().network.revision_number).toBe(2);
+      const stale = await put('revision_number=1', 'rev3');
+      expect(stale.statusCode).toBe(412);
+      expect(stale.json().NeutronError).toEqual({
+        type: 'RevisionNumberConstraintFailed',
+        message: 'Constrained to 1, but current revision is 2',
+        detail: '',
+      });
+      expect((await put('revision_number=x', 'rev3')).json().NeutronError.message).toBe(
+        'Bad if-match request: Revision number etag must be in the format of revision_number=<int>.',
+      );
+      const del = await t.request({
+        method: 'DELETE',
+        url: `/network/v2.0/networks/${net.id}`,
+        token: erin.token,
+        headers: { 'if-match': 'revision_number=2' },
+      });
+      expect(del.statusCode).toBe(204);
+    });
   });
 }
