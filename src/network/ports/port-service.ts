@@ -8,7 +8,7 @@ import type { NetworkCaller } from '../network-context.js';
 import { enforce, enforceAttributes } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { ConflictError } from '../../common/errors.js';
-import { macAddressInUse, portNotFound } from '../network-errors.js';
+import { macAddressInUse, networkNotFound, portNotFound } from '../network-errors.js';
 import { changeAddresses } from './port-address-change.js';
 import { ownerOf } from '../network-project.js';
 import { findNetwork } from '../networks/network-service.js';
@@ -74,6 +74,8 @@ export async function createPort(deps: NetworkDeps, caller: NetworkCaller, input
     try {
       return await deps.store.write((tx) => insertPort(deps, tx, id, projectId, body));
     } catch (err) {
+      // The network went away between the check and the insert.
+      if (deps.store.traits.isForeignKeyViolation(err)) throw networkNotFound(net.id);
       if (!deps.store.traits.isUniqueViolation(err) || attempt >= maxAttempts) throw err;
     }
   }
@@ -86,8 +88,9 @@ async function insertPort(
   projectId: string,
   body: Record<string, unknown>,
 ): Promise<PortRow> {
-  const net = await getNetworkRow(tx, body['network_id'] as string);
   const networkId = body['network_id'] as string;
+  const net = await getNetworkRow(tx, networkId);
+  if (net === undefined) throw networkNotFound(networkId);
   const requestedMac = body['mac_address'] as string | undefined;
   if (requestedMac !== undefined && (await store.macTaken(tx, networkId, requestedMac)))
     throw macAddressInUse(networkId, requestedMac);
@@ -121,8 +124,7 @@ async function insertPort(
     binding_vif_details: '{}',
     binding_profile: JSON.stringify(valueOr(portAttributes, body, 'binding:profile')),
     port_security_enabled: flag(
-      (body['port_security_enabled'] as boolean | undefined) ??
-        (net !== undefined && isSet(net.port_security_enabled)),
+      (body['port_security_enabled'] as boolean | undefined) ?? isSet(net.port_security_enabled),
     ),
     allowed_address_pairs: JSON.stringify(valueOr(portAttributes, body, 'allowed_address_pairs')),
     extra_dhcp_opts: JSON.stringify(valueOr(portAttributes, body, 'extra_dhcp_opts')),

@@ -7,7 +7,7 @@ import { parseCreate, parseUpdate, valueOr } from '../network-attributes.js';
 import type { NetworkCaller } from '../network-context.js';
 import { enforce } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
-import { badRequest, invalidInput, subnetInUse, subnetNotFound } from '../network-errors.js';
+import { badRequest, invalidInput, networkNotFound, subnetInUse, subnetNotFound } from '../network-errors.js';
 import { ownerOf } from '../network-project.js';
 import { findNetwork } from '../networks/network-service.js';
 import type { Db } from '../networks/network-store.js';
@@ -62,49 +62,56 @@ export async function createSubnet(deps: NetworkDeps, caller: NetworkCaller, inp
     ipv6AddressMode: (body['ipv6_address_mode'] as string | null | undefined) ?? null,
   };
   const id = uuid();
-  return deps.store.write(async (tx) => {
-    const net = await findNetwork(tx, caller, body['network_id'] as string);
-    enforce(caller, 'create_subnet', {
-      project_id: projectId,
-      tenant_id: projectId,
-      'network:project_id': net.project_id,
-      'network:tenant_id': net.project_id,
-    });
-    await lockNetwork(tx, net.id, deps.store.traits.name);
-    const layout = layoutSubnet(req, id);
-    for (const other of await store.subnetsOfNetwork(tx, net.id)) {
-      if (overlaps(parseNetwork(other.cidr), layout.network))
-        throw invalidInput(
-          `Requested subnet with cidr: ${layout.cidr} for network: ${net.id} overlaps with another subnet`,
-        );
-    }
-    const now = deps.clock().toISOString();
-    const row: SubnetRow = {
-      id,
-      network_id: net.id,
-      project_id: projectId,
-      name: valueOr(subnetAttributes, body, 'name'),
-      description: valueOr(subnetAttributes, body, 'description'),
-      ip_version: req.ipVersion,
-      cidr: layout.cidr,
-      gateway_ip: layout.gatewayIp,
-      enable_dhcp: flag(req.enableDhcp),
-      ipv6_ra_mode: req.ipv6RaMode,
-      ipv6_address_mode: req.ipv6AddressMode,
-      allocation_pools: JSON.stringify(layout.allocationPools),
-      dns_nameservers: JSON.stringify(layout.dnsNameservers),
-      host_routes: JSON.stringify(layout.hostRoutes),
-      service_types: JSON.stringify(valueOr(subnetAttributes, body, 'service_types')),
-      tags: '[]',
-      revision_number: 1,
-      created_at: now,
-      updated_at: now,
-    };
-    await checkQuota(tx, projectId, 'subnet');
-    await store.insertSubnetRow(tx, row);
-    if (isAutoAddress(row)) await addAutoAddresses(tx, row);
-    return row;
-  });
+  const networkId = body['network_id'] as string;
+  // A network deleted between the check and the insert answers as not found.
+  const onMissingNetwork = (err: unknown) => {
+    throw deps.store.traits.isForeignKeyViolation(err) ? networkNotFound(networkId) : err;
+  };
+  return deps.store
+    .write(async (tx) => {
+      const net = await findNetwork(tx, caller, body['network_id'] as string);
+      enforce(caller, 'create_subnet', {
+        project_id: projectId,
+        tenant_id: projectId,
+        'network:project_id': net.project_id,
+        'network:tenant_id': net.project_id,
+      });
+      await lockNetwork(tx, net.id, deps.store.traits.name);
+      const layout = layoutSubnet(req, id);
+      for (const other of await store.subnetsOfNetwork(tx, net.id)) {
+        if (overlaps(parseNetwork(other.cidr), layout.network))
+          throw invalidInput(
+            `Requested subnet with cidr: ${layout.cidr} for network: ${net.id} overlaps with another subnet`,
+          );
+      }
+      const now = deps.clock().toISOString();
+      const row: SubnetRow = {
+        id,
+        network_id: net.id,
+        project_id: projectId,
+        name: valueOr(subnetAttributes, body, 'name'),
+        description: valueOr(subnetAttributes, body, 'description'),
+        ip_version: req.ipVersion,
+        cidr: layout.cidr,
+        gateway_ip: layout.gatewayIp,
+        enable_dhcp: flag(req.enableDhcp),
+        ipv6_ra_mode: req.ipv6RaMode,
+        ipv6_address_mode: req.ipv6AddressMode,
+        allocation_pools: JSON.stringify(layout.allocationPools),
+        dns_nameservers: JSON.stringify(layout.dnsNameservers),
+        host_routes: JSON.stringify(layout.hostRoutes),
+        service_types: JSON.stringify(valueOr(subnetAttributes, body, 'service_types')),
+        tags: '[]',
+        revision_number: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await checkQuota(tx, projectId, 'subnet');
+      await store.insertSubnetRow(tx, row);
+      if (isAutoAddress(row)) await addAutoAddresses(tx, row);
+      return row;
+    })
+    .catch(onMissingNetwork);
 }
 
 export async function updateSubnet(
