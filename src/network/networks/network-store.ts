@@ -81,6 +81,7 @@ export async function portCount(db: Db, networkId: string, exceptOwnerPrefix?: s
 }
 
 export async function deleteNetworkRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('network_ip_allocations').where('network_id', '=', id).execute();
   await db.deleteFrom('ports').where('network_id', '=', id).execute();
   await db.deleteFrom('subnets').where('network_id', '=', id).execute();
   await db.deleteFrom('networks').where('id', '=', id).execute();
