@@ -24,6 +24,7 @@ import { pruneRevocations } from './identity/tokens/revocation-store.js';
 import { TokenKeyRing } from './identity/tokens/token-keys.js';
 import type { ImageApi } from './image/index.js';
 import { imagePolicy, imageService } from './image/index.js';
+import { networkPolicy, networkService } from './network/index.js';
 import { placementPolicy, placementService } from './placement/index.js';
 
 /** The composition root: the only module that knows every service. */
@@ -42,7 +43,13 @@ export interface Cloud {
 }
 
 /** Every service's default policy, merged; services add theirs here. */
-const policyDefaults = { ...identityPolicy, ...imagePolicy, ...computePolicy, ...placementPolicy };
+const policyDefaults = {
+  ...identityPolicy,
+  ...imagePolicy,
+  ...computePolicy,
+  ...placementPolicy,
+  ...networkPolicy,
+};
 
 export interface BuildOptions {
   readonly log?: Logger;
@@ -97,6 +104,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     image,
     placement,
     computeService(ctx, compute.deps),
+    networkService(ctx),
   ];
 
   const app = Fastify({

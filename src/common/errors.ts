@@ -3,7 +3,8 @@
  * fault dialect (src/common/faults) renders them in the format its OpenStack
  * counterpart uses. `code` strings are stable identifiers: append, never reuse.
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 406 | 409 | 413 | 415 | 416 | 429 | 500 | 501 | 503;
+export type ErrorStatus =
+  400 | 401 | 403 | 404 | 405 | 406 | 409 | 412 | 413 | 415 | 416 | 429 | 500 | 501 | 503;
 
 export abstract class CloudError extends Error {
   abstract readonly status: ErrorStatus;
@@ -65,6 +66,11 @@ export class InvalidStateError extends ConflictError {
   ) {
     super(code, message);
   }
+}
+
+/** 412: a precondition of the request (If-Match) does not hold. */
+export class PreconditionFailedError extends CloudError {
+  readonly status = 412;
 }
 
 /** 413: a quota or size limit was exceeded. */

@@ -1,6 +1,7 @@
 import type { ComputeTables } from './tables/compute-tables.js';
 import type { IdentityTables } from './tables/identity-tables.js';
 import type { ImageTables } from './tables/image-tables.js';
+import type { NetworkTables } from './tables/network-tables.js';
 import type { PlacementTables } from './tables/placement-tables.js';
 
 /**
@@ -8,10 +9,12 @@ import type { PlacementTables } from './tables/placement-tables.js';
  * Conventions that keep SQLite and PostgreSQL identical: booleans are integers 0/1, JSON
  * is text, timestamps are ISO-8601 UTC text, ids are UUID strings.
  */
-export interface Database extends IdentityTables, ImageTables, PlacementTables, ComputeTables {}
+export interface Database
+  extends IdentityTables, ImageTables, PlacementTables, ComputeTables, NetworkTables {}
 
 export type { Flag } from './column-types.js';
 export type * from './tables/identity-tables.js';
 export type * from './tables/compute-tables.js';
 export type * from './tables/image-tables.js';
 export type * from './tables/placement-tables.js';
+export type * from './tables/network-tables.js';

@@ -5,7 +5,7 @@ import type { AuthContext } from './auth-context.js';
 import type { Microversion } from './microversion.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-export type ExpectedStatus = 400 | 401 | 403 | 404 | 406 | 409 | 413 | 415 | 416 | 429;
+export type ExpectedStatus = 400 | 401 | 403 | 404 | 406 | 409 | 412 | 413 | 415 | 416 | 429;
 
 export interface RequestContext<B = unknown, Q = Readonly<Record<string, unknown>>> {
   readonly requestId: string;

@@ -43,6 +43,19 @@ describe('policy-engine', () => {
     expect(enforcer.check('x:owner', member, {})).toBe(false);
   });
 
+  it("evaluates Neutron's field checks against the target's own attributes", () => {
+    const neutron = createPolicyEnforcer({
+      shared: 'field:networks:shared=True',
+      network_device: 'field:port:device_owner=~^network:',
+      get_network: 'project_id:%(project_id)s or rule:shared',
+      create_port: 'not rule:network_device',
+    });
+    expect(neutron.check('get_network', member, { project_id: 'p2', shared: true })).toBe(true);
+    expect(neutron.check('get_network', member, { project_id: 'p2', shared: false })).toBe(false);
+    expect(neutron.check('create_port', member, { device_owner: 'network:dhcp' })).toBe(false);
+    expect(neutron.check('create_port', member, { device_owner: 'compute:nova' })).toBe(true);
+  });
+
   it('supports @, ! and not', () => {
     expect(enforcer.check('x:always', member, {})).toBe(true);
     expect(enforcer.check('x:never', member, {})).toBe(false);

@@ -90,6 +90,7 @@ export function createPolicyEnforcer(
 
 function matches(key: string, value: string, c: PolicyCredentials, t: PolicyTarget): boolean {
   if (key === 'role') return c.roles.some((r) => r.toLowerCase() === value.toLowerCase());
+  if (key === 'field') return fieldMatches(value, t);
   const credValue = (c as unknown as Record<string, unknown>)[key];
   const template = /^%\((.+)\)s$/.exec(value);
   if (template) {
@@ -118,4 +119,17 @@ function lookup(t: PolicyTarget, path: string): unknown {
     cur = (cur as Record<string, unknown>)[p];
   }
   return cur;
+}
+
+/**
+ * Neutron's FieldCheck, `field:<resource>:<attribute>=<value>` (or `=~<regex>`): a test of
+ * the target's own attribute, e.g. `field:networks:shared=True`.
+ */
+function fieldMatches(spec: string, t: PolicyTarget): boolean {
+  const m = /^[^:]+:(.+?)=(~?)(.*)$/.exec(spec);
+  if (m === null) return false;
+  const actual = t[m[1]!];
+  if (actual === undefined || actual === null) return false;
+  const text = typeof actual === 'boolean' ? (actual ? 'True' : 'False') : String(actual);
+  return m[2] === '~' ? new RegExp(m[3]!).test(text) : text === m[3];
 }

@@ -1,0 +1,114 @@
+import type { ColumnType } from 'kysely';
+import type { Flag } from '../column-types.js';
+
+type CreatedAt = ColumnType<string, string, never>;
+
+/**
+ * Networking v2.0 (Neutron) tables. Lists (pools, routes, pairs, tags) are JSON text; an
+ * address handed to a port is a row of `network_ip_allocations`, whose primary key is what
+ * keeps one address from going to two ports, also under concurrent creates.
+ */
+export interface NetworkTables {
+  networks: NetworkTable;
+  subnets: SubnetTable;
+  ports: PortTable;
+  network_ip_allocations: IpAllocationTable;
+  network_quotas: NetworkQuotaTable;
+}
+
+export interface NetworkTable {
+  id: string;
+  project_id: string;
+  name: string;
+  description: string;
+  admin_state_up: Flag;
+  shared: Flag;
+  /** `router:external`. */
+  external: Flag;
+  mtu: number;
+  port_security_enabled: Flag;
+  /** `provider:network_type`: flat, vlan, vxlan or local. */
+  network_type: string;
+  /** `provider:physical_network`; '' for none, so the segment's unique key also holds for tunnels. */
+  physical_network: string;
+  segmentation_id: number | null;
+  /** JSON array of zone names. */
+  availability_zone_hints: string;
+  /** JSON array of tags. */
+  tags: string;
+  revision_number: number;
+  created_at: CreatedAt;
+  updated_at: string;
+}
+
+export interface SubnetTable {
+  id: string;
+  network_id: string;
+  project_id: string;
+  name: string;
+  description: string;
+  ip_version: number;
+  cidr: string;
+  gateway_ip: string | null;
+  enable_dhcp: Flag;
+  ipv6_ra_mode: string | null;
+  ipv6_address_mode: string | null;
+  /** JSON [{start, end}]. */
+  allocation_pools: string;
+  /** JSON array of addresses, in the order given. */
+  dns_nameservers: string;
+  /** JSON [{destination, nexthop}]. */
+  host_routes: string;
+  /** JSON array of device owners. */
+  service_types: string;
+  tags: string;
+  revision_number: number;
+  created_at: CreatedAt;
+  updated_at: string;
+}
+
+export interface PortTable {
+  id: string;
+  network_id: string;
+  project_id: string;
+  name: string;
+  description: string;
+  mac_address: string;
+  admin_state_up: Flag;
+  status: string;
+  device_id: string;
+  device_owner: string;
+  binding_host_id: string;
+  binding_vnic_type: string;
+  binding_vif_type: string;
+  /** JSON object. */
+  binding_vif_details: string;
+  /** JSON object. */
+  binding_profile: string;
+  port_security_enabled: Flag;
+  /** JSON [{ip_address, mac_address}]. */
+  allowed_address_pairs: string;
+  /** JSON [{opt_name, opt_value, ip_version}]. */
+  extra_dhcp_opts: string;
+  /** JSON array of security group ids. */
+  security_groups: string;
+  tags: string;
+  revision_number: number;
+  created_at: CreatedAt;
+  updated_at: string;
+}
+
+/** One address of one port; (subnet_id, ip_address) is the primary key. */
+export interface IpAllocationTable {
+  subnet_id: string;
+  ip_address: string;
+  port_id: string;
+  network_id: string;
+}
+
+/** A project's limit for one resource where it differs from the default; -1 is unlimited. */
+export interface NetworkQuotaTable {
+  project_id: string;
+  resource: string;
+  hard_limit: number;
+}

@@ -1,0 +1,156 @@
+import { NotFoundError } from '../../common/errors.js';
+import { route } from '../../common/http/route-spec.js';
+import type { NetworkDeps } from '../network-deps.js';
+
+interface Extension {
+  readonly alias: string;
+  readonly name: string;
+  readonly description: string;
+  readonly updated: string;
+}
+
+/**
+ * The extensions Strata implements, worded as Neutron's definitions word them. Clients
+ * switch features on from this list, so nothing is here that the API does not do.
+ */
+export const extensions: ReadonlyArray<Extension> = [
+  {
+    alias: 'external-net',
+    name: 'Neutron external network',
+    description: 'Adds external network attribute to network resource.',
+    updated: '2013-01-14T10:00:00-00:00',
+  },
+  {
+    alias: 'provider',
+    name: 'Provider Network',
+    description: 'Expose mapping of virtual networks to physical networks',
+    updated: '2012-09-07T10:00:00-00:00',
+  },
+  {
+    alias: 'net-mtu',
+    name: 'Network MTU',
+    description: 'Provides MTU attribute for a network resource.',
+    updated: '2015-03-25T10:00:00-00:00',
+  },
+  {
+    alias: 'port-security',
+    name: 'Port Security',
+    description: 'Provides port security',
+    updated: '2012-07-23T10:00:00-00:00',
+  },
+  {
+    alias: 'binding',
+    name: 'Port Binding',
+    description: 'Expose port bindings of a virtual port to external application',
+    updated: '2014-02-03T10:00:00-00:00',
+  },
+  {
+    alias: 'allowed-address-pairs',
+    name: 'Allowed Address Pairs',
+    description: 'Provides allowed address pairs',
+    updated: '2013-07-23T10:00:00-00:00',
+  },
+  {
+    alias: 'extra_dhcp_opt',
+    name: 'Neutron Extra DHCP options',
+    description:
+      'Extra options configuration for DHCP. For example PXE boot options to DHCP clients can be specified (e.g. tftp-server, server-ip-address, bootfile-name)',
+    updated: '2013-03-17T12:00:00-00:00',
+  },
+  {
+    alias: 'subnet-service-types',
+    name: 'Subnet service types',
+    description: 'Provides ability to set the subnet service_types field',
+    updated: '2016-03-15T18:00:00-00:00',
+  },
+  {
+    alias: 'quotas',
+    name: 'Quota management support',
+    description: 'Expose functions for quotas management per project',
+    updated: '2012-07-29T10:00:00-00:00',
+  },
+  {
+    alias: 'quota_details',
+    name: 'Quota details management support',
+    description: 'Expose functions for quotas usage statistics per project',
+    updated: '2017-02-10T10:00:00-00:00',
+  },
+  {
+    alias: 'standard-attr-tag',
+    name: 'Tag support for resources with standard attribute: network, subnet, port',
+    description: 'Enables to set tag on resources with standard attribute.',
+    updated: '2017-01-01T00:00:00-00:00',
+  },
+  {
+    alias: 'revision-if-match',
+    name: 'If-Match constraints based on revision_number',
+    description: 'Extension indicating that If-Match based on revision_number is supported.',
+    updated: '2016-12-11T00:00:00-00:00',
+  },
+  {
+    alias: 'project-id',
+    name: 'project_id field enabled',
+    description: 'Extension that indicates that project_id field is enabled.',
+    updated: '2016-09-09T09:09:09-09:09',
+  },
+  {
+    alias: 'pagination',
+    name: 'Pagination support',
+    description: 'Extension that indicates that pagination is enabled.',
+    updated: '2016-06-12T00:00:00-00:00',
+  },
+  {
+    alias: 'sorting',
+    name: 'Sorting support',
+    description: 'Extension that indicates that sorting is enabled.',
+    updated: '2016-06-12T00:00:00-00:00',
+  },
+  {
+    alias: 'standard-attr-description',
+    name: 'standard-attr-description',
+    description: 'Extension to add descriptions to standard attributes',
+    updated: '2016-02-10T10:00:00-00:00',
+  },
+  {
+    alias: 'standard-attr-revisions',
+    name: 'Resource revision numbers',
+    description: 'This extension will display the revision number of neutron resources.',
+    updated: '2016-04-11T10:00:00-00:00',
+  },
+  {
+    alias: 'standard-attr-timestamp',
+    name: 'Resource timestamps',
+    description:
+      'Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes.',
+    updated: '2016-09-12T10:00:00-00:00',
+  },
+];
+
+const render = (e: Extension) => ({ ...e, links: [] });
+
+export const extensionRoutes = [
+  route<NetworkDeps>({
+    method: 'GET',
+    url: '/v2.0/extensions',
+    policy: 'get_extension',
+    successStatus: 200,
+    expectedErrors: [],
+    handler: async () => ({ extensions: extensions.map(render) }),
+  }),
+  route<NetworkDeps>({
+    method: 'GET',
+    url: '/v2.0/extensions/:alias',
+    policy: 'get_extension',
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx) => {
+      const e = extensions.find((x) => x.alias === ctx.params['alias']);
+      if (e === undefined)
+        throw new NotFoundError(
+          'network.h_t_t_p.not_found',
+          `Extension with alias ${ctx.params['alias']} does not exist`,
+        );
+      return { extension: render(e) };
+    },
+  }),
+];

@@ -1,0 +1,38 @@
+import { route } from '../../common/http/route-spec.js';
+import type { NetworkDeps } from '../network-deps.js';
+
+/** The collections under /v2.0/, as Neutron's API root lists them. */
+const collections = [
+  ['network', 'networks'],
+  ['subnet', 'subnets'],
+  ['port', 'ports'],
+] as const;
+
+export const versionRoutes = [
+  route<NetworkDeps>({
+    method: 'GET',
+    url: '/',
+    auth: 'none',
+    successStatus: 200,
+    expectedErrors: [],
+    handler: async (ctx) => ({
+      versions: [
+        { id: 'v2.0', status: 'CURRENT', links: [{ href: `${ctx.serviceUrl}/v2.0/`, rel: 'self' }] },
+      ],
+    }),
+  }),
+  route<NetworkDeps>({
+    method: 'GET',
+    url: '/v2.0',
+    policy: 'get_extension',
+    successStatus: 200,
+    expectedErrors: [],
+    handler: async (ctx) => ({
+      resources: collections.map(([name, collection]) => ({
+        name,
+        collection,
+        links: [{ href: `${ctx.serviceUrl}/v2.0/${collection}`, rel: 'self' }],
+      })),
+    }),
+  }),
+];

@@ -1,0 +1,55 @@
+import { neutronFault } from '../common/faults/neutron-fault.js';
+import type { ServicePlugin } from '../common/http/service-plugin.js';
+import { serviceRoutes } from '../common/http/service-routes.js';
+import type { ServiceContext } from '../common/service-context.js';
+import { extensionRoutes } from './discovery/extension-routes.js';
+import { versionRoutes } from './discovery/network-version-routes.js';
+import type { NetworkDeps } from './network-deps.js';
+import { networkPolicy } from './network-policy.js';
+import { networkRoutes } from './networks/network-routes.js';
+import { portRoutes } from './ports/port-routes.js';
+import { quotaRoutes } from './quotas/quota-routes.js';
+import { tagRoutes } from './tags/tag-routes.js';
+import { subnetRoutes } from './subnets/subnet-routes.js';
+
+export const networkRouteTable = [
+  ...versionRoutes,
+  ...extensionRoutes,
+  ...networkRoutes,
+  ...subnetRoutes,
+  ...portRoutes,
+  ...quotaRoutes,
+  ...tagRoutes,
+];
+
+/** Networking v2.0 (Neutron) mounted at /network: networks, subnets, ports and their addresses. */
+export function networkService(ctx: ServiceContext): ServicePlugin {
+  const prefix = '/network';
+  const deps: NetworkDeps = { store: ctx.store, clock: ctx.clock, log: ctx.log, physnetMtu: 1500 };
+  return {
+    name: 'network',
+    serviceType: 'network',
+    catalogName: 'neutron',
+    prefix,
+    catalogSuffix: '',
+    policy: networkPolicy,
+    plugin: serviceRoutes({
+      name: 'network',
+      prefix,
+      deps,
+      routes: networkRouteTable,
+      fault: neutronFault,
+      tokens: ctx.http.tokens,
+      policy: ctx.http.policy,
+      malformedBodyMessage: 'Malformed request body',
+      rejectOtherMethods: true,
+      // keystonemiddleware points clients at Keystone when it refuses a token.
+      unauthorizedHeaders: (serviceUrl) => ({
+        'www-authenticate': `Keystone uri="${serviceUrl.replace(/\/network$/, '/identity')}"`,
+      }),
+      strictErrors: ctx.http.strictErrors,
+    }),
+  };
+}
+
+export { networkPolicy } from './network-policy.js';

@@ -1,0 +1,92 @@
+/**
+ * Default network policy: Neutron's secure-RBAC defaults under Neutron's rule names (the
+ * `<action>:<attribute>` rules guard single attributes), so an operator's Neutron
+ * policy.yaml lines apply unchanged. Targets carry `project_id` (the resource's owner)
+ * and `network:project_id` (the owner of the network a subnet or port is on).
+ *
+ * Visibility comes first, as in Neutron: a resource the caller may not see answers 404
+ * before any rule runs (shared and external networks, and their subnets, are seen by all).
+ */
+const admin = 'role:admin';
+const member = 'role:member and project_id:%(project_id)s';
+const reader = 'role:reader and project_id:%(project_id)s';
+const netOwnerMember = 'role:member and project_id:%(network:project_id)s';
+const netOwnerReader = 'role:reader and project_id:%(network:project_id)s';
+const adminOrMember = `${admin} or (${member})`;
+const adminOrReader = `${admin} or (${reader})`;
+const adminOrNetOwnerMember = `${admin} or (${netOwnerMember})`;
+
+const providerAttrs = ['provider:network_type', 'provider:physical_network', 'provider:segmentation_id'];
+const bindingAttrs = ['binding:vif_type', 'binding:vif_details', 'binding:host_id', 'binding:profile'];
+
+const each = (prefix: string, attrs: ReadonlyArray<string>, rule: string) =>
+  Object.fromEntries(attrs.map((a) => [`${prefix}:${a}`, rule]));
+
+export const networkPolicy: Readonly<Record<string, string>> = {
+  context_is_admin: admin,
+  admin_only: admin,
+  shared: 'field:networks:shared=True',
+  external: 'field:networks:router:external=True',
+
+  create_network: adminOrMember,
+  'create_network:shared': admin,
+  'create_network:router:external': admin,
+  'create_network:is_default': admin,
+  'create_network:port_security_enabled': adminOrMember,
+  ...each('create_network', providerAttrs, admin),
+  get_network: `${adminOrReader} or rule:shared or rule:external`,
+  ...each('get_network', providerAttrs, admin),
+  update_network: adminOrMember,
+  'update_network:shared': admin,
+  'update_network:router:external': admin,
+  'update_network:port_security_enabled': adminOrMember,
+  ...each('update_network', providerAttrs, admin),
+  delete_network: adminOrMember,
+
+  create_subnet: `${admin} or (${member} and ${netOwnerMember})`,
+  get_subnet: `${adminOrReader} or rule:shared`,
+  update_subnet: adminOrNetOwnerMember,
+  delete_subnet: adminOrNetOwnerMember,
+
+  create_port: adminOrMember,
+  'create_port:device_owner': `not rule:network_device or ${adminOrNetOwnerMember}`,
+  'create_port:mac_address': adminOrNetOwnerMember,
+  'create_port:fixed_ips:ip_address': adminOrNetOwnerMember,
+  'create_port:fixed_ips:subnet_id': `${adminOrNetOwnerMember} or rule:shared`,
+  'create_port:port_security_enabled': adminOrNetOwnerMember,
+  'create_port:binding:host_id': admin,
+  'create_port:binding:profile': admin,
+  'create_port:binding:vnic_type': adminOrMember,
+  'create_port:allowed_address_pairs': adminOrNetOwnerMember,
+  network_device: 'field:port:device_owner=~^network:',
+  get_port: `${adminOrReader} or (${netOwnerReader})`,
+  ...each('get_port', bindingAttrs, admin),
+  update_port: `${adminOrMember} or (${netOwnerMember})`,
+  'update_port:device_owner': `not rule:network_device or ${adminOrNetOwnerMember}`,
+  'update_port:mac_address': admin,
+  'update_port:fixed_ips:ip_address': adminOrNetOwnerMember,
+  'update_port:fixed_ips:subnet_id': `${adminOrNetOwnerMember} or rule:shared`,
+  'update_port:port_security_enabled': adminOrNetOwnerMember,
+  'update_port:binding:host_id': admin,
+  'update_port:binding:profile': admin,
+  'update_port:binding:vnic_type': adminOrMember,
+  'update_port:allowed_address_pairs': adminOrNetOwnerMember,
+  delete_port: `${adminOrMember} or (${netOwnerMember})`,
+
+  get_extension: '',
+
+  // Tags (standard-attr-tag) follow the tagged resource's owner, as Neutron's newer defaults do.
+  ...Object.fromEntries(
+    ['networks', 'subnets', 'ports'].flatMap((kind) => [
+      [`get_${kind}_tags`, `${adminOrReader} or (${netOwnerReader}) or rule:shared`],
+      [`create_${kind}_tags`, adminOrMember],
+      [`update_${kind}_tags`, adminOrMember],
+      [`delete_${kind}_tags`, adminOrMember],
+    ]),
+  ),
+
+  // Neutron reads a project's own quota without a rule; the rule covers the rest.
+  get_quota: `${admin} or project_id:%(project_id)s`,
+  update_quota: admin,
+  delete_quota: admin,
+};

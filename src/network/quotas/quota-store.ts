@@ -1,0 +1,62 @@
+import type { Db } from '../../db/db-handle.js';
+
+/** The resources the network service counts, with Neutron's default limits. */
+export const quotaDefaults = { network: 100, subnet: 100, port: 500 } as const;
+export type QuotaResource = keyof typeof quotaDefaults;
+export const quotaResources = Object.keys(quotaDefaults) as QuotaResource[];
+
+const tableOf = { network: 'networks', subnet: 'subnets', port: 'ports' } as const;
+
+/** The project's limits: its own rows over the defaults. */
+export async function limitsOf(db: Db, projectId: string): Promise<Record<QuotaResource, number>> {
+  const rows = await db
+    .selectFrom('network_quotas')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .execute();
+  const out: Record<QuotaResource, number> = { ...quotaDefaults };
+  for (const r of rows) if (r.resource in out) out[r.resource as QuotaResource] = r.hard_limit;
+  return out;
+}
+
+export async function usageOf(db: Db, projectId: string, resource: QuotaResource): Promise<number> {
+  const r = await db
+    .selectFrom(tableOf[resource])
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('project_id', '=', projectId)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** Projects with a limit of their own, and those limits. */
+export async function projectsWithQuotas(db: Db): Promise<Map<string, Record<QuotaResource, number>>> {
+  const rows = await db.selectFrom('network_quotas').selectAll().orderBy('project_id').execute();
+  const out = new Map<string, Record<QuotaResource, number>>();
+  for (const r of rows) {
+    const limits = out.get(r.project_id) ?? { ...quotaDefaults };
+    if (r.resource in limits) limits[r.resource as QuotaResource] = r.hard_limit;
+    out.set(r.project_id, limits);
+  }
+  return out;
+}
+
+export async function setLimit(
+  db: Db,
+  projectId: string,
+  resource: QuotaResource,
+  limit: number,
+): Promise<void> {
+  await db
+    .deleteFrom('network_quotas')
+    .where('project_id', '=', projectId)
+    .where('resource', '=', resource)
+    .execute();
+  await db
+    .insertInto('network_quotas')
+    .values({ project_id: projectId, resource, hard_limit: limit })
+    .execute();
+}
+
+export async function resetLimits(db: Db, projectId: string): Promise<void> {
+  await db.deleteFrom('network_quotas').where('project_id', '=', projectId).execute();
+}

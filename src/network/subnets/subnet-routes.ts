@@ -1,0 +1,117 @@
+import { revisionConstraint } from '../network-revision.js';
+import { tagFilters } from '../tags/tag-service.js';
+import { route } from '../../common/http/route-spec.js';
+import type { RequestContext } from '../../common/http/route-spec.js';
+import { resourceBody } from '../network-attributes.js';
+import { callerOf } from '../network-context.js';
+import type { NetworkDeps } from '../network-deps.js';
+import { subnetNotFound } from '../network-errors.js';
+import { applyList, parseListQuery, pickFields } from '../network-list.js';
+import * as service from './subnet-service.js';
+import { listSubnetRows } from './subnet-store.js';
+import type { SubnetRow } from './subnet-store.js';
+import { subnetView } from './subnet-view.js';
+
+const sortable = new Set([
+  'id',
+  'name',
+  'ip_version',
+  'network_id',
+  'cidr',
+  'gateway_ip',
+  'enable_dhcp',
+  'project_id',
+  'tenant_id',
+  'ipv6_ra_mode',
+  'ipv6_address_mode',
+  'created_at',
+  'updated_at',
+  'revision_number',
+]);
+
+const idOf = (ctx: RequestContext) => ctx.params['subnet_id']!;
+const one = (ctx: RequestContext, row: SubnetRow) => ({
+  subnet: pickFields(subnetView(row), parseListQuery(ctx.query).fields),
+});
+
+async function target(ctx: RequestContext, deps: NetworkDeps) {
+  return service.subnetTarget(
+    deps.store.db,
+    await service.findSubnet(deps.store.db, callerOf(ctx), idOf(ctx)),
+  );
+}
+
+export const subnetRoutes = [
+  route<NetworkDeps>({
+    method: 'GET',
+    url: '/v2.0/subnets',
+    policy: 'get_subnet',
+    target: (ctx) => ({ project_id: ctx.auth.projectId }),
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => {
+      const caller = callerOf(ctx);
+      const q = parseListQuery(ctx.query);
+      const rows = await listSubnetRows(deps.store.db, caller.projectId, caller.isAdmin);
+      const { items, links } = applyList(rows.map(subnetView), q, {
+        url: ctx.url,
+        query: ctx.query,
+        sortable,
+        special: tagFilters,
+        markerMissing: subnetNotFound,
+      });
+      return {
+        subnets: items.map((s) => pickFields(s, q.fields)),
+        ...(links.length > 0 && { subnets_links: links }),
+      };
+    },
+  }),
+  route<NetworkDeps>({
+    method: 'POST',
+    url: '/v2.0/subnets',
+    policy: 'create_subnet',
+    target: (ctx) => ({ project_id: ctx.auth.projectId, 'network:project_id': ctx.auth.projectId }),
+    successStatus: 201,
+    expectedErrors: [404, 409],
+    handler: async (ctx, deps) =>
+      one(ctx, await service.createSubnet(deps, callerOf(ctx), resourceBody(ctx.body, 'subnet'))),
+  }),
+  route<NetworkDeps>({
+    method: 'GET',
+    url: '/v2.0/subnets/:subnet_id',
+    policy: 'get_subnet',
+    target,
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => one(ctx, await service.findSubnet(deps.store.db, callerOf(ctx), idOf(ctx))),
+  }),
+  route<NetworkDeps>({
+    method: 'PUT',
+    url: '/v2.0/subnets/:subnet_id',
+    policy: 'update_subnet',
+    target,
+    successStatus: 200,
+    expectedErrors: [404, 409, 412],
+    handler: async (ctx, deps) =>
+      one(
+        ctx,
+        await service.updateSubnet(
+          deps,
+          callerOf(ctx),
+          idOf(ctx),
+          resourceBody(ctx.body, 'subnet'),
+          revisionConstraint(ctx),
+        ),
+      ),
+  }),
+  route<NetworkDeps>({
+    method: 'DELETE',
+    url: '/v2.0/subnets/:subnet_id',
+    policy: 'delete_subnet',
+    target,
+    successStatus: 204,
+    expectedErrors: [404, 409, 412],
+    handler: async (ctx, deps) =>
+      service.deleteSubnet(deps, callerOf(ctx), idOf(ctx), revisionConstraint(ctx)),
+  }),
+];

@@ -1,0 +1,111 @@
+import type { AttributeMap } from '../network-attributes.js';
+import {
+  isOneOf,
+  isString,
+  isUuid,
+  listOf,
+  noneToEmptyList,
+  pyStr,
+  toBoolean,
+  toInt,
+} from '../network-attributes.js';
+import { formatNetwork, networkOf, parseCidrLoose, parseIp } from '../ipam/ip-address.js';
+
+export const ipv6Modes = ['dhcpv6-stateful', 'dhcpv6-stateless', 'slaac'] as const;
+
+const projectId = { post: true, put: false, default: undefined, validate: isString(255) } as const;
+
+function isIpOrNone(v: unknown): string | undefined {
+  return v === null || parseIp(v) !== undefined ? undefined : `'${pyStr(v)}' is not a valid IP address`;
+}
+
+function isSubnetCidr(v: unknown): string | undefined {
+  const c = parseCidrLoose(v);
+  if (c === undefined || typeof v !== 'string' || !v.includes('/')) {
+    if (c !== undefined)
+      return `'${v as string}' isn't a recognized IP subnet cidr, '${v as string}/${c.prefixLength}' is recommended`;
+    return `'${pyStr(v)}' is not a valid IP subnet`;
+  }
+  const canonical = formatNetwork(networkOf(c.ip, c.prefixLength));
+  if (c.ip.version === 4 && canonical !== v)
+    return `'${v}' isn't a recognized IP subnet cidr, '${canonical}' is recommended`;
+  return undefined;
+}
+
+function isPool(v: unknown): string | undefined {
+  const p = v as Record<string, unknown>;
+  if (p === null || typeof p !== 'object' || Array.isArray(p))
+    return `Invalid data format for IP pool: '${pyStr(v)}'`;
+  const keys = Object.keys(p).sort().join(',');
+  if (keys !== 'end,start') return `Invalid data format for IP pool: '${pyStr(v)}'`;
+  return isIpOrNone(p['start'] ?? 0) ?? isIpOrNone(p['end'] ?? 0);
+}
+
+function isNameserver(v: unknown): string | undefined {
+  return parseIp(v) === undefined
+    ? `'${pyStr(v)}' is not a valid nameserver. '${pyStr(v)}' is not a valid IP address`
+    : undefined;
+}
+
+function isHostRoute(v: unknown): string | undefined {
+  const r = v as Record<string, unknown>;
+  if (r === null || typeof r !== 'object' || Array.isArray(r))
+    return `Invalid data format for hostroute: '${pyStr(v)}'`;
+  if (Object.keys(r).sort().join(',') !== 'destination,nexthop')
+    return `Invalid data format for hostroute: '${pyStr(v)}'`;
+  if (parseCidrLoose(r['destination']) === undefined)
+    return `'${pyStr(r['destination'])}' is not a valid CIDR`;
+  return parseIp(r['nexthop']) === undefined
+    ? `'${pyStr(r['nexthop'])}' is not a valid IP address`
+    : undefined;
+}
+
+/** The subnet attribute map (core resource plus subnet-service-types). */
+export const subnetAttributes: AttributeMap = {
+  id: { post: false, put: false },
+  name: { post: true, put: true, default: '', validate: isString(255) },
+  description: { post: true, put: true, default: '', validate: isString(255) },
+  ip_version: { post: true, put: false, convert: toInt, validate: isOneOf([4, 6]) },
+  network_id: { post: true, put: false, validate: isUuid },
+  subnetpool_id: {
+    post: true,
+    put: false,
+    default: undefined,
+    validate: (v) => (v === null ? undefined : `'${pyStr(v)}' is not a valid UUID`),
+  },
+  cidr: { post: true, put: false, default: undefined, validate: isSubnetCidr },
+  gateway_ip: { post: true, put: true, default: undefined, validate: isIpOrNone },
+  allocation_pools: { post: true, put: true, default: undefined, validate: listOf(isPool) },
+  dns_nameservers: {
+    post: true,
+    put: true,
+    default: undefined,
+    convert: noneToEmptyList,
+    validate: listOf(isNameserver),
+  },
+  host_routes: {
+    post: true,
+    put: true,
+    default: undefined,
+    convert: noneToEmptyList,
+    validate: listOf(isHostRoute),
+  },
+  tenant_id: projectId,
+  project_id: projectId,
+  enable_dhcp: { post: true, put: true, default: true, convert: toBoolean },
+  ipv6_ra_mode: { post: true, put: false, default: undefined, validate: isOneOf([...ipv6Modes, null]) },
+  ipv6_address_mode: { post: true, put: false, default: undefined, validate: isOneOf([...ipv6Modes, null]) },
+  service_types: {
+    post: true,
+    put: true,
+    default: [],
+    convert: noneToEmptyList,
+    validate: listOf(isString(255)),
+  },
+  segment_id: {
+    post: true,
+    put: false,
+    default: null,
+    validate: (v) => (v === null ? undefined : isUuid(v)),
+  },
+};

@@ -1,0 +1,58 @@
+import type { Selectable, Updateable } from 'kysely';
+import type { SubnetTable } from '../../db/tables/network-tables.js';
+import type { Db } from '../../db/db-handle.js';
+
+export type SubnetRow = Selectable<SubnetTable>;
+
+export async function getSubnetRow(db: Db, id: string): Promise<SubnetRow | undefined> {
+  return db.selectFrom('subnets').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function subnetsOfNetwork(db: Db, networkId: string): Promise<SubnetRow[]> {
+  return db
+    .selectFrom('subnets')
+    .selectAll()
+    .where('network_id', '=', networkId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Subnets the project may see: its own and those on shared networks. */
+export async function listSubnetRows(
+  db: Db,
+  projectId: string | undefined,
+  all: boolean,
+): Promise<SubnetRow[]> {
+  let q = db.selectFrom('subnets').selectAll('subnets');
+  if (!all)
+    q = q
+      .innerJoin('networks', 'networks.id', 'subnets.network_id')
+      .where((eb) => eb.or([eb('subnets.project_id', '=', projectId ?? ''), eb('networks.shared', '=', 1)]));
+  return q.execute();
+}
+
+export async function insertSubnetRow(db: Db, row: SubnetRow): Promise<void> {
+  await db.insertInto('subnets').values(row).execute();
+}
+
+export async function updateSubnetRow(db: Db, row: SubnetRow, change: Updateable<SubnetTable>, now: string) {
+  await db
+    .updateTable('subnets')
+    .set({ ...change, revision_number: row.revision_number + 1, updated_at: now })
+    .where('id', '=', row.id)
+    .execute();
+}
+
+export async function allocationCount(db: Db, subnetId: string): Promise<number> {
+  const r = await db
+    .selectFrom('network_ip_allocations')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('subnet_id', '=', subnetId)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export async function deleteSubnetRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('subnets').where('id', '=', id).execute();
+}

@@ -1,0 +1,113 @@
+import { respond } from '../../common/http/http-response.js';
+import { route } from '../../common/http/route-spec.js';
+import type { RequestContext } from '../../common/http/route-spec.js';
+import { callerOf } from '../network-context.js';
+import type { NetworkDeps } from '../network-deps.js';
+import { networkTarget } from '../networks/network-view.js';
+import { portTarget } from '../ports/port-service.js';
+import { subnetTarget } from '../subnets/subnet-service.js';
+import type { Taggable } from './tag-service.js';
+import { tagNotFound, tagsOf, taggable, validateTag, validateTagsBody, writeTags } from './tag-service.js';
+
+const singular = { networks: 'network', subnets: 'subnet', ports: 'port' } as const;
+
+/** The parent's policy target: tag rules are written against the tagged resource. */
+async function target(kind: Taggable, ctx: RequestContext, deps: NetworkDeps) {
+  const db = deps.store.db;
+  const id = ctx.params['parent_id']!;
+  const caller = callerOf(ctx);
+  if (kind === 'networks') return networkTarget(await taggable.networks(db, caller, id));
+  if (kind === 'subnets') return subnetTarget(db, await taggable.subnets(db, caller, id));
+  return portTarget(db, await taggable.ports(db, caller, id));
+}
+
+function routesFor(kind: Taggable) {
+  const base = `/v2.0/${kind}/:parent_id/tags`;
+  const t = (ctx: RequestContext, deps: NetworkDeps) => target(kind, ctx, deps);
+  const parent = (ctx: RequestContext) => ctx.params['parent_id']!;
+  const tag = (ctx: RequestContext) => {
+    const value = ctx.params['tag']!;
+    validateTag(value);
+    return value;
+  };
+  return [
+    route<NetworkDeps>({
+      method: 'GET',
+      url: base,
+      policy: `get_${kind}_tags`,
+      target: t,
+      successStatus: 200,
+      expectedErrors: [404],
+      handler: async (ctx, deps) => ({ tags: await tagsOf(deps.store.db, callerOf(ctx), kind, parent(ctx)) }),
+    }),
+    route<NetworkDeps>({
+      method: 'GET',
+      url: `${base}/:tag`,
+      policy: `get_${kind}_tags`,
+      target: t,
+      successStatus: 204,
+      expectedErrors: [404],
+      handler: async (ctx, deps) => {
+        const value = tag(ctx);
+        if (!(await tagsOf(deps.store.db, callerOf(ctx), kind, parent(ctx))).includes(value))
+          throw tagNotFound(value);
+      },
+    }),
+    route<NetworkDeps>({
+      method: 'PUT',
+      url: base,
+      policy: `update_${kind}_tags`,
+      target: t,
+      successStatus: 200,
+      expectedErrors: [404],
+      handler: async (ctx, deps) => {
+        const tags = validateTagsBody(ctx.body);
+        await writeTags(deps, callerOf(ctx), kind, parent(ctx), () => [...new Set(tags)]);
+        return { tags };
+      },
+    }),
+    route<NetworkDeps>({
+      method: 'PUT',
+      url: `${base}/:tag`,
+      policy: `create_${kind}_tags`,
+      target: t,
+      successStatus: 201,
+      expectedErrors: [404],
+      handler: async (ctx, deps) => {
+        const value = tag(ctx);
+        await writeTags(deps, callerOf(ctx), kind, parent(ctx), (old) =>
+          old.includes(value) ? old : [...old, value],
+        );
+        return respond(undefined, { status: 201 });
+      },
+    }),
+    route<NetworkDeps>({
+      method: 'DELETE',
+      url: base,
+      policy: `delete_${kind}_tags`,
+      target: t,
+      successStatus: 204,
+      expectedErrors: [404],
+      handler: async (ctx, deps) => {
+        await writeTags(deps, callerOf(ctx), kind, parent(ctx), () => []);
+      },
+    }),
+    route<NetworkDeps>({
+      method: 'DELETE',
+      url: `${base}/:tag`,
+      policy: `delete_${kind}_tags`,
+      target: t,
+      successStatus: 204,
+      expectedErrors: [404],
+      handler: async (ctx, deps) => {
+        const value = tag(ctx);
+        await writeTags(deps, callerOf(ctx), kind, parent(ctx), (old) => {
+          if (!old.includes(value)) throw tagNotFound(value);
+          return old.filter((x) => x !== value);
+        });
+      },
+    }),
+  ];
+}
+
+export const tagRoutes = (Object.keys(singular) as Taggable[]).flatMap(routesFor);

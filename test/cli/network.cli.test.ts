@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
+import type { StrataProcess } from '../support/strata-process.js';
+import { builtCliAvailable, startStrata } from '../support/strata-process.js';
+
+const ready = openstackCliAvailable() && builtCliAvailable();
+
+interface Row {
+  readonly id: string;
+  readonly [key: string]: unknown;
+}
+
+// Needs Debian's python3-openstackclient and `npm run build`; scripts/test provides both.
+describe.skipIf(!ready)('openstack CLI against strata up: network', () => {
+  let strata: StrataProcess;
+  let cli: OpenStackCli;
+
+  beforeAll(async () => {
+    strata = await startStrata();
+    cli = new OpenStackCli(strata.dataDir);
+    cli.setCloud('admin', strata.adminAuth);
+  });
+  afterAll(async () => {
+    if (strata) {
+      expect(await strata.stop()).toBe(0);
+      strata.cleanup();
+    }
+  });
+
+  it('creates a network, a subnet and ports, lists them, and refuses to delete a network in use', async () => {
+    const net = await cli.json<Row>('admin', ['network', 'create', 'cli-net']);
+    expect(net['mtu']).toBe(1450);
+    expect(net['provider:network_type']).toBe('vxlan');
+    const subnet = await cli.json<Row>('admin', [
+      'subnet',
+      'create',
+      '--network',
+      'cli-net',
+      '--subnet-range',
+      '10.50.0.0/24',
+      '--dns-nameserver',
+      '10.50.0.53',
+      '--allocation-pool',
+      'start=10.50.0.10,end=10.50.0.20',
+      'cli-subnet',
+    ]);
+    expect(subnet['gateway_ip']).toBe('10.50.0.1');
+    expect(subnet['allocation_pools']).toEqual([{ start: '10.50.0.10', end: '10.50.0.20' }]);
+    const port = await cli.json<Row>('admin', [
+      'port',
+      'create',
+      '--network',
+      'cli-net',
+      '--fixed-ip',
+      'subnet=cli-subnet,ip-address=10.50.0.15',
+      'cli-port',
+    ]);
+    expect(port['fixed_ips']).toEqual([{ subnet_id: subnet.id, ip_address: '10.50.0.15' }]);
+    expect(port['status']).toBe('DOWN');
+    const auto = await cli.json<Row>('admin', ['port', 'create', '--network', 'cli-net', 'auto-port']);
+    expect(String(auto['mac_address'])).toMatch(/^fa:16:3e/);
+    const taken = await cli.run('admin', [
+      'port',
+      'create',
+      '--network',
+      'cli-net',
+      '--fixed-ip',
+      'ip-address=10.50.0.15',
+      'dup',
+    ]);
+    expect(taken.code).not.toBe(0);
+    expect(taken.stderr).toContain('IP address 10.50.0.15 already allocated in subnet');
+    const ports = await cli.json<Row[]>('admin', ['port', 'list', '--network', 'cli-net']);
+    expect(ports.map((p) => p['Name']).sort()).toEqual(['auto-port', 'cli-port']);
+    const inUse = await cli.run('admin', ['network', 'delete', 'cli-net']);
+    expect(inUse.code).not.toBe(0);
+    expect(inUse.stderr).toContain('There are one or more ports still in use on the network');
+    await cli.run('admin', ['port', 'delete', 'cli-port', 'auto-port']);
+    expect((await cli.run('admin', ['network', 'delete', 'cli-net'])).code).toBe(0);
+    expect(await cli.json<Row[]>('admin', ['network', 'list'])).toEqual([]);
+  });
+
+  it('sets tags and fixed IPs, and manages network quotas', async () => {
+    const net = await cli.json<Row>('admin', ['network', 'create', '--tag', 'blue', 'tagged']);
+    expect(net['tags']).toEqual(['blue']);
+    await cli.json('admin', [
+      'subnet',
+      'create',
+      '--network',
+      'tagged',
+      '--subnet-range',
+      '10.60.0.0/24',
+      'tagged-sub',
+    ]);
+    const listed = await cli.json<Row[]>('admin', ['network', 'list', '--tags', 'blue']);
+    expect(listed.map((n) => n['Name'])).toEqual(['tagged']);
+    const port = await cli.json<Row>('admin', ['port', 'create', '--network', 'tagged', 'movable']);
+    expect(
+      (
+        await cli.run('admin', [
+          'port',
+          'set',
+          '--no-fixed-ip',
+          '--fixed-ip',
+          'ip-address=10.60.0.77',
+          'movable',
+        ])
+      ).code,
+    ).toBe(0);
+    const moved = await cli.json<Row>('admin', ['port', 'show', port.id]);
+    expect(moved['fixed_ips']).toEqual([{ subnet_id: expect.any(String), ip_address: '10.60.0.77' }]);
+    const project = (await cli.json<Row>('admin', ['project', 'create', 'netquota'])).id;
+    expect((await cli.run('admin', ['quota', 'set', '--networks', '3', '--ports', '7', project])).code).toBe(
+      0,
+    );
+    const quota = await cli.json<Row>('admin', ['quota', 'show', project]);
+    expect(quota).toMatchObject({ networks: 3, ports: 7, subnets: 100 });
+  });
+});
