@@ -25,6 +25,9 @@ import { TokenKeyRing } from './identity/tokens/token-keys.js';
 import type { ImageApi } from './image/index.js';
 import { imagePolicy, imageService } from './image/index.js';
 import { placementPolicy, placementService } from './placement/index.js';
+import type { VolumeApi } from './volume/index.js';
+import { volumePolicy, volumeService } from './volume/index.js';
+import { volumeDevicePort } from './compute/volume-attachments/volume-device-port.js';
 
 /** The composition root: the only module that knows every service. */
 export interface Cloud {
@@ -34,6 +37,8 @@ export interface Cloud {
   readonly compute: ComputeRuntime;
   /** The image service's in-process API (bootstrap and other services use it). */
   readonly images: ImageApi;
+  /** Block storage's in-process API. */
+  readonly volumes: VolumeApi;
   readonly services: ReadonlyArray<ServicePlugin>;
   readonly log: Logger;
   /** Registers every service in the catalog at `publicUrl` (after the port is known). */
@@ -42,7 +47,13 @@ export interface Cloud {
 }
 
 /** Every service's default policy, merged; services add theirs here. */
-const policyDefaults = { ...identityPolicy, ...imagePolicy, ...computePolicy, ...placementPolicy };
+const policyDefaults = {
+  ...identityPolicy,
+  ...imagePolicy,
+  ...computePolicy,
+  ...placementPolicy,
+  ...volumePolicy,
+};
 
 export interface BuildOptions {
   readonly log?: Logger;
@@ -92,11 +103,13 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     images: image.api,
     placement: placement.api,
   });
+  const volume = volumeService(ctx, () => volumeDevicePort(compute.deps));
   const services: ServicePlugin[] = [
     identityService(identity, http),
     image,
     placement,
-    computeService(ctx, compute.deps),
+    computeService(ctx, compute.deps, volume.api),
+    volume,
   ];
 
   const app = Fastify({
@@ -115,6 +128,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
   for (const s of services) await app.register(s.plugin, { prefix: s.prefix });
 
   compute.start();
+  volume.start();
   await startLocalHost(compute.agents, config, logger);
   const timers = startHousekeeping(identity, logger);
   return {
@@ -123,20 +137,24 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     identity,
     compute,
     images: image.api,
+    volumes: volume.api,
     services,
     log: logger,
     async registerCatalog(publicUrl) {
       for (const s of services) {
-        await ensureCatalogEntry(identity, {
-          type: s.serviceType,
-          name: s.catalogName,
-          url: `${publicUrl}${s.prefix}${s.catalogSuffix}`,
-          regionId: config.regionId,
-        });
+        for (const { type, name } of [{ type: s.serviceType, name: s.catalogName }, ...(s.aliases ?? [])]) {
+          await ensureCatalogEntry(identity, {
+            type,
+            name,
+            url: `${publicUrl}${s.prefix}${s.catalogSuffix}`,
+            regionId: config.regionId,
+          });
+        }
       }
     },
     async close() {
       for (const t of timers) clearInterval(t);
+      await volume.stop();
       await compute.stop();
       await app.close();
       await store.close();

@@ -7,6 +7,7 @@ import { computeProjectUsageMigration } from './0005-compute-project-usage.js';
 import { serverTagsMigration } from './0006-server-tags.js';
 import { serverBuildAttemptsMigration } from './0007-server-build-attempts.js';
 import { serverDevicesMigration } from './0008-server-devices.js';
+import { volumeMigration } from './0010-volume.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -18,6 +19,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0006-server-tags': serverTagsMigration,
   '0007-server-build-attempts': serverBuildAttemptsMigration,
   '0008-server-devices': serverDevicesMigration,
+  '0010-volume': volumeMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
