@@ -59,7 +59,9 @@ async function create(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): P
     if (signal.aborted) throw err;
     deps.log.error({ err, volumeId: v.id }, 'volume create failed');
     status = 'error';
-    await deps.pool.remove(v.id);
+    await deps.pool
+      .remove(v.id)
+      .catch((e: unknown) => deps.log.warn({ err: e, volumeId: v.id }, 'could not remove a failed volume'));
   }
   return settle(deps, v, status);
 }

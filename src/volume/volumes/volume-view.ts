@@ -1,6 +1,13 @@
 import type { VolumeAttachment } from '../attachments/volume-attachment-store.js';
 import type { VolumeWithAttachments } from './volume-service.js';
 
+/** Cinder's timestamps: UTC with microseconds and no zone suffix ("2018-11-29T06:50:07.770785"). */
+export function cinderTime(iso: string | null): string | null {
+  if (iso === null) return null;
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?/.exec(new Date(iso).toISOString());
+  return m ? `${m[1]!}.${(m[2] ?? '').padEnd(6, '0').slice(0, 6)}` : iso;
+}
+
 export interface VolumeViewContext {
   /** e.g. http://host/volume */
   readonly serviceUrl: string;
@@ -28,7 +35,7 @@ export function attachmentView(a: VolumeAttachment, isAdmin: boolean) {
     server_id: a.serverId,
     host_name: isAdmin ? a.hostName : null,
     device: a.device,
-    attached_at: a.attachedAt,
+    attached_at: cinderTime(a.attachedAt),
   };
 }
 
@@ -39,8 +46,8 @@ export function volumeDetail(c: VolumeViewContext, { volume: v, attachments }: V
     status: v.status,
     size: v.size,
     availability_zone: v.availabilityZone,
-    created_at: v.createdAt,
-    updated_at: v.updatedAt,
+    created_at: cinderTime(v.createdAt),
+    updated_at: cinderTime(v.updatedAt),
     name: v.name,
     description: v.description,
     volume_type: v.volumeType,
