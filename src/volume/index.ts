@@ -10,14 +10,12 @@ import type { VolumeApi } from './volume-api.js';
 import { createVolumeApi } from './volume-api.js';
 import type { VolumeDeps, VolumeDevicePort } from './volume-deps.js';
 import { volumePolicy } from './volume-policy.js';
+import { volumeQuotaRoutes } from './quotas/volume-quota-routes.js';
 import { volumeReconciler } from './volumes/volume-reconciler.js';
 import { volumeRoutes } from './volumes/volume-routes.js';
 import { VolumePool } from './volumes/volume-pool.js';
 
-export const volumeRouteTable = [...volumeVersionRoutes, ...volumeRoutes];
-
-/** Cinder's default quotas (volumes, gigabytes). */
-const defaultQuotas = { volumes: 10, gigabytes: 1000 };
+export const volumeRouteTable = [...volumeVersionRoutes, ...volumeRoutes, ...volumeQuotaRoutes];
 
 export interface VolumeService extends ServicePlugin {
   readonly api: VolumeApi;
@@ -36,7 +34,6 @@ export function volumeService(ctx: ServiceContext, devices: () => VolumeDevicePo
     log: ctx.log,
     pool: new VolumePool(join(ctx.config.dataDir, 'volumes')),
     availabilityZone: 'nova',
-    quotas: defaultQuotas,
     devices,
     wake: (id) => controller?.queue.add(id),
   };

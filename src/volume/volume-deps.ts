@@ -34,8 +34,6 @@ export interface VolumeDeps {
   readonly log: Logger;
   readonly pool: VolumePool;
   readonly availabilityZone: string;
-  /** Per-project limits; -1 is unlimited. */
-  readonly quotas: { readonly volumes: number; readonly gigabytes: number };
   /** Late-bound: compute is built after block storage. */
   readonly devices: () => VolumeDevicePort;
   /** Wakes the volume reconciler for a volume. */

@@ -13,4 +13,7 @@ export const volumePolicy: Readonly<Record<string, string>> = {
   'volume:delete': member,
   'volume_extension:volume_tenant_attribute': reader,
   'volume_extension:volume_host_attribute': 'role:admin',
+  'volume_extension:quotas:show': reader,
+  'volume_extension:quotas:update': 'role:admin',
+  'volume_extension:quotas:delete': 'role:admin',
 };

@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 
-/** Block storage: volumes (files in the pool) and their attachments to servers. */
+/** Block storage: volumes (files in the pool), their attachments to servers, per-project quotas. */
 export const volumeMigration: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
@@ -35,6 +35,13 @@ export const volumeMigration: Migration = {
       .addColumn('attached_at', 'varchar(32)')
       .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
       .addUniqueConstraint('volume_attachments_volume_server', ['volume_id', 'server_id'])
+      .execute();
+    await db.schema
+      .createTable('volume_quotas')
+      .addColumn('project_id', 'varchar(64)', (c) => c.notNull())
+      .addColumn('resource', 'varchar(255)', (c) => c.notNull())
+      .addColumn('hard_limit', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('volume_quotas_pk', ['project_id', 'resource'])
       .execute();
   },
 };

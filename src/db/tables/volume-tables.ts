@@ -1,6 +1,7 @@
 export interface VolumeTables {
   volumes: VolumeTable;
   volume_attachments: VolumeAttachmentTable;
+  volume_quotas: VolumeQuotaTable;
 }
 
 /** Cinder's volume states this slice serves (stable: available, in-use, error). */
@@ -37,4 +38,11 @@ export interface VolumeAttachmentTable {
   host_name: string | null;
   attached_at: string | null;
   created_at: string;
+}
+
+/** A project's limit for one quota resource (Cinder's quotas table); absent means the default. */
+export interface VolumeQuotaTable {
+  project_id: string;
+  resource: string;
+  hard_limit: number;
 }

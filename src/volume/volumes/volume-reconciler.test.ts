@@ -72,7 +72,6 @@ for (const dialect of testDialects()) {
         log: pino({ level: 'silent' }),
         pool: new VolumePool(join(dir, 'volumes')),
         availabilityZone: 'nova',
-        quotas: { volumes: -1, gigabytes: -1 },
         devices: () => port,
         wake: () => undefined,
       };

@@ -1,4 +1,5 @@
-import { InputError, NotFoundError, OverLimitError } from '../../common/errors.js';
+import { InputError, NotFoundError } from '../../common/errors.js';
+import { checkVolumeQuota } from '../quotas/volume-quota-service.js';
 import type { VolumeCaller, VolumeDeps } from '../volume-deps.js';
 import type { VolumeAttachment } from '../attachments/volume-attachment-store.js';
 import { attachmentsOfVolumes } from '../attachments/volume-attachment-store.js';
@@ -58,7 +59,7 @@ export async function createVolume(
   const type = req.volumeType ?? defaultVolumeType;
   if (type !== defaultVolumeType && type !== '')
     throw new NotFoundError('volume.type.not_found', `Volume type with name ${type} could not be found.`);
-  await checkQuota(deps, caller.projectId, req.size);
+  await checkVolumeQuota(deps, caller.projectId, req.size);
   const id = crypto.randomUUID();
   await insertVolume(deps.store.db, {
     id,
@@ -77,23 +78,6 @@ export async function createVolume(
   const v = await getVolume(deps.store.db, id);
   if (v === undefined) throw volumeNotFound(id);
   return v;
-}
-
-async function checkQuota(deps: VolumeDeps, projectId: string, size: number): Promise<void> {
-  const used = await projectUsage(deps.store.db, projectId);
-  const q = deps.quotas;
-  if (q.gigabytes >= 0 && used.gigabytes + size > q.gigabytes)
-    throw new OverLimitError(
-      'volume.quota.gigabytes',
-      `Requested volume or snapshot exceeds allowed gigabytes quota. Requested ${size}G, quota is ${q.gigabytes}G and ${used.gigabytes}G has been consumed.`,
-      { 'retry-after': '0' },
-    );
-  if (q.volumes >= 0 && used.volumes + 1 > q.volumes)
-    throw new OverLimitError(
-      'volume.quota.volumes',
-      `Maximum number of volumes allowed (${q.volumes}) exceeded for quota 'volumes'.`,
-      { 'retry-after': '0' },
-    );
 }
 
 export interface VolumeListRequest extends VolumeListFilter {

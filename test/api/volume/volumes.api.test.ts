@@ -227,6 +227,44 @@ for (const dialect of testDialects()) {
       await waitForServer(t, p.member, server, 'DELETED');
       // Level-triggered: the reconciler's periodic resync (10 s) notices the server is gone.
       await waitForVolumeWithin(id, 'available', 20_000);
+      expect((await vol('DELETE', `/volumes/${id}`, p.member)).statusCode).toBe(202);
+      await waitForVolume(id, 'gone');
+    });
+
+    it('shows, updates, enforces and resets quota sets (os-quota-sets)', async () => {
+      const qs = (method: 'GET' | 'PUT' | 'DELETE', path: string, token: string, payload?: object) =>
+        vol(method, `/os-quota-sets/${p.projectId}${path}`, token, payload);
+      const shown = await qs('GET', '', p.reader);
+      expect(shown.json().quota_set).toMatchObject({ id: p.projectId, volumes: 10, gigabytes: 1000 });
+      expect((await qs('GET', '/defaults', p.member)).json().quota_set.per_volume_gigabytes).toBe(-1);
+      expect((await qs('PUT', '', p.member, { quota_set: { volumes: 1 } })).statusCode).toBe(403);
+      const bad = await qs('PUT', '', p.admin, { quota_set: { volumez: 1 } });
+      expect(bad.json().badRequest.message).toBe('Invalid input received: Bad key(s) in quota set: volumez');
+
+      const id = await create();
+      await waitForVolume(id, 'available');
+      const below = await qs('PUT', '', p.admin, { quota_set: { volumes: 0 } });
+      expect(below.json().badRequest.message).toMatch(
+        /^Quota volumes limit must be equal or greater than existing/,
+      );
+      const set = await qs('PUT', '', p.admin, { quota_set: { volumes: 1, per_volume_gigabytes: 2 } });
+      expect(set.json().quota_set).toMatchObject({ volumes: 1, per_volume_gigabytes: 2 });
+      const usage = await qs('GET', '?usage=true', p.member);
+      expect(usage.json().quota_set.volumes).toEqual({ limit: 1, in_use: 1, reserved: 0 });
+      const tooBig = await vol('POST', '/volumes', p.member, { volume: { size: 3 } });
+      expect(tooBig.json().overLimit.message).toBe(
+        'Requested volume size 3G is larger than maximum allowed limit 2G.',
+      );
+      const tooMany = await vol('POST', '/volumes', p.member, { volume: { size: 1 } });
+      expect(tooMany.statusCode).toBe(413);
+      expect(tooMany.json().overLimit.message).toBe(
+        "Maximum number of volumes allowed (1) exceeded for quota 'volumes'.",
+      );
+
+      expect((await qs('DELETE', '', p.admin)).statusCode).toBe(200);
+      expect((await qs('GET', '', p.member)).json().quota_set.volumes).toBe(10);
+      await vol('DELETE', `/volumes/${id}`, p.member);
+      await waitForVolume(id, 'gone');
     });
 
     async function waitForVolumeWithin(id: string, status: string, ms: number) {
