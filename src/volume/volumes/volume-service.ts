@@ -4,7 +4,7 @@ import type { VolumeCaller, VolumeDeps } from '../volume-deps.js';
 import type { VolumeAttachment } from '../attachments/volume-attachment-store.js';
 import { attachmentsOfVolumes } from '../attachments/volume-attachment-store.js';
 import type { VolumeListFilter, VolumeRecord, VolumeSortKey } from './volume-store.js';
-import { getVolume, insertVolume, listVolumes, projectUsage, updateVolumeIf } from './volume-store.js';
+import { getVolume, insertVolume, listVolumes, updateVolumeIf } from './volume-store.js';
 
 export const defaultVolumeType = '__DEFAULT__';
 
