@@ -52,10 +52,7 @@ export async function createVolume(
 ): Promise<VolumeRecord> {
   const az = req.availabilityZone ?? deps.availabilityZone;
   if (az !== deps.availabilityZone)
-    throw new InputError(
-      'volume.volume.bad_zone',
-      `Invalid input received: Availability zone '${az}' is invalid.`,
-    );
+    throw new InputError('volume.volume.bad_zone', `Availability zone '${az}' is invalid.`);
   const type = req.volumeType ?? defaultVolumeType;
   if (type !== defaultVolumeType && type !== '')
     throw new NotFoundError('volume.type.not_found', `Volume type with name ${type} could not be found.`);

@@ -147,6 +147,10 @@ for (const dialect of testDialects()) {
       const big = await vol('POST', '/volumes', p.member, { volume: { size: 5000 } });
       expect(big.statusCode).toBe(413);
       expect(big.json().overLimit.message).toMatch(/exceeds allowed gigabytes quota/);
+      const zone = await vol('POST', '/volumes', p.member, { volume: { size: 1, availability_zone: 'az9' } });
+      expect(zone.json()).toEqual({
+        badRequest: { code: 400, message: "Availability zone 'az9' is invalid." },
+      });
       const missing = await vol('GET', '/volumes/00000000-0000-0000-0000-000000000000', p.member);
       expect(missing.json().itemNotFound.message).toBe(
         'Volume 00000000-0000-0000-0000-000000000000 could not be found.',
@@ -189,6 +193,13 @@ for (const dialect of testDialects()) {
           },
         },
       ]);
+      const foreign = await t.request({
+        method: 'POST',
+        url: `/compute/v2.1/servers/${server}/os-volume_attachments`,
+        token: p.other,
+        payload: { volumeAttachment: { volumeId: id } },
+      });
+      expect(foreign.statusCode).toBe(404);
       const again = await nova('POST', `/servers/${server}/os-volume_attachments`, {
         volumeAttachment: { volumeId: id },
       });
@@ -211,6 +222,30 @@ for (const dialect of testDialects()) {
       expect(await driver.devices(server)).toEqual([]);
       expect((await nova('GET', `/servers/${server}/os-volume_attachments/${id}`)).statusCode).toBe(404);
       expect((await vol('DELETE', `/volumes/${id}`, p.member)).statusCode).toBe(202);
+      await waitForVolume(id, 'gone');
+    });
+
+    it('refuses to attach to a server that is still building, leaving the volume available', async () => {
+      const slow = await createFlavor(t, p.admin, {
+        name: 'vslow',
+        vcpus: 1,
+        ram: 64,
+        disk: 1,
+        extraSpecs: { 'fake:create_delay_ms': '1500' },
+      });
+      const image = await createImage(t, p.admin, 'vimg3');
+      const server = await bootServer(t, p.member, { name: 'vs3', imageRef: image, flavorRef: slow });
+      const id = await create();
+      await waitForVolume(id, 'available');
+      const res = await nova('POST', `/servers/${server}/os-volume_attachments`, {
+        volumeAttachment: { volumeId: id },
+      });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().conflictingRequest.message).toMatch(
+        new RegExp(`^Cannot 'attach_volume' instance ${server} while it is in (vm|task)_state`),
+      );
+      expect((await vol('GET', `/volumes/${id}`, p.member)).json().volume.status).toBe('available');
+      await vol('DELETE', `/volumes/${id}`, p.member);
       await waitForVolume(id, 'gone');
     });
 
