@@ -166,5 +166,18 @@ for (const dialect of testDialects()) {
       expect(port.calls.at(-1)).toBe(`detach s3 ${failed}`);
       expect(await statusOf(failed)).toBe('available');
     });
+
+    it('puts a volume whose detach failed on the host back in use', async () => {
+      const id = await volume('detaching');
+      await insertVolumeAttachment(
+        store.db,
+        { id: crypto.randomUUID(), volumeId: id, serverId: 's4', device: '/dev/vdb' },
+        '2026-01-01T00:00:00.000Z',
+      );
+      port.state = { kind: 'present', desired: 'detached', status: 'error', host: 'h1' };
+      expect(await r().reconcile(id, signal)).toEqual({});
+      expect(await statusOf(id)).toBe('in-use');
+      expect((await attachmentsOfVolumes(store.db, [id])).get(id)![0]!.attachStatus).toBe('attached');
+    });
   });
 }

@@ -124,6 +124,23 @@ async function detaching(deps: VolumeDeps, v: VolumeRecord, a: VolumeAttachment)
   const port = deps.devices();
   const d = await port.disk(a.serverId, v.id);
   if (d.kind !== 'present') return dropAttachment(deps, v, a);
-  if (d.desired === 'attached' || d.status === 'error') await port.detach(a.serverId, v.id);
+  if (d.desired === 'attached') await port.detach(a.serverId, v.id);
+  else if (d.status === 'error') return detachFailed(deps, v, a);
   return again;
+}
+
+/** The host could not take the disk off: the volume is still in use there (Cinder's error_detaching). */
+async function detachFailed(
+  deps: VolumeDeps,
+  v: VolumeRecord,
+  a: VolumeAttachment,
+): Promise<ReconcileResult> {
+  deps.log.warn({ volumeId: v.id, serverId: a.serverId }, 'volume detach failed on the host');
+  const now = deps.clock().toISOString();
+  const ok = await deps.store.write(async (tx) => {
+    if (!(await updateVolumeIf(tx, v.id, v.generation, { status: 'in-use' }, now))) return false;
+    await markAttached(tx, a.id, a.hostName, a.attachedAt ?? now);
+    return true;
+  });
+  return ok ? done : again;
 }
