@@ -15,6 +15,15 @@ const done: ReconcileResult = {};
 const again: ReconcileResult = { requeueAfterMs: pollMs };
 
 /**
+ * While the host works on a disk: soon after the change (an attach takes tens of
+ * milliseconds on a fake host), then backing off to once a second for slow hosts.
+ */
+function poll(deps: VolumeDeps, v: VolumeRecord): ReconcileResult {
+  const age = deps.clock().getTime() - Date.parse(v.updatedAt ?? v.createdAt);
+  return { requeueAfterMs: Math.min(1000, Math.max(20, Math.round(age / 4))) };
+}
+
+/**
  * Level-triggered, one volume per key: reads the volume, its attachment and what the
  * server really has, and takes one step. Every step is idempotent (qemu-img create
  * replays, rm -f, the device seam's attach/detach), so kill -9 anywhere only delays it.
@@ -97,14 +106,14 @@ async function attaching(deps: VolumeDeps, v: VolumeRecord, a: VolumeAttachment)
   // Reserved but never requested (compute died in between): request it now.
   if (d.kind === 'absent' || d.desired === 'detached') {
     await port.attach(a.serverId, diskOf(deps, v.id, a.device));
-    return again;
+    return poll(deps, v);
   }
   if (d.status === 'error') {
     deps.log.warn({ volumeId: v.id, serverId: a.serverId }, 'volume attach failed on the host');
     await port.detach(a.serverId, v.id);
     return dropAttachment(deps, v, a);
   }
-  if (d.status !== 'attached') return again;
+  if (d.status !== 'attached') return poll(deps, v);
   const now = deps.clock().toISOString();
   const ok = await deps.store.write(async (tx) => {
     if (!(await updateVolumeIf(tx, v.id, v.generation, { status: 'in-use' }, now))) return false;
@@ -126,7 +135,7 @@ async function detaching(deps: VolumeDeps, v: VolumeRecord, a: VolumeAttachment)
   if (d.kind !== 'present') return dropAttachment(deps, v, a);
   if (d.desired === 'attached') await port.detach(a.serverId, v.id);
   else if (d.status === 'error') return detachFailed(deps, v, a);
-  return again;
+  return poll(deps, v);
 }
 
 /** The host could not take the disk off: the volume is still in use there (Cinder's error_detaching). */
