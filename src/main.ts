@@ -26,6 +26,9 @@ import type { ImageApi } from './image/index.js';
 import { imagePolicy, imageService } from './image/index.js';
 import { networkPolicy, networkService } from './network/index.js';
 import { placementPolicy, placementService } from './placement/index.js';
+import type { VolumeApi } from './volume/index.js';
+import { volumePolicy, volumeService } from './volume/index.js';
+import { volumeDevicePort } from './compute/volume-attachments/volume-device-port.js';
 
 /** The composition root: the only module that knows every service. */
 export interface Cloud {
@@ -35,6 +38,8 @@ export interface Cloud {
   readonly compute: ComputeRuntime;
   /** The image service's in-process API (bootstrap and other services use it). */
   readonly images: ImageApi;
+  /** Block storage's in-process API. */
+  readonly volumes: VolumeApi;
   readonly services: ReadonlyArray<ServicePlugin>;
   readonly log: Logger;
   /** Registers every service in the catalog at `publicUrl` (after the port is known). */
@@ -49,6 +54,7 @@ const policyDefaults = {
   ...computePolicy,
   ...placementPolicy,
   ...networkPolicy,
+  ...volumePolicy,
 };
 
 export interface BuildOptions {
@@ -99,12 +105,14 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     images: image.api,
     placement: placement.api,
   });
+  const volume = volumeService(ctx, () => volumeDevicePort(compute.deps));
   const services: ServicePlugin[] = [
     identityService(identity, http),
     image,
     placement,
-    computeService(ctx, compute.deps),
+    computeService(ctx, compute.deps, volume.api),
     networkService(ctx),
+    volume,
   ];
 
   const app = Fastify({
@@ -123,6 +131,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
   for (const s of services) await app.register(s.plugin, { prefix: s.prefix });
 
   compute.start();
+  volume.start();
   await startLocalHost(compute.agents, config, logger);
   const timers = startHousekeeping(identity, logger);
   return {
@@ -131,20 +140,24 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     identity,
     compute,
     images: image.api,
+    volumes: volume.api,
     services,
     log: logger,
     async registerCatalog(publicUrl) {
       for (const s of services) {
-        await ensureCatalogEntry(identity, {
-          type: s.serviceType,
-          name: s.catalogName,
-          url: `${publicUrl}${s.prefix}${s.catalogSuffix}`,
-          regionId: config.regionId,
-        });
+        for (const { type, name } of [{ type: s.serviceType, name: s.catalogName }, ...(s.aliases ?? [])]) {
+          await ensureCatalogEntry(identity, {
+            type,
+            name,
+            url: `${publicUrl}${s.prefix}${s.catalogSuffix}`,
+            regionId: config.regionId,
+          });
+        }
       }
     },
     async close() {
       for (const t of timers) clearInterval(t);
+      await volume.stop();
       await compute.stop();
       await app.close();
       await store.close();

@@ -26,6 +26,11 @@ import { serverPolicy } from './servers/server-policy.js';
 import { serverRoutes } from './servers/server-routes.js';
 import { usagePolicy } from './usage/usage-policy.js';
 import { usageRoutes } from './usage/usage-routes.js';
+import type { VolumeApi } from '../volume/index.js';
+import {
+  volumeAttachmentPolicy,
+  volumeAttachmentRoutes,
+} from './volume-attachments/volume-attachment-routes.js';
 
 /** Every compute route; resources add one spread line each. */
 export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
@@ -56,10 +61,12 @@ export const computePolicy: Readonly<Record<string, string>> = {
   ...serverPolicy,
   ...usagePolicy,
   ...agentApiPolicy,
+  ...volumeAttachmentPolicy,
 };
 
 /** Compute v2.1 (Nova) mounted at /compute; the catalog points at /compute/v2.1. */
-export function computeService(ctx: ServiceContext, deps: ComputeDeps): ServicePlugin {
+/** `volumes`: block storage's in-process API, for os-volume_attachments (absent: not served). */
+export function computeService(ctx: ServiceContext, deps: ComputeDeps, volumes?: VolumeApi): ServicePlugin {
   const prefix = '/compute';
   return {
     name: 'compute',
@@ -72,7 +79,7 @@ export function computeService(ctx: ServiceContext, deps: ComputeDeps): ServiceP
       name: 'compute',
       prefix,
       deps,
-      routes: computeRouteTable,
+      routes: volumes ? [...computeRouteTable, ...volumeAttachmentRoutes(volumes)] : computeRouteTable,
       fault: computeFault,
       tokens: ctx.http.tokens,
       policy: ctx.http.policy,

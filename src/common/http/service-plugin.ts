@@ -6,6 +6,8 @@ export interface ServicePlugin {
   readonly name: string;
   /** Catalog service type: 'identity', 'compute', 'image', ... */
   readonly serviceType: string;
+  /** Further catalog types for the same endpoint, e.g. 'volumev3' beside 'block-storage'. */
+  readonly aliases?: ReadonlyArray<{ readonly type: string; readonly name: string }>;
   /** Catalog service name: 'keystone', 'nova', ... */
   readonly catalogName: string;
   /** Mount point; the catalog URL is the public base URL plus this plus `catalogSuffix`. */

@@ -8,6 +8,7 @@ import { serverTagsMigration } from './0006-server-tags.js';
 import { serverBuildAttemptsMigration } from './0007-server-build-attempts.js';
 import { serverDevicesMigration } from './0008-server-devices.js';
 import { networkMigration } from './0009-network.js';
+import { volumeMigration } from './0010-volume.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -20,6 +21,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0007-server-build-attempts': serverBuildAttemptsMigration,
   '0008-server-devices': serverDevicesMigration,
   '0009-network': networkMigration,
+  '0010-volume': volumeMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,47 @@
+import { respond } from '../../common/http/http-response.js';
+import type { MicroversionPolicy } from '../../common/http/microversion.js';
+import { formatMicroversion } from '../../common/http/microversion.js';
+import { route } from '../../common/http/route-spec.js';
+import type { VolumeDeps } from '../volume-deps.js';
+
+/**
+ * The microversions Strata implements: 3.0 only, because the volume view and every
+ * request here are exactly 3.0's; raise `max` with each version's behaviour.
+ */
+export const volumeMicroversions: MicroversionPolicy = {
+  serviceType: 'volume',
+  min: [3, 0],
+  max: [3, 0],
+};
+
+const v3 = (rootUrl: string) => ({
+  id: 'v3.0',
+  status: 'CURRENT',
+  version: formatMicroversion(volumeMicroversions.max),
+  min_version: formatMicroversion(volumeMicroversions.min),
+  updated: '2023-08-31T00:00:00Z',
+  links: [
+    { rel: 'describedby', type: 'text/html', href: 'https://docs.openstack.org/' },
+    { rel: 'self', href: `${rootUrl}/v3/` },
+  ],
+  'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.volume+json;version=3' }],
+});
+
+export const volumeVersionRoutes = [
+  route<VolumeDeps>({
+    method: 'GET',
+    url: '/',
+    auth: 'none',
+    successStatus: 300,
+    expectedErrors: [],
+    handler: async (ctx) => respond({ versions: [v3(ctx.serviceUrl)] }, { status: 300 }),
+  }),
+  route<VolumeDeps>({
+    method: 'GET',
+    url: '/v3',
+    auth: 'none',
+    successStatus: 200,
+    expectedErrors: [],
+    handler: async (ctx) => ({ versions: [v3(ctx.serviceUrl)] }),
+  }),
+];

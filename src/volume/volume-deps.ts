@@ -1,0 +1,48 @@
+import type { Logger } from 'pino';
+import type { WorkloadDisk } from '../agent/drivers/driver.js';
+import type { Clock } from '../common/time.js';
+import type { StrataDb } from '../db/database.js';
+import type { VolumePool } from './volumes/volume-pool.js';
+
+/** A disk as the compute service's device seam reports it on a server. */
+export type DiskOnServer =
+  | { readonly kind: 'no-server' }
+  | { readonly kind: 'absent' }
+  | {
+      readonly kind: 'present';
+      readonly desired: 'attached' | 'detached';
+      readonly status: 'attaching' | 'attached' | 'detaching' | 'error';
+      readonly host: string | null;
+    };
+
+/**
+ * The compute service's device seam, as block storage sees it (wired in main.ts). Nova
+ * holds this side in Cinder's design; here the volume reconciler also replays it, so an
+ * attach interrupted between the reservation and the request still completes.
+ */
+export interface VolumeDevicePort {
+  /** Idempotent: asks compute to put the disk on the server. */
+  attach(serverId: string, disk: WorkloadDisk): Promise<void>;
+  /** Idempotent: asks compute to take the disk off; resolves when it is not there. */
+  detach(serverId: string, volumeId: string): Promise<void>;
+  disk(serverId: string, volumeId: string): Promise<DiskOnServer>;
+}
+
+export interface VolumeDeps {
+  readonly store: StrataDb;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly pool: VolumePool;
+  readonly availabilityZone: string;
+  /** Late-bound: compute is built after block storage. */
+  readonly devices: () => VolumeDevicePort;
+  /** Wakes the volume reconciler for a volume. */
+  readonly wake: (volumeId: string) => void;
+}
+
+/** Who is acting, reduced to what ownership checks need. */
+export interface VolumeCaller {
+  readonly projectId: string;
+  readonly userId: string;
+  readonly isAdmin: boolean;
+}

@@ -1,0 +1,54 @@
+import { Type } from 'typebox';
+
+const nullableText = (description: string) =>
+  Type.Union([Type.String({ maxLength: 255 }), Type.Null()], { description });
+const metadata = Type.Record(Type.String({ minLength: 1, maxLength: 255 }), Type.String({ maxLength: 255 }), {
+  description: 'Key/value pairs about the volume.',
+});
+
+export const volumeCreateBody = Type.Object(
+  {
+    volume: Type.Object(
+      {
+        size: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[0-9]+$' })], {
+          description: 'Size in GiB (at least 1).',
+        }),
+        name: Type.Optional(nullableText('Volume name.')),
+        description: Type.Optional(nullableText('Volume description.')),
+        display_name: Type.Optional(nullableText('Old name of `name`.')),
+        display_description: Type.Optional(nullableText('Old name of `description`.')),
+        metadata: Type.Optional(Type.Union([metadata, Type.Null()])),
+        availability_zone: Type.Optional(
+          Type.Union([Type.String({ minLength: 1, maxLength: 255 }), Type.Null()], {
+            description: 'Availability zone; the one the service serves when omitted.',
+          }),
+        ),
+        volume_type: Type.Optional(
+          Type.Union([Type.String({ maxLength: 255 }), Type.Null()], {
+            description: 'Volume type name or id.',
+          }),
+        ),
+      },
+      // Cinder accepts (and ignores) unknown volume keys before 3.53.
+      { additionalProperties: true },
+    ),
+    'OS-SCH-HNT:scheduler_hints': Type.Optional(Type.Union([Type.Object({}), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+export const volumeUpdateBody = Type.Object(
+  {
+    volume: Type.Object(
+      {
+        name: Type.Optional(nullableText('Volume name.')),
+        description: Type.Optional(nullableText('Volume description.')),
+        display_name: Type.Optional(nullableText('Old name of `name`.')),
+        display_description: Type.Optional(nullableText('Old name of `description`.')),
+        metadata: Type.Optional(metadata),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);

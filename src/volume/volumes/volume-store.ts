@@ -1,0 +1,135 @@
+import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { VolumeStatus, VolumeTable } from '../../db/tables/volume-tables.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+type VolumeRow = Selectable<VolumeTable>;
+
+/** A volume as the service reads it (metadata parsed). */
+export interface VolumeRecord {
+  readonly id: string;
+  readonly projectId: string;
+  readonly userId: string;
+  readonly name: string | null;
+  readonly description: string | null;
+  readonly size: number;
+  readonly status: VolumeStatus;
+  readonly availabilityZone: string;
+  readonly volumeType: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly generation: number;
+  readonly createdAt: string;
+  readonly updatedAt: string | null;
+}
+
+function toRecord(r: VolumeRow): VolumeRecord {
+  return {
+    id: r.id,
+    projectId: r.project_id,
+    userId: r.user_id,
+    name: r.name,
+    description: r.description,
+    size: r.size,
+    status: r.status,
+    availabilityZone: r.availability_zone,
+    volumeType: r.volume_type,
+    metadata: JSON.parse(r.metadata) as Record<string, string>,
+    generation: r.generation,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export async function insertVolume(db: Db, v: Omit<VolumeRecord, 'generation' | 'updatedAt'>): Promise<void> {
+  await db
+    .insertInto('volumes')
+    .values({
+      id: v.id,
+      project_id: v.projectId,
+      user_id: v.userId,
+      name: v.name,
+      description: v.description,
+      size: v.size,
+      status: v.status,
+      availability_zone: v.availabilityZone,
+      volume_type: v.volumeType,
+      metadata: JSON.stringify(v.metadata),
+      generation: 0,
+      created_at: v.createdAt,
+      updated_at: null,
+    })
+    .execute();
+}
+
+export async function getVolume(db: Db, id: string): Promise<VolumeRecord | undefined> {
+  const r = await db.selectFrom('volumes').selectAll().where('id', '=', id).executeTakeFirst();
+  return r && toRecord(r);
+}
+
+export interface VolumeListFilter {
+  /** Undefined: every project (admins with all_tenants). */
+  readonly projectId?: string;
+  readonly name?: string;
+  readonly status?: string;
+}
+
+export type VolumeSortKey = 'created_at' | 'updated_at' | 'id' | 'name' | 'size' | 'status';
+
+/** Every matching volume in the given order (id breaks ties); metadata filters run in memory. */
+export async function listVolumes(
+  db: Db,
+  f: VolumeListFilter,
+  sort: ReadonlyArray<{ readonly key: VolumeSortKey; readonly dir: 'asc' | 'desc' }>,
+): Promise<VolumeRecord[]> {
+  let q = db.selectFrom('volumes').selectAll();
+  if (f.projectId !== undefined) q = q.where('project_id', '=', f.projectId);
+  if (f.name !== undefined) q = q.where('name', '=', f.name);
+  if (f.status !== undefined) q = q.where('status', '=', f.status as VolumeStatus);
+  for (const s of sort) q = q.orderBy(s.key, s.dir);
+  if (!sort.some((s) => s.key === 'id')) q = q.orderBy('id', 'desc');
+  return (await q.execute()).map(toRecord);
+}
+
+export async function listVolumeIdsIn(db: Db, statuses: ReadonlyArray<VolumeStatus>): Promise<string[]> {
+  const rows = await db.selectFrom('volumes').select('id').where('status', 'in', statuses).execute();
+  return rows.map((r) => r.id);
+}
+
+/** Compare-and-set on generation; false when someone else changed the volume first. */
+export async function updateVolumeIf(
+  db: Db,
+  id: string,
+  generation: number,
+  set: Omit<Updateable<VolumeTable>, 'id' | 'generation'>,
+  now: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('volumes')
+    .set({ ...set, generation: generation + 1, updated_at: now })
+    .where('id', '=', id)
+    .where('generation', '=', generation)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function deleteVolumeIf(db: Db, id: string, generation: number): Promise<boolean> {
+  const r = await db
+    .deleteFrom('volumes')
+    .where('id', '=', id)
+    .where('generation', '=', generation)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+/** Count and total GiB of a project's volumes (quota usage). */
+export async function projectUsage(
+  db: Db,
+  projectId: string,
+): Promise<{ volumes: number; gigabytes: number }> {
+  const r = await db
+    .selectFrom('volumes')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('size').as('gb')])
+    .where('project_id', '=', projectId)
+    .executeTakeFirst();
+  return { volumes: Number(r?.n ?? 0), gigabytes: Number(r?.gb ?? 0) };
+}

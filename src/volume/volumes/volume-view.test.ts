@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { VolumeAttachment } from '../attachments/volume-attachment-store.js';
+import type { VolumeRecord } from './volume-store.js';
+import { cinderTime, volumeDetail } from './volume-view.js';
+
+const volume: VolumeRecord = {
+  id: 'v1',
+  projectId: 'p1',
+  userId: 'u1',
+  name: 'n',
+  description: null,
+  size: 2,
+  status: 'in-use',
+  availabilityZone: 'nova',
+  volumeType: '__DEFAULT__',
+  metadata: { a: 'b' },
+  generation: 3,
+  createdAt: '2026-01-02T03:04:05.678Z',
+  updatedAt: null,
+};
+const attached: VolumeAttachment = {
+  id: 'a1',
+  volumeId: 'v1',
+  serverId: 's1',
+  device: '/dev/vdb',
+  attachStatus: 'attached',
+  hostName: 'h1',
+  attachedAt: '2026-01-02T03:04:06.000Z',
+};
+const ctx = { serviceUrl: 'http://x/volume', projectId: 'p1', isAdmin: false };
+
+describe('volume-view', () => {
+  it("writes Cinder's timestamps: microseconds, no zone", () => {
+    expect(cinderTime('2026-01-02T03:04:05.678Z')).toBe('2026-01-02T03:04:05.678000');
+    expect(cinderTime(null)).toBeNull();
+  });
+
+  it('lists attached attachments only, hiding the host from non-admins', () => {
+    const attaching = { ...attached, id: 'a2', serverId: 's2', attachStatus: 'attaching' as const };
+    const v = volumeDetail(ctx, { volume, attachments: [attached, attaching] });
+    expect(v.attachments).toEqual([
+      {
+        id: 'v1',
+        attachment_id: 'a1',
+        volume_id: 'v1',
+        server_id: 's1',
+        host_name: null,
+        device: '/dev/vdb',
+        attached_at: '2026-01-02T03:04:06.000000',
+      },
+    ]);
+    expect(v.links[0]).toEqual({ rel: 'self', href: 'http://x/volume/v3/p1/volumes/v1' });
+    expect(v).not.toHaveProperty('os-vol-host-attr:host');
+  });
+
+  it('adds the admin-only attributes for admins', () => {
+    const v = volumeDetail({ ...ctx, isAdmin: true }, { volume, attachments: [attached] });
+    expect(v.attachments[0]!.host_name).toBe('h1');
+    expect(v).toMatchObject({ migration_status: null, 'os-vol-mig-status-attr:migstat': null });
+  });
+});

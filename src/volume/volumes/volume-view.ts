@@ -1,0 +1,75 @@
+import type { VolumeAttachment } from '../attachments/volume-attachment-store.js';
+import type { VolumeWithAttachments } from './volume-service.js';
+
+/** Cinder's timestamps: UTC with microseconds and no zone suffix ("2018-11-29T06:50:07.770785"). */
+export function cinderTime(iso: string | null): string | null {
+  if (iso === null) return null;
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?/.exec(new Date(iso).toISOString());
+  return m ? `${m[1]!}.${(m[2] ?? '').padEnd(6, '0').slice(0, 6)}` : iso;
+}
+
+export interface VolumeViewContext {
+  /** e.g. http://host/volume */
+  readonly serviceUrl: string;
+  readonly projectId: string;
+  readonly isAdmin: boolean;
+}
+
+function links(c: VolumeViewContext, id: string) {
+  return [
+    { rel: 'self', href: `${c.serviceUrl}/v3/${c.projectId}/volumes/${id}` },
+    { rel: 'bookmark', href: `${c.serviceUrl}/${c.projectId}/volumes/${id}` },
+  ];
+}
+
+export function volumeSummary(c: VolumeViewContext, v: VolumeWithAttachments['volume']) {
+  return { id: v.id, name: v.name, links: links(c, v.id) };
+}
+
+/** Cinder lists only attached attachments; host_name is for admins. */
+export function attachmentView(a: VolumeAttachment, isAdmin: boolean) {
+  return {
+    id: a.volumeId,
+    attachment_id: a.id,
+    volume_id: a.volumeId,
+    server_id: a.serverId,
+    host_name: isAdmin ? a.hostName : null,
+    device: a.device,
+    attached_at: cinderTime(a.attachedAt),
+  };
+}
+
+/** The volume at microversion 3.0, with the tenant, host and migration attributes Cinder adds. */
+export function volumeDetail(c: VolumeViewContext, { volume: v, attachments }: VolumeWithAttachments) {
+  return {
+    id: v.id,
+    status: v.status,
+    size: v.size,
+    availability_zone: v.availabilityZone,
+    created_at: cinderTime(v.createdAt),
+    updated_at: cinderTime(v.updatedAt),
+    name: v.name,
+    description: v.description,
+    volume_type: v.volumeType,
+    snapshot_id: null,
+    source_volid: null,
+    metadata: v.metadata,
+    links: links(c, v.id),
+    user_id: v.userId,
+    bootable: 'false',
+    encrypted: false,
+    replication_status: null,
+    consistencygroup_id: null,
+    multiattach: false,
+    attachments: attachments
+      .filter((a) => a.attachStatus === 'attached')
+      .map((a) => attachmentView(a, c.isAdmin)),
+    'os-vol-tenant-attr:tenant_id': v.projectId,
+    ...(c.isAdmin && {
+      migration_status: null,
+      'os-vol-host-attr:host': 'strata@file#file',
+      'os-vol-mig-status-attr:migstat': null,
+      'os-vol-mig-status-attr:name_id': null,
+    }),
+  };
+}
