@@ -67,7 +67,8 @@ export async function requestDetach(deps: ComputeDeps, serverId: string, ref: De
   const now = deps.clock().toISOString();
   for (let attempt = 0; attempt < 5; attempt++) {
     const a = await getServerDevice(deps.store.db, serverId, ref.kind, ref.id);
-    if (a === undefined || a.desired === 'detached') return;
+    // A detach under way is left to run; one that failed is asked for again.
+    if (a === undefined || (a.desired === 'detached' && a.status !== 'error')) return;
     // Never reached a host: nothing to undo there.
     if (s.host === null) {
       if (await deleteAttachmentIf(deps.store.db, a.id, a.generation)) return;

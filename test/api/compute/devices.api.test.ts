@@ -198,5 +198,25 @@ for (const dialect of testDialects()) {
       expect(left).toEqual([]);
       expectFault(await devices(server), 404);
     });
+
+    it('asks again for a detach that failed on the host', async () => {
+      const server = await bootServer(t, p.member, { name: 'd6', imageRef: image, flavorRef: flavor });
+      await waitForServer(t, p.member, server, 'ACTIVE');
+      await attach(server, 'disk', 'vol-f', { disk: disk('vol-f') });
+      await waitFor(server, (l) => l[0]?.status === 'attached');
+      const gw = t.cloud.compute.gateway.devices;
+      // The host is made to fail the detach: its report lands before the agent's own step.
+      const agent = t.cloud.compute.agents;
+      await agent.stopAll();
+      await detach(server, 'disk', 'vol-f');
+      const seen = (await gw.getAssigned('fake-0001', server))!.attachments[0]!;
+      expect(
+        await gw.report('fake-0001', seen.id, seen.generation, { kind: 'failed', message: 'busy' }),
+      ).toBe(true);
+      const [failed] = await waitFor(server, (l) => l[0]?.status === 'error');
+      expect(failed).toMatchObject({ desired: 'detached', fault: 'busy' });
+      expect((await detach(server, 'disk', 'vol-f')).statusCode).toBe(202);
+      expect((await devices(server)).json().devices[0]).toMatchObject({ status: 'detaching', fault: null });
+    });
   });
 }
