@@ -11,11 +11,17 @@ import { createVolumeApi } from './volume-api.js';
 import type { VolumeDeps, VolumeDevicePort } from './volume-deps.js';
 import { volumePolicy } from './volume-policy.js';
 import { volumeQuotaRoutes } from './quotas/volume-quota-routes.js';
+import { volumeLimitRoutes } from './limits/volume-limit-routes.js';
 import { volumeReconciler } from './volumes/volume-reconciler.js';
 import { volumeRoutes } from './volumes/volume-routes.js';
 import { VolumePool } from './volumes/volume-pool.js';
 
-export const volumeRouteTable = [...volumeVersionRoutes, ...volumeRoutes, ...volumeQuotaRoutes];
+export const volumeRouteTable = [
+  ...volumeVersionRoutes,
+  ...volumeRoutes,
+  ...volumeQuotaRoutes,
+  ...volumeLimitRoutes,
+];
 
 export interface VolumeService extends ServicePlugin {
   readonly api: VolumeApi;

@@ -16,4 +16,5 @@ export const volumePolicy: Readonly<Record<string, string>> = {
   'volume_extension:quotas:show': reader,
   'volume_extension:quotas:update': 'role:admin',
   'volume_extension:quotas:delete': 'role:admin',
+  'limits_extension:used_limits': reader,
 };

@@ -286,6 +286,26 @@ for (const dialect of testDialects()) {
       expect(set.json().quota_set).toMatchObject({ volumes: 1, per_volume_gigabytes: 2 });
       const usage = await qs('GET', '?usage=true', p.member);
       expect(usage.json().quota_set.volumes).toEqual({ limit: 1, in_use: 1, reserved: 0 });
+      // The same figures as Cinder's absolute limits (openstack limits show --absolute).
+      const limits = await vol('GET', '/limits', p.reader);
+      expect(limits.statusCode).toBe(200);
+      expect(limits.json()).toEqual({
+        limits: {
+          rate: [],
+          absolute: {
+            maxTotalVolumes: 1,
+            totalVolumesUsed: 1,
+            maxTotalVolumeGigabytes: 1000,
+            totalGigabytesUsed: 1,
+            maxTotalSnapshots: 10,
+            totalSnapshotsUsed: 0,
+            maxTotalBackups: 10,
+            totalBackupsUsed: 0,
+            maxTotalBackupGigabytes: 1000,
+            totalBackupGigabytesUsed: 0,
+          },
+        },
+      });
       const tooBig = await vol('POST', '/volumes', p.member, { volume: { size: 3 } });
       expect(tooBig.json().overLimit.message).toBe(
         'Requested volume size 3G is larger than maximum allowed limit 2G.',
