@@ -1,3 +1,4 @@
+import { workloadSpec } from '../agent/drivers/workload-spec-defaults.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,14 +29,11 @@ interface Cycle {
 }
 
 function vmSpec(imagePath: string): WorkloadSpec {
-  return {
+  return workloadSpec({
     workloadId: 'bench-hotplug',
     name: 'bench-hotplug',
     hostname: 'bench-hotplug',
     kind: 'vm',
-    vcpus: 1,
-    memoryMb: 256,
-    rootGb: 1,
     image: {
       id: 'strata-test-vm',
       diskFormat: 'qcow2',
@@ -44,17 +42,8 @@ function vmSpec(imagePath: string): WorkloadSpec {
       properties: {},
     },
     projectId: 'bench',
-    availabilityZone: null,
-    launchIndex: 0,
-    userData: null,
-    metadata: {},
-    keyName: null,
-    keyData: null,
     configDrive: true,
-    extraSpecs: {},
-    nics: [],
-    disks: [],
-  };
+  });
 }
 
 /** Polls the console log until `text` occurs `n` times. */

@@ -1,3 +1,4 @@
+import { workloadSpec } from '../agent/drivers/workload-spec-defaults.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,14 +38,12 @@ function nicOf(i: number): WorkloadNic {
 }
 
 function specOf(imagePath: string): WorkloadSpec {
-  return {
+  return workloadSpec({
     workloadId: `strata-bench-nic-${process.pid}`,
     name: 'nic-attach bench',
     hostname: 'bench',
     kind: 'container',
-    vcpus: 1,
     memoryMb: 64,
-    rootGb: 1,
     image: {
       id: 'busybox-test',
       diskFormat: 'raw',
@@ -53,17 +52,7 @@ function specOf(imagePath: string): WorkloadSpec {
       properties: {},
     },
     projectId: 'bench',
-    availabilityZone: null,
-    launchIndex: 0,
-    userData: null,
-    metadata: {},
-    keyName: null,
-    keyData: null,
-    configDrive: false,
-    extraSpecs: {},
-    nics: [],
-    disks: [],
-  };
+  });
 }
 
 /** Times `samples` hot attaches (each detached again) on one running container. */

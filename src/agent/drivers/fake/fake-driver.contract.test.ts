@@ -1,3 +1,4 @@
+import { workloadSpec } from '../workload-spec-defaults.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,28 +17,15 @@ const shape = { vcpus: 8, memoryMb: 8192, diskGb: 80 };
 const dir = mkdtempSync(join(tmpdir(), 'strata-fake-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const spec = (workloadId: string, over: Partial<WorkloadSpec> = {}): WorkloadSpec => ({
-  workloadId,
-  name: 'contract',
-  hostname: 'contract',
-  kind: 'vm',
-  vcpus: 1,
-  memoryMb: 256,
-  rootGb: 1,
-  image: { id: 'img', diskFormat: 'qcow2', containerFormat: 'bare', properties: {} },
-  projectId: 'p1',
-  availabilityZone: null,
-  launchIndex: 0,
-  userData: null,
-  metadata: {},
-  keyName: null,
-  keyData: null,
-  configDrive: false,
-  extraSpecs: {},
-  nics: [],
-  disks: [],
-  ...over,
-});
+const spec = (workloadId: string, over: Partial<WorkloadSpec> = {}): WorkloadSpec =>
+  workloadSpec({
+    workloadId,
+    name: 'contract',
+    hostname: 'contract',
+    kind: 'vm',
+    image: { id: 'img', diskFormat: 'qcow2', containerFormat: 'bare', properties: {} },
+    ...over,
+  });
 
 // The fake runs anything, so what it refuses is what its knobs inject.
 const fixtures: ContractFixtures = {

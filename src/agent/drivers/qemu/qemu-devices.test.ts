@@ -1,3 +1,4 @@
+import { workloadSpec } from '../workload-spec-defaults.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -75,33 +76,23 @@ describe.skipIf(!canBoot)('qemu driver devices (boots the VM test image, NICs in
   let nbdFile = '';
   let qcow2 = '';
 
-  const spec = (): WorkloadSpec => ({
-    workloadId: `qd-${tag}`,
-    name: 'devices',
-    hostname: 'devices',
-    kind: 'vm',
-    vcpus: 1,
-    memoryMb: 256,
-    rootGb: 1,
-    image: {
-      id: 'test-image',
-      diskFormat: 'qcow2',
-      containerFormat: 'bare',
-      path: image.path,
-      properties: {},
-    },
-    projectId: 'p1',
-    availabilityZone: null,
-    launchIndex: 0,
-    userData: Buffer.from(`strata-test: mark-disks ${token}\n`).toString('base64'),
-    metadata: {},
-    keyName: null,
-    keyData: null,
-    configDrive: true,
-    extraSpecs: {},
-    nics: [nic(1)],
-    disks: [],
-  });
+  const spec = (): WorkloadSpec =>
+    workloadSpec({
+      workloadId: `qd-${tag}`,
+      name: 'devices',
+      hostname: 'devices',
+      kind: 'vm',
+      image: {
+        id: 'test-image',
+        diskFormat: 'qcow2',
+        containerFormat: 'bare',
+        path: image.path,
+        properties: {},
+      },
+      userData: Buffer.from(`strata-test: mark-disks ${token}\n`).toString('base64'),
+      configDrive: true,
+      nics: [nic(1)],
+    });
   const fileDisk = (): WorkloadDisk => ({
     volumeId: volumeId(1),
     source: qcow2,

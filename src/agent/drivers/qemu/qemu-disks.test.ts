@@ -1,3 +1,4 @@
+import { workloadSpec } from '../workload-spec-defaults.js';
 import { describe, expect, it } from 'vitest';
 import type { WorkloadDevice, WorkloadDisk, WorkloadNic, WorkloadSpec } from '../driver.js';
 import { recordFor } from './qemu-disks.js';
@@ -16,27 +17,19 @@ const disk = (id: string): WorkloadDisk => ({
   format: 'raw',
   readOnly: false,
 });
-const spec = (nics: WorkloadNic[], disks: WorkloadDisk[]): WorkloadSpec => ({
-  workloadId: 'vm-1',
-  name: 'vm',
-  hostname: 'vm',
-  kind: 'vm',
-  vcpus: 1,
-  memoryMb: 128,
-  rootGb: 1,
-  image: { id: 'img', diskFormat: 'qcow2', containerFormat: 'bare', properties: {} },
-  projectId: 'p',
-  availabilityZone: null,
-  launchIndex: 0,
-  userData: null,
-  metadata: {},
-  keyName: null,
-  keyData: null,
-  configDrive: true,
-  extraSpecs: {},
-  nics,
-  disks,
-});
+const spec = (nics: WorkloadNic[], disks: WorkloadDisk[]): WorkloadSpec =>
+  workloadSpec({
+    workloadId: 'vm-1',
+    name: 'vm',
+    hostname: 'vm',
+    kind: 'vm',
+    memoryMb: 128,
+    image: { id: 'img', diskFormat: 'qcow2', containerFormat: 'bare', properties: {} },
+    projectId: 'p',
+    configDrive: true,
+    nics,
+    disks,
+  });
 const image = { id: 'img', diskFormat: 'qcow2' as const, basePath: '/cache/img' };
 const ids = (devices: ReadonlyArray<WorkloadDevice>) =>
   devices.map((d) => (d.kind === 'nic' ? `nic:${d.nic.portId}` : `disk:${d.disk.volumeId}`));

@@ -1,3 +1,4 @@
+import { workloadSpec } from '../workload-spec-defaults.js';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,34 +43,22 @@ describe.skipIf(!canBoot)('qemu driver contract (boots the VM test image)', () =
   const stateDir = () => join(root, 'state');
   const cacheDir = () => join(root, 'cache');
 
-  const spec = (workloadId: string, over: Partial<WorkloadSpec> = {}): WorkloadSpec => ({
-    workloadId,
-    name: 'contract',
-    hostname: 'contract',
-    kind: 'vm',
-    vcpus: 1,
-    memoryMb: 256,
-    rootGb: 1,
-    image: {
-      id: 'test-image',
-      diskFormat: 'qcow2',
-      containerFormat: 'bare',
-      path: image.path,
-      properties: {},
-    },
-    projectId: 'p1',
-    availabilityZone: 'nova',
-    launchIndex: 0,
-    userData: null,
-    metadata: {},
-    keyName: null,
-    keyData: null,
-    configDrive: false,
-    extraSpecs: {},
-    nics: [],
-    disks: [],
-    ...over,
-  });
+  const spec = (workloadId: string, over: Partial<WorkloadSpec> = {}): WorkloadSpec =>
+    workloadSpec({
+      workloadId,
+      name: 'contract',
+      hostname: 'contract',
+      kind: 'vm',
+      image: {
+        id: 'test-image',
+        diskFormat: 'qcow2',
+        containerFormat: 'bare',
+        path: image.path,
+        properties: {},
+      },
+      availabilityZone: 'nova',
+      ...over,
+    });
 
   const fixtures: ContractFixtures = {
     newId: () => crypto.randomUUID(),

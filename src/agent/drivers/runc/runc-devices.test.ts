@@ -1,3 +1,4 @@
+import { workloadSpec } from '../workload-spec-defaults.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,34 +51,24 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
     writeFileSync(source, content);
     return { volumeId: `vol-${name}`, source, format: 'raw', readOnly, deviceName: '/dev/vdb' };
   };
-  const specOf = (over: Partial<WorkloadSpec> = {}): WorkloadSpec => ({
-    workloadId: `strata-dev-${process.pid}-${++seq}-${tag}`,
-    name: 'device test',
-    hostname: 'dev-1',
-    kind: 'container',
-    vcpus: 1,
-    memoryMb: 64,
-    rootGb: 1,
-    image: {
-      id: 'busybox-test',
-      diskFormat: 'raw',
-      containerFormat: 'docker',
-      path: imagePath,
-      properties: {},
-    },
-    projectId: 'p1',
-    availabilityZone: 'nova',
-    launchIndex: 0,
-    userData: null,
-    metadata: {},
-    keyName: null,
-    keyData: null,
-    configDrive: true,
-    extraSpecs: {},
-    nics: [],
-    disks: [],
-    ...over,
-  });
+  const specOf = (over: Partial<WorkloadSpec> = {}): WorkloadSpec =>
+    workloadSpec({
+      workloadId: `strata-dev-${process.pid}-${++seq}-${tag}`,
+      name: 'device test',
+      hostname: 'dev-1',
+      kind: 'container',
+      memoryMb: 64,
+      image: {
+        id: 'busybox-test',
+        diskFormat: 'raw',
+        containerFormat: 'docker',
+        path: imagePath,
+        properties: {},
+      },
+      availabilityZone: 'nova',
+      configDrive: true,
+      ...over,
+    });
   const exec = (id: string, script: string) =>
     runCommand('runc', ['--root', join(stateDir, '.runc'), 'exec', id, '/bin/sh', '-c', script], {
       timeoutMs: 20_000,

@@ -1,3 +1,4 @@
+import { workloadSpec } from '../workload-spec-defaults.js';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,34 +32,24 @@ describe.skipIf(!runnable)('runc driver contract (real containers)', () => {
   const stateDir = () => join(base, 'state');
   const cacheDir = () => join(base, 'cache');
 
-  const spec = (workloadId: string, over: Partial<WorkloadSpec> = {}): WorkloadSpec => ({
-    workloadId,
-    name: 'contract',
-    hostname: 'contract',
-    kind: 'container',
-    vcpus: 1,
-    memoryMb: 64,
-    rootGb: 1,
-    image: {
-      id: 'busybox-test',
-      diskFormat: 'raw',
-      containerFormat: 'docker',
-      path: image.path,
-      properties: {},
-    },
-    projectId: 'p1',
-    availabilityZone: 'nova',
-    launchIndex: 0,
-    userData: null,
-    metadata: {},
-    keyName: null,
-    keyData: null,
-    configDrive: true,
-    extraSpecs: {},
-    nics: [],
-    disks: [],
-    ...over,
-  });
+  const spec = (workloadId: string, over: Partial<WorkloadSpec> = {}): WorkloadSpec =>
+    workloadSpec({
+      workloadId,
+      name: 'contract',
+      hostname: 'contract',
+      kind: 'container',
+      memoryMb: 64,
+      image: {
+        id: 'busybox-test',
+        diskFormat: 'raw',
+        containerFormat: 'docker',
+        path: image.path,
+        properties: {},
+      },
+      availabilityZone: 'nova',
+      configDrive: true,
+      ...over,
+    });
 
   const fixtures: ContractFixtures = {
     newId: () => crypto.randomUUID(),
