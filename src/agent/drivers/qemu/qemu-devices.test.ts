@@ -1,7 +1,8 @@
+import { pidsMentioning } from './testing/process-scan.js';
 import { workloadSpec } from '../workload-spec-defaults.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,21 +43,6 @@ const nic = (n: number): WorkloadNic => ({
 });
 const volumeId = (n: number) => `${tag}00-0000-4000-8000-00000000000${n}`;
 const serial = (n: number) => volumeId(n).slice(0, 20);
-
-/** Pids of every process whose command line mentions `text` (cleanup after a failed test). */
-function pidsMentioning(text: string): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(text);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number)
-    .filter((pid) => pid !== process.pid);
-}
 
 async function tapInNetns(
   name: string,

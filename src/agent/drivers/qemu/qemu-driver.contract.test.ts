@@ -1,5 +1,6 @@
+import { pidsMentioning } from './testing/process-scan.js';
 import { workloadSpec } from '../workload-spec-defaults.js';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,20 +21,6 @@ const canBoot =
   tools.every((t) => hasCommand(t)) &&
   existsSync('/bin/busybox') &&
   (await findHostKernel()) !== undefined;
-
-/** Pids of every process whose command line mentions `text`. */
-function pidsMentioning(text: string): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(text);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 // One VM per case group (boots are the expensive part under TCG); see driver.contract.ts.
 describe.skipIf(!canBoot)('qemu driver contract (boots the VM test image)', () => {

@@ -1,3 +1,4 @@
+import { pidsMentioning } from './testing/process-scan.js';
 import {
   createWriteStream,
   existsSync,
@@ -30,21 +31,6 @@ const canBoot =
 const GiB = 1024 ** 3;
 const signal = new AbortController().signal;
 const marker = (what: string) => `STRATA-TEST-VM: ${what}`;
-
-/** Pids of every process whose command line mentions `text` (for leak checks and cleanup). */
-function pidsMentioning(text: string): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(text);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number)
-    .filter((pid) => pid !== process.pid);
-}
 
 // Each test leaves the shared VM running for the next: boots are the expensive part (TCG).
 describe.skipIf(!canBoot)('qemu driver (boots the VM test image)', () => {
