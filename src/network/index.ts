@@ -9,6 +9,8 @@ import { networkPolicy } from './network-policy.js';
 import { networkRoutes } from './networks/network-routes.js';
 import { portRoutes } from './ports/port-routes.js';
 import { quotaRoutes } from './quotas/quota-routes.js';
+import { securityGroupRuleRoutes } from './security-groups/security-group-rule-routes.js';
+import { securityGroupRoutes } from './security-groups/security-group-routes.js';
 import { tagRoutes } from './tags/tag-routes.js';
 import { subnetRoutes } from './subnets/subnet-routes.js';
 
@@ -18,6 +20,8 @@ export const networkRouteTable = [
   ...networkRoutes,
   ...subnetRoutes,
   ...portRoutes,
+  ...securityGroupRoutes,
+  ...securityGroupRuleRoutes,
   ...quotaRoutes,
   ...tagRoutes,
 ];

@@ -73,11 +73,22 @@ export const networkPolicy: Readonly<Record<string, string>> = {
   'update_port:allowed_address_pairs': adminOrNetOwnerMember,
   delete_port: `${adminOrMember} or (${netOwnerMember})`,
 
+  create_security_group: adminOrMember,
+  get_security_group: adminOrReader,
+  update_security_group: adminOrMember,
+  delete_security_group: adminOrMember,
+  // A group's owner also reads and removes rules others added to it (Neutron's sg_owner).
+  sg_owner: 'role:member and project_id:%(security_group:project_id)s',
+  sg_reader: 'role:reader and project_id:%(security_group:project_id)s',
+  create_security_group_rule: adminOrMember,
+  get_security_group_rule: `${adminOrReader} or rule:sg_reader`,
+  delete_security_group_rule: `${adminOrMember} or rule:sg_owner`,
+
   get_extension: '',
 
   // Tags (standard-attr-tag) follow the tagged resource's owner, as Neutron's newer defaults do.
   ...Object.fromEntries(
-    ['networks', 'subnets', 'ports'].flatMap((kind) => [
+    ['networks', 'subnets', 'ports', 'security_groups'].flatMap((kind) => [
       [`get_${kind}_tags`, `${adminOrReader} or (${netOwnerReader}) or rule:shared`],
       [`create_${kind}_tags`, adminOrMember],
       [`update_${kind}_tags`, adminOrMember],

@@ -14,6 +14,10 @@ export interface NetworkTables {
   ports: PortTable;
   network_ip_allocations: IpAllocationTable;
   network_quotas: NetworkQuotaTable;
+  security_groups: SecurityGroupTable;
+  default_security_groups: DefaultSecurityGroupTable;
+  security_group_rules: SecurityGroupRuleTable;
+  port_security_group_bindings: PortSecurityGroupBindingTable;
 }
 
 export interface NetworkTable {
@@ -111,4 +115,46 @@ export interface NetworkQuotaTable {
   project_id: string;
   resource: string;
   hard_limit: number;
+}
+
+export interface SecurityGroupTable {
+  id: string;
+  project_id: string;
+  name: string;
+  description: string;
+  stateful: Flag;
+  tags: string;
+  revision_number: number;
+  created_at: CreatedAt;
+  updated_at: string;
+}
+
+/** The project's `default` group; the project is the primary key (one per project). */
+export interface DefaultSecurityGroupTable {
+  project_id: string;
+  security_group_id: string;
+}
+
+export interface SecurityGroupRuleTable {
+  id: string;
+  security_group_id: string;
+  project_id: string;
+  direction: 'ingress' | 'egress';
+  ethertype: 'IPv4' | 'IPv6';
+  /** A protocol name or its number as text, as Neutron stores it; null for any. */
+  protocol: string | null;
+  port_range_min: number | null;
+  port_range_max: number | null;
+  remote_ip_prefix: string | null;
+  remote_group_id: string | null;
+  description: string;
+  revision_number: number;
+  created_at: CreatedAt;
+  updated_at: string;
+}
+
+/** A port's membership of a group (kept alongside the port's JSON list for queries). */
+export interface PortSecurityGroupBindingTable {
+  port_id: string;
+  security_group_id: string;
 }

@@ -64,6 +64,24 @@ export const extensions: ReadonlyArray<Extension> = [
     updated: '2016-03-15T18:00:00-00:00',
   },
   {
+    alias: 'security-group',
+    name: 'security-group',
+    description: 'The security groups extension.',
+    updated: '2012-10-05T10:00:00-00:00',
+  },
+  {
+    alias: 'stateful-security-group',
+    name: 'Stateful security group',
+    description: 'Indicates if the security group is stateful or not',
+    updated: '2019-11-26T09:00:00-00:00',
+  },
+  {
+    alias: 'security-groups-normalized-cidr',
+    name: 'Normalized CIDR field for security group rules',
+    description: 'Add new field with normalized remote_ip_prefix cidr in SG rule',
+    updated: '2020-07-28T10:00:00-00:00',
+  },
+  {
     alias: 'quotas',
     name: 'Quota management support',
     description: 'Expose functions for quotas management per project',

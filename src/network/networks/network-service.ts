@@ -22,6 +22,7 @@ import { maxMtu, validateSegment } from './network-segment.js';
 import type { Db } from '../../db/db-handle.js';
 import type { NetworkRow } from './network-store.js';
 import * as store from './network-store.js';
+import { ensureDefaultGroup } from '../security-groups/security-group-defaults.js';
 import { networkTarget } from './network-view.js';
 
 /** Neutron's visibility: own networks, shared and external ones; admins see all. */
@@ -51,6 +52,8 @@ export async function createNetwork(
     physicalNetwork: body['provider:physical_network'] as string | null | undefined,
     segmentationId: body['provider:segmentation_id'] as number | null | undefined,
   });
+  // Neutron makes the project's default security group when it creates a network.
+  await ensureDefaultGroup(deps, caller, projectId);
   const limit = maxMtu(seg.type, deps.physnetMtu);
   const mtu = (body['mtu'] as number | null | undefined) ?? limit;
   if (mtu > limit) throw invalidInput(`Requested MTU is too big, maximum is ${limit}`);

@@ -81,6 +81,8 @@ export async function portCount(db: Db, networkId: string, exceptOwnerPrefix?: s
 
 export async function deleteNetworkRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom('network_ip_allocations').where('network_id', '=', id).execute();
+  const ports = db.selectFrom('ports').select('id').where('network_id', '=', id);
+  await db.deleteFrom('port_security_group_bindings').where('port_id', 'in', ports).execute();
   await db.deleteFrom('ports').where('network_id', '=', id).execute();
   await db.deleteFrom('subnets').where('network_id', '=', id).execute();
   await db.deleteFrom('networks').where('id', '=', id).execute();

@@ -20,6 +20,8 @@ import { planAddresses } from './port-addresses.js';
 import { portAttributes } from './port-schemas.js';
 import type { PortRow } from './port-store.js';
 import * as store from './port-store.js';
+import { newPortSecurity, updatedPortGroups } from '../security-groups/port-security-groups.js';
+import { bindPort } from '../security-groups/security-group-store.js';
 
 /** A port is seen by its project, by the owner of its network, and by admins. */
 export async function findPort(db: Db, caller: NetworkCaller, id: string): Promise<PortRow> {
@@ -69,10 +71,22 @@ export async function createPort(deps: NetworkDeps, caller: NetworkCaller, input
   };
   enforce(caller, 'create_port', target);
   enforceAttributes(caller, 'create_port', policyAttrs(body), target);
+  const security = await newPortSecurity(deps, caller, {
+    projectId,
+    deviceOwner: valueOr(portAttributes, body, 'device_owner'),
+    portSecurityEnabled: body['port_security_enabled'] as boolean | undefined,
+    securityGroups: body['security_groups'] as string[] | undefined,
+    networkPortSecurity: isSet(net.port_security_enabled),
+  });
+  const resolved = {
+    ...body,
+    port_security_enabled: security.portSecurityEnabled,
+    security_groups: security.securityGroups,
+  };
   const id = uuid();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await deps.store.write((tx) => insertPort(deps, tx, id, projectId, body));
+      return await deps.store.write((tx) => insertPort(deps, tx, id, projectId, resolved));
     } catch (err) {
       // The network went away between the check and the insert.
       if (deps.store.traits.isForeignKeyViolation(err)) throw networkNotFound(net.id);
@@ -128,9 +142,7 @@ async function insertPort(
     ),
     allowed_address_pairs: JSON.stringify(valueOr(portAttributes, body, 'allowed_address_pairs')),
     extra_dhcp_opts: JSON.stringify(valueOr(portAttributes, body, 'extra_dhcp_opts')),
-    security_groups: JSON.stringify(
-      valueOr<string[] | undefined>(portAttributes, body, 'security_groups') ?? [],
-    ),
+    security_groups: JSON.stringify(body['security_groups']),
     tags: '[]',
     revision_number: 1,
     created_at: now,
@@ -142,6 +154,7 @@ async function insertPort(
     row,
     planned.map((p) => ({ subnet_id: p.subnetId, ip_address: p.ip, port_id: id, network_id: networkId })),
   );
+  await bindPort(tx, id, body['security_groups'] as string[]);
   return row;
 }
 
@@ -182,6 +195,8 @@ async function applyPortUpdate(
   enforceAttributes(caller, 'update_port', policyAttrs(body), { ...target, ...body });
   const mac = body['mac_address'] as string | undefined;
   if (mac !== undefined && mac !== row.mac_address) await checkMacChange(tx, row, mac);
+  const groups = await updatedPortGroups(tx, caller, row, body);
+  if (groups !== undefined) await bindPort(tx, row.id, groups);
   if (body['fixed_ips'] !== undefined)
     await changeFixedIps(tx, row, body['fixed_ips'] as FixedIpRequest[], mac);
   const json = (k: string) => (body[k] === undefined ? undefined : JSON.stringify(body[k]));
@@ -202,7 +217,7 @@ async function applyPortUpdate(
       port_security_enabled: bool('port_security_enabled'),
       allowed_address_pairs: json('allowed_address_pairs'),
       extra_dhcp_opts: json('extra_dhcp_opts'),
-      security_groups: json('security_groups'),
+      security_groups: groups === undefined ? undefined : JSON.stringify(groups),
     }).filter(([, v]) => v !== undefined),
   );
   if (Object.keys(change).length === 0 && body['fixed_ips'] === undefined) return row;

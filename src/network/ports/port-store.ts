@@ -110,6 +110,7 @@ export async function updatePortRow(db: Db, row: PortRow, change: Updateable<Por
 }
 
 export async function deletePortRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('port_security_group_bindings').where('port_id', '=', id).execute();
   await db.deleteFrom('network_ip_allocations').where('port_id', '=', id).execute();
   await db.deleteFrom('ports').where('id', '=', id).execute();
 }

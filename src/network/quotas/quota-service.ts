@@ -31,8 +31,17 @@ export async function checkQuota(db: Db, projectId: string, resource: QuotaResou
   const limit = (await store.limitsOf(db, projectId))[resource];
   if (limit < 0) return;
   if ((await store.usageOf(db, projectId, resource)) + 1 > limit)
-    throw new ConflictError('network.over.quota', `Quota exceeded for resources: ['${resource}'].`);
+    throw overQuota(resource);
 }
+
+/** Neutron's quota_limit_check: the limit alone must have room for `delta`, whatever is in use. */
+export async function checkQuotaLimit(db: Db, projectId: string, resource: QuotaResource, delta: number) {
+  const limit = (await store.limitsOf(db, projectId))[resource];
+  if (limit >= 0 && delta > limit) throw overQuota(resource);
+}
+
+const overQuota = (resource: QuotaResource) =>
+  new ConflictError('network.over.quota', `Quota exceeded for resources: ['${resource}'].`);
 
 export async function detailsOf(db: Db, projectId: string) {
   const limits = await store.limitsOf(db, projectId);

@@ -1,11 +1,23 @@
 import type { Db } from '../../db/db-handle.js';
 
 /** The resources the network service counts, with Neutron's default limits. */
-export const quotaDefaults = { network: 100, subnet: 100, port: 500 } as const;
+export const quotaDefaults = {
+  network: 100,
+  subnet: 100,
+  port: 500,
+  security_group: 10,
+  security_group_rule: 100,
+} as const;
 export type QuotaResource = keyof typeof quotaDefaults;
 export const quotaResources = Object.keys(quotaDefaults) as QuotaResource[];
 
-const tableOf = { network: 'networks', subnet: 'subnets', port: 'ports' } as const;
+const tableOf = {
+  network: 'networks',
+  subnet: 'subnets',
+  port: 'ports',
+  security_group: 'security_groups',
+  security_group_rule: 'security_group_rules',
+} as const;
 
 /** The project's limits: its own rows over the defaults. */
 export async function limitsOf(db: Db, projectId: string): Promise<Record<QuotaResource, number>> {

@@ -6,10 +6,16 @@ import type { NetworkDeps } from '../network-deps.js';
 import { networkTarget } from '../networks/network-view.js';
 import { portTarget } from '../ports/port-service.js';
 import { subnetTarget } from '../subnets/subnet-service.js';
+import { groupTarget } from '../security-groups/security-group-view.js';
 import type { Taggable } from './tag-service.js';
 import { tagNotFound, tagsOf, taggable, validateTag, validateTagsBody, writeTags } from './tag-service.js';
 
-const singular = { networks: 'network', subnets: 'subnet', ports: 'port' } as const;
+const singular = {
+  networks: 'network',
+  subnets: 'subnet',
+  ports: 'port',
+  security_groups: 'security_group',
+} as const;
 
 /** The parent's policy target: tag rules are written against the tagged resource. */
 async function target(kind: Taggable, ctx: RequestContext, deps: NetworkDeps) {
@@ -18,11 +24,12 @@ async function target(kind: Taggable, ctx: RequestContext, deps: NetworkDeps) {
   const caller = callerOf(ctx);
   if (kind === 'networks') return networkTarget(await taggable.networks(db, caller, id));
   if (kind === 'subnets') return subnetTarget(db, await taggable.subnets(db, caller, id));
+  if (kind === 'security_groups') return groupTarget(await taggable.security_groups(db, caller, id));
   return portTarget(db, await taggable.ports(db, caller, id));
 }
 
 function routesFor(kind: Taggable) {
-  const base = `/v2.0/${kind}/:parent_id/tags`;
+  const base = `/v2.0/${kind.replaceAll('_', '-')}/:parent_id/tags`;
   const t = (ctx: RequestContext, deps: NetworkDeps) => target(kind, ctx, deps);
   const parent = (ctx: RequestContext) => ctx.params['parent_id']!;
   const tag = (ctx: RequestContext) => {

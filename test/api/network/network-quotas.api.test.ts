@@ -24,7 +24,9 @@ for (const dialect of testDialects()) {
 
     it("shows Neutron's defaults to the project itself, and refuses other projects' quotas", async () => {
       const own = await api.call('GET', `/quotas/${carol.projectId}`, carol.token);
-      expect(own.json()).toEqual({ quota: { network: 100, subnet: 100, port: 500 } });
+      expect(own.json()).toEqual({
+        quota: { network: 100, subnet: 100, port: 500, security_group: 10, security_group_rule: 100 },
+      });
       expect((await api.call('GET', `/quotas/${carol.projectId}`, dave.token)).statusCode).toBe(403);
       expect(
         (await api.call('PUT', `/quotas/${carol.projectId}`, carol.token, { quota: { network: 1 } }))
@@ -40,7 +42,13 @@ for (const dialect of testDialects()) {
         quota: { network: 1, port: '2' },
       });
       expect(set.statusCode).toBe(200);
-      expect(set.json().quota).toEqual({ network: 1, subnet: 100, port: 2 });
+      expect(set.json().quota).toEqual({
+        network: 1,
+        subnet: 100,
+        port: 2,
+        security_group: 10,
+        security_group_rule: 100,
+      });
       const net = await api.create(carol.token, 'network', { name: 'only-one' });
       const over = await api.call('POST', '/networks', carol.token, { network: { name: 'two' } });
       expect(over.statusCode).toBe(409);
@@ -56,6 +64,9 @@ for (const dialect of testDialects()) {
         network: { limit: 1, used: 1, reserved: 0 },
         subnet: { limit: 100, used: 1, reserved: 0 },
         port: { limit: 2, used: 1, reserved: 0 },
+        // The default group made on first use, and its four rules.
+        security_group: { limit: 10, used: 1, reserved: 0 },
+        security_group_rule: { limit: 100, used: 4, reserved: 0 },
       });
       const listed = (await api.call('GET', '/quotas', admin)).json().quotas;
       expect(listed).toContainEqual({
@@ -64,6 +75,8 @@ for (const dialect of testDialects()) {
         network: 1,
         subnet: 100,
         port: 2,
+        security_group: 10,
+        security_group_rule: 100,
       });
     });
 

@@ -42,11 +42,14 @@ for (const dialect of testDialects()) {
         'quota_details',
         'quotas',
         'revision-if-match',
+        'security-group',
+        'security-groups-normalized-cidr',
         'sorting',
         'standard-attr-description',
         'standard-attr-revisions',
         'standard-attr-tag',
         'standard-attr-timestamp',
+        'stateful-security-group',
         'subnet-service-types',
       ]);
       expect(ext.find((e: { alias: string }) => e.alias === 'binding')).toEqual({
@@ -225,11 +228,12 @@ for (const dialect of testDialects()) {
         cidr: '10.9.0.0/29',
       });
       const port = await api.create(alice.token, 'port', { network_id: net.id, name: 'p' });
+      const groups = (await api.call('GET', '/security-groups?name=default', alice.token)).json();
       expect(port).toMatchObject({
         status: 'DOWN',
         device_owner: '',
         admin_state_up: true,
-        security_groups: [],
+        security_groups: [groups.security_groups[0].id],
       });
       expect(port['mac_address']).toMatch(/^fa:16:3e(:[0-9a-f]{2}){3}$/);
       expect(port).not.toHaveProperty('binding:host_id');

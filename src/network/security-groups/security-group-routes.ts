@@ -1,0 +1,117 @@
+import { route } from '../../common/http/route-spec.js';
+import type { RequestContext } from '../../common/http/route-spec.js';
+import { resourceBody } from '../network-attributes.js';
+import type { NetworkCaller } from '../network-context.js';
+import { callerOf } from '../network-context.js';
+import type { NetworkDeps } from '../network-deps.js';
+import { applyList, parseListQuery, pickFields } from '../network-list.js';
+import { revisionConstraint } from '../network-revision.js';
+import { tagFilters } from '../tags/tag-service.js';
+import { securityGroupNotFound } from './security-group-errors.js';
+import * as service from './security-group-service.js';
+import type { SecurityGroupRow } from './security-group-store.js';
+import { rulesOfGroups } from './security-group-store.js';
+import { groupTarget, groupView } from './security-group-view.js';
+
+const sortable = new Set(['id', 'name', 'project_id', 'tenant_id', 'stateful', 'created_at', 'updated_at', 'revision_number']);
+
+const idOf = (ctx: RequestContext) => ctx.params['security_group_id']!;
+
+async function render(deps: NetworkDeps, rows: ReadonlyArray<SecurityGroupRow>) {
+  const rules = await rulesOfGroups(
+    deps.store.db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => groupView(r, rules.get(r.id) ?? []));
+}
+
+async function one(deps: NetworkDeps, ctx: RequestContext, row: SecurityGroupRow) {
+  const [view] = await render(deps, [row]);
+  return { security_group: pickFields(view!, parseListQuery(ctx.query).fields) };
+}
+
+async function target(ctx: RequestContext, deps: NetworkDeps) {
+  return groupTarget(await service.findGroup(deps.store.db, callerOf(ctx), idOf(ctx)));
+}
+
+/** The project a list is about: a project_id/tenant_id filter, else the caller's. */
+function filteredProject(caller: NetworkCaller, query: Readonly<Record<string, unknown>>): string | undefined {
+  const named = query['project_id'] ?? query['tenant_id'];
+  const first = Array.isArray(named) ? named[0] : named;
+  return typeof first === 'string' ? first : caller.projectId;
+}
+
+export const securityGroupRoutes = [
+  route<NetworkDeps>({
+    method: 'GET',
+    url: '/v2.0/security-groups',
+    policy: 'get_security_group',
+    target: (ctx) => ({ project_id: ctx.auth.projectId }),
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => {
+      const caller = callerOf(ctx);
+      const q = parseListQuery(ctx.query);
+      const rows = await service.listGroups(deps, caller, filteredProject(caller, ctx.query));
+      const { items, links } = applyList(await render(deps, rows), q, {
+        url: ctx.url,
+        query: ctx.query,
+        sortable,
+        special: tagFilters,
+        markerMissing: securityGroupNotFound,
+      });
+      return {
+        security_groups: items.map((g) => pickFields(g, q.fields)),
+        ...(links.length > 0 && { security_groups_links: links }),
+      };
+    },
+  }),
+  route<NetworkDeps>({
+    method: 'POST',
+    url: '/v2.0/security-groups',
+    policy: 'create_security_group',
+    target: (ctx) => ({ project_id: ctx.auth.projectId }),
+    successStatus: 201,
+    expectedErrors: [409],
+    handler: async (ctx, deps) =>
+      one(deps, ctx, await service.createGroup(deps, callerOf(ctx), resourceBody(ctx.body, 'security_group'))),
+  }),
+  route<NetworkDeps>({
+    method: 'GET',
+    url: '/v2.0/security-groups/:security_group_id',
+    policy: 'get_security_group',
+    target,
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => one(deps, ctx, await service.findGroup(deps.store.db, callerOf(ctx), idOf(ctx))),
+  }),
+  route<NetworkDeps>({
+    method: 'PUT',
+    url: '/v2.0/security-groups/:security_group_id',
+    policy: 'update_security_group',
+    target,
+    successStatus: 200,
+    expectedErrors: [404, 409, 412],
+    handler: async (ctx, deps) =>
+      one(
+        deps,
+        ctx,
+        await service.updateGroup(
+          deps,
+          callerOf(ctx),
+          idOf(ctx),
+          resourceBody(ctx.body, 'security_group'),
+          revisionConstraint(ctx),
+        ),
+      ),
+  }),
+  route<NetworkDeps>({
+    method: 'DELETE',
+    url: '/v2.0/security-groups/:security_group_id',
+    policy: 'delete_security_group',
+    target,
+    successStatus: 204,
+    expectedErrors: [404, 409, 412],
+    handler: async (ctx, deps) => service.deleteGroup(deps, callerOf(ctx), idOf(ctx), revisionConstraint(ctx)),
+  }),
+];
