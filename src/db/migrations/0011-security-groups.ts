@@ -22,7 +22,11 @@ export const securityGroupsMigration: Migration = {
       .addColumn('created_at', 'varchar(32)', required)
       .addColumn('updated_at', 'varchar(32)', required)
       .execute();
-    await db.schema.createIndex('security_groups_project').on('security_groups').column('project_id').execute();
+    await db.schema
+      .createIndex('security_groups_project')
+      .on('security_groups')
+      .column('project_id')
+      .execute();
     await db.schema
       .createTable('default_security_groups')
       .addColumn('project_id', 'varchar(255)', (c) => c.primaryKey())
@@ -34,9 +38,7 @@ export const securityGroupsMigration: Migration = {
     await db.schema
       .createTable('port_security_group_bindings')
       .addColumn('port_id', 'varchar(36)', (c) => c.notNull().references('ports.id').onDelete('cascade'))
-      .addColumn('security_group_id', 'varchar(36)', (c) =>
-        c.notNull().references('security_groups.id'),
-      )
+      .addColumn('security_group_id', 'varchar(36)', (c) => c.notNull().references('security_groups.id'))
       .addPrimaryKeyConstraint('port_security_group_bindings_pk', ['port_id', 'security_group_id'])
       .execute();
     await db.schema
@@ -62,7 +64,9 @@ async function createRules(db: Kysely<unknown>): Promise<void> {
     .addColumn('port_range_max', 'integer')
     .addColumn('remote_ip_prefix', 'varchar(64)')
     // A group's rules naming a deleted remote group go with it, as in Neutron.
-    .addColumn('remote_group_id', 'varchar(36)', (c) => c.references('security_groups.id').onDelete('cascade'))
+    .addColumn('remote_group_id', 'varchar(36)', (c) =>
+      c.references('security_groups.id').onDelete('cascade'),
+    )
     .addColumn('description', 'varchar(255)', required)
     .addColumn('revision_number', 'integer', required)
     .addColumn('created_at', 'varchar(32)', required)

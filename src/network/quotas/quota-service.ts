@@ -30,8 +30,7 @@ const quotaAttributes: AttributeMap = {
 export async function checkQuota(db: Db, projectId: string, resource: QuotaResource): Promise<void> {
   const limit = (await store.limitsOf(db, projectId))[resource];
   if (limit < 0) return;
-  if ((await store.usageOf(db, projectId, resource)) + 1 > limit)
-    throw overQuota(resource);
+  if ((await store.usageOf(db, projectId, resource)) + 1 > limit) throw overQuota(resource);
 }
 
 /** Neutron's quota_limit_check: the limit alone must have room for `delta`, whatever is in use. */

@@ -66,7 +66,11 @@ export async function ensureDefaultGroup(
   if (projectId !== caller.projectId && !caller.isAdmin) return undefined;
   const existing = await store.defaultGroupId(deps.store.db, projectId);
   if (existing !== undefined) return existing;
-  const row = newGroupRow(deps, projectId, { name: 'default', description: defaultDescription, stateful: true });
+  const row = newGroupRow(deps, projectId, {
+    name: 'default',
+    description: defaultDescription,
+    stateful: true,
+  });
   try {
     await deps.store.write(async (tx) => {
       if ((await store.defaultGroupId(tx, projectId)) !== undefined) return;

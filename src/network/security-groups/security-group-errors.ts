@@ -17,9 +17,15 @@ export const cannotRemoveDefault = () =>
     'Insufficient rights for removing default security group.',
   );
 export const cannotUpdateDefault = () =>
-  new ConflictError('network.security_group.cannot_update_default', 'Updating default security group not allowed.');
+  new ConflictError(
+    'network.security_group.cannot_update_default',
+    'Updating default security group not allowed.',
+  );
 export const defaultAlreadyExists = () =>
-  new ConflictError('network.security_group.default_already_exists', 'Default security group already exists.');
+  new ConflictError(
+    'network.security_group.default_already_exists',
+    'Default security group already exists.',
+  );
 export const ruleExists = (ruleId: string) =>
   new ConflictError(
     'network.security_group_rule.exists',

@@ -34,7 +34,15 @@ export const ipProtocols: Readonly<Record<string, number>> = {
 /** The protocols whose rules carry port ranges (Neutron's SG_PORT_PROTO_NAMES and numbers). */
 export const portProtocols: ReadonlySet<number> = new Set([33, 132, 6, 17, 136]);
 /** IPv6-only protocols a rule for IPv4 may not name (SecurityGroupEthertypeConflictWithProtocol). */
-const ipv6Only = new Set(['ipv6-encap', 'ipv6-frag', 'ipv6-icmp', 'icmpv6', 'ipv6-nonxt', 'ipv6-opts', 'ipv6-route']);
+const ipv6Only = new Set([
+  'ipv6-encap',
+  'ipv6-frag',
+  'ipv6-icmp',
+  'icmpv6',
+  'ipv6-nonxt',
+  'ipv6-opts',
+  'ipv6-route',
+]);
 const ipv6OnlyNumbers = new Set(['41', '44', '58', '59', '60', '43']);
 
 const supportedList = pyRepr([null, ...Object.keys(ipProtocols)]);
@@ -42,7 +50,8 @@ const supportedList = pyRepr([null, ...Object.keys(ipProtocols)]);
 /** convert_protocol: a number 0-255 becomes its text, a name its lower case; null stays null. */
 export function convertProtocol(v: unknown): string | null {
   if (v === null || v === undefined) return null;
-  const asNumber = typeof v === 'number' ? v : typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v) ? Number(v) : NaN;
+  const asNumber =
+    typeof v === 'number' ? v : typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v) ? Number(v) : NaN;
   if (Number.isInteger(asNumber)) {
     if (asNumber >= 0 && asNumber <= 255) return String(asNumber);
     throw invalidProtocol(v, supportedList);

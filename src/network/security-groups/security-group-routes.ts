@@ -13,7 +13,16 @@ import type { SecurityGroupRow } from './security-group-store.js';
 import { rulesOfGroups } from './security-group-store.js';
 import { groupTarget, groupView } from './security-group-view.js';
 
-const sortable = new Set(['id', 'name', 'project_id', 'tenant_id', 'stateful', 'created_at', 'updated_at', 'revision_number']);
+const sortable = new Set([
+  'id',
+  'name',
+  'project_id',
+  'tenant_id',
+  'stateful',
+  'created_at',
+  'updated_at',
+  'revision_number',
+]);
 
 const idOf = (ctx: RequestContext) => ctx.params['security_group_id']!;
 
@@ -35,7 +44,10 @@ async function target(ctx: RequestContext, deps: NetworkDeps) {
 }
 
 /** The project a list is about: a project_id/tenant_id filter, else the caller's. */
-function filteredProject(caller: NetworkCaller, query: Readonly<Record<string, unknown>>): string | undefined {
+function filteredProject(
+  caller: NetworkCaller,
+  query: Readonly<Record<string, unknown>>,
+): string | undefined {
   const named = query['project_id'] ?? query['tenant_id'];
   const first = Array.isArray(named) ? named[0] : named;
   return typeof first === 'string' ? first : caller.projectId;
@@ -74,7 +86,11 @@ export const securityGroupRoutes = [
     successStatus: 201,
     expectedErrors: [409],
     handler: async (ctx, deps) =>
-      one(deps, ctx, await service.createGroup(deps, callerOf(ctx), resourceBody(ctx.body, 'security_group'))),
+      one(
+        deps,
+        ctx,
+        await service.createGroup(deps, callerOf(ctx), resourceBody(ctx.body, 'security_group')),
+      ),
   }),
   route<NetworkDeps>({
     method: 'GET',
@@ -83,7 +99,8 @@ export const securityGroupRoutes = [
     target,
     successStatus: 200,
     expectedErrors: [404],
-    handler: async (ctx, deps) => one(deps, ctx, await service.findGroup(deps.store.db, callerOf(ctx), idOf(ctx))),
+    handler: async (ctx, deps) =>
+      one(deps, ctx, await service.findGroup(deps.store.db, callerOf(ctx), idOf(ctx))),
   }),
   route<NetworkDeps>({
     method: 'PUT',
@@ -112,6 +129,7 @@ export const securityGroupRoutes = [
     target,
     successStatus: 204,
     expectedErrors: [404, 409, 412],
-    handler: async (ctx, deps) => service.deleteGroup(deps, callerOf(ctx), idOf(ctx), revisionConstraint(ctx)),
+    handler: async (ctx, deps) =>
+      service.deleteGroup(deps, callerOf(ctx), idOf(ctx), revisionConstraint(ctx)),
   }),
 ];

@@ -25,7 +25,12 @@ export async function findRule(db: Db, caller: NetworkCaller, id: string): Promi
 }
 
 /** A group the rule's project may use: its own (any group for admins), else SecurityGroupNotFound. */
-async function groupFor(db: Db, caller: NetworkCaller, projectId: string, id: string): Promise<SecurityGroupRow> {
+async function groupFor(
+  db: Db,
+  caller: NetworkCaller,
+  projectId: string,
+  id: string,
+): Promise<SecurityGroupRow> {
   const row = await store.getGroupRow(db, id);
   if (row === undefined || (!caller.isAdmin && row.project_id !== projectId)) throw securityGroupNotFound(id);
   return row;

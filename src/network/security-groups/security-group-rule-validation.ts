@@ -9,7 +9,13 @@ import {
   protocolRequiredWithPorts,
   ruleParameterConflict,
 } from './security-group-errors.js';
-import { canonicalIpv6Icmp, isIpv6Only, portProtocols, prefixVersion, protocolNumber } from './security-group-protocols.js';
+import {
+  canonicalIpv6Icmp,
+  isIpv6Only,
+  portProtocols,
+  prefixVersion,
+  protocolNumber,
+} from './security-group-protocols.js';
 
 /** A rule as asked for, after the attribute map's converters. */
 export interface RuleRequest {
@@ -65,7 +71,9 @@ function validatePortRange(rule: RuleRequest): void {
 export function ruleKey(rule: RuleRequest & { readonly security_group_id: string }): string {
   const none = '+';
   const prefix =
-    rule.remote_ip_prefix === null || rule.remote_ip_prefix === '0.0.0.0/0' || rule.remote_ip_prefix === '::/0'
+    rule.remote_ip_prefix === null ||
+    rule.remote_ip_prefix === '0.0.0.0/0' ||
+    rule.remote_ip_prefix === '::/0'
       ? none
       : rule.remote_ip_prefix;
   const protocol =

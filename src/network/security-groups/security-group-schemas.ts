@@ -1,7 +1,12 @@
 import type { AttributeMap } from '../network-attributes.js';
 import { isOneOf, isString, isStringOrNone, toBoolean } from '../network-attributes.js';
 import { defaultAlreadyExists } from './security-group-errors.js';
-import { convertEthertype, convertIpPrefix, convertPort, convertProtocol } from './security-group-protocols.js';
+import {
+  convertEthertype,
+  convertIpPrefix,
+  convertPort,
+  convertProtocol,
+} from './security-group-protocols.js';
 
 const projectId = { post: true, put: false, default: undefined, validate: isString(255) } as const;
 

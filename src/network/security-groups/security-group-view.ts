@@ -50,7 +50,10 @@ export function groupTarget(row: SecurityGroupRow): Record<string, unknown> {
 }
 
 /** A rule's target names its group's owner too (Neutron's sg_owner rule). */
-export function ruleTarget(row: SecurityGroupRuleRow, group: SecurityGroupRow | undefined): Record<string, unknown> {
+export function ruleTarget(
+  row: SecurityGroupRuleRow,
+  group: SecurityGroupRow | undefined,
+): Record<string, unknown> {
   return {
     project_id: row.project_id,
     tenant_id: row.project_id,
