@@ -116,4 +116,103 @@ describe.skipIf(!ready)('openstack CLI against strata up: network', () => {
     const quota = await cli.json<Row>('admin', ['quota', 'show', project]);
     expect(quota).toMatchObject({ networks: 3, ports: 7, subnets: 100 });
   });
+  it('manages security groups and rules: tcp port, icmp, remote group, set and delete', async () => {
+    const web = await cli.json<Row>('admin', [
+      'security',
+      'group',
+      'create',
+      '--description',
+      'web tier',
+      'cli-web',
+    ]);
+    expect(web).toMatchObject({ name: 'cli-web', description: 'web tier', stateful: true });
+    const groups = await cli.json<Row[]>('admin', ['security', 'group', 'list']);
+    expect(groups.map((g) => g['Name']).sort()).toEqual(['cli-web', 'default']);
+    const ssh = await cli.json<Row>('admin', [
+      'security',
+      'group',
+      'rule',
+      'create',
+      '--protocol',
+      'tcp',
+      '--dst-port',
+      '22',
+      'cli-web',
+    ]);
+    expect(ssh).toMatchObject({
+      protocol: 'tcp',
+      port_range_min: 22,
+      port_range_max: 22,
+      direction: 'ingress',
+      ether_type: 'IPv4',
+      remote_ip_prefix: '0.0.0.0/0',
+      security_group_id: web.id,
+    });
+    const icmp = await cli.json<Row>('admin', [
+      'security',
+      'group',
+      'rule',
+      'create',
+      '--protocol',
+      'icmp',
+      'cli-web',
+    ]);
+    expect(icmp).toMatchObject({ protocol: 'icmp', port_range_min: null });
+    const peers = await cli.json<Row>('admin', [
+      'security',
+      'group',
+      'rule',
+      'create',
+      '--protocol',
+      'udp',
+      '--dst-port',
+      '53',
+      '--remote-group',
+      'default',
+      'cli-web',
+    ]);
+    const def = groups.find((g) => g['Name'] === 'default')!;
+    expect(peers).toMatchObject({ remote_group_id: def['ID'], remote_ip_prefix: null });
+    const again = await cli.run('admin', [
+      'security',
+      'group',
+      'rule',
+      'create',
+      '--protocol',
+      'tcp',
+      '--dst-port',
+      '22',
+      'cli-web',
+    ]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain(`Security group rule already exists. Rule id is ${ssh.id}.`);
+    const rules = await cli.json<Row[]>('admin', ['security', 'group', 'rule', 'list', 'cli-web']);
+    expect(rules.map((r) => r['ID']).sort()).toEqual(expect.arrayContaining([ssh.id, icmp.id, peers.id]));
+    expect(rules).toHaveLength(5);
+    const shownRule = await cli.json<Row>('admin', ['security', 'group', 'rule', 'show', ssh.id]);
+    expect(shownRule).toMatchObject({ id: ssh.id, port_range_min: 22 });
+    expect(
+      (
+        await cli.run('admin', [
+          'security',
+          'group',
+          'set',
+          '--name',
+          'cli-www',
+          '--description',
+          'www',
+          'cli-web',
+        ])
+      ).code,
+    ).toBe(0);
+    const shown = await cli.json<Row>('admin', ['security', 'group', 'show', web.id]);
+    expect(shown).toMatchObject({ name: 'cli-www', description: 'www' });
+    expect(shown['rules']).toHaveLength(5);
+    expect((await cli.run('admin', ['security', 'group', 'rule', 'delete', icmp.id])).code).toBe(0);
+    const gone = await cli.run('admin', ['security', 'group', 'rule', 'show', icmp.id]);
+    expect(gone.code).not.toBe(0);
+    expect((await cli.run('admin', ['security', 'group', 'delete', 'cli-www'])).code).toBe(0);
+    const left = await cli.json<Row[]>('admin', ['security', 'group', 'list']);
+    expect(left.map((g) => g['Name'])).toEqual(['default']);
+  });
 });
