@@ -44,7 +44,7 @@ export function volumeReconciler(deps: VolumeDeps): Reconciler {
         case 'creating':
           return create(deps, v, signal);
         case 'deleting':
-          await deps.pool.remove(id);
+          await deps.pool.remove(id, signal);
           if (!(await deleteVolumeIf(deps.store.db, id, v.generation))) return again;
           return done;
         case 'attaching':
@@ -63,7 +63,7 @@ export function volumeReconciler(deps: VolumeDeps): Reconciler {
 async function create(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): Promise<ReconcileResult> {
   let status: 'available' | 'error' = 'available';
   try {
-    await deps.pool.create(v.id, v.size, signal);
+    await makeFile(deps, v, signal);
   } catch (err) {
     if (signal.aborted) throw err;
     deps.log.error({ err, volumeId: v.id }, 'volume create failed');
@@ -73,6 +73,17 @@ async function create(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): P
       .catch((e: unknown) => deps.log.warn({ err: e, volumeId: v.id }, 'could not remove a failed volume'));
   }
   return settle(deps, v, status);
+}
+
+/** Empty, an overlay of a snapshot, or a clone (copy-on-write unless the source is open). */
+async function makeFile(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): Promise<void> {
+  if (v.snapshotId !== null) return deps.pool.fromSnapshot(v.id, v.snapshotId, v.size, signal);
+  if (v.sourceVolid !== null) {
+    const src = await getVolume(deps.store.db, v.sourceVolid);
+    if (src === undefined) throw new Error(`source volume ${v.sourceVolid} is gone`);
+    return deps.pool.clone(v.id, src.id, v.size, src.status !== 'available', signal);
+  }
+  await deps.pool.create(v.id, v.size, signal);
 }
 
 async function settle(
