@@ -12,6 +12,7 @@ export const volumePolicy: Readonly<Record<string, string>> = {
   'volume:get_all': reader,
   'volume:update': member,
   'volume:delete': member,
+  'volume:extend': member,
   'volume_extension:volume_tenant_attribute': reader,
   'volume_extension:volume_host_attribute': 'role:admin',
   'volume_extension:quotas:show': reader,

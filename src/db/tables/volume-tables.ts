@@ -9,7 +9,16 @@ export interface VolumeTables {
 
 /** Cinder's volume states this slice serves (stable: available, in-use, error). */
 export type VolumeStatus =
-  'creating' | 'available' | 'attaching' | 'in-use' | 'detaching' | 'deleting' | 'error' | 'error_deleting';
+  | 'creating'
+  | 'available'
+  | 'attaching'
+  | 'in-use'
+  | 'detaching'
+  | 'deleting'
+  | 'extending'
+  | 'error'
+  | 'error_deleting'
+  | 'error_extending';
 
 /** A block storage volume: a qcow2 file in the pool; `generation` makes writes compare-and-set. */
 export interface VolumeTable {

@@ -152,3 +152,21 @@ export async function checkSnapshotQuota(deps: VolumeDeps, projectId: string, si
       retryNow,
     );
 }
+
+/** Refuses growing a volume by `increase` GiB to `newSize` beyond the limits (Cinder's extend checks). */
+export async function checkExtendQuota(
+  deps: VolumeDeps,
+  projectId: string,
+  newSize: number,
+  increase: number,
+): Promise<void> {
+  const q = await quotaLimits(deps, projectId);
+  const perVolume = q['per_volume_gigabytes']!;
+  if (perVolume >= 0 && newSize > perVolume)
+    throw new OverLimitError(
+      'volume.quota.per_volume_gigabytes',
+      `Requested volume size ${newSize}G is larger than maximum allowed limit ${perVolume}G.`,
+      retryNow,
+    );
+  checkGigabytes(q, await usage(deps, projectId), increase);
+}

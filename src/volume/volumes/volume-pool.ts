@@ -80,6 +80,16 @@ export class VolumePool {
     });
   }
 
+  /** Grows the volume's file to `sizeGb` GiB (idempotent: an absolute size). */
+  async extend(volumeId: string, sizeGb: number, signal?: AbortSignal): Promise<void> {
+    await this.#exclusive(() =>
+      runCommand('qemu-img', ['resize', '-q', '-f', 'qcow2', this.pathOf(volumeId), `${sizeGb}G`], {
+        ...(signal && { signal }),
+        timeoutMs: 60_000,
+      }),
+    );
+  }
+
   /** Removes a snapshot's file, merging it into what reads it; throws while one of them is open. */
   async removeSnapshot(snapshotId: string, signal?: AbortSignal): Promise<void> {
     await this.#exclusive(() => this.#chain.unlink(snapshotFile(snapshotId), signal));

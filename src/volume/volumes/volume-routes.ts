@@ -4,7 +4,8 @@ import { route } from '../../common/http/route-spec.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { volumeCallerOf } from '../volume-caller.js';
 import { parseVolumeListQuery } from './volume-list-query.js';
-import { volumeCreateBody, volumeCreateKeys, volumeUpdateBody } from './volume-schemas.js';
+import { volumeActionBody, volumeCreateBody, volumeCreateKeys, volumeUpdateBody } from './volume-schemas.js';
+import { extendVolume } from './volume-extend.js';
 import type { Microversion } from '../../common/http/microversion.js';
 import { rejectFieldsFrom } from '../../common/http/microversion.js';
 import type { VolumeWithAttachments } from './volume-service.js';
@@ -158,6 +159,24 @@ export const volumeRoutes = [
         String(one(ctx.query['cascade']) ?? '').toLowerCase(),
       );
       await deleteVolume(deps, volumeCallerOf(ctx), ctx.params['volume_id']!, cascade);
+      return undefined;
+    },
+  }),
+  route<VolumeDeps, typeof volumeActionBody>({
+    method: 'POST',
+    url: `${base}/:volume_id/action`,
+    policy: 'volume:extend',
+    target: volumeTarget,
+    body: volumeActionBody,
+    successStatus: 202,
+    expectedErrors: [404, 413],
+    handler: async (ctx, deps) => {
+      await extendVolume(
+        deps,
+        volumeCallerOf(ctx),
+        ctx.params['volume_id']!,
+        Number(ctx.body['os-extend'].new_size),
+      );
       return undefined;
     },
   }),

@@ -85,3 +85,18 @@ export const volumeUpdateBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** Volume actions this slice serves: os-extend (a volume that is not attached). */
+export const volumeActionBody = Type.Object(
+  {
+    'os-extend': Type.Object(
+      {
+        new_size: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[0-9]+$' })], {
+          description: 'The new size in GiB (larger than the current one).',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);

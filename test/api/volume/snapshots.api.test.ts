@@ -289,5 +289,28 @@ for (const dialect of testDialects()) {
         'API Version String 3.x is of invalid format. Must be of format MajorNum.MinorNum.',
       );
     });
+
+    it('extends a volume that is not attached (os-extend), keeping its data', async () => {
+      const v = await volume({ size: 1 });
+      write(v, 0x3c);
+      const act = (body: object) => vol('POST', `/volumes/${v}/action`, p.member, body);
+      expectFault(
+        await act({ 'os-extend': { new_size: 1 } }),
+        400,
+        'Invalid input received: New size for extend must be greater than current size. (current: 1, extended: 1).',
+      );
+      expect((await act({ 'os-extend': { new_size: 3 } })).statusCode).toBe(202);
+      const grown = await waitFor('volumes', v, 'available');
+      expect(grown['size']).toBe(3);
+      const info = JSON.parse(
+        execFileSync('qemu-img', ['info', '-U', '--output=json', join(pool, `${v}.qcow2`)], {
+          encoding: 'utf8',
+        }),
+      ) as Json;
+      expect(info['virtual-size']).toBe(3 * 1024 ** 3);
+      expect(reads(v, 0x3c)).toBe(true);
+      expectFault(await act({ 'os-extend': { new_size: 2 } }), 400);
+      expectFault(await vol('POST', `/volumes/${v}/action`, p.reader, { 'os-extend': { new_size: 4 } }), 403);
+    });
   });
 }
