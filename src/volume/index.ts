@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { volumeFault } from '../common/faults/volume-fault.js';
 import type { RunningController } from '../common/reconcile/controller.js';
@@ -14,18 +15,32 @@ import { volumeQuotaRoutes } from './quotas/volume-quota-routes.js';
 import { volumeLimitRoutes } from './limits/volume-limit-routes.js';
 import { volumeReconciler } from './volumes/volume-reconciler.js';
 import { volumeRoutes } from './volumes/volume-routes.js';
+import { volumeTypeRoutes } from './types/volume-type-routes.js';
+import { snapshotRoutes } from './snapshots/snapshot-routes.js';
+import { snapshotMetadataRoutes } from './snapshots/snapshot-metadata-routes.js';
+import { snapshotReconciler } from './snapshots/snapshot-reconciler.js';
 import { VolumePool } from './volumes/volume-pool.js';
+
+/** A stable uuid for a name (RFC 4122 version 5 layout over SHA-1), so restarts keep it. */
+function nameBasedUuid(name: string): string {
+  const h = createHash('sha1').update(name).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 export const volumeRouteTable = [
   ...volumeVersionRoutes,
   ...volumeRoutes,
+  ...volumeTypeRoutes,
+  ...snapshotRoutes,
+  ...snapshotMetadataRoutes,
   ...volumeQuotaRoutes,
   ...volumeLimitRoutes,
 ];
 
 export interface VolumeService extends ServicePlugin {
   readonly api: VolumeApi;
-  /** Starts the volume reconciler (resumes creates, deletes, attaches after a restart). */
+  /** Starts the volume and snapshot reconcilers (resume creates, deletes, attaches after a restart). */
   start(): void;
   stop(): Promise<void>;
 }
@@ -34,14 +49,17 @@ export interface VolumeService extends ServicePlugin {
 export function volumeService(ctx: ServiceContext, devices: () => VolumeDevicePort): VolumeService {
   const prefix = '/volume';
   let controller: RunningController<string> | undefined;
+  let snapshots: RunningController<string> | undefined;
   const deps: VolumeDeps = {
     store: ctx.store,
     clock: ctx.clock,
     log: ctx.log,
     pool: new VolumePool(join(ctx.config.dataDir, 'volumes')),
     availabilityZone: 'nova',
+    serviceUuid: nameBasedUuid(`strata-volume:${ctx.config.dataDir}`),
     devices,
     wake: (id) => controller?.queue.add(id),
+    wakeSnapshot: (id) => snapshots?.queue.add(id),
   };
   return {
     name: 'volume',
@@ -66,10 +84,13 @@ export function volumeService(ctx: ServiceContext, devices: () => VolumeDevicePo
     api: createVolumeApi(deps),
     start() {
       controller ??= startController(volumeReconciler(deps), { workers: 2, resyncMs: 10_000, log: ctx.log });
+      snapshots ??= startController(snapshotReconciler(deps), { workers: 1, resyncMs: 10_000, log: ctx.log });
     },
     async stop() {
       await controller?.stop();
+      await snapshots?.stop();
       controller = undefined;
+      snapshots = undefined;
     },
   };
 }

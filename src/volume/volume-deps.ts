@@ -34,10 +34,14 @@ export interface VolumeDeps {
   readonly log: Logger;
   readonly pool: VolumePool;
   readonly availabilityZone: string;
+  /** The volume service's uuid, shown as volumes' service_uuid (3.48). */
+  readonly serviceUuid: string;
   /** Late-bound: compute is built after block storage. */
   readonly devices: () => VolumeDevicePort;
   /** Wakes the volume reconciler for a volume. */
   readonly wake: (volumeId: string) => void;
+  /** Wakes the snapshot reconciler for a snapshot. */
+  readonly wakeSnapshot: (snapshotId: string) => void;
 }
 
 /** Who is acting, reduced to what ownership checks need. */

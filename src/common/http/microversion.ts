@@ -11,6 +11,8 @@ export interface MicroversionPolicy {
   readonly legacyHeader?: string;
   readonly min: Microversion;
   readonly max: Microversion;
+  /** The 400 message for a version string that does not parse (Nova's wording when absent). */
+  readonly malformedMessage?: (requested: string) => string;
 }
 
 export function parseMicroversion(text: string): Microversion | undefined {
@@ -45,7 +47,10 @@ export function negotiateMicroversion(
   if (requested.toLowerCase() === 'latest') return policy.max;
   const v = parseMicroversion(requested);
   if (v === undefined) {
-    throw new InputError('common.microversion.malformed', `Invalid API version request string ${requested}`);
+    throw new InputError(
+      'common.microversion.malformed',
+      policy.malformedMessage?.(requested) ?? `Invalid API version request string ${requested}`,
+    );
   }
   if (!inMicroversionRange(v, policy.min, policy.max)) {
     throw new NotAcceptableError(

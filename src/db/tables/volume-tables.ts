@@ -2,11 +2,23 @@ export interface VolumeTables {
   volumes: VolumeTable;
   volume_attachments: VolumeAttachmentTable;
   volume_quotas: VolumeQuotaTable;
+  volume_types: VolumeTypeTable;
+  volume_type_projects: VolumeTypeProjectTable;
+  volume_snapshots: VolumeSnapshotTable;
 }
 
 /** Cinder's volume states this slice serves (stable: available, in-use, error). */
 export type VolumeStatus =
-  'creating' | 'available' | 'attaching' | 'in-use' | 'detaching' | 'deleting' | 'error' | 'error_deleting';
+  | 'creating'
+  | 'available'
+  | 'attaching'
+  | 'in-use'
+  | 'detaching'
+  | 'deleting'
+  | 'extending'
+  | 'error'
+  | 'error_deleting'
+  | 'error_extending';
 
 /** A block storage volume: a qcow2 file in the pool; `generation` makes writes compare-and-set. */
 export interface VolumeTable {
@@ -19,7 +31,12 @@ export interface VolumeTable {
   size: number;
   status: VolumeStatus;
   availability_zone: string;
-  volume_type: string;
+  /** The volume type's id (a type is renamed without touching its volumes, as in Cinder). */
+  volume_type_id: string;
+  /** The snapshot the volume was created from. */
+  snapshot_id: string | null;
+  /** The volume this one was cloned from. */
+  source_volid: string | null;
   /** JSON object of string values. */
   metadata: string;
   generation: number;
@@ -45,4 +62,43 @@ export interface VolumeQuotaTable {
   project_id: string;
   resource: string;
   hard_limit: number;
+}
+
+/** A volume type: a name, extra specs for the backend, public or shared with listed projects. */
+export interface VolumeTypeTable {
+  id: string;
+  name: string;
+  description: string | null;
+  /** 1 public, 0 private (visible to admins and the projects in volume_type_projects). */
+  is_public: number;
+  /** JSON object of string values. */
+  extra_specs: string;
+  created_at: string;
+}
+
+/** A project's access to a private volume type (Cinder's volume_type_projects). */
+export interface VolumeTypeProjectTable {
+  volume_type_id: string;
+  project_id: string;
+}
+
+/** Cinder's snapshot states this slice serves. */
+export type SnapshotStatus = 'creating' | 'available' | 'deleting' | 'error' | 'error_deleting';
+
+/** A volume snapshot: a read-only qcow2 file in the pool that the volume's file is layered on. */
+export interface VolumeSnapshotTable {
+  id: string;
+  volume_id: string;
+  project_id: string;
+  user_id: string;
+  name: string | null;
+  description: string | null;
+  /** GiB: the volume's size when the snapshot was taken. */
+  size: number;
+  status: SnapshotStatus;
+  /** JSON object of string values. */
+  metadata: string;
+  generation: number;
+  created_at: string;
+  updated_at: string | null;
 }

@@ -36,6 +36,11 @@ export async function reserveVolume(
       'volume.volume.not_available',
       `Invalid volume: Volume ${volumeId} status must be available to reserve, but the status is ${v.status}.`,
     );
+  if (await copyInProgress(deps, volumeId))
+    throw new InputError(
+      'volume.volume.copy_in_progress',
+      `Invalid volume: Volume ${volumeId} is being snapshotted or cloned; try again.`,
+    );
   const name = device ?? nextDeviceName(await attachmentsOfServer(deps.store.db, serverId));
   const now = deps.clock().toISOString();
   const attachment = { id: crypto.randomUUID(), volumeId, serverId, device: name };
@@ -54,6 +59,25 @@ export async function reserveVolume(
     attachment: { ...attachment, attachStatus: 'attaching', hostName: null, attachedAt: null },
     disk: diskOf(deps, volumeId, name),
   };
+}
+
+/** A snapshot or clone of the volume still being made (the reconciler may be freezing its file). */
+async function copyInProgress(deps: VolumeDeps, volumeId: string): Promise<boolean> {
+  const db = deps.store.db;
+  const snap = await db
+    .selectFrom('volume_snapshots')
+    .select('id')
+    .where('volume_id', '=', volumeId)
+    .where('status', '=', 'creating')
+    .executeTakeFirst();
+  if (snap !== undefined) return true;
+  const clone = await db
+    .selectFrom('volumes')
+    .select('id')
+    .where('source_volid', '=', volumeId)
+    .where('status', '=', 'creating')
+    .executeTakeFirst();
+  return clone !== undefined;
 }
 
 export function diskOf(deps: VolumeDeps, volumeId: string, deviceName: string): WorkloadDisk {

@@ -5,13 +5,15 @@ import { route } from '../../common/http/route-spec.js';
 import type { VolumeDeps } from '../volume-deps.js';
 
 /**
- * The microversions Strata implements: 3.0 only, because the volume view and every
- * request here are exactly 3.0's; raise `max` with each version's behaviour.
+ * The microversions Strata implements, 3.0 to 3.60: each version's behaviour for the
+ * resources that exist is in the views and list filters (see docs/architecture.md).
  */
 export const volumeMicroversions: MicroversionPolicy = {
   serviceType: 'volume',
   min: [3, 0],
-  max: [3, 0],
+  max: [3, 60],
+  malformedMessage: (v) =>
+    `API Version String ${v} is of invalid format. Must be of format MajorNum.MinorNum.`,
 };
 
 const v3 = (rootUrl: string) => ({

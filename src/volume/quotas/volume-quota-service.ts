@@ -1,12 +1,14 @@
 import { InputError, OverLimitError } from '../../common/errors.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { projectUsage } from '../volumes/volume-store.js';
+import { projectSnapshotUsage } from '../snapshots/snapshot-store.js';
 import { deleteLimits, projectLimits, setLimits } from './volume-quota-store.js';
 
 /**
  * Cinder's quota resources and defaults (quota_volumes, quota_gigabytes, ...), with the
- * per-type ones of the only type, __DEFAULT__. This slice enforces volumes, gigabytes
- * and per_volume_gigabytes; the others are stored and shown for the resources to come.
+ * per-type ones of __DEFAULT__. This slice enforces volumes, snapshots, gigabytes (volumes
+ * and snapshots together, as Cinder counts them) and per_volume_gigabytes; the others are
+ * stored and shown for the resources to come.
  */
 export const volumeQuotaDefaults: Readonly<Record<string, number>> = {
   volumes: 10,
@@ -35,13 +37,22 @@ export interface QuotaUsage {
   readonly reserved: number;
 }
 
+/** What a project holds: volumes, snapshots, and the GiB of both. */
+async function usage(deps: VolumeDeps, projectId: string) {
+  const v = await projectUsage(deps.store.db, projectId);
+  const s = await projectSnapshotUsage(deps.store.db, projectId);
+  return { volumes: v.volumes, snapshots: s.snapshots, gigabytes: v.gigabytes + s.gigabytes };
+}
+
 export async function quotaUsages(deps: VolumeDeps, projectId: string): Promise<Record<string, QuotaUsage>> {
   const limits = await quotaLimits(deps, projectId);
-  const used = await projectUsage(deps.store.db, projectId);
+  const used = await usage(deps, projectId);
   const inUse: Record<string, number> = {
     volumes: used.volumes,
+    snapshots: used.snapshots,
     gigabytes: used.gigabytes,
     volumes___DEFAULT__: used.volumes,
+    snapshots___DEFAULT__: used.snapshots,
     gigabytes___DEFAULT__: used.gigabytes,
   };
   return Object.fromEntries(
@@ -93,7 +104,7 @@ export async function resetQuotas(deps: VolumeDeps, projectId: string): Promise<
 /** Refuses a new volume of `size` GiB beyond the project's limits, with Cinder's 413s. */
 export async function checkVolumeQuota(deps: VolumeDeps, projectId: string, size: number): Promise<void> {
   const q = await quotaLimits(deps, projectId);
-  const used = await projectUsage(deps.store.db, projectId);
+  const used = await usage(deps, projectId);
   const perVolume = q['per_volume_gigabytes']!;
   const retry = { 'retry-after': '0' };
   if (perVolume >= 0 && size > perVolume)
@@ -102,13 +113,7 @@ export async function checkVolumeQuota(deps: VolumeDeps, projectId: string, size
       `Requested volume size ${size}G is larger than maximum allowed limit ${perVolume}G.`,
       retry,
     );
-  const gb = q['gigabytes']!;
-  if (gb >= 0 && used.gigabytes + size > gb)
-    throw new OverLimitError(
-      'volume.quota.gigabytes',
-      `Requested volume or snapshot exceeds allowed gigabytes quota. Requested ${size}G, quota is ${gb}G and ${used.gigabytes}G has been consumed.`,
-      retry,
-    );
+  checkGigabytes(q, used, size);
   const n = q['volumes']!;
   if (n >= 0 && used.volumes + 1 > n)
     throw new OverLimitError(
@@ -116,4 +121,52 @@ export async function checkVolumeQuota(deps: VolumeDeps, projectId: string, size
       `Maximum number of volumes allowed (${n}) exceeded for quota 'volumes'.`,
       retry,
     );
+}
+
+const retryNow = { 'retry-after': '0' };
+
+function checkGigabytes(
+  q: Readonly<Record<string, number>>,
+  used: { readonly gigabytes: number },
+  size: number,
+) {
+  const gb = q['gigabytes']!;
+  if (gb >= 0 && used.gigabytes + size > gb)
+    throw new OverLimitError(
+      'volume.quota.gigabytes',
+      `Requested volume or snapshot exceeds allowed gigabytes quota. Requested ${size}G, quota is ${gb}G and ${used.gigabytes}G has been consumed.`,
+      retryNow,
+    );
+}
+
+/** Refuses a new snapshot of `size` GiB beyond the project's limits, with Cinder's 413s. */
+export async function checkSnapshotQuota(deps: VolumeDeps, projectId: string, size: number): Promise<void> {
+  const q = await quotaLimits(deps, projectId);
+  const used = await usage(deps, projectId);
+  checkGigabytes(q, used, size);
+  const n = q['snapshots']!;
+  if (n >= 0 && used.snapshots + 1 > n)
+    throw new OverLimitError(
+      'volume.quota.snapshots',
+      `Maximum number of snapshots allowed (${n}) exceeded`,
+      retryNow,
+    );
+}
+
+/** Refuses growing a volume by `increase` GiB to `newSize` beyond the limits (Cinder's extend checks). */
+export async function checkExtendQuota(
+  deps: VolumeDeps,
+  projectId: string,
+  newSize: number,
+  increase: number,
+): Promise<void> {
+  const q = await quotaLimits(deps, projectId);
+  const perVolume = q['per_volume_gigabytes']!;
+  if (perVolume >= 0 && newSize > perVolume)
+    throw new OverLimitError(
+      'volume.quota.per_volume_gigabytes',
+      `Requested volume size ${newSize}G is larger than maximum allowed limit ${perVolume}G.`,
+      retryNow,
+    );
+  checkGigabytes(q, await usage(deps, projectId), increase);
 }

@@ -1,3 +1,4 @@
+import { defaultVolumeType } from '../types/volume-type-service.js';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +55,9 @@ for (const dialect of testDialects()) {
         size: 1,
         status,
         availabilityZone: 'nova',
-        volumeType: '__DEFAULT__',
+        volumeTypeId: (await defaultVolumeType(deps)).id,
+        snapshotId: null,
+        sourceVolid: null,
         metadata: {},
         createdAt: new Date().toISOString(),
       });
@@ -72,6 +75,8 @@ for (const dialect of testDialects()) {
         log: pino({ level: 'silent' }),
         pool: new VolumePool(join(dir, 'volumes')),
         availabilityZone: 'nova',
+        serviceUuid: '00000000-0000-5000-8000-000000000000',
+        wakeSnapshot: () => undefined,
         devices: () => port,
         wake: () => undefined,
       };

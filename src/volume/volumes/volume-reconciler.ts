@@ -30,12 +30,20 @@ function poll(deps: VolumeDeps, v: VolumeRecord): ReconcileResult {
  *
  *   creating ─► available ─► attaching ─► in-use ─► detaching ─► available
  *       └─► error           deleting ─► (gone)      (server deleted ─► available)
+ *                           extending ─► available (or error_extending)
  */
 export function volumeReconciler(deps: VolumeDeps): Reconciler {
   return {
     name: 'volume',
     listKeys: () =>
-      listVolumeIdsIn(deps.store.db, ['creating', 'deleting', 'attaching', 'detaching', 'in-use']),
+      listVolumeIdsIn(deps.store.db, [
+        'creating',
+        'deleting',
+        'extending',
+        'attaching',
+        'detaching',
+        'in-use',
+      ]),
     async reconcile(id, signal) {
       const v = await getVolume(deps.store.db, id);
       if (v === undefined) return done;
@@ -44,9 +52,11 @@ export function volumeReconciler(deps: VolumeDeps): Reconciler {
         case 'creating':
           return create(deps, v, signal);
         case 'deleting':
-          await deps.pool.remove(id);
+          await deps.pool.remove(id, signal);
           if (!(await deleteVolumeIf(deps.store.db, id, v.generation))) return again;
           return done;
+        case 'extending':
+          return extend(deps, v, signal);
         case 'attaching':
           return a === undefined ? settle(deps, v, 'available') : attaching(deps, v, a);
         case 'in-use':
@@ -63,7 +73,7 @@ export function volumeReconciler(deps: VolumeDeps): Reconciler {
 async function create(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): Promise<ReconcileResult> {
   let status: 'available' | 'error' = 'available';
   try {
-    await deps.pool.create(v.id, v.size, signal);
+    await makeFile(deps, v, signal);
   } catch (err) {
     if (signal.aborted) throw err;
     deps.log.error({ err, volumeId: v.id }, 'volume create failed');
@@ -73,6 +83,28 @@ async function create(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): P
       .catch((e: unknown) => deps.log.warn({ err: e, volumeId: v.id }, 'could not remove a failed volume'));
   }
   return settle(deps, v, status);
+}
+
+async function extend(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): Promise<ReconcileResult> {
+  try {
+    await deps.pool.extend(v.id, v.size, signal);
+  } catch (err) {
+    if (signal.aborted) throw err;
+    deps.log.error({ err, volumeId: v.id }, 'volume extend failed');
+    return settle(deps, v, 'error_extending');
+  }
+  return settle(deps, v, 'available');
+}
+
+/** Empty, an overlay of a snapshot, or a clone (copy-on-write unless the source is open). */
+async function makeFile(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): Promise<void> {
+  if (v.snapshotId !== null) return deps.pool.fromSnapshot(v.id, v.snapshotId, v.size, signal);
+  if (v.sourceVolid !== null) {
+    const src = await getVolume(deps.store.db, v.sourceVolid);
+    if (src === undefined) throw new Error(`source volume ${v.sourceVolid} is gone`);
+    return deps.pool.clone(v.id, src.id, v.size, src.status !== 'available', signal);
+  }
+  await deps.pool.create(v.id, v.size, signal);
 }
 
 async function settle(

@@ -1,9 +1,13 @@
 import { nextPageLinks, parsePageRequest } from '../../common/http/pagination.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { route } from '../../common/http/route-spec.js';
-import type { VolumeCaller, VolumeDeps } from '../volume-deps.js';
+import type { VolumeDeps } from '../volume-deps.js';
+import { volumeCallerOf } from '../volume-caller.js';
 import { parseVolumeListQuery } from './volume-list-query.js';
-import { volumeCreateBody, volumeUpdateBody } from './volume-schemas.js';
+import { volumeActionBody, volumeCreateBody, volumeCreateKeys, volumeUpdateBody } from './volume-schemas.js';
+import { extendVolume } from './volume-extend.js';
+import type { Microversion } from '../../common/http/microversion.js';
+import { rejectFieldsFrom } from '../../common/http/microversion.js';
 import type { VolumeWithAttachments } from './volume-service.js';
 import {
   createVolume,
@@ -18,18 +22,22 @@ import type { VolumeViewContext } from './volume-view.js';
 import { volumeDetail, volumeSummary } from './volume-view.js';
 
 const base = '/v3/:project_id/volumes';
+const one = (v: unknown) => (Array.isArray(v) ? (v.at(-1) as unknown) : v);
+
+/** From 3.53 Cinder's create schema has additionalProperties false; before, unknown keys are ignored. */
+function refuseUnknownKeys(v: Microversion | undefined, body: Readonly<Record<string, unknown>>): void {
+  const extra = Object.keys(body).filter((k) => !volumeCreateKeys.includes(k));
+  rejectFieldsFrom(v, [3, 53], 'volume', body, extra);
+}
 const maxLimit = 1000;
 
-export function volumeCallerOf(ctx: RequestContext): VolumeCaller {
-  const a = ctx.auth;
-  return { projectId: a.projectId ?? '', userId: a.userId, isAdmin: ctx.can('context_is_admin', {}) };
-}
-
-function viewContext(ctx: RequestContext): VolumeViewContext {
+function viewContext(ctx: RequestContext, deps: VolumeDeps): VolumeViewContext {
   return {
     serviceUrl: ctx.serviceUrl,
     projectId: ctx.params['project_id']!,
     isAdmin: volumeCallerOf(ctx).isAdmin,
+    microversion: ctx.microversion,
+    serviceUuid: deps.serviceUuid,
   };
 }
 
@@ -40,7 +48,8 @@ const volumeTarget = async (ctx: RequestContext, deps: VolumeDeps) => {
 const projectTarget = (ctx: RequestContext) => ({ project_id: ctx.auth.projectId, user_id: ctx.auth.userId });
 
 async function list(ctx: RequestContext, deps: VolumeDeps, detailed: boolean) {
-  const all = await listProjectVolumes(deps, parseVolumeListQuery(ctx.query, volumeCallerOf(ctx)));
+  const query = parseVolumeListQuery(ctx.query, volumeCallerOf(ctx), ctx.microversion);
+  const all = await listProjectVolumes(deps, query);
   const page = parsePageRequest(ctx.query, maxLimit);
   let start = 0;
   if (page.marker !== undefined) {
@@ -48,18 +57,22 @@ async function list(ctx: RequestContext, deps: VolumeDeps, detailed: boolean) {
     if (start === 0) throw volumeNotFound(page.marker);
   }
   const items = all.slice(start, start + page.limit);
-  const c = viewContext(ctx);
+  const c = viewContext(ctx, deps);
   const links = nextPageLinks(ctx.url, ctx.query, page, items);
   const volumes = detailed
     ? (await withAttachments(deps, items)).map((v) => volumeDetail(c, v))
     : items.map((v) => volumeSummary(c, v));
-  return { volumes, ...(links.length > 0 && { volumes_links: links }) };
+  return {
+    volumes,
+    ...(links.length > 0 && { volumes_links: links }),
+    ...(query.withCount && { count: all.length }),
+  };
 }
 
 async function shown(ctx: RequestContext, deps: VolumeDeps, id: string) {
   const v = await findVolume(deps, volumeCallerOf(ctx), id);
   const [full] = (await withAttachments(deps, [v])) as [VolumeWithAttachments];
-  return { volume: volumeDetail(viewContext(ctx), full) };
+  return { volume: volumeDetail(viewContext(ctx, deps), full) };
 }
 
 export const volumeRoutes = [
@@ -91,15 +104,18 @@ export const volumeRoutes = [
     expectedErrors: [404, 413],
     handler: async (ctx, deps) => {
       const b = ctx.body.volume;
+      refuseUnknownKeys(ctx.microversion, b);
       const v = await createVolume(deps, volumeCallerOf(ctx), {
-        size: Number(b.size),
+        size: b.size === undefined || b.size === null ? null : Number(b.size),
         name: b.name ?? b.display_name ?? null,
         description: b.description ?? b.display_description ?? null,
         metadata: b.metadata ?? null,
         availabilityZone: b.availability_zone ?? null,
         volumeType: b.volume_type ?? null,
+        snapshotId: b.snapshot_id ?? null,
+        sourceVolid: b.source_volid ?? null,
       });
-      return { volume: volumeDetail(viewContext(ctx), { volume: v, attachments: [] }) };
+      return { volume: volumeDetail(viewContext(ctx, deps), { volume: v, attachments: [] }) };
     },
   }),
   route<VolumeDeps>({
@@ -139,7 +155,28 @@ export const volumeRoutes = [
     successStatus: 202,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
-      await deleteVolume(deps, volumeCallerOf(ctx), ctx.params['volume_id']!);
+      const cascade = ['1', 't', 'true', 'on', 'y', 'yes'].includes(
+        String(one(ctx.query['cascade']) ?? '').toLowerCase(),
+      );
+      await deleteVolume(deps, volumeCallerOf(ctx), ctx.params['volume_id']!, cascade);
+      return undefined;
+    },
+  }),
+  route<VolumeDeps, typeof volumeActionBody>({
+    method: 'POST',
+    url: `${base}/:volume_id/action`,
+    policy: 'volume:extend',
+    target: volumeTarget,
+    body: volumeActionBody,
+    successStatus: 202,
+    expectedErrors: [404, 413],
+    handler: async (ctx, deps) => {
+      await extendVolume(
+        deps,
+        volumeCallerOf(ctx),
+        ctx.params['volume_id']!,
+        Number(ctx.body['os-extend'].new_size),
+      );
       return undefined;
     },
   }),

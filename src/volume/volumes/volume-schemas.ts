@@ -1,5 +1,28 @@
 import { Type } from 'typebox';
 
+/** oslo's is_uuid_like: dashes optional. */
+const uuidLike = '^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$';
+
+/** The volume keys Cinder's create schema knows; others are refused from 3.53 (additionalProperties). */
+export const volumeCreateKeys = [
+  'name',
+  'description',
+  'display_name',
+  'display_description',
+  'volume_type',
+  'metadata',
+  'snapshot_id',
+  'source_volid',
+  'consistencygroup_id',
+  'size',
+  'availability_zone',
+  'multiattach',
+  'image_id',
+  'imageRef',
+  'group_id',
+  'backup_id',
+];
+
 const nullableText = (description: string) =>
   Type.Union([Type.String({ maxLength: 255 }), Type.Null()], { description });
 const metadata = Type.Record(Type.String({ minLength: 1, maxLength: 255 }), Type.String({ maxLength: 255 }), {
@@ -10,9 +33,19 @@ export const volumeCreateBody = Type.Object(
   {
     volume: Type.Object(
       {
-        size: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[0-9]+$' })], {
-          description: 'Size in GiB (at least 1).',
-        }),
+        size: Type.Optional(
+          Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[0-9]+$' }), Type.Null()], {
+            description: "Size in GiB (at least 1); the snapshot's or source volume's when omitted.",
+          }),
+        ),
+        snapshot_id: Type.Optional(
+          Type.Union([Type.String({ pattern: uuidLike }), Type.Null()], {
+            description: 'Snapshot to start from.',
+          }),
+        ),
+        source_volid: Type.Optional(
+          Type.Union([Type.String({ pattern: uuidLike }), Type.Null()], { description: 'Volume to clone.' }),
+        ),
         name: Type.Optional(nullableText('Volume name.')),
         description: Type.Optional(nullableText('Volume description.')),
         display_name: Type.Optional(nullableText('Old name of `name`.')),
@@ -46,6 +79,21 @@ export const volumeUpdateBody = Type.Object(
         display_name: Type.Optional(nullableText('Old name of `name`.')),
         display_description: Type.Optional(nullableText('Old name of `description`.')),
         metadata: Type.Optional(metadata),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Volume actions this slice serves: os-extend (a volume that is not attached). */
+export const volumeActionBody = Type.Object(
+  {
+    'os-extend': Type.Object(
+      {
+        new_size: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[0-9]+$' })], {
+          description: 'The new size in GiB (larger than the current one).',
+        }),
       },
       { additionalProperties: false },
     ),

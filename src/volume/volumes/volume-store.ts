@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.js';
 import type { VolumeStatus, VolumeTable } from '../../db/tables/volume-tables.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-type VolumeRow = Selectable<VolumeTable>;
+type VolumeRow = Selectable<VolumeTable> & { readonly volume_type_name: string | null };
 
 /** A volume as the service reads it (metadata parsed). */
 export interface VolumeRecord {
@@ -15,7 +15,11 @@ export interface VolumeRecord {
   readonly size: number;
   readonly status: VolumeStatus;
   readonly availabilityZone: string;
-  readonly volumeType: string;
+  readonly volumeTypeId: string;
+  /** The type's name now (Cinder shows the current name of the volume's type). */
+  readonly volumeTypeName: string | null;
+  readonly snapshotId: string | null;
+  readonly sourceVolid: string | null;
   readonly metadata: Readonly<Record<string, string>>;
   readonly generation: number;
   readonly createdAt: string;
@@ -32,7 +36,10 @@ function toRecord(r: VolumeRow): VolumeRecord {
     size: r.size,
     status: r.status,
     availabilityZone: r.availability_zone,
-    volumeType: r.volume_type,
+    volumeTypeId: r.volume_type_id,
+    volumeTypeName: r.volume_type_name,
+    snapshotId: r.snapshot_id,
+    sourceVolid: r.source_volid,
     metadata: JSON.parse(r.metadata) as Record<string, string>,
     generation: r.generation,
     createdAt: r.created_at,
@@ -40,7 +47,10 @@ function toRecord(r: VolumeRow): VolumeRecord {
   };
 }
 
-export async function insertVolume(db: Db, v: Omit<VolumeRecord, 'generation' | 'updatedAt'>): Promise<void> {
+export async function insertVolume(
+  db: Db,
+  v: Omit<VolumeRecord, 'generation' | 'updatedAt' | 'volumeTypeName'>,
+): Promise<void> {
   await db
     .insertInto('volumes')
     .values({
@@ -52,7 +62,9 @@ export async function insertVolume(db: Db, v: Omit<VolumeRecord, 'generation' | 
       size: v.size,
       status: v.status,
       availability_zone: v.availabilityZone,
-      volume_type: v.volumeType,
+      volume_type_id: v.volumeTypeId,
+      snapshot_id: v.snapshotId,
+      source_volid: v.sourceVolid,
       metadata: JSON.stringify(v.metadata),
       generation: 0,
       created_at: v.createdAt,
@@ -61,8 +73,17 @@ export async function insertVolume(db: Db, v: Omit<VolumeRecord, 'generation' | 
     .execute();
 }
 
+/** Volumes with their type's current name. */
+function selectVolumes(db: Db) {
+  return db
+    .selectFrom('volumes')
+    .leftJoin('volume_types', 'volume_types.id', 'volumes.volume_type_id')
+    .selectAll('volumes')
+    .select('volume_types.name as volume_type_name');
+}
+
 export async function getVolume(db: Db, id: string): Promise<VolumeRecord | undefined> {
-  const r = await db.selectFrom('volumes').selectAll().where('id', '=', id).executeTakeFirst();
+  const r = await selectVolumes(db).where('volumes.id', '=', id).executeTakeFirst();
   return r && toRecord(r);
 }
 
@@ -81,12 +102,12 @@ export async function listVolumes(
   f: VolumeListFilter,
   sort: ReadonlyArray<{ readonly key: VolumeSortKey; readonly dir: 'asc' | 'desc' }>,
 ): Promise<VolumeRecord[]> {
-  let q = db.selectFrom('volumes').selectAll();
-  if (f.projectId !== undefined) q = q.where('project_id', '=', f.projectId);
-  if (f.name !== undefined) q = q.where('name', '=', f.name);
-  if (f.status !== undefined) q = q.where('status', '=', f.status as VolumeStatus);
-  for (const s of sort) q = q.orderBy(s.key, s.dir);
-  if (!sort.some((s) => s.key === 'id')) q = q.orderBy('id', 'desc');
+  let q = selectVolumes(db);
+  if (f.projectId !== undefined) q = q.where('volumes.project_id', '=', f.projectId);
+  if (f.name !== undefined) q = q.where('volumes.name', '=', f.name);
+  if (f.status !== undefined) q = q.where('volumes.status', '=', f.status as VolumeStatus);
+  for (const s of sort) q = q.orderBy(`volumes.${s.key}`, s.dir);
+  if (!sort.some((s) => s.key === 'id')) q = q.orderBy('volumes.id', 'desc');
   return (await q.execute()).map(toRecord);
 }
 
@@ -132,4 +153,15 @@ export async function projectUsage(
     .where('project_id', '=', projectId)
     .executeTakeFirst();
   return { volumes: Number(r?.n ?? 0), gigabytes: Number(r?.gb ?? 0) };
+}
+
+/** Bumps the generation only (no visible change): fences racing compare-and-set writers. */
+export async function fenceVolumeIf(db: Db, id: string, generation: number): Promise<boolean> {
+  const r = await db
+    .updateTable('volumes')
+    .set({ generation: generation + 1 })
+    .where('id', '=', id)
+    .where('generation', '=', generation)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }

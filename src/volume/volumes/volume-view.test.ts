@@ -12,7 +12,10 @@ const volume: VolumeRecord = {
   size: 2,
   status: 'in-use',
   availabilityZone: 'nova',
-  volumeType: '__DEFAULT__',
+  volumeTypeId: 't1',
+  volumeTypeName: '__DEFAULT__',
+  snapshotId: null,
+  sourceVolid: null,
   metadata: { a: 'b' },
   generation: 3,
   createdAt: '2026-01-02T03:04:05.678Z',
@@ -27,7 +30,13 @@ const attached: VolumeAttachment = {
   hostName: 'h1',
   attachedAt: '2026-01-02T03:04:06.000Z',
 };
-const ctx = { serviceUrl: 'http://x/volume', projectId: 'p1', isAdmin: false };
+const ctx = {
+  serviceUrl: 'http://x/volume',
+  projectId: 'p1',
+  isAdmin: false,
+  microversion: undefined,
+  serviceUuid: 'svc-1',
+};
 
 describe('volume-view', () => {
   it("writes Cinder's timestamps: microseconds, no zone", () => {
@@ -57,5 +66,22 @@ describe('volume-view', () => {
     const v = volumeDetail({ ...ctx, isAdmin: true }, { volume, attachments: [attached] });
     expect(v.attachments[0]!.host_name).toBe('h1');
     expect(v).toMatchObject({ migration_status: null, 'os-vol-mig-status-attr:migstat': null });
+  });
+
+  it('adds the fields of each microversion exactly from its version on', () => {
+    const keys = (mv: [number, number] | undefined, isAdmin = false) =>
+      Object.keys(volumeDetail({ ...ctx, isAdmin, microversion: mv }, { volume, attachments: [] }));
+    const base = keys(undefined);
+    expect(base).not.toContain('group_id');
+    expect(keys([3, 12])).toEqual(base);
+    expect(keys([3, 13])).toEqual([...base, 'group_id']);
+    expect(keys([3, 21])).not.toContain('provider_id');
+    expect(keys([3, 21], true)).toContain('provider_id');
+    expect(keys([3, 20], true)).not.toContain('provider_id');
+    expect(keys([3, 47])).not.toContain('shared_targets');
+    expect(keys([3, 48])).toEqual([...base, 'group_id', 'shared_targets', 'service_uuid']);
+    const v = volumeDetail({ ...ctx, microversion: [3, 60] }, { volume, attachments: [] });
+    expect(v).toMatchObject({ shared_targets: false, service_uuid: 'svc-1', volume_type: '__DEFAULT__' });
+    expect(v).not.toHaveProperty('cluster_name');
   });
 });

@@ -1,3 +1,5 @@
+import type { Microversion } from '../../common/http/microversion.js';
+import { atLeast } from '../../common/http/microversion.js';
 import type { VolumeAttachment } from '../attachments/volume-attachment-store.js';
 import type { VolumeWithAttachments } from './volume-service.js';
 
@@ -13,7 +15,13 @@ export interface VolumeViewContext {
   readonly serviceUrl: string;
   readonly projectId: string;
   readonly isAdmin: boolean;
+  readonly microversion: Microversion | undefined;
+  /** The volume service's uuid (Cinder's service_uuid, 3.48). */
+  readonly serviceUuid: string;
 }
+
+/** The backend host Cinder names as `host@backend#pool`. */
+export const volumeHost = 'strata@file#file';
 
 function links(c: VolumeViewContext, id: string) {
   return [
@@ -39,8 +47,25 @@ export function attachmentView(a: VolumeAttachment, isAdmin: boolean) {
   };
 }
 
-/** The volume at microversion 3.0, with the tenant, host and migration attributes Cinder adds. */
-export function volumeDetail(c: VolumeViewContext, { volume: v, attachments }: VolumeWithAttachments) {
+/**
+ * The volume with the tenant, host and migration attributes Cinder adds, and the fields
+ * later microversions add: group_id (3.13), provider_id for admins (3.21), shared_targets
+ * and service_uuid (3.48; every attachment gets its own export, so targets are not shared).
+ */
+export function volumeDetail(c: VolumeViewContext, va: VolumeWithAttachments) {
+  const v = va.volume;
+  return {
+    ...volumeDetail30(c, va),
+    ...(atLeast(c.microversion, [3, 13]) && { group_id: null }),
+    ...(c.isAdmin && atLeast(c.microversion, [3, 21]) && { provider_id: null }),
+    ...(atLeast(c.microversion, [3, 48]) && {
+      shared_targets: false,
+      service_uuid: v.status === 'creating' ? null : c.serviceUuid,
+    }),
+  };
+}
+
+function volumeDetail30(c: VolumeViewContext, { volume: v, attachments }: VolumeWithAttachments) {
   return {
     id: v.id,
     status: v.status,
@@ -50,9 +75,9 @@ export function volumeDetail(c: VolumeViewContext, { volume: v, attachments }: V
     updated_at: cinderTime(v.updatedAt),
     name: v.name,
     description: v.description,
-    volume_type: v.volumeType,
-    snapshot_id: null,
-    source_volid: null,
+    volume_type: v.volumeTypeName,
+    snapshot_id: v.snapshotId,
+    source_volid: v.sourceVolid,
     metadata: v.metadata,
     links: links(c, v.id),
     user_id: v.userId,
@@ -67,7 +92,7 @@ export function volumeDetail(c: VolumeViewContext, { volume: v, attachments }: V
     'os-vol-tenant-attr:tenant_id': v.projectId,
     ...(c.isAdmin && {
       migration_status: null,
-      'os-vol-host-attr:host': 'strata@file#file',
+      'os-vol-host-attr:host': volumeHost,
       'os-vol-mig-status-attr:migstat': null,
       'os-vol-mig-status-attr:name_id': null,
     }),

@@ -57,10 +57,10 @@ for (const dialect of testDialects()) {
     });
     afterAll(async () => t?.close());
 
-    it('serves the version documents with microversion 3.0 and the catalog entries', async () => {
+    it('serves the version documents with microversions 3.0 to 3.60 and the catalog entries', async () => {
       const root = await t.request({ method: 'GET', url: '/volume/' });
       expect(root.statusCode).toBe(300);
-      expect(root.json().versions[0]).toMatchObject({ id: 'v3.0', version: '3.0', min_version: '3.0' });
+      expect(root.json().versions[0]).toMatchObject({ id: 'v3.0', version: '3.60', min_version: '3.0' });
       const v3 = await t.request({ method: 'GET', url: '/volume/v3/' });
       expect(v3.json().versions[0].links[1].href).toBe('http://localhost:80/volume/v3/');
       const list = await t.request({
@@ -72,9 +72,15 @@ for (const dialect of testDialects()) {
       const tooNew = await t.request({
         method: 'GET',
         url: `/volume/v3/${p.projectId}/volumes`,
-        headers: { 'openstack-api-version': 'volume 3.1', 'x-auth-token': p.member },
+        headers: { 'openstack-api-version': 'volume 3.61', 'x-auth-token': p.member },
       });
       expect(tooNew.statusCode).toBe(406);
+      expect(tooNew.json()).toEqual({
+        computeFault: {
+          code: 406,
+          message: 'Version 3.61 is not supported by the API. Minimum is 3.0 and maximum is 3.60.',
+        },
+      });
       const services = await t.request({ method: 'GET', url: '/identity/v3/services', token: p.admin });
       const types = (services.json().services as Json[]).map((s) => s['type']);
       expect(types).toEqual(expect.arrayContaining(['block-storage', 'volumev3']));
