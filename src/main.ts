@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createLogger } from './common/logger.js';
 import { parse } from 'yaml';
 import type { StrataConfig } from './common/config.js';
+import { addJsonParser, jsonLimits } from './common/http/json-body.js';
 import { globalRequestId, newRequestId, requestIdHeader } from './common/http/request-id.js';
 import type { ServicePlugin } from './common/http/service-plugin.js';
 import type { ServiceContext } from './common/service-context.js';
@@ -120,9 +121,10 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     genReqId: () => newRequestId(),
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     routerOptions: { ignoreTrailingSlash: true },
-    bodyLimit: 1024 * 1024,
+    bodyLimit: jsonLimits.maxBodyBytes,
   });
-  acceptEmptyJsonBodies(app);
+  app.removeContentTypeParser('application/json');
+  addJsonParser(app, 'application/json', { poisoning: 'error', emptyIsNoBody: true });
   app.addHook('onRequest', async (req, reply) => {
     reply.header(requestIdHeader, req.id);
     const global = globalRequestId(req.headers[requestIdHeader]);
@@ -163,20 +165,6 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
       await store.close();
     },
   };
-}
-
-/**
- * An empty body sent as application/json is no body, as Keystone and Nova read it (curl
- * scripts written from the API reference send one on PUT and DELETE); the rest is Fastify's
- * own parser, prototype-poisoning checks included.
- */
-function acceptEmptyJsonBodies(app: FastifyInstance): void {
-  const parse = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (body === '') done(null, undefined);
-    else parse(req, String(body), done);
-  });
 }
 
 /** Key rotation and revocation pruning, hourly; each is idempotent across processes. */

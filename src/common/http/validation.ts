@@ -102,5 +102,15 @@ function pyRepr(v: unknown): string {
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (typeof v === 'string') return `'${v}'`;
-  return JSON.stringify(v);
+  return jsonOrPlaceholder(v);
+}
+
+// JSON.stringify recurses once per level: a value deeper than the stack (a body that did not
+// come through the JSON parser's depth limit) must not turn a 400 into a 500.
+function jsonOrPlaceholder(v: unknown): string {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return Array.isArray(v) ? '[...]' : '{...}';
+  }
 }
