@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { createLogger } from './common/logger.js';
 import { parse } from 'yaml';
 import type { StrataConfig } from './common/config.js';
-import { addJsonParser, jsonLimits } from './common/http/json-body.js';
+import { answerFrameworkError } from './common/http/framework-errors.js';
+import { addJsonParser, jsonLimits, maxPathSegment } from './common/http/json-body.js';
 import { globalRequestId, newRequestId, requestIdHeader } from './common/http/request-id.js';
 import type { ServicePlugin } from './common/http/service-plugin.js';
 import type { ServiceContext } from './common/service-context.js';
@@ -120,7 +121,8 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: () => newRequestId(),
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: maxPathSegment },
+    frameworkErrors: answerFrameworkError(services),
     bodyLimit: jsonLimits.maxBodyBytes,
   });
   app.removeContentTypeParser('application/json');

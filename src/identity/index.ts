@@ -51,6 +51,7 @@ export function identityService(
     prefix,
     catalogSuffix: '/v3',
     policy: identityPolicy,
+    fault: keystoneFault,
     plugin: serviceRoutes({
       name: 'identity',
       prefix,

@@ -28,6 +28,7 @@ const commonTypes: Readonly<Record<string, string>> = {
   'common.http.json_too_deep': 'HTTPBadRequest',
   'common.http.body_too_large': 'HTTPRequestEntityTooLarge',
   'common.http.uri_too_long': 'HTTPRequestURITooLong',
+  'common.http.bad_url': 'HTTPBadRequest',
   'common.http.media_type': 'HTTPUnsupportedMediaType',
 };
 

@@ -66,4 +66,32 @@ describe('input limits for every service', () => {
     expect(keystone.statusCode).toBe(413);
     expect(keystone.json().error).toMatchObject({ code: 413, title: 'Request Entity Too Large' });
   });
+
+  it('addresses a key pair by a 255-character name, as Nova accepts at create', async () => {
+    const name = `k-${'x'.repeat(253)}`;
+    const url = `/compute/v2.1/os-keypairs/${name}`;
+    const created = await post('/compute/v2.1/os-keypairs', JSON.stringify({ keypair: { name } }), admin);
+    expect(created.statusCode).toBe(200);
+    expect((await t.request({ method: 'GET', url, token: admin })).statusCode).toBe(200);
+    expect((await t.request({ method: 'DELETE', url, token: admin })).statusCode).toBe(202);
+  });
+
+  it('answers a path segment longer than any name 414 in the service fault shape', async () => {
+    const segment = 'x'.repeat(600);
+    const nova = await t.request({
+      method: 'GET',
+      url: `/compute/v2.1/os-keypairs/${segment}`,
+      token: admin,
+    });
+    expect(nova.statusCode).toBe(414);
+    expect(nova.json()).toEqual({ computeFault: { code: 414, message: 'The request URI is too long.' } });
+    expect(nova.headers['x-openstack-request-id']).toMatch(/^req-/);
+    const glance = await t.request({ method: 'GET', url: `/image/v2/images/${segment}`, token: admin });
+    expect(glance.statusCode).toBe(414);
+    expect(glance.json()).toMatchObject({ code: '414 Request-URI Too Long' });
+    const keystone = await t.request({ method: 'GET', url: `/identity/v3/users/${segment}`, token: admin });
+    expect(keystone.json()).toEqual({
+      error: { code: 414, title: 'Request-URI Too Long', message: 'The request URI is too long.' },
+    });
+  });
 });
