@@ -20,7 +20,7 @@ import { ComputeRuntime } from './compute/compute-runtime.js';
 import { computePolicy, computeService } from './compute/index.js';
 import { ensureCatalogEntry } from './identity/catalog/catalog-service.js';
 import type { IdentityDeps } from './identity/index.js';
-import { createTokenValidator, identityPolicy, identityService } from './identity/index.js';
+import { createTokenValidator, identityPolicy, identityService, projectExists } from './identity/index.js';
 import { createPasswordHasher } from './identity/passwords/password-hash.js';
 import { pruneRevocations } from './identity/tokens/revocation-store.js';
 import { TokenKeyRing } from './identity/tokens/token-keys.js';
@@ -106,6 +106,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     log: logger,
     images: image.api,
     placement: placement.api,
+    projects: { exists: (id) => projectExists(identity, id) },
   });
   const volume = volumeService(ctx, () => volumeDevicePort(compute.deps));
   const services: ServicePlugin[] = [

@@ -74,5 +74,6 @@ export function identityService(
 }
 
 export { createTokenValidator } from './token-validator.js';
+export { projectExists } from './projects/project-service.js';
 export { identityPolicy } from './identity-policy.js';
 export type { IdentityDeps } from './identity-deps.js';
