@@ -47,9 +47,21 @@ export function bodyTooLarge(): OverLimitError {
   return new OverLimitError('common.http.body_too_large', 'Request is too large.');
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** JSON is UTF-8 (RFC 8259); a body that is not is malformed, as Python's json.loads finds it. */
+function utf8Text(body: Buffer): string | undefined {
+  try {
+    return strictUtf8.decode(body);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Registers the JSON parser for `mediaTypes` in `app`'s scope: the depth limit first, then
- * Fastify's own parser (prototype-poisoning checks included). An empty body is no body when
+ * Fastify's own parser (prototype-poisoning checks included); bytes that are not UTF-8 are a
+ * malformed body. An empty body is no body when
  * `emptyIsNoBody`, as Keystone and Nova read one (curl scripts send it on PUT and DELETE).
  */
 export function addJsonParser(
@@ -58,9 +70,10 @@ export function addJsonParser(
   opts: { poisoning: 'error' | 'ignore'; emptyIsNoBody: boolean },
 ): void {
   const parse = app.getDefaultJsonParser(opts.poisoning, opts.poisoning);
-  app.addContentTypeParser(mediaTypes, { parseAs: 'string' }, (req, body, done) => {
-    const text = String(body);
-    if (text === '' && opts.emptyIsNoBody) done(null, undefined);
+  app.addContentTypeParser(mediaTypes, { parseAs: 'buffer' }, (req, body, done) => {
+    const text = utf8Text(body as Buffer);
+    if (text === undefined) done(new SyntaxError('The request body is not valid UTF-8.'), undefined);
+    else if (text === '' && opts.emptyIsNoBody) done(null, undefined);
     else if (nestingExceeds(text, jsonLimits.maxDepth)) done(tooDeeplyNested(), undefined);
     else parse(req, text, done);
   });
