@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,5 +125,12 @@ describe.skipIf(!ready)('strata up in a data directory others can read', () => {
     expect(readFileSync(join(dataDir, 'strata.log'), 'utf8')).toMatch(/was mode 755, readable by others/);
     for (const file of ['strata.db', 'strata.db-wal', 'strata.db-shm', 'strata.log', 'admin-password'])
       expect([file, modeOf(file)]).toEqual([file, 0o600]);
+  });
+
+  it('is stopped by cleanup before its data directory goes, leaving no process behind', async () => {
+    const pid = strata.child.pid!;
+    await strata.cleanup();
+    expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+    expect(existsSync(dataDir)).toBe(false);
   });
 });
