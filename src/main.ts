@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { createLogger } from './common/logger.js';
 import { parse } from 'yaml';
 import type { StrataConfig } from './common/config.js';
+import { answerFrameworkError } from './common/http/framework-errors.js';
+import { addJsonParser, jsonLimits, maxPathSegment } from './common/http/json-body.js';
 import { globalRequestId, newRequestId, requestIdHeader } from './common/http/request-id.js';
 import type { ServicePlugin } from './common/http/service-plugin.js';
 import type { ServiceContext } from './common/service-context.js';
@@ -18,7 +20,7 @@ import { ComputeRuntime } from './compute/compute-runtime.js';
 import { computePolicy, computeService } from './compute/index.js';
 import { ensureCatalogEntry } from './identity/catalog/catalog-service.js';
 import type { IdentityDeps } from './identity/index.js';
-import { createTokenValidator, identityPolicy, identityService } from './identity/index.js';
+import { createTokenValidator, identityPolicy, identityService, projectExists } from './identity/index.js';
 import { createPasswordHasher } from './identity/passwords/password-hash.js';
 import { pruneRevocations } from './identity/tokens/revocation-store.js';
 import { TokenKeyRing } from './identity/tokens/token-keys.js';
@@ -104,6 +106,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     log: logger,
     images: image.api,
     placement: placement.api,
+    projects: { exists: (id) => projectExists(identity, id) },
   });
   const volume = volumeService(ctx, () => volumeDevicePort(compute.deps));
   const services: ServicePlugin[] = [
@@ -119,10 +122,12 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: () => newRequestId(),
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
-    routerOptions: { ignoreTrailingSlash: true },
-    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: maxPathSegment },
+    frameworkErrors: answerFrameworkError(services),
+    bodyLimit: jsonLimits.maxBodyBytes,
   });
-  acceptEmptyJsonBodies(app);
+  app.removeContentTypeParser('application/json');
+  addJsonParser(app, 'application/json', { poisoning: 'error', emptyIsNoBody: true });
   app.addHook('onRequest', async (req, reply) => {
     reply.header(requestIdHeader, req.id);
     const global = globalRequestId(req.headers[requestIdHeader]);
@@ -163,20 +168,6 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
       await store.close();
     },
   };
-}
-
-/**
- * An empty body sent as application/json is no body, as Keystone and Nova read it (curl
- * scripts written from the API reference send one on PUT and DELETE); the rest is Fastify's
- * own parser, prototype-poisoning checks included.
- */
-function acceptEmptyJsonBodies(app: FastifyInstance): void {
-  const parse = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (body === '') done(null, undefined);
-    else parse(req, String(body), done);
-  });
 }
 
 /** Key rotation and revocation pruning, hourly; each is idempotent across processes. */

@@ -6,6 +6,7 @@ import { hostReservedFrom, startAgent } from '../agent/agent.js';
 import { availableDrivers, hostDriver } from '../agent/drivers/registry.js';
 import type { ServiceCredential } from '../agent/transport/http-control-plane.js';
 import { HttpControlPlane } from '../agent/transport/http-control-plane.js';
+import { securePrivateDataDir } from '../common/data-dir.js';
 import { createLogger } from '../common/logger.js';
 
 export interface AgentCommandOptions {
@@ -28,6 +29,7 @@ export interface AgentCommandOptions {
 export async function agentCommand(o: AgentCommandOptions): Promise<void> {
   const dataDir = resolve(o.dataDir ?? '.agent-data');
   const log = createLogger({ logLevel: o.logLevel ?? 'info', logFile: o.logFile ?? 'stdout' });
+  for (const w of securePrivateDataDir(dataDir)) log.warn(w);
   const names =
     !o.computeDriver || o.computeDriver === 'auto'
       ? availableDrivers()

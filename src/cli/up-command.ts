@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { ConfigInput } from '../common/config.js';
 import { loadConfig } from '../common/config.js';
+import { securePrivateDataDir } from '../common/data-dir.js';
 import { randomToken } from '../common/ids.js';
 import { bootstrapIdentity } from '../identity/bootstrap.js';
 import { buildCloud } from '../main.js';
@@ -23,12 +24,13 @@ export interface UpOptions extends ConfigInput {
 export async function up(opts: UpOptions): Promise<void> {
   const started = Date.now();
   const config = loadConfig(opts, process.env, opts.config);
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const warnings = securePrivateDataDir(config.dataDir);
   const { password, reset } = adminPassword(
     config.dataDir,
     opts.adminPassword ?? process.env['STRATA_ADMIN_PASSWORD'],
   );
   const cloud = await buildCloud(config);
+  for (const w of warnings) cloud.log.warn(w);
   const { adminProjectId } = await bootstrapIdentity(cloud.identity, {
     adminUser: 'admin',
     adminPassword: password,

@@ -4,7 +4,7 @@
  * counterpart uses. `code` strings are stable identifiers: append, never reuse.
  */
 export type ErrorStatus =
-  400 | 401 | 403 | 404 | 405 | 406 | 409 | 412 | 413 | 415 | 416 | 429 | 500 | 501 | 503;
+  400 | 401 | 403 | 404 | 405 | 406 | 409 | 412 | 413 | 414 | 415 | 416 | 429 | 500 | 501 | 503;
 
 export abstract class CloudError extends Error {
   abstract readonly status: ErrorStatus;
@@ -76,6 +76,11 @@ export class PreconditionFailedError extends CloudError {
 /** 413: a quota or size limit was exceeded. */
 export class OverLimitError extends CloudError {
   readonly status = 413;
+}
+
+/** 414: a URL path segment longer than any name the APIs accept. */
+export class UriTooLongError extends CloudError {
+  readonly status = 414;
 }
 
 /** 415: the request body's media type is not supported. */

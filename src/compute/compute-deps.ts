@@ -60,6 +60,11 @@ export interface AgentControlPlane extends HostControlPlane, ServerControlPlane 
   answerConsole(requestId: string, reply: { output?: string; error?: string }): boolean;
 }
 
+/** The identity service as compute sees it. */
+export interface ComputeProjects {
+  exists(projectId: string): Promise<boolean>;
+}
+
 /** What the compute service needs; other services arrive as their in-process APIs. */
 export interface ComputeDeps {
   readonly store: StrataDb;
@@ -67,6 +72,8 @@ export interface ComputeDeps {
   readonly config: StrataConfig;
   readonly images: ComputeImages;
   readonly placement: SchedulerPlacement & ProviderRegistry;
+  /** Identity's answer to "does this project exist", as Nova asks Keystone; absent, every id passes. */
+  readonly projects?: ComputeProjects;
   readonly signals: ComputeSignals;
   readonly consoles: ComputeConsoles;
   /** 'spread' (default) or 'pack' servers across hosts. */

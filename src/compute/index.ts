@@ -75,6 +75,7 @@ export function computeService(ctx: ServiceContext, deps: ComputeDeps, volumes?:
     prefix,
     catalogSuffix: '/v2.1',
     policy: computePolicy,
+    fault: computeFault,
     plugin: serviceRoutes({
       name: 'compute',
       prefix,

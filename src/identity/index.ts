@@ -51,6 +51,7 @@ export function identityService(
     prefix,
     catalogSuffix: '/v3',
     policy: identityPolicy,
+    fault: keystoneFault,
     plugin: serviceRoutes({
       name: 'identity',
       prefix,
@@ -73,5 +74,6 @@ export function identityService(
 }
 
 export { createTokenValidator } from './token-validator.js';
+export { projectExists } from './projects/project-service.js';
 export { identityPolicy } from './identity-policy.js';
 export type { IdentityDeps } from './identity-deps.js';

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { imageFaultPage } from '../common/faults/image-fault.js';
+import { addJsonParser } from '../common/http/json-body.js';
 import { resumeImports } from './data/image-import-service.js';
 import type { ImageDeps } from './image-deps.js';
 import { patchMediaTypes } from './images/image-patch.js';
@@ -15,11 +16,7 @@ export function configureImageHttp(app: FastifyInstance, deps: ImageDeps): void 
   // Image data, and bodies of any type Fastify does not parse (answered 415 by the handler
   // in Glance's words), stay raw streams.
   app.addContentTypeParser(['application/octet-stream', '*'], (_req, payload, done) => done(null, payload));
-  app.addContentTypeParser(
-    Object.keys(patchMediaTypes),
-    { parseAs: 'string' },
-    app.getDefaultJsonParser('ignore', 'ignore'),
-  );
+  addJsonParser(app, Object.keys(patchMediaTypes), { poisoning: 'ignore', emptyIsNoBody: false });
   app.addHook('onSend', async (req, reply, payload) => {
     // service-routes resolves its handler with undefined after reply.send(stream), and
     // Fastify then answers the still-unsent reply again with an empty body (wrap-thenable).

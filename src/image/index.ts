@@ -49,6 +49,7 @@ export function imageService(ctx: ServiceContext): ServicePlugin & { readonly ap
     prefix,
     catalogSuffix: '',
     policy: imagePolicy,
+    fault: imageFault,
     plugin: serviceRoutes({
       name: 'image',
       prefix,

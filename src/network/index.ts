@@ -37,6 +37,7 @@ export function networkService(ctx: ServiceContext): ServicePlugin {
     prefix,
     catalogSuffix: '',
     policy: networkPolicy,
+    fault: neutronFault,
     plugin: serviceRoutes({
       name: 'network',
       prefix,

@@ -44,6 +44,7 @@ export function placementService(ctx: ServiceContext): ServicePlugin & { readonl
     catalogSuffix: '',
     policy: placementPolicy,
     api: createPlacementApi(deps),
+    fault: placementServiceFault,
     plugin: serviceRoutes({
       name: 'placement',
       prefix,

@@ -42,6 +42,7 @@ export interface ProviderRegistration {
         readonly minUnit?: number;
         readonly maxUnit?: number;
         readonly stepSize?: number;
+        /** Set when the inventory is created; later registrations keep the ratio it has. */
         readonly allocationRatio?: number;
       }
     >

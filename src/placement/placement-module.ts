@@ -44,9 +44,9 @@ async function ensureProvider(deps: PlacementDeps, p: ProviderRegistration): Pro
   } else if (cur.name !== p.name || cur.parentUuid !== parentUuid) {
     await updateProvider(deps, p.uuid, { name: p.name, parentUuid }, true);
   }
-  const wanted = inventoriesOf(p);
   await untilSettled(async () => {
     const now = await getInventories(deps, p.uuid);
+    const wanted = keepOperatorRatios(inventoriesOf(p), now.inventories);
     if (JSON.stringify(sorted(now.inventories)) === JSON.stringify(sorted(wanted))) return;
     await changeInventories(deps, p.uuid, now.generation, () => wanted, { reservedMayEqualTotal: true });
   });
@@ -71,6 +71,22 @@ function inventoriesOf(p: ProviderRegistration): Record<string, InventoryLimits>
         allocationRatio: i.allocationRatio ?? inventoryDefaults.allocationRatio,
       },
     ]),
+  );
+}
+
+/**
+ * A registration's allocation ratios are initial ones, as Nova's `initial_*_allocation_ratio`:
+ * an inventory that already exists keeps the ratio it has, which the operator may have set.
+ */
+function keepOperatorRatios(
+  wanted: Record<string, InventoryLimits>,
+  current: Readonly<Record<string, InventoryLimits>>,
+): Record<string, InventoryLimits> {
+  return Object.fromEntries(
+    Object.entries(wanted).map(([rc, inv]) => {
+      const ratio = current[rc]?.allocationRatio;
+      return [rc, ratio === undefined ? inv : { ...inv, allocationRatio: ratio }];
+    }),
   );
 }
 

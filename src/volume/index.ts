@@ -69,6 +69,7 @@ export function volumeService(ctx: ServiceContext, devices: () => VolumeDevicePo
     prefix,
     catalogSuffix: '/v3/$(project_id)s',
     policy: volumePolicy,
+    fault: volumeFault,
     plugin: serviceRoutes({
       name: 'block-storage',
       prefix,

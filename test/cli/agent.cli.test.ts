@@ -69,7 +69,7 @@ describe.skipIf(!ready)('strata agent on its own, against strata up over HTTP', 
     if (agent && agent.exitCode === null) agent.kill('SIGKILL');
     if (strata) {
       await strata.stop();
-      strata.cleanup();
+      await strata.cleanup();
     }
     if (agentDir) rmSync(agentDir, { recursive: true, force: true });
   });

@@ -38,7 +38,7 @@ describe.skipIf(!ready)(
     afterAll(async () => {
       if (strata) {
         expect(await strata.stop()).toBe(0);
-        strata.cleanup();
+        await strata.cleanup();
       }
     });
 

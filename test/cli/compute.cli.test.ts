@@ -50,7 +50,7 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
   afterAll(async () => {
     if (strata) {
       expect(await strata.stop()).toBe(0);
-      strata.cleanup();
+      await strata.cleanup();
     }
   });
 

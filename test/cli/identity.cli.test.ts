@@ -27,7 +27,7 @@ describe.skipIf(!ready)('openstack CLI against strata up: identity', () => {
   afterAll(async () => {
     if (strata) {
       expect(await strata.stop()).toBe(0);
-      strata.cleanup();
+      await strata.cleanup();
     }
   });
 

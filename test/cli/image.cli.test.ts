@@ -49,7 +49,7 @@ describe.skipIf(!ready)('openstack CLI against strata up: image', () => {
   afterAll(async () => {
     if (strata) {
       expect(await strata.stop()).toBe(0);
-      strata.cleanup();
+      await strata.cleanup();
     }
   });
 

@@ -23,7 +23,7 @@ describe.skipIf(!ready)('openstack CLI against strata up: network', () => {
   afterAll(async () => {
     if (strata) {
       expect(await strata.stop()).toBe(0);
-      strata.cleanup();
+      await strata.cleanup();
     }
   });
 

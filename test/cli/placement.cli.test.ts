@@ -33,7 +33,7 @@ describe.skipIf(!ready)('openstack CLI (osc-placement) against strata up: placem
   afterAll(async () => {
     if (strata) {
       expect(await strata.stop()).toBe(0);
-      strata.cleanup();
+      await strata.cleanup();
     }
   });
 

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../support/http-client.js';
@@ -104,5 +105,32 @@ describe.skipIf(!ready)('strata up with fake-driver options', () => {
     const hypervisors = json.hypervisors;
     expect(hypervisors.map((h) => h['hypervisor_hostname']).sort()).toEqual(['fake-0001', 'fake-0002']);
     for (const h of hypervisors) expect(h).toMatchObject({ vcpus: 3, memory_mb: 2048, local_gb: 20 });
+  });
+});
+
+describe.skipIf(!ready)('strata up in a data directory others can read', () => {
+  let strata: StrataProcess;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'strata-up-'));
+    chmodSync(dataDir, 0o755);
+    strata = await startStrata({ dataDir });
+  });
+  afterAll(() => strata?.cleanup());
+
+  const modeOf = (file: string) => statSync(join(dataDir, file)).mode & 0o777;
+
+  it('makes the directory 0700, says so, and keeps the database and its WAL owner-only', () => {
+    expect(modeOf('.')).toBe(0o700);
+    expect(readFileSync(join(dataDir, 'strata.log'), 'utf8')).toMatch(/was mode 755, readable by others/);
+    for (const file of ['strata.db', 'strata.db-wal', 'strata.db-shm', 'strata.log', 'admin-password'])
+      expect([file, modeOf(file)]).toEqual([file, 0o600]);
+  });
+
+  it('is stopped by cleanup before its data directory goes, leaving no process behind', async () => {
+    const pid = strata.child.pid!;
+    await strata.cleanup();
+    expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+    expect(existsSync(dataDir)).toBe(false);
   });
 });

@@ -30,7 +30,7 @@ describe.skipIf(!ready)('openstack CLI against strata up: volume', () => {
   afterAll(async () => {
     if (strata) {
       expect(await strata.stop()).toBe(0);
-      strata.cleanup();
+      await strata.cleanup();
     }
   });
 

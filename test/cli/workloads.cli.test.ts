@@ -60,7 +60,7 @@ describe.skipIf(!ready)('openstack CLI against strata up: real VMs and container
     if (strata) {
       await cli.run('admin', ['server', 'delete', '--wait', 'vm1', 'vm2', 'ct1']);
       expect(await strata.stop()).toBe(0);
-      strata.cleanup();
+      await strata.cleanup();
     }
   });
 

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { reapWorkloadsUnder, stopProcessGroup } from './process-reaper.js';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
 export const strataBin = join(repoRoot, 'bin/strata.js');
@@ -16,7 +17,8 @@ export interface StrataProcess {
   readonly adminAuth: Readonly<Record<string, unknown>>;
   stop(): Promise<number | null>;
   kill9(): Promise<void>;
-  cleanup(): void;
+  /** Stops the process and its children, ends the workloads it left, then removes the data dir. */
+  cleanup(): Promise<void>;
 }
 
 /** Requires `npm run build` first: tests run the compiled CLI exactly as a user would. */
@@ -42,6 +44,8 @@ export async function startStrata(
   if (opts.databaseUrl) args.push('--database-url', opts.databaseUrl);
   const child = spawn(process.execPath, [...args, ...(opts.extraArgs ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own, so cleanup reaches the children too.
+    detached: true,
     // Real drivers only where a test asks for them (--compute-driver / STRATA_COMPUTE_DRIVER).
     env: { STRATA_COMPUTE_DRIVER: 'fake', ...process.env, ...opts.env },
   });
@@ -63,14 +67,21 @@ export async function startStrata(
       child.kill('SIGKILL');
       await exited;
     },
-    cleanup: () => rmSync(dataDir, { recursive: true, force: true }),
+    async cleanup() {
+      await stopProcessGroup(child, exited);
+      reapWorkloadsUnder(dataDir);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
 function waitForUp(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`strata up did not start in 120 s:\n${err}`)), 120_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // not left running after a failed start
+      reject(new Error(`strata up did not start in 120 s:\n${err}`));
+    }, 120_000);
     child.stderr!.on('data', (chunk: Buffer) => {
       err += chunk.toString();
       const m = /Strata is up at (\S+)/.exec(err);

@@ -22,6 +22,7 @@ export const httpTitles: Readonly<Record<number, string>> = {
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Request Entity Too Large',
+  414: 'Request-URI Too Long',
   415: 'Unsupported Media Type',
   416: 'Requested Range Not Satisfiable',
   429: 'Too Many Requests',

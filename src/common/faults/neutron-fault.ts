@@ -25,6 +25,10 @@ const commonTypes: Readonly<Record<string, string>> = {
   'common.http.no_route': 'HTTPNotFound',
   'common.http.method_not_allowed': 'HTTPMethodNotAllowed',
   'common.http.malformed_body': 'HTTPBadRequest',
+  'common.http.json_too_deep': 'HTTPBadRequest',
+  'common.http.body_too_large': 'HTTPRequestEntityTooLarge',
+  'common.http.uri_too_long': 'HTTPRequestURITooLong',
+  'common.http.bad_url': 'HTTPBadRequest',
   'common.http.media_type': 'HTTPUnsupportedMediaType',
 };
 

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { FaultDialect } from '../faults/fault-dialect.js';
 
 /** What the composition root needs to mount a service and list it in the catalog. */
 export interface ServicePlugin {
@@ -17,4 +18,6 @@ export interface ServicePlugin {
   /** Policy defaults this service contributes. */
   readonly policy: Readonly<Record<string, string>>;
   readonly plugin: FastifyPluginAsync;
+  /** How the service renders faults, for errors answered before routing reaches it (414). */
+  readonly fault: FaultDialect;
 }

@@ -21,6 +21,7 @@ import { credentialsOf } from '../policy/policy-engine.js';
 import { accessRulesPermit, type AccessRule } from './access-rules.js';
 import type { AuthContext, TokenValidator } from './auth-context.js';
 import { HttpResponse } from './http-response.js';
+import { bodyTooLarge } from './json-body.js';
 import type { Microversion, MicroversionPolicy } from './microversion.js';
 import { microversionHeaders, negotiateMicroversion } from './microversion.js';
 import type { RequestContext, RouteSpec } from './route-spec.js';
@@ -258,7 +259,7 @@ function toCloudError<D>(
   ) {
     return new InputError('common.http.malformed_body', opts.malformedBodyMessage);
   }
-  if (fe.statusCode === 413) return new InputError('common.http.body_too_large', 'Request body too large.');
+  if (fe.statusCode === 413) return bodyTooLarge();
   req.log.error({ err }, 'unexpected error');
   return new InternalError(
     'common.http.internal',

@@ -32,3 +32,14 @@ describe('validation', () => {
   it('answers with status 400', () =>
     expect(() => v({}, 'body')).toThrow(expect.objectContaining({ status: 400 })));
 });
+
+describe('validation error wording of hostile values', () => {
+  it('names a value too deep to print without overflowing the stack', () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    const validate = compileValidator(Type.Object({ auth: Type.Object({}) }));
+    expect(() => validate(deep, 'body')).toThrow(
+      expect.objectContaining({ status: 400, message: "[...] is not of type 'object'" }),
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { InputError } from '../errors.js';
+import { nameFormat, nameFormatMessage } from './name-format.js';
 
 interface SchemaError {
   readonly keyword: string;
@@ -32,6 +33,8 @@ function pickMostSpecific(errors: SchemaError[]): SchemaError {
 }
 
 function describe(e: SchemaError, root: unknown): string {
+  // Nova answers a bad name with its InvalidName message alone, as its format checker raises it.
+  if (e.keyword === 'format' && e.params['format'] === nameFormat) return nameFormatMessage;
   const path = e.instancePath.replace(/^\//, '');
   const value = valueAt(root, e.instancePath);
   const text = jsonschemaText(e, value);
@@ -102,5 +105,15 @@ function pyRepr(v: unknown): string {
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (typeof v === 'string') return `'${v}'`;
-  return JSON.stringify(v);
+  return jsonOrPlaceholder(v);
+}
+
+// JSON.stringify recurses once per level: a value deeper than the stack (a body that did not
+// come through the JSON parser's depth limit) must not turn a 400 into a 500.
+function jsonOrPlaceholder(v: unknown): string {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return Array.isArray(v) ? '[...]' : '{...}';
+  }
 }

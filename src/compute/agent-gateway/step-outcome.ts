@@ -5,6 +5,7 @@ import type { Server } from '../servers/server-model.js';
 import { PowerState } from '../servers/server-model.js';
 import type { ServerChanges } from '../servers/server-store.js';
 import { taskRule } from '../servers/server-tasks.js';
+import { hostFailureFault } from '../servers/server-fault.js';
 
 const vmStateOf: Readonly<Record<PowerObservation, ServerVmState>> = {
   running: 'active',
@@ -52,18 +53,13 @@ export function changesFor(
     };
   }
   if (o.kind === 'failed') {
-    const fault = JSON.stringify({ code: 500, message: o.message, details: '', created: now });
+    const fault = JSON.stringify(hostFailureFault(o.message, now));
     return rule?.failed === 'error'
       ? { task_state: null, vm_state: 'error', power_state: PowerState.NOSTATE, fault }
       : { task_state: null, fault, pending_image_id: null };
   }
   if (o.power === 'missing') {
-    const fault = JSON.stringify({
-      code: 500,
-      message: o.reason ?? 'The workload is gone from the host.',
-      details: '',
-      created: now,
-    });
+    const fault = JSON.stringify(hostFailureFault(o.reason ?? 'The workload is gone from the host.', now));
     return {
       vm_state: 'error',
       power_state: PowerState.NOSTATE,

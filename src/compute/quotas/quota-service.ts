@@ -41,6 +41,12 @@ export async function projectUsage(deps: ComputeDeps, projectId: string): Promis
  * Sets limits (admin). Every value is checked before any is written: a limit below
  * current usage is 400 unless `force`; the removed `networks` quota is 400.
  */
+/** Nova's verify_project_id: quotas are kept only for projects Keystone knows. */
+async function verifyProject(deps: ComputeDeps, projectId: string): Promise<void> {
+  if (deps.projects === undefined || (await deps.projects.exists(projectId))) return;
+  throw new InputError('compute.quota.unknown_project', `Project ID ${projectId} is not a valid project.`);
+}
+
 export async function updateQuotas(
   deps: ComputeDeps,
   projectId: string,
@@ -49,6 +55,7 @@ export async function updateQuotas(
   if (body['networks'] !== undefined) {
     throw new InputError('compute.quota.networks', 'The networks quota has been removed');
   }
+  await verifyProject(deps, projectId);
   // oslo's lenient bool_from_string: anything but a true spelling is false.
   const force = ['1', 't', 'true', 'on', 'y', 'yes'].includes(String(body['force']).trim().toLowerCase());
   const usage = force ? undefined : await projectUsage(deps, projectId);

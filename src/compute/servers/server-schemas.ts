@@ -1,6 +1,7 @@
 import Type from 'typebox';
+import { nameFormat } from '../../common/http/name-format.js';
 
-const name = Type.String({ minLength: 1, maxLength: 255, description: 'Server name.' });
+const name = Type.String({ minLength: 1, maxLength: 255, format: nameFormat, description: 'Server name.' });
 /** 2.19: free text without control characters (Nova's printable-characters pattern), or null. */
 export const serverDescription = Type.Union(
   [Type.String({ maxLength: 255, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$' }), Type.Null()],
@@ -9,9 +10,15 @@ export const serverDescription = Type.Union(
 const count = Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[0-9]*$', minLength: 1 })], {
   description: 'How many servers (Nova accepts a number or a numeric string).',
 });
-const metadata = Type.Record(Type.String({ minLength: 1, maxLength: 255 }), Type.String({ maxLength: 255 }), {
-  description: 'Key/value metadata.',
-});
+/** Nova's metadata: keys of 1-255 letters, digits and `-_:. `; any other key is unexpected. */
+const metadata = Type.Record(
+  Type.String({ pattern: '^[a-zA-Z0-9-_:. ]{1,255}$' }),
+  Type.String({ maxLength: 255 }),
+  {
+    additionalProperties: false,
+    description: 'Key/value metadata.',
+  },
+);
 const network = Type.Object(
   {
     uuid: Type.Optional(Type.String({ description: 'Network id.' })),

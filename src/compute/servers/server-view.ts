@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Microversion } from '../../common/http/microversion.js';
 import { atLeast } from '../../common/http/microversion.js';
 import { secondsTime } from '../../common/time.js';
+import { withoutHostPaths } from './server-fault.js';
 import type { Server } from './server-model.js';
 import { serverStatus } from './server-status.js';
 
@@ -99,14 +100,16 @@ function extendedAttributes(s: Server) {
   };
 }
 
-/** Nova hides fault details from non-admins when the code is 500 (they may describe hosts). */
+/**
+ * Fault details name hosts and their paths, so only admins see them; the message is cut of
+ * host paths for everyone (faults recorded before messages were cleaned included).
+ */
 function faultView(s: Server, v: ViewContext) {
   const f = s.fault!;
-  const showDetails = v.isAdmin || f.code !== 500;
   return {
     code: f.code,
     created: secondsTime(f.created),
-    message: f.message,
-    ...(showDetails && f.details !== '' && { details: f.details }),
+    message: withoutHostPaths(f.message),
+    ...(v.isAdmin && f.details !== '' && { details: f.details }),
   };
 }

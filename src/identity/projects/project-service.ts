@@ -14,6 +14,11 @@ import * as store from './project-store.js';
 
 const known = ['name', 'description', 'domain_id', 'parent_id', 'enabled', 'is_domain', 'tags', 'options'];
 
+/** Whether a project exists: what other services ask before keeping settings for one (Nova's quotas). */
+export async function projectExists(deps: IdentityDeps, id: string): Promise<boolean> {
+  return (await store.getProject(deps.store.db, id)) !== undefined;
+}
+
 export async function findProject(deps: IdentityDeps, id: string): Promise<Project> {
   const p = await store.getProject(deps.store.db, id);
   if (p === undefined) throw notFound('project', id);

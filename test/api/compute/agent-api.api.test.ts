@@ -39,6 +39,27 @@ for (const dialect of testDialects()) {
       expect(services.json().services.map((s: { host: string }) => s.host)).toContain('far-1');
     });
 
+    it("keeps the operator's allocation ratios when the host registers again (an agent restart)", async () => {
+      expect((await call('PUT', '/hosts/far-1', p.admin, registration)).statusCode).toBe(204);
+      const placement = (method: 'GET' | 'PUT', url: string, payload?: object) =>
+        t.request({
+          method,
+          url: `/placement${url}`,
+          token: p.admin,
+          headers: { 'openstack-api-version': 'placement 1.26' },
+          ...(payload && { payload }),
+        });
+      const rp = (await placement('GET', '/resource_providers?name=far-1')).json().resource_providers[0];
+      const url = `/resource_providers/${rp.uuid}/inventories/VCPU`;
+      const vcpu = (await placement('GET', url)).json();
+      expect(vcpu.allocation_ratio).toBe(4);
+      const set = await placement('PUT', url, { ...vcpu, allocation_ratio: 16 });
+      expect(set.statusCode).toBe(200);
+      const grown = { ...registration, facts: { ...registration.facts, vcpus: 8 } };
+      expect((await call('PUT', '/hosts/far-1', p.admin, grown)).statusCode).toBe(204);
+      expect((await placement('GET', url)).json()).toMatchObject({ total: 8, allocation_ratio: 16 });
+    });
+
     it('answers 404 for a server not assigned to the host, and lists none', async () => {
       const id = '00000000-0000-4000-8000-000000000001';
       expectFault(await call('GET', `/hosts/far-1/servers/${id}`, p.admin), 404);

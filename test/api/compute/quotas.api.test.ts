@@ -6,7 +6,13 @@ import { testDialects } from '../../../src/db/testing/dialects.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 import type { Personas, Refusal } from './compute-api-fixtures.js';
-import { computeCaller, createPersonas, expectRefusal, insertServer } from './compute-api-fixtures.js';
+import {
+  computeCaller,
+  createPersonas,
+  expectFault,
+  expectRefusal,
+  insertServer,
+} from './compute-api-fixtures.js';
 
 const nova21Defaults = {
   cores: 20,
@@ -59,6 +65,13 @@ for (const dialect of testDialects()) {
       expect(q.cores).toEqual({ in_use: 6, limit: 20, reserved: 0 });
       expect(q.ram).toEqual({ in_use: 6144, limit: 51200, reserved: 0 });
       expect(q.key_pairs).toEqual({ in_use: 0, limit: 100, reserved: 0 });
+    });
+
+    it('refuses limits for a project identity does not know with 400, storing nothing', async () => {
+      const unknown = 'f'.repeat(32);
+      const res = await call('PUT', `/os-quota-sets/${unknown}`, p.admin, { quota_set: { instances: 5 } });
+      expectFault(res, 400, `Project ID ${unknown} is not a valid project.`);
+      expect(await quotas(unknown)).toEqual({ id: unknown, ...nova21Defaults });
     });
 
     it('sets and resets limits (admin), answering without the id', async () => {

@@ -41,6 +41,45 @@ for (const dialect of testDialects()) {
     });
     afterAll(async () => t?.close());
 
+    it("refuses server names Nova's name format refuses, and bad metadata keys, creating nothing", async () => {
+      const before = await serverCount();
+      const invalidName =
+        "An invalid 'name' value was provided. The name must be: printable characters. Can not start or end with whitespace.";
+      for (const name of ['a\u0000b', 'bell\u0007', '\u001b[31mred', ' lead', 'trail ', 'line\u2028sep'])
+        expectFault(await create({ name }), 400, invalidName);
+      for (const key of ['', 'k'.repeat(256), 'a/b'])
+        expectFault(
+          await create({ metadata: { [key]: 'v' } }),
+          400,
+          `Invalid input for field 'server/metadata': Additional properties are not allowed ('${key}' was unexpected)`,
+        );
+      expect(await serverCount()).toBe(before);
+    });
+
+    it('accepts printable names in any script, with inner spaces, and 255-character metadata keys', async () => {
+      const res = await create({
+        name: 'Ünïcode 名前 ok',
+        metadata: { ['k'.repeat(255)]: 'v', 'a-b_c:d. e': 'x' },
+      });
+      expect(res.statusCode).toBe(202);
+    });
+
+    it('refuses a body that is not UTF-8 as malformed', async () => {
+      const json = Buffer.from(
+        JSON.stringify({ server: { name: 'XX', imageRef: image, flavorRef: flavor } }),
+      );
+      const at = json.indexOf('XX');
+      json[at] = 0xc3; // a lead byte followed by an ASCII byte
+      const res = await t.request({
+        method: 'POST',
+        url: '/compute/v2.1/servers',
+        token: admin,
+        headers: { 'content-type': 'application/json' },
+        payload: json,
+      });
+      expectFault(res, 400, 'Malformed request body');
+    });
+
     it('refuses a network or port that does not exist with 400, creating nothing', async () => {
       const before = await serverCount();
       const net = randomUUID();

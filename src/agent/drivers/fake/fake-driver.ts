@@ -100,7 +100,8 @@ export class FakeDriver
     if (knobs.hangCreate) await abortable(new Promise(() => undefined), signal);
     const delayMs = knobs.createDelayMs > 0 ? knobs.createDelayMs : (this.shape.createDelayMs ?? 0);
     if (delayMs > 0) await abortable(new Promise((r) => setTimeout(r, delayMs)), signal);
-    if (knobs.failCreate === 'terminal') throw new Error('fake driver: injected terminal create failure');
+    if (knobs.failCreate === 'terminal')
+      throw new Error(knobs.failCreateMessage ?? 'fake driver: injected terminal create failure');
     const failHere = knobs.failCreateOnHost !== undefined && knobs.failCreateOnHost === this.hostname;
     if (knobs.failCreate === 'transient' || failHere)
       throw new TransientDriverError(

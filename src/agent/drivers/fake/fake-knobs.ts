@@ -6,6 +6,8 @@ export interface FakeKnobs {
   readonly createDelayMs: number;
   /** `transient` failures are retryable (the build is rescheduled); `terminal` ones are not. */
   readonly failCreate?: 'transient' | 'terminal';
+  /** The terminal failure's text (`fake:fail_create_message`), e.g. one naming a host path. */
+  readonly failCreateMessage?: string;
   /** A transient create failure on this host only (`fake:fail_create_on_host=<hostname>`). */
   readonly failCreateOnHost?: string;
   readonly hangCreate: boolean;
@@ -23,6 +25,7 @@ export function fakeKnobs(...sources: ReadonlyArray<Readonly<Record<string, stri
     createDelayMs: Number(v('create_delay_ms') ?? 0),
     ...(fail === 'transient' || fail === 'terminal' ? { failCreate: fail } : {}),
     ...(failOn !== undefined && { failCreateOnHost: failOn }),
+    ...(v('fail_create_message') !== undefined && { failCreateMessage: v('fail_create_message') }),
     hangCreate: v('hang_create') === 'true',
     failSnapshot: v('fail_snapshot') === 'true',
     ...(crash !== undefined && { crashAfterMs: Number(crash) }),
