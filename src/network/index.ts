@@ -9,6 +9,8 @@ import { networkPolicy } from './network-policy.js';
 import { networkRoutes } from './networks/network-routes.js';
 import { portRoutes } from './ports/port-routes.js';
 import { quotaRoutes } from './quotas/quota-routes.js';
+import { floatingIpRoutes } from './floatingips/floatingip-routes.js';
+import { routerRoutes } from './routers/router-routes.js';
 import { tagRoutes } from './tags/tag-routes.js';
 import { subnetRoutes } from './subnets/subnet-routes.js';
 
@@ -18,11 +20,13 @@ export const networkRouteTable = [
   ...networkRoutes,
   ...subnetRoutes,
   ...portRoutes,
+  ...routerRoutes,
+  ...floatingIpRoutes,
   ...quotaRoutes,
   ...tagRoutes,
 ];
 
-/** Networking v2.0 (Neutron) mounted at /network: networks, subnets, ports and their addresses. */
+/** Networking v2.0 (Neutron) mounted at /network: networks, subnets, ports and their addresses, routers and floating IPs. */
 export function networkService(ctx: ServiceContext): ServicePlugin {
   const prefix = '/network';
   const deps: NetworkDeps = { store: ctx.store, clock: ctx.clock, log: ctx.log, physnetMtu: 1500 };

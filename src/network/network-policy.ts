@@ -73,11 +73,32 @@ export const networkPolicy: Readonly<Record<string, string>> = {
   'update_port:allowed_address_pairs': adminOrNetOwnerMember,
   delete_port: `${adminOrMember} or (${netOwnerMember})`,
 
+  create_router: adminOrMember,
+  'create_router:external_gateway_info': adminOrMember,
+  'create_router:external_gateway_info:network_id': adminOrMember,
+  'create_router:external_gateway_info:enable_snat': admin,
+  'create_router:external_gateway_info:external_fixed_ips': admin,
+  get_router: adminOrReader,
+  update_router: adminOrMember,
+  'update_router:external_gateway_info': adminOrMember,
+  'update_router:external_gateway_info:network_id': adminOrMember,
+  'update_router:external_gateway_info:enable_snat': admin,
+  'update_router:external_gateway_info:external_fixed_ips': admin,
+  delete_router: adminOrMember,
+  add_router_interface: adminOrMember,
+  remove_router_interface: adminOrMember,
+
+  create_floatingip: adminOrMember,
+  'create_floatingip:floating_ip_address': admin,
+  get_floatingip: adminOrReader,
+  update_floatingip: adminOrMember,
+  delete_floatingip: adminOrMember,
+
   get_extension: '',
 
   // Tags (standard-attr-tag) follow the tagged resource's owner, as Neutron's newer defaults do.
   ...Object.fromEntries(
-    ['networks', 'subnets', 'ports'].flatMap((kind) => [
+    ['networks', 'subnets', 'ports', 'routers', 'floatingips'].flatMap((kind) => [
       [`get_${kind}_tags`, `${adminOrReader} or (${netOwnerReader}) or rule:shared`],
       [`create_${kind}_tags`, adminOrMember],
       [`update_${kind}_tags`, adminOrMember],

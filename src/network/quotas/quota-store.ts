@@ -1,11 +1,17 @@
 import type { Db } from '../../db/db-handle.js';
 
 /** The resources the network service counts, with Neutron's default limits. */
-export const quotaDefaults = { network: 100, subnet: 100, port: 500 } as const;
+export const quotaDefaults = { network: 100, subnet: 100, port: 500, router: 10, floatingip: 50 } as const;
 export type QuotaResource = keyof typeof quotaDefaults;
 export const quotaResources = Object.keys(quotaDefaults) as QuotaResource[];
 
-const tableOf = { network: 'networks', subnet: 'subnets', port: 'ports' } as const;
+const tableOf = {
+  network: 'networks',
+  subnet: 'subnets',
+  port: 'ports',
+  router: 'routers',
+  floatingip: 'floatingips',
+} as const;
 
 /** The project's limits: its own rows over the defaults. */
 export async function limitsOf(db: Db, projectId: string): Promise<Record<QuotaResource, number>> {

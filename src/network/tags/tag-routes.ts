@@ -6,10 +6,18 @@ import type { NetworkDeps } from '../network-deps.js';
 import { networkTarget } from '../networks/network-view.js';
 import { portTarget } from '../ports/port-service.js';
 import { subnetTarget } from '../subnets/subnet-service.js';
+import { floatingIpTarget } from '../floatingips/floatingip-service.js';
+import { routerTarget } from '../routers/router-service.js';
 import type { Taggable } from './tag-service.js';
 import { tagNotFound, tagsOf, taggable, validateTag, validateTagsBody, writeTags } from './tag-service.js';
 
-const singular = { networks: 'network', subnets: 'subnet', ports: 'port' } as const;
+const singular = {
+  networks: 'network',
+  subnets: 'subnet',
+  ports: 'port',
+  routers: 'router',
+  floatingips: 'floatingip',
+} as const;
 
 /** The parent's policy target: tag rules are written against the tagged resource. */
 async function target(kind: Taggable, ctx: RequestContext, deps: NetworkDeps) {
@@ -18,6 +26,8 @@ async function target(kind: Taggable, ctx: RequestContext, deps: NetworkDeps) {
   const caller = callerOf(ctx);
   if (kind === 'networks') return networkTarget(await taggable.networks(db, caller, id));
   if (kind === 'subnets') return subnetTarget(db, await taggable.subnets(db, caller, id));
+  if (kind === 'routers') return routerTarget(await taggable.routers(db, caller, id));
+  if (kind === 'floatingips') return floatingIpTarget(await taggable.floatingips(db, caller, id));
   return portTarget(db, await taggable.ports(db, caller, id));
 }
 

@@ -32,8 +32,10 @@ for (const dialect of testDialects()) {
       expect(ext.map((e: { alias: string }) => e.alias).sort()).toEqual([
         'allowed-address-pairs',
         'binding',
+        'ext-gw-mode',
         'external-net',
         'extra_dhcp_opt',
+        'extraroute',
         'net-mtu',
         'pagination',
         'port-security',
@@ -42,6 +44,7 @@ for (const dialect of testDialects()) {
         'quota_details',
         'quotas',
         'revision-if-match',
+        'router',
         'sorting',
         'standard-attr-description',
         'standard-attr-revisions',
