@@ -12,7 +12,14 @@ import type { VolumeTables } from './tables/volume-tables.js';
  * is text, timestamps are ISO-8601 UTC text, ids are UUID strings.
  */
 export interface Database
-  extends IdentityTables, ImageTables, PlacementTables, ComputeTables, NetworkTables, VolumeTables, RouterTables {}
+  extends
+    IdentityTables,
+    ImageTables,
+    PlacementTables,
+    ComputeTables,
+    NetworkTables,
+    VolumeTables,
+    RouterTables {}
 
 export type { Flag } from './column-types.js';
 export type * from './tables/identity-tables.js';

@@ -44,7 +44,8 @@ export async function associationFor(
   fixedIp: string | null,
 ): Promise<Association> {
   if (portId === null) {
-    if (fixedIp !== null) throw badFloatingIpRequest('fixed_ip_address cannot be specified without a port_id');
+    if (fixedIp !== null)
+      throw badFloatingIpRequest('fixed_ip_address cannot be specified without a port_id');
     return unassociated;
   }
   const port = await findPort(db, caller, portId);
@@ -53,7 +54,8 @@ export async function associationFor(
       `Cannot process floating IP association with Port ${portId}, since that port is owned by a different tenant`,
     );
   // Neutron leaves this message unformatted.
-  if (!isFipServiced(port.device_owner)) throw badFloatingIpRequest('Port %(id)s is unable to be assigned a floating IP');
+  if (!isFipServiced(port.device_owner))
+    throw badFloatingIpRequest('Port %(id)s is unable to be assigned a floating IP');
   const ips = (await allocationsOf(db, [port])).get(port.id) ?? [];
   let chosen;
   if (fixedIp !== null) {
@@ -66,7 +68,9 @@ export async function associationFor(
   } else {
     const v4 = ips.filter((a) => parseIp(a.ip_address)?.version === 4);
     if (v4.length === 0)
-      throw badFloatingIpRequest(`Cannot add floating IP to port ${port.id} that has no fixed IPv4 addresses`);
+      throw badFloatingIpRequest(
+        `Cannot add floating IP to port ${port.id} that has no fixed IPv4 addresses`,
+      );
     if (v4.length > 1)
       throw badFloatingIpRequest(
         `Port ${port.id} has multiple fixed IPv4 addresses.  Must provide a specific IPv4 address when assigning a floating IP`,
@@ -77,7 +81,12 @@ export async function associationFor(
   const other = await floatingIpOn(db, port.id, chosen.ip_address);
   if (other !== undefined && other.id !== fip.id)
     throw floatingIpPortAlreadyAssociated(fip, port.id, chosen.ip_address);
-  return { fixed_port_id: port.id, fixed_ip_address: chosen.ip_address, router_id: routerId, status: 'ACTIVE' };
+  return {
+    fixed_port_id: port.id,
+    fixed_ip_address: chosen.ip_address,
+    router_id: routerId,
+    status: 'ACTIVE',
+  };
 }
 
 /** The router whose interface on the subnet is its gateway address, else the first one. */

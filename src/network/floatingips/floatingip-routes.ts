@@ -78,7 +78,8 @@ export const floatingIpRoutes = [
     target,
     successStatus: 200,
     expectedErrors: [404],
-    handler: async (ctx, deps) => one(ctx, await service.findFloatingIp(deps.store.db, callerOf(ctx), idOf(ctx))),
+    handler: async (ctx, deps) =>
+      one(ctx, await service.findFloatingIp(deps.store.db, callerOf(ctx), idOf(ctx))),
   }),
   route<NetworkDeps>({
     method: 'PUT',

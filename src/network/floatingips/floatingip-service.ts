@@ -13,7 +13,11 @@ import type { FixedIpRequest } from '../ports/port-addresses.js';
 import { insertPort } from '../ports/port-service.js';
 import { allocationsOf, deletePortRow } from '../ports/port-store.js';
 import { checkQuota } from '../quotas/quota-service.js';
-import { badFloatingIpRequest, externalIpAddressExhausted, floatingIpNotFound } from '../routers/router-errors.js';
+import {
+  badFloatingIpRequest,
+  externalIpAddressExhausted,
+  floatingIpNotFound,
+} from '../routers/router-errors.js';
 import { floatingIpOwner } from '../routers/router-ports.js';
 import { retryOnUnique } from '../routers/router-write.js';
 import { subnetsOfNetwork } from '../subnets/subnet-store.js';
@@ -25,7 +29,8 @@ import * as store from './floatingip-store.js';
 /** A floating IP is seen by its project and by admins. */
 export async function findFloatingIp(db: Db, caller: NetworkCaller, id: string): Promise<FloatingIpRow> {
   const row = await store.getFloatingIpRow(db, id);
-  if (row === undefined || (!caller.isAdmin && row.project_id !== caller.projectId)) throw floatingIpNotFound(id);
+  if (row === undefined || (!caller.isAdmin && row.project_id !== caller.projectId))
+    throw floatingIpNotFound(id);
   return row;
 }
 
@@ -34,7 +39,11 @@ export const floatingIpTarget = (row: Pick<FloatingIpRow, 'project_id'>) => ({
   tenant_id: row.project_id,
 });
 
-export async function createFloatingIp(deps: NetworkDeps, caller: NetworkCaller, input: Record<string, unknown>) {
+export async function createFloatingIp(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  input: Record<string, unknown>,
+) {
   const body = parseCreate(floatingIpAttributes, input);
   const projectId = ownerOf(caller, body);
   const target = { ...floatingIpTarget({ project_id: projectId }), ...body };
@@ -58,13 +67,18 @@ export async function createFloatingIp(deps: NetworkDeps, caller: NetworkCaller,
     const v4 = ips.find((a) => parseIp(a.ip_address)?.version === 4);
     if (v4 === undefined) throw externalIpAddressExhausted(netId);
     const now = deps.clock().toISOString();
-    const identity = { id, project_id: projectId, floating_network_id: netId, floating_ip_address: v4.ip_address };
+    const identity = {
+      id,
+      project_id: projectId,
+      floating_network_id: netId,
+      floating_ip_address: v4.ip_address,
+    };
     const assoc = await associationFor(
       tx,
       caller,
       identity,
-      body['port_id'] as string | null,
-      body['fixed_ip_address'] as string | null,
+      (body['port_id'] as string | null | undefined) ?? null,
+      (body['fixed_ip_address'] as string | null | undefined) ?? null,
     );
     const row: FloatingIpRow = {
       ...identity,
@@ -127,7 +141,12 @@ export async function updateFloatingIp(
   });
 }
 
-export async function deleteFloatingIp(deps: NetworkDeps, caller: NetworkCaller, id: string, ifRevision?: number) {
+export async function deleteFloatingIp(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  id: string,
+  ifRevision?: number,
+) {
   await deps.store.write(async (tx) => {
     const row = await findFloatingIp(tx, caller, id);
     checkRevision(ifRevision, row.revision_number);

@@ -65,11 +65,24 @@ async function removeGatewayPort(tx: Db, router: RouterRow, networkId: string, p
 async function readdress(tx: Db, port: ports.PortRow, wanted: FixedIpRequest[]) {
   const current = (await ports.allocationsOf(tx, [port])).get(port.id) ?? [];
   const subnets = await subnetsOfNetwork(tx, port.network_id);
-  const change = await changeAddresses(tx, port.network_id, subnets, current, wanted, port.device_owner, port.mac_address);
+  const change = await changeAddresses(
+    tx,
+    port.network_id,
+    subnets,
+    current,
+    wanted,
+    port.device_owner,
+    port.mac_address,
+  );
   await ports.replaceAllocations(
     tx,
     change.remove,
-    change.add.map((p) => ({ subnet_id: p.subnetId, ip_address: p.ip, port_id: port.id, network_id: port.network_id })),
+    change.add.map((p) => ({
+      subnet_id: p.subnetId,
+      ip_address: p.ip,
+      port_id: port.id,
+      network_id: port.network_id,
+    })),
   );
 }
 

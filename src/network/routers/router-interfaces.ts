@@ -84,9 +84,16 @@ export async function addRouterInterface(
   });
 }
 
-async function addBySubnet(deps: NetworkDeps, tx: Db, caller: NetworkCaller, router: RouterRow, subnetId: string) {
+async function addBySubnet(
+  deps: NetworkDeps,
+  tx: Db,
+  caller: NetworkCaller,
+  router: RouterRow,
+  subnetId: string,
+) {
   const subnet = await findSubnet(tx, caller, subnetId);
-  if (subnet.gateway_ip === null) throw badRouterRequest('Subnet for router interface must have a gateway IP');
+  if (subnet.gateway_ip === null)
+    throw badRouterRequest('Subnet for router interface must have a gateway IP');
   if (subnet.project_id !== caller.projectId && !caller.isAdmin)
     throw badRouterRequest(
       `Cannot add interface to router because subnet ${subnetId} is not owned by project making the request`,
@@ -101,7 +108,13 @@ async function addBySubnet(deps: NetworkDeps, tx: Db, caller: NetworkCaller, rou
   return interfaceInfo(router, port, [subnet]);
 }
 
-async function addByPort(deps: NetworkDeps, tx: Db, caller: NetworkCaller, router: RouterRow, portId: string) {
+async function addByPort(
+  deps: NetworkDeps,
+  tx: Db,
+  caller: NetworkCaller,
+  router: RouterRow,
+  portId: string,
+) {
   const port = await findPort(tx, caller, portId);
   if (port.device_id !== '') throw portInUse(port.id, port.network_id, port.device_id);
   const ips = (await ports.allocationsOf(tx, [port])).get(port.id) ?? [];

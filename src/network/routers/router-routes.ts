@@ -125,7 +125,8 @@ export const routerRoutes = [
     target,
     successStatus: 204,
     expectedErrors: [404, 409, 412],
-    handler: async (ctx, deps) => service.deleteRouter(deps, callerOf(ctx), idOf(ctx), revisionConstraint(ctx)),
+    handler: async (ctx, deps) =>
+      service.deleteRouter(deps, callerOf(ctx), idOf(ctx), revisionConstraint(ctx)),
   }),
   route<NetworkDeps>({
     method: 'PUT',

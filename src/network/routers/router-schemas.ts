@@ -27,7 +27,9 @@ function isGateway(v: unknown): string | undefined {
     return `Validation of dictionary's keys failed. Expected keys: {'network_id'} Provided keys: ${setRepr(Object.keys(o))}`;
   const unexpected = Object.keys(o).filter((k) => !gatewayKeys.includes(k));
   if (unexpected.length > 0) return `Unexpected keys supplied: ${unexpected.join(', ')}`;
-  return isUuid(o['network_id']) ?? ('external_fixed_ips' in o ? isFixedIps(o['external_fixed_ips']) : undefined);
+  return (
+    isUuid(o['network_id']) ?? ('external_fixed_ips' in o ? isFixedIps(o['external_fixed_ips']) : undefined)
+  );
 }
 
 /** The router attribute map: l3's router, ext-gw-mode and extraroute (routes is PUT-only). */
@@ -39,7 +41,13 @@ export const routerAttributes: AttributeMap = {
   status: { post: false, put: false },
   tenant_id: projectId,
   project_id: projectId,
-  external_gateway_info: { post: true, put: true, default: null, convert: convertGateway, validate: isGateway },
+  external_gateway_info: {
+    post: true,
+    put: true,
+    default: null,
+    convert: convertGateway,
+    validate: isGateway,
+  },
   routes: { post: false, put: true, default: [], convert: noneToEmptyList, validate: isRoutes },
 };
 
@@ -49,7 +57,10 @@ function isRoutes(v: unknown): string | undefined {
   for (const r of v as unknown[]) {
     const bad = isHostRoute(r);
     if (bad !== undefined) return bad;
-    const key = JSON.stringify([(r as Record<string, unknown>)['destination'], (r as Record<string, unknown>)['nexthop']]);
+    const key = JSON.stringify([
+      (r as Record<string, unknown>)['destination'],
+      (r as Record<string, unknown>)['nexthop'],
+    ]);
     if (seen.has(key)) return `Duplicate hostroute '${pyStr(r)}'`;
     seen.add(key);
   }
@@ -61,4 +72,3 @@ export interface InterfaceInfo {
   readonly subnet_id?: string;
   readonly port_id?: string;
 }
-

@@ -129,7 +129,12 @@ async function validateRoutes(tx: Db, routerId: string, routes: ReadonlyArray<Ro
 
 export const routesOf = (row: RouterRow) => parseJson<Route[]>(row.routes, []);
 
-export async function deleteRouter(deps: NetworkDeps, caller: NetworkCaller, id: string, ifRevision?: number) {
+export async function deleteRouter(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  id: string,
+  ifRevision?: number,
+) {
   await deps.store.write(async (tx) => {
     const row = await findRouter(tx, caller, id);
     checkRevision(ifRevision, row.revision_number);

@@ -12,7 +12,11 @@ export async function getRouterRow(db: Db, id: string): Promise<RouterRow | unde
   return db.selectFrom('routers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listRouterRows(db: Db, projectId: string | undefined, all: boolean): Promise<RouterRow[]> {
+export async function listRouterRows(
+  db: Db,
+  projectId: string | undefined,
+  all: boolean,
+): Promise<RouterRow[]> {
   let q = db.selectFrom('routers').selectAll();
   if (!all) q = q.where('project_id', '=', projectId ?? '');
   return q.execute();
@@ -37,14 +41,21 @@ export async function deleteRouterRow(db: Db, id: string): Promise<void> {
 /** Every port the router owns (interfaces and gateway): device_id is the router. */
 export async function routerPorts(db: Db, routerId: string, owner?: string): Promise<PortRow[]> {
   let q = db.selectFrom('ports').selectAll().where('device_id', '=', routerId);
-  q = owner === undefined ? q.where('device_owner', 'in', [interfaceOwner, gatewayOwner]) : q.where('device_owner', '=', owner);
+  q =
+    owner === undefined
+      ? q.where('device_owner', 'in', [interfaceOwner, gatewayOwner])
+      : q.where('device_owner', '=', owner);
   return q.orderBy('created_at').orderBy('id').execute();
 }
 
 /** Gateway ports of many routers, by id. */
 export async function portsById(db: Db, ids: ReadonlyArray<string>): Promise<Map<string, PortRow>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('ports').selectAll().where('id', 'in', [...ids]).execute();
+  const rows = await db
+    .selectFrom('ports')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
   return new Map(rows.map((r) => [r.id, r]));
 }
 

@@ -24,7 +24,9 @@ for (const dialect of testDialects()) {
 
     it("shows Neutron's defaults to the project itself, and refuses other projects' quotas", async () => {
       const own = await api.call('GET', `/quotas/${carol.projectId}`, carol.token);
-      expect(own.json()).toEqual({ quota: { network: 100, subnet: 100, port: 500 } });
+      expect(own.json()).toEqual({
+        quota: { network: 100, subnet: 100, port: 500, router: 10, floatingip: 50 },
+      });
       expect((await api.call('GET', `/quotas/${carol.projectId}`, dave.token)).statusCode).toBe(403);
       expect(
         (await api.call('PUT', `/quotas/${carol.projectId}`, carol.token, { quota: { network: 1 } }))
@@ -40,7 +42,7 @@ for (const dialect of testDialects()) {
         quota: { network: 1, port: '2' },
       });
       expect(set.statusCode).toBe(200);
-      expect(set.json().quota).toEqual({ network: 1, subnet: 100, port: 2 });
+      expect(set.json().quota).toEqual({ network: 1, subnet: 100, port: 2, router: 10, floatingip: 50 });
       const net = await api.create(carol.token, 'network', { name: 'only-one' });
       const over = await api.call('POST', '/networks', carol.token, { network: { name: 'two' } });
       expect(over.statusCode).toBe(409);
@@ -56,6 +58,8 @@ for (const dialect of testDialects()) {
         network: { limit: 1, used: 1, reserved: 0 },
         subnet: { limit: 100, used: 1, reserved: 0 },
         port: { limit: 2, used: 1, reserved: 0 },
+        router: { limit: 10, used: 0, reserved: 0 },
+        floatingip: { limit: 50, used: 0, reserved: 0 },
       });
       const listed = (await api.call('GET', '/quotas', admin)).json().quotas;
       expect(listed).toContainEqual({
@@ -64,6 +68,8 @@ for (const dialect of testDialects()) {
         network: 1,
         subnet: 100,
         port: 2,
+        router: 10,
+        floatingip: 50,
       });
     });
 
@@ -74,8 +80,8 @@ for (const dialect of testDialects()) {
         message: "Invalid input for port. Reason: '-2' is too small - must be at least '-1'.",
         detail: '',
       });
-      const unknown = await api.call('PUT', `/quotas/${dave.projectId}`, admin, { quota: { router: 3 } });
-      expect(unknown.json().NeutronError.message).toBe("Unrecognized attribute(s) 'router'");
+      const unknown = await api.call('PUT', `/quotas/${dave.projectId}`, admin, { quota: { pool: 3 } });
+      expect(unknown.json().NeutronError.message).toBe("Unrecognized attribute(s) 'pool'");
       await api.create(dave.token, 'network', { name: 'd1' });
       const checked = await api.call('PUT', `/quotas/${dave.projectId}`, admin, {
         quota: { network: 0, check_limit: true },

@@ -39,7 +39,11 @@ for (const dialect of testDialects()) {
         cidr: '172.24.4.0/24',
       });
       net = await api.create(alice.token, 'network', { name: 'private' });
-      subnet = await api.create(alice.token, 'subnet', { network_id: net.id, ip_version: 4, cidr: '10.0.0.0/24' });
+      subnet = await api.create(alice.token, 'subnet', {
+        network_id: net.id,
+        ip_version: 4,
+        cidr: '10.0.0.0/24',
+      });
     });
     afterAll(async () => t?.close());
 
@@ -79,11 +83,13 @@ for (const dialect of testDialects()) {
       const ips = gw.external_fixed_ips as Json[];
       expect(ips).toHaveLength(1);
       expect(ips[0]!.subnet_id).toBe(pubSubnet.id);
-      const ports = (await api.call('GET', `/ports?device_id=${router.id as string}`, admin)).json().ports as Json[];
+      const ports = (await api.call('GET', `/ports?device_id=${router.id as string}`, admin)).json()
+        .ports as Json[];
       expect(ports.map((p) => p.device_owner)).toEqual(['network:router_gateway']);
       expect((ports[0]!.fixed_ips as Json[])[0]!.ip_address).toBe(ips[0]!.ip_address);
       // The gateway port belongs to no project: the tenant does not see it.
-      const own = (await api.call('GET', `/ports?device_id=${router.id as string}`, alice.token)).json().ports;
+      const own = (await api.call('GET', `/ports?device_id=${router.id as string}`, alice.token)).json()
+        .ports;
       expect(own).toEqual([]);
     });
 
@@ -97,15 +103,26 @@ for (const dialect of testDialects()) {
       expect(Object.keys(info).sort()).toEqual(
         ['id', 'tenant_id', 'project_id', 'port_id', 'subnet_id', 'subnet_ids', 'network_id'].sort(),
       );
-      expect(info).toMatchObject({ id: router.id, subnet_id: subnet.id, subnet_ids: [subnet.id], network_id: net.id });
-      const port = (await api.call('GET', `/ports/${info.port_id as string}`, alice.token)).json().port as Json;
+      expect(info).toMatchObject({
+        id: router.id,
+        subnet_id: subnet.id,
+        subnet_ids: [subnet.id],
+        network_id: net.id,
+      });
+      const port = (await api.call('GET', `/ports/${info.port_id as string}`, alice.token)).json()
+        .port as Json;
       expect(port).toMatchObject({ device_owner: 'network:router_interface', device_id: router.id });
       expect(port.fixed_ips).toEqual([{ subnet_id: subnet.id, ip_address: '10.0.0.1' }]);
 
       // The same subnet again: 400 as Neutron, and nothing changes.
-      const again = await api.call('PUT', `/routers/${router.id as string}/add_router_interface`, alice.token, {
-        subnet_id: subnet.id,
-      });
+      const again = await api.call(
+        'PUT',
+        `/routers/${router.id as string}/add_router_interface`,
+        alice.token,
+        {
+          subnet_id: subnet.id,
+        },
+      );
       expect(await fault(again, 400)).toEqual({
         type: 'BadRequest',
         message: `Bad router request: Router already has a port on subnet ${subnet.id as string}.`,
@@ -124,19 +141,30 @@ for (const dialect of testDialects()) {
         message: `Router ${router.id as string} has ports still attached: ${info.port_id as string}`,
         detail: '',
       });
-      const ports = (await api.call('GET', `/ports?device_id=${router.id as string}`, alice.token)).json().ports;
+      const ports = (await api.call('GET', `/ports?device_id=${router.id as string}`, alice.token)).json()
+        .ports;
       expect(ports).toHaveLength(1);
       expect((await show(router.id as string)).revision_number).toBe(1);
 
-      const remove = await api.call('PUT', `/routers/${router.id as string}/remove_router_interface`, alice.token, {
-        subnet_id: subnet.id,
-      });
+      const remove = await api.call(
+        'PUT',
+        `/routers/${router.id as string}/remove_router_interface`,
+        alice.token,
+        {
+          subnet_id: subnet.id,
+        },
+      );
       expect(remove.statusCode).toBe(200);
       expect(remove.json()).toEqual(info);
       expect((await api.call('GET', `/ports/${info.port_id as string}`, alice.token)).statusCode).toBe(404);
-      const gone = await api.call('PUT', `/routers/${router.id as string}/remove_router_interface`, alice.token, {
-        subnet_id: subnet.id,
-      });
+      const gone = await api.call(
+        'PUT',
+        `/routers/${router.id as string}/remove_router_interface`,
+        alice.token,
+        {
+          subnet_id: subnet.id,
+        },
+      );
       expect(await fault(gone, 404)).toMatchObject({ type: 'RouterInterfaceNotFoundForSubnet' });
       expect((await api.call('DELETE', `/routers/${router.id as string}`, alice.token)).statusCode).toBe(204);
     });
@@ -145,7 +173,11 @@ for (const dialect of testDialects()) {
       const router = await api.create(alice.token, 'router', { name: 'r3' });
       const url = `/routers/${router.id as string}/add_router_interface`;
       const other = await api.create(alice.token, 'network', { name: 'other' });
-      const s2 = await api.create(alice.token, 'subnet', { network_id: other.id, ip_version: 4, cidr: '10.1.0.0/24' });
+      const s2 = await api.create(alice.token, 'subnet', {
+        network_id: other.id,
+        ip_version: 4,
+        cidr: '10.1.0.0/24',
+      });
       const port = await api.create(alice.token, 'port', { network_id: other.id });
       const byPort = await api.call('PUT', url, alice.token, { port_id: port.id });
       expect(byPort.statusCode).toBe(200);
@@ -169,7 +201,8 @@ for (const dialect of testDialects()) {
         'Bad router request: Either subnet_id or port_id must be specified.',
       );
       expect(
-        (await fault(await api.call('PUT', url, alice.token, { subnet_id: s3.id, port_id: port.id }), 400)).message,
+        (await fault(await api.call('PUT', url, alice.token, { subnet_id: s3.id, port_id: port.id }), 400))
+          .message,
       ).toBe('Bad router request: Cannot specify both subnet-id and port-id.');
       const used = await api.create(alice.token, 'port', { network_id: noGw.id, device_id: 'vm-1' });
       expect(await fault(await api.call('PUT', url, alice.token, { port_id: used.id }), 409)).toMatchObject({
@@ -177,14 +210,25 @@ for (const dialect of testDialects()) {
       });
       // An overlapping subnet on another network.
       const dup = await api.create(alice.token, 'network', { name: 'dup' });
-      const s4 = await api.create(alice.token, 'subnet', { network_id: dup.id, ip_version: 4, cidr: '10.1.0.0/16' });
+      const s4 = await api.create(alice.token, 'subnet', {
+        network_id: dup.id,
+        ip_version: 4,
+        cidr: '10.1.0.0/16',
+      });
       expect((await fault(await api.call('PUT', url, alice.token, { subnet_id: s4.id }), 400)).message).toBe(
         `Bad router request: Cidr 10.1.0.0/16 of subnet ${s4.id as string} overlaps with cidr 10.1.0.0/24 of subnet ${s2.id as string}.`,
       );
-      expect((await api.call('GET', `/ports?device_id=${router.id as string}`, alice.token)).json().ports).toHaveLength(1);
-      const remove = await api.call('PUT', `/routers/${router.id as string}/remove_router_interface`, alice.token, {
-        port_id: port.id,
-      });
+      expect(
+        (await api.call('GET', `/ports?device_id=${router.id as string}`, alice.token)).json().ports,
+      ).toHaveLength(1);
+      const remove = await api.call(
+        'PUT',
+        `/routers/${router.id as string}/remove_router_interface`,
+        alice.token,
+        {
+          port_id: port.id,
+        },
+      );
       expect(remove.statusCode).toBe(200);
     });
 
@@ -240,7 +284,9 @@ for (const dialect of testDialects()) {
       });
       expect((await fault(snat, 403)).type).toBe('PolicyNotAuthorized');
       const fixed = await api.call('POST', '/routers', alice.token, {
-        router: { external_gateway_info: { network_id: pub.id, external_fixed_ips: [{ ip_address: '172.24.4.50' }] } },
+        router: {
+          external_gateway_info: { network_id: pub.id, external_fixed_ips: [{ ip_address: '172.24.4.50' }] },
+        },
       });
       expect(fixed.statusCode).toBe(403);
       const routers = (await api.call('GET', '/routers', alice.token)).json().routers as Json[];
@@ -275,7 +321,9 @@ for (const dialect of testDialects()) {
         message: `Router ${id} could not be found`,
         detail: '',
       });
-      expect((await api.call('PUT', `/routers/${id}`, bob.token, { router: { name: 'x' } })).statusCode).toBe(404);
+      expect((await api.call('PUT', `/routers/${id}`, bob.token, { router: { name: 'x' } })).statusCode).toBe(
+        404,
+      );
       expect((await api.call('DELETE', `/routers/${id}`, bob.token)).statusCode).toBe(404);
       expect((await api.call('GET', '/routers', bob.token)).json().routers).toEqual([]);
       expect((await api.call('GET', `/routers/${id}`, admin)).statusCode).toBe(200);
