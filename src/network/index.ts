@@ -10,6 +10,7 @@ import { networkRoutes } from './networks/network-routes.js';
 import { portRoutes } from './ports/port-routes.js';
 import { quotaRoutes } from './quotas/quota-routes.js';
 import { floatingIpRoutes } from './floatingips/floatingip-routes.js';
+import { availabilityZoneRoutes } from './availability-zones/availability-zone-routes.js';
 import { routerRoutes } from './routers/router-routes.js';
 import { tagRoutes } from './tags/tag-routes.js';
 import { subnetRoutes } from './subnets/subnet-routes.js';
@@ -22,6 +23,7 @@ export const networkRouteTable = [
   ...portRoutes,
   ...routerRoutes,
   ...floatingIpRoutes,
+  ...availabilityZoneRoutes,
   ...quotaRoutes,
   ...tagRoutes,
 ];

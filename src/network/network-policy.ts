@@ -94,6 +94,9 @@ export const networkPolicy: Readonly<Record<string, string>> = {
   update_floatingip: adminOrMember,
   delete_floatingip: adminOrMember,
 
+  // Neutron's secure-RBAC default lists zones to admins only.
+  get_availability_zone: admin,
+
   get_extension: '',
 
   // Tags (standard-attr-tag) follow the tagged resource's owner, as Neutron's newer defaults do.

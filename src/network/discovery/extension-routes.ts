@@ -15,6 +15,12 @@ interface Extension {
  */
 export const extensions: ReadonlyArray<Extension> = [
   {
+    alias: 'availability_zone',
+    name: 'Availability Zone',
+    description: 'The availability zone extension.',
+    updated: '2015-01-01T10:00:00-00:00',
+  },
+  {
     alias: 'router',
     name: 'Neutron L3 Router',
     description:

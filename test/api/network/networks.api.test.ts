@@ -31,6 +31,7 @@ for (const dialect of testDialects()) {
       const ext = (await api.call('GET', '/extensions', alice.token)).json().extensions;
       expect(ext.map((e: { alias: string }) => e.alias).sort()).toEqual([
         'allowed-address-pairs',
+        'availability_zone',
         'binding',
         'ext-gw-mode',
         'external-net',

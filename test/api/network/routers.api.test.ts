@@ -340,5 +340,20 @@ for (const dialect of testDialects()) {
       expect(tag.statusCode).toBe(201);
       expect((await show(id)).tags).toEqual(['blue']);
     });
+
+    it('lists the one availability zone for networks and routers, to admins', async () => {
+      const res = await api.call('GET', '/availability_zones', admin);
+      expect(res.json()).toEqual({
+        availability_zones: [
+          { name: 'nova', resource: 'network', state: 'available' },
+          { name: 'nova', resource: 'router', state: 'available' },
+        ],
+      });
+      const routers = await api.call('GET', '/availability_zones?resource=router', admin);
+      expect(routers.json().availability_zones).toEqual([
+        { name: 'nova', resource: 'router', state: 'available' },
+      ]);
+      expect((await api.call('GET', '/availability_zones', alice.token)).statusCode).toBe(403);
+    });
   });
 }
