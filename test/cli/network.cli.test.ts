@@ -116,6 +116,7 @@ describe.skipIf(!ready)('openstack CLI against strata up: network', () => {
     const quota = await cli.json<Row>('admin', ['quota', 'show', project]);
     expect(quota).toMatchObject({ networks: 3, ports: 7, subnets: 100 });
   });
+
   it('routes a subnet to an external network and moves a floating IP between ports', async () => {
     await cli.json('admin', ['network', 'create', '--external', 'cli-public']);
     await cli.json('admin', [
@@ -188,5 +189,5 @@ describe.skipIf(!ready)('openstack CLI against strata up: network', () => {
     );
     expect((await cli.run('admin', ['router', 'delete', 'cli-router'])).code).toBe(0);
     expect(await cli.json<Row[]>('admin', ['router', 'list'])).toEqual([]);
-  });
+  }, 600_000);
 });
