@@ -118,7 +118,8 @@ export async function updateFloatingIp(
   ifRevision?: number,
 ) {
   const body = parseUpdate(floatingIpAttributes, input);
-  return deps.store.write(async (tx) => {
+  // A concurrent association of the same fixed IP loses on the unique key; the retry answers 409.
+  return retryOnUnique(deps, async (tx) => {
     const row = await findFloatingIp(tx, caller, id);
     checkRevision(ifRevision, row.revision_number);
     const target = { ...floatingIpTarget(row), ...body };

@@ -234,5 +234,24 @@ for (const dialect of testDialects()) {
         .ports as Json[];
       expect(ports.filter((p) => p.device_owner === 'network:floatingip')).toHaveLength(2);
     });
+    it('gives a fixed IP one floating IP also under concurrent associations', async () => {
+      const rid = router.id as string;
+      await api.call('PUT', `/routers/${rid}/add_router_interface`, alice.token, { subnet_id: subnet.id });
+      const port = await api.create(alice.token, 'port', { network_id: net.id });
+      const fips = await Promise.all(
+        [1, 2, 3].map(() => api.create(alice.token, 'floatingip', { floating_network_id: pub.id })),
+      );
+      const results = await Promise.all(
+        fips.map((f) =>
+          api.call('PUT', `/floatingips/${f.id as string}`, alice.token, {
+            floatingip: { port_id: port.id },
+          }),
+        ),
+      );
+      expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409]);
+      const listed = (await api.call('GET', `/floatingips?port_id=${port.id as string}`, alice.token)).json()
+        .floatingips as Json[];
+      expect(listed).toHaveLength(1);
+    });
   });
 }
