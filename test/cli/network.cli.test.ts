@@ -138,6 +138,11 @@ describe.skipIf(!ready)('openstack CLI against strata up: network', () => {
       '10.70.0.0/24',
       'cli-priv-sub',
     ]);
+    // With no service flag the CLI asks every service, the network one included.
+    const zones = await cli.json<Row[]>('admin', ['availability', 'zone', 'list', '--long']);
+    expect(zones).toEqual(
+      expect.arrayContaining([expect.objectContaining({ 'Zone Name': 'nova', 'Zone Resource': 'router' })]),
+    );
     const router = await cli.json<Row>('admin', ['router', 'create', 'cli-router']);
     expect(router['status']).toBe('ACTIVE');
     expect(
