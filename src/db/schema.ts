@@ -3,6 +3,7 @@ import type { IdentityTables } from './tables/identity-tables.js';
 import type { ImageTables } from './tables/image-tables.js';
 import type { NetworkTables } from './tables/network-tables.js';
 import type { PlacementTables } from './tables/placement-tables.js';
+import type { RouterTables } from './tables/router-tables.js';
 import type { VolumeTables } from './tables/volume-tables.js';
 
 /**
@@ -11,7 +12,14 @@ import type { VolumeTables } from './tables/volume-tables.js';
  * is text, timestamps are ISO-8601 UTC text, ids are UUID strings.
  */
 export interface Database
-  extends IdentityTables, ImageTables, PlacementTables, ComputeTables, NetworkTables, VolumeTables {}
+  extends
+    IdentityTables,
+    ImageTables,
+    PlacementTables,
+    ComputeTables,
+    NetworkTables,
+    VolumeTables,
+    RouterTables {}
 
 export type { Flag } from './column-types.js';
 export type * from './tables/identity-tables.js';
@@ -20,3 +28,4 @@ export type * from './tables/image-tables.js';
 export type * from './tables/placement-tables.js';
 export type * from './tables/network-tables.js';
 export type * from './tables/volume-tables.js';
+export type * from './tables/router-tables.js';

@@ -11,6 +11,9 @@ import { portRoutes } from './ports/port-routes.js';
 import { quotaRoutes } from './quotas/quota-routes.js';
 import { securityGroupRuleRoutes } from './security-groups/security-group-rule-routes.js';
 import { securityGroupRoutes } from './security-groups/security-group-routes.js';
+import { floatingIpRoutes } from './floatingips/floatingip-routes.js';
+import { availabilityZoneRoutes } from './availability-zones/availability-zone-routes.js';
+import { routerRoutes } from './routers/router-routes.js';
 import { tagRoutes } from './tags/tag-routes.js';
 import { subnetRoutes } from './subnets/subnet-routes.js';
 
@@ -22,11 +25,14 @@ export const networkRouteTable = [
   ...portRoutes,
   ...securityGroupRoutes,
   ...securityGroupRuleRoutes,
+  ...routerRoutes,
+  ...floatingIpRoutes,
+  ...availabilityZoneRoutes,
   ...quotaRoutes,
   ...tagRoutes,
 ];
 
-/** Networking v2.0 (Neutron) mounted at /network: networks, subnets, ports and their addresses. */
+/** Networking v2.0 (Neutron) mounted at /network: networks, subnets, ports and their addresses, routers and floating IPs. */
 export function networkService(ctx: ServiceContext): ServicePlugin {
   const prefix = '/network';
   const deps: NetworkDeps = { store: ctx.store, clock: ctx.clock, log: ctx.log, physnetMtu: 1500 };

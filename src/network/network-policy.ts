@@ -83,12 +83,35 @@ export const networkPolicy: Readonly<Record<string, string>> = {
   create_security_group_rule: adminOrMember,
   get_security_group_rule: `${adminOrReader} or rule:sg_reader`,
   delete_security_group_rule: `${adminOrMember} or rule:sg_owner`,
+  create_router: adminOrMember,
+  'create_router:external_gateway_info': adminOrMember,
+  'create_router:external_gateway_info:network_id': adminOrMember,
+  'create_router:external_gateway_info:enable_snat': admin,
+  'create_router:external_gateway_info:external_fixed_ips': admin,
+  get_router: adminOrReader,
+  update_router: adminOrMember,
+  'update_router:external_gateway_info': adminOrMember,
+  'update_router:external_gateway_info:network_id': adminOrMember,
+  'update_router:external_gateway_info:enable_snat': admin,
+  'update_router:external_gateway_info:external_fixed_ips': admin,
+  delete_router: adminOrMember,
+  add_router_interface: adminOrMember,
+  remove_router_interface: adminOrMember,
+
+  create_floatingip: adminOrMember,
+  'create_floatingip:floating_ip_address': admin,
+  get_floatingip: adminOrReader,
+  update_floatingip: adminOrMember,
+  delete_floatingip: adminOrMember,
+
+  // Neutron's secure-RBAC default lists zones to admins only.
+  get_availability_zone: admin,
 
   get_extension: '',
 
   // Tags (standard-attr-tag) follow the tagged resource's owner, as Neutron's newer defaults do.
   ...Object.fromEntries(
-    ['networks', 'subnets', 'ports', 'security_groups'].flatMap((kind) => [
+    ['networks', 'subnets', 'ports', 'security_groups', 'routers', 'floatingips'].flatMap((kind) => [
       [`get_${kind}_tags`, `${adminOrReader} or (${netOwnerReader}) or rule:shared`],
       [`create_${kind}_tags`, adminOrMember],
       [`update_${kind}_tags`, adminOrMember],

@@ -215,4 +215,83 @@ describe.skipIf(!ready)('openstack CLI against strata up: network', () => {
     const left = await cli.json<Row[]>('admin', ['security', 'group', 'list']);
     expect(left.map((g) => g['Name'])).toEqual(['default']);
   });
+
+  it('routes a subnet to an external network and moves a floating IP between ports', async () => {
+    await cli.json('admin', ['network', 'create', '--external', 'cli-public']);
+    await cli.json('admin', [
+      'subnet',
+      'create',
+      '--network',
+      'cli-public',
+      '--subnet-range',
+      '172.30.0.0/24',
+      'cli-public-sub',
+    ]);
+    await cli.json('admin', ['network', 'create', 'cli-priv']);
+    const sub = await cli.json<Row>('admin', [
+      'subnet',
+      'create',
+      '--network',
+      'cli-priv',
+      '--subnet-range',
+      '10.70.0.0/24',
+      'cli-priv-sub',
+    ]);
+    // With no service flag the CLI asks every service, the network one included.
+    const zones = await cli.json<Row[]>('admin', ['availability', 'zone', 'list', '--long']);
+    expect(zones).toEqual(
+      expect.arrayContaining([expect.objectContaining({ 'Zone Name': 'nova', 'Zone Resource': 'router' })]),
+    );
+    const router = await cli.json<Row>('admin', ['router', 'create', 'cli-router']);
+    expect(router['status']).toBe('ACTIVE');
+    expect(
+      (await cli.run('admin', ['router', 'set', '--external-gateway', 'cli-public', 'cli-router'])).code,
+    ).toBe(0);
+    expect((await cli.run('admin', ['router', 'add', 'subnet', 'cli-router', 'cli-priv-sub'])).code).toBe(0);
+    const again = await cli.run('admin', ['router', 'add', 'subnet', 'cli-router', 'cli-priv-sub']);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain(`Router already has a port on subnet ${sub.id}`);
+    const routed = await cli.run('admin', [
+      'router',
+      'set',
+      '--route',
+      'destination=192.168.70.0/24,gateway=10.70.0.5',
+      'cli-router',
+    ]);
+    expect(routed.code).toBe(0);
+    const shown = await cli.json<Row>('admin', ['router', 'show', 'cli-router']);
+    const gw = shown['external_gateway_info'] as Record<string, unknown>;
+    expect(gw['enable_snat']).toBe(true);
+    expect(String((gw['external_fixed_ips'] as Array<Record<string, string>>)[0]!['ip_address'])).toMatch(
+      /^172\.30\.0\./,
+    );
+    expect(JSON.stringify(shown['routes'])).toContain('192.168.70.0/24');
+
+    const port = await cli.json<Row>('admin', ['port', 'create', '--network', 'cli-priv', 'cli-vm-port']);
+    const fip = await cli.json<Row>('admin', ['floating', 'ip', 'create', 'cli-public']);
+    const address = String(fip['floating_ip_address']);
+    expect((await cli.run('admin', ['floating', 'ip', 'set', '--port', 'cli-vm-port', address])).code).toBe(
+      0,
+    );
+    const listed = await cli.json<Row[]>('admin', ['floating', 'ip', 'list']);
+    expect(listed).toEqual([
+      expect.objectContaining({
+        'Floating IP Address': address,
+        Port: port.id,
+        'Fixed IP Address': expect.any(String),
+      }),
+    ]);
+    const busy = await cli.run('admin', ['router', 'remove', 'subnet', 'cli-router', 'cli-priv-sub']);
+    expect(busy.code).not.toBe(0);
+    expect(busy.stderr).toContain('required by one or more floating IPs');
+    expect((await cli.run('admin', ['floating', 'ip', 'unset', '--port', address])).code).toBe(0);
+    expect((await cli.json<Row>('admin', ['floating', 'ip', 'show', address]))['port_id']).toBeNull();
+    expect((await cli.run('admin', ['floating', 'ip', 'delete', address])).code).toBe(0);
+    expect((await cli.run('admin', ['router', 'set', '--no-route', 'cli-router'])).code).toBe(0);
+    expect((await cli.run('admin', ['router', 'remove', 'subnet', 'cli-router', 'cli-priv-sub'])).code).toBe(
+      0,
+    );
+    expect((await cli.run('admin', ['router', 'delete', 'cli-router'])).code).toBe(0);
+    expect(await cli.json<Row[]>('admin', ['router', 'list'])).toEqual([]);
+  }, 600_000);
 });

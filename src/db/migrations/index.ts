@@ -11,6 +11,7 @@ import { networkMigration } from './0009-network.js';
 import { volumeMigration } from './0010-volume.js';
 import { securityGroupsMigration } from './0011-security-groups.js';
 import { volumeTypesSnapshotsMigration } from './0014-volume-types-snapshots.js';
+import { routersMigration } from './0012-routers.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -26,6 +27,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0010-volume': volumeMigration,
   '0011-security-groups': securityGroupsMigration,
   '0014-volume-types-snapshots': volumeTypesSnapshotsMigration,
+  '0012-routers': routersMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -15,6 +15,32 @@ interface Extension {
  */
 export const extensions: ReadonlyArray<Extension> = [
   {
+    alias: 'availability_zone',
+    name: 'Availability Zone',
+    description: 'The availability zone extension.',
+    updated: '2015-01-01T10:00:00-00:00',
+  },
+  {
+    alias: 'router',
+    name: 'Neutron L3 Router',
+    description:
+      'Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via a NAT gateway.',
+    updated: '2012-07-20T10:00:00-00:00',
+  },
+  {
+    alias: 'ext-gw-mode',
+    name: 'Neutron L3 Configurable external gateway mode',
+    description:
+      'Extension of the router abstraction for specifying whether SNAT should occur on the external gateway',
+    updated: '2013-03-28T10:00:00-00:00',
+  },
+  {
+    alias: 'extraroute',
+    name: 'Neutron Extra Route',
+    description: 'Extra routes configuration for L3 router',
+    updated: '2013-02-01T10:00:00-00:00',
+  },
+  {
     alias: 'external-net',
     name: 'Neutron external network',
     description: 'Adds external network attribute to network resource.',

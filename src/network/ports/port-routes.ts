@@ -149,7 +149,7 @@ export const portRoutes = [
     policy: 'delete_port',
     target,
     successStatus: 204,
-    expectedErrors: [404, 412],
+    expectedErrors: [404, 409, 412],
     handler: async (ctx, deps) => service.deletePort(deps, callerOf(ctx), idOf(ctx), revisionConstraint(ctx)),
   }),
 ];

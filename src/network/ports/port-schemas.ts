@@ -26,7 +26,7 @@ export const vnicTypes = [
 
 const projectId = { post: true, put: false, default: undefined, validate: isString(255) } as const;
 
-function isFixedIps(v: unknown): string | undefined {
+export function isFixedIps(v: unknown): string | undefined {
   if (!Array.isArray(v)) return `Invalid data format for fixed IP: '${pyStr(v)}'`;
   const seen = new Set<string>();
   for (const f of v as unknown[]) {

@@ -18,6 +18,7 @@ import { subnetsOfNetwork } from '../subnets/subnet-store.js';
 import type { FixedIpRequest } from './port-addresses.js';
 import { planAddresses } from './port-addresses.js';
 import { portAttributes } from './port-schemas.js';
+import { disassociateFloatingIps, preventServicePortDeletion } from '../routers/router-ports.js';
 import type { PortRow } from './port-store.js';
 import * as store from './port-store.js';
 import { newPortSecurity, updatedPortGroups } from '../security-groups/port-security-groups.js';
@@ -95,7 +96,8 @@ export async function createPort(deps: NetworkDeps, caller: NetworkCaller, input
   }
 }
 
-async function insertPort(
+/** Inserts a port inside the caller's transaction (also the router's and floating IP's own ports). */
+export async function insertPort(
   deps: NetworkDeps,
   tx: Db,
   id: string,
@@ -148,7 +150,8 @@ async function insertPort(
     created_at: now,
     updated_at: now,
   };
-  await checkQuota(tx, projectId, 'port');
+  // Ports Neutron makes for itself (floating IPs, gateways) belong to no project and count for none.
+  if (projectId !== '') await checkQuota(tx, projectId, 'port');
   await store.insertPort(
     tx,
     row,
@@ -269,6 +272,8 @@ export async function deletePort(
     const row = await findPort(tx, caller, id);
     checkRevision(ifRevision, row.revision_number);
     enforce(caller, 'delete_port', await portTarget(tx, row));
+    await preventServicePortDeletion(tx, row);
+    await disassociateFloatingIps(tx, id, deps.clock().toISOString());
     await store.deletePortRow(tx, id);
   });
 }

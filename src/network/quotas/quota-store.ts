@@ -7,6 +7,8 @@ export const quotaDefaults = {
   port: 500,
   security_group: 10,
   security_group_rule: 100,
+  router: 10,
+  floatingip: 50,
 } as const;
 export type QuotaResource = keyof typeof quotaDefaults;
 export const quotaResources = Object.keys(quotaDefaults) as QuotaResource[];
@@ -17,6 +19,8 @@ const tableOf = {
   port: 'ports',
   security_group: 'security_groups',
   security_group_rule: 'security_group_rules',
+  router: 'routers',
+  floatingip: 'floatingips',
 } as const;
 
 /** The project's limits: its own rows over the defaults. */

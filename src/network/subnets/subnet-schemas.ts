@@ -47,7 +47,7 @@ function isNameserver(v: unknown): string | undefined {
     : undefined;
 }
 
-function isHostRoute(v: unknown): string | undefined {
+export function isHostRoute(v: unknown): string | undefined {
   const r = v as Record<string, unknown>;
   if (r === null || typeof r !== 'object' || Array.isArray(r))
     return `Invalid data format for hostroute: '${pyStr(v)}'`;

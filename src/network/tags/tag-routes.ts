@@ -7,6 +7,8 @@ import { networkTarget } from '../networks/network-view.js';
 import { portTarget } from '../ports/port-service.js';
 import { subnetTarget } from '../subnets/subnet-service.js';
 import { groupTarget } from '../security-groups/security-group-view.js';
+import { floatingIpTarget } from '../floatingips/floatingip-service.js';
+import { routerTarget } from '../routers/router-service.js';
 import type { Taggable } from './tag-service.js';
 import { tagNotFound, tagsOf, taggable, validateTag, validateTagsBody, writeTags } from './tag-service.js';
 
@@ -15,6 +17,8 @@ const singular = {
   subnets: 'subnet',
   ports: 'port',
   security_groups: 'security_group',
+  routers: 'router',
+  floatingips: 'floatingip',
 } as const;
 
 /** The parent's policy target: tag rules are written against the tagged resource. */
@@ -25,6 +29,8 @@ async function target(kind: Taggable, ctx: RequestContext, deps: NetworkDeps) {
   if (kind === 'networks') return networkTarget(await taggable.networks(db, caller, id));
   if (kind === 'subnets') return subnetTarget(db, await taggable.subnets(db, caller, id));
   if (kind === 'security_groups') return groupTarget(await taggable.security_groups(db, caller, id));
+  if (kind === 'routers') return routerTarget(await taggable.routers(db, caller, id));
+  if (kind === 'floatingips') return floatingIpTarget(await taggable.floatingips(db, caller, id));
   return portTarget(db, await taggable.ports(db, caller, id));
 }
 

@@ -9,6 +9,8 @@ import type { Db } from '../../db/db-handle.js';
 import { findPort } from '../ports/port-service.js';
 import { findSubnet } from '../subnets/subnet-service.js';
 import { findGroup } from '../security-groups/security-group-service.js';
+import { findFloatingIp } from '../floatingips/floatingip-service.js';
+import { findRouter } from '../routers/router-service.js';
 
 /** The collections that carry tags (standard-attr-tag), and how each finds a visible row. */
 export const taggable = {
@@ -16,6 +18,8 @@ export const taggable = {
   subnets: (db: Db, c: NetworkCaller, id: string) => findSubnet(db, c, id),
   ports: (db: Db, c: NetworkCaller, id: string) => findPort(db, c, id),
   security_groups: (db: Db, c: NetworkCaller, id: string) => findGroup(db, c, id),
+  routers: (db: Db, c: NetworkCaller, id: string) => findRouter(db, c, id),
+  floatingips: (db: Db, c: NetworkCaller, id: string) => findFloatingIp(db, c, id),
 } as const;
 export type Taggable = keyof typeof taggable;
 

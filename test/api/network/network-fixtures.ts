@@ -17,7 +17,7 @@ export function networkClient(t: TestCloud) {
     });
   const create = async (
     token: string,
-    kind: 'network' | 'subnet' | 'port',
+    kind: 'network' | 'subnet' | 'port' | 'router' | 'floatingip',
     body: Record<string, unknown>,
   ) => {
     const res = await call('POST', `/${kind}s`, token, { [kind]: body });

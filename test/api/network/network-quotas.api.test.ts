@@ -25,7 +25,15 @@ for (const dialect of testDialects()) {
     it("shows Neutron's defaults to the project itself, and refuses other projects' quotas", async () => {
       const own = await api.call('GET', `/quotas/${carol.projectId}`, carol.token);
       expect(own.json()).toEqual({
-        quota: { network: 100, subnet: 100, port: 500, security_group: 10, security_group_rule: 100 },
+        quota: {
+          network: 100,
+          subnet: 100,
+          port: 500,
+          security_group: 10,
+          security_group_rule: 100,
+          router: 10,
+          floatingip: 50,
+        },
       });
       expect((await api.call('GET', `/quotas/${carol.projectId}`, dave.token)).statusCode).toBe(403);
       expect(
@@ -48,6 +56,8 @@ for (const dialect of testDialects()) {
         port: 2,
         security_group: 10,
         security_group_rule: 100,
+        router: 10,
+        floatingip: 50,
       });
       const net = await api.create(carol.token, 'network', { name: 'only-one' });
       const over = await api.call('POST', '/networks', carol.token, { network: { name: 'two' } });
@@ -67,6 +77,8 @@ for (const dialect of testDialects()) {
         // The default group made on first use, and its four rules.
         security_group: { limit: 10, used: 1, reserved: 0 },
         security_group_rule: { limit: 100, used: 4, reserved: 0 },
+        router: { limit: 10, used: 0, reserved: 0 },
+        floatingip: { limit: 50, used: 0, reserved: 0 },
       });
       const listed = (await api.call('GET', '/quotas', admin)).json().quotas;
       expect(listed).toContainEqual({
@@ -77,6 +89,8 @@ for (const dialect of testDialects()) {
         port: 2,
         security_group: 10,
         security_group_rule: 100,
+        router: 10,
+        floatingip: 50,
       });
     });
 
@@ -87,8 +101,8 @@ for (const dialect of testDialects()) {
         message: "Invalid input for port. Reason: '-2' is too small - must be at least '-1'.",
         detail: '',
       });
-      const unknown = await api.call('PUT', `/quotas/${dave.projectId}`, admin, { quota: { router: 3 } });
-      expect(unknown.json().NeutronError.message).toBe("Unrecognized attribute(s) 'router'");
+      const unknown = await api.call('PUT', `/quotas/${dave.projectId}`, admin, { quota: { pool: 3 } });
+      expect(unknown.json().NeutronError.message).toBe("Unrecognized attribute(s) 'pool'");
       await api.create(dave.token, 'network', { name: 'd1' });
       const checked = await api.call('PUT', `/quotas/${dave.projectId}`, admin, {
         quota: { network: 0, check_limit: true },

@@ -31,9 +31,12 @@ for (const dialect of testDialects()) {
       const ext = (await api.call('GET', '/extensions', alice.token)).json().extensions;
       expect(ext.map((e: { alias: string }) => e.alias).sort()).toEqual([
         'allowed-address-pairs',
+        'availability_zone',
         'binding',
+        'ext-gw-mode',
         'external-net',
         'extra_dhcp_opt',
+        'extraroute',
         'net-mtu',
         'pagination',
         'port-security',
@@ -42,6 +45,7 @@ for (const dialect of testDialects()) {
         'quota_details',
         'quotas',
         'revision-if-match',
+        'router',
         'security-group',
         'security-groups-normalized-cidr',
         'sorting',
