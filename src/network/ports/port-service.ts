@@ -123,6 +123,9 @@ export async function insertPort(
   );
   const now = deps.clock().toISOString();
   const host = valueOr<string>(portAttributes, body, 'binding:host_id');
+  // Ports made inside other resources' writes (router gateways and interfaces, floating IPs)
+  // name no groups: Neutron gives `network:*` ports none.
+  const groups = (body['security_groups'] as string[] | undefined) ?? [];
   const row: PortRow = {
     id,
     network_id: networkId,
@@ -144,7 +147,7 @@ export async function insertPort(
     ),
     allowed_address_pairs: JSON.stringify(valueOr(portAttributes, body, 'allowed_address_pairs')),
     extra_dhcp_opts: JSON.stringify(valueOr(portAttributes, body, 'extra_dhcp_opts')),
-    security_groups: JSON.stringify(body['security_groups']),
+    security_groups: JSON.stringify(groups),
     tags: '[]',
     revision_number: 1,
     created_at: now,
@@ -157,7 +160,7 @@ export async function insertPort(
     row,
     planned.map((p) => ({ subnet_id: p.subnetId, ip_address: p.ip, port_id: id, network_id: networkId })),
   );
-  await bindPort(tx, id, body['security_groups'] as string[]);
+  await bindPort(tx, id, groups);
   return row;
 }
 
