@@ -16,7 +16,8 @@ import { findServer, setLock, startServerAction } from './server-service.js';
 import { createSnapshotImage, discardSnapshotImage } from './snapshot-image.js';
 import { resetServerState, resetStateBody } from './server-reset-state.js';
 import { getServerWithTags } from './server-store.js';
-import { serverDetailView } from './server-view.js';
+import { serverCoreView } from './server-view.js';
+import { randomToken } from '../../common/ids.js';
 import { serverViewContext } from './server-view-context.js';
 import { serverDescription } from './server-schemas.js';
 
@@ -173,8 +174,9 @@ async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: 
   return respond(
     {
       server: {
-        ...serverDetailView(fresh, await serverViewContext(ctx, deps)),
-        adminPass: b.adminPass ?? 'not-set',
+        ...serverCoreView(fresh, await serverViewContext(ctx, deps)),
+        // As create: Nova generates one when the caller gives none.
+        adminPass: b.adminPass ?? randomToken(9),
       },
     },
     { status: 202 },

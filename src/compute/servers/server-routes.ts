@@ -11,7 +11,7 @@ import { listServersRoute } from './server-list.js';
 import { serverCreateBody, serverUpdateBody } from './server-schemas.js';
 import { deleteServer, findServer } from './server-service.js';
 import { getServerWithTags, updateServerIf } from './server-store.js';
-import { serverDetailView } from './server-view.js';
+import { serverCoreView, serverDetailView } from './server-view.js';
 import { serverViewContext } from './server-view-context.js';
 
 const id = (ctx: { params: Readonly<Record<string, string>> }) => ctx.params['server_id']!;
@@ -104,7 +104,7 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
         deps.clock().toISOString(),
       );
       const updated = (await getServerWithTags(deps.store.db, s.id))!;
-      return { server: serverDetailView(updated, await serverViewContext(ctx, deps)) };
+      return { server: serverCoreView(updated, await serverViewContext(ctx, deps)) };
     },
   }),
   route<ComputeDeps>({
