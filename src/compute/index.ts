@@ -5,6 +5,7 @@ import type { ServicePlugin } from '../common/http/service-plugin.js';
 import { serviceRoutes } from '../common/http/service-routes.js';
 import type { ServiceContext } from '../common/service-context.js';
 import type { ComputeDeps } from './compute-deps.js';
+import { computeRequestIdHeader } from './compute-headers.js';
 import { computeBasePolicy } from './compute-policy.js';
 import { computeMicroversions, computeVersionRoutes } from './compute-version.js';
 import { flavorPolicy } from './flavors/flavor-policy.js';
@@ -86,6 +87,7 @@ export function computeService(ctx: ServiceContext, deps: ComputeDeps, volumes?:
       malformedBodyMessage: 'Malformed request body',
       microversions: computeMicroversions,
       strictErrors: ctx.http.strictErrors,
+      configure: computeRequestIdHeader,
     }),
   };
 }
