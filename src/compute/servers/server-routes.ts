@@ -1,3 +1,4 @@
+import { accessIpColumns } from './server-access-ip.js';
 import { respond } from '../../common/http/http-response.js';
 import { rejectFieldsBefore } from '../../common/http/microversion.js';
 import { checkNetworks } from './server-inputs.js';
@@ -93,8 +94,7 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
       const set = {
         ...(b.name !== undefined && { name: b.name }),
         ...(b.description !== undefined && { description: b.description }),
-        ...(b.accessIPv4 !== undefined && { access_ipv4: b.accessIPv4 }),
-        ...(b.accessIPv6 !== undefined && { access_ipv6: b.accessIPv6 }),
+        ...accessIpColumns(b),
       };
       await updateServerIf(
         deps.store.db,
