@@ -8,6 +8,7 @@ import type { ComputeDeps } from './compute-deps.js';
 import { computeRequestIdHeader } from './compute-headers.js';
 import { computeBasePolicy } from './compute-policy.js';
 import { computeMicroversions, computeVersionRoutes } from './compute-version.js';
+import { extensionPolicy, extensionRoutes } from './extensions/extension-routes.js';
 import { flavorPolicy } from './flavors/flavor-policy.js';
 import { flavorRoutes } from './flavors/flavor-routes.js';
 import { hostPolicy } from './hosts/host-policy.js';
@@ -36,6 +37,7 @@ import {
 /** Every compute route; resources add one spread line each. */
 export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
   ...computeVersionRoutes,
+  ...extensionRoutes,
   ...flavorRoutes,
   ...keypairRoutes,
   ...quotaRoutes,
@@ -54,6 +56,7 @@ export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
 /** Every compute policy default; resources add one spread line each. */
 export const computePolicy: Readonly<Record<string, string>> = {
   ...computeBasePolicy,
+  ...extensionPolicy,
   ...flavorPolicy,
   ...keypairPolicy,
   ...quotaPolicy,

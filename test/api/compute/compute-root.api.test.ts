@@ -59,6 +59,31 @@ for (const dialect of testDialects()) {
       },
     );
 
+    it('lists the v2 extensions by alias and shows one, 404 for an unknown alias', async () => {
+      const keys = ['alias', 'description', 'links', 'name', 'namespace', 'updated'];
+      const list = await t.request({ method: 'GET', url: '/compute/v2.1/extensions', token: admin });
+      expect(list.statusCode).toBe(200);
+      const extensions = list.json().extensions as Array<Record<string, unknown>>;
+      expect(extensions).toHaveLength(99);
+      for (const e of extensions) expect(Object.keys(e).sort()).toEqual(keys);
+      expect(extensions.map((e) => e['alias'])).toEqual(
+        expect.arrayContaining(['os-server-groups', 'os-keypairs', 'OS-EXT-AZ', 'os-availability-zone']),
+      );
+      const one = await t.request({
+        method: 'GET',
+        url: '/compute/v2.1/extensions/os-keypairs',
+        token: admin,
+      });
+      expect(one.statusCode).toBe(200);
+      expect(one.json().extension).toMatchObject({ alias: 'os-keypairs', name: 'Keypairs', links: [] });
+      const none = await t.request({ method: 'GET', url: '/compute/v2.1/extensions/os-nope', token: admin });
+      expect(none.statusCode).toBe(404);
+      expect(none.json()).toEqual({
+        itemNotFound: { code: 404, message: 'The resource could not be found.' },
+      });
+      expect((await t.request({ method: 'GET', url: '/compute/v2.1/extensions' })).statusCode).toBe(401);
+    });
+
     it('does not send x-compute-request-id from other services', async () => {
       const res = await t.request({ method: 'GET', url: '/image/v2/images', token: admin });
       expect(res.headers['x-compute-request-id']).toBeUndefined();
