@@ -60,7 +60,9 @@ export async function bootstrapComputeDefaults(cloud: Cloud, adminProjectId: str
       diskFormat: 'raw',
       containerFormat: 'bare',
       visibility: 'public',
-      properties: { strata_test_image: 'fake-driver' },
+      // Only a fake host has this trait: on any other host these bytes would boot as a
+      // guest that shows nothing, so without one the server fails with No valid host.
+      properties: { strata_test_image: 'fake-driver', 'trait:CUSTOM_STRATA_FAKE': 'required' },
     },
   );
   await cloud.images.uploadImageData(

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapComputeDefaults } from '../../../src/cli/up-bootstrap.js';
+import type { HostFacts } from '../../../src/agent/drivers/driver.js';
+import { FakeDriver } from '../../../src/agent/drivers/fake/fake-driver.js';
+import { bootstrapComputeDefaults, testImageName } from '../../../src/cli/up-bootstrap.js';
+import { bootServer, waitForServer } from '../../support/compute-fixtures.js';
 import { testDialects } from '../../../src/db/testing/dialects.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
@@ -49,6 +52,49 @@ for (const dialect of testDialects()) {
       await bootstrapComputeDefaults(t.cloud, 'unused');
       const res = await t.request({ method: 'GET', url: '/compute/v2.1/flavors', token: admin });
       expect(res.json().flavors.map((f: { name: string }) => f.name)).not.toContain('m1.xlarge');
+    });
+  });
+}
+
+/** A host that runs raw VMs, as a qemu host does, and is not a fake one. */
+class RawVmDriver extends FakeDriver {
+  override async probe(): Promise<HostFacts> {
+    return { ...(await super.probe()), traits: ['CUSTOM_STRATA_VM', 'COMPUTE_IMAGE_TYPE_RAW'] };
+  }
+}
+
+for (const dialect of testDialects()) {
+  describe(`${dialect}: strata up's fake-driver test image`, () => {
+    let t: TestCloud;
+    let admin: string;
+    let image: string;
+
+    beforeAll(async () => {
+      t = await startTestCloud(dialect, { computeDriver: 'none' });
+      admin = await t.adminToken();
+      const projects = await t.request({
+        method: 'GET',
+        url: '/identity/v3/projects?name=admin',
+        token: admin,
+      });
+      await bootstrapComputeDefaults(t.cloud, projects.json().projects[0].id as string);
+      const images = await t.request({
+        method: 'GET',
+        url: `/image/v2/images?name=${testImageName}`,
+        token: admin,
+      });
+      image = images.json().images[0].id as string;
+    });
+    afterAll(async () => t?.close());
+
+    it('boots only on a fake host: elsewhere the server fails with No valid host', async () => {
+      await t.cloud.compute.agents.add('raw-vm', new RawVmDriver({ vcpus: 8, memoryMb: 8192, diskGb: 100 }));
+      const id = await bootServer(t, admin, { name: 'not-here', imageRef: image, flavorRef: 'c1' });
+      const s = await waitForServer(t, admin, id, 'ERROR');
+      expect(s['fault']).toMatchObject({ code: 500, message: 'No valid host was found. ' });
+      await t.cloud.compute.agents.add('fake-1', new FakeDriver({ vcpus: 8, memoryMb: 8192, diskGb: 100 }));
+      const ok = await bootServer(t, admin, { name: 'here', imageRef: image, flavorRef: 'c1' });
+      expect((await waitForServer(t, admin, ok, 'ACTIVE'))['OS-EXT-SRV-ATTR:host']).toBe('fake-1');
     });
   });
 }
