@@ -1,4 +1,3 @@
-import { respond } from '../common/http/http-response.js';
 import type { MicroversionPolicy } from '../common/http/microversion.js';
 import { formatMicroversion } from '../common/http/microversion.js';
 import { route } from '../common/http/route-spec.js';
@@ -29,9 +28,10 @@ export const computeVersionRoutes = [
     method: 'GET',
     url: '/',
     auth: 'none',
-    successStatus: 300,
+    // Nova answers its root with 200 (300 is only for unknown version paths it redirects).
+    successStatus: 200,
     expectedErrors: [],
-    handler: async (ctx) => respond({ versions: [v21(ctx.serviceUrl)] }, { status: 300 }),
+    handler: async (ctx) => ({ versions: [v21(ctx.serviceUrl)] }),
   }),
   route<ComputeDeps>({
     method: 'GET',
@@ -42,6 +42,10 @@ export const computeVersionRoutes = [
     handler: async (ctx) => ({
       version: {
         ...v21(ctx.serviceUrl),
+        links: [
+          { rel: 'self', href: `${ctx.serviceUrl}/v2.1/` },
+          { rel: 'describedby', type: 'text/html', href: 'http://docs.openstack.org/' },
+        ],
         'media-types': [
           { base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2.1' },
         ],

@@ -5,8 +5,10 @@ import type { ServicePlugin } from '../common/http/service-plugin.js';
 import { serviceRoutes } from '../common/http/service-routes.js';
 import type { ServiceContext } from '../common/service-context.js';
 import type { ComputeDeps } from './compute-deps.js';
+import { computeRequestIdHeader } from './compute-headers.js';
 import { computeBasePolicy } from './compute-policy.js';
 import { computeMicroversions, computeVersionRoutes } from './compute-version.js';
+import { extensionPolicy, extensionRoutes } from './extensions/extension-routes.js';
 import { flavorPolicy } from './flavors/flavor-policy.js';
 import { flavorRoutes } from './flavors/flavor-routes.js';
 import { hostPolicy } from './hosts/host-policy.js';
@@ -35,6 +37,7 @@ import {
 /** Every compute route; resources add one spread line each. */
 export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
   ...computeVersionRoutes,
+  ...extensionRoutes,
   ...flavorRoutes,
   ...keypairRoutes,
   ...quotaRoutes,
@@ -53,6 +56,7 @@ export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
 /** Every compute policy default; resources add one spread line each. */
 export const computePolicy: Readonly<Record<string, string>> = {
   ...computeBasePolicy,
+  ...extensionPolicy,
   ...flavorPolicy,
   ...keypairPolicy,
   ...quotaPolicy,
@@ -87,6 +91,7 @@ export function computeService(ctx: ServiceContext, deps: ComputeDeps, volumes?:
       malformedBodyMessage: 'Malformed request body',
       microversions: computeMicroversions,
       strictErrors: ctx.http.strictErrors,
+      configure: computeRequestIdHeader,
     }),
   };
 }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { imageFaultPage } from '../common/faults/image-fault.js';
+import { NotFoundError } from '../common/errors.js';
+import { imageFault, imageFaultPage } from '../common/faults/image-fault.js';
 import { addJsonParser } from '../common/http/json-body.js';
 import { resumeImports } from './data/image-import-service.js';
 import type { ImageDeps } from './image-deps.js';
@@ -32,8 +33,27 @@ export function configureImageHttp(app: FastifyInstance, deps: ImageDeps): void 
     void reply.header('content-type', page.contentType);
     return page.body;
   });
+  refuseEmptyImageId(app);
   app.addHook('onReady', async () => resumeImports(deps));
   app.addHook('onClose', async () => deps.importer.settled());
+}
+
+/**
+ * Glance's router has no route for /v2/images/ (an empty image id): it answers 404 for any
+ * method, where Fastify's ignoreTrailingSlash would reach the image list.
+ */
+function refuseEmptyImageId(app: FastifyInstance): void {
+  app.addHook('preHandler', async (req, reply) => {
+    // Sent here, not thrown: the matched route's declared errors do not include this 404.
+    if (req.url.split('?')[0]!.endsWith('/v2/images/')) {
+      const fault = imageFault(
+        new NotFoundError('common.http.no_route', 'The resource could not be found.'),
+        req.id,
+      );
+      return reply.code(fault.status).send(fault.body);
+    }
+    return undefined;
+  });
 }
 
 /** The explanation inside an image fault body rendered as JSON, or undefined for anything else. */

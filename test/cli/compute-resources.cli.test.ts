@@ -8,6 +8,7 @@ import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js
 import type { StrataProcess } from '../support/strata-process.js';
 import { builtCliAvailable, startStrata } from '../support/strata-process.js';
 import { md5Fingerprint, publicKeyFile, sshKeygenAvailable } from './ssh-key-fixtures.js';
+import { defaultFlavors } from '../../src/cli/up-bootstrap.js';
 
 const ready = openstackCliAvailable() && builtCliAvailable();
 
@@ -98,11 +99,12 @@ describe.skipIf(!ready)(
         'flavor',
         'list',
       ]);
-      // strata up adds the public m1.* defaults; the member sees those, its shared private flavor, and no other.
+      // strata up adds DevStack's public defaults; the member sees those, its shared private flavor, and no other.
+      const defaults = new Set<string>(defaultFlavors.map((f) => f.name));
       expect(
         memberList
           .map((f) => f.Name)
-          .filter((n) => !n.startsWith('m1.'))
+          .filter((n) => !defaults.has(n))
           .sort(),
       ).toEqual(['c1.private', 'c1.tiny']);
 

@@ -1,3 +1,4 @@
+import { nextServiceNumber } from '../hosts/host-store.js';
 import { uuid } from '../../common/ids.js';
 import type { HostRegistration } from '../../agent/transport/control-plane.js';
 import type { ComputeDeps } from '../compute-deps.js';
@@ -50,6 +51,7 @@ export async function registerHost(deps: ComputeDeps, reg: HostRegistration): Pr
       .values({
         ...row,
         id: uuid(),
+        service_number: nextServiceNumber,
         hostname: reg.hostname,
         status: 'enabled',
         disabled_reason: null,

@@ -10,6 +10,7 @@ import {
   availabilityZoneDetailView,
   availabilityZoneListView,
   hypervisorStatisticsView,
+  hostApiId,
   hypervisorView,
   serviceView,
 } from './host-view.js';
@@ -73,7 +74,7 @@ export const hostRoutes = [
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       hypervisor: hypervisorView(
-        await service.findHypervisor(deps, ctx.params['hypervisor_id']!),
+        await service.findHypervisor(deps, ctx.params['hypervisor_id']!, ctx.microversion),
         true,
         ctx.microversion,
       ),
@@ -150,8 +151,8 @@ export const hostRoutes = [
     policy: 'os_compute_api:os-services:delete',
     target: noTarget,
     successStatus: 204,
-    expectedErrors: [404, 409],
-    handler: (ctx, deps) => service.deleteService(deps, ctx.params['service_id']!),
+    expectedErrors: [400, 404, 409],
+    handler: (ctx, deps) => service.deleteService(deps, ctx.params['service_id']!, ctx.microversion),
   }),
 ];
 
@@ -160,12 +161,13 @@ function hypervisorPage(ctx: RequestContext, states: ReadonlyArray<service.HostS
   if (!atLeast(ctx.microversion, [2, 33]))
     return { hypervisors: states.map((s) => hypervisorView(s, detail, ctx.microversion)) };
   const page = parsePageRequest(ctx.query, apiMaxLimit);
-  const shown = pageAfter(states, page, (s) => s.host.id, markerNotFound);
+  const id = (s: service.HostState) => String(hostApiId(s.host, ctx.microversion));
+  const shown = pageAfter(states, page, id, markerNotFound);
   const links = nextPageLinks(
     ctx.url,
     ctx.query,
     page,
-    shown.map((s) => ({ id: s.host.id })),
+    shown.map((s) => ({ id: id(s) })),
   );
   return {
     hypervisors: shown.map((s) => hypervisorView(s, detail, ctx.microversion)),

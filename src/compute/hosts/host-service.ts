@@ -1,4 +1,6 @@
 import { ConflictError, InputError, NotFoundError } from '../../common/errors.js';
+import type { Microversion } from '../../common/http/microversion.js';
+import { atLeast } from '../../common/http/microversion.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import type { ComputeHost, HostServer, HostUsage } from './host-store.js';
 import * as store from './host-store.js';
@@ -69,13 +71,32 @@ export async function availabilityZones(deps: ComputeDeps): Promise<Availability
   ];
 }
 
-export async function findHypervisor(deps: ComputeDeps, id: string): Promise<HostState> {
-  const host = await store.getHost(deps.store.db, id);
-  if (host === undefined) {
-    throw new NotFoundError('compute.hypervisor.not_found', `Hypervisor with ID '${id}' could not be found.`);
-  }
+export async function findHypervisor(
+  deps: ComputeDeps,
+  id: string,
+  mv: Microversion | undefined,
+): Promise<HostState> {
+  const notFound = () =>
+    new NotFoundError('compute.hypervisor.not_found', `Hypervisor with ID '${id}' could not be found.`);
+  if (atLeast(mv, [2, 53]) && !isUuid(id))
+    throw new InputError('compute.hypervisor.bad_id', `Invalid uuid ${id}`);
+  // Before 2.53 an id that is not an integer names no hypervisor: 404, as Nova.
+  const n = atLeast(mv, [2, 53]) ? undefined : integerId(id);
+  if (n === null) throw notFound();
+  const host = await (n === undefined
+    ? store.getHost(deps.store.db, id)
+    : store.getHostByNumber(deps.store.db, n));
+  if (host === undefined) throw notFound();
   return (await hostStates(deps, [host]))[0]!;
 }
+
+/** oslo's validate_integer: Python's int() of the text, surrounding blanks allowed; null when not one. */
+function integerId(id: string): number | null {
+  const t = id.trim();
+  return /^[+-]?\d+$/.test(t) && Number.isSafeInteger(Number(t)) ? Number(t) : null;
+}
+
+const isUuid = (id: string) => /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(id);
 
 /** Hosts whose name contains `pattern` (case-insensitive, like Nova's SQL LIKE); none is 404. */
 export async function searchHypervisors(deps: ComputeDeps, pattern: string): Promise<HostState[]> {
@@ -143,12 +164,21 @@ export async function forceDownService(deps: ComputeDeps, body: ServiceUpdate): 
  * provider. A host still holding servers is refused, as Nova does. An agent that is still
  * running registers again only when it restarts (Nova's service record works the same way).
  */
-export async function deleteService(deps: ComputeDeps, id: string): Promise<void> {
+export async function deleteService(
+  deps: ComputeDeps,
+  id: string,
+  mv: Microversion | undefined,
+): Promise<void> {
   const db = deps.store.db;
+  const uuids = atLeast(mv, [2, 53]);
+  if (uuids && !isUuid(id)) throw new InputError('compute.service.bad_id', `Invalid uuid ${id}`);
+  const n = uuids ? undefined : integerId(id);
+  if (n === null)
+    throw new InputError('compute.service.bad_id', 'Invalid input received: id must be an integer');
   const row = await db
     .selectFrom('compute_hosts')
-    .select(['hostname', 'provider_id'])
-    .where('id', '=', id)
+    .select(['id', 'hostname', 'provider_id'])
+    .where(n === undefined ? 'id' : 'service_number', '=', n ?? id)
     .executeTakeFirst();
   if (row === undefined)
     throw new NotFoundError('compute.service.not_found', `Service ${id} could not be found.`);
@@ -159,7 +189,7 @@ export async function deleteService(deps: ComputeDeps, id: string): Promise<void
     );
   // The provider goes first: a crash in between leaves a host that places nothing, and a retry finishes.
   await deps.placement.removeProvider(row.provider_id);
-  await db.deleteFrom('compute_hosts').where('id', '=', id).execute();
+  await db.deleteFrom('compute_hosts').where('id', '=', row.id).execute();
   deps.signals.hostsChanged();
 }
 

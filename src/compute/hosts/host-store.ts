@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
 import { isSet, parseJson } from '../../db/row-codec.js';
 import type { ComputeHostTable } from '../../db/schema.js';
@@ -6,6 +7,8 @@ import type { Db } from '../../db/db-handle.js';
 /** A compute host as its agent registered it (Nova's service and hypervisor in one). */
 export interface ComputeHost {
   readonly id: string;
+  /** Nova's integer id for the host's service and hypervisor (shown before 2.53). */
+  readonly serviceNumber: number;
   readonly hostname: string;
   readonly driver: string;
   readonly availabilityZone: string;
@@ -37,6 +40,7 @@ export interface HostServer {
 
 const toHost = (r: Readonly<Selectable<ComputeHostTable>>): ComputeHost => ({
   id: r.id,
+  serviceNumber: r.service_number,
   hostname: r.hostname,
   driver: r.driver,
   availabilityZone: r.availability_zone,
@@ -57,6 +61,23 @@ export const noUsage: HostUsage = {
   runningVms: 0,
   currentWorkload: 0,
 };
+
+/**
+ * The number a new host row takes: one past the highest (rows are never renumbered).
+ * Two hosts registering at the same instant on PostgreSQL can collide on the unique index;
+ * the later registration then fails and the agent registers again.
+ */
+export const nextServiceNumber = sql<number>`(select coalesce(max(service_number), 0) + 1 from compute_hosts)`;
+
+/** A host by its integer id (Nova's id before 2.53). */
+export async function getHostByNumber(db: Db, n: number): Promise<ComputeHost | undefined> {
+  const r = await db
+    .selectFrom('compute_hosts')
+    .selectAll()
+    .where('service_number', '=', n)
+    .executeTakeFirst();
+  return r && toHost(r);
+}
 
 /** Hosts by name (Nova lists by its integer id; names are the stable, readable order here). */
 export async function listHosts(db: Db): Promise<ComputeHost[]> {

@@ -75,7 +75,12 @@ function cpuInfoObject(v: unknown): object {
   }
 }
 
-/** A hypervisor; the id is the host's UUID (Nova's integer ids are not kept, as from 2.53). */
+/** Nova's service and hypervisor id: an integer before 2.53, the UUID from it. */
+export function hostApiId(h: ComputeHost, mv: Microversion | undefined): number | string {
+  return atLeast(mv, [2, 53]) ? h.id : h.serviceNumber;
+}
+
+/** A hypervisor: one per host, its id the host's (see hostApiId). */
 export function hypervisorView(
   s: HostState,
   detail: boolean,
@@ -84,7 +89,7 @@ export function hypervisorView(
 ) {
   const h = s.host;
   const brief = {
-    id: h.id,
+    id: hostApiId(h, mv),
     hypervisor_hostname: h.hostname,
     state: s.up ? 'up' : 'down',
     status: h.status,
@@ -98,7 +103,7 @@ export function hypervisorView(
   return {
     ...brief,
     ...facts,
-    service: { id: h.id, host: h.hostname, disabled_reason: h.disabledReason },
+    service: { id: hostApiId(h, mv), host: h.hostname, disabled_reason: h.disabledReason },
     ...hypervisorResources(s),
     cpu_info,
     ...withServers,
@@ -147,11 +152,11 @@ export function hypervisorStatisticsView(states: ReadonlyArray<HostState>) {
   return { hypervisor_statistics: totals };
 }
 
-/** One nova-compute service per host; the id is the host's UUID. */
+/** One nova-compute service per host, with the host's id (see hostApiId). */
 export function serviceView(s: HostState, mv: Microversion | undefined) {
   const h = s.host;
   return {
-    id: h.id,
+    id: hostApiId(h, mv),
     binary: computeBinary,
     host: h.hostname,
     zone: h.availabilityZone,

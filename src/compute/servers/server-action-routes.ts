@@ -7,6 +7,7 @@ import type { RequestContext, RouteSpec } from '../../common/http/route-spec.js'
 import { route } from '../../common/http/route-spec.js';
 import { compileValidator } from '../../common/http/validation.js';
 import type { ComputeDeps } from '../compute-deps.js';
+import { accessIpColumns } from './server-access-ip.js';
 import { callerOf, serverTarget } from './server-caller.js';
 import { resolveImage } from './server-inputs.js';
 import type { ServerAction } from './server-machine.js';
@@ -16,7 +17,8 @@ import { findServer, setLock, startServerAction } from './server-service.js';
 import { createSnapshotImage, discardSnapshotImage } from './snapshot-image.js';
 import { resetServerState, resetStateBody } from './server-reset-state.js';
 import { getServerWithTags } from './server-store.js';
-import { serverDetailView } from './server-view.js';
+import { serverCoreView } from './server-view.js';
+import { randomToken } from '../../common/ids.js';
 import { serverViewContext } from './server-view-context.js';
 import { serverDescription } from './server-schemas.js';
 
@@ -47,6 +49,8 @@ const rebuildBody = compileValidator(
       description: Type.Optional(serverDescription),
       adminPass: Type.Optional(Type.String()),
       metadata: Type.Optional(Type.Record(Type.String(), Type.String())),
+      accessIPv4: Type.Optional(Type.String()),
+      accessIPv6: Type.Optional(Type.String()),
     },
     { additionalProperties: true },
   ),
@@ -153,8 +157,11 @@ async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: 
     description?: string | null;
     metadata?: Record<string, string>;
     adminPass?: string;
+    accessIPv4?: string;
+    accessIPv6?: string;
   };
   rejectFieldsBefore(ctx.microversion, [2, 19], 'rebuild', b, ['description']);
+  const accessIps = accessIpColumns(b);
   const caller = callerOf(ctx);
   const image = await resolveImage(deps, b.imageRef, caller, s.flavor);
   const extra = {
@@ -162,6 +169,7 @@ async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: 
     ...(b.name !== undefined && { name: b.name }),
     ...(b.description !== undefined && { description: b.description }),
     ...(b.metadata !== undefined && { metadata: JSON.stringify(b.metadata) }),
+    ...accessIps,
   };
   await startServerAction(deps, s, 'rebuild', {
     caller,
@@ -173,8 +181,9 @@ async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: 
   return respond(
     {
       server: {
-        ...serverDetailView(fresh, await serverViewContext(ctx, deps)),
-        adminPass: b.adminPass ?? 'not-set',
+        ...serverCoreView(fresh, await serverViewContext(ctx, deps)),
+        // As create: Nova generates one when the caller gives none.
+        adminPass: b.adminPass ?? randomToken(9),
       },
     },
     { status: 202 },

@@ -1,3 +1,4 @@
+import { accessIpColumns } from './server-access-ip.js';
 import { checkSomeHostRuns } from '../workloads/image-requirements.js';
 import { InputError, isCloudError } from '../../common/errors.js';
 import { randomHex, randomToken, uuid } from '../../common/ids.js';
@@ -44,6 +45,7 @@ export async function createServers(
   body: ServerCreateRequest,
 ): Promise<CreatedServers> {
   const req = body.server;
+  accessIpColumns(req); // refused as the request schema refuses it: before any lookup
   const flavor = await resolveFlavor(deps, String(req.flavorRef), caller);
   const imageRef = bootImageRef(req.imageRef, req.block_device_mapping_v2);
   const image = await resolveImage(deps, imageRef, caller, flavor);
@@ -190,8 +192,9 @@ function newServerRow(b: NewServer, index: number): ServerRow {
     availability_zone: b.zone,
     config_drive:
       b.req.config_drive === true || b.req.config_drive === 'true' || b.req.config_drive === 'True' ? 1 : 0,
-    access_ipv4: b.req.accessIPv4 ?? '',
-    access_ipv6: b.req.accessIPv6 ?? '',
+    access_ipv4: '',
+    access_ipv6: '',
+    ...accessIpColumns(b.req),
     reservation_id: b.reservationId,
     launch_index: Math.max(0, index - 1),
     server_group_id: b.groupId,

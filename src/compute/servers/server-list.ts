@@ -1,6 +1,7 @@
 import { markerNotFound } from '../compute-paging.js';
 import { ForbiddenError, InputError } from '../../common/errors.js';
 import { atLeast } from '../../common/http/microversion.js';
+import { parseIsoTime } from '../../common/time.js';
 import { nextPageLinks, parsePageRequest } from '../../common/http/pagination.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
@@ -131,14 +132,15 @@ function pickSortKey(v: unknown): ServerPage['sortKey'] {
   return v as ServerPage['sortKey'];
 }
 
+/** Nova's query schema checks changes-since as a `date-time` and words the 400 as jsonschema does. */
 function parseTime(v: string): string {
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms))
+  const iso = parseIsoTime(v);
+  if (iso === undefined)
     throw new InputError(
       'compute.server.bad_changes_since',
-      `Invalid input for field/attribute changes-since. Value: ${v}.`,
+      `Invalid input for query parameters changes-since. Value: ${v}. '${v}' is not a 'date-time'`,
     );
-  return new Date(ms).toISOString();
+  return iso;
 }
 
 async function markerServer(deps: ComputeDeps, ctx: RequestContext, id: string) {

@@ -1,3 +1,4 @@
+import { accessIpColumns } from './server-access-ip.js';
 import { respond } from '../../common/http/http-response.js';
 import { rejectFieldsBefore } from '../../common/http/microversion.js';
 import { checkNetworks } from './server-inputs.js';
@@ -11,7 +12,7 @@ import { listServersRoute } from './server-list.js';
 import { serverCreateBody, serverUpdateBody } from './server-schemas.js';
 import { deleteServer, findServer } from './server-service.js';
 import { getServerWithTags, updateServerIf } from './server-store.js';
-import { serverDetailView } from './server-view.js';
+import { serverCoreView, serverDetailView } from './server-view.js';
 import { serverViewContext } from './server-view-context.js';
 
 const id = (ctx: { params: Readonly<Record<string, string>> }) => ctx.params['server_id']!;
@@ -93,8 +94,7 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
       const set = {
         ...(b.name !== undefined && { name: b.name }),
         ...(b.description !== undefined && { description: b.description }),
-        ...(b.accessIPv4 !== undefined && { access_ipv4: b.accessIPv4 }),
-        ...(b.accessIPv6 !== undefined && { access_ipv6: b.accessIPv6 }),
+        ...accessIpColumns(b),
       };
       await updateServerIf(
         deps.store.db,
@@ -104,7 +104,7 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
         deps.clock().toISOString(),
       );
       const updated = (await getServerWithTags(deps.store.db, s.id))!;
-      return { server: serverDetailView(updated, await serverViewContext(ctx, deps)) };
+      return { server: serverCoreView(updated, await serverViewContext(ctx, deps)) };
     },
   }),
   route<ComputeDeps>({

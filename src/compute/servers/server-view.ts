@@ -36,8 +36,12 @@ export function serverSummaryView(s: Server, v: ViewContext) {
   return { id: s.id, name: s.name, links: links('servers', s.id, v) };
 }
 
-/** GET /servers/{id} and /servers/detail entry, microversions 2.1 to 2.26. */
-export function serverDetailView(s: Server, v: ViewContext) {
+/**
+ * The fields every full server body has, and what PUT /servers/{id} and rebuild return
+ * before 2.75: Nova's view without the AZ, config drive, key, usage, security group,
+ * extended status, volume, extended attribute and host status parts.
+ */
+export function serverCoreView(s: Server, v: ViewContext) {
   const mv = v.microversion;
   const status = serverStatus(s);
   return {
@@ -62,6 +66,18 @@ export function serverDetailView(s: Server, v: ViewContext) {
     links: links('servers', s.id, v),
     'OS-DCF:diskConfig': 'MANUAL',
     ...(withProgress.has(status) && { progress: status === 'ACTIVE' ? 100 : 0 }),
+    ...(s.fault && (status === 'ERROR' || status === 'DELETED') && { fault: faultView(s, v) }),
+    ...(atLeast(mv, [2, 9]) && { locked: s.locked }),
+    ...(atLeast(mv, [2, 19]) && { description: s.description }),
+    ...(atLeast(mv, [2, 26]) && { tags: s.tags }),
+  };
+}
+
+/** GET /servers/{id} and /servers/detail entry, microversions 2.1 to 2.37. */
+export function serverDetailView(s: Server, v: ViewContext) {
+  const mv = v.microversion;
+  return {
+    ...serverCoreView(s, v),
     'OS-EXT-AZ:availability_zone': s.availabilityZone ?? '',
     config_drive: s.configDrive ? 'True' : '',
     key_name: s.keyName,
@@ -78,11 +94,7 @@ export function serverDetailView(s: Server, v: ViewContext) {
     'OS-EXT-STS:power_state': s.powerState,
     'os-extended-volumes:volumes_attached': [],
     security_groups: [{ name: 'default' }],
-    ...(s.fault && (status === 'ERROR' || status === 'DELETED') && { fault: faultView(s, v) }),
-    ...(atLeast(mv, [2, 9]) && { locked: s.locked }),
     ...(atLeast(mv, [2, 16]) && v.hostStatus && { host_status: v.hostStatus(s.host) }),
-    ...(atLeast(mv, [2, 19]) && { description: s.description }),
-    ...(atLeast(mv, [2, 26]) && { tags: s.tags }),
   };
 }
 

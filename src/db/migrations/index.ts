@@ -10,8 +10,9 @@ import { serverDevicesMigration } from './0008-server-devices.js';
 import { networkMigration } from './0009-network.js';
 import { volumeMigration } from './0010-volume.js';
 import { securityGroupsMigration } from './0011-security-groups.js';
-import { volumeTypesSnapshotsMigration } from './0014-volume-types-snapshots.js';
 import { routersMigration } from './0012-routers.js';
+import { volumeTypesSnapshotsMigration } from './0014-volume-types-snapshots.js';
+import { computeHostNumbersMigration } from './0015-compute-host-numbers.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -26,8 +27,9 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0009-network': networkMigration,
   '0010-volume': volumeMigration,
   '0011-security-groups': securityGroupsMigration,
-  '0014-volume-types-snapshots': volumeTypesSnapshotsMigration,
   '0012-routers': routersMigration,
+  '0014-volume-types-snapshots': volumeTypesSnapshotsMigration,
+  '0015-compute-host-numbers': computeHostNumbersMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -228,6 +228,8 @@ export interface ServerGroupMemberTable {
 /** A host running `strata agent`: Nova's compute service and hypervisor in one row. */
 export interface ComputeHostTable {
   id: string;
+  /** Nova's integer service and hypervisor id (before 2.53); see migration 0015. */
+  service_number: number;
   hostname: string;
   /** Driver name ('fake', 'qemu', 'runc', ...). */
   driver: string;

@@ -1,3 +1,4 @@
+import { nextServiceNumber } from '../../../src/compute/hosts/host-store.js';
 import type { LightMyRequestResponse } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { serverRow } from '../../../src/compute/testing/server-rows.js';
@@ -151,6 +152,7 @@ export async function insertHost(
     .insertInto('compute_hosts')
     .values({
       id,
+      service_number: nextServiceNumber,
       hostname: h.hostname,
       driver: 'fake',
       availability_zone: h.zone ?? 'nova',
@@ -167,4 +169,14 @@ export async function insertHost(
     })
     .execute();
   return id;
+}
+
+/** The integer id (before 2.53) Nova's APIs show for the host row `id`. */
+export async function serviceNumberOf(t: TestCloud, id: string): Promise<number> {
+  const row = await t.cloud.store.db
+    .selectFrom('compute_hosts')
+    .select('service_number')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  return row.service_number;
 }

@@ -8,6 +8,7 @@ import {
   createPersonas,
   expectRefusal,
   insertHost,
+  serviceNumberOf,
   expectFault,
   insertServer,
 } from './compute-api-fixtures.js';
@@ -23,7 +24,7 @@ for (const dialect of testDialects()) {
     let t: TestCloud;
     let p: Personas;
     let call: ReturnType<typeof computeCaller>;
-    let upId: string;
+    let upId: number;
     const zones = async (url: string, token: string) =>
       ((await call('GET', url, token)).json().availabilityZoneInfo as Zone[]).filter((z) =>
         z.zoneName.startsWith('az-'),
@@ -36,11 +37,14 @@ for (const dialect of testDialects()) {
       p = await createPersonas(t);
       call = computeCaller(t);
       const stale = new Date(t.clock.now().getTime() - 300_000);
-      upId = await insertHost(t, {
-        hostname: 'test-up',
-        zone: 'az-east',
-        facts: { hypervisor_type: 'QEMU', host_ip: '10.0.0.5', cpu_info: { arch: 'x86_64' } },
-      });
+      upId = await serviceNumberOf(
+        t,
+        await insertHost(t, {
+          hostname: 'test-up',
+          zone: 'az-east',
+          facts: { hypervisor_type: 'QEMU', host_ip: '10.0.0.5', cpu_info: { arch: 'x86_64' } },
+        }),
+      );
       await insertHost(t, { hostname: 'test-down', zone: 'az-east', heartbeat: stale });
       await insertHost(t, { hostname: 'test-stale', zone: 'az-west', heartbeat: stale });
       await insertHost(t, { hostname: 'test-off', zone: 'az-north', status: 'disabled' });
@@ -73,9 +77,9 @@ for (const dialect of testDialects()) {
     it('shows hypervisors with usage from live servers', async () => {
       const brief = mine((await call('GET', '/os-hypervisors', p.admin)).json().hypervisors);
       expect(brief).toEqual([
-        { id: expect.any(String), hypervisor_hostname: 'test-down', state: 'down', status: 'enabled' },
-        { id: expect.any(String), hypervisor_hostname: 'test-off', state: 'up', status: 'disabled' },
-        { id: expect.any(String), hypervisor_hostname: 'test-stale', state: 'down', status: 'enabled' },
+        { id: expect.any(Number), hypervisor_hostname: 'test-down', state: 'down', status: 'enabled' },
+        { id: expect.any(Number), hypervisor_hostname: 'test-off', state: 'up', status: 'disabled' },
+        { id: expect.any(Number), hypervisor_hostname: 'test-stale', state: 'down', status: 'enabled' },
         { id: upId, hypervisor_hostname: 'test-up', state: 'up', status: 'enabled' },
       ]);
       const shown = (await call('GET', `/os-hypervisors/${upId}`, p.admin)).json().hypervisor;
@@ -120,11 +124,11 @@ for (const dialect of testDialects()) {
       expect((await at('2.28', `/os-hypervisors/${upId}`)).json().hypervisor.cpu_info).toEqual({
         arch: 'x86_64',
       });
-      const all = (await at('2.33', '/os-hypervisors')).json().hypervisors.map((h: { id: string }) => h.id);
+      const all = (await at('2.33', '/os-hypervisors')).json().hypervisors.map((h: { id: number }) => h.id);
       expect(all.length).toBeGreaterThan(3);
-      const walked: string[] = [];
+      const walked: number[] = [];
       for (let url: string | undefined = '/os-hypervisors/detail?limit=2'; url !== undefined;) {
-        const body: { hypervisors: Array<{ id: string }>; hypervisors_links?: Array<{ href: string }> } = (
+        const body: { hypervisors: Array<{ id: number }>; hypervisors_links?: Array<{ href: string }> } = (
           await at('2.33', url)
         ).json();
         expect(body.hypervisors.length).toBeLessThanOrEqual(2);
@@ -230,7 +234,7 @@ for (const dialect of testDialects()) {
     });
 
     const svc = (extra: object) => ({ host: 'test-off', binary: 'nova-compute', ...extra });
-    const zeroId = '00000000-0000-0000-0000-000000000000';
+    const zeroId = 999999;
     const refusals: ReadonlyArray<Refusal> = [
       [
         'a member listing hypervisors',
@@ -265,6 +269,30 @@ for (const dialect of testDialects()) {
         undefined,
         404,
         `Hypervisor with ID '${zeroId}' could not be found.`,
+      ],
+      [
+        'a hypervisor id that is not an integer (before 2.53)',
+        'admin',
+        'GET /os-hypervisors/00000000-0000-0000-0000-000000000000',
+        undefined,
+        404,
+        "Hypervisor with ID '00000000-0000-0000-0000-000000000000' could not be found.",
+      ],
+      [
+        'a service id that is not an integer (before 2.53)',
+        'admin',
+        'DELETE /os-services/00000000-0000-0000-0000-000000000000',
+        undefined,
+        400,
+        'Invalid input received: id must be an integer',
+      ],
+      [
+        'an unknown service',
+        'admin',
+        `DELETE /os-services/${zeroId}`,
+        undefined,
+        404,
+        `Service ${zeroId} could not be found.`,
       ],
       ['an unknown action', 'admin', 'PUT /os-services/reboot', svc({}), 404, 'Unknown action'],
       [

@@ -190,11 +190,12 @@ for (const dialect of testDialects()) {
       expect(byName.get('doomed')).toBe('DELETED');
       expect(byName.has('alpha')).toBe(true);
       expect(byName.has('beta')).toBe(false);
-      expectFault(
-        await call('GET', '/servers?changes-since=yesterday', p.member),
-        400,
-        'Invalid input for field/attribute changes-since. Value: yesterday.',
-      );
+      for (const bad of ['yesterday', '2011/01/01', '2011-13-01T00:00:00Z'])
+        expectFault(
+          await call('GET', `/servers?changes-since=${encodeURIComponent(bad)}`, p.member),
+          400,
+          `Invalid input for query parameters changes-since. Value: ${bad}. '${bad}' is not a 'date-time'`,
+        );
     });
 
     it('updates name and access addresses; refuses unknown fields and other projects', async () => {

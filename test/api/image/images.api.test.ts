@@ -216,6 +216,28 @@ for (const dialect of testDialects()) {
       );
     });
 
+    it.each(['GET', 'DELETE', 'PATCH', 'PUT'] as const)(
+      'answers %s /v2/images/ (an empty id) 404 as Glance, changing nothing',
+      async (method) => {
+        const before = (await api.call('GET', '/v2/images', alice.token)).json().images.length as number;
+        for (const url of ['/image/v2/images/', '/image/v2/images/?limit=1']) {
+          const res = await t.request({
+            method,
+            url,
+            token: alice.token,
+            headers: { accept: 'application/json' },
+          });
+          expect(res.statusCode, `${method} ${url}`).toBe(404);
+          expect(res.json()).toEqual({
+            message: `The resource could not be found.${tail}`,
+            code: '404 Not Found',
+            title: 'Not Found',
+          });
+        }
+        expect((await api.call('GET', '/v2/images', alice.token)).json().images.length).toBe(before);
+      },
+    );
+
     it('hides another project’s private image behind a 404 and shows public ones', async () => {
       const priv = await api.create(alice.token, { name: 'secret', visibility: 'private' });
       const res = await api.show(bob.token, priv.id as string);
