@@ -97,6 +97,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
   // One line per service; cross-service dependencies are wired here and nowhere else.
   const placement = placementService(ctx);
   const image = imageService(ctx);
+  const network = networkService(ctx);
   const compute = new ComputeRuntime({
     store,
     clock,
@@ -104,6 +105,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     log: logger,
     images: image.api,
     placement: placement.api,
+    network: network.api,
   });
   const volume = volumeService(ctx, () => volumeDevicePort(compute.deps));
   const services: ServicePlugin[] = [
@@ -111,7 +113,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     image,
     placement,
     computeService(ctx, compute.deps, volume.api),
-    networkService(ctx),
+    network,
     volume,
   ];
 

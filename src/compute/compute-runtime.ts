@@ -19,6 +19,7 @@ export interface ComputeRuntimeInputs {
   readonly log: Logger;
   readonly images: ComputeImages;
   readonly placement: ComputeDeps['placement'];
+  readonly network: ComputeDeps['network'];
 }
 
 const schedulingWindowMs = 5;
@@ -51,6 +52,7 @@ export class ComputeRuntime {
       config: inputs.config,
       images: inputs.images,
       placement: inputs.placement,
+      network: inputs.network,
       signals,
       consoles: { consoleLog: (host, id, n) => this.gateway.requestConsole(host, id, n) },
       schedulerStrategy: inputs.config.schedulerStrategy,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Microversion } from '../../common/http/microversion.js';
 import { atLeast } from '../../common/http/microversion.js';
 import { secondsTime } from '../../common/time.js';
+import type { ServerNetworking } from '../networking/server-addresses.js';
 import type { Server } from './server-model.js';
 import { serverStatus } from './server-status.js';
 
@@ -16,6 +17,8 @@ export interface ViewContext {
   readonly microversion?: Microversion | undefined;
   /** Given when the caller may see host_status (2.16, admin by default). */
   readonly hostStatus?: ((host: string | null) => HostStatus) | undefined;
+  /** The servers' ports (addresses, security groups), read once per page. */
+  readonly networking?: ServerNetworking | undefined;
 }
 
 const withProgress = new Set(['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING']);
@@ -55,7 +58,7 @@ export function serverDetailView(s: Server, v: ViewContext) {
     flavor: { id: s.flavor.id, links: links('flavors', s.flavor.id, v, false) },
     created: secondsTime(s.createdAt),
     updated: secondsTime(s.updatedAt),
-    addresses: {},
+    addresses: v.networking?.addresses(s.id) ?? {},
     accessIPv4: s.accessIpv4,
     accessIPv6: s.accessIpv6,
     links: links('servers', s.id, v),
@@ -76,7 +79,7 @@ export function serverDetailView(s: Server, v: ViewContext) {
     'OS-EXT-STS:vm_state': s.vmState,
     'OS-EXT-STS:power_state': s.powerState,
     'os-extended-volumes:volumes_attached': [],
-    security_groups: [{ name: 'default' }],
+    security_groups: v.networking?.securityGroups(s.id) ?? [{ name: 'default' }],
     ...(s.fault && (status === 'ERROR' || status === 'DELETED') && { fault: faultView(s, v) }),
     ...(atLeast(mv, [2, 9]) && { locked: s.locked }),
     ...(atLeast(mv, [2, 16]) && v.hostStatus && { host_status: v.hostStatus(s.host) }),

@@ -9,6 +9,7 @@ import { serverBuildAttemptsMigration } from './0007-server-build-attempts.js';
 import { serverDevicesMigration } from './0008-server-devices.js';
 import { networkMigration } from './0009-network.js';
 import { volumeMigration } from './0010-volume.js';
+import { serverPortsMigration } from './0013-server-ports.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -22,6 +23,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0008-server-devices': serverDevicesMigration,
   '0009-network': networkMigration,
   '0010-volume': volumeMigration,
+  '0013-server-ports': serverPortsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
