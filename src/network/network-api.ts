@@ -88,7 +88,10 @@ export interface NetworkApi {
   addressHolder(networkId: string, ip: string): Promise<string | undefined>;
   /** How many more ports the project may create (Nova's validate_networks). */
   portHeadroom(projectId: string): Promise<number>;
-  /** The dataplane plugged (ACTIVE) or unplugged (DOWN) the port on `host`. */
+  /**
+   * The dataplane plugged (ACTIVE) or unplugged (DOWN) the port on `host`: false while the
+   * port is bound elsewhere; true for a port this service does not have (nothing to wait for).
+   */
   setPortStatus(id: string, host: string, status: 'ACTIVE' | 'DOWN', vifType: string): Promise<boolean>;
 }
 
@@ -204,7 +207,9 @@ export function networkApi(deps: NetworkDeps): NetworkApi {
     },
     async setPortStatus(id, host, status, vifType) {
       const row = await getPortRow(db(), id);
-      if (row === undefined || row.binding_host_id !== host) return false;
+      // A port the network service does not have: no event to wait for.
+      if (row === undefined) return true;
+      if (row.binding_host_id !== host) return false;
       if (row.status === status && row.binding_vif_type === vifType) return true;
       await deps.store.write((tx) =>
         updatePortRow(tx, row, { status, binding_vif_type: vifType }, deps.clock().toISOString()),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeDataplane } from '../../../src/agent/dataplane/fake/fake-dataplane.js';
 import type { FakeDriver } from '../../../src/agent/drivers/fake/fake-driver.js';
 import { testDialects } from '../../../src/db/testing/dialects.js';
 import { bootServer, createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
@@ -56,12 +57,18 @@ for (const dialect of testDialects()) {
       });
       const shown = await waitForServer(t, p.member, id, 'ACTIVE');
       const [pt] = await serverPorts(id);
+      // Plugged by the host's dataplane before the server went ACTIVE.
       expect(pt).toMatchObject({
         network_id: net,
         device_id: id,
         device_owner: 'compute:nova',
         'binding:host_id': 'fake-0001',
+        'binding:vif_type': 'tap',
+        status: 'ACTIVE',
       });
+      const plane = t.cloud.compute.agents.dataplane('fake-0001') as FakeDataplane;
+      expect(plane.calls).toContainEqual({ op: 'ensureNetwork', networkId: net });
+      expect(plane.plugged.get(pt!['id'] as string)).toBe(`tap${String(pt!['id']).slice(0, 11)}`);
       const ip = (pt!['fixed_ips'] as { ip_address: string; subnet_id: string }[])[0]!;
       expect(ip.subnet_id).toBe(subnet);
       expect(shown['addresses']).toEqual({
@@ -103,6 +110,7 @@ for (const dialect of testDialects()) {
       expect((await nova()('DELETE', `/servers/${id}`, p.member)).statusCode).toBe(204);
       await waitForServer(t, p.member, id, 'DELETED');
       expect((await neutron().call('GET', `/ports/${pt!['id'] as string}`, p.admin)).statusCode).toBe(404);
+      expect(plane.plugged.has(pt!['id'] as string)).toBe(false);
     });
 
     it('binds a user port and a fixed IP; delete unbinds the user port and keeps it', async () => {
