@@ -53,7 +53,7 @@ async function autoNetwork(deps: ComputeDeps, user: NetworkUser): Promise<Reques
   return [{ kind: 'network', networkId: nets[0]!.id }];
 }
 
-async function usablePort(deps: ComputeDeps, user: NetworkUser, id: string, maxCount: number) {
+export async function usablePort(deps: ComputeDeps, user: NetworkUser, id: string, maxCount: number) {
   const port = await deps.network.showPort(user, id);
   if (port === undefined) throw new InputError('compute.port.not_found', `Port id ${id} could not be found.`);
   if (port.deviceId !== '') throw new ConflictError('compute.port.in_use', `Port ${id} is still in use.`);
@@ -70,7 +70,11 @@ async function usablePort(deps: ComputeDeps, user: NetworkUser, id: string, maxC
   return port;
 }
 
-async function checkNetworksExist(deps: ComputeDeps, user: NetworkUser, nics: RequestedNic[]): Promise<void> {
+export async function checkNetworksExist(
+  deps: ComputeDeps,
+  user: NetworkUser,
+  nics: RequestedNic[],
+): Promise<void> {
   const ids = [...new Set(nics.flatMap((n) => (n.kind === 'network' ? [n.networkId] : [])))];
   if (ids.length === 0) return;
   const found = new Map((await deps.network.availableNetworks(user, ids)).map((n) => [n.id, n]));

@@ -188,6 +188,62 @@ for (const dialect of testDialects()) {
       for (const id of [a, n]) await nova()('DELETE', `/servers/${id}`, p.member);
     });
 
+    it('os-interface: attaches a network and a port to a running server, shows, lists and detaches them', async () => {
+      const id = (await boot('i1', 'none')).json().server.id as string;
+      await waitForServer(t, p.member, id, 'ACTIVE');
+      const url = `/servers/${id}/os-interface`;
+      const byNet = await nova()('POST', url, p.member, { interfaceAttachment: { net_id: net } });
+      expect(byNet.statusCode, byNet.body).toBe(200);
+      const a = byNet.json().interfaceAttachment as Record<string, unknown>;
+      expect(Object.keys(a).sort()).toEqual(['fixed_ips', 'mac_addr', 'net_id', 'port_id', 'port_state']);
+      expect(a['net_id']).toBe(net);
+      const own = await neutron().create(p.member, 'port', { network_id: net });
+      const byPort = await nova()('POST', url, p.member, { interfaceAttachment: { port_id: own['id'] } });
+      expect(byPort.statusCode, byPort.body).toBe(200);
+      const nicIds = async () =>
+        (await driver().devices(id)).flatMap((d) => (d.kind === 'nic' ? [d.nic.portId] : []));
+      for (let i = 0; i < 200 && (await nicIds()).length < 2; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(await nicIds()).toEqual([a['port_id'], own['id']]);
+      expect((await port(own['id'] as string))['status']).toBe('ACTIVE');
+      const list = (await nova()('GET', url, p.member)).json().interfaceAttachments as { port_id: string }[];
+      expect(list.map((x) => x.port_id)).toEqual([a['port_id'], own['id']]);
+      const shown = await nova()('GET', `${url}/${own['id'] as string}`, p.member);
+      expect(shown.json().interfaceAttachment).toMatchObject({ port_id: own['id'], port_state: 'ACTIVE' });
+
+      expectFault(
+        await nova()('POST', url, p.member, { interfaceAttachment: { port_id: own['id'] } }),
+        409,
+        `Port ${own['id'] as string} is still in use.`,
+      );
+      expectFault(
+        await nova()('POST', url, p.member, { interfaceAttachment: { net_id: net, port_id: own['id'] } }),
+        400,
+        'Must not input both network_id and port_id',
+      );
+      const missing = '0f7a1c52-3c1e-4b7e-9d53-7f2f1e0b9a02';
+      expectFault(
+        await nova()('POST', url, p.member, { interfaceAttachment: { net_id: missing } }),
+        404,
+        `Network ${missing} could not be found.`,
+      );
+      expectFault(
+        await nova()('DELETE', `${url}/${missing}`, p.member),
+        404,
+        `Port ${missing} is not attached`,
+      );
+
+      expect((await nova()('DELETE', `${url}/${a['port_id'] as string}`, p.member)).statusCode).toBe(202);
+      expect((await nova()('DELETE', `${url}/${own['id'] as string}`, p.member)).statusCode).toBe(202);
+      for (let i = 0; i < 200 && (await nicIds()).length > 0; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(await nicIds()).toEqual([]);
+      expect((await neutron().call('GET', `/ports/${a['port_id'] as string}`, p.admin)).statusCode).toBe(404);
+      expect(await port(own['id'] as string)).toMatchObject({ device_id: '', status: 'DOWN' });
+      expect((await nova()('GET', url, p.member)).json().interfaceAttachments).toEqual([]);
+      await nova()('DELETE', `/servers/${id}`, p.member);
+    });
+
     it('enforces the port quota as Nova: 403 when not even min_count fits', async () => {
       const q = await neutron().call('PUT', `/quotas/${p.projectId}`, p.admin, { quota: { port: 1 } });
       expect(q.statusCode, q.body).toBe(200);
