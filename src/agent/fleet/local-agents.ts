@@ -7,6 +7,7 @@ import type { FakeHostShape } from '../drivers/fake/fake-driver.js';
 import type { ControlPlane } from '../transport/control-plane.js';
 import { createDataplane } from '../dataplane/dataplane-registry.js';
 import type { NetworkDataplane } from '../dataplane/network-dataplane.js';
+import type { VifPlugging } from '../dataplane/port-plugging.js';
 
 /**
  * The agents running inside this process: the all-in-one host, or a fleet of fake hosts
@@ -27,7 +28,12 @@ export class LocalAgents {
   async add(
     hostname: string,
     driver: ComputeDriver,
-    opts: { availabilityZone?: string; resyncMs?: number; reserved?: HostReserved } = {},
+    opts: {
+      availabilityZone?: string;
+      resyncMs?: number;
+      reserved?: HostReserved;
+      vifPlugging?: VifPlugging;
+    } = {},
   ): Promise<void> {
     if (driver.name === 'fake')
       this.log.warn({ host: hostname }, 'host runs the fake driver: its servers do not really run');
@@ -41,6 +47,7 @@ export class LocalAgents {
       log: this.log,
       ...(opts.resyncMs !== undefined && { resyncMs: opts.resyncMs }),
       ...(opts.reserved !== undefined && { reserved: opts.reserved }),
+      ...(opts.vifPlugging !== undefined && { vifPlugging: opts.vifPlugging }),
     });
     this.#agents.set(hostname, { agent, driver, dataplane });
   }
@@ -49,7 +56,7 @@ export class LocalAgents {
   async addFakeHosts(
     count: number,
     shape: FakeHostShape,
-    opts: { prefix?: string; availabilityZone?: string; resyncMs?: number } = {},
+    opts: { prefix?: string; availabilityZone?: string; resyncMs?: number; vifPlugging?: VifPlugging } = {},
   ): Promise<void> {
     const prefix = opts.prefix ?? 'fake';
     for (let i = 1; i <= count; i++) {
