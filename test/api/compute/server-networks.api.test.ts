@@ -134,6 +134,10 @@ for (const dialect of testDialects()) {
         `Fixed IP address 10.0.0.77 is already in use on instance ${id}.`,
       );
 
+      // A delete that crashed half-way through releasing: one port already gone, the user's unbound.
+      const made = (await serverPorts(id)).find((x) => x['id'] !== own['id'])!;
+      await t.cloud.compute.deps.network.deletePort(made['id'] as string);
+      await t.cloud.compute.deps.network.unbindPort(own['id'] as string, id);
       expect((await nova()('DELETE', `/servers/${id}`, p.member)).statusCode).toBe(204);
       await waitForServer(t, p.member, id, 'DELETED');
       expect(await port(own['id'] as string)).toMatchObject({
