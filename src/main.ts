@@ -99,6 +99,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
   // One line per service; cross-service dependencies are wired here and nowhere else.
   const placement = placementService(ctx);
   const image = imageService(ctx);
+  const network = networkService(ctx);
   const compute = new ComputeRuntime({
     store,
     clock,
@@ -107,6 +108,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     images: image.api,
     placement: placement.api,
     projects: { exists: (id) => projectExists(identity, id) },
+    network: network.api,
   });
   const volume = volumeService(ctx, () => volumeDevicePort(compute.deps));
   const services: ServicePlugin[] = [
@@ -114,7 +116,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     image,
     placement,
     computeService(ctx, compute.deps, volume.api),
-    networkService(ctx),
+    network,
     volume,
   ];
 

@@ -7,6 +7,10 @@ import { orphanReaper } from './controllers/orphan-reaper.js';
 import type { ComputeDriver } from './drivers/driver.js';
 import { supportsConsoleLog } from './drivers/driver.js';
 import type { ControlPlane } from './transport/control-plane.js';
+import { createDataplane } from './dataplane/dataplane-registry.js';
+import type { NetworkDataplane } from './dataplane/network-dataplane.js';
+import type { PortPlugDeps, VifPlugging } from './dataplane/port-plugging.js';
+import { defaultVifPlugging } from './dataplane/port-plugging.js';
 
 /** Kept back for the host itself, off its inventory (Nova's reserved_host_*). */
 export interface HostReserved {
@@ -34,6 +38,10 @@ export interface AgentOptions {
    */
   readonly resyncMs?: number;
   readonly workers?: number;
+  /** The host's network dataplane (default: fake, which wires nothing). */
+  readonly dataplane?: NetworkDataplane;
+  /** Nova's vif_plugging_timeout and vif_plugging_is_fatal (default 300 s, fatal). */
+  readonly vifPlugging?: VifPlugging;
 }
 
 export interface RunningAgent {
@@ -58,12 +66,19 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     reserved: o.reserved ?? { vcpus: 0, memoryMb: 0, diskGb: 0 },
   });
   const resyncMs = o.resyncMs ?? 30_000;
+  const ports: PortPlugDeps = {
+    hostname: o.hostname,
+    dataplane: o.dataplane ?? createDataplane('fake'),
+    devices,
+    vifPlugging: o.vifPlugging ?? defaultVifPlugging,
+  };
   const controller: RunningController<string> = startController(
     instanceController({
       hostname: o.hostname,
       driver: o.driver,
       servers,
       stopTimeoutMs: 30_000,
+      ports,
     }),
     { workers: o.workers ?? 2, resyncMs, log: o.log },
   );
@@ -78,11 +93,14 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     }),
     { workers: 1, resyncMs, log: o.log },
   );
-  const deviceSteps = startController(deviceController({ hostname: o.hostname, driver: o.driver, devices }), {
-    workers: 1,
-    resyncMs,
-    log: o.log,
-  });
+  const deviceSteps = startController(
+    deviceController({ hostname: o.hostname, driver: o.driver, devices, ports }),
+    {
+      workers: 1,
+      resyncMs,
+      log: o.log,
+    },
+  );
   const driver = o.driver;
   if (supportsConsoleLog(driver)) {
     servers.serveConsoleLogs(o.hostname, (serverId, lines) =>

@@ -7,7 +7,13 @@ import { summarize } from './bench-stats.js';
 import type { StormReplies } from './boot-storm-clients.js';
 import { runStormClients } from './boot-storm-clients.js';
 import type { ComputeSetup } from './compute-bench-setup.js';
-import { addBenchHosts, prepareCompute, waitAllActive, walkServerDetail } from './compute-bench-setup.js';
+import {
+  addBenchHosts,
+  prepareCompute,
+  prepareNetwork,
+  waitAllActive,
+  walkServerDetail,
+} from './compute-bench-setup.js';
 import { procMemory } from './strata-process.js';
 
 const name = 'boot-storm';
@@ -132,7 +138,8 @@ async function measure(c: BenchCloud, opts: BenchOptions, progress: BenchProgres
   const room = opts.hosts * fakeHostShape.vcpus * 4;
   if (opts.servers > room) throw new Error(`${name}: ${opts.hosts} hosts hold at most ${room} servers`);
   const hostsSec = await addBenchHosts(c, opts.hosts, fakeHostShape, progress, name);
-  const setup = await prepareCompute(c, opts.servers);
+  // One port per server, as issue 12 asks of the storm.
+  const setup = await prepareNetwork(c, await prepareCompute(c, opts.servers), opts.servers);
   const rssBefore = procMemory(process.pid).rssMiB;
   const m = await storm(c, setup, opts, progress);
   progress(`${name}: every server ACTIVE in the store; checking over GET /servers/detail`);

@@ -8,6 +8,8 @@ export interface StormOrder {
   readonly token: string;
   readonly flavorId: string;
   readonly imageId: string;
+  /** Each server gets a port on this network. */
+  readonly networkId?: string;
   readonly servers: number;
   readonly clients: number;
 }
@@ -35,7 +37,14 @@ async function createAll(o: StormOrder): Promise<StormReplies> {
         method: 'POST',
         url: `${o.computeUrl}/servers`,
         headers: { 'x-auth-token': o.token },
-        json: { server: { name: `storm-${n}`, flavorRef: o.flavorId, imageRef: o.imageId } },
+        json: {
+          server: {
+            name: `storm-${n}`,
+            flavorRef: o.flavorId,
+            imageRef: o.imageId,
+            ...(o.networkId !== undefined && { networks: [{ uuid: o.networkId }] }),
+          },
+        },
       });
       out.repliedAt.push(epochMs());
       out.sentAt.push(sentAt);

@@ -13,6 +13,8 @@ export interface ComputeSetup {
   readonly projectId: string;
   readonly flavorId: string;
   readonly imageId: string;
+  /** When set, every server boots with one port on this network (the network service's API). */
+  readonly networkId?: string;
 }
 
 /** The smallest useful server: 1 vCPU, 512 MB, 1 GB disk (Nova's m1.tiny less the RAM). */
@@ -57,6 +59,39 @@ export async function prepareCompute(c: BenchCloud, servers: number): Promise<Co
   });
   const flavorId = (JSON.parse(flavor.body) as { flavor: { id: string } }).flavor.id;
   return { computeUrl, token, projectId: auth.projectId, flavorId, imageId };
+}
+
+/**
+ * A network with a subnet large enough for a port per server (a /12) and a port quota of
+ * twice `servers`, made over the network API; servers then boot with `networks: [{uuid}]`.
+ */
+export async function prepareNetwork(
+  c: BenchCloud,
+  setup: ComputeSetup,
+  servers: number,
+): Promise<ComputeSetup> {
+  const url = `${c.publicUrl}/network/v2.0`;
+  const headers = { 'x-auth-token': setup.token };
+  const net = await c.http.expect(201, {
+    method: 'POST',
+    url: `${url}/networks`,
+    headers,
+    json: { network: { name: 'bench-net' } },
+  });
+  const networkId = (JSON.parse(net.body) as { network: { id: string } }).network.id;
+  await c.http.expect(201, {
+    method: 'POST',
+    url: `${url}/subnets`,
+    headers,
+    json: { subnet: { network_id: networkId, cidr: '10.128.0.0/12', ip_version: 4 } },
+  });
+  await c.http.expect(200, {
+    method: 'PUT',
+    url: `${url}/quotas/${setup.projectId}`,
+    headers,
+    json: { quota: { port: servers * 2 } },
+  });
+  return { ...setup, networkId };
 }
 
 /** Starts `count` real agents on the fake driver; resolves to the seconds it took. */

@@ -56,6 +56,10 @@ export interface StrataConfig {
    * instance_build_timeout, but on by default); 0 never times out.
    */
   readonly buildTimeoutSec: number;
+  /** How long an agent waits for a server's ports to go ACTIVE before its workload starts (Nova's vif_plugging_timeout); 0 does not wait. */
+  readonly vifPluggingTimeoutSec: number;
+  /** Whether a port that never goes ACTIVE fails the build (Nova's vif_plugging_is_fatal), else the build goes on. */
+  readonly vifPluggingIsFatal: boolean;
   /** Compute quota defaults that replace Nova's, e.g. `{ instances: 20 }` (Nova's [quota] section). */
   readonly computeQuotaDefaults: Readonly<Record<string, number>>;
   /** Images a project may own (Glance's image_count_total limit); -1 means unlimited. */
@@ -94,6 +98,8 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   serviceDownTimeSec: 'STRATA_SERVICE_DOWN_TIME',
   schedulerMaxAttempts: 'STRATA_SCHEDULER_MAX_ATTEMPTS',
   buildTimeoutSec: 'STRATA_BUILD_TIMEOUT',
+  vifPluggingTimeoutSec: 'STRATA_VIF_PLUGGING_TIMEOUT',
+  vifPluggingIsFatal: 'STRATA_VIF_PLUGGING_IS_FATAL',
   computeQuotaDefaults: 'STRATA_COMPUTE_QUOTA_DEFAULTS',
   imageQuotaCount: 'STRATA_IMAGE_QUOTA_COUNT',
   imageQuotaBytes: 'STRATA_IMAGE_QUOTA_BYTES',
@@ -113,10 +119,13 @@ const numeric = new Set<keyof StrataConfig>([
   'serviceDownTimeSec',
   'schedulerMaxAttempts',
   'buildTimeoutSec',
+  'vifPluggingTimeoutSec',
   'imageQuotaCount',
   'imageQuotaBytes',
   'imageSizeCap',
 ]);
+
+const booleans = new Set<keyof StrataConfig>(['strictErrors', 'vifPluggingIsFatal']);
 
 /**
  * Configuration from, lowest to highest precedence: defaults, `<dataDir>/strata.yaml`
@@ -158,6 +167,8 @@ export function loadConfig(
     serviceDownTimeSec: merged.serviceDownTimeSec ?? 60,
     schedulerMaxAttempts: Math.max(1, merged.schedulerMaxAttempts ?? 3),
     buildTimeoutSec: merged.buildTimeoutSec ?? 600,
+    vifPluggingTimeoutSec: merged.vifPluggingTimeoutSec ?? 300,
+    vifPluggingIsFatal: merged.vifPluggingIsFatal ?? true,
     computeQuotaDefaults: merged.computeQuotaDefaults ?? {},
     imageQuotaCount: merged.imageQuotaCount ?? -1,
     imageQuotaBytes: merged.imageQuotaBytes ?? -1,
@@ -170,7 +181,7 @@ function readEnv(env: NodeJS.ProcessEnv): ConfigInput {
   for (const [key, name] of Object.entries(envNames) as Array<[keyof StrataConfig, string]>) {
     const v = env[name];
     if (v === undefined || v === '') continue;
-    out[key] = numeric.has(key) ? Number(v) : key === 'strictErrors' ? v === '1' || v === 'true' : v;
+    out[key] = numeric.has(key) ? Number(v) : booleans.has(key) ? v === '1' || v === 'true' : v;
     if (key === 'computeQuotaDefaults' || key === 'hostReserved' || key === 'fakeHostShape')
       out[key] = keyNumberList(v);
   }

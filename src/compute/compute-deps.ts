@@ -7,6 +7,7 @@ import type { Clock } from '../common/time.js';
 import type { StrataConfig } from '../common/config.js';
 import type { StrataDb } from '../db/database.js';
 import type { ImageApi, ImageRecord } from '../image/index.js';
+import type { NetworkApi } from '../network/index.js';
 import type { SchedulerPlacement } from '../scheduler/placement-port.js';
 import type { HostEvents } from './agent-gateway/host-events.js';
 
@@ -74,6 +75,8 @@ export interface ComputeDeps {
   readonly placement: SchedulerPlacement & ProviderRegistry;
   /** Identity's answer to "does this project exist", as Nova asks Keystone; absent, every id passes. */
   readonly projects?: ComputeProjects;
+  /** The network service's in-process API, as Nova's Neutron client. */
+  readonly network: NetworkApi;
   readonly signals: ComputeSignals;
   readonly consoles: ComputeConsoles;
   /** 'spread' (default) or 'pack' servers across hosts. */

@@ -20,6 +20,7 @@ export interface ComputeRuntimeInputs {
   readonly images: ComputeImages;
   readonly placement: ComputeDeps['placement'];
   readonly projects?: ComputeDeps['projects'];
+  readonly network: ComputeDeps['network'];
 }
 
 const schedulingWindowMs = 5;
@@ -53,6 +54,7 @@ export class ComputeRuntime {
       images: inputs.images,
       placement: inputs.placement,
       ...(inputs.projects && { projects: inputs.projects }),
+      network: inputs.network,
       signals,
       consoles: { consoleLog: (host, id, n) => this.gateway.requestConsole(host, id, n) },
       schedulerStrategy: inputs.config.schedulerStrategy,

@@ -26,6 +26,8 @@ import { serverTagRoutes } from './servers/server-tag-routes.js';
 import { serverMetadataRoutes } from './servers/server-metadata-routes.js';
 import { serverPolicy } from './servers/server-policy.js';
 import { serverRoutes } from './servers/server-routes.js';
+import { serverIpPolicy, serverIpRoutes } from './networking/server-ip-routes.js';
+import { interfacePolicy, interfaceRoutes } from './networking/interface-routes.js';
 import { usagePolicy } from './usage/usage-policy.js';
 import { usageRoutes } from './usage/usage-routes.js';
 import type { VolumeApi } from '../volume/index.js';
@@ -46,6 +48,8 @@ export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
   ...serverRoutes,
   ...serverActionRoutes,
   ...serverTagRoutes,
+  ...serverIpRoutes,
+  ...interfaceRoutes,
   ...serverMetadataRoutes,
   ...migrationRoutes,
   ...instanceActionRoutes,
@@ -66,6 +70,8 @@ export const computePolicy: Readonly<Record<string, string>> = {
   ...usagePolicy,
   ...agentApiPolicy,
   ...volumeAttachmentPolicy,
+  ...serverIpPolicy,
+  ...interfacePolicy,
 };
 
 /** Compute v2.1 (Nova) mounted at /compute; the catalog points at /compute/v2.1. */

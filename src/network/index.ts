@@ -5,6 +5,8 @@ import type { ServiceContext } from '../common/service-context.js';
 import { extensionRoutes } from './discovery/extension-routes.js';
 import { versionRoutes } from './discovery/network-version-routes.js';
 import type { NetworkDeps } from './network-deps.js';
+import type { NetworkApi } from './network-api.js';
+import { networkApi } from './network-api.js';
 import { networkPolicy } from './network-policy.js';
 import { networkRoutes } from './networks/network-routes.js';
 import { portRoutes } from './ports/port-routes.js';
@@ -33,10 +35,11 @@ export const networkRouteTable = [
 ];
 
 /** Networking v2.0 (Neutron) mounted at /network: networks, subnets, ports and their addresses, routers and floating IPs. */
-export function networkService(ctx: ServiceContext): ServicePlugin {
+export function networkService(ctx: ServiceContext): ServicePlugin & { readonly api: NetworkApi } {
   const prefix = '/network';
   const deps: NetworkDeps = { store: ctx.store, clock: ctx.clock, log: ctx.log, physnetMtu: 1500 };
   return {
+    api: networkApi(deps),
     name: 'network',
     serviceType: 'network',
     catalogName: 'neutron',
@@ -64,3 +67,4 @@ export function networkService(ctx: ServiceContext): ServicePlugin {
 }
 
 export { networkPolicy } from './network-policy.js';
+export type { NetworkApi, NetworkInfo, NetworkUser, PortFixedIp, PortInfo } from './network-api.js';

@@ -1,6 +1,8 @@
 import type { ReconcileResult, Reconciler } from '../../common/reconcile/controller.js';
 import type { ComputeDriver, WorkloadHandle } from '../drivers/driver.js';
 import { deviceRefOf, supportsDeviceAttach } from '../drivers/driver.js';
+import type { PortPlugDeps } from '../dataplane/port-plugging.js';
+import { plugNics, unplugNics } from '../dataplane/port-plugging.js';
 import type {
   AssignedDevice,
   AssignedDevices,
@@ -12,6 +14,8 @@ export interface DeviceControllerDeps {
   readonly hostname: string;
   readonly driver: ComputeDriver;
   readonly devices: DeviceControlPlane;
+  /** Wires hot-plugged NICs' ports on this host. */
+  readonly ports: PortPlugDeps;
 }
 
 /** Server states in which the workload may not exist yet, or is being replaced. */
@@ -59,6 +63,7 @@ async function step(
     if (a.desired === 'detached') {
       if (exists && supportsDeviceAttach(drv))
         await drv.detachDevice(handleOf(drv, s), deviceRefOf(a.device), signal);
+      if (a.device.kind === 'nic') await unplugNics(d.ports, [a.device.nic], signal);
       return { kind: 'detached' };
     }
     if (!exists) {
@@ -69,6 +74,7 @@ async function step(
     }
     if (!supportsDeviceAttach(drv))
       return { kind: 'failed', message: `The ${drv.name} driver cannot attach devices to a running server.` };
+    if (a.device.kind === 'nic') await plugNics(d.ports, s.serverId, [a.device.nic], signal);
     await drv.attachDevice(handleOf(drv, s), a.device, signal);
     return { kind: 'attached' };
   } catch (err) {

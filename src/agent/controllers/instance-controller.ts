@@ -12,6 +12,8 @@ import {
   supportsSnapshot,
 } from '../drivers/driver.js';
 import { isRetryable } from '../drivers/driver-errors.js';
+import type { PortPlugDeps } from '../dataplane/port-plugging.js';
+import { plugNics, unplugNics } from '../dataplane/port-plugging.js';
 import type {
   AgentStep,
   AssignedServer,
@@ -25,6 +27,8 @@ export interface InstanceControllerDeps {
   readonly servers: ServerControlPlane;
   /** Graceful stop timeout before forcing. */
   readonly stopTimeoutMs: number;
+  /** Wires the servers' ports on this host (src/agent/dataplane). */
+  readonly ports: PortPlugDeps;
 }
 
 /**
@@ -66,8 +70,11 @@ async function step(
         return await observeOnly(d, s, signal);
       case 'destroy':
         await d.driver.destroy(s.id, signal);
+        await unplugNics(d.ports, s.spec.nics, signal);
         return { kind: 'destroyed' };
       case 'create':
+        // Ports first: the workload starts only once the network service has them ACTIVE.
+        await plugNics(d.ports, s.id, s.spec.nics, signal);
         return { kind: 'done', power: 'running', handle: await d.driver.create(s.spec, signal) };
       case 'resize':
       case 'revert-resize':

@@ -50,6 +50,7 @@ class AssignmentsOnly implements ControlPlane, HostControlPlane, ServerControlPl
     getAssigned: async () => undefined,
     report: async () => true,
     watch: () => () => undefined,
+    reportPort: async () => true,
   };
   readonly assigned = new Set<string>();
   readonly deleted = new Set<string>();

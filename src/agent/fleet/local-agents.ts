@@ -5,6 +5,9 @@ import type { ComputeDriver, WorkloadKind } from '../drivers/driver.js';
 import { FakeDriver } from '../drivers/fake/fake-driver.js';
 import type { FakeHostShape } from '../drivers/fake/fake-driver.js';
 import type { ControlPlane } from '../transport/control-plane.js';
+import { createDataplane } from '../dataplane/dataplane-registry.js';
+import type { NetworkDataplane } from '../dataplane/network-dataplane.js';
+import type { VifPlugging } from '../dataplane/port-plugging.js';
 
 /**
  * The agents running inside this process: the all-in-one host, or a fleet of fake hosts
@@ -12,7 +15,10 @@ import type { ControlPlane } from '../transport/control-plane.js';
  * control plane through the same calls as an agent on another host.
  */
 export class LocalAgents {
-  readonly #agents = new Map<string, { agent: RunningAgent; driver: ComputeDriver }>();
+  readonly #agents = new Map<
+    string,
+    { agent: RunningAgent; driver: ComputeDriver; dataplane: NetworkDataplane }
+  >();
 
   constructor(
     readonly controlPlane: ControlPlane,
@@ -22,27 +28,35 @@ export class LocalAgents {
   async add(
     hostname: string,
     driver: ComputeDriver,
-    opts: { availabilityZone?: string; resyncMs?: number; reserved?: HostReserved } = {},
+    opts: {
+      availabilityZone?: string;
+      resyncMs?: number;
+      reserved?: HostReserved;
+      vifPlugging?: VifPlugging;
+    } = {},
   ): Promise<void> {
     if (driver.name === 'fake')
       this.log.warn({ host: hostname }, 'host runs the fake driver: its servers do not really run');
+    const dataplane = createDataplane('fake');
     const agent = await startAgent({
       hostname,
+      dataplane,
       availabilityZone: opts.availabilityZone ?? 'nova',
       driver,
       controlPlane: this.controlPlane,
       log: this.log,
       ...(opts.resyncMs !== undefined && { resyncMs: opts.resyncMs }),
       ...(opts.reserved !== undefined && { reserved: opts.reserved }),
+      ...(opts.vifPlugging !== undefined && { vifPlugging: opts.vifPlugging }),
     });
-    this.#agents.set(hostname, { agent, driver });
+    this.#agents.set(hostname, { agent, driver, dataplane });
   }
 
   /** `count` fake hosts named <prefix>-0001…, each with the given shape. */
   async addFakeHosts(
     count: number,
     shape: FakeHostShape,
-    opts: { prefix?: string; availabilityZone?: string; resyncMs?: number } = {},
+    opts: { prefix?: string; availabilityZone?: string; resyncMs?: number; vifPlugging?: VifPlugging } = {},
   ): Promise<void> {
     const prefix = opts.prefix ?? 'fake';
     for (let i = 1; i <= count; i++) {
@@ -61,6 +75,11 @@ export class LocalAgents {
 
   driver(hostname: string): ComputeDriver | undefined {
     return this.#agents.get(hostname)?.driver;
+  }
+
+  /** The host's network dataplane (tests read what the fake one was asked). */
+  dataplane(hostname: string): NetworkDataplane | undefined {
+    return this.#agents.get(hostname)?.dataplane;
   }
 
   async stopAll(): Promise<void> {

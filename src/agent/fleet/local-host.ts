@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { StrataConfig } from '../../common/config.js';
+import type { VifPlugging } from '../dataplane/port-plugging.js';
 import { hostReservedFrom } from '../agent.js';
 import type { FakeHostShape } from '../drivers/fake/fake-driver.js';
 import { availableDrivers, drivers, hostDriver } from '../drivers/registry.js';
@@ -22,10 +23,19 @@ export async function startLocalHost(agents: LocalAgents, c: StrataConfig, log: 
     names = ['fake'];
   }
   if (names.length === 1 && names[0] === 'fake') {
-    if (c.fakeHosts > 0) await agents.addFakeHosts(c.fakeHosts, fakeHostShapeOf(c));
+    if (c.fakeHosts > 0)
+      await agents.addFakeHosts(c.fakeHosts, fakeHostShapeOf(c), { vifPlugging: vifOf(c) });
     return;
   }
-  await agents.add(hostname(), hostDriver(names, c.dataDir), { reserved: hostReservedFrom(c.hostReserved) });
+  await agents.add(hostname(), hostDriver(names, c.dataDir), {
+    reserved: hostReservedFrom(c.hostReserved),
+    vifPlugging: vifOf(c),
+  });
+}
+
+/** Nova's vif_plugging_timeout and vif_plugging_is_fatal from the configuration. */
+function vifOf(c: StrataConfig): VifPlugging {
+  return { timeoutMs: c.vifPluggingTimeoutSec * 1000, fatal: c.vifPluggingIsFatal };
 }
 
 /** The fake hosts' size and latency from the configuration (`fakeHostShape`, `fakeCreateDelayMs`). */

@@ -142,4 +142,16 @@ export interface DeviceControlPlane {
   ): Promise<boolean>;
   /** Calls back with a server id whenever its devices need the agent; returns an unsubscribe. */
   watch(hostname: string, onChange: (serverId: string) => void): () => void;
+  /**
+   * The host's dataplane plugged (ACTIVE) or unplugged (DOWN) a port of the server, with
+   * the binding:vif_type it wired; false when the network service did not take it (the
+   * port is gone or bound to another host, the server not on this host).
+   */
+  reportPort(
+    hostname: string,
+    serverId: string,
+    portId: string,
+    status: 'ACTIVE' | 'DOWN',
+    vifType: string,
+  ): Promise<boolean>;
 }

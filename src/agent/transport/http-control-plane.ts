@@ -80,6 +80,13 @@ export class HttpControlPlane implements ControlPlane, HostControlPlane, ServerC
           })) as { accepted: boolean }
         ).accepted,
       watch: (hostname, onChange) => this.#watch(hostname, 'devices', onChange),
+      reportPort: async (hostname, serverId, portId, status, vifType) =>
+        (
+          (await this.#call('POST', `${this.#host(hostname)}/servers/${serverId}/ports/${portId}/status`, {
+            status,
+            vif_type: vifType,
+          })) as { accepted: boolean }
+        ).accepted,
     };
   }
 

@@ -48,6 +48,11 @@ const outcomeBody = Type.Object({
   ),
 });
 
+const portStatusBody = Type.Object({
+  status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('DOWN')]),
+  vif_type: Type.String({ minLength: 1, maxLength: 64 }),
+});
+
 const deviceOutcomeBody = Type.Object({
   generation: Type.Integer(),
   outcome: Type.Object(
@@ -260,6 +265,25 @@ export const agentApiRoutes: RouteSpec<ComputeDeps>[] = [
           ),
       };
     },
+  }),
+  route<ComputeDeps, typeof portStatusBody>({
+    method: 'POST',
+    url: `${base}/servers/:server_id/ports/:port_id/status`,
+    policy,
+    body: portStatusBody,
+    successStatus: 200,
+    expectedErrors: [],
+    handler: async (ctx, deps) => ({
+      accepted: await deps
+        .controlPlane()
+        .devices.reportPort(
+          ctx.params['hostname']!,
+          ctx.params['server_id']!,
+          ctx.params['port_id']!,
+          ctx.body.status,
+          ctx.body.vif_type,
+        ),
+    }),
   }),
   // The services that own devices (network, block storage) attach them to servers here when
   // they run in another process; in-process they call src/compute/devices directly.

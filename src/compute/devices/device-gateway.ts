@@ -72,6 +72,18 @@ export class DeviceGateway implements DeviceControlPlane {
     };
   }
 
+  async reportPort(
+    hostname: string,
+    serverId: string,
+    portId: string,
+    status: 'ACTIVE' | 'DOWN',
+    vifType: string,
+  ): Promise<boolean> {
+    const s = await getServer(this.deps.store.db, serverId);
+    if (s === undefined || s.host !== hostname || s.deletedAt !== null) return false;
+    return this.deps.network.setPortStatus(portId, hostname, status, vifType);
+  }
+
   async report(
     hostname: string,
     attachmentId: string,

@@ -3,6 +3,7 @@ import type { ComputeDeps } from '../compute-deps.js';
 import { recordEvent } from '../instance-actions/instance-action-store.js';
 import type { Server } from '../servers/server-model.js';
 import { updateServerIf } from '../servers/server-store.js';
+import { deviceOwnerOf } from '../networking/server-ports.js';
 
 /**
  * Moves placed servers to 'spawning' on their host. A server deleted or changed while it
@@ -40,7 +41,28 @@ export async function commitPlacements(
     }
   });
   for (const id of lost) await deps.placement.deleteAllocations(id);
+  await bindPortsToHosts(deps, byId, committed, zones, lost);
   for (const c of committed) if (!lost.includes(c.consumerId)) deps.signals.host(c.hostname, c.consumerId);
+}
+
+/** The placed servers' ports get their host (binding:host_id) and zone (device_owner), per host and zone. */
+async function bindPortsToHosts(
+  deps: ComputeDeps,
+  byId: ReadonlyMap<string, Server>,
+  committed: ReadonlyArray<Claim>,
+  zones: ReadonlyMap<string, string>,
+  lost: ReadonlyArray<string>,
+): Promise<void> {
+  const groups = new Map<string, { host: string; owner: string; ids: string[] }>();
+  for (const c of committed) {
+    if (lost.includes(c.consumerId)) continue;
+    const owner = deviceOwnerOf(byId.get(c.consumerId)!.availabilityZone ?? zones.get(c.hostname) ?? null);
+    const key = `${c.hostname} ${owner}`;
+    const g = groups.get(key) ?? { host: c.hostname, owner, ids: [] };
+    g.ids.push(c.consumerId);
+    groups.set(key, g);
+  }
+  for (const g of groups.values()) await deps.network.bindHost(g.ids, g.host, g.owner);
 }
 
 /**

@@ -181,7 +181,7 @@ async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: 
   return respond(
     {
       server: {
-        ...serverCoreView(fresh, await serverViewContext(ctx, deps)),
+        ...serverCoreView(fresh, await serverViewContext(ctx, deps, [fresh])),
         // As create: Nova generates one when the caller gives none.
         adminPass: b.adminPass ?? randomToken(9),
       },

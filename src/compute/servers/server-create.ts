@@ -9,6 +9,8 @@ import {
   enforceServerGroupMemberQuota,
   enforceServerQuota,
 } from '../quotas/quota-enforcement.js';
+import { allocateServerNics } from '../networking/server-ports.js';
+import { portQuotaCount, resolveNetworks } from '../networking/requested-networks.js';
 import type { ServerCreateRequest } from './server-schemas.js';
 import type { Caller } from './server-inputs.js';
 import {
@@ -56,7 +58,10 @@ export async function createServers(
   const metadataItems = Object.keys(req.metadata ?? {}).length;
   if (metadataItems > 0)
     await enforceMetadataQuota(deps.store.db, caller.projectId, metadataItems, deps.config);
-  const { min, max } = counts(req.min_count, req.max_count);
+  const { min, max: requestedMax } = counts(req.min_count, req.max_count);
+  const networkUser = { projectId: caller.projectId, isAdmin: caller.isAdmin };
+  const nics = await resolveNetworks(deps, networkUser, req.networks, requestedMax);
+  const max = await portQuotaCount(deps, caller.projectId, nics, min, requestedMax);
   const groupId = await resolveGroup(
     deps,
     caller,
@@ -98,6 +103,8 @@ export async function createServers(
     });
     return rows;
   });
+  // Ports before scheduling, so the build's spec carries its NICs (the device seam).
+  await allocateServerNics(deps, networkUser, rows.map(toServer), nics);
   deps.signals.scheduling();
   // The rows as committed: reading them back would only cost a query per server.
   return { servers: rows.map(toServer), reservationId, adminPass };

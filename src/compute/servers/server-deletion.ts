@@ -6,6 +6,7 @@ import type { Server } from './server-model.js';
 import { PowerState } from './server-model.js';
 import { getServer, updateServerIf } from './server-store.js';
 import { discardSnapshotImage } from './snapshot-image.js';
+import { releaseServerPorts } from '../networking/server-ports.js';
 import type { Tx } from '../../db/db-handle.js';
 
 /** The instance-action event a finished delete records. */
@@ -17,7 +18,7 @@ export interface DeletionEvent {
 }
 
 /**
- * The last step of a delete, once nothing runs on a host: release the allocations first
+ * The last step of a delete, once nothing runs on a host: release the allocations and ports first
  * (the server's, and those a resize in progress holds for its migration; idempotent, so a
  * crash before the row update simply replays), then, in one transaction, mark the row
  * deleted, leave its group, close its migrations and record the event. False when the
@@ -30,6 +31,8 @@ export async function finalizeDeletion(
 ): Promise<boolean> {
   const migrations = await openMigrations(deps, s.id);
   for (const consumer of [s.id, ...migrations]) await deps.placement.deleteAllocations(consumer);
+  // Compute's ports go, the user's are unbound; idempotent like the allocations above.
+  await releaseServerPorts(deps, s.id);
   const now = deps.clock().toISOString();
   const done = await deps.store.db.transaction().execute(async (tx) => {
     const set = {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { atLeast } from '../../common/http/microversion.js';
 import type { Microversion } from '../../common/http/microversion.js';
 import { InputError } from '../../common/errors.js';
@@ -132,8 +133,9 @@ type RequestedNetworks = ServerCreateRequest['server']['networks'];
 const uuidShape = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 /**
- * `auto`, `none` or no networks are what this cloud offers until it has a network service:
- * any named network or port does not exist, which Nova answers with 400.
+ * The shape of `networks` by microversion, as Nova's schema and _get_requested_networks
+ * check it; whether the networks and ports exist is the network service's to say
+ * (compute/networking/requested-networks.ts).
  */
 export function checkNetworks(networks: RequestedNetworks, mv: Microversion | undefined): void {
   // 2.37 made `networks` required and brought 'auto' and 'none'; before it is a list.
@@ -149,16 +151,18 @@ export function checkNetworks(networks: RequestedNetworks, mv: Microversion | un
     );
   if (networks === undefined || typeof networks === 'string') return;
   for (const n of networks) {
-    if (n.port !== undefined)
-      throw new InputError('compute.server.port_not_found', `Port id ${n.port} could not be found.`);
-    if (n.uuid === undefined || !uuidShape.test(n.uuid)) {
-      throw new InputError(
-        'compute.server.bad_networks',
-        `Bad networks format: network uuid is not in proper format (${n.uuid ?? ''})`,
-      );
+    if (n.port !== undefined) {
+      if (!uuidShape.test(n.port)) bad(`Bad networks format: port uuid is not in proper format (${n.port})`);
+      continue;
     }
-    throw new InputError('compute.server.network_not_found', `Network ${n.uuid} could not be found.`);
+    if (n.uuid === undefined || !uuidShape.test(n.uuid))
+      bad(`Bad networks format: network uuid is not in proper format (${n.uuid ?? ''})`);
+    if (n.fixed_ip !== undefined && isIP(n.fixed_ip) === 0) bad(`Invalid fixed IP address (${n.fixed_ip})`);
   }
+}
+
+function bad(message: string): never {
+  throw new InputError('compute.server.bad_networks', message);
 }
 
 type BlockDevices = ServerCreateRequest['server']['block_device_mapping_v2'];

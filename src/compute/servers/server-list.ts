@@ -41,7 +41,9 @@ export async function listServersRoute(ctx: RequestContext, deps: ComputeDeps, d
     ...(pageReq.marker !== undefined && { marker: await markerServer(deps, ctx, pageReq.marker) }),
   };
   const servers = await listServers(deps.store.db, filter, page);
-  const view = detail ? await serverViewContext(ctx, deps) : { serviceUrl: ctx.serviceUrl, isAdmin: false };
+  const view = detail
+    ? await serverViewContext(ctx, deps, servers)
+    : { serviceUrl: ctx.serviceUrl, isAdmin: false };
   const links = nextPageLinks(ctx.url, q, pageReq, servers);
   return {
     servers: servers.map((s) => (detail ? serverDetailView(s, view) : serverSummaryView(s, view))),

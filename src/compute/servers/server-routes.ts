@@ -72,12 +72,10 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
     target: serverTarget,
     successStatus: 200,
     expectedErrors: [404],
-    handler: async (ctx, deps) => ({
-      server: serverDetailView(
-        await findServer(deps, callerOf(ctx), id(ctx)),
-        await serverViewContext(ctx, deps),
-      ),
-    }),
+    handler: async (ctx, deps) => {
+      const s = await findServer(deps, callerOf(ctx), id(ctx));
+      return { server: serverDetailView(s, await serverViewContext(ctx, deps, [s])) };
+    },
   }),
   route<ComputeDeps, typeof serverUpdateBody>({
     method: 'PUT',
@@ -104,7 +102,7 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
         deps.clock().toISOString(),
       );
       const updated = (await getServerWithTags(deps.store.db, s.id))!;
-      return { server: serverCoreView(updated, await serverViewContext(ctx, deps)) };
+      return { server: serverCoreView(updated, await serverViewContext(ctx, deps, [updated])) };
     },
   }),
   route<ComputeDeps>({

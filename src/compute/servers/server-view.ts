@@ -3,6 +3,7 @@ import type { Microversion } from '../../common/http/microversion.js';
 import { atLeast } from '../../common/http/microversion.js';
 import { secondsTime } from '../../common/time.js';
 import { withoutHostPaths } from './server-fault.js';
+import type { ServerNetworking } from '../networking/server-addresses.js';
 import type { Server } from './server-model.js';
 import { serverStatus } from './server-status.js';
 
@@ -17,6 +18,8 @@ export interface ViewContext {
   readonly microversion?: Microversion | undefined;
   /** Given when the caller may see host_status (2.16, admin by default). */
   readonly hostStatus?: ((host: string | null) => HostStatus) | undefined;
+  /** The servers' ports (addresses, security groups), read once per page. */
+  readonly networking?: ServerNetworking | undefined;
 }
 
 const withProgress = new Set(['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING']);
@@ -60,7 +63,7 @@ export function serverCoreView(s: Server, v: ViewContext) {
     flavor: { id: s.flavor.id, links: links('flavors', s.flavor.id, v, false) },
     created: secondsTime(s.createdAt),
     updated: secondsTime(s.updatedAt),
-    addresses: {},
+    addresses: v.networking?.addresses(s.id) ?? {},
     accessIPv4: s.accessIpv4,
     accessIPv6: s.accessIpv6,
     links: links('servers', s.id, v),
@@ -93,7 +96,7 @@ export function serverDetailView(s: Server, v: ViewContext) {
     'OS-EXT-STS:vm_state': s.vmState,
     'OS-EXT-STS:power_state': s.powerState,
     'os-extended-volumes:volumes_attached': [],
-    security_groups: [{ name: 'default' }],
+    security_groups: v.networking?.securityGroups(s.id) ?? [{ name: 'default' }],
     ...(atLeast(mv, [2, 16]) && v.hostStatus && { host_status: v.hostStatus(s.host) }),
   };
 }

@@ -11,6 +11,7 @@ import { networkMigration } from './0009-network.js';
 import { volumeMigration } from './0010-volume.js';
 import { securityGroupsMigration } from './0011-security-groups.js';
 import { routersMigration } from './0012-routers.js';
+import { serverPortsMigration } from './0013-server-ports.js';
 import { volumeTypesSnapshotsMigration } from './0014-volume-types-snapshots.js';
 import { computeHostNumbersMigration } from './0015-compute-host-numbers.js';
 
@@ -28,6 +29,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0010-volume': volumeMigration,
   '0011-security-groups': securityGroupsMigration,
   '0012-routers': routersMigration,
+  '0013-server-ports': serverPortsMigration,
   '0014-volume-types-snapshots': volumeTypesSnapshotsMigration,
   '0015-compute-host-numbers': computeHostNumbersMigration,
 };

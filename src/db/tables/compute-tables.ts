@@ -19,6 +19,7 @@ export interface ComputeTables {
   compute_project_usage: ComputeProjectUsageTable;
   migrations: MigrationTable;
   server_devices: ServerDeviceTable;
+  server_ports: ServerPortTable;
 }
 
 /**
@@ -277,4 +278,14 @@ export interface MigrationTable {
   user_id: string;
   created_at: CreatedAt;
   updated_at: string;
+}
+
+/** A port on a server, as compute asked for it (migration 0013). */
+export interface ServerPortTable {
+  server_id: string;
+  port_id: string;
+  network_id: string;
+  /** 1: the user's port, unbound on delete; 0: compute created it and deletes it. */
+  preserve_on_delete: number;
+  created_at: string;
 }

@@ -1,0 +1,66 @@
+import type { WorkloadNic } from '../drivers/driver.js';
+
+/** A network as a host needs it to wire ports into it. */
+export interface DataplaneNetwork {
+  readonly id: string;
+  readonly mtu: number;
+}
+
+/** One rule of a security group, as the security-group API will hand it down. */
+export interface DataplaneSecurityRule {
+  readonly direction: 'ingress' | 'egress';
+  readonly ethertype: 'IPv4' | 'IPv6';
+  readonly protocol: string | null;
+  readonly portRangeMin: number | null;
+  readonly portRangeMax: number | null;
+  readonly remoteIpPrefix: string | null;
+}
+
+/** A router as a host sets it up: its gateway and the subnets it joins (the routers issue fills it in). */
+export interface DataplaneRouter {
+  readonly id: string;
+  readonly gateway?: { readonly networkId: string; readonly ip: string; readonly snat: boolean };
+  readonly interfaces: ReadonlyArray<{
+    readonly subnetId: string;
+    readonly ip: string;
+    readonly cidr: string;
+  }>;
+}
+
+/** A floating IP mapped to a fixed IP of a port. */
+export interface DataplaneFloatingIp {
+  readonly id: string;
+  readonly floatingIp: string;
+  readonly fixedIp: string;
+  readonly portId: string;
+  readonly routerId: string;
+}
+
+/**
+ * What a host's network dataplane does for the ports the network service binds to it
+ * (Neutron's L2 agent and VIF plugging, in one seam). Every call is idempotent: a replay
+ * after a crash changes nothing. The Linux implementation belongs to the dataplane issue;
+ * `fake` records what it was asked.
+ */
+export interface NetworkDataplane {
+  readonly name: string;
+  /** Neutron's binding:vif_type for the ports it plugs (the value Nova reads to wire a guest). */
+  readonly vifType: string;
+  /** Makes the network present on this host (bridge, VLAN or tunnel end). */
+  ensureNetwork(net: DataplaneNetwork, signal: AbortSignal): Promise<void>;
+  /** Creates the host-side device of the port and wires it in; returns the device's name. */
+  plugPort(nic: WorkloadNic, signal: AbortSignal): Promise<string>;
+  /** Takes the port's host-side device out; resolves for a port that is not plugged. */
+  unplugPort(nic: Pick<WorkloadNic, 'portId' | 'hostName'>, signal: AbortSignal): Promise<void>;
+  /** Replaces the port's filter with these rules (the security-group API is still to come). */
+  applySecurityGroups(
+    portId: string,
+    rules: ReadonlyArray<DataplaneSecurityRule>,
+    signal: AbortSignal,
+  ): Promise<void>;
+  /** Router and floating IP set-up: typed now, implemented with the routers issue. */
+  ensureRouter?(router: DataplaneRouter, signal: AbortSignal): Promise<void>;
+  removeRouter?(routerId: string, signal: AbortSignal): Promise<void>;
+  ensureFloatingIp?(fip: DataplaneFloatingIp, signal: AbortSignal): Promise<void>;
+  removeFloatingIp?(fipId: string, signal: AbortSignal): Promise<void>;
+}

@@ -1,0 +1,133 @@
+import type { WorkloadNic } from '../../agent/drivers/driver.js';
+import { isCloudError } from '../../common/errors.js';
+import type { NetworkUser, PortInfo } from '../../network/index.js';
+import type { ComputeDeps } from '../compute-deps.js';
+import { requestAttach } from '../devices/device-service.js';
+import type { Server } from '../servers/server-model.js';
+import { updateServerIf } from '../servers/server-store.js';
+import type { RequestedNic } from './requested-networks.js';
+import { forgetServerPort, recordServerPort, serverPorts } from './server-port-store.js';
+
+/** Nova's device_owner for an instance's ports. */
+export function deviceOwnerOf(zone: string | null): string {
+  return `compute:${zone ?? 'nova'}`;
+}
+
+/** The host-side device of a port, as Nova names it for Linux bridge and OVS: tap + 11 characters. */
+export function hostDeviceName(portId: string): string {
+  return `tap${portId.slice(0, 11)}`;
+}
+
+/** The NIC a driver gets for a port (the device seam's spec). */
+export function nicOf(port: PortInfo): WorkloadNic {
+  return {
+    portId: port.id,
+    networkId: port.networkId,
+    mac: port.macAddress,
+    mtu: port.mtu,
+    hostName: hostDeviceName(port.id),
+    fixedIps: port.fixedIps.map((ip) => ({
+      subnetId: ip.subnetId,
+      ipAddress: ip.ipAddress,
+      cidr: ip.cidr,
+      gateway: ip.gateway,
+      dhcp: ip.dhcp,
+      dnsNameservers: ip.dnsNameservers,
+      hostRoutes: ip.hostRoutes,
+    })),
+  };
+}
+
+/**
+ * Puts one requested NIC on a server: creates the port (or binds the user's), remembers
+ * it, and asks the server's host for the NIC through the device seam. The port is
+ * recorded before the attach, so a delete after a crash still finds it.
+ */
+export async function addServerNic(
+  deps: ComputeDeps,
+  user: NetworkUser,
+  s: Pick<Server, 'id' | 'availabilityZone' | 'host'>,
+  nic: RequestedNic,
+): Promise<PortInfo> {
+  const owner = deviceOwnerOf(s.availabilityZone);
+  const port =
+    nic.kind === 'port'
+      ? await deps.network.bindPort(nic.port.id, s.id, owner)
+      : await deps.network.createPort(user, {
+          networkId: nic.networkId,
+          deviceId: s.id,
+          deviceOwner: owner,
+          ...(nic.fixedIp !== undefined && { fixedIp: nic.fixedIp }),
+        });
+  await recordServerPort(deps.store.db, {
+    server_id: s.id,
+    port_id: port.id,
+    network_id: port.networkId,
+    preserve_on_delete: nic.kind === 'port' ? 1 : 0,
+    created_at: deps.clock().toISOString(),
+  });
+  if (s.host !== null) await deps.network.bindHost([s.id], s.host);
+  await requestAttach(deps, s.id, { kind: 'nic', nic: nicOf(port) });
+  return port;
+}
+
+/**
+ * The new servers' NICs. A port that cannot be made (address taken or exhausted, quota
+ * raced away) fails that server's build, as in Nova, with the network's reason as fault.
+ */
+export async function allocateServerNics(
+  deps: ComputeDeps,
+  user: NetworkUser,
+  servers: ReadonlyArray<Server>,
+  nics: ReadonlyArray<RequestedNic>,
+): Promise<void> {
+  if (nics.length === 0) return;
+  for (const s of servers) {
+    try {
+      for (const nic of nics) await addServerNic(deps, user, s, nic);
+    } catch (err) {
+      if (!isCloudError(err)) throw err;
+      await failBuild(deps, s, novaMessage(err.message, err.code, nics));
+    }
+  }
+}
+
+function novaMessage(message: string, code: string, nics: ReadonlyArray<RequestedNic>): string {
+  if (code === 'network.ip_address.already_allocated') {
+    const ip = nics.find((n) => n.kind === 'network' && n.fixedIp !== undefined);
+    return ip?.kind === 'network' ? `Fixed IP address ${ip.fixedIp} is already in use.` : message;
+  }
+  if (code === 'network.over.quota') return 'Maximum number of ports exceeded';
+  return message;
+}
+
+async function failBuild(deps: ComputeDeps, s: Server, message: string): Promise<void> {
+  const now = deps.clock().toISOString();
+  const fault = JSON.stringify({ code: 400, message, details: '', created: now });
+  await updateServerIf(
+    deps.store.db,
+    s.id,
+    { generation: s.generation },
+    { vm_state: 'error', task_state: null, fault },
+    now,
+  );
+}
+
+/**
+ * What a server's delete does to its ports (Nova's deallocate_for_instance): deletes the
+ * ones compute created, unbinds the user's. Each step is idempotent, so a delete resumed
+ * after a crash replays it.
+ */
+export async function releaseServerPorts(deps: ComputeDeps, serverId: string): Promise<void> {
+  for (const p of await serverPorts(deps.store.db, serverId)) await releasePort(deps, serverId, p);
+}
+
+export async function releasePort(
+  deps: ComputeDeps,
+  serverId: string,
+  p: { port_id: string; preserve_on_delete: number },
+): Promise<void> {
+  if (p.preserve_on_delete === 1) await deps.network.unbindPort(p.port_id, serverId);
+  else await deps.network.deletePort(p.port_id);
+  await forgetServerPort(deps.store.db, serverId, p.port_id);
+}

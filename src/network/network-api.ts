@@ -1,0 +1,293 @@
+import type { Selectable } from 'kysely';
+import { isSet, parseJson } from '../db/row-codec.js';
+import type { SubnetTable } from '../db/tables/network-tables.js';
+import { isCloudError } from '../common/errors.js';
+import type { NetworkCaller } from './network-context.js';
+import type { NetworkDeps } from './network-deps.js';
+import { canSeeNetwork } from './networks/network-service.js';
+import type { NetworkRow } from './networks/network-store.js';
+import { getNetworkRow } from './networks/network-store.js';
+import { limitsOf, usageOf } from './quotas/quota-store.js';
+import { createPort, deletePort, findPort, updatePort } from './ports/port-service.js';
+import type { AllocationRow, PortRow } from './ports/port-store.js';
+import { allocationsOf, getPortRow, updatePortRow } from './ports/port-store.js';
+
+/** Who asks, as compute knows it: the user's project (Nova calls Neutron with the user's token). */
+export interface NetworkUser {
+  readonly projectId: string;
+  readonly isAdmin: boolean;
+}
+
+export interface NetworkInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly projectId: string;
+  readonly mtu: number;
+  readonly shared: boolean;
+  readonly external: boolean;
+  readonly subnetCount: number;
+}
+
+export interface PortInfo {
+  readonly id: string;
+  readonly networkId: string;
+  readonly networkName: string;
+  readonly mtu: number;
+  readonly projectId: string;
+  readonly macAddress: string;
+  readonly status: string;
+  readonly deviceId: string;
+  readonly deviceOwner: string;
+  readonly hostId: string;
+  readonly fixedIps: ReadonlyArray<PortFixedIp>;
+  /** Security group ids (names need the security-group API, which is not here yet). */
+  readonly securityGroups: ReadonlyArray<string>;
+}
+
+/** An address of a port, with what a guest needs of its subnet. */
+export interface PortFixedIp {
+  readonly subnetId: string;
+  readonly ipAddress: string;
+  readonly ipVersion: number;
+  readonly cidr: string;
+  readonly gateway: string | null;
+  readonly dhcp: boolean;
+  readonly dnsNameservers: ReadonlyArray<string>;
+  readonly hostRoutes: ReadonlyArray<{ readonly destination: string; readonly nexthop: string }>;
+}
+
+export interface NewPort {
+  readonly networkId: string;
+  readonly fixedIp?: string;
+  readonly deviceId: string;
+  readonly deviceOwner: string;
+}
+
+/**
+ * What compute calls on the network service, in-process: the same requests a remote Nova
+ * makes to Neutron (show network/port, create/update/delete port, list ports by device).
+ * Errors are Neutron's (CloudError codes under `network.`); compute words them as Nova does.
+ */
+export interface NetworkApi {
+  /** The networks the user may boot on: `ids` if given, else its own and shared ones (Nova's auto). */
+  availableNetworks(user: NetworkUser, ids?: ReadonlyArray<string>): Promise<NetworkInfo[]>;
+  /** The port as the user sees it, undefined when missing or not visible. */
+  showPort(user: NetworkUser, id: string): Promise<PortInfo | undefined>;
+  createPort(user: NetworkUser, p: NewPort): Promise<PortInfo>;
+  /** Binds a port to a device (admin update, as Nova's port update). */
+  bindPort(id: string, deviceId: string, deviceOwner: string): Promise<PortInfo>;
+  /** Clears device_id, device_owner and binding:host_id; no-op for a port gone or on another device. */
+  unbindPort(id: string, deviceId: string): Promise<void>;
+  /** Deletes a port; no-op when it is gone already. */
+  deletePort(id: string): Promise<void>;
+  /** Sets binding:host_id (and device_owner, when given) of the devices' ports: the host compute chose. */
+  bindHost(deviceIds: ReadonlyArray<string>, host: string, deviceOwner?: string): Promise<void>;
+  /** The ports of these devices with their addresses, in creation order. */
+  portsOfDevices(deviceIds: ReadonlyArray<string>): Promise<PortInfo[]>;
+  /** The device_id of the port holding `ip` on the network, undefined when the address is free. */
+  addressHolder(networkId: string, ip: string): Promise<string | undefined>;
+  /** How many more ports the project may create (Nova's validate_networks). */
+  portHeadroom(projectId: string): Promise<number>;
+  /**
+   * The dataplane plugged (ACTIVE) or unplugged (DOWN) the port on `host`: false while the
+   * port is bound elsewhere; true for a port this service does not have (nothing to wait for).
+   */
+  setPortStatus(id: string, host: string, status: 'ACTIVE' | 'DOWN', vifType: string): Promise<boolean>;
+}
+
+const service: NetworkCaller = { projectId: undefined, isAdmin: true, can: () => true };
+
+/** The user's visibility; policy was the compute API's to check (Nova's service calls). */
+function callerFor(user: NetworkUser): NetworkCaller {
+  return { projectId: user.projectId, isAdmin: user.isAdmin, can: () => true };
+}
+
+export function networkApi(deps: NetworkDeps): NetworkApi {
+  const db = () => deps.store.db;
+  const info = async (rows: PortRow[]): Promise<PortInfo[]> => {
+    const ips = await allocationsOf(db(), rows);
+    const nets = new Map<string, NetworkRow | undefined>();
+    for (const r of rows)
+      if (!nets.has(r.network_id)) nets.set(r.network_id, await getNetworkRow(db(), r.network_id));
+    const subnets = await subnetsByIds(
+      deps,
+      [...ips.values()].flat().map((a) => a.subnet_id),
+    );
+    return rows.map((r) => portInfo(r, nets.get(r.network_id), ips.get(r.id) ?? [], subnets));
+  };
+  const one = async (r: PortRow) => (await info([r]))[0]!;
+  return {
+    async availableNetworks(user, ids) {
+      const caller = callerFor(user);
+      let q = db().selectFrom('networks').selectAll();
+      if (ids !== undefined) {
+        if (ids.length === 0) return [];
+        q = q.where('id', 'in', [...ids]);
+      }
+      const rows = (await q.orderBy('created_at').orderBy('id').execute()).filter((r) =>
+        ids !== undefined ? canSeeNetwork(caller, r) : r.project_id === user.projectId || isSet(r.shared),
+      );
+      const counts = await subnetCounts(
+        deps,
+        rows.map((r) => r.id),
+      );
+      return rows.map((r) => networkInfo(r, counts.get(r.id) ?? 0));
+    },
+    async showPort(user, id) {
+      try {
+        return await one(await findPort(db(), callerFor(user), id));
+      } catch (err) {
+        if (isCloudError(err) && err.status === 404) return undefined;
+        throw err;
+      }
+    },
+    async createPort(user, p) {
+      const body = {
+        network_id: p.networkId,
+        device_id: p.deviceId,
+        device_owner: p.deviceOwner,
+        ...(p.fixedIp !== undefined && { fixed_ips: [{ ip_address: p.fixedIp }] }),
+        ...(user.isAdmin && { project_id: user.projectId }),
+      };
+      return one(await createPort(deps, callerFor(user), body));
+    },
+    async bindPort(id, deviceId, deviceOwner) {
+      return one(await updatePort(deps, service, id, { device_id: deviceId, device_owner: deviceOwner }));
+    },
+    async unbindPort(id, deviceId) {
+      const row = await getPortRow(db(), id);
+      if (row === undefined || row.device_id !== deviceId) return;
+      await updatePort(deps, service, id, { device_id: '', device_owner: '', 'binding:host_id': '' });
+      await setStatus(deps, id, 'DOWN');
+    },
+    async deletePort(id) {
+      await deletePort(deps, service, id).catch((err: unknown) => {
+        if (!(isCloudError(err) && err.status === 404)) throw err;
+      });
+    },
+    async bindHost(deviceIds, host, deviceOwner) {
+      if (deviceIds.length === 0) return;
+      await db()
+        .updateTable('ports')
+        .set((eb) => ({
+          binding_host_id: host,
+          binding_vif_type: 'bridge',
+          ...(deviceOwner !== undefined && { device_owner: deviceOwner }),
+          revision_number: eb('revision_number', '+', 1),
+          updated_at: deps.clock().toISOString(),
+        }))
+        .where('device_id', 'in', [...deviceIds])
+        .execute();
+    },
+    async portsOfDevices(deviceIds) {
+      if (deviceIds.length === 0) return [];
+      const rows = await db()
+        .selectFrom('ports')
+        .selectAll()
+        .where('device_id', 'in', [...deviceIds])
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return info(rows);
+    },
+    async addressHolder(networkId, ip) {
+      const r = await db()
+        .selectFrom('network_ip_allocations')
+        .innerJoin('ports', 'ports.id', 'network_ip_allocations.port_id')
+        .select('ports.device_id')
+        .where('network_ip_allocations.network_id', '=', networkId)
+        .where('network_ip_allocations.ip_address', '=', ip)
+        .executeTakeFirst();
+      return r?.device_id;
+    },
+    async portHeadroom(projectId) {
+      const limit = (await limitsOf(db(), projectId)).port;
+      if (limit < 0) return Number.POSITIVE_INFINITY;
+      return Math.max(0, limit - (await usageOf(db(), projectId, 'port')));
+    },
+    async setPortStatus(id, host, status, vifType) {
+      const row = await getPortRow(db(), id);
+      // A port the network service does not have: no event to wait for.
+      if (row === undefined) return true;
+      if (row.binding_host_id !== host) return false;
+      if (row.status === status && row.binding_vif_type === vifType) return true;
+      await deps.store.write((tx) =>
+        updatePortRow(tx, row, { status, binding_vif_type: vifType }, deps.clock().toISOString()),
+      );
+      return true;
+    },
+  };
+}
+
+async function setStatus(deps: NetworkDeps, id: string, status: string): Promise<void> {
+  const row = await getPortRow(deps.store.db, id);
+  if (row !== undefined && row.status !== status)
+    await updatePortRow(deps.store.db, row, { status }, deps.clock().toISOString());
+}
+
+async function subnetCounts(deps: NetworkDeps, ids: ReadonlyArray<string>): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await deps.store.db
+    .selectFrom('subnets')
+    .select(['network_id', (eb) => eb.fn.countAll().as('n')])
+    .where('network_id', 'in', [...ids])
+    .groupBy('network_id')
+    .execute();
+  return new Map(rows.map((r) => [r.network_id, Number(r.n)]));
+}
+
+function networkInfo(r: NetworkRow, subnetCount: number): NetworkInfo {
+  return {
+    id: r.id,
+    name: r.name,
+    projectId: r.project_id,
+    mtu: r.mtu,
+    shared: isSet(r.shared),
+    external: isSet(r.external),
+    subnetCount,
+  };
+}
+
+type SubnetRow = Selectable<SubnetTable>;
+
+async function subnetsByIds(deps: NetworkDeps, ids: ReadonlyArray<string>): Promise<Map<string, SubnetRow>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await deps.store.db.selectFrom('subnets').selectAll().where('id', 'in', unique).execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+function fixedIp(a: AllocationRow, s: SubnetRow | undefined): PortFixedIp {
+  return {
+    subnetId: a.subnet_id,
+    ipAddress: a.ip_address,
+    ipVersion: s?.ip_version ?? (a.ip_address.includes(':') ? 6 : 4),
+    cidr: s?.cidr ?? '',
+    gateway: s?.gateway_ip ?? null,
+    dhcp: s !== undefined && isSet(s.enable_dhcp),
+    dnsNameservers: parseJson<string[]>(s?.dns_nameservers ?? '[]', []),
+    hostRoutes: parseJson<{ destination: string; nexthop: string }[]>(s?.host_routes ?? '[]', []),
+  };
+}
+
+function portInfo(
+  r: PortRow,
+  net: NetworkRow | undefined,
+  ips: ReadonlyArray<AllocationRow>,
+  subnets: ReadonlyMap<string, SubnetRow>,
+): PortInfo {
+  return {
+    id: r.id,
+    networkId: r.network_id,
+    networkName: net?.name ?? '',
+    mtu: net?.mtu ?? 1500,
+    projectId: r.project_id,
+    macAddress: r.mac_address,
+    status: r.status,
+    deviceId: r.device_id,
+    deviceOwner: r.device_owner,
+    hostId: r.binding_host_id,
+    fixedIps: ips.map((a) => fixedIp(a, subnets.get(a.subnet_id))),
+    securityGroups: parseJson<string[]>(r.security_groups, []),
+  };
+}
