@@ -1,8 +1,15 @@
 import { InputError } from '../../common/errors.js';
 import type { Microversion } from '../../common/http/microversion.js';
 import { atLeast } from '../../common/http/microversion.js';
-import type { VolumeListRequest } from './volume-service.js';
-import type { VolumeSortKey } from './volume-store.js';
+import type { VolumeListFilter, VolumeSortKey } from './volume-store.js';
+
+/** A volume list as the API asked for it: the store's filter plus what is matched in memory. */
+export interface VolumeListRequest extends VolumeListFilter {
+  readonly metadata?: Readonly<Record<string, string>>;
+  readonly withCount?: boolean;
+  readonly times?: ReadonlyArray<TimeFilter>;
+  readonly sort: ReadonlyArray<{ readonly key: VolumeSortKey; readonly dir: 'asc' | 'desc' }>;
+}
 
 const sortKeys: ReadonlyArray<VolumeSortKey> = ['created_at', 'updated_at', 'id', 'name', 'size', 'status'];
 

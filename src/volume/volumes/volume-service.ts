@@ -6,9 +6,9 @@ import { snapshotsOfVolume, updateSnapshotIf } from '../snapshots/snapshot-store
 import type { VolumeCaller, VolumeDeps } from '../volume-deps.js';
 import type { VolumeAttachment } from '../attachments/volume-attachment-store.js';
 import { attachmentsOfVolumes } from '../attachments/volume-attachment-store.js';
-import type { VolumeListFilter, VolumeRecord, VolumeSortKey } from './volume-store.js';
+import type { VolumeRecord } from './volume-store.js';
 import { fenceVolumeIf, getVolume, insertVolume, listVolumes, updateVolumeIf } from './volume-store.js';
-import type { TimeFilter } from './volume-list-query.js';
+import type { VolumeListRequest } from './volume-list-query.js';
 import { matchesTimes } from './volume-list-query.js';
 
 export interface VolumeCreate {
@@ -146,13 +146,6 @@ export async function createVolume(
   const v = await getVolume(deps.store.db, id);
   if (v === undefined) throw volumeNotFound(id);
   return v;
-}
-
-export interface VolumeListRequest extends VolumeListFilter {
-  readonly metadata?: Readonly<Record<string, string>>;
-  readonly withCount?: boolean;
-  readonly times?: ReadonlyArray<TimeFilter>;
-  readonly sort: ReadonlyArray<{ readonly key: VolumeSortKey; readonly dir: 'asc' | 'desc' }>;
 }
 
 export async function listProjectVolumes(deps: VolumeDeps, req: VolumeListRequest): Promise<VolumeRecord[]> {
