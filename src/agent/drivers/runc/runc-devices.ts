@@ -58,9 +58,9 @@ export class RuncDevices {
       inside.push(...addressCommands(d.nic, d.ifName));
     }
     await ipBatch(netns, inside);
-    await shareVolumesDir(p.volumes);
+    await shareVolumesDir(p.volumes, r.idMap);
     for (const d of r.devices ?? [])
-      if (d.kind === 'disk') await bindVolume(p.volumes, p.volumesStaging, d.disk);
+      if (d.kind === 'disk') await bindVolume(p.volumes, p.volumesStaging, d.disk, r.idMap);
   }
 
   /**
@@ -93,8 +93,8 @@ export class RuncDevices {
       await plugNic(this.hostNetns, netns, device.nic, ifName);
       recorded = { ...device, ifName };
     } else {
-      await shareVolumesDir(p.volumes);
-      await bindVolume(p.volumes, p.volumesStaging, device.disk);
+      await shareVolumesDir(p.volumes, r.idMap);
+      await bindVolume(p.volumes, p.volumesStaging, device.disk, r.idMap);
       recorded = device;
     }
     return { ...r, devices: [...devices, recorded] };
