@@ -44,6 +44,7 @@ export async function writeBundle(
     pidsMax: r.pidsMax ?? defaultPidsMax,
     ...(r.idMap && { idMap: r.idMap }),
     ...(rootPath !== undefined && { rootPath }),
+    ...(r.idMap && r.netns !== undefined && { sysfsDir: p.sysfs }),
     run: image.run,
     user,
     cgroupsPath: cgroupPathOf(r.workloadId),

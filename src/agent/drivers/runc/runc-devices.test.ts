@@ -10,6 +10,7 @@ import type { WorkloadDisk, WorkloadNic, WorkloadSpec } from '../driver.js';
 import { mountsUnder } from './rootfs.js';
 import { RuncDriver } from './runc-driver.js';
 import { netnsNameOf } from './runc-nics.js';
+import { execDetached, execInContainer } from './testing/container-exec.js';
 
 const runnable =
   process.getuid?.() === 0 && hasCommand('runc') && hasCommand('ip') && existsSync('/bin/busybox');
@@ -69,10 +70,7 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
       configDrive: true,
       ...over,
     });
-  const exec = (id: string, script: string) =>
-    runCommand('runc', ['--root', join(stateDir, '.runc'), 'exec', id, '/bin/sh', '-c', script], {
-      timeoutMs: 20_000,
-    });
+  const exec = (id: string, script: string) => execInContainer(join(stateDir, '.runc'), id, script);
   const ipHost = (...args: string[]) => runCommand('ip', ['-n', hostNs, ...args], { timeoutMs: 10_000 });
   /** Real packets: from the bridge's address in the test's namespace to the container. */
   const pingFromHost = async (addr: string) => {
@@ -222,16 +220,7 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
     expect(readFileSync(ro.source, 'utf8')).toBe('read me\n');
 
     // Busy: a process inside keeps the file open; the detach is lazy and still resolves.
-    await runCommand('runc', [
-      '--root',
-      join(stateDir, '.runc'),
-      'exec',
-      '--detach',
-      h.workloadId,
-      '/bin/sh',
-      '-c',
-      `exec >/dev/null 2>&1 3<${path}; sleep 30`,
-    ]);
+    await execDetached(join(stateDir, '.runc'), h.workloadId, `exec >/dev/null 2>&1 3<${path}; sleep 30`);
     await new Promise((r) => setTimeout(r, 200));
     await driver.detachDevice(h, { kind: 'disk', id: disk.volumeId }, signal);
     await driver.detachDevice(h, { kind: 'disk', id: ro.volumeId }, signal);

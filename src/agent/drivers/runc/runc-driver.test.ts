@@ -21,6 +21,7 @@ import {
 } from '../../test-images/container-image.js';
 import type { ContainerTestImage } from '../../test-images/container-image.js';
 import type { WorkloadHandle, WorkloadSpec } from '../driver.js';
+import { execInContainer } from './testing/container-exec.js';
 import { ociLayoutTarball } from './testing/image-fixtures.js';
 import { openImageArchive } from './oci-image.js';
 import { mountsUnder } from './rootfs.js';
@@ -71,7 +72,7 @@ describe.skipIf(!runnable)('runc driver (real containers)', () => {
   });
   const runc = (...args: string[]) =>
     runCommand('runc', ['--root', join(stateDir, '.runc'), ...args], { timeoutMs: 20_000 });
-  const exec = (id: string, script: string) => runc('exec', id, '/bin/sh', '-c', script);
+  const exec = (id: string, script: string) => execInContainer(join(stateDir, '.runc'), id, script);
   const pidOf = async (id: string) => (JSON.parse((await runc('state', id)).stdout) as { pid: number }).pid;
   const waitForLog = async (h: WorkloadHandle, pattern: RegExp, count = 1) => {
     const deadline = Date.now() + 10_000;
@@ -315,15 +316,7 @@ describe.skipIf(!runnable)('runc driver (real containers)', () => {
     expect(readdirSync(join(base, 'copy-state')).filter((n) => !n.startsWith('.'))).toEqual([]);
 
     async function exec2(_d: RuncDriver, w: WorkloadHandle, script: string) {
-      return runCommand('runc', [
-        '--root',
-        join(base, 'copy-state', '.runc'),
-        'exec',
-        w.workloadId,
-        '/bin/sh',
-        '-c',
-        script,
-      ]);
+      return execInContainer(join(base, 'copy-state', '.runc'), w.workloadId, script);
     }
   });
 

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { writeConfigDriveTree } from '../../config-drive/config-drive.js';
@@ -26,8 +26,15 @@ import type { CachedRootfs, ImageSource } from './rootfs-cache.js';
 import { RootfsCache } from './rootfs-cache.js';
 import { pidsMaxOf, writeBundle } from './runc-bundle.js';
 import type { IdMap } from './runc-idmap.js';
-import { allocateIdMap, containerIdOf, defaultIdMapBase, shiftOwners } from './runc-idmap.js';
-import { defaultRootsDir, exposeRoot, exposedRootPath, hideRoot } from './runc-roots.js';
+import { allocateIdMap, containerIdOf, defaultIdMapBase, ownByRoot, shiftOwners } from './runc-idmap.js';
+import {
+  defaultRootsDir,
+  exposeRoot,
+  exposedRootPath,
+  hideRoot,
+  mountNetnsSysfs,
+  unmountNetnsSysfs,
+} from './runc-roots.js';
 import { RuncCli } from './runc-cli.js';
 import { stopContainer } from './runc-power.js';
 import { snapshotArchive, writeSnapshotLayer } from './runc-snapshot.js';
@@ -243,6 +250,7 @@ export class RuncDriver
       if (r === undefined || s?.status === 'running' || s?.status === 'paused') return;
       await this.#prepareRoot(p, r);
       await this.#devices.restore(p, r);
+      await this.#confinedMounts(p, r);
     });
   }
 
@@ -395,7 +403,7 @@ export class RuncDriver
     // on an overlay with metacopy; a copied root is chowned in place).
     await shiftOwners(p.rootfs.merged, r.idMap!);
     await shiftOwners(p.configDrive, r.idMap!);
-    await exposeRoot(p.rootfs.merged, this.#rootPath(r.workloadId));
+    await this.#confinedMounts(p, r);
     await writeBundle(p, r, image, this.#rootPath(r.workloadId));
     await this.#runc.runDetached(r.workloadId, p.dir, p.consoleLog, p.runcLog);
     await writeRecord(p, r);
@@ -410,6 +418,7 @@ export class RuncDriver
       if (s !== undefined) await this.#runc.delete(r.workloadId, true);
       await this.#prepareRoot(p, r);
       await this.#devices.restore(p, r);
+      await this.#confinedMounts(p, r);
       await trimConsoleLog(p.consoleLog).catch(() => undefined);
       await this.#runc.runDetached(r.workloadId, p.dir, p.consoleLog, p.runcLog);
     }
@@ -439,8 +448,9 @@ export class RuncDriver
   async #teardown(p: WorkloadPaths, hostNames: ReadonlyArray<string> = []): Promise<void> {
     const id = p.dir.slice(p.dir.lastIndexOf('/') + 1);
     await stopContainer(this.#runc, id, 0); // SIGKILL, polled faster than `runc delete --force` does
-    await this.#devices.release(p, id, await readRecord(p), hostNames);
     await hideRoot(this.#rootPath(id));
+    await unmountNetnsSysfs(p.sysfs);
+    await this.#devices.release(p, id, await readRecord(p), hostNames);
     await removeRootfs(p.rootfs);
     const left = await mountsUnder(p.dir);
     if (left.length > 0)
@@ -449,10 +459,22 @@ export class RuncDriver
     this.#reserved.delete(id);
   }
 
-  /** The workload's root, mounted, and where runc finds it when it has a user namespace. */
   async #prepareRoot(p: WorkloadPaths, r: WorkloadRecord): Promise<void> {
     await prepareRootfs(r.rootfsMode, (await this.#image(r)).rootfs, p.rootfs);
-    if (r.idMap) await exposeRoot(p.rootfs.merged, this.#rootPath(r.workloadId));
+  }
+
+  /**
+   * What a user-namespaced container needs from the host before each start (its netns
+   * exists by then): its root where runc can reach it, a sysfs of its own network
+   * namespace, and its console log its root's (a process that reopens /proc/1/fd/1 or
+   * /dev/stdout must be able to).
+   */
+  async #confinedMounts(p: WorkloadPaths, r: WorkloadRecord): Promise<void> {
+    if (!r.idMap) return;
+    await exposeRoot(p.rootfs.merged, this.#rootPath(r.workloadId));
+    if (r.netns !== undefined) await mountNetnsSysfs(r.netns, p.sysfs);
+    await writeFile(p.consoleLog, '', { flag: 'a', mode: 0o600 });
+    await ownByRoot(r.idMap, [p.consoleLog]);
   }
 
   #rootPath(workloadId: string): string {

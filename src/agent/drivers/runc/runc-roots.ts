@@ -1,4 +1,5 @@
 import { chmod, mkdir, rm } from 'node:fs/promises';
+import { netnsPath } from '../../host/netns.js';
 import { join } from 'node:path';
 import { runCommand } from '../../host/command.js';
 import { isMountPoint, unmount } from './rootfs.js';
@@ -31,4 +32,26 @@ export async function exposeRoot(root: string, target: string): Promise<void> {
 export async function hideRoot(target: string): Promise<void> {
   await unmount(target);
   if (!(await isMountPoint(target))) await rm(target, { recursive: true, force: true });
+}
+
+/**
+ * A sysfs for the container's network namespace, mounted from the host at `target` (the
+ * container binds it at /sys). A user namespace may not mount sysfs for a network
+ * namespace it does not own, and the host's /sys would show the host's interfaces; one
+ * mounted while in the container's namespace shows its own (`/sys/class/net/eth0`). Made
+ * again at each start: a namespace made again after a host reboot needs a new one.
+ */
+export async function mountNetnsSysfs(netns: string, target: string): Promise<void> {
+  await unmount(target);
+  await mkdir(target, { recursive: true, mode: 0o755 });
+  await runCommand(
+    'nsenter',
+    [`--net=${netnsPath(netns)}`, 'mount', '-t', 'sysfs', '-o', 'ro,nosuid,nodev,noexec', 'sysfs', target],
+    { timeoutMs: 30_000 },
+  );
+}
+
+export async function unmountNetnsSysfs(target: string): Promise<void> {
+  await unmount(target);
+  await rm(target, { recursive: true, force: true });
 }

@@ -61,6 +61,8 @@ export interface WorkloadPaths {
   readonly volumes: string;
   /** Where a read-only disk is bound and made read-only before it is bound under `volumes`. */
   readonly volumesStaging: string;
+  /** The sysfs of the workload's network namespace, which a user-namespaced container binds at /sys. */
+  readonly sysfs: string;
 }
 
 /** runc's container id rules, which also keep ids from naming paths outside the state dir. */
@@ -85,6 +87,7 @@ export function workloadPaths(stateDir: string, workloadId: string): WorkloadPat
     runcLog: join(dir, 'runc.log'),
     volumes: join(dir, 'volumes'),
     volumesStaging: join(dir, 'volumes-staging'),
+    sysfs: join(dir, 'sys'),
   };
 }
 

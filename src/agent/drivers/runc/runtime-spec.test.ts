@@ -103,7 +103,12 @@ describe('runtime spec', () => {
 
   it('confines the container: user namespace, seccomp, capabilities, no new privileges, pids', () => {
     const idMap = { hostId: 2 ** 28, size: 65_536 };
-    const c = buildRuntimeSpec({ ...input, idMap, rootPath: '/run/r/w1' }) as unknown as ConfinedSpec;
+    const c = buildRuntimeSpec({
+      ...input,
+      idMap,
+      rootPath: '/run/r/w1',
+      sysfsDir: '/state/w1/sys',
+    }) as unknown as ConfinedSpec;
     expect(c.linux.namespaces.map((n) => n.type)).toContain('user');
     const mapping = [{ containerID: 0, hostID: 2 ** 28, size: 65_536 }];
     expect(c.linux.uidMappings).toEqual(mapping);
@@ -124,7 +129,10 @@ describe('runtime spec', () => {
     for (const no of ['mount', 'umount2', 'unshare', 'setns', 'init_module', 'kexec_load', 'bpf', 'reboot'])
       expect(names).not.toContain(no);
     // The sysfs of a network namespace the user namespace does not own is bound, not mounted.
-    expect(c.mounts.find((m) => m.destination === '/sys')).toMatchObject({ type: 'bind', source: '/sys' });
+    expect(c.mounts.find((m) => m.destination === '/sys')).toMatchObject({
+      type: 'bind',
+      source: '/state/w1/sys',
+    });
     // Without a mapping (a container made before confinement) it keeps the host's ids.
     const legacy = spec as unknown as ConfinedSpec;
     expect(legacy.linux.uidMappings).toBeUndefined();

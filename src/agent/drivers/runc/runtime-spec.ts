@@ -23,6 +23,8 @@ export interface RuntimeSpecInput {
   readonly idMap?: IdMap;
   /** The root the runtime mounts: absolute when it must sit where the mapped root can reach. */
   readonly rootPath?: string;
+  /** A sysfs the host mounted for the container's network namespace, bound at /sys. */
+  readonly sysfsDir?: string;
   readonly run: ImageRunConfig;
   readonly user: ProcessUser;
   /** cgroup path, absolute (one per workload so its limits are its own). */
@@ -181,9 +183,9 @@ function mounts(i: RuntimeSpecInput): Array<Record<string, unknown>> {
     m('/dev/shm', 'tmpfs', 'shm', ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k']),
     m('/dev/mqueue', 'mqueue', 'mqueue', ['nosuid', 'noexec', 'nodev']),
     // A user namespace may not mount sysfs for a network namespace it does not own (the
-    // driver's named one), so the host's is bound read-only instead, as rootless engines do.
-    i.idMap
-      ? m('/sys', 'bind', '/sys', ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'])
+    // driver's named one): the driver mounts one for that namespace and it is bound here.
+    i.sysfsDir !== undefined
+      ? m('/sys', 'bind', i.sysfsDir, ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'])
       : m('/sys', 'sysfs', 'sysfs', ['nosuid', 'noexec', 'nodev', 'ro']),
     m('/sys/fs/cgroup', 'cgroup', 'cgroup', ['nosuid', 'noexec', 'nodev', 'relatime', 'ro']),
     m(configDriveMountPoint, 'bind', i.configDriveDir, ['rbind', 'ro', 'nosuid', 'nodev', 'noexec']),
