@@ -301,8 +301,10 @@ describe.skipIf(!runnable)('runc driver (real containers)', () => {
     const copying = new RuncDriver({ stateDir: join(base, 'copy-state'), cacheDir, rootfsMode: 'copy' });
     const h = await copying.create(specOf(), signal);
     try {
-      // No root mount, only the shared volumes directory every container has.
-      expect(await mountsUnder(join(base, 'copy-state'))).toEqual([
+      // No root mount, only the shared volumes directory every container has and the sysfs
+      // of its network namespace.
+      expect((await mountsUnder(join(base, 'copy-state'))).sort()).toEqual([
+        join(base, 'copy-state', h.workloadId, 'sys'),
         join(base, 'copy-state', h.workloadId, 'volumes'),
       ]);
       expect((await copying.probe(signal)).details['rootfs']).toBe('copy');
