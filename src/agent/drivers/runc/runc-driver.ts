@@ -401,8 +401,7 @@ export class RuncDriver
     ]);
     // The image's files and the config drive become the container root's (metadata only
     // on an overlay with metacopy; a copied root is chowned in place).
-    await shiftOwners(p.rootfs.merged, r.idMap!);
-    await shiftOwners(p.configDrive, r.idMap!);
+    await Promise.all([shiftOwners(p.rootfs.merged, r.idMap!), shiftOwners(p.configDrive, r.idMap!)]);
     await this.#confinedMounts(p, r);
     await writeBundle(p, r, image, this.#rootPath(r.workloadId));
     await this.#runc.runDetached(r.workloadId, p.dir, p.consoleLog, p.runcLog);

@@ -64,7 +64,10 @@ export async function shiftOwners(root: string, m: IdMap): Promise<void> {
       if (!st.isSymbolicLink() && (st.mode & 0o6000) !== 0) await chmod(path, st.mode & 0o7777);
     }
     if (!st.isDirectory()) return;
-    for (const name of await readdir(path)) await walk(join(path, name));
+    // A few at a time: each chown is a copy-up waiting on the disk, not on the CPU.
+    const names = await readdir(path);
+    for (let i = 0; i < names.length; i += 16)
+      await Promise.all(names.slice(i, i + 16).map((name) => walk(join(path, name))));
   };
   await walk(root);
 }
