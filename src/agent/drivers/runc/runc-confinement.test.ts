@@ -135,8 +135,14 @@ describe.skipIf(!runnable)('runc confinement (escapes from a real container)', (
     const { pid } = JSON.parse(
       (await runCommand('runc', ['--root', join(base, 'state', '.runc'), 'state', h.workloadId])).stdout,
     ) as { pid: number };
-    const uid = /^Uid:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1];
-    expect(Number(uid)).toBeGreaterThanOrEqual(65_536);
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    expect(Number(/^Uid:\s+(\d+)/m.exec(status)?.[1])).toBeGreaterThanOrEqual(65_536);
+    // Filtered by seccomp (mode 2), no new privileges, and no raw-socket capability at all.
+    expect(status).toMatch(/^Seccomp:\s+2$/m);
+    expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
+    const bounding = BigInt(`0x${/^CapBnd:\s+([0-9a-f]+)$/m.exec(status)?.[1] ?? '0'}`);
+    const capNetRaw = 13n;
+    expect((bounding >> capNetRaw) & 1n).toBe(0n);
     await driver.destroy(h.workloadId, signal);
   });
 
