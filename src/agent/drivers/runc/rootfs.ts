@@ -59,7 +59,10 @@ export async function mountOverlay(lower: string, l: RootfsLayout): Promise<void
   await mkdir(l.upper, { recursive: true });
   await mkdir(l.work, { recursive: true });
   await mkdir(l.merged, { recursive: true });
-  const options = `lowerdir=${lower},upperdir=${l.upper},workdir=${l.work}`;
+  // metacopy: giving the image's files to a container's user namespace root (a chown of
+  // each) copies up their metadata only, not their data. Safe here: the lower layers are
+  // unpacked by the driver, which never writes overlay xattrs, and the guest cannot set them.
+  const options = `lowerdir=${lower},upperdir=${l.upper},workdir=${l.work},metacopy=on`;
   await runCommand('mount', ['-t', 'overlay', 'overlay', '-o', options, l.merged], { timeoutMs: 30_000 });
 }
 

@@ -1,4 +1,5 @@
 import { workloadSpec } from '../workload-spec-defaults.js';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import type { WorkloadDisk, WorkloadNic, WorkloadSpec } from '../driver.js';
 import { mountsUnder } from './rootfs.js';
 import { RuncDriver } from './runc-driver.js';
 import { netnsNameOf } from './runc-nics.js';
+import { execDetached, execInContainer } from './testing/container-exec.js';
 
 const runnable =
   process.getuid?.() === 0 && hasCommand('runc') && hasCommand('ip') && existsSync('/bin/busybox');
@@ -69,10 +71,7 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
       configDrive: true,
       ...over,
     });
-  const exec = (id: string, script: string) =>
-    runCommand('runc', ['--root', join(stateDir, '.runc'), 'exec', id, '/bin/sh', '-c', script], {
-      timeoutMs: 20_000,
-    });
+  const exec = (id: string, script: string) => execInContainer(join(stateDir, '.runc'), id, script);
   const ipHost = (...args: string[]) => runCommand('ip', ['-n', hostNs, ...args], { timeoutMs: 10_000 });
   /** Real packets: from the bridge's address in the test's namespace to the container. */
   const pingFromHost = async (addr: string) => {
@@ -139,7 +138,8 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
     expect((await exec(h.workloadId, 'ip route')).stdout).toMatch(
       new RegExp(`default via ${subnet}.1 dev eth0 +metric 100`),
     );
-    await exec(h.workloadId, 'ping -c 1 -W 1 127.0.0.1'); // loopback is up in the named namespace
+    // Loopback is up in the named namespace (no ping: the container has no raw sockets).
+    expect((await exec(h.workloadId, 'ip -o link show lo')).stdout).toMatch(/[<,]UP[,>]/);
 
     const [hostEnd] = JSON.parse((await ipHost('-j', 'link', 'show', 'dev', nic.hostName)).stdout);
     expect(hostEnd).toMatchObject({
@@ -150,7 +150,22 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
 
     await ipHost('link', 'set', nic.hostName, 'master', 'br0');
     expect((await pingFromHost(`${subnet}.10`)).stdout).toMatch(/1 packets received/);
-    expect((await exec(h.workloadId, `ping -c 1 -W 2 ${subnet}.1`)).stdout).toMatch(/1 packets received/);
+    // And out of the container: a TCP connection to a listener on the bridge's address.
+    const listener = spawn('ip', ['netns', 'exec', hostNs, '/bin/busybox', 'nc', '-l', '-p', '7777'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const heard = new Promise<string>((resolve) => {
+      let got = '';
+      listener.stdout.on('data', (b: Buffer) => (got += b.toString()));
+      listener.on('close', () => resolve(got));
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      await exec(h.workloadId, `echo from-container | nc -w 2 ${subnet}.1 7777`);
+      expect(await heard).toBe('from-container\n');
+    } finally {
+      listener.kill();
+    }
     expect(await driver.devices(h.workloadId)).toEqual([{ kind: 'nic', nic }]);
   });
 
@@ -222,16 +237,7 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
     expect(readFileSync(ro.source, 'utf8')).toBe('read me\n');
 
     // Busy: a process inside keeps the file open; the detach is lazy and still resolves.
-    await runCommand('runc', [
-      '--root',
-      join(stateDir, '.runc'),
-      'exec',
-      '--detach',
-      h.workloadId,
-      '/bin/sh',
-      '-c',
-      `exec >/dev/null 2>&1 3<${path}; sleep 30`,
-    ]);
+    await execDetached(join(stateDir, '.runc'), h.workloadId, `exec >/dev/null 2>&1 3<${path}; sleep 30`);
     await new Promise((r) => setTimeout(r, 200));
     await driver.detachDevice(h, { kind: 'disk', id: disk.volumeId }, signal);
     await driver.detachDevice(h, { kind: 'disk', id: ro.volumeId }, signal);

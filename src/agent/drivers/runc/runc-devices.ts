@@ -1,3 +1,4 @@
+import { runCommand } from '../../host/command.js';
 import type { DeviceRef, WorkloadDevice, WorkloadSpec } from '../driver.js';
 import { deviceRefOf } from '../driver.js';
 import { deleteNetns, ensureNetns, ipBatch } from '../../host/netns.js';
@@ -58,9 +59,18 @@ export class RuncDevices {
       inside.push(...addressCommands(d.nic, d.ifName));
     }
     await ipBatch(netns, inside);
-    await shareVolumesDir(p.volumes);
+    // ping without raw sockets (containers lack CAP_NET_RAW): ICMP datagram sockets for
+    // every group, as container engines set it.
+    await runCommand(
+      'ip',
+      ['netns', 'exec', netns, 'sysctl', '-qw', 'net.ipv4.ping_group_range=0 2147483647'],
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    await shareVolumesDir(p.volumes, r.idMap);
     for (const d of r.devices ?? [])
-      if (d.kind === 'disk') await bindVolume(p.volumes, p.volumesStaging, d.disk);
+      if (d.kind === 'disk') await bindVolume(p.volumes, p.volumesStaging, d.disk, r.idMap);
   }
 
   /**
@@ -93,8 +103,8 @@ export class RuncDevices {
       await plugNic(this.hostNetns, netns, device.nic, ifName);
       recorded = { ...device, ifName };
     } else {
-      await shareVolumesDir(p.volumes);
-      await bindVolume(p.volumes, p.volumesStaging, device.disk);
+      await shareVolumesDir(p.volumes, r.idMap);
+      await bindVolume(p.volumes, p.volumesStaging, device.disk, r.idMap);
       recorded = device;
     }
     return { ...r, devices: [...devices, recorded] };

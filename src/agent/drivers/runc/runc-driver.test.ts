@@ -21,6 +21,7 @@ import {
 } from '../../test-images/container-image.js';
 import type { ContainerTestImage } from '../../test-images/container-image.js';
 import type { WorkloadHandle, WorkloadSpec } from '../driver.js';
+import { execInContainer } from './testing/container-exec.js';
 import { ociLayoutTarball } from './testing/image-fixtures.js';
 import { openImageArchive } from './oci-image.js';
 import { mountsUnder } from './rootfs.js';
@@ -71,7 +72,7 @@ describe.skipIf(!runnable)('runc driver (real containers)', () => {
   });
   const runc = (...args: string[]) =>
     runCommand('runc', ['--root', join(stateDir, '.runc'), ...args], { timeoutMs: 20_000 });
-  const exec = (id: string, script: string) => runc('exec', id, '/bin/sh', '-c', script);
+  const exec = (id: string, script: string) => execInContainer(join(stateDir, '.runc'), id, script);
   const pidOf = async (id: string) => (JSON.parse((await runc('state', id)).stdout) as { pid: number }).pid;
   const waitForLog = async (h: WorkloadHandle, pattern: RegExp, count = 1) => {
     const deadline = Date.now() + 10_000;
@@ -300,8 +301,10 @@ describe.skipIf(!runnable)('runc driver (real containers)', () => {
     const copying = new RuncDriver({ stateDir: join(base, 'copy-state'), cacheDir, rootfsMode: 'copy' });
     const h = await copying.create(specOf(), signal);
     try {
-      // No root mount, only the shared volumes directory every container has.
-      expect(await mountsUnder(join(base, 'copy-state'))).toEqual([
+      // No root mount, only the shared volumes directory every container has and the sysfs
+      // of its network namespace.
+      expect((await mountsUnder(join(base, 'copy-state'))).sort()).toEqual([
+        join(base, 'copy-state', h.workloadId, 'sys'),
         join(base, 'copy-state', h.workloadId, 'volumes'),
       ]);
       expect((await copying.probe(signal)).details['rootfs']).toBe('copy');
@@ -315,15 +318,7 @@ describe.skipIf(!runnable)('runc driver (real containers)', () => {
     expect(readdirSync(join(base, 'copy-state')).filter((n) => !n.startsWith('.'))).toEqual([]);
 
     async function exec2(_d: RuncDriver, w: WorkloadHandle, script: string) {
-      return runCommand('runc', [
-        '--root',
-        join(base, 'copy-state', '.runc'),
-        'exec',
-        w.workloadId,
-        '/bin/sh',
-        '-c',
-        script,
-      ]);
+      return execInContainer(join(base, 'copy-state', '.runc'), w.workloadId, script);
     }
   });
 

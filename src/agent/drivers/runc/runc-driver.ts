@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { writeConfigDriveTree } from '../../config-drive/config-drive.js';
@@ -24,7 +24,17 @@ import type { RootfsMode } from './rootfs.js';
 import { mountsUnder, overlayUsable, prepareRootfs, removeRootfs } from './rootfs.js';
 import type { CachedRootfs, ImageSource } from './rootfs-cache.js';
 import { RootfsCache } from './rootfs-cache.js';
-import { writeBundle } from './runc-bundle.js';
+import { pidsMaxOf, writeBundle } from './runc-bundle.js';
+import type { IdMap } from './runc-idmap.js';
+import { allocateIdMap, containerIdOf, defaultIdMapBase, ownByRoot, shiftOwners } from './runc-idmap.js';
+import {
+  defaultRootsDir,
+  exposeRoot,
+  exposedRootPath,
+  hideRoot,
+  mountNetnsSysfs,
+  unmountNetnsSysfs,
+} from './runc-roots.js';
 import { RuncCli } from './runc-cli.js';
 import { stopContainer } from './runc-power.js';
 import { snapshotArchive, writeSnapshotLayer } from './runc-snapshot.js';
@@ -54,6 +64,10 @@ export interface RuncDriverOptions {
   readonly gracefulStopMs?: number;
   /** Named network namespace for the host ends of NICs (DriverConfig.hostNetns); else the agent's. */
   readonly hostNetns?: string;
+  /** First host id of the user namespace ranges (see runc-idmap.ts); 2^28 by default. */
+  readonly idMapBase?: number;
+  /** Where container roots are bound for runc (see runc-roots.ts); /run/strata/runc-roots by default. */
+  readonly rootsDir?: string;
 }
 
 /**
@@ -77,6 +91,12 @@ export interface RuncDriverOptions {
  * read-only. NBD exports are refused (a container would need a local nbd device, and the
  * kernel's nbd module is not on every host). Both are recorded in workload.json; start and
  * recover put back what a host reboot lost (the namespace, veths and mounts).
+ *
+ * Confinement (every container made by this driver): a user namespace of its own (root
+ * inside is an unprivileged host id range, runc-idmap.ts; the root's files are given to it
+ * at create), the seccomp allowlist of runc-seccomp.ts, Docker's capabilities without
+ * NET_RAW, no new privileges, a task limit (`quota:pids_max`, default 1024) beside the
+ * memory and CPU limits, and /proc and /sys paths masked or read-only.
  *
  * Layout: `<stateDir>/<workload id>/` is the OCI bundle (config.json, rootfs/ and, for
  * overlay, upper/ and work/) with workload.json, config-drive/, hosts, hostname,
@@ -109,6 +129,9 @@ export class RuncDriver
   readonly #cache: RootfsCache;
   readonly #lock = new WorkloadLock();
   readonly #devices: RuncDevices;
+  /** Id ranges taken by creates still under way (their records are not written yet). */
+  readonly #reserved = new Map<string, number>();
+  #allocating: Promise<unknown> = Promise.resolve();
   #mode: Promise<RootfsMode> | undefined;
 
   constructor(opts: RuncDriverOptions) {
@@ -225,8 +248,9 @@ export class RuncDriver
       const r = await readRecord(p);
       const s = await this.#runc.state(h.workloadId);
       if (r === undefined || s?.status === 'running' || s?.status === 'paused') return;
-      await prepareRootfs(r.rootfsMode, (await this.#image(r)).rootfs, p.rootfs);
+      await this.#prepareRoot(p, r);
       await this.#devices.restore(p, r);
+      await this.#confinedMounts(p, r);
     });
   }
 
@@ -246,7 +270,9 @@ export class RuncDriver
       const froze = (await this.#runc.state(h.workloadId))?.status === 'running';
       if (froze) await this.#runc.pause(h.workloadId);
       try {
-        const layer = await writeSnapshotLayer(p.rootfs.merged, p.dir);
+        const m = r.idMap;
+        const owner = m && ((id: number) => containerIdOf(m, id));
+        const layer = await writeSnapshotLayer(p.rootfs.merged, p.dir, owner);
         return snapshotArchive(layer, image.configJson, `strata runc snapshot of ${h.workloadId}`);
       } finally {
         if (froze) await this.#runc.resume(h.workloadId);
@@ -260,6 +286,7 @@ export class RuncDriver
       ...r,
       vcpus: spec.vcpus,
       memoryMb: spec.memoryMb,
+      pidsMax: pidsMaxOf(spec.extraSpecs),
       resizedFrom: r.resizedFrom ?? { vcpus: r.vcpus, memoryMb: r.memoryMb },
     }));
   }
@@ -270,6 +297,7 @@ export class RuncDriver
       ...withoutResize(r),
       vcpus: spec.vcpus,
       memoryMb: spec.memoryMb,
+      pidsMax: pidsMaxOf(spec.extraSpecs),
     }));
   }
 
@@ -286,13 +314,14 @@ export class RuncDriver
     const p = this.#paths(h.workloadId);
     return this.#lock.run(h.workloadId, async () => {
       // Devices stay as recorded (attached since create included), not as the spec lists them.
-      const devices = (await need(p)).devices ?? [];
+      const { devices = [], idMap } = await need(p);
       // The new image first: a bad one fails the rebuild with the old root still there.
       const image = await this.#cache.ensure(source, signal);
       await stopContainer(this.#runc, h.workloadId, this.#gracefulMs(), signal);
+      await hideRoot(this.#rootPath(h.workloadId));
       await removeRootfs(p.rootfs);
       await rm(p.configDrive, { recursive: true, force: true });
-      return handleOf(await this.#provision(spec, p, image, devices));
+      return handleOf(await this.#provision(spec, p, image, devices, idMap));
     });
   }
 
@@ -345,7 +374,9 @@ export class RuncDriver
     p: WorkloadPaths,
     image: CachedRootfs,
     devices: ReadonlyArray<RecordedDevice>,
+    idMap?: IdMap,
   ): Promise<WorkloadRecord> {
+    const pidsMax = pidsMaxOf(spec.extraSpecs);
     const r: WorkloadRecord = {
       version: 1,
       workloadId: spec.workloadId,
@@ -358,6 +389,8 @@ export class RuncDriver
       stopped: false,
       netns: netnsNameOf(spec.workloadId),
       devices,
+      idMap: idMap ?? (await this.#newIdMap(spec.workloadId)),
+      pidsMax,
     };
     // Independent of each other; all settle before a failure is thrown, so a teardown never
     // races a mount still under way.
@@ -366,9 +399,14 @@ export class RuncDriver
       writeConfigDriveTree(spec, p.configDrive),
       this.#devices.restore(p, r),
     ]);
-    await writeBundle(p, r, image);
+    // The image's files and the config drive become the container root's (metadata only
+    // on an overlay with metacopy; a copied root is chowned in place).
+    await Promise.all([shiftOwners(p.rootfs.merged, r.idMap!), shiftOwners(p.configDrive, r.idMap!)]);
+    await this.#confinedMounts(p, r);
+    await writeBundle(p, r, image, this.#rootPath(r.workloadId));
     await this.#runc.runDetached(r.workloadId, p.dir, p.consoleLog, p.runcLog);
     await writeRecord(p, r);
+    this.#reserved.delete(r.workloadId);
     return r;
   }
 
@@ -377,8 +415,9 @@ export class RuncDriver
     if (s?.status === 'paused') await this.#runc.resume(r.workloadId);
     if (s?.status !== 'running' && s?.status !== 'paused') {
       if (s !== undefined) await this.#runc.delete(r.workloadId, true);
-      await prepareRootfs(r.rootfsMode, (await this.#image(r)).rootfs, p.rootfs);
+      await this.#prepareRoot(p, r);
       await this.#devices.restore(p, r);
+      await this.#confinedMounts(p, r);
       await trimConsoleLog(p.consoleLog).catch(() => undefined);
       await this.#runc.runDetached(r.workloadId, p.dir, p.consoleLog, p.runcLog);
     }
@@ -394,7 +433,7 @@ export class RuncDriver
     return this.#lock.run(h.workloadId, async () => {
       const r = change(await need(p));
       await stopContainer(this.#runc, h.workloadId, this.#gracefulMs(), signal);
-      await writeBundle(p, r, await this.#image(r));
+      await writeBundle(p, r, await this.#image(r), r.idMap && this.#rootPath(r.workloadId));
       await writeRecord(p, r);
       await this.#startLocked(p, r);
       return handleOf(r);
@@ -408,12 +447,57 @@ export class RuncDriver
   async #teardown(p: WorkloadPaths, hostNames: ReadonlyArray<string> = []): Promise<void> {
     const id = p.dir.slice(p.dir.lastIndexOf('/') + 1);
     await stopContainer(this.#runc, id, 0); // SIGKILL, polled faster than `runc delete --force` does
+    await hideRoot(this.#rootPath(id));
+    await unmountNetnsSysfs(p.sysfs);
     await this.#devices.release(p, id, await readRecord(p), hostNames);
     await removeRootfs(p.rootfs);
     const left = await mountsUnder(p.dir);
     if (left.length > 0)
       throw new Error(`runc driver: cannot remove ${p.dir}: still mounted: ${left.join(', ')}`);
     await rm(p.dir, { recursive: true, force: true });
+    this.#reserved.delete(id);
+  }
+
+  async #prepareRoot(p: WorkloadPaths, r: WorkloadRecord): Promise<void> {
+    await prepareRootfs(r.rootfsMode, (await this.#image(r)).rootfs, p.rootfs);
+  }
+
+  /**
+   * What a user-namespaced container needs from the host before each start (its netns
+   * exists by then): its root where runc can reach it, a sysfs of its own network
+   * namespace, and its console log its root's (a process that reopens /proc/1/fd/1 or
+   * /dev/stdout must be able to).
+   */
+  async #confinedMounts(p: WorkloadPaths, r: WorkloadRecord): Promise<void> {
+    if (!r.idMap) return;
+    await exposeRoot(p.rootfs.merged, this.#rootPath(r.workloadId));
+    if (r.netns !== undefined) await mountNetnsSysfs(r.netns, p.sysfs);
+    await writeFile(p.consoleLog, '', { flag: 'a', mode: 0o600 });
+    await ownByRoot(r.idMap, [p.consoleLog]);
+  }
+
+  #rootPath(workloadId: string): string {
+    return exposedRootPath(this.#opts.rootsDir ?? defaultRootsDir, workloadId);
+  }
+
+  /**
+   * A free id range for a new workload: none that a record or a create under way holds.
+   * One allocation at a time, so two creates never take the same range.
+   */
+  async #newIdMap(workloadId: string): Promise<IdMap> {
+    const next = this.#allocating.then(async () => {
+      const taken = [...this.#reserved.values()];
+      for (const id of await readdir(this.#opts.stateDir).catch(() => [] as string[])) {
+        if (!isValidWorkloadId(id)) continue;
+        const hostId = (await readRecord(this.#paths(id)).catch(() => undefined))?.idMap?.hostId;
+        if (hostId !== undefined) taken.push(hostId);
+      }
+      const m = allocateIdMap(this.#opts.idMapBase ?? defaultIdMapBase, taken);
+      this.#reserved.set(workloadId, m.hostId);
+      return m;
+    });
+    this.#allocating = next.catch(() => undefined);
+    return next;
   }
 
   async #image(r: WorkloadRecord): Promise<CachedRootfs> {

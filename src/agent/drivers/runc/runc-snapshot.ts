@@ -13,11 +13,15 @@ import { entryHeader, tarTree } from './tar-writer.js';
  * tarball of it: manifest.json, the config (the base image's, with the new layer), the
  * layer. The temp file goes when the stream ends or is destroyed.
  */
-export async function writeSnapshotLayer(rootDir: string, tmpDir: string): Promise<SnapshotLayer> {
+export async function writeSnapshotLayer(
+  rootDir: string,
+  tmpDir: string,
+  owner?: (id: number) => number,
+): Promise<SnapshotLayer> {
   const path = join(tmpDir, `snapshot-${randomUUID()}.layer.tar`);
   const hash = createHash('sha256');
   async function* hashed(): AsyncGenerator<Buffer> {
-    for await (const chunk of tarTree(rootDir)) {
+    for await (const chunk of tarTree(rootDir, owner)) {
       hash.update(chunk);
       yield chunk;
     }

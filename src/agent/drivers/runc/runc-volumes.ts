@@ -3,6 +3,8 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HostCommandError, runCommand } from '../../host/command.js';
 import type { WorkloadDisk } from '../driver.js';
+import type { IdMap } from './runc-idmap.js';
+import { ownByRoot } from './runc-idmap.js';
 import { isMountPoint, mountsUnder, unescapeMountPath } from './rootfs.js';
 
 const timeoutMs = 30_000;
@@ -39,8 +41,10 @@ export async function checkDisk(disk: WorkloadDisk): Promise<void> {
  * that whatever is mounted under it later also appears in the container, which gets `dir`
  * as an `rslave` bind mount. Idempotent.
  */
-export async function shareVolumesDir(dir: string): Promise<void> {
+export async function shareVolumesDir(dir: string, owner?: IdMap): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // The container's root lists it (a user-namespaced root is nobody to a host root's dir).
+  if (owner) await ownByRoot(owner, [dir]);
   if (await isMountPoint(dir)) {
     // Never made private again once shared: that would cut running containers off it.
     if (!(await isShared(dir))) await mount(['--make-shared', dir]);
@@ -68,11 +72,18 @@ async function isShared(path: string): Promise<boolean> {
  * Binds the disk's file at `<dir>/<volume id>` (which propagates into a running container).
  * A read-only disk is bound and made read-only in `staging` first: mount flags changed by a
  * remount do not propagate, so the copy the container gets must already be read-only.
- * Idempotent: a volume already mounted there is left as it is.
+ * Idempotent: a volume already mounted there is left as it is. With `owner`, the disk's file
+ * becomes the container root's, so that a user-namespaced root can open it.
  */
-export async function bindVolume(dir: string, staging: string, disk: WorkloadDisk): Promise<void> {
+export async function bindVolume(
+  dir: string,
+  staging: string,
+  disk: WorkloadDisk,
+  owner?: IdMap,
+): Promise<void> {
   const target = join(dir, disk.volumeId);
   if (await isMountPoint(target)) return;
+  if (owner) await ownByRoot(owner, [disk.source]);
   await writeFile(target, '', { flag: 'a', mode: 0o600 });
   if (!disk.readOnly) return mount(['--bind', disk.source, target]);
   await mkdir(staging, { recursive: true, mode: 0o700 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WorkloadDisk, WorkloadNic } from '../driver.js';
+import type { IdMap } from './runc-idmap.js';
 import type { RootfsLayout, RootfsMode } from './rootfs.js';
 import { rootfsLayout } from './rootfs.js';
 
@@ -31,6 +32,13 @@ export interface WorkloadRecord {
   readonly netns?: string;
   /** Devices in attach order: the spec's at create, then attach and detach. */
   readonly devices?: ReadonlyArray<RecordedDevice>;
+  /**
+   * The container's user namespace range (see runc-idmap.ts); absent for a workload created
+   * before containers were confined (it runs as host root until rebuilt).
+   */
+  readonly idMap?: IdMap;
+  /** The flavor's `quota:pids_max`; absent = the default. */
+  readonly pidsMax?: number;
 }
 
 /** A device as recorded: a NIC with the interface name it has inside the container. */
@@ -53,6 +61,8 @@ export interface WorkloadPaths {
   readonly volumes: string;
   /** Where a read-only disk is bound and made read-only before it is bound under `volumes`. */
   readonly volumesStaging: string;
+  /** The sysfs of the workload's network namespace, which a user-namespaced container binds at /sys. */
+  readonly sysfs: string;
 }
 
 /** runc's container id rules, which also keep ids from naming paths outside the state dir. */
@@ -77,6 +87,7 @@ export function workloadPaths(stateDir: string, workloadId: string): WorkloadPat
     runcLog: join(dir, 'runc.log'),
     volumes: join(dir, 'volumes'),
     volumesStaging: join(dir, 'volumes-staging'),
+    sysfs: join(dir, 'sys'),
   };
 }
 

@@ -6,6 +6,7 @@ const input: RuntimeSpecInput = {
   hostname: 'web-1',
   vcpus: 2,
   memoryMb: 256,
+  pidsMax: 1024,
   run: {
     env: ['PATH=/bin', 'LANG=C'],
     entrypoint: ['/init'],
@@ -31,6 +32,20 @@ type Spec = {
     resources: { memory: { limit: number }; cpu: { quota: number; period: number } };
     maskedPaths: string[];
     readonlyPaths: string[];
+  };
+};
+
+type ConfinedSpec = Spec & {
+  process: { noNewPrivileges: boolean; capabilities: Record<string, string[]> };
+  linux: {
+    uidMappings?: unknown;
+    gidMappings?: unknown;
+    resources: { pids: unknown };
+    seccomp: {
+      defaultAction: string;
+      defaultErrnoRet: number;
+      syscalls: Array<{ names: string[]; action: string; args?: unknown[] }>;
+    };
   };
 };
 
@@ -84,6 +99,45 @@ describe('runtime spec', () => {
     expect(spec.mounts.find((m) => m.destination === '/sys')?.options).toContain('ro');
     expect(spec.linux.maskedPaths).toContain('/proc/kcore');
     expect(spec.linux.readonlyPaths).toContain('/proc/sys');
+  });
+
+  it('confines the container: user namespace, seccomp, capabilities, no new privileges, pids', () => {
+    const idMap = { hostId: 2 ** 28, size: 65_536 };
+    const c = buildRuntimeSpec({
+      ...input,
+      idMap,
+      rootPath: '/run/r/w1',
+      sysfsDir: '/state/w1/sys',
+    }) as unknown as ConfinedSpec;
+    expect(c.linux.namespaces.map((n) => n.type)).toContain('user');
+    const mapping = [{ containerID: 0, hostID: 2 ** 28, size: 65_536 }];
+    expect(c.linux.uidMappings).toEqual(mapping);
+    expect(c.linux.gidMappings).toEqual(mapping);
+    expect(c.root.path).toBe('/run/r/w1');
+    expect(c.process.noNewPrivileges).toBe(true);
+    for (const set of Object.values(c.process.capabilities)) {
+      expect(set).not.toContain('CAP_NET_RAW');
+      expect(set).not.toContain('CAP_SYS_ADMIN');
+      expect(set).toContain('CAP_CHOWN');
+    }
+    expect(c.linux.resources.pids).toEqual({ limit: 1024 });
+    expect(c.linux.seccomp.defaultAction).toBe('SCMP_ACT_ERRNO');
+    expect(c.linux.seccomp.defaultErrnoRet).toBe(1);
+    const allowed = c.linux.seccomp.syscalls.filter((r) => r.action === 'SCMP_ACT_ALLOW' && !r.args);
+    const names = allowed.flatMap((r) => r.names);
+    expect(names).toEqual(expect.arrayContaining(['read', 'openat', 'execve', 'wait4', 'mknodat']));
+    for (const no of ['mount', 'umount2', 'unshare', 'setns', 'init_module', 'kexec_load', 'bpf', 'reboot'])
+      expect(names).not.toContain(no);
+    // The sysfs of a network namespace the user namespace does not own is bound, not mounted.
+    expect(c.mounts.find((m) => m.destination === '/sys')).toMatchObject({
+      type: 'bind',
+      source: '/state/w1/sys',
+    });
+    // Without a mapping (a container made before confinement) it keeps the host's ids.
+    const legacy = spec as unknown as ConfinedSpec;
+    expect(legacy.linux.uidMappings).toBeUndefined();
+    expect(legacy.linux.namespaces.map((n) => n.type)).not.toContain('user');
+    expect(legacy.process.noNewPrivileges).toBe(true);
   });
 
   it('is pure', () => {

@@ -1,4 +1,6 @@
 import type { ImageRunConfig } from './oci-image.js';
+import type { IdMap } from './runc-idmap.js';
+import { seccompProfile } from './runc-seccomp.js';
 
 /** Who the container's process runs as. */
 export interface ProcessUser {
@@ -12,6 +14,17 @@ export interface RuntimeSpecInput {
   readonly hostname: string;
   readonly vcpus: number;
   readonly memoryMb: number;
+  /** Most tasks (processes and threads) the container may hold at once. */
+  readonly pidsMax: number;
+  /**
+   * The host ids the container's ids 0… map to (a user namespace); absent for a container
+   * made before the driver confined containers, which then runs as host root.
+   */
+  readonly idMap?: IdMap;
+  /** The root the runtime mounts: absolute when it must sit where the mapped root can reach. */
+  readonly rootPath?: string;
+  /** A sysfs the host mounted for the container's network namespace, bound at /sys. */
+  readonly sysfsDir?: string;
   readonly run: ImageRunConfig;
   readonly user: ProcessUser;
   /** cgroup path, absolute (one per workload so its limits are its own). */
@@ -33,7 +46,11 @@ export const configDriveMountPoint = '/mnt/config';
 export const volumesMountPoint = '/mnt/volumes';
 const cpuPeriodUs = 100_000;
 
-/** Docker's default capability set: enough for a server's init and daemons, no admin powers. */
+/**
+ * Docker's default capability set without CAP_NET_RAW (raw sockets forge packets on the
+ * tenant network; ping works through ICMP datagram sockets instead): enough for a server's
+ * init and daemons, no admin powers.
+ */
 const capabilities = [
   'CAP_AUDIT_WRITE',
   'CAP_CHOWN',
@@ -43,7 +60,6 @@ const capabilities = [
   'CAP_KILL',
   'CAP_MKNOD',
   'CAP_NET_BIND_SERVICE',
-  'CAP_NET_RAW',
   'CAP_SETFCAP',
   'CAP_SETGID',
   'CAP_SETPCAP',
@@ -81,15 +97,18 @@ export function buildRuntimeSpec(i: RuntimeSpecInput): Record<string, unknown> {
         ['bounding', 'effective', 'permitted'].map((set) => [set, [...capabilities]]),
       ),
       // No rlimits: the container inherits the host's (raising them needs CAP_SYS_RESOURCE).
-      noNewPrivileges: false,
+      // No new privileges: a setuid binary or file capability gains nothing at exec.
+      noNewPrivileges: true,
     },
-    root: { path: 'rootfs', readonly: false },
+    root: { path: i.rootPath ?? 'rootfs', readonly: false },
     hostname: i.hostname,
     mounts: mounts(i),
     linux: {
       cgroupsPath: i.cgroupsPath,
-      resources: resources(i.vcpus, i.memoryMb),
-      namespaces: namespaces(i.devices?.netnsPath),
+      resources: resources(i.vcpus, i.memoryMb, i.pidsMax),
+      namespaces: namespaces(i.devices?.netnsPath, i.idMap !== undefined),
+      ...(i.idMap && idMappings(i.idMap)),
+      seccomp: seccompProfile(),
       maskedPaths,
       readonlyPaths,
     },
@@ -100,9 +119,16 @@ export function buildRuntimeSpec(i: RuntimeSpecInput): Record<string, unknown> {
  * The network namespace is joined by path when the driver owns one (its NICs then outlive
  * the container), else runc makes a new one with loopback only.
  */
-function namespaces(netnsPath: string | undefined): Array<Record<string, string>> {
+function namespaces(netnsPath: string | undefined, user: boolean): Array<Record<string, string>> {
   const network = netnsPath === undefined ? { type: 'network' } : { type: 'network', path: netnsPath };
-  return [...['pid', 'ipc', 'uts', 'mount'].map((type) => ({ type })), network];
+  const types = ['pid', 'ipc', 'uts', 'mount', ...(user ? ['user'] : [])];
+  return [...types.map((type) => ({ type })), network];
+}
+
+/** Container ids 0…size-1 are host ids hostId…: root inside is an unprivileged user outside. */
+function idMappings(m: IdMap): Record<string, unknown> {
+  const mapping = [{ containerID: 0, hostID: m.hostId, size: m.size }];
+  return { uidMappings: mapping, gidMappings: mapping };
 }
 
 /** Entrypoint then Cmd, as Docker runs them. */
@@ -123,12 +149,16 @@ export function processEnv(env: ReadonlyArray<string>, hostname: string, home: s
   ];
 }
 
-/** Memory limit = the flavor's RAM; CPU quota = the flavor's vCPUs worth of cores per period. */
-export function resources(vcpus: number, memoryMb: number): Record<string, unknown> {
+/**
+ * Memory limit = the flavor's RAM; CPU quota = the flavor's vCPUs worth of cores per period;
+ * a task limit, so a fork bomb exhausts its own cgroup and not the host's PID space.
+ */
+export function resources(vcpus: number, memoryMb: number, pidsMax: number): Record<string, unknown> {
   return {
     devices: [{ allow: false, access: 'rwm' }],
     memory: { limit: memoryMb * 1024 * 1024 },
     cpu: { quota: Math.max(1, Math.round(vcpus * cpuPeriodUs)), period: cpuPeriodUs },
+    pids: { limit: pidsMax },
   };
 }
 
@@ -152,7 +182,11 @@ function mounts(i: RuntimeSpecInput): Array<Record<string, unknown>> {
     ]),
     m('/dev/shm', 'tmpfs', 'shm', ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k']),
     m('/dev/mqueue', 'mqueue', 'mqueue', ['nosuid', 'noexec', 'nodev']),
-    m('/sys', 'sysfs', 'sysfs', ['nosuid', 'noexec', 'nodev', 'ro']),
+    // A user namespace may not mount sysfs for a network namespace it does not own (the
+    // driver's named one): the driver mounts one for that namespace and it is bound here.
+    i.sysfsDir !== undefined
+      ? m('/sys', 'bind', i.sysfsDir, ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'])
+      : m('/sys', 'sysfs', 'sysfs', ['nosuid', 'noexec', 'nodev', 'ro']),
     m('/sys/fs/cgroup', 'cgroup', 'cgroup', ['nosuid', 'noexec', 'nodev', 'relatime', 'ro']),
     m(configDriveMountPoint, 'bind', i.configDriveDir, ['rbind', 'ro', 'nosuid', 'nodev', 'noexec']),
     m('/etc/hosts', 'bind', i.hostsFile, ['rbind', 'rw']),

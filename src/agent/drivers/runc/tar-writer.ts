@@ -46,11 +46,15 @@ export function encodeArchive(entries: ReadonlyArray<MemoryEntry>): Buffer {
 /**
  * Streams a directory tree as a tar archive: sorted, numeric owners, hard links kept,
  * sockets skipped (they cannot be archived). Paths are relative, without a leading `./`.
+ * `owner` turns host ids into the ones archived (a user namespace's view of them).
  */
-export async function* tarTree(root: string): AsyncGenerator<Buffer> {
+export async function* tarTree(
+  root: string,
+  owner: (id: number) => number = (id) => id,
+): AsyncGenerator<Buffer> {
   const seen = new Map<string, string>();
   for await (const [rel, st] of walk(root, '')) {
-    const header = await headerFor(root, rel, st, seen);
+    const header = await headerFor(root, rel, st, seen, owner);
     if (header === undefined) continue;
     yield encodeHeader(header);
     if (header.type !== 'file' || header.size === 0) continue;
@@ -82,11 +86,12 @@ async function headerFor(
   rel: string,
   st: Stats,
   seen: Map<string, string>,
+  owner: (id: number) => number,
 ): Promise<TarEntryHeader | undefined> {
   const base = {
     mode: st.mode & 0o7777,
-    uid: st.uid,
-    gid: st.gid,
+    uid: owner(st.uid),
+    gid: owner(st.gid),
     mtime: Math.floor(st.mtimeMs / 1000),
   };
   if (st.isDirectory()) return entryHeader(`${rel}/`, 'directory', base);
