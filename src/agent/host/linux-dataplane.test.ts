@@ -64,6 +64,7 @@ const tcp5000In = rule({
 const portA = (pairs: PortFilter['allowedAddressPairs'] = []): PortFilter => ({
   portId: `a-${tag}`,
   device: 'tapa',
+  bridge,
   mac: macA,
   fixedIps: [ipA],
   allowedAddressPairs: pairs,
@@ -73,6 +74,7 @@ const portA = (pairs: PortFilter['allowedAddressPairs'] = []): PortFilter => ({
 const portB = (rules: SecurityRule[]): PortFilter => ({
   portId: `b-${tag}`,
   device: 'tapb',
+  bridge,
   mac: macB,
   fixedIps: [ipB],
   allowedAddressPairs: [],

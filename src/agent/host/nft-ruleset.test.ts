@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileGroupMembersUpdate, compileRuleset } from './nft-ruleset.js';
+import { compileGroupMembersUpdate, compileRuleset, zoneOf } from './nft-ruleset.js';
 import type { PortFilter } from './nft-ruleset.js';
 import type { SecurityRule } from './nft-rules.js';
 import { linkLocalOf } from './nft-spoofing.js';
@@ -18,6 +18,7 @@ const rule = (o: Partial<SecurityRule>): SecurityRule => ({
 const port = (o: Partial<PortFilter>): PortFilter => ({
   portId: 'p1',
   device: 'tapp1',
+  bridge: 'brq0c0ffee0-aa',
   mac: 'FA:16:3E:00:00:01',
   fixedIps: ['10.0.0.5'],
   allowedAddressPairs: [],
@@ -144,6 +145,21 @@ describe('nft-ruleset', () => {
     expect(l[l.indexOf('chain spoof-p3 {') + 1]).toBe('meta mark set 2');
     expect(l[l.indexOf('chain mark-p3 {') + 1]).toBe('meta mark set meta mark & 0x0000ffff | 0x00020000');
     expect(l).toContain('meta mark & 0x0000ffff vmap @from-port');
+  });
+
+  it('gives each bridge its own conntrack zone, the same on every rewrite', () => {
+    const l = lines(
+      compileRuleset(
+        [port({}), port({ portId: 'p2', device: 'tapp2', bridge: 'brq11111111-22' })],
+        new Map(),
+      ),
+    );
+    expect(l).toContain(
+      `map zones { typeof iifname : ct zone; elements = { "brq0c0ffee0-aa" : ${zoneOf('brq0c0ffee0-aa')}, "brq11111111-22" : ${zoneOf('brq11111111-22')} }; }`,
+    );
+    expect(zoneOf('brq0c0ffee0-aa')).not.toBe(zoneOf('brq11111111-22'));
+    expect(zoneOf('brq0c0ffee0-aa')).toBeGreaterThan(0);
+    expect(l).toContain('ct zone set iifname map @zones');
   });
 
   it('checks source MAC and addresses, with allowed address pairs', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { compileRules, lookupKey, setType } from './nft-rules.js';
 import { bridgeTable } from './nft-spoofing.js';
 import type { Family, RuleClass, SecurityRule } from './nft-rules.js';
@@ -17,6 +18,8 @@ export interface PortFilter {
   readonly portId: string;
   /** The host side of the port: its tap or veth end, a port of some bridge. */
   readonly device: string;
+  /** The bridge of the port's network (its conntrack zone comes from the name). */
+  readonly bridge: string;
   readonly mac: string;
   readonly fixedIps: ReadonlyArray<string>;
   readonly allowedAddressPairs: ReadonlyArray<AllowedAddressPair>;
@@ -36,6 +39,19 @@ export interface IndexedPort {
 export const maxFilteredPorts = 0xffff;
 
 const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+
+/**
+ * A conntrack zone per bridge, so two networks' overlapping addresses never share a
+ * connection. br_netfilter gives the bridge as `iifname` at inet prerouting. The zone is a
+ * hash of the bridge's name, stable across rewrites so live connections keep their state.
+ */
+export function zoneOf(bridge: string): number {
+  return (createHash('sha256').update(bridge).digest().readUInt16BE(0) % 0xfffe) + 1;
+}
+
+function zonesOf(ports: ReadonlyArray<IndexedPort>): string[] {
+  return [...new Set(ports.map(({ port }) => port.bridge))].map((b) => `"${b}" : ${zoneOf(b)}`);
+}
 
 /** Numbers the ports with port security (the others are not filtered at all). */
 function indexPorts(ports: ReadonlyArray<PortFilter>): IndexedPort[] {
@@ -140,6 +156,11 @@ function inetTable(ports: ReadonlyArray<IndexedPort>, members: GroupMembers): st
     ]),
     `  map from-port { type mark : verdict;${map('out', 0)} }`,
     `  map to-port { type mark : verdict;${map('in', 16)} }`,
+    `  map zones { typeof iifname : ct zone;${elementsOf(zonesOf(ports))} }`,
+    '  chain zone {',
+    '    type filter hook prerouting priority raw; policy accept;',
+    '    ct zone set iifname map @zones',
+    '  }',
     '  chain port-filter {',
     '    type filter hook forward priority filter; policy accept;',
     '    meta mark & 0x0000ffff vmap @from-port',
