@@ -12,7 +12,15 @@ import type { PortFilter } from './nft-ruleset.js';
 import type { SecurityRule } from './nft-rules.js';
 import { addVethPair, linkInfo } from './veth.js';
 import { NoVlanSupportError, ensureProviderUplink, removeProviderUplink } from './vlan.js';
-import { deleteVxlan, ensureVxlan, floodDestinations, setFloodDestinations, vxlanNameOf } from './vxlan.js';
+import {
+  deleteVxlan,
+  ensureVxlan,
+  floodDestinations,
+  remoteMacs,
+  setFloodDestinations,
+  setRemoteMacs,
+  vxlanNameOf,
+} from './vxlan.js';
 
 // Two "hosts" (namespaces joined by a veth underlay), each with a bridge and a VXLAN device,
 // and one workload namespace per host plugged into its host's bridge by a veth.
@@ -188,6 +196,20 @@ describe.skipIf(skipReason !== undefined)(
       expect(await floodDestinations(hostA, vxlan)).toEqual(['10.99.0.2']);
       expect((await linkInfo(hostA, 'tapa'))?.mtu).toBe(mtu);
       expect(await pingSoon(wlA, ipB)).toBe(true);
+    }, 20_000);
+
+    it("sends known unicast straight to the remote port's host", async () => {
+      await setRemoteMacs(hostA, vxlan, new Map([[macB, '10.99.0.2']]));
+      await setRemoteMacs(hostA, vxlan, new Map([[macB, '10.99.0.2']]));
+      expect(await remoteMacs(hostA, vxlan)).toEqual(new Map([[macB, '10.99.0.2']]));
+      await setFloodDestinations(hostA, vxlan, []);
+      await runCommand('ip', ['-n', wlA, 'neigh', 'replace', ipB, 'lladdr', macB, 'dev', 'eth0']);
+      // Nothing floods now: the ping reaches B through its MAC's entry alone.
+      expect(await pingSoon(wlA, ipB)).toBe(true);
+      await setFloodDestinations(hostA, vxlan, ['10.99.0.2']);
+      await runCommand('ip', ['-n', wlA, 'neigh', 'del', ipB, 'dev', 'eth0']);
+      await setRemoteMacs(hostA, vxlan, new Map());
+      expect(await remoteMacs(hostA, vxlan)).toEqual(new Map());
     }, 20_000);
 
     it('lets a group allowing only ICMP pass ping and drop TCP; a rule change applies within a second', async () => {

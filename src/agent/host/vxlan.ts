@@ -106,3 +106,31 @@ export async function setFloodDestinations(
   for (const dst of have)
     if (!want.has(dst)) await bridgeIn(netns, ['fdb', 'del', floodMac, 'dev', name, 'dst', dst]);
 }
+
+/** The static unicast entries of the device: port MAC → remote VTEP. */
+export async function remoteMacs(netns: string | undefined, name: string): Promise<Map<string, string>> {
+  const { stdout } = await bridgeIn(netns, ['-j', 'fdb', 'show', 'dev', name]);
+  const entries = JSON.parse(stdout || '[]') as Array<{ mac: string; dst?: string }>;
+  return new Map(
+    entries.filter((e) => e.mac !== floodMac && e.dst !== undefined).map((e) => [e.mac, e.dst as string]),
+  );
+}
+
+/**
+ * Makes the unicast entries exactly `macs` (each remote port's MAC → its host's VTEP), so
+ * known unicast goes to one host instead of the whole flood list (the control plane knows
+ * where every port is; `nolearning` means the kernel never guesses). Idempotent.
+ */
+export async function setRemoteMacs(
+  netns: string | undefined,
+  name: string,
+  macs: ReadonlyMap<string, string>,
+): Promise<void> {
+  const have = await remoteMacs(netns, name);
+  for (const [mac, dst] of macs)
+    if (have.get(mac.toLowerCase()) !== dst)
+      await bridgeIn(netns, ['fdb', 'replace', mac, 'dev', name, 'dst', dst, 'self', 'permanent']);
+  for (const mac of have.keys())
+    if (![...macs.keys()].some((m) => m.toLowerCase() === mac))
+      await bridgeIn(netns, ['fdb', 'del', mac, 'dev', name, 'self']);
+}
