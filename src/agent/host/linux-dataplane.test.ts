@@ -194,6 +194,9 @@ describe.skipIf(skipReason !== undefined)(
     it('builds a bridge with the VXLAN device and the workload port, and floods to the other host', async () => {
       expect((await bridgePorts(hostA, bridge)).sort()).toEqual(['tapa', vxlan]);
       expect(await floodDestinations(hostA, vxlan)).toEqual(['10.99.0.2']);
+      // Ensuring again keeps the device (a new one would have lost its FDB).
+      await ensureVxlan(hostA, { name: vxlan, vni, local: '10.99.0.1', bridge, mtu });
+      expect(await floodDestinations(hostA, vxlan)).toEqual(['10.99.0.2']);
       expect((await linkInfo(hostA, 'tapa'))?.mtu).toBe(mtu);
       expect(await pingSoon(wlA, ipB)).toBe(true);
     }, 20_000);

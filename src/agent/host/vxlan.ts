@@ -1,4 +1,4 @@
-import { runCommand } from './command.js';
+import { HostCommandError, runCommand } from './command.js';
 import { deleteLink, plugIntoBridge, shortIfName } from './bridge.js';
 import { ipIn } from './netns.js';
 
@@ -23,13 +23,23 @@ export function vxlanNameOf(vni: number): string {
   return shortIfName('vxlan-', String(vni));
 }
 
-async function vxlanOf(netns: string | undefined, name: string) {
-  const { stdout } = await ipIn(netns, ['-j', '-d', 'link', 'show']);
-  const links = JSON.parse(stdout || '[]') as Array<{
-    ifname: string;
-    linkinfo?: { info_kind?: string; info_data?: { id?: number; local?: string; port?: number } };
-  }>;
-  return links.find((l) => l.ifname === name);
+interface VxlanLink {
+  readonly linkinfo?: {
+    readonly info_kind?: string;
+    readonly info_data?: { id?: number; local?: string; port?: number; learning?: boolean };
+  };
+}
+
+/** The link of that name as `ip -j -d` shows it, or undefined when there is none. */
+async function vxlanOf(netns: string | undefined, name: string): Promise<VxlanLink | undefined> {
+  try {
+    const { stdout } = await ipIn(netns, ['-j', '-d', 'link', 'show', 'dev', name]);
+    return (JSON.parse(stdout) as VxlanLink[])[0];
+  } catch (err) {
+    if (err instanceof HostCommandError && /does not exist|Cannot find device/i.test(err.stderr))
+      return undefined;
+    throw err;
+  }
 }
 
 /**
@@ -44,7 +54,8 @@ export async function ensureVxlan(netns: string | undefined, v: VxlanDevice): Pr
     link?.linkinfo?.info_kind === 'vxlan' &&
     data?.id === v.vni &&
     data.local === v.local &&
-    data.port === vxlanPort;
+    data.port === vxlanPort &&
+    data.learning === false;
   if (link !== undefined && !same) {
     if (link.linkinfo?.info_kind !== 'vxlan') throw new Error(`${v.name} is not a vxlan link: left alone`);
     await deleteLink(netns, v.name);
