@@ -1,0 +1,197 @@
+import { createHash } from 'node:crypto';
+import { compileRules, lookupKey, setType } from './nft-rules.js';
+import { bridgeTable } from './nft-spoofing.js';
+import type { Family, RuleClass, SecurityRule } from './nft-rules.js';
+
+/** Strata's tables: stateful security group rules (inet) and L2 anti-spoofing (bridge). */
+export const strataTables = ['inet strata', 'bridge strata'] as const;
+
+export interface AllowedAddressPair {
+  /** An address or prefix. */
+  readonly ip_address: string;
+  /** The MAC the pair is for; the port's own when absent. */
+  readonly mac_address?: string;
+}
+
+/** What the filter of one plugged port needs, on the host holding its device. */
+export interface PortFilter {
+  readonly portId: string;
+  /** The host side of the port: its tap or veth end, a port of some bridge. */
+  readonly device: string;
+  /** The bridge of the port's network (its conntrack zone comes from the name). */
+  readonly bridge: string;
+  readonly mac: string;
+  readonly fixedIps: ReadonlyArray<string>;
+  readonly allowedAddressPairs: ReadonlyArray<AllowedAddressPair>;
+  /** Off: no filter at all, the port is left out of the verdict maps. */
+  readonly portSecurityEnabled: boolean;
+  /** The effective rules of the port's groups (`effectiveRulesOfPort`). */
+  readonly rules: ReadonlyArray<SecurityRule>;
+}
+
+/** A filtered port and the number its packets are marked with (1-65535). */
+export interface IndexedPort {
+  readonly port: PortFilter;
+  readonly index: number;
+}
+
+/** The most ports one host filters: a port's index takes half of the 32-bit packet mark. */
+export const maxFilteredPorts = 0xffff;
+
+const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+
+/**
+ * A conntrack zone per bridge, so two networks' overlapping addresses never share a
+ * connection. br_netfilter gives the bridge as `iifname` at inet prerouting. The zone is a
+ * hash of the bridge's name, stable across rewrites so live connections keep their state.
+ */
+export function zoneOf(bridge: string): number {
+  return (createHash('sha256').update(bridge).digest().readUInt16BE(0) % 0xfffe) + 1;
+}
+
+function zonesOf(ports: ReadonlyArray<IndexedPort>): string[] {
+  return [...new Set(ports.map(({ port }) => port.bridge))].map((b) => `"${b}" : ${zoneOf(b)}`);
+}
+
+/** Numbers the ports with port security (the others are not filtered at all). */
+function indexPorts(ports: ReadonlyArray<PortFilter>): IndexedPort[] {
+  const filtered = ports.filter((p) => p.portSecurityEnabled);
+  if (filtered.length > maxFilteredPorts)
+    throw new Error(`more than ${maxFilteredPorts} filtered ports on one host`);
+  return filtered.map((port, i) => ({ port, index: i + 1 }));
+}
+
+/** The addresses of a remote group's members (fixed IPs and allowed address pairs). */
+export type GroupMembers = ReadonlyMap<string, ReadonlyArray<string>>;
+
+const families: ReadonlyArray<Family> = ['v4', 'v6'];
+
+const isV6 = (addr: string) => addr.includes(':');
+const elementsOf = (xs: ReadonlyArray<string>) =>
+  xs.length === 0 ? '' : ` elements = { ${xs.join(', ')} };`;
+
+/** The name of a remote group's address set in the inet table. */
+export function groupSetName(groupId: string, family: Family): string {
+  return `rg-${groupId}-${family}`;
+}
+
+function groupSets(members: GroupMembers): string[] {
+  return [...members].flatMap(([groupId, addrs]) =>
+    families.map((f) => {
+      const type = f === 'v6' ? 'ipv6_addr' : 'ipv4_addr';
+      const mine = addrs.filter((a) => isV6(a) === (f === 'v6'));
+      return `  set ${groupSetName(groupId, f)} { type ${type}; flags interval; auto-merge;${elementsOf(mine)} }`;
+    }),
+  );
+}
+
+/**
+ * Egress is checked first and, when allowed, returns so that the ingress chain of the port
+ * the packet goes to (on the same bridge) still has its say; ingress ends the hook.
+ */
+const verdictOf = (direction: SecurityRule['direction']) => (direction === 'ingress' ? 'accept' : 'return');
+
+/** The chain of one direction of a port, its rule sets declared before it. */
+function ruleChain(port: PortFilter, direction: SecurityRule['direction'], members: GroupMembers): string[] {
+  const prefix = direction === 'ingress' ? 'in' : 'out';
+  const verdict = verdictOf(direction);
+  const remote = direction === 'ingress' ? 'saddr' : 'daddr';
+  const sets: string[] = [];
+  const rules: string[] = [];
+  for (const family of families) {
+    const { elements } = compileRules(port.rules, direction, family);
+    for (const [k, els] of elements) {
+      const [source = 'prefix', cls] = k.split('|') as [string, RuleClass];
+      const withAddress = source === 'prefix';
+      // A remote group the agent knows no members of admits nobody.
+      if (!withAddress && !members.has(source)) continue;
+      const name = `${prefix}-${port.portId}-${family}-${cls}-${withAddress ? 'net' : source}`;
+      sets.push(
+        `  set ${name} { type ${setType(cls, family, withAddress)}; flags interval;${elementsOf([...els])} }`,
+      );
+      const addr = withAddress
+        ? ''
+        : `${family === 'v6' ? 'ip6' : 'ip'} ${remote} @${groupSetName(source, family)} `;
+      rules.push(`    ${addr}${lookupKey(cls, family, remote, withAddress)} @${name} ${verdict}`);
+    }
+  }
+  const chain = [`  chain ${prefix}-${port.portId} {`, ...fixedHead(direction), ...rules, '    drop', '  }'];
+  return [...sets, ...chain];
+}
+
+/** What every port lets through before its groups: replies, and the control traffic IP needs. */
+function fixedHead(direction: SecurityRule['direction']): string[] {
+  const verdict = verdictOf(direction);
+  const nd =
+    direction === 'ingress'
+      ? 'nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert, mld-listener-query'
+      : 'nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, mld2-listener-report';
+  const dhcp = direction === 'ingress' ? 'udp sport 67 udp dport 68' : 'udp sport 68 udp dport 67';
+  const dhcp6 = direction === 'ingress' ? 'udp sport 547 udp dport 546' : 'udp sport 546 udp dport 547';
+  return [
+    `    ct state established,related ${verdict}`,
+    '    ct state invalid drop',
+    `    icmpv6 type { ${nd} } ${verdict}`,
+    `    meta nfproto ipv4 ${dhcp} ${verdict}`,
+    `    meta nfproto ipv6 ${dhcp6} ${verdict}`,
+  ];
+}
+
+/**
+ * The inet table, where br_netfilter hands bridged IP packets with conntrack: per port an
+ * ingress chain (to the port) and an egress chain (from it). br_netfilter names only the
+ * bridge there, not its ports, so the bridge table marks each packet with the index of its
+ * input port (low 16 bits) and output port (high 16 bits); verdict maps keyed by those halves
+ * pick the chains in one lookup each, however many ports there are.
+ */
+function inetTable(ports: ReadonlyArray<IndexedPort>, members: GroupMembers): string[] {
+  const map = (prefix: string, shift: number) =>
+    elementsOf(ports.map(({ port, index }) => `${hex(index << shift)} : jump ${prefix}-${port.portId}`));
+  return [
+    'table inet strata {',
+    ...groupSets(members),
+    ...ports.flatMap(({ port }) => [
+      ...ruleChain(port, 'ingress', members),
+      ...ruleChain(port, 'egress', members),
+    ]),
+    `  map from-port { type mark : verdict;${map('out', 0)} }`,
+    `  map to-port { type mark : verdict;${map('in', 16)} }`,
+    `  map zones { typeof iifname : ct zone;${elementsOf(zonesOf(ports))} }`,
+    '  chain zone {',
+    '    type filter hook prerouting priority raw; policy accept;',
+    '    ct zone set iifname map @zones',
+    '  }',
+    '  chain port-filter {',
+    '    type filter hook forward priority filter; policy accept;',
+    '    meta mark & 0x0000ffff vmap @from-port',
+    '    meta mark & 0xffff0000 vmap @to-port',
+    '  }',
+    '}',
+  ];
+}
+
+/**
+ * The whole of Strata's filtering on a host as one `nft -f` transaction: both tables are
+ * created if missing, deleted, and written again, so the kernel swaps old for new at once
+ * (no packet sees half a change) and whatever was there (a flush, a stale port) is replaced.
+ */
+export function compileRuleset(ports: ReadonlyArray<PortFilter>, members: GroupMembers): string {
+  const reset = strataTables.flatMap((t) => [`add table ${t}`, `delete table ${t}`]);
+  const indexed = indexPorts(ports);
+  return [...reset, ...inetTable(indexed, members), ...bridgeTable(indexed), ''].join('\n');
+}
+
+/** A transaction that only replaces the members of a remote group (a port joined or left it). */
+export function compileGroupMembersUpdate(groupId: string, addrs: ReadonlyArray<string>): string {
+  return families
+    .flatMap((f) => {
+      const name = `inet strata ${groupSetName(groupId, f)}`;
+      const mine = addrs.filter((a) => isV6(a) === (f === 'v6'));
+      return [
+        `flush set ${name}`,
+        ...(mine.length === 0 ? [] : [`add element ${name} { ${mine.join(', ')} }`]),
+      ];
+    })
+    .concat('')
+    .join('\n');
+}

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HostCommandError, runCommand } from './command.js';
+import { strataTables } from './nft-ruleset.js';
+
+function nftIn(netns: string | undefined, args: ReadonlyArray<string>) {
+  const [cmd, pre] = netns === undefined ? ['nft', []] : ['ip', ['netns', 'exec', netns, 'nft']];
+  return runCommand(cmd, [...pre, ...args], { timeoutMs: 30_000 });
+}
+
+/**
+ * Applies one transaction (the text of `compileRuleset` or `compileGroupMembersUpdate`) with
+ * `nft -f`: the kernel takes all of it or, on any error, none of it.
+ */
+export async function applyNft(netns: string | undefined, transaction: string): Promise<void> {
+  const file = join(tmpdir(), `strata-nft-${randomUUID()}.nft`);
+  await writeFile(file, transaction, { mode: 0o600 });
+  try {
+    await nftIn(netns, ['-f', file]);
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+/** Whether both of Strata's tables are in the namespace (a flushed ruleset needs a resync). */
+export async function strataTablesPresent(netns: string | undefined): Promise<boolean> {
+  const { stdout } = await nftIn(netns, ['-j', 'list', 'tables']);
+  const tables = (
+    JSON.parse(stdout) as { nftables: Array<{ table?: { family: string; name: string } }> }
+  ).nftables.flatMap((o) => (o.table === undefined ? [] : [`${o.table.family} ${o.table.name}`]));
+  return strataTables.every((t) => tables.includes(t));
+}
+
+/** Deletes Strata's tables; resolves when they are not there. Leaves every other table alone. */
+export async function deleteStrataTables(netns: string | undefined): Promise<void> {
+  for (const t of strataTables) {
+    try {
+      await nftIn(netns, ['delete', 'table', ...t.split(' ')]);
+    } catch (err) {
+      if (err instanceof HostCommandError && /No such file/i.test(err.stderr)) continue;
+      throw err;
+    }
+  }
+}
