@@ -28,6 +28,10 @@ import { serverPolicy } from './servers/server-policy.js';
 import { serverRoutes } from './servers/server-routes.js';
 import { serverIpPolicy, serverIpRoutes } from './networking/server-ip-routes.js';
 import {
+  securityGroupProxyPolicy,
+  securityGroupProxyRoutes,
+} from './networking/security-group-proxy-routes.js';
+import {
   serverSecurityGroupPolicy,
   serverSecurityGroupRoutes,
 } from './networking/server-security-group-routes.js';
@@ -54,6 +58,7 @@ export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
   ...serverTagRoutes,
   ...serverIpRoutes,
   ...serverSecurityGroupRoutes,
+  ...securityGroupProxyRoutes,
   ...interfaceRoutes,
   ...serverMetadataRoutes,
   ...migrationRoutes,
@@ -77,6 +82,7 @@ export const computePolicy: Readonly<Record<string, string>> = {
   ...volumeAttachmentPolicy,
   ...serverIpPolicy,
   ...serverSecurityGroupPolicy,
+  ...securityGroupProxyPolicy,
   ...interfacePolicy,
 };
 

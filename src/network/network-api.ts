@@ -13,7 +13,11 @@ import type { AllocationRow, PortRow } from './ports/port-store.js';
 import { allocationsOf, getPortRow, updatePortRow } from './ports/port-store.js';
 import { ensureDefaultGroup } from './security-groups/security-group-defaults.js';
 import type { SecurityGroupInfo } from './security-groups/security-group-lookup.js';
-import { findSecurityGroupId, securityGroupsByIds } from './security-groups/security-group-lookup.js';
+import {
+  findSecurityGroupId,
+  securityGroupsByIds,
+  securityGroupsOfProject,
+} from './security-groups/security-group-lookup.js';
 
 /** Who asks, as compute knows it: the user's project (Nova calls Neutron with the user's token). */
 export interface NetworkUser {
@@ -103,6 +107,8 @@ export interface NetworkApi {
   setPortStatus(id: string, host: string, status: 'ACTIVE' | 'DOWN', vifType: string): Promise<boolean>;
   /** The groups with these ids the user may see, with rules (GET /v2.0/security-groups?id=...). */
   securityGroups(user: NetworkUser, ids: ReadonlyArray<string>): Promise<SecurityGroupInfo[]>;
+  /** The project's groups, every group when undefined (Nova's os-security-groups index). */
+  projectSecurityGroups(projectId: string | undefined): Promise<SecurityGroupInfo[]>;
   /** A group id by name or id as neutronclient finds it; undefined when none (409 when ambiguous). */
   findSecurityGroup(user: NetworkUser, nameOrId: string): Promise<string | undefined>;
   /** Replaces the port's groups (PUT /v2.0/ports/{id} with security_groups). */
@@ -232,6 +238,7 @@ export function networkApi(deps: NetworkDeps): NetworkApi {
       return true;
     },
     securityGroups: (user, ids) => securityGroupsByIds(db(), user, ids),
+    projectSecurityGroups: (projectId) => securityGroupsOfProject(db(), projectId),
     findSecurityGroup: (user, nameOrId) => findSecurityGroupId(db(), user, nameOrId),
     async setPortSecurityGroups(user, portId, ids) {
       await updatePort(deps, callerFor(user), portId, { security_groups: [...ids] });

@@ -112,7 +112,15 @@ export async function removeServerSecurityGroup(
 /** GET /servers/{id}/os-security-groups: the ports' groups in Nova's format, by tenant then name. */
 export async function serverSecurityGroupsView(deps: ComputeDeps, user: NetworkUser, s: Server) {
   const ports = await deps.network.portsOfDevices([s.id]);
-  const groups = groupsOfPorts(ports, await groupsById(deps, user, ports));
+  return novaGroupsView(deps, user, groupsOfPorts(ports, await groupsById(deps, user, ports)));
+}
+
+/** Groups in Nova's format, sorted by tenant then name as Nova's controllers sort them. */
+export async function novaGroupsView(
+  deps: ComputeDeps,
+  user: NetworkUser,
+  groups: ReadonlyArray<SecurityGroupInfo>,
+) {
   const named = await ruleGroupNames(deps, user, groups);
   return groups
     .map((g) => novaGroup(g, named))

@@ -1,7 +1,7 @@
 import { ConflictError } from '../../common/errors.js';
 import type { Db } from '../../db/db-handle.js';
 import type { SecurityGroupRow } from './security-group-store.js';
-import { getGroupRows, rulesOfGroups } from './security-group-store.js';
+import { getGroupRows, listGroupRows, rulesOfGroups } from './security-group-store.js';
 
 /** A rule as compute reads it from Neutron (GET /v2.0/security-groups?id=...). */
 export interface SecurityGroupRuleInfo {
@@ -34,6 +34,18 @@ export async function securityGroupsByIds(
   ids: ReadonlyArray<string>,
 ): Promise<SecurityGroupInfo[]> {
   const rows = (await getGroupRows(db, [...new Set(ids)])).filter((g) => visible(user, g));
+  return withRules(db, rows);
+}
+
+/** The project's groups, or every group (Nova's all_tenants for admins), with rules. */
+export async function securityGroupsOfProject(
+  db: Db,
+  projectId: string | undefined,
+): Promise<SecurityGroupInfo[]> {
+  return withRules(db, await listGroupRows(db, projectId, projectId === undefined));
+}
+
+async function withRules(db: Db, rows: ReadonlyArray<SecurityGroupRow>): Promise<SecurityGroupInfo[]> {
   const rules = await rulesOfGroups(
     db,
     rows.map((g) => g.id),

@@ -221,6 +221,33 @@ for (const dialect of testDialects()) {
       expect(await portGroups(id)).toEqual([[def['id']], [def['id']]]);
     });
 
+    it('finds groups through the os-security-groups proxy up to 2.35, as clients do', async () => {
+      const list = (await nova()('GET', '/os-security-groups', p.member)).json().security_groups as Json[];
+      expect(list.map((g) => g['name'])).toEqual(['db', 'default', 'web']);
+      const shown = await nova()('GET', `/os-security-groups/${web['id'] as string}`, p.member);
+      expect(shown.statusCode, shown.body).toBe(200);
+      expect(shown.json().security_group).toEqual(list.find((g) => g['name'] === 'web'));
+      expectFault(
+        await nova()('GET', '/os-security-groups/web', p.member),
+        400,
+        'Security group id should be uuid',
+      );
+      const foreign = (await neutron().call('GET', '/security-groups?name=theirs', p.other)).json()
+        .security_groups[0] as Json;
+      expectFault(
+        await nova()('GET', `/os-security-groups/${foreign['id'] as string}`, p.member),
+        404,
+        `Security group ${foreign['id'] as string} does not exist`,
+      );
+      const late = await t.request({
+        method: 'GET',
+        url: '/compute/v2.1/os-security-groups',
+        token: p.member,
+        headers: { 'openstack-api-version': 'compute 2.36' },
+      });
+      expect(late.statusCode).toBe(404);
+    });
+
     it('refuses bad action input with Nova statuses and changes nothing', async () => {
       const id = await boot('refused', { networks: [{ uuid: net }] });
       const portless = await boot('refused-portless', { networks: 'none' });
