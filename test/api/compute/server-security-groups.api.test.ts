@@ -207,6 +207,14 @@ for (const dialect of testDialects()) {
           },
         ]),
       );
+      // The default group's ingress rules: any protocol from the group itself, no ports.
+      const d = listed.find((g) => g['name'] === 'default')!;
+      expect(d['rules']).toEqual([
+        expect.objectContaining({ ip_protocol: null, from_port: null, to_port: null, ip_range: {} }),
+        expect.objectContaining({ ip_protocol: null, from_port: null, to_port: null, ip_range: {} }),
+      ]);
+      for (const r of d['rules'] as Json[])
+        expect(r['group']).toEqual({ name: 'default', tenant_id: p.projectId });
       // Egress rules are not Nova's: only the two ingress rules.
       expect(w['rules']).toHaveLength(2);
 
