@@ -27,6 +27,14 @@ import { serverMetadataRoutes } from './servers/server-metadata-routes.js';
 import { serverPolicy } from './servers/server-policy.js';
 import { serverRoutes } from './servers/server-routes.js';
 import { serverIpPolicy, serverIpRoutes } from './networking/server-ip-routes.js';
+import {
+  securityGroupProxyPolicy,
+  securityGroupProxyRoutes,
+} from './networking/security-group-proxy-routes.js';
+import {
+  serverSecurityGroupPolicy,
+  serverSecurityGroupRoutes,
+} from './networking/server-security-group-routes.js';
 import { interfacePolicy, interfaceRoutes } from './networking/interface-routes.js';
 import { usagePolicy } from './usage/usage-policy.js';
 import { usageRoutes } from './usage/usage-routes.js';
@@ -49,6 +57,8 @@ export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
   ...serverActionRoutes,
   ...serverTagRoutes,
   ...serverIpRoutes,
+  ...serverSecurityGroupRoutes,
+  ...securityGroupProxyRoutes,
   ...interfaceRoutes,
   ...serverMetadataRoutes,
   ...migrationRoutes,
@@ -71,6 +81,8 @@ export const computePolicy: Readonly<Record<string, string>> = {
   ...agentApiPolicy,
   ...volumeAttachmentPolicy,
   ...serverIpPolicy,
+  ...serverSecurityGroupPolicy,
+  ...securityGroupProxyPolicy,
   ...interfacePolicy,
 };
 

@@ -68,3 +68,4 @@ export function networkService(ctx: ServiceContext): ServicePlugin & { readonly 
 
 export { networkPolicy } from './network-policy.js';
 export type { NetworkApi, NetworkInfo, NetworkUser, PortFixedIp, PortInfo } from './network-api.js';
+export type { SecurityGroupInfo, SecurityGroupRuleInfo } from './security-groups/security-group-lookup.js';

@@ -11,6 +11,13 @@ import { limitsOf, usageOf } from './quotas/quota-store.js';
 import { createPort, deletePort, findPort, updatePort } from './ports/port-service.js';
 import type { AllocationRow, PortRow } from './ports/port-store.js';
 import { allocationsOf, getPortRow, updatePortRow } from './ports/port-store.js';
+import { ensureDefaultGroup } from './security-groups/security-group-defaults.js';
+import type { SecurityGroupInfo } from './security-groups/security-group-lookup.js';
+import {
+  findSecurityGroupId,
+  securityGroupsByIds,
+  securityGroupsOfProject,
+} from './security-groups/security-group-lookup.js';
 
 /** Who asks, as compute knows it: the user's project (Nova calls Neutron with the user's token). */
 export interface NetworkUser {
@@ -40,8 +47,9 @@ export interface PortInfo {
   readonly deviceOwner: string;
   readonly hostId: string;
   readonly fixedIps: ReadonlyArray<PortFixedIp>;
-  /** Security group ids (names need the security-group API, which is not here yet). */
+  /** Security group ids (`securityGroups()` names them). */
   readonly securityGroups: ReadonlyArray<string>;
+  readonly portSecurityEnabled: boolean;
 }
 
 /** An address of a port, with what a guest needs of its subnet. */
@@ -61,6 +69,10 @@ export interface NewPort {
   readonly fixedIp?: string;
   readonly deviceId: string;
   readonly deviceOwner: string;
+  /** Group ids (Nova passes the requested groups); the project's default when absent. */
+  readonly securityGroups?: ReadonlyArray<string>;
+  /** Adds the project's `default` group to `securityGroups` (Nova's name, resolved here as Neutron does). */
+  readonly withDefaultGroup?: boolean;
 }
 
 /**
@@ -93,6 +105,14 @@ export interface NetworkApi {
    * port is bound elsewhere; true for a port this service does not have (nothing to wait for).
    */
   setPortStatus(id: string, host: string, status: 'ACTIVE' | 'DOWN', vifType: string): Promise<boolean>;
+  /** The groups with these ids the user may see, with rules (GET /v2.0/security-groups?id=...). */
+  securityGroups(user: NetworkUser, ids: ReadonlyArray<string>): Promise<SecurityGroupInfo[]>;
+  /** The project's groups, every group when undefined (Nova's os-security-groups index). */
+  projectSecurityGroups(projectId: string | undefined): Promise<SecurityGroupInfo[]>;
+  /** A group id by name or id as neutronclient finds it; undefined when none (409 when ambiguous). */
+  findSecurityGroup(user: NetworkUser, nameOrId: string): Promise<string | undefined>;
+  /** Replaces the port's groups (PUT /v2.0/ports/{id} with security_groups). */
+  setPortSecurityGroups(user: NetworkUser, portId: string, ids: ReadonlyArray<string>): Promise<void>;
 }
 
 const service: NetworkCaller = { projectId: undefined, isAdmin: true, can: () => true };
@@ -147,6 +167,7 @@ export function networkApi(deps: NetworkDeps): NetworkApi {
         device_id: p.deviceId,
         device_owner: p.deviceOwner,
         ...(p.fixedIp !== undefined && { fixed_ips: [{ ip_address: p.fixedIp }] }),
+        ...(p.securityGroups !== undefined && { security_groups: await portGroups(deps, user, p) }),
         ...(user.isAdmin && { project_id: user.projectId }),
       };
       return one(await createPort(deps, callerFor(user), body));
@@ -216,7 +237,21 @@ export function networkApi(deps: NetworkDeps): NetworkApi {
       );
       return true;
     },
+    securityGroups: (user, ids) => securityGroupsByIds(db(), user, ids),
+    projectSecurityGroups: (projectId) => securityGroupsOfProject(db(), projectId),
+    findSecurityGroup: (user, nameOrId) => findSecurityGroupId(db(), user, nameOrId),
+    async setPortSecurityGroups(user, portId, ids) {
+      await updatePort(deps, callerFor(user), portId, { security_groups: [...ids] });
+    },
   };
+}
+
+/** The asked-for groups, with the project's default group (made on first use) when Nova named it. */
+async function portGroups(deps: NetworkDeps, user: NetworkUser, p: NewPort): Promise<string[]> {
+  const ids = [...(p.securityGroups ?? [])];
+  if (p.withDefaultGroup !== true) return ids;
+  const fallback = await ensureDefaultGroup(deps, callerFor(user), user.projectId);
+  return fallback === undefined ? ids : [...ids, fallback];
 }
 
 async function setStatus(deps: NetworkDeps, id: string, status: string): Promise<void> {
@@ -289,5 +324,6 @@ function portInfo(
     hostId: r.binding_host_id,
     fixedIps: ips.map((a) => fixedIp(a, subnets.get(a.subnet_id))),
     securityGroups: parseJson<string[]>(r.security_groups, []),
+    portSecurityEnabled: isSet(r.port_security_enabled),
   };
 }

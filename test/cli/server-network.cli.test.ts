@@ -72,6 +72,14 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on networks', 
       'the removed port is unbound',
     );
 
+    // Found through Nova's os-security-groups, then applied to every port of the server.
+    await cli.ok('admin', ['security', 'group', 'create', 'cli-web']);
+    await cli.ok('admin', ['server', 'add', 'security', 'group', 'vm-net', 'cli-web']);
+    const groups = async () => (await show('vm-net'))['security_groups'] as { name: string }[] | undefined;
+    expect((await groups())?.map((g) => g.name).sort()).toEqual(['cli-web', 'default']);
+    await cli.ok('admin', ['server', 'remove', 'security', 'group', 'vm-net', 'cli-web']);
+    expect((await groups())?.map((g) => g.name)).toEqual(['default']);
+
     await cli.ok('admin', ['server', 'add', 'network', 'vm-net', 'cli-net']);
     const ports = await cli.json<unknown[]>('admin', ['port', 'list', '--server', 'vm-net']);
     expect(ports).toHaveLength(2);

@@ -27,6 +27,7 @@ const port = (id: string, networkName: string, mac: string, ips: PortInfo['fixed
   hostId: 'h',
   fixedIps: ips,
   securityGroups: [],
+  portSecurityEnabled: true,
 });
 
 describe('server addresses and NICs from ports', () => {

@@ -1,4 +1,4 @@
-import type { PortInfo } from '../../network/index.js';
+import type { NetworkUser, PortInfo, SecurityGroupInfo } from '../../network/index.js';
 import type { ComputeDeps } from '../compute-deps.js';
 
 /** One address as the server view shows it (Nova's extended IPs and IP MAC). */
@@ -15,10 +15,10 @@ export type Addresses = Readonly<Record<string, ReadonlyArray<AddressView>>>;
 export interface ServerNetworking {
   addresses(serverId: string): Addresses;
   /**
-   * The ports' security groups, by name. Undefined until the network service has a
-   * security-group API to name them (the view keeps Nova's default then).
+   * The ports' security groups by name, one entry per port and group as Nova lists them
+   * (a group on two ports shows twice); empty for a server without ports.
    */
-  securityGroups(serverId: string): ReadonlyArray<{ name: string }> | undefined;
+  securityGroups(serverId: string): ReadonlyArray<{ name: string }>;
 }
 
 /** Addresses by network name, in port order (Nova's network info cache order). */
@@ -37,20 +37,46 @@ export function addressesOf(ports: ReadonlyArray<PortInfo>): Addresses {
   return out;
 }
 
-/** One read of the ports of a page of servers (one query however many servers). */
+/**
+ * Nova's get_instances_security_groups_bindings: each port's groups in port order, skipping
+ * groups the user cannot see (Neutron did not return them).
+ */
+export function groupsOfPorts(
+  ports: ReadonlyArray<PortInfo>,
+  groups: ReadonlyMap<string, SecurityGroupInfo>,
+): SecurityGroupInfo[] {
+  return ports.flatMap((p) => p.securityGroups.flatMap((id) => groups.get(id) ?? []));
+}
+
+/** The groups named by these ports, by id: one network read (Nova's list by ids). */
+export async function groupsById(
+  deps: ComputeDeps,
+  user: NetworkUser,
+  ports: ReadonlyArray<PortInfo>,
+): Promise<Map<string, SecurityGroupInfo>> {
+  const ids = [...new Set(ports.flatMap((p) => p.securityGroups))];
+  if (ids.length === 0) return new Map();
+  return new Map((await deps.network.securityGroups(user, ids)).map((g) => [g.id, g]));
+}
+
+/** One read of the ports of a page of servers and one of their groups, however many servers. */
 export async function serverNetworking(
   deps: ComputeDeps,
+  user: NetworkUser,
   serverIds: ReadonlyArray<string>,
 ): Promise<ServerNetworking> {
+  const ports = await deps.network.portsOfDevices(serverIds);
   const byServer = new Map<string, PortInfo[]>();
-  for (const p of await deps.network.portsOfDevices(serverIds)) {
+  for (const p of ports) {
     const list = byServer.get(p.deviceId);
     if (list === undefined) byServer.set(p.deviceId, [p]);
     else list.push(p);
   }
+  const groups = await groupsById(deps, user, ports);
   return {
     addresses: (id) => addressesOf(byServer.get(id) ?? []),
-    // The seam for security groups: port.securityGroups holds ids; naming them waits for the API.
-    securityGroups: () => undefined,
+    // Neutron's name is optional: Nova shows the id then.
+    securityGroups: (id) =>
+      groupsOfPorts(byServer.get(id) ?? [], groups).map((g) => ({ name: g.name || g.id })),
   };
 }

@@ -6,6 +6,7 @@ import { requestAttach } from '../devices/device-service.js';
 import type { Server } from '../servers/server-model.js';
 import { updateServerIf } from '../servers/server-store.js';
 import type { RequestedNic } from './requested-networks.js';
+import type { RequestedGroups } from './server-security-groups.js';
 import { forgetServerPort, recordServerPort, serverPorts } from './server-port-store.js';
 
 /** Nova's device_owner for an instance's ports. */
@@ -48,6 +49,7 @@ export async function addServerNic(
   user: NetworkUser,
   s: Pick<Server, 'id' | 'availabilityZone' | 'host'>,
   nic: RequestedNic,
+  groups?: RequestedGroups,
 ): Promise<PortInfo> {
   const owner = deviceOwnerOf(s.availabilityZone);
   const port =
@@ -58,6 +60,7 @@ export async function addServerNic(
           deviceId: s.id,
           deviceOwner: owner,
           ...(nic.fixedIp !== undefined && { fixedIp: nic.fixedIp }),
+          ...(groups !== undefined && { securityGroups: groups.ids, withDefaultGroup: groups.withDefault }),
         });
   await recordServerPort(deps.store.db, {
     server_id: s.id,
@@ -80,11 +83,12 @@ export async function allocateServerNics(
   user: NetworkUser,
   servers: ReadonlyArray<Server>,
   nics: ReadonlyArray<RequestedNic>,
+  groups?: RequestedGroups,
 ): Promise<void> {
   if (nics.length === 0) return;
   for (const s of servers) {
     try {
-      for (const nic of nics) await addServerNic(deps, user, s, nic);
+      for (const nic of nics) await addServerNic(deps, user, s, nic, groups);
     } catch (err) {
       if (!isCloudError(err)) throw err;
       await failBuild(deps, s, novaMessage(err.message, err.code, nics));

@@ -21,6 +21,7 @@ import { serverCoreView } from './server-view.js';
 import { randomToken } from '../../common/ids.js';
 import { serverViewContext } from './server-view-context.js';
 import { serverDescription } from './server-schemas.js';
+import { securityGroupActions } from '../networking/server-security-group-routes.js';
 
 type Handler = (ctx: RequestContext, deps: ComputeDeps, s: Server, body: unknown) => Promise<unknown>;
 
@@ -148,6 +149,7 @@ const actions: Readonly<Record<string, [string, Handler]>> = {
       await resetServerState(deps, callerOf(ctx), s, state, ctx.requestId);
     },
   ],
+  ...securityGroupActions,
 };
 
 async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: unknown) {

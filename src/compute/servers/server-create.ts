@@ -11,6 +11,7 @@ import {
 } from '../quotas/quota-enforcement.js';
 import { allocateServerNics } from '../networking/server-ports.js';
 import { portQuotaCount, resolveNetworks } from '../networking/requested-networks.js';
+import { resolveRequestedGroups } from '../networking/server-security-groups.js';
 import type { ServerCreateRequest } from './server-schemas.js';
 import type { Caller } from './server-inputs.js';
 import {
@@ -61,6 +62,7 @@ export async function createServers(
   const { min, max: requestedMax } = counts(req.min_count, req.max_count);
   const networkUser = { projectId: caller.projectId, isAdmin: caller.isAdmin };
   const nics = await resolveNetworks(deps, networkUser, req.networks, requestedMax);
+  const groups = await resolveRequestedGroups(deps, networkUser, req.security_groups);
   const max = await portQuotaCount(deps, caller.projectId, nics, min, requestedMax);
   const groupId = await resolveGroup(
     deps,
@@ -104,7 +106,7 @@ export async function createServers(
     return rows;
   });
   // Ports before scheduling, so the build's spec carries its NICs (the device seam).
-  await allocateServerNics(deps, networkUser, rows.map(toServer), nics);
+  await allocateServerNics(deps, networkUser, rows.map(toServer), nics, groups);
   deps.signals.scheduling();
   // The rows as committed: reading them back would only cost a query per server.
   return { servers: rows.map(toServer), reservationId, adminPass };

@@ -57,7 +57,8 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
             id: first.id,
             links: serverDetailView(first, v).links,
             'OS-DCF:diskConfig': 'MANUAL',
-            security_groups: [{ name: 'default' }],
+            // As Nova: what the request named, the groups not being on ports yet.
+            security_groups: ctx.body.server.security_groups ?? [{ name: 'default' }],
             adminPass: created.adminPass,
           },
         },

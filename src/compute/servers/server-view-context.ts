@@ -26,6 +26,7 @@ export async function serverViewContext(
     ...(servers.length > 0 && {
       networking: await serverNetworking(
         deps,
+        { projectId: callerOf(ctx).projectId, isAdmin: callerOf(ctx).isAdmin },
         servers.map((s) => s.id),
       ),
     }),

@@ -96,9 +96,15 @@ export function serverDetailView(s: Server, v: ViewContext) {
     'OS-EXT-STS:vm_state': s.vmState,
     'OS-EXT-STS:power_state': s.powerState,
     'os-extended-volumes:volumes_attached': [],
-    security_groups: v.networking?.securityGroups(s.id) ?? [{ name: 'default' }],
+    // As Nova: the key only when the server's ports have groups.
+    ...securityGroupsOf(s.id, v),
     ...(atLeast(mv, [2, 16]) && v.hostStatus && { host_status: v.hostStatus(s.host) }),
   };
+}
+
+function securityGroupsOf(id: string, v: ViewContext) {
+  const groups = v.networking?.securityGroups(id) ?? [];
+  return groups.length > 0 ? { security_groups: groups } : {};
 }
 
 /** 2.3: what the guest was booted with, admin-only like the other OS-EXT-SRV-ATTR fields. */
