@@ -1,4 +1,4 @@
-import type { IndexedPort, PortFilter } from './nft-ruleset.js';
+import type { IndexedPort, PortFilter } from './nft-port-filter.js';
 
 const isV6 = (addr: string) => addr.includes(':');
 
