@@ -69,7 +69,7 @@ export interface NewPort {
  * Errors are Neutron's (CloudError codes under `network.`); compute words them as Nova does.
  */
 export interface NetworkApi {
-  /** The networks the user may boot on: `ids` if given, else its own and shared ones (Nova's auto). */
+  /** The networks the user may boot on: `ids` if given, else its own non-external and shared ones (Nova's auto). */
   availableNetworks(user: NetworkUser, ids?: ReadonlyArray<string>): Promise<NetworkInfo[]>;
   /** The port as the user sees it, undefined when missing or not visible. */
   showPort(user: NetworkUser, id: string): Promise<PortInfo | undefined>;
@@ -93,6 +93,16 @@ export interface NetworkApi {
    * port is bound elsewhere; true for a port this service does not have (nothing to wait for).
    */
   setPortStatus(id: string, host: string, status: 'ACTIVE' | 'DOWN', vifType: string): Promise<boolean>;
+}
+
+/**
+ * Nova's candidates when no network is named: the project's own and shared ones. Unlike
+ * Nova, an own external network that is not shared is left out: it carries router gateways
+ * and floating IPs (Nova refuses it to non-admins anyway), and the admin project owns
+ * both `public` and `private` on a `strata up` cloud, where a server should land on `private`.
+ */
+function autoCandidate(row: NetworkRow, projectId: string): boolean {
+  return isSet(row.shared) || (row.project_id === projectId && !isSet(row.external));
 }
 
 const service: NetworkCaller = { projectId: undefined, isAdmin: true, can: () => true };
@@ -125,7 +135,7 @@ export function networkApi(deps: NetworkDeps): NetworkApi {
         q = q.where('id', 'in', [...ids]);
       }
       const rows = (await q.orderBy('created_at').orderBy('id').execute()).filter((r) =>
-        ids !== undefined ? canSeeNetwork(caller, r) : r.project_id === user.projectId || isSet(r.shared),
+        ids !== undefined ? canSeeNetwork(caller, r) : autoCandidate(r, user.projectId),
       );
       const counts = await subnetCounts(
         deps,

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootServer, waitForServer } from '../../support/compute-fixtures.js';
+import { bootstrapComputeDefaults, testImageName } from '../../../src/cli/up-bootstrap.js';
 import { testDialects } from '../../../src/db/testing/dialects.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
@@ -32,6 +34,7 @@ for (const dialect of testDialects()) {
       });
       project = projects.json().projects[0].id as string;
       expect(await t.cloud.network.createDefaults(project)).toBe(true);
+      await bootstrapComputeDefaults(t.cloud, project);
     });
     afterAll(async () => t?.close());
 
@@ -101,6 +104,22 @@ for (const dialect of testDialects()) {
         ['IPv4', 'icmp', null, null, '0.0.0.0/0'],
         ['IPv4', 'tcp', 22, 22, '0.0.0.0/0'],
       ]);
+    });
+
+    it("boots a server that names no network on private, not on the admin's external public", async () => {
+      const images = await t.request({
+        method: 'GET',
+        url: `/image/v2/images?name=${testImageName}`,
+        token: admin,
+      });
+      const image = (images.json().images as Json[])[0];
+      expect(image).toBeDefined();
+      const id = await bootServer(t, admin, { name: 'auto', imageRef: image!['id'], flavorRef: '1' });
+      const s = await waitForServer(t, admin, id, 'ACTIVE');
+      expect(Object.keys(s['addresses'] as Json)).toEqual(['private']);
+      const del = await t.request({ method: 'DELETE', url: `/compute/v2.1/servers/${id}`, token: admin });
+      expect(del.statusCode).toBe(204);
+      await waitForServer(t, admin, id, 'DELETED');
     });
 
     it('creates nothing twice when run again', async () => {
