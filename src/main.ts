@@ -26,6 +26,7 @@ import { pruneRevocations } from './identity/tokens/revocation-store.js';
 import { TokenKeyRing } from './identity/tokens/token-keys.js';
 import type { ImageApi } from './image/index.js';
 import { imagePolicy, imageService } from './image/index.js';
+import type { NetworkBootstrap } from './network/index.js';
 import { networkPolicy, networkService } from './network/index.js';
 import { placementPolicy, placementService } from './placement/index.js';
 import type { VolumeApi } from './volume/index.js';
@@ -40,6 +41,8 @@ export interface Cloud {
   readonly compute: ComputeRuntime;
   /** The image service's in-process API (bootstrap and other services use it). */
   readonly images: ImageApi;
+  /** The network service's defaults for `strata up`. */
+  readonly network: NetworkBootstrap;
   /** Block storage's in-process API. */
   readonly volumes: VolumeApi;
   readonly services: ReadonlyArray<ServicePlugin>;
@@ -147,6 +150,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     identity,
     compute,
     images: image.api,
+    network: network.bootstrap,
     volumes: volume.api,
     services,
     log: logger,

@@ -38,6 +38,8 @@ export async function up(opts: UpOptions): Promise<void> {
     resetPassword: reset,
   });
   await bootstrapComputeDefaults(cloud, adminProjectId);
+  if (await cloud.network.createDefaults(adminProjectId))
+    cloud.log.info('created the default networks public and private and router router1');
   await registerTestImages(cloud, adminProjectId, cloud.compute.agents.realKinds());
   await cloud.app.listen({ host: config.host, port: config.port });
   const port = (cloud.app.server.address() as AddressInfo).port;

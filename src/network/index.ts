@@ -7,6 +7,8 @@ import { versionRoutes } from './discovery/network-version-routes.js';
 import type { NetworkDeps } from './network-deps.js';
 import type { NetworkApi } from './network-api.js';
 import { networkApi } from './network-api.js';
+import type { NetworkBootstrap } from './network-defaults.js';
+import { networkBootstrap } from './network-defaults.js';
 import { networkPolicy } from './network-policy.js';
 import { networkRoutes } from './networks/network-routes.js';
 import { portRoutes } from './ports/port-routes.js';
@@ -35,11 +37,14 @@ export const networkRouteTable = [
 ];
 
 /** Networking v2.0 (Neutron) mounted at /network: networks, subnets, ports and their addresses, routers and floating IPs. */
-export function networkService(ctx: ServiceContext): ServicePlugin & { readonly api: NetworkApi } {
+export function networkService(
+  ctx: ServiceContext,
+): ServicePlugin & { readonly api: NetworkApi; readonly bootstrap: NetworkBootstrap } {
   const prefix = '/network';
   const deps: NetworkDeps = { store: ctx.store, clock: ctx.clock, log: ctx.log, physnetMtu: 1500 };
   return {
     api: networkApi(deps),
+    bootstrap: networkBootstrap(deps),
     name: 'network',
     serviceType: 'network',
     catalogName: 'neutron',
@@ -67,5 +72,6 @@ export function networkService(ctx: ServiceContext): ServicePlugin & { readonly 
 }
 
 export { networkPolicy } from './network-policy.js';
+export type { NetworkBootstrap } from './network-defaults.js';
 export type { NetworkApi, NetworkInfo, NetworkUser, PortFixedIp, PortInfo } from './network-api.js';
 export type { SecurityGroupInfo, SecurityGroupRuleInfo } from './security-groups/security-group-lookup.js';

@@ -81,7 +81,7 @@ export interface NewPort {
  * Errors are Neutron's (CloudError codes under `network.`); compute words them as Nova does.
  */
 export interface NetworkApi {
-  /** The networks the user may boot on: `ids` if given, else its own and shared ones (Nova's auto). */
+  /** The networks the user may boot on: `ids` if given, else its own non-external and shared ones (Nova's auto). */
   availableNetworks(user: NetworkUser, ids?: ReadonlyArray<string>): Promise<NetworkInfo[]>;
   /** The port as the user sees it, undefined when missing or not visible. */
   showPort(user: NetworkUser, id: string): Promise<PortInfo | undefined>;
@@ -115,6 +115,16 @@ export interface NetworkApi {
   setPortSecurityGroups(user: NetworkUser, portId: string, ids: ReadonlyArray<string>): Promise<void>;
 }
 
+/**
+ * Nova's candidates when no network is named: the project's own and shared ones. Unlike
+ * Nova, an own external network that is not shared is left out: it carries router gateways
+ * and floating IPs (Nova refuses it to non-admins anyway), and the admin project owns
+ * both `public` and `private` on a `strata up` cloud, where a server should land on `private`.
+ */
+function autoCandidate(row: NetworkRow, projectId: string): boolean {
+  return isSet(row.shared) || (row.project_id === projectId && !isSet(row.external));
+}
+
 const service: NetworkCaller = { projectId: undefined, isAdmin: true, can: () => true };
 
 /** The user's visibility; policy was the compute API's to check (Nova's service calls). */
@@ -145,7 +155,7 @@ export function networkApi(deps: NetworkDeps): NetworkApi {
         q = q.where('id', 'in', [...ids]);
       }
       const rows = (await q.orderBy('created_at').orderBy('id').execute()).filter((r) =>
-        ids !== undefined ? canSeeNetwork(caller, r) : r.project_id === user.projectId || isSet(r.shared),
+        ids !== undefined ? canSeeNetwork(caller, r) : autoCandidate(r, user.projectId),
       );
       const counts = await subnetCounts(
         deps,
