@@ -62,7 +62,8 @@ ensure_build() {
   fi
 }
 
-# What real workloads need: QEMU VMs, runc containers, the test images and config drives.
+# What real workloads need: QEMU VMs, runc containers, the test images and config drives,
+# the Linux dataplane (nftables, dnsmasq) and x509 key pairs (openssl).
 workload_packages=(
   qemu-system-x86_64:qemu-system-x86
   qemu-img:qemu-utils
@@ -74,4 +75,7 @@ workload_packages=(
   mcopy:mtools
   mkfs.vfat:dosfstools
   xorriso:xorriso
+  nft:nftables
+  dnsmasq:dnsmasq-base
+  openssl:openssl
 )

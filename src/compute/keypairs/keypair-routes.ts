@@ -1,6 +1,5 @@
 import { nextPageLinks, pageAfter, parsePageRequest } from '../../common/http/pagination.js';
 import { apiMaxLimit, keypairMarkerNotFound } from '../compute-paging.js';
-import { InputError } from '../../common/errors.js';
 import { respond } from '../../common/http/http-response.js';
 import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
@@ -62,16 +61,12 @@ export const keypairRoutes = [
       const k = ctx.body.keypair;
       rejectFieldsBefore(ctx.microversion, [2, 2], 'keypair', k, ['type']);
       rejectFieldsBefore(ctx.microversion, [2, 10], 'keypair', k, ['user_id']);
-      if (k.type === 'x509')
-        throw new InputError(
-          'compute.keypair.x509',
-          'Key pairs of type x509 are not supported here; use ssh.',
-        );
       const created = await service.createKeypair(
         deps,
         { userId: keypairUser(ctx), projectId: ctx.auth.projectId },
         k.name,
         k.public_key,
+        k.type,
       );
       const view = keypairCreateView(created.keypair, ctx.microversion, created.privateKey);
       return respond(view, { status: since22(ctx) ? 201 : 200 });

@@ -12,7 +12,7 @@ export const keypairCreateBody = Type.Object(
         public_key: Type.Optional(
           Type.String({
             description:
-              'An OpenSSH public key to import (ssh-rsa, ssh-ed25519, ecdsa-sha2-*); omit to generate one.',
+              'The public key to import: an OpenSSH line (ssh-rsa, ssh-ed25519, ecdsa-sha2-*), or a PEM certificate for x509; omit to generate one.',
           }),
         ),
         type: Type.Optional(

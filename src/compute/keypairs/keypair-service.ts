@@ -4,6 +4,7 @@ import type { ComputeDeps } from '../compute-deps.js';
 import { enforceKeypairQuota } from '../quotas/quota-enforcement.js';
 import { generateSshKeypair, parseSshPublicKey, sshFingerprint } from './keypair-ssh-key.js';
 import type { Keypair } from './keypair-store.js';
+import { generateX509Keypair, x509Fingerprint } from './keypair-x509.js';
 import * as store from './keypair-store.js';
 
 /** The user acting and the project whose key_pairs quota applies. */
@@ -49,6 +50,22 @@ export async function findKeypair(deps: ComputeDeps, userId: string, name: strin
   return k;
 }
 
+/** Imports the given public key (an OpenSSH line, or a PEM certificate for x509) or generates a pair. */
+async function makeKey(
+  type: Keypair['type'],
+  userId: string,
+  publicKey: string | undefined,
+): Promise<{ publicKey: string; fingerprint: string; privateKey?: string }> {
+  if (type === 'x509') {
+    return publicKey === undefined
+      ? generateX509Keypair(userId)
+      : { publicKey, fingerprint: x509Fingerprint(publicKey) };
+  }
+  return publicKey === undefined
+    ? generateSshKeypair('Generated-by-Strata')
+    : { publicKey, fingerprint: sshFingerprint(parseSshPublicKey(publicKey).blob) };
+}
+
 /**
  * Imports `publicKey`, or generates an RSA pair when it is absent. The quota check and the
  * insert share one transaction; a taken name is 409 and nothing is written.
@@ -58,16 +75,14 @@ export async function createKeypair(
   owner: KeypairOwner,
   name: string,
   publicKey: string | undefined,
+  type: Keypair['type'] = 'ssh',
 ): Promise<CreatedKeypair> {
   checkName(name);
-  const made =
-    publicKey === undefined
-      ? await generateSshKeypair('Generated-by-Strata')
-      : { publicKey, fingerprint: sshFingerprint(parseSshPublicKey(publicKey).blob), privateKey: undefined };
+  const made = await makeKey(type, owner.userId, publicKey);
   const keypair: Keypair = {
     userId: owner.userId,
     name,
-    type: 'ssh',
+    type,
     publicKey: made.publicKey,
     fingerprint: made.fingerprint,
     createdAt: deps.clock().toISOString(),

@@ -1,4 +1,10 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import {
+  X509Certificate,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+} from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../../src/db/testing/dialects.js';
 import type { TestCloud } from '../../support/test-cloud.js';
@@ -134,7 +140,7 @@ for (const dialect of testDialects()) {
       });
     });
 
-    it('2.2: shows type, takes type, answers 201 and 204; x509 and too-new fields are refused', async () => {
+    it('2.2: shows type, takes type, answers 201 and 204; a bad certificate and too-new fields are refused', async () => {
       const at = (
         v: string,
         method: 'GET' | 'POST' | 'DELETE',
@@ -168,13 +174,52 @@ for (const dialect of testDialects()) {
       });
       expect(old.statusCode).toBe(400);
       expect(old.json().badRequest.message).toContain("'type' was unexpected");
-      const x509 = await at('2.2', 'POST', '/os-keypairs', p.member, {
-        keypair: { name: 'cert', type: 'x509' },
+      const notCert = await at('2.2', 'POST', '/os-keypairs', p.member, {
+        keypair: { name: 'cert', type: 'x509', public_key: key },
       });
-      expect(x509.statusCode).toBe(400);
+      expect(notCert.statusCode).toBe(400);
+      expect(notCert.json().badRequest.message).toContain('Keypair data is invalid');
       expect(await namesOf(p.member)).not.toContain('old');
       expect(await namesOf(p.member)).not.toContain('cert');
       expect((await at('2.2', 'DELETE', '/os-keypairs/typed', p.member)).statusCode).toBe(204);
+    });
+
+    it('2.2: x509 pairs are generated (a self-signed client certificate) or imported, with the SHA-1 fingerprint', async () => {
+      const post = (keypair: object) =>
+        t.request({
+          method: 'POST',
+          url: '/compute/v2.1/os-keypairs',
+          token: p.member,
+          headers: { 'openstack-api-version': 'compute 2.2' },
+          payload: { keypair },
+        });
+      const made = await post({ name: 'winrm', type: 'x509' });
+      expect(made.statusCode, made.body).toBe(201);
+      const k = made.json().keypair;
+      expect(Object.keys(k).sort()).toEqual([
+        'fingerprint',
+        'name',
+        'private_key',
+        'public_key',
+        'type',
+        'user_id',
+      ]);
+      expect(k.type).toBe('x509');
+      expect(k.private_key).toContain('PRIVATE KEY');
+      const cert = new X509Certificate(k.public_key);
+      expect(cert.subject).toBe(`CN=${p.memberUserId}`);
+      expect(k.fingerprint).toBe(createHash('sha1').update(cert.raw).digest('hex').match(/../g)!.join(':'));
+      const imported = await post({ name: 'winrm-copy', type: 'x509', public_key: k.public_key });
+      expect(imported.statusCode, imported.body).toBe(201);
+      expect(imported.json().keypair).not.toHaveProperty('private_key');
+      expect(imported.json().keypair.fingerprint).toBe(k.fingerprint);
+      const shown = await t.request({
+        method: 'GET',
+        url: '/compute/v2.1/os-keypairs/winrm-copy',
+        token: p.member,
+        headers: { 'openstack-api-version': 'compute 2.2' },
+      });
+      expect(shown.json().keypair).toMatchObject({ type: 'x509', public_key: k.public_key });
     });
 
     it('2.10: an admin manages another user’s key pairs by user_id; a member may not', async () => {
