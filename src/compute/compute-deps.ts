@@ -15,7 +15,13 @@ import type { HostEvents } from './agent-gateway/host-events.js';
 export type ComputeImage = ImageRecord;
 export type ComputeImages = Pick<
   ImageApi,
-  'getImage' | 'createImage' | 'uploadImageData' | 'imageDataPath' | 'deleteImage'
+  | 'getImage'
+  | 'createImage'
+  | 'uploadImageData'
+  | 'imageDataPath'
+  | 'deleteImage'
+  | 'listImages'
+  | 'setProperties'
 >;
 
 /** Wakes the controllers that act on servers, so work starts without waiting for a resync. */

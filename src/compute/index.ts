@@ -15,6 +15,8 @@ import { hostPolicy } from './hosts/host-policy.js';
 import { hostRoutes } from './hosts/host-routes.js';
 import { keypairPolicy } from './keypairs/keypair-policy.js';
 import { keypairRoutes } from './keypairs/keypair-routes.js';
+import { imageMetadataRoutes } from './images/image-metadata-routes.js';
+import { imageProxyRoutes } from './images/image-proxy-routes.js';
 import { quotaPolicy } from './quotas/quota-policy.js';
 import { quotaRoutes } from './quotas/quota-routes.js';
 import { serverGroupPolicy } from './server-groups/server-group-policy.js';
@@ -50,6 +52,8 @@ export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
   ...extensionRoutes,
   ...flavorRoutes,
   ...keypairRoutes,
+  ...imageProxyRoutes,
+  ...imageMetadataRoutes,
   ...quotaRoutes,
   ...serverGroupRoutes,
   ...hostRoutes,

@@ -1,4 +1,5 @@
-import type { ImageDeps } from './image-deps.js';
+import type { ImageCaller, ImageDeps } from './image-deps.js';
+import { listVisibleImages, setImageProperties } from './images/image-proxy-service.js';
 import { uploadImageData } from './data/image-data-service.js';
 import type { ImageData } from './data/image-file-store.js';
 import type { Image } from './images/image-store.js';
@@ -22,6 +23,8 @@ export interface ImageRecord {
   readonly protected: boolean;
   readonly properties: Readonly<Record<string, string>>;
   readonly checksum: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
 }
 
 /** The image service's in-process interface, the way Nova talks to Glance through a client. */
@@ -59,6 +62,20 @@ export interface ImageApi {
   imageDataPath(imageId: string): string;
   /** Deletes the image and its data; 404 when missing, 403 when protected. */
   deleteImage(imageId: string): Promise<void>;
+  /**
+   * The images `caller` may list, for `GET /v2/images`'s query parameters (filters, sort,
+   * limit, marker); bad parameters are the image API's 400.
+   */
+  listImages(caller: ImageCaller, query: Readonly<Record<string, string>>): Promise<ImageRecord[]>;
+  /**
+   * Replaces the image's extra properties with `properties` (what Nova's image metadata
+   * API edits), as the owner or an admin may; 404 for an image the caller cannot see.
+   */
+  setProperties(
+    caller: ImageCaller,
+    imageId: string,
+    properties: Readonly<Record<string, string>>,
+  ): Promise<ImageRecord>;
 }
 
 const system = { projectId: undefined, isAdmin: true } as const;
@@ -93,6 +110,9 @@ export function createImageApi(deps: ImageDeps): ImageApi {
     },
     imageDataPath: (imageId) => deps.files.path(imageId),
     deleteImage: (imageId) => deleteImage(deps, system, imageId),
+    listImages: async (caller, q) => (await listVisibleImages(deps, caller, q)).map(toRecord),
+    setProperties: async (caller, imageId, properties) =>
+      toRecord(await setImageProperties(deps, caller, imageId, properties)),
   };
 }
 
@@ -112,5 +132,7 @@ function toRecord(i: Image): ImageRecord {
     protected: i.protected,
     properties: i.properties,
     checksum: i.checksum,
+    createdAt: i.createdAt,
+    updatedAt: i.updatedAt,
   };
 }
