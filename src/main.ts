@@ -1,3 +1,4 @@
+import { AuthFailureLimiter } from './identity/auth/auth-failure-limiter.js';
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -77,7 +78,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
   const identity: IdentityDeps = {
     store,
     clock,
-    hasher: createPasswordHasher({ log2N: config.passwordHashLog2N, r: 8, p: 1 }),
+    hasher: createPasswordHasher({ memoryKiB: config.passwordHashMemoryKiB, passes: 2 }),
     keys: new TokenKeyRing(store, clock, {
       rotateAfterMs: config.tokenRotateAfterSec * 1000,
       maxActiveKeys: config.tokenMaxActiveKeys,
@@ -87,7 +88,10 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
       regionId: config.regionId,
       listLimit: 0,
       maxProjectTreeDepth: config.maxProjectTreeDepth,
+      lockoutFailureAttempts: config.lockoutFailureAttempts,
+      lockoutDurationSec: config.lockoutDurationSec,
     },
+    authFailures: new AuthFailureLimiter(config.authFailuresPerMinute, clock),
   };
   await identity.keys.ensure();
   const overrides = config.policyFile

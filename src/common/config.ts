@@ -22,8 +22,14 @@ export interface StrataConfig {
   readonly tokenMaxActiveKeys: number;
   /** How long a validated token is trusted without re-validation (keystonemiddleware's token cache). */
   readonly tokenCacheSec: number;
-  /** log2 of scrypt's N for password hashing. */
-  readonly passwordHashLog2N: number;
+  /** Argon2id memory per password hash, in KiB (19456, OWASP's minimum; tests use less). */
+  readonly passwordHashMemoryKiB: number;
+  /** Keystone's lockout_failure_attempts: wrong passwords in a row that lock a user (0: never). */
+  readonly lockoutFailureAttempts: number;
+  /** Keystone's lockout_duration: seconds a locked user stays locked. */
+  readonly lockoutDurationSec: number;
+  /** Failed token requests one source address may make per minute before 429 (0: no limit). */
+  readonly authFailuresPerMinute: number;
   /** YAML file of oslo.policy-style rule overrides. */
   readonly policyFile?: string;
   /** Undeclared error statuses become 500s (tests). */
@@ -85,7 +91,10 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   maxProjectTreeDepth: 'STRATA_MAX_PROJECT_TREE_DEPTH',
   tokenRotateAfterSec: 'STRATA_TOKEN_ROTATE_AFTER',
   tokenMaxActiveKeys: 'STRATA_TOKEN_MAX_ACTIVE_KEYS',
-  passwordHashLog2N: 'STRATA_PASSWORD_HASH_LOG2N',
+  passwordHashMemoryKiB: 'STRATA_PASSWORD_HASH_MEMORY_KIB',
+  lockoutFailureAttempts: 'STRATA_LOCKOUT_FAILURE_ATTEMPTS',
+  lockoutDurationSec: 'STRATA_LOCKOUT_DURATION',
+  authFailuresPerMinute: 'STRATA_AUTH_FAILURES_PER_MINUTE',
   tokenCacheSec: 'STRATA_TOKEN_CACHE',
   policyFile: 'STRATA_POLICY_FILE',
   strictErrors: 'STRATA_STRICT_ERRORS',
@@ -115,7 +124,10 @@ const numeric = new Set<keyof StrataConfig>([
   'maxProjectTreeDepth',
   'tokenRotateAfterSec',
   'tokenMaxActiveKeys',
-  'passwordHashLog2N',
+  'passwordHashMemoryKiB',
+  'lockoutFailureAttempts',
+  'lockoutDurationSec',
+  'authFailuresPerMinute',
   'serviceDownTimeSec',
   'schedulerMaxAttempts',
   'buildTimeoutSec',
@@ -154,7 +166,10 @@ export function loadConfig(
     maxProjectTreeDepth: merged.maxProjectTreeDepth ?? 5,
     tokenRotateAfterSec: merged.tokenRotateAfterSec ?? 86_400,
     tokenMaxActiveKeys: merged.tokenMaxActiveKeys ?? 3,
-    passwordHashLog2N: merged.passwordHashLog2N ?? 14,
+    passwordHashMemoryKiB: merged.passwordHashMemoryKiB ?? 19_456,
+    lockoutFailureAttempts: merged.lockoutFailureAttempts ?? 0,
+    lockoutDurationSec: merged.lockoutDurationSec ?? 1800,
+    authFailuresPerMinute: merged.authFailuresPerMinute ?? 20,
     tokenCacheSec: merged.tokenCacheSec ?? 5,
     ...(merged.policyFile !== undefined && { policyFile: merged.policyFile }),
     strictErrors: merged.strictErrors ?? false,

@@ -93,6 +93,11 @@ export class RangeNotSatisfiableError extends CloudError {
   readonly status = 416;
 }
 
+/** 429: the caller must slow down (Retry-After says for how long). */
+export class TooManyRequestsError extends CloudError {
+  readonly status = 429;
+}
+
 /** 501: the API exists in OpenStack but Strata does not implement it. */
 export class NotImplementedError extends CloudError {
   readonly status = 501;

@@ -1,5 +1,6 @@
 import type { StrataDb } from '../db/database.js';
 import type { Clock } from '../common/time.js';
+import type { AuthFailureLimiter } from './auth/auth-failure-limiter.js';
 import type { PasswordHasher } from './passwords/password-hash.js';
 import type { TokenKeyRing } from './tokens/token-keys.js';
 
@@ -12,6 +13,10 @@ export interface IdentitySettings {
   readonly listLimit: number;
   /** Most project levels below a domain (Keystone's [DEFAULT] max_project_tree_depth, 5). */
   readonly maxProjectTreeDepth?: number;
+  /** Keystone's [security_compliance] lockout_failure_attempts (0: never lock). */
+  readonly lockoutFailureAttempts?: number;
+  /** Keystone's lockout_duration in seconds (0: locked until an admin enables the user). */
+  readonly lockoutDurationSec?: number;
 }
 
 /** Everything the identity service needs, passed in by the composition root (src/main.ts). */
@@ -21,4 +26,6 @@ export interface IdentityDeps {
   readonly hasher: PasswordHasher;
   readonly keys: TokenKeyRing;
   readonly settings: IdentitySettings;
+  /** Failed token requests per source address (built from authFailuresPerMinute). */
+  readonly authFailures?: AuthFailureLimiter;
 }

@@ -39,7 +39,7 @@ export async function startTestCloud(dialect: TestDialect, overrides: ConfigInpu
     {
       dataDir,
       databaseUrl: db.url,
-      passwordHashLog2N: 4,
+      passwordHashMemoryKiB: 64,
       strictErrors: true,
       port: 0,
       computeDriver: 'fake',

@@ -20,6 +20,8 @@ export interface RequestContext<B = unknown, Q = Readonly<Record<string, unknown
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Public URL of this service's root, e.g. `http://127.0.0.1:5000/identity`. */
   readonly serviceUrl: string;
+  /** The client's address (the socket's peer; no proxy headers are trusted). */
+  readonly remoteAddress: string;
   /** Public URL of the request path without its query. */
   readonly url: string;
   readonly microversion: Microversion | undefined;

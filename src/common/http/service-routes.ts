@@ -195,6 +195,7 @@ function makeContext<D>(
     params: req.params as Record<string, string>,
     headers: req.headers,
     serviceUrl: extra.serviceUrl,
+    remoteAddress: req.ip,
     url: `${req.protocol}://${req.host}${path}`,
     microversion: extra.microversion,
     authorize: (rule: string, target: PolicyTarget) =>

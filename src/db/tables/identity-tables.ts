@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Flag } from '../column-types.js';
 
 /** Identity (Keystone) tables. */
@@ -55,6 +55,9 @@ export interface UserTable {
   extra: string;
   options: string;
   created_at: CreatedAt;
+  /** Wrong passwords in a row (Keystone's lockout); reset by a right one or by enabling the user. */
+  failed_auth_count: Generated<number>;
+  failed_auth_at: string | null;
 }
 
 export interface GroupTable {

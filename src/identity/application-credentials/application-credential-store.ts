@@ -111,3 +111,13 @@ export async function insertApplicationCredential(
 export async function deleteApplicationCredential(db: Db, id: string): Promise<void> {
   await db.deleteFrom('application_credentials').where('id', '=', id).execute();
 }
+
+/** Replaces a secret's hash with a stronger one of the same secret. */
+export async function upgradeSecretHash(db: Db, id: string, from: string, to: string): Promise<void> {
+  await db
+    .updateTable('application_credentials')
+    .set({ secret_hash: to })
+    .where('id', '=', id)
+    .where('secret_hash', '=', from)
+    .execute();
+}

@@ -1,4 +1,4 @@
-import { ForbiddenError } from '../../common/errors.js';
+import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from '../../common/errors.js';
 import { respond } from '../../common/http/http-response.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { route } from '../../common/http/route-spec.js';
@@ -21,6 +21,26 @@ import { tokenView } from './token-view.js';
 /** The catalog a token shows: `$(project_id)s` templates filled for its user and project. */
 async function catalogFor(deps: IdentityDeps, t: { userId: string; projectId?: string | undefined }) {
   return scopeCatalog(await loadCatalog(deps), t);
+}
+
+/**
+ * Guessing passwords from one address is slowed to the limiter's rate: once it has failed
+ * too often, the address gets 429 until its window ends, whatever it sends.
+ */
+async function limitFailures<T>(deps: IdentityDeps, address: string, issue: () => Promise<T>): Promise<T> {
+  const wait = deps.authFailures?.retryAfterSec(address) ?? 0;
+  if (wait > 0)
+    throw new TooManyRequestsError(
+      'identity.auth.too_many_failures',
+      `Too many failed authentication attempts from ${address}; try again in ${wait} seconds.`,
+      { 'retry-after': String(wait) },
+    );
+  try {
+    return await issue();
+  } catch (err) {
+    if (err instanceof UnauthorizedError) deps.authFailures?.recordFailure(address);
+    throw err;
+  }
 }
 
 const tokenIds = (t: ResolvedToken) => ({ userId: t.user.id, projectId: t.project?.project.id });
@@ -58,9 +78,9 @@ export const authRoutes = [
     auth: 'none',
     body: authBody,
     successStatus: 201,
-    expectedErrors: [404],
+    expectedErrors: [404, 429],
     handler: async (ctx, deps) => {
-      const token = await issueToken(deps, ctx.body.auth);
+      const token = await limitFailures(deps, ctx.remoteAddress, () => issueToken(deps, ctx.body.auth));
       const catalog =
         queryFlag(ctx.query['nocatalog']) === true ? undefined : await catalogFor(deps, tokenIds(token));
       return respond(tokenView(token, catalog ?? []), {

@@ -3,8 +3,8 @@ import type { ApplicationCredential } from '../application-credentials/applicati
 import * as appCredStore from '../application-credentials/application-credential-store.js';
 import { resolveDomain } from '../domains/domain-service.js';
 import type { IdentityDeps } from '../identity-deps.js';
-import { dummyPasswordHash } from '../passwords/password-hash.js';
 import { authFailed, expectingToFind } from '../identity-errors.js';
+import { checkNotLocked, noteFailedPassword, noteRightPassword } from './user-lockout.js';
 import type { TokenPayload } from '../tokens/token-format.js';
 import type { User } from '../users/user-store.js';
 import * as userStore from '../users/user-store.js';
@@ -58,10 +58,19 @@ async function findUserRef(deps: IdentityDeps, ref: UserRef | undefined): Promis
 
 async function byPassword(deps: IdentityDeps, ref: UserRef | undefined): Promise<User> {
   const user = await findUserRef(deps, ref);
-  const password = ref?.password;
+  const password = ref?.password ?? '';
+  if (user !== undefined) await checkNotLocked(deps, user.id);
   // Hash even for unknown users so timing does not reveal which names exist.
-  const ok = await deps.hasher.verify(password ?? '', user?.passwordHash ?? dummyPasswordHash);
-  if (user === undefined || user.passwordHash === null || !ok || !user.enabled) throw authFailed();
+  const stored = user?.passwordHash ?? undefined;
+  const ok = await deps.hasher.verify(password, stored);
+  if (user === undefined || stored === undefined || !ok) {
+    if (user !== undefined) await noteFailedPassword(deps, user.id);
+    throw authFailed();
+  }
+  if (!user.enabled) throw authFailed();
+  await noteRightPassword(deps, user.id);
+  if (deps.hasher.needsRehash(stored))
+    await userStore.upgradePasswordHash(deps.store.db, user.id, stored, await deps.hasher.hash(password));
   return user;
 }
 
@@ -89,8 +98,10 @@ async function byApplicationCredential(
     const owner = await findUserRef(deps, ref.user);
     cred = owner && (await appCredStore.getApplicationCredentialByName(db, owner.id, ref.name));
   }
-  const ok = await deps.hasher.verify(ref.secret, cred?.secretHash ?? dummyPasswordHash);
+  const ok = await deps.hasher.verify(ref.secret, cred?.secretHash);
   if (cred === undefined || !ok) throw authFailed();
+  if (deps.hasher.needsRehash(cred.secretHash))
+    await appCredStore.upgradeSecretHash(db, cred.id, cred.secretHash, await deps.hasher.hash(ref.secret));
   if (cred.expiresAt !== null && Date.parse(cred.expiresAt) <= deps.clock().getTime()) throw authFailed();
   const user = await userStore.getUser(db, cred.userId);
   if (user === undefined || !user.enabled) throw authFailed();

@@ -56,7 +56,7 @@ beforeEach(async () => {
   deps = {
     store,
     clock,
-    hasher: createPasswordHasher({ log2N: 4, r: 8, p: 1 }),
+    hasher: createPasswordHasher({ memoryKiB: 64, passes: 1 }),
     keys: new TokenKeyRing(store, clock, { rotateAfterMs: 86_400_000, maxActiveKeys: 3 }),
     settings: { tokenExpirationSec: 3600, regionId: 'RegionOne', listLimit: 0 },
   };

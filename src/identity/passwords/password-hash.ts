@@ -1,54 +1,98 @@
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
-/** Slow, memory-hard password hashing with scrypt (Node's built-in KDF). */
+/**
+ * Password and secret hashing: Argon2id at OWASP's minimum (19 MiB, two passes, one lane).
+ * Hashes made before (scrypt) still verify, and `needsRehash` tells the caller to replace
+ * them at the next successful login.
+ */
 export interface PasswordHasher {
   hash(secret: string): Promise<string>;
-  verify(secret: string, stored: string): Promise<boolean>;
+  /** False for a wrong secret or a stored value that is no hash; `undefined` costs a real check too. */
+  verify(secret: string, stored: string | undefined): Promise<boolean>;
+  /** True when `stored` was made with another algorithm or cost than new hashes get. */
+  needsRehash(stored: string): boolean;
 }
 
-export interface ScryptCost {
-  /** log2 of scrypt's N (CPU/memory cost). 14 costs about 16 MiB and tens of ms. */
-  readonly log2N: number;
-  readonly r: number;
-  readonly p: number;
+export interface Argon2Cost {
+  /** Memory per hash in KiB (OWASP: 19456 = 19 MiB). */
+  readonly memoryKiB: number;
+  readonly passes: number;
 }
 
-export const defaultScryptCost: ScryptCost = { log2N: 14, r: 8, p: 1 };
-const keyLength = 32;
+export const defaultArgon2Cost: Argon2Cost = { memoryKiB: 19_456, passes: 2 };
 
-function derive(secret: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
-  const N = 2 ** cost.log2N;
-  return new Promise((resolve, reject) =>
-    scrypt(secret, salt, keyLength, { N, r: cost.r, p: cost.p, maxmem: 256 * N * cost.r }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    ),
-  );
+/** @node-rs/argon2's Algorithm.Argon2id (a const enum, which this build cannot import). */
+const argon2id = 2;
+
+/** Hashes at once: each holds `memoryKiB`, so this bounds the memory logins can take. */
+const defaultConcurrency = 2;
+
+/** Runs at most `limit` tasks at a time; the rest wait in order. */
+class Gate {
+  #running = 0;
+  readonly #waiting: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#running >= this.limit) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#running++;
+    try {
+      return await task();
+    } finally {
+      this.#running--;
+      this.#waiting.shift()?.();
+    }
+  }
 }
 
-/** Stored form: `scrypt$<log2N>$<r>$<p>$<salt b64>$<hash b64>`; the cost travels with the hash. */
-export function createPasswordHasher(cost: ScryptCost = defaultScryptCost): PasswordHasher {
+export function createPasswordHasher(
+  cost: Argon2Cost = defaultArgon2Cost,
+  concurrency = defaultConcurrency,
+): PasswordHasher {
+  const gate = new Gate(concurrency);
+  const options = {
+    algorithm: argon2id,
+    memoryCost: cost.memoryKiB,
+    timeCost: cost.passes,
+    parallelism: 1,
+  };
+  const prefix = `$argon2id$v=19$m=${cost.memoryKiB},t=${cost.passes},p=1$`;
+  const hash = (secret: string) => gate.run(() => argon2Hash(secret, options));
+  // A hash of nothing anyone knows, at the current cost: checking a missing credential
+  // against it takes as long as a real check, so timing does not tell which names exist.
+  let dummy: Promise<string> | undefined;
   return {
-    async hash(secret) {
-      const salt = randomBytes(16);
-      const key = await derive(secret, salt, cost);
-      return ['scrypt', cost.log2N, cost.r, cost.p, salt.toString('base64'), key.toString('base64')].join(
-        '$',
-      );
-    },
+    hash,
     async verify(secret, stored) {
-      const [alg, n, r, p, salt, hash] = stored.split('$');
-      if (alg !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
-      const expected = Buffer.from(hash, 'base64');
-      const key = await derive(secret, Buffer.from(salt, 'base64'), {
-        log2N: Number(n),
-        r: Number(r),
-        p: Number(p),
-      });
-      return key.length === expected.length && timingSafeEqual(key, expected);
+      if (stored === undefined) {
+        dummy ??= hash(randomBytes(16).toString('hex'));
+        await gate.run(async () => argon2Verify(await dummy!, secret).catch(() => false));
+        return false;
+      }
+      if (stored.startsWith('$argon2id$'))
+        return gate.run(() => argon2Verify(stored, secret).catch(() => false));
+      if (stored.startsWith('scrypt$')) return gate.run(() => verifyScrypt(secret, stored));
+      return false;
     },
+    needsRehash: (stored) => !stored.startsWith(prefix),
   };
 }
 
-/** A valid hash of nothing useful: checking a missing credential against it costs what a real check costs. */
-export const dummyPasswordHash =
-  'scrypt$14$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+/** The hashes Strata made before Argon2id: `scrypt$<log2N>$<r>$<p>$<salt b64>$<hash b64>`. */
+async function verifyScrypt(secret: string, stored: string): Promise<boolean> {
+  const [, n, r, p, salt, hash] = stored.split('$');
+  if (!n || !r || !p || !salt || !hash) return false;
+  const N = 2 ** Number(n);
+  const expected = Buffer.from(hash, 'base64');
+  const key = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(
+      secret,
+      Buffer.from(salt, 'base64'),
+      expected.length || 32,
+      { N, r: Number(r), p: Number(p), maxmem: 256 * N * Number(r) },
+      (err, k) => (err ? reject(err) : resolve(k)),
+    ),
+  ).catch(() => undefined);
+  return key !== undefined && key.length === expected.length && timingSafeEqual(key, expected);
+}

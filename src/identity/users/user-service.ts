@@ -6,7 +6,6 @@ import * as domainStore from '../domains/domain-store.js';
 import type { IdentityDeps } from '../identity-deps.js';
 import { authFailed, duplicate, notFound } from '../identity-errors.js';
 import { extrasOf } from '../identity-extras.js';
-import { dummyPasswordHash } from '../passwords/password-hash.js';
 import { revokeUserTokens } from '../tokens/revocation-store.js';
 import type { User } from './user-store.js';
 import * as store from './user-store.js';
@@ -86,6 +85,8 @@ export async function updateUser(
     if (password !== undefined || (cur.enabled && !next.enabled)) {
       await revokeUserTokens(tx, id, now, deps.settings.tokenExpirationSec);
     }
+    // Enabling a user through the API is how an admin lifts a lockout, as in Keystone.
+    if (patch['enabled'] === true) await store.resetFailedAuth(tx, id);
   });
   return next;
 }
@@ -103,7 +104,7 @@ export async function changePassword(
 ): Promise<void> {
   const cur = await store.getUser(deps.store.db, id);
   // Hash even for unknown users so timing does not reveal which ids exist.
-  const ok = await deps.hasher.verify(original, cur?.passwordHash ?? dummyPasswordHash);
+  const ok = await deps.hasher.verify(original, cur?.passwordHash ?? undefined);
   if (cur === undefined || cur.passwordHash === null || !ok) throw authFailed();
   if (!cur.enabled)
     throw new UnauthorizedError('identity.user.disabled', `The account is disabled for user: ${id}.`);

@@ -98,3 +98,46 @@ function toRow(u: User) {
     options: JSON.stringify(u.options),
   };
 }
+
+/** Keystone's lockout counters for one user. */
+export interface FailedAuth {
+  readonly count: number;
+  readonly at: string | null;
+}
+
+export async function getFailedAuth(db: Db, id: string): Promise<FailedAuth> {
+  const r = await db
+    .selectFrom('users')
+    .select(['failed_auth_count', 'failed_auth_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return { count: r?.failed_auth_count ?? 0, at: r?.failed_auth_at ?? null };
+}
+
+/** One more wrong password, counted in SQL so concurrent guesses all count. */
+export async function recordFailedAuth(db: Db, id: string, at: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set((eb) => ({ failed_auth_count: eb('failed_auth_count', '+', 1), failed_auth_at: at }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function resetFailedAuth(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ failed_auth_count: 0, failed_auth_at: null })
+    .where('id', '=', id)
+    .where('failed_auth_count', '>', 0)
+    .execute();
+}
+
+/** Replaces a hash with a stronger one of the same password, unless the password changed meanwhile. */
+export async function upgradePasswordHash(db: Db, id: string, from: string, to: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ password_hash: to })
+    .where('id', '=', id)
+    .where('password_hash', '=', from)
+    .execute();
+}

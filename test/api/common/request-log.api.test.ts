@@ -25,7 +25,7 @@ describe('request logging', () => {
       },
     });
     const config = loadConfig(
-      { dataDir, databaseUrl: db.url, passwordHashLog2N: 4, port: 0, computeDriver: 'fake' },
+      { dataDir, databaseUrl: db.url, passwordHashMemoryKiB: 64, port: 0, computeDriver: 'fake' },
       {},
     );
     cloud = await buildCloud(config, { log: pino({ level: 'info' }, sink) });
