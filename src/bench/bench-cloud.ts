@@ -28,7 +28,7 @@ const adminPassword = 'bench-admin-secret';
 
 /**
  * Builds the cloud with `strata up`'s defaults (SQLite in a temporary data directory,
- * scrypt log2N 14, info logs to a file) and the same start-up sequence. STRATA_*
+ * Argon2id at 19 MiB, info logs to a file) and the same start-up sequence. STRATA_*
  * variables are ignored so the figures always describe the defaults; `settings` changes
  * only what a benchmark names (e.g. no fake host at start).
  */

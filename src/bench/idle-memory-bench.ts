@@ -35,7 +35,7 @@ async function issueLoad(dataDir: string, opts: BenchOptions): Promise<void> {
   }
 }
 
-/** RSS while idle, after a burst of token issues (each scrypt verify takes 16 MiB), after settling, then SIGTERM. */
+/** RSS while idle, after a burst of token issues (each Argon2id verify takes 19 MiB), after settling, then SIGTERM. */
 async function readMemory(
   p: StrataProcess,
   dataDir: string,

@@ -8,7 +8,7 @@ export interface MachineInfo {
   readonly memoryGiB: number;
   readonly kernel: string;
   readonly node: string;
-  /** libuv threads; scrypt runs there, so it caps concurrent password hashes. */
+  /** libuv threads (scrypt of older hashes runs there; Argon2id on its own threads, behind a gate of two). */
   readonly threadpool: number;
   readonly date: string;
   /** 1-minute load average when the run began; other work on the machine skews every figure. */
