@@ -6,12 +6,12 @@ import { enforceMetadataQuota } from '../quotas/quota-enforcement.js';
 import { metadataBody, metaItemBody } from '../servers/server-schemas.js';
 import { findProxyImage, imageNotFound, proxyCaller } from './image-proxy.js';
 
-// Nova's image metadata API (up to 2.35): the image's extra properties in the image service.
+// Nova's image metadata API (up to 2.38): the image's extra properties in the image service.
 
 const url = '/v2.1/images/:image_id/metadata';
 
 async function readMetadata(ctx: RequestContext, deps: ComputeDeps) {
-  return (await findProxyImage(deps, proxyCaller(ctx), ctx.params['image_id']!)).properties;
+  return (await findProxyImage(deps, proxyCaller(ctx, [2, 39]), ctx.params['image_id']!)).properties;
 }
 
 /** Writes `next(current)` as the image's properties, within the metadata_items quota. */
@@ -20,7 +20,7 @@ async function writeMetadata(
   deps: ComputeDeps,
   next: (cur: Readonly<Record<string, string>>) => Record<string, string>,
 ): Promise<Readonly<Record<string, string>>> {
-  const caller = proxyCaller(ctx);
+  const caller = proxyCaller(ctx, [2, 39]);
   const image = await findProxyImage(deps, caller, ctx.params['image_id']!);
   const metadata = next(image.properties);
   try {

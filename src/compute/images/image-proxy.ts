@@ -1,4 +1,5 @@
 import { ForbiddenError, NotFoundError } from '../../common/errors.js';
+import type { Microversion } from '../../common/http/microversion.js';
 import { atLeast } from '../../common/http/microversion.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import type { ComputeDeps, ComputeImage } from '../compute-deps.js';
@@ -10,9 +11,12 @@ export interface ProxyCaller {
   readonly isAdmin: boolean;
 }
 
-/** Nova's proxy APIs end at 2.35 (MAX_PROXY_API_SUPPORT_VERSION): later, 404. */
-export function proxyCaller(ctx: RequestContext): ProxyCaller {
-  if (atLeast(ctx.microversion, [2, 36]))
+/**
+ * Nova's proxy APIs end at 2.35 (MAX_PROXY_API_SUPPORT_VERSION), image metadata at 2.38
+ * (MAX_IMAGE_META_PROXY_API_VERSION): later, 404.
+ */
+export function proxyCaller(ctx: RequestContext, gone: Microversion = [2, 36]): ProxyCaller {
+  if (atLeast(ctx.microversion, gone))
     throw new NotFoundError('compute.proxy.gone', 'The resource could not be found.');
   const c = callerOf(ctx);
   return { projectId: c.projectId, isAdmin: c.isAdmin };

@@ -127,6 +127,7 @@ for (const dialect of testDialects()) {
     it('answers 404 from 2.36 on, and for an image the caller cannot see', async () => {
       expectFault(await at('2.36', 'GET', '/images', p.member), 404);
       expectFault(await at('2.36', 'GET', `/images/${mine}`, p.member), 404);
+      expect((await at('2.36', 'GET', `/images/${mine}/metadata`, p.member)).statusCode).toBe(200);
       expectFault(await at('2.35', 'GET', `/images/${mine}`, p.other), 404, 'Image not found.');
     });
 
