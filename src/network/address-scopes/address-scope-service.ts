@@ -65,7 +65,11 @@ export async function updateAddressScope(
   });
 }
 
-export async function deleteAddressScope(deps: NetworkDeps, caller: NetworkCaller, id: string): Promise<void> {
+export async function deleteAddressScope(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  id: string,
+): Promise<void> {
   await deps.store.write(async (tx) => {
     const row = await findAddressScope(tx, caller, id);
     enforce(caller, 'delete_address_scope', addressScopeTarget(row));

@@ -39,3 +39,30 @@ export async function poolsInScope(db: Db, id: string): Promise<Array<{ id: stri
     .where('address_scope_id', '=', id)
     .execute();
 }
+
+/** address-scope's network attributes: the scope of each family's subnet pool, per network. */
+export interface NetworkScopes {
+  readonly ipv4_address_scope: string | null;
+  readonly ipv6_address_scope: string | null;
+}
+
+export async function networkAddressScopes(
+  db: Db,
+  networkIds: ReadonlyArray<string>,
+): Promise<Map<string, NetworkScopes>> {
+  const out = new Map<string, NetworkScopes>();
+  if (networkIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('subnets')
+    .innerJoin('subnetpools', 'subnetpools.id', 'subnets.subnetpool_id')
+    .select(['subnets.network_id', 'subnetpools.ip_version', 'subnetpools.address_scope_id'])
+    .where('subnets.network_id', 'in', networkIds)
+    .where('subnetpools.address_scope_id', 'is not', null)
+    .execute();
+  for (const r of rows) {
+    const now = out.get(r.network_id) ?? { ipv4_address_scope: null, ipv6_address_scope: null };
+    const key = r.ip_version === 4 ? 'ipv4_address_scope' : 'ipv6_address_scope';
+    out.set(r.network_id, { ...now, [key]: r.address_scope_id });
+  }
+  return out;
+}

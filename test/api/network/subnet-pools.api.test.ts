@@ -400,6 +400,16 @@ for (const dialect of testDialects()) {
         address_scope_id: scope.id,
       });
       expect(fault(v6, 400).type).toBe('IllegalSubnetPoolIpVersionAssociationToAddressScope');
+      const net = await network(alice.token, 'scoped-net');
+      expect(net).toMatchObject({ ipv4_address_scope: null, ipv6_address_scope: null });
+      await api.create(alice.token, 'subnet', {
+        network_id: net.id,
+        ip_version: 4,
+        subnetpool_id: a.id,
+        prefixlen: 24,
+      });
+      const scoped = (await api.call('GET', `/networks/${net.id}`, alice.token)).json().network;
+      expect(scoped).toMatchObject({ ipv4_address_scope: scope.id, ipv6_address_scope: null });
       const inUse = await api.call('DELETE', `/address-scopes/${scope.id}`, alice.token);
       expect(fault(inUse, 409).type).toBe('AddressScopeInUse');
       const unset = await api.call('PUT', `/subnetpools/${a.id}`, alice.token, {
