@@ -130,12 +130,14 @@ export const networkPolicy: Readonly<Record<string, string>> = {
 
   // Tags (standard-attr-tag) follow the tagged resource's owner, as Neutron's newer defaults do.
   ...Object.fromEntries(
-    ['networks', 'subnets', 'ports', 'security_groups', 'routers', 'floatingips', 'subnetpools'].flatMap((kind) => [
-      [`get_${kind}_tags`, `${adminOrReader} or (${netOwnerReader}) or rule:shared`],
-      [`create_${kind}_tags`, adminOrMember],
-      [`update_${kind}_tags`, adminOrMember],
-      [`delete_${kind}_tags`, adminOrMember],
-    ]),
+    ['networks', 'subnets', 'ports', 'security_groups', 'routers', 'floatingips', 'subnetpools'].flatMap(
+      (kind) => [
+        [`get_${kind}_tags`, `${adminOrReader} or (${netOwnerReader}) or rule:shared`],
+        [`create_${kind}_tags`, adminOrMember],
+        [`update_${kind}_tags`, adminOrMember],
+        [`delete_${kind}_tags`, adminOrMember],
+      ],
+    ),
   ),
 
   // Neutron reads a project's own quota without a rule; the rule covers the rest.

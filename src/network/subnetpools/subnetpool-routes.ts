@@ -94,7 +94,8 @@ export const subnetPoolRoutes = [
     target,
     successStatus: 200,
     expectedErrors: [404],
-    handler: async (ctx, deps) => one(ctx, await service.findSubnetPool(deps.store.db, callerOf(ctx), idOf(ctx))),
+    handler: async (ctx, deps) =>
+      one(ctx, await service.findSubnetPool(deps.store.db, callerOf(ctx), idOf(ctx))),
   }),
   route<NetworkDeps>({
     method: 'PUT',
@@ -132,8 +133,7 @@ export const subnetPoolRoutes = [
     target,
     successStatus: 200,
     expectedErrors: [404, 409],
-    handler: async (ctx, deps) =>
-      service.addPrefixes(deps, callerOf(ctx), idOf(ctx), prefixBody(ctx.body)),
+    handler: async (ctx, deps) => service.addPrefixes(deps, callerOf(ctx), idOf(ctx), prefixBody(ctx.body)),
   }),
   route<NetworkDeps>({
     method: 'PUT',

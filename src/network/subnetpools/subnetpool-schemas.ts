@@ -4,7 +4,6 @@ import { isNonNegative, isSubnetCidr } from '../subnets/subnet-schemas.js';
 
 const projectId = { post: true, put: false, default: undefined, validate: isString(255) } as const;
 
-
 function isNotEmptyString(v: unknown): string | undefined {
   const bad = isString(255)(v);
   if (bad !== undefined) return bad;
