@@ -20,12 +20,16 @@ import { availabilityZoneRoutes } from './availability-zones/availability-zone-r
 import { routerRoutes } from './routers/router-routes.js';
 import { tagRoutes } from './tags/tag-routes.js';
 import { subnetRoutes } from './subnets/subnet-routes.js';
+import { subnetPoolRoutes } from './subnetpools/subnetpool-routes.js';
+import { addressScopeRoutes } from './address-scopes/address-scope-routes.js';
 
 export const networkRouteTable = [
   ...versionRoutes,
   ...extensionRoutes,
   ...networkRoutes,
   ...subnetRoutes,
+  ...subnetPoolRoutes,
+  ...addressScopeRoutes,
   ...portRoutes,
   ...securityGroupRoutes,
   ...securityGroupRuleRoutes,

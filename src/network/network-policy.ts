@@ -104,6 +104,25 @@ export const networkPolicy: Readonly<Record<string, string>> = {
   update_floatingip: adminOrMember,
   delete_floatingip: adminOrMember,
 
+  shared_address_scopes: 'field:address_scopes:shared=True',
+  create_address_scope: adminOrMember,
+  'create_address_scope:shared': admin,
+  get_address_scope: `${adminOrReader} or rule:shared_address_scopes`,
+  update_address_scope: adminOrMember,
+  'update_address_scope:shared': admin,
+  delete_address_scope: adminOrMember,
+
+  shared_subnetpools: 'field:subnetpools:shared=True',
+  create_subnetpool: adminOrMember,
+  'create_subnetpool:shared': admin,
+  'create_subnetpool:is_default': admin,
+  get_subnetpool: `${adminOrReader} or rule:shared_subnetpools`,
+  update_subnetpool: adminOrMember,
+  'update_subnetpool:is_default': admin,
+  delete_subnetpool: adminOrMember,
+  add_prefixes: adminOrMember,
+  remove_prefixes: adminOrMember,
+
   // Neutron's secure-RBAC default lists zones to admins only.
   get_availability_zone: admin,
 
@@ -111,12 +130,14 @@ export const networkPolicy: Readonly<Record<string, string>> = {
 
   // Tags (standard-attr-tag) follow the tagged resource's owner, as Neutron's newer defaults do.
   ...Object.fromEntries(
-    ['networks', 'subnets', 'ports', 'security_groups', 'routers', 'floatingips'].flatMap((kind) => [
-      [`get_${kind}_tags`, `${adminOrReader} or (${netOwnerReader}) or rule:shared`],
-      [`create_${kind}_tags`, adminOrMember],
-      [`update_${kind}_tags`, adminOrMember],
-      [`delete_${kind}_tags`, adminOrMember],
-    ]),
+    ['networks', 'subnets', 'ports', 'security_groups', 'routers', 'floatingips', 'subnetpools'].flatMap(
+      (kind) => [
+        [`get_${kind}_tags`, `${adminOrReader} or (${netOwnerReader}) or rule:shared`],
+        [`create_${kind}_tags`, adminOrMember],
+        [`update_${kind}_tags`, adminOrMember],
+        [`delete_${kind}_tags`, adminOrMember],
+      ],
+    ),
   ),
 
   // Neutron reads a project's own quota without a rule; the rule covers the rest.

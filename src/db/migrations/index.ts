@@ -14,6 +14,7 @@ import { routersMigration } from './0012-routers.js';
 import { serverPortsMigration } from './0013-server-ports.js';
 import { volumeTypesSnapshotsMigration } from './0014-volume-types-snapshots.js';
 import { computeHostNumbersMigration } from './0015-compute-host-numbers.js';
+import { subnetPoolsMigration } from './0016-subnet-pools.js';
 import { userLockoutMigration } from './0023-user-lockout.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
@@ -33,6 +34,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0013-server-ports': serverPortsMigration,
   '0014-volume-types-snapshots': volumeTypesSnapshotsMigration,
   '0015-compute-host-numbers': computeHostNumbersMigration,
+  '0016-subnet-pools': subnetPoolsMigration,
   '0023-user-lockout': userLockoutMigration,
 };
 

@@ -18,6 +18,8 @@ export interface NetworkTables {
   default_security_groups: DefaultSecurityGroupTable;
   security_group_rules: SecurityGroupRuleTable;
   port_security_group_bindings: PortSecurityGroupBindingTable;
+  address_scopes: AddressScopeTable;
+  subnetpools: SubnetPoolTable;
 }
 
 export interface NetworkTable {
@@ -65,6 +67,8 @@ export interface SubnetTable {
   host_routes: string;
   /** JSON array of device owners. */
   service_types: string;
+  /** The subnet pool the CIDR was allocated from, if any. */
+  subnetpool_id: string | null;
   tags: string;
   revision_number: number;
   created_at: CreatedAt;
@@ -157,4 +161,35 @@ export interface SecurityGroupRuleTable {
 export interface PortSecurityGroupBindingTable {
   port_id: string;
   security_group_id: string;
+}
+
+/** Neutron's address scope: no standard attributes (no tags, description or revision). */
+export interface AddressScopeTable {
+  id: string;
+  project_id: string;
+  name: string;
+  shared: Flag;
+  ip_version: number;
+}
+
+export interface SubnetPoolTable {
+  id: string;
+  project_id: string;
+  name: string;
+  description: string;
+  ip_version: number;
+  default_prefixlen: number;
+  min_prefixlen: number;
+  max_prefixlen: number;
+  /** Per-project quota in /32 (IPv4) or /64 (IPv6) units; null for none. */
+  default_quota: number | null;
+  address_scope_id: string | null;
+  shared: Flag;
+  is_default: Flag;
+  /** JSON array of canonical CIDRs, compacted. */
+  prefixes: string;
+  tags: string;
+  revision_number: number;
+  created_at: CreatedAt;
+  updated_at: string;
 }

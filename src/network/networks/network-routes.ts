@@ -12,6 +12,7 @@ import { applyList, parseListQuery, pickFields } from '../network-list.js';
 import * as service from './network-service.js';
 import type { NetworkRow } from './network-store.js';
 import { listNetworkRows, subnetIdsOf } from './network-store.js';
+import { networkAddressScopes } from '../address-scopes/address-scope-store.js';
 import { networkTarget, networkView } from './network-view.js';
 
 const sortable = new Set([
@@ -38,8 +39,14 @@ async function render(deps: NetworkDeps, caller: NetworkCaller, rows: ReadonlyAr
     deps.store.db,
     rows.map((r) => r.id),
   );
+  const scopes = await networkAddressScopes(
+    deps.store.db,
+    rows.map((r) => r.id),
+  );
   const visible = attributeFilter(caller, 'network');
-  return rows.map((r) => visible(networkView(r, subnets.get(r.id) ?? []), networkTarget(r)));
+  return rows.map((r) =>
+    visible(networkView(r, subnets.get(r.id) ?? [], scopes.get(r.id)), networkTarget(r)),
+  );
 }
 
 async function one(deps: NetworkDeps, ctx: RequestContext, row: NetworkRow) {

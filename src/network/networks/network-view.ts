@@ -1,9 +1,14 @@
 import { isSet, parseJson } from '../../db/row-codec.js';
 import { secondsTime } from '../../common/time.js';
 import type { NetworkRow } from './network-store.js';
+import type { NetworkScopes } from '../address-scopes/address-scope-store.js';
 
 /** A network as Neutron renders it with the extensions Strata advertises. */
-export function networkView(row: NetworkRow, subnets: ReadonlyArray<string>): Record<string, unknown> {
+export function networkView(
+  row: NetworkRow,
+  subnets: ReadonlyArray<string>,
+  scopes: NetworkScopes = { ipv4_address_scope: null, ipv6_address_scope: null },
+): Record<string, unknown> {
   return {
     id: row.id,
     name: row.name,
@@ -21,6 +26,8 @@ export function networkView(row: NetworkRow, subnets: ReadonlyArray<string>): Re
     'provider:network_type': row.network_type,
     'provider:physical_network': row.physical_network === '' ? null : row.physical_network,
     'provider:segmentation_id': row.segmentation_id,
+    ipv4_address_scope: scopes.ipv4_address_scope,
+    ipv6_address_scope: scopes.ipv6_address_scope,
     description: row.description,
     tags: parseJson<string[]>(row.tags, []),
     created_at: secondsTime(row.created_at),

@@ -9,6 +9,8 @@ export const quotaDefaults = {
   security_group_rule: 100,
   router: 10,
   floatingip: 50,
+  // ML2 tracks subnet pools with no limit of its own (quota_default, -1).
+  subnetpool: -1,
 } as const;
 export type QuotaResource = keyof typeof quotaDefaults;
 export const quotaResources = Object.keys(quotaDefaults) as QuotaResource[];
@@ -21,6 +23,7 @@ const tableOf = {
   security_group_rule: 'security_group_rules',
   router: 'routers',
   floatingip: 'floatingips',
+  subnetpool: 'subnetpools',
 } as const;
 
 /** The project's limits: its own rows over the defaults. */

@@ -11,6 +11,12 @@ import {
 } from '../network-attributes.js';
 import { formatNetwork, networkOf, parseCidrLoose, parseIp } from '../ipam/ip-address.js';
 
+/** neutron-lib's type:non_negative, after convert_to_int. */
+export function isNonNegative(v: unknown): string | undefined {
+  if (typeof v !== 'number') return `'${pyStr(v)}' is not an integer`;
+  return v < 0 ? `'${v}' should be non-negative` : undefined;
+}
+
 export const ipv6Modes = ['dhcpv6-stateful', 'dhcpv6-stateless', 'slaac'] as const;
 
 const projectId = { post: true, put: false, default: undefined, validate: isString(255) } as const;
@@ -19,7 +25,7 @@ function isIpOrNone(v: unknown): string | undefined {
   return v === null || parseIp(v) !== undefined ? undefined : `'${pyStr(v)}' is not a valid IP address`;
 }
 
-function isSubnetCidr(v: unknown): string | undefined {
+export function isSubnetCidr(v: unknown): string | undefined {
   const c = parseCidrLoose(v);
   if (c === undefined || typeof v !== 'string' || !v.includes('/')) {
     if (c !== undefined)
@@ -71,8 +77,11 @@ export const subnetAttributes: AttributeMap = {
     post: true,
     put: false,
     default: undefined,
-    validate: (v) => (v === null ? undefined : `'${pyStr(v)}' is not a valid UUID`),
+    validate: (v) => (v === null ? undefined : isUuid(v)),
   },
+  // subnet_allocation's prefixlen and default-subnetpools' switch: request-only, never shown.
+  prefixlen: { post: true, put: false, default: undefined, convert: toInt, validate: isNonNegative },
+  use_default_subnetpool: { post: true, put: false, default: false, convert: toBoolean },
   cidr: { post: true, put: false, default: undefined, validate: isSubnetCidr },
   gateway_ip: { post: true, put: true, default: undefined, validate: isIpOrNone },
   allocation_pools: { post: true, put: true, default: undefined, validate: listOf(isPool) },

@@ -7,7 +7,7 @@ import { parseCreate, parseUpdate, valueOr } from '../network-attributes.js';
 import type { NetworkCaller } from '../network-context.js';
 import { enforce } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
-import { badRequest, invalidInput, networkNotFound, subnetInUse, subnetNotFound } from '../network-errors.js';
+import { invalidInput, networkNotFound, subnetInUse, subnetNotFound } from '../network-errors.js';
 import { ownerOf } from '../network-project.js';
 import { findNetwork } from '../networks/network-service.js';
 import type { Db } from '../../db/db-handle.js';
@@ -18,6 +18,8 @@ import type { SubnetRow } from './subnet-store.js';
 import * as store from './subnet-store.js';
 import type { SubnetRequest } from './subnet-validation.js';
 import { layoutSubnet } from './subnet-validation.js';
+import { cidrFrom, cidrSourceOf } from './subnet-cidr-source.js';
+import { checkNetworkPools } from '../subnetpools/subnetpool-allocation.js';
 
 /** A subnet is seen by its owner and by whoever sees its network as shared or external. */
 export async function findSubnet(db: Db, caller: NetworkCaller, id: string): Promise<SubnetRow> {
@@ -44,15 +46,10 @@ export async function createSubnet(deps: NetworkDeps, caller: NetworkCaller, inp
   const body = parseCreate(subnetAttributes, input);
   if (body['segment_id'] !== undefined && body['segment_id'] !== null)
     throw invalidInput('segment_id is not supported: this cloud has no routed networks');
-  if (body['subnetpool_id'] !== undefined && body['subnetpool_id'] !== null)
-    throw invalidInput('subnetpool_id is not supported: this cloud has no subnet pools');
-  const cidr = body['cidr'] as string | undefined | null;
-  if (cidr === undefined || cidr === null)
-    throw badRequest('subnets', 'a subnetpool must be specified in the absence of a cidr');
+  const source = await cidrSourceOf(deps.store.db, caller, body);
   const projectId = ownerOf(caller, body);
-  const req: SubnetRequest = {
+  const req: Omit<SubnetRequest, 'cidr'> = {
     ipVersion: body['ip_version'] as 4 | 6,
-    cidr,
     gatewayIp: body['gateway_ip'] as string | null | undefined,
     allocationPools: body['allocation_pools'] as SubnetRequest['allocationPools'],
     dnsNameservers: (body['dns_nameservers'] as string[] | undefined) ?? [],
@@ -77,7 +74,13 @@ export async function createSubnet(deps: NetworkDeps, caller: NetworkCaller, inp
         'network:tenant_id': net.project_id,
       });
       await lockNetwork(tx, net.id, deps.store.traits.name);
-      const layout = layoutSubnet(req, id);
+      const { cidr, pool } = await cidrFrom(tx, caller, deps.store.traits.name, source, {
+        projectId,
+        ipVersion: req.ipVersion,
+        gatewayIp: req.gatewayIp,
+      });
+      await checkNetworkPools(tx, net.id, req.ipVersion, pool);
+      const layout = layoutSubnet({ ...req, cidr }, id);
       for (const other of await store.subnetsOfNetwork(tx, net.id)) {
         if (overlaps(parseNetwork(other.cidr), layout.network))
           throw invalidInput(
@@ -101,6 +104,7 @@ export async function createSubnet(deps: NetworkDeps, caller: NetworkCaller, inp
         dns_nameservers: JSON.stringify(layout.dnsNameservers),
         host_routes: JSON.stringify(layout.hostRoutes),
         service_types: JSON.stringify(valueOr(subnetAttributes, body, 'service_types')),
+        subnetpool_id: pool?.id ?? null,
         tags: '[]',
         revision_number: 1,
         created_at: now,

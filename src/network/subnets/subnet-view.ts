@@ -10,7 +10,7 @@ export function subnetView(row: SubnetRow): Record<string, unknown> {
     project_id: row.project_id,
     network_id: row.network_id,
     ip_version: row.ip_version,
-    subnetpool_id: null,
+    subnetpool_id: row.subnetpool_id,
     enable_dhcp: isSet(row.enable_dhcp),
     ipv6_ra_mode: row.ipv6_ra_mode,
     ipv6_address_mode: row.ipv6_address_mode,

@@ -9,6 +9,7 @@ import { subnetTarget } from '../subnets/subnet-service.js';
 import { groupTarget } from '../security-groups/security-group-view.js';
 import { floatingIpTarget } from '../floatingips/floatingip-service.js';
 import { routerTarget } from '../routers/router-service.js';
+import { subnetPoolTarget } from '../subnetpools/subnetpool-view.js';
 import type { Taggable } from './tag-service.js';
 import { tagNotFound, tagsOf, taggable, validateTag, validateTagsBody, writeTags } from './tag-service.js';
 
@@ -19,6 +20,7 @@ const singular = {
   security_groups: 'security_group',
   routers: 'router',
   floatingips: 'floatingip',
+  subnetpools: 'subnetpool',
 } as const;
 
 /** The parent's policy target: tag rules are written against the tagged resource. */
@@ -31,6 +33,7 @@ async function target(kind: Taggable, ctx: RequestContext, deps: NetworkDeps) {
   if (kind === 'security_groups') return groupTarget(await taggable.security_groups(db, caller, id));
   if (kind === 'routers') return routerTarget(await taggable.routers(db, caller, id));
   if (kind === 'floatingips') return floatingIpTarget(await taggable.floatingips(db, caller, id));
+  if (kind === 'subnetpools') return subnetPoolTarget(await taggable.subnetpools(db, caller, id));
   return portTarget(db, await taggable.ports(db, caller, id));
 }
 

@@ -11,6 +11,7 @@ import { findSubnet } from '../subnets/subnet-service.js';
 import { findGroup } from '../security-groups/security-group-service.js';
 import { findFloatingIp } from '../floatingips/floatingip-service.js';
 import { findRouter } from '../routers/router-service.js';
+import { findSubnetPool } from '../subnetpools/subnetpool-service.js';
 
 /** The collections that carry tags (standard-attr-tag), and how each finds a visible row. */
 export const taggable = {
@@ -20,6 +21,7 @@ export const taggable = {
   security_groups: (db: Db, c: NetworkCaller, id: string) => findGroup(db, c, id),
   routers: (db: Db, c: NetworkCaller, id: string) => findRouter(db, c, id),
   floatingips: (db: Db, c: NetworkCaller, id: string) => findFloatingIp(db, c, id),
+  subnetpools: (db: Db, c: NetworkCaller, id: string) => findSubnetPool(db, c, id),
 } as const;
 export type Taggable = keyof typeof taggable;
 

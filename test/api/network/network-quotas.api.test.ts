@@ -33,6 +33,7 @@ for (const dialect of testDialects()) {
           security_group_rule: 100,
           router: 10,
           floatingip: 50,
+          subnetpool: -1,
         },
       });
       expect((await api.call('GET', `/quotas/${carol.projectId}`, dave.token)).statusCode).toBe(403);
@@ -58,6 +59,7 @@ for (const dialect of testDialects()) {
         security_group_rule: 100,
         router: 10,
         floatingip: 50,
+        subnetpool: -1,
       });
       const net = await api.create(carol.token, 'network', { name: 'only-one' });
       const over = await api.call('POST', '/networks', carol.token, { network: { name: 'two' } });
@@ -79,6 +81,7 @@ for (const dialect of testDialects()) {
         security_group_rule: { limit: 100, used: 4, reserved: 0 },
         router: { limit: 10, used: 0, reserved: 0 },
         floatingip: { limit: 50, used: 0, reserved: 0 },
+        subnetpool: { limit: -1, used: 0, reserved: 0 },
       });
       const listed = (await api.call('GET', '/quotas', admin)).json().quotas;
       expect(listed).toContainEqual({
@@ -91,6 +94,7 @@ for (const dialect of testDialects()) {
         security_group_rule: 100,
         router: 10,
         floatingip: 50,
+        subnetpool: -1,
       });
     });
 

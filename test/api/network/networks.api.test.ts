@@ -30,9 +30,11 @@ for (const dialect of testDialects()) {
       expect(versions.json().versions[0]).toMatchObject({ id: 'v2.0', status: 'CURRENT' });
       const ext = (await api.call('GET', '/extensions', alice.token)).json().extensions;
       expect(ext.map((e: { alias: string }) => e.alias).sort()).toEqual([
+        'address-scope',
         'allowed-address-pairs',
         'availability_zone',
         'binding',
+        'default-subnetpools',
         'ext-gw-mode',
         'external-net',
         'extra_dhcp_opt',
@@ -55,6 +57,8 @@ for (const dialect of testDialects()) {
         'standard-attr-timestamp',
         'stateful-security-group',
         'subnet-service-types',
+        'subnet_allocation',
+        'subnetpool-prefix-ops',
       ]);
       expect(ext.find((e: { alias: string }) => e.alias === 'binding')).toEqual({
         alias: 'binding',

@@ -1,0 +1,147 @@
+import { route } from '../../common/http/route-spec.js';
+import type { RequestContext } from '../../common/http/route-spec.js';
+import { parseCidrLoose } from '../ipam/ip-address.js';
+import { resourceBody } from '../network-attributes.js';
+import { callerOf } from '../network-context.js';
+import type { NetworkDeps } from '../network-deps.js';
+import { httpBadRequest } from '../network-errors.js';
+import { applyList, parseListQuery, pickFields } from '../network-list.js';
+import { revisionConstraint } from '../network-revision.js';
+import { tagFilters } from '../tags/tag-service.js';
+import { subnetPoolNotFound } from './subnetpool-errors.js';
+import { removePrefixes } from './subnetpool-prefix-removal.js';
+import { prefixesOf } from './subnetpool-schemas.js';
+import * as service from './subnetpool-service.js';
+import type { SubnetPoolRow } from './subnetpool-store.js';
+import { listSubnetPoolRows } from './subnetpool-store.js';
+import { subnetPoolTarget, subnetPoolView } from './subnetpool-view.js';
+
+const sortable = new Set([
+  'id',
+  'name',
+  'tenant_id',
+  'project_id',
+  'default_quota',
+  'ip_version',
+  'default_prefixlen',
+  'min_prefixlen',
+  'max_prefixlen',
+  'is_default',
+  'shared',
+  'address_scope_id',
+  'created_at',
+  'updated_at',
+  'revision_number',
+]);
+
+const idOf = (ctx: RequestContext) => ctx.params['subnetpool_id']!;
+const one = (ctx: RequestContext, row: SubnetPoolRow) => ({
+  subnetpool: pickFields(subnetPoolView(row), parseListQuery(ctx.query).fields),
+});
+
+async function target(ctx: RequestContext, deps: NetworkDeps) {
+  return subnetPoolTarget(await service.findSubnetPool(deps.store.db, callerOf(ctx), idOf(ctx)));
+}
+
+/** The prefixes of an add/remove_prefixes body; netaddr's AddrFormatError is a 400 in Neutron. */
+function prefixBody(body: unknown): string[] {
+  const prefixes = prefixesOf(body);
+  if (prefixes === 'invalid') throw httpBadRequest('Request body contains invalid data');
+  for (const p of prefixes)
+    if (parseCidrLoose(p) === undefined) throw httpBadRequest(`invalid IPNetwork ${String(p)}`);
+  return prefixes;
+}
+
+export const subnetPoolRoutes = [
+  route<NetworkDeps>({
+    method: 'GET',
+    url: '/v2.0/subnetpools',
+    policy: 'get_subnetpool',
+    target: (ctx) => ({ project_id: ctx.auth.projectId }),
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => {
+      const caller = callerOf(ctx);
+      const q = parseListQuery(ctx.query);
+      const rows = await listSubnetPoolRows(deps.store.db, caller.projectId, caller.isAdmin);
+      const { items, links } = applyList(rows.map(subnetPoolView), q, {
+        url: ctx.url,
+        query: ctx.query,
+        sortable,
+        special: tagFilters,
+        markerMissing: subnetPoolNotFound,
+      });
+      return {
+        subnetpools: items.map((s) => pickFields(s, q.fields)),
+        ...(links.length > 0 && { subnetpools_links: links }),
+      };
+    },
+  }),
+  route<NetworkDeps>({
+    method: 'POST',
+    url: '/v2.0/subnetpools',
+    policy: 'create_subnetpool',
+    target: (ctx) => ({ project_id: ctx.auth.projectId }),
+    successStatus: 201,
+    expectedErrors: [404, 409],
+    handler: async (ctx, deps) =>
+      one(ctx, await service.createSubnetPool(deps, callerOf(ctx), resourceBody(ctx.body, 'subnetpool'))),
+  }),
+  route<NetworkDeps>({
+    method: 'GET',
+    url: '/v2.0/subnetpools/:subnetpool_id',
+    policy: 'get_subnetpool',
+    target,
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) =>
+      one(ctx, await service.findSubnetPool(deps.store.db, callerOf(ctx), idOf(ctx))),
+  }),
+  route<NetworkDeps>({
+    method: 'PUT',
+    url: '/v2.0/subnetpools/:subnetpool_id',
+    policy: 'update_subnetpool',
+    target,
+    successStatus: 200,
+    expectedErrors: [404, 409, 412],
+    handler: async (ctx, deps) =>
+      one(
+        ctx,
+        await service.updateSubnetPool(
+          deps,
+          callerOf(ctx),
+          idOf(ctx),
+          resourceBody(ctx.body, 'subnetpool'),
+          revisionConstraint(ctx),
+        ),
+      ),
+  }),
+  route<NetworkDeps>({
+    method: 'DELETE',
+    url: '/v2.0/subnetpools/:subnetpool_id',
+    policy: 'delete_subnetpool',
+    target,
+    successStatus: 204,
+    expectedErrors: [404, 409, 412],
+    handler: async (ctx, deps) =>
+      service.deleteSubnetPool(deps, callerOf(ctx), idOf(ctx), revisionConstraint(ctx)),
+  }),
+  route<NetworkDeps>({
+    method: 'PUT',
+    url: '/v2.0/subnetpools/:subnetpool_id/add_prefixes',
+    policy: 'add_prefixes',
+    target,
+    successStatus: 200,
+    expectedErrors: [404, 409],
+    handler: async (ctx, deps) => service.addPrefixes(deps, callerOf(ctx), idOf(ctx), prefixBody(ctx.body)),
+  }),
+  route<NetworkDeps>({
+    method: 'PUT',
+    url: '/v2.0/subnetpools/:subnetpool_id/remove_prefixes',
+    policy: 'remove_prefixes',
+    target,
+    successStatus: 200,
+    expectedErrors: [404, 409],
+    handler: async (ctx, deps) => removePrefixes(deps, callerOf(ctx), idOf(ctx), prefixBody(ctx.body)),
+  }),
+];
