@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { shortIfName } from '../bridge.js';
+import { maxIfNameBytes } from '../veth.js';
 
 /** An address on a router interface, as `ip` writes it (`10.0.0.1/26`). */
 export interface RouterAddress {
@@ -63,14 +63,17 @@ export function routerNetnsOf(routerId: string): string {
   return `${routerNetnsPrefix}${routerId}`;
 }
 
-/** `qr-`/`qg-` and the port id's start, as Neutron names them inside the namespace. */
+/** Neutron's length of a port id in a device name (14 bytes with a 3-byte prefix). */
+const portIdChars = maxIfNameBytes - 4;
+
+/** `qr-`/`qg-` and the port id's first 11 characters, as Neutron names them in the namespace. */
 export function routerIfNameOf(kind: 'internal' | 'gateway', portId: string): string {
-  return shortIfName(kind === 'internal' ? internalPrefix : gatewayPrefix, portId);
+  return `${kind === 'internal' ? internalPrefix : gatewayPrefix}${portId.slice(0, portIdChars)}`;
 }
 
-/** The host end of the port's veth, in the network's bridge. */
+/** The host end of the port's veth, in the network's bridge: `rtr` and the same 11 characters. */
 export function hostEndNameOf(portId: string): string {
-  return shortIfName(hostEndPrefix, portId);
+  return `${hostEndPrefix}${portId.slice(0, portIdChars)}`;
 }
 
 /** The addresses the gateway interface holds: its own, and each floating IP as /32 (for ARP). */
