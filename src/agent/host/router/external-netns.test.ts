@@ -22,7 +22,6 @@ const networkId = `${tag}e2-0000-4000-8000-000000000000`;
 const bridge = bridgeNameOf(networkId);
 const spec: ExternalNetworkSpec = {
   networkId,
-  bridge,
   mtu: 1500,
   gateway: { ip: '172.24.4.1', prefixLength: 24 },
   hostNetns: host,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ensureBridge, shortIfName } from '../bridge.js';
+import { bridgeNameOf, ensureBridge, shortIfName } from '../bridge.js';
 import { deleteNetns, ensureNetns, ipBatch, ipIn } from '../netns.js';
 import { addVethPair, deleteVeth, linkInfo } from '../veth.js';
 import { ensureProviderUplink, removeProviderUplink } from '../vlan.js';
@@ -19,8 +19,6 @@ export const externalIfName = 'ext0';
  */
 export interface ExternalNetworkSpec {
   readonly networkId: string;
-  /** The external network's Linux bridge (`bridgeNameOf(networkId)`). */
-  readonly bridge: string;
   readonly mtu: number;
   /** The external subnet's gateway, e.g. 172.24.4.1/24. */
   readonly gateway: RouterAddress;
@@ -45,13 +43,13 @@ export function externalMacOf(networkId: string): string {
 
 /** Sets the far side up or, with an uplink, gives the bridge the uplink. Idempotent. */
 export async function ensureExternalNamespace(spec: ExternalNetworkSpec): Promise<void> {
-  await ensureBridge(spec.hostNetns, spec.bridge, spec.mtu);
+  await ensureBridge(spec.hostNetns, bridgeNameOf(spec.networkId), spec.mtu);
   if (spec.physicalInterface !== undefined) {
     await removeFarSide(spec);
     await ensureProviderUplink(spec.hostNetns, {
       physicalInterface: spec.physicalInterface,
       vlanId: undefined,
-      bridge: spec.bridge,
+      bridge: bridgeNameOf(spec.networkId),
       mtu: spec.mtu,
     });
     return;
@@ -82,7 +80,7 @@ async function ensureFarSide(spec: ExternalNetworkSpec): Promise<void> {
     'mtu',
     String(spec.mtu),
     'master',
-    spec.bridge,
+    bridgeNameOf(spec.networkId),
     'up',
   ]);
   const { stdout } = await ipIn(netns, ['-j', 'address', 'show', 'dev', externalIfName]);

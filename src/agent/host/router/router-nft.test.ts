@@ -6,7 +6,7 @@ const base: RouterSpec = {
   id: 'r1',
   gateway: {
     portId: 'a1b2c3d4-0000-4000-8000-000000000000',
-    bridge: 'brqext',
+    networkId: 'net-ext',
     mac: 'fa:16:3e:00:00:10',
     mtu: 1500,
     addresses: [{ ip: '172.24.4.10', prefixLength: 24 }],
@@ -16,14 +16,14 @@ const base: RouterSpec = {
   interfaces: [
     {
       portId: 'p1',
-      bridge: 'brqa',
+      networkId: 'net-a',
       mac: 'fa:16:3e:00:00:01',
       mtu: 1450,
       addresses: [{ ip: '10.0.0.1', prefixLength: 26 }],
     },
     {
       portId: 'p2',
-      bridge: 'brqb',
+      networkId: 'net-b',
       mac: 'fa:16:3e:00:00:02',
       mtu: 1450,
       addresses: [

@@ -14,7 +14,7 @@ const spec: RouterSpec = {
   id: 'r1',
   gateway: {
     portId: gwPort,
-    bridge: 'brqext',
+    networkId: 'net-ext',
     mac: 'fa:16:3e:00:00:10',
     mtu: 1500,
     addresses: [{ ip: '172.24.4.10', prefixLength: 24 }],
@@ -24,7 +24,7 @@ const spec: RouterSpec = {
   interfaces: [
     {
       portId: inPort,
-      bridge: 'brqa',
+      networkId: 'net-a',
       mac: 'fa:16:3e:00:00:01',
       mtu: 1450,
       addresses: [{ ip: '10.0.0.1', prefixLength: 26 }],

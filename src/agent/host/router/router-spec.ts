@@ -10,8 +10,8 @@ export interface RouterAddress {
 /** A router port on a subnet's network: a veth whose host end is in the network's bridge. */
 export interface RouterInterfaceSpec {
   readonly portId: string;
-  /** The network's Linux bridge (`bridgeNameOf(networkId)`). */
-  readonly bridge: string;
+  /** The port's network: its Linux bridge is `bridgeNameOf(networkId)`. */
+  readonly networkId: string;
   readonly mac: string;
   readonly mtu: number;
   readonly addresses: ReadonlyArray<RouterAddress>;

@@ -40,7 +40,6 @@ const port = 8000;
 
 const external: ExternalNetworkSpec = {
   networkId: netExt,
-  bridge: bridgeNameOf(netExt),
   mtu: 1500,
   gateway: { ip: farIp, prefixLength: 24 },
   hostNetns: host,
@@ -49,7 +48,7 @@ const external: ExternalNetworkSpec = {
 
 const iface = (portId: string, net: string, ip: string, prefixLength: number, mac: string) => ({
   portId: uuid(portId),
-  bridge: bridgeNameOf(net),
+  networkId: net,
   mac,
   mtu: 1500,
   addresses: [{ ip, prefixLength }],

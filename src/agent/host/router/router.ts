@@ -1,4 +1,4 @@
-import { plugIntoBridge } from '../bridge.js';
+import { bridgeNameOf, plugIntoBridge } from '../bridge.js';
 import { HostCommandError, runCommand } from '../command.js';
 import { deleteNetns, ensureNetns, ipBatch, ipIn } from '../netns.js';
 import { applyNft } from '../nft.js';
@@ -39,7 +39,7 @@ async function ensureInterface(spec: RouterSpec, netns: string, i: PlannedInterf
       mtu: i.port.mtu,
     });
   }
-  await plugIntoBridge(spec.hostNetns, hostEnd, i.port.bridge, i.port.mtu);
+  await plugIntoBridge(spec.hostNetns, hostEnd, bridgeNameOf(i.port.networkId), i.port.mtu);
 }
 
 /** Forwarding on in the router's namespace only; the host's own setting is left alone. */
