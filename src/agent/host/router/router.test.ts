@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bridgeNameOf, ensureBridge, plugIntoBridge } from '../bridge.js';
 import { hasCommand, runCommand } from '../command.js';
@@ -194,6 +195,28 @@ describe.skipIf(skipReason !== undefined)('routers in namespaces (real kernel)',
     expect(await ping(far, fip)).toBe(false);
     expect(await seenAs(far, fip)).toBeUndefined();
     expect(await seenAs(instA, farIp)).toBe(gatewayIp);
+  }, 30_000);
+
+  it('cuts a flow already running through a floating IP when the floating IP goes', async () => {
+    await ensureRouter(spec({ floatingIps: [{ floatingIp: fip, fixedIp: ipA }] }));
+    expect(await reaches(far, fip)).toBe(true);
+    // One ICMP id for the whole run: one conntrack entry, which would keep its translation.
+    const pinger = spawn('ip', ['netns', 'exec', far, 'busybox', 'ping', '-i', '0.2', fip], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let replies = 0;
+    pinger.stdout.on('data', (d: Buffer) => (replies += d.toString().split('seq=').length - 1));
+    try {
+      await sleep(1000);
+      expect(replies).toBeGreaterThan(0);
+      await ensureRouter(spec({}));
+      await sleep(400);
+      const before = replies;
+      await sleep(1200);
+      expect(replies).toBe(before);
+    } finally {
+      pinger.kill('SIGKILL');
+    }
   }, 30_000);
 
   it('follows static routes as they are added and removed', async () => {

@@ -61,7 +61,8 @@ async function forgetConnections(netns: string, ips: ReadonlyArray<string>): Pro
  * Makes the host match the spec: the namespace, a veth per interface into its network's
  * bridge, addresses, routes, forwarding and NAT. Level-triggered and idempotent: whatever
  * drifted (a deleted veth, a flushed table, a stray address or route) is put back, and what
- * the spec dropped is removed.
+ * the spec dropped is removed. The networks' bridges must be there (the dataplane's
+ * ensureNetwork makes them, with their tunnels); calls for one router must not overlap.
  */
 export async function ensureRouter(spec: RouterSpec): Promise<void> {
   const netns = routerNetnsOf(spec.id);
