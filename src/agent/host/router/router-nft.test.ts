@@ -54,9 +54,16 @@ describe('compileRouterNat', () => {
     expect(text).toContain('oifname "qg-a1b2c3d4-00" ip saddr @internal snat to 172.24.4.10');
   });
 
+  it('SNATs internal traffic to a floating IP (hairpin) to the gateway address, first', () => {
+    const text = compileRouterNat({ ...base, gateway: { ...base.gateway!, snat: false } });
+    const rule = 'ip saddr @internal ct status dnat snat to 172.24.4.10';
+    expect(text).toContain(rule);
+    expect(text.indexOf(rule)).toBeLessThan(text.indexOf('@fip-snat\n'));
+  });
+
   it('has no SNAT rule with enable_snat off, and no postrouting rule without a gateway', () => {
     const off = compileRouterNat({ ...base, gateway: { ...base.gateway!, snat: false } });
-    expect(off).not.toContain('snat to 172.24.4.10');
+    expect(off).not.toContain('@internal snat to 172.24.4.10');
     expect(off).toContain('snat to ip saddr map @fip-snat');
     const none = compileRouterNat({ ...base, gateway: undefined });
     expect(none).not.toMatch(/snat to/);
@@ -78,7 +85,7 @@ describe('compileRouterNat', () => {
       'map fip-snat { type ipv4_addr : ipv4_addr; elements = { 10.0.0.5 : 172.24.4.20, 10.0.1.7 : 172.24.4.21 }; }',
     );
     // Floating IP SNAT comes before the gateway's, so a port with one leaves as it.
-    expect(text.indexOf('@fip-snat\n')).toBeLessThan(text.indexOf('snat to 172.24.4.10'));
+    expect(text.indexOf('@fip-snat\n')).toBeLessThan(text.indexOf('@internal snat to 172.24.4.10'));
   });
 
   it('writes empty sets and maps without elements', () => {

@@ -19,7 +19,9 @@ function sets(spec: RouterSpec): string[] {
  * Only what leaves by the gateway is translated (as Neutron's `! -o qg- ... ACCEPT`), so
  * traffic between the router's own subnets and to static routes behind them keeps its
  * source. A port with a floating IP leaves as its floating IP; the rest as the gateway's
- * address when SNAT is on.
+ * address when SNAT is on. The one exception: an instance reaching another's floating IP
+ * from inside (hairpin) is translated to the gateway address, as Neutron does, or the
+ * answer would come back straight over the subnet from the fixed address and be dropped.
  */
 function postrouting(spec: RouterSpec): string[] {
   const gw = spec.gateway;
@@ -27,6 +29,7 @@ function postrouting(spec: RouterSpec): string[] {
   const qg = `oifname "${routerIfNameOf('gateway', gw.portId)}"`;
   const source = gw.addresses.find((a) => !a.ip.includes(':'));
   return [
+    ...(source === undefined ? [] : [`    ip saddr @internal ct status dnat snat to ${source.ip}`]),
     `    ${qg} snat to ip saddr map @fip-snat`,
     ...(gw.snat && source !== undefined ? [`    ${qg} ip saddr @internal snat to ${source.ip}`] : []),
   ];

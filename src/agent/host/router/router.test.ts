@@ -25,6 +25,7 @@ const tag = randomBytes(3).toString('hex');
 const host = `sdr-h-${tag}`;
 const instA = `sdr-a-${tag}`;
 const instB = `sdr-b-${tag}`;
+const instA2 = `sdr-c-${tag}`;
 const far = `sdr-x-${tag}`;
 const uuid = (n: string) => `${tag}${n}-0000-4000-8000-000000000000`;
 const netA = uuid('a1');
@@ -32,6 +33,7 @@ const netB = uuid('b1');
 const netExt = uuid('e1');
 const routerId = uuid('r1');
 const ipA = '10.0.0.5';
+const ipA2 = '10.0.0.6';
 const ipB = '10.0.1.5';
 const behindB = '192.168.50.1';
 const gatewayIp = '172.24.4.10';
@@ -105,6 +107,15 @@ function whoami(ns: string): Promise<ChildProcess> {
   });
 }
 
+/** A MAC from the address's last two octets, so each instance has its own. */
+const macOf = (cidr: string) =>
+  `fa:16:3e:aa:${cidr
+    .split('/')[0]!
+    .split('.')
+    .slice(2)
+    .map((o) => Number(o).toString(16).padStart(2, '0'))
+    .join(':')}`;
+
 async function instance(
   ns: string,
   net: string,
@@ -119,7 +130,7 @@ async function instance(
     hostName: hostEnd,
     peerNetns: ns,
     peerName: 'eth0',
-    peerMac: 'fa:16:3e:aa:00:00'.replace('00:00', ns === instA ? '00:0a' : '00:0b'),
+    peerMac: macOf(cidr),
     mtu: 1500,
   });
   await plugIntoBridge(host, hostEnd, bridgeNameOf(net), 1500);
@@ -146,6 +157,7 @@ describe.skipIf(skipReason !== undefined)('routers in namespaces (real kernel)',
     for (const net of [netA, netB]) await ensureBridge(host, bridgeNameOf(net), 1500);
     await ensureExternalNamespace(external);
     await instance(instA, netA, `ia-${tag}`, `${ipA}/26`, '10.0.0.1');
+    await instance(instA2, netA, `ic-${tag}`, `${ipA2}/26`, '10.0.0.1');
     await instance(instB, netB, `ib-${tag}`, `${ipB}/24`, '10.0.1.1', [`address add ${behindB}/32 dev lo`]);
     for (const ns of [instA, instB, far]) servers.push(await whoami(ns));
   }, 30_000);
@@ -154,7 +166,7 @@ describe.skipIf(skipReason !== undefined)('routers in namespaces (real kernel)',
     for (const s of servers) s.kill('SIGKILL');
     await removeRouter(routerId).catch(() => undefined);
     await removeExternalNamespace(external).catch(() => undefined);
-    for (const ns of [instA, instB, far, host, routerNetnsOf(routerId)])
+    for (const ns of [instA, instA2, instB, far, host, routerNetnsOf(routerId)])
       await deleteNetns(ns).catch(() => undefined);
   }, 30_000);
 
@@ -191,6 +203,9 @@ describe.skipIf(skipReason !== undefined)('routers in namespaces (real kernel)',
     expect(await seenAs(far, fip)).toBe(farIp);
     expect(await seenAs(instA, farIp)).toBe(fip);
     expect(await seenAs(instB, farIp)).toBe(gatewayIp);
+    // From inside, on the same subnet and on another, as the gateway address (hairpin).
+    expect(await seenAs(instA2, fip)).toBe(gatewayIp);
+    expect(await seenAs(instB, fip)).toBe(gatewayIp);
     await ensureRouter(spec({}));
     expect(await ping(far, fip)).toBe(false);
     expect(await seenAs(far, fip)).toBeUndefined();
