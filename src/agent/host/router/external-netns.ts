@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { createHash } from 'node:crypto';
 import { bridgeNameOf, ensureBridge, shortIfName } from '../bridge.js';
 import { deleteNetns, ensureNetns, ipBatch, ipIn } from '../netns.js';
@@ -43,6 +44,8 @@ export function externalMacOf(networkId: string): string {
 
 /** Sets the far side up or, with an uplink, gives the bridge the uplink. Idempotent. */
 export async function ensureExternalNamespace(spec: ExternalNetworkSpec): Promise<void> {
+  // Written into `ip -batch` text: refuse anything that is not an address.
+  ipaddr.parseCIDR(`${spec.gateway.ip}/${spec.gateway.prefixLength}`);
   await ensureBridge(spec.hostNetns, bridgeNameOf(spec.networkId), spec.mtu);
   if (spec.physicalInterface !== undefined) {
     await removeFarSide(spec);

@@ -4,6 +4,7 @@ import { deleteNetns, ensureNetns, ipBatch, ipIn } from '../netns.js';
 import { applyNft } from '../nft.js';
 import { addVethPair, deleteVeth, linkInfo } from '../veth.js';
 import { compileRouterNat } from './router-nft.js';
+import { checkRouterSpec } from './router-spec-check.js';
 import { observeRouter, parseAddresses } from './router-observe.js';
 import { planRouterLines, plannedInterfaces, removedFloatingIps, staleInterfaces } from './router-plan.js';
 import type { PlannedInterface } from './router-plan.js';
@@ -65,6 +66,7 @@ async function forgetConnections(netns: string, ips: ReadonlyArray<string>): Pro
  * ensureNetwork makes them, with their tunnels); calls for one router must not overlap.
  */
 export async function ensureRouter(spec: RouterSpec): Promise<void> {
+  checkRouterSpec(spec);
   const netns = routerNetnsOf(spec.id);
   await ensureNetns(netns);
   const { stdout } = await ipIn(netns, ['-j', 'address', 'show']);
@@ -83,6 +85,7 @@ export async function ensureRouter(spec: RouterSpec): Promise<void> {
  * Resolves when there is no such router.
  */
 export async function removeRouter(routerId: string): Promise<void> {
+  if (!/^[0-9A-Za-z-]+$/.test(routerId)) throw new Error(`malformed router id ${JSON.stringify(routerId)}`);
   const netns = routerNetnsOf(routerId);
   try {
     const { stdout } = await ipIn(netns, ['-j', 'address', 'show']);
