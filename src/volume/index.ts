@@ -23,6 +23,7 @@ import { VolumePool } from './volumes/volume-pool.js';
 import { BackupRepository } from './backups/backup-repository.js';
 import { backupReconciler } from './backups/backup-reconciler.js';
 import { backupRoutes } from './backups/backup-routes.js';
+import { transferRoutes } from './transfers/transfer-routes.js';
 
 /** A stable uuid for a name (RFC 4122 version 5 layout over SHA-1), so restarts keep it. */
 function nameBasedUuid(name: string): string {
@@ -40,6 +41,7 @@ export const volumeRouteTable = [
   ...volumeQuotaRoutes,
   ...volumeLimitRoutes,
   ...backupRoutes,
+  ...transferRoutes,
 ];
 
 export interface VolumeService extends ServicePlugin {
