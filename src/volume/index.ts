@@ -24,6 +24,7 @@ import { BackupRepository } from './backups/backup-repository.js';
 import { backupReconciler } from './backups/backup-reconciler.js';
 import { backupRoutes } from './backups/backup-routes.js';
 import { transferRoutes } from './transfers/transfer-routes.js';
+import { qosRoutes } from './qos/qos-routes.js';
 
 /** A stable uuid for a name (RFC 4122 version 5 layout over SHA-1), so restarts keep it. */
 function nameBasedUuid(name: string): string {
@@ -42,6 +43,7 @@ export const volumeRouteTable = [
   ...volumeLimitRoutes,
   ...backupRoutes,
   ...transferRoutes,
+  ...qosRoutes,
 ];
 
 export interface VolumeService extends ServicePlugin {
