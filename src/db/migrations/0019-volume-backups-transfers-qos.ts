@@ -1,4 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
+import { PostgresAdapter } from 'kysely';
 
 /**
  * Block storage, third slice: backups (chunked copies in a second directory), volume
@@ -55,5 +56,11 @@ export const volumeBackupsTransfersQosMigration: Migration = {
       .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
       .execute();
     await db.schema.alterTable('volume_types').addColumn('qos_specs_id', 'varchar(36)').execute();
+    // 'awaiting-transfer' is 17 characters; SQLite does not enforce varchar lengths.
+    if (db.getExecutor().adapter instanceof PostgresAdapter)
+      await db.schema
+        .alterTable('volumes')
+        .alterColumn('status', (c) => c.setDataType('varchar(32)'))
+        .execute();
   },
 };

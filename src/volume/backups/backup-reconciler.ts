@@ -1,11 +1,14 @@
 import { stat } from 'node:fs/promises';
 import type { ReconcileResult, Reconciler } from '../../common/reconcile/controller.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import { attachmentsOfVolumes } from '../attachments/volume-attachment-store.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { getVolume, updateVolumeIf } from '../volumes/volume-store.js';
 import type { BackupRecord } from './backup-store.js';
 import { deleteBackupIf, getBackup, listBackupIdsIn, listBackups, updateBackupIf } from './backup-store.js';
 
+type Db = Kysely<Database> | Transaction<Database>;
 const done: ReconcileResult = {};
 const again: ReconcileResult = { requeueAfterMs: 200 };
 
@@ -52,22 +55,26 @@ async function create(deps: VolumeDeps, b: BackupRecord, signal: AbortSignal): P
     await deps.backups.discard(b.id);
     set = { status: 'error', fail_reason: reasonOf('Backup of the volume data failed.') };
   }
-  if (!(await updateBackupIf(deps.store.db, b.id, b.generation, set, now(deps)))) return again;
-  await settleBackedUp(deps, b.volumeId);
-  return done;
+  // One transaction: the volume leaves backing-up exactly when the backup ends.
+  const won = await deps.store.write(async (tx) => {
+    if (!(await updateBackupIf(tx, b.id, b.generation, set, now(deps)))) return false;
+    await settleBackedUp(deps, tx, b.volumeId);
+    return true;
+  });
+  return won ? done : again;
 }
 
 /** Ends `backing-up` once no backup of the volume is being made: in-use if attached, else available. */
-async function settleBackedUp(deps: VolumeDeps, volumeId: string): Promise<void> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const v = await getVolume(deps.store.db, volumeId);
-    if (v?.status !== 'backing-up') return;
-    const busy = await listBackups(deps.store.db, { volumeId, status: 'creating' }, []);
-    if (busy.length > 0) return;
-    const attached = ((await attachmentsOfVolumes(deps.store.db, [volumeId])).get(volumeId) ?? []).length > 0;
-    const status = attached ? 'in-use' : 'available';
-    if (await updateVolumeIf(deps.store.db, volumeId, v.generation, { status }, now(deps))) return;
-  }
+async function settleBackedUp(deps: VolumeDeps, db: Db, volumeId: string): Promise<void> {
+  const v = await getVolume(db, volumeId);
+  if (v?.status !== 'backing-up') return;
+  const busy = await listBackups(db, { volumeId, status: 'creating' }, []);
+  if (busy.length > 0) return;
+  const attached = ((await attachmentsOfVolumes(db, [volumeId])).get(volumeId) ?? []).length > 0;
+  const status = attached ? 'in-use' : 'available';
+  // A racing writer changed the volume: the throw rolls back and the reconciler retries.
+  if (!(await updateVolumeIf(db, volumeId, v.generation, { status }, now(deps))))
+    throw new Error(`volume ${volumeId} changed while its backup ended`);
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -101,9 +108,13 @@ async function restore(deps: VolumeDeps, b: BackupRecord, signal: AbortSignal): 
 
 async function remove(deps: VolumeDeps, b: BackupRecord): Promise<ReconcileResult> {
   await deps.backups.discard(b.id);
-  if (!(await deleteBackupIf(deps.store.db, b.id, b.generation))) return again;
   // A force delete of a backup in progress must not leave its volume backing-up or restoring.
-  await settleBackedUp(deps, b.volumeId);
+  const won = await deps.store.write(async (tx) => {
+    if (!(await deleteBackupIf(tx, b.id, b.generation))) return false;
+    await settleBackedUp(deps, tx, b.volumeId);
+    return true;
+  });
+  if (!won) return again;
   const target = b.restoreVolumeId ? await getVolume(deps.store.db, b.restoreVolumeId) : undefined;
   if (target?.status === 'restoring-backup')
     await updateVolumeIf(deps.store.db, target.id, target.generation, { status: 'error_restoring' }, now(deps));

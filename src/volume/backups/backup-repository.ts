@@ -39,6 +39,24 @@ const chunkFile = (index: number) => `chunk-${String(index).padStart(8, '0')}.gz
 const manifestFile = 'manifest.json';
 
 /**
+ * Indexes of the chunks holding data in a sparse raw file (qemu-img map reads its holes),
+ * so a mostly empty volume is not read byte by byte.
+ */
+async function dataChunks(raw: string, signal?: AbortSignal): Promise<Set<number>> {
+  const { stdout } = await runCommand('qemu-img', ['map', '--output=json', '-f', 'raw', raw], {
+    ...(signal && { signal }),
+    timeoutMs: 600_000,
+  });
+  const out = new Set<number>();
+  for (const e of JSON.parse(stdout) as Array<{ start: number; length: number; data: boolean }>) {
+    if (!e.data) continue;
+    const last = Math.floor((e.start + e.length - 1) / chunkBytes);
+    for (let i = Math.floor(e.start / chunkBytes); i <= last; i++) out.add(i);
+  }
+  return out;
+}
+
+/**
  * The backup directory (0700, files 0600): `<dir>/<backup id>/manifest.json` plus the
  * gzip chunks that backup stored. The manifest is renamed into place last, so a backup
  * folder without one is partial and is started again.
@@ -81,12 +99,17 @@ export class BackupRepository {
     await runCommand('qemu-img', ['convert', '-U', '-f', 'qcow2', '-O', 'raw', volumePath, raw], opts);
     const chunks: ManifestChunk[] = [];
     let objectCount = 0;
+    const withData = await dataChunks(raw, signal);
     const fh = await open(raw, 'r');
     try {
       const { size } = await fh.stat();
       const buf = Buffer.alloc(chunkBytes);
       for (let index = 0; index * chunkBytes < size; index++) {
         signal?.throwIfAborted();
+        if (!withData.has(index)) {
+          chunks.push({ sha256: zeroHash });
+          continue;
+        }
         buf.fill(0);
         await fh.read(buf, 0, chunkBytes, index * chunkBytes);
         // Most of a fresh volume is zero: compared before hashing, and never stored.
