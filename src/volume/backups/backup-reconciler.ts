@@ -92,8 +92,7 @@ async function restore(deps: VolumeDeps, b: BackupRecord, signal: AbortSignal): 
     try {
       // A new target (never updated) has no file yet, or a partial one from a crash: recreated.
       const path = deps.pool.pathOf(v.id);
-      if (v.updatedAt === null || !(await exists(path)))
-        await deps.pool.create(v.id, v.size, signal);
+      if (v.updatedAt === null || !(await exists(path))) await deps.pool.create(v.id, v.size, signal);
       await deps.backups.restore(b.id, path, signal);
     } catch (err) {
       if (signal.aborted) throw err;
@@ -117,6 +116,12 @@ async function remove(deps: VolumeDeps, b: BackupRecord): Promise<ReconcileResul
   if (!won) return again;
   const target = b.restoreVolumeId ? await getVolume(deps.store.db, b.restoreVolumeId) : undefined;
   if (target?.status === 'restoring-backup')
-    await updateVolumeIf(deps.store.db, target.id, target.generation, { status: 'error_restoring' }, now(deps));
+    await updateVolumeIf(
+      deps.store.db,
+      target.id,
+      target.generation,
+      { status: 'error_restoring' },
+      now(deps),
+    );
   return done;
 }

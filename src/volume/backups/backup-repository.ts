@@ -164,7 +164,12 @@ export class BackupRepository {
         const data = await gunzipAsync(await readFile(join(this.#folder(c.in), chunkFile(index))));
         if (createHash('sha256').update(data).digest('hex') !== c.sha256)
           throw new Error(`backup chunk ${index} of ${c.in} is corrupt`);
-        await fh.write(data, 0, Math.min(data.length, m.sizeBytes - index * m.chunkBytes), index * m.chunkBytes);
+        await fh.write(
+          data,
+          0,
+          Math.min(data.length, m.sizeBytes - index * m.chunkBytes),
+          index * m.chunkBytes,
+        );
       }
     } finally {
       await fh.close();

@@ -26,7 +26,10 @@ export interface RestoreResult {
 async function targetVolume(deps: VolumeDeps, caller: VolumeCaller, volumeId: string, backupSize: number) {
   const v = await findVolume(deps, caller, volumeId);
   if (v.status !== 'available')
-    throw new InputError('volume.backup.restore_status', 'Invalid volume: Volume to be restored to must be available');
+    throw new InputError(
+      'volume.backup.restore_status',
+      'Invalid volume: Volume to be restored to must be available',
+    );
   if (v.size < backupSize)
     throw new InputError(
       'volume.backup.restore_size',
@@ -82,7 +85,10 @@ export async function restoreBackup(
     return true;
   });
   if (!won)
-    throw new InputError('volume.backup.invalid', `Invalid backup: Backup ${b.id} is being changed; try again.`);
+    throw new InputError(
+      'volume.backup.invalid',
+      `Invalid backup: Backup ${b.id} is being changed; try again.`,
+    );
   deps.wakeBackup(b.id);
   return { backupId: b.id, volumeId, volumeName };
 }

@@ -192,7 +192,9 @@ export const backupRoutes = [
         volumeId: r.volume_id ?? null,
         name: r.name ?? null,
       });
-      return { restore: { backup_id: done.backupId, volume_id: done.volumeId, volume_name: done.volumeName } };
+      return {
+        restore: { backup_id: done.backupId, volume_id: done.volumeId, volume_name: done.volumeName },
+      };
     },
   }),
   route<VolumeDeps, typeof backupActionBody>({

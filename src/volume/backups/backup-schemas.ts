@@ -73,5 +73,8 @@ export const backupActionBody = Type.Union([
     },
     { additionalProperties: false },
   ),
-  Type.Object({ 'os-force_delete': Type.Union([Type.Object({}), Type.Null()]) }, { additionalProperties: false }),
+  Type.Object(
+    { 'os-force_delete': Type.Union([Type.Object({}), Type.Null()]) },
+    { additionalProperties: false },
+  ),
 ]);

@@ -6,13 +6,7 @@ import type { VolumeCaller, VolumeDeps } from '../volume-deps.js';
 import { findVolume } from '../volumes/volume-service.js';
 import { updateVolumeIf } from '../volumes/volume-store.js';
 import type { BackupListFilter, BackupRecord, BackupSortKey } from './backup-store.js';
-import {
-  dependentBackupIds,
-  getBackup,
-  insertBackup,
-  listBackups,
-  updateBackupIf,
-} from './backup-store.js';
+import { dependentBackupIds, getBackup, insertBackup, listBackups, updateBackupIf } from './backup-store.js';
 
 export function backupNotFound(id: string): NotFoundError {
   return new NotFoundError('volume.backup.not_found', `Backup ${id} could not be found.`);
@@ -89,7 +83,10 @@ export async function createBackup(
 ): Promise<BackupRecord> {
   const az = req.availabilityZone ?? deps.availabilityZone;
   if (az !== deps.availabilityZone)
-    throw new InputError('volume.backup.bad_zone', `Invalid input received: Availability zone '${az}' is invalid.`);
+    throw new InputError(
+      'volume.backup.bad_zone',
+      `Invalid input received: Availability zone '${az}' is invalid.`,
+    );
   const v = await checkSource(deps, caller, req);
   const parent = req.incremental ? await latestBackup(deps, v.id) : undefined;
   if (req.incremental && parent === undefined)
@@ -220,6 +217,9 @@ export async function resetBackupStatus(
   status: string,
 ): Promise<void> {
   if (!resettable.has(status))
-    throw new InputError('volume.backup.bad_status', `Invalid input received: Invalid backup status: ${status}.`);
+    throw new InputError(
+      'volume.backup.bad_status',
+      `Invalid input received: Invalid backup status: ${status}.`,
+    );
   await casBackup(deps, caller, id, () => ({ status: status as BackupStatus }));
 }

@@ -117,7 +117,11 @@ export async function listBackups(
 /** Ids of the backups that are based on `id` (they hold references to its chunks). */
 export async function dependentBackupIds(db: Db, ids: ReadonlyArray<string>): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('volume_backups').select('parent_id').where('parent_id', 'in', ids).execute();
+  const rows = await db
+    .selectFrom('volume_backups')
+    .select('parent_id')
+    .where('parent_id', 'in', ids)
+    .execute();
   return new Set(rows.map((r) => r.parent_id!));
 }
 

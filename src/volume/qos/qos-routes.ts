@@ -28,7 +28,10 @@ const viewContext = (ctx: RequestContext): QosViewContext => ({
 const trueWords = ['1', 't', 'true', 'on', 'y', 'yes'];
 
 /** A GET that changes associations, as Cinder's API has it (vol_type_id in the query). */
-function associationRoute(action: string, run: (deps: VolumeDeps, id: string, typeId: string | undefined) => Promise<void>) {
+function associationRoute(
+  action: string,
+  run: (deps: VolumeDeps, id: string, typeId: string | undefined) => Promise<void>,
+) {
   return route<VolumeDeps>({
     method: 'GET',
     url: `${base}/:qos_id/${action}`,
@@ -61,7 +64,8 @@ export const qosRoutes = [
     body: qosSpecsBody,
     successStatus: 200,
     expectedErrors: [409],
-    handler: async (ctx, deps) => qosSpecsShown(viewContext(ctx), await createQosSpecs(deps, ctx.body.qos_specs)),
+    handler: async (ctx, deps) =>
+      qosSpecsShown(viewContext(ctx), await createQosSpecs(deps, ctx.body.qos_specs)),
   }),
   route<VolumeDeps>({
     method: 'GET',

@@ -41,14 +41,23 @@ function specsOf(body: Readonly<Record<string, string>>): Record<string, string>
   return Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'name' && k !== 'consumer'));
 }
 
-export async function createQosSpecs(deps: VolumeDeps, body: Readonly<Record<string, string>>): Promise<QosSpecsRecord> {
+export async function createQosSpecs(
+  deps: VolumeDeps,
+  body: Readonly<Record<string, string>>,
+): Promise<QosSpecsRecord> {
   const name = body['name'];
   if (name === undefined || name === '')
     throw new InputError('volume.qos.no_name', 'Please specify a name for QoS specs.');
   const consumer = consumerOf(body['consumer'], 'back-end');
   if (await getQosSpecsByName(deps.store.db, name))
     throw new ConflictError('volume.qos.exists', `QoS Specs ${name} already exists.`);
-  const q = { id: crypto.randomUUID(), name, consumer, specs: specsOf(body), createdAt: deps.clock().toISOString() };
+  const q = {
+    id: crypto.randomUUID(),
+    name,
+    consumer,
+    specs: specsOf(body),
+    createdAt: deps.clock().toISOString(),
+  };
   try {
     await insertQosSpecs(deps.store.db, q);
   } catch (err) {
@@ -73,7 +82,11 @@ export async function updateQosSpecs(
   await setQosSpecs(deps.store.db, id, consumer, { ...q.specs, ...specsOf(body) });
 }
 
-export async function deleteQosSpecKeys(deps: VolumeDeps, id: string, keys: ReadonlyArray<string>): Promise<void> {
+export async function deleteQosSpecKeys(
+  deps: VolumeDeps,
+  id: string,
+  keys: ReadonlyArray<string>,
+): Promise<void> {
   const q = await findQosSpecs(deps, id);
   const missing = keys.find((k) => !(k in q.specs));
   if (missing !== undefined)
@@ -109,7 +122,11 @@ async function typeOf(deps: VolumeDeps, typeId: string | undefined) {
 }
 
 /** A type has at most one QoS specs (Cinder's rule). */
-export async function associateQosSpecs(deps: VolumeDeps, id: string, typeId: string | undefined): Promise<void> {
+export async function associateQosSpecs(
+  deps: VolumeDeps,
+  id: string,
+  typeId: string | undefined,
+): Promise<void> {
   await findQosSpecs(deps, id);
   const t = await typeOf(deps, typeId);
   if (t.qosSpecsId === id) return;
@@ -120,7 +137,11 @@ export async function associateQosSpecs(deps: VolumeDeps, id: string, typeId: st
     );
 }
 
-export async function disassociateQosSpecs(deps: VolumeDeps, id: string, typeId: string | undefined): Promise<void> {
+export async function disassociateQosSpecs(
+  deps: VolumeDeps,
+  id: string,
+  typeId: string | undefined,
+): Promise<void> {
   await findQosSpecs(deps, id);
   const t = await typeOf(deps, typeId);
   await setTypeQosSpecs(deps.store.db, t.id, null, id);

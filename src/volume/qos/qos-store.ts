@@ -49,7 +49,9 @@ export async function getQosSpecsByName(db: Db, name: string): Promise<QosSpecsR
 }
 
 export async function listQosSpecs(db: Db): Promise<QosSpecsRecord[]> {
-  return (await db.selectFrom('qos_specs').selectAll().orderBy('created_at').orderBy('id').execute()).map(toRecord);
+  return (await db.selectFrom('qos_specs').selectAll().orderBy('created_at').orderBy('id').execute()).map(
+    toRecord,
+  );
 }
 
 export async function setQosSpecs(
@@ -58,7 +60,11 @@ export async function setQosSpecs(
   consumer: QosConsumer,
   specs: Readonly<Record<string, string>>,
 ): Promise<void> {
-  await db.updateTable('qos_specs').set({ consumer, specs: JSON.stringify(specs) }).where('id', '=', id).execute();
+  await db
+    .updateTable('qos_specs')
+    .set({ consumer, specs: JSON.stringify(specs) })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteQosSpecsRow(db: Db, id: string): Promise<void> {
@@ -67,7 +73,12 @@ export async function deleteQosSpecsRow(db: Db, id: string): Promise<void> {
 
 /** The volume types associated with the specs. */
 export async function typesOfQosSpecs(db: Db, id: string): Promise<Array<{ id: string; name: string }>> {
-  return db.selectFrom('volume_types').select(['id', 'name']).where('qos_specs_id', '=', id).orderBy('name').execute();
+  return db
+    .selectFrom('volume_types')
+    .select(['id', 'name'])
+    .where('qos_specs_id', '=', id)
+    .orderBy('name')
+    .execute();
 }
 
 /** Points a type at the specs (or at none); `onlyIf` makes it a compare-and-set. */
@@ -78,7 +89,8 @@ export async function setTypeQosSpecs(
   onlyIf?: string | null,
 ): Promise<boolean> {
   let q = db.updateTable('volume_types').set({ qos_specs_id: qosSpecsId }).where('id', '=', typeId);
-  if (onlyIf !== undefined) q = onlyIf === null ? q.where('qos_specs_id', 'is', null) : q.where('qos_specs_id', '=', onlyIf);
+  if (onlyIf !== undefined)
+    q = onlyIf === null ? q.where('qos_specs_id', 'is', null) : q.where('qos_specs_id', '=', onlyIf);
   const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }

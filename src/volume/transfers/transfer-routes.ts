@@ -62,7 +62,9 @@ function collectionRoutes(collection: 'os-volume-transfer' | 'volume-transfers')
       if (start === 0) throw transferNotFound(page.marker);
     }
     const items = paged ? all.slice(start, start + page.limit) : all;
-    const links = paged ? nextPageLinks(ctx.url, ctx.query, parsePageRequest(ctx.query, maxLimit), items) : [];
+    const links = paged
+      ? nextPageLinks(ctx.url, ctx.query, parsePageRequest(ctx.query, maxLimit), items)
+      : [];
     const c = viewContext(ctx);
     return {
       transfers: items.map((t) => (detailed ? transferDetail(c, t) : transferSummary(c, t))),
@@ -116,7 +118,10 @@ function collectionRoutes(collection: 'os-volume-transfer' | 'volume-transfers')
       successStatus: 200,
       expectedErrors: [404],
       handler: async (ctx, deps) => ({
-        transfer: transferDetail(viewContext(ctx), await findTransfer(deps, volumeCallerOf(ctx), transferId(ctx))),
+        transfer: transferDetail(
+          viewContext(ctx),
+          await findTransfer(deps, volumeCallerOf(ctx), transferId(ctx)),
+        ),
       }),
     }),
     route<VolumeDeps>({
@@ -149,4 +154,7 @@ function collectionRoutes(collection: 'os-volume-transfer' | 'volume-transfers')
   ];
 }
 
-export const transferRoutes = [...collectionRoutes('os-volume-transfer'), ...collectionRoutes('volume-transfers')];
+export const transferRoutes = [
+  ...collectionRoutes('os-volume-transfer'),
+  ...collectionRoutes('volume-transfers'),
+];

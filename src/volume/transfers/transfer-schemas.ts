@@ -6,7 +6,9 @@ export const transferCreateBody = Type.Object(
     transfer: Type.Object(
       {
         volume_id: Type.String({ minLength: 1, maxLength: 36, description: 'The volume to transfer.' }),
-        name: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()], { description: 'Name.' })),
+        name: Type.Optional(
+          Type.Union([Type.String({ maxLength: 255 }), Type.Null()], { description: 'Name.' }),
+        ),
         no_snapshots: Type.Optional(cinderBoolean('Leave the snapshots behind (3.55).')),
       },
       { additionalProperties: false },
@@ -18,7 +20,9 @@ export const transferCreateBody = Type.Object(
 export const transferAcceptBody = Type.Object(
   {
     accept: Type.Object(
-      { auth_key: Type.String({ minLength: 1, maxLength: 255, description: 'The key the creator received.' }) },
+      {
+        auth_key: Type.String({ minLength: 1, maxLength: 255, description: 'The key the creator received.' }),
+      },
       { additionalProperties: false },
     ),
   },

@@ -21,12 +21,20 @@ function randomText(n: number): string {
   return [...randomBytes(n)].map((b) => keyAlphabet[b % keyAlphabet.length]).join('');
 }
 
-const hashOf = (salt: string, key: string) => createHash('sha256').update(salt + key).digest('hex');
+const hashOf = (salt: string, key: string) =>
+  createHash('sha256')
+    .update(salt + key)
+    .digest('hex');
 
 /** The transfer as its source project sees it (any for admins); 404 otherwise. */
-export async function findTransfer(deps: VolumeDeps, caller: VolumeCaller, id: string): Promise<TransferRecord> {
+export async function findTransfer(
+  deps: VolumeDeps,
+  caller: VolumeCaller,
+  id: string,
+): Promise<TransferRecord> {
   const t = await getTransfer(deps.store.db, id);
-  if (t === undefined || (!caller.isAdmin && t.sourceProjectId !== caller.projectId)) throw transferNotFound(id);
+  if (t === undefined || (!caller.isAdmin && t.sourceProjectId !== caller.projectId))
+    throw transferNotFound(id);
   return t;
 }
 
@@ -72,7 +80,8 @@ export async function createTransfer(
     await insertTransfer(tx, transfer);
     return true;
   });
-  if (!won) throw new InputError('volume.volume.busy', `Invalid volume: Volume ${v.id} is being changed; try again.`);
+  if (!won)
+    throw new InputError('volume.volume.busy', `Invalid volume: Volume ${v.id} is being changed; try again.`);
   return { transfer, authKey };
 }
 
@@ -126,7 +135,10 @@ export async function acceptTransfer(
   const t = await getTransfer(deps.store.db, id);
   if (t === undefined) throw transferNotFound(id);
   if (!keyMatches(t, authKey))
-    throw new InputError('volume.transfer.bad_key', `Invalid auth key: Attempt to transfer ${id} with invalid auth key.`);
+    throw new InputError(
+      'volume.transfer.bad_key',
+      `Invalid auth key: Attempt to transfer ${id} with invalid auth key.`,
+    );
   const v = await getVolume(deps.store.db, t.volumeId);
   if (v === undefined) throw transferNotFound(id);
   const snaps = t.noSnapshots ? [] : await snapshotsOfVolume(deps.store.db, v.id);
@@ -137,10 +149,16 @@ export async function acceptTransfer(
     if (!(await deleteTransfer(tx, t.id))) throw transferNotFound(id);
     const owner = { project_id: caller.projectId, user_id: caller.userId };
     if (!(await settleVolume(deps, tx, v.id, owner)))
-      throw new InputError('volume.volume.busy', `Invalid volume: Volume ${v.id} is being changed; try again.`);
+      throw new InputError(
+        'volume.volume.busy',
+        `Invalid volume: Volume ${v.id} is being changed; try again.`,
+      );
     for (const s of snaps)
       if (!(await updateSnapshotIf(tx, s.id, s.generation, owner, now)))
-        throw new InputError('volume.snapshot.busy', `Invalid snapshot: Snapshot ${s.id} is being changed; try again.`);
+        throw new InputError(
+          'volume.snapshot.busy',
+          `Invalid snapshot: Snapshot ${s.id} is being changed; try again.`,
+        );
   });
   return t;
 }

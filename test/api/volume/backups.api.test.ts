@@ -64,7 +64,9 @@ for (const dialect of testDialects()) {
     const reads = (id: string, pattern: number, at: number): boolean => {
       const args = ['-f', 'qcow2', '-r', '-U', '-c', `read -P ${pattern} ${at} 64k`, file(id)];
       try {
-        return !execFileSync('qemu-io', args, { encoding: 'utf8', stdio: 'pipe' }).includes('verification failed');
+        return !execFileSync('qemu-io', args, { encoding: 'utf8', stdio: 'pipe' }).includes(
+          'verification failed',
+        );
       } catch {
         return false;
       }
@@ -143,7 +145,11 @@ for (const dialect of testDialects()) {
       expect(r.json()).toEqual({ restore: { backup_id: inc, volume_id: v, volume_name: null } });
       await waitFor('backups', inc, 'available');
       await waitFor('volumes', v, 'available');
-      expect([reads(v, 0x11, 0), reads(v, 0x22, 2 * mib), reads(v, 0x12, 5 * mib)]).toEqual([true, true, true]);
+      expect([reads(v, 0x11, 0), reads(v, 0x22, 2 * mib), reads(v, 0x12, 5 * mib)]).toEqual([
+        true,
+        true,
+        true,
+      ]);
 
       // To a new volume: Cinder's default name, the backup's size, the same bytes.
       const n = await vol('POST', `/backups/${full}/restore`, p.member, { restore: null });
@@ -152,7 +158,11 @@ for (const dialect of testDialects()) {
       expect(n.json().restore.volume_name).toBe(`restore_backup_${full}`);
       const restored = await waitFor('volumes', nv, 'available');
       expect(restored).toMatchObject({ size: 1, name: `restore_backup_${full}` });
-      expect([reads(nv, 0x11, 0), reads(nv, 0x12, 5 * mib), reads(nv, 0, 2 * mib)]).toEqual([true, true, true]);
+      expect([reads(nv, 0x11, 0), reads(nv, 0x12, 5 * mib), reads(nv, 0, 2 * mib)]).toEqual([
+        true,
+        true,
+        true,
+      ]);
 
       // Private directory; chunks are not the volume's file; faults never show host paths.
       expect(statSync(backupDir).mode & 0o777).toBe(0o700);
@@ -210,7 +220,10 @@ for (const dialect of testDialects()) {
 
       // Quotas: backups and backup_gigabytes.
       const quota = `/os-quota-sets/${p.projectId}`;
-      const usage = (await vol('GET', `${quota}?usage=true`, p.member)).json().quota_set as Record<string, Json>;
+      const usage = (await vol('GET', `${quota}?usage=true`, p.member)).json().quota_set as Record<
+        string,
+        Json
+      >;
       expect(usage['backups']).toMatchObject({ in_use: 2 });
       expect(usage['backup_gigabytes']).toMatchObject({ in_use: 3 });
       await vol('PUT', quota, p.admin, { quota_set: { backups: 2 } });
@@ -245,7 +258,9 @@ for (const dialect of testDialects()) {
       expect(page.backups_links[0].rel).toBe('next');
       const detail = (await vol('GET', `/backups/detail?volume_id=${v}`, p.member)).json().backups as Json[];
       expect(detail.map((b) => b['id']).sort()).toEqual([a, c].sort());
-      const u = await vol('PUT', `/backups/${a}`, p.member, { backup: { name: 'renamed', metadata: { x: '1' } } });
+      const u = await vol('PUT', `/backups/${a}`, p.member, {
+        backup: { name: 'renamed', metadata: { x: '1' } },
+      });
       expect(u.statusCode, u.body).toBe(200);
       expect(u.json().backup.name).toBe('renamed');
       expect((await vol('GET', `/backups/${a}`, p.member)).json().backup.metadata).toEqual({ x: '1' });

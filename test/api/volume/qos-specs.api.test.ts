@@ -38,9 +38,20 @@ for (const dialect of testDialects()) {
         specs: { total_iops_sec: '500' },
       });
       const id = String(created.qos_specs.id);
-      expectFault(await vol('POST', '/qos-specs', p.admin, { qos_specs: { name: 'gold' } }), 409, 'QoS Specs gold already exists.');
-      expectFault(await vol('POST', '/qos-specs', p.admin, { qos_specs: { consumer: 'both' } }), 400, 'Please specify a name for QoS specs.');
-      expectFault(await vol('POST', '/qos-specs', p.admin, { qos_specs: { name: 'x', consumer: 'guest' } }), 400);
+      expectFault(
+        await vol('POST', '/qos-specs', p.admin, { qos_specs: { name: 'gold' } }),
+        409,
+        'QoS Specs gold already exists.',
+      );
+      expectFault(
+        await vol('POST', '/qos-specs', p.admin, { qos_specs: { consumer: 'both' } }),
+        400,
+        'Please specify a name for QoS specs.',
+      );
+      expectFault(
+        await vol('POST', '/qos-specs', p.admin, { qos_specs: { name: 'x', consumer: 'guest' } }),
+        400,
+      );
       expectFault(await vol('POST', '/qos-specs', p.member, { qos_specs: { name: 'y' } }), 403);
       expectFault(await vol('GET', `/qos-specs/${crypto.randomUUID()}`, p.admin), 404);
 
@@ -55,27 +66,39 @@ for (const dialect of testDialects()) {
         400,
         `QoS spec ${id} has no spec with key nope.`,
       );
-      expect((await vol('PUT', `/qos-specs/${id}/delete_keys`, p.admin, { keys: ['read_bytes_sec'] })).statusCode).toBe(202);
+      expect(
+        (await vol('PUT', `/qos-specs/${id}/delete_keys`, p.admin, { keys: ['read_bytes_sec'] })).statusCode,
+      ).toBe(202);
 
-      const type = (await vol('POST', '/types', p.admin, { volume_type: { name: 'fast' } })).json().volume_type;
-      expectFault(await vol('GET', `/qos-specs/${id}/associate`, p.admin), 400, 'Volume Type id must not be None.');
-      expect((await vol('GET', `/qos-specs/${id}/associate?vol_type_id=${type.id}`, p.admin)).statusCode).toBe(202);
+      const type = (await vol('POST', '/types', p.admin, { volume_type: { name: 'fast' } })).json()
+        .volume_type;
+      expectFault(
+        await vol('GET', `/qos-specs/${id}/associate`, p.admin),
+        400,
+        'Volume Type id must not be None.',
+      );
+      expect(
+        (await vol('GET', `/qos-specs/${id}/associate?vol_type_id=${type.id}`, p.admin)).statusCode,
+      ).toBe(202);
       expect((await vol('GET', `/qos-specs/${id}/associations`, p.admin)).json()).toEqual({
         qos_associations: [{ association_type: 'volume_type', name: 'fast', id: type.id }],
       });
       expect((await vol('GET', `/types/${type.id}`, p.admin)).json().volume_type.qos_specs_id).toBe(id);
-      const other = (await vol('POST', '/qos-specs', p.admin, { qos_specs: { name: 'silver' } })).json().qos_specs;
+      const other = (await vol('POST', '/qos-specs', p.admin, { qos_specs: { name: 'silver' } })).json()
+        .qos_specs;
       expect(other.consumer).toBe('back-end');
       expectFault(await vol('GET', `/qos-specs/${other.id}/associate?vol_type_id=${type.id}`, p.admin), 400);
       expectFault(await vol('DELETE', `/qos-specs/${id}`, p.admin), 400, 'Qos specs still in use.');
-      expect((await vol('GET', `/qos-specs/${id}/disassociate?vol_type_id=${type.id}`, p.admin)).statusCode).toBe(202);
+      expect(
+        (await vol('GET', `/qos-specs/${id}/disassociate?vol_type_id=${type.id}`, p.admin)).statusCode,
+      ).toBe(202);
       expect((await vol('GET', `/types/${type.id}`, p.admin)).json().volume_type.qos_specs_id).toBeNull();
       await vol('GET', `/qos-specs/${id}/associate?vol_type_id=${type.id}`, p.admin);
       expect((await vol('DELETE', `/qos-specs/${id}?force=true`, p.admin)).statusCode).toBe(202);
       expect((await vol('GET', `/types/${type.id}`, p.admin)).json().volume_type.qos_specs_id).toBeNull();
-      expect((await vol('GET', '/qos-specs', p.admin)).json().qos_specs.map((q: { name: string }) => q.name)).toEqual([
-        'silver',
-      ]);
+      expect(
+        (await vol('GET', '/qos-specs', p.admin)).json().qos_specs.map((q: { name: string }) => q.name),
+      ).toEqual(['silver']);
     });
   });
 }

@@ -51,7 +51,10 @@ for (const dialect of testDialects()) {
     }
     const usage = async (project: 'mine' | 'other') => {
       const id = project === 'mine' ? p.projectId : p.otherProjectId;
-      const q = (await call(project, 'GET', `/os-quota-sets/${id}?usage=true`)).json().quota_set as Record<string, Json>;
+      const q = (await call(project, 'GET', `/os-quota-sets/${id}?usage=true`)).json().quota_set as Record<
+        string,
+        Json
+      >;
       return [q['volumes']!['in_use'], q['snapshots']!['in_use'], q['gigabytes']!['in_use']];
     };
 
@@ -64,18 +67,39 @@ for (const dialect of testDialects()) {
     it('moves a volume and its snapshots to the accepting project with the auth key', async () => {
       const { volume, snapshot } = await volumeWithSnapshot();
       const [mineBefore, otherBefore] = [await usage('mine'), await usage('other')];
-      const res = await call('mine', 'POST', '/volume-transfers', { transfer: { volume_id: volume, name: 'tx' } });
+      const res = await call('mine', 'POST', '/volume-transfers', {
+        transfer: { volume_id: volume, name: 'tx' },
+      });
       expect(res.statusCode, res.body).toBe(202);
       const created = res.json().transfer as Json;
-      expect(Object.keys(created).sort()).toEqual(['auth_key', 'created_at', 'id', 'links', 'name', 'volume_id']);
+      expect(Object.keys(created).sort()).toEqual([
+        'auth_key',
+        'created_at',
+        'id',
+        'links',
+        'name',
+        'volume_id',
+      ]);
       expect(String(created['auth_key'])).toHaveLength(16);
       const id = String(created['id']);
-      expect((await call('mine', 'GET', `/volumes/${volume}`)).json().volume.status).toBe('awaiting-transfer');
+      expect((await call('mine', 'GET', `/volumes/${volume}`)).json().volume.status).toBe(
+        'awaiting-transfer',
+      );
       const shown = (await call('mine', 'GET', `/volume-transfers/${id}`)).json().transfer as Json;
-      expect(shown).toMatchObject({ id, accepted: false, source_project_id: p.projectId, destination_project_id: null });
-      const old = (await call('mine', 'GET', `/os-volume-transfer/${id}`, undefined, '3.0')).json().transfer as Json;
+      expect(shown).toMatchObject({
+        id,
+        accepted: false,
+        source_project_id: p.projectId,
+        destination_project_id: null,
+      });
+      const old = (await call('mine', 'GET', `/os-volume-transfer/${id}`, undefined, '3.0')).json()
+        .transfer as Json;
       expect(Object.keys(old).sort()).toEqual(['created_at', 'id', 'links', 'name', 'volume_id']);
-      expectFault(await call('other', 'GET', `/os-volume-transfer/${id}`), 404, `Transfer ${id} could not be found.`);
+      expectFault(
+        await call('other', 'GET', `/os-volume-transfer/${id}`),
+        404,
+        `Transfer ${id} could not be found.`,
+      );
       expectFault(await call('mine', 'DELETE', `/volumes/${volume}`), 400);
 
       expectFault(
@@ -112,7 +136,13 @@ for (const dialect of testDialects()) {
       const { volume, snapshot } = await volumeWithSnapshot();
       expectFault(await call('mine', 'GET', '/volume-transfers', undefined, '3.54'), 404);
       expectFault(
-        await call('mine', 'POST', '/os-volume-transfer', { transfer: { volume_id: volume, no_snapshots: true } }, '3.54'),
+        await call(
+          'mine',
+          'POST',
+          '/os-volume-transfer',
+          { transfer: { volume_id: volume, no_snapshots: true } },
+          '3.54',
+        ),
         400,
       );
       const res = await call('mine', 'POST', '/volume-transfers', {
@@ -120,7 +150,9 @@ for (const dialect of testDialects()) {
       });
       expect(res.statusCode, res.body).toBe(202);
       const second = await volumeWithSnapshot();
-      const other = await call('mine', 'POST', '/os-volume-transfer', { transfer: { volume_id: second.volume } });
+      const other = await call('mine', 'POST', '/os-volume-transfer', {
+        transfer: { volume_id: second.volume },
+      });
       expect(other.statusCode, other.body).toBe(202);
       const page = (await call('mine', 'GET', '/volume-transfers?limit=1&sort=created_at:asc')).json();
       expect(page.transfers).toHaveLength(1);
@@ -135,7 +167,9 @@ for (const dialect of testDialects()) {
       expect((await call('mine', 'GET', `/snapshots/${snapshot}`)).statusCode).toBe(200);
       expectFault(await call('other', 'GET', `/snapshots/${snapshot}`), 404);
 
-      expect((await call('mine', 'DELETE', `/os-volume-transfer/${other.json().transfer.id}`)).statusCode).toBe(202);
+      expect(
+        (await call('mine', 'DELETE', `/os-volume-transfer/${other.json().transfer.id}`)).statusCode,
+      ).toBe(202);
       expect((await call('mine', 'GET', `/volumes/${second.volume}`)).json().volume.status).toBe('available');
       expect((await call('mine', 'GET', '/os-volume-transfer')).json().transfers).toEqual([]);
     });
