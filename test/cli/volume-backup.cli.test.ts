@@ -71,8 +71,10 @@ describe.skipIf(!ready)(
       const list = await cli.json<Json[]>('admin', v(['volume', 'backup', 'list']));
       expect(list.map((b) => b['Name']).sort()).toEqual(['b1', 'b2']);
 
-      const restored = await cli.json<Json>('admin', v(['volume', 'backup', 'restore', 'b1', 'vol2']));
-      expect(restored).toMatchObject({ backup_id: shown['id'], volume_name: 'vol2' });
+      // Debian's openstackclient returns the restore object where cliff expects (columns, data),
+      // so the command exits 1 after the server accepted the restore; the volume proves it.
+      const restored = await cli.run('admin', v(['volume', 'backup', 'restore', 'b1', 'vol2']));
+      expect(restored.code === 0 || restored.stderr.includes('non-iterable VolumeBackupsRestore')).toBe(true);
       await waitFor('volume', 'vol2', 'available');
       await waitFor('backup', 'b1', 'available');
       const refused = await cli.run('admin', v(['volume', 'backup', 'delete', 'b1']));
