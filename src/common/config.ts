@@ -74,6 +74,8 @@ export interface StrataConfig {
   readonly imageQuotaBytes: number;
   /** Largest image data accepted, in bytes (Glance's image_size_cap, 1 TiB by default). */
   readonly imageSizeCap: number;
+  /** Where volume backups are kept (default `<dataDir>/backups`; best on another disk than the pool). */
+  readonly volumeBackupDir: string;
 }
 
 export type ConfigInput = { -readonly [K in keyof StrataConfig]?: StrataConfig[K] };
@@ -113,6 +115,7 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   imageQuotaCount: 'STRATA_IMAGE_QUOTA_COUNT',
   imageQuotaBytes: 'STRATA_IMAGE_QUOTA_BYTES',
   imageSizeCap: 'STRATA_IMAGE_SIZE_CAP',
+  volumeBackupDir: 'STRATA_VOLUME_BACKUP_DIR',
 };
 
 const numeric = new Set<keyof StrataConfig>([
@@ -188,6 +191,7 @@ export function loadConfig(
     imageQuotaCount: merged.imageQuotaCount ?? -1,
     imageQuotaBytes: merged.imageQuotaBytes ?? -1,
     imageSizeCap: merged.imageSizeCap ?? 2 ** 40,
+    volumeBackupDir: resolve(dataDir, merged.volumeBackupDir ?? 'backups'),
   };
 }
 

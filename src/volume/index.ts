@@ -20,6 +20,11 @@ import { snapshotRoutes } from './snapshots/snapshot-routes.js';
 import { snapshotMetadataRoutes } from './snapshots/snapshot-metadata-routes.js';
 import { snapshotReconciler } from './snapshots/snapshot-reconciler.js';
 import { VolumePool } from './volumes/volume-pool.js';
+import { BackupRepository } from './backups/backup-repository.js';
+import { backupReconciler } from './backups/backup-reconciler.js';
+import { backupRoutes } from './backups/backup-routes.js';
+import { transferRoutes } from './transfers/transfer-routes.js';
+import { qosRoutes } from './qos/qos-routes.js';
 
 /** A stable uuid for a name (RFC 4122 version 5 layout over SHA-1), so restarts keep it. */
 function nameBasedUuid(name: string): string {
@@ -36,6 +41,9 @@ export const volumeRouteTable = [
   ...snapshotMetadataRoutes,
   ...volumeQuotaRoutes,
   ...volumeLimitRoutes,
+  ...backupRoutes,
+  ...transferRoutes,
+  ...qosRoutes,
 ];
 
 export interface VolumeService extends ServicePlugin {
@@ -45,11 +53,12 @@ export interface VolumeService extends ServicePlugin {
   stop(): Promise<void>;
 }
 
-/** Block Storage v3 (Cinder) at /volume; volumes are files in `<dataDir>/volumes`. */
+/** Block Storage v3 (Cinder) at /volume; volumes are files in `<dataDir>/volumes`, backups in the backup dir. */
 export function volumeService(ctx: ServiceContext, devices: () => VolumeDevicePort): VolumeService {
   const prefix = '/volume';
   let controller: RunningController<string> | undefined;
   let snapshots: RunningController<string> | undefined;
+  let backups: RunningController<string> | undefined;
   const deps: VolumeDeps = {
     store: ctx.store,
     clock: ctx.clock,
@@ -60,6 +69,8 @@ export function volumeService(ctx: ServiceContext, devices: () => VolumeDevicePo
     devices,
     wake: (id) => controller?.queue.add(id),
     wakeSnapshot: (id) => snapshots?.queue.add(id),
+    backups: new BackupRepository(ctx.config.volumeBackupDir),
+    wakeBackup: (id) => backups?.queue.add(id),
   };
   return {
     name: 'volume',
@@ -86,12 +97,15 @@ export function volumeService(ctx: ServiceContext, devices: () => VolumeDevicePo
     start() {
       controller ??= startController(volumeReconciler(deps), { workers: 2, resyncMs: 10_000, log: ctx.log });
       snapshots ??= startController(snapshotReconciler(deps), { workers: 1, resyncMs: 10_000, log: ctx.log });
+      backups ??= startController(backupReconciler(deps), { workers: 1, resyncMs: 10_000, log: ctx.log });
     },
     async stop() {
       await controller?.stop();
       await snapshots?.stop();
+      await backups?.stop();
       controller = undefined;
       snapshots = undefined;
+      backups = undefined;
     },
   };
 }

@@ -3,6 +3,7 @@ import type { WorkloadDisk } from '../agent/drivers/driver.js';
 import type { Clock } from '../common/time.js';
 import type { StrataDb } from '../db/database.js';
 import type { VolumePool } from './volumes/volume-pool.js';
+import type { BackupRepository } from './backups/backup-repository.js';
 
 /** A disk as the compute service's device seam reports it on a server. */
 export type DiskOnServer =
@@ -33,6 +34,8 @@ export interface VolumeDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly pool: VolumePool;
+  /** The backup directory (a second place, so a lost pool keeps its backups). */
+  readonly backups: BackupRepository;
   readonly availabilityZone: string;
   /** The volume service's uuid, shown as volumes' service_uuid (3.48). */
   readonly serviceUuid: string;
@@ -42,6 +45,8 @@ export interface VolumeDeps {
   readonly wake: (volumeId: string) => void;
   /** Wakes the snapshot reconciler for a snapshot. */
   readonly wakeSnapshot: (snapshotId: string) => void;
+  /** Wakes the backup reconciler for a backup. */
+  readonly wakeBackup: (backupId: string) => void;
 }
 
 /** Who is acting, reduced to what ownership checks need. */

@@ -15,6 +15,7 @@ import { serverPortsMigration } from './0013-server-ports.js';
 import { volumeTypesSnapshotsMigration } from './0014-volume-types-snapshots.js';
 import { computeHostNumbersMigration } from './0015-compute-host-numbers.js';
 import { subnetPoolsMigration } from './0016-subnet-pools.js';
+import { volumeBackupsTransfersQosMigration } from './0019-volume-backups-transfers-qos.js';
 import { userLockoutMigration } from './0023-user-lockout.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
@@ -35,6 +36,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0014-volume-types-snapshots': volumeTypesSnapshotsMigration,
   '0015-compute-host-numbers': computeHostNumbersMigration,
   '0016-subnet-pools': subnetPoolsMigration,
+  '0019-volume-backups-transfers-qos': volumeBackupsTransfersQosMigration,
   '0023-user-lockout': userLockoutMigration,
 };
 

@@ -5,6 +5,9 @@ export interface VolumeTables {
   volume_types: VolumeTypeTable;
   volume_type_projects: VolumeTypeProjectTable;
   volume_snapshots: VolumeSnapshotTable;
+  volume_backups: VolumeBackupTable;
+  volume_transfers: VolumeTransferTable;
+  qos_specs: QosSpecsTable;
 }
 
 /** Cinder's volume states this slice serves (stable: available, in-use, error). */
@@ -18,7 +21,11 @@ export type VolumeStatus =
   | 'extending'
   | 'error'
   | 'error_deleting'
-  | 'error_extending';
+  | 'error_extending'
+  | 'backing-up'
+  | 'restoring-backup'
+  | 'error_restoring'
+  | 'awaiting-transfer';
 
 /** A block storage volume: a qcow2 file in the pool; `generation` makes writes compare-and-set. */
 export interface VolumeTable {
@@ -74,6 +81,8 @@ export interface VolumeTypeTable {
   /** JSON object of string values. */
   extra_specs: string;
   created_at: string;
+  /** The QoS specs associated with the type (Cinder's volume_types.qos_specs_id). */
+  qos_specs_id: string | null;
 }
 
 /** A project's access to a private volume type (Cinder's volume_type_projects). */
@@ -101,4 +110,61 @@ export interface VolumeSnapshotTable {
   generation: number;
   created_at: string;
   updated_at: string | null;
+}
+
+/** Cinder's backup states. */
+export type BackupStatus = 'creating' | 'available' | 'deleting' | 'error' | 'restoring';
+
+/** A volume backup: a chunk manifest and compressed chunks in the backup directory. */
+export interface VolumeBackupTable {
+  id: string;
+  volume_id: string;
+  project_id: string;
+  user_id: string;
+  name: string | null;
+  description: string | null;
+  /** GiB: the volume's size when backed up. */
+  size: number;
+  /** Chunk files this backup stored itself (an incremental stores only changed ones). */
+  object_count: number;
+  container: string | null;
+  availability_zone: string;
+  status: BackupStatus;
+  fail_reason: string | null;
+  /** The backup an incremental one is based on. */
+  parent_id: string | null;
+  snapshot_id: string | null;
+  data_timestamp: string;
+  /** JSON object of string values. */
+  metadata: string;
+  /** While restoring: the volume being written. */
+  restore_volume_id: string | null;
+  generation: number;
+  created_at: string;
+  updated_at: string | null;
+}
+
+/** A pending volume transfer (Cinder's transfers); accepted or deleted transfers are removed. */
+export interface VolumeTransferTable {
+  id: string;
+  volume_id: string;
+  source_project_id: string;
+  name: string | null;
+  salt: string;
+  /** Hex SHA-256 over salt and the auth key; the key itself is shown once. */
+  crypt_hash: string;
+  /** 1: the volume's snapshots stay with the source project (3.55). */
+  no_snapshots: number;
+  created_at: string;
+}
+
+/** A named set of QoS specs (Cinder's quality_of_service_specs). */
+export interface QosSpecsTable {
+  id: string;
+  name: string;
+  /** front-end (applied by the hypervisor), back-end or both. */
+  consumer: string;
+  /** JSON object of string values. */
+  specs: string;
+  created_at: string;
 }

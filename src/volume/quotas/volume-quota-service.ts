@@ -2,6 +2,7 @@ import { InputError, OverLimitError } from '../../common/errors.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { projectUsage } from '../volumes/volume-store.js';
 import { projectSnapshotUsage } from '../snapshots/snapshot-store.js';
+import { projectBackupUsage } from '../backups/backup-store.js';
 import { deleteLimits, projectLimits, setLimits } from './volume-quota-store.js';
 
 /**
@@ -41,7 +42,14 @@ export interface QuotaUsage {
 async function usage(deps: VolumeDeps, projectId: string) {
   const v = await projectUsage(deps.store.db, projectId);
   const s = await projectSnapshotUsage(deps.store.db, projectId);
-  return { volumes: v.volumes, snapshots: s.snapshots, gigabytes: v.gigabytes + s.gigabytes };
+  const b = await projectBackupUsage(deps.store.db, projectId);
+  return {
+    volumes: v.volumes,
+    snapshots: s.snapshots,
+    gigabytes: v.gigabytes + s.gigabytes,
+    backups: b.backups,
+    backup_gigabytes: b.gigabytes,
+  };
 }
 
 export async function quotaUsages(deps: VolumeDeps, projectId: string): Promise<Record<string, QuotaUsage>> {
@@ -51,6 +59,8 @@ export async function quotaUsages(deps: VolumeDeps, projectId: string): Promise<
     volumes: used.volumes,
     snapshots: used.snapshots,
     gigabytes: used.gigabytes,
+    backups: used.backups,
+    backup_gigabytes: used.backup_gigabytes,
     volumes___DEFAULT__: used.volumes,
     snapshots___DEFAULT__: used.snapshots,
     gigabytes___DEFAULT__: used.gigabytes,
@@ -169,4 +179,49 @@ export async function checkExtendQuota(
       retryNow,
     );
   checkGigabytes(q, await usage(deps, projectId), increase);
+}
+
+/** Refuses a new backup of `size` GiB beyond the project's backups and backup_gigabytes limits. */
+export async function checkBackupQuota(deps: VolumeDeps, projectId: string, size: number): Promise<void> {
+  const q = await quotaLimits(deps, projectId);
+  const used = await usage(deps, projectId);
+  const gb = q['backup_gigabytes']!;
+  if (gb >= 0 && used.backup_gigabytes + size > gb)
+    throw new OverLimitError(
+      'volume.quota.backup_gigabytes',
+      `Requested backup exceeds allowed Backup gigabytes quota. Requested ${size}G, quota is ${gb}G and ${used.backup_gigabytes}G has been consumed.`,
+      retryNow,
+    );
+  const n = q['backups']!;
+  if (n >= 0 && used.backups + 1 > n)
+    throw new OverLimitError(
+      'volume.quota.backups',
+      `Maximum number of backups allowed (${n}) exceeded`,
+      retryNow,
+    );
+}
+
+/** Refuses taking over `volumes` volumes of `gigabytes` GiB and `snapshots` snapshots (a transfer accept). */
+export async function checkTransferQuota(
+  deps: VolumeDeps,
+  projectId: string,
+  take: { readonly gigabytes: number; readonly snapshots: number },
+): Promise<void> {
+  const q = await quotaLimits(deps, projectId);
+  const used = await usage(deps, projectId);
+  checkGigabytes(q, used, take.gigabytes);
+  const n = q['volumes']!;
+  if (n >= 0 && used.volumes + 1 > n)
+    throw new OverLimitError(
+      'volume.quota.volumes',
+      `Maximum number of volumes allowed (${n}) exceeded for quota 'volumes'.`,
+      retryNow,
+    );
+  const s = q['snapshots']!;
+  if (s >= 0 && used.snapshots + take.snapshots > s)
+    throw new OverLimitError(
+      'volume.quota.snapshots',
+      `Maximum number of snapshots allowed (${s}) exceeded`,
+      retryNow,
+    );
 }

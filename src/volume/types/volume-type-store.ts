@@ -12,6 +12,8 @@ export interface VolumeTypeRecord {
   readonly isPublic: boolean;
   readonly extraSpecs: Readonly<Record<string, string | null>>;
   readonly createdAt: string;
+  /** The associated QoS specs (set through /qos-specs associate). */
+  readonly qosSpecsId?: string | null;
 }
 
 function toRecord(r: VolumeTypeTable): VolumeTypeRecord {
@@ -22,6 +24,7 @@ function toRecord(r: VolumeTypeTable): VolumeTypeRecord {
     isPublic: r.is_public === 1,
     extraSpecs: JSON.parse(r.extra_specs) as Record<string, string | null>,
     createdAt: r.created_at,
+    qosSpecsId: r.qos_specs_id,
   };
 }
 

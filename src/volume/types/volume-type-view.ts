@@ -31,7 +31,7 @@ export function volumeTypeView(c: VolumeTypeViewContext, t: VolumeTypeRecord) {
     is_public: t.isPublic,
     description: t.description,
     ...(c.extraSpecs && { extra_specs: visibleSpecs(c, t.extraSpecs) }),
-    ...(c.qosSpecsId && { qos_specs_id: null }),
+    ...(c.qosSpecsId && { qos_specs_id: t.qosSpecsId ?? null }),
     ...(c.typeAccess && { 'os-volume-type-access:is_public': t.isPublic }),
   };
 }

@@ -28,6 +28,11 @@ export class VolumePool {
     return join(this.dir, volumeFile(volumeId));
   }
 
+  /** A snapshot's frozen file (read by backups of the snapshot). */
+  snapshotPathOf(snapshotId: string): string {
+    return join(this.dir, snapshotFile(snapshotId));
+  }
+
   #exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = this.#tail.then(work, work);
     this.#tail = run.catch(() => undefined);

@@ -13,6 +13,7 @@ import { createTestDatabase, testDialects } from '../../db/testing/dialects.js';
 import { attachmentsOfVolumes, insertVolumeAttachment } from '../attachments/volume-attachment-store.js';
 import type { DiskOnServer, VolumeDeps, VolumeDevicePort } from '../volume-deps.js';
 import { VolumePool } from './volume-pool.js';
+import { BackupRepository } from '../backups/backup-repository.js';
 import { volumeReconciler } from './volume-reconciler.js';
 import type { VolumeRecord } from './volume-store.js';
 import { getVolume, insertVolume } from './volume-store.js';
@@ -77,6 +78,8 @@ for (const dialect of testDialects()) {
         availabilityZone: 'nova',
         serviceUuid: '00000000-0000-5000-8000-000000000000',
         wakeSnapshot: () => undefined,
+        wakeBackup: () => undefined,
+        backups: new BackupRepository(join(dir, 'backups')),
         devices: () => port,
         wake: () => undefined,
       };
