@@ -172,6 +172,14 @@ describe.skipIf(skipReason !== undefined)('DHCP and metadata on a real kernel', 
     expect((await lease(clients[0].netns, script))['ip']).toBe(clients[0].ip);
   }, 60_000);
 
+  it('repairs a namespace deleted under a running dnsmasq', async () => {
+    const { pid } = await ensureDhcp(spec(2), ctx);
+    await deleteNetns(dhcpNetnsName(networkId));
+    const again = await ensureDhcp(spec(2), ctx);
+    expect(again.pid).not.toBe(pid);
+    expect((await lease(clients[1].netns, script))['ip']).toBe(clients[1].ip);
+  }, 60_000);
+
   it('answers an instance its own metadata through 169.254.169.254 and refuses others', async () => {
     const state = await ensureDhcp(spec(2), ctx);
     await metadata.serve(networkId, state.metadata!.hostAddress);
@@ -199,6 +207,8 @@ describe.skipIf(skipReason !== undefined)('DHCP and metadata on a real kernel', 
       const i = stdout.lastIndexOf('\n');
       return { body: stdout.slice(0, i), status: Number(stdout.slice(i + 1)) };
     };
+    // Replies find their way back by the link's own table even under strict reverse-path checks.
+    await runCommand('sysctl', ['-qw', `net.ipv4.conf.${state.metadata!.hostDevice}.rp_filter=1`]);
     const own = await get(clients[0].netns, '/openstack/latest/meta_data.json');
     expect(own.status).toBe(200);
     expect(JSON.parse(own.body)).toMatchObject({
@@ -211,6 +221,17 @@ describe.skipIf(skipReason !== undefined)('DHCP and metadata on a real kernel', 
     });
     expect((await get(clients[0].netns, '/openstack/latest/user_data')).body).toBe('#!/bin/sh\necho hi\n');
     expect((await get(clients[1].netns, '/openstack/latest/meta_data.json')).status).toBe(404);
+    // dnsmasq answers the instances' names in the network's domain.
+    const dns = await runCommand('ip', [
+      'netns',
+      'exec',
+      clients[1].netns,
+      'busybox',
+      'nslookup',
+      'alpha.strata.test',
+      '10.55.0.2',
+    ]);
+    expect(dns.stdout).toContain(clients[0].ip);
     // The link's address itself is not routed for instances: only the DNAT'd port is.
     await ipIn(clients[0].netns, [
       'route',

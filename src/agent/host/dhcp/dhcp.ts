@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deleteNetns } from '../netns.js';
+import { deleteNetns, netnsPath } from '../netns.js';
 import { ensureDhcpNamespace } from './dhcp-namespace.js';
 import { dhcpDeviceNames, dhcpNetnsName } from './dhcp-spec.js';
 import type { DhcpContext, DhcpSpec } from './dhcp-spec.js';
@@ -47,7 +47,10 @@ export async function ensureDhcp(spec: DhcpSpec, ctx: DhcpContext): Promise<Dhcp
   for (const [path, text] of files) changed = (await writePrivate(path, text)) || changed;
   const args = dnsmasqArgs(spec, paths, device);
   let running = await runningDnsmasq(paths.pid);
-  if (running !== undefined && running.args.join('\0') !== args.join('\0')) {
+  if (
+    running !== undefined &&
+    (running.args.join('\0') !== args.join('\0') || !(await running.inNetns(netnsPath(netns))))
+  ) {
     await stopDnsmasq(running.pid);
     running = undefined;
   }

@@ -1,19 +1,31 @@
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { runCommand } from '../command.js';
 
 /**
  * The pid of the dnsmasq that wrote `pidFile` and still runs with exactly `args`, else
- * undefined. The command line is checked so a recycled pid, or a dnsmasq started with old
- * arguments, is never taken for the one wanted.
+ * undefined. The command line is checked so a recycled pid is never taken for it; `inNetns`
+ * (a namespace's path) tells whether it still serves in the namespace of that name, as one
+ * left in a namespace whose name was deleted and made again does not.
  */
-export async function runningDnsmasq(pidFile: string): Promise<{ pid: number; args: string[] } | undefined> {
+export async function runningDnsmasq(
+  pidFile: string,
+): Promise<{ pid: number; args: string[]; inNetns: (path: string) => Promise<boolean> } | undefined> {
   const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
   if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return undefined;
   const args = cmdline(pid);
   if (args === undefined || !args[0]?.endsWith('dnsmasq') || !args.includes(`--pid-file=${pidFile}`))
     return undefined;
-  return { pid, args: args.slice(1) };
+  return { pid, args: args.slice(1), inNetns: (path) => sameNetns(pid, path) };
+}
+
+async function sameNetns(pid: number, netnsPath: string): Promise<boolean> {
+  try {
+    const link = readlinkSync(`/proc/${pid}/ns/net`);
+    return link === `net:[${(await stat(netnsPath)).ino}]`;
+  } catch {
+    return false;
+  }
 }
 
 /** Starts dnsmasq in the namespace; it daemonizes and returns once it is serving (or failed). */
