@@ -36,6 +36,9 @@ describe('dnsmasq files', () => {
     const args = dnsmasqArgs(spec, dnsmasqPaths('/d'), 'ns-p');
     expect(args).toContain(`--dhcp-range=set:subnet-${v4},10.0.0.0,static,255.255.255.0,86400s`);
     expect(args.filter((a) => a.startsWith('--dhcp-range'))).toHaveLength(1);
+    expect(args).toContain('--dhcp-lease-max=256');
+    // Hosts come and go by SIGHUP: they never change the command line.
+    expect(dnsmasqArgs({ ...spec, hosts: [] }, dnsmasqPaths('/d'), 'ns-p')).toEqual(args);
     expect(args).toEqual(
       expect.arrayContaining(['--interface=ns-p', '--domain=example.org', '--pid-file=/d/pid']),
     );

@@ -61,10 +61,22 @@ export function dnsmasqArgs(spec: DhcpSpec, paths: DnsmasqPaths, iface: string):
     `--dhcp-optsfile=${paths.opts}`,
     `--addn-hosts=${paths.addnHosts}`,
     ...ranges,
-    `--dhcp-lease-max=${Math.max(16, spec.hosts.length * 2)}`,
+    // From the subnets' sizes (as Neutron), not the host count: adding a host must stay a SIGHUP.
+    `--dhcp-lease-max=${leaseMax(spec)}`,
     ...(domain === undefined ? [] : [`--domain=${domain}`, `--local=/${domain}/`]),
     '--user=root',
   ];
+}
+
+function leaseMax(spec: DhcpSpec): number {
+  const sizes = v4Subnets(spec).map((s) => 2 ** (32 - Number(s.cidr.split('/')[1] ?? '32')));
+  return Math.min(
+    2 ** 24,
+    Math.max(
+      16,
+      sizes.reduce((a, b) => a + b, 0),
+    ),
+  );
 }
 
 /** One line per static lease: `<mac>,<name>,<address>` (dnsmasq answers only these MACs). */
