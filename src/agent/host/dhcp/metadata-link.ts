@@ -42,7 +42,8 @@ export function metadataLinkOf(networkId: string, slot: number): MetadataLink {
 
 /**
  * The network's slot: kept in its directory once chosen; first chosen from a hash of the id,
- * stepping past slots other networks' directories hold.
+ * stepping past slots other networks' directories hold and addresses already on links here
+ * (another agent in this process's namespace, with its own data directory).
  */
 export async function metadataSlot(dataDir: string, networkId: string): Promise<number> {
   const own = await readSlot(join(dataDir, networkId));
@@ -53,6 +54,7 @@ export async function metadataSlot(dataDir: string, networkId: string): Promise<
       (s) => s !== undefined,
     ),
   );
+  for (const used of await slotsInUse(metadataLinkOf(networkId, 0).hostDevice)) taken.add(used);
   let slot = createHash('sha256').update(networkId).digest().readUInt32BE(0) % slots;
   for (let i = 0; taken.has(slot); i++) {
     if (i >= slots) throw new Error('no free metadata address left on this host');
@@ -60,6 +62,17 @@ export async function metadataSlot(dataDir: string, networkId: string): Promise<
   }
   await writeFile(join(dataDir, networkId, 'metadata-slot'), `${slot}\n`, { mode: 0o600 });
   return slot;
+}
+
+/** Slots whose host address is on a link of the agent's namespace, but `ownDevice`. */
+async function slotsInUse(ownDevice: string): Promise<number[]> {
+  const { stdout } = await ipIn(undefined, ['-j', '-4', 'address', 'show']);
+  const links = JSON.parse(stdout || '[]') as Array<{ ifname: string; addr_info?: Array<{ local: string }> }>;
+  return links
+    .filter((l) => l.ifname !== ownDevice)
+    .flatMap((l) => (l.addr_info ?? []).map((a) => a.local.split('.').map(Number)))
+    .filter(([a, b, c = 0]) => a === 169 && b === 254 && c >= 64 && c < 128)
+    .map(([, , c = 0, d = 0]) => ((c - 64) * 256 + d) >> 1);
 }
 
 async function readSlot(dir: string): Promise<number | undefined> {
