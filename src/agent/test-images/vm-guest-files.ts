@@ -9,6 +9,11 @@
  *   net-add <ethN> mac=<mac> mtu=<mtu>                         net-del <ethN>
  * Devices present at boot are printed before `ready`; later ones as they come.
  *
+ * Addresses: each NIC, at boot or hot-plugged, is brought up and asks for a lease with busybox
+ * udhcpc in the background (3 tries a second apart, so a network without DHCP costs the boot
+ * nothing): `dhcp <ethN> ip=<address>/<prefix> router=<router>` when it got one (address,
+ * MTU and routes set), `dhcp-none <ethN>` when not.
+ *
  * Data: for each disk with a serial (a volume, never the root disk or config drive) the
  * guest reads the first line of the disk: `block-data <vdX> STRATA-DATA: <text>` when it
  * holds a marker. When the user data has a line `strata-test: mark-disks <text>`, a
@@ -24,6 +29,30 @@ export const guestModules = ['virtio_pci', 'virtio_blk', 'virtio_net', 'isofs', 
 
 /** Where the power button's handler lives: busybox acpid runs <conf dir>/PWRF/00000080. */
 export const acpiHandlerPath = 'etc/acpi/PWRF/00000080';
+
+/** Where udhcpc's lease script lives in the guest. */
+export const udhcpcScriptPath = 'etc/udhcpc.script';
+
+/**
+ * Run by udhcpc with the lease in its environment: sets the MTU, the address and the routes
+ * (option 121 when given, which replaces the router option, RFC 3442) and says what it got.
+ */
+export const udhcpcScript = `#!/bin/sh
+case "$1" in
+bound|renew)
+  [ -n "$mtu" ] && ip link set dev "$interface" mtu "$mtu"
+  ip addr flush dev "$interface"
+  ip addr add "$ip/$mask" dev "$interface"
+  if [ -n "$staticroutes" ]; then
+    set -- $staticroutes
+    while [ $# -ge 2 ]; do ip route add "$1" via "$2" dev "$interface" 2>/dev/null; shift 2; done
+  elif [ -n "$router" ]; then
+    ip route add default via "\${router%% *}" dev "$interface" 2>/dev/null
+  fi
+  echo "${guestMarker} dhcp $interface ip=$ip/$mask router=$router" > /dev/console ;;
+esac
+exit 0
+`;
 
 /** Shell functions of the device watch (see the file comment); shell built-ins except on a change. */
 const deviceWatch = `blocks=
@@ -51,6 +80,12 @@ net_add() {
   read mac < "/sys/class/net/$1/address"
   read mtu < "/sys/class/net/$1/mtu"
   say "net-add $1 mac=$mac mtu=$mtu"
+  dhcp "$1" &
+}
+dhcp() {
+  ip link set dev "$1" up
+  udhcpc -i "$1" -n -q -f -t 3 -T 1 -A 1 -O mtu -O staticroutes -s /${udhcpcScriptPath} >/dev/null 2>&1 ||
+    say "dhcp-none $1"
 }
 scan() {
   now=

@@ -9,7 +9,7 @@ import {
   resolveModules,
   type HostKernel,
 } from './kernel-modules.js';
-import { acpiPowerOffScript, guestModules, syslinuxConfig } from './vm-guest-files.js';
+import { acpiPowerOffScript, guestModules, syslinuxConfig, udhcpcScript } from './vm-guest-files.js';
 import { buildInitramfs, initScriptFor } from './vm-initramfs.js';
 
 /** Bump when the image layout changes in a way the inputs do not show. */
@@ -57,6 +57,7 @@ export async function buildVmTestImage(opts: VmTestImageOptions): Promise<VmTest
     await fileIdentity(busyboxPath),
     initScriptFor(modulePaths.map(moduleName)),
     acpiPowerOffScript,
+    udhcpcScript,
     syslinuxConfig,
     ...(await Promise.all(modulePaths.map((p) => fileIdentity(join(kernel.modulesDir, p))))),
   ]);

@@ -1,7 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { cpioNewc, type CpioEntry } from './cpio-newc.js';
 import type { KernelModule } from './kernel-modules.js';
-import { acpiHandlerPath, acpiPowerOffScript, guestInitScript } from './vm-guest-files.js';
+import {
+  acpiHandlerPath,
+  acpiPowerOffScript,
+  guestInitScript,
+  udhcpcScript,
+  udhcpcScriptPath,
+} from './vm-guest-files.js';
 
 export interface InitramfsInputs {
   /** A statically linked busybox: the guest has no libc. */
@@ -37,6 +43,7 @@ export function buildInitramfs(inputs: InitramfsInputs): Buffer {
     { kind: 'file', path: 'bin/busybox', data: inputs.busybox, mode: 0o755 },
     { kind: 'symlink', path: 'bin/sh', target: 'busybox' },
     { kind: 'file', path: acpiHandlerPath, data: Buffer.from(acpiPowerOffScript), mode: 0o755 },
+    { kind: 'file', path: udhcpcScriptPath, data: Buffer.from(udhcpcScript), mode: 0o755 },
     ...inputs.modules.map((m): CpioEntry => ({
       kind: 'file',
       path: `lib/modules/${m.name}.ko`,
