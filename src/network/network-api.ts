@@ -4,9 +4,8 @@ import type { SubnetTable } from '../db/tables/network-tables.js';
 import { isCloudError } from '../common/errors.js';
 import type { NetworkCaller } from './network-context.js';
 import type { NetworkDeps } from './network-deps.js';
-import { canSeeNetwork } from './networks/network-service.js';
 import type { NetworkRow } from './networks/network-store.js';
-import { getNetworkRow } from './networks/network-store.js';
+import { getNetworkRow, listNetworkRows } from './networks/network-store.js';
 import { limitsOf, usageOf } from './quotas/quota-store.js';
 import { createPort, deletePort, findPort, updatePort } from './ports/port-service.js';
 import type { AllocationRow, PortRow } from './ports/port-store.js';
@@ -125,6 +124,17 @@ function autoCandidate(row: NetworkRow, projectId: string): boolean {
   return isSet(row.shared) || (row.project_id === projectId && !isSet(row.external));
 }
 
+/** The networks the user sees (by `ids`, or all), in creation order, `shared` as the user sees it. */
+async function visibleNetworks(deps: NetworkDeps, user: NetworkUser, ids?: ReadonlyArray<string>) {
+  const rows = await listNetworkRows(
+    deps.store.db,
+    user.projectId,
+    user.isAdmin,
+    ids === undefined ? [] : [{ column: 'id', values: [...ids] }],
+  );
+  return rows.sort((a, b) => (a.created_at === b.created_at ? (a.id < b.id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1));
+}
+
 const service: NetworkCaller = { projectId: undefined, isAdmin: true, can: () => true };
 
 /** The user's visibility; policy was the compute API's to check (Nova's service calls). */
@@ -148,15 +158,9 @@ export function networkApi(deps: NetworkDeps): NetworkApi {
   const one = async (r: PortRow) => (await info([r]))[0]!;
   return {
     async availableNetworks(user, ids) {
-      const caller = callerFor(user);
-      let q = db().selectFrom('networks').selectAll();
-      if (ids !== undefined) {
-        if (ids.length === 0) return [];
-        q = q.where('id', 'in', [...ids]);
-      }
-      const rows = (await q.orderBy('created_at').orderBy('id').execute()).filter((r) =>
-        ids !== undefined ? canSeeNetwork(caller, r) : autoCandidate(r, user.projectId),
-      );
+      if (ids !== undefined && ids.length === 0) return [];
+      const visible = await visibleNetworks(deps, { ...user, isAdmin: user.isAdmin && ids !== undefined }, ids);
+      const rows = ids !== undefined ? visible : visible.filter((r) => autoCandidate(r, user.projectId));
       const counts = await subnetCounts(
         deps,
         rows.map((r) => r.id),

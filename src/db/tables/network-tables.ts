@@ -18,6 +18,8 @@ export interface NetworkTables {
   default_security_groups: DefaultSecurityGroupTable;
   security_group_rules: SecurityGroupRuleTable;
   port_security_group_bindings: PortSecurityGroupBindingTable;
+  network_rbac_policies: NetworkRbacPolicyTable;
+  auto_allocated_topologies: AutoAllocatedTopologyTable;
 }
 
 export interface NetworkTable {
@@ -38,6 +40,8 @@ export interface NetworkTable {
   segmentation_id: number | null;
   /** JSON array of zone names. */
   availability_zone_hints: string;
+  /** `is_default` (auto-allocated-topology): the external network auto-allocation routes to. */
+  is_default: ColumnType<Flag, Flag | undefined, Flag>;
   /** JSON array of tags. */
   tags: string;
   revision_number: number;
@@ -157,4 +161,22 @@ export interface SecurityGroupRuleTable {
 export interface PortSecurityGroupBindingTable {
   port_id: string;
   security_group_id: string;
+}
+
+/** A network RBAC policy: `action` granted on network `object_id` to `target_project` ('*' for all). */
+export interface NetworkRbacPolicyTable {
+  id: string;
+  project_id: string;
+  object_id: string;
+  action: 'access_as_shared' | 'access_as_external';
+  target_project: string;
+  created_at: CreatedAt;
+}
+
+/** A project's auto-allocated topology; the project key makes concurrent first requests agree. */
+export interface AutoAllocatedTopologyTable {
+  project_id: string;
+  network_id: string;
+  router_id: string | null;
+  created_at: CreatedAt;
 }

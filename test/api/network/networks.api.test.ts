@@ -31,6 +31,7 @@ for (const dialect of testDialects()) {
       const ext = (await api.call('GET', '/extensions', alice.token)).json().extensions;
       expect(ext.map((e: { alias: string }) => e.alias).sort()).toEqual([
         'allowed-address-pairs',
+        'auto-allocated-topology',
         'availability_zone',
         'binding',
         'ext-gw-mode',
@@ -44,6 +45,7 @@ for (const dialect of testDialects()) {
         'provider',
         'quota_details',
         'quotas',
+        'rbac-policies',
         'revision-if-match',
         'router',
         'security-group',
