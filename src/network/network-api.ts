@@ -11,6 +11,8 @@ import { createPort, deletePort, findPort, updatePort } from './ports/port-servi
 import type { AllocationRow, PortRow } from './ports/port-store.js';
 import { allocationsOf, getPortRow, updatePortRow } from './ports/port-store.js';
 import { ensureDefaultGroup } from './security-groups/security-group-defaults.js';
+import { addFixedIpOnNetwork, removeFixedIpFromDevice } from './ports/port-fixed-ip-change.js';
+import { getAutoAllocatedTopology } from './auto-allocation/auto-allocation-service.js';
 import type { SecurityGroupInfo } from './security-groups/security-group-lookup.js';
 import {
   findSecurityGroupId,
@@ -112,6 +114,15 @@ export interface NetworkApi {
   findSecurityGroup(user: NetworkUser, nameOrId: string): Promise<string | undefined>;
   /** Replaces the port's groups (PUT /v2.0/ports/{id} with security_groups). */
   setPortSecurityGroups(user: NetworkUser, portId: string, ids: ReadonlyArray<string>): Promise<void>;
+  /** One more address for the device on the network (Nova's addFixedIp); undefined when none could be had. */
+  addFixedIp(deviceId: string, networkId: string): Promise<string | undefined>;
+  /** Drops an address from the device's ports (Nova's removeFixedIp); false when no port holds it. */
+  removeFixedIp(deviceId: string, address: string): Promise<boolean>;
+  /**
+   * GET /v2.0/auto-allocated-topology/{project}: the project's auto-allocated network, built
+   * on first use; with `dryRun`, only checks that it could be (throws AutoAllocationFailure).
+   */
+  autoAllocatedNetwork(user: NetworkUser, dryRun: boolean): Promise<string>;
 }
 
 /**
@@ -256,6 +267,12 @@ export function networkApi(deps: NetworkDeps): NetworkApi {
     findSecurityGroup: (user, nameOrId) => findSecurityGroupId(db(), user, nameOrId),
     async setPortSecurityGroups(user, portId, ids) {
       await updatePort(deps, callerFor(user), portId, { security_groups: [...ids] });
+    },
+    addFixedIp: (deviceId, networkId) => addFixedIpOnNetwork(deps, deviceId, networkId),
+    removeFixedIp: (deviceId, address) => removeFixedIpFromDevice(deps, deviceId, address),
+    async autoAllocatedNetwork(user, dryRun) {
+      const t = await getAutoAllocatedTopology(deps, callerFor(user), user.projectId, dryRun ? ['dry-run'] : []);
+      return t.id;
     },
   };
 }
