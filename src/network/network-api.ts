@@ -143,7 +143,9 @@ async function visibleNetworks(deps: NetworkDeps, user: NetworkUser, ids?: Reado
     user.isAdmin,
     ids === undefined ? [] : [{ column: 'id', values: [...ids] }],
   );
-  return rows.sort((a, b) => (a.created_at === b.created_at ? (a.id < b.id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1));
+  return rows.sort((a, b) =>
+    a.created_at === b.created_at ? (a.id < b.id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1,
+  );
 }
 
 const service: NetworkCaller = { projectId: undefined, isAdmin: true, can: () => true };
@@ -170,7 +172,11 @@ export function networkApi(deps: NetworkDeps): NetworkApi {
   return {
     async availableNetworks(user, ids) {
       if (ids !== undefined && ids.length === 0) return [];
-      const visible = await visibleNetworks(deps, { ...user, isAdmin: user.isAdmin && ids !== undefined }, ids);
+      const visible = await visibleNetworks(
+        deps,
+        { ...user, isAdmin: user.isAdmin && ids !== undefined },
+        ids,
+      );
       const rows = ids !== undefined ? visible : visible.filter((r) => autoCandidate(r, user.projectId));
       const counts = await subnetCounts(
         deps,
@@ -271,7 +277,12 @@ export function networkApi(deps: NetworkDeps): NetworkApi {
     addFixedIp: (deviceId, networkId) => addFixedIpOnNetwork(deps, deviceId, networkId),
     removeFixedIp: (deviceId, address) => removeFixedIpFromDevice(deps, deviceId, address),
     async autoAllocatedNetwork(user, dryRun) {
-      const t = await getAutoAllocatedTopology(deps, callerFor(user), user.projectId, dryRun ? ['dry-run'] : []);
+      const t = await getAutoAllocatedTopology(
+        deps,
+        callerFor(user),
+        user.projectId,
+        dryRun ? ['dry-run'] : [],
+      );
       return t.id;
     },
   };

@@ -43,7 +43,8 @@ export async function resolveNetworks(
 
 async function autoNetwork(deps: ComputeDeps, user: NetworkUser, allocate: boolean): Promise<RequestedNic[]> {
   const nets = await deps.network.availableNetworks(user);
-  if (nets.length === 0) return allocate ? [{ kind: 'network', networkId: await autoAllocated(deps, user) }] : [];
+  if (nets.length === 0)
+    return allocate ? [{ kind: 'network', networkId: await autoAllocated(deps, user) }] : [];
   if (nets.length > 1)
     throw new ConflictError(
       'compute.network.ambiguous',

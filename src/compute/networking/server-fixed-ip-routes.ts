@@ -41,7 +41,10 @@ async function addFixedIp(ctx: RequestContext, deps: ComputeDeps, s: Server, arg
   const networkId = String(b.addFixedIp.networkId);
   const onPort = await deps.network.portsOfDevices([s.id]);
   if (!onPort.some((p) => p.networkId === networkId))
-    throw new InputError('compute.network.not_found_for_instance', `Network could not be found for instance ${s.id}.`);
+    throw new InputError(
+      'compute.network.not_found_for_instance',
+      `Network could not be found for instance ${s.id}.`,
+    );
   if ((await deps.network.addFixedIp(s.id, networkId)) === undefined)
     throw new InputError(
       'compute.network.no_more_fixed_ips',

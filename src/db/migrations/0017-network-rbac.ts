@@ -48,7 +48,9 @@ async function backfill(db: Kysely<unknown>, column: string, action: string): Pr
     select id, project_id, created_at from networks where ${sql.ref(column)} = 1`.execute(db);
   for (const r of rows.rows)
     await sql`insert into network_rbac_policies (id, project_id, object_id, action, target_project, created_at)
-      values (${wildcardId(r.id, action)}, ${r.project_id}, ${r.id}, ${action}, '*', ${r.created_at})`.execute(db);
+      values (${wildcardId(r.id, action)}, ${r.project_id}, ${r.id}, ${action}, '*', ${r.created_at})`.execute(
+      db,
+    );
 }
 
 /** A stable uuid-shaped id for a backfilled policy (v4 layout, from the network id). */

@@ -36,7 +36,10 @@ export async function buildTopology(
     shared: false,
     project_id: projectId,
   });
-  const done: { networkId: string; routerId?: string; subnetIds: string[] } = { networkId: net.id, subnetIds: [] };
+  const done: { networkId: string; routerId?: string; subnetIds: string[] } = {
+    networkId: net.id,
+    subnetIds: [],
+  };
   try {
     const subnet = await createSubnet(deps, caller, {
       name: 'auto_allocated_subnet_v4',
@@ -59,7 +62,9 @@ export async function buildTopology(
     await cleanupTopology(deps, done);
     deps.log.error({ err, projectId }, 'auto-allocated topology failed');
     throw autoAllocationFailure(
-      done.routerId === undefined ? 'Unable to provide tenant private network' : 'Unable to provide external connectivity',
+      done.routerId === undefined
+        ? 'Unable to provide tenant private network'
+        : 'Unable to provide external connectivity',
     );
   }
 }

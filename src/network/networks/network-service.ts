@@ -181,7 +181,8 @@ export async function updateNetwork(
 async function syncGrants(db: Db, row: NetworkRow, body: Record<string, unknown>, now: string) {
   if (body['shared'] === true) await addWildcard(db, row.id, row.project_id, 'access_as_shared', now);
   if (body['shared'] === false) await removeGrants(db, row.id, 'access_as_shared');
-  if (body['router:external'] === true) await addWildcard(db, row.id, row.project_id, 'access_as_external', now);
+  if (body['router:external'] === true)
+    await addWildcard(db, row.id, row.project_id, 'access_as_external', now);
   if (body['router:external'] === false) await removeGrants(db, row.id, 'access_as_external');
 }
 

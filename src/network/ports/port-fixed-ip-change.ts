@@ -34,7 +34,10 @@ export async function addFixedIpOnNetwork(
     .execute();
   const current = await allocationsOf(deps.store.db, ports);
   for (const port of ports) {
-    const have = (current.get(port.id) ?? []).map((a) => ({ subnet_id: a.subnet_id, ip_address: a.ip_address }));
+    const have = (current.get(port.id) ?? []).map((a) => ({
+      subnet_id: a.subnet_id,
+      ip_address: a.ip_address,
+    }));
     for (const subnet of subnets) {
       try {
         await updatePort(deps, service, port.id, { fixed_ips: [...have, { subnet_id: subnet.id }] });
@@ -51,7 +54,11 @@ export async function addFixedIpOnNetwork(
 }
 
 /** Nova's remove_fixed_ip_from_instance: drops the address from the device's port holding it; false when none does. */
-export async function removeFixedIpFromDevice(deps: NetworkDeps, deviceId: string, address: string): Promise<boolean> {
+export async function removeFixedIpFromDevice(
+  deps: NetworkDeps,
+  deviceId: string,
+  address: string,
+): Promise<boolean> {
   const ports = await devicePorts(deps, deviceId);
   const current = await allocationsOf(deps.store.db, ports);
   for (const port of ports) {

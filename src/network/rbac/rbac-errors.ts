@@ -1,7 +1,10 @@
 import { ConflictError, InputError, NotFoundError } from '../../common/errors.js';
 
 export const rbacPolicyNotFound = (id: string, objectType = 'unknown') =>
-  new NotFoundError('network.rbac_policy.not_found', `RBAC policy of type ${objectType} with ID ${id} not found`);
+  new NotFoundError(
+    'network.rbac_policy.not_found',
+    `RBAC policy of type ${objectType} with ID ${id} not found`,
+  );
 
 export const rbacPolicyInUse = (objectId: string, details: string) =>
   new ConflictError(

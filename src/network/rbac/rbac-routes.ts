@@ -10,7 +10,15 @@ import type { RbacPolicyRow } from './rbac-store.js';
 import { listRbacPolicyRows } from './rbac-store.js';
 import { rbacPolicyTarget, rbacPolicyView } from './rbac-view.js';
 
-const sortable = new Set(['id', 'object_type', 'object_id', 'target_tenant', 'tenant_id', 'project_id', 'action']);
+const sortable = new Set([
+  'id',
+  'object_type',
+  'object_id',
+  'target_tenant',
+  'tenant_id',
+  'project_id',
+  'action',
+]);
 
 const idOf = (ctx: RequestContext) => ctx.params['rbac_policy_id']!;
 
@@ -64,7 +72,8 @@ export const rbacRoutes = [
     target,
     successStatus: 200,
     expectedErrors: [404],
-    handler: async (ctx, deps) => one(ctx, await service.findRbacPolicy(deps.store.db, callerOf(ctx), idOf(ctx))),
+    handler: async (ctx, deps) =>
+      one(ctx, await service.findRbacPolicy(deps.store.db, callerOf(ctx), idOf(ctx))),
   }),
   route<NetworkDeps>({
     method: 'PUT',

@@ -23,7 +23,8 @@ const networkActions: ReadonlyArray<RbacAction> = ['access_as_external', 'access
 /** A policy is seen by its owner and admins; anyone else gets Neutron's not-found. */
 export async function findRbacPolicy(db: Db, caller: NetworkCaller, id: string): Promise<RbacPolicyRow> {
   const row = await store.getRbacPolicyRow(db, id);
-  if (row === undefined || !(caller.isAdmin || row.project_id === caller.projectId)) throw rbacPolicyNotFound(id);
+  if (row === undefined || !(caller.isAdmin || row.project_id === caller.projectId))
+    throw rbacPolicyNotFound(id);
   return row;
 }
 
@@ -82,7 +83,10 @@ export async function updateRbacPolicy(
     () =>
       deps.store.write(async (tx) => {
         const row = await findRbacPolicy(tx, caller, id);
-        const target = { ...rbacPolicyTarget(row), ...(newTarget !== undefined && { target_tenant: newTarget, target_project: newTarget }) };
+        const target = {
+          ...rbacPolicyTarget(row),
+          ...(newTarget !== undefined && { target_tenant: newTarget, target_project: newTarget }),
+        };
         enforce(caller, 'update_rbac_policy', rbacPolicyTarget(row));
         enforceAttributes(caller, 'update_rbac_policy', Object.keys(body), target);
         if (newTarget === undefined || newTarget === row.target_project) return row;

@@ -76,7 +76,11 @@ export function networkVisibleTo(projectId: string | undefined, actions?: Readon
       .whereRef('network_rbac_policies.object_id', '=', 'networks.id')
       .where('network_rbac_policies.target_project', 'in', targets(projectId));
     if (actions !== undefined) grant = grant.where('network_rbac_policies.action', 'in', [...actions]);
-    return eb.or([eb('networks.project_id', '=', projectId ?? ''), eb('networks.shared', '=', 1), eb.exists(grant)]);
+    return eb.or([
+      eb('networks.project_id', '=', projectId ?? ''),
+      eb('networks.shared', '=', 1),
+      eb.exists(grant),
+    ]);
   };
 }
 

@@ -37,7 +37,11 @@ async function sharedWith(db: Db, networkId: string, projectId: string | undefin
 }
 
 /** The policy target; `shared` as `projectId` (the caller) sees the network. */
-export async function subnetTarget(db: Db, row: SubnetRow, projectId?: string): Promise<Record<string, unknown>> {
+export async function subnetTarget(
+  db: Db,
+  row: SubnetRow,
+  projectId?: string,
+): Promise<Record<string, unknown>> {
   const net = await getNetworkRow(db, row.network_id);
   return {
     project_id: row.project_id,

@@ -26,22 +26,20 @@ export async function listSubnetRows(
 ): Promise<SubnetRow[]> {
   let q = db.selectFrom('subnets').selectAll('subnets');
   if (!all)
-    q = q
-      .innerJoin('networks', 'networks.id', 'subnets.network_id')
-      .where((eb) =>
-        eb.or([
-          eb('subnets.project_id', '=', projectId ?? ''),
-          eb('networks.shared', '=', 1),
-          eb.exists(
-            eb
-              .selectFrom('network_rbac_policies')
-              .select('network_rbac_policies.id')
-              .whereRef('network_rbac_policies.object_id', '=', 'subnets.network_id')
-              .where('network_rbac_policies.action', '=', 'access_as_shared')
-              .where('network_rbac_policies.target_project', '=', projectId ?? ''),
-          ),
-        ]),
-      );
+    q = q.innerJoin('networks', 'networks.id', 'subnets.network_id').where((eb) =>
+      eb.or([
+        eb('subnets.project_id', '=', projectId ?? ''),
+        eb('networks.shared', '=', 1),
+        eb.exists(
+          eb
+            .selectFrom('network_rbac_policies')
+            .select('network_rbac_policies.id')
+            .whereRef('network_rbac_policies.object_id', '=', 'subnets.network_id')
+            .where('network_rbac_policies.action', '=', 'access_as_shared')
+            .where('network_rbac_policies.target_project', '=', projectId ?? ''),
+        ),
+      ]),
+    );
   return q.execute();
 }
 
