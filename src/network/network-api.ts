@@ -13,6 +13,7 @@ import { allocationsOf, getPortRow, updatePortRow } from './ports/port-store.js'
 import { ensureDefaultGroup } from './security-groups/security-group-defaults.js';
 import { addFixedIpOnNetwork, removeFixedIpFromDevice } from './ports/port-fixed-ip-change.js';
 import { getAutoAllocatedTopology } from './auto-allocation/auto-allocation-service.js';
+import { fixedKey, floatingIpsOfPorts } from './floatingips/floatingip-lookup.js';
 import type { SecurityGroupInfo } from './security-groups/security-group-lookup.js';
 import {
   findSecurityGroupId,
@@ -63,6 +64,8 @@ export interface PortFixedIp {
   readonly dhcp: boolean;
   readonly dnsNameservers: ReadonlyArray<string>;
   readonly hostRoutes: ReadonlyArray<{ readonly destination: string; readonly nexthop: string }>;
+  /** Floating addresses associated with this one (Nova shows them as `floating`). */
+  readonly floatingIps?: ReadonlyArray<string>;
 }
 
 export interface NewPort {
@@ -166,7 +169,11 @@ export function networkApi(deps: NetworkDeps): NetworkApi {
       deps,
       [...ips.values()].flat().map((a) => a.subnet_id),
     );
-    return rows.map((r) => portInfo(r, nets.get(r.network_id), ips.get(r.id) ?? [], subnets));
+    const floats = await floatingIpsOfPorts(
+      db(),
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => portInfo(r, nets.get(r.network_id), ips.get(r.id) ?? [], subnets, floats));
   };
   const one = async (r: PortRow) => (await info([r]))[0]!;
   return {
@@ -352,6 +359,7 @@ function portInfo(
   net: NetworkRow | undefined,
   ips: ReadonlyArray<AllocationRow>,
   subnets: ReadonlyMap<string, SubnetRow>,
+  floats: ReadonlyMap<string, ReadonlyArray<string>>,
 ): PortInfo {
   return {
     id: r.id,
@@ -364,7 +372,10 @@ function portInfo(
     deviceId: r.device_id,
     deviceOwner: r.device_owner,
     hostId: r.binding_host_id,
-    fixedIps: ips.map((a) => fixedIp(a, subnets.get(a.subnet_id))),
+    fixedIps: ips.map((a) => ({
+      ...fixedIp(a, subnets.get(a.subnet_id)),
+      floatingIps: floats.get(fixedKey(r.id, a.ip_address)) ?? [],
+    })),
     securityGroups: parseJson<string[]>(r.security_groups, []),
     portSecurityEnabled: isSet(r.port_security_enabled),
   };

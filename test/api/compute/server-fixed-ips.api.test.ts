@@ -12,6 +12,7 @@ for (const dialect of testDialects()) {
     let t: TestCloud;
     let p: Personas;
     let net: string;
+    let subnet: string;
     let server: string;
     const api = () => networkClient(t);
     const action = (body: object, version: string, token = p.member) =>
@@ -35,7 +36,9 @@ for (const dialect of testDialects()) {
       const flavor = await createFlavor(t, p.admin, { name: 'fx', vcpus: 1, ram: 64, disk: 1 });
       const image = await createImage(t, p.admin, 'fx-img');
       net = (await api().create(p.member, 'network', { name: 'fixed' }))['id'] as string;
-      await api().create(p.member, 'subnet', { network_id: net, cidr: '10.7.0.0/24', ip_version: 4 });
+      subnet = (
+        await api().create(p.member, 'subnet', { network_id: net, cidr: '10.7.0.0/24', ip_version: 4 })
+      )['id'] as string;
       server = await bootServer(t, p.member, {
         name: 'fx',
         imageRef: image,
@@ -82,6 +85,54 @@ for (const dialect of testDialects()) {
       const badIp = await action({ removeFixedIp: { address: 'nope' } }, '2.37');
       expect(badIp.statusCode).toBe(400);
       expect(await addresses()).toHaveLength(1);
+    });
+
+    it('shows an associated floating IP as floating, after its fixed address', async () => {
+      const ext = await api().create(p.admin, 'network', { name: 'ext', 'router:external': true });
+      await api().create(p.admin, 'subnet', {
+        network_id: ext['id'],
+        cidr: '172.31.0.0/24',
+        ip_version: 4,
+        enable_dhcp: false,
+      });
+      const router = await api().create(p.member, 'router', {
+        external_gateway_info: { network_id: ext['id'] },
+      });
+      const iface = await api().call(
+        'PUT',
+        `/routers/${String(router['id'])}/add_router_interface`,
+        p.member,
+        {
+          subnet_id: subnet,
+        },
+      );
+      expect(iface.statusCode, iface.body).toBe(200);
+      const port = (await api().call('GET', `/ports?device_id=${server}`, p.member)).json().ports[0];
+      const fip = await api().create(p.member, 'floatingip', {
+        floating_network_id: ext['id'],
+        port_id: port.id,
+      });
+      const view = async () =>
+        (await t.request({ method: 'GET', url: `/compute/v2.1/servers/${server}`, token: p.member })).json()
+          .server.addresses['fixed'];
+      expect(await view()).toEqual([
+        {
+          version: 4,
+          addr: port.fixed_ips[0].ip_address,
+          'OS-EXT-IPS:type': 'fixed',
+          'OS-EXT-IPS-MAC:mac_addr': port.mac_address,
+        },
+        {
+          version: 4,
+          addr: fip['floating_ip_address'],
+          'OS-EXT-IPS:type': 'floating',
+          'OS-EXT-IPS-MAC:mac_addr': port.mac_address,
+        },
+      ]);
+      await api().call('PUT', `/floatingips/${String(fip['id'])}`, p.member, {
+        floatingip: { port_id: null },
+      });
+      expect(await view()).toHaveLength(1);
     });
   });
 }
