@@ -146,8 +146,9 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on networks', 
     await cli.ok('admin', ['server', 'add', 'fixed', 'ip', 'vm-fip', 'private']);
     const two = (await addresses())['private']!;
     expect(two).toHaveLength(2);
-    await cli.ok('admin', ['server', 'remove', 'fixed', 'ip', 'vm-fip', two[1]!]);
-    expect((await addresses())['private']).toEqual([two[0]]);
+    // Not `server remove fixed ip`: this client (OSC 6.0) calls novaclient's Server.remove_fixed_ip,
+    // which novaclient 18 no longer has, so it fails before any request. The API test covers it.
     await cli.ok('admin', ['server', 'delete', '--wait', 'vm-fip']);
-  });
+    // Some twenty CLI calls: minutes on a loaded machine.
+  }, 600_000);
 });

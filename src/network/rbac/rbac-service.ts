@@ -1,3 +1,4 @@
+import { isCloudError } from '../../common/errors.js';
 import { uuid } from '../../common/ids.js';
 import { uniqueWrite } from '../../db/unique-write.js';
 import type { Db } from '../../db/db-handle.js';
@@ -28,9 +29,15 @@ export async function findRbacPolicy(db: Db, caller: NetworkCaller, id: string):
   return row;
 }
 
-/** Only a network's owner (or an admin) shares it, as Neutron's RBAC callbacks check. */
+/**
+ * Only a network's owner (or an admin) shares it, as Neutron's RBAC callbacks check. Neutron
+ * turns a callback's failure, a network not found included, into InvalidInput (400).
+ */
 async function ownedNetwork(db: Db, caller: NetworkCaller, id: string): Promise<NetworkRow> {
-  const net = await findNetwork(db, caller, id);
+  const net = await findNetwork(db, caller, id).catch((err: unknown) => {
+    if (isCloudError(err) && err.status === 404) throw invalidInput(`Network ${id} could not be found`);
+    throw err;
+  });
   if (!caller.isAdmin && net.project_id !== caller.projectId)
     throw invalidInput('Only admins can manipulate policies on networks they do not own');
   return net;
