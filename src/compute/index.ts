@@ -38,6 +38,7 @@ import {
   serverSecurityGroupRoutes,
 } from './networking/server-security-group-routes.js';
 import { interfacePolicy, interfaceRoutes } from './networking/interface-routes.js';
+import { fixedIpPolicy } from './networking/server-fixed-ip-routes.js';
 import { usagePolicy } from './usage/usage-policy.js';
 import { usageRoutes } from './usage/usage-routes.js';
 import type { VolumeApi } from '../volume/index.js';
@@ -88,6 +89,7 @@ export const computePolicy: Readonly<Record<string, string>> = {
   ...serverSecurityGroupPolicy,
   ...securityGroupProxyPolicy,
   ...interfacePolicy,
+  ...fixedIpPolicy,
 };
 
 /** Compute v2.1 (Nova) mounted at /compute; the catalog points at /compute/v2.1. */

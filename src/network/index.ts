@@ -19,6 +19,8 @@ import { floatingIpRoutes } from './floatingips/floatingip-routes.js';
 import { availabilityZoneRoutes } from './availability-zones/availability-zone-routes.js';
 import { routerRoutes } from './routers/router-routes.js';
 import { tagRoutes } from './tags/tag-routes.js';
+import { rbacRoutes } from './rbac/rbac-routes.js';
+import { autoAllocationRoutes } from './auto-allocation/auto-allocation-routes.js';
 import { subnetRoutes } from './subnets/subnet-routes.js';
 import { subnetPoolRoutes } from './subnetpools/subnetpool-routes.js';
 import { addressScopeRoutes } from './address-scopes/address-scope-routes.js';
@@ -38,6 +40,8 @@ export const networkRouteTable = [
   ...availabilityZoneRoutes,
   ...quotaRoutes,
   ...tagRoutes,
+  ...rbacRoutes,
+  ...autoAllocationRoutes,
 ];
 
 /** Networking v2.0 (Neutron) mounted at /network: networks, subnets, ports and their addresses, routers and floating IPs. */

@@ -4,14 +4,16 @@ import type { SubnetTable } from '../db/tables/network-tables.js';
 import { isCloudError } from '../common/errors.js';
 import type { NetworkCaller } from './network-context.js';
 import type { NetworkDeps } from './network-deps.js';
-import { canSeeNetwork } from './networks/network-service.js';
 import type { NetworkRow } from './networks/network-store.js';
-import { getNetworkRow } from './networks/network-store.js';
+import { getNetworkRow, listNetworkRows } from './networks/network-store.js';
 import { limitsOf, usageOf } from './quotas/quota-store.js';
 import { createPort, deletePort, findPort, updatePort } from './ports/port-service.js';
 import type { AllocationRow, PortRow } from './ports/port-store.js';
 import { allocationsOf, getPortRow, updatePortRow } from './ports/port-store.js';
 import { ensureDefaultGroup } from './security-groups/security-group-defaults.js';
+import { addFixedIpOnNetwork, removeFixedIpFromDevice } from './ports/port-fixed-ip-change.js';
+import { getAutoAllocatedTopology } from './auto-allocation/auto-allocation-service.js';
+import { fixedKey, floatingIpsOfPorts } from './floatingips/floatingip-lookup.js';
 import type { SecurityGroupInfo } from './security-groups/security-group-lookup.js';
 import {
   findSecurityGroupId,
@@ -62,6 +64,8 @@ export interface PortFixedIp {
   readonly dhcp: boolean;
   readonly dnsNameservers: ReadonlyArray<string>;
   readonly hostRoutes: ReadonlyArray<{ readonly destination: string; readonly nexthop: string }>;
+  /** Floating addresses associated with this one (Nova shows them as `floating`). */
+  readonly floatingIps?: ReadonlyArray<string>;
 }
 
 export interface NewPort {
@@ -113,6 +117,15 @@ export interface NetworkApi {
   findSecurityGroup(user: NetworkUser, nameOrId: string): Promise<string | undefined>;
   /** Replaces the port's groups (PUT /v2.0/ports/{id} with security_groups). */
   setPortSecurityGroups(user: NetworkUser, portId: string, ids: ReadonlyArray<string>): Promise<void>;
+  /** One more address for the device on the network (Nova's addFixedIp); undefined when none could be had. */
+  addFixedIp(deviceId: string, networkId: string): Promise<string | undefined>;
+  /** Drops an address from the device's ports (Nova's removeFixedIp); false when no port holds it. */
+  removeFixedIp(deviceId: string, address: string): Promise<boolean>;
+  /**
+   * GET /v2.0/auto-allocated-topology/{project}: the project's auto-allocated network, built
+   * on first use; with `dryRun`, only checks that it could be (throws AutoAllocationFailure).
+   */
+  autoAllocatedNetwork(user: NetworkUser, dryRun: boolean): Promise<string>;
 }
 
 /**
@@ -123,6 +136,19 @@ export interface NetworkApi {
  */
 function autoCandidate(row: NetworkRow, projectId: string): boolean {
   return isSet(row.shared) || (row.project_id === projectId && !isSet(row.external));
+}
+
+/** The networks the user sees (by `ids`, or all), in creation order, `shared` as the user sees it. */
+async function visibleNetworks(deps: NetworkDeps, user: NetworkUser, ids?: ReadonlyArray<string>) {
+  const rows = await listNetworkRows(
+    deps.store.db,
+    user.projectId,
+    user.isAdmin,
+    ids === undefined ? [] : [{ column: 'id', values: [...ids] }],
+  );
+  return rows.sort((a, b) =>
+    a.created_at === b.created_at ? (a.id < b.id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1,
+  );
 }
 
 const service: NetworkCaller = { projectId: undefined, isAdmin: true, can: () => true };
@@ -143,20 +169,22 @@ export function networkApi(deps: NetworkDeps): NetworkApi {
       deps,
       [...ips.values()].flat().map((a) => a.subnet_id),
     );
-    return rows.map((r) => portInfo(r, nets.get(r.network_id), ips.get(r.id) ?? [], subnets));
+    const floats = await floatingIpsOfPorts(
+      db(),
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => portInfo(r, nets.get(r.network_id), ips.get(r.id) ?? [], subnets, floats));
   };
   const one = async (r: PortRow) => (await info([r]))[0]!;
   return {
     async availableNetworks(user, ids) {
-      const caller = callerFor(user);
-      let q = db().selectFrom('networks').selectAll();
-      if (ids !== undefined) {
-        if (ids.length === 0) return [];
-        q = q.where('id', 'in', [...ids]);
-      }
-      const rows = (await q.orderBy('created_at').orderBy('id').execute()).filter((r) =>
-        ids !== undefined ? canSeeNetwork(caller, r) : autoCandidate(r, user.projectId),
+      if (ids !== undefined && ids.length === 0) return [];
+      const visible = await visibleNetworks(
+        deps,
+        { ...user, isAdmin: user.isAdmin && ids !== undefined },
+        ids,
       );
+      const rows = ids !== undefined ? visible : visible.filter((r) => autoCandidate(r, user.projectId));
       const counts = await subnetCounts(
         deps,
         rows.map((r) => r.id),
@@ -253,6 +281,17 @@ export function networkApi(deps: NetworkDeps): NetworkApi {
     async setPortSecurityGroups(user, portId, ids) {
       await updatePort(deps, callerFor(user), portId, { security_groups: [...ids] });
     },
+    addFixedIp: (deviceId, networkId) => addFixedIpOnNetwork(deps, deviceId, networkId),
+    removeFixedIp: (deviceId, address) => removeFixedIpFromDevice(deps, deviceId, address),
+    async autoAllocatedNetwork(user, dryRun) {
+      const t = await getAutoAllocatedTopology(
+        deps,
+        callerFor(user),
+        user.projectId,
+        dryRun ? ['dry-run'] : [],
+      );
+      return t.id;
+    },
   };
 }
 
@@ -320,6 +359,7 @@ function portInfo(
   net: NetworkRow | undefined,
   ips: ReadonlyArray<AllocationRow>,
   subnets: ReadonlyMap<string, SubnetRow>,
+  floats: ReadonlyMap<string, ReadonlyArray<string>>,
 ): PortInfo {
   return {
     id: r.id,
@@ -332,7 +372,10 @@ function portInfo(
     deviceId: r.device_id,
     deviceOwner: r.device_owner,
     hostId: r.binding_host_id,
-    fixedIps: ips.map((a) => fixedIp(a, subnets.get(a.subnet_id))),
+    fixedIps: ips.map((a) => ({
+      ...fixedIp(a, subnets.get(a.subnet_id)),
+      floatingIps: floats.get(fixedKey(r.id, a.ip_address)) ?? [],
+    })),
     securityGroups: parseJson<string[]>(r.security_groups, []),
     portSecurityEnabled: isSet(r.port_security_enabled),
   };

@@ -52,6 +52,8 @@ async function createDefaults(deps: NetworkDeps, projectId: string): Promise<voi
   const external = await createNetwork(deps, admin, {
     name: pub.name,
     'router:external': true,
+    // DevStack marks its public network the default: auto-allocated topologies route to it.
+    is_default: true,
     shared: false,
     'provider:network_type': 'flat',
     'provider:physical_network': pub.physnet,

@@ -9,4 +9,6 @@ export interface NetworkDeps {
   readonly log: Logger;
   /** MTU of the underlying physical network (Neutron's global_physnet_mtu). */
   readonly physnetMtu: number;
+  /** The CIDR of auto-allocated networks (auto-allocation/auto-allocation-build.ts has the default). */
+  readonly autoAllocatedCidr?: string;
 }

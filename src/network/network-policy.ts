@@ -31,7 +31,6 @@ export const networkPolicy: Readonly<Record<string, string>> = {
   create_network: adminOrMember,
   'create_network:shared': admin,
   'create_network:router:external': admin,
-  'create_network:is_default': admin,
   'create_network:port_security_enabled': adminOrMember,
   ...each('create_network', providerAttrs, admin),
   get_network: `${adminOrReader} or rule:shared or rule:external`,
@@ -127,6 +126,21 @@ export const networkPolicy: Readonly<Record<string, string>> = {
   get_availability_zone: admin,
 
   get_extension: '',
+
+  // RBAC policies: a wildcard target is the admin's; a project shares what it owns.
+  restrict_wildcard: `(not field:rbac_policy:target_tenant=* and not field:rbac_policy:target_project=*) or ${admin}`,
+  create_rbac_policy: adminOrMember,
+  'create_rbac_policy:target_tenant': `${admin} or (not field:rbac_policy:target_tenant=* and not field:rbac_policy:target_project=*)`,
+  update_rbac_policy: adminOrMember,
+  'update_rbac_policy:target_tenant': `${admin} or (not field:rbac_policy:target_tenant=* and not field:rbac_policy:target_project=*)`,
+  get_rbac_policy: adminOrReader,
+  delete_rbac_policy: adminOrMember,
+
+  // auto-allocated-topology: a project's own topology.
+  get_auto_allocated_topology: adminOrMember,
+  delete_auto_allocated_topology: adminOrMember,
+  'create_network:is_default': admin,
+  'update_network:is_default': admin,
 
   // Tags (standard-attr-tag) follow the tagged resource's owner, as Neutron's newer defaults do.
   ...Object.fromEntries(

@@ -1,4 +1,4 @@
-import { ConflictError, ForbiddenError, InputError } from '../../common/errors.js';
+import { ConflictError, ForbiddenError, InputError, isCloudError } from '../../common/errors.js';
 import type { NetworkUser, PortInfo } from '../../network/index.js';
 import type { ComputeDeps } from '../compute-deps.js';
 
@@ -14,9 +14,9 @@ export type NetworksField =
  * Nova's validate_networks, before anything is written: every named network and port
  * exists and is the caller's to use (else 400), a port is free (409) and has an address,
  * and a network has a subnet. `auto` (and no `networks` before 2.37) takes the project's
- * only network, own or shared; with several it is ambiguous (409). With none Nova would
- * ask Neutron's auto-allocated-topology, which this cloud does not offer yet: the server
- * gets no network, as before the network service.
+ * only network, own or shared; with several it is ambiguous (409). With none, `auto` asks
+ * the network service's auto-allocated-topology (Nova's _auto_allocate_network) and a
+ * request without `networks` gets no network.
  */
 export async function resolveNetworks(
   deps: ComputeDeps,
@@ -25,7 +25,7 @@ export async function resolveNetworks(
   maxCount: number,
 ): Promise<RequestedNic[]> {
   if (networks === 'none') return [];
-  if (networks === undefined || networks === 'auto') return autoNetwork(deps, user);
+  if (networks === undefined || networks === 'auto') return autoNetwork(deps, user, networks === 'auto');
   const nics: RequestedNic[] = [];
   for (const n of networks) {
     if (n.port !== undefined)
@@ -41,9 +41,10 @@ export async function resolveNetworks(
   return nics;
 }
 
-async function autoNetwork(deps: ComputeDeps, user: NetworkUser): Promise<RequestedNic[]> {
+async function autoNetwork(deps: ComputeDeps, user: NetworkUser, allocate: boolean): Promise<RequestedNic[]> {
   const nets = await deps.network.availableNetworks(user);
-  if (nets.length === 0) return [];
+  if (nets.length === 0)
+    return allocate ? [{ kind: 'network', networkId: await autoAllocated(deps, user) }] : [];
   if (nets.length > 1)
     throw new ConflictError(
       'compute.network.ambiguous',
@@ -51,6 +52,19 @@ async function autoNetwork(deps: ComputeDeps, user: NetworkUser): Promise<Reques
     );
   if (nets[0]!.subnetCount === 0) throw requiresSubnet(nets[0]!.id);
   return [{ kind: 'network', networkId: nets[0]!.id }];
+}
+
+/** The project's auto-allocated network; Neutron's refusal (no default external network) is Nova's 400. */
+async function autoAllocated(deps: ComputeDeps, user: NetworkUser): Promise<string> {
+  try {
+    return await deps.network.autoAllocatedNetwork(user, false);
+  } catch (err) {
+    if (!(isCloudError(err) && err.status === 409)) throw err;
+    throw new InputError(
+      'compute.network.auto_allocate_failed',
+      `Unable to automatically allocate a network for project ${user.projectId}`,
+    );
+  }
 }
 
 export async function usablePort(deps: ComputeDeps, user: NetworkUser, id: string, maxCount: number) {

@@ -5,7 +5,7 @@ import type { ComputeDeps } from '../compute-deps.js';
 export interface AddressView {
   readonly version: number;
   readonly addr: string;
-  readonly 'OS-EXT-IPS:type': 'fixed';
+  readonly 'OS-EXT-IPS:type': 'fixed' | 'floating';
   readonly 'OS-EXT-IPS-MAC:mac_addr': string;
 }
 
@@ -26,13 +26,22 @@ export function addressesOf(ports: ReadonlyArray<PortInfo>): Addresses {
   const out: Record<string, AddressView[]> = {};
   for (const p of ports) {
     const list = (out[p.networkName] ??= []);
-    for (const ip of p.fixedIps)
+    for (const ip of p.fixedIps) {
       list.push({
         version: ip.ipVersion,
         addr: ip.ipAddress,
         'OS-EXT-IPS:type': 'fixed',
         'OS-EXT-IPS-MAC:mac_addr': p.macAddress,
       });
+      // Nova lists a fixed address's floating ones right after it, with the port's MAC.
+      for (const floating of ip.floatingIps ?? [])
+        list.push({
+          version: floating.includes(':') ? 6 : 4,
+          addr: floating,
+          'OS-EXT-IPS:type': 'floating',
+          'OS-EXT-IPS-MAC:mac_addr': p.macAddress,
+        });
+    }
   }
   return out;
 }

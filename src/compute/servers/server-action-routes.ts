@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { ConflictError, InputError } from '../../common/errors.js';
+import { ConflictError, InputError, NotFoundError } from '../../common/errors.js';
 import { respond } from '../../common/http/http-response.js';
 import type { Microversion } from '../../common/http/microversion.js';
 import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
@@ -22,6 +22,7 @@ import { randomToken } from '../../common/ids.js';
 import { serverViewContext } from './server-view-context.js';
 import { serverDescription } from './server-schemas.js';
 import { securityGroupActions } from '../networking/server-security-group-routes.js';
+import { fixedIpActions } from '../networking/server-fixed-ip-routes.js';
 
 type Handler = (ctx: RequestContext, deps: ComputeDeps, s: Server, body: unknown) => Promise<unknown>;
 
@@ -150,6 +151,7 @@ const actions: Readonly<Record<string, [string, Handler]>> = {
     },
   ],
   ...securityGroupActions,
+  ...fixedIpActions,
 };
 
 async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: unknown) {
@@ -229,6 +231,12 @@ async function consoleOutput(_ctx: RequestContext, deps: ComputeDeps, s: Server,
 /** Actions that exist only from a microversion on; below it Nova has no such action. */
 const actionSince: Readonly<Record<string, Microversion>> = { trigger_crash_dump: [2, 17] };
 
+/** Actions removed at a microversion: from it on Nova answers 404 (VersionNotFoundForAPIMethod). */
+const actionRemovedAt: Readonly<Record<string, Microversion>> = {
+  addFixedIp: [2, 44],
+  removeFixedIp: [2, 44],
+};
+
 const actionBody = Type.Record(Type.String(), Type.Unknown(), {
   minProperties: 1,
   maxProperties: 1,
@@ -250,6 +258,9 @@ export const serverActionRoutes: RouteSpec<ComputeDeps>[] = [
       const since = actionSince[name];
       if (entry === undefined || (since !== undefined && !atLeast(ctx.microversion, since)))
         throw new InputError('compute.server.no_such_action', `There is no such action: ${name}`);
+      const removed = actionRemovedAt[name];
+      if (removed !== undefined && atLeast(ctx.microversion, removed))
+        throw new NotFoundError('compute.server.action_version', 'The resource could not be found.');
       const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);
       ctx.authorize(entry[0], { project_id: s.projectId, user_id: s.userId });
       return entry[1](ctx, deps, s, arg);

@@ -15,6 +15,7 @@ import { serverPortsMigration } from './0013-server-ports.js';
 import { volumeTypesSnapshotsMigration } from './0014-volume-types-snapshots.js';
 import { computeHostNumbersMigration } from './0015-compute-host-numbers.js';
 import { subnetPoolsMigration } from './0016-subnet-pools.js';
+import { networkRbacMigration } from './0017-network-rbac.js';
 import { volumeBackupsTransfersQosMigration } from './0019-volume-backups-transfers-qos.js';
 import { userLockoutMigration } from './0023-user-lockout.js';
 
@@ -36,6 +37,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0014-volume-types-snapshots': volumeTypesSnapshotsMigration,
   '0015-compute-host-numbers': computeHostNumbersMigration,
   '0016-subnet-pools': subnetPoolsMigration,
+  '0017-network-rbac': networkRbacMigration,
   '0019-volume-backups-transfers-qos': volumeBackupsTransfersQosMigration,
   '0023-user-lockout': userLockoutMigration,
 };

@@ -20,6 +20,8 @@ export interface NetworkTables {
   port_security_group_bindings: PortSecurityGroupBindingTable;
   address_scopes: AddressScopeTable;
   subnetpools: SubnetPoolTable;
+  network_rbac_policies: NetworkRbacPolicyTable;
+  auto_allocated_topologies: AutoAllocatedTopologyTable;
 }
 
 export interface NetworkTable {
@@ -40,6 +42,8 @@ export interface NetworkTable {
   segmentation_id: number | null;
   /** JSON array of zone names. */
   availability_zone_hints: string;
+  /** `is_default` (auto-allocated-topology): the external network auto-allocation routes to. */
+  is_default: ColumnType<Flag, Flag | undefined, Flag>;
   /** JSON array of tags. */
   tags: string;
   revision_number: number;
@@ -192,4 +196,22 @@ export interface SubnetPoolTable {
   revision_number: number;
   created_at: CreatedAt;
   updated_at: string;
+}
+
+/** A network RBAC policy: `action` granted on network `object_id` to `target_project` ('*' for all). */
+export interface NetworkRbacPolicyTable {
+  id: string;
+  project_id: string;
+  object_id: string;
+  action: 'access_as_shared' | 'access_as_external';
+  target_project: string;
+  created_at: CreatedAt;
+}
+
+/** A project's auto-allocated topology; the project key makes concurrent first requests agree. */
+export interface AutoAllocatedTopologyTable {
+  project_id: string;
+  network_id: string;
+  router_id: string | null;
+  created_at: CreatedAt;
 }

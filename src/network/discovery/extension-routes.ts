@@ -156,6 +156,18 @@ export const extensions: ReadonlyArray<Extension> = [
     updated: '2016-12-11T00:00:00-00:00',
   },
   {
+    alias: 'rbac-policies',
+    name: 'RBAC Policies',
+    description: 'Allows creation and modification of policies that control tenant access to resources.',
+    updated: '2015-06-17T12:15:12-00:00',
+  },
+  {
+    alias: 'auto-allocated-topology',
+    name: 'Auto Allocated Topology Services',
+    description: 'Auto Allocated Topology Services.',
+    updated: '2016-01-01T00:00:00-00:00',
+  },
+  {
     alias: 'project-id',
     name: 'project_id field enabled',
     description: 'Extension that indicates that project_id field is enabled.',

@@ -56,13 +56,12 @@ async function one(deps: NetworkDeps, ctx: RequestContext, row: NetworkRow) {
 
 const idOf = (ctx: RequestContext) => ctx.params['network_id']!;
 
-/** Filters applied in SQL (see network-sql-filters.ts). */
+/** Filters applied in SQL (see network-sql-filters.ts); `shared` is per caller (RBAC), so in memory. */
 const networkColumns = {
   id: { column: 'id' },
   name: { column: 'name' },
   project_id: { column: 'project_id' },
   tenant_id: { column: 'project_id' },
-  shared: { column: 'shared', kind: 'flag' },
   'router:external': { column: 'external', kind: 'flag' },
   admin_state_up: { column: 'admin_state_up', kind: 'flag' },
 } as const;

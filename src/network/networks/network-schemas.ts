@@ -28,6 +28,7 @@ export const networkAttributes: AttributeMap = {
   'router:external': { post: true, put: true, default: false, convert: toBoolean },
   mtu: { post: true, put: true, default: undefined, convert: toInt, validate: isMtu },
   port_security_enabled: { post: true, put: true, default: true, convert: toBoolean },
+  is_default: { post: true, put: true, default: false, convert: toBoolean },
   availability_zone_hints: {
     post: true,
     put: false,

@@ -24,17 +24,22 @@ import type { NetworkRow } from './network-store.js';
 import * as store from './network-store.js';
 import { ensureDefaultGroup } from '../security-groups/security-group-defaults.js';
 import { networkTarget } from './network-view.js';
+import { grantedActions } from '../rbac/rbac-store.js';
+import { blocking } from '../rbac/rbac-in-use.js';
+import { addWildcard, removeGrants } from '../rbac/network-rbac-sync.js';
+import { checkDefaultExternal } from '../auto-allocation/default-external-network.js';
 
-/** Neutron's visibility: own networks, shared and external ones; admins see all. */
-export function canSeeNetwork(caller: NetworkCaller, row: NetworkRow): boolean {
-  return caller.isAdmin || row.project_id === caller.projectId || isSet(row.shared) || isSet(row.external);
-}
-
-/** The network, or NetworkNotFound when it does not exist or the caller may not see it. */
+/**
+ * The network, or NetworkNotFound when it does not exist or the caller may not see it:
+ * Neutron's visibility is the owner, admins, and the projects an RBAC policy (shared or
+ * external, for the project or for everyone) names. `shared` reads as the caller sees it.
+ */
 export async function findNetwork(db: Db, caller: NetworkCaller, id: string): Promise<NetworkRow> {
   const row = await store.getNetworkRow(db, id);
-  if (row === undefined || !canSeeNetwork(caller, row)) throw networkNotFound(id);
-  return row;
+  if (row === undefined) throw networkNotFound(id);
+  const grants = await grantedActions(db, caller.projectId, id);
+  if (!caller.isAdmin && row.project_id !== caller.projectId && grants.size === 0) throw networkNotFound(id);
+  return grants.has('access_as_shared') && !isSet(row.shared) ? { ...row, shared: 1 } : row;
 }
 
 export async function createNetwork(
@@ -74,6 +79,7 @@ export async function createNetwork(
         physical_network: seg.physnet,
         segmentation_id: seg.id === undefined ? await nextSegment(tx, seg.type, seg.physnet) : seg.id,
         availability_zone_hints: JSON.stringify(valueOr(networkAttributes, body, 'availability_zone_hints')),
+        is_default: flag(valueOr(networkAttributes, body, 'is_default')),
         tags: '[]',
         revision_number: 1,
         created_at: now,
@@ -82,7 +88,11 @@ export async function createNetwork(
       await checkQuota(tx, projectId, 'network');
       if (seg.type === 'flat' && (await store.flatNetworkOn(tx, seg.physnet)))
         throw flatNetworkInUse(seg.physnet);
+      if (isSet(row.is_default)) await checkDefaultExternal(tx, row.id);
       await store.insertNetworkRow(tx, row);
+      // `shared` and `router:external` are wildcard RBAC policies, as in Neutron.
+      if (isSet(row.shared)) await addWildcard(tx, row.id, projectId, 'access_as_shared', now);
+      if (isSet(row.external)) await addWildcard(tx, row.id, projectId, 'access_as_external', now);
       return row;
     });
   // An allocated id lost to a concurrent create is retried; a requested one is in use.
@@ -125,7 +135,9 @@ export async function updateNetwork(
 ): Promise<NetworkRow> {
   const body = parseUpdate(networkAttributes, input);
   return deps.store.write(async (tx) => {
-    const row = await findNetwork(tx, caller, id);
+    await findNetwork(tx, caller, id);
+    // The stored flags, not the caller's view of `shared`.
+    const row = (await store.getNetworkRow(tx, id))!;
     checkRevision(ifRevision, row.revision_number);
     const target = networkTarget(row);
     enforce(caller, 'update_network', target);
@@ -142,6 +154,7 @@ export async function updateNetwork(
         throw invalidInput(`Requested MTU is too big, maximum is ${limit}`);
     }
     if (body['shared'] === false && isSet(row.shared)) await checkUnshare(tx, row);
+    if (body['is_default'] === true && !isSet(row.is_default)) await checkDefaultExternal(tx, row.id);
     const change = {
       ...(body['name'] !== undefined && { name: body['name'] as string }),
       ...(body['description'] !== undefined && { description: body['description'] as string }),
@@ -151,25 +164,34 @@ export async function updateNetwork(
       ...(body['shared'] !== undefined && { shared: flag(body['shared'] as boolean) }),
       ...(body['router:external'] !== undefined && { external: flag(body['router:external'] as boolean) }),
       ...(typeof body['mtu'] === 'number' && { mtu: body['mtu'] }),
+      ...(body['is_default'] !== undefined && { is_default: flag(body['is_default'] as boolean) }),
       ...(body['port_security_enabled'] !== undefined && {
         port_security_enabled: flag(body['port_security_enabled'] as boolean),
       }),
     };
     if (Object.keys(change).length === 0) return row;
-    await store.updateNetworkRow(tx, row, change, deps.clock().toISOString());
+    const now = deps.clock().toISOString();
+    await store.updateNetworkRow(tx, row, change, now);
+    await syncGrants(tx, row, body, now);
     return (await store.getNetworkRow(tx, id))!;
   });
 }
 
-/** A network others have ports on may not stop being shared (InvalidSharedSetting). */
+/** `shared` and `router:external` changes become wildcard policies (added or removed). */
+async function syncGrants(db: Db, row: NetworkRow, body: Record<string, unknown>, now: string) {
+  if (body['shared'] === true) await addWildcard(db, row.id, row.project_id, 'access_as_shared', now);
+  if (body['shared'] === false) await removeGrants(db, row.id, 'access_as_shared');
+  if (body['router:external'] === true)
+    await addWildcard(db, row.id, row.project_id, 'access_as_external', now);
+  if (body['router:external'] === false) await removeGrants(db, row.id, 'access_as_external');
+}
+
+/**
+ * A network others have ports on may not stop being shared (InvalidSharedSetting), unless
+ * a policy for their project keeps sharing it with them.
+ */
 async function checkUnshare(db: Db, row: NetworkRow): Promise<void> {
-  const other = await db
-    .selectFrom('ports')
-    .select('id')
-    .where('network_id', '=', row.id)
-    .where('project_id', '!=', row.project_id)
-    .executeTakeFirst();
-  if (other !== undefined) throw invalidSharedSetting(row.id);
+  if ((await blocking(db, row, 'access_as_shared', '*')) !== undefined) throw invalidSharedSetting(row.id);
 }
 
 export async function deleteNetwork(

@@ -3,6 +3,7 @@ import type { ColumnFilter } from '../network-sql-filters.js';
 import type { Selectable, Updateable } from 'kysely';
 import type { Db } from '../../db/db-handle.js';
 import type { NetworkTable } from '../../db/tables/network-tables.js';
+import { networkVisibleTo, sharedWithProject } from '../rbac/rbac-store.js';
 
 export type NetworkRow = Selectable<NetworkTable>;
 
@@ -10,7 +11,11 @@ export async function getNetworkRow(db: Db, id: string): Promise<NetworkRow | un
   return db.selectFrom('networks').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Networks the project may see: its own, shared and external ones (all of them for admins). */
+/**
+ * Networks the project may see (all of them for admins): its own, shared with everyone,
+ * and those an RBAC policy grants it (rbac/rbac-store.ts), each read with `shared` as the
+ * project sees it (True also when a policy shares it with the project alone).
+ */
 export async function listNetworkRows(
   db: Db,
   projectId: string | undefined,
@@ -19,11 +24,10 @@ export async function listNetworkRows(
 ): Promise<NetworkRow[]> {
   let q = db.selectFrom('networks').selectAll();
   for (const f of filters) q = q.where(sql.ref(f.column), 'in', f.values);
-  if (!all)
-    q = q.where((eb) =>
-      eb.or([eb('project_id', '=', projectId ?? ''), eb('shared', '=', 1), eb('external', '=', 1)]),
-    );
-  return q.execute();
+  if (!all) q = q.where(networkVisibleTo(projectId));
+  const rows = await q.execute();
+  const sharedToMe = await sharedWithProject(db, projectId);
+  return sharedToMe.size === 0 ? rows : rows.map((r) => (sharedToMe.has(r.id) ? { ...r, shared: 1 } : r));
 }
 
 /** Subnet ids per network, in creation order. */
@@ -80,6 +84,8 @@ export async function portCount(db: Db, networkId: string, exceptOwnerPrefix?: s
 }
 
 export async function deleteNetworkRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('network_rbac_policies').where('object_id', '=', id).execute();
+  await db.deleteFrom('auto_allocated_topologies').where('network_id', '=', id).execute();
   await db.deleteFrom('network_ip_allocations').where('network_id', '=', id).execute();
   const ports = db.selectFrom('ports').select('id').where('network_id', '=', id);
   await db.deleteFrom('port_security_group_bindings').where('port_id', 'in', ports).execute();

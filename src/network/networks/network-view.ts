@@ -33,6 +33,8 @@ export function networkView(
     created_at: secondsTime(row.created_at),
     updated_at: secondsTime(row.updated_at),
     revision_number: row.revision_number,
+    // auto-allocated-topology shows is_default on external networks only, as Neutron.
+    ...(isSet(row.external) && { is_default: isSet(row.is_default) }),
   };
 }
 

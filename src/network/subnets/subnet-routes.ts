@@ -35,9 +35,11 @@ const one = (ctx: RequestContext, row: SubnetRow) => ({
 });
 
 async function target(ctx: RequestContext, deps: NetworkDeps) {
+  const caller = callerOf(ctx);
   return service.subnetTarget(
     deps.store.db,
-    await service.findSubnet(deps.store.db, callerOf(ctx), idOf(ctx)),
+    await service.findSubnet(deps.store.db, caller, idOf(ctx)),
+    caller.projectId,
   );
 }
 

@@ -14,6 +14,7 @@ import type { Db } from '../../db/db-handle.js';
 import { getNetworkRow, lockNetwork } from '../networks/network-store.js';
 import { isAutoAddress, slaacAddress } from '../ports/port-addresses.js';
 import { subnetAttributes } from './subnet-schemas.js';
+import { grantedActions } from '../rbac/rbac-store.js';
 import type { SubnetRow } from './subnet-store.js';
 import * as store from './subnet-store.js';
 import type { SubnetRequest } from './subnet-validation.js';
@@ -21,24 +22,35 @@ import { layoutSubnet } from './subnet-validation.js';
 import { cidrFrom, cidrSourceOf } from './subnet-cidr-source.js';
 import { checkNetworkPools } from '../subnetpools/subnetpool-allocation.js';
 
-/** A subnet is seen by its owner and by whoever sees its network as shared or external. */
+/** A subnet is seen by its owner and by whoever its network is shared with (also by RBAC). */
 export async function findSubnet(db: Db, caller: NetworkCaller, id: string): Promise<SubnetRow> {
   const row = await store.getSubnetRow(db, id);
   if (row === undefined) throw subnetNotFound(id);
   if (caller.isAdmin || row.project_id === caller.projectId) return row;
-  const net = await getNetworkRow(db, row.network_id);
-  if (net === undefined || !isSet(net.shared)) throw subnetNotFound(id);
+  if (!(await sharedWith(db, row.network_id, caller.projectId))) throw subnetNotFound(id);
   return row;
 }
 
-export async function subnetTarget(db: Db, row: SubnetRow): Promise<Record<string, unknown>> {
+/** Whether the network is shared with the project, for everyone or by a policy naming it. */
+async function sharedWith(db: Db, networkId: string, projectId: string | undefined): Promise<boolean> {
+  const net = await getNetworkRow(db, networkId);
+  if (net === undefined) return false;
+  return isSet(net.shared) || (await grantedActions(db, projectId, networkId)).has('access_as_shared');
+}
+
+/** The policy target; `shared` as `projectId` (the caller) sees the network. */
+export async function subnetTarget(
+  db: Db,
+  row: SubnetRow,
+  projectId?: string,
+): Promise<Record<string, unknown>> {
   const net = await getNetworkRow(db, row.network_id);
   return {
     project_id: row.project_id,
     tenant_id: row.project_id,
     'network:project_id': net?.project_id,
     'network:tenant_id': net?.project_id,
-    shared: net !== undefined && isSet(net.shared),
+    shared: await sharedWith(db, row.network_id, projectId),
   };
 }
 

@@ -18,7 +18,7 @@ export async function subnetsOfNetwork(db: Db, networkId: string): Promise<Subne
     .execute();
 }
 
-/** Subnets the project may see: its own and those on shared networks. */
+/** Subnets the project may see: its own and those on networks shared with it (flag or RBAC). */
 export async function listSubnetRows(
   db: Db,
   projectId: string | undefined,
@@ -26,9 +26,20 @@ export async function listSubnetRows(
 ): Promise<SubnetRow[]> {
   let q = db.selectFrom('subnets').selectAll('subnets');
   if (!all)
-    q = q
-      .innerJoin('networks', 'networks.id', 'subnets.network_id')
-      .where((eb) => eb.or([eb('subnets.project_id', '=', projectId ?? ''), eb('networks.shared', '=', 1)]));
+    q = q.innerJoin('networks', 'networks.id', 'subnets.network_id').where((eb) =>
+      eb.or([
+        eb('subnets.project_id', '=', projectId ?? ''),
+        eb('networks.shared', '=', 1),
+        eb.exists(
+          eb
+            .selectFrom('network_rbac_policies')
+            .select('network_rbac_policies.id')
+            .whereRef('network_rbac_policies.object_id', '=', 'subnets.network_id')
+            .where('network_rbac_policies.action', '=', 'access_as_shared')
+            .where('network_rbac_policies.target_project', '=', projectId ?? ''),
+        ),
+      ]),
+    );
   return q.execute();
 }
 

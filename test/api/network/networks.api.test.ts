@@ -32,6 +32,7 @@ for (const dialect of testDialects()) {
       expect(ext.map((e: { alias: string }) => e.alias).sort()).toEqual([
         'address-scope',
         'allowed-address-pairs',
+        'auto-allocated-topology',
         'availability_zone',
         'binding',
         'default-subnetpools',
@@ -46,6 +47,7 @@ for (const dialect of testDialects()) {
         'provider',
         'quota_details',
         'quotas',
+        'rbac-policies',
         'revision-if-match',
         'router',
         'security-group',

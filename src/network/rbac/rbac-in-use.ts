@@ -1,0 +1,41 @@
+import type { Db } from '../../db/db-handle.js';
+import type { NetworkRow } from '../networks/network-store.js';
+import { rbacPolicyInUse } from './rbac-errors.js';
+import type { RbacPolicyRow } from './rbac-store.js';
+import { policiesOn, portsOfOthers } from './rbac-store.js';
+
+/**
+ * Neutron's checks before a project loses access (policy delete, or update to another
+ * target): a shared network keeps the policy while the project has ports on it and no
+ * other policy covers them; an external one while the project's routers use it as gateway.
+ */
+export async function checkAccessRemoval(db: Db, net: NetworkRow, policy: RbacPolicyRow): Promise<void> {
+  const lost = policy.target_project;
+  if (lost === net.project_id) return;
+  const details = await blocking(db, net, policy.action, lost, policy.id);
+  if (details !== undefined) throw rbacPolicyInUse(policy.object_id, details);
+}
+
+/** What keeps `lost` from losing the action on the network, or undefined when nothing does. */
+export async function blocking(
+  db: Db,
+  net: NetworkRow,
+  action: RbacPolicyRow['action'],
+  lost: string,
+  exceptPolicyId?: string,
+): Promise<string | undefined> {
+  const others = (await policiesOn(db, net.id, action)).filter((p) => p.id !== exceptPolicyId);
+  const deviceOwner = action === 'access_as_external' ? 'network:router_gateway' : undefined;
+  let n: number;
+  if (lost === '*') {
+    const allowed = [net.project_id, ...others.map((p) => p.target_project)];
+    n = await portsOfOthers(db, net.id, { allowed, ...(deviceOwner !== undefined && { deviceOwner }) });
+  } else {
+    if (others.some((p) => p.target_project === '*')) return undefined;
+    n = await portsOfOthers(db, net.id, { only: lost, ...(deviceOwner !== undefined && { deviceOwner }) });
+  }
+  if (n === 0) return undefined;
+  return action === 'access_as_shared'
+    ? `Unable to reconfigure sharing settings for network ${net.id}. Multiple tenants are using it.`
+    : `Network ${net.id} is used by router gateways of the project(s) losing access.`;
+}

@@ -1,0 +1,123 @@
+import { isCloudError } from '../../common/errors.js';
+import { uuid } from '../../common/ids.js';
+import { uniqueWrite } from '../../db/unique-write.js';
+import type { Db } from '../../db/db-handle.js';
+import { parseCreate, parseUpdate } from '../network-attributes.js';
+import type { NetworkCaller } from '../network-context.js';
+import { enforce, enforceAttributes } from '../network-context.js';
+import type { NetworkDeps } from '../network-deps.js';
+import { invalidInput } from '../network-errors.js';
+import { ownerOf } from '../network-project.js';
+import { findNetwork } from '../networks/network-service.js';
+import type { NetworkRow } from '../networks/network-store.js';
+import { getNetworkRow } from '../networks/network-store.js';
+import { duplicateRbacPolicy, invalidActionForType, rbacPolicyNotFound } from './rbac-errors.js';
+import { checkAccessRemoval } from './rbac-in-use.js';
+import { rbacPolicyAttributes } from './rbac-schemas.js';
+import type { RbacAction, RbacPolicyRow } from './rbac-store.js';
+import * as store from './rbac-store.js';
+import { syncNetworkFlags } from './network-rbac-sync.js';
+import { rbacPolicyTarget } from './rbac-view.js';
+
+const networkActions: ReadonlyArray<RbacAction> = ['access_as_external', 'access_as_shared'];
+
+/** A policy is seen by its owner and admins; anyone else gets Neutron's not-found. */
+export async function findRbacPolicy(db: Db, caller: NetworkCaller, id: string): Promise<RbacPolicyRow> {
+  const row = await store.getRbacPolicyRow(db, id);
+  if (row === undefined || !(caller.isAdmin || row.project_id === caller.projectId))
+    throw rbacPolicyNotFound(id);
+  return row;
+}
+
+/**
+ * Only a network's owner (or an admin) shares it, as Neutron's RBAC callbacks check. Neutron
+ * turns a callback's failure, a network not found included, into InvalidInput (400).
+ */
+async function ownedNetwork(db: Db, caller: NetworkCaller, id: string): Promise<NetworkRow> {
+  const net = await findNetwork(db, caller, id).catch((err: unknown) => {
+    if (isCloudError(err) && err.status === 404) throw invalidInput(`Network ${id} could not be found`);
+    throw err;
+  });
+  if (!caller.isAdmin && net.project_id !== caller.projectId)
+    throw invalidInput('Only admins can manipulate policies on networks they do not own');
+  return net;
+}
+
+export async function createRbacPolicy(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  input: Record<string, unknown>,
+): Promise<RbacPolicyRow> {
+  const body = parseCreate(rbacPolicyAttributes, input);
+  const action = body['action'] as string;
+  if (!(networkActions as ReadonlyArray<string>).includes(action))
+    throw invalidActionForType(action, 'network', networkActions);
+  const projectId = ownerOf(caller, body);
+  const row: RbacPolicyRow = {
+    id: uuid(),
+    project_id: projectId,
+    object_id: body['object_id'] as string,
+    action: action as RbacAction,
+    target_project: body['target_tenant'] as string,
+    created_at: deps.clock().toISOString(),
+  };
+  const target = rbacPolicyTarget(row);
+  enforce(caller, 'create_rbac_policy', target);
+  enforceAttributes(caller, 'create_rbac_policy', Object.keys(body), target);
+  return uniqueWrite(
+    deps.store.traits,
+    () =>
+      deps.store.write(async (tx) => {
+        await ownedNetwork(tx, caller, row.object_id);
+        await store.insertRbacPolicyRow(tx, row);
+        await syncNetworkFlags(tx, row.object_id, row.created_at);
+        return row;
+      }),
+    duplicateRbacPolicy,
+  );
+}
+
+export async function updateRbacPolicy(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  id: string,
+  input: Record<string, unknown>,
+): Promise<RbacPolicyRow> {
+  const body = parseUpdate(rbacPolicyAttributes, input);
+  const newTarget = body['target_tenant'] as string | undefined;
+  return uniqueWrite(
+    deps.store.traits,
+    () =>
+      deps.store.write(async (tx) => {
+        const row = await findRbacPolicy(tx, caller, id);
+        const target = {
+          ...rbacPolicyTarget(row),
+          ...(newTarget !== undefined && { target_tenant: newTarget, target_project: newTarget }),
+        };
+        enforce(caller, 'update_rbac_policy', rbacPolicyTarget(row));
+        enforceAttributes(caller, 'update_rbac_policy', Object.keys(body), target);
+        if (newTarget === undefined || newTarget === row.target_project) return row;
+        const net = await ownedNetwork(tx, caller, row.object_id);
+        await checkAccessRemoval(tx, net, row);
+        await tx
+          .updateTable('network_rbac_policies')
+          .set({ target_project: newTarget })
+          .where('id', '=', id)
+          .execute();
+        await syncNetworkFlags(tx, row.object_id, deps.clock().toISOString());
+        return { ...row, target_project: newTarget };
+      }),
+    duplicateRbacPolicy,
+  );
+}
+
+export async function deleteRbacPolicy(deps: NetworkDeps, caller: NetworkCaller, id: string): Promise<void> {
+  await deps.store.write(async (tx) => {
+    const row = await findRbacPolicy(tx, caller, id);
+    enforce(caller, 'delete_rbac_policy', rbacPolicyTarget(row));
+    const net = await getNetworkRow(tx, row.object_id);
+    if (net !== undefined) await checkAccessRemoval(tx, net, row);
+    await tx.deleteFrom('network_rbac_policies').where('id', '=', id).execute();
+    await syncNetworkFlags(tx, row.object_id, deps.clock().toISOString());
+  });
+}

@@ -1,0 +1,32 @@
+import type { RbacPolicyRow } from './rbac-store.js';
+
+/** A policy as Neutron renders it: `target_tenant` is the target project (or '*'). */
+export function rbacPolicyView(row: RbacPolicyRow): Record<string, unknown> {
+  return {
+    id: row.id,
+    project_id: row.project_id,
+    tenant_id: row.project_id,
+    object_type: 'network',
+    object_id: row.object_id,
+    action: row.action,
+    target_tenant: row.target_project,
+  };
+}
+
+/** The policy target: the owner plus the attributes `field:rbac_policy:*` rules test. */
+export function rbacPolicyTarget(row: {
+  readonly project_id: string;
+  readonly target_project: string;
+  readonly action: string;
+  readonly object_id: string;
+}): Record<string, unknown> {
+  return {
+    project_id: row.project_id,
+    tenant_id: row.project_id,
+    target_tenant: row.target_project,
+    target_project: row.target_project,
+    action: row.action,
+    object_type: 'network',
+    object_id: row.object_id,
+  };
+}
