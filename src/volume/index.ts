@@ -19,6 +19,7 @@ import { volumeTypeRoutes } from './types/volume-type-routes.js';
 import { snapshotRoutes } from './snapshots/snapshot-routes.js';
 import { snapshotMetadataRoutes } from './snapshots/snapshot-metadata-routes.js';
 import { snapshotReconciler } from './snapshots/snapshot-reconciler.js';
+import { attachmentRoutes } from './attachments/attachment-routes.js';
 import { VolumePool } from './volumes/volume-pool.js';
 
 /** A stable uuid for a name (RFC 4122 version 5 layout over SHA-1), so restarts keep it. */
@@ -36,6 +37,7 @@ export const volumeRouteTable = [
   ...snapshotMetadataRoutes,
   ...volumeQuotaRoutes,
   ...volumeLimitRoutes,
+  ...attachmentRoutes,
 ];
 
 export interface VolumeService extends ServicePlugin {
