@@ -13,6 +13,7 @@ export const volumePolicy: Readonly<Record<string, string>> = {
   'volume:update': member,
   'volume:delete': member,
   'volume:extend': member,
+  'volume:extend_attached_volume': member,
   'volume:attachment_create': member,
   'volume:attachment_update': member,
   'volume:attachment_delete': member,

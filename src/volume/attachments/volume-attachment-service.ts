@@ -87,8 +87,16 @@ async function copyInProgress(deps: VolumeDeps, volumeId: string): Promise<boole
   return clone !== undefined;
 }
 
-export function diskOf(deps: VolumeDeps, volumeId: string, deviceName: string): WorkloadDisk {
-  return { volumeId, source: deps.pool.pathOf(volumeId), format: 'qcow2', readOnly: false, deviceName };
+/** The disk compute puts on a server; `sizeGb` only when the server must grow it (in-use extend). */
+export function diskOf(deps: VolumeDeps, volumeId: string, deviceName: string, sizeGb?: number): WorkloadDisk {
+  return {
+    volumeId,
+    source: deps.pool.pathOf(volumeId),
+    format: 'qcow2',
+    readOnly: false,
+    deviceName,
+    ...(sizeGb !== undefined && { sizeBytes: sizeGb * 1024 ** 3 }),
+  };
 }
 
 /** Undoes a reservation whose attach request compute could not make. */

@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
 import { respond } from '../../common/http/http-response.js';
+import { atLeast } from '../../common/http/microversion.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import {
   legacyAttach,
@@ -29,7 +30,8 @@ export async function runVolumeAction(
   const id = ctx.params['volume_id']!;
   if ('os-extend' in b) {
     ctx.authorize('volume:extend', target);
-    await extendVolume(deps, caller, id, Number(b['os-extend'].new_size));
+    const inUse = atLeast(ctx.microversion, [3, 42]) && ctx.can('volume:extend_attached_volume', target);
+    await extendVolume(deps, caller, id, Number(b['os-extend'].new_size), { inUse });
     return undefined;
   }
   if ('os-initialize_connection' in b) {

@@ -1,6 +1,8 @@
 import type { ReconcileResult, Reconciler } from '../../common/reconcile/controller.js';
 import type { VolumeDeps } from '../volume-deps.js';
+import type { VolumeAttachment } from '../attachments/volume-attachment-store.js';
 import { attachmentsOfVolume } from '../attachments/volume-attachment-store.js';
+import { diskOf } from '../attachments/volume-attachment-service.js';
 import { reconcileAttachments } from '../attachments/attachment-reconcile.js';
 import type { VolumeRecord } from './volume-store.js';
 import { deleteVolumeIf, getVolume, listVolumeIdsIn, updateVolumeIf } from './volume-store.js';
@@ -17,7 +19,7 @@ const again: ReconcileResult = { requeueAfterMs: pollMs };
  *
  *   creating ─► available ─► attaching ─► in-use ─► detaching ─► available
  *       └─► error           deleting ─► (gone)      (server deleted ─► available)
- *                           extending ─► available (or error_extending)
+ *                           extending ─► available or in-use (or error_extending)
  */
 export function volumeReconciler(deps: VolumeDeps): Reconciler {
   return {
@@ -72,6 +74,8 @@ async function create(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): P
 }
 
 async function extend(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): Promise<ReconcileResult> {
+  const attached = (await attachmentsOfVolume(deps.store.db, v.id)).filter((a) => a.attachStatus === 'attached');
+  if (attached.length > 0) return extendInUse(deps, v, attached);
   try {
     await deps.pool.extend(v.id, v.size, signal);
   } catch (err) {
@@ -80,6 +84,34 @@ async function extend(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): P
     return settle(deps, v, 'error_extending');
   }
   return settle(deps, v, 'available');
+}
+
+/**
+ * In-use extend (3.42): each server's host grows the disk under its workload (QEMU's
+ * block_resize, or the file for a container), asked through the device seam with the new
+ * size; the volume is in-use again once every host has reported it.
+ */
+async function extendInUse(
+  deps: VolumeDeps,
+  v: VolumeRecord,
+  attached: ReadonlyArray<VolumeAttachment>,
+): Promise<ReconcileResult> {
+  const want = v.size * 1024 ** 3;
+  const port = deps.devices();
+  let pending = false;
+  for (const a of attached) {
+    const d = await port.disk(a.serverId, v.id);
+    if (d.kind !== 'present') continue;
+    if (d.status === 'error') {
+      deps.log.warn({ volumeId: v.id, serverId: a.serverId }, 'in-use extend failed on the host');
+      return settle(deps, v, 'error_extending');
+    }
+    if ((d.sizeBytes ?? 0) < want) {
+      await port.attach(a.serverId, diskOf(deps, v.id, a.device, v.size));
+      pending = true;
+    } else if (d.status !== 'attached') pending = true;
+  }
+  return pending ? { requeueAfterMs: 100 } : settle(deps, v, 'in-use');
 }
 
 /** Empty, an overlay of a snapshot, or a clone (copy-on-write unless the source is open). */

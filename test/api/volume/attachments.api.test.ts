@@ -286,5 +286,39 @@ for (const dialect of testDialects()) {
       const driver = t.cloud.compute.agents.driver('fake-0001') as FakeDriver;
       expect(await driver.devices(server)).toEqual([]);
     });
+
+    it('extends an in-use volume from 3.42: the server is asked for the new size; older versions refuse', async () => {
+      const flavor = await createFlavor(t, p.admin, { name: 'xf', vcpus: 1, ram: 64, disk: 1 });
+      const image = await createImage(t, p.admin, 'ximg');
+      const server = await bootServer(t, p.member, { name: 'xs', imageRef: image, flavorRef: flavor });
+      await waitForServer(t, p.member, server, 'ACTIVE');
+      const id = await create();
+      await t.request({
+        method: 'POST',
+        url: `/compute/v2.1/servers/${server}/os-volume_attachments`,
+        token: p.member,
+        payload: { volumeAttachment: { volumeId: id } },
+      });
+      await waitForVolume(id, 'in-use');
+      const old = await vol('POST', `/volumes/${id}/action`, {
+        version: '3.41',
+        payload: { 'os-extend': { new_size: 2 } },
+      });
+      expect(old.json().badRequest.message).toBe(
+        `Invalid volume: Volume ${id} status must be '{'status': 'available'}' to extend, currently in-use.`,
+      );
+      const smaller = await vol('POST', `/volumes/${id}/action`, { payload: { 'os-extend': { new_size: 1 } } });
+      expect(smaller.statusCode).toBe(400);
+      const res = await vol('POST', `/volumes/${id}/action`, {
+        version: '3.42',
+        payload: { 'os-extend': { new_size: 2 } },
+      });
+      expect(res.statusCode, res.body).toBe(202);
+      const v = await waitForVolume(id, 'in-use');
+      expect(v['size']).toBe(2);
+      const driver = t.cloud.compute.agents.driver('fake-0001') as FakeDriver;
+      const [disk] = await driver.devices(server);
+      expect(disk).toMatchObject({ kind: 'disk', disk: { volumeId: id, sizeBytes: 2 * 1024 ** 3 } });
+    });
   });
 }

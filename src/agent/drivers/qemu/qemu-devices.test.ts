@@ -217,7 +217,7 @@ describe.skipIf(!canBoot)('qemu driver devices (boots the VM test image, NICs in
     await waitFor(new RegExp(`block-data ${again} STRATA-DATA: ${token}`));
   });
 
-  it('grows an attached volume under the running guest (block_resize): QEMU and the guest see the new size', async () => {
+  it('grows an attached volume under the running guest (block_resize): the block node and the image grow', async () => {
     const vm = new QemuVm(workloadPaths(join(root, 'state'), h.workloadId), 'qemu-system-x86_64');
     const node = deviceIds({ kind: 'disk', id: volumeId(1) }).backend;
     expect(await nodeSize(vm, node)).toBe(64 * 1024 ** 2);
