@@ -27,7 +27,8 @@ const one = (v: unknown): string | undefined =>
 
 /** The attachments API exists from 3.27; older requests get Cinder's plain 404. */
 function since(v: Microversion | undefined, min: Microversion): void {
-  if (!atLeast(v, min)) throw new NotFoundError('volume.version.not_found', 'The resource could not be found.');
+  if (!atLeast(v, min))
+    throw new NotFoundError('volume.version.not_found', 'The resource could not be found.');
 }
 
 const projectTarget = (ctx: RequestContext) => ({ project_id: ctx.auth.projectId, user_id: ctx.auth.userId });

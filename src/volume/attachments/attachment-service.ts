@@ -21,7 +21,11 @@ export function attachmentNotFound(id: string): NotFoundError {
 }
 
 /** The attachment when the caller may see its volume; 404 otherwise. */
-export async function findAttachment(deps: VolumeDeps, caller: VolumeCaller, id: string): Promise<VolumeAttachment> {
+export async function findAttachment(
+  deps: VolumeDeps,
+  caller: VolumeCaller,
+  id: string,
+): Promise<VolumeAttachment> {
   const a = await getVolumeAttachment(deps.store.db, id);
   if (a === undefined) throw attachmentNotFound(id);
   await findVolume(deps, caller, a.volumeId).catch(() => {
@@ -71,7 +75,15 @@ export async function createAttachment(
     const now = deps.clock().toISOString();
     await insertVolumeAttachment(
       tx,
-      { id, volumeId: v.id, serverId: req.instanceId, device: '', attachStatus: 'reserved', driver: 'api', attachMode: req.mode },
+      {
+        id,
+        volumeId: v.id,
+        serverId: req.instanceId,
+        device: '',
+        attachStatus: 'reserved',
+        driver: 'api',
+        attachMode: req.mode,
+      },
       now,
     );
     if (req.connector !== null) await connect(deps, tx, v, id, req.connector, req.mode);
@@ -151,7 +163,8 @@ export async function deleteAttachment(deps: VolumeDeps, caller: VolumeCaller, i
     const cur = existing.find((x) => x.id === id);
     if (cur === undefined) throw attachmentNotFound(id);
     if (cur.driver === 'api') await deleteVolumeAttachment(tx, id);
-    else if (cur.attachStatus !== 'detaching') await updateVolumeAttachment(tx, id, { attachStatus: 'detaching' });
+    else if (cur.attachStatus !== 'detaching')
+      await updateVolumeAttachment(tx, id, { attachStatus: 'detaching' });
     return { value: undefined };
   });
 }
@@ -167,6 +180,9 @@ export interface AttachmentListRequest extends AttachmentFilter {
   readonly sort: ReadonlyArray<{ readonly key: AttachmentSortKey; readonly dir: 'asc' | 'desc' }>;
 }
 
-export async function listAttachments(deps: VolumeDeps, req: AttachmentListRequest): Promise<VolumeAttachment[]> {
+export async function listAttachments(
+  deps: VolumeDeps,
+  req: AttachmentListRequest,
+): Promise<VolumeAttachment[]> {
   return listVolumeAttachments(deps.store.db, req, req.sort);
 }

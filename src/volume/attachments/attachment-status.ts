@@ -14,7 +14,9 @@ import { attachmentsOfVolume } from './volume-attachment-store.js';
  * first (attaching, detaching), then in-use while any server has it, then a bare
  * reservation; none left frees it.
  */
-export function volumeStatusOf(attachments: ReadonlyArray<Pick<VolumeAttachment, 'attachStatus'>>): VolumeStatus {
+export function volumeStatusOf(
+  attachments: ReadonlyArray<Pick<VolumeAttachment, 'attachStatus'>>,
+): VolumeStatus {
   const has = (s: VolumeAttachment['attachStatus']) => attachments.some((a) => a.attachStatus === s);
   if (has('attaching')) return 'attaching';
   if (has('detaching')) return 'detaching';
@@ -42,7 +44,11 @@ class LostRace extends Error {}
 export async function changeAttachments<T>(
   deps: VolumeDeps,
   volumeId: string,
-  change: (tx: Transaction<Database>, v: VolumeRecord, attachments: VolumeAttachment[]) => Promise<ChangeResult<T>>,
+  change: (
+    tx: Transaction<Database>,
+    v: VolumeRecord,
+    attachments: VolumeAttachment[],
+  ) => Promise<ChangeResult<T>>,
 ): Promise<T> {
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
@@ -53,7 +59,9 @@ export async function changeAttachments<T>(
         // A volume busy otherwise (extending, error…) keeps its status; its attachments still change.
         const status =
           r.status ??
-          (attachmentStatuses.has(v.status) ? volumeStatusOf(await attachmentsOfVolume(tx, volumeId)) : v.status);
+          (attachmentStatuses.has(v.status)
+            ? volumeStatusOf(await attachmentsOfVolume(tx, volumeId))
+            : v.status);
         if (!(await updateVolumeIf(tx, v.id, v.generation, { status }, deps.clock().toISOString())))
           throw new LostRace();
         return r.value;
@@ -64,7 +72,10 @@ export async function changeAttachments<T>(
       deps.wake(volumeId);
     }
   }
-  throw new InputError('volume.volume.busy', `Invalid volume: Volume ${volumeId} is being changed; try again.`);
+  throw new InputError(
+    'volume.volume.busy',
+    `Invalid volume: Volume ${volumeId} is being changed; try again.`,
+  );
 }
 
 export interface ChangeResult<T> {

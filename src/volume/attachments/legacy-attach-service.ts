@@ -5,7 +5,11 @@ import type { VolumeRecord } from '../volumes/volume-store.js';
 import { attachmentNotFound } from './attachment-service.js';
 import { changeAttachments } from './attachment-status.js';
 import { connectionInfoOf, modeOf } from './connection-info.js';
-import { deleteVolumeAttachment, insertVolumeAttachment, updateVolumeAttachment } from './volume-attachment-store.js';
+import {
+  deleteVolumeAttachment,
+  insertVolumeAttachment,
+  updateVolumeAttachment,
+} from './volume-attachment-store.js';
 
 /*
  * Cinder's volume actions from before the attachments API (os-reserve … os-detach). The
@@ -38,7 +42,11 @@ export async function legacyUnreserve(deps: VolumeDeps, caller: VolumeCaller, id
 }
 
 /** os-begin_detaching: in-use → detaching. */
-export async function legacyBeginDetaching(deps: VolumeDeps, caller: VolumeCaller, id: string): Promise<void> {
+export async function legacyBeginDetaching(
+  deps: VolumeDeps,
+  caller: VolumeCaller,
+  id: string,
+): Promise<void> {
   await findVolume(deps, caller, id);
   await changeAttachments(deps, id, async (_tx, v, existing) => {
     if (v.status !== 'in-use' || !existing.some((a) => a.attachStatus === 'attached'))
@@ -133,7 +141,8 @@ export async function legacyDetach(
       return { value: undefined };
     }
     if (a.driver === 'api') await deleteVolumeAttachment(tx, a.id);
-    else if (a.attachStatus === 'attached') await updateVolumeAttachment(tx, a.id, { attachStatus: 'detaching' });
+    else if (a.attachStatus === 'attached')
+      await updateVolumeAttachment(tx, a.id, { attachStatus: 'detaching' });
     return { value: undefined };
   });
 }

@@ -88,7 +88,12 @@ async function copyInProgress(deps: VolumeDeps, volumeId: string): Promise<boole
 }
 
 /** The disk compute puts on a server; `sizeGb` only when the server must grow it (in-use extend). */
-export function diskOf(deps: VolumeDeps, volumeId: string, deviceName: string, sizeGb?: number): WorkloadDisk {
+export function diskOf(
+  deps: VolumeDeps,
+  volumeId: string,
+  deviceName: string,
+  sizeGb?: number,
+): WorkloadDisk {
   return {
     volumeId,
     source: deps.pool.pathOf(volumeId),
@@ -100,7 +105,11 @@ export function diskOf(deps: VolumeDeps, volumeId: string, deviceName: string, s
 }
 
 /** Undoes a reservation whose attach request compute could not make. */
-export async function unreserveVolume(deps: VolumeDeps, volumeId: string, attachmentId: string): Promise<void> {
+export async function unreserveVolume(
+  deps: VolumeDeps,
+  volumeId: string,
+  attachmentId: string,
+): Promise<void> {
   await changeAttachments(deps, volumeId, async (tx, _v, existing) => {
     if (existing.some((a) => a.id === attachmentId && a.attachStatus === 'attaching'))
       await deleteVolumeAttachment(tx, attachmentId);

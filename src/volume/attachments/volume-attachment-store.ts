@@ -20,7 +20,8 @@ export interface VolumeAttachment {
   readonly driver: VolumeAttachmentTable['driver'];
 }
 
-const parsed = (text: string | null) => (text === null ? null : (JSON.parse(text) as Record<string, unknown>));
+const parsed = (text: string | null) =>
+  text === null ? null : (JSON.parse(text) as Record<string, unknown>);
 
 function toAttachment(r: Selectable<VolumeAttachmentTable>): VolumeAttachment {
   return {

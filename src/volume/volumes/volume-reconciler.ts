@@ -74,7 +74,9 @@ async function create(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): P
 }
 
 async function extend(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): Promise<ReconcileResult> {
-  const attached = (await attachmentsOfVolume(deps.store.db, v.id)).filter((a) => a.attachStatus === 'attached');
+  const attached = (await attachmentsOfVolume(deps.store.db, v.id)).filter(
+    (a) => a.attachStatus === 'attached',
+  );
   if (attached.length > 0) return extendInUse(deps, v, attached);
   try {
     await deps.pool.extend(v.id, v.size, signal);

@@ -73,7 +73,9 @@ for (const dialect of testDialects()) {
     it('serves /attachments from 3.27 only, with the fault Cinder gives older requests', async () => {
       const old = await vol('GET', '/attachments', { version: '3.26' });
       expect(old.statusCode).toBe(404);
-      expect(old.json()).toEqual({ itemNotFound: { code: 404, message: 'The resource could not be found.' } });
+      expect(old.json()).toEqual({
+        itemNotFound: { code: 404, message: 'The resource could not be found.' },
+      });
       expect((await vol('GET', '/attachments', { version: '3.27' })).json()).toEqual({ attachments: [] });
     });
 
@@ -134,9 +136,15 @@ for (const dialect of testDialects()) {
         attachments: [{ id: a['id'], status: 'attached', instance: serverA, volume_id: id }],
       });
       expect((await vol('GET', '/attachments?instance_id=' + serverB)).json().attachments).toEqual([]);
-      expect((await vol('GET', `/attachments/detail?status=reserved&volume_id=${id}`)).json().attachments).toEqual([]);
-      expect((await vol('GET', `/attachments/${a['id'] as string}`, { token: p.other })).statusCode).toBe(404);
-      expect((await vol('DELETE', `/attachments/${a['id'] as string}`, { token: p.reader })).statusCode).toBe(403);
+      expect(
+        (await vol('GET', `/attachments/detail?status=reserved&volume_id=${id}`)).json().attachments,
+      ).toEqual([]);
+      expect((await vol('GET', `/attachments/${a['id'] as string}`, { token: p.other })).statusCode).toBe(
+        404,
+      );
+      expect((await vol('DELETE', `/attachments/${a['id'] as string}`, { token: p.reader })).statusCode).toBe(
+        403,
+      );
 
       const del = await vol('DELETE', `/attachments/${a['id'] as string}`);
       expect(del.statusCode).toBe(200);
@@ -220,7 +228,9 @@ for (const dialect of testDialects()) {
       expect(await status(id)).toBe('available');
       expect((await action(id, { 'os-reserve': null }, p.reader)).statusCode).toBe(403);
 
-      const conn = await action(id, { 'os-initialize_connection': { connector: { host: 'h1', mode: 'ro' } } });
+      const conn = await action(id, {
+        'os-initialize_connection': { connector: { host: 'h1', mode: 'ro' } },
+      });
       expect(conn.statusCode, conn.body).toBe(200);
       expect(conn.json().connection_info).toMatchObject({
         driver_volume_type: 'file',
@@ -229,7 +239,9 @@ for (const dialect of testDialects()) {
       expect((await action(id, { 'os-initialize_connection': {} })).statusCode).toBe(400);
 
       const noTarget = await action(id, { 'os-attach': { mountpoint: '/dev/vdb' } });
-      expect(noTarget.json().badRequest.message).toBe('Invalid request to attach volume to an invalid target');
+      expect(noTarget.json().badRequest.message).toBe(
+        'Invalid request to attach volume to an invalid target',
+      );
       await action(id, { 'os-reserve': null });
       const att = await action(id, {
         'os-attach': { instance_uuid: serverA, mountpoint: '/dev/vdb', host_name: 'h1', mode: 'rw' },
@@ -251,7 +263,9 @@ for (const dialect of testDialects()) {
       );
       await action(id, { 'os-roll_detaching': null });
       expect(await status(id)).toBe('in-use');
-      expect((await action(id, { 'os-terminate_connection': { connector: { host: 'h1' } } })).statusCode).toBe(202);
+      expect(
+        (await action(id, { 'os-terminate_connection': { connector: { host: 'h1' } } })).statusCode,
+      ).toBe(202);
       await action(id, { 'os-begin_detaching': null });
       expect((await action(id, { 'os-detach': {} })).statusCode).toBe(202);
       const back = (await vol('GET', `/volumes/${id}`)).json().volume as Json;
@@ -307,7 +321,9 @@ for (const dialect of testDialects()) {
       expect(old.json().badRequest.message).toBe(
         `Invalid volume: Volume ${id} status must be '{'status': 'available'}' to extend, currently in-use.`,
       );
-      const smaller = await vol('POST', `/volumes/${id}/action`, { payload: { 'os-extend': { new_size: 1 } } });
+      const smaller = await vol('POST', `/volumes/${id}/action`, {
+        payload: { 'os-extend': { new_size: 1 } },
+      });
       expect(smaller.statusCode).toBe(400);
       const res = await vol('POST', `/volumes/${id}/action`, {
         version: '3.42',

@@ -221,10 +221,18 @@ describe.skipIf(!canBoot)('qemu driver devices (boots the VM test image, NICs in
     const vm = new QemuVm(workloadPaths(join(root, 'state'), h.workloadId), 'qemu-system-x86_64');
     const node = deviceIds({ kind: 'disk', id: volumeId(1) }).backend;
     expect(await nodeSize(vm, node)).toBe(64 * 1024 ** 2);
-    await driver.attachDevice(h, { kind: 'disk', disk: { ...fileDisk(), sizeBytes: 96 * 1024 ** 2 } }, signal);
+    await driver.attachDevice(
+      h,
+      { kind: 'disk', disk: { ...fileDisk(), sizeBytes: 96 * 1024 ** 2 } },
+      signal,
+    );
     expect(await nodeSize(vm, node)).toBe(96 * 1024 ** 2);
     // Never shrinks; the recorded spec keeps the size for the next boot.
-    await driver.attachDevice(h, { kind: 'disk', disk: { ...fileDisk(), sizeBytes: 64 * 1024 ** 2 } }, signal);
+    await driver.attachDevice(
+      h,
+      { kind: 'disk', disk: { ...fileDisk(), sizeBytes: 64 * 1024 ** 2 } },
+      signal,
+    );
     expect(await nodeSize(vm, node)).toBe(96 * 1024 ** 2);
     const info = await runCommand('qemu-img', ['info', '-U', '--output=json', qcow2]);
     expect(JSON.parse(info.stdout)['virtual-size']).toBe(96 * 1024 ** 2);
