@@ -19,6 +19,7 @@ import { volumeTypeRoutes } from './types/volume-type-routes.js';
 import { snapshotRoutes } from './snapshots/snapshot-routes.js';
 import { snapshotMetadataRoutes } from './snapshots/snapshot-metadata-routes.js';
 import { snapshotReconciler } from './snapshots/snapshot-reconciler.js';
+import { attachmentRoutes } from './attachments/attachment-routes.js';
 import { VolumePool } from './volumes/volume-pool.js';
 import { BackupRepository } from './backups/backup-repository.js';
 import { backupReconciler } from './backups/backup-reconciler.js';
@@ -44,6 +45,7 @@ export const volumeRouteTable = [
   ...backupRoutes,
   ...transferRoutes,
   ...qosRoutes,
+  ...attachmentRoutes,
 ];
 
 export interface VolumeService extends ServicePlugin {

@@ -14,6 +14,8 @@ export type DiskOnServer =
       readonly desired: 'attached' | 'detached';
       readonly status: 'attaching' | 'attached' | 'detaching' | 'error';
       readonly host: string | null;
+      /** The size the server was last asked to give the disk (bytes), when one was. */
+      readonly sizeBytes?: number;
     };
 
 /**

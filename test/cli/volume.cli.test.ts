@@ -60,6 +60,25 @@ describe.skipIf(!ready)('openstack CLI against strata up: volume', () => {
     const refused = await cli.run('admin', ['volume', 'delete', 'vol1']);
     expect(refused.code).not.toBe(0);
 
+    // Cinder's attachments API (3.27) shows compute's attachment; an in-use extend (3.42).
+    const attachments = await cli.json<Json[]>('admin', [
+      ...['--os-volume-api-version', '3.27', 'volume', 'attachment', 'list'],
+    ]);
+    expect(attachments).toEqual([
+      expect.objectContaining({ 'Volume ID': inUse['id'], 'Server ID': server['id'], Status: 'attached' }),
+    ]);
+    const attachment = await cli.json<Json>('admin', [
+      ...['--os-volume-api-version', '3.27', 'volume', 'attachment', 'show', String(attachments[0]!['ID'])],
+    ]);
+    expect(attachment).toMatchObject({
+      Status: 'attached',
+      'Attach Mode': 'rw',
+      'Instance ID': server['id'],
+    });
+    await cli.ok('admin', ['--os-volume-api-version', '3.42', 'volume', 'set', '--size', '2', 'vol1']);
+    const extended = await waitFor('vol1', 'in-use');
+    expect(extended['size']).toBe(2);
+
     await cli.ok('admin', ['server', 'remove', 'volume', 'vm1', 'vol1']);
     await waitFor('vol1', 'available');
     await cli.ok('admin', ['volume', 'delete', 'vol1']);

@@ -77,6 +77,11 @@ export interface WorkloadDisk {
   readonly deviceName?: string;
   /** Set when the volume is the boot disk (0) or in the boot order. */
   readonly bootIndex?: number;
+  /**
+   * The size the guest should see, in bytes (an extended volume): attaching a disk the
+   * workload already has grows it to this (QEMU's block_resize on a running VM).
+   */
+  readonly sizeBytes?: number;
 }
 
 /** A device on its own, for attach and detach. */

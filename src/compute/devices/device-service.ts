@@ -48,7 +48,8 @@ export async function requestAttach(
       if (inserted) return wake(deps, s.host, serverId, id);
       continue;
     }
-    if (existing.desired === 'attached' && existing.status !== 'error') return existing;
+    if (existing.desired === 'attached' && existing.status !== 'error' && !grows(existing.device, device))
+      return existing;
     const set = {
       desired: 'attached' as const,
       status: 'attaching' as const,
@@ -59,6 +60,12 @@ export async function requestAttach(
       return wake(deps, s.host, serverId, existing.id);
   }
   throw new ConflictError('compute.device.busy', `The ${ref.kind} ${ref.id} is being changed; try again.`);
+}
+
+/** A disk asked for at a larger size than the server has (an extended volume): the host must grow it. */
+function grows(had: WorkloadDevice, want: WorkloadDevice): boolean {
+  if (had.kind !== 'disk' || want.kind !== 'disk' || want.disk.sizeBytes === undefined) return false;
+  return want.disk.sizeBytes > (had.disk.sizeBytes ?? 0);
 }
 
 /** Asks for the device to go; resolves at once when the server does not have it. */

@@ -1,3 +1,4 @@
+import { atLeast } from '../../common/http/microversion.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RouteSpec } from '../../common/http/route-spec.js';
 import type { VolumeApi } from '../../volume/index.js';
@@ -55,7 +56,10 @@ export function volumeAttachmentRoutes(volumes: VolumeApi): ReadonlyArray<RouteS
         const caller = callerOf(ctx);
         const s = await findServer(deps, caller, ctx.params['server_id']!);
         const b = ctx.body.volumeAttachment;
-        const a = await attachVolume(deps, volumes, caller, s, b.volumeId, b.device ?? undefined);
+        const a = await attachVolume(deps, volumes, caller, s, b.volumeId, {
+          ...(b.device != null && { device: b.device }),
+          supportsMultiattach: atLeast(ctx.microversion, [2, 60]),
+        });
         return { volumeAttachment: volumeAttachmentView(a) };
       },
     }),

@@ -35,10 +35,10 @@ export async function attachVolume(
   caller: VolumeCaller,
   server: Server,
   volumeId: string,
-  device?: string,
+  opts: { readonly device?: string; readonly supportsMultiattach: boolean },
 ) {
   checkState(server, 'attach_volume');
-  const r = await volumes.reserve(caller, volumeId, server.id, device);
+  const r = await volumes.reserve(caller, volumeId, server.id, opts);
   try {
     await requestAttach(deps, server.id, { kind: 'disk', disk: r.disk });
   } catch (err) {

@@ -18,7 +18,14 @@ export function volumeDevicePort(deps: ComputeDeps): VolumeDevicePort {
       if (s === undefined || s.deletedAt !== null) return { kind: 'no-server' };
       const a = await getServerDevice(deps.store.db, serverId, 'disk', volumeId);
       if (a === undefined) return { kind: 'absent' };
-      return { kind: 'present', desired: a.desired, status: a.status, host: s.host };
+      const size = a.device.kind === 'disk' ? a.device.disk.sizeBytes : undefined;
+      return {
+        kind: 'present',
+        desired: a.desired,
+        status: a.status,
+        host: s.host,
+        ...(size !== undefined && { sizeBytes: size }),
+      };
     },
   };
 }

@@ -16,6 +16,7 @@ import { volumeTypesSnapshotsMigration } from './0014-volume-types-snapshots.js'
 import { computeHostNumbersMigration } from './0015-compute-host-numbers.js';
 import { subnetPoolsMigration } from './0016-subnet-pools.js';
 import { networkRbacMigration } from './0017-network-rbac.js';
+import { volumeAttachmentsApiMigration } from './0018-volume-attachments-api.js';
 import { volumeBackupsTransfersQosMigration } from './0019-volume-backups-transfers-qos.js';
 import { userLockoutMigration } from './0023-user-lockout.js';
 
@@ -38,6 +39,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0015-compute-host-numbers': computeHostNumbersMigration,
   '0016-subnet-pools': subnetPoolsMigration,
   '0017-network-rbac': networkRbacMigration,
+  '0018-volume-attachments-api': volumeAttachmentsApiMigration,
   '0019-volume-backups-transfers-qos': volumeBackupsTransfersQosMigration,
   '0023-user-lockout': userLockoutMigration,
 };

@@ -14,6 +14,7 @@ export interface VolumeTables {
 export type VolumeStatus =
   | 'creating'
   | 'available'
+  | 'reserved'
   | 'attaching'
   | 'in-use'
   | 'detaching'
@@ -58,11 +59,22 @@ export interface VolumeAttachmentTable {
   server_id: string;
   /** The guest device name, e.g. /dev/vdb. */
   device: string;
-  attach_status: 'attaching' | 'attached' | 'detaching';
+  attach_status: AttachStatus;
   host_name: string | null;
   attached_at: string | null;
   created_at: string;
+  /** JSON: the consumer's connector (os-brick's properties), null while only reserved. */
+  connector: string | null;
+  /** JSON: what the consumer connects to (driver_volume_type and data). */
+  connection_info: string | null;
+  /** 'rw' or 'ro'; null while reserved without a mode. */
+  attach_mode: string | null;
+  /** `compute`: the device seam puts the disk on the server; `api`: an outside consumer does. */
+  driver: 'compute' | 'api';
 }
+
+/** Cinder's attach_status of one attachment (a detached one is deleted). */
+export type AttachStatus = 'reserved' | 'attaching' | 'attached' | 'detaching';
 
 /** A project's limit for one quota resource (Cinder's quotas table); absent means the default. */
 export interface VolumeQuotaTable {

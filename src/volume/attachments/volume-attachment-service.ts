@@ -2,14 +2,18 @@ import type { WorkloadDisk } from '../../agent/drivers/driver.js';
 import { InputError, NotFoundError } from '../../common/errors.js';
 import type { VolumeCaller, VolumeDeps } from '../volume-deps.js';
 import { findVolume } from '../volumes/volume-service.js';
-import { updateVolumeIf } from '../volumes/volume-store.js';
+import { changeAttachments } from './attachment-status.js';
+import { checkReservable } from './attachment-service.js';
+import { connectionInfoOf } from './connection-info.js';
 import type { VolumeAttachment } from './volume-attachment-store.js';
 import {
   attachmentsOfServer,
-  attachmentsOfVolumes,
+  attachmentsOfVolume,
   deleteVolumeAttachment,
+  getVolumeAttachment,
   insertVolumeAttachment,
   markDetaching,
+  updateVolumeAttachment,
 } from './volume-attachment-store.js';
 
 /** What compute needs to put a reserved volume on a server. */
@@ -18,47 +22,50 @@ export interface VolumeReservation {
   readonly disk: WorkloadDisk;
 }
 
+export interface ReserveOptions {
+  /** The guest name asked for; the next free /dev/vdX when omitted. */
+  readonly device?: string;
+  /** Nova allows multiattach volumes from compute 2.60 only. */
+  readonly supportsMultiattach?: boolean;
+}
+
 /**
- * Reserves an available volume for a server (Cinder's os-reserve): the volume goes
- * `attaching` with an attachment row; the reconciler makes it `in-use` once the server
- * has the disk. `device` is the guest name asked for, else the next free /dev/vdX.
+ * Compute's attach, as Nova drives Cinder's attachments (create with the host's connector,
+ * then complete): the attachment is recorded `attaching` with its connection_info, and the
+ * volume reconciler completes it (`attached`, volume `in-use`) once the server has the disk.
  */
 export async function reserveVolume(
   deps: VolumeDeps,
   caller: VolumeCaller,
   volumeId: string,
   serverId: string,
-  device?: string,
+  opts: ReserveOptions = {},
 ): Promise<VolumeReservation> {
   const v = await findVolume(deps, caller, volumeId);
-  if (v.status !== 'available')
+  if (v.multiattach && opts.supportsMultiattach !== true)
     throw new InputError(
-      'volume.volume.not_available',
-      `Invalid volume: Volume ${volumeId} status must be available to reserve, but the status is ${v.status}.`,
+      'compute.volume.multiattach_old_microversion',
+      'Multiattach volumes are only supported starting with compute API version 2.60.',
     );
   if (await copyInProgress(deps, volumeId))
     throw new InputError(
       'volume.volume.copy_in_progress',
       `Invalid volume: Volume ${volumeId} is being snapshotted or cloned; try again.`,
     );
-  const name = device ?? nextDeviceName(await attachmentsOfServer(deps.store.db, serverId));
-  const now = deps.clock().toISOString();
-  const attachment = { id: crypto.randomUUID(), volumeId, serverId, device: name };
-  const won = await deps.store.write(async (tx) => {
-    if (!(await updateVolumeIf(tx, volumeId, v.generation, { status: 'attaching' }, now))) return false;
-    await insertVolumeAttachment(tx, attachment, now);
-    return true;
+  const id = crypto.randomUUID();
+  const device = opts.device ?? nextDeviceName(await attachmentsOfServer(deps.store.db, serverId));
+  await changeAttachments(deps, volumeId, async (tx, cur, existing) => {
+    if (existing.some((a) => a.serverId === serverId))
+      throw new InputError('volume.attachment.exists', `Invalid volume: volume ${volumeId} already attached`);
+    checkReservable(cur);
+    const now = deps.clock().toISOString();
+    await insertVolumeAttachment(tx, { id, volumeId, serverId, device, driver: 'compute' }, now);
+    await updateVolumeAttachment(tx, id, { connectionInfo: connectionInfoOf(deps, cur, 'rw') });
+    return { value: undefined };
   });
-  if (!won)
-    throw new InputError(
-      'volume.volume.not_available',
-      `Invalid volume: Volume ${volumeId} is being changed.`,
-    );
-  deps.wake(volumeId);
-  return {
-    attachment: { ...attachment, attachStatus: 'attaching', hostName: null, attachedAt: null },
-    disk: diskOf(deps, volumeId, name),
-  };
+  const attachment = await getVolumeAttachment(deps.store.db, id);
+  if (attachment === undefined) throw notAttached(volumeId, serverId);
+  return { attachment, disk: diskOf(deps, volumeId, device) };
 }
 
 /** A snapshot or clone of the volume still being made (the reconciler may be freezing its file). */
@@ -80,8 +87,21 @@ async function copyInProgress(deps: VolumeDeps, volumeId: string): Promise<boole
   return clone !== undefined;
 }
 
-export function diskOf(deps: VolumeDeps, volumeId: string, deviceName: string): WorkloadDisk {
-  return { volumeId, source: deps.pool.pathOf(volumeId), format: 'qcow2', readOnly: false, deviceName };
+/** The disk compute puts on a server; `sizeGb` only when the server must grow it (in-use extend). */
+export function diskOf(
+  deps: VolumeDeps,
+  volumeId: string,
+  deviceName: string,
+  sizeGb?: number,
+): WorkloadDisk {
+  return {
+    volumeId,
+    source: deps.pool.pathOf(volumeId),
+    format: 'qcow2',
+    readOnly: false,
+    deviceName,
+    ...(sizeGb !== undefined && { sizeBytes: sizeGb * 1024 ** 3 }),
+  };
 }
 
 /** Undoes a reservation whose attach request compute could not make. */
@@ -90,43 +110,35 @@ export async function unreserveVolume(
   volumeId: string,
   attachmentId: string,
 ): Promise<void> {
-  const v = await getAttaching(deps, volumeId);
-  if (v === undefined) return;
-  await deps.store.write(async (tx) => {
-    if (await updateVolumeIf(tx, volumeId, v.generation, { status: 'available' }, deps.clock().toISOString()))
+  await changeAttachments(deps, volumeId, async (tx, _v, existing) => {
+    if (existing.some((a) => a.id === attachmentId && a.attachStatus === 'attaching'))
       await deleteVolumeAttachment(tx, attachmentId);
+    return { value: undefined };
   });
 }
 
-async function getAttaching(deps: VolumeDeps, volumeId: string) {
-  const v = await findVolume(deps, { projectId: '', userId: '', isAdmin: true }, volumeId);
-  return v.status === 'attaching' ? v : undefined;
-}
-
-/** Starts a detach (Cinder's os-begin_detaching): `detaching` until the server lost the disk. */
+/** Starts compute's detach: the attachment goes `detaching` until the server lost the disk. */
 export async function beginDetach(
   deps: VolumeDeps,
   caller: VolumeCaller,
   volumeId: string,
   serverId: string,
 ): Promise<void> {
-  const v = await findVolume(deps, caller, volumeId);
-  const a = (await attachmentsOfVolumes(deps.store.db, [volumeId]))
-    .get(volumeId)
-    ?.find((x) => x.serverId === serverId);
+  await findVolume(deps, caller, volumeId);
+  const a = (await attachmentsOfVolume(deps.store.db, volumeId)).find((x) => x.serverId === serverId);
   if (a === undefined) throw notAttached(volumeId, serverId);
-  if (v.status === 'detaching') return;
-  if (v.status !== 'in-use')
-    throw new InputError(
-      'volume.volume.not_in_use',
-      `Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach.`,
-    );
-  const now = deps.clock().toISOString();
-  await deps.store.write(async (tx) => {
-    if (await updateVolumeIf(tx, volumeId, v.generation, { status: 'detaching' }, now))
-      await markDetaching(tx, a.id);
+  if (a.attachStatus === 'detaching') return;
+  await changeAttachments(deps, volumeId, async (tx, v, existing) => {
+    const cur = existing.find((x) => x.id === a.id);
+    if (cur === undefined) throw notAttached(volumeId, serverId);
+    if (cur.attachStatus !== 'attached' || v.status === 'extending')
+      throw new InputError(
+        'volume.volume.not_in_use',
+        `Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach.`,
+      );
+    await markDetaching(tx, a.id);
+    return { value: undefined };
   });
-  deps.wake(volumeId);
 }
 
 export function notAttached(volumeId: string, serverId: string): NotFoundError {

@@ -10,7 +10,11 @@ import type { StrataDb } from '../../db/database.js';
 import { openDatabase } from '../../db/database.js';
 import type { TestDatabase } from '../../db/testing/dialects.js';
 import { createTestDatabase, testDialects } from '../../db/testing/dialects.js';
-import { attachmentsOfVolumes, insertVolumeAttachment } from '../attachments/volume-attachment-store.js';
+import {
+  attachmentsOfVolumes,
+  insertVolumeAttachment,
+  markDetaching,
+} from '../attachments/volume-attachment-store.js';
 import type { DiskOnServer, VolumeDeps, VolumeDevicePort } from '../volume-deps.js';
 import { VolumePool } from './volume-pool.js';
 import { BackupRepository } from '../backups/backup-repository.js';
@@ -141,6 +145,7 @@ for (const dialect of testDialects()) {
 
       // Detach: re-asks compute while the device is still wanted, frees the volume once it is gone.
       await store.db.updateTable('volumes').set({ status: 'detaching' }).where('id', '=', id).execute();
+      await markDetaching(store.db, a!.id);
       await r().reconcile(id, signal);
       expect(port.calls.at(-1)).toBe(`detach s1 ${id}`);
       port.state = { kind: 'absent' };
@@ -179,7 +184,13 @@ for (const dialect of testDialects()) {
       const id = await volume('detaching');
       await insertVolumeAttachment(
         store.db,
-        { id: crypto.randomUUID(), volumeId: id, serverId: 's4', device: '/dev/vdb' },
+        {
+          id: crypto.randomUUID(),
+          volumeId: id,
+          serverId: 's4',
+          device: '/dev/vdb',
+          attachStatus: 'detaching',
+        },
         '2026-01-01T00:00:00.000Z',
       );
       port.state = { kind: 'present', desired: 'detached', status: 'error', host: 'h1' };

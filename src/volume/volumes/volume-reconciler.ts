@@ -1,12 +1,9 @@
 import type { ReconcileResult, Reconciler } from '../../common/reconcile/controller.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import type { VolumeAttachment } from '../attachments/volume-attachment-store.js';
-import {
-  attachmentsOfVolumes,
-  deleteVolumeAttachment,
-  markAttached,
-} from '../attachments/volume-attachment-store.js';
+import { attachmentsOfVolume } from '../attachments/volume-attachment-store.js';
 import { diskOf } from '../attachments/volume-attachment-service.js';
+import { reconcileAttachments } from '../attachments/attachment-reconcile.js';
 import type { VolumeRecord } from './volume-store.js';
 import { deleteVolumeIf, getVolume, listVolumeIdsIn, updateVolumeIf } from './volume-store.js';
 
@@ -15,22 +12,14 @@ const done: ReconcileResult = {};
 const again: ReconcileResult = { requeueAfterMs: pollMs };
 
 /**
- * While the host works on a disk: soon after the change (an attach takes tens of
- * milliseconds on a fake host), then backing off to once a second for slow hosts.
- */
-function poll(deps: VolumeDeps, v: VolumeRecord): ReconcileResult {
-  const age = deps.clock().getTime() - Date.parse(v.updatedAt ?? v.createdAt);
-  return { requeueAfterMs: Math.min(1000, Math.max(20, Math.round(age / 4))) };
-}
-
-/**
- * Level-triggered, one volume per key: reads the volume, its attachment and what the
- * server really has, and takes one step. Every step is idempotent (qemu-img create
+ * Level-triggered, one volume per key: reads the volume, its attachments and what the
+ * servers really have, and takes one step. Every step is idempotent (qemu-img create
  * replays, rm -f, the device seam's attach/detach), so kill -9 anywhere only delays it.
+ * While attached, the volume's status follows its attachments (attachment-status.ts).
  *
  *   creating ─► available ─► attaching ─► in-use ─► detaching ─► available
  *       └─► error           deleting ─► (gone)      (server deleted ─► available)
- *                           extending ─► available (or error_extending)
+ *                           extending ─► available or in-use (or error_extending)
  */
 export function volumeReconciler(deps: VolumeDeps): Reconciler {
   return {
@@ -40,6 +29,7 @@ export function volumeReconciler(deps: VolumeDeps): Reconciler {
         'creating',
         'deleting',
         'extending',
+        'reserved',
         'attaching',
         'detaching',
         'in-use',
@@ -47,7 +37,6 @@ export function volumeReconciler(deps: VolumeDeps): Reconciler {
     async reconcile(id, signal) {
       const v = await getVolume(deps.store.db, id);
       if (v === undefined) return done;
-      const a = (await attachmentsOfVolumes(deps.store.db, [id])).get(id)?.[0];
       switch (v.status) {
         case 'creating':
           return create(deps, v, signal);
@@ -57,12 +46,11 @@ export function volumeReconciler(deps: VolumeDeps): Reconciler {
           return done;
         case 'extending':
           return extend(deps, v, signal);
+        case 'reserved':
         case 'attaching':
-          return a === undefined ? settle(deps, v, 'available') : attaching(deps, v, a);
         case 'in-use':
-          return a === undefined ? settle(deps, v, 'available') : inUse(deps, v, a);
         case 'detaching':
-          return a === undefined ? settle(deps, v, 'available') : detaching(deps, v, a);
+          return reconcileAttachments(deps, v, await attachmentsOfVolume(deps.store.db, id));
         default:
           return done;
       }
@@ -86,6 +74,10 @@ async function create(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): P
 }
 
 async function extend(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): Promise<ReconcileResult> {
+  const attached = (await attachmentsOfVolume(deps.store.db, v.id)).filter(
+    (a) => a.attachStatus === 'attached',
+  );
+  if (attached.length > 0) return extendInUse(deps, v, attached);
   try {
     await deps.pool.extend(v.id, v.size, signal);
   } catch (err) {
@@ -94,6 +86,34 @@ async function extend(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): P
     return settle(deps, v, 'error_extending');
   }
   return settle(deps, v, 'available');
+}
+
+/**
+ * In-use extend (3.42): each server's host grows the disk under its workload (QEMU's
+ * block_resize, or the file for a container), asked through the device seam with the new
+ * size; the volume is in-use again once every host has reported it.
+ */
+async function extendInUse(
+  deps: VolumeDeps,
+  v: VolumeRecord,
+  attached: ReadonlyArray<VolumeAttachment>,
+): Promise<ReconcileResult> {
+  const want = v.size * 1024 ** 3;
+  const port = deps.devices();
+  let pending = false;
+  for (const a of attached) {
+    const d = await port.disk(a.serverId, v.id);
+    if (d.kind !== 'present') continue;
+    if (d.status === 'error') {
+      deps.log.warn({ volumeId: v.id, serverId: a.serverId }, 'in-use extend failed on the host');
+      return settle(deps, v, 'error_extending');
+    }
+    if ((d.sizeBytes ?? 0) < want) {
+      await port.attach(a.serverId, diskOf(deps, v.id, a.device, v.size));
+      pending = true;
+    } else if (d.status !== 'attached') pending = true;
+  }
+  return pending ? { requeueAfterMs: 100 } : settle(deps, v, 'in-use');
 }
 
 /** Empty, an overlay of a snapshot, or a clone (copy-on-write unless the source is open). */
@@ -115,73 +135,4 @@ async function settle(
   return (await updateVolumeIf(deps.store.db, v.id, v.generation, { status }, deps.clock().toISOString()))
     ? done
     : again;
-}
-
-async function dropAttachment(
-  deps: VolumeDeps,
-  v: VolumeRecord,
-  a: VolumeAttachment,
-): Promise<ReconcileResult> {
-  const now = deps.clock().toISOString();
-  const ok = await deps.store.write(async (tx) => {
-    if (!(await updateVolumeIf(tx, v.id, v.generation, { status: 'available' }, now))) return false;
-    await deleteVolumeAttachment(tx, a.id);
-    return true;
-  });
-  return ok ? done : again;
-}
-
-async function attaching(deps: VolumeDeps, v: VolumeRecord, a: VolumeAttachment): Promise<ReconcileResult> {
-  const port = deps.devices();
-  const d = await port.disk(a.serverId, v.id);
-  if (d.kind === 'no-server') return dropAttachment(deps, v, a);
-  // Reserved but never requested (compute died in between): request it now.
-  if (d.kind === 'absent' || d.desired === 'detached') {
-    await port.attach(a.serverId, diskOf(deps, v.id, a.device));
-    return poll(deps, v);
-  }
-  if (d.status === 'error') {
-    deps.log.warn({ volumeId: v.id, serverId: a.serverId }, 'volume attach failed on the host');
-    await port.detach(a.serverId, v.id);
-    return dropAttachment(deps, v, a);
-  }
-  if (d.status !== 'attached') return poll(deps, v);
-  const now = deps.clock().toISOString();
-  const ok = await deps.store.write(async (tx) => {
-    if (!(await updateVolumeIf(tx, v.id, v.generation, { status: 'in-use' }, now))) return false;
-    await markAttached(tx, a.id, d.host, now);
-    return true;
-  });
-  return ok ? done : again;
-}
-
-/** A volume stays in use while its server exists; a deleted server frees it. */
-async function inUse(deps: VolumeDeps, v: VolumeRecord, a: VolumeAttachment): Promise<ReconcileResult> {
-  const d = await deps.devices().disk(a.serverId, v.id);
-  return d.kind === 'no-server' ? dropAttachment(deps, v, a) : done;
-}
-
-async function detaching(deps: VolumeDeps, v: VolumeRecord, a: VolumeAttachment): Promise<ReconcileResult> {
-  const port = deps.devices();
-  const d = await port.disk(a.serverId, v.id);
-  if (d.kind !== 'present') return dropAttachment(deps, v, a);
-  if (d.desired === 'attached') await port.detach(a.serverId, v.id);
-  else if (d.status === 'error') return detachFailed(deps, v, a);
-  return poll(deps, v);
-}
-
-/** The host could not take the disk off: the volume is still in use there (Cinder's error_detaching). */
-async function detachFailed(
-  deps: VolumeDeps,
-  v: VolumeRecord,
-  a: VolumeAttachment,
-): Promise<ReconcileResult> {
-  deps.log.warn({ volumeId: v.id, serverId: a.serverId }, 'volume detach failed on the host');
-  const now = deps.clock().toISOString();
-  const ok = await deps.store.write(async (tx) => {
-    if (!(await updateVolumeIf(tx, v.id, v.generation, { status: 'in-use' }, now))) return false;
-    await markAttached(tx, a.id, a.hostName, a.attachedAt ?? now);
-    return true;
-  });
-  return ok ? done : again;
 }

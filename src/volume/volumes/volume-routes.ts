@@ -5,7 +5,7 @@ import type { VolumeDeps } from '../volume-deps.js';
 import { volumeCallerOf } from '../volume-caller.js';
 import { parseVolumeListQuery } from './volume-list-query.js';
 import { volumeActionBody, volumeCreateBody, volumeCreateKeys, volumeUpdateBody } from './volume-schemas.js';
-import { extendVolume } from './volume-extend.js';
+import { runVolumeAction } from './volume-actions.js';
 import type { Microversion } from '../../common/http/microversion.js';
 import { rejectFieldsFrom } from '../../common/http/microversion.js';
 import type { VolumeWithAttachments } from './volume-service.js';
@@ -165,19 +165,10 @@ export const volumeRoutes = [
   route<VolumeDeps, typeof volumeActionBody>({
     method: 'POST',
     url: `${base}/:volume_id/action`,
-    policy: 'volume:extend',
-    target: volumeTarget,
+    // Each action has its own rule, checked in volume-actions.ts.
     body: volumeActionBody,
     successStatus: 202,
     expectedErrors: [404, 413],
-    handler: async (ctx, deps) => {
-      await extendVolume(
-        deps,
-        volumeCallerOf(ctx),
-        ctx.params['volume_id']!,
-        Number(ctx.body['os-extend'].new_size),
-      );
-      return undefined;
-    },
+    handler: async (ctx, deps) => runVolumeAction(ctx, deps, await volumeTarget(ctx, deps)),
   }),
 ];

@@ -1,3 +1,4 @@
+import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
 
 /** oslo's is_uuid_like: dashes optional. */
@@ -86,10 +87,18 @@ export const volumeUpdateBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** Volume actions this slice serves: os-extend (a volume that is not attached). */
-export const volumeActionBody = Type.Object(
-  {
-    'os-extend': Type.Object(
+const connector = Type.Record(Type.String(), Type.Unknown(), {
+  description: "The consumer's connector (host, ip, initiator, mode…).",
+});
+const noArgs = Type.Union([Type.Null(), Type.Object({}, { additionalProperties: false })]);
+const action = <K extends string, T extends TSchema>(key: K, body: T) =>
+  Type.Object({ [key]: body } as { [P in K]: T }, { additionalProperties: false });
+
+/** The volume actions served: os-extend and the attach steps of consumers (Cinder's volume_actions). */
+export const volumeActionBody = Type.Union([
+  action(
+    'os-extend',
+    Type.Object(
       {
         new_size: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[0-9]+$' })], {
           description: 'The new size in GiB (larger than the current one).',
@@ -97,6 +106,36 @@ export const volumeActionBody = Type.Object(
       },
       { additionalProperties: false },
     ),
-  },
-  { additionalProperties: false },
-);
+  ),
+  action('os-reserve', noArgs),
+  action('os-unreserve', noArgs),
+  action('os-begin_detaching', noArgs),
+  action('os-roll_detaching', noArgs),
+  action('os-initialize_connection', Type.Object({ connector }, { additionalProperties: false })),
+  action(
+    'os-terminate_connection',
+    Type.Object({ connector: Type.Union([connector, Type.Null()]) }, { additionalProperties: false }),
+  ),
+  action(
+    'os-attach',
+    Type.Object(
+      {
+        instance_uuid: Type.Optional(Type.Union([Type.String({ pattern: uuidLike }), Type.Null()])),
+        mountpoint: Type.String({ maxLength: 255, description: 'Where the consumer put it, e.g. /dev/vdb.' }),
+        host_name: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])),
+        mode: Type.Optional(Type.Union([Type.Literal('rw'), Type.Literal('ro'), Type.Null()])),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+  action(
+    'os-detach',
+    Type.Union([
+      Type.Null(),
+      Type.Object(
+        { attachment_id: Type.Optional(Type.Union([Type.String({ pattern: uuidLike }), Type.Null()])) },
+        { additionalProperties: false },
+      ),
+    ]),
+  ),
+]);

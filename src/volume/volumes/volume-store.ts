@@ -3,7 +3,15 @@ import type { Database } from '../../db/schema.js';
 import type { VolumeStatus, VolumeTable } from '../../db/tables/volume-tables.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-type VolumeRow = Selectable<VolumeTable> & { readonly volume_type_name: string | null };
+type VolumeRow = Selectable<VolumeTable> & {
+  readonly volume_type_name: string | null;
+  readonly volume_type_extra_specs: string | null;
+};
+
+/** Cinder's boolean extra-spec syntax for multiattach types. */
+export function specSaysMultiattach(specs: Readonly<Record<string, string | null>>): boolean {
+  return /^<is>\s*true$/i.test(specs['multiattach'] ?? '');
+}
 
 /** A volume as the service reads it (metadata parsed). */
 export interface VolumeRecord {
@@ -21,6 +29,8 @@ export interface VolumeRecord {
   readonly snapshotId: string | null;
   readonly sourceVolid: string | null;
   readonly metadata: Readonly<Record<string, string>>;
+  /** From the type's `multiattach="<is> True"` extra spec (a type in use keeps its specs). */
+  readonly multiattach: boolean;
   readonly generation: number;
   readonly createdAt: string;
   readonly updatedAt: string | null;
@@ -41,6 +51,9 @@ function toRecord(r: VolumeRow): VolumeRecord {
     snapshotId: r.snapshot_id,
     sourceVolid: r.source_volid,
     metadata: JSON.parse(r.metadata) as Record<string, string>,
+    multiattach: specSaysMultiattach(
+      JSON.parse(r.volume_type_extra_specs ?? '{}') as Record<string, string | null>,
+    ),
     generation: r.generation,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -49,7 +62,7 @@ function toRecord(r: VolumeRow): VolumeRecord {
 
 export async function insertVolume(
   db: Db,
-  v: Omit<VolumeRecord, 'generation' | 'updatedAt' | 'volumeTypeName'>,
+  v: Omit<VolumeRecord, 'generation' | 'updatedAt' | 'volumeTypeName' | 'multiattach'>,
 ): Promise<void> {
   await db
     .insertInto('volumes')
@@ -79,7 +92,7 @@ function selectVolumes(db: Db) {
     .selectFrom('volumes')
     .leftJoin('volume_types', 'volume_types.id', 'volumes.volume_type_id')
     .selectAll('volumes')
-    .select('volume_types.name as volume_type_name');
+    .select(['volume_types.name as volume_type_name', 'volume_types.extra_specs as volume_type_extra_specs']);
 }
 
 export async function getVolume(db: Db, id: string): Promise<VolumeRecord | undefined> {

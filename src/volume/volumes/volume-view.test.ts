@@ -17,6 +17,7 @@ const volume: VolumeRecord = {
   snapshotId: null,
   sourceVolid: null,
   metadata: { a: 'b' },
+  multiattach: false,
   generation: 3,
   createdAt: '2026-01-02T03:04:05.678Z',
   updatedAt: null,
@@ -29,6 +30,11 @@ const attached: VolumeAttachment = {
   attachStatus: 'attached',
   hostName: 'h1',
   attachedAt: '2026-01-02T03:04:06.000Z',
+  createdAt: '2026-01-02T03:04:05.900Z',
+  connector: null,
+  connectionInfo: null,
+  attachMode: 'rw',
+  driver: 'compute',
 };
 const ctx = {
   serviceUrl: 'http://x/volume',

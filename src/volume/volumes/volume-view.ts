@@ -85,7 +85,7 @@ function volumeDetail30(c: VolumeViewContext, { volume: v, attachments }: Volume
     encrypted: false,
     replication_status: null,
     consistencygroup_id: null,
-    multiattach: false,
+    multiattach: v.multiattach,
     attachments: attachments
       .filter((a) => a.attachStatus === 'attached')
       .map((a) => attachmentView(a, c.isAdmin)),

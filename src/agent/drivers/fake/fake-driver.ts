@@ -196,7 +196,12 @@ export class FakeDriver
   async attachDevice(h: WorkloadHandle, device: WorkloadDevice): Promise<void> {
     const w = this.#need(h);
     const ref = deviceRefOf(device);
-    if (w.devices.some((d) => sameDevice(deviceRefOf(d), ref))) return;
+    const at = w.devices.findIndex((d) => sameDevice(deviceRefOf(d), ref));
+    if (at >= 0) {
+      // A disk asked for again at a new size (an extended volume) is grown in place.
+      if (device.kind === 'disk' && device.disk.sizeBytes !== undefined) w.devices[at] = device;
+      return;
+    }
     w.devices.push(device);
     w.console.push(`[fake] ${ref.kind} ${ref.id} attached`);
   }

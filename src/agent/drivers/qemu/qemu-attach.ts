@@ -1,5 +1,6 @@
 import { deviceRefOf, type DeviceRef, type WorkloadDevice } from '../driver.js';
 import { parseNbdUri } from './qemu-devices.js';
+import { growImage } from './qemu-image.js';
 import { hotAttach, hotDetach } from './qemu-hotplug.js';
 import { exists, type QemuRuntime } from './qemu-runtime.js';
 import { writeVmRecord, type VmRecord, type WorkloadPaths } from './qemu-workload.js';
@@ -51,11 +52,16 @@ async function liveState(rt: QemuRuntime, paths: WorkloadPaths, action: string):
   return status;
 }
 
-/** A missing local file would only fail the next boot; say so now. */
+/**
+ * A missing local file would only fail the next boot; say so now. With no QEMU holding
+ * it, an extended volume's file is grown here, so the next boot sees the new size.
+ */
 async function checkSource(device: WorkloadDevice): Promise<void> {
   if (device.kind !== 'disk' || parseNbdUri(device.disk.source) !== undefined) return;
-  if (!(await exists(device.disk.source)))
-    throw new Error(`qemu driver: volume ${device.disk.volumeId}: no file ${device.disk.source}`);
+  const { source, sizeBytes, format } = device.disk;
+  if (!(await exists(source)))
+    throw new Error(`qemu driver: volume ${device.disk.volumeId}: no file ${source}`);
+  if (sizeBytes !== undefined && format === 'qcow2') await growImage(source, sizeBytes);
 }
 
 async function save(paths: WorkloadPaths, rec: VmRecord, devices: WorkloadDevice[]): Promise<VmRecord> {

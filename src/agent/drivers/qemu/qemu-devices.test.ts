@@ -11,6 +11,10 @@ import { findHostKernel } from '../../test-images/kernel-modules.js';
 import { buildVmTestImage, type VmTestImage } from '../../test-images/vm-image.js';
 import type { WorkloadDisk, WorkloadHandle, WorkloadNic, WorkloadSpec } from '../driver.js';
 import { createQemuDriver, type QemuDriver } from './qemu-driver.js';
+import { deviceIds } from './qemu-devices.js';
+import { nodeSize } from './qemu-hotplug.js';
+import { QemuVm } from './qemu-vm.js';
+import { workloadPaths } from './qemu-workload.js';
 
 const tools = [
   'qemu-system-x86_64',
@@ -211,6 +215,27 @@ describe.skipIf(!canBoot)('qemu driver devices (boots the VM test image, NICs in
     await driver.attachDevice(h, { kind: 'disk', disk: fileDisk() }, signal);
     const [, again] = await waitFor(new RegExp(`block-add (vd[a-z]+) serial=${serial(1)}`), 2);
     await waitFor(new RegExp(`block-data ${again} STRATA-DATA: ${token}`));
+  });
+
+  it('grows an attached volume under the running guest (block_resize): the block node and the image grow', async () => {
+    const vm = new QemuVm(workloadPaths(join(root, 'state'), h.workloadId), 'qemu-system-x86_64');
+    const node = deviceIds({ kind: 'disk', id: volumeId(1) }).backend;
+    expect(await nodeSize(vm, node)).toBe(64 * 1024 ** 2);
+    await driver.attachDevice(
+      h,
+      { kind: 'disk', disk: { ...fileDisk(), sizeBytes: 96 * 1024 ** 2 } },
+      signal,
+    );
+    expect(await nodeSize(vm, node)).toBe(96 * 1024 ** 2);
+    // Never shrinks; the recorded spec keeps the size for the next boot.
+    await driver.attachDevice(
+      h,
+      { kind: 'disk', disk: { ...fileDisk(), sizeBytes: 64 * 1024 ** 2 } },
+      signal,
+    );
+    expect(await nodeSize(vm, node)).toBe(96 * 1024 ** 2);
+    const info = await runCommand('qemu-img', ['info', '-U', '--output=json', qcow2]);
+    expect(JSON.parse(info.stdout)['virtual-size']).toBe(96 * 1024 ** 2);
   });
 
   it('attaches an NBD export (qemu-storage-daemon on a unix socket) the same way', async () => {

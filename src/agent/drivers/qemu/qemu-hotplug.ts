@@ -26,6 +26,27 @@ export async function hotAttach(vm: QemuVm, device: WorkloadDevice): Promise<voi
   if (!(await attachedIds(vm)).has(ids.device)) await addDevice(vm, device, ids);
   // Also when QEMU had it already: an attach that died before this step is finished here.
   if (device.kind === 'nic') await configureTap(device.nic, vm.netns);
+  else if (device.disk.sizeBytes !== undefined) await growDisk(vm, ids.backend, device.disk.sizeBytes);
+}
+
+/** The virtual size QEMU gives a block node (what the guest sees), in bytes. */
+export async function nodeSize(vm: QemuVm, nodeName: string): Promise<number | undefined> {
+  const nodes = await vm.command<{ 'node-name': string; image: { 'virtual-size': number } }[]>(
+    'query-named-block-nodes',
+    { flat: true },
+  );
+  return nodes.find((n) => n['node-name'] === nodeName)?.image['virtual-size'];
+}
+
+/**
+ * Grows the disk under the running guest (an extended volume): QEMU resizes the image
+ * itself, since it holds the file's write lock, and virtio-blk tells the guest the new
+ * capacity. Never shrinks.
+ */
+async function growDisk(vm: QemuVm, nodeName: string, sizeBytes: number): Promise<void> {
+  const now = await nodeSize(vm, nodeName);
+  if (now !== undefined && now < sizeBytes)
+    await vm.command('block_resize', { 'node-name': nodeName, size: sizeBytes });
 }
 
 async function addDevice(vm: QemuVm, device: WorkloadDevice, ids: DeviceIds): Promise<void> {

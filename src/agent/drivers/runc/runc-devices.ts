@@ -13,7 +13,14 @@ import {
   plugNic,
   unplugNic,
 } from './runc-nics.js';
-import { bindVolume, checkDisk, releaseVolumes, shareVolumesDir, unbindVolume } from './runc-volumes.js';
+import {
+  bindVolume,
+  checkDisk,
+  growVolumeFile,
+  releaseVolumes,
+  shareVolumesDir,
+  unbindVolume,
+} from './runc-volumes.js';
 import type { RecordedDevice, WorkloadPaths, WorkloadRecord } from './runc-workload.js';
 
 /**
@@ -90,7 +97,13 @@ export class RuncDevices {
         `runc driver: ${r.workloadId} was created before containers had devices; rebuild it to attach any`,
       );
     const devices = r.devices ?? [];
-    if (indexOf(devices, deviceRefOf(device)) >= 0) return r;
+    const at = indexOf(devices, deviceRefOf(device));
+    if (at >= 0) {
+      // An extended volume: the container has the file itself, so growing the file is all.
+      if (device.kind !== 'disk' || device.disk.sizeBytes === undefined) return r;
+      await growVolumeFile(device.disk, device.disk.sizeBytes);
+      return { ...r, devices: devices.map((d, i) => (i === at ? device : d)) };
+    }
     await this.check([...devices.filter((d) => d.kind === 'nic'), device]);
     let recorded: RecordedDevice;
     if (device.kind === 'nic') {

@@ -36,6 +36,18 @@ export async function checkDisk(disk: WorkloadDisk): Promise<void> {
     );
 }
 
+/** Grows the volume's file to `sizeBytes` (qemu-img resize; never shrinks). No QEMU holds it here. */
+export async function growVolumeFile(disk: WorkloadDisk, sizeBytes: number): Promise<void> {
+  const { stdout } = await runCommand('qemu-img', ['info', '--output=json', '-f', disk.format, disk.source], {
+    timeoutMs,
+  });
+  const now = Number((JSON.parse(stdout) as { 'virtual-size': number })['virtual-size']);
+  if (now < sizeBytes)
+    await runCommand('qemu-img', ['resize', '-q', '-f', disk.format, disk.source, String(sizeBytes)], {
+      timeoutMs,
+    });
+}
+
 /**
  * Makes `dir` a mount point of its own (bound onto itself) in a new shared peer group, so
  * that whatever is mounted under it later also appears in the container, which gets `dir`

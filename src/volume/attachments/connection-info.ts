@@ -1,0 +1,35 @@
+import type { VolumeDeps } from '../volume-deps.js';
+import type { VolumeRecord } from '../volumes/volume-store.js';
+
+/**
+ * What a consumer connects to, as a Cinder driver's initialize_connection answers: this
+ * backend's volumes are qcow2 files in the pool, so `driver_volume_type` is `file` with the
+ * path (an os-brick local connector or QEMU opens it on the volume host). There is no NBD
+ * export server yet, so a consumer on another host has nothing to connect to.
+ */
+export function connectionInfoOf(
+  deps: VolumeDeps,
+  v: Pick<VolumeRecord, 'id'>,
+  mode: string | null,
+): Record<string, unknown> {
+  return {
+    driver_volume_type: 'file',
+    data: {
+      device_path: deps.pool.pathOf(v.id),
+      format: 'qcow2',
+      name: `volume-${v.id}`,
+      volume_id: v.id,
+      serial: v.id,
+      access_mode: mode ?? 'rw',
+      encrypted: false,
+      qos_specs: null,
+      discard: false,
+    },
+  };
+}
+
+/** The attach mode a connector asks for: its `mode`, else the attachment's, else read-write. */
+export function modeOf(connector: Readonly<Record<string, unknown>>, fallback: string | null): string {
+  const m = connector['mode'];
+  return m === 'ro' || m === 'rw' ? m : (fallback ?? 'rw');
+}
