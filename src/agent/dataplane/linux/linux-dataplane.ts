@@ -1,0 +1,163 @@
+import type { WorkloadNic } from '../../drivers/driver.js';
+import { bridgeNameOf, deleteBridge, ensureBridge, plugIntoBridge, unplugFromBridge } from '../../host/bridge.js';
+import { applyNft, deleteStrataTables, strataTablesPresent } from '../../host/nft.js';
+import { compileRuleset } from '../../host/nft-ruleset.js';
+import type { PortFilter } from '../../host/nft-ruleset.js';
+import { linkInfo } from '../../host/veth.js';
+import { ensureProviderUplink } from '../../host/vlan.js';
+import { deleteVxlan, ensureVxlan, setFloodDestinations, setRemoteMacs } from '../../host/vxlan.js';
+import type { HostNetworkState } from '../host-network-state.js';
+import type { DataplaneNetwork, DataplaneSecurityRule, NetworkDataplane } from '../network-dataplane.js';
+import { observeLinks } from './host-links.js';
+import type { HostPlan, LinuxDataplaneConfig, NetworkWiring } from './host-network-plan.js';
+import { planHost, uplinkOf } from './host-network-plan.js';
+import { DeviceWatch } from './device-watch.js';
+
+export interface LinuxDataplaneOptions extends Partial<LinuxDataplaneConfig> {
+  /** Named network namespace that is "the host" (tests, several hosts on one machine); else the agent's. */
+  readonly netns?: string;
+}
+
+/**
+ * Neutron's Linux bridge agent on the kernel: a bridge per network (`brq…`) with its VXLAN
+ * device (static flood list and FDB from the control plane) or physical uplink, each port's
+ * tap or veth end in it, and one nftables ruleset for the whole host, swapped atomically.
+ * `sync` makes the host match a whole desired state (the network controller calls it); the
+ * per-port calls of NetworkDataplane wire a port at once, before the next sync.
+ */
+export class LinuxDataplane implements NetworkDataplane {
+  readonly name = 'linux';
+  readonly vifType = 'bridge';
+  readonly netns: string | undefined;
+  readonly config: LinuxDataplaneConfig;
+  /** The filter last applied, to skip identical rewrites and for applySecurityGroups. */
+  #filters: ReadonlyArray<PortFilter> = [];
+  #lastRuleset: string | undefined;
+  readonly #pending: DeviceWatch;
+
+  get tunnelIp(): string | undefined {
+    return this.config.tunnelIp;
+  }
+
+  constructor(o: LinuxDataplaneOptions = {}) {
+    this.netns = o.netns;
+    this.config = { tunnelIp: o.tunnelIp, physicalNetworks: o.physicalNetworks ?? new Map() };
+    this.#pending = new DeviceWatch((device) => linkInfo(this.netns, device));
+  }
+
+  async ensureNetwork(net: DataplaneNetwork): Promise<void> {
+    const bridge = bridgeNameOf(net.id);
+    await ensureBridge(this.netns, bridge, net.mtu);
+    if (net.networkType === undefined) return;
+    const uplink = uplinkOf(
+      {
+        id: net.id,
+        mtu: net.mtu,
+        networkType: net.networkType,
+        segmentationId: net.segmentationId ?? null,
+        physicalNetwork: net.physicalNetwork ?? null,
+        subnets: [],
+        remoteHosts: [],
+        remotePorts: [],
+      },
+      this.config,
+    );
+    if (uplink?.kind === 'physical') await this.#wire({ networkId: net.id, bridge, mtu: net.mtu, uplink });
+    else if (uplink?.kind === 'vxlan')
+      await ensureVxlan(this.netns, { name: uplink.name, vni: uplink.vni, local: uplink.local, bridge, mtu: net.mtu });
+  }
+
+  /**
+   * Puts the port's device in its network's bridge. The driver makes the device when it
+   * creates the workload, after this call: a device not there yet is plugged as soon as it
+   * appears (and by the next sync at the latest).
+   */
+  async plugPort(nic: WorkloadNic): Promise<string> {
+    const bridge = bridgeNameOf(nic.networkId);
+    await ensureBridge(this.netns, bridge, nic.mtu);
+    const plug = () => plugIntoBridge(this.netns, nic.hostName, bridge, nic.mtu);
+    if ((await linkInfo(this.netns, nic.hostName)) !== undefined) await plug();
+    else this.#pending.add(nic.hostName, plug);
+    return nic.hostName;
+  }
+
+  async unplugPort(nic: Pick<WorkloadNic, 'portId' | 'hostName'>): Promise<void> {
+    this.#pending.remove(nic.hostName);
+    await unplugFromBridge(this.netns, nic.hostName);
+  }
+
+  /** Replaces one port's rules in the host-wide ruleset (the next sync brings the rest of the state). */
+  async applySecurityGroups(portId: string, rules: ReadonlyArray<DataplaneSecurityRule>): Promise<void> {
+    const filters = this.#filters.map((f) =>
+      f.portId !== portId
+        ? f
+        : {
+            ...f,
+            rules: rules.map((r) => ({
+              direction: r.direction,
+              ethertype: r.ethertype,
+              protocol: r.protocol,
+              port_range_min: r.portRangeMin,
+              port_range_max: r.portRangeMax,
+              remote_ip_prefix: r.remoteIpPrefix,
+              remote_group_id: null,
+            })),
+          },
+    );
+    await this.#applyFilter(filters, new Map());
+  }
+
+  /** Makes the host match the whole desired state; returns the plan it carried out. */
+  async sync(state: HostNetworkState): Promise<HostPlan> {
+    const plan = planHost(state, await observeLinks(this.netns), this.config);
+    for (const n of plan.networks) await this.#wire(n);
+    for (const p of plan.plugs) await plugIntoBridge(this.netns, p.device, p.bridge, p.mtu);
+    for (const name of plan.staleVxlans) await deleteVxlan(this.netns, name);
+    for (const name of plan.staleBridges) await deleteBridge(this.netns, name);
+    await this.#applyFilter(plan.filters, plan.members);
+    return plan;
+  }
+
+  /** Stops waiting for devices (the agent is stopping). */
+  close(): void {
+    this.#pending.clear();
+  }
+
+  async #wire(n: NetworkWiring): Promise<void> {
+    await ensureBridge(this.netns, n.bridge, n.mtu);
+    const u = n.uplink;
+    if (u?.kind === 'vxlan') {
+      await ensureVxlan(this.netns, { name: u.name, vni: u.vni, local: u.local, bridge: n.bridge, mtu: n.mtu });
+      await setFloodDestinations(this.netns, u.name, u.floodTo);
+      await setRemoteMacs(this.netns, u.name, u.remoteMacs);
+    } else if (u?.kind === 'physical') {
+      await ensureProviderUplink(this.netns, {
+        physicalInterface: u.physicalInterface,
+        vlanId: u.vlanId,
+        bridge: n.bridge,
+        mtu: n.mtu,
+      });
+    }
+  }
+
+  /**
+   * One `nft -f` transaction for the whole host, skipped when it would write what is there
+   * already; with no port filtered, Strata's tables go.
+   */
+  async #applyFilter(
+    filters: ReadonlyArray<PortFilter>,
+    members: ReadonlyMap<string, ReadonlyArray<string>>,
+  ): Promise<void> {
+    this.#filters = filters;
+    if (!filters.some((f) => f.portSecurityEnabled)) {
+      if (this.#lastRuleset !== '' || (await strataTablesPresent(this.netns)))
+        await deleteStrataTables(this.netns);
+      this.#lastRuleset = '';
+      return;
+    }
+    const ruleset = compileRuleset(filters, members);
+    if (ruleset === this.#lastRuleset && (await strataTablesPresent(this.netns))) return;
+    await applyNft(this.netns, ruleset);
+    this.#lastRuleset = ruleset;
+  }
+}
