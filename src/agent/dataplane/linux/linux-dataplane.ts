@@ -34,6 +34,8 @@ export class LinuxDataplane implements NetworkDataplane {
   #filters: ReadonlyArray<PortFilter> = [];
   #lastRuleset: string | undefined;
   readonly #pending: DeviceWatch;
+  /** Host changes run one at a time: a sync and a port plug both creating a bridge would collide. */
+  #queue: Promise<unknown> = Promise.resolve();
 
   get tunnelIp(): string | undefined {
     return this.config.tunnelIp;
@@ -45,7 +47,17 @@ export class LinuxDataplane implements NetworkDataplane {
     this.#pending = new DeviceWatch((device) => linkInfo(this.netns, device));
   }
 
-  async ensureNetwork(net: DataplaneNetwork): Promise<void> {
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work, work);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  ensureNetwork(net: DataplaneNetwork): Promise<void> {
+    return this.#serial(() => this.#ensureNetwork(net));
+  }
+
+  async #ensureNetwork(net: DataplaneNetwork): Promise<void> {
     const bridge = bridgeNameOf(net.id);
     await ensureBridge(this.netns, bridge, net.mtu);
     if (net.networkType === undefined) return;
@@ -72,22 +84,29 @@ export class LinuxDataplane implements NetworkDataplane {
    * creates the workload, after this call: a device not there yet is plugged as soon as it
    * appears (and by the next sync at the latest).
    */
-  async plugPort(nic: WorkloadNic): Promise<string> {
+  plugPort(nic: WorkloadNic): Promise<string> {
     const bridge = bridgeNameOf(nic.networkId);
-    await ensureBridge(this.netns, bridge, nic.mtu);
-    const plug = () => plugIntoBridge(this.netns, nic.hostName, bridge, nic.mtu);
-    if ((await linkInfo(this.netns, nic.hostName)) !== undefined) await plug();
-    else this.#pending.add(nic.hostName, plug);
-    return nic.hostName;
+    const plug = () => this.#serial(() => plugIntoBridge(this.netns, nic.hostName, bridge, nic.mtu));
+    return this.#serial(async () => {
+      await ensureBridge(this.netns, bridge, nic.mtu);
+      if ((await linkInfo(this.netns, nic.hostName)) !== undefined)
+        await plugIntoBridge(this.netns, nic.hostName, bridge, nic.mtu);
+      else this.#pending.add(nic.hostName, plug);
+      return nic.hostName;
+    });
   }
 
-  async unplugPort(nic: Pick<WorkloadNic, 'portId' | 'hostName'>): Promise<void> {
+  unplugPort(nic: Pick<WorkloadNic, 'portId' | 'hostName'>): Promise<void> {
     this.#pending.remove(nic.hostName);
-    await unplugFromBridge(this.netns, nic.hostName);
+    return this.#serial(() => unplugFromBridge(this.netns, nic.hostName));
   }
 
   /** Replaces one port's rules in the host-wide ruleset (the next sync brings the rest of the state). */
-  async applySecurityGroups(portId: string, rules: ReadonlyArray<DataplaneSecurityRule>): Promise<void> {
+  applySecurityGroups(portId: string, rules: ReadonlyArray<DataplaneSecurityRule>): Promise<void> {
+    return this.#serial(() => this.#applyPortRules(portId, rules));
+  }
+
+  async #applyPortRules(portId: string, rules: ReadonlyArray<DataplaneSecurityRule>): Promise<void> {
     const filters = this.#filters.map((f) =>
       f.portId !== portId
         ? f
@@ -108,7 +127,11 @@ export class LinuxDataplane implements NetworkDataplane {
   }
 
   /** Makes the host match the whole desired state; returns the plan it carried out. */
-  async sync(state: HostNetworkState): Promise<HostPlan> {
+  sync(state: HostNetworkState): Promise<HostPlan> {
+    return this.#serial(() => this.#sync(state));
+  }
+
+  async #sync(state: HostNetworkState): Promise<HostPlan> {
     const plan = planHost(state, await observeLinks(this.netns), this.config);
     for (const n of plan.networks) await this.#wire(n);
     for (const p of plan.plugs) await plugIntoBridge(this.netns, p.device, p.bridge, p.mtu);
