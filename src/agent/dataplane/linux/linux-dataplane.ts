@@ -1,5 +1,11 @@
 import type { WorkloadNic } from '../../drivers/driver.js';
-import { bridgeNameOf, deleteBridge, ensureBridge, plugIntoBridge, unplugFromBridge } from '../../host/bridge.js';
+import {
+  bridgeNameOf,
+  deleteBridge,
+  ensureBridge,
+  plugIntoBridge,
+  unplugFromBridge,
+} from '../../host/bridge.js';
 import { applyNft, deleteStrataTables, strataTablesPresent } from '../../host/nft.js';
 import { compileRuleset } from '../../host/nft-ruleset.js';
 import type { PortFilter } from '../../host/nft-ruleset.js';
@@ -9,7 +15,7 @@ import { deleteVxlan, ensureVxlan, setFloodDestinations, setRemoteMacs } from '.
 import type { HostNetworkState } from '../host-network-state.js';
 import type { DataplaneNetwork, DataplaneSecurityRule, NetworkDataplane } from '../network-dataplane.js';
 import { observeLinks } from './host-links.js';
-import type { HostPlan, LinuxDataplaneConfig, NetworkWiring } from './host-network-plan.js';
+import type { HostPlan, LinuxDataplaneConfig, NetworkWiring, ObservedLink } from './host-network-plan.js';
 import { planHost, uplinkOf } from './host-network-plan.js';
 import { DeviceWatch } from './device-watch.js';
 
@@ -33,6 +39,8 @@ export class LinuxDataplane implements NetworkDataplane {
   /** The filter last applied, to skip identical rewrites and for applySecurityGroups. */
   #filters: ReadonlyArray<PortFilter> = [];
   #lastRuleset: string | undefined;
+  /** Per network, the wiring last applied (see #inPlace). */
+  readonly #wired = new Map<string, string>();
   readonly #pending: DeviceWatch;
   /** Host changes run one at a time: a sync and a port plug both creating a bridge would collide. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -76,7 +84,13 @@ export class LinuxDataplane implements NetworkDataplane {
     );
     if (uplink?.kind === 'physical') await this.#wire({ networkId: net.id, bridge, mtu: net.mtu, uplink });
     else if (uplink?.kind === 'vxlan')
-      await ensureVxlan(this.netns, { name: uplink.name, vni: uplink.vni, local: uplink.local, bridge, mtu: net.mtu });
+      await ensureVxlan(this.netns, {
+        name: uplink.name,
+        vni: uplink.vni,
+        local: uplink.local,
+        bridge,
+        mtu: net.mtu,
+      });
   }
 
   /**
@@ -132,13 +146,31 @@ export class LinuxDataplane implements NetworkDataplane {
   }
 
   async #sync(state: HostNetworkState): Promise<HostPlan> {
-    const plan = planHost(state, await observeLinks(this.netns), this.config);
-    for (const n of plan.networks) await this.#wire(n);
+    // The filter first, before even looking at the links: a rule change is what must reach
+    // running ports fastest, and the filter depends on the desired state alone.
+    const wanted = planHost(state, [], this.config);
+    await this.#applyFilter(wanted.filters, wanted.members);
+    const links = await observeLinks(this.netns);
+    const plan = planHost(state, links, this.config);
+    for (const n of plan.networks) if (!this.#inPlace(n, links)) await this.#wire(n);
     for (const p of plan.plugs) await plugIntoBridge(this.netns, p.device, p.bridge, p.mtu);
     for (const name of plan.staleVxlans) await deleteVxlan(this.netns, name);
     for (const name of plan.staleBridges) await deleteBridge(this.netns, name);
-    await this.#applyFilter(plan.filters, plan.members);
+    for (const id of this.#wired.keys())
+      if (!plan.networks.some((n) => n.networkId === id)) this.#wired.delete(id);
     return plan;
+  }
+
+  /**
+   * Whether the network is wired as last time and its links are still there (a deleted
+   * bridge or VXLAN device is wired again; an unchanged one costs no command).
+   */
+  #inPlace(n: NetworkWiring, links: ReadonlyArray<ObservedLink>): boolean {
+    const bridge = links.find((l) => l.name === n.bridge);
+    if (bridge?.kind !== 'bridge' || bridge.mtu !== n.mtu) return false;
+    const u = n.uplink;
+    if (u?.kind === 'vxlan' && links.find((l) => l.name === u.name)?.master !== n.bridge) return false;
+    return this.#wired.get(n.networkId) === wiringKey(n);
   }
 
   /** Stops waiting for devices (the agent is stopping). */
@@ -147,10 +179,17 @@ export class LinuxDataplane implements NetworkDataplane {
   }
 
   async #wire(n: NetworkWiring): Promise<void> {
+    this.#wired.delete(n.networkId);
     await ensureBridge(this.netns, n.bridge, n.mtu);
     const u = n.uplink;
     if (u?.kind === 'vxlan') {
-      await ensureVxlan(this.netns, { name: u.name, vni: u.vni, local: u.local, bridge: n.bridge, mtu: n.mtu });
+      await ensureVxlan(this.netns, {
+        name: u.name,
+        vni: u.vni,
+        local: u.local,
+        bridge: n.bridge,
+        mtu: n.mtu,
+      });
       await setFloodDestinations(this.netns, u.name, u.floodTo);
       await setRemoteMacs(this.netns, u.name, u.remoteMacs);
     } else if (u?.kind === 'physical') {
@@ -161,6 +200,7 @@ export class LinuxDataplane implements NetworkDataplane {
         mtu: n.mtu,
       });
     }
+    this.#wired.set(n.networkId, wiringKey(n));
   }
 
   /**
@@ -183,4 +223,10 @@ export class LinuxDataplane implements NetworkDataplane {
     await applyNft(this.netns, ruleset);
     this.#lastRuleset = ruleset;
   }
+}
+
+/** A wiring as comparable text (the remote MACs map spelled out). */
+function wiringKey(n: NetworkWiring): string {
+  const u = n.uplink;
+  return JSON.stringify(u?.kind === 'vxlan' ? { ...n, uplink: { ...u, remoteMacs: [...u.remoteMacs] } } : n);
 }
