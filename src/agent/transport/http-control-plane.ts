@@ -193,11 +193,7 @@ export class HttpControlPlane implements ControlPlane, HostControlPlane, ServerC
     };
   }
 
-  async #poll(
-    hostname: string,
-    watchers: Poll,
-    signal: AbortSignal,
-  ): Promise<void> {
+  async #poll(hostname: string, watchers: Poll, signal: AbortSignal): Promise<void> {
     let after = 0;
     while (!signal.aborted) {
       try {

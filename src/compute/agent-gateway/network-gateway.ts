@@ -51,7 +51,11 @@ export function withTunnels(view: HostNetworkView, tunnels: ReadonlyMap<string, 
         const tunnelIp = tunnels.get(p.host);
         return tunnelIp === undefined ? [] : [{ mac: p.mac, tunnelIp }];
       });
-      return { ...n, remoteHosts: [...new Set(reachable.map((p) => p.tunnelIp))].sort(), remotePorts: reachable };
+      return {
+        ...n,
+        remoteHosts: [...new Set(reachable.map((p) => p.tunnelIp))].sort(),
+        remotePorts: reachable,
+      };
     }),
     ports: view.ports.map((p) => ({ ...p, device: hostDeviceName(p.id) })),
     remoteGroups: view.remoteGroups,

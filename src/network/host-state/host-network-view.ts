@@ -82,7 +82,9 @@ export async function hostNetworkView(db: Db, host: string): Promise<HostNetwork
   const groups = [...new Set([...rules.values()].flat().flatMap((r) => r.remote_group_id ?? []))];
   return {
     networks,
-    ports: ports.map((p) => portEntry(p, mtus.get(p.network_id) ?? 1500, ips.get(p.id) ?? [], rules.get(p.id))),
+    ports: ports.map((p) =>
+      portEntry(p, mtus.get(p.network_id) ?? 1500, ips.get(p.id) ?? [], rules.get(p.id)),
+    ),
     remoteGroups: await groupMembers(db, groups),
   };
 }

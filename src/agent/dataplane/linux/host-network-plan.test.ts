@@ -6,7 +6,10 @@ import { planHost } from './host-network-plan.js';
 
 const netA = '11111111-aaaa-4000-8000-000000000001';
 const netB = '22222222-bbbb-4000-8000-000000000002';
-const config: LinuxDataplaneConfig = { tunnelIp: '10.0.0.1', physicalNetworks: new Map([['physnet1', 'eth1']]) };
+const config: LinuxDataplaneConfig = {
+  tunnelIp: '10.0.0.1',
+  physicalNetworks: new Map([['physnet1', 'eth1']]),
+};
 
 const network = (o: Partial<HostNetwork> & { id: string }): HostNetwork => ({
   mtu: 1450,
