@@ -3,6 +3,7 @@ import type { RunningController } from '../common/reconcile/controller.js';
 import { startController } from '../common/reconcile/controller.js';
 import { deviceController } from './controllers/device-controller.js';
 import { instanceController } from './controllers/instance-controller.js';
+import { networkController, syncsHostState } from './controllers/network-controller.js';
 import { orphanReaper } from './controllers/orphan-reaper.js';
 import type { ComputeDriver } from './drivers/driver.js';
 import { supportsConsoleLog } from './drivers/driver.js';
@@ -42,6 +43,8 @@ export interface AgentOptions {
   readonly dataplane?: NetworkDataplane;
   /** Nova's vif_plugging_timeout and vif_plugging_is_fatal (default 300 s, fatal). */
   readonly vifPlugging?: VifPlugging;
+  /** How often the network controller re-reads and re-applies the host's network (drift repair); default 5 s. */
+  readonly networkResyncMs?: number;
 }
 
 export interface RunningAgent {
@@ -57,18 +60,20 @@ export interface RunningAgent {
 export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const abort = new AbortController();
   const facts = await o.driver.probe(abort.signal);
-  const { hosts, servers, devices } = o.controlPlane;
+  const { hosts, servers, devices, networks } = o.controlPlane;
+  const dataplane = o.dataplane ?? createDataplane('fake');
   await hosts.registerHost({
     hostname: o.hostname,
     driver: o.driver.name,
     availabilityZone: o.availabilityZone,
     facts,
     reserved: o.reserved ?? { vcpus: 0, memoryMb: 0, diskGb: 0 },
+    ...(dataplane.tunnelIp !== undefined && { tunnelIp: dataplane.tunnelIp }),
   });
   const resyncMs = o.resyncMs ?? 30_000;
   const ports: PortPlugDeps = {
     hostname: o.hostname,
-    dataplane: o.dataplane ?? createDataplane('fake'),
+    dataplane,
     devices,
     vifPlugging: o.vifPlugging ?? defaultVifPlugging,
   };
@@ -101,6 +106,15 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       log: o.log,
     },
   );
+  const network =
+    networks !== undefined && syncsHostState(dataplane)
+      ? startController(networkController({ hostname: o.hostname, networks, dataplane }), {
+          workers: 1,
+          resyncMs: o.networkResyncMs ?? 5_000,
+          log: o.log,
+        })
+      : undefined;
+  const unwatchNetwork = network && networks?.watch(o.hostname, () => network.queue.add(o.hostname));
   const driver = o.driver;
   if (supportsConsoleLog(driver)) {
     servers.serveConsoleLogs(o.hostname, (serverId, lines) =>
@@ -121,7 +135,10 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       clearInterval(beat);
       unwatch();
       unwatchDevices();
+      unwatchNetwork?.();
       abort.abort();
+      await network?.stop();
+      dataplane.close?.();
       await reaper.stop();
       await deviceSteps.stop();
       await controller.stop();

@@ -8,6 +8,9 @@ import type { ServiceCredential } from '../agent/transport/http-control-plane.js
 import { HttpControlPlane } from '../agent/transport/http-control-plane.js';
 import { securePrivateDataDir } from '../common/data-dir.js';
 import { createLogger } from '../common/logger.js';
+import { createDataplane, isDataplaneName } from '../agent/dataplane/dataplane-registry.js';
+import { parsePhysicalNetworks, sourceAddressTo } from '../agent/dataplane/linux/linux-dataplane-setup.js';
+import type { NetworkDataplane } from '../agent/dataplane/network-dataplane.js';
 
 export interface AgentCommandOptions {
   readonly cloudsYaml?: string;
@@ -19,6 +22,12 @@ export interface AgentCommandOptions {
   readonly reserved?: Readonly<Record<string, number>>;
   readonly logLevel?: string;
   readonly logFile?: string;
+  /** 'fake' (default) or 'linux'. */
+  readonly dataplane?: string;
+  /** `name:interface` per physical network. */
+  readonly physicalNetwork?: ReadonlyArray<string>;
+  /** VXLAN underlay address; default the one this host reaches the control plane from. */
+  readonly tunnelIp?: string;
 }
 
 /**
@@ -38,14 +47,11 @@ export async function agentCommand(o: AgentCommandOptions): Promise<void> {
     throw new Error(
       'no compute driver can run on this host (install qemu-system-x86 and qemu-utils, or run runc as root)',
     );
-  const controlPlane = new HttpControlPlane({
-    credential: credentialFrom(
-      o.cloudsYaml ?? process.env['OS_CLIENT_CONFIG_FILE'],
-      o.cloud ?? process.env['OS_CLOUD'],
-    ),
-    imageCacheDir: join(dataDir, 'images'),
-    log,
-  });
+  const credential = credentialFrom(
+    o.cloudsYaml ?? process.env['OS_CLIENT_CONFIG_FILE'],
+    o.cloud ?? process.env['OS_CLOUD'],
+  );
+  const controlPlane = new HttpControlPlane({ credential, imageCacheDir: join(dataDir, 'images'), log });
   const agent = await startAgent({
     hostname: o.hostname ?? osHostname(),
     availabilityZone: o.availabilityZone ?? 'nova',
@@ -53,6 +59,7 @@ export async function agentCommand(o: AgentCommandOptions): Promise<void> {
     reserved: hostReservedFrom({ cpus: 0, memory_mb: 512, disk_gb: 0, ...o.reserved }),
     controlPlane,
     log,
+    dataplane: await dataplaneOf(o, credential.authUrl),
   });
   process.stderr.write(`strata agent: host ${agent.hostname} is serving (${names.join(', ')})\n`);
   let stopping = false;
@@ -66,6 +73,16 @@ export async function agentCommand(o: AgentCommandOptions): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+async function dataplaneOf(o: AgentCommandOptions, authUrl: string): Promise<NetworkDataplane> {
+  const name = o.dataplane ?? 'fake';
+  if (!isDataplaneName(name)) throw new Error(`dataplane '${name}' is not one of fake, linux`);
+  if (name === 'fake') return createDataplane('fake');
+  return createDataplane('linux', {
+    tunnelIp: o.tunnelIp ?? (await sourceAddressTo(new URL(authUrl).hostname.replace(/^\[|\]$/g, ''))),
+    physicalNetworks: parsePhysicalNetworks(o.physicalNetwork ?? []),
+  });
 }
 
 /** The password credential of one cloud in a clouds.yaml (as openstackclient reads it). */

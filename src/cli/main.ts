@@ -59,6 +59,13 @@ program
     "'auto' (default: every real driver this machine can run), e.g. 'qemu,runc' or 'fake'",
   )
   .option('--availability-zone <zone>', 'zone of this host (default nova)')
+  .option('--dataplane <name>', "network dataplane: 'fake' (default, wires nothing) or 'linux' (root)")
+  .option(
+    '--physical-network <name:interface>',
+    'host interface of a flat or VLAN physical network (repeatable)',
+    (v: string, prev: string[] = []) => [...prev, v],
+  )
+  .option('--tunnel-ip <addr>', 'VXLAN underlay address (default: the one that reaches the control plane)')
   .option(
     '--reserved <list>',
     'kept for the host: cpus=N,memory_mb=N,disk_gb=N (default memory_mb=512)',

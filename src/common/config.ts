@@ -66,6 +66,12 @@ export interface StrataConfig {
   readonly vifPluggingTimeoutSec: number;
   /** Whether a port that never goes ACTIVE fails the build (Nova's vif_plugging_is_fatal), else the build goes on. */
   readonly vifPluggingIsFatal: boolean;
+  /** The local host's network dataplane: 'fake' (default: nothing is wired) or 'linux' (bridges, VXLAN, nftables; root). */
+  readonly dataplane: 'fake' | 'linux';
+  /** `name:interface,...`: the host interface of each physical network (flat and VLAN networks). */
+  readonly physicalNetworks: string;
+  /** The host's VXLAN underlay address; default the address it reaches the control plane from. */
+  readonly tunnelIp?: string;
   /** Compute quota defaults that replace Nova's, e.g. `{ instances: 20 }` (Nova's [quota] section). */
   readonly computeQuotaDefaults: Readonly<Record<string, number>>;
   /** Images a project may own (Glance's image_count_total limit); -1 means unlimited. */
@@ -111,6 +117,9 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   buildTimeoutSec: 'STRATA_BUILD_TIMEOUT',
   vifPluggingTimeoutSec: 'STRATA_VIF_PLUGGING_TIMEOUT',
   vifPluggingIsFatal: 'STRATA_VIF_PLUGGING_IS_FATAL',
+  dataplane: 'STRATA_DATAPLANE',
+  physicalNetworks: 'STRATA_PHYSICAL_NETWORKS',
+  tunnelIp: 'STRATA_TUNNEL_IP',
   computeQuotaDefaults: 'STRATA_COMPUTE_QUOTA_DEFAULTS',
   imageQuotaCount: 'STRATA_IMAGE_QUOTA_COUNT',
   imageQuotaBytes: 'STRATA_IMAGE_QUOTA_BYTES',
@@ -187,12 +196,20 @@ export function loadConfig(
     buildTimeoutSec: merged.buildTimeoutSec ?? 600,
     vifPluggingTimeoutSec: merged.vifPluggingTimeoutSec ?? 300,
     vifPluggingIsFatal: merged.vifPluggingIsFatal ?? true,
+    dataplane: dataplaneOf(merged.dataplane),
+    physicalNetworks: merged.physicalNetworks ?? '',
+    ...(merged.tunnelIp !== undefined && { tunnelIp: merged.tunnelIp }),
     computeQuotaDefaults: merged.computeQuotaDefaults ?? {},
     imageQuotaCount: merged.imageQuotaCount ?? -1,
     imageQuotaBytes: merged.imageQuotaBytes ?? -1,
     imageSizeCap: merged.imageSizeCap ?? 2 ** 40,
     volumeBackupDir: resolve(dataDir, merged.volumeBackupDir ?? 'backups'),
   };
+}
+
+function dataplaneOf(name: string | undefined): 'fake' | 'linux' {
+  if (name === undefined || name === 'fake' || name === 'linux') return name ?? 'fake';
+  throw new Error(`dataplane '${name}' is not one of fake, linux`);
 }
 
 function readEnv(env: NodeJS.ProcessEnv): ConfigInput {

@@ -1,6 +1,7 @@
 import type {
   DeviceControlPlane,
   HostControlPlane,
+  NetworkControlPlane,
   ServerControlPlane,
 } from '../agent/transport/control-plane.js';
 import type { Clock } from '../common/time.js';
@@ -62,6 +63,7 @@ export interface ComputeConsoles {
  */
 export interface AgentControlPlane extends HostControlPlane, ServerControlPlane {
   readonly devices: DeviceControlPlane;
+  readonly networks: NetworkControlPlane;
   readonly changes: Pick<HostEvents, 'since'>;
   /** A remote agent's console log (or why it has none); false when nobody waits for it any more. */
   answerConsole(requestId: string, reply: { output?: string; error?: string }): boolean;

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { neutronFault } from '../common/faults/neutron-fault.js';
 import type { ServicePlugin } from '../common/http/service-plugin.js';
 import { serviceRoutes } from '../common/http/service-routes.js';
@@ -9,6 +10,7 @@ import type { NetworkApi } from './network-api.js';
 import { networkApi } from './network-api.js';
 import type { NetworkBootstrap } from './network-defaults.js';
 import { networkBootstrap } from './network-defaults.js';
+import { NetworkChanges } from './network-changes.js';
 import { networkPolicy } from './network-policy.js';
 import { networkRoutes } from './networks/network-routes.js';
 import { portRoutes } from './ports/port-routes.js';
@@ -49,9 +51,10 @@ export function networkService(
   ctx: ServiceContext,
 ): ServicePlugin & { readonly api: NetworkApi; readonly bootstrap: NetworkBootstrap } {
   const prefix = '/network';
+  const changes = new NetworkChanges();
   const deps: NetworkDeps = { store: ctx.store, clock: ctx.clock, log: ctx.log, physnetMtu: 1500 };
   return {
-    api: networkApi(deps),
+    api: networkApi(deps, changes),
     bootstrap: networkBootstrap(deps),
     name: 'network',
     serviceType: 'network',
@@ -70,6 +73,7 @@ export function networkService(
       policy: ctx.http.policy,
       malformedBodyMessage: 'Malformed request body',
       rejectOtherMethods: true,
+      configure: (app) => notifyOnWrites(app, changes),
       // keystonemiddleware points clients at Keystone when it refuses a token.
       unauthorizedHeaders: (serviceUrl) => ({
         'www-authenticate': `Keystone uri="${serviceUrl.replace(/\/network$/, '/identity')}"`,
@@ -79,7 +83,15 @@ export function networkService(
   };
 }
 
+/** Every API write that succeeded wakes the hosts' network controllers (rule changes reach ports at once). */
+function notifyOnWrites(app: FastifyInstance, changes: NetworkChanges): void {
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && reply.statusCode < 400) changes.changed();
+  });
+}
+
 export { networkPolicy } from './network-policy.js';
 export type { NetworkBootstrap } from './network-defaults.js';
+export type { HostNetworkView } from './host-state/host-network-view.js';
 export type { NetworkApi, NetworkInfo, NetworkUser, PortFixedIp, PortInfo } from './network-api.js';
 export type { SecurityGroupInfo, SecurityGroupRuleInfo } from './security-groups/security-group-lookup.js';

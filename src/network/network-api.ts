@@ -2,6 +2,9 @@ import type { Selectable } from 'kysely';
 import { isSet, parseJson } from '../db/row-codec.js';
 import type { SubnetTable } from '../db/tables/network-tables.js';
 import { isCloudError } from '../common/errors.js';
+import type { HostNetworkView } from './host-state/host-network-view.js';
+import { hostNetworkView } from './host-state/host-network-view.js';
+import type { NetworkChanges } from './network-changes.js';
 import type { NetworkCaller } from './network-context.js';
 import type { NetworkDeps } from './network-deps.js';
 import type { NetworkRow } from './networks/network-store.js';
@@ -126,6 +129,10 @@ export interface NetworkApi {
    * on first use; with `dryRun`, only checks that it could be (throws AutoAllocationFailure).
    */
   autoAllocatedNetwork(user: NetworkUser, dryRun: boolean): Promise<string>;
+  /** The instance ports bound to the host, their networks and remote groups (the L2 agent's RPCs). */
+  hostNetworkState(host: string): Promise<HostNetworkView>;
+  /** Calls back whenever something a dataplane programs may have changed; returns an unsubscribe. */
+  watchChanges(onChange: () => void): () => void;
 }
 
 /**
@@ -158,7 +165,30 @@ function callerFor(user: NetworkUser): NetworkCaller {
   return { projectId: user.projectId, isAdmin: user.isAdmin, can: () => true };
 }
 
-export function networkApi(deps: NetworkDeps): NetworkApi {
+export function networkApi(deps: NetworkDeps, changes?: NetworkChanges): NetworkApi {
+  return withChangeNotices(networkCalls(deps), changes);
+}
+
+/** Port writes compute makes (create, bind to a host, status, groups) wake the hosts too. */
+function withChangeNotices(api: NetworkApi, changes: NetworkChanges | undefined): NetworkApi {
+  const changed = <T>(p: Promise<T>): Promise<T> => p.finally(() => changes?.changed());
+  return {
+    ...api,
+    createPort: (user, p) => changed(api.createPort(user, p)),
+    bindPort: (id, deviceId, owner) => changed(api.bindPort(id, deviceId, owner)),
+    unbindPort: (id, deviceId) => changed(api.unbindPort(id, deviceId)),
+    deletePort: (id) => changed(api.deletePort(id)),
+    bindHost: (deviceIds, host, owner) => changed(api.bindHost(deviceIds, host, owner)),
+    setPortStatus: (id, host, status, vifType) => changed(api.setPortStatus(id, host, status, vifType)),
+    setPortSecurityGroups: (user, portId, ids) => changed(api.setPortSecurityGroups(user, portId, ids)),
+    addFixedIp: (deviceId, networkId) => changed(api.addFixedIp(deviceId, networkId)),
+    removeFixedIp: (deviceId, address) => changed(api.removeFixedIp(deviceId, address)),
+    autoAllocatedNetwork: (user, dryRun) => changed(api.autoAllocatedNetwork(user, dryRun)),
+    watchChanges: (onChange) => changes?.watch(onChange) ?? (() => undefined),
+  };
+}
+
+function networkCalls(deps: NetworkDeps): NetworkApi {
   const db = () => deps.store.db;
   const info = async (rows: PortRow[]): Promise<PortInfo[]> => {
     const ips = await allocationsOf(db(), rows);
@@ -292,6 +322,8 @@ export function networkApi(deps: NetworkDeps): NetworkApi {
       );
       return t.id;
     },
+    hostNetworkState: (host) => hostNetworkView(db(), host),
+    watchChanges: () => () => undefined,
   };
 }
 

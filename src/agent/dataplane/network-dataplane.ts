@@ -1,9 +1,16 @@
 import type { WorkloadNic } from '../drivers/driver.js';
+import type { HostNetworkState } from './host-network-state.js';
 
 /** A network as a host needs it to wire ports into it. */
 export interface DataplaneNetwork {
   readonly id: string;
   readonly mtu: number;
+  /** `provider:network_type` (vxlan, flat, vlan, local); unknown to a caller that has only a NIC. */
+  readonly networkType?: string;
+  /** VNI or VLAN id. */
+  readonly segmentationId?: number | null;
+  /** `provider:physical_network`. */
+  readonly physicalNetwork?: string | null;
 }
 
 /** One rule of a security group, as the security-group API will hand it down. */
@@ -39,8 +46,8 @@ export interface DataplaneFloatingIp {
 /**
  * What a host's network dataplane does for the ports the network service binds to it
  * (Neutron's L2 agent and VIF plugging, in one seam). Every call is idempotent: a replay
- * after a crash changes nothing. The Linux implementation belongs to the dataplane issue;
- * `fake` records what it was asked.
+ * after a crash changes nothing. `linux` wires the kernel
+ * (src/agent/dataplane/linux), `fake` records what it was asked.
  */
 export interface NetworkDataplane {
   readonly name: string;
@@ -58,6 +65,15 @@ export interface NetworkDataplane {
     rules: ReadonlyArray<DataplaneSecurityRule>,
     signal: AbortSignal,
   ): Promise<void>;
+  /** The host's underlay address for VXLAN, registered with the host (a real dataplane has one). */
+  readonly tunnelIp?: string | undefined;
+  /**
+   * Makes the host match its whole desired network state (level-triggered: repairs whatever
+   * drifted). A dataplane without it wires only what the per-port calls ask.
+   */
+  sync?(state: HostNetworkState, signal: AbortSignal): Promise<unknown>;
+  /** Lets go of timers and watches when the agent stops. */
+  close?(): void;
   /** Router and floating IP set-up: typed now, implemented with the routers issue. */
   ensureRouter?(router: DataplaneRouter, signal: AbortSignal): Promise<void>;
   removeRouter?(routerId: string, signal: AbortSignal): Promise<void>;

@@ -33,11 +33,13 @@ export class LocalAgents {
       resyncMs?: number;
       reserved?: HostReserved;
       vifPlugging?: VifPlugging;
+      /** Default: the fake dataplane (nothing is wired). */
+      dataplane?: NetworkDataplane;
     } = {},
   ): Promise<void> {
     if (driver.name === 'fake')
       this.log.warn({ host: hostname }, 'host runs the fake driver: its servers do not really run');
-    const dataplane = createDataplane('fake');
+    const dataplane = opts.dataplane ?? createDataplane('fake');
     const agent = await startAgent({
       hostname,
       dataplane,

@@ -2,6 +2,9 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { StrataConfig } from '../../common/config.js';
 import type { VifPlugging } from '../dataplane/port-plugging.js';
+import { createDataplane } from '../dataplane/dataplane-registry.js';
+import { parsePhysicalNetworks, sourceAddressTo } from '../dataplane/linux/linux-dataplane-setup.js';
+import type { NetworkDataplane } from '../dataplane/network-dataplane.js';
 import { hostReservedFrom } from '../agent.js';
 import type { FakeHostShape } from '../drivers/fake/fake-driver.js';
 import { availableDrivers, drivers, hostDriver } from '../drivers/registry.js';
@@ -30,6 +33,17 @@ export async function startLocalHost(agents: LocalAgents, c: StrataConfig, log: 
   await agents.add(hostname(), hostDriver(names, c.dataDir), {
     reserved: hostReservedFrom(c.hostReserved),
     vifPlugging: vifOf(c),
+    dataplane: await dataplaneOf(c),
+  });
+}
+
+/** The configured dataplane; the linux one's tunnel address defaults to the one the API listens on. */
+async function dataplaneOf(c: StrataConfig): Promise<NetworkDataplane> {
+  if (c.dataplane === 'fake') return createDataplane('fake');
+  const towards = c.host === '0.0.0.0' || c.host === '::' ? '192.0.2.1' : c.host;
+  return createDataplane('linux', {
+    tunnelIp: c.tunnelIp ?? (await sourceAddressTo(towards)),
+    physicalNetworks: parsePhysicalNetworks(c.physicalNetworks),
   });
 }
 

@@ -3,10 +3,16 @@ import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostCommandError, runCommand } from './command.js';
+import { netnsPath } from './netns.js';
 import { strataTables } from './nft-ruleset.js';
 
+/**
+ * nft in the named namespace through nsenter, which enters only the network namespace:
+ * `ip netns exec` also remounts /sys, several times slower, and a rule change is timed.
+ */
 function nftIn(netns: string | undefined, args: ReadonlyArray<string>) {
-  const [cmd, pre] = netns === undefined ? ['nft', []] : ['ip', ['netns', 'exec', netns, 'nft']];
+  const [cmd, pre] =
+    netns === undefined ? ['nft', []] : ['nsenter', [`--net=${netnsPath(netns)}`, '--', 'nft']];
   return runCommand(cmd, [...pre, ...args], { timeoutMs: 30_000 });
 }
 

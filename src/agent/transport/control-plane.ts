@@ -5,6 +5,7 @@ import type {
   WorkloadHandle,
   WorkloadSpec,
 } from '../drivers/driver.js';
+import type { HostNetworkState } from '../dataplane/host-network-state.js';
 
 /**
  * The agent's only way to the control plane, split by concern: the host itself, its
@@ -16,6 +17,16 @@ export interface ControlPlane {
   readonly hosts: HostControlPlane;
   readonly servers: ServerControlPlane;
   readonly devices: DeviceControlPlane;
+  /** Absent in test doubles without a network service: a network controller then has nothing to read. */
+  readonly networks?: NetworkControlPlane;
+}
+
+/** What the host's network dataplane is to make real (src/agent/controllers/network-controller.ts). */
+export interface NetworkControlPlane {
+  /** The whole desired network state of the host, read fresh. */
+  hostState(hostname: string): Promise<HostNetworkState>;
+  /** Calls back whenever that state may have changed; returns an unsubscribe. */
+  watch(hostname: string, onChange: () => void): () => void;
 }
 
 /** How an agent joins: its host, driver and what it can offer. */
@@ -26,6 +37,8 @@ export interface HostRegistration {
   readonly facts: HostFacts;
   /** Kept back for the host itself (Nova's reserved_host_*). */
   readonly reserved: { readonly vcpus: number; readonly memoryMb: number; readonly diskGb: number };
+  /** The host's underlay address for VXLAN; only hosts with a real dataplane give one. */
+  readonly tunnelIp?: string;
 }
 
 export interface HostControlPlane {

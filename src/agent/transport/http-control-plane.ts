@@ -13,9 +13,11 @@ import type {
   DeviceOutcome,
   HostControlPlane,
   HostRegistration,
+  NetworkControlPlane,
   ServerControlPlane,
   StepOutcome,
 } from './control-plane.js';
+import type { HostNetworkState } from '../dataplane/host-network-state.js';
 
 /** A Keystone password credential, as clouds.yaml's `auth` block has it. */
 export interface ServiceCredential {
@@ -35,6 +37,13 @@ export interface HttpControlPlaneOptions {
 }
 
 type Watcher = (serverId: string) => void;
+/** One long poll per host feeds the server, device and network watchers. */
+interface Poll {
+  readonly stop: AbortController;
+  readonly server: Set<Watcher>;
+  readonly devices: Set<Watcher>;
+  readonly network: Set<Watcher>;
+}
 
 interface Session {
   readonly token: string;
@@ -53,10 +62,10 @@ export class HttpControlPlane implements ControlPlane, HostControlPlane, ServerC
   readonly hosts: HostControlPlane = this;
   readonly servers: ServerControlPlane = this;
   readonly devices: DeviceControlPlane;
+  readonly networks: NetworkControlPlane;
   #session: Session | undefined;
   #consoleReader: ConsoleLogReader | undefined;
-  /** One long poll per host feeds both the server and the device watchers. */
-  readonly #polls = new Map<string, { stop: AbortController; server: Set<Watcher>; devices: Set<Watcher> }>();
+  readonly #polls = new Map<string, Poll>();
 
   constructor(private readonly o: HttpControlPlaneOptions) {
     this.devices = {
@@ -87,6 +96,12 @@ export class HttpControlPlane implements ControlPlane, HostControlPlane, ServerC
             vif_type: vifType,
           })) as { accepted: boolean }
         ).accepted,
+    };
+    this.networks = {
+      hostState: async (hostname) =>
+        ((await this.#call('GET', `${this.#host(hostname)}/network-state`)) as { network: HostNetworkState })
+          .network,
+      watch: (hostname, onChange) => this.#watch(hostname, 'network', () => onChange()),
     };
   }
 
@@ -161,10 +176,10 @@ export class HttpControlPlane implements ControlPlane, HostControlPlane, ServerC
     return this.#watch(hostname, 'server', onChange);
   }
 
-  #watch(hostname: string, topic: 'server' | 'devices', onChange: Watcher): () => void {
+  #watch(hostname: string, topic: 'server' | 'devices' | 'network', onChange: Watcher): () => void {
     let poll = this.#polls.get(hostname);
     if (poll === undefined) {
-      poll = { stop: new AbortController(), server: new Set(), devices: new Set() };
+      poll = { stop: new AbortController(), server: new Set(), devices: new Set(), network: new Set() };
       this.#polls.set(hostname, poll);
       void this.#poll(hostname, poll, poll.stop.signal);
     }
@@ -172,17 +187,13 @@ export class HttpControlPlane implements ControlPlane, HostControlPlane, ServerC
     p[topic].add(onChange);
     return () => {
       p[topic].delete(onChange);
-      if (p.server.size + p.devices.size > 0) return;
+      if (p.server.size + p.devices.size + p.network.size > 0) return;
       p.stop.abort();
       this.#polls.delete(hostname);
     };
   }
 
-  async #poll(
-    hostname: string,
-    watchers: { server: Set<Watcher>; devices: Set<Watcher> },
-    signal: AbortSignal,
-  ): Promise<void> {
+  async #poll(hostname: string, watchers: Poll, signal: AbortSignal): Promise<void> {
     let after = 0;
     while (!signal.aborted) {
       try {
@@ -192,10 +203,13 @@ export class HttpControlPlane implements ControlPlane, HostControlPlane, ServerC
           serverIds: string[];
           deviceServerIds: string[];
           consoleRequests: Array<{ id: string; serverId: string; lines?: number }>;
+          network?: boolean;
+          resync?: boolean;
         };
         after = r.seq;
         for (const id of r.serverIds) for (const w of watchers.server) w(id);
         for (const id of r.deviceServerIds) for (const w of watchers.devices) w(id);
+        if (r.network === true || r.resync === true) for (const w of watchers.network) w('');
         for (const req of r.consoleRequests) void this.#answerConsole(hostname, req);
       } catch (err) {
         if (signal.aborted) return;

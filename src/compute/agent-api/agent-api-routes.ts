@@ -32,6 +32,7 @@ const registration = Type.Object({
     memoryMb: Type.Integer({ minimum: 0 }),
     diskGb: Type.Integer({ minimum: 0 }),
   }),
+  tunnelIp: Type.Optional(Type.String({ minLength: 2, maxLength: 64 })),
 });
 const outcomeBody = Type.Object({
   generation: Type.Integer(),
@@ -325,6 +326,16 @@ export const agentApiRoutes: RouteSpec<ComputeDeps>[] = [
       await requestDetach(deps, ctx.params['server_id']!, deviceRefParam(ctx.params));
       return undefined;
     },
+  }),
+  route<ComputeDeps>({
+    method: 'GET',
+    url: `${base}/network-state`,
+    policy,
+    successStatus: 200,
+    expectedErrors: [],
+    handler: async (ctx, deps) => ({
+      network: await deps.controlPlane().networks.hostState(ctx.params['hostname']!),
+    }),
   }),
   route<ComputeDeps, undefined, typeof changesQuery>({
     method: 'GET',

@@ -18,6 +18,7 @@ import type { Server } from '../servers/server-model.js';
 import { getServer, updateServerIf } from '../servers/server-store.js';
 import { discardSnapshotImage } from '../servers/snapshot-image.js';
 import { HostEvents } from './host-events.js';
+import { NetworkGateway } from './network-gateway.js';
 import { heartbeat, registerHost } from './host-registry.js';
 import { buildRetry } from './build-retry.js';
 import { recoverFailedResize } from './resize-failure.js';
@@ -36,6 +37,7 @@ export class AgentGateway implements HostControlPlane, ServerControlPlane {
   /** The same notices, numbered, for agents that long-poll over HTTP. */
   readonly changes = new HostEvents();
   readonly devices: DeviceGateway;
+  readonly networks: NetworkGateway;
   /** Every part, as the in-process agents get it. */
   readonly controlPlane: ControlPlane;
   readonly #consoleReplies = new Map<string, (r: { output?: string; error?: string }) => void>();
@@ -45,7 +47,8 @@ export class AgentGateway implements HostControlPlane, ServerControlPlane {
   constructor(readonly deps: ComputeDeps) {
     this.#events.setMaxListeners(0);
     this.devices = new DeviceGateway(deps, (host, id) => this.changes.add(host, id, undefined, 'devices'));
-    this.controlPlane = { hosts: this, servers: this, devices: this.devices };
+    this.networks = new NetworkGateway(deps, () => this.changes.networkChanged());
+    this.controlPlane = { hosts: this, servers: this, devices: this.devices, networks: this.networks };
   }
 
   serveConsoleLogs(hostname: string, read: ConsoleLogReader): void {

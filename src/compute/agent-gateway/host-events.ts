@@ -24,6 +24,8 @@ export interface HostChanges {
   /** Servers whose devices need the agent (device-controller). */
   readonly deviceServerIds: string[];
   readonly consoleRequests: ConsoleRequest[];
+  /** The network service changed since `after`: the host's network controller re-reads its state. */
+  readonly network: boolean;
   readonly resync: boolean;
 }
 
@@ -34,6 +36,8 @@ export interface HostChanges {
  */
 export class HostEvents {
   #seq = 0;
+  /** The seq of the last network change (one for every host: each re-reads its own state). */
+  #networkSeq = 0;
   readonly #changes = new Map<string, Change[]>();
   /** Per host: the newest change dropped from the window. */
   readonly #droppedUpTo = new Map<string, number>();
@@ -55,10 +59,17 @@ export class HostEvents {
     for (const wake of this.#waiters.get(hostname) ?? []) wake();
   }
 
+  /** The network service changed something: every host's long poll wakes. */
+  networkChanged(): void {
+    this.#networkSeq = ++this.#seq;
+    for (const waiters of this.#waiters.values()) for (const wake of waiters) wake();
+  }
+
   /** Changes after `after`, waiting up to `waitMs` for the first one. */
   async since(hostname: string, after: number, waitMs: number, signal?: AbortSignal): Promise<HostChanges> {
     const now = this.#read(hostname, after);
-    const any = now.serverIds.length + now.deviceServerIds.length + now.consoleRequests.length > 0;
+    const any =
+      now.network || now.serverIds.length + now.deviceServerIds.length + now.consoleRequests.length > 0;
     if (any || now.resync || waitMs <= 0) return now;
     await new Promise<void>((resolve) => {
       const waiters = this.#waiters.get(hostname) ?? new Set();
@@ -92,6 +103,7 @@ export class HostEvents {
       serverIds: ids('server'),
       deviceServerIds: ids('devices'),
       consoleRequests,
+      network: this.#networkSeq > after,
       resync,
     };
   }

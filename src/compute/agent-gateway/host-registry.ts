@@ -43,6 +43,7 @@ export async function registerHost(deps: ComputeDeps, reg: HostRegistration): Pr
     memory_mb: reg.facts.memoryMb,
     local_gb: reg.facts.diskGb,
     facts: JSON.stringify(reg.facts.details),
+    tunnel_ip: reg.tunnelIp ?? null,
   };
   if (existing) await db.updateTable('compute_hosts').set(row).where('id', '=', existing.id).execute();
   else {

@@ -242,6 +242,8 @@ export interface ComputeHostTable {
   last_heartbeat: string;
   /** The host's resource provider in placement. */
   provider_id: string;
+  /** Underlay address for VXLAN tunnels (migration 0021); null when the agent gave none. */
+  tunnel_ip: string | null;
   vcpus: number;
   memory_mb: number;
   local_gb: number;

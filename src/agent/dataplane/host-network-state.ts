@@ -1,0 +1,57 @@
+import type { SecurityRule } from '../host/nft-rules.js';
+import type { AllowedAddressPair } from '../host/nft-port-filter.js';
+
+/** A subnet as the host's network services (DHCP, metadata, routers) will need it. */
+export interface HostSubnet {
+  readonly id: string;
+  readonly cidr: string;
+  readonly ipVersion: number;
+  readonly gatewayIp: string | null;
+  readonly enableDhcp: boolean;
+  readonly dnsNameservers: ReadonlyArray<string>;
+  readonly hostRoutes: ReadonlyArray<{ readonly destination: string; readonly nexthop: string }>;
+}
+
+/** A network with ports on this host, with its segment and where else it is carried. */
+export interface HostNetwork {
+  readonly id: string;
+  readonly mtu: number;
+  /** `provider:network_type`: vxlan, flat, vlan or local. */
+  readonly networkType: string;
+  /** The VNI of a vxlan network, the VLAN id of a vlan one; null otherwise. */
+  readonly segmentationId: number | null;
+  /** `provider:physical_network`; null for tunnels and local networks. */
+  readonly physicalNetwork: string | null;
+  readonly subnets: ReadonlyArray<HostSubnet>;
+  /** Underlay (tunnel) addresses of the other hosts with ports on the network: the flood list. */
+  readonly remoteHosts: ReadonlyArray<string>;
+  /** Ports of the network on other hosts: MAC → that host's tunnel address (static FDB). */
+  readonly remotePorts: ReadonlyArray<{ readonly mac: string; readonly tunnelIp: string }>;
+}
+
+/** A port bound to this host, with what its filter needs. */
+export interface HostPort {
+  readonly id: string;
+  readonly networkId: string;
+  /** The host-side device (tap or veth end) the driver creates for the port. */
+  readonly device: string;
+  readonly mac: string;
+  readonly mtu: number;
+  readonly fixedIps: ReadonlyArray<string>;
+  readonly allowedAddressPairs: ReadonlyArray<AllowedAddressPair>;
+  readonly portSecurityEnabled: boolean;
+  /** Every rule of every group of the port (`effectiveRulesOfPort`). */
+  readonly rules: ReadonlyArray<SecurityRule>;
+}
+
+/**
+ * What the control plane wants of one host's network: the networks its ports are on, the
+ * ports, and the addresses of every remote group the ports' rules name. The network
+ * controller makes the host match it (level-triggered, whole state each time).
+ */
+export interface HostNetworkState {
+  readonly networks: ReadonlyArray<HostNetwork>;
+  readonly ports: ReadonlyArray<HostPort>;
+  /** Remote group id → its members' addresses (fixed IPs and allowed address pairs). */
+  readonly remoteGroups: Readonly<Record<string, ReadonlyArray<string>>>;
+}

@@ -1,0 +1,232 @@
+import type { WorkloadNic } from '../../drivers/driver.js';
+import {
+  bridgeNameOf,
+  deleteBridge,
+  ensureBridge,
+  plugIntoBridge,
+  unplugFromBridge,
+} from '../../host/bridge.js';
+import { applyNft, deleteStrataTables, strataTablesPresent } from '../../host/nft.js';
+import { compileRuleset } from '../../host/nft-ruleset.js';
+import type { PortFilter } from '../../host/nft-ruleset.js';
+import { linkInfo } from '../../host/veth.js';
+import { ensureProviderUplink } from '../../host/vlan.js';
+import { deleteVxlan, ensureVxlan, setFloodDestinations, setRemoteMacs } from '../../host/vxlan.js';
+import type { HostNetworkState } from '../host-network-state.js';
+import type { DataplaneNetwork, DataplaneSecurityRule, NetworkDataplane } from '../network-dataplane.js';
+import { observeLinks } from './host-links.js';
+import type { HostPlan, LinuxDataplaneConfig, NetworkWiring, ObservedLink } from './host-network-plan.js';
+import { planHost, uplinkOf } from './host-network-plan.js';
+import { DeviceWatch } from './device-watch.js';
+
+export interface LinuxDataplaneOptions extends Partial<LinuxDataplaneConfig> {
+  /** Named network namespace that is "the host" (tests, several hosts on one machine); else the agent's. */
+  readonly netns?: string;
+}
+
+/**
+ * Neutron's Linux bridge agent on the kernel: a bridge per network (`brq…`) with its VXLAN
+ * device (static flood list and FDB from the control plane) or physical uplink, each port's
+ * tap or veth end in it, and one nftables ruleset for the whole host, swapped atomically.
+ * `sync` makes the host match a whole desired state (the network controller calls it); the
+ * per-port calls of NetworkDataplane wire a port at once, before the next sync.
+ */
+export class LinuxDataplane implements NetworkDataplane {
+  readonly name = 'linux';
+  readonly vifType = 'bridge';
+  readonly netns: string | undefined;
+  readonly config: LinuxDataplaneConfig;
+  /** The filter last applied, to skip identical rewrites and for applySecurityGroups. */
+  #filters: ReadonlyArray<PortFilter> = [];
+  #lastRuleset: string | undefined;
+  /** Per network, the wiring last applied (see #inPlace). */
+  readonly #wired = new Map<string, string>();
+  readonly #pending: DeviceWatch;
+  /** Host changes run one at a time: a sync and a port plug both creating a bridge would collide. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  get tunnelIp(): string | undefined {
+    return this.config.tunnelIp;
+  }
+
+  constructor(o: LinuxDataplaneOptions = {}) {
+    this.netns = o.netns;
+    this.config = { tunnelIp: o.tunnelIp, physicalNetworks: o.physicalNetworks ?? new Map() };
+    this.#pending = new DeviceWatch((device) => linkInfo(this.netns, device));
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work, work);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  ensureNetwork(net: DataplaneNetwork): Promise<void> {
+    return this.#serial(() => this.#ensureNetwork(net));
+  }
+
+  async #ensureNetwork(net: DataplaneNetwork): Promise<void> {
+    const bridge = bridgeNameOf(net.id);
+    await ensureBridge(this.netns, bridge, net.mtu);
+    if (net.networkType === undefined) return;
+    const uplink = uplinkOf(
+      {
+        id: net.id,
+        mtu: net.mtu,
+        networkType: net.networkType,
+        segmentationId: net.segmentationId ?? null,
+        physicalNetwork: net.physicalNetwork ?? null,
+        subnets: [],
+        remoteHosts: [],
+        remotePorts: [],
+      },
+      this.config,
+    );
+    if (uplink?.kind === 'physical') await this.#wire({ networkId: net.id, bridge, mtu: net.mtu, uplink });
+    else if (uplink?.kind === 'vxlan')
+      await ensureVxlan(this.netns, {
+        name: uplink.name,
+        vni: uplink.vni,
+        local: uplink.local,
+        bridge,
+        mtu: net.mtu,
+      });
+  }
+
+  /**
+   * Puts the port's device in its network's bridge. The driver makes the device when it
+   * creates the workload, after this call: a device not there yet is plugged as soon as it
+   * appears (and by the next sync at the latest).
+   */
+  plugPort(nic: WorkloadNic): Promise<string> {
+    const bridge = bridgeNameOf(nic.networkId);
+    const plug = () => this.#serial(() => plugIntoBridge(this.netns, nic.hostName, bridge, nic.mtu));
+    return this.#serial(async () => {
+      await ensureBridge(this.netns, bridge, nic.mtu);
+      if ((await linkInfo(this.netns, nic.hostName)) !== undefined)
+        await plugIntoBridge(this.netns, nic.hostName, bridge, nic.mtu);
+      else this.#pending.add(nic.hostName, plug);
+      return nic.hostName;
+    });
+  }
+
+  unplugPort(nic: Pick<WorkloadNic, 'portId' | 'hostName'>): Promise<void> {
+    this.#pending.remove(nic.hostName);
+    return this.#serial(() => unplugFromBridge(this.netns, nic.hostName));
+  }
+
+  /** Replaces one port's rules in the host-wide ruleset (the next sync brings the rest of the state). */
+  applySecurityGroups(portId: string, rules: ReadonlyArray<DataplaneSecurityRule>): Promise<void> {
+    return this.#serial(() => this.#applyPortRules(portId, rules));
+  }
+
+  async #applyPortRules(portId: string, rules: ReadonlyArray<DataplaneSecurityRule>): Promise<void> {
+    const filters = this.#filters.map((f) =>
+      f.portId !== portId
+        ? f
+        : {
+            ...f,
+            rules: rules.map((r) => ({
+              direction: r.direction,
+              ethertype: r.ethertype,
+              protocol: r.protocol,
+              port_range_min: r.portRangeMin,
+              port_range_max: r.portRangeMax,
+              remote_ip_prefix: r.remoteIpPrefix,
+              remote_group_id: null,
+            })),
+          },
+    );
+    await this.#applyFilter(filters, new Map());
+  }
+
+  /** Makes the host match the whole desired state; returns the plan it carried out. */
+  sync(state: HostNetworkState): Promise<HostPlan> {
+    return this.#serial(() => this.#sync(state));
+  }
+
+  async #sync(state: HostNetworkState): Promise<HostPlan> {
+    // The filter first, before even looking at the links: a rule change is what must reach
+    // running ports fastest, and the filter depends on the desired state alone.
+    const wanted = planHost(state, [], this.config);
+    await this.#applyFilter(wanted.filters, wanted.members);
+    const links = await observeLinks(this.netns);
+    const plan = planHost(state, links, this.config);
+    for (const n of plan.networks) if (!this.#inPlace(n, links)) await this.#wire(n);
+    for (const p of plan.plugs) await plugIntoBridge(this.netns, p.device, p.bridge, p.mtu);
+    for (const name of plan.staleVxlans) await deleteVxlan(this.netns, name);
+    for (const name of plan.staleBridges) await deleteBridge(this.netns, name);
+    for (const id of this.#wired.keys())
+      if (!plan.networks.some((n) => n.networkId === id)) this.#wired.delete(id);
+    return plan;
+  }
+
+  /**
+   * Whether the network is wired as last time and its links are still there (a deleted
+   * bridge or VXLAN device is wired again; an unchanged one costs no command).
+   */
+  #inPlace(n: NetworkWiring, links: ReadonlyArray<ObservedLink>): boolean {
+    const bridge = links.find((l) => l.name === n.bridge);
+    if (bridge?.kind !== 'bridge' || bridge.mtu !== n.mtu) return false;
+    const u = n.uplink;
+    if (u?.kind === 'vxlan' && links.find((l) => l.name === u.name)?.master !== n.bridge) return false;
+    return this.#wired.get(n.networkId) === wiringKey(n);
+  }
+
+  /** Stops waiting for devices (the agent is stopping). */
+  close(): void {
+    this.#pending.clear();
+  }
+
+  async #wire(n: NetworkWiring): Promise<void> {
+    this.#wired.delete(n.networkId);
+    await ensureBridge(this.netns, n.bridge, n.mtu);
+    const u = n.uplink;
+    if (u?.kind === 'vxlan') {
+      await ensureVxlan(this.netns, {
+        name: u.name,
+        vni: u.vni,
+        local: u.local,
+        bridge: n.bridge,
+        mtu: n.mtu,
+      });
+      await setFloodDestinations(this.netns, u.name, u.floodTo);
+      await setRemoteMacs(this.netns, u.name, u.remoteMacs);
+    } else if (u?.kind === 'physical') {
+      await ensureProviderUplink(this.netns, {
+        physicalInterface: u.physicalInterface,
+        vlanId: u.vlanId,
+        bridge: n.bridge,
+        mtu: n.mtu,
+      });
+    }
+    this.#wired.set(n.networkId, wiringKey(n));
+  }
+
+  /**
+   * One `nft -f` transaction for the whole host, skipped when it would write what is there
+   * already; with no port filtered, Strata's tables go.
+   */
+  async #applyFilter(
+    filters: ReadonlyArray<PortFilter>,
+    members: ReadonlyMap<string, ReadonlyArray<string>>,
+  ): Promise<void> {
+    this.#filters = filters;
+    if (!filters.some((f) => f.portSecurityEnabled)) {
+      if (this.#lastRuleset !== '' || (await strataTablesPresent(this.netns)))
+        await deleteStrataTables(this.netns);
+      this.#lastRuleset = '';
+      return;
+    }
+    const ruleset = compileRuleset(filters, members);
+    if (ruleset === this.#lastRuleset && (await strataTablesPresent(this.netns))) return;
+    await applyNft(this.netns, ruleset);
+    this.#lastRuleset = ruleset;
+  }
+}
+
+/** A wiring as comparable text (the remote MACs map spelled out). */
+function wiringKey(n: NetworkWiring): string {
+  const u = n.uplink;
+  return JSON.stringify(u?.kind === 'vxlan' ? { ...n, uplink: { ...u, remoteMacs: [...u.remoteMacs] } } : n);
+}

@@ -1,0 +1,63 @@
+import type { HostNetworkState } from '../../agent/dataplane/host-network-state.js';
+import type { NetworkControlPlane } from '../../agent/transport/control-plane.js';
+import type { HostNetworkView } from '../../network/index.js';
+import type { ComputeDeps } from '../compute-deps.js';
+import { hostDeviceName } from '../networking/server-ports.js';
+
+/**
+ * The network part of the control plane as agents see it: the network service's view of
+ * the host, with what only compute knows added (the ports' host device names, the other
+ * hosts' tunnel addresses). Change notices of the network service wake every watcher;
+ * `onNotice` also forwards them to agents that long-poll over HTTP.
+ */
+export class NetworkGateway implements NetworkControlPlane {
+  constructor(
+    private readonly deps: ComputeDeps,
+    private readonly onNotice: () => void,
+  ) {
+    deps.network.watchChanges(onNotice);
+  }
+
+  async hostState(hostname: string): Promise<HostNetworkState> {
+    const view = await this.deps.network.hostNetworkState(hostname);
+    const hosts = view.networks.flatMap((n) => n.remotePorts.map((p) => p.host));
+    return withTunnels(view, await this.#tunnelIps(hosts));
+  }
+
+  watch(_hostname: string, onChange: () => void): () => void {
+    return this.deps.network.watchChanges(onChange);
+  }
+
+  async #tunnelIps(hosts: ReadonlyArray<string>): Promise<Map<string, string>> {
+    const unique = [...new Set(hosts)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.deps.store.db
+      .selectFrom('compute_hosts')
+      .select(['hostname', 'tunnel_ip'])
+      .where('hostname', 'in', unique)
+      .execute();
+    return new Map(rows.flatMap((r) => (r.tunnel_ip === null ? [] : [[r.hostname, r.tunnel_ip] as const])));
+  }
+}
+
+/**
+ * The agent's state from the network service's view: remote ports on hosts without a
+ * tunnel address (fake hosts, hosts without a real dataplane) are left out. Pure.
+ */
+export function withTunnels(view: HostNetworkView, tunnels: ReadonlyMap<string, string>): HostNetworkState {
+  return {
+    networks: view.networks.map(({ remotePorts, ...n }) => {
+      const reachable = remotePorts.flatMap((p) => {
+        const tunnelIp = tunnels.get(p.host);
+        return tunnelIp === undefined ? [] : [{ mac: p.mac, tunnelIp }];
+      });
+      return {
+        ...n,
+        remoteHosts: [...new Set(reachable.map((p) => p.tunnelIp))].sort(),
+        remotePorts: reachable,
+      };
+    }),
+    ports: view.ports.map((p) => ({ ...p, device: hostDeviceName(p.id) })),
+    remoteGroups: view.remoteGroups,
+  };
+}
