@@ -113,7 +113,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     projects: { exists: (id) => projectExists(identity, id) },
     network: network.api,
   });
-  const volume = volumeService(ctx, () => volumeDevicePort(compute.deps));
+  const volume = volumeService(ctx, () => volumeDevicePort(compute.deps), image.api);
   const services: ServicePlugin[] = [
     identityService(identity, http),
     image,

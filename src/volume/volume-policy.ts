@@ -13,6 +13,8 @@ export const volumePolicy: Readonly<Record<string, string>> = {
   'volume:update': member,
   'volume:delete': member,
   'volume:extend': member,
+  'volume_extension:volume_actions:upload_image': member,
+  'volume_extension:volume_actions:upload_public': admin,
   'volume_extension:volume_tenant_attribute': reader,
   'volume_extension:volume_host_attribute': 'role:admin',
   'volume_extension:quotas:show': reader,

@@ -14,6 +14,7 @@ import { routersMigration } from './0012-routers.js';
 import { serverPortsMigration } from './0013-server-ports.js';
 import { volumeTypesSnapshotsMigration } from './0014-volume-types-snapshots.js';
 import { computeHostNumbersMigration } from './0015-compute-host-numbers.js';
+import { volumeImagesBootMigration } from './0020-volume-images-boot.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -32,6 +33,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0013-server-ports': serverPortsMigration,
   '0014-volume-types-snapshots': volumeTypesSnapshotsMigration,
   '0015-compute-host-numbers': computeHostNumbersMigration,
+  '0020-volume-images-boot': volumeImagesBootMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -60,6 +60,9 @@ for (const dialect of testDialects()) {
         sourceVolid: null,
         metadata: {},
         createdAt: new Date().toISOString(),
+        bootable: false,
+        imageId: null,
+        imageMetadata: {},
       });
       return id;
     }
@@ -77,6 +80,7 @@ for (const dialect of testDialects()) {
         availabilityZone: 'nova',
         serviceUuid: '00000000-0000-5000-8000-000000000000',
         wakeSnapshot: () => undefined,
+        images: undefined as unknown as VolumeDeps['images'],
         devices: () => port,
         wake: () => undefined,
       };

@@ -7,7 +7,10 @@ import { parseVolumeListQuery } from './volume-list-query.js';
 import { volumeActionBody, volumeCreateBody, volumeCreateKeys, volumeUpdateBody } from './volume-schemas.js';
 import { extendVolume } from './volume-extend.js';
 import type { Microversion } from '../../common/http/microversion.js';
-import { rejectFieldsFrom } from '../../common/http/microversion.js';
+import { atLeast, rejectFieldsFrom } from '../../common/http/microversion.js';
+import type { Static } from 'typebox';
+import { InputError } from '../../common/errors.js';
+import { uploadVolumeImage } from './volume-upload.js';
 import type { VolumeWithAttachments } from './volume-service.js';
 import {
   createVolume,
@@ -22,6 +25,40 @@ import type { VolumeViewContext } from './volume-view.js';
 import { volumeDetail, volumeSummary } from './volume-view.js';
 
 const base = '/v3/:project_id/volumes';
+
+type UploadBody = NonNullable<Static<typeof volumeActionBody>['os-volume_upload_image']>;
+
+/** os-volume_upload_image; visibility and protected from 3.1, public images need their own rule. */
+async function uploadAction(ctx: RequestContext, deps: VolumeDeps, b: UploadBody) {
+  const target = await volumeTarget(ctx, deps);
+  ctx.authorize('volume_extension:volume_actions:upload_image', target);
+  const v31 = atLeast(ctx.microversion, [3, 1]);
+  const visibility = v31 ? b.visibility : undefined;
+  if (visibility === 'public') ctx.authorize('volume_extension:volume_actions:upload_public', target);
+  return uploadVolumeImage(deps, volumeCallerOf(ctx), ctx.params['volume_id']!, {
+    imageName: b.image_name,
+    force: b.force === undefined ? false : strictBool(b.force),
+    diskFormat: b.disk_format ?? 'raw',
+    containerFormat: b.container_format ?? 'bare',
+    ...(visibility !== undefined && { visibility }),
+    ...(v31 && b.protected !== undefined && { protected: strictBool(b.protected) }),
+  });
+}
+
+const trueWords = ['1', 't', 'true', 'on', 'y', 'yes'];
+const falseWords = ['0', 'f', 'false', 'off', 'n', 'no'];
+
+/** oslo's bool_from_string(strict=True), with Cinder's 400 for anything else. */
+function strictBool(v: boolean | string): boolean {
+  if (typeof v === 'boolean') return v;
+  const s = v.trim().toLowerCase();
+  if (trueWords.includes(s)) return true;
+  if (falseWords.includes(s)) return false;
+  throw new InputError(
+    'volume.bad_boolean',
+    `Unrecognized value '${v}', acceptable values are: '${[...trueWords, ...falseWords].sort().join("', '")}'`,
+  );
+}
 const one = (v: unknown) => (Array.isArray(v) ? (v.at(-1) as unknown) : v);
 
 /** From 3.53 Cinder's create schema has additionalProperties false; before, unknown keys are ignored. */
@@ -114,6 +151,7 @@ export const volumeRoutes = [
         volumeType: b.volume_type ?? null,
         snapshotId: b.snapshot_id ?? null,
         sourceVolid: b.source_volid ?? null,
+        imageRef: b.imageRef ?? b.image_id ?? null,
       });
       return { volume: volumeDetail(viewContext(ctx, deps), { volume: v, attachments: [] }) };
     },
@@ -165,18 +203,16 @@ export const volumeRoutes = [
   route<VolumeDeps, typeof volumeActionBody>({
     method: 'POST',
     url: `${base}/:volume_id/action`,
-    policy: 'volume:extend',
     target: volumeTarget,
     body: volumeActionBody,
     successStatus: 202,
-    expectedErrors: [404, 413],
+    expectedErrors: [403, 404, 413],
     handler: async (ctx, deps) => {
-      await extendVolume(
-        deps,
-        volumeCallerOf(ctx),
-        ctx.params['volume_id']!,
-        Number(ctx.body['os-extend'].new_size),
-      );
+      const upload = ctx.body['os-volume_upload_image'];
+      if (upload !== undefined) return { 'os-volume_upload_image': await uploadAction(ctx, deps, upload) };
+      const extend = ctx.body['os-extend']!;
+      ctx.authorize('volume:extend', await volumeTarget(ctx, deps));
+      await extendVolume(deps, volumeCallerOf(ctx), ctx.params['volume_id']!, Number(extend.new_size));
       return undefined;
     },
   }),

@@ -61,6 +61,16 @@ export const volumeCreateBody = Type.Object(
             description: 'Volume type name or id.',
           }),
         ),
+        imageRef: Type.Optional(
+          Type.Union([Type.String({ maxLength: 255 }), Type.Null()], {
+            description: 'Image to copy into the volume.',
+          }),
+        ),
+        image_id: Type.Optional(
+          Type.Union([Type.String({ maxLength: 255 }), Type.Null()], {
+            description: 'Old name of `imageRef`.',
+          }),
+        ),
       },
       // Cinder accepts (and ignores) unknown volume keys before 3.53.
       { additionalProperties: true },
@@ -86,17 +96,43 @@ export const volumeUpdateBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** Volume actions this slice serves: os-extend (a volume that is not attached). */
+/** A boolean, or a string oslo's bool_from_string reads (checked by the handler). */
+const boolish = Type.Union([Type.Boolean(), Type.String()]);
+
+/** Volume actions this slice serves: os-extend (a volume that is not attached), os-volume_upload_image. */
 export const volumeActionBody = Type.Object(
   {
-    'os-extend': Type.Object(
-      {
-        new_size: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[0-9]+$' })], {
-          description: 'The new size in GiB (larger than the current one).',
-        }),
-      },
-      { additionalProperties: false },
+    'os-extend': Type.Optional(
+      Type.Object(
+        {
+          new_size: Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[0-9]+$' })], {
+            description: 'The new size in GiB (larger than the current one).',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    'os-volume_upload_image': Type.Optional(
+      Type.Object(
+        {
+          image_name: Type.String({ minLength: 1, maxLength: 255, description: 'Name of the new image.' }),
+          force: Type.Optional(boolish),
+          disk_format: Type.Optional(Type.String({ description: 'raw (default) or qcow2.' })),
+          container_format: Type.Optional(Type.String({ description: 'bare (default).' })),
+          visibility: Type.Optional(
+            Type.Union([
+              Type.Literal('public'),
+              Type.Literal('private'),
+              Type.Literal('shared'),
+              Type.Literal('community'),
+            ]),
+          ),
+          protected: Type.Optional(boolish),
+        },
+        // Cinder's upload schema ignores other keys.
+        { additionalProperties: true },
+      ),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, minProperties: 1, maxProperties: 1 },
 );
