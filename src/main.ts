@@ -114,6 +114,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     network: network.api,
   });
   const volume = volumeService(ctx, () => volumeDevicePort(compute.deps), image.api);
+  compute.bindVolumes(volume.api);
   const services: ServicePlugin[] = [
     identityService(identity, http),
     image,

@@ -104,4 +104,6 @@ export function volumeService(
 
 export type { VolumeApi } from './volume-api.js';
 export type { DiskOnServer, VolumeCaller, VolumeDevicePort } from './volume-deps.js';
+export type { VolumeRecord } from './volumes/volume-store.js';
+export type { SnapshotRecord } from './snapshots/snapshot-store.js';
 export { volumePolicy } from './volume-policy.js';

@@ -108,6 +108,7 @@ export async function createVolume(
   deps: VolumeDeps,
   caller: VolumeCaller,
   req: VolumeCreate,
+  id: string = crypto.randomUUID(),
 ): Promise<VolumeRecord> {
   const az = req.availabilityZone ?? deps.availabilityZone;
   if (az !== deps.availabilityZone)
@@ -121,7 +122,6 @@ export async function createVolume(
       ? await resolveVolumeType(deps, caller, req.volumeType)
       : { id: origin.typeId };
   await checkVolumeQuota(deps, caller.projectId, size);
-  const id = crypto.randomUUID();
   const won = await deps.store.write(async (tx) => {
     // Fences a racing attach of the source, so the reconciler may freeze its file.
     if (origin?.kind === 'volume' && !(await fenceVolumeIf(tx, origin.id, origin.generation))) return false;
