@@ -90,7 +90,8 @@ export function bootPlanOf(imageRef: string, requested: RequestedDevices, maxCou
   const rootVolume = volumes.find((d) => d.bootIndex === 0);
   const imageId = rootVolume !== undefined ? '' : imageRef !== '' ? imageRef : (localImage?.uuid ?? '');
   const indexes = [
-    ...(rootVolume === undefined && imageId !== '' ? [0] : []),
+    // imageRef alone stands for Nova's implicit image→local mapping at boot index 0.
+    ...(rootVolume === undefined && localImage === undefined && imageId !== '' ? [0] : []),
     ...all.flatMap((d) => (d.bootIndex === null ? [] : [d.bootIndex])),
   ].sort((a, b) => a - b);
   if (indexes[0] !== 0 || indexes.some((v, i) => v !== i)) throw bootSequence();
