@@ -88,7 +88,12 @@ for (const dialect of testDialects()) {
       expect(shown['image']).toBe('');
       const attached = shown['os-extended-volumes:volumes_attached'] as Array<{ id: string }>;
       expect(attached).toHaveLength(2);
-      expect(attached.map((a) => Object.keys(a).sort())).toEqual([
+      // Before 2.3 only ids; from 2.3 delete_on_termination too.
+      expect(attached.map((a) => Object.keys(a))).toEqual([['id'], ['id']]);
+      const at237 = (await nova('GET', `/servers/${id}`)).json().server as Json;
+      const attached237 = at237['os-extended-volumes:volumes_attached'] as Array<Json>;
+      expect(attached237.map((a) => a['delete_on_termination']).sort()).toEqual([false, true]);
+      expect(attached237.map((a) => Object.keys(a).sort())).toEqual([
         ['delete_on_termination', 'id'],
         ['delete_on_termination', 'id'],
       ]);
@@ -133,6 +138,35 @@ for (const dialect of testDialects()) {
       expect((await nova('DELETE', `/servers/${id}`)).statusCode).toBe(204);
       await waitForServer(t, p.member, id, 'DELETED', 20_000);
       await waitForVolume(volumeId, 'available');
+
+      // A snapshot of it boots a new volume of the snapshot's size.
+      const snap = await vol('POST', '/snapshots', { snapshot: { volume_id: volumeId } });
+      expect(snap.statusCode, snap.body).toBe(202);
+      const snapId = String(snap.json().snapshot.id);
+      const until = Date.now() + 20_000;
+      while ((await vol('GET', `/snapshots/${snapId}`)).json().snapshot.status !== 'available') {
+        if (Date.now() > until) throw new Error('snapshot never available');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const fromSnap = await boot({
+        block_device_mapping_v2: [
+          {
+            source_type: 'snapshot',
+            destination_type: 'volume',
+            uuid: snapId,
+            boot_index: 0,
+            delete_on_termination: true,
+          },
+        ],
+      });
+      expect(fromSnap.statusCode, fromSnap.body).toBe(202);
+      const sid = String(fromSnap.json().server.id);
+      const shown = await waitForServer(t, p.member, sid, 'ACTIVE', 30_000);
+      const [root] = shown['os-extended-volumes:volumes_attached'] as Array<{ id: string }>;
+      const rootVol = (await vol('GET', `/volumes/${root!.id}`)).json().volume as Json;
+      expect(rootVol).toMatchObject({ snapshot_id: snapId, size: 1 });
+      expect((await nova('DELETE', `/servers/${sid}`)).statusCode).toBe(204);
+      await waitForVolume(root!.id, 'gone');
     });
 
     it("refuses bad mappings with Nova's faults, making no server and no volume", async () => {
