@@ -117,7 +117,8 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     projects: { exists: (id) => projectExists(identity, id) },
     network: network.api,
   });
-  const volume = volumeService(ctx, () => volumeDevicePort(compute.deps));
+  const volume = volumeService(ctx, () => volumeDevicePort(compute.deps), image.api);
+  compute.bindVolumes(volume.api);
   const services: ServicePlugin[] = [
     identityService(identity, http),
     image,

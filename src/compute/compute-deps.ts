@@ -1,3 +1,4 @@
+import type { VolumeApi } from '../volume/volume-api.js';
 import type {
   DeviceControlPlane,
   HostControlPlane,
@@ -35,6 +36,8 @@ export interface ComputeSignals {
   finalize(serverId: string): void;
   /** A host registered or its operator status changed: the scheduler's cached views are out of date. */
   hostsChanged(): void;
+  /** A server's block device mappings have work (volumes to make before the build, or to delete after). */
+  blockDevices(serverId: string): void;
 }
 
 /** Placement's call for agents registering their host (the placement service's API satisfies it). */
@@ -93,4 +96,6 @@ export interface ComputeDeps {
   readonly serviceDownTimeSec: number;
   /** The control plane host agents talk to (made after these deps, hence late-bound). */
   readonly controlPlane: () => AgentControlPlane;
+  /** Block storage's in-process API (built after compute, hence late-bound); undefined when not served. */
+  readonly volumes: () => VolumeApi | undefined;
 }

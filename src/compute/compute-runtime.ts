@@ -1,3 +1,5 @@
+import type { VolumeApi } from '../volume/volume-api.js';
+import { blockDeviceController } from './block-devices/block-device-controller.js';
 import type { Logger } from 'pino';
 import { LocalAgents } from '../agent/fleet/local-agents.js';
 import type { StrataConfig } from '../common/config.js';
@@ -38,6 +40,8 @@ export class ComputeRuntime {
   #scheduling: RunningController<string> | undefined;
   #buildTimeout: RunningController<string> | undefined;
   readonly #hostCache: HostStateCache;
+  #blockDevices: RunningController<string> | undefined;
+  #volumes: VolumeApi | undefined;
 
   constructor(readonly inputs: ComputeRuntimeInputs) {
     const signals: ComputeSignals = {
@@ -46,6 +50,7 @@ export class ComputeRuntime {
       host: (host, serverId) => this.gateway.notify(host, serverId),
       finalize: () => undefined,
       hostsChanged: () => this.#hostCache.invalidate(),
+      blockDevices: (serverId) => this.#blockDevices?.queue.add(serverId),
     };
     this.deps = {
       store: inputs.store,
@@ -60,16 +65,27 @@ export class ComputeRuntime {
       schedulerStrategy: inputs.config.schedulerStrategy,
       serviceDownTimeSec: inputs.config.serviceDownTimeSec,
       controlPlane: () => this.gateway,
+      volumes: () => this.#volumes,
     };
     this.#hostCache = new HostStateCache(this.deps, defaultPipeline(this.deps.schedulerStrategy));
     this.gateway = new AgentGateway(this.deps);
     this.agents = new LocalAgents(this.gateway.controlPlane, inputs.log);
   }
 
+  /** Block storage, for servers' block device mappings (boot from volume); call before start. */
+  bindVolumes(volumes: VolumeApi): void {
+    this.#volumes = volumes;
+  }
+
   /** Starts the scheduler and the build timeout; the in-process hosts start apart (agent/fleet/local-host.ts). */
   start(): void {
     this.#scheduling = startController(schedulingController(this.deps, this.#hostCache), {
       workers: 1,
+      resyncMs: 5_000,
+      log: this.inputs.log,
+    });
+    this.#blockDevices = startController(blockDeviceController(this.deps), {
+      workers: 2,
       resyncMs: 5_000,
       log: this.inputs.log,
     });
@@ -85,5 +101,6 @@ export class ComputeRuntime {
     await this.agents.stopAll();
     await this.#scheduling?.stop();
     await this.#buildTimeout?.stop();
+    await this.#blockDevices?.stop();
   }
 }

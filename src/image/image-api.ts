@@ -48,6 +48,7 @@ export interface ImageApi {
       visibility?: string;
       minDisk?: number;
       minRam?: number;
+      protected?: boolean;
       properties?: Record<string, string>;
     },
   ): Promise<ImageRecord>;
@@ -96,6 +97,7 @@ export function createImageApi(deps: ImageDeps): ImageApi {
         ...(f.visibility !== undefined && { visibility: f.visibility }),
         ...(f.minDisk !== undefined && { min_disk: f.minDisk }),
         ...(f.minRam !== undefined && { min_ram: f.minRam }),
+        ...(f.protected !== undefined && { protected: f.protected }),
       };
       return toRecord(await createImage(deps, { projectId: owner.projectId, isAdmin: false }, body));
     },

@@ -6,6 +6,7 @@ import { startController } from '../common/reconcile/controller.js';
 import type { ServicePlugin } from '../common/http/service-plugin.js';
 import { serviceRoutes } from '../common/http/service-routes.js';
 import type { ServiceContext } from '../common/service-context.js';
+import type { ImageApi } from '../image/image-api.js';
 import { volumeMicroversions, volumeVersionRoutes } from './discovery/volume-version.js';
 import type { VolumeApi } from './volume-api.js';
 import { createVolumeApi } from './volume-api.js';
@@ -56,7 +57,11 @@ export interface VolumeService extends ServicePlugin {
 }
 
 /** Block Storage v3 (Cinder) at /volume; volumes are files in `<dataDir>/volumes`, backups in the backup dir. */
-export function volumeService(ctx: ServiceContext, devices: () => VolumeDevicePort): VolumeService {
+export function volumeService(
+  ctx: ServiceContext,
+  devices: () => VolumeDevicePort,
+  images: ImageApi,
+): VolumeService {
   const prefix = '/volume';
   let controller: RunningController<string> | undefined;
   let snapshots: RunningController<string> | undefined;
@@ -69,6 +74,7 @@ export function volumeService(ctx: ServiceContext, devices: () => VolumeDevicePo
     availabilityZone: 'nova',
     serviceUuid: nameBasedUuid(`strata-volume:${ctx.config.dataDir}`),
     devices,
+    images,
     wake: (id) => controller?.queue.add(id),
     wakeSnapshot: (id) => snapshots?.queue.add(id),
     backups: new BackupRepository(ctx.config.volumeBackupDir),
@@ -114,4 +120,6 @@ export function volumeService(ctx: ServiceContext, devices: () => VolumeDevicePo
 
 export type { VolumeApi } from './volume-api.js';
 export type { DiskOnServer, VolumeCaller, VolumeDevicePort } from './volume-deps.js';
+export type { VolumeRecord } from './volumes/volume-store.js';
+export type { SnapshotRecord } from './snapshots/snapshot-store.js';
 export { volumePolicy } from './volume-policy.js';

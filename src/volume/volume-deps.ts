@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { WorkloadDisk } from '../agent/drivers/driver.js';
 import type { Clock } from '../common/time.js';
+import type { ImageApi } from '../image/image-api.js';
 import type { StrataDb } from '../db/database.js';
 import type { VolumePool } from './volumes/volume-pool.js';
 import type { BackupRepository } from './backups/backup-repository.js';
@@ -41,6 +42,8 @@ export interface VolumeDeps {
   readonly availabilityZone: string;
   /** The volume service's uuid, shown as volumes' service_uuid (3.48). */
   readonly serviceUuid: string;
+  /** The image service (volumes from images, os-volume_upload_image), as Cinder uses Glance. */
+  readonly images: ImageApi;
   /** Late-bound: compute is built after block storage. */
   readonly devices: () => VolumeDevicePort;
   /** Wakes the volume reconciler for a volume. */

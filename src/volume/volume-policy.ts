@@ -26,6 +26,8 @@ export const volumePolicy: Readonly<Record<string, string>> = {
   'volume_extension:volume_actions:terminate_connection': member,
   'volume_extension:volume_actions:attach': member,
   'volume_extension:volume_actions:detach': member,
+  'volume_extension:volume_actions:upload_image': member,
+  'volume_extension:volume_actions:upload_public': admin,
   'volume_extension:volume_tenant_attribute': reader,
   'volume_extension:volume_host_attribute': 'role:admin',
   'volume_extension:quotas:show': reader,

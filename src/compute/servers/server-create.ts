@@ -15,7 +15,6 @@ import { resolveRequestedGroups } from '../networking/server-security-groups.js'
 import type { ServerCreateRequest } from './server-schemas.js';
 import type { Caller } from './server-inputs.js';
 import {
-  bootImageRef,
   checkUserData,
   counts,
   hostnameOf,
@@ -29,6 +28,9 @@ import { PowerState } from './server-model.js';
 import type { ServerRow } from './server-store.js';
 import { insertServers, toServer } from './server-store.js';
 import type { Tx } from '../../db/db-handle.js';
+import { bootPlanOf } from '../block-devices/block-device-request.js';
+import { checkBootPlan } from '../block-devices/block-device-checks.js';
+import { blockDeviceRows, insertBlockDevices } from '../block-devices/block-device-store.js';
 
 export interface CreatedServers {
   readonly servers: ReadonlyArray<Server>;
@@ -50,16 +52,20 @@ export async function createServers(
   const req = body.server;
   accessIpColumns(req); // refused as the request schema refuses it: before any lookup
   const flavor = await resolveFlavor(deps, String(req.flavorRef), caller);
-  const imageRef = bootImageRef(req.imageRef, req.block_device_mapping_v2);
-  const image = await resolveImage(deps, imageRef, caller, flavor);
-  await checkSomeHostRuns(deps, image);
+  const { min, max: requestedMax } = counts(req.min_count, req.max_count);
+  const plan = bootPlanOf(req.imageRef ?? '', req.block_device_mapping_v2, requestedMax);
+  // A volume-backed server has no image root disk: the flavor's disk is not checked (as Nova).
+  if (plan.imageId !== '')
+    await checkSomeHostRuns(deps, await resolveImage(deps, plan.imageId, caller, flavor));
+  else if (plan.volumes.length === 0)
+    throw new InputError('compute.server.image_not_found', 'Image  could not be found.');
+  await checkBootPlan(deps, caller, plan);
   const keyData = await resolveKey(deps, req.key_name, caller);
   const zone = await resolveZone(deps, req.availability_zone);
   const userData = checkUserData(req.user_data);
   const metadataItems = Object.keys(req.metadata ?? {}).length;
   if (metadataItems > 0)
     await enforceMetadataQuota(deps.store.db, caller.projectId, metadataItems, deps.config);
-  const { min, max: requestedMax } = counts(req.min_count, req.max_count);
   const networkUser = { projectId: caller.projectId, isAdmin: caller.isAdmin };
   const nics = await resolveNetworks(deps, networkUser, req.networks, requestedMax);
   const groups = await resolveRequestedGroups(deps, networkUser, req.security_groups);
@@ -76,7 +82,8 @@ export async function createServers(
     caller,
     req,
     flavor,
-    imageId: image.id,
+    imageId: plan.imageId,
+    task: plan.volumes.length > 0 ? ('block_device_mapping' as const) : ('scheduling' as const),
     keyData,
     zone,
     userData,
@@ -90,6 +97,10 @@ export async function createServers(
     if (groupId !== null) await enforceServerGroupMemberQuota(tx, caller.projectId, groupId, n, deps.config);
     const rows = Array.from({ length: n }, (_, i) => newServerRow(base, n > 1 ? i + 1 : 0));
     await insertServers(tx, rows);
+    await insertBlockDevices(
+      tx,
+      rows.flatMap((r) => blockDeviceRows(r.id, plan.volumes)),
+    );
     if (groupId !== null)
       await tx
         .insertInto('server_group_members')
@@ -107,7 +118,8 @@ export async function createServers(
   });
   // Ports before scheduling, so the build's spec carries its NICs (the device seam).
   await allocateServerNics(deps, networkUser, rows.map(toServer), nics, groups);
-  deps.signals.scheduling();
+  if (plan.volumes.length === 0) deps.signals.scheduling();
+  else for (const r of rows) deps.signals.blockDevices(r.id);
   // The rows as committed: reading them back would only cost a query per server.
   return { servers: rows.map(toServer), reservationId, adminPass };
 }
@@ -168,6 +180,7 @@ interface NewServer {
   readonly req: ServerCreateRequest['server'];
   readonly flavor: EmbeddedFlavor;
   readonly imageId: string;
+  readonly task: 'scheduling' | 'block_device_mapping';
   readonly keyData: string | null;
   readonly zone: string | null;
   readonly userData: string | null;
@@ -208,7 +221,7 @@ function newServerRow(b: NewServer, index: number): ServerRow {
     launch_index: Math.max(0, index - 1),
     server_group_id: b.groupId,
     vm_state: 'building',
-    task_state: 'scheduling',
+    task_state: b.task,
     power_state: PowerState.NOSTATE,
     desired_power: 'on',
     observed_power: null,

@@ -165,34 +165,6 @@ function bad(message: string): never {
   throw new InputError('compute.server.bad_networks', message);
 }
 
-type BlockDevices = ServerCreateRequest['server']['block_device_mapping_v2'];
-
-/**
- * The image to boot: `imageRef`, or the image a block device mapping boots from locally
- * (image → local, boot_index 0). Every other mapping needs the volume service, which
- * this cloud does not run yet, and is refused as Nova refuses an invalid mapping.
- */
-export function bootImageRef(imageRef: string, devices: BlockDevices): string {
-  let fromMapping: string | undefined;
-  for (const d of devices ?? []) {
-    const local = d.source_type === 'image' && (d.destination_type ?? 'local') === 'local';
-    if (!local || Number(d.boot_index) !== 0 || d.uuid === undefined) {
-      throw new InputError(
-        'compute.server.bdm_unsupported',
-        'Block Device Mapping is Invalid: only booting an image on local disk is supported (source_type image, destination_type local, boot_index 0); volumes need the volume service, which this cloud does not run.',
-      );
-    }
-    fromMapping = d.uuid;
-  }
-  if (imageRef !== '' && fromMapping !== undefined && fromMapping !== imageRef) {
-    throw new InputError(
-      'compute.server.bdm_image_mismatch',
-      `Block Device Mapping is Invalid: the mapping boots image ${fromMapping}, the request names image ${imageRef}.`,
-    );
-  }
-  return imageRef !== '' ? imageRef : (fromMapping ?? '');
-}
-
 /** Nova's API checks: the image data and its min_disk must fit a flavor disk (0: no check). */
 function checkFlavorDisk(flavorBytes: number, image: ComputeImage): void {
   if (flavorBytes === 0) return;

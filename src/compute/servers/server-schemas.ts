@@ -29,17 +29,48 @@ const network = Type.Object(
   { additionalProperties: false },
 );
 
-/** The fields Strata reads; the rest of Nova's mapping is accepted and judged by bootImageRef. */
+const bdmText = (description: string) => Type.Optional(Type.String({ maxLength: 255, description }));
+const bdmInt = (description: string) =>
+  Type.Optional(
+    Type.Union([Type.Integer(), Type.String({ pattern: '^-?[0-9]+$' }), Type.Null()], { description }),
+  );
+
+/** Nova's block_device_mapping_v2 item (the new keys and the legacy ones it still takes). */
 const blockDevice = Type.Object(
   {
-    source_type: Type.Optional(Type.String({ description: 'image, volume, snapshot or blank.' })),
-    destination_type: Type.Optional(Type.String({ description: 'local or volume.' })),
-    boot_index: Type.Optional(
-      Type.Union([Type.Integer(), Type.String(), Type.Null()], { description: 'Boot order; 0 boots.' }),
+    source_type: Type.Optional(
+      Type.Union(
+        [Type.Literal('volume'), Type.Literal('image'), Type.Literal('snapshot'), Type.Literal('blank')],
+        {
+          description: 'image, volume, snapshot or blank.',
+        },
+      ),
     ),
-    uuid: Type.Optional(Type.String({ description: 'Id of the source.' })),
+    destination_type: Type.Optional(
+      Type.Union([Type.Literal('local'), Type.Literal('volume')], { description: 'local or volume.' }),
+    ),
+    boot_index: bdmInt('Boot order; 0 boots.'),
+    uuid: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 255,
+        pattern: '^[a-zA-Z0-9._-]*$',
+        description: 'Id of the source.',
+      }),
+    ),
+    volume_size: bdmInt('GiB of the volume to create (image or blank to volume).'),
+    delete_on_termination: Type.Optional(
+      Type.Union([Type.Boolean(), Type.String()], { description: 'Delete the volume with the server.' }),
+    ),
+    device_name: Type.Optional(
+      Type.Union([Type.String({ maxLength: 255 }), Type.Null()], { description: 'Guest device name hint.' }),
+    ),
+    guest_format: bdmText('Filesystem of an ephemeral disk.'),
+    device_type: bdmText('disk or cdrom.'),
+    disk_bus: bdmText('virtio, scsi, ...'),
+    no_device: Type.Optional(Type.Union([Type.Boolean(), Type.String(), Type.Null()])),
   },
-  { additionalProperties: true },
+  { additionalProperties: false },
 );
 
 export const serverCreateBody = Type.Object(
@@ -48,7 +79,7 @@ export const serverCreateBody = Type.Object(
       {
         name,
         description: Type.Optional(serverDescription),
-        imageRef: Type.String({ description: 'Image id (empty when booting from volume).' }),
+        imageRef: Type.Optional(Type.String({ description: 'Image id (empty when booting from volume).' })),
         flavorRef: Type.Union([Type.String({ minLength: 1 }), Type.Integer()], { description: 'Flavor id.' }),
         availability_zone: Type.Optional(
           Type.String({ minLength: 1, maxLength: 255, description: 'Availability zone.' }),

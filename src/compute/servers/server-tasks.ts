@@ -15,6 +15,8 @@ export const serverTasks = {
   // Control plane: the scheduler places the server (then 'spawning' on the chosen host).
   scheduling: { action: 'create', step: null, done: 'power', failed: 'error' },
   spawning: { action: 'create', step: 'create', done: 'power', failed: 'error' },
+  // Control plane: volumes of the block device mapping made and reserved (then 'scheduling').
+  block_device_mapping: { action: 'create', step: null, done: 'power', failed: 'error' },
   rebooting: { action: 'reboot', step: 'reboot-soft', done: 'power', failed: 'keep' },
   rebooting_hard: { action: 'reboot', step: 'reboot-hard', done: 'power', failed: 'keep' },
   'powering-off': { action: 'stop', step: 'power-off', done: 'power', failed: 'keep' },

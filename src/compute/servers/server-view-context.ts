@@ -5,6 +5,7 @@ import { isUp } from '../hosts/host-service.js';
 import { listHosts } from '../hosts/host-store.js';
 import { serverNetworking } from '../networking/server-addresses.js';
 import { callerOf } from './server-caller.js';
+import { volumesAttachedOf } from '../block-devices/volumes-attached.js';
 import type { Server } from './server-model.js';
 import type { HostStatus, ViewContext } from './server-view.js';
 
@@ -27,6 +28,10 @@ export async function serverViewContext(
       networking: await serverNetworking(
         deps,
         { projectId: callerOf(ctx).projectId, isAdmin: callerOf(ctx).isAdmin },
+        servers.map((s) => s.id),
+      ),
+      volumes: await volumesAttachedOf(
+        deps.store.db,
         servers.map((s) => s.id),
       ),
     }),

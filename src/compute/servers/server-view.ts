@@ -1,3 +1,4 @@
+import type { AttachedVolume } from '../block-devices/volumes-attached.js';
 import { createHash } from 'node:crypto';
 import type { Microversion } from '../../common/http/microversion.js';
 import { atLeast } from '../../common/http/microversion.js';
@@ -20,6 +21,16 @@ export interface ViewContext {
   readonly hostStatus?: ((host: string | null) => HostStatus) | undefined;
   /** The servers' ports (addresses, security groups), read once per page. */
   readonly networking?: ServerNetworking | undefined;
+  /** The servers' volumes (volumes_attached), read once per page. */
+  readonly volumes?: ReadonlyMap<string, ReadonlyArray<AttachedVolume>> | undefined;
+}
+
+/** Nova's volumes_attached: ids, and delete_on_termination from 2.3. */
+function volumesAttached(id: string, v: ViewContext) {
+  const withDot = atLeast(v.microversion, [2, 3]);
+  return (v.volumes?.get(id) ?? []).map((a) =>
+    withDot ? { id: a.id, delete_on_termination: a.deleteOnTermination } : { id: a.id },
+  );
 }
 
 const withProgress = new Set(['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING']);
@@ -59,7 +70,8 @@ export function serverCoreView(s: Server, v: ViewContext) {
           .update(s.projectId + s.host)
           .digest('hex')
       : '',
-    image: { id: s.imageId, links: links('images', s.imageId, v, false) },
+    // A volume-backed server has no image: Nova shows an empty string.
+    image: s.imageId === '' ? '' : { id: s.imageId, links: links('images', s.imageId, v, false) },
     flavor: { id: s.flavor.id, links: links('flavors', s.flavor.id, v, false) },
     created: secondsTime(s.createdAt),
     updated: secondsTime(s.updatedAt),
@@ -95,7 +107,7 @@ export function serverDetailView(s: Server, v: ViewContext) {
     'OS-EXT-STS:task_state': s.taskState,
     'OS-EXT-STS:vm_state': s.vmState,
     'OS-EXT-STS:power_state': s.powerState,
-    'os-extended-volumes:volumes_attached': [],
+    'os-extended-volumes:volumes_attached': volumesAttached(s.id, v),
     // As Nova: the key only when the server's ports have groups.
     ...securityGroupsOf(s.id, v),
     ...(atLeast(mv, [2, 16]) && v.hostStatus && { host_status: v.hostStatus(s.host) }),

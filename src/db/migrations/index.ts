@@ -18,6 +18,7 @@ import { subnetPoolsMigration } from './0016-subnet-pools.js';
 import { networkRbacMigration } from './0017-network-rbac.js';
 import { volumeAttachmentsApiMigration } from './0018-volume-attachments-api.js';
 import { volumeBackupsTransfersQosMigration } from './0019-volume-backups-transfers-qos.js';
+import { volumeImagesBootMigration } from './0020-volume-images-boot.js';
 import { hostTunnelIpMigration } from './0021-host-tunnel-ip.js';
 import { userLockoutMigration } from './0023-user-lockout.js';
 
@@ -42,6 +43,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0017-network-rbac': networkRbacMigration,
   '0018-volume-attachments-api': volumeAttachmentsApiMigration,
   '0019-volume-backups-transfers-qos': volumeBackupsTransfersQosMigration,
+  '0020-volume-images-boot': volumeImagesBootMigration,
   '0021-host-tunnel-ip': hostTunnelIpMigration,
   '0023-user-lockout': userLockoutMigration,
 };

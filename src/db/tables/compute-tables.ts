@@ -20,6 +20,27 @@ export interface ComputeTables {
   migrations: MigrationTable;
   server_devices: ServerDeviceTable;
   server_ports: ServerPortTable;
+  server_block_devices: ServerBlockDeviceTable;
+}
+
+/**
+ * One volume of a server's block device mapping (Nova's block_device_mapping, volume
+ * destinations only): what was asked, and the volume it is (chosen before block
+ * storage makes it, so a replayed create finds it).
+ */
+export interface ServerBlockDeviceTable {
+  id: string;
+  server_id: string;
+  source_type: 'image' | 'volume' | 'snapshot' | 'blank';
+  destination_type: 'local' | 'volume';
+  uuid: string | null;
+  volume_size: number | null;
+  boot_index: number | null;
+  device_name: string | null;
+  delete_on_termination: number;
+  volume_id: string | null;
+  /** Order in the request. */
+  position: number;
 }
 
 /**
@@ -93,6 +114,7 @@ export type ServerVmState =
 
 /** Nova's task_states that Strata sets; what each means is in src/compute/servers/server-tasks.ts. */
 export type ServerTaskState =
+  | 'block_device_mapping'
   | 'scheduling'
   | 'spawning'
   | 'rebooting'

@@ -20,6 +20,8 @@ export type VolumeStatus =
   | 'detaching'
   | 'deleting'
   | 'extending'
+  | 'downloading'
+  | 'uploading'
   | 'error'
   | 'error_deleting'
   | 'error_extending'
@@ -50,6 +52,14 @@ export interface VolumeTable {
   generation: number;
   created_at: string;
   updated_at: string | null;
+  /** 1 when the volume can boot a server (made from an image, or set so). */
+  bootable: number;
+  /** The image the volume is made from (filled while creating/downloading). */
+  image_id: string | null;
+  /** JSON object: Cinder's volume_image_metadata, copied from the image. */
+  image_metadata: string;
+  /** The image `os-volume_upload_image` fills while the volume is uploading. */
+  upload_image_id: string | null;
 }
 
 /** A volume on a server: one row per (volume, server); Cinder's volume_attachment. */

@@ -45,6 +45,7 @@ for (const dialect of testDialects()) {
         wake: () => undefined,
         wakeSnapshot: () => undefined,
         wakeBackup: () => undefined,
+        images: undefined as unknown as VolumeDeps['images'],
       };
     });
     afterAll(async () => {
@@ -68,6 +69,9 @@ for (const dialect of testDialects()) {
         volumeTypeId: (await defaultVolumeType(deps)).id,
         snapshotId: null,
         sourceVolid: null,
+        bootable: false,
+        imageId: null,
+        imageMetadata: {},
         metadata: {},
         createdAt: now,
       });

@@ -79,6 +79,9 @@ export async function restoreBackup(
       volumeTypeId: type!.id,
       snapshotId: null,
       sourceVolid: null,
+      bootable: false,
+      imageId: null,
+      imageMetadata: {},
       metadata: {},
       createdAt: now,
     });

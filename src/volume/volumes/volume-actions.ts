@@ -14,6 +14,7 @@ import {
 import { volumeCallerOf } from '../volume-caller.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { extendVolume } from './volume-extend.js';
+import { uploadAction } from './volume-upload-action.js';
 import type { volumeActionBody } from './volume-schemas.js';
 
 type ActionBody = Static<typeof volumeActionBody>;
@@ -34,6 +35,8 @@ export async function runVolumeAction(
     await extendVolume(deps, caller, id, Number(b['os-extend'].new_size), { inUse });
     return undefined;
   }
+  if ('os-volume_upload_image' in b)
+    return { 'os-volume_upload_image': await uploadAction(ctx, deps, target, b['os-volume_upload_image']) };
   if ('os-initialize_connection' in b) {
     ctx.authorize(attachRule('initialize_connection'), target);
     const info = await legacyInitializeConnection(deps, caller, id, b['os-initialize_connection'].connector);

@@ -1,4 +1,4 @@
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from '../../agent/host/command.js';
 import { VolumeChain } from './volume-chain.js';
@@ -111,6 +111,44 @@ export class VolumePool {
     });
     await chmod(path, 0o600);
     return path;
+  }
+
+  /**
+   * The volume's file as a sparse qcow2 conversion of an image's data, grown to `sizeGb`.
+   * Converting into a `.part` file renamed into place makes a replay start over cleanly.
+   */
+  async fromImage(
+    volumeId: string,
+    imagePath: string,
+    imageFormat: 'raw' | 'qcow2',
+    sizeGb: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.#prepare();
+    const path = this.pathOf(volumeId);
+    const part = `${path}.part`;
+    const opts = { ...(signal && { signal }), timeoutMs: 3_600_000 };
+    await runCommand('qemu-img', ['convert', '-q', '-f', imageFormat, '-O', 'qcow2', imagePath, part], opts);
+    await runCommand('qemu-img', ['resize', '-q', '-f', 'qcow2', part, `${sizeGb}G`], opts);
+    await chmod(part, 0o600);
+    await rename(part, path);
+  }
+
+  /**
+   * A standalone copy of the volume's data (its backing chain flattened) in `format`,
+   * for an image upload; `-U` so a crash-consistent copy of an open file is possible.
+   */
+  async exportTo(
+    volumeId: string,
+    target: string,
+    format: 'raw' | 'qcow2',
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await runCommand(
+      'qemu-img',
+      ['convert', '-q', '-U', '-f', 'qcow2', '-O', format, this.pathOf(volumeId), target],
+      { ...(signal && { signal }), timeoutMs: 3_600_000 },
+    );
   }
 
   /** Removes the volume's file and hidden bases nothing reads any more; a missing file is already removed. */

@@ -65,6 +65,9 @@ for (const dialect of testDialects()) {
         sourceVolid: null,
         metadata: {},
         createdAt: new Date().toISOString(),
+        bootable: false,
+        imageId: null,
+        imageMetadata: {},
       });
       return id;
     }
@@ -84,6 +87,7 @@ for (const dialect of testDialects()) {
         wakeSnapshot: () => undefined,
         wakeBackup: () => undefined,
         backups: new BackupRepository(join(dir, 'backups')),
+        images: undefined as unknown as VolumeDeps['images'],
         devices: () => port,
         wake: () => undefined,
       };

@@ -4,6 +4,8 @@ import type { VolumeAttachment } from '../attachments/volume-attachment-store.js
 import { attachmentsOfVolume } from '../attachments/volume-attachment-store.js';
 import { diskOf } from '../attachments/volume-attachment-service.js';
 import { reconcileAttachments } from '../attachments/attachment-reconcile.js';
+import { copyImageToVolume } from './volume-image.js';
+import { uploadToImage } from './volume-upload.js';
 import type { VolumeRecord } from './volume-store.js';
 import { deleteVolumeIf, getVolume, listVolumeIdsIn, updateVolumeIf } from './volume-store.js';
 
@@ -27,6 +29,8 @@ export function volumeReconciler(deps: VolumeDeps): Reconciler {
     listKeys: () =>
       listVolumeIdsIn(deps.store.db, [
         'creating',
+        'downloading',
+        'uploading',
         'deleting',
         'extending',
         'reserved',
@@ -39,7 +43,13 @@ export function volumeReconciler(deps: VolumeDeps): Reconciler {
       if (v === undefined) return done;
       switch (v.status) {
         case 'creating':
+          // From an image: Cinder shows `downloading` while the data is copied.
+          if (v.imageId !== null) return startDownload(deps, v);
           return create(deps, v, signal);
+        case 'downloading':
+          return create(deps, v, signal);
+        case 'uploading':
+          return uploadToImage(deps, v, signal);
         case 'deleting':
           await deps.pool.remove(id, signal);
           if (!(await deleteVolumeIf(deps.store.db, id, v.generation))) return again;
@@ -116,8 +126,15 @@ async function extendInUse(
   return pending ? { requeueAfterMs: 100 } : settle(deps, v, 'in-use');
 }
 
-/** Empty, an overlay of a snapshot, or a clone (copy-on-write unless the source is open). */
+async function startDownload(deps: VolumeDeps, v: VolumeRecord): Promise<ReconcileResult> {
+  const now = deps.clock().toISOString();
+  await updateVolumeIf(deps.store.db, v.id, v.generation, { status: 'downloading' }, now);
+  return { requeueAfterMs: 1 };
+}
+
+/** Empty, from an image, an overlay of a snapshot, or a clone (copy-on-write unless the source is open). */
 async function makeFile(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): Promise<void> {
+  if (v.imageId !== null) return copyImageToVolume(deps, v.id, v.imageId, v.size, signal);
   if (v.snapshotId !== null) return deps.pool.fromSnapshot(v.id, v.snapshotId, v.size, signal);
   if (v.sourceVolid !== null) {
     const src = await getVolume(deps.store.db, v.sourceVolid);

@@ -22,6 +22,7 @@ import type { VolumeViewContext } from './volume-view.js';
 import { volumeDetail, volumeSummary } from './volume-view.js';
 
 const base = '/v3/:project_id/volumes';
+
 const one = (v: unknown) => (Array.isArray(v) ? (v.at(-1) as unknown) : v);
 
 /** From 3.53 Cinder's create schema has additionalProperties false; before, unknown keys are ignored. */
@@ -114,6 +115,7 @@ export const volumeRoutes = [
         volumeType: b.volume_type ?? null,
         snapshotId: b.snapshot_id ?? null,
         sourceVolid: b.source_volid ?? null,
+        imageRef: b.imageRef ?? b.image_id ?? null,
       });
       return { volume: volumeDetail(viewContext(ctx, deps), { volume: v, attachments: [] }) };
     },

@@ -62,6 +62,16 @@ export const volumeCreateBody = Type.Object(
             description: 'Volume type name or id.',
           }),
         ),
+        imageRef: Type.Optional(
+          Type.Union([Type.String({ maxLength: 255 }), Type.Null()], {
+            description: 'Image to copy into the volume.',
+          }),
+        ),
+        image_id: Type.Optional(
+          Type.Union([Type.String({ maxLength: 255 }), Type.Null()], {
+            description: 'Old name of `imageRef`.',
+          }),
+        ),
       },
       // Cinder accepts (and ignores) unknown volume keys before 3.53.
       { additionalProperties: true },
@@ -87,6 +97,29 @@ export const volumeUpdateBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** A boolean, or a string oslo's bool_from_string reads (checked by the handler). */
+const boolish = Type.Union([Type.Boolean(), Type.String()]);
+
+export const volumeUploadImageBody = Type.Object(
+  {
+    image_name: Type.String({ minLength: 1, maxLength: 255, description: 'Name of the new image.' }),
+    force: Type.Optional(boolish),
+    disk_format: Type.Optional(Type.String({ description: 'raw (default) or qcow2.' })),
+    container_format: Type.Optional(Type.String({ description: 'bare (default).' })),
+    visibility: Type.Optional(
+      Type.Union([
+        Type.Literal('public'),
+        Type.Literal('private'),
+        Type.Literal('shared'),
+        Type.Literal('community'),
+      ]),
+    ),
+    protected: Type.Optional(boolish),
+  },
+  // Cinder's upload schema ignores other keys.
+  { additionalProperties: true },
+);
+
 const connector = Type.Record(Type.String(), Type.Unknown(), {
   description: "The consumer's connector (host, ip, initiator, mode…).",
 });
@@ -94,7 +127,7 @@ const noArgs = Type.Union([Type.Null(), Type.Object({}, { additionalProperties: 
 const action = <K extends string, T extends TSchema>(key: K, body: T) =>
   Type.Object({ [key]: body } as { [P in K]: T }, { additionalProperties: false });
 
-/** The volume actions served: os-extend and the attach steps of consumers (Cinder's volume_actions). */
+/** The volume actions served: os-extend, the attach steps of consumers (Cinder's volume_actions), os-volume_upload_image. */
 export const volumeActionBody = Type.Union([
   action(
     'os-extend',
@@ -107,6 +140,7 @@ export const volumeActionBody = Type.Union([
       { additionalProperties: false },
     ),
   ),
+  action('os-volume_upload_image', volumeUploadImageBody),
   action('os-reserve', noArgs),
   action('os-unreserve', noArgs),
   action('os-begin_detaching', noArgs),

@@ -10,6 +10,7 @@ import type { VolumeRecord } from './volume-store.js';
 import { fenceVolumeIf, getVolume, insertVolume, listVolumes, updateVolumeIf } from './volume-store.js';
 import type { VolumeListRequest } from './volume-list-query.js';
 import { matchesTimes } from './volume-list-query.js';
+import { imageOrigin } from './volume-image.js';
 
 export interface VolumeCreate {
   /** GiB; the snapshot's or source volume's size when omitted. */
@@ -21,6 +22,8 @@ export interface VolumeCreate {
   readonly volumeType?: string | null;
   readonly snapshotId?: string | null;
   readonly sourceVolid?: string | null;
+  /** An image to copy into the volume (`imageRef`, or the older `image_id`). */
+  readonly imageRef?: string | null;
 }
 
 export interface VolumeWithAttachments {
@@ -105,18 +108,20 @@ export async function createVolume(
   deps: VolumeDeps,
   caller: VolumeCaller,
   req: VolumeCreate,
+  id: string = crypto.randomUUID(),
 ): Promise<VolumeRecord> {
   const az = req.availabilityZone ?? deps.availabilityZone;
   if (az !== deps.availabilityZone)
     throw new InputError('volume.volume.bad_zone', `Availability zone '${az}' is invalid.`);
   const origin = await originOf(deps, caller, req);
   const size = checkSize(req.size, origin);
+  const image =
+    req.imageRef && origin === undefined ? await imageOrigin(deps, caller, req.imageRef, size) : undefined;
   const type =
     req.volumeType || origin?.typeId === undefined
       ? await resolveVolumeType(deps, caller, req.volumeType)
       : { id: origin.typeId };
   await checkVolumeQuota(deps, caller.projectId, size);
-  const id = crypto.randomUUID();
   const won = await deps.store.write(async (tx) => {
     // Fences a racing attach of the source, so the reconciler may freeze its file.
     if (origin?.kind === 'volume' && !(await fenceVolumeIf(tx, origin.id, origin.generation))) return false;
@@ -134,6 +139,9 @@ export async function createVolume(
       sourceVolid: origin?.kind === 'volume' ? origin.id : null,
       metadata: req.metadata ?? {},
       createdAt: deps.clock().toISOString(),
+      bootable: image !== undefined,
+      imageId: image?.imageId ?? null,
+      imageMetadata: image?.metadata ?? {},
     });
     return true;
   });

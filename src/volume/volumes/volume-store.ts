@@ -34,6 +34,13 @@ export interface VolumeRecord {
   readonly generation: number;
   readonly createdAt: string;
   readonly updatedAt: string | null;
+  readonly bootable: boolean;
+  /** The image the volume is made from, while it is being made (and after, for the record). */
+  readonly imageId: string | null;
+  /** Cinder's volume_image_metadata: what the image said of itself. */
+  readonly imageMetadata: Readonly<Record<string, string>>;
+  /** The image being filled from the volume while it is `uploading`. */
+  readonly uploadImageId: string | null;
 }
 
 function toRecord(r: VolumeRow): VolumeRecord {
@@ -57,12 +64,16 @@ function toRecord(r: VolumeRow): VolumeRecord {
     generation: r.generation,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    bootable: r.bootable === 1,
+    imageId: r.image_id,
+    imageMetadata: JSON.parse(r.image_metadata) as Record<string, string>,
+    uploadImageId: r.upload_image_id,
   };
 }
 
 export async function insertVolume(
   db: Db,
-  v: Omit<VolumeRecord, 'generation' | 'updatedAt' | 'volumeTypeName' | 'multiattach'>,
+  v: Omit<VolumeRecord, 'generation' | 'updatedAt' | 'volumeTypeName' | 'multiattach' | 'uploadImageId'>,
 ): Promise<void> {
   await db
     .insertInto('volumes')
@@ -82,6 +93,10 @@ export async function insertVolume(
       generation: 0,
       created_at: v.createdAt,
       updated_at: null,
+      bootable: v.bootable ? 1 : 0,
+      image_id: v.imageId,
+      image_metadata: JSON.stringify(v.imageMetadata),
+      upload_image_id: null,
     })
     .execute();
 }

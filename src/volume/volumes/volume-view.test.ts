@@ -21,6 +21,10 @@ const volume: VolumeRecord = {
   generation: 3,
   createdAt: '2026-01-02T03:04:05.678Z',
   updatedAt: null,
+  bootable: false,
+  imageId: null,
+  imageMetadata: {},
+  uploadImageId: null,
 };
 const attached: VolumeAttachment = {
   id: 'a1',

@@ -81,7 +81,7 @@ function volumeDetail30(c: VolumeViewContext, { volume: v, attachments }: Volume
     metadata: v.metadata,
     links: links(c, v.id),
     user_id: v.userId,
-    bootable: 'false',
+    bootable: v.bootable ? 'true' : 'false',
     encrypted: false,
     replication_status: null,
     consistencygroup_id: null,
@@ -90,6 +90,8 @@ function volumeDetail30(c: VolumeViewContext, { volume: v, attachments }: Volume
       .filter((a) => a.attachStatus === 'attached')
       .map((a) => attachmentView(a, c.isAdmin)),
     'os-vol-tenant-attr:tenant_id': v.projectId,
+    // Cinder's volume_image_metadata extension adds it only for volumes made from an image.
+    ...(Object.keys(v.imageMetadata).length > 0 && { volume_image_metadata: v.imageMetadata }),
     ...(c.isAdmin && {
       migration_status: null,
       'os-vol-host-attr:host': volumeHost,

@@ -129,7 +129,7 @@ for (const dialect of testDialects()) {
       }
     });
 
-    it('boots an image named by a local block device mapping, and refuses volumes with 400', async () => {
+    it('boots an image named by a local block device mapping, and refuses bad mappings with 400', async () => {
       const local = { source_type: 'image', destination_type: 'local', boot_index: 0, uuid: image };
       const res = await create({ imageRef: '', block_device_mapping_v2: [local] });
       expect(res.statusCode, res.body).toBe(202);
@@ -141,15 +141,14 @@ for (const dialect of testDialects()) {
         destination_type: 'volume',
         boot_index: 0,
         uuid: image,
-        volume_size: 1,
       };
       expectFault(
         await create({ block_device_mapping_v2: [volume] }),
         400,
-        /^Block Device Mapping is Invalid/,
+        "Images with destination_type 'volume' need to have a non-zero size specified",
       );
       const blank = { source_type: 'blank', destination_type: 'local', boot_index: -1, volume_size: 1 };
-      expectFault(await create({ block_device_mapping_v2: [local, blank] }), 400, /volume service/);
+      expectFault(await create({ block_device_mapping_v2: [local, blank] }), 400, /ephemeral and swap disks/);
       const otherImage = { ...local, uuid: randomUUID() };
       expectFault(await create({ block_device_mapping_v2: [otherImage] }), 400, /the request names image/);
       expect(await serverCount()).toBe(before);

@@ -35,8 +35,10 @@ export function qemuArgs(rec: VmRecord, paths: WorkloadPaths, opts: LaunchOption
     ],
     // append=on: the log survives restarts, and the agent may truncate it under QEMU.
     ...['-chardev', `file,id=serial0,path=${opt(paths.console)},append=on`, '-serial', 'chardev:serial0'],
-    ...drive('root', paths.disk, 'qcow2', false),
-    ...['-device', 'virtio-blk-pci,drive=root,bootindex=0'],
+    // A volume-backed VM boots from its volume (the disk with boot index 0, bootindex 1 here).
+    ...(rec.image.id === ''
+      ? []
+      : [...drive('root', paths.disk, 'qcow2', false), '-device', 'virtio-blk-pci,drive=root,bootindex=0']),
     ...drive('config', paths.configDrive, 'raw', true),
     ...['-device', 'virtio-blk-pci,drive=config'],
     ...rec.devices.flatMap(deviceArgs),

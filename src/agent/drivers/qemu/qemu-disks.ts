@@ -24,6 +24,10 @@ export async function stageDisks(
   spec: WorkloadSpec,
   signal?: AbortSignal,
 ): Promise<VmRecord['image']> {
+  if (isVolumeBacked(spec)) {
+    await buildConfigDriveIso(spec, `${paths.configDrive}.new`, signal);
+    return volumeBackedImage;
+  }
   const diskFormat = checkDiskFormat(spec.image.diskFormat);
   if (!spec.image.path) throw new Error(`qemu driver: image ${spec.image.id} has no local file on this host`);
   const image = { id: spec.image.id, path: spec.image.path, diskFormat };
@@ -40,9 +44,17 @@ export async function stageDisks(
   }
 }
 
-/** Puts the staged disks in place (the VM must be off). */
+/** A server booted from a volume: no image and a disk with boot index 0 (Nova's image_ref ''). */
+export function isVolumeBacked(spec: WorkloadSpec): boolean {
+  return !spec.image.path && spec.disks.some((d) => d.bootIndex === 0);
+}
+
+/** The record's image of a volume-backed VM: none, so no root disk is made or attached. */
+export const volumeBackedImage: VmRecord['image'] = { id: '', diskFormat: 'qcow2', basePath: '' };
+
+/** Puts the staged disks in place (the VM must be off); a volume-backed VM has no root disk. */
 export async function commitDisks(paths: WorkloadPaths): Promise<void> {
-  await rename(`${paths.disk}.new`, paths.disk);
+  if (await exists(`${paths.disk}.new`)) await rename(`${paths.disk}.new`, paths.disk);
   await rename(`${paths.configDrive}.new`, paths.configDrive);
 }
 
