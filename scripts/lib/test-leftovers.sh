@@ -1,5 +1,5 @@
 # Sourced by scripts/test after the suites: a test run leaves no process, container, VM,
-# mount or namespace behind. Only what a test made is looked at: processes, container
+# mount, namespace or dnsmasq behind. Only what a test made is looked at: processes, container
 # roots and mounts under a test data directory ($TMPDIR/strata-*), and strata-* network
 # namespaces when no Strata outside a test directory is running. PostgreSQL, a developer's
 # own cloud and anything else on the machine are not flagged.
@@ -20,6 +20,7 @@ leftover_processes() {
       *strata.js\ up*"$prefix"* | *cli/main.js\ up*"$prefix"* | *strata.js\ agent*"$prefix"* | *cli/main.js\ agent*"$prefix"*)
         echo "strata process $pid: $cmd" ;;
       *qemu-system*"$prefix"*) echo "qemu process $pid: $cmd" ;;
+      *dnsmasq*"$prefix"*) echo "dnsmasq process $pid: $cmd" ;;
       *)
         # A runc container's processes have its rootfs (under the data dir) as their root.
         [[ "$root" == "$prefix"* ]] && echo "container process $pid (root $root): $cmd" ;;
@@ -42,7 +43,8 @@ leftover_netns() {
   if pgrep -af 'strata.js (up|agent)|cli/main.js (up|agent)' 2>/dev/null | grep -v -- "$prefix" | grep -q .; then
     return 0
   fi
-  ip netns list 2>/dev/null | awk '$1 ~ /^strata-/ { print "network namespace " $1 }'
+  # strata-*: clouds and agents; sd?-*: the dataplane tests' hosts; qdhcp-/qrouter-: DHCP and routers.
+  ip netns list 2>/dev/null | awk '$1 ~ /^(strata-|sd[a-z]-|qdhcp-|qrouter-)/ { print "network namespace " $1 }'
 }
 
 # Prints what is left and fails when anything is.
