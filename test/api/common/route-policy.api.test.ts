@@ -17,6 +17,8 @@ const selfChecking: Readonly<Record<string, string>> = {
   'POST /compute/v2.1/flavors/:flavor_id/action': 'one rule per action, checked in the handler',
   'POST /compute/v2.1/servers/:server_id/action': 'one rule per action, checked in the handler',
   'POST /volume/v3/:project_id/types/:type_id/action': 'one rule per action, checked in the handler',
+  'POST /volume/v3/:project_id/volumes/:volume_id/action': 'one rule per action, checked in the handler',
+  'POST /volume/v3/:project_id/backups/:backup_id/action': 'one rule per action, checked in the handler',
   'GET /compute/v2.1/images': "Nova's images proxy has no rule; the image service's visibility decides",
   'GET /compute/v2.1/images/detail': 'as above',
   'GET /compute/v2.1/images/:image_id': 'as above',
