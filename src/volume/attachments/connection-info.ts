@@ -3,19 +3,20 @@ import type { VolumeRecord } from '../volumes/volume-store.js';
 
 /**
  * What a consumer connects to, as a Cinder driver's initialize_connection answers: this
- * backend's volumes are qcow2 files in the pool, so `driver_volume_type` is `file` with the
- * path (an os-brick local connector or QEMU opens it on the volume host). There is no NBD
- * export server yet, so a consumer on another host has nothing to connect to.
+ * backend's volumes are qcow2 files in the pool, so `driver_volume_type` is `file`, named by
+ * `name` in the volume host's pool. The file's path stays out: tenants may call
+ * initialize_connection and read attachments, and never see host paths (compute's agents
+ * are handed the path through the device seam). There is no NBD export server yet, so a
+ * consumer on another host has nothing to connect to.
  */
 export function connectionInfoOf(
-  deps: VolumeDeps,
+  _deps: VolumeDeps,
   v: Pick<VolumeRecord, 'id'>,
   mode: string | null,
 ): Record<string, unknown> {
   return {
     driver_volume_type: 'file',
     data: {
-      device_path: deps.pool.pathOf(v.id),
       format: 'qcow2',
       name: `volume-${v.id}`,
       volume_id: v.id,

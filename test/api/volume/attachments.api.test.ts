@@ -111,6 +111,8 @@ for (const dialect of testDialects()) {
         driver_volume_type: 'file',
         data: { volume_id: id, format: 'qcow2', access_mode: 'rw' },
       });
+      // The pool's path is the host's business, never a tenant's.
+      expect(JSON.stringify(connected['connection_info'])).not.toMatch(/\/volumes\//);
       expect(await status(id)).toBe('attaching');
 
       const early = await vol('POST', `/attachments/${a['id'] as string}/action`, {
@@ -236,6 +238,7 @@ for (const dialect of testDialects()) {
         driver_volume_type: 'file',
         data: { volume_id: id, access_mode: 'ro', serial: id },
       });
+      expect(conn.json().connection_info.data).not.toHaveProperty('device_path');
       expect((await action(id, { 'os-initialize_connection': {} })).statusCode).toBe(400);
 
       const noTarget = await action(id, { 'os-attach': { mountpoint: '/dev/vdb' } });
