@@ -107,7 +107,7 @@ async function connect(
   await updateVolumeAttachment(tx, attachmentId, {
     attachStatus: 'attaching',
     connector,
-    connectionInfo: connectionInfoOf(deps, v, attachMode),
+    connectionInfo: connectionInfoOf(v, attachMode),
     attachMode,
     hostName: typeof connector['host'] === 'string' ? connector['host'] : null,
     ...(typeof mountpoint === 'string' && { device: mountpoint }),
@@ -130,7 +130,7 @@ export async function updateAttachment(
       // Reconnecting an attached consumer (Nova's host change) keeps it attached.
       await updateVolumeAttachment(tx, id, {
         connector,
-        connectionInfo: connectionInfoOf(deps, v, modeOf(connector, cur.attachMode)),
+        connectionInfo: connectionInfoOf(v, modeOf(connector, cur.attachMode)),
       });
       return { value: undefined };
     }

@@ -1,4 +1,3 @@
-import type { VolumeDeps } from '../volume-deps.js';
 import type { VolumeRecord } from '../volumes/volume-store.js';
 
 /**
@@ -9,11 +8,7 @@ import type { VolumeRecord } from '../volumes/volume-store.js';
  * are handed the path through the device seam). There is no NBD export server yet, so a
  * consumer on another host has nothing to connect to.
  */
-export function connectionInfoOf(
-  _deps: VolumeDeps,
-  v: Pick<VolumeRecord, 'id'>,
-  mode: string | null,
-): Record<string, unknown> {
+export function connectionInfoOf(v: Pick<VolumeRecord, 'id'>, mode: string | null): Record<string, unknown> {
   return {
     driver_volume_type: 'file',
     data: {

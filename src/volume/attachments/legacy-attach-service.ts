@@ -107,7 +107,7 @@ export async function legacyAttach(
       hostName: req.hostName,
       device: req.mountpoint,
       attachMode: mode,
-      connectionInfo: mine?.connectionInfo ?? connectionInfoOf(deps, v, mode),
+      connectionInfo: mine?.connectionInfo ?? connectionInfoOf(v, mode),
     });
     return { value: undefined };
   });
@@ -157,5 +157,5 @@ export async function legacyInitializeConnection(
   const v = await findVolume(deps, caller, id);
   if (['creating', 'deleting', 'error', 'error_deleting', 'maintenance'].includes(v.status))
     throw invalid(`The volume connection cannot be initialized while the volume is ${v.status}.`);
-  return connectionInfoOf(deps, v, modeOf(connector, null));
+  return connectionInfoOf(v, modeOf(connector, null));
 }

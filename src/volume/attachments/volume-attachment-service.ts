@@ -60,7 +60,7 @@ export async function reserveVolume(
     checkReservable(cur);
     const now = deps.clock().toISOString();
     await insertVolumeAttachment(tx, { id, volumeId, serverId, device, driver: 'compute' }, now);
-    await updateVolumeAttachment(tx, id, { connectionInfo: connectionInfoOf(deps, cur, 'rw') });
+    await updateVolumeAttachment(tx, id, { connectionInfo: connectionInfoOf(cur, 'rw') });
     return { value: undefined };
   });
   const attachment = await getVolumeAttachment(deps.store.db, id);

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction, Updateable } from 'kysely';
+import { deleteIfGeneration, updateIfGeneration } from '../../db/generation-cas.js';
 import type { Database } from '../../db/schema.js';
 import type { BackupStatus, VolumeBackupTable } from '../../db/tables/volume-tables.js';
 
@@ -131,29 +132,18 @@ export async function listBackupIdsIn(db: Db, statuses: ReadonlyArray<BackupStat
 }
 
 /** Compare-and-set on generation; false when someone else changed the backup first. */
-export async function updateBackupIf(
+export function updateBackupIf(
   db: Db,
   id: string,
   generation: number,
   set: Omit<Updateable<VolumeBackupTable>, 'id' | 'generation'>,
   now: string,
 ): Promise<boolean> {
-  const r = await db
-    .updateTable('volume_backups')
-    .set({ ...set, generation: generation + 1, updated_at: now })
-    .where('id', '=', id)
-    .where('generation', '=', generation)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return updateIfGeneration(db, 'volume_backups', id, generation, set, now);
 }
 
-export async function deleteBackupIf(db: Db, id: string, generation: number): Promise<boolean> {
-  const r = await db
-    .deleteFrom('volume_backups')
-    .where('id', '=', id)
-    .where('generation', '=', generation)
-    .executeTakeFirst();
-  return Number(r.numDeletedRows) === 1;
+export function deleteBackupIf(db: Db, id: string, generation: number): Promise<boolean> {
+  return deleteIfGeneration(db, 'volume_backups', id, generation);
 }
 
 /** Count and total GiB of a project's backups (quota usage). */

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction, Updateable } from 'kysely';
+import { deleteIfGeneration, updateIfGeneration } from '../../db/generation-cas.js';
 import type { Database } from '../../db/schema.js';
 import type { SnapshotStatus, VolumeSnapshotTable } from '../../db/tables/volume-tables.js';
 
@@ -100,29 +101,18 @@ export async function listSnapshotIdsIn(db: Db, statuses: ReadonlyArray<Snapshot
 }
 
 /** Compare-and-set on generation; false when someone else changed the snapshot first. */
-export async function updateSnapshotIf(
+export function updateSnapshotIf(
   db: Db,
   id: string,
   generation: number,
   set: Omit<Updateable<VolumeSnapshotTable>, 'id' | 'generation'>,
   now: string,
 ): Promise<boolean> {
-  const r = await db
-    .updateTable('volume_snapshots')
-    .set({ ...set, generation: generation + 1, updated_at: now })
-    .where('id', '=', id)
-    .where('generation', '=', generation)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return updateIfGeneration(db, 'volume_snapshots', id, generation, set, now);
 }
 
-export async function deleteSnapshotIf(db: Db, id: string, generation: number): Promise<boolean> {
-  const r = await db
-    .deleteFrom('volume_snapshots')
-    .where('id', '=', id)
-    .where('generation', '=', generation)
-    .executeTakeFirst();
-  return Number(r.numDeletedRows) === 1;
+export function deleteSnapshotIf(db: Db, id: string, generation: number): Promise<boolean> {
+  return deleteIfGeneration(db, 'volume_snapshots', id, generation);
 }
 
 /** Count and total GiB of a project's snapshots (quota usage). */

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
+import { deleteIfGeneration, updateIfGeneration } from '../../db/generation-cas.js';
 import type { Database } from '../../db/schema.js';
 import type { VolumeStatus, VolumeTable } from '../../db/tables/volume-tables.js';
 
@@ -145,29 +146,18 @@ export async function listVolumeIdsIn(db: Db, statuses: ReadonlyArray<VolumeStat
 }
 
 /** Compare-and-set on generation; false when someone else changed the volume first. */
-export async function updateVolumeIf(
+export function updateVolumeIf(
   db: Db,
   id: string,
   generation: number,
   set: Omit<Updateable<VolumeTable>, 'id' | 'generation'>,
   now: string,
 ): Promise<boolean> {
-  const r = await db
-    .updateTable('volumes')
-    .set({ ...set, generation: generation + 1, updated_at: now })
-    .where('id', '=', id)
-    .where('generation', '=', generation)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return updateIfGeneration(db, 'volumes', id, generation, set, now);
 }
 
-export async function deleteVolumeIf(db: Db, id: string, generation: number): Promise<boolean> {
-  const r = await db
-    .deleteFrom('volumes')
-    .where('id', '=', id)
-    .where('generation', '=', generation)
-    .executeTakeFirst();
-  return Number(r.numDeletedRows) === 1;
+export function deleteVolumeIf(db: Db, id: string, generation: number): Promise<boolean> {
+  return deleteIfGeneration(db, 'volumes', id, generation);
 }
 
 /** Count and total GiB of a project's volumes (quota usage). */
