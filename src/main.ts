@@ -33,6 +33,11 @@ import { placementPolicy, placementService } from './placement/index.js';
 import type { VolumeApi } from './volume/index.js';
 import { volumePolicy, volumeService } from './volume/index.js';
 import { volumeDevicePort } from './compute/volume-attachments/volume-device-port.js';
+import { CloudMetrics } from './common/metrics/cloud-metrics.js';
+import { instrumentHttp } from './common/metrics/http-metrics.js';
+import { addObservabilityRoutes } from './common/metrics/observability-routes.js';
+import { workloadsGauge } from './compute/compute-metrics.js';
+import { dbPoolGauge } from './db/db-metrics.js';
 
 /** The composition root: the only module that knows every service. */
 export interface Cloud {
@@ -48,6 +53,7 @@ export interface Cloud {
   readonly volumes: VolumeApi;
   readonly services: ReadonlyArray<ServicePlugin>;
   readonly log: Logger;
+  readonly metrics: CloudMetrics;
   /** Registers every service in the catalog at `publicUrl` (after the port is known). */
   registerCatalog(publicUrl: string): Promise<void>;
   close(): Promise<void>;
@@ -72,8 +78,11 @@ export interface BuildOptions {
 export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}): Promise<Cloud> {
   const logger = opts.log ?? createLogger(config);
   const clock = opts.clock ?? systemClock;
+  const metrics = new CloudMetrics();
   const store = await openDatabase(config.databaseUrl, {
     onConnectionLost: (err) => logger.warn({ err }, 'database connection lost; the pool reconnects'),
+    onWriteDone: (seconds, committed) =>
+      metrics.dbWrites.observe({ outcome: committed ? 'committed' : 'failed' }, seconds),
   });
   const identity: IdentityDeps = {
     store,
@@ -116,6 +125,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     placement: placement.api,
     projects: { exists: (id) => projectExists(identity, id) },
     network: network.api,
+    metrics,
   });
   const volume = volumeService(ctx, () => volumeDevicePort(compute.deps), image.api);
   compute.bindVolumes(volume.api);
@@ -143,7 +153,11 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     const global = globalRequestId(req.headers[requestIdHeader]);
     if (global !== undefined) req.log = reply.log = req.log.child({ global_request_id: global });
   });
+  instrumentHttp(app, metrics, services);
   for (const s of services) await app.register(s.plugin, { prefix: s.prefix });
+  addObservabilityRoutes(app, metrics, store);
+  metrics.addScrapedGauge(workloadsGauge(store));
+  metrics.addScrapedGauge(dbPoolGauge(store));
 
   compute.start();
   volume.start();
@@ -159,6 +173,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     volumes: volume.api,
     services,
     log: logger,
+    metrics,
     async registerCatalog(publicUrl) {
       for (const s of services) {
         for (const { type, name } of [{ type: s.serviceType, name: s.catalogName }, ...(s.aliases ?? [])]) {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RunningController } from '../common/reconcile/controller.js';
+import type { ControllerObserver, RunningController } from '../common/reconcile/controller.js';
 import { startController } from '../common/reconcile/controller.js';
 import { deviceController } from './controllers/device-controller.js';
 import { instanceController } from './controllers/instance-controller.js';
@@ -45,6 +45,13 @@ export interface AgentOptions {
   readonly vifPlugging?: VifPlugging;
   /** How often the network controller re-reads and re-applies the host's network (drift repair); default 5 s. */
   readonly networkResyncMs?: number;
+  readonly metrics?: AgentMetrics | undefined;
+}
+
+/** Where an agent in the control plane's process reports (a remote agent has none yet). */
+export interface AgentMetrics {
+  readonly controllers: ControllerObserver;
+  stepDone(driver: string, step: string, seconds: number, outcome: string): void;
 }
 
 export interface RunningAgent {
@@ -84,8 +91,9 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       servers,
       stopTimeoutMs: 30_000,
       ports,
+      stepDone: o.metrics && ((...a) => o.metrics?.stepDone(...a)),
     }),
-    { workers: o.workers ?? 2, resyncMs, log: o.log },
+    { workers: o.workers ?? 2, resyncMs, log: o.log, observer: o.metrics?.controllers },
   );
   // Orphans go through the instance controller's queue, which destroys what is still unassigned.
   const reaper = startController(
@@ -96,15 +104,11 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       log: o.log,
       reap: (id) => controller.queue.add(id),
     }),
-    { workers: 1, resyncMs, log: o.log },
+    { workers: 1, resyncMs, log: o.log, observer: o.metrics?.controllers },
   );
   const deviceSteps = startController(
     deviceController({ hostname: o.hostname, driver: o.driver, devices, ports }),
-    {
-      workers: 1,
-      resyncMs,
-      log: o.log,
-    },
+    { workers: 1, resyncMs, log: o.log, observer: o.metrics?.controllers },
   );
   const network =
     networks !== undefined && syncsHostState(dataplane)
@@ -112,6 +116,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
           workers: 1,
           resyncMs: o.networkResyncMs ?? 5_000,
           log: o.log,
+          observer: o.metrics?.controllers,
         })
       : undefined;
   const unwatchNetwork = network && networks?.watch(o.hostname, () => network.queue.add(o.hostname));

@@ -3,6 +3,7 @@ import { blockDeviceController } from './block-devices/block-device-controller.j
 import type { Logger } from 'pino';
 import { LocalAgents } from '../agent/fleet/local-agents.js';
 import type { StrataConfig } from '../common/config.js';
+import type { CloudMetrics } from '../common/metrics/cloud-metrics.js';
 import type { RunningController } from '../common/reconcile/controller.js';
 import { startController } from '../common/reconcile/controller.js';
 import type { Clock } from '../common/time.js';
@@ -23,6 +24,7 @@ export interface ComputeRuntimeInputs {
   readonly placement: ComputeDeps['placement'];
   readonly projects?: ComputeDeps['projects'];
   readonly network: ComputeDeps['network'];
+  readonly metrics?: CloudMetrics;
 }
 
 const schedulingWindowMs = 5;
@@ -69,7 +71,7 @@ export class ComputeRuntime {
     };
     this.#hostCache = new HostStateCache(this.deps, defaultPipeline(this.deps.schedulerStrategy));
     this.gateway = new AgentGateway(this.deps);
-    this.agents = new LocalAgents(this.gateway.controlPlane, inputs.log);
+    this.agents = new LocalAgents(this.gateway.controlPlane, inputs.log, inputs.metrics);
   }
 
   /** Block storage, for servers' block device mappings (boot from volume); call before start. */
@@ -79,21 +81,27 @@ export class ComputeRuntime {
 
   /** Starts the scheduler and the build timeout; the in-process hosts start apart (agent/fleet/local-host.ts). */
   start(): void {
-    this.#scheduling = startController(schedulingController(this.deps, this.#hostCache), {
+    const log = this.inputs.log;
+    const observer = this.inputs.metrics?.controllers;
+    const placed = (n: number) => this.inputs.metrics?.placements.inc(n);
+    this.#scheduling = startController(schedulingController(this.deps, this.#hostCache, placed), {
       workers: 1,
       resyncMs: 5_000,
-      log: this.inputs.log,
+      log,
+      observer,
     });
     this.#blockDevices = startController(blockDeviceController(this.deps), {
       workers: 2,
       resyncMs: 5_000,
-      log: this.inputs.log,
+      log,
+      observer,
     });
     // A timeout of minutes needs no finer check than every 30 s.
     this.#buildTimeout = startController(buildTimeoutController(this.deps), {
       workers: 1,
       resyncMs: 30_000,
-      log: this.inputs.log,
+      log,
+      observer,
     });
   }
 

@@ -13,6 +13,15 @@ import type { Database } from './schema.js';
 export interface OpenOptions {
   /** Told when the server drops an idle pooled connection (restart, admin kill); the pool reconnects. */
   onConnectionLost?: (err: Error) => void;
+  /** Told how long each `write` took and whether it committed (metrics). */
+  onWriteDone?: (seconds: number, committed: boolean) => void;
+}
+
+/** A connection pool's state (PostgreSQL; SQLite has one connection and no pool). */
+export interface PoolStats {
+  readonly total: number;
+  readonly idle: number;
+  readonly waiting: number;
 }
 
 export interface StrataDb {
@@ -23,6 +32,9 @@ export interface StrataDb {
    * PostgreSQL runs them side by side on its pool. Use it for hot, short writes.
    */
   write<T>(work: WriteWork<T>): Promise<T>;
+  /** Migrations the code has that the database has not run (readiness). */
+  pendingMigrations(): Promise<string[]>;
+  poolStats(): PoolStats | undefined;
   close(): Promise<void>;
 }
 
@@ -32,13 +44,37 @@ export interface StrataDb {
  */
 export async function openDatabase(url: string, opts: OpenOptions = {}): Promise<StrataDb> {
   const isPostgres = /^postgres(ql)?:\/\//.test(url);
-  const db = isPostgres ? await openPostgres(url, opts) : openSqlite(url.replace(/^sqlite:/, ''));
+  const pg = isPostgres ? await openPostgres(url, opts) : undefined;
+  const db = pg?.db ?? openSqlite(url.replace(/^sqlite:/, ''));
   const traits = dialectTraits(isPostgres ? 'postgres' : 'sqlite');
   await migrate(db);
   const group = isPostgres ? undefined : new GroupCommit(db);
-  const write = <T>(work: WriteWork<T>): Promise<T> =>
+  const run = <T>(work: WriteWork<T>): Promise<T> =>
     group !== undefined ? group.run(work) : db.transaction().execute(work);
-  return { db, traits, write, close: () => db.destroy() };
+  const observe = opts.onWriteDone;
+  const write =
+    observe === undefined ? run : <T>(work: WriteWork<T>): Promise<T> => timed(run(work), observe);
+  return {
+    db,
+    traits,
+    write,
+    pendingMigrations: () => pendingMigrations(db),
+    poolStats: () => pg?.stats(),
+    close: () => db.destroy(),
+  };
+}
+
+async function timed<T>(p: Promise<T>, observe: (seconds: number, ok: boolean) => void): Promise<T> {
+  const start = process.hrtime.bigint();
+  const seconds = () => Number(process.hrtime.bigint() - start) / 1e9;
+  try {
+    const value = await p;
+    observe(seconds(), true);
+    return value;
+  } catch (err) {
+    observe(seconds(), false);
+    throw err;
+  }
 }
 
 function openSqlite(path: string): Kysely<Database> {
@@ -76,7 +112,10 @@ function withStatementCache(sqlite: SQLite.Database, max = 2000): SqliteDatabase
   };
 }
 
-async function openPostgres(url: string, opts: OpenOptions): Promise<Kysely<Database>> {
+async function openPostgres(
+  url: string,
+  opts: OpenOptions,
+): Promise<{ db: Kysely<Database>; stats: () => PoolStats }> {
   // Loaded only when used: the all-in-one on SQLite never pays for the driver.
   const { default: pg } = await import('pg');
   // int8 (counts, serials) as numbers: every value Strata stores fits in 53 bits.
@@ -84,7 +123,13 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Kysely<Data
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // Without a listener, a server-side disconnect of an idle client is an uncaught exception.
   pool.on('error', (err) => opts.onConnectionLost?.(err));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const stats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), stats };
+}
+
+async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const all = await new Migrator({ db, provider: migrationProvider }).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 
 async function migrate(db: Kysely<Database>): Promise<void> {

@@ -29,6 +29,8 @@ export interface InstanceControllerDeps {
   readonly stopTimeoutMs: number;
   /** Wires the servers' ports on this host (src/agent/dataplane). */
   readonly ports: PortPlugDeps;
+  /** Told how long each step took and how it ended (metrics). */
+  readonly stepDone?: ((driver: string, step: string, seconds: number, outcome: string) => void) | undefined;
 }
 
 /**
@@ -48,7 +50,10 @@ export function instanceController(d: InstanceControllerDeps): Reconciler {
         if (await d.driver.observe(serverId)) await d.driver.destroy(serverId, signal);
         return {};
       }
+      const start = performance.now();
       const outcome = await step(d, s, signal);
+      if (s.step !== 'wait')
+        d.stepDone?.(d.driver.name, s.step, (performance.now() - start) / 1000, outcome?.kind ?? 'none');
       if (outcome !== undefined) await d.servers.report(d.hostname, s.id, s.generation, outcome);
       return {};
     },

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { HostReserved, RunningAgent } from '../agent.js';
+import type { AgentMetrics, HostReserved, RunningAgent } from '../agent.js';
 import { startAgent } from '../agent.js';
 import type { ComputeDriver, WorkloadKind } from '../drivers/driver.js';
 import { FakeDriver } from '../drivers/fake/fake-driver.js';
@@ -23,6 +23,7 @@ export class LocalAgents {
   constructor(
     readonly controlPlane: ControlPlane,
     readonly log: Logger,
+    readonly metrics?: AgentMetrics,
   ) {}
 
   async add(
@@ -47,6 +48,7 @@ export class LocalAgents {
       driver,
       controlPlane: this.controlPlane,
       log: this.log,
+      metrics: this.metrics,
       ...(opts.resyncMs !== undefined && { resyncMs: opts.resyncMs }),
       ...(opts.reserved !== undefined && { reserved: opts.reserved }),
       ...(opts.vifPlugging !== undefined && { vifPlugging: opts.vifPlugging }),

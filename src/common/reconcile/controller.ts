@@ -18,12 +18,23 @@ export interface Reconciler<K extends string = string> {
 /** An error that retrying cannot fix. */
 export class TerminalError extends Error {}
 
+/** Where a controller reports its passes and queue (metrics); kinds drop the `@host` suffix. */
+export interface ControllerObserver {
+  reconciled(kind: string, seconds: number, ok: boolean): void;
+  /** Starts reporting a queue's depth; the returned function stops it. */
+  watchQueue(kind: string, depth: () => number): () => void;
+}
+
 export interface ControllerOptions {
   readonly workers: number;
   /** Re-enqueue every key this often (0 = never). */
   readonly resyncMs: number;
   readonly log: Logger;
+  readonly observer?: ControllerObserver | undefined;
 }
+
+/** `instances@host-7` → `instances`: one series per kind of controller, not per host. */
+export const controllerKind = (name: string): string => name.split('@', 1)[0] ?? name;
 
 /** A running controller: its queue (for event sources) and a stop function. */
 export interface RunningController<K extends string> {
@@ -37,14 +48,19 @@ export function startController<K extends string>(
 ): RunningController<K> {
   const queue = new WorkQueue<K>();
   const abort = new AbortController();
+  const kind = controllerKind(r.name);
+  const unwatch = opts.observer?.watchQueue(kind, () => queue.length);
   const worker = async () => {
     for (let key = await queue.take(); key !== undefined; key = await queue.take()) {
+      const start = performance.now();
       try {
         const result = await r.reconcile(key, abort.signal);
+        opts.observer?.reconciled(kind, (performance.now() - start) / 1000, true);
         queue.forget(key);
         if (result.requeueAfterMs !== undefined) queue.addAfter(key, result.requeueAfterMs);
       } catch (err) {
         if (abort.signal.aborted) break;
+        opts.observer?.reconciled(kind, (performance.now() - start) / 1000, false);
         if (err instanceof TerminalError)
           opts.log.error({ err, key, controller: r.name }, 'terminal reconcile error');
         else {
@@ -71,6 +87,7 @@ export function startController<K extends string>(
   return {
     queue,
     async stop() {
+      unwatch?.();
       if (timer) clearInterval(timer);
       abort.abort();
       queue.close();

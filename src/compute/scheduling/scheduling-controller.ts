@@ -19,7 +19,11 @@ export const schedulingKey = 'pending';
  * host fits on a cached view, go round again on a fresh snapshot; only a fresh snapshot
  * can fail a server with NoValidHost.
  */
-export function schedulingController(deps: ComputeDeps, cache: HostStateCache): Reconciler {
+export function schedulingController(
+  deps: ComputeDeps,
+  cache: HostStateCache,
+  placed: (servers: number) => void = () => undefined,
+): Reconciler {
   return {
     name: 'scheduling',
     listKeys: async () => [schedulingKey],
@@ -33,11 +37,10 @@ export function schedulingController(deps: ComputeDeps, cache: HostStateCache): 
       });
       const retry = stale.length > 0 || (!fresh && unplaceable.length > 0);
       if (retry) cache.invalidate();
-      await commitPlacements(
-        deps,
-        servers.filter((s) => s.taskState === 'scheduling'),
-        committed,
-      );
+      const building = servers.filter((s) => s.taskState === 'scheduling');
+      await commitPlacements(deps, building, committed);
+      const claimed = new Set(committed.map((c) => c.consumerId));
+      placed(building.filter((s) => claimed.has(s.id)).length);
       await commitResizes(
         deps,
         servers.filter((s) => s.taskState === 'resize_prep'),
