@@ -6,11 +6,14 @@ import { createRouter } from './routers/router-service.js';
 import { createRule } from './security-groups/security-group-rule-service.js';
 import { ensureDefaultGroup } from './security-groups/security-group-defaults.js';
 import { createSubnet } from './subnets/subnet-service.js';
+import { createSubnetPool } from './subnetpools/subnetpool-service.js';
 
 /**
  * DevStack's defaults (lib/neutron's PUBLIC_NETWORK_NAME, FLOATING_RANGE,
  * PUBLIC_NETWORK_GATEWAY, PUBLIC_PHYSICAL_NETWORK, FIXED_RANGE, NETWORK_GATEWAY,
- * Q_ROUTER_NAME): tools and guides written against DevStack find them by these names.
+ * Q_ROUTER_NAME, and its shared default subnet pool with SUBNETPOOL_PREFIX_V4 and
+ * SUBNETPOOL_SIZE_V4): tools and guides written against DevStack find them by these names.
+ * As there, the private subnet is the pool's first prefix.
  */
 export const defaultNetworks = {
   public: {
@@ -21,6 +24,7 @@ export const defaultNetworks = {
     gateway: '172.24.4.1',
   },
   private: { name: 'private', subnet: 'private-subnet', cidr: '10.0.0.0/26', gateway: '10.0.0.1' },
+  subnetPool: { name: 'shared-default-subnetpool-v4', prefix: '10.0.0.0/22', prefixlen: 26 },
   router: 'router1',
 } as const;
 
@@ -67,12 +71,22 @@ async function createDefaults(deps: NetworkDeps, projectId: string): Promise<voi
     gateway_ip: pub.gateway,
     enable_dhcp: false,
   });
+  const pool = defaultNetworks.subnetPool;
+  const subnetPool = await createSubnetPool(deps, admin, {
+    name: pool.name,
+    prefixes: [pool.prefix],
+    default_prefixlen: pool.prefixlen,
+    shared: true,
+    is_default: true,
+  });
   const priv = defaultNetworks.private;
   const tenant = await createNetwork(deps, admin, { name: priv.name });
+  // The pool's first /26, which is priv.cidr: asked for by CIDR so the gateway is DevStack's.
   const subnet = await createSubnet(deps, admin, {
     name: priv.subnet,
     network_id: tenant.id,
     ip_version: 4,
+    subnetpool_id: subnetPool.id,
     cidr: priv.cidr,
     gateway_ip: priv.gateway,
   });

@@ -5,14 +5,40 @@ import { createNetwork, deleteNetwork } from '../networks/network-service.js';
 import { addRouterInterface, removeRouterInterface } from '../routers/router-interfaces.js';
 import { createRouter, deleteRouter } from '../routers/router-service.js';
 import { createSubnet } from '../subnets/subnet-service.js';
+import { defaultSubnetPool } from '../subnetpools/subnetpool-store.js';
 import { autoAllocationFailure } from './default-external-network.js';
 
 /**
- * The tenant network's CIDR. Neutron takes a prefix from the default subnet pool; this
- * cloud has none yet (subnet pools come separately), so one configured CIDR serves every
- * project: auto-allocated networks sit behind their own routers, where overlap is fine.
+ * The tenant network's CIDR when the cloud has no default subnet pool (Neutron refuses
+ * then): one configured CIDR serves every project, as auto-allocated networks sit behind
+ * their own routers, where overlap is fine. With default pools, each subnet is a prefix
+ * of the pool, as in Neutron.
  */
 export const defaultAutoAllocatedCidr = '10.128.0.0/24';
+
+/** Neutron's subnets for a topology: one per default subnet pool (IPv6 with SLAAC), or the fallback CIDR. */
+async function subnetRequests(deps: NetworkDeps, networkId: string, projectId: string) {
+  const base = { network_id: networkId, project_id: projectId };
+  const pools = (await Promise.all([4, 6].map((v) => defaultSubnetPool(deps.store.db, v)))).filter(
+    (p) => p !== undefined,
+  );
+  if (pools.length === 0)
+    return [
+      {
+        ...base,
+        name: 'auto_allocated_subnet_v4',
+        ip_version: 4,
+        cidr: deps.autoAllocatedCidr ?? defaultAutoAllocatedCidr,
+      },
+    ];
+  return pools.map((p) => ({
+    ...base,
+    name: `auto_allocated_subnet_v${p.ip_version}`,
+    ip_version: p.ip_version,
+    subnetpool_id: p.id,
+    ...(p.ip_version === 6 && { ipv6_ra_mode: 'slaac', ipv6_address_mode: 'slaac' }),
+  }));
+}
 
 export interface BuiltTopology {
   readonly networkId: string;
@@ -41,13 +67,9 @@ export async function buildTopology(
     subnetIds: [],
   };
   try {
-    const subnet = await createSubnet(deps, caller, {
-      name: 'auto_allocated_subnet_v4',
-      network_id: net.id,
-      project_id: projectId,
-      ip_version: 4,
-      cidr: deps.autoAllocatedCidr ?? defaultAutoAllocatedCidr,
-    });
+    const subnets = [];
+    for (const request of await subnetRequests(deps, net.id, projectId))
+      subnets.push(await createSubnet(deps, caller, request));
     const router = await createRouter(deps, caller, {
       name: 'auto_allocated_router',
       external_gateway_info: { network_id: externalNetworkId },
@@ -55,8 +77,10 @@ export async function buildTopology(
       admin_state_up: true,
     });
     done.routerId = router.id;
-    await addRouterInterface(deps, caller, router.id, { subnet_id: subnet.id });
-    done.subnetIds.push(subnet.id);
+    for (const subnet of subnets) {
+      await addRouterInterface(deps, caller, router.id, { subnet_id: subnet.id });
+      done.subnetIds.push(subnet.id);
+    }
     return { ...done, routerId: router.id };
   } catch (err) {
     await cleanupTopology(deps, done);

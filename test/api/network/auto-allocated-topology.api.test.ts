@@ -110,5 +110,23 @@ for (const dialect of testDialects()) {
       expect(Object.keys(addresses)).toEqual(['auto_allocated_network']);
       expect(addresses['auto_allocated_network']![0]!.addr).toMatch(/^10\.128\.0\./);
     });
+
+    it('takes the subnet from the default subnet pool when there is one, as Neutron', async () => {
+      const carol = await projectUser(t, admin, 'auto-carol');
+      const pool = await api().create(admin, 'subnetpool', {
+        name: 'default-v4',
+        prefixes: ['10.50.0.0/16'],
+        default_prefixlen: 24,
+        shared: true,
+        is_default: true,
+      });
+      const res = await topology(carol.projectId, carol.token);
+      expect(res.statusCode, res.body).toBe(200);
+      const id = res.json().auto_allocated_topology.id as string;
+      const subnets = (await api().call('GET', `/subnets?network_id=${id}`, carol.token)).json().subnets;
+      expect(subnets).toMatchObject([
+        { name: 'auto_allocated_subnet_v4', subnetpool_id: pool['id'], cidr: '10.50.0.0/24', ip_version: 4 },
+      ]);
+    });
   });
 }

@@ -58,10 +58,19 @@ for (const dialect of testDialects()) {
       });
     });
 
-    it("creates the admin project's private network with DevStack's 10.0.0.0/26", async () => {
+    it("creates the admin project's private network with DevStack's 10.0.0.0/26 from its default pool", async () => {
       const priv = await byName('networks', 'private');
       expect(priv).toMatchObject({ 'router:external': false, shared: false, project_id: project });
+      const pool = await byName('subnetpools', 'shared-default-subnetpool-v4');
+      expect(pool).toMatchObject({
+        prefixes: ['10.0.0.0/22'],
+        default_prefixlen: '26', // Neutron renders prefix lengths as strings
+        shared: true,
+        is_default: true,
+        ip_version: 4,
+      });
       expect(await byName('subnets', 'private-subnet')).toMatchObject({
+        subnetpool_id: pool['id'],
         network_id: priv['id'],
         cidr: '10.0.0.0/26',
         gateway_ip: '10.0.0.1',
