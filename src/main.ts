@@ -38,6 +38,7 @@ import { instrumentHttp } from './common/metrics/http-metrics.js';
 import { addObservabilityRoutes } from './common/metrics/observability-routes.js';
 import { workloadsGauge } from './compute/compute-metrics.js';
 import { dbPoolGauge } from './db/db-metrics.js';
+import { addDashboardRoutes } from './dashboard/dashboard-routes.js';
 
 /** The composition root: the only module that knows every service. */
 export interface Cloud {
@@ -156,6 +157,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
   instrumentHttp(app, metrics, services);
   for (const s of services) await app.register(s.plugin, { prefix: s.prefix });
   addObservabilityRoutes(app, metrics, store);
+  addDashboardRoutes(app);
   metrics.addScrapedGauge(workloadsGauge(store));
   metrics.addScrapedGauge(dbPoolGauge(store));
 

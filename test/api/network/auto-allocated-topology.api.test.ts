@@ -113,13 +113,17 @@ for (const dialect of testDialects()) {
 
     it('takes the subnet from the default subnet pool when there is one, as Neutron', async () => {
       const carol = await projectUser(t, admin, 'auto-carol');
-      const pool = await api().create(admin, 'subnetpool', {
-        name: 'default-v4',
-        prefixes: ['10.50.0.0/16'],
-        default_prefixlen: 24,
-        shared: true,
-        is_default: true,
+      const made = await api().call('POST', '/subnetpools', admin, {
+        subnetpool: {
+          name: 'default-v4',
+          prefixes: ['10.50.0.0/16'],
+          default_prefixlen: 24,
+          shared: true,
+          is_default: true,
+        },
       });
+      expect(made.statusCode, made.body).toBe(201);
+      const pool = made.json().subnetpool as Record<string, unknown>;
       const res = await topology(carol.projectId, carol.token);
       expect(res.statusCode, res.body).toBe(200);
       const id = res.json().auto_allocated_topology.id as string;

@@ -1,0 +1,39 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+/**
+ * Bundles the dashboard for `npm run build`: one minified ES module and its stylesheet,
+ * everything inside (no CDN), beside the compiled server in dist/dashboard.
+ */
+export async function buildDashboard(repoRoot: string, outDir: string): Promise<void> {
+  const ui = join(repoRoot, 'src/dashboard/ui');
+  mkdirSync(join(outDir, 'assets'), { recursive: true });
+  await build({
+    entryPoints: [join(ui, 'app.tsx')],
+    outfile: join(outDir, 'assets/app.js'),
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2022',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    tsconfig: join(ui, 'tsconfig.json'),
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  await build({
+    entryPoints: [join(ui, 'app.css')],
+    outfile: join(outDir, 'assets/app.css'),
+    bundle: true,
+    minify: true,
+    logLevel: 'warning',
+  });
+  copyFileSync(join(ui, 'index.html'), join(outDir, 'index.html'));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const here = dirname(fileURLToPath(import.meta.url));
+  await buildDashboard(join(here, '../..'), here);
+}
