@@ -7,6 +7,7 @@ import { ipIn, netnsExists } from '../../src/agent/host/netns.js';
 import { strataTablesPresent } from '../../src/agent/host/nft.js';
 import { buildContainerTestImage } from '../../src/agent/test-images/container-image.js';
 import { HttpClient } from '../support/http-client.js';
+import { iperfAvailable, iperfBitsPerSecond, plainVethBitsPerSecond } from '../support/iperf.js';
 import type { NetnsHost } from '../support/netns-hosts.js';
 import { NetnsCluster } from '../support/netns-hosts.js';
 import type { StrataProcess } from '../support/strata-process.js';
@@ -28,6 +29,13 @@ const skipReason =
           : undefined;
 
 type Json = Record<string, unknown>;
+/** A server as the test knows it: its port's address and MAC, and its container's namespace. */
+interface Server {
+  id: string;
+  ip: string;
+  mac: string;
+  ns: string;
+}
 
 const ok = (p: Promise<unknown>) =>
   p.then(
@@ -76,7 +84,9 @@ describe.skipIf(skipReason !== undefined)(
     let http: HttpClient;
     let hosts: NetnsHost[] = [];
     let net = '';
-    const servers: Array<{ id: string; ip: string; mac: string; ns: string }> = [];
+    const servers: Server[] = [];
+    /** A second server on the first host, for the throughput figure only. */
+    let sameHost: Server | undefined;
     const bridge = () => `brq${net.slice(0, 11)}`;
 
     const call = async (method: string, path: string, body?: unknown, want?: number) => {
@@ -99,6 +109,32 @@ describe.skipIf(skipReason !== undefined)(
       if (done === undefined)
         throw new Error(`server ${id} never reached ${status}: ${JSON.stringify(last)}`);
     };
+    let image: Json = {};
+    let flavor: Json = {};
+    const boot = async (h: NetnsHost, name = `on-${h.name}`): Promise<Server> => {
+      const server = {
+        name,
+        imageRef: image['id'],
+        flavorRef: flavor['id'],
+        networks: [{ uuid: net }],
+        availability_zone: h.name,
+      };
+      const created = await call('POST', '/compute/v2.1/servers', { server }, 202);
+      return { id: String((created['server'] as Json)['id']), ip: '', mac: '', ns: '' };
+    };
+    /** Waits for ACTIVE on `h`, then reads the port's address and MAC, and checks it is bound there. */
+    const settle = async (s: Server, h: NetnsHost) => {
+      await waitFor(s.id, 'ACTIVE', 90_000);
+      expect((await serverOf(s.id))?.['OS-EXT-SRV-ATTR:host']).toBe(h.name);
+      const ports = (await call('GET', `/network/v2.0/ports?device_id=${s.id}`, undefined, 200))[
+        'ports'
+      ] as Json[];
+      s.ip = String((ports[0]!['fixed_ips'] as Json[])[0]!['ip_address']);
+      s.mac = String(ports[0]!['mac_address']);
+      s.ns = netnsNameOf(s.id);
+      expect(ports[0]).toMatchObject({ status: 'ACTIVE', 'binding:host_id': h.name });
+    };
+
     beforeAll(async () => {
       cluster = await NetnsCluster.create();
       hosts = [await cluster.addHost(), await cluster.addHost()];
@@ -113,7 +149,7 @@ describe.skipIf(skipReason !== undefined)(
       await http.login(strata);
 
       const built = await buildContainerTestImage(join(strata.dataDir, 'test-images'));
-      const image = await call(
+      image = await call(
         'POST',
         '/image/v2/images',
         { name: 'busybox', disk_format: 'raw', container_format: 'docker', visibility: 'public' },
@@ -126,7 +162,7 @@ describe.skipIf(skipReason !== undefined)(
         'application/octet-stream',
       );
       expect(up.status).toBe(204);
-      const flavor = (
+      flavor = (
         await call(
           'POST',
           '/compute/v2.1/flavors',
@@ -145,34 +181,8 @@ describe.skipIf(skipReason !== undefined)(
         { subnet: { network_id: net, cidr: '10.78.0.0/24', ip_version: 4 } },
         201,
       );
-      for (const h of hosts) {
-        const created = await call(
-          'POST',
-          '/compute/v2.1/servers',
-          {
-            server: {
-              name: `on-${h.name}`,
-              imageRef: image['id'],
-              flavorRef: flavor['id'],
-              networks: [{ uuid: net }],
-              availability_zone: h.name,
-            },
-          },
-          202,
-        );
-        servers.push({ id: String((created['server'] as Json)['id']), ip: '', mac: '', ns: '' });
-      }
-      for (const [i, s] of servers.entries()) {
-        await waitFor(s.id, 'ACTIVE', 90_000);
-        expect((await serverOf(s.id))?.['OS-EXT-SRV-ATTR:host']).toBe(hosts[i]!.name);
-        const ports = (await call('GET', `/network/v2.0/ports?device_id=${s.id}`, undefined, 200))[
-          'ports'
-        ] as Json[];
-        s.ip = String((ports[0]!['fixed_ips'] as Json[])[0]!['ip_address']);
-        s.mac = String(ports[0]!['mac_address']);
-        expect(ports[0]).toMatchObject({ status: 'ACTIVE', 'binding:host_id': hosts[i]!.name });
-        s.ns = netnsNameOf(s.id);
-      }
+      for (const h of hosts) servers.push(await boot(h));
+      for (const [i, s] of servers.entries()) await settle(s, hosts[i]!);
     }, 240_000);
 
     afterAll(async () => {
@@ -197,13 +207,33 @@ describe.skipIf(skipReason !== undefined)(
     }, 30_000);
 
     it('lets the containers on the two hosts ping each other over VXLAN', async () => {
-      const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]];
+      const [a, b] = servers as [Server, Server];
       expect(await within(() => ping(a.ns, b.ip), 20_000)).toBeDefined();
       expect(await within(() => ping(b.ns, a.ip), 10_000)).toBeDefined();
     }, 60_000);
 
+    it.runIf(process.env['STRATA_BENCH_DATAPLANE'] !== undefined && iperfAvailable())(
+      'measures TCP throughput (iperf3): same host, across hosts over VXLAN, and a plain veth',
+      async () => {
+        const [a, b] = servers as [Server, Server];
+        sameHost = await boot(hosts[0]!, 'same-host');
+        await settle(sameHost, hosts[0]!);
+        const mbps = (bps: number) => `${(bps / 1e6).toFixed(0)} Mbit/s`;
+        const figures = {
+          'same host (bridge)': await iperfBitsPerSecond(sameHost.ns, a.ns, sameHost.ip),
+          'across hosts (VXLAN)': await iperfBitsPerSecond(b.ns, a.ns, b.ip),
+          'plain veth (MTU 1450)': await plainVethBitsPerSecond(`sdb-${cluster!.tag}`, 1450),
+        };
+        for (const [what, bps] of Object.entries(figures)) {
+          process.stderr.write(`throughput ${what}: ${mbps(bps)}\n`);
+          expect(bps).toBeGreaterThan(0);
+        }
+      },
+      120_000,
+    );
+
     it('keeps the workloads through kill -9 of an agent, and its restart repairs a deleted bridge', async () => {
-      const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]];
+      const [a, b] = servers as [Server, Server];
       const two = hosts[1]!;
       await cluster!.kill9(two);
       // The data path is the kernel's: with the agent gone, packets still flow.
@@ -225,7 +255,7 @@ describe.skipIf(skipReason !== undefined)(
     }, 90_000);
 
     it('repairs a bridge deleted under a running agent', async () => {
-      const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]];
+      const [a, b] = servers as [Server, Server];
       await ipIn(hosts[0]!.netns, ['link', 'delete', 'dev', bridge()]);
       expect(await within(() => ping(b.ns, a.ip), 20_000)).toBeDefined();
     }, 40_000);
@@ -250,9 +280,9 @@ describe.skipIf(skipReason !== undefined)(
     }, 120_000);
 
     it('leaves no bridge, VXLAN device, veth, nft table or namespace once servers and network are gone', async () => {
-      const a = servers[0]!;
-      await call('DELETE', `/compute/v2.1/servers/${a.id}`, undefined, 204);
-      await waitFor(a.id, 'DELETED', 60_000);
+      const left = [servers[0]!, ...(sameHost === undefined ? [] : [sameHost])];
+      for (const s of left) await call('DELETE', `/compute/v2.1/servers/${s.id}`, undefined, 204);
+      for (const s of left) await waitFor(s.id, 'DELETED', 60_000);
       await call('DELETE', `/network/v2.0/networks/${net}`, undefined, 204);
       for (const h of hosts) {
         const clean = async () =>
@@ -262,7 +292,7 @@ describe.skipIf(skipReason !== undefined)(
           `${h.name}: ${JSON.stringify(await strataLinks(h))}`,
         ).toBeDefined();
       }
-      for (const s of servers) expect(await netnsExists(s.ns)).toBe(false);
+      for (const s of [...servers, ...left]) expect(await netnsExists(s.ns)).toBe(false);
     }, 120_000);
   },
 );
