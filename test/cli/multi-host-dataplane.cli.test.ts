@@ -232,15 +232,16 @@ describe.skipIf(skipReason !== undefined)(
       120_000,
     );
 
-    it('keeps the workloads through kill -9 of an agent, and its restart repairs a deleted bridge', async () => {
+    it('keeps the workloads through kill -9 of an agent, and its restart repairs a deleted bridge and nft table', async () => {
       const [a, b] = servers as [Server, Server];
       const two = hosts[1]!;
       await cluster!.kill9(two);
       // The data path is the kernel's: with the agent gone, packets still flow.
       expect(await within(() => ping(a.ns, b.ip), 10_000)).toBeDefined();
       // While the agent is down, its host loses the bridge (and with it the VXLAN device's
-      // and the veth's place in it): only the restarted agent can put it back.
+      // and the veth's place in it) and its nft table: only the restarted agent can put them back.
       await ipIn(two.netns, ['link', 'delete', 'dev', bridge()]);
+      await runCommand('ip', ['netns', 'exec', two.netns, 'nft', 'delete', 'table', 'inet', 'strata']);
       expect(await ping(a.ns, b.ip)).toBe(false);
       const restarting = Date.now();
       await cluster!.startAgent(two);
@@ -252,6 +253,7 @@ describe.skipIf(skipReason !== undefined)(
       expect(repaired).toBeDefined();
       expect(await within(() => ping(b.ns, a.ip), 10_000)).toBeDefined();
       expect((await serverOf(b.id))?.['status']).toBe('ACTIVE');
+      expect(await strataTablesPresent(two.netns)).toBe(true);
     }, 90_000);
 
     it('repairs a bridge deleted under a running agent', async () => {

@@ -24,6 +24,14 @@ import { strataBin } from './strata-process.js';
  * bridge in the root namespace: nothing of the machine's own firewall sees host-to-host traffic,
  * and deleting one namespace removes the switch and every cable. Every name carries the run's
  * tag, so parallel runs never meet.
+ *
+ * Use (root, after `npm run build`; see test/cli/multi-host-dataplane.cli.test.ts):
+ *   const cluster = await NetnsCluster.create();          // afterAll: await cluster.cleanup()
+ *   const [h1, h2] = [await cluster.addHost(), await cluster.addHost()];
+ *   const strata = await startStrata({ extraArgs: ['--host', cluster.underlay.rootIp], ... });
+ *   cluster.useControlPlane(join(strata.dataDir, 'clouds.yaml'));
+ *   await cluster.startAgent(h1);                           // servers: availability_zone h1.name
+ * Hosts reach each other at `host.ip`; run a command on a host with `ip netns exec host.netns`.
  */
 export interface Underlay {
   readonly tag: string;
@@ -44,6 +52,8 @@ export interface AgentOptions {
   readonly dataplane?: string;
   /** Further `strata agent` arguments. */
   readonly extraArgs?: ReadonlyArray<string>;
+  /** Added to the agent's environment. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface NetnsHost {
@@ -166,7 +176,7 @@ export class NetnsCluster {
     const child = spawn(
       'nsenter',
       [`--net=/run/netns/${host.netns}`, '--', process.execPath, strataBin, ...args],
-      { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+      { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env: { ...process.env, ...o.env } },
     );
     host.agent = child;
     await serving(child);
