@@ -145,3 +145,43 @@ export async function setRemoteMacs(
     if (![...macs.keys()].some((m) => m.toLowerCase() === mac))
       await bridgeIn(netns, ['fdb', 'del', mac, 'dev', name, 'self']);
 }
+
+/** A VXLAN FDB entry that sends to a remote VTEP. */
+export interface RemoteFdbEntry {
+  readonly mac: string;
+  readonly dst: string;
+}
+
+/**
+ * Every VXLAN device's remote entries in the namespace, by device, in one `bridge` run (a
+ * pass checks all networks at once; only VXLAN entries carry a `dst`).
+ */
+export async function remoteFdbByDevice(netns: string | undefined): Promise<Map<string, RemoteFdbEntry[]>> {
+  const { stdout } = await bridgeIn(netns, ['-j', 'fdb', 'show']);
+  const byDevice = new Map<string, RemoteFdbEntry[]>();
+  for (const e of JSON.parse(stdout || '[]') as Array<{ mac: string; ifname?: string; dst?: string }>) {
+    if (e.dst === undefined || e.ifname === undefined) continue;
+    byDevice.set(e.ifname, [...(byDevice.get(e.ifname) ?? []), { mac: e.mac.toLowerCase(), dst: e.dst }]);
+  }
+  return byDevice;
+}
+
+/**
+ * Whether the entries are exactly the flood list `floodTo` and the unicast map `macs`: the
+ * FDB is state too, and an entry deleted (or added) behind the agent's back must be seen.
+ */
+export function remoteFdbMatches(
+  entries: ReadonlyArray<RemoteFdbEntry>,
+  floodTo: ReadonlyArray<string>,
+  macs: ReadonlyMap<string, string>,
+): boolean {
+  const flood = entries.filter((e) => e.mac === floodMac).map((e) => e.dst);
+  const unicast = entries.filter((e) => e.mac !== floodMac);
+  const wanted = new Map([...macs].map(([mac, dst]) => [mac.toLowerCase(), dst]));
+  return (
+    flood.length === new Set(floodTo).size &&
+    flood.every((dst) => floodTo.includes(dst)) &&
+    unicast.length === wanted.size &&
+    unicast.every((e) => wanted.get(e.mac) === e.dst)
+  );
+}

@@ -11,7 +11,15 @@ import { compileRuleset } from '../../host/nft-ruleset.js';
 import type { PortFilter } from '../../host/nft-ruleset.js';
 import { linkInfo } from '../../host/veth.js';
 import { ensureProviderUplink } from '../../host/vlan.js';
-import { deleteVxlan, ensureVxlan, setFloodDestinations, setRemoteMacs } from '../../host/vxlan.js';
+import type { RemoteFdbEntry } from '../../host/vxlan.js';
+import {
+  deleteVxlan,
+  ensureVxlan,
+  remoteFdbByDevice,
+  remoteFdbMatches,
+  setFloodDestinations,
+  setRemoteMacs,
+} from '../../host/vxlan.js';
 import type { HostNetworkState } from '../host-network-state.js';
 import type { DataplaneNetwork, DataplaneSecurityRule, NetworkDataplane } from '../network-dataplane.js';
 import { observeLinks } from './host-links.js';
@@ -152,7 +160,10 @@ export class LinuxDataplane implements NetworkDataplane {
     await this.#applyFilter(wanted.filters, wanted.members);
     const links = await observeLinks(this.netns);
     const plan = planHost(state, links, this.config);
-    for (const n of plan.networks) if (!this.#inPlace(n, links)) await this.#wire(n);
+    const fdb = plan.networks.some((n) => n.uplink?.kind === 'vxlan')
+      ? await remoteFdbByDevice(this.netns)
+      : new Map<string, RemoteFdbEntry[]>();
+    for (const n of plan.networks) if (!this.#inPlace(n, links, fdb)) await this.#wire(n);
     for (const p of plan.plugs) await plugIntoBridge(this.netns, p.device, p.bridge, p.mtu);
     for (const name of plan.staleVxlans) await deleteVxlan(this.netns, name);
     for (const name of plan.staleBridges) await deleteBridge(this.netns, name);
@@ -162,14 +173,21 @@ export class LinuxDataplane implements NetworkDataplane {
   }
 
   /**
-   * Whether the network is wired as last time and its links are still there (a deleted
-   * bridge or VXLAN device is wired again; an unchanged one costs no command).
+   * Whether the network is wired as last time and its links and VXLAN FDB are still there (a
+   * deleted bridge or VXLAN device, or a lost FDB entry, is wired again; an unchanged network
+   * costs no command).
    */
-  #inPlace(n: NetworkWiring, links: ReadonlyArray<ObservedLink>): boolean {
+  #inPlace(
+    n: NetworkWiring,
+    links: ReadonlyArray<ObservedLink>,
+    fdb: ReadonlyMap<string, ReadonlyArray<RemoteFdbEntry>>,
+  ): boolean {
     const bridge = links.find((l) => l.name === n.bridge);
     if (bridge?.kind !== 'bridge' || bridge.mtu !== n.mtu) return false;
     const u = n.uplink;
     if (u?.kind === 'vxlan' && links.find((l) => l.name === u.name)?.master !== n.bridge) return false;
+    if (u?.kind === 'vxlan' && !remoteFdbMatches(fdb.get(u.name) ?? [], u.floodTo, u.remoteMacs))
+      return false;
     return this.#wired.get(n.networkId) === wiringKey(n);
   }
 
