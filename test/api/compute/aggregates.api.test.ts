@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../../src/db/testing/dialects.js';
-import { bootServer, createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
+import {
+  bootServer,
+  createFlavor,
+  createImage,
+  silentHost,
+  waitForServer,
+} from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 import type { Personas } from './compute-api-fixtures.js';
@@ -285,6 +291,21 @@ for (const dialect of testDialects()) {
       expect(del.statusCode).toBe(200);
       expect(del.body).toBe('');
       expectFault(await call('GET', `/os-aggregates/${plain.id}`, p.admin), 404);
+    });
+
+    it('keeps an aggregate zone over the agent’s on re-registration, and forgets a deleted service', async () => {
+      await t.cloud.compute.gateway.registerHost(silentHost('agg-silent', 'agent-zone'));
+      const a = await create({ name: 'silent', availability_zone: 'az-s' });
+      await ok(await act(a.id, { add_host: { host: 'agg-silent' } }));
+      expect(await zoneOf('agg-silent')).toBe('az-s');
+      await t.cloud.compute.gateway.registerHost(silentHost('agg-silent', 'agent-zone'));
+      expect(await zoneOf('agg-silent')).toBe('az-s');
+      expect(await placementAggregates('agg-silent')).toEqual([await aggregateUuid(a.id)]);
+      const svc = (await call('GET', '/os-services?host=agg-silent', p.admin)).json().services[0];
+      expect((await call('DELETE', `/os-services/${String(svc.id)}`, p.admin)).statusCode).toBe(204);
+      expect((await ok(await call('GET', `/os-aggregates/${a.id}`, p.admin))).hosts).toEqual([]);
+      await t.cloud.compute.gateway.registerHost(silentHost('agg-silent', 'agent-zone'));
+      expect(await zoneOf('agg-silent')).toBe('agent-zone');
     });
 
     it('answers hypervisor uptime as Nova does for a driver without it', async () => {
