@@ -27,7 +27,8 @@ export function createPlacementApi(deps: PlacementDeps): PlacementApi {
     removeProvider: async (uuid) => {
       if ((await getProvider(deps.store.db, uuid)) !== undefined) await deleteProvider(deps, uuid);
     },
-    setAggregateMembership: (provider, aggregate, member) => setAggregateMembership(deps, provider, aggregate, member),
+    setAggregateMembership: (provider, aggregate, member) =>
+      setAggregateMembership(deps, provider, aggregate, member),
     getAllocations: async (consumerId) => byProvider(await consumerAllocations(deps.store.db, [consumerId])),
   };
 }

@@ -1,5 +1,6 @@
 import { ConflictError, InputError, NotFoundError } from '../../common/errors.js';
 import { uuid } from '../../common/ids.js';
+import type { Db } from '../../db/db-handle.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import type { Aggregate } from './aggregate-store.js';
 import * as store from './aggregate-store.js';
@@ -80,7 +81,7 @@ export async function setMetadata(
 }
 
 async function applyMetadata(
-  tx: Parameters<typeof store.updateMetadata>[0],
+  tx: Db,
   a: Aggregate,
   metadata: Readonly<Record<string, string | null>>,
   at: string,

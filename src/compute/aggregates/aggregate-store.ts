@@ -58,9 +58,9 @@ export async function nameTaken(db: Db, name: string, exceptId?: number): Promis
 }
 
 /**
- * Inserts an aggregate under the next integer id (one past the highest). Two creates at
- * the same instant on PostgreSQL can collide on the key; the later one fails as a name
- * clash would not, with a 500, and the client retries.
+ * Inserts an aggregate under the next integer id (one past the highest, so the id of the
+ * newest aggregate comes back after it is deleted). Two creates at the same instant on
+ * PostgreSQL can collide on the key: the later one fails (500) and the client retries.
  */
 export async function insertAggregate(
   db: Db,
@@ -104,7 +104,7 @@ export async function updateMetadata(
   await db.updateTable('aggregates').set({ updated_at: at }).where('id', '=', id).execute();
 }
 
-/** Hosts and metadata go with the aggregate (foreign keys cascade). */
+/** Hosts and metadata go with the aggregate. */
 export async function deleteAggregate(db: Db, id: number): Promise<void> {
   await db.deleteFrom('aggregate_metadata').where('aggregate_id', '=', id).execute();
   await db.deleteFrom('aggregate_hosts').where('aggregate_id', '=', id).execute();

@@ -88,7 +88,9 @@ export const hostRoutes = [
     successStatus: 200,
     expectedErrors: [400, 404], // 501 needs no declaring (5xx pass as they are)
     handler: async (ctx, deps) =>
-      service.hypervisorUptime(await service.findHypervisor(deps, ctx.params['hypervisor_id']!, ctx.microversion)),
+      service.hypervisorUptime(
+        await service.findHypervisor(deps, ctx.params['hypervisor_id']!, ctx.microversion),
+      ),
   }),
   // Before 2.53 the hostname pattern travels in the path: /os-hypervisors/{pattern}/search|servers.
   route<ComputeDeps>({

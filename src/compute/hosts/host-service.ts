@@ -110,7 +110,10 @@ export function hypervisorUptime(s: HostState): never {
       'compute.hypervisor.unavailable',
       `Compute service of ${s.host.hostname} is unavailable at this time.`,
     );
-  throw new NotImplementedError('compute.hypervisor.no_uptime', 'The requested functionality is not supported.');
+  throw new NotImplementedError(
+    'compute.hypervisor.no_uptime',
+    'The requested functionality is not supported.',
+  );
 }
 
 /** Hosts whose name contains `pattern` (case-insensitive, like Nova's SQL LIKE); none is 404. */

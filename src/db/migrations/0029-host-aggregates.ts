@@ -18,7 +18,9 @@ export const hostAggregatesMigration: Migration = {
       .execute();
     await db.schema
       .createTable('aggregate_hosts')
-      .addColumn('aggregate_id', 'integer', (c) => c.notNull().references('aggregates.id').onDelete('cascade'))
+      .addColumn('aggregate_id', 'integer', (c) =>
+        c.notNull().references('aggregates.id').onDelete('cascade'),
+      )
       .addColumn('host', 'varchar(255)', (c) => c.notNull())
       .addColumn('added_at', 'varchar(32)', (c) => c.notNull())
       .addPrimaryKeyConstraint('aggregate_hosts_pk', ['aggregate_id', 'host'])
@@ -26,7 +28,9 @@ export const hostAggregatesMigration: Migration = {
     await db.schema.createIndex('aggregate_hosts_host').on('aggregate_hosts').column('host').execute();
     await db.schema
       .createTable('aggregate_metadata')
-      .addColumn('aggregate_id', 'integer', (c) => c.notNull().references('aggregates.id').onDelete('cascade'))
+      .addColumn('aggregate_id', 'integer', (c) =>
+        c.notNull().references('aggregates.id').onDelete('cascade'),
+      )
       .addColumn('key', 'varchar(255)', (c) => c.notNull())
       .addColumn('value', 'varchar(255)', (c) => c.notNull())
       .addPrimaryKeyConstraint('aggregate_metadata_pk', ['aggregate_id', 'key'])
