@@ -1,4 +1,4 @@
-import { zonedAggregatesOf } from '../aggregates/aggregate-store.js';
+import { refreshHostZones, zonedAggregatesOf } from '../aggregates/aggregate-store.js';
 import { nextServiceNumber } from '../hosts/host-store.js';
 import { uuid } from '../../common/ids.js';
 import type { HostRegistration } from '../../agent/transport/control-plane.js';
@@ -66,6 +66,8 @@ export async function registerHost(deps: ComputeDeps, reg: HostRegistration): Pr
       .onConflict((oc) => oc.column('hostname').doUpdateSet(row))
       .execute();
   }
+  // Again after the write, so an add_host racing this registration cannot leave a stale zone.
+  await refreshHostZones(db, [reg.hostname]);
   return providerId;
 }
 
