@@ -43,6 +43,8 @@ export interface ComputeSignals {
 /** Placement's call for agents registering their host (the placement service's API satisfies it). */
 export interface ProviderRegistry {
   removeProvider(uuid: string): Promise<void>;
+  /** Puts a provider in (or takes it out of) a placement aggregate; false when there is no such provider. */
+  setAggregateMembership(providerUuid: string, aggregateUuid: string, member: boolean): Promise<boolean>;
   ensureProvider(p: {
     uuid: string;
     name: string;

@@ -1,5 +1,7 @@
 import { computeFault } from '../common/faults/compute-fault.js';
 import { agentApiPolicy, agentApiRoutes } from './agent-api/agent-api-routes.js';
+import { aggregatePolicy } from './aggregates/aggregate-policy.js';
+import { aggregateRoutes } from './aggregates/aggregate-routes.js';
 import type { RouteSpec } from '../common/http/route-spec.js';
 import type { ServicePlugin } from '../common/http/service-plugin.js';
 import { serviceRoutes } from '../common/http/service-routes.js';
@@ -58,6 +60,7 @@ export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
   ...quotaRoutes,
   ...serverGroupRoutes,
   ...hostRoutes,
+  ...aggregateRoutes,
   ...serverRoutes,
   ...serverActionRoutes,
   ...serverTagRoutes,
@@ -81,6 +84,7 @@ export const computePolicy: Readonly<Record<string, string>> = {
   ...quotaPolicy,
   ...serverGroupPolicy,
   ...hostPolicy,
+  ...aggregatePolicy,
   ...serverPolicy,
   ...usagePolicy,
   ...agentApiPolicy,

@@ -78,6 +78,12 @@ export interface PlacementApi {
   ensureProvider(p: ProviderRegistration): Promise<void>;
   /** Removes a provider; a missing one is fine, one with allocations is a 409 (ConflictError). */
   removeProvider(uuid: string): Promise<void>;
+  /**
+   * Adds the provider to (or removes it from) one aggregate, keeping its others, as Nova's
+   * report client mirrors host aggregates; retries generation races; false when there is no
+   * such provider. Idempotent.
+   */
+  setAggregateMembership(providerUuid: string, aggregateUuid: string, member: boolean): Promise<boolean>;
   /** Allocations of one consumer, keyed by provider uuid. */
   getAllocations(consumerId: string): Promise<Readonly<Record<string, Readonly<Record<string, number>>>>>;
 }

@@ -1,4 +1,5 @@
 import { ConflictError } from '../common/errors.js';
+import { getProviderAggregates, setProviderAggregates } from './aggregates/aggregate-service.js';
 import { byProvider } from './allocations/allocation-service.js';
 import { consumerAllocations } from './allocations/allocation-store.js';
 import { writeAllocationsBatch } from './allocations/allocation-writer.js';
@@ -26,8 +27,27 @@ export function createPlacementApi(deps: PlacementDeps): PlacementApi {
     removeProvider: async (uuid) => {
       if ((await getProvider(deps.store.db, uuid)) !== undefined) await deleteProvider(deps, uuid);
     },
+    setAggregateMembership: (provider, aggregate, member) =>
+      setAggregateMembership(deps, provider, aggregate, member),
     getAllocations: async (consumerId) => byProvider(await consumerAllocations(deps.store.db, [consumerId])),
   };
+}
+
+async function setAggregateMembership(
+  deps: PlacementDeps,
+  provider: string,
+  aggregate: string,
+  member: boolean,
+): Promise<boolean> {
+  if ((await getProvider(deps.store.db, provider)) === undefined) return false;
+  await untilSettled(async () => {
+    const now = await getProviderAggregates(deps, provider);
+    const others = now.aggregates.filter((a) => a !== aggregate);
+    if (others.length !== now.aggregates.length - (member ? 1 : 0)) {
+      await setProviderAggregates(deps, provider, now.generation, member ? [...others, aggregate] : others);
+    }
+  });
+  return true;
 }
 
 /** Idempotent registration: provider row, CUSTOM_* names, inventories, traits, each only if changed. */

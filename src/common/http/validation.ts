@@ -1,7 +1,7 @@
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { InputError } from '../errors.js';
-import { nameFormat, nameFormatMessage } from './name-format.js';
+import { nameFormatMessages } from './name-format.js';
 
 interface SchemaError {
   readonly keyword: string;
@@ -34,7 +34,8 @@ function pickMostSpecific(errors: SchemaError[]): SchemaError {
 
 function describe(e: SchemaError, root: unknown): string {
   // Nova answers a bad name with its InvalidName message alone, as its format checker raises it.
-  if (e.keyword === 'format' && e.params['format'] === nameFormat) return nameFormatMessage;
+  const nameMessage = e.keyword === 'format' ? nameFormatMessages[String(e.params['format'])] : undefined;
+  if (nameMessage !== undefined) return nameMessage;
   const path = e.instancePath.replace(/^\//, '');
   const value = valueAt(root, e.instancePath);
   const text = jsonschemaText(e, value);

@@ -1,3 +1,4 @@
+import { refreshHostZones, zonedAggregatesOf } from '../aggregates/aggregate-store.js';
 import { nextServiceNumber } from '../hosts/host-store.js';
 import { uuid } from '../../common/ids.js';
 import type { HostRegistration } from '../../agent/transport/control-plane.js';
@@ -34,9 +35,12 @@ export async function registerHost(deps: ComputeDeps, reg: HostRegistration): Pr
     },
     traits: reg.facts.traits,
   });
+  // A zoned aggregate the host is in outranks the zone its agent names (os-aggregates).
+  const aggregateZone = (await zonedAggregatesOf(db, [reg.hostname]))[0]?.zone;
   const row = {
     driver: reg.driver,
-    availability_zone: reg.availabilityZone,
+    availability_zone: aggregateZone ?? reg.availabilityZone,
+    registered_zone: reg.availabilityZone,
     last_heartbeat: now,
     provider_id: providerId,
     vcpus: reg.facts.vcpus,
@@ -62,6 +66,8 @@ export async function registerHost(deps: ComputeDeps, reg: HostRegistration): Pr
       .onConflict((oc) => oc.column('hostname').doUpdateSet(row))
       .execute();
   }
+  // Again after the write, so an add_host racing this registration cannot leave a stale zone.
+  await refreshHostZones(db, [reg.hostname]);
   return providerId;
 }
 

@@ -9,6 +9,7 @@ export const hostPolicy: Readonly<Record<string, string>> = {
   'os_compute_api:os-hypervisors:statistics': adminApi,
   'os_compute_api:os-hypervisors:show': adminApi,
   'os_compute_api:os-hypervisors:search': adminApi,
+  'os_compute_api:os-hypervisors:uptime': adminApi,
   'os_compute_api:os-hypervisors:servers': adminApi,
   'os_compute_api:os-services:list': adminApi,
   'os_compute_api:os-services:update': adminApi,

@@ -80,6 +80,18 @@ export const hostRoutes = [
       ),
     }),
   }),
+  route<ComputeDeps>({
+    method: 'GET',
+    url: `${hv}/:hypervisor_id/uptime`,
+    policy: 'os_compute_api:os-hypervisors:uptime',
+    target: noTarget,
+    successStatus: 200,
+    expectedErrors: [400, 404], // 501 needs no declaring (5xx pass as they are)
+    handler: async (ctx, deps) =>
+      service.hypervisorUptime(
+        await service.findHypervisor(deps, ctx.params['hypervisor_id']!, ctx.microversion),
+      ),
+  }),
   // Before 2.53 the hostname pattern travels in the path: /os-hypervisors/{pattern}/search|servers.
   route<ComputeDeps>({
     method: 'GET',

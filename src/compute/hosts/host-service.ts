@@ -1,7 +1,8 @@
-import { ConflictError, InputError, NotFoundError } from '../../common/errors.js';
+import { ConflictError, InputError, NotFoundError, NotImplementedError } from '../../common/errors.js';
 import type { Microversion } from '../../common/http/microversion.js';
 import { atLeast } from '../../common/http/microversion.js';
 import type { ComputeDeps } from '../compute-deps.js';
+import { forgetHost } from '../aggregates/aggregate-store.js';
 import type { ComputeHost, HostServer, HostUsage } from './host-store.js';
 import * as store from './host-store.js';
 
@@ -98,6 +99,23 @@ function integerId(id: string): number | null {
 
 const isUuid = (id: string) => /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(id);
 
+/**
+ * GET /os-hypervisors/{id}/uptime (before 2.88). No driver reports a host's uptime, so an
+ * up host answers Nova's 501 for a driver without it (clients such as `openstack hypervisor
+ * show` expect that); a down one is unavailable (400), as in Nova.
+ */
+export function hypervisorUptime(s: HostState): never {
+  if (!s.up)
+    throw new InputError(
+      'compute.hypervisor.unavailable',
+      `Compute service of ${s.host.hostname} is unavailable at this time.`,
+    );
+  throw new NotImplementedError(
+    'compute.hypervisor.no_uptime',
+    'The requested functionality is not supported.',
+  );
+}
+
 /** Hosts whose name contains `pattern` (case-insensitive, like Nova's SQL LIKE); none is 404. */
 export async function searchHypervisors(deps: ComputeDeps, pattern: string): Promise<HostState[]> {
   const wanted = pattern.toLowerCase();
@@ -189,7 +207,10 @@ export async function deleteService(
     );
   // The provider goes first: a crash in between leaves a host that places nothing, and a retry finishes.
   await deps.placement.removeProvider(row.provider_id);
-  await db.deleteFrom('compute_hosts').where('id', '=', row.id).execute();
+  await db.transaction().execute(async (tx) => {
+    await forgetHost(tx, row.hostname); // as Nova, a deleted service leaves its aggregates
+    await tx.deleteFrom('compute_hosts').where('id', '=', row.id).execute();
+  });
   deps.signals.hostsChanged();
 }
 

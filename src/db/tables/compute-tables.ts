@@ -21,6 +21,9 @@ export interface ComputeTables {
   server_devices: ServerDeviceTable;
   server_ports: ServerPortTable;
   server_block_devices: ServerBlockDeviceTable;
+  aggregates: AggregateTable;
+  aggregate_hosts: AggregateHostTable;
+  aggregate_metadata: AggregateMetadataTable;
 }
 
 /**
@@ -256,7 +259,10 @@ export interface ComputeHostTable {
   hostname: string;
   /** Driver name ('fake', 'qemu', 'runc', ...). */
   driver: string;
+  /** The zone the host is in: its aggregates' availability_zone, else registered_zone. */
   availability_zone: string;
+  /** The zone the agent registered (default `nova`); the host falls back to it outside zoned aggregates. */
+  registered_zone: ColumnType<string, string | undefined, string>;
   /** Operator switch: 'enabled' | 'disabled'. */
   status: 'enabled' | 'disabled';
   disabled_reason: string | null;
@@ -312,4 +318,29 @@ export interface ServerPortTable {
   /** 1: the user's port, unbound on delete; 0: compute created it and deletes it. */
   preserve_on_delete: number;
   created_at: string;
+}
+
+/** A host aggregate (Nova's os-aggregates); its uuid is also the placement aggregate of its hosts' providers. */
+export interface AggregateTable {
+  /** Nova's integer id. */
+  id: number;
+  uuid: string;
+  name: string;
+  created_at: CreatedAt;
+  updated_at: string | null;
+}
+
+export interface AggregateHostTable {
+  aggregate_id: number;
+  /** compute_hosts.hostname. */
+  host: string;
+  /** Keeps the hosts in the order they were added. */
+  added_at: string;
+}
+
+/** Key/value metadata; `availability_zone` puts the aggregate's hosts in that zone. */
+export interface AggregateMetadataTable {
+  aggregate_id: number;
+  key: string;
+  value: string;
 }

@@ -156,6 +156,7 @@ export async function insertHost(
       hostname: h.hostname,
       driver: 'fake',
       availability_zone: h.zone ?? 'nova',
+      registered_zone: h.zone ?? 'nova',
       status: h.status ?? 'enabled',
       disabled_reason: null,
       forced_down: 0,
