@@ -68,7 +68,9 @@ const instanceOwner = 'compute:%';
  */
 export async function hostNetworkView(db: Db, host: string): Promise<HostNetworkView> {
   const routed = await hostRouterView(db, host);
-  const l3 = { routers: routed.routers, externalNetwork: routed.externalNetwork };
+  // Only a router host hears of routers: the others' views stay as they were.
+  const l3 =
+    routed.routers.length === 0 ? {} : { routers: routed.routers, externalNetwork: routed.externalNetwork };
   const ports = await db
     .selectFrom('ports')
     .selectAll()
