@@ -27,7 +27,17 @@ describe('router-host-selector', () => {
 
   it('chooses the host with the fewest routers, ties by hostname', () => {
     const hosts = [host('c'), host('a'), host('b')];
-    expect(chooseRouterHost(hosts, null, new Map([['a', 2], ['b', 1], ['c', 1]])).host).toBe('b');
+    expect(
+      chooseRouterHost(
+        hosts,
+        null,
+        new Map([
+          ['a', 2],
+          ['b', 1],
+          ['c', 1],
+        ]),
+      ).host,
+    ).toBe('b');
     expect(chooseRouterHost(hosts, null, new Map()).host).toBe('a');
   });
 

@@ -55,8 +55,7 @@ export function chooseRouterHost(
   }
   if (passed.some((h) => h.hostname === current)) return { host: current ?? undefined, rejected };
   const best = [...passed].sort(
-    (a, b) =>
-      (load.get(a.hostname) ?? 0) - (load.get(b.hostname) ?? 0) || (a.hostname < b.hostname ? -1 : 1),
+    (a, b) => (load.get(a.hostname) ?? 0) - (load.get(b.hostname) ?? 0) || (a.hostname < b.hostname ? -1 : 1),
   )[0];
   return { host: best?.hostname, rejected };
 }

@@ -68,9 +68,7 @@ async function portFacts(db: Db, ports: ReadonlyArray<PortRow>): Promise<RouterP
   const ips = await allocationsOf(db, ports);
   const subnetIds = [...new Set([...ips.values()].flat().map((a) => a.subnet_id))];
   const [subnets, nets] = await Promise.all([
-    subnetIds.length === 0
-      ? []
-      : db.selectFrom('subnets').selectAll().where('id', 'in', subnetIds).execute(),
+    subnetIds.length === 0 ? [] : db.selectFrom('subnets').selectAll().where('id', 'in', subnetIds).execute(),
     db
       .selectFrom('networks')
       .select(['id', 'mtu'])
@@ -100,7 +98,9 @@ async function externalNetwork(
     .selectAll()
     .where('external', '=', 1)
     .where((eb) =>
-      gatewayNets.length === 0 ? eb('is_default', '=', 1) : eb.or([eb('is_default', '=', 1), eb('id', 'in', [...gatewayNets])]),
+      gatewayNets.length === 0
+        ? eb('is_default', '=', 1)
+        : eb.or([eb('is_default', '=', 1), eb('id', 'in', [...gatewayNets])]),
     )
     .execute();
   const net = nets.find((n) => n.is_default === 1) ?? nets.sort((a, b) => (a.id < b.id ? -1 : 1))[0];

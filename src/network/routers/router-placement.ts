@@ -14,10 +14,7 @@ export type RouterMoves = ReadonlyMap<string, string | null>;
  * router. The router's ports follow it (`binding:host_id`), so other hosts send their
  * tunnel traffic for its MACs there.
  */
-export async function placeRouters(
-  db: Db,
-  hosts: ReadonlyArray<RouterHostCandidate>,
-): Promise<RouterMoves> {
+export async function placeRouters(db: Db, hosts: ReadonlyArray<RouterHostCandidate>): Promise<RouterMoves> {
   const [routers, ports] = await Promise.all([
     db.selectFrom('routers').select(['id', 'host']).orderBy('id').execute(),
     db
@@ -44,7 +41,11 @@ export async function placeRouters(
       await db
         .updateTable('ports')
         .set({ binding_host_id: binding })
-        .where('id', 'in', stale.map((p) => p.id))
+        .where(
+          'id',
+          'in',
+          stale.map((p) => p.id),
+        )
         .execute();
   }
   return moves;

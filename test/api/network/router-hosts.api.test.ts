@@ -134,7 +134,9 @@ for (const dialect of testDialects()) {
       expect((await state('l1')).routers).toBeUndefined();
       const ports = (await neutron().call('GET', `/ports?device_id=${router}`, admin)).json().ports as Json[];
       expect(ports.map((p) => p['binding:host_id'])).toEqual(['l2', 'l2']);
-      const down = await neutron().call('PUT', `/routers/${router}`, admin, { router: { admin_state_up: false } });
+      const down = await neutron().call('PUT', `/routers/${router}`, admin, {
+        router: { admin_state_up: false },
+      });
       expect(down.statusCode, down.body).toBe(200);
       expect((await state('l2')).routers).toBeUndefined();
     });

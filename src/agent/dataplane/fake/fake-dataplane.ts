@@ -1,9 +1,5 @@
 import type { WorkloadNic } from '../../drivers/driver.js';
-import type {
-  DataplaneNetwork,
-  DataplaneSecurityRule,
-  NetworkDataplane,
-} from '../network-dataplane.js';
+import type { DataplaneNetwork, DataplaneSecurityRule, NetworkDataplane } from '../network-dataplane.js';
 
 /** One call the fake dataplane was asked to make. */
 export type DataplaneCall =
