@@ -21,13 +21,15 @@ export interface RouterSyncOptions {
  * default external network's far side made or taken away. Runs inside the dataplane's
  * serial queue, after the networks' bridges exist.
  *
- * Which `qrouter-` namespaces are this host's: on a real host (no `netns`) every one is, so
- * a router deleted while the agent was down is still removed; with several hosts on one
- * machine, only those this dataplane set up.
+ * Which `qrouter-` namespaces (and external far side) are this host's: on a real host (no
+ * `netns`) every one is, so a router deleted while the agent was down is still removed;
+ * with several hosts on one machine (or a test beside a live cloud), only those this
+ * dataplane set up.
  */
 export class RouterSync {
   readonly #o: RouterSyncOptions;
   readonly #known = new Set<string>();
+  #madeExternal = false;
 
   constructor(o: RouterSyncOptions) {
     this.#o = o;
@@ -46,7 +48,7 @@ export class RouterSync {
       this.#known.add(r.id);
       await ensureRouter({ ...r, hostNetns: this.#o.netns }).catch((err: unknown) => failures.push(err));
     }
-    for (const id of this.#stale(present, wanted)) {
+    for (const id of staleRouters(this.#known, present, wanted, this.#o.netns === undefined)) {
       await removeRouter(id).then(
         () => this.#known.delete(id),
         (err: unknown) => failures.push(err),
@@ -56,20 +58,16 @@ export class RouterSync {
     if (failures.length > 0) throw failures[0];
   }
 
-  /** Routers to remove: known to this dataplane (or, on a real host, present) and not wanted. */
-  #stale(present: ReadonlyArray<string>, wanted: ReadonlySet<string>): string[] {
-    const onHost =
-      this.#o.netns === undefined
-        ? present.filter((n) => n.startsWith(routerNetnsPrefix)).map((n) => n.slice(routerNetnsPrefix.length))
-        : [];
-    return [...new Set([...this.#known, ...onHost])].filter((id) => !wanted.has(id));
-  }
-
   async #syncExternal(ext: HostExternalNetwork | undefined, present: ReadonlyArray<string>) {
-    if (ext !== undefined) return ensureExternalNamespace(this.#externalSpec(ext));
-    // The configured far side is this host's: gone when no router needs it (its veth goes
-    // with it; an uplink leaves with the external bridge, which is no longer wanted either).
-    if (present.includes(this.#externalNetns)) await deleteNetns(this.#externalNetns);
+    if (ext !== undefined) {
+      this.#madeExternal = true;
+      return ensureExternalNamespace(this.#externalSpec(ext));
+    }
+    // Gone when no router needs it (its veth goes with it; an uplink leaves with the external
+    // bridge, no longer wanted either). Same ownership rule as the routers' namespaces.
+    const mine = this.#madeExternal || this.#o.netns === undefined;
+    if (mine && present.includes(this.#externalNetns)) await deleteNetns(this.#externalNetns);
+    this.#madeExternal = false;
   }
 
   #externalSpec(ext: HostExternalNetwork): ExternalNetworkSpec {
@@ -83,6 +81,22 @@ export class RouterSync {
       netns: this.#externalNetns,
     };
   }
+}
+
+/**
+ * Routers to remove: those this dataplane set up (and, when it owns the whole machine, every
+ * `qrouter-` namespace there) that the host no longer runs. Pure.
+ */
+export function staleRouters(
+  known: ReadonlySet<string>,
+  namespaces: ReadonlyArray<string>,
+  wanted: ReadonlySet<string>,
+  ownsMachine: boolean,
+): string[] {
+  const onHost = ownsMachine
+    ? namespaces.filter((n) => n.startsWith(routerNetnsPrefix)).map((n) => n.slice(routerNetnsPrefix.length))
+    : [];
+  return [...new Set([...known, ...onHost])].filter((id) => !wanted.has(id)).sort();
 }
 
 /** The named network namespaces of the machine. */
