@@ -76,6 +76,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     facts,
     reserved: o.reserved ?? { vcpus: 0, memoryMb: 0, diskGb: 0 },
     ...(dataplane.tunnelIp !== undefined && { tunnelIp: dataplane.tunnelIp }),
+    dataplane: dataplane.name,
   });
   const resyncMs = o.resyncMs ?? 30_000;
   const ports: PortPlugDeps = {

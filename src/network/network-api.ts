@@ -4,6 +4,8 @@ import type { SubnetTable } from '../db/tables/network-tables.js';
 import { isCloudError } from '../common/errors.js';
 import type { HostNetworkView } from './host-state/host-network-view.js';
 import { hostNetworkView } from './host-state/host-network-view.js';
+import { placeRouters } from './routers/router-placement.js';
+import type { RouterHostCandidate } from '../scheduler/router-host-selector.js';
 import type { NetworkChanges } from './network-changes.js';
 import type { NetworkCaller } from './network-context.js';
 import type { NetworkDeps } from './network-deps.js';
@@ -131,6 +133,8 @@ export interface NetworkApi {
   autoAllocatedNetwork(user: NetworkUser, dryRun: boolean): Promise<string>;
   /** The instance ports bound to the host, their networks and remote groups (the L2 agent's RPCs). */
   hostNetworkState(host: string): Promise<HostNetworkView>;
+  /** Puts routers on hosts that can run them (see placeRouters); how many moved (a move wakes the hosts). */
+  placeRouters(hosts: ReadonlyArray<RouterHostCandidate>): Promise<number>;
   /** Calls back whenever something a dataplane programs may have changed; returns an unsubscribe. */
   watchChanges(onChange: () => void): () => void;
 }
@@ -185,6 +189,11 @@ function withChangeNotices(api: NetworkApi, changes: NetworkChanges | undefined)
     removeFixedIp: (deviceId, address) => changed(api.removeFixedIp(deviceId, address)),
     autoAllocatedNetwork: (user, dryRun) => changed(api.autoAllocatedNetwork(user, dryRun)),
     watchChanges: (onChange) => changes?.watch(onChange) ?? (() => undefined),
+    placeRouters: async (hosts) => {
+      const moved = await api.placeRouters(hosts);
+      if (moved > 0) changes?.changed();
+      return moved;
+    },
   };
 }
 
@@ -323,6 +332,7 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
       return t.id;
     },
     hostNetworkState: (host) => hostNetworkView(db(), host),
+    placeRouters: async (hosts) => (await placeRouters(db(), hosts)).size,
     watchChanges: () => () => undefined,
   };
 }

@@ -1,5 +1,6 @@
 import type { SecurityRule } from '../host/nft-rules.js';
 import type { AllowedAddressPair } from '../host/nft-port-filter.js';
+import type { RouterState } from '../host/router/router-spec.js';
 
 /** A subnet as the host's network services (DHCP, metadata, routers) will need it. */
 export interface HostSubnet {
@@ -54,4 +55,19 @@ export interface HostNetworkState {
   readonly ports: ReadonlyArray<HostPort>;
   /** Remote group id → its members' addresses (fixed IPs and allowed address pairs). */
   readonly remoteGroups: Readonly<Record<string, ReadonlyArray<string>>>;
+  /** The routers the scheduler placed on this host (their networks are in `networks`). */
+  readonly routers?: ReadonlyArray<RouterState>;
+  /** The default external network's far side, on a host that runs routers. */
+  readonly externalNetwork?: HostExternalNetwork | undefined;
+}
+
+/** The external network as its router host needs it (its bridge is in `networks` too). */
+export interface HostExternalNetwork {
+  readonly id: string;
+  readonly mtu: number;
+  /** The external subnet's gateway, held by the far side (e.g. 172.24.4.1 and 24). */
+  readonly gatewayIp: string;
+  readonly prefixLength: number;
+  /** `provider:physical_network`: with `--physical-network` for it, the bridge gets that interface. */
+  readonly physicalNetwork: string | null;
 }

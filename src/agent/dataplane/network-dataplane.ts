@@ -23,26 +23,6 @@ export interface DataplaneSecurityRule {
   readonly remoteIpPrefix: string | null;
 }
 
-/** A router as a host sets it up: its gateway and the subnets it joins (the routers issue fills it in). */
-export interface DataplaneRouter {
-  readonly id: string;
-  readonly gateway?: { readonly networkId: string; readonly ip: string; readonly snat: boolean };
-  readonly interfaces: ReadonlyArray<{
-    readonly subnetId: string;
-    readonly ip: string;
-    readonly cidr: string;
-  }>;
-}
-
-/** A floating IP mapped to a fixed IP of a port. */
-export interface DataplaneFloatingIp {
-  readonly id: string;
-  readonly floatingIp: string;
-  readonly fixedIp: string;
-  readonly portId: string;
-  readonly routerId: string;
-}
-
 /**
  * What a host's network dataplane does for the ports the network service binds to it
  * (Neutron's L2 agent and VIF plugging, in one seam). Every call is idempotent: a replay
@@ -74,9 +54,4 @@ export interface NetworkDataplane {
   sync?(state: HostNetworkState, signal: AbortSignal): Promise<unknown>;
   /** Lets go of timers and watches when the agent stops. */
   close?(): void;
-  /** Router and floating IP set-up: typed now, implemented with the routers issue. */
-  ensureRouter?(router: DataplaneRouter, signal: AbortSignal): Promise<void>;
-  removeRouter?(routerId: string, signal: AbortSignal): Promise<void>;
-  ensureFloatingIp?(fip: DataplaneFloatingIp, signal: AbortSignal): Promise<void>;
-  removeFloatingIp?(fipId: string, signal: AbortSignal): Promise<void>;
 }

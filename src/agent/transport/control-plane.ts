@@ -39,6 +39,8 @@ export interface HostRegistration {
   readonly reserved: { readonly vcpus: number; readonly memoryMb: number; readonly diskGb: number };
   /** The host's underlay address for VXLAN; only hosts with a real dataplane give one. */
   readonly tunnelIp?: string;
+  /** The host's network dataplane by name; the scheduler puts routers only where it can run them. */
+  readonly dataplane?: string;
 }
 
 export interface HostControlPlane {

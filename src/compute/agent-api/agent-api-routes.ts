@@ -33,6 +33,7 @@ const registration = Type.Object({
     diskGb: Type.Integer({ minimum: 0 }),
   }),
   tunnelIp: Type.Optional(Type.String({ minLength: 2, maxLength: 64 })),
+  dataplane: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
 });
 const outcomeBody = Type.Object({
   generation: Type.Integer(),

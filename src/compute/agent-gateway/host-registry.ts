@@ -48,6 +48,7 @@ export async function registerHost(deps: ComputeDeps, reg: HostRegistration): Pr
     local_gb: reg.facts.diskGb,
     facts: JSON.stringify(reg.facts.details),
     tunnel_ip: reg.tunnelIp ?? null,
+    dataplane: reg.dataplane ?? null,
   };
   if (existing) await db.updateTable('compute_hosts').set(row).where('id', '=', existing.id).execute();
   else {

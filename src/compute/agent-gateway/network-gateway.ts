@@ -3,6 +3,7 @@ import type { NetworkControlPlane } from '../../agent/transport/control-plane.js
 import type { HostNetworkView } from '../../network/index.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { hostDeviceName } from '../networking/server-ports.js';
+import { routerHostCandidates } from './router-hosts.js';
 
 /**
  * The network part of the control plane as agents see it: the network service's view of
@@ -19,6 +20,8 @@ export class NetworkGateway implements NetworkControlPlane {
   }
 
   async hostState(hostname: string): Promise<HostNetworkState> {
+    // Every host's pass re-checks where routers run: one whose host died moves within a pass.
+    await this.deps.network.placeRouters(await routerHostCandidates(this.deps));
     const view = await this.deps.network.hostNetworkState(hostname);
     const hosts = view.networks.flatMap((n) => n.remotePorts.map((p) => p.host));
     return withTunnels(view, await this.#tunnelIps(hosts));
@@ -59,5 +62,7 @@ export function withTunnels(view: HostNetworkView, tunnels: ReadonlyMap<string, 
     }),
     ports: view.ports.map((p) => ({ ...p, device: hostDeviceName(p.id) })),
     remoteGroups: view.remoteGroups,
+    ...(view.routers !== undefined && { routers: view.routers }),
+    ...(view.externalNetwork !== undefined && { externalNetwork: view.externalNetwork }),
   };
 }

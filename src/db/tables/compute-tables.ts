@@ -272,6 +272,8 @@ export interface ComputeHostTable {
   provider_id: string;
   /** Underlay address for VXLAN tunnels (migration 0021); null when the agent gave none. */
   tunnel_ip: string | null;
+  /** The agent's network dataplane ('linux', 'fake'; migration 0026); null before it said. */
+  dataplane: string | null;
   vcpus: number;
   memory_mb: number;
   local_gb: number;

@@ -29,6 +29,8 @@ export interface RouterTable {
   revision_number: number;
   created_at: CreatedAt;
   updated_at: string;
+  /** The host running the router (migration 0026), chosen by the scheduler; null when none. */
+  host: string | null;
 }
 
 export interface FloatingIpTable {

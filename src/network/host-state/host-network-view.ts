@@ -2,6 +2,9 @@ import { isSet, parseJson } from '../../db/row-codec.js';
 import type { Db } from '../../db/db-handle.js';
 import type { AllocationRow, PortRow } from '../ports/port-store.js';
 import { allocationsOf } from '../ports/port-store.js';
+import { hostRouterView } from './host-router-view.js';
+import type { HostExternalNetworkEntry } from './host-router-view.js';
+import type { RouterState } from '../../agent/host/router/router-spec.js';
 
 /** A security group rule as the dataplane compiles it (Neutron's field names). */
 export interface HostRuleView {
@@ -51,6 +54,9 @@ export interface HostNetworkView {
   readonly networks: HostNetworkEntry[];
   readonly ports: HostPortEntry[];
   readonly remoteGroups: Record<string, string[]>;
+  /** The routers placed on the host (routers.host), and the external network they reach. */
+  readonly routers?: RouterState[];
+  readonly externalNetwork?: HostExternalNetworkEntry | undefined;
 }
 
 /** Instances' ports (Nova's device_owner); DHCP and router ports get their own wiring. */
@@ -61,6 +67,10 @@ const instanceOwner = 'compute:%';
  * handful of queries whatever the number of ports (the agent asks on every change).
  */
 export async function hostNetworkView(db: Db, host: string): Promise<HostNetworkView> {
+  const routed = await hostRouterView(db, host);
+  // Only a router host hears of routers: the others' views stay as they were.
+  const l3 =
+    routed.routers.length === 0 ? {} : { routers: routed.routers, externalNetwork: routed.externalNetwork };
   const ports = await db
     .selectFrom('ports')
     .selectAll()
@@ -68,8 +78,8 @@ export async function hostNetworkView(db: Db, host: string): Promise<HostNetwork
     .where('device_owner', 'like', instanceOwner)
     .orderBy('id')
     .execute();
-  if (ports.length === 0) return { networks: [], ports: [], remoteGroups: {} };
-  const networkIds = [...new Set(ports.map((p) => p.network_id))];
+  const networkIds = [...new Set([...ports.map((p) => p.network_id), ...routed.networkIds])];
+  if (networkIds.length === 0) return { networks: [], ports: [], remoteGroups: {}, ...l3 };
   const [networks, ips, rules] = await Promise.all([
     networkEntries(db, host, networkIds),
     allocationsOf(db, ports),
@@ -86,6 +96,7 @@ export async function hostNetworkView(db: Db, host: string): Promise<HostNetwork
       portEntry(p, mtus.get(p.network_id) ?? 1500, ips.get(p.id) ?? [], rules.get(p.id)),
     ),
     remoteGroups: await groupMembers(db, groups),
+    ...l3,
   };
 }
 
@@ -147,6 +158,7 @@ function portEntry(
 
 /** The effective rules of each port (every rule of every group it is in), in one query. */
 async function rulesOfPorts(db: Db, portIds: string[]): Promise<Map<string, HostRuleView[]>> {
+  if (portIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('security_group_rules')
     .innerJoin(

@@ -1,3 +1,4 @@
+import type { RouterInterfaceSpec, RouterState } from '../../agent/host/router/router-spec.js';
 import type { FloatingIpRow } from '../floatingips/floatingip-store.js';
 import type { PortRow } from '../ports/port-store.js';
 import type { SubnetRow } from '../subnets/subnet-store.js';
@@ -14,36 +15,9 @@ export interface RouterPortFacts {
   }>;
 }
 
-/** An address with its subnet's prefix length. */
-export interface RouterDataplaneAddress {
-  readonly ip: string;
-  readonly prefixLength: number;
-}
-
-export interface RouterDataplanePort {
-  readonly portId: string;
-  readonly networkId: string;
-  readonly mac: string;
-  readonly mtu: number;
-  readonly addresses: ReadonlyArray<RouterDataplaneAddress>;
-}
-
-/**
- * A router as the agent's router module sets it up on a host (the shape of its
- * `RouterSpec`, less where the host keeps its bridges): plain data, no database handle.
- */
-export interface RouterDataplaneSpec {
-  readonly id: string;
-  readonly gateway:
-    (RouterDataplanePort & { readonly nextHop: string | undefined; readonly snat: boolean }) | undefined;
-  readonly interfaces: ReadonlyArray<RouterDataplanePort>;
-  readonly routes: ReadonlyArray<{ readonly destination: string; readonly nexthop: string }>;
-  readonly floatingIps: ReadonlyArray<{ readonly floatingIp: string; readonly fixedIp: string }>;
-}
-
 const prefixOf = (cidr: string) => Number(cidr.slice(cidr.indexOf('/') + 1));
 
-function dataplanePort(p: RouterPortFacts): RouterDataplanePort {
+function dataplanePort(p: RouterPortFacts): RouterInterfaceSpec {
   return {
     portId: p.port.id,
     networkId: p.port.network_id,
@@ -69,7 +43,7 @@ export function routerDataplaneSpec(
   router: Pick<RouterRow, 'id' | 'admin_state_up' | 'gw_port_id' | 'enable_snat' | 'routes'>,
   ports: ReadonlyArray<RouterPortFacts>,
   floatingIps: ReadonlyArray<Pick<FloatingIpRow, 'floating_ip_address' | 'fixed_ip_address' | 'router_id'>>,
-): RouterDataplaneSpec | undefined {
+): RouterState | undefined {
   if (router.admin_state_up !== 1) return undefined;
   const gw = ports.find((p) => p.port.device_owner === gatewayOwner && p.port.id === router.gw_port_id);
   return {
@@ -79,7 +53,7 @@ export function routerDataplaneSpec(
         ? undefined
         : { ...dataplanePort(gw), nextHop: nextHopOf(gw), snat: router.enable_snat === 1 },
     interfaces: ports.filter((p) => p.port.device_owner === interfaceOwner).map(dataplanePort),
-    routes: JSON.parse(router.routes) as RouterDataplaneSpec['routes'],
+    routes: JSON.parse(router.routes) as RouterState['routes'],
     floatingIps: floatingIps.flatMap((f) =>
       f.router_id === router.id && f.fixed_ip_address !== null && gw !== undefined
         ? [{ floatingIp: f.floating_ip_address, fixedIp: f.fixed_ip_address }]

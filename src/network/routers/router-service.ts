@@ -59,6 +59,7 @@ export async function createRouter(deps: NetworkDeps, caller: NetworkCaller, inp
       revision_number: 1,
       created_at: now,
       updated_at: now,
+      host: null,
     };
     await checkQuota(tx, projectId, 'router');
     await store.insertRouterRow(tx, row);

@@ -1,24 +1,16 @@
 import type { WorkloadNic } from '../../drivers/driver.js';
-import type {
-  DataplaneFloatingIp,
-  DataplaneNetwork,
-  DataplaneRouter,
-  DataplaneSecurityRule,
-  NetworkDataplane,
-} from '../network-dataplane.js';
+import type { DataplaneNetwork, DataplaneSecurityRule, NetworkDataplane } from '../network-dataplane.js';
 
 /** One call the fake dataplane was asked to make. */
 export type DataplaneCall =
   | { readonly op: 'ensureNetwork'; readonly networkId: string }
   | { readonly op: 'plugPort'; readonly portId: string; readonly device: string }
   | { readonly op: 'unplugPort'; readonly portId: string }
-  | { readonly op: 'applySecurityGroups'; readonly portId: string; readonly rules: number }
-  | { readonly op: 'ensureRouter' | 'removeRouter'; readonly routerId: string }
-  | { readonly op: 'ensureFloatingIp' | 'removeFloatingIp'; readonly fipId: string };
+  | { readonly op: 'applySecurityGroups'; readonly portId: string; readonly rules: number };
 
 /**
  * Nothing reaches a kernel: records every call and keeps what would be wired (networks,
- * plugged ports, routers, floating IPs) in memory, so thousands of fake hosts boot servers
+ * plugged ports) in memory, so thousands of fake hosts boot servers
  * with ports and tests see what the host was asked.
  */
 export class FakeDataplane implements NetworkDataplane {
@@ -27,8 +19,6 @@ export class FakeDataplane implements NetworkDataplane {
   readonly calls: DataplaneCall[] = [];
   readonly networks = new Set<string>();
   readonly plugged = new Map<string, string>();
-  readonly routers = new Map<string, DataplaneRouter>();
-  readonly floatingIps = new Map<string, DataplaneFloatingIp>();
   /** Keeps only the last calls: a long-running fake fleet must not grow without bound. */
   constructor(private readonly maxCalls = 1000) {}
 
@@ -55,25 +45,5 @@ export class FakeDataplane implements NetworkDataplane {
 
   async applySecurityGroups(portId: string, rules: ReadonlyArray<DataplaneSecurityRule>): Promise<void> {
     this.#record({ op: 'applySecurityGroups', portId, rules: rules.length });
-  }
-
-  async ensureRouter(router: DataplaneRouter): Promise<void> {
-    this.#record({ op: 'ensureRouter', routerId: router.id });
-    this.routers.set(router.id, router);
-  }
-
-  async removeRouter(routerId: string): Promise<void> {
-    this.#record({ op: 'removeRouter', routerId });
-    this.routers.delete(routerId);
-  }
-
-  async ensureFloatingIp(fip: DataplaneFloatingIp): Promise<void> {
-    this.#record({ op: 'ensureFloatingIp', fipId: fip.id });
-    this.floatingIps.set(fip.id, fip);
-  }
-
-  async removeFloatingIp(fipId: string): Promise<void> {
-    this.#record({ op: 'removeFloatingIp', fipId });
-    this.floatingIps.delete(fipId);
   }
 }

@@ -26,10 +26,13 @@ import { observeLinks } from './host-links.js';
 import type { HostPlan, LinuxDataplaneConfig, NetworkWiring, ObservedLink } from './host-network-plan.js';
 import { planHost, uplinkOf } from './host-network-plan.js';
 import { DeviceWatch } from './device-watch.js';
+import { RouterSync } from './router-sync.js';
 
 export interface LinuxDataplaneOptions extends Partial<LinuxDataplaneConfig> {
   /** Named network namespace that is "the host" (tests, several hosts on one machine); else the agent's. */
   readonly netns?: string;
+  /** The external network's far side; `strata-external` unless told. */
+  readonly externalNetns?: string;
 }
 
 /**
@@ -50,6 +53,7 @@ export class LinuxDataplane implements NetworkDataplane {
   /** Per network, the wiring last applied (see #inPlace). */
   readonly #wired = new Map<string, string>();
   readonly #pending: DeviceWatch;
+  readonly #routers: RouterSync;
   /** Host changes run one at a time: a sync and a port plug both creating a bridge would collide. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -61,6 +65,7 @@ export class LinuxDataplane implements NetworkDataplane {
     this.netns = o.netns;
     this.config = { tunnelIp: o.tunnelIp, physicalNetworks: o.physicalNetworks ?? new Map() };
     this.#pending = new DeviceWatch((device) => linkInfo(this.netns, device));
+    this.#routers = new RouterSync({ ...this.config, netns: o.netns, externalNetns: o.externalNetns });
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
@@ -165,6 +170,7 @@ export class LinuxDataplane implements NetworkDataplane {
       : new Map<string, RemoteFdbEntry[]>();
     for (const n of plan.networks) if (!this.#inPlace(n, links, fdb)) await this.#wire(n);
     for (const p of plan.plugs) await plugIntoBridge(this.netns, p.device, p.bridge, p.mtu);
+    await this.#routers.sync(state); // routers' veths go into the bridges just made
     for (const name of plan.staleVxlans) await deleteVxlan(this.netns, name);
     for (const name of plan.staleBridges) await deleteBridge(this.netns, name);
     for (const id of this.#wired.keys())

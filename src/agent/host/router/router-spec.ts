@@ -51,6 +51,9 @@ export interface RouterSpec {
   readonly floatingIps: ReadonlyArray<RouterFloatingIp>;
 }
 
+/** A router as the control plane describes it to its host (the host knows where its bridges are). */
+export type RouterState = Omit<RouterSpec, 'hostNetns'>;
+
 /** Neutron's L3 agent names: the namespace and the two kinds of interface inside it. */
 export const routerNetnsPrefix = 'qrouter-';
 export const internalPrefix = 'qr-';

@@ -1,0 +1,105 @@
+import { readdir } from 'node:fs/promises';
+import { ensureExternalNamespace, externalNetns } from '../../host/router/external-netns.js';
+import type { ExternalNetworkSpec } from '../../host/router/external-netns.js';
+import { deleteNetns, netnsDir } from '../../host/netns.js';
+import { ensureRouter, removeRouter } from '../../host/router/router.js';
+import { routerNetnsPrefix } from '../../host/router/router-spec.js';
+import type { HostExternalNetwork, HostNetworkState } from '../host-network-state.js';
+
+export interface RouterSyncOptions {
+  /** The namespace that is "the host" (its bridges); the agent's own when undefined. */
+  readonly netns: string | undefined;
+  /** The external network's far side; `strata-external` unless told (tests run beside a live one). */
+  readonly externalNetns: string | undefined;
+  /** `--physical-network name:interface`. */
+  readonly physicalNetworks: ReadonlyMap<string, string>;
+}
+
+/**
+ * Neutron's L3 agent for one host: each router the control plane placed here set up with
+ * ensureRouter on every pass (which repairs drift), routers no longer here removed, and the
+ * default external network's far side made or taken away. Runs inside the dataplane's
+ * serial queue, after the networks' bridges exist.
+ *
+ * Which `qrouter-` namespaces (and external far side) are this host's: on a real host (no
+ * `netns`) every one is, so a router deleted while the agent was down is still removed;
+ * with several hosts on one machine (or a test beside a live cloud), only those this
+ * dataplane set up.
+ */
+export class RouterSync {
+  readonly #o: RouterSyncOptions;
+  readonly #known = new Set<string>();
+  #madeExternal = false;
+
+  constructor(o: RouterSyncOptions) {
+    this.#o = o;
+  }
+
+  get #externalNetns(): string {
+    return this.#o.externalNetns ?? externalNetns;
+  }
+
+  async sync(state: HostNetworkState): Promise<void> {
+    const present = await namespaces();
+    await this.#syncExternal(state.externalNetwork, present);
+    const wanted = new Set((state.routers ?? []).map((r) => r.id));
+    const failures: unknown[] = [];
+    for (const r of state.routers ?? []) {
+      this.#known.add(r.id);
+      await ensureRouter({ ...r, hostNetns: this.#o.netns }).catch((err: unknown) => failures.push(err));
+    }
+    for (const id of staleRouters(this.#known, present, wanted, this.#o.netns === undefined)) {
+      await removeRouter(id).then(
+        () => this.#known.delete(id),
+        (err: unknown) => failures.push(err),
+      );
+    }
+    // One router that cannot be set up does not keep the others from theirs; the pass retries.
+    if (failures.length > 0) throw failures[0];
+  }
+
+  async #syncExternal(ext: HostExternalNetwork | undefined, present: ReadonlyArray<string>) {
+    if (ext !== undefined) {
+      this.#madeExternal = true;
+      return ensureExternalNamespace(this.#externalSpec(ext));
+    }
+    // Gone when no router needs it (its veth goes with it; an uplink leaves with the external
+    // bridge, no longer wanted either). Same ownership rule as the routers' namespaces.
+    const mine = this.#madeExternal || this.#o.netns === undefined;
+    if (mine && present.includes(this.#externalNetns)) await deleteNetns(this.#externalNetns);
+    this.#madeExternal = false;
+  }
+
+  #externalSpec(ext: HostExternalNetwork): ExternalNetworkSpec {
+    return {
+      networkId: ext.id,
+      mtu: ext.mtu,
+      gateway: { ip: ext.gatewayIp, prefixLength: ext.prefixLength },
+      physicalInterface:
+        ext.physicalNetwork === null ? undefined : this.#o.physicalNetworks.get(ext.physicalNetwork),
+      hostNetns: this.#o.netns,
+      netns: this.#externalNetns,
+    };
+  }
+}
+
+/**
+ * Routers to remove: those this dataplane set up (and, when it owns the whole machine, every
+ * `qrouter-` namespace there) that the host no longer runs. Pure.
+ */
+export function staleRouters(
+  known: ReadonlySet<string>,
+  namespaces: ReadonlyArray<string>,
+  wanted: ReadonlySet<string>,
+  ownsMachine: boolean,
+): string[] {
+  const onHost = ownsMachine
+    ? namespaces.filter((n) => n.startsWith(routerNetnsPrefix)).map((n) => n.slice(routerNetnsPrefix.length))
+    : [];
+  return [...new Set([...known, ...onHost])].filter((id) => !wanted.has(id)).sort();
+}
+
+/** The named network namespaces of the machine. */
+async function namespaces(): Promise<string[]> {
+  return readdir(netnsDir).catch(() => []);
+}
