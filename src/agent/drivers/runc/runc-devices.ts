@@ -131,7 +131,7 @@ export class RuncDevices {
     if (d === undefined) return r;
     if (d.kind === 'nic')
       await unplugNic(this.hostNetns, r.netns ?? netnsNameOf(r.workloadId), d.nic, d.ifName);
-    else await unbindVolume(p.volumes, d.disk.volumeId);
+    else await unbindVolume(p.volumes, p.volumesStaging, d.disk);
     return { ...r, devices: devices.filter((_, j) => j !== i) };
   }
 
@@ -146,7 +146,8 @@ export class RuncDevices {
     r: WorkloadRecord | undefined,
     hostNames: ReadonlyArray<string> = [],
   ): Promise<void> {
-    await releaseVolumes(p.volumes, p.volumesStaging);
+    const disks = (r?.devices ?? []).flatMap((d) => (d.kind === 'disk' ? [d.disk] : []));
+    await releaseVolumes(p.volumes, p.volumesStaging, disks);
     const known = (r?.devices ?? []).flatMap((d) => (d.kind === 'nic' ? [d.nic.hostName] : []));
     for (const name of new Set([...known, ...hostNames]))
       if ((await linkInfo(this.hostNetns, name))?.kind === 'veth') await deleteVeth(this.hostNetns, name);
