@@ -13,8 +13,8 @@ const timeoutMs = 30_000;
 const validVolumeId = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
 
 /**
- * Checks a disk before anything is mounted. A container gets a volume as a local file bound
- * into it; an NBD export would first have to become a local block device, which needs the
+ * Checks a disk before anything is mounted. A container gets a volume as a filesystem on a
+ * loop device over the local file; an NBD export would first have to become a local block device, which needs the
  * kernel's nbd module (and a device cgroup rule), so NBD sources are refused.
  */
 export async function checkDisk(disk: WorkloadDisk): Promise<void> {
@@ -26,7 +26,7 @@ export async function checkDisk(disk: WorkloadDisk): Promise<void> {
       : 'this host has no nbd kernel module';
     throw new Error(
       `${what}: NBD exports (${disk.source}) cannot be given to a container: it gets volumes as ` +
-        `local files bound into /mnt/volumes, and an export would need a local nbd device (${why})`,
+        `filesystems on local files at /mnt/volumes, and an export would need a local nbd device (${why})`,
     );
   }
   const st = await stat(disk.source).catch(() => undefined);
