@@ -2,6 +2,7 @@ import {
   closeSync,
   mkdirSync,
   openSync,
+  statfsSync,
   writeSync,
   mkdtempSync,
   readFileSync,
@@ -17,6 +18,7 @@ import type { WorkloadDisk } from '../driver.js';
 import { pidsMentioning } from '../qemu/testing/process-scan.js';
 import { mountsUnder } from './rootfs.js';
 import { mountVolumeFs, releaseVolumeFs, unmountVolumeFs } from './runc-volume-fs.js';
+import { growMountedVolume } from './runc-volume-grow.js';
 
 const ready =
   process.getuid?.() === 0 &&
@@ -77,6 +79,39 @@ describe.skipIf(!ready)('runc volumes as filesystems', () => {
     expect(statSync(file).uid).toBe(other + 1000);
     await unmountVolumeFs(b.dir, b.staging, disk.volumeId);
     expect(await mountsUnder(join(root, 'b'))).toEqual([]);
+  });
+
+  it('grows a mounted volume online (in-use extend), qcow2 through its daemon and raw alike', async () => {
+    const c = dirs('c');
+    mkdirSync(c.dir, { recursive: true });
+    const q = qcow2('vol-g');
+    await runCommand('qemu-img', ['create', '-q', '-f', 'qcow2', q.source, '32M']);
+    const r: WorkloadDisk = {
+      volumeId: 'vol-r',
+      source: join(root, 'vol-r.raw'),
+      format: 'raw',
+      readOnly: false,
+    };
+    await runCommand('qemu-img', ['create', '-q', '-f', 'raw', r.source, '32M']);
+    for (const disk of [q, r]) {
+      await mountVolumeFs(c.dir, c.staging, disk);
+      const mnt = join(c.dir, disk.volumeId);
+      writeFileSync(join(mnt, 'before.txt'), 'x\n');
+      const size = () => statfsSync(mnt).blocks * statfsSync(mnt).bsize;
+      const before = size();
+      expect(await growMountedVolume(c.dir, c.staging, disk, 96 * 1024 * 1024)).toBe(true);
+      // Grown online where the host may (CAP_SYS_RESOURCE), else at the next mount.
+      const source = disk.format === 'raw' ? disk.source : undefined;
+      if (size() < before * 2.5) {
+        await unmountVolumeFs(c.dir, c.staging, disk.volumeId, source);
+        await mountVolumeFs(c.dir, c.staging, disk);
+      }
+      expect(size()).toBeGreaterThan(before * 2.5);
+      expect(readFileSync(join(mnt, 'before.txt'), 'utf8')).toBe('x\n');
+      await unmountVolumeFs(c.dir, c.staging, disk.volumeId, source);
+    }
+    expect(await growMountedVolume(c.dir, c.staging, q, 128 * 1024 * 1024)).toBe(false);
+    expect(await mountsUnder(join(root, 'c'))).toEqual([]);
   });
 
   it('refuses a volume with a partition table, and cleans up after a daemon killed -9', async () => {

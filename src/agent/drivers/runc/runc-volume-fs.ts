@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { lchown, lstat, mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HostCommandError, runCommand } from '../../host/command.js';
@@ -5,6 +6,7 @@ import type { WorkloadDisk } from '../driver.js';
 import type { IdMap } from './runc-idmap.js';
 import { rangeSize } from './runc-idmap.js';
 import { isMountPoint } from './rootfs.js';
+import { growFsToDevice } from './runc-volume-grow.js';
 
 const timeoutMs = 60_000;
 
@@ -41,7 +43,7 @@ export async function mountVolumeFs(
     if (disk.readOnly)
       throw new Error(`runc driver: read-only volume ${disk.volumeId} has no filesystem to mount`);
     await run('mkfs.ext4', ['-q', '-L', disk.volumeId.slice(0, 16), loop]);
-  }
+  } else if (probe['TYPE'] === 'ext4' && !disk.readOnly) await growFsToDevice(loop);
   await mkdir(target, { recursive: true, mode: 0o755 });
   // nosuid, nodev: a tenant's volume never brings set-id files or device nodes to the host.
   await run('mount', ['-o', disk.readOnly ? 'ro,nosuid,nodev' : 'nosuid,nodev', loop, target]);
@@ -78,6 +80,7 @@ async function rawView(staging: string, disk: WorkloadDisk): Promise<string> {
   if (await isMountPoint(raw)) return raw;
   await stopExport(staging, disk.volumeId);
   await writeFile(raw, '', { flag: 'a', mode: 0o600 });
+  await mkdir(qmpSocketDir, { recursive: true, mode: 0o700 });
   const file = { driver: 'file', filename: disk.source };
   const node = { driver: 'qcow2', 'node-name': 'vol', 'read-only': disk.readOnly, file };
   await run('qemu-storage-daemon', [
@@ -85,6 +88,10 @@ async function rawView(staging: string, disk: WorkloadDisk): Promise<string> {
     JSON.stringify(node),
     '--export',
     `type=fuse,id=exp,node-name=vol,mountpoint=${raw},writable=${disk.readOnly ? 'off' : 'on'}`,
+    '--chardev',
+    `socket,id=qmp,path=${qmpSocketOf(staging, disk.volumeId)},server=on,wait=off`,
+    '--monitor',
+    'chardev=qmp',
     '--pidfile',
     pidfileOf(staging, disk.volumeId),
     '--daemonize',
@@ -100,7 +107,7 @@ async function loopOf(file: string, readOnly: boolean): Promise<string> {
   return stdout.trim();
 }
 
-async function loopsOn(file: string): Promise<string[]> {
+export async function loopsOn(file: string): Promise<string[]> {
   const { stdout } = await run('losetup', ['--noheadings', '--output', 'NAME', '--associated', file]).catch(
     () => ({ stdout: '' }),
   );
@@ -149,6 +156,15 @@ async function adoptOwners(root: string, base: number): Promise<void> {
   await walk(root);
 }
 
+/** Unix socket paths are short (107 bytes): the daemons' QMP sockets live here, named by a hash. */
+const qmpSocketDir = '/run/strata/qsd';
+
+/** The QMP socket of the volume's qemu-storage-daemon (in-use extend resizes through it). */
+export function qmpSocketOf(staging: string, volumeId: string): string {
+  const h = createHash('sha256').update(`${staging}\0${volumeId}`).digest('hex').slice(0, 24);
+  return join(qmpSocketDir, `${h}.qmp`);
+}
+
 function pidfileOf(staging: string, volumeId: string): string {
   return join(staging, `${volumeId}.qsd.pid`);
 }
@@ -167,6 +183,7 @@ async function stopExport(staging: string, volumeId: string): Promise<void> {
   await unmountAll(raw);
   await rm(raw, { force: true });
   await rm(pidfile, { force: true });
+  await rm(qmpSocketOf(staging, volumeId), { force: true });
 }
 
 async function isStorageDaemon(pid: number): Promise<boolean> {
