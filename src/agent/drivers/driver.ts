@@ -82,7 +82,30 @@ export interface WorkloadDisk {
    * workload already has grows it to this (QEMU's block_resize on a running VM).
    */
   readonly sizeBytes?: number;
+  /**
+   * Front-end QoS of the volume's type (Cinder's qos_specs keys, per-GB ones already
+   * resolved): the qemu driver throttles the disk to them; other drivers ignore them.
+   */
+  readonly qos?: DiskQos;
 }
+
+/** Cinder's front-end QoS keys, as Nova's libvirt driver reads them from connection_info. */
+export const diskQosKeys = [
+  'total_bytes_sec',
+  'read_bytes_sec',
+  'write_bytes_sec',
+  'total_iops_sec',
+  'read_iops_sec',
+  'write_iops_sec',
+  'total_bytes_sec_max',
+  'read_bytes_sec_max',
+  'write_bytes_sec_max',
+  'total_iops_sec_max',
+  'read_iops_sec_max',
+  'write_iops_sec_max',
+  'size_iops_sec',
+] as const;
+export type DiskQos = Readonly<Partial<Record<(typeof diskQosKeys)[number], number>>>;
 
 /** A device on its own, for attach and detach. */
 export type WorkloadDevice =

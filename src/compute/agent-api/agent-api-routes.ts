@@ -94,6 +94,7 @@ const deviceBody = Type.Union([
       readOnly: Type.Boolean(),
       deviceName: Type.Optional(Type.String({ maxLength: 64 })),
       bootIndex: Type.Optional(Type.Integer({ minimum: 0 })),
+      qos: Type.Optional(Type.Record(Type.String(), Type.Integer({ minimum: 0 }))),
     }),
   }),
 ]);

@@ -1,4 +1,9 @@
-import type { WorkloadDevice, WorkloadDisk, WorkloadNic } from '../../agent/drivers/driver.js';
+import {
+  diskQosKeys,
+  type WorkloadDevice,
+  type WorkloadDisk,
+  type WorkloadNic,
+} from '../../agent/drivers/driver.js';
 import { InputError } from '../../common/errors.js';
 
 const mac = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
@@ -24,6 +29,9 @@ function checkDisk(d: WorkloadDisk): void {
   if (d.format !== 'raw' && d.format !== 'qcow2') bad(`Invalid disk format ${JSON.stringify(d.format)}.`);
   if (!isDiskSource(d.source)) bad('A disk source is an absolute file path or an nbd:// or nbd+unix:// URI.');
   if (d.source.startsWith('nbd') && d.format !== 'raw') bad('NBD exports are raw.');
+  for (const [k, v] of Object.entries(d.qos ?? {}))
+    if (!(diskQosKeys as ReadonlyArray<string>).includes(k) || !Number.isSafeInteger(v) || v < 0)
+      bad(`Invalid disk QoS ${k}=${JSON.stringify(v)}.`);
 }
 
 export function isDiskSource(source: string): boolean {

@@ -2,7 +2,7 @@ import type { ReconcileResult } from '../../common/reconcile/controller.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import type { VolumeRecord } from '../volumes/volume-store.js';
 import { changeAttachments } from './attachment-status.js';
-import { diskOf } from './volume-attachment-service.js';
+import { qosDiskOf } from './volume-attachment-service.js';
 import type { AttachmentChange, VolumeAttachment } from './volume-attachment-store.js';
 import { deleteVolumeAttachment, updateVolumeAttachment } from './volume-attachment-store.js';
 
@@ -59,7 +59,7 @@ async function stepOf(deps: VolumeDeps, v: VolumeRecord, a: VolumeAttachment): P
     case 'attaching':
       // Reserved but never requested (compute died in between): request it now.
       if (d.kind === 'absent' || d.desired === 'detached') {
-        await port.attach(a.serverId, diskOf(deps, v.id, a.device));
+        await port.attach(a.serverId, await qosDiskOf(deps, v, a.device));
         return { pending: true };
       }
       if (d.status === 'error') {

@@ -3,6 +3,7 @@ import type { VolumeCaller, VolumeDeps } from '../volume-deps.js';
 import { findVolume } from '../volumes/volume-service.js';
 import type { VolumeRecord } from '../volumes/volume-store.js';
 import { changeAttachments } from './attachment-status.js';
+import { frontEndSpecsOf } from '../qos/qos-front-end.js';
 import { connectionInfoOf, modeOf } from './connection-info.js';
 import type { AttachmentFilter, AttachmentSortKey, VolumeAttachment } from './volume-attachment-store.js';
 import {
@@ -107,7 +108,7 @@ async function connect(
   await updateVolumeAttachment(tx, attachmentId, {
     attachStatus: 'attaching',
     connector,
-    connectionInfo: connectionInfoOf(v, attachMode),
+    connectionInfo: connectionInfoOf(v, attachMode, await frontEndSpecsOf(tx, v)),
     attachMode,
     hostName: typeof connector['host'] === 'string' ? connector['host'] : null,
     ...(typeof mountpoint === 'string' && { device: mountpoint }),
@@ -130,7 +131,7 @@ export async function updateAttachment(
       // Reconnecting an attached consumer (Nova's host change) keeps it attached.
       await updateVolumeAttachment(tx, id, {
         connector,
-        connectionInfo: connectionInfoOf(v, modeOf(connector, cur.attachMode)),
+        connectionInfo: connectionInfoOf(v, modeOf(connector, cur.attachMode), await frontEndSpecsOf(tx, v)),
       });
       return { value: undefined };
     }

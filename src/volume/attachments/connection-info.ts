@@ -6,9 +6,14 @@ import type { VolumeRecord } from '../volumes/volume-store.js';
  * `name` in the volume host's pool. The file's path stays out: tenants may call
  * initialize_connection and read attachments, and never see host paths (compute's agents
  * are handed the path through the device seam). There is no NBD export server yet, so a
- * consumer on another host has nothing to connect to.
+ * consumer on another host has nothing to connect to. `qos_specs` are the type's front-end
+ * specs (qos/qos-front-end.ts), or null, as Cinder gives them.
  */
-export function connectionInfoOf(v: Pick<VolumeRecord, 'id'>, mode: string | null): Record<string, unknown> {
+export function connectionInfoOf(
+  v: Pick<VolumeRecord, 'id'>,
+  mode: string | null,
+  qosSpecs: Readonly<Record<string, string | number>> | null = null,
+): Record<string, unknown> {
   return {
     driver_volume_type: 'file',
     data: {
@@ -18,7 +23,7 @@ export function connectionInfoOf(v: Pick<VolumeRecord, 'id'>, mode: string | nul
       serial: v.id,
       access_mode: mode ?? 'rw',
       encrypted: false,
-      qos_specs: null,
+      qos_specs: qosSpecs,
       discard: false,
     },
   };

@@ -4,6 +4,7 @@ import { findVolume } from '../volumes/volume-service.js';
 import type { VolumeRecord } from '../volumes/volume-store.js';
 import { attachmentNotFound } from './attachment-service.js';
 import { changeAttachments } from './attachment-status.js';
+import { frontEndSpecsOf } from '../qos/qos-front-end.js';
 import { connectionInfoOf, modeOf } from './connection-info.js';
 import {
   deleteVolumeAttachment,
@@ -107,7 +108,7 @@ export async function legacyAttach(
       hostName: req.hostName,
       device: req.mountpoint,
       attachMode: mode,
-      connectionInfo: mine?.connectionInfo ?? connectionInfoOf(v, mode),
+      connectionInfo: mine?.connectionInfo ?? connectionInfoOf(v, mode, await frontEndSpecsOf(tx, v)),
     });
     return { value: undefined };
   });
@@ -157,5 +158,5 @@ export async function legacyInitializeConnection(
   const v = await findVolume(deps, caller, id);
   if (['creating', 'deleting', 'error', 'error_deleting', 'maintenance'].includes(v.status))
     throw invalid(`The volume connection cannot be initialized while the volume is ${v.status}.`);
-  return connectionInfoOf(v, modeOf(connector, null));
+  return connectionInfoOf(v, modeOf(connector, null), await frontEndSpecsOf(deps.store.db, v));
 }

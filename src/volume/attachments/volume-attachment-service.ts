@@ -1,6 +1,7 @@
-import type { WorkloadDisk } from '../../agent/drivers/driver.js';
+import type { DiskQos, WorkloadDisk } from '../../agent/drivers/driver.js';
 import { InputError, NotFoundError } from '../../common/errors.js';
 import type { VolumeCaller, VolumeDeps } from '../volume-deps.js';
+import { diskQosOf, frontEndSpecsOf } from '../qos/qos-front-end.js';
 import { findVolume } from '../volumes/volume-service.js';
 import { changeAttachments } from './attachment-status.js';
 import { checkReservable } from './attachment-service.js';
@@ -54,18 +55,19 @@ export async function reserveVolume(
     );
   const id = crypto.randomUUID();
   const device = opts.device ?? nextDeviceName(await attachmentsOfServer(deps.store.db, serverId));
+  const qosSpecs = await frontEndSpecsOf(deps.store.db, v);
   await changeAttachments(deps, volumeId, async (tx, cur, existing) => {
     if (existing.some((a) => a.serverId === serverId))
       throw new InputError('volume.attachment.exists', `Invalid volume: volume ${volumeId} already attached`);
     checkReservable(cur);
     const now = deps.clock().toISOString();
     await insertVolumeAttachment(tx, { id, volumeId, serverId, device, driver: 'compute' }, now);
-    await updateVolumeAttachment(tx, id, { connectionInfo: connectionInfoOf(cur, 'rw') });
+    await updateVolumeAttachment(tx, id, { connectionInfo: connectionInfoOf(cur, 'rw', qosSpecs) });
     return { value: undefined };
   });
   const attachment = await getVolumeAttachment(deps.store.db, id);
   if (attachment === undefined) throw notAttached(volumeId, serverId);
-  return { attachment, disk: diskOf(deps, volumeId, device) };
+  return { attachment, disk: diskOf(deps, volumeId, device, undefined, diskQosOf(qosSpecs)) };
 }
 
 /** A snapshot or clone of the volume still being made (the reconciler may be freezing its file). */
@@ -87,12 +89,16 @@ async function copyInProgress(deps: VolumeDeps, volumeId: string): Promise<boole
   return clone !== undefined;
 }
 
-/** The disk compute puts on a server; `sizeGb` only when the server must grow it (in-use extend). */
+/**
+ * The disk compute puts on a server; `sizeGb` only when the server must grow it (in-use
+ * extend); `qos`, the type's front-end limits (the hypervisor throttles the disk to them).
+ */
 export function diskOf(
   deps: VolumeDeps,
   volumeId: string,
   deviceName: string,
   sizeGb?: number,
+  qos?: DiskQos,
 ): WorkloadDisk {
   return {
     volumeId,
@@ -101,7 +107,19 @@ export function diskOf(
     readOnly: false,
     deviceName,
     ...(sizeGb !== undefined && { sizeBytes: sizeGb * 1024 ** 3 }),
+    ...(qos !== undefined && { qos }),
   };
+}
+
+/** diskOf with the volume type's front-end QoS, read now (a replayed attach gets today's limits). */
+export async function qosDiskOf(
+  deps: VolumeDeps,
+  v: { readonly id: string; readonly volumeTypeId: string; readonly size: number },
+  deviceName: string,
+  sizeGb?: number,
+): Promise<WorkloadDisk> {
+  const qos = diskQosOf(await frontEndSpecsOf(deps.store.db, v));
+  return diskOf(deps, v.id, deviceName, sizeGb, qos);
 }
 
 /** Undoes a reservation whose attach request compute could not make. */

@@ -2,7 +2,7 @@ import type { ReconcileResult, Reconciler } from '../../common/reconcile/control
 import type { VolumeDeps } from '../volume-deps.js';
 import type { VolumeAttachment } from '../attachments/volume-attachment-store.js';
 import { attachmentsOfVolume } from '../attachments/volume-attachment-store.js';
-import { diskOf } from '../attachments/volume-attachment-service.js';
+import { qosDiskOf } from '../attachments/volume-attachment-service.js';
 import { reconcileAttachments } from '../attachments/attachment-reconcile.js';
 import { copyImageToVolume } from './volume-image.js';
 import { uploadToImage } from './volume-upload.js';
@@ -119,7 +119,7 @@ async function extendInUse(
       return settle(deps, v, 'error_extending');
     }
     if ((d.sizeBytes ?? 0) < want) {
-      await port.attach(a.serverId, diskOf(deps, v.id, a.device, v.size));
+      await port.attach(a.serverId, await qosDiskOf(deps, v, a.device, v.size));
       pending = true;
     } else if (d.status !== 'attached') pending = true;
   }

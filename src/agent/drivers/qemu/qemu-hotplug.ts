@@ -2,6 +2,7 @@ import { deviceRefOf, type DeviceRef, type WorkloadDevice } from '../driver.js';
 import { blockdevOptions, deviceIds, deviceOptions, netdevOptions, type DeviceIds } from './qemu-devices.js';
 import { sleep } from './qemu-process.js';
 import { configureTap } from './qemu-taps.js';
+import { applyThrottle } from './qemu-throttle.js';
 import type { QemuVm } from './qemu-vm.js';
 import { QmpError, type QmpClient } from './qmp-client.js';
 
@@ -27,6 +28,7 @@ export async function hotAttach(vm: QemuVm, device: WorkloadDevice): Promise<voi
   // Also when QEMU had it already: an attach that died before this step is finished here.
   if (device.kind === 'nic') await configureTap(device.nic, vm.netns);
   else if (device.disk.sizeBytes !== undefined) await growDisk(vm, ids.backend, device.disk.sizeBytes);
+  await applyThrottle(vm, device);
 }
 
 /** The virtual size QEMU gives a block node (what the guest sees), in bytes. */

@@ -3,6 +3,7 @@ import { qemuArgs, type LaunchOptions } from './qemu-args.js';
 import { kill, launchQemu, livePid, sleep, waitForExit } from './qemu-process.js';
 import { withQmp, type QmpClient } from './qmp-client.js';
 import { configureTaps } from './qemu-taps.js';
+import { applyThrottles } from './qemu-throttle.js';
 import { checkSocketPath, type VmRecord, type WorkloadPaths } from './qemu-workload.js';
 
 /** Saving or loading a few hundred MiB of guest RAM through a pipe; generous but bounded. */
@@ -50,7 +51,11 @@ export class QemuVm {
     await rm(this.paths.qmp, { force: true });
     await rm(this.paths.pidfile, { force: true });
     await launchQemu(this.binary, qemuArgs(rec, this.paths, opts), this.netns, signal);
-    await configureTaps(rec, this.netns).catch(async (err: Error) => {
+    const devicesUp = async () => {
+      await configureTaps(rec, this.netns);
+      await applyThrottles(this, rec.devices);
+    };
+    await devicesUp().catch(async (err: Error) => {
       await this.terminate().catch(() => undefined);
       throw err;
     });

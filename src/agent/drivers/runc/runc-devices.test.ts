@@ -1,6 +1,6 @@
 import { workloadSpec } from '../workload-spec-defaults.js';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -48,11 +48,18 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
       },
     ],
   });
-  const diskOf = (name: string, content: string, readOnly = false): WorkloadDisk => {
-    const source = join(base, `${name}.img`);
-    writeFileSync(source, content);
-    return { volumeId: `vol-${name}`, source, format: 'raw', readOnly, deviceName: '/dev/vdb' };
+  /** An empty volume (a sparse raw file, or qcow2 as block storage's pool makes them). */
+  const diskOf = async (
+    name: string,
+    format: 'raw' | 'qcow2' = 'raw',
+    readOnly = false,
+  ): Promise<WorkloadDisk> => {
+    const source = join(base, `${name}.${format}`);
+    await runCommand('qemu-img', ['create', '-q', '-f', format, source, '32M']);
+    return { volumeId: `vol-${name}`, source, format, readOnly, deviceName: '/dev/vdb' };
   };
+  const loopsOn = async (file: string) =>
+    (await runCommand('losetup', ['-n', '-O', 'NAME', '-j', file])).stdout.trim();
   const specOf = (over: Partial<WorkloadSpec> = {}): WorkloadSpec =>
     workloadSpec({
       workloadId: `strata-dev-${process.pid}-${++seq}-${tag}`,
@@ -212,42 +219,58 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
     );
   });
 
-  it('binds a file into the running container: read and written from both sides; read-only honoured; detach removes it', async () => {
+  it('mounts a volume as a filesystem in the running container, formatted once; it moves to a second container with its files', async () => {
     const h = await driver.create(specOf(), signal);
-    const disk = diskOf('rw', 'from-host\n');
+    const disk = await diskOf('rw', 'qcow2');
     await driver.attachDevice(h, { kind: 'disk', disk }, signal);
     await driver.attachDevice(h, { kind: 'disk', disk }, signal);
     const path = `/mnt/volumes/${disk.volumeId}`;
-    expect((await exec(h.workloadId, `cat ${path}`)).stdout).toBe('from-host\n');
-    await exec(h.workloadId, `echo from-guest > ${path}`);
-    expect(readFileSync(disk.source, 'utf8')).toBe('from-guest\n');
-    // The directory itself is read-only inside: the guest cannot plant a link where the host binds.
+    expect((await exec(h.workloadId, `grep ' ${path} ' /proc/mounts`)).stdout).toMatch(
+      / ext4 rw,nosuid,nodev/,
+    );
+    // The container's root owns the filesystem (also in a user namespace).
+    expect((await exec(h.workloadId, `stat -c %u:%g ${path}`)).stdout).toBe('0:0\n');
+    await exec(
+      h.workloadId,
+      `echo from-guest > ${path}/note.txt && chown 1000:1000 ${path}/note.txt && sync`,
+    );
+    // The directory itself is read-only inside: the guest cannot plant a link where the host mounts.
     await expect(exec(h.workloadId, 'ln -s /etc /mnt/volumes/vol-x')).rejects.toThrow(
       /Read-only file system/,
     );
-    writeFileSync(disk.source, 'host-again\n');
-    expect((await exec(h.workloadId, `cat ${path}`)).stdout).toBe('host-again\n');
 
-    const ro = diskOf('ro', 'read me\n', true);
+    const ro = await diskOf('ro', 'raw', true);
+    await runCommand('mkfs.ext4', ['-q', ro.source]);
     await driver.attachDevice(h, { kind: 'disk', disk: ro }, signal);
-    expect((await exec(h.workloadId, `cat /mnt/volumes/${ro.volumeId}`)).stdout).toBe('read me\n');
-    await expect(exec(h.workloadId, `echo no > /mnt/volumes/${ro.volumeId}`)).rejects.toThrow(
+    await expect(exec(h.workloadId, `touch /mnt/volumes/${ro.volumeId}/x`)).rejects.toThrow(
       /Read-only file system/,
     );
-    expect(readFileSync(ro.source, 'utf8')).toBe('read me\n');
 
-    // Busy: a process inside keeps the file open; the detach is lazy and still resolves.
-    await execDetached(join(stateDir, '.runc'), h.workloadId, `exec >/dev/null 2>&1 3<${path}; sleep 30`);
+    // Busy: a process inside keeps a file open; the detach is lazy and still resolves.
+    await execDetached(
+      join(stateDir, '.runc'),
+      h.workloadId,
+      `exec >/dev/null 2>&1 3<${path}/note.txt; sleep 30`,
+    );
     await new Promise((r) => setTimeout(r, 200));
     await driver.detachDevice(h, { kind: 'disk', id: disk.volumeId }, signal);
     await driver.detachDevice(h, { kind: 'disk', id: ro.volumeId }, signal);
     await driver.detachDevice(h, { kind: 'disk', id: ro.volumeId }, signal);
     await expect(exec(h.workloadId, `test -e ${path}`)).rejects.toThrow();
     await expect(exec(h.workloadId, `test -e /mnt/volumes/${ro.volumeId}`)).rejects.toThrow();
-    expect(readFileSync(disk.source, 'utf8')).toBe('host-again\n');
     const volumes = join(stateDir, h.workloadId, 'volumes');
     expect(await mountsUnder(volumes)).toEqual([volumes]);
+    expect(await loopsOn(ro.source)).toBe('');
     expect(await driver.devices(h.workloadId)).toEqual([]);
+    await driver.destroy(h.workloadId, signal);
+
+    // A second container gets the same volume: the file written by the first, its uid kept.
+    const h2 = await driver.create(specOf(), signal);
+    await driver.attachDevice(h2, { kind: 'disk', disk }, signal);
+    expect((await exec(h2.workloadId, `cat ${path}/note.txt`)).stdout).toBe('from-guest\n');
+    expect((await exec(h2.workloadId, `stat -c %u ${path}/note.txt`)).stdout).toBe('1000\n');
+    await driver.destroy(h2.workloadId, signal);
+    expect(await mountsUnder(join(stateDir, h2.workloadId))).toEqual([]);
   });
 
   it('refuses NBD exports with the reason, and a failed create leaves nothing behind', async () => {
@@ -267,7 +290,7 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
 
     // A host end named like a link that is not a veth: plugging fails, the link is left alone.
     await ipHost('link', 'add', hostName(9), 'type', 'bridge');
-    const clash = specOf({ nics: [{ ...nicOf(0), hostName: hostName(9) }], disks: [diskOf('c', 'x')] });
+    const clash = specOf({ nics: [{ ...nicOf(0), hostName: hostName(9) }], disks: [await diskOf('c')] });
     await expect(driver.create(clash, signal)).rejects.toThrow(/not a veth/);
     expect(existsSync(join(stateDir, clash.workloadId))).toBe(false);
     expect(existsSync(netnsPath(netnsNameOf(clash.workloadId)))).toBe(false);
@@ -277,12 +300,12 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
 
   it('keeps NICs and disks across stop/start, re-plugs them after a host reboot, and destroy removes all', async () => {
     const nic = nicOf(0);
-    const disk = diskOf('kept', 'kept data\n');
+    const disk = await diskOf('kept');
     const h = await driver.create(specOf({ nics: [nic], disks: [disk] }), signal);
     const netns = netnsNameOf(h.workloadId);
     const volumes = join(stateDir, h.workloadId, 'volumes');
-    const path = `/mnt/volumes/${disk.volumeId}`;
-    expect((await exec(h.workloadId, `cat ${path}`)).stdout).toBe('kept data\n');
+    const path = `/mnt/volumes/${disk.volumeId}/kept`;
+    await exec(h.workloadId, `echo kept data > ${path}`);
 
     await driver.stop(h, { timeoutMs: 5_000 }, signal);
     await ipHost('link', 'show', 'dev', nic.hostName); // the namespace outlives the container
@@ -316,7 +339,7 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
     expect(existsSync(netnsPath(netns))).toBe(false);
     await expect(ipHost('link', 'show', 'dev', nic.hostName)).rejects.toThrow(/does not exist/);
     expect(await mountsUnder(join(stateDir, h.workloadId))).toEqual([]);
-    expect(readFileSync(disk.source, 'utf8')).toBe('kept data\n');
+    expect(await loopsOn(disk.source)).toBe('');
     expect(await restarted.devices(h.workloadId)).toEqual([]);
     await restarted.detachDevice(h, { kind: 'nic', id: 'port-0' }, signal); // unknown workload: resolves
   });

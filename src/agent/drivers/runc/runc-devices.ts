@@ -21,6 +21,7 @@ import {
   shareVolumesDir,
   unbindVolume,
 } from './runc-volumes.js';
+import { growMountedVolume } from './runc-volume-grow.js';
 import type { RecordedDevice, WorkloadPaths, WorkloadRecord } from './runc-workload.js';
 
 /**
@@ -99,9 +100,11 @@ export class RuncDevices {
     const devices = r.devices ?? [];
     const at = indexOf(devices, deviceRefOf(device));
     if (at >= 0) {
-      // An extended volume: the container has the file itself, so growing the file is all.
+      // An extended volume: its mounted filesystem grows online (else just its file).
       if (device.kind !== 'disk' || device.disk.sizeBytes === undefined) return r;
-      await growVolumeFile(device.disk, device.disk.sizeBytes);
+      const { disk } = device;
+      if (!(await growMountedVolume(p.volumes, p.volumesStaging, disk, disk.sizeBytes!)))
+        await growVolumeFile(disk, disk.sizeBytes!);
       return { ...r, devices: devices.map((d, i) => (i === at ? device : d)) };
     }
     await this.check([...devices.filter((d) => d.kind === 'nic'), device]);
@@ -131,7 +134,7 @@ export class RuncDevices {
     if (d === undefined) return r;
     if (d.kind === 'nic')
       await unplugNic(this.hostNetns, r.netns ?? netnsNameOf(r.workloadId), d.nic, d.ifName);
-    else await unbindVolume(p.volumes, d.disk.volumeId);
+    else await unbindVolume(p.volumes, p.volumesStaging, d.disk);
     return { ...r, devices: devices.filter((_, j) => j !== i) };
   }
 
@@ -146,7 +149,8 @@ export class RuncDevices {
     r: WorkloadRecord | undefined,
     hostNames: ReadonlyArray<string> = [],
   ): Promise<void> {
-    await releaseVolumes(p.volumes, p.volumesStaging);
+    const disks = (r?.devices ?? []).flatMap((d) => (d.kind === 'disk' ? [d.disk] : []));
+    await releaseVolumes(p.volumes, p.volumesStaging, disks);
     const known = (r?.devices ?? []).flatMap((d) => (d.kind === 'nic' ? [d.nic.hostName] : []));
     for (const name of new Set([...known, ...hostNames]))
       if ((await linkInfo(this.hostNetns, name))?.kind === 'veth') await deleteVeth(this.hostNetns, name);

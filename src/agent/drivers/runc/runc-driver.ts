@@ -84,10 +84,12 @@ export interface RuncDriverOptions {
  * agent's namespace when unset), the peer eth0, eth1, … (spec order, then the lowest free
  * name) inside, with the port's MAC and MTU and its fixed IPs set statically by the driver
  * (a default route per NIC, metric 100+N for ethN). A disk must be a local file: it appears in the
- * container as the file `/mnt/volumes/<volume id>` (its bytes as they are, qcow2 included;
- * `deviceName` is only a hint and is not used). `<bundle>/volumes` is a shared mount point
- * on the host that the container mounts `rslave`, so a hot attach is a bind mount under it
- * on the host that propagates into the running container; read-only disks are bound
+ * container as a mounted filesystem at `/mnt/volumes/<volume id>` (runc-volume-fs.ts: a
+ * qcow2 volume through a qemu-storage-daemon FUSE export, then a loop device; ext4 made on
+ * first use, a partitioned disk refused; `deviceName` is only a hint and is not used).
+ * `<bundle>/volumes` is a shared mount point
+ * on the host that the container mounts `rslave`, so a hot attach is a mount under it
+ * on the host that propagates into the running container; read-only disks are mounted
  * read-only. NBD exports are refused (a container would need a local nbd device, and the
  * kernel's nbd module is not on every host). Both are recorded in workload.json; start and
  * recover put back what a host reboot lost (the namespace, veths and mounts).

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { HostCommandError, runCommand } from '../../host/command.js';
 import type { WorkloadDisk } from '../driver.js';
 import type { IdMap } from './runc-idmap.js';
 import { ownByRoot } from './runc-idmap.js';
+import { mountVolumeFs, releaseVolumeFs, unmountVolumeFs } from './runc-volume-fs.js';
 import { isMountPoint, mountsUnder, unescapeMountPath } from './rootfs.js';
 
 const timeoutMs = 30_000;
@@ -13,8 +13,8 @@ const timeoutMs = 30_000;
 const validVolumeId = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
 
 /**
- * Checks a disk before anything is mounted. A container gets a volume as a local file bound
- * into it; an NBD export would first have to become a local block device, which needs the
+ * Checks a disk before anything is mounted. A container gets a volume as a filesystem on a
+ * loop device over the local file; an NBD export would first have to become a local block device, which needs the
  * kernel's nbd module (and a device cgroup rule), so NBD sources are refused.
  */
 export async function checkDisk(disk: WorkloadDisk): Promise<void> {
@@ -26,7 +26,7 @@ export async function checkDisk(disk: WorkloadDisk): Promise<void> {
       : 'this host has no nbd kernel module';
     throw new Error(
       `${what}: NBD exports (${disk.source}) cannot be given to a container: it gets volumes as ` +
-        `local files bound into /mnt/volumes, and an export would need a local nbd device (${why})`,
+        `filesystems on local files at /mnt/volumes, and an export would need a local nbd device (${why})`,
     );
   }
   const st = await stat(disk.source).catch(() => undefined);
@@ -81,11 +81,9 @@ async function isShared(path: string): Promise<boolean> {
 }
 
 /**
- * Binds the disk's file at `<dir>/<volume id>` (which propagates into a running container).
- * A read-only disk is bound and made read-only in `staging` first: mount flags changed by a
- * remount do not propagate, so the copy the container gets must already be read-only.
- * Idempotent: a volume already mounted there is left as it is. With `owner`, the disk's file
- * becomes the container root's, so that a user-namespaced root can open it.
+ * Mounts the disk's filesystem at `<dir>/<volume id>` (which propagates into a running
+ * container), formatting an empty volume first (runc-volume-fs.ts). Idempotent. With
+ * `owner`, the files get the container's user namespace range.
  */
 export async function bindVolume(
   dir: string,
@@ -93,37 +91,27 @@ export async function bindVolume(
   disk: WorkloadDisk,
   owner?: IdMap,
 ): Promise<void> {
-  const target = join(dir, disk.volumeId);
-  if (await isMountPoint(target)) return;
-  if (owner) await ownByRoot(owner, [disk.source]);
-  await writeFile(target, '', { flag: 'a', mode: 0o600 });
-  if (!disk.readOnly) return mount(['--bind', disk.source, target]);
-  await mkdir(staging, { recursive: true, mode: 0o700 });
-  const staged = join(staging, disk.volumeId);
-  await writeFile(staged, '', { flag: 'a', mode: 0o600 });
-  try {
-    await unmountAll(staged);
-    await mount(['--bind', disk.source, staged]);
-    await mount(['-o', 'remount,bind,ro', staged]);
-    await mount(['--bind', staged, target]);
-  } finally {
-    await unmountAll(staged);
-    await rm(staged, { force: true });
-  }
+  await mountVolumeFs(dir, staging, disk, owner);
 }
 
-/** Unbinds the volume and removes its mount point; resolves when it is not there. */
-export async function unbindVolume(dir: string, volumeId: string): Promise<void> {
-  const target = join(dir, volumeId);
-  await unmountAll(target);
-  await rm(target, { force: true });
+/** Unmounts the volume, its loop device and export, and removes its mount point. */
+export async function unbindVolume(dir: string, staging: string, disk: WorkloadDisk): Promise<void> {
+  await unmountVolumeFs(dir, staging, disk.volumeId, disk.format === 'raw' ? disk.source : undefined);
 }
 
 /** Every volume, then the shared directory itself (destroy, and a create that failed). */
-export async function releaseVolumes(dir: string, staging: string): Promise<void> {
-  for (const m of (await mountsUnder(staging)).reverse()) await unmountAll(m);
+export async function releaseVolumes(
+  dir: string,
+  staging: string,
+  disks: ReadonlyArray<WorkloadDisk> = [],
+): Promise<void> {
   for (const m of (await mountsUnder(dir)).filter((m) => m !== dir).reverse()) await unmountAll(m);
   await unmountAll(dir);
+  await releaseVolumeFs(
+    staging,
+    disks.flatMap((d) => (d.format === 'raw' ? [d.source] : [])),
+  );
+  for (const m of (await mountsUnder(staging)).reverse()) await unmountAll(m);
 }
 
 /**
