@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDialects } from '../../../src/db/testing/dialects.js';
+import { bootServer, createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
+import type { TestCloud } from '../../support/test-cloud.js';
+import { startTestCloud } from '../../support/test-cloud.js';
+import type { Method, Personas } from './compute-api-fixtures.js';
+import { createPersonas, expectFault } from './compute-api-fixtures.js';
+
+/** Compute microversions from 2.47, each on both sides of its change. */
+for (const dialect of testDialects()) {
+  describe(`${dialect}: compute microversions from 2.47`, () => {
+    let t: TestCloud;
+    let p: Personas;
+    let flavor: string;
+    let image: string;
+    let server: string;
+
+    const call = (version: string, method: Method, url: string, token: string, payload?: object) =>
+      t.request({
+        method,
+        url: `/compute/v2.1${url}`,
+        token,
+        headers: { 'openstack-api-version': `compute ${version}` },
+        ...(payload !== undefined && { payload }),
+      });
+
+    beforeAll(async () => {
+      t = await startTestCloud(dialect, { fakeHosts: 1 });
+      p = await createPersonas(t);
+      flavor = await createFlavor(t, p.admin, {
+        name: 'mv60.small',
+        vcpus: 1,
+        ram: 64,
+        disk: 1,
+        extraSpecs: { 'hw:cpu_policy': 'shared' },
+      });
+      image = await createImage(t, p.admin, 'mv60-image');
+      server = await bootServer(t, p.member, { name: 'mv60', imageRef: image, flavorRef: flavor });
+      await waitForServer(t, p.admin, server, 'ACTIVE');
+    });
+    afterAll(async () => t?.close());
+
+    it('2.47: the flavor is embedded in show, list, update and rebuild; extra_specs by policy', async () => {
+      const link = (await call('2.46', 'GET', `/servers/${server}`, p.member)).json().server.flavor;
+      expect(Object.keys(link).sort()).toEqual(['id', 'links']);
+      const embedded = {
+        vcpus: 1,
+        ram: 64,
+        disk: 1,
+        ephemeral: 0,
+        swap: 0,
+        original_name: 'mv60.small',
+        extra_specs: { 'hw:cpu_policy': 'shared' },
+      };
+      expect((await call('2.47', 'GET', `/servers/${server}`, p.member)).json().server.flavor).toEqual(
+        embedded,
+      );
+      const listed = (await call('2.47', 'GET', '/servers/detail', p.member)).json().servers[0];
+      expect(listed.flavor).toEqual(embedded);
+      const updated = await call('2.47', 'PUT', `/servers/${server}`, p.member, { server: { name: 'mv60' } });
+      expect(updated.json().server.flavor).toEqual(embedded);
+    });
+
+    it('2.48: diagnostics in the standard format', async () => {
+      const old = (await call('2.47', 'GET', `/servers/${server}/diagnostics`, p.admin)).json();
+      expect(old).toHaveProperty('power_state', 'running');
+      const res = await call('2.48', 'GET', `/servers/${server}/diagnostics`, p.admin);
+      expect(res.statusCode, res.body).toBe(200);
+      const d = res.json();
+      expect(Object.keys(d).sort()).toEqual([
+        'config_drive',
+        'cpu_details',
+        'disk_details',
+        'driver',
+        'hypervisor',
+        'hypervisor_os',
+        'memory_details',
+        'nic_details',
+        'num_cpus',
+        'num_disks',
+        'num_nics',
+        'state',
+        'uptime',
+      ]);
+      expect(d).toMatchObject({
+        state: 'running',
+        driver: 'libvirt',
+        config_drive: false,
+        num_cpus: 1,
+        num_disks: 1,
+        num_nics: 0,
+        memory_details: { maximum: 64, used: null },
+        cpu_details: [],
+      });
+      expect(typeof d.uptime).toBe('number');
+    });
+
+    it('2.49: tag on volume and interface attach is a field from 2.49, refused as unsupported there', async () => {
+      const volume = { volumeAttachment: { volumeId: randomUUID(), tag: 'data' } };
+      const vols = `/servers/${server}/os-volume_attachments`;
+      expectFault(await call('2.48', 'POST', vols, p.member, volume), 400, /'tag' was unexpected/);
+      expectFault(
+        await call('2.49', 'POST', vols, p.member, volume),
+        400,
+        'Tagged volume attachment is not supported for this server instance.',
+      );
+      const nic = { interfaceAttachment: { net_id: randomUUID(), tag: 'nic' } };
+      const nics = `/servers/${server}/os-interface`;
+      expectFault(await call('2.48', 'POST', nics, p.member, nic), 400, /'tag' was unexpected/);
+      expectFault(
+        await call('2.49', 'POST', nics, p.member, nic),
+        400,
+        'Tagged network interface attachment is not supported for this server instance.',
+      );
+      expectFault(await call('2.49', 'POST', `/servers/${randomUUID()}/os-interface`, p.member, nic), 404);
+    });
+  });
+}
