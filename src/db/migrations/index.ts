@@ -20,6 +20,7 @@ import { volumeAttachmentsApiMigration } from './0018-volume-attachments-api.js'
 import { volumeBackupsTransfersQosMigration } from './0019-volume-backups-transfers-qos.js';
 import { volumeImagesBootMigration } from './0020-volume-images-boot.js';
 import { hostTunnelIpMigration } from './0021-host-tunnel-ip.js';
+import { quotaClassesMigration } from './0030-quota-classes.js';
 import { userLockoutMigration } from './0023-user-lockout.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
@@ -46,6 +47,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0020-volume-images-boot': volumeImagesBootMigration,
   '0021-host-tunnel-ip': hostTunnelIpMigration,
   '0023-user-lockout': userLockoutMigration,
+  '0030-quota-classes': quotaClassesMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

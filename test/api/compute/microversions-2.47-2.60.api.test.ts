@@ -115,5 +115,48 @@ for (const dialect of testDialects()) {
       );
       expectFault(await call('2.49', 'POST', `/servers/${randomUUID()}/os-interface`, p.member, nic), 404);
     });
+
+    it('2.50: quota classes show server group quotas and drop the network ones; default feeds projects', async () => {
+      const url = '/os-quota-class-sets/default';
+      const old = (await call('2.49', 'GET', url, p.admin)).json().quota_class_set;
+      expect(old).toHaveProperty('fixed_ips');
+      expect(old).not.toHaveProperty('server_groups');
+      expect(Object.keys(old)).toHaveLength(13);
+      const shown = (await call('2.50', 'GET', url, p.admin)).json().quota_class_set;
+      expect(shown).toEqual({
+        id: 'default',
+        cores: 20,
+        injected_file_content_bytes: 10240,
+        injected_file_path_bytes: 255,
+        injected_files: 5,
+        instances: 10,
+        key_pairs: 100,
+        metadata_items: 128,
+        ram: 51200,
+        server_group_members: 10,
+        server_groups: 10,
+      });
+      expectFault(
+        await call('2.50', 'PUT', url, p.admin, { quota_class_set: { floating_ips: 3 } }),
+        400,
+        "Invalid input for field 'quota_class_set': Additional properties are not allowed ('floating_ips' was unexpected)",
+      );
+      expect(
+        (await call('2.49', 'PUT', url, p.admin, { quota_class_set: { floating_ips: 3 } })).statusCode,
+      ).toBe(200);
+      expectFault(await call('2.50', 'PUT', url, p.member, { quota_class_set: { cores: 3 } }), 403);
+      expectFault(await call('2.50', 'GET', url, p.member), 403);
+      const put = await call('2.50', 'PUT', url, p.admin, {
+        quota_class_set: { instances: 7, server_groups: '4' },
+      });
+      expect(put.statusCode, put.body).toBe(200);
+      expect(put.json().quota_class_set).toEqual({ ...shown, id: undefined, instances: 7, server_groups: 4 });
+      expect(put.json().quota_class_set).not.toHaveProperty('id');
+      const projectDefaults = (
+        await call('2.50', 'GET', `/os-quota-sets/${p.otherProjectId}`, p.admin)
+      ).json();
+      expect(projectDefaults.quota_set).toMatchObject({ instances: 7, server_groups: 4 });
+      await call('2.50', 'PUT', url, p.admin, { quota_class_set: { instances: 10, server_groups: 10 } });
+    });
   });
 }
