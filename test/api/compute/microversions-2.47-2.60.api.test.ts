@@ -60,6 +60,12 @@ for (const dialect of testDialects()) {
       expect(listed.flavor).toEqual(embedded);
       const updated = await call('2.47', 'PUT', `/servers/${server}`, p.member, { server: { name: 'mv60' } });
       expect(updated.json().server.flavor).toEqual(embedded);
+      const rebuilt = await call('2.47', 'POST', `/servers/${server}/action`, p.member, {
+        rebuild: { imageRef: image },
+      });
+      expect(rebuilt.statusCode, rebuilt.body).toBe(202);
+      expect(rebuilt.json().server.flavor).toEqual(embedded);
+      await waitForServer(t, p.admin, server, 'ACTIVE');
     });
 
     it('2.48: diagnostics in the standard format', async () => {
