@@ -21,6 +21,7 @@ import { imageMetadataRoutes } from './images/image-metadata-routes.js';
 import { imageProxyRoutes } from './images/image-proxy-routes.js';
 import { quotaPolicy } from './quotas/quota-policy.js';
 import { quotaRoutes } from './quotas/quota-routes.js';
+import { quotaClassPolicy, quotaClassRoutes } from './quotas/quota-class-routes.js';
 import { serverGroupPolicy } from './server-groups/server-group-policy.js';
 import { serverGroupRoutes } from './server-groups/server-group-routes.js';
 import { instanceActionRoutes } from './instance-actions/instance-action-routes.js';
@@ -58,6 +59,7 @@ export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
   ...imageProxyRoutes,
   ...imageMetadataRoutes,
   ...quotaRoutes,
+  ...quotaClassRoutes,
   ...serverGroupRoutes,
   ...hostRoutes,
   ...aggregateRoutes,
@@ -82,6 +84,7 @@ export const computePolicy: Readonly<Record<string, string>> = {
   ...flavorPolicy,
   ...keypairPolicy,
   ...quotaPolicy,
+  ...quotaClassPolicy,
   ...serverGroupPolicy,
   ...hostPolicy,
   ...aggregatePolicy,

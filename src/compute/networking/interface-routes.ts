@@ -1,3 +1,4 @@
+import { attachTag, refuseAttachTag } from '../servers/server-attach-tags.js';
 import { Type } from 'typebox';
 import { route } from '../../common/http/route-spec.js';
 import type { RouteSpec } from '../../common/http/route-spec.js';
@@ -17,7 +18,7 @@ export const interfacePolicy: Readonly<Record<string, string>> = {
   'os_compute_api:os-attach-interfaces:delete': memberOrAdmin,
 };
 
-/** Nova's interfaceAttachment body before 2.49 (tag comes with 2.49, above our maximum). */
+/** Nova's interfaceAttachment body (tag from 2.49). */
 const interfaceCreateBody = Type.Object(
   {
     interfaceAttachment: Type.Optional(
@@ -34,6 +35,7 @@ const interfaceCreateBody = Type.Object(
               { minItems: 1, maxItems: 1 },
             ),
           ),
+          tag: attachTag,
         },
         { additionalProperties: false },
       ),
@@ -66,14 +68,12 @@ export const interfaceRoutes: RouteSpec<ComputeDeps>[] = [
     body: interfaceCreateBody,
     successStatus: 200,
     expectedErrors: [400, 403, 404, 409],
-    handler: async (ctx, deps) => ({
-      interfaceAttachment: await attachInterface(
-        deps,
-        callerOf(ctx),
-        await serverOf(ctx, deps),
-        ctx.body.interfaceAttachment ?? {},
-      ),
-    }),
+    handler: async (ctx, deps) => {
+      const body = ctx.body.interfaceAttachment ?? {};
+      const s = await serverOf(ctx, deps);
+      refuseAttachTag(ctx.microversion, 'interfaceAttachment', body);
+      return { interfaceAttachment: await attachInterface(deps, callerOf(ctx), s, body) };
+    },
   }),
   route<ComputeDeps>({
     method: 'GET',

@@ -4,13 +4,18 @@ import { resolveQuotaDefaults } from './quota-resources.js';
 import * as store from './quota-store.js';
 import type { Db } from '../../db/db-handle.js';
 
+/** The defaults every project starts from: the configured ones, then quota class 'default' (as Nova's get_defaults). */
+export async function defaultQuotaLimits(db: Db, defaults: QuotaDefaultsSource): Promise<QuotaLimits> {
+  return { ...resolveQuotaDefaults(defaults), ...(await store.getQuotaClass(db, 'default')) };
+}
+
 /** The project's effective limits: its overrides over the defaults. */
 export async function projectQuotaLimits(
   db: Db,
   projectId: string,
   defaults: QuotaDefaultsSource,
 ): Promise<QuotaLimits> {
-  return { ...resolveQuotaDefaults(defaults), ...(await store.getQuotaOverrides(db, projectId)) };
+  return { ...(await defaultQuotaLimits(db, defaults)), ...(await store.getQuotaOverrides(db, projectId)) };
 }
 
 const exceeds = (limit: number, used: number, delta: number) => limit >= 0 && used + delta > limit;
@@ -49,7 +54,7 @@ export async function enforceKeypairQuota(
 ): Promise<void> {
   const limits =
     projectId === undefined
-      ? resolveQuotaDefaults(defaults)
+      ? await defaultQuotaLimits(db, defaults)
       : await projectQuotaLimits(db, projectId, defaults);
   if (exceeds(limits.key_pairs, await store.countKeypairs(db, userId), 1)) {
     throw new ForbiddenError('compute.quota.key_pairs', 'Quota exceeded, too many key pairs.');

@@ -1,3 +1,4 @@
+import { defaultQuotaLimits } from './quota-enforcement.js';
 import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { limitsQuery, quotaQuery, quotaUpdateBody } from './quota-schemas.js';
@@ -37,7 +38,11 @@ export const quotaRoutes = [
     successStatus: 200,
     expectedErrors: [],
     handler: async (ctx, deps) =>
-      quotaSetView(service.quotaDefaults(deps), ctx.microversion, ctx.params['project_id']!),
+      quotaSetView(
+        await defaultQuotaLimits(deps.store.db, service.quotaDefaults(deps)),
+        ctx.microversion,
+        ctx.params['project_id']!,
+      ),
   }),
   route<ComputeDeps, undefined, typeof quotaQuery>({
     method: 'GET',

@@ -3,7 +3,7 @@ import type { TSchema } from 'typebox';
 import { quotaResources } from './quota-resources.js';
 
 // -1 means unlimited; strings of digits are accepted as Nova accepts them.
-const limit = (name: string) =>
+export const limit = (name: string) =>
   Type.Union([Type.Integer({ minimum: -1, maximum: 0x7fffffff }), Type.String({ pattern: '^-?[0-9]+$' })], {
     description: `New limit for ${name} (-1: unlimited).`,
   });

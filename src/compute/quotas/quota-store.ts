@@ -85,3 +85,32 @@ export async function countGroupMembers(db: Db, groupId: string): Promise<number
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** The limits stored for a quota class (Nova's quota_classes); absent resources use the defaults. */
+export async function getQuotaClass(
+  db: Db,
+  className: string,
+): Promise<Partial<Record<QuotaResource, number>>> {
+  const rows = await db
+    .selectFrom('compute_quota_classes')
+    .select(['resource', 'hard_limit'])
+    .where('class_name', '=', className)
+    .execute();
+  const out: Partial<Record<QuotaResource, number>> = {};
+  for (const r of rows) if (isQuotaResource(r.resource)) out[r.resource] = Number(r.hard_limit);
+  return out;
+}
+
+export async function upsertQuotaClass(
+  db: Db,
+  className: string,
+  limits: Readonly<Partial<Record<QuotaResource, number>>>,
+): Promise<void> {
+  for (const [resource, hardLimit] of Object.entries(limits)) {
+    await db
+      .insertInto('compute_quota_classes')
+      .values({ class_name: className, resource, hard_limit: hardLimit })
+      .onConflict((oc) => oc.columns(['class_name', 'resource']).doUpdateSet({ hard_limit: hardLimit }))
+      .execute();
+  }
+}

@@ -64,11 +64,16 @@ const usedNames: ReadonlyArray<readonly [keyof QuotaUsage, string]> = [
   ['server_groups', 'totalServerGroupsUsed'],
 ];
 
+/** 2.39 drops the image-metadata limit (the image service owns it). */
+function shownLimit(name: string, mv: Microversion | undefined): boolean {
+  return !(name === 'maxImageMeta' && atLeast(mv, [2, 39]));
+}
+
 /** GET /limits: absolute limits and usage; rate limits are not enforced, so `rate` is empty. */
 export function limitsView(limits: QuotaLimits, usage: QuotaUsage, mv: Microversion | undefined) {
   const absolute: Record<string, number> = {};
   const keep = (r: string) => !atLeast(mv, withoutNetworkQuotas) || !networkQuotas.includes(r);
-  for (const [r, name] of absoluteNames) if (keep(r)) absolute[name] = limits[r];
+  for (const [r, name] of absoluteNames) if (keep(r) && shownLimit(name, mv)) absolute[name] = limits[r];
   for (const [r, name] of usedNames) if (keep(r)) absolute[name] = usage[r];
   return { limits: { rate: [], absolute } };
 }

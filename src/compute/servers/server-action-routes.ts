@@ -194,7 +194,10 @@ async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: 
   );
 }
 
-/** Reserves a queued image, then the agent snapshots into it (Nova returns the image URL in Location). */
+/**
+ * Reserves a queued image, then the agent snapshots into it. Nova returns the image URL in
+ * Location, and from 2.45 `{"image_id": ...}` in the body instead.
+ */
 async function createImage(ctx: RequestContext, deps: ComputeDeps, s: Server, body: unknown) {
   const b = createImageBody(body ?? {}, 'body') as { name: string; metadata?: Record<string, string> };
   const image = await createSnapshotImage(deps, s, b);
@@ -210,6 +213,7 @@ async function createImage(ctx: RequestContext, deps: ComputeDeps, s: Server, bo
     await discardSnapshotImage(deps, image.id);
     throw err;
   }
+  if (atLeast(ctx.microversion, [2, 45])) return respond({ image_id: image.id }, { status: 202 });
   return respond(undefined, {
     status: 202,
     headers: { location: `${ctx.serviceUrl.replace(/\/compute$/, '/image')}/v2/images/${image.id}` },
@@ -235,6 +239,8 @@ const actionSince: Readonly<Record<string, Microversion>> = { trigger_crash_dump
 const actionRemovedAt: Readonly<Record<string, Microversion>> = {
   addFixedIp: [2, 44],
   removeFixedIp: [2, 44],
+  addFloatingIp: [2, 44],
+  removeFloatingIp: [2, 44],
 };
 
 const actionBody = Type.Record(Type.String(), Type.Unknown(), {
@@ -256,11 +262,12 @@ export const serverActionRoutes: RouteSpec<ComputeDeps>[] = [
       const [name, arg] = Object.entries(ctx.body as Record<string, unknown>)[0]!;
       const entry = actions[name];
       const since = actionSince[name];
-      if (entry === undefined || (since !== undefined && !atLeast(ctx.microversion, since)))
-        throw new InputError('compute.server.no_such_action', `There is no such action: ${name}`);
+      // A removed action is 404 whether or not Strata served it below (the floating ip ones it never did).
       const removed = actionRemovedAt[name];
       if (removed !== undefined && atLeast(ctx.microversion, removed))
         throw new NotFoundError('compute.server.action_version', 'The resource could not be found.');
+      if (entry === undefined || (since !== undefined && !atLeast(ctx.microversion, since)))
+        throw new InputError('compute.server.no_such_action', `There is no such action: ${name}`);
       const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);
       ctx.authorize(entry[0], { project_id: s.projectId, user_id: s.userId });
       return entry[1](ctx, deps, s, arg);

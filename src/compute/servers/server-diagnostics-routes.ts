@@ -4,7 +4,7 @@ import type { ComputeDeps } from '../compute-deps.js';
 import { callerOf, serverTarget } from './server-caller.js';
 import { serverDiagnostics } from './server-diagnostics-service.js';
 
-/** GET /servers/{server_id}/diagnostics (admin by default), microversion 2.1: driver-specific keys. */
+/** GET /servers/{server_id}/diagnostics (admin by default), 2.1: driver-specific keys; 2.48: Nova's standard fields. */
 export const serverDiagnosticsRoutes: RouteSpec<ComputeDeps>[] = [
   route<ComputeDeps>({
     method: 'GET',
@@ -14,6 +14,7 @@ export const serverDiagnosticsRoutes: RouteSpec<ComputeDeps>[] = [
     target: serverTarget,
     successStatus: 200,
     expectedErrors: [404, 409],
-    handler: (ctx, deps) => serverDiagnostics(deps, callerOf(ctx), ctx.params['server_id']!),
+    handler: (ctx, deps) =>
+      serverDiagnostics(deps, callerOf(ctx), ctx.params['server_id']!, ctx.microversion),
   }),
 ];

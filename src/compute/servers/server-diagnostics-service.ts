@@ -6,6 +6,11 @@ import { powerStateNames, serverDiagnosticsView } from './server-diagnostics-vie
 import type { Caller } from './server-inputs.js';
 import { PowerState } from './server-model.js';
 import { findServer } from './server-service.js';
+import type { Microversion } from '../../common/http/microversion.js';
+import { atLeast } from '../../common/http/microversion.js';
+import { volumesAttachedOf } from '../block-devices/volumes-attached.js';
+import { serverPorts } from '../networking/server-port-store.js';
+import { standardDiagnosticsView } from './server-diagnostics-standard.js';
 
 /**
  * Diagnostics from what the control plane stores (Nova asks the host's driver; Strata
@@ -16,7 +21,8 @@ export async function serverDiagnostics(
   deps: ComputeDeps,
   caller: Caller,
   serverId: string,
-): Promise<ServerDiagnostics> {
+  mv?: Microversion,
+): Promise<ServerDiagnostics | ReturnType<typeof standardDiagnosticsView>> {
   const s = await findServer(deps, caller, serverId);
   if (s.host === null) throw new ConflictError('compute.server.not_ready', `Instance ${s.id} is not ready`);
   if (s.powerState !== PowerState.RUNNING) {
@@ -35,12 +41,16 @@ export async function serverDiagnostics(
     .select(['servers.workload_handle', 'compute_hosts.driver'])
     .where('servers.id', '=', s.id)
     .executeTakeFirst();
-  return serverDiagnosticsView({
+  const src = {
     server: s,
     handle: parseHandle(row?.workload_handle ?? null),
     hostDriver: row?.driver ?? undefined,
     now: deps.clock(),
-  });
+  };
+  if (!atLeast(mv, [2, 48])) return serverDiagnosticsView(src);
+  const volumes = (await volumesAttachedOf(deps.store.db, [s.id])).get(s.id) ?? [];
+  const nics = (await serverPorts(deps.store.db, s.id)).length;
+  return standardDiagnosticsView({ ...src, nics, volumes: volumes.length });
 }
 
 /** The stored handle, or undefined when there is none or it is not a handle (never throws). */

@@ -74,7 +74,12 @@ function serverFilter(ctx: RequestContext, caller: Caller, detail: boolean): Ser
   if (allTenants) ctx.authorize(`os_compute_api:servers:${detail ? 'detail' : 'index'}:get_all_tenants`, {});
   const changesSince = typeof q['changes-since'] === 'string' ? parseTime(q['changes-since']) : undefined;
   const statuses = typeof q['status'] === 'string' ? statusClauses(q['status']) : undefined;
-  if (statuses?.length === 0) return undefined;
+  if (statuses?.length === 0) {
+    // 2.38: an unknown status is refused; before, it lists nothing.
+    if (atLeast(ctx.microversion, [2, 38]))
+      throw new InputError('compute.server.bad_status', 'Invalid status value');
+    return undefined;
+  }
   const rows = deletedRows(q, caller, statuses);
   return {
     ...(!allTenants && { projectId: caller.projectId }),

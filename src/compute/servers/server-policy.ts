@@ -9,6 +9,8 @@ export const serverPolicy: Readonly<Record<string, string>> = {
   'os_compute_api:servers:detail:get_all_tenants': 'rule:context_is_admin',
   'os_compute_api:servers:show': readerOrAdmin,
   'os_compute_api:servers:show:host_status': 'rule:context_is_admin',
+  // 2.47: the embedded flavor's extra_specs in server bodies.
+  'os_compute_api:servers:show:flavor-extra-specs': readerOrAdmin,
   'os_compute_api:servers:create': memberOrAdmin,
   'os_compute_api:servers:update': memberOrAdmin,
   'os_compute_api:servers:delete': memberOrAdmin,

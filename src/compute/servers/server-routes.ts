@@ -2,6 +2,7 @@ import { accessIpColumns } from './server-access-ip.js';
 import { respond } from '../../common/http/http-response.js';
 import { rejectFieldsBefore } from '../../common/http/microversion.js';
 import { checkNetworks } from './server-inputs.js';
+import { checkDeviceTags } from './server-device-tags.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RouteSpec } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
@@ -47,6 +48,7 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
     handler: async (ctx, deps) => {
       rejectFieldsBefore(ctx.microversion, [2, 19], 'server', ctx.body.server, ['description']);
       checkNetworks(ctx.body.server.networks, ctx.microversion);
+      checkDeviceTags(ctx.body.server, ctx.microversion);
       const created = await createServers(deps, callerOf(ctx), ctx.requestId, ctx.body);
       if (ctx.body.server.return_reservation_id === true) return { reservation_id: created.reservationId };
       const first = created.servers[0]!;

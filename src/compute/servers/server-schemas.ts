@@ -19,12 +19,18 @@ const metadata = Type.Record(
     description: 'Key/value metadata.',
   },
 );
+/** Nova's device tag: up to 60 characters, no comma or slash (2.32, 2.42). */
+const deviceTag = Type.String({
+  maxLength: 60,
+  pattern: '^[^,/]*$',
+  description: 'Device tag (2.32, 2.42).',
+});
 const network = Type.Object(
   {
     uuid: Type.Optional(Type.String({ description: 'Network id.' })),
     port: Type.Optional(Type.String({ description: 'Port id.' })),
     fixed_ip: Type.Optional(Type.String({ description: 'Requested fixed IP.' })),
-    tag: Type.Optional(Type.String({ description: 'Device tag.' })),
+    tag: Type.Optional(deviceTag),
   },
   { additionalProperties: false },
 );
@@ -69,6 +75,7 @@ const blockDevice = Type.Object(
     device_type: bdmText('disk or cdrom.'),
     disk_bus: bdmText('virtio, scsi, ...'),
     no_device: Type.Optional(Type.Union([Type.Boolean(), Type.String(), Type.Null()])),
+    tag: Type.Optional(deviceTag),
   },
   { additionalProperties: false },
 );

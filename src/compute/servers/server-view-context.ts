@@ -18,12 +18,17 @@ import type { HostStatus, ViewContext } from './server-view.js';
 export async function serverViewContext(
   ctx: RequestContext,
   deps: ComputeDeps,
-  servers: ReadonlyArray<Pick<Server, 'id'>> = [],
+  servers: ReadonlyArray<Pick<Server, 'id'> & Partial<Pick<Server, 'projectId'>>> = [],
 ): Promise<ViewContext> {
   const base = {
     serviceUrl: ctx.serviceUrl,
     isAdmin: callerOf(ctx).isAdmin,
     microversion: ctx.microversion,
+    ...(atLeast(ctx.microversion, [2, 47]) && {
+      flavorExtraSpecs: ctx.can('os_compute_api:servers:show:flavor-extra-specs', {
+        project_id: servers[0]?.projectId ?? callerOf(ctx).projectId,
+      }),
+    }),
     ...(servers.length > 0 && {
       networking: await serverNetworking(
         deps,

@@ -21,6 +21,8 @@ export interface ViewContext {
   readonly hostStatus?: ((host: string | null) => HostStatus) | undefined;
   /** The servers' ports (addresses, security groups), read once per page. */
   readonly networking?: ServerNetworking | undefined;
+  /** 2.47: whether the embedded flavor shows its extra_specs (a policy rule). */
+  readonly flavorExtraSpecs?: boolean | undefined;
   /** The servers' volumes (volumes_attached), read once per page. */
   readonly volumes?: ReadonlyMap<string, ReadonlyArray<AttachedVolume>> | undefined;
 }
@@ -43,6 +45,21 @@ function links(kind: string, id: string, v: ViewContext, self = true) {
 /** launched_at and terminated_at print without a zone and with microseconds, as Nova. */
 function usageTime(iso: string | null): string | null {
   return iso === null ? null : iso.replace(/\.(\d{3})Z$/, '.$1000');
+}
+
+/** The flavor as a link, or from 2.47 what the server was booted with (Nova's _get_flavor_dict). */
+function flavorView(s: Server, v: ViewContext) {
+  const f = s.flavor;
+  if (!atLeast(v.microversion, [2, 47])) return { id: f.id, links: links('flavors', f.id, v, false) };
+  return {
+    vcpus: f.vcpus,
+    ram: f.ram,
+    disk: f.disk,
+    ephemeral: f.ephemeral,
+    swap: f.swap,
+    original_name: f.name,
+    ...(v.flavorExtraSpecs === true && { extra_specs: f.extraSpecs }),
+  };
 }
 
 /** GET /servers entry. */
@@ -72,7 +89,7 @@ export function serverCoreView(s: Server, v: ViewContext) {
       : '',
     // A volume-backed server has no image: Nova shows an empty string.
     image: s.imageId === '' ? '' : { id: s.imageId, links: links('images', s.imageId, v, false) },
-    flavor: { id: s.flavor.id, links: links('flavors', s.flavor.id, v, false) },
+    flavor: flavorView(s, v),
     created: secondsTime(s.createdAt),
     updated: secondsTime(s.updatedAt),
     addresses: v.networking?.addresses(s.id) ?? {},

@@ -17,9 +17,19 @@ export const usageListQuery = Type.Object(
     start,
     end,
     detailed: param("1 adds each server's usage (server_usages); anything else leaves it out."),
+    limit: param('2.40: at most this many servers (default and cap 1000).'),
+    marker: param('2.40: the last server id of the previous page.'),
   },
   { additionalProperties: true },
 );
 
 /** GET /os-simple-tenant-usage/{tenant_id}: always detailed. */
-export const usageShowQuery = Type.Object({ start, end }, { additionalProperties: true });
+export const usageShowQuery = Type.Object(
+  {
+    start,
+    end,
+    limit: param('2.40: at most this many servers (default and cap 1000).'),
+    marker: param('2.40: the last server id of the previous page.'),
+  },
+  { additionalProperties: true },
+);

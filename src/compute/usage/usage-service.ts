@@ -3,7 +3,9 @@ import type { ComputeDeps } from '../compute-deps.js';
 import type { UsagePeriod, UsageQuery } from './usage-period.js';
 import { usagePeriod, wantsDetail } from './usage-period.js';
 import type { ServerUsageRow, UsageTotals, UsageWindow } from './usage-store.js';
-import { serverUsageRows, usageTotals } from './usage-store.js';
+import { serverUsageRows, usageMarker, usageTotals } from './usage-store.js';
+import type { PageRequest } from '../../common/http/pagination.js';
+import { keypairMarkerNotFound } from '../compute-paging.js';
 
 /** Nova's CONF.api.max_limit: before microversion 2.40 a report covers at most this many servers. */
 const maxServers = 1000;
@@ -34,6 +36,13 @@ export interface TenantUsage {
   readonly servers?: ReadonlyArray<ServerUsage>;
 }
 
+/** 2.40: one page of servers (limit and marker); the usages cover only that page, as Nova's do. */
+export interface UsagePage {
+  readonly usages: TenantUsage[];
+  /** The servers of the page, for the next link. */
+  readonly servers: ReadonlyArray<{ readonly id: string }>;
+}
+
 /** GET /os-simple-tenant-usage: every project with a server in the period, in project order. */
 export async function listUsages(deps: ComputeDeps, q: UsageQuery): Promise<TenantUsage[]> {
   const now = deps.clock();
@@ -59,6 +68,34 @@ export async function showUsage(
     projectId,
   });
   return groupByProject(rows, period, now)[0];
+}
+
+/**
+ * 2.40: a page of the usage list (project given: of its show). Totals sum the page's
+ * servers only; server_usages stay out of the list unless detailed.
+ */
+export async function usagePage(
+  deps: ComputeDeps,
+  q: UsageQuery,
+  page: PageRequest,
+  projectId?: string,
+): Promise<UsagePage> {
+  const now = deps.clock();
+  const period = usagePeriod(q, now);
+  const after = page.marker === undefined ? undefined : await usageMarker(deps.store.db, page.marker);
+  if (page.marker !== undefined && after === undefined) throw keypairMarkerNotFound(page.marker);
+  const rows = await serverUsageRows(deps.store.db, deps.store.traits.name, {
+    ...windowOf(period),
+    limit: page.limit,
+    projectId,
+    after,
+  });
+  const usages = groupByProject(rows, period, now);
+  const detailed = projectId !== undefined || wantsDetail(q);
+  return {
+    usages: detailed ? usages : usages.map(({ totals }) => ({ totals, period })),
+    servers: rows,
+  };
 }
 
 function windowOf(p: UsagePeriod): UsageWindow {

@@ -12,6 +12,8 @@ export interface UsageWindow {
   readonly projectId?: string | undefined;
   /** At most this many servers, the first in (project, id) order, as Nova caps them at max_limit. */
   readonly limit: number;
+  /** 2.40: only servers after this one in (project, id) order. */
+  readonly after?: { readonly projectId: string; readonly id: string } | undefined;
 }
 
 /** A project's sums over the window: hours, and vcpus, MiB and GiB times hours. */
@@ -70,6 +72,14 @@ function windowRows(db: Db, dialect: DialectName, w: UsageWindow) {
     .where(launchUs, '<', w.stopUs)
     .where((eb) => eb.or([eb('terminated_at', 'is', null), eb(termUs, '>', w.startUs)]));
   if (w.projectId !== undefined) servers = servers.where('project_id', '=', w.projectId);
+  const after = w.after;
+  if (after !== undefined)
+    servers = servers.where((eb) =>
+      eb.or([
+        eb('project_id', '>', after.projectId),
+        eb.and([eb('project_id', '=', after.projectId), eb('id', '>', after.id)]),
+      ]),
+    );
   const capped = servers.orderBy('project_id').orderBy('id').limit(w.limit);
   const until = sql`(case when w.term_us is null or w.term_us > ${w.stopUs} then ${w.stopUs} else w.term_us end)`;
   const from = sql`(case when w.launch_us > ${w.startUs} then w.launch_us else ${w.startUs} end)`;
@@ -151,4 +161,17 @@ export async function serverUsageRows(
       localGbHours: Number(r.local_gb_hours),
     },
   }));
+}
+
+/** The server a 2.40 marker names, deleted ones included (as Nova looks it up); undefined when none. */
+export async function usageMarker(
+  db: Db,
+  id: string,
+): Promise<{ projectId: string; id: string } | undefined> {
+  const row = await db
+    .selectFrom('servers')
+    .select(['id', 'project_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && { projectId: row.project_id, id: row.id };
 }

@@ -1,3 +1,4 @@
+import { refuseAttachTag } from '../servers/server-attach-tags.js';
 import { atLeast } from '../../common/http/microversion.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RouteSpec } from '../../common/http/route-spec.js';
@@ -56,6 +57,7 @@ export function volumeAttachmentRoutes(volumes: VolumeApi): ReadonlyArray<RouteS
         const caller = callerOf(ctx);
         const s = await findServer(deps, caller, ctx.params['server_id']!);
         const b = ctx.body.volumeAttachment;
+        refuseAttachTag(ctx.microversion, 'volumeAttachment', b);
         const a = await attachVolume(deps, volumes, caller, s, b.volumeId, {
           ...(b.device != null && { device: b.device }),
           supportsMultiattach: atLeast(ctx.microversion, [2, 60]),

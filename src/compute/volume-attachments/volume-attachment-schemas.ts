@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
+import { attachTag } from '../servers/server-attach-tags.js';
 
-/** Nova's volumeAttachment body up to 2.48 (tag from 2.49, delete_on_termination from 2.79). */
+/** Nova's volumeAttachment body (tag from 2.49, delete_on_termination from 2.79). */
 export const volumeAttachmentCreateBody = Type.Object(
   {
     volumeAttachment: Type.Object(
@@ -15,6 +16,7 @@ export const volumeAttachmentCreateBody = Type.Object(
             { description: 'Guest device name, e.g. /dev/vdb; chosen when omitted.' },
           ),
         ),
+        tag: attachTag,
       },
       { additionalProperties: false },
     ),

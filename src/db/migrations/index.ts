@@ -23,6 +23,7 @@ import { hostTunnelIpMigration } from './0021-host-tunnel-ip.js';
 import { userLockoutMigration } from './0023-user-lockout.js';
 import { routerHostsMigration } from './0026-router-hosts.js';
 import { hostAggregatesMigration } from './0029-host-aggregates.js';
+import { quotaClassesMigration } from './0030-quota-classes.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -50,6 +51,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0023-user-lockout': userLockoutMigration,
   '0026-router-hosts': routerHostsMigration,
   '0029-host-aggregates': hostAggregatesMigration,
+  '0030-quota-classes': quotaClassesMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

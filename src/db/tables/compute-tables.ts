@@ -16,6 +16,7 @@ export interface ComputeTables {
   server_group_members: ServerGroupMemberTable;
   compute_hosts: ComputeHostTable;
   compute_quotas: ComputeQuotaTable;
+  compute_quota_classes: ComputeQuotaClassTable;
   compute_project_usage: ComputeProjectUsageTable;
   migrations: MigrationTable;
   server_devices: ServerDeviceTable;
@@ -284,6 +285,13 @@ export interface ComputeHostTable {
 
 export interface ComputeQuotaTable {
   project_id: string;
+  resource: string;
+  hard_limit: number;
+}
+
+/** A quota class's limit for one resource (migration 0030). */
+export interface ComputeQuotaClassTable {
+  class_name: string;
   resource: string;
   hard_limit: number;
 }

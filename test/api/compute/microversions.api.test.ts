@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeMicroversions } from '../../../src/compute/compute-version.js';
 import { testDialects } from '../../../src/db/testing/dialects.js';
 import { bootServer, createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
@@ -47,15 +48,17 @@ for (const dialect of testDialects()) {
     });
     afterAll(async () => t?.close());
 
-    it('advertises 2.1 to 2.37 and refuses 2.38 with 406', async () => {
+    it('advertises 2.1 to the maximum and refuses the next with 406', async () => {
+      const [major, minor] = computeMicroversions.max;
+      const [max, next] = [`${major}.${minor}`, `${major}.${minor + 1}`];
       const v = await t.request({ method: 'GET', url: '/compute/v2.1' });
-      expect(v.json().version).toMatchObject({ version: '2.37', min_version: '2.1' });
+      expect(v.json().version).toMatchObject({ version: max, min_version: '2.1' });
       const latest = await call('latest', 'GET', '/flavors', p.member);
-      expect(latest.headers['openstack-api-version']).toBe('compute 2.37');
-      const res = await call('2.38', 'GET', '/flavors', p.member);
+      expect(latest.headers['openstack-api-version']).toBe(`compute ${max}`);
+      const res = await call(next, 'GET', '/flavors', p.member);
       expect(res.statusCode).toBe(406);
       expect(res.body).toContain(
-        'Version 2.38 is not supported by the API. Minimum is 2.1 and maximum is 2.37.',
+        `Version ${next} is not supported by the API. Minimum is 2.1 and maximum is ${max}.`,
       );
     });
 

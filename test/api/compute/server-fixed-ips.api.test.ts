@@ -68,7 +68,7 @@ for (const dialect of testDialects()) {
       expect(await addresses()).toEqual([first]);
     });
 
-    // Nova drops both at 2.44 (404); this cloud's maximum is 2.37, so that gate cannot be reached yet.
+    // Nova drops both at 2.44 (404): microversions-2.38-2.46.api.test.ts covers that gate.
     it("answers Nova's faults: unknown address or network, bad body", async () => {
       expectFault(
         await action({ removeFixedIp: { address: '10.7.0.250' } }, '2.37'),
