@@ -14,14 +14,16 @@ export async function devicesForHost<T extends { readonly device: WorkloadDevice
   items: ReadonlyArray<T>,
 ): Promise<T[]> {
   const volumes = deps.volumes();
-  if (volumes === undefined || host === null || !items.some((it) => it.device.kind === 'disk')) return [...items];
+  if (volumes === undefined || host === null || !items.some((it) => it.device.kind === 'disk'))
+    return [...items];
   // A fake host opens nothing: it keeps the disks as they were asked for.
   if ((await getHostByName(deps.store.db, host))?.driver === 'fake') return [...items];
   const out: T[] = [];
   for (const it of items) {
     const d = it.device;
     if (d.kind !== 'disk') out.push(it);
-    else out.push({ ...it, device: { kind: 'disk', disk: await volumes.diskForHost(serverId, host, d.disk) } });
+    else
+      out.push({ ...it, device: { kind: 'disk', disk: await volumes.diskForHost(serverId, host, d.disk) } });
   }
   return out;
 }
