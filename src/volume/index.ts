@@ -123,7 +123,11 @@ export function volumeService(
       snapshots ??= startController(snapshotReconciler(deps), { workers: 1, resyncMs: 10_000, log: ctx.log });
       backups ??= startController(backupReconciler(deps), { workers: 1, resyncMs: 10_000, log: ctx.log });
       // A killed export server is back within a resync, with every export.
-      exports ??= startController(volumeExportReconciler(deps), { workers: 1, resyncMs: 2_000, log: ctx.log });
+      exports ??= startController(volumeExportReconciler(deps), {
+        workers: 1,
+        resyncMs: 2_000,
+        log: ctx.log,
+      });
       exports.queue.add(exportKey);
     },
     async stop() {
