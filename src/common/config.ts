@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 
@@ -82,6 +83,12 @@ export interface StrataConfig {
   readonly imageSizeCap: number;
   /** Where volume backups are kept (default `<dataDir>/backups`; best on another disk than the pool). */
   readonly volumeBackupDir: string;
+  /** The volume backend's host (Cinder's backend_host): a compute host of this name opens volumes as files; default this machine's hostname. */
+  readonly volumeHost: string;
+  /** The storage network address NBD exports are served on (Cinder's target_ip_address); default `host`. */
+  readonly storageIp: string;
+  /** The TCP port of the NBD export server (NBD's own port, 10809, by default). */
+  readonly nbdPort: number;
 }
 
 export type ConfigInput = { -readonly [K in keyof StrataConfig]?: StrataConfig[K] };
@@ -125,6 +132,9 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   imageQuotaBytes: 'STRATA_IMAGE_QUOTA_BYTES',
   imageSizeCap: 'STRATA_IMAGE_SIZE_CAP',
   volumeBackupDir: 'STRATA_VOLUME_BACKUP_DIR',
+  volumeHost: 'STRATA_VOLUME_HOST',
+  storageIp: 'STRATA_STORAGE_IP',
+  nbdPort: 'STRATA_NBD_PORT',
 };
 
 const numeric = new Set<keyof StrataConfig>([
@@ -147,6 +157,7 @@ const numeric = new Set<keyof StrataConfig>([
   'imageQuotaCount',
   'imageQuotaBytes',
   'imageSizeCap',
+  'nbdPort',
 ]);
 
 const booleans = new Set<keyof StrataConfig>(['strictErrors', 'vifPluggingIsFatal']);
@@ -204,6 +215,9 @@ export function loadConfig(
     imageQuotaBytes: merged.imageQuotaBytes ?? -1,
     imageSizeCap: merged.imageSizeCap ?? 2 ** 40,
     volumeBackupDir: resolve(dataDir, merged.volumeBackupDir ?? 'backups'),
+    volumeHost: merged.volumeHost ?? hostname(),
+    storageIp: merged.storageIp ?? merged.host ?? '127.0.0.1',
+    nbdPort: merged.nbdPort ?? 10_809,
   };
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { volumeFault } from '../common/faults/volume-fault.js';
 import type { RunningController } from '../common/reconcile/controller.js';
@@ -27,12 +28,22 @@ import { backupReconciler } from './backups/backup-reconciler.js';
 import { backupRoutes } from './backups/backup-routes.js';
 import { transferRoutes } from './transfers/transfer-routes.js';
 import { qosRoutes } from './qos/qos-routes.js';
+import { QemuStorageDaemon } from './exports/qemu-storage-daemon.js';
+import { exportKey, volumeExportReconciler } from './exports/volume-export-service.js';
+import type { NbdAddress } from './exports/nbd-export-server.js';
 
 /** A stable uuid for a name (RFC 4122 version 5 layout over SHA-1), so restarts keep it. */
 function nameBasedUuid(name: string): string {
   const h = createHash('sha1').update(name).digest('hex');
   const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The NBD server's address: the storage network address, or this host's name when that is a wildcard. */
+function nbdAddressOf(ctx: ServiceContext): NbdAddress {
+  const ip = ctx.config.storageIp;
+  const wildcard = ip === '0.0.0.0' || ip === '::';
+  return { host: wildcard ? hostname() : ip, port: ctx.config.nbdPort, ...(wildcard && { bind: ip }) };
 }
 
 export const volumeRouteTable = [
@@ -66,6 +77,7 @@ export function volumeService(
   let controller: RunningController<string> | undefined;
   let snapshots: RunningController<string> | undefined;
   let backups: RunningController<string> | undefined;
+  let exports: RunningController<string> | undefined;
   const deps: VolumeDeps = {
     store: ctx.store,
     clock: ctx.clock,
@@ -79,6 +91,10 @@ export function volumeService(
     wakeSnapshot: (id) => snapshots?.queue.add(id),
     backups: new BackupRepository(ctx.config.volumeBackupDir),
     wakeBackup: (id) => backups?.queue.add(id),
+    exports: {
+      backendHost: ctx.config.volumeHost,
+      server: new QemuStorageDaemon(join(ctx.config.dataDir, 'volume-exports'), nbdAddressOf(ctx)),
+    },
   };
   return {
     name: 'volume',
@@ -106,11 +122,20 @@ export function volumeService(
       controller ??= startController(volumeReconciler(deps), { workers: 2, resyncMs: 10_000, log: ctx.log });
       snapshots ??= startController(snapshotReconciler(deps), { workers: 1, resyncMs: 10_000, log: ctx.log });
       backups ??= startController(backupReconciler(deps), { workers: 1, resyncMs: 10_000, log: ctx.log });
+      // A killed export server is back within a resync, with every export.
+      exports ??= startController(volumeExportReconciler(deps), {
+        workers: 1,
+        resyncMs: 2_000,
+        log: ctx.log,
+      });
+      exports.queue.add(exportKey);
     },
     async stop() {
       await controller?.stop();
       await snapshots?.stop();
       await backups?.stop();
+      await exports?.stop();
+      exports = undefined;
       controller = undefined;
       snapshots = undefined;
       backups = undefined;

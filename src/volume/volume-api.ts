@@ -1,4 +1,6 @@
+import type { WorkloadDisk } from '../agent/drivers/driver.js';
 import { isCloudError } from '../common/errors.js';
+import { diskForHost } from './exports/volume-export-service.js';
 import type { VolumeCaller, VolumeDeps } from './volume-deps.js';
 import type { SnapshotRecord } from './snapshots/snapshot-store.js';
 import { findSnapshot } from './snapshots/snapshot-service.js';
@@ -34,6 +36,12 @@ export interface VolumeApi {
   createVolume(caller: VolumeCaller, id: string, req: VolumeCreate): Promise<VolumeRecord>;
   /** Deletes a volume the way its owner would (delete_on_termination); Cinder's 400 while it is busy. */
   deleteVolume(caller: VolumeCaller, volumeId: string): Promise<void>;
+  /**
+   * The disk as the server's `host` must open it (Nova's initialize_connection with the
+   * host's connector): the pool file on the backend's host, else an NBD export made for
+   * this attachment before this resolves. Idempotent.
+   */
+  diskForHost(serverId: string, host: string | null, disk: WorkloadDisk): Promise<WorkloadDisk>;
 }
 
 async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
@@ -58,5 +66,6 @@ export function createVolumeApi(deps: VolumeDeps): VolumeApi {
       return existing ?? createVolume(deps, caller, req, id);
     },
     deleteVolume: (caller, volumeId) => deleteVolume(deps, caller, volumeId),
+    diskForHost: (serverId, host, disk) => diskForHost(deps, serverId, host, disk),
   };
 }

@@ -5,6 +5,7 @@ import type { ImageApi } from '../image/image-api.js';
 import type { StrataDb } from '../db/database.js';
 import type { VolumePool } from './volumes/volume-pool.js';
 import type { BackupRepository } from './backups/backup-repository.js';
+import type { NbdExportServer } from './exports/nbd-export-server.js';
 
 /** A disk as the compute service's device seam reports it on a server. */
 export type DiskOnServer =
@@ -52,6 +53,15 @@ export interface VolumeDeps {
   readonly wakeSnapshot: (snapshotId: string) => void;
   /** Wakes the backup reconciler for a backup. */
   readonly wakeBackup: (backupId: string) => void;
+  /** Serving volumes to other hosts over NBD; without it every consumer is taken to be local. */
+  readonly exports?: VolumeExportDeps;
+}
+
+/** The backend's host and its NBD export server. */
+export interface VolumeExportDeps {
+  /** The volume backend's host (a compute host of this name gets the pool file itself). */
+  readonly backendHost: string;
+  readonly server: NbdExportServer;
 }
 
 /** Who is acting, reduced to what ownership checks need. */

@@ -3,6 +3,7 @@ import type { WorkloadSpec } from '../../agent/drivers/driver.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import type { Server } from '../servers/server-model.js';
 import { listServerDevices } from '../devices/device-store.js';
+import { devicesForHost } from '../devices/disk-source.js';
 
 /**
  * Expands a server into what a driver runs: the flavor's size, the image's formats and
@@ -13,9 +14,8 @@ import { listServerDevices } from '../devices/device-store.js';
 export async function workloadSpecOf(deps: ComputeDeps, s: Server): Promise<WorkloadSpec> {
   const image = await deps.images.getImage({ projectId: s.projectId, isAdmin: true }, s.imageId);
   // Devices come with the workload when it is (re)built; detaching ones are left off.
-  const devices = (await listServerDevices(deps.store.db, s.id))
-    .filter((a) => a.desired === 'attached')
-    .map((a) => a.device);
+  const attached = (await listServerDevices(deps.store.db, s.id)).filter((a) => a.desired === 'attached');
+  const devices = (await devicesForHost(deps, s.id, s.host, attached)).map((a) => a.device);
   return {
     workloadId: s.id,
     name: s.name,

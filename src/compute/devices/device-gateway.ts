@@ -6,6 +6,7 @@ import type {
 } from '../../agent/transport/control-plane.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { getServer } from '../servers/server-store.js';
+import { devicesForHost } from './disk-source.js';
 import {
   deleteAttachmentIf,
   getAttachment,
@@ -56,7 +57,12 @@ export class DeviceGateway implements DeviceControlPlane {
   async getAssigned(hostname: string, serverId: string): Promise<AssignedDevices | undefined> {
     const s = await getServer(this.deps.store.db, serverId);
     if (s === undefined || s.host !== hostname || s.deletedAt !== null) return undefined;
-    const attachments = await listServerDevices(this.deps.store.db, serverId);
+    const attachments = await devicesForHost(
+      this.deps,
+      serverId,
+      hostname,
+      await listServerDevices(this.deps.store.db, serverId),
+    );
     return {
       serverId,
       vmState: s.vmState,

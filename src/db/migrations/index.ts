@@ -22,6 +22,7 @@ import { volumeImagesBootMigration } from './0020-volume-images-boot.js';
 import { hostTunnelIpMigration } from './0021-host-tunnel-ip.js';
 import { userLockoutMigration } from './0023-user-lockout.js';
 import { routerHostsMigration } from './0026-router-hosts.js';
+import { volumeExportsMigration } from './0027-volume-exports.js';
 import { hostAggregatesMigration } from './0029-host-aggregates.js';
 import { quotaClassesMigration } from './0030-quota-classes.js';
 
@@ -50,6 +51,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0021-host-tunnel-ip': hostTunnelIpMigration,
   '0023-user-lockout': userLockoutMigration,
   '0026-router-hosts': routerHostsMigration,
+  '0027-volume-exports': volumeExportsMigration,
   '0029-host-aggregates': hostAggregatesMigration,
   '0030-quota-classes': quotaClassesMigration,
 };

@@ -8,6 +8,7 @@ export interface VolumeTables {
   volume_backups: VolumeBackupTable;
   volume_transfers: VolumeTransferTable;
   qos_specs: QosSpecsTable;
+  volume_exports: VolumeExportTable;
 }
 
 /** Cinder's volume states this slice serves (stable: available, in-use, error). */
@@ -188,5 +189,17 @@ export interface QosSpecsTable {
   consumer: string;
   /** JSON object of string values. */
   specs: string;
+  created_at: string;
+}
+
+/** One NBD export of a volume for an attachment on another host (desired state). */
+export interface VolumeExportTable {
+  attachment_id: string;
+  volume_id: string;
+  /** The NBD export name: per attachment, never a host path. */
+  export_name: string;
+  /** The consumer's host. */
+  host: string;
+  read_only: number;
   created_at: string;
 }

@@ -1,0 +1,221 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkloadDisk, WorkloadHandle } from '../../agent/drivers/driver.js';
+import { createQemuDriver, type QemuDriver } from '../../agent/drivers/qemu/qemu-driver.js';
+import { deviceIds } from '../../agent/drivers/qemu/qemu-devices.js';
+import { QemuVm } from '../../agent/drivers/qemu/qemu-vm.js';
+import { workloadPaths } from '../../agent/drivers/qemu/qemu-workload.js';
+import { pidsMentioning } from '../../agent/drivers/qemu/testing/process-scan.js';
+import { workloadSpec } from '../../agent/drivers/workload-spec-defaults.js';
+import { hasCommand, runCommand } from '../../agent/host/command.js';
+import { findHostKernel } from '../../agent/test-images/kernel-modules.js';
+import { buildVmTestImage, type VmTestImage } from '../../agent/test-images/vm-image.js';
+import type { StrataDb } from '../../db/database.js';
+import { openDatabase } from '../../db/database.js';
+import type { TestDatabase } from '../../db/testing/dialects.js';
+import { createTestDatabase } from '../../db/testing/dialects.js';
+import { deleteVolumeAttachment, getVolumeAttachment } from '../attachments/volume-attachment-store.js';
+import type { VolumeDeps } from '../volume-deps.js';
+import { attachedVolume, exportTestDeps } from './export-testing.js';
+import { QemuStorageDaemon } from './qemu-storage-daemon.js';
+import { diskForHost, syncExports } from './volume-export-service.js';
+import { listVolumeExports } from './volume-export-store.js';
+
+const tools = ['qemu-system-x86_64', 'qemu-img', 'qemu-io', 'qemu-storage-daemon', 'xorriso', 'mkfs.vfat'];
+const canBoot =
+  process.getuid?.() === 0 &&
+  tools.every((t) => hasCommand(t)) &&
+  existsSync('/bin/busybox') &&
+  (await findHostKernel()) !== undefined;
+
+const signal = new AbortController().signal;
+const tag = randomBytes(3).toString('hex');
+const token = `nbd-${tag}`;
+const volumeId = `${tag}00-0000-4000-8000-0000000000e4`;
+const serverId = `server-${tag}`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// The backend host serves a volume over NBD on 127.0.0.1; the "remote" host is a real QEMU
+// VM whose disk is that export (QEMU's own NBD client, hot attached over QMP).
+describe.skipIf(!canBoot)(
+  'NBD export of a volume to a VM on another host (real qemu-storage-daemon and QEMU)',
+  () => {
+    let root = '';
+    let testDb: TestDatabase;
+    let store: StrataDb;
+    let daemon: QemuStorageDaemon;
+    let deps: VolumeDeps;
+    let driver: QemuDriver;
+    let image: VmTestImage;
+    let h: WorkloadHandle;
+    let attachmentId = '';
+    let remote: WorkloadDisk;
+
+    const log = async () => (await driver.consoleLog(h)).replaceAll('\r\n', '\n');
+    async function waitFor(re: RegExp, n = 1, timeoutMs = 90_000): Promise<RegExpMatchArray> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = [...(await log()).matchAll(new RegExp(`STRATA-TEST-VM: ${re.source}`, 'g'))];
+        if (found.length >= n) return found[n - 1]!;
+        if (Date.now() > deadline)
+          throw new Error(`no ${n}x ${re.source} within ${timeoutMs} ms:\n${await log()}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    /** The first bytes of the export, read by a separate NBD client (qemu-img) through the same export. */
+    async function exportHead(): Promise<string> {
+      const out = join(root, 'head.raw');
+      rmSync(out, { force: true });
+      await runCommand(
+        'qemu-img',
+        ['dd', '-f', 'raw', '-O', 'raw', 'bs=64', 'count=1', `if=${remote.source}`, `of=${out}`],
+        {
+          timeoutMs: 20_000,
+        },
+      );
+      return readFileSync(out, 'latin1').replace(/\0+$/, '');
+    }
+    /** Whether `len` bytes at `offset` of the export all hold `pattern` (qemu-io's pattern check over NBD). */
+    async function exportHolds(pattern: number, offset: number, len: number): Promise<boolean> {
+      const { stdout } = await runCommand(
+        'qemu-io',
+        ['-f', 'raw', '-c', `read -P 0x${pattern.toString(16)} ${offset} ${len}`, remote.source],
+        { timeoutMs: 20_000 },
+      ).catch(() => ({ stdout: '' })); // exit 1: the pattern differs, or the read failed
+      return stdout.includes(`read ${len}/${len} bytes`) && !stdout.includes('verification failed');
+    }
+    const vm = () => new QemuVm(workloadPaths(join(root, 'state'), h.workloadId), 'qemu-system-x86_64');
+
+    beforeAll(async () => {
+      root = mkdtempSync(join(tmpdir(), 'strata-e4nbd-'));
+      testDb = await createTestDatabase('sqlite');
+      store = await openDatabase(testDb.url);
+      daemon = new QemuStorageDaemon(join(root, 'exports'), { host: '127.0.0.1', port: await freePort() });
+      deps = exportTestDeps(store, join(root, 'pool'), { backendHost: 'backend', server: daemon });
+      attachmentId = await attachedVolume(deps, volumeId, serverId);
+      // Written on the backend host through the local file.
+      const marker = join(root, 'marker');
+      writeFileSync(marker, `STRATA-DATA: ${token}\n`);
+      const file = await deps.pool.create(volumeId, 1);
+      await runCommand('qemu-io', ['-f', 'qcow2', '-c', `write -s ${marker} 0 ${token.length + 14}`, file]);
+      image = await buildVmTestImage({ cacheDir: join(root, 'images') });
+      driver = createQemuDriver(
+        { stateDir: join(root, 'state'), cacheDir: join(root, 'cache') },
+        { gracefulTimeoutMs: 20_000 },
+      );
+    }, 120_000);
+
+    afterAll(async () => {
+      if (driver)
+        for (const w of await driver.list())
+          await driver.destroy(w.workloadId, signal).catch(() => undefined);
+      await daemon?.stop().catch(() => undefined);
+      for (const pid of pidsMentioning(root)) process.kill(pid, 'SIGKILL');
+      await store?.close();
+      await testDb?.drop();
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    it('exports the volume for the other host: an nbd:// disk and nbd connection_info, no host path', async () => {
+      const file: WorkloadDisk = {
+        volumeId,
+        source: deps.pool.pathOf(volumeId),
+        format: 'qcow2',
+        readOnly: false,
+      };
+      remote = await diskForHost(deps, serverId, 'compute-remote', file);
+      expect(remote.source).toBe(`nbd://127.0.0.1:${daemon.address.port}/attachment-${attachmentId}`);
+      expect(remote.format).toBe('raw');
+      const info = (await getVolumeAttachment(store.db, attachmentId))?.connectionInfo;
+      expect(info?.['driver_volume_type']).toBe('nbd');
+      expect(JSON.stringify(info)).not.toContain(root);
+      expect(await daemon.served()).toEqual([`attachment-${attachmentId}`]);
+      expect(await exportHead()).toBe(`STRATA-DATA: ${token}\n`);
+    });
+
+    it('hot-attaches the export to a running VM: the guest reads the data written on the backend', async () => {
+      h = await driver.create(
+        workloadSpec({
+          workloadId: `e4-${tag}`,
+          kind: 'vm',
+          image: {
+            id: 'test-image',
+            diskFormat: 'qcow2',
+            containerFormat: 'bare',
+            path: image.path,
+            properties: {},
+          },
+          configDrive: true,
+        }),
+        signal,
+      );
+      await waitFor(/ready/);
+      await driver.attachDevice(h, { kind: 'disk', disk: remote }, signal);
+      const [, dev] = await waitFor(
+        new RegExp(`block-add (vd[a-z]+) serial=${volumeId.slice(0, 20)} size=2097152`),
+      );
+      await waitFor(new RegExp(`block-data ${dev} STRATA-DATA: ${token}`));
+      const blocks =
+        await vm().command<Array<{ inserted?: { 'node-name': string; file: string } }>>('query-block');
+      const node = deviceIds({ kind: 'disk', id: volumeId }).backend;
+      const mine = blocks.find((b) => b.inserted?.['node-name'] === node);
+      expect(mine?.inserted?.file).toMatch(
+        new RegExp(`^nbd://127\\.0\\.0\\.1:${daemon.address.port}/attachment-`),
+      );
+    });
+
+    it('kill -9 of the export server: the reconciler starts it again with the export, and the VM writes through it again', async () => {
+      const pid = await daemon.pid();
+      expect(pid).toBeDefined();
+      process.kill(pid!, 'SIGKILL');
+      for (let i = 0; i < 100 && (await daemon.pid()) !== undefined; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(await daemon.served()).toEqual([]);
+      await syncExports(deps);
+      expect(await daemon.pid()).not.toBe(pid);
+      expect(await daemon.served()).toEqual([`attachment-${attachmentId}`]);
+      expect(await exportHead()).toBe(`STRATA-DATA: ${token}\n`);
+      // QEMU's NBD client reconnects to the new server (its first requests fail with EIO, as
+      // reconnect-delay is 0): a write through the VM's own block
+      // device (HMP qemu-io -d: its own block backend; a second writer would be refused)
+      // reaches the volume, as another NBD client reads it back.
+      const device = deviceIds({ kind: 'disk', id: volumeId }).device;
+      let landed = false;
+      for (let i = 0; i < 20 && !landed; i++) {
+        await vm().command('human-monitor-command', {
+          'command-line': `qemu-io -d ${device}/virtio-backend "write -P 0xab 1M 512"`,
+        });
+        landed = await exportHolds(0xab, 1024 ** 2, 512);
+        if (!landed) await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(landed).toBe(true);
+    });
+
+    it('detach (the attachment gone) removes the export; a restarted reconciler does not bring it back', async () => {
+      await driver.detachDevice(h, { kind: 'disk', id: volumeId }, signal);
+      await deleteVolumeAttachment(store.db, attachmentId);
+      await syncExports(deps);
+      expect(await daemon.served()).toEqual([]);
+      expect(await listVolumeExports(store.db)).toEqual([]);
+      await expect(exportHead()).rejects.toThrow();
+      await syncExports(
+        exportTestDeps(store, join(root, 'pool'), { backendHost: 'backend', server: daemon }),
+      );
+      expect(await daemon.served()).toEqual([]);
+    });
+  },
+);
