@@ -21,6 +21,7 @@ import { volumeBackupsTransfersQosMigration } from './0019-volume-backups-transf
 import { volumeImagesBootMigration } from './0020-volume-images-boot.js';
 import { hostTunnelIpMigration } from './0021-host-tunnel-ip.js';
 import { userLockoutMigration } from './0023-user-lockout.js';
+import { networkPortUsageMigration } from './0024-network-port-usage.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -46,6 +47,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0020-volume-images-boot': volumeImagesBootMigration,
   '0021-host-tunnel-ip': hostTunnelIpMigration,
   '0023-user-lockout': userLockoutMigration,
+  '0024-network-port-usage': networkPortUsageMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

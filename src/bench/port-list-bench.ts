@@ -1,0 +1,46 @@
+import type { BenchMetric, BenchOptions, BenchProgress, Benchmark } from './benchmark.js';
+import type { BenchCloud } from './bench-cloud.js';
+import { withBenchCloud } from './bench-cloud.js';
+import { timeSequential } from './bench-stats.js';
+import { runPortClients } from './port-bench-clients.js';
+import { preparePortNetwork } from './port-bench-setup.js';
+
+const name = 'port-list';
+const listTargetMs = 100;
+
+async function measure(c: BenchCloud, opts: BenchOptions, progress: BenchProgress): Promise<BenchMetric[]> {
+  const s = await preparePortNetwork(c, opts.ports);
+  progress(`${name}: creating ${opts.ports} ports over HTTP (${opts.concurrency} clients)`);
+  await runPortClients({ ...s, ports: opts.ports, clients: opts.concurrency });
+  const headers = { 'x-auth-token': s.token };
+  const list = (query: string, expected: number) => async () => {
+    const url = `${s.networkUrl}/ports${query}`;
+    const reply = await c.http.expect(200, { method: 'GET', url, headers });
+    const n = (JSON.parse(reply.body) as { ports: unknown[] }).ports.length;
+    if (n !== expected) throw new Error(`${url} returned ${n} ports, not ${expected}`);
+  };
+  progress(`${name}: ${opts.lists} sequential GET /v2.0/ports (${opts.ports} ports)`);
+  const all = await timeSequential(opts.lists, 3, list('', opts.ports));
+  const page = await timeSequential(opts.lists, 3, list('?limit=1000', Math.min(1000, opts.ports)));
+  const n = `n=${opts.lists}, ${opts.ports} ports`;
+  return [
+    {
+      name: `GET /v2.0/ports p50 (${n})`,
+      value: all.p50,
+      unit: 'ms',
+      target: { text: `< ${listTargetMs} ms`, met: all.p50 < listTargetMs },
+    },
+    { name: `GET /v2.0/ports p99 (${n})`, value: all.p99, unit: 'ms' },
+    { name: `GET /v2.0/ports?limit=1000 p50 (${n})`, value: page.p50, unit: 'ms' },
+  ];
+}
+
+export const portListBench: Benchmark = {
+  name,
+  description: 'GET /v2.0/ports with --ports ports present (created through the API)',
+  run: (opts, progress) =>
+    withBenchCloud(1, async (c) => ({ name, metrics: await measure(c, opts, progress) }), {
+      computeDriver: 'fake',
+      fakeHosts: 0,
+    }),
+};
