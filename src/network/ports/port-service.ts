@@ -186,7 +186,7 @@ async function insertNewPort(
     network_id: networkId,
   }));
   await store.insertPort(tx, row, allocations);
-  await bindPort(tx, id, groups);
+  await bindPort(tx, id, groups, { newPort: true });
   return { row, allocations, network: net, subnets };
 }
 
