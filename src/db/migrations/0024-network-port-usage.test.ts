@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StrataDb } from '../database.js';
 import { openDatabase } from '../database.js';
@@ -98,6 +99,18 @@ for (const dialect of testDialects()) {
       expect(await usage()).toEqual({ a: 1, b: 0, '': 1 });
       const kept = Object.fromEntries(Object.entries(await usage()).filter(([, n]) => n > 0));
       expect(kept).toEqual(await counted());
+    });
+
+    it('indexes addresses by network', async () => {
+      const q =
+        dialect === 'postgres'
+          ? sql<{
+              name: string;
+            }>`SELECT indexname AS name FROM pg_indexes WHERE indexname = 'network_ip_allocations_network'`
+          : sql<{
+              name: string;
+            }>`SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'network_ip_allocations_network'`;
+      expect((await q.execute(store.db)).rows).toEqual([{ name: 'network_ip_allocations_network' }]);
     });
   });
 }

@@ -6,6 +6,9 @@ import { PostgresAdapter, sql } from 'kysely';
  * to `ports` (as 0005 keeps compute's usage), so the port quota check reads one row instead
  * of counting the project's ports: that count grew with every port and ran twice per
  * server boot. Neutron keeps the same figure in its `quotausages` table.
+ *
+ * Also indexes addresses by network: a long port list reads its addresses by network, and
+ * compute asks who holds an address on a network; both scanned every allocation.
  */
 export const networkPortUsageMigration: Migration = {
   async up(db: Kysely<unknown>) {
@@ -17,6 +20,11 @@ export const networkPortUsageMigration: Migration = {
     await sql`
       INSERT INTO network_port_usage (project_id, ports)
       SELECT project_id, count(*) FROM ports GROUP BY project_id`.execute(db);
+    await db.schema
+      .createIndex('network_ip_allocations_network')
+      .on('network_ip_allocations')
+      .columns(['network_id', 'ip_address'])
+      .execute();
     if (db.getExecutor().adapter instanceof PostgresAdapter) await postgresTriggers(db);
     else await sqliteTriggers(db);
   },
