@@ -6,6 +6,8 @@ import { diskHotplugBench } from './disk-hotplug-bench.js';
 import { idleMemoryBench } from './idle-memory-bench.js';
 import { nicAttachBench } from './nic-attach-bench.js';
 import { passwordHashBench } from './password-hash-bench.js';
+import { portCreateBench } from './port-create-bench.js';
+import { portListBench } from './port-list-bench.js';
 import { schedulerBench } from './scheduler-bench.js';
 import { serverListBench } from './server-list-bench.js';
 import { startupBench } from './startup-bench.js';
@@ -23,6 +25,8 @@ export const benchmarks = {
   scheduler: schedulerBench,
   'boot-storm': bootStormBench,
   'server-list': serverListBench,
+  'port-create': portCreateBench,
+  'port-list': portListBench,
   'vm-boot': vmBootBench,
   'container-boot': containerBootBench,
   'disk-hotplug': diskHotplugBench,

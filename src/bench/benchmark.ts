@@ -18,7 +18,9 @@ export interface BenchOptions {
   readonly servers: number;
   /** Concurrent HTTP clients creating servers in the boot storm. */
   readonly stormClients: number;
-  /** Sequential `GET /servers/detail?limit=1000` requests timed. */
+  /** Ports `port-create` creates, and ports present while `port-list` lists. */
+  readonly ports: number;
+  /** Sequential `GET /servers/detail?limit=1000` (and `GET /v2.0/ports`) requests timed. */
   readonly lists: number;
   /** Host counts the scheduler benchmark places on, e.g. [1000, 10000]. */
   readonly schedulerHosts: ReadonlyArray<number>;

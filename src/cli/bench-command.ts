@@ -17,6 +17,7 @@ interface BenchFlags {
   readonly hosts: number;
   readonly servers: number;
   readonly stormClients: number;
+  readonly ports: number;
   readonly lists: number;
   readonly schedulerHosts: ReadonlyArray<number>;
   readonly vmBoots: number;
@@ -55,6 +56,7 @@ export function benchCommand(): Command {
     .option('--hosts <n>', 'fake hosts in the boot storm', count, 1000)
     .option('--servers <n>', 'servers the boot storm creates and server-list lists', count, 10_000)
     .option('--storm-clients <n>', 'concurrent HTTP clients creating servers in the boot storm', count, 24)
+    .option('--ports <n>', 'ports port-create creates and port-list lists', count, 10_000)
     .option('--lists <n>', 'sequential GET /servers/detail?limit=1000 timed', count, 50)
     .addOption(
       new Option('--scheduler-hosts <list>', 'host counts the scheduler places on (comma-separated)')
@@ -84,6 +86,7 @@ async function runBench(flags: BenchFlags): Promise<void> {
     hosts: flags.hosts,
     servers: flags.servers,
     stormClients: flags.stormClients,
+    ports: flags.ports,
     lists: flags.lists,
     schedulerHosts: flags.schedulerHosts,
     vmBoots: flags.vmBoots,

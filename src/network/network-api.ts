@@ -247,7 +247,10 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
         ...(p.securityGroups !== undefined && { security_groups: await portGroups(deps, user, p) }),
         ...(user.isAdmin && { project_id: user.projectId }),
       };
-      return one(await createPort(deps, callerFor(user), body));
+      // Rendered from what the create wrote: a new port has no floating IPs yet.
+      const c = await createPort(deps, callerFor(user), body);
+      const subnets = new Map(c.subnets.map((r) => [r.id, r]));
+      return portInfo(c.row, c.network, c.allocations, subnets, new Map());
     },
     async bindPort(id, deviceId, deviceOwner) {
       return one(await updatePort(deps, service, id, { device_id: deviceId, device_owner: deviceOwner }));

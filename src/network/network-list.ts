@@ -88,15 +88,17 @@ export function applyList<T extends Row>(
 ): ListResult<T> {
   for (const s of q.sorts)
     if (!opts.sortable.has(s.key)) throw httpBadRequest(`${s.key} is invalid attribute for sort_key`);
-  let items = rows.filter((row) =>
-    [...q.filters].every(([k, wanted]) => {
+  const filters = [...q.filters];
+  // A copy either way: sorting below must not reorder the caller's rows.
+  const items = rows.filter((row) =>
+    filters.every(([k, wanted]) => {
       const special = opts.special?.[k];
       if (special) return special(row, wanted);
       return !(k in row) || matchesFilter(row[k], wanted);
     }),
   );
   const sorts = [...q.sorts, ...(q.sorts.some((s) => s.key === 'id') ? [] : [{ key: 'id', desc: false }])];
-  items = [...items].sort((a, b) => {
+  items.sort((a, b) => {
     for (const s of sorts) {
       const c = compare(a[s.key], b[s.key]);
       if (c !== 0) return s.desc ? -c : c;

@@ -1,8 +1,12 @@
-import type { WorkloadNic } from '../../agent/drivers/driver.js';
+import type { WorkloadDevice, WorkloadNic } from '../../agent/drivers/driver.js';
+import { deviceRefOf } from '../../agent/drivers/driver.js';
 import { isCloudError } from '../../common/errors.js';
+import { uuid } from '../../common/ids.js';
 import type { NetworkUser, PortInfo } from '../../network/index.js';
 import type { ComputeDeps } from '../compute-deps.js';
+import { checkDevice } from '../devices/device-checks.js';
 import { requestAttach } from '../devices/device-service.js';
+import { insertAttachment } from '../devices/device-store.js';
 import type { Server } from '../servers/server-model.js';
 import { updateServerIf } from '../servers/server-store.js';
 import type { RequestedNic } from './requested-networks.js';
@@ -39,6 +43,35 @@ export function nicOf(port: PortInfo): WorkloadNic {
   };
 }
 
+/** Creates the port for a requested NIC, or binds the user's, to the server. */
+async function portFor(
+  deps: ComputeDeps,
+  user: NetworkUser,
+  s: Pick<Server, 'id' | 'availabilityZone'>,
+  nic: RequestedNic,
+  groups: RequestedGroups | undefined,
+): Promise<PortInfo> {
+  const owner = deviceOwnerOf(s.availabilityZone);
+  if (nic.kind === 'port') return deps.network.bindPort(nic.port.id, s.id, owner);
+  return deps.network.createPort(user, {
+    networkId: nic.networkId,
+    deviceId: s.id,
+    deviceOwner: owner,
+    ...(nic.fixedIp !== undefined && { fixedIp: nic.fixedIp }),
+    ...(groups !== undefined && { securityGroups: groups.ids, withDefaultGroup: groups.withDefault }),
+  });
+}
+
+function serverPortRow(deps: ComputeDeps, serverId: string, port: PortInfo, nic: RequestedNic) {
+  return {
+    server_id: serverId,
+    port_id: port.id,
+    network_id: port.networkId,
+    preserve_on_delete: nic.kind === 'port' ? 1 : 0,
+    created_at: deps.clock().toISOString(),
+  };
+}
+
 /**
  * Puts one requested NIC on a server: creates the port (or binds the user's), remembers
  * it, and asks the server's host for the NIC through the device seam. The port is
@@ -51,31 +84,40 @@ export async function addServerNic(
   nic: RequestedNic,
   groups?: RequestedGroups,
 ): Promise<PortInfo> {
-  const owner = deviceOwnerOf(s.availabilityZone);
-  const port =
-    nic.kind === 'port'
-      ? await deps.network.bindPort(nic.port.id, s.id, owner)
-      : await deps.network.createPort(user, {
-          networkId: nic.networkId,
-          deviceId: s.id,
-          deviceOwner: owner,
-          ...(nic.fixedIp !== undefined && { fixedIp: nic.fixedIp }),
-          ...(groups !== undefined && { securityGroups: groups.ids, withDefaultGroup: groups.withDefault }),
-        });
-  await recordServerPort(deps.store.db, {
-    server_id: s.id,
-    port_id: port.id,
-    network_id: port.networkId,
-    preserve_on_delete: nic.kind === 'port' ? 1 : 0,
-    created_at: deps.clock().toISOString(),
-  });
+  const port = await portFor(deps, user, s, nic, groups);
+  await recordServerPort(deps.store.db, serverPortRow(deps, s.id, port, nic));
   if (s.host !== null) await deps.network.bindHost([s.id], s.host);
   await requestAttach(deps, s.id, { kind: 'nic', nic: nicOf(port) });
   return port;
 }
 
 /**
- * The new servers' NICs. A port that cannot be made (address taken or exhausted, quota
+ * The NIC of a server this request just inserted: it has no host and no attachment yet,
+ * so the port's record and its attachment are written together (one group-committed
+ * write) without reading the server back, and no host needs waking.
+ */
+async function addNewServerNic(
+  deps: ComputeDeps,
+  user: NetworkUser,
+  s: Pick<Server, 'id' | 'availabilityZone'>,
+  nic: RequestedNic,
+  groups: RequestedGroups | undefined,
+): Promise<void> {
+  const port = await portFor(deps, user, s, nic, groups);
+  const device: WorkloadDevice = { kind: 'nic', nic: nicOf(port) };
+  checkDevice(device);
+  const now = deps.clock().toISOString();
+  await deps.store.write(async (tx) => {
+    await tx
+      .insertInto('server_ports')
+      .values(serverPortRow(deps, s.id, port, nic))
+      .execute();
+    await insertAttachment(tx, { id: uuid(), serverId: s.id, device, deviceId: deviceRefOf(device).id }, now);
+  });
+}
+
+/**
+ * The new servers' NICs (`servers` were just inserted, unscheduled). A port that cannot be made (address taken or exhausted, quota
  * raced away) fails that server's build, as in Nova, with the network's reason as fault.
  */
 export async function allocateServerNics(
@@ -88,7 +130,7 @@ export async function allocateServerNics(
   if (nics.length === 0) return;
   for (const s of servers) {
     try {
-      for (const nic of nics) await addServerNic(deps, user, s, nic, groups);
+      for (const nic of nics) await addNewServerNic(deps, user, s, nic, groups);
     } catch (err) {
       if (!isCloudError(err)) throw err;
       await failBuild(deps, s, novaMessage(err.message, err.code, nics));

@@ -21,6 +21,7 @@ import { volumeBackupsTransfersQosMigration } from './0019-volume-backups-transf
 import { volumeImagesBootMigration } from './0020-volume-images-boot.js';
 import { hostTunnelIpMigration } from './0021-host-tunnel-ip.js';
 import { userLockoutMigration } from './0023-user-lockout.js';
+import { networkPortUsageMigration } from './0024-network-port-usage.js';
 import { routerHostsMigration } from './0026-router-hosts.js';
 import { volumeExportsMigration } from './0027-volume-exports.js';
 import { hostAggregatesMigration } from './0029-host-aggregates.js';
@@ -50,6 +51,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0020-volume-images-boot': volumeImagesBootMigration,
   '0021-host-tunnel-ip': hostTunnelIpMigration,
   '0023-user-lockout': userLockoutMigration,
+  '0024-network-port-usage': networkPortUsageMigration,
   '0026-router-hosts': routerHostsMigration,
   '0027-volume-exports': volumeExportsMigration,
   '0029-host-aggregates': hostAggregatesMigration,

@@ -14,6 +14,7 @@ export interface NetworkTables {
   ports: PortTable;
   network_ip_allocations: IpAllocationTable;
   network_quotas: NetworkQuotaTable;
+  network_port_usage: NetworkPortUsageTable;
   security_groups: SecurityGroupTable;
   default_security_groups: DefaultSecurityGroupTable;
   security_group_rules: SecurityGroupRuleTable;
@@ -123,6 +124,12 @@ export interface NetworkQuotaTable {
   project_id: string;
   resource: string;
   hard_limit: number;
+}
+
+/** How many ports a project has, kept by triggers on `ports` (migration 0024). */
+export interface NetworkPortUsageTable {
+  project_id: string;
+  ports: number;
 }
 
 export interface SecurityGroupTable {

@@ -10,7 +10,7 @@ import type { NetworkDeps } from '../network-deps.js';
 import { portNotFound } from '../network-errors.js';
 import { applyList, parseListQuery, pickFields } from '../network-list.js';
 import * as service from './port-service.js';
-import type { PortRow } from './port-store.js';
+import type { AllocationRow, PortRow } from './port-store.js';
 import { allocationsOf, listPortRows } from './port-store.js';
 import { portView } from './port-view.js';
 
@@ -48,15 +48,20 @@ const portColumns = {
   admin_state_up: { column: 'admin_state_up', kind: 'flag' },
 } as const;
 
-async function render(deps: NetworkDeps, caller: NetworkCaller, rows: ReadonlyArray<PortRow>) {
-  const ips = await allocationsOf(deps.store.db, rows);
+async function render(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  rows: ReadonlyArray<PortRow>,
+  known?: ReadonlyMap<string, ReadonlyArray<AllocationRow>>,
+) {
+  const ips = known ?? (await allocationsOf(deps.store.db, rows));
   // Binding attributes are admin-only reads; the rule needs no per-port target.
   const visible = attributeFilter(caller, 'port');
   return rows.map((r) => visible(portView(r, ips.get(r.id) ?? []), { project_id: r.project_id }));
 }
 
-async function one(deps: NetworkDeps, ctx: RequestContext, row: PortRow) {
-  const [view] = await render(deps, callerOf(ctx), [row]);
+async function one(deps: NetworkDeps, ctx: RequestContext, row: PortRow, ips?: ReadonlyArray<AllocationRow>) {
+  const [view] = await render(deps, callerOf(ctx), [row], ips && new Map([[row.id, ips]]));
   return { port: pickFields(view!, parseListQuery(ctx.query).fields) };
 }
 
@@ -110,8 +115,10 @@ export const portRoutes = [
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
     expectedErrors: [404, 409],
-    handler: async (ctx, deps) =>
-      one(deps, ctx, await service.createPort(deps, callerOf(ctx), resourceBody(ctx.body, 'port'))),
+    handler: async (ctx, deps) => {
+      const created = await service.createPort(deps, callerOf(ctx), resourceBody(ctx.body, 'port'));
+      return one(deps, ctx, created.row, created.allocations);
+    },
   }),
   route<NetworkDeps>({
     method: 'GET',

@@ -13,7 +13,9 @@ import { changeAddresses } from './port-address-change.js';
 import { ownerOf } from '../network-project.js';
 import { findNetwork } from '../networks/network-service.js';
 import type { Db } from '../../db/db-handle.js';
+import type { NetworkRow } from '../networks/network-store.js';
 import { getNetworkRow } from '../networks/network-store.js';
+import type { SubnetRow } from '../subnets/subnet-store.js';
 import { subnetsOfNetwork } from '../subnets/subnet-store.js';
 import type { FixedIpRequest } from './port-addresses.js';
 import { planAddresses } from './port-addresses.js';
@@ -58,7 +60,19 @@ function policyAttrs(body: Record<string, unknown>): string[] {
 /** Attempts at a create whose address or MAC a concurrent create took first. */
 const maxAttempts = 50;
 
-export async function createPort(deps: NetworkDeps, caller: NetworkCaller, input: Record<string, unknown>) {
+/** A port just written, with its addresses and what was read on the way, so callers render it without reading it back. */
+export interface CreatedPort {
+  readonly row: PortRow;
+  readonly allocations: ReadonlyArray<store.AllocationRow>;
+  readonly network: NetworkRow;
+  readonly subnets: ReadonlyArray<SubnetRow>;
+}
+
+export async function createPort(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  input: Record<string, unknown>,
+): Promise<CreatedPort> {
   const body = parseCreate(portAttributes, input);
   const projectId = ownerOf(caller, body);
   const net = await findNetwork(deps.store.db, caller, body['network_id'] as string);
@@ -87,7 +101,7 @@ export async function createPort(deps: NetworkDeps, caller: NetworkCaller, input
   const id = uuid();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await deps.store.write((tx) => insertPort(deps, tx, id, projectId, resolved));
+      return await deps.store.write((tx) => insertNewPort(deps, tx, id, projectId, resolved));
     } catch (err) {
       // The network went away between the check and the insert.
       if (deps.store.traits.isForeignKeyViolation(err)) throw networkNotFound(net.id);
@@ -104,6 +118,16 @@ export async function insertPort(
   projectId: string,
   body: Record<string, unknown>,
 ): Promise<PortRow> {
+  return (await insertNewPort(deps, tx, id, projectId, body)).row;
+}
+
+async function insertNewPort(
+  deps: NetworkDeps,
+  tx: Db,
+  id: string,
+  projectId: string,
+  body: Record<string, unknown>,
+): Promise<CreatedPort> {
   const networkId = body['network_id'] as string;
   const net = await getNetworkRow(tx, networkId);
   if (net === undefined) throw networkNotFound(networkId);
@@ -155,13 +179,15 @@ export async function insertPort(
   };
   // Ports Neutron makes for itself (floating IPs, gateways) belong to no project and count for none.
   if (projectId !== '') await checkQuota(tx, projectId, 'port');
-  await store.insertPort(
-    tx,
-    row,
-    planned.map((p) => ({ subnet_id: p.subnetId, ip_address: p.ip, port_id: id, network_id: networkId })),
-  );
-  await bindPort(tx, id, groups);
-  return row;
+  const allocations = planned.map((p) => ({
+    subnet_id: p.subnetId,
+    ip_address: p.ip,
+    port_id: id,
+    network_id: networkId,
+  }));
+  await store.insertPort(tx, row, allocations);
+  await bindPort(tx, id, groups, { newPort: true });
+  return { row, allocations, network: net, subnets };
 }
 
 /** No mechanism driver binds ports yet: a port with a host is bound to the Linux bridge dataplane. */

@@ -39,12 +39,23 @@ export async function limitsOf(db: Db, projectId: string): Promise<Record<QuotaR
 }
 
 export async function usageOf(db: Db, projectId: string, resource: QuotaResource): Promise<number> {
+  if (resource === 'port') return portUsageOf(db, projectId);
   const r = await db
     .selectFrom(tableOf[resource])
     .select((eb) => eb.fn.countAll().as('n'))
     .where('project_id', '=', projectId)
     .executeTakeFirst();
   return Number(r?.n ?? 0);
+}
+
+/** Ports are counted by triggers (migration 0024): one row, not a count over every port. */
+async function portUsageOf(db: Db, projectId: string): Promise<number> {
+  const r = await db
+    .selectFrom('network_port_usage')
+    .select('ports')
+    .where('project_id', '=', projectId)
+    .executeTakeFirst();
+  return Number(r?.ports ?? 0);
 }
 
 /** Projects with a limit of their own, and those limits. */

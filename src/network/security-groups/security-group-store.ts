@@ -141,8 +141,15 @@ export async function deleteRuleRow(db: Db, id: string): Promise<void> {
 }
 
 /** Replaces a port's group memberships (the port's JSON list is written by the port store). */
-export async function bindPort(db: Db, portId: string, groupIds: ReadonlyArray<string>): Promise<void> {
-  await db.deleteFrom('port_security_group_bindings').where('port_id', '=', portId).execute();
+export async function bindPort(
+  db: Db,
+  portId: string,
+  groupIds: ReadonlyArray<string>,
+  opts: { readonly newPort?: boolean } = {},
+): Promise<void> {
+  // A port inserted in this transaction has no bindings to replace.
+  if (opts.newPort !== true)
+    await db.deleteFrom('port_security_group_bindings').where('port_id', '=', portId).execute();
   if (groupIds.length > 0)
     await db
       .insertInto('port_security_group_bindings')
