@@ -1,6 +1,10 @@
 import type { DiskQos, WorkloadDevice } from '../driver.js';
 import { deviceIds } from './qemu-devices.js';
-import type { QemuVm } from './qemu-vm.js';
+
+/** The one thing throttling needs of a running VM (not QemuVm itself, which applies throttles at launch). */
+interface QmpCommands {
+  command<T = unknown>(command: string, args?: Record<string, unknown>): Promise<T>;
+}
 
 /** Cinder's front-end QoS keys → block_set_io_throttle's (the keys Nova maps to libvirt's iotune). */
 const qmpKeys = {
@@ -45,7 +49,7 @@ export function throttleArgs(deviceId: string, qos: DiskQos): Record<string, unk
  * limits on the device's block backend only while the process lives, so this runs after
  * every hot attach and after every launch; repeating it is harmless.
  */
-export async function applyThrottle(vm: QemuVm, device: WorkloadDevice): Promise<void> {
+export async function applyThrottle(vm: QmpCommands, device: WorkloadDevice): Promise<void> {
   if (device.kind !== 'disk' || device.disk.qos === undefined) return;
   const { device: id } = deviceIds({ kind: 'disk', id: device.disk.volumeId });
   // virtio-blk-pci is a proxy: the block backend belongs to its virtio-backend child.
@@ -54,6 +58,6 @@ export async function applyThrottle(vm: QemuVm, device: WorkloadDevice): Promise
 }
 
 /** The recorded disks' limits, after a launch (the guest may run a moment unthrottled). */
-export async function applyThrottles(vm: QemuVm, devices: ReadonlyArray<WorkloadDevice>): Promise<void> {
+export async function applyThrottles(vm: QmpCommands, devices: ReadonlyArray<WorkloadDevice>): Promise<void> {
   for (const d of devices) await applyThrottle(vm, d);
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { lchown, lstat, mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HostCommandError, runCommand } from '../../host/command.js';
@@ -7,6 +6,7 @@ import type { IdMap } from './runc-idmap.js';
 import { rangeSize } from './runc-idmap.js';
 import { isMountPoint } from './rootfs.js';
 import { growFsToDevice } from './runc-volume-grow.js';
+import { loopsOn, qmpSocketDir, qmpSocketOf } from './runc-volume-loops.js';
 
 const timeoutMs = 60_000;
 
@@ -107,16 +107,6 @@ async function loopOf(file: string, readOnly: boolean): Promise<string> {
   return stdout.trim();
 }
 
-export async function loopsOn(file: string): Promise<string[]> {
-  const { stdout } = await run('losetup', ['--noheadings', '--output', 'NAME', '--associated', file]).catch(
-    () => ({ stdout: '' }),
-  );
-  return stdout
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '');
-}
-
 /** Detaches the loop devices on `file`; one still in use (a lazy unmount) goes when released. */
 async function detachLoops(file: string): Promise<void> {
   for (const loop of await loopsOn(file)) await run('losetup', ['--detach', loop]).catch(() => undefined);
@@ -157,13 +147,6 @@ async function adoptOwners(root: string, base: number): Promise<void> {
 }
 
 /** Unix socket paths are short (107 bytes): the daemons' QMP sockets live here, named by a hash. */
-const qmpSocketDir = '/run/strata/qsd';
-
-/** The QMP socket of the volume's qemu-storage-daemon (in-use extend resizes through it). */
-export function qmpSocketOf(staging: string, volumeId: string): string {
-  const h = createHash('sha256').update(`${staging}\0${volumeId}`).digest('hex').slice(0, 24);
-  return join(qmpSocketDir, `${h}.qmp`);
-}
 
 function pidfileOf(staging: string, volumeId: string): string {
   return join(staging, `${volumeId}.qsd.pid`);

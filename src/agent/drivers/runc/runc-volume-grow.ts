@@ -4,7 +4,7 @@ import { runCommand } from '../../host/command.js';
 import type { WorkloadDisk } from '../driver.js';
 import { withQmp } from '../qemu/qmp-client.js';
 import { isMountPoint } from './rootfs.js';
-import { loopsOn, qmpSocketOf } from './runc-volume-fs.js';
+import { loopsOn, qmpSocketOf } from './runc-volume-loops.js';
 
 const timeoutMs = 60_000;
 /** QEMU's FUSE export lets the kernel cache a file's attributes for one second. */
