@@ -4,6 +4,7 @@ import type { SubnetTable } from '../db/tables/network-tables.js';
 import { isCloudError } from '../common/errors.js';
 import type { HostNetworkView } from './host-state/host-network-view.js';
 import { hostNetworkView } from './host-state/host-network-view.js';
+import { dhcpHostOf, syncDhcpPorts } from './host-state/dhcp-ports.js';
 import type { NetworkChanges } from './network-changes.js';
 import type { NetworkCaller } from './network-context.js';
 import type { NetworkDeps } from './network-deps.js';
@@ -131,6 +132,10 @@ export interface NetworkApi {
   autoAllocatedNetwork(user: NetworkUser, dryRun: boolean): Promise<string>;
   /** The instance ports bound to the host, their networks and remote groups (the L2 agent's RPCs). */
   hostNetworkState(host: string): Promise<HostNetworkView>;
+  /** Makes and removes the DHCP ports of the networks `host` carries (it serves DHCP); true on a change. */
+  syncDhcpPorts(host: string): Promise<boolean>;
+  /** The host the network's DHCP port is bound to, if it has one. */
+  dhcpHostOf(networkId: string): Promise<string | undefined>;
   /** Calls back whenever something a dataplane programs may have changed; returns an unsubscribe. */
   watchChanges(onChange: () => void): () => void;
 }
@@ -184,6 +189,11 @@ function withChangeNotices(api: NetworkApi, changes: NetworkChanges | undefined)
     addFixedIp: (deviceId, networkId) => changed(api.addFixedIp(deviceId, networkId)),
     removeFixedIp: (deviceId, address) => changed(api.removeFixedIp(deviceId, address)),
     autoAllocatedNetwork: (user, dryRun) => changed(api.autoAllocatedNetwork(user, dryRun)),
+    syncDhcpPorts: async (host) => {
+      const changed = await api.syncDhcpPorts(host);
+      if (changed) changes?.changed();
+      return changed;
+    },
     watchChanges: (onChange) => changes?.watch(onChange) ?? (() => undefined),
   };
 }
@@ -323,6 +333,8 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
       return t.id;
     },
     hostNetworkState: (host) => hostNetworkView(db(), host),
+    syncDhcpPorts: (host) => syncDhcpPorts(deps, host),
+    dhcpHostOf: (networkId) => dhcpHostOf(db(), networkId),
     watchChanges: () => () => undefined,
   };
 }

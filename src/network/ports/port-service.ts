@@ -103,6 +103,7 @@ export async function insertPort(
   id: string,
   projectId: string,
   body: Record<string, unknown>,
+  opts: { readonly quota?: boolean } = {},
 ): Promise<PortRow> {
   const networkId = body['network_id'] as string;
   const net = await getNetworkRow(tx, networkId);
@@ -154,7 +155,8 @@ export async function insertPort(
     updated_at: now,
   };
   // Ports Neutron makes for itself (floating IPs, gateways) belong to no project and count for none.
-  if (projectId !== '') await checkQuota(tx, projectId, 'port');
+  // A port the service makes for itself (DHCP) is counted but never refused, as in Neutron's RPC.
+  if (projectId !== '' && opts.quota !== false) await checkQuota(tx, projectId, 'port');
   await store.insertPort(
     tx,
     row,
