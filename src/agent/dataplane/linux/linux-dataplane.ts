@@ -18,10 +18,15 @@ import { observeLinks } from './host-links.js';
 import type { HostPlan, LinuxDataplaneConfig, NetworkWiring, ObservedLink } from './host-network-plan.js';
 import { planHost, uplinkOf } from './host-network-plan.js';
 import { DeviceWatch } from './device-watch.js';
+import { DhcpSync } from './dhcp-sync.js';
+import type { MetadataLookup } from '../../metadata/metadata-server.js';
 
 export interface LinuxDataplaneOptions extends Partial<LinuxDataplaneConfig> {
   /** Named network namespace that is "the host" (tests, several hosts on one machine); else the agent's. */
   readonly netns?: string;
+  /** The agent's data directory: with it, the host serves DHCP and metadata (dhcp-sync.ts). */
+  readonly dataDir?: string;
+  readonly metadataPort?: number;
 }
 
 /**
@@ -44,6 +49,7 @@ export class LinuxDataplane implements NetworkDataplane {
   readonly #pending: DeviceWatch;
   /** Host changes run one at a time: a sync and a port plug both creating a bridge would collide. */
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #dhcp: DhcpSync | undefined;
 
   get tunnelIp(): string | undefined {
     return this.config.tunnelIp;
@@ -53,6 +59,12 @@ export class LinuxDataplane implements NetworkDataplane {
     this.netns = o.netns;
     this.config = { tunnelIp: o.tunnelIp, physicalNetworks: o.physicalNetworks ?? new Map() };
     this.#pending = new DeviceWatch((device) => linkInfo(this.netns, device));
+    this.#dhcp = o.dataDir === undefined ? undefined : new DhcpSync({ ...o, dataDir: o.dataDir });
+  }
+
+  /** Answers 169.254.169.254 on the networks served here, with the control plane's instances. */
+  serveMetadata(lookup: MetadataLookup): void {
+    this.#dhcp?.serveMetadata(lookup);
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
@@ -154,6 +166,7 @@ export class LinuxDataplane implements NetworkDataplane {
     const plan = planHost(state, links, this.config);
     for (const n of plan.networks) if (!this.#inPlace(n, links)) await this.#wire(n);
     for (const p of plan.plugs) await plugIntoBridge(this.netns, p.device, p.bridge, p.mtu);
+    await this.#dhcp?.sync(state);
     for (const name of plan.staleVxlans) await deleteVxlan(this.netns, name);
     for (const name of plan.staleBridges) await deleteBridge(this.netns, name);
     for (const id of this.#wired.keys())
@@ -174,8 +187,9 @@ export class LinuxDataplane implements NetworkDataplane {
   }
 
   /** Stops waiting for devices (the agent is stopping). */
-  close(): void {
+  async close(): Promise<void> {
     this.#pending.clear();
+    await this.#dhcp?.close();
   }
 
   async #wire(n: NetworkWiring): Promise<void> {
