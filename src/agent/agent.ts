@@ -115,7 +115,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
         })
       : undefined;
   const unwatchNetwork = network && networks?.watch(o.hostname, () => network.queue.add(o.hostname));
-  if (networks !== undefined) dataplane.serveMetadata?.((net, ip) => networks.instanceAt(o.hostname, net, ip));
+  if (networks !== undefined)
+    dataplane.serveMetadata?.((net, ip) => networks.instanceAt(o.hostname, net, ip));
   const driver = o.driver;
   if (supportsConsoleLog(driver)) {
     servers.serveConsoleLogs(o.hostname, (serverId, lines) =>

@@ -348,7 +348,8 @@ export const agentApiRoutes: RouteSpec<ComputeDeps>[] = [
       const spec = await deps
         .controlPlane()
         .networks.instanceAt(p['hostname']!, p['network_id']!, p['ip_address']!);
-      if (spec === undefined) throw new NotFoundError('compute.agent.no_instance', 'No instance at that address.');
+      if (spec === undefined)
+        throw new NotFoundError('compute.agent.no_instance', 'No instance at that address.');
       return { instance: spec };
     },
   }),

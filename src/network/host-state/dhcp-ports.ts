@@ -69,8 +69,7 @@ async function dhcpSubnetsOf(db: Db, networkIds: string[]): Promise<Map<string, 
     .where('network_id', 'in', networkIds)
     .orderBy('id')
     .execute();
-  for (const s of rows)
-    if (isSet(s.enable_dhcp) && s.ip_version === 4) out.get(s.network_id)?.push(s.id);
+  for (const s of rows) if (isSet(s.enable_dhcp) && s.ip_version === 4) out.get(s.network_id)?.push(s.id);
   return out;
 }
 

@@ -126,8 +126,8 @@ export async function createSubnet(deps: NetworkDeps, caller: NetworkCaller, inp
       await checkQuota(tx, projectId, 'subnet');
       await store.insertSubnetRow(tx, row);
       // The DHCP port's address goes with its subnet too (the port is made anew without it).
-    await releaseDhcpAddresses(tx, id);
-    if (isAutoAddress(row)) await addAutoAddresses(tx, row);
+      await releaseDhcpAddresses(tx, id);
+      if (isAutoAddress(row)) await addAutoAddresses(tx, row);
       return row;
     })
     .catch(onMissingNetwork);

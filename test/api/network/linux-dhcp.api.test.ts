@@ -138,7 +138,7 @@ describe.skipIf(skipReason !== undefined)(
       await neutron().create(admin, 'subnet', { network_id: net, cidr: '10.78.0.0/24', ip_version: 4 });
       for (const s of Object.values(servers)) s.id = await boot(s.name);
       for (const s of Object.values(servers)) {
-        await waitForServer(t, admin, s.id, "ACTIVE", 100_000);
+        await waitForServer(t, admin, s.id, 'ACTIVE', 100_000);
         const port = (await neutron().call('GET', `/ports?device_id=${s.id}`, admin)).json().ports[0];
         s.ip = port.fixed_ips[0].ip_address as string;
         s.ns = netnsNameOf(s.id);
@@ -150,7 +150,8 @@ describe.skipIf(skipReason !== undefined)(
       if (driver !== undefined)
         for (const w of await driver.list()) await driver.destroy(w.workloadId, new AbortController().signal);
       // Whatever a failed run left: dnsmasq, the DHCP namespace, the metadata link and route.
-      if (net) await removeDhcp(net, { dataDir: join(base, 'agent'), hostNetns: hostNs }).catch(() => undefined);
+      if (net)
+        await removeDhcp(net, { dataDir: join(base, 'agent'), hostNetns: hostNs }).catch(() => undefined);
       killDnsmasqUnder(base);
       await deleteNetns(hostNs).catch(() => undefined);
       if (base) rmSync(base, { recursive: true, force: true });
@@ -216,7 +217,9 @@ describe.skipIf(skipReason !== undefined)(
         expect(res.statusCode).toBe(204);
       }
       for (const s of Object.values(servers)) await waitForServer(t, admin, s.id, 'DELETED', 30_000);
-      expect(await within(async () => ((await dhcpPorts()).length === 0 ? true : undefined), 15_000)).toBe(true);
+      expect(await within(async () => ((await dhcpPorts()).length === 0 ? true : undefined), 15_000)).toBe(
+        true,
+      );
       const gone = async () => {
         const { stdout } = await runCommand('ip', ['-j', 'netns', 'list'], { timeoutMs: 3000 });
         const names = (JSON.parse(stdout || '[]') as Array<{ name: string }>).map((n) => n.name);

@@ -18,7 +18,11 @@ const network = (over: Partial<HostNetwork> = {}): HostNetwork => ({
   networkType: 'vxlan',
   segmentationId: 7,
   physicalNetwork: null,
-  subnets: [subnet('s4', '10.0.0.0/24', true), subnet('s6', 'fd00::/64', true), subnet('off', '10.1.0.0/24', false)],
+  subnets: [
+    subnet('s4', '10.0.0.0/24', true),
+    subnet('s6', 'fd00::/64', true),
+    subnet('off', '10.1.0.0/24', false),
+  ],
   remoteHosts: [],
   remotePorts: [],
   dhcp: {

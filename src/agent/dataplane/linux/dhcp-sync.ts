@@ -82,9 +82,9 @@ export function dhcpSpecOf(n: HostNetwork, metadataPort: number | undefined): Dh
     hosts: dhcp.leases
       .filter((l) => subnets.some((s) => s.id === l.subnetId))
       .map((l) => ({
-      mac: l.mac,
-      ipAddress: l.ipAddress,
-      subnetId: l.subnetId,
+        mac: l.mac,
+        ipAddress: l.ipAddress,
+        subnetId: l.subnetId,
         hostname: l.hostname,
       })),
     ...(metadataPort !== undefined && { metadataPort }),
