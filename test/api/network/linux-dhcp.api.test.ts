@@ -118,8 +118,6 @@ describe.skipIf(skipReason !== undefined)(
         cacheDir: join(base, 'cache'),
         gracefulStopMs: 2_000,
         hostNetns: hostNs,
-        // The overlay probe's mount was seen to hang on the shared test machine; a copy is enough here.
-        rootfsMode: 'copy',
       });
       const dataplane = new LinuxDataplane({
         netns: hostNs,
