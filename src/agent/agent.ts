@@ -121,6 +121,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
         })
       : undefined;
   const unwatchNetwork = network && networks?.watch(o.hostname, () => network.queue.add(o.hostname));
+  if (networks !== undefined)
+    dataplane.serveMetadata?.((net, ip) => networks.instanceAt(o.hostname, net, ip));
   const driver = o.driver;
   if (supportsConsoleLog(driver)) {
     servers.serveConsoleLogs(o.hostname, (serverId, lines) =>
@@ -144,7 +146,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       unwatchNetwork?.();
       abort.abort();
       await network?.stop();
-      dataplane.close?.();
+      await dataplane.close?.();
       await reaper.stop();
       await deviceSteps.stop();
       await controller.stop();

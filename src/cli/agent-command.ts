@@ -82,6 +82,7 @@ async function dataplaneOf(o: AgentCommandOptions, authUrl: string): Promise<Net
   return createDataplane('linux', {
     tunnelIp: o.tunnelIp ?? (await sourceAddressTo(new URL(authUrl).hostname.replace(/^\[|\]$/g, ''))),
     physicalNetworks: parsePhysicalNetworks(o.physicalNetwork ?? []),
+    dataDir: resolve(o.dataDir ?? '.agent-data'),
   });
 }
 

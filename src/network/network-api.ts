@@ -6,6 +6,7 @@ import type { HostNetworkView } from './host-state/host-network-view.js';
 import { hostNetworkView } from './host-state/host-network-view.js';
 import { placeRouters } from './routers/router-placement.js';
 import type { RouterHostCandidate } from '../scheduler/router-host-selector.js';
+import { dhcpHostOf, syncDhcpPorts } from './host-state/dhcp-ports.js';
 import type { NetworkChanges } from './network-changes.js';
 import type { NetworkCaller } from './network-context.js';
 import type { NetworkDeps } from './network-deps.js';
@@ -135,6 +136,10 @@ export interface NetworkApi {
   hostNetworkState(host: string): Promise<HostNetworkView>;
   /** Puts routers on hosts that can run them (see placeRouters); how many moved (a move wakes the hosts). */
   placeRouters(hosts: ReadonlyArray<RouterHostCandidate>): Promise<number>;
+  /** Makes and removes the DHCP ports of the networks `host` carries (it serves DHCP); true on a change. */
+  syncDhcpPorts(host: string): Promise<boolean>;
+  /** The host the network's DHCP port is bound to, if it has one. */
+  dhcpHostOf(networkId: string): Promise<string | undefined>;
   /** Calls back whenever something a dataplane programs may have changed; returns an unsubscribe. */
   watchChanges(onChange: () => void): () => void;
 }
@@ -188,6 +193,11 @@ function withChangeNotices(api: NetworkApi, changes: NetworkChanges | undefined)
     addFixedIp: (deviceId, networkId) => changed(api.addFixedIp(deviceId, networkId)),
     removeFixedIp: (deviceId, address) => changed(api.removeFixedIp(deviceId, address)),
     autoAllocatedNetwork: (user, dryRun) => changed(api.autoAllocatedNetwork(user, dryRun)),
+    syncDhcpPorts: async (host) => {
+      const changed = await api.syncDhcpPorts(host);
+      if (changed) changes?.changed();
+      return changed;
+    },
     watchChanges: (onChange) => changes?.watch(onChange) ?? (() => undefined),
     placeRouters: async (hosts) => {
       const moved = await api.placeRouters(hosts);
@@ -336,6 +346,8 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
     },
     hostNetworkState: (host) => hostNetworkView(db(), host),
     placeRouters: async (hosts) => (await placeRouters(db(), hosts)).size,
+    syncDhcpPorts: (host) => syncDhcpPorts(deps, host),
+    dhcpHostOf: (networkId) => dhcpHostOf(db(), networkId),
     watchChanges: () => () => undefined,
   };
 }

@@ -28,6 +28,22 @@ export interface HostNetwork {
   readonly remoteHosts: ReadonlyArray<string>;
   /** Ports of the network on other hosts: MAC → that host's tunnel address (static FDB). */
   readonly remotePorts: ReadonlyArray<{ readonly mac: string; readonly tunnelIp: string }>;
+  /** Set when this host serves the network's DHCP and metadata (the DHCP port is bound here). */
+  readonly dhcp?: HostDhcp;
+}
+
+/** The network's DHCP port and the static leases of its instance ports (any host's). */
+export interface HostDhcp {
+  readonly portId: string;
+  readonly mac: string;
+  readonly fixedIps: ReadonlyArray<{ readonly subnetId: string; readonly ipAddress: string }>;
+  readonly leases: ReadonlyArray<{
+    readonly mac: string;
+    readonly ipAddress: string;
+    readonly subnetId: string;
+    /** The server's hostname (Nova's sanitised display name). */
+    readonly hostname: string;
+  }>;
 }
 
 /** A port bound to this host, with what its filter needs. */

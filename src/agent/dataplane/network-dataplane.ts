@@ -1,3 +1,4 @@
+import type { MetadataLookup } from '../metadata/metadata-server.js';
 import type { WorkloadNic } from '../drivers/driver.js';
 import type { HostNetworkState } from './host-network-state.js';
 
@@ -52,6 +53,8 @@ export interface NetworkDataplane {
    * drifted). A dataplane without it wires only what the per-port calls ask.
    */
   sync?(state: HostNetworkState, signal: AbortSignal): Promise<unknown>;
-  /** Lets go of timers and watches when the agent stops. */
-  close?(): void;
+  /** Lets go of timers, watches and listeners when the agent stops. */
+  close?(): void | Promise<void>;
+  /** Serves the metadata service with the control plane's instance lookup (the linux dataplane). */
+  serveMetadata?(lookup: MetadataLookup): void;
 }

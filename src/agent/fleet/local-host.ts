@@ -44,6 +44,7 @@ async function dataplaneOf(c: StrataConfig): Promise<NetworkDataplane> {
   return createDataplane('linux', {
     tunnelIp: c.tunnelIp ?? (await sourceAddressTo(towards)),
     physicalNetworks: parsePhysicalNetworks(c.physicalNetworks),
+    dataDir: c.dataDir,
   });
 }
 

@@ -27,6 +27,11 @@ export interface NetworkControlPlane {
   hostState(hostname: string): Promise<HostNetworkState>;
   /** Calls back whenever that state may have changed; returns an unsubscribe. */
   watch(hostname: string, onChange: () => void): () => void;
+  /**
+   * The metadata service's question: the instance whose port holds `ipAddress` on the
+   * network, asked only by the host serving that network's DHCP (else undefined).
+   */
+  instanceAt(hostname: string, networkId: string, ipAddress: string): Promise<WorkloadSpec | undefined>;
 }
 
 /** How an agent joins: its host, driver and what it can offer. */

@@ -18,6 +18,7 @@ import type {
   StepOutcome,
 } from './control-plane.js';
 import type { HostNetworkState } from '../dataplane/host-network-state.js';
+import type { WorkloadSpec } from '../drivers/driver.js';
 
 /** A Keystone password credential, as clouds.yaml's `auth` block has it. */
 export interface ServiceCredential {
@@ -102,6 +103,15 @@ export class HttpControlPlane implements ControlPlane, HostControlPlane, ServerC
         ((await this.#call('GET', `${this.#host(hostname)}/network-state`)) as { network: HostNetworkState })
           .network,
       watch: (hostname, onChange) => this.#watch(hostname, 'network', () => onChange()),
+      instanceAt: async (hostname, networkId, ip) =>
+        (
+          (await this.#call(
+            'GET',
+            `${this.#host(hostname)}/networks/${encodeURIComponent(networkId)}/instances/${encodeURIComponent(ip)}`,
+            undefined,
+            [404],
+          )) as { instance: WorkloadSpec } | undefined
+        )?.instance,
     };
   }
 

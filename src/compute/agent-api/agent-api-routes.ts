@@ -339,6 +339,22 @@ export const agentApiRoutes: RouteSpec<ComputeDeps>[] = [
       network: await deps.controlPlane().networks.hostState(ctx.params['hostname']!),
     }),
   }),
+  route<ComputeDeps>({
+    method: 'GET',
+    url: `${base}/networks/:network_id/instances/:ip_address`,
+    policy,
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => {
+      const p = ctx.params;
+      const spec = await deps
+        .controlPlane()
+        .networks.instanceAt(p['hostname']!, p['network_id']!, p['ip_address']!);
+      if (spec === undefined)
+        throw new NotFoundError('compute.agent.no_instance', 'No instance at that address.');
+      return { instance: spec };
+    },
+  }),
   route<ComputeDeps, undefined, typeof changesQuery>({
     method: 'GET',
     url: `${base}/changes`,

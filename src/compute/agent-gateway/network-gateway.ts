@@ -4,6 +4,8 @@ import type { HostNetworkView } from '../../network/index.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { hostDeviceName } from '../networking/server-ports.js';
 import { routerHostCandidates } from './router-hosts.js';
+import type { WorkloadSpec } from '../../agent/drivers/driver.js';
+import { dhcpWithHostnames, instanceAt, leaseHostnames, servesDhcp } from './dhcp-gateway.js';
 
 /**
  * The network part of the control plane as agents see it: the network service's view of
@@ -22,9 +24,14 @@ export class NetworkGateway implements NetworkControlPlane {
   async hostState(hostname: string): Promise<HostNetworkState> {
     // Every host's pass re-checks where routers run: one whose host died moves within a pass.
     await this.deps.network.placeRouters(await routerHostCandidates(this.deps));
+    if (await servesDhcp(this.deps, hostname)) await this.deps.network.syncDhcpPorts(hostname);
     const view = await this.deps.network.hostNetworkState(hostname);
     const hosts = view.networks.flatMap((n) => n.remotePorts.map((p) => p.host));
-    return withTunnels(view, await this.#tunnelIps(hosts));
+    return withTunnels(view, await this.#tunnelIps(hosts), await leaseHostnames(this.deps, view));
+  }
+
+  instanceAt(hostname: string, networkId: string, ipAddress: string): Promise<WorkloadSpec | undefined> {
+    return instanceAt(this.deps, hostname, networkId, ipAddress);
   }
 
   watch(_hostname: string, onChange: () => void): () => void {
@@ -45,11 +52,16 @@ export class NetworkGateway implements NetworkControlPlane {
 
 /**
  * The agent's state from the network service's view: remote ports on hosts without a
- * tunnel address (fake hosts, hosts without a real dataplane) are left out. Pure.
+ * tunnel address (fake hosts, hosts without a real dataplane) are left out; leases are
+ * named after their servers' hostnames. Pure.
  */
-export function withTunnels(view: HostNetworkView, tunnels: ReadonlyMap<string, string>): HostNetworkState {
+export function withTunnels(
+  view: HostNetworkView,
+  tunnels: ReadonlyMap<string, string>,
+  hostnames: ReadonlyMap<string, string> = new Map(),
+): HostNetworkState {
   return {
-    networks: view.networks.map(({ remotePorts, ...n }) => {
+    networks: view.networks.map(({ remotePorts, dhcp, ...n }) => {
       const reachable = remotePorts.flatMap((p) => {
         const tunnelIp = tunnels.get(p.host);
         return tunnelIp === undefined ? [] : [{ mac: p.mac, tunnelIp }];
@@ -58,6 +70,7 @@ export function withTunnels(view: HostNetworkView, tunnels: ReadonlyMap<string, 
         ...n,
         remoteHosts: [...new Set(reachable.map((p) => p.tunnelIp))].sort(),
         remotePorts: reachable,
+        ...(dhcp && { dhcp: dhcpWithHostnames(dhcp, hostnames) }),
       };
     }),
     ports: view.ports.map((p) => ({ ...p, device: hostDeviceName(p.id) })),

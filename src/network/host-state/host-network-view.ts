@@ -5,6 +5,8 @@ import { allocationsOf } from '../ports/port-store.js';
 import { hostRouterView } from './host-router-view.js';
 import type { HostExternalNetworkEntry } from './host-router-view.js';
 import type { RouterState } from '../../agent/host/router/router-spec.js';
+import type { HostDhcpView } from './host-dhcp-view.js';
+import { hostDhcpViews } from './host-dhcp-view.js';
 
 /** A security group rule as the dataplane compiles it (Neutron's field names). */
 export interface HostRuleView {
@@ -36,6 +38,8 @@ export interface HostNetworkEntry {
   readonly subnets: HostSubnetView[];
   /** The network's ports bound to other hosts (compute maps hosts to tunnel addresses). */
   readonly remotePorts: Array<{ mac: string; host: string }>;
+  /** Set when this host serves the network's DHCP (its DHCP port is bound here). */
+  readonly dhcp?: HostDhcpView;
 }
 
 export interface HostPortEntry {
@@ -101,7 +105,7 @@ export async function hostNetworkView(db: Db, host: string): Promise<HostNetwork
 }
 
 async function networkEntries(db: Db, host: string, ids: string[]): Promise<HostNetworkEntry[]> {
-  const [nets, subnets, remote] = await Promise.all([
+  const [nets, subnets, remote, dhcp] = await Promise.all([
     db.selectFrom('networks').selectAll().where('id', 'in', ids).orderBy('id').execute(),
     db.selectFrom('subnets').selectAll().where('network_id', 'in', ids).orderBy('id').execute(),
     db
@@ -112,6 +116,7 @@ async function networkEntries(db: Db, host: string, ids: string[]): Promise<Host
       .where('binding_host_id', '!=', '')
       .orderBy('id')
       .execute(),
+    hostDhcpViews(db, host, ids),
   ]);
   return nets.map((n) => ({
     id: n.id,
@@ -133,6 +138,7 @@ async function networkEntries(db: Db, host: string, ids: string[]): Promise<Host
     remotePorts: remote
       .filter((p) => p.network_id === n.id)
       .map((p) => ({ mac: p.mac_address, host: p.binding_host_id })),
+    ...(dhcp.has(n.id) && { dhcp: dhcp.get(n.id) }),
   }));
 }
 

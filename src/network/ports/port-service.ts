@@ -117,8 +117,9 @@ export async function insertPort(
   id: string,
   projectId: string,
   body: Record<string, unknown>,
+  opts: { readonly quota?: boolean } = {},
 ): Promise<PortRow> {
-  return (await insertNewPort(deps, tx, id, projectId, body)).row;
+  return (await insertNewPort(deps, tx, id, projectId, body, opts)).row;
 }
 
 async function insertNewPort(
@@ -127,6 +128,7 @@ async function insertNewPort(
   id: string,
   projectId: string,
   body: Record<string, unknown>,
+  opts: { readonly quota?: boolean } = {},
 ): Promise<CreatedPort> {
   const networkId = body['network_id'] as string;
   const net = await getNetworkRow(tx, networkId);
@@ -178,7 +180,8 @@ async function insertNewPort(
     updated_at: now,
   };
   // Ports Neutron makes for itself (floating IPs, gateways) belong to no project and count for none.
-  if (projectId !== '') await checkQuota(tx, projectId, 'port');
+  // A port the service makes for itself (DHCP) is counted but never refused, as in Neutron's RPC.
+  if (projectId !== '' && opts.quota !== false) await checkQuota(tx, projectId, 'port');
   const allocations = planned.map((p) => ({
     subnet_id: p.subnetId,
     ip_address: p.ip,

@@ -14,6 +14,7 @@ import type { Db } from '../../db/db-handle.js';
 import { getNetworkRow, lockNetwork } from '../networks/network-store.js';
 import { isAutoAddress, slaacAddress } from '../ports/port-addresses.js';
 import { subnetAttributes } from './subnet-schemas.js';
+import { releaseDhcpAddresses } from '../host-state/dhcp-ports.js';
 import { grantedActions } from '../rbac/rbac-store.js';
 import type { SubnetRow } from './subnet-store.js';
 import * as store from './subnet-store.js';
@@ -124,6 +125,8 @@ export async function createSubnet(deps: NetworkDeps, caller: NetworkCaller, inp
       };
       await checkQuota(tx, projectId, 'subnet');
       await store.insertSubnetRow(tx, row);
+      // The DHCP port's address goes with its subnet too (the port is made anew without it).
+      await releaseDhcpAddresses(tx, id);
       if (isAutoAddress(row)) await addAutoAddresses(tx, row);
       return row;
     })

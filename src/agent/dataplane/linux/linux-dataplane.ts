@@ -27,12 +27,17 @@ import type { HostPlan, LinuxDataplaneConfig, NetworkWiring, ObservedLink } from
 import { planHost, uplinkOf } from './host-network-plan.js';
 import { DeviceWatch } from './device-watch.js';
 import { RouterSync } from './router-sync.js';
+import { DhcpSync } from './dhcp-sync.js';
+import type { MetadataLookup } from '../../metadata/metadata-server.js';
 
 export interface LinuxDataplaneOptions extends Partial<LinuxDataplaneConfig> {
   /** Named network namespace that is "the host" (tests, several hosts on one machine); else the agent's. */
   readonly netns?: string;
   /** The external network's far side; `strata-external` unless told. */
   readonly externalNetns?: string;
+  /** The agent's data directory: with it, the host serves DHCP and metadata (dhcp-sync.ts). */
+  readonly dataDir?: string;
+  readonly metadataPort?: number;
 }
 
 /**
@@ -56,6 +61,7 @@ export class LinuxDataplane implements NetworkDataplane {
   readonly #routers: RouterSync;
   /** Host changes run one at a time: a sync and a port plug both creating a bridge would collide. */
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #dhcp: DhcpSync | undefined;
 
   get tunnelIp(): string | undefined {
     return this.config.tunnelIp;
@@ -66,6 +72,12 @@ export class LinuxDataplane implements NetworkDataplane {
     this.config = { tunnelIp: o.tunnelIp, physicalNetworks: o.physicalNetworks ?? new Map() };
     this.#pending = new DeviceWatch((device) => linkInfo(this.netns, device));
     this.#routers = new RouterSync({ ...this.config, netns: o.netns, externalNetns: o.externalNetns });
+    this.#dhcp = o.dataDir === undefined ? undefined : new DhcpSync({ ...o, dataDir: o.dataDir });
+  }
+
+  /** Answers 169.254.169.254 on the networks served here, with the control plane's instances. */
+  serveMetadata(lookup: MetadataLookup): void {
+    this.#dhcp?.serveMetadata(lookup);
   }
 
   #serial<T>(work: () => Promise<T>): Promise<T> {
@@ -171,6 +183,7 @@ export class LinuxDataplane implements NetworkDataplane {
     for (const n of plan.networks) if (!this.#inPlace(n, links, fdb)) await this.#wire(n);
     for (const p of plan.plugs) await plugIntoBridge(this.netns, p.device, p.bridge, p.mtu);
     await this.#routers.sync(state); // routers' veths go into the bridges just made
+    await this.#dhcp?.sync(state);
     for (const name of plan.staleVxlans) await deleteVxlan(this.netns, name);
     for (const name of plan.staleBridges) await deleteBridge(this.netns, name);
     for (const id of this.#wired.keys())
@@ -198,8 +211,9 @@ export class LinuxDataplane implements NetworkDataplane {
   }
 
   /** Stops waiting for devices (the agent is stopping). */
-  close(): void {
+  async close(): Promise<void> {
     this.#pending.clear();
+    await this.#dhcp?.close();
   }
 
   async #wire(n: NetworkWiring): Promise<void> {
