@@ -16,6 +16,7 @@ const selfChecking: Readonly<Record<string, string>> = {
   'GET /compute/v2.1/flavors/:flavor_id': 'as above',
   'POST /compute/v2.1/flavors/:flavor_id/action': 'one rule per action, checked in the handler',
   'POST /compute/v2.1/servers/:server_id/action': 'one rule per action, checked in the handler',
+  'POST /compute/v2.1/os-aggregates/:aggregate_id/action': 'one rule per action, checked in the handler',
   'POST /volume/v3/:project_id/types/:type_id/action': 'one rule per action, checked in the handler',
   'POST /volume/v3/:project_id/volumes/:volume_id/action': 'one rule per action, checked in the handler',
   'POST /volume/v3/:project_id/backups/:backup_id/action': 'one rule per action, checked in the handler',

@@ -164,13 +164,23 @@ describe('qemu-args', () => {
     expect(first).toMatchObject({
       driver: 'raw',
       'read-only': true,
-      file: { driver: 'nbd', server: { type: 'inet', host: '::1', port: '10900' }, export: 'vol a' },
+      file: {
+        driver: 'nbd',
+        server: { type: 'inet', host: '::1', port: '10900' },
+        export: 'vol a',
+        'reconnect-delay': 30,
+      },
     });
     expect(first).not.toHaveProperty('discard');
     expect(second).toMatchObject({
       driver: 'raw',
       'read-only': false,
-      file: { driver: 'nbd', server: { type: 'unix', path: '/run/nbd.sock' }, export: 'exp' },
+      file: {
+        driver: 'nbd',
+        server: { type: 'unix', path: '/run/nbd.sock' },
+        export: 'exp',
+        'reconnect-delay': 30,
+      },
     });
     expect(parseNbdUri('nbd://10.0.0.5/x')?.server).toEqual({
       type: 'inet',

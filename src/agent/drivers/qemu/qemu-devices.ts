@@ -39,12 +39,16 @@ export function netdevOptions(nic: WorkloadNic): Record<string, unknown> {
   return { type: 'tap', id: backend, ifname: nic.hostName, script: 'no', downscript: 'no' };
 }
 
+const nbdReconnectDelaySec = 30;
+
 /** blockdev-add arguments: a raw or qcow2 format node on a local file or an NBD export. */
 export function blockdevOptions(disk: WorkloadDisk): Record<string, unknown> {
   const { backend } = deviceIds({ kind: 'disk', id: disk.volumeId });
   const nbd = parseNbdUri(disk.source);
+  // A restarted export server (its reconciler brings it back within seconds) must pause the
+  // guest's I/O, not fail it: QEMU's default reconnect delay of 0 gives the guest EIO.
   const file = nbd
-    ? { driver: 'nbd', server: nbd.server, export: nbd.export }
+    ? { driver: 'nbd', server: nbd.server, export: nbd.export, 'reconnect-delay': nbdReconnectDelaySec }
     : { driver: 'file', filename: disk.source };
   return {
     driver: nbd ? 'raw' : disk.format,
