@@ -64,8 +64,9 @@ export async function fillDisk(dataDir: string, holdMs: number): Promise<number>
   const filler = join(dataDir, '.soak-fill');
   try {
     const fs = await statfs(dataDir);
-    const free = fs.bavail * fs.bsize;
-    await runCommand('fallocate', ['-l', String(free), filler], { timeoutMs: 30_000 }).catch(() => undefined);
+    // A little under the free space, so the extent metadata fits; topUp takes the rest.
+    const free = Math.max(0, fs.bavail * fs.bsize - 16 * 2 ** 20);
+    await runCommand('fallocate', ['-l', String(free), filler], { timeoutMs: 30_000 });
     await topUp(filler);
     const left = await statfs(dataDir);
     await new Promise((r) => setTimeout(r, holdMs));

@@ -47,28 +47,41 @@ export async function checkNoneStuck(ctx: SoakContext): Promise<Json[]> {
 
 const resourceOf = { VCPU: 'vcpus', MEMORY_MB: 'ram', DISK_GB: 'disk' } as const;
 
-/** Placement's usage, summed over every provider, must be the flavor times the servers on a host. */
-export async function checkPlacement(ctx: SoakContext, servers: Json[], flavor: FlavorSize): Promise<void> {
-  const providers = (await must(ctx, 'provider list', '/placement/resource_providers'))[
-    'resource_providers'
-  ] as Json[];
+async function placementUsage(ctx: SoakContext): Promise<Record<string, number>> {
+  const list = await must(ctx, 'provider list', '/placement/resource_providers');
   const used: Record<string, number> = {};
-  for (const p of providers) {
-    const usages = (await must(ctx, 'provider usages', `/placement/resource_providers/${p['uuid']}/usages`))[
-      'usages'
-    ] as Record<string, number>;
+  for (const p of list['resource_providers'] as Json[]) {
+    const path = `/placement/resource_providers/${String(p['uuid'])}/usages`;
+    const usages = (await must(ctx, 'provider usages', path))['usages'] as Record<string, number>;
     for (const [rc, n] of Object.entries(usages)) used[rc] = (used[rc] ?? 0) + n;
   }
-  const placed = servers.filter(
-    (s) => s['OS-EXT-SRV-ATTR:host'] !== null && s['OS-EXT-SRV-ATTR:host'] !== undefined,
-  );
-  for (const [rc, field] of Object.entries(resourceOf)) {
-    const want = placed.length * flavor[field];
-    if ((used[rc] ?? 0) !== want)
-      ctx.tally.violation(
-        `placement ${rc} usage is ${used[rc] ?? 0}, but the ${placed.length} servers on a host take ${want}`,
-      );
+  return used;
+}
+
+/** How placement's usage differs from the flavor times the servers on a host; empty when equal. */
+function usageMismatch(used: Record<string, number>, placed: number, flavor: FlavorSize): string[] {
+  return Object.entries(resourceOf)
+    .filter(([rc, field]) => (used[rc] ?? 0) !== placed * flavor[field])
+    .map(
+      ([rc, field]) =>
+        `placement ${rc} usage is ${used[rc] ?? 0}, but the ${placed} servers on a host take ${placed * flavor[field]}`,
+    );
+}
+
+/**
+ * Placement's usage, summed over every provider, must be the flavor times the servers on
+ * a host. Asked again for a few seconds first: a delete frees its allocation just after
+ * the server is gone from the list.
+ */
+export async function checkPlacement(ctx: SoakContext, servers: Json[], flavor: FlavorSize): Promise<void> {
+  const placed = servers.filter((s) => s['OS-EXT-SRV-ATTR:host'] != null).length;
+  let mismatch: string[] = [];
+  for (let attempt = 0; attempt < 10; attempt++) {
+    mismatch = usageMismatch(await placementUsage(ctx), placed, flavor);
+    if (mismatch.length === 0) return;
+    await sleep(1000);
   }
+  for (const m of mismatch) ctx.tally.violation(m);
 }
 
 /** Every id a 2xx acknowledged is still there, with its data; every acknowledged delete stayed deleted. */
