@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SoakContext } from './soak-context.js';
 import type { SoakTally } from './soak-tally.js';
@@ -45,18 +45,33 @@ export async function checkImageFiles(ctx: SoakContext, dataDir: string): Promis
     ctx.tally.violation(`orphan staged image data images/staging/${name}`);
 }
 
-/** After the control plane stopped: none of its processes, and nothing naming the data dir, still runs. */
-export function checkNoProcessLeft(tally: SoakTally, dataDir: string, pids: ReadonlyArray<number>): void {
+/**
+ * After the control plane stopped: none of its processes, nothing naming the data dir, and
+ * no process whose root is a soak container's (under the data dir, or its exposed root).
+ */
+export function checkNoProcessLeft(
+  tally: SoakTally,
+  dataDir: string,
+  pids: ReadonlyArray<number>,
+  serverIds: Iterable<string>,
+): void {
   for (const pid of pids)
     if (existsSync(`/proc/${pid}`)) tally.violation(`strata up pid ${pid} still running after stop`);
-  for (const pid of entries('/proc').filter((n) => /^\d+$/.test(n))) {
-    if (Number(pid) === process.pid) continue;
-    let cmdline = '';
-    try {
-      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-    } catch {
-      continue; // it ended while we looked
-    }
-    if (cmdline.includes(dataDir)) tally.violation(`orphan process ${pid}: ${cmdline.slice(0, 200)}`);
+  const roots = [dataDir, ...[...serverIds].map((id) => exposedRootPath(defaultRootsDir, id))];
+  for (const pid of entries('/proc').filter((n) => /^\d+$/.test(n) && Number(n) !== process.pid)) {
+    const seen = processOf(pid);
+    if (seen === undefined) continue;
+    if (seen.cmdline.includes(dataDir) || roots.some((r) => seen.root === r || seen.root.startsWith(`${r}/`)))
+      tally.violation(`orphan process ${pid} (root ${seen.root}): ${seen.cmdline.slice(0, 200)}`);
+  }
+}
+
+/** A process's command line and root directory, or undefined once it has ended. */
+function processOf(pid: string): { cmdline: string; root: string } | undefined {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    return { cmdline, root: readlinkSync(`/proc/${pid}/root`) };
+  } catch {
+    return undefined; // it ended while we looked (or is not ours to read)
   }
 }

@@ -75,6 +75,7 @@ export async function runSoak(o: SoakOptions, progress: SoakProgress): Promise<S
   const cp = new SoakControlPlane(dir.path, ['--compute-driver', p.driver], windows);
   const api = new SoakApi(cp, windows, tally);
   let acknowledgedChecked = 0;
+  const serverIds = new Set<string>();
   try {
     progress(`soak: data dir ${dir.path}, compute driver ${p.driver}, faults ${p.kinds.join(', ')}`);
     await cp.start();
@@ -83,13 +84,13 @@ export async function runSoak(o: SoakOptions, progress: SoakProgress): Promise<S
     const ctx: SoakContext = { ...base, setup: await prepareSoak(base, p.containers > 0) };
     await drive(ctx, o, p, cp, windows);
     progress('soak: checking the invariants');
-    acknowledgedChecked = await checkInvariants(ctx, cp);
+    acknowledgedChecked = await checkInvariants(ctx, cp, serverIds);
   } catch (err) {
     tally.violation(`soak aborted: ${(err as Error).message}`);
   } finally {
     api.close();
     await cp.stop().catch(() => undefined);
-    checkNoProcessLeft(tally, dir.path, cp.pids);
+    checkNoProcessLeft(tally, dir.path, cp.pids, serverIds);
     for (const exit of cp.unexpectedExits) tally.violation(exit);
     await dir
       .dispose()
@@ -128,24 +129,26 @@ async function drive(
   await cp.settled();
 }
 
-/** The end checks, then every server deleted and nothing of them left. Returns the writes checked. */
-async function checkInvariants(ctx: SoakContext, cp: SoakControlPlane): Promise<number> {
+/**
+ * The end checks, then every server deleted and nothing of them left. Returns the writes
+ * checked; `serverIds` gets every server seen, for the process check after the stop.
+ */
+async function checkInvariants(
+  ctx: SoakContext,
+  cp: SoakControlPlane,
+  serverIds: Set<string>,
+): Promise<number> {
   const servers = await checkNoneStuck(ctx);
   await checkPlacement(ctx, servers, soakFlavor);
   const checked = await checkAcknowledged(ctx);
-  const ids = new Set([
-    ...servers.map((s) => String(s['id'])),
-    ...ctx.ledger
-      .entries()
-      .filter((e) => e.kind === 'server')
-      .map((e) => e.id),
-  ]);
+  for (const s of servers) serverIds.add(String(s['id']));
+  for (const e of ctx.ledger.entries()) if (e.kind === 'server') serverIds.add(e.id);
   await Promise.all(servers.map((s) => deleteServer(ctx, String(s['id']))));
   const left = await checkNoneStuck(ctx);
   for (const s of left)
     ctx.tally.violation(`server ${s['id']} (${s['status']}) still there after its delete`);
   await checkPlacement(ctx, left, soakFlavor);
-  await checkNoWorkloadLeft(ctx, cp.dataDir, ids);
+  await checkNoWorkloadLeft(ctx, cp.dataDir, serverIds);
   await checkImageFiles(ctx, cp.dataDir);
   return checked;
 }
