@@ -70,7 +70,7 @@ export async function deleteServer(ctx: SoakContext, id: string): Promise<void> 
  */
 export async function serverRound(ctx: SoakContext, name: string, imageRef: string): Promise<void> {
   const id = await create(ctx, name, imageRef);
-  if (id === undefined) return;
+  if (id === undefined) return removeUnacknowledged(ctx, name);
   let settled = await waitSettled(ctx, id);
   for (let i = 0; i < 3 && typeof settled === 'object'; i++) {
     const action = nextAction(settled.status);
@@ -80,4 +80,15 @@ export async function serverRound(ctx: SoakContext, name: string, imageRef: stri
     settled = await waitSettled(ctx, id);
   }
   if (settled !== 'gone') await deleteServer(ctx, id);
+}
+
+/**
+ * A create whose reply was lost may still have made the server: found by its (unique)
+ * name and deleted, so lost replies do not fill the host over a long soak.
+ */
+async function removeUnacknowledged(ctx: SoakContext, name: string): Promise<void> {
+  const path = `/servers?name=${encodeURIComponent(`^${name}$`)}`;
+  const reply = await ctx.api.compute({ op: 'server list', method: 'GET', path });
+  const found = (bodyIf(reply, 200)?.['servers'] as Json[] | undefined) ?? [];
+  for (const server of found) await deleteServer(ctx, String(server['id']));
 }
