@@ -16,6 +16,9 @@ export function formatSoakReport(r: SoakReport): string {
     `faults injected: ${t.faultCount}`,
     ...sorted(t.faults).map(([kind, n]) => `  ${kind}: ${n}`),
     `5xx or broken connections while a fault was injected (allowed): ${t.faultErrors + t.brokenConnections}`,
+    ...sorted(t.outcomes).map(([what, n]) =>
+      `outcome ${what}: ${n} ${t.outcomeSamples.get(what) ?? ''}`.trimEnd(),
+    ),
     `acknowledged writes checked: ${r.acknowledgedChecked}`,
     ...r.skipped.map((s) => `skipped: ${s}`),
     `invariant violations: ${t.violations.length}`,

@@ -27,13 +27,23 @@ export async function waitSettled(ctx: SoakContext, id: string): Promise<Settled
     const server = bodyIf(reply, 200)?.['server'] as Json | undefined;
     if (server !== undefined) {
       last = server;
-      if (!inTask(server)) return { status: String(server['status']) };
+      if (!inTask(server)) return settledAs(ctx, server);
     }
     await sleep(500);
   }
   const where = last === undefined ? 'unknown' : `${last['status']}/${last['OS-EXT-STS:task_state']}`;
   ctx.tally.violation(`server ${id} stuck in ${where} for more than ${ctx.taskTimeoutMs / 1000} s`);
   return 'stuck';
+}
+
+/** A settled server; one in ERROR is counted with its fault's message (no violation: a fault may cause it). */
+function settledAs(ctx: SoakContext, server: Json): Settled {
+  const status = String(server['status']);
+  if (status === 'ERROR') {
+    const fault = server['fault'] as Json | undefined;
+    ctx.tally.outcome('server ERROR', `(e.g. ${String(fault?.['message'] ?? 'no fault message')})`);
+  }
+  return { status };
 }
 
 /** The next action for a settled server: stop or reboot a running one, start a stopped one. */

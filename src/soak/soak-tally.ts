@@ -22,6 +22,15 @@ export class SoakTally {
     if (!inFault) this.violation(`${op}: connection broke outside any fault: ${why}`);
   }
 
+  /** Outcomes worth a count but no violation, e.g. a server that ended in ERROR (first message kept). */
+  readonly outcomes = new Map<string, number>();
+  readonly outcomeSamples = new Map<string, string>();
+
+  outcome(what: string, sample = ''): void {
+    this.outcomes.set(what, (this.outcomes.get(what) ?? 0) + 1);
+    if (!this.outcomeSamples.has(what) && sample !== '') this.outcomeSamples.set(what, sample);
+  }
+
   fault(kind: string): void {
     this.faults.set(kind, (this.faults.get(kind) ?? 0) + 1);
   }
