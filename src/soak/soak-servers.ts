@@ -15,10 +15,10 @@ export function inTask(server: Json): boolean {
 }
 
 /**
- * Polls the server until no task runs on it. Longer than the task timeout is a violation
- * (the invariant "no server stuck in a task"); a 404 is `gone`.
+ * Polls the server until no task runs on it (or, `untilGone`, until its 404). Longer than
+ * the task timeout is a violation (the invariant "no server stuck in a task"); a 404 is `gone`.
  */
-export async function waitSettled(ctx: SoakContext, id: string): Promise<Settled> {
+export async function waitSettled(ctx: SoakContext, id: string, untilGone = false): Promise<Settled> {
   const deadline = Date.now() + ctx.taskTimeoutMs;
   let last: Json | undefined;
   while (Date.now() < deadline) {
@@ -27,12 +27,13 @@ export async function waitSettled(ctx: SoakContext, id: string): Promise<Settled
     const server = bodyIf(reply, 200)?.['server'] as Json | undefined;
     if (server !== undefined) {
       last = server;
-      if (!inTask(server)) return settledAs(ctx, server);
+      if (!untilGone && !inTask(server)) return settledAs(ctx, server);
     }
     await sleep(500);
   }
   const where = last === undefined ? 'unknown' : `${last['status']}/${last['OS-EXT-STS:task_state']}`;
-  ctx.tally.violation(`server ${id} stuck in ${where} for more than ${ctx.taskTimeoutMs / 1000} s`);
+  const what = untilGone ? 'not gone after its delete' : 'stuck';
+  ctx.tally.violation(`server ${id} ${what}: ${where} for more than ${ctx.taskTimeoutMs / 1000} s`);
   return 'stuck';
 }
 
@@ -69,8 +70,8 @@ async function create(ctx: SoakContext, name: string, imageRef: string): Promise
 
 /** Deletes the server (see deleteAcknowledged), then waits for the 404. */
 export async function deleteServer(ctx: SoakContext, id: string): Promise<void> {
-  await deleteAcknowledged(ctx, 'server', id, (c) => ctx.api.compute(c), `/servers/${id}`);
-  await waitSettled(ctx, id);
+  if (await deleteAcknowledged(ctx, 'server', id, (c) => ctx.api.compute(c), `/servers/${id}`))
+    await waitSettled(ctx, id, true);
 }
 
 /**
