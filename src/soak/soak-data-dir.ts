@@ -40,7 +40,9 @@ export async function makeSoakDataDir(): Promise<SoakDataDir> {
   await fh.truncate(backingBytes);
   await fh.close();
   // -m 0: no blocks reserved for root, since `strata up` runs as root and would use them.
-  await runCommand('mkfs.ext4', ['-q', '-F', '-m', '0', backing], { timeoutMs: 60_000 });
+  // Few inodes and a small journal: mkfs and the kernel then write megabytes, not hundreds.
+  const mkfs = ['-q', '-F', '-m', '0', '-N', '65536', '-J', 'size=16', backing];
+  await runCommand('mkfs.ext4', mkfs, { timeoutMs: 60_000 });
   mkdirSync(path);
   await runCommand('mount', ['-o', 'loop', backing, path], { timeoutMs: 30_000 });
   return {
