@@ -40,13 +40,8 @@ const faultGraceMs = 3000;
 export type SoakProgress = (line: string) => void;
 
 /** Runs `round` with increasing numbers until `until`, a short pause between rounds to spare the CPU. */
-async function loop(
-  ctx: SoakContext,
-  running: () => boolean,
-  label: string,
-  round: (n: number) => Promise<void>,
-) {
-  for (let n = 0; running(); n++) {
+async function loop(ctx: SoakContext, until: number, label: string, round: (n: number) => Promise<void>) {
+  for (let n = 0; Date.now() < until; n++) {
     await round(n).catch((err: unknown) =>
       ctx.tally.violation(`${label} client failed: ${(err as Error).message}`),
     );
@@ -112,11 +107,6 @@ async function drive(
   windows: FaultWindows,
 ): Promise<void> {
   const until = Date.now() + o.minutes * 60_000;
-  // Ctrl-C ends the clients early; the checks and the clean-up still run.
-  let interrupted = false;
-  const interrupt = () => (interrupted = true);
-  process.once('SIGINT', interrupt);
-  const running = () => !interrupted && Date.now() < until;
   const stopFaults = new AbortController();
   const faults = runFaults(
     { cp, windows, tally: ctx.tally, kinds: p.kinds, everyMs: o.faultEverySec * 1000, fullMs: 3000 },
@@ -125,16 +115,15 @@ async function drive(
   const { vmImageId, containerImageId } = ctx.setup;
   const clients = [
     ...Array.from({ length: o.serverClients }, (_, i) =>
-      loop(ctx, running, 'server', (n) => serverRound(ctx, `soak-vm-${i}-${n}`, vmImageId)),
+      loop(ctx, until, 'server', (n) => serverRound(ctx, `soak-vm-${i}-${n}`, vmImageId)),
     ),
     ...Array.from({ length: p.containers }, (_, i) =>
-      loop(ctx, running, 'container', (n) => serverRound(ctx, `soak-ct-${i}-${n}`, containerImageId!)),
+      loop(ctx, until, 'container', (n) => serverRound(ctx, `soak-ct-${i}-${n}`, containerImageId!)),
     ),
-    loop(ctx, running, 'image', (n) => imageRound(ctx, `soak-image-${n}`)),
-    loop(ctx, running, 'project', (n) => projectRound(ctx, `soak-project-${n}`)),
+    loop(ctx, until, 'image', (n) => imageRound(ctx, `soak-image-${n}`)),
+    loop(ctx, until, 'project', (n) => projectRound(ctx, `soak-project-${n}`)),
   ];
   await Promise.all(clients);
-  process.off('SIGINT', interrupt);
   stopFaults.abort();
   await faults;
   await cp.settled();
