@@ -46,7 +46,15 @@ export function soakCommand(): Command {
         faultEverySec: flags.faultEvery,
         taskTimeoutSec: flags.taskTimeout,
       };
-      const report = await runSoak(opts, (line) => process.stderr.write(`${line}\n`));
+      // A wait nothing can end would let Node exit 0 with no report: say so and fail instead.
+      const stalled = () => {
+        process.stderr.write('strata soak: stalled (nothing left that could end a wait); no report\n');
+        process.exit(1);
+      };
+      process.on('beforeExit', stalled);
+      const progress = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+      const report = await runSoak(opts, progress);
+      process.off('beforeExit', stalled);
       process.stdout.write(formatSoakReport(report));
       if (report.tally.violations.length > 0) {
         process.stderr.write('strata soak: invariants were violated (see above)\n');

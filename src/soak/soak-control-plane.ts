@@ -11,7 +11,7 @@ export class SoakControlPlane {
   #port = 0;
   #stopping = false;
   #restarting: Promise<void> | undefined;
-  /** Exits the soak did not cause (e.g. a crash on ENOSPC), with how the process ended. */
+  /** Exits the soak did not cause (e.g. a crash on ENOSPC), and restarts that failed. */
   readonly unexpectedExits: string[] = [];
   /** Every pid this soak started, to check at the end that none is left. */
   readonly pids: number[] = [];
@@ -20,6 +20,7 @@ export class SoakControlPlane {
     readonly dataDir: string,
     private readonly extraArgs: ReadonlyArray<string>,
     private readonly windows: FaultWindows,
+    private readonly progress: (line: string) => void = () => undefined,
   ) {}
 
   get url(): string {
@@ -27,13 +28,11 @@ export class SoakControlPlane {
     return this.#proc.url;
   }
 
-  get pid(): number | undefined {
-    return this.#proc?.pid;
-  }
-
   async start(): Promise<void> {
     const port = this.#port === 0 ? [] : ['--port', String(this.#port)];
+    const t0 = Date.now();
     const proc = await StrataProcess.start(this.dataDir, [...this.extraArgs, ...port]);
+    this.progress(`soak: strata up pid ${proc.pid} ready at ${proc.url} in ${Date.now() - t0} ms`);
     this.#proc = proc;
     this.pids.push(proc.pid);
     this.#port = Number(new URL(proc.url).port);
@@ -42,14 +41,27 @@ export class SoakControlPlane {
 
   #exited(proc: StrataProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (this.#proc !== proc || this.#stopping || this.#restarting !== undefined) return;
-    this.unexpectedExits.push(
-      `strata up (pid ${proc.pid}) exited on its own: code ${code}, signal ${signal}`,
-    );
+    const what = `strata up (pid ${proc.pid}) exited on its own: code ${code}, signal ${signal}`;
+    this.unexpectedExits.push(what);
+    this.progress(`soak: ${what}; restarting it`);
+    this.#restart();
+  }
+
+  /** Starts again in the background; `settled()` waits for it. A restart that fails is recorded. */
+  #restart(): Promise<void> {
     const close = this.windows.open();
-    this.#restarting = this.#restartUntilUp().finally(() => {
-      close();
-      this.#restarting = undefined;
-    });
+    const run = this.#restartUntilUp()
+      .catch((err: unknown) => {
+        this.unexpectedExits.push(
+          `strata up could not be restarted: ${(err as Error).message.slice(0, 500)}`,
+        );
+      })
+      .finally(() => {
+        close();
+        this.#restarting = undefined;
+      });
+    this.#restarting = run;
+    return run;
   }
 
   /** kill -9 the control plane, then start it again on the same data dir and port. */
@@ -57,20 +69,13 @@ export class SoakControlPlane {
     await this.#restarting;
     const proc = this.#proc;
     if (proc === undefined) return;
-    const close = this.windows.open();
-    const run = (async () => {
+    this.#restarting = Promise.resolve(); // the exit handler leaves this exit to us
+    if (proc.child.exitCode === null && proc.child.signalCode === null) {
       const exited = new Promise<void>((r) => proc.child.once('exit', () => r()));
       proc.child.kill('SIGKILL');
       await exited;
-      await this.#restartUntilUp();
-    })();
-    this.#restarting = run;
-    try {
-      await run;
-    } finally {
-      this.#restarting = undefined;
-      close();
     }
+    await this.#restart();
   }
 
   /** Restarts, retrying: a start may fail while the disk is full or the port is still held. */
@@ -79,6 +84,9 @@ export class SoakControlPlane {
       try {
         return await this.start();
       } catch (err) {
+        this.progress(
+          `soak: strata up did not start (attempt ${attempt}): ${(err as Error).message.slice(0, 300)}`,
+        );
         if (attempt >= 5) throw err;
         await new Promise((r) => setTimeout(r, 1000 * attempt));
       }
@@ -92,7 +100,7 @@ export class SoakControlPlane {
 
   async stop(): Promise<void> {
     this.#stopping = true;
-    await this.#restarting?.catch(() => undefined);
+    await this.#restarting;
     await this.#proc?.stop();
   }
 }

@@ -16,6 +16,7 @@ export interface FaultPlan {
   readonly everyMs: number;
   /** How long the disk stays full. */
   readonly fullMs: number;
+  readonly progress: (line: string) => void;
 }
 
 /** runc's state root of the control plane's runc driver (`<data>/instances/runc/.runc`). */
@@ -68,6 +69,7 @@ export async function runFaults(plan: FaultPlan, signal: AbortSignal): Promise<v
     if (signal.aborted || plan.kinds.length === 0) return;
     const kind = plan.kinds[i % plan.kinds.length]!;
     try {
+      plan.progress(`soak: injecting ${kind}`);
       if (await inject(plan, kind)) plan.tally.fault(kind);
     } catch (err) {
       plan.tally.violation(

@@ -72,7 +72,7 @@ export async function runSoak(o: SoakOptions, progress: SoakProgress): Promise<S
   const tally = new SoakTally();
   const windows = new FaultWindows(faultGraceMs);
   const p = plan(o, dir, skipped);
-  const cp = new SoakControlPlane(dir.path, ['--compute-driver', p.driver], windows);
+  const cp = new SoakControlPlane(dir.path, ['--compute-driver', p.driver], windows, progress);
   const api = new SoakApi(cp, windows, tally);
   let acknowledgedChecked = 0;
   const serverIds = new Set<string>();
@@ -82,7 +82,7 @@ export async function runSoak(o: SoakOptions, progress: SoakProgress): Promise<S
     const ledger = new SoakLedger();
     const base = { api, ledger, tally, taskTimeoutMs: o.taskTimeoutSec * 1000 };
     const ctx: SoakContext = { ...base, setup: await prepareSoak(base, p.containers > 0) };
-    await drive(ctx, o, p, cp, windows);
+    await drive(ctx, o, p, cp, windows, progress);
     progress('soak: checking the invariants');
     acknowledgedChecked = await checkInvariants(ctx, cp, serverIds);
   } catch (err) {
@@ -105,11 +105,20 @@ async function drive(
   p: ReturnType<typeof plan>,
   cp: SoakControlPlane,
   windows: FaultWindows,
+  progress: SoakProgress,
 ): Promise<void> {
   const until = Date.now() + o.minutes * 60_000;
   const stopFaults = new AbortController();
   const faults = runFaults(
-    { cp, windows, tally: ctx.tally, kinds: p.kinds, everyMs: o.faultEverySec * 1000, fullMs: 3000 },
+    {
+      cp,
+      windows,
+      tally: ctx.tally,
+      kinds: p.kinds,
+      everyMs: o.faultEverySec * 1000,
+      fullMs: 3000,
+      progress,
+    },
     stopFaults.signal,
   );
   const { vmImageId, containerImageId } = ctx.setup;

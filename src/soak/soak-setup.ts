@@ -1,4 +1,5 @@
-import { testImageNames } from '../agent/test-images/test-image-set.js';
+import { readFile } from 'node:fs/promises';
+import { buildTestImage, testImageCacheDir, testImageNames } from '../agent/test-images/test-image-set.js';
 import type { Json, SoakApi, SoakCall } from './soak-api.js';
 import { bodyIf } from './soak-api.js';
 import type { SoakContext, SoakSetup } from './soak-context.js';
@@ -72,14 +73,26 @@ export async function prepareSoak(
     adminProjectId,
     flavorId,
     vmImageId,
-    containerImageId: withContainers ? await containerImage(api) : undefined,
+    containerImageId: withContainers ? await containerImage(ctx) : undefined,
   };
 }
 
-async function containerImage(api: SoakApi): Promise<string> {
-  const path = `/image/v2/images?name=${testImageNames.container}`;
-  const list = await expect(api, 200, { op: 'setup', method: 'GET', path });
-  const image = (list['images'] as Json[]).find((i) => i['status'] === 'active');
-  if (image === undefined) throw new Error(`soak setup: no active ${testImageNames.container} image`);
-  return String(image['id']);
+/**
+ * The container test image (busybox `docker save`, built once per machine), uploaded over
+ * the image API: `strata up` registers it only for a host without the fake driver.
+ */
+async function containerImage(ctx: Omit<SoakContext, 'setup'>): Promise<string> {
+  const built = await buildTestImage('container', testImageCacheDir());
+  const full = { ...ctx, setup: undefined as never };
+  const json = {
+    name: testImageNames.container,
+    disk_format: built.diskFormat,
+    container_format: built.containerFormat,
+  };
+  const created = await expect(ctx.api, 201, { op: 'setup', method: 'POST', path: '/image/v2/images', json });
+  const id = String(created['id']);
+  ctx.ledger.acknowledge('image', id);
+  if (!(await uploadImage(full, id, await readFile(built.path))))
+    throw new Error(`soak setup: the ${testImageNames.container} image could not be uploaded`);
+  return id;
 }
