@@ -70,12 +70,18 @@ export class SoakControlPlane {
     const proc = this.#proc;
     if (proc === undefined) return;
     this.#restarting = Promise.resolve(); // the exit handler leaves this exit to us
-    if (proc.child.exitCode === null && proc.child.signalCode === null) {
-      const exited = new Promise<void>((r) => proc.child.once('exit', () => r()));
-      proc.child.kill('SIGKILL');
-      await exited;
+    // Open before the kill: requests in flight break before the exit event is seen.
+    const close = this.windows.open();
+    try {
+      if (proc.child.exitCode === null && proc.child.signalCode === null) {
+        const exited = new Promise<void>((r) => proc.child.once('exit', () => r()));
+        proc.child.kill('SIGKILL');
+        await exited;
+      }
+      await this.#restart();
+    } finally {
+      close();
     }
-    await this.#restart();
   }
 
   /** Restarts, retrying: a start may fail while the disk is full or the port is still held. */
