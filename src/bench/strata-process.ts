@@ -54,9 +54,15 @@ export class StrataProcess {
     readonly selfReportedMs: number,
   ) {}
 
-  /** Spawns `strata up --port 0` on `dataDir` and resolves once the banner is on stderr. */
-  static async start(dataDir: string): Promise<StrataProcess> {
-    const args = [strataBin, 'up', '--data-dir', dataDir, '--port', '0', '--log-file', join(dataDir, 'log')];
+  /**
+   * Spawns `strata up --port 0` on `dataDir` and resolves once the banner is on stderr;
+   * `extra` flags come last, so they win over these defaults (e.g. a fixed `--port`).
+   */
+  static async start(dataDir: string, extra: ReadonlyArray<string> = []): Promise<StrataProcess> {
+    const args = [
+      ...[strataBin, 'up', '--data-dir', dataDir, '--port', '0', '--log-file', join(dataDir, 'log')],
+      ...extra,
+    ];
     const spawnedAt = performance.now();
     const child = spawn(process.execPath, args, { env: childEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
     const match = await waitForBanner(child);

@@ -5,6 +5,7 @@ import { printTestImagesJson, testImageKinds } from './test-images.js';
 import { keyNumberList } from '../common/config.js';
 import { agentCommand } from './agent-command.js';
 import { benchCommand } from './bench-command.js';
+import { soakCommand } from './soak-command.js';
 import { up } from './up-command.js';
 
 const port = (v: string) => {
@@ -94,6 +95,7 @@ program
   });
 
 program.addCommand(benchCommand());
+program.addCommand(soakCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`strata: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,0 +1,25 @@
+import type { SoakApi } from './soak-api.js';
+import type { SoakLedger } from './soak-ledger.js';
+import type { SoakTally } from './soak-tally.js';
+
+/** What the soak's setup made for its clients to use. */
+export interface SoakSetup {
+  readonly adminProjectId: string;
+  readonly flavorId: string;
+  /** A small raw image the fake driver boots. */
+  readonly vmImageId: string;
+  /** The registered container test image, when runc runs here. */
+  readonly containerImageId: string | undefined;
+}
+
+/** Shared by every client and check of one soak run. */
+export interface SoakContext {
+  readonly api: SoakApi;
+  readonly ledger: SoakLedger;
+  readonly tally: SoakTally;
+  readonly setup: SoakSetup;
+  /** How long a server may stay in a task (BUILD, a task_state) before it counts as stuck. */
+  readonly taskTimeoutMs: number;
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
