@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
@@ -20,19 +18,7 @@ describe.skipIf(!ready)(
       strata = await startStrata({ extraArgs: ['--fake-hosts', '2'] });
       cli = new OpenStackCli(strata.dataDir);
       cli.setCloud('admin', strata.adminAuth);
-      const file = join(strata.dataDir, 'tiny.img');
-      writeFileSync(file, 'a tiny test image\n');
-      await cli.ok('admin', [
-        'image',
-        'create',
-        '--file',
-        file,
-        '--disk-format',
-        'raw',
-        '--container-format',
-        'bare',
-        'tiny',
-      ]);
+      await cli.createTinyImage('admin', strata.dataDir);
     });
     afterAll(async () => {
       if (strata) {

@@ -26,8 +26,6 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
     strata = await startStrata({ extraArgs: ['--fake-hosts', '3'] });
     cli = new OpenStackCli(strata.dataDir);
     cli.setCloud('admin', strata.adminAuth);
-    const file = join(strata.dataDir, 'tiny.img');
-    writeFileSync(file, 'a tiny test image\n');
     // m1.tiny and m1.small are the defaults `strata up` creates; check they are there.
     const flavors = await cli.json<Array<{ Name: string }>>('admin', ['flavor', 'list']);
     expect(flavors.map((f) => f.Name)).toEqual(
@@ -36,17 +34,7 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
     expect(
       (await cli.json<Array<{ Name: string }>>('admin', ['image', 'list'])).map((i) => i.Name),
     ).toContain('strata-test-fake');
-    await cli.ok('admin', [
-      'image',
-      'create',
-      '--file',
-      file,
-      '--disk-format',
-      'raw',
-      '--container-format',
-      'bare',
-      'tiny',
-    ]);
+    await cli.createTinyImage('admin', strata.dataDir);
   });
   afterAll(async () => {
     if (strata) {

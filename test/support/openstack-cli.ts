@@ -64,4 +64,21 @@ export class OpenStackCli {
     if (r.code !== 0) throw new Error(`openstack ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
     return r.stdout;
   }
+
+  /** Uploads a few bytes as a raw image `name` (for the fake driver, which never reads it). */
+  async createTinyImage(cloud: string, dir: string, name = 'tiny'): Promise<void> {
+    const file = join(dir, `${name}.img`);
+    writeFileSync(file, 'a tiny test image\n');
+    await this.ok(cloud, [
+      'image',
+      'create',
+      '--file',
+      file,
+      '--disk-format',
+      'raw',
+      '--container-format',
+      'bare',
+      name,
+    ]);
+  }
 }
