@@ -26,6 +26,18 @@ export function computeCaller(t: TestCloud) {
     t.request({ method, url: `/compute/v2.1${url}`, token, ...(payload !== undefined && { payload }) });
 }
 
+/** Calls /compute/v2.1 with a token at a compute microversion. */
+export function versionedComputeCaller(t: TestCloud) {
+  return (version: string, method: Method, url: string, token: string, payload?: object) =>
+    t.request({
+      method,
+      url: `/compute/v2.1${url}`,
+      token,
+      headers: { 'openstack-api-version': `compute ${version}` },
+      ...(payload !== undefined && { payload }),
+    });
+}
+
 const faultNames: Readonly<Record<number, string>> = {
   400: 'badRequest',
   403: 'forbidden',

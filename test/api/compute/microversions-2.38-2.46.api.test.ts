@@ -4,8 +4,8 @@ import { bootServer, createFlavor, createImage, waitForServer } from '../../supp
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 import { networkClient } from '../network/network-fixtures.js';
-import type { Method, Personas } from './compute-api-fixtures.js';
-import { createPersonas, expectFault, insertServer } from './compute-api-fixtures.js';
+import type { Personas } from './compute-api-fixtures.js';
+import { createPersonas, expectFault, insertServer, versionedComputeCaller } from './compute-api-fixtures.js';
 
 /** Compute microversions 2.38 to 2.46, each on both sides of its change. */
 for (const dialect of testDialects()) {
@@ -16,14 +16,7 @@ for (const dialect of testDialects()) {
     let image: string;
     let net: string;
 
-    const call = (version: string, method: Method, url: string, token: string, payload?: object) =>
-      t.request({
-        method,
-        url: `/compute/v2.1${url}`,
-        token,
-        headers: { 'openstack-api-version': `compute ${version}` },
-        ...(payload !== undefined && { payload }),
-      });
+    const call: ReturnType<typeof versionedComputeCaller> = (...a) => versionedComputeCaller(t)(...a);
 
     beforeAll(async () => {
       t = await startTestCloud(dialect, { fakeHosts: 1 });

@@ -4,8 +4,8 @@ import { testDialects } from '../../../src/db/testing/dialects.js';
 import { bootServer, createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
-import type { Method, Personas } from './compute-api-fixtures.js';
-import { createPersonas, expectFault } from './compute-api-fixtures.js';
+import type { Personas } from './compute-api-fixtures.js';
+import { createPersonas, expectFault, versionedComputeCaller } from './compute-api-fixtures.js';
 
 /** Compute microversions from 2.47, each on both sides of its change. */
 for (const dialect of testDialects()) {
@@ -16,14 +16,7 @@ for (const dialect of testDialects()) {
     let image: string;
     let server: string;
 
-    const call = (version: string, method: Method, url: string, token: string, payload?: object) =>
-      t.request({
-        method,
-        url: `/compute/v2.1${url}`,
-        token,
-        headers: { 'openstack-api-version': `compute ${version}` },
-        ...(payload !== undefined && { payload }),
-      });
+    const call: ReturnType<typeof versionedComputeCaller> = (...a) => versionedComputeCaller(t)(...a);
 
     beforeAll(async () => {
       t = await startTestCloud(dialect, { fakeHosts: 1 });
