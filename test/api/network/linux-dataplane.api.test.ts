@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LinuxDataplane } from '../../../src/agent/dataplane/linux/linux-dataplane.js';
 import { RuncDriver } from '../../../src/agent/drivers/runc/runc-driver.js';
 import { netnsNameOf } from '../../../src/agent/drivers/runc/runc-nics.js';
-import { hasCommand, runCommand } from '../../../src/agent/host/command.js';
+import { runCommand } from '../../../src/agent/host/command.js';
 import { deleteNetns, ensureNetns, ipIn, netnsPath } from '../../../src/agent/host/netns.js';
 import { strataTablesPresent } from '../../../src/agent/host/nft.js';
 import { buildContainerTestImage } from '../../../src/agent/test-images/container-image.js';
@@ -16,21 +16,12 @@ import { createFlavor, createImage, waitForServer } from '../../support/compute-
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 import { networkClient } from './network-fixtures.js';
+import { kernelDataplaneSkipReason } from '../../support/kernel-dataplane.js';
 
 // The whole path on the kernel: the control plane, an agent with the runc driver and the
 // linux dataplane, its "host" a network namespace of the test's own (bridges, VXLAN device,
 // veth host ends and nft tables all live there, and go with it).
-const missing = ['runc', 'ip', 'bridge', 'nft', 'nsenter'].filter((c) => !hasCommand(c));
-const skipReason =
-  process.getuid?.() !== 0
-    ? 'needs root'
-    : missing.length > 0
-      ? `missing ${missing.join(', ')}`
-      : !existsSync('/bin/busybox')
-        ? 'needs /bin/busybox'
-        : !existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')
-          ? 'needs br_netfilter'
-          : undefined;
+const skipReason = kernelDataplaneSkipReason();
 
 type Json = Record<string, unknown>;
 /**

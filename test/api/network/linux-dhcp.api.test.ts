@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LinuxDataplane } from '../../../src/agent/dataplane/linux/linux-dataplane.js';
 import { RuncDriver } from '../../../src/agent/drivers/runc/runc-driver.js';
 import { netnsNameOf } from '../../../src/agent/drivers/runc/runc-nics.js';
-import { hasCommand, runCommand } from '../../../src/agent/host/command.js';
+import { runCommand } from '../../../src/agent/host/command.js';
 import { removeDhcp } from '../../../src/agent/host/dhcp/dhcp.js';
 import { dhcpNetnsName } from '../../../src/agent/host/dhcp/dhcp-spec.js';
 import { deleteNetns, ensureNetns, ipIn } from '../../../src/agent/host/netns.js';
@@ -16,21 +16,12 @@ import { createFlavor, createImage, waitForServer } from '../../support/compute-
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 import { networkClient } from './network-fixtures.js';
+import { kernelDataplaneSkipReason } from '../../support/kernel-dataplane.js';
 
 // DHCP and metadata through the linux dataplane, on the kernel: the control plane makes the
 // network's DHCP port for the agent's host, the agent runs dnsmasq in `qdhcp-…` and its
 // metadata listener, and two runc containers ask both from inside their namespaces.
-const missing = ['runc', 'ip', 'bridge', 'nft', 'nsenter', 'dnsmasq', 'curl'].filter((c) => !hasCommand(c));
-const skipReason =
-  process.getuid?.() !== 0
-    ? 'needs root'
-    : missing.length > 0
-      ? `missing ${missing.join(', ')}`
-      : !existsSync('/bin/busybox')
-        ? 'needs /bin/busybox'
-        : !existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')
-          ? 'needs br_netfilter'
-          : undefined;
+const skipReason = kernelDataplaneSkipReason(['dnsmasq', 'curl']);
 
 type Json = Record<string, unknown>;
 const tag = randomBytes(3).toString('hex');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LinuxDataplane } from '../../../src/agent/dataplane/linux/linux-dataplane.js';
 import { RuncDriver } from '../../../src/agent/drivers/runc/runc-driver.js';
 import { netnsNameOf } from '../../../src/agent/drivers/runc/runc-nics.js';
-import { hasCommand, runCommand } from '../../../src/agent/host/command.js';
+import { runCommand } from '../../../src/agent/host/command.js';
 import { deleteNetns, ensureNetns, ipIn, netnsExists } from '../../../src/agent/host/netns.js';
 import { routerNetnsOf } from '../../../src/agent/host/router/router-spec.js';
 import { buildContainerTestImage } from '../../../src/agent/test-images/container-image.js';
@@ -15,23 +15,12 @@ import { createFlavor, createImage, waitForServer } from '../../support/compute-
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 import { networkClient } from './network-fixtures.js';
+import { kernelDataplaneSkipReason } from '../../support/kernel-dataplane.js';
 
 // Routers and floating IPs on the kernel, through the API: the control plane places the
 // router on the one linux host (a namespace of the test's own), whose agent sets up the
 // router's namespace and the external network's far side (a namespace named for this run).
-const missing = ['runc', 'ip', 'bridge', 'nft', 'nsenter', 'conntrack', 'sysctl'].filter(
-  (c) => !hasCommand(c),
-);
-const skipReason =
-  process.getuid?.() !== 0
-    ? 'needs root'
-    : missing.length > 0
-      ? `missing ${missing.join(', ')}`
-      : !existsSync('/bin/busybox')
-        ? 'needs /bin/busybox'
-        : !existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')
-          ? 'needs br_netfilter'
-          : undefined;
+const skipReason = kernelDataplaneSkipReason(['conntrack', 'sysctl']);
 
 const tag = randomBytes(3).toString('hex');
 const hostNs = `srt-e2e-${tag}`;
