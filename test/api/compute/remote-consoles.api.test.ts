@@ -203,7 +203,7 @@ for (const dialect of testDialects()) {
         'a reader',
         () => remoteConsole(running, 'serial', 'serial', '2.6', p.reader),
         403,
-        /not allowed|Policy/,
+        /os_compute_api:os-remote-consoles/,
       ],
       [
         'the old action at 2.6',

@@ -81,9 +81,10 @@ describe.skipIf(!canBoot)('qemu serial console (boots the VM test image)', () =>
     h = await driver.create(spec, signal);
     const consoles = serialConsoleServer(driver);
     http.on('upgrade', (req, socket, head) => {
-      void consoles
-        .open(workloadId)
-        .then((port) => wss.handleUpgrade(req, socket, head, (ws) => bridgeSerialConsole(ws, port)));
+      consoles.open(workloadId).then(
+        (port) => wss.handleUpgrade(req, socket, head, (ws) => bridgeSerialConsole(ws, port)),
+        () => socket.destroy(),
+      );
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   }, 180_000);
