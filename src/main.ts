@@ -39,6 +39,7 @@ import { addObservabilityRoutes } from './common/metrics/observability-routes.js
 import { workloadsGauge } from './compute/compute-metrics.js';
 import { dbPoolGauge } from './db/db-metrics.js';
 import { addDashboardRoutes } from './dashboard/dashboard-routes.js';
+import { serveSerialConsoles } from './compute/consoles/serial-console-socket.js';
 
 /** The composition root: the only module that knows every service. */
 export interface Cloud {
@@ -130,11 +131,12 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
   });
   const volume = volumeService(ctx, () => volumeDevicePort(compute.deps), image.api);
   compute.bindVolumes(volume.api);
+  const computeApi = computeService(ctx, compute.deps, volume.api);
   const services: ServicePlugin[] = [
     identityService(identity, http),
     image,
     placement,
-    computeService(ctx, compute.deps, volume.api),
+    computeApi,
     network,
     volume,
   ];
@@ -158,6 +160,8 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
   for (const s of services) await app.register(s.plugin, { prefix: s.prefix });
   addObservabilityRoutes(app, metrics, store);
   addDashboardRoutes(app);
+  // Websocket upgrades bypass Fastify's routing: the serial console answers them itself.
+  const serialConsoles = serveSerialConsoles(app.server, compute.deps, computeApi.prefix, logger);
   metrics.addScrapedGauge(workloadsGauge(store));
   metrics.addScrapedGauge(dbPoolGauge(store));
 
@@ -191,6 +195,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     async close() {
       for (const t of timers) clearInterval(t);
       await volume.stop();
+      serialConsoles.close();
       await compute.stop();
       await app.close();
       await store.close();

@@ -7,6 +7,7 @@ import { networkController, syncsHostState } from './controllers/network-control
 import { orphanReaper } from './controllers/orphan-reaper.js';
 import type { ComputeDriver } from './drivers/driver.js';
 import { supportsConsoleLog } from './drivers/driver.js';
+import { serialConsoleServer } from './serial-console-server.js';
 import type { ControlPlane } from './transport/control-plane.js';
 import { createDataplane } from './dataplane/dataplane-registry.js';
 import type { NetworkDataplane } from './dataplane/network-dataplane.js';
@@ -129,6 +130,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       driver.consoleLog({ workloadId: serverId, driver: driver.name, stateVersion: 1, state: {} }, lines),
     );
   }
+  servers.serveSerialConsoles?.(o.hostname, serialConsoleServer(driver));
   const unwatch = servers.watch(o.hostname, (id) => controller.queue.add(id));
   const unwatchDevices = devices.watch(o.hostname, (id) => deviceSteps.queue.add(id));
   const beat = setInterval(() => {

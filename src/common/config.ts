@@ -63,6 +63,8 @@ export interface StrataConfig {
    * instance_build_timeout, but on by default); 0 never times out.
    */
   readonly buildTimeoutSec: number;
+  /** How long a remote console's one-time token stays valid (Nova's [consoleauth] token_ttl). */
+  readonly consoleTokenTtlSec: number;
   /** How long an agent waits for a server's ports to go ACTIVE before its workload starts (Nova's vif_plugging_timeout); 0 does not wait. */
   readonly vifPluggingTimeoutSec: number;
   /** Whether a port that never goes ACTIVE fails the build (Nova's vif_plugging_is_fatal), else the build goes on. */
@@ -122,6 +124,7 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   serviceDownTimeSec: 'STRATA_SERVICE_DOWN_TIME',
   schedulerMaxAttempts: 'STRATA_SCHEDULER_MAX_ATTEMPTS',
   buildTimeoutSec: 'STRATA_BUILD_TIMEOUT',
+  consoleTokenTtlSec: 'STRATA_CONSOLE_TOKEN_TTL',
   vifPluggingTimeoutSec: 'STRATA_VIF_PLUGGING_TIMEOUT',
   vifPluggingIsFatal: 'STRATA_VIF_PLUGGING_IS_FATAL',
   dataplane: 'STRATA_DATAPLANE',
@@ -153,6 +156,7 @@ const numeric = new Set<keyof StrataConfig>([
   'serviceDownTimeSec',
   'schedulerMaxAttempts',
   'buildTimeoutSec',
+  'consoleTokenTtlSec',
   'vifPluggingTimeoutSec',
   'imageQuotaCount',
   'imageQuotaBytes',
@@ -205,6 +209,7 @@ export function loadConfig(
     serviceDownTimeSec: merged.serviceDownTimeSec ?? 60,
     schedulerMaxAttempts: Math.max(1, merged.schedulerMaxAttempts ?? 3),
     buildTimeoutSec: merged.buildTimeoutSec ?? 600,
+    consoleTokenTtlSec: merged.consoleTokenTtlSec ?? 600,
     vifPluggingTimeoutSec: merged.vifPluggingTimeoutSec ?? 300,
     vifPluggingIsFatal: merged.vifPluggingIsFatal ?? true,
     dataplane: dataplaneOf(merged.dataplane),

@@ -3,6 +3,7 @@ import type {
   DeviceControlPlane,
   HostControlPlane,
   NetworkControlPlane,
+  SerialConsoleServer,
   ServerControlPlane,
 } from '../agent/transport/control-plane.js';
 import type { Clock } from '../common/time.js';
@@ -59,6 +60,8 @@ export interface ProviderRegistry {
 /** Asks a host's agent for a server's console log (in-process agents, or over the agent transport). */
 export interface ComputeConsoles {
   consoleLog(host: string, serverId: string, tailLines?: number): Promise<string>;
+  /** The host's serial consoles when its agent runs in this process; undefined for remote hosts. */
+  serial(host: string): SerialConsoleServer | undefined;
 }
 
 /**

@@ -63,7 +63,10 @@ export class ComputeRuntime {
       ...(inputs.projects && { projects: inputs.projects }),
       network: inputs.network,
       signals,
-      consoles: { consoleLog: (host, id, n) => this.gateway.requestConsole(host, id, n) },
+      consoles: {
+        consoleLog: (host, id, n) => this.gateway.requestConsole(host, id, n),
+        serial: (host) => this.gateway.serialConsoles(host),
+      },
       schedulerStrategy: inputs.config.schedulerStrategy,
       serviceDownTimeSec: inputs.config.serviceDownTimeSec,
       controlPlane: () => this.gateway,

@@ -43,6 +43,7 @@ import {
 import { interfacePolicy, interfaceRoutes } from './networking/interface-routes.js';
 import { fixedIpPolicy } from './networking/server-fixed-ip-routes.js';
 import { usagePolicy } from './usage/usage-policy.js';
+import { remoteConsolePolicy, remoteConsoleRoutes } from './consoles/remote-console-routes.js';
 import { usageRoutes } from './usage/usage-routes.js';
 import type { VolumeApi } from '../volume/index.js';
 import {
@@ -73,6 +74,7 @@ export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
   ...serverMetadataRoutes,
   ...migrationRoutes,
   ...instanceActionRoutes,
+  ...remoteConsoleRoutes,
   ...usageRoutes,
   ...agentApiRoutes,
 ];
@@ -97,6 +99,7 @@ export const computePolicy: Readonly<Record<string, string>> = {
   ...securityGroupProxyPolicy,
   ...interfacePolicy,
   ...fixedIpPolicy,
+  ...remoteConsolePolicy,
 };
 
 /** Compute v2.1 (Nova) mounted at /compute; the catalog points at /compute/v2.1. */

@@ -6,6 +6,7 @@ import { drivers } from '../../src/agent/drivers/registry.js';
 import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
 import { builtCliAvailable, startStrata } from '../support/strata-process.js';
+import { serialConsoleStatus, typeIntoSerialConsole } from '../support/serial-console-client.js';
 
 const missing = [drivers.qemu.missing(), drivers.runc.missing()].filter((m) => m !== undefined);
 const ready = openstackCliAvailable() && builtCliAvailable() && missing.length === 0;
@@ -102,6 +103,23 @@ describe.skipIf(!ready)('openstack CLI against strata up: real VMs and container
       expect(['kvm', 'tcg']).toContain(d['accelerator']);
     });
 
+    it('gives a serial console URL whose websocket reaches the guest shell, once', async () => {
+      await waitForConsole('vm1', 'strata-guest#');
+      const c = await cli.json<{ type: string; url: string }>('admin', [
+        'console',
+        'url',
+        'show',
+        '--serial',
+        'vm1',
+      ]);
+      expect(c.type).toBe('serial');
+      expect(c.url).toMatch(/^ws:\/\/[^/]+\/compute\/console\/serial\?token=[\w-]+$/);
+      // The typed command echoes as typed; only a shell that ran it prints the product.
+      await typeIntoSerialConsole(c.url, 'echo strata-$((6*7))\r', 'strata-42');
+      expect(await serialConsoleStatus(c.url)).toBe(401);
+      await waitForConsole('vm1', 'strata-42');
+    });
+
     it('reboots soft and hard, stops and starts, pauses and unpauses', async () => {
       await cli.ok('admin', ['server', 'reboot', '--soft', '--wait', 'vm1']);
       await waitFor('vm1', 'ACTIVE');
@@ -192,6 +210,12 @@ describe.skipIf(!ready)('openstack CLI against strata up: real VMs and container
       await waitForConsole('ct1', 'STRATA-TEST-CONTAINER: booted', 1, 30);
       const log = await waitForConsole('ct1', 'hello from user data 42', 1, 30);
       expect(log).toContain('STRATA-TEST-CONTAINER: hostname=ct1');
+    });
+
+    it('has no serial console: the container runs without a terminal (Nova: ConsoleTypeUnavailable)', async () => {
+      const r = await cli.run('admin', ['console', 'url', 'show', '--serial', 'ct1']);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain('Unavailable console type serial.');
     });
 
     it('stops, starts, reboots, pauses and unpauses', async () => {

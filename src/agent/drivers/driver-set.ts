@@ -9,6 +9,8 @@ import type {
   ObservedWorkload,
   PowerObservation,
   PowerStateSupport,
+  SerialConsoleState,
+  SerialConsoleSupport,
   SnapshotSupport,
   StopOptions,
   WorkloadDevice,
@@ -22,6 +24,7 @@ import {
   supportsDeviceAttach,
   supportsDiskLifecycle,
   supportsPowerStates,
+  supportsSerialConsole,
   supportsSnapshot,
 } from './driver.js';
 
@@ -31,7 +34,8 @@ type OptionalSupport = PowerStateSupport &
   SnapshotSupport &
   DiskLifecycleSupport &
   CrashDumpSupport &
-  DeviceAttachSupport;
+  DeviceAttachSupport &
+  SerialConsoleSupport;
 
 /** The optional methods whose first argument is a workload handle. */
 type HandleMethod = {
@@ -45,7 +49,10 @@ type HandleMethod = {
  * to the workload's owner, or fails naming what the owner cannot do. A new capability is
  * one line here, not a hand-written method.
  */
-const ownerMethods: Readonly<Record<HandleMethod, (d: ComputeDriver) => boolean>> = {
+// serialConsoleState answers for every workload (a class method), so it is not delegated blindly.
+const ownerMethods: Readonly<
+  Record<Exclude<HandleMethod, 'serialConsoleState'>, (d: ComputeDriver) => boolean>
+> = {
   pause: supportsPowerStates,
   unpause: supportsPowerStates,
   suspend: (d) => d.capabilities.suspend,
@@ -58,6 +65,7 @@ const ownerMethods: Readonly<Record<HandleMethod, (d: ComputeDriver) => boolean>
   triggerCrashDump: supportsCrashDump,
   attachDevice: supportsDeviceAttach,
   detachDevice: supportsDeviceAttach,
+  serialConsole: supportsSerialConsole,
 };
 
 type AnyMethod = (...args: unknown[]) => Promise<unknown>;
@@ -66,7 +74,10 @@ const attachRank = { none: 0, cold: 1, hot: 2 } as const;
 
 // The class gets OptionalSupport's handle methods from ownerMethods in its constructor.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
-export interface DriverSet extends Omit<OptionalSupport, 'confirmResize' | 'devices'> {}
+export interface DriverSet extends Omit<
+  OptionalSupport,
+  'confirmResize' | 'devices' | 'serialConsoleState'
+> {}
 
 /**
  * One host running several drivers (qemu for VMs, runc for containers) seen as one
@@ -93,6 +104,7 @@ export class DriverSet implements ComputeDriver {
       suspend: any((c) => c.suspend),
       diskLifecycle: any((c) => c.diskLifecycle),
       crashDump: any((c) => c.crashDump),
+      serialConsole: any((c) => c.serialConsole),
       deviceAttach: drivers
         .map((d) => d.capabilities.deviceAttach)
         .reduce((best, c) => (attachRank[c] > attachRank[best] ? c : best), 'none' as const),
@@ -142,6 +154,13 @@ export class DriverSet implements ComputeDriver {
       this.drivers.filter(supportsDeviceAttach).map((d) => d.devices(workloadId)),
     );
     return each.flat();
+  }
+
+  /** A workload whose own driver has no serial console has none, whatever the others have. */
+  async serialConsoleState(h: WorkloadHandle): Promise<SerialConsoleState> {
+    const d = await this.#owner(h).catch(() => undefined);
+    if (d === undefined) return 'not-running';
+    return supportsSerialConsole(d) ? d.serialConsoleState(h) : 'unsupported';
   }
 
   async destroy(workloadId: string, signal: AbortSignal): Promise<void> {

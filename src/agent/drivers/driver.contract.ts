@@ -12,6 +12,7 @@ import { deviceCases, deviceSpec } from './testing/device-cases.js';
 import { diskCases } from './testing/disk-cases.js';
 import { lifecycleCases, recoverCases } from './testing/lifecycle-cases.js';
 import { powerCases } from './testing/power-cases.js';
+import { serialConsoleCases } from './testing/serial-console-cases.js';
 
 export type { ContractFixtures } from './testing/contract-context.js';
 
@@ -32,6 +33,11 @@ export const driverContract: ReadonlyArray<ContractGroup> = [
     needs: { what: "deviceAttach 'cold' or 'hot'", claimed: (c) => c.deviceAttach !== 'none' },
     sharedSpec: deviceSpec,
     cases: deviceCases,
+  },
+  {
+    name: 'serial console',
+    needs: { what: 'serialConsole', claimed: (c) => c.serialConsole },
+    cases: serialConsoleCases,
   },
 ];
 

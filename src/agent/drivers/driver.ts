@@ -1,3 +1,5 @@
+import type { Duplex } from 'node:stream';
+
 /** The compute driver extension point: one interface, one folder per implementation. */
 export type WorkloadKind = 'vm' | 'container' | 'baremetal';
 
@@ -10,6 +12,8 @@ export interface DriverCapabilities {
   readonly suspend: boolean;
   /** triggerCrashDump (CrashDumpSupport): a non-maskable interrupt for the guest kernel. */
   readonly crashDump: boolean;
+  /** serialConsole (SerialConsoleSupport): a live, interactive stream to the workload's serial port. */
+  readonly serialConsole: boolean;
   /**
    * attachDevice/detachDevice (DeviceAttachSupport) on a workload that exists: 'hot' while it
    * runs, 'cold' by restarting it (the driver does so itself), 'none' not at all (devices
@@ -241,6 +245,25 @@ export interface ConsoleLogSupport {
   consoleLog(h: WorkloadHandle, tailLines?: number): Promise<string>;
 }
 
+/** Whether a workload's serial console can be opened now. */
+export type SerialConsoleState = 'ready' | 'not-running' | 'unsupported';
+
+/**
+ * Optional (capabilities.serialConsole): the workload's serial port as a byte stream, guest
+ * output out and keystrokes in, for Nova's serial remote console. The console log keeps
+ * recording whether or not a stream is open.
+ */
+export interface SerialConsoleSupport {
+  /** 'ready' when serialConsole would connect now; never throws for an unknown workload ('not-running'). */
+  serialConsoleState(h: WorkloadHandle): Promise<SerialConsoleState>;
+  /**
+   * Connects to the serial port; rejects when it cannot (nothing is left open then). The
+   * caller ends the stream; ending it leaves the workload running. One stream at a time:
+   * a second waits until the first ends (QEMU serves one client per chardev).
+   */
+  serialConsole(h: WorkloadHandle): Promise<Duplex>;
+}
+
 /**
  * Optional: snapshot the root disk for the image service (capabilities.snapshot). The data
  * is in the source image's formats (`spec.image.diskFormat`/`containerFormat`), which the
@@ -301,6 +324,10 @@ export function supportsPowerStates(d: ComputeDriver): d is ComputeDriver & Powe
 
 export function supportsConsoleLog(d: ComputeDriver): d is ComputeDriver & ConsoleLogSupport {
   return d.capabilities.console === 'serial-log';
+}
+
+export function supportsSerialConsole(d: ComputeDriver): d is ComputeDriver & SerialConsoleSupport {
+  return d.capabilities.serialConsole;
 }
 
 export function supportsDiskLifecycle(d: ComputeDriver): d is ComputeDriver & DiskLifecycleSupport {

@@ -20,6 +20,9 @@
  * writable volume without a marker gets `STRATA-DATA: <text>` written to its first sector
  * (`block-marked <vdX>`); otherwise `block-data <vdX> none`. So a test proves that data
  * written through one attach is read back after the next.
+ *
+ * Shell: after `ready` an interactive busybox sh runs on ttyS0 (the serial console), its
+ * prompt `strata-guest#` on a line of its own, so the remote console can type commands.
  */
 
 export const guestMarker = 'STRATA-TEST-VM:';
@@ -149,6 +152,10 @@ done
 ${deviceWatch}
 scan
 say ready
+# A shell on the serial port, for the remote console. Its prompt is a line of its own, so
+# the lines printed after it still start with the marker.
+PS1='strata-guest#
+' setsid sh -c 'exec sh -i </dev/ttyS0 >/dev/ttyS0 2>&1' &
 while true; do sleep 0.2; scan; done
 `;
 }

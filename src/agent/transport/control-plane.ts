@@ -1,6 +1,8 @@
+import type { Duplex } from 'node:stream';
 import type {
   HostFacts,
   PowerObservation,
+  SerialConsoleState,
   WorkloadDevice,
   WorkloadHandle,
   WorkloadSpec,
@@ -106,6 +108,13 @@ export type StepOutcome =
 /** Reads a workload's console log on the host that runs it. */
 export type ConsoleLogReader = (serverId: string, lines?: number) => Promise<string>;
 
+/** A host's serial consoles (in-process agents only: the HTTP transport carries no streams yet). */
+export interface SerialConsoleServer {
+  state(serverId: string): Promise<SerialConsoleState>;
+  /** The workload's serial port as a stream; the caller ends it. */
+  open(serverId: string): Promise<Duplex>;
+}
+
 export interface ServerControlPlane {
   /** Ids of every server assigned to the host that is not finally deleted. */
   listAssigned(hostname: string): Promise<ReadonlyArray<string>>;
@@ -119,6 +128,8 @@ export interface ServerControlPlane {
   uploadSnapshot(hostname: string, serverId: string, data: NodeJS.ReadableStream | Buffer): Promise<void>;
   /** Answers the control plane's console-log requests for the host's servers with `read`. */
   serveConsoleLogs(hostname: string, read: ConsoleLogReader): void;
+  /** Serves the host's serial consoles; absent where the transport cannot carry a stream. */
+  serveSerialConsoles?(hostname: string, consoles: SerialConsoleServer): void;
   /** Calls back with a server id whenever one assigned to the host changes; returns an unsubscribe. */
   watch(hostname: string, onChange: (serverId: string) => void): () => void;
 }

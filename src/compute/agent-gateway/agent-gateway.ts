@@ -7,6 +7,7 @@ import type {
   ControlPlane,
   HostControlPlane,
   HostRegistration,
+  SerialConsoleServer,
   ServerControlPlane,
   StepOutcome,
 } from '../../agent/transport/control-plane.js';
@@ -43,6 +44,8 @@ export class AgentGateway implements HostControlPlane, ServerControlPlane {
   readonly #consoleReplies = new Map<string, (r: { output?: string; error?: string }) => void>();
   /** Console readers of the agents in this process, by host. */
   readonly #localConsoles = new Map<string, ConsoleLogReader>();
+  /** Serial consoles of the agents in this process, by host (remote agents serve none yet). */
+  readonly #serialConsoles = new Map<string, SerialConsoleServer>();
 
   constructor(readonly deps: ComputeDeps) {
     this.#events.setMaxListeners(0);
@@ -53,6 +56,15 @@ export class AgentGateway implements HostControlPlane, ServerControlPlane {
 
   serveConsoleLogs(hostname: string, read: ConsoleLogReader): void {
     this.#localConsoles.set(hostname, read);
+  }
+
+  serveSerialConsoles(hostname: string, consoles: SerialConsoleServer): void {
+    this.#serialConsoles.set(hostname, consoles);
+  }
+
+  /** The serial consoles of a host whose agent runs in this process; undefined for remote hosts. */
+  serialConsoles(hostname: string): SerialConsoleServer | undefined {
+    return this.#serialConsoles.get(hostname);
   }
 
   /**

@@ -23,6 +23,7 @@ import { serverViewContext } from './server-view-context.js';
 import { serverDescription } from './server-schemas.js';
 import { securityGroupActions } from '../networking/server-security-group-routes.js';
 import { fixedIpActions } from '../networking/server-fixed-ip-routes.js';
+import { consoleActions, consoleActionsRemovedAt } from '../consoles/console-actions.js';
 
 type Handler = (ctx: RequestContext, deps: ComputeDeps, s: Server, body: unknown) => Promise<unknown>;
 
@@ -152,6 +153,7 @@ const actions: Readonly<Record<string, [string, Handler]>> = {
   ],
   ...securityGroupActions,
   ...fixedIpActions,
+  ...consoleActions,
 };
 
 async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: unknown) {
@@ -241,6 +243,7 @@ const actionRemovedAt: Readonly<Record<string, Microversion>> = {
   removeFixedIp: [2, 44],
   addFloatingIp: [2, 44],
   removeFloatingIp: [2, 44],
+  ...consoleActionsRemovedAt,
 };
 
 const actionBody = Type.Record(Type.String(), Type.Unknown(), {

@@ -26,6 +26,7 @@ import { routerHostsMigration } from './0026-router-hosts.js';
 import { volumeExportsMigration } from './0027-volume-exports.js';
 import { hostAggregatesMigration } from './0029-host-aggregates.js';
 import { quotaClassesMigration } from './0030-quota-classes.js';
+import { consoleAuthTokensMigration } from './0031-console-auth-tokens.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -56,6 +57,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0027-volume-exports': volumeExportsMigration,
   '0029-host-aggregates': hostAggregatesMigration,
   '0030-quota-classes': quotaClassesMigration,
+  '0031-console-auth-tokens': consoleAuthTokensMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -25,6 +25,7 @@ export interface ComputeTables {
   aggregates: AggregateTable;
   aggregate_hosts: AggregateHostTable;
   aggregate_metadata: AggregateMetadataTable;
+  console_auth_tokens: ConsoleAuthTokenTable;
 }
 
 /**
@@ -353,4 +354,16 @@ export interface AggregateMetadataTable {
   aggregate_id: number;
   key: string;
   value: string;
+}
+
+/** A remote console's one-time token (Nova's console_auth_tokens), stored as its SHA-256 hash. */
+export interface ConsoleAuthTokenTable {
+  token_hash: string;
+  console_type: string;
+  instance_uuid: string;
+  /** The host whose agent serves the console (the server's host when the token was made). */
+  host: string;
+  /** ISO-8601 UTC; the token is refused from then on. */
+  expires: string;
+  created_at: CreatedAt;
 }

@@ -8,6 +8,8 @@ import type {
   CrashDumpSupport,
   DeviceAttachSupport,
   DeviceRef,
+  SerialConsoleState,
+  SerialConsoleSupport,
   SnapshotSupport,
   WorkloadDevice,
   WorkloadHandle,
@@ -15,6 +17,7 @@ import type {
 } from '../driver.js';
 import { deviceRefOf } from '../driver.js';
 import { TransientDriverError } from '../driver-errors.js';
+import { PassThrough } from 'node:stream';
 import { fakeKnobs } from './fake-knobs.js';
 
 export interface FakeHostShape {
@@ -60,7 +63,8 @@ export class FakeDriver
     ConsoleLogSupport,
     SnapshotSupport,
     CrashDumpSupport,
-    DeviceAttachSupport
+    DeviceAttachSupport,
+    SerialConsoleSupport
 {
   readonly name = 'fake';
   readonly kinds = ['vm', 'container'] as const;
@@ -71,6 +75,7 @@ export class FakeDriver
     suspend: true,
     diskLifecycle: false,
     crashDump: true,
+    serialConsole: true,
     deviceAttach: 'hot',
   } as const;
   readonly #workloads = new Map<string, FakeWorkload>();
@@ -184,6 +189,22 @@ export class FakeDriver
   async consoleLog(h: WorkloadHandle, tailLines?: number): Promise<string> {
     const lines = this.#workloads.get(h.workloadId)?.console ?? [];
     return (tailLines === undefined ? lines : lines.slice(-tailLines)).join('\n') + '\n';
+  }
+
+  /** Ready while running or paused; `fake:serial_console=none` plays a workload without one. */
+  async serialConsoleState(h: WorkloadHandle): Promise<SerialConsoleState> {
+    const w = this.#workloads.get(h.workloadId);
+    if (w === undefined || (w.power !== 'running' && w.power !== 'paused')) return 'not-running';
+    return fakeKnobs(w.spec.extraSpecs, w.spec.metadata).serialConsole ? 'ready' : 'unsupported';
+  }
+
+  /** A pretend terminal: a greeting, then everything typed echoes back, as a tty in cooked mode. */
+  async serialConsole(h: WorkloadHandle): Promise<PassThrough> {
+    if ((await this.serialConsoleState(h)) !== 'ready')
+      throw new Error(`fake driver: ${h.workloadId} has no serial console now`);
+    const tty = new PassThrough();
+    tty.write(`fake console of ${h.workloadId}\r\n`);
+    return tty;
   }
 
   async snapshot(h: WorkloadHandle): Promise<Buffer> {

@@ -14,6 +14,8 @@ export interface FakeKnobs {
   readonly crashAfterMs?: number;
   /** Snapshots of this workload fail (`fake:fail_snapshot=true`). */
   readonly failSnapshot: boolean;
+  /** `fake:serial_console=none`: the workload has no serial console (as a container without a terminal). */
+  readonly serialConsole: boolean;
 }
 
 export function fakeKnobs(...sources: ReadonlyArray<Readonly<Record<string, string>>>): FakeKnobs {
@@ -28,6 +30,7 @@ export function fakeKnobs(...sources: ReadonlyArray<Readonly<Record<string, stri
     ...(v('fail_create_message') !== undefined && { failCreateMessage: v('fail_create_message') }),
     hangCreate: v('hang_create') === 'true',
     failSnapshot: v('fail_snapshot') === 'true',
+    serialConsole: v('serial_console') !== 'none',
     ...(crash !== undefined && { crashAfterMs: Number(crash) }),
   };
 }

@@ -73,9 +73,10 @@ describe('qemu-args', () => {
     ]);
   });
 
-  it('appends the serial console to the log file', () => {
+  it('serves the serial console on a socket that appends everything to the log file', () => {
     expect(valueOf(qemuArgs(rec, paths), '-chardev')).toContain(
-      `file,id=serial0,path=${paths.console},append=on`,
+      `socket,id=serial0,path=${paths.dir}/serial.sock,server=on,wait=off,` +
+        `logfile=${paths.console},logappend=on`,
     );
     expect(valueOf(qemuArgs(rec, paths), '-serial')).toEqual(['chardev:serial0']);
   });

@@ -33,8 +33,7 @@ export function qemuArgs(rec: VmRecord, paths: WorkloadPaths, opts: LaunchOption
       '-mon',
       'chardev=qmp,mode=control',
     ],
-    // append=on: the log survives restarts, and the agent may truncate it under QEMU.
-    ...['-chardev', `file,id=serial0,path=${opt(paths.console)},append=on`, '-serial', 'chardev:serial0'],
+    ...serialArgs(paths),
     // A volume-backed VM boots from its volume (the disk with boot index 0, bootindex 1 here).
     ...(rec.image.id === ''
       ? []
@@ -44,6 +43,17 @@ export function qemuArgs(rec: VmRecord, paths: WorkloadPaths, opts: LaunchOption
     ...rec.devices.flatMap(deviceArgs),
     ...(opts.incoming ? ['-incoming', 'defer'] : []),
   ];
+}
+
+/**
+ * The serial port is a socket QEMU listens on (the remote console connects to it; without
+ * a client QEMU drops the output) that also logs everything the guest writes to the console
+ * log. logappend=on: the log survives restarts, and the agent may truncate it under QEMU.
+ */
+function serialArgs(paths: WorkloadPaths): string[] {
+  const socket = `socket,id=serial0,path=${opt(paths.serial)},server=on,wait=off`;
+  const log = `logfile=${opt(paths.console)},logappend=on`;
+  return ['-chardev', `${socket},${log}`, '-serial', 'chardev:serial0'];
 }
 
 function drive(id: string, file: string, format: string, readonly: boolean): string[] {

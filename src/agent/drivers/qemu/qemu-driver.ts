@@ -9,6 +9,8 @@ import type {
   ObservedWorkload,
   PowerObservation,
   PowerStateSupport,
+  SerialConsoleState,
+  SerialConsoleSupport,
   CrashDumpSupport,
   DeviceAttachSupport,
   DeviceRef,
@@ -33,6 +35,7 @@ import {
   stageDisks,
 } from './qemu-disks.js';
 import { qemuHostFacts } from './qemu-host.js';
+import { openQemuSerial, qemuSerialState } from './qemu-serial.js';
 import { exists, QemuRuntime, type QemuRuntimeConfig } from './qemu-runtime.js';
 import { powerFromStatus, powerWithoutProcess } from './qemu-status.js';
 import {
@@ -84,7 +87,8 @@ export class QemuDriver
     SnapshotSupport,
     DiskLifecycleSupport,
     CrashDumpSupport,
-    DeviceAttachSupport
+    DeviceAttachSupport,
+    SerialConsoleSupport
 {
   readonly name = 'qemu';
   readonly kinds = ['vm'] as const;
@@ -95,6 +99,7 @@ export class QemuDriver
     pause: true,
     suspend: true,
     crashDump: true,
+    serialConsole: true,
     deviceAttach: 'hot',
   } as const;
   readonly #rt: QemuRuntime;
@@ -251,6 +256,16 @@ export class QemuDriver
     const paths = this.#rt.paths(h.workloadId);
     await trimConsoleLog(paths.console);
     return tailConsoleLog(paths.console, tailLines);
+  }
+
+  serialConsoleState(h: WorkloadHandle): Promise<SerialConsoleState> {
+    return qemuSerialState(this.#rt, h.workloadId);
+  }
+
+  async serialConsole(h: WorkloadHandle) {
+    if ((await this.serialConsoleState(h)) !== 'ready')
+      throw new Error(`qemu driver: ${h.workloadId} has no serial console now`);
+    return openQemuSerial(this.#rt, h.workloadId);
   }
 
   async snapshot(h: WorkloadHandle, signal: AbortSignal): Promise<NodeJS.ReadableStream> {

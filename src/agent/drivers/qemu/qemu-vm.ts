@@ -49,6 +49,7 @@ export class QemuVm {
   async launch(rec: VmRecord, opts: LaunchOptions, signal?: AbortSignal): Promise<void> {
     checkSocketPath(this.paths);
     await rm(this.paths.qmp, { force: true });
+    await rm(this.paths.serial, { force: true });
     await rm(this.paths.pidfile, { force: true });
     await launchQemu(this.binary, qemuArgs(rec, this.paths, opts), this.netns, signal);
     const devicesUp = async () => {
@@ -95,6 +96,7 @@ export class QemuVm {
       }
     }
     await rm(this.paths.qmp, { force: true });
+    await rm(this.paths.serial, { force: true });
     await rm(this.paths.pidfile, { force: true });
   }
 

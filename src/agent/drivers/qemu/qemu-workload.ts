@@ -20,6 +20,8 @@ export interface WorkloadPaths {
   readonly qmp: string;
   readonly pidfile: string;
   readonly console: string;
+  /** The serial port's socket (QEMU listens; the remote console connects). */
+  readonly serial: string;
   /** Guest RAM and device state written by suspend, read by resume. */
   readonly savedState: string;
   /** The overlay and record resize keeps to revert to. */
@@ -45,6 +47,7 @@ export function workloadPaths(stateDir: string, workloadId: string): WorkloadPat
     qmp: f('qmp.sock'),
     pidfile: f('qemu.pid'),
     console: f('console.log'),
+    serial: f('serial.sock'),
     savedState: f('suspend.state'),
     keptDisk: f('resize-kept.qcow2'),
     keptRecord: f('resize-kept.json'),
@@ -53,9 +56,10 @@ export function workloadPaths(stateDir: string, workloadId: string): WorkloadPat
 }
 
 export function checkSocketPath(paths: WorkloadPaths): void {
-  if (Buffer.byteLength(paths.qmp) > maxSocketPath)
+  // serial.sock is as long as qmp.sock's path plus three bytes.
+  if (Buffer.byteLength(paths.serial) > maxSocketPath)
     throw new Error(
-      `qemu driver: QMP socket path ${paths.qmp} exceeds ${maxSocketPath} bytes; use a shorter state dir`,
+      `qemu driver: socket path ${paths.serial} exceeds ${maxSocketPath} bytes; use a shorter state dir`,
     );
 }
 

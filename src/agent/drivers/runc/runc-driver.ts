@@ -124,6 +124,8 @@ export class RuncDriver
     suspend: false,
     // A container has no kernel of its own to interrupt.
     crashDump: false,
+    // The container runs detached with its output in a file: it has no terminal to attach to.
+    serialConsole: false,
     deviceAttach: 'hot',
   } as const;
   readonly #opts: RuncDriverOptions;
