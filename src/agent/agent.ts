@@ -2,11 +2,16 @@ import type { Logger } from 'pino';
 import type { ControllerObserver, RunningController } from '../common/reconcile/controller.js';
 import { startController } from '../common/reconcile/controller.js';
 import { deviceController } from './controllers/device-controller.js';
+import {
+  defaultImageCacheIntervalMs,
+  defaultImageCacheMaxUnusedMs,
+  imageCacheManager,
+} from './controllers/image-cache-manager.js';
 import { instanceController } from './controllers/instance-controller.js';
 import { networkController, syncsHostState } from './controllers/network-controller.js';
 import { orphanReaper } from './controllers/orphan-reaper.js';
 import type { ComputeDriver } from './drivers/driver.js';
-import { supportsConsoleLog } from './drivers/driver.js';
+import { supportsConsoleLog, supportsImageCache } from './drivers/driver.js';
 import type { ControlPlane } from './transport/control-plane.js';
 import { createDataplane } from './dataplane/dataplane-registry.js';
 import type { NetworkDataplane } from './dataplane/network-dataplane.js';
@@ -46,6 +51,13 @@ export interface AgentOptions {
   /** How often the network controller re-reads and re-applies the host's network (drift repair); default 5 s. */
   readonly networkResyncMs?: number;
   readonly metrics?: AgentMetrics | undefined;
+  /** The image cache manager's pass interval and unused-entry age (defaults 10 min and 24 h). */
+  readonly imageCache?: ImageCacheOptions;
+}
+
+export interface ImageCacheOptions {
+  readonly intervalMs?: number;
+  readonly maxUnusedMs?: number;
 }
 
 /** Where an agent in the control plane's process reports (a remote agent has none yet). */
@@ -107,6 +119,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     }),
     { workers: 1, resyncMs, log: o.log, observer: o.metrics?.controllers },
   );
+  const imageCache = startImageCache(o);
   const deviceSteps = startController(
     deviceController({ hostname: o.hostname, driver: o.driver, devices, ports }),
     { workers: 1, resyncMs, log: o.log, observer: o.metrics?.controllers },
@@ -148,8 +161,26 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       await network?.stop();
       await dataplane.close?.();
       await reaper.stop();
+      await imageCache?.stop();
       await deviceSteps.stop();
       await controller.stop();
     },
   };
+}
+
+/** Nova's image cache manager, when the driver keeps a cache and the control plane answers for images. */
+function startImageCache(o: AgentOptions): RunningController<string> | undefined {
+  const { driver } = o;
+  const images = o.controlPlane.images;
+  if (!supportsImageCache(driver) || images === undefined) return undefined;
+  const manager = imageCacheManager({
+    hostname: o.hostname,
+    driver,
+    images,
+    log: o.log,
+    maxUnusedMs: o.imageCache?.maxUnusedMs ?? defaultImageCacheMaxUnusedMs,
+  });
+  const resyncMs = o.imageCache?.intervalMs ?? defaultImageCacheIntervalMs;
+  if (resyncMs <= 0) return undefined; // the operator turned it off
+  return startController(manager, { workers: 1, resyncMs, log: o.log, observer: o.metrics?.controllers });
 }

@@ -13,6 +13,7 @@ import type {
   DeviceOutcome,
   HostControlPlane,
   HostRegistration,
+  ImageControlPlane,
   NetworkControlPlane,
   ServerControlPlane,
   StepOutcome,
@@ -64,6 +65,17 @@ export class HttpControlPlane implements ControlPlane, HostControlPlane, ServerC
   readonly servers: ServerControlPlane = this;
   readonly devices: DeviceControlPlane;
   readonly networks: NetworkControlPlane;
+  readonly images: ImageControlPlane = {
+    liveImages: async (ids) => {
+      const live: string[] = [];
+      // The route takes 1000 ids a call.
+      for (let i = 0; i < ids.length; i += 1000) {
+        const body = { images: ids.slice(i, i + 1000) };
+        live.push(...((await this.#call('POST', '/agent/v1/live-images', body)) as { images: string[] }).images);
+      }
+      return live;
+    },
+  };
   #session: Session | undefined;
   #consoleReader: ConsoleLogReader | undefined;
   readonly #polls = new Map<string, Poll>();
