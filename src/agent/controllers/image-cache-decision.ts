@@ -25,7 +25,8 @@ export function decideImageCache(
   return entries.map((e): ImageCacheVerdict => {
     if (e.inUse) return { key: e.key, action: 'touch', reason: 'in use' };
     if (!liveImageIds.has(e.imageId)) return { key: e.key, action: 'remove', reason: 'image deleted' };
-    if (nowMs - e.lastUsedMs >= maxUnusedMs) return { key: e.key, action: 'remove', reason: 'unused too long' };
+    if (nowMs - e.lastUsedMs >= maxUnusedMs)
+      return { key: e.key, action: 'remove', reason: 'unused too long' };
     return { key: e.key, action: 'keep', reason: 'recently used' };
   });
 }

@@ -71,7 +71,9 @@ export class HttpControlPlane implements ControlPlane, HostControlPlane, ServerC
       // The route takes 1000 ids a call.
       for (let i = 0; i < ids.length; i += 1000) {
         const body = { images: ids.slice(i, i + 1000) };
-        live.push(...((await this.#call('POST', '/agent/v1/live-images', body)) as { images: string[] }).images);
+        live.push(
+          ...((await this.#call('POST', '/agent/v1/live-images', body)) as { images: string[] }).images,
+        );
       }
       return live;
     },

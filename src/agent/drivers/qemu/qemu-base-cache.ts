@@ -67,7 +67,9 @@ export async function removeBaseImage(cacheDir: string, stateDir: string, path: 
 }
 
 function isBasePath(cacheDir: string, path: string): boolean {
-  return dirname(path) === join(cacheDir, 'qemu-base') && baseName.test(path.slice(path.lastIndexOf('/') + 1));
+  return (
+    dirname(path) === join(cacheDir, 'qemu-base') && baseName.test(path.slice(path.lastIndexOf('/') + 1))
+  );
 }
 
 /**

@@ -1,14 +1,7 @@
 import { copyFile, constants, open, rename, rm } from 'node:fs/promises';
 import { buildConfigDriveIso } from '../../config-drive/config-drive.js';
 import { deviceRefOf, type WorkloadDevice, type WorkloadSpec } from '../driver.js';
-import {
-  checkDiskFormat,
-  convertImage,
-  createOverlay,
-  GiB,
-  growImage,
-  imageInfo,
-} from './qemu-image.js';
+import { checkDiskFormat, convertImage, createOverlay, GiB, growImage, imageInfo } from './qemu-image.js';
 import { holdBaseImage } from './qemu-base-cache.js';
 import { exists, type QemuRuntime } from './qemu-runtime.js';
 import { readVmRecord, type VmRecord, type WorkloadPaths } from './qemu-workload.js';
