@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { ImageCacheEntry } from '../driver.js';
 import { imageCacheGuard } from '../image-cache-guard.js';
 import type { BaseImage } from './qemu-image.js';
-import { prepareBaseImage } from './qemu-image.js';
+import { basePathOf, prepareBaseImage } from './qemu-image.js';
 import type { BaseDiskFormat } from './qemu-workload.js';
 import { isSafeWorkloadId, readVmRecord, workloadPaths } from './qemu-workload.js';
 
@@ -20,14 +20,14 @@ export async function holdBaseImage(
   image: { readonly id: string; readonly path: string; readonly diskFormat: BaseDiskFormat },
   signal?: AbortSignal,
 ): Promise<{ readonly base: BaseImage; release(): void }> {
-  // An eviction may finish between the prepare and the hold; the base is then copied again.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const base = await prepareBaseImage(cacheDir, image, signal);
-    const release = await imageCacheGuard.hold(base.path);
-    if (await stat(base.path).catch(() => undefined)) return { base, release };
+  // Held before it is looked for: an eviction either finished first (it is copied again) or cannot start.
+  const release = await imageCacheGuard.hold(await basePathOf(cacheDir, image));
+  try {
+    return { base: await prepareBaseImage(cacheDir, image, signal), release };
+  } catch (err) {
     release();
+    throw err;
   }
-  throw new Error(`qemu driver: the base of image ${image.id} keeps being evicted`);
 }
 
 /** Every complete base under `cacheDir`, and whether an overlay or record under `stateDir` uses it. */

@@ -56,35 +56,46 @@ export class RootfsCache {
 
   /** The cached rootfs of `image`, unpacking it first when needed. Throws ImageArchiveError on bad data. */
   async ensure(image: ImageSource, signal?: AbortSignal): Promise<CachedRootfs> {
-    await mkdir(this.#dir, { recursive: true });
-    return withPlainTar(image.path, this.#dir, async (tarPath) => {
-      const archive = await openImageArchive(tarPath);
-      const key = `${safeName(image.id)}@${archive.configDigest.replace(/^sha256:/, '')}`;
-      const found = await this.#load(key);
-      if (found) return found;
-      let p = this.#inflight.get(key);
-      if (p === undefined) {
-        p = this.#unpack(key, image.id, archive, signal).finally(() => this.#inflight.delete(key));
-        this.#inflight.set(key, p);
-      }
-      return p;
-    });
+    const held = await this.hold(image, signal);
+    held.release();
+    return held;
   }
 
   /**
    * Like `ensure`, but the entry cannot be evicted until `release` is called: a create
-   * holds it until the workload that uses it is recorded.
+   * holds it until the workload that uses it is recorded. The hold is taken before the
+   * entry is looked up, so an eviction either finished before (and it is unpacked again)
+   * or cannot start.
    */
   async hold(image: ImageSource, signal?: AbortSignal): Promise<HeldRootfs> {
-    // An eviction may finish between ensure and the hold; the entry is then unpacked again.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const entry = await this.ensure(image, signal);
-      const release = await imageCacheGuard.hold(join(this.#dir, entry.key));
-      const found = await this.#load(entry.key);
-      if (found) return { ...found, release };
-      release();
+    await mkdir(this.#dir, { recursive: true });
+    return withPlainTar(image.path, this.#dir, async (tarPath) => {
+      const archive = await openImageArchive(tarPath);
+      const key = `${safeName(image.id)}@${archive.configDigest.replace(/^sha256:/, '')}`;
+      const release = await imageCacheGuard.hold(join(this.#dir, key));
+      try {
+        const found = (await this.#load(key)) ?? (await this.#unpackOnce(key, image.id, archive, signal));
+        return { ...found, release };
+      } catch (err) {
+        release();
+        throw err;
+      }
+    });
+  }
+
+  /** Concurrent creates of one image in this process share one unpack. */
+  #unpackOnce(
+    key: string,
+    imageId: string,
+    archive: Awaited<ReturnType<typeof openImageArchive>>,
+    signal?: AbortSignal,
+  ): Promise<CachedRootfs> {
+    let p = this.#inflight.get(key);
+    if (p === undefined) {
+      p = this.#unpack(key, imageId, archive, signal).finally(() => this.#inflight.delete(key));
+      this.#inflight.set(key, p);
     }
-    throw new Error(`rootfs cache entry of image ${image.id} keeps being evicted`);
+    return p;
   }
 
   /** Complete entries (temp dirs of unpacks under way are not entries). */
