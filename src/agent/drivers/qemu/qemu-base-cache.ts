@@ -57,12 +57,12 @@ export async function touchBaseImage(cacheDir: string, path: string): Promise<vo
 
 /** Deletes the base unless held or used (overlays and records are read again under the guard). */
 export async function removeBaseImage(cacheDir: string, stateDir: string, path: string): Promise<boolean> {
-  if (!isBasePath(cacheDir, path)) return false;
+  if (!isBasePath(cacheDir, path) || !(await stat(path).catch(() => undefined))) return false;
   return imageCacheGuard.evict(
     path,
     async () => (await basesInUse(stateDir)).has(resolve(path)),
     // One unlink: a create never sees half a base.
-    () => rm(path),
+    () => rm(path, { force: true }),
   );
 }
 

@@ -56,9 +56,9 @@ export class RootfsCache {
 
   /** The cached rootfs of `image`, unpacking it first when needed. Throws ImageArchiveError on bad data. */
   async ensure(image: ImageSource, signal?: AbortSignal): Promise<CachedRootfs> {
-    const held = await this.hold(image, signal);
-    held.release();
-    return held;
+    const { release, ...entry } = await this.hold(image, signal);
+    release();
+    return entry;
   }
 
   /**
@@ -117,6 +117,7 @@ export class RootfsCache {
    */
   async remove(key: string, inUse: (rootfs: string) => Promise<boolean>): Promise<boolean> {
     if (key.startsWith('.') || key.includes('/')) return false;
+    if ((await this.#entry(key)) === undefined) return false;
     const dir = join(this.#dir, key);
     return imageCacheGuard.evict(
       dir,
