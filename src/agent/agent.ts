@@ -3,6 +3,7 @@ import type { ControllerObserver, RunningController } from '../common/reconcile/
 import { startController } from '../common/reconcile/controller.js';
 import { deviceController } from './controllers/device-controller.js';
 import {
+  combinedImageCache,
   defaultImageCacheIntervalMs,
   defaultImageCacheMaxUnusedMs,
   imageCacheManager,
@@ -168,19 +169,23 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   };
 }
 
-/** Nova's image cache manager, when the driver keeps a cache and the control plane answers for images. */
+/** Nova's image cache manager, over the driver's cache and the transport's downloads, when the control plane answers for images. */
 function startImageCache(o: AgentOptions): RunningController<string> | undefined {
-  const { driver } = o;
-  const images = o.controlPlane.images;
-  if (!supportsImageCache(driver) || images === undefined) return undefined;
+  const { driver, controlPlane } = o;
+  const caches = [
+    ...(supportsImageCache(driver) ? [driver] : []),
+    ...(controlPlane.downloads ? [controlPlane.downloads] : []),
+  ];
+  const images = controlPlane.images;
+  const resyncMs = o.imageCache?.intervalMs ?? defaultImageCacheIntervalMs;
+  // resyncMs 0: the operator turned it off.
+  if (caches.length === 0 || images === undefined || resyncMs <= 0) return undefined;
   const manager = imageCacheManager({
     hostname: o.hostname,
-    driver,
+    cache: combinedImageCache(caches),
     images,
     log: o.log,
     maxUnusedMs: o.imageCache?.maxUnusedMs ?? defaultImageCacheMaxUnusedMs,
   });
-  const resyncMs = o.imageCache?.intervalMs ?? defaultImageCacheIntervalMs;
-  if (resyncMs <= 0) return undefined; // the operator turned it off
   return startController(manager, { workers: 1, resyncMs, log: o.log, observer: o.metrics?.controllers });
 }

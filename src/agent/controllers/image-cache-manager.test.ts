@@ -1,15 +1,14 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { ComputeDriver, ImageCacheEntry, ImageCacheSupport } from '../drivers/driver.js';
-import { FakeDriver } from '../drivers/fake/fake-driver.js';
+import type { ImageCacheEntry, ImageCacheSupport } from '../drivers/driver.js';
 import type { ImageControlPlane } from '../transport/control-plane.js';
-import { runImageCachePass } from './image-cache-manager.js';
+import { combinedImageCache, runImageCachePass } from './image-cache-manager.js';
 
 const hour = 3600_000;
 const now = 1000 * hour;
 
-/** A driver whose cache is a list of entries; removal re-checks use as real drivers do. */
-class CachedDriver extends FakeDriver implements ImageCacheSupport {
+/** A cache that is a list of entries; removal re-checks use as the drivers' do. */
+class ListCache implements ImageCacheSupport {
   entries: ImageCacheEntry[] = [];
   readonly touched: string[] = [];
   readonly failRemove = new Set<string>();
@@ -32,7 +31,7 @@ class CachedDriver extends FakeDriver implements ImageCacheSupport {
 }
 
 function setup(live: ReadonlyArray<string> | Error) {
-  const driver = new CachedDriver({ vcpus: 1, memoryMb: 1024, diskGb: 10 }) as CachedDriver & ComputeDriver;
+  const driver = new ListCache();
   const asked: string[][] = [];
   const images: ImageControlPlane = {
     liveImages: async (ids) => {
@@ -43,7 +42,7 @@ function setup(live: ReadonlyArray<string> | Error) {
   };
   const deps = {
     hostname: 'h1',
-    driver,
+    cache: driver,
     images,
     log: pino({ level: 'silent' }),
     maxUnusedMs: 24 * hour,
@@ -105,5 +104,17 @@ describe('image-cache-manager', () => {
     const { asked, deps } = setup([]);
     expect(await runImageCachePass(deps)).toEqual({ removed: [], kept: [] });
     expect(asked).toEqual([]);
+  });
+
+  it('runs over several caches as one, each removing only its own entries', async () => {
+    const { driver, deps } = setup(['live']);
+    const downloads = new ListCache();
+    driver.entries = [entry('/driver/a', 'deleted'), entry('/driver/b', 'live', { inUse: true })];
+    downloads.entries = [entry('/downloads/deleted', 'deleted'), entry('/downloads/live', 'live')];
+    const pass = await runImageCachePass({ ...deps, cache: combinedImageCache([driver, downloads]) });
+    expect(pass.removed).toEqual(['/driver/a', '/downloads/deleted']);
+    expect(driver.entries.map((e) => e.key)).toEqual(['/driver/b']);
+    expect(downloads.entries.map((e) => e.key)).toEqual(['/downloads/live']);
+    expect([...driver.touched, ...downloads.touched]).toEqual(['/driver/b', '/driver/b']);
   });
 });

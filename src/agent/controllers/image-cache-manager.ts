@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ReconcileResult, Reconciler } from '../../common/reconcile/controller.js';
-import type { ComputeDriver, ImageCacheSupport } from '../drivers/driver.js';
+import type { ImageCacheEntry, ImageCacheSupport } from '../drivers/driver.js';
 import type { ImageControlPlane } from '../transport/control-plane.js';
 import { decideImageCache } from './image-cache-decision.js';
 
@@ -11,7 +11,8 @@ export const defaultImageCacheMaxUnusedMs = 24 * 3600_000;
 
 export interface ImageCacheManagerDeps {
   readonly hostname: string;
-  readonly driver: ComputeDriver & ImageCacheSupport;
+  /** The host's caches as one (the driver's, and a remote agent's downloads: see combinedImageCache). */
+  readonly cache: ImageCacheSupport;
   readonly images: ImageControlPlane;
   readonly log: Logger;
   readonly maxUnusedMs: number;
@@ -44,13 +45,13 @@ export function imageCacheManager(d: ImageCacheManagerDeps): Reconciler {
 }
 
 export async function runImageCachePass(d: ImageCacheManagerDeps): Promise<ImageCachePass> {
-  const entries = await d.driver.listImageCache();
+  const entries = await d.cache.listImageCache();
   if (entries.length === 0) return { removed: [], kept: [] };
   const live = new Set(await d.images.liveImages([...new Set(entries.map((e) => e.imageId))]));
   const removed: string[] = [];
   const kept: string[] = [];
   for (const v of decideImageCache(entries, live, (d.now ?? Date.now)(), d.maxUnusedMs)) {
-    if (v.action === 'touch') await d.driver.touchImageCache(v.key);
+    if (v.action === 'touch') await d.cache.touchImageCache(v.key);
     if (v.action === 'remove' && (await removeEntry(d, v.key, v.reason))) removed.push(v.key);
     else kept.push(v.key);
   }
@@ -61,11 +62,28 @@ export async function runImageCachePass(d: ImageCacheManagerDeps): Promise<Image
 async function removeEntry(d: ImageCacheManagerDeps, key: string, reason: string): Promise<boolean> {
   const log = { host: d.hostname, entry: key, reason };
   try {
-    const removed = await d.driver.removeImageCache(key);
+    const removed = await d.cache.removeImageCache(key);
     if (removed) d.log.info(log, 'removed an image cache entry');
     return removed;
   } catch (err) {
     d.log.warn({ ...log, err }, 'could not remove an image cache entry');
     return false;
   }
+}
+
+/** Several caches as one; keys are absolute paths, so each cache ignores the others'. */
+export function combinedImageCache(caches: ReadonlyArray<ImageCacheSupport>): ImageCacheSupport {
+  return {
+    async listImageCache(): Promise<ReadonlyArray<ImageCacheEntry>> {
+      return (await Promise.all(caches.map((c) => c.listImageCache()))).flat();
+    },
+    async touchImageCache(key) {
+      for (const c of caches) await c.touchImageCache(key);
+    },
+    async removeImageCache(key) {
+      let removed = false;
+      for (const c of caches) removed = (await c.removeImageCache(key)) || removed;
+      return removed;
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import type {
   HostFacts,
+  ImageCacheSupport,
   PowerObservation,
   WorkloadDevice,
   WorkloadHandle,
@@ -21,6 +22,8 @@ export interface ControlPlane {
   readonly networks?: NetworkControlPlane;
   /** Absent in test doubles without an image service: the image cache manager then does not run. */
   readonly images?: ImageControlPlane;
+  /** Image data the transport itself keeps on the host (a remote agent's downloads), cached like the drivers'. */
+  readonly downloads?: ImageCacheSupport;
 }
 
 /** What the host's image cache manager asks (src/agent/controllers/image-cache-manager.ts). */

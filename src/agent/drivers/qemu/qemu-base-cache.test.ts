@@ -158,7 +158,7 @@ describe.skipIf(!canRun)('qemu-base-cache (qemu driver, real VMs)', () => {
     // Both images deleted in the image service: only the base with no VM on it may go.
     const pass = await runImageCachePass({
       hostname: 'h',
-      driver,
+      cache: driver,
       images: { liveImages: async () => [] },
       log: pino({ level: 'silent' }),
       maxUnusedMs: 3600_000,
