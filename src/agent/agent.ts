@@ -2,11 +2,17 @@ import type { Logger } from 'pino';
 import type { ControllerObserver, RunningController } from '../common/reconcile/controller.js';
 import { startController } from '../common/reconcile/controller.js';
 import { deviceController } from './controllers/device-controller.js';
+import {
+  combinedImageCache,
+  defaultImageCacheIntervalMs,
+  defaultImageCacheMaxUnusedMs,
+  imageCacheManager,
+} from './controllers/image-cache-manager.js';
 import { instanceController } from './controllers/instance-controller.js';
 import { networkController, syncsHostState } from './controllers/network-controller.js';
 import { orphanReaper } from './controllers/orphan-reaper.js';
 import type { ComputeDriver } from './drivers/driver.js';
-import { supportsConsoleLog } from './drivers/driver.js';
+import { supportsConsoleLog, supportsImageCache } from './drivers/driver.js';
 import { serialConsoleServer } from './serial-console-server.js';
 import type { ControlPlane } from './transport/control-plane.js';
 import { createDataplane } from './dataplane/dataplane-registry.js';
@@ -47,6 +53,13 @@ export interface AgentOptions {
   /** How often the network controller re-reads and re-applies the host's network (drift repair); default 5 s. */
   readonly networkResyncMs?: number;
   readonly metrics?: AgentMetrics | undefined;
+  /** The image cache manager's pass interval and unused-entry age (defaults 10 min and 24 h). */
+  readonly imageCache?: ImageCacheOptions;
+}
+
+export interface ImageCacheOptions {
+  readonly intervalMs?: number;
+  readonly maxUnusedMs?: number;
 }
 
 /** Where an agent in the control plane's process reports (a remote agent has none yet). */
@@ -108,6 +121,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     }),
     { workers: 1, resyncMs, log: o.log, observer: o.metrics?.controllers },
   );
+  const imageCache = startImageCache(o);
   const deviceSteps = startController(
     deviceController({ hostname: o.hostname, driver: o.driver, devices, ports }),
     { workers: 1, resyncMs, log: o.log, observer: o.metrics?.controllers },
@@ -150,8 +164,30 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       await network?.stop();
       await dataplane.close?.();
       await reaper.stop();
+      await imageCache?.stop();
       await deviceSteps.stop();
       await controller.stop();
     },
   };
+}
+
+/** Nova's image cache manager, over the driver's cache and the transport's downloads, when the control plane answers for images. */
+function startImageCache(o: AgentOptions): RunningController<string> | undefined {
+  const { driver, controlPlane } = o;
+  const caches = [
+    ...(supportsImageCache(driver) ? [driver] : []),
+    ...(controlPlane.downloads ? [controlPlane.downloads] : []),
+  ];
+  const images = controlPlane.images;
+  const resyncMs = o.imageCache?.intervalMs ?? defaultImageCacheIntervalMs;
+  // resyncMs 0: the operator turned it off.
+  if (caches.length === 0 || images === undefined || resyncMs <= 0) return undefined;
+  const manager = imageCacheManager({
+    hostname: o.hostname,
+    cache: combinedImageCache(caches),
+    images,
+    log: o.log,
+    maxUnusedMs: o.imageCache?.maxUnusedMs ?? defaultImageCacheMaxUnusedMs,
+  });
+  return startController(manager, { workers: 1, resyncMs, log: o.log, observer: o.metrics?.controllers });
 }

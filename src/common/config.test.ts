@@ -54,6 +54,18 @@ describe('config', () => {
     expect(loadConfig({ dataDir }, env)).toMatchObject({ schedulerMaxAttempts: 5, buildTimeoutSec: 0 });
   });
 
+  it('runs the image cache manager every 10 min and keeps unused entries of live images a day, as Nova does', () => {
+    expect(loadConfig({ dataDir }, {})).toMatchObject({
+      imageCacheIntervalSec: 600,
+      imageCacheMaxUnusedSec: 86_400,
+    });
+    const env = { STRATA_IMAGE_CACHE_INTERVAL: '0', STRATA_IMAGE_CACHE_MAX_UNUSED: '3600' };
+    expect(loadConfig({ dataDir }, env)).toMatchObject({
+      imageCacheIntervalSec: 0,
+      imageCacheMaxUnusedSec: 3600,
+    });
+  });
+
   it("nests projects 5 deep by default, as Keystone's max_project_tree_depth", () => {
     expect(loadConfig({ dataDir }, {}).maxProjectTreeDepth).toBe(5);
     expect(loadConfig({ dataDir }, { STRATA_MAX_PROJECT_TREE_DEPTH: '3' }).maxProjectTreeDepth).toBe(3);

@@ -69,6 +69,10 @@ export interface StrataConfig {
   readonly vifPluggingTimeoutSec: number;
   /** Whether a port that never goes ACTIVE fails the build (Nova's vif_plugging_is_fatal), else the build goes on. */
   readonly vifPluggingIsFatal: boolean;
+  /** How often each host agent's image cache manager runs (Nova's image_cache_manager_interval), in seconds; 0 never. */
+  readonly imageCacheIntervalSec: number;
+  /** An unused cache entry of an image that still exists is removed after this long (Nova's remove_unused_original_minimum_age_seconds). */
+  readonly imageCacheMaxUnusedSec: number;
   /** The local host's network dataplane: 'fake' (default: nothing is wired) or 'linux' (bridges, VXLAN, nftables; root). */
   readonly dataplane: 'fake' | 'linux';
   /** `name:interface,...`: the host interface of each physical network (flat and VLAN networks). */
@@ -127,6 +131,8 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   consoleTokenTtlSec: 'STRATA_CONSOLE_TOKEN_TTL',
   vifPluggingTimeoutSec: 'STRATA_VIF_PLUGGING_TIMEOUT',
   vifPluggingIsFatal: 'STRATA_VIF_PLUGGING_IS_FATAL',
+  imageCacheIntervalSec: 'STRATA_IMAGE_CACHE_INTERVAL',
+  imageCacheMaxUnusedSec: 'STRATA_IMAGE_CACHE_MAX_UNUSED',
   dataplane: 'STRATA_DATAPLANE',
   physicalNetworks: 'STRATA_PHYSICAL_NETWORKS',
   tunnelIp: 'STRATA_TUNNEL_IP',
@@ -158,6 +164,8 @@ const numeric = new Set<keyof StrataConfig>([
   'buildTimeoutSec',
   'consoleTokenTtlSec',
   'vifPluggingTimeoutSec',
+  'imageCacheIntervalSec',
+  'imageCacheMaxUnusedSec',
   'imageQuotaCount',
   'imageQuotaBytes',
   'imageSizeCap',
@@ -212,6 +220,8 @@ export function loadConfig(
     consoleTokenTtlSec: merged.consoleTokenTtlSec ?? 600,
     vifPluggingTimeoutSec: merged.vifPluggingTimeoutSec ?? 300,
     vifPluggingIsFatal: merged.vifPluggingIsFatal ?? true,
+    imageCacheIntervalSec: merged.imageCacheIntervalSec ?? 600,
+    imageCacheMaxUnusedSec: merged.imageCacheMaxUnusedSec ?? 86_400,
     dataplane: dataplaneOf(merged.dataplane),
     physicalNetworks: merged.physicalNetworks ?? '',
     ...(merged.tunnelIp !== undefined && { tunnelIp: merged.tunnelIp }),

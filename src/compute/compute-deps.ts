@@ -2,6 +2,7 @@ import type { VolumeApi } from '../volume/volume-api.js';
 import type {
   DeviceControlPlane,
   HostControlPlane,
+  ImageControlPlane,
   NetworkControlPlane,
   SerialConsoleServer,
   ServerControlPlane,
@@ -72,6 +73,7 @@ export interface ComputeConsoles {
 export interface AgentControlPlane extends HostControlPlane, ServerControlPlane {
   readonly devices: DeviceControlPlane;
   readonly networks: NetworkControlPlane;
+  readonly images: ImageControlPlane;
   readonly changes: Pick<HostEvents, 'since'>;
   /** A remote agent's console log (or why it has none); false when nobody waits for it any more. */
   answerConsole(requestId: string, reply: { output?: string; error?: string }): boolean;

@@ -6,6 +6,8 @@ import type {
   DiskLifecycleSupport,
   DriverCapabilities,
   HostFacts,
+  ImageCacheEntry,
+  ImageCacheSupport,
   ObservedWorkload,
   PowerObservation,
   PowerStateSupport,
@@ -23,6 +25,7 @@ import {
   supportsCrashDump,
   supportsDeviceAttach,
   supportsDiskLifecycle,
+  supportsImageCache,
   supportsPowerStates,
   supportsSerialConsole,
   supportsSnapshot,
@@ -87,7 +90,7 @@ export interface DriverSet extends Omit<
  * set is the best any member has; a call a workload's own driver cannot serve fails.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class DriverSet implements ComputeDriver {
+export class DriverSet implements ComputeDriver, ImageCacheSupport {
   readonly name: string;
   readonly kinds: ReadonlyArray<WorkloadKind>;
   readonly capabilities: DriverCapabilities;
@@ -182,6 +185,23 @@ export class DriverSet implements ComputeDriver {
   async recover(h: WorkloadHandle, lastKnown: PowerObservation): Promise<void> {
     const d = this.drivers.find((x) => x.name === h.driver);
     if (d !== undefined) await d.recover(h, lastKnown);
+  }
+
+  /** Every member's cache; keys are paths, so each member ignores the others'. */
+  async listImageCache(): Promise<ReadonlyArray<ImageCacheEntry>> {
+    const each = await Promise.all(this.drivers.filter(supportsImageCache).map((d) => d.listImageCache()));
+    return each.flat();
+  }
+
+  async touchImageCache(key: string): Promise<void> {
+    for (const d of this.drivers.filter(supportsImageCache)) await d.touchImageCache(key);
+  }
+
+  async removeImageCache(key: string): Promise<boolean> {
+    let removed = false;
+    for (const d of this.drivers.filter(supportsImageCache))
+      removed = (await d.removeImageCache(key)) || removed;
+    return removed;
   }
 
   /** The driver that made the handle; for a handle from elsewhere, the one that has the workload. */

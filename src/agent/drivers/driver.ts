@@ -337,3 +337,36 @@ export function supportsDiskLifecycle(d: ComputeDriver): d is ComputeDriver & Di
 export function supportsSnapshot(d: ComputeDriver): d is ComputeDriver & SnapshotSupport {
   return d.capabilities.snapshot;
 }
+
+/** One image a driver keeps prepared on this host (an unpacked rootfs, a converted base disk). */
+export interface ImageCacheEntry {
+  /** The driver's name for the entry (its absolute path), unique on the host. */
+  readonly key: string;
+  /** The image service's id of the image it was made from. */
+  readonly imageId: string;
+  /** A workload on this host needs it (a rootfs under a container, a base under an overlay). */
+  readonly inUse: boolean;
+  /** When it was last known in use, or made (ms since the epoch); eviction ages from here. */
+  readonly lastUsedMs: number;
+}
+
+/**
+ * Nova's image cache manager, driver side: the cache is listed, entries in use are touched,
+ * and an unused one is removed. Entries being written are never listed (they are renamed
+ * into place when complete).
+ */
+export interface ImageCacheSupport {
+  /** Every complete entry; whether each is in use is read fresh from the workloads on disk. */
+  listImageCache(): Promise<ReadonlyArray<ImageCacheEntry>>;
+  /** Records that the entry is in use now; an unknown key (another driver's, or gone) is ignored. */
+  touchImageCache(key: string): Promise<void>;
+  /**
+   * Removes the entry unless a workload uses it or a create is taking it (checked again
+   * here, under the cache's guard); true when removed. An unknown key resolves false.
+   */
+  removeImageCache(key: string): Promise<boolean>;
+}
+
+export function supportsImageCache(d: ComputeDriver): d is ComputeDriver & ImageCacheSupport {
+  return typeof (d as Partial<ImageCacheSupport>).listImageCache === 'function';
+}

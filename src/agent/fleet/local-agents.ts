@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AgentMetrics, HostReserved, RunningAgent } from '../agent.js';
+import type { AgentMetrics, HostReserved, ImageCacheOptions, RunningAgent } from '../agent.js';
 import { startAgent } from '../agent.js';
 import type { ComputeDriver, WorkloadKind } from '../drivers/driver.js';
 import { FakeDriver } from '../drivers/fake/fake-driver.js';
@@ -36,6 +36,7 @@ export class LocalAgents {
       vifPlugging?: VifPlugging;
       /** Default: the fake dataplane (nothing is wired). */
       dataplane?: NetworkDataplane;
+      imageCache?: ImageCacheOptions;
     } = {},
   ): Promise<void> {
     if (driver.name === 'fake')
@@ -52,6 +53,7 @@ export class LocalAgents {
       ...(opts.resyncMs !== undefined && { resyncMs: opts.resyncMs }),
       ...(opts.reserved !== undefined && { reserved: opts.reserved }),
       ...(opts.vifPlugging !== undefined && { vifPlugging: opts.vifPlugging }),
+      ...(opts.imageCache !== undefined && { imageCache: opts.imageCache }),
     });
     this.#agents.set(hostname, { agent, driver, dataplane });
   }

@@ -32,6 +32,7 @@ export async function startLocalHost(agents: LocalAgents, c: StrataConfig, log: 
   }
   await agents.add(hostname(), hostDriver(names, c.dataDir), {
     reserved: hostReservedFrom(c.hostReserved),
+    imageCache: { intervalMs: c.imageCacheIntervalSec * 1000, maxUnusedMs: c.imageCacheMaxUnusedSec * 1000 },
     vifPlugging: vifOf(c),
     dataplane: await dataplaneOf(c),
   });

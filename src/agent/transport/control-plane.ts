@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type {
   HostFacts,
+  ImageCacheSupport,
   PowerObservation,
   SerialConsoleState,
   WorkloadDevice,
@@ -21,6 +22,19 @@ export interface ControlPlane {
   readonly devices: DeviceControlPlane;
   /** Absent in test doubles without a network service: a network controller then has nothing to read. */
   readonly networks?: NetworkControlPlane;
+  /** Absent in test doubles without an image service: the image cache manager then does not run. */
+  readonly images?: ImageControlPlane;
+  /** Image data the transport itself keeps on the host (a remote agent's downloads), cached like the drivers'. */
+  readonly downloads?: ImageCacheSupport;
+}
+
+/** What the host's image cache manager asks (src/agent/controllers/image-cache-manager.ts). */
+export interface ImageControlPlane {
+  /**
+   * Which of these image ids name an image that still exists (not deleted, killed or
+   * pending deletion); the cache of any other may go at once.
+   */
+  liveImages(imageIds: ReadonlyArray<string>): Promise<ReadonlyArray<string>>;
 }
 
 /** What the host's network dataplane is to make real (src/agent/controllers/network-controller.ts). */

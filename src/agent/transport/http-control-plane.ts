@@ -1,6 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rename, rm, utimes } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
@@ -13,12 +12,14 @@ import type {
   DeviceOutcome,
   HostControlPlane,
   HostRegistration,
+  ImageControlPlane,
   NetworkControlPlane,
   ServerControlPlane,
   StepOutcome,
 } from './control-plane.js';
 import type { HostNetworkState } from '../dataplane/host-network-state.js';
 import type { WorkloadSpec } from '../drivers/driver.js';
+import { ImageDownloads } from './image-downloads.js';
 
 /** A Keystone password credential, as clouds.yaml's `auth` block has it. */
 export interface ServiceCredential {
@@ -64,11 +65,26 @@ export class HttpControlPlane implements ControlPlane, HostControlPlane, ServerC
   readonly servers: ServerControlPlane = this;
   readonly devices: DeviceControlPlane;
   readonly networks: NetworkControlPlane;
+  readonly images: ImageControlPlane = {
+    liveImages: async (ids) => {
+      const live: string[] = [];
+      // The route takes 1000 ids a call.
+      for (let i = 0; i < ids.length; i += 1000) {
+        const body = { images: ids.slice(i, i + 1000) };
+        live.push(
+          ...((await this.#call('POST', '/agent/v1/live-images', body)) as { images: string[] }).images,
+        );
+      }
+      return live;
+    },
+  };
+  readonly downloads: ImageDownloads;
   #session: Session | undefined;
   #consoleReader: ConsoleLogReader | undefined;
   readonly #polls = new Map<string, Poll>();
 
   constructor(private readonly o: HttpControlPlaneOptions) {
+    this.downloads = new ImageDownloads(o.imageCacheDir);
     this.devices = {
       listPending: async (hostname) =>
         ((await this.#call('GET', `${this.#host(hostname)}/device-servers`)) as { servers: string[] })
@@ -251,9 +267,11 @@ export class HttpControlPlane implements ControlPlane, HostControlPlane, ServerC
 
   /** Image data from the image service, downloaded once into the cache. */
   async #localImage(imageId: string): Promise<string> {
-    const path = join(this.o.imageCacheDir, imageId);
+    const path = this.downloads.path(imageId);
+    // A use restarts its unused age (see ImageDownloads).
+    const now = new Date();
     if (
-      await stat(path).then(
+      await utimes(path, now, now).then(
         () => true,
         () => false,
       )

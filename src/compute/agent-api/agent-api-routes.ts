@@ -104,6 +104,9 @@ const consoleReply = Type.Object({
   error: Type.Optional(Type.String({ maxLength: 4096 })),
 });
 const idsBody = Type.Object({ servers: Type.Array(Type.String(), { maxItems: 10_000 }) });
+const imageIdsBody = Type.Object({
+  images: Type.Array(Type.String({ maxLength: 255 }), { maxItems: 1_000 }),
+});
 const changesQuery = Type.Object({
   after: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
   wait_ms: Type.Optional(Type.String({ pattern: '^[0-9]+$' })),
@@ -199,6 +202,16 @@ export const agentApiRoutes: RouteSpec<ComputeDeps>[] = [
     successStatus: 200,
     expectedErrors: [],
     handler: async (ctx, deps) => ({ servers: await deps.controlPlane().deletedAmong(ctx.body.servers) }),
+  }),
+  // The image cache manager's question: which cached images still exist.
+  route<ComputeDeps, typeof imageIdsBody>({
+    method: 'POST',
+    url: '/agent/v1/live-images',
+    policy,
+    body: imageIdsBody,
+    successStatus: 200,
+    expectedErrors: [],
+    handler: async (ctx, deps) => ({ images: await deps.controlPlane().images.liveImages(ctx.body.images) }),
   }),
   route<ComputeDeps, typeof consoleReply>({
     method: 'POST',

@@ -20,6 +20,7 @@ import { getServer, updateServerIf } from '../servers/server-store.js';
 import { discardSnapshotImage } from '../servers/snapshot-image.js';
 import { HostEvents } from './host-events.js';
 import { NetworkGateway } from './network-gateway.js';
+import { ImageGateway } from './image-gateway.js';
 import { heartbeat, registerHost } from './host-registry.js';
 import { buildRetry } from './build-retry.js';
 import { recoverFailedResize } from './resize-failure.js';
@@ -39,6 +40,7 @@ export class AgentGateway implements HostControlPlane, ServerControlPlane {
   readonly changes = new HostEvents();
   readonly devices: DeviceGateway;
   readonly networks: NetworkGateway;
+  readonly images: ImageGateway;
   /** Every part, as the in-process agents get it. */
   readonly controlPlane: ControlPlane;
   readonly #consoleReplies = new Map<string, (r: { output?: string; error?: string }) => void>();
@@ -51,7 +53,14 @@ export class AgentGateway implements HostControlPlane, ServerControlPlane {
     this.#events.setMaxListeners(0);
     this.devices = new DeviceGateway(deps, (host, id) => this.changes.add(host, id, undefined, 'devices'));
     this.networks = new NetworkGateway(deps, () => this.changes.networkChanged());
-    this.controlPlane = { hosts: this, servers: this, devices: this.devices, networks: this.networks };
+    this.images = new ImageGateway(deps);
+    this.controlPlane = {
+      hosts: this,
+      servers: this,
+      devices: this.devices,
+      networks: this.networks,
+      images: this.images,
+    };
   }
 
   serveConsoleLogs(hostname: string, read: ConsoleLogReader): void {

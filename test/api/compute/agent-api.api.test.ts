@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../../src/db/testing/dialects.js';
+import { createImage } from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 import type { Personas } from './compute-api-fixtures.js';
@@ -83,6 +84,29 @@ for (const dialect of testDialects()) {
         await call('POST', `/hosts/far-1/console-requests/${id}`, p.admin, { output: 'late' }),
         404,
       );
+    });
+
+    it("answers which of a host's cached images still exist, whoever owns them (live-images)", async () => {
+      const shared = await createImage(t, p.admin, 'cached-public');
+      const res = await t.request({
+        method: 'POST',
+        url: '/image/v2/images',
+        token: p.member,
+        payload: { name: 'cached-private', disk_format: 'raw', container_format: 'bare' },
+      });
+      expect(res.statusCode).toBe(201);
+      const privateId = res.json().id as string;
+      const unknown = '00000000-0000-4000-8000-0000000000ff';
+      const ask = (ids: unknown) => call('POST', '/live-images', p.admin, { images: ids });
+      expect((await ask([shared, privateId, unknown, shared])).json()).toEqual({
+        images: [shared, privateId],
+      });
+      const del = await t.request({ method: 'DELETE', url: `/image/v2/images/${shared}`, token: p.admin });
+      expect(del.statusCode).toBe(204);
+      expect((await ask([shared, privateId])).json()).toEqual({ images: [privateId] });
+      expectFault(await call('POST', '/live-images', p.member, { images: [privateId] }), 403);
+      expectFault(await ask('not a list'), 400);
+      expectFault(await ask(Array.from({ length: 1001 }, () => unknown)), 400);
     });
 
     it('long-polls change notices: returns at once when there are some, else after the wait', async () => {

@@ -1,15 +1,8 @@
 import { copyFile, constants, open, rename, rm } from 'node:fs/promises';
 import { buildConfigDriveIso } from '../../config-drive/config-drive.js';
 import { deviceRefOf, type WorkloadDevice, type WorkloadSpec } from '../driver.js';
-import {
-  checkDiskFormat,
-  convertImage,
-  createOverlay,
-  GiB,
-  growImage,
-  imageInfo,
-  prepareBaseImage,
-} from './qemu-image.js';
+import { checkDiskFormat, convertImage, createOverlay, GiB, growImage, imageInfo } from './qemu-image.js';
+import { holdBaseImage } from './qemu-base-cache.js';
 import { exists, type QemuRuntime } from './qemu-runtime.js';
 import { readVmRecord, type VmRecord, type WorkloadPaths } from './qemu-workload.js';
 
@@ -32,8 +25,9 @@ export async function stageDisks(
   if (!spec.image.path) throw new Error(`qemu driver: image ${spec.image.id} has no local file on this host`);
   const image = { id: spec.image.id, path: spec.image.path, diskFormat };
   try {
-    const base = await prepareBaseImage(rt.cfg.cacheDir, image, signal);
-    await createOverlay(base, `${paths.disk}.new`, spec.rootGb * GiB);
+    // Held until the overlay on it exists: from then on the cache manager sees it in use.
+    const { base, release } = await holdBaseImage(rt.cfg.cacheDir, image, signal);
+    await createOverlay(base, `${paths.disk}.new`, spec.rootGb * GiB).finally(release);
     // Always attached (Nova attaches it when asked or forced): guests here have no metadata server.
     await buildConfigDriveIso(spec, `${paths.configDrive}.new`, signal);
     return { id: spec.image.id, diskFormat, basePath: base.path };

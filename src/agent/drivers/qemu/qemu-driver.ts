@@ -20,7 +20,10 @@ import type {
   WorkloadHandle,
   WorkloadSpec,
   DriverConfig,
+  ImageCacheEntry,
+  ImageCacheSupport,
 } from '../driver.js';
+import { listBaseImages, removeBaseImage, touchBaseImage } from './qemu-base-cache.js';
 import { attachDevice, detachDevice } from './qemu-attach.js';
 import { appendConsoleNote, tailConsoleLog, trimConsoleLog } from '../../host/console-log.js';
 import {
@@ -88,7 +91,8 @@ export class QemuDriver
     DiskLifecycleSupport,
     CrashDumpSupport,
     DeviceAttachSupport,
-    SerialConsoleSupport
+    SerialConsoleSupport,
+    ImageCacheSupport
 {
   readonly name = 'qemu';
   readonly kinds = ['vm'] as const;
@@ -235,6 +239,19 @@ export class QemuDriver
     const ids = await readdir(this.#rt.cfg.stateDir).catch(() => [] as string[]);
     const seen = await Promise.all(ids.filter(isSafeWorkloadId).map((id) => this.observe(id)));
     return seen.filter((o): o is ObservedWorkload => o !== undefined);
+  }
+
+  /** Cached bases; one is in use while an overlay (or a record) of a VM here names it. */
+  listImageCache(): Promise<ReadonlyArray<ImageCacheEntry>> {
+    return listBaseImages(this.#rt.cfg.cacheDir, this.#rt.cfg.stateDir);
+  }
+
+  touchImageCache(key: string): Promise<void> {
+    return touchBaseImage(this.#rt.cfg.cacheDir, key);
+  }
+
+  removeImageCache(key: string): Promise<boolean> {
+    return removeBaseImage(this.#rt.cfg.cacheDir, this.#rt.cfg.stateDir, key);
   }
 
   /**

@@ -69,15 +69,8 @@ async function prepare(
   image: { readonly id: string; readonly path: string; readonly diskFormat: BaseDiskFormat },
   signal?: AbortSignal,
 ): Promise<BaseImage> {
-  const st = await stat(image.path).catch(() => {
-    throw new Error(`qemu driver: image ${image.id}: file ${image.path} not found`);
-  });
-  const digest = createHash('sha256')
-    .update(`${image.id}:${st.size}:${st.mtimeMs}`)
-    .digest('hex')
-    .slice(0, 16);
+  const target = await basePathOf(cacheDir, image);
   const dir = join(cacheDir, 'qemu-base');
-  const target = join(dir, `${safeName(image.id)}-${digest}.${image.diskFormat}`);
   if (!(await exists(target))) {
     const info = await imageInfo(image.path, image.diskFormat).catch((err: unknown) => {
       throw new Error(`qemu driver: image ${image.id} is unreadable: ${reason(err)}`);
@@ -105,6 +98,21 @@ async function prepare(
     format: image.diskFormat,
     virtualSize: (await imageInfo(target, image.diskFormat)).virtualSize,
   };
+}
+
+/** Where the base of `image` is (or will be) cached. */
+export async function basePathOf(
+  cacheDir: string,
+  image: { readonly id: string; readonly path: string; readonly diskFormat: BaseDiskFormat },
+): Promise<string> {
+  const st = await stat(image.path).catch(() => {
+    throw new Error(`qemu driver: image ${image.id}: file ${image.path} not found`);
+  });
+  const digest = createHash('sha256')
+    .update(`${image.id}:${st.size}:${st.mtimeMs}`)
+    .digest('hex')
+    .slice(0, 16);
+  return join(cacheDir, 'qemu-base', `${safeName(image.id)}-${digest}.${image.diskFormat}`);
 }
 
 /** qemu-img check: corruption fails (exit 2); leaked clusters alone (exit 3) are harmless. */

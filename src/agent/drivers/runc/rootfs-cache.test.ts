@@ -1,4 +1,12 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -59,5 +67,42 @@ describe('rootfs cache', () => {
       /layer 2 of 2: uncompressed layer digest mismatch/,
     );
     expect(readdirSync(join(dir, 'cache', 'runc-rootfs'))).toEqual([]);
+  });
+
+  it('lists complete entries with their image id, never an unpack under way', async () => {
+    const cache = new RootfsCache(join(dir, 'cache'));
+    const a = await cache.ensure(image('img.tar', dockerSaveTarball(layers)));
+    mkdirSync(join(dir, 'cache', 'runc-rootfs', '.tmp-under-way', 'rootfs'), { recursive: true });
+    // An entry unpacked before image.json named its image: the id comes from the key.
+    const old = join(dir, 'cache', 'runc-rootfs', `img-old@${'0'.repeat(64)}`);
+    mkdirSync(join(old, 'rootfs'), { recursive: true });
+    writeFileSync(join(old, 'image.json'), JSON.stringify({ run: {}, configJson: {} }));
+    const listed = (await cache.entries()).sort((x, y) => x.key.localeCompare(y.key));
+    expect(listed.map((e) => [e.key, e.imageId, e.dir])).toEqual([
+      [a.key, 'img-1', cache.dirOf(a.key)],
+      [`img-old@${'0'.repeat(64)}`, 'img-old', old],
+    ]);
+  });
+
+  it('removes an entry only when no create holds it and no workload uses it, and unpacks it again after', async () => {
+    const cache = new RootfsCache(join(dir, 'cache'));
+    const src = image('img.tar', dockerSaveTarball(layers));
+    const held = await cache.hold(src);
+    expect(await cache.remove(held.key, async () => false)).toBe(false);
+    held.release();
+    const asked: string[] = [];
+    const used = async (rootfs: string) => {
+      asked.push(rootfs);
+      return true;
+    };
+    expect(await cache.remove(held.key, used)).toBe(false);
+    expect(asked).toEqual([held.rootfs]);
+    expect(await cache.remove(held.key, async () => false)).toBe(true);
+    expect(existsSync(cache.dirOf(held.key))).toBe(false);
+    expect(readdirSync(join(dir, 'cache', 'runc-rootfs'))).toEqual([]);
+    expect(await cache.remove(held.key, async () => false)).toBe(false);
+    expect(await cache.remove('../escape', async () => false)).toBe(false);
+    const again = await cache.ensure(src);
+    expect(readFileSync(join(again.rootfs, 'etc/motd'), 'utf8')).toBe('top');
   });
 });

@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { imageCacheGuard } from '../image-cache-guard.js';
 import { applyLayer } from './layer-unpack.js';
 import type { ImageRunConfig } from './oci-image.js';
 import { ImageArchiveError, openImageArchive } from './oci-image.js';
@@ -17,6 +18,19 @@ export interface CachedRootfs {
   readonly run: ImageRunConfig;
   /** The image config document, for snapshots. */
   readonly configJson: Readonly<Record<string, unknown>>;
+}
+
+/** A cache entry a create holds against eviction until its workload record is written. */
+export interface HeldRootfs extends CachedRootfs {
+  release(): void;
+}
+
+/** A complete entry as the cache manager sees it. */
+export interface RootfsCacheEntry {
+  readonly key: string;
+  readonly dir: string;
+  readonly imageId: string;
+  readonly mtimeMs: number;
 }
 
 export interface ImageSource {
@@ -42,19 +56,93 @@ export class RootfsCache {
 
   /** The cached rootfs of `image`, unpacking it first when needed. Throws ImageArchiveError on bad data. */
   async ensure(image: ImageSource, signal?: AbortSignal): Promise<CachedRootfs> {
+    const { release, ...entry } = await this.hold(image, signal);
+    release();
+    return entry;
+  }
+
+  /**
+   * Like `ensure`, but the entry cannot be evicted until `release` is called: a create
+   * holds it until the workload that uses it is recorded. The hold is taken before the
+   * entry is looked up, so an eviction either finished before (and it is unpacked again)
+   * or cannot start.
+   */
+  async hold(image: ImageSource, signal?: AbortSignal): Promise<HeldRootfs> {
     await mkdir(this.#dir, { recursive: true });
     return withPlainTar(image.path, this.#dir, async (tarPath) => {
       const archive = await openImageArchive(tarPath);
       const key = `${safeName(image.id)}@${archive.configDigest.replace(/^sha256:/, '')}`;
-      const found = await this.#load(key);
-      if (found) return found;
-      let p = this.#inflight.get(key);
-      if (p === undefined) {
-        p = this.#unpack(key, archive, signal).finally(() => this.#inflight.delete(key));
-        this.#inflight.set(key, p);
+      const release = await imageCacheGuard.hold(join(this.#dir, key));
+      try {
+        const found = (await this.#load(key)) ?? (await this.#unpackOnce(key, image.id, archive, signal));
+        return { ...found, release };
+      } catch (err) {
+        release();
+        throw err;
       }
-      return p;
     });
+  }
+
+  /** Concurrent creates of one image in this process share one unpack. */
+  #unpackOnce(
+    key: string,
+    imageId: string,
+    archive: Awaited<ReturnType<typeof openImageArchive>>,
+    signal?: AbortSignal,
+  ): Promise<CachedRootfs> {
+    let p = this.#inflight.get(key);
+    if (p === undefined) {
+      p = this.#unpack(key, imageId, archive, signal).finally(() => this.#inflight.delete(key));
+      this.#inflight.set(key, p);
+    }
+    return p;
+  }
+
+  /** Complete entries (temp dirs of unpacks under way are not entries). */
+  async entries(): Promise<RootfsCacheEntry[]> {
+    const names = await readdir(this.#dir).catch(() => [] as string[]);
+    const found = await Promise.all(names.filter((n) => !n.startsWith('.')).map((n) => this.#entry(n)));
+    return found.filter((e): e is RootfsCacheEntry => e !== undefined);
+  }
+
+  /** Marks the entry used now (its directory's mtime), so its unused age starts later. */
+  async touch(key: string): Promise<void> {
+    const now = new Date();
+    await utimes(join(this.#dir, key), now, now).catch(() => undefined);
+  }
+
+  /**
+   * Removes the entry unless held or `inUse` says a workload needs it. It is renamed away
+   * first, so a create never finds half of it.
+   */
+  async remove(key: string, inUse: (rootfs: string) => Promise<boolean>): Promise<boolean> {
+    if (key.startsWith('.') || key.includes('/')) return false;
+    if ((await this.#entry(key)) === undefined) return false;
+    const dir = join(this.#dir, key);
+    return imageCacheGuard.evict(
+      dir,
+      () => inUse(join(dir, 'rootfs')),
+      async () => {
+        const doomed = join(this.#dir, `.tmp-evicted-${randomUUID()}`);
+        await rename(dir, doomed);
+        await rm(doomed, { recursive: true, force: true });
+      },
+    );
+  }
+
+  /** The directory of an entry, by key. */
+  dirOf(key: string): string {
+    return join(this.#dir, key);
+  }
+
+  async #entry(key: string): Promise<RootfsCacheEntry | undefined> {
+    const dir = join(this.#dir, key);
+    const meta = await readFile(join(dir, 'image.json'), 'utf8').catch(() => undefined);
+    const st = await stat(dir).catch(() => undefined);
+    if (meta === undefined || st === undefined) return undefined;
+    const { imageId } = JSON.parse(meta) as { imageId?: string };
+    // Entries written before the id was recorded: the key starts with it (ids are UUIDs).
+    return { key, dir, imageId: imageId ?? key.slice(0, key.lastIndexOf('@')), mtimeMs: st.mtimeMs };
   }
 
   /** A previously unpacked entry, by key (for workloads after an agent restart). */
@@ -72,6 +160,7 @@ export class RootfsCache {
 
   async #unpack(
     key: string,
+    imageId: string,
     archive: Awaited<ReturnType<typeof openImageArchive>>,
     signal?: AbortSignal,
   ): Promise<CachedRootfs> {
@@ -87,7 +176,7 @@ export class RootfsCache {
           });
         });
       }
-      const meta = { run: archive.run, configJson: archive.configJson };
+      const meta = { imageId, run: archive.run, configJson: archive.configJson };
       await writeFile(join(tmp, 'image.json'), JSON.stringify(meta));
       await rename(tmp, join(this.#dir, key)).catch(async (err: NodeJS.ErrnoException) => {
         // Another process finished the same image first: use its copy.

@@ -109,3 +109,17 @@ export async function removeRootfs(l: RootfsLayout): Promise<void> {
   for (const p of [l.merged, `${l.merged}.copied`, l.upper, l.work])
     await rm(p, { recursive: true, force: true });
 }
+
+/** The lower dirs of every overlay mounted on this host (an image cache entry under one is in use). */
+export async function overlayLowerDirs(): Promise<Set<string>> {
+  const table = await readFile('/proc/self/mountinfo', 'utf8');
+  const lowers = new Set<string>();
+  for (const line of table.split('\n')) {
+    const [, after] = line.split(' - ');
+    const [fstype, , options = ''] = (after ?? '').split(' ');
+    if (fstype !== 'overlay') continue;
+    const lower = options.split(',').find((o) => o.startsWith('lowerdir='));
+    for (const dir of lower?.slice('lowerdir='.length).split(':') ?? []) lowers.add(unescapeMountPath(dir));
+  }
+  return lowers;
+}

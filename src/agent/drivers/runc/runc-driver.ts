@@ -1,5 +1,5 @@
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { writeConfigDriveTree } from '../../config-drive/config-drive.js';
 import type {
@@ -18,11 +18,13 @@ import type {
   WorkloadHandle,
   WorkloadSpec,
   DriverConfig,
+  ImageCacheEntry,
+  ImageCacheSupport,
 } from '../driver.js';
 import { tailConsoleLog, trimConsoleLog } from '../../host/console-log.js';
 import type { RootfsMode } from './rootfs.js';
-import { mountsUnder, overlayUsable, prepareRootfs, removeRootfs } from './rootfs.js';
-import type { CachedRootfs, ImageSource } from './rootfs-cache.js';
+import { mountsUnder, overlayLowerDirs, overlayUsable, prepareRootfs, removeRootfs } from './rootfs.js';
+import type { CachedRootfs, HeldRootfs, ImageSource } from './rootfs-cache.js';
 import { RootfsCache } from './rootfs-cache.js';
 import { pidsMaxOf, writeBundle } from './runc-bundle.js';
 import type { IdMap } from './runc-idmap.js';
@@ -45,6 +47,7 @@ import { netnsNameOf } from './runc-nics.js';
 import { probeHost } from './runc-probe.js';
 import type { RecordedDevice, WorkloadPaths, WorkloadRecord } from './runc-workload.js';
 import {
+  imageKeysInUse,
   isValidWorkloadId,
   readRecord,
   requireRecord as need,
@@ -112,7 +115,8 @@ export class RuncDriver
     PowerStateSupport,
     SnapshotSupport,
     DiskLifecycleSupport,
-    DeviceAttachSupport
+    DeviceAttachSupport,
+    ImageCacheSupport
 {
   readonly name = 'runc';
   readonly kinds = ['container'] as const;
@@ -320,12 +324,16 @@ export class RuncDriver
       // Devices stay as recorded (attached since create included), not as the spec lists them.
       const { devices = [], idMap } = await need(p);
       // The new image first: a bad one fails the rebuild with the old root still there.
-      const image = await this.#cache.ensure(source, signal);
-      await stopContainer(this.#runc, h.workloadId, this.#gracefulMs(), signal);
-      await hideRoot(this.#rootPath(h.workloadId));
-      await removeRootfs(p.rootfs);
-      await rm(p.configDrive, { recursive: true, force: true });
-      return handleOf(await this.#provision(spec, p, image, devices, idMap));
+      const image = await this.#cache.hold(source, signal);
+      try {
+        await stopContainer(this.#runc, h.workloadId, this.#gracefulMs(), signal);
+        await hideRoot(this.#rootPath(h.workloadId));
+        await removeRootfs(p.rootfs);
+        await rm(p.configDrive, { recursive: true, force: true });
+        return handleOf(await this.#provision(spec, p, image, devices, idMap));
+      } finally {
+        image.release();
+      }
     });
   }
 
@@ -366,10 +374,41 @@ export class RuncDriver
     p: WorkloadPaths,
     signal: AbortSignal,
   ): Promise<WorkloadRecord> {
-    const image = await this.#cache.ensure(source, signal);
-    signal.throwIfAborted();
-    await mkdir(p.dir, { recursive: true, mode: 0o700 });
-    return this.#provision(spec, p, image, this.#devices.fromSpec(spec));
+    // Held until the record naming it is written, so the cache manager cannot take it meanwhile.
+    const image: HeldRootfs = await this.#cache.hold(source, signal);
+    try {
+      signal.throwIfAborted();
+      await mkdir(p.dir, { recursive: true, mode: 0o700 });
+      return await this.#provision(spec, p, image, this.#devices.fromSpec(spec));
+    } finally {
+      image.release();
+    }
+  }
+
+  /** Unpacked images; one is in use while a workload's record names it or an overlay sits on it. */
+  async listImageCache(): Promise<ReadonlyArray<ImageCacheEntry>> {
+    const entries = await this.#cache.entries();
+    if (entries.length === 0) return [];
+    const [keys, lowers] = await Promise.all([imageKeysInUse(this.#opts.stateDir), overlayLowerDirs()]);
+    return entries.map((e) => ({
+      key: e.dir,
+      imageId: e.imageId,
+      inUse: keys.has(e.key) || lowers.has(join(e.dir, 'rootfs')),
+      lastUsedMs: e.mtimeMs,
+    }));
+  }
+
+  async touchImageCache(key: string): Promise<void> {
+    if (this.#cache.dirOf(basename(key)) === key) await this.#cache.touch(basename(key));
+  }
+
+  async removeImageCache(key: string): Promise<boolean> {
+    const name = basename(key);
+    if (this.#cache.dirOf(name) !== key) return false;
+    return this.#cache.remove(name, async (rootfs) => {
+      const [keys, lowers] = await Promise.all([imageKeysInUse(this.#opts.stateDir), overlayLowerDirs()]);
+      return keys.has(name) || lowers.has(rootfs);
+    });
   }
 
   /** Root, config drive, devices, bundle, container, then the record that says it all exists. */

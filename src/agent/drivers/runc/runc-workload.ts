@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WorkloadDisk, WorkloadNic } from '../driver.js';
 import type { IdMap } from './runc-idmap.js';
@@ -122,4 +122,12 @@ export async function requireRecord(p: WorkloadPaths): Promise<WorkloadRecord> {
 export function withoutResize(r: WorkloadRecord): WorkloadRecord {
   const { resizedFrom: _settled, ...rest } = r;
   return rest;
+}
+
+/** The rootfs cache keys the workloads recorded under `stateDir` are built on. */
+export async function imageKeysInUse(stateDir: string): Promise<Set<string>> {
+  const ids = (await readdir(stateDir).catch(() => [] as string[])).filter(isValidWorkloadId);
+  // An unreadable record throws: better no eviction this pass than one under a workload.
+  const records = await Promise.all(ids.map((id) => readRecord(workloadPaths(stateDir, id))));
+  return new Set(records.flatMap((r) => (r === undefined ? [] : [r.imageKey])));
 }
