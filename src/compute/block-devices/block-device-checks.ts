@@ -38,7 +38,8 @@ export async function checkBootPlan(
         );
       if (d.bootIndex === 0 && !v.bootable)
         throw new InputError('compute.server.bdm_not_bootable', `Block Device ${id} is not bootable.`);
-      if (v.status !== 'available')
+      // A multiattach volume may already serve other servers (2.60).
+      if (v.status !== 'available' && !(v.multiattach && v.status === 'in-use'))
         throw new InputError(
           'compute.server.volume_not_available',
           `Invalid volume: volume '${id}' status must be 'available'. Currently in '${v.status}'`,

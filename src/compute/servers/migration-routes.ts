@@ -42,7 +42,10 @@ const changesPage = changesPageParser(filterNames);
 async function listMigrations(ctx: RequestContext, deps: ComputeDeps) {
   const mv = ctx.microversion;
   const q = ctx.query;
-  const str = (k: string) => (typeof q[k] === 'string' ? q[k] : undefined);
+  const str = (k: string) => {
+    const v = q[k];
+    return typeof v === 'string' ? v : undefined;
+  };
   const paged = atLeast(mv, [2, 59]) ? changesPage(q) : undefined;
   const after = paged?.page.marker === undefined ? undefined : await findMigration(deps, paged.page.marker);
   const rows = await selectMigrations(deps, {

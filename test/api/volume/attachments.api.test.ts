@@ -243,6 +243,29 @@ for (const dialect of testDialects()) {
       });
       expect(at60.statusCode, at60.body).toBe(200);
       await waitForVolume(id, 'in-use');
+      // From 2.60 a server may also boot with the volume while another server holds it.
+      const shared = await t.request({
+        method: 'POST',
+        url: '/compute/v2.1/servers',
+        token: p.member,
+        headers: { 'openstack-api-version': 'compute 2.60' },
+        payload: {
+          server: {
+            name: 'mb',
+            imageRef: image,
+            flavorRef: flavor,
+            networks: 'none',
+            block_device_mapping_v2: [bdm],
+          },
+        },
+      });
+      expect(shared.statusCode, shared.body).toBe(202);
+      const second = shared.json().server.id as string;
+      await waitForServer(t, p.member, second, 'ACTIVE');
+      const both = await waitForVolume(id, 'in-use');
+      expect((both['attachments'] as Json[]).map((a) => a['server_id']).sort()).toEqual(
+        [server, second].sort(),
+      );
       const typeOfVolume = await vol('GET', `/types/${multiType}`, { token: p.admin });
       expect(typeOfVolume.json().volume_type.extra_specs).toEqual({ multiattach: '<is> True' });
     });
