@@ -11,7 +11,7 @@ export const computeMicroversions: MicroversionPolicy = {
   serviceType: 'compute',
   legacyHeader: 'x-openstack-nova-api-version',
   min: [2, 1],
-  max: [2, 50],
+  max: [2, 60],
 };
 
 const v21 = (rootUrl: string) => ({

@@ -11,6 +11,7 @@ import { computeRequestIdHeader } from './compute-headers.js';
 import { computeBasePolicy } from './compute-policy.js';
 import { computeMicroversions, computeVersionRoutes } from './compute-version.js';
 import { extensionPolicy, extensionRoutes } from './extensions/extension-routes.js';
+import { externalEventPolicy, externalEventRoutes } from './external-events/external-event-routes.js';
 import { flavorPolicy } from './flavors/flavor-policy.js';
 import { flavorRoutes } from './flavors/flavor-routes.js';
 import { hostPolicy } from './hosts/host-policy.js';
@@ -75,6 +76,7 @@ export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
   ...migrationRoutes,
   ...instanceActionRoutes,
   ...remoteConsoleRoutes,
+  ...externalEventRoutes,
   ...usageRoutes,
   ...agentApiRoutes,
 ];
@@ -100,6 +102,7 @@ export const computePolicy: Readonly<Record<string, string>> = {
   ...interfacePolicy,
   ...fixedIpPolicy,
   ...remoteConsolePolicy,
+  ...externalEventPolicy,
 };
 
 /** Compute v2.1 (Nova) mounted at /compute; the catalog points at /compute/v2.1. */

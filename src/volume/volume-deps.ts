@@ -31,6 +31,8 @@ export interface VolumeDevicePort {
   /** Idempotent: asks compute to take the disk off; resolves when it is not there. */
   detach(serverId: string, volumeId: string): Promise<void>;
   disk(serverId: string, volumeId: string): Promise<DiskOnServer>;
+  /** Cinder's volume-extended event to Nova: an in-use extend finished on the server (ok or not). */
+  extended?(serverId: string, volumeId: string, ok: boolean): Promise<void>;
 }
 
 export interface VolumeDeps {

@@ -11,7 +11,17 @@ const invalid = (details: string) =>
  * Nova's API checks of each volume mapping's source against block storage and the image
  * service (compute API _validate_bdm / _get_bdm_image_metadata), before anything is made.
  */
-export async function checkBootPlan(deps: ComputeDeps, caller: Caller, plan: BootPlan): Promise<void> {
+export interface BootOptions {
+  /** 2.60: the request's microversion lets a multiattach volume be used. */
+  readonly supportsMultiattach: boolean;
+}
+
+export async function checkBootPlan(
+  deps: ComputeDeps,
+  caller: Caller,
+  plan: BootPlan,
+  opts: BootOptions = { supportsMultiattach: false },
+): Promise<void> {
   if (plan.volumes.length === 0) return;
   const volumes = deps.volumes();
   if (volumes === undefined) throw invalid('this cloud does not serve block storage.');
@@ -21,9 +31,15 @@ export async function checkBootPlan(deps: ComputeDeps, caller: Caller, plan: Boo
     if (d.sourceType === 'volume') {
       const v = await volumes.getVolume(who, id);
       if (v === undefined) throw invalid(`failed to get volume ${id}.`);
+      if (v.multiattach && !opts.supportsMultiattach)
+        throw new InputError(
+          'compute.server.multiattach_old_microversion',
+          'Multiattach volumes are only supported starting with compute API version 2.60.',
+        );
       if (d.bootIndex === 0 && !v.bootable)
         throw new InputError('compute.server.bdm_not_bootable', `Block Device ${id} is not bootable.`);
-      if (v.status !== 'available')
+      // A multiattach volume may already serve other servers (2.60).
+      if (v.status !== 'available' && !(v.multiattach && v.status === 'in-use'))
         throw new InputError(
           'compute.server.volume_not_available',
           `Invalid volume: volume '${id}' status must be 'available'. Currently in '${v.status}'`,

@@ -94,9 +94,12 @@ async function prepareOne(
   if (v.status === 'error')
     return `Build of instance ${s.id} aborted: Volume ${v.id} did not finish being created. And its status is error.`;
   if (settling.has(v.status)) return 'wait';
-  if (v.status !== 'available') return `Build of instance ${s.id} aborted: Volume ${v.id} is ${v.status}.`;
+  if (v.status !== 'available' && !(v.multiattach && v.status === 'in-use'))
+    return `Build of instance ${s.id} aborted: Volume ${v.id} is ${v.status}.`;
+  // The create was refused below 2.60 for a multiattach volume (checkBootPlan): this one may share.
   const res = await volumes.reserve(owner, v.id, s.id, {
     ...(r.deviceName !== null && r.deviceName !== undefined && { device: r.deviceName }),
+    supportsMultiattach: true,
   });
   await requestAttach(deps, s.id, {
     kind: 'disk',

@@ -7,6 +7,7 @@ import { adminApi, projectReader } from '../compute-policy.js';
 export const flavorPolicy: Readonly<Record<string, string>> = {
   'os_compute_api:os-flavor-manage:create': adminApi,
   'os_compute_api:os-flavor-manage:delete': adminApi,
+  'os_compute_api:os-flavor-manage:update': adminApi,
   'os_compute_api:os-flavor-extra-specs:index': `${adminApi} or ${projectReader}`,
   'os_compute_api:os-flavor-extra-specs:show': `${adminApi} or ${projectReader}`,
   'os_compute_api:os-flavor-extra-specs:create': adminApi,

@@ -1,14 +1,19 @@
 import type { Static } from 'typebox';
+import { NotFoundError } from '../../common/errors.js';
+import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
 import { nextPageLinks, parsePageRequest } from '../../common/http/pagination.js';
 import type { RequestContext, RouteSpec } from '../../common/http/route-spec.js';
+import { compileValidator } from '../../common/http/validation.js';
 import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { flavorAccessRoutes } from './flavor-access-routes.js';
 import { flavorCaller } from './flavor-caller.js';
 import { flavorExtraSpecRoutes } from './flavor-extra-spec-routes.js';
-import { flavorCreateBody, flavorListQuery } from './flavor-schemas.js';
+import { flavorCreateBody, flavorListQuery, flavorUpdateBody } from './flavor-schemas.js';
 import * as service from './flavor-service.js';
 import { flavorBriefView, flavorListView, flavorView } from './flavor-view.js';
+
+const updateBody = compileValidator(flavorUpdateBody);
 
 /** Nova's CONF.api.max_limit. */
 const maxLimit = 1000;
@@ -32,7 +37,7 @@ async function listPage(
   const links = nextPageLinks(ctx.url, ctx.query, page, flavors);
   const view = brief ? flavorBriefView : flavorView;
   return flavorListView(
-    flavors.map((f) => view(f, ctx.serviceUrl)),
+    flavors.map((f) => view(f, ctx.serviceUrl, ctx.microversion)),
     links,
   );
 }
@@ -64,6 +69,7 @@ const flavorCoreRoutes = [
       flavor: flavorView(
         await service.findFlavor(deps, flavorCaller(ctx), ctx.params['flavor_id']!),
         ctx.serviceUrl,
+        ctx.microversion,
       ),
     }),
   }),
@@ -74,9 +80,27 @@ const flavorCoreRoutes = [
     body: flavorCreateBody,
     successStatus: 200,
     expectedErrors: [409],
-    handler: async (ctx, deps) => ({
-      flavor: flavorView(await service.createFlavor(deps, ctx.body.flavor), ctx.serviceUrl),
-    }),
+    handler: async (ctx, deps) => {
+      rejectFieldsBefore(ctx.microversion, [2, 55], 'flavor', ctx.body.flavor, ['description']);
+      const f = await service.createFlavor(deps, ctx.body.flavor);
+      return { flavor: flavorView(f, ctx.serviceUrl, ctx.microversion) };
+    },
+  }),
+  route<ComputeDeps>({
+    method: 'PUT',
+    url: '/v2.1/flavors/:flavor_id',
+    // The version is checked before the rule and the body: below 2.55 the method does not exist.
+    successStatus: 200,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => {
+      if (!atLeast(ctx.microversion, [2, 55]))
+        throw new NotFoundError('compute.flavor.update_version', 'The resource could not be found.');
+      ctx.authorize('os_compute_api:os-flavor-manage:update', {});
+      const b = updateBody(ctx.body, 'body') as Static<typeof flavorUpdateBody>;
+      const id = ctx.params['flavor_id']!;
+      const f = await service.setFlavorDescription(deps, id, b.flavor.description);
+      return { flavor: flavorView(f, ctx.serviceUrl, ctx.microversion) };
+    },
   }),
   route<ComputeDeps>({
     method: 'DELETE',

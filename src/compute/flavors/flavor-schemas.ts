@@ -31,6 +31,12 @@ export const novaBoolean = Type.Union(
   { description: 'A boolean, or one of its string spellings (true/false, yes/no, on/off, 1/0).' },
 );
 
+/** 2.55: free text without control characters (Nova's description pattern), or null. */
+const flavorDescription = Type.Union(
+  [Type.String({ maxLength: 65535, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$' }), Type.Null()],
+  { description: 'Flavor description (microversion 2.55).' },
+);
+
 export const flavorCreateBody = Type.Object(
   {
     flavor: Type.Object(
@@ -61,8 +67,20 @@ export const flavorCreateBody = Type.Object(
           ),
         ),
         'os-flavor-access:is_public': Type.Optional(novaBoolean),
+        description: Type.Optional(flavorDescription),
       },
       { additionalProperties: false, description: 'The flavor to create.' },
+    ),
+  },
+  { additionalProperties: false, description: "Request body with a 'flavor' object." },
+);
+
+/** 2.55: the description is the only thing a flavor's update may change, so it is required. */
+export const flavorUpdateBody = Type.Object(
+  {
+    flavor: Type.Object(
+      { description: flavorDescription },
+      { additionalProperties: false, description: 'The new description.' },
     ),
   },
   { additionalProperties: false, description: "Request body with a 'flavor' object." },

@@ -145,7 +145,7 @@ function newFlavor(b: CreateBody, now: string): Flavor {
     rxtxFactor: Number(b.rxtx_factor ?? 1),
     isPublic: strictBoolean(b['os-flavor-access:is_public'] ?? true) ?? true,
     disabled: false,
-    description: null,
+    description: b.description ?? null,
     extraSpecs: {},
     createdAt: now,
   };
@@ -155,6 +155,16 @@ const idExists = (id: string) =>
   new ConflictError('compute.flavor.id_exists', `Flavor with ID ${id} already exists.`);
 const nameExists = (name: string) =>
   new ConflictError('compute.flavor.name_exists', `Flavor with name ${name} already exists.`);
+
+/** 2.55: any flavor's description (private ones too, as Nova's update finds them). */
+export async function setFlavorDescription(
+  deps: ComputeDeps,
+  id: string,
+  description: string | null,
+): Promise<Flavor> {
+  if (!(await store.setDescription(deps.store.db, id, description))) throw flavorNotFound(id);
+  return (await store.getFlavor(deps.store.db, id))!;
+}
 
 /** Servers keep their embedded copy, so deleting a flavor in use is allowed, as in Nova. */
 export async function deleteFlavor(deps: ComputeDeps, id: string): Promise<void> {

@@ -143,6 +143,12 @@ export async function deleteFlavor(db: Db, id: string): Promise<boolean> {
   return Number(r.numDeletedRows) > 0;
 }
 
+/** False when no such flavor exists. */
+export async function setDescription(db: Db, id: string, description: string | null): Promise<boolean> {
+  const r = await db.updateTable('flavors').set({ description }).where('id', '=', id).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
 export async function setExtraSpecs(
   db: Db,
   id: string,

@@ -1,3 +1,5 @@
+import type { Microversion } from '../../common/http/microversion.js';
+import { atLeast } from '../../common/http/microversion.js';
 import type { PageLink } from '../../common/http/pagination.js';
 import type { Flavor } from './flavor-store.js';
 
@@ -9,13 +11,17 @@ function flavorLinks(id: string, serviceUrl: string) {
   ];
 }
 
-/** GET /flavors entries: id, name and links only. */
-export function flavorBriefView(f: Flavor, serviceUrl: string) {
-  return { id: f.id, name: f.name, links: flavorLinks(f.id, serviceUrl) };
+/** 2.55 shows the description in every flavor view. */
+const described = (f: Flavor, mv: Microversion | undefined) =>
+  atLeast(mv, [2, 55]) ? { description: f.description } : {};
+
+/** GET /flavors entries: id, name and links only (and the description from 2.55). */
+export function flavorBriefView(f: Flavor, serviceUrl: string, mv: Microversion | undefined) {
+  return { id: f.id, name: f.name, links: flavorLinks(f.id, serviceUrl), ...described(f, mv) };
 }
 
 /** The 2.1 flavor: extension-prefixed attributes, and "" for a zero swap or rxtx factor as Nova prints. */
-export function flavorView(f: Flavor, serviceUrl: string) {
+export function flavorView(f: Flavor, serviceUrl: string, mv: Microversion | undefined) {
   return {
     id: f.id,
     name: f.name,
@@ -28,6 +34,7 @@ export function flavorView(f: Flavor, serviceUrl: string) {
     'os-flavor-access:is_public': f.isPublic,
     rxtx_factor: f.rxtxFactor === 0 ? '' : f.rxtxFactor,
     links: flavorLinks(f.id, serviceUrl),
+    ...described(f, mv),
   };
 }
 

@@ -1,10 +1,15 @@
 import { nextPageLinks, pageAfter, parsePageRequest } from '../../common/http/pagination.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { apiMaxLimit, markerNotFound } from '../compute-paging.js';
+import { NotFoundError } from '../../common/errors.js';
+import type { Microversion } from '../../common/http/microversion.js';
 import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
+import { hypervisorListQuery, hypervisorShowWithServers } from './hypervisor-query.js';
 import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
-import { serviceListQuery, serviceUpdateBody } from './host-schemas.js';
+import type { Static } from 'typebox';
+import { compileValidator } from '../../common/http/validation.js';
+import { serviceChangeBody, serviceListQuery, serviceUpdateBody } from './host-schemas.js';
 import * as service from './host-service.js';
 import {
   availabilityZoneDetailView,
@@ -16,6 +21,8 @@ import {
 } from './host-view.js';
 
 const noTarget = () => ({});
+const serviceUpdate = compileValidator(serviceUpdateBody);
+const serviceChange = compileValidator(serviceChangeBody);
 const hv = '/v2.1/os-hypervisors';
 
 /** Availability zones, hypervisors and services: read-only views over compute_hosts, plus the enable switch. */
@@ -44,8 +51,8 @@ export const hostRoutes = [
     policy: 'os_compute_api:os-hypervisors:list',
     target: noTarget,
     successStatus: 200,
-    expectedErrors: [],
-    handler: async (ctx, deps) => hypervisorPage(ctx, await service.hostStates(deps), false),
+    expectedErrors: [404], // 2.53: a hostname pattern that matches nothing
+    handler: (ctx, deps) => hypervisorList(ctx, deps, false),
   }),
   route<ComputeDeps>({
     method: 'GET',
@@ -53,8 +60,8 @@ export const hostRoutes = [
     policy: 'os_compute_api:os-hypervisors:list-detail',
     target: noTarget,
     successStatus: 200,
-    expectedErrors: [],
-    handler: async (ctx, deps) => hypervisorPage(ctx, await service.hostStates(deps), true),
+    expectedErrors: [404], // 2.53: a hostname pattern that matches nothing
+    handler: (ctx, deps) => hypervisorList(ctx, deps, true),
   }),
   route<ComputeDeps>({
     method: 'GET',
@@ -72,13 +79,12 @@ export const hostRoutes = [
     target: noTarget,
     successStatus: 200,
     expectedErrors: [404],
-    handler: async (ctx, deps) => ({
-      hypervisor: hypervisorView(
-        await service.findHypervisor(deps, ctx.params['hypervisor_id']!, ctx.microversion),
-        true,
-        ctx.microversion,
-      ),
-    }),
+    handler: async (ctx, deps) => {
+      const withServers = hypervisorShowWithServers(ctx.microversion, ctx.query);
+      const s = await service.findHypervisor(deps, ctx.params['hypervisor_id']!, ctx.microversion);
+      const [view] = await hypervisorViews(deps, [s], true, ctx.microversion, withServers);
+      return { hypervisor: view };
+    },
   }),
   route<ComputeDeps>({
     method: 'GET',
@@ -100,11 +106,14 @@ export const hostRoutes = [
     target: noTarget,
     successStatus: 200,
     expectedErrors: [404],
-    handler: async (ctx, deps) => ({
-      hypervisors: (await service.searchHypervisors(deps, ctx.params['hypervisor_id']!)).map((s) =>
-        hypervisorView(s, false, ctx.microversion),
-      ),
-    }),
+    handler: async (ctx, deps) => {
+      movedAt253(ctx);
+      return {
+        hypervisors: (await service.searchHypervisors(deps, ctx.params['hypervisor_id']!)).map((s) =>
+          hypervisorView(s, false, ctx.microversion),
+        ),
+      };
+    },
   }),
   route<ComputeDeps>({
     method: 'GET',
@@ -114,11 +123,9 @@ export const hostRoutes = [
     successStatus: 200,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
+      movedAt253(ctx);
       const states = await service.searchHypervisors(deps, ctx.params['hypervisor_id']!);
-      const views = states.map(async (s) =>
-        hypervisorView(s, false, ctx.microversion, await service.serversOnHost(deps, s.host.hostname)),
-      );
-      return { hypervisors: await Promise.all(views) };
+      return { hypervisors: await hypervisorViews(deps, states, false, ctx.microversion, true) };
     },
   }),
   route<ComputeDeps, undefined, typeof serviceListQuery>({
@@ -136,16 +143,21 @@ export const hostRoutes = [
       return { services: states.map((s) => serviceView(s, ctx.microversion)) };
     },
   }),
-  route<ComputeDeps, typeof serviceUpdateBody>({
+  route<ComputeDeps>({
     method: 'PUT',
+    // Before 2.53 the path names an action (enable, disable, ...); from it, the service's UUID.
     url: '/v2.1/os-services/:action',
     policy: 'os_compute_api:os-services:update',
     target: noTarget,
-    body: serviceUpdateBody,
     successStatus: 200,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
-      const b = ctx.body;
+      if (atLeast(ctx.microversion, [2, 53])) {
+        const change = serviceChange(ctx.body, 'body') as service.ServiceChange;
+        const updated = await service.updateServiceById(deps, ctx.params['action']!, change);
+        return { service: serviceView(updated, ctx.microversion) };
+      }
+      const b = serviceUpdate(ctx.body, 'body') as Static<typeof serviceUpdateBody>;
       const action = ctx.params['action']!;
       if (action === 'force-down' && atLeast(ctx.microversion, [2, 11])) {
         const forcedDown = await service.forceDownService(deps, b);
@@ -168,12 +180,47 @@ export const hostRoutes = [
   }),
 ];
 
+/** 2.53 folded /search and /servers into the list's query: from it those paths are 404. */
+function movedAt253(ctx: RequestContext): void {
+  if (atLeast(ctx.microversion, [2, 53]))
+    throw new NotFoundError('compute.hypervisor.moved', 'The resource could not be found.');
+}
+
+/** Views of hypervisors, each with the servers it hosts when asked (listed only when there are some). */
+function hypervisorViews(
+  deps: ComputeDeps,
+  states: ReadonlyArray<service.HostState>,
+  detail: boolean,
+  mv: Microversion | undefined,
+  withServers: boolean,
+) {
+  return Promise.all(
+    states.map(async (s) =>
+      hypervisorView(
+        s,
+        detail,
+        mv,
+        withServers ? await service.serversOnHost(deps, s.host.hostname) : undefined,
+      ),
+    ),
+  );
+}
+
+/** GET /os-hypervisors[/detail]: by hostname pattern (2.53), else paged (2.33). */
+async function hypervisorList(ctx: RequestContext, deps: ComputeDeps, detail: boolean) {
+  const q = hypervisorListQuery(ctx.microversion, ctx.query);
+  if (q.pattern === undefined) return hypervisorPage(ctx, deps, detail, q.withServers);
+  const states = await service.searchHypervisors(deps, q.pattern);
+  return { hypervisors: await hypervisorViews(deps, states, detail, ctx.microversion, q.withServers) };
+}
+
 /** The hypervisor list, paged by limit and marker (a hypervisor id) from 2.33, as Nova. */
-function hypervisorPage(ctx: RequestContext, states: ReadonlyArray<service.HostState>, detail: boolean) {
-  if (!atLeast(ctx.microversion, [2, 33]))
-    return { hypervisors: states.map((s) => hypervisorView(s, detail, ctx.microversion)) };
+async function hypervisorPage(ctx: RequestContext, deps: ComputeDeps, detail: boolean, withServers: boolean) {
+  const states = await service.hostStates(deps);
+  const mv = ctx.microversion;
+  if (!atLeast(mv, [2, 33])) return { hypervisors: await hypervisorViews(deps, states, detail, mv, false) };
   const page = parsePageRequest(ctx.query, apiMaxLimit);
-  const id = (s: service.HostState) => String(hostApiId(s.host, ctx.microversion));
+  const id = (s: service.HostState) => String(hostApiId(s.host, mv));
   const shown = pageAfter(states, page, id, markerNotFound);
   const links = nextPageLinks(
     ctx.url,
@@ -182,7 +229,7 @@ function hypervisorPage(ctx: RequestContext, states: ReadonlyArray<service.HostS
     shown.map((s) => ({ id: id(s) })),
   );
   return {
-    hypervisors: shown.map((s) => hypervisorView(s, detail, ctx.microversion)),
+    hypervisors: await hypervisorViews(deps, shown, detail, mv, withServers),
     ...(links.length > 0 && { hypervisors_links: links }),
   };
 }

@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { novaBoolean } from '../flavors/flavor-schemas.js';
 
 /** PUT /os-services/{enable|disable|disable-log-reason|force-down} before microversion 2.53. */
 export const serviceUpdateBody = Type.Object(
@@ -22,6 +23,16 @@ export const serviceUpdateBody = Type.Object(
     ),
   },
   { additionalProperties: false, description: 'The service to enable, disable or force down.' },
+);
+
+/** 2.53: PUT /os-services/{service_id}; nothing is required, but something must change. */
+export const serviceChangeBody = Type.Object(
+  {
+    status: Type.Optional(Type.Union([Type.Literal('enabled'), Type.Literal('disabled')])),
+    disabled_reason: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    forced_down: Type.Optional(novaBoolean),
+  },
+  { additionalProperties: false, description: "The service's new status and forced_down mark." },
 );
 
 export const serviceListQuery = Type.Object(

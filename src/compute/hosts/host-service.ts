@@ -1,3 +1,4 @@
+import { strictBoolean } from '../flavors/flavor-service.js';
 import { ConflictError, InputError, NotFoundError, NotImplementedError } from '../../common/errors.js';
 import type { Microversion } from '../../common/http/microversion.js';
 import { atLeast } from '../../common/http/microversion.js';
@@ -162,6 +163,43 @@ export async function updateService(
   if (!(await store.setHostStatus(deps.store.db, body.host, status, reason))) throw noService(body);
   deps.signals.hostsChanged();
   return { status, reason };
+}
+
+/** 2.53's update body (the service is named by its UUID in the path). */
+export interface ServiceChange {
+  readonly status?: 'enabled' | 'disabled';
+  readonly disabled_reason?: string;
+  readonly forced_down?: boolean | string;
+}
+
+/** PUT /os-services/{service_id} (2.53): enables, disables or forces down one service. */
+export async function updateServiceById(deps: ComputeDeps, id: string, b: ServiceChange): Promise<HostState> {
+  if (!isUuid(id)) throw new InputError('compute.service.bad_id', `Invalid uuid ${id}`);
+  const db = deps.store.db;
+  const host = await store.getHost(db, id);
+  if (host === undefined)
+    throw new NotFoundError('compute.service.not_found', `Service ${id} could not be found.`);
+  if (b.status === 'enabled' && b.disabled_reason !== undefined)
+    throw new InputError(
+      'compute.service.enabled_with_reason',
+      "Specifying 'disabled_reason' with status 'enabled' is invalid.",
+    );
+  if (b.status === undefined && b.forced_down === undefined)
+    throw new InputError(
+      'compute.service.no_updates',
+      "No updates were requested. Fields 'status' or 'forced_down' should be specified.",
+    );
+  if (b.status !== undefined)
+    await store.setHostStatus(
+      db,
+      host.hostname,
+      b.status,
+      b.status === 'disabled' ? (b.disabled_reason ?? null) : null,
+    );
+  if (b.forced_down !== undefined)
+    await store.setHostForcedDown(db, host.hostname, strictBoolean(b.forced_down) ?? false);
+  deps.signals.hostsChanged();
+  return (await hostStates(deps, [(await store.getHost(db, id))!]))[0]!;
 }
 
 /**

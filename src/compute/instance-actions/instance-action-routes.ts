@@ -8,9 +8,14 @@ import type { ComputeDeps } from '../compute-deps.js';
 import { callerOf, serverTargetWithDeleted } from '../servers/server-caller.js';
 import { findServer } from '../servers/server-service.js';
 import type { InstanceAction, InstanceActionEvent } from './instance-action-store.js';
-import { listActions, listEvents } from './instance-action-store.js';
+import { actionUpdatedAt, findAction, listActions, listEvents } from './instance-action-store.js';
+import { changesPageParser } from '../compute-changes-page.js';
+import { nextPageLinks } from '../../common/http/pagination.js';
+import { keypairMarkerNotFound } from '../compute-paging.js';
+import type { Microversion } from '../../common/http/microversion.js';
 
-function actionView(a: InstanceAction) {
+/** 2.58 adds updated_at (when the action or its latest event last changed). */
+function actionView(a: InstanceAction, mv: Microversion | undefined) {
   return {
     action: a.action,
     instance_uuid: a.serverId,
@@ -19,7 +24,35 @@ function actionView(a: InstanceAction) {
     request_id: a.requestId,
     start_time: secondsTime(a.startTime),
     user_id: a.userId,
+    ...(atLeast(mv, [2, 58]) && { updated_at: secondsTime(actionUpdatedAt(a)) }),
   };
+}
+
+const changesPage = changesPageParser();
+
+/** GET os-instance-actions: everything before 2.58; from it, pages and changes-since. */
+async function listPage(ctx: RequestContext, deps: ComputeDeps, serverId: string) {
+  const mv = ctx.microversion;
+  if (!atLeast(mv, [2, 58]))
+    return { instanceActions: (await listActions(deps.store.db, serverId)).map((a) => actionView(a, mv)) };
+  const { page, changesSince } = changesPage(ctx.query);
+  const after =
+    page.marker === undefined ? undefined : await findAction(deps.store.db, serverId, page.marker);
+  if (page.marker !== undefined && after === undefined) throw keypairMarkerNotFound(page.marker);
+  const actions = await listActions(deps.store.db, serverId, {
+    limit: page.limit,
+    ...(after !== undefined && { after }),
+    ...(changesSince !== undefined && { changesSince }),
+  });
+  const links = nextPageLinks(
+    ctx.url,
+    ctx.query,
+    page,
+    actions.map((a) => ({ id: a.requestId })),
+  );
+  const instanceActions = actions.map((a) => actionView(a, mv));
+  // Nova names the next-page link list plain `links` here.
+  return links.length > 0 ? { instanceActions, links } : { instanceActions };
 }
 
 /** Event tracebacks and hosts are admin-only details in Nova. */
@@ -51,7 +84,7 @@ export const instanceActionRoutes: RouteSpec<ComputeDeps>[] = [
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const s = await findActionServer(ctx, deps);
-      return { instanceActions: (await listActions(deps.store.db, s.id)).map(actionView) };
+      return listPage(ctx, deps, s.id);
     },
   }),
   route<ComputeDeps>({
@@ -63,9 +96,7 @@ export const instanceActionRoutes: RouteSpec<ComputeDeps>[] = [
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const s = await findActionServer(ctx, deps);
-      const a = (await listActions(deps.store.db, s.id)).find(
-        (x) => x.requestId === ctx.params['request_id'],
-      );
+      const a = await findAction(deps.store.db, s.id, ctx.params['request_id']!);
       if (a === undefined)
         throw new NotFoundError(
           'compute.instance_action.not_found',
@@ -73,9 +104,15 @@ export const instanceActionRoutes: RouteSpec<ComputeDeps>[] = [
         );
       // Nova shows events to those its events rule allows (admins), and to everyone only from 2.51.
       const allowed = ctx.can('os_compute_api:os-instance-actions:events', { project_id: s.projectId });
-      if (!allowed && !atLeast(ctx.microversion, [2, 51])) return { instanceAction: actionView(a) };
+      if (!allowed && !atLeast(ctx.microversion, [2, 51]))
+        return { instanceAction: actionView(a, ctx.microversion) };
       const events = await listEvents(deps.store.db, a.id);
-      return { instanceAction: { ...actionView(a), events: events.map((e) => eventView(e, allowed)) } };
+      return {
+        instanceAction: {
+          ...actionView(a, ctx.microversion),
+          events: events.map((e) => eventView(e, allowed)),
+        },
+      };
     },
   }),
 ];

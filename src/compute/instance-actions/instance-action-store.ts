@@ -1,5 +1,7 @@
 import { uuid } from '../../common/ids.js';
+import type { Selectable } from 'kysely';
 import type { Db } from '../../db/db-handle.js';
+import type { InstanceActionTable } from '../../db/tables/compute-tables.js';
 
 export interface InstanceAction {
   readonly id: string;
@@ -96,24 +98,54 @@ export async function recordEvent(
     .execute();
 }
 
-export async function listActions(db: Db, serverId: string): Promise<InstanceAction[]> {
-  const rows = await db
+const toAction = (r: Selectable<InstanceActionTable>): InstanceAction => ({
+  id: r.id,
+  serverId: r.server_id,
+  requestId: r.request_id,
+  action: r.action,
+  projectId: r.project_id,
+  userId: r.user_id,
+  startTime: r.start_time,
+  finishTime: r.finish_time,
+  message: r.message,
+});
+
+/** 2.58's paging: newest first, after a marker action, changed since a time. */
+export interface ActionPage {
+  readonly limit?: number;
+  readonly after?: InstanceAction;
+  readonly changesSince?: string;
+}
+
+/**
+ * Nova's updated_at: the action's start, then the time of its latest event (each event
+ * recorded here is finished, and its finish closes the action).
+ */
+export const actionUpdatedAt = (a: InstanceAction): string => a.finishTime ?? a.startTime;
+
+export async function listActions(
+  db: Db,
+  serverId: string,
+  page: ActionPage = {},
+): Promise<InstanceAction[]> {
+  let q = db
     .selectFrom('instance_actions')
     .selectAll()
     .where('server_id', '=', serverId)
     .orderBy('start_time', 'desc')
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    serverId: r.server_id,
-    requestId: r.request_id,
-    action: r.action,
-    projectId: r.project_id,
-    userId: r.user_id,
-    startTime: r.start_time,
-    finishTime: r.finish_time,
-    message: r.message,
-  }));
+    .orderBy('id', 'desc');
+  const { after, changesSince } = page;
+  if (after !== undefined)
+    q = q.where((eb) =>
+      eb.or([
+        eb('start_time', '<', after.startTime),
+        eb.and([eb('start_time', '=', after.startTime), eb('id', '<', after.id)]),
+      ]),
+    );
+  if (changesSince !== undefined)
+    q = q.where((eb) => eb(eb.fn.coalesce('finish_time', 'start_time'), '>=', changesSince));
+  if (page.limit !== undefined) q = q.limit(page.limit);
+  return (await q.execute()).map(toAction);
 }
 
 export async function listEvents(db: Db, actionId: string): Promise<InstanceActionEvent[]> {
@@ -131,4 +163,21 @@ export async function listEvents(db: Db, actionId: string): Promise<InstanceActi
     host: r.host,
     details: r.details,
   }));
+}
+
+/** The server's latest action of a request (Nova's action_get_by_request_id). */
+export async function findAction(
+  db: Db,
+  serverId: string,
+  requestId: string,
+): Promise<InstanceAction | undefined> {
+  const r = await db
+    .selectFrom('instance_actions')
+    .selectAll()
+    .where('server_id', '=', serverId)
+    .where('request_id', '=', requestId)
+    .orderBy('start_time', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return r && toAction(r);
 }

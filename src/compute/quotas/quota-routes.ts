@@ -9,6 +9,8 @@ import {
   quotaDetailView,
   quotaSetView,
   withoutNetworkQuotas,
+  injectionQuotas,
+  withoutInjectionQuotas,
 } from './quota-view.js';
 import { rejectFieldsFrom } from '../../common/http/microversion.js';
 
@@ -69,6 +71,9 @@ export const quotaRoutes = [
       service.refuseUserQuotas(ctx.query.user_id);
       const fields = [...networkQuotas, 'networks'];
       rejectFieldsFrom(ctx.microversion, withoutNetworkQuotas, 'quota_set', ctx.body.quota_set, fields);
+      rejectFieldsFrom(ctx.microversion, withoutInjectionQuotas, 'quota_set', ctx.body.quota_set, [
+        ...injectionQuotas,
+      ]);
       const limits = await service.updateQuotas(deps, ctx.params['project_id']!, ctx.body.quota_set);
       return quotaSetView(limits, ctx.microversion);
     },

@@ -12,10 +12,25 @@ export const networkQuotas: ReadonlyArray<string> = [
 ];
 export const withoutNetworkQuotas: Microversion = [2, 36];
 
+/** File injection's quotas, gone at 2.57 with personality (user_data carries files). */
+export const injectionQuotas: ReadonlyArray<string> = [
+  'injected_files',
+  'injected_file_content_bytes',
+  'injected_file_path_bytes',
+];
+export const withoutInjectionQuotas: Microversion = [2, 57];
+
+/** The quotas an answer at this microversion names. */
+function hidden(mv: Microversion | undefined): ReadonlyArray<string> {
+  return [
+    ...(atLeast(mv, withoutNetworkQuotas) ? networkQuotas : []),
+    ...(atLeast(mv, withoutInjectionQuotas) ? injectionQuotas : []),
+  ];
+}
+
 function shown(mv: Microversion | undefined): ReadonlyArray<QuotaResource> {
-  return atLeast(mv, withoutNetworkQuotas)
-    ? quotaResources.filter((r) => !networkQuotas.includes(r))
-    : quotaResources;
+  const gone = hidden(mv);
+  return quotaResources.filter((r) => !gone.includes(r));
 }
 import type { QuotaUsage } from './quota-service.js';
 
@@ -72,7 +87,8 @@ function shownLimit(name: string, mv: Microversion | undefined): boolean {
 /** GET /limits: absolute limits and usage; rate limits are not enforced, so `rate` is empty. */
 export function limitsView(limits: QuotaLimits, usage: QuotaUsage, mv: Microversion | undefined) {
   const absolute: Record<string, number> = {};
-  const keep = (r: string) => !atLeast(mv, withoutNetworkQuotas) || !networkQuotas.includes(r);
+  const gone = hidden(mv);
+  const keep = (r: string) => !gone.includes(r);
   for (const [r, name] of absoluteNames) if (keep(r) && shownLimit(name, mv)) absolute[name] = limits[r];
   for (const [r, name] of usedNames) if (keep(r)) absolute[name] = usage[r];
   return { limits: { rate: [], absolute } };

@@ -2,14 +2,16 @@ import Type from 'typebox';
 import { ConflictError, InputError, NotFoundError } from '../../common/errors.js';
 import { respond } from '../../common/http/http-response.js';
 import type { Microversion } from '../../common/http/microversion.js';
-import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
+import { atLeast, rejectFieldsBefore, rejectFieldsFrom } from '../../common/http/microversion.js';
+import { nameFormat } from '../../common/http/name-format.js';
 import type { RequestContext, RouteSpec } from '../../common/http/route-spec.js';
 import { route } from '../../common/http/route-spec.js';
 import { compileValidator } from '../../common/http/validation.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { accessIpColumns } from './server-access-ip.js';
 import { callerOf, serverTarget } from './server-caller.js';
-import { resolveImage } from './server-inputs.js';
+import type { Caller } from './server-inputs.js';
+import { checkUserData, resolveImage, resolveKey } from './server-inputs.js';
 import type { ServerAction } from './server-machine.js';
 import type { Server } from './server-model.js';
 import { confirmResize, resizeServer, revertResize } from './server-resize.js';
@@ -54,6 +56,12 @@ const rebuildBody = compileValidator(
       metadata: Type.Optional(Type.Record(Type.String(), Type.String())),
       accessIPv4: Type.Optional(Type.String()),
       accessIPv6: Type.Optional(Type.String()),
+      // 2.54: null drops the server's key pair.
+      key_name: Type.Optional(
+        Type.Union([Type.String({ minLength: 1, maxLength: 255, format: nameFormat }), Type.Null()]),
+      ),
+      // 2.57: null clears it; absent keeps it.
+      user_data: Type.Optional(Type.Union([Type.String({ maxLength: 65535 }), Type.Null()])),
     },
     { additionalProperties: true },
   ),
@@ -165,8 +173,14 @@ async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: 
     adminPass?: string;
     accessIPv4?: string;
     accessIPv6?: string;
+    key_name?: string | null;
+    user_data?: string | null;
   };
-  rejectFieldsBefore(ctx.microversion, [2, 19], 'rebuild', b, ['description']);
+  const mv = ctx.microversion;
+  rejectFieldsBefore(mv, [2, 19], 'rebuild', b, ['description']);
+  rejectFieldsBefore(mv, [2, 54], 'rebuild', b, ['key_name']);
+  rejectFieldsBefore(mv, [2, 57], 'rebuild', b, ['user_data']);
+  rejectFieldsFrom(mv, [2, 57], 'rebuild', b, ['personality']);
   const accessIps = accessIpColumns(b);
   const caller = callerOf(ctx);
   const image = await resolveImage(deps, b.imageRef, caller, s.flavor);
@@ -176,6 +190,8 @@ async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: 
     ...(b.description !== undefined && { description: b.description }),
     ...(b.metadata !== undefined && { metadata: JSON.stringify(b.metadata) }),
     ...accessIps,
+    ...(await rebuildKey(deps, caller, b.key_name)),
+    ...(b.user_data !== undefined && { user_data: checkUserData(b.user_data ?? undefined) }),
   };
   await startServerAction(deps, s, 'rebuild', {
     caller,
@@ -188,12 +204,21 @@ async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: 
     {
       server: {
         ...serverCoreView(fresh, await serverViewContext(ctx, deps, [fresh])),
+        ...(atLeast(mv, [2, 54]) && { key_name: fresh.keyName }),
         // As create: Nova generates one when the caller gives none.
         adminPass: b.adminPass ?? randomToken(9),
+        ...(atLeast(mv, [2, 57]) && { user_data: fresh.userData }),
       },
     },
     { status: 202 },
   );
+}
+
+/** 2.54: a named key pair (the caller's) replaces the server's; null removes it. */
+async function rebuildKey(deps: ComputeDeps, caller: Caller, keyName: string | null | undefined) {
+  if (keyName === undefined) return {};
+  if (keyName === null) return { key_name: null, key_data: null };
+  return { key_name: keyName, key_data: await resolveKey(deps, keyName, caller) };
 }
 
 /**

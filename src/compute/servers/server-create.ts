@@ -4,6 +4,7 @@ import { InputError, isCloudError } from '../../common/errors.js';
 import { randomHex, randomToken, uuid } from '../../common/ids.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { startAction } from '../instance-actions/instance-action-store.js';
+import { replaceTags } from './server-tag-store.js';
 import {
   enforceMetadataQuota,
   enforceServerGroupMemberQuota,
@@ -29,6 +30,7 @@ import type { ServerRow } from './server-store.js';
 import { insertServers, toServer } from './server-store.js';
 import type { Tx } from '../../db/db-handle.js';
 import { bootPlanOf } from '../block-devices/block-device-request.js';
+import type { BootOptions } from '../block-devices/block-device-checks.js';
 import { checkBootPlan } from '../block-devices/block-device-checks.js';
 import { blockDeviceRows, insertBlockDevices } from '../block-devices/block-device-store.js';
 
@@ -48,6 +50,7 @@ export async function createServers(
   caller: Caller,
   requestId: string,
   body: ServerCreateRequest,
+  opts: BootOptions = { supportsMultiattach: false },
 ): Promise<CreatedServers> {
   const req = body.server;
   accessIpColumns(req); // refused as the request schema refuses it: before any lookup
@@ -59,7 +62,7 @@ export async function createServers(
     await checkSomeHostRuns(deps, await resolveImage(deps, plan.imageId, caller, flavor));
   else if (plan.volumes.length === 0)
     throw new InputError('compute.server.image_not_found', 'Image  could not be found.');
-  await checkBootPlan(deps, caller, plan);
+  await checkBootPlan(deps, caller, plan, opts);
   const keyData = await resolveKey(deps, req.key_name, caller);
   const zone = await resolveZone(deps, req.availability_zone);
   const userData = checkUserData(req.user_data);
@@ -97,6 +100,8 @@ export async function createServers(
     if (groupId !== null) await enforceServerGroupMemberQuota(tx, caller.projectId, groupId, n, deps.config);
     const rows = Array.from({ length: n }, (_, i) => newServerRow(base, n > 1 ? i + 1 : 0));
     await insertServers(tx, rows);
+    // 2.52: tags given at create belong to every server the request makes.
+    if (req.tags !== undefined) for (const r of rows) await replaceTags(tx, r.id, req.tags);
     await insertBlockDevices(
       tx,
       rows.flatMap((r) => blockDeviceRows(r.id, plan.volumes)),

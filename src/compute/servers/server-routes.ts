@@ -1,6 +1,6 @@
 import { accessIpColumns } from './server-access-ip.js';
 import { respond } from '../../common/http/http-response.js';
-import { rejectFieldsBefore } from '../../common/http/microversion.js';
+import { atLeast, rejectFieldsBefore, rejectFieldsFrom } from '../../common/http/microversion.js';
 import { checkNetworks } from './server-inputs.js';
 import { checkDeviceTags } from './server-device-tags.js';
 import { route } from '../../common/http/route-spec.js';
@@ -47,9 +47,14 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
     expectedErrors: [403, 409],
     handler: async (ctx, deps) => {
       rejectFieldsBefore(ctx.microversion, [2, 19], 'server', ctx.body.server, ['description']);
+      rejectFieldsBefore(ctx.microversion, [2, 52], 'server', ctx.body.server, ['tags']);
+      // 2.57: file injection is gone (user_data carries files now).
+      rejectFieldsFrom(ctx.microversion, [2, 57], 'server', ctx.body.server, ['personality']);
       checkNetworks(ctx.body.server.networks, ctx.microversion);
       checkDeviceTags(ctx.body.server, ctx.microversion);
-      const created = await createServers(deps, callerOf(ctx), ctx.requestId, ctx.body);
+      const created = await createServers(deps, callerOf(ctx), ctx.requestId, ctx.body, {
+        supportsMultiattach: atLeast(ctx.microversion, [2, 60]),
+      });
       if (ctx.body.server.return_reservation_id === true) return { reservation_id: created.reservationId };
       const first = created.servers[0]!;
       const v = await serverViewContext(ctx, deps);

@@ -7,6 +7,15 @@ export const serverDescription = Type.Union(
   [Type.String({ maxLength: 255, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$' }), Type.Null()],
   { description: 'Server description (microversion 2.19).' },
 );
+/** Nova's tag: 1-60 characters, no comma or slash (they separate tags in list filters). */
+export const serverTag = Type.String({
+  minLength: 1,
+  maxLength: 60,
+  pattern: '^[^,/]*$',
+  description: 'A tag.',
+});
+/** Nova's per-server limit. */
+export const maxTags = 50;
 const count = Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[0-9]*$', minLength: 1 })], {
   description: 'How many servers (Nova accepts a number or a numeric string).',
 });
@@ -119,6 +128,9 @@ export const serverCreateBody = Type.Object(
           }),
         ),
         block_device_mapping_v2: Type.Optional(Type.Array(blockDevice, { description: 'Block devices.' })),
+        tags: Type.Optional(
+          Type.Array(serverTag, { maxItems: maxTags, description: 'Tags to create with (2.52).' }),
+        ),
         'OS-DCF:diskConfig': Type.Optional(
           Type.Union([Type.Literal('AUTO'), Type.Literal('MANUAL')], { description: 'Disk config.' }),
         ),

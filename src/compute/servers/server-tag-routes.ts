@@ -6,12 +6,12 @@ import type { RequestContext, RouteSpec } from '../../common/http/route-spec.js'
 import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { callerOf, serverTarget } from './server-caller.js';
+import { serverTag } from './server-schemas.js';
 import { findServer } from './server-service.js';
 import { maxTags, setServerTag, setServerTags, unsetServerTag } from './server-tags.js';
 
-const tag = Type.String({ minLength: 1, maxLength: 60, pattern: '^[^,/]*$', description: 'A tag.' });
 const tagsBody = Type.Object(
-  { tags: Type.Array(tag, { description: `The server's tags (at most ${maxTags}).` }) },
+  { tags: Type.Array(serverTag, { description: `The server's tags (at most ${maxTags}).` }) },
   { additionalProperties: false },
 );
 const url = '/v2.1/servers/:server_id/tags';

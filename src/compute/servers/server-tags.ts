@@ -3,8 +3,9 @@ import type { ComputeDeps } from '../compute-deps.js';
 import type { Server } from './server-model.js';
 import { addTag, removeTag, replaceTags, tagsOf } from './server-tag-store.js';
 
-/** Nova's per-server limit. */
-export const maxTags = 50;
+import { maxTags } from './server-schemas.js';
+
+export { maxTags };
 
 /** Nova lets tags change only in these vm_states (not while building, resizing, erroring). */
 const taggable = new Set(['active', 'paused', 'suspended', 'stopped', 'shelved', 'shelved_offloaded']);

@@ -2,6 +2,7 @@ import type { DiskOnServer, VolumeDevicePort } from '../../volume/index.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { requestAttach, requestDetach } from '../devices/device-service.js';
 import { getServerDevice } from '../devices/device-store.js';
+import { recordVolumeExtended } from '../external-events/volume-extended.js';
 import { getServer } from '../servers/server-store.js';
 
 /** The device seam as block storage sees it: disks on servers, keyed by volume id. */
@@ -27,5 +28,6 @@ export function volumeDevicePort(deps: ComputeDeps): VolumeDevicePort {
         ...(size !== undefined && { sizeBytes: size }),
       };
     },
+    extended: (serverId, volumeId, ok) => recordVolumeExtended(deps, serverId, volumeId, ok),
   };
 }

@@ -116,6 +116,7 @@ async function extendInUse(
     if (d.kind !== 'present') continue;
     if (d.status === 'error') {
       deps.log.warn({ volumeId: v.id, serverId: a.serverId }, 'in-use extend failed on the host');
+      await port.extended?.(a.serverId, v.id, false);
       return settle(deps, v, 'error_extending');
     }
     if ((d.sizeBytes ?? 0) < want) {
@@ -123,7 +124,9 @@ async function extendInUse(
       pending = true;
     } else if (d.status !== 'attached') pending = true;
   }
-  return pending ? { requeueAfterMs: 100 } : settle(deps, v, 'in-use');
+  if (pending) return { requeueAfterMs: 100 };
+  for (const a of attached) await port.extended?.(a.serverId, v.id, true);
+  return settle(deps, v, 'in-use');
 }
 
 async function startDownload(deps: VolumeDeps, v: VolumeRecord): Promise<ReconcileResult> {

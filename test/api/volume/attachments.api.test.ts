@@ -214,6 +214,58 @@ for (const dialect of testDialects()) {
         'Multiattach volumes are only supported starting with compute API version 2.60.',
       );
       expect(await status(id)).toBe('available');
+      const bdm = { source_type: 'volume', destination_type: 'volume', uuid: id, boot_index: -1 };
+      const boot = await t.request({
+        method: 'POST',
+        url: '/compute/v2.1/servers',
+        token: p.member,
+        headers: { 'openstack-api-version': 'compute 2.59' },
+        payload: {
+          server: {
+            name: 'mb',
+            imageRef: image,
+            flavorRef: flavor,
+            networks: 'none',
+            block_device_mapping_v2: [bdm],
+          },
+        },
+      });
+      expect(boot.statusCode, boot.body).toBe(400);
+      expect(boot.json().badRequest.message).toBe(
+        'Multiattach volumes are only supported starting with compute API version 2.60.',
+      );
+      const at60 = await t.request({
+        method: 'POST',
+        url: `/compute/v2.1/servers/${server}/os-volume_attachments`,
+        token: p.member,
+        headers: { 'openstack-api-version': 'compute 2.60' },
+        payload: { volumeAttachment: { volumeId: id } },
+      });
+      expect(at60.statusCode, at60.body).toBe(200);
+      await waitForVolume(id, 'in-use');
+      // From 2.60 a server may also boot with the volume while another server holds it.
+      const shared = await t.request({
+        method: 'POST',
+        url: '/compute/v2.1/servers',
+        token: p.member,
+        headers: { 'openstack-api-version': 'compute 2.60' },
+        payload: {
+          server: {
+            name: 'mb',
+            imageRef: image,
+            flavorRef: flavor,
+            networks: 'none',
+            block_device_mapping_v2: [bdm],
+          },
+        },
+      });
+      expect(shared.statusCode, shared.body).toBe(202);
+      const second = shared.json().server.id as string;
+      await waitForServer(t, p.member, second, 'ACTIVE');
+      const both = await waitForVolume(id, 'in-use');
+      expect((both['attachments'] as Json[]).map((a) => a['server_id']).sort()).toEqual(
+        [server, second].sort(),
+      );
       const typeOfVolume = await vol('GET', `/types/${multiType}`, { token: p.admin });
       expect(typeOfVolume.json().volume_type.extra_specs).toEqual({ multiattach: '<is> True' });
     });
@@ -338,6 +390,21 @@ for (const dialect of testDialects()) {
       const driver = t.cloud.compute.agents.driver('fake-0001') as FakeDriver;
       const [disk] = await driver.devices(server);
       expect(disk).toMatchObject({ kind: 'disk', disk: { volumeId: id, sizeBytes: 2 * 1024 ** 3 } });
+      // As Cinder's volume-extended event makes Nova do: the server's owner sees it as an action (2.51).
+      const actions = `/compute/v2.1/servers/${server}/os-instance-actions`;
+      const at51 = { 'openstack-api-version': 'compute 2.51' };
+      const listed = await t.request({ method: 'GET', url: actions, token: p.member, headers: at51 });
+      const extend = (listed.json().instanceActions as Json[]).filter((a) => a['action'] === 'extend_volume');
+      expect(extend).toHaveLength(1);
+      const shown = await t.request({
+        method: 'GET',
+        url: `${actions}/${String(extend[0]!['request_id'])}`,
+        token: p.member,
+        headers: at51,
+      });
+      expect(shown.json().instanceAction.events).toMatchObject([
+        { event: 'compute_extend_volume', result: 'Success' },
+      ]);
     });
   });
 }
