@@ -15,6 +15,9 @@ const selfChecking: Readonly<Record<string, string>> = {
   'GET /compute/v2.1/flavors/detail': 'as above',
   'GET /compute/v2.1/flavors/:flavor_id': 'as above',
   'POST /compute/v2.1/flavors/:flavor_id/action': 'one rule per action, checked in the handler',
+  'PUT /compute/v2.1/flavors/:flavor_id': 'below 2.55 the method does not exist: 404 before the rule',
+  'POST /compute/v2.1/servers/:server_id/remote-consoles':
+    "Nova looks the server up (404) before its rule, checked on the server's project",
   'POST /compute/v2.1/servers/:server_id/action': 'one rule per action, checked in the handler',
   'POST /compute/v2.1/os-aggregates/:aggregate_id/action': 'one rule per action, checked in the handler',
   'POST /volume/v3/:project_id/types/:type_id/action': 'one rule per action, checked in the handler',
