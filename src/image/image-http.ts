@@ -10,8 +10,8 @@ import { patchMediaTypes } from './images/image-patch.js';
 /**
  * Fastify setup inside the image service's scope: image data arrives as a raw stream
  * (never buffered), patches as Glance's JSON-patch media types, faults are negotiated as
- * webob negotiates them, imports left `importing` by a stopped process resume once the
- * server is ready, and shutdown waits for running ones.
+ * webob negotiates them. Once the server is ready, data a killed process left half-written
+ * is removed and imports it left `importing` resume; shutdown waits for running ones.
  */
 export function configureImageHttp(app: FastifyInstance, deps: ImageDeps): void {
   // Image data, and bodies of any type Fastify does not parse (answered 415 by the handler
@@ -34,7 +34,11 @@ export function configureImageHttp(app: FastifyInstance, deps: ImageDeps): void 
     return page.body;
   });
   refuseEmptyImageId(app);
-  app.addHook('onReady', async () => resumeImports(deps));
+  app.addHook('onReady', async () => {
+    const removed = await deps.files.removePartials();
+    if (removed > 0) deps.log.warn({ removed }, 'removed image data left half-written by a stopped process');
+    await resumeImports(deps);
+  });
   app.addHook('onClose', async () => deps.importer.settled());
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -27,6 +27,17 @@ describe('image-file-store', () => {
     });
     expect(readFileSync(files.path(id), 'utf8')).toBe('hello world');
     expect(await files.hash(id, 'store')).toEqual(stored);
+  });
+
+  it('removes the .part files a killed writer left, in both areas, and nothing else', async () => {
+    const staging = join(root, 'staging');
+    mkdirSync(staging, { recursive: true });
+    writeFileSync(join(root, `${id}.abc123.part`), 'half');
+    writeFileSync(join(staging, `${id}.def456.part`), 'half');
+    expect(await files.removePartials()).toBe(2);
+    expect(readdirSync(root).filter((f) => f.endsWith('.part'))).toEqual([]);
+    expect(readdirSync(staging)).toEqual([]);
+    expect(readFileSync(files.path(id), 'utf8')).toBe('hello world');
   });
 
   it('leaves nothing behind when the data passes the limit', async () => {

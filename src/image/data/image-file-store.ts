@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants, createReadStream, createWriteStream } from 'node:fs';
 import type { ReadStream } from 'node:fs';
-import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { digestFile } from '../../common/file-digest.js';
@@ -91,6 +91,22 @@ export class ImageFileStore {
 
   open(id: string, range?: { start: number; end: number }): ReadStream {
     return createReadStream(this.path(id), range);
+  }
+
+  /**
+   * Removes `.part` files a killed process left mid-write. Called before the service takes
+   * requests, when no write of this process can be under way; returns how many went.
+   */
+  async removePartials(): Promise<number> {
+    let removed = 0;
+    for (const dir of [this.root, join(this.root, 'staging')]) {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      for (const name of names.filter((n) => n.endsWith('.part'))) {
+        await rm(join(dir, name), { force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   /** Removes the image's data in both areas; missing files are fine. */
