@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +25,34 @@ describe.skipIf(!testDialects().includes('postgres'))('postgres: lost connection
     } finally {
       await store.close();
       await testDb.drop();
+    }
+  });
+});
+
+describe('sqlite: a full database', () => {
+  it('answers with the real error, not a failed rollback, and writes again once there is room', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-db-full-'));
+    const store = await openDatabase(join(dir, 'strata.db'));
+    try {
+      await sql`CREATE TABLE filler (data BLOB)`.execute(store.db);
+      const pages = (await sql<{ page_count: number }>`PRAGMA page_count`.execute(store.db)).rows[0]!;
+      await sql.raw(`PRAGMA max_page_count = ${pages.page_count}`).execute(store.db);
+      const fill = () =>
+        store.write((tx) => sql`INSERT INTO filler VALUES (${Buffer.alloc(256 * 1024)})`.execute(tx));
+      // One write alone, then several sharing one commit.
+      await expect(fill()).rejects.toThrow(/database or disk is full/);
+      const batch = await Promise.allSettled([fill(), fill(), fill()]);
+      for (const r of batch) {
+        expect(r.status).toBe('rejected');
+        expect(String((r as PromiseRejectedResult).reason)).toMatch(/database or disk is full/);
+      }
+      await sql.raw('PRAGMA max_page_count = 1073741823').execute(store.db);
+      await fill();
+      const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM filler`.execute(store.db);
+      expect(rows[0]?.n).toBe(1);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import type { SqliteDatabase } from 'kysely';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import type { DialectTraits } from './dialects.js';
 import { dialectTraits } from './dialects.js';
@@ -101,6 +101,7 @@ function withStatementCache(sqlite: SQLite.Database, max = 2000): SqliteDatabase
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
+      if (sql === 'rollback') return rollbackIfOpen(sqlite);
       let statement = cache.get(sql);
       if (statement === undefined) {
         if (cache.size >= max) cache.clear();
@@ -109,6 +110,21 @@ function withStatementCache(sqlite: SQLite.Database, max = 2000): SqliteDatabase
       }
       return statement;
     },
+  };
+}
+
+/**
+ * On some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) SQLite has already rolled the
+ * transaction back; Kysely's ROLLBACK would then throw "no transaction is active" and hide
+ * the error that matters, so it runs only while a transaction is open.
+ */
+function rollbackIfOpen(sqlite: SQLite.Database): SqliteStatement {
+  const noChange = { changes: 0, lastInsertRowid: 0 };
+  return {
+    reader: false,
+    all: () => [],
+    run: () => (sqlite.inTransaction ? sqlite.prepare('rollback').run() : noChange),
+    iterate: () => [][Symbol.iterator](),
   };
 }
 

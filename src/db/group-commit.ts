@@ -82,7 +82,14 @@ export class GroupCommit {
           await sp.releaseSavepoint('write').execute();
           settled.push({ ok: true, value });
         } catch (err) {
-          await sp.rollbackToSavepoint('write').execute();
+          // When SQLite rolled the whole transaction back itself (a full disk), the savepoint
+          // is gone: the batch fails with this error, which is the one that explains why.
+          await sp
+            .rollbackToSavepoint('write')
+            .execute()
+            .catch(() => {
+              throw err;
+            });
           settled.push({ ok: false, err });
         }
       }
