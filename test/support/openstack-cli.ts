@@ -65,6 +65,25 @@ export class OpenStackCli {
     return r.stdout;
   }
 
+  /**
+   * Runs a Python snippet with openstacksdk (what the CLI is built on) against `cloud`: the
+   * snippet sees `conn` and prints its answer as JSON, for calls the CLI has no command for.
+   */
+  sdkJson<T>(cloud: string, snippet: string, env: Readonly<Record<string, string>> = {}): Promise<T> {
+    const program = `import json, sys, openstack\nconn = openstack.connect(cloud=sys.argv[1])\n${snippet}\n`;
+    return new Promise((resolve, reject) => {
+      execFile(
+        '/usr/bin/python3',
+        ['-c', program, cloud],
+        { env: { ...process.env, ...env, OS_CLIENT_CONFIG_FILE: this.#configFile }, timeout: 60_000 },
+        (err, stdout, stderr) =>
+          err
+            ? reject(new Error(`openstacksdk snippet failed: ${stderr}`))
+            : resolve(JSON.parse(stdout) as T),
+      );
+    });
+  }
+
   /** Uploads a few bytes as a raw image `name` (for the fake driver, which never reads it). */
   async createTinyImage(cloud: string, dir: string, name = 'tiny'): Promise<void> {
     const file = join(dir, `${name}.img`);
