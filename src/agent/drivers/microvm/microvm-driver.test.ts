@@ -90,7 +90,7 @@ describe.skipIf(!runnable)('microvm driver (real QEMU, TCG)', () => {
     const t0 = Date.now();
     const h = await driver.create(specOf(), signal);
     expect(h.driver).toBe('microvm');
-    expect(h.diagnostics).toMatchObject({ isolation: 'vm', accelerator: 'tcg' });
+    expect(h.diagnostics).toMatchObject({ accelerator: 'tcg', disk_format: 'raw' });
     await waitForLog(h, new RegExp(`${M}: booted`));
     const bootMs = Date.now() - t0;
     console.log(`microvm: create to marker ${bootMs} ms (TCG)`);
@@ -99,6 +99,9 @@ describe.skipIf(!runnable)('microvm driver (real QEMU, TCG)', () => {
     expect(log).toContain(`${M}: hostname=iso-1`);
     expect(log).not.toContain(base);
     expect(await driver.observe(id)).toEqual({ workloadId: id, power: 'running' });
+    expect((await driver.listImageCache()).map((e) => [e.imageId, e.inUse])).toEqual([
+      ['busybox-test', true],
+    ]);
     const qemuPids = pidsMentioning(join(base, 'i', id));
     expect(qemuPids).toHaveLength(1);
 
@@ -123,6 +126,11 @@ describe.skipIf(!runnable)('microvm driver (real QEMU, TCG)', () => {
     expect(await driver.observe(id)).toBeUndefined();
     expect(pidsMentioning(join(base, 'i', id))).toEqual([]);
     expect(readdirSync(join(base, 'i'))).toEqual([]);
+    // The unpacked image is the cache manager's to evict now that no workload was made from it.
+    const [entry] = await driver.listImageCache();
+    expect(entry?.inUse).toBe(false);
+    expect(await driver.removeImageCache(entry!.key)).toBe(true);
+    expect(await driver.listImageCache()).toEqual([]);
   }, 900_000);
 
   it('refuses a container without VM isolation, and NICs, leaving nothing', async () => {

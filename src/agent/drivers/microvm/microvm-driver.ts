@@ -1,5 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { userCacheDir } from '../../../common/user-cache.js';
 import { WorkloadLock } from '../../host/workload-lock.js';
 import { specIsolation, vmIsolationTrait } from '../container-isolation.js';
@@ -8,6 +8,8 @@ import type {
   ConsoleLogSupport,
   DriverConfig,
   HostFacts,
+  ImageCacheEntry,
+  ImageCacheSupport,
   ObservedWorkload,
   PowerObservation,
   SerialConsoleState,
@@ -18,7 +20,7 @@ import type {
 } from '../driver.js';
 import { QemuDriver } from '../qemu/qemu-driver.js';
 import { qemuHostFacts } from '../qemu/qemu-host.js';
-import { checkSocketPath, readVmRecord, type Accelerator } from '../qemu/qemu-workload.js';
+import { checkSocketPath, isSafeWorkloadId, readVmRecord, type Accelerator } from '../qemu/qemu-workload.js';
 import { RootfsCache, type CachedRootfs } from '../runc/rootfs-cache.js';
 import { checkImage } from '../runc/runc-observe.js';
 import { initramfsPath, rootDiskPath, type MicrovmRecord } from './microvm-args.js';
@@ -48,7 +50,9 @@ export function createMicrovmDriver(cfg: DriverConfig, options: MicrovmDriverOpt
  * makes the workload. Not supported: NICs, volumes, config drive, pause/suspend, snapshot,
  * resize/rebuild (the capabilities say so; create refuses NICs and volumes).
  */
-export class MicrovmDriver implements ComputeDriver, ConsoleLogSupport, SerialConsoleSupport {
+export class MicrovmDriver
+  implements ComputeDriver, ConsoleLogSupport, SerialConsoleSupport, ImageCacheSupport
+{
   readonly name = 'microvm';
   readonly kinds = ['container'] as const;
   readonly capabilities = {
@@ -188,6 +192,41 @@ export class MicrovmDriver implements ComputeDriver, ConsoleLogSupport, SerialCo
 
   serialConsole(h: WorkloadHandle) {
     return this.#qemu.serialConsole(h);
+  }
+
+  /**
+   * Unpacked images (runc's cache layout under this driver's cache dir). A root disk is a
+   * copy, so an entry is in use only as Nova's cache counts it: a workload here was made
+   * from it (its record names it); creates under way hold it through the cache's guard.
+   */
+  async listImageCache(): Promise<ReadonlyArray<ImageCacheEntry>> {
+    const entries = await this.#cache.entries();
+    if (entries.length === 0) return [];
+    const used = await this.#basesInUse();
+    return entries.map((e) => ({
+      key: e.dir,
+      imageId: e.imageId,
+      inUse: used.has(join(e.dir, 'rootfs')),
+      lastUsedMs: e.mtimeMs,
+    }));
+  }
+
+  async touchImageCache(key: string): Promise<void> {
+    if (this.#cache.dirOf(basename(key)) === key) await this.#cache.touch(basename(key));
+  }
+
+  async removeImageCache(key: string): Promise<boolean> {
+    const name = basename(key);
+    if (this.#cache.dirOf(name) !== key) return false;
+    return this.#cache.remove(name, async (rootfs) => (await this.#basesInUse()).has(rootfs));
+  }
+
+  async #basesInUse(): Promise<Set<string>> {
+    const ids = (await readdir(this.#rt.cfg.stateDir).catch(() => [] as string[])).filter(isSafeWorkloadId);
+    const recs = await Promise.all(
+      ids.map((id) => readVmRecord(this.#rt.paths(id).record).catch(() => undefined)),
+    );
+    return new Set(recs.flatMap((r) => (r === undefined ? [] : [r.image.basePath])));
   }
 }
 

@@ -18,7 +18,7 @@ export class MicrovmRuntime extends QemuRuntime {
     return {
       ...h,
       driver: 'microvm',
-      diagnostics: { ...h.diagnostics, disk_format: 'raw', isolation: 'vm' },
+      diagnostics: { ...h.diagnostics, disk_format: 'raw' },
     };
   }
 }
