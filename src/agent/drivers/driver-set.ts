@@ -133,7 +133,7 @@ export class DriverSet implements ComputeDriver, ImageCacheSupport {
   }
 
   create(spec: WorkloadSpec, signal: AbortSignal): Promise<WorkloadHandle> {
-    const d = this.drivers.find((x) => x.kinds.includes(spec.kind));
+    const d = this.drivers.find((x) => x.kinds.includes(spec.kind) && (x.accepts?.(spec) ?? true));
     if (d === undefined) throw new Error(`no driver on this host runs ${spec.kind} workloads`);
     return d.create(spec, signal);
   }

@@ -205,6 +205,11 @@ export interface ComputeDriver {
   readonly name: string;
   readonly kinds: ReadonlyArray<WorkloadKind>;
   readonly capabilities: DriverCapabilities;
+  /**
+   * Whether this driver runs `spec`, beyond its kind (a container asking for VM isolation
+   * goes to the microvm driver, not runc). Absent: every spec of its kinds.
+   */
+  accepts?(spec: WorkloadSpec): boolean;
   /** Inventory, traits and health of this host. Pure read; safe to call any time. */
   probe(signal: AbortSignal): Promise<HostFacts>;
   /**

@@ -1,8 +1,10 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasCommand } from '../host/command.js';
 import type { ComputeDriver, DriverConfig } from './driver.js';
 import { DriverSet } from './driver-set.js';
 import { FakeDriver } from './fake/fake-driver.js';
+import { createMicrovmDriver } from './microvm/microvm-driver.js';
 import { createQemuDriver } from './qemu/qemu-driver.js';
 import { createRuncDriver } from './runc/runc-driver.js';
 
@@ -20,6 +22,12 @@ export function missingTools(...tools: string[]): string | undefined {
   return absent.length > 0 ? `${absent.join(', ')} not found` : undefined;
 }
 
+/** The microvm driver boots the host's own kernel (/boot/vmlinuz-<release>). */
+function missingHostKernel(): string | undefined {
+  const names = existsSync('/boot') ? readdirSync('/boot') : [];
+  return names.some((n) => n.startsWith('vmlinuz-')) ? undefined : 'no kernel under /boot';
+}
+
 /** Adding a driver: one folder under drivers/ and one entry here. */
 export const drivers = {
   fake: {
@@ -30,6 +38,14 @@ export const drivers = {
   qemu: {
     create: createQemuDriver,
     missing: () => missingTools('qemu-system-x86_64', 'qemu-img', 'xorriso'),
+    real: true,
+  },
+  microvm: {
+    create: createMicrovmDriver,
+    missing: () =>
+      process.getuid?.() !== 0
+        ? 'microvm needs root'
+        : (missingTools('qemu-system-x86_64', 'mkfs.ext4') ?? missingHostKernel()),
     real: true,
   },
   runc: {

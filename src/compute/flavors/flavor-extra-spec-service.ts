@@ -3,6 +3,7 @@ import type { ComputeDeps } from '../compute-deps.js';
 import type { FlavorCaller } from './flavor-service.js';
 import { findFlavor, flavorNotFound } from './flavor-service.js';
 import * as store from './flavor-store.js';
+import { checkIsolationExtraSpec } from '../workloads/isolation-requirements.js';
 
 type SpecValues = Readonly<Record<string, string | number>>;
 
@@ -51,6 +52,7 @@ export async function showExtraSpec(
 /** Merges `specs` into the flavor's extra specs in one transaction (read-modify-write). */
 export async function mergeExtraSpecs(deps: ComputeDeps, flavorId: string, specs: SpecValues): Promise<void> {
   const text = asText(specs);
+  checkIsolationExtraSpec(text);
   await deps.store.db.transaction().execute(async (tx) => {
     const f = await store.getFlavor(tx, flavorId);
     if (f === undefined) throw flavorNotFound(flavorId);

@@ -1,5 +1,6 @@
 import { standardResourceClassSet } from '../../placement/standards/standard-resource-classes.js';
 import { imageTraits } from '../workloads/image-requirements.js';
+import { withIsolationTraits } from '../workloads/isolation-requirements.js';
 import type { PlacementRequest } from '../../scheduler/host-view.js';
 import type { HostRecord } from '../../scheduler/host-views.js';
 import type { ComputeDeps, ComputeImage } from '../compute-deps.js';
@@ -32,7 +33,8 @@ export interface RequestedTraits {
 }
 
 /**
- * Traits a workload needs: what its image needs (kind, disk format), and the flavor's and
+ * Traits a workload needs: what its image needs (kind, disk format; a VM-isolated container
+ * a microvm host), and the flavor's and
  * image's `trait:X=required` and `trait:X=forbidden` (Nova's ResourceRequest reads these
  * unsuffixed keys; other values are ignored, as Nova ignores them).
  */
@@ -40,7 +42,7 @@ export function requestedTraits(
   image: ComputeImage | undefined,
   extraSpecs: Readonly<Record<string, string>>,
 ): RequestedTraits {
-  const required = new Set(imageTraits(image));
+  const required = new Set(withIsolationTraits(imageTraits(image), image, extraSpecs));
   const forbidden = new Set<string>();
   for (const specs of [extraSpecs, image?.properties ?? {}]) {
     for (const [k, v] of Object.entries(specs)) {

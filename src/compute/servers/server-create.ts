@@ -1,5 +1,6 @@
 import { accessIpColumns } from './server-access-ip.js';
-import { checkSomeHostRuns } from '../workloads/image-requirements.js';
+import { checkSomeHostRuns, imageTraits } from '../workloads/image-requirements.js';
+import { checkIsolationRequest, withIsolationTraits } from '../workloads/isolation-requirements.js';
 import { InputError, isCloudError } from '../../common/errors.js';
 import { randomHex, randomToken, uuid } from '../../common/ids.js';
 import type { ComputeDeps } from '../compute-deps.js';
@@ -58,9 +59,11 @@ export async function createServers(
   const { min, max: requestedMax } = counts(req.min_count, req.max_count);
   const plan = bootPlanOf(req.imageRef ?? '', req.block_device_mapping_v2, requestedMax);
   // A volume-backed server has no image root disk: the flavor's disk is not checked (as Nova).
-  if (plan.imageId !== '')
-    await checkSomeHostRuns(deps, await resolveImage(deps, plan.imageId, caller, flavor));
-  else if (plan.volumes.length === 0)
+  if (plan.imageId !== '') {
+    const image = await resolveImage(deps, plan.imageId, caller, flavor);
+    checkIsolationRequest(image, flavor.extraSpecs);
+    await checkSomeHostRuns(deps, image, withIsolationTraits(imageTraits(image), image, flavor.extraSpecs));
+  } else if (plan.volumes.length === 0)
     throw new InputError('compute.server.image_not_found', 'Image  could not be found.');
   await checkBootPlan(deps, caller, plan, opts);
   const keyData = await resolveKey(deps, req.key_name, caller);

@@ -35,8 +35,9 @@ const runnable = new WeakMap<object, Set<string>>();
 export async function checkSomeHostRuns(
   deps: Pick<ComputeDeps, 'store'>,
   image: ComputeImage,
+  /** What the server needs of its host (more than the image's, e.g. VM isolation). */
+  traits: ReadonlyArray<string> = imageTraits(image),
 ): Promise<void> {
-  const traits = imageTraits(image);
   const key = traits.join(' ');
   const known = runnable.get(deps.store) ?? new Set<string>();
   if (known.has(key)) return;
@@ -54,9 +55,11 @@ export async function checkSomeHostRuns(
     return;
   }
   const what =
-    workloadKindOf(image) === 'container'
-      ? `container images (container_format ${image.containerFormat ?? 'none'})`
-      : `disk_format ${image.diskFormat ?? 'none'}`;
+    workloadKindOf(image) !== 'container'
+      ? `disk_format ${image.diskFormat ?? 'none'}`
+      : traits.includes(kindTraits.container)
+        ? `container images (container_format ${image.containerFormat ?? 'none'})`
+        : 'VM-isolated containers (hw:container_isolation=vm)';
   throw new InputError(
     'compute.server.image_unacceptable',
     `Image ${image.id} is unacceptable: no compute host in this cloud runs ${what}.`,

@@ -15,12 +15,30 @@ const tcgTranslationCacheMb = 128;
  * and has no display or default devices; NICs and volumes come from the record's devices.
  */
 export function qemuArgs(rec: VmRecord, paths: WorkloadPaths, opts: LaunchOptions = {}): string[] {
+  return [
+    ...qemuProcessArgs(rec, paths, 'pc'),
+    // A volume-backed VM boots from its volume (the disk with boot index 0, bootindex 1 here).
+    ...(rec.image.id === ''
+      ? []
+      : [...drive('root', paths.disk, 'qcow2', false), '-device', 'virtio-blk-pci,drive=root,bootindex=0']),
+    ...drive('config', paths.configDrive, 'raw', true),
+    ...['-device', 'virtio-blk-pci,drive=config'],
+    ...rec.devices.flatMap(deviceArgs),
+    ...(opts.incoming ? ['-incoming', 'defer'] : []),
+  ];
+}
+
+/**
+ * What every QEMU of a workload has whatever its machine: identity, accelerator, size, no
+ * display or default devices, daemonized with a pidfile, QMP and the serial console.
+ */
+export function qemuProcessArgs(rec: VmRecord, paths: WorkloadPaths, machine: string): string[] {
   const kvm = rec.accelerator === 'kvm';
   return [
     ...['-name', `guest=${opt(rec.workloadId)},debug-threads=on`],
     ...(isUuid(rec.workloadId) ? ['-uuid', rec.workloadId] : []),
     ...['-no-user-config', '-nodefaults'],
-    ...['-machine', 'pc'],
+    ...['-machine', machine],
     ...['-accel', kvm ? 'kvm' : `tcg,tb-size=${tcgTranslationCacheMb}`],
     ...['-cpu', kvm ? 'host' : 'max'],
     ...['-smp', String(rec.vcpus), '-m', `${rec.memoryMb}M`],
@@ -34,14 +52,6 @@ export function qemuArgs(rec: VmRecord, paths: WorkloadPaths, opts: LaunchOption
       'chardev=qmp,mode=control',
     ],
     ...serialArgs(paths),
-    // A volume-backed VM boots from its volume (the disk with boot index 0, bootindex 1 here).
-    ...(rec.image.id === ''
-      ? []
-      : [...drive('root', paths.disk, 'qcow2', false), '-device', 'virtio-blk-pci,drive=root,bootindex=0']),
-    ...drive('config', paths.configDrive, 'raw', true),
-    ...['-device', 'virtio-blk-pci,drive=config'],
-    ...rec.devices.flatMap(deviceArgs),
-    ...(opts.incoming ? ['-incoming', 'defer'] : []),
   ];
 }
 
@@ -56,7 +66,7 @@ function serialArgs(paths: WorkloadPaths): string[] {
   return ['-chardev', `${socket},${log}`, '-serial', 'chardev:serial0'];
 }
 
-function drive(id: string, file: string, format: string, readonly: boolean): string[] {
+export function drive(id: string, file: string, format: string, readonly: boolean): string[] {
   const extra = readonly ? 'readonly=on' : 'cache=writeback,discard=unmap';
   return ['-drive', `if=none,id=${id},file=${opt(file)},format=${format},${extra}`];
 }

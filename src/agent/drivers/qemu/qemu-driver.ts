@@ -109,8 +109,9 @@ export class QemuDriver
   readonly #rt: QemuRuntime;
   readonly #lock = new WorkloadLock();
 
-  constructor(cfg: QemuRuntimeConfig) {
-    this.#rt = new QemuRuntime(cfg);
+  /** `rt` lets another driver (microvm) run its own kind of QEMU through these same steps. */
+  constructor(cfg: QemuRuntimeConfig, rt: QemuRuntime = new QemuRuntime(cfg)) {
+    this.#rt = rt;
   }
 
   async probe(_signal?: AbortSignal): Promise<HostFacts> {

@@ -20,6 +20,8 @@ export class QemuVm {
     readonly binary: string,
     /** Network namespace of the NICs' host side (DriverConfig.hostNetns). */
     readonly netns?: string,
+    /** The command line for a record (the microvm driver boots containers with its own). */
+    readonly argsFor: typeof qemuArgs = qemuArgs,
   ) {}
 
   pid(): Promise<number | undefined> {
@@ -51,7 +53,7 @@ export class QemuVm {
     await rm(this.paths.qmp, { force: true });
     await rm(this.paths.serial, { force: true });
     await rm(this.paths.pidfile, { force: true });
-    await launchQemu(this.binary, qemuArgs(rec, this.paths, opts), this.netns, signal);
+    await launchQemu(this.binary, this.argsFor(rec, this.paths, opts), this.netns, signal);
     const devicesUp = async () => {
       await configureTaps(rec, this.netns);
       await applyThrottles(this, rec.devices);

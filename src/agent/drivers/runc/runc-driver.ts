@@ -45,6 +45,7 @@ import { checkImage, handleOf, powerOf } from './runc-observe.js';
 import { RuncDevices, devicesOf } from './runc-devices.js';
 import { netnsNameOf } from './runc-nics.js';
 import { probeHost } from './runc-probe.js';
+import { specIsolation } from '../container-isolation.js';
 import type { RecordedDevice, WorkloadPaths, WorkloadRecord } from './runc-workload.js';
 import {
   imageKeysInUse,
@@ -141,6 +142,11 @@ export class RuncDriver
   readonly #reserved = new Map<string, number>();
   #allocating: Promise<unknown> = Promise.resolve();
   #mode: Promise<RootfsMode> | undefined;
+
+  /** Not a container asking for VM isolation: the microvm driver runs those. */
+  accepts(spec: WorkloadSpec): boolean {
+    return specIsolation(spec) !== 'vm';
+  }
 
   constructor(opts: RuncDriverOptions) {
     this.#opts = opts;

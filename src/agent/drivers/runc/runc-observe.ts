@@ -1,3 +1,4 @@
+import { specIsolation } from '../container-isolation.js';
 import type { PowerObservation, WorkloadHandle, WorkloadSpec } from '../driver.js';
 import type { RuncState } from './runc-cli.js';
 import type { WorkloadRecord } from './runc-workload.js';
@@ -40,7 +41,11 @@ export function handleOf(r: WorkloadRecord): WorkloadHandle {
  * save or OCI image-layout tarball, told apart by content), or bare with the property
  * strata_workload=container, which the scheduler also sends to container hosts.
  */
-export function checkImage(spec: WorkloadSpec): { readonly id: string; readonly path: string } {
+export function checkImage(
+  spec: WorkloadSpec,
+  /** The caller isolates it in a VM (the microvm driver, which unpacks images the same way). */
+  vmIsolated = false,
+): { readonly id: string; readonly path: string } {
   const format = spec.image.containerFormat;
   const container =
     format === 'docker' || (format === 'bare' && spec.image.properties['strata_workload'] === 'container');
@@ -50,5 +55,7 @@ export function checkImage(spec: WorkloadSpec): { readonly id: string; readonly 
         '"docker" (a docker save or OCI image-layout tarball), or "bare" with strata_workload=container',
     );
   if (!spec.image.path) throw new Error(`runc driver: image ${spec.image.id} has no data on this host`);
+  if (specIsolation(spec) === 'vm' && !vmIsolated)
+    throw new Error('runc driver: hw:container_isolation=vm needs the microvm driver on this host');
   return { id: spec.image.id, path: spec.image.path };
 }
