@@ -32,7 +32,7 @@ const skipReason =
 
 type Json = Record<string, unknown>;
 const tag = randomBytes(3).toString('hex');
-const hostNs = `svm-e2e-${tag}`;
+const hostNs = `sdv-e2e-${tag}`;
 const hostname = `vm-host-${tag}`;
 
 async function within<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
