@@ -34,7 +34,11 @@ const adminPassword = 'bench-admin-secret';
  */
 export async function startBenchCloud(clients: number, settings: ConfigInput = {}): Promise<BenchCloud> {
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
-  const config = loadConfig({ ...settings, dataDir, port: 0, logFile: join(dataDir, 'strata.log') }, {});
+  // The kernel's dataplane only when a benchmark names it (as root, auto would take it).
+  const config = loadConfig(
+    { dataplane: 'fake', ...settings, dataDir, port: 0, logFile: join(dataDir, 'strata.log') },
+    {},
+  );
   const cloud = await buildCloud(config);
   await bootstrapIdentity(cloud.identity, {
     adminUser: 'admin',

@@ -8,7 +8,13 @@ import type { ServiceCredential } from '../agent/transport/http-control-plane.js
 import { HttpControlPlane } from '../agent/transport/http-control-plane.js';
 import { securePrivateDataDir } from '../common/data-dir.js';
 import { createLogger } from '../common/logger.js';
-import { createDataplane, isDataplaneName } from '../agent/dataplane/dataplane-registry.js';
+import { createDataplane } from '../agent/dataplane/dataplane-registry.js';
+import {
+  chooseDataplane,
+  isDataplaneSetting,
+  probeDataplaneHost,
+} from '../agent/dataplane/dataplane-choice.js';
+import type { Logger } from 'pino';
 import { parsePhysicalNetworks, sourceAddressTo } from '../agent/dataplane/linux/linux-dataplane-setup.js';
 import type { NetworkDataplane } from '../agent/dataplane/network-dataplane.js';
 
@@ -22,7 +28,7 @@ export interface AgentCommandOptions {
   readonly reserved?: Readonly<Record<string, number>>;
   readonly logLevel?: string;
   readonly logFile?: string;
-  /** 'fake' (default) or 'linux'. */
+  /** 'auto' (default: linux where the host can run it), 'fake' or 'linux'. */
   readonly dataplane?: string;
   /** `name:interface` per physical network. */
   readonly physicalNetwork?: ReadonlyArray<string>;
@@ -59,7 +65,7 @@ export async function agentCommand(o: AgentCommandOptions): Promise<void> {
     reserved: hostReservedFrom({ cpus: 0, memory_mb: 512, disk_gb: 0, ...o.reserved }),
     controlPlane,
     log,
-    dataplane: await dataplaneOf(o, credential.authUrl),
+    dataplane: await dataplaneOf(o, credential.authUrl, !names.every((n) => n === 'fake'), log),
   });
   process.stderr.write(`strata agent: host ${agent.hostname} is serving (${names.join(', ')})\n`);
   let stopping = false;
@@ -75,10 +81,17 @@ export async function agentCommand(o: AgentCommandOptions): Promise<void> {
   process.on('SIGINT', stop);
 }
 
-async function dataplaneOf(o: AgentCommandOptions, authUrl: string): Promise<NetworkDataplane> {
-  const name = o.dataplane ?? 'fake';
-  if (!isDataplaneName(name)) throw new Error(`dataplane '${name}' is not one of fake, linux`);
-  if (name === 'fake') return createDataplane('fake');
+async function dataplaneOf(
+  o: AgentCommandOptions,
+  authUrl: string,
+  realWorkloads: boolean,
+  log: Logger,
+): Promise<NetworkDataplane> {
+  const setting = o.dataplane ?? 'auto';
+  if (!isDataplaneSetting(setting)) throw new Error(`dataplane '${setting}' is not one of auto, fake, linux`);
+  const choice = chooseDataplane(setting, realWorkloads, probeDataplaneHost);
+  log.info({ dataplane: choice.name, why: choice.why }, `network dataplane: ${choice.name} (${choice.why})`);
+  if (choice.name === 'fake') return createDataplane('fake');
   return createDataplane('linux', {
     tunnelIp: o.tunnelIp ?? (await sourceAddressTo(new URL(authUrl).hostname.replace(/^\[|\]$/g, ''))),
     physicalNetworks: parsePhysicalNetworks(o.physicalNetwork ?? []),

@@ -60,7 +60,10 @@ program
     "'auto' (default: every real driver this machine can run), e.g. 'qemu,runc' or 'fake'",
   )
   .option('--availability-zone <zone>', 'zone of this host (default nova)')
-  .option('--dataplane <name>', "network dataplane: 'fake' (default, wires nothing) or 'linux' (root)")
+  .option(
+    '--dataplane <name>',
+    "network dataplane: 'auto' (default: linux when root with ip, bridge, nft, dnsmasq and br_netfilter, else fake), 'linux' or 'fake' (wires nothing)",
+  )
   .option(
     '--physical-network <name:interface>',
     'host interface of a flat or VLAN physical network (repeatable)',

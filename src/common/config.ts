@@ -73,8 +73,11 @@ export interface StrataConfig {
   readonly imageCacheIntervalSec: number;
   /** An unused cache entry of an image that still exists is removed after this long (Nova's remove_unused_original_minimum_age_seconds). */
   readonly imageCacheMaxUnusedSec: number;
-  /** The local host's network dataplane: 'fake' (default: nothing is wired) or 'linux' (bridges, VXLAN, nftables; root). */
-  readonly dataplane: 'fake' | 'linux';
+  /**
+   * The local host's network dataplane: 'linux' (bridges, VXLAN, nftables; root), 'fake'
+   * (nothing is wired) or 'auto' (default: linux where the host can run it, else fake).
+   */
+  readonly dataplane: 'auto' | 'fake' | 'linux';
   /** `name:interface,...`: the host interface of each physical network (flat and VLAN networks). */
   readonly physicalNetworks: string;
   /** The host's VXLAN underlay address; default the address it reaches the control plane from. */
@@ -236,9 +239,9 @@ export function loadConfig(
   };
 }
 
-function dataplaneOf(name: string | undefined): 'fake' | 'linux' {
-  if (name === undefined || name === 'fake' || name === 'linux') return name ?? 'fake';
-  throw new Error(`dataplane '${name}' is not one of fake, linux`);
+function dataplaneOf(name: string | undefined): 'auto' | 'fake' | 'linux' {
+  if (name === undefined || name === 'auto' || name === 'fake' || name === 'linux') return name ?? 'auto';
+  throw new Error(`dataplane '${name}' is not one of auto, fake, linux`);
 }
 
 function readEnv(env: NodeJS.ProcessEnv): ConfigInput {

@@ -46,8 +46,9 @@ export async function startStrata(
     stdio: ['ignore', 'pipe', 'pipe'],
     // A process group of its own, so cleanup reaches the children too.
     detached: true,
-    // Real drivers only where a test asks for them (--compute-driver / STRATA_COMPUTE_DRIVER).
-    env: { STRATA_COMPUTE_DRIVER: 'fake', ...process.env, ...opts.env },
+    // Real drivers and the kernel's dataplane only where a test asks for them
+    // (STRATA_COMPUTE_DRIVER, STRATA_DATAPLANE): as root the defaults would take both.
+    env: { STRATA_COMPUTE_DRIVER: 'fake', STRATA_DATAPLANE: 'fake', ...process.env, ...opts.env },
   });
   const url = await waitForUp(child);
   const clouds = parse(readFileSync(join(dataDir, 'clouds.yaml'), 'utf8')) as {

@@ -43,6 +43,8 @@ export async function startTestCloud(dialect: TestDialect, overrides: ConfigInpu
       strictErrors: true,
       port: 0,
       computeDriver: 'fake',
+      // Never the host's kernel unless a test asks: the default (auto) picks linux as root.
+      dataplane: 'fake',
       ...overrides,
     },
     {},

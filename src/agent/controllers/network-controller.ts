@@ -1,5 +1,5 @@
 import type { ReconcileResult, Reconciler } from '../../common/reconcile/controller.js';
-import type { NetworkDataplane } from '../dataplane/network-dataplane.js';
+import type { NetworkDataplane, ServicePortStatus } from '../dataplane/network-dataplane.js';
 import type { NetworkControlPlane } from '../transport/control-plane.js';
 
 export interface NetworkControllerDeps {
@@ -16,15 +16,38 @@ export interface NetworkControllerDeps {
  * nft table, a device that appeared after its port was plugged.
  */
 export function networkController(d: NetworkControllerDeps): Reconciler {
+  const reported = new Map<string, ServicePortStatus['status']>();
   return {
     name: `network@${d.hostname}`,
     listKeys: async () => [d.hostname],
     async reconcile(_key, signal): Promise<ReconcileResult> {
       const state = await d.networks.hostState(d.hostname);
-      await d.dataplane.sync(state, signal);
+      try {
+        await d.dataplane.sync(state, signal);
+      } finally {
+        // Also after a failed pass: a DHCP server or router that could not be set up is DOWN.
+        await reportServicePorts(d, reported);
+      }
       return {};
     },
   };
+}
+
+/**
+ * Reports the DHCP and router ports whose status changed since the last report the network
+ * service took (Neutron's DHCP and L3 agents' port updates); a refused one is sent again.
+ */
+async function reportServicePorts(
+  d: NetworkControllerDeps,
+  reported: Map<string, ServicePortStatus['status']>,
+): Promise<void> {
+  const now = d.dataplane.servicePortStatuses?.() ?? [];
+  const changed = changedStatuses(now, reported);
+  const current = new Set(now.map((s) => s.portId));
+  for (const id of reported.keys()) if (!current.has(id)) reported.delete(id);
+  if (changed.length === 0) return;
+  const accepted = new Set(await d.networks.reportServicePorts(d.hostname, changed, d.dataplane.vifType));
+  for (const s of changed) if (accepted.has(s.portId)) reported.set(s.portId, s.status);
 }
 
 /** Whether the dataplane reconciles whole host states (the fake one does not). */
@@ -32,4 +55,12 @@ export function syncsHostState(
   dp: NetworkDataplane,
 ): dp is NetworkDataplane & Required<Pick<NetworkDataplane, 'sync'>> {
   return typeof dp.sync === 'function';
+}
+
+/** The statuses that differ from those last reported (all of them the first time). Pure. */
+export function changedStatuses(
+  now: ReadonlyArray<ServicePortStatus>,
+  reported: ReadonlyMap<string, ServicePortStatus['status']>,
+): ServicePortStatus[] {
+  return now.filter((s) => reported.get(s.portId) !== s.status);
 }

@@ -14,6 +14,12 @@ export interface DataplaneNetwork {
   readonly physicalNetwork?: string | null;
 }
 
+/** A network-owned port (DHCP, router interface or gateway) bound to the host, as it found it. */
+export interface ServicePortStatus {
+  readonly portId: string;
+  readonly status: 'ACTIVE' | 'DOWN';
+}
+
 /** One rule of a security group, as the security-group API will hand it down. */
 export interface DataplaneSecurityRule {
   readonly direction: 'ingress' | 'egress';
@@ -53,6 +59,12 @@ export interface NetworkDataplane {
    * drifted). A dataplane without it wires only what the per-port calls ask.
    */
   sync?(state: HostNetworkState, signal: AbortSignal): Promise<unknown>;
+  /**
+   * The network-owned ports the last sync wired (ACTIVE) or could not (DOWN): the agent
+   * reports them, as Neutron's DHCP and L3 agents report theirs. Instance ports are
+   * reported by the plugging of their NICs instead.
+   */
+  servicePortStatuses?(): ReadonlyArray<ServicePortStatus>;
   /** Lets go of timers, watches and listeners when the agent stops. */
   close?(): void | Promise<void>;
   /** Serves the metadata service with the control plane's instance lookup (the linux dataplane). */

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { StrataConfig } from '../../common/config.js';
 import type { VifPlugging } from '../dataplane/port-plugging.js';
 import { createDataplane } from '../dataplane/dataplane-registry.js';
+import { chooseDataplane, probeDataplaneHost } from '../dataplane/dataplane-choice.js';
 import { parsePhysicalNetworks, sourceAddressTo } from '../dataplane/linux/linux-dataplane-setup.js';
 import type { NetworkDataplane } from '../dataplane/network-dataplane.js';
 import { hostReservedFrom } from '../agent.js';
@@ -34,13 +35,15 @@ export async function startLocalHost(agents: LocalAgents, c: StrataConfig, log: 
     reserved: hostReservedFrom(c.hostReserved),
     imageCache: { intervalMs: c.imageCacheIntervalSec * 1000, maxUnusedMs: c.imageCacheMaxUnusedSec * 1000 },
     vifPlugging: vifOf(c),
-    dataplane: await dataplaneOf(c),
+    dataplane: await dataplaneOf(c, log),
   });
 }
 
 /** The configured dataplane; the linux one's tunnel address defaults to the one the API listens on. */
-async function dataplaneOf(c: StrataConfig): Promise<NetworkDataplane> {
-  if (c.dataplane === 'fake') return createDataplane('fake');
+async function dataplaneOf(c: StrataConfig, log: Logger): Promise<NetworkDataplane> {
+  const choice = chooseDataplane(c.dataplane, true, probeDataplaneHost);
+  log.info({ dataplane: choice.name, why: choice.why }, `network dataplane: ${choice.name} (${choice.why})`);
+  if (choice.name === 'fake') return createDataplane('fake');
   const towards = c.host === '0.0.0.0' || c.host === '::' ? '192.0.2.1' : c.host;
   return createDataplane('linux', {
     tunnelIp: c.tunnelIp ?? (await sourceAddressTo(towards)),

@@ -9,6 +9,7 @@ import type {
   WorkloadSpec,
 } from '../drivers/driver.js';
 import type { HostNetworkState } from '../dataplane/host-network-state.js';
+import type { ServicePortStatus } from '../dataplane/network-dataplane.js';
 
 /**
  * The agent's only way to the control plane, split by concern: the host itself, its
@@ -48,6 +49,16 @@ export interface NetworkControlPlane {
    * network, asked only by the host serving that network's DHCP (else undefined).
    */
   instanceAt(hostname: string, networkId: string, ipAddress: string): Promise<WorkloadSpec | undefined>;
+  /**
+   * The host's DHCP and router ports as its dataplane found them (ACTIVE when wired, DOWN
+   * when not), with the binding:vif_type it wires; returns the ids the network service
+   * took (a port gone or bound to another host is not).
+   */
+  reportServicePorts(
+    hostname: string,
+    statuses: ReadonlyArray<ServicePortStatus>,
+    vifType: string,
+  ): Promise<ReadonlyArray<string>>;
 }
 
 /** How an agent joins: its host, driver and what it can offer. */

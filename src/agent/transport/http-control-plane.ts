@@ -128,6 +128,13 @@ export class HttpControlPlane implements ControlPlane, HostControlPlane, ServerC
             [404],
           )) as { instance: WorkloadSpec } | undefined
         )?.instance,
+      reportServicePorts: async (hostname, statuses, vifType) =>
+        (
+          (await this.#call('POST', `${this.#host(hostname)}/network-ports/status`, {
+            ports: statuses.map((s) => ({ port_id: s.portId, status: s.status })),
+            vif_type: vifType,
+          })) as { accepted: string[] }
+        ).accepted,
     };
   }
 

@@ -55,6 +55,17 @@ const portStatusBody = Type.Object({
   vif_type: Type.String({ minLength: 1, maxLength: 64 }),
 });
 
+const servicePortsBody = Type.Object({
+  ports: Type.Array(
+    Type.Object({
+      port_id: Type.String({ minLength: 1, maxLength: 64 }),
+      status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('DOWN')]),
+    }),
+    { maxItems: 10_000 },
+  ),
+  vif_type: Type.String({ minLength: 1, maxLength: 64 }),
+});
+
 const deviceOutcomeBody = Type.Object({
   generation: Type.Integer(),
   outcome: Type.Object(
@@ -350,6 +361,21 @@ export const agentApiRoutes: RouteSpec<ComputeDeps>[] = [
     expectedErrors: [],
     handler: async (ctx, deps) => ({
       network: await deps.controlPlane().networks.hostState(ctx.params['hostname']!),
+    }),
+  }),
+  route<ComputeDeps, typeof servicePortsBody>({
+    method: 'POST',
+    url: `${base}/network-ports/status`,
+    policy,
+    body: servicePortsBody,
+    successStatus: 200,
+    expectedErrors: [],
+    handler: async (ctx, deps) => ({
+      accepted: await deps.controlPlane().networks.reportServicePorts(
+        ctx.params['hostname']!,
+        ctx.body.ports.map((p) => ({ portId: p.port_id, status: p.status })),
+        ctx.body.vif_type,
+      ),
     }),
   }),
   route<ComputeDeps>({

@@ -1,5 +1,6 @@
 import type { HostNetworkState } from '../../agent/dataplane/host-network-state.js';
 import type { NetworkControlPlane } from '../../agent/transport/control-plane.js';
+import type { ServicePortStatus } from '../../agent/dataplane/network-dataplane.js';
 import type { HostNetworkView } from '../../network/index.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { hostDeviceName } from '../networking/server-ports.js';
@@ -32,6 +33,19 @@ export class NetworkGateway implements NetworkControlPlane {
 
   instanceAt(hostname: string, networkId: string, ipAddress: string): Promise<WorkloadSpec | undefined> {
     return instanceAt(this.deps, hostname, networkId, ipAddress);
+  }
+
+  /** Each status goes through the network service's host check: only ports bound here change. */
+  async reportServicePorts(
+    hostname: string,
+    statuses: ReadonlyArray<ServicePortStatus>,
+    vifType: string,
+  ): Promise<ReadonlyArray<string>> {
+    const accepted: string[] = [];
+    for (const s of statuses)
+      if (await this.deps.network.setPortStatus(s.portId, hostname, s.status, vifType))
+        accepted.push(s.portId);
+    return accepted;
   }
 
   watch(_hostname: string, onChange: () => void): () => void {

@@ -40,7 +40,8 @@ export async function placeRouters(db: Db, hosts: ReadonlyArray<RouterHostCandid
     if (stale.length > 0)
       await db
         .updateTable('ports')
-        .set({ binding_host_id: binding })
+        // As Neutron, a port bound anew is DOWN until its new host reports it wired.
+        .set({ binding_host_id: binding, status: 'DOWN' })
         .where(
           'id',
           'in',

@@ -191,6 +191,19 @@ describe.skipIf(skipReason !== undefined)(
       expect(await within(() => ping(servers.b.ns, '172.24.9.1'), true, 15_000)).toBeDefined();
     }, 30_000);
 
+    it("reports the router's interface and gateway ports ACTIVE once wired in its namespace", async () => {
+      const statuses = async () =>
+        ((await neutron().call('GET', `/ports?device_id=${router}`, admin)).json().ports as Json[])
+          .map((p) => `${String(p['device_owner'])}=${String(p['status'])}`)
+          .sort();
+      const want = [
+        'network:router_gateway=ACTIVE',
+        'network:router_interface=ACTIVE',
+        'network:router_interface=ACTIVE',
+      ];
+      expect(await within(async () => (await statuses()).join() === want.join(), true, 15_000)).toBeDefined();
+    }, 30_000);
+
     it('removes the router and the external far side once the router is gone', async () => {
       await neutron().call('DELETE', `/floatingips/${fip['id'] as string}`, admin);
       await neutron().call('PUT', `/routers/${router}`, admin, { router: { external_gateway_info: {} } });

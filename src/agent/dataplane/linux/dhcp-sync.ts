@@ -36,11 +36,14 @@ export class DhcpSync {
     this.#metadata ??= new MetadataServer(lookup, this.o.metadataPort ?? defaultMetadataPort);
   }
 
-  async sync(state: HostNetworkState): Promise<void> {
+  /** Returns the DHCP ports whose dnsmasq is serving (ensureDhcp checks it stayed up). */
+  async sync(state: HostNetworkState): Promise<Set<string>> {
     const served = state.networks.filter((n) => dhcpSpecOf(n, undefined) !== undefined);
+    const up = new Set<string>();
     for (const n of served) {
       const spec = dhcpSpecOf(n, this.#metadata && (this.o.metadataPort ?? defaultMetadataPort))!;
       const done = await ensureDhcp(spec, this.#ctx);
+      up.add(spec.port.portId);
       if (done.metadata !== undefined) await this.#metadata?.serve(n.id, done.metadata.hostAddress);
     }
     const keep = new Set(served.map((n) => n.id));
@@ -49,6 +52,7 @@ export class DhcpSync {
       await this.#metadata?.unserve(id);
       await removeDhcp(id, this.#ctx);
     }
+    return up;
   }
 
   /** Stops the listeners; dnsmasq keeps serving leases while the agent is away (as Neutron's). */

@@ -21,13 +21,19 @@ import {
   setRemoteMacs,
 } from '../../host/vxlan.js';
 import type { HostNetworkState } from '../host-network-state.js';
-import type { DataplaneNetwork, DataplaneSecurityRule, NetworkDataplane } from '../network-dataplane.js';
+import type {
+  DataplaneNetwork,
+  DataplaneSecurityRule,
+  NetworkDataplane,
+  ServicePortStatus,
+} from '../network-dataplane.js';
 import { observeLinks } from './host-links.js';
 import type { HostPlan, LinuxDataplaneConfig, NetworkWiring, ObservedLink } from './host-network-plan.js';
 import { planHost, uplinkOf } from './host-network-plan.js';
 import { DeviceWatch } from './device-watch.js';
 import { RouterSync } from './router-sync.js';
 import { DhcpSync } from './dhcp-sync.js';
+import { observeRouterLinks, servicePortStatuses } from './service-ports.js';
 import type { MetadataLookup } from '../../metadata/metadata-server.js';
 
 export interface LinuxDataplaneOptions extends Partial<LinuxDataplaneConfig> {
@@ -62,6 +68,7 @@ export class LinuxDataplane implements NetworkDataplane {
   /** Host changes run one at a time: a sync and a port plug both creating a bridge would collide. */
   #queue: Promise<unknown> = Promise.resolve();
   readonly #dhcp: DhcpSync | undefined;
+  #servicePorts: ReadonlyArray<ServicePortStatus> = [];
 
   get tunnelIp(): string | undefined {
     return this.config.tunnelIp;
@@ -182,13 +189,26 @@ export class LinuxDataplane implements NetworkDataplane {
       : new Map<string, RemoteFdbEntry[]>();
     for (const n of plan.networks) if (!this.#inPlace(n, links, fdb)) await this.#wire(n);
     for (const p of plan.plugs) await plugIntoBridge(this.netns, p.device, p.bridge, p.mtu);
-    await this.#routers.sync(state); // routers' veths go into the bridges just made
-    await this.#dhcp?.sync(state);
+    // A router or DHCP server that fails is retried next pass; the rest still goes on, and
+    // the services' ports are reported as they are found either way.
+    const failures: unknown[] = [];
+    await this.#routers.sync(state).catch((err: unknown) => failures.push(err)); // veths into the bridges just made
+    const dhcpUp = await this.#dhcp?.sync(state).catch((err: unknown) => void failures.push(err));
+    const routerLinksUp = await observeRouterLinks((state.routers ?? []).map((r) => r.id));
+    this.#servicePorts = servicePortStatuses(state, {
+      dhcpUp: this.#dhcp === undefined ? new Set() : dhcpUp,
+      routerLinksUp,
+    });
+    if (failures.length > 0) throw failures[0];
     for (const name of plan.staleVxlans) await deleteVxlan(this.netns, name);
     for (const name of plan.staleBridges) await deleteBridge(this.netns, name);
     for (const id of this.#wired.keys())
       if (!plan.networks.some((n) => n.networkId === id)) this.#wired.delete(id);
     return plan;
+  }
+
+  servicePortStatuses(): ReadonlyArray<ServicePortStatus> {
+    return this.#servicePorts;
   }
 
   /**
