@@ -14,6 +14,10 @@ import { startupBench } from './startup-bench.js';
 import { tokenIssueBench } from './token-issue-bench.js';
 import { tokenValidateBench } from './token-validate-bench.js';
 import { vmBootBench } from './vm-boot-bench.js';
+import { volumeAttachBench } from './volume-attach-bench.js';
+import { volumeCloneBench } from './volume-clone-bench.js';
+import { volumeCreateBench } from './volume-create-bench.js';
+import { volumeIoBench } from './volume-io-bench.js';
 
 /** Every benchmark, in the order `strata bench` runs them; adding one is one line here. */
 export const benchmarks = {
@@ -32,6 +36,10 @@ export const benchmarks = {
   'disk-hotplug': diskHotplugBench,
   'nic-attach': nicAttachBench,
   'agent-memory': agentMemoryBench,
+  'volume-create': volumeCreateBench,
+  'volume-clone': volumeCloneBench,
+  'volume-attach': volumeAttachBench,
+  'volume-io': volumeIoBench,
 } as const satisfies Record<string, Benchmark>;
 
 export type BenchmarkName = keyof typeof benchmarks;

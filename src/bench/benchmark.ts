@@ -32,6 +32,12 @@ export interface BenchOptions {
   readonly memoryContainers: number;
   /** VMs running while `agent-memory` reads the process RSS. */
   readonly memoryVms: number;
+  /** Volumes created, cloned or attached one after another by the volume benchmarks. */
+  readonly volumeOps: number;
+  /** MiB of the image volumes are made from (`volume-create`) and of the volume cloned. */
+  readonly volumeImageMib: number;
+  /** MiB written then read, sequentially, by `volume-io` on each path. */
+  readonly volumeIoMib: number;
 }
 
 /** A stated goal for one figure; `met` is absent for a reference figure that is not pass/fail. */
@@ -43,7 +49,7 @@ export interface BenchTarget {
 export interface BenchMetric {
   readonly name: string;
   readonly value: number;
-  readonly unit: 'ms' | 's' | 'req/s' | 'servers/s' | 'placements/s' | 'MiB' | 'exit code' | '%';
+  readonly unit: 'ms' | 's' | 'req/s' | 'servers/s' | 'placements/s' | 'MiB' | 'exit code' | '%' | 'MiB/s';
   readonly target?: BenchTarget;
 }
 

@@ -24,6 +24,9 @@ interface BenchFlags {
   readonly containerBoots: number;
   readonly memoryContainers: number;
   readonly memoryVms: number;
+  readonly volumeOps: number;
+  readonly volumeImageMib: number;
+  readonly volumeIoMib: number;
 }
 
 const positive = (v: string) => {
@@ -72,6 +75,9 @@ export function benchCommand(): Command {
     )
     .option('--memory-containers <n>', 'containers running while agent-memory reads RSS', count, 20)
     .option('--memory-vms <n>', 'VMs running while agent-memory reads RSS', count, 4)
+    .option('--volume-ops <n>', 'volumes created, cloned or attached one after another', count, 10)
+    .option('--volume-image-mib <n>', 'MiB of the image volume-create and volume-clone copy', count, 1024)
+    .option('--volume-io-mib <n>', 'MiB volume-io writes and reads on each path', count, 256)
     .action(async (flags: BenchFlags) => runBench(flags));
 }
 
@@ -93,6 +99,9 @@ async function runBench(flags: BenchFlags): Promise<void> {
     containerBoots: flags.containerBoots,
     memoryContainers: flags.memoryContainers,
     memoryVms: flags.memoryVms,
+    volumeOps: flags.volumeOps,
+    volumeImageMib: flags.volumeImageMib,
+    volumeIoMib: flags.volumeIoMib,
   };
   const names = flags.only ? [flags.only] : (Object.keys(benchmarks) as BenchmarkName[]);
   const progress = (line: string) => process.stderr.write(`${line}\n`);

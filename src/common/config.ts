@@ -98,6 +98,8 @@ export interface StrataConfig {
   readonly storageIp: string;
   /** The TCP port of the NBD export server (NBD's own port, 10809, by default). */
   readonly nbdPort: number;
+  /** Cinder's enable_force_upload: `force` on os-volume_upload_image may upload an in-use volume (default false). */
+  readonly enableForceUpload: boolean;
 }
 
 export type ConfigInput = { -readonly [K in keyof StrataConfig]?: StrataConfig[K] };
@@ -147,6 +149,7 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   volumeHost: 'STRATA_VOLUME_HOST',
   storageIp: 'STRATA_STORAGE_IP',
   nbdPort: 'STRATA_NBD_PORT',
+  enableForceUpload: 'STRATA_ENABLE_FORCE_UPLOAD',
 };
 
 const numeric = new Set<keyof StrataConfig>([
@@ -175,7 +178,7 @@ const numeric = new Set<keyof StrataConfig>([
   'nbdPort',
 ]);
 
-const booleans = new Set<keyof StrataConfig>(['strictErrors', 'vifPluggingIsFatal']);
+const booleans = new Set<keyof StrataConfig>(['strictErrors', 'vifPluggingIsFatal', 'enableForceUpload']);
 
 /**
  * Configuration from, lowest to highest precedence: defaults, `<dataDir>/strata.yaml`
@@ -236,6 +239,7 @@ export function loadConfig(
     volumeHost: merged.volumeHost ?? hostname(),
     storageIp: merged.storageIp ?? merged.host ?? '127.0.0.1',
     nbdPort: merged.nbdPort ?? 10_809,
+    enableForceUpload: merged.enableForceUpload ?? false,
   };
 }
 

@@ -91,6 +91,7 @@ export function volumeService(
     wakeSnapshot: (id) => snapshots?.queue.add(id),
     backups: new BackupRepository(ctx.config.volumeBackupDir),
     wakeBackup: (id) => backups?.queue.add(id),
+    enableForceUpload: ctx.config.enableForceUpload,
     exports: {
       backendHost: ctx.config.volumeHost,
       server: new QemuStorageDaemon(join(ctx.config.dataDir, 'volume-exports'), nbdAddressOf(ctx)),

@@ -55,6 +55,8 @@ export interface VolumeDeps {
   readonly wakeSnapshot: (snapshotId: string) => void;
   /** Wakes the backup reconciler for a backup. */
   readonly wakeBackup: (backupId: string) => void;
+  /** Cinder's enable_force_upload: without it `force` on os-volume_upload_image is ignored. */
+  readonly enableForceUpload?: boolean;
   /** Serving volumes to other hosts over NBD; without it every consumer is taken to be local. */
   readonly exports?: VolumeExportDeps;
 }

@@ -21,6 +21,13 @@ const flavor = (
 describe('resourcesOf', () => {
   it("claims the flavor's VCPU, MEMORY_MB and root + ephemeral + swap (rounded up to GB) as DISK_GB", () => {
     expect(resourcesOf({ flavor: flavor() })).toEqual({ VCPU: 2, MEMORY_MB: 1024, DISK_GB: 15 });
+    // Volume-backed (no image): the root is on the volume, only ephemeral and swap are local.
+    expect(resourcesOf({ flavor: flavor(), imageId: '' })).toEqual({ VCPU: 2, MEMORY_MB: 1024, DISK_GB: 5 });
+    expect(resourcesOf({ flavor: flavor({}, { ephemeral: 0 }), imageId: '' })).toEqual({
+      VCPU: 2,
+      MEMORY_MB: 1024,
+    });
+    expect(resourcesOf({ flavor: flavor(), imageId: 'img-1' })).toMatchObject({ DISK_GB: 15 });
     expect(resourcesOf({ flavor: flavor({}, { swap: 1536 }) })).toEqual({
       VCPU: 2,
       MEMORY_MB: 1024,

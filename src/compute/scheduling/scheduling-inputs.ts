@@ -103,15 +103,19 @@ export async function loadGroups(deps: ComputeDeps, servers: ReadonlyArray<Serve
  * `resources:<CLASS>=<amount>` extra spec when there is one (a PCPU spec replaces VCPU too),
  * plus any other class such specs name. Zero amounts are left out, as Nova does (placement
  * refuses them), so `resources:VCPU=0` drops VCPU. Resize, confirm and revert claim through
- * here too, so a flavor's claim is the same wherever it is made.
+ * here too, so a flavor's claim is the same wherever it is made. A volume-backed server
+ * (`imageId` '') claims no DISK_GB for its root, which lives on the volume (Nova's is_bfv).
  */
-export function resourcesOf(s: Pick<Server, 'flavor'>): Record<string, number> {
+export function resourcesOf(
+  s: Pick<Server, 'flavor'> & { readonly imageId?: string },
+): Record<string, number> {
   const f = s.flavor;
   const specs = resourceSpecs(f.extraSpecs);
   const all: Record<string, number> = {};
+  const root = s.imageId === '' ? 0 : f.disk;
   if (!specs.has('VCPU') && !specs.has('PCPU')) all['VCPU'] = f.vcpus;
   if (!specs.has('MEMORY_MB')) all['MEMORY_MB'] = f.ram;
-  if (!specs.has('DISK_GB')) all['DISK_GB'] = f.disk + f.ephemeral + Math.ceil(f.swap / 1024);
+  if (!specs.has('DISK_GB')) all['DISK_GB'] = root + f.ephemeral + Math.ceil(f.swap / 1024);
   for (const [rc, n] of specs) all[rc] = n;
   return Object.fromEntries(Object.entries(all).filter(([, n]) => n > 0));
 }

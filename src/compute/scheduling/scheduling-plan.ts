@@ -126,7 +126,7 @@ function choose(s: Server, st: PlanState): Choice {
   const resizing = s.taskState === 'resize_prep' && s.newFlavor !== null;
   // A resize asks what its new flavor asks, as Nova's request spec then carries the new flavor.
   const flavor = resizing ? s.newFlavor! : s.flavor;
-  const resources = resourcesOf({ flavor });
+  const resources = resourcesOf({ flavor, imageId: s.imageId });
   const traits = requestedTraits(st.images.get(s.imageId), flavor.extraSpecs);
   const group = s.serverGroupId === null ? undefined : groups.get(s.serverGroupId);
   const req: PlacementRequest = {

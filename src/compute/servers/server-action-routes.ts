@@ -9,6 +9,7 @@ import { route } from '../../common/http/route-spec.js';
 import { compileValidator } from '../../common/http/validation.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { accessIpColumns } from './server-access-ip.js';
+import { checkVolumeBackedRebuild } from '../block-devices/volume-backed-rebuild.js';
 import { callerOf, serverTarget } from './server-caller.js';
 import type { Caller } from './server-inputs.js';
 import { checkUserData, resolveImage, resolveKey } from './server-inputs.js';
@@ -184,8 +185,9 @@ async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: 
   const accessIps = accessIpColumns(b);
   const caller = callerOf(ctx);
   const image = await resolveImage(deps, b.imageRef, caller, s.flavor);
+  const volumeBacked = await checkVolumeBackedRebuild(deps, caller, s, image.id);
   const extra = {
-    image_id: image.id,
+    ...(!volumeBacked && { image_id: image.id }),
     ...(b.name !== undefined && { name: b.name }),
     ...(b.description !== undefined && { description: b.description }),
     ...(b.metadata !== undefined && { metadata: JSON.stringify(b.metadata) }),

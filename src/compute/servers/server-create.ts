@@ -31,6 +31,7 @@ import type { ServerRow } from './server-store.js';
 import { insertServers, toServer } from './server-store.js';
 import type { Tx } from '../../db/db-handle.js';
 import { bootPlanOf } from '../block-devices/block-device-request.js';
+import { blockDevicesOf } from '../block-devices/legacy-block-devices.js';
 import type { BootOptions } from '../block-devices/block-device-checks.js';
 import { checkBootPlan } from '../block-devices/block-device-checks.js';
 import { blockDeviceRows, insertBlockDevices } from '../block-devices/block-device-store.js';
@@ -57,7 +58,7 @@ export async function createServers(
   accessIpColumns(req); // refused as the request schema refuses it: before any lookup
   const flavor = await resolveFlavor(deps, String(req.flavorRef), caller);
   const { min, max: requestedMax } = counts(req.min_count, req.max_count);
-  const plan = bootPlanOf(req.imageRef ?? '', req.block_device_mapping_v2, requestedMax);
+  const plan = bootPlanOf(req.imageRef ?? '', blockDevicesOf(req), requestedMax);
   // A volume-backed server has no image root disk: the flavor's disk is not checked (as Nova).
   if (plan.imageId !== '') {
     const image = await resolveImage(deps, plan.imageId, caller, flavor);

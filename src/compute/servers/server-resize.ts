@@ -172,7 +172,9 @@ export async function moveClaimToSource(
       consumerId: s.id,
       projectId: s.projectId,
       userId: s.userId,
-      allocations: [{ providerId: source.provider_id, resources: resourcesOf({ flavor: old }) }],
+      allocations: [
+        { providerId: source.provider_id, resources: resourcesOf({ flavor: old, imageId: s.imageId }) },
+      ],
     },
     { consumerId: migrationUuid, projectId: s.projectId, userId: s.userId, allocations: [] },
   ]);

@@ -89,6 +89,36 @@ const blockDevice = Type.Object(
   { additionalProperties: false },
 );
 
+/** Nova's legacy (v1) block_device_mapping item; create turns it into v2 (legacy-block-devices.ts). */
+const legacyBlockDevice = Type.Object(
+  {
+    virtual_name: bdmText('ephemeralN or swap (not served here).'),
+    volume_id: Type.Optional(Type.String({ format: 'uuid', description: 'Volume to boot or attach.' })),
+    snapshot_id: Type.Optional(
+      Type.String({ format: 'uuid', description: 'Snapshot to make a volume from.' }),
+    ),
+    volume_size: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[0-9]+$' })], {
+        description: 'GiB.',
+      }),
+    ),
+    device_name: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 255,
+        pattern: '^[a-zA-Z0-9._/-]*$',
+        description: 'vda is the root.',
+      }),
+    ),
+    delete_on_termination: Type.Optional(
+      Type.Union([Type.Boolean(), Type.String()], { description: 'Delete the volume with the server.' }),
+    ),
+    no_device: Type.Optional(Type.Unknown()),
+    connection_info: Type.Optional(Type.String({ maxLength: 16_777_215 })),
+  },
+  { additionalProperties: false },
+);
+
 export const serverCreateBody = Type.Object(
   {
     server: Type.Object(
@@ -128,6 +158,9 @@ export const serverCreateBody = Type.Object(
           }),
         ),
         block_device_mapping_v2: Type.Optional(Type.Array(blockDevice, { description: 'Block devices.' })),
+        block_device_mapping: Type.Optional(
+          Type.Array(legacyBlockDevice, { description: 'Block devices, legacy (v1) syntax.' }),
+        ),
         tags: Type.Optional(
           Type.Array(serverTag, { maxItems: maxTags, description: 'Tags to create with (2.52).' }),
         ),

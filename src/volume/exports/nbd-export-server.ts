@@ -31,6 +31,13 @@ export interface NbdExportServer {
   sync(want: ReadonlyArray<ExportSpec>, signal?: AbortSignal): Promise<void>;
   /** The names of the exports being served now (empty when the server is down). */
   served(): Promise<ReadonlyArray<string>>;
+  /**
+   * Grows the volume's image under its exports to `sizeBytes` (in-use extend): the server
+   * holds the file's write lock, so it resizes it. Its exports may be dropped on the way
+   * (their clients reconnect); the next `sync` serves them again. False when it serves no
+   * export of the volume. Never shrinks; idempotent.
+   */
+  grow(volumeId: string, sizeBytes: number, signal?: AbortSignal): Promise<boolean>;
   /** Stops the server and every export (tests; an operator's clean teardown). Idempotent. */
   stop(): Promise<void>;
 }

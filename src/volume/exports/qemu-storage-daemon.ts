@@ -63,6 +63,26 @@ export class QemuStorageDaemon implements NbdExportServer {
     });
   }
 
+  grow(volumeId: string, sizeBytes: number, signal?: AbortSignal): Promise<boolean> {
+    return this.#serial(async () => {
+      const qmp = await this.#session(false, signal);
+      if (qmp === undefined) return false;
+      try {
+        const node = exportNodeOf(volumeId);
+        const nodes = await qmp.execute<Array<{ 'node-name': string; image: { 'virtual-size': number } }>>(
+          'query-named-block-nodes',
+          { flat: true },
+        );
+        const now = nodes.find((n) => n['node-name'] === node)?.image['virtual-size'];
+        if (now === undefined) return false;
+        if (now < sizeBytes) await resizeUnderExports(qmp, node, sizeBytes);
+        return true;
+      } finally {
+        qmp.close();
+      }
+    });
+  }
+
   stop(): Promise<void> {
     return this.#serial(async () => {
       await this.#kill();
@@ -170,6 +190,19 @@ async function dropUnusedNodes(qmp: QmpClient, used: Set<string>, nodes: Set<str
       if (!(err instanceof QmpError)) throw err;
     }
   }
+}
+
+/**
+ * An NBD export never shares the resize permission (NBD has no way to tell a connected
+ * client the size changed), so the node's exports go first, hard (their clients are cut
+ * off and reconnect), and the next sync adds them back at the new size.
+ */
+async function resizeUnderExports(qmp: QmpClient, node: string, sizeBytes: number): Promise<void> {
+  const on = async () =>
+    (await qmp.execute<LiveExport[]>('query-block-exports')).filter((e) => e['node-name'] === node);
+  for (const e of await on()) await qmp.execute('block-export-del', { id: e.id, mode: 'hard' });
+  for (let i = 0; i < 100 && (await on()).length > 0; i++) await sleep(20);
+  await qmp.execute('block_resize', { 'node-name': node, size: sizeBytes });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -31,6 +31,9 @@ class MemoryExportServer implements NbdExportServer {
   served(): Promise<ReadonlyArray<string>> {
     return Promise.resolve(this.up ? [...this.live.keys()] : []);
   }
+  grow(volumeId: string): Promise<boolean> {
+    return Promise.resolve(this.up && [...this.live.values()].some((e) => e.volumeId === volumeId));
+  }
   /** kill -9: every export gone with the process. */
   crash(): void {
     this.up = false;

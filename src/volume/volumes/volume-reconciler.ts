@@ -1,3 +1,4 @@
+import { syncExports } from '../exports/volume-export-service.js';
 import type { ReconcileResult, Reconciler } from '../../common/reconcile/controller.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import type { VolumeAttachment } from '../attachments/volume-attachment-store.js';
@@ -109,6 +110,13 @@ async function extendInUse(
   attached: ReadonlyArray<VolumeAttachment>,
 ): Promise<ReconcileResult> {
   const want = v.size * 1024 ** 3;
+  // An exported volume grows in the export server first: it holds the file's write lock.
+  try {
+    if (await deps.exports?.server.grow(v.id, want)) await syncExports(deps);
+  } catch (err) {
+    deps.log.error({ err, volumeId: v.id }, 'growing the NBD export failed');
+    return settle(deps, v, 'error_extending');
+  }
   const port = deps.devices();
   let pending = false;
   for (const a of attached) {

@@ -68,7 +68,8 @@ export async function uploadVolumeImage(
   req: UploadImageRequest,
 ) {
   const v = await findVolume(deps, caller, id);
-  checkRequest(v, req);
+  // Cinder ignores `force` unless the operator allows it (enable_force_upload).
+  checkRequest(v, { ...req, force: req.force && deps.enableForceUpload === true });
   const properties = Object.fromEntries(Object.entries(v.imageMetadata).filter(([k]) => !coreKeys.has(k)));
   const image = await deps.images.createImage(
     { projectId: v.projectId },

@@ -1,12 +1,12 @@
 import { lchown, lstat, mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { HostCommandError, runCommand } from '../../host/command.js';
 import type { WorkloadDisk } from '../driver.js';
 import type { IdMap } from './runc-idmap.js';
 import { rangeSize } from './runc-idmap.js';
 import { isMountPoint } from './rootfs.js';
 import { growFsToDevice } from './runc-volume-grow.js';
-import { loopsOn, qmpSocketDir, qmpSocketOf } from './runc-volume-loops.js';
+import { loopsOn, qmpSocketOf } from './runc-volume-loops.js';
 
 const timeoutMs = 60_000;
 
@@ -80,7 +80,8 @@ async function rawView(staging: string, disk: WorkloadDisk): Promise<string> {
   if (await isMountPoint(raw)) return raw;
   await stopExport(staging, disk.volumeId);
   await writeFile(raw, '', { flag: 'a', mode: 0o600 });
-  await mkdir(qmpSocketDir, { recursive: true, mode: 0o700 });
+  const qmp = qmpSocketOf(staging, disk.volumeId);
+  await mkdir(dirname(qmp), { recursive: true, mode: 0o700 });
   const file = { driver: 'file', filename: disk.source };
   const node = { driver: 'qcow2', 'node-name': 'vol', 'read-only': disk.readOnly, file };
   await run('qemu-storage-daemon', [
@@ -89,7 +90,7 @@ async function rawView(staging: string, disk: WorkloadDisk): Promise<string> {
     '--export',
     `type=fuse,id=exp,node-name=vol,mountpoint=${raw},writable=${disk.readOnly ? 'off' : 'on'}`,
     '--chardev',
-    `socket,id=qmp,path=${qmpSocketOf(staging, disk.volumeId)},server=on,wait=off`,
+    `socket,id=qmp,path=${qmp},server=on,wait=off`,
     '--monitor',
     'chardev=qmp',
     '--pidfile',

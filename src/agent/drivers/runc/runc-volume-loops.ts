@@ -1,15 +1,24 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runCommand } from '../../host/command.js';
 
-/** Where a volume's loop devices and its qemu-storage-daemon's QMP socket are found (mount and grow share it). */
+/** A unix socket's path is at most 107 bytes (sun_path is 108 with its NUL). */
+export const maxSocketPath = 107;
 
-export const qmpSocketDir = '/run/strata/qsd';
-
-/** The QMP socket of the volume's qemu-storage-daemon (in-use extend resizes through it). */
+/**
+ * The QMP socket of the volume's qemu-storage-daemon (mount and in-use extend share it):
+ * beside its FUSE export in the workload's staging directory, inside the data dir. Where
+ * that path is too long for a unix socket, a hashed name in the driver's `run/` folder
+ * (`<stateDir>/run`, staging being `<stateDir>/<workload>/volumes-staging`).
+ */
 export function qmpSocketOf(staging: string, volumeId: string): string {
+  const beside = join(staging, `${volumeId}.qmp`);
+  if (Buffer.byteLength(beside) <= maxSocketPath) return beside;
   const h = createHash('sha256').update(`${staging}\0${volumeId}`).digest('hex').slice(0, 24);
-  return join(qmpSocketDir, `${h}.qmp`);
+  const short = join(dirname(dirname(staging)), 'run', `${h}.qmp`);
+  if (Buffer.byteLength(short) > maxSocketPath)
+    throw new Error(`runc driver: the data dir's path is too long for a QMP socket (${short})`);
+  return short;
 }
 
 export async function loopsOn(file: string): Promise<string[]> {
