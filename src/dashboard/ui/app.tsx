@@ -7,6 +7,7 @@ import { InstanceDetailPage } from './pages/instance-detail.js';
 import { InstanceWizardPage } from './pages/instance-wizard.js';
 import { InstancesPage } from './pages/instances.js';
 import { KeypairsPage } from './pages/keypairs.js';
+import { OverviewPage } from './pages/overview.js';
 import { useRoute } from './router.js';
 import { LoginPage } from './pages/login.js';
 import type { Session } from './session.js';
@@ -68,6 +69,7 @@ function Shell({ session, onSession }: { session: Session; onSession: (s: Sessio
 }
 
 const ownPages = [
+  { route: 'overview', title: 'Overview' },
   { route: 'instances', title: 'Instances' },
   { route: 'images', title: 'Images' },
   { route: 'keypairs', title: 'Key pairs' },
@@ -96,6 +98,7 @@ function Page({ session }: { session: Session }) {
   const [page = 'instances', id] = useRoute();
   if (page === 'instances' && id === 'new') return <InstanceWizardPage session={session} />;
   if (page === 'instances' && id !== undefined) return <InstanceDetailPage session={session} serverId={id} />;
+  if (page === 'overview') return <OverviewPage session={session} />;
   if (page === 'images') return <ImagesPage session={session} />;
   if (page === 'keypairs') return <KeypairsPage session={session} />;
   const spec = catalogPages.find((p) => p.route === page && p.when(session));
