@@ -1,6 +1,7 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 /**
@@ -33,7 +34,15 @@ export async function buildDashboard(repoRoot: string, outDir: string): Promise<
   copyFileSync(join(ui, 'index.html'), join(outDir, 'index.html'));
 }
 
+/** The bundle's size on the wire (gzip -9, as dashboard-routes serves it): the budget is 300 KB. */
+export function compressedBytes(outDir: string): number {
+  return ['assets/app.js', 'assets/app.css', 'index.html']
+    .map((f) => gzipSync(readFileSync(join(outDir, f)), { level: 9 }).length)
+    .reduce((a, b) => a + b, 0);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const here = dirname(fileURLToPath(import.meta.url));
   await buildDashboard(join(here, '../..'), here);
+  console.log(`dashboard bundle: ${(compressedBytes(here) / 1024).toFixed(1)} KiB compressed`);
 }

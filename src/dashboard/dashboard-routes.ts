@@ -49,10 +49,14 @@ export function addDashboardRoutes(app: FastifyInstance): void {
     const asset = assets?.get(name);
     if (asset === undefined)
       return reply.code(503).type('text/plain').send('The dashboard is not built: run npm run build.\n');
-    // The page runs only its own script and styles, and is never framed (clickjacking).
+    // The page runs only its own script, and is never framed (clickjacking). Styles may be
+    // inline: the terminal widget (xterm) sizes its rows with <style> elements it writes.
     reply
       .header('content-type', asset.type)
-      .header('content-security-policy', "default-src 'self'; frame-ancestors 'none'; base-uri 'none'")
+      .header(
+        'content-security-policy',
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+      )
       .header('x-content-type-options', 'nosniff')
       .header('cache-control', name === 'index.html' ? 'no-cache' : 'public, max-age=300')
       .header('vary', 'accept-encoding');

@@ -1,4 +1,5 @@
 import type { CatalogEntry, Session } from './session.js';
+import { endpointOf } from './session.js';
 
 /** An API call's failure, carrying the service's own message for the page to show. */
 export class ApiError extends Error {
@@ -105,4 +106,24 @@ export async function logout(s: Session): Promise<void> {
     token: s.token,
     headers: { 'x-subject-token': s.token },
   }).catch(() => undefined);
+}
+
+/** The words to show for any failure: the service's own message when it sent one. */
+export const errorText = (err: unknown): string => (err instanceof ApiError ? err.message : String(err));
+
+/** Compute calls ask for one microversion: remote consoles need 2.6, paged actions 2.58. */
+export const computeVersion = { 'openstack-api-version': 'compute 2.60' };
+
+/** A call to the service of catalog type `type`, at `path` under its public endpoint. */
+export async function serviceCall<T>(
+  s: Session,
+  type: string,
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<T> {
+  const base = endpointOf(s, type);
+  if (base === undefined) throw new ApiError(404, `This cloud has no ${type} service.`);
+  const headers = type === 'compute' ? { ...computeVersion, ...init.headers } : init.headers;
+  const { body } = await call<T>(`${base}${path}`, { ...init, token: s.token, ...(headers && { headers }) });
+  return body;
 }

@@ -31,3 +31,10 @@ export function endpointOf(s: Session, type: string): string | undefined {
   const entry = s.catalog.find((e) => e.type === type);
   return entry?.endpoints.find((e) => e.interface === 'public')?.url.replace(/\/$/, '');
 }
+
+/** Whether the catalog lists any of these service types (pages appear only for those). */
+export const hasService = (s: Session, ...types: string[]): boolean =>
+  types.some((t) => endpointOf(s, t) !== undefined);
+
+/** The role check the admin pages hang on; the APIs enforce the real policy. */
+export const isAdmin = (s: Session): boolean => s.roles.includes('admin');

@@ -1,26 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, call } from '../api.js';
+import { ApiError, call, computeVersion } from '../api.js';
+import type { Server } from '../instance-model.js';
+import { addressesOf } from '../instance-model.js';
 import type { Session } from '../session.js';
 import { endpointOf } from '../session.js';
-
-interface Server {
-  id: string;
-  name: string;
-  status: string;
-  created: string;
-  addresses: Record<string, Array<{ addr: string }>>;
-}
 
 type SortKey = 'name' | 'status' | 'created_at';
 const pageSize = 20;
 /** Polling keeps statuses live without reloads; a page that is not shown does not poll. */
 const pollMs = 2000;
-
-function addressesOf(s: Server): string {
-  return Object.entries(s.addresses)
-    .map(([net, list]) => `${net}: ${list.map((a) => a.addr).join(', ')}`)
-    .join('; ');
-}
 
 /** The project's servers: sorted, filtered and paged by the compute API's own parameters. */
 export function InstancesPage({ session }: { session: Session }) {
@@ -42,6 +30,7 @@ export function InstancesPage({ session }: { session: Session }) {
     let live = true;
     call<{ servers: Server[]; servers_links?: Array<{ rel: string }> }>(`${compute}/servers/detail?${q}`, {
       token: session.token,
+      headers: computeVersion,
     })
       .then(({ body }) => {
         if (!live) return;
@@ -62,7 +51,11 @@ export function InstancesPage({ session }: { session: Session }) {
   const remove = async (s: Server) => {
     if (!confirm(`Delete instance ${s.name}?`)) return;
     try {
-      await call(`${compute}/servers/${s.id}`, { method: 'DELETE', token: session.token });
+      await call(`${compute}/servers/${s.id}`, {
+        method: 'DELETE',
+        token: session.token,
+        headers: computeVersion,
+      });
       setTick((n) => n + 1);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));
@@ -81,6 +74,11 @@ export function InstancesPage({ session }: { session: Session }) {
   return (
     <section aria-labelledby="instances-title">
       <h2 id="instances-title">Instances</h2>
+      <p>
+        <a href="#/instances/new" class="button">
+          Launch instance
+        </a>
+      </p>
       <label>
         Filter by name{' '}
         <input
@@ -110,7 +108,9 @@ export function InstancesPage({ session }: { session: Session }) {
         <tbody>
           {servers.map((s) => (
             <tr key={s.id} data-server-id={s.id}>
-              <td>{s.name}</td>
+              <td>
+                <a href={`#/instances/${s.id}`}>{s.name}</a>
+              </td>
               <td class="status">{s.status}</td>
               <td>{addressesOf(s)}</td>
               <td>{s.created}</td>
