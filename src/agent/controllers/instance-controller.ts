@@ -80,7 +80,12 @@ async function step(
       case 'create':
         // Ports first: the workload starts only once the network service has them ACTIVE.
         await plugNics(d.ports, s.id, s.spec.nics, signal);
-        return { kind: 'done', power: 'running', handle: await d.driver.create(s.spec, signal) };
+        return {
+          kind: 'done',
+          power: 'running',
+          handle: await d.driver.create(s.spec, signal),
+          ...(s.devices !== undefined && { devices: s.devices }),
+        };
       case 'resize':
       case 'revert-resize':
       case 'rebuild':

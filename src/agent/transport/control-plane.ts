@@ -111,15 +111,32 @@ export interface AssignedServer {
   readonly step: AgentStep | 'observe' | 'wait';
   readonly desiredPower: string;
   readonly spec: WorkloadSpec;
+  /** The device attachments the spec's NICs and disks come from, at the revision read. */
+  readonly devices?: ReadonlyArray<DeviceRevision>;
   /** The handle the agent stored when it created the workload, if any. */
   readonly handle?: WorkloadHandle;
   /** The image a snapshot goes into, while one is pending (agents on other hosts upload it there). */
   readonly pendingImageId?: string;
 }
 
+/** One device attachment at one generation (its compare-and-set token). */
+export interface DeviceRevision {
+  readonly id: string;
+  readonly generation: number;
+}
+
 /** What one step produced; the control plane turns it into vm_state/task_state/power_state. */
 export type StepOutcome =
-  | { readonly kind: 'done'; readonly power: PowerObservation; readonly handle?: WorkloadHandle }
+  | {
+      readonly kind: 'done';
+      readonly power: PowerObservation;
+      readonly handle?: WorkloadHandle;
+      /**
+       * A build made the workload with these attachments' devices already on it: they are
+       * attached, and the device controller has nothing left to do for them.
+       */
+      readonly devices?: ReadonlyArray<DeviceRevision>;
+    }
   | {
       readonly kind: 'failed';
       readonly message: string;

@@ -12,6 +12,7 @@ import type {
   StepOutcome,
 } from '../../agent/transport/control-plane.js';
 import { DeviceGateway } from '../devices/device-gateway.js';
+import { markBuiltAttached } from '../devices/device-store.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { recordEvent } from '../instance-actions/instance-action-store.js';
 import { finalizeDeletion } from '../servers/server-deletion.js';
@@ -26,7 +27,7 @@ import { buildRetry } from './build-retry.js';
 import { recoverFailedResize } from './resize-failure.js';
 import { changesFor } from './step-outcome.js';
 import { taskRule } from '../servers/server-tasks.js';
-import { workloadSpecOf } from './workload-spec.js';
+import { workloadOf } from './workload-spec.js';
 
 /**
  * The control plane as host agents see it, in-process: the host and server parts here,
@@ -151,6 +152,7 @@ export class AgentGateway implements HostControlPlane, ServerControlPlane {
   async getAssigned(hostname: string, serverId: string) {
     const s = await this.#assigned(hostname, serverId);
     if (s === undefined) return undefined;
+    const { spec, devices } = await workloadOf(this.deps, s);
     return {
       id: s.id,
       generation: s.generation,
@@ -158,7 +160,8 @@ export class AgentGateway implements HostControlPlane, ServerControlPlane {
       taskState: s.taskState,
       step: agentStepOf(s.taskState),
       desiredPower: s.desiredPower,
-      spec: await workloadSpecOf(this.deps, s),
+      spec,
+      devices,
       ...(s.workloadHandle !== null && { handle: s.workloadHandle }),
       ...(s.pendingImageId !== null && { pendingImageId: s.pendingImageId }),
     };
@@ -185,6 +188,9 @@ export class AgentGateway implements HostControlPlane, ServerControlPlane {
     const ok = await this.deps.store.write(async (tx) => {
       if (!(await updateServerIf(tx, s.id, { generation: s.generation }, set, now))) return false;
       await this.#recordOutcome(tx, s, outcome, hostname, now);
+      // A build put its devices on the workload: settle them now rather than in a device pass.
+      if (outcome.kind === 'done' && agentStepOf(s.taskState) === 'create')
+        await markBuiltAttached(tx, s.id, outcome.devices, now);
       if (resize !== undefined) await markMigration(tx, s.id, 'error', now);
       return true;
     });

@@ -1,5 +1,6 @@
 import { workloadKindOf } from '../workloads/image-requirements.js';
 import type { WorkloadSpec } from '../../agent/drivers/driver.js';
+import type { DeviceRevision } from '../../agent/transport/control-plane.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import type { Server } from '../servers/server-model.js';
 import { listServerDevices } from '../devices/device-store.js';
@@ -12,11 +13,20 @@ import { devicesForHost } from '../devices/disk-source.js';
  * NICs and disks are its device attachments (src/compute/devices).
  */
 export async function workloadSpecOf(deps: ComputeDeps, s: Server): Promise<WorkloadSpec> {
+  return (await workloadOf(deps, s)).spec;
+}
+
+/** The spec, and the device attachments (at the generation read) its NICs and disks come from. */
+export async function workloadOf(
+  deps: ComputeDeps,
+  s: Server,
+): Promise<{ spec: WorkloadSpec; devices: DeviceRevision[] }> {
   const image = await deps.images.getImage({ projectId: s.projectId, isAdmin: true }, s.imageId);
   // Devices come with the workload when it is (re)built; detaching ones are left off.
   const attached = (await listServerDevices(deps.store.db, s.id)).filter((a) => a.desired === 'attached');
-  const devices = (await devicesForHost(deps, s.id, s.host, attached)).map((a) => a.device);
-  return {
+  const forHost = await devicesForHost(deps, s.id, s.host, attached);
+  const devices = forHost.map((a) => a.device);
+  const spec: WorkloadSpec = {
     workloadId: s.id,
     name: s.name,
     hostname: s.hostname,
@@ -43,4 +53,5 @@ export async function workloadSpecOf(deps: ComputeDeps, s: Server): Promise<Work
     nics: devices.flatMap((d) => (d.kind === 'nic' ? [d.nic] : [])),
     disks: devices.flatMap((d) => (d.kind === 'disk' ? [d.disk] : [])),
   };
+  return { spec, devices: forHost.map((a) => ({ id: a.id, generation: a.generation })) };
 }

@@ -5,12 +5,12 @@ import type {
   DeviceOutcome,
 } from '../../agent/transport/control-plane.js';
 import type { ComputeDeps } from '../compute-deps.js';
-import { getServer } from '../servers/server-store.js';
+import { getServerPlacement } from '../servers/server-store.js';
 import { devicesForHost } from './disk-source.js';
 import {
   deleteAttachmentIf,
   getAttachment,
-  isSettled,
+  hasPendingDevices,
   listServerDevices,
   serversWithPendingDevices,
   updateAttachmentIf,
@@ -41,8 +41,7 @@ export class DeviceGateway implements DeviceControlPlane {
 
   /** After a server step: wake the device controller if the server has device work waiting. */
   async notifyIfPending(hostname: string, serverId: string): Promise<void> {
-    const pending = (await listServerDevices(this.deps.store.db, serverId)).some((a) => !isSettled(a));
-    if (pending) this.notify(hostname, serverId);
+    if (await hasPendingDevices(this.deps.store.db, serverId)) this.notify(hostname, serverId);
   }
 
   watch(hostname: string, onChange: (serverId: string) => void): () => void {
@@ -55,8 +54,12 @@ export class DeviceGateway implements DeviceControlPlane {
   }
 
   async getAssigned(hostname: string, serverId: string): Promise<AssignedDevices | undefined> {
-    const s = await getServer(this.deps.store.db, serverId);
+    const s = await getServerPlacement(this.deps.store.db, serverId);
     if (s === undefined || s.host !== hostname || s.deletedAt !== null) return undefined;
+    // Device steps wait while a task runs (the controller checks this first): the
+    // attachments are not read then; the task's end wakes the controller again.
+    if (s.taskState !== null || s.vmState === 'building')
+      return { serverId, vmState: s.vmState, taskState: s.taskState, attachments: [] };
     const attachments = await devicesForHost(
       this.deps,
       serverId,
@@ -85,7 +88,7 @@ export class DeviceGateway implements DeviceControlPlane {
     status: 'ACTIVE' | 'DOWN',
     vifType: string,
   ): Promise<boolean> {
-    const s = await getServer(this.deps.store.db, serverId);
+    const s = await getServerPlacement(this.deps.store.db, serverId);
     if (s === undefined || s.host !== hostname || s.deletedAt !== null) return false;
     return this.deps.network.setPortStatus(portId, hostname, status, vifType);
   }
@@ -99,7 +102,7 @@ export class DeviceGateway implements DeviceControlPlane {
     const db = this.deps.store.db;
     const a = await getAttachment(db, attachmentId);
     if (a === undefined || a.generation !== generation) return false;
-    const s = await getServer(db, a.serverId);
+    const s = await getServerPlacement(db, a.serverId);
     if (s === undefined || s.host !== hostname) return false;
     const now = this.deps.clock().toISOString();
     if (outcome.kind === 'failed')

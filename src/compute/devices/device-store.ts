@@ -115,6 +115,33 @@ export async function updateAttachmentIf(
   return Number(r.numUpdatedRows) === 1;
 }
 
+/**
+ * After a build that made the workload with these attachments' devices on it: each one
+ * still at the generation the build read (and still wanted) is attached. Anything changed
+ * since is left to the device controller. `revisions` comes from an agent: odd entries
+ * are ignored.
+ */
+export async function markBuiltAttached(
+  db: Db,
+  serverId: string,
+  revisions: unknown,
+  now: string,
+): Promise<void> {
+  if (!Array.isArray(revisions)) return;
+  for (const r of revisions as ReadonlyArray<{ id?: unknown; generation?: unknown }>) {
+    if (typeof r?.id !== 'string' || !Number.isSafeInteger(r.generation)) continue;
+    const generation = r.generation as number;
+    await db
+      .updateTable('server_devices')
+      .set({ status: 'attached', fault: null, generation: generation + 1, updated_at: now })
+      .where('id', '=', r.id)
+      .where('server_id', '=', serverId)
+      .where('generation', '=', generation)
+      .where('desired', '=', 'attached')
+      .execute();
+  }
+}
+
 export async function deleteAttachmentIf(db: Db, id: string, generation: number): Promise<boolean> {
   const r = await db
     .deleteFrom('server_devices')
@@ -125,6 +152,19 @@ export async function deleteAttachmentIf(db: Db, id: string, generation: number)
 }
 
 /** Servers on `hostname` with an attachment the agent still has to act on. */
+/** Whether the server has an attachment the agent still has to act on (see isSettled). */
+export async function hasPendingDevices(db: Db, serverId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('server_devices')
+    .select('id')
+    .where('server_id', '=', serverId)
+    .where('status', '!=', 'error')
+    .where((eb) => eb.or([eb('desired', '=', 'detached'), eb('status', '!=', 'attached')]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function serversWithPendingDevices(db: Db, hostname: string): Promise<string[]> {
   const rows = await db
     .selectFrom('server_devices')

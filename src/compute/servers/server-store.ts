@@ -69,6 +69,27 @@ export async function getServer(db: Db, id: string): Promise<Server | undefined>
   return r && toServer(r);
 }
 
+/** Where a server runs and its task, without reading (and parsing) the whole row. */
+export async function getServerPlacement(
+  db: Db,
+  id: string,
+): Promise<Pick<Server, 'host' | 'deletedAt' | 'vmState' | 'taskState' | 'workloadHandle'> | undefined> {
+  const r = await db
+    .selectFrom('servers')
+    .select(['host', 'deleted_at', 'vm_state', 'task_state', 'workload_handle'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return (
+    r && {
+      host: r.host,
+      deletedAt: r.deleted_at,
+      vmState: r.vm_state,
+      taskState: r.task_state,
+      workloadHandle: parseJson(r.workload_handle, null),
+    }
+  );
+}
+
 /** Rows per INSERT: SQLite allows 32,766 bound values per statement and a row has ~50. */
 const insertChunk = 500;
 

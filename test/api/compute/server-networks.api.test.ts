@@ -113,6 +113,26 @@ for (const dialect of testDialects()) {
       expect(plane.plugged.has(pt!['id'] as string)).toBe(false);
     });
 
+    it("settles a build's NIC with the build itself: plugged once, no device pass after ACTIVE", async () => {
+      const id = await bootServer(t, p.member, {
+        name: 'n-once',
+        imageRef: image,
+        flavorRef: flavor,
+        networks: [{ uuid: net }],
+      });
+      await waitForServer(t, p.member, id, 'ACTIVE');
+      const [pt] = await serverPorts(id);
+      const attachments = (
+        await t.request({ method: 'GET', url: `/compute/agent/v1/servers/${id}/devices`, token: p.admin })
+      ).json().devices as { kind: string; status: string }[];
+      // Attached in the same write that made the server ACTIVE, not by a later device step.
+      expect(attachments).toMatchObject([{ kind: 'nic', status: 'attached' }]);
+      const plane = t.cloud.compute.agents.dataplane('fake-0001') as FakeDataplane;
+      const plugs = plane.calls.filter((c) => c.op === 'plugPort' && c.portId === pt!['id']);
+      expect(plugs).toHaveLength(1);
+      expect(await driver().devices(id)).toHaveLength(1);
+    });
+
     it('binds a user port and a fixed IP; delete unbinds the user port and keeps it', async () => {
       const own = await neutron().create(p.member, 'port', { network_id: net });
       const res = await boot('n2', [{ port: own['id'] }, { uuid: net, fixed_ip: '10.0.0.77' }]);
