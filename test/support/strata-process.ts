@@ -47,7 +47,8 @@ export async function startStrata(
     // A process group of its own, so cleanup reaches the children too.
     detached: true,
     // Real drivers only where a test asks for them (--compute-driver / STRATA_COMPUTE_DRIVER).
-    env: { STRATA_COMPUTE_DRIVER: 'fake', ...process.env, ...opts.env },
+    // Strict responses: a body that strays from its route's schema answers 500 and fails the test.
+    env: { STRATA_COMPUTE_DRIVER: 'fake', STRATA_STRICT_RESPONSES: '1', ...process.env, ...opts.env },
   });
   const url = await waitForUp(child);
   const clouds = parse(readFileSync(join(dataDir, 'clouds.yaml'), 'utf8')) as {
