@@ -5,7 +5,12 @@ import { flavorCaller } from './flavor-caller.js';
 import { extraSpecUpdateBody, extraSpecsCreateBody } from './flavor-schemas.js';
 import * as service from './flavor-extra-spec-service.js';
 import { noBody } from '../../common/http/route-spec.js';
-import { extraSpecResponse, extraSpecsResponse } from './flavor-response-schemas.js';
+import {
+  extraSpecResponse,
+  extraSpecSetResponse,
+  extraSpecsResponse,
+  extraSpecsSetResponse,
+} from './flavor-response-schemas.js';
 
 const base = '/v2.1/flavors/:flavor_id/os-extra_specs';
 
@@ -32,7 +37,7 @@ export const flavorExtraSpecRoutes = [
     policy: 'os_compute_api:os-flavor-extra-specs:create',
     body: extraSpecsCreateBody,
     successStatus: 200,
-    response: extraSpecsResponse,
+    response: extraSpecsSetResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       await service.mergeExtraSpecs(deps, ctx.params['flavor_id']!, ctx.body.extra_specs);
@@ -56,7 +61,7 @@ export const flavorExtraSpecRoutes = [
     policy: 'os_compute_api:os-flavor-extra-specs:update',
     body: extraSpecUpdateBody,
     successStatus: 200,
-    response: extraSpecResponse,
+    response: extraSpecSetResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       await service.updateExtraSpec(deps, ctx.params['flavor_id']!, ctx.params['key']!, ctx.body);

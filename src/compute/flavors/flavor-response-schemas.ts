@@ -52,8 +52,13 @@ export const flavorResponse = byMicroversion(['2.55'], (since) => strict({ flavo
 
 export const extraSpecsResponse = strict({ extra_specs: stringMap });
 
-/** GET/PUT of one key: `{"<key>": "<value>"}`. */
+/** GET of one key: `{"<key>": "<value>"}`. */
 export const extraSpecResponse = Type.Record(str, str, { minProperties: 1, maxProperties: 1 });
+
+// Nova answers a set with the request body as sent: a number or boolean value stays one.
+const sentValue = Type.Union([str, Type.Number(), Type.Boolean()]);
+export const extraSpecsSetResponse = strict({ extra_specs: Type.Record(str, sentValue) });
+export const extraSpecSetResponse = Type.Record(str, sentValue, { minProperties: 1, maxProperties: 1 });
 
 export const flavorAccessResponse = strict({
   flavor_access: Type.Array(strict({ flavor_id: str, tenant_id: str })),
