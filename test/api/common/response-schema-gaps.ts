@@ -92,8 +92,6 @@ export const responseSchemaGaps: ReadonlyArray<string> = [
   'PUT /compute/v2.1/images/:image_id/metadata',
   'GET /compute/v2.1/images/:image_id/metadata/:key',
   'PUT /compute/v2.1/images/:image_id/metadata/:key',
-  'GET /compute/v2.1/os-availability-zone',
-  'GET /compute/v2.1/os-availability-zone/detail',
   'GET /compute/v2.1/os-hypervisors',
   'GET /compute/v2.1/os-hypervisors/detail',
   'GET /compute/v2.1/os-hypervisors/statistics',
