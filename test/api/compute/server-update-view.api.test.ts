@@ -80,18 +80,6 @@ for (const dialect of testDialects()) {
       await waitForServer(t, admin, server, 'ACTIVE');
     });
 
-    it("shows each address's version and addr only on update, as Nova (extend_address=False)", async () => {
-      const shown = await t.request({ method: 'GET', url: `/compute/v2.1/servers/${server}`, token: admin });
-      const full = Object.values(shown.json().server.addresses as Record<string, object[]>).flat();
-      expect(full.length).toBeGreaterThan(0);
-      expect(Object.keys(full[0]!).sort()).toEqual(
-        ['OS-EXT-IPS-MAC:mac_addr', 'OS-EXT-IPS:type', 'addr', 'version'].sort(),
-      );
-      const res = await call('PUT', `/servers/${server}`, '2.1', { server: { name: 'plain-addresses' } });
-      const plain = Object.values(res.json().server.addresses as Record<string, object[]>).flat();
-      expect(plain.map((a) => Object.keys(a).sort())).toEqual(full.map(() => ['addr', 'version']));
-    });
-
     it('rebuild echoes the adminPass the caller gave', async () => {
       const res = await call('POST', `/servers/${server}/action`, '2.1', {
         rebuild: { imageRef: image, adminPass: 'chosen-secret' },
