@@ -13,11 +13,7 @@ import { flavorCreateBody, flavorListQuery, flavorUpdateBody } from './flavor-sc
 import * as service from './flavor-service.js';
 import { flavorBriefView, flavorListView, flavorView } from './flavor-view.js';
 import { noBody } from '../../common/http/route-spec.js';
-import {
-  flavorDetailListResponse,
-  flavorListResponse,
-  flavorResponse,
-} from './flavor-response-schemas.js';
+import { flavorDetailListResponse, flavorListResponse, flavorResponse } from './flavor-response-schemas.js';
 
 const updateBody = compileValidator(flavorUpdateBody);
 

@@ -5,7 +5,6 @@ import {
   byMicroversion,
   int,
   links,
-  nullable,
   nullableStr,
   str,
   strict,
