@@ -112,6 +112,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     tokens: createTokenValidator(identity, config.tokenCacheSec * 1000),
     policy: createPolicyEnforcer(policyDefaults, overrides),
     strictErrors: config.strictErrors,
+    strictResponses: config.strictResponses,
   };
   const ctx: ServiceContext = { store, clock, config, log: logger, http };
   // One line per service; cross-service dependencies are wired here and nowhere else.

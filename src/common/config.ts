@@ -35,6 +35,8 @@ export interface StrataConfig {
   readonly policyFile?: string;
   /** Undeclared error statuses become 500s (tests). */
   readonly strictErrors: boolean;
+  /** Success bodies are checked against their routes' response schemas; a stray field is a 500 (tests). */
+  readonly strictResponses: boolean;
   /**
    * Drivers of the in-process host agent: 'auto' (every real driver this machine can run,
    * else fake), a comma list such as 'qemu,runc', 'fake' (nothing really runs; `fakeHosts`
@@ -124,6 +126,7 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   tokenCacheSec: 'STRATA_TOKEN_CACHE',
   policyFile: 'STRATA_POLICY_FILE',
   strictErrors: 'STRATA_STRICT_ERRORS',
+  strictResponses: 'STRATA_STRICT_RESPONSES',
   computeDriver: 'STRATA_COMPUTE_DRIVER',
   fakeHosts: 'STRATA_FAKE_HOSTS',
   fakeHostShape: 'STRATA_FAKE_HOST_SHAPE',
@@ -178,7 +181,12 @@ const numeric = new Set<keyof StrataConfig>([
   'nbdPort',
 ]);
 
-const booleans = new Set<keyof StrataConfig>(['strictErrors', 'vifPluggingIsFatal', 'enableForceUpload']);
+const booleans = new Set<keyof StrataConfig>([
+  'strictErrors',
+  'strictResponses',
+  'vifPluggingIsFatal',
+  'enableForceUpload',
+]);
 
 /**
  * Configuration from, lowest to highest precedence: defaults, `<dataDir>/strata.yaml`
@@ -214,6 +222,7 @@ export function loadConfig(
     tokenCacheSec: merged.tokenCacheSec ?? 5,
     ...(merged.policyFile !== undefined && { policyFile: merged.policyFile }),
     strictErrors: merged.strictErrors ?? false,
+    strictResponses: merged.strictResponses ?? false,
     computeDriver: merged.computeDriver ?? 'auto',
     fakeHosts: merged.fakeHosts ?? 1,
     fakeHostShape: { vcpus: 64, memory_mb: 262_144, disk_gb: 4_096, ...merged.fakeHostShape },

@@ -16,5 +16,6 @@ export interface ServiceContext {
     readonly tokens: TokenValidator;
     readonly policy: PolicyEnforcer;
     readonly strictErrors: boolean;
+    readonly strictResponses: boolean;
   };
 }

@@ -128,6 +128,7 @@ export function computeService(ctx: ServiceContext, deps: ComputeDeps, volumes?:
       malformedBodyMessage: 'Malformed request body',
       microversions: computeMicroversions,
       strictErrors: ctx.http.strictErrors,
+      strictResponses: ctx.http.strictResponses,
       configure: computeRequestIdHeader,
     }),
   };

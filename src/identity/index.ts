@@ -41,7 +41,12 @@ const malformedBody =
 /** Identity v3 (Keystone) mounted at /identity. */
 export function identityService(
   deps: IdentityDeps,
-  shared: { tokens: CachingTokenValidator; policy: PolicyEnforcer; strictErrors: boolean },
+  shared: {
+    tokens: CachingTokenValidator;
+    policy: PolicyEnforcer;
+    strictErrors: boolean;
+    strictResponses: boolean;
+  },
 ): ServicePlugin {
   const prefix = '/identity';
   return {
@@ -64,6 +69,7 @@ export function identityService(
       rejectOtherMethods: true,
       unauthorizedHeaders: (serviceUrl) => ({ 'www-authenticate': `Keystone uri="${serviceUrl}"` }),
       strictErrors: shared.strictErrors,
+      strictResponses: shared.strictResponses,
       // Any identity write may revoke or change what a cached token grants.
       configure: (app) =>
         app.addHook('onResponse', async (req) => {

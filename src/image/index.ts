@@ -65,6 +65,7 @@ export function imageService(ctx: ServiceContext): ServicePlugin & { readonly ap
         'www-authenticate': `Keystone uri="${serviceUrl.replace(/\/image$/, '/identity')}"`,
       }),
       strictErrors: ctx.http.strictErrors,
+      strictResponses: ctx.http.strictResponses,
       configure: (app) => configureImageHttp(app, deps),
     }),
     api: createImageApi(deps),

@@ -48,7 +48,14 @@ export async function startStrata(
     detached: true,
     // Real drivers and the kernel's dataplane only where a test asks for them
     // (STRATA_COMPUTE_DRIVER, STRATA_DATAPLANE): as root the defaults would take both.
-    env: { STRATA_COMPUTE_DRIVER: 'fake', STRATA_DATAPLANE: 'fake', ...process.env, ...opts.env },
+    // Strict responses: a body that strays from its route's schema answers 500 and fails the test.
+    env: {
+      STRATA_COMPUTE_DRIVER: 'fake',
+      STRATA_DATAPLANE: 'fake',
+      STRATA_STRICT_RESPONSES: '1',
+      ...process.env,
+      ...opts.env,
+    },
   });
   const url = await waitForUp(child);
   const clouds = parse(readFileSync(join(dataDir, 'clouds.yaml'), 'utf8')) as {

@@ -5,6 +5,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import type { ConfigInput } from '../../src/common/config.js';
 import { loadConfig } from '../../src/common/config.js';
+import { responseMismatch } from '../../src/common/http/service-routes.js';
 import type { TestDialect } from '../../src/db/testing/dialects.js';
 import { createTestDatabase } from '../../src/db/testing/dialects.js';
 import { bootstrapIdentity } from '../../src/identity/bootstrap.js';
@@ -41,6 +42,7 @@ export async function startTestCloud(dialect: TestDialect, overrides: ConfigInpu
       databaseUrl: db.url,
       passwordHashMemoryKiB: 64,
       strictErrors: true,
+      strictResponses: true,
       port: 0,
       computeDriver: 'fake',
       // Never the host's kernel unless a test asks: the default (auto) picks linux as root.
@@ -62,11 +64,15 @@ export async function startTestCloud(dialect: TestDialect, overrides: ConfigInpu
     resetPassword: true,
   });
   await cloud.registerCatalog('http://127.0.0.1:5000');
-  const request: TestCloud['request'] = ({ token, headers, ...rest }) =>
-    cloud.app.inject({
+  const request: TestCloud['request'] = async ({ token, headers, ...rest }) => {
+    const res = await cloud.app.inject({
       ...rest,
       headers: { ...headers, ...(token !== undefined && { 'x-auth-token': token }) },
     });
+    // A body that strays from its route's response schema fails the test that made the call.
+    if (res.statusCode === 500 && res.body.includes(responseMismatch)) throw new Error(res.body);
+    return res;
+  };
   const token: TestCloud['token'] = async (
     user,
     password,

@@ -1,11 +1,29 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Static, TSchema } from 'typebox';
+import { Type } from 'typebox';
 import type { PolicyTarget } from '../policy/policy-engine.js';
 import type { AuthContext } from './auth-context.js';
 import type { Microversion } from './microversion.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type ExpectedStatus = 400 | 401 | 403 | 404 | 406 | 409 | 412 | 413 | 415 | 416 | 429;
+
+/**
+ * The success body's schema for a range of microversions (inclusive; either end open).
+ * Versions are written as Nova writes them: '2.47'.
+ */
+export interface VersionedResponse {
+  readonly from?: string;
+  /** The last microversion the schema applies to. */
+  readonly until?: string;
+  readonly schema: TSchema;
+}
+
+/** The response schema of a route whose success status is not 204 yet sends no body (Nova's 202s). */
+export const noBody: TSchema = Type.Undefined();
+
+/** One schema for every version, or one per microversion range (ranges must not overlap). */
+export type ResponseSchemas = TSchema | ReadonlyArray<VersionedResponse>;
 
 export interface RequestContext<B = unknown, Q = Readonly<Record<string, unknown>>> {
   readonly requestId: string;
@@ -44,6 +62,12 @@ export interface RouteSpec<D> {
   readonly body?: TSchema;
   readonly query?: TSchema;
   readonly successStatus: 200 | 201 | 202 | 204 | 300;
+  /**
+   * The success body's schema (strict: no field more or less than the API reference lists),
+   * checked on every answer when the cloud runs with strict responses (tests). Routes that
+   * answer 204 declare none.
+   */
+  readonly response?: ResponseSchemas;
   /** Error statuses this route may answer besides 401/403 (auth) and 400 (schemas); Nova's rule. */
   readonly expectedErrors: ReadonlyArray<ExpectedStatus>;
   readonly handler: (ctx: RequestContext, deps: D) => Promise<unknown>;

@@ -23,7 +23,9 @@ import type { AuthContext, TokenValidator } from './auth-context.js';
 import { HttpResponse } from './http-response.js';
 import { bodyTooLarge } from './json-body.js';
 import type { Microversion, MicroversionPolicy } from './microversion.js';
-import { microversionHeaders, negotiateMicroversion } from './microversion.js';
+import { formatMicroversion, microversionHeaders, negotiateMicroversion } from './microversion.js';
+import type { ResponseChecker } from './response-check.js';
+import { compileResponseChecker } from './response-check.js';
 import type { RequestContext, RouteSpec } from './route-spec.js';
 import type { Validator } from './validation.js';
 import { compileValidator } from './validation.js';
@@ -46,6 +48,11 @@ export interface ServiceHttpOptions<D> {
   /** Turn errors a route did not declare into 500s (tests enable this, as Nova's do). */
   readonly strictErrors?: boolean;
   /**
+   * Check every success body against the route's response schema and answer 500 naming the
+   * mismatch (tests enable this; production skips the cost).
+   */
+  readonly strictResponses?: boolean;
+  /**
    * Answer a known path with the wrong method 405 and an `Allow` header, as Keystone,
    * Glance and Placement do; Nova has no such route and answers 404.
    */
@@ -58,6 +65,7 @@ interface CompiledRoute<D> {
   readonly spec: RouteSpec<D>;
   readonly body?: Validator;
   readonly query?: Validator;
+  readonly response?: ResponseChecker;
 }
 
 /** Mounts a service's route table as one encapsulated Fastify plugin with its own fault format. */
@@ -84,12 +92,18 @@ export function serviceRoutes<D>(opts: ServiceHttpOptions<D>): FastifyPluginAsyn
         spec,
         ...(spec.body && { body: compileValidator(spec.body) }),
         ...(spec.query && { query: compileValidator(spec.query) }),
+        ...(opts.strictResponses && spec.response && { response: compileResponseChecker(spec.response) }),
       };
       app.route({
         method: spec.method,
         url: spec.url,
         // What the route declares about access, readable by onRoute hooks (the route audit test).
-        config: { policy: spec.policy, auth: spec.auth ?? 'token' },
+        config: {
+          policy: spec.policy,
+          auth: spec.auth ?? 'token',
+          successStatus: spec.successStatus,
+          response: spec.response !== undefined,
+        },
         // Returning the reply tells Fastify the response is ours, so streamed bodies are not resent.
         handler: async (req, reply) => {
           await handle(opts, compiled, req, reply);
@@ -164,6 +178,7 @@ async function handle<D>(
     full.authorize(spec.policy, target);
   }
   const result = await spec.handler(full, opts.deps);
+  if (route.response) checkResponse(route.response, result, spec, microversion, req);
   send(reply, result, spec.successStatus);
 }
 
@@ -223,6 +238,35 @@ function send(reply: FastifyReply, result: unknown, status: number): void {
   reply.code(status);
   if (status === 204 || result === undefined) void reply.send();
   else void reply.send(result);
+}
+
+/** Strict responses: a body that strays from the route's schema is a 500 naming the fields. */
+function checkResponse<D>(
+  checker: ResponseChecker,
+  result: unknown,
+  spec: RouteSpec<D>,
+  microversion: Microversion | undefined,
+  req: FastifyRequest,
+): void {
+  const body = result instanceof HttpResponse ? result.body : result;
+  const status = result instanceof HttpResponse ? (result.status ?? spec.successStatus) : spec.successStatus;
+  if (status === 204 || isStreamed(body)) return;
+  const problems = checker(body, microversion);
+  if (problems === undefined || problems.length === 0) return;
+  const at = microversion ? ` at ${formatMicroversion(microversion)}` : '';
+  const message = `${responseMismatch} ${spec.method} ${spec.url}${at}: ${problems.join('; ')}`;
+  req.log.error({ problems }, message);
+  throw new InternalError('common.http.response_schema', message);
+}
+
+/** The words a strict-response 500 starts with (the test cloud looks for them). */
+export const responseMismatch = 'Response schema mismatch:';
+
+// Image data and other raw bodies have no JSON schema; an absent body is checked (`noBody`).
+function isStreamed(body: unknown): boolean {
+  if (typeof body === 'string') return true;
+  if (body === null || typeof body !== 'object') return false;
+  return Buffer.isBuffer(body) || typeof (body as { pipe?: unknown }).pipe === 'function';
 }
 
 function sendFault<D>(

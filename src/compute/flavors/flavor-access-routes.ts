@@ -4,6 +4,7 @@ import type { ComputeDeps } from '../compute-deps.js';
 import { flavorActionBody } from './flavor-schemas.js';
 import * as service from './flavor-access-service.js';
 import { flavorAccessView } from './flavor-view.js';
+import { flavorAccessResponse } from './flavor-response-schemas.js';
 
 export const flavorAccessRoutes = [
   route<ComputeDeps>({
@@ -11,6 +12,7 @@ export const flavorAccessRoutes = [
     url: '/v2.1/flavors/:flavor_id/os-flavor-access',
     policy: 'os_compute_api:os-flavor-access',
     successStatus: 200,
+    response: flavorAccessResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const id = ctx.params['flavor_id']!;
@@ -23,6 +25,7 @@ export const flavorAccessRoutes = [
     url: '/v2.1/flavors/:flavor_id/action',
     body: flavorActionBody,
     successStatus: 200,
+    response: flavorAccessResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       const id = ctx.params['flavor_id']!;

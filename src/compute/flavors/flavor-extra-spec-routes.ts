@@ -4,6 +4,13 @@ import type { ComputeDeps } from '../compute-deps.js';
 import { flavorCaller } from './flavor-caller.js';
 import { extraSpecUpdateBody, extraSpecsCreateBody } from './flavor-schemas.js';
 import * as service from './flavor-extra-spec-service.js';
+import { noBody } from '../../common/http/route-spec.js';
+import {
+  extraSpecResponse,
+  extraSpecSetResponse,
+  extraSpecsResponse,
+  extraSpecsSetResponse,
+} from './flavor-response-schemas.js';
 
 const base = '/v2.1/flavors/:flavor_id/os-extra_specs';
 
@@ -18,6 +25,7 @@ export const flavorExtraSpecRoutes = [
     policy: 'os_compute_api:os-flavor-extra-specs:index',
     target: ownProject,
     successStatus: 200,
+    response: extraSpecsResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       extra_specs: await service.listExtraSpecs(deps, flavorCaller(ctx), ctx.params['flavor_id']!),
@@ -29,6 +37,7 @@ export const flavorExtraSpecRoutes = [
     policy: 'os_compute_api:os-flavor-extra-specs:create',
     body: extraSpecsCreateBody,
     successStatus: 200,
+    response: extraSpecsSetResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       await service.mergeExtraSpecs(deps, ctx.params['flavor_id']!, ctx.body.extra_specs);
@@ -41,6 +50,7 @@ export const flavorExtraSpecRoutes = [
     policy: 'os_compute_api:os-flavor-extra-specs:show',
     target: ownProject,
     successStatus: 200,
+    response: extraSpecResponse,
     expectedErrors: [404],
     handler: (ctx, deps) =>
       service.showExtraSpec(deps, flavorCaller(ctx), ctx.params['flavor_id']!, ctx.params['key']!),
@@ -51,6 +61,7 @@ export const flavorExtraSpecRoutes = [
     policy: 'os_compute_api:os-flavor-extra-specs:update',
     body: extraSpecUpdateBody,
     successStatus: 200,
+    response: extraSpecSetResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       await service.updateExtraSpec(deps, ctx.params['flavor_id']!, ctx.params['key']!, ctx.body);
@@ -62,6 +73,7 @@ export const flavorExtraSpecRoutes = [
     url: `${base}/:key`,
     policy: 'os_compute_api:os-flavor-extra-specs:delete',
     successStatus: 200,
+    response: noBody,
     expectedErrors: [404],
     handler: (ctx, deps) => service.deleteExtraSpec(deps, ctx.params['flavor_id']!, ctx.params['key']!),
   }),

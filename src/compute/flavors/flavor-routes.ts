@@ -12,6 +12,8 @@ import { flavorExtraSpecRoutes } from './flavor-extra-spec-routes.js';
 import { flavorCreateBody, flavorListQuery, flavorUpdateBody } from './flavor-schemas.js';
 import * as service from './flavor-service.js';
 import { flavorBriefView, flavorListView, flavorView } from './flavor-view.js';
+import { noBody } from '../../common/http/route-spec.js';
+import { flavorDetailListResponse, flavorListResponse, flavorResponse } from './flavor-response-schemas.js';
 
 const updateBody = compileValidator(flavorUpdateBody);
 
@@ -49,6 +51,7 @@ const flavorCoreRoutes = [
     url: '/v2.1/flavors',
     query: flavorListQuery,
     successStatus: 200,
+    response: flavorListResponse,
     expectedErrors: [],
     handler: (ctx, deps) => listPage(ctx, deps, true),
   }),
@@ -57,6 +60,7 @@ const flavorCoreRoutes = [
     url: '/v2.1/flavors/detail',
     query: flavorListQuery,
     successStatus: 200,
+    response: flavorDetailListResponse,
     expectedErrors: [],
     handler: (ctx, deps) => listPage(ctx, deps, false),
   }),
@@ -64,6 +68,7 @@ const flavorCoreRoutes = [
     method: 'GET',
     url: '/v2.1/flavors/:flavor_id',
     successStatus: 200,
+    response: flavorResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       flavor: flavorView(
@@ -79,6 +84,7 @@ const flavorCoreRoutes = [
     policy: 'os_compute_api:os-flavor-manage:create',
     body: flavorCreateBody,
     successStatus: 200,
+    response: flavorResponse,
     expectedErrors: [409],
     handler: async (ctx, deps) => {
       rejectFieldsBefore(ctx.microversion, [2, 55], 'flavor', ctx.body.flavor, ['description']);
@@ -91,6 +97,7 @@ const flavorCoreRoutes = [
     url: '/v2.1/flavors/:flavor_id',
     // The version is checked before the rule and the body: below 2.55 the method does not exist.
     successStatus: 200,
+    response: flavorResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       if (!atLeast(ctx.microversion, [2, 55]))
@@ -107,6 +114,7 @@ const flavorCoreRoutes = [
     url: '/v2.1/flavors/:flavor_id',
     policy: 'os_compute_api:os-flavor-manage:delete',
     successStatus: 202,
+    response: noBody,
     expectedErrors: [404],
     handler: (ctx, deps) => service.deleteFlavor(deps, ctx.params['flavor_id']!),
   }),

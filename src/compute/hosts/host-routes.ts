@@ -19,6 +19,10 @@ import {
   hypervisorView,
   serviceView,
 } from './host-view.js';
+import {
+  availabilityZoneDetailResponse,
+  availabilityZoneListResponse,
+} from './availability-zone-response-schemas.js';
 
 const noTarget = () => ({});
 const serviceUpdate = compileValidator(serviceUpdateBody);
@@ -33,6 +37,7 @@ export const hostRoutes = [
     policy: 'os_compute_api:os-availability-zone:list',
     target: noTarget,
     successStatus: 200,
+    response: availabilityZoneListResponse,
     expectedErrors: [],
     handler: async (_ctx, deps) => availabilityZoneListView(await service.availabilityZones(deps)),
   }),
@@ -42,6 +47,7 @@ export const hostRoutes = [
     policy: 'os_compute_api:os-availability-zone:detail',
     target: noTarget,
     successStatus: 200,
+    response: availabilityZoneDetailResponse,
     expectedErrors: [],
     handler: async (_ctx, deps) => availabilityZoneDetailView(await service.availabilityZones(deps)),
   }),

@@ -8,6 +8,12 @@ import type { ComputeDeps } from '../compute-deps.js';
 import { keypairCreateBody } from './keypair-schemas.js';
 import * as service from './keypair-service.js';
 import { keypairCreateView, keypairListView, keypairView } from './keypair-view.js';
+import { noBody } from '../../common/http/route-spec.js';
+import {
+  keypairCreateResponse,
+  keypairListResponse,
+  keypairShowResponse,
+} from './keypair-response-schemas.js';
 
 /**
  * Whose key pairs a call acts on: the caller's, or from 2.10 the `user_id` an admin names
@@ -30,6 +36,7 @@ export const keypairRoutes = [
     policy: 'os_compute_api:os-keypairs:index',
     target: owner,
     successStatus: 200,
+    response: keypairListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const all = await service.listKeypairs(deps, keypairUser(ctx));
@@ -56,6 +63,7 @@ export const keypairRoutes = [
     target: owner,
     body: keypairCreateBody,
     successStatus: 200,
+    response: keypairCreateResponse,
     expectedErrors: [409],
     handler: async (ctx, deps) => {
       const k = ctx.body.keypair;
@@ -78,6 +86,7 @@ export const keypairRoutes = [
     policy: 'os_compute_api:os-keypairs:show',
     target: owner,
     successStatus: 200,
+    response: keypairShowResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
       keypairView(
@@ -91,6 +100,7 @@ export const keypairRoutes = [
     policy: 'os_compute_api:os-keypairs:delete',
     target: owner,
     successStatus: 202,
+    response: noBody,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       await service.deleteKeypair(deps, keypairUser(ctx), ctx.params['keypair_name']!);

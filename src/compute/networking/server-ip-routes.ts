@@ -6,6 +6,7 @@ import { callerOf, serverTarget } from '../servers/server-caller.js';
 import { findServer } from '../servers/server-service.js';
 import type { Addresses } from './server-addresses.js';
 import { addressesOf } from './server-addresses.js';
+import { serverIpsByNetworkResponse, serverIpsResponse } from './server-ip-response-schemas.js';
 
 const readerOrAdmin = 'rule:project_reader_or_admin';
 
@@ -37,6 +38,7 @@ export const serverIpRoutes: RouteSpec<ComputeDeps>[] = [
     policy: 'os_compute_api:ips:index',
     target: serverTarget,
     successStatus: 200,
+    response: serverIpsResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({ addresses: await addressesOfServer(ctx, deps) }),
   }),
@@ -46,6 +48,7 @@ export const serverIpRoutes: RouteSpec<ComputeDeps>[] = [
     policy: 'os_compute_api:ips:show',
     target: serverTarget,
     successStatus: 200,
+    response: serverIpsByNetworkResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const label = ctx.params['network_label']!;

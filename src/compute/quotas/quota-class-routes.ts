@@ -10,6 +10,7 @@ import { isQuotaResource, quotaResources } from './quota-resources.js';
 import { limit } from './quota-schemas.js';
 import { quotaDefaults } from './quota-service.js';
 import { getQuotaClass, upsertQuotaClass } from './quota-store.js';
+import { quotaClassResponse } from './quota-response-schemas.js';
 
 const base = '/v2.1/os-quota-class-sets/:id';
 
@@ -61,6 +62,7 @@ export const quotaClassRoutes = [
     policy: 'os_compute_api:os-quota-class-sets:show',
     target: () => ({}),
     successStatus: 200,
+    response: quotaClassResponse,
     expectedErrors: [],
     handler: async (ctx, deps) =>
       quotaClassView(await classLimits(deps, ctx.params['id']!), ctx.microversion, ctx.params['id']!),
@@ -72,6 +74,7 @@ export const quotaClassRoutes = [
     target: () => ({}),
     body: quotaClassBody,
     successStatus: 200,
+    response: quotaClassResponse,
     expectedErrors: [400],
     handler: async (ctx, deps) => {
       const id = ctx.params['id']!;

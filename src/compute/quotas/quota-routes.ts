@@ -13,6 +13,8 @@ import {
   withoutInjectionQuotas,
 } from './quota-view.js';
 import { rejectFieldsFrom } from '../../common/http/microversion.js';
+import { noBody } from '../../common/http/route-spec.js';
+import { limitsResponse, quotaDetailResponse, quotaSetResponse } from './quota-response-schemas.js';
 
 const base = '/v2.1/os-quota-sets/:project_id';
 
@@ -27,6 +29,7 @@ export const quotaRoutes = [
     policy: 'os_compute_api:os-quota-sets:show',
     query: quotaQuery,
     successStatus: 200,
+    response: quotaSetResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const id = ctx.params['project_id']!;
@@ -38,6 +41,7 @@ export const quotaRoutes = [
     url: `${base}/defaults`,
     policy: 'os_compute_api:os-quota-sets:defaults',
     successStatus: 200,
+    response: quotaSetResponse,
     expectedErrors: [],
     handler: async (ctx, deps) =>
       quotaSetView(
@@ -52,6 +56,7 @@ export const quotaRoutes = [
     policy: 'os_compute_api:os-quota-sets:detail',
     query: quotaQuery,
     successStatus: 200,
+    response: quotaDetailResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const id = ctx.params['project_id']!;
@@ -66,6 +71,7 @@ export const quotaRoutes = [
     body: quotaUpdateBody,
     query: quotaQuery,
     successStatus: 200,
+    response: quotaSetResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       service.refuseUserQuotas(ctx.query.user_id);
@@ -84,6 +90,7 @@ export const quotaRoutes = [
     policy: 'os_compute_api:os-quota-sets:delete',
     query: quotaQuery,
     successStatus: 202,
+    response: noBody,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       service.refuseUserQuotas(ctx.query.user_id);
@@ -97,6 +104,7 @@ export const quotaRoutes = [
     target: () => ({}),
     query: limitsQuery,
     successStatus: 200,
+    response: limitsResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const other = ctx.query.tenant_id;

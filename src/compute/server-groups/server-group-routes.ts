@@ -6,6 +6,7 @@ import type { ComputeDeps } from '../compute-deps.js';
 import { serverGroupCreateBody, serverGroupListQuery } from './server-group-schemas.js';
 import * as service from './server-group-service.js';
 import { serverGroupView } from './server-group-view.js';
+import { serverGroupListResponse, serverGroupResponse } from './server-group-response-schemas.js';
 
 /** Nova's CONF.api.max_limit. */
 const maxLimit = 1000;
@@ -26,6 +27,7 @@ export const serverGroupRoutes = [
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     query: serverGroupListQuery,
     successStatus: 200,
+    response: serverGroupListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const q = ctx.query;
@@ -45,6 +47,7 @@ export const serverGroupRoutes = [
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     body: serverGroupCreateBody,
     successStatus: 200,
+    response: serverGroupResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const policy = ctx.body.server_group.policies[0] as string | undefined;
@@ -64,6 +67,7 @@ export const serverGroupRoutes = [
     policy: 'os_compute_api:os-server-groups:show',
     target: groupTarget,
     successStatus: 200,
+    response: serverGroupResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       server_group: view(ctx)(await service.showGroup(deps, ctx.params['server_group_id']!)),

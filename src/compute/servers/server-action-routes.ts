@@ -27,6 +27,7 @@ import { serverDescription } from './server-schemas.js';
 import { securityGroupActions } from '../networking/server-security-group-routes.js';
 import { fixedIpActions } from '../networking/server-fixed-ip-routes.js';
 import { consoleActions, consoleActionsRemovedAt } from '../consoles/console-actions.js';
+import { serverActionResponse } from './server-response-schemas.js';
 
 type Handler = (ctx: RequestContext, deps: ComputeDeps, s: Server, body: unknown) => Promise<unknown>;
 
@@ -205,7 +206,7 @@ async function rebuild(ctx: RequestContext, deps: ComputeDeps, s: Server, body: 
   return respond(
     {
       server: {
-        ...serverCoreView(fresh, await serverViewContext(ctx, deps, [fresh])),
+        ...serverCoreView(fresh, await serverViewContext(ctx, deps, [fresh]), false),
         ...(atLeast(mv, [2, 54]) && { key_name: fresh.keyName }),
         // As create: Nova generates one when the caller gives none.
         adminPass: b.adminPass ?? randomToken(9),
@@ -287,6 +288,7 @@ export const serverActionRoutes: RouteSpec<ComputeDeps>[] = [
     target: serverTarget,
     body: actionBody,
     successStatus: 202,
+    response: serverActionResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       const [name, arg] = Object.entries(ctx.body as Record<string, unknown>)[0]!;

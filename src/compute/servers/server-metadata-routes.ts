@@ -7,6 +7,7 @@ import { callerOf, serverTarget } from './server-caller.js';
 import { metadataBody, metaItemBody } from './server-schemas.js';
 import { checkLock, findServer } from './server-service.js';
 import { updateServerIf } from './server-store.js';
+import { metadataItemResponse, metadataResponse } from './server-item-response-schemas.js';
 
 const url = '/v2.1/servers/:server_id/metadata';
 
@@ -52,6 +53,7 @@ export const serverMetadataRoutes: RouteSpec<ComputeDeps>[] = [
     policy: 'os_compute_api:server-metadata:index',
     target: serverTarget,
     successStatus: 200,
+    response: metadataResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       metadata: (await findServer(deps, callerOf(ctx), ctx.params['server_id']!)).metadata,
@@ -64,6 +66,7 @@ export const serverMetadataRoutes: RouteSpec<ComputeDeps>[] = [
     target: serverTarget,
     body: metadataBody,
     successStatus: 200,
+    response: metadataResponse,
     expectedErrors: [403, 404, 409],
     handler: async (ctx, deps) => ({ metadata: await writeMetadata(ctx, deps, () => ctx.body.metadata) }),
   }),
@@ -74,6 +77,7 @@ export const serverMetadataRoutes: RouteSpec<ComputeDeps>[] = [
     target: serverTarget,
     body: metadataBody,
     successStatus: 200,
+    response: metadataResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => ({
       metadata: await writeMetadata(ctx, deps, (cur) => ({ ...cur, ...ctx.body.metadata })),
@@ -85,6 +89,7 @@ export const serverMetadataRoutes: RouteSpec<ComputeDeps>[] = [
     policy: 'os_compute_api:server-metadata:show',
     target: serverTarget,
     successStatus: 200,
+    response: metadataItemResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);
@@ -101,6 +106,7 @@ export const serverMetadataRoutes: RouteSpec<ComputeDeps>[] = [
     target: serverTarget,
     body: metaItemBody,
     successStatus: 200,
+    response: metadataItemResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       const entries = Object.entries(ctx.body.meta);

@@ -15,6 +15,13 @@ import { deleteServer, findServer } from './server-service.js';
 import { getServerWithTags, updateServerIf } from './server-store.js';
 import { serverCoreView, serverDetailView } from './server-view.js';
 import { serverViewContext } from './server-view-context.js';
+import {
+  serverCreateResponse,
+  serverDetailListResponse,
+  serverListResponse,
+  serverShowResponse,
+  serverUpdateResponse,
+} from './server-response-schemas.js';
 
 const id = (ctx: { params: Readonly<Record<string, string>> }) => ctx.params['server_id']!;
 
@@ -25,6 +32,7 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
     policy: 'os_compute_api:servers:index',
     target: projectTarget,
     successStatus: 200,
+    response: serverListResponse,
     expectedErrors: [],
     handler: (ctx, deps) => listServersRoute(ctx, deps, false),
   }),
@@ -34,6 +42,7 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
     policy: 'os_compute_api:servers:detail',
     target: projectTarget,
     successStatus: 200,
+    response: serverDetailListResponse,
     expectedErrors: [],
     handler: (ctx, deps) => listServersRoute(ctx, deps, true),
   }),
@@ -44,6 +53,7 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
     target: projectTarget,
     body: serverCreateBody,
     successStatus: 202,
+    response: serverCreateResponse,
     expectedErrors: [403, 409],
     handler: async (ctx, deps) => {
       rejectFieldsBefore(ctx.microversion, [2, 19], 'server', ctx.body.server, ['description']);
@@ -79,6 +89,7 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
     policy: 'os_compute_api:servers:show',
     target: serverTarget,
     successStatus: 200,
+    response: serverShowResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const s = await findServer(deps, callerOf(ctx), id(ctx));
@@ -92,6 +103,7 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
     target: serverTarget,
     body: serverUpdateBody,
     successStatus: 200,
+    response: serverUpdateResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       const b = ctx.body.server;
@@ -110,7 +122,7 @@ export const serverRoutes: RouteSpec<ComputeDeps>[] = [
         deps.clock().toISOString(),
       );
       const updated = (await getServerWithTags(deps.store.db, s.id))!;
-      return { server: serverCoreView(updated, await serverViewContext(ctx, deps, [updated])) };
+      return { server: serverCoreView(updated, await serverViewContext(ctx, deps, [updated]), false) };
     },
   }),
   route<ComputeDeps>({

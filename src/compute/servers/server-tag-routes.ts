@@ -9,6 +9,8 @@ import { callerOf, serverTarget } from './server-caller.js';
 import { serverTag } from './server-schemas.js';
 import { findServer } from './server-service.js';
 import { maxTags, setServerTag, setServerTags, unsetServerTag } from './server-tags.js';
+import { noBody } from '../../common/http/route-spec.js';
+import { tagsResponse } from './server-item-response-schemas.js';
 
 const tagsBody = Type.Object(
   { tags: Type.Array(serverTag, { description: `The server's tags (at most ${maxTags}).` }) },
@@ -46,6 +48,7 @@ export const serverTagRoutes: RouteSpec<ComputeDeps>[] = [
     policy: 'os_compute_api:os-server-tags:index',
     target: serverTarget,
     successStatus: 200,
+    response: tagsResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({ tags: (await server(ctx, deps)).tags }),
   }),
@@ -56,6 +59,7 @@ export const serverTagRoutes: RouteSpec<ComputeDeps>[] = [
     target: serverTarget,
     body: tagsBody,
     successStatus: 200,
+    response: tagsResponse,
     expectedErrors: [400, 404, 409],
     handler: async (ctx, deps) => ({
       tags: await setServerTags(deps, await server(ctx, deps), ctx.body.tags),
@@ -94,6 +98,7 @@ export const serverTagRoutes: RouteSpec<ComputeDeps>[] = [
     policy: 'os_compute_api:os-server-tags:update',
     target: serverTarget,
     successStatus: 201,
+    response: noBody,
     expectedErrors: [400, 404, 409],
     handler: async (ctx, deps) => {
       const s = await server(ctx, deps);

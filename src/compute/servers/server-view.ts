@@ -4,7 +4,7 @@ import type { Microversion } from '../../common/http/microversion.js';
 import { atLeast } from '../../common/http/microversion.js';
 import { secondsTime } from '../../common/time.js';
 import { withoutHostPaths } from './server-fault.js';
-import type { ServerNetworking } from '../networking/server-addresses.js';
+import type { Addresses, ServerNetworking } from '../networking/server-addresses.js';
 import type { Server } from './server-model.js';
 import { serverStatus } from './server-status.js';
 
@@ -72,7 +72,7 @@ export function serverSummaryView(s: Server, v: ViewContext) {
  * before 2.75: Nova's view without the AZ, config drive, key, usage, security group,
  * extended status, volume, extended attribute and host status parts.
  */
-export function serverCoreView(s: Server, v: ViewContext) {
+export function serverCoreView(s: Server, v: ViewContext, extendAddress = true) {
   const mv = v.microversion;
   const status = serverStatus(s);
   return {
@@ -92,7 +92,7 @@ export function serverCoreView(s: Server, v: ViewContext) {
     flavor: flavorView(s, v),
     created: secondsTime(s.createdAt),
     updated: secondsTime(s.updatedAt),
-    addresses: v.networking?.addresses(s.id) ?? {},
+    addresses: addressesView(v.networking?.addresses(s.id) ?? {}, extendAddress),
     accessIPv4: s.accessIpv4,
     accessIPv6: s.accessIpv6,
     links: links('servers', s.id, v),
@@ -103,6 +103,14 @@ export function serverCoreView(s: Server, v: ViewContext) {
     ...(atLeast(mv, [2, 19]) && { description: s.description }),
     ...(atLeast(mv, [2, 26]) && { tags: s.tags }),
   };
+}
+
+/** Update and rebuild show each address's version and addr only (Nova's extend_address=False). */
+function addressesView(all: Addresses, extend: boolean) {
+  if (extend) return all;
+  return Object.fromEntries(
+    Object.entries(all).map(([net, list]) => [net, list.map((a) => ({ version: a.version, addr: a.addr }))]),
+  );
 }
 
 /** GET /servers/{id} and /servers/detail entry, microversions 2.1 to 2.37. */

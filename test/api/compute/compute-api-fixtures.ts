@@ -136,7 +136,17 @@ export async function insertServer(
     id,
     project_id: s.projectId,
     user_id: s.userId ?? 'someone',
-    flavor: '{}',
+    // What a booted server embeds (the view renders it, strictly checked).
+    flavor: JSON.stringify({
+      id: 'fixture',
+      name: 'fixture',
+      vcpus: s.vcpus,
+      ram: s.ram,
+      disk: s.disk ?? 1,
+      ephemeral: 0,
+      swap: 0,
+      extraSpecs: {},
+    }),
     vcpus: s.vcpus,
     memory_mb: s.ram,
     root_gb: s.disk ?? 1,

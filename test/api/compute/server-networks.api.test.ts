@@ -169,6 +169,28 @@ for (const dialect of testDialects()) {
       expect(await serverPorts(id)).toEqual([]);
     });
 
+    it("shows each address's version and addr only on update, as Nova (extend_address=False)", async () => {
+      const id = await bootServer(t, p.member, {
+        name: 'plain',
+        imageRef: image,
+        flavorRef: flavor,
+        networks: [{ uuid: net }],
+      });
+      const shown = await waitForServer(t, p.member, id, 'ACTIVE');
+      const full = Object.values(shown['addresses'] as Record<string, object[]>).flat();
+      expect(Object.keys(full[0]!).sort()).toEqual(
+        ['OS-EXT-IPS-MAC:mac_addr', 'OS-EXT-IPS:type', 'addr', 'version'].sort(),
+      );
+      const res = await t.request({
+        method: 'PUT',
+        url: `/compute/v2.1/servers/${id}`,
+        token: p.member,
+        payload: { server: { name: 'plain-2' } },
+      });
+      const plain = Object.values(res.json().server.addresses as Record<string, object[]>).flat();
+      expect(plain.map((a) => Object.keys(a).sort())).toEqual(full.map(() => ['addr', 'version']));
+    });
+
     it('refuses unknown, foreign and busy networks and ports with Nova faults, creating nothing', async () => {
       const before = (await nova()('GET', '/servers', p.member)).json().servers.length as number;
       const ports = (await neutron().call('GET', '/ports', p.admin)).json().ports.length as number;
