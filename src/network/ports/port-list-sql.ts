@@ -1,4 +1,4 @@
-import type { Expression, SqlBool } from 'kysely';
+import type { Expression, RawBuilder, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import type { DialectName } from '../../db/dialects.js';
 import type { Db } from '../../db/db-handle.js';
@@ -92,7 +92,7 @@ function flagOrNumberValues(kind: 'flag' | 'number', wanted: ReadonlyArray<strin
 
 /** Ports the caller may see: its own and those on its networks (all of them for admins). */
 function visiblePorts(db: Db, projectId: string | undefined, all: boolean) {
-  const q = db.selectFrom('ports').selectAll('ports');
+  const q = db.selectFrom('ports');
   if (all) return q;
   return q
     .innerJoin('networks', 'networks.id', 'ports.network_id')
@@ -101,41 +101,75 @@ function visiblePorts(db: Db, projectId: string | undefined, all: boolean) {
     );
 }
 
-export interface PortPage {
-  readonly rows: PortRow[];
+export interface PortPage<R> {
+  readonly rows: R[];
   /** More ports follow the page in its direction. */
   readonly more: boolean;
 }
 
-/**
- * One page of ports in the plan's order. A marker the caller cannot see, or that the
- * column filters exclude, is `missing` (404), as it was before lists paged in SQL.
- */
-export async function listPortPage(
+export interface PageRequest {
+  readonly caller: { readonly projectId: string | undefined; readonly all: boolean };
+  readonly plan: PortSqlList;
+  readonly limit: number | undefined;
+  readonly marker: string | undefined;
+  readonly missing: (id: string) => Error;
+}
+
+/** A port rendered by the database (port-json-sqlite.ts). */
+export interface RenderedPort {
+  readonly id: string;
+  readonly project_id: string;
+  readonly json: string;
+}
+
+/** One page of whole port rows in the plan's order. */
+export function listPortPage(db: Db, dialect: DialectName, r: PageRequest): Promise<PortPage<PortRow>> {
+  return pageOf(db, dialect, r, (q) => q.selectAll('ports').execute() as Promise<PortRow[]>);
+}
+
+/** One page of ports as JSON text the database wrote with `render`. */
+export function listRenderedPortPage(
   db: Db,
   dialect: DialectName,
-  caller: { readonly projectId: string | undefined; readonly all: boolean },
-  plan: PortSqlList,
-  page: { readonly limit: number | undefined; readonly marker: string | undefined },
-  missing: (id: string) => Error,
-): Promise<PortPage> {
+  r: PageRequest,
+  render: RawBuilder<string>,
+): Promise<PortPage<RenderedPort>> {
+  return pageOf(db, dialect, r, (q) =>
+    q.select(['ports.id', 'ports.project_id', render.as('json')]).execute(),
+  );
+}
+
+type Paged = ReturnType<typeof visiblePorts>;
+
+/**
+ * Filters, orders and cuts a page, then lets `read` choose the columns. A marker the
+ * caller cannot see, or that the column filters exclude, is `missing` (404), as it was
+ * before lists paged in SQL.
+ */
+async function pageOf<R>(
+  db: Db,
+  dialect: DialectName,
+  r: PageRequest,
+  read: (q: Paged) => Promise<R[]>,
+): Promise<PortPage<R>> {
   const base = () => {
-    let q = visiblePorts(db, caller.projectId, caller.all);
-    for (const f of plan.filters) q = q.where(sql.ref(`ports.${f.column}`), 'in', f.values);
+    let q = visiblePorts(db, r.caller.projectId, r.caller.all);
+    for (const f of r.plan.filters) q = q.where(sql.ref(`ports.${f.column}`), 'in', f.values);
     return q;
   };
   let after: PortRow | undefined;
-  if (page.marker !== undefined) {
-    after = await base().where('ports.id', '=', page.marker).executeTakeFirst();
-    if (after === undefined) throw missing(page.marker);
+  if (r.marker !== undefined) {
+    after = (await base().selectAll('ports').where('ports.id', '=', r.marker).executeTakeFirst()) as
+      PortRow | undefined;
+    if (after === undefined) throw r.missing(r.marker);
   }
   let q = base();
-  if (after !== undefined) q = q.where(keysetAfter(plan, dialect, after));
-  for (const o of plan.order) q = q.orderBy(orderExpr(o, dialect), o.desc ? 'desc' : 'asc');
-  if (page.limit !== undefined) q = q.limit(page.limit + 1);
-  const rows = (await q.execute()) as PortRow[];
-  const more = page.limit !== undefined && rows.length > page.limit;
-  return { rows: more ? rows.slice(0, page.limit) : rows, more };
+  if (after !== undefined) q = q.where(keysetAfter(r.plan, dialect, after));
+  for (const o of r.plan.order) q = q.orderBy(orderExpr(o, dialect), o.desc ? 'desc' : 'asc');
+  if (r.limit !== undefined) q = q.limit(r.limit + 1);
+  const rows = await read(q);
+  const more = r.limit !== undefined && rows.length > r.limit;
+  return { rows: more ? rows.slice(0, r.limit) : rows, more };
 }
 
 /** Text sorts by code point, as the in-memory path compares (PostgreSQL's locale would not). */
@@ -143,7 +177,6 @@ function orderExpr(o: PortSqlList['order'][number], dialect: DialectName): Expre
   const ref = sql.ref(`ports.${o.column}`);
   return o.text && dialect === 'postgres' ? sql`${ref} collate "C"` : ref;
 }
-
 /** Rows strictly after `m` in the plan's order: (k1 > m1) or (k1 = m1 and k2 > m2) or ... */
 function keysetAfter(plan: PortSqlList, dialect: DialectName, m: PortRow) {
   const value = (column: string) => (m as unknown as Record<string, string | number>)[column]!;

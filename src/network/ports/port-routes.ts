@@ -8,12 +8,9 @@ import type { NetworkCaller } from '../network-context.js';
 import { attributeFilter, callerOf } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { portNotFound } from '../network-errors.js';
-import type { ListQuery } from '../network-list.js';
-import { applyList, pageLinks, parseListQuery, pickFields } from '../network-list.js';
-import { respond } from '../../common/http/http-response.js';
-import { portJsonWriter } from './port-json.js';
-import type { PortSqlList } from './port-list-sql.js';
-import { listPortPage, portSqlList } from './port-list-sql.js';
+import { applyList, parseListQuery, pickFields } from '../network-list.js';
+import { sqlPortList } from './port-list-response.js';
+import { portSqlList } from './port-list-sql.js';
 import * as service from './port-service.js';
 import type { AllocationRow, PortRow } from './port-store.js';
 import { allocationsOf, listPortRows } from './port-store.js';
@@ -83,26 +80,6 @@ function fixedIpsFilter(row: Record<string, unknown>, wanted: ReadonlyArray<stri
   });
 }
 
-/** A list paged in SQL and written as JSON text (port-list-sql.ts, port-json.ts). */
-async function sqlList(
-  ctx: RequestContext,
-  deps: NetworkDeps,
-  caller: NetworkCaller,
-  q: ListQuery,
-  plan: PortSqlList,
-) {
-  const db = deps.store.db;
-  const who = { projectId: caller.projectId, all: caller.isAdmin };
-  const { rows, more } = await listPortPage(db, deps.store.traits.name, who, plan, q, portNotFound);
-  if (q.pageReverse) rows.reverse();
-  const ips = await allocationsOf(db, rows);
-  const write = portJsonWriter(caller, q.fields);
-  const links = pageLinks(ctx.url, ctx.query, q, rows, more);
-  const ports = rows.map((r) => write(r, ips.get(r.id) ?? [])).join(',');
-  const body = `{"ports":[${ports}]${links.length > 0 ? `,"ports_links":${JSON.stringify(links)}` : ''}}`;
-  return respond(body, { headers: { 'content-type': 'application/json; charset=utf-8' } });
-}
-
 export const portRoutes = [
   route<NetworkDeps>({
     method: 'GET',
@@ -115,7 +92,7 @@ export const portRoutes = [
       const caller = callerOf(ctx);
       const q = parseListQuery(ctx.query);
       const plan = portSqlList(q, caller, sortable);
-      if (plan !== undefined) return sqlList(ctx, deps, caller, q, plan);
+      if (plan !== undefined) return sqlPortList(ctx, deps, caller, q, plan);
       const rows = await listPortRows(
         deps.store.db,
         caller.projectId,

@@ -78,8 +78,25 @@ for (const dialect of testDialects()) {
         });
         carolPorts.push(port.id as string);
       }
-      // An admin's port on carol's network is hers to see; dave's own network is not.
-      await api.create(admin, 'port', { network_id: net.id, name: 'a', 'binding:host_id': 'host-z' });
+      // An admin's port on carol's network is hers to see; dave's own network is not. It
+      // carries every kind of attribute the renderers write: two addresses, pairs, options, tags.
+      const v6 = await api.create(carol.token, 'subnet', {
+        network_id: net.id,
+        ip_version: 6,
+        cidr: 'fd44::/64',
+      });
+      const rich = await api.create(admin, 'port', {
+        network_id: net.id,
+        name: 'a',
+        description: 'say "hi"\\ \n \u00e9\u4e2d \u{1f600}',
+        'binding:host_id': 'host-z',
+        'binding:profile': { local_link_information: [{ port_id: 'x' }] },
+        fixed_ips: [{ subnet_id: v6.id }, { ip_address: '10.44.0.200' }],
+        allowed_address_pairs: [{ ip_address: '10.44.0.250' }],
+        extra_dhcp_opts: [{ opt_name: 'mtu', opt_value: '1400' }],
+      });
+      const tagged = await api.call('PUT', `/ports/${rich.id}/tags`, admin, { tags: ['z', 'b'] });
+      expect(tagged.statusCode).toBe(200);
       const other = await api.create(dave.token, 'network', { name: 'dave-net' });
       davePort = (await api.create(dave.token, 'port', { network_id: other.id, name: 'a' })).id as string;
     });
@@ -90,6 +107,12 @@ for (const dialect of testDialects()) {
       expect(all.ports).toHaveLength(10);
       expect(ids(all)).not.toContain(davePort);
       expect(all.ports[0]).not.toHaveProperty('binding:host_id');
+      const rich = (await both(admin, 'binding:host_id=host-z')).ports[0]!;
+      expect(rich['fixed_ips']).toHaveLength(2);
+      expect(rich).toMatchObject({
+        tags: ['z', 'b'],
+        'binding:profile': { local_link_information: [{ port_id: 'x' }] },
+      });
       await both(carol.token, 'name=a');
       await both(carol.token, 'name=a&name=c&admin_state_up=False');
       await both(carol.token, 'admin_state_up=TRUE&device_owner=compute:nova&fields=id&fields=name');
