@@ -114,6 +114,9 @@ for (const dialect of testDialects()) {
         'binding:profile': { local_link_information: [{ port_id: 'x' }] },
       });
       await both(carol.token, 'name=a');
+      expect((await both(carol.token, 'name=nobody')).ports).toEqual([]);
+      await both(carol.token, `sort_key=name&page_reverse=True&marker=${carolPorts[3]}`);
+      await both(carol.token, `sort_key=name&sort_dir=desc&marker=${carolPorts[3]}`);
       await both(carol.token, 'name=a&name=c&admin_state_up=False');
       await both(carol.token, 'admin_state_up=TRUE&device_owner=compute:nova&fields=id&fields=name');
       await both(carol.token, 'description=first&fields=fixed_ips,tags,status');
