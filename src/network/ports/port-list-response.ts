@@ -11,7 +11,7 @@ import { pageLinks } from '../network-list.js';
 import { portAttributeNames, portJsonWriter } from './port-json.js';
 import { sqlitePortJson } from './port-json-sqlite.js';
 import type { PageRequest, PortPage, PortSqlList, RenderedPort } from './port-list-sql.js';
-import { listPortPage, listRenderedPortPage, sqliteRenderedPortList } from './port-list-sql.js';
+import { listPortPage, listRenderedPortPage } from './port-list-sql.js';
 import { allocationsOf } from './port-store.js';
 
 /**
@@ -34,48 +34,14 @@ export async function sqlPortList(
     marker: q.marker,
     missing: portNotFound,
   };
-  const sqlite = deps.store.traits.name === 'sqlite';
-  // page_reverse flips the plan's order; a whole list comes back in the unflipped one.
-  if (sqlite && q.limit === undefined && !q.pageReverse) {
-    const whole = await wholeBySqlite(db, caller, q, r);
-    if (whole !== undefined) return respond(whole, { headers: json });
-  }
   const page =
-    (sqlite ? await renderedBySqlite(db, caller, q, r) : undefined) ??
+    (deps.store.traits.name === 'sqlite' ? await renderedBySqlite(db, caller, q, r) : undefined) ??
     (await renderedInNode(db, deps.store.traits.name, caller, q, r));
   if (q.pageReverse) page.rows.reverse();
   const links = pageLinks(ctx.url, ctx.query, q, page.rows, page.more);
   const ports = page.rows.map((p) => p.json).join(',');
   const body = `{"ports":[${ports}]${links.length > 0 ? `,"ports_links":${JSON.stringify(links)}` : ''}}`;
-  return respond(body, { headers: json });
-}
-
-const json = { 'content-type': 'application/json; charset=utf-8' };
-
-/** The attributes hidden from the caller on one owner's ports, memoized per owner. */
-function hiddenByOwner(caller: NetworkCaller) {
-  const memo = new Map<string, string>();
-  return (projectId: string) => {
-    let h = memo.get(projectId);
-    if (h === undefined) {
-      h = hiddenAttributes(caller, 'port', portAttributeNames, { project_id: projectId }).join('\n');
-      memo.set(projectId, h);
-    }
-    return h;
-  };
-}
-
-/** The JSON SQLite writes with the attributes the caller may not read on its own project left out. */
-function sqliteRender(q: ListQuery, hidden: string) {
-  return sqlitePortJson(q.fields, new Set(hidden === '' ? [] : hidden.split('\n')));
-}
-
-/** A list without a limit, as one document; kept only if every owner hides the same attributes. */
-async function wholeBySqlite(db: Db, caller: NetworkCaller, q: ListQuery, r: PageRequest) {
-  const hiddenFor = hiddenByOwner(caller);
-  const hidden = hiddenFor(caller.projectId ?? '');
-  const whole = await sqliteRenderedPortList(db, r, sqliteRender(q, hidden));
-  return whole.owners.every((o) => hiddenFor(o) === hidden) ? whole.body : undefined;
+  return respond(body, { headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
 
 /**
@@ -89,9 +55,17 @@ async function renderedBySqlite(
   q: ListQuery,
   r: PageRequest,
 ): Promise<PortPage<RenderedPort> | undefined> {
-  const hiddenFor = hiddenByOwner(caller);
+  const memo = new Map<string, string>();
+  const hiddenFor = (projectId: string) => {
+    let h = memo.get(projectId);
+    if (h === undefined) {
+      h = hiddenAttributes(caller, 'port', portAttributeNames, { project_id: projectId }).join('\n');
+      memo.set(projectId, h);
+    }
+    return h;
+  };
   const hidden = hiddenFor(caller.projectId ?? '');
-  const render = sqliteRender(q, hidden);
+  const render = sqlitePortJson(q.fields, new Set(hidden === '' ? [] : hidden.split('\n')));
   const page = await listRenderedPortPage(db, 'sqlite', r, render);
   return page.rows.every((p) => hiddenFor(p.project_id) === hidden) ? page : undefined;
 }

@@ -152,51 +152,24 @@ async function pageOf<R>(
   r: PageRequest,
   read: (q: Paged) => Promise<R[]>,
 ): Promise<PortPage<R>> {
-  let q = await afterMarker(db, dialect, r);
-  for (const o of r.plan.order) q = q.orderBy(orderExpr(o, dialect), o.desc ? 'desc' : 'asc');
-  if (r.limit !== undefined) q = q.limit(r.limit + 1);
-  const rows = await read(q);
-  const more = r.limit !== undefined && rows.length > r.limit;
-  return { rows: more ? rows.slice(0, r.limit) : rows, more };
-}
-
-/** The caller's ports that pass the filters and follow the marker. */
-async function afterMarker(db: Db, dialect: DialectName, r: PageRequest): Promise<Paged> {
   const base = () => {
     let q = visiblePorts(db, r.caller.projectId, r.caller.all);
     for (const f of r.plan.filters) q = q.where(sql.ref(`ports.${f.column}`), 'in', f.values);
     return q;
   };
-  if (r.marker === undefined) return base();
-  const after = (await base().selectAll('ports').where('ports.id', '=', r.marker).executeTakeFirst()) as
-    PortRow | undefined;
-  if (after === undefined) throw r.missing(r.marker);
-  return base().where(keysetAfter(r.plan, dialect, after));
-}
-
-/**
- * A whole list with no limit as one `{"ports":[...]}` document SQLite assembles in order
- * (an ordered `group_concat`), returned as bytes so Node never holds it as a string; with
- * the distinct owners on it, for the caller's policy check.
- */
-export async function sqliteRenderedPortList(
-  db: Db,
-  r: PageRequest,
-  render: RawBuilder<string>,
-): Promise<{ readonly body: Buffer; readonly owners: string[] }> {
-  const order = sql.join(
-    r.plan.order.map((o) => sql`${orderExpr(o, 'sqlite')} ${sql.raw(o.desc ? 'desc' : 'asc')}`),
-  );
-  const q = await afterMarker(db, 'sqlite', r);
-  const row = await q
-    .select([
-      sql<Buffer>`cast('{"ports":[' || coalesce(group_concat(${render}, ',' order by ${order}), '') || ']}' as blob)`.as(
-        'body',
-      ),
-      sql<string>`json_group_array(distinct ports.project_id)`.as('owners'),
-    ])
-    .executeTakeFirstOrThrow();
-  return { body: row.body, owners: JSON.parse(row.owners) as string[] };
+  let after: PortRow | undefined;
+  if (r.marker !== undefined) {
+    after = (await base().selectAll('ports').where('ports.id', '=', r.marker).executeTakeFirst()) as
+      PortRow | undefined;
+    if (after === undefined) throw r.missing(r.marker);
+  }
+  let q = base();
+  if (after !== undefined) q = q.where(keysetAfter(r.plan, dialect, after));
+  for (const o of r.plan.order) q = q.orderBy(orderExpr(o, dialect), o.desc ? 'desc' : 'asc');
+  if (r.limit !== undefined) q = q.limit(r.limit + 1);
+  const rows = await read(q);
+  const more = r.limit !== undefined && rows.length > r.limit;
+  return { rows: more ? rows.slice(0, r.limit) : rows, more };
 }
 
 /** Text sorts by code point, as the in-memory path compares (PostgreSQL's locale would not). */
