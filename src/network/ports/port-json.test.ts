@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NetworkCaller } from '../network-context.js';
 import { attributeFilter } from '../network-context.js';
 import { pickFields } from '../network-list.js';
-import { portJsonWriter } from './port-json.js';
+import { portAttributeNames, portJsonWriter } from './port-json.js';
 import type { AllocationRow, PortRow } from './port-store.js';
 import { portView } from './port-view.js';
 
@@ -76,5 +76,11 @@ describe('ports as JSON text', () => {
       'binding:host_id': 'host-1',
       'binding:vif_details': { port_filter: true, mtu: 1450 },
     });
+  });
+});
+
+describe('the attribute names policy checks ask about', () => {
+  it('are the rendered view attributes, in order', () => {
+    expect(portAttributeNames).toEqual(Object.keys(portView(base, ips)));
   });
 });
