@@ -74,7 +74,8 @@ export function attributeFilter(caller: NetworkCaller, resource: string) {
   };
 }
 
-function hiddenAttributes(
+/** The attributes among `keys` whose `get_<resource>:<attribute>` rule the caller fails on `target`. */
+export function hiddenAttributes(
   caller: NetworkCaller,
   resource: string,
   keys: ReadonlyArray<string>,

@@ -117,7 +117,8 @@ export function applyList<T extends Row>(
   return { items: page, links: pageLinks(opts.url, opts.query, q, page, start + page.length < items.length) };
 }
 
-function pageLinks(
+/** Neutron's `next`/`previous` links for a page; `more` says whether items follow it. */
+export function pageLinks(
   url: string,
   query: Readonly<Record<string, unknown>>,
   q: ListQuery,

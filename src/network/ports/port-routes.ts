@@ -9,6 +9,8 @@ import { attributeFilter, callerOf } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { portNotFound } from '../network-errors.js';
 import { applyList, parseListQuery, pickFields } from '../network-list.js';
+import { sqlPortList } from './port-list-response.js';
+import { portSqlList } from './port-list-sql.js';
 import * as service from './port-service.js';
 import type { AllocationRow, PortRow } from './port-store.js';
 import { allocationsOf, listPortRows } from './port-store.js';
@@ -89,6 +91,8 @@ export const portRoutes = [
     handler: async (ctx, deps) => {
       const caller = callerOf(ctx);
       const q = parseListQuery(ctx.query);
+      const plan = portSqlList(q, caller, sortable);
+      if (plan !== undefined) return sqlPortList(ctx, deps, caller, q, plan);
       const rows = await listPortRows(
         deps.store.db,
         caller.projectId,

@@ -1,0 +1,84 @@
+import { respond } from '../../common/http/http-response.js';
+import type { RequestContext } from '../../common/http/route-spec.js';
+import type { Db } from '../../db/db-handle.js';
+import type { DialectName } from '../../db/dialects.js';
+import type { NetworkCaller } from '../network-context.js';
+import { hiddenAttributes } from '../network-context.js';
+import type { NetworkDeps } from '../network-deps.js';
+import { portNotFound } from '../network-errors.js';
+import type { ListQuery } from '../network-list.js';
+import { pageLinks } from '../network-list.js';
+import { portAttributeNames, portJsonWriter } from './port-json.js';
+import { sqlitePortJson } from './port-json-sqlite.js';
+import type { PageRequest, PortPage, PortSqlList, RenderedPort } from './port-list-sql.js';
+import { listPortPage, listRenderedPortPage } from './port-list-sql.js';
+import { allocationsOf } from './port-store.js';
+
+/**
+ * `GET /v2.0/ports` paged in SQL (port-list-sql.ts) and answered as JSON text: on SQLite
+ * the database writes each port's JSON, elsewhere port-json.ts does; either way no port
+ * object is built and stringified.
+ */
+export async function sqlPortList(
+  ctx: RequestContext,
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  q: ListQuery,
+  plan: PortSqlList,
+) {
+  const db = deps.store.db;
+  const r: PageRequest = {
+    caller: { projectId: caller.projectId, all: caller.isAdmin },
+    plan,
+    limit: q.limit,
+    marker: q.marker,
+    missing: portNotFound,
+  };
+  const page =
+    (deps.store.traits.name === 'sqlite' ? await renderedBySqlite(db, caller, q, r) : undefined) ??
+    (await renderedInNode(db, deps.store.traits.name, caller, q, r));
+  if (q.pageReverse) page.rows.reverse();
+  const links = pageLinks(ctx.url, ctx.query, q, page.rows, page.more);
+  const ports = page.rows.map((p) => p.json).join(',');
+  const body = `{"ports":[${ports}]${links.length > 0 ? `,"ports_links":${JSON.stringify(links)}` : ''}}`;
+  return respond(body, { headers: { 'content-type': 'application/json; charset=utf-8' } });
+}
+
+/**
+ * The database renders with the attributes hidden from the caller on its own project; the
+ * page stands only if every owner on it hides the same ones (always so under the default
+ * policy, where binding attributes are admin-only), else Node renders it per owner.
+ */
+async function renderedBySqlite(
+  db: Db,
+  caller: NetworkCaller,
+  q: ListQuery,
+  r: PageRequest,
+): Promise<PortPage<RenderedPort> | undefined> {
+  const memo = new Map<string, string>();
+  const hiddenFor = (projectId: string) => {
+    let h = memo.get(projectId);
+    if (h === undefined) {
+      h = hiddenAttributes(caller, 'port', portAttributeNames, { project_id: projectId }).join('\n');
+      memo.set(projectId, h);
+    }
+    return h;
+  };
+  const hidden = hiddenFor(caller.projectId ?? '');
+  const render = sqlitePortJson(q.fields, new Set(hidden === '' ? [] : hidden.split('\n')));
+  const page = await listRenderedPortPage(db, 'sqlite', r, render);
+  return page.rows.every((p) => hiddenFor(p.project_id) === hidden) ? page : undefined;
+}
+
+async function renderedInNode(
+  db: Db,
+  dialect: DialectName,
+  caller: NetworkCaller,
+  q: ListQuery,
+  r: PageRequest,
+): Promise<PortPage<{ readonly id: string; readonly json: string }>> {
+  const page = await listPortPage(db, dialect, r);
+  const ips = await allocationsOf(db, page.rows);
+  const write = portJsonWriter(caller, q.fields);
+  return { more: page.more, rows: page.rows.map((p) => ({ id: p.id, json: write(p, ips.get(p.id) ?? []) })) };
+}
