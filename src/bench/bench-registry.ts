@@ -5,6 +5,8 @@ import { containerBootBench } from './container-boot-bench.js';
 import { diskHotplugBench } from './disk-hotplug-bench.js';
 import { idleMemoryBench } from './idle-memory-bench.js';
 import { nicAttachBench } from './nic-attach-bench.js';
+import { portPlugBench } from './dataplane/port-plug-bench.js';
+import { sgRuleUpdateBench } from './dataplane/sg-rule-update-bench.js';
 import { passwordHashBench } from './password-hash-bench.js';
 import { portCreateBench } from './port-create-bench.js';
 import { portListBench } from './port-list-bench.js';
@@ -32,6 +34,8 @@ export const benchmarks = {
   'disk-hotplug': diskHotplugBench,
   'nic-attach': nicAttachBench,
   'agent-memory': agentMemoryBench,
+  'port-plug': portPlugBench,
+  'sg-rule-update': sgRuleUpdateBench,
 } as const satisfies Record<string, Benchmark>;
 
 export type BenchmarkName = keyof typeof benchmarks;

@@ -32,6 +32,15 @@ export interface BenchOptions {
   readonly memoryContainers: number;
   /** VMs running while `agent-memory` reads the process RSS. */
   readonly memoryVms: number;
+  /** Ports the host carries before `port-plug` plugs one more. */
+  readonly dataplanePorts: number;
+  /** Security group rules in all, and the ports they are spread over, in `sg-rule-update`. */
+  readonly sgRules: number;
+  readonly sgPorts: number;
+  /** Servers `ping-after-create` creates per kind (container, VM), one after another. */
+  readonly pingSamples: number;
+  /** Seconds each iperf3 run of `dataplane-throughput` lasts. */
+  readonly iperfSec: number;
 }
 
 /** A stated goal for one figure; `met` is absent for a reference figure that is not pass/fail. */

@@ -24,6 +24,11 @@ interface BenchFlags {
   readonly containerBoots: number;
   readonly memoryContainers: number;
   readonly memoryVms: number;
+  readonly dataplanePorts: number;
+  readonly sgRules: number;
+  readonly sgPorts: number;
+  readonly pingSamples: number;
+  readonly iperfSec: number;
 }
 
 const positive = (v: string) => {
@@ -72,6 +77,11 @@ export function benchCommand(): Command {
     )
     .option('--memory-containers <n>', 'containers running while agent-memory reads RSS', count, 20)
     .option('--memory-vms <n>', 'VMs running while agent-memory reads RSS', count, 4)
+    .option('--dataplane-ports <n>', 'ports on the host before port-plug plugs one more', count, 500)
+    .option('--sg-rules <n>', 'security group rules in sg-rule-update', count, 1000)
+    .option('--sg-ports <n>', 'ports the sg-rule-update rules apply to', count, 200)
+    .option('--ping-samples <n>', 'servers ping-after-create creates per kind', count, 3)
+    .option('--iperf-sec <sec>', 'seconds per iperf3 run in dataplane-throughput', count, 3)
     .action(async (flags: BenchFlags) => runBench(flags));
 }
 
@@ -93,6 +103,11 @@ async function runBench(flags: BenchFlags): Promise<void> {
     containerBoots: flags.containerBoots,
     memoryContainers: flags.memoryContainers,
     memoryVms: flags.memoryVms,
+    dataplanePorts: flags.dataplanePorts,
+    sgRules: flags.sgRules,
+    sgPorts: flags.sgPorts,
+    pingSamples: flags.pingSamples,
+    iperfSec: flags.iperfSec,
   };
   const names = flags.only ? [flags.only] : (Object.keys(benchmarks) as BenchmarkName[]);
   const progress = (line: string) => process.stderr.write(`${line}\n`);
