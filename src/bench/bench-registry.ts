@@ -5,6 +5,7 @@ import { containerBootBench } from './container-boot-bench.js';
 import { diskHotplugBench } from './disk-hotplug-bench.js';
 import { idleMemoryBench } from './idle-memory-bench.js';
 import { nicAttachBench } from './nic-attach-bench.js';
+import { pingAfterCreateBench } from './dataplane/ping-after-create-bench.js';
 import { portPlugBench } from './dataplane/port-plug-bench.js';
 import { sgRuleUpdateBench } from './dataplane/sg-rule-update-bench.js';
 import { passwordHashBench } from './password-hash-bench.js';
@@ -34,6 +35,7 @@ export const benchmarks = {
   'disk-hotplug': diskHotplugBench,
   'nic-attach': nicAttachBench,
   'agent-memory': agentMemoryBench,
+  'ping-after-create': pingAfterCreateBench,
   'port-plug': portPlugBench,
   'sg-rule-update': sgRuleUpdateBench,
 } as const satisfies Record<string, Benchmark>;
