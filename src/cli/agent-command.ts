@@ -28,6 +28,8 @@ export interface AgentCommandOptions {
   readonly physicalNetwork?: ReadonlyArray<string>;
   /** VXLAN underlay address; default the one this host reaches the control plane from. */
   readonly tunnelIp?: string;
+  /** Before the linux dataplane's machine-wide names; '' by default. */
+  readonly namespacePrefix?: string;
 }
 
 /**
@@ -83,6 +85,7 @@ async function dataplaneOf(o: AgentCommandOptions, authUrl: string): Promise<Net
     tunnelIp: o.tunnelIp ?? (await sourceAddressTo(new URL(authUrl).hostname.replace(/^\[|\]$/g, ''))),
     physicalNetworks: parsePhysicalNetworks(o.physicalNetwork ?? []),
     dataDir: resolve(o.dataDir ?? '.agent-data'),
+    ...(o.namespacePrefix !== undefined && { namePrefix: o.namespacePrefix }),
   });
 }
 

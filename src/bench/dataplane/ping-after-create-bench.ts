@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../agent/host/command.js';
-import { dhcpNetnsName } from '../../agent/host/dhcp/dhcp-spec.js';
 import { netnsExists } from '../../agent/host/netns.js';
 import type { BenchMetric, BenchOptions, BenchProgress, BenchResult, Benchmark } from '../benchmark.js';
 import { skippedResult } from '../benchmark.js';
@@ -64,7 +63,7 @@ async function sample(
   const reply = await c.http.expect(202, { method: 'POST', url, headers, json: { server } });
   const id = String((JSON.parse(reply.body) as { server: Json }).server['id']);
   try {
-    const from = dhcpNetnsName(h.networkId);
+    const from = h.dataplane.dhcpNetnsOf(h.networkId);
     let ip: string | undefined;
     while (performance.now() - t0 < answerWithinMs[kind]) {
       ip ??= await fixedIpOf(c, h, id);
