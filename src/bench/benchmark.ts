@@ -39,8 +39,6 @@ export interface BenchOptions {
   readonly sgPorts: number;
   /** Servers `ping-after-create` creates per kind (container, VM), one after another. */
   readonly pingSamples: number;
-  /** Seconds each iperf3 run of `dataplane-throughput` lasts. */
-  readonly iperfSec: number;
 }
 
 /** A stated goal for one figure; `met` is absent for a reference figure that is not pass/fail. */

@@ -28,7 +28,6 @@ interface BenchFlags {
   readonly sgRules: number;
   readonly sgPorts: number;
   readonly pingSamples: number;
-  readonly iperfSec: number;
 }
 
 const positive = (v: string) => {
@@ -81,7 +80,6 @@ export function benchCommand(): Command {
     .option('--sg-rules <n>', 'security group rules in sg-rule-update', count, 1000)
     .option('--sg-ports <n>', 'ports the sg-rule-update rules apply to', count, 200)
     .option('--ping-samples <n>', 'servers ping-after-create creates per kind', count, 3)
-    .option('--iperf-sec <sec>', 'seconds per iperf3 run in dataplane-throughput', count, 3)
     .action(async (flags: BenchFlags) => runBench(flags));
 }
 
@@ -107,7 +105,6 @@ async function runBench(flags: BenchFlags): Promise<void> {
     sgRules: flags.sgRules,
     sgPorts: flags.sgPorts,
     pingSamples: flags.pingSamples,
-    iperfSec: flags.iperfSec,
   };
   const names = flags.only ? [flags.only] : (Object.keys(benchmarks) as BenchmarkName[]);
   const progress = (line: string) => process.stderr.write(`${line}\n`);
