@@ -5,6 +5,9 @@ import { containerBootBench } from './container-boot-bench.js';
 import { diskHotplugBench } from './disk-hotplug-bench.js';
 import { idleMemoryBench } from './idle-memory-bench.js';
 import { nicAttachBench } from './nic-attach-bench.js';
+import { pingAfterCreateBench } from './dataplane/ping-after-create-bench.js';
+import { portPlugBench } from './dataplane/port-plug-bench.js';
+import { sgRuleUpdateBench } from './dataplane/sg-rule-update-bench.js';
 import { passwordHashBench } from './password-hash-bench.js';
 import { portCreateBench } from './port-create-bench.js';
 import { portListBench } from './port-list-bench.js';
@@ -40,6 +43,9 @@ export const benchmarks = {
   'volume-clone': volumeCloneBench,
   'volume-attach': volumeAttachBench,
   'volume-io': volumeIoBench,
+  'ping-after-create': pingAfterCreateBench,
+  'port-plug': portPlugBench,
+  'sg-rule-update': sgRuleUpdateBench,
 } as const satisfies Record<string, Benchmark>;
 
 export type BenchmarkName = keyof typeof benchmarks;

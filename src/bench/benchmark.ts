@@ -38,6 +38,13 @@ export interface BenchOptions {
   readonly volumeImageMib: number;
   /** MiB written then read, sequentially, by `volume-io` on each path. */
   readonly volumeIoMib: number;
+  /** Ports the host carries before `port-plug` plugs one more. */
+  readonly dataplanePorts: number;
+  /** Security group rules in all, and the ports they are spread over, in `sg-rule-update`. */
+  readonly sgRules: number;
+  readonly sgPorts: number;
+  /** Servers `ping-after-create` creates per kind (container, VM), one after another. */
+  readonly pingSamples: number;
 }
 
 /** A stated goal for one figure; `met` is absent for a reference figure that is not pass/fail. */

@@ -59,7 +59,7 @@ async function createFlavor(c: BenchCloud, s: Pick<WorkloadSetup, 'computeUrl' |
 }
 
 /** The id of the registered test image of `kind`, looked up by name over the image API. */
-async function testImageId(c: BenchCloud, token: string, kind: BootKind): Promise<string> {
+export async function testImageId(c: BenchCloud, token: string, kind: BootKind): Promise<string> {
   const name = testImageNames[kind];
   const reply = await c.http.expect(200, {
     method: 'GET',

@@ -34,6 +34,8 @@ export interface AgentCommandOptions {
   readonly physicalNetwork?: ReadonlyArray<string>;
   /** VXLAN underlay address; default the one this host reaches the control plane from. */
   readonly tunnelIp?: string;
+  /** Before the linux dataplane's machine-wide names; '' by default. */
+  readonly namespacePrefix?: string;
 }
 
 /**
@@ -96,6 +98,7 @@ async function dataplaneOf(
     tunnelIp: o.tunnelIp ?? (await sourceAddressTo(new URL(authUrl).hostname.replace(/^\[|\]$/g, ''))),
     physicalNetworks: parsePhysicalNetworks(o.physicalNetwork ?? []),
     dataDir: resolve(o.dataDir ?? '.agent-data'),
+    ...(o.namespacePrefix !== undefined && { namePrefix: o.namespacePrefix }),
   });
 }
 

@@ -27,6 +27,10 @@ interface BenchFlags {
   readonly volumeOps: number;
   readonly volumeImageMib: number;
   readonly volumeIoMib: number;
+  readonly dataplanePorts: number;
+  readonly sgRules: number;
+  readonly sgPorts: number;
+  readonly pingSamples: number;
 }
 
 const positive = (v: string) => {
@@ -78,6 +82,10 @@ export function benchCommand(): Command {
     .option('--volume-ops <n>', 'volumes created, cloned or attached one after another', count, 10)
     .option('--volume-image-mib <n>', 'MiB of the image volume-create and volume-clone copy', count, 1024)
     .option('--volume-io-mib <n>', 'MiB volume-io writes and reads on each path', count, 256)
+    .option('--dataplane-ports <n>', 'ports on the host before port-plug plugs one more', count, 500)
+    .option('--sg-rules <n>', 'security group rules in sg-rule-update', count, 1000)
+    .option('--sg-ports <n>', 'ports the sg-rule-update rules apply to', count, 200)
+    .option('--ping-samples <n>', 'servers ping-after-create creates per kind', count, 3)
     .action(async (flags: BenchFlags) => runBench(flags));
 }
 
@@ -102,6 +110,10 @@ async function runBench(flags: BenchFlags): Promise<void> {
     volumeOps: flags.volumeOps,
     volumeImageMib: flags.volumeImageMib,
     volumeIoMib: flags.volumeIoMib,
+    dataplanePorts: flags.dataplanePorts,
+    sgRules: flags.sgRules,
+    sgPorts: flags.sgPorts,
+    pingSamples: flags.pingSamples,
   };
   const names = flags.only ? [flags.only] : (Object.keys(benchmarks) as BenchmarkName[]);
   const progress = (line: string) => process.stderr.write(`${line}\n`);

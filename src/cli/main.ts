@@ -71,6 +71,10 @@ program
   )
   .option('--tunnel-ip <addr>', 'VXLAN underlay address (default: the one that reaches the control plane)')
   .option(
+    '--namespace-prefix <prefix>',
+    "put before the machine-wide names of the linux dataplane (qrouter-, qdhcp-, strata-external): several agents on one machine (default '')",
+  )
+  .option(
     '--reserved <list>',
     'kept for the host: cpus=N,memory_mb=N,disk_gb=N (default memory_mb=512)',
     keyNumberList,

@@ -1,15 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netnsNameOf } from '../../src/agent/drivers/runc/runc-nics.js';
 import { hasCommand, runCommand } from '../../src/agent/host/command.js';
-import { ipIn, netnsExists } from '../../src/agent/host/netns.js';
+import { ipIn, netnsDir, netnsExists } from '../../src/agent/host/netns.js';
 import { strataTablesPresent } from '../../src/agent/host/nft.js';
 import { buildContainerTestImage } from '../../src/agent/test-images/container-image.js';
 import { HttpClient } from '../support/http-client.js';
 import { iperfAvailable, iperfBitsPerSecond, plainVethBitsPerSecond } from '../support/iperf.js';
 import type { NetnsHost } from '../support/netns-hosts.js';
-import { NetnsCluster } from '../support/netns-hosts.js';
+import { NetnsCluster, namePrefixOf } from '../support/netns-hosts.js';
 import type { StrataProcess } from '../support/strata-process.js';
 import { builtCliAvailable, startStrata } from '../support/strata-process.js';
 
@@ -135,20 +136,8 @@ describe.skipIf(skipReason !== undefined)(
       expect(ports[0]).toMatchObject({ status: 'ACTIVE', 'binding:host_id': h.name });
     };
 
-    beforeAll(async () => {
-      cluster = await NetnsCluster.create();
-      hosts = [await cluster.addHost(), await cluster.addHost()];
-      // A control plane with no host of its own, listening on the underlay only.
-      strata = await startStrata({
-        extraArgs: ['--host', cluster.underlay.rootIp],
-        env: { STRATA_COMPUTE_DRIVER: 'none' },
-      });
-      cluster.useControlPlane(join(strata.dataDir, 'clouds.yaml'));
-      http = new HttpClient(strata.url);
-      await http.login(strata);
-      // This test is about L2 between hosts. strata up's router1 would be placed on one of
-      // these linux hosts, in namespaces named host-wide (qrouter-…, strata-external) that
-      // several hosts on one machine would share: it goes before any agent starts.
+    /** strata up's router1: its interfaces off, then the router. */
+    const deleteRouter1 = async () => {
       const routers = (await call('GET', '/network/v2.0/routers?name=router1', undefined, 200)) as {
         routers: Json[];
       };
@@ -167,6 +156,19 @@ describe.skipIf(skipReason !== undefined)(
             );
         await call('DELETE', `/network/v2.0/routers/${id}`, undefined, 204);
       }
+    };
+
+    beforeAll(async () => {
+      cluster = await NetnsCluster.create();
+      hosts = [await cluster.addHost(), await cluster.addHost()];
+      // A control plane with no host of its own, listening on the underlay only.
+      strata = await startStrata({
+        extraArgs: ['--host', cluster.underlay.rootIp],
+        env: { STRATA_COMPUTE_DRIVER: 'none' },
+      });
+      cluster.useControlPlane(join(strata.dataDir, 'clouds.yaml'));
+      http = new HttpClient(strata.url);
+      await http.login(strata);
       for (const h of hosts) await cluster.startAgent(h);
 
       const built = await buildContainerTestImage(join(strata.dataDir, 'test-images'));
@@ -286,7 +288,9 @@ describe.skipIf(skipReason !== undefined)(
     it('repairs a VXLAN FDB emptied under a running agent (flood list and remote MACs)', async () => {
       const [a, b] = servers as [Server, Server];
       const one = hosts[0]!;
-      const vxlan = (await strataLinks(one)).find((l) => /^vxlan-\d+$/.test(l.ifname))!.ifname;
+      const vxlan = (await strataLinks(one)).find(
+        (l) => /^vxlan-\d+$/.test(l.ifname) && l.master === bridge(),
+      )!.ifname;
       for (const e of await remoteFdb(one, vxlan))
         await runCommand('bridge', ['-n', one.netns, 'fdb', 'del', e.mac, 'dev', vxlan, 'dst', e.dst]);
       expect(await remoteFdb(one, vxlan)).toEqual([]);
@@ -310,7 +314,9 @@ describe.skipIf(skipReason !== undefined)(
         (await strataLinks(two)).length === 0 && !(await strataTablesPresent(two.netns));
       expect(await within(bare, 20_000), JSON.stringify(await strataLinks(two))).toBeDefined();
       expect(await netnsExists(b.ns)).toBe(false);
-      const vxlan = (await strataLinks(one)).find((l) => /^vxlan-\d+$/.test(l.ifname))!;
+      const vxlan = (await strataLinks(one)).find(
+        (l) => /^vxlan-\d+$/.test(l.ifname) && l.master === bridge(),
+      )!;
       const forgotten = async () => (await remoteFdb(one, vxlan.ifname)).every((e) => e.dst !== two.ip);
       expect(
         await within(forgotten, 20_000),
@@ -326,6 +332,15 @@ describe.skipIf(skipReason !== undefined)(
       for (const s of left) await call('DELETE', `/compute/v2.1/servers/${s.id}`, undefined, 204);
       for (const s of left) await waitFor(s.id, 'DELETED', 60_000);
       await call('DELETE', `/network/v2.0/networks/${net}`, undefined, 204);
+      // strata up's router1 ran on one of these hosts, its namespaces under that host's prefix.
+      const prefixed = async () =>
+        (await readdir(netnsDir)).filter((n) => hosts.some((h) => n.startsWith(namePrefixOf(h))));
+      expect((await prefixed()).some((n) => n.includes('qrouter-'))).toBe(true);
+      await deleteRouter1();
+      expect(
+        await within(async () => (await prefixed()).length === 0, 20_000),
+        (await prefixed()).join(),
+      ).toBeDefined();
       for (const h of hosts) {
         const clean = async () =>
           (await strataLinks(h)).length === 0 && !(await strataTablesPresent(h.netns));

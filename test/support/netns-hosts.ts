@@ -2,10 +2,11 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../src/agent/host/command.js';
-import { deleteNetns, ipIn } from '../../src/agent/host/netns.js';
+import { deleteNetns, ipIn, netnsDir } from '../../src/agent/host/netns.js';
 import { reapWorkloadsUnder, stopProcessGroup } from './process-reaper.js';
 import { strataBin } from './strata-process.js';
 
@@ -171,7 +172,15 @@ export class NetnsCluster {
       ...['agent', '--clouds-yaml', this.#cloudsYaml, '--cloud', 'strata', '--hostname', host.name],
       ...['--availability-zone', host.name, '--data-dir', host.dataDir],
       ...['--compute-driver', o.computeDriver ?? 'runc', '--dataplane', o.dataplane ?? 'linux'],
-      ...['--tunnel-ip', host.ip, '--log-file', join(host.dataDir, 'agent.log'), ...(o.extraArgs ?? [])],
+      ...[
+        '--namespace-prefix',
+        namePrefixOf(host),
+        '--tunnel-ip',
+        host.ip,
+        '--log-file',
+        join(host.dataDir, 'agent.log'),
+        ...(o.extraArgs ?? []),
+      ],
     ];
     const child = spawn(
       'nsenter',
@@ -213,9 +222,24 @@ export class NetnsCluster {
     for (const h of this.hosts) await this.stopAgent(h).catch(() => undefined);
     for (const h of this.hosts) reapWorkloadsUnder(h.dataDir);
     for (const h of this.hosts) await deleteNetns(h.netns).catch(() => undefined);
+    for (const h of this.hosts) await deletePrefixedNamespaces(namePrefixOf(h));
     await deleteUnderlay(this.underlay);
     for (const h of this.hosts) rmSync(h.dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The host's prefix for the machine-wide names its agent makes (`<prefix>qrouter-…`,
+ * `<prefix>qdhcp-…`, `<prefix>strata-external`): unique per cluster and host.
+ */
+export function namePrefixOf(host: NetnsHost): string {
+  return `${host.name}-`;
+}
+
+/** The routers', DHCP servers' and external namespaces an agent left under its prefix. */
+async function deletePrefixedNamespaces(prefix: string): Promise<void> {
+  const names = await readdir(netnsDir).catch(() => [] as string[]);
+  for (const n of names.filter((x) => x.startsWith(prefix))) await deleteNetns(n).catch(() => undefined);
 }
 
 /** Resolves once the agent prints that it serves; rejects (and kills it) after 60 s or on exit. */

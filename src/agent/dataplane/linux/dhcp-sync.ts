@@ -15,6 +15,8 @@ export interface DhcpSyncOptions {
   /** Namespace holding the bridges ("the host"); the agent's own when undefined. */
   readonly netns?: string;
   readonly metadataPort?: number;
+  /** Before the `qdhcp-…` namespace names (several agents on one machine); '' by default. */
+  readonly namePrefix?: string;
 }
 
 /**
@@ -29,7 +31,11 @@ export class DhcpSync {
   readonly #ctx: DhcpContext;
 
   constructor(private readonly o: DhcpSyncOptions) {
-    this.#ctx = { dataDir: o.dataDir, ...(o.netns !== undefined && { hostNetns: o.netns }) };
+    this.#ctx = {
+      dataDir: o.dataDir,
+      ...(o.netns !== undefined && { hostNetns: o.netns }),
+      ...(o.namePrefix !== undefined && { namePrefix: o.namePrefix }),
+    };
   }
 
   serveMetadata(lookup: MetadataLookup): void {

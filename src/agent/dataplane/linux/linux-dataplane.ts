@@ -34,6 +34,7 @@ import { DeviceWatch } from './device-watch.js';
 import { RouterSync } from './router-sync.js';
 import { DhcpSync } from './dhcp-sync.js';
 import { observeRouterLinks, servicePortStatuses } from './service-ports.js';
+import { dhcpNetnsName } from '../../host/dhcp/dhcp-spec.js';
 import type { MetadataLookup } from '../../metadata/metadata-server.js';
 
 export interface LinuxDataplaneOptions extends Partial<LinuxDataplaneConfig> {
@@ -44,6 +45,11 @@ export interface LinuxDataplaneOptions extends Partial<LinuxDataplaneConfig> {
   /** The agent's data directory: with it, the host serves DHCP and metadata (dhcp-sync.ts). */
   readonly dataDir?: string;
   readonly metadataPort?: number;
+  /**
+   * Put before every machine-wide name the dataplane makes (`qrouter-…`, `qdhcp-…`,
+   * `strata-external`), so several agents on one machine never share one; '' by default.
+   */
+  readonly namePrefix?: string;
 }
 
 /**
@@ -58,6 +64,7 @@ export class LinuxDataplane implements NetworkDataplane {
   readonly vifType = 'bridge';
   readonly netns: string | undefined;
   readonly config: LinuxDataplaneConfig;
+  readonly namePrefix: string;
   /** The filter last applied, to skip identical rewrites and for applySecurityGroups. */
   #filters: ReadonlyArray<PortFilter> = [];
   #lastRuleset: string | undefined;
@@ -76,10 +83,24 @@ export class LinuxDataplane implements NetworkDataplane {
 
   constructor(o: LinuxDataplaneOptions = {}) {
     this.netns = o.netns;
+    this.namePrefix = o.namePrefix ?? '';
     this.config = { tunnelIp: o.tunnelIp, physicalNetworks: o.physicalNetworks ?? new Map() };
     this.#pending = new DeviceWatch((device) => linkInfo(this.netns, device));
-    this.#routers = new RouterSync({ ...this.config, netns: o.netns, externalNetns: o.externalNetns });
-    this.#dhcp = o.dataDir === undefined ? undefined : new DhcpSync({ ...o, dataDir: o.dataDir });
+    this.#routers = new RouterSync({
+      ...this.config,
+      netns: o.netns,
+      externalNetns: o.externalNetns,
+      namePrefix: this.namePrefix,
+    });
+    this.#dhcp =
+      o.dataDir === undefined
+        ? undefined
+        : new DhcpSync({ ...o, dataDir: o.dataDir, namePrefix: this.namePrefix });
+  }
+
+  /** The namespace of the network's DHCP server on this host (benchmarks and tests ping from it). */
+  dhcpNetnsOf(networkId: string): string {
+    return dhcpNetnsName(networkId, this.namePrefix);
   }
 
   /** Answers 169.254.169.254 on the networks served here, with the control plane's instances. */
@@ -194,7 +215,10 @@ export class LinuxDataplane implements NetworkDataplane {
     const failures: unknown[] = [];
     await this.#routers.sync(state).catch((err: unknown) => failures.push(err)); // veths into the bridges just made
     const dhcpUp = await this.#dhcp?.sync(state).catch((err: unknown) => void failures.push(err));
-    const routerLinksUp = await observeRouterLinks((state.routers ?? []).map((r) => r.id));
+    const routerLinksUp = await observeRouterLinks(
+      (state.routers ?? []).map((r) => r.id),
+      this.namePrefix,
+    );
     this.#servicePorts = servicePortStatuses(state, {
       dhcpUp: this.#dhcp === undefined ? new Set() : dhcpUp,
       routerLinksUp,

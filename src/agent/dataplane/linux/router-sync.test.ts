@@ -13,6 +13,13 @@ describe('router-sync', () => {
     expect(staleRouters(new Set(), namespaces, new Set(), false)).toEqual([]);
   });
 
+  it('with a name prefix, owns exactly the qrouter- namespaces under it (orphans too), not the others', () => {
+    const mixed = [...namespaces, 'h1-qrouter-r3', 'h1-qrouter-r4', 'h2-qrouter-r5'];
+    expect(staleRouters(new Set(), mixed, new Set(['r3']), true, 'h1-')).toEqual(['r4']);
+    // An agent without a prefix never takes a prefixed agent's namespace for its own.
+    expect(staleRouters(new Set(), mixed, new Set(['r1', 'r2', 'other']), true)).toEqual([]);
+  });
+
   it('still removes a router it set up whose namespace is already gone (idempotent removal)', () => {
     expect(staleRouters(new Set(['r9']), namespaces, new Set(), false)).toEqual(['r9']);
   });

@@ -13,6 +13,8 @@ export interface RouterSyncOptions {
   readonly externalNetns: string | undefined;
   /** `--physical-network name:interface`. */
   readonly physicalNetworks: ReadonlyMap<string, string>;
+  /** Before every machine-wide name (`qrouter-…`, `strata-external`); '' by default. */
+  readonly namePrefix?: string | undefined;
 }
 
 /**
@@ -24,7 +26,8 @@ export interface RouterSyncOptions {
  * Which `qrouter-` namespaces (and external far side) are this host's: on a real host (no
  * `netns`) every one is, so a router deleted while the agent was down is still removed;
  * with several hosts on one machine (or a test beside a live cloud), only those this
- * dataplane set up.
+ * dataplane set up, unless the host has a name prefix of its own: then every namespace
+ * under that prefix is its own.
  */
 export class RouterSync {
   readonly #o: RouterSyncOptions;
@@ -36,7 +39,16 @@ export class RouterSync {
   }
 
   get #externalNetns(): string {
-    return this.#o.externalNetns ?? externalNetns;
+    return this.#o.externalNetns ?? `${this.#prefix}${externalNetns}`;
+  }
+
+  get #prefix(): string {
+    return this.#o.namePrefix ?? '';
+  }
+
+  /** Whether every namespace under the prefix is this dataplane's (see the class comment). */
+  get #ownsNames(): boolean {
+    return this.#o.netns === undefined || this.#prefix !== '';
   }
 
   async sync(state: HostNetworkState): Promise<void> {
@@ -46,10 +58,12 @@ export class RouterSync {
     const failures: unknown[] = [];
     for (const r of state.routers ?? []) {
       this.#known.add(r.id);
-      await ensureRouter({ ...r, hostNetns: this.#o.netns }).catch((err: unknown) => failures.push(err));
+      await ensureRouter({ ...r, hostNetns: this.#o.netns, namePrefix: this.#prefix }).catch((err: unknown) =>
+        failures.push(err),
+      );
     }
-    for (const id of staleRouters(this.#known, present, wanted, this.#o.netns === undefined)) {
-      await removeRouter(id).then(
+    for (const id of staleRouters(this.#known, present, wanted, this.#ownsNames, this.#prefix)) {
+      await removeRouter(id, this.#prefix).then(
         () => this.#known.delete(id),
         (err: unknown) => failures.push(err),
       );
@@ -65,7 +79,7 @@ export class RouterSync {
     }
     // Gone when no router needs it (its veth goes with it; an uplink leaves with the external
     // bridge, no longer wanted either). Same ownership rule as the routers' namespaces.
-    const mine = this.#madeExternal || this.#o.netns === undefined;
+    const mine = this.#madeExternal || this.#ownsNames;
     if (mine && present.includes(this.#externalNetns)) await deleteNetns(this.#externalNetns);
     this.#madeExternal = false;
   }
@@ -92,9 +106,11 @@ export function staleRouters(
   namespaces: ReadonlyArray<string>,
   wanted: ReadonlySet<string>,
   ownsMachine: boolean,
+  namePrefix = '',
 ): string[] {
+  const prefix = `${namePrefix}${routerNetnsPrefix}`;
   const onHost = ownsMachine
-    ? namespaces.filter((n) => n.startsWith(routerNetnsPrefix)).map((n) => n.slice(routerNetnsPrefix.length))
+    ? namespaces.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length))
     : [];
   return [...new Set([...known, ...onHost])].filter((id) => !wanted.has(id)).sort();
 }

@@ -53,10 +53,13 @@ export function upRouterLinks(json: string): string[] {
 }
 
 /** Reads the router interfaces that are up in the namespaces of these routers (a missing one has none). */
-export async function observeRouterLinks(routerIds: ReadonlyArray<string>): Promise<Set<string>> {
+export async function observeRouterLinks(
+  routerIds: ReadonlyArray<string>,
+  namePrefix = '',
+): Promise<Set<string>> {
   const up = new Set<string>();
   for (const id of routerIds) {
-    const out = await ipIn(routerNetnsOf(id), ['-j', 'link', 'show']).catch(() => undefined);
+    const out = await ipIn(routerNetnsOf(id, namePrefix), ['-j', 'link', 'show']).catch(() => undefined);
     if (out !== undefined) for (const name of upRouterLinks(out.stdout)) up.add(name);
   }
   return up;

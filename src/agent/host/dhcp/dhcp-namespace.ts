@@ -11,7 +11,7 @@ import { metadataIp, v4Subnets } from './dnsmasq-files.js';
  * network serves metadata). Idempotent; repairs a deleted veth or a changed MAC.
  */
 export async function ensureDhcpNamespace(spec: DhcpSpec, ctx: DhcpContext): Promise<string> {
-  const netns = dhcpNetnsName(spec.networkId);
+  const netns = dhcpNetnsName(spec.networkId, ctx.namePrefix);
   const dev = dhcpDeviceNames(spec.port.portId);
   await ensureNetns(netns);
   await deleteOtherPorts(netns, dev.ns);

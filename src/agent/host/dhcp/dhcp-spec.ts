@@ -45,11 +45,13 @@ export interface DhcpContext {
   readonly hostNetns?: string;
   /** The bridge to plug into; `bridgeNameOf(networkId)` when undefined. */
   readonly bridge?: string;
+  /** Put before the machine-wide names (`qdhcp-…`) so several agents on one machine keep apart; '' by default. */
+  readonly namePrefix?: string;
 }
 
 /** The namespace of a network's DHCP server, as Neutron names it (cut to the bridge's id prefix). */
-export function dhcpNetnsName(networkId: string): string {
-  return `qdhcp-${networkId.slice(0, 11)}`;
+export function dhcpNetnsName(networkId: string, namePrefix = ''): string {
+  return `${namePrefix}qdhcp-${networkId.slice(0, 11)}`;
 }
 
 /** Host end (in the bridge) and namespace end of the DHCP port's veth, as Neutron names them. */

@@ -71,7 +71,7 @@ export async function removeDhcp(networkId: string, ctx: DhcpContext): Promise<v
   const paths = dnsmasqPaths(dir);
   for (const pid of dnsmasqPidsFor(paths.pid)) await stopDnsmasq(pid);
   const slot = await readFile(join(dir, 'metadata-slot'), 'utf8').catch(() => undefined);
-  await deleteNetns(dhcpNetnsName(networkId));
+  await deleteNetns(dhcpNetnsName(networkId, ctx.namePrefix));
   if (slot !== undefined) await removeMetadataLink(metadataLinkOf(networkId, Number(slot.trim())));
   await rm(dir, { recursive: true, force: true });
 }

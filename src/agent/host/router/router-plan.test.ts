@@ -39,6 +39,7 @@ const empty: ObservedRouter = { links: [{ name: 'lo', addresses: [] }], routes: 
 describe('router names', () => {
   it("follows Neutron's L3 agent and fits IFNAMSIZ", () => {
     expect(routerNetnsOf('abc')).toBe('qrouter-abc');
+    expect(routerNetnsOf('abc', 'h1-')).toBe('h1-qrouter-abc');
     expect(qg).toBe('qg-11111111-22');
     expect(qr).toBe('qr-33333333-44');
     expect(hostEndNameOf(inPort)).toBe('rtr33333333-44');

@@ -45,6 +45,8 @@ export interface RouterSpec {
   readonly id: string;
   /** Namespace holding the networks' bridges; the agent's own when undefined. */
   readonly hostNetns?: string | undefined;
+  /** Before the router's namespace name (several agents on one machine); '' by default. */
+  readonly namePrefix?: string | undefined;
   readonly gateway: RouterGatewaySpec | undefined;
   readonly interfaces: ReadonlyArray<RouterInterfaceSpec>;
   readonly routes: ReadonlyArray<RouterRoute>;
@@ -52,7 +54,7 @@ export interface RouterSpec {
 }
 
 /** A router as the control plane describes it to its host (the host knows where its bridges are). */
-export type RouterState = Omit<RouterSpec, 'hostNetns'>;
+export type RouterState = Omit<RouterSpec, 'hostNetns' | 'namePrefix'>;
 
 /** Neutron's L3 agent names: the namespace and the two kinds of interface inside it. */
 export const routerNetnsPrefix = 'qrouter-';
@@ -61,9 +63,9 @@ export const gatewayPrefix = 'qg-';
 /** The host end of a router port's veth (a tap-like name, apart from the VM taps). */
 export const hostEndPrefix = 'rtr';
 
-/** The router's namespace: `qrouter-<router id>`, as Neutron's L3 agent. */
-export function routerNetnsOf(routerId: string): string {
-  return `${routerNetnsPrefix}${routerId}`;
+/** The router's namespace: `qrouter-<router id>`, as Neutron's L3 agent (after the host's name prefix). */
+export function routerNetnsOf(routerId: string, namePrefix = ''): string {
+  return `${namePrefix}${routerNetnsPrefix}${routerId}`;
 }
 
 /** Neutron's length of a port id in a device name (14 bytes with a 3-byte prefix). */

@@ -67,7 +67,7 @@ async function forgetConnections(netns: string, ips: ReadonlyArray<string>): Pro
  */
 export async function ensureRouter(spec: RouterSpec): Promise<void> {
   checkRouterSpec(spec);
-  const netns = routerNetnsOf(spec.id);
+  const netns = routerNetnsOf(spec.id, spec.namePrefix);
   await ensureNetns(netns);
   const { stdout } = await ipIn(netns, ['-j', 'address', 'show']);
   await deleteInterfaces(netns, staleInterfaces(spec, parseAddresses(stdout)));
@@ -84,9 +84,9 @@ export async function ensureRouter(spec: RouterSpec): Promise<void> {
  * namespace while some process still holds it), then the namespace, and its NAT with it.
  * Resolves when there is no such router.
  */
-export async function removeRouter(routerId: string): Promise<void> {
+export async function removeRouter(routerId: string, namePrefix = ''): Promise<void> {
   if (!/^[0-9A-Za-z-]+$/.test(routerId)) throw new Error(`malformed router id ${JSON.stringify(routerId)}`);
-  const netns = routerNetnsOf(routerId);
+  const netns = routerNetnsOf(routerId, namePrefix);
   try {
     const { stdout } = await ipIn(netns, ['-j', 'address', 'show']);
     const none: RouterSpec = {
