@@ -4,14 +4,16 @@ import { NotFoundError } from '../common/errors.js';
 import { imageFault, imageFaultPage } from '../common/faults/image-fault.js';
 import { addJsonParser } from '../common/http/json-body.js';
 import { resumeImports } from './data/image-import-service.js';
+import { liveImageIds } from './images/image-store.js';
 import type { ImageDeps } from './image-deps.js';
 import { patchMediaTypes } from './images/image-patch.js';
 
 /**
  * Fastify setup inside the image service's scope: image data arrives as a raw stream
  * (never buffered), patches as Glance's JSON-patch media types, faults are negotiated as
- * webob negotiates them. Once the server is ready, data a killed process left half-written
- * is removed and imports it left `importing` resume; shutdown waits for running ones.
+ * webob negotiates them. Once the server is ready, data a killed process left behind (half
+ * written, or of an image it had just deleted) is removed and imports it left `importing`
+ * resume; shutdown waits for running ones.
  */
 export function configureImageHttp(app: FastifyInstance, deps: ImageDeps): void {
   // Image data, and bodies of any type Fastify does not parse (answered 415 by the handler
@@ -35,8 +37,8 @@ export function configureImageHttp(app: FastifyInstance, deps: ImageDeps): void 
   });
   refuseEmptyImageId(app);
   app.addHook('onReady', async () => {
-    const removed = await deps.files.removePartials();
-    if (removed > 0) deps.log.warn({ removed }, 'removed image data left half-written by a stopped process');
+    const removed = await deps.files.removeLeftovers((ids) => liveImageIds(deps.store.db, ids));
+    if (removed > 0) deps.log.warn({ removed }, 'removed image data a stopped process left behind');
     await resumeImports(deps);
   });
   app.addHook('onClose', async () => deps.importer.settled());

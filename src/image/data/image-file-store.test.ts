@@ -29,15 +29,26 @@ describe('image-file-store', () => {
     expect(await files.hash(id, 'store')).toEqual(stored);
   });
 
-  it('removes the .part files a killed writer left, in both areas, and nothing else', async () => {
+  it('removes what a killed process left: .part files, and data of images no longer live', async () => {
     const staging = join(root, 'staging');
     mkdirSync(staging, { recursive: true });
+    const gone = '11111111-2222-3333-4444-777777777777';
     writeFileSync(join(root, `${id}.abc123.part`), 'half');
     writeFileSync(join(staging, `${id}.def456.part`), 'half');
-    expect(await files.removePartials()).toBe(2);
-    expect(readdirSync(root).filter((f) => f.endsWith('.part'))).toEqual([]);
+    writeFileSync(join(root, gone), 'data of a deleted image');
+    writeFileSync(join(staging, gone), 'staged data of a deleted image');
+    writeFileSync(join(root, 'not-an-image'), 'someone else');
+    const asked: string[][] = [];
+    const removed = await files.removeLeftovers(async (ids) => {
+      asked.push([...ids].sort());
+      return new Set(ids.filter((i) => i === id));
+    });
+    expect(removed).toBe(4);
+    expect(asked).toEqual([[id, gone].sort(), [gone]]);
+    expect(readdirSync(root).sort()).toEqual([id, 'not-an-image', 'staging'].sort());
     expect(readdirSync(staging)).toEqual([]);
     expect(readFileSync(files.path(id), 'utf8')).toBe('hello world');
+    rmSync(join(root, 'not-an-image'));
   });
 
   it('leaves nothing behind when the data passes the limit', async () => {

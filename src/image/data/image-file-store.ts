@@ -94,14 +94,20 @@ export class ImageFileStore {
   }
 
   /**
-   * Removes `.part` files a killed process left mid-write. Called before the service takes
-   * requests, when no write of this process can be under way; returns how many went.
+   * Removes what a killed process left behind: `.part` files cut off mid-write, and the data
+   * of images whose row was marked deleted just before the kill. `live` answers which of
+   * the given ids are images that still exist. Called before the service takes requests,
+   * when no write of this process can be under way; returns how many files went.
    */
-  async removePartials(): Promise<number> {
+  async removeLeftovers(live: (ids: string[]) => Promise<ReadonlySet<string>>): Promise<number> {
     let removed = 0;
     for (const dir of [this.root, join(this.root, 'staging')]) {
-      const names = await readdir(dir).catch(() => [] as string[]);
-      for (const name of names.filter((n) => n.endsWith('.part'))) {
+      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      const names = entries.filter((e) => e.isFile()).map((e) => e.name);
+      const ids = names.filter((n) => uuidShape.test(n));
+      const kept = ids.length > 0 ? await live(ids) : new Set<string>();
+      for (const name of names) {
+        if (!name.endsWith('.part') && !(uuidShape.test(name) && !kept.has(name))) continue;
         await rm(join(dir, name), { force: true });
         removed++;
       }

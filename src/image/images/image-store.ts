@@ -59,6 +59,21 @@ function toImage(r: ImageRow, properties: Record<string, string>, tags: string[]
   };
 }
 
+/** Which of `ids` are images that exist and are not deleted. */
+export async function liveImageIds(db: Db, ids: ReadonlyArray<string>): Promise<Set<string>> {
+  const live = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('images')
+      .select('id')
+      .where('id', 'in', ids.slice(i, i + 500))
+      .where('status', '!=', 'deleted')
+      .execute();
+    for (const r of rows) live.add(r.id);
+  }
+  return live;
+}
+
 /** The image, unless it does not exist or is deleted. */
 export async function getImage(db: Db, id: string): Promise<Image | undefined> {
   const r = await db
