@@ -31,7 +31,11 @@ export function readCloudsYaml(dataDir: string): CloudsYamlAuth {
 
 /** The environment minus STRATA_*, so the child runs on its defaults and flags alone. */
 function childEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('STRATA_')));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('STRATA_')));
+  // The fake dataplane: as root `auto` would take the host's network namespace for router1
+  // (qrouter-…, strata-external), which a kill -9 (the soak's) leaves behind. The dataplane
+  // benchmarks run their own agents in namespaces of their own.
+  return { ...env, STRATA_DATAPLANE: 'fake' };
 }
 
 /** Memory of a live process from /proc/<pid>/status, in MiB. */
