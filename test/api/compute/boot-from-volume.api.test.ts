@@ -1,16 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeDriver } from '../../../src/agent/drivers/fake/fake-driver.js';
 import { hasCommand } from '../../../src/agent/host/command.js';
 import { testDialects } from '../../../src/db/testing/dialects.js';
-import { createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
+import { createFlavor, waitForServer } from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 import type { Personas } from './compute-api-fixtures.js';
 import { createPersonas, expectFault } from './compute-api-fixtures.js';
+import { createQcow2Image, memberVolumeCaller, waitForVolume } from './volume-fixtures.js';
 
 type Json = Record<string, unknown>;
 const skip = hasCommand('qemu-img') ? false : 'qemu-img is not installed';
@@ -19,7 +16,6 @@ for (const dialect of testDialects()) {
   describe.skipIf(skip)(`${dialect}: boot from volume (block_device_mapping_v2)`, () => {
     let t: TestCloud;
     let p: Personas;
-    let work: string;
     let image: string;
     let flavor: string;
     const nova = (method: 'GET' | 'POST' | 'DELETE', path: string, payload?: object) =>
@@ -30,25 +26,11 @@ for (const dialect of testDialects()) {
         headers: { 'openstack-api-version': 'compute 2.37' },
         ...(payload !== undefined && { payload }),
       });
-    const vol = (method: 'GET' | 'POST' | 'DELETE', path: string, payload?: object) =>
-      t.request({
-        method,
-        url: `/volume/v3/${p.projectId}${path}`,
-        token: p.member,
-        headers: { 'openstack-api-version': 'volume 3.60' },
-        ...(payload !== undefined && { payload }),
-      });
-    async function volumeStatus(id: string): Promise<string> {
-      const res = await vol('GET', `/volumes/${id}`);
-      return res.statusCode === 404 ? 'gone' : String(res.json().volume.status);
-    }
-    async function waitForVolume(id: string, status: string): Promise<void> {
-      const until = Date.now() + 20_000;
-      while ((await volumeStatus(id)) !== status) {
-        if (Date.now() > until) throw new Error(`volume ${id} never ${status}: ${await volumeStatus(id)}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    }
+    const vol = memberVolumeCaller(
+      () => t,
+      () => p,
+      '3.60',
+    );
     const volumeCount = async () => (await vol('GET', '/volumes')).json().volumes.length as number;
     const boot = (server: Json) =>
       nova('POST', '/servers', { server: { name: 'bfv', flavorRef: flavor, networks: 'none', ...server } });
@@ -56,16 +38,10 @@ for (const dialect of testDialects()) {
     beforeAll(async () => {
       t = await startTestCloud(dialect, { fakeHosts: 1 });
       p = await createPersonas(t);
-      work = mkdtempSync(join(tmpdir(), 'strata-bfv-'));
-      const file = join(work, 'disk.qcow2');
-      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', file, '16M']);
-      image = await createImage(t, p.admin, 'bfv-image', readFileSync(file));
+      image = await createQcow2Image(t, p.admin, 'bfv-image');
       flavor = await createFlavor(t, p.admin, { name: 'bfv', vcpus: 1, ram: 128, disk: 0 });
     });
-    afterAll(async () => {
-      await t?.close();
-      rmSync(work, { recursive: true, force: true });
-    });
+    afterAll(async () => t?.close());
 
     it('boots from a new volume made from an image, shows image "" and volumes_attached, deletes it with the server', async () => {
       const res = await boot({
@@ -98,7 +74,7 @@ for (const dialect of testDialects()) {
         ['delete_on_termination', 'id'],
       ]);
       // The device seam reports the disks attached shortly after the build.
-      for (const a of attached) await waitForVolume(a.id, 'in-use');
+      for (const a of attached) await waitForVolume(vol, a.id, 'in-use');
       const [root, blank] = await Promise.all(
         attached.map(async (a) => (await vol('GET', `/volumes/${a.id}`)).json().volume as Json),
       ).then(
@@ -118,14 +94,14 @@ for (const dialect of testDialects()) {
 
       expect((await nova('DELETE', `/servers/${id}`)).statusCode).toBe(204);
       await waitForServer(t, p.member, id, 'DELETED', 20_000);
-      await waitForVolume(String(root['id']), 'gone');
-      await waitForVolume(String(blank['id']), 'available');
+      await waitForVolume(vol, String(root['id']), 'gone');
+      await waitForVolume(vol, String(blank['id']), 'available');
     });
 
     it('boots from an existing bootable volume, which survives the server', async () => {
       const made = await vol('POST', '/volumes', { volume: { size: 1, imageRef: image } });
       const volumeId = String(made.json().volume.id);
-      await waitForVolume(volumeId, 'available');
+      await waitForVolume(vol, volumeId, 'available');
       const res = await boot({
         block_device_mapping_v2: [
           { source_type: 'volume', destination_type: 'volume', uuid: volumeId, boot_index: 0 },
@@ -134,10 +110,10 @@ for (const dialect of testDialects()) {
       expect(res.statusCode, res.body).toBe(202);
       const id = String(res.json().server.id);
       await waitForServer(t, p.member, id, 'ACTIVE', 30_000);
-      await waitForVolume(volumeId, 'in-use');
+      await waitForVolume(vol, volumeId, 'in-use');
       expect((await nova('DELETE', `/servers/${id}`)).statusCode).toBe(204);
       await waitForServer(t, p.member, id, 'DELETED', 20_000);
-      await waitForVolume(volumeId, 'available');
+      await waitForVolume(vol, volumeId, 'available');
 
       // A snapshot of it boots a new volume of the snapshot's size.
       const snap = await vol('POST', '/snapshots', { snapshot: { volume_id: volumeId } });
@@ -166,7 +142,7 @@ for (const dialect of testDialects()) {
       const rootVol = (await vol('GET', `/volumes/${root!.id}`)).json().volume as Json;
       expect(rootVol).toMatchObject({ snapshot_id: snapId, size: 1 });
       expect((await nova('DELETE', `/servers/${sid}`)).statusCode).toBe(204);
-      await waitForVolume(root!.id, 'gone');
+      await waitForVolume(vol, root!.id, 'gone');
     });
 
     it("refuses bad mappings with Nova's faults, making no server and no volume", async () => {
@@ -175,7 +151,7 @@ for (const dialect of testDialects()) {
       const missing = crypto.randomUUID();
       const empty = await vol('POST', '/volumes', { volume: { size: 1 } });
       const emptyId = String(empty.json().volume.id);
-      await waitForVolume(emptyId, 'available');
+      await waitForVolume(vol, emptyId, 'available');
       const cases: Array<[Json[], string]> = [
         [
           [{ source_type: 'volume', destination_type: 'volume', uuid: missing, boot_index: 0 }],

@@ -1,15 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasCommand } from '../../../src/agent/host/command.js';
 import { testDialects } from '../../../src/db/testing/dialects.js';
-import { createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
+import { createFlavor, waitForServer } from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 import type { Personas } from './compute-api-fixtures.js';
 import { createPersonas, expectFault } from './compute-api-fixtures.js';
+import { createQcow2Image, memberVolumeCaller, volumeStatus, waitForVolume } from './volume-fixtures.js';
 
 type Json = Record<string, unknown>;
 const skip = hasCommand('qemu-img') ? false : 'qemu-img is not installed';
@@ -18,7 +15,6 @@ for (const dialect of testDialects()) {
   describe.skipIf(skip)(`${dialect}: legacy block_device_mapping (v1)`, () => {
     let t: TestCloud;
     let p: Personas;
-    let work: string;
     let image: string;
     let flavor: string;
     const nova = (method: 'GET' | 'POST' | 'DELETE', path: string, payload?: object) =>
@@ -29,29 +25,16 @@ for (const dialect of testDialects()) {
         headers: { 'openstack-api-version': 'compute 2.37' },
         ...(payload !== undefined && { payload }),
       });
-    const vol = (method: 'GET' | 'POST', path: string, payload?: object) =>
-      t.request({
-        method,
-        url: `/volume/v3/${p.projectId}${path}`,
-        token: p.member,
-        ...(payload !== undefined && { payload }),
-      });
-    const status = async (id: string) => {
-      const res = await vol('GET', `/volumes/${id}`);
-      return res.statusCode === 404 ? 'gone' : String(res.json().volume.status);
-    };
-    async function waitForVolume(id: string, want: string): Promise<void> {
-      const until = Date.now() + 30_000;
-      while ((await status(id)) !== want) {
-        if (Date.now() > until) throw new Error(`volume ${id} never ${want}: ${await status(id)}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
+    const vol = memberVolumeCaller(
+      () => t,
+      () => p,
+    );
+    const status = (id: string) => volumeStatus(vol, id);
     async function volume(body: Json): Promise<string> {
       const res = await vol('POST', '/volumes', { volume: { size: 1, ...body } });
       expect(res.statusCode, res.body).toBe(202);
       const id = String(res.json().volume.id);
-      await waitForVolume(id, 'available');
+      await waitForVolume(vol, id, 'available');
       return id;
     }
     const boot = (server: Json) =>
@@ -62,16 +45,10 @@ for (const dialect of testDialects()) {
     beforeAll(async () => {
       t = await startTestCloud(dialect, { fakeHosts: 1 });
       p = await createPersonas(t);
-      work = mkdtempSync(join(tmpdir(), 'strata-bdm-v1-'));
-      const file = join(work, 'disk.qcow2');
-      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', file, '16M']);
-      image = await createImage(t, p.admin, 'v1-image', readFileSync(file));
+      image = await createQcow2Image(t, p.admin, 'v1-image');
       flavor = await createFlavor(t, p.admin, { name: 'v1', vcpus: 1, ram: 128, disk: 2 });
     });
-    afterAll(async () => {
-      await t?.close();
-      rmSync(work, { recursive: true, force: true });
-    });
+    afterAll(async () => t?.close());
 
     it('boots from the volume named vda, image "", and deletes it with the server when asked', async () => {
       const root = await volume({ imageRef: image });
@@ -84,10 +61,10 @@ for (const dialect of testDialects()) {
       const shown = await waitForServer(t, p.member, id, 'ACTIVE', 30_000);
       expect(shown['image']).toBe('');
       expect(attachedIds(shown)).toEqual([root]);
-      await waitForVolume(root, 'in-use');
+      await waitForVolume(vol, root, 'in-use');
       expect((await nova('DELETE', `/servers/${id}`)).statusCode).toBe(204);
       await waitForServer(t, p.member, id, 'DELETED', 20_000);
-      await waitForVolume(root, 'gone');
+      await waitForVolume(vol, root, 'gone');
     });
 
     it('boots the image with a legacy volume on vdb as a data disk, kept after the server', async () => {
@@ -103,7 +80,7 @@ for (const dialect of testDialects()) {
       expect(attachedIds(shown)).toEqual([data]);
       expect((await nova('DELETE', `/servers/${id}`)).statusCode).toBe(204);
       await waitForServer(t, p.member, id, 'DELETED', 20_000);
-      await waitForVolume(data, 'available');
+      await waitForVolume(vol, data, 'available');
     });
 
     it("refuses mixed syntaxes, an unrecognized mapping and no root with Nova's 400s", async () => {

@@ -1,15 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasCommand } from '../../../src/agent/host/command.js';
 import { testDialects } from '../../../src/db/testing/dialects.js';
-import { createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
+import { createFlavor, waitForServer } from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 import type { Personas } from './compute-api-fixtures.js';
 import { createPersonas, expectFault } from './compute-api-fixtures.js';
+import { createQcow2Image } from './volume-fixtures.js';
 
 type Json = Record<string, unknown>;
 const skip = hasCommand('qemu-img') ? false : 'qemu-img is not installed';
@@ -18,7 +15,6 @@ for (const dialect of testDialects()) {
   describe.skipIf(skip)(`${dialect}: volume-backed servers: rebuild and placement`, () => {
     let t: TestCloud;
     let p: Personas;
-    let work: string;
     let image: string;
     let other: string;
     let server: string;
@@ -37,11 +33,8 @@ for (const dialect of testDialects()) {
     beforeAll(async () => {
       t = await startTestCloud(dialect, { fakeHosts: 1 });
       p = await createPersonas(t);
-      work = mkdtempSync(join(tmpdir(), 'strata-bfv-rebuild-'));
-      const file = join(work, 'disk.qcow2');
-      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', file, '16M']);
-      image = await createImage(t, p.admin, 'bfv-a', readFileSync(file));
-      other = await createImage(t, p.admin, 'bfv-b', readFileSync(file));
+      image = await createQcow2Image(t, p.admin, 'bfv-a');
+      other = await createQcow2Image(t, p.admin, 'bfv-b');
       // A flavor with a root disk, so a DISK_GB claim for the root would show.
       const flavor = await createFlavor(t, p.admin, { name: 'bfv-r', vcpus: 1, ram: 128, disk: 5 });
       const res = await nova('POST', '/servers', {
@@ -61,7 +54,6 @@ for (const dialect of testDialects()) {
     });
     afterAll(async () => {
       await t?.close();
-      rmSync(work, { recursive: true, force: true });
     });
 
     it('claims no DISK_GB for the root, which lives on the volume (as Nova for volume-backed servers)', async () => {
