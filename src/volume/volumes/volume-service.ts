@@ -150,9 +150,10 @@ export async function createVolume(
       'volume.volume.busy',
       `Invalid volume: Volume ${req.sourceVolid} is being changed; try again.`,
     );
-  deps.wake(id);
+  // Read before waking the reconciler: the answer is the volume as created, as Cinder's is.
   const v = await getVolume(deps.store.db, id);
   if (v === undefined) throw volumeNotFound(id);
+  deps.wake(id);
   return v;
 }
 
