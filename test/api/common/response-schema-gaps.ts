@@ -81,8 +81,6 @@ export const responseSchemaGaps: ReadonlyArray<string> = [
   'GET /image/v2/images/:image_id/members',
   'GET /image/v2/images/:image_id/members/:member_id',
   'PUT /image/v2/images/:image_id/members/:member_id',
-  'POST /compute/v2.1/servers/:server_id/remote-consoles',
-  'POST /compute/v2.1/os-server-external-events',
   'GET /compute/v2.1/os-simple-tenant-usage',
   'GET /compute/v2.1/os-simple-tenant-usage/:tenant_id',
   'GET /compute/v2.1/servers/:server_id/os-volume_attachments',
