@@ -81,10 +81,4 @@ export const responseSchemaGaps: ReadonlyArray<string> = [
   'GET /image/v2/images/:image_id/members',
   'GET /image/v2/images/:image_id/members/:member_id',
   'PUT /image/v2/images/:image_id/members/:member_id',
-  'GET /compute/v2.1/os-simple-tenant-usage',
-  'GET /compute/v2.1/os-simple-tenant-usage/:tenant_id',
-  'GET /compute/v2.1/servers/:server_id/os-volume_attachments',
-  'POST /compute/v2.1/servers/:server_id/os-volume_attachments',
-  'GET /compute/v2.1/servers/:server_id/os-volume_attachments/:volume_id',
-  'DELETE /compute/v2.1/servers/:server_id/os-volume_attachments/:volume_id',
 ];
