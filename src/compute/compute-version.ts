@@ -2,7 +2,10 @@ import type { MicroversionPolicy } from '../common/http/microversion.js';
 import { formatMicroversion } from '../common/http/microversion.js';
 import { route } from '../common/http/route-spec.js';
 import type { ComputeDeps } from './compute-deps.js';
-import { computeVersionListResponse, computeVersionShowResponse } from './compute-version-response-schemas.js';
+import {
+  computeVersionListResponse,
+  computeVersionShowResponse,
+} from './compute-version-response-schemas.js';
 
 /**
  * The microversions Strata implements. Raise `max` only with the behaviour of every

@@ -1,5 +1,13 @@
 import Type from 'typebox';
-import { bool, byMicroversion, int, nullableStr, str, strict, stringMap } from '../../common/http/response-schemas.js';
+import {
+  bool,
+  byMicroversion,
+  int,
+  nullableStr,
+  str,
+  strict,
+  stringMap,
+} from '../../common/http/response-schemas.js';
 
 /** Nova's aggregate bodies (api-ref "Host aggregates"; tempest's aggregates schema): `uuid` from 2.41. */
 

@@ -5,7 +5,11 @@ import { nextPageLinks } from '../../common/http/pagination.js';
 import { deleteProxyImage, findProxyImage, glanceQuery, proxyCaller } from './image-proxy.js';
 import { imageDetailView, imageSummaryView } from './image-proxy-view.js';
 import type { ResponseSchemas } from '../../common/http/route-spec.js';
-import { imageDetailListResponse, imageListResponse, imageShowResponse } from './image-proxy-response-schemas.js';
+import {
+  imageDetailListResponse,
+  imageListResponse,
+  imageShowResponse,
+} from './image-proxy-response-schemas.js';
 
 // Nova's deprecated images API (a proxy to the image service), served up to 2.35. Nova has
 // no policy rules of its own here: the image service's visibility and ownership decide.

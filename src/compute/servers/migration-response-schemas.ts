@@ -1,5 +1,13 @@
 import Type from 'typebox';
-import { byMicroversion, int, links, nullable, nullableStr, str, strict } from '../../common/http/response-schemas.js';
+import {
+  byMicroversion,
+  int,
+  links,
+  nullable,
+  nullableStr,
+  str,
+  strict,
+} from '../../common/http/response-schemas.js';
 
 /**
  * Nova's migration bodies (api-ref "Migrations", "Server migrations"): `migration_type` and

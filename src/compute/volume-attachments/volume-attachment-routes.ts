@@ -39,7 +39,7 @@ export function volumeAttachmentRoutes(volumes: VolumeApi): ReadonlyArray<RouteS
       policy: 'os_compute_api:os-volumes-attachments:index',
       target: serverTarget,
       successStatus: 200,
-    response: volumeAttachmentListResponse,
+      response: volumeAttachmentListResponse,
       expectedErrors: [404],
       handler: async (ctx, deps) => {
         const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);
@@ -57,7 +57,7 @@ export function volumeAttachmentRoutes(volumes: VolumeApi): ReadonlyArray<RouteS
       target: serverTarget,
       body: volumeAttachmentCreateBody,
       successStatus: 200,
-    response: volumeAttachmentShowResponse,
+      response: volumeAttachmentShowResponse,
       expectedErrors: [404, 409],
       handler: async (ctx, deps) => {
         const caller = callerOf(ctx);
@@ -77,7 +77,7 @@ export function volumeAttachmentRoutes(volumes: VolumeApi): ReadonlyArray<RouteS
       policy: 'os_compute_api:os-volumes-attachments:show',
       target: serverTarget,
       successStatus: 200,
-    response: volumeAttachmentShowResponse,
+      response: volumeAttachmentShowResponse,
       expectedErrors: [404],
       handler: async (ctx, deps) => {
         const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);
@@ -91,7 +91,7 @@ export function volumeAttachmentRoutes(volumes: VolumeApi): ReadonlyArray<RouteS
       policy: 'os_compute_api:os-volumes-attachments:delete',
       target: serverTarget,
       successStatus: 202,
-    response: noBody,
+      response: noBody,
       expectedErrors: [404, 409],
       handler: async (ctx, deps) => {
         const caller = callerOf(ctx);
