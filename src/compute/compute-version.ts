@@ -2,6 +2,10 @@ import type { MicroversionPolicy } from '../common/http/microversion.js';
 import { formatMicroversion } from '../common/http/microversion.js';
 import { route } from '../common/http/route-spec.js';
 import type { ComputeDeps } from './compute-deps.js';
+import {
+  computeVersionListResponse,
+  computeVersionShowResponse,
+} from './compute-version-response-schemas.js';
 
 /**
  * The microversions Strata implements. Raise `max` only with the behaviour of every
@@ -30,6 +34,7 @@ export const computeVersionRoutes = [
     auth: 'none',
     // Nova answers its root with 200 (300 is only for unknown version paths it redirects).
     successStatus: 200,
+    response: computeVersionListResponse,
     expectedErrors: [],
     handler: async (ctx) => ({ versions: [v21(ctx.serviceUrl)] }),
   }),
@@ -38,6 +43,7 @@ export const computeVersionRoutes = [
     url: '/v2.1',
     auth: 'none',
     successStatus: 200,
+    response: computeVersionShowResponse,
     expectedErrors: [],
     handler: async (ctx) => ({
       version: {

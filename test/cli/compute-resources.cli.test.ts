@@ -235,9 +235,11 @@ describe.skipIf(!ready)(
         db.pragma('busy_timeout = 5000');
         const now = new Date().toISOString();
         db.prepare(
-          `INSERT INTO compute_hosts (id, hostname, driver, availability_zone, status, disabled_reason, forced_down,
-           last_heartbeat, provider_id, vcpus, memory_mb, local_gb, facts, created_at)
-         VALUES (?, 'cli-host-1', 'fake', 'cli-zone', 'enabled', NULL, 0, ?, ?, 8, 16384, 100, '{}', ?)`,
+          // With the next service number, as the host registry numbers every host (Nova's integer id).
+          `INSERT INTO compute_hosts (id, service_number, hostname, driver, availability_zone, status,
+           disabled_reason, forced_down, last_heartbeat, provider_id, vcpus, memory_mb, local_gb, facts, created_at)
+         VALUES (?, (SELECT coalesce(max(service_number), 0) + 1 FROM compute_hosts), 'cli-host-1', 'fake',
+           'cli-zone', 'enabled', NULL, 0, ?, ?, 8, 16384, 100, '{}', ?)`,
         ).run(randomUUID(), now, randomUUID(), now);
       } finally {
         db.close();

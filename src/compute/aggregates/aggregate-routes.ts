@@ -1,7 +1,12 @@
 import Type from 'typebox';
 import { InputError } from '../../common/errors.js';
 import type { RequestContext, RouteSpec } from '../../common/http/route-spec.js';
-import { route } from '../../common/http/route-spec.js';
+import { noBody, route } from '../../common/http/route-spec.js';
+import {
+  aggregateCreateResponse,
+  aggregateListResponse,
+  aggregateShowResponse,
+} from './aggregate-response-schemas.js';
 import { compileValidator } from '../../common/http/validation.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { addHost, removeHost } from './aggregate-membership.js';
@@ -58,6 +63,7 @@ export const aggregateRoutes: RouteSpec<ComputeDeps>[] = [
     policy: rule('index'),
     target: noTarget,
     successStatus: 200,
+    response: aggregateListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => ({
       aggregates: (await service.listAggregates(deps)).map((a) => aggregateView(a, ctx.microversion)),
@@ -70,6 +76,7 @@ export const aggregateRoutes: RouteSpec<ComputeDeps>[] = [
     target: noTarget,
     body: aggregateCreateBody,
     successStatus: 200,
+    response: aggregateCreateResponse,
     expectedErrors: [400, 409],
     handler: async (ctx, deps) => {
       const b = ctx.body.aggregate;
@@ -83,6 +90,7 @@ export const aggregateRoutes: RouteSpec<ComputeDeps>[] = [
     policy: rule('show'),
     target: noTarget,
     successStatus: 200,
+    response: aggregateShowResponse,
     expectedErrors: [400, 404],
     handler: async (ctx, deps) => reply(ctx, await service.showAggregate(deps, idOf(ctx))),
   }),
@@ -93,6 +101,7 @@ export const aggregateRoutes: RouteSpec<ComputeDeps>[] = [
     target: noTarget,
     body: aggregateUpdateBody,
     successStatus: 200,
+    response: aggregateShowResponse,
     expectedErrors: [400, 404, 409],
     handler: async (ctx, deps) => {
       const { name, ...rest } = ctx.body.aggregate;
@@ -107,6 +116,7 @@ export const aggregateRoutes: RouteSpec<ComputeDeps>[] = [
     target: noTarget,
     // Nova answers 200 with an empty body here (kept for backwards compatibility).
     successStatus: 200,
+    response: noBody,
     expectedErrors: [400, 404],
     handler: async (ctx, deps) => {
       await service.deleteAggregate(deps, idOf(ctx));
@@ -120,6 +130,7 @@ export const aggregateRoutes: RouteSpec<ComputeDeps>[] = [
     target: noTarget,
     body: actionBody,
     successStatus: 200,
+    response: aggregateShowResponse,
     expectedErrors: [400, 404, 409],
     handler: async (ctx, deps) => {
       const name = Object.keys(ctx.body).find((k) => k in actions) ?? Object.keys(ctx.body)[0]!;

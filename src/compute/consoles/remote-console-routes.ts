@@ -9,6 +9,7 @@ import { callerOf } from '../servers/server-caller.js';
 import type { Server } from '../servers/server-model.js';
 import { findServer } from '../servers/server-service.js';
 import { consoleTypeUnavailable, serialConsoleUrl } from './remote-console-service.js';
+import { remoteConsoleResponse } from './remote-console-response-schemas.js';
 
 export const remoteConsolePolicyRule = 'os_compute_api:os-remote-consoles';
 
@@ -65,6 +66,7 @@ export const remoteConsoleRoutes: RouteSpec<ComputeDeps>[] = [
     url: '/v2.1/servers/:server_id/remote-consoles',
     // Checked in the handler: Nova looks the server up (404) before its policy check.
     successStatus: 200,
+    response: remoteConsoleResponse,
     expectedErrors: [400, 404, 409],
     handler: async (ctx, deps) => {
       if (!atLeast(ctx.microversion, [2, 6]))

@@ -2,6 +2,7 @@ import { NotFoundError } from '../../common/errors.js';
 import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { novaExtensions } from './extension-list.js';
+import { extensionListResponse, extensionShowResponse } from './extension-response-schemas.js';
 
 /** Nova's extension documents: all under one namespace and date, none with links. */
 function extensionView([alias, name]: readonly [string, string]) {
@@ -28,6 +29,7 @@ export const extensionRoutes = [
     policy: 'os_compute_api:extensions',
     target: () => ({}),
     successStatus: 200,
+    response: extensionListResponse,
     expectedErrors: [],
     handler: async () => ({ extensions: novaExtensions.map(extensionView) }),
   }),
@@ -37,6 +39,7 @@ export const extensionRoutes = [
     policy: 'os_compute_api:extensions',
     target: () => ({}),
     successStatus: 200,
+    response: extensionShowResponse,
     expectedErrors: [404],
     handler: async (ctx) => {
       const found = novaExtensions.find(([alias]) => alias === ctx.params['alias']);

@@ -6,6 +6,7 @@ import { adminApi } from '../compute-policy.js';
 import { startAction } from '../instance-actions/instance-action-store.js';
 import type { ExternalEvent } from './external-event-schemas.js';
 import { externalEventsBody, tagRequired } from './external-event-schemas.js';
+import { externalEventsResponse } from './external-event-response-schemas.js';
 
 /** Nova's rule: an API for the other services (Neutron, Cinder), under admin credentials. */
 export const externalEventPolicy: Readonly<Record<string, string>> = {
@@ -45,6 +46,7 @@ export const externalEventRoutes: RouteSpec<ComputeDeps>[] = [
     url: '/v2.1/os-server-external-events',
     policy: 'os_compute_api:os-server-external-events:create',
     successStatus: 200,
+    response: externalEventsResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const { events } = externalEventsBody(ctx.microversion)(ctx.body, 'body') as {

@@ -2,6 +2,16 @@ import { nextPageLinks, pageAfter, parsePageRequest } from '../../common/http/pa
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { apiMaxLimit, markerNotFound } from '../compute-paging.js';
 import { NotFoundError } from '../../common/errors.js';
+import {
+  hypervisorDetailListResponse,
+  hypervisorListResponse,
+  hypervisorSearchResponse,
+  hypervisorShowResponse,
+  hypervisorStatisticsResponse,
+  hypervisorUptimeResponse,
+  serviceListResponse,
+  serviceUpdateResponse,
+} from './host-response-schemas.js';
 import type { Microversion } from '../../common/http/microversion.js';
 import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
 import { hypervisorListQuery, hypervisorShowWithServers } from './hypervisor-query.js';
@@ -57,6 +67,7 @@ export const hostRoutes = [
     policy: 'os_compute_api:os-hypervisors:list',
     target: noTarget,
     successStatus: 200,
+    response: hypervisorListResponse,
     expectedErrors: [404], // 2.53: a hostname pattern that matches nothing
     handler: (ctx, deps) => hypervisorList(ctx, deps, false),
   }),
@@ -66,6 +77,7 @@ export const hostRoutes = [
     policy: 'os_compute_api:os-hypervisors:list-detail',
     target: noTarget,
     successStatus: 200,
+    response: hypervisorDetailListResponse,
     expectedErrors: [404], // 2.53: a hostname pattern that matches nothing
     handler: (ctx, deps) => hypervisorList(ctx, deps, true),
   }),
@@ -75,6 +87,7 @@ export const hostRoutes = [
     policy: 'os_compute_api:os-hypervisors:statistics',
     target: noTarget,
     successStatus: 200,
+    response: hypervisorStatisticsResponse,
     expectedErrors: [],
     handler: async (_ctx, deps) => hypervisorStatisticsView(await service.hostStates(deps)),
   }),
@@ -84,6 +97,7 @@ export const hostRoutes = [
     policy: 'os_compute_api:os-hypervisors:show',
     target: noTarget,
     successStatus: 200,
+    response: hypervisorShowResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const withServers = hypervisorShowWithServers(ctx.microversion, ctx.query);
@@ -98,6 +112,7 @@ export const hostRoutes = [
     policy: 'os_compute_api:os-hypervisors:uptime',
     target: noTarget,
     successStatus: 200,
+    response: hypervisorUptimeResponse,
     expectedErrors: [400, 404], // 501 needs no declaring (5xx pass as they are)
     handler: async (ctx, deps) =>
       service.hypervisorUptime(
@@ -111,6 +126,7 @@ export const hostRoutes = [
     policy: 'os_compute_api:os-hypervisors:search',
     target: noTarget,
     successStatus: 200,
+    response: hypervisorSearchResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       movedAt253(ctx);
@@ -127,6 +143,7 @@ export const hostRoutes = [
     policy: 'os_compute_api:os-hypervisors:servers',
     target: noTarget,
     successStatus: 200,
+    response: hypervisorSearchResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       movedAt253(ctx);
@@ -141,6 +158,7 @@ export const hostRoutes = [
     target: noTarget,
     query: serviceListQuery,
     successStatus: 200,
+    response: serviceListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const { host, binary } = ctx.query;
@@ -156,6 +174,7 @@ export const hostRoutes = [
     policy: 'os_compute_api:os-services:update',
     target: noTarget,
     successStatus: 200,
+    response: serviceUpdateResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       if (atLeast(ctx.microversion, [2, 53])) {

@@ -1,4 +1,5 @@
 import { ForbiddenError, InputError, NotFoundError } from '../../common/errors.js';
+import { imageMetaItemResponse, imageMetadataResponse } from './image-proxy-response-schemas.js';
 import type { RequestContext, RouteSpec } from '../../common/http/route-spec.js';
 import { route } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
@@ -45,6 +46,7 @@ export const imageMetadataRoutes: RouteSpec<ComputeDeps>[] = [
     method: 'GET',
     url,
     successStatus: 200,
+    response: imageMetadataResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({ metadata: await readMetadata(ctx, deps) }),
   }),
@@ -53,6 +55,7 @@ export const imageMetadataRoutes: RouteSpec<ComputeDeps>[] = [
     url,
     body: metadataBody,
     successStatus: 200,
+    response: imageMetadataResponse,
     expectedErrors: [403, 404],
     handler: async (ctx, deps) => ({
       metadata: await writeMetadata(ctx, deps, (cur) => ({ ...cur, ...ctx.body.metadata })),
@@ -63,6 +66,7 @@ export const imageMetadataRoutes: RouteSpec<ComputeDeps>[] = [
     url,
     body: metadataBody,
     successStatus: 200,
+    response: imageMetadataResponse,
     expectedErrors: [403, 404],
     handler: async (ctx, deps) => {
       await writeMetadata(ctx, deps, () => ctx.body.metadata);
@@ -73,6 +77,7 @@ export const imageMetadataRoutes: RouteSpec<ComputeDeps>[] = [
     method: 'GET',
     url: `${url}/:key`,
     successStatus: 200,
+    response: imageMetaItemResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const value = (await readMetadata(ctx, deps))[key(ctx)];
@@ -86,6 +91,7 @@ export const imageMetadataRoutes: RouteSpec<ComputeDeps>[] = [
     url: `${url}/:key`,
     body: metaItemBody,
     successStatus: 200,
+    response: imageMetaItemResponse,
     expectedErrors: [403, 404],
     handler: async (ctx, deps) => {
       const meta = ctx.body.meta;

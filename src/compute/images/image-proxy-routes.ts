@@ -4,15 +4,26 @@ import type { ComputeDeps } from '../compute-deps.js';
 import { nextPageLinks } from '../../common/http/pagination.js';
 import { deleteProxyImage, findProxyImage, glanceQuery, proxyCaller } from './image-proxy.js';
 import { imageDetailView, imageSummaryView } from './image-proxy-view.js';
+import type { ResponseSchemas } from '../../common/http/route-spec.js';
+import {
+  imageDetailListResponse,
+  imageListResponse,
+  imageShowResponse,
+} from './image-proxy-response-schemas.js';
 
 // Nova's deprecated images API (a proxy to the image service), served up to 2.35. Nova has
 // no policy rules of its own here: the image service's visibility and ownership decide.
 
-function listRoute(url: string, view: typeof imageSummaryView | typeof imageDetailView) {
+function listRoute(
+  url: string,
+  view: typeof imageSummaryView | typeof imageDetailView,
+  response: ResponseSchemas,
+) {
   return route<ComputeDeps>({
     method: 'GET',
     url,
     successStatus: 200,
+    response,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const caller = proxyCaller(ctx);
@@ -33,12 +44,13 @@ function listRoute(url: string, view: typeof imageSummaryView | typeof imageDeta
 }
 
 export const imageProxyRoutes: RouteSpec<ComputeDeps>[] = [
-  listRoute('/v2.1/images', imageSummaryView),
-  listRoute('/v2.1/images/detail', imageDetailView),
+  listRoute('/v2.1/images', imageSummaryView, imageListResponse),
+  listRoute('/v2.1/images/detail', imageDetailView, imageDetailListResponse),
   route<ComputeDeps>({
     method: 'GET',
     url: '/v2.1/images/:image_id',
     successStatus: 200,
+    response: imageShowResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       image: imageDetailView(

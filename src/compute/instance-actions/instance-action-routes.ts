@@ -5,6 +5,10 @@ import { atLeast } from '../../common/http/microversion.js';
 import type { RouteSpec } from '../../common/http/route-spec.js';
 import { secondsTime } from '../../common/time.js';
 import type { ComputeDeps } from '../compute-deps.js';
+import {
+  instanceActionListResponse,
+  instanceActionShowResponse,
+} from './instance-action-response-schemas.js';
 import { callerOf, serverTargetWithDeleted } from '../servers/server-caller.js';
 import { findServer } from '../servers/server-service.js';
 import type { InstanceAction, InstanceActionEvent } from './instance-action-store.js';
@@ -81,6 +85,7 @@ export const instanceActionRoutes: RouteSpec<ComputeDeps>[] = [
     policy: 'os_compute_api:os-instance-actions:list',
     target: readDeleted,
     successStatus: 200,
+    response: instanceActionListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const s = await findActionServer(ctx, deps);
@@ -93,6 +98,7 @@ export const instanceActionRoutes: RouteSpec<ComputeDeps>[] = [
     policy: 'os_compute_api:os-instance-actions:show',
     target: readDeleted,
     successStatus: 200,
+    response: instanceActionShowResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const s = await findActionServer(ctx, deps);

@@ -1,11 +1,12 @@
 import { attachTag, refuseAttachTag } from '../servers/server-attach-tags.js';
 import { Type } from 'typebox';
-import { route } from '../../common/http/route-spec.js';
+import { noBody, route } from '../../common/http/route-spec.js';
 import type { RouteSpec } from '../../common/http/route-spec.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { callerOf, serverTarget } from '../servers/server-caller.js';
 import { findServer } from '../servers/server-service.js';
 import { attachInterface, detachInterface, listInterfaces, showInterface } from './interface-service.js';
+import { interfaceListResponse, interfaceShowResponse } from './network-proxy-response-schemas.js';
 
 const memberOrAdmin = 'rule:project_member_or_admin';
 const readerOrAdmin = 'rule:project_reader_or_admin';
@@ -55,6 +56,7 @@ export const interfaceRoutes: RouteSpec<ComputeDeps>[] = [
     policy: 'os_compute_api:os-attach-interfaces:list',
     target: serverTarget,
     successStatus: 200,
+    response: interfaceListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       interfaceAttachments: await listInterfaces(deps, await serverOf(ctx, deps)),
@@ -67,6 +69,7 @@ export const interfaceRoutes: RouteSpec<ComputeDeps>[] = [
     target: serverTarget,
     body: interfaceCreateBody,
     successStatus: 200,
+    response: interfaceShowResponse,
     expectedErrors: [400, 403, 404, 409],
     handler: async (ctx, deps) => {
       const body = ctx.body.interfaceAttachment ?? {};
@@ -81,6 +84,7 @@ export const interfaceRoutes: RouteSpec<ComputeDeps>[] = [
     policy: 'os_compute_api:os-attach-interfaces:show',
     target: serverTarget,
     successStatus: 200,
+    response: interfaceShowResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       interfaceAttachment: await showInterface(
@@ -97,6 +101,7 @@ export const interfaceRoutes: RouteSpec<ComputeDeps>[] = [
     policy: 'os_compute_api:os-attach-interfaces:delete',
     target: serverTarget,
     successStatus: 202,
+    response: noBody,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       await detachInterface(deps, await serverOf(ctx, deps), ctx.params['port_id']!);

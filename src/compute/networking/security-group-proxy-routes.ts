@@ -6,6 +6,7 @@ import type { NetworkUser } from '../../network/index.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { callerOf, projectTarget } from '../servers/server-caller.js';
 import { novaGroupsView } from './server-security-groups.js';
+import { securityGroupListResponse, securityGroupShowResponse } from './network-proxy-response-schemas.js';
 
 const rule = (action: string) => `os_compute_api:os-security-groups:${action}`;
 
@@ -32,6 +33,7 @@ export const securityGroupProxyRoutes: RouteSpec<ComputeDeps>[] = [
     policy: rule('get'),
     target: projectTarget,
     successStatus: 200,
+    response: securityGroupListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const user = proxyOnly(ctx);
@@ -46,6 +48,7 @@ export const securityGroupProxyRoutes: RouteSpec<ComputeDeps>[] = [
     policy: rule('show'),
     target: projectTarget,
     successStatus: 200,
+    response: securityGroupShowResponse,
     expectedErrors: [400, 404],
     handler: async (ctx, deps) => {
       const user = proxyOnly(ctx);

@@ -11,6 +11,7 @@ import {
   removeServerSecurityGroup,
   serverSecurityGroupsView,
 } from './server-security-groups.js';
+import { securityGroupListResponse } from './network-proxy-response-schemas.js';
 
 const rule = (action: string) => `os_compute_api:os-security-groups:${action}`;
 
@@ -59,6 +60,7 @@ export const serverSecurityGroupRoutes: RouteSpec<ComputeDeps>[] = [
     policy: rule('list'),
     target: serverTarget,
     successStatus: 200,
+    response: securityGroupListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);

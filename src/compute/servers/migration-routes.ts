@@ -12,6 +12,7 @@ import { apiMaxLimit, keypairMarkerNotFound } from '../compute-paging.js';
 import { route } from '../../common/http/route-spec.js';
 import { secondsTime } from '../../common/time.js';
 import type { ComputeDeps } from '../compute-deps.js';
+import { migrationListResponse, serverMigrationListResponse } from './migration-response-schemas.js';
 
 type MigrationRow = Selectable<MigrationTable>;
 
@@ -119,6 +120,7 @@ export const migrationRoutes: RouteSpec<ComputeDeps>[] = [
     url: '/v2.1/os-migrations',
     policy: 'os_compute_api:os-migrations:index',
     successStatus: 200,
+    response: migrationListResponse,
     expectedErrors: [],
     handler: listMigrations,
   }),
@@ -128,6 +130,7 @@ export const migrationRoutes: RouteSpec<ComputeDeps>[] = [
     policy: 'os_compute_api:servers:migrations:index',
     target: serverTarget,
     successStatus: 200,
+    response: serverMigrationListResponse,
     expectedErrors: [404],
     // 2.23: the server's in-progress live migrations. Strata does not live-migrate, so none.
     handler: async (ctx) => {

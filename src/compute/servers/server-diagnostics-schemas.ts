@@ -45,3 +45,52 @@ export const serverDiagnosticsResponse = Type.Object(
 );
 
 export type ServerDiagnostics = Static<typeof serverDiagnosticsResponse>;
+
+const nullableInt = Type.Union([Type.Integer(), Type.Null()]);
+const nullableText = Type.Union([Type.String(), Type.Null()]);
+const strictObject = <T extends Parameters<typeof Type.Object>[0]>(props: T) =>
+  Type.Object(props, { additionalProperties: false });
+
+/** From 2.48: Nova's standard diagnostics (api-ref "Servers diagnostics"), null where unknown. */
+export const standardDiagnosticsResponse = strictObject({
+  state: Type.String(),
+  driver: Type.String(),
+  hypervisor: nullableText,
+  hypervisor_os: nullableText,
+  uptime: nullableInt,
+  config_drive: Type.Boolean(),
+  num_cpus: nullableInt,
+  num_nics: nullableInt,
+  num_disks: nullableInt,
+  cpu_details: Type.Array(strictObject({ id: nullableInt, time: nullableInt, utilisation: nullableInt })),
+  disk_details: Type.Array(
+    strictObject({
+      read_bytes: nullableInt,
+      read_requests: nullableInt,
+      write_bytes: nullableInt,
+      write_requests: nullableInt,
+      errors_count: nullableInt,
+    }),
+  ),
+  nic_details: Type.Array(
+    strictObject({
+      mac_address: nullableText,
+      rx_octets: nullableInt,
+      rx_errors: nullableInt,
+      rx_drop: nullableInt,
+      rx_packets: nullableInt,
+      rx_rate: nullableInt,
+      tx_octets: nullableInt,
+      tx_errors: nullableInt,
+      tx_drop: nullableInt,
+      tx_packets: nullableInt,
+      tx_rate: nullableInt,
+    }),
+  ),
+  memory_details: strictObject({ maximum: nullableInt, used: nullableInt }),
+});
+
+export const serverDiagnosticsResponses = [
+  { until: '2.47', schema: serverDiagnosticsResponse },
+  { from: '2.48', schema: standardDiagnosticsResponse },
+];

@@ -9,6 +9,7 @@ import { apiMaxLimit } from '../compute-paging.js';
 /** 2.40: limit and marker page the servers a report covers. */
 const pagedFrom = [2, 40] as const;
 import { tenantUsageShowView, tenantUsagesView } from './usage-view.js';
+import { usageListResponse, usageShowResponse } from './usage-response-schemas.js';
 
 const base = '/v2.1/os-simple-tenant-usage';
 
@@ -24,6 +25,7 @@ export const usageRoutes = [
     target: () => ({}),
     query: usageListQuery,
     successStatus: 200,
+    response: usageListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       if (!atLeast(ctx.microversion, pagedFrom)) return tenantUsagesView(await listUsages(deps, ctx.query));
@@ -40,6 +42,7 @@ export const usageRoutes = [
     target: (ctx) => ({ project_id: ctx.params['tenant_id']! }),
     query: usageShowQuery,
     successStatus: 200,
+    response: usageShowResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const projectId = ctx.params['tenant_id']!;

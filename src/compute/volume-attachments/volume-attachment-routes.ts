@@ -1,6 +1,6 @@
 import { refuseAttachTag } from '../servers/server-attach-tags.js';
 import { atLeast } from '../../common/http/microversion.js';
-import { route } from '../../common/http/route-spec.js';
+import { noBody, route } from '../../common/http/route-spec.js';
 import type { RouteSpec } from '../../common/http/route-spec.js';
 import type { VolumeApi } from '../../volume/index.js';
 import type { ComputeDeps } from '../compute-deps.js';
@@ -14,6 +14,10 @@ import {
   serverVolumeAttachments,
 } from './volume-attachment-service.js';
 import { volumeAttachmentView } from './volume-attachment-view.js';
+import {
+  volumeAttachmentListResponse,
+  volumeAttachmentShowResponse,
+} from './volume-attachment-response-schemas.js';
 
 const memberOrAdmin = 'rule:project_member_or_admin';
 const readerOrAdmin = 'rule:project_reader_or_admin';
@@ -35,6 +39,7 @@ export function volumeAttachmentRoutes(volumes: VolumeApi): ReadonlyArray<RouteS
       policy: 'os_compute_api:os-volumes-attachments:index',
       target: serverTarget,
       successStatus: 200,
+      response: volumeAttachmentListResponse,
       expectedErrors: [404],
       handler: async (ctx, deps) => {
         const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);
@@ -52,6 +57,7 @@ export function volumeAttachmentRoutes(volumes: VolumeApi): ReadonlyArray<RouteS
       target: serverTarget,
       body: volumeAttachmentCreateBody,
       successStatus: 200,
+      response: volumeAttachmentShowResponse,
       expectedErrors: [404, 409],
       handler: async (ctx, deps) => {
         const caller = callerOf(ctx);
@@ -71,6 +77,7 @@ export function volumeAttachmentRoutes(volumes: VolumeApi): ReadonlyArray<RouteS
       policy: 'os_compute_api:os-volumes-attachments:show',
       target: serverTarget,
       successStatus: 200,
+      response: volumeAttachmentShowResponse,
       expectedErrors: [404],
       handler: async (ctx, deps) => {
         const s = await findServer(deps, callerOf(ctx), ctx.params['server_id']!);
@@ -84,6 +91,7 @@ export function volumeAttachmentRoutes(volumes: VolumeApi): ReadonlyArray<RouteS
       policy: 'os_compute_api:os-volumes-attachments:delete',
       target: serverTarget,
       successStatus: 202,
+      response: noBody,
       expectedErrors: [404, 409],
       handler: async (ctx, deps) => {
         const caller = callerOf(ctx);
