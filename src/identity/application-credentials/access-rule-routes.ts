@@ -3,6 +3,7 @@ import { ForbiddenError, NotFoundError } from '../../common/errors.js';
 import { route } from '../../common/http/route-spec.js';
 import type { IdentityDeps } from '../identity-deps.js';
 import * as store from './application-credential-store.js';
+import { accessRuleListResponse, accessRuleResponse } from './application-credential-response-schemas.js';
 
 /**
  * /v3/users/{id}/access_rules: the access rules of a user's application credentials. Here a
@@ -38,6 +39,7 @@ export const accessRuleRoutes = [
     policy: 'identity:list_access_rules',
     target: owner,
     successStatus: 200,
+    response: accessRuleListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const userId = ctx.params['user_id']!;
@@ -53,6 +55,7 @@ export const accessRuleRoutes = [
     policy: 'identity:get_access_rule',
     target: owner,
     successStatus: 200,
+    response: accessRuleResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const userId = ctx.params['user_id']!;
