@@ -86,13 +86,12 @@ export const storesInfoResponse = strict({
 });
 
 const quota = strict({ limit: int, usage: int });
-// Glance also reports image_stage_total and image_count_uploading, which Strata does not count apart.
 export const usageInfoResponse = strict({
   usage: strict({
     image_size_total: quota,
+    image_stage_total: quota,
     image_count_total: quota,
-    image_stage_total: Type.Optional(quota),
-    image_count_uploading: Type.Optional(quota),
+    image_count_uploading: quota,
   }),
 });
 
