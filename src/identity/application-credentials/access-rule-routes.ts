@@ -27,9 +27,10 @@ async function findRule(deps: IdentityDeps, userId: string, id: string): Promise
   return rule;
 }
 
-const view = (r: AccessRule, serviceUrl: string, userId: string) => ({
+// Keystone links an access rule under /v3/access_rules, outside its user (no route serves it).
+const view = (r: AccessRule, serviceUrl: string) => ({
   ...r,
-  links: { self: `${serviceUrl}/v3/users/${userId}/access_rules/${r.id}` },
+  links: { self: `${serviceUrl}/v3/access_rules/${r.id}` },
 });
 
 export const accessRuleRoutes = [
@@ -44,7 +45,7 @@ export const accessRuleRoutes = [
     handler: async (ctx, deps) => {
       const userId = ctx.params['user_id']!;
       return {
-        access_rules: (await rulesOf(deps, userId)).map((r) => view(r, ctx.serviceUrl, userId)),
+        access_rules: (await rulesOf(deps, userId)).map((r) => view(r, ctx.serviceUrl)),
         links: { self: ctx.url, previous: null, next: null },
       };
     },
@@ -58,14 +59,8 @@ export const accessRuleRoutes = [
     response: accessRuleResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
-      const userId = ctx.params['user_id']!;
-      return {
-        access_rule: view(
-          await findRule(deps, userId, ctx.params['access_rule_id']!),
-          ctx.serviceUrl,
-          userId,
-        ),
-      };
+      const rule = await findRule(deps, ctx.params['user_id']!, ctx.params['access_rule_id']!);
+      return { access_rule: view(rule, ctx.serviceUrl) };
     },
   }),
   route<IdentityDeps>({
