@@ -1,6 +1,7 @@
 import { respond } from '../common/http/http-response.js';
 import { route } from '../common/http/route-spec.js';
 import type { IdentityDeps } from './identity-deps.js';
+import { versionResponse, versionsResponse } from './identity-response-schemas.js';
 
 /** Keystone Zed's API version; clients use it only to find the v3 root. */
 const v3 = (serviceUrl: string) => ({
@@ -17,6 +18,7 @@ export const versionRoutes = [
     url: '/',
     auth: 'none',
     successStatus: 300,
+    response: versionsResponse,
     expectedErrors: [],
     handler: async (ctx) => respond({ versions: { values: [v3(ctx.serviceUrl)] } }, { status: 300 }),
   }),
@@ -25,6 +27,7 @@ export const versionRoutes = [
     url: '/v3',
     auth: 'none',
     successStatus: 200,
+    response: versionResponse,
     expectedErrors: [],
     handler: async (ctx) => ({ version: v3(ctx.serviceUrl) }),
   }),

@@ -55,13 +55,37 @@ export function storageQuotaFull(size: number, remaining: number): OverLimitErro
   );
 }
 
-/** `GET /v2/info/usage`, in Glance's shape (limits of -1 mean unlimited). */
+/** Statuses Glance counts as uploads in progress (image_count_uploading). */
+const inFlight = ['saving', 'uploading', 'importing'] as const;
+
+/** Images of the project with an upload or import under way, and the staged bytes they hold. */
+async function uploadUsage(deps: ImageDeps, projectId: string) {
+  const r = await deps.store.db
+    .selectFrom('images')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      eb.fn
+        .sum<number | null>(eb.case().when('status', '!=', 'saving').then(eb.ref('size')).end())
+        .as('staged'),
+    ])
+    .where('owner', '=', projectId)
+    .where('status', 'in', inFlight)
+    .executeTakeFirstOrThrow();
+  return { count: Number(r.n), stagedBytes: Number(r.staged ?? 0) };
+}
+
+/**
+ * `GET /v2/info/usage`, in Glance's shape with its four quotas (limits of -1 mean unlimited:
+ * Strata limits only the total size and count).
+ */
 export async function usageView(deps: ImageDeps, projectId: string) {
-  const usage = await imageUsage(deps, projectId);
+  const [usage, uploads] = await Promise.all([imageUsage(deps, projectId), uploadUsage(deps, projectId)]);
   return {
     usage: {
       image_size_total: { limit: deps.quotas.imageBytes, usage: usage.imageBytes },
+      image_stage_total: { limit: -1, usage: uploads.stagedBytes },
       image_count_total: { limit: deps.quotas.imageCount, usage: usage.imageCount },
+      image_count_uploading: { limit: -1, usage: uploads.count },
     },
   };
 }

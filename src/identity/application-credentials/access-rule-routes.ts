@@ -3,6 +3,7 @@ import { ForbiddenError, NotFoundError } from '../../common/errors.js';
 import { route } from '../../common/http/route-spec.js';
 import type { IdentityDeps } from '../identity-deps.js';
 import * as store from './application-credential-store.js';
+import { accessRuleListResponse, accessRuleResponse } from './application-credential-response-schemas.js';
 
 /**
  * /v3/users/{id}/access_rules: the access rules of a user's application credentials. Here a
@@ -26,9 +27,10 @@ async function findRule(deps: IdentityDeps, userId: string, id: string): Promise
   return rule;
 }
 
-const view = (r: AccessRule, serviceUrl: string, userId: string) => ({
+// Keystone links an access rule under /v3/access_rules, outside its user (no route serves it).
+const view = (r: AccessRule, serviceUrl: string) => ({
   ...r,
-  links: { self: `${serviceUrl}/v3/users/${userId}/access_rules/${r.id}` },
+  links: { self: `${serviceUrl}/v3/access_rules/${r.id}` },
 });
 
 export const accessRuleRoutes = [
@@ -38,11 +40,12 @@ export const accessRuleRoutes = [
     policy: 'identity:list_access_rules',
     target: owner,
     successStatus: 200,
+    response: accessRuleListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const userId = ctx.params['user_id']!;
       return {
-        access_rules: (await rulesOf(deps, userId)).map((r) => view(r, ctx.serviceUrl, userId)),
+        access_rules: (await rulesOf(deps, userId)).map((r) => view(r, ctx.serviceUrl)),
         links: { self: ctx.url, previous: null, next: null },
       };
     },
@@ -53,16 +56,11 @@ export const accessRuleRoutes = [
     policy: 'identity:get_access_rule',
     target: owner,
     successStatus: 200,
+    response: accessRuleResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
-      const userId = ctx.params['user_id']!;
-      return {
-        access_rule: view(
-          await findRule(deps, userId, ctx.params['access_rule_id']!),
-          ctx.serviceUrl,
-          userId,
-        ),
-      };
+      const rule = await findRule(deps, ctx.params['user_id']!, ctx.params['access_rule_id']!);
+      return { access_rule: view(rule, ctx.serviceUrl) };
     },
   }),
   route<IdentityDeps>({

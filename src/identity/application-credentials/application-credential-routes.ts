@@ -7,6 +7,10 @@ import { applicationCredentialCreateBody } from './application-credential-schema
 import * as service from './application-credential-service.js';
 import * as store from './application-credential-store.js';
 import { applicationCredentialView } from './application-credential-view.js';
+import {
+  applicationCredentialListResponse,
+  applicationCredentialResponse,
+} from './application-credential-response-schemas.js';
 
 const base = '/v3/users/:user_id/application_credentials';
 const owner = (ctx: { params: Readonly<Record<string, string>> }) => ({ user_id: ctx.params['user_id'] });
@@ -20,6 +24,7 @@ export const applicationCredentialRoutes = [
     target: owner,
     body: applicationCredentialCreateBody,
     successStatus: 201,
+    response: applicationCredentialResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       const { credential, secret, roles } = await service.createApplicationCredential(
@@ -41,6 +46,7 @@ export const applicationCredentialRoutes = [
     target: owner,
     query: listQuery,
     successStatus: 200,
+    response: applicationCredentialListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const creds = await store.listApplicationCredentials(
@@ -61,6 +67,7 @@ export const applicationCredentialRoutes = [
     policy: 'identity:get_application_credential',
     target: owner,
     successStatus: 200,
+    response: applicationCredentialResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const c = await service.findApplicationCredential(

@@ -11,6 +11,8 @@ import { loadAssignmentNames } from './assignment-names.js';
 import type { ActorKind, GrantRef, TargetKind } from './assignment-service.js';
 import * as service from './assignment-service.js';
 import { assignmentView } from './assignment-view.js';
+import { roleListResponse } from '../identity-response-schemas.js';
+import { roleAssignmentListResponse } from './assignment-response-schemas.js';
 
 interface GrantFamily {
   readonly targetKind: TargetKind;
@@ -91,6 +93,7 @@ function grantRoutes(f: GrantFamily): RouteSpec<IdentityDeps>[] {
       url: list,
       policy: 'identity:list_grants',
       successStatus: 200,
+      response: roleListResponse,
       handler: async (ctx, deps) =>
         roleListView(await service.listGrantRoles(deps, grantOf(f, ctx)), ctx.serviceUrl, ctx.url),
     }),
@@ -128,6 +131,7 @@ const listRoute = route<IdentityDeps, undefined, typeof listQuery>({
   query: listQuery,
   target: (ctx) => callerDomainTarget(ctx.auth),
   successStatus: 200,
+  response: roleAssignmentListResponse,
   expectedErrors: [],
   handler: async (ctx, deps) => {
     const q = ctx.query;

@@ -17,6 +17,9 @@ import { issueToken } from './token-issuer.js';
 import { resolveToken } from './token-resolver.js';
 import type { ResolvedToken } from './resolved-token.js';
 import { tokenView } from './token-view.js';
+import { domainListResponse, projectListResponse } from '../identity-response-schemas.js';
+import { authCatalogResponse } from '../catalog/catalog-response-schemas.js';
+import { authSystemResponse, tokenResponse } from './token-response-schemas.js';
 
 /** The catalog a token shows: `$(project_id)s` templates filled for its user and project. */
 async function catalogFor(deps: IdentityDeps, t: { userId: string; projectId?: string | undefined }) {
@@ -78,6 +81,7 @@ export const authRoutes = [
     auth: 'none',
     body: authBody,
     successStatus: 201,
+    response: tokenResponse,
     expectedErrors: [404, 429],
     handler: async (ctx, deps) => {
       const token = await limitFailures(deps, ctx.remoteAddress, () => issueToken(deps, ctx.body.auth));
@@ -95,6 +99,7 @@ export const authRoutes = [
     policy: 'identity:validate_token',
     target: subjectTarget,
     successStatus: 200,
+    response: tokenResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const token = await subjectToken(ctx, deps);
@@ -134,6 +139,7 @@ export const authRoutes = [
     url: '/v3/auth/catalog',
     policy: 'identity:get_auth_catalog',
     successStatus: 200,
+    response: authCatalogResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const a = ctx.auth;
@@ -144,7 +150,7 @@ export const authRoutes = [
         );
       }
       const catalog = await catalogFor(deps, { userId: a.userId, projectId: a.projectId });
-      return { catalog, links: { self: ctx.url, previous: null, next: null } };
+      return { catalog, links: { self: ctx.url } };
     },
   }),
   route<IdentityDeps>({
@@ -152,6 +158,7 @@ export const authRoutes = [
     url: '/v3/auth/projects',
     policy: 'identity:get_auth_projects',
     successStatus: 200,
+    response: projectListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) =>
       projectListView(await listUserProjects(deps, ctx.auth.userId, true), ctx.serviceUrl, ctx.url),
@@ -161,6 +168,7 @@ export const authRoutes = [
     url: '/v3/auth/domains',
     policy: 'identity:get_auth_domains',
     successStatus: 200,
+    response: domainListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const ids = await listUserDomains(deps, ctx.auth.userId);
@@ -173,12 +181,13 @@ export const authRoutes = [
     url: '/v3/auth/system',
     policy: 'identity:get_auth_system',
     successStatus: 200,
+    response: authSystemResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const roles = await effectiveRoleIds(deps, ctx.auth.userId, { kind: 'system' });
       return {
         system: roles.size > 0 ? [{ all: true }] : [],
-        links: { self: ctx.url, previous: null, next: null },
+        links: { self: ctx.url },
       };
     },
   }),

@@ -6,6 +6,7 @@ import type { IdentityDeps } from '../identity-deps.js';
 import { endpointCreateBody, endpointUpdateBody } from './endpoint-schemas.js';
 import * as service from './endpoint-service.js';
 import { endpointListView, endpointView } from './endpoint-view.js';
+import { endpointListResponse, endpointResponse } from './catalog-response-schemas.js';
 
 const listQuery = Type.Object(
   {
@@ -24,6 +25,7 @@ export const endpointRoutes = [
     policy: 'identity:list_endpoints',
     query: listQuery,
     successStatus: 200,
+    response: endpointListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const q = ctx.query;
@@ -41,6 +43,7 @@ export const endpointRoutes = [
     policy: 'identity:create_endpoint',
     body: endpointCreateBody,
     successStatus: 201,
+    response: endpointResponse,
     expectedErrors: [],
     handler: async (ctx, deps) =>
       respond(
@@ -53,6 +56,7 @@ export const endpointRoutes = [
     url: '/v3/endpoints/:endpoint_id',
     policy: 'identity:get_endpoint',
     successStatus: 200,
+    response: endpointResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       endpoint: endpointView(await service.findEndpoint(deps, endpointId(ctx)), ctx.serviceUrl),
@@ -64,6 +68,7 @@ export const endpointRoutes = [
     policy: 'identity:update_endpoint',
     body: endpointUpdateBody,
     successStatus: 200,
+    response: endpointResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       endpoint: endpointView(

@@ -6,6 +6,7 @@ import type { IdentityDeps } from '../identity-deps.js';
 import { regionCreateBody, regionUpdateBody } from './region-schemas.js';
 import * as service from './region-service.js';
 import { regionListView, regionView } from './region-view.js';
+import { regionListResponse, regionResponse } from './catalog-response-schemas.js';
 
 const listQuery = Type.Object(
   { parent_region_id: Type.Optional(Type.String()) },
@@ -20,6 +21,7 @@ export const regionRoutes = [
     policy: 'identity:list_regions',
     query: listQuery,
     successStatus: 200,
+    response: regionListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const parent = ctx.query.parent_region_id;
@@ -35,6 +37,7 @@ export const regionRoutes = [
     policy: 'identity:create_region',
     body: regionCreateBody,
     successStatus: 201,
+    response: regionResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
       respond(
@@ -48,6 +51,7 @@ export const regionRoutes = [
     policy: 'identity:create_region',
     body: regionCreateBody,
     successStatus: 201,
+    response: regionResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
       respond(
@@ -65,6 +69,7 @@ export const regionRoutes = [
     url: '/v3/regions/:region_id',
     policy: 'identity:get_region',
     successStatus: 200,
+    response: regionResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       region: regionView(await service.findRegion(deps, regionId(ctx)), ctx.serviceUrl),
@@ -76,6 +81,7 @@ export const regionRoutes = [
     policy: 'identity:update_region',
     body: regionUpdateBody,
     successStatus: 200,
+    response: regionResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       region: regionView(await service.updateRegion(deps, regionId(ctx), ctx.body.region), ctx.serviceUrl),

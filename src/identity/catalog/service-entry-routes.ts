@@ -6,6 +6,7 @@ import type { IdentityDeps } from '../identity-deps.js';
 import { serviceEntryCreateBody, serviceEntryUpdateBody } from './service-entry-schemas.js';
 import * as service from './service-entry-service.js';
 import { serviceEntryListView, serviceEntryView } from './service-entry-view.js';
+import { serviceListResponse, serviceResponse } from './catalog-response-schemas.js';
 
 const listQuery = Type.Object(
   { type: Type.Optional(Type.String()), name: Type.Optional(Type.String()) },
@@ -20,6 +21,7 @@ export const serviceEntryRoutes = [
     policy: 'identity:list_services',
     query: listQuery,
     successStatus: 200,
+    response: serviceListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const entries = await service.listServiceEntries(deps, {
@@ -35,6 +37,7 @@ export const serviceEntryRoutes = [
     policy: 'identity:create_service',
     body: serviceEntryCreateBody,
     successStatus: 201,
+    response: serviceResponse,
     expectedErrors: [],
     handler: async (ctx, deps) =>
       respond(
@@ -49,6 +52,7 @@ export const serviceEntryRoutes = [
     url: '/v3/services/:service_id',
     policy: 'identity:get_service',
     successStatus: 200,
+    response: serviceResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       service: serviceEntryView(await service.findServiceEntry(deps, serviceId(ctx)), ctx.serviceUrl),
@@ -60,6 +64,7 @@ export const serviceEntryRoutes = [
     policy: 'identity:update_service',
     body: serviceEntryUpdateBody,
     successStatus: 200,
+    response: serviceResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       service: serviceEntryView(

@@ -7,6 +7,7 @@ import { domainCreateBody, domainUpdateBody } from './domain-schemas.js';
 import * as service from './domain-service.js';
 import * as store from './domain-store.js';
 import { domainListView, domainView } from './domain-view.js';
+import { domainListResponse, domainResponse } from '../identity-response-schemas.js';
 
 const listQuery = Type.Object(
   { name: Type.Optional(Type.String()), enabled: Type.Optional(Type.String()) },
@@ -23,6 +24,7 @@ export const domainRoutes = [
     policy: 'identity:list_domains',
     query: listQuery,
     successStatus: 200,
+    response: domainListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const enabled = queryFlag(ctx.query.enabled);
@@ -39,6 +41,7 @@ export const domainRoutes = [
     policy: 'identity:create_domain',
     body: domainCreateBody,
     successStatus: 201,
+    response: domainResponse,
     expectedErrors: [409],
     handler: async (ctx, deps) =>
       respond(
@@ -52,6 +55,7 @@ export const domainRoutes = [
     policy: 'identity:get_domain',
     target: domainTarget,
     successStatus: 200,
+    response: domainResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       domain: domainView(await service.findDomain(deps, ctx.params['domain_id']!), ctx.serviceUrl),
@@ -64,6 +68,7 @@ export const domainRoutes = [
     target: domainTarget,
     body: domainUpdateBody,
     successStatus: 200,
+    response: domainResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => ({
       domain: domainView(

@@ -10,6 +10,12 @@ import { userListView } from '../users/user-view.js';
 import { groupCreateBody, groupUpdateBody } from './group-schemas.js';
 import * as service from './group-service.js';
 import { groupListView, groupView, userGroupListView } from './group-view.js';
+import {
+  groupListResponse,
+  groupResponse,
+  userGroupListResponse,
+  userListResponse,
+} from '../identity-response-schemas.js';
 
 const listQuery = Type.Object(
   { name: Type.Optional(Type.String()), domain_id: Type.Optional(Type.String()) },
@@ -53,6 +59,7 @@ export const groupRoutes = [
     query: listQuery,
     target: (ctx) => callerDomainTarget(ctx.auth),
     successStatus: 200,
+    response: groupListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const groups = await service.listGroups(deps, {
@@ -72,6 +79,7 @@ export const groupRoutes = [
       return { group: { domain_id: b.group?.domain_id ?? service.defaultDomain(ctx.auth) } };
     },
     successStatus: 201,
+    response: groupResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
       respond(
@@ -85,6 +93,7 @@ export const groupRoutes = [
     policy: 'identity:get_group',
     target: groupTarget,
     successStatus: 200,
+    response: groupResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       group: groupView(await service.findGroup(deps, p(ctx, 'group_id')), ctx.serviceUrl),
@@ -97,6 +106,7 @@ export const groupRoutes = [
     target: groupTarget,
     body: groupUpdateBody,
     successStatus: 200,
+    response: groupResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => ({
       group: groupView(await service.updateGroup(deps, p(ctx, 'group_id'), ctx.body.group), ctx.serviceUrl),
@@ -118,6 +128,7 @@ export const groupRoutes = [
     query: memberQuery,
     target: groupTarget,
     successStatus: 200,
+    response: userListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const enabled = queryFlag(ctx.query.enabled);
@@ -172,6 +183,7 @@ export const groupRoutes = [
     query: nameQuery,
     target: userTarget,
     successStatus: 200,
+    response: userGroupListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const groups = await service.listGroupsForUser(deps, p(ctx, 'user_id'), {

@@ -8,6 +8,7 @@ import { projectCreateBody, projectUpdateBody } from './project-schemas.js';
 import * as service from './project-service.js';
 import type { ProjectFilter } from './project-store.js';
 import { projectListView, projectView } from './project-view.js';
+import { projectListResponse, projectResponse } from '../identity-response-schemas.js';
 
 const listQuery = Type.Object(
   {
@@ -59,6 +60,7 @@ export const projectRoutes = [
     query: listQuery,
     target: (ctx) => callerDomainTarget(ctx.auth),
     successStatus: 200,
+    response: projectListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const q = ctx.query;
@@ -78,6 +80,7 @@ export const projectRoutes = [
       return { project: { domain_id: b.project?.domain_id ?? auth.domainId ?? auth.projectDomainId } };
     },
     successStatus: 201,
+    response: projectResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
       respond(
@@ -93,6 +96,7 @@ export const projectRoutes = [
     policy: 'identity:get_project',
     target: projectTarget,
     successStatus: 200,
+    response: projectResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       project: projectView(await service.findProject(deps, ctx.params['project_id']!), ctx.serviceUrl),
@@ -105,6 +109,7 @@ export const projectRoutes = [
     target: projectTarget,
     body: projectUpdateBody,
     successStatus: 200,
+    response: projectResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => ({
       project: projectView(

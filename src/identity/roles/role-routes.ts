@@ -6,6 +6,12 @@ import { roleCreateBody, roleUpdateBody } from './role-schemas.js';
 import * as service from './role-service.js';
 import * as store from './role-store.js';
 import { inferenceView, roleListView, roleView } from './role-view.js';
+import { roleListResponse, roleResponse } from '../identity-response-schemas.js';
+import {
+  priorRoleInferencesResponse,
+  roleInferenceListResponse,
+  roleInferenceResponse,
+} from '../assignments/assignment-response-schemas.js';
 
 const listQuery = Type.Object(
   { name: Type.Optional(Type.String()), domain_id: Type.Optional(Type.String()) },
@@ -21,6 +27,7 @@ const crudRoutes = [
     query: listQuery,
     target: (ctx) => ({ domain_id: ctx.query['domain_id'] }),
     successStatus: 200,
+    response: roleListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const roles = await store.listRoles(deps.store.db, {
@@ -36,6 +43,7 @@ const crudRoutes = [
     policy: 'identity:create_role',
     body: roleCreateBody,
     successStatus: 201,
+    response: roleResponse,
     expectedErrors: [409],
     handler: async (ctx, deps) =>
       respond(
@@ -48,6 +56,7 @@ const crudRoutes = [
     url: '/v3/roles/:role_id',
     policy: 'identity:get_role',
     successStatus: 200,
+    response: roleResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       role: roleView(await service.findRole(deps, p(ctx, 'role_id')), ctx.serviceUrl),
@@ -59,6 +68,7 @@ const crudRoutes = [
     policy: 'identity:update_role',
     body: roleUpdateBody,
     successStatus: 200,
+    response: roleResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => ({
       role: roleView(await service.updateRole(deps, p(ctx, 'role_id'), ctx.body.role), ctx.serviceUrl),
@@ -81,6 +91,7 @@ const inferenceRoutes = [
     url: implyUrl,
     policy: 'identity:create_implied_role',
     successStatus: 201,
+    response: roleInferenceResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const { prior, implied } = await service.addImplication(
@@ -88,7 +99,10 @@ const inferenceRoutes = [
         p(ctx, 'prior_role_id'),
         p(ctx, 'implied_role_id'),
       );
-      return respond({ role_inference: inferenceView(prior, implied, ctx.serviceUrl) }, { status: 201 });
+      return respond(
+        { role_inference: inferenceView(prior, implied, ctx.serviceUrl), links: { self: ctx.url } },
+        { status: 201 },
+      );
     },
   }),
   route<IdentityDeps>({
@@ -96,6 +110,7 @@ const inferenceRoutes = [
     url: implyUrl,
     policy: 'identity:get_implied_role',
     successStatus: 200,
+    response: roleInferenceResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const { prior, implied } = await service.checkImplication(
@@ -103,7 +118,7 @@ const inferenceRoutes = [
         p(ctx, 'prior_role_id'),
         p(ctx, 'implied_role_id'),
       );
-      return { role_inference: inferenceView(prior, implied, ctx.serviceUrl) };
+      return { role_inference: inferenceView(prior, implied, ctx.serviceUrl), links: { self: ctx.url } };
     },
   }),
   route<IdentityDeps>({
@@ -129,6 +144,7 @@ const inferenceRoutes = [
     url: '/v3/roles/:prior_role_id/implies',
     policy: 'identity:list_implied_roles',
     successStatus: 200,
+    response: priorRoleInferencesResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const prior = await service.findRole(deps, p(ctx, 'prior_role_id'));
@@ -142,6 +158,7 @@ const inferenceRoutes = [
     url: '/v3/role_inferences',
     policy: 'identity:list_role_inference_rules',
     successStatus: 200,
+    response: roleInferenceListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const rules = await store.listImplications(deps.store.db);
@@ -152,7 +169,8 @@ const inferenceRoutes = [
         const implies = rules.filter((r) => r.prior === id).flatMap((r) => roles.get(r.implied) ?? []);
         return prior ? [inferenceView(prior, implies, ctx.serviceUrl)] : [];
       });
-      return { role_inferences, links: { self: ctx.url } };
+      // Keystone gives this list no links.
+      return { role_inferences };
     },
   }),
 ];

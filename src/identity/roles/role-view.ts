@@ -5,7 +5,8 @@ export function roleView(r: Role, serviceUrl: string) {
     id: r.id,
     name: r.name,
     domain_id: r.domainId,
-    description: r.description,
+    // Keystone keeps no default description for a role: unset shows as null.
+    description: r.description === '' ? null : r.description,
     options: r.options,
     links: { self: `${serviceUrl}/v3/roles/${r.id}` },
   };

@@ -11,6 +11,7 @@ import { passwordChangeBody, userCreateBody, userUpdateBody } from './user-schem
 import * as service from './user-service.js';
 import * as store from './user-store.js';
 import { userListView, userView } from './user-view.js';
+import { projectListResponse, userListResponse, userResponse } from '../identity-response-schemas.js';
 
 const listQuery = Type.Object(
   {
@@ -34,6 +35,7 @@ export const userRoutes = [
     query: listQuery,
     target: (ctx) => callerDomainTarget(ctx.auth),
     successStatus: 200,
+    response: userListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const enabled = queryFlag(ctx.query.enabled);
@@ -55,6 +57,7 @@ export const userRoutes = [
       return { user: { domain_id: b.user?.domain_id ?? service.callerDomain(ctx.auth) } };
     },
     successStatus: 201,
+    response: userResponse,
     expectedErrors: [409],
     handler: async (ctx, deps) =>
       respond(
@@ -68,6 +71,7 @@ export const userRoutes = [
     policy: 'identity:get_user',
     target: userTarget,
     successStatus: 200,
+    response: userResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       user: userView(await service.findUser(deps, ctx.params['user_id']!), ctx.serviceUrl),
@@ -80,6 +84,7 @@ export const userRoutes = [
     target: userTarget,
     body: userUpdateBody,
     successStatus: 200,
+    response: userResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => ({
       user: userView(await service.updateUser(deps, ctx.params['user_id']!, ctx.body.user), ctx.serviceUrl),
@@ -117,6 +122,7 @@ export const userRoutes = [
     policy: 'identity:list_user_projects',
     target: userTarget,
     successStatus: 200,
+    response: projectListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
       projectListView(await listUserProjects(deps, ctx.params['user_id']!), ctx.serviceUrl, ctx.url),

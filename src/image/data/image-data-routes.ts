@@ -1,6 +1,6 @@
 import { UnsupportedMediaTypeError } from '../../common/errors.js';
 import { respond } from '../../common/http/http-response.js';
-import { route } from '../../common/http/route-spec.js';
+import { noBody, route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { callerOf, imageIdOf, imageTargetFor } from '../image-context.js';
 import type { ImageDeps } from '../image-deps.js';
@@ -9,6 +9,7 @@ import { headerText, objectBody } from '../images/image-routes.js';
 import type { ImageData } from './image-file-store.js';
 import { prepareDownload, stageImageData, uploadImageData } from './image-data-service.js';
 import { importImage, importInfoView } from './image-import-service.js';
+import { importInfoResponse, usageInfoResponse } from '../images/image-response-schemas.js';
 
 /** The raw request stream; Glance accepts image data only as application/octet-stream. */
 function dataBody(ctx: RequestContext): { data: ImageData; announced?: number } {
@@ -39,6 +40,8 @@ export const imageDataRoutes = [
     policy: 'download_image',
     target: imageTargetFor(),
     successStatus: 200,
+    // Image bytes stream out unchecked; only a JSON body here would be a drift.
+    response: noBody,
     expectedErrors: [404, 416],
     handler: async (ctx, deps) => {
       const range = headerText(ctx.headers['range']);
@@ -75,6 +78,7 @@ export const imageDataRoutes = [
     policy: 'modify_image',
     target: imageTargetFor(),
     successStatus: 202,
+    response: noBody,
     expectedErrors: [404, 409, 413, 415],
     handler: async (ctx, deps) => importImage(deps, callerOf(ctx), imageIdOf(ctx), objectBody(ctx)),
   }),
@@ -83,6 +87,7 @@ export const imageDataRoutes = [
     url: '/v2/info/import',
     // Discovery: any authenticated caller, as in Glance (no rule).
     successStatus: 200,
+    response: importInfoResponse,
     expectedErrors: [],
     handler: async () => importInfoView(),
   }),
@@ -91,6 +96,7 @@ export const imageDataRoutes = [
     url: '/v2/info/usage',
     // The caller's own project only, as in Glance (no rule).
     successStatus: 200,
+    response: usageInfoResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => usageView(deps, ctx.auth.projectId ?? ''),
   }),

@@ -1,6 +1,7 @@
 import { respond } from '../../common/http/http-response.js';
 import { route } from '../../common/http/route-spec.js';
 import type { ImageDeps } from '../image-deps.js';
+import { versionsResponse } from '../images/image-response-schemas.js';
 
 /** Image API versions Glance lists without the cache or multiple stores: 2.15 down to 2.0, no 2.8. */
 const versions: ReadonlyArray<string> = [
@@ -34,6 +35,7 @@ export const versionRoutes = [
     auth: 'none',
     // Version discovery precedes authentication, as in Glance.
     successStatus: 300,
+    response: versionsResponse,
     expectedErrors: [],
     handler: async (ctx) => respond(versionsView(ctx.serviceUrl), { status: 300 }),
   }),
@@ -43,6 +45,7 @@ export const versionRoutes = [
     auth: 'none',
     // Asked for explicitly, the same document comes back 200.
     successStatus: 200,
+    response: versionsResponse,
     expectedErrors: [],
     handler: async (ctx) => versionsView(ctx.serviceUrl),
   }),

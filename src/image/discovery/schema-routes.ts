@@ -7,6 +7,7 @@ import {
   memberSchemaDocument,
   membersSchemaDocument,
 } from '../images/image-schemas.js';
+import { schemaDocumentResponse, storesInfoResponse } from '../images/image-response-schemas.js';
 
 const documents = {
   image: imageSchemaDocument,
@@ -22,6 +23,7 @@ export const schemaRoutes = [
       url: `/v2/schemas/${name}`,
       // Schemas are public knowledge to any authenticated caller; Glance has no rule for them.
       successStatus: 200,
+      response: schemaDocumentResponse,
       expectedErrors: [],
       handler: async () => document(),
     }),
@@ -31,6 +33,7 @@ export const schemaRoutes = [
     url: '/v2/info/stores',
     // Strata keeps one file store per host, so it answers as Glance does without multiple stores.
     successStatus: 200,
+    response: storesInfoResponse,
     expectedErrors: [404],
     handler: async () => {
       throw new NotFoundError('image.info.stores', 'Multi backend is not supported at this site.');

@@ -13,6 +13,7 @@ import * as service from './image-service.js';
 import { getImage } from './image-store.js';
 import { authorizeVisibility, updateImage } from './image-update.js';
 import { imageListView, imageView } from './image-view.js';
+import { imageListResponse, imageResponse } from './image-response-schemas.js';
 
 /** Glance's `limit_param_default` and `api_limit_max`. */
 const listLimits = { byDefault: 25, max: 1000 };
@@ -55,6 +56,7 @@ export const imageRoutes = [
     policy: 'get_images',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 200,
+    response: imageListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const query = parseImageListQuery(ctx.query, listLimits);
@@ -75,6 +77,7 @@ export const imageRoutes = [
     policy: 'add_image',
     target: proposedTarget,
     successStatus: 201,
+    response: imageResponse,
     expectedErrors: [409, 413, 415],
     handler: async (ctx, deps) => {
       const body = objectBody(ctx);
@@ -95,6 +98,7 @@ export const imageRoutes = [
     policy: 'get_image',
     target: imageTargetFor(),
     successStatus: 200,
+    response: imageResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
       imageView(await service.findVisibleImage(deps, callerOf(ctx), imageIdOf(ctx))),
@@ -105,6 +109,7 @@ export const imageRoutes = [
     policy: 'modify_image',
     target: imageTargetFor(),
     successStatus: 200,
+    response: imageResponse,
     expectedErrors: [404, 409, 413, 415],
     handler: async (ctx, deps) => {
       const changes = parseImagePatch(headerText(ctx.headers['content-type']), ctx.body);

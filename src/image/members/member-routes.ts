@@ -6,6 +6,7 @@ import { objectBody } from '../images/image-routes.js';
 import { missingImage } from '../tags/tag-service.js';
 import * as service from './member-service.js';
 import { memberListView, memberView } from './member-view.js';
+import { memberListResponse, memberResponse } from '../images/image-response-schemas.js';
 
 const memberIdOf = (ctx: RequestContext) => ctx.params['member_id']!;
 const target = imageTargetFor(missingImage);
@@ -18,6 +19,7 @@ export const memberRoutes = [
     target,
     // Glance answers a new member with 200, not 201.
     successStatus: 200,
+    response: memberResponse,
     expectedErrors: [404, 409, 413, 415],
     handler: async (ctx, deps) =>
       memberView(await service.addMember(deps, callerOf(ctx), imageIdOf(ctx), objectBody(ctx))),
@@ -28,6 +30,7 @@ export const memberRoutes = [
     policy: 'get_members',
     target,
     successStatus: 200,
+    response: memberListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
       memberListView(await service.listMembers(deps, callerOf(ctx), imageIdOf(ctx))),
@@ -38,6 +41,7 @@ export const memberRoutes = [
     policy: 'get_member',
     target,
     successStatus: 200,
+    response: memberResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
       memberView(await service.showMember(deps, callerOf(ctx), imageIdOf(ctx), memberIdOf(ctx))),
@@ -48,6 +52,7 @@ export const memberRoutes = [
     policy: 'modify_member',
     target,
     successStatus: 200,
+    response: memberResponse,
     expectedErrors: [404, 415],
     handler: async (ctx, deps) =>
       memberView(

@@ -325,6 +325,10 @@ for (const dialect of testDialects()) {
       expect(rules.map((r: { id: string }) => r.id).sort()).toEqual([serversRule.id, usersRule.id].sort());
       const one = await call('GET', `/users/${me}/access_rules/${usersRule.id}`, admin);
       expect(one.json().access_rule).toMatchObject(usersRule);
+      // Keystone's self link names the rule outside its user.
+      expect(one.json().access_rule.links).toEqual({
+        self: `http://localhost:80/identity/v3/access_rules/${usersRule.id}`,
+      });
       const del = await call('DELETE', `/users/${me}/access_rules/${usersRule.id}`, admin);
       expect(del.statusCode).toBe(403);
       expect(del.json().error.message).toBe('May not delete access rule in use');

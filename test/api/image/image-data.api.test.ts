@@ -166,10 +166,16 @@ for (const dialect of testDialects()) {
       expect(notStaged.json().message).toBe(
         `Image needs to be staged before 'glance-direct' method can be used${tail}`,
       );
+      const usage = async () => (await api.call('GET', '/v2/info/usage', alice.token)).json().usage;
+      const before = await usage();
       const stage = await api.call('PUT', `/v2/images/${id}/stage`, alice.token, data, {
         'content-type': 'application/octet-stream',
       });
       expect(stage.statusCode).toBe(204);
+      // Staged data and the upload under way count in Glance's stage and uploading quotas.
+      const staged = await usage();
+      expect(staged.image_stage_total.usage - before.image_stage_total.usage).toBe(data.length);
+      expect(staged.image_count_uploading.usage - before.image_count_uploading.usage).toBe(1);
       expect((await api.show(alice.token, id)).json()).toMatchObject({
         status: 'uploading',
         size: data.length,

@@ -37,9 +37,12 @@ for (const dialect of testDialects()) {
       });
       expect((await api.show(alice.token, second)).json()).toMatchObject({ status: 'queued', size: null });
       expect(existsSync(imageApi(t).imageDataPath(second))).toBe(false);
+      // Glance reports its four image quotas; Strata limits only the size and count totals.
       expect(await usage()).toEqual({
         image_size_total: { limit: 1000, usage: 600 },
+        image_stage_total: { limit: -1, usage: 0 },
         image_count_total: { limit: 3, usage: 2 },
+        image_count_uploading: { limit: -1, usage: 0 },
       });
     });
 
