@@ -109,7 +109,8 @@ export interface RuncDriverOptions {
  *
  * Layout: `<stateDir>/<workload id>/` is the OCI bundle (config.json, rootfs/ and, for
  * overlay, upper/ and work/) with workload.json, config-drive/, hosts, hostname,
- * console.log, runc.log, volumes/ and volumes-staging/; `<stateDir>/.runc/` is runc's state
+ * console.log, console.in (the init's stdin FIFO: the serial console, runc-console.ts),
+ * runc.log, volumes/ and volumes-staging/; `<stateDir>/.runc/` is runc's state
  * root; `<cacheDir>/runc-rootfs/<image id>@<config digest>/` the unpacked images.
  */
 export class RuncDriver
