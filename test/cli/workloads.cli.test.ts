@@ -212,10 +212,20 @@ describe.skipIf(!ready)('openstack CLI against strata up: real VMs and container
       expect(log).toContain('STRATA-TEST-CONTAINER: hostname=ct1');
     });
 
-    it('has no serial console: the container runs without a terminal (Nova: ConsoleTypeUnavailable)', async () => {
-      const r = await cli.run('admin', ['console', 'url', 'show', '--serial', 'ct1']);
-      expect(r.code).not.toBe(0);
-      expect(r.stderr).toContain('Unavailable console type serial.');
+    it('gives a serial console URL whose websocket reaches the container’s shell, once', async () => {
+      const c = await cli.json<{ type: string; url: string }>('admin', [
+        'console',
+        'url',
+        'show',
+        '--serial',
+        'ct1',
+      ]);
+      expect(c.type).toBe('serial');
+      expect(c.url).toMatch(/^ws:\/\/[^/]+\/compute\/console\/serial\?token=[\w-]+$/);
+      // The agent echoes the typed line; only the container's shell prints the product.
+      await typeIntoSerialConsole(c.url, 'echo strata-$((40+2))\r', '\nstrata-42\n');
+      expect(await serialConsoleStatus(c.url)).toBe(401);
+      await waitForConsole('ct1', 'strata-42', 1, 30);
     });
 
     it('stops, starts, reboots, pauses and unpauses', async () => {

@@ -22,11 +22,13 @@ export const containerTestInit = '/usr/local/bin/strata-test-init';
 export const containerTestRepoTag = 'strata/busybox-test:latest';
 
 /** Bumped whenever the image's content changes, so cached tarballs are rebuilt. */
-const builderVersion = 1;
+const builderVersion = 2;
 
 /**
  * The test image's init: reports that it booted, its hostname and the config drive's
- * user_data, then idles until SIGTERM (`sleep & wait` so the trap runs at once).
+ * user_data, then idles until SIGTERM (`sleep & wait` so the trap runs at once). A shell
+ * in the background runs what arrives on stdin (the serial console; fd 3 because an
+ * asynchronous command's own stdin is /dev/null); with no stdin it ends at once.
  */
 export const containerTestScript = `#!/bin/sh
 m=${containerTestMarker}
@@ -39,6 +41,8 @@ if [ -f "$ud" ]; then
   [ -n "$(tail -c 1 "$ud")" ] && echo
 fi
 echo "$m: user-data-end"
+exec 3<&0
+sh -s <&3 3<&- &
 trap 'echo "$m: stopping"; exit 0' TERM INT
 while :; do
   sleep 1 &

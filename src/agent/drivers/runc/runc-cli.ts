@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { HostCommandError, runCommand } from '../../host/command.js';
+import { openConsoleStdin } from './runc-console.js';
 
 export type RuncStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
 
@@ -42,17 +43,27 @@ export class RuncCli {
 
   /**
    * Creates and starts the container detached: it is nobody's child, so it outlives the
-   * agent. Its stdout and stderr go to `consoleLog` (appending); runc's own errors are
-   * read back from `runcLog` for the thrown message.
+   * agent. Its stdin is the FIFO `consoleIn` (the serial console writes there, see
+   * runc-console.ts), its stdout and stderr go to `consoleLog` (appending); runc's own
+   * errors are read back from `runcLog` for the thrown message.
    */
-  async runDetached(id: string, bundle: string, consoleLog: string, runcLog: string): Promise<void> {
+  async runDetached(
+    id: string,
+    bundle: string,
+    io: { readonly consoleIn: string; readonly consoleLog: string; readonly runcLog: string },
+  ): Promise<void> {
+    const { consoleIn, consoleLog, runcLog } = io;
     await writeFile(runcLog, '');
-    const log = await open(consoleLog, 'a', 0o600);
+    const stdin = await openConsoleStdin(consoleIn);
+    const log = await open(consoleLog, 'a', 0o600).catch(async (err: unknown) => {
+      await stdin.close();
+      throw err;
+    });
     const args = ['--root', this.root, '--log', runcLog, '--log-format', 'json', 'run', '--detach'];
     try {
       const code = await new Promise<number | null>((resolve, reject) => {
         const child = spawn(this.binary, [...args, '--bundle', bundle, id], {
-          stdio: ['ignore', log.fd, log.fd],
+          stdio: [stdin.fd, log.fd, log.fd],
           detached: true,
         });
         const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -65,7 +76,7 @@ export class RuncCli {
       if (code !== 0)
         throw new HostCommandError(`${this.binary} run ${id}`, code, await lastRuncError(runcLog));
     } finally {
-      await log.close();
+      await Promise.all([log.close(), stdin.close()]);
     }
   }
 

@@ -1,6 +1,6 @@
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { writeConfigDriveTree } from '../../config-drive/config-drive.js';
 import type {
   ComputeDriver,
@@ -12,6 +12,8 @@ import type {
   ObservedWorkload,
   PowerObservation,
   PowerStateSupport,
+  SerialConsoleState,
+  SerialConsoleSupport,
   SnapshotSupport,
   StopOptions,
   WorkloadDevice,
@@ -38,6 +40,7 @@ import {
   unmountNetnsSysfs,
 } from './runc-roots.js';
 import { RuncCli } from './runc-cli.js';
+import { ensureConsoleFifo, openContainerConsole, readsConsoleFifo } from './runc-console.js';
 import { stopContainer } from './runc-power.js';
 import { snapshotArchive, writeSnapshotLayer } from './runc-snapshot.js';
 import { WorkloadLock } from '../../host/workload-lock.js';
@@ -106,13 +109,15 @@ export interface RuncDriverOptions {
  *
  * Layout: `<stateDir>/<workload id>/` is the OCI bundle (config.json, rootfs/ and, for
  * overlay, upper/ and work/) with workload.json, config-drive/, hosts, hostname,
- * console.log, runc.log, volumes/ and volumes-staging/; `<stateDir>/.runc/` is runc's state
+ * console.log, console.in (the init's stdin FIFO: the serial console, runc-console.ts),
+ * runc.log, volumes/ and volumes-staging/; `<stateDir>/.runc/` is runc's state
  * root; `<cacheDir>/runc-rootfs/<image id>@<config digest>/` the unpacked images.
  */
 export class RuncDriver
   implements
     ComputeDriver,
     ConsoleLogSupport,
+    SerialConsoleSupport,
     PowerStateSupport,
     SnapshotSupport,
     DiskLifecycleSupport,
@@ -129,8 +134,8 @@ export class RuncDriver
     suspend: false,
     // A container has no kernel of its own to interrupt.
     crashDump: false,
-    // The container runs detached with its output in a file: it has no terminal to attach to.
-    serialConsole: false,
+    // No terminal: the init's stdin is a FIFO and its output the console log (runc-console.ts).
+    serialConsole: true,
     deviceAttach: 'hot',
   } as const;
   readonly #opts: RuncDriverOptions;
@@ -272,6 +277,21 @@ export class RuncDriver
     const p = this.#paths(h.workloadId);
     await trimConsoleLog(p.consoleLog).catch(() => undefined);
     return tailConsoleLog(p.consoleLog, tailLines);
+  }
+
+  /** 'unsupported' for a container started before consoles (its stdin is /dev/null until restarted). */
+  async serialConsoleState(h: WorkloadHandle): Promise<SerialConsoleState> {
+    const s = await this.#running(h.workloadId);
+    if (s === undefined) return 'not-running';
+    return (await readsConsoleFifo(s.pid, this.#paths(h.workloadId).consoleIn)) ? 'ready' : 'unsupported';
+  }
+
+  async serialConsole(h: WorkloadHandle): Promise<Duplex> {
+    const s = await this.#running(h.workloadId);
+    const p = this.#paths(h.workloadId);
+    if (s === undefined || !(await readsConsoleFifo(s.pid, p.consoleIn)))
+      throw new Error(`runc driver: ${h.workloadId} has no console to connect to`);
+    return openContainerConsole(s.pid, p.consoleIn, p.consoleLog);
   }
 
   /** A `docker save` tarball of the root as it is now (the container is frozen while it is read). */
@@ -453,7 +473,7 @@ export class RuncDriver
     await Promise.all([shiftOwners(p.rootfs.merged, r.idMap!), shiftOwners(p.configDrive, r.idMap!)]);
     await this.#confinedMounts(p, r);
     await writeBundle(p, r, image, this.#rootPath(r.workloadId));
-    await this.#runc.runDetached(r.workloadId, p.dir, p.consoleLog, p.runcLog);
+    await this.#runContainer(p, r);
     await writeRecord(p, r);
     this.#reserved.delete(r.workloadId);
     return r;
@@ -468,9 +488,23 @@ export class RuncDriver
       await this.#devices.restore(p, r);
       await this.#confinedMounts(p, r);
       await trimConsoleLog(p.consoleLog).catch(() => undefined);
-      await this.#runc.runDetached(r.workloadId, p.dir, p.consoleLog, p.runcLog);
+      await this.#runContainer(p, r);
     }
     if (r.stopped) await writeRecord(p, { ...r, stopped: false });
+  }
+
+  /** Runs the container detached, its stdin the console FIFO (the container root's when confined). */
+  async #runContainer(p: WorkloadPaths, r: WorkloadRecord): Promise<void> {
+    await ensureConsoleFifo(p.consoleIn);
+    if (r.idMap) await ownByRoot(r.idMap, [p.consoleIn]);
+    await this.#runc.runDetached(r.workloadId, p.dir, p);
+  }
+
+  /** runc's state of a running or paused container; undefined otherwise (or for a bad id). */
+  async #running(workloadId: string) {
+    if (!isValidWorkloadId(workloadId)) return undefined;
+    const s = await this.#runc.state(workloadId);
+    return s?.status === 'running' || s?.status === 'paused' ? s : undefined;
   }
 
   async #restartResized(

@@ -56,6 +56,8 @@ export interface WorkloadPaths {
   readonly hosts: string;
   readonly hostname: string;
   readonly consoleLog: string;
+  /** The FIFO the container's init reads as stdin: the serial console's way in. */
+  readonly consoleIn: string;
   readonly runcLog: string;
   /** Shared mount point holding one bound file per disk; the container sees it at /mnt/volumes. */
   readonly volumes: string;
@@ -84,6 +86,7 @@ export function workloadPaths(stateDir: string, workloadId: string): WorkloadPat
     hosts: join(dir, 'hosts'),
     hostname: join(dir, 'hostname'),
     consoleLog: join(dir, 'console.log'),
+    consoleIn: join(dir, 'console.in'),
     runcLog: join(dir, 'runc.log'),
     volumes: join(dir, 'volumes'),
     volumesStaging: join(dir, 'volumes-staging'),
