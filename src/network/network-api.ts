@@ -352,7 +352,7 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
       );
       return t.id;
     },
-    hostNetworkState: (host) => hostNetworkView(db(), host),
+    hostNetworkState: (host) => hostNetworkView(db(), host, deps.dnsDomain),
     placeRouters: async (hosts) => (await placeRouters(db(), hosts)).size,
     syncDhcpPorts: (host) => syncDhcpPorts(deps, host),
     dhcpHostOf: (networkId) => dhcpHostOf(db(), networkId),
