@@ -71,6 +71,18 @@ export function isDnsName(domain: string): (v: unknown) => string | undefined {
   };
 }
 
+/** validate_fip_dns_name: a relative name with room for a domain. */
+export function isFipDnsName(v: unknown): string | undefined {
+  if (typeof v !== 'string') return `'${pyStr(v)}' is not a valid string`;
+  if (v === '') return undefined;
+  if (v.endsWith('.')) return `'${v}' is a FQDN. It should be a relative domain name`;
+  const bad = dnsFormat(v);
+  if (bad !== undefined) return bad;
+  if (v.length > fqdnMaxLength - 3)
+    return `'${v}' contains ${v.length} characters. Adding a domain name will cause it to exceed the maximum length of a FQDN of '${fqdnMaxLength}'`;
+  return undefined;
+}
+
 /** A port body's `dns_name` checked against the cloud's domain (InvalidInput as neutron-lib's). */
 export function checkDnsName(body: Record<string, unknown>, domain: string): void {
   if (body['dns_name'] === undefined) return;

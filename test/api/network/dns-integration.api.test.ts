@@ -107,6 +107,34 @@ for (const dialect of testDialects()) {
       expect(count).toEqual([]);
     });
 
+    it('keeps a floating IP dns_name and dns_domain given on create, and refuses them later', async () => {
+      const ext = (await api().create(admin, 'network', { name: 'ext', 'router:external': true }))[
+        'id'
+      ] as string;
+      await api().create(admin, 'subnet', { network_id: ext, cidr: '172.31.61.0/24', ip_version: 4 });
+      const fip = await api().create(admin, 'floatingip', {
+        floating_network_id: ext,
+        dns_name: 'Www',
+        dns_domain: 'example.org.',
+      });
+      expect(fip).toMatchObject({ dns_name: 'www', dns_domain: 'example.org.' });
+      const shown = (await api().call('GET', `/floatingips/${fip['id']}`, admin)).json().floatingip as Json;
+      expect(shown).toMatchObject({ dns_name: 'www', dns_domain: 'example.org.' });
+      badRequest(
+        await api().call('PUT', `/floatingips/${fip['id']}`, admin, { floatingip: { dns_name: 'x' } }),
+        'Cannot update read-only attribute dns_name',
+      );
+      badRequest(
+        await api().call('POST', '/floatingips', admin, {
+          floatingip: { floating_network_id: ext, dns_name: 'a.b.' },
+        }),
+        "Invalid input for dns_name. Reason: 'a.b.' is a FQDN. It should be a relative domain name.",
+      );
+      const all = (await api().call('GET', `/floatingips?floating_network_id=${ext}`, admin)).json()
+        .floatingips as Json[];
+      expect(all).toHaveLength(1);
+    });
+
     it("names the ports compute makes for a server after the server's hostname, and clears it on unbind", async () => {
       const flavor = await createFlavor(t, admin, { name: 'dns', vcpus: 1, ram: 64, disk: 1 });
       const image = await createImage(t, admin, 'dns-img');
