@@ -55,7 +55,9 @@ const caller = (admin: boolean): NetworkCaller => ({
 
 /** What the object path renders: the view, the policy filter, then `fields`. */
 function expected(c: NetworkCaller, row: PortRow, a: AllocationRow[], fields: string[]) {
-  const view = attributeFilter(c, 'port')(portView(row, a, domains.get(row.network_id)!), { project_id: row.project_id });
+  const view = attributeFilter(c, 'port')(portView(row, a, domains.get(row.network_id)!), {
+    project_id: row.project_id,
+  });
   return pickFields(view, fields);
 }
 
@@ -74,7 +76,10 @@ describe('ports as JSON text', () => {
       });
 
   it('hides binding attributes from members and shows them to admins', () => {
-    const member = JSON.parse(portJsonWriter(caller(false), [], domains)(base, ips)) as Record<string, unknown>;
+    const member = JSON.parse(portJsonWriter(caller(false), [], domains)(base, ips)) as Record<
+      string,
+      unknown
+    >;
     expect(member).not.toHaveProperty('binding:host_id');
     expect(member).toHaveProperty('binding:vnic_type', 'normal');
     const admin = JSON.parse(portJsonWriter(caller(true), [], domains)(base, ips)) as Record<string, unknown>;

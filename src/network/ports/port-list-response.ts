@@ -36,8 +36,9 @@ export async function sqlPortList(
     missing: portNotFound,
   };
   const page =
-    (deps.store.traits.name === 'sqlite' ? await renderedBySqlite(db, deps.dnsDomain, caller, q, r) : undefined) ??
-    (await renderedInNode(db, deps.dnsDomain, deps.store.traits.name, caller, q, r));
+    (deps.store.traits.name === 'sqlite'
+      ? await renderedBySqlite(db, deps.dnsDomain, caller, q, r)
+      : undefined) ?? (await renderedInNode(db, deps.dnsDomain, deps.store.traits.name, caller, q, r));
   if (q.pageReverse) page.rows.reverse();
   const links = pageLinks(ctx.url, ctx.query, q, page.rows, page.more);
   const ports = page.rows.map((p) => p.json).join(',');
