@@ -185,6 +185,12 @@ for (const dialect of testDialects()) {
       expect((p['dns_assignment'] as Json[])[0]!['fqdn']).toBe('a.corp.example.');
       const fq = await api().create(admin, 'port', { network_id: net, dns_name: 'b.corp.example.' });
       expect((fq['dns_assignment'] as Json[])[0]!['fqdn']).toBe('b.corp.example.');
+      // The list by network (rendered by the database on SQLite) matches show, port for port.
+      const listed = (await api().call('GET', `/ports?network_id=${net}`, admin)).json().ports as Json[];
+      for (const id of [p['id'], fq['id']]) {
+        const shown = (await api().call('GET', `/ports/${String(id)}`, admin)).json().port as Json;
+        expect(listed.find((x) => x['id'] === id)).toEqual(shown);
+      }
       const res = await api().call('POST', '/ports', admin, {
         port: { network_id: net, dns_name: 'c.other.example.' },
       });
