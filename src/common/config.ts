@@ -84,6 +84,8 @@ export interface StrataConfig {
   readonly physicalNetworks: string;
   /** The host's VXLAN underlay address; default the address it reaches the control plane from. */
   readonly tunnelIp?: string;
+  /** Neutron's dns_domain: the domain of ports' names on networks without one (`openstacklocal.`). */
+  readonly dnsDomain: string;
   /** Compute quota defaults that replace Nova's, e.g. `{ instances: 20 }` (Nova's [quota] section). */
   readonly computeQuotaDefaults: Readonly<Record<string, number>>;
   /** Images a project may own (Glance's image_count_total limit); -1 means unlimited. */
@@ -144,6 +146,7 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   dataplane: 'STRATA_DATAPLANE',
   physicalNetworks: 'STRATA_PHYSICAL_NETWORKS',
   tunnelIp: 'STRATA_TUNNEL_IP',
+  dnsDomain: 'STRATA_DNS_DOMAIN',
   computeQuotaDefaults: 'STRATA_COMPUTE_QUOTA_DEFAULTS',
   imageQuotaCount: 'STRATA_IMAGE_QUOTA_COUNT',
   imageQuotaBytes: 'STRATA_IMAGE_QUOTA_BYTES',
@@ -240,6 +243,7 @@ export function loadConfig(
     dataplane: dataplaneOf(merged.dataplane),
     physicalNetworks: merged.physicalNetworks ?? '',
     ...(merged.tunnelIp !== undefined && { tunnelIp: merged.tunnelIp }),
+    dnsDomain: merged.dnsDomain ?? 'openstacklocal.',
     computeQuotaDefaults: merged.computeQuotaDefaults ?? {},
     imageQuotaCount: merged.imageQuotaCount ?? -1,
     imageQuotaBytes: merged.imageQuotaBytes ?? -1,

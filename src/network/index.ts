@@ -3,6 +3,7 @@ import { neutronFault } from '../common/faults/neutron-fault.js';
 import type { ServicePlugin } from '../common/http/service-plugin.js';
 import { serviceRoutes } from '../common/http/service-routes.js';
 import type { ServiceContext } from '../common/service-context.js';
+import { absoluteDomain } from './dns/dns-names.js';
 import { extensionRoutes } from './discovery/extension-routes.js';
 import { versionRoutes } from './discovery/network-version-routes.js';
 import type { NetworkDeps } from './network-deps.js';
@@ -52,7 +53,13 @@ export function networkService(
 ): ServicePlugin & { readonly api: NetworkApi; readonly bootstrap: NetworkBootstrap } {
   const prefix = '/network';
   const changes = new NetworkChanges();
-  const deps: NetworkDeps = { store: ctx.store, clock: ctx.clock, log: ctx.log, physnetMtu: 1500 };
+  const deps: NetworkDeps = {
+    store: ctx.store,
+    clock: ctx.clock,
+    log: ctx.log,
+    physnetMtu: 1500,
+    dnsDomain: absoluteDomain(ctx.config.dnsDomain),
+  };
   return {
     api: networkApi(deps, changes),
     bootstrap: networkBootstrap(deps),

@@ -79,6 +79,8 @@ export interface NewPort {
   readonly fixedIp?: string;
   readonly deviceId: string;
   readonly deviceOwner: string;
+  /** The instance's hostname, as Nova sets `dns_name` on the ports it makes. */
+  readonly dnsName?: string;
   /** Group ids (Nova passes the requested groups); the project's default when absent. */
   readonly securityGroups?: ReadonlyArray<string>;
   /** Adds the project's `default` group to `securityGroups` (Nova's name, resolved here as Neutron does). */
@@ -97,7 +99,7 @@ export interface NetworkApi {
   showPort(user: NetworkUser, id: string): Promise<PortInfo | undefined>;
   createPort(user: NetworkUser, p: NewPort): Promise<PortInfo>;
   /** Binds a port to a device (admin update, as Nova's port update). */
-  bindPort(id: string, deviceId: string, deviceOwner: string): Promise<PortInfo>;
+  bindPort(id: string, deviceId: string, deviceOwner: string, dnsName?: string): Promise<PortInfo>;
   /** Clears device_id, device_owner and binding:host_id; no-op for a port gone or on another device. */
   unbindPort(id: string, deviceId: string): Promise<void>;
   /** Deletes a port; no-op when it is gone already. */
@@ -184,7 +186,7 @@ function withChangeNotices(api: NetworkApi, changes: NetworkChanges | undefined)
   return {
     ...api,
     createPort: (user, p) => changed(api.createPort(user, p)),
-    bindPort: (id, deviceId, owner) => changed(api.bindPort(id, deviceId, owner)),
+    bindPort: (id, deviceId, owner, dnsName) => changed(api.bindPort(id, deviceId, owner, dnsName)),
     unbindPort: (id, deviceId) => changed(api.unbindPort(id, deviceId)),
     deletePort: (id) => changed(api.deletePort(id)),
     bindHost: (deviceIds, host, owner) => changed(api.bindHost(deviceIds, host, owner)),
@@ -253,6 +255,7 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
         network_id: p.networkId,
         device_id: p.deviceId,
         device_owner: p.deviceOwner,
+        ...(p.dnsName !== undefined && { dns_name: p.dnsName }),
         ...(p.fixedIp !== undefined && { fixed_ips: [{ ip_address: p.fixedIp }] }),
         ...(p.securityGroups !== undefined && { security_groups: await portGroups(deps, user, p) }),
         ...(user.isAdmin && { project_id: user.projectId }),
@@ -262,13 +265,18 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
       const subnets = new Map(c.subnets.map((r) => [r.id, r]));
       return portInfo(c.row, c.network, c.allocations, subnets, new Map());
     },
-    async bindPort(id, deviceId, deviceOwner) {
-      return one(await updatePort(deps, service, id, { device_id: deviceId, device_owner: deviceOwner }));
+    async bindPort(id, deviceId, deviceOwner, dnsName) {
+      const dns = dnsName === undefined ? {} : { dns_name: dnsName };
+      return one(
+        await updatePort(deps, service, id, { device_id: deviceId, device_owner: deviceOwner, ...dns }),
+      );
     },
     async unbindPort(id, deviceId) {
       const row = await getPortRow(db(), id);
       if (row === undefined || row.device_id !== deviceId) return;
-      await updatePort(deps, service, id, { device_id: '', device_owner: '', 'binding:host_id': '' });
+      // Nova clears the name it gave the port, as it unbinds it.
+      const unbound = { device_id: '', device_owner: '', 'binding:host_id': '', dns_name: '' };
+      await updatePort(deps, service, id, unbound);
       await setStatus(deps, id, 'DOWN');
     },
     async deletePort(id) {
@@ -344,7 +352,7 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
       );
       return t.id;
     },
-    hostNetworkState: (host) => hostNetworkView(db(), host),
+    hostNetworkState: (host) => hostNetworkView(db(), host, deps.dnsDomain),
     placeRouters: async (hosts) => (await placeRouters(db(), hosts)).size,
     syncDhcpPorts: (host) => syncDhcpPorts(deps, host),
     dhcpHostOf: (networkId) => dhcpHostOf(db(), networkId),

@@ -9,6 +9,8 @@ export interface NetworkDeps {
   readonly log: Logger;
   /** MTU of the underlying physical network (Neutron's global_physnet_mtu). */
   readonly physnetMtu: number;
+  /** Neutron's dns_domain option: ports' domain on networks without `dns_domain` ('' for none). */
+  readonly dnsDomain: string;
   /** The CIDR of auto-allocated networks (auto-allocation/auto-allocation-build.ts has the default). */
   readonly autoAllocatedCidr?: string;
 }

@@ -23,6 +23,8 @@ export interface HostNetwork {
   readonly segmentationId: number | null;
   /** `provider:physical_network`; null for tunnels and local networks. */
   readonly physicalNetwork: string | null;
+  /** The domain dnsmasq names the ports in (network `dns_domain`, else the cloud's); '' for none. */
+  readonly dnsDomain?: string;
   readonly subnets: ReadonlyArray<HostSubnet>;
   /** Underlay (tunnel) addresses of the other hosts with ports on the network: the flood list. */
   readonly remoteHosts: ReadonlyArray<string>;
@@ -41,7 +43,7 @@ export interface HostDhcp {
     readonly mac: string;
     readonly ipAddress: string;
     readonly subnetId: string;
-    /** The server's hostname (Nova's sanitised display name). */
+    /** The port's `dns_name`, else its server's hostname (Nova's sanitised display name). */
     readonly hostname: string;
   }>;
 }

@@ -39,7 +39,7 @@ export function dhcpWithHostnames(view: DhcpView, hostnames: ReadonlyMap<string,
     mac: view.mac,
     fixedIps: view.fixedIps,
     leases: view.leases.flatMap((l) => {
-      const hostname = hostnames.get(l.deviceId);
+      const hostname = l.dnsName !== '' ? l.dnsName.replace(/\.$/, '') : hostnames.get(l.deviceId);
       return hostname === undefined || hostname === ''
         ? []
         : [{ mac: l.mac, ipAddress: l.ipAddress, subnetId: l.subnetId, hostname }];

@@ -47,16 +47,19 @@ export function nicOf(port: PortInfo): WorkloadNic {
 async function portFor(
   deps: ComputeDeps,
   user: NetworkUser,
-  s: Pick<Server, 'id' | 'availabilityZone'>,
+  s: Pick<Server, 'id' | 'availabilityZone' | 'hostname'>,
   nic: RequestedNic,
   groups: RequestedGroups | undefined,
 ): Promise<PortInfo> {
   const owner = deviceOwnerOf(s.availabilityZone);
-  if (nic.kind === 'port') return deps.network.bindPort(nic.port.id, s.id, owner);
+  // Nova names its instances' ports after them (dns_name = hostname) when Neutron has dns-integration.
+  const dnsName = s.hostname === '' ? undefined : s.hostname;
+  if (nic.kind === 'port') return deps.network.bindPort(nic.port.id, s.id, owner, dnsName);
   return deps.network.createPort(user, {
     networkId: nic.networkId,
     deviceId: s.id,
     deviceOwner: owner,
+    ...(dnsName !== undefined && { dnsName }),
     ...(nic.fixedIp !== undefined && { fixedIp: nic.fixedIp }),
     ...(groups !== undefined && { securityGroups: groups.ids, withDefaultGroup: groups.withDefault }),
   });
@@ -80,7 +83,7 @@ function serverPortRow(deps: ComputeDeps, serverId: string, port: PortInfo, nic:
 export async function addServerNic(
   deps: ComputeDeps,
   user: NetworkUser,
-  s: Pick<Server, 'id' | 'availabilityZone' | 'host'>,
+  s: Pick<Server, 'id' | 'availabilityZone' | 'host' | 'hostname'>,
   nic: RequestedNic,
   groups?: RequestedGroups,
 ): Promise<PortInfo> {
@@ -99,7 +102,7 @@ export async function addServerNic(
 async function addNewServerNic(
   deps: ComputeDeps,
   user: NetworkUser,
-  s: Pick<Server, 'id' | 'availabilityZone'>,
+  s: Pick<Server, 'id' | 'availabilityZone' | 'hostname'>,
   nic: RequestedNic,
   groups: RequestedGroups | undefined,
 ): Promise<void> {

@@ -27,6 +27,7 @@ import { volumeExportsMigration } from './0027-volume-exports.js';
 import { hostAggregatesMigration } from './0029-host-aggregates.js';
 import { quotaClassesMigration } from './0030-quota-classes.js';
 import { consoleAuthTokensMigration } from './0031-console-auth-tokens.js';
+import { networkDnsMigration } from './0039-network-dns.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -58,6 +59,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0029-host-aggregates': hostAggregatesMigration,
   '0030-quota-classes': quotaClassesMigration,
   '0031-console-auth-tokens': consoleAuthTokensMigration,
+  '0039-network-dns': networkDnsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

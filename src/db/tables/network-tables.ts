@@ -45,6 +45,8 @@ export interface NetworkTable {
   availability_zone_hints: string;
   /** `is_default` (auto-allocated-topology): the external network auto-allocation routes to. */
   is_default: ColumnType<Flag, Flag | undefined, Flag>;
+  /** `dns_domain` (dns-integration): '' for none; an FQDN with its trailing dot otherwise. */
+  dns_domain: ColumnType<string, string | undefined, string>;
   /** JSON array of tags. */
   tags: string;
   revision_number: number;
@@ -105,6 +107,8 @@ export interface PortTable {
   extra_dhcp_opts: string;
   /** JSON array of security group ids. */
   security_groups: string;
+  /** `dns_name` (dns-integration): '' for none. */
+  dns_name: ColumnType<string, string | undefined, string>;
   tags: string;
   revision_number: number;
   created_at: CreatedAt;

@@ -50,4 +50,7 @@ export interface FloatingIpTable {
   revision_number: number;
   created_at: CreatedAt;
   updated_at: string;
+  /** dns-integration's `dns_name` and `dns_domain` ('' for none). */
+  dns_name: ColumnType<string, string | undefined, string>;
+  dns_domain: ColumnType<string, string | undefined, string>;
 }

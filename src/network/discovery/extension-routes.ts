@@ -204,6 +204,12 @@ export const extensions: ReadonlyArray<Extension> = [
       'Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes.',
     updated: '2016-09-12T10:00:00-00:00',
   },
+  {
+    alias: 'dns-integration',
+    name: 'DNS Integration',
+    description: 'Provides integration with DNS.',
+    updated: '2015-08-15T18:00:00-00:00',
+  },
 ];
 
 const render = (e: Extension) => ({ ...e, links: [] });

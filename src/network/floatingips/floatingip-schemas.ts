@@ -1,3 +1,4 @@
+import { isDnsDomain, isFipDnsName, toLowerCaseName } from '../dns/dns-names.js';
 import type { AttributeMap } from '../network-attributes.js';
 import { isString, isUuid, pyStr } from '../network-attributes.js';
 import { parseIp } from '../ipam/ip-address.js';
@@ -21,4 +22,6 @@ export const floatingIpAttributes: AttributeMap = {
   project_id: projectId,
   status: { post: false, put: false },
   description: { post: true, put: true, default: '', validate: isString(255) },
+  dns_name: { post: true, put: false, default: '', convert: toLowerCaseName, validate: isFipDnsName },
+  dns_domain: { post: true, put: false, default: '', convert: toLowerCaseName, validate: isDnsDomain },
 };

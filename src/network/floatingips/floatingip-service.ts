@@ -83,6 +83,8 @@ export async function createFloatingIp(
     const row: FloatingIpRow = {
       ...identity,
       description: (body['description'] as string | undefined) ?? '',
+      dns_name: (body['dns_name'] as string | undefined) ?? '',
+      dns_domain: (body['dns_domain'] as string | undefined) ?? '',
       floating_port_id: port.id,
       ...assoc,
       tags: '[]',

@@ -14,6 +14,8 @@ export function floatingIpView(row: FloatingIpRow): Record<string, unknown> {
     port_id: row.fixed_port_id,
     fixed_ip_address: row.fixed_ip_address,
     status: row.status,
+    dns_name: row.dns_name,
+    dns_domain: row.dns_domain,
     description: row.description,
     tags: parseJson<string[]>(row.tags, []),
     created_at: secondsTime(row.created_at),

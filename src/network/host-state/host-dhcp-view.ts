@@ -9,6 +9,8 @@ export interface HostLeaseView {
   readonly subnetId: string;
   /** The port's device (the server id); compute names the host after the server. */
   readonly deviceId: string;
+  /** The port's `dns_name` ('' for none): its host name in DNS and DHCP. */
+  readonly dnsName: string;
 }
 
 /** What a host serving a network's DHCP needs: its DHCP port and every lease to hand out. */
@@ -62,6 +64,7 @@ export async function hostDhcpViews(
               ipAddress: a.ip_address,
               subnetId: a.subnet_id,
               deviceId: p.device_id,
+              dnsName: p.dns_name,
             })),
           ),
       },

@@ -35,6 +35,8 @@ export interface HostNetworkEntry {
   readonly networkType: string;
   readonly segmentationId: number | null;
   readonly physicalNetwork: string | null;
+  /** The domain of the ports' names: the network's `dns_domain`, else the cloud's. */
+  readonly dnsDomain: string;
   readonly subnets: HostSubnetView[];
   /** The network's ports bound to other hosts (compute maps hosts to tunnel addresses). */
   readonly remotePorts: Array<{ mac: string; host: string }>;
@@ -70,7 +72,7 @@ const instanceOwner = 'compute:%';
  * The networks, ports and remote groups of the instance ports bound to `host`, read in a
  * handful of queries whatever the number of ports (the agent asks on every change).
  */
-export async function hostNetworkView(db: Db, host: string): Promise<HostNetworkView> {
+export async function hostNetworkView(db: Db, host: string, dnsDomain = ''): Promise<HostNetworkView> {
   const routed = await hostRouterView(db, host);
   // Only a router host hears of routers: the others' views stay as they were.
   const l3 =
@@ -85,7 +87,7 @@ export async function hostNetworkView(db: Db, host: string): Promise<HostNetwork
   const networkIds = [...new Set([...ports.map((p) => p.network_id), ...routed.networkIds])];
   if (networkIds.length === 0) return { networks: [], ports: [], remoteGroups: {}, ...l3 };
   const [networks, ips, rules] = await Promise.all([
-    networkEntries(db, host, networkIds),
+    networkEntries(db, host, networkIds, dnsDomain),
     allocationsOf(db, ports),
     rulesOfPorts(
       db,
@@ -104,7 +106,12 @@ export async function hostNetworkView(db: Db, host: string): Promise<HostNetwork
   };
 }
 
-async function networkEntries(db: Db, host: string, ids: string[]): Promise<HostNetworkEntry[]> {
+async function networkEntries(
+  db: Db,
+  host: string,
+  ids: string[],
+  dnsDomain: string,
+): Promise<HostNetworkEntry[]> {
   const [nets, subnets, remote, dhcp] = await Promise.all([
     db.selectFrom('networks').selectAll().where('id', 'in', ids).orderBy('id').execute(),
     db.selectFrom('subnets').selectAll().where('network_id', 'in', ids).orderBy('id').execute(),
@@ -124,6 +131,7 @@ async function networkEntries(db: Db, host: string, ids: string[]): Promise<Host
     networkType: n.network_type,
     segmentationId: n.segmentation_id,
     physicalNetwork: n.physical_network === '' ? null : n.physical_network,
+    dnsDomain: n.dns_domain === '' ? dnsDomain : n.dns_domain,
     subnets: subnets
       .filter((s) => s.network_id === n.id)
       .map((s) => ({

@@ -64,6 +64,7 @@ const networkColumns = {
   tenant_id: { column: 'project_id' },
   'router:external': { column: 'external', kind: 'flag' },
   admin_state_up: { column: 'admin_state_up', kind: 'flag' },
+  dns_domain: { column: 'dns_domain' },
 } as const;
 
 /** Loads the network for policy; an invisible one is a 404 before any rule runs. */

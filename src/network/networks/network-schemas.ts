@@ -1,3 +1,4 @@
+import { isDnsDomain, toLowerCaseName } from '../dns/dns-names.js';
 import type { AttributeMap } from '../network-attributes.js';
 import {
   isOneOf,
@@ -49,6 +50,7 @@ export const networkAttributes: AttributeMap = {
     validate: isStringOrNone(64),
   },
   'provider:segmentation_id': { post: true, put: true, default: undefined, convert: toInt },
+  dns_domain: { post: true, put: true, default: '', convert: toLowerCaseName, validate: isDnsDomain },
 };
 
 function isMtu(v: unknown): string | undefined {

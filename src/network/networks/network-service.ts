@@ -80,6 +80,7 @@ export async function createNetwork(
         segmentation_id: seg.id === undefined ? await nextSegment(tx, seg.type, seg.physnet) : seg.id,
         availability_zone_hints: JSON.stringify(valueOr(networkAttributes, body, 'availability_zone_hints')),
         is_default: flag(valueOr(networkAttributes, body, 'is_default')),
+        dns_domain: valueOr(networkAttributes, body, 'dns_domain'),
         tags: '[]',
         revision_number: 1,
         created_at: now,
@@ -165,6 +166,7 @@ export async function updateNetwork(
       ...(body['router:external'] !== undefined && { external: flag(body['router:external'] as boolean) }),
       ...(typeof body['mtu'] === 'number' && { mtu: body['mtu'] }),
       ...(body['is_default'] !== undefined && { is_default: flag(body['is_default'] as boolean) }),
+      ...(typeof body['dns_domain'] === 'string' && { dns_domain: body['dns_domain'] }),
       ...(body['port_security_enabled'] !== undefined && {
         port_security_enabled: flag(body['port_security_enabled'] as boolean),
       }),

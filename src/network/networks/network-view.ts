@@ -28,6 +28,7 @@ export function networkView(
     'provider:segmentation_id': row.segmentation_id,
     ipv4_address_scope: scopes.ipv4_address_scope,
     ipv6_address_scope: scopes.ipv6_address_scope,
+    dns_domain: row.dns_domain,
     description: row.description,
     tags: parseJson<string[]>(row.tags, []),
     created_at: secondsTime(row.created_at),

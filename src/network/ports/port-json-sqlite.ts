@@ -19,6 +19,20 @@ const fixedIps =
   `FROM (SELECT subnet_id, ip_address FROM network_ip_allocations ` +
   `WHERE network_ip_allocations.port_id = ports.id ORDER BY rowid) AS a)`;
 
+/**
+ * `dns_assignment` (dns-names.ts's dnsAssignment): per address, `dns_name` or `host-<address>`,
+ * and the FQDN in the network's domain; `?` is the cloud's domain, bound as a parameter.
+ */
+const host = `CASE WHEN ports.dns_name <> '' THEN ports.dns_name ELSE 'host-' || replace(replace(a.ip_address, '.', '-'), ':', '-') END`;
+const fqdn =
+  `CASE WHEN a.dom = '' OR (ports.dns_name <> '' AND ports.dns_name GLOB '*.') THEN ${host} ` +
+  `ELSE ${host} || '.' || a.dom END`;
+const dnsAssignment =
+  `(SELECT json_group_array(json_object('hostname', ${host}, 'ip_address', a.ip_address, 'fqdn', ${fqdn})) ` +
+  `FROM (SELECT ip_address, coalesce(nullif((SELECT networks.dns_domain FROM networks ` +
+  `WHERE networks.id = ports.network_id), ''), ?) AS dom FROM network_ip_allocations ` +
+  `WHERE network_ip_allocations.port_id = ports.id ORDER BY rowid) AS a)`;
+
 /** In `portView`'s order. */
 const attributes: ReadonlyArray<readonly [string, string]> = [
   ['id', 'ports.id'],
@@ -36,6 +50,8 @@ const attributes: ReadonlyArray<readonly [string, string]> = [
   ['extra_dhcp_opts', jsonText('extra_dhcp_opts', '[]')],
   ['security_groups', jsonText('security_groups', '[]')],
   ['port_security_enabled', bool('port_security_enabled')],
+  ['dns_name', 'ports.dns_name'],
+  ['dns_assignment', dnsAssignment],
   ['binding:host_id', 'ports.binding_host_id'],
   ['binding:vif_type', 'ports.binding_vif_type'],
   ['binding:vif_details', jsonText('binding_vif_details', '{}')],
@@ -55,9 +71,15 @@ const attributes: ReadonlyArray<readonly [string, string]> = [
 export function sqlitePortJson(
   fields: ReadonlyArray<string>,
   hidden: ReadonlySet<string>,
+  dnsDomain: string,
 ): RawBuilder<string> {
   const parts = attributes
     .filter(([k]) => (fields.length === 0 || fields.includes(k)) && !hidden.has(k))
     .map(([k, expr]) => `'${k}', ${expr}`);
-  return sql<string>`${sql.raw(parts.length === 0 ? `'{}'` : `json_object(${parts.join(', ')})`)}`;
+  if (parts.length === 0) return sql<string>`'{}'`;
+  // The only parameter is the cloud's domain, once for dns_assignment when it is asked for.
+  const [before, after] = `json_object(${parts.join(', ')})`.split('?') as [string, string?];
+  return after === undefined
+    ? sql<string>`${sql.raw(before)}`
+    : sql<string>`${sql.raw(before)}${dnsDomain}${sql.raw(after)}`;
 }

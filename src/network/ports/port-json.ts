@@ -21,6 +21,8 @@ export const portAttributeNames = [
   'extra_dhcp_opts',
   'security_groups',
   'port_security_enabled',
+  'dns_name',
+  'dns_assignment',
   'binding:host_id',
   'binding:vif_type',
   'binding:vif_details',
@@ -38,8 +40,17 @@ export const portAttributeNames = [
  * write them (PostgreSQL): the view, the policy filter, `fields`, then V8's stringify,
  * which measured faster than assembling the text by hand.
  */
-export function portJsonWriter(caller: NetworkCaller, fields: ReadonlyArray<string>) {
+export function portJsonWriter(
+  caller: NetworkCaller,
+  fields: ReadonlyArray<string>,
+  domains: ReadonlyMap<string, string>,
+) {
   const visible = attributeFilter(caller, 'port');
   return (row: PortRow, ips: ReadonlyArray<AllocationRow>): string =>
-    JSON.stringify(pickFields(visible(portView(row, ips), { project_id: row.project_id }), fields));
+    JSON.stringify(
+      pickFields(
+        visible(portView(row, ips, domains.get(row.network_id) ?? ''), { project_id: row.project_id }),
+        fields,
+      ),
+    );
 }

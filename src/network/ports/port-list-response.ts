@@ -12,6 +12,7 @@ import { portAttributeNames, portJsonWriter } from './port-json.js';
 import { sqlitePortJson } from './port-json-sqlite.js';
 import type { PageRequest, PortPage, PortSqlList, RenderedPort } from './port-list-sql.js';
 import { listPortPage, listRenderedPortPage } from './port-list-sql.js';
+import { portDomains } from '../dns/dns-names.js';
 import { allocationsOf } from './port-store.js';
 
 /**
@@ -35,8 +36,9 @@ export async function sqlPortList(
     missing: portNotFound,
   };
   const page =
-    (deps.store.traits.name === 'sqlite' ? await renderedBySqlite(db, caller, q, r) : undefined) ??
-    (await renderedInNode(db, deps.store.traits.name, caller, q, r));
+    (deps.store.traits.name === 'sqlite'
+      ? await renderedBySqlite(db, deps.dnsDomain, caller, q, r)
+      : undefined) ?? (await renderedInNode(db, deps.dnsDomain, deps.store.traits.name, caller, q, r));
   if (q.pageReverse) page.rows.reverse();
   const links = pageLinks(ctx.url, ctx.query, q, page.rows, page.more);
   const ports = page.rows.map((p) => p.json).join(',');
@@ -51,6 +53,7 @@ export async function sqlPortList(
  */
 async function renderedBySqlite(
   db: Db,
+  dnsDomain: string,
   caller: NetworkCaller,
   q: ListQuery,
   r: PageRequest,
@@ -65,20 +68,28 @@ async function renderedBySqlite(
     return h;
   };
   const hidden = hiddenFor(caller.projectId ?? '');
-  const render = sqlitePortJson(q.fields, new Set(hidden === '' ? [] : hidden.split('\n')));
+  const render = sqlitePortJson(q.fields, new Set(hidden === '' ? [] : hidden.split('\n')), dnsDomain);
   const page = await listRenderedPortPage(db, 'sqlite', r, render);
   return page.rows.every((p) => hiddenFor(p.project_id) === hidden) ? page : undefined;
 }
 
 async function renderedInNode(
   db: Db,
+  dnsDomain: string,
   dialect: DialectName,
   caller: NetworkCaller,
   q: ListQuery,
   r: PageRequest,
 ): Promise<PortPage<{ readonly id: string; readonly json: string }>> {
   const page = await listPortPage(db, dialect, r);
-  const ips = await allocationsOf(db, page.rows);
-  const write = portJsonWriter(caller, q.fields);
+  const [ips, domains] = await Promise.all([
+    allocationsOf(db, page.rows),
+    portDomains(
+      db,
+      page.rows.map((p) => p.network_id),
+      dnsDomain,
+    ),
+  ]);
+  const write = portJsonWriter(caller, q.fields, domains);
   return { more: page.more, rows: page.rows.map((p) => ({ id: p.id, json: write(p, ips.get(p.id) ?? []) })) };
 }

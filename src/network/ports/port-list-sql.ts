@@ -41,6 +41,7 @@ const columns: Readonly<Record<string, SqlColumn>> = {
   description: { column: 'description' },
   revision_number: { column: 'revision_number', kind: 'number' },
   admin_state_up: { column: 'admin_state_up', kind: 'flag' },
+  dns_name: { column: 'dns_name' },
   'binding:host_id': { column: 'binding_host_id', binding: true },
 };
 

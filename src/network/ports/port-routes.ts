@@ -14,6 +14,7 @@ import { portSqlList } from './port-list-sql.js';
 import * as service from './port-service.js';
 import type { AllocationRow, PortRow } from './port-store.js';
 import { allocationsOf, listPortRows } from './port-store.js';
+import { portDomains } from '../dns/dns-names.js';
 import { portView } from './port-view.js';
 
 const sortable = new Set([
@@ -47,6 +48,7 @@ const portColumns = {
   mac_address: { column: 'mac_address' },
   status: { column: 'status' },
   'binding:host_id': { column: 'binding_host_id' },
+  dns_name: { column: 'dns_name' },
   admin_state_up: { column: 'admin_state_up', kind: 'flag' },
 } as const;
 
@@ -56,10 +58,21 @@ async function render(
   rows: ReadonlyArray<PortRow>,
   known?: ReadonlyMap<string, ReadonlyArray<AllocationRow>>,
 ) {
-  const ips = known ?? (await allocationsOf(deps.store.db, rows));
+  const [ips, domains] = await Promise.all([
+    known ?? allocationsOf(deps.store.db, rows),
+    portDomains(
+      deps.store.db,
+      rows.map((r) => r.network_id),
+      deps.dnsDomain,
+    ),
+  ]);
   // Binding attributes are admin-only reads; the rule needs no per-port target.
   const visible = attributeFilter(caller, 'port');
-  return rows.map((r) => visible(portView(r, ips.get(r.id) ?? []), { project_id: r.project_id }));
+  return rows.map((r) =>
+    visible(portView(r, ips.get(r.id) ?? [], domains.get(r.network_id) ?? deps.dnsDomain), {
+      project_id: r.project_id,
+    }),
+  );
 }
 
 async function one(deps: NetworkDeps, ctx: RequestContext, row: PortRow, ips?: ReadonlyArray<AllocationRow>) {

@@ -1,3 +1,4 @@
+import { isDnsName, toLowerCaseName } from '../dns/dns-names.js';
 import type { AttributeMap } from '../network-attributes.js';
 import {
   isDict,
@@ -108,6 +109,9 @@ export const portAttributes: AttributeMap = {
   'binding:vif_type': { post: false, put: false },
   'binding:vif_details': { post: false, put: false },
   port_security_enabled: { post: true, put: true, default: undefined, convert: toBoolean },
+  // dns-integration: the format here; against the cloud's domain in the service (checkDnsName).
+  dns_name: { post: true, put: true, default: '', convert: toLowerCaseName, validate: isDnsName('') },
+  dns_assignment: { post: false, put: false },
   allowed_address_pairs: {
     post: true,
     put: true,

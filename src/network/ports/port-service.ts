@@ -1,4 +1,5 @@
 import { checkRevision } from '../network-revision.js';
+import { checkDnsName } from '../dns/dns-names.js';
 import { checkQuota } from '../quotas/quota-service.js';
 import { uuid } from '../../common/ids.js';
 import { flag, isSet } from '../../db/row-codec.js';
@@ -74,6 +75,7 @@ export async function createPort(
   input: Record<string, unknown>,
 ): Promise<CreatedPort> {
   const body = parseCreate(portAttributes, input);
+  checkDnsName(body, deps.dnsDomain);
   const projectId = ownerOf(caller, body);
   const net = await findNetwork(deps.store.db, caller, body['network_id'] as string);
   const target = {
@@ -174,6 +176,7 @@ async function insertNewPort(
     allowed_address_pairs: JSON.stringify(valueOr(portAttributes, body, 'allowed_address_pairs')),
     extra_dhcp_opts: JSON.stringify(valueOr(portAttributes, body, 'extra_dhcp_opts')),
     security_groups: JSON.stringify(groups),
+    dns_name: valueOr(portAttributes, body, 'dns_name'),
     tags: '[]',
     revision_number: 1,
     created_at: now,
@@ -206,6 +209,7 @@ export async function updatePort(
   ifRevision?: number,
 ) {
   const body = parseUpdate(portAttributes, input);
+  checkDnsName(body, deps.dnsDomain);
   for (let attempt = 1; ; attempt++) {
     try {
       return await deps.store.write((tx) => applyPortUpdate(deps, tx, caller, id, body, ifRevision));
@@ -253,6 +257,7 @@ async function applyPortUpdate(
       allowed_address_pairs: json('allowed_address_pairs'),
       extra_dhcp_opts: json('extra_dhcp_opts'),
       security_groups: groups === undefined ? undefined : JSON.stringify(groups),
+      dns_name: body['dns_name'],
     }).filter(([, v]) => v !== undefined),
   );
   if (Object.keys(change).length === 0 && body['fixed_ips'] === undefined) return row;

@@ -1,8 +1,15 @@
 import { secondsTime } from '../../common/time.js';
 import { isSet, parseJson } from '../../db/row-codec.js';
+import { dnsAssignment } from '../dns/dns-names.js';
 import type { AllocationRow, PortRow } from './port-store.js';
 
-export function portView(row: PortRow, ips: ReadonlyArray<AllocationRow>): Record<string, unknown> {
+/** A port as Neutron renders it; `domain` is its network's DNS domain (dns-names.ts's portDomains). */
+export function portView(
+  row: PortRow,
+  ips: ReadonlyArray<AllocationRow>,
+  domain: string,
+): Record<string, unknown> {
+  const fixedIps = ips.map((a) => ({ subnet_id: a.subnet_id, ip_address: a.ip_address }));
   return {
     id: row.id,
     name: row.name,
@@ -14,11 +21,13 @@ export function portView(row: PortRow, ips: ReadonlyArray<AllocationRow>): Recor
     status: row.status,
     device_id: row.device_id,
     device_owner: row.device_owner,
-    fixed_ips: ips.map((a) => ({ subnet_id: a.subnet_id, ip_address: a.ip_address })),
+    fixed_ips: fixedIps,
     allowed_address_pairs: parseJson(row.allowed_address_pairs, []),
     extra_dhcp_opts: parseJson(row.extra_dhcp_opts, []),
     security_groups: parseJson(row.security_groups, []),
     port_security_enabled: isSet(row.port_security_enabled),
+    dns_name: row.dns_name,
+    dns_assignment: dnsAssignment(row.dns_name, domain, fixedIps),
     'binding:host_id': row.binding_host_id,
     'binding:vif_type': row.binding_vif_type,
     'binding:vif_details': parseJson(row.binding_vif_details, {}),

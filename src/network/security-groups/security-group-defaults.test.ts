@@ -22,7 +22,13 @@ for (const dialect of testDialects()) {
     beforeAll(async () => {
       testDb = await createTestDatabase(dialect);
       store = await openDatabase(testDb.url);
-      deps = { store, clock: () => new Date(), log: pino({ level: 'silent' }), physnetMtu: 1500 };
+      deps = {
+        store,
+        clock: () => new Date(),
+        log: pino({ level: 'silent' }),
+        physnetMtu: 1500,
+        dnsDomain: 'openstacklocal.',
+      };
     });
     afterAll(async () => {
       await store?.close();

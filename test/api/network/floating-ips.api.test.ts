@@ -60,6 +60,8 @@ for (const dialect of testDialects()) {
           'port_id',
           'fixed_ip_address',
           'status',
+          'dns_name',
+          'dns_domain',
           'description',
           'tags',
           'created_at',

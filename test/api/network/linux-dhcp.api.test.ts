@@ -27,6 +27,8 @@ type Json = Record<string, unknown>;
 const tag = randomBytes(3).toString('hex');
 const hostNs = `sdh-e2e-${tag}`;
 const metadataUrl = 'http://169.254.169.254/openstack/latest/meta_data.json';
+/** The network's dns_domain: dnsmasq names each port `<dns_name>.<domain>`. */
+const domain = `dns-${tag}.test`;
 
 const inNs = (ns: string, args: string[], timeoutMs = 5000) =>
   runCommand('ip', ['netns', 'exec', ns, ...args], { timeoutMs });
@@ -97,7 +99,7 @@ describe.skipIf(skipReason !== undefined)(
       script = join(base, 'udhcpc.script');
       writeFileSync(
         script,
-        '#!/bin/sh\n[ "$1" = bound ] && echo "LEASE ip=$ip|router=$router|staticroutes=$staticroutes|hostname=$hostname"\nexit 0\n',
+        '#!/bin/sh\n[ "$1" = bound ] && echo "LEASE ip=$ip|router=$router|staticroutes=$staticroutes|hostname=$hostname|domain=$domain"\nexit 0\n',
         { mode: 0o755 },
       );
       await ensureNetns(hostNs);
@@ -123,7 +125,9 @@ describe.skipIf(skipReason !== undefined)(
         container_format: 'docker',
       });
       flavor = await createFlavor(t, admin, { name: 'dhcp', vcpus: 1, ram: 64, disk: 1 });
-      net = (await neutron().create(admin, 'network', { name: 'dhcp-net' }))['id'] as string;
+      net = (await neutron().create(admin, 'network', { name: 'dhcp-net', dns_domain: `${domain}.` }))[
+        'id'
+      ] as string;
       await neutron().create(admin, 'subnet', { network_id: net, cidr: '10.78.0.0/24', ip_version: 4 });
       for (const s of Object.values(servers)) s.id = await boot(s.name);
       for (const s of Object.values(servers)) {
@@ -165,8 +169,31 @@ describe.skipIf(skipReason !== undefined)(
         const got = await within(() => lease(s.ns, script), 20_000);
         expect(got?.['ip'], s.name).toBe(s.ip);
         expect(got?.['hostname']).toBe(s.name);
+        expect(got?.['domain']).toBe(domain);
       }
     }, 60_000);
+
+    it("names each port in the network's domain, and its dnsmasq resolves the names", async () => {
+      const dhcpIp = String(((await dhcpPorts())[0]!['fixed_ips'] as Json[])[0]!['ip_address']);
+      for (const s of Object.values(servers)) {
+        const port = (await neutron().call('GET', `/ports?device_id=${s.id}`, admin)).json().ports[0] as Json;
+        expect(port['dns_name']).toBe(s.name);
+        expect(port['dns_assignment']).toEqual([
+          { hostname: s.name, ip_address: s.ip, fqdn: `${s.name}.${domain}.` },
+        ]);
+      }
+      // From inside b, as its resolver would ask the DHCP port's dnsmasq.
+      const answer = await within(async () => {
+        const r = await inNs(servers.b.ns, [
+          '/bin/busybox',
+          'nslookup',
+          `${servers.a.name}.${domain}`,
+          dhcpIp,
+        ]);
+        return r.stdout.includes(servers.a.ip) ? r.stdout : undefined;
+      }, 10_000);
+      expect(answer, `no answer for ${servers.a.name}.${domain}`).toContain(servers.a.ip);
+    }, 30_000);
 
     // Not yet passing: the listener, link, DNAT and reply rule are all in place (checked by
     // hand), yet the instance's connection to 169.254.169.254 times out. Left skipped until

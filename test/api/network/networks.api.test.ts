@@ -36,6 +36,7 @@ for (const dialect of testDialects()) {
         'availability_zone',
         'binding',
         'default-subnetpools',
+        'dns-integration',
         'ext-gw-mode',
         'external-net',
         'extra_dhcp_opt',

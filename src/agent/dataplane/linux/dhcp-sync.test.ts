@@ -54,6 +54,12 @@ describe('dhcpSpecOf', () => {
     expect(dhcpSpecOf(network(), undefined)!.metadataPort).toBeUndefined();
   });
 
+  it("names the hosts in the network's DNS domain, none when it has none", () => {
+    expect(dhcpSpecOf(network({ dnsDomain: 'example.org.' }), undefined)!.dnsDomain).toBe('example.org.');
+    expect(dhcpSpecOf(network({ dnsDomain: '' }), undefined)!.dnsDomain).toBeNull();
+    expect(dhcpSpecOf(network(), undefined)!.dnsDomain).toBeNull();
+  });
+
   it('serves nothing without a DHCP port here, or without an IPv4 DHCP subnet', () => {
     expect(dhcpSpecOf(network({ dhcp: undefined }), 8775)).toBeUndefined();
     expect(dhcpSpecOf(network({ subnets: [subnet('off', '10.1.0.0/24', false)] }), 8775)).toBeUndefined();

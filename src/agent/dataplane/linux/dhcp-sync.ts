@@ -80,7 +80,7 @@ export function dhcpSpecOf(n: HostNetwork, metadataPort: number | undefined): Dh
   return {
     networkId: n.id,
     mtu: n.mtu,
-    dnsDomain: null,
+    dnsDomain: n.dnsDomain === undefined || n.dnsDomain === '' ? null : n.dnsDomain,
     port: { portId: dhcp.portId, mac: dhcp.mac, fixedIps: dhcp.fixedIps },
     subnets: subnets.map((s) => ({
       subnetId: s.id,
