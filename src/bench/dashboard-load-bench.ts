@@ -47,8 +47,11 @@ async function bootPage(http: BenchHttpClient, base: string, token: string, proj
   await http.expect(202, { method: 'POST', url: `${compute}/servers`, headers, json: { server } });
   for (let tries = 0; tries < 600; tries++) {
     const list = await http.expect(200, { method: 'GET', url: `${compute}/servers/detail`, headers });
-    const all = (JSON.parse(list.body) as { servers: Array<{ status: string }> }).servers;
-    if (all.some((s) => s.status === 'ERROR')) throw new Error('a server went to ERROR');
+    const all = (JSON.parse(list.body) as { servers: Array<{ status: string; fault?: { message: string } }> })
+      .servers;
+    const failed = all.find((s) => s.status === 'ERROR');
+    if (failed !== undefined)
+      throw new Error(`a server went to ERROR: ${failed.fault?.message ?? 'no fault'}`);
     if (all.length === servers && all.every((s) => s.status === 'ACTIVE')) return;
     await sleep(100);
   }
@@ -80,7 +83,7 @@ function loadMetrics(t: LoadTiming, loads: number): BenchMetric[] {
 async function measure(opts: BenchOptions, progress: BenchProgress, browser: Browser): Promise<BenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
   const http = new BenchHttpClient(1);
-  const strata = await StrataProcess.start(dataDir, ['--fake-hosts', '1']);
+  const strata = await StrataProcess.start(dataDir, ['--compute-driver', 'fake', '--fake-hosts', '1']);
   try {
     const { token, projectId, auth } = await adminToken(http, dataDir);
     progress(`${name}: booting ${servers} servers on strata up's fake host`);
