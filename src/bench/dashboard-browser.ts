@@ -17,12 +17,8 @@ const sessionKey = 'strata.session';
  */
 export async function launchChromium(): Promise<Browser | string> {
   if (!existsSync(chromiumPath)) return `no Chromium at ${chromiumPath} (apt install chromium)`;
-  let playwright: typeof import('playwright-core');
-  try {
-    playwright = await import('playwright-core');
-  } catch {
-    return 'playwright-core is not installed (a development dependency)';
-  }
+  const playwright = await import('playwright-core').catch(() => undefined);
+  if (playwright === undefined) return 'playwright-core is not installed (a development dependency)';
   // No sandbox: the benchmarks run as root on build machines, where Chromium refuses it.
   return playwright.chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
 }

@@ -91,7 +91,7 @@ export function benchCommand(): Command {
     .option('--sg-rules <n>', 'security group rules in sg-rule-update', count, 1000)
     .option('--sg-ports <n>', 'ports the sg-rule-update rules apply to', count, 200)
     .option('--ping-samples <n>', 'servers ping-after-create creates per kind', count, 3)
-    .option('--page-loads <n>', 'cold dashboard loads timed in headless Chromium (median)', count, 5)
+    .option('--page-loads <n>', 'cold dashboard loads timed in headless Chromium (median)', count, 3)
     .option('--dashboard-servers <n>', 'servers while dashboard-paging pages (issue 17: 1000)', count, 200)
     .option('--dashboard-pages <n>', 'next-page clicks dashboard-paging times', count, 9)
     .option('--metrics-servers <n>', 'servers while metrics-scrape scrapes (issue 17: 10000)', count, 1000)
