@@ -1,5 +1,10 @@
 import { bool, int, str } from '../../common/http/response-schemas.js';
-import { listResponse, neutronResource, ownerAttributes, singleResponse } from '../network-response-schemas.js';
+import {
+  listResponse,
+  neutronResource,
+  ownerAttributes,
+  singleResponse,
+} from '../network-response-schemas.js';
 
 /** An address scope as Neutron's API reference lists it: no standard attributes. */
 export const addressScopeResource = neutronResource({

@@ -54,7 +54,7 @@ function routesFor(kind: Taggable) {
       policy: `get_${kind}_tags`,
       target: t,
       successStatus: 200,
-    response: tagListResponse,
+      response: tagListResponse,
       expectedErrors: [404],
       handler: async (ctx, deps) => ({ tags: await tagsOf(deps.store.db, callerOf(ctx), kind, parent(ctx)) }),
     }),
@@ -77,7 +77,7 @@ function routesFor(kind: Taggable) {
       policy: `update_${kind}_tags`,
       target: t,
       successStatus: 200,
-    response: tagListResponse,
+      response: tagListResponse,
       expectedErrors: [404],
       handler: async (ctx, deps) => {
         const tags = validateTagsBody(ctx.body);
@@ -91,7 +91,7 @@ function routesFor(kind: Taggable) {
       policy: `create_${kind}_tags`,
       target: t,
       successStatus: 201,
-    response: noBody,
+      response: noBody,
       expectedErrors: [404],
       handler: async (ctx, deps) => {
         const value = tag(ctx);
