@@ -11,7 +11,7 @@ interface RouteDeclared {
 }
 
 /** Services whose every body-bearing route must declare its response schema (issue 15). */
-const audited = ['/compute/', '/image/', '/identity/'];
+const audited = ['/compute/', '/image/', '/identity/', '/network/'];
 
 // Every route of the audited services, replayed into a bare Fastify that records what each declares.
 describe('response schema audit', () => {
@@ -38,7 +38,7 @@ describe('response schema audit', () => {
       .filter((r) => !r.name.includes(' /compute/agent/'))
       .filter((r) => r.declared?.successStatus !== undefined && r.declared.successStatus !== 204);
 
-  it('gives every body-bearing compute, image and identity route a response schema', () => {
+  it('gives every body-bearing compute, image, identity and network route a response schema', () => {
     const missing = bodyBearing()
       .filter((r) => r.declared?.response !== true)
       .map((r) => r.name);
