@@ -32,6 +32,8 @@ export class SoakAgent {
   constructor(
     readonly dataDir: string,
     private readonly cloudsYaml: string,
+    /** Waits out a control-plane restart: an agent cannot register while nothing answers. */
+    private readonly controlPlaneUp: () => Promise<void>,
     private readonly progress: (line: string) => void = () => undefined,
   ) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -69,6 +71,7 @@ export class SoakAgent {
   async #restartUntilUp(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
+        await this.controlPlaneUp();
         return await this.start();
       } catch (err) {
         this.progress(

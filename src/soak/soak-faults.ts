@@ -75,7 +75,7 @@ async function inject(
     return true;
   }
   if (kind === 'kill-qemu') {
-    const check = await killQemu({
+    const killed = await killQemu({
       api: plan.api!,
       tally: plan.tally,
       stateDir: qemuStateDir(plan.cp.dataDir),
@@ -83,8 +83,8 @@ async function inject(
       syncMs: plan.powerSyncMs ?? 120_000,
       signal,
     });
-    if (check !== undefined) pending.push(check);
-    return check !== undefined;
+    if (killed !== undefined) pending.push(killed.check);
+    return killed !== undefined;
   }
   const close = plan.windows.open();
   try {

@@ -83,14 +83,21 @@ async function showServer(api: SoakApi, id: string): Promise<Json | 'gone' | und
   return bodyIf(reply, 200)?.['server'] as Json | undefined;
 }
 
-/** One VM whose server runs with no task, waited for up to `findMs`. */
+/**
+ * One VM whose server runs with no task, waited for up to `findMs`; the most recently
+ * launched, whose client holds it longest before acting on it again.
+ */
 async function findVictim(p: KillQemuPlan): Promise<SoakVm | undefined> {
   const until = Date.now() + p.findMs;
   while (Date.now() < until && !p.signal.aborted) {
+    const idle: Array<SoakVm & { launched: string }> = [];
     for (const vm of await soakVms(p.stateDir)) {
       const server = await showServer(p.api, vm.serverId);
-      if (typeof server === 'object' && idleRunning(server)) return vm;
+      if (typeof server === 'object' && idleRunning(server))
+        idle.push({ ...vm, launched: String(server['OS-SRV-USG:launched_at']) });
     }
+    const newest = idle.sort((a, b) => b.launched.localeCompare(a.launched))[0];
+    if (newest !== undefined) return newest;
     await sleep(1000);
   }
   return undefined;
@@ -100,15 +107,15 @@ async function findVictim(p: KillQemuPlan): Promise<SoakVm | undefined> {
  * SIGKILLs one VM's QEMU from outside (an OOM kill, an operator's kill). The qemu driver
  * never starts a QEMU it did not stop (its recovery only checks that QEMU answers), so
  * Strata's policy is Nova's: the power sync sees the VM off and the server goes SHUTOFF
- * until someone starts it. Returns the check of that, to await later, or undefined when
- * no VM was running idle.
+ * until someone starts it. Returns the check of that (wrapped: an awaited promise would
+ * run it now), or undefined when no VM was running idle.
  */
-export async function killQemu(p: KillQemuPlan): Promise<Promise<void> | undefined> {
+export async function killQemu(p: KillQemuPlan): Promise<{ readonly check: Promise<void> } | undefined> {
   const victim = await findVictim(p);
   if (victim === undefined) return undefined;
   const killedAt = Date.now();
   process.kill(victim.pid, 'SIGKILL');
-  return expectPowerSync(p, victim.serverId, killedAt);
+  return { check: expectPowerSync(p, victim.serverId, killedAt) };
 }
 
 async function instanceActions(api: SoakApi, id: string): Promise<Json[]> {

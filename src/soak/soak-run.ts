@@ -90,7 +90,8 @@ export async function runSoak(o: SoakOptions, progress: SoakProgress): Promise<S
   const windows = new FaultWindows(faultGraceMs);
   const p = plan(o, dir, skipped);
   const cp = new SoakControlPlane(dir.path, ['--compute-driver', p.driver], windows, progress);
-  const agent = new SoakAgent(join(dir.base, 'agent'), join(dir.path, 'clouds.yaml'), progress);
+  const cloudsYaml = join(dir.path, 'clouds.yaml');
+  const agent = new SoakAgent(join(dir.base, 'agent'), cloudsYaml, () => cp.settled(), progress);
   const api = new SoakApi(cp, windows, tally);
   let acknowledgedChecked = 0;
   const serverIds = new Set<string>();
