@@ -39,7 +39,12 @@ export function soakCommand(): Command {
       whole,
       1,
     )
-    .option('--vm-hold <sec>', 'how long a VM client keeps its VM running before it deletes it', positive, 45)
+    .option(
+      '--vm-hold <sec>',
+      'how long a VM client keeps its VM running before it deletes it (longer than the 30 s power sync)',
+      positive,
+      90,
+    )
     .option('--fault-every <sec>', 'seconds between injected faults', positive, 15)
     .option(
       '--task-timeout <sec>',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientActedSince, idleRunning, powerSyncStop } from './soak-qemu.js';
+import { clientActionSince, idleRunning, powerSyncStop } from './soak-qemu.js';
 
 const killedAt = Date.parse('2026-12-07T10:00:00Z');
 
@@ -33,11 +33,12 @@ describe('powerSyncStop', () => {
   });
 });
 
-describe('clientActedSince', () => {
+describe('clientActionSince', () => {
   it("sees a user's action started after the kill, not the power sync's nor an older one", () => {
     const at = (t: string, request_id = 'req-1') => ({ action: 'stop', request_id, start_time: t });
-    expect(clientActedSince([at('2026-12-07T10:00:03Z')], killedAt)).toBe(true);
-    expect(clientActedSince([at('2026-12-07T10:00:03Z', 'req-power-sync')], killedAt)).toBe(false);
-    expect(clientActedSince([at('2026-12-07T09:58:00Z')], killedAt)).toBe(false);
+    const after = at('2026-12-07T10:00:03Z');
+    expect(clientActionSince([after], killedAt)).toBe(after);
+    expect(clientActionSince([at('2026-12-07T10:00:03Z', 'req-power-sync')], killedAt)).toBeUndefined();
+    expect(clientActionSince([at('2026-12-07T09:58:00Z')], killedAt)).toBeUndefined();
   });
 });

@@ -60,9 +60,9 @@ export function powerSyncStop(actions: ReadonlyArray<Json>, sinceMs: number): Js
   );
 }
 
-/** Whether a user's action (not the power sync's) started on the server at or after `sinceMs`. */
-export function clientActedSince(actions: ReadonlyArray<Json>, sinceMs: number): boolean {
-  return actions.some(
+/** A user's action (not the power sync's) that started on the server at or after `sinceMs`. */
+export function clientActionSince(actions: ReadonlyArray<Json>, sinceMs: number): Json | undefined {
+  return actions.find(
     (a) => a['request_id'] !== 'req-power-sync' && actionTime(a['start_time']) >= sinceMs - 1000,
   );
 }
@@ -138,8 +138,12 @@ async function expectPowerSync(p: KillQemuPlan, id: string, killedAt: number): P
     if (server !== undefined) last = `${server['status']}/${server['OS-EXT-STS:task_state']}`;
     const actions = await instanceActions(p.api, id);
     const stop = powerSyncStop(actions, killedAt);
-    if (stop === undefined && clientActedSince(actions, killedAt))
-      return p.tally.outcome('kill-qemu: a client action reached the killed VM before the power sync');
+    const client = stop === undefined ? clientActionSince(actions, killedAt) : undefined;
+    if (client !== undefined)
+      return p.tally.outcome(
+        'kill-qemu: a client action reached the killed VM before the power sync',
+        `(e.g. ${String(client['action'])})`,
+      );
     if (stop !== undefined) {
       const seconds = ((actionTime(stop['start_time']) - killedAt) / 1000).toFixed(0);
       return p.tally.outcome(
