@@ -70,10 +70,14 @@ export async function agentCommand(o: AgentCommandOptions): Promise<void> {
     dataplane: await dataplaneOf(o, credential.authUrl, !names.every((n) => n === 'fake'), log),
   });
   process.stderr.write(`strata agent: host ${agent.hostname} is serving (${names.join(', ')})\n`);
+  // Every timer of the agent is unref'd: while the control plane is down (change notices
+  // retrying), nothing else would keep Node running and the agent would exit 0 on its own.
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    clearInterval(keepAlive);
     void agent.stop().then(
       () => process.exit(0),
       () => process.exit(1),

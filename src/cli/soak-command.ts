@@ -18,6 +18,8 @@ interface SoakFlags {
   readonly minutes: number;
   readonly serverClients: number;
   readonly containerClients: number;
+  readonly vmClients: number;
+  readonly vmHold: number;
   readonly faultEvery: number;
   readonly taskTimeout: number;
 }
@@ -26,11 +28,23 @@ interface SoakFlags {
 export function soakCommand(): Command {
   return new Command('soak')
     .description(
-      'chaos soak: servers (fake, and runc as root), images and projects under load while the control plane is killed (-9), containers are killed and the data dir fills up; then checks the invariants',
+      'chaos soak: servers (fake on a separate agent, runc as root, QEMU VMs), images and projects under load while the control plane and the agent are killed (-9), containers and QEMU processes are killed and the data dir fills up; then checks the invariants',
     )
     .option('--minutes <n>', 'how long the clients run', positive, 10)
     .option('--server-clients <n>', 'clients cycling servers on the fake driver', whole, 3)
     .option('--container-clients <n>', 'clients cycling runc containers (root with runc only)', whole, 2)
+    .option(
+      '--vm-clients <n>',
+      'clients cycling QEMU VMs (with qemu only; each TCG boot is CPU-heavy)',
+      whole,
+      1,
+    )
+    .option(
+      '--vm-hold <sec>',
+      'how long a VM client keeps its VM running before it deletes it (longer than the 30 s power sync)',
+      positive,
+      90,
+    )
     .option('--fault-every <sec>', 'seconds between injected faults', positive, 15)
     .option(
       '--task-timeout <sec>',
@@ -43,6 +57,8 @@ export function soakCommand(): Command {
         minutes: flags.minutes,
         serverClients: flags.serverClients,
         containerClients: flags.containerClients,
+        vmClients: flags.vmClients,
+        vmHoldSec: flags.vmHold,
         faultEverySec: flags.faultEvery,
         taskTimeoutSec: flags.taskTimeout,
       };

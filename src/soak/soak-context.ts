@@ -1,4 +1,5 @@
 import type { SoakApi } from './soak-api.js';
+import type { FlavorSize } from './soak-invariants.js';
 import type { SoakLedger } from './soak-ledger.js';
 import type { SoakTally } from './soak-tally.js';
 
@@ -10,6 +11,10 @@ export interface SoakSetup {
   readonly vmImageId: string;
   /** The registered container test image, when runc runs here. */
   readonly containerImageId: string | undefined;
+  /** The bootable VM test image and its flavor, when QEMU VMs run in this soak. */
+  readonly qemu: { readonly imageId: string; readonly flavorId: string } | undefined;
+  /** Each soak flavor's size by id, for the placement check. */
+  readonly flavorSizes: ReadonlyMap<string, FlavorSize>;
 }
 
 /** Shared by every client and check of one soak run. */

@@ -6,6 +6,8 @@ import { hasCommand, runCommand } from '../agent/host/command.js';
 
 /** The data directory the soak's `strata up` runs on, and whether it may be filled to ENOSPC. */
 export interface SoakDataDir {
+  /** The soak's own temporary folder: the data dir, its backing file and the agent's data dir are in it. */
+  readonly base: string;
   readonly path: string;
   /** Why the disk-full fault cannot run here, or undefined when the directory is its own small filesystem. */
   readonly fillMissing: string | undefined;
@@ -30,6 +32,7 @@ export async function makeSoakDataDir(): Promise<SoakDataDir> {
   if (missing !== undefined) {
     mkdirSync(path);
     return {
+      base,
       path,
       fillMissing: missing,
       dispose: async () => rmSync(base, { recursive: true, force: true }),
@@ -46,6 +49,7 @@ export async function makeSoakDataDir(): Promise<SoakDataDir> {
   mkdirSync(path);
   await runCommand('mount', ['-o', 'loop', backing, path], { timeoutMs: 30_000 });
   return {
+    base,
     path,
     fillMissing: undefined,
     async dispose() {

@@ -4,9 +4,12 @@ import type { SoakControlPlane } from './soak-control-plane.js';
 import type { FaultWindows } from './soak-faults-window.js';
 import { fillDisk } from './soak-data-dir.js';
 import type { SoakTally } from './soak-tally.js';
+import type { SoakAgent } from './soak-agent.js';
+import type { SoakApi } from './soak-api.js';
+import { killQemu, qemuStateDir } from './soak-qemu.js';
 import { setTimeout as delay } from 'node:timers/promises';
 
-export type FaultKind = 'kill-control-plane' | 'kill-container' | 'fill-disk';
+export type FaultKind = 'kill-control-plane' | 'kill-container' | 'fill-disk' | 'kill-agent' | 'kill-qemu';
 
 export interface FaultPlan {
   readonly cp: SoakControlPlane;
@@ -17,6 +20,12 @@ export interface FaultPlan {
   /** How long the disk stays full. */
   readonly fullMs: number;
   readonly progress: (line: string) => void;
+  /** The separate agent host, for kill-agent. */
+  readonly agent?: SoakAgent;
+  /** The API, for kill-qemu to pick an idle VM and see the power sync. */
+  readonly api?: SoakApi;
+  /** How long kill-qemu waits for the power sync to stop the server. */
+  readonly powerSyncMs?: number;
 }
 
 /** runc's state root of the control plane's runc driver (`<data>/instances/runc/.runc`). */
@@ -47,12 +56,36 @@ async function killContainer(plan: FaultPlan): Promise<boolean> {
   return true;
 }
 
-async function inject(plan: FaultPlan, kind: FaultKind): Promise<boolean> {
+/** Checks a fault started and left running (kill-qemu's wait for the power sync). */
+type Pending = Array<Promise<void>>;
+
+async function inject(
+  plan: FaultPlan,
+  kind: FaultKind,
+  pending: Pending,
+  signal: AbortSignal,
+): Promise<boolean> {
   if (kind === 'kill-control-plane') {
     await plan.cp.kill9();
     return true;
   }
   if (kind === 'kill-container') return killContainer(plan);
+  if (kind === 'kill-agent') {
+    await plan.agent!.kill9();
+    return true;
+  }
+  if (kind === 'kill-qemu') {
+    const killed = await killQemu({
+      api: plan.api!,
+      tally: plan.tally,
+      stateDir: qemuStateDir(plan.cp.dataDir),
+      findMs: plan.everyMs,
+      syncMs: plan.powerSyncMs ?? 120_000,
+      signal,
+    });
+    if (killed !== undefined) pending.push(killed.check);
+    return killed !== undefined;
+  }
   const close = plan.windows.open();
   try {
     await fillDisk(plan.cp.dataDir, plan.fullMs);
@@ -64,17 +97,20 @@ async function inject(plan: FaultPlan, kind: FaultKind): Promise<boolean> {
 
 /** Injects the plan's faults in turn, one every `everyMs`, until `signal` aborts. */
 export async function runFaults(plan: FaultPlan, signal: AbortSignal): Promise<void> {
+  const pending: Pending = [];
   for (let i = 0; !signal.aborted; i++) {
     await delay(plan.everyMs, undefined, { signal }).catch(() => undefined);
-    if (signal.aborted || plan.kinds.length === 0) return;
+    if (signal.aborted || plan.kinds.length === 0) break;
     const kind = plan.kinds[i % plan.kinds.length]!;
     try {
       plan.progress(`soak: injecting ${kind}`);
-      if (await inject(plan, kind)) plan.tally.fault(kind);
+      if (await inject(plan, kind, pending, signal)) plan.tally.fault(kind);
+      else plan.progress(`soak: ${kind} found nothing to kill`);
     } catch (err) {
       plan.tally.violation(
         `fault ${kind} could not be injected or recovered from: ${(err as Error).message}`,
       );
     }
   }
+  await Promise.all(pending);
 }

@@ -46,6 +46,7 @@ export async function checkNoneStuck(ctx: SoakContext): Promise<Json[]> {
 }
 
 const resourceOf = { VCPU: 'vcpus', MEMORY_MB: 'ram', DISK_GB: 'disk' } as const;
+const resourceEntries = Object.entries(resourceOf) as Array<[string, keyof FlavorSize]>;
 
 async function placementUsage(ctx: SoakContext): Promise<Record<string, number>> {
   const list = await must(ctx, 'provider list', '/placement/resource_providers');
@@ -58,26 +59,47 @@ async function placementUsage(ctx: SoakContext): Promise<Record<string, number>>
   return used;
 }
 
-/** How placement's usage differs from the flavor times the servers on a host; empty when equal. */
-function usageMismatch(used: Record<string, number>, placed: number, flavor: FlavorSize): string[] {
-  return Object.entries(resourceOf)
-    .filter(([rc, field]) => (used[rc] ?? 0) !== placed * flavor[field])
+/** What the servers on a host must hold in placement: their flavors' sizes summed. */
+export function expectedUsage(
+  servers: ReadonlyArray<Json>,
+  sizes: ReadonlyMap<string, FlavorSize>,
+): { readonly usage: Record<string, number>; readonly unknown: string[] } {
+  const usage: Record<string, number> = { VCPU: 0, MEMORY_MB: 0, DISK_GB: 0 };
+  const unknown: string[] = [];
+  for (const s of servers.filter((x) => x['OS-EXT-SRV-ATTR:host'] != null)) {
+    const flavorId = String((s['flavor'] as Json | undefined)?.['id']);
+    const size = sizes.get(flavorId);
+    if (size === undefined) {
+      unknown.push(`server ${s['id']} has flavor ${flavorId}, not one of the soak's`);
+      continue;
+    }
+    for (const [rc, field] of resourceEntries) usage[rc] = (usage[rc] ?? 0) + size[field];
+  }
+  return { usage, unknown };
+}
+
+/** How placement's usage differs from what the placed servers take; empty when equal. */
+function usageMismatch(used: Record<string, number>, want: Record<string, number>, placed: number): string[] {
+  return Object.keys(resourceOf)
+    .filter((rc) => (used[rc] ?? 0) !== want[rc])
     .map(
-      ([rc, field]) =>
-        `placement ${rc} usage is ${used[rc] ?? 0}, but the ${placed} servers on a host take ${placed * flavor[field]}`,
+      (rc) =>
+        `placement ${rc} usage is ${used[rc] ?? 0}, but the ${placed} servers on a host take ${want[rc]}`,
     );
 }
 
 /**
- * Placement's usage, summed over every provider, must be the flavor times the servers on
- * a host. Asked again for a few seconds first: a delete frees its allocation just after
+ * Placement's usage, summed over every provider, must be the flavors of the servers on a
+ * host. Asked again for a few seconds first: a delete frees its allocation just after
  * the server is gone from the list.
  */
-export async function checkPlacement(ctx: SoakContext, servers: Json[], flavor: FlavorSize): Promise<void> {
+export async function checkPlacement(ctx: SoakContext, servers: Json[]): Promise<void> {
   const placed = servers.filter((s) => s['OS-EXT-SRV-ATTR:host'] != null).length;
+  const want = expectedUsage(servers, ctx.setup.flavorSizes);
+  for (const u of want.unknown) ctx.tally.violation(u);
   let mismatch: string[] = [];
   for (let attempt = 0; attempt < 10; attempt++) {
-    mismatch = usageMismatch(await placementUsage(ctx), placed, flavor);
+    mismatch = usageMismatch(await placementUsage(ctx), want.usage, placed);
     if (mismatch.length === 0) return;
     await sleep(1000);
   }

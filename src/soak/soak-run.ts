@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { drivers } from '../agent/drivers/registry.js';
 import { SoakApi } from './soak-api.js';
 import type { SoakContext } from './soak-context.js';
@@ -12,8 +13,9 @@ import { imageRound, projectRound } from './soak-images.js';
 import { checkAcknowledged, checkNoneStuck, checkPlacement } from './soak-invariants.js';
 import { SoakLedger } from './soak-ledger.js';
 import { checkImageFiles, checkNoProcessLeft, checkNoWorkloadLeft } from './soak-orphans.js';
-import { deleteServer, serverRound } from './soak-servers.js';
-import { prepareSoak, soakFlavor } from './soak-setup.js';
+import { deleteServer, serverRound, vmRound } from './soak-servers.js';
+import { prepareSoak } from './soak-setup.js';
+import { SoakAgent, soakAgentHost } from './soak-agent.js';
 import { SoakTally } from './soak-tally.js';
 
 export interface SoakOptions {
@@ -22,6 +24,9 @@ export interface SoakOptions {
   readonly serverClients: number;
   /** Clients cycling runc containers (when runc runs here). */
   readonly containerClients: number;
+  /** Clients cycling QEMU VMs (when QEMU runs here); each VM is held ACTIVE `vmHoldSec`. */
+  readonly vmClients: number;
+  readonly vmHoldSec: number;
   readonly faultEverySec: number;
   readonly taskTimeoutSec: number;
 }
@@ -36,6 +41,11 @@ export interface SoakReport {
 
 /** Windows stay open this long after a fault ends: a request sent into a fault may answer just after it. */
 const faultGraceMs = 3000;
+/**
+ * How long kill-qemu waits for the power sync to stop the server: the agent observes every
+ * server each 30 s resync, and a control-plane or agent kill in between delays it further.
+ */
+const powerSyncMs = 120_000;
 
 export type SoakProgress = (line: string) => void;
 
@@ -53,11 +63,18 @@ function plan(o: SoakOptions, dir: SoakDataDir, skipped: string[]) {
   const runcWhy = drivers.runc.missing();
   const containers = runcWhy === undefined ? o.containerClients : 0;
   if (runcWhy !== undefined) skipped.push(`runc containers and the kill-container fault: ${runcWhy}`);
+  const qemuWhy = o.vmClients === 0 ? 'no VM clients (--vm-clients 0)' : drivers.qemu.missing();
+  const vms = qemuWhy === undefined ? o.vmClients : 0;
+  if (qemuWhy !== undefined) skipped.push(`QEMU VMs and the kill-qemu fault: ${qemuWhy}`);
   if (dir.fillMissing !== undefined) skipped.push(`fill-disk fault: ${dir.fillMissing}`);
-  const kinds: FaultKind[] = ['kill-control-plane'];
+  // Interleaved so a 2-minute run (8 faults at the default 15 s) injects each kind once.
+  const kinds: FaultKind[] = ['kill-control-plane', 'kill-agent'];
+  if (vms > 0) kinds.push('kill-qemu');
   if (containers > 0) kinds.push('kill-container');
   if (dir.fillMissing === undefined) kinds.push('fill-disk');
-  return { containers, kinds, driver: containers > 0 ? 'runc,fake' : 'fake' };
+  // The fake servers run on the agent; the control plane runs the real drivers (fake when none can run).
+  const real = [...(containers > 0 ? ['runc'] : []), ...(vms > 0 ? ['qemu'] : [])];
+  return { containers, vms, kinds, driver: real.length > 0 ? real.join(',') : 'fake' };
 }
 
 /**
@@ -73,25 +90,31 @@ export async function runSoak(o: SoakOptions, progress: SoakProgress): Promise<S
   const windows = new FaultWindows(faultGraceMs);
   const p = plan(o, dir, skipped);
   const cp = new SoakControlPlane(dir.path, ['--compute-driver', p.driver], windows, progress);
+  const cloudsYaml = join(dir.path, 'clouds.yaml');
+  const agent = new SoakAgent(join(dir.base, 'agent'), cloudsYaml, () => cp.settled(), progress);
   const api = new SoakApi(cp, windows, tally);
   let acknowledgedChecked = 0;
   const serverIds = new Set<string>();
   try {
-    progress(`soak: data dir ${dir.path}, compute driver ${p.driver}, faults ${p.kinds.join(', ')}`);
+    progress(
+      `soak: data dir ${dir.path}, control plane drivers ${p.driver}, agent ${soakAgentHost.hostname} (fake, zone ${soakAgentHost.zone}), faults ${p.kinds.join(', ')}`,
+    );
     await cp.start();
+    await agent.start();
     const ledger = new SoakLedger();
     const base = { api, ledger, tally, taskTimeoutMs: o.taskTimeoutSec * 1000 };
-    const ctx: SoakContext = { ...base, setup: await prepareSoak(base, p.containers > 0) };
-    await drive(ctx, o, p, cp, windows, progress);
+    const ctx: SoakContext = { ...base, setup: await prepareSoak(base, p.containers > 0, p.vms > 0) };
+    await drive(ctx, o, p, { cp, agent, windows, progress });
     progress('soak: checking the invariants');
-    acknowledgedChecked = await checkInvariants(ctx, cp, serverIds);
+    acknowledgedChecked = await checkInvariants(ctx, [cp.dataDir, agent.dataDir], serverIds);
   } catch (err) {
     tally.violation(`soak aborted: ${(err as Error).message}`);
   } finally {
     api.close();
+    await agent.stop().catch(() => undefined);
     await cp.stop().catch(() => undefined);
-    checkNoProcessLeft(tally, dir.path, cp.pids, serverIds);
-    for (const exit of cp.unexpectedExits) tally.violation(exit);
+    checkNoProcessLeft(tally, dir.base, [...cp.pids, ...agent.pids], serverIds);
+    for (const exit of [...cp.unexpectedExits, ...agent.unexpectedExits]) tally.violation(exit);
     await dir
       .dispose()
       .catch((err: unknown) => tally.violation(`data dir cleanup: ${(err as Error).message}`));
@@ -99,35 +122,54 @@ export async function runSoak(o: SoakOptions, progress: SoakProgress): Promise<S
   return { tally, seconds: (Date.now() - started) / 1000, acknowledgedChecked, skipped };
 }
 
+interface SoakProcesses {
+  readonly cp: SoakControlPlane;
+  readonly agent: SoakAgent;
+  readonly windows: FaultWindows;
+  readonly progress: SoakProgress;
+}
+
 async function drive(
   ctx: SoakContext,
   o: SoakOptions,
   p: ReturnType<typeof plan>,
-  cp: SoakControlPlane,
-  windows: FaultWindows,
-  progress: SoakProgress,
+  procs: SoakProcesses,
 ): Promise<void> {
   const until = Date.now() + o.minutes * 60_000;
   const stopFaults = new AbortController();
   const faults = runFaults(
     {
-      cp,
-      windows,
+      ...procs,
+      api: ctx.api,
       tally: ctx.tally,
       kinds: p.kinds,
       everyMs: o.faultEverySec * 1000,
       fullMs: 3000,
-      progress,
+      powerSyncMs: powerSyncMs,
     },
     stopFaults.signal,
   );
-  const { vmImageId, containerImageId } = ctx.setup;
+  const { vmImageId, containerImageId, qemu } = ctx.setup;
+  const onAgent = { imageRef: vmImageId, zone: soakAgentHost.zone };
+  const onControlPlane = 'nova';
   const clients = [
     ...Array.from({ length: o.serverClients }, (_, i) =>
-      loop(ctx, until, 'server', (n) => serverRound(ctx, `soak-vm-${i}-${n}`, vmImageId)),
+      loop(ctx, until, 'server', (n) => serverRound(ctx, `soak-vm-${i}-${n}`, onAgent)),
     ),
     ...Array.from({ length: p.containers }, (_, i) =>
-      loop(ctx, until, 'container', (n) => serverRound(ctx, `soak-ct-${i}-${n}`, containerImageId!)),
+      loop(ctx, until, 'container', (n) =>
+        serverRound(ctx, `soak-ct-${i}-${n}`, { imageRef: containerImageId!, zone: onControlPlane }),
+      ),
+    ),
+    ...Array.from({ length: qemu === undefined ? 0 : p.vms }, (_, i) =>
+      loop(ctx, until, 'qemu', (n) =>
+        vmRound(
+          ctx,
+          `soak-qemu-${i}-${n}`,
+          { imageRef: qemu!.imageId, flavorRef: qemu!.flavorId, zone: onControlPlane },
+          o.vmHoldSec * 1000,
+        ),
+      ),
     ),
     loop(ctx, until, 'image', (n) => imageRound(ctx, `soak-image-${n}`)),
     loop(ctx, until, 'project', (n) => projectRound(ctx, `soak-project-${n}`)),
@@ -135,7 +177,7 @@ async function drive(
   await Promise.all(clients);
   stopFaults.abort();
   await faults;
-  await cp.settled();
+  await procs.cp.settled();
 }
 
 /**
@@ -144,11 +186,11 @@ async function drive(
  */
 async function checkInvariants(
   ctx: SoakContext,
-  cp: SoakControlPlane,
+  dataDirs: ReadonlyArray<string>,
   serverIds: Set<string>,
 ): Promise<number> {
   const servers = await checkNoneStuck(ctx);
-  await checkPlacement(ctx, servers, soakFlavor);
+  await checkPlacement(ctx, servers);
   const checked = await checkAcknowledged(ctx);
   for (const s of servers) serverIds.add(String(s['id']));
   for (const e of ctx.ledger.entries()) if (e.kind === 'server') serverIds.add(e.id);
@@ -156,8 +198,8 @@ async function checkInvariants(
   const left = await checkNoneStuck(ctx);
   for (const s of left)
     ctx.tally.violation(`server ${s['id']} (${s['status']}) still there after its delete`);
-  await checkPlacement(ctx, left, soakFlavor);
-  await checkNoWorkloadLeft(ctx, cp.dataDir, serverIds);
-  await checkImageFiles(ctx, cp.dataDir);
+  await checkPlacement(ctx, left);
+  for (const dir of dataDirs) await checkNoWorkloadLeft(ctx, dir, serverIds);
+  await checkImageFiles(ctx, dataDirs[0]!);
   return checked;
 }

@@ -54,8 +54,22 @@ function nextAction(status: string): Json | undefined {
   return undefined;
 }
 
-async function create(ctx: SoakContext, name: string, imageRef: string): Promise<string | undefined> {
-  const server = { name, imageRef, flavorRef: ctx.setup.flavorId, networks: 'none' };
+/** What a client boots: the image, and the flavor and zone when not the soak's defaults. */
+export interface ServerKind {
+  readonly imageRef: string;
+  readonly flavorRef?: string;
+  /** The zone of the host meant to run it (the agent's, or the control plane's `nova`). */
+  readonly zone?: string;
+}
+
+async function create(ctx: SoakContext, name: string, kind: ServerKind): Promise<string | undefined> {
+  const server = {
+    name,
+    imageRef: kind.imageRef,
+    flavorRef: kind.flavorRef ?? ctx.setup.flavorId,
+    networks: 'none',
+    ...(kind.zone !== undefined && { availability_zone: kind.zone }),
+  };
   const reply = await ctx.api.compute({
     op: 'server create',
     method: 'POST',
@@ -79,8 +93,8 @@ export async function deleteServer(ctx: SoakContext, id: string): Promise<void> 
  * then delete. A reply that was lost or refused (409 while a task runs) just moves on:
  * the invariants at the end judge what was left.
  */
-export async function serverRound(ctx: SoakContext, name: string, imageRef: string): Promise<void> {
-  const id = await create(ctx, name, imageRef);
+export async function serverRound(ctx: SoakContext, name: string, kind: ServerKind): Promise<void> {
+  const id = await create(ctx, name, kind);
   if (id === undefined) return removeUnacknowledged(ctx, name);
   let settled = await waitSettled(ctx, id);
   for (let i = 0; i < 3 && typeof settled === 'object'; i++) {
@@ -102,4 +116,35 @@ async function removeUnacknowledged(ctx: SoakContext, name: string): Promise<voi
   const reply = await ctx.api.compute({ op: 'server list', method: 'GET', path });
   const found = (bodyIf(reply, 200)?.['servers'] as Json[] | undefined) ?? [];
   for (const server of found) await deleteServer(ctx, String(server['id']));
+}
+
+/**
+ * A QEMU VM's life, kept short on CPU (each TCG boot costs seconds of it): create, then
+ * hold it ACTIVE for up to `holdMs` (the window in which kill-qemu finds it idle; a VM the
+ * power sync stopped meanwhile is started again), then delete.
+ */
+export async function vmRound(
+  ctx: SoakContext,
+  name: string,
+  kind: ServerKind,
+  holdMs: number,
+): Promise<void> {
+  const id = await create(ctx, name, kind);
+  if (id === undefined) return removeUnacknowledged(ctx, name);
+  let settled = await waitSettled(ctx, id);
+  const until = Date.now() + holdMs;
+  while (typeof settled === 'object' && settled.status === 'ACTIVE' && Date.now() < until) {
+    await sleep(2000);
+    settled = await waitSettled(ctx, id);
+  }
+  if (typeof settled === 'object' && settled.status === 'SHUTOFF') {
+    await ctx.api.compute({
+      op: 'server action os-start',
+      method: 'POST',
+      path: `/servers/${id}/action`,
+      json: { 'os-start': null },
+    });
+    settled = await waitSettled(ctx, id);
+  }
+  if (settled !== 'gone') await deleteServer(ctx, id);
 }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { TestImageKind } from '../agent/test-images/test-image-set.js';
 import { buildTestImage, testImageCacheDir, testImageNames } from '../agent/test-images/test-image-set.js';
 import type { Json, SoakApi, SoakCall } from './soak-api.js';
 import { bodyIf } from './soak-api.js';
@@ -11,6 +12,14 @@ export const soakFlavor: FlavorSize & { readonly name: string } = {
   name: 'soak.tiny',
   vcpus: 1,
   ram: 128,
+  disk: 1,
+};
+
+/** DevStack's m1.tiny, as the VM boot benchmark uses: the test VM's kernel and initramfs fit in it. */
+export const soakVmFlavor: FlavorSize & { readonly name: string } = {
+  name: 'soak.vm',
+  vcpus: 1,
+  ram: 512,
   disk: 1,
 };
 
@@ -33,6 +42,7 @@ async function expect(api: SoakApi, status: number, call: SoakCall, compute = fa
 export async function prepareSoak(
   ctx: Omit<SoakContext, 'setup'>,
   withContainers: boolean,
+  withVms: boolean,
 ): Promise<SoakSetup> {
   const { api } = ctx;
   const projects = await expect(api, 200, {
@@ -41,19 +51,7 @@ export async function prepareSoak(
     path: '/identity/v3/projects?name=admin',
   });
   const adminProjectId = String((projects['projects'] as Json[])[0]?.['id']);
-  const { name, vcpus, ram, disk } = soakFlavor;
-  const flavor = await expect(
-    api,
-    200,
-    {
-      op: 'setup',
-      method: 'POST',
-      path: '/flavors',
-      json: { flavor: { name, vcpus, ram, disk } },
-    },
-    true,
-  );
-  const flavorId = String((flavor['flavor'] as Json)['id']);
+  const flavorId = await createFlavor(api, soakFlavor);
   await expect(
     api,
     200,
@@ -69,23 +67,46 @@ export async function prepareSoak(
   const vmImageId = await createImage(full, 'soak-raw');
   if (vmImageId === undefined || !(await uploadImage(full, vmImageId, Buffer.alloc(1024 * 1024))))
     throw new Error('soak setup: the raw image could not be created');
+  const qemu = withVms ? await qemuSetup(ctx) : undefined;
   return {
     adminProjectId,
     flavorId,
     vmImageId,
     containerImageId: withContainers ? await containerImage(ctx) : undefined,
+    qemu,
+    flavorSizes: new Map([
+      [flavorId, soakFlavor],
+      ...(qemu === undefined ? [] : [[qemu.flavorId, soakVmFlavor] as const]),
+    ]),
   };
+}
+
+async function createFlavor(api: SoakApi, size: FlavorSize & { readonly name: string }): Promise<string> {
+  const { name, vcpus, ram, disk } = size;
+  const json = { flavor: { name, vcpus, ram, disk } };
+  const flavor = await expect(api, 200, { op: 'setup', method: 'POST', path: '/flavors', json }, true);
+  return String((flavor['flavor'] as Json)['id']);
+}
+
+/** The VM test image (busybox initramfs and the host's kernel, built once per machine) and its flavor. */
+async function qemuSetup(ctx: Omit<SoakContext, 'setup'>): Promise<{ imageId: string; flavorId: string }> {
+  return { imageId: await testImage(ctx, 'vm'), flavorId: await createFlavor(ctx.api, soakVmFlavor) };
 }
 
 /**
  * The container test image (busybox `docker save`, built once per machine), uploaded over
  * the image API: `strata up` registers it only for a host without the fake driver.
  */
-async function containerImage(ctx: Omit<SoakContext, 'setup'>): Promise<string> {
-  const built = await buildTestImage('container', testImageCacheDir());
+function containerImage(ctx: Omit<SoakContext, 'setup'>): Promise<string> {
+  return testImage(ctx, 'container');
+}
+
+/** A test image, built (or found in the machine's cache) and uploaded over the image API. */
+async function testImage(ctx: Omit<SoakContext, 'setup'>, kind: TestImageKind): Promise<string> {
+  const built = await buildTestImage(kind, testImageCacheDir());
   const full = { ...ctx, setup: undefined as never };
   const json = {
-    name: testImageNames.container,
+    name: testImageNames[kind],
     disk_format: built.diskFormat,
     container_format: built.containerFormat,
   };
@@ -93,6 +114,6 @@ async function containerImage(ctx: Omit<SoakContext, 'setup'>): Promise<string> 
   const id = String(created['id']);
   ctx.ledger.acknowledge('image', id);
   if (!(await uploadImage(full, id, await readFile(built.path))))
-    throw new Error(`soak setup: the ${testImageNames.container} image could not be uploaded`);
+    throw new Error(`soak setup: the ${testImageNames[kind]} image could not be uploaded`);
   return id;
 }
