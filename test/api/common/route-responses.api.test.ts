@@ -11,7 +11,7 @@ interface RouteDeclared {
 }
 
 /** Services whose every body-bearing route must declare its response schema (issue 15). */
-const audited = ['/compute/', '/image/', '/identity/'];
+const audited = ['/compute/', '/image/', '/identity/', '/network/'];
 
 // Every route of the audited services, replayed into a bare Fastify that records what each declares.
 describe('response schema audit', () => {
