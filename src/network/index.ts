@@ -86,6 +86,7 @@ export function networkService(
         'www-authenticate': `Keystone uri="${serviceUrl.replace(/\/network$/, '/identity')}"`,
       }),
       strictErrors: ctx.http.strictErrors,
+      strictResponses: ctx.http.strictResponses,
     }),
   };
 }
