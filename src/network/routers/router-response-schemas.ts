@@ -1,6 +1,12 @@
 import Type from 'typebox';
 import { bool, nullable, str, strict } from '../../common/http/response-schemas.js';
-import { ownerFields, pageLinks, standardAttributeFields, tagFields } from '../standard-attribute-schemas.js';
+import {
+  ownerFields,
+  pageLinks,
+  selectable,
+  standardAttributeFields,
+  tagFields,
+} from '../standard-attribute-schemas.js';
 
 /**
  * Neutron's router bodies (api-ref "Routers") with router, ext-gw-mode and extraroute.
@@ -15,21 +21,26 @@ const gatewayInfo = strict({
   external_fixed_ips: Type.Array(strict({ subnet_id: str, ip_address: str })),
 });
 
-const router = strict({
-  id: str,
-  name: str,
-  ...ownerFields,
-  admin_state_up: bool,
-  status: str,
-  external_gateway_info: nullable(gatewayInfo),
-  // extraroute
-  routes: Type.Array(strict({ destination: str, nexthop: str })),
-  ...standardAttributeFields,
-  ...tagFields,
-});
+export const routerResource = selectable(
+  strict({
+    id: str,
+    name: str,
+    ...ownerFields,
+    admin_state_up: bool,
+    status: str,
+    external_gateway_info: nullable(gatewayInfo),
+    // extraroute
+    routes: Type.Array(strict({ destination: str, nexthop: str })),
+    ...standardAttributeFields,
+    ...tagFields,
+  }),
+);
 
-export const routerResponse = strict({ router });
-export const routerListResponse = strict({ routers: Type.Array(router), routers_links: pageLinks });
+export const routerResponse = strict({ router: routerResource.selected });
+export const routerListResponse = strict({
+  routers: Type.Array(routerResource.selected),
+  routers_links: pageLinks,
+});
 
 /** add_router_interface / remove_router_interface: the interface, not the router. */
 export const routerInterfaceResponse = strict({
