@@ -45,13 +45,22 @@ ensure_packages() {
   fi
 }
 
-# npm ci when node_modules is absent or older than package-lock.json; `prepare` builds dist/.
+# Installs the packages when the lock file's content changed since the last install (a checkout
+# touches every file's time, so times say nothing). A linked node_modules belongs to another
+# checkout: npm ci here would empty that one, so it is only reported.
 ensure_node_modules() {
   cd "$strata_root"
-  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "npm ci"
-    npm ci --no-audit --no-fund --loglevel=error
+  local want have
+  want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  have="$(cat node_modules/.strata-lock-sha256 2>/dev/null || true)"
+  [ "$want" = "$have" ] && return 0
+  if [ -L node_modules ]; then
+    say "node_modules is a link to another checkout; not reinstalling here (run npm ci there if its lock differs)"
+    return 0
   fi
+  say "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" >node_modules/.strata-lock-sha256
 }
 
 ensure_build() {

@@ -1,5 +1,5 @@
 # Sourced by scripts/test after the suites: a test run leaves no process, container, VM,
-# mount, namespace or dnsmasq behind. Only what a test made is looked at: processes, container
+# mount, namespace, link or dnsmasq behind. Only what a test made is looked at: processes, container
 # roots and mounts under a test data directory ($TMPDIR/strata-*), and strata-* network
 # namespaces when no Strata outside a test directory is running. PostgreSQL, a developer's
 # own cloud and anything else on the machine are not flagged.
@@ -45,6 +45,9 @@ leftover_netns() {
   fi
   # strata-*: clouds and agents; sd?-*: the dataplane tests' hosts; qdhcp-/qrouter-: DHCP and routers.
   ip netns list 2>/dev/null | awk '$1 ~ /^(strata-|sd[a-z]-|qdhcp-|qrouter-)/ { print "network namespace " $1 }'
+  # The host's own links the Linux dataplane makes: network bridges, VXLAN uplinks, taps and
+  # veth ends, and the external network's bridge.
+  ip -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2) } $2 ~ /^(brq|tap|vxlan-|ns-|qr-|qg-|strata-)/ { print "network link " $2 }'
 }
 
 # Prints what is left and fails when anything is.

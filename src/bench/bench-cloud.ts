@@ -24,7 +24,8 @@ export interface BenchCloud {
   close(): Promise<void>;
 }
 
-const adminPassword = 'bench-admin-secret';
+/** The admin password of every bench cloud (user admin, project admin, domain Default). */
+export const adminPassword = 'bench-admin-secret';
 
 /**
  * Builds the cloud with `strata up`'s defaults (SQLite in a temporary data directory,

@@ -2,8 +2,11 @@ import { agentMemoryBench } from './agent-memory-bench.js';
 import type { Benchmark } from './benchmark.js';
 import { bootStormBench } from './boot-storm-bench.js';
 import { containerBootBench } from './container-boot-bench.js';
+import { dashboardLoadBench } from './dashboard-load-bench.js';
+import { dashboardPagingBench } from './dashboard-paging-bench.js';
 import { diskHotplugBench } from './disk-hotplug-bench.js';
 import { idleMemoryBench } from './idle-memory-bench.js';
+import { metricsScrapeBench } from './metrics-scrape-bench.js';
 import { nicAttachBench } from './nic-attach-bench.js';
 import { pingAfterCreateBench } from './dataplane/ping-after-create-bench.js';
 import { portPlugBench } from './dataplane/port-plug-bench.js';
@@ -46,6 +49,9 @@ export const benchmarks = {
   'ping-after-create': pingAfterCreateBench,
   'port-plug': portPlugBench,
   'sg-rule-update': sgRuleUpdateBench,
+  'dashboard-load': dashboardLoadBench,
+  'dashboard-paging': dashboardPagingBench,
+  'metrics-scrape': metricsScrapeBench,
 } as const satisfies Record<string, Benchmark>;
 
 export type BenchmarkName = keyof typeof benchmarks;

@@ -165,3 +165,37 @@ export async function walkServerDetail(c: BenchCloud, s: ComputeSetup): Promise<
   }
   return statuses;
 }
+
+/** Room for 2,000 1-vCPU/512 MB servers each (VCPU allocation ratio 4). */
+export const bigHost = { vcpus: 512, memoryMb: 1_048_576, diskGb: 16_384 } as const;
+/** Nova's multi-create: one POST /servers with min_count = max_count boots this many. */
+const perRequest = 500;
+
+/** Boots `servers` servers through the API (multi-create) and waits until all are ACTIVE. */
+export async function bootServers(
+  c: BenchCloud,
+  s: ComputeSetup,
+  servers: number,
+  progress: BenchProgress,
+  name: string,
+): Promise<void> {
+  progress(`${name}: booting ${servers} servers (POST /servers, max_count ${perRequest})`);
+  for (let done = 0; done < servers; done += perRequest) {
+    const count = Math.min(perRequest, servers - done);
+    await c.http.expect(202, {
+      method: 'POST',
+      url: `${s.computeUrl}/servers`,
+      headers: { 'x-auth-token': s.token },
+      json: {
+        server: {
+          name: `${name}-${done}`,
+          flavorRef: s.flavorId,
+          imageRef: s.imageId,
+          min_count: count,
+          max_count: count,
+        },
+      },
+    });
+  }
+  await waitAllActive(c, servers, { everyMs: 250, stallMs: 120_000 });
+}

@@ -3,47 +3,23 @@ import type { BenchMetric, BenchOptions, BenchProgress, Benchmark } from './benc
 import type { BenchCloud } from './bench-cloud.js';
 import { withBenchCloud } from './bench-cloud.js';
 import { timeSequential } from './bench-stats.js';
-import type { ComputeSetup } from './compute-bench-setup.js';
-import { addBenchHosts, prepareCompute, waitAllActive, walkServerDetail } from './compute-bench-setup.js';
+import {
+  addBenchHosts,
+  bigHost,
+  bootServers,
+  prepareCompute,
+  walkServerDetail,
+} from './compute-bench-setup.js';
 
 const name = 'server-list';
 const pageTargetMs = 100;
-/** Nova's multi-create: one POST /servers with min_count = max_count boots this many. */
-const perRequest = 500;
 const hosts = 10;
-/** Room for 2,000 1-vCPU/512 MB servers each (VCPU allocation ratio 4). */
-const bigHost = { vcpus: 512, memoryMb: 1_048_576, diskGb: 16_384 } as const;
-
-/** Boots `servers` servers through the API (multi-create) and waits until all are ACTIVE. */
-async function fill(c: BenchCloud, s: ComputeSetup, servers: number, progress: BenchProgress): Promise<void> {
-  progress(
-    `${name}: booting ${servers} servers on ${hosts} fake hosts (POST /servers, max_count ${perRequest})`,
-  );
-  for (let done = 0; done < servers; done += perRequest) {
-    const count = Math.min(perRequest, servers - done);
-    await c.http.expect(202, {
-      method: 'POST',
-      url: `${s.computeUrl}/servers`,
-      headers: { 'x-auth-token': s.token },
-      json: {
-        server: {
-          name: `list-${done}`,
-          flavorRef: s.flavorId,
-          imageRef: s.imageId,
-          min_count: count,
-          max_count: count,
-        },
-      },
-    });
-  }
-  await waitAllActive(c, servers, { everyMs: 250, stallMs: 120_000 });
-}
 
 async function measure(c: BenchCloud, opts: BenchOptions, progress: BenchProgress): Promise<BenchMetric[]> {
   if (hosts * 2000 < opts.servers) throw new Error(`${name}: at most ${hosts * 2000} servers`);
   await addBenchHosts(c, hosts, bigHost, progress, name);
   const s = await prepareCompute(c, opts.servers);
-  await fill(c, s, opts.servers, progress);
+  await bootServers(c, s, opts.servers, progress, name);
   const headers = { 'x-auth-token': s.token };
   const page = (detail: boolean) => async () => {
     const url = `${s.computeUrl}/servers${detail ? '/detail' : ''}?limit=1000`;

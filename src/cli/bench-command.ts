@@ -31,6 +31,11 @@ interface BenchFlags {
   readonly sgRules: number;
   readonly sgPorts: number;
   readonly pingSamples: number;
+  readonly pageLoads: number;
+  readonly dashboardServers: number;
+  readonly dashboardPages: number;
+  readonly metricsServers: number;
+  readonly scrapes: number;
 }
 
 const positive = (v: string) => {
@@ -50,7 +55,7 @@ const counts = (v: string) => v.split(',').map((one) => count(one.trim()));
 export function benchCommand(): Command {
   return new Command('bench')
     .description(
-      'measure token issue/validate, idle memory, start-up, scheduling, server boot (fake, QEMU, runc) and agent memory against the targets',
+      'measure token issue/validate, idle memory, start-up, scheduling, server boot (fake, QEMU, runc), agent memory, the dashboard and /metrics against the targets',
     )
     .addOption(new Option('--only <name>', 'run one benchmark').choices(Object.keys(benchmarks)))
     .option('--json', 'print machine-readable JSON on stdout')
@@ -86,6 +91,11 @@ export function benchCommand(): Command {
     .option('--sg-rules <n>', 'security group rules in sg-rule-update', count, 1000)
     .option('--sg-ports <n>', 'ports the sg-rule-update rules apply to', count, 200)
     .option('--ping-samples <n>', 'servers ping-after-create creates per kind', count, 3)
+    .option('--page-loads <n>', 'cold dashboard loads timed in headless Chromium (median)', count, 3)
+    .option('--dashboard-servers <n>', 'servers while dashboard-paging pages (issue 17: 1000)', count, 200)
+    .option('--dashboard-pages <n>', 'next-page clicks dashboard-paging times', count, 9)
+    .option('--metrics-servers <n>', 'servers while metrics-scrape scrapes (issue 17: 10000)', count, 1000)
+    .option('--scrapes <n>', 'sequential GET /metrics timed', count, 20)
     .action(async (flags: BenchFlags) => runBench(flags));
 }
 
@@ -114,6 +124,11 @@ async function runBench(flags: BenchFlags): Promise<void> {
     sgRules: flags.sgRules,
     sgPorts: flags.sgPorts,
     pingSamples: flags.pingSamples,
+    pageLoads: flags.pageLoads,
+    dashboardServers: flags.dashboardServers,
+    dashboardPages: flags.dashboardPages,
+    metricsServers: flags.metricsServers,
+    scrapes: flags.scrapes,
   };
   const names = flags.only ? [flags.only] : (Object.keys(benchmarks) as BenchmarkName[]);
   const progress = (line: string) => process.stderr.write(`${line}\n`);

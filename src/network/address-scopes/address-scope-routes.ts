@@ -9,6 +9,7 @@ import * as service from './address-scope-service.js';
 import type { AddressScopeRow } from './address-scope-store.js';
 import { listAddressScopeRows } from './address-scope-store.js';
 import { addressScopeTarget, addressScopeView } from './address-scope-view.js';
+import { addressScopeListResponse, addressScopeResponse } from './address-scope-response-schemas.js';
 
 const sortable = new Set(['id', 'name', 'tenant_id', 'project_id', 'shared', 'ip_version']);
 
@@ -28,6 +29,7 @@ export const addressScopeRoutes = [
     policy: 'get_address_scope',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 200,
+    response: addressScopeListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const caller = callerOf(ctx);
@@ -51,6 +53,7 @@ export const addressScopeRoutes = [
     policy: 'create_address_scope',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
+    response: addressScopeResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
       one(
@@ -64,6 +67,7 @@ export const addressScopeRoutes = [
     policy: 'get_address_scope',
     target,
     successStatus: 200,
+    response: addressScopeResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
       one(ctx, await service.findAddressScope(deps.store.db, callerOf(ctx), idOf(ctx))),
@@ -74,6 +78,7 @@ export const addressScopeRoutes = [
     policy: 'update_address_scope',
     target,
     successStatus: 200,
+    response: addressScopeResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
       one(

@@ -2,6 +2,7 @@ import { route } from '../../common/http/route-spec.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { applyList, parseListQuery, pickFields } from '../network-list.js';
 import { httpBadRequest } from '../network-errors.js';
+import { availabilityZoneListResponse } from './availability-zone-response-schemas.js';
 
 /**
  * Strata's network service has one zone, `nova` (Neutron's default_availability_zones),
@@ -18,6 +19,7 @@ export const availabilityZoneRoutes = [
     policy: 'get_availability_zone',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 200,
+    response: availabilityZoneListResponse,
     expectedErrors: [],
     handler: async (ctx) => {
       const q = parseListQuery(ctx.query);

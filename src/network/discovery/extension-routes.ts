@@ -1,6 +1,7 @@
 import { NotFoundError } from '../../common/errors.js';
 import { route } from '../../common/http/route-spec.js';
 import type { NetworkDeps } from '../network-deps.js';
+import { extensionListResponse, extensionResponse } from './discovery-response-schemas.js';
 
 interface Extension {
   readonly alias: string;
@@ -220,6 +221,7 @@ export const extensionRoutes = [
     url: '/v2.0/extensions',
     policy: 'get_extension',
     successStatus: 200,
+    response: extensionListResponse,
     expectedErrors: [],
     handler: async () => ({ extensions: extensions.map(render) }),
   }),
@@ -228,6 +230,7 @@ export const extensionRoutes = [
     url: '/v2.0/extensions/:alias',
     policy: 'get_extension',
     successStatus: 200,
+    response: extensionResponse,
     expectedErrors: [404],
     handler: async (ctx) => {
       const e = extensions.find((x) => x.alias === ctx.params['alias']);

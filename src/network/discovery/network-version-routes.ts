@@ -1,10 +1,12 @@
 import { route } from '../../common/http/route-spec.js';
 import type { NetworkDeps } from '../network-deps.js';
+import { resourceListResponse, versionListResponse } from './discovery-response-schemas.js';
 
-/** The collections under /v2.0/, as Neutron's API root lists them. */
+/** The core collections under /v2.0/, as Neutron's API root lists them (subnet pools are core). */
 const collections = [
   ['network', 'networks'],
   ['subnet', 'subnets'],
+  ['subnetpool', 'subnetpools'],
   ['port', 'ports'],
 ] as const;
 
@@ -14,6 +16,7 @@ export const versionRoutes = [
     url: '/',
     auth: 'none',
     successStatus: 200,
+    response: versionListResponse,
     expectedErrors: [],
     handler: async (ctx) => ({
       versions: [
@@ -26,6 +29,7 @@ export const versionRoutes = [
     url: '/v2.0',
     policy: 'get_extension',
     successStatus: 200,
+    response: resourceListResponse,
     expectedErrors: [],
     handler: async (ctx) => ({
       resources: collections.map(([name, collection]) => ({

@@ -14,6 +14,7 @@ import type { NetworkRow } from './network-store.js';
 import { listNetworkRows, subnetIdsOf } from './network-store.js';
 import { networkAddressScopes } from '../address-scopes/address-scope-store.js';
 import { networkTarget, networkView } from './network-view.js';
+import { networkListResponse, networkResponse } from './network-response-schemas.js';
 
 const sortable = new Set([
   'id',
@@ -79,6 +80,7 @@ export const networkRoutes = [
     policy: 'get_network',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 200,
+    response: networkListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const caller = callerOf(ctx);
@@ -108,6 +110,7 @@ export const networkRoutes = [
     policy: 'create_network',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
+    response: networkResponse,
     expectedErrors: [409],
     handler: async (ctx, deps) =>
       one(deps, ctx, await service.createNetwork(deps, callerOf(ctx), resourceBody(ctx.body, 'network'))),
@@ -118,6 +121,7 @@ export const networkRoutes = [
     policy: 'get_network',
     target,
     successStatus: 200,
+    response: networkResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
       one(deps, ctx, await service.findNetwork(deps.store.db, callerOf(ctx), idOf(ctx))),
@@ -128,6 +132,7 @@ export const networkRoutes = [
     policy: 'update_network',
     target,
     successStatus: 200,
+    response: networkResponse,
     expectedErrors: [404, 409, 412],
     handler: async (ctx, deps) =>
       one(

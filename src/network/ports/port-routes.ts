@@ -16,6 +16,7 @@ import type { AllocationRow, PortRow } from './port-store.js';
 import { allocationsOf, listPortRows } from './port-store.js';
 import { portDomains } from '../dns/dns-names.js';
 import { portView } from './port-view.js';
+import { portListResponse, portResponse } from './port-response-schemas.js';
 
 const sortable = new Set([
   'id',
@@ -100,6 +101,7 @@ export const portRoutes = [
     policy: 'get_port',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 200,
+    response: portListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const caller = callerOf(ctx);
@@ -131,6 +133,7 @@ export const portRoutes = [
     policy: 'create_port',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
+    response: portResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       const created = await service.createPort(deps, callerOf(ctx), resourceBody(ctx.body, 'port'));
@@ -143,6 +146,7 @@ export const portRoutes = [
     policy: 'get_port',
     target,
     successStatus: 200,
+    response: portResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
       one(deps, ctx, await service.findPort(deps.store.db, callerOf(ctx), idOf(ctx))),
@@ -153,6 +157,7 @@ export const portRoutes = [
     policy: 'update_port',
     target,
     successStatus: 200,
+    response: portResponse,
     expectedErrors: [404, 409, 412],
     handler: async (ctx, deps) =>
       one(

@@ -2,7 +2,7 @@ import { checkRevision } from '../network-revision.js';
 import { checkDnsName } from '../dns/dns-names.js';
 import { checkQuota } from '../quotas/quota-service.js';
 import { uuid } from '../../common/ids.js';
-import { flag, isSet } from '../../db/row-codec.js';
+import { flag, isSet, parseJson } from '../../db/row-codec.js';
 import { randomMac } from '../ipam/mac-address.js';
 import { parseCreate, parseUpdate, valueOr } from '../network-attributes.js';
 import type { NetworkCaller } from '../network-context.js';
@@ -21,6 +21,8 @@ import { subnetsOfNetwork } from '../subnets/subnet-store.js';
 import type { FixedIpRequest } from './port-addresses.js';
 import { planAddresses } from './port-addresses.js';
 import { portAttributes } from './port-schemas.js';
+import type { DhcpOption } from './port-extra-options.js';
+import { addressPairsOf, createdDhcpOptions, updatedDhcpOptions } from './port-extra-options.js';
 import { disassociateFloatingIps, preventServicePortDeletion } from '../routers/router-ports.js';
 import type { PortRow } from './port-store.js';
 import * as store from './port-store.js';
@@ -173,8 +175,10 @@ async function insertNewPort(
     port_security_enabled: flag(
       (body['port_security_enabled'] as boolean | undefined) ?? isSet(net.port_security_enabled),
     ),
-    allowed_address_pairs: JSON.stringify(valueOr(portAttributes, body, 'allowed_address_pairs')),
-    extra_dhcp_opts: JSON.stringify(valueOr(portAttributes, body, 'extra_dhcp_opts')),
+    allowed_address_pairs: JSON.stringify(
+      addressPairsOf(valueOr(portAttributes, body, 'allowed_address_pairs'), mac),
+    ),
+    extra_dhcp_opts: JSON.stringify(createdDhcpOptions(valueOr(portAttributes, body, 'extra_dhcp_opts'))),
     security_groups: JSON.stringify(groups),
     dns_name: valueOr(portAttributes, body, 'dns_name'),
     tags: '[]',
@@ -254,8 +258,8 @@ async function applyPortUpdate(
       binding_vnic_type: body['binding:vnic_type'],
       binding_profile: json('binding:profile'),
       port_security_enabled: bool('port_security_enabled'),
-      allowed_address_pairs: json('allowed_address_pairs'),
-      extra_dhcp_opts: json('extra_dhcp_opts'),
+      allowed_address_pairs: pairsChange(body, mac ?? row.mac_address),
+      extra_dhcp_opts: dhcpOptionsChange(row, body),
       security_groups: groups === undefined ? undefined : JSON.stringify(groups),
       dns_name: body['dns_name'],
     }).filter(([, v]) => v !== undefined),
@@ -263,6 +267,19 @@ async function applyPortUpdate(
   if (Object.keys(change).length === 0 && body['fixed_ips'] === undefined) return row;
   await store.updatePortRow(tx, row, change, deps.clock().toISOString());
   return (await store.getPortRow(tx, id))!;
+}
+
+type Requested = ReadonlyArray<Record<string, unknown>>;
+
+function pairsChange(body: Record<string, unknown>, mac: string): string | undefined {
+  const pairs = body['allowed_address_pairs'] as Requested | undefined;
+  return pairs === undefined ? undefined : JSON.stringify(addressPairsOf(pairs, mac));
+}
+
+function dhcpOptionsChange(row: PortRow, body: Record<string, unknown>): string | undefined {
+  const updates = body['extra_dhcp_opts'] as Requested | undefined;
+  if (updates === undefined || updates.length === 0) return undefined;
+  return JSON.stringify(updatedDhcpOptions(parseJson<DhcpOption[]>(row.extra_dhcp_opts, []), updates));
 }
 
 /** A bound port keeps its MAC (PortBound); a MAC in use on the network is refused. */

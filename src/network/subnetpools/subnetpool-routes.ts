@@ -15,6 +15,11 @@ import * as service from './subnetpool-service.js';
 import type { SubnetPoolRow } from './subnetpool-store.js';
 import { listSubnetPoolRows } from './subnetpool-store.js';
 import { subnetPoolTarget, subnetPoolView } from './subnetpool-view.js';
+import {
+  subnetPoolListResponse,
+  subnetPoolPrefixesResponse,
+  subnetPoolResponse,
+} from './subnetpool-response-schemas.js';
 
 const sortable = new Set([
   'id',
@@ -59,6 +64,7 @@ export const subnetPoolRoutes = [
     policy: 'get_subnetpool',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 200,
+    response: subnetPoolListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const caller = callerOf(ctx);
@@ -83,6 +89,7 @@ export const subnetPoolRoutes = [
     policy: 'create_subnetpool',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
+    response: subnetPoolResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
       one(ctx, await service.createSubnetPool(deps, callerOf(ctx), resourceBody(ctx.body, 'subnetpool'))),
@@ -93,6 +100,7 @@ export const subnetPoolRoutes = [
     policy: 'get_subnetpool',
     target,
     successStatus: 200,
+    response: subnetPoolResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
       one(ctx, await service.findSubnetPool(deps.store.db, callerOf(ctx), idOf(ctx))),
@@ -103,6 +111,7 @@ export const subnetPoolRoutes = [
     policy: 'update_subnetpool',
     target,
     successStatus: 200,
+    response: subnetPoolResponse,
     expectedErrors: [404, 409, 412],
     handler: async (ctx, deps) =>
       one(
@@ -132,6 +141,7 @@ export const subnetPoolRoutes = [
     policy: 'add_prefixes',
     target,
     successStatus: 200,
+    response: subnetPoolPrefixesResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => service.addPrefixes(deps, callerOf(ctx), idOf(ctx), prefixBody(ctx.body)),
   }),
@@ -141,6 +151,7 @@ export const subnetPoolRoutes = [
     policy: 'remove_prefixes',
     target,
     successStatus: 200,
+    response: subnetPoolPrefixesResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => removePrefixes(deps, callerOf(ctx), idOf(ctx), prefixBody(ctx.body)),
   }),

@@ -11,6 +11,7 @@ import * as service from './subnet-service.js';
 import { listSubnetRows } from './subnet-store.js';
 import type { SubnetRow } from './subnet-store.js';
 import { subnetView } from './subnet-view.js';
+import { subnetListResponse, subnetResponse } from './subnet-response-schemas.js';
 
 const sortable = new Set([
   'id',
@@ -50,6 +51,7 @@ export const subnetRoutes = [
     policy: 'get_subnet',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 200,
+    response: subnetListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const caller = callerOf(ctx);
@@ -74,6 +76,7 @@ export const subnetRoutes = [
     policy: 'create_subnet',
     target: (ctx) => ({ project_id: ctx.auth.projectId, 'network:project_id': ctx.auth.projectId }),
     successStatus: 201,
+    response: subnetResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
       one(ctx, await service.createSubnet(deps, callerOf(ctx), resourceBody(ctx.body, 'subnet'))),
@@ -84,6 +87,7 @@ export const subnetRoutes = [
     policy: 'get_subnet',
     target,
     successStatus: 200,
+    response: subnetResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => one(ctx, await service.findSubnet(deps.store.db, callerOf(ctx), idOf(ctx))),
   }),
@@ -93,6 +97,7 @@ export const subnetRoutes = [
     policy: 'update_subnet',
     target,
     successStatus: 200,
+    response: subnetResponse,
     expectedErrors: [404, 409, 412],
     handler: async (ctx, deps) =>
       one(

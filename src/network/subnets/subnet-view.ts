@@ -20,7 +20,6 @@ export function subnetView(row: SubnetRow): Record<string, unknown> {
     host_routes: parseJson(row.host_routes, []),
     dns_nameservers: parseJson(row.dns_nameservers, []),
     service_types: parseJson(row.service_types, []),
-    segment_id: null,
     description: row.description,
     tags: parseJson<string[]>(row.tags, []),
     created_at: secondsTime(row.created_at),

@@ -1,5 +1,5 @@
 import { respond } from '../../common/http/http-response.js';
-import { route } from '../../common/http/route-spec.js';
+import { noBody, route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { callerOf } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
@@ -12,6 +12,7 @@ import { routerTarget } from '../routers/router-service.js';
 import { subnetPoolTarget } from '../subnetpools/subnetpool-view.js';
 import type { Taggable } from './tag-service.js';
 import { tagNotFound, tagsOf, taggable, validateTag, validateTagsBody, writeTags } from './tag-service.js';
+import { tagListResponse } from './tag-response-schemas.js';
 
 const singular = {
   networks: 'network',
@@ -53,6 +54,7 @@ function routesFor(kind: Taggable) {
       policy: `get_${kind}_tags`,
       target: t,
       successStatus: 200,
+      response: tagListResponse,
       expectedErrors: [404],
       handler: async (ctx, deps) => ({ tags: await tagsOf(deps.store.db, callerOf(ctx), kind, parent(ctx)) }),
     }),
@@ -75,6 +77,7 @@ function routesFor(kind: Taggable) {
       policy: `update_${kind}_tags`,
       target: t,
       successStatus: 200,
+      response: tagListResponse,
       expectedErrors: [404],
       handler: async (ctx, deps) => {
         const tags = validateTagsBody(ctx.body);
@@ -88,6 +91,7 @@ function routesFor(kind: Taggable) {
       policy: `create_${kind}_tags`,
       target: t,
       successStatus: 201,
+      response: noBody,
       expectedErrors: [404],
       handler: async (ctx, deps) => {
         const value = tag(ctx);

@@ -180,7 +180,6 @@ for (const dialect of testDialects()) {
         allocation_pools: [{ start: '10.1.0.2', end: '10.1.0.254' }],
         enable_dhcp: true,
         subnetpool_id: null,
-        segment_id: null,
         ipv6_ra_mode: null,
         dns_nameservers: [],
         host_routes: [],
