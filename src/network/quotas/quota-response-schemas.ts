@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { int, str, strict } from '../../common/http/response-schemas.js';
-import { ownerFields } from '../standard-attribute-schemas.js';
+import { ownerAttributes } from '../network-response-schemas.js';
 
 /**
  * Neutron's quota bodies (api-ref "Quotas extension", quotas and quota_details) for the
@@ -24,7 +24,7 @@ const each = <T extends ReturnType<typeof strict> | typeof int>(t: T) =>
 const limits = each(int);
 
 export const quotaResponse = strict({ quota: strict(limits) });
-export const quotaListResponse = strict({ quotas: Type.Array(strict({ ...limits, ...ownerFields })) });
+export const quotaListResponse = strict({ quotas: Type.Array(strict({ ...limits, ...ownerAttributes })) });
 export const quotaDetailsResponse = strict({
   quota: strict(each(strict({ limit: int, used: int, reserved: int }))),
 });

@@ -7,7 +7,12 @@ import { httpBadRequest } from '../network-errors.js';
 import { ForbiddenError } from '../../common/errors.js';
 import * as service from './quota-service.js';
 import * as store from './quota-store.js';
-import { quotaDetailsResponse, quotaListResponse, quotaProjectResponse, quotaResponse } from './quota-response-schemas.js';
+import {
+  quotaDetailsResponse,
+  quotaListResponse,
+  quotaProjectResponse,
+  quotaResponse,
+} from './quota-response-schemas.js';
 
 const idOf = (ctx: RequestContext) => ctx.params['project_id']!;
 

@@ -1,12 +1,12 @@
 import Type from 'typebox';
 import { bool, nullable, str, strict } from '../../common/http/response-schemas.js';
 import {
-  ownerFields,
-  pageLinks,
-  selectable,
-  standardAttributeFields,
-  tagFields,
-} from '../standard-attribute-schemas.js';
+  listResponse,
+  neutronResource,
+  ownerAttributes,
+  singleResponse,
+  standardAttributes,
+} from '../network-response-schemas.js';
 
 /**
  * Neutron's router bodies (api-ref "Routers") with router, ext-gw-mode and extraroute.
@@ -21,31 +21,25 @@ const gatewayInfo = strict({
   external_fixed_ips: Type.Array(strict({ subnet_id: str, ip_address: str })),
 });
 
-export const routerResource = selectable(
-  strict({
-    id: str,
-    name: str,
-    ...ownerFields,
-    admin_state_up: bool,
-    status: str,
-    external_gateway_info: nullable(gatewayInfo),
-    // extraroute
-    routes: Type.Array(strict({ destination: str, nexthop: str })),
-    ...standardAttributeFields,
-    ...tagFields,
-  }),
-);
-
-export const routerResponse = strict({ router: routerResource.selected });
-export const routerListResponse = strict({
-  routers: Type.Array(routerResource.selected),
-  routers_links: pageLinks,
+export const routerResource = neutronResource({
+  id: str,
+  name: str,
+  ...ownerAttributes,
+  admin_state_up: bool,
+  status: str,
+  external_gateway_info: nullable(gatewayInfo),
+  // extraroute
+  routes: Type.Array(strict({ destination: str, nexthop: str })),
+  ...standardAttributes,
 });
+
+export const routerResponse = singleResponse('router', routerResource);
+export const routerListResponse = listResponse('routers', routerResource);
 
 /** add_router_interface / remove_router_interface: the interface, not the router. */
 export const routerInterfaceResponse = strict({
   id: str,
-  ...ownerFields,
+  ...ownerAttributes,
   port_id: str,
   network_id: str,
   // The last subnet added to the port (deprecated by IPv6 multi-prefix), and all of them.

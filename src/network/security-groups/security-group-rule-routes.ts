@@ -9,7 +9,10 @@ import * as service from './security-group-rule-service.js';
 import type { SecurityGroupRuleRow } from './security-group-store.js';
 import { getGroupRow, listRuleRows } from './security-group-store.js';
 import { ruleTarget, ruleView } from './security-group-view.js';
-import { securityGroupRuleListResponse, securityGroupRuleResponse } from './security-group-response-schemas.js';
+import {
+  securityGroupRuleListResponse,
+  securityGroupRuleResponse,
+} from './security-group-response-schemas.js';
 
 const sortable = new Set([
   'id',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compileResponseChecker } from '../common/http/response-check.js';
-import { floatingIpResource } from './floatingips/floatingip-response-schemas.js';
-import { floatingIpView } from './floatingips/floatingip-view.js';
+import { compileResponseChecker } from '../../common/http/response-check.js';
+import { floatingIpResource } from './floatingip-response-schemas.js';
+import { floatingIpView } from './floatingip-view.js';
 
 const fip = floatingIpView({
   id: 'f1',
