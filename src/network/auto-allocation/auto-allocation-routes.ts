@@ -4,6 +4,7 @@ import { callerOf } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { parseListQuery } from '../network-list.js';
 import { deleteAutoAllocatedTopology, getAutoAllocatedTopology } from './auto-allocation-service.js';
+import { autoAllocatedTopologyResponse } from './auto-allocation-response-schemas.js';
 
 const projectOf = (ctx: RequestContext) => ctx.params['project_id']!;
 
@@ -21,6 +22,7 @@ export const autoAllocationRoutes = [
     policy: 'get_auto_allocated_topology',
     target,
     successStatus: 200,
+    response: autoAllocatedTopologyResponse,
     expectedErrors: [400, 409],
     handler: async (ctx, deps) => ({
       auto_allocated_topology: await getAutoAllocatedTopology(

@@ -11,6 +11,7 @@ import * as service from './floatingip-service.js';
 import type { FloatingIpRow } from './floatingip-store.js';
 import { listFloatingIpRows } from './floatingip-store.js';
 import { floatingIpView } from './floatingip-view.js';
+import { floatingIpListResponse, floatingIpResponse } from './floatingip-response-schemas.js';
 
 const sortable = new Set([
   'id',
@@ -43,6 +44,7 @@ export const floatingIpRoutes = [
     policy: 'get_floatingip',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 200,
+    response: floatingIpListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const caller = callerOf(ctx);
@@ -67,6 +69,7 @@ export const floatingIpRoutes = [
     policy: 'create_floatingip',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
+    response: floatingIpResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
       one(ctx, await service.createFloatingIp(deps, callerOf(ctx), resourceBody(ctx.body, 'floatingip'))),
@@ -77,6 +80,7 @@ export const floatingIpRoutes = [
     policy: 'get_floatingip',
     target,
     successStatus: 200,
+    response: floatingIpResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
       one(ctx, await service.findFloatingIp(deps.store.db, callerOf(ctx), idOf(ctx))),
@@ -87,6 +91,7 @@ export const floatingIpRoutes = [
     policy: 'update_floatingip',
     target,
     successStatus: 200,
+    response: floatingIpResponse,
     expectedErrors: [404, 409, 412],
     handler: async (ctx, deps) =>
       one(

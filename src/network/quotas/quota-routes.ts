@@ -7,6 +7,12 @@ import { httpBadRequest } from '../network-errors.js';
 import { ForbiddenError } from '../../common/errors.js';
 import * as service from './quota-service.js';
 import * as store from './quota-store.js';
+import {
+  quotaDetailsResponse,
+  quotaListResponse,
+  quotaProjectResponse,
+  quotaResponse,
+} from './quota-response-schemas.js';
 
 const idOf = (ctx: RequestContext) => ctx.params['project_id']!;
 
@@ -20,6 +26,7 @@ export const quotaRoutes = [
     policy: 'get_quota',
     target: () => ({}),
     successStatus: 200,
+    response: quotaListResponse,
     expectedErrors: [],
     handler: async (_ctx, deps) => {
       const all = await store.projectsWithQuotas(deps.store.db);
@@ -32,6 +39,7 @@ export const quotaRoutes = [
     policy: 'get_quota',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 200,
+    response: quotaProjectResponse,
     expectedErrors: [],
     handler: async (ctx) => {
       if (ctx.auth.projectId === undefined) throw httpBadRequest('Tenant-id was missing from quota request.');
@@ -44,6 +52,7 @@ export const quotaRoutes = [
     policy: 'get_quota',
     target: ownOrAdmin,
     successStatus: 200,
+    response: quotaResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => ({ quota: await store.limitsOf(deps.store.db, idOf(ctx)) }),
   }),
@@ -53,6 +62,7 @@ export const quotaRoutes = [
     policy: 'get_quota',
     target: ownOrAdmin,
     successStatus: 200,
+    response: quotaResponse,
     expectedErrors: [],
     handler: async () => ({ quota: { ...store.quotaDefaults } }),
   }),
@@ -62,6 +72,7 @@ export const quotaRoutes = [
     policy: 'get_quota',
     target: ownOrAdmin,
     successStatus: 200,
+    response: quotaDetailsResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       if (idOf(ctx) !== ctx.auth.projectId && !callerOf(ctx).isAdmin)
@@ -78,6 +89,7 @@ export const quotaRoutes = [
     policy: 'update_quota',
     target: ownOrAdmin,
     successStatus: 200,
+    response: quotaResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => ({
       quota: await service.updateQuota(deps, callerOf(ctx), idOf(ctx), resourceBody(ctx.body, 'quota')),

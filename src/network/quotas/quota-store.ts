@@ -11,6 +11,8 @@ export const quotaDefaults = {
   floatingip: 50,
   // ML2 tracks subnet pools with no limit of its own (quota_default, -1).
   subnetpool: -1,
+  // neutron.extensions.rbac registers RBAC entries as a quota resource (quota_rbac_policy).
+  rbac_policy: 10,
 } as const;
 export type QuotaResource = keyof typeof quotaDefaults;
 export const quotaResources = Object.keys(quotaDefaults) as QuotaResource[];
@@ -24,6 +26,7 @@ const tableOf = {
   router: 'routers',
   floatingip: 'floatingips',
   subnetpool: 'subnetpools',
+  rbac_policy: 'network_rbac_policies',
 } as const;
 
 /** The project's limits: its own rows over the defaults. */

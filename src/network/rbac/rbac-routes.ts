@@ -9,6 +9,7 @@ import * as service from './rbac-service.js';
 import type { RbacPolicyRow } from './rbac-store.js';
 import { listRbacPolicyRows } from './rbac-store.js';
 import { rbacPolicyTarget, rbacPolicyView } from './rbac-view.js';
+import { rbacPolicyListResponse, rbacPolicyResponse } from './rbac-response-schemas.js';
 
 const sortable = new Set([
   'id',
@@ -38,6 +39,7 @@ export const rbacRoutes = [
     policy: 'get_rbac_policy',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 200,
+    response: rbacPolicyListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const caller = callerOf(ctx);
@@ -61,6 +63,7 @@ export const rbacRoutes = [
     policy: 'create_rbac_policy',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
+    response: rbacPolicyResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
       one(ctx, await service.createRbacPolicy(deps, callerOf(ctx), resourceBody(ctx.body, 'rbac_policy'))),
@@ -71,6 +74,7 @@ export const rbacRoutes = [
     policy: 'get_rbac_policy',
     target,
     successStatus: 200,
+    response: rbacPolicyResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
       one(ctx, await service.findRbacPolicy(deps.store.db, callerOf(ctx), idOf(ctx))),
@@ -81,6 +85,7 @@ export const rbacRoutes = [
     policy: 'update_rbac_policy',
     target,
     successStatus: 200,
+    response: rbacPolicyResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
       one(

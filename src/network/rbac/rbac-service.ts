@@ -8,6 +8,7 @@ import { enforce, enforceAttributes } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { invalidInput } from '../network-errors.js';
 import { ownerOf } from '../network-project.js';
+import { checkQuota } from '../quotas/quota-service.js';
 import { findNetwork } from '../networks/network-service.js';
 import type { NetworkRow } from '../networks/network-store.js';
 import { getNetworkRow } from '../networks/network-store.js';
@@ -69,6 +70,7 @@ export async function createRbacPolicy(
     () =>
       deps.store.write(async (tx) => {
         await ownedNetwork(tx, caller, row.object_id);
+        await checkQuota(tx, projectId, 'rbac_policy');
         await store.insertRbacPolicyRow(tx, row);
         await syncNetworkFlags(tx, row.object_id, row.created_at);
         return row;

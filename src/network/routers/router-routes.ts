@@ -14,6 +14,7 @@ import * as service from './router-service.js';
 import type { RouterRow } from './router-store.js';
 import { listRouterRows, portsById } from './router-store.js';
 import { routerView } from './router-view.js';
+import { routerInterfaceResponse, routerListResponse, routerResponse } from './router-response-schemas.js';
 
 const sortable = new Set([
   'id',
@@ -60,6 +61,7 @@ export const routerRoutes = [
     policy: 'get_router',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 200,
+    response: routerListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const caller = callerOf(ctx);
@@ -84,6 +86,7 @@ export const routerRoutes = [
     policy: 'create_router',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
+    response: routerResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
       one(deps, ctx, await service.createRouter(deps, callerOf(ctx), resourceBody(ctx.body, 'router'))),
@@ -94,6 +97,7 @@ export const routerRoutes = [
     policy: 'get_router',
     target,
     successStatus: 200,
+    response: routerResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
       one(deps, ctx, await service.findRouter(deps.store.db, callerOf(ctx), idOf(ctx))),
@@ -104,6 +108,7 @@ export const routerRoutes = [
     policy: 'update_router',
     target,
     successStatus: 200,
+    response: routerResponse,
     expectedErrors: [404, 409, 412],
     handler: async (ctx, deps) =>
       one(
@@ -134,6 +139,7 @@ export const routerRoutes = [
     policy: 'add_router_interface',
     target,
     successStatus: 200,
+    response: routerInterfaceResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => addRouterInterface(deps, callerOf(ctx), idOf(ctx), ctx.body),
   }),
@@ -143,6 +149,7 @@ export const routerRoutes = [
     policy: 'remove_router_interface',
     target,
     successStatus: 200,
+    response: routerInterfaceResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => removeRouterInterface(deps, callerOf(ctx), idOf(ctx), ctx.body),
   }),

@@ -12,6 +12,7 @@ import * as service from './security-group-service.js';
 import type { SecurityGroupRow } from './security-group-store.js';
 import { rulesOfGroups } from './security-group-store.js';
 import { groupTarget, groupView } from './security-group-view.js';
+import { securityGroupListResponse, securityGroupResponse } from './security-group-response-schemas.js';
 
 const sortable = new Set([
   'id',
@@ -60,6 +61,7 @@ export const securityGroupRoutes = [
     policy: 'get_security_group',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 200,
+    response: securityGroupListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const caller = callerOf(ctx);
@@ -84,6 +86,7 @@ export const securityGroupRoutes = [
     policy: 'create_security_group',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
+    response: securityGroupResponse,
     expectedErrors: [409],
     handler: async (ctx, deps) =>
       one(
@@ -98,6 +101,7 @@ export const securityGroupRoutes = [
     policy: 'get_security_group',
     target,
     successStatus: 200,
+    response: securityGroupResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
       one(deps, ctx, await service.findGroup(deps.store.db, callerOf(ctx), idOf(ctx))),
@@ -108,6 +112,7 @@ export const securityGroupRoutes = [
     policy: 'update_security_group',
     target,
     successStatus: 200,
+    response: securityGroupResponse,
     expectedErrors: [404, 409, 412],
     handler: async (ctx, deps) =>
       one(

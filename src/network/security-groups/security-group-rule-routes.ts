@@ -9,6 +9,10 @@ import * as service from './security-group-rule-service.js';
 import type { SecurityGroupRuleRow } from './security-group-store.js';
 import { getGroupRow, listRuleRows } from './security-group-store.js';
 import { ruleTarget, ruleView } from './security-group-view.js';
+import {
+  securityGroupRuleListResponse,
+  securityGroupRuleResponse,
+} from './security-group-response-schemas.js';
 
 const sortable = new Set([
   'id',
@@ -45,6 +49,7 @@ export const securityGroupRuleRoutes = [
     policy: 'get_security_group_rule',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 200,
+    response: securityGroupRuleListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const caller = callerOf(ctx);
@@ -68,6 +73,7 @@ export const securityGroupRuleRoutes = [
     policy: 'create_security_group_rule',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
+    response: securityGroupRuleResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
       one(ctx, await service.createRule(deps, callerOf(ctx), resourceBody(ctx.body, 'security_group_rule'))),
@@ -78,6 +84,7 @@ export const securityGroupRuleRoutes = [
     policy: 'get_security_group_rule',
     target,
     successStatus: 200,
+    response: securityGroupRuleResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => one(ctx, await service.findRule(deps.store.db, callerOf(ctx), idOf(ctx))),
   }),

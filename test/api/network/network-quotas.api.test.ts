@@ -34,6 +34,7 @@ for (const dialect of testDialects()) {
           router: 10,
           floatingip: 50,
           subnetpool: -1,
+          rbac_policy: 10,
         },
       });
       expect((await api.call('GET', `/quotas/${carol.projectId}`, dave.token)).statusCode).toBe(403);
@@ -60,6 +61,7 @@ for (const dialect of testDialects()) {
         router: 10,
         floatingip: 50,
         subnetpool: -1,
+        rbac_policy: 10,
       });
       const net = await api.create(carol.token, 'network', { name: 'only-one' });
       const over = await api.call('POST', '/networks', carol.token, { network: { name: 'two' } });
@@ -82,6 +84,7 @@ for (const dialect of testDialects()) {
         router: { limit: 10, used: 0, reserved: 0 },
         floatingip: { limit: 50, used: 0, reserved: 0 },
         subnetpool: { limit: -1, used: 0, reserved: 0 },
+        rbac_policy: { limit: 10, used: 0, reserved: 0 },
       });
       const listed = (await api.call('GET', '/quotas', admin)).json().quotas;
       expect(listed).toContainEqual({
@@ -95,6 +98,7 @@ for (const dialect of testDialects()) {
         router: 10,
         floatingip: 50,
         subnetpool: -1,
+        rbac_policy: 10,
       });
     });
 
@@ -119,6 +123,32 @@ for (const dialect of testDialects()) {
       ).toBe(200);
       expect((await api.call('DELETE', `/quotas/${dave.projectId}`, admin)).statusCode).toBe(204);
       expect((await api.call('GET', `/quotas/${dave.projectId}`, admin)).json().quota.network).toBe(100);
+    });
+
+    it('counts RBAC policies against rbac_policy, as Neutron registers them', async () => {
+      const net = await api.create(dave.token, 'network', { name: 'to-share' });
+      await api.call('PUT', `/quotas/${dave.projectId}`, admin, { quota: { rbac_policy: 1 } });
+      const share = (target: string) =>
+        api.call('POST', '/rbac-policies', dave.token, {
+          rbac_policy: {
+            object_type: 'network',
+            object_id: net.id,
+            action: 'access_as_shared',
+            target_tenant: target,
+          },
+        });
+      expect((await share(carol.projectId)).statusCode).toBe(201);
+      // A member may not share with '*', so the second target is another project's id.
+      const over = await share('7f1d3c52e0a94b6c8d2e5f4a3b2c1d0e');
+      expect(over.statusCode).toBe(409);
+      expect(over.json().NeutronError.message).toBe("Quota exceeded for resources: ['rbac_policy'].");
+      const details = (await api.call('GET', `/quotas/${dave.projectId}/details`, dave.token)).json();
+      expect(details.quota.rbac_policy).toEqual({ limit: 1, used: 1, reserved: 0 });
+      expect(
+        (
+          await api.call('GET', '/rbac-policies?target_tenant=7f1d3c52e0a94b6c8d2e5f4a3b2c1d0e', dave.token)
+        ).json().rbac_policies,
+      ).toEqual([]);
     });
   });
 }
