@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { WorkloadDisk } from '../agent/drivers/driver.js';
+import type { DiskQos, WorkloadDisk } from '../agent/drivers/driver.js';
 import type { Clock } from '../common/time.js';
 import type { ImageApi } from '../image/image-api.js';
 import type { StrataDb } from '../db/database.js';
@@ -18,6 +18,8 @@ export type DiskOnServer =
       readonly host: string | null;
       /** The size the server was last asked to give the disk (bytes), when one was. */
       readonly sizeBytes?: number;
+      /** The QoS limits the server was last asked to apply to the disk. */
+      readonly qos?: DiskQos;
     };
 
 /**

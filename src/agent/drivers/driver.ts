@@ -111,6 +111,11 @@ export const diskQosKeys = [
 ] as const;
 export type DiskQos = Readonly<Partial<Record<(typeof diskQosKeys)[number], number>>>;
 
+/** Whether two QoS give the same limits (none, an empty set and zeros all mean unlimited). */
+export function sameDiskQos(a: DiskQos | undefined, b: DiskQos | undefined): boolean {
+  return diskQosKeys.every((k) => (a?.[k] ?? 0) === (b?.[k] ?? 0));
+}
+
 /** A device on its own, for attach and detach. */
 export type WorkloadDevice =
   | { readonly kind: 'nic'; readonly nic: WorkloadNic }

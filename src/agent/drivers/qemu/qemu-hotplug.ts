@@ -24,11 +24,13 @@ export async function attachedIds(vm: QemuVm): Promise<Set<string>> {
  */
 export async function hotAttach(vm: QemuVm, device: WorkloadDevice): Promise<void> {
   const ids = deviceIds(deviceRefOf(device));
-  if (!(await attachedIds(vm)).has(ids.device)) await addDevice(vm, device, ids);
+  const had = (await attachedIds(vm)).has(ids.device);
+  if (!had) await addDevice(vm, device, ids);
   // Also when QEMU had it already: an attach that died before this step is finished here.
   if (device.kind === 'nic') await configureTap(device.nic, vm.netns);
   else if (device.disk.sizeBytes !== undefined) await growDisk(vm, ids.backend, device.disk.sizeBytes);
-  await applyThrottle(vm, device);
+  // A disk asked for again with a changed QoS (or none left) gets the new limits at once.
+  await applyThrottle(vm, device, had);
 }
 
 /** The virtual size QEMU gives a block node (what the guest sees), in bytes. */
