@@ -6,6 +6,7 @@ import type { StrataDb } from '../db/database.js';
 import type { VolumePool } from './volumes/volume-pool.js';
 import type { BackupRepository } from './backups/backup-repository.js';
 import type { NbdExportServer } from './exports/nbd-export-server.js';
+import type { NbdPskKeys } from './exports/nbd-psk-keys.js';
 
 /** A disk as the compute service's device seam reports it on a server. */
 export type DiskOnServer =
@@ -68,6 +69,8 @@ export interface VolumeExportDeps {
   /** The volume backend's host (a compute host of this name gets the pool file itself). */
   readonly backendHost: string;
   readonly server: NbdExportServer;
+  /** With TLS: the per-host pre-shared keys the server accepts (each host gets its own). */
+  readonly tls?: NbdPskKeys;
 }
 
 /** Who is acting, reduced to what ownership checks need. */

@@ -1,8 +1,9 @@
-import { deviceRefOf, type DeviceRef, type WorkloadDevice } from '../driver.js';
+import { deviceRefOf, type DeviceRef, type WorkloadDevice, type WorkloadDisk } from '../driver.js';
 import { blockdevOptions, deviceIds, deviceOptions, netdevOptions, type DeviceIds } from './qemu-devices.js';
 import { sleep } from './qemu-process.js';
 import { configureTap } from './qemu-taps.js';
 import { applyThrottle } from './qemu-throttle.js';
+import { nbdTlsObject, writeNbdTlsKey } from './qemu-nbd-tls.js';
 import type { QemuVm } from './qemu-vm.js';
 import { QmpError, type QmpClient } from './qmp-client.js';
 
@@ -57,7 +58,10 @@ async function addDevice(vm: QemuVm, device: WorkloadDevice, ids: DeviceIds): Pr
   await vm.qmp(async (q) => {
     await removeBackend(q, device.kind, ids.backend).catch(() => undefined);
     if (device.kind === 'nic') await q.execute('netdev_add', netdevOptions(device.nic));
-    else await q.execute('blockdev-add', blockdevOptions(device.disk));
+    else {
+      await addTlsCreds(q, vm.paths.dir, device.disk);
+      await q.execute('blockdev-add', blockdevOptions(device.disk));
+    }
     try {
       await q.execute('device_add', deviceOptions(device));
     } catch (err) {
@@ -126,10 +130,23 @@ async function releaseBackend(
 }
 
 /** netdev_del or blockdev-del; resolves when there is no such backend. */
+/** The NBD disk's TLS credentials object, made afresh (its key may be new); none without TLS. */
+async function addTlsCreds(q: QmpClient, vmDir: string, disk: WorkloadDisk): Promise<void> {
+  const tls = nbdTlsObject(vmDir, disk);
+  if (tls === undefined) return;
+  await writeNbdTlsKey(vmDir, disk);
+  await q.execute('object-del', { id: tls['id'] }).catch(() => undefined);
+  await q.execute('object-add', tls);
+}
+
 async function removeBackend(q: QmpClient, kind: DeviceRef['kind'], backend: string): Promise<void> {
   try {
     if (kind === 'nic') await q.execute('netdev_del', { id: backend });
-    else await q.execute('blockdev-del', { 'node-name': backend });
+    else {
+      await q.execute('blockdev-del', { 'node-name': backend });
+      // An NBD disk's TLS credentials go with it (absent for the others).
+      await q.execute('object-del', { id: `tls-${backend.slice(4)}` }).catch(() => undefined);
+    }
   } catch (err) {
     if (err instanceof QmpError && /not found|failed to find/i.test(err.message)) return;
     throw err;
