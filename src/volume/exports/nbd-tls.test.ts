@@ -132,6 +132,38 @@ describe.skipIf(!ready)('NBD exports over TLS-PSK: only a host holding its key r
     expect(await readHead(remote.nbdTls)).toBe(`STRATA-DATA: ${token}\n`);
   });
 
+  it('restarts a daemon left serving without TLS (started before TLS was on) with TLS', async () => {
+    const dir = join(root, 'exports-upgrade');
+    const address = { host: '127.0.0.1', port: await freePort() };
+    // A file of its own: the first daemon holds the volume's write lock.
+    const file = join(root, 'upgrade.qcow2');
+    await runCommand('qemu-img', ['create', '-q', '-f', 'qcow2', file, '1M']);
+    const plain = new QemuStorageDaemon(dir, address);
+    const tlsDir = join(dir, 'tls');
+    const tls = new QemuStorageDaemon(dir, address, tlsDir);
+    try {
+      const want = [
+        { name: 'upgrade', volumeId: `${tag}03-0000-4000-8000-0000000000f7`, path: file, readOnly: true },
+      ];
+      await plain.sync(want);
+      const before = await plain.pid();
+      await tls.sync(want);
+      expect(await tls.pid()).not.toBe(before);
+      expect(await tls.served()).toEqual(['upgrade']);
+      await expect(
+        runCommand(
+          'qemu-io',
+          ['-r', '-f', 'raw', '-c', 'read 0 512', `nbd://127.0.0.1:${address.port}/upgrade`],
+          {
+            timeoutMs: 20_000,
+          },
+        ),
+      ).rejects.toThrow(/TLS/i);
+    } finally {
+      await tls.stop();
+    }
+  });
+
   it("opens the export from QEMU's NBD client with the disk's key, at launch and at hot attach", async () => {
     const paths = workloadPaths(join(root, 'state'), 'w1');
     mkdirSync(paths.dir, { recursive: true });
