@@ -31,6 +31,7 @@ import { qosRoutes } from './qos/qos-routes.js';
 import { QemuStorageDaemon } from './exports/qemu-storage-daemon.js';
 import { exportKey, volumeExportReconciler } from './exports/volume-export-service.js';
 import type { NbdAddress } from './exports/nbd-export-server.js';
+import { NbdPskKeys } from './exports/nbd-psk-keys.js';
 
 /** A stable uuid for a name (RFC 4122 version 5 layout over SHA-1), so restarts keep it. */
 function nameBasedUuid(name: string): string {
@@ -78,6 +79,8 @@ export function volumeService(
   let snapshots: RunningController<string> | undefined;
   let backups: RunningController<string> | undefined;
   let exports: RunningController<string> | undefined;
+  // NBD exports take TLS-PSK clients only: each agent host gets its own key.
+  const tlsDir = join(ctx.config.dataDir, 'volume-exports', 'tls');
   const deps: VolumeDeps = {
     store: ctx.store,
     clock: ctx.clock,
@@ -94,7 +97,8 @@ export function volumeService(
     enableForceUpload: ctx.config.enableForceUpload,
     exports: {
       backendHost: ctx.config.volumeHost,
-      server: new QemuStorageDaemon(join(ctx.config.dataDir, 'volume-exports'), nbdAddressOf(ctx)),
+      server: new QemuStorageDaemon(join(ctx.config.dataDir, 'volume-exports'), nbdAddressOf(ctx), tlsDir),
+      tls: new NbdPskKeys(tlsDir),
     },
   };
   return {

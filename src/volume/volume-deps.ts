@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
-import type { WorkloadDisk } from '../agent/drivers/driver.js';
+import type { DiskQos, WorkloadDisk } from '../agent/drivers/driver.js';
 import type { Clock } from '../common/time.js';
 import type { ImageApi } from '../image/image-api.js';
 import type { StrataDb } from '../db/database.js';
 import type { VolumePool } from './volumes/volume-pool.js';
 import type { BackupRepository } from './backups/backup-repository.js';
 import type { NbdExportServer } from './exports/nbd-export-server.js';
+import type { NbdPskKeys } from './exports/nbd-psk-keys.js';
 
 /** A disk as the compute service's device seam reports it on a server. */
 export type DiskOnServer =
@@ -18,6 +19,8 @@ export type DiskOnServer =
       readonly host: string | null;
       /** The size the server was last asked to give the disk (bytes), when one was. */
       readonly sizeBytes?: number;
+      /** The QoS limits the server was last asked to apply to the disk. */
+      readonly qos?: DiskQos;
     };
 
 /**
@@ -66,6 +69,8 @@ export interface VolumeExportDeps {
   /** The volume backend's host (a compute host of this name gets the pool file itself). */
   readonly backendHost: string;
   readonly server: NbdExportServer;
+  /** With TLS: the per-host pre-shared keys the server accepts (each host gets its own). */
+  readonly tls?: NbdPskKeys;
 }
 
 /** Who is acting, reduced to what ownership checks need. */

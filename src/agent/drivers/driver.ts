@@ -91,6 +91,17 @@ export interface WorkloadDisk {
    * resolved): the qemu driver throttles the disk to them; other drivers ignore them.
    */
   readonly qos?: DiskQos;
+  /**
+   * TLS credentials of an NBD source: the export server accepts only hosts holding their
+   * pre-shared key (block storage makes one per host). Never shown to tenants.
+   */
+  readonly nbdTls?: NbdTlsCreds;
+}
+
+/** A TLS-PSK identity and its key (hex), as QEMU's tls-creds-psk reads them from keys.psk. */
+export interface NbdTlsCreds {
+  readonly identity: string;
+  readonly key: string;
 }
 
 /** Cinder's front-end QoS keys, as Nova's libvirt driver reads them from connection_info. */
@@ -110,6 +121,11 @@ export const diskQosKeys = [
   'size_iops_sec',
 ] as const;
 export type DiskQos = Readonly<Partial<Record<(typeof diskQosKeys)[number], number>>>;
+
+/** Whether two QoS give the same limits (none, an empty set and zeros all mean unlimited). */
+export function sameDiskQos(a: DiskQos | undefined, b: DiskQos | undefined): boolean {
+  return diskQosKeys.every((k) => (a?.[k] ?? 0) === (b?.[k] ?? 0));
+}
 
 /** A device on its own, for attach and detach. */
 export type WorkloadDevice =

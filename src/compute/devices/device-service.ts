@@ -1,5 +1,5 @@
 import type { DeviceRef, WorkloadDevice } from '../../agent/drivers/driver.js';
-import { deviceRefOf } from '../../agent/drivers/driver.js';
+import { deviceRefOf, sameDiskQos } from '../../agent/drivers/driver.js';
 import { ConflictError, InputError, NotFoundError } from '../../common/errors.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { getServer } from '../servers/server-store.js';
@@ -48,7 +48,7 @@ export async function requestAttach(
       if (inserted) return wake(deps, s.host, serverId, id);
       continue;
     }
-    if (existing.desired === 'attached' && existing.status !== 'error' && !grows(existing.device, device))
+    if (existing.desired === 'attached' && existing.status !== 'error' && !changes(existing.device, device))
       return existing;
     const set = {
       desired: 'attached' as const,
@@ -62,10 +62,14 @@ export async function requestAttach(
   throw new ConflictError('compute.device.busy', `The ${ref.kind} ${ref.id} is being changed; try again.`);
 }
 
-/** A disk asked for at a larger size than the server has (an extended volume): the host must grow it. */
-function grows(had: WorkloadDevice, want: WorkloadDevice): boolean {
-  if (had.kind !== 'disk' || want.kind !== 'disk' || want.disk.sizeBytes === undefined) return false;
-  return want.disk.sizeBytes > (had.disk.sizeBytes ?? 0);
+/**
+ * A disk asked for at a larger size than the server has (an extended volume: the host must
+ * grow it) or with other QoS limits (its type's QoS specs changed: the host re-throttles it).
+ */
+function changes(had: WorkloadDevice, want: WorkloadDevice): boolean {
+  if (had.kind !== 'disk' || want.kind !== 'disk') return false;
+  const grows = want.disk.sizeBytes !== undefined && want.disk.sizeBytes > (had.disk.sizeBytes ?? 0);
+  return grows || !sameDiskQos(had.disk.qos, want.disk.qos);
 }
 
 /** Asks for the device to go; resolves at once when the server does not have it. */

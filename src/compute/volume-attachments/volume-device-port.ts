@@ -19,13 +19,14 @@ export function volumeDevicePort(deps: ComputeDeps): VolumeDevicePort {
       if (s === undefined || s.deletedAt !== null) return { kind: 'no-server' };
       const a = await getServerDevice(deps.store.db, serverId, 'disk', volumeId);
       if (a === undefined) return { kind: 'absent' };
-      const size = a.device.kind === 'disk' ? a.device.disk.sizeBytes : undefined;
+      const disk = a.device.kind === 'disk' ? a.device.disk : undefined;
       return {
         kind: 'present',
         desired: a.desired,
         status: a.status,
         host: s.host,
-        ...(size !== undefined && { sizeBytes: size }),
+        ...(disk?.sizeBytes !== undefined && { sizeBytes: disk.sizeBytes }),
+        ...(disk?.qos !== undefined && { qos: disk.qos }),
       };
     },
     extended: (serverId, volumeId, ok) => recordVolumeExtended(deps, serverId, volumeId, ok),

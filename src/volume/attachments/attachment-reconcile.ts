@@ -1,5 +1,6 @@
 import type { ReconcileResult } from '../../common/reconcile/controller.js';
-import type { VolumeDeps } from '../volume-deps.js';
+import { sameDiskQos } from '../../agent/drivers/driver.js';
+import type { DiskOnServer, VolumeDeps } from '../volume-deps.js';
 import type { VolumeRecord } from '../volumes/volume-store.js';
 import { changeAttachments } from './attachment-status.js';
 import { qosDiskOf } from './volume-attachment-service.js';
@@ -81,7 +82,33 @@ async function stepOf(deps: VolumeDeps, v: VolumeRecord, a: VolumeAttachment): P
         return { set: { attachStatus: 'attached', attachedAt: a.attachedAt ?? now } };
       }
       return { pending: true };
+    case 'attached':
+      await requalify(deps, v, a, d);
+      return {};
     default:
       return {};
   }
+}
+
+/**
+ * A disk in use whose type's QoS specs changed since it was put on the server (specs set
+ * or unset, associated or disassociated): compute is asked for it again with today's
+ * limits and the host re-throttles it in place (QMP block_set_io_throttle, or the
+ * container's blkio cgroup). The request records the new limits, so a host that cannot
+ * apply them (QEMU refuses the combination) leaves the device in error, not in a loop.
+ */
+async function requalify(
+  deps: VolumeDeps,
+  v: VolumeRecord,
+  a: VolumeAttachment,
+  d: DiskOnServer,
+): Promise<void> {
+  if (d.kind !== 'present' || d.desired !== 'attached' || d.status === 'attaching') return;
+  const disk = await qosDiskOf(deps, v, a.device);
+  if (sameDiskQos(d.qos, disk.qos)) return;
+  deps.log.info(
+    { volumeId: v.id, serverId: a.serverId },
+    'volume QoS changed: re-throttling the attached disk',
+  );
+  await deps.devices().attach(a.serverId, disk);
 }

@@ -1,4 +1,7 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pino from 'pino';
+import type { WorkloadDisk } from '../../agent/drivers/driver.js';
 import type { StrataDb } from '../../db/database.js';
 import type { VolumeDeps, VolumeExportDeps } from '../volume-deps.js';
 import { VolumePool } from '../volumes/volume-pool.js';
@@ -55,4 +58,27 @@ export async function attachedVolume(deps: VolumeDeps, volumeId: string, serverI
     now,
   );
   return id;
+}
+
+/**
+ * How qemu-img/qemu-io open an NBD disk as a client in tests: `--image-opts` options and,
+ * for a disk with TLS, a `tls-creds-psk` object whose keys.psk is written under `dir`.
+ */
+export function nbdClientArgs(disk: WorkloadDisk, dir: string): { objects: string[]; imageOpts: string } {
+  const url = new URL(disk.source);
+  const opts = [
+    'driver=raw',
+    'file.driver=nbd',
+    'file.server.type=inet',
+    `file.server.host=${url.hostname}`,
+    `file.server.port=${url.port}`,
+    `file.export=${decodeURIComponent(url.pathname.slice(1))}`,
+  ];
+  if (disk.nbdTls === undefined) return { objects: [], imageOpts: opts.join(',') };
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dir, 'keys.psk'), `${disk.nbdTls.identity}:${disk.nbdTls.key}\n`, { mode: 0o600 });
+  return {
+    objects: ['--object', `tls-creds-psk,id=t0,endpoint=client,dir=${dir},username=${disk.nbdTls.identity}`],
+    imageOpts: [...opts, 'file.tls-creds=t0'].join(','),
+  };
 }

@@ -20,7 +20,8 @@ import type { TestDatabase } from '../../db/testing/dialects.js';
 import { createTestDatabase } from '../../db/testing/dialects.js';
 import { deleteVolumeAttachment, getVolumeAttachment } from '../attachments/volume-attachment-store.js';
 import type { VolumeDeps } from '../volume-deps.js';
-import { attachedVolume, exportTestDeps } from './export-testing.js';
+import { attachedVolume, exportTestDeps, nbdClientArgs } from './export-testing.js';
+import { NbdPskKeys } from './nbd-psk-keys.js';
 import { QemuStorageDaemon } from './qemu-storage-daemon.js';
 import { diskForHost, syncExports } from './volume-export-service.js';
 import { listVolumeExports } from './volume-export-store.js';
@@ -80,20 +81,36 @@ describe.skipIf(!canBoot)(
     async function exportHead(): Promise<string> {
       const out = join(root, 'head.raw');
       rmSync(out, { force: true });
+      const c = nbdClientArgs(remote, join(root, 'client-tls'));
       await runCommand(
         'qemu-img',
-        ['dd', '-f', 'raw', '-O', 'raw', 'bs=64', 'count=1', `if=${remote.source}`, `of=${out}`],
-        {
-          timeoutMs: 20_000,
-        },
+        [
+          'dd',
+          ...c.objects,
+          '--image-opts',
+          '-O',
+          'raw',
+          'bs=64',
+          'count=1',
+          `if=${c.imageOpts}`,
+          `of=${out}`,
+        ],
+        { timeoutMs: 20_000 },
       );
       return readFileSync(out, 'latin1').replace(/\0+$/, '');
     }
     /** Whether `len` bytes at `offset` of the export all hold `pattern` (qemu-io's pattern check over NBD). */
     async function exportHolds(pattern: number, offset: number, len: number): Promise<boolean> {
+      const c = nbdClientArgs(remote, join(root, 'client-tls'));
       const { stdout } = await runCommand(
         'qemu-io',
-        ['-f', 'raw', '-c', `read -P 0x${pattern.toString(16)} ${offset} ${len}`, remote.source],
+        [
+          ...c.objects,
+          '--image-opts',
+          '-c',
+          `read -P 0x${pattern.toString(16)} ${offset} ${len}`,
+          c.imageOpts,
+        ],
         { timeoutMs: 20_000 },
       ).catch(() => ({ stdout: '' })); // exit 1: the pattern differs, or the read failed
       return stdout.includes(`read ${len}/${len} bytes`) && !stdout.includes('verification failed');
@@ -104,8 +121,18 @@ describe.skipIf(!canBoot)(
       root = mkdtempSync(join(tmpdir(), 'strata-e4nbd-'));
       testDb = await createTestDatabase('sqlite');
       store = await openDatabase(testDb.url);
-      daemon = new QemuStorageDaemon(join(root, 'exports'), { host: '127.0.0.1', port: await freePort() });
-      deps = exportTestDeps(store, join(root, 'pool'), { backendHost: 'backend', server: daemon });
+      // Served as block storage serves it: TLS-PSK, the remote host holding its key.
+      const tlsDir = join(root, 'exports', 'tls');
+      daemon = new QemuStorageDaemon(
+        join(root, 'exports'),
+        { host: '127.0.0.1', port: await freePort() },
+        tlsDir,
+      );
+      deps = exportTestDeps(store, join(root, 'pool'), {
+        backendHost: 'backend',
+        server: daemon,
+        tls: new NbdPskKeys(tlsDir),
+      });
       attachmentId = await attachedVolume(deps, volumeId, serverId);
       // Written on the backend host through the local file.
       const marker = join(root, 'marker');
@@ -145,6 +172,11 @@ describe.skipIf(!canBoot)(
       expect(JSON.stringify(info)).not.toContain(root);
       expect(await daemon.served()).toEqual([`attachment-${attachmentId}`]);
       expect(await exportHead()).toBe(`STRATA-DATA: ${token}\n`);
+      // The remote host's key is what opens it: a client without TLS is refused.
+      expect(remote.nbdTls?.key).toMatch(/^[0-9a-f]{64}$/);
+      await expect(
+        runCommand('qemu-io', ['-f', 'raw', '-c', 'read 0 512', remote.source], { timeoutMs: 20_000 }),
+      ).rejects.toThrow(/TLS/i);
     });
 
     it('hot-attaches the export to a running VM: the guest reads the data written on the backend', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from '../../agent/host/command.js';
 import { QmpClient, QmpError } from '../../agent/drivers/qemu/qmp-client.js';
@@ -29,6 +29,8 @@ export class QemuStorageDaemon implements NbdExportServer {
   constructor(
     readonly dir: string,
     readonly address: NbdAddress,
+    /** With TLS: the directory of the server's keys.psk (nbd-psk-keys.ts); clients must hold a key. */
+    readonly tlsDir?: string,
   ) {}
 
   get socketPath(): string {
@@ -99,6 +101,11 @@ export class QemuStorageDaemon implements NbdExportServer {
     return cmdline.includes('qemu-storage-daemon') && cmdline.includes(this.socketPath) ? pid : undefined;
   }
 
+  async #servesTls(): Promise<boolean> {
+    const cmdline = await readFile(`/proc/${await this.pid()}/cmdline`, 'utf8').catch(() => '');
+    return cmdline.includes('tls-creds=nbd-tls');
+  }
+
   /** One QMP session at a time: the daemon's monitor serves a single client. */
   #serial<T>(work: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(work, work);
@@ -108,7 +115,8 @@ export class QemuStorageDaemon implements NbdExportServer {
 
   /** A session with the running daemon, starting it when `start` (else undefined while down). */
   async #session(start: boolean, signal?: AbortSignal): Promise<QmpClient | undefined> {
-    if ((await this.pid()) !== undefined) {
+    // A daemon started before TLS was turned on (or off) serves the wrong way: restarted.
+    if ((await this.pid()) !== undefined && (await this.#servesTls()) === (this.tlsDir !== undefined)) {
       const qmp = await QmpClient.connect(this.socketPath, 2_000).catch(() => undefined);
       if (qmp !== undefined) return qmp;
     }
@@ -121,6 +129,8 @@ export class QemuStorageDaemon implements NbdExportServer {
   async #start(signal?: AbortSignal): Promise<void> {
     const { host, port, bind } = this.address;
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    // QEMU loads the PSK file at start: it must exist, even before any host has a key.
+    if (this.tlsDir !== undefined) await ensurePskFile(this.tlsDir);
     await runCommand(
       'qemu-storage-daemon',
       [
@@ -128,7 +138,17 @@ export class QemuStorageDaemon implements NbdExportServer {
         ...['--pidfile', this.pidPath],
         ...['--chardev', `socket,id=qmp,path=${this.socketPath},server=on,wait=off`],
         ...['--monitor', 'chardev=qmp'],
-        ...['--nbd-server', `addr.type=inet,addr.host=${bind ?? host},addr.port=${port}`],
+        ...(this.tlsDir === undefined
+          ? []
+          : [
+              '--object',
+              `tls-creds-psk,id=nbd-tls,endpoint=server,dir=${this.tlsDir.replaceAll(',', ',,')}`,
+            ]),
+        ...[
+          '--nbd-server',
+          `addr.type=inet,addr.host=${bind ?? host},addr.port=${port}` +
+            (this.tlsDir === undefined ? '' : ',tls-creds=nbd-tls'),
+        ],
       ],
       { timeoutMs: startTimeoutMs, ...(signal && { signal }) },
     );
@@ -203,6 +223,11 @@ async function resizeUnderExports(qmp: QmpClient, node: string, sizeBytes: numbe
   for (const e of await on()) await qmp.execute('block-export-del', { id: e.id, mode: 'hard' });
   for (let i = 0; i < 100 && (await on()).length > 0; i++) await sleep(20);
   await qmp.execute('block_resize', { 'node-name': node, size: sizeBytes });
+}
+
+async function ensurePskFile(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeFile(join(dir, 'keys.psk'), '', { flag: 'a', mode: 0o600 });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -72,7 +72,9 @@ export async function diskForHost(
     row = await newExport(deps, a.id, disk, host, a.attachMode);
   }
   const target = { address: ex.server.address, exportName: row.exportName };
-  return { ...disk, source: nbdUriOf(target), format: 'raw' };
+  // The host's own key: the server refuses a client without one.
+  const tls = ex.tls === undefined ? undefined : await ex.tls.forHost(host);
+  return { ...disk, source: nbdUriOf(target), format: 'raw', ...(tls && { nbdTls: tls }) };
 }
 
 async function newExport(

@@ -1,6 +1,7 @@
 import { ConflictError, InputError, NotFoundError } from '../../common/errors.js';
 import { getVolumeType } from '../types/volume-type-store.js';
 import type { VolumeDeps } from '../volume-deps.js';
+import { wakeAttachedVolumesOfQos, wakeAttachedVolumesOfTypes } from './qos-rethrottle.js';
 import type { QosConsumer, QosSpecsRecord } from './qos-store.js';
 import {
   clearQosSpecsFromTypes,
@@ -80,6 +81,7 @@ export async function updateQosSpecs(
   const q = await findQosSpecs(deps, id);
   const consumer = consumerOf(body['consumer'], q.consumer);
   await setQosSpecs(deps.store.db, id, consumer, { ...q.specs, ...specsOf(body) });
+  await wakeAttachedVolumesOfQos(deps, id);
 }
 
 export async function deleteQosSpecKeys(
@@ -93,18 +95,25 @@ export async function deleteQosSpecKeys(
     throw new InputError('volume.qos.no_key', `QoS spec ${id} has no spec with key ${missing}.`);
   const specs = Object.fromEntries(Object.entries(q.specs).filter(([k]) => !keys.includes(k)));
   await setQosSpecs(deps.store.db, id, q.consumer, specs);
+  await wakeAttachedVolumesOfQos(deps, id);
 }
 
 /** Refused while types use the specs, unless `force` (which disassociates them first). */
 export async function deleteQosSpecs(deps: VolumeDeps, id: string, force: boolean): Promise<void> {
   await findQosSpecs(deps, id);
-  await deps.store.write(async (tx) => {
-    if ((await typesOfQosSpecs(tx, id)).length > 0) {
+  const types = await deps.store.write(async (tx) => {
+    const using = await typesOfQosSpecs(tx, id);
+    if (using.length > 0) {
       if (!force) throw new InputError('volume.qos.in_use', 'Qos specs still in use.');
       await clearQosSpecsFromTypes(tx, id);
     }
     await deleteQosSpecsRow(tx, id);
+    return using;
   });
+  await wakeAttachedVolumesOfTypes(
+    deps,
+    types.map((t) => t.id),
+  );
 }
 
 export async function qosAssociations(deps: VolumeDeps, id: string) {
@@ -135,6 +144,7 @@ export async function associateQosSpecs(
       'volume.qos.type_taken',
       `Invalid volume type: Type ${t.id} is already associated with another qos specs: ${t.qosSpecsId ?? 'unknown'}`,
     );
+  await wakeAttachedVolumesOfTypes(deps, [t.id]);
 }
 
 export async function disassociateQosSpecs(
@@ -144,10 +154,15 @@ export async function disassociateQosSpecs(
 ): Promise<void> {
   await findQosSpecs(deps, id);
   const t = await typeOf(deps, typeId);
-  await setTypeQosSpecs(deps.store.db, t.id, null, id);
+  if (await setTypeQosSpecs(deps.store.db, t.id, null, id)) await wakeAttachedVolumesOfTypes(deps, [t.id]);
 }
 
 export async function disassociateAllQosSpecs(deps: VolumeDeps, id: string): Promise<void> {
   await findQosSpecs(deps, id);
+  const types = await typesOfQosSpecs(deps.store.db, id);
   await clearQosSpecsFromTypes(deps.store.db, id);
+  await wakeAttachedVolumesOfTypes(
+    deps,
+    types.map((t) => t.id),
+  );
 }

@@ -112,5 +112,54 @@ for (const dialect of testDialects()) {
         { kind: 'disk', disk: expect.objectContaining({ volumeId: id, qos: { total_bytes_sec: 2000000 } }) },
       ]);
     });
+
+    it("re-throttles an attached disk when its type's QoS specs change, through the reconciler", async () => {
+      const name = await typeWithQos('qos-live', 'front-end', { read_iops_sec: '100' });
+      const qosId = ((await vol('GET', '/qos-specs', p.admin)).json().qos_specs as Json[]).find(
+        (q) => q['name'] === name,
+      )!['id'] as string;
+      const typeId = ((await vol('GET', '/types', p.admin)).json().volume_types as Json[]).find(
+        (x) => x['name'] === name,
+      )!['id'] as string;
+      const flavor = await createFlavor(t, p.admin, { name: 'qf2', vcpus: 1, ram: 64, disk: 1 });
+      const image = await createImage(t, p.admin, 'qimg2');
+      const server = await bootServer(t, p.member, { name: 'qs2', imageRef: image, flavorRef: flavor });
+      await waitForServer(t, p.member, server, 'ACTIVE');
+      const id = await create(name, 1);
+      const att = await t.request({
+        method: 'POST',
+        url: `/compute/v2.1/servers/${server}/os-volume_attachments`,
+        token: p.member,
+        payload: { volumeAttachment: { volumeId: id } },
+      });
+      expect(att.statusCode, att.body).toBe(200);
+      await waitForVolume(id, 'in-use');
+      const driver = t.cloud.compute.agents.driver('fake-0001') as FakeDriver;
+      const qosOnHost = async () =>
+        (await driver.devices(server)).flatMap((d) => (d.kind === 'disk' ? [d.disk.qos ?? null] : []));
+      // Limits on the host as the fake driver recorded them (key order aside).
+      const until = (want: unknown) =>
+        expect.poll(qosOnHost, { timeout: 15_000, interval: 25 }).toEqual(want);
+      await until([{ read_iops_sec: 100 }]);
+      // Specs set: the host gets the new limits, the volume stays in-use.
+      const set = await vol('PUT', `/qos-specs/${qosId}`, p.admin, {
+        qos_specs: { write_bytes_sec: '4096000' },
+      });
+      expect(set.statusCode, set.body).toBe(200);
+      await until([{ read_iops_sec: 100, write_bytes_sec: 4096000 }]);
+      // Keys unset.
+      const unset = await vol('PUT', `/qos-specs/${qosId}/delete_keys`, p.admin, { keys: ['read_iops_sec'] });
+      expect(unset.statusCode, unset.body).toBe(202);
+      await until([{ write_bytes_sec: 4096000 }]);
+      // Disassociated: no limits left on the disk.
+      const dis = await vol('GET', `/qos-specs/${qosId}/disassociate?vol_type_id=${typeId}`, p.admin);
+      expect(dis.statusCode, dis.body).toBe(202);
+      await until([null]);
+      expect((await waitForVolume(id, 'in-use'))['status']).toBe('in-use');
+      // Associated again: back on the disk.
+      const again = await vol('GET', `/qos-specs/${qosId}/associate?vol_type_id=${typeId}`, p.admin);
+      expect(again.statusCode, again.body).toBe(202);
+      await until([{ write_bytes_sec: 4096000 }]);
+    });
   });
 }

@@ -219,8 +219,9 @@ export class FakeDriver
     const ref = deviceRefOf(device);
     const at = w.devices.findIndex((d) => sameDevice(deviceRefOf(d), ref));
     if (at >= 0) {
-      // A disk asked for again at a new size (an extended volume) is grown in place.
-      if (device.kind === 'disk' && device.disk.sizeBytes !== undefined) w.devices[at] = device;
+      // A disk asked for again at a new size (an extended volume) is grown in place, and
+      // with new QoS limits re-throttled in place.
+      if (device.kind === 'disk') w.devices[at] = device;
       return;
     }
     w.devices.push(device);

@@ -23,7 +23,7 @@ export function qemuArgs(rec: VmRecord, paths: WorkloadPaths, opts: LaunchOption
       : [...drive('root', paths.disk, 'qcow2', false), '-device', 'virtio-blk-pci,drive=root,bootindex=0']),
     ...drive('config', paths.configDrive, 'raw', true),
     ...['-device', 'virtio-blk-pci,drive=config'],
-    ...rec.devices.flatMap(deviceArgs),
+    ...rec.devices.flatMap((d) => deviceArgs(d, paths.dir)),
     ...(opts.incoming ? ['-incoming', 'defer'] : []),
   ];
 }

@@ -6,6 +6,7 @@ import {
   type WorkloadDisk,
   type WorkloadNic,
 } from '../driver.js';
+import { nbdTlsObject, tlsCredsIdOf } from './qemu-nbd-tls.js';
 
 /** virtio-blk passes at most 20 bytes of serial to the guest. */
 export const serialBytes = 20;
@@ -48,7 +49,14 @@ export function blockdevOptions(disk: WorkloadDisk): Record<string, unknown> {
   // A restarted export server (its reconciler brings it back within seconds) must pause the
   // guest's I/O, not fail it: QEMU's default reconnect delay of 0 gives the guest EIO.
   const file = nbd
-    ? { driver: 'nbd', server: nbd.server, export: nbd.export, 'reconnect-delay': nbdReconnectDelaySec }
+    ? {
+        driver: 'nbd',
+        server: nbd.server,
+        export: nbd.export,
+        'reconnect-delay': nbdReconnectDelaySec,
+        // The export server takes TLS-PSK clients only (qemu-nbd-tls.ts holds the key).
+        ...(disk.nbdTls !== undefined && { 'tls-creds': tlsCredsIdOf(disk.volumeId) }),
+      }
     : { driver: 'file', filename: disk.source };
   return {
     driver: nbd ? 'raw' : disk.format,
@@ -79,13 +87,22 @@ export function deviceOptions(device: WorkloadDevice): Record<string, unknown> {
   };
 }
 
-/** The command line of one device: the same options as hot attach, in -netdev/-blockdev/-device form. */
-export function deviceArgs(device: WorkloadDevice): string[] {
+/**
+ * The command line of one device: the same options as hot attach, in -netdev/-blockdev/-device
+ * form (an NBD disk with TLS first gets its credentials object, keys under `vmDir`).
+ */
+export function deviceArgs(device: WorkloadDevice, vmDir: string): string[] {
+  const tls = device.kind === 'disk' ? nbdTlsObject(vmDir, device.disk) : undefined;
   const backend =
     device.kind === 'nic'
       ? ['-netdev', keyValues(implied('type', netdevOptions(device.nic)))]
       : ['-blockdev', JSON.stringify(blockdevOptions(device.disk))];
-  return [...backend, '-device', keyValues(implied('driver', deviceOptions(device)))];
+  return [
+    ...(tls ? ['-object', JSON.stringify(tls)] : []),
+    ...backend,
+    '-device',
+    keyValues(implied('driver', deviceOptions(device))),
+  ];
 }
 
 /** QEMU's short form names the type first, without its key: `tap,id=...`, `virtio-blk-pci,...`. */

@@ -1,8 +1,9 @@
-import { deviceRefOf, type DeviceRef, type WorkloadDevice } from '../driver.js';
+import { deviceRefOf, type DeviceRef, type WorkloadDevice, type WorkloadDisk } from '../driver.js';
 import { blockdevOptions, deviceIds, deviceOptions, netdevOptions, type DeviceIds } from './qemu-devices.js';
 import { sleep } from './qemu-process.js';
 import { configureTap } from './qemu-taps.js';
 import { applyThrottle } from './qemu-throttle.js';
+import { nbdTlsObject, writeNbdTlsKey } from './qemu-nbd-tls.js';
 import type { QemuVm } from './qemu-vm.js';
 import { QmpError, type QmpClient } from './qmp-client.js';
 
@@ -24,11 +25,13 @@ export async function attachedIds(vm: QemuVm): Promise<Set<string>> {
  */
 export async function hotAttach(vm: QemuVm, device: WorkloadDevice): Promise<void> {
   const ids = deviceIds(deviceRefOf(device));
-  if (!(await attachedIds(vm)).has(ids.device)) await addDevice(vm, device, ids);
+  const had = (await attachedIds(vm)).has(ids.device);
+  if (!had) await addDevice(vm, device, ids);
   // Also when QEMU had it already: an attach that died before this step is finished here.
   if (device.kind === 'nic') await configureTap(device.nic, vm.netns);
   else if (device.disk.sizeBytes !== undefined) await growDisk(vm, ids.backend, device.disk.sizeBytes);
-  await applyThrottle(vm, device);
+  // A disk asked for again with a changed QoS (or none left) gets the new limits at once.
+  await applyThrottle(vm, device, had);
 }
 
 /** The virtual size QEMU gives a block node (what the guest sees), in bytes. */
@@ -55,7 +58,10 @@ async function addDevice(vm: QemuVm, device: WorkloadDevice, ids: DeviceIds): Pr
   await vm.qmp(async (q) => {
     await removeBackend(q, device.kind, ids.backend).catch(() => undefined);
     if (device.kind === 'nic') await q.execute('netdev_add', netdevOptions(device.nic));
-    else await q.execute('blockdev-add', blockdevOptions(device.disk));
+    else {
+      await addTlsCreds(q, vm.paths.dir, device.disk);
+      await q.execute('blockdev-add', blockdevOptions(device.disk));
+    }
     try {
       await q.execute('device_add', deviceOptions(device));
     } catch (err) {
@@ -124,10 +130,23 @@ async function releaseBackend(
 }
 
 /** netdev_del or blockdev-del; resolves when there is no such backend. */
+/** The NBD disk's TLS credentials object, made afresh (its key may be new); none without TLS. */
+async function addTlsCreds(q: QmpClient, vmDir: string, disk: WorkloadDisk): Promise<void> {
+  const tls = nbdTlsObject(vmDir, disk);
+  if (tls === undefined) return;
+  await writeNbdTlsKey(vmDir, disk);
+  await q.execute('object-del', { id: tls['id'] }).catch(() => undefined);
+  await q.execute('object-add', tls);
+}
+
 async function removeBackend(q: QmpClient, kind: DeviceRef['kind'], backend: string): Promise<void> {
   try {
     if (kind === 'nic') await q.execute('netdev_del', { id: backend });
-    else await q.execute('blockdev-del', { 'node-name': backend });
+    else {
+      await q.execute('blockdev-del', { 'node-name': backend });
+      // An NBD disk's TLS credentials go with it (absent for the others).
+      await q.execute('object-del', { id: `tls-${backend.slice(4)}` }).catch(() => undefined);
+    }
   } catch (err) {
     if (err instanceof QmpError && /not found|failed to find/i.test(err.message)) return;
     throw err;

@@ -126,6 +126,9 @@ describe.skipIf(!ready)('qemu driver: QoS as I/O throttling', () => {
     });
     await hotAttach(vm, disk('vol-hot', { total_iops_sec: 300 }));
     expect(await limitsOf('vol-hot')).toMatchObject({ bps_rd: 0, bps_wr: 0, iops: 300 });
+    // The type's QoS was disassociated: the attached disk is no longer limited.
+    await hotAttach(vm, disk('vol-hot'));
+    expect(await limitsOf('vol-hot')).toEqual({ bps: 0, bps_rd: 0, bps_wr: 0, iops: 0, iops_wr: 0 });
   });
 
   it("fails the attach with QEMU's message for limits QEMU refuses", async () => {

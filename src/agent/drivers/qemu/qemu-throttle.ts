@@ -45,16 +45,17 @@ export function throttleArgs(deviceId: string, qos: DiskQos): Record<string, unk
 }
 
 /**
- * Throttles the disk's device to its QoS (a disk without QoS is left as it is). QEMU keeps
- * limits on the device's block backend only while the process lives, so this runs after
- * every hot attach and after every launch; repeating it is harmless.
+ * Throttles the disk's device to its QoS (a disk without QoS is left as it is, unless
+ * `lift`: a disk already plugged whose type lost its QoS gets every limit removed). QEMU
+ * keeps limits on the device's block backend only while the process lives, so this runs
+ * after every hot attach and after every launch; repeating it is harmless.
  */
-export async function applyThrottle(vm: QmpCommands, device: WorkloadDevice): Promise<void> {
-  if (device.kind !== 'disk' || device.disk.qos === undefined) return;
+export async function applyThrottle(vm: QmpCommands, device: WorkloadDevice, lift = false): Promise<void> {
+  if (device.kind !== 'disk' || (device.disk.qos === undefined && !lift)) return;
   const { device: id } = deviceIds({ kind: 'disk', id: device.disk.volumeId });
   // virtio-blk-pci is a proxy: the block backend belongs to its virtio-backend child.
   const path = `/machine/peripheral/${id}/virtio-backend`;
-  await vm.command('block_set_io_throttle', throttleArgs(path, device.disk.qos));
+  await vm.command('block_set_io_throttle', throttleArgs(path, device.disk.qos ?? {}));
 }
 
 /** The recorded disks' limits, after a launch (the guest may run a moment unthrottled). */

@@ -4,6 +4,7 @@ import { kill, launchQemu, livePid, sleep, waitForExit } from './qemu-process.js
 import { withQmp, type QmpClient } from './qmp-client.js';
 import { configureTaps } from './qemu-taps.js';
 import { applyThrottles } from './qemu-throttle.js';
+import { writeNbdTlsKeys } from './qemu-nbd-tls.js';
 import { checkSocketPath, type VmRecord, type WorkloadPaths } from './qemu-workload.js';
 
 /** Saving or loading a few hundred MiB of guest RAM through a pipe; generous but bounded. */
@@ -53,6 +54,7 @@ export class QemuVm {
     await rm(this.paths.qmp, { force: true });
     await rm(this.paths.serial, { force: true });
     await rm(this.paths.pidfile, { force: true });
+    await writeNbdTlsKeys(this.paths.dir, rec.devices);
     await launchQemu(this.binary, this.argsFor(rec, this.paths, opts), this.netns, signal);
     const devicesUp = async () => {
       await configureTaps(rec, this.netns);

@@ -11,11 +11,14 @@ import type { WorkloadDisk, WorkloadNic, WorkloadSpec } from '../driver.js';
 import { mountsUnder } from './rootfs.js';
 import { RuncDriver } from './runc-driver.js';
 import { netnsNameOf } from './runc-nics.js';
+import { cgroupPathOf } from './runc-bundle.js';
+import { blkioMount, deviceNumberOf, throttleOf } from './runc-volume-blkio.js';
 import { execDetached, execInContainer } from './testing/container-exec.js';
 
 const runnable =
   process.getuid?.() === 0 && hasCommand('runc') && hasCommand('ip') && existsSync('/bin/busybox');
 const signal = new AbortController().signal;
+const blkio = await blkioMount().catch(() => undefined);
 
 describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces, bind mounts)', () => {
   const tag = Math.random().toString(36).slice(2, 8);
@@ -272,6 +275,41 @@ describe.skipIf(!runnable)('runc driver devices (real veths, network namespaces,
     await driver.destroy(h2.workloadId, signal);
     expect(await mountsUnder(join(stateDir, h2.workloadId))).toEqual([]);
   });
+
+  it.skipIf(blkio === undefined)(
+    "limits a volume's loop device in the container's blkio cgroup: from start, on a QoS change, lifted at detach",
+    async () => {
+      const disk = {
+        ...(await diskOf('qos', 'qcow2')),
+        qos: { read_bytes_sec: 1048576, write_iops_sec: 30 },
+      };
+      const h = await driver.create(specOf({ disks: [disk] }), signal);
+      const cgroup = join(blkio!, cgroupPathOf(h.workloadId));
+      const loop = await loopsOn(join(stateDir, h.workloadId, 'volumes-staging', `${disk.volumeId}.raw`));
+      const devnum = await deviceNumberOf(loop);
+      const rule = (file: 'read_bps_device' | 'write_iops_device' | 'write_bps_device') =>
+        throttleOf(cgroup, file, devnum);
+      expect([await rule('read_bps_device'), await rule('write_iops_device')]).toEqual([1048576, 30]);
+      // The type's QoS changed: the attached volume is asked for again with the new limits.
+      await driver.attachDevice(
+        h,
+        { kind: 'disk', disk: { ...disk, qos: { write_bytes_sec: 2097152 } } },
+        signal,
+      );
+      expect([
+        await rule('read_bps_device'),
+        await rule('write_iops_device'),
+        await rule('write_bps_device'),
+      ]).toEqual([0, 0, 2097152]);
+      // A restart makes a new cgroup: the recorded limits are written again.
+      await driver.stop(h, { timeoutMs: 5_000 }, signal);
+      await driver.start(h, signal);
+      expect(await rule('write_bps_device')).toBe(2097152);
+      await driver.detachDevice(h, { kind: 'disk', id: disk.volumeId }, signal);
+      expect(await rule('write_bps_device')).toBe(0);
+      await driver.destroy(h.workloadId, signal);
+    },
+  );
 
   it('refuses NBD exports with the reason, and a failed create leaves nothing behind', async () => {
     const h = await driver.create(specOf(), signal);

@@ -22,6 +22,8 @@ import {
   unbindVolume,
 } from './runc-volumes.js';
 import { growMountedVolume } from './runc-volume-grow.js';
+import { throttleVolume, unthrottleVolume } from './runc-volume-blkio.js';
+import { cgroupPathOf } from './runc-bundle.js';
 import type { RecordedDevice, WorkloadPaths, WorkloadRecord } from './runc-workload.js';
 
 /**
@@ -100,11 +102,16 @@ export class RuncDevices {
     const devices = r.devices ?? [];
     const at = indexOf(devices, deviceRefOf(device));
     if (at >= 0) {
-      // An extended volume: its mounted filesystem grows online (else just its file).
-      if (device.kind !== 'disk' || device.disk.sizeBytes === undefined) return r;
+      if (device.kind !== 'disk') return r;
       const { disk } = device;
-      if (!(await growMountedVolume(p.volumes, p.volumesStaging, disk, disk.sizeBytes!)))
-        await growVolumeFile(disk, disk.sizeBytes!);
+      // An extended volume: its mounted filesystem grows online (else just its file).
+      if (
+        disk.sizeBytes !== undefined &&
+        !(await growMountedVolume(p.volumes, p.volumesStaging, disk, disk.sizeBytes))
+      )
+        await growVolumeFile(disk, disk.sizeBytes);
+      // A changed QoS: the running container's limits follow at once.
+      await throttleVolume(cgroupPathOf(r.workloadId), p.volumesStaging, disk);
       return { ...r, devices: devices.map((d, i) => (i === at ? device : d)) };
     }
     await this.check([...devices.filter((d) => d.kind === 'nic'), device]);
@@ -121,9 +128,19 @@ export class RuncDevices {
     } else {
       await shareVolumesDir(p.volumes, r.idMap);
       await bindVolume(p.volumes, p.volumesStaging, device.disk, r.idMap);
+      await throttleVolume(cgroupPathOf(r.workloadId), p.volumesStaging, device.disk);
       recorded = device;
     }
     return { ...r, devices: [...devices, recorded] };
+  }
+
+  /**
+   * Throttles every disk in the container's blkio cgroup (it exists only once the container
+   * runs, and loop devices may have new numbers after a host reboot): after every start.
+   */
+  async throttle(p: WorkloadPaths, r: WorkloadRecord): Promise<void> {
+    for (const d of r.devices ?? [])
+      if (d.kind === 'disk') await throttleVolume(cgroupPathOf(r.workloadId), p.volumesStaging, d.disk);
   }
 
   /** Unplugs the device, then returns the record without it (unchanged when it was not listed). */
@@ -134,7 +151,10 @@ export class RuncDevices {
     if (d === undefined) return r;
     if (d.kind === 'nic')
       await unplugNic(this.hostNetns, r.netns ?? netnsNameOf(r.workloadId), d.nic, d.ifName);
-    else await unbindVolume(p.volumes, p.volumesStaging, d.disk);
+    else {
+      await unthrottleVolume(cgroupPathOf(r.workloadId), p.volumesStaging, d.disk);
+      await unbindVolume(p.volumes, p.volumesStaging, d.disk);
+    }
     return { ...r, devices: devices.filter((_, j) => j !== i) };
   }
 

@@ -498,6 +498,7 @@ export class RuncDriver
     await ensureConsoleFifo(p.consoleIn);
     if (r.idMap) await ownByRoot(r.idMap, [p.consoleIn]);
     await this.#runc.runDetached(r.workloadId, p.dir, p);
+    await this.#devices.throttle(p, r);
   }
 
   /** runc's state of a running or paused container; undefined otherwise (or for a bad id). */
