@@ -41,7 +41,11 @@ export function serializeResult(
   if (text === undefined) return result;
   const headers = framed ? result.headers : {};
   const typed = Object.keys(headers).some((h) => h.toLowerCase() === 'content-type');
-  return new HttpResponse(text, framed ? result.status : undefined, typed ? headers : { ...headers, 'content-type': json });
+  return new HttpResponse(
+    text,
+    framed ? result.status : undefined,
+    typed ? headers : { ...headers, 'content-type': json },
+  );
 }
 
 /** The JSON text, or undefined (logged) when the serializer refused the body in production. */
@@ -51,7 +55,8 @@ function written(write: (body: unknown) => string, body: unknown, ctx: Serialize
   try {
     text = write(body);
   } catch (err) {
-    if (ctx.strict) throw mismatch(ctx, `${responseMismatch} ${at}: the serializer refused the body: ${String(err)}`);
+    if (ctx.strict)
+      throw mismatch(ctx, `${responseMismatch} ${at}: the serializer refused the body: ${String(err)}`);
     // A body the schema does not describe: answer it as before rather than fail the call.
     ctx.log.error({ err }, `response serializer refused the body of ${at}; sent unserialized`);
     return undefined;

@@ -55,7 +55,8 @@ export function serializedDrift(body: unknown, text: string): string | undefined
 
 function firstDifference(a: unknown, b: unknown, at: string): string {
   const bothObjects = typeof a === 'object' && a !== null && typeof b === 'object' && b !== null;
-  if (!bothObjects || Array.isArray(a) !== Array.isArray(b)) return `${at || '(body)'}: serialized as ${short(b)}`;
+  if (!bothObjects || Array.isArray(a) !== Array.isArray(b))
+    return `${at || '(body)'}: serialized as ${short(b)}`;
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
   for (const key of new Set([...Object.keys(ra), ...Object.keys(rb)])) {

@@ -8,8 +8,9 @@ type Node = { [keyword: string]: unknown };
  * (`noBody`). What it names and what it lets through stay the same:
  * - an object that does not say `additionalProperties` allows any (JSON Schema's default,
  *   which the strict checker follows); fast-json-stringify would drop them, so it is told;
- * - a union of scalars (`nullable(str)`, string literals) becomes a type list, which the
- *   serializer tests with `typeof` instead of validating each branch;
+ * - a union of scalars and at most one object or array (`nullable(str)`, string literals,
+ *   `'' | {id, links}`) becomes a type list, which the serializer tells apart with `typeof`
+ *   instead of validating the value against each branch in turn;
  * - a union branch that is `undefined` (a route that sometimes sends no body) is left out.
  */
 export function serializerSchema(schema: TSchema): object | undefined {
@@ -28,7 +29,8 @@ function rewrite(node: Node): Node | undefined {
 
 function rewriteObject(out: Node): void {
   if (out['additionalProperties'] === undefined) out['additionalProperties'] = true;
-  else if (isNode(out['additionalProperties'])) out['additionalProperties'] = rewrite(out['additionalProperties']);
+  else if (isNode(out['additionalProperties']))
+    out['additionalProperties'] = rewrite(out['additionalProperties']);
   for (const key of ['properties', 'patternProperties'] as const) {
     const map = out[key];
     if (!isNode(map)) continue;
@@ -43,18 +45,28 @@ function rewriteUnion(node: Node, branches: ReadonlyArray<Node>): Node | undefin
   const { anyOf: _branches, ...siblings } = node;
   if (kept.length === 0) return undefined;
   if (kept.length === 1) return { ...siblings, ...kept[0] };
-  if (kept.every(isScalar)) {
-    const types = [...new Set(kept.map((b) => b['type'] as string))];
-    return { ...siblings, type: types.length === 1 ? types[0] : types };
-  }
-  return { ...siblings, anyOf: kept };
+  const others = kept.filter((b) => !isScalar(b));
+  const container = others[0];
+  if (others.length > 1 || (container !== undefined && !isContainer(container)))
+    return { ...siblings, anyOf: kept };
+  // Scalars and at most one object or array: the serializer picks among them by `typeof`.
+  const types = [...new Set(kept.flatMap(typesOf))];
+  return { ...siblings, ...container, type: types.length === 1 ? types[0] : types };
 }
 
 const scalarTypes = new Set(['string', 'number', 'integer', 'boolean', 'null']);
 
+const typesOf = (b: Node): string[] =>
+  Array.isArray(b['type']) ? (b['type'] as string[]) : typeof b['type'] === 'string' ? [b['type']] : [];
+
 /** A scalar serializes by its type alone (a literal's value or a string's pattern does not matter). */
 function isScalar(b: Node): boolean {
-  return typeof b['type'] === 'string' && scalarTypes.has(b['type']) && b['format'] === undefined;
+  const types = typesOf(b);
+  return types.length > 0 && types.every((t) => scalarTypes.has(t)) && b['format'] === undefined;
+}
+
+function isContainer(b: Node): boolean {
+  return (b['type'] === 'object' || b['type'] === 'array') && b['anyOf'] === undefined;
 }
 
 function isNode(v: unknown): v is Node {
