@@ -1,8 +1,8 @@
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { Microversion } from './microversion.js';
-import { inMicroversionRange, parseMicroversion } from './microversion.js';
-import type { ResponseSchemas, VersionedResponse } from './route-spec.js';
+import { rangeIndexFor, responseRanges } from './response-ranges.js';
+import type { ResponseSchemas } from './route-spec.js';
 
 /**
  * Checks a success body against the route's schema for the request's microversion.
@@ -14,43 +14,16 @@ export type ResponseChecker = (
   microversion: Microversion | undefined,
 ) => ReadonlyArray<string> | undefined;
 
-interface CompiledRange {
-  readonly from: Microversion;
-  readonly until?: Microversion;
-  readonly check: (body: unknown) => ReadonlyArray<string>;
-}
-
-const lowest: Microversion = [0, 0];
-
 /** Compiles every range once, when the route is mounted. */
 export function compileResponseChecker(schemas: ResponseSchemas): ResponseChecker {
-  const ranges = isRangeList(schemas) ? schemas.map(compileRange) : [compileRange({ schema: schemas })];
-  return (body, microversion) => {
-    const v = microversion ?? lowest;
-    const range = ranges.find((r) => inMicroversionRange(v, r.from, r.until));
-    return range?.check(body);
-  };
+  const ranges = responseRanges(schemas);
+  const checks = ranges.map((r) => compileCheck(r.schema));
+  return (body, microversion) => checks[rangeIndexFor(ranges, microversion)]?.(body);
 }
 
-function isRangeList(s: ResponseSchemas): s is ReadonlyArray<VersionedResponse> {
-  return Array.isArray(s);
-}
-
-function compileRange(r: VersionedResponse): CompiledRange {
-  const compiled = Compile(r.schema as TSchema);
-  const check = (body: unknown): ReadonlyArray<string> =>
-    compiled.Check(body) ? [] : [...compiled.Errors(body)].slice(0, 8).map(describeError);
-  return {
-    from: r.from === undefined ? lowest : version(r.from),
-    ...(r.until !== undefined && { until: version(r.until) }),
-    check,
-  };
-}
-
-function version(text: string): Microversion {
-  const v = parseMicroversion(text);
-  if (v === undefined) throw new Error(`response schema range: '${text}' is not a microversion`);
-  return v;
+function compileCheck(schema: TSchema): (body: unknown) => ReadonlyArray<string> {
+  const compiled = Compile(schema);
+  return (body) => (compiled.Check(body) ? [] : [...compiled.Errors(body)].slice(0, 8).map(describeError));
 }
 
 interface SchemaError {

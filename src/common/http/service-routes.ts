@@ -24,8 +24,11 @@ import { HttpResponse } from './http-response.js';
 import { bodyTooLarge } from './json-body.js';
 import type { Microversion, MicroversionPolicy } from './microversion.js';
 import { formatMicroversion, microversionHeaders, negotiateMicroversion } from './microversion.js';
+import { isRaw, responseMismatch, serializeResult } from './response-body.js';
 import type { ResponseChecker } from './response-check.js';
 import { compileResponseChecker } from './response-check.js';
+import type { ResponseSerializer } from './response-serializer.js';
+import { compileResponseSerializer } from './response-serializer.js';
 import type { RequestContext, RouteSpec } from './route-spec.js';
 import type { Validator } from './validation.js';
 import { compileValidator } from './validation.js';
@@ -49,7 +52,8 @@ export interface ServiceHttpOptions<D> {
   readonly strictErrors?: boolean;
   /**
    * Check every success body against the route's response schema and answer 500 naming the
-   * mismatch (tests enable this; production skips the cost).
+   * mismatch, or a serializer that reads the body differently (tests enable this;
+   * production skips the cost). Bodies are serialized from the schema either way.
    */
   readonly strictResponses?: boolean;
   /**
@@ -66,6 +70,7 @@ interface CompiledRoute<D> {
   readonly body?: Validator;
   readonly query?: Validator;
   readonly response?: ResponseChecker;
+  readonly serialize?: ResponseSerializer;
 }
 
 /** Mounts a service's route table as one encapsulated Fastify plugin with its own fault format. */
@@ -93,6 +98,7 @@ export function serviceRoutes<D>(opts: ServiceHttpOptions<D>): FastifyPluginAsyn
         ...(spec.body && { body: compileValidator(spec.body) }),
         ...(spec.query && { query: compileValidator(spec.query) }),
         ...(opts.strictResponses && spec.response && { response: compileResponseChecker(spec.response) }),
+        ...(spec.response && { serialize: compileResponseSerializer(spec.response) }),
       };
       app.route({
         method: spec.method,
@@ -179,7 +185,14 @@ async function handle<D>(
   }
   const result = await spec.handler(full, opts.deps);
   if (route.response) checkResponse(route.response, result, spec, microversion, req);
-  send(reply, result, spec.successStatus);
+  const out = serializeResult(route.serialize, result, {
+    route: `${spec.method} ${spec.url}`,
+    microversion,
+    strict: opts.strictResponses === true,
+    successStatus: spec.successStatus,
+    log: req.log,
+  });
+  send(reply, out, spec.successStatus);
 }
 
 function makeContext<D>(
@@ -250,7 +263,7 @@ function checkResponse<D>(
 ): void {
   const body = result instanceof HttpResponse ? result.body : result;
   const status = result instanceof HttpResponse ? (result.status ?? spec.successStatus) : spec.successStatus;
-  if (status === 204 || isStreamed(body)) return;
+  if (status === 204 || isRaw(body)) return;
   const problems = checker(body, microversion);
   if (problems === undefined || problems.length === 0) return;
   const at = microversion ? ` at ${formatMicroversion(microversion)}` : '';
@@ -259,15 +272,8 @@ function checkResponse<D>(
   throw new InternalError('common.http.response_schema', message);
 }
 
-/** The words a strict-response 500 starts with (the test cloud looks for them). */
-export const responseMismatch = 'Response schema mismatch:';
-
-// Image data and other raw bodies have no JSON schema; an absent body is checked (`noBody`).
-function isStreamed(body: unknown): boolean {
-  if (typeof body === 'string') return true;
-  if (body === null || typeof body !== 'object') return false;
-  return Buffer.isBuffer(body) || typeof (body as { pipe?: unknown }).pipe === 'function';
-}
+// The words a strict-response 500 starts with; the test cloud imports them from here.
+export { responseMismatch };
 
 function sendFault<D>(
   opts: ServiceHttpOptions<D>,

@@ -1,5 +1,13 @@
 import Type from 'typebox';
-import { bool, byMicroversion, links, nullableStr, str, strict } from '../../common/http/response-schemas.js';
+import {
+  bool,
+  byMicroversion,
+  int,
+  links,
+  nullableStr,
+  str,
+  strict,
+} from '../../common/http/response-schemas.js';
 
 /** Nova's key pair bodies (api-ref "Keypairs"): `type` from 2.2, paging links from 2.35. */
 
@@ -29,10 +37,11 @@ export const keypairCreateResponse = byMicroversion(['2.2'], (since) =>
   }),
 );
 
-// Nova also shows its integer row `id`; Strata keys pairs by (user, name) and has none.
+/** The show body is Nova's row: the index fields plus `user_id`, the row `id` and timestamps. */
 export const keypairShowResponse = byMicroversion(['2.2'], (since) =>
   strict({
     keypair: strict({
+      id: int,
       name: str,
       public_key: str,
       fingerprint: str,

@@ -3,7 +3,7 @@ import { uniqueWrite } from '../../db/unique-write.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { enforceKeypairQuota } from '../quotas/quota-enforcement.js';
 import { generateSshKeypair, parseSshPublicKey, sshFingerprint } from './keypair-ssh-key.js';
-import type { Keypair } from './keypair-store.js';
+import type { Keypair, NewKeypair } from './keypair-store.js';
 import { generateX509Keypair, x509Fingerprint } from './keypair-x509.js';
 import * as store from './keypair-store.js';
 
@@ -79,7 +79,7 @@ export async function createKeypair(
 ): Promise<CreatedKeypair> {
   checkName(name);
   const made = await makeKey(type, owner.userId, publicKey);
-  const keypair: Keypair = {
+  const fresh: NewKeypair = {
     userId: owner.userId,
     name,
     type,
@@ -87,12 +87,12 @@ export async function createKeypair(
     fingerprint: made.fingerprint,
     createdAt: deps.clock().toISOString(),
   };
-  await uniqueWrite(
+  const keypair = await uniqueWrite(
     deps.store.traits,
     () =>
       deps.store.db.transaction().execute(async (tx) => {
         await enforceKeypairQuota(tx, owner.projectId, owner.userId, deps.config);
-        await store.insertKeypair(tx, keypair);
+        return store.insertKeypair(tx, fresh);
       }),
     () => new ConflictError('compute.keypair.exists', `Key pair '${name}' already exists.`),
   );

@@ -3,6 +3,8 @@ import type { KeypairTable } from '../../db/schema.js';
 import type { Db } from '../../db/db-handle.js';
 
 export interface Keypair {
+  /** Nova's integer row id, assigned by the database on insert. */
+  readonly id: number;
   readonly userId: string;
   readonly name: string;
   readonly type: 'ssh' | 'x509';
@@ -11,7 +13,11 @@ export interface Keypair {
   readonly createdAt: string;
 }
 
+/** A key pair before the database has numbered it. */
+export type NewKeypair = Omit<Keypair, 'id'>;
+
 const toKeypair = (r: Readonly<Selectable<KeypairTable>>): Keypair => ({
+  id: r.id,
   userId: r.user_id,
   name: r.name,
   type: r.type,
@@ -40,8 +46,9 @@ export async function getKeypair(db: Db, userId: string, name: string): Promise<
   return r && toKeypair(r);
 }
 
-export async function insertKeypair(db: Db, k: Keypair): Promise<void> {
-  await db
+/** Returns the pair with the id the database assigned. */
+export async function insertKeypair(db: Db, k: NewKeypair): Promise<Keypair> {
+  const r = await db
     .insertInto('keypairs')
     .values({
       user_id: k.userId,
@@ -51,7 +58,9 @@ export async function insertKeypair(db: Db, k: Keypair): Promise<void> {
       fingerprint: k.fingerprint,
       created_at: k.createdAt,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { ...k, id: r.id };
 }
 
 /** Returns false when the user had no such key pair. */

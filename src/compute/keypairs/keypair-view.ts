@@ -30,12 +30,13 @@ export function keypairCreateView(k: Keypair, mv: Microversion | undefined, priv
 }
 
 /**
- * GET /os-keypairs/{name}: Nova's soft-delete columns are constant here (rows are really
- * deleted). Nova's integer `id` is left out: Strata keys pairs by (user, name).
+ * GET /os-keypairs/{name}: Nova's row view, with its integer `id`. The soft-delete columns
+ * are constant here (rows are really deleted, and a pair is never updated).
  */
 export function keypairView(k: Keypair, mv: Microversion | undefined) {
   return {
     keypair: {
+      id: k.id,
       name: k.name,
       public_key: k.publicKey,
       fingerprint: k.fingerprint,

@@ -28,6 +28,7 @@ import { hostAggregatesMigration } from './0029-host-aggregates.js';
 import { quotaClassesMigration } from './0030-quota-classes.js';
 import { consoleAuthTokensMigration } from './0031-console-auth-tokens.js';
 import { networkDnsMigration } from './0039-network-dns.js';
+import { keypairIdsMigration } from './0040-keypair-ids.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -60,6 +61,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0030-quota-classes': quotaClassesMigration,
   '0031-console-auth-tokens': consoleAuthTokensMigration,
   '0039-network-dns': networkDnsMigration,
+  '0040-keypair-ids': keypairIdsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { Flag } from '../column-types.js';
 
 type CreatedAt = ColumnType<string, string, never>;
@@ -95,6 +95,8 @@ export interface FlavorProjectTable {
 }
 
 export interface KeypairTable {
+  /** Assigned by the database on insert, never reused (Nova's row id). */
+  id: Generated<number>;
   user_id: string;
   name: string;
   type: 'ssh' | 'x509';

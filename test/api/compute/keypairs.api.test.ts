@@ -88,6 +88,32 @@ for (const dialect of testDialects()) {
       });
       expect(shown.private_key).toBeUndefined();
       expect(shown.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
+      // Nova's show is its row: the integer id and the soft-delete columns beside the key.
+      expect(Object.keys(shown).sort()).toEqual([
+        'created_at',
+        'deleted',
+        'deleted_at',
+        'fingerprint',
+        'id',
+        'name',
+        'public_key',
+        'updated_at',
+        'user_id',
+      ]);
+      expect(Number.isInteger(shown.id)).toBe(true);
+    });
+
+    it('shows each key pair with its own integer id, the same on every read', async () => {
+      const idOf = async (name: string, token = p.member) =>
+        (await call('GET', `/os-keypairs/${name}`, token)).json().keypair.id as number;
+      await call('POST', '/os-keypairs', p.member, {
+        keypair: { name: 'numbered', public_key: sshKey('ed25519').line },
+      });
+      const first = await idOf('generated');
+      const second = await idOf('numbered');
+      expect(second).toBeGreaterThan(first);
+      expect(await idOf('numbered')).toBe(second);
+      expect((await call('DELETE', '/os-keypairs/numbered', p.member)).statusCode).toBe(202);
     });
 
     it.each(['ed25519', 'ecdsa', 'rsa'] as const)(
