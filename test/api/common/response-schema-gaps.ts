@@ -60,10 +60,4 @@ export const responseSchemaGaps: ReadonlyArray<string> = [
   'GET /volume/v3/:project_id/qos-specs/:qos_id/associate',
   'GET /volume/v3/:project_id/qos-specs/:qos_id/disassociate',
   'GET /volume/v3/:project_id/qos-specs/:qos_id/disassociate_all',
-  'GET /volume/v3/:project_id/attachments',
-  'GET /volume/v3/:project_id/attachments/detail',
-  'GET /volume/v3/:project_id/attachments/:attachment_id',
-  'POST /volume/v3/:project_id/attachments',
-  'PUT /volume/v3/:project_id/attachments/:attachment_id',
-  'DELETE /volume/v3/:project_id/attachments/:attachment_id',
 ];
