@@ -16,7 +16,12 @@ import {
 } from './qos-service.js';
 import type { QosViewContext } from './qos-view.js';
 import { qosSpecsShown, qosSpecsView } from './qos-view.js';
-import { qosAssociationsResponse, qosSpecsListResponse, qosSpecsResponse, qosSpecsUpdateResponse } from './qos-response-schemas.js';
+import {
+  qosAssociationsResponse,
+  qosSpecsListResponse,
+  qosSpecsResponse,
+  qosSpecsUpdateResponse,
+} from './qos-response-schemas.js';
 
 const base = '/v3/:project_id/qos-specs';
 const one = (v: unknown) => (Array.isArray(v) ? (v.at(-1) as string) : (v as string | undefined));

@@ -19,7 +19,12 @@ import {
 import type { SnapshotSortKey } from './snapshot-store.js';
 import type { SnapshotViewContext } from './snapshot-view.js';
 import { snapshotDetail, snapshotSummary } from './snapshot-view.js';
-import { snapshotDetailListResponse, snapshotListResponse, snapshotShowResponse, snapshotWriteResponse } from './snapshot-response-schemas.js';
+import {
+  snapshotDetailListResponse,
+  snapshotListResponse,
+  snapshotShowResponse,
+  snapshotWriteResponse,
+} from './snapshot-response-schemas.js';
 
 export const snapshotBase = '/v3/:project_id/snapshots';
 const maxLimit = 1000;

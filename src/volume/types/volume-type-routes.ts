@@ -28,7 +28,14 @@ import {
   volumeTypeCreateBody,
   volumeTypeUpdateBody,
 } from './volume-type-schemas.js';
-import { extraSpecResponse, extraSpecsResponse, volumeTypeAccessResponse, volumeTypeListResponse, volumeTypeResponse, volumeTypeUpdateResponse } from './volume-type-response-schemas.js';
+import {
+  extraSpecResponse,
+  extraSpecsResponse,
+  volumeTypeAccessResponse,
+  volumeTypeListResponse,
+  volumeTypeResponse,
+  volumeTypeUpdateResponse,
+} from './volume-type-response-schemas.js';
 
 const base = '/v3/:project_id/types';
 const projectTarget = (ctx: RequestContext) => ({ project_id: ctx.auth.projectId, user_id: ctx.auth.userId });
