@@ -6,12 +6,4 @@ export const responseSchemaGaps: ReadonlyArray<string> = [
   'PUT /volume/v3/:project_id/os-quota-sets/:target_id',
   'DELETE /volume/v3/:project_id/os-quota-sets/:target_id',
   'GET /volume/v3/:project_id/limits',
-  'GET /volume/v3/:project_id/backups',
-  'GET /volume/v3/:project_id/backups/detail',
-  'POST /volume/v3/:project_id/backups',
-  'GET /volume/v3/:project_id/backups/:backup_id',
-  'PUT /volume/v3/:project_id/backups/:backup_id',
-  'DELETE /volume/v3/:project_id/backups/:backup_id',
-  'POST /volume/v3/:project_id/backups/:backup_id/restore',
-  'POST /volume/v3/:project_id/backups/:backup_id/action',
 ];
