@@ -22,7 +22,13 @@ import {
 import type { BackupRecord, BackupSortKey } from './backup-store.js';
 import type { BackupViewContext } from './backup-view.js';
 import { backupDetail, backupSummary } from './backup-view.js';
-import { backupDetailListResponse, backupListResponse, backupRestoreResponse, backupShowResponse, backupSummaryResponse } from './backup-response-schemas.js';
+import {
+  backupDetailListResponse,
+  backupListResponse,
+  backupRestoreResponse,
+  backupShowResponse,
+  backupSummaryResponse,
+} from './backup-response-schemas.js';
 
 const base = '/v3/:project_id/backups';
 const maxLimit = 1000;
