@@ -121,6 +121,7 @@ export function volumeService(
       malformedBodyMessage: 'Malformed request body',
       microversions: volumeMicroversions,
       strictErrors: ctx.http.strictErrors,
+      strictResponses: ctx.http.strictResponses,
     }),
     api: createVolumeApi(deps),
     start() {

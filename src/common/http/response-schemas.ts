@@ -26,13 +26,15 @@ export const links = Type.Array(strict({ rel: str, href: str, type: Type.Optiona
 /**
  * One schema per microversion range: `breaks` are the versions where the body changes;
  * `build` is called once per range with a test of whether a version is in effect there.
+ * `first` is the service's lowest version (Nova's 2.1; Cinder's is 3.0).
  */
 export function byMicroversion(
   breaks: ReadonlyArray<string>,
   build: (since: (v: string) => boolean) => TSchema,
+  first = '2.1',
 ): ReadonlyArray<VersionedResponse> {
   const sorted = [...breaks].sort(compareText);
-  const starts = ['2.1', ...sorted];
+  const starts = [first, ...sorted];
   return starts.map((from, i) => {
     const next = starts[i + 1];
     const schema = build((v) => compareText(v, from) <= 0);

@@ -1,7 +1,7 @@
 import { InputError, NotFoundError } from '../../common/errors.js';
 import type { Microversion } from '../../common/http/microversion.js';
 import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
-import { nextPageLinks, parsePageRequest } from '../../common/http/pagination.js';
+import { parsePageRequest } from '../../common/http/pagination.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { route } from '../../common/http/route-spec.js';
 import { volumeCallerOf } from '../volume-caller.js';
@@ -18,6 +18,11 @@ import {
   updateAttachment,
 } from './attachment-service.js';
 import { attachmentDetail, attachmentSummary } from './attachment-view.js';
+import {
+  attachmentDetailListResponse,
+  attachmentListResponse,
+  attachmentResponse,
+} from './attachment-response-schemas.js';
 import type { AttachmentSortKey } from './volume-attachment-store.js';
 
 const base = '/v3/:project_id/attachments';
@@ -66,11 +71,8 @@ async function list(ctx: RequestContext, deps: VolumeDeps, detailed: boolean) {
     if (start === 0) throw attachmentNotFound(page.marker);
   }
   const items = all.slice(start, start + page.limit);
-  const links = nextPageLinks(ctx.url, q, page, items);
-  return {
-    attachments: items.map(detailed ? attachmentDetail : attachmentSummary),
-    ...(links.length > 0 && { attachments_links: links }),
-  };
+  // Cinder's attachment lists carry no paging links.
+  return { attachments: items.map(detailed ? attachmentDetail : attachmentSummary) };
 }
 
 /** Cinder's /attachments (3.27): reserve, connect, complete (3.44) and delete volume attachments. */
@@ -81,6 +83,7 @@ export const attachmentRoutes = [
     policy: 'volume:get_all',
     target: projectTarget,
     successStatus: 200,
+    response: attachmentListResponse,
     expectedErrors: [404],
     handler: (ctx, deps) => list(ctx, deps, false),
   }),
@@ -90,6 +93,7 @@ export const attachmentRoutes = [
     policy: 'volume:get_all',
     target: projectTarget,
     successStatus: 200,
+    response: attachmentDetailListResponse,
     expectedErrors: [404],
     handler: (ctx, deps) => list(ctx, deps, true),
   }),
@@ -99,6 +103,7 @@ export const attachmentRoutes = [
     policy: 'volume:get',
     target: projectTarget,
     successStatus: 200,
+    response: attachmentResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       since(ctx.microversion, [3, 27]);
@@ -113,6 +118,7 @@ export const attachmentRoutes = [
     target: projectTarget,
     body: attachmentCreateBody,
     successStatus: 200,
+    response: attachmentResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       since(ctx.microversion, [3, 27]);
@@ -139,6 +145,7 @@ export const attachmentRoutes = [
     target: projectTarget,
     body: attachmentUpdateBody,
     successStatus: 200,
+    response: attachmentResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       since(ctx.microversion, [3, 27]);
@@ -167,6 +174,7 @@ export const attachmentRoutes = [
     policy: 'volume:attachment_delete',
     target: projectTarget,
     successStatus: 200,
+    response: attachmentListResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       since(ctx.microversion, [3, 27]);

@@ -1,7 +1,7 @@
 import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
 import { nextPageLinks, parsePageRequest } from '../../common/http/pagination.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
-import { route } from '../../common/http/route-spec.js';
+import { noBody, route } from '../../common/http/route-spec.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { volumeCallerOf } from '../volume-caller.js';
 import { parseBool, parseSort } from '../volumes/volume-list-query.js';
@@ -22,6 +22,13 @@ import {
 import type { BackupRecord, BackupSortKey } from './backup-store.js';
 import type { BackupViewContext } from './backup-view.js';
 import { backupDetail, backupSummary } from './backup-view.js';
+import {
+  backupDetailListResponse,
+  backupListResponse,
+  backupRestoreResponse,
+  backupShowResponse,
+  backupSummaryResponse,
+} from './backup-response-schemas.js';
 
 const base = '/v3/:project_id/backups';
 const maxLimit = 1000;
@@ -96,6 +103,7 @@ export const backupRoutes = [
     policy: 'backup:get_all',
     target: projectTarget,
     successStatus: 200,
+    response: backupListResponse,
     expectedErrors: [404],
     handler: (ctx, deps) => list(ctx, deps, false),
   }),
@@ -105,6 +113,7 @@ export const backupRoutes = [
     policy: 'backup:get_all',
     target: projectTarget,
     successStatus: 200,
+    response: backupDetailListResponse,
     expectedErrors: [404],
     handler: (ctx, deps) => list(ctx, deps, true),
   }),
@@ -115,6 +124,7 @@ export const backupRoutes = [
     target: projectTarget,
     body: backupCreateBody,
     successStatus: 202,
+    response: backupSummaryResponse,
     expectedErrors: [404, 413],
     handler: async (ctx, deps) => {
       const b = ctx.body.backup;
@@ -140,6 +150,7 @@ export const backupRoutes = [
     policy: 'backup:get',
     target: backupTarget,
     successStatus: 200,
+    response: backupShowResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       backup: await detailOf(ctx, deps, await findBackup(deps, volumeCallerOf(ctx), backupId(ctx))),
@@ -152,6 +163,7 @@ export const backupRoutes = [
     target: backupTarget,
     body: backupUpdateBody,
     successStatus: 200,
+    response: backupSummaryResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       // Cinder's update exists from 3.9; metadata from 3.43.
@@ -172,6 +184,7 @@ export const backupRoutes = [
     policy: 'backup:delete',
     target: backupTarget,
     successStatus: 202,
+    response: noBody,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       await deleteBackup(deps, volumeCallerOf(ctx), backupId(ctx));
@@ -185,6 +198,7 @@ export const backupRoutes = [
     target: backupTarget,
     body: backupRestoreBody,
     successStatus: 202,
+    response: backupRestoreResponse,
     expectedErrors: [404, 413],
     handler: async (ctx, deps) => {
       const r = ctx.body.restore ?? {};
@@ -203,6 +217,7 @@ export const backupRoutes = [
     // Each admin action has its own rule, checked in the handler.
     body: backupActionBody,
     successStatus: 202,
+    response: noBody,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const b = ctx.body;

@@ -3,6 +3,7 @@ import type { MicroversionPolicy } from '../../common/http/microversion.js';
 import { formatMicroversion } from '../../common/http/microversion.js';
 import { route } from '../../common/http/route-spec.js';
 import type { VolumeDeps } from '../volume-deps.js';
+import { volumeVersionListResponse } from './volume-version-response-schemas.js';
 
 /**
  * The microversions Strata implements, 3.0 to 3.60: each version's behaviour for the
@@ -35,6 +36,7 @@ export const volumeVersionRoutes = [
     url: '/',
     auth: 'none',
     successStatus: 300,
+    response: volumeVersionListResponse,
     expectedErrors: [],
     handler: async (ctx) => respond({ versions: [v3(ctx.serviceUrl)] }, { status: 300 }),
   }),
@@ -43,6 +45,7 @@ export const volumeVersionRoutes = [
     url: '/v3',
     auth: 'none',
     successStatus: 200,
+    response: volumeVersionListResponse,
     expectedErrors: [],
     handler: async (ctx) => ({ versions: [v3(ctx.serviceUrl)] }),
   }),

@@ -2,6 +2,7 @@ import type { RequestContext } from '../../common/http/route-spec.js';
 import { route } from '../../common/http/route-spec.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { quotaUsages } from '../quotas/volume-quota-service.js';
+import { volumeLimitsResponse } from './volume-limit-response-schemas.js';
 
 /** Cinder's absolute limits: each quota resource's limit and what is used of it. */
 const limitNames = {
@@ -22,6 +23,7 @@ export const volumeLimitRoutes = [
     policy: 'limits_extension:used_limits',
     target: projectTarget,
     successStatus: 200,
+    response: volumeLimitsResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const usage = await quotaUsages(deps, ctx.auth.projectId!);

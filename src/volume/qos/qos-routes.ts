@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../common/http/route-spec.js';
-import { route } from '../../common/http/route-spec.js';
+import { noBody, route } from '../../common/http/route-spec.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { qosDeleteKeysBody, qosSpecsBody } from './qos-schemas.js';
 import {
@@ -16,6 +16,12 @@ import {
 } from './qos-service.js';
 import type { QosViewContext } from './qos-view.js';
 import { qosSpecsShown, qosSpecsView } from './qos-view.js';
+import {
+  qosAssociationsResponse,
+  qosSpecsListResponse,
+  qosSpecsResponse,
+  qosSpecsUpdateResponse,
+} from './qos-response-schemas.js';
 
 const base = '/v3/:project_id/qos-specs';
 const one = (v: unknown) => (Array.isArray(v) ? (v.at(-1) as string) : (v as string | undefined));
@@ -38,6 +44,7 @@ function associationRoute(
     policy: 'volume_extension:qos_specs_manage:update',
     target: projectTarget,
     successStatus: 202,
+    response: noBody,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       await run(deps, qosId(ctx), one(ctx.query['vol_type_id']));
@@ -53,6 +60,7 @@ export const qosRoutes = [
     policy: 'volume_extension:qos_specs_manage:get_all',
     target: projectTarget,
     successStatus: 200,
+    response: qosSpecsListResponse,
     expectedErrors: [],
     handler: async (_ctx, deps) => ({ qos_specs: (await allQosSpecs(deps)).map(qosSpecsView) }),
   }),
@@ -63,6 +71,7 @@ export const qosRoutes = [
     target: projectTarget,
     body: qosSpecsBody,
     successStatus: 200,
+    response: qosSpecsResponse,
     expectedErrors: [409],
     handler: async (ctx, deps) =>
       qosSpecsShown(viewContext(ctx), await createQosSpecs(deps, ctx.body.qos_specs)),
@@ -73,6 +82,7 @@ export const qosRoutes = [
     policy: 'volume_extension:qos_specs_manage:get',
     target: projectTarget,
     successStatus: 200,
+    response: qosSpecsResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => qosSpecsShown(viewContext(ctx), await findQosSpecs(deps, qosId(ctx))),
   }),
@@ -83,6 +93,7 @@ export const qosRoutes = [
     target: projectTarget,
     body: qosSpecsBody,
     successStatus: 200,
+    response: qosSpecsUpdateResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       await updateQosSpecs(deps, qosId(ctx), ctx.body.qos_specs);
@@ -95,6 +106,7 @@ export const qosRoutes = [
     policy: 'volume_extension:qos_specs_manage:delete',
     target: projectTarget,
     successStatus: 202,
+    response: noBody,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const force = trueWords.includes(String(one(ctx.query['force']) ?? '').toLowerCase());
@@ -109,6 +121,7 @@ export const qosRoutes = [
     target: projectTarget,
     body: qosDeleteKeysBody,
     successStatus: 202,
+    response: noBody,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       await deleteQosSpecKeys(deps, qosId(ctx), ctx.body.keys);
@@ -121,6 +134,7 @@ export const qosRoutes = [
     policy: 'volume_extension:qos_specs_manage:get_all',
     target: projectTarget,
     successStatus: 200,
+    response: qosAssociationsResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({ qos_associations: await qosAssociations(deps, qosId(ctx)) }),
   }),

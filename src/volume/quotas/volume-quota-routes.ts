@@ -10,6 +10,12 @@ import {
   updateQuotas,
   volumeQuotaDefaults,
 } from './volume-quota-service.js';
+import {
+  quotaSetDefaultsResponse,
+  quotaSetDeleteResponse,
+  quotaSetShowResponse,
+  quotaSetUpdateResponse,
+} from './volume-quota-response-schemas.js';
 
 const url = '/v3/:project_id/os-quota-sets/:target_id';
 const target = (ctx: RequestContext) => ({ project_id: ctx.params['target_id'] });
@@ -35,6 +41,7 @@ export const volumeQuotaRoutes = [
     policy: 'volume_extension:quotas:show',
     target,
     successStatus: 200,
+    response: quotaSetShowResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const id = ctx.params['target_id']!;
@@ -48,6 +55,7 @@ export const volumeQuotaRoutes = [
     policy: 'volume_extension:quotas:show',
     target,
     successStatus: 200,
+    response: quotaSetDefaultsResponse,
     expectedErrors: [],
     handler: async (ctx) => ({ quota_set: { ...volumeQuotaDefaults, id: ctx.params['target_id']! } }),
   }),
@@ -58,6 +66,7 @@ export const volumeQuotaRoutes = [
     target,
     body: updateBody,
     successStatus: 200,
+    response: quotaSetUpdateResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => ({
       quota_set: await updateQuotas(deps, ctx.params['target_id']!, ctx.body.quota_set),
@@ -69,6 +78,7 @@ export const volumeQuotaRoutes = [
     policy: 'volume_extension:quotas:delete',
     target,
     successStatus: 200,
+    response: quotaSetDeleteResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       await resetQuotas(deps, ctx.params['target_id']!);

@@ -1,11 +1,12 @@
 import { InputError, NotFoundError } from '../../common/errors.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
-import { route } from '../../common/http/route-spec.js';
+import { noBody, route } from '../../common/http/route-spec.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { volumeCallerOf } from '../volume-caller.js';
 import { snapshotMetaItemBody, snapshotMetadataBody } from './snapshot-schemas.js';
 import { findSnapshot, updateSnapshot } from './snapshot-service.js';
 import { snapshotBase, snapshotTarget } from './snapshot-routes.js';
+import { snapshotMetaItemResponse, snapshotMetadataResponse } from './snapshot-response-schemas.js';
 
 const url = `${snapshotBase}/:snapshot_id/metadata`;
 const snapshotId = (ctx: RequestContext) => ctx.params['snapshot_id']!;
@@ -37,6 +38,7 @@ export const snapshotMetadataRoutes = [
     policy: 'volume:get_snapshot_metadata',
     target: snapshotTarget,
     successStatus: 200,
+    response: snapshotMetadataResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       metadata: (await findSnapshot(deps, volumeCallerOf(ctx), snapshotId(ctx))).metadata,
@@ -49,6 +51,7 @@ export const snapshotMetadataRoutes = [
     target: snapshotTarget,
     body: snapshotMetadataBody,
     successStatus: 200,
+    response: snapshotMetadataResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({ metadata: await merge(ctx, deps, ctx.body.metadata, false) }),
   }),
@@ -59,6 +62,7 @@ export const snapshotMetadataRoutes = [
     target: snapshotTarget,
     body: snapshotMetadataBody,
     successStatus: 200,
+    response: snapshotMetadataResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({ metadata: await merge(ctx, deps, ctx.body.metadata, true) }),
   }),
@@ -68,6 +72,7 @@ export const snapshotMetadataRoutes = [
     policy: 'volume:get_snapshot_metadata',
     target: snapshotTarget,
     successStatus: 200,
+    response: snapshotMetaItemResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const s = await findSnapshot(deps, volumeCallerOf(ctx), snapshotId(ctx));
@@ -83,6 +88,7 @@ export const snapshotMetadataRoutes = [
     target: snapshotTarget,
     body: snapshotMetaItemBody,
     successStatus: 200,
+    response: snapshotMetaItemResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const meta = ctx.body.meta;
@@ -100,6 +106,7 @@ export const snapshotMetadataRoutes = [
     policy: 'volume:delete_snapshot_metadata',
     target: snapshotTarget,
     successStatus: 200,
+    response: noBody,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const key = ctx.params['key']!;

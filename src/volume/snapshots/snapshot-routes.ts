@@ -1,7 +1,7 @@
 import { atLeast } from '../../common/http/microversion.js';
 import { nextPageLinks, parsePageRequest } from '../../common/http/pagination.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
-import { route } from '../../common/http/route-spec.js';
+import { noBody, route } from '../../common/http/route-spec.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { volumeCallerOf } from '../volume-caller.js';
 import { parseBool, parseMetadata, parseSort } from '../volumes/volume-list-query.js';
@@ -19,6 +19,12 @@ import {
 import type { SnapshotSortKey } from './snapshot-store.js';
 import type { SnapshotViewContext } from './snapshot-view.js';
 import { snapshotDetail, snapshotSummary } from './snapshot-view.js';
+import {
+  snapshotDetailListResponse,
+  snapshotListResponse,
+  snapshotShowResponse,
+  snapshotWriteResponse,
+} from './snapshot-response-schemas.js';
 
 export const snapshotBase = '/v3/:project_id/snapshots';
 const maxLimit = 1000;
@@ -91,6 +97,7 @@ export const snapshotRoutes = [
     policy: 'volume:get_all_snapshots',
     target: projectTarget,
     successStatus: 200,
+    response: snapshotListResponse,
     expectedErrors: [404],
     handler: (ctx, deps) => list(ctx, deps, false),
   }),
@@ -100,6 +107,7 @@ export const snapshotRoutes = [
     policy: 'volume:get_all_snapshots',
     target: projectTarget,
     successStatus: 200,
+    response: snapshotDetailListResponse,
     expectedErrors: [404],
     handler: (ctx, deps) => list(ctx, deps, true),
   }),
@@ -110,6 +118,7 @@ export const snapshotRoutes = [
     target: projectTarget,
     body: snapshotCreateBody,
     successStatus: 202,
+    response: snapshotWriteResponse,
     expectedErrors: [404, 413],
     handler: async (ctx, deps) => {
       const b = ctx.body.snapshot;
@@ -129,6 +138,7 @@ export const snapshotRoutes = [
     policy: 'volume:get_snapshot',
     target: snapshotTarget,
     successStatus: 200,
+    response: snapshotShowResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => ({
       snapshot: snapshotDetail(
@@ -144,6 +154,7 @@ export const snapshotRoutes = [
     target: snapshotTarget,
     body: snapshotUpdateBody,
     successStatus: 200,
+    response: snapshotWriteResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const b = ctx.body.snapshot;
@@ -162,6 +173,7 @@ export const snapshotRoutes = [
     policy: 'volume:delete_snapshot',
     target: snapshotTarget,
     successStatus: 202,
+    response: noBody,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       await deleteSnapshot(deps, volumeCallerOf(ctx), snapshotId(ctx));

@@ -2,7 +2,7 @@ import { NotFoundError } from '../../common/errors.js';
 import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
 import { nextPageLinks, parsePageRequest } from '../../common/http/pagination.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
-import { route } from '../../common/http/route-spec.js';
+import { noBody, route } from '../../common/http/route-spec.js';
 import { parseCinderBoolean } from '../types/volume-type-schemas.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { volumeCallerOf } from '../volume-caller.js';
@@ -19,6 +19,13 @@ import {
 import type { TransferSortKey } from './transfer-store.js';
 import type { TransferViewContext } from './transfer-view.js';
 import { transferCreated, transferDetail, transferSummary } from './transfer-view.js';
+import {
+  transferAcceptResponse,
+  transferCreateResponse,
+  transferDetailListResponse,
+  transferListResponse,
+  transferShowResponse,
+} from './transfer-response-schemas.js';
 
 const maxLimit = 1000;
 const sortKeys: ReadonlyArray<TransferSortKey> = ['created_at', 'id', 'name', 'volume_id'];
@@ -78,6 +85,7 @@ function collectionRoutes(collection: 'os-volume-transfer' | 'volume-transfers')
       policy: 'volume:get_all_transfers',
       target: projectTarget,
       successStatus: 200,
+      response: transferListResponse,
       expectedErrors: [404],
       handler: (ctx, deps) => list(ctx, deps, false),
     }),
@@ -87,6 +95,7 @@ function collectionRoutes(collection: 'os-volume-transfer' | 'volume-transfers')
       policy: 'volume:get_all_transfers',
       target: projectTarget,
       successStatus: 200,
+      response: transferDetailListResponse,
       expectedErrors: [404],
       handler: (ctx, deps) => list(ctx, deps, true),
     }),
@@ -97,6 +106,7 @@ function collectionRoutes(collection: 'os-volume-transfer' | 'volume-transfers')
       target: projectTarget,
       body: transferCreateBody,
       successStatus: 202,
+      response: transferCreateResponse,
       expectedErrors: [404],
       handler: async (ctx, deps) => {
         available(ctx);
@@ -116,6 +126,7 @@ function collectionRoutes(collection: 'os-volume-transfer' | 'volume-transfers')
       policy: 'volume:get_transfer',
       target: transferTarget,
       successStatus: 200,
+      response: transferShowResponse,
       expectedErrors: [404],
       handler: async (ctx, deps) => ({
         transfer: transferDetail(
@@ -130,6 +141,7 @@ function collectionRoutes(collection: 'os-volume-transfer' | 'volume-transfers')
       policy: 'volume:delete_transfer',
       target: transferTarget,
       successStatus: 202,
+      response: noBody,
       expectedErrors: [404],
       handler: async (ctx, deps) => {
         await cancelTransfer(deps, volumeCallerOf(ctx), transferId(ctx));
@@ -144,6 +156,7 @@ function collectionRoutes(collection: 'os-volume-transfer' | 'volume-transfers')
       target: projectTarget,
       body: transferAcceptBody,
       successStatus: 202,
+      response: transferAcceptResponse,
       expectedErrors: [404, 413],
       handler: async (ctx, deps) => {
         available(ctx);

@@ -22,7 +22,21 @@ export function transferSummary(c: TransferViewContext, t: TransferRecord) {
   return { id: t.id, volume_id: t.volumeId, name: t.name, links: links(c, t.id) };
 }
 
-/** Pending transfers only are kept, so `accepted` is false and no destination is known yet (3.57). */
+/**
+ * What later microversions add to detail and create: no_snapshots (3.55), and the history
+ * (3.57). Pending transfers only are kept, so `accepted` is false and no destination is known.
+ */
+function versionedFields(c: TransferViewContext, t: TransferRecord) {
+  return {
+    ...(atLeast(c.microversion, [3, 55]) && { no_snapshots: t.noSnapshots }),
+    ...(atLeast(c.microversion, [3, 57]) && {
+      source_project_id: t.sourceProjectId,
+      destination_project_id: null,
+      accepted: false,
+    }),
+  };
+}
+
 export function transferDetail(c: TransferViewContext, t: TransferRecord) {
   return {
     id: t.id,
@@ -30,11 +44,7 @@ export function transferDetail(c: TransferViewContext, t: TransferRecord) {
     name: t.name,
     volume_id: t.volumeId,
     links: links(c, t.id),
-    ...(atLeast(c.microversion, [3, 57]) && {
-      source_project_id: t.sourceProjectId,
-      destination_project_id: null,
-      accepted: false,
-    }),
+    ...versionedFields(c, t),
   };
 }
 
@@ -46,5 +56,6 @@ export function transferCreated(c: TransferViewContext, t: TransferRecord, authK
     volume_id: t.volumeId,
     auth_key: authKey,
     links: links(c, t.id),
+    ...versionedFields(c, t),
   };
 }

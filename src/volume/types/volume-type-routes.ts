@@ -1,6 +1,6 @@
 import { InputError } from '../../common/errors.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
-import { route } from '../../common/http/route-spec.js';
+import { noBody, route } from '../../common/http/route-spec.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { volumeCallerOf } from '../volume-caller.js';
 import {
@@ -28,6 +28,14 @@ import {
   volumeTypeCreateBody,
   volumeTypeUpdateBody,
 } from './volume-type-schemas.js';
+import {
+  extraSpecResponse,
+  extraSpecsResponse,
+  volumeTypeAccessResponse,
+  volumeTypeListResponse,
+  volumeTypeResponse,
+  volumeTypeUpdateResponse,
+} from './volume-type-response-schemas.js';
 
 const base = '/v3/:project_id/types';
 const projectTarget = (ctx: RequestContext) => ({ project_id: ctx.auth.projectId, user_id: ctx.auth.userId });
@@ -42,9 +50,11 @@ function viewContext(ctx: RequestContext): VolumeTypeViewContext {
   };
 }
 
-const shown = (ctx: RequestContext, t: VolumeTypeRecord) => ({
-  volume_type: volumeTypeView(viewContext(ctx), t),
-});
+/** Cinder's type-access extension extends show, list and create, not update. */
+const shown = (ctx: RequestContext, t: VolumeTypeRecord, typeAccess = true) => {
+  const c = viewContext(ctx);
+  return { volume_type: volumeTypeView({ ...c, typeAccess: typeAccess && c.typeAccess }, t) };
+};
 const typeId = (ctx: RequestContext) => ctx.params['type_id']!;
 const one = (v: unknown) => (Array.isArray(v) ? (v.at(-1) as string) : (v as string | undefined));
 
@@ -55,6 +65,7 @@ const typeRoutes = [
     policy: 'volume_extension:type_get_all',
     target: projectTarget,
     successStatus: 200,
+    response: volumeTypeListResponse,
     expectedErrors: [],
     handler: async (ctx, deps) => {
       const types = await listTypes(
@@ -72,6 +83,7 @@ const typeRoutes = [
     policy: 'volume_extension:type_get',
     target: projectTarget,
     successStatus: 200,
+    response: volumeTypeResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
       shown(
@@ -88,6 +100,7 @@ const typeRoutes = [
     target: projectTarget,
     body: volumeTypeCreateBody,
     successStatus: 200,
+    response: volumeTypeResponse,
     expectedErrors: [409],
     handler: async (ctx, deps) => {
       const b = ctx.body.volume_type;
@@ -108,6 +121,7 @@ const typeRoutes = [
     target: projectTarget,
     body: volumeTypeUpdateBody,
     successStatus: 200,
+    response: volumeTypeUpdateResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       const b = ctx.body.volume_type;
@@ -116,7 +130,7 @@ const typeRoutes = [
         ...(b.description !== undefined && b.description !== null && { description: b.description }),
         ...(b.is_public !== undefined && { isPublic: parseCinderBoolean(b.is_public) }),
       });
-      return shown(ctx, t);
+      return shown(ctx, t, false);
     },
   }),
   route<VolumeDeps>({
@@ -125,6 +139,7 @@ const typeRoutes = [
     policy: 'volume_extension:type_delete',
     target: projectTarget,
     successStatus: 202,
+    response: noBody,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       await deleteType(deps, typeId(ctx));
@@ -142,6 +157,7 @@ const extraSpecRoutes = [
     policy: 'volume_extension:types_extra_specs:index',
     target: projectTarget,
     successStatus: 200,
+    response: extraSpecsResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const t = await findVolumeType(deps, volumeCallerOf(ctx), typeId(ctx));
@@ -155,6 +171,7 @@ const extraSpecRoutes = [
     target: projectTarget,
     body: extraSpecsCreateBody,
     successStatus: 200,
+    response: extraSpecsResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       await changeExtraSpecs(deps, volumeCallerOf(ctx), typeId(ctx), { set: ctx.body.extra_specs });
@@ -167,6 +184,7 @@ const extraSpecRoutes = [
     policy: 'volume_extension:types_extra_specs:show',
     target: projectTarget,
     successStatus: 200,
+    response: extraSpecResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const t = await findVolumeType(deps, volumeCallerOf(ctx), typeId(ctx));
@@ -183,6 +201,7 @@ const extraSpecRoutes = [
     target: projectTarget,
     body: extraSpecUpdateBody,
     successStatus: 200,
+    response: extraSpecResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       if (!(ctx.params['key']! in ctx.body))
@@ -197,6 +216,7 @@ const extraSpecRoutes = [
     policy: 'volume_extension:types_extra_specs:delete',
     target: projectTarget,
     successStatus: 202,
+    response: noBody,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       await changeExtraSpecs(deps, volumeCallerOf(ctx), typeId(ctx), { unset: ctx.params['key']! });
@@ -212,6 +232,7 @@ const accessRoutes = [
     policy: 'volume_extension:volume_type_access:get_all_for_type',
     target: projectTarget,
     successStatus: 200,
+    response: volumeTypeAccessResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const projects = await typeAccessList(deps, typeId(ctx));
@@ -226,6 +247,7 @@ const accessRoutes = [
     // Each action has its own rule, checked in the handler.
     body: volumeTypeActionBody,
     successStatus: 202,
+    response: noBody,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       const b = ctx.body;

@@ -1,6 +1,6 @@
 import { nextPageLinks, parsePageRequest } from '../../common/http/pagination.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
-import { route } from '../../common/http/route-spec.js';
+import { noBody, route } from '../../common/http/route-spec.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { volumeCallerOf } from '../volume-caller.js';
 import { parseVolumeListQuery } from './volume-list-query.js';
@@ -19,7 +19,14 @@ import {
   withAttachments,
 } from './volume-service.js';
 import type { VolumeViewContext } from './volume-view.js';
-import { volumeDetail, volumeSummary } from './volume-view.js';
+import { volumeDetail, volumeShown, volumeSummary } from './volume-view.js';
+import {
+  volumeActionResponse,
+  volumeDetailListResponse,
+  volumeListResponse,
+  volumeShowResponse,
+  volumeWriteResponse,
+} from './volume-response-schemas.js';
 
 const base = '/v3/:project_id/volumes';
 
@@ -61,7 +68,7 @@ async function list(ctx: RequestContext, deps: VolumeDeps, detailed: boolean) {
   const c = viewContext(ctx, deps);
   const links = nextPageLinks(ctx.url, ctx.query, page, items);
   const volumes = detailed
-    ? (await withAttachments(deps, items)).map((v) => volumeDetail(c, v))
+    ? (await withAttachments(deps, items)).map((v) => volumeShown(c, v))
     : items.map((v) => volumeSummary(c, v));
   return {
     volumes,
@@ -70,10 +77,16 @@ async function list(ctx: RequestContext, deps: VolumeDeps, detailed: boolean) {
   };
 }
 
-async function shown(ctx: RequestContext, deps: VolumeDeps, id: string) {
+/** Show answers with the extensions' attributes, update without them (as Cinder's do). */
+async function shown(
+  ctx: RequestContext,
+  deps: VolumeDeps,
+  id: string,
+  view: (c: VolumeViewContext, v: VolumeWithAttachments) => object = volumeShown,
+) {
   const v = await findVolume(deps, volumeCallerOf(ctx), id);
   const [full] = (await withAttachments(deps, [v])) as [VolumeWithAttachments];
-  return { volume: volumeDetail(viewContext(ctx, deps), full) };
+  return { volume: view(viewContext(ctx, deps), full) };
 }
 
 export const volumeRoutes = [
@@ -83,6 +96,7 @@ export const volumeRoutes = [
     policy: 'volume:get_all',
     target: projectTarget,
     successStatus: 200,
+    response: volumeListResponse,
     expectedErrors: [404],
     handler: (ctx, deps) => list(ctx, deps, false),
   }),
@@ -92,6 +106,7 @@ export const volumeRoutes = [
     policy: 'volume:get_all',
     target: projectTarget,
     successStatus: 200,
+    response: volumeDetailListResponse,
     expectedErrors: [404],
     handler: (ctx, deps) => list(ctx, deps, true),
   }),
@@ -102,6 +117,7 @@ export const volumeRoutes = [
     target: projectTarget,
     body: volumeCreateBody,
     successStatus: 202,
+    response: volumeWriteResponse,
     expectedErrors: [404, 413],
     handler: async (ctx, deps) => {
       const b = ctx.body.volume;
@@ -126,6 +142,7 @@ export const volumeRoutes = [
     policy: 'volume:get',
     target: volumeTarget,
     successStatus: 200,
+    response: volumeShowResponse,
     expectedErrors: [404],
     handler: (ctx, deps) => shown(ctx, deps, ctx.params['volume_id']!),
   }),
@@ -136,6 +153,7 @@ export const volumeRoutes = [
     target: volumeTarget,
     body: volumeUpdateBody,
     successStatus: 200,
+    response: volumeWriteResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const b = ctx.body.volume;
@@ -146,7 +164,7 @@ export const volumeRoutes = [
         ...(description !== undefined && { description }),
         ...(b.metadata !== undefined && { metadata: b.metadata }),
       });
-      return shown(ctx, deps, ctx.params['volume_id']!);
+      return shown(ctx, deps, ctx.params['volume_id']!, volumeDetail);
     },
   }),
   route<VolumeDeps>({
@@ -155,6 +173,7 @@ export const volumeRoutes = [
     policy: 'volume:delete',
     target: volumeTarget,
     successStatus: 202,
+    response: noBody,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       const cascade = ['1', 't', 'true', 'on', 'y', 'yes'].includes(
@@ -170,6 +189,7 @@ export const volumeRoutes = [
     // Each action has its own rule, checked in volume-actions.ts.
     body: volumeActionBody,
     successStatus: 202,
+    response: volumeActionResponse,
     expectedErrors: [404, 413],
     handler: async (ctx, deps) => runVolumeAction(ctx, deps, await volumeTarget(ctx, deps)),
   }),

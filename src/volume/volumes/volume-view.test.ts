@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VolumeAttachment } from '../attachments/volume-attachment-store.js';
 import type { VolumeRecord } from './volume-store.js';
-import { cinderTime, volumeDetail } from './volume-view.js';
+import { cinderTime, volumeDetail, volumeShown } from './volume-view.js';
 
 const volume: VolumeRecord = {
   id: 'v1',
@@ -73,7 +73,7 @@ describe('volume-view', () => {
   });
 
   it('adds the admin-only attributes for admins', () => {
-    const v = volumeDetail({ ...ctx, isAdmin: true }, { volume, attachments: [attached] });
+    const v = volumeShown({ ...ctx, isAdmin: true }, { volume, attachments: [attached] });
     expect(v.attachments[0]!.host_name).toBe('h1');
     expect(v).toMatchObject({ migration_status: null, 'os-vol-mig-status-attr:migstat': null });
   });
@@ -93,5 +93,22 @@ describe('volume-view', () => {
     const v = volumeDetail({ ...ctx, microversion: [3, 60] }, { volume, attachments: [] });
     expect(v).toMatchObject({ shared_targets: false, service_uuid: 'svc-1', volume_type: '__DEFAULT__' });
     expect(v).not.toHaveProperty('cluster_name');
+  });
+
+  // Drift fixed: create and update answered with the extensions' attributes, which Cinder
+  // adds only to show and detail lists (strict clients refuse the extra fields).
+  it("keeps the extensions' attributes to show and detail lists", () => {
+    const extensions = [
+      'os-vol-tenant-attr:tenant_id',
+      'os-vol-host-attr:host',
+      'os-vol-mig-status-attr:migstat',
+      'os-vol-mig-status-attr:name_id',
+    ];
+    const admin = { ...ctx, isAdmin: true };
+    const written = volumeDetail(admin, { volume, attachments: [] });
+    for (const k of extensions) expect(written).not.toHaveProperty([k]);
+    expect(written).toHaveProperty('migration_status', null);
+    const shown = volumeShown(admin, { volume, attachments: [] });
+    for (const k of extensions) expect(shown).toHaveProperty([k]);
   });
 });

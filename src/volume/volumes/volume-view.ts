@@ -48,9 +48,9 @@ export function attachmentView(a: VolumeAttachment, isAdmin: boolean) {
 }
 
 /**
- * The volume with the tenant, host and migration attributes Cinder adds, and the fields
- * later microversions add: group_id (3.13), provider_id for admins (3.21), shared_targets
- * and service_uuid (3.48; every attachment gets its own export, so targets are not shared).
+ * The volume as create and update answer it (Cinder's detail view), with the fields later
+ * microversions add: group_id (3.13), provider_id for admins (3.21), shared_targets and
+ * service_uuid (3.48; every attachment gets its own export, so targets are not shared).
  */
 export function volumeDetail(c: VolumeViewContext, va: VolumeWithAttachments) {
   const v = va.volume;
@@ -61,6 +61,25 @@ export function volumeDetail(c: VolumeViewContext, va: VolumeWithAttachments) {
     ...(atLeast(c.microversion, [3, 48]) && {
       shared_targets: false,
       service_uuid: v.status === 'creating' ? null : c.serviceUuid,
+    }),
+  };
+}
+
+/**
+ * Show and detail lists: the detail view with what Cinder's extensions add there (they
+ * extend only show and detail, so create and update answer without these).
+ */
+export function volumeShown(c: VolumeViewContext, va: VolumeWithAttachments) {
+  const v = va.volume;
+  return {
+    ...volumeDetail(c, va),
+    'os-vol-tenant-attr:tenant_id': v.projectId,
+    // Cinder's volume_image_metadata extension adds it only for volumes made from an image.
+    ...(Object.keys(v.imageMetadata).length > 0 && { volume_image_metadata: v.imageMetadata }),
+    ...(c.isAdmin && {
+      'os-vol-host-attr:host': volumeHost,
+      'os-vol-mig-status-attr:migstat': null,
+      'os-vol-mig-status-attr:name_id': null,
     }),
   };
 }
@@ -89,14 +108,6 @@ function volumeDetail30(c: VolumeViewContext, { volume: v, attachments }: Volume
     attachments: attachments
       .filter((a) => a.attachStatus === 'attached')
       .map((a) => attachmentView(a, c.isAdmin)),
-    'os-vol-tenant-attr:tenant_id': v.projectId,
-    // Cinder's volume_image_metadata extension adds it only for volumes made from an image.
-    ...(Object.keys(v.imageMetadata).length > 0 && { volume_image_metadata: v.imageMetadata }),
-    ...(c.isAdmin && {
-      migration_status: null,
-      'os-vol-host-attr:host': volumeHost,
-      'os-vol-mig-status-attr:migstat': null,
-      'os-vol-mig-status-attr:name_id': null,
-    }),
+    ...(c.isAdmin && { migration_status: null }),
   };
 }

@@ -10,8 +10,8 @@ interface RouteDeclared {
   readonly response?: boolean;
 }
 
-/** Services whose every body-bearing route must declare its response schema (issue 15). */
-const audited = ['/compute/', '/image/', '/identity/', '/network/'];
+/** Services whose every body-bearing route must declare its response schema (issues 12, 14, 15). */
+const audited = ['/compute/', '/image/', '/identity/', '/network/', '/volume/'];
 
 // Every route of the audited services, replayed into a bare Fastify that records what each declares.
 describe('response schema audit', () => {

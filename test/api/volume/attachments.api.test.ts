@@ -137,6 +137,8 @@ for (const dialect of testDialects()) {
       expect(list.json()).toEqual({
         attachments: [{ id: a['id'], status: 'attached', instance: serverA, volume_id: id }],
       });
+      // Cinder pages attachments with limit and marker but answers no attachments_links.
+      expect((await vol('GET', `/attachments?volume_id=${id}&limit=1`)).json()).toEqual(list.json());
       expect((await vol('GET', '/attachments?instance_id=' + serverB)).json().attachments).toEqual([]);
       expect(
         (await vol('GET', `/attachments/detail?status=reserved&volume_id=${id}`)).json().attachments,

@@ -72,12 +72,17 @@ for (const dialect of testDialects()) {
       });
       expect(res.statusCode, res.body).toBe(202);
       const created = res.json().transfer as Json;
+      // At 3.60: no_snapshots (3.55) and the history (3.57) beside Cinder's create fields.
       expect(Object.keys(created).sort()).toEqual([
+        'accepted',
         'auth_key',
         'created_at',
+        'destination_project_id',
         'id',
         'links',
         'name',
+        'no_snapshots',
+        'source_project_id',
         'volume_id',
       ]);
       expect(String(created['auth_key'])).toHaveLength(16);
@@ -149,6 +154,18 @@ for (const dialect of testDialects()) {
         transfer: { volume_id: volume, no_snapshots: true },
       });
       expect(res.statusCode, res.body).toBe(202);
+      // Create answers with no_snapshots (3.55) and the history (3.57), as Cinder's view does.
+      expect(res.json().transfer).toMatchObject({
+        no_snapshots: true,
+        source_project_id: p.projectId,
+        destination_project_id: null,
+        accepted: false,
+      });
+      const shown = await call('mine', 'GET', `/volume-transfers/${String(res.json().transfer.id)}`);
+      expect(shown.json().transfer).toMatchObject({ no_snapshots: true, accepted: false });
+      const at56 = await call('mine', 'GET', '/volume-transfers/detail', undefined, '3.56');
+      expect(at56.json().transfers[0]).toHaveProperty('no_snapshots', true);
+      expect(at56.json().transfers[0]).not.toHaveProperty('accepted');
       const second = await volumeWithSnapshot();
       const other = await call('mine', 'POST', '/os-volume-transfer', {
         transfer: { volume_id: second.volume },

@@ -85,6 +85,8 @@ for (const dialect of testDialects()) {
         is_public: false,
         description: 'fast',
       });
+      // Cinder's type-access extension does not extend update: no os-volume-type-access:is_public.
+      expect(upd.json().volume_type).not.toHaveProperty(['os-volume-type-access:is_public']);
       expectFault(
         await vol('PUT', `/types/${String(gold['id'])}`, p.admin, { volume_type: {} }),
         400,
