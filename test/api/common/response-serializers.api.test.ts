@@ -6,6 +6,8 @@ import { computeRouteTable } from '../../../src/compute/index.js';
 import { volumeAttachmentRoutes } from '../../../src/compute/volume-attachments/volume-attachment-routes.js';
 import { identityRouteTable } from '../../../src/identity/index.js';
 import { imageRouteTable } from '../../../src/image/index.js';
+import { networkRouteTable } from '../../../src/network/index.js';
+import { volumeRouteTable } from '../../../src/volume/index.js';
 
 // Serializers compile on first use in a running cloud; this compiles every one up front,
 // so a schema fast-json-stringify cannot read fails here, not on a client's request.
@@ -15,6 +17,8 @@ describe('response serializers', () => {
     ...volumeAttachmentRoutes({} as never),
     ...identityRouteTable,
     ...imageRouteTable,
+    ...networkRouteTable,
+    ...volumeRouteTable,
   ] as ReadonlyArray<RouteSpec<never>>;
 
   it('compiles for every range of every declared response schema', () => {

@@ -38,7 +38,7 @@ describe('response schema audit', () => {
       .filter((r) => !r.name.includes(' /compute/agent/'))
       .filter((r) => r.declared?.successStatus !== undefined && r.declared.successStatus !== 204);
 
-  it('gives every body-bearing compute, image, identity and network route a response schema', () => {
+  it('gives every body-bearing compute, image, identity, network and volume route a response schema', () => {
     const missing = bodyBearing()
       .filter((r) => r.declared?.response !== true)
       .map((r) => r.name);
