@@ -15,6 +15,7 @@ import type { ComputeDriver } from './drivers/driver.js';
 import { supportsConsoleLog, supportsImageCache } from './drivers/driver.js';
 import { serialConsoleServer } from './serial-console-server.js';
 import type { ControlPlane } from './transport/control-plane.js';
+import { untilReachable } from './transport/until-reachable.js';
 import { createDataplane } from './dataplane/dataplane-registry.js';
 import type { NetworkDataplane } from './dataplane/network-dataplane.js';
 import type { PortPlugDeps, VifPlugging } from './dataplane/port-plugging.js';
@@ -83,7 +84,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const facts = await o.driver.probe(abort.signal);
   const { hosts, servers, devices, networks } = o.controlPlane;
   const dataplane = o.dataplane ?? createDataplane('fake');
-  await hosts.registerHost({
+  const registration = {
     hostname: o.hostname,
     driver: o.driver.name,
     availabilityZone: o.availabilityZone,
@@ -91,6 +92,10 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     reserved: o.reserved ?? { vcpus: 0, memoryMb: 0, diskGb: 0 },
     ...(dataplane.tunnelIp !== undefined && { tunnelIp: dataplane.tunnelIp }),
     dataplane: dataplane.name,
+  };
+  await untilReachable('registering the host', () => hosts.registerHost(registration), {
+    log: o.log,
+    signal: abort.signal,
   });
   const resyncMs = o.resyncMs ?? 30_000;
   const ports: PortPlugDeps = {

@@ -12,10 +12,14 @@ import { builtCliAvailable, startStrata, strataBin } from '../support/strata-pro
 const ready = openstackCliAvailable() && builtCliAvailable();
 
 /** `strata agent` as its own process, against the control plane's URL with the clouds.yaml credential. */
-function startAgentProcess(cloudsYaml: string, dataDir: string): Promise<ChildProcess> {
+function startAgentProcess(
+  cloudsYaml: string,
+  dataDir: string,
+  hostname = 'remote-1',
+): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [strataBin, 'agent', '--clouds-yaml', cloudsYaml, '--cloud', 'strata', '--hostname', 'remote-1'].concat([
+    [strataBin, 'agent', '--clouds-yaml', cloudsYaml, '--cloud', 'strata', '--hostname', hostname].concat([
       '--data-dir',
       dataDir,
       '--compute-driver',
@@ -146,5 +150,29 @@ describe.skipIf(!ready)('strata agent on its own, against strata up over HTTP', 
     const exited = new Promise<number | null>((r) => agent.once('exit', (code) => r(code)));
     agent.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('waits for a control plane that is down when it starts, and registers once it is back', async () => {
+    const port = new URL(strata.url).port;
+    await strata.stop();
+    const laterDir = mkdtempSync(join(tmpdir(), 'strata-agent-'));
+    try {
+      const starting = startAgentProcess(join(strata.dataDir, 'clouds.yaml'), laterDir, 'remote-2');
+      // Before the fix the agent exited 1 at once ("fetch failed"); now it keeps trying.
+      await new Promise((r) => setTimeout(r, 2000));
+      strata = await startStrata({
+        dataDir: strata.dataDir,
+        extraArgs: ['--port', port],
+        env: { STRATA_COMPUTE_DRIVER: 'none' },
+      });
+      const later = await starting;
+      const hypervisors = await cli.json<Array<Record<string, unknown>>>('admin', ['hypervisor', 'list']);
+      expect(hypervisors.map((h) => h['Hypervisor Hostname'])).toContain('remote-2');
+      const exited = new Promise<number | null>((r) => later.once('exit', (code) => r(code)));
+      later.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      rmSync(laterDir, { recursive: true, force: true });
+    }
   });
 });
