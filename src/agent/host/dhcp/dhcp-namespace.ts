@@ -69,7 +69,11 @@ function wantedAddresses(spec: DhcpSpec): string[] {
 }
 
 /** The addresses of a family on a device, as `address/prefix` (IPv6: global scope, not link-local). */
-export async function inetAddresses(netns: string | undefined, dev: string, family: 4 | 6 = 4): Promise<string[]> {
+export async function inetAddresses(
+  netns: string | undefined,
+  dev: string,
+  family: 4 | 6 = 4,
+): Promise<string[]> {
   const scope = family === 6 ? ['scope', 'global'] : [];
   const { stdout } = await ipIn(netns, ['-j', `-${family}`, 'address', 'show', 'dev', dev, ...scope]);
   const links = JSON.parse(stdout || '[]') as Array<{
