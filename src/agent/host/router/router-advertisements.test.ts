@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { raDnsmasqArgs } from './router-advertisements.js';
+import { compileRaTable, raDnsmasqArgs } from './router-advertisements.js';
 import type { AdvertisedPrefix } from './router-advertisements.js';
 
 const prefix = (over: Partial<AdvertisedPrefix>): AdvertisedPrefix => ({
@@ -23,23 +23,20 @@ describe('raDnsmasqArgs', () => {
         '--enable-ra',
         '--interface=qr-aaaaaaaa-aa',
         '--pid-file=/ra/qrouter-r1/pid',
-        '--dhcp-range=set:ra-s1,fd00:1::,ra-only,64,86400s',
+        '--dhcp-range=fd00:1::,ra-only,64,86400s',
         '--ra-param=qr-aaaaaaaa-aa,mtu:1450,30,1800',
       ]),
     );
-    expect(args.filter((a) => a.startsWith('--dhcp-ignore'))).toEqual([]);
   });
 
-  it('sets O and A for dhcpv6-stateless and M for dhcpv6-stateful, and ignores DHCPv6 on both', () => {
+  it('sets O and A for dhcpv6-stateless, M for dhcpv6-stateful', () => {
     const args = argsOf([
       prefix({ subnetId: 'less', cidr: 'fd00:2::/64', raMode: 'dhcpv6-stateless' }),
       prefix({ subnetId: 'ful', cidr: 'fd00:3::/64', raMode: 'dhcpv6-stateful', interfaceName: 'qr-b' }),
     ]);
-    expect(args.filter((a) => a.startsWith('--dhcp-range') || a.startsWith('--dhcp-ignore'))).toEqual([
-      '--dhcp-range=set:ra-less,fd00:2::,ra-stateless,64,86400s',
-      '--dhcp-ignore=tag:ra-less',
-      '--dhcp-range=set:ra-ful,fd00:3::,static,64,86400s',
-      '--dhcp-ignore=tag:ra-ful',
+    expect(args.filter((a) => a.startsWith('--dhcp-range'))).toEqual([
+      '--dhcp-range=fd00:2::,ra-stateless,64,86400s',
+      '--dhcp-range=fd00:3::,static,64,86400s',
     ]);
     expect(args.filter((a) => a.startsWith('--interface'))).toEqual([
       '--interface=qr-aaaaaaaa-aa',
@@ -53,5 +50,16 @@ describe('raDnsmasqArgs', () => {
       '--ra-param=qr-aaaaaaaa-aa,mtu:1400,30,1800',
     ]);
     expect(args.filter((a) => a.startsWith('--interface'))).toHaveLength(1);
+  });
+
+  it("drops the daemon's own DHCPv6 answers, in a table written anew each time", () => {
+    const text = compileRaTable();
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      'table ip6 strata-router-ra',
+      'delete table ip6 strata-router-ra',
+      'table ip6 strata-router-ra {',
+    ]);
+    expect(text).toContain('type filter hook output priority filter; policy accept;');
+    expect(text).toContain('udp sport 547 drop');
   });
 });

@@ -2,6 +2,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dnsmasqPidsFor, runningDnsmasq, startDnsmasq, stopDnsmasq } from '../dhcp/dnsmasq-process.js';
 import { netnsPath } from '../netns.js';
+import { applyNft } from '../nft.js';
 import { routerNetnsOf } from './router-spec.js';
 
 /** Neutron's `ipv6_ra_mode` values: what the router's advertisements tell the hosts to do. */
@@ -46,25 +47,19 @@ function rangeMode(mode: Ipv6RaMode): string {
   return 'static';
 }
 
-const tagOf = (p: AdvertisedPrefix) => `ra-${p.subnetId}`;
-
 /**
  * The RA daemon's command line: dnsmasq (Debian ships no radvd here) with DNS off
- * (`--port=0`), bound to the router's internal interfaces, advertising each prefix. The
- * stateless and stateful ranges would also make this dnsmasq a DHCPv6 server; it ignores
- * every request on them (`--dhcp-ignore`), since the network's qdhcp dnsmasq answers.
- * An explicit router lifetime makes hosts use the router as default even when its own
- * namespace has no IPv6 default route. Pure.
+ * (`--port=0`), bound to the router's internal interfaces, advertising each prefix. An
+ * explicit router lifetime makes hosts take the router as default even when its own
+ * namespace has no IPv6 default route. The stateless and stateful ranges also make this
+ * dnsmasq a DHCPv6 server (`--dhcp-ignore` does not silence it): raTable drops its
+ * answers. Pure.
  */
 export function raDnsmasqArgs(spec: RouterAdvertSpec, pidFile: string): string[] {
   const ifaces = [...new Set(spec.prefixes.map((p) => p.interfaceName))].sort();
-  const ranges = spec.prefixes.flatMap((p) => {
+  const ranges = spec.prefixes.map((p) => {
     const [net = '', len = '64'] = p.cidr.split('/');
-    const mode = rangeMode(p.raMode);
-    return [
-      `--dhcp-range=set:${tagOf(p)},${net},${mode},${len},${prefixLifetime}`,
-      ...(mode === 'ra-only' ? [] : [`--dhcp-ignore=tag:${tagOf(p)}`]),
-    ];
+    return `--dhcp-range=${net},${rangeMode(p.raMode)},${len},${prefixLifetime}`;
   });
   const params = ifaces.map((i) => {
     const mtu = Math.min(...spec.prefixes.filter((p) => p.interfaceName === i).map((p) => p.mtu));
@@ -87,6 +82,29 @@ export function raDnsmasqArgs(spec: RouterAdvertSpec, pidFile: string): string[]
   ];
 }
 
+/** The router's table for its advertisement daemon, in its namespace. */
+export const raTable = 'ip6 strata-router-ra';
+
+/**
+ * Drops every DHCPv6 answer leaving the router's namespace: its daemon would answer a
+ * SOLICIT with NoAddrsAvail and an INFORMATION-REQUEST with no DNS servers, and a client
+ * may take that first answer over the qdhcp dnsmasq's. Created, deleted and written anew
+ * in one `nft -f` transaction, as the router's NAT. Pure.
+ */
+export function compileRaTable(): string {
+  return [
+    `table ${raTable}`,
+    `delete table ${raTable}`,
+    `table ${raTable} {`,
+    '  chain output {',
+    '    type filter hook output priority filter; policy accept;',
+    '    udp sport 547 drop',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
 function pidFileOf(runDir: string, netns: string): string {
   return join(runDir, netns, 'pid');
 }
@@ -100,6 +118,7 @@ function pidFileOf(runDir: string, netns: string): string {
 export async function ensureRouterAdvertisements(spec: RouterAdvertSpec): Promise<void> {
   const netns = routerNetnsOf(spec.routerId, spec.namePrefix);
   if (spec.prefixes.length === 0) return stopAdvertisements(spec.runDir, netns);
+  await applyNft(netns, compileRaTable());
   await mkdir(join(spec.runDir, netns), { recursive: true, mode: 0o700 });
   const pidFile = pidFileOf(spec.runDir, netns);
   const args = raDnsmasqArgs(spec, pidFile);
