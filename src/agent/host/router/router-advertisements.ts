@@ -1,7 +1,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dnsmasqPidsFor, runningDnsmasq, startDnsmasq, stopDnsmasq } from '../dhcp/dnsmasq-process.js';
-import { netnsPath } from '../netns.js';
+import { ipIn, netnsPath } from '../netns.js';
 import { applyNft } from '../nft.js';
 import { routerNetnsOf } from './router-spec.js';
 
@@ -128,9 +128,29 @@ export async function ensureRouterAdvertisements(spec: RouterAdvertSpec): Promis
     if (same && (await running.inNetns(netnsPath(netns)))) return;
   }
   for (const pid of dnsmasqPidsFor(pidFile)) await stopDnsmasq(pid);
+  await linkLocalsReady(netns, [...new Set(spec.prefixes.map((p) => p.interfaceName))]);
   await startDnsmasq(netns, args);
   if ((await runningDnsmasq(pidFile)) === undefined)
     throw new Error(`router advertisements of ${spec.routerId} did not stay up`);
+}
+
+/**
+ * Waits (a few seconds at most) until each interface's link-local address passed duplicate
+ * address detection: before that dnsmasq sends its first advertisements from the global
+ * address, which hosts must ignore (RFC 4861 requires a link-local source).
+ */
+async function linkLocalsReady(netns: string, ifaces: ReadonlyArray<string>): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const { stdout } = await ipIn(netns, ['-j', '-6', 'address', 'show', 'scope', 'link']);
+    const links = JSON.parse(stdout || '[]') as Array<{
+      ifname: string;
+      addr_info?: Array<{ tentative?: boolean }>;
+    }>;
+    const ready = (name: string) =>
+      links.some((l) => l.ifname === name && (l.addr_info ?? []).some((a) => a.tentative !== true));
+    if (ifaces.every(ready)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Stops the daemon of the router namespace `netns` and forgets it; nothing there is fine. */
