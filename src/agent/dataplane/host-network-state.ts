@@ -11,6 +11,10 @@ export interface HostSubnet {
   readonly enableDhcp: boolean;
   readonly dnsNameservers: ReadonlyArray<string>;
   readonly hostRoutes: ReadonlyArray<{ readonly destination: string; readonly nexthop: string }>;
+  /** IPv6: who advertises the prefix and how (slaac, dhcpv6-stateful, dhcpv6-stateless); null for none. */
+  readonly ipv6RaMode?: string | null;
+  /** IPv6: how ports get their addresses (slaac, dhcpv6-stateful, dhcpv6-stateless); null for unset. */
+  readonly ipv6AddressMode?: string | null;
 }
 
 /** A network with ports on this host, with its segment and where else it is carried. */

@@ -4,6 +4,7 @@ import type { Db } from '../../db/db-handle.js';
 import { isSet } from '../../db/row-codec.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { getNetworkRow, lockNetwork } from '../networks/network-store.js';
+import { servesDhcp } from '../../agent/host/dhcp/dhcp-spec.js';
 import { insertPort } from '../ports/port-service.js';
 import { deletePortRow } from '../ports/port-store.js';
 
@@ -23,7 +24,7 @@ export function dhcpDeviceId(host: string, networkId: string): string {
 
 /**
  * Neutron's DHCP agent asking the server for its ports (create_dhcp_port): every network an
- * instance port of `host` is on, with an IPv4 subnet with `enable_dhcp`, gets one DHCP
+ * instance port of `host` is on, with a subnet its dnsmasq serves (servesDhcp), gets one DHCP
  * port, bound to the first host that asks, with one address per such subnet. The host's own
  * DHCP ports go when the network left it or no DHCP subnet remains; a port whose subnets no
  * longer match is made anew. True when it changed anything.
@@ -59,17 +60,21 @@ async function carriedNetworks(db: Db, host: string): Promise<string[]> {
   return rows.map((r) => r.network_id);
 }
 
-/** Per network, its IPv4 subnets with `enable_dhcp` (the dnsmasq here serves IPv4 only). */
+/** Per network, the subnets its dnsmasq serves (IPv4 with `enable_dhcp`, DHCPv6 ones: servesDhcp). */
 async function dhcpSubnetsOf(db: Db, networkIds: string[]): Promise<Map<string, string[]>> {
   const out = new Map(networkIds.map((id) => [id, [] as string[]]));
   if (networkIds.length === 0) return out;
   const rows = await db
     .selectFrom('subnets')
-    .select(['id', 'network_id', 'enable_dhcp', 'ip_version'])
+    .select(['id', 'network_id', 'enable_dhcp', 'ip_version', 'ipv6_ra_mode', 'ipv6_address_mode'])
     .where('network_id', 'in', networkIds)
     .orderBy('id')
     .execute();
-  for (const s of rows) if (isSet(s.enable_dhcp) && s.ip_version === 4) out.get(s.network_id)?.push(s.id);
+  for (const s of rows) {
+    const modes = { ipVersion: s.ip_version, enableDhcp: isSet(s.enable_dhcp) };
+    if (servesDhcp({ ...modes, ipv6RaMode: s.ipv6_ra_mode, ipv6AddressMode: s.ipv6_address_mode }))
+      out.get(s.network_id)?.push(s.id);
+  }
   return out;
 }
 

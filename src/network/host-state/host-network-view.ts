@@ -27,6 +27,8 @@ export interface HostSubnetView {
   readonly enableDhcp: boolean;
   readonly dnsNameservers: string[];
   readonly hostRoutes: Array<{ destination: string; nexthop: string }>;
+  readonly ipv6RaMode: string | null;
+  readonly ipv6AddressMode: string | null;
 }
 
 export interface HostNetworkEntry {
@@ -142,6 +144,8 @@ async function networkEntries(
         enableDhcp: isSet(s.enable_dhcp),
         dnsNameservers: parseJson<string[]>(s.dns_nameservers, []),
         hostRoutes: parseJson<Array<{ destination: string; nexthop: string }>>(s.host_routes, []),
+        ipv6RaMode: s.ipv6_ra_mode,
+        ipv6AddressMode: s.ipv6_address_mode,
       })),
     remotePorts: remote
       .filter((p) => p.network_id === n.id)

@@ -31,6 +31,13 @@ export const isAutoAddress = (s: Pick<SubnetRow, 'ipv6_address_mode' | 'ipv6_ra_
   autoModes.includes(s.ipv6_address_mode) || autoModes.includes(s.ipv6_ra_mode);
 const isAuto = isAutoAddress;
 
+/** Neutron's ROUTER_INTERFACE_OWNERS: ports that may take a fixed address on a SLAAC subnet. */
+const routerInterfaceOwners: ReadonlyArray<string> = [
+  'network:router_interface',
+  'network:router_interface_distributed',
+  'network:ha_router_replicated_interface',
+];
+
 /** Subnets a port with this owner may take addresses from (subnet-service-types). */
 function servesOwner(s: SubnetRow, owner: string): boolean {
   const types = parseJson<string[]>(s.service_types, []);
@@ -59,7 +66,7 @@ export async function planAddresses(
       mac,
     );
   const out: PlannedAddress[] = [];
-  for (const r of requests) out.push(await requested(db, networkId, subnets, r, mac));
+  for (const r of requests) out.push(await requested(db, networkId, subnets, r, mac, owner));
   return out;
 }
 
@@ -87,6 +94,7 @@ async function requested(
   subnets: ReadonlyArray<SubnetRow>,
   r: FixedIpRequest,
   mac: string,
+  owner: string,
 ): Promise<PlannedAddress> {
   const ip = r.ip_address === undefined ? undefined : parseIp(r.ip_address)!;
   let subnet: SubnetRow | undefined;
@@ -108,7 +116,8 @@ async function requested(
   }
   if (!isHostAddress(parseNetwork(subnet.cidr), ip)) throw invalidIpForSubnet(r.ip_address!);
   const text = formatIp(ip);
-  if (isAuto(subnet))
+  // A router interface holds the subnet's gateway even on SLAAC subnets (Neutron exempts them).
+  if (isAuto(subnet) && !routerInterfaceOwners.includes(owner))
     throw invalidInput(
       `IPv6 address ${text} cannot be directly assigned to a port on subnet ${subnet.id} as the subnet is configured for automatic addresses`,
     );

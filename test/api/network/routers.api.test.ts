@@ -169,6 +169,35 @@ for (const dialect of testDialects()) {
       expect((await api.call('DELETE', `/routers/${router.id as string}`, alice.token)).statusCode).toBe(204);
     });
 
+    it('gives a router interface the gateway of a SLAAC subnet, which a plain port may not take', async () => {
+      const v6net = await api.create(alice.token, 'network', { name: 'v6' });
+      const v6 = await api.create(alice.token, 'subnet', {
+        network_id: v6net.id,
+        ip_version: 6,
+        cidr: 'fd00:5::/64',
+        ipv6_ra_mode: 'slaac',
+        ipv6_address_mode: 'slaac',
+      });
+      const plain = await api.call('POST', '/ports', alice.token, {
+        port: { network_id: v6net.id, fixed_ips: [{ subnet_id: v6.id, ip_address: 'fd00:5::1' }] },
+      });
+      expect(await fault(plain, 400)).toMatchObject({ type: 'InvalidInput' });
+      const router = await api.create(alice.token, 'router', { name: 'r-v6' });
+      const add = await api.call('PUT', `/routers/${router.id as string}/add_router_interface`, alice.token, {
+        subnet_id: v6.id,
+      });
+      expect(add.statusCode, add.body).toBe(200);
+      const port = (await api.call('GET', `/ports/${add.json().port_id as string}`, alice.token)).json()
+        .port as Json;
+      expect(port.fixed_ips).toEqual([{ subnet_id: v6.id, ip_address: 'fd00:5::1' }]);
+      const id = router.id as string;
+      const body = { subnet_id: v6.id };
+      expect(
+        (await api.call('PUT', `/routers/${id}/remove_router_interface`, alice.token, body)).statusCode,
+      ).toBe(200);
+      expect((await api.call('DELETE', `/routers/${id}`, alice.token)).statusCode).toBe(204);
+    });
+
     it('adds an interface by port and refuses ports, subnets and bodies Neutron refuses', async () => {
       const router = await api.create(alice.token, 'router', { name: 'r3' });
       const url = `/routers/${router.id as string}/add_router_interface`;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HostNetwork } from '../host-network-state.js';
 import { dhcpSpecOf } from './dhcp-sync.js';
 
-const subnet = (id: string, cidr: string, enableDhcp: boolean) => ({
+const subnet = (id: string, cidr: string, enableDhcp: boolean, ipv6Mode: string | null = 'slaac') => ({
   id,
   cidr,
   ipVersion: cidr.includes(':') ? 6 : 4,
@@ -10,6 +10,7 @@ const subnet = (id: string, cidr: string, enableDhcp: boolean) => ({
   enableDhcp,
   dnsNameservers: ['10.0.0.53'],
   hostRoutes: [],
+  ...(cidr.includes(':') && { ipv6RaMode: ipv6Mode, ipv6AddressMode: ipv6Mode }),
 });
 
 const network = (over: Partial<HostNetwork> = {}): HostNetwork => ({
@@ -39,7 +40,7 @@ const network = (over: Partial<HostNetwork> = {}): HostNetwork => ({
 });
 
 describe('dhcpSpecOf', () => {
-  it('serves the IPv4 DHCP subnets with the leases on them, and metadata when a port is given', () => {
+  it('serves the IPv4 DHCP subnets (not SLAAC ones) with the leases on them, and metadata when a port is given', () => {
     const spec = dhcpSpecOf(network(), 8775)!;
     expect(spec.subnets.map((s) => s.subnetId)).toEqual(['s4']);
     expect(spec.hosts).toEqual([
@@ -63,5 +64,24 @@ describe('dhcpSpecOf', () => {
   it('serves nothing without a DHCP port here, or without an IPv4 DHCP subnet', () => {
     expect(dhcpSpecOf(network({ dhcp: undefined }), 8775)).toBeUndefined();
     expect(dhcpSpecOf(network({ subnets: [subnet('off', '10.1.0.0/24', false)] }), 8775)).toBeUndefined();
+  });
+
+  it('serves DHCPv6 stateful and stateless subnets, and IPv6 ones without modes, with their address mode', () => {
+    const subnets = [
+      subnet('s4', '10.0.0.0/24', true),
+      subnet('full', 'fd00::/64', true, 'dhcpv6-stateful'),
+      subnet('info', 'fd01::/64', true, 'dhcpv6-stateless'),
+      subnet('plain', 'fd02::/64', true, null),
+      subnet('auto', 'fd03::/64', true, 'slaac'),
+      subnet('off6', 'fd04::/64', false, 'dhcpv6-stateful'),
+    ];
+    const spec = dhcpSpecOf(network({ subnets }), undefined)!;
+    expect(spec.subnets.map((s) => [s.subnetId, s.ipv6AddressMode])).toEqual([
+      ['s4', undefined],
+      ['full', 'dhcpv6-stateful'],
+      ['info', 'dhcpv6-stateless'],
+      ['plain', null],
+    ]);
+    expect(spec.hosts.map((h) => h.ipAddress)).toEqual(['10.0.0.5']);
   });
 });

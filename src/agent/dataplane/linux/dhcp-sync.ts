@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDhcp, removeDhcp } from '../../host/dhcp/dhcp.js';
+import { servesDhcp } from '../../host/dhcp/dhcp-spec.js';
 import type { DhcpContext, DhcpSpec } from '../../host/dhcp/dhcp-spec.js';
 import { MetadataServer } from '../../metadata/metadata-server.js';
 import type { MetadataLookup } from '../../metadata/metadata-server.js';
@@ -75,7 +76,7 @@ export class DhcpSync {
 /** The DHCP server's spec for a network served here, undefined when it has no DHCP to serve. Pure. */
 export function dhcpSpecOf(n: HostNetwork, metadataPort: number | undefined): DhcpSpec | undefined {
   const dhcp: HostDhcp | undefined = n.dhcp;
-  const subnets = n.subnets.filter((s) => s.enableDhcp && s.ipVersion === 4);
+  const subnets = n.subnets.filter(servesDhcp);
   if (dhcp === undefined || subnets.length === 0 || dhcp.fixedIps.length === 0) return undefined;
   return {
     networkId: n.id,
@@ -85,6 +86,7 @@ export function dhcpSpecOf(n: HostNetwork, metadataPort: number | undefined): Dh
     subnets: subnets.map((s) => ({
       subnetId: s.id,
       cidr: s.cidr,
+      ...(s.ipVersion === 6 && { ipv6AddressMode: s.ipv6AddressMode ?? null }),
       gatewayIp: s.gatewayIp,
       dnsNameservers: s.dnsNameservers,
       hostRoutes: s.hostRoutes,

@@ -91,6 +91,7 @@ export class LinuxDataplane implements NetworkDataplane {
       netns: o.netns,
       externalNetns: o.externalNetns,
       namePrefix: this.namePrefix,
+      dataDir: o.dataDir,
     });
     this.#dhcp =
       o.dataDir === undefined

@@ -1,10 +1,18 @@
 import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ensureExternalNamespace, externalNetns } from '../../host/router/external-netns.js';
 import type { ExternalNetworkSpec } from '../../host/router/external-netns.js';
 import { deleteNetns, netnsDir } from '../../host/netns.js';
 import { ensureRouter, removeRouter } from '../../host/router/router.js';
-import { routerNetnsPrefix } from '../../host/router/router-spec.js';
+import {
+  advertisingNamespaces,
+  ensureRouterAdvertisements,
+  stopAdvertisements,
+} from '../../host/router/router-advertisements.js';
+import { routerNetnsOf, routerNetnsPrefix } from '../../host/router/router-spec.js';
+import type { RouterState } from '../../host/router/router-spec.js';
 import type { HostExternalNetwork, HostNetworkState } from '../host-network-state.js';
+import { advertisedPrefixes } from './router-ra-plan.js';
 
 export interface RouterSyncOptions {
   /** The namespace that is "the host" (its bridges); the agent's own when undefined. */
@@ -15,12 +23,18 @@ export interface RouterSyncOptions {
   readonly physicalNetworks: ReadonlyMap<string, string>;
   /** Before every machine-wide name (`qrouter-…`, `strata-external`); '' by default. */
   readonly namePrefix?: string | undefined;
+  /** The agent's data directory: the routers' advertisement daemons keep state under `<dataDir>/ra`. */
+  readonly dataDir?: string | undefined;
 }
+
+/** Where the advertisement daemons' state lives when the agent has no data directory. */
+const defaultRunDir = '/run/strata';
 
 /**
  * Neutron's L3 agent for one host: each router the control plane placed here set up with
  * ensureRouter on every pass (which repairs drift), routers no longer here removed, and the
- * default external network's far side made or taken away. Runs inside the dataplane's
+ * default external network's far side made or taken away; each router's IPv6 router
+ * advertisements (Neutron's radvd) come from a dnsmasq in its namespace. Runs inside the dataplane's
  * serial queue, after the networks' bridges exist.
  *
  * Which `qrouter-` namespaces (and external far side) are this host's: on a real host (no
@@ -42,6 +56,10 @@ export class RouterSync {
     return this.#o.externalNetns ?? `${this.#prefix}${externalNetns}`;
   }
 
+  get #raDir(): string {
+    return join(this.#o.dataDir ?? defaultRunDir, 'ra');
+  }
+
   get #prefix(): string {
     return this.#o.namePrefix ?? '';
   }
@@ -58,18 +76,30 @@ export class RouterSync {
     const failures: unknown[] = [];
     for (const r of state.routers ?? []) {
       this.#known.add(r.id);
-      await ensureRouter({ ...r, hostNetns: this.#o.netns, namePrefix: this.#prefix }).catch((err: unknown) =>
-        failures.push(err),
-      );
+      await this.#ensure(r, state).catch((err: unknown) => failures.push(err));
     }
-    for (const id of staleRouters(this.#known, present, wanted, this.#ownsNames, this.#prefix)) {
-      await removeRouter(id, this.#prefix).then(
-        () => this.#known.delete(id),
-        (err: unknown) => failures.push(err),
-      );
+    // A daemon whose namespace went away is still this host's leftover to stop.
+    const held = [...present, ...(await advertisingNamespaces(this.#raDir))];
+    for (const id of staleRouters(this.#known, held, wanted, this.#ownsNames, this.#prefix)) {
+      await stopAdvertisements(this.#raDir, routerNetnsOf(id, this.#prefix))
+        .then(() => removeRouter(id, this.#prefix))
+        .then(
+          () => this.#known.delete(id),
+          (err: unknown) => failures.push(err),
+        );
     }
     // One router that cannot be set up does not keep the others from theirs; the pass retries.
     if (failures.length > 0) throw failures[0];
+  }
+
+  async #ensure(r: RouterState, state: HostNetworkState): Promise<void> {
+    await ensureRouter({ ...r, hostNetns: this.#o.netns, namePrefix: this.#prefix });
+    await ensureRouterAdvertisements({
+      routerId: r.id,
+      namePrefix: this.#prefix,
+      runDir: this.#raDir,
+      prefixes: advertisedPrefixes(r, state.networks),
+    });
   }
 
   async #syncExternal(ext: HostExternalNetwork | undefined, present: ReadonlyArray<string>) {

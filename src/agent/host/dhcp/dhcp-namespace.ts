@@ -3,7 +3,8 @@ import { ensureNetns, ipBatch, ipIn } from '../netns.js';
 import { addVethPair, deleteVeth, linkInfo } from '../veth.js';
 import { dhcpDeviceNames, dhcpNetnsName } from './dhcp-spec.js';
 import type { DhcpContext, DhcpSpec } from './dhcp-spec.js';
-import { metadataIp, v4Subnets } from './dnsmasq-files.js';
+import { metadataIp } from './dnsmasq-files.js';
+import { runCommand } from '../command.js';
 
 /**
  * Makes the namespace, the DHCP port's veth (host end in the network's bridge, namespace end
@@ -29,15 +30,26 @@ export async function ensureDhcpNamespace(spec: DhcpSpec, ctx: DhcpContext): Pro
     });
   }
   await plugIntoBridge(ctx.hostNetns, dev.host, ctx.bridge ?? bridgeNameOf(spec.networkId), spec.mtu);
+  await ignoreRouterAdvertisements(netns, dev.ns);
   const want = wantedAddresses(spec);
-  const have = await inetAddresses(netns, dev.ns);
+  const have = [...(await inetAddresses(netns, dev.ns)), ...(await inetAddresses(netns, dev.ns, 6))];
+  const nodad = (a: string) => (a.includes(':') ? ' nodad' : '');
   await ipBatch(netns, [
     'link set dev lo up',
     `link set dev ${dev.ns} address ${spec.port.mac} mtu ${spec.mtu} up`,
     ...have.filter((a) => !want.includes(a)).map((a) => `address del ${a} dev ${dev.ns}`),
-    ...want.filter((a) => !have.includes(a)).map((a) => `address add ${a} dev ${dev.ns}`),
+    ...want.filter((a) => !have.includes(a)).map((a) => `address add ${a} dev ${dev.ns}${nodad(a)}`),
   ]);
   return netns;
+}
+
+/**
+ * The DHCP port holds exactly its fixed IPs: the router's advertisements on the network
+ * must not add a SLAAC address or a default route to the namespace (Neutron's accept_ra 0).
+ */
+async function ignoreRouterAdvertisements(netns: string, dev: string): Promise<void> {
+  const args = ['-q', '-w', `net.ipv6.conf.${dev}.accept_ra=0`, `net.ipv6.conf.${dev}.autoconf=0`];
+  await runCommand('ip', ['netns', 'exec', netns, 'sysctl', ...args], { timeoutMs: 30_000 });
 }
 
 /** A DHCP port replaced by another leaves its veth: deleting the inside end takes both. */
@@ -48,7 +60,7 @@ async function deleteOtherPorts(netns: string, keep: string): Promise<void> {
 }
 
 function wantedAddresses(spec: DhcpSpec): string[] {
-  const subnets = new Map(v4Subnets(spec).map((s) => [s.subnetId, s.cidr]));
+  const subnets = new Map(spec.subnets.map((s) => [s.subnetId, s.cidr]));
   const own = spec.port.fixedIps.flatMap((ip) => {
     const cidr = subnets.get(ip.subnetId);
     return cidr === undefined ? [] : [`${ip.ipAddress}/${cidr.split('/')[1]}`];
@@ -56,9 +68,14 @@ function wantedAddresses(spec: DhcpSpec): string[] {
   return spec.metadataPort === undefined ? own : [...own, `${metadataIp}/32`];
 }
 
-/** The IPv4 addresses on a device, as `address/prefix`. */
-export async function inetAddresses(netns: string | undefined, dev: string): Promise<string[]> {
-  const { stdout } = await ipIn(netns, ['-j', '-4', 'address', 'show', 'dev', dev]);
+/** The addresses of a family on a device, as `address/prefix` (IPv6: global scope, not link-local). */
+export async function inetAddresses(
+  netns: string | undefined,
+  dev: string,
+  family: 4 | 6 = 4,
+): Promise<string[]> {
+  const scope = family === 6 ? ['scope', 'global'] : [];
+  const { stdout } = await ipIn(netns, ['-j', `-${family}`, 'address', 'show', 'dev', dev, ...scope]);
   const links = JSON.parse(stdout || '[]') as Array<{
     addr_info?: Array<{ local: string; prefixlen: number }>;
   }>;

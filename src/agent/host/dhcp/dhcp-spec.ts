@@ -24,6 +24,8 @@ export interface DhcpSpec {
 export interface DhcpSubnet {
   readonly subnetId: string;
   readonly cidr: string;
+  /** IPv6: dhcpv6-stateful (addresses and options) or dhcpv6-stateless (options only); else unset. */
+  readonly ipv6AddressMode?: string | null;
   readonly gatewayIp: string | null;
   readonly dnsNameservers: ReadonlyArray<string>;
   readonly hostRoutes: ReadonlyArray<{ readonly destination: string; readonly nexthop: string }>;
@@ -62,4 +64,30 @@ export function dhcpDeviceNames(portId: string): { readonly host: string; readon
 /** Neutron's default name for a port without `dns_name`: `host-` and the address, dashed. */
 export function defaultHostname(ipAddress: string): string {
   return `host-${ipAddress.replace(/[.:]/g, '-')}`;
+}
+
+/** The subnet fields that say whether the network's dnsmasq serves it. */
+export interface DhcpSubnetModes {
+  readonly ipVersion: number;
+  readonly enableDhcp: boolean;
+  readonly ipv6RaMode?: string | null | undefined;
+  readonly ipv6AddressMode?: string | null | undefined;
+}
+
+/**
+ * Whether dnsmasq serves the subnet, as Neutron's DHCP agent decides: every IPv4 subnet with
+ * `enable_dhcp`; an IPv6 one in dhcpv6-stateful or -stateless address mode, or with neither
+ * mode set (addresses from the pool, handed out statefully). SLAAC subnets are the router's.
+ */
+export function servesDhcp(s: DhcpSubnetModes): boolean {
+  if (!s.enableDhcp) return false;
+  if (s.ipVersion === 4) return true;
+  const address = s.ipv6AddressMode ?? null;
+  if (address === 'dhcpv6-stateful' || address === 'dhcpv6-stateless') return true;
+  return address === null && (s.ipv6RaMode ?? null) === null;
+}
+
+/** Whether an IPv6 subnet hands out addresses by DHCPv6 (not SLAAC, not options only). */
+export function isStatefulV6(s: Pick<DhcpSubnet, 'cidr' | 'ipv6AddressMode'>): boolean {
+  return s.cidr.includes(':') && s.ipv6AddressMode !== 'dhcpv6-stateless';
 }

@@ -1,4 +1,3 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deleteNetns, netnsPath } from '../netns.js';
@@ -12,7 +11,13 @@ import {
   dnsmasqOptsFile,
   dnsmasqPaths,
 } from './dnsmasq-files.js';
-import { reloadDnsmasq, runningDnsmasq, startDnsmasq, stopDnsmasq } from './dnsmasq-process.js';
+import {
+  dnsmasqPidsFor,
+  reloadDnsmasq,
+  runningDnsmasq,
+  startDnsmasq,
+  stopDnsmasq,
+} from './dnsmasq-process.js';
 import { ensureMetadataLink, metadataLinkOf, metadataSlot, removeMetadataLink } from './metadata-link.js';
 import type { MetadataLink } from './metadata-link.js';
 
@@ -78,21 +83,6 @@ export async function removeDhcp(networkId: string, ctx: DhcpContext): Promise<v
 
 function dhcpRoot(ctx: DhcpContext): string {
   return join(ctx.dataDir, 'dhcp');
-}
-
-/** Every dnsmasq started with this pid file, even one whose pid file was lost. */
-function dnsmasqPidsFor(pidFile: string): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const args = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-        return args[0]?.endsWith('dnsmasq') === true && args.includes(`--pid-file=${pidFile}`);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 
 const v4 = 'aaaaaaaa-0000-4000-8000-000000000001';
 const v6 = 'bbbbbbbb-0000-4000-8000-000000000001';
+const v6less = 'cccccccc-0000-4000-8000-000000000001';
 const spec: DhcpSpec = {
   networkId: 'net',
   mtu: 1450,
@@ -23,11 +24,36 @@ const spec: DhcpSpec = {
       dnsNameservers: [],
       hostRoutes: [{ destination: '192.168.0.0/16', nexthop: '10.0.0.9' }],
     },
-    { subnetId: v6, cidr: 'fd00::/64', gatewayIp: 'fd00::1', dnsNameservers: [], hostRoutes: [] },
+  ],
+  hosts: [{ mac: 'fa:16:3e:00:00:05', ipAddress: '10.0.0.5', subnetId: v4, hostname: 'web' }],
+};
+
+/** The same network with a DHCPv6 stateful and a stateless subnet. */
+const dual: DhcpSpec = {
+  ...spec,
+  subnets: [
+    ...spec.subnets,
+    {
+      subnetId: v6,
+      cidr: 'fd00::/64',
+      ipv6AddressMode: 'dhcpv6-stateful',
+      gatewayIp: 'fd00::1',
+      dnsNameservers: ['fd00::53', 'fd00::54'],
+      hostRoutes: [],
+    },
+    {
+      subnetId: v6less,
+      cidr: 'fd01::/64',
+      ipv6AddressMode: 'dhcpv6-stateless',
+      gatewayIp: 'fd01::1',
+      dnsNameservers: ['fd01::53'],
+      hostRoutes: [],
+    },
   ],
   hosts: [
-    { mac: 'fa:16:3e:00:00:05', ipAddress: '10.0.0.5', subnetId: v4, hostname: 'web' },
     { mac: 'fa:16:3e:00:00:05', ipAddress: 'fd00::5', subnetId: v6, hostname: 'web' },
+    { mac: 'fa:16:3e:00:00:05', ipAddress: 'fd01::f816:3eff:fe00:5', subnetId: v6less, hostname: 'web' },
+    ...spec.hosts,
   ],
 };
 
@@ -73,5 +99,41 @@ describe('dnsmasq files', () => {
       `${t},249,169.254.169.254/32,10.0.0.2`,
       '',
     ]);
+  });
+
+  it('serves DHCPv6: a static range per IPv6 subnet with its prefix length, no RA from this dnsmasq', () => {
+    const args = dnsmasqArgs(dual, dnsmasqPaths('/d'), 'ns-p');
+    expect(args.filter((a) => a.startsWith('--dhcp-range'))).toEqual([
+      `--dhcp-range=set:subnet-${v4},10.0.0.0,static,255.255.255.0,86400s`,
+      `--dhcp-range=set:subnet-${v6},fd00::,static,64,86400s`,
+      `--dhcp-range=set:subnet-${v6less},fd01::,static,64,86400s`,
+    ]);
+    expect(args.some((a) => a.includes('enable-ra') || a.includes('ra-'))).toBe(false);
+    expect(args).toContain(`--dhcp-lease-max=${2 ** 24}`);
+  });
+
+  it('leases a stateful port its fixed IPv6 address by MAC, the stateless SLAAC address none', () => {
+    expect(dnsmasqHostsFile(dual)).toBe(
+      'fa:16:3e:00:00:05,web.example.org,10.0.0.5\nfa:16:3e:00:00:05,web.example.org,[fd00::5]\n',
+    );
+    expect(dnsmasqAddnHostsFile(dual)).toBe(
+      [
+        '10.0.0.5\tweb.example.org web',
+        'fd00::5\tweb.example.org web',
+        'fd01::f816:3eff:fe00:5\tweb.example.org web',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('gives IPv6 subnets their DNS servers only (dnsmasq itself when none)', () => {
+    const lines = dnsmasqOptsFile(dual).split('\n');
+    expect(lines.filter((l) => l.includes('option6'))).toEqual([
+      `tag:subnet-${v6},option6:dns-server,[fd00::53],[fd00::54]`,
+      `tag:subnet-${v6less},option6:dns-server,[fd01::53]`,
+    ]);
+    expect(lines.filter((l) => l.includes(v6) || l.includes(v6less))).toHaveLength(2);
+    const none = { ...dual, subnets: dual.subnets.map((s) => ({ ...s, dnsNameservers: [] })) };
+    expect(dnsmasqOptsFile(none)).not.toContain('option6');
   });
 });

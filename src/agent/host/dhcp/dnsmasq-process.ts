@@ -1,4 +1,4 @@
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { runCommand } from '../command.js';
 
@@ -45,6 +45,21 @@ export async function stopDnsmasq(pid: number): Promise<void> {
     if (i === 20) signal(pid, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Every dnsmasq started with this pid file, even one whose pid file was lost. */
+export function dnsmasqPidsFor(pidFile: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const args = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+        return args[0]?.endsWith('dnsmasq') === true && args.includes(`--pid-file=${pidFile}`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {
