@@ -135,6 +135,21 @@ describe.skipIf(!ready)('the dashboard in a real browser against strata up', () 
     await expect.poll(async () => status.textContent(), { timeout: 30_000 }).toBe('SHUTOFF');
     const history = page.locator('tr.instance-action td:first-child');
     await expect.poll(async () => history.allTextContents(), { timeout: 10_000 }).toEqual(['stop', 'create']);
+
+    // The overview lists the project's latest actions, newest first, each linking to its server.
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const recent = page
+      .getByRole('table', { name: 'Recent instance actions' })
+      .locator('tr.recent-action', { hasText: 'wizard-vm' });
+    await expect
+      .poll(async () => recent.locator('td:first-child').allTextContents(), { timeout: 15_000 })
+      .toEqual(['stop', 'create']);
+    await expect
+      .poll(async () => recent.locator('td:last-child').allTextContents(), { timeout: 15_000 })
+      .toEqual(['Success', 'Success']);
+    await page.screenshot({ path: join(shots, 'overview-recent-actions.png'), fullPage: true });
+    await recent.first().getByRole('link', { name: 'wizard-vm' }).click();
+    await page.getByRole('heading', { name: 'Instance wizard-vm' }).waitFor();
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('heading', { name: 'Instances' }).waitFor();
     await expect

@@ -4,6 +4,7 @@ import { hasService } from '../session.js';
 import { usePoll } from '../use-poll.js';
 import { CapacityBar } from '../widgets/capacity-bar.js';
 import { ErrorAlert } from '../widgets/error-alert.js';
+import { RecentActionsPanel } from './recent-actions-panel.js';
 
 type Detail = Record<string, { in_use?: number; used?: number; limit: number } | string>;
 interface Usage {
@@ -38,8 +39,10 @@ async function loadUsage(s: Session): Promise<Usage[]> {
   return rows;
 }
 
+const pollMs = 10_000;
+
 export function OverviewPage({ session }: { session: Session }) {
-  const usage = usePoll(() => loadUsage(session), [session.token], 10_000);
+  const usage = usePoll(() => loadUsage(session), [session.token], pollMs);
   return (
     <section aria-labelledby="overview-title">
       <h2 id="overview-title">Overview</h2>
@@ -56,6 +59,7 @@ export function OverviewPage({ session }: { session: Session }) {
           ))}
         </tbody>
       </table>
+      <RecentActionsPanel session={session} everyMs={pollMs} />
     </section>
   );
 }
