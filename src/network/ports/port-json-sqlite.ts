@@ -52,16 +52,16 @@ const attributes: ReadonlyArray<readonly [string, string]> = [
   ['port_security_enabled', bool('port_security_enabled')],
   ['dns_name', 'ports.dns_name'],
   ['dns_assignment', dnsAssignment],
-  ['binding:host_id', 'ports.binding_host_id'],
-  ['binding:vif_type', 'ports.binding_vif_type'],
-  ['binding:vif_details', jsonText('binding_vif_details', '{}')],
   ['binding:vnic_type', 'ports.binding_vnic_type'],
-  ['binding:profile', jsonText('binding_profile', '{}')],
   ['description', 'ports.description'],
   ['tags', jsonText('tags', '[]')],
   ['created_at', seconds('created_at')],
   ['updated_at', seconds('updated_at')],
   ['revision_number', 'ports.revision_number'],
+  ['binding:host_id', 'ports.binding_host_id'],
+  ['binding:vif_type', 'ports.binding_vif_type'],
+  ['binding:vif_details', jsonText('binding_vif_details', '{}')],
+  ['binding:profile', jsonText('binding_profile', '{}')],
 ];
 
 /**

@@ -23,16 +23,16 @@ export const portAttributeNames = [
   'port_security_enabled',
   'dns_name',
   'dns_assignment',
-  'binding:host_id',
-  'binding:vif_type',
-  'binding:vif_details',
   'binding:vnic_type',
-  'binding:profile',
   'description',
   'tags',
   'created_at',
   'updated_at',
   'revision_number',
+  'binding:host_id',
+  'binding:vif_type',
+  'binding:vif_details',
+  'binding:profile',
 ];
 
 /**

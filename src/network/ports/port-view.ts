@@ -28,15 +28,16 @@ export function portView(
     port_security_enabled: isSet(row.port_security_enabled),
     dns_name: row.dns_name,
     dns_assignment: dnsAssignment(row.dns_name, domain, fixedIps),
-    'binding:host_id': row.binding_host_id,
-    'binding:vif_type': row.binding_vif_type,
-    'binding:vif_details': parseJson(row.binding_vif_details, {}),
     'binding:vnic_type': row.binding_vnic_type,
-    'binding:profile': parseJson(row.binding_profile, {}),
     description: row.description,
     tags: parseJson<string[]>(row.tags, []),
     created_at: secondsTime(row.created_at),
     updated_at: secondsTime(row.updated_at),
     revision_number: row.revision_number,
+    // Admin-only under Neutron's default policy; last, where the schema serializer puts them.
+    'binding:host_id': row.binding_host_id,
+    'binding:vif_type': row.binding_vif_type,
+    'binding:vif_details': parseJson(row.binding_vif_details, {}),
+    'binding:profile': parseJson(row.binding_profile, {}),
   };
 }
