@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 import { networkClient } from './network-fixtures.js';
 import { kernelDataplaneSkipReason } from '../../support/kernel-dataplane.js';
+import { dnsmasqUnder, killDnsmasqUnder } from '../../support/dnsmasq-processes.js';
 
 // DHCP and metadata through the linux dataplane, on the kernel: the control plane makes the
 // network's DHCP port for the agent's host, the agent runs dnsmasq in `qdhcp-…` and its
@@ -246,29 +247,3 @@ describe.skipIf(skipReason !== undefined)(
     }, 90_000);
   },
 );
-
-/** dnsmasq processes whose pid file is under `dir` (the test's own, never another's). */
-function dnsmasqUnder(dir: string): number[] {
-  if (!dir) return [];
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const args = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-        return args[0]?.endsWith('dnsmasq') === true && args.some((a) => a.startsWith(`--pid-file=${dir}/`));
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-function killDnsmasqUnder(dir: string): void {
-  for (const pid of dnsmasqUnder(dir)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Gone already.
-    }
-  }
-}

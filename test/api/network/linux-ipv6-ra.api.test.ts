@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 import { networkClient } from './network-fixtures.js';
 import { kernelDataplaneSkipReason } from '../../support/kernel-dataplane.js';
+import { dnsmasqUnder, killDnsmasqUnder } from '../../support/dnsmasq-processes.js';
 
 // IPv6 as Neutron serves it, on the kernel: a router (placed on the test's linux host) joins
 // a SLAAC, a DHCPv6-stateful and a DHCPv6-stateless subnet and advertises them; runc containers stand in for
@@ -309,29 +310,3 @@ describe.skipIf(skipReason !== undefined)(
     }, 40_000);
   },
 );
-
-/** dnsmasq processes whose pid file is under `dir` (the test's own, never another's). */
-function dnsmasqUnder(dir: string): number[] {
-  if (!dir) return [];
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const args = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-        return args[0]?.endsWith('dnsmasq') === true && args.some((a) => a.startsWith(`--pid-file=${dir}/`));
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-function killDnsmasqUnder(dir: string): void {
-  for (const pid of dnsmasqUnder(dir)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Gone already.
-    }
-  }
-}

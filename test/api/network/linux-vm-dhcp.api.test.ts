@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { kernelDataplaneSkipReason } from '../../support/kernel-dataplane.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 import { networkClient } from './network-fixtures.js';
+import { dnsmasqUnder, killDnsmasqUnder } from '../../support/dnsmasq-processes.js';
 
 // A QEMU VM (TCG) on a tenant network through the linux dataplane: its tap is plugged into
 // the network's bridge, the guest's udhcpc gets the port's address from dnsmasq in the
@@ -181,29 +182,3 @@ describe.skipIf(skipReason !== undefined)(
     }, 90_000);
   },
 );
-
-/** dnsmasq processes whose pid file is under `dir` (the test's own, never another's). */
-function dnsmasqUnder(dir: string): number[] {
-  if (!dir) return [];
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const args = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
-        return args[0]?.endsWith('dnsmasq') === true && args.some((a) => a.startsWith(`--pid-file=${dir}/`));
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-function killDnsmasqUnder(dir: string): void {
-  for (const pid of dnsmasqUnder(dir)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Gone already.
-    }
-  }
-}
