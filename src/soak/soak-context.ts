@@ -1,7 +1,13 @@
 import type { SoakApi } from './soak-api.js';
-import type { FlavorSize } from './soak-invariants.js';
 import type { SoakLedger } from './soak-ledger.js';
 import type { SoakTally } from './soak-tally.js';
+
+/** What a flavor claims in placement, as the invariants add it up. */
+export interface FlavorSize {
+  readonly vcpus: number;
+  readonly ram: number;
+  readonly disk: number;
+}
 
 /** What the soak's setup made for its clients to use. */
 export interface SoakSetup {

@@ -1,16 +1,10 @@
 import type { Json } from './soak-api.js';
 import { bodyIf } from './soak-api.js';
-import type { SoakContext } from './soak-context.js';
+import type { FlavorSize, SoakContext } from './soak-context.js';
 import { sleep } from './soak-context.js';
 import { inTask } from './soak-servers.js';
 
 /** The soak flavor's size: what placement must hold for every server on a host. */
-export interface FlavorSize {
-  readonly vcpus: number;
-  readonly ram: number;
-  readonly disk: number;
-}
-
 async function must(ctx: SoakContext, op: string, path: string, compute = false): Promise<Json> {
   for (let attempt = 0; attempt < 10; attempt++) {
     const call = { op, method: 'GET' as const, path };

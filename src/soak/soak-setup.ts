@@ -5,7 +5,7 @@ import type { Json, SoakApi, SoakCall } from './soak-api.js';
 import { bodyIf } from './soak-api.js';
 import type { SoakContext, SoakSetup } from './soak-context.js';
 import { createImage, uploadImage } from './soak-images.js';
-import type { FlavorSize } from './soak-invariants.js';
+import type { FlavorSize } from './soak-context.js';
 
 /** One flavor for every soak server; 1 GB of disk, since placement refuses a DISK_GB claim of 0. */
 export const soakFlavor: FlavorSize & { readonly name: string } = {

@@ -93,6 +93,8 @@ describe.skipIf(!runnable)('microvm driver (real QEMU, TCG)', () => {
     expect(h.diagnostics).toMatchObject({ accelerator: 'tcg', disk_format: 'raw' });
     await waitForLog(h, new RegExp(`${M}: booted`));
     const bootMs = Date.now() - t0;
+    // The init prints its lines one by one: under load the hostname may follow a moment later.
+    await waitForLog(h, new RegExp(`${M}: hostname=`));
     console.log(`microvm: create to marker ${bootMs} ms (TCG)`);
     const log = await driver.consoleLog(h);
     // The hostname is the guest kernel's own (the init set it), not the host's.

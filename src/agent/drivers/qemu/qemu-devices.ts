@@ -1,33 +1,11 @@
-import { createHash } from 'node:crypto';
-import {
-  deviceRefOf,
-  type DeviceRef,
-  type WorkloadDevice,
-  type WorkloadDisk,
-  type WorkloadNic,
-} from '../driver.js';
+import { deviceRefOf, type WorkloadDevice, type WorkloadDisk, type WorkloadNic } from '../driver.js';
+import { deviceIds } from './qemu-device-ids.js';
 import { nbdTlsObject, tlsCredsIdOf } from './qemu-nbd-tls.js';
+
+export { deviceIds, type DeviceIds } from './qemu-device-ids.js';
 
 /** virtio-blk passes at most 20 bytes of serial to the guest. */
 export const serialBytes = 20;
-
-/**
- * QEMU names of one device: the guest-visible device and its backend (netdev or block
- * node). Port and volume ids may hold any character and block node names are limited to 31
- * bytes, so the names carry a short hash of the id: valid, deterministic, and the same for
- * attach, detach and every launch.
- */
-export interface DeviceIds {
-  readonly device: string;
-  readonly backend: string;
-}
-
-export function deviceIds(ref: DeviceRef): DeviceIds {
-  const h = createHash('sha256').update(`${ref.kind}:${ref.id}`).digest('hex').slice(0, 12);
-  return ref.kind === 'nic'
-    ? { device: `nic-${h}`, backend: `net-${h}` }
-    : { device: `disk-${h}`, backend: `vol-${h}` };
-}
 
 /** The guest-visible serial of a volume: its id cut to what virtio-blk carries. */
 export function volumeSerial(volumeId: string): string {

@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WorkloadDevice, WorkloadDisk } from '../driver.js';
-import { deviceIds } from './qemu-devices.js';
+import { deviceIds } from './qemu-device-ids.js';
 
 /** The QOM id of a disk's TLS credentials object (one per NBD disk, named like its node). */
 export function tlsCredsIdOf(volumeId: string): string {

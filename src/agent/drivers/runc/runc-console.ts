@@ -6,7 +6,7 @@ import { Duplex } from 'node:stream';
 import { promisify } from 'node:util';
 import { runCommand } from '../../host/command.js';
 import { ConsoleLineDiscipline, ConsoleOutputTranslator } from './runc-console-line.js';
-import { processGone } from './runc-power.js';
+import { processGone } from './runc-process.js';
 
 const openFd = promisify(openCallback);
 const pollMs = 50;

@@ -1,22 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RuncCli, RuncState } from './runc-cli.js';
+import { processGone } from './runc-process.js';
 
 const pollMs = 20;
 /** After SIGKILL the kernel needs only moments; past this something is wrong (D state). */
 const killWaitMs = 10_000;
-
-/**
- * Whether a pid no longer runs: gone, or a zombie. Containers are reparented to the host's
- * init once runc exits, and not every init reaps promptly.
- */
-export async function processGone(pid: number): Promise<boolean> {
-  if (pid <= 0) return true;
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  if (stat === undefined) return true;
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  return state === 'Z' || state === 'X';
-}
 
 /** Waits until the container's init has exited; false when `timeoutMs` passed first. */
 export async function waitForExit(
