@@ -13,8 +13,6 @@ export interface SerializeContext {
   /** `GET /v2.1/servers/detail`, for messages. */
   readonly route: string;
   readonly microversion: Microversion | undefined;
-  /** Strict responses (tests): a serializer that changes the body is a 500, never a quiet drop. */
-  readonly strict: boolean;
   readonly successStatus: number;
   readonly log: FastifyBaseLogger;
 }
@@ -39,7 +37,6 @@ export function serializeResult(
   const write = serializer?.(ctx.microversion);
   if (write === undefined) return result;
   const text = written(write, body, ctx);
-  if (text === undefined) return result;
   const headers = framed ? result.headers : {};
   const typed = Object.keys(headers).some((h) => h.toLowerCase() === 'content-type');
   return new HttpResponse(
@@ -49,20 +46,19 @@ export function serializeResult(
   );
 }
 
-/** The JSON text, or undefined (logged) when the serializer refused the body in production. */
-function written(write: (body: unknown) => string, body: unknown, ctx: SerializeContext): string | undefined {
+/**
+ * The JSON text. Serializers exist only in strict mode (tests), so a body the serializer
+ * refuses or would change is a 500 naming it, never a quiet drop.
+ */
+function written(write: (body: unknown) => string, body: unknown, ctx: SerializeContext): string {
   const at = `${ctx.route}${ctx.microversion ? ` at ${formatMicroversion(ctx.microversion)}` : ''}`;
   let text: string;
   try {
     text = write(body);
   } catch (err) {
-    if (ctx.strict)
-      throw mismatch(ctx, `${responseMismatch} ${at}: the serializer refused the body: ${String(err)}`);
-    // A body the schema does not describe: answer it as before rather than fail the call.
-    ctx.log.error({ err }, `response serializer refused the body of ${at}; sent unserialized`);
-    return undefined;
+    throw mismatch(ctx, `${responseMismatch} ${at}: the serializer refused the body: ${String(err)}`);
   }
-  const drift = ctx.strict ? serializedDrift(body, text) : undefined;
+  const drift = serializedDrift(body, text);
   if (drift !== undefined) throw mismatch(ctx, `${responseMismatch} ${at}: ${drift}`);
   return text;
 }

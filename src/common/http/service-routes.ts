@@ -190,7 +190,6 @@ async function handle<D>(
   const out = serializeResult(route.serialize, result, {
     route: `${spec.method} ${spec.url}`,
     microversion,
-    strict: opts.strictResponses === true,
     successStatus: spec.successStatus,
     log: req.log,
   });
