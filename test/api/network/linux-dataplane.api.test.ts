@@ -5,18 +5,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LinuxDataplane } from '../../../src/agent/dataplane/linux/linux-dataplane.js';
-import { RuncDriver } from '../../../src/agent/drivers/runc/runc-driver.js';
+import type { RuncDriver } from '../../../src/agent/drivers/runc/runc-driver.js';
 import { netnsNameOf } from '../../../src/agent/drivers/runc/runc-nics.js';
 import { runCommand } from '../../../src/agent/host/command.js';
-import { deleteNetns, ensureNetns, ipIn, netnsPath } from '../../../src/agent/host/netns.js';
+import { deleteNetns, ipIn, netnsPath } from '../../../src/agent/host/netns.js';
 import { strataTablesPresent } from '../../../src/agent/host/nft.js';
 import { buildContainerTestImage } from '../../../src/agent/test-images/container-image.js';
 import { createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
-import { startTestCloud } from '../../support/test-cloud.js';
 import { networkClient } from './network-fixtures.js';
-import { kernelDataplaneSkipReason } from '../../support/kernel-dataplane.js';
+import { kernelDataplaneSkipReason, startLinuxRuncHost } from '../../support/kernel-dataplane.js';
 
 // The whole path on the kernel: the control plane, an agent with the runc driver and the
 // linux dataplane, its "host" a network namespace of the test's own (bridges, VXLAN device,
@@ -106,18 +104,7 @@ describe.skipIf(skipReason !== undefined)(
 
     beforeAll(async () => {
       base = mkdtempSync(join(tmpdir(), 'strata-dp-e2e-'));
-      await ensureNetns(hostNs);
-      await ipIn(hostNs, ['link', 'set', 'lo', 'up']);
-      t = await startTestCloud('sqlite', { computeDriver: 'none' });
-      admin = await t.adminToken();
-      driver = new RuncDriver({
-        stateDir: join(base, 'state'),
-        cacheDir: join(base, 'cache'),
-        gracefulStopMs: 2_000,
-        hostNetns: hostNs,
-      });
-      const dataplane = new LinuxDataplane({ netns: hostNs, tunnelIp: '127.0.0.1' });
-      await t.cloud.compute.agents.add('dp-host', driver, { dataplane });
+      ({ t, admin, driver } = await startLinuxRuncHost({ base, hostNs, hostname: 'dp-host' }));
       const built = await buildContainerTestImage(join(base, 'images'));
       image = await createImage(
         t,

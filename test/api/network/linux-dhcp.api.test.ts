@@ -4,19 +4,17 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LinuxDataplane } from '../../../src/agent/dataplane/linux/linux-dataplane.js';
-import { RuncDriver } from '../../../src/agent/drivers/runc/runc-driver.js';
+import type { RuncDriver } from '../../../src/agent/drivers/runc/runc-driver.js';
 import { netnsNameOf } from '../../../src/agent/drivers/runc/runc-nics.js';
 import { runCommand } from '../../../src/agent/host/command.js';
 import { removeDhcp } from '../../../src/agent/host/dhcp/dhcp.js';
 import { dhcpNetnsName } from '../../../src/agent/host/dhcp/dhcp-spec.js';
-import { deleteNetns, ensureNetns, ipIn } from '../../../src/agent/host/netns.js';
+import { deleteNetns } from '../../../src/agent/host/netns.js';
 import { buildContainerTestImage } from '../../../src/agent/test-images/container-image.js';
 import { createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
-import { startTestCloud } from '../../support/test-cloud.js';
 import { networkClient } from './network-fixtures.js';
-import { kernelDataplaneSkipReason } from '../../support/kernel-dataplane.js';
+import { kernelDataplaneSkipReason, startLinuxRuncHost } from '../../support/kernel-dataplane.js';
 import { dnsmasqUnder, killDnsmasqUnder } from '../../support/dnsmasq-processes.js';
 
 // DHCP and metadata through the linux dataplane, on the kernel: the control plane makes the
@@ -103,23 +101,12 @@ describe.skipIf(skipReason !== undefined)(
         '#!/bin/sh\n[ "$1" = bound ] && echo "LEASE ip=$ip|router=$router|staticroutes=$staticroutes|hostname=$hostname|domain=$domain"\nexit 0\n',
         { mode: 0o755 },
       );
-      await ensureNetns(hostNs);
-      await ipIn(hostNs, ['link', 'set', 'lo', 'up']);
-      t = await startTestCloud('sqlite', { computeDriver: 'none' });
-      admin = await t.adminToken();
-      driver = new RuncDriver({
-        stateDir: join(base, 'state'),
-        cacheDir: join(base, 'cache'),
-        gracefulStopMs: 2_000,
-        hostNetns: hostNs,
-      });
-      const dataplane = new LinuxDataplane({
-        netns: hostNs,
-        tunnelIp: '127.0.0.1',
-        dataDir: join(base, 'agent'),
-        metadataPort: 20000 + (parseInt(tag, 16) % 20000),
-      });
-      await t.cloud.compute.agents.add(`dhcp-host-${tag}`, driver, { dataplane });
+      ({ t, admin, driver } = await startLinuxRuncHost({
+        base,
+        hostNs,
+        hostname: `dhcp-host-${tag}`,
+        dataplane: { dataDir: join(base, 'agent'), metadataPort: 20000 + (parseInt(tag, 16) % 20000) },
+      }));
       const built = await buildContainerTestImage(join(base, 'images'));
       image = await createImage(t, admin, 'busybox', await readFile(built.path), {
         disk_format: 'raw',

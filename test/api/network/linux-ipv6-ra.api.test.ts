@@ -4,19 +4,17 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LinuxDataplane } from '../../../src/agent/dataplane/linux/linux-dataplane.js';
-import { RuncDriver } from '../../../src/agent/drivers/runc/runc-driver.js';
+import type { RuncDriver } from '../../../src/agent/drivers/runc/runc-driver.js';
 import { netnsNameOf } from '../../../src/agent/drivers/runc/runc-nics.js';
 import { runCommand } from '../../../src/agent/host/command.js';
 import { linkLocalOf } from '../../../src/agent/host/nft-spoofing.js';
-import { deleteNetns, ensureNetns, ipIn, netnsDir, netnsExists } from '../../../src/agent/host/netns.js';
+import { deleteNetns, netnsDir, netnsExists } from '../../../src/agent/host/netns.js';
 import { routerNetnsOf } from '../../../src/agent/host/router/router-spec.js';
 import { buildContainerTestImage } from '../../../src/agent/test-images/container-image.js';
 import { createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
-import { startTestCloud } from '../../support/test-cloud.js';
 import { networkClient } from './network-fixtures.js';
-import { kernelDataplaneSkipReason } from '../../support/kernel-dataplane.js';
+import { kernelDataplaneSkipReason, startLinuxRuncHost } from '../../support/kernel-dataplane.js';
 import { dnsmasqUnder, killDnsmasqUnder } from '../../support/dnsmasq-processes.js';
 
 // IPv6 as Neutron serves it, on the kernel: a router (placed on the test's linux host) joins
@@ -139,23 +137,12 @@ describe.skipIf(skipReason !== undefined)(
 
     beforeAll(async () => {
       base = mkdtempSync(join(tmpdir(), 'strata-v6ra-e2e-'));
-      await ensureNetns(hostNs);
-      await ipIn(hostNs, ['link', 'set', 'lo', 'up']);
-      t = await startTestCloud('sqlite', { computeDriver: 'none' });
-      admin = await t.adminToken();
-      driver = new RuncDriver({
-        stateDir: join(base, 'state'),
-        cacheDir: join(base, 'cache'),
-        gracefulStopMs: 2_000,
-        hostNetns: hostNs,
-      });
-      const dataplane = new LinuxDataplane({
-        netns: hostNs,
-        tunnelIp: '127.0.0.1',
-        dataDir: join(base, 'agent'),
-        namePrefix: prefix,
-      });
-      await t.cloud.compute.agents.add(`v6ra-host-${tag}`, driver, { dataplane });
+      ({ t, admin, driver } = await startLinuxRuncHost({
+        base,
+        hostNs,
+        hostname: `v6ra-host-${tag}`,
+        dataplane: { dataDir: join(base, 'agent'), namePrefix: prefix },
+      }));
       const built = await buildContainerTestImage(join(base, 'images'));
       const image = await createImage(t, admin, 'busybox', await readFile(built.path), {
         disk_format: 'raw',

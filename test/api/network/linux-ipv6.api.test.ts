@@ -4,18 +4,16 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LinuxDataplane } from '../../../src/agent/dataplane/linux/linux-dataplane.js';
-import { RuncDriver } from '../../../src/agent/drivers/runc/runc-driver.js';
+import type { RuncDriver } from '../../../src/agent/drivers/runc/runc-driver.js';
 import { netnsNameOf } from '../../../src/agent/drivers/runc/runc-nics.js';
 import { runCommand } from '../../../src/agent/host/command.js';
 import { linkLocalOf } from '../../../src/agent/host/nft-spoofing.js';
-import { deleteNetns, ensureNetns, ipIn } from '../../../src/agent/host/netns.js';
+import { deleteNetns } from '../../../src/agent/host/netns.js';
 import { buildContainerTestImage } from '../../../src/agent/test-images/container-image.js';
 import { createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
-import { startTestCloud } from '../../support/test-cloud.js';
 import { networkClient } from './network-fixtures.js';
-import { kernelDataplaneSkipReason } from '../../support/kernel-dataplane.js';
+import { kernelDataplaneSkipReason, startLinuxRuncHost } from '../../support/kernel-dataplane.js';
 
 // IPv6 on the linux dataplane, on the kernel: two runc containers on a SLAAC subnet, in the
 // project's default group (which lets its members in over IPv6 too), behind the port filter.
@@ -74,18 +72,7 @@ describe.skipIf(skipReason !== undefined)(
 
     beforeAll(async () => {
       base = mkdtempSync(join(tmpdir(), 'strata-v6-e2e-'));
-      await ensureNetns(hostNs);
-      await ipIn(hostNs, ['link', 'set', 'lo', 'up']);
-      t = await startTestCloud('sqlite', { computeDriver: 'none' });
-      admin = await t.adminToken();
-      driver = new RuncDriver({
-        stateDir: join(base, 'state'),
-        cacheDir: join(base, 'cache'),
-        gracefulStopMs: 2_000,
-        hostNetns: hostNs,
-      });
-      const dataplane = new LinuxDataplane({ netns: hostNs, tunnelIp: '127.0.0.1' });
-      await t.cloud.compute.agents.add(`v6-host-${tag}`, driver, { dataplane });
+      ({ t, admin, driver } = await startLinuxRuncHost({ base, hostNs, hostname: `v6-host-${tag}` }));
       const built = await buildContainerTestImage(join(base, 'images'));
       image = await createImage(t, admin, 'busybox', await readFile(built.path), {
         disk_format: 'raw',

@@ -4,18 +4,16 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LinuxDataplane } from '../../../src/agent/dataplane/linux/linux-dataplane.js';
-import { RuncDriver } from '../../../src/agent/drivers/runc/runc-driver.js';
+import type { RuncDriver } from '../../../src/agent/drivers/runc/runc-driver.js';
 import { netnsNameOf } from '../../../src/agent/drivers/runc/runc-nics.js';
 import { runCommand } from '../../../src/agent/host/command.js';
-import { deleteNetns, ensureNetns, ipIn, netnsExists } from '../../../src/agent/host/netns.js';
+import { deleteNetns, netnsExists } from '../../../src/agent/host/netns.js';
 import { routerNetnsOf } from '../../../src/agent/host/router/router-spec.js';
 import { buildContainerTestImage } from '../../../src/agent/test-images/container-image.js';
 import { createFlavor, createImage, waitForServer } from '../../support/compute-fixtures.js';
 import type { TestCloud } from '../../support/test-cloud.js';
-import { startTestCloud } from '../../support/test-cloud.js';
 import { networkClient } from './network-fixtures.js';
-import { kernelDataplaneSkipReason } from '../../support/kernel-dataplane.js';
+import { kernelDataplaneSkipReason, startLinuxRuncHost } from '../../support/kernel-dataplane.js';
 
 // Routers and floating IPs on the kernel, through the API: the control plane places the
 // router on the one linux host (a namespace of the test's own), whose agent sets up the
@@ -94,18 +92,12 @@ describe.skipIf(skipReason !== undefined)(
 
     beforeAll(async () => {
       base = mkdtempSync(join(tmpdir(), 'strata-rt-e2e-'));
-      await ensureNetns(hostNs);
-      await ipIn(hostNs, ['link', 'set', 'lo', 'up']);
-      t = await startTestCloud('sqlite', { computeDriver: 'none' });
-      admin = await t.adminToken();
-      driver = new RuncDriver({
-        stateDir: join(base, 'state'),
-        cacheDir: join(base, 'cache'),
-        gracefulStopMs: 2_000,
-        hostNetns: hostNs,
-      });
-      const dataplane = new LinuxDataplane({ netns: hostNs, tunnelIp: '127.0.0.1', externalNetns: extNs });
-      await t.cloud.compute.agents.add(hostname, driver, { dataplane });
+      ({ t, admin, driver } = await startLinuxRuncHost({
+        base,
+        hostNs,
+        hostname,
+        dataplane: { externalNetns: extNs },
+      }));
       const built = await buildContainerTestImage(join(base, 'images'));
       const image = await createImage(t, admin, 'busybox', await readFile(built.path), {
         disk_format: 'raw',
