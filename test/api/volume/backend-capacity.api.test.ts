@@ -173,6 +173,53 @@ for (const dialect of testDialects()) {
       expect(await usage()).toBe(start);
     });
 
+    it('moves the claim to the accepting project on a transfer', async () => {
+      const id = await create(1);
+      const tx = await vol('POST', '/os-volume-transfer', p.member, { transfer: { volume_id: id } });
+      expect(tx.statusCode, tx.body).toBe(202);
+      const { id: transfer, auth_key } = tx.json().transfer as { id: string; auth_key: string };
+      const accepted = await t.request({
+        method: 'POST',
+        url: `/volume/v3/${p.otherProjectId}/os-volume-transfer/${transfer}/accept`,
+        token: p.other,
+        payload: { accept: { auth_key } },
+      });
+      expect(accepted.statusCode, accepted.body).toBe(202);
+      const claim = await placement(`/allocations/${id}`);
+      expect(claim).toMatchObject({ project_id: p.otherProjectId, user_id: p.otherUserId });
+      expect(await claimOf(id)).toEqual({ [rp]: { resources: { DISK_GB: 1 } } });
+      const del = await t.request({
+        method: 'DELETE',
+        url: `/volume/v3/${p.otherProjectId}/volumes/${id}`,
+        token: p.other,
+      });
+      expect(del.statusCode, del.body).toBe(202);
+      for (let i = 0; Object.keys(await claimOf(id)).length > 0; i++) {
+        if (i > 300) throw new Error('the transferred volume kept its claim');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    });
+
+    it('never over-subscribes past the ratio under concurrent creates', async () => {
+      const capacity = Math.floor((total - Math.ceil((total * reservedPercentage) / 100)) * ratio);
+      const start = Number(await usage());
+      // Any two of these together exceed what is left: exactly one may win.
+      const size = Math.floor((capacity - start) / 2) + 1;
+      const results = await Promise.all(
+        [1, 2, 3, 4].map(() => vol('POST', '/volumes', p.member, { volume: { size } })),
+      );
+      const won = results.filter((r) => r.statusCode === 202);
+      expect(won.length, results.map((r) => r.body).join('\n')).toBe(1);
+      for (const r of results.filter((x) => x.statusCode !== 202))
+        expectFault(r, 400, /^No valid backend was found\./);
+      expect(await usage()).toBe(start + size);
+      const id = won[0]!.json().volume.id as string;
+      await waitForVolume(id, 'available');
+      expect((await vol('DELETE', `/volumes/${id}`, p.member)).statusCode).toBe(202);
+      await waitForVolume(id, 'gone');
+      expect(await usage()).toBe(start);
+    });
+
     it('reconciles at start: a lost claim is restored, a deleted volume’s claim removed, others kept', async () => {
       const id = await create(1);
       // As a crash before claims existed would leave it: the volume without its claim.
