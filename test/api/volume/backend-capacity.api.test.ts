@@ -117,6 +117,12 @@ for (const dialect of testDialects()) {
       const before = (await placement(`/resource_providers/${rp}`))['generation'];
       await sync();
       expect((await placement(`/resource_providers/${rp}`))['generation']).toBe(before);
+      // The ratio is configuration (Cinder's): one set through the API is put back.
+      const url = `/resource_providers/${rp}/inventories/DISK_GB`;
+      const disk = (await placement(url)) as Json;
+      expect((await place('PUT', url, { ...disk, allocation_ratio: 5 })).statusCode).toBe(200);
+      await sync();
+      expect(await placement(url)).toMatchObject({ allocation_ratio: ratio, total });
     });
 
     it('claims each volume at its size: create, extend and delete move the usage', async () => {
