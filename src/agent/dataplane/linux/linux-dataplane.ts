@@ -203,7 +203,7 @@ export class LinuxDataplane implements NetworkDataplane {
     // The filter first, before even looking at the links: a rule change is what must reach
     // running ports fastest, and the filter depends on the desired state alone.
     const wanted = planHost(state, [], this.config);
-    await this.#applyFilter(wanted.filters, wanted.members);
+    await this.#applyFilter(wanted.filters, wanted.members, wanted.addressGroups);
     const links = await observeLinks(this.netns);
     const plan = planHost(state, links, this.config);
     const fdb = plan.networks.some((n) => n.uplink?.kind === 'vxlan')
@@ -293,6 +293,7 @@ export class LinuxDataplane implements NetworkDataplane {
   async #applyFilter(
     filters: ReadonlyArray<PortFilter>,
     members: ReadonlyMap<string, ReadonlyArray<string>>,
+    addressGroups: ReadonlyMap<string, ReadonlyArray<string>> = new Map(),
   ): Promise<void> {
     this.#filters = filters;
     if (!filters.some((f) => f.portSecurityEnabled)) {
@@ -301,7 +302,7 @@ export class LinuxDataplane implements NetworkDataplane {
       this.#lastRuleset = '';
       return;
     }
-    const ruleset = compileRuleset(filters, members);
+    const ruleset = compileRuleset(filters, members, addressGroups);
     if (ruleset === this.#lastRuleset && (await strataTablesPresent(this.netns))) return;
     await applyNft(this.netns, ruleset);
     this.#lastRuleset = ruleset;
