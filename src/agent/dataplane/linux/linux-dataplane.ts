@@ -7,7 +7,8 @@ import {
   unplugFromBridge,
 } from '../../host/bridge.js';
 import { applyNft, deleteStrataTables, strataTablesPresent } from '../../host/nft.js';
-import { compileRuleset } from '../../host/nft-ruleset.js';
+import { compileFilter, filterTransaction } from '../../host/nft-filter-update.js';
+import type { CompiledFilter } from '../../host/nft-filter-update.js';
 import type { PortFilter } from '../../host/nft-ruleset.js';
 import { linkInfo } from '../../host/veth.js';
 import { ensureProviderUplink } from '../../host/vlan.js';
@@ -68,6 +69,8 @@ export class LinuxDataplane implements NetworkDataplane {
   /** The filter last applied, to skip identical rewrites and for applySecurityGroups. */
   #filters: ReadonlyArray<PortFilter> = [];
   #lastRuleset: string | undefined;
+  /** The filter last applied (undefined after a failure: the next one is written whole). */
+  #lastFilter: CompiledFilter | undefined;
   /** Per network, the wiring last applied (see #inPlace). */
   readonly #wired = new Map<string, string>();
   readonly #pending: DeviceWatch;
@@ -288,7 +291,8 @@ export class LinuxDataplane implements NetworkDataplane {
 
   /**
    * One `nft -f` transaction for the whole host, skipped when it would write what is there
-   * already; with no port filtered, Strata's tables go.
+   * already, only the address group sets when nothing else changed; with no port filtered,
+   * Strata's tables go.
    */
   async #applyFilter(
     filters: ReadonlyArray<PortFilter>,
@@ -302,10 +306,14 @@ export class LinuxDataplane implements NetworkDataplane {
       this.#lastRuleset = '';
       return;
     }
-    const ruleset = compileRuleset(filters, members, addressGroups);
-    if (ruleset === this.#lastRuleset && (await strataTablesPresent(this.netns))) return;
-    await applyNft(this.netns, ruleset);
-    this.#lastRuleset = ruleset;
+    const next = compileFilter(filters, members, addressGroups);
+    let transaction = filterTransaction(this.#lastRuleset === '' ? undefined : this.#lastFilter, next);
+    // Less than the whole ruleset only onto Strata's tables as left (a flush removes them).
+    if (transaction !== next.ruleset && !(await strataTablesPresent(this.netns))) transaction = next.ruleset;
+    this.#lastFilter = undefined;
+    if (transaction !== undefined && transaction !== '') await applyNft(this.netns, transaction);
+    this.#lastFilter = next;
+    this.#lastRuleset = next.ruleset;
   }
 }
 
