@@ -66,8 +66,7 @@ function driverPort(driver: QemuDriver, h: WorkloadHandle, deps: VolumeDeps) {
         });
     },
     detach: () => Promise.resolve(),
-    disk: () =>
-      Promise.resolve({ kind: 'present', desired: 'attached', host: 'compute-remote', ...last }),
+    disk: () => Promise.resolve({ kind: 'present', desired: 'attached', host: 'compute-remote', ...last }),
     extended(_serverId, _volumeId, ok) {
       extended.push(ok);
       return Promise.resolve();
@@ -299,9 +298,9 @@ describe.skipIf(!canBoot)(
         'query-named-block-nodes',
         { flat: true },
       );
-      expect(sizes.filter((n) => n['node-name'].startsWith('nbd-')).map((n) => n.image['virtual-size'])).toEqual([
-        2 * GiB,
-      ]);
+      expect(
+        sizes.filter((n) => n['node-name'].startsWith('nbd-')).map((n) => n.image['virtual-size']),
+      ).toEqual([2 * GiB]);
       expect(sizes.find((n) => n['node-name'] === node)?.image['virtual-size']).toBe(2 * GiB);
       // The guest's kernel took the capacity change (512-byte sectors), read over its serial shell.
       const dev = (await waitFor(new RegExp(`block-add (vd[a-z]+) serial=${volumeId.slice(0, 20)}`)))[1]!;
@@ -310,19 +309,39 @@ describe.skipIf(!canBoot)(
       // Data written before the extend reads back through the new connection, from the disk
       // (the guest's page cache dropped first): its first line, and the VM's 0xab at 1 MiB.
       await guestShell(
-        `echo 3 > /proc/sys/vm/drop_caches; echo "$m: head $(head -c 64 /dev/${dev} | head -n 1) other $(dd if=/dev/${dev} bs=512 skip=2048 count=1 2>/dev/null | tr -d '\\253' | wc -c)"`,
+        `echo 3 > /proc/sys/vm/drop_caches; echo "$m: head $(head -c 64 /dev/${dev} | head -n 1) at-1M $(dd if=/dev/${dev} bs=512 skip=2048 count=1 2>/dev/null | wc -c) not-ab $(dd if=/dev/${dev} bs=512 skip=2048 count=1 2>/dev/null | tr -d '\\253' | wc -c)"`,
       );
-      await waitFor(new RegExp(`head STRATA-DATA: ${token} other 0`));
+      await waitFor(new RegExp(`head STRATA-DATA: ${token} at-1M 512 not-ab 0`));
       const past = (1.5 * GiB) / 512;
       await guestShell(
         `printf "%0512d" 0 | tr 0 A | dd of=/dev/${dev} bs=512 seek=${past} count=1 conv=fsync 2>/dev/null && echo "$m: wrote-past ${dev}"`,
       );
       await waitFor(new RegExp(`wrote-past ${dev}`));
       expect(await exportHolds(0x41, 1.5 * GiB, 512)).toBe(true);
+
+      // A second extend switches to the disk's other NBD node and drops the first one.
+      await extendVolume(extending, admin, volumeId, 3, { inUse: true });
+      for (let i = 0; i < 50 && (await getVolume(store.db, volumeId))?.status !== 'in-use'; i++)
+        await reconciler.reconcile(volumeId, signal);
+      expect(await getVolume(store.db, volumeId)).toMatchObject({ status: 'in-use', size: 3 });
+      const after = await vm().command<Array<{ 'node-name': string; image: { 'virtual-size': number } }>>(
+        'query-named-block-nodes',
+        { flat: true },
+      );
+      expect(
+        after.filter((n) => n['node-name'].startsWith('nbd-')).map((n) => n.image['virtual-size']),
+      ).toEqual([3 * GiB]);
+      await guestShell(`echo "$m: size ${dev} $(cat /sys/block/${dev}/size)"`);
+      await waitFor(new RegExp(`size ${dev} ${(3 * GiB) / 512}`));
     });
 
     it('detach (the attachment gone) removes the export; a restarted reconciler does not bring it back', async () => {
       await driver.detachDevice(h, { kind: 'disk', id: volumeId }, signal);
+      // The grown disk's own NBD node went with it (no connection left to the export).
+      const nodes = await vm().command<Array<{ 'node-name': string }>>('query-named-block-nodes', {
+        flat: true,
+      });
+      expect(nodes.map((n) => n['node-name']).filter((n) => /^(nbd|vol)-/.test(n))).toEqual([]);
       await deleteVolumeAttachment(store.db, attachmentId);
       await syncExports(deps);
       expect(await daemon.served()).toEqual([]);
