@@ -6,9 +6,7 @@ import {
   plugIntoBridge,
   unplugFromBridge,
 } from '../../host/bridge.js';
-import { applyNft, deleteStrataTables, strataTablesPresent } from '../../host/nft.js';
-import { compileRuleset } from '../../host/nft-ruleset.js';
-import type { PortFilter } from '../../host/nft-ruleset.js';
+import type { GroupMembers, PortFilter } from '../../host/nft-ruleset.js';
 import { linkInfo } from '../../host/veth.js';
 import { ensureProviderUplink } from '../../host/vlan.js';
 import type { RemoteFdbEntry } from '../../host/vxlan.js';
@@ -31,6 +29,8 @@ import { observeLinks } from './host-links.js';
 import type { HostPlan, LinuxDataplaneConfig, NetworkWiring, ObservedLink } from './host-network-plan.js';
 import { planHost, uplinkOf } from './host-network-plan.js';
 import { DeviceWatch } from './device-watch.js';
+import { PortFilterSync } from './port-filter-sync.js';
+import type { FilterWrite } from './port-filter-sync.js';
 import { RouterSync } from './router-sync.js';
 import { DhcpSync } from './dhcp-sync.js';
 import { observeRouterLinks, servicePortStatuses } from './service-ports.js';
@@ -55,7 +55,7 @@ export interface LinuxDataplaneOptions extends Partial<LinuxDataplaneConfig> {
 /**
  * Neutron's Linux bridge agent on the kernel: a bridge per network (`brq…`) with its VXLAN
  * device (static flood list and FDB from the control plane) or physical uplink, each port's
- * tap or veth end in it, and one nftables ruleset for the whole host, swapped atomically.
+ * tap or veth end in it, and one nftables ruleset for the whole host, changed atomically.
  * `sync` makes the host match a whole desired state (the network controller calls it); the
  * per-port calls of NetworkDataplane wire a port at once, before the next sync.
  */
@@ -65,9 +65,10 @@ export class LinuxDataplane implements NetworkDataplane {
   readonly netns: string | undefined;
   readonly config: LinuxDataplaneConfig;
   readonly namePrefix: string;
-  /** The filter last applied, to skip identical rewrites and for applySecurityGroups. */
+  /** The filter last asked for, for applySecurityGroups. */
   #filters: ReadonlyArray<PortFilter> = [];
-  #lastRuleset: string | undefined;
+  #members: GroupMembers = new Map();
+  readonly #filter: PortFilterSync;
   /** Per network, the wiring last applied (see #inPlace). */
   readonly #wired = new Map<string, string>();
   readonly #pending: DeviceWatch;
@@ -85,6 +86,7 @@ export class LinuxDataplane implements NetworkDataplane {
     this.netns = o.netns;
     this.namePrefix = o.namePrefix ?? '';
     this.config = { tunnelIp: o.tunnelIp, physicalNetworks: o.physicalNetworks ?? new Map() };
+    this.#filter = new PortFilterSync(o.netns);
     this.#pending = new DeviceWatch((device) => linkInfo(this.netns, device));
     this.#routers = new RouterSync({
       ...this.config,
@@ -191,7 +193,7 @@ export class LinuxDataplane implements NetworkDataplane {
             })),
           },
     );
-    await this.#applyFilter(filters, new Map());
+    await this.#applyFilter(filters, this.#members);
   }
 
   /** Makes the host match the whole desired state; returns the plan it carried out. */
@@ -286,25 +288,20 @@ export class LinuxDataplane implements NetworkDataplane {
     this.#wired.set(n.networkId, wiringKey(n));
   }
 
+  /** What the last filter pass wrote to nft (tests and benchmarks read it). */
+  get lastFilterWrite(): FilterWrite {
+    return this.#filter.lastWrite;
+  }
+
   /**
-   * One `nft -f` transaction for the whole host, skipped when it would write what is there
-   * already; with no port filtered, Strata's tables go.
+   * One `nft -f` transaction: only what changed since the last pass when the kernel still
+   * holds that, else the whole filter (see PortFilterSync); with no port filtered, Strata's
+   * tables go.
    */
-  async #applyFilter(
-    filters: ReadonlyArray<PortFilter>,
-    members: ReadonlyMap<string, ReadonlyArray<string>>,
-  ): Promise<void> {
+  async #applyFilter(filters: ReadonlyArray<PortFilter>, members: GroupMembers): Promise<void> {
     this.#filters = filters;
-    if (!filters.some((f) => f.portSecurityEnabled)) {
-      if (this.#lastRuleset !== '' || (await strataTablesPresent(this.netns)))
-        await deleteStrataTables(this.netns);
-      this.#lastRuleset = '';
-      return;
-    }
-    const ruleset = compileRuleset(filters, members);
-    if (ruleset === this.#lastRuleset && (await strataTablesPresent(this.netns))) return;
-    await applyNft(this.netns, ruleset);
-    this.#lastRuleset = ruleset;
+    this.#members = members;
+    await this.#filter.apply(filters, members);
   }
 }
 

@@ -1,0 +1,104 @@
+import { applyNft, deleteStrataTables, anyStrataTable, strataTableShape } from '../../host/nft.js';
+import { compileTables, indexPorts, maxFilteredPorts, rewriteText } from '../../host/nft-ruleset.js';
+import type { GroupMembers, PortFilter } from '../../host/nft-ruleset.js';
+import { tableDelta, tableShape } from '../../host/nft-table.js';
+import type { NftTable } from '../../host/nft-table.js';
+
+/**
+ * The number each filtered port's packets are marked with, kept for as long as the port is
+ * on the host: a port coming or going leaves every other port's mark, map elements and
+ * chains as they are. A freed number is reused (lowest first).
+ */
+export class PortIndexes {
+  readonly #byPort = new Map<string, number>();
+
+  /** Numbers exactly these ports; returns the lookup. */
+  assign(portIds: ReadonlyArray<string>): (portId: string) => number {
+    const wanted = new Set(portIds);
+    for (const id of this.#byPort.keys()) if (!wanted.has(id)) this.#byPort.delete(id);
+    const used = new Set(this.#byPort.values());
+    let next = 1;
+    for (const id of portIds) {
+      if (this.#byPort.has(id)) continue;
+      while (used.has(next)) next++;
+      if (next > maxFilteredPorts)
+        throw new Error(`more than ${maxFilteredPorts} filtered ports on one host`);
+      this.#byPort.set(id, next);
+      used.add(next);
+    }
+    return (id) => this.#byPort.get(id)!;
+  }
+}
+
+/** What the last `apply` wrote: nothing, only what changed, the whole tables, or their removal. */
+export type FilterWrite =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'delta' | 'rewrite'; readonly transaction: string }
+  | { readonly kind: 'delete' };
+
+const sameShape = (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>) =>
+  a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+
+/**
+ * Strata's security group filter on one host, level-triggered: every `apply` reads what the
+ * kernel holds (a terse listing, one call) and, when that is still what was last written,
+ * writes only the difference (the sets, chains and map elements of the ports whose rules,
+ * addresses or remote groups changed) as one `nft -f` transaction. Anything else (no
+ * tables, a flushed or half-deleted table, an agent restart, a refused difference) gets
+ * both tables rewritten whole, as one transaction too.
+ */
+export class PortFilterSync {
+  readonly #netns: string | undefined;
+  readonly #indexes = new PortIndexes();
+  /** The tables as last written; undefined when unknown or deleted. */
+  #applied: ReadonlyArray<NftTable> | undefined;
+  #last: FilterWrite = { kind: 'none' };
+
+  constructor(netns: string | undefined) {
+    this.#netns = netns;
+  }
+
+  /** What the last `apply` wrote (tests and benchmarks read it). */
+  get lastWrite(): FilterWrite {
+    return this.#last;
+  }
+
+  async apply(filters: ReadonlyArray<PortFilter>, members: GroupMembers): Promise<void> {
+    const filtered = filters.filter((f) => f.portSecurityEnabled).map((f) => f.portId);
+    if (filtered.length === 0) return this.#deleteTables();
+    const next = compileTables(indexPorts(filters, this.#indexes.assign(filtered)), members);
+    const shape = await strataTableShape(this.#netns);
+    const applied = this.#applied;
+    if (applied !== undefined && sameShape(shape, new Map(applied.flatMap((t) => [...tableShape(t)])))) {
+      const delta = next.flatMap((t, i) => tableDelta(applied[i]!, t));
+      if (delta.length === 0) return void (this.#last = { kind: 'none' });
+      const transaction = [...delta, ''].join('\n');
+      // Refused (the kernel's tables differ from what was written in a way the shape missed):
+      // the rewrite below repairs it.
+      const ok = await applyNft(this.#netns, transaction).then(
+        () => true,
+        () => false,
+      );
+      if (ok) return this.#wrote(next, { kind: 'delta', transaction });
+    }
+    this.#applied = undefined;
+    const transaction = rewriteText(next);
+    await applyNft(this.#netns, transaction);
+    this.#wrote(next, { kind: 'rewrite', transaction });
+  }
+
+  #wrote(tables: ReadonlyArray<NftTable>, write: FilterWrite): void {
+    this.#applied = tables;
+    this.#last = write;
+  }
+
+  /** With no port filtered, Strata's tables go. */
+  async #deleteTables(): Promise<void> {
+    this.#indexes.assign([]);
+    const wrote = this.#applied !== undefined;
+    this.#applied = undefined;
+    if (!wrote && !(await anyStrataTable(this.#netns))) return void (this.#last = { kind: 'none' });
+    await deleteStrataTables(this.#netns);
+    this.#last = { kind: 'delete' };
+  }
+}
