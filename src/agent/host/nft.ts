@@ -89,3 +89,15 @@ export async function strataTableShape(netns: string | undefined): Promise<Map<s
   }
   return shape;
 }
+
+/**
+ * The chains of Strata's tables (`chain <table> <name>`, as in `tableShape`): a cheap check
+ * (no rules, no set elements are read) that neither table nor any chain was deleted.
+ */
+export async function strataChains(netns: string | undefined): Promise<Set<string>> {
+  const { stdout } = await nftIn(netns, ['-j', 'list', 'chains']);
+  const chains = (JSON.parse(stdout) as { nftables: Array<Partial<ListedObject>> }).nftables.flatMap((o) =>
+    o.chain === undefined ? [] : [`chain ${o.chain.family} ${o.chain.table} ${o.chain.name}`],
+  );
+  return new Set(chains.filter((c) => strataTables.some((t) => c.startsWith(`chain ${t} `))));
+}

@@ -1,4 +1,10 @@
-import { applyNft, deleteStrataTables, anyStrataTable, strataTableShape } from '../../host/nft.js';
+import {
+  anyStrataTable,
+  applyNft,
+  deleteStrataTables,
+  strataChains,
+  strataTableShape,
+} from '../../host/nft.js';
 import { compileTables, indexPorts, maxFilteredPorts, rewriteText } from '../../host/nft-ruleset.js';
 import type { GroupMembers, PortFilter } from '../../host/nft-ruleset.js';
 import { tableDelta, tableShape } from '../../host/nft-table.js';
@@ -41,8 +47,8 @@ const sameShape = (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number
 
 /**
  * Strata's security group filter on one host, level-triggered: every `apply` reads what the
- * kernel holds (a terse listing, one call) and, when that is still what was last written,
- * writes only the difference (the sets, chains and map elements of the ports whose rules,
+ * kernel holds (see #intact) and, when that is still what was last written, writes only the
+ * difference (the sets, chains and map elements of the ports whose rules,
  * addresses or remote groups changed) as one `nft -f` transaction. Anything else (no
  * tables, a flushed or half-deleted table, an agent restart, a refused difference) gets
  * both tables rewritten whole, as one transaction too.
@@ -67,14 +73,13 @@ export class PortFilterSync {
     const filtered = filters.filter((f) => f.portSecurityEnabled).map((f) => f.portId);
     if (filtered.length === 0) return this.#deleteTables();
     const next = compileTables(indexPorts(filters, this.#indexes.assign(filtered)), members);
-    const shape = await strataTableShape(this.#netns);
     const applied = this.#applied;
-    if (applied !== undefined && sameShape(shape, new Map(applied.flatMap((t) => [...tableShape(t)])))) {
-      const delta = next.flatMap((t, i) => tableDelta(applied[i]!, t));
+    const delta = applied === undefined ? [] : next.flatMap((t, i) => tableDelta(applied[i]!, t));
+    if (applied !== undefined && (await this.#intact(applied, delta.length === 0))) {
       if (delta.length === 0) return void (this.#last = { kind: 'none' });
       const transaction = [...delta, ''].join('\n');
-      // Refused (the kernel's tables differ from what was written in a way the shape missed):
-      // the rewrite below repairs it.
+      // Refused (the kernel's tables differ from what was written in a way the check
+      // missed): the rewrite below repairs it.
       const ok = await applyNft(this.#netns, transaction).then(
         () => true,
         () => false,
@@ -85,6 +90,20 @@ export class PortFilterSync {
     const transaction = rewriteText(next);
     await applyNft(this.#netns, transaction);
     this.#wrote(next, { kind: 'rewrite', transaction });
+  }
+
+  /**
+   * Whether the kernel still holds what was written. A pass with nothing to change compares
+   * every set and every chain's rule count (a flushed table shows); a pass with a change
+   * checks only that every chain is there, so the change is not held up by a listing of
+   * the whole filter (as slow as writing it), and a flush is found by the next quiet pass.
+   */
+  async #intact(applied: ReadonlyArray<NftTable>, thorough: boolean): Promise<boolean> {
+    const expected = new Map(applied.flatMap((t) => [...tableShape(t)]));
+    if (thorough) return sameShape(await strataTableShape(this.#netns), expected);
+    const chains = await strataChains(this.#netns);
+    const wanted = [...expected.keys()].filter((k) => k.startsWith('chain '));
+    return chains.size === wanted.length && wanted.every((c) => chains.has(c));
   }
 
   #wrote(tables: ReadonlyArray<NftTable>, write: FilterWrite): void {
