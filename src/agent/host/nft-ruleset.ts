@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { addressGroupSource, compileRules, lookupKey, setType } from './nft-rules.js';
 import { bridgeTable } from './nft-spoofing.js';
+import { tableText } from './nft-table.js';
+import type { NftChain, NftSet, NftTable } from './nft-table.js';
 import type { Family, RuleClass, SecurityRule } from './nft-rules.js';
 import type { IndexedPort, PortFilter } from './nft-port-filter.js';
 
@@ -23,16 +25,24 @@ export function zoneOf(bridge: string): number {
   return (createHash('sha256').update(bridge).digest().readUInt16BE(0) % 0xfffe) + 1;
 }
 
-function zonesOf(ports: ReadonlyArray<IndexedPort>): string[] {
-  return [...new Set(ports.map(({ port }) => port.bridge))].map((b) => `"${b}" : ${zoneOf(b)}`);
+function zonesOf(ports: ReadonlyArray<IndexedPort>): Map<string, string> {
+  return new Map(
+    [...new Set(ports.map(({ port }) => port.bridge))].map((b) => [`"${b}"`, String(zoneOf(b))]),
+  );
 }
 
-/** Numbers the ports with port security (the others are not filtered at all). */
-function indexPorts(ports: ReadonlyArray<PortFilter>): IndexedPort[] {
+/**
+ * Numbers the ports with port security (the others are not filtered at all): by `indexOf`
+ * when given (stable numbers, so a change leaves other ports' marks alone), else in order.
+ */
+export function indexPorts(
+  ports: ReadonlyArray<PortFilter>,
+  indexOf?: (portId: string) => number,
+): IndexedPort[] {
   const filtered = ports.filter((p) => p.portSecurityEnabled);
   if (filtered.length > maxFilteredPorts)
     throw new Error(`more than ${maxFilteredPorts} filtered ports on one host`);
-  return filtered.map((port, i) => ({ port, index: i + 1 }));
+  return filtered.map((port, i) => ({ port, index: indexOf?.(port.portId) ?? i + 1 }));
 }
 
 /** The addresses of a remote group's members (fixed IPs and allowed address pairs). */
@@ -41,8 +51,6 @@ export type GroupMembers = ReadonlyMap<string, ReadonlyArray<string>>;
 const families: ReadonlyArray<Family> = ['v4', 'v6'];
 
 const isV6 = (addr: string) => addr.includes(':');
-const elementsOf = (xs: ReadonlyArray<string>) =>
-  xs.length === 0 ? '' : ` elements = { ${xs.join(', ')} };`;
 
 /** The name of a remote group's address set in the inet table. */
 export function groupSetName(groupId: string, family: Family): string {
@@ -55,17 +63,20 @@ export function addressGroupSetName(addressGroupId: string, family: Family): str
 }
 
 /** The remote address sets: one per family and group, IPv4 and IPv6 addresses apart. */
-function addressSets(members: GroupMembers, nameOf: (id: string, f: Family) => string): string[] {
+function addressSets(
+  members: GroupMembers,
+  nameOf: (id: string, f: Family) => string,
+): Array<[string, NftSet]> {
   return [...members].flatMap(([id, addrs]) =>
-    families.map((f) => {
+    families.map((f): [string, NftSet] => {
       const type = f === 'v6' ? 'ipv6_addr' : 'ipv4_addr';
       const mine = addrs.filter((a) => isV6(a) === (f === 'v6'));
-      return `  set ${nameOf(id, f)} { type ${type}; flags interval; auto-merge;${elementsOf(mine)} }`;
+      return [nameOf(id, f), { head: `type ${type}; flags interval; auto-merge;`, elements: mine }];
     }),
   );
 }
 
-/** The remote sets a port's rule sets are checked against. */
+/** The remote sets a port's rule sets are checked against: remote groups' members, address groups' CIDRs. */
 interface RemoteSets {
   readonly members: GroupMembers;
   readonly addressGroups: GroupMembers;
@@ -86,12 +97,16 @@ function remoteSetOf(source: string, family: Family, remotes: RemoteSets): strin
  */
 const verdictOf = (direction: SecurityRule['direction']) => (direction === 'ingress' ? 'accept' : 'return');
 
-/** The chain of one direction of a port, its rule sets declared before it. */
-function ruleChain(port: PortFilter, direction: SecurityRule['direction'], remotes: RemoteSets): string[] {
+/** The chain of one direction of a port and the rule sets it looks up. */
+function ruleChain(
+  port: PortFilter,
+  direction: SecurityRule['direction'],
+  remotes: RemoteSets,
+): { sets: Array<[string, NftSet]>; chain: [string, NftChain] } {
   const prefix = direction === 'ingress' ? 'in' : 'out';
   const verdict = verdictOf(direction);
   const remote = direction === 'ingress' ? 'saddr' : 'daddr';
-  const sets: string[] = [];
+  const sets: Array<[string, NftSet]> = [];
   const rules: string[] = [];
   for (const family of families) {
     const { elements } = compileRules(port.rules, direction, family);
@@ -102,15 +117,18 @@ function ruleChain(port: PortFilter, direction: SecurityRule['direction'], remot
       const remoteSet = withAddress ? undefined : remoteSetOf(source, family, remotes);
       if (!withAddress && remoteSet === undefined) continue;
       const name = `${prefix}-${port.portId}-${family}-${cls}-${withAddress ? 'net' : source}`;
-      sets.push(
-        `  set ${name} { type ${setType(cls, family, withAddress)}; flags interval;${elementsOf([...els])} }`,
-      );
+      sets.push([
+        name,
+        { head: `type ${setType(cls, family, withAddress)}; flags interval;`, elements: els },
+      ]);
       const addr = withAddress ? '' : `${family === 'v6' ? 'ip6' : 'ip'} ${remote} @${remoteSet} `;
-      rules.push(`    ${addr}${lookupKey(cls, family, remote, withAddress)} @${name} ${verdict}`);
+      rules.push(`${addr}${lookupKey(cls, family, remote, withAddress)} @${name} ${verdict}`);
     }
   }
-  const chain = [`  chain ${prefix}-${port.portId} {`, ...fixedHead(direction), ...rules, '    drop', '  }'];
-  return [...sets, ...chain];
+  return {
+    sets,
+    chain: [`${prefix}-${port.portId}`, { rules: [...fixedHead(direction), ...rules, 'drop'] }],
+  };
 }
 
 /** What every port lets through before its groups: replies, and the control traffic IP needs. */
@@ -123,11 +141,11 @@ function fixedHead(direction: SecurityRule['direction']): string[] {
   const dhcp = direction === 'ingress' ? 'udp sport 67 udp dport 68' : 'udp sport 68 udp dport 67';
   const dhcp6 = direction === 'ingress' ? 'udp sport 547 udp dport 546' : 'udp sport 546 udp dport 547';
   return [
-    `    ct state established,related ${verdict}`,
-    '    ct state invalid drop',
-    `    icmpv6 type { ${nd} } ${verdict}`,
-    `    meta nfproto ipv4 ${dhcp} ${verdict}`,
-    `    meta nfproto ipv6 ${dhcp6} ${verdict}`,
+    `ct state established,related ${verdict}`,
+    'ct state invalid drop',
+    `icmpv6 type { ${nd} } ${verdict}`,
+    `meta nfproto ipv4 ${dhcp} ${verdict}`,
+    `meta nfproto ipv6 ${dhcp6} ${verdict}`,
   ];
 }
 
@@ -138,31 +156,58 @@ function fixedHead(direction: SecurityRule['direction']): string[] {
  * input port (low 16 bits) and output port (high 16 bits); verdict maps keyed by those halves
  * pick the chains in one lookup each, however many ports there are.
  */
-function inetTable(ports: ReadonlyArray<IndexedPort>, remotes: RemoteSets): string[] {
+function inetTable(ports: ReadonlyArray<IndexedPort>, remotes: RemoteSets): NftTable {
   const map = (prefix: string, shift: number) =>
-    elementsOf(ports.map(({ port, index }) => `${hex(index << shift)} : jump ${prefix}-${port.portId}`));
-  return [
-    'table inet strata {',
-    ...addressSets(remotes.members, groupSetName),
-    ...addressSets(remotes.addressGroups, addressGroupSetName),
-    ...ports.flatMap(({ port }) => [
-      ...ruleChain(port, 'ingress', remotes),
-      ...ruleChain(port, 'egress', remotes),
+    new Map(ports.map(({ port, index }) => [hex(index << shift), `jump ${prefix}-${port.portId}`]));
+  const parts = ports.flatMap(({ port }) => [
+    ruleChain(port, 'ingress', remotes),
+    ruleChain(port, 'egress', remotes),
+  ]);
+  return {
+    name: 'inet strata',
+    sets: new Map([
+      ...addressSets(remotes.members, groupSetName),
+      ...addressSets(remotes.addressGroups, addressGroupSetName),
+      ...parts.flatMap((p) => p.sets),
     ]),
-    `  map from-port { type mark : verdict;${map('out', 0)} }`,
-    `  map to-port { type mark : verdict;${map('in', 16)} }`,
-    `  map zones { typeof iifname : ct zone;${elementsOf(zonesOf(ports))} }`,
-    '  chain zone {',
-    '    type filter hook prerouting priority raw; policy accept;',
-    '    ct zone set iifname map @zones',
-    '  }',
-    '  chain port-filter {',
-    '    type filter hook forward priority filter; policy accept;',
-    '    meta mark & 0x0000ffff vmap @from-port',
-    '    meta mark & 0xffff0000 vmap @to-port',
-    '  }',
-    '}',
-  ];
+    chains: new Map([
+      ...parts.map((p) => p.chain),
+      [
+        'zone',
+        {
+          hook: 'type filter hook prerouting priority raw; policy accept;',
+          rules: ['ct zone set iifname map @zones'],
+        },
+      ],
+      [
+        'port-filter',
+        {
+          hook: 'type filter hook forward priority filter; policy accept;',
+          rules: ['meta mark & 0x0000ffff vmap @from-port', 'meta mark & 0xffff0000 vmap @to-port'],
+        },
+      ],
+    ]),
+    maps: new Map([
+      ['from-port', { head: 'type mark : verdict;', elements: map('out', 0) }],
+      ['to-port', { head: 'type mark : verdict;', elements: map('in', 16) }],
+      ['zones', { head: 'typeof iifname : ct zone;', elements: zonesOf(ports) }],
+    ]),
+  };
+}
+
+/** Both of Strata's tables for these ports, as data (see nft-table.ts). */
+export function compileTables(
+  ports: ReadonlyArray<IndexedPort>,
+  members: GroupMembers,
+  addressGroups: GroupMembers = new Map(),
+): NftTable[] {
+  return [inetTable(ports, { members, addressGroups }), bridgeTable(ports)];
+}
+
+/** A transaction that deletes both of Strata's tables (created first, so either may be missing) and writes `tables`. */
+export function rewriteText(tables: ReadonlyArray<NftTable>): string {
+  const reset = strataTables.flatMap((t) => [`add table ${t}`, `delete table ${t}`]);
+  return [...reset, ...tables.flatMap(tableText), ''].join('\n');
 }
 
 /**
@@ -175,11 +220,7 @@ export function compileRuleset(
   members: GroupMembers,
   addressGroups: GroupMembers = new Map(),
 ): string {
-  const reset = strataTables.flatMap((t) => [`add table ${t}`, `delete table ${t}`]);
-  const indexed = indexPorts(ports);
-  return [...reset, ...inetTable(indexed, { members, addressGroups }), ...bridgeTable(indexed), ''].join(
-    '\n',
-  );
+  return rewriteText(compileTables(indexPorts(ports), members, addressGroups));
 }
 
 /** A transaction that only replaces the members of a remote group (a port joined or left it). */

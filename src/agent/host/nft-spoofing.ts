@@ -1,4 +1,5 @@
 import type { IndexedPort, PortFilter } from './nft-port-filter.js';
+import type { NftChain, NftSet, NftTable } from './nft-table.js';
 
 const isV6 = (addr: string) => addr.includes(':');
 
@@ -20,16 +21,14 @@ function allowedSources(p: PortFilter): Array<readonly [string, string]> {
   ];
 }
 
-function spoofSets(p: PortFilter): string[] {
+function spoofSets(p: PortFilter): Array<[string, NftSet]> {
   const pairs = allowedSources(p);
   const macs = [...new Set(pairs.map(([m]) => m))];
-  const set = (name: string, type: string, els: string[]) =>
-    `  set ${name} { type ${type}; flags interval;${els.length === 0 ? '' : ` elements = { ${els.join(', ')} };`} }`;
   const of = (v6: boolean) => pairs.filter(([, ip]) => isV6(ip) === v6).map(([m, ip]) => `${m} . ${ip}`);
   return [
-    `  set mac-${p.portId} { type ether_addr;${` elements = { ${macs.join(', ')} };`} }`,
-    set(`v4-${p.portId}`, 'ether_addr . ipv4_addr', of(false)),
-    set(`v6-${p.portId}`, 'ether_addr . ipv6_addr', of(true)),
+    [`mac-${p.portId}`, { head: 'type ether_addr;', elements: macs }],
+    [`v4-${p.portId}`, { head: 'type ether_addr . ipv4_addr; flags interval;', elements: of(false) }],
+    [`v6-${p.portId}`, { head: 'type ether_addr . ipv6_addr; flags interval;', elements: of(true) }],
   ];
 }
 
@@ -38,28 +37,34 @@ function spoofSets(p: PortFilter): string[] {
  * IPv6 one of its (MAC, address) pairs; DHCP discovery (from 0.0.0.0) and IPv6 DAD (from ::)
  * pass; acting as a DHCP server or IPv6 router is refused; any other ethertype is dropped.
  */
-function spoofChain(p: PortFilter, index: number): string[] {
+function spoofChain(p: PortFilter, index: number): [string, NftChain] {
   const id = p.portId;
   return [
-    `  chain spoof-${id} {`,
-    `    meta mark set ${index}`,
-    `    ether saddr != @mac-${id} drop`,
-    `    arp saddr ether . arp saddr ip != @v4-${id} drop`,
-    '    ip saddr 0.0.0.0 udp sport 68 udp dport 67 accept',
-    '    ip6 saddr :: icmpv6 type { nd-neighbor-solicit, nd-router-solicit, mld2-listener-report } accept',
-    `    ether saddr . ip saddr != @v4-${id} drop`,
-    `    ether saddr . ip6 saddr != @v6-${id} drop`,
-    '    udp sport 67 udp dport 68 drop',
-    '    udp sport 547 udp dport 546 drop',
-    '    icmpv6 type nd-router-advert drop',
-    '    ether type { ip, ip6, arp } accept',
-    '    drop',
-    '  }',
+    `spoof-${id}`,
+    {
+      rules: [
+        `meta mark set ${index}`,
+        `ether saddr != @mac-${id} drop`,
+        `arp saddr ether . arp saddr ip != @v4-${id} drop`,
+        'ip saddr 0.0.0.0 udp sport 68 udp dport 67 accept',
+        'ip6 saddr :: icmpv6 type { nd-neighbor-solicit, nd-router-solicit, mld2-listener-report } accept',
+        `ether saddr . ip saddr != @v4-${id} drop`,
+        `ether saddr . ip6 saddr != @v6-${id} drop`,
+        'udp sport 67 udp dport 68 drop',
+        'udp sport 547 udp dport 546 drop',
+        'icmpv6 type nd-router-advert drop',
+        'ether type { ip, ip6, arp } accept',
+        'drop',
+      ],
+    },
   ];
 }
 
-const elementsOf = (xs: ReadonlyArray<string>) =>
-  xs.length === 0 ? '' : ` elements = { ${xs.join(', ')} };`;
+/** At forward, frames to a port get its index in the mark's high half. */
+function markChain({ port, index }: IndexedPort): [string, NftChain] {
+  const high = `0x${((index << 16) >>> 0).toString(16).padStart(8, '0')}`;
+  return [`mark-${port.portId}`, { rules: [`meta mark set meta mark & 0x0000ffff | ${high}`] }];
+}
 
 /**
  * The bridge table, where the bridge's ports have names: at prerouting, frames from a
@@ -69,30 +74,32 @@ const elementsOf = (xs: ReadonlyArray<string>) =>
  * reaches inet, and is stateless because this kernel's bridge family has no conntrack (no
  * nf_conntrack_bridge).
  */
-export function bridgeTable(ports: ReadonlyArray<IndexedPort>): string[] {
-  const toMark = ({ port, index }: IndexedPort) => [
-    `  chain mark-${port.portId} {`,
-    `    meta mark set meta mark & 0x0000ffff | 0x${((index << 16) >>> 0).toString(16).padStart(8, '0')}`,
-    '  }',
-  ];
-  return [
-    'table bridge strata {',
-    ...ports.flatMap(({ port, index }) => [
-      ...spoofSets(port),
-      ...spoofChain(port, index),
-      ...toMark({ port, index }),
+export function bridgeTable(ports: ReadonlyArray<IndexedPort>): NftTable {
+  const byDevice = (chain: string) =>
+    new Map(ports.map(({ port }) => [`"${port.device}"`, `jump ${chain}-${port.portId}`]));
+  return {
+    name: 'bridge strata',
+    sets: new Map(ports.flatMap(({ port }) => spoofSets(port))),
+    chains: new Map([
+      ...ports.flatMap((p) => [spoofChain(p.port, p.index), markChain(p)]),
+      [
+        'from-ports',
+        {
+          hook: 'type filter hook prerouting priority filter; policy accept;',
+          rules: ['meta mark set 0', 'iifname vmap @from-port'],
+        },
+      ],
+      [
+        'to-ports',
+        {
+          hook: 'type filter hook forward priority filter; policy accept;',
+          rules: ['oifname vmap @to-port'],
+        },
+      ],
     ]),
-    `  map from-port { type ifname : verdict;${elementsOf(ports.map(({ port }) => `"${port.device}" : jump spoof-${port.portId}`))} }`,
-    `  map to-port { type ifname : verdict;${elementsOf(ports.map(({ port }) => `"${port.device}" : jump mark-${port.portId}`))} }`,
-    '  chain from-ports {',
-    '    type filter hook prerouting priority filter; policy accept;',
-    '    meta mark set 0',
-    '    iifname vmap @from-port',
-    '  }',
-    '  chain to-ports {',
-    '    type filter hook forward priority filter; policy accept;',
-    '    oifname vmap @to-port',
-    '  }',
-    '}',
-  ];
+    maps: new Map([
+      ['from-port', { head: 'type ifname : verdict;', elements: byDevice('spoof') }],
+      ['to-port', { head: 'type ifname : verdict;', elements: byDevice('mark') }],
+    ]),
+  };
 }

@@ -30,13 +30,22 @@ export async function applyNft(netns: string | undefined, transaction: string): 
   }
 }
 
-/** Whether both of Strata's tables are in the namespace (a flushed ruleset needs a resync). */
-export async function strataTablesPresent(netns: string | undefined): Promise<boolean> {
+async function strataTablesIn(netns: string | undefined): Promise<string[]> {
   const { stdout } = await nftIn(netns, ['-j', 'list', 'tables']);
   const tables = (
     JSON.parse(stdout) as { nftables: Array<{ table?: { family: string; name: string } }> }
   ).nftables.flatMap((o) => (o.table === undefined ? [] : [`${o.table.family} ${o.table.name}`]));
-  return strataTables.every((t) => tables.includes(t));
+  return strataTables.filter((t) => tables.includes(t));
+}
+
+/** Whether both of Strata's tables are in the namespace (a flushed ruleset needs a resync). */
+export async function strataTablesPresent(netns: string | undefined): Promise<boolean> {
+  return (await strataTablesIn(netns)).length === strataTables.length;
+}
+
+/** Whether either of Strata's tables is in the namespace. */
+export async function anyStrataTable(netns: string | undefined): Promise<boolean> {
+  return (await strataTablesIn(netns)).length > 0;
 }
 
 /** Deletes Strata's tables; resolves when they are not there. Leaves every other table alone. */
@@ -49,4 +58,46 @@ export async function deleteStrataTables(netns: string | undefined): Promise<voi
       throw err;
     }
   }
+}
+
+type ListedObject = Record<
+  'set' | 'map' | 'chain' | 'rule',
+  { family: string; table: string; name?: string; chain?: string } | undefined
+>;
+
+/**
+ * What the kernel holds of Strata's tables, in the form `tableShape` describes: every set and
+ * map by name, every chain with its number of rules. A terse listing (no set elements) in
+ * one call; empty when neither table is there.
+ */
+export async function strataTableShape(netns: string | undefined): Promise<Map<string, number>> {
+  const { stdout } = await nftIn(netns, ['-j', '-t', 'list', 'ruleset']);
+  const shape = new Map<string, number>();
+  const ours = (o: { family: string; table: string }) =>
+    (strataTables as ReadonlyArray<string>).includes(`${o.family} ${o.table}`);
+  for (const o of (JSON.parse(stdout) as { nftables: Array<Partial<ListedObject>> }).nftables) {
+    const set = o.set ?? o.map;
+    if (set !== undefined && ours(set)) shape.set(`set ${set.family} ${set.table} ${set.name}`, 0);
+    if (o.chain !== undefined && ours(o.chain)) {
+      const key = `chain ${o.chain.family} ${o.chain.table} ${o.chain.name}`;
+      shape.set(key, shape.get(key) ?? 0);
+    }
+    if (o.rule !== undefined && ours(o.rule)) {
+      const key = `chain ${o.rule.family} ${o.rule.table} ${o.rule.chain}`;
+      shape.set(key, (shape.get(key) ?? 0) + 1);
+    }
+  }
+  return shape;
+}
+
+/**
+ * The chains of Strata's tables (`chain <table> <name>`, as in `tableShape`): a cheap check
+ * (no rules, no set elements are read) that neither table nor any chain was deleted.
+ */
+export async function strataChains(netns: string | undefined): Promise<Set<string>> {
+  const { stdout } = await nftIn(netns, ['-j', 'list', 'chains']);
+  const chains = (JSON.parse(stdout) as { nftables: Array<Partial<ListedObject>> }).nftables.flatMap((o) =>
+    o.chain === undefined ? [] : [`chain ${o.chain.family} ${o.chain.table} ${o.chain.name}`],
+  );
+  return new Set(chains.filter((c) => strataTables.some((t) => c.startsWith(`chain ${t} `))));
 }

@@ -6,10 +6,7 @@ import {
   plugIntoBridge,
   unplugFromBridge,
 } from '../../host/bridge.js';
-import { applyNft, deleteStrataTables, strataTablesPresent } from '../../host/nft.js';
-import { compileFilter, filterTransaction } from '../../host/nft-filter-update.js';
-import type { CompiledFilter } from '../../host/nft-filter-update.js';
-import type { PortFilter } from '../../host/nft-ruleset.js';
+import type { GroupMembers, PortFilter } from '../../host/nft-ruleset.js';
 import { linkInfo } from '../../host/veth.js';
 import { ensureProviderUplink } from '../../host/vlan.js';
 import type { RemoteFdbEntry } from '../../host/vxlan.js';
@@ -32,6 +29,8 @@ import { observeLinks } from './host-links.js';
 import type { HostPlan, LinuxDataplaneConfig, NetworkWiring, ObservedLink } from './host-network-plan.js';
 import { planHost, uplinkOf } from './host-network-plan.js';
 import { DeviceWatch } from './device-watch.js';
+import { PortFilterSync } from './port-filter-sync.js';
+import type { FilterWrite } from './port-filter-sync.js';
 import { RouterSync } from './router-sync.js';
 import { DhcpSync } from './dhcp-sync.js';
 import { observeRouterLinks, servicePortStatuses } from './service-ports.js';
@@ -56,7 +55,7 @@ export interface LinuxDataplaneOptions extends Partial<LinuxDataplaneConfig> {
 /**
  * Neutron's Linux bridge agent on the kernel: a bridge per network (`brq…`) with its VXLAN
  * device (static flood list and FDB from the control plane) or physical uplink, each port's
- * tap or veth end in it, and one nftables ruleset for the whole host, swapped atomically.
+ * tap or veth end in it, and one nftables ruleset for the whole host, changed atomically.
  * `sync` makes the host match a whole desired state (the network controller calls it); the
  * per-port calls of NetworkDataplane wire a port at once, before the next sync.
  */
@@ -66,11 +65,11 @@ export class LinuxDataplane implements NetworkDataplane {
   readonly netns: string | undefined;
   readonly config: LinuxDataplaneConfig;
   readonly namePrefix: string;
-  /** The filter last applied, to skip identical rewrites and for applySecurityGroups. */
+  /** The filter last asked for, for applySecurityGroups. */
   #filters: ReadonlyArray<PortFilter> = [];
-  #lastRuleset: string | undefined;
-  /** The filter last applied (undefined after a failure: the next one is written whole). */
-  #lastFilter: CompiledFilter | undefined;
+  #members: GroupMembers = new Map();
+  #addressGroups: GroupMembers = new Map();
+  readonly #filter: PortFilterSync;
   /** Per network, the wiring last applied (see #inPlace). */
   readonly #wired = new Map<string, string>();
   readonly #pending: DeviceWatch;
@@ -88,6 +87,7 @@ export class LinuxDataplane implements NetworkDataplane {
     this.netns = o.netns;
     this.namePrefix = o.namePrefix ?? '';
     this.config = { tunnelIp: o.tunnelIp, physicalNetworks: o.physicalNetworks ?? new Map() };
+    this.#filter = new PortFilterSync(o.netns);
     this.#pending = new DeviceWatch((device) => linkInfo(this.netns, device));
     this.#routers = new RouterSync({
       ...this.config,
@@ -194,7 +194,7 @@ export class LinuxDataplane implements NetworkDataplane {
             })),
           },
     );
-    await this.#applyFilter(filters, new Map());
+    await this.#applyFilter(filters, this.#members, this.#addressGroups);
   }
 
   /** Makes the host match the whole desired state; returns the plan it carried out. */
@@ -289,31 +289,25 @@ export class LinuxDataplane implements NetworkDataplane {
     this.#wired.set(n.networkId, wiringKey(n));
   }
 
+  /** What the last filter pass wrote to nft (tests and benchmarks read it). */
+  get lastFilterWrite(): FilterWrite {
+    return this.#filter.lastWrite;
+  }
+
   /**
-   * One `nft -f` transaction for the whole host, skipped when it would write what is there
-   * already, only the address group sets when nothing else changed; with no port filtered,
-   * Strata's tables go.
+   * One `nft -f` transaction: only what changed since the last pass when the kernel still
+   * holds that, else the whole filter (see PortFilterSync); with no port filtered, Strata's
+   * tables go.
    */
   async #applyFilter(
     filters: ReadonlyArray<PortFilter>,
-    members: ReadonlyMap<string, ReadonlyArray<string>>,
-    addressGroups: ReadonlyMap<string, ReadonlyArray<string>> = new Map(),
+    members: GroupMembers,
+    addressGroups: GroupMembers,
   ): Promise<void> {
     this.#filters = filters;
-    if (!filters.some((f) => f.portSecurityEnabled)) {
-      if (this.#lastRuleset !== '' || (await strataTablesPresent(this.netns)))
-        await deleteStrataTables(this.netns);
-      this.#lastRuleset = '';
-      return;
-    }
-    const next = compileFilter(filters, members, addressGroups);
-    let transaction = filterTransaction(this.#lastRuleset === '' ? undefined : this.#lastFilter, next);
-    // Less than the whole ruleset only onto Strata's tables as left (a flush removes them).
-    if (transaction !== next.ruleset && !(await strataTablesPresent(this.netns))) transaction = next.ruleset;
-    this.#lastFilter = undefined;
-    if (transaction !== undefined && transaction !== '') await applyNft(this.netns, transaction);
-    this.#lastFilter = next;
-    this.#lastRuleset = next.ruleset;
+    this.#members = members;
+    this.#addressGroups = addressGroups;
+    await this.#filter.apply(filters, members, addressGroups);
   }
 }
 
