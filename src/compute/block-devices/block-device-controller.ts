@@ -6,6 +6,7 @@ import { requestAttach } from '../devices/device-service.js';
 import type { Server } from '../servers/server-model.js';
 import { PowerState } from '../servers/server-model.js';
 import { getServer, updateServerIf } from '../servers/server-store.js';
+import { rootDeviceName } from '../volume-attachments/guest-device-names.js';
 import type { ServerBlockDevice } from './block-device-store.js';
 import { blockDevicesOf, deleteBlockDevices, serversWithBlockDevices } from './block-device-store.js';
 
@@ -97,8 +98,10 @@ async function prepareOne(
   if (v.status !== 'available' && !(v.multiattach && v.status === 'in-use'))
     return `Build of instance ${s.id} aborted: Volume ${v.id} is ${v.status}.`;
   // The create was refused below 2.60 for a multiattach volume (checkBootPlan): this one may share.
+  // The root volume is the guest's vda (qemu launches it first), as Nova names it.
+  const device = r.bootIndex === 0 ? rootDeviceName : r.deviceName;
   const res = await volumes.reserve(owner, v.id, s.id, {
-    ...(r.deviceName !== null && r.deviceName !== undefined && { device: r.deviceName }),
+    ...(device !== null && device !== undefined && { device }),
     supportsMultiattach: true,
   });
   await requestAttach(deps, s.id, {

@@ -2,7 +2,9 @@ import { InvalidStateError, NotFoundError } from '../../common/errors.js';
 import type { VolumeApi, VolumeCaller } from '../../volume/index.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { requestAttach, requestDetach } from '../devices/device-service.js';
+import { blockDevicesOf } from '../block-devices/block-device-store.js';
 import type { Server } from '../servers/server-model.js';
+import { hotPlugDeviceName } from './guest-device-names.js';
 
 // Nova's check_instance_state for attach_volume and detach_volume.
 const attachStates = new Set([
@@ -38,7 +40,11 @@ export async function attachVolume(
   opts: { readonly device?: string; readonly supportsMultiattach: boolean },
 ) {
   checkState(server, 'attach_volume');
-  const r = await volumes.reserve(caller, volumeId, server.id, opts);
+  const device = (await qemuDeviceName(deps, volumes, server)) ?? opts.device;
+  const r = await volumes.reserve(caller, volumeId, server.id, {
+    ...opts,
+    ...(device !== undefined && { device }),
+  });
   try {
     await requestAttach(deps, server.id, { kind: 'disk', disk: r.disk });
   } catch (err) {
@@ -46,6 +52,22 @@ export async function attachVolume(
     throw err;
   }
   return r.attachment;
+}
+
+/**
+ * A qemu VM names the disk itself (after its config drive), so the name is the one its guest
+ * sees; a supplied name is ignored there, as Nova's libvirt driver ignores it. Other drivers
+ * (containers, fake hosts) keep block storage's choice.
+ */
+async function qemuDeviceName(deps: ComputeDeps, volumes: VolumeApi, server: Server) {
+  if (server.workloadHandle?.driver !== 'qemu') return undefined;
+  const booted = new Set((await blockDevicesOf(deps.store.db, server.id)).map((d) => d.volumeId));
+  const attached = await volumes.attachmentsOfServer(server.id);
+  const bootNames = attached.filter((a) => booted.has(a.volumeId)).map((a) => a.device);
+  return hotPlugDeviceName(
+    bootNames,
+    attached.map((a) => a.device),
+  );
 }
 
 export async function serverVolumeAttachments(volumes: VolumeApi, serverId: string) {

@@ -91,6 +91,12 @@ for (const dialect of testDialects()) {
       const disks = (await driver.devices(id)).flatMap((d) => (d.kind === 'disk' ? [d.disk] : []));
       expect(disks.find((d) => d.volumeId === root['id'])?.bootIndex).toBe(0);
       expect(disks.find((d) => d.volumeId === blank['id'])?.bootIndex).toBeUndefined();
+      // Nova's names, the guest's order: the root volume is vda, the next mapping vdb.
+      const listed = (await nova('GET', `/servers/${id}/os-volume_attachments`)).json()
+        .volumeAttachments as Json[];
+      const deviceOf = (v: Json) => listed.find((a) => a['volumeId'] === v['id'])?.['device'];
+      expect([deviceOf(root), deviceOf(blank)]).toEqual(['/dev/vda', '/dev/vdb']);
+      expect(disks.find((d) => d.volumeId === root['id'])?.deviceName).toBe('/dev/vda');
 
       expect((await nova('DELETE', `/servers/${id}`)).statusCode).toBe(204);
       await waitForServer(t, p.member, id, 'DELETED', 20_000);

@@ -142,7 +142,7 @@ describe('qemu-args', () => {
         file: { driver: 'file', filename: '/vols/a,b.qcow2' },
       },
     ]);
-    expect(valueOf(args, '-device')[2]).toBe(
+    expect(valueOf(args, '-device')[1]).toBe(
       `virtio-blk-pci,id=${ids.device},drive=${ids.backend},serial=${volumeId.slice(0, 20)},bootindex=2`,
     );
     expect(valueOf(args, '-nic')).toEqual(['none']);
@@ -190,6 +190,51 @@ describe('qemu-args', () => {
     });
     expect(parseNbdUri('/var/lib/x.qcow2')).toBeUndefined();
     expect(() => parseNbdUri('nbd+unix:///x')).toThrow(/names no socket/);
+  });
+
+  it('puts the root first, the other boot-time disks by device name, the config drive, then later disks', () => {
+    const named = (volumeId: string, deviceName?: string, bootIndex?: number): WorkloadDisk => ({
+      ...disk,
+      volumeId,
+      ...(deviceName !== undefined && { deviceName }),
+      ...(bootIndex !== undefined && { bootIndex }),
+    });
+    const serialsOf = (args: string[]) =>
+      valueOf(args, '-device').map((d) =>
+        d.includes('drive=config') ? 'config' : /serial=([^,]+)/.exec(d)?.[1],
+      );
+    // Volume-backed: the boot-index-0 volume is first even when requested last.
+    const bfv: VmRecord = {
+      ...rec,
+      image: { id: '', diskFormat: 'qcow2', basePath: '' },
+      devices: [
+        { kind: 'disk', disk: named('vol-c', '/dev/vdc') },
+        { kind: 'nic', nic },
+        { kind: 'disk', disk: named('vol-b', '/dev/vdb') },
+        { kind: 'disk', disk: named('vol-root', '/dev/vda', 0) },
+        { kind: 'disk', disk: named('vol-hot', '/dev/vdd') },
+      ],
+      launchDisks: ['vol-c', 'vol-b', 'vol-root'],
+    };
+    expect(serialsOf(qemuArgs(bfv, paths))).toEqual([
+      'vol-root',
+      'vol-b',
+      'vol-c',
+      'config',
+      undefined,
+      'vol-hot',
+    ]);
+    // Image-backed: the local root, then the mapped volumes, the config drive last of them.
+    const image: VmRecord = {
+      ...rec,
+      devices: [
+        { kind: 'disk', disk: named('vol-aa', '/dev/vdaa') },
+        { kind: 'disk', disk: named('vol-z', 'vdz') },
+      ],
+    };
+    const args = qemuArgs(image, paths);
+    expect(valueOf(args, '-device')[0]).toBe('virtio-blk-pci,drive=root,bootindex=0');
+    expect(serialsOf(args).slice(1)).toEqual(['vol-z', 'vol-aa', 'config']);
   });
 
   it('rejects workload ids that could escape the state dir', () => {

@@ -1,4 +1,5 @@
 import { deviceArgs } from './qemu-devices.js';
+import { launchOrder } from './qemu-disk-order.js';
 import type { VmRecord, WorkloadPaths } from './qemu-workload.js';
 
 export interface LaunchOptions {
@@ -21,9 +22,8 @@ export function qemuArgs(rec: VmRecord, paths: WorkloadPaths, opts: LaunchOption
     ...(rec.image.id === ''
       ? []
       : [...drive('root', paths.disk, 'qcow2', false), '-device', 'virtio-blk-pci,drive=root,bootindex=0']),
-    ...drive('config', paths.configDrive, 'raw', true),
-    ...['-device', 'virtio-blk-pci,drive=config'],
-    ...rec.devices.flatMap((d) => deviceArgs(d, paths.dir)),
+    // The guest names disks in PCI order: root, the other boot-time disks, config drive, hot-plugged.
+    ...launchOrder(rec, configDriveArgs(paths), (d) => deviceArgs(d, paths.dir)).flat(),
     ...(opts.incoming ? ['-incoming', 'defer'] : []),
   ];
 }
@@ -64,6 +64,10 @@ function serialArgs(paths: WorkloadPaths): string[] {
   const socket = `socket,id=serial0,path=${opt(paths.serial)},server=on,wait=off`;
   const log = `logfile=${opt(paths.console)},logappend=on`;
   return ['-chardev', `${socket},${log}`, '-serial', 'chardev:serial0'];
+}
+
+function configDriveArgs(paths: WorkloadPaths): string[] {
+  return [...drive('config', paths.configDrive, 'raw', true), '-device', 'virtio-blk-pci,drive=config'];
 }
 
 export function drive(id: string, file: string, format: string, readonly: boolean): string[] {

@@ -69,6 +69,7 @@ export function recordFor(spec: WorkloadSpec, image: VmRecord['image'], prev?: V
     accelerator: prev?.accelerator ?? 'tcg',
     power: prev?.power ?? 'stopped',
     devices: mergeDevices(prev?.devices ?? [], specDevices(spec)),
+    launchDisks: prev?.launchDisks ?? spec.disks.map((d) => d.volumeId),
   };
 }
 

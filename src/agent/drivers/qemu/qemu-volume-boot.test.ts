@@ -26,6 +26,8 @@ describe.skipIf(!canBoot)('qemu driver: boot from a volume', () => {
   let volume = '';
   const id = '6f1c2a8e-0000-4000-8000-00000000b0f1';
   const volumeId = 'a3d0c6c2-7c55-4a4e-9a7c-000000000b0f';
+  const extraId = 'b7e1d3a4-1111-4c2d-8e3f-000000000b10';
+  let extra = '';
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'strata-qemu-bfv-'));
@@ -33,6 +35,8 @@ describe.skipIf(!canBoot)('qemu driver: boot from a volume', () => {
     // What block storage makes of the image: a standalone qcow2 copy (volume-pool.ts fromImage).
     volume = join(root, `${volumeId}.qcow2`);
     await runCommand('qemu-img', ['convert', '-q', '-f', 'qcow2', '-O', 'qcow2', image.path, volume]);
+    extra = join(root, `${extraId}.qcow2`);
+    await runCommand('qemu-img', ['create', '-q', '-f', 'qcow2', extra, '64M']);
     driver = createQemuDriver(
       { stateDir: join(root, 'state'), cacheDir: join(root, 'cache') },
       { gracefulTimeoutMs: 30_000 },
@@ -45,7 +49,7 @@ describe.skipIf(!canBoot)('qemu driver: boot from a volume', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('boots the guest from the volume with no root disk of its own', async () => {
+  it('boots the guest from the volume, which is its vda, then the other volume, the config drive last', async () => {
     const spec: WorkloadSpec = {
       workloadId: id,
       name: 'bfv',
@@ -65,7 +69,9 @@ describe.skipIf(!canBoot)('qemu driver: boot from a volume', () => {
       configDrive: true,
       extraSpecs: {},
       nics: [],
+      // Mapped in another order than the guest's: the launch puts the root first.
       disks: [
+        { volumeId: extraId, source: extra, format: 'qcow2', readOnly: false, deviceName: '/dev/vdb' },
         { volumeId, source: volume, format: 'qcow2', readOnly: false, deviceName: '/dev/vda', bootIndex: 0 },
       ],
     };
@@ -80,6 +86,11 @@ describe.skipIf(!canBoot)('qemu driver: boot from a volume', () => {
       log = (await driver.consoleLog(h)).replaceAll('\r\n', '\n');
     }
     expect(log).toContain(marker('hostname=bfv-guest'));
+    // Nova's guest view: the root volume on vda, the next mapping on vdb, the config drive after.
+    const serialOf = (id: string) => id.slice(0, 20);
+    expect(log).toContain(`block-add vda serial=${serialOf(volumeId)} `);
+    expect(log).toContain(`block-add vdb serial=${serialOf(extraId)} size=131072`);
+    expect(log).toMatch(/block-add vdc serial= size=\d+/);
     await driver.destroy(id, signal);
     // The volume is block storage's: destroying the VM leaves it.
     expect(existsSync(volume)).toBe(true);

@@ -87,6 +87,11 @@ export interface VmRecord {
    * Every launch builds its command line from this list, so a restart keeps them.
    */
   readonly devices: ReadonlyArray<WorkloadDevice>;
+  /**
+   * Volume ids of the disks the VM was created with: they go before the config drive at
+   * every launch, disks attached later after it (qemu-disk-order.ts).
+   */
+  readonly launchDisks?: ReadonlyArray<string>;
 }
 
 export async function readVmRecord(path: string): Promise<VmRecord | undefined> {
