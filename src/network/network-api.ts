@@ -83,6 +83,13 @@ export interface PortFixedIp {
   readonly floatingIps?: ReadonlyArray<string>;
 }
 
+/** The host compute chose for some devices' ports (and their device_owner, when given). */
+export interface HostBinding {
+  readonly deviceIds: ReadonlyArray<string>;
+  readonly host: string;
+  readonly deviceOwner?: string;
+}
+
 /** A port compute makes, less what only its server's write knows (see `preparePort`). */
 export type PortTemplate = Omit<NewPort, 'deviceId' | 'dnsName'>;
 
@@ -125,6 +132,8 @@ export interface NetworkApi {
   deletePort(id: string): Promise<void>;
   /** Sets binding:host_id (and device_owner, when given) of the devices' ports: the host compute chose. */
   bindHost(deviceIds: ReadonlyArray<string>, host: string, deviceOwner?: string): Promise<void>;
+  /** Several `bindHost`s in one write (a scheduling pass places servers on many hosts). */
+  bindHosts(bindings: ReadonlyArray<HostBinding>): Promise<void>;
   /** The ports of these devices with their addresses, in creation order. */
   portsOfDevices(deviceIds: ReadonlyArray<string>): Promise<PortInfo[]>;
   /** The device_id of the port holding `ip` on the network, undefined when the address is free. */
@@ -206,11 +215,13 @@ function withChangeNotices(api: NetworkApi, changes: NetworkChanges | undefined)
     ...api,
     createPort: (user, p) => changed(api.createPort(user, p)),
     // Told before the caller commits: an unbound port is on no host's dataplane yet.
-    insertPreparedPort: (tx, p, deviceId, dnsName) => changed(api.insertPreparedPort(tx, p, deviceId, dnsName)),
+    insertPreparedPort: (tx, p, deviceId, dnsName) =>
+      changed(api.insertPreparedPort(tx, p, deviceId, dnsName)),
     bindPort: (id, deviceId, owner, dnsName) => changed(api.bindPort(id, deviceId, owner, dnsName)),
     unbindPort: (id, deviceId) => changed(api.unbindPort(id, deviceId)),
     deletePort: (id) => changed(api.deletePort(id)),
     bindHost: (deviceIds, host, owner) => changed(api.bindHost(deviceIds, host, owner)),
+    bindHosts: (bindings) => changed(api.bindHosts(bindings)),
     setPortStatus: (id, host, status, vifType) => changed(api.setPortStatus(id, host, status, vifType)),
     setPortSecurityGroups: (user, portId, ids) => changed(api.setPortSecurityGroups(user, portId, ids)),
     addFixedIp: (deviceId, networkId) => changed(api.addFixedIp(deviceId, networkId)),
@@ -303,20 +314,9 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
         if (!(isCloudError(err) && err.status === 404)) throw err;
       });
     },
-    async bindHost(deviceIds, host, deviceOwner) {
-      if (deviceIds.length === 0) return;
-      await db()
-        .updateTable('ports')
-        .set((eb) => ({
-          binding_host_id: host,
-          binding_vif_type: 'bridge',
-          ...(deviceOwner !== undefined && { device_owner: deviceOwner }),
-          revision_number: eb('revision_number', '+', 1),
-          updated_at: deps.clock().toISOString(),
-        }))
-        .where('device_id', 'in', [...deviceIds])
-        .execute();
-    },
+    bindHost: (deviceIds, host, deviceOwner) =>
+      bindHosts(deps, [{ deviceIds, host, ...(deviceOwner !== undefined && { deviceOwner }) }]),
+    bindHosts: (bindings) => bindHosts(deps, bindings),
     async portsOfDevices(deviceIds) {
       if (deviceIds.length === 0) return [];
       const rows = await db()
@@ -377,6 +377,26 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
     dhcpHostOf: (networkId) => dhcpHostOf(db(), networkId),
     watchChanges: () => () => undefined,
   };
+}
+
+async function bindHosts(deps: NetworkDeps, bindings: ReadonlyArray<HostBinding>): Promise<void> {
+  const todo = bindings.filter((b) => b.deviceIds.length > 0);
+  if (todo.length === 0) return;
+  const now = deps.clock().toISOString();
+  await deps.store.write(async (tx) => {
+    for (const b of todo)
+      await tx
+        .updateTable('ports')
+        .set((eb) => ({
+          binding_host_id: b.host,
+          binding_vif_type: 'bridge',
+          ...(b.deviceOwner !== undefined && { device_owner: b.deviceOwner }),
+          revision_number: eb('revision_number', '+', 1),
+          updated_at: now,
+        }))
+        .where('device_id', 'in', [...b.deviceIds])
+        .execute();
+  });
 }
 
 /** The create body of a port compute makes (Nova's port create request). */

@@ -67,7 +67,13 @@ export async function writeNewServerNics(
     } catch (err) {
       if (!isCloudError(err)) throw err;
       const fault = buildFault(novaMessage(err.message, err.code, prepared.nics), now);
-      await updateServerIf(tx, s.id, { generation: s.generation }, { vm_state: 'error', task_state: null, fault }, now);
+      await updateServerIf(
+        tx,
+        s.id,
+        { generation: s.generation },
+        { vm_state: 'error', task_state: null, fault },
+        now,
+      );
     }
   }
 }
