@@ -103,5 +103,13 @@ function notifyOnWrites(app: FastifyInstance, changes: NetworkChanges): void {
 export { networkPolicy } from './network-policy.js';
 export type { NetworkBootstrap } from './network-defaults.js';
 export type { HostNetworkView } from './host-state/host-network-view.js';
-export type { NetworkApi, NetworkInfo, NetworkUser, PortFixedIp, PortInfo } from './network-api.js';
+export type {
+  NetworkApi,
+  NetworkInfo,
+  NetworkUser,
+  PortFixedIp,
+  PortInfo,
+  PortTemplate,
+} from './network-api.js';
+export type { PreparedPort } from './ports/port-service.js';
 export type { SecurityGroupInfo, SecurityGroupRuleInfo } from './security-groups/security-group-lookup.js';

@@ -13,7 +13,16 @@ import type { NetworkDeps } from './network-deps.js';
 import type { NetworkRow } from './networks/network-store.js';
 import { getNetworkRow, listNetworkRows } from './networks/network-store.js';
 import { limitsOf, usageOf } from './quotas/quota-store.js';
-import { createPort, deletePort, findPort, updatePort } from './ports/port-service.js';
+import type { CreatedPort, PreparedPort } from './ports/port-service.js';
+import {
+  createPort,
+  deletePort,
+  findPort,
+  insertPreparedPort,
+  preparePort,
+  updatePort,
+} from './ports/port-service.js';
+import type { Tx } from '../db/db-handle.js';
 import type { AllocationRow, PortRow } from './ports/port-store.js';
 import { allocationsOf, getPortRow, updatePortRow } from './ports/port-store.js';
 import { ensureDefaultGroup } from './security-groups/security-group-defaults.js';
@@ -74,6 +83,16 @@ export interface PortFixedIp {
   readonly floatingIps?: ReadonlyArray<string>;
 }
 
+/** The host compute chose for some devices' ports (and their device_owner, when given). */
+export interface HostBinding {
+  readonly deviceIds: ReadonlyArray<string>;
+  readonly host: string;
+  readonly deviceOwner?: string;
+}
+
+/** A port compute makes, less what only its server's write knows (see `preparePort`). */
+export type PortTemplate = Omit<NewPort, 'deviceId' | 'dnsName'>;
+
 export interface NewPort {
   readonly networkId: string;
   readonly fixedIp?: string;
@@ -98,6 +117,13 @@ export interface NetworkApi {
   /** The port as the user sees it, undefined when missing or not visible. */
   showPort(user: NetworkUser, id: string): Promise<PortInfo | undefined>;
   createPort(user: NetworkUser, p: NewPort): Promise<PortInfo>;
+  /**
+   * Checks a port create as `createPort` does, before the caller's write (it may make the
+   * project's default group); `insertPreparedPort` then writes it inside that write, so a
+   * server and its ports commit together.
+   */
+  preparePort(user: NetworkUser, p: PortTemplate): Promise<PreparedPort>;
+  insertPreparedPort(tx: Tx, p: PreparedPort, deviceId: string, dnsName?: string): Promise<PortInfo>;
   /** Binds a port to a device (admin update, as Nova's port update). */
   bindPort(id: string, deviceId: string, deviceOwner: string, dnsName?: string): Promise<PortInfo>;
   /** Clears device_id, device_owner and binding:host_id; no-op for a port gone or on another device. */
@@ -106,6 +132,8 @@ export interface NetworkApi {
   deletePort(id: string): Promise<void>;
   /** Sets binding:host_id (and device_owner, when given) of the devices' ports: the host compute chose. */
   bindHost(deviceIds: ReadonlyArray<string>, host: string, deviceOwner?: string): Promise<void>;
+  /** Several `bindHost`s in one write (a scheduling pass places servers on many hosts). */
+  bindHosts(bindings: ReadonlyArray<HostBinding>): Promise<void>;
   /** The ports of these devices with their addresses, in creation order. */
   portsOfDevices(deviceIds: ReadonlyArray<string>): Promise<PortInfo[]>;
   /** The device_id of the port holding `ip` on the network, undefined when the address is free. */
@@ -186,10 +214,14 @@ function withChangeNotices(api: NetworkApi, changes: NetworkChanges | undefined)
   return {
     ...api,
     createPort: (user, p) => changed(api.createPort(user, p)),
+    // Told before the caller commits: an unbound port is on no host's dataplane yet.
+    insertPreparedPort: (tx, p, deviceId, dnsName) =>
+      changed(api.insertPreparedPort(tx, p, deviceId, dnsName)),
     bindPort: (id, deviceId, owner, dnsName) => changed(api.bindPort(id, deviceId, owner, dnsName)),
     unbindPort: (id, deviceId) => changed(api.unbindPort(id, deviceId)),
     deletePort: (id) => changed(api.deletePort(id)),
     bindHost: (deviceIds, host, owner) => changed(api.bindHost(deviceIds, host, owner)),
+    bindHosts: (bindings) => changed(api.bindHosts(bindings)),
     setPortStatus: (id, host, status, vifType) => changed(api.setPortStatus(id, host, status, vifType)),
     setPortSecurityGroups: (user, portId, ids) => changed(api.setPortSecurityGroups(user, portId, ids)),
     addFixedIp: (deviceId, networkId) => changed(api.addFixedIp(deviceId, networkId)),
@@ -252,18 +284,16 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
     },
     async createPort(user, p) {
       const body = {
-        network_id: p.networkId,
+        ...(await portBody(deps, user, p)),
         device_id: p.deviceId,
-        device_owner: p.deviceOwner,
         ...(p.dnsName !== undefined && { dns_name: p.dnsName }),
-        ...(p.fixedIp !== undefined && { fixed_ips: [{ ip_address: p.fixedIp }] }),
-        ...(p.securityGroups !== undefined && { security_groups: await portGroups(deps, user, p) }),
-        ...(user.isAdmin && { project_id: user.projectId }),
       };
-      // Rendered from what the create wrote: a new port has no floating IPs yet.
-      const c = await createPort(deps, callerFor(user), body);
-      const subnets = new Map(c.subnets.map((r) => [r.id, r]));
-      return portInfo(c.row, c.network, c.allocations, subnets, new Map());
+      return createdInfo(await createPort(deps, callerFor(user), body));
+    },
+    preparePort: async (user, p) => preparePort(deps, callerFor(user), await portBody(deps, user, p)),
+    async insertPreparedPort(tx, p, deviceId, dnsName) {
+      const attrs = { device_id: deviceId, ...(dnsName !== undefined && { dns_name: dnsName }) };
+      return createdInfo(await insertPreparedPort(deps, tx, p, attrs));
     },
     async bindPort(id, deviceId, deviceOwner, dnsName) {
       const dns = dnsName === undefined ? {} : { dns_name: dnsName };
@@ -284,20 +314,9 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
         if (!(isCloudError(err) && err.status === 404)) throw err;
       });
     },
-    async bindHost(deviceIds, host, deviceOwner) {
-      if (deviceIds.length === 0) return;
-      await db()
-        .updateTable('ports')
-        .set((eb) => ({
-          binding_host_id: host,
-          binding_vif_type: 'bridge',
-          ...(deviceOwner !== undefined && { device_owner: deviceOwner }),
-          revision_number: eb('revision_number', '+', 1),
-          updated_at: deps.clock().toISOString(),
-        }))
-        .where('device_id', 'in', [...deviceIds])
-        .execute();
-    },
+    bindHost: (deviceIds, host, deviceOwner) =>
+      bindHosts(deps, [{ deviceIds, host, ...(deviceOwner !== undefined && { deviceOwner }) }]),
+    bindHosts: (bindings) => bindHosts(deps, bindings),
     async portsOfDevices(deviceIds) {
       if (deviceIds.length === 0) return [];
       const rows = await db()
@@ -360,8 +379,45 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
   };
 }
 
+async function bindHosts(deps: NetworkDeps, bindings: ReadonlyArray<HostBinding>): Promise<void> {
+  const todo = bindings.filter((b) => b.deviceIds.length > 0);
+  if (todo.length === 0) return;
+  const now = deps.clock().toISOString();
+  await deps.store.write(async (tx) => {
+    for (const b of todo)
+      await tx
+        .updateTable('ports')
+        .set((eb) => ({
+          binding_host_id: b.host,
+          binding_vif_type: 'bridge',
+          ...(b.deviceOwner !== undefined && { device_owner: b.deviceOwner }),
+          revision_number: eb('revision_number', '+', 1),
+          updated_at: now,
+        }))
+        .where('device_id', 'in', [...b.deviceIds])
+        .execute();
+  });
+}
+
+/** The create body of a port compute makes (Nova's port create request). */
+async function portBody(deps: NetworkDeps, user: NetworkUser, p: PortTemplate) {
+  return {
+    network_id: p.networkId,
+    device_owner: p.deviceOwner,
+    ...(p.fixedIp !== undefined && { fixed_ips: [{ ip_address: p.fixedIp }] }),
+    ...(p.securityGroups !== undefined && { security_groups: await portGroups(deps, user, p) }),
+    ...(user.isAdmin && { project_id: user.projectId }),
+  };
+}
+
+/** Rendered from what the create wrote: a new port has no floating IPs yet. */
+function createdInfo(c: CreatedPort): PortInfo {
+  const subnets = new Map(c.subnets.map((r) => [r.id, r]));
+  return portInfo(c.row, c.network, c.allocations, subnets, new Map());
+}
+
 /** The asked-for groups, with the project's default group (made on first use) when Nova named it. */
-async function portGroups(deps: NetworkDeps, user: NetworkUser, p: NewPort): Promise<string[]> {
+async function portGroups(deps: NetworkDeps, user: NetworkUser, p: PortTemplate): Promise<string[]> {
   const ids = [...(p.securityGroups ?? [])];
   if (p.withDefaultGroup !== true) return ids;
   const fallback = await ensureDefaultGroup(deps, callerFor(user), user.projectId);

@@ -141,7 +141,7 @@ export async function allocateServerNics(
   }
 }
 
-function novaMessage(message: string, code: string, nics: ReadonlyArray<RequestedNic>): string {
+export function novaMessage(message: string, code: string, nics: ReadonlyArray<RequestedNic>): string {
   if (code === 'network.ip_address.already_allocated') {
     const ip = nics.find((n) => n.kind === 'network' && n.fixedIp !== undefined);
     return ip?.kind === 'network' ? `Fixed IP address ${ip.fixedIp} is already in use.` : message;
@@ -150,9 +150,14 @@ function novaMessage(message: string, code: string, nics: ReadonlyArray<Requeste
   return message;
 }
 
+/** The fault of a build whose port could not be made. */
+export function buildFault(message: string, now: string): string {
+  return JSON.stringify({ code: 400, message, details: '', created: now });
+}
+
 async function failBuild(deps: ComputeDeps, s: Server, message: string): Promise<void> {
   const now = deps.clock().toISOString();
-  const fault = JSON.stringify({ code: 400, message, details: '', created: now });
+  const fault = buildFault(message, now);
   await updateServerIf(
     deps.store.db,
     s.id,

@@ -62,7 +62,9 @@ async function bindPortsToHosts(
     g.ids.push(c.consumerId);
     groups.set(key, g);
   }
-  for (const g of groups.values()) await deps.network.bindHost(g.ids, g.host, g.owner);
+  await deps.network.bindHosts(
+    [...groups.values()].map((g) => ({ deviceIds: g.ids, host: g.host, deviceOwner: g.owner })),
+  );
 }
 
 /**

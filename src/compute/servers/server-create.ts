@@ -12,6 +12,7 @@ import {
   enforceServerQuota,
 } from '../quotas/quota-enforcement.js';
 import { allocateServerNics } from '../networking/server-ports.js';
+import { prepareServerNics, writeNewServerNics } from '../networking/server-nic-write.js';
 import { portQuotaCount, resolveNetworks } from '../networking/requested-networks.js';
 import { resolveRequestedGroups } from '../networking/server-security-groups.js';
 import type { ServerCreateRequest } from './server-schemas.js';
@@ -82,6 +83,8 @@ export async function createServers(
     caller,
     (body['os:scheduler_hints'] ?? body['OS-SCH-HNT:scheduler_hints'])?.group,
   );
+  // Ports are checked now and written with the servers (when every NIC is a new port).
+  const prepared = await prepareServerNics(deps, networkUser, zone, nics, groups);
   const reservationId = `r-${randomHex(6)}`;
   const adminPass = req.adminPass ?? randomToken(9);
   const now = deps.clock().toISOString();
@@ -123,10 +126,11 @@ export async function createServers(
       userId: caller.userId,
       now,
     });
+    if (prepared !== undefined) await writeNewServerNics(deps, tx, rows, prepared, now);
     return rows;
   });
   // Ports before scheduling, so the build's spec carries its NICs (the device seam).
-  await allocateServerNics(deps, networkUser, rows.map(toServer), nics, groups);
+  if (prepared === undefined) await allocateServerNics(deps, networkUser, rows.map(toServer), nics, groups);
   if (plan.volumes.length === 0) deps.signals.scheduling();
   else for (const r of rows) deps.signals.blockDevices(r.id);
   // The rows as committed: reading them back would only cost a query per server.

@@ -13,7 +13,8 @@ import { macAddressInUse, networkNotFound, portNotFound } from '../network-error
 import { changeAddresses } from './port-address-change.js';
 import { ownerOf } from '../network-project.js';
 import { findNetwork } from '../networks/network-service.js';
-import type { Db } from '../../db/db-handle.js';
+import type { Db, Tx } from '../../db/db-handle.js';
+import { withSavepoint } from '../../db/savepoint.js';
 import type { NetworkRow } from '../networks/network-store.js';
 import { getNetworkRow } from '../networks/network-store.js';
 import type { SubnetRow } from '../subnets/subnet-store.js';
@@ -71,11 +72,23 @@ export interface CreatedPort {
   readonly subnets: ReadonlyArray<SubnetRow>;
 }
 
-export async function createPort(
+/** A port create checked and resolved before any write; `insertPreparedPort` writes it. */
+export interface PreparedPort {
+  readonly projectId: string;
+  /** The create body with its port security and groups resolved. */
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly network: NetworkRow;
+}
+
+/**
+ * Everything of a port create that needs no write of its own: input, visibility, policy and
+ * security groups (this may make the project's default group, in a write of its own).
+ */
+export async function preparePort(
   deps: NetworkDeps,
   caller: NetworkCaller,
   input: Record<string, unknown>,
-): Promise<CreatedPort> {
+): Promise<PreparedPort> {
   const body = parseCreate(portAttributes, input);
   checkDnsName(body, deps.dnsDomain);
   const projectId = ownerOf(caller, body);
@@ -102,13 +115,48 @@ export async function createPort(
     port_security_enabled: security.portSecurityEnabled,
     security_groups: security.securityGroups,
   };
+  return { projectId, body: resolved, network: net };
+}
+
+export async function createPort(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  input: Record<string, unknown>,
+): Promise<CreatedPort> {
+  const p = await preparePort(deps, caller, input);
   const id = uuid();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await deps.store.write((tx) => insertNewPort(deps, tx, id, projectId, resolved));
+      return await deps.store.write((tx) => insertNewPort(deps, tx, id, p.projectId, p.body));
     } catch (err) {
       // The network went away between the check and the insert.
-      if (deps.store.traits.isForeignKeyViolation(err)) throw networkNotFound(net.id);
+      if (deps.store.traits.isForeignKeyViolation(err)) throw networkNotFound(p.network.id);
+      if (!deps.store.traits.isUniqueViolation(err) || attempt >= maxAttempts) throw err;
+    }
+  }
+}
+
+/**
+ * Writes a prepared port inside the caller's transaction (compute's server create, so a
+ * server and its ports commit together), with the attributes only known there. An address
+ * or MAC a concurrent create took first is retried within a savepoint, as `createPort` does.
+ */
+export async function insertPreparedPort(
+  deps: NetworkDeps,
+  tx: Tx,
+  p: PreparedPort,
+  attrs: { readonly device_id: string; readonly dns_name?: string },
+): Promise<CreatedPort> {
+  checkDnsName(attrs, deps.dnsDomain);
+  const body = { ...p.body, ...attrs };
+  const id = uuid();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withSavepoint(tx, 'port', () =>
+        insertNewPort(deps, tx, id, p.projectId, body, { network: p.network }),
+      );
+    } catch (err) {
+      if (deps.store.traits.isForeignKeyViolation(err)) throw networkNotFound(p.network.id);
       if (!deps.store.traits.isUniqueViolation(err) || attempt >= maxAttempts) throw err;
     }
   }
@@ -132,10 +180,11 @@ async function insertNewPort(
   id: string,
   projectId: string,
   body: Record<string, unknown>,
-  opts: { readonly quota?: boolean } = {},
+  opts: { readonly quota?: boolean; readonly network?: NetworkRow } = {},
 ): Promise<CreatedPort> {
   const networkId = body['network_id'] as string;
-  const net = await getNetworkRow(tx, networkId);
+  // A network read before this write may be passed in: the foreign key still refuses one gone since.
+  const net = opts.network ?? (await getNetworkRow(tx, networkId));
   if (net === undefined) throw networkNotFound(networkId);
   const requestedMac = body['mac_address'] as string | undefined;
   if (requestedMac !== undefined && (await store.macTaken(tx, networkId, requestedMac)))

@@ -290,6 +290,54 @@ for (const dialect of testDialects()) {
       await nova()('DELETE', `/servers/${id}`, p.member);
     });
 
+    it('fails the build of a server whose port cannot be made, alone and with nothing left of it', async () => {
+      const small = (await neutron().create(p.member, 'network', { name: 'small' }))['id'] as string;
+      await neutron().create(p.member, 'subnet', {
+        network_id: small,
+        cidr: '10.9.0.0/24',
+        ip_version: 4,
+        allocation_pools: [{ start: '10.9.0.10', end: '10.9.0.11' }],
+      });
+      const r = await t.request({
+        method: 'POST',
+        url: '/compute/v2.1/servers',
+        token: p.member,
+        headers: { 'openstack-api-version': 'compute 2.37' },
+        payload: {
+          server: {
+            name: 'exh',
+            imageRef: image,
+            flavorRef: flavor,
+            networks: [{ uuid: small }],
+            max_count: 3,
+          },
+        },
+      });
+      expect(r.statusCode, r.body).toBe(202);
+      const listed = (await nova()('GET', '/servers?name=exh', p.member)).json().servers as { id: string }[];
+      expect(listed).toHaveLength(3);
+      const states = new Map<string, string[]>();
+      for (const { id } of listed) {
+        // A build whose port failed is ERROR by the time of the 202; the others go on to ACTIVE.
+        const now = (await nova()('GET', `/servers/${id}`, p.member)).json().server as Record<
+          string,
+          unknown
+        >;
+        const s = now['status'] === 'ERROR' ? now : await waitForServer(t, p.member, id, 'ACTIVE');
+        const ports = (await serverPorts(id)).map((x) => x['id'] as string);
+        states.set(s['status'] as string, [...(states.get(s['status'] as string) ?? []), ...ports]);
+        if (s['status'] === 'ERROR') {
+          expect(ports).toEqual([]);
+          expect((s['fault'] as { message: string }).message).toBe(
+            `No more IP addresses available on network ${small}.`,
+          );
+        } else expect(ports).toHaveLength(1);
+      }
+      expect(states.get('ACTIVE')).toHaveLength(2);
+      expect(states.has('ERROR')).toBe(true);
+      for (const { id } of listed) await nova()('DELETE', `/servers/${id}`, p.member);
+    });
+
     it('enforces the port quota as Nova: 403 when not even min_count fits', async () => {
       const q = await neutron().call('PUT', `/quotas/${p.projectId}`, p.admin, { quota: { port: 1 } });
       expect(q.statusCode, q.body).toBe(200);
