@@ -116,11 +116,11 @@ export interface PageRequest {
   readonly missing: (id: string) => Error;
 }
 
-/** A port rendered by the database (port-json-sqlite.ts). */
+/** A port rendered by the database (port-json-sqlite.ts), its JSON as UTF-8 bytes. */
 export interface RenderedPort {
   readonly id: string;
   readonly project_id: string;
-  readonly json: string;
+  readonly json: Buffer;
 }
 
 /** One page of whole port rows in the plan's order. */
@@ -128,15 +128,20 @@ export function listPortPage(db: Db, dialect: DialectName, r: PageRequest): Prom
   return pageOf(db, dialect, r, (q) => q.selectAll('ports').execute() as Promise<PortRow[]>);
 }
 
-/** One page of ports as JSON text the database wrote with `render`. */
+/**
+ * One page of ports as JSON the database wrote with `render`. Read as a BLOB: the bytes
+ * go to the socket as they are, with no JS string made per port, joined, and encoded
+ * again to send (about half the time of a 10,000-port list, docs/benchmarks.md).
+ */
 export function listRenderedPortPage(
   db: Db,
   dialect: DialectName,
   r: PageRequest,
   render: RawBuilder<string>,
 ): Promise<PortPage<RenderedPort>> {
+  const bytes = sql<Buffer>`CAST(${render} AS BLOB)`;
   return pageOf(db, dialect, r, (q) =>
-    q.select(['ports.id', 'ports.project_id', render.as('json')]).execute(),
+    q.select(['ports.id', 'ports.project_id', bytes.as('json')]).execute(),
   );
 }
 
