@@ -42,6 +42,12 @@ export const extensions: ReadonlyArray<Extension> = [
     updated: '2013-02-01T10:00:00-00:00',
   },
   {
+    alias: 'fip-port-details',
+    name: 'Floating IP Port Details Extension',
+    description: 'Add port_details attribute to Floating IP resource',
+    updated: '2018-04-09T10:00:00-00:00',
+  },
+  {
     alias: 'external-net',
     name: 'Neutron external network',
     description: 'Adds external network attribute to network resource.',
