@@ -1,6 +1,7 @@
 import { NotFoundError } from '../../common/errors.js';
 import { route } from '../../common/http/route-spec.js';
 import type { NetworkDeps } from '../network-deps.js';
+import { taggedResources } from '../tags/tag-resources.js';
 import { extensionListResponse, extensionResponse } from './discovery-response-schemas.js';
 
 interface Extension {
@@ -152,7 +153,8 @@ export const extensions: ReadonlyArray<Extension> = [
   },
   {
     alias: 'standard-attr-tag',
-    name: 'Tag support for resources with standard attribute: network, subnet, port',
+    // Neutron's name lists the member names of the resources that take tags.
+    name: `Tag support for resources with standard attribute: ${Object.values(taggedResources).join(', ')}`,
     description: 'Enables to set tag on resources with standard attribute.',
     updated: '2017-01-01T00:00:00-00:00',
   },

@@ -76,6 +76,51 @@ for (const dialect of testDialects()) {
       expect(shown.json().subnet.name).toBe('');
     });
 
+    it('takes tags on every resource standard-attr-tag covers, and names them in the extension', async () => {
+      const ext = (await api.call('GET', '/extensions/standard-attr-tag', alice.token)).json().extension;
+      expect(ext.name).toBe(
+        'Tag support for resources with standard attribute: port, subnet, subnetpool, network, security_group, router, floatingip',
+      );
+      const pub = await api.create(admin, 'network', { name: 'tag-public', 'router:external': true });
+      await api.create(admin, 'subnet', { network_id: pub['id'], ip_version: 4, cidr: '172.26.4.0/24' });
+      const net = await api.create(alice.token, 'network', { name: 'tagged' });
+      const subnet = await api.create(alice.token, 'subnet', {
+        network_id: net['id'],
+        ip_version: 4,
+        cidr: '10.82.0.0/24',
+      });
+      const port = await api.create(alice.token, 'port', { network_id: net['id'] });
+      const router = await api.create(alice.token, 'router', { name: 'tagged' });
+      const fip = await api.create(alice.token, 'floatingip', { floating_network_id: pub['id'] });
+      const sg = await api.call('POST', '/security-groups', alice.token, {
+        security_group: { name: 'tagged' },
+      });
+      const pool = await api.call('POST', '/subnetpools', alice.token, {
+        subnetpool: { name: 'tagged', prefixes: ['10.83.0.0/16'] },
+      });
+      const resources: Array<[string, string, unknown]> = [
+        ['networks', 'network', net['id']],
+        ['subnets', 'subnet', subnet['id']],
+        ['ports', 'port', port['id']],
+        ['routers', 'router', router['id']],
+        ['floatingips', 'floatingip', fip['id']],
+        ['security-groups', 'security_group', sg.json().security_group.id],
+        ['subnetpools', 'subnetpool', pool.json().subnetpool.id],
+      ];
+      for (const [path, member, id] of resources) {
+        const put = await api.call('PUT', `/${path}/${String(id)}/tags/drift-${member}`, alice.token);
+        expect(put.statusCode, `${path}: ${put.body}`).toBe(201);
+        const shown = (await api.call('GET', `/${path}/${String(id)}`, alice.token)).json()[member];
+        expect(shown.tags, path).toEqual([`drift-${member}`]);
+        const listed = await api.call('GET', `/${path}?tags=drift-${member}`, alice.token);
+        const key = `${member}s`;
+        expect(
+          listed.json()[key].map((r: Json) => r['id']),
+          path,
+        ).toEqual([id]);
+      }
+    });
+
     it("shows a floating IP's port_details while associated, null otherwise (fip-port-details)", async () => {
       const ext = await api.call('GET', '/extensions/fip-port-details', alice.token);
       expect(ext.json().extension).toEqual({
