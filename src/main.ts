@@ -130,7 +130,7 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     network: network.api,
     metrics,
   });
-  const volume = volumeService(ctx, () => volumeDevicePort(compute.deps), image.api);
+  const volume = volumeService(ctx, () => volumeDevicePort(compute.deps), image.api, placement.api);
   compute.bindVolumes(volume.api);
   const computeApi = computeService(ctx, compute.deps, volume.api);
   const services: ServicePlugin[] = [

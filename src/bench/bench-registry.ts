@@ -10,6 +10,7 @@ import { metricsScrapeBench } from './metrics-scrape-bench.js';
 import { nicAttachBench } from './nic-attach-bench.js';
 import { pingAfterCreateBench } from './dataplane/ping-after-create-bench.js';
 import { portPlugBench } from './dataplane/port-plug-bench.js';
+import { dataplaneThroughputBench } from './dataplane/dataplane-throughput-bench.js';
 import { sgRuleUpdateBench } from './dataplane/sg-rule-update-bench.js';
 import { passwordHashBench } from './password-hash-bench.js';
 import { portCreateBench } from './port-create-bench.js';
@@ -49,6 +50,7 @@ export const benchmarks = {
   'ping-after-create': pingAfterCreateBench,
   'port-plug': portPlugBench,
   'sg-rule-update': sgRuleUpdateBench,
+  'dataplane-throughput': dataplaneThroughputBench,
   'dashboard-load': dashboardLoadBench,
   'dashboard-paging': dashboardPagingBench,
   'metrics-scrape': metricsScrapeBench,

@@ -67,7 +67,17 @@ export interface BenchMetric {
   readonly name: string;
   readonly value: number;
   readonly unit:
-    'ms' | 's' | 'req/s' | 'servers/s' | 'placements/s' | 'MiB' | 'exit code' | '%' | 'MiB/s' | 'KB';
+    | 'ms'
+    | 's'
+    | 'req/s'
+    | 'servers/s'
+    | 'placements/s'
+    | 'MiB'
+    | 'exit code'
+    | '%'
+    | 'MiB/s'
+    | 'Mbit/s'
+    | 'KB';
   readonly target?: BenchTarget;
 }
 

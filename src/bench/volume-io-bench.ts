@@ -135,15 +135,16 @@ async function measure(dir: string, mib: number, progress: BenchProgress): Promi
     await waitReady(driver, h);
     const shell = new GuestShell(await driver.serialConsole(h));
     try {
+      // The guest sees a volume by its serial, the id's first 20 characters: the ids differ there.
       progress(`${name}: dd in the guest, local qcow2 file`);
       const local = await attachedPass(
         driver,
         h,
         shell,
-        disk(`${tag}0000-0000-4000-8000-00000000a001`, localFile),
+        disk(`${tag}a001-0000-4000-8000-000000000000`, localFile),
         mib,
       );
-      const nbdVolume = `${tag}0000-0000-4000-8000-00000000a002`;
+      const nbdVolume = `${tag}a002-0000-4000-8000-000000000000`;
       await daemon.sync([{ name: `bench-${tag}`, volumeId: nbdVolume, path: nbdFile, readOnly: false }]);
       progress(`${name}: dd in the guest, NBD export of qemu-storage-daemon`);
       const uri = `nbd://127.0.0.1:${daemon.address.port}/bench-${tag}`;

@@ -104,6 +104,14 @@ export interface StrataConfig {
   readonly nbdPort: number;
   /** Cinder's enable_force_upload: `force` on os-volume_upload_image may upload an in-use volume (default false). */
   readonly enableForceUpload: boolean;
+  /**
+   * Cinder's max_over_subscription_ratio: volumes may provision this many times the pool's
+   * capacity (placement's DISK_GB allocation_ratio on the backend's provider); default 1.0,
+   * no over-subscription, since qcow2 volumes can fill to their size.
+   */
+  readonly volumeMaxOverSubscriptionRatio: number;
+  /** Cinder's reserved_percentage: the share of the pool's capacity kept back from volumes (placement's reserved). */
+  readonly volumeReservedPercentage: number;
 }
 
 export type ConfigInput = { -readonly [K in keyof StrataConfig]?: StrataConfig[K] };
@@ -156,6 +164,8 @@ const envNames: Readonly<Record<keyof StrataConfig, string>> = {
   storageIp: 'STRATA_STORAGE_IP',
   nbdPort: 'STRATA_NBD_PORT',
   enableForceUpload: 'STRATA_ENABLE_FORCE_UPLOAD',
+  volumeMaxOverSubscriptionRatio: 'STRATA_VOLUME_MAX_OVER_SUBSCRIPTION_RATIO',
+  volumeReservedPercentage: 'STRATA_VOLUME_RESERVED_PERCENTAGE',
 };
 
 const numeric = new Set<keyof StrataConfig>([
@@ -182,6 +192,8 @@ const numeric = new Set<keyof StrataConfig>([
   'imageQuotaBytes',
   'imageSizeCap',
   'nbdPort',
+  'volumeMaxOverSubscriptionRatio',
+  'volumeReservedPercentage',
 ]);
 
 const booleans = new Set<keyof StrataConfig>([
@@ -253,6 +265,8 @@ export function loadConfig(
     storageIp: merged.storageIp ?? merged.host ?? '127.0.0.1',
     nbdPort: merged.nbdPort ?? 10_809,
     enableForceUpload: merged.enableForceUpload ?? false,
+    volumeMaxOverSubscriptionRatio: merged.volumeMaxOverSubscriptionRatio ?? 1.0,
+    volumeReservedPercentage: merged.volumeReservedPercentage ?? 0,
   };
 }
 

@@ -27,6 +27,7 @@ import { autoAllocationRoutes } from './auto-allocation/auto-allocation-routes.j
 import { subnetRoutes } from './subnets/subnet-routes.js';
 import { subnetPoolRoutes } from './subnetpools/subnetpool-routes.js';
 import { addressScopeRoutes } from './address-scopes/address-scope-routes.js';
+import { addressGroupRoutes } from './address-groups/address-group-routes.js';
 
 export const networkRouteTable = [
   ...versionRoutes,
@@ -35,6 +36,7 @@ export const networkRouteTable = [
   ...subnetRoutes,
   ...subnetPoolRoutes,
   ...addressScopeRoutes,
+  ...addressGroupRoutes,
   ...portRoutes,
   ...securityGroupRoutes,
   ...securityGroupRuleRoutes,

@@ -111,6 +111,15 @@ export const networkPolicy: Readonly<Record<string, string>> = {
   'update_address_scope:shared': admin,
   delete_address_scope: adminOrMember,
 
+  // Address groups: owner or admin (RBAC sharing is not offered, so the shared rule never holds).
+  shared_address_groups: 'field:address_groups:shared=True',
+  create_address_group: adminOrMember,
+  get_address_group: `${adminOrReader} or rule:shared_address_groups`,
+  update_address_group: adminOrMember,
+  delete_address_group: adminOrMember,
+  add_addresses: adminOrMember,
+  remove_addresses: adminOrMember,
+
   shared_subnetpools: 'field:subnetpools:shared=True',
   create_subnetpool: adminOrMember,
   'create_subnetpool:shared': admin,

@@ -1,3 +1,4 @@
+import type { Tx } from '../db/db-handle.js';
 import type { InventoryLimits } from './inventories/inventory-capacity.js';
 
 /** A read-only snapshot row, for the scheduler. */
@@ -48,6 +49,19 @@ export interface ProviderRegistration {
     >
   >;
   readonly traits: ReadonlyArray<string>;
+  /**
+   * The registration's allocation ratios are configuration (as Cinder's
+   * max_over_subscription_ratio) and replace the current ones; otherwise they are initial
+   * ratios and an existing inventory keeps the one it has.
+   */
+  readonly ratiosAreConfig?: boolean;
+}
+
+/** One consumer's allocation on a provider, with its consumer type (Placement 1.38). */
+export interface ProviderConsumer {
+  readonly consumerId: string;
+  readonly consumerType: string | null;
+  readonly resources: Readonly<Record<string, number>>;
 }
 
 /**
@@ -66,6 +80,13 @@ export interface PlacementApi {
    * leaves nothing written. Unpinned writes retry internal generation races themselves.
    */
   writeAllocations(write: AllocationWrite): Promise<void>;
+  /**
+   * The same write inside the caller's transaction on the same database, so the
+   * allocations commit or roll back with the caller's own rows (block storage writes a
+   * volume and its claim together). Throws AllocationConflictError; reason `race` means
+   * the caller should retry its whole transaction.
+   */
+  writeAllocationsInTx(tx: Tx, write: AllocationWrite): Promise<void>;
   /** Several consumers in one transaction (POST /allocations and batched scheduling); all or nothing. */
   writeAllocationsBatch(writes: ReadonlyArray<AllocationWrite>): Promise<void>;
   /** Removes every allocation of the consumer; idempotent (an unknown consumer is fine). */
@@ -84,6 +105,8 @@ export interface PlacementApi {
    * such provider. Idempotent.
    */
   setAggregateMembership(providerUuid: string, aggregateUuid: string, member: boolean): Promise<boolean>;
+  /** Every consumer holding allocations on the provider (none for an unknown provider). */
+  providerConsumers(providerUuid: string): Promise<ReadonlyArray<ProviderConsumer>>;
   /** Allocations of one consumer, keyed by provider uuid. */
   getAllocations(consumerId: string): Promise<Readonly<Record<string, Readonly<Record<string, number>>>>>;
 }

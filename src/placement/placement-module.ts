@@ -1,12 +1,12 @@
 import { ConflictError } from '../common/errors.js';
 import { getProviderAggregates, setProviderAggregates } from './aggregates/aggregate-service.js';
 import { byProvider } from './allocations/allocation-service.js';
-import { consumerAllocations } from './allocations/allocation-store.js';
-import { writeAllocationsBatch } from './allocations/allocation-writer.js';
+import { consumerAllocations, getConsumers, providerAllocations } from './allocations/allocation-store.js';
+import { writeAllocationsBatch, writeAllocationsIn } from './allocations/allocation-writer.js';
 import type { InventoryLimits } from './inventories/inventory-capacity.js';
 import { inventoryDefaults } from './inventories/inventory-capacity.js';
 import { changeInventories, getInventories } from './inventories/inventory-service.js';
-import type { PlacementApi, ProviderRegistration } from './placement-api.js';
+import type { PlacementApi, ProviderConsumer, ProviderRegistration } from './placement-api.js';
 import type { PlacementDeps } from './placement-deps.js';
 import { placementCodes } from './placement-errors.js';
 import { ensureResourceClass } from './resource-classes/resource-class-service.js';
@@ -20,6 +20,7 @@ export function createPlacementApi(deps: PlacementDeps): PlacementApi {
   return {
     snapshot: (filter) => loadSnapshot(deps.store.db, filter),
     writeAllocations: (write) => writeAllocationsBatch(deps, [write]),
+    writeAllocationsInTx: (tx, write) => writeAllocationsIn(tx, deps, [write]),
     writeAllocationsBatch: (writes) => writeAllocationsBatch(deps, writes),
     deleteAllocations: (consumerId) =>
       writeAllocationsBatch(deps, [{ consumerId, projectId: '', userId: '', allocations: [] }]),
@@ -29,8 +30,22 @@ export function createPlacementApi(deps: PlacementDeps): PlacementApi {
     },
     setAggregateMembership: (provider, aggregate, member) =>
       setAggregateMembership(deps, provider, aggregate, member),
+    providerConsumers: (uuid) => providerConsumers(deps, uuid),
     getAllocations: async (consumerId) => byProvider(await consumerAllocations(deps.store.db, [consumerId])),
   };
+}
+
+async function providerConsumers(deps: PlacementDeps, uuid: string): Promise<ProviderConsumer[]> {
+  const rows = await providerAllocations(deps.store.db, uuid);
+  const consumers = await getConsumers(deps.store.db, [...new Set(rows.map((r) => r.consumerId))]);
+  const out = new Map<string, Record<string, number>>();
+  for (const r of rows)
+    (out.get(r.consumerId) ?? out.set(r.consumerId, {}).get(r.consumerId)!)[r.resourceClass] = r.used;
+  return [...out].map(([consumerId, resources]) => ({
+    consumerId,
+    consumerType: consumers.get(consumerId)?.consumerType ?? null,
+    resources,
+  }));
 }
 
 async function setAggregateMembership(
@@ -66,7 +81,9 @@ async function ensureProvider(deps: PlacementDeps, p: ProviderRegistration): Pro
   }
   await untilSettled(async () => {
     const now = await getInventories(deps, p.uuid);
-    const wanted = keepOperatorRatios(inventoriesOf(p), now.inventories);
+    const wanted = p.ratiosAreConfig
+      ? inventoriesOf(p)
+      : keepOperatorRatios(inventoriesOf(p), now.inventories);
     if (JSON.stringify(sorted(now.inventories)) === JSON.stringify(sorted(wanted))) return;
     await changeInventories(deps, p.uuid, now.generation, () => wanted, { reservedMayEqualTotal: true });
   });

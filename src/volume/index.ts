@@ -32,6 +32,9 @@ import { QemuStorageDaemon } from './exports/qemu-storage-daemon.js';
 import { exportKey, volumeExportReconciler } from './exports/volume-export-service.js';
 import type { NbdAddress } from './exports/nbd-export-server.js';
 import { NbdPskKeys } from './exports/nbd-psk-keys.js';
+import type { BackendPlacement } from './capacity/backend-placement.js';
+import { BackendCapacity } from './capacity/backend-capacity.js';
+import { backendKey, backendReconciler, syncBackend } from './capacity/backend-claims.js';
 
 /** A stable uuid for a name (RFC 4122 version 5 layout over SHA-1), so restarts keep it. */
 function nameBasedUuid(name: string): string {
@@ -45,6 +48,29 @@ function nbdAddressOf(ctx: ServiceContext): NbdAddress {
   const ip = ctx.config.storageIp;
   const wildcard = ip === '0.0.0.0' || ip === '::';
   return { host: wildcard ? hostname() : ip, port: ctx.config.nbdPort, ...(wildcard && { bind: ip }) };
+}
+
+/**
+ * The pool's sharing provider, named as Cinder names a pool (`host@backend#pool`); its
+ * uuid derives from that name, so every restart (and every control-plane process) finds it.
+ */
+function backendCapacityOf(
+  ctx: ServiceContext,
+  poolDir: string,
+  placement: BackendPlacement,
+  devices: () => VolumeDevicePort,
+): BackendCapacity {
+  const name = `${ctx.config.volumeHost}@file#file`;
+  return new BackendCapacity({
+    uuid: nameBasedUuid(`strata-volume-pool:${name}`),
+    name,
+    poolDir,
+    overSubscriptionRatio: ctx.config.volumeMaxOverSubscriptionRatio,
+    reservedPercentage: ctx.config.volumeReservedPercentage,
+    placement,
+    hostProviders: async () => (await devices().hostProviders?.()) ?? [],
+    log: ctx.log,
+  });
 }
 
 export const volumeRouteTable = [
@@ -63,6 +89,8 @@ export const volumeRouteTable = [
 
 export interface VolumeService extends ServicePlugin {
   readonly api: VolumeApi;
+  /** One pass of the backend reconciler now: provider, compute hosts in its aggregate, claims. */
+  syncBackend(): Promise<void>;
   /** Starts the volume and snapshot reconcilers (resume creates, deletes, attaches after a restart). */
   start(): void;
   stop(): Promise<void>;
@@ -73,19 +101,24 @@ export function volumeService(
   ctx: ServiceContext,
   devices: () => VolumeDevicePort,
   images: ImageApi,
+  placement: BackendPlacement,
 ): VolumeService {
   const prefix = '/volume';
   let controller: RunningController<string> | undefined;
+  let backend: RunningController<string> | undefined;
   let snapshots: RunningController<string> | undefined;
   let backups: RunningController<string> | undefined;
   let exports: RunningController<string> | undefined;
   // NBD exports take TLS-PSK clients only: each agent host gets its own key.
   const tlsDir = join(ctx.config.dataDir, 'volume-exports', 'tls');
+  const pool = new VolumePool(join(ctx.config.dataDir, 'volumes'));
+  const capacity = backendCapacityOf(ctx, pool.dir, placement, devices);
   const deps: VolumeDeps = {
     store: ctx.store,
     clock: ctx.clock,
     log: ctx.log,
-    pool: new VolumePool(join(ctx.config.dataDir, 'volumes')),
+    pool,
+    capacity,
     availabilityZone: 'nova',
     serviceUuid: nameBasedUuid(`strata-volume:${ctx.config.dataDir}`),
     devices,
@@ -124,7 +157,14 @@ export function volumeService(
       strictResponses: ctx.http.strictResponses,
     }),
     api: createVolumeApi(deps),
+    syncBackend: () => syncBackend(deps, capacity),
     start() {
+      backend ??= startController(backendReconciler(deps, capacity), {
+        workers: 1,
+        resyncMs: 30_000,
+        log: ctx.log,
+      });
+      backend.queue.add(backendKey);
       controller ??= startController(volumeReconciler(deps), { workers: 2, resyncMs: 10_000, log: ctx.log });
       snapshots ??= startController(snapshotReconciler(deps), { workers: 1, resyncMs: 10_000, log: ctx.log });
       backups ??= startController(backupReconciler(deps), { workers: 1, resyncMs: 10_000, log: ctx.log });
@@ -141,6 +181,8 @@ export function volumeService(
       await snapshots?.stop();
       await backups?.stop();
       await exports?.stop();
+      await backend?.stop();
+      backend = undefined;
       exports = undefined;
       controller = undefined;
       snapshots = undefined;

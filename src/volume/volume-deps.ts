@@ -7,6 +7,7 @@ import type { VolumePool } from './volumes/volume-pool.js';
 import type { BackupRepository } from './backups/backup-repository.js';
 import type { NbdExportServer } from './exports/nbd-export-server.js';
 import type { NbdPskKeys } from './exports/nbd-psk-keys.js';
+import type { BackendCapacity } from './capacity/backend-capacity.js';
 
 /** A disk as the compute service's device seam reports it on a server. */
 export type DiskOnServer =
@@ -36,6 +37,8 @@ export interface VolumeDevicePort {
   disk(serverId: string, volumeId: string): Promise<DiskOnServer>;
   /** Cinder's volume-extended event to Nova: an in-use extend finished on the server (ok or not). */
   extended?(serverId: string, volumeId: string, ok: boolean): Promise<void>;
+  /** The compute hosts' resource providers (they join the backend's sharing aggregate). */
+  hostProviders?(): Promise<ReadonlyArray<string>>;
 }
 
 export interface VolumeDeps {
@@ -62,6 +65,8 @@ export interface VolumeDeps {
   readonly enableForceUpload?: boolean;
   /** Serving volumes to other hosts over NBD; without it every consumer is taken to be local. */
   readonly exports?: VolumeExportDeps;
+  /** The pool as a placement sharing provider every volume claims DISK_GB on; without it nothing is claimed. */
+  readonly capacity?: BackendCapacity;
 }
 
 /** The backend's host and its NBD export server. */

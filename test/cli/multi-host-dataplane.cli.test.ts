@@ -8,7 +8,6 @@ import { ipIn, netnsDir, netnsExists } from '../../src/agent/host/netns.js';
 import { strataTablesPresent } from '../../src/agent/host/nft.js';
 import { buildContainerTestImage } from '../../src/agent/test-images/container-image.js';
 import { HttpClient } from '../support/http-client.js';
-import { iperfAvailable, iperfBitsPerSecond, plainVethBitsPerSecond } from '../support/iperf.js';
 import type { NetnsHost } from '../support/netns-hosts.js';
 import { NetnsCluster, namePrefixOf } from '../support/netns-hosts.js';
 import type { StrataProcess } from '../support/strata-process.js';
@@ -87,7 +86,6 @@ describe.skipIf(skipReason !== undefined)(
     let net = '';
     const servers: Server[] = [];
     /** A second server on the first host, for the throughput figure only. */
-    let sameHost: Server | undefined;
     const bridge = () => `brq${net.slice(0, 11)}`;
 
     const call = async (method: string, path: string, body?: unknown, want?: number) => {
@@ -235,26 +233,6 @@ describe.skipIf(skipReason !== undefined)(
       expect(await within(() => ping(b.ns, a.ip), 10_000)).toBeDefined();
     }, 60_000);
 
-    it.runIf(process.env['STRATA_BENCH_DATAPLANE'] !== undefined && iperfAvailable())(
-      'measures TCP throughput (iperf3): same host, across hosts over VXLAN, and a plain veth',
-      async () => {
-        const [a, b] = servers as [Server, Server];
-        sameHost = await boot(hosts[0]!, 'same-host');
-        await settle(sameHost, hosts[0]!);
-        const mbps = (bps: number) => `${(bps / 1e6).toFixed(0)} Mbit/s`;
-        const figures = {
-          'same host (bridge)': await iperfBitsPerSecond(sameHost.ns, a.ns, sameHost.ip),
-          'across hosts (VXLAN)': await iperfBitsPerSecond(b.ns, a.ns, b.ip),
-          'plain veth (MTU 1450)': await plainVethBitsPerSecond(`sdb-${cluster!.tag}`, 1450),
-        };
-        for (const [what, bps] of Object.entries(figures)) {
-          process.stderr.write(`throughput ${what}: ${mbps(bps)}\n`);
-          expect(bps).toBeGreaterThan(0);
-        }
-      },
-      120_000,
-    );
-
     it('keeps the workloads through kill -9 of an agent, and its restart repairs a deleted bridge and nft table', async () => {
       const [a, b] = servers as [Server, Server];
       const two = hosts[1]!;
@@ -326,9 +304,8 @@ describe.skipIf(skipReason !== undefined)(
 
     it('leaves no bridge, VXLAN device, veth, nft table or namespace once servers and network are gone', async () => {
       // Whatever an earlier test left (a failed one, or one filtered out).
-      const all = [...servers, ...(sameHost === undefined ? [] : [sameHost])];
       const left: Server[] = [];
-      for (const s of all) if ((await serverOf(s.id)) !== undefined) left.push(s);
+      for (const s of servers) if ((await serverOf(s.id)) !== undefined) left.push(s);
       for (const s of left) await call('DELETE', `/compute/v2.1/servers/${s.id}`, undefined, 204);
       for (const s of left) await waitFor(s.id, 'DELETED', 60_000);
       await call('DELETE', `/network/v2.0/networks/${net}`, undefined, 204);
@@ -349,7 +326,7 @@ describe.skipIf(skipReason !== undefined)(
           `${h.name}: ${JSON.stringify(await strataLinks(h))}`,
         ).toBeDefined();
       }
-      for (const s of all) expect(await netnsExists(s.ns)).toBe(false);
+      for (const s of servers) expect(await netnsExists(s.ns)).toBe(false);
     }, 120_000);
   },
 );

@@ -38,7 +38,10 @@ describe.skipIf(!ready)('openstack CLI (osc-placement) against strata up: placem
   });
 
   it("lists the fake compute host's provider with its inventory", async () => {
-    const providers = await json<Provider[]>(['resource', 'provider', 'list']);
+    // The volume backend's pool (`host@file#file`) is a provider too.
+    const providers = (await json<Provider[]>(['resource', 'provider', 'list'])).filter(
+      (p) => !p.name.includes('@'),
+    );
     expect(providers.length).toBeGreaterThanOrEqual(1);
     const inv = await json<Array<{ resource_class: string; total: number }>>([
       'resource',
@@ -145,6 +148,53 @@ describe.skipIf(!ready)('openstack CLI (osc-placement) against strata up: placem
     await cli.ok('admin', at('1.39', ['resource', 'provider', 'delete', rp.uuid]));
     const left = await json<Provider[]>(['resource', 'provider', 'list', '--name', 'cli-rp']);
     expect(left).toEqual([]);
+  });
+
+  it("shows the volume backend's pool as a sharing DISK_GB provider whose usage follows the volumes", async () => {
+    const shared = await json<Provider[]>([
+      'resource',
+      'provider',
+      'list',
+      '--required',
+      'MISC_SHARES_VIA_AGGREGATE',
+    ]);
+    expect(shared.map((p) => p.name)).toEqual([expect.stringMatching(/@file#file$/)]);
+    const pool = shared[0]!;
+    const shown = await json<Provider>(['resource', 'provider', 'show', pool.uuid]);
+    expect(shown).toMatchObject({ uuid: pool.uuid, name: pool.name, parent_provider_uuid: null });
+    const inv = await json<Array<{ resource_class: string; total: number; allocation_ratio: number }>>([
+      'resource',
+      'provider',
+      'inventory',
+      'list',
+      pool.uuid,
+    ]);
+    expect(inv).toEqual([expect.objectContaining({ resource_class: 'DISK_GB', allocation_ratio: 1 })]);
+    expect(inv[0]!.total).toBeGreaterThan(0);
+    const diskUsage = async () =>
+      (
+        await json<Array<{ resource_class: string; usage: number }>>([
+          'resource',
+          'provider',
+          'usage',
+          'show',
+          pool.uuid,
+        ])
+      ).find((u) => u.resource_class === 'DISK_GB')?.usage;
+    const before = await diskUsage();
+    const v = await cli.json<{ id: string }>('admin', ['volume', 'create', '--size', '2', 'cli-pool-vol']);
+    expect(await diskUsage()).toBe((before ?? 0) + 2);
+    for (let i = 0; ; i++) {
+      const s = await cli.json<{ status: string }>('admin', ['volume', 'show', v.id]);
+      if (s.status === 'available') break;
+      if (i > 100) throw new Error(`volume ${v.id} is ${s.status}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await cli.ok('admin', ['volume', 'delete', v.id]);
+    for (let i = 0; (await diskUsage()) !== before; i++) {
+      if (i > 100) throw new Error('the volume claim was never released');
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
 
   it('refuses an unknown resource class in an inventory, changing nothing', async () => {

@@ -77,6 +77,8 @@ export interface HostNetworkState {
   readonly ports: ReadonlyArray<HostPort>;
   /** Remote group id → its members' addresses (fixed IPs and allowed address pairs). */
   readonly remoteGroups: Readonly<Record<string, ReadonlyArray<string>>>;
+  /** Address group id → its CIDRs, for rules with a remote address group (absent: none). */
+  readonly addressGroups?: Readonly<Record<string, ReadonlyArray<string>>>;
   /** The routers the scheduler placed on this host (their networks are in `networks`). */
   readonly routers?: ReadonlyArray<RouterState>;
   /** The default external network's far side, on a host that runs routers. */

@@ -7,7 +7,7 @@ import { bridgeNameOf, bridgePorts, deleteBridge, ensureBridge, plugIntoBridge }
 import { hasCommand, runCommand } from './command.js';
 import { deleteNetns, ensureNetns, ipBatch } from './netns.js';
 import { applyNft, deleteStrataTables, strataTablesPresent } from './nft.js';
-import { compileGroupMembersUpdate, compileRuleset } from './nft-ruleset.js';
+import { compileAddressGroupUpdate, compileGroupMembersUpdate, compileRuleset } from './nft-ruleset.js';
 import type { PortFilter } from './nft-ruleset.js';
 import type { SecurityRule } from './nft-rules.js';
 import { addVethPair, linkInfo } from './veth.js';
@@ -269,6 +269,27 @@ describe.skipIf(skipReason !== undefined)(
       expect(await tcpConnect(wlA, ipB, 5000)).toBe(false);
       await applyNft(hostB, compileGroupMembersUpdate('g1', ['192.168.77.0/28']));
       expect(await tcpConnect(wlA, ipB, 5000)).toBe(true);
+    }, 20_000);
+
+    it("admits an address group's CIDRs through its set, and follows address changes", async () => {
+      const ag = `a9000000-${tag}-4000-8000-00000000000a`;
+      const fromAg = rule({
+        protocol: 'tcp',
+        port_range_min: 5000,
+        port_range_max: 5000,
+        remote_address_group_id: ag,
+      });
+      const v6FromAg = rule({ ...fromAg, ethertype: 'IPv6' });
+      const rules = [egressAll, fromAg, v6FromAg];
+      await applyNft(
+        hostB,
+        compileRuleset([portB(rules)], new Map(), new Map([[ag, ['10.0.0.0/8', 'fd00::/8']]])),
+      );
+      expect(await tcpConnect(wlA, ipB, 5000)).toBe(false);
+      await applyNft(hostB, compileAddressGroupUpdate(ag, ['10.0.0.0/8', '192.168.77.8/29', 'fd00::/8']));
+      expect(await tcpConnect(wlA, ipB, 5000)).toBe(true);
+      await applyNft(hostB, compileAddressGroupUpdate(ag, ['192.168.77.0/32']));
+      expect(await tcpConnect(wlA, ipB, 5000)).toBe(false);
     }, 20_000);
 
     it('connects a flat provider network by plugging the physical interface', async () => {

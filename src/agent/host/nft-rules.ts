@@ -10,6 +10,8 @@ export interface SecurityRule {
   readonly port_range_max: number | null;
   readonly remote_ip_prefix: string | null;
   readonly remote_group_id: string | null;
+  /** An address group whose CIDRs are the remote end (absent: none). */
+  readonly remote_address_group_id?: string | null;
 }
 
 export type Family = 'v4' | 'v6';
@@ -18,7 +20,7 @@ export type RuleClass = 'ports' | 'icmp' | 'proto';
 
 /** The sets of one direction and family of a port: per source (a prefix or a remote group). */
 export interface CompiledSets {
-  /** Elements keyed `<source>|<class>`; source is `prefix` or the remote group id. */
+  /** Elements keyed `<source>|<class>`; source is `prefix`, the remote group id or `ag-<address group id>`. */
   readonly elements: ReadonlyMap<string, ReadonlyArray<string>>;
 }
 
@@ -48,6 +50,16 @@ function classify(r: SecurityRule): { readonly cls: RuleClass; readonly key: str
   return { cls: 'proto', key: String(proto) };
 }
 
+/** Where a rule's remote addresses come from: its prefix, a remote group's set or an address group's. */
+function sourceOf(r: SecurityRule): string {
+  if (r.remote_group_id !== null) return r.remote_group_id;
+  if (r.remote_address_group_id) return `${addressGroupSource}${r.remote_address_group_id}`;
+  return 'prefix';
+}
+
+/** Marks an address group among the sources (a group id is a UUID, never starting so). */
+export const addressGroupSource = 'ag-';
+
 /**
  * Groups a port's rules of one direction and family into set elements: one set per class
  * and source, so matching costs a few lookups however many rules there are. A prefix rule's
@@ -63,8 +75,8 @@ export function compileRules(
   for (const r of rules) {
     if (r.direction !== direction || familyOf(r) !== family) continue;
     const { cls, key } = classify(r);
-    const source = r.remote_group_id ?? 'prefix';
-    const element = r.remote_group_id === null ? `${r.remote_ip_prefix ?? anyAddress(family)} . ${key}` : key;
+    const source = sourceOf(r);
+    const element = source === 'prefix' ? `${r.remote_ip_prefix ?? anyAddress(family)} . ${key}` : key;
     const k = `${source}|${cls}`;
     const list = elements.get(k) ?? [];
     if (!list.includes(element)) list.push(element);

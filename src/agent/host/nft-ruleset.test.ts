@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compileGroupMembersUpdate, compileRuleset, zoneOf } from './nft-ruleset.js';
+import {
+  compileAddressGroupUpdate,
+  compileGroupMembersUpdate,
+  compileRuleset,
+  zoneOf,
+} from './nft-ruleset.js';
 import type { PortFilter } from './nft-ruleset.js';
 import type { SecurityRule } from './nft-rules.js';
 import { linkLocalOf } from './nft-spoofing.js';
@@ -200,6 +205,50 @@ describe('nft-ruleset', () => {
         'flush set inet strata rg-g1-v4',
         'add element inet strata rg-g1-v4 { 10.0.0.7, 10.0.0.8 }',
         'flush set inet strata rg-g1-v6',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it("matches an address group's CIDRs through its own set per family", () => {
+    const fromGroup = {
+      protocol: 'tcp',
+      port_range_min: 22,
+      port_range_max: 22,
+      remote_address_group_id: 'x1',
+    };
+    const text = compileRuleset(
+      [
+        port({
+          rules: [
+            rule(fromGroup),
+            rule({ ...fromGroup, ethertype: 'IPv6' }),
+            rule({ remote_address_group_id: 'x2' }),
+          ],
+        }),
+      ],
+      new Map(),
+      new Map([['x1', ['10.8.0.0/16', '2001:db8::/64', '10.9.0.0/24']]]),
+    );
+    expect(lines(text)).toContain(
+      'set ag-x1-v4 { type ipv4_addr; flags interval; auto-merge; elements = { 10.8.0.0/16, 10.9.0.0/24 }; }',
+    );
+    expect(lines(text)).toContain(
+      'set ag-x1-v6 { type ipv6_addr; flags interval; auto-merge; elements = { 2001:db8::/64 }; }',
+    );
+    expect(lines(text)).toContain('ip saddr @ag-x1-v4 meta l4proto . th dport @in-p1-v4-ports-ag-x1 accept');
+    expect(lines(text)).toContain('ip6 saddr @ag-x1-v6 meta l4proto . th dport @in-p1-v6-ports-ag-x1 accept');
+    // A group the agent was not told of admits nobody.
+    expect(text).not.toContain('x2');
+  });
+
+  it('updates an address group by flushing and refilling its sets', () => {
+    expect(compileAddressGroupUpdate('x1', ['10.0.0.0/8', 'fd00::/8'])).toBe(
+      [
+        'flush set inet strata ag-x1-v4',
+        'add element inet strata ag-x1-v4 { 10.0.0.0/8 }',
+        'flush set inet strata ag-x1-v6',
+        'add element inet strata ag-x1-v6 { fd00::/8 }',
         '',
       ].join('\n'),
     );

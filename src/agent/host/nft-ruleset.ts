@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { compileRules, lookupKey, setType } from './nft-rules.js';
+import { addressGroupSource, compileRules, lookupKey, setType } from './nft-rules.js';
 import { bridgeTable } from './nft-spoofing.js';
 import type { Family, RuleClass, SecurityRule } from './nft-rules.js';
 import type { IndexedPort, PortFilter } from './nft-port-filter.js';
@@ -49,14 +49,35 @@ export function groupSetName(groupId: string, family: Family): string {
   return `rg-${groupId}-${family}`;
 }
 
-function groupSets(members: GroupMembers): string[] {
-  return [...members].flatMap(([groupId, addrs]) =>
+/** The name of an address group's CIDR set in the inet table. */
+export function addressGroupSetName(addressGroupId: string, family: Family): string {
+  return `ag-${addressGroupId}-${family}`;
+}
+
+/** The remote address sets: one per family and group, IPv4 and IPv6 addresses apart. */
+function addressSets(members: GroupMembers, nameOf: (id: string, f: Family) => string): string[] {
+  return [...members].flatMap(([id, addrs]) =>
     families.map((f) => {
       const type = f === 'v6' ? 'ipv6_addr' : 'ipv4_addr';
       const mine = addrs.filter((a) => isV6(a) === (f === 'v6'));
-      return `  set ${groupSetName(groupId, f)} { type ${type}; flags interval; auto-merge;${elementsOf(mine)} }`;
+      return `  set ${nameOf(id, f)} { type ${type}; flags interval; auto-merge;${elementsOf(mine)} }`;
     }),
   );
+}
+
+/** The remote sets a port's rule sets are checked against. */
+interface RemoteSets {
+  readonly members: GroupMembers;
+  readonly addressGroups: GroupMembers;
+}
+
+/** The address set of a rule source (not `prefix`); undefined when the agent knows nothing of it. */
+function remoteSetOf(source: string, family: Family, remotes: RemoteSets): string | undefined {
+  if (source.startsWith(addressGroupSource)) {
+    const id = source.slice(addressGroupSource.length);
+    return remotes.addressGroups.has(id) ? addressGroupSetName(id, family) : undefined;
+  }
+  return remotes.members.has(source) ? groupSetName(source, family) : undefined;
 }
 
 /**
@@ -66,7 +87,7 @@ function groupSets(members: GroupMembers): string[] {
 const verdictOf = (direction: SecurityRule['direction']) => (direction === 'ingress' ? 'accept' : 'return');
 
 /** The chain of one direction of a port, its rule sets declared before it. */
-function ruleChain(port: PortFilter, direction: SecurityRule['direction'], members: GroupMembers): string[] {
+function ruleChain(port: PortFilter, direction: SecurityRule['direction'], remotes: RemoteSets): string[] {
   const prefix = direction === 'ingress' ? 'in' : 'out';
   const verdict = verdictOf(direction);
   const remote = direction === 'ingress' ? 'saddr' : 'daddr';
@@ -77,15 +98,14 @@ function ruleChain(port: PortFilter, direction: SecurityRule['direction'], membe
     for (const [k, els] of elements) {
       const [source = 'prefix', cls] = k.split('|') as [string, RuleClass];
       const withAddress = source === 'prefix';
-      // A remote group the agent knows no members of admits nobody.
-      if (!withAddress && !members.has(source)) continue;
+      // A remote group (or address group) the agent knows nothing of admits nobody.
+      const remoteSet = withAddress ? undefined : remoteSetOf(source, family, remotes);
+      if (!withAddress && remoteSet === undefined) continue;
       const name = `${prefix}-${port.portId}-${family}-${cls}-${withAddress ? 'net' : source}`;
       sets.push(
         `  set ${name} { type ${setType(cls, family, withAddress)}; flags interval;${elementsOf([...els])} }`,
       );
-      const addr = withAddress
-        ? ''
-        : `${family === 'v6' ? 'ip6' : 'ip'} ${remote} @${groupSetName(source, family)} `;
+      const addr = withAddress ? '' : `${family === 'v6' ? 'ip6' : 'ip'} ${remote} @${remoteSet} `;
       rules.push(`    ${addr}${lookupKey(cls, family, remote, withAddress)} @${name} ${verdict}`);
     }
   }
@@ -118,15 +138,16 @@ function fixedHead(direction: SecurityRule['direction']): string[] {
  * input port (low 16 bits) and output port (high 16 bits); verdict maps keyed by those halves
  * pick the chains in one lookup each, however many ports there are.
  */
-function inetTable(ports: ReadonlyArray<IndexedPort>, members: GroupMembers): string[] {
+function inetTable(ports: ReadonlyArray<IndexedPort>, remotes: RemoteSets): string[] {
   const map = (prefix: string, shift: number) =>
     elementsOf(ports.map(({ port, index }) => `${hex(index << shift)} : jump ${prefix}-${port.portId}`));
   return [
     'table inet strata {',
-    ...groupSets(members),
+    ...addressSets(remotes.members, groupSetName),
+    ...addressSets(remotes.addressGroups, addressGroupSetName),
     ...ports.flatMap(({ port }) => [
-      ...ruleChain(port, 'ingress', members),
-      ...ruleChain(port, 'egress', members),
+      ...ruleChain(port, 'ingress', remotes),
+      ...ruleChain(port, 'egress', remotes),
     ]),
     `  map from-port { type mark : verdict;${map('out', 0)} }`,
     `  map to-port { type mark : verdict;${map('in', 16)} }`,
@@ -149,17 +170,32 @@ function inetTable(ports: ReadonlyArray<IndexedPort>, members: GroupMembers): st
  * created if missing, deleted, and written again, so the kernel swaps old for new at once
  * (no packet sees half a change) and whatever was there (a flush, a stale port) is replaced.
  */
-export function compileRuleset(ports: ReadonlyArray<PortFilter>, members: GroupMembers): string {
+export function compileRuleset(
+  ports: ReadonlyArray<PortFilter>,
+  members: GroupMembers,
+  addressGroups: GroupMembers = new Map(),
+): string {
   const reset = strataTables.flatMap((t) => [`add table ${t}`, `delete table ${t}`]);
   const indexed = indexPorts(ports);
-  return [...reset, ...inetTable(indexed, members), ...bridgeTable(indexed), ''].join('\n');
+  return [...reset, ...inetTable(indexed, { members, addressGroups }), ...bridgeTable(indexed), ''].join(
+    '\n',
+  );
 }
 
 /** A transaction that only replaces the members of a remote group (a port joined or left it). */
 export function compileGroupMembersUpdate(groupId: string, addrs: ReadonlyArray<string>): string {
+  return setsUpdate((f) => groupSetName(groupId, f), addrs);
+}
+
+/** A transaction that only replaces an address group's CIDRs (addresses added or removed). */
+export function compileAddressGroupUpdate(addressGroupId: string, cidrs: ReadonlyArray<string>): string {
+  return setsUpdate((f) => addressGroupSetName(addressGroupId, f), cidrs);
+}
+
+function setsUpdate(nameOf: (f: Family) => string, addrs: ReadonlyArray<string>): string {
   return families
     .flatMap((f) => {
-      const name = `inet strata ${groupSetName(groupId, f)}`;
+      const name = `inet strata ${nameOf(f)}`;
       const mine = addrs.filter((a) => isV6(a) === (f === 'v6'));
       return [
         `flush set ${name}`,

@@ -89,6 +89,7 @@ export function withTunnels(
     }),
     ports: view.ports.map((p) => ({ ...p, device: hostDeviceName(p.id) })),
     remoteGroups: view.remoteGroups,
+    ...(view.addressGroups !== undefined && { addressGroups: view.addressGroups }),
     ...(view.routers !== undefined && { routers: view.routers }),
     ...(view.externalNetwork !== undefined && { externalNetwork: view.externalNetwork }),
   };

@@ -1,4 +1,5 @@
 import { ConflictError, InputError } from '../../common/errors.js';
+import { checkResizeDisk } from '../block-devices/volume-backed-resize.js';
 import type { ComputeDeps } from '../compute-deps.js';
 import { startAction } from '../instance-actions/instance-action-store.js';
 import { enforceServerQuota } from '../quotas/quota-enforcement.js';
@@ -23,7 +24,9 @@ export async function resizeServer(
   const flavor = await resolveFlavor(deps, flavorRef, caller);
   if (flavor.id === s.flavor.id)
     throw new InputError('compute.server.same_flavor', 'When resizing, instances must change flavor!');
-  await resolveImage(deps, s.imageId, { ...caller, isAdmin: true }, flavor);
+  // A volume-backed server has no image to hold the new flavor's disk against.
+  if (!(await checkResizeDisk(deps, s, flavor)))
+    await resolveImage(deps, s.imageId, { ...caller, isAdmin: true }, flavor);
   const delta = {
     instances: 0,
     cores: Math.max(0, flavor.vcpus - s.flavor.vcpus),

@@ -14,6 +14,10 @@ export function volumeDevicePort(deps: ComputeDeps): VolumeDevicePort {
     async detach(serverId, volumeId) {
       await requestDetach(deps, serverId, { kind: 'disk', id: volumeId });
     },
+    async hostProviders() {
+      const rows = await deps.store.db.selectFrom('compute_hosts').select('provider_id').execute();
+      return rows.map((r) => r.provider_id);
+    },
     async disk(serverId, volumeId): Promise<DiskOnServer> {
       const s = await getServer(deps.store.db, serverId);
       if (s === undefined || s.deletedAt !== null) return { kind: 'no-server' };

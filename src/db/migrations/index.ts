@@ -29,6 +29,7 @@ import { quotaClassesMigration } from './0030-quota-classes.js';
 import { consoleAuthTokensMigration } from './0031-console-auth-tokens.js';
 import { networkDnsMigration } from './0039-network-dns.js';
 import { keypairIdsMigration } from './0040-keypair-ids.js';
+import { addressGroupsMigration } from './0041-address-groups.js';
 import { portExtraDefaultsMigration } from './0042-port-extra-defaults.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
@@ -63,6 +64,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0031-console-auth-tokens': consoleAuthTokensMigration,
   '0039-network-dns': networkDnsMigration,
   '0040-keypair-ids': keypairIdsMigration,
+  '0041-address-groups': addressGroupsMigration,
   '0042-port-extra-defaults': portExtraDefaultsMigration,
 };
 

@@ -20,6 +20,8 @@ export interface NetworkTables {
   security_group_rules: SecurityGroupRuleTable;
   port_security_group_bindings: PortSecurityGroupBindingTable;
   address_scopes: AddressScopeTable;
+  address_groups: AddressGroupTable;
+  address_group_addresses: AddressGroupAddressTable;
   subnetpools: SubnetPoolTable;
   network_rbac_policies: NetworkRbacPolicyTable;
   auto_allocated_topologies: AutoAllocatedTopologyTable;
@@ -166,6 +168,8 @@ export interface SecurityGroupRuleTable {
   port_range_max: number | null;
   remote_ip_prefix: string | null;
   remote_group_id: string | null;
+  /** The address group whose CIDRs are the remote end (security-groups-remote-address-group). */
+  remote_address_group_id: string | null;
   description: string;
   revision_number: number;
   created_at: CreatedAt;
@@ -185,6 +189,20 @@ export interface AddressScopeTable {
   name: string;
   shared: Flag;
   ip_version: number;
+}
+
+/** An address group: a named list of CIDRs a rule can name as its remote end. */
+export interface AddressGroupTable {
+  id: string;
+  project_id: string;
+  name: string;
+  description: string;
+}
+
+/** One CIDR of an address group, normalised (`10.0.0.0/24`, `2001:db8::/64`). */
+export interface AddressGroupAddressTable {
+  address_group_id: string;
+  address: string;
 }
 
 export interface SubnetPoolTable {

@@ -140,6 +140,18 @@ export const extensions: ReadonlyArray<Extension> = [
     updated: '2020-07-28T10:00:00-00:00',
   },
   {
+    alias: 'address-group',
+    name: 'Address group',
+    description: 'Support address group',
+    updated: '2020-07-15T10:00:00-00:00',
+  },
+  {
+    alias: 'security-groups-remote-address-group',
+    name: 'Remote address group id field for security group rules',
+    description: 'Add new field of remote address group id in SG rules',
+    updated: '2020-08-25T10:00:00-00:00',
+  },
+  {
     alias: 'quotas',
     name: 'Quota management support',
     description: 'Expose functions for quotas management per project',

@@ -3,6 +3,7 @@ import type { Db } from '../../db/db-handle.js';
 import type { AllocationRow, PortRow } from '../ports/port-store.js';
 import { allocationsOf } from '../ports/port-store.js';
 import { hostRouterView } from './host-router-view.js';
+import { addressesOf } from '../address-groups/address-group-store.js';
 import type { HostExternalNetworkEntry } from './host-router-view.js';
 import type { RouterState } from '../../agent/host/router/router-spec.js';
 import type { HostDhcpView } from './host-dhcp-view.js';
@@ -17,6 +18,7 @@ export interface HostRuleView {
   readonly port_range_max: number | null;
   readonly remote_ip_prefix: string | null;
   readonly remote_group_id: string | null;
+  readonly remote_address_group_id: string | null;
 }
 
 export interface HostSubnetView {
@@ -62,6 +64,8 @@ export interface HostNetworkView {
   readonly networks: HostNetworkEntry[];
   readonly ports: HostPortEntry[];
   readonly remoteGroups: Record<string, string[]>;
+  /** Each address group the ports' rules name → its CIDRs (absent when none is named). */
+  readonly addressGroups?: Record<string, string[]>;
   /** The routers placed on the host (routers.host), and the external network they reach. */
   readonly routers?: RouterState[];
   readonly externalNetwork?: HostExternalNetworkEntry | undefined;
@@ -97,13 +101,18 @@ export async function hostNetworkView(db: Db, host: string, dnsDomain = ''): Pro
     ),
   ]);
   const mtus = new Map(networks.map((n) => [n.id, n.mtu]));
-  const groups = [...new Set([...rules.values()].flat().flatMap((r) => r.remote_group_id ?? []))];
+  const named = [...rules.values()].flat();
+  const groups = [...new Set(named.flatMap((r) => r.remote_group_id ?? []))];
+  const addressGroups = [...new Set(named.flatMap((r) => r.remote_address_group_id ?? []))];
   return {
     networks,
     ports: ports.map((p) =>
       portEntry(p, mtus.get(p.network_id) ?? 1500, ips.get(p.id) ?? [], rules.get(p.id)),
     ),
     remoteGroups: await groupMembers(db, groups),
+    ...(addressGroups.length > 0 && {
+      addressGroups: Object.fromEntries(await addressesOf(db, addressGroups)),
+    }),
     ...l3,
   };
 }
@@ -193,6 +202,7 @@ async function rulesOfPorts(db: Db, portIds: string[]): Promise<Map<string, Host
       'security_group_rules.port_range_max',
       'security_group_rules.remote_ip_prefix',
       'security_group_rules.remote_group_id',
+      'security_group_rules.remote_address_group_id',
     ])
     .where('port_security_group_bindings.port_id', 'in', portIds)
     .orderBy('security_group_rules.created_at')

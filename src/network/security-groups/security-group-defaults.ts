@@ -23,6 +23,7 @@ export function initialRules(group: SecurityGroupRow, isDefault: boolean): Secur
     port_range_max: null,
     remote_ip_prefix: null,
     remote_group_id: direction === 'ingress' ? group.id : null,
+    remote_address_group_id: null,
     description: '',
     revision_number: 0,
     created_at: group.created_at,

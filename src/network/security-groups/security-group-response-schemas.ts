@@ -5,6 +5,7 @@ import {
   listResponse,
   neutronResource,
   ownerAttributes,
+  advertised,
   singleResponse,
   standardAttributes,
 } from '../network-response-schemas.js';
@@ -12,8 +13,8 @@ import {
 /**
  * Neutron's security group bodies (api-ref "Security groups", "Security group rules") with the
  * extensions Strata advertises: stateful-security-group and security-groups-normalized-cidr.
- * Not advertised, so never sent: `shared` (security-groups-shared-filtering),
- * `remote_address_group_id` (security-groups-remote-address-group) and `belongs_to_default_sg`.
+ * `remote_address_group_id` is shown while security-groups-remote-address-group is advertised.
+ * Not advertised, so never sent: `shared` (security-groups-shared-filtering) and `belongs_to_default_sg`.
  */
 // Rules carry the standard attributes but are not taggable.
 const { tags: _untagged, ...ruleStandardAttributes } = standardAttributes;
@@ -30,6 +31,7 @@ export const ruleResource = neutronResource({
   remote_ip_prefix: nullableStr,
   normalized_cidr: nullableStr,
   remote_group_id: nullableStr,
+  ...(advertised('security-groups-remote-address-group') && { remote_address_group_id: nullableStr }),
   ...ruleStandardAttributes,
 });
 

@@ -20,6 +20,7 @@ const sortable = new Set([
   'id',
   'security_group_id',
   'remote_group_id',
+  'remote_address_group_id',
   'direction',
   'protocol',
   'port_range_min',

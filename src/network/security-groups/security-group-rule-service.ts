@@ -14,6 +14,8 @@ import { createAll } from '../network-bulk.js';
 import type { SecurityGroupRow, SecurityGroupRuleRow } from './security-group-store.js';
 import * as store from './security-group-store.js';
 import { ruleTarget } from './security-group-view.js';
+import { addressGroupNotFound } from '../address-groups/address-group-errors.js';
+import { getAddressGroupRow } from '../address-groups/address-group-store.js';
 
 /** A rule is seen by its project, by its group's owner, and by admins. */
 export async function findRule(db: Db, caller: NetworkCaller, id: string): Promise<SecurityGroupRuleRow> {
@@ -37,6 +39,12 @@ async function groupFor(
   return row;
 }
 
+/** Neutron's check_address_group: the group must exist for the rule's project (any for admins). */
+async function addressGroupFor(db: Db, caller: NetworkCaller, projectId: string, id: string): Promise<void> {
+  const row = await getAddressGroupRow(db, id);
+  if (row === undefined || (!caller.isAdmin && row.project_id !== projectId)) throw addressGroupNotFound(id);
+}
+
 export async function createRule(
   deps: NetworkDeps,
   caller: NetworkCaller,
@@ -53,10 +61,13 @@ export async function createRule(
     port_range_max: (body['port_range_max'] ?? null) as number | null,
     remote_ip_prefix: (body['remote_ip_prefix'] ?? null) as string | null,
     remote_group_id: (body['remote_group_id'] ?? null) as string | null,
+    remote_address_group_id: (body['remote_address_group_id'] ?? null) as string | null,
   });
   const now = deps.clock().toISOString();
   return deps.store.write(async (tx) => {
     if (rule.remote_group_id !== null) await groupFor(tx, caller, projectId, rule.remote_group_id);
+    if (rule.remote_address_group_id)
+      await addressGroupFor(tx, caller, projectId, rule.remote_address_group_id);
     await store.lockGroup(tx, groupId, deps.store.traits.name);
     const group = await groupFor(tx, caller, projectId, groupId);
     enforce(caller, 'create_security_group_rule', {
@@ -74,6 +85,7 @@ export async function createRule(
       security_group_id: group.id,
       project_id: projectId,
       ...rule,
+      remote_address_group_id: rule.remote_address_group_id ?? null,
       description: (body['description'] ?? '') as string,
       revision_number: 0,
       created_at: now,

@@ -62,4 +62,18 @@ describe('security-group-rule-validation', () => {
       ruleKey({ ...rule({ ethertype: 'IPv6', protocol: p }), security_group_id: 'g' });
     expect(v6('icmp')).toBe(v6('ipv6-icmp'));
   });
+
+  it('allows one remote of prefix, group and address group, and tells rules apart by address group', () => {
+    const many =
+      'Only one of remote_ip_prefix or remote_group_id or remote_address_group_id may be provided.';
+    expect(() => canonicalRule(rule({ remote_group_id: 'g', remote_address_group_id: 'a' }))).toThrow(many);
+    expect(() =>
+      canonicalRule(rule({ remote_ip_prefix: '10.0.0.0/8', remote_address_group_id: 'a' })),
+    ).toThrow(many);
+    expect(canonicalRule(rule({ remote_address_group_id: 'a' })).remote_address_group_id).toBe('a');
+    const key = (a: string | null) =>
+      ruleKey({ ...rule({ remote_address_group_id: a }), security_group_id: 'g' });
+    expect(key('a')).not.toBe(key('b'));
+    expect(key('a')).not.toBe(key(null));
+  });
 });

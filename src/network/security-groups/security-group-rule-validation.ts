@@ -26,6 +26,8 @@ export interface RuleRequest {
   readonly port_range_max: number | null;
   readonly remote_ip_prefix: string | null;
   readonly remote_group_id: string | null;
+  /** An address group (security-groups-remote-address-group); absent is none. */
+  readonly remote_address_group_id?: string | null;
 }
 
 /**
@@ -42,7 +44,8 @@ export function canonicalRule(input: RuleRequest): RuleRequest {
     throw ruleParameterConflict(rule.ethertype, rule.remote_ip_prefix);
   if (rule.protocol !== null && rule.ethertype === 'IPv4' && isIpv6Only(rule.protocol))
     throw ethertypeConflictWithProtocol(rule.ethertype, rule.protocol);
-  if (rule.remote_ip_prefix !== null && rule.remote_group_id !== null) throw multipleRemoteEntities();
+  const remotes = [rule.remote_ip_prefix, rule.remote_group_id, rule.remote_address_group_id ?? null];
+  if (remotes.filter((r) => r !== null && r !== '').length > 1) throw multipleRemoteEntities();
   return rule;
 }
 
@@ -85,6 +88,7 @@ export function ruleKey(rule: RuleRequest & { readonly security_group_id: string
     rule.port_range_min ?? none,
     protocol,
     rule.remote_group_id ?? none,
+    rule.remote_address_group_id ?? none,
     prefix,
     rule.security_group_id,
   ].join('_');

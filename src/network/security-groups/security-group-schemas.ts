@@ -34,6 +34,7 @@ export const securityGroupRuleAttributes: AttributeMap = {
   id: { post: false, put: false },
   security_group_id: { post: true, put: false, validate: isString(36) },
   remote_group_id: { post: true, put: false, default: null },
+  remote_address_group_id: { post: true, put: false, default: null },
   direction: { post: true, put: false, validate: isOneOf(['ingress', 'egress']) },
   protocol: { post: true, put: false, default: null, convert: convertProtocol },
   port_range_min: { post: true, put: false, default: null, convert: convertPort },

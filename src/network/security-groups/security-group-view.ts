@@ -1,6 +1,7 @@
 import { secondsTime } from '../../common/time.js';
 import { isSet, parseJson } from '../../db/row-codec.js';
 import { normalizedCidr } from './security-group-protocols.js';
+import { advertised } from '../network-response-schemas.js';
 import type { SecurityGroupRow, SecurityGroupRuleRow } from './security-group-store.js';
 
 /** A rule as Neutron renders it with security-groups-normalized-cidr and the standard attributes. */
@@ -18,6 +19,9 @@ export function ruleView(row: SecurityGroupRuleRow): Record<string, unknown> {
     remote_ip_prefix: row.remote_ip_prefix,
     normalized_cidr: normalizedCidr(row.remote_ip_prefix),
     remote_group_id: row.remote_group_id,
+    ...(advertised('security-groups-remote-address-group') && {
+      remote_address_group_id: row.remote_address_group_id,
+    }),
     description: row.description,
     created_at: secondsTime(row.created_at),
     updated_at: secondsTime(row.updated_at),

@@ -2,7 +2,9 @@ import type { ReconcileResult } from '../../common/reconcile/controller.js';
 import { sameDiskQos } from '../../agent/drivers/driver.js';
 import type { DiskOnServer, VolumeDeps } from '../volume-deps.js';
 import type { VolumeRecord } from '../volumes/volume-store.js';
+import { frontEndSpecsOf } from '../qos/qos-front-end.js';
 import { changeAttachments } from './attachment-status.js';
+import { withQosSpecs } from './connection-info.js';
 import { qosDiskOf } from './volume-attachment-service.js';
 import type { AttachmentChange, VolumeAttachment } from './volume-attachment-store.js';
 import { deleteVolumeAttachment, updateVolumeAttachment } from './volume-attachment-store.js';
@@ -82,9 +84,12 @@ async function stepOf(deps: VolumeDeps, v: VolumeRecord, a: VolumeAttachment): P
         return { set: { attachStatus: 'attached', attachedAt: a.attachedAt ?? now } };
       }
       return { pending: true };
-    case 'attached':
+    case 'attached': {
       await requalify(deps, v, a, d);
-      return {};
+      // connection_info shows the limits the disk has now, not those given at attach.
+      const info = withQosSpecs(a.connectionInfo, await frontEndSpecsOf(deps.store.db, v));
+      return info === undefined ? {} : { set: { connectionInfo: info } };
+    }
     default:
       return {};
   }

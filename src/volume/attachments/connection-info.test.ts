@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectionInfoOf, modeOf, nbdUriOf } from './connection-info.js';
+import { connectionInfoOf, modeOf, nbdUriOf, withQosSpecs } from './connection-info.js';
 
 describe('connection-info', () => {
   const v = { id: '5c0ffee0-0000-4000-8000-000000000001' };
@@ -53,5 +53,25 @@ describe('connection-info', () => {
     expect(modeOf({ mode: 'ro' }, 'rw')).toBe('ro');
     expect(modeOf({}, 'ro')).toBe('ro');
     expect(modeOf({ mode: 'x' }, null)).toBe('rw');
+  });
+
+  it('puts the current qos_specs in a stored connection_info, and says when nothing changed', () => {
+    const nbd = { address: { host: '10.0.0.5', port: 10809 }, exportName: 'attachment-a1' };
+    const stored = connectionInfoOf(v, 'rw', { read_iops_sec: '100', total_iops_sec: 30 }, nbd);
+    // Same specs in another key order: no change.
+    expect(withQosSpecs(stored, { total_iops_sec: 30, read_iops_sec: '100' })).toBeUndefined();
+    const next = withQosSpecs(stored, { write_bytes_sec: '4096' });
+    expect(next).toEqual({
+      ...stored,
+      data: { ...(stored['data'] as object), qos_specs: { write_bytes_sec: '4096' } },
+    });
+    expect(withQosSpecs(stored, null)).toEqual({
+      ...stored,
+      data: { ...(stored['data'] as object), qos_specs: null },
+    });
+    expect(withQosSpecs(connectionInfoOf(v, 'rw'), null)).toBeUndefined();
+    // A bare reservation has no connection_info to follow.
+    expect(withQosSpecs(null, { a: '1' })).toBeUndefined();
+    expect(withQosSpecs({}, { a: '1' })).toBeUndefined();
   });
 });

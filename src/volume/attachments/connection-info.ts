@@ -61,3 +61,25 @@ export function modeOf(connector: Readonly<Record<string, unknown>>, fallback: s
   const m = connector['mode'];
   return m === 'ro' || m === 'rw' ? m : (fallback ?? 'rw');
 }
+
+/**
+ * The attachment's connection_info with `qos_specs` as the volume's type gives them now
+ * (they change after attach when the type's QoS does, or a per-GB limit with an extend);
+ * undefined when it already shows them, or has no data (a bare reservation).
+ */
+export function withQosSpecs(
+  info: Readonly<Record<string, unknown>> | null,
+  specs: Readonly<Record<string, string | number>> | null,
+): Record<string, unknown> | undefined {
+  const data = info?.['data'];
+  if (info === null || typeof data !== 'object' || data === null) return undefined;
+  const shown = (data as Record<string, unknown>)['qos_specs'] ?? null;
+  if (sortedJson(shown) === sortedJson(specs)) return undefined;
+  return { ...info, data: { ...data, qos_specs: specs } };
+}
+
+/** JSON of a flat spec map with its keys sorted: key order is no change. */
+function sortedJson(specs: unknown): string {
+  if (specs === null || typeof specs !== 'object') return JSON.stringify(specs ?? null);
+  return JSON.stringify(Object.entries(specs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

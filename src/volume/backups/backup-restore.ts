@@ -4,6 +4,7 @@ import { defaultVolumeType } from '../types/volume-type-service.js';
 import type { VolumeCaller, VolumeDeps } from '../volume-deps.js';
 import { findVolume } from '../volumes/volume-service.js';
 import { insertVolume, updateVolumeIf } from '../volumes/volume-store.js';
+import { retryClaimRaces } from '../capacity/backend-capacity.js';
 import { findBackup } from './backup-service.js';
 import { updateBackupIf } from './backup-store.js';
 
@@ -58,35 +59,42 @@ export async function restoreBackup(
   const volumeId = existing?.id ?? crypto.randomUUID();
   const volumeName = existing ? existing.name : (req.name ?? `restore_backup_${b.id}`);
   const now = deps.clock().toISOString();
-  const won = await deps.store.write(async (tx) => {
-    const set = { status: 'restoring' as const, restore_volume_id: volumeId };
-    if (!(await updateBackupIf(tx, b.id, b.generation, set, now))) return false;
-    if (existing) {
-      // Throwing rolls the backup's change back too.
-      if (!(await updateVolumeIf(tx, existing.id, existing.generation, { status: 'restoring-backup' }, now)))
-        throw busy(existing.id);
+  await deps.capacity?.ready();
+  const won = await retryClaimRaces(() =>
+    deps.store.write(async (tx) => {
+      const set = { status: 'restoring' as const, restore_volume_id: volumeId };
+      if (!(await updateBackupIf(tx, b.id, b.generation, set, now))) return false;
+      if (existing) {
+        // Throwing rolls the backup's change back too.
+        if (
+          !(await updateVolumeIf(tx, existing.id, existing.generation, { status: 'restoring-backup' }, now))
+        )
+          throw busy(existing.id);
+        return true;
+      }
+      await insertVolume(tx, {
+        id: volumeId,
+        projectId: caller.projectId,
+        userId: caller.userId,
+        name: volumeName,
+        description: null,
+        size: b.size,
+        status: 'restoring-backup',
+        availabilityZone: deps.availabilityZone,
+        volumeTypeId: type!.id,
+        snapshotId: null,
+        sourceVolid: null,
+        bootable: false,
+        imageId: null,
+        imageMetadata: {},
+        metadata: {},
+        createdAt: now,
+      });
+      const claim = { id: volumeId, projectId: caller.projectId, userId: caller.userId, size: b.size };
+      await deps.capacity?.claimIn(tx, claim, 'creation');
       return true;
-    }
-    await insertVolume(tx, {
-      id: volumeId,
-      projectId: caller.projectId,
-      userId: caller.userId,
-      name: volumeName,
-      description: null,
-      size: b.size,
-      status: 'restoring-backup',
-      availabilityZone: deps.availabilityZone,
-      volumeTypeId: type!.id,
-      snapshotId: null,
-      sourceVolid: null,
-      bootable: false,
-      imageId: null,
-      imageMetadata: {},
-      metadata: {},
-      createdAt: now,
-    });
-    return true;
-  });
+    }),
+  );
   if (!won)
     throw new InputError(
       'volume.backup.invalid',

@@ -19,12 +19,15 @@ import { openDatabase } from '../../db/database.js';
 import type { TestDatabase } from '../../db/testing/dialects.js';
 import { createTestDatabase } from '../../db/testing/dialects.js';
 import { deleteVolumeAttachment, getVolumeAttachment } from '../attachments/volume-attachment-store.js';
-import type { VolumeDeps } from '../volume-deps.js';
+import type { VolumeDeps, VolumeDevicePort } from '../volume-deps.js';
 import { attachedVolume, exportTestDeps, nbdClientArgs } from './export-testing.js';
 import { NbdPskKeys } from './nbd-psk-keys.js';
 import { QemuStorageDaemon } from './qemu-storage-daemon.js';
 import { diskForHost, syncExports } from './volume-export-service.js';
 import { listVolumeExports } from './volume-export-store.js';
+import { extendVolume } from '../volumes/volume-extend.js';
+import { volumeReconciler } from '../volumes/volume-reconciler.js';
+import { getVolume } from '../volumes/volume-store.js';
 
 const tools = ['qemu-system-x86_64', 'qemu-img', 'qemu-io', 'qemu-storage-daemon', 'xorriso', 'mkfs.vfat'];
 const canBoot =
@@ -38,6 +41,39 @@ const tag = randomBytes(3).toString('hex');
 const token = `nbd-${tag}`;
 const volumeId = `${tag}00-0000-4000-8000-0000000000e4`;
 const serverId = `server-${tag}`;
+
+const GiB = 1024 ** 3;
+const admin = { projectId: 'p', userId: 'u', isAdmin: true };
+
+/**
+ * Compute's device seam as the agent carries it out, for one remote server: the disk asked
+ * for goes through diskForHost (as compute's disk source does) to the qemu driver.
+ */
+function driverPort(driver: QemuDriver, h: WorkloadHandle, deps: VolumeDeps) {
+  const asked: number[] = [];
+  const extended: boolean[] = [];
+  let last: { status: 'attached' | 'error'; sizeBytes?: number } = { status: 'attached' };
+  const port: VolumeDevicePort = {
+    async attach(serverId, disk) {
+      asked.push(disk.sizeBytes ?? 0);
+      const remote = await diskForHost(deps, serverId, 'compute-remote', disk);
+      last = await driver
+        .attachDevice(h, { kind: 'disk', disk: remote }, signal)
+        .then(() => ({ status: 'attached' as const, ...(disk.sizeBytes && { sizeBytes: disk.sizeBytes }) }))
+        .catch((err: unknown) => {
+          console.error('attach failed', err);
+          return { status: 'error' as const };
+        });
+    },
+    detach: () => Promise.resolve(),
+    disk: () => Promise.resolve({ kind: 'present', desired: 'attached', host: 'compute-remote', ...last }),
+    extended(_serverId, _volumeId, ok) {
+      extended.push(ok);
+      return Promise.resolve();
+    },
+  };
+  return { port, asked, extended };
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -114,6 +150,15 @@ describe.skipIf(!canBoot)(
         { timeoutMs: 20_000 },
       ).catch(() => ({ stdout: '' })); // exit 1: the pattern differs, or the read failed
       return stdout.includes(`read ${len}/${len} bytes`) && !stdout.includes('verification failed');
+    }
+    /** Types a command into the guest's serial shell ($m is the guest's marker). */
+    async function guestShell(command: string): Promise<void> {
+      const tty = await driver.serialConsole(h);
+      await new Promise<void>((resolve, reject) =>
+        tty.write(`m=STRATA-TEST-VM; ${command}\r`, (err) => (err ? reject(err) : resolve())),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      tty.destroy();
     }
     const vm = () => new QemuVm(workloadPaths(join(root, 'state'), h.workloadId), 'qemu-system-x86_64');
 
@@ -237,8 +282,66 @@ describe.skipIf(!canBoot)(
       expect(landed).toBe(true);
     });
 
+    it('in-use extend through the volume reconciler: the export grows, the VM reconnects to it, and the guest sees the new size', async () => {
+      const { port, asked, extended } = driverPort(driver, h, deps);
+      const extending = { ...deps, devices: () => port };
+      await extendVolume(extending, admin, volumeId, 2, { inUse: true });
+      const reconciler = volumeReconciler(extending);
+      for (let i = 0; i < 50 && (await getVolume(store.db, volumeId))?.status !== 'in-use'; i++)
+        await reconciler.reconcile(volumeId, signal);
+      expect(await getVolume(store.db, volumeId)).toMatchObject({ status: 'in-use', size: 2 });
+      expect(asked).toEqual([2 * GiB]);
+      expect(extended).toEqual([true]);
+      // The VM's disk now reads through its own NBD node, at the new size.
+      const node = deviceIds({ kind: 'disk', id: volumeId }).backend;
+      const sizes = await vm().command<Array<{ 'node-name': string; image: { 'virtual-size': number } }>>(
+        'query-named-block-nodes',
+        { flat: true },
+      );
+      expect(
+        sizes.filter((n) => n['node-name'].startsWith('nbd-')).map((n) => n.image['virtual-size']),
+      ).toEqual([2 * GiB]);
+      expect(sizes.find((n) => n['node-name'] === node)?.image['virtual-size']).toBe(2 * GiB);
+      // The guest's kernel took the capacity change (512-byte sectors), read over its serial shell.
+      const dev = (await waitFor(new RegExp(`block-add (vd[a-z]+) serial=${volumeId.slice(0, 20)}`)))[1]!;
+      await guestShell(`echo "$m: size ${dev} $(cat /sys/block/${dev}/size)"`);
+      await waitFor(new RegExp(`size ${dev} ${(2 * GiB) / 512}`));
+      // Data written before the extend reads back through the new connection, from the disk
+      // (the guest's page cache dropped first): its first line, and the VM's 0xab at 1 MiB.
+      await guestShell(
+        `echo 3 > /proc/sys/vm/drop_caches; echo "$m: head $(head -c 64 /dev/${dev} | head -n 1) at-1M $(dd if=/dev/${dev} bs=512 skip=2048 count=1 2>/dev/null | wc -c) not-ab $(dd if=/dev/${dev} bs=512 skip=2048 count=1 2>/dev/null | tr -d '\\253' | wc -c)"`,
+      );
+      await waitFor(new RegExp(`head STRATA-DATA: ${token} at-1M 512 not-ab 0`));
+      const past = (1.5 * GiB) / 512;
+      await guestShell(
+        `printf "%0512d" 0 | tr 0 A | dd of=/dev/${dev} bs=512 seek=${past} count=1 conv=fsync 2>/dev/null && echo "$m: wrote-past ${dev}"`,
+      );
+      await waitFor(new RegExp(`wrote-past ${dev}`));
+      expect(await exportHolds(0x41, 1.5 * GiB, 512)).toBe(true);
+
+      // A second extend switches to the disk's other NBD node and drops the first one.
+      await extendVolume(extending, admin, volumeId, 3, { inUse: true });
+      for (let i = 0; i < 50 && (await getVolume(store.db, volumeId))?.status !== 'in-use'; i++)
+        await reconciler.reconcile(volumeId, signal);
+      expect(await getVolume(store.db, volumeId)).toMatchObject({ status: 'in-use', size: 3 });
+      const after = await vm().command<Array<{ 'node-name': string; image: { 'virtual-size': number } }>>(
+        'query-named-block-nodes',
+        { flat: true },
+      );
+      expect(
+        after.filter((n) => n['node-name'].startsWith('nbd-')).map((n) => n.image['virtual-size']),
+      ).toEqual([3 * GiB]);
+      await guestShell(`echo "$m: size ${dev} $(cat /sys/block/${dev}/size)"`);
+      await waitFor(new RegExp(`size ${dev} ${(3 * GiB) / 512}`));
+    });
+
     it('detach (the attachment gone) removes the export; a restarted reconciler does not bring it back', async () => {
       await driver.detachDevice(h, { kind: 'disk', id: volumeId }, signal);
+      // The grown disk's own NBD node went with it (no connection left to the export).
+      const nodes = await vm().command<Array<{ 'node-name': string }>>('query-named-block-nodes', {
+        flat: true,
+      });
+      expect(nodes.map((n) => n['node-name']).filter((n) => /^(nbd|vol)-/.test(n))).toEqual([]);
       await deleteVolumeAttachment(store.db, attachmentId);
       await syncExports(deps);
       expect(await daemon.served()).toEqual([]);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { InputError, NotFoundError } from '../../common/errors.js';
 import { checkTransferQuota } from '../quotas/volume-quota-service.js';
+import { retryClaimRaces } from '../capacity/backend-capacity.js';
 import { snapshotsOfVolume, updateSnapshotIf } from '../snapshots/snapshot-store.js';
 import type { VolumeCaller, VolumeDeps } from '../volume-deps.js';
 import { findVolume } from '../volumes/volume-service.js';
@@ -145,20 +146,26 @@ export async function acceptTransfer(
   const snapGb = snaps.reduce((n, s) => n + s.size, 0);
   await checkTransferQuota(deps, caller.projectId, { gigabytes: v.size + snapGb, snapshots: snaps.length });
   const now = deps.clock().toISOString();
-  await deps.store.write(async (tx) => {
-    if (!(await deleteTransfer(tx, t.id))) throw transferNotFound(id);
-    const owner = { project_id: caller.projectId, user_id: caller.userId };
-    if (!(await settleVolume(deps, tx, v.id, owner)))
-      throw new InputError(
-        'volume.volume.busy',
-        `Invalid volume: Volume ${v.id} is being changed; try again.`,
-      );
-    for (const s of snaps)
-      if (!(await updateSnapshotIf(tx, s.id, s.generation, owner, now)))
+  await deps.capacity?.ready();
+  await retryClaimRaces(() =>
+    deps.store.write(async (tx) => {
+      if (!(await deleteTransfer(tx, t.id))) throw transferNotFound(id);
+      const owner = { project_id: caller.projectId, user_id: caller.userId };
+      if (!(await settleVolume(deps, tx, v.id, owner)))
         throw new InputError(
-          'volume.snapshot.busy',
-          `Invalid snapshot: Snapshot ${s.id} is being changed; try again.`,
+          'volume.volume.busy',
+          `Invalid volume: Volume ${v.id} is being changed; try again.`,
         );
-  });
+      // The claim moves to the new owner too (same size: it fits unless the pool is already over).
+      const claim = { id: v.id, projectId: caller.projectId, userId: caller.userId, size: v.size };
+      await deps.capacity?.claimIn(tx, claim, 'creation');
+      for (const s of snaps)
+        if (!(await updateSnapshotIf(tx, s.id, s.generation, owner, now)))
+          throw new InputError(
+            'volume.snapshot.busy',
+            `Invalid snapshot: Snapshot ${s.id} is being changed; try again.`,
+          );
+    }),
+  );
   return t;
 }

@@ -4,6 +4,7 @@ import { attachmentsOfVolume } from '../attachments/volume-attachment-store.js';
 import type { VolumeCaller, VolumeDeps } from '../volume-deps.js';
 import { findVolume } from './volume-service.js';
 import { updateVolumeIf } from './volume-store.js';
+import { retryClaimRaces } from '../capacity/backend-capacity.js';
 
 export interface ExtendOptions {
   /** 3.42 and the caller passes volume:extend_attached_volume: an in-use volume may grow. */
@@ -41,7 +42,16 @@ export async function extendVolume(
   }
   await checkExtendQuota(deps, v.projectId, newSize, newSize - v.size);
   const set = { status: 'extending' as const, size: newSize };
-  if (!(await updateVolumeIf(deps.store.db, id, v.generation, set, deps.clock().toISOString())))
-    throw refused;
+  await deps.capacity?.ready();
+  // The new size and its claim commit together: no room leaves the volume as it was.
+  const claim = { id, projectId: v.projectId, userId: v.userId, size: newSize };
+  const won = await retryClaimRaces(() =>
+    deps.store.write(async (tx) => {
+      if (!(await updateVolumeIf(tx, id, v.generation, set, deps.clock().toISOString()))) return false;
+      await deps.capacity?.claimIn(tx, claim, 'extension');
+      return true;
+    }),
+  );
+  if (!won) throw refused;
   deps.wake(id);
 }

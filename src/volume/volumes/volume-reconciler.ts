@@ -8,7 +8,8 @@ import { reconcileAttachments } from '../attachments/attachment-reconcile.js';
 import { copyImageToVolume } from './volume-image.js';
 import { uploadToImage } from './volume-upload.js';
 import type { VolumeRecord } from './volume-store.js';
-import { deleteVolumeIf, getVolume, listVolumeIdsIn, updateVolumeIf } from './volume-store.js';
+import { getVolume, listVolumeIdsIn, updateVolumeIf } from './volume-store.js';
+import { removeVolumeRow } from '../capacity/backend-claims.js';
 
 const pollMs = 200;
 const done: ReconcileResult = {};
@@ -53,7 +54,8 @@ export function volumeReconciler(deps: VolumeDeps): Reconciler {
           return uploadToImage(deps, v, signal);
         case 'deleting':
           await deps.pool.remove(id, signal);
-          if (!(await deleteVolumeIf(deps.store.db, id, v.generation))) return again;
+          // The row and its capacity claim go together.
+          if (!(await removeVolumeRow(deps, v))) return again;
           return done;
         case 'extending':
           return extend(deps, v, signal);

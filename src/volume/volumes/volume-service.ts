@@ -11,6 +11,7 @@ import { fenceVolumeIf, getVolume, insertVolume, listVolumes, updateVolumeIf } f
 import type { VolumeListRequest } from './volume-list-query.js';
 import { matchesTimes } from './volume-list-query.js';
 import { imageOrigin } from './volume-image.js';
+import { retryClaimRaces } from '../capacity/backend-capacity.js';
 
 export interface VolumeCreate {
   /** GiB; the snapshot's or source volume's size when omitted. */
@@ -122,29 +123,38 @@ export async function createVolume(
       ? await resolveVolumeType(deps, caller, req.volumeType)
       : { id: origin.typeId };
   await checkVolumeQuota(deps, caller.projectId, size);
-  const won = await deps.store.write(async (tx) => {
-    // Fences a racing attach of the source, so the reconciler may freeze its file.
-    if (origin?.kind === 'volume' && !(await fenceVolumeIf(tx, origin.id, origin.generation))) return false;
-    await insertVolume(tx, {
-      id,
-      projectId: caller.projectId,
-      userId: caller.userId,
-      name: req.name ?? null,
-      description: req.description ?? null,
-      size,
-      status: 'creating',
-      availabilityZone: az,
-      volumeTypeId: type.id,
-      snapshotId: origin?.kind === 'snapshot' ? origin.id : null,
-      sourceVolid: origin?.kind === 'volume' ? origin.id : null,
-      metadata: req.metadata ?? {},
-      createdAt: deps.clock().toISOString(),
-      bootable: image !== undefined,
-      imageId: image?.imageId ?? null,
-      imageMetadata: image?.metadata ?? {},
-    });
-    return true;
-  });
+  await deps.capacity?.ready();
+  // The row and its DISK_GB claim on the backend commit together, or neither does.
+  const won = await retryClaimRaces(() =>
+    deps.store.write(async (tx) => {
+      // Fences a racing attach of the source, so the reconciler may freeze its file.
+      if (origin?.kind === 'volume' && !(await fenceVolumeIf(tx, origin.id, origin.generation))) return false;
+      await insertVolume(tx, {
+        id,
+        projectId: caller.projectId,
+        userId: caller.userId,
+        name: req.name ?? null,
+        description: req.description ?? null,
+        size,
+        status: 'creating',
+        availabilityZone: az,
+        volumeTypeId: type.id,
+        snapshotId: origin?.kind === 'snapshot' ? origin.id : null,
+        sourceVolid: origin?.kind === 'volume' ? origin.id : null,
+        metadata: req.metadata ?? {},
+        createdAt: deps.clock().toISOString(),
+        bootable: image !== undefined,
+        imageId: image?.imageId ?? null,
+        imageMetadata: image?.metadata ?? {},
+      });
+      await deps.capacity?.claimIn(
+        tx,
+        { id, projectId: caller.projectId, userId: caller.userId, size },
+        'creation',
+      );
+      return true;
+    }),
+  );
   if (!won)
     throw new InputError(
       'volume.volume.busy',

@@ -160,6 +160,29 @@ export function deleteVolumeIf(db: Db, id: string, generation: number): Promise<
   return deleteIfGeneration(db, 'volumes', id, generation);
 }
 
+/** What a volume's capacity claim needs of every volume row. */
+export interface VolumeClaimRow {
+  readonly id: string;
+  readonly projectId: string;
+  readonly userId: string;
+  readonly size: number;
+  readonly generation: number;
+}
+
+export async function listVolumeClaims(db: Db): Promise<VolumeClaimRow[]> {
+  const rows = await db
+    .selectFrom('volumes')
+    .select(['id', 'project_id', 'user_id', 'size', 'generation'])
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    projectId: r.project_id,
+    userId: r.user_id,
+    size: r.size,
+    generation: r.generation,
+  }));
+}
+
 /** Count and total GiB of a project's volumes (quota usage). */
 export async function projectUsage(
   db: Db,

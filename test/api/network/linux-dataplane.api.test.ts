@@ -200,6 +200,48 @@ describe.skipIf(skipReason !== undefined)(
       expect(removed).toBeLessThan(ruleLatencyBoundMs);
     }, 30_000);
 
+    it("admits TCP/5000 from an address group once the client's address is added to the group", async () => {
+      const ag = (
+        await neutron().call('POST', '/address-groups', admin, {
+          address_group: { name: 'dp-ag', addresses: ['10.250.0.0/24'] },
+        })
+      ).json().address_group as Json;
+      const res = await neutron().call('POST', '/security-group-rules', admin, {
+        security_group_rule: {
+          security_group_id: groupB['id'],
+          direction: 'ingress',
+          protocol: 'tcp',
+          port_range_min: 5000,
+          port_range_max: 5000,
+          remote_address_group_id: ag['id'],
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const set = `ag-${String(ag['id'])}-v4`;
+      expect(await within(async () => (await ruleset()).includes(`@${set}`), true, 5_000)).toBeDefined();
+      expect(await tcpConnect(servers.a.ns, servers.b.ip, 5000)).toBe(false);
+      const added = await neutron().call('PUT', `/address-groups/${String(ag['id'])}/add_addresses`, admin, {
+        addresses: [`${servers.a.ip}/32`],
+      });
+      expect(added.statusCode, added.body).toBe(200);
+      // The group's own set (the default group's member set holds the address too).
+      const inSet = async () => {
+        const text = await ruleset();
+        return text
+          .slice(text.indexOf(`set ${set} {`))
+          .split('}')[0]!
+          .includes(servers.a.ip);
+      };
+      expect(await within(inSet, true, 5_000)).toBeDefined();
+      expect(await tcpConnect(servers.a.ns, servers.b.ip, 5000)).toBe(true);
+      const id = res.json().security_group_rule.id as string;
+      expect((await neutron().call('DELETE', `/security-group-rules/${id}`, admin)).statusCode).toBe(204);
+      expect((await neutron().call('DELETE', `/address-groups/${String(ag['id'])}`, admin)).statusCode).toBe(
+        204,
+      );
+      expect(await within(async () => (await ruleset()).includes(set), false, 5_000)).toBeDefined();
+    }, 30_000);
+
     it('repairs a deleted bridge and a deleted nft table on its next pass', async () => {
       await ipIn(hostNs, ['link', 'delete', 'dev', bridge()]);
       await runCommand('ip', ['netns', 'exec', hostNs, 'nft', 'delete', 'table', 'inet', 'strata']);

@@ -30,6 +30,7 @@ for (const dialect of testDialects()) {
       expect(versions.json().versions[0]).toMatchObject({ id: 'v2.0', status: 'CURRENT' });
       const ext = (await api.call('GET', '/extensions', alice.token)).json().extensions;
       expect(ext.map((e: { alias: string }) => e.alias).sort()).toEqual([
+        'address-group',
         'address-scope',
         'allowed-address-pairs',
         'auto-allocated-topology',
@@ -54,6 +55,7 @@ for (const dialect of testDialects()) {
         'router',
         'security-group',
         'security-groups-normalized-cidr',
+        'security-groups-remote-address-group',
         'sorting',
         'standard-attr-description',
         'standard-attr-revisions',

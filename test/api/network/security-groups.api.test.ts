@@ -31,6 +31,7 @@ const ruleFields = [
   'port_range_min',
   'project_id',
   'protocol',
+  'remote_address_group_id',
   'remote_group_id',
   'remote_ip_prefix',
   'revision_number',

@@ -133,33 +133,45 @@ for (const dialect of testDialects()) {
         payload: { volumeAttachment: { volumeId: id } },
       });
       expect(att.statusCode, att.body).toBe(200);
-      await waitForVolume(id, 'in-use');
+      const v = await waitForVolume(id, 'in-use');
+      const attachmentId = (v['attachments'] as Json[])[0]!['attachment_id'] as string;
       const driver = t.cloud.compute.agents.driver('fake-0001') as FakeDriver;
       const qosOnHost = async () =>
         (await driver.devices(server)).flatMap((d) => (d.kind === 'disk' ? [d.disk.qos ?? null] : []));
-      // Limits on the host as the fake driver recorded them (key order aside).
-      const until = (want: unknown) =>
-        expect.poll(qosOnHost, { timeout: 15_000, interval: 25 }).toEqual(want);
-      await until([{ read_iops_sec: 100 }]);
+      // connection_info.qos_specs as attachment show gives them.
+      const shownSpecs = async () => {
+        const a = (await vol('GET', `/attachments/${attachmentId}`, p.member)).json().attachment as Json;
+        return (a['connection_info'] as { data: Json }).data['qos_specs'];
+      };
+      // Limits on the host as the fake driver recorded them (key order aside), and the specs
+      // the attachment shows follow them.
+      const until = async (want: unknown[], specs: unknown) => {
+        await expect.poll(qosOnHost, { timeout: 15_000, interval: 25 }).toEqual(want);
+        await expect.poll(shownSpecs, { timeout: 15_000, interval: 25 }).toEqual(specs);
+      };
+      await until([{ read_iops_sec: 100 }], { read_iops_sec: '100' });
       // Specs set: the host gets the new limits, the volume stays in-use.
       const set = await vol('PUT', `/qos-specs/${qosId}`, p.admin, {
         qos_specs: { write_bytes_sec: '4096000' },
       });
       expect(set.statusCode, set.body).toBe(200);
-      await until([{ read_iops_sec: 100, write_bytes_sec: 4096000 }]);
+      await until([{ read_iops_sec: 100, write_bytes_sec: 4096000 }], {
+        read_iops_sec: '100',
+        write_bytes_sec: '4096000',
+      });
       // Keys unset.
       const unset = await vol('PUT', `/qos-specs/${qosId}/delete_keys`, p.admin, { keys: ['read_iops_sec'] });
       expect(unset.statusCode, unset.body).toBe(202);
-      await until([{ write_bytes_sec: 4096000 }]);
+      await until([{ write_bytes_sec: 4096000 }], { write_bytes_sec: '4096000' });
       // Disassociated: no limits left on the disk.
       const dis = await vol('GET', `/qos-specs/${qosId}/disassociate?vol_type_id=${typeId}`, p.admin);
       expect(dis.statusCode, dis.body).toBe(202);
-      await until([null]);
+      await until([null], null);
       expect((await waitForVolume(id, 'in-use'))['status']).toBe('in-use');
       // Associated again: back on the disk.
       const again = await vol('GET', `/qos-specs/${qosId}/associate?vol_type_id=${typeId}`, p.admin);
       expect(again.statusCode, again.body).toBe(202);
-      await until([{ write_bytes_sec: 4096000 }]);
+      await until([{ write_bytes_sec: 4096000 }], { write_bytes_sec: '4096000' });
     });
   });
 }

@@ -49,6 +49,8 @@ export interface HostPlan {
   /** The host-wide filter: every port of the host, whether or not its device exists yet. */
   readonly filters: ReadonlyArray<PortFilter>;
   readonly members: GroupMembers;
+  /** The CIDRs of the address groups the rules name. */
+  readonly addressGroups: GroupMembers;
 }
 
 /** Why a network cannot leave the host, for the logs (the bridge is still made). */
@@ -121,5 +123,6 @@ export function planHost(
       rules: p.rules,
     })),
     members: new Map(Object.entries(state.remoteGroups)),
+    addressGroups: new Map(Object.entries(state.addressGroups ?? {})),
   };
 }

@@ -7,7 +7,8 @@ import {
   unplugFromBridge,
 } from '../../host/bridge.js';
 import { applyNft, deleteStrataTables, strataTablesPresent } from '../../host/nft.js';
-import { compileRuleset } from '../../host/nft-ruleset.js';
+import { compileFilter, filterTransaction } from '../../host/nft-filter-update.js';
+import type { CompiledFilter } from '../../host/nft-filter-update.js';
 import type { PortFilter } from '../../host/nft-ruleset.js';
 import { linkInfo } from '../../host/veth.js';
 import { ensureProviderUplink } from '../../host/vlan.js';
@@ -68,6 +69,8 @@ export class LinuxDataplane implements NetworkDataplane {
   /** The filter last applied, to skip identical rewrites and for applySecurityGroups. */
   #filters: ReadonlyArray<PortFilter> = [];
   #lastRuleset: string | undefined;
+  /** The filter last applied (undefined after a failure: the next one is written whole). */
+  #lastFilter: CompiledFilter | undefined;
   /** Per network, the wiring last applied (see #inPlace). */
   readonly #wired = new Map<string, string>();
   readonly #pending: DeviceWatch;
@@ -203,7 +206,7 @@ export class LinuxDataplane implements NetworkDataplane {
     // The filter first, before even looking at the links: a rule change is what must reach
     // running ports fastest, and the filter depends on the desired state alone.
     const wanted = planHost(state, [], this.config);
-    await this.#applyFilter(wanted.filters, wanted.members);
+    await this.#applyFilter(wanted.filters, wanted.members, wanted.addressGroups);
     const links = await observeLinks(this.netns);
     const plan = planHost(state, links, this.config);
     const fdb = plan.networks.some((n) => n.uplink?.kind === 'vxlan')
@@ -288,11 +291,13 @@ export class LinuxDataplane implements NetworkDataplane {
 
   /**
    * One `nft -f` transaction for the whole host, skipped when it would write what is there
-   * already; with no port filtered, Strata's tables go.
+   * already, only the address group sets when nothing else changed; with no port filtered,
+   * Strata's tables go.
    */
   async #applyFilter(
     filters: ReadonlyArray<PortFilter>,
     members: ReadonlyMap<string, ReadonlyArray<string>>,
+    addressGroups: ReadonlyMap<string, ReadonlyArray<string>> = new Map(),
   ): Promise<void> {
     this.#filters = filters;
     if (!filters.some((f) => f.portSecurityEnabled)) {
@@ -301,10 +306,14 @@ export class LinuxDataplane implements NetworkDataplane {
       this.#lastRuleset = '';
       return;
     }
-    const ruleset = compileRuleset(filters, members);
-    if (ruleset === this.#lastRuleset && (await strataTablesPresent(this.netns))) return;
-    await applyNft(this.netns, ruleset);
-    this.#lastRuleset = ruleset;
+    const next = compileFilter(filters, members, addressGroups);
+    let transaction = filterTransaction(this.#lastRuleset === '' ? undefined : this.#lastFilter, next);
+    // Less than the whole ruleset only onto Strata's tables as left (a flush removes them).
+    if (transaction !== next.ruleset && !(await strataTablesPresent(this.netns))) transaction = next.ruleset;
+    this.#lastFilter = undefined;
+    if (transaction !== undefined && transaction !== '') await applyNft(this.netns, transaction);
+    this.#lastFilter = next;
+    this.#lastRuleset = next.ruleset;
   }
 }
 

@@ -24,24 +24,26 @@ const nbdReconnectDelaySec = 30;
 export function blockdevOptions(disk: WorkloadDisk): Record<string, unknown> {
   const { backend } = deviceIds({ kind: 'disk', id: disk.volumeId });
   const nbd = parseNbdUri(disk.source);
-  // A restarted export server (its reconciler brings it back within seconds) must pause the
-  // guest's I/O, not fail it: QEMU's default reconnect delay of 0 gives the guest EIO.
-  const file = nbd
-    ? {
-        driver: 'nbd',
-        server: nbd.server,
-        export: nbd.export,
-        'reconnect-delay': nbdReconnectDelaySec,
-        // The export server takes TLS-PSK clients only (qemu-nbd-tls.ts holds the key).
-        ...(disk.nbdTls !== undefined && { 'tls-creds': tlsCredsIdOf(disk.volumeId) }),
-      }
-    : { driver: 'file', filename: disk.source };
   return {
     driver: nbd ? 'raw' : disk.format,
     'node-name': backend,
     'read-only': disk.readOnly,
     ...(!disk.readOnly && { discard: 'unmap' }),
-    file,
+    file: nbd ? nbdFileOptions(disk, nbd) : { driver: 'file', filename: disk.source },
+  };
+}
+
+/** The NBD protocol node under an NBD disk's raw node (inline at attach, its own node on a grow). */
+export function nbdFileOptions(disk: WorkloadDisk, nbd: NbdSource): Record<string, unknown> {
+  return {
+    driver: 'nbd',
+    server: nbd.server,
+    export: nbd.export,
+    // A restarted export server (its reconciler brings it back within seconds) must pause the
+    // guest's I/O, not fail it: QEMU's default reconnect delay of 0 gives the guest EIO.
+    'reconnect-delay': nbdReconnectDelaySec,
+    // The export server takes TLS-PSK clients only (qemu-nbd-tls.ts holds the key).
+    ...(disk.nbdTls !== undefined && { 'tls-creds': tlsCredsIdOf(disk.volumeId) }),
   };
 }
 

@@ -1,7 +1,18 @@
 import { workloadSpec } from '../workload-spec-defaults.js';
 import { describe, expect, it } from 'vitest';
 import type { WorkloadDevice, WorkloadDisk, WorkloadNic, WorkloadSpec } from '../driver.js';
-import { recordFor } from './qemu-disks.js';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  checkGrowable,
+  growRootDisk,
+  keepForRevert,
+  recordFor,
+  restoreKept,
+  volumeBackedImage,
+} from './qemu-disks.js';
+import { workloadPaths, writeVmRecord } from './qemu-workload.js';
 
 const nic = (id: string, mtu = 1500): WorkloadNic => ({
   portId: id,
@@ -46,5 +57,44 @@ describe('qemu-disks recordFor', () => {
     const next = recordFor(spec([nic('a', 9000), nic('c')], [disk('v2')]), image, attached);
     expect(ids(next.devices)).toEqual(['nic:a', 'disk:hot', 'nic:c', 'disk:v2']);
     expect(next.devices[0]).toEqual({ kind: 'nic', nic: nic('a', 9000) });
+  });
+});
+
+describe('qemu-disks resize of a volume-backed VM', () => {
+  const volumeBacked = recordFor(spec([], [{ ...disk('root'), bootIndex: 0 }]), volumeBackedImage);
+
+  it('keeps and restores only the record: the root is the volume, there is no local disk', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-qemu-keep-'));
+    try {
+      const paths = workloadPaths(dir, 'vm-1');
+      mkdirSync(paths.dir, { recursive: true });
+      await writeVmRecord(paths.record, volumeBacked);
+      await checkGrowable(paths, volumeBacked, 1);
+      await keepForRevert(paths, volumeBacked);
+      await growRootDisk(paths, volumeBacked, 1);
+      expect([existsSync(paths.keptRecord), existsSync(paths.keptDisk), existsSync(paths.disk)]).toEqual([
+        true,
+        false,
+        false,
+      ]);
+      expect(await restoreKept(paths)).toEqual(volumeBacked);
+      expect([existsSync(paths.keptRecord), existsSync(paths.disk)]).toEqual([false, false]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('still needs the kept disk of an image-backed VM to restore it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-qemu-keep-'));
+    try {
+      const paths = workloadPaths(dir, 'vm-1');
+      mkdirSync(paths.dir, { recursive: true });
+      const imageBacked = recordFor(spec([], []), image);
+      await writeVmRecord(paths.keptRecord, imageBacked);
+      expect(await restoreKept(paths)).toBeUndefined();
+      await expect(keepForRevert({ ...paths, keptRecord: join(dir, 'none') }, imageBacked)).rejects.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

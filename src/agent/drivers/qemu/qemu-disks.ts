@@ -116,9 +116,9 @@ export async function snapshotDisk(rt: QemuRuntime, paths: WorkloadPaths, signal
   return fh.createReadStream();
 }
 
-/** Fails before anything stops: a root disk only grows. */
-export async function checkGrowable(paths: WorkloadPaths, rootGb: number): Promise<void> {
-  if (rootGb === 0) return;
+/** Fails before anything stops: a root disk only grows (a volume-backed VM has none here). */
+export async function checkGrowable(paths: WorkloadPaths, rec: VmRecord, rootGb: number): Promise<void> {
+  if (rootGb === 0 || !hasLocalRoot(rec)) return;
   const { virtualSize } = await imageInfo(paths.disk, 'qcow2', true);
   if (rootGb * GiB < virtualSize)
     throw new Error(
@@ -126,18 +126,29 @@ export async function checkGrowable(paths: WorkloadPaths, rootGb: number): Promi
     );
 }
 
-/** Keeps the disk and record to revert to; a second resize before confirming keeps the first. */
-export async function keepForRevert(paths: WorkloadPaths): Promise<void> {
+/** Whether the VM has a root disk of its own; one booted from a volume has none (image ''). */
+export function hasLocalRoot(rec: Pick<VmRecord, 'image'>): boolean {
+  return rec.image.id !== '';
+}
+
+/**
+ * Keeps the record (and the local root disk, if any) to revert to; a second resize before
+ * confirming keeps the first. A volume-backed VM's root stays on its volume, untouched.
+ */
+export async function keepForRevert(paths: WorkloadPaths, rec: VmRecord): Promise<void> {
   if (await exists(paths.keptRecord)) return;
-  await copyFile(paths.disk, paths.keptDisk, constants.COPYFILE_FICLONE);
+  if (hasLocalRoot(rec)) await copyFile(paths.disk, paths.keptDisk, constants.COPYFILE_FICLONE);
   await copyFile(paths.record, paths.keptRecord);
 }
 
-/** Puts back the disk resize kept; returns the record kept with it, if any. */
+/** Puts back what resize kept; returns the record kept with it, if any. */
 export async function restoreKept(paths: WorkloadPaths): Promise<VmRecord | undefined> {
   const kept = await readVmRecord(paths.keptRecord);
-  if (kept === undefined || !(await exists(paths.keptDisk))) return undefined;
-  await rename(paths.keptDisk, paths.disk);
+  if (kept === undefined) return undefined;
+  if (hasLocalRoot(kept)) {
+    if (!(await exists(paths.keptDisk))) return undefined;
+    await rename(paths.keptDisk, paths.disk);
+  }
   await rm(paths.keptRecord, { force: true });
   return kept;
 }
@@ -147,6 +158,7 @@ export async function dropKept(paths: WorkloadPaths): Promise<void> {
   await rm(paths.keptDisk, { force: true });
 }
 
-export async function growRootDisk(paths: WorkloadPaths, rootGb: number): Promise<void> {
-  if (rootGb > 0) await growImage(paths.disk, rootGb * GiB);
+/** To the flavor's root_gb; a volume-backed VM's root is its volume's size, not the flavor's. */
+export async function growRootDisk(paths: WorkloadPaths, rec: VmRecord, rootGb: number): Promise<void> {
+  if (rootGb > 0 && hasLocalRoot(rec)) await growImage(paths.disk, rootGb * GiB);
 }

@@ -292,10 +292,10 @@ export class QemuDriver
 
   async resize(h: WorkloadHandle, spec: WorkloadSpec, signal: AbortSignal): Promise<WorkloadHandle> {
     return this.#withHandle(h.workloadId, async (paths, rec) => {
-      await checkGrowable(paths, spec.rootGb);
+      await checkGrowable(paths, rec, spec.rootGb);
       const off = await this.#rt.powerOff(paths, rec, this.#rt.cfg.gracefulTimeoutMs, signal);
-      await keepForRevert(paths);
-      await growRootDisk(paths, spec.rootGb);
+      await keepForRevert(paths, off);
+      await growRootDisk(paths, off, spec.rootGb);
       return this.#rt.boot(paths, recordFor(spec, off.image, off), signal);
     });
   }
@@ -309,7 +309,7 @@ export class QemuDriver
     return this.#withHandle(h.workloadId, async (paths, rec) => {
       const off = await this.#rt.powerOff(paths, rec, this.#rt.cfg.gracefulTimeoutMs, signal);
       const kept = await restoreKept(paths);
-      await growRootDisk(paths, spec.rootGb);
+      await growRootDisk(paths, kept ?? off, spec.rootGb);
       return this.#rt.boot(paths, recordFor(spec, (kept ?? off).image, off), signal);
     });
   }

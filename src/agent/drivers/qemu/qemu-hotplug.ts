@@ -1,5 +1,13 @@
 import { deviceRefOf, type DeviceRef, type WorkloadDevice, type WorkloadDisk } from '../driver.js';
-import { blockdevOptions, deviceIds, deviceOptions, netdevOptions, type DeviceIds } from './qemu-devices.js';
+import {
+  blockdevOptions,
+  deviceIds,
+  deviceOptions,
+  netdevOptions,
+  parseNbdUri,
+  type DeviceIds,
+} from './qemu-devices.js';
+import { deleteNode, growNbdDisk, nbdFileNodes } from './qemu-nbd-grow.js';
 import { sleep } from './qemu-process.js';
 import { configureTap } from './qemu-taps.js';
 import { applyThrottle } from './qemu-throttle.js';
@@ -29,7 +37,7 @@ export async function hotAttach(vm: QemuVm, device: WorkloadDevice): Promise<voi
   if (!had) await addDevice(vm, device, ids);
   // Also when QEMU had it already: an attach that died before this step is finished here.
   if (device.kind === 'nic') await configureTap(device.nic, vm.netns);
-  else if (device.disk.sizeBytes !== undefined) await growDisk(vm, ids.backend, device.disk.sizeBytes);
+  else if (device.disk.sizeBytes !== undefined) await growDisk(vm, device.disk, device.disk.sizeBytes);
   // A disk asked for again with a changed QoS (or none left) gets the new limits at once.
   await applyThrottle(vm, device, had);
 }
@@ -46,9 +54,13 @@ export async function nodeSize(vm: QemuVm, nodeName: string): Promise<number | u
 /**
  * Grows the disk under the running guest (an extended volume): QEMU resizes the image
  * itself, since it holds the file's write lock, and virtio-blk tells the guest the new
- * capacity. Never shrinks.
+ * capacity. An NBD disk (the export grown on its server) gets a new connection first.
+ * Never shrinks.
  */
-async function growDisk(vm: QemuVm, nodeName: string, sizeBytes: number): Promise<void> {
+async function growDisk(vm: QemuVm, disk: WorkloadDisk, sizeBytes: number): Promise<void> {
+  const nbd = parseNbdUri(disk.source);
+  if (nbd !== undefined) return growNbdDisk(vm, disk, nbd, sizeBytes);
+  const nodeName = deviceIds({ kind: 'disk', id: disk.volumeId }).backend;
   const now = await nodeSize(vm, nodeName);
   if (now !== undefined && now < sizeBytes)
     await vm.command('block_resize', { 'node-name': nodeName, size: sizeBytes });
@@ -129,7 +141,6 @@ async function releaseBackend(
   }
 }
 
-/** netdev_del or blockdev-del; resolves when there is no such backend. */
 /** The NBD disk's TLS credentials object, made afresh (its key may be new); none without TLS. */
 async function addTlsCreds(q: QmpClient, vmDir: string, disk: WorkloadDisk): Promise<void> {
   const tls = nbdTlsObject(vmDir, disk);
@@ -139,14 +150,17 @@ async function addTlsCreds(q: QmpClient, vmDir: string, disk: WorkloadDisk): Pro
   await q.execute('object-add', tls);
 }
 
+/** netdev_del or blockdev-del; resolves when there is no such backend. */
 async function removeBackend(q: QmpClient, kind: DeviceRef['kind'], backend: string): Promise<void> {
+  if (kind === 'disk') {
+    await deleteNode(q, backend);
+    // A grown NBD disk's own protocol node, then its TLS credentials (absent for the others).
+    for (const n of nbdFileNodes(backend)) await deleteNode(q, n);
+    await q.execute('object-del', { id: `tls-${backend.slice(4)}` }).catch(() => undefined);
+    return;
+  }
   try {
-    if (kind === 'nic') await q.execute('netdev_del', { id: backend });
-    else {
-      await q.execute('blockdev-del', { 'node-name': backend });
-      // An NBD disk's TLS credentials go with it (absent for the others).
-      await q.execute('object-del', { id: `tls-${backend.slice(4)}` }).catch(() => undefined);
-    }
+    await q.execute('netdev_del', { id: backend });
   } catch (err) {
     if (err instanceof QmpError && /not found|failed to find/i.test(err.message)) return;
     throw err;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { hasCommand, runCommand } from '../../src/agent/host/command.js';
-import { deleteNetns, ipIn } from '../../src/agent/host/netns.js';
+import { hasCommand, runCommand } from '../../agent/host/command.js';
+import { deleteNetns, ipIn } from '../../agent/host/netns.js';
 
 /** Whether Debian's iperf3 is installed (the throughput figures skip without it). */
 export const iperfAvailable = () => hasCommand('iperf3');
