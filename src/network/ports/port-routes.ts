@@ -18,6 +18,7 @@ import { portDomains } from '../dns/dns-names.js';
 import { portView } from './port-view.js';
 import { portCreateResponse, portListResponse, portResponse } from './port-response-schemas.js';
 import { bulkItems } from '../network-bulk.js';
+import { createPorts } from './port-bulk.js';
 
 const sortable = new Set([
   'id',
@@ -151,7 +152,7 @@ export const portRoutes = [
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
       const items = bulkItems(ctx.body, 'port', 'ports');
-      if (items !== undefined) return many(deps, ctx, await service.createPorts(deps, callerOf(ctx), items));
+      if (items !== undefined) return many(deps, ctx, await createPorts(deps, callerOf(ctx), items));
       const created = await service.createPort(deps, callerOf(ctx), resourceBody(ctx.body, 'port'));
       return one(deps, ctx, created.row, created.allocations);
     },

@@ -15,8 +15,7 @@ import { ownerOf } from '../network-project.js';
 import { findNetwork } from '../networks/network-service.js';
 import type { Db } from '../../db/db-handle.js';
 import type { NetworkRow } from '../networks/network-store.js';
-import { getNetworkRow, lockNetwork } from '../networks/network-store.js';
-import { createAll } from '../network-bulk.js';
+import { getNetworkRow } from '../networks/network-store.js';
 import type { SubnetRow } from '../subnets/subnet-store.js';
 import { subnetsOfNetwork } from '../subnets/subnet-store.js';
 import type { FixedIpRequest } from './port-addresses.js';
@@ -113,28 +112,6 @@ export async function createPort(
       if (!deps.store.traits.isUniqueViolation(err) || attempt >= maxAttempts) throw err;
     }
   }
-}
-
-/**
- * Bulk create: every port or none. The networks are locked first, in one order, so two
- * bulk creates on a network take turns instead of deadlocking on each other's addresses;
- * an address a single create takes meanwhile is retried per port, as alone.
- */
-export async function createPorts(
-  deps: NetworkDeps,
-  caller: NetworkCaller,
-  items: ReadonlyArray<Record<string, unknown>>,
-): Promise<CreatedPort[]> {
-  const networks = [...new Set(items.map((i) => String(i['network_id'])))].sort();
-  return createAll(
-    deps,
-    portAttributes,
-    items,
-    (inner, item) => createPort(inner, caller, item),
-    async (tx) => {
-      for (const id of networks) await lockNetwork(tx, id, deps.store.traits.name);
-    },
-  );
 }
 
 /** Inserts a port inside the caller's transaction (also the router's and floating IP's own ports). */
