@@ -63,3 +63,8 @@ export function singleResponse(member: string, r: NeutronResource) {
 export function listResponse(collection: string, r: NeutronResource) {
   return strict({ [collection]: Type.Array(r.selected), [`${collection}_links`]: Type.Optional(pageLinks) });
 }
+
+/** A create's answer: the one resource, or the list a bulk create (`{"ports": [...]}`) made. */
+export function createResponse(member: string, collection: string, r: NeutronResource) {
+  return Type.Union([singleResponse(member, r), strict({ [collection]: Type.Array(r.selected) })]);
+}

@@ -30,6 +30,7 @@ import { consoleAuthTokensMigration } from './0031-console-auth-tokens.js';
 import { networkDnsMigration } from './0039-network-dns.js';
 import { keypairIdsMigration } from './0040-keypair-ids.js';
 import { addressGroupsMigration } from './0041-address-groups.js';
+import { portExtraDefaultsMigration } from './0042-port-extra-defaults.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -64,6 +65,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0039-network-dns': networkDnsMigration,
   '0040-keypair-ids': keypairIdsMigration,
   '0041-address-groups': addressGroupsMigration,
+  '0042-port-extra-defaults': portExtraDefaultsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,7 @@
 import { NotFoundError } from '../../common/errors.js';
 import { route } from '../../common/http/route-spec.js';
 import type { NetworkDeps } from '../network-deps.js';
+import { taggedResources } from '../tags/tag-resources.js';
 import { extensionListResponse, extensionResponse } from './discovery-response-schemas.js';
 
 interface Extension {
@@ -40,6 +41,12 @@ export const extensions: ReadonlyArray<Extension> = [
     name: 'Neutron Extra Route',
     description: 'Extra routes configuration for L3 router',
     updated: '2013-02-01T10:00:00-00:00',
+  },
+  {
+    alias: 'fip-port-details',
+    name: 'Floating IP Port Details Extension',
+    description: 'Add port_details attribute to Floating IP resource',
+    updated: '2018-04-09T10:00:00-00:00',
   },
   {
     alias: 'external-net',
@@ -158,7 +165,8 @@ export const extensions: ReadonlyArray<Extension> = [
   },
   {
     alias: 'standard-attr-tag',
-    name: 'Tag support for resources with standard attribute: network, subnet, port',
+    // Neutron's name lists the member names of the resources that take tags.
+    name: `Tag support for resources with standard attribute: ${Object.values(taggedResources).join(', ')}`,
     description: 'Enables to set tag on resources with standard attribute.',
     updated: '2017-01-01T00:00:00-00:00',
   },

@@ -1,3 +1,4 @@
+import { NotFoundError } from '../../common/errors.js';
 import { route } from '../../common/http/route-spec.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { resourceListResponse, versionListResponse } from './discovery-response-schemas.js';
@@ -30,13 +31,18 @@ export const versionRoutes = [
     policy: 'get_extension',
     successStatus: 200,
     response: resourceListResponse,
-    expectedErrors: [],
-    handler: async (ctx) => ({
-      resources: collections.map(([name, collection]) => ({
-        name,
-        collection,
-        links: [{ href: `${ctx.serviceUrl}/v2.0/${collection}`, rel: 'self' }],
-      })),
-    }),
+    expectedErrors: [404],
+    handler: async (ctx) => {
+      // Neutron's V2Controller lists its resources only at `/v2.0/`; `/v2.0` is 404 there.
+      if (!ctx.url.endsWith('/'))
+        throw new NotFoundError('common.http.no_route', 'The resource could not be found.');
+      return {
+        resources: collections.map(([name, collection]) => ({
+          name,
+          collection,
+          links: [{ href: `${ctx.serviceUrl}/v2.0/${collection}`, rel: 'self' }],
+        })),
+      };
+    },
   }),
 ];

@@ -38,10 +38,10 @@ describe('a Neutron resource schema, in full and as a fields= selection', () => 
   });
 
   it('fails a body with an attribute of an extension Strata does not advertise, in both forms', () => {
-    const extra = { ...fip, port_details: null };
+    const extra = { ...fip, port_forwardings: [] };
     expect(full(extra, undefined)).not.toEqual([]);
-    expect(selected({ id: 'f1', port_details: null }, undefined)).toContain(
-      '(body): unexpected ["port_details"]',
+    expect(selected({ id: 'f1', port_forwardings: [] }, undefined)).toContain(
+      '(body): unexpected ["port_forwardings"]',
     );
   });
 });

@@ -1,5 +1,6 @@
-import { nullableStr, str } from '../../common/http/response-schemas.js';
+import { bool, nullable, nullableStr, str, strict } from '../../common/http/response-schemas.js';
 import {
+  advertised,
   listResponse,
   neutronResource,
   ownerAttributes,
@@ -9,9 +10,20 @@ import {
 
 /**
  * Neutron's floating IP bodies (api-ref "Floating IPs") with l3 and dns-integration.
- * Not advertised, so never sent: `port_details` (fip-port-details), `port_forwardings`
+ * `port_details` with fip-port-details. Not advertised, so never sent: `port_forwardings`
  * (expose-port-forwarding-in-fip), `qos_policy_id` and `qos_network_policy_id` (qos-fip).
  */
+/** The associated port as neutron's l3_fip_port_details shows it. */
+const portDetails = strict({
+  name: str,
+  network_id: str,
+  mac_address: str,
+  admin_state_up: bool,
+  status: str,
+  device_id: str,
+  device_owner: str,
+});
+
 export const floatingIpResource = neutronResource({
   id: str,
   ...ownerAttributes,
@@ -21,6 +33,7 @@ export const floatingIpResource = neutronResource({
   port_id: nullableStr,
   fixed_ip_address: nullableStr,
   status: str,
+  ...(advertised('fip-port-details') && { port_details: nullable(portDetails) }),
   // dns-integration: '' when not set.
   dns_name: str,
   dns_domain: str,

@@ -11,6 +11,7 @@ import * as service from './floatingip-service.js';
 import type { FloatingIpRow } from './floatingip-store.js';
 import { listFloatingIpRows } from './floatingip-store.js';
 import { floatingIpView } from './floatingip-view.js';
+import { portDetailsOf } from './floatingip-port-details.js';
 import { floatingIpListResponse, floatingIpResponse } from './floatingip-response-schemas.js';
 
 const sortable = new Set([
@@ -29,9 +30,18 @@ const sortable = new Set([
 
 const idOf = (ctx: RequestContext) => ctx.params['floatingip_id']!;
 
-const one = (ctx: RequestContext, row: FloatingIpRow) => ({
-  floatingip: pickFields(floatingIpView(row), parseListQuery(ctx.query).fields),
-});
+/** The rows' views with the associated ports' details (fip-port-details). */
+async function render(deps: NetworkDeps, rows: ReadonlyArray<FloatingIpRow>) {
+  const ports = await portDetailsOf(deps.store.db, rows);
+  return rows.map((r) =>
+    floatingIpView(r, r.fixed_port_id === null ? undefined : ports.get(r.fixed_port_id)),
+  );
+}
+
+async function one(deps: NetworkDeps, ctx: RequestContext, row: FloatingIpRow) {
+  const [view] = await render(deps, [row]);
+  return { floatingip: pickFields(view!, parseListQuery(ctx.query).fields) };
+}
 
 async function target(ctx: RequestContext, deps: NetworkDeps) {
   return service.floatingIpTarget(await service.findFloatingIp(deps.store.db, callerOf(ctx), idOf(ctx)));
@@ -50,7 +60,7 @@ export const floatingIpRoutes = [
       const caller = callerOf(ctx);
       const q = parseListQuery(ctx.query);
       const rows = await listFloatingIpRows(deps.store.db, caller.projectId, caller.isAdmin);
-      const { items, links } = applyList(rows.map(floatingIpView), q, {
+      const { items, links } = applyList(await render(deps, rows), q, {
         url: ctx.url,
         query: ctx.query,
         sortable,
@@ -72,7 +82,11 @@ export const floatingIpRoutes = [
     response: floatingIpResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
-      one(ctx, await service.createFloatingIp(deps, callerOf(ctx), resourceBody(ctx.body, 'floatingip'))),
+      one(
+        deps,
+        ctx,
+        await service.createFloatingIp(deps, callerOf(ctx), resourceBody(ctx.body, 'floatingip')),
+      ),
   }),
   route<NetworkDeps>({
     method: 'GET',
@@ -83,7 +97,7 @@ export const floatingIpRoutes = [
     response: floatingIpResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
-      one(ctx, await service.findFloatingIp(deps.store.db, callerOf(ctx), idOf(ctx))),
+      one(deps, ctx, await service.findFloatingIp(deps.store.db, callerOf(ctx), idOf(ctx))),
   }),
   route<NetworkDeps>({
     method: 'PUT',
@@ -95,6 +109,7 @@ export const floatingIpRoutes = [
     expectedErrors: [404, 409, 412],
     handler: async (ctx, deps) =>
       one(
+        deps,
         ctx,
         await service.updateFloatingIp(
           deps,

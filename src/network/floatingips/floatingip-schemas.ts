@@ -21,6 +21,7 @@ export const floatingIpAttributes: AttributeMap = {
   tenant_id: projectId,
   project_id: projectId,
   status: { post: false, put: false },
+  port_details: { post: false, put: false },
   description: { post: true, put: true, default: '', validate: isString(255) },
   dns_name: { post: true, put: false, default: '', convert: toLowerCaseName, validate: isFipDnsName },
   dns_domain: { post: true, put: false, default: '', convert: toLowerCaseName, validate: isDnsDomain },

@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { bool, int, nullable, nullableStr, str } from '../../common/http/response-schemas.js';
 import {
   advertised,
+  createResponse,
   listResponse,
   neutronResource,
   ownerAttributes,
@@ -45,4 +46,5 @@ export const networkResource = neutronResource(
 );
 
 export const networkResponse = singleResponse('network', networkResource);
+export const networkCreateResponse = createResponse('network', 'networks', networkResource);
 export const networkListResponse = listResponse('networks', networkResource);

@@ -14,7 +14,8 @@ import type { NetworkRow } from './network-store.js';
 import { listNetworkRows, subnetIdsOf } from './network-store.js';
 import { networkAddressScopes } from '../address-scopes/address-scope-store.js';
 import { networkTarget, networkView } from './network-view.js';
-import { networkListResponse, networkResponse } from './network-response-schemas.js';
+import { networkCreateResponse, networkListResponse, networkResponse } from './network-response-schemas.js';
+import { bulkItems } from '../network-bulk.js';
 
 const sortable = new Set([
   'id',
@@ -110,10 +111,20 @@ export const networkRoutes = [
     policy: 'create_network',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
-    response: networkResponse,
+    response: networkCreateResponse,
     expectedErrors: [409],
-    handler: async (ctx, deps) =>
-      one(deps, ctx, await service.createNetwork(deps, callerOf(ctx), resourceBody(ctx.body, 'network'))),
+    handler: async (ctx, deps) => {
+      const items = bulkItems(ctx.body, 'network', 'networks');
+      if (items === undefined)
+        return one(
+          deps,
+          ctx,
+          await service.createNetwork(deps, callerOf(ctx), resourceBody(ctx.body, 'network')),
+        );
+      const rows = await service.createNetworks(deps, callerOf(ctx), items);
+      const fields = parseListQuery(ctx.query).fields;
+      return { networks: (await render(deps, callerOf(ctx), rows)).map((v) => pickFields(v, fields)) };
+    },
   }),
   route<NetworkDeps>({
     method: 'GET',

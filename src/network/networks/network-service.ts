@@ -18,6 +18,7 @@ import {
 import { parseCreate, parseUpdate, valueOr } from '../network-attributes.js';
 import { ownerOf } from '../network-project.js';
 import { networkAttributes } from './network-schemas.js';
+import { createAll } from '../network-bulk.js';
 import { maxMtu, validateSegment } from './network-segment.js';
 import type { Db } from '../../db/db-handle.js';
 import type { NetworkRow } from './network-store.js';
@@ -105,6 +106,15 @@ export async function createNetwork(
       if (seg.id !== undefined || attempt >= 20) throw segmentInUse(seg.type, seg.physnet, seg.id ?? 0);
     }
   }
+}
+
+/** Bulk create: every network or none (network-bulk.ts). */
+export async function createNetworks(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  items: ReadonlyArray<Record<string, unknown>>,
+): Promise<NetworkRow[]> {
+  return createAll(deps, networkAttributes, items, (inner, item) => createNetwork(inner, caller, item));
 }
 
 class SegmentTaken extends Error {}

@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { bool, int, nullableStr, str, strict } from '../../common/http/response-schemas.js';
 import {
+  createResponse,
   listResponse,
   neutronResource,
   ownerAttributes,
@@ -46,3 +47,4 @@ export const portResource = neutronResource(
 
 export const portResponse = singleResponse('port', portResource);
 export const portListResponse = listResponse('ports', portResource);
+export const portCreateResponse = createResponse('port', 'ports', portResource);

@@ -16,7 +16,9 @@ import type { AllocationRow, PortRow } from './port-store.js';
 import { allocationsOf, listPortRows } from './port-store.js';
 import { portDomains } from '../dns/dns-names.js';
 import { portView } from './port-view.js';
-import { portListResponse, portResponse } from './port-response-schemas.js';
+import { portCreateResponse, portListResponse, portResponse } from './port-response-schemas.js';
+import { bulkItems } from '../network-bulk.js';
+import { createPorts } from './port-bulk.js';
 
 const sortable = new Set([
   'id',
@@ -81,6 +83,19 @@ async function one(deps: NetworkDeps, ctx: RequestContext, row: PortRow, ips?: R
   return { port: pickFields(view!, parseListQuery(ctx.query).fields) };
 }
 
+/** A bulk create's answer, in the order the ports were asked for. */
+async function many(deps: NetworkDeps, ctx: RequestContext, created: ReadonlyArray<service.CreatedPort>) {
+  const known = new Map(created.map((c) => [c.row.id, c.allocations]));
+  const views = await render(
+    deps,
+    callerOf(ctx),
+    created.map((c) => c.row),
+    known,
+  );
+  const fields = parseListQuery(ctx.query).fields;
+  return { ports: views.map((v) => pickFields(v, fields)) };
+}
+
 async function target(ctx: RequestContext, deps: NetworkDeps) {
   return service.portTarget(deps.store.db, await service.findPort(deps.store.db, callerOf(ctx), idOf(ctx)));
 }
@@ -133,9 +148,11 @@ export const portRoutes = [
     policy: 'create_port',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
-    response: portResponse,
+    response: portCreateResponse,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => {
+      const items = bulkItems(ctx.body, 'port', 'ports');
+      if (items !== undefined) return many(deps, ctx, await createPorts(deps, callerOf(ctx), items));
       const created = await service.createPort(deps, callerOf(ctx), resourceBody(ctx.body, 'port'));
       return one(deps, ctx, created.row, created.allocations);
     },

@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { bool, int, nullable, nullableStr, str } from '../../common/http/response-schemas.js';
 import {
+  createResponse,
   listResponse,
   neutronResource,
   ownerAttributes,
@@ -46,4 +47,9 @@ export const groupResource = neutronResource({
 export const securityGroupResponse = singleResponse('security_group', groupResource);
 export const securityGroupListResponse = listResponse('security_groups', groupResource);
 export const securityGroupRuleResponse = singleResponse('security_group_rule', ruleResource);
+export const securityGroupRuleCreateResponse = createResponse(
+  'security_group_rule',
+  'security_group_rules',
+  ruleResource,
+);
 export const securityGroupRuleListResponse = listResponse('security_group_rules', ruleResource);

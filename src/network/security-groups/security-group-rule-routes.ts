@@ -9,7 +9,9 @@ import * as service from './security-group-rule-service.js';
 import type { SecurityGroupRuleRow } from './security-group-store.js';
 import { getGroupRow, listRuleRows } from './security-group-store.js';
 import { ruleTarget, ruleView } from './security-group-view.js';
+import { bulkItems } from '../network-bulk.js';
 import {
+  securityGroupRuleCreateResponse,
   securityGroupRuleListResponse,
   securityGroupRuleResponse,
 } from './security-group-response-schemas.js';
@@ -74,10 +76,19 @@ export const securityGroupRuleRoutes = [
     policy: 'create_security_group_rule',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
-    response: securityGroupRuleResponse,
+    response: securityGroupRuleCreateResponse,
     expectedErrors: [404, 409],
-    handler: async (ctx, deps) =>
-      one(ctx, await service.createRule(deps, callerOf(ctx), resourceBody(ctx.body, 'security_group_rule'))),
+    handler: async (ctx, deps) => {
+      const items = bulkItems(ctx.body, 'security_group_rule', 'security_group_rules');
+      if (items === undefined)
+        return one(
+          ctx,
+          await service.createRule(deps, callerOf(ctx), resourceBody(ctx.body, 'security_group_rule')),
+        );
+      const fields = parseListQuery(ctx.query).fields;
+      const rows = await service.createRules(deps, callerOf(ctx), items);
+      return { security_group_rules: rows.map((r) => pickFields(ruleView(r), fields)) };
+    },
   }),
   route<NetworkDeps>({
     method: 'GET',

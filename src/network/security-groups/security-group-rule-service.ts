@@ -10,6 +10,7 @@ import { ruleExists, ruleNotFound, securityGroupNotFound } from './security-grou
 import type { RuleRequest } from './security-group-rule-validation.js';
 import { canonicalRule, ruleKey } from './security-group-rule-validation.js';
 import { securityGroupRuleAttributes } from './security-group-schemas.js';
+import { createAll } from '../network-bulk.js';
 import type { SecurityGroupRow, SecurityGroupRuleRow } from './security-group-store.js';
 import * as store from './security-group-store.js';
 import { ruleTarget } from './security-group-view.js';
@@ -94,6 +95,17 @@ export async function createRule(
     await store.updateGroupRow(tx, group, {}, now);
     return row;
   });
+}
+
+/** Bulk create: every rule or none (network-bulk.ts). */
+export async function createRules(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  items: ReadonlyArray<Record<string, unknown>>,
+): Promise<SecurityGroupRuleRow[]> {
+  return createAll(deps, securityGroupRuleAttributes, items, (inner, item) =>
+    createRule(inner, caller, item),
+  );
 }
 
 export async function deleteRule(deps: NetworkDeps, caller: NetworkCaller, id: string): Promise<void> {

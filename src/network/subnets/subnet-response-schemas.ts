@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { bool, int, nullableStr, str, strict } from '../../common/http/response-schemas.js';
 import {
   advertised,
+  createResponse,
   listResponse,
   neutronResource,
   ownerAttributes,
@@ -32,4 +33,5 @@ export const subnetResource = neutronResource({
 });
 
 export const subnetResponse = singleResponse('subnet', subnetResource);
+export const subnetCreateResponse = createResponse('subnet', 'subnets', subnetResource);
 export const subnetListResponse = listResponse('subnets', subnetResource);

@@ -11,7 +11,8 @@ import * as service from './subnet-service.js';
 import { listSubnetRows } from './subnet-store.js';
 import type { SubnetRow } from './subnet-store.js';
 import { subnetView } from './subnet-view.js';
-import { subnetListResponse, subnetResponse } from './subnet-response-schemas.js';
+import { subnetCreateResponse, subnetListResponse, subnetResponse } from './subnet-response-schemas.js';
+import { bulkItems } from '../network-bulk.js';
 
 const sortable = new Set([
   'id',
@@ -76,10 +77,16 @@ export const subnetRoutes = [
     policy: 'create_subnet',
     target: (ctx) => ({ project_id: ctx.auth.projectId, 'network:project_id': ctx.auth.projectId }),
     successStatus: 201,
-    response: subnetResponse,
+    response: subnetCreateResponse,
     expectedErrors: [404, 409],
-    handler: async (ctx, deps) =>
-      one(ctx, await service.createSubnet(deps, callerOf(ctx), resourceBody(ctx.body, 'subnet'))),
+    handler: async (ctx, deps) => {
+      const items = bulkItems(ctx.body, 'subnet', 'subnets');
+      if (items === undefined)
+        return one(ctx, await service.createSubnet(deps, callerOf(ctx), resourceBody(ctx.body, 'subnet')));
+      const fields = parseListQuery(ctx.query).fields;
+      const rows = await service.createSubnets(deps, callerOf(ctx), items);
+      return { subnets: rows.map((r) => pickFields(subnetView(r), fields)) };
+    },
   }),
   route<NetworkDeps>({
     method: 'GET',

@@ -66,7 +66,10 @@ export function isHostRoute(v: unknown): string | undefined {
     : undefined;
 }
 
-/** The subnet attribute map (core resource plus subnet-service-types). */
+/**
+ * The subnet attribute map (core resource plus subnet-service-types). No `segment_id`: the
+ * `segment` extension adds it and is not loaded, so Neutron refuses it as unrecognized.
+ */
 export const subnetAttributes: AttributeMap = {
   id: { post: false, put: false },
   name: { post: true, put: true, default: '', validate: isString(255) },
@@ -110,11 +113,5 @@ export const subnetAttributes: AttributeMap = {
     default: [],
     convert: noneToEmptyList,
     validate: listOf(isString(255)),
-  },
-  segment_id: {
-    post: true,
-    put: false,
-    default: null,
-    validate: (v) => (v === null ? undefined : isUuid(v)),
   },
 };

@@ -14,6 +14,7 @@ import type { Db } from '../../db/db-handle.js';
 import { getNetworkRow, lockNetwork } from '../networks/network-store.js';
 import { isAutoAddress, slaacAddress } from '../ports/port-addresses.js';
 import { subnetAttributes } from './subnet-schemas.js';
+import { createAll } from '../network-bulk.js';
 import { releaseDhcpAddresses } from '../host-state/dhcp-ports.js';
 import { grantedActions } from '../rbac/rbac-store.js';
 import type { SubnetRow } from './subnet-store.js';
@@ -57,8 +58,6 @@ export async function subnetTarget(
 
 export async function createSubnet(deps: NetworkDeps, caller: NetworkCaller, input: Record<string, unknown>) {
   const body = parseCreate(subnetAttributes, input);
-  if (body['segment_id'] !== undefined && body['segment_id'] !== null)
-    throw invalidInput('segment_id is not supported: this cloud has no routed networks');
   const source = await cidrSourceOf(deps.store.db, caller, body);
   const projectId = ownerOf(caller, body);
   const req: Omit<SubnetRequest, 'cidr'> = {
@@ -131,6 +130,15 @@ export async function createSubnet(deps: NetworkDeps, caller: NetworkCaller, inp
       return row;
     })
     .catch(onMissingNetwork);
+}
+
+/** Bulk create: every subnet or none (network-bulk.ts). */
+export async function createSubnets(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  items: ReadonlyArray<Record<string, unknown>>,
+): Promise<SubnetRow[]> {
+  return createAll(deps, subnetAttributes, items, (inner, item) => createSubnet(inner, caller, item));
 }
 
 export async function updateSubnet(

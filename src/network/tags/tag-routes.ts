@@ -13,16 +13,7 @@ import { subnetPoolTarget } from '../subnetpools/subnetpool-view.js';
 import type { Taggable } from './tag-service.js';
 import { tagNotFound, tagsOf, taggable, validateTag, validateTagsBody, writeTags } from './tag-service.js';
 import { tagListResponse } from './tag-response-schemas.js';
-
-const singular = {
-  networks: 'network',
-  subnets: 'subnet',
-  ports: 'port',
-  security_groups: 'security_group',
-  routers: 'router',
-  floatingips: 'floatingip',
-  subnetpools: 'subnetpool',
-} as const;
+import { taggedResources } from './tag-resources.js';
 
 /** The parent's policy target: tag rules are written against the tagged resource. */
 async function target(kind: Taggable, ctx: RequestContext, deps: NetworkDeps) {
@@ -130,4 +121,6 @@ function routesFor(kind: Taggable) {
   ];
 }
 
-export const tagRoutes = (Object.keys(singular) as Taggable[]).flatMap(routesFor);
+// Typed so that a collection named there without a finder in tag-service fails to compile.
+const kinds: ReadonlyArray<Taggable> = Object.keys(taggedResources) as Array<keyof typeof taggedResources>;
+export const tagRoutes = kinds.flatMap(routesFor);

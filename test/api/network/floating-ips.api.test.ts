@@ -60,6 +60,7 @@ for (const dialect of testDialects()) {
           'port_id',
           'fixed_ip_address',
           'status',
+          'port_details',
           'dns_name',
           'dns_domain',
           'description',
@@ -75,6 +76,7 @@ for (const dialect of testDialects()) {
         port_id: null,
         fixed_ip_address: null,
         status: 'DOWN',
+        port_details: null,
         project_id: alice.projectId,
       });
       expect(fip.floating_ip_address).toMatch(/^172\.24\.4\.\d+$/);

@@ -66,7 +66,7 @@ for (const dialect of testDialects()) {
     afterAll(async () => t?.close());
 
     it('lists the core collections, subnet pools among them, as Neutron’s API root does', async () => {
-      const root = await get(alice.token, '');
+      const root = await get(alice.token, '/');
       expect(mismatches(resourceListResponse, root)).toEqual([]);
       expect((root['resources'] as Json[]).map((r) => r['collection'])).toEqual([
         'networks',

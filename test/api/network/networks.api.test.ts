@@ -42,6 +42,7 @@ for (const dialect of testDialects()) {
         'external-net',
         'extra_dhcp_opt',
         'extraroute',
+        'fip-port-details',
         'net-mtu',
         'pagination',
         'port-security',

@@ -1,0 +1,30 @@
+import { sql } from 'kysely';
+import type { StrataDb } from './database.js';
+import type { Tx } from './db-handle.js';
+
+/**
+ * The store as seen from inside one open transaction: reads go through `tx`, and each
+ * `write` runs in a savepoint of it instead of a transaction of its own. Code written for
+ * its own write (a create that retries when a concurrent one took its address) then runs
+ * unchanged as one step of a larger all-or-nothing write: a failed attempt rolls back to
+ * its savepoint only (PostgreSQL would otherwise refuse every later statement), and
+ * nothing commits until the outer transaction does.
+ */
+export function nestedStore(store: StrataDb, tx: Tx): StrataDb {
+  return {
+    ...store,
+    db: tx,
+    write: async (work) => {
+      await sql`savepoint strata_nested`.execute(tx);
+      try {
+        const value = await work(tx);
+        await sql`release savepoint strata_nested`.execute(tx);
+        return value;
+      } catch (err) {
+        await sql`rollback to savepoint strata_nested`.execute(tx);
+        await sql`release savepoint strata_nested`.execute(tx);
+        throw err;
+      }
+    },
+  };
+}

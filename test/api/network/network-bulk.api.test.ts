@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDialects } from '../../../src/db/testing/dialects.js';
+import type { TestCloud } from '../../support/test-cloud.js';
+import { startTestCloud } from '../../support/test-cloud.js';
+import type { ProjectUser } from '../image/image-fixtures.js';
+import { projectUser } from '../image/image-fixtures.js';
+import { networkClient } from './network-fixtures.js';
+
+type Json = Record<string, unknown>;
+
+for (const dialect of testDialects()) {
+  describe(`${dialect}: network bulk create`, () => {
+    let t: TestCloud;
+    let alice: ProjectUser;
+    let api: ReturnType<typeof networkClient>;
+    beforeAll(async () => {
+      t = await startTestCloud(dialect);
+      const admin = await t.adminToken();
+      api = networkClient(t);
+      alice = await projectUser(t, admin, 'alice');
+    });
+    afterAll(async () => t?.close());
+
+    const count = async (path: string, query: string, key = path) =>
+      ((await api.call('GET', `/${path}?${query}`, alice.token)).json()[key] as Json[]).length;
+
+    it('creates networks in bulk in the order asked, or none when one is refused', async () => {
+      const made = await api.call('POST', '/networks', alice.token, {
+        networks: [{ name: 'bulk-a' }, { network: { name: 'bulk-b', admin_state_up: false } }],
+      });
+      expect(made.statusCode, made.body).toBe(201);
+      const nets = made.json().networks as Json[];
+      expect(Object.keys(made.json())).toEqual(['networks']);
+      expect(nets.map((n) => [n['name'], n['admin_state_up']])).toEqual([
+        ['bulk-a', true],
+        ['bulk-b', false],
+      ]);
+      // The second item is bad: nothing is written, and its 400 is answered.
+      const bad = await api.call('POST', '/networks', alice.token, {
+        networks: [{ name: 'bulk-c' }, { name: 'bulk-d', segment_id: null }],
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().NeutronError).toEqual({
+        type: 'HTTPBadRequest',
+        message: "Unrecognized attribute(s) 'segment_id'",
+        detail: '',
+      });
+      expect(await count('networks', 'name=bulk-c')).toBe(0);
+      const empty = await api.call('POST', '/networks', alice.token, { networks: [] });
+      expect(empty.statusCode).toBe(400);
+      expect(empty.json().NeutronError.message).toBe('Resources required');
+    });
+
+    it('creates subnets in bulk; an overlap inside the bulk rolls all of it back', async () => {
+      const net = await api.create(alice.token, 'network', { name: 'bulk-subnets' });
+      const both = await api.call('POST', '/subnets', alice.token, {
+        subnets: [
+          { network_id: net['id'], ip_version: 4, cidr: '10.70.0.0/24', name: 's1' },
+          { network_id: net['id'], ip_version: 6, cidr: 'fd00:70::/64', name: 's2' },
+        ],
+      });
+      expect(both.statusCode, both.body).toBe(201);
+      expect((both.json().subnets as Json[]).map((s) => s['cidr'])).toEqual(['10.70.0.0/24', 'fd00:70::/64']);
+      const overlap = await api.call('POST', '/subnets', alice.token, {
+        subnets: [
+          { network_id: net['id'], ip_version: 4, cidr: '10.70.1.0/24', name: 's3' },
+          { network_id: net['id'], ip_version: 4, cidr: '10.70.1.128/25', name: 's4' },
+        ],
+      });
+      expect(overlap.statusCode).toBe(400);
+      expect(overlap.json().NeutronError.type).toBe('InvalidInput');
+      expect(await count('subnets', `network_id=${String(net['id'])}`)).toBe(2);
+    });
+
+    it('creates ports in bulk with distinct addresses; a taken address refuses them all', async () => {
+      const net = await api.create(alice.token, 'network', { name: 'bulk-ports' });
+      const subnet = await api.create(alice.token, 'subnet', {
+        network_id: net['id'],
+        ip_version: 4,
+        cidr: '10.71.0.0/24',
+      });
+      const made = await api.call('POST', '/ports', alice.token, {
+        ports: Array.from({ length: 5 }, (_, i) => ({ network_id: net['id'], name: `p${i}` })),
+      });
+      expect(made.statusCode, made.body).toBe(201);
+      const ports = made.json().ports as Array<{ name: string; fixed_ips: Array<{ ip_address: string }> }>;
+      expect(ports.map((p) => p.name)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
+      expect(new Set(ports.map((p) => p.fixed_ips[0]!.ip_address)).size).toBe(5);
+      const clash = await api.call('POST', '/ports', alice.token, {
+        ports: [
+          { network_id: net['id'], name: 'q0', fixed_ips: [{ ip_address: '10.71.0.200' }] },
+          { network_id: net['id'], name: 'q1', fixed_ips: [{ ip_address: '10.71.0.200' }] },
+        ],
+      });
+      expect(clash.statusCode).toBe(409);
+      expect(clash.json().NeutronError).toEqual({
+        type: 'IpAddressAlreadyAllocated',
+        message: `IP address 10.71.0.200 already allocated in subnet ${String(subnet['id'])}`,
+        detail: '',
+      });
+      expect(await count('ports', `network_id=${String(net['id'])}`)).toBe(5);
+    });
+
+    it('gives concurrent bulk creates distinct addresses and refuses a bulk the pool cannot hold', async () => {
+      const net = await api.create(alice.token, 'network', { name: 'bulk-race' });
+      // 10.72.0.0/27 holds 29 addresses.
+      await api.create(alice.token, 'subnet', { network_id: net['id'], ip_version: 4, cidr: '10.72.0.0/27' });
+      const bulk = (n: number) =>
+        api.call('POST', '/ports', alice.token, {
+          ports: Array.from({ length: n }, () => ({ network_id: net['id'] })),
+        });
+      const results = await Promise.all([bulk(6), bulk(6), bulk(6), bulk(6)]);
+      expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201, 201]);
+      const ips = results.flatMap((r) =>
+        (r.json().ports as Array<{ fixed_ips: Array<{ ip_address: string }> }>).map(
+          (p) => p.fixed_ips[0]!.ip_address,
+        ),
+      );
+      expect(new Set(ips).size).toBe(24);
+      const tooMany = await bulk(6);
+      expect(tooMany.statusCode).toBe(409);
+      expect(tooMany.json().NeutronError.type).toBe('IpAddressGenerationFailure');
+      expect(await count('ports', `network_id=${String(net['id'])}`)).toBe(24);
+    });
+
+    it('creates security group rules in bulk; a duplicate inside the bulk refuses them all', async () => {
+      const sg = await api.call('POST', '/security-groups', alice.token, {
+        security_group: { name: 'bulk-sg' },
+      });
+      const groupId = String(sg.json().security_group.id);
+      const rule = (port: number) => ({
+        security_group_id: groupId,
+        direction: 'ingress',
+        protocol: 'tcp',
+        port_range_min: port,
+        port_range_max: port,
+      });
+      const made = await api.call('POST', '/security-group-rules', alice.token, {
+        security_group_rules: [rule(22), rule(80)],
+      });
+      expect(made.statusCode, made.body).toBe(201);
+      expect((made.json().security_group_rules as Json[]).map((r) => r['port_range_min'])).toEqual([22, 80]);
+      const dup = await api.call('POST', '/security-group-rules', alice.token, {
+        security_group_rules: [rule(443), rule(443)],
+      });
+      expect(dup.statusCode).toBe(409);
+      expect(dup.json().NeutronError.type).toBe('SecurityGroupRuleExists');
+      expect(
+        await count(
+          'security-group-rules',
+          `security_group_id=${groupId}&port_range_min=443`,
+          'security_group_rules',
+        ),
+      ).toBe(0);
+    });
+  });
+}
