@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { StrataDb } from './database.js';
 import type { Tx } from './db-handle.js';
+import { withSavepoint } from './savepoint.js';
 
 /**
  * The store as seen from inside one open transaction: reads go through `tx`, and each
@@ -14,17 +14,6 @@ export function nestedStore(store: StrataDb, tx: Tx): StrataDb {
   return {
     ...store,
     db: tx,
-    write: async (work) => {
-      await sql`savepoint strata_nested`.execute(tx);
-      try {
-        const value = await work(tx);
-        await sql`release savepoint strata_nested`.execute(tx);
-        return value;
-      } catch (err) {
-        await sql`rollback to savepoint strata_nested`.execute(tx);
-        await sql`release savepoint strata_nested`.execute(tx);
-        throw err;
-      }
-    },
+    write: (work) => withSavepoint(tx, 'strata_nested', () => work(tx)),
   };
 }
