@@ -69,7 +69,14 @@ const base: PortRow = {
 };
 const rows: PortRow[] = [
   base,
-  { ...base, id: 'p2', project_id: 'proj-b', admin_state_up: 0, port_security_enabled: 1, tags: '' },
+  {
+    ...base,
+    id: 'p2',
+    project_id: 'proj-b',
+    admin_state_up: 0 as const,
+    port_security_enabled: 1 as const,
+    tags: '',
+  },
   { ...base, id: 'p3', binding_vif_details: '{}', allowed_address_pairs: '', security_groups: '[]' },
   { ...base, id: 'p4', network_id: 'n2', dns_name: 'web-1' },
   { ...base, id: 'p5', network_id: 'n2', dns_name: 'web-1.example.org.', extra_dhcp_opts: '' },

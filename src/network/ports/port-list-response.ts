@@ -11,7 +11,7 @@ import { pageLinks } from '../network-list.js';
 import { portAttributeNames, portJsonWriter } from './port-json.js';
 import { sqlitePortJson } from './port-json-sqlite.js';
 import type { PageRequest, PortPage, PortSqlList, RenderedPort } from './port-list-sql.js';
-import { listPortPage, listRenderedPortPage } from './port-list-sql.js';
+import { listPortPage, listRenderedPortPage, listRenderedPorts } from './port-list-sql.js';
 import { portDomains } from '../dns/dns-names.js';
 import { allocationsOf } from './port-store.js';
 
@@ -35,15 +35,22 @@ export async function sqlPortList(
     marker: q.marker,
     missing: portNotFound,
   };
+  const headers = { 'content-type': 'application/json; charset=utf-8' };
+  const sqlite = deps.store.traits.name === 'sqlite';
+  // No limit: one page, no links, and SQLite can join the whole list itself.
+  const whole = sqlite && q.limit === undefined && !q.pageReverse;
+  if (whole) {
+    const list = await wholeListBySqlite(db, deps.dnsDomain, caller, q, r);
+    if (list !== undefined) return respond(joinedJson('{"ports":[', list, ']}'), { headers });
+  }
   const page =
-    (deps.store.traits.name === 'sqlite'
-      ? await renderedBySqlite(db, deps.dnsDomain, caller, q, r)
-      : undefined) ?? (await renderedInNode(db, deps.dnsDomain, deps.store.traits.name, caller, q, r));
+    (sqlite && !whole ? await renderedBySqlite(db, deps.dnsDomain, caller, q, r) : undefined) ??
+    (await renderedInNode(db, deps.dnsDomain, deps.store.traits.name, caller, q, r));
   if (q.pageReverse) page.rows.reverse();
   const links = pageLinks(ctx.url, ctx.query, q, page.rows, page.more);
   const tail = links.length > 0 ? `],"ports_links":${JSON.stringify(links)}}` : ']}';
   const body = joinedJson('{"ports":[', page.rows, tail);
-  return respond(body, { headers: { 'content-type': 'application/json; charset=utf-8' } });
+  return respond(body, { headers });
 }
 
 const comma = Buffer.from(',');
@@ -60,17 +67,11 @@ function joinedJson(head: string, rows: ReadonlyArray<{ readonly json: Buffer }>
 }
 
 /**
- * The database renders with the attributes hidden from the caller on its own project; the
- * page stands only if every owner on it hides the same ones (always so under the default
- * policy, where binding attributes are admin-only), else Node renders it per owner.
+ * The database renders with the attributes hidden from the caller on its own project; its
+ * answer stands only if every owner of a port in it hides the same ones (always so under
+ * the default policy, where binding attributes are admin-only), else Node renders per owner.
  */
-async function renderedBySqlite(
-  db: Db,
-  dnsDomain: string,
-  caller: NetworkCaller,
-  q: ListQuery,
-  r: PageRequest,
-): Promise<PortPage<RenderedPort> | undefined> {
+function sqliteRendering(dnsDomain: string, caller: NetworkCaller, q: ListQuery) {
   const memo = new Map<string, string>();
   const hiddenFor = (projectId: string) => {
     let h = memo.get(projectId);
@@ -81,9 +82,36 @@ async function renderedBySqlite(
     return h;
   };
   const hidden = hiddenFor(caller.projectId ?? '');
-  const render = sqlitePortJson(q.fields, new Set(hidden === '' ? [] : hidden.split('\n')), dnsDomain);
+  return {
+    render: sqlitePortJson(q.fields, new Set(hidden === '' ? [] : hidden.split('\n')), dnsDomain),
+    stands: (owners: ReadonlyArray<string>) => owners.every((p) => hiddenFor(p) === hidden),
+  };
+}
+
+async function renderedBySqlite(
+  db: Db,
+  dnsDomain: string,
+  caller: NetworkCaller,
+  q: ListQuery,
+  r: PageRequest,
+): Promise<PortPage<RenderedPort> | undefined> {
+  const { render, stands } = sqliteRendering(dnsDomain, caller, q);
   const page = await listRenderedPortPage(db, 'sqlite', r, render);
-  return page.rows.every((p) => hiddenFor(p.project_id) === hidden) ? page : undefined;
+  return stands(page.rows.map((p) => p.project_id)) ? page : undefined;
+}
+
+/** The whole list's JSON as one chunk joined by SQLite (none when empty), if it stands. */
+async function wholeListBySqlite(
+  db: Db,
+  dnsDomain: string,
+  caller: NetworkCaller,
+  q: ListQuery,
+  r: PageRequest,
+): Promise<Array<{ readonly json: Buffer }> | undefined> {
+  const { render, stands } = sqliteRendering(dnsDomain, caller, q);
+  const list = await listRenderedPorts(db, 'sqlite', r, render);
+  if (!stands(list.owners)) return undefined;
+  return list.count === 0 ? [] : [{ json: list.json }];
 }
 
 async function renderedInNode(
