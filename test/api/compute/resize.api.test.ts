@@ -4,6 +4,25 @@ import { bootServer, createFlavor, createImage, waitForServer } from '../../supp
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 
+/** MEMORY_MB used per compute host's provider (the volume pool's sharing provider has none). */
+async function memoryUsageByHost(t: TestCloud, token: string): Promise<Record<string, number>> {
+  const rps = (await t.request({ method: 'GET', url: '/placement/resource_providers', token })).json()
+    .resource_providers as Array<{ uuid: string; name: string }>;
+  const out: Record<string, number> = {};
+  for (const rp of rps) {
+    const url = `/placement/resource_providers/${rp.uuid}/inventories`;
+    const inventories = (await t.request({ method: 'GET', url, token })).json().inventories as object;
+    if (!('MEMORY_MB' in inventories)) continue;
+    const usages = await t.request({
+      method: 'GET',
+      url: `/placement/resource_providers/${rp.uuid}/usages`,
+      token,
+    });
+    out[rp.name] = usages.json().usages.MEMORY_MB ?? 0;
+  }
+  return out;
+}
+
 for (const dialect of testDialects()) {
   describe(`${dialect}: resize with confirm and revert`, () => {
     let t: TestCloud;
@@ -13,22 +32,7 @@ for (const dialect of testDialects()) {
     let image: string;
     const action = (id: string, body: object) =>
       t.request({ method: 'POST', url: `/compute/v2.1/servers/${id}/action`, token: admin, payload: body });
-    const usage = async (): Promise<Record<string, number>> => {
-      const rps = (
-        await t.request({ method: 'GET', url: '/placement/resource_providers', token: admin })
-      ).json().resource_providers as Array<{ uuid: string; name: string }>;
-      const out: Record<string, number> = {};
-      for (const rp of rps)
-        out[rp.name] =
-          (
-            await t.request({
-              method: 'GET',
-              url: `/placement/resource_providers/${rp.uuid}/usages`,
-              token: admin,
-            })
-          ).json().usages.MEMORY_MB ?? 0;
-      return out;
-    };
+    const usage = () => memoryUsageByHost(t, admin);
 
     beforeAll(async () => {
       t = await startTestCloud(dialect);
@@ -163,20 +167,6 @@ for (const dialect of testDialects()) {
         .events as Array<{ event: string; result: string; traceback: string }>;
     }
 
-    async function memoryUsage(): Promise<Record<string, number>> {
-      const rps = (
-        await t.request({ method: 'GET', url: '/placement/resource_providers', token: admin })
-      ).json().resource_providers as Array<{ uuid: string; name: string }>;
-      const out: Record<string, number> = {};
-      for (const rp of rps) {
-        const u = await t.request({
-          method: 'GET',
-          url: `/placement/resource_providers/${rp.uuid}/usages`,
-          token: admin,
-        });
-        out[rp.name] = u.json().usages.MEMORY_MB ?? 0;
-      }
-      return out;
-    }
+    const memoryUsage = () => memoryUsageByHost(t, admin);
   });
 }
