@@ -10,6 +10,7 @@ import { applyNft, deleteStrataTables, strataTablesPresent } from './nft.js';
 import { compileAddressGroupUpdate, compileGroupMembersUpdate, compileRuleset } from './nft-ruleset.js';
 import type { PortFilter } from './nft-ruleset.js';
 import type { SecurityRule } from './nft-rules.js';
+import { securityRule as rule } from './nft-rules.js';
 import { addVethPair, linkInfo } from './veth.js';
 import { NoVlanSupportError, ensureProviderUplink, removeProviderUplink } from './vlan.js';
 import {
@@ -50,16 +51,6 @@ const spoofed = '192.168.77.99';
 const macA = 'fa:16:3e:00:77:0a';
 const macB = 'fa:16:3e:00:77:14';
 
-const rule = (o: Partial<SecurityRule>): SecurityRule => ({
-  direction: 'ingress',
-  ethertype: 'IPv4',
-  protocol: null,
-  port_range_min: null,
-  port_range_max: null,
-  remote_ip_prefix: null,
-  remote_group_id: null,
-  ...o,
-});
 const egressAll = rule({ direction: 'egress' });
 const icmpIn = rule({ protocol: 'icmp' });
 const tcp5000In = rule({

@@ -5,24 +5,13 @@ import { deleteNetns, ensureNetns, netnsPath } from './netns.js';
 import { applyNft } from './nft.js';
 import { addressGroupSetName, compileAddressGroupUpdate, compileRuleset } from './nft-ruleset.js';
 import type { PortFilter } from './nft-ruleset.js';
-import type { SecurityRule } from './nft-rules.js';
+import { securityRule as rule } from './nft-rules.js';
 
 // One namespace of its own: the kernel takes the address group sets and their updates.
 const skipReason = process.getuid?.() !== 0 ? 'needs root' : !hasCommand('nft') ? 'missing nft' : undefined;
 const tag = randomBytes(3).toString('hex');
 const ns = `sag-${tag}`;
 const agId = `a9000000-${tag}-4000-8000-000000000001`;
-
-const rule = (o: Partial<SecurityRule>): SecurityRule => ({
-  direction: 'ingress',
-  ethertype: 'IPv4',
-  protocol: null,
-  port_range_min: null,
-  port_range_max: null,
-  remote_ip_prefix: null,
-  remote_group_id: null,
-  ...o,
-});
 
 const port: PortFilter = {
   portId: `p-${tag}`,

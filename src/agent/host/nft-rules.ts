@@ -14,6 +14,20 @@ export interface SecurityRule {
   readonly remote_address_group_id?: string | null;
 }
 
+/** An ingress IPv4 rule matching any protocol from anywhere, changed by `o` (tests and benchmarks build groups from it). */
+export function securityRule(o: Partial<SecurityRule> = {}): SecurityRule {
+  return {
+    direction: 'ingress',
+    ethertype: 'IPv4',
+    protocol: null,
+    port_range_min: null,
+    port_range_max: null,
+    remote_ip_prefix: null,
+    remote_group_id: null,
+    ...o,
+  };
+}
+
 export type Family = 'v4' | 'v6';
 /** A class of rules matched by one set lookup: ports, ICMP type/code, or the protocol alone. */
 export type RuleClass = 'ports' | 'icmp' | 'proto';

@@ -6,19 +6,8 @@ import {
   zoneOf,
 } from './nft-ruleset.js';
 import type { PortFilter } from './nft-ruleset.js';
-import type { SecurityRule } from './nft-rules.js';
+import { securityRule as rule } from './nft-rules.js';
 import { linkLocalOf } from './nft-spoofing.js';
-
-const rule = (o: Partial<SecurityRule>): SecurityRule => ({
-  direction: 'ingress',
-  ethertype: 'IPv4',
-  protocol: null,
-  port_range_min: null,
-  port_range_max: null,
-  remote_ip_prefix: null,
-  remote_group_id: null,
-  ...o,
-});
 
 const port = (o: Partial<PortFilter>): PortFilter => ({
   portId: 'p1',

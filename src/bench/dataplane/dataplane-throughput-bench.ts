@@ -2,7 +2,7 @@ import { runCommand } from '../../agent/host/command.js';
 import { deleteNetns, ensureNetns, ipIn } from '../../agent/host/netns.js';
 import { LinuxDataplane } from '../../agent/dataplane/linux/linux-dataplane.js';
 import type { HostNetworkState, HostPort } from '../../agent/dataplane/host-network-state.js';
-import type { SecurityRule } from '../../agent/host/nft-rules.js';
+import { securityRule } from '../../agent/host/nft-rules.js';
 import type { BenchOptions, BenchProgress, BenchResult, Benchmark } from '../benchmark.js';
 import { skippedResult } from '../benchmark.js';
 import {
@@ -19,16 +19,6 @@ const name = 'dataplane-throughput';
 const seconds = 5;
 const mtu = 1450;
 const underlay = ['10.253.0.1', '10.253.0.2'] as const;
-
-const openRule = (direction: 'ingress' | 'egress'): SecurityRule => ({
-  direction,
-  ethertype: 'IPv4',
-  protocol: null,
-  port_range_min: null,
-  port_range_max: null,
-  remote_ip_prefix: null,
-  remote_group_id: null,
-});
 
 interface Bench {
   readonly tag: string;
@@ -134,7 +124,7 @@ export const dataplaneThroughputBench: Benchmark = {
     if (missing !== undefined) return skippedResult(name, missing);
     const tag = benchTag();
     const networkId = `bench-${tag}-net`;
-    const rules = [openRule('ingress'), openRule('egress')];
+    const rules = [securityRule(), securityRule({ direction: 'egress' })];
     const bench: Bench = {
       tag,
       hosts: [`sbtp-${tag}-h0`, `sbtp-${tag}-h1`],

@@ -1,6 +1,6 @@
 import { LinuxDataplane } from '../../agent/dataplane/linux/linux-dataplane.js';
 import type { HostNetworkState, HostPort } from '../../agent/dataplane/host-network-state.js';
-import type { SecurityRule } from '../../agent/host/nft-rules.js';
+import { securityRule as rule } from '../../agent/host/nft-rules.js';
 import type { BenchOptions, BenchProgress, BenchResult, Benchmark } from '../benchmark.js';
 import { skippedResult } from '../benchmark.js';
 import { summarize } from '../bench-stats.js';
@@ -17,16 +17,6 @@ const name = 'port-plug';
 const samples = 10;
 const portsPerNetwork = 50;
 
-const rule = (o: Partial<SecurityRule>): SecurityRule => ({
-  direction: 'ingress',
-  ethertype: 'IPv4',
-  protocol: null,
-  port_range_min: null,
-  port_range_max: null,
-  remote_ip_prefix: null,
-  remote_group_id: null,
-  ...o,
-});
 /** A typical group: all egress, ping and SSH in. */
 const defaultRules = [
   rule({ direction: 'egress' }),
