@@ -4,8 +4,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCliCloud } from '../support/cli-cloud.js';
 import { HttpClient } from '../support/http-client.js';
-import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
+import { type OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
 import { builtCliAvailable, startStrata, strataBin } from '../support/strata-process.js';
 
@@ -63,9 +64,7 @@ describe.skipIf(!ready)('strata agent on its own, against strata up over HTTP', 
 
   beforeAll(async () => {
     // A control plane with no host of its own: every server must go to the remote agent.
-    strata = await startStrata({ env: { STRATA_COMPUTE_DRIVER: 'none' } });
-    cli = new OpenStackCli(strata.dataDir);
-    cli.setCloud('admin', strata.adminAuth);
+    ({ strata, cli } = await startCliCloud({ env: { STRATA_COMPUTE_DRIVER: 'none' } }));
     agentDir = mkdtempSync(join(tmpdir(), 'strata-agent-'));
     agent = await startAgentProcess(join(strata.dataDir, 'clouds.yaml'), agentDir);
   });

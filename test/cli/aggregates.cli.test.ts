@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
+import { startCliCloud, stopCliCloud } from '../support/cli-cloud.js';
+import { type OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
-import { builtCliAvailable, startStrata } from '../support/strata-process.js';
+import { builtCliAvailable } from '../support/strata-process.js';
 
 const ready = openstackCliAvailable() && builtCliAvailable();
 type Row = Record<string, unknown>;
@@ -15,17 +16,10 @@ describe.skipIf(!ready)(
     let cli: OpenStackCli;
 
     beforeAll(async () => {
-      strata = await startStrata({ extraArgs: ['--fake-hosts', '2'] });
-      cli = new OpenStackCli(strata.dataDir);
-      cli.setCloud('admin', strata.adminAuth);
+      ({ strata, cli } = await startCliCloud({ extraArgs: ['--fake-hosts', '2'] }));
       await cli.createTinyImage('admin', strata.dataDir);
     });
-    afterAll(async () => {
-      if (strata) {
-        expect(await strata.stop()).toBe(0);
-        await strata.cleanup();
-      }
-    });
+    afterAll(() => stopCliCloud(strata));
 
     it('creates an aggregate in a zone, adds a host, moves the zone and shows it', async () => {
       const created = await cli.json<Row>('admin', ['aggregate', 'create', '--zone', 'az1', 'agg1']);

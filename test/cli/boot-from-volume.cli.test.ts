@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
+import { startCliCloud, stopCliCloud } from '../support/cli-cloud.js';
+import { type OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
-import { builtCliAvailable, startStrata } from '../support/strata-process.js';
+import { builtCliAvailable } from '../support/strata-process.js';
 
 const ready = openstackCliAvailable() && builtCliAvailable();
 
@@ -27,16 +28,9 @@ describe.skipIf(!ready)('openstack CLI against strata up: volumes from images, b
     });
 
   beforeAll(async () => {
-    strata = await startStrata({ extraArgs: ['--fake-hosts', '1'] });
-    cli = new OpenStackCli(strata.dataDir);
-    cli.setCloud('admin', strata.adminAuth);
+    ({ strata, cli } = await startCliCloud({ extraArgs: ['--fake-hosts', '1'] }));
   });
-  afterAll(async () => {
-    if (strata) {
-      expect(await strata.stop()).toBe(0);
-      await strata.cleanup();
-    }
-  });
+  afterAll(() => stopCliCloud(strata));
 
   it('volume create --image, server create --volume / --boot-from-volume, image create --volume', async () => {
     await cli.ok('admin', ['volume', 'create', '--image', 'strata-test-fake', '--size', '1', 'root-vol']);

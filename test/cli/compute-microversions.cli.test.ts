@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCliCloud, stopCliCloud } from '../support/cli-cloud.js';
 import { computeMicroversions } from '../../src/compute/compute-version.js';
-import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
+import { type OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
-import { builtCliAvailable, startStrata } from '../support/strata-process.js';
+import { builtCliAvailable } from '../support/strata-process.js';
 
 const ready = openstackCliAvailable() && builtCliAvailable();
 const max = computeMicroversions.max.join('.');
@@ -15,17 +16,10 @@ describe.skipIf(!ready)(`openstack CLI at compute ${max} against strata up`, () 
   const at = (...args: string[]) => ['--os-compute-api-version', max, ...args];
 
   beforeAll(async () => {
-    strata = await startStrata({ extraArgs: ['--fake-hosts', '1'] });
-    cli = new OpenStackCli(strata.dataDir);
-    cli.setCloud('admin', strata.adminAuth);
+    ({ strata, cli } = await startCliCloud({ extraArgs: ['--fake-hosts', '1'] }));
     await cli.createTinyImage('admin', strata.dataDir);
   });
-  afterAll(async () => {
-    if (strata) {
-      expect(await strata.stop()).toBe(0);
-      await strata.cleanup();
-    }
-  });
+  afterAll(() => stopCliCloud(strata));
 
   it('creates, shows (flavor embedded), lists and rebuilds a server', async () => {
     const created = await cli.json<Record<string, unknown>>(

@@ -4,9 +4,10 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
+import { addMemberCloud, startCliCloud, stopCliCloud } from '../support/cli-cloud.js';
+import { type OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
-import { builtCliAvailable, startStrata } from '../support/strata-process.js';
+import { builtCliAvailable } from '../support/strata-process.js';
 import { md5Fingerprint, publicKeyFile, sshKeygenAvailable } from './ssh-key-fixtures.js';
 import { defaultFlavors } from '../../src/cli/up-bootstrap.js';
 
@@ -21,27 +22,10 @@ describe.skipIf(!ready)(
     let cli: OpenStackCli;
 
     beforeAll(async () => {
-      strata = await startStrata();
-      cli = new OpenStackCli(strata.dataDir);
-      cli.setCloud('admin', strata.adminAuth);
-      await cli.json('admin', ['project', 'create', 'demo']);
-      await cli.json('admin', ['user', 'create', '--password', 'nia-pw-1', 'nia']);
-      await cli.ok('admin', ['role', 'add', '--user', 'nia', '--project', 'demo', 'member']);
-      cli.setCloud('member', {
-        auth_url: strata.adminAuth['auth_url'],
-        username: 'nia',
-        password: 'nia-pw-1',
-        project_name: 'demo',
-        user_domain_name: 'Default',
-        project_domain_name: 'Default',
-      });
+      ({ strata, cli } = await startCliCloud());
+      await addMemberCloud({ strata, cli }, { project: 'demo', user: 'nia', password: 'nia-pw-1' });
     });
-    afterAll(async () => {
-      if (strata) {
-        expect(await strata.stop()).toBe(0);
-        await strata.cleanup();
-      }
-    });
+    afterAll(() => stopCliCloud(strata));
 
     it('creates, lists, shows, sets and deletes flavors', async () => {
       const tiny = await cli.json<Record<string, unknown>>('admin', [

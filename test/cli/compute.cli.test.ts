@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCliCloud, stopCliCloud } from '../support/cli-cloud.js';
 import { computeMicroversions } from '../../src/compute/compute-version.js';
-import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
+import { type OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
-import { builtCliAvailable, startStrata } from '../support/strata-process.js';
+import { builtCliAvailable } from '../support/strata-process.js';
 
 const ready = openstackCliAvailable() && builtCliAvailable();
 
@@ -23,9 +24,7 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
   };
 
   beforeAll(async () => {
-    strata = await startStrata({ extraArgs: ['--fake-hosts', '3'] });
-    cli = new OpenStackCli(strata.dataDir);
-    cli.setCloud('admin', strata.adminAuth);
+    ({ strata, cli } = await startCliCloud({ extraArgs: ['--fake-hosts', '3'] }));
     // m1.tiny and m1.small are the defaults `strata up` creates; check they are there.
     const flavors = await cli.json<Array<{ Name: string }>>('admin', ['flavor', 'list']);
     expect(flavors.map((f) => f.Name)).toEqual(
@@ -36,12 +35,7 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on the fake dr
     ).toContain('strata-test-fake');
     await cli.createTinyImage('admin', strata.dataDir);
   });
-  afterAll(async () => {
-    if (strata) {
-      expect(await strata.stop()).toBe(0);
-      await strata.cleanup();
-    }
-  });
+  afterAll(() => stopCliCloud(strata));
 
   it('creates a server with --wait and lists it', async () => {
     const s = await cli.json<Record<string, unknown>>('admin', [

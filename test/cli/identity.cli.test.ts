@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
+import { startCliCloud, stopCliCloud } from '../support/cli-cloud.js';
+import { type OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
-import { builtCliAvailable, startStrata } from '../support/strata-process.js';
+import { builtCliAvailable } from '../support/strata-process.js';
 
 const ready = openstackCliAvailable() && builtCliAvailable();
 
@@ -12,9 +13,7 @@ describe.skipIf(!ready)('openstack CLI against strata up: identity', () => {
   let member: Record<string, unknown>;
 
   beforeAll(async () => {
-    strata = await startStrata();
-    cli = new OpenStackCli(strata.dataDir);
-    cli.setCloud('admin', strata.adminAuth);
+    ({ strata, cli } = await startCliCloud());
     member = {
       auth_url: strata.adminAuth['auth_url'],
       username: 'mia',
@@ -24,12 +23,7 @@ describe.skipIf(!ready)('openstack CLI against strata up: identity', () => {
       project_domain_name: 'Default',
     };
   });
-  afterAll(async () => {
-    if (strata) {
-      expect(await strata.stop()).toBe(0);
-      await strata.cleanup();
-    }
-  });
+  afterAll(() => stopCliCloud(strata));
 
   it('issues a token and lists the catalog', async () => {
     const token = await cli.json<{ id: string; project_id: string; user_id: string; expires: string }>(

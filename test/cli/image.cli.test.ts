@@ -2,9 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
+import { addMemberCloud, startCliCloud, stopCliCloud } from '../support/cli-cloud.js';
+import { type OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
-import { builtCliAvailable, startStrata } from '../support/strata-process.js';
+import { builtCliAvailable } from '../support/strata-process.js';
 
 const ready = openstackCliAvailable() && builtCliAvailable();
 
@@ -29,29 +30,12 @@ describe.skipIf(!ready)('openstack CLI against strata up: image', () => {
   const show = (cloud: string, image: string) => cli.json<ImageJson>(cloud, ['image', 'show', image]);
 
   beforeAll(async () => {
-    strata = await startStrata();
-    cli = new OpenStackCli(strata.dataDir);
-    cli.setCloud('admin', strata.adminAuth);
+    ({ strata, cli } = await startCliCloud());
     file = join(strata.dataDir, 'disk.qcow2');
     writeFileSync(file, data);
-    demoId = (await cli.json<{ id: string }>('admin', ['project', 'create', 'demo'])).id;
-    await cli.json('admin', ['user', 'create', '--password', 'mia-pw-1', 'mia']);
-    await cli.ok('admin', ['role', 'add', '--user', 'mia', '--project', 'demo', 'member']);
-    cli.setCloud('member', {
-      auth_url: strata.adminAuth['auth_url'],
-      username: 'mia',
-      password: 'mia-pw-1',
-      project_name: 'demo',
-      user_domain_name: 'Default',
-      project_domain_name: 'Default',
-    });
+    demoId = await addMemberCloud({ strata, cli }, { project: 'demo', user: 'mia', password: 'mia-pw-1' });
   });
-  afterAll(async () => {
-    if (strata) {
-      expect(await strata.stop()).toBe(0);
-      await strata.cleanup();
-    }
-  });
+  afterAll(() => stopCliCloud(strata));
 
   it('creates an image from a file, then lists and shows it active with its checksum', async () => {
     const created = await cli.json<ImageJson>('admin', [

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
+import { startCliCloud, stopCliCloud } from '../support/cli-cloud.js';
+import { type OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
-import { builtCliAvailable, startStrata } from '../support/strata-process.js';
+import { builtCliAvailable } from '../support/strata-process.js';
 
 // osc-placement (Debian's python3-osc-placement) adds the placement commands to `openstack`.
 const oscPlacement = existsSync('/usr/lib/python3/dist-packages/osc_placement');
@@ -26,16 +27,9 @@ describe.skipIf(!ready)('openstack CLI (osc-placement) against strata up: placem
   const json = <T>(args: string[], v = '1.39') => cli.json<T>('admin', at(v, args));
 
   beforeAll(async () => {
-    strata = await startStrata();
-    cli = new OpenStackCli(strata.dataDir);
-    cli.setCloud('admin', strata.adminAuth);
+    ({ strata, cli } = await startCliCloud());
   });
-  afterAll(async () => {
-    if (strata) {
-      expect(await strata.stop()).toBe(0);
-      await strata.cleanup();
-    }
-  });
+  afterAll(() => stopCliCloud(strata));
 
   it("lists the fake compute host's provider with its inventory", async () => {
     // The volume backend's pool (`host@file#file`) is a provider too.

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
+import { startCliCloud, stopCliCloud } from '../support/cli-cloud.js';
+import { type OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
-import { builtCliAvailable, startStrata } from '../support/strata-process.js';
+import { builtCliAvailable } from '../support/strata-process.js';
 
 const ready = openstackCliAvailable() && builtCliAvailable();
 
@@ -19,16 +20,9 @@ describe.skipIf(!ready)('openstack CLI against strata up: servers on networks', 
   };
 
   beforeAll(async () => {
-    strata = await startStrata({ extraArgs: ['--fake-hosts', '1'] });
-    cli = new OpenStackCli(strata.dataDir);
-    cli.setCloud('admin', strata.adminAuth);
+    ({ strata, cli } = await startCliCloud({ extraArgs: ['--fake-hosts', '1'] }));
   });
-  afterAll(async () => {
-    if (strata) {
-      expect(await strata.stop()).toBe(0);
-      strata.cleanup();
-    }
-  });
+  afterAll(() => stopCliCloud(strata));
 
   it('boots on a network with an address, adds and removes a port and a network', async () => {
     await cli.ok('admin', ['network', 'create', 'cli-net']);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
+import { startCliCloud, stopCliCloud } from '../support/cli-cloud.js';
+import { type OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
-import { builtCliAvailable, startStrata } from '../support/strata-process.js';
+import { builtCliAvailable } from '../support/strata-process.js';
 
 const ready = openstackCliAvailable() && builtCliAvailable();
 
@@ -17,16 +18,9 @@ describe.skipIf(!ready)('openstack CLI against strata up: address scopes and sub
   const names = (rows: Row[]) => rows.map((r) => r['Name']).sort();
 
   beforeAll(async () => {
-    strata = await startStrata();
-    cli = new OpenStackCli(strata.dataDir);
-    cli.setCloud('admin', strata.adminAuth);
+    ({ strata, cli } = await startCliCloud());
   });
-  afterAll(async () => {
-    if (strata) {
-      expect(await strata.stop()).toBe(0);
-      await strata.cleanup();
-    }
-  });
+  afterAll(() => stopCliCloud(strata));
 
   it('creates, lists, shows, sets and deletes an address scope', async () => {
     const scope = await cli.json<Row>('admin', [

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCliCloud } from '../support/cli-cloud.js';
 import { kernelDataplaneSkipReason } from '../support/kernel-dataplane.js';
-import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
+import { type OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
-import { builtCliAvailable, startStrata } from '../support/strata-process.js';
+import { builtCliAvailable } from '../support/strata-process.js';
 
 const skip =
   kernelDataplaneSkipReason(['dnsmasq']) ??
@@ -26,9 +27,9 @@ describe.skipIf(skip)(`strata up's default dataplane as root (${skip ?? 'linux'}
   const ports = async () => cli.json<Array<Record<string, unknown>>>('admin', ['port', 'list', '--long']);
 
   beforeAll(async () => {
-    strata = await startStrata({ env: { STRATA_DATAPLANE: 'auto', STRATA_COMPUTE_DRIVER: 'runc' } });
-    cli = new OpenStackCli(strata.dataDir);
-    cli.setCloud('admin', strata.adminAuth);
+    ({ strata, cli } = await startCliCloud({
+      env: { STRATA_DATAPLANE: 'auto', STRATA_COMPUTE_DRIVER: 'runc' },
+    }));
     routerId = String((await cli.json('admin', ['router', 'show', 'router1']))['id']);
     networkId = String((await cli.json('admin', ['network', 'show', 'private']))['id']);
   }, 300_000);

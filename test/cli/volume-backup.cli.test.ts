@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
+import { addMemberCloud, startCliCloud, stopCliCloud } from '../support/cli-cloud.js';
+import { type OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
-import { builtCliAvailable, startStrata } from '../support/strata-process.js';
+import { builtCliAvailable } from '../support/strata-process.js';
 
 const ready = openstackCliAvailable() && builtCliAvailable();
 
@@ -29,27 +30,10 @@ describe.skipIf(!ready)(
     }
 
     beforeAll(async () => {
-      strata = await startStrata({ extraArgs: ['--fake-hosts', '1'] });
-      cli = new OpenStackCli(strata.dataDir);
-      cli.setCloud('admin', strata.adminAuth);
-      await cli.json('admin', ['project', 'create', 'demo']);
-      await cli.json('admin', ['user', 'create', '--password', 'nia-pw-1', 'nia']);
-      await cli.ok('admin', ['role', 'add', '--user', 'nia', '--project', 'demo', 'member']);
-      cli.setCloud('member', {
-        auth_url: strata.adminAuth['auth_url'],
-        username: 'nia',
-        password: 'nia-pw-1',
-        project_name: 'demo',
-        user_domain_name: 'Default',
-        project_domain_name: 'Default',
-      });
+      ({ strata, cli } = await startCliCloud({ extraArgs: ['--fake-hosts', '1'] }));
+      await addMemberCloud({ strata, cli }, { project: 'demo', user: 'nia', password: 'nia-pw-1' });
     });
-    afterAll(async () => {
-      if (strata) {
-        expect(await strata.stop()).toBe(0);
-        await strata.cleanup();
-      }
-    });
+    afterAll(() => stopCliCloud(strata));
 
     it('backs a volume up, restores it to a new volume, and transfers a volume to another project', async () => {
       await cli.json('admin', v(['volume', 'create', '--size', '1', 'vol1']));

@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCliCloud } from '../support/cli-cloud.js';
 import { drivers } from '../../src/agent/drivers/registry.js';
-import { OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
+import { type OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
 import type { StrataProcess } from '../support/strata-process.js';
 import { builtCliAvailable, startStrata } from '../support/strata-process.js';
 import { serialConsoleStatus, typeIntoSerialConsole } from '../support/serial-console-client.js';
@@ -52,9 +53,7 @@ describe.skipIf(!ready)('openstack CLI against strata up: real VMs and container
   };
 
   beforeAll(async () => {
-    strata = await startStrata({ env: { STRATA_COMPUTE_DRIVER: 'qemu,runc' } });
-    cli = new OpenStackCli(strata.dataDir);
-    cli.setCloud('admin', strata.adminAuth);
+    ({ strata, cli } = await startCliCloud({ env: { STRATA_COMPUTE_DRIVER: 'qemu,runc' } }));
     writeFileSync(join(strata.dataDir, 'user-data.txt'), 'hello from user data 42\n');
   });
   afterAll(async () => {
