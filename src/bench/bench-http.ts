@@ -3,7 +3,25 @@ import http from 'node:http';
 export interface HttpReply {
   readonly status: number;
   readonly headers: http.IncomingHttpHeaders;
+  /** The body's bytes as they arrived, complete when the request's promise resolves. */
+  readonly bytes: Buffer;
+  /** The body as UTF-8 text, decoded on first use (so a timer stopped at the last byte leaves it out). */
   readonly body: string;
+}
+
+class ReceivedReply implements HttpReply {
+  #body: string | undefined;
+
+  constructor(
+    readonly status: number,
+    readonly headers: http.IncomingHttpHeaders,
+    readonly bytes: Buffer,
+  ) {}
+
+  get body(): string {
+    this.#body ??= this.bytes.toString();
+    return this.#body;
+  }
 }
 
 export interface HttpCall {
@@ -42,11 +60,7 @@ export class BenchHttpClient {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
         res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString(),
-          }),
+          resolve(new ReceivedReply(res.statusCode ?? 0, res.headers, Buffer.concat(chunks))),
         );
       });
       req.on('error', reject);

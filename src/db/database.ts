@@ -88,6 +88,11 @@ function openSqlite(path: string): Kysely<Database> {
   // Checkpoint every 16,000 pages (64 MiB of WAL) instead of 1,000: each checkpoint syncs and
   // writes hot pages back once, and under a create storm the default cost about a tenth of it.
   sqlite.pragma('wal_autocheckpoint = 16000');
+  // A page cache of up to 64 MiB instead of 2: a read of a whole table (GET /v2.0/ports of
+  // 10,000 ports touches 11 MB) otherwise fetches most pages again, from the WAL after a
+  // create storm, on every request; that was a quarter of the list's CPU (docs/benchmarks.md).
+  // Pages are cached only once read, so a small cloud stays small.
+  sqlite.pragma('cache_size = -65536');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 

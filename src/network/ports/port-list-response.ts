@@ -40,8 +40,8 @@ export async function sqlPortList(
   // No limit: one page, no links, and SQLite can join the whole list itself.
   const whole = sqlite && q.limit === undefined && !q.pageReverse;
   if (whole) {
-    const list = await wholeListBySqlite(db, deps.dnsDomain, caller, q, r);
-    if (list !== undefined) return respond(joinedJson('{"ports":[', list, ']}'), { headers });
+    const body = await wholeListBySqlite(db, deps.dnsDomain, caller, q, r);
+    if (body !== undefined) return respond(body, { headers });
   }
   const page =
     (sqlite && !whole ? await renderedBySqlite(db, deps.dnsDomain, caller, q, r) : undefined) ??
@@ -100,18 +100,17 @@ async function renderedBySqlite(
   return stands(page.rows.map((p) => p.project_id)) ? page : undefined;
 }
 
-/** The whole list's JSON as one chunk joined by SQLite (none when empty), if it stands. */
+/** The whole list's response body as SQLite wrote it, if its rendering stands. */
 async function wholeListBySqlite(
   db: Db,
   dnsDomain: string,
   caller: NetworkCaller,
   q: ListQuery,
   r: PageRequest,
-): Promise<Array<{ readonly json: Buffer }> | undefined> {
+): Promise<Buffer | undefined> {
   const { render, stands } = sqliteRendering(dnsDomain, caller, q);
-  const list = await listRenderedPorts(db, 'sqlite', r, render);
-  if (!stands(list.owners)) return undefined;
-  return list.count === 0 ? [] : [{ json: list.json }];
+  const list = await listRenderedPorts(db, 'sqlite', r, render, { head: '{"ports":[', tail: ']}' });
+  return stands(list.owners) ? list.body : undefined;
 }
 
 async function renderedInNode(

@@ -145,41 +145,44 @@ export function listRenderedPortPage(
   );
 }
 
-/** A whole list (no limit) as the database joined it: the ports' JSON comma-separated. */
+/** A whole list (no limit) as the database joined it. */
 export interface RenderedList {
-  readonly count: number;
-  /** The ports' JSON joined with commas, as UTF-8 bytes (empty when there are none). */
-  readonly json: Buffer;
+  /** The response body: `frame.head`, the ports' JSON joined with commas, `frame.tail`, as UTF-8 bytes. */
+  readonly body: Buffer;
   /** Each project owning a port of the list, once. */
   readonly owners: string[];
 }
 
 /**
- * Every port after the marker (no limit, so no more pages and no links) as one BLOB that
- * SQLite joins while it renders: one row and one Buffer for the whole list instead of one
- * per port, whose making was about a third of a 10,000-port list (docs/benchmarks.md).
- * The outer aggregate reads the ordered subquery as it comes (SQLite does not flatten an
- * ordered subquery into an aggregate), so the ports keep the plan's order;
- * port-list-paging.api.test.ts compares that order with the in-memory path's.
+ * Every port after the marker (no limit, so no more pages and no links) as the one BLOB
+ * that SQLite joins while it renders, framed by `head` and `tail`: the bytes Node sends as
+ * they are, with no Buffer per port and no copy to add the frame (each was several percent
+ * of a 10,000-port list, docs/benchmarks.md). The outer aggregate reads the ordered
+ * subquery as it comes (SQLite does not flatten an ordered subquery into an aggregate), so
+ * the ports keep the plan's order; port-list-paging.api.test.ts compares that order with
+ * the in-memory path's.
  */
 export async function listRenderedPorts(
   db: Db,
   dialect: DialectName,
   r: PageRequest,
   render: RawBuilder<string>,
+  frame: { readonly head: string; readonly tail: string },
 ): Promise<RenderedList> {
   const page = await pageOf(db, dialect, { ...r, limit: undefined }, (q) =>
     db
       .selectFrom(q.select(['ports.project_id', render.as('json')]).as('page'))
       .select([
-        sql<number>`count(*)`.as('count'),
-        sql<Buffer>`CAST(coalesce(group_concat(page.json, ','), '') AS BLOB)`.as('json'),
+        // concat skips the NULL group_concat of no ports.
+        sql<Buffer>`CAST(concat(${frame.head}, group_concat(page.json, ','), ${frame.tail}) AS BLOB)`.as(
+          'body',
+        ),
         sql<string>`json_group_array(DISTINCT page.project_id)`.as('owners'),
       ])
       .execute(),
   );
   const row = page.rows[0]!;
-  return { count: Number(row.count), json: row.json, owners: JSON.parse(row.owners) as string[] };
+  return { body: row.body, owners: JSON.parse(row.owners) as string[] };
 }
 
 type Paged = ReturnType<typeof visiblePorts>;
