@@ -127,7 +127,14 @@ function parseExpiry(deps: IdentityDeps, text: string | null | undefined): strin
     );
   if (ms <= deps.clock().getTime())
     throw new InputError('identity.app_cred.past_expiry', "The 'expires_at' must not be before now.");
-  return new Date(ms).toISOString();
+  return withMicroseconds(new Date(ms).toISOString(), text);
+}
+
+/** Keystone keeps the microseconds a client gave (`…19.725984`); a Date keeps only milliseconds. */
+function withMicroseconds(iso: string, text: string): string {
+  const fraction = /T[\d:]+[.,](\d+)/.exec(text)?.[1];
+  if (fraction === undefined) return iso;
+  return iso.replace(/\.\d{3}Z$/, `.${fraction.padEnd(6, '0').slice(0, 6)}Z`);
 }
 
 export async function findApplicationCredential(

@@ -56,6 +56,17 @@ for (const dialect of testDialects()) {
       expect(await count('users')).toBe(before);
     });
 
+    it('keeps the microseconds of an application credential expiry', async () => {
+      const me = (await call('GET', '/users?name=admin')).json().users[0].id as string;
+      const base = `/users/${me}/application_credentials`;
+      const expires_at = '2099-01-02T03:04:05.725984';
+      const res = await call('POST', base, { application_credential: { name: 'micro', expires_at } });
+      expect(res.statusCode).toBe(201);
+      const id = res.json().application_credential.id as string;
+      expect(res.json().application_credential.expires_at).toBe(expires_at);
+      expect((await call('GET', `${base}/${id}`)).json().application_credential.expires_at).toBe(expires_at);
+    });
+
     describe('project tags', () => {
       it('adds, checks, replaces, lists and removes tags', async () => {
         const id = await createProject('tagged');
