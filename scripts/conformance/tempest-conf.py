@@ -83,7 +83,16 @@ conf = {
         "admin_domain_name": auth["user_domain_name"],
     },
     "identity": {"uri_v3": identity + "/v3", "auth_version": "v3", "region": "RegionOne"},
-    "identity-feature-enabled": {"api_v2": "false", "api_v3": "true"},
+    # Strata's Keystone has application credentials with access rules and project tags,
+    # but no trusts (tempest assumes them by default).
+    "identity-feature-enabled": {
+        "api_v2": "false", "api_v3": "true", "trust": "false",
+        "application_credentials": "true", "access_rules": "true", "project_tags": "true",
+    },
+    # Glance's interoperable import (glance-direct only) and its refusal of
+    # os_glance_* properties are both there; tempest assumes neither by default.
+    "image-feature-enabled": {"api_v1": "false", "api_v2": "true",
+                              "import_image": "true", "os_glance_reserved": "true"},
     "compute": {
         "image_ref": image, "image_ref_alt": image,
         "flavor_ref": flavor, "flavor_ref_alt": flavor_alt,
