@@ -67,6 +67,28 @@ for (const dialect of testDialects()) {
       expect((await call('GET', `${base}/${id}`)).json().application_credential.expires_at).toBe(expires_at);
     });
 
+    it('keeps an access rule after its credential is gone until the user deletes it', async () => {
+      const me = (await call('GET', '/users?name=admin')).json().users[0].id as string;
+      const access_rules = [{ service: 'compute', method: 'GET', path: '/v2.1/servers/*/ips' }];
+      const created = await call('POST', `/users/${me}/application_credentials`, {
+        application_credential: { name: 'ruled', access_rules },
+      });
+      const cred = created.json().application_credential;
+      const rule = `/users/${me}/access_rules/${cred.access_rules[0].id}`;
+      const inUse = await call('DELETE', rule);
+      expect(inUse.statusCode).toBe(403);
+      expect(inUse.json().error.message).toBe('May not delete access rule in use');
+
+      expect((await call('DELETE', `/users/${me}/application_credentials/${cred.id}`)).statusCode).toBe(204);
+      const kept = (await call('GET', `/users/${me}/access_rules`)).json().access_rules;
+      expect(kept).toMatchObject([{ id: cred.access_rules[0].id, ...access_rules[0] }]);
+      expect((await call('GET', rule)).statusCode).toBe(200);
+
+      expect((await call('DELETE', rule)).statusCode).toBe(204);
+      expect((await call('GET', `/users/${me}/access_rules`)).json().access_rules).toEqual([]);
+      expect((await call('GET', rule)).statusCode).toBe(404);
+    });
+
     describe('project tags', () => {
       it('adds, checks, replaces, lists and removes tags', async () => {
         const id = await createProject('tagged');
