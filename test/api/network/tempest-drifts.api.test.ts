@@ -49,5 +49,31 @@ for (const dialect of testDialects()) {
       const missing = await api.call('GET', '/networks/00000000-0000-0000-0000-000000000000.json', admin);
       expect(missing.json().NeutronError.type).toBe('NetworkNotFound');
     });
+
+    it('reads a body without Content-Type, or with another one, as JSON', async () => {
+      const net = await api.create(admin, 'network', { name: 'untyped' });
+      for (const [type, name] of [
+        [undefined, 'no-type'],
+        ['text/plain', 'text-plain'],
+      ] as const) {
+        const res = await t.request({
+          method: 'PUT',
+          url: `/network/v2.0/networks/${String(net['id'])}`,
+          token: admin,
+          headers: type === undefined ? {} : { 'content-type': type },
+          payload: JSON.stringify({ network: { name } }),
+        });
+        expect(res.statusCode).toBe(200);
+        expect(res.json().network.name).toBe(name);
+      }
+      const bad = await t.request({
+        method: 'PUT',
+        url: `/network/v2.0/networks/${String(net['id'])}`,
+        token: admin,
+        payload: '{"network":',
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().NeutronError.type).toBe('HTTPBadRequest');
+    });
   });
 }
