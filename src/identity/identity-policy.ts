@@ -8,6 +8,8 @@ const admin = 'rule:admin_required';
 const systemReader = '(role:reader and system_scope:all)';
 const domainReader = (path: string) => `(role:reader and domain_id:%(target.${path})s)`;
 const domainAdmin = (path: string) => `(role:admin and domain_id:%(target.${path})s)`;
+const projectReader = `${admin} or ${systemReader} or ${domainReader('project.domain_id')} or project_id:%(target.project.id)s`;
+const projectAdmin = `${admin} or ${domainAdmin('project.domain_id')}`;
 
 export const identityPolicy: Readonly<Record<string, string>> = {
   admin_required: 'role:admin',
@@ -32,12 +34,18 @@ export const identityPolicy: Readonly<Record<string, string>> = {
   'identity:update_domain': admin,
   'identity:delete_domain': admin,
 
-  'identity:get_project': `${admin} or ${systemReader} or ${domainReader('project.domain_id')} or project_id:%(target.project.id)s`,
+  'identity:get_project': projectReader,
   'identity:list_projects': `${admin} or ${systemReader} or ${domainReader('domain_id')}`,
   'identity:list_user_projects': `${admin} or ${systemReader} or ${domainReader('user.domain_id')} or user_id:%(target.user.id)s`,
-  'identity:create_project': `${admin} or ${domainAdmin('project.domain_id')}`,
-  'identity:update_project': `${admin} or ${domainAdmin('project.domain_id')}`,
-  'identity:delete_project': `${admin} or ${domainAdmin('project.domain_id')}`,
+  'identity:create_project': projectAdmin,
+  'identity:update_project': projectAdmin,
+  'identity:delete_project': projectAdmin,
+  'identity:list_project_tags': projectReader,
+  'identity:get_project_tag': projectReader,
+  'identity:update_project_tags': projectAdmin,
+  'identity:create_project_tag': projectAdmin,
+  'identity:delete_project_tags': projectAdmin,
+  'identity:delete_project_tag': projectAdmin,
 
   'identity:get_user': `${admin} or ${systemReader} or ${domainReader('user.domain_id')} or user_id:%(target.user.id)s`,
   'identity:list_users': `${admin} or ${systemReader} or ${domainReader('domain_id')}`,

@@ -75,6 +75,8 @@ export const roleBody = strict({
 export const domainResponse = strict({ domain: domainBody });
 export const domainListResponse = strict({ domains: Type.Array(domainBody), links: collectionLinks });
 export const projectResponse = strict({ project: projectBody });
+/** GET and PUT /v3/projects/{id}/tags: the list and a link to itself. */
+export const projectTagsResponse = strict({ tags: Type.Array(str), links: selfLink });
 export const projectListResponse = strict({ projects: Type.Array(projectBody), links: collectionLinks });
 export const userResponse = strict({ user: userBody });
 export const userListResponse = strict({ users: Type.Array(userBody), links: collectionLinks });

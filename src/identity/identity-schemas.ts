@@ -8,6 +8,13 @@ export const nameString = Type.String({
   pattern: '[\\S]+',
   description: 'Human-readable name.',
 });
+/** Keystone's resource schema caps project and domain names at 64 characters. */
+export const projectNameString = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '[\\S]+',
+  description: 'Human-readable name of a project or domain.',
+});
 export const idString = Type.String({
   minLength: 1,
   maxLength: 64,

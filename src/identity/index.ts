@@ -15,6 +15,7 @@ import type { IdentityDeps } from './identity-deps.js';
 import { identityPolicy } from './identity-policy.js';
 import { versionRoutes } from './identity-version.js';
 import { projectRoutes } from './projects/project-routes.js';
+import { projectTagRoutes } from './projects/project-tag-routes.js';
 import { roleRoutes } from './roles/role-routes.js';
 import { userRoutes } from './users/user-routes.js';
 import type { CachingTokenValidator } from './token-validator.js';
@@ -24,6 +25,7 @@ export const identityRouteTable = [
   ...authRoutes,
   ...domainRoutes,
   ...projectRoutes,
+  ...projectTagRoutes,
   ...userRoutes,
   ...groupRoutes,
   ...roleRoutes,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { neutronFault } from '../common/faults/neutron-fault.js';
 import type { ServicePlugin } from '../common/http/service-plugin.js';
 import { serviceRoutes } from '../common/http/service-routes.js';
+import { addJsonParser } from '../common/http/json-body.js';
 import type { ServiceContext } from '../common/service-context.js';
 import { absoluteDomain } from './dns/dns-names.js';
 import { extensionRoutes } from './discovery/extension-routes.js';
@@ -72,6 +73,8 @@ export function networkService(
     catalogSuffix: '',
     policy: networkPolicy,
     fault: neutronFault,
+    // Neutron (pecan, guess_content_type_from_ext) takes `/v2.0/networks.json` for `/v2.0/networks`.
+    rewritePath: (path) => (path.endsWith('.json') ? path.slice(0, -'.json'.length) : path),
     plugin: serviceRoutes({
       name: 'network',
       prefix,
@@ -82,7 +85,13 @@ export function networkService(
       policy: ctx.http.policy,
       malformedBodyMessage: 'Malformed request body',
       rejectOtherMethods: true,
-      configure: (app) => notifyOnWrites(app, changes),
+      configure: (app) => {
+        // Neutron reads every request body as JSON whatever its Content-Type says, or when it
+        // has none (neutron-tempest-plugin's updates send none).
+        app.removeAllContentTypeParsers();
+        addJsonParser(app, '*', { poisoning: 'error', emptyIsNoBody: true });
+        notifyOnWrites(app, changes);
+      },
       // keystonemiddleware points clients at Keystone when it refuses a token.
       unauthorizedHeaders: (serviceUrl) => ({
         'www-authenticate': `Keystone uri="${serviceUrl.replace(/\/network$/, '/identity')}"`,

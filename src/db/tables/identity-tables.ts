@@ -12,6 +12,7 @@ export interface IdentityTables {
   implied_roles: ImpliedRoleTable;
   role_assignments: RoleAssignmentTable;
   application_credentials: ApplicationCredentialTable;
+  access_rules: AccessRuleTable;
   regions: RegionTable;
   services: ServiceTable;
   endpoints: EndpointTable;
@@ -114,6 +115,15 @@ export interface ApplicationCredentialTable {
   roles: string;
   access_rules: string;
   created_at: CreatedAt;
+}
+
+/** A user's access rules; they outlive the application credentials that used them. */
+export interface AccessRuleTable {
+  id: string;
+  user_id: string;
+  service: string;
+  method: string;
+  path: string;
 }
 
 export interface RegionTable {

@@ -2,26 +2,19 @@ import type { AccessRule } from '../../common/http/access-rules.js';
 import { ForbiddenError, NotFoundError } from '../../common/errors.js';
 import { route } from '../../common/http/route-spec.js';
 import type { IdentityDeps } from '../identity-deps.js';
+import * as accessRuleStore from './access-rule-store.js';
 import * as store from './application-credential-store.js';
 import { accessRuleListResponse, accessRuleResponse } from './application-credential-response-schemas.js';
 
 /**
- * /v3/users/{id}/access_rules: the access rules of a user's application credentials. Here a
- * rule lives inside the credentials that use it, so every rule listed is in use and cannot
- * be deleted (Keystone's 403); Keystone also keeps rules whose credentials are gone.
+ * /v3/users/{id}/access_rules: a user's access rules. As in Keystone a rule outlives the
+ * application credentials that used it; it may be deleted once none uses it (else 403).
  */
 const base = '/v3/users/:user_id/access_rules';
 const owner = (ctx: { params: Readonly<Record<string, string>> }) => ({ user_id: ctx.params['user_id'] });
 
-async function rulesOf(deps: IdentityDeps, userId: string): Promise<AccessRule[]> {
-  const byId = new Map<string, AccessRule>();
-  for (const c of await store.listApplicationCredentials(deps.store.db, userId))
-    for (const r of c.accessRules) byId.set(r.id, r);
-  return [...byId.values()];
-}
-
 async function findRule(deps: IdentityDeps, userId: string, id: string): Promise<AccessRule> {
-  const rule = (await rulesOf(deps, userId)).find((r) => r.id === id);
+  const rule = (await accessRuleStore.listAccessRules(deps.store.db, userId)).find((r) => r.id === id);
   if (rule === undefined)
     throw new NotFoundError('identity.access_rule.not_found', `Could not find Access Rule: ${id}.`);
   return rule;
@@ -45,7 +38,9 @@ export const accessRuleRoutes = [
     handler: async (ctx, deps) => {
       const userId = ctx.params['user_id']!;
       return {
-        access_rules: (await rulesOf(deps, userId)).map((r) => view(r, ctx.serviceUrl)),
+        access_rules: (await accessRuleStore.listAccessRules(deps.store.db, userId)).map((r) =>
+          view(r, ctx.serviceUrl),
+        ),
         links: { self: ctx.url, previous: null, next: null },
       };
     },
@@ -71,8 +66,12 @@ export const accessRuleRoutes = [
     successStatus: 204,
     expectedErrors: [404],
     handler: async (ctx, deps) => {
-      await findRule(deps, ctx.params['user_id']!, ctx.params['access_rule_id']!);
-      throw new ForbiddenError('identity.access_rule.in_use', 'May not delete access rule in use');
+      const userId = ctx.params['user_id']!;
+      const rule = await findRule(deps, userId, ctx.params['access_rule_id']!);
+      const credentials = await store.listApplicationCredentials(deps.store.db, userId);
+      if (credentials.some((c) => c.accessRules.some((r) => r.id === rule.id)))
+        throw new ForbiddenError('identity.access_rule.in_use', 'May not delete access rule in use');
+      await accessRuleStore.deleteAccessRule(deps.store.db, rule.id);
     },
   }),
 ];

@@ -8,6 +8,7 @@ import { duplicate, notFound } from '../identity-errors.js';
 import * as roleStore from '../roles/role-store.js';
 import type { Role } from '../roles/role-store.js';
 import type { ApplicationCredential } from './application-credential-store.js';
+import * as accessRuleStore from './access-rule-store.js';
 import * as store from './application-credential-store.js';
 
 export interface ApplicationCredentialRequest {
@@ -73,6 +74,7 @@ export async function createApplicationCredential(
     () => store.insertApplicationCredential(deps.store.db, credential, deps.clock().toISOString()),
     () => duplicate('application_credential', `Duplicate entry found with name ${req.name}`),
   );
+  await accessRuleStore.addAccessRules(deps.store.db, userId, accessRules);
   return { credential, secret, roles };
 }
 
@@ -86,7 +88,7 @@ async function accessRulesFor(
   asked: ReadonlyArray<AccessRuleRequest>,
 ): Promise<AccessRule[]> {
   if (asked.length === 0) return [];
-  const known = (await store.listApplicationCredentials(deps.store.db, userId)).flatMap((c) => c.accessRules);
+  const known = await accessRuleStore.listAccessRules(deps.store.db, userId);
   return asked.map((a) => {
     const same = known.find((k) =>
       a.service === undefined && a.method === undefined && a.path === undefined
@@ -127,7 +129,14 @@ function parseExpiry(deps: IdentityDeps, text: string | null | undefined): strin
     );
   if (ms <= deps.clock().getTime())
     throw new InputError('identity.app_cred.past_expiry', "The 'expires_at' must not be before now.");
-  return new Date(ms).toISOString();
+  return withMicroseconds(new Date(ms).toISOString(), text);
+}
+
+/** Keystone keeps the microseconds a client gave (`…19.725984`); a Date keeps only milliseconds. */
+function withMicroseconds(iso: string, text: string): string {
+  const fraction = /T[\d:]+[.,](\d+)/.exec(text)?.[1];
+  if (fraction === undefined) return iso;
+  return iso.replace(/\.\d{3}Z$/, `.${fraction.padEnd(6, '0').slice(0, 6)}Z`);
 }
 
 export async function findApplicationCredential(

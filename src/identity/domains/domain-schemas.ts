@@ -3,13 +3,13 @@ import {
   descriptionString,
   enabledFlag,
   idString,
-  nameString,
+  projectNameString,
   nullable,
   wrapped,
 } from '../identity-schemas.js';
 
 const properties = {
-  name: nameString,
+  name: projectNameString,
   description: Type.Optional(nullable(descriptionString)),
   enabled: Type.Optional(enabledFlag),
   explicit_domain_id: Type.Optional(idString),

@@ -47,7 +47,10 @@ function listFilter(q: Type.Static<typeof listQuery>): ProjectFilter {
   };
 }
 
-const projectTarget = async (ctx: { params: Readonly<Record<string, string>> }, deps: IdentityDeps) => {
+export const projectTarget = async (
+  ctx: { params: Readonly<Record<string, string>> },
+  deps: IdentityDeps,
+) => {
   const p = await service.findProject(deps, ctx.params['project_id']!);
   return { project: { id: p.id, domain_id: p.domainId } };
 };

@@ -3,14 +3,15 @@ import {
   descriptionString,
   enabledFlag,
   idString,
-  nameString,
+  projectNameString,
   nullable,
   wrapped,
 } from '../identity-schemas.js';
 
 const tag = Type.String({ minLength: 1, maxLength: 255, pattern: '^[^,/]*$', description: 'A project tag.' });
+const tagList = Type.Array(tag, { maxItems: 80, uniqueItems: true, description: 'Tags on the project.' });
 const properties = {
-  name: nameString,
+  name: projectNameString,
   description: Type.Optional(nullable(descriptionString)),
   domain_id: Type.Optional(nullable(idString)),
   parent_id: Type.Optional(nullable(idString)),
@@ -18,9 +19,7 @@ const properties = {
   is_domain: Type.Optional(
     Type.Boolean({ description: 'Strata keeps domains separate; only false is accepted.' }),
   ),
-  tags: Type.Optional(
-    Type.Array(tag, { maxItems: 80, uniqueItems: true, description: 'Tags on the project.' }),
-  ),
+  tags: Type.Optional(tagList),
   options: Type.Optional(Type.Object({}, { description: 'Resource options.' })),
 };
 
@@ -29,4 +28,10 @@ export const projectCreateBody = wrapped('project', Type.Object(properties, { ad
 export const projectUpdateBody = wrapped(
   'project',
   Type.Partial(Type.Object(properties, { additionalProperties: true }), { minProperties: 1 }),
+);
+
+/** PUT /v3/projects/{id}/tags: the project's whole new tag list. */
+export const projectTagsBody = Type.Object(
+  { tags: tagList },
+  { description: "Request body with a 'tags' list." },
 );

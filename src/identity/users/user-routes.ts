@@ -58,7 +58,7 @@ export const userRoutes = [
     },
     successStatus: 201,
     response: userResponse,
-    expectedErrors: [409],
+    expectedErrors: [404, 409],
     handler: async (ctx, deps) =>
       respond(
         { user: userView(await service.createUser(deps, ctx.auth, ctx.body.user), ctx.serviceUrl) },

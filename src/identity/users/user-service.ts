@@ -25,9 +25,9 @@ export async function createUser(
 ): Promise<User> {
   const domainId =
     (typeof body['domain_id'] === 'string' ? body['domain_id'] : undefined) ?? callerDomain(caller);
-  if ((await domainStore.getDomain(deps.store.db, domainId)) === undefined) {
-    throw new InputError('identity.user.bad_domain', `Could not find domain: ${domainId}.`);
-  }
+  // Keystone looks the domain up first, so a missing one is a 404 (DomainNotFound).
+  if ((await domainStore.getDomain(deps.store.db, domainId)) === undefined)
+    throw notFound('domain', domainId);
   const password = typeof body['password'] === 'string' ? body['password'] : null;
   const user: User = {
     id: hexId(),
