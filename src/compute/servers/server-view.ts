@@ -150,10 +150,11 @@ function extendedAttributes(s: Server) {
     'OS-EXT-SRV-ATTR:reservation_id': s.reservationId,
     'OS-EXT-SRV-ATTR:launch_index': s.launchIndex,
     'OS-EXT-SRV-ATTR:hostname': s.hostname,
-    // Strata boots whole disks: no separate kernel or ramdisk images, no recorded device name.
+    // Strata boots whole disks: no separate kernel or ramdisk images.
     'OS-EXT-SRV-ATTR:kernel_id': '',
     'OS-EXT-SRV-ATTR:ramdisk_id': '',
-    'OS-EXT-SRV-ATTR:root_device_name': null,
+    // The root disk is the first virtio disk; Nova records it when a host builds the server.
+    'OS-EXT-SRV-ATTR:root_device_name': s.host !== null ? '/dev/vda' : null,
     'OS-EXT-SRV-ATTR:user_data': s.userData,
   };
 }

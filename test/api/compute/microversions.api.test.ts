@@ -96,7 +96,7 @@ for (const dialect of testDialects()) {
         'OS-EXT-SRV-ATTR:launch_index': 0,
         'OS-EXT-SRV-ATTR:kernel_id': '',
         'OS-EXT-SRV-ATTR:ramdisk_id': '',
-        'OS-EXT-SRV-ATTR:root_device_name': null,
+        'OS-EXT-SRV-ATTR:root_device_name': '/dev/vda',
         'OS-EXT-SRV-ATTR:user_data': Buffer.from('#!/bin/sh\n').toString('base64'),
       });
       expect(await show('2.8', id)).not.toHaveProperty('locked');
