@@ -1,3 +1,4 @@
+import { withSharing } from '../rbac/object-rbac-store.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { resourceBody } from '../network-attributes.js';
@@ -19,7 +20,9 @@ const one = (ctx: RequestContext, row: AddressScopeRow) => ({
 });
 
 async function target(ctx: RequestContext, deps: NetworkDeps) {
-  return addressScopeTarget(await service.findAddressScope(deps.store.db, callerOf(ctx), idOf(ctx)));
+  const caller = callerOf(ctx);
+  const row = await service.findAddressScope(deps.store.db, caller, idOf(ctx));
+  return withSharing(deps.store.db, addressScopeTarget(row), row.id, caller.projectId);
 }
 
 export const addressScopeRoutes = [

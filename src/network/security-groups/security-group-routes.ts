@@ -1,3 +1,4 @@
+import { withSharing } from '../rbac/object-rbac-store.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { resourceBody } from '../network-attributes.js';
@@ -41,7 +42,9 @@ async function one(deps: NetworkDeps, ctx: RequestContext, row: SecurityGroupRow
 }
 
 async function target(ctx: RequestContext, deps: NetworkDeps) {
-  return groupTarget(await service.findGroup(deps.store.db, callerOf(ctx), idOf(ctx)));
+  const caller = callerOf(ctx);
+  const row = await service.findGroup(deps.store.db, caller, idOf(ctx));
+  return withSharing(deps.store.db, groupTarget(row), row.id, caller.projectId);
 }
 
 /** The project a list is about: a project_id/tenant_id filter, else the caller's. */

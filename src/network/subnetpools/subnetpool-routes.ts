@@ -1,3 +1,4 @@
+import { withSharing } from '../rbac/object-rbac-store.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { parseCidrLoose } from '../ipam/ip-address.js';
@@ -45,7 +46,9 @@ const one = (ctx: RequestContext, row: SubnetPoolRow) => ({
 });
 
 async function target(ctx: RequestContext, deps: NetworkDeps) {
-  return subnetPoolTarget(await service.findSubnetPool(deps.store.db, callerOf(ctx), idOf(ctx)));
+  const caller = callerOf(ctx);
+  const row = await service.findSubnetPool(deps.store.db, caller, idOf(ctx));
+  return withSharing(deps.store.db, subnetPoolTarget(row), row.id, caller.projectId);
 }
 
 /** The prefixes of an add/remove_prefixes body; netaddr's AddrFormatError is a 400 in Neutron. */

@@ -19,12 +19,14 @@ import { subnetPoolAttributes } from './subnetpool-schemas.js';
 import type { SubnetPoolRow } from './subnetpool-store.js';
 import * as store from './subnetpool-store.js';
 import { subnetPoolTarget } from './subnetpool-view.js';
+import { addWildcardPolicy, deleteObjectPolicies, sharedWith } from '../rbac/object-rbac-store.js';
 
-/** A subnet pool is seen by its owner, by admins, and by all when shared. */
+/** A subnet pool is seen by its owner, by admins, and by the projects it is shared with. */
 export async function findSubnetPool(db: Db, caller: NetworkCaller, id: string): Promise<SubnetPoolRow> {
   const row = await store.getSubnetPoolRow(db, id);
   if (row === undefined) throw subnetPoolNotFound(id);
   if (caller.isAdmin || row.project_id === caller.projectId || isSet(row.shared)) return row;
+  if (await sharedWith(db, id, caller.projectId)) return row;
   throw subnetPoolNotFound(id);
 }
 
@@ -71,6 +73,7 @@ export async function createSubnetPool(
     };
     await checkQuota(tx, projectId, 'subnetpool');
     await store.insertSubnetPoolRow(tx, row);
+    if (shared) await addWildcardPolicy(tx, 'subnetpool', id, projectId, now);
     return row;
   });
 }
@@ -143,6 +146,7 @@ export async function deleteSubnetPool(
     await store.lockSubnetPoolRow(tx, id, deps.store.traits.name);
     if ((await store.subnetsOfPool(tx, id)).length > 0)
       throw subnetPoolDeleteError('Subnet pool has existing allocations');
+    await deleteObjectPolicies(tx, id);
     await store.deleteSubnetPoolRow(tx, id);
   });
 }
