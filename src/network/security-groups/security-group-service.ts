@@ -5,6 +5,7 @@ import type { NetworkCaller } from '../network-context.js';
 import { enforce } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { ownerOf } from '../network-project.js';
+import { createAll } from '../network-bulk.js';
 import { checkRevision } from '../network-revision.js';
 import { checkQuota, checkQuotaLimit } from '../quotas/quota-service.js';
 import { ensureDefaultGroup, initialRules, newGroupRow } from './security-group-defaults.js';
@@ -66,6 +67,15 @@ export async function createGroup(
     await store.insertGroup(tx, row, rules, false);
   });
   return row;
+}
+
+/** Bulk create: every group or none (network-bulk.ts). */
+export async function createGroups(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  items: ReadonlyArray<Record<string, unknown>>,
+): Promise<SecurityGroupRow[]> {
+  return createAll(deps, securityGroupAttributes, items, (inner, item) => createGroup(inner, caller, item));
 }
 
 export async function updateGroup(

@@ -123,6 +123,33 @@ for (const dialect of testDialects()) {
       expect(await count('ports', `network_id=${String(net['id'])}`)).toBe(24);
     });
 
+    it('creates security groups in bulk in the order asked; over quota, none of them', async () => {
+      const made = await api.call('POST', '/security-groups', alice.token, {
+        security_groups: [{ name: 'bulk-g1' }, { security_group: { name: 'bulk-g2', description: 'two' } }],
+      });
+      expect(made.statusCode, made.body).toBe(201);
+      expect(Object.keys(made.json())).toEqual(['security_groups']);
+      const groups = made.json().security_groups as Json[];
+      expect(groups.map((g) => [g['name'], g['description']])).toEqual([
+        ['bulk-g1', ''],
+        ['bulk-g2', 'two'],
+      ]);
+      // Each with the two egress rules of a new group.
+      for (const g of groups) expect(g['security_group_rules']).toHaveLength(2);
+
+      // The third group passes the quota (default group + 2): the whole bulk is rolled back.
+      const admin = await t.adminToken();
+      const quoted = await projectUser(t, admin, 'bulk-quota');
+      await api.call('PUT', `/quotas/${quoted.projectId}`, admin, { quota: { security_group: 3 } });
+      const over = await api.call('POST', '/security-groups', quoted.token, {
+        security_groups: [{ name: 'bulk-q1' }, { name: 'bulk-q2' }, { name: 'bulk-q3' }],
+      });
+      expect(over.statusCode).toBe(409);
+      expect(over.json().NeutronError.type).toBe('OverQuota');
+      const left = (await api.call('GET', '/security-groups', quoted.token)).json().security_groups as Json[];
+      expect(left.map((g) => g['name'])).toEqual(['default']);
+    });
+
     it('creates security group rules in bulk; a duplicate inside the bulk refuses them all', async () => {
       const sg = await api.call('POST', '/security-groups', alice.token, {
         security_group: { name: 'bulk-sg' },
