@@ -5,6 +5,7 @@ import { parseCreate, parseUpdate, valueOr } from '../network-attributes.js';
 import type { NetworkCaller } from '../network-context.js';
 import { enforce, enforceAttributes } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
+import { createAll } from '../network-bulk.js';
 import { ownerOf } from '../network-project.js';
 import { addressScopeInUse, addressScopeNotFound, addressScopeUpdateError } from './address-scope-errors.js';
 import { addressScopeAttributes } from './address-scope-schemas.js';
@@ -84,4 +85,15 @@ export async function deleteAddressScope(
     await deleteObjectPolicies(tx, id);
     await store.deleteAddressScopeRow(tx, id);
   });
+}
+
+/** Bulk create: every address scope or none (network-bulk.ts). */
+export async function createAddressScopes(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  items: ReadonlyArray<Record<string, unknown>>,
+): Promise<AddressScopeRow[]> {
+  return createAll(deps, addressScopeAttributes, items, (inner, item) =>
+    createAddressScope(inner, caller, item),
+  );
 }

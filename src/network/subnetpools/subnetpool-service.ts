@@ -7,6 +7,7 @@ import { parseCreate, parseUpdate, valueOr } from '../network-attributes.js';
 import type { NetworkCaller } from '../network-context.js';
 import { enforce, enforceAttributes } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
+import { createAll } from '../network-bulk.js';
 import { invalidInput } from '../network-errors.js';
 import { ownerOf } from '../network-project.js';
 import { checkRevision } from '../network-revision.js';
@@ -182,4 +183,13 @@ async function checkNoDefault(tx: Db, ipVersion: number): Promise<void> {
     throw invalidInput(
       'A default subnetpool for this IP family has already been set. Only one default may exist per IP family',
     );
+}
+
+/** Bulk create: every subnet pool or none (network-bulk.ts). */
+export async function createSubnetPools(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  items: ReadonlyArray<Record<string, unknown>>,
+): Promise<SubnetPoolRow[]> {
+  return createAll(deps, subnetPoolAttributes, items, (inner, item) => createSubnetPool(inner, caller, item));
 }

@@ -150,6 +150,34 @@ for (const dialect of testDialects()) {
       expect(left.map((g) => g['name'])).toEqual(['default']);
     });
 
+    it('creates address scopes and subnet pools in bulk; a prefix clash in the scope refuses them all', async () => {
+      const scopes = await api.call('POST', '/address-scopes', alice.token, {
+        address_scopes: [
+          { name: 'bulk-s4', ip_version: 4 },
+          { address_scope: { name: 'bulk-s6', ip_version: 6 } },
+        ],
+      });
+      expect(scopes.statusCode, scopes.body).toBe(201);
+      const made = scopes.json().address_scopes as Json[];
+      expect(made.map((a) => [a['name'], a['ip_version']])).toEqual([
+        ['bulk-s4', 4],
+        ['bulk-s6', 6],
+      ]);
+      const scope = made[0]!['id'];
+      const pool = (name: string, prefix: string) => ({ name, prefixes: [prefix], address_scope_id: scope });
+      const pools = await api.call('POST', '/subnetpools', alice.token, {
+        subnetpools: [pool('bulk-p1', '10.70.0.0/16'), pool('bulk-p2', '10.71.0.0/16')],
+      });
+      expect(pools.statusCode, pools.body).toBe(201);
+      expect((pools.json().subnetpools as Json[]).map((p) => p['name'])).toEqual(['bulk-p1', 'bulk-p2']);
+      // The second pool overlaps the first inside one scope: the first is not kept either.
+      const clash = await api.call('POST', '/subnetpools', alice.token, {
+        subnetpools: [pool('bulk-p3', '10.72.0.0/16'), pool('bulk-p4', '10.72.0.0/24')],
+      });
+      expect(clash.statusCode).toBe(409);
+      expect(await count('subnetpools', 'name=bulk-p3')).toBe(0);
+    });
+
     it('creates security group rules in bulk; a duplicate inside the bulk refuses them all', async () => {
       const sg = await api.call('POST', '/security-groups', alice.token, {
         security_group: { name: 'bulk-sg' },
