@@ -73,7 +73,8 @@ export const networkPolicy: Readonly<Record<string, string>> = {
   delete_port: `${adminOrMember} or (${netOwnerMember})`,
 
   create_security_group: adminOrMember,
-  get_security_group: adminOrReader,
+  shared_security_group: 'field:security_groups:shared=True',
+  get_security_group: `${adminOrReader} or rule:shared_security_group`,
   update_security_group: adminOrMember,
   delete_security_group: adminOrMember,
   // A group's owner also reads and removes rules others added to it (Neutron's sg_owner).

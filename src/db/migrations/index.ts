@@ -31,6 +31,7 @@ import { networkDnsMigration } from './0039-network-dns.js';
 import { keypairIdsMigration } from './0040-keypair-ids.js';
 import { addressGroupsMigration } from './0041-address-groups.js';
 import { portExtraDefaultsMigration } from './0042-port-extra-defaults.js';
+import { objectRbacMigration } from './0043-object-rbac.js';
 import { accessRulesMigration } from './0049-access-rules.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
@@ -67,6 +68,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0040-keypair-ids': keypairIdsMigration,
   '0041-address-groups': addressGroupsMigration,
   '0042-port-extra-defaults': portExtraDefaultsMigration,
+  '0043-object-rbac': objectRbacMigration,
   '0049-access-rules': accessRulesMigration,
 };
 

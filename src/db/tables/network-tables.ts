@@ -24,6 +24,7 @@ export interface NetworkTables {
   address_group_addresses: AddressGroupAddressTable;
   subnetpools: SubnetPoolTable;
   network_rbac_policies: NetworkRbacPolicyTable;
+  object_rbac_policies: ObjectRbacPolicyTable;
   auto_allocated_topologies: AutoAllocatedTopologyTable;
 }
 
@@ -233,6 +234,17 @@ export interface NetworkRbacPolicyTable {
   project_id: string;
   object_id: string;
   action: 'access_as_shared' | 'access_as_external';
+  target_project: string;
+  created_at: CreatedAt;
+}
+
+/** An access_as_shared policy on a security group, address scope, subnet pool or address group. */
+export interface ObjectRbacPolicyTable {
+  id: string;
+  project_id: string;
+  object_type: 'security_group' | 'address_scope' | 'subnetpool' | 'address_group';
+  object_id: string;
+  action: 'access_as_shared';
   target_project: string;
   created_at: CreatedAt;
 }

@@ -1,3 +1,4 @@
+import { withSharing } from '../rbac/object-rbac-store.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { resourceBody } from '../network-attributes.js';
@@ -19,7 +20,9 @@ const one = (ctx: RequestContext, g: AddressGroup) => ({
 });
 
 async function target(ctx: RequestContext, deps: NetworkDeps) {
-  return addressGroupTarget(await service.findAddressGroup(deps.store.db, callerOf(ctx), idOf(ctx)));
+  const caller = callerOf(ctx);
+  const row = await service.findAddressGroup(deps.store.db, caller, idOf(ctx));
+  return withSharing(deps.store.db, addressGroupTarget(row), row.id, caller.projectId);
 }
 
 /** PUT add_addresses / remove_addresses: the body is `{"addresses": [...]}`, unwrapped. */

@@ -1,5 +1,6 @@
 import { uuid } from '../../common/ids.js';
 import type { Db } from '../../db/db-handle.js';
+import { deleteObjectPolicies, sharedWith } from '../rbac/object-rbac-store.js';
 import { httpBadRequest } from '../network-errors.js';
 import { parseCreate, parseUpdate, valueOr } from '../network-attributes.js';
 import type { NetworkCaller } from '../network-context.js';
@@ -23,12 +24,13 @@ export interface AddressGroup {
   readonly addresses: ReadonlyArray<string>;
 }
 
-/** An address group is seen by its owner and by admins; others get AddressGroupNotFound. */
+/** An address group is seen by its owner, admins and projects it is shared with; others get AddressGroupNotFound. */
 export async function findAddressGroup(db: Db, caller: NetworkCaller, id: string): Promise<AddressGroupRow> {
   const row = await store.getAddressGroupRow(db, id);
-  if (row === undefined || !(caller.isAdmin || row.project_id === caller.projectId))
-    throw addressGroupNotFound(id);
-  return row;
+  if (row === undefined) throw addressGroupNotFound(id);
+  if (caller.isAdmin || row.project_id === caller.projectId || (await sharedWith(db, id, caller.projectId)))
+    return row;
+  throw addressGroupNotFound(id);
 }
 
 export async function withAddresses(db: Db, row: AddressGroupRow): Promise<AddressGroup> {
@@ -85,6 +87,7 @@ export async function deleteAddressGroup(
     const row = await findAddressGroup(tx, caller, id);
     enforce(caller, 'delete_address_group', addressGroupTarget(row));
     if (await store.addressGroupInUse(tx, id)) throw addressGroupInUse(id);
+    await deleteObjectPolicies(tx, id);
     await store.deleteAddressGroupRow(tx, id);
   });
 }

@@ -1,6 +1,7 @@
 import type { Selectable, Updateable } from 'kysely';
 import type { AddressGroupTable } from '../../db/tables/network-tables.js';
 import type { Db } from '../../db/db-handle.js';
+import { sharedWithProject } from '../rbac/object-rbac-store.js';
 
 export type AddressGroupRow = Selectable<AddressGroupTable>;
 
@@ -8,14 +9,17 @@ export async function getAddressGroupRow(db: Db, id: string): Promise<AddressGro
   return db.selectFrom('address_groups').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Address groups the project may see: its own (all for an admin). */
+/** Address groups the project may see: its own and those shared with it (all for an admin). */
 export async function listAddressGroupRows(
   db: Db,
   projectId: string | undefined,
   all: boolean,
 ): Promise<AddressGroupRow[]> {
   let q = db.selectFrom('address_groups').selectAll();
-  if (!all) q = q.where('project_id', '=', projectId ?? '');
+  if (!all)
+    q = q.where((eb) =>
+      eb.or([eb('project_id', '=', projectId ?? ''), sharedWithProject('address_groups', projectId)]),
+    );
   return q.orderBy('id').execute();
 }
 

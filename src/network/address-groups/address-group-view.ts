@@ -14,7 +14,7 @@ export function addressGroupView(
   };
 }
 
-/** The policy target: the owner (address groups are not shared without RBAC, which Strata lacks). */
+/** The policy target: the owner (`shared` is added for a project the group is shared with). */
 export function addressGroupTarget(row: AddressGroupRow): Record<string, unknown> {
   return { project_id: row.project_id, tenant_id: row.project_id };
 }

@@ -1,5 +1,6 @@
 import { bool, int, str } from '../../common/http/response-schemas.js';
 import {
+  createResponse,
   listResponse,
   neutronResource,
   ownerAttributes,
@@ -17,3 +18,8 @@ export const addressScopeResource = neutronResource({
 
 export const addressScopeResponse = singleResponse('address_scope', addressScopeResource);
 export const addressScopeListResponse = listResponse('address_scopes', addressScopeResource);
+export const addressScopeCreateResponse = createResponse(
+  'address_scope',
+  'address_scopes',
+  addressScopeResource,
+);

@@ -1,6 +1,8 @@
+import { withSharing } from '../rbac/object-rbac-store.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { resourceBody } from '../network-attributes.js';
+import { bulkItems } from '../network-bulk.js';
 import { callerOf } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { applyList, parseListQuery, pickFields } from '../network-list.js';
@@ -9,7 +11,11 @@ import * as service from './address-scope-service.js';
 import type { AddressScopeRow } from './address-scope-store.js';
 import { listAddressScopeRows } from './address-scope-store.js';
 import { addressScopeTarget, addressScopeView } from './address-scope-view.js';
-import { addressScopeListResponse, addressScopeResponse } from './address-scope-response-schemas.js';
+import {
+  addressScopeCreateResponse,
+  addressScopeListResponse,
+  addressScopeResponse,
+} from './address-scope-response-schemas.js';
 
 const sortable = new Set(['id', 'name', 'tenant_id', 'project_id', 'shared', 'ip_version']);
 
@@ -19,7 +25,9 @@ const one = (ctx: RequestContext, row: AddressScopeRow) => ({
 });
 
 async function target(ctx: RequestContext, deps: NetworkDeps) {
-  return addressScopeTarget(await service.findAddressScope(deps.store.db, callerOf(ctx), idOf(ctx)));
+  const caller = callerOf(ctx);
+  const row = await service.findAddressScope(deps.store.db, caller, idOf(ctx));
+  return withSharing(deps.store.db, addressScopeTarget(row), row.id, caller.projectId);
 }
 
 export const addressScopeRoutes = [
@@ -53,13 +61,21 @@ export const addressScopeRoutes = [
     policy: 'create_address_scope',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
-    response: addressScopeResponse,
+    response: addressScopeCreateResponse,
     expectedErrors: [404, 409],
-    handler: async (ctx, deps) =>
-      one(
+    handler: async (ctx, deps) => {
+      // Neutron allows bulk here: `{"address_scopes": [...]}`, all or none.
+      const items = bulkItems(ctx.body, 'address_scope', 'address_scopes');
+      if (items !== undefined) {
+        const fields = parseListQuery(ctx.query).fields;
+        const rows = await service.createAddressScopes(deps, callerOf(ctx), items);
+        return { address_scopes: rows.map((r) => pickFields(addressScopeView(r), fields)) };
+      }
+      return one(
         ctx,
         await service.createAddressScope(deps, callerOf(ctx), resourceBody(ctx.body, 'address_scope')),
-      ),
+      );
+    },
   }),
   route<NetworkDeps>({
     method: 'GET',

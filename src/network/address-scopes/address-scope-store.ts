@@ -1,6 +1,7 @@
 import type { Selectable, Updateable } from 'kysely';
 import type { AddressScopeTable } from '../../db/tables/network-tables.js';
 import type { Db } from '../../db/db-handle.js';
+import { sharedWithProject } from '../rbac/object-rbac-store.js';
 
 export type AddressScopeRow = Selectable<AddressScopeTable>;
 
@@ -8,14 +9,21 @@ export async function getAddressScopeRow(db: Db, id: string): Promise<AddressSco
   return db.selectFrom('address_scopes').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Address scopes the project may see: its own and shared ones (all for an admin). */
+/** Address scopes the project may see: its own and those shared with it (all for an admin). */
 export async function listAddressScopeRows(
   db: Db,
   projectId: string | undefined,
   all: boolean,
 ): Promise<AddressScopeRow[]> {
   let q = db.selectFrom('address_scopes').selectAll();
-  if (!all) q = q.where((eb) => eb.or([eb('project_id', '=', projectId ?? ''), eb('shared', '=', 1)]));
+  if (!all)
+    q = q.where((eb) =>
+      eb.or([
+        eb('project_id', '=', projectId ?? ''),
+        eb('shared', '=', 1),
+        sharedWithProject('address_scopes', projectId),
+      ]),
+    );
   return q.execute();
 }
 

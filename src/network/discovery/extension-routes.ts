@@ -182,6 +182,31 @@ export const extensions: ReadonlyArray<Extension> = [
     description: 'Allows creation and modification of policies that control tenant access to resources.',
     updated: '2015-06-17T12:15:12-00:00',
   },
+  // The object types rbac-policies takes besides networks (neutron-lib's shim extensions).
+  {
+    alias: 'rbac-security-groups',
+    name: 'Add security_group type to network RBAC',
+    description: 'Add security_group type to network RBAC',
+    updated: '2019-02-14T00:00:00-00:00',
+  },
+  {
+    alias: 'rbac-address-scope',
+    name: 'Add address_scope type to RBAC',
+    description: 'Add address_scope type to RBAC',
+    updated: '2020-02-12T00:00:00-00:00',
+  },
+  {
+    alias: 'rbac-subnetpool',
+    name: 'Add subnetpool type to RBAC',
+    description: 'Add subnetpool type to RBAC',
+    updated: '2020-02-05T00:00:00-00:00',
+  },
+  {
+    alias: 'rbac-address-group',
+    name: 'Add address_group type to RBAC',
+    description: 'Add address_group type to network RBAC',
+    updated: '2021-01-20T00:00:00-00:00',
+  },
   {
     alias: 'auto-allocated-topology',
     name: 'Auto Allocated Topology Services',

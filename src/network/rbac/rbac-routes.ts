@@ -6,8 +6,9 @@ import type { NetworkDeps } from '../network-deps.js';
 import { applyList, parseListQuery, pickFields } from '../network-list.js';
 import { rbacPolicyNotFound } from './rbac-errors.js';
 import * as service from './rbac-service.js';
-import type { RbacPolicyRow } from './rbac-store.js';
+import { listObjectPolicyRows } from './object-rbac-store.js';
 import { listRbacPolicyRows } from './rbac-store.js';
+import type { AnyRbacPolicyRow } from './rbac-view.js';
 import { rbacPolicyTarget, rbacPolicyView } from './rbac-view.js';
 import { rbacPolicyListResponse, rbacPolicyResponse } from './rbac-response-schemas.js';
 
@@ -23,7 +24,7 @@ const sortable = new Set([
 
 const idOf = (ctx: RequestContext) => ctx.params['rbac_policy_id']!;
 
-const one = (ctx: RequestContext, row: RbacPolicyRow) => ({
+const one = (ctx: RequestContext, row: AnyRbacPolicyRow) => ({
   rbac_policy: pickFields(rbacPolicyView(row), parseListQuery(ctx.query).fields),
 });
 
@@ -31,7 +32,7 @@ async function target(ctx: RequestContext, deps: NetworkDeps) {
   return rbacPolicyTarget(await service.findRbacPolicy(deps.store.db, callerOf(ctx), idOf(ctx)));
 }
 
-/** /v2.0/rbac-policies (rbac-policies extension), for networks. */
+/** /v2.0/rbac-policies (rbac-policies extension): networks, security groups, address scopes, subnet pools, address groups. */
 export const rbacRoutes = [
   route<NetworkDeps>({
     method: 'GET',
@@ -44,7 +45,10 @@ export const rbacRoutes = [
     handler: async (ctx, deps) => {
       const caller = callerOf(ctx);
       const q = parseListQuery(ctx.query);
-      const rows = await listRbacPolicyRows(deps.store.db, caller.projectId, caller.isAdmin);
+      const rows: AnyRbacPolicyRow[] = [
+        ...(await listRbacPolicyRows(deps.store.db, caller.projectId, caller.isAdmin)),
+        ...(await listObjectPolicyRows(deps.store.db, caller.projectId, caller.isAdmin)),
+      ];
       const { items, links } = applyList(rows.map(rbacPolicyView), q, {
         url: ctx.url,
         query: ctx.query,

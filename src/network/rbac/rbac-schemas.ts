@@ -2,8 +2,14 @@ import type { AttributeMap } from '../network-attributes.js';
 import { isString, isUuid } from '../network-attributes.js';
 import { invalidInput } from '../network-errors.js';
 
-/** The object types this cloud keeps policies for (Neutron also has qos, security groups...). */
-export const rbacObjectTypes = ['network'] as const;
+/** The object types this cloud keeps policies for (Neutron also has qos and bgpvpn). */
+export const rbacObjectTypes = [
+  'network',
+  'security_group',
+  'address_scope',
+  'subnetpool',
+  'address_group',
+] as const;
 
 /** Neutron's convert_valid_object_type. */
 function toObjectType(v: unknown): unknown {

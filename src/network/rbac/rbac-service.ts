@@ -14,17 +14,21 @@ import type { NetworkRow } from '../networks/network-store.js';
 import { getNetworkRow } from '../networks/network-store.js';
 import { duplicateRbacPolicy, invalidActionForType, rbacPolicyNotFound } from './rbac-errors.js';
 import { checkAccessRemoval } from './rbac-in-use.js';
+import { createObjectPolicy, deleteObjectPolicy, retargetObjectPolicy } from './object-rbac-service.js';
+import { getObjectPolicyRow } from './object-rbac-store.js';
+import type { rbacObjectTypes } from './rbac-schemas.js';
 import { rbacPolicyAttributes } from './rbac-schemas.js';
 import type { RbacAction, RbacPolicyRow } from './rbac-store.js';
 import * as store from './rbac-store.js';
 import { syncNetworkFlags } from './network-rbac-sync.js';
+import type { AnyRbacPolicyRow } from './rbac-view.js';
 import { rbacPolicyTarget } from './rbac-view.js';
 
 const networkActions: ReadonlyArray<RbacAction> = ['access_as_external', 'access_as_shared'];
 
-/** A policy is seen by its owner and admins; anyone else gets Neutron's not-found. */
-export async function findRbacPolicy(db: Db, caller: NetworkCaller, id: string): Promise<RbacPolicyRow> {
-  const row = await store.getRbacPolicyRow(db, id);
+/** A policy (of either table) is seen by its owner and admins; anyone else gets Neutron's not-found. */
+export async function findRbacPolicy(db: Db, caller: NetworkCaller, id: string): Promise<AnyRbacPolicyRow> {
+  const row = (await store.getRbacPolicyRow(db, id)) ?? (await getObjectPolicyRow(db, id));
   if (row === undefined || !(caller.isAdmin || row.project_id === caller.projectId))
     throw rbacPolicyNotFound(id);
   return row;
@@ -48,12 +52,14 @@ export async function createRbacPolicy(
   deps: NetworkDeps,
   caller: NetworkCaller,
   input: Record<string, unknown>,
-): Promise<RbacPolicyRow> {
+): Promise<AnyRbacPolicyRow> {
   const body = parseCreate(rbacPolicyAttributes, input);
+  const projectId = ownerOf(caller, body);
+  const type = body['object_type'] as (typeof rbacObjectTypes)[number];
+  if (type !== 'network') return createObjectPolicy(deps, caller, type, body, projectId);
   const action = body['action'] as string;
   if (!(networkActions as ReadonlyArray<string>).includes(action))
     throw invalidActionForType(action, 'network', networkActions);
-  const projectId = ownerOf(caller, body);
   const row: RbacPolicyRow = {
     id: uuid(),
     project_id: projectId,
@@ -84,7 +90,7 @@ export async function updateRbacPolicy(
   caller: NetworkCaller,
   id: string,
   input: Record<string, unknown>,
-): Promise<RbacPolicyRow> {
+): Promise<AnyRbacPolicyRow> {
   const body = parseUpdate(rbacPolicyAttributes, input);
   const newTarget = body['target_tenant'] as string | undefined;
   return uniqueWrite(
@@ -99,6 +105,7 @@ export async function updateRbacPolicy(
         enforce(caller, 'update_rbac_policy', rbacPolicyTarget(row));
         enforceAttributes(caller, 'update_rbac_policy', Object.keys(body), target);
         if (newTarget === undefined || newTarget === row.target_project) return row;
+        if ('object_type' in row) return retargetObjectPolicy(deps, caller, tx, row, newTarget);
         const net = await ownedNetwork(tx, caller, row.object_id);
         await checkAccessRemoval(tx, net, row);
         await tx
@@ -117,6 +124,7 @@ export async function deleteRbacPolicy(deps: NetworkDeps, caller: NetworkCaller,
   await deps.store.write(async (tx) => {
     const row = await findRbacPolicy(tx, caller, id);
     enforce(caller, 'delete_rbac_policy', rbacPolicyTarget(row));
+    if ('object_type' in row) return deleteObjectPolicy(tx, row);
     const net = await getNetworkRow(tx, row.object_id);
     if (net !== undefined) await checkAccessRemoval(tx, net, row);
     await tx.deleteFrom('network_rbac_policies').where('id', '=', id).execute();

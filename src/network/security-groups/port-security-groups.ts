@@ -1,5 +1,6 @@
 import { isSet, parseJson } from '../../db/row-codec.js';
 import type { Db } from '../../db/db-handle.js';
+import { sharedWith } from '../rbac/object-rbac-store.js';
 import type { NetworkCaller } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { ensureDefaultGroup } from './security-group-defaults.js';
@@ -15,8 +16,8 @@ import * as store from './security-group-store.js';
 const isTrusted = (deviceOwner: string) => deviceOwner.startsWith('network:');
 
 /**
- * The groups a port may name must exist and belong to the port's project (any project for
- * admins): SecurityGroupNotFound lists the others. Stateful and stateless groups do not mix.
+ * The groups a port may name must exist and belong to the port's project or be shared with
+ * it (any project for admins): SecurityGroupNotFound lists the others. Stateful and stateless groups do not mix.
  */
 export async function validatePortGroups(
   db: Db,
@@ -25,7 +26,10 @@ export async function validatePortGroups(
   ids: ReadonlyArray<string>,
 ): Promise<string[]> {
   const rows = await store.getGroupRows(db, ids);
-  const valid = new Set(rows.filter((g) => caller.isAdmin || g.project_id === projectId).map((g) => g.id));
+  const valid = new Set<string>();
+  for (const g of rows)
+    if (caller.isAdmin || g.project_id === projectId || (await sharedWith(db, g.id, projectId)))
+      valid.add(g.id);
   const missing = [...new Set(ids)].filter((id) => !valid.has(id));
   if (missing.length > 0) throw securityGroupNotFound(missing.join(', '));
   if (new Set(rows.map((g) => g.stateful)).size > 1)

@@ -46,6 +46,7 @@ export const groupResource = neutronResource({
 
 export const securityGroupResponse = singleResponse('security_group', groupResource);
 export const securityGroupListResponse = listResponse('security_groups', groupResource);
+export const securityGroupCreateResponse = createResponse('security_group', 'security_groups', groupResource);
 export const securityGroupRuleResponse = singleResponse('security_group_rule', ruleResource);
 export const securityGroupRuleCreateResponse = createResponse(
   'security_group_rule',

@@ -1,6 +1,8 @@
+import { withSharing } from '../rbac/object-rbac-store.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { resourceBody } from '../network-attributes.js';
+import { bulkItems } from '../network-bulk.js';
 import type { NetworkCaller } from '../network-context.js';
 import { callerOf } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
@@ -12,7 +14,11 @@ import * as service from './security-group-service.js';
 import type { SecurityGroupRow } from './security-group-store.js';
 import { rulesOfGroups } from './security-group-store.js';
 import { groupTarget, groupView } from './security-group-view.js';
-import { securityGroupListResponse, securityGroupResponse } from './security-group-response-schemas.js';
+import {
+  securityGroupCreateResponse,
+  securityGroupListResponse,
+  securityGroupResponse,
+} from './security-group-response-schemas.js';
 
 const sortable = new Set([
   'id',
@@ -41,7 +47,9 @@ async function one(deps: NetworkDeps, ctx: RequestContext, row: SecurityGroupRow
 }
 
 async function target(ctx: RequestContext, deps: NetworkDeps) {
-  return groupTarget(await service.findGroup(deps.store.db, callerOf(ctx), idOf(ctx)));
+  const caller = callerOf(ctx);
+  const row = await service.findGroup(deps.store.db, caller, idOf(ctx));
+  return withSharing(deps.store.db, groupTarget(row), row.id, caller.projectId);
 }
 
 /** The project a list is about: a project_id/tenant_id filter, else the caller's. */
@@ -86,14 +94,21 @@ export const securityGroupRoutes = [
     policy: 'create_security_group',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
-    response: securityGroupResponse,
+    response: securityGroupCreateResponse,
     expectedErrors: [409],
-    handler: async (ctx, deps) =>
-      one(
-        deps,
-        ctx,
-        await service.createGroup(deps, callerOf(ctx), resourceBody(ctx.body, 'security_group')),
-      ),
+    handler: async (ctx, deps) => {
+      // Neutron's security group extension allows bulk: `{"security_groups": [...]}`, all or none.
+      const items = bulkItems(ctx.body, 'security_group', 'security_groups');
+      if (items === undefined)
+        return one(
+          deps,
+          ctx,
+          await service.createGroup(deps, callerOf(ctx), resourceBody(ctx.body, 'security_group')),
+        );
+      const rows = await service.createGroups(deps, callerOf(ctx), items);
+      const fields = parseListQuery(ctx.query).fields;
+      return { security_groups: (await render(deps, rows)).map((v) => pickFields(v, fields)) };
+    },
   }),
   route<NetworkDeps>({
     method: 'GET',

@@ -1,5 +1,6 @@
 import { uuid } from '../../common/ids.js';
 import type { Db } from '../../db/db-handle.js';
+import { sharedWith } from '../rbac/object-rbac-store.js';
 import { parseCreate } from '../network-attributes.js';
 import type { NetworkCaller } from '../network-context.js';
 import { enforce } from '../network-context.js';
@@ -27,22 +28,30 @@ export async function findRule(db: Db, caller: NetworkCaller, id: string): Promi
   return row;
 }
 
-/** A group the rule's project may use: its own (any group for admins), else SecurityGroupNotFound. */
+/**
+ * A group the rule's project may use: its own (any group for admins), else SecurityGroupNotFound.
+ * As a remote group, one shared with the project also serves (rbac-security-groups).
+ */
 async function groupFor(
   db: Db,
   caller: NetworkCaller,
   projectId: string,
   id: string,
+  asRemote = false,
 ): Promise<SecurityGroupRow> {
   const row = await store.getGroupRow(db, id);
-  if (row === undefined || (!caller.isAdmin && row.project_id !== projectId)) throw securityGroupNotFound(id);
-  return row;
+  if (row === undefined) throw securityGroupNotFound(id);
+  if (caller.isAdmin || row.project_id === projectId) return row;
+  if (asRemote && (await sharedWith(db, id, projectId))) return row;
+  throw securityGroupNotFound(id);
 }
 
 /** Neutron's check_address_group: the group must exist for the rule's project (any for admins). */
 async function addressGroupFor(db: Db, caller: NetworkCaller, projectId: string, id: string): Promise<void> {
   const row = await getAddressGroupRow(db, id);
-  if (row === undefined || (!caller.isAdmin && row.project_id !== projectId)) throw addressGroupNotFound(id);
+  if (row === undefined) throw addressGroupNotFound(id);
+  if (!caller.isAdmin && row.project_id !== projectId && !(await sharedWith(db, id, projectId)))
+    throw addressGroupNotFound(id);
 }
 
 export async function createRule(
@@ -65,7 +74,7 @@ export async function createRule(
   });
   const now = deps.clock().toISOString();
   return deps.store.write(async (tx) => {
-    if (rule.remote_group_id !== null) await groupFor(tx, caller, projectId, rule.remote_group_id);
+    if (rule.remote_group_id !== null) await groupFor(tx, caller, projectId, rule.remote_group_id, true);
     if (rule.remote_address_group_id)
       await addressGroupFor(tx, caller, projectId, rule.remote_address_group_id);
     await store.lockGroup(tx, groupId, deps.store.traits.name);

@@ -5,6 +5,7 @@ import type { NetworkCaller } from '../network-context.js';
 import { enforce } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { ownerOf } from '../network-project.js';
+import { createAll } from '../network-bulk.js';
 import { checkRevision } from '../network-revision.js';
 import { checkQuota, checkQuotaLimit } from '../quotas/quota-service.js';
 import { ensureDefaultGroup, initialRules, newGroupRow } from './security-group-defaults.js';
@@ -18,15 +19,18 @@ import { securityGroupAttributes } from './security-group-schemas.js';
 import type { SecurityGroupRow } from './security-group-store.js';
 import * as store from './security-group-store.js';
 import { groupTarget } from './security-group-view.js';
+import { deleteObjectPolicies, sharedWith } from '../rbac/object-rbac-store.js';
 
-/** A group is seen by its project and by admins; anything else is a 404. */
+/** A group is seen by its project and by admins (and, through RBAC, by projects it is shared with). */
 export function canSeeGroup(caller: NetworkCaller, row: SecurityGroupRow): boolean {
   return caller.isAdmin || row.project_id === caller.projectId;
 }
 
 export async function findGroup(db: Db, caller: NetworkCaller, id: string): Promise<SecurityGroupRow> {
   const row = await store.getGroupRow(db, id);
-  if (row === undefined || !canSeeGroup(caller, row)) throw securityGroupNotFound(id);
+  if (row === undefined) throw securityGroupNotFound(id);
+  if (!canSeeGroup(caller, row) && !(await sharedWith(db, id, caller.projectId)))
+    throw securityGroupNotFound(id);
   return row;
 }
 
@@ -63,6 +67,15 @@ export async function createGroup(
     await store.insertGroup(tx, row, rules, false);
   });
   return row;
+}
+
+/** Bulk create: every group or none (network-bulk.ts). */
+export async function createGroups(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  items: ReadonlyArray<Record<string, unknown>>,
+): Promise<SecurityGroupRow[]> {
+  return createAll(deps, securityGroupAttributes, items, (inner, item) => createGroup(inner, caller, item));
 }
 
 export async function updateGroup(
@@ -106,6 +119,7 @@ export async function deleteGroup(
     enforce(caller, 'delete_security_group', groupTarget(row));
     if (await store.groupInUse(tx, id)) throw securityGroupInUse(id);
     if (!caller.isAdmin && (await store.defaultGroupIds(tx, [id])).has(id)) throw cannotRemoveDefault();
+    await deleteObjectPolicies(tx, id);
     await store.deleteGroupRow(tx, id);
   });
 }

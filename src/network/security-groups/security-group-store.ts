@@ -1,5 +1,6 @@
 import type { Selectable, Updateable } from 'kysely';
 import type { Db } from '../../db/db-handle.js';
+import { sharedWithProject } from '../rbac/object-rbac-store.js';
 import type { SecurityGroupRuleTable, SecurityGroupTable } from '../../db/tables/network-tables.js';
 
 export type SecurityGroupRow = Selectable<SecurityGroupTable>;
@@ -18,10 +19,13 @@ export async function getGroupRows(db: Db, ids: ReadonlyArray<string>): Promise<
     .execute();
 }
 
-/** The project's groups (every group for admins). */
+/** The project's groups and those shared with it (every group for admins). */
 export async function listGroupRows(db: Db, projectId: string | undefined, all: boolean) {
   let q = db.selectFrom('security_groups').selectAll();
-  if (!all) q = q.where('project_id', '=', projectId ?? '');
+  if (!all)
+    q = q.where((eb) =>
+      eb.or([eb('project_id', '=', projectId ?? ''), sharedWithProject('security_groups', projectId)]),
+    );
   return q.execute();
 }
 

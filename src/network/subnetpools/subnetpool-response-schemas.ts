@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { bool, int, nullable, nullableStr, str, strict } from '../../common/http/response-schemas.js';
 import {
+  createResponse,
   listResponse,
   neutronResource,
   ownerAttributes,
@@ -27,6 +28,7 @@ export const subnetPoolResource = neutronResource({
 
 export const subnetPoolResponse = singleResponse('subnetpool', subnetPoolResource);
 export const subnetPoolListResponse = listResponse('subnetpools', subnetPoolResource);
+export const subnetPoolCreateResponse = createResponse('subnetpool', 'subnetpools', subnetPoolResource);
 
 /** `add_prefixes` / `remove_prefixes` answer with the pool's prefixes. */
 export const subnetPoolPrefixesResponse = strict({ prefixes: Type.Array(str) });

@@ -1,7 +1,9 @@
+import { withSharing } from '../rbac/object-rbac-store.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { parseCidrLoose } from '../ipam/ip-address.js';
 import { resourceBody } from '../network-attributes.js';
+import { bulkItems } from '../network-bulk.js';
 import { callerOf } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { httpBadRequest } from '../network-errors.js';
@@ -16,6 +18,7 @@ import type { SubnetPoolRow } from './subnetpool-store.js';
 import { listSubnetPoolRows } from './subnetpool-store.js';
 import { subnetPoolTarget, subnetPoolView } from './subnetpool-view.js';
 import {
+  subnetPoolCreateResponse,
   subnetPoolListResponse,
   subnetPoolPrefixesResponse,
   subnetPoolResponse,
@@ -45,7 +48,9 @@ const one = (ctx: RequestContext, row: SubnetPoolRow) => ({
 });
 
 async function target(ctx: RequestContext, deps: NetworkDeps) {
-  return subnetPoolTarget(await service.findSubnetPool(deps.store.db, callerOf(ctx), idOf(ctx)));
+  const caller = callerOf(ctx);
+  const row = await service.findSubnetPool(deps.store.db, caller, idOf(ctx));
+  return withSharing(deps.store.db, subnetPoolTarget(row), row.id, caller.projectId);
 }
 
 /** The prefixes of an add/remove_prefixes body; netaddr's AddrFormatError is a 400 in Neutron. */
@@ -89,10 +94,21 @@ export const subnetPoolRoutes = [
     policy: 'create_subnetpool',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
-    response: subnetPoolResponse,
+    response: subnetPoolCreateResponse,
     expectedErrors: [404, 409],
-    handler: async (ctx, deps) =>
-      one(ctx, await service.createSubnetPool(deps, callerOf(ctx), resourceBody(ctx.body, 'subnetpool'))),
+    handler: async (ctx, deps) => {
+      // Neutron allows bulk here: `{"subnetpools": [...]}`, all or none.
+      const items = bulkItems(ctx.body, 'subnetpool', 'subnetpools');
+      if (items !== undefined) {
+        const fields = parseListQuery(ctx.query).fields;
+        const rows = await service.createSubnetPools(deps, callerOf(ctx), items);
+        return { subnetpools: rows.map((r) => pickFields(subnetPoolView(r), fields)) };
+      }
+      return one(
+        ctx,
+        await service.createSubnetPool(deps, callerOf(ctx), resourceBody(ctx.body, 'subnetpool')),
+      );
+    },
   }),
   route<NetworkDeps>({
     method: 'GET',

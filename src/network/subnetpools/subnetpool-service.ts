@@ -7,6 +7,7 @@ import { parseCreate, parseUpdate, valueOr } from '../network-attributes.js';
 import type { NetworkCaller } from '../network-context.js';
 import { enforce, enforceAttributes } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
+import { createAll } from '../network-bulk.js';
 import { invalidInput } from '../network-errors.js';
 import { ownerOf } from '../network-project.js';
 import { checkRevision } from '../network-revision.js';
@@ -19,12 +20,14 @@ import { subnetPoolAttributes } from './subnetpool-schemas.js';
 import type { SubnetPoolRow } from './subnetpool-store.js';
 import * as store from './subnetpool-store.js';
 import { subnetPoolTarget } from './subnetpool-view.js';
+import { addWildcardPolicy, deleteObjectPolicies, sharedWith } from '../rbac/object-rbac-store.js';
 
-/** A subnet pool is seen by its owner, by admins, and by all when shared. */
+/** A subnet pool is seen by its owner, by admins, and by the projects it is shared with. */
 export async function findSubnetPool(db: Db, caller: NetworkCaller, id: string): Promise<SubnetPoolRow> {
   const row = await store.getSubnetPoolRow(db, id);
   if (row === undefined) throw subnetPoolNotFound(id);
   if (caller.isAdmin || row.project_id === caller.projectId || isSet(row.shared)) return row;
+  if (await sharedWith(db, id, caller.projectId)) return row;
   throw subnetPoolNotFound(id);
 }
 
@@ -71,6 +74,7 @@ export async function createSubnetPool(
     };
     await checkQuota(tx, projectId, 'subnetpool');
     await store.insertSubnetPoolRow(tx, row);
+    if (shared) await addWildcardPolicy(tx, 'subnetpool', id, projectId, now);
     return row;
   });
 }
@@ -143,6 +147,7 @@ export async function deleteSubnetPool(
     await store.lockSubnetPoolRow(tx, id, deps.store.traits.name);
     if ((await store.subnetsOfPool(tx, id)).length > 0)
       throw subnetPoolDeleteError('Subnet pool has existing allocations');
+    await deleteObjectPolicies(tx, id);
     await store.deleteSubnetPoolRow(tx, id);
   });
 }
@@ -178,4 +183,13 @@ async function checkNoDefault(tx: Db, ipVersion: number): Promise<void> {
     throw invalidInput(
       'A default subnetpool for this IP family has already been set. Only one default may exist per IP family',
     );
+}
+
+/** Bulk create: every subnet pool or none (network-bulk.ts). */
+export async function createSubnetPools(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  items: ReadonlyArray<Record<string, unknown>>,
+): Promise<SubnetPoolRow[]> {
+  return createAll(deps, subnetPoolAttributes, items, (inner, item) => createSubnetPool(inner, caller, item));
 }

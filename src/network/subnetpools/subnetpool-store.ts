@@ -1,6 +1,7 @@
 import type { Selectable, Updateable } from 'kysely';
 import type { SubnetPoolTable } from '../../db/tables/network-tables.js';
 import type { Db } from '../../db/db-handle.js';
+import { sharedWithProject } from '../rbac/object-rbac-store.js';
 
 export type SubnetPoolRow = Selectable<SubnetPoolTable>;
 
@@ -22,14 +23,21 @@ export async function lockSubnetPoolRow(
   return q.executeTakeFirst();
 }
 
-/** Subnet pools the project may see: its own and shared ones (all for an admin). */
+/** Subnet pools the project may see: its own and those shared with it (all for an admin). */
 export async function listSubnetPoolRows(
   db: Db,
   projectId: string | undefined,
   all: boolean,
 ): Promise<SubnetPoolRow[]> {
   let q = db.selectFrom('subnetpools').selectAll();
-  if (!all) q = q.where((eb) => eb.or([eb('project_id', '=', projectId ?? ''), eb('shared', '=', 1)]));
+  if (!all)
+    q = q.where((eb) =>
+      eb.or([
+        eb('project_id', '=', projectId ?? ''),
+        eb('shared', '=', 1),
+        sharedWithProject('subnetpools', projectId),
+      ]),
+    );
   return q.execute();
 }
 

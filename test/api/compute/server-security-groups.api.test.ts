@@ -256,6 +256,40 @@ for (const dialect of testDialects()) {
       expect(late.statusCode).toBe(404);
     });
 
+    it('shows a rule from an address group as Nova does: no group, the any-address range', async () => {
+      // Nova converts rules knowing only remote_group_id and remote_ip_prefix; a missing
+      // prefix reads 0.0.0.0/0 (security_group_api.parse_cidr), so the address group is lost.
+      const ag = await neutron().call('POST', '/address-groups', p.member, {
+        address_group: { name: 'office', addresses: ['203.0.113.0/24'] },
+      });
+      expect(ag.statusCode, ag.body).toBe(201);
+      const sg = await group(p.member, 'from-office');
+      const rule = await neutron().call('POST', '/security-group-rules', p.member, {
+        security_group_rule: {
+          security_group_id: sg['id'],
+          direction: 'ingress',
+          protocol: 'tcp',
+          port_range_min: 22,
+          port_range_max: 22,
+          remote_address_group_id: ag.json().address_group.id,
+        },
+      });
+      expect(rule.statusCode, rule.body).toBe(201);
+      const shown = await nova()('GET', `/os-security-groups/${sg['id'] as string}`, p.member);
+      expect(shown.statusCode, shown.body).toBe(200);
+      expect(shown.json().security_group.rules).toEqual([
+        {
+          id: rule.json().security_group_rule.id,
+          parent_group_id: sg['id'],
+          ip_protocol: 'tcp',
+          from_port: 22,
+          to_port: 22,
+          group: {},
+          ip_range: { cidr: '0.0.0.0/0' },
+        },
+      ]);
+    });
+
     it('refuses bad action input with Nova statuses and changes nothing', async () => {
       const id = await boot('refused', { networks: [{ uuid: net }] });
       const portless = await boot('refused-portless', { networks: 'none' });

@@ -123,6 +123,61 @@ for (const dialect of testDialects()) {
       expect(await count('ports', `network_id=${String(net['id'])}`)).toBe(24);
     });
 
+    it('creates security groups in bulk in the order asked; over quota, none of them', async () => {
+      const made = await api.call('POST', '/security-groups', alice.token, {
+        security_groups: [{ name: 'bulk-g1' }, { security_group: { name: 'bulk-g2', description: 'two' } }],
+      });
+      expect(made.statusCode, made.body).toBe(201);
+      expect(Object.keys(made.json())).toEqual(['security_groups']);
+      const groups = made.json().security_groups as Json[];
+      expect(groups.map((g) => [g['name'], g['description']])).toEqual([
+        ['bulk-g1', ''],
+        ['bulk-g2', 'two'],
+      ]);
+      // Each with the two egress rules of a new group.
+      for (const g of groups) expect(g['security_group_rules']).toHaveLength(2);
+
+      // The third group passes the quota (default group + 2): the whole bulk is rolled back.
+      const admin = await t.adminToken();
+      const quoted = await projectUser(t, admin, 'bulk-quota');
+      await api.call('PUT', `/quotas/${quoted.projectId}`, admin, { quota: { security_group: 3 } });
+      const over = await api.call('POST', '/security-groups', quoted.token, {
+        security_groups: [{ name: 'bulk-q1' }, { name: 'bulk-q2' }, { name: 'bulk-q3' }],
+      });
+      expect(over.statusCode).toBe(409);
+      expect(over.json().NeutronError.type).toBe('OverQuota');
+      const left = (await api.call('GET', '/security-groups', quoted.token)).json().security_groups as Json[];
+      expect(left.map((g) => g['name'])).toEqual(['default']);
+    });
+
+    it('creates address scopes and subnet pools in bulk; a prefix clash in the scope refuses them all', async () => {
+      const scopes = await api.call('POST', '/address-scopes', alice.token, {
+        address_scopes: [
+          { name: 'bulk-s4', ip_version: 4 },
+          { address_scope: { name: 'bulk-s6', ip_version: 6 } },
+        ],
+      });
+      expect(scopes.statusCode, scopes.body).toBe(201);
+      const made = scopes.json().address_scopes as Json[];
+      expect(made.map((a) => [a['name'], a['ip_version']])).toEqual([
+        ['bulk-s4', 4],
+        ['bulk-s6', 6],
+      ]);
+      const scope = made[0]!['id'];
+      const pool = (name: string, prefix: string) => ({ name, prefixes: [prefix], address_scope_id: scope });
+      const pools = await api.call('POST', '/subnetpools', alice.token, {
+        subnetpools: [pool('bulk-p1', '10.70.0.0/16'), pool('bulk-p2', '10.71.0.0/16')],
+      });
+      expect(pools.statusCode, pools.body).toBe(201);
+      expect((pools.json().subnetpools as Json[]).map((p) => p['name'])).toEqual(['bulk-p1', 'bulk-p2']);
+      // The second pool overlaps the first inside one scope: the first is not kept either.
+      const clash = await api.call('POST', '/subnetpools', alice.token, {
+        subnetpools: [pool('bulk-p3', '10.72.0.0/16'), pool('bulk-p4', '10.72.0.0/24')],
+      });
+      expect(clash.statusCode).toBe(409);
+      expect(await count('subnetpools', 'name=bulk-p3')).toBe(0);
+    });
+
     it('creates security group rules in bulk; a duplicate inside the bulk refuses them all', async () => {
       const sg = await api.call('POST', '/security-groups', alice.token, {
         security_group: { name: 'bulk-sg' },

@@ -1,0 +1,106 @@
+import type { Db } from '../../db/db-handle.js';
+import type { RbacObjectType } from './object-rbac-store.js';
+import { sharingTargets } from './object-rbac-store.js';
+
+/** What sharing an object type needs: its table, and the projects that depend on an object. */
+interface RbacObjectKind {
+  readonly table: 'security_groups' | 'address_scopes' | 'subnetpools' | 'address_groups';
+  /** Neutron's get_bound_project_ids: the projects using the object (ports, pools, subnets, rules). */
+  boundProjects(db: Db, id: string): Promise<Set<string>>;
+  /** Whether the table keeps a `shared` flag meaning "a wildcard policy exists". */
+  readonly sharedFlag: boolean;
+}
+
+const projects = (rows: ReadonlyArray<{ project_id: string }>) => new Set(rows.map((r) => r.project_id));
+
+export const rbacObjectKinds: Readonly<Record<RbacObjectType, RbacObjectKind>> = {
+  security_group: {
+    table: 'security_groups',
+    sharedFlag: false,
+    boundProjects: async (db, id) =>
+      projects(
+        await db
+          .selectFrom('port_security_group_bindings as b')
+          .innerJoin('ports', 'ports.id', 'b.port_id')
+          .select('ports.project_id')
+          .where('b.security_group_id', '=', id)
+          .execute(),
+      ),
+  },
+  address_scope: {
+    table: 'address_scopes',
+    sharedFlag: true,
+    boundProjects: async (db, id) =>
+      projects(
+        await db.selectFrom('subnetpools').select('project_id').where('address_scope_id', '=', id).execute(),
+      ),
+  },
+  subnetpool: {
+    table: 'subnetpools',
+    sharedFlag: true,
+    boundProjects: async (db, id) =>
+      projects(await db.selectFrom('subnets').select('project_id').where('subnetpool_id', '=', id).execute()),
+  },
+  address_group: {
+    table: 'address_groups',
+    sharedFlag: false,
+    boundProjects: async (db, id) =>
+      projects(
+        await db
+          .selectFrom('security_group_rules')
+          .select('project_id')
+          .where('remote_address_group_id', '=', id)
+          .execute(),
+      ),
+  },
+};
+
+/** The object's owner, read whatever the caller may see (Neutron reads it elevated). */
+export async function objectOwner(db: Db, type: RbacObjectType, id: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom(rbacObjectKinds[type].table)
+    .select('project_id')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.project_id;
+}
+
+/**
+ * Neutron's _validate_rbac_policy_delete: `lost` (a project or '*') may lose access unless a
+ * project outside the owner and the remaining targets still uses the object.
+ */
+export async function sharingInUse(
+  db: Db,
+  type: RbacObjectType,
+  objectId: string,
+  owner: string,
+  lost: string,
+  exceptPolicyId: string,
+): Promise<boolean> {
+  if (lost === owner) return false;
+  const others = (await sharingTargetsExcept(db, objectId, exceptPolicyId)).filter((t) => t !== undefined);
+  const bound = await rbacObjectKinds[type].boundProjects(db, objectId);
+  bound.delete(owner);
+  if (lost !== '*') return !others.includes('*') && bound.has(lost);
+  return [...bound].some((p) => !others.includes(p));
+}
+
+async function sharingTargetsExcept(db: Db, objectId: string, policyId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('object_rbac_policies')
+    .select('target_project')
+    .where('object_id', '=', objectId)
+    .where('id', '!=', policyId)
+    .execute();
+  return rows.map((r) => r.target_project);
+}
+
+/** Keeps an address scope's or subnet pool's `shared` equal to "a wildcard policy exists". */
+export async function syncSharedFlag(db: Db, type: RbacObjectType, objectId: string): Promise<void> {
+  const kind = rbacObjectKinds[type];
+  if (!kind.sharedFlag) return;
+  const shared = (await sharingTargets(db, objectId)).includes('*') ? 1 : 0;
+  if (kind.table === 'address_scopes')
+    await db.updateTable('address_scopes').set({ shared }).where('id', '=', objectId).execute();
+  else await db.updateTable('subnetpools').set({ shared }).where('id', '=', objectId).execute();
+}
