@@ -44,8 +44,12 @@ function childEnv(): NodeJS.ProcessEnv {
  * event-loop busy time it does not grow when a loaded machine leaves the thread waiting.
  */
 export function threadCpuMs(pid: number, tid = pid): number {
-  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-  // Fields after the command name, which may hold spaces: state is 3rd, utime 14th, stime 15th.
+  return statCpuMs(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+}
+
+/** utime + stime of a /proc `stat` line, in ms (Linux's USER_HZ is 100). */
+export function statCpuMs(stat: string): number {
+  // Fields after the command name, which may hold spaces and ')': state is 3rd, utime 14th, stime 15th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
