@@ -77,7 +77,10 @@ export async function recordEvent(
     .selectFrom('instance_actions')
     .where('server_id', '=', e.serverId)
     .where('action', '=', e.action)
-    .orderBy('start_time', 'desc')
+    // Qualified: in ORDER BY a bare name would be the INSERT's select-list alias below.
+    .orderBy('instance_actions.start_time', 'desc')
+    // Two actions can start in the same millisecond: the tie goes as in listActions.
+    .orderBy('instance_actions.id', 'desc')
     .limit(1);
   await db
     .insertInto('instance_action_events')
@@ -85,7 +88,7 @@ export async function recordEvent(
     .expression(
       latest.select([
         sql.val(uuid()).as('id'),
-        'id as action_id',
+        'instance_actions.id as action_id',
         sql.val(e.event).as('event'),
         sql.val(e.start).as('start_time'),
         sql.val(e.finish).as('finish_time'),
