@@ -14,7 +14,7 @@ import {
   waitAllActive,
   walkServerDetail,
 } from './compute-bench-setup.js';
-import { procMemory } from './strata-process.js';
+import { procMemory, threadCpuMs } from './strata-process.js';
 
 const name = 'boot-storm';
 const serversPerSecondTarget = 500;
@@ -34,6 +34,8 @@ interface Storm {
   /** Main-thread (cloud) event-loop utilization over the storm, 0..1. */
   readonly loopBusy: number;
   readonly loopBusyMs: number;
+  /** The cloud's main thread (API, scheduler, agents), user + system. */
+  readonly mainCpuMs: number;
   readonly peakRssMiB: number;
 }
 
@@ -68,6 +70,8 @@ async function storm(c: BenchCloud, s: ComputeSetup, opts: BenchOptions, progres
   progress(`${name}: ${opts.stormClients} clients create ${opts.servers} servers over HTTP`);
   const hwmReset = resetPeakRss();
   let sampledPeak = procMemory(process.pid).rssMiB;
+  c.cloud.store.statementProfile?.reset();
+  const cpu0 = threadCpuMs(process.pid);
   const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   let lastReport = t0;
@@ -87,12 +91,16 @@ async function storm(c: BenchCloud, s: ComputeSetup, opts: BenchOptions, progres
     }),
   ]);
   const elu = performance.eventLoopUtilization(elu0);
+  const mainCpuMs = threadCpuMs(process.pid) - cpu0;
+  const profile = c.cloud.store.statementProfile;
+  if (profile !== undefined) progress(profile.format({ unit: 'server', count: opts.servers }));
   const mem = procMemory(process.pid);
   return {
     replies,
     times: await readTimes(c),
     loopBusy: elu.utilization,
     loopBusyMs: elu.active,
+    mainCpuMs,
     peakRssMiB: hwmReset ? mem.hwmMiB : sampledPeak,
   } satisfies Storm;
 }
@@ -128,6 +136,7 @@ function stormMetrics(m: Storm, opts: BenchOptions, hostsSec: number, rssBeforeM
     { name: 'phase: placed to ACTIVE (agent spawn + report) p99', value: spawned.p99, unit: 'ms' },
     { name: 'cloud event loop busy during the storm', value: m.loopBusy * 100, unit: '%' },
     { name: 'cloud event-loop time per server', value: m.loopBusyMs / opts.servers, unit: 'ms' },
+    { name: 'cloud main-thread CPU time per server', value: m.mainCpuMs / opts.servers, unit: 'ms' },
     { name: 'RSS before the storm (hosts running)', value: rssBeforeMiB, unit: 'MiB' },
     { name: 'peak RSS during the storm (VmHWM)', value: m.peakRssMiB, unit: 'MiB' },
   ];

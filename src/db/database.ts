@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import type { LogEvent, SqliteDatabase, SqliteStatement } from 'kysely';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import type { DialectTraits } from './dialects.js';
 import { dialectTraits } from './dialects.js';
@@ -9,12 +9,16 @@ import type { WriteWork } from './group-commit.js';
 import { GroupCommit } from './group-commit.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
+import type { StatementProfile } from './statement-profile.js';
+import { statementProfileFromEnv } from './statement-profile.js';
 
 export interface OpenOptions {
   /** Told when the server drops an idle pooled connection (restart, admin kill); the pool reconnects. */
   onConnectionLost?: (err: Error) => void;
   /** Told how long each `write` took and whether it committed (metrics). */
   onWriteDone?: (seconds: number, committed: boolean) => void;
+  /** Times every statement by shape; by default set only by `STRATA_SQL_PROFILE=1`. */
+  statementProfile?: StatementProfile;
 }
 
 /** A connection pool's state (PostgreSQL; SQLite has one connection and no pool). */
@@ -27,6 +31,8 @@ export interface PoolStats {
 export interface StrataDb {
   readonly db: Kysely<Database>;
   readonly traits: DialectTraits;
+  /** Set when statements are being profiled (`STRATA_SQL_PROFILE=1`). */
+  readonly statementProfile: StatementProfile | undefined;
   /**
    * Runs `work` in a transaction. On SQLite concurrent writes share commits (GroupCommit);
    * PostgreSQL runs them side by side on its pool. Use it for hot, short writes.
@@ -44,8 +50,9 @@ export interface StrataDb {
  */
 export async function openDatabase(url: string, opts: OpenOptions = {}): Promise<StrataDb> {
   const isPostgres = /^postgres(ql)?:\/\//.test(url);
-  const pg = isPostgres ? await openPostgres(url, opts) : undefined;
-  const db = pg?.db ?? openSqlite(url.replace(/^sqlite:/, ''));
+  const profile = opts.statementProfile ?? statementProfileFromEnv();
+  const pg = isPostgres ? await openPostgres(url, opts, profile) : undefined;
+  const db = pg?.db ?? openSqlite(url.replace(/^sqlite:/, ''), profile);
   const traits = dialectTraits(isPostgres ? 'postgres' : 'sqlite');
   await migrate(db);
   const group = isPostgres ? undefined : new GroupCommit(db);
@@ -57,6 +64,7 @@ export async function openDatabase(url: string, opts: OpenOptions = {}): Promise
   return {
     db,
     traits,
+    statementProfile: profile,
     write,
     pendingMigrations: () => pendingMigrations(db),
     poolStats: () => pg?.stats(),
@@ -77,7 +85,7 @@ async function timed<T>(p: Promise<T>, observe: (seconds: number, ok: boolean) =
   }
 }
 
-function openSqlite(path: string): Kysely<Database> {
+function openSqlite(path: string, profile: StatementProfile | undefined): Kysely<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   // WAL lets readers run beside the writer; NORMAL is crash-safe for process kills (not power loss).
@@ -93,7 +101,8 @@ function openSqlite(path: string): Kysely<Database> {
   // create storm, on every request; that was a quarter of the list's CPU (docs/benchmarks.md).
   // Pages are cached only once read, so a small cloud stays small.
   sqlite.pragma('cache_size = -65536');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const database = withStatementCache(sqlite, profile);
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
 
 /**
@@ -101,8 +110,12 @@ function openSqlite(path: string): Kysely<Database> {
  * running a point query, so statements are kept by SQL text and reused (they run
  * synchronously, never two at once). Bounded, because `IN (?, ?, ...)` texts vary.
  */
-function withStatementCache(sqlite: SQLite.Database, max = 2000): SqliteDatabase {
-  const cache = new Map<string, SQLite.Statement>();
+function withStatementCache(
+  sqlite: SQLite.Database,
+  profile: StatementProfile | undefined,
+  max = 2000,
+): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
   return {
     close: () => sqlite.close(),
     prepare(sql: string) {
@@ -110,11 +123,34 @@ function withStatementCache(sqlite: SQLite.Database, max = 2000): SqliteDatabase
       let statement = cache.get(sql);
       if (statement === undefined) {
         if (cache.size >= max) cache.clear();
-        statement = sqlite.prepare(sql);
+        const prepared = sqlite.prepare(sql);
+        statement = profile === undefined ? prepared : profiled(prepared, sql, profile);
         cache.set(sql, statement);
       }
       return statement;
     },
+  };
+}
+
+/**
+ * Times a statement's runs. Here, below Kysely, the profile also sees BEGIN, COMMIT and
+ * savepoints, which on SQLite cost as much as the queries.
+ */
+function profiled(statement: SQLite.Statement, sql: string, profile: StatementProfile): SqliteStatement {
+  const time = <T>(run: () => T): T => {
+    const start = performance.now();
+    try {
+      return run();
+    } finally {
+      profile.record(sql, performance.now() - start);
+    }
+  };
+  return {
+    reader: statement.reader,
+    all: (params) => time(() => statement.all(params)),
+    run: (params) => time(() => statement.run(params)),
+    // Streaming is lazy; only its start is timed.
+    iterate: (params) => time(() => statement.iterate(params)),
   };
 }
 
@@ -136,6 +172,7 @@ function rollbackIfOpen(sqlite: SQLite.Database): SqliteStatement {
 async function openPostgres(
   url: string,
   opts: OpenOptions,
+  profile: StatementProfile | undefined,
 ): Promise<{ db: Kysely<Database>; stats: () => PoolStats }> {
   // Loaded only when used: the all-in-one on SQLite never pays for the driver.
   const { default: pg } = await import('pg');
@@ -145,7 +182,10 @@ async function openPostgres(
   // Without a listener, a server-side disconnect of an idle client is an uncaught exception.
   pool.on('error', (err) => opts.onConnectionLost?.(err));
   const stats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), stats };
+  // Kysely's log sees queries, not BEGIN/COMMIT: on PostgreSQL those are round trips, not work here.
+  const log =
+    profile === undefined ? undefined : (e: LogEvent) => profile.record(e.query.sql, e.queryDurationMillis);
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log }), stats };
 }
 
 async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {

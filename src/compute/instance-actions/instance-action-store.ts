@@ -1,5 +1,6 @@
 import { uuid } from '../../common/ids.js';
 import type { Selectable } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../../db/db-handle.js';
 import type { InstanceActionTable } from '../../db/tables/compute-tables.js';
 
@@ -55,7 +56,10 @@ export async function startAction(
     .execute();
 }
 
-/** Adds a finished event to the server's latest action of that name (and closes it on error). */
+/**
+ * Adds a finished event to the server's latest action of that name (and closes it on error).
+ * Two statements, each finding the action itself: nothing happens when there is none.
+ */
 export async function recordEvent(
   db: Db,
   e: {
@@ -69,32 +73,35 @@ export async function recordEvent(
     details?: string;
   },
 ): Promise<void> {
-  const action = await db
+  const latest = db
     .selectFrom('instance_actions')
-    .select('id')
     .where('server_id', '=', e.serverId)
     .where('action', '=', e.action)
-    .orderBy('start_time', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (action === undefined) return;
+    // Qualified: in ORDER BY a bare name would be the INSERT's select-list alias below.
+    .orderBy('instance_actions.start_time', 'desc')
+    // Two actions can start in the same millisecond: the tie goes as in listActions.
+    .orderBy('instance_actions.id', 'desc')
+    .limit(1);
   await db
     .insertInto('instance_action_events')
-    .values({
-      id: uuid(),
-      action_id: action.id,
-      event: e.event,
-      start_time: e.start,
-      finish_time: e.finish,
-      result: e.ok ? 'Success' : 'Error',
-      host: e.host,
-      details: e.details ?? null,
-    })
+    .columns(['id', 'action_id', 'event', 'start_time', 'finish_time', 'result', 'host', 'details'])
+    .expression(
+      latest.select([
+        sql.val(uuid()).as('id'),
+        'instance_actions.id as action_id',
+        sql.val(e.event).as('event'),
+        sql.val(e.start).as('start_time'),
+        sql.val(e.finish).as('finish_time'),
+        sql.val(e.ok ? 'Success' : 'Error').as('result'),
+        sql.val(e.host).as('host'),
+        sql.val(e.details ?? null).as('details'),
+      ]),
+    )
     .execute();
   await db
     .updateTable('instance_actions')
     .set({ finish_time: e.finish, ...(e.ok ? {} : { message: 'Error' }) })
-    .where('id', '=', action.id)
+    .where('id', '=', latest.select('id'))
     .execute();
 }
 
