@@ -10,6 +10,7 @@ import { answerFrameworkError } from './common/http/framework-errors.js';
 import { addJsonParser, jsonLimits, maxPathSegment } from './common/http/json-body.js';
 import { globalRequestId, newRequestId, requestIdHeader } from './common/http/request-id.js';
 import type { ServicePlugin } from './common/http/service-plugin.js';
+import { serviceUrlRewrite } from './common/http/service-url-rewrite.js';
 import type { ServiceContext } from './common/service-context.js';
 import { createPolicyEnforcer } from './common/policy/policy-engine.js';
 import type { Clock } from './common/time.js';
@@ -142,7 +143,9 @@ export async function buildCloud(config: StrataConfig, opts: BuildOptions = {}):
     volume,
   ];
 
+  const rewriteUrl = serviceUrlRewrite(services);
   const app = Fastify({
+    rewriteUrl: (req) => rewriteUrl(req.url ?? '/'),
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: () => newRequestId(),
     logController: new LogController({ requestIdLogLabel: 'request_id' }),

@@ -72,6 +72,8 @@ export function networkService(
     catalogSuffix: '',
     policy: networkPolicy,
     fault: neutronFault,
+    // Neutron (pecan, guess_content_type_from_ext) takes `/v2.0/networks.json` for `/v2.0/networks`.
+    rewritePath: (path) => (path.endsWith('.json') ? path.slice(0, -'.json'.length) : path),
     plugin: serviceRoutes({
       name: 'network',
       prefix,

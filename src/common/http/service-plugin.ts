@@ -20,4 +20,6 @@ export interface ServicePlugin {
   readonly plugin: FastifyPluginAsync;
   /** How the service renders faults, for errors answered before routing reaches it (414). */
   readonly fault: FaultDialect;
+  /** Rewrites a request path under `prefix` before routing (Neutron's `.json` suffix). */
+  readonly rewritePath?: (path: string) => string;
 }

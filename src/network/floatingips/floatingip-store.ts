@@ -39,6 +39,16 @@ export async function deleteFloatingIpRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom('floatingips').where('id', '=', id).execute();
 }
 
+/** Floating IPs from this external network that no port is associated with. */
+export async function disassociatedOn(db: Db, networkId: string): Promise<FloatingIpRow[]> {
+  return db
+    .selectFrom('floatingips')
+    .selectAll()
+    .where('floating_network_id', '=', networkId)
+    .where('fixed_port_id', 'is', null)
+    .execute();
+}
+
 /** The floating IP already on this fixed address of the port, if any. */
 export async function floatingIpOn(
   db: Db,

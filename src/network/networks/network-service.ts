@@ -28,6 +28,8 @@ import { networkTarget } from './network-view.js';
 import { grantedActions } from '../rbac/rbac-store.js';
 import { blocking } from '../rbac/rbac-in-use.js';
 import { addWildcard, removeGrants } from '../rbac/network-rbac-sync.js';
+import { deleteFloatingIpRow, disassociatedOn } from '../floatingips/floatingip-store.js';
+import { deletePortRow } from '../ports/port-store.js';
 import { checkDefaultExternal } from '../auto-allocation/default-external-network.js';
 
 /**
@@ -206,6 +208,14 @@ async function checkUnshare(db: Db, row: NetworkRow): Promise<void> {
   if ((await blocking(db, row, 'access_as_shared', '*')) !== undefined) throw invalidSharedSetting(row.id);
 }
 
+/** Neutron deletes an external network's unassociated floating IPs (and their ports) with it. */
+async function deleteDisassociatedFloatingIps(db: Db, networkId: string): Promise<void> {
+  for (const fip of await disassociatedOn(db, networkId)) {
+    await deleteFloatingIpRow(db, fip.id);
+    await deletePortRow(db, fip.floating_port_id);
+  }
+}
+
 export async function deleteNetwork(
   deps: NetworkDeps,
   caller: NetworkCaller,
@@ -216,6 +226,7 @@ export async function deleteNetwork(
     const row = await findNetwork(tx, caller, id);
     checkRevision(ifRevision, row.revision_number);
     enforce(caller, 'delete_network', networkTarget(row));
+    await deleteDisassociatedFloatingIps(tx, id);
     // Neutron removes the ports it owns itself (DHCP); any other port keeps the network.
     if ((await store.portCount(tx, id, 'network:dhcp')) > 0) throw networkInUse(id);
     await store.deleteNetworkRow(tx, id);

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDialects } from '../../../src/db/testing/dialects.js';
+import type { TestCloud } from '../../support/test-cloud.js';
+import { startTestCloud } from '../../support/test-cloud.js';
+import { networkClient } from './network-fixtures.js';
+
+type Json = Record<string, unknown>;
+
+/** Drifts from Neutron that tempest.api.network found (docs/conformance.md), each held to Neutron's answer. */
+for (const dialect of testDialects()) {
+  describe(`${dialect}: network API drifts found by tempest`, () => {
+    let t: TestCloud;
+    let admin: string;
+    let api: ReturnType<typeof networkClient>;
+    beforeAll(async () => {
+      t = await startTestCloud(dialect);
+      admin = await t.adminToken();
+      api = networkClient(t);
+    });
+    afterAll(async () => t?.close());
+
+    it('deletes an external network with its unassociated floating IPs and their ports', async () => {
+      const net = await api.create(admin, 'network', { name: 'ext', 'router:external': true });
+      const subnet = await api.create(admin, 'subnet', {
+        network_id: net['id'],
+        ip_version: 4,
+        cidr: '10.81.0.0/28',
+        enable_dhcp: false,
+      });
+      const fip = await api.create(admin, 'floatingip', { floating_network_id: net['id'] });
+      const deleted = await api.call('DELETE', `/networks/${String(net['id'])}`, admin);
+      expect(deleted.statusCode).toBe(204);
+      const fips = (await api.call('GET', '/floatingips', admin)).json().floatingips as Json[];
+      expect(fips.map((f) => f['id'])).not.toContain(fip['id']);
+      const ports = await api.call('GET', `/ports?network_id=${String(net['id'])}`, admin);
+      expect(ports.json().ports).toEqual([]);
+      expect((await api.call('GET', `/subnets/${String(subnet['id'])}`, admin)).statusCode).toBe(404);
+    });
+
+    it('takes a .json suffix on any path, as Neutron does, keeping the query string', async () => {
+      const net = await api.create(admin, 'network', { name: 'dotjson' });
+      const project = net['project_id'] as string;
+      const details = await api.call('GET', `/quotas/${project}/details.json`, admin);
+      expect(details.statusCode).toBe(200);
+      expect(details.json()).toEqual((await api.call('GET', `/quotas/${project}/details`, admin)).json());
+      expect(details.json().quota.network.used).toBeGreaterThan(0);
+      const listed = await api.call('GET', '/networks.json?name=dotjson', admin);
+      expect(listed.json().networks.map((n: Json) => n['id'])).toEqual([net['id']]);
+      const missing = await api.call('GET', '/networks/00000000-0000-0000-0000-000000000000.json', admin);
+      expect(missing.json().NeutronError.type).toBe('NetworkNotFound');
+    });
+  });
+}
