@@ -14,6 +14,11 @@ const invalid = (details: string) =>
 export interface BootOptions {
   /** 2.60: the request's microversion lets a multiattach volume be used. */
   readonly supportsMultiattach: boolean;
+  /**
+   * The request names an imageRef: Nova then takes the boot metadata from that image and
+   * never asks whether the boot volume is bootable (_get_bdm_image_metadata runs without one only).
+   */
+  readonly imageRequested?: boolean;
 }
 
 export async function checkBootPlan(
@@ -36,7 +41,7 @@ export async function checkBootPlan(
           'compute.server.multiattach_old_microversion',
           'Multiattach volumes are only supported starting with compute API version 2.60.',
         );
-      if (d.bootIndex === 0 && !v.bootable)
+      if (d.bootIndex === 0 && !v.bootable && opts.imageRequested !== true)
         throw new InputError('compute.server.bdm_not_bootable', `Block Device ${id} is not bootable.`);
       // A multiattach volume may already serve other servers (2.60).
       if (v.status !== 'available' && !(v.multiattach && v.status === 'in-use'))

@@ -67,7 +67,7 @@ export async function createServers(
     await checkSomeHostRuns(deps, image, withIsolationTraits(imageTraits(image), image, flavor.extraSpecs));
   } else if (plan.volumes.length === 0)
     throw new InputError('compute.server.image_not_found', 'Image  could not be found.');
-  await checkBootPlan(deps, caller, plan, opts);
+  await checkBootPlan(deps, caller, plan, { ...opts, imageRequested: (req.imageRef ?? '') !== '' });
   const keyData = await resolveKey(deps, req.key_name, caller);
   const zone = await resolveZone(deps, req.availability_zone);
   const userData = checkUserData(req.user_data);

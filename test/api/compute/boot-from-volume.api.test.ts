@@ -151,6 +151,25 @@ for (const dialect of testDialects()) {
       await waitForVolume(vol, root!.id, 'gone');
     });
 
+    it('boots a volume that is not bootable when the request names an imageRef, as Nova does', async () => {
+      const empty = await vol('POST', '/volumes', { volume: { size: 1 } });
+      const emptyId = String(empty.json().volume.id);
+      await waitForVolume(vol, emptyId, 'available');
+      const res = await boot({
+        imageRef: image,
+        block_device_mapping_v2: [
+          { source_type: 'volume', destination_type: 'volume', uuid: emptyId, boot_index: 0 },
+        ],
+      });
+      expect(res.statusCode, res.body).toBe(202);
+      const sid = String(res.json().server.id);
+      const shown = await waitForServer(t, p.member, sid, 'ACTIVE', 30_000);
+      const attached = shown['os-extended-volumes:volumes_attached'] as Array<{ id: string }>;
+      expect(attached.map((a) => a.id)).toEqual([emptyId]);
+      expect((await nova('DELETE', `/servers/${sid}`)).statusCode).toBe(204);
+      await waitForVolume(vol, emptyId, 'available');
+    });
+
     it("refuses bad mappings with Nova's faults, making no server and no volume", async () => {
       const servers = async () => (await nova('GET', '/servers')).json().servers.length as number;
       const [s0, v0] = [await servers(), await volumeCount()];
