@@ -123,6 +123,16 @@ conf = {
         "min_microversion": volume_version["min_version"],
         "max_microversion": volume_version["version"],
     },
+    # What Strata's block storage does: backups, snapshots, clones, extending in-use
+    # volumes (3.42); no manage/unmanage (there is no foreign backend to adopt from).
+    "volume-feature-enabled": {
+        "backup": "true",
+        "snapshot": "true",
+        "clone": "true",
+        "extend_attached_volume": "true",
+        "manage_volume": "false",
+        "manage_snapshot": "false",
+    },
     "validation": {"run_validation": "false"},
     "service_available": {s: str(t in endpoints).lower() for s, t in services.items()},
 }

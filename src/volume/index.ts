@@ -17,6 +17,7 @@ import { volumeQuotaRoutes } from './quotas/volume-quota-routes.js';
 import { volumeLimitRoutes } from './limits/volume-limit-routes.js';
 import { volumeReconciler } from './volumes/volume-reconciler.js';
 import { volumeRoutes } from './volumes/volume-routes.js';
+import { volumeMetadataRoutes } from './volumes/volume-metadata-routes.js';
 import { volumeTypeRoutes } from './types/volume-type-routes.js';
 import { snapshotRoutes } from './snapshots/snapshot-routes.js';
 import { snapshotMetadataRoutes } from './snapshots/snapshot-metadata-routes.js';
@@ -76,6 +77,7 @@ function backendCapacityOf(
 export const volumeRouteTable = [
   ...volumeVersionRoutes,
   ...volumeRoutes,
+  ...volumeMetadataRoutes,
   ...volumeTypeRoutes,
   ...snapshotRoutes,
   ...snapshotMetadataRoutes,

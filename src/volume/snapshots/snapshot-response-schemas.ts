@@ -50,7 +50,3 @@ export const snapshotShowResponse = byVolumeMicroversion(['3.14', '3.41'], (sinc
 export const snapshotWriteResponse = byVolumeMicroversion(['3.14', '3.41'], (since) =>
   strict({ snapshot: strict(detail(since)) }),
 );
-
-export const snapshotMetadataResponse = strict({ metadata: stringMap });
-
-export const snapshotMetaItemResponse = strict({ meta: stringMap });

@@ -4,7 +4,7 @@ import type { RequestContext } from '../../common/http/route-spec.js';
 import { noBody, route } from '../../common/http/route-spec.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { volumeCallerOf } from '../volume-caller.js';
-import { parseBool, parseMetadata, parseSort } from '../volumes/volume-list-query.js';
+import { parseBool, parseMetadata, parseOffset, parseSort } from '../volumes/volume-list-query.js';
 import { parseCinderBoolean } from '../types/volume-type-schemas.js';
 import { snapshotCreateBody, snapshotUpdateBody } from './snapshot-schemas.js';
 import type { SnapshotListRequest } from './snapshot-service.js';
@@ -48,12 +48,19 @@ function viewContext(ctx: RequestContext, extended: boolean): SnapshotViewContex
   };
 }
 
-/** Cinder's snapshot filters: status, volume_id, name, metadata (3.22); sort by name from 3.30. */
+/**
+ * Cinder's snapshot filters: status, volume_id, name, metadata (3.22). Sorting by name needs
+ * 3.30, but Cinder's column name display_name sorts at every version.
+ */
 function listRequest(ctx: RequestContext): SnapshotListRequest {
   const q = ctx.query;
   const caller = volumeCallerOf(ctx);
   const allTenants = caller.isAdmin && ['1', 'true', 'True'].includes(one(q['all_tenants']) ?? '');
-  const keys = atLeast(ctx.microversion, [3, 30]) ? [...sortKeys, 'name' as const] : sortKeys;
+  const keys = [
+    ...sortKeys,
+    'display_name' as const,
+    ...(atLeast(ctx.microversion, [3, 30]) ? ['name' as const] : []),
+  ];
   const metadata = atLeast(ctx.microversion, [3, 22]) ? one(q['metadata']) : undefined;
   const [name, status, volumeId] = [one(q['name']), one(q['status']), one(q['volume_id'])];
   return {
@@ -62,7 +69,7 @@ function listRequest(ctx: RequestContext): SnapshotListRequest {
     ...(status !== undefined && { status }),
     ...(volumeId !== undefined && { volumeId }),
     ...(metadata !== undefined && { metadata: parseMetadata(metadata) }),
-    sort: parseSort<SnapshotSortKey>(q, keys),
+    sort: parseSort(q, keys).map((s) => ({ ...s, key: s.key === 'display_name' ? 'name' : s.key })),
   };
 }
 
@@ -74,6 +81,7 @@ async function list(ctx: RequestContext, deps: VolumeDeps, detailed: boolean) {
     start = all.findIndex((s) => s.id === page.marker) + 1;
     if (start === 0) throw snapshotNotFound(page.marker);
   }
+  start += parseOffset(ctx.query);
   const items = all.slice(start, start + page.limit);
   const c = viewContext(ctx, true);
   const links = nextPageLinks(ctx.url, ctx.query, page, items);

@@ -1,13 +1,9 @@
 import { Type } from 'typebox';
 import { cinderBoolean } from '../types/volume-type-schemas.js';
+import { resourceMetadata } from '../resource-metadata-schemas.js';
 
 const text = (description: string) =>
   Type.Union([Type.String({ maxLength: 255 }), Type.Null()], { description });
-export const snapshotMetadata = Type.Record(
-  Type.String({ minLength: 1, maxLength: 255 }),
-  Type.String({ maxLength: 255 }),
-  { description: 'Key/value pairs about the snapshot.' },
-);
 
 export const snapshotCreateBody = Type.Object(
   {
@@ -18,7 +14,7 @@ export const snapshotCreateBody = Type.Object(
         display_name: Type.Optional(text('Old name of `name`.')),
         description: Type.Optional(text('Snapshot description.')),
         force: Type.Optional(cinderBoolean('Snapshot an in-use volume too (crash-consistent).')),
-        metadata: Type.Optional(Type.Union([snapshotMetadata, Type.Null()])),
+        metadata: Type.Optional(Type.Union([resourceMetadata, Type.Null()])),
       },
       { additionalProperties: false },
     ),
@@ -40,9 +36,3 @@ export const snapshotUpdateBody = Type.Object(
   },
   { additionalProperties: false },
 );
-
-export const snapshotMetadataBody = Type.Object(
-  { metadata: snapshotMetadata },
-  { additionalProperties: false },
-);
-export const snapshotMetaItemBody = Type.Object({ meta: snapshotMetadata }, { additionalProperties: false });

@@ -3,8 +3,9 @@ import { bool, links, nullableStr, str, strict, stringMap } from '../../common/h
 
 /**
  * Cinder's volume type bodies (api-ref "Volume types (types)", cinder/api/v3/views/types.py),
- * the same at every version Strata serves. extra_specs and qos_specs_id are shown by policy;
- * the type-access extension adds its is_public to show, list and create, not to update.
+ * the same at every version Strata serves. extra_specs and (show and list only) qos_specs_id
+ * are shown by policy; the type-access extension adds its is_public to show, list and
+ * create, not to update.
  */
 const typeCore = {
   id: str,
@@ -12,10 +13,10 @@ const typeCore = {
   is_public: bool,
   description: nullableStr,
   extra_specs: Type.Optional(stringMap),
-  qos_specs_id: Type.Optional(nullableStr),
 };
+const access = { 'os-volume-type-access:is_public': Type.Optional(bool) };
 
-const withAccess = strict({ ...typeCore, 'os-volume-type-access:is_public': Type.Optional(bool) });
+const withAccess = strict({ ...typeCore, qos_specs_id: Type.Optional(nullableStr), ...access });
 
 export const volumeTypeListResponse = strict({
   volume_types: Type.Array(withAccess),
@@ -23,6 +24,8 @@ export const volumeTypeListResponse = strict({
 });
 
 export const volumeTypeResponse = strict({ volume_type: withAccess });
+
+export const volumeTypeCreateResponse = strict({ volume_type: strict({ ...typeCore, ...access }) });
 
 export const volumeTypeUpdateResponse = strict({ volume_type: strict(typeCore) });
 

@@ -32,6 +32,7 @@ import {
   extraSpecResponse,
   extraSpecsResponse,
   volumeTypeAccessResponse,
+  volumeTypeCreateResponse,
   volumeTypeListResponse,
   volumeTypeResponse,
   volumeTypeUpdateResponse,
@@ -50,10 +51,16 @@ function viewContext(ctx: RequestContext): VolumeTypeViewContext {
   };
 }
 
-/** Cinder's type-access extension extends show, list and create, not update. */
-const shown = (ctx: RequestContext, t: VolumeTypeRecord, typeAccess = true) => {
+/**
+ * Show answers with all the caller may see. Create and update leave out qos_specs_id (the
+ * api-ref's and tempest's bodies), and update the type-access extension's is_public too.
+ */
+const shown = (ctx: RequestContext, t: VolumeTypeRecord, answer: 'show' | 'create' | 'update' = 'show') => {
   const c = viewContext(ctx);
-  return { volume_type: volumeTypeView({ ...c, typeAccess: typeAccess && c.typeAccess }, t) };
+  const typeAccess = c.typeAccess && answer !== 'update';
+  return {
+    volume_type: volumeTypeView({ ...c, typeAccess, qosSpecsId: c.qosSpecsId && answer === 'show' }, t),
+  };
 };
 const typeId = (ctx: RequestContext) => ctx.params['type_id']!;
 const one = (v: unknown) => (Array.isArray(v) ? (v.at(-1) as string) : (v as string | undefined));
@@ -100,7 +107,7 @@ const typeRoutes = [
     target: projectTarget,
     body: volumeTypeCreateBody,
     successStatus: 200,
-    response: volumeTypeResponse,
+    response: volumeTypeCreateResponse,
     expectedErrors: [409],
     handler: async (ctx, deps) => {
       const b = ctx.body.volume_type;
@@ -111,7 +118,7 @@ const typeRoutes = [
         isPublic: isPublic === undefined ? true : parseCinderBoolean(isPublic),
         extraSpecs: b.extra_specs ?? {},
       });
-      return shown(ctx, t);
+      return shown(ctx, t, 'create');
     },
   }),
   route<VolumeDeps, typeof volumeTypeUpdateBody>({
@@ -130,7 +137,7 @@ const typeRoutes = [
         ...(b.description !== undefined && b.description !== null && { description: b.description }),
         ...(b.is_public !== undefined && { isPublic: parseCinderBoolean(b.is_public) }),
       });
-      return shown(ctx, t, false);
+      return shown(ctx, t, 'update');
     },
   }),
   route<VolumeDeps>({

@@ -142,6 +142,15 @@ export function parseMetadata(text: string): Record<string, string> {
 }
 
 /** `sort=key[:dir],...` or `sort_key`/`sort_dir` over `keys` (default created_at desc). */
+/** Cinder's `offset` (after the marker): an integer of at least 0. */
+export function parseOffset(q: Readonly<Record<string, unknown>>): number {
+  const text = one(q['offset']);
+  if (text === undefined) return 0;
+  if (!/^\d+$/.test(text.trim()))
+    throw bad(/^-\d+$/.test(text.trim()) ? 'offset must be >= 0' : 'offset must be an integer.');
+  return Number(text);
+}
+
 export function parseSort<K extends string>(
   q: Readonly<Record<string, unknown>>,
   keys: ReadonlyArray<K> = sortKeys as ReadonlyArray<string> as ReadonlyArray<K>,

@@ -28,7 +28,8 @@ import {
   volumeWriteResponse,
 } from './volume-response-schemas.js';
 
-const base = '/v3/:project_id/volumes';
+export const volumeBase = '/v3/:project_id/volumes';
+const base = volumeBase;
 
 const one = (v: unknown) => (Array.isArray(v) ? (v.at(-1) as unknown) : v);
 
@@ -49,7 +50,7 @@ function viewContext(ctx: RequestContext, deps: VolumeDeps): VolumeViewContext {
   };
 }
 
-const volumeTarget = async (ctx: RequestContext, deps: VolumeDeps) => {
+export const volumeTarget = async (ctx: RequestContext, deps: VolumeDeps) => {
   const v = await findVolume(deps, volumeCallerOf(ctx), ctx.params['volume_id']!);
   return { project_id: v.projectId, user_id: v.userId };
 };

@@ -1,3 +1,4 @@
+import { resourceMetadata } from '../resource-metadata-schemas.js';
 import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
 
@@ -26,9 +27,7 @@ export const volumeCreateKeys = [
 
 const nullableText = (description: string) =>
   Type.Union([Type.String({ maxLength: 255 }), Type.Null()], { description });
-const metadata = Type.Record(Type.String({ minLength: 1, maxLength: 255 }), Type.String({ maxLength: 255 }), {
-  description: 'Key/value pairs about the volume.',
-});
+const metadata = resourceMetadata;
 
 export const volumeCreateBody = Type.Object(
   {

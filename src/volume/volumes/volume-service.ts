@@ -186,10 +186,11 @@ export async function updateVolume(
   deps: VolumeDeps,
   caller: VolumeCaller,
   id: string,
-  req: VolumeUpdate,
+  update: VolumeUpdate | ((v: VolumeRecord) => VolumeUpdate),
 ): Promise<VolumeRecord> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const v = await findVolume(deps, caller, id);
+    const req = typeof update === 'function' ? update(v) : update;
     const set = {
       ...(req.name !== undefined && { name: req.name }),
       ...(req.description !== undefined && { description: req.description }),

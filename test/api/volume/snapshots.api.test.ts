@@ -133,6 +133,36 @@ for (const dialect of testDialects()) {
       expectFault(await vol('GET', `/snapshots/${id}`, p.other), 404, `Snapshot ${id} could not be found.`);
     });
 
+    it('sorts by display_name at every version, by name from 3.30, and skips offset snapshots', async () => {
+      const v = await volume({ size: 1 });
+      for (const name of ['b', 'a', 'c']) await snapshot(v, { name });
+      const names = async (query: string, version: string) =>
+        (
+          (await vol('GET', `/snapshots?volume_id=${v}&${query}`, p.member, undefined, version)).json()
+            .snapshots as Json[]
+        ).map((s) => s['name']);
+      expect(await names('sort_key=display_name&sort_dir=asc', '3.0')).toEqual(['a', 'b', 'c']);
+      expect(await names('sort=display_name:desc', '3.0')).toEqual(['c', 'b', 'a']);
+      expectFault(
+        await vol('GET', '/snapshots?sort_key=name', p.member, undefined, '3.29'),
+        400,
+        'Invalid input received: Invalid sort key name',
+      );
+      expect(await names('sort_key=name&sort_dir=asc', '3.30')).toEqual(['a', 'b', 'c']);
+      expect(await names('sort_key=display_name&sort_dir=asc&offset=1&limit=1', '3.0')).toEqual(['b']);
+      expect(await names('offset=5', '3.0')).toEqual([]);
+      expectFault(
+        await vol('GET', '/snapshots?offset=-1', p.member),
+        400,
+        'Invalid input received: offset must be >= 0',
+      );
+      expectFault(
+        await vol('GET', '/snapshots?offset=x', p.member),
+        400,
+        'Invalid input received: offset must be an integer.',
+      );
+    });
+
     it('keeps snapshot metadata with Cinder metadata calls', async () => {
       const v = await volume({ size: 1 });
       const id = await snapshot(v, { metadata: { a: '1' } });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { bootServer, createFlavor, createImage, waitForServer } from '../../supp
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 import type { Personas } from '../compute/compute-api-fixtures.js';
-import { createPersonas } from '../compute/compute-api-fixtures.js';
+import { createPersonas, expectFault } from '../compute/compute-api-fixtures.js';
 
 type Json = Record<string, unknown>;
 const skip = hasCommand('qemu-img') ? false : 'qemu-img is not installed';
@@ -116,6 +117,37 @@ for (const dialect of testDialects()) {
       expect((await vol('DELETE', `/volumes/${id}`, p.member)).statusCode).toBe(202);
       await waitForVolume(id, 'gone');
       expect(existsSync(file)).toBe(false);
+    });
+
+    it('keeps volume metadata with Cinder metadata calls', async () => {
+      const id = await create({ metadata: { a: '1' } });
+      const base = `/volumes/${id}/metadata`;
+      expect((await vol('POST', base, p.member, { metadata: { b: '2' } })).json()).toEqual({
+        metadata: { a: '1', b: '2' },
+      });
+      expect((await vol('PUT', `${base}/a`, p.member, { meta: { a: '9' } })).json()).toEqual({
+        meta: { a: '9' },
+      });
+      expectFault(
+        await vol('PUT', `${base}/a`, p.member, { meta: { x: '9' } }),
+        400,
+        'Request body and URI mismatch',
+      );
+      expect((await vol('GET', `${base}/a`, p.member)).json()).toEqual({ meta: { a: '9' } });
+      expect((await vol('DELETE', `${base}/b`, p.member)).statusCode).toBe(200);
+      expectFault(await vol('GET', `${base}/b`, p.member), 404, `Volume ${id} has no metadata with key b.`);
+      expectFault(
+        await vol('DELETE', `${base}/b`, p.member),
+        404,
+        `Volume ${id} has no metadata with key b.`,
+      );
+      expect((await vol('PUT', base, p.member, { metadata: { z: '0' } })).json()).toEqual({
+        metadata: { z: '0' },
+      });
+      expect((await vol('GET', base, p.reader)).json()).toEqual({ metadata: { z: '0' } });
+      expect((await vol('GET', `/volumes/${id}`, p.member)).json().volume.metadata).toEqual({ z: '0' });
+      expectFault(await vol('POST', base, p.reader, { metadata: { y: '1' } }), 403);
+      expectFault(await vol('GET', `/volumes/${randomUUID()}/metadata`, p.member), 404);
     });
 
     it('lists with filters, sort and pagination links', async () => {
