@@ -114,31 +114,33 @@ export function applyList<T extends Row>(
   }
   const page = q.limit === undefined ? items.slice(start) : items.slice(start, start + q.limit);
   if (q.pageReverse) page.reverse();
-  return { items: page, links: pageLinks(opts.url, opts.query, q, page, start + page.length < items.length) };
+  return { items: page, links: pageLinks(opts.url, opts.query, q, page) };
 }
 
-/** Neutron's `next`/`previous` links for a page; `more` says whether items follow it. */
+/**
+ * Neutron's `next`/`previous` links for a page. Neutron does not look past the page: a full
+ * page always has both (the one after the last item is empty), a short one only the link
+ * back the way it came; an empty page links without a marker.
+ */
 export function pageLinks(
   url: string,
   query: Readonly<Record<string, unknown>>,
   q: ListQuery,
   page: ReadonlyArray<Row>,
-  more: boolean,
 ): ListResult<Row>['links'] {
-  if (q.limit === undefined || page.length === 0) return [];
-  const href = (marker: string, reverse: boolean) => {
+  if (!q.limit) return [];
+  const href = (marker: unknown, reverse: boolean) => {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query))
       if (k !== 'marker' && k !== 'page_reverse') for (const x of values(v)) params.append(k, x);
-    params.set('marker', marker);
+    if (marker !== undefined) params.set('marker', String(marker));
     if (reverse) params.set('page_reverse', 'True');
     return `${url}?${params.toString()}`;
   };
-  const first = String(page[0]!['id']);
-  const last = String(page[page.length - 1]!['id']);
+  const full = page.length >= q.limit;
   const links: Array<{ rel: 'next' | 'previous'; href: string }> = [];
-  if (q.pageReverse ? q.marker !== undefined : more) links.push({ rel: 'next', href: href(last, false) });
-  if (q.pageReverse ? more : q.marker !== undefined) links.push({ rel: 'previous', href: href(first, true) });
+  if (full || q.pageReverse) links.push({ rel: 'next', href: href(page.at(-1)?.['id'], false) });
+  if (full || !q.pageReverse) links.push({ rel: 'previous', href: href(page[0]?.['id'], true) });
   return links;
 }
 

@@ -127,11 +127,13 @@ export async function updateFloatingIp(
     const target = { ...floatingIpTarget(row), ...body };
     enforce(caller, 'update_floatingip', target);
     enforceAttributes(caller, 'update_floatingip', Object.keys(body), target);
-    // Without port_id the association stays, re-checked as Neutron re-checks it.
-    const portId = 'port_id' in body ? (body['port_id'] as string | null) : row.fixed_port_id;
+    // Without port_id the association stays, re-checked as Neutron re-checks it; an empty
+    // body disassociates (the floating IP's first API had nothing else to update).
+    const blank = Object.keys(body).length === 0;
+    const portId = 'port_id' in body ? (body['port_id'] as string | null) : blank ? null : row.fixed_port_id;
     const fixedIp = (body['fixed_ip_address'] as string | null | undefined) ?? null;
     const assoc =
-      'port_id' in body || 'fixed_ip_address' in body
+      blank || 'port_id' in body || 'fixed_ip_address' in body
         ? await associationFor(tx, caller, row, portId, fixedIp)
         : {};
     const change = {

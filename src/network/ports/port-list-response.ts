@@ -47,7 +47,7 @@ export async function sqlPortList(
     (sqlite && !whole ? await renderedBySqlite(db, deps.dnsDomain, caller, q, r) : undefined) ??
     (await renderedInNode(db, deps.dnsDomain, deps.store.traits.name, caller, q, r));
   if (q.pageReverse) page.rows.reverse();
-  const links = pageLinks(ctx.url, ctx.query, q, page.rows, page.more);
+  const links = pageLinks(ctx.url, ctx.query, q, page.rows);
   const tail = links.length > 0 ? `],"ports_links":${JSON.stringify(links)}}` : ']}';
   const body = joinedJson('{"ports":[', page.rows, tail);
   return respond(body, { headers });

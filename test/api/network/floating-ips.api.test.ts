@@ -168,6 +168,17 @@ for (const dialect of testDialects()) {
         floatingip: { port_id: port.id, fixed_ip_address: fixed },
       });
       expect(on.json().floatingip).toMatchObject({ port_id: port.id, router_id: rid });
+      const url = `/floatingips/${second.id as string}`;
+      const described = await api.call('PUT', url, alice.token, { floatingip: { description: 'd' } });
+      expect(described.json().floatingip).toMatchObject({ port_id: port.id, description: 'd' });
+      // An empty body disassociates, as before floating IPs had other attributes.
+      const blank = await api.call('PUT', url, alice.token, { floatingip: {} });
+      expect(blank.json().floatingip).toMatchObject({
+        port_id: null,
+        fixed_ip_address: null,
+        status: 'DOWN',
+      });
+      await api.call('PUT', url, alice.token, { floatingip: { port_id: port.id } });
       // Deleting the port takes the association with it.
       expect((await api.call('DELETE', `/ports/${port.id as string}`, alice.token)).statusCode).toBe(204);
       expect(await show(second.id as string)).toMatchObject({ port_id: null, status: 'DOWN' });

@@ -75,5 +75,21 @@ for (const dialect of testDialects()) {
       expect(bad.statusCode).toBe(400);
       expect(bad.json().NeutronError.type).toBe('HTTPBadRequest');
     });
+
+    it('links a full last page onward to an empty one, which links back without a marker', async () => {
+      for (const name of ['pg-a', 'pg-b']) await api.create(admin, 'network', { name, description: 'pg' });
+      const rels = (body: Json) => (body['networks_links'] as Json[]).map((l) => l['rel']);
+      const first = (await api.call('GET', '/networks?description=pg&limit=2&sort_key=name', admin)).json();
+      expect(first.networks.map((n: Json) => n['name'])).toEqual(['pg-a', 'pg-b']);
+      expect(rels(first)).toEqual(['next', 'previous']);
+      const next = new URL(first.networks_links[0].href as string);
+      const empty = (await api.call('GET', `/networks${next.search}`, admin)).json();
+      expect(empty.networks).toEqual([]);
+      expect(rels(empty)).toEqual(['previous']);
+      const back = new URL(empty.networks_links[0].href as string);
+      expect(back.searchParams.get('marker')).toBeNull();
+      const last = (await api.call('GET', `/networks${back.search}`, admin)).json();
+      expect(last.networks.map((n: Json) => n['name'])).toEqual(['pg-a', 'pg-b']);
+    });
   });
 }
