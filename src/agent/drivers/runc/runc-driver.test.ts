@@ -1,6 +1,7 @@
 import {
   createWriteStream,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -137,6 +138,27 @@ describe.skipIf(!runnable)('runc driver (real containers)', () => {
     await expect(exec(h.workloadId, 'echo x > /root/ok && cat /root/ok')).resolves.toMatchObject({
       stdout: 'x\n',
     });
+  });
+
+  // As root the dataplane's DHCP and router advertisements make /run/strata 0700 when they
+  // come first; runc's unprivileged root must still get through to the bound root.
+  it('starts a container whose roots dir lies under a private directory', async () => {
+    const hidden = join(base, 'private');
+    mkdirSync(hidden, { mode: 0o700 });
+    const rootsDir = join(hidden, 'roots');
+    const other = new RuncDriver({
+      stateDir: join(base, 'state-2'),
+      cacheDir,
+      rootsDir,
+      gracefulStopMs: 5_000,
+    });
+    const h = await other.create(specOf(), signal);
+    try {
+      expect((await other.observe(h.workloadId))?.power).toBe('running');
+      expect(statSync(hidden).mode & 0o777).toBe(0o711);
+    } finally {
+      await other.destroy(h.workloadId, signal);
+    }
   });
 
   it('is idempotent: a second create of the same id returns the running container', async () => {

@@ -1,6 +1,6 @@
-import { chmod, mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import { netnsPath } from '../../host/netns.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runCommand } from '../../host/command.js';
 import { isMountPoint, unmount } from './rootfs.js';
 
@@ -24,9 +24,22 @@ export async function exposeRoot(root: string, target: string): Promise<void> {
   const dir = join(target, '..');
   await mkdir(dir, { recursive: true, mode: 0o711 });
   await chmod(dir, 0o711);
+  await letThrough(dirname(dir));
   await unmount(target);
   await mkdir(target, { recursive: true, mode: 0o700 });
   await runCommand('mount', ['--bind', root, target], { timeoutMs: 30_000 });
+}
+
+/**
+ * Lets anyone pass (not list) every directory above `dir`. Other parts of the agent make
+ * /run/strata private (0700) when they come first (DHCP, router advertisements), which
+ * would stop runc's unprivileged root on its way to the bound root.
+ */
+export async function letThrough(dir: string): Promise<void> {
+  for (let d = dir; d !== dirname(d); d = dirname(d)) {
+    const { mode } = await stat(d);
+    if ((mode & 0o001) === 0) await chmod(d, (mode & 0o7777) | 0o011);
+  }
 }
 
 export async function hideRoot(target: string): Promise<void> {
