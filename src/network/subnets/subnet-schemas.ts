@@ -9,7 +9,7 @@ import {
   toBoolean,
   toInt,
 } from '../network-attributes.js';
-import { formatNetwork, networkOf, parseCidrLoose, parseIp } from '../ipam/ip-address.js';
+import { formatIp, formatNetwork, networkOf, parseCidrLoose, parseIp } from '../ipam/ip-address.js';
 
 /** neutron-lib's type:non_negative, after convert_to_int. */
 export function isNonNegative(v: unknown): string | undefined {
@@ -32,9 +32,12 @@ export function isSubnetCidr(v: unknown): string | undefined {
       return `'${v as string}' isn't a recognized IP subnet cidr, '${v as string}/${c.prefixLength}' is recommended`;
     return `'${pyStr(v)}' is not a valid IP subnet`;
   }
-  const canonical = formatNetwork(networkOf(c.ip, c.prefixLength));
-  if (c.ip.version === 4 && canonical !== v)
-    return `'${v}' isn't a recognized IP subnet cidr, '${canonical}' is recommended`;
+  // As neutron-lib: host bits are fine (`10.99.99.0/16`; the subnet keeps its network,
+  // `10.99.0.0/16`), only an IPv4 text in another spelling is refused.
+  if (c.ip.version === 4 && `${formatIp(c.ip)}/${c.prefixLength}` !== v) {
+    const recommended = formatNetwork(networkOf(c.ip, c.prefixLength));
+    return `'${v}' isn't a recognized IP subnet cidr, '${recommended}' is recommended`;
+  }
   return undefined;
 }
 

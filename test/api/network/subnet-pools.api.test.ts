@@ -164,10 +164,10 @@ for (const dialect of testDialects()) {
           "Invalid input for min_prefixlen. Reason: '-1' should be non-negative.",
         ],
         [
-          { name: 'x', prefixes: ['10.0.0.1/16'] },
+          { name: 'x', prefixes: ['10.0.0.1'] },
           400,
           'HTTPBadRequest',
-          "Invalid input for prefixes. Reason: '10.0.0.1/16' isn't a recognized IP subnet cidr, '10.0.0.0/16' is recommended.",
+          "Invalid input for prefixes. Reason: '10.0.0.1' isn't a recognized IP subnet cidr, '10.0.0.1/32' is recommended.",
         ],
         [
           { prefixes: ['10.0.0.0/16'] },

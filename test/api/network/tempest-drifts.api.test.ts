@@ -37,6 +37,22 @@ for (const dialect of testDialects()) {
       expect((await api.call('GET', `/subnets/${String(subnet['id'])}`, admin)).statusCode).toBe(404);
     });
 
+    // openstacksdk's functional TestServer makes a subnet of 10.99.99.0/16.
+    it('takes a cidr with host bits and keeps its network, as neutron-lib does', async () => {
+      const net = await api.create(admin, 'network', { name: 'hostbits' });
+      const subnet = await api.create(admin, 'subnet', {
+        network_id: net['id'],
+        ip_version: 4,
+        cidr: '10.99.99.0/16',
+      });
+      expect(subnet['cidr']).toBe('10.99.0.0/16');
+      const pool = await api.call('POST', '/subnetpools', admin, {
+        subnetpool: { name: 'hostbits', prefixes: ['10.200.3.1/16'] },
+      });
+      expect(pool.statusCode).toBe(201);
+      expect(pool.json().subnetpool.prefixes).toEqual(['10.200.0.0/16']);
+    });
+
     it('takes a .json suffix on any path, as Neutron does, keeping the query string', async () => {
       const net = await api.create(admin, 'network', { name: 'dotjson' });
       const project = net['project_id'] as string;
