@@ -1,20 +1,9 @@
 import type { AttributeMap } from '../network-attributes.js';
 import { isString, listOf, noneToEmptyList, pyStr } from '../network-attributes.js';
-import { formatIp, formatNetwork, networkOf, parseCidrLoose } from '../ipam/ip-address.js';
+import { formatNetwork, networkOf, parseCidrLoose } from '../ipam/ip-address.js';
+import { isSubnetCidr } from '../subnets/subnet-schemas.js';
 
 const projectId = { post: true, put: false, default: undefined, validate: isString(255) } as const;
-
-/**
- * neutron-lib's type:subnet (as netaddr reads it): `address/prefix` with the slash, host bits
- * allowed, an IPv4 address spelled canonically.
- */
-export function isAddressCidr(v: unknown): string | undefined {
-  const c = parseCidrLoose(v);
-  if (c === undefined || typeof v !== 'string') return `'${pyStr(v)}' is not a valid IP subnet`;
-  if (!v.includes('/') || (c.ip.version === 4 && `${formatIp(c.ip)}/${c.prefixLength}` !== v))
-    return `'${v}' isn't a recognized IP subnet cidr, '${formatNetwork(networkOf(c.ip, c.prefixLength))}' is recommended`;
-  return undefined;
-}
 
 /** What Neutron stores for an address: the network with host bits cleared (`10.0.0.0/24`). */
 export function normalizedAddress(cidr: string): string {
@@ -22,7 +11,17 @@ export function normalizedAddress(cidr: string): string {
   return formatNetwork(networkOf(c.ip, c.prefixLength));
 }
 
-export const isAddressList = listOf(isAddressCidr);
+export const isAddressList = listOf(isSubnetCidr);
+
+/**
+ * The add/remove actions' addresses: Neutron reads each with netaddr, unchecked, so a bare
+ * address is its /32 (or /128) there, where a create needs the slash.
+ */
+export function isActionAddressList(v: unknown): string | undefined {
+  if (!Array.isArray(v)) return `'${pyStr(v)}' is not a list`;
+  const bad = v.find((a) => typeof a !== 'string' || parseCidrLoose(a) === undefined) as unknown;
+  return bad === undefined ? undefined : `'${pyStr(bad)}' is not a valid IP subnet`;
+}
 
 /** neutron-lib's address-group attribute map (`shared` exists but is neither settable nor shown). */
 export const addressGroupAttributes: AttributeMap = {

@@ -13,7 +13,7 @@ import {
   addressGroupInUse,
   addressGroupNotFound,
 } from './address-group-errors.js';
-import { addressGroupAttributes, isAddressList, normalizedAddress } from './address-group-schemas.js';
+import { addressGroupAttributes, isActionAddressList, normalizedAddress } from './address-group-schemas.js';
 import type { AddressGroupRow } from './address-group-store.js';
 import * as store from './address-group-store.js';
 import { addressGroupTarget } from './address-group-view.js';
@@ -97,7 +97,7 @@ function requestedAddresses(body: unknown): string[] {
   const list =
     typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['addresses'] : undefined;
   if (list === undefined) throw httpBadRequest("Unable to find 'addresses' in request body");
-  const bad = isAddressList(list);
+  const bad = isActionAddressList(list);
   if (bad !== undefined) throw httpBadRequest(`Invalid input for addresses. Reason: ${bad}.`);
   return [...new Set((list as string[]).map(normalizedAddress))];
 }

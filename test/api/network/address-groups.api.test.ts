@@ -103,8 +103,15 @@ for (const dialect of testDialects()) {
         '10.2.0.9/32',
         '192.168.1.0/24',
       ]);
+      // The actions read a bare address as its /32, as Neutron's netaddr does (a create needs the slash).
+      const bare = await action(erin.token, g['id'], 'remove_addresses', ['10.200.200.200']);
+      expect(bare.statusCode).toBe(404);
+      expect(bare.json().NeutronError.type).toBe('AddressesNotFound');
       const removed = await action(erin.token, g['id'], 'remove_addresses', ['10.1.0.0/16']);
       expect(removed.json().address_group.addresses).toEqual(['10.2.0.9/32', '192.168.1.0/24']);
+      const bareAdd = await action(erin.token, g['id'], 'add_addresses', ['10.7.7.7']);
+      expect(bareAdd.json().address_group.addresses).toContain('10.7.7.7/32');
+      await action(erin.token, g['id'], 'remove_addresses', ['10.7.7.7']);
       const bad = await action(erin.token, g['id'], 'add_addresses', ['not-an-address']);
       expect(bad.statusCode).toBe(400);
       expect(bad.json().NeutronError.message).toBe(
