@@ -2,13 +2,13 @@ import { revisionConstraint } from '../network-revision.js';
 import { tagFilters } from '../tags/tag-service.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
-import { resourceBody } from '../network-attributes.js';
+import { resourceBody, toBoolean } from '../network-attributes.js';
 import { callerOf } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { subnetNotFound } from '../network-errors.js';
 import { applyList, parseListQuery, pickFields } from '../network-list.js';
 import * as service from './subnet-service.js';
-import { listSubnetRows } from './subnet-store.js';
+import { listSubnetRows, sharedNetworkIds } from './subnet-store.js';
 import type { SubnetRow } from './subnet-store.js';
 import { subnetView } from './subnet-view.js';
 import { subnetCreateResponse, subnetListResponse, subnetResponse } from './subnet-response-schemas.js';
@@ -58,11 +58,16 @@ export const subnetRoutes = [
       const caller = callerOf(ctx);
       const q = parseListQuery(ctx.query);
       const rows = await listSubnetRows(deps.store.db, caller.projectId, caller.isAdmin);
+      const shared =
+        'shared' in ctx.query ? await sharedNetworkIds(deps.store.db, caller.projectId) : undefined;
       const { items, links } = applyList(rows.map(subnetView), q, {
         url: ctx.url,
         query: ctx.query,
         sortable,
-        special: tagFilters,
+        special: {
+          ...tagFilters,
+          shared: (s, wanted) => wanted.some((w) => toBoolean(w) === shared!.has(s['network_id'] as string)),
+        },
         markerMissing: subnetNotFound,
       });
       return {

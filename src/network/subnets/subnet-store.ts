@@ -1,6 +1,7 @@
 import type { Selectable, Updateable } from 'kysely';
 import type { SubnetTable } from '../../db/tables/network-tables.js';
 import type { Db } from '../../db/db-handle.js';
+import { sharedWithProject } from '../rbac/rbac-store.js';
 
 export type SubnetRow = Selectable<SubnetTable>;
 
@@ -41,6 +42,15 @@ export async function listSubnetRows(
       ]),
     );
   return q.execute();
+}
+
+/**
+ * Networks shared as the project sees them (the flag, or a policy for the project): what
+ * a subnet's `shared` filter reads, as Neutron's, though subnets show no `shared`.
+ */
+export async function sharedNetworkIds(db: Db, projectId: string | undefined): Promise<Set<string>> {
+  const flagged = await db.selectFrom('networks').select('id').where('shared', '=', 1).execute();
+  return new Set([...flagged.map((n) => n.id), ...(await sharedWithProject(db, projectId))]);
 }
 
 export async function insertSubnetRow(db: Db, row: SubnetRow): Promise<void> {

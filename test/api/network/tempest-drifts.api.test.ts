@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../../src/db/testing/dialects.js';
 import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
+import { projectUser } from '../image/image-fixtures.js';
 import { networkClient } from './network-fixtures.js';
 
 type Json = Record<string, unknown>;
@@ -51,6 +52,46 @@ for (const dialect of testDialects()) {
       });
       expect(pool.statusCode).toBe(201);
       expect(pool.json().subnetpool.prefixes).toEqual(['10.200.0.0/16']);
+    });
+
+    // neutron-tempest-plugin's test_filtering_shared_subnets: subnets show no `shared`, but
+    // filter on their network's, as the caller sees it (the flag or a policy for it).
+    it("filters subnets on their network's shared, for admins and members", async () => {
+      const member = await projectUser(t, admin, 'subnet-sharing');
+      const sharedNet = await api.create(admin, 'network', { name: 'sh', shared: true });
+      const toMember = await api.create(admin, 'network', { name: 'to-member' });
+      await api.call('POST', '/rbac-policies', admin, {
+        rbac_policy: {
+          object_type: 'network',
+          object_id: toMember['id'],
+          action: 'access_as_shared',
+          target_tenant: member.projectId,
+        },
+      });
+      const own = await api.create(member.token, 'network', { name: 'own' });
+      const subnetOn = async (net: Json, cidr: string) =>
+        (await api.create(admin, 'subnet', { network_id: net['id'], ip_version: 4, cidr }))['id'];
+      const shared = await subnetOn(sharedNet, '10.51.0.0/24');
+      const granted = await subnetOn(toMember, '10.52.0.0/24');
+      const mine = (
+        await api.create(member.token, 'subnet', {
+          network_id: own['id'],
+          ip_version: 4,
+          cidr: '10.53.0.0/24',
+        })
+      )['id'];
+      const ids = async (token: string, value: string) =>
+        ((await api.call('GET', `/subnets?shared=${value}`, token)).json().subnets as Json[]).map(
+          (s) => s['id'],
+        );
+      expect(await ids(member.token, 'True')).toEqual(expect.arrayContaining([shared, granted]));
+      expect(await ids(member.token, 'True')).not.toContain(mine);
+      expect(await ids(member.token, 'False')).toEqual([mine]);
+      expect(await ids(admin, 'true')).toContain(shared);
+      expect(await ids(admin, 'false')).toEqual(expect.arrayContaining([granted, mine]));
+      expect(await ids(admin, 'false')).not.toContain(shared);
+      const bad = await api.call('GET', '/subnets?shared=maybe', admin);
+      expect(bad.statusCode).toBe(400);
     });
 
     it('takes a .json suffix on any path, as Neutron does, keeping the query string', async () => {
