@@ -1,5 +1,7 @@
 import { PreconditionFailedError } from '../common/errors.js';
 import type { RequestContext } from '../common/http/route-spec.js';
+import { sql } from 'kysely';
+import type { Db } from '../db/db-handle.js';
 import { badRequest } from './network-errors.js';
 
 /**
@@ -33,4 +35,14 @@ export function checkRevision(expected: number | undefined, current: number): vo
     'network.revision_number_constraint.failed',
     `Constrained to ${expected}, but current revision is ${current}`,
   );
+}
+
+/**
+ * Neutron bumps a parent's revision when a child changes: a network's when a subnet comes
+ * or goes, a router's when an interface does (neutron-tempest-plugin's test_revisions).
+ */
+export async function bumpParentRevision(db: Db, parent: 'networks' | 'routers', id: string, now: string) {
+  const bump = { revision_number: sql<number>`revision_number + 1`, updated_at: now };
+  if (parent === 'networks') await db.updateTable('networks').set(bump).where('id', '=', id).execute();
+  else await db.updateTable('routers').set(bump).where('id', '=', id).execute();
 }

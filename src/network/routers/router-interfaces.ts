@@ -1,3 +1,4 @@
+import { bumpParentRevision } from '../network-revision.js';
 import { uuid } from '../../common/ids.js';
 import type { Db } from '../../db/db-handle.js';
 import { contains, overlaps, parseIp, parseNetwork } from '../ipam/ip-address.js';
@@ -79,6 +80,7 @@ export async function addRouterInterface(
   return retryOnUnique(deps, async (tx) => {
     const router = await findRouter(tx, caller, routerId);
     enforce(caller, 'add_router_interface', routerTarget(router));
+    await bumpParentRevision(tx, 'routers', router.id, deps.clock().toISOString());
     if (req.portId !== undefined) return addByPort(deps, tx, caller, router, req.portId);
     return addBySubnet(deps, tx, caller, router, req.subnetId!);
   });
@@ -174,6 +176,7 @@ export async function removeRouterInterface(
   return deps.store.write(async (tx) => {
     const router = await findRouter(tx, caller, routerId);
     enforce(caller, 'remove_router_interface', routerTarget(router));
+    await bumpParentRevision(tx, 'routers', router.id, deps.clock().toISOString());
     if (req.portId !== undefined) return removeByPort(tx, router, req.portId, req.subnetId);
     return removeBySubnet(deps, tx, caller, router, req.subnetId!);
   });

@@ -1,4 +1,4 @@
-import { checkRevision } from '../network-revision.js';
+import { bumpParentRevision, checkRevision } from '../network-revision.js';
 import { checkQuota } from '../quotas/quota-service.js';
 import { uuid } from '../../common/ids.js';
 import { flag, isSet, parseJson } from '../../db/row-codec.js';
@@ -124,6 +124,7 @@ export async function createSubnet(deps: NetworkDeps, caller: NetworkCaller, inp
       };
       await checkQuota(tx, projectId, 'subnet');
       await store.insertSubnetRow(tx, row);
+      await bumpParentRevision(tx, 'networks', net.id, now);
       // The DHCP port's address goes with its subnet too (the port is made anew without it).
       await releaseDhcpAddresses(tx, id);
       if (isAutoAddress(row)) await addAutoAddresses(tx, row);
@@ -200,6 +201,7 @@ export async function deleteSubnet(
       await tx.deleteFrom('network_ip_allocations').where('subnet_id', '=', id).execute();
     else if ((await store.allocationCount(tx, id)) > 0) throw subnetInUse(id);
     await store.deleteSubnetRow(tx, id);
+    await bumpParentRevision(tx, 'networks', row.network_id, deps.clock().toISOString());
   });
 }
 

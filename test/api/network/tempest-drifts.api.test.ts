@@ -94,6 +94,44 @@ for (const dialect of testDialects()) {
       expect(bad.statusCode).toBe(400);
     });
 
+    // neutron-tempest-plugin's test_update_subnet_bumps_network_revision and
+    // test_update_router_bumps_revision: a child coming or going bumps its parent.
+    it("bumps a network's revision with its subnets and a router's with its interfaces", async () => {
+      const revisionOf = async (path: string, key: string) =>
+        (await api.call('GET', path, admin)).json()[key].revision_number as number;
+      const net = await api.create(admin, 'network', { name: 'rev' });
+      const netPath = `/networks/${String(net['id'])}`;
+      const r0 = await revisionOf(netPath, 'network');
+      const subnet = await api.create(admin, 'subnet', {
+        network_id: net['id'],
+        ip_version: 4,
+        cidr: '10.61.0.0/24',
+      });
+      const r1 = await revisionOf(netPath, 'network');
+      expect(r1).toBeGreaterThan(r0);
+      const router = await api.create(admin, 'router', { name: 'rev' });
+      const routerPath = `/routers/${String(router['id'])}`;
+      const before = await revisionOf(routerPath, 'router');
+      const added = await api.call('PUT', `${routerPath}/add_router_interface`, admin, {
+        subnet_id: subnet['id'],
+      });
+      expect(added.statusCode).toBe(200);
+      const after = await revisionOf(routerPath, 'router');
+      expect(after).toBeGreaterThan(before);
+      const removed = await api.call('PUT', `${routerPath}/remove_router_interface`, admin, {
+        subnet_id: subnet['id'],
+      });
+      expect(removed.statusCode).toBe(200);
+      expect(await revisionOf(routerPath, 'router')).toBeGreaterThan(after);
+      // A refused interface leaves the router as it was.
+      const again = await revisionOf(routerPath, 'router');
+      const refused = await api.call('PUT', `${routerPath}/add_router_interface`, admin, {});
+      expect(refused.statusCode).toBe(400);
+      expect(await revisionOf(routerPath, 'router')).toBe(again);
+      expect((await api.call('DELETE', `/subnets/${String(subnet['id'])}`, admin)).statusCode).toBe(204);
+      expect(await revisionOf(netPath, 'network')).toBeGreaterThan(r1);
+    });
+
     it('takes a .json suffix on any path, as Neutron does, keeping the query string', async () => {
       const net = await api.create(admin, 'network', { name: 'dotjson' });
       const project = net['project_id'] as string;
