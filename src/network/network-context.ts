@@ -24,6 +24,21 @@ export function enforce(caller: NetworkCaller, action: string, target: PolicyTar
 }
 
 /**
+ * As enforce, for a change to an item another project shared with the caller: Neutron
+ * answers 403 only to the item's owner and pretends to others that it does not exist.
+ */
+export function enforceOnItem(
+  caller: NetworkCaller,
+  action: string,
+  target: PolicyTarget,
+  notFound: () => Error,
+) {
+  if (caller.can(action, target)) return;
+  if (target['project_id'] !== caller.projectId) throw notFound();
+  throw policyNotAuthorized(`rule:${action}`);
+}
+
+/**
  * Checks `<action>:<attribute>` for each attribute of the request that has such a rule,
  * as Neutron does for attributes with enforce_policy, and words the 403 as Neutron does.
  */

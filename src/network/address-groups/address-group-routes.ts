@@ -2,7 +2,7 @@ import { withSharing } from '../rbac/object-rbac-store.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { resourceBody } from '../network-attributes.js';
-import { callerOf } from '../network-context.js';
+import { callerOf, enforceOnItem } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { applyList, parseListQuery, pickFields } from '../network-list.js';
 import { addressGroupNotFound } from './address-group-errors.js';
@@ -25,13 +25,20 @@ async function target(ctx: RequestContext, deps: NetworkDeps) {
   return withSharing(deps.store.db, addressGroupTarget(row), row.id, caller.projectId);
 }
 
+/** The target of a change: a project the group is only shared with gets 404, as Neutron. */
+const changeTarget = (action: string) => async (ctx: RequestContext, deps: NetworkDeps) => {
+  const t = await target(ctx, deps);
+  enforceOnItem(callerOf(ctx), action, t, () => addressGroupNotFound(idOf(ctx)));
+  return t;
+};
+
 /** PUT add_addresses / remove_addresses: the body is `{"addresses": [...]}`, unwrapped. */
 const addressAction = (action: 'add_addresses' | 'remove_addresses') =>
   route<NetworkDeps>({
     method: 'PUT',
     url: `/v2.0/address-groups/:address_group_id/${action}`,
     policy: action,
-    target,
+    target: changeTarget(action),
     successStatus: 200,
     response: addressGroupResponse,
     expectedErrors: [404],
@@ -102,7 +109,7 @@ export const addressGroupRoutes = [
     method: 'PUT',
     url: '/v2.0/address-groups/:address_group_id',
     policy: 'update_address_group',
-    target,
+    target: changeTarget('update_address_group'),
     successStatus: 200,
     response: addressGroupResponse,
     expectedErrors: [404],
@@ -121,7 +128,7 @@ export const addressGroupRoutes = [
     method: 'DELETE',
     url: '/v2.0/address-groups/:address_group_id',
     policy: 'delete_address_group',
-    target,
+    target: changeTarget('delete_address_group'),
     successStatus: 204,
     expectedErrors: [404, 409],
     handler: async (ctx, deps) => service.deleteAddressGroup(deps, callerOf(ctx), idOf(ctx)),

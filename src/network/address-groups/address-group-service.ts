@@ -4,7 +4,7 @@ import { deleteObjectPolicies, sharedWith } from '../rbac/object-rbac-store.js';
 import { httpBadRequest } from '../network-errors.js';
 import { parseCreate, parseUpdate, valueOr } from '../network-attributes.js';
 import type { NetworkCaller } from '../network-context.js';
-import { enforce } from '../network-context.js';
+import { enforce, enforceOnItem } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { ownerOf } from '../network-project.js';
 import {
@@ -69,7 +69,7 @@ export async function updateAddressGroup(
   const body = parseUpdate(addressGroupAttributes, input);
   return deps.store.write(async (tx) => {
     const row = await findAddressGroup(tx, caller, id);
-    enforce(caller, 'update_address_group', addressGroupTarget(row));
+    enforceOnItem(caller, 'update_address_group', addressGroupTarget(row), () => addressGroupNotFound(id));
     await store.updateAddressGroupRow(tx, id, {
       ...(body['name'] !== undefined && { name: body['name'] as string }),
       ...(body['description'] !== undefined && { description: body['description'] as string }),
@@ -85,7 +85,7 @@ export async function deleteAddressGroup(
 ): Promise<void> {
   await deps.store.write(async (tx) => {
     const row = await findAddressGroup(tx, caller, id);
-    enforce(caller, 'delete_address_group', addressGroupTarget(row));
+    enforceOnItem(caller, 'delete_address_group', addressGroupTarget(row), () => addressGroupNotFound(id));
     if (await store.addressGroupInUse(tx, id)) throw addressGroupInUse(id);
     await deleteObjectPolicies(tx, id);
     await store.deleteAddressGroupRow(tx, id);
@@ -116,7 +116,7 @@ export async function changeAddresses(
   return deps.store.write(async (tx) => {
     await store.lockAddressGroup(tx, id, deps.store.traits.name);
     const row = await findAddressGroup(tx, caller, id);
-    enforce(caller, action, addressGroupTarget(row));
+    enforceOnItem(caller, action, addressGroupTarget(row), () => addressGroupNotFound(id));
     const asked = requestedAddresses(body);
     const now = new Set((await withAddresses(tx, row)).addresses);
     if (action === 'add_addresses') {

@@ -2,7 +2,7 @@ import { withSharing } from '../rbac/object-rbac-store.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { parseCidrLoose } from '../ipam/ip-address.js';
-import { resourceBody } from '../network-attributes.js';
+import { parseUpdate, resourceBody } from '../network-attributes.js';
 import { bulkItems } from '../network-bulk.js';
 import { callerOf } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
@@ -12,7 +12,7 @@ import { revisionConstraint } from '../network-revision.js';
 import { tagFilters } from '../tags/tag-service.js';
 import { subnetPoolNotFound } from './subnetpool-errors.js';
 import { removePrefixes } from './subnetpool-prefix-removal.js';
-import { prefixesOf } from './subnetpool-schemas.js';
+import { prefixesOf, subnetPoolAttributes } from './subnetpool-schemas.js';
 import * as service from './subnetpool-service.js';
 import type { SubnetPoolRow } from './subnetpool-store.js';
 import { listSubnetPoolRows } from './subnetpool-store.js';
@@ -125,7 +125,12 @@ export const subnetPoolRoutes = [
     method: 'PUT',
     url: '/v2.0/subnetpools/:subnetpool_id',
     policy: 'update_subnetpool',
-    target,
+    // Neutron checks the body before it looks the pool up: `shared` is a 400 even to a
+    // project that cannot see the pool.
+    target: (ctx, deps) => {
+      parseUpdate(subnetPoolAttributes, resourceBody(ctx.body, 'subnetpool'));
+      return target(ctx, deps);
+    },
     successStatus: 200,
     response: subnetPoolResponse,
     expectedErrors: [404, 409, 412],

@@ -132,6 +132,39 @@ for (const dialect of testDialects()) {
       expect(await revisionOf(netPath, 'network')).toBeGreaterThan(r1);
     });
 
+    // neutron-tempest-plugin's RbacSharedAddressGroupTest and SubnetPoolsNegativeTestJSON.
+    it('hides a shared item from changes by others, and checks a body before the item', async () => {
+      const other = await projectUser(t, admin, 'not-owner');
+      const group = (
+        await api.call('POST', '/address-groups', admin, { address_group: { name: 'ag', addresses: [] } })
+      ).json().address_group as Json;
+      await api.call('POST', '/rbac-policies', admin, {
+        rbac_policy: {
+          object_type: 'address_group',
+          object_id: group['id'],
+          action: 'access_as_shared',
+          target_tenant: other.projectId,
+        },
+      });
+      const path = `/address-groups/${String(group['id'])}`;
+      expect((await api.call('GET', path, other.token)).statusCode).toBe(200);
+      const renamed = await api.call('PUT', path, other.token, { address_group: { name: 'x' } });
+      expect(renamed.statusCode).toBe(404);
+      expect(renamed.json().NeutronError.type).toBe('AddressGroupNotFound');
+      expect((await api.call('DELETE', path, other.token)).statusCode).toBe(404);
+      expect((await api.call('GET', path, admin)).json().address_group.name).toBe('ag');
+      const pool = (
+        await api.call('POST', '/subnetpools', admin, {
+          subnetpool: { name: 'p', prefixes: ['10.70.0.0/16'] },
+        })
+      ).json().subnetpool as Json;
+      const shared = await api.call('PUT', `/subnetpools/${String(pool['id'])}`, other.token, {
+        subnetpool: { shared: true },
+      });
+      expect(shared.statusCode).toBe(400);
+      expect(shared.json().NeutronError.message).toBe('Cannot update read-only attribute shared');
+    });
+
     it('takes a .json suffix on any path, as Neutron does, keeping the query string', async () => {
       const net = await api.create(admin, 'network', { name: 'dotjson' });
       const project = net['project_id'] as string;
