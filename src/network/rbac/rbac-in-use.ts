@@ -2,17 +2,22 @@ import type { Db } from '../../db/db-handle.js';
 import type { NetworkRow } from '../networks/network-store.js';
 import { rbacPolicyInUse } from './rbac-errors.js';
 import type { RbacPolicyRow } from './rbac-store.js';
-import { policiesOn, portsOfOthers } from './rbac-store.js';
+import { gatewaysOfOthers, policiesOn, portsOfOthers } from './rbac-store.js';
 
 /**
  * Neutron's checks before a project loses access (policy delete, or update to another
  * target): a shared network keeps the policy while the project has ports on it and no
  * other policy covers them; an external one while the project's routers use it as gateway.
  */
-export async function checkAccessRemoval(db: Db, net: NetworkRow, policy: RbacPolicyRow): Promise<void> {
+export async function checkAccessRemoval(
+  db: Db,
+  net: NetworkRow,
+  policy: RbacPolicyRow,
+  newTarget?: string,
+): Promise<void> {
   const lost = policy.target_project;
-  if (lost === net.project_id) return;
-  const details = await blocking(db, net, policy.action, lost, policy.id);
+  if (lost === net.project_id || newTarget === '*') return;
+  const details = await blocking(db, net, policy.action, lost, policy.id, newTarget);
   if (details !== undefined) throw rbacPolicyInUse(policy.object_id, details);
 }
 
@@ -23,16 +28,18 @@ export async function blocking(
   action: RbacPolicyRow['action'],
   lost: string,
   exceptPolicyId?: string,
+  newTarget?: string,
 ): Promise<string | undefined> {
   const others = (await policiesOn(db, net.id, action)).filter((p) => p.id !== exceptPolicyId);
-  const deviceOwner = action === 'access_as_external' ? 'network:router_gateway' : undefined;
+  const users = action === 'access_as_external' ? gatewaysOfOthers : portsOfOthers;
   let n: number;
   if (lost === '*') {
-    const allowed = [net.project_id, ...others.map((p) => p.target_project)];
-    n = await portsOfOthers(db, net.id, { allowed, ...(deviceOwner !== undefined && { deviceOwner }) });
+    const kept = newTarget !== undefined ? [newTarget] : [];
+    const allowed = [net.project_id, ...others.map((p) => p.target_project), ...kept];
+    n = await users(db, net.id, { allowed });
   } else {
     if (others.some((p) => p.target_project === '*')) return undefined;
-    n = await portsOfOthers(db, net.id, { only: lost, ...(deviceOwner !== undefined && { deviceOwner }) });
+    n = await users(db, net.id, { only: lost });
   }
   if (n === 0) return undefined;
   return action === 'access_as_shared'

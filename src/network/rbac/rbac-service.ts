@@ -107,7 +107,7 @@ export async function updateRbacPolicy(
         if (newTarget === undefined || newTarget === row.target_project) return row;
         if ('object_type' in row) return retargetObjectPolicy(deps, caller, tx, row, newTarget);
         const net = await ownedNetwork(tx, caller, row.object_id);
-        await checkAccessRemoval(tx, net, row);
+        await checkAccessRemoval(tx, net, row, newTarget);
         await tx
           .updateTable('network_rbac_policies')
           .set({ target_project: newTarget })

@@ -88,7 +88,7 @@ export function networkVisibleTo(projectId: string | undefined, actions?: Readon
 export async function portsOfOthers(
   db: Db,
   networkId: string,
-  opts: { readonly only?: string; readonly allowed?: ReadonlyArray<string>; readonly deviceOwner?: string },
+  opts: { readonly only?: string; readonly allowed?: ReadonlyArray<string> },
 ): Promise<number> {
   let q = db
     .selectFrom('ports')
@@ -97,7 +97,28 @@ export async function portsOfOthers(
   if (opts.only !== undefined) q = q.where('project_id', '=', opts.only);
   if (opts.allowed !== undefined && opts.allowed.length > 0)
     q = q.where('project_id', 'not in', [...opts.allowed]);
-  if (opts.deviceOwner !== undefined) q = q.where('device_owner', '=', opts.deviceOwner);
+  const r = await q.executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/**
+ * Routers of other projects with their gateway on the network. A gateway port belongs to no
+ * project (as Neutron's), so its router's project is the one using the network.
+ */
+export async function gatewaysOfOthers(
+  db: Db,
+  networkId: string,
+  opts: { readonly only?: string; readonly allowed?: ReadonlyArray<string> },
+): Promise<number> {
+  let q = db
+    .selectFrom('ports')
+    .innerJoin('routers', 'routers.id', 'ports.device_id')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('ports.network_id', '=', networkId)
+    .where('ports.device_owner', '=', 'network:router_gateway');
+  if (opts.only !== undefined) q = q.where('routers.project_id', '=', opts.only);
+  if (opts.allowed !== undefined && opts.allowed.length > 0)
+    q = q.where('routers.project_id', 'not in', [...opts.allowed]);
   const r = await q.executeTakeFirst();
   return Number(r?.n ?? 0);
 }

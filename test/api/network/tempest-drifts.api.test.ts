@@ -165,6 +165,51 @@ for (const dialect of testDialects()) {
       expect(shared.json().NeutronError.message).toBe('Cannot update read-only attribute shared');
     });
 
+    // neutron-tempest-plugin's ExternalNetworksRBACTestJSON: a gateway port belongs to no
+    // project, so the router's project is the one that keeps the external network in use.
+    it("keeps an external network's policy while another project's router uses it", async () => {
+      const b = await projectUser(t, admin, 'gateway-user');
+      const net = await api.create(admin, 'network', { name: 'ext-rbac' });
+      await api.create(admin, 'subnet', {
+        network_id: net['id'],
+        ip_version: 4,
+        cidr: '10.91.0.0/24',
+        enable_dhcp: false,
+      });
+      const policy = async (target: string) =>
+        (
+          await api.call('POST', '/rbac-policies', admin, {
+            rbac_policy: {
+              object_type: 'network',
+              object_id: net['id'],
+              action: 'access_as_external',
+              target_tenant: target,
+            },
+          })
+        ).json().rbac_policy as Json;
+      const wildcard = await policy('*');
+      const router = await api.call('POST', '/routers', b.token, {
+        router: { name: 'gw', external_gateway_info: { network_id: net['id'] } },
+      });
+      expect(router.statusCode).toBe(201);
+      const del = (p: Json) => api.call('DELETE', `/rbac-policies/${String(p['id'])}`, admin);
+      expect((await del(wildcard)).statusCode).toBe(409);
+      const own = await policy(b.projectId);
+      expect((await del(wildcard)).statusCode).toBe(204);
+      expect((await del(own)).statusCode).toBe(409);
+      // The wildcard back, then narrowed to the one project using it.
+      const again = await policy('*');
+      expect((await del(own)).statusCode).toBe(204);
+      const narrowed = await api.call('PUT', `/rbac-policies/${String(again['id'])}`, admin, {
+        rbac_policy: { target_tenant: b.projectId },
+      });
+      expect(narrowed.statusCode).toBe(200);
+      const elsewhere = await api.call('PUT', `/rbac-policies/${String(again['id'])}`, admin, {
+        rbac_policy: { target_tenant: 'another-project' },
+      });
+      expect(elsewhere.statusCode).toBe(409);
+    });
+
     it('takes a .json suffix on any path, as Neutron does, keeping the query string', async () => {
       const net = await api.create(admin, 'network', { name: 'dotjson' });
       const project = net['project_id'] as string;
