@@ -1,4 +1,5 @@
 import type { Db } from '../../db/db-handle.js';
+import { isSet } from '../../db/row-codec.js';
 import type { NetworkRow } from '../networks/network-store.js';
 import { rbacPolicyInUse } from './rbac-errors.js';
 import type { RbacPolicyRow } from './rbac-store.js';
@@ -17,6 +18,9 @@ export async function checkAccessRemoval(
 ): Promise<void> {
   const lost = policy.target_project;
   if (lost === net.project_id || newTarget === '*') return;
+  // What auto-allocated topologies route to must stay everyone's.
+  if (policy.action === 'access_as_external' && lost === '*' && isSet(net.is_default))
+    throw rbacPolicyInUse(policy.object_id, 'Default external networks must be shared to everyone.');
   const details = await blocking(db, net, policy.action, lost, policy.id, newTarget);
   if (details !== undefined) throw rbacPolicyInUse(policy.object_id, details);
 }

@@ -208,6 +208,14 @@ for (const dialect of testDialects()) {
         rbac_policy: { target_tenant: 'another-project' },
       });
       expect(elsewhere.statusCode).toBe(409);
+      // A default external network (auto-allocated topology's) stays everyone's.
+      await api.call('PUT', `/networks/${String(net['id'])}`, admin, { network: { is_default: true } });
+      const everyone = await policy('*');
+      const refused = await del(everyone);
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().NeutronError.message).toContain(
+        'Default external networks must be shared to everyone.',
+      );
     });
 
     it('takes a .json suffix on any path, as Neutron does, keeping the query string', async () => {
