@@ -161,6 +161,9 @@ for (const dialect of testDialects()) {
         400,
         'Invalid input received: offset must be an integer.',
       );
+      // The project's quota (10 volumes, 10 snapshots) is shared by the tests after this one.
+      expect((await vol('DELETE', `/volumes/${v}?cascade=true`, p.member)).statusCode).toBe(202);
+      await waitFor('volumes', v, 'gone');
     });
 
     it('keeps snapshot metadata with Cinder metadata calls', async () => {

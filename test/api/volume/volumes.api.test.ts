@@ -148,6 +148,10 @@ for (const dialect of testDialects()) {
       expect((await vol('GET', `/volumes/${id}`, p.member)).json().volume.metadata).toEqual({ z: '0' });
       expectFault(await vol('POST', base, p.reader, { metadata: { y: '1' } }), 403);
       expectFault(await vol('GET', `/volumes/${randomUUID()}/metadata`, p.member), 404);
+      // Later tests list and count the project's volumes.
+      await waitForVolume(id, 'available');
+      expect((await vol('DELETE', `/volumes/${id}`, p.member)).statusCode).toBe(202);
+      await waitForVolume(id, 'gone');
     });
 
     it('lists with filters, sort and pagination links', async () => {
