@@ -3,7 +3,7 @@ import { isSet } from '../../db/row-codec.js';
 import type { NetworkRow } from '../networks/network-store.js';
 import { rbacPolicyInUse } from './rbac-errors.js';
 import type { RbacPolicyRow } from './rbac-store.js';
-import { gatewaysOfOthers, policiesOn, portsOfOthers } from './rbac-store.js';
+import { policiesOn, portsOfOthers } from './rbac-store.js';
 
 /**
  * Neutron's checks before a project loses access (policy delete, or update to another
@@ -35,15 +35,15 @@ export async function blocking(
   newTarget?: string,
 ): Promise<string | undefined> {
   const others = (await policiesOn(db, net.id, action)).filter((p) => p.id !== exceptPolicyId);
-  const users = action === 'access_as_external' ? gatewaysOfOthers : portsOfOthers;
+  const gateways = action === 'access_as_external';
   let n: number;
   if (lost === '*') {
     const kept = newTarget !== undefined ? [newTarget] : [];
     const allowed = [net.project_id, ...others.map((p) => p.target_project), ...kept];
-    n = await users(db, net.id, { allowed });
+    n = await portsOfOthers(db, net.id, { allowed, gateways });
   } else {
     if (others.some((p) => p.target_project === '*')) return undefined;
-    n = await users(db, net.id, { only: lost });
+    n = await portsOfOthers(db, net.id, { only: lost, gateways });
   }
   if (n === 0) return undefined;
   return action === 'access_as_shared'

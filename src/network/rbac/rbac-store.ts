@@ -88,37 +88,18 @@ export function networkVisibleTo(projectId: string | undefined, actions?: Readon
 export async function portsOfOthers(
   db: Db,
   networkId: string,
-  opts: { readonly only?: string; readonly allowed?: ReadonlyArray<string> },
+  opts: { readonly only?: string; readonly allowed?: ReadonlyArray<string>; readonly gateways?: boolean },
 ): Promise<number> {
+  // A router's gateway port belongs to no project (as Neutron's): its router's project uses the network.
+  const owner = opts.gateways ? 'routers.project_id' : 'ports.project_id';
   let q = db
     .selectFrom('ports')
+    .leftJoin('routers', 'routers.id', 'ports.device_id')
     .select((eb) => eb.fn.countAll().as('n'))
-    .where('network_id', '=', networkId);
-  if (opts.only !== undefined) q = q.where('project_id', '=', opts.only);
-  if (opts.allowed !== undefined && opts.allowed.length > 0)
-    q = q.where('project_id', 'not in', [...opts.allowed]);
-  const r = await q.executeTakeFirst();
-  return Number(r?.n ?? 0);
-}
-
-/**
- * Routers of other projects with their gateway on the network. A gateway port belongs to no
- * project (as Neutron's), so its router's project is the one using the network.
- */
-export async function gatewaysOfOthers(
-  db: Db,
-  networkId: string,
-  opts: { readonly only?: string; readonly allowed?: ReadonlyArray<string> },
-): Promise<number> {
-  let q = db
-    .selectFrom('ports')
-    .innerJoin('routers', 'routers.id', 'ports.device_id')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('ports.network_id', '=', networkId)
-    .where('ports.device_owner', '=', 'network:router_gateway');
-  if (opts.only !== undefined) q = q.where('routers.project_id', '=', opts.only);
-  if (opts.allowed !== undefined && opts.allowed.length > 0)
-    q = q.where('routers.project_id', 'not in', [...opts.allowed]);
+    .where('ports.network_id', '=', networkId);
+  if (opts.gateways) q = q.where('ports.device_owner', '=', 'network:router_gateway');
+  if (opts.only !== undefined) q = q.where(owner, '=', opts.only);
+  if (opts.allowed !== undefined && opts.allowed.length > 0) q = q.where(owner, 'not in', [...opts.allowed]);
   const r = await q.executeTakeFirst();
   return Number(r?.n ?? 0);
 }
