@@ -48,6 +48,18 @@ describe('GroupCommit', () => {
     expect(commits()).toBe(1);
   });
 
+  it('lets writes queued by separate callbacks in one turn of the event loop share a commit', async () => {
+    // Two timers due together run in one timers phase, as requests read in one poll phase do.
+    const queued = await new Promise<Promise<unknown>[]>((resolve) => {
+      const writes: Promise<unknown>[] = [];
+      setTimeout(() => writes.push(group.run((tx) => insert(tx, 1))), 0);
+      setTimeout(() => resolve([...writes, group.run((tx) => insert(tx, 2))]), 0);
+    });
+    await Promise.all(queued);
+    expect(await stored()).toEqual([1, 2]);
+    expect(commits()).toBe(1);
+  });
+
   it('lets writes that arrive during a commit share the next one, in arrival order', async () => {
     const writer = holdWriter();
     await writer.running;
