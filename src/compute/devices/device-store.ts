@@ -2,6 +2,7 @@ import type { Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { WorkloadDevice } from '../../agent/drivers/driver.js';
 import type { Database } from '../../db/schema.js';
 import type { ServerDeviceTable } from '../../db/tables/compute-tables.js';
+import { insertRows, prepareQuery } from '../../db/prepared-query.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type DeviceRow = Selectable<ServerDeviceTable>;
@@ -80,9 +81,8 @@ export async function insertAttachment(
   a: { id: string; serverId: string; device: WorkloadDevice; deviceId: string },
   now: string,
 ): Promise<void> {
-  await db
-    .insertInto('server_devices')
-    .values({
+  await insertRows(db, 'server_devices', [
+    {
       id: a.id,
       server_id: a.serverId,
       kind: a.device.kind,
@@ -94,8 +94,8 @@ export async function insertAttachment(
       generation: 0,
       created_at: now,
       updated_at: now,
-    })
-    .execute();
+    },
+  ]);
 }
 
 /** Compare-and-set on generation; false means someone else changed the attachment first. */
@@ -131,16 +131,20 @@ export async function markBuiltAttached(
   for (const r of revisions as ReadonlyArray<{ id?: unknown; generation?: unknown }>) {
     if (typeof r?.id !== 'string' || !Number.isSafeInteger(r.generation)) continue;
     const generation = r.generation as number;
-    await db
-      .updateTable('server_devices')
-      .set({ status: 'attached', fault: null, generation: generation + 1, updated_at: now })
-      .where('id', '=', r.id)
-      .where('server_id', '=', serverId)
-      .where('generation', '=', generation)
-      .where('desired', '=', 'attached')
-      .execute();
+    await markAttached.execute(db, { id: r.id, serverId, generation, next: generation + 1, now });
   }
 }
+
+const markAttached = prepareQuery(
+  (db, p: { id: string; serverId: string; generation: number; next: number; now: string }) =>
+    db
+      .updateTable('server_devices')
+      .set({ status: 'attached', fault: null, generation: p.next, updated_at: p.now })
+      .where('id', '=', p.id)
+      .where('server_id', '=', p.serverId)
+      .where('generation', '=', p.generation)
+      .where('desired', '=', 'attached'),
+);
 
 export async function deleteAttachmentIf(db: Db, id: string, generation: number): Promise<boolean> {
   const r = await db

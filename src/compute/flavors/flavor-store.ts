@@ -2,6 +2,7 @@ import type { Expression, ExpressionBuilder, Selectable, SqlBool } from 'kysely'
 import { flag, isSet, parseJson } from '../../db/row-codec.js';
 import type { Database, FlavorTable } from '../../db/schema.js';
 import type { Db } from '../../db/db-handle.js';
+import { prepareQuery } from '../../db/prepared-query.js';
 
 export interface Flavor {
   readonly id: string;
@@ -85,10 +86,21 @@ function visible(eb: Eb, v: FlavorVisibility): Expression<SqlBool> {
   return eb.and(parts);
 }
 
+export const flavorById = prepareQuery((db, p: { id: string }) =>
+  db.selectFrom('flavors').selectAll().where('id', '=', p.id),
+);
+
 export async function getFlavor(db: Db, id: string, v?: FlavorVisibility): Promise<Flavor | undefined> {
-  let q = db.selectFrom('flavors').selectAll().where('id', '=', id);
-  if (v !== undefined) q = q.where((eb) => visible(eb, v));
-  const r = await q.executeTakeFirst();
+  if (v === undefined) {
+    const r = await flavorById.first(db, { id });
+    return r && toFlavor(r);
+  }
+  const r = await db
+    .selectFrom('flavors')
+    .selectAll()
+    .where('id', '=', id)
+    .where((eb) => visible(eb, v))
+    .executeTakeFirst();
   return r && toFlavor(r);
 }
 

@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { Db } from '../../db/db-handle.js';
 import type { InstanceActionTable } from '../../db/tables/compute-tables.js';
+import { insertRows, prepareQuery } from '../../db/prepared-query.js';
 
 export interface InstanceAction {
   readonly id: string;
@@ -37,23 +38,21 @@ export async function startAction(
     now: string;
   },
 ): Promise<void> {
-  if (a.serverIds.length === 0) return;
-  await db
-    .insertInto('instance_actions')
-    .values(
-      a.serverIds.map((serverId) => ({
-        id: uuid(),
-        server_id: serverId,
-        request_id: a.requestId,
-        action: a.action,
-        project_id: a.projectId,
-        user_id: a.userId,
-        start_time: a.now,
-        finish_time: null,
-        message: null,
-      })),
-    )
-    .execute();
+  await insertRows(
+    db,
+    'instance_actions',
+    a.serverIds.map((serverId) => ({
+      id: uuid(),
+      server_id: serverId,
+      request_id: a.requestId,
+      action: a.action,
+      project_id: a.projectId,
+      user_id: a.userId,
+      start_time: a.now,
+      finish_time: null,
+      message: null,
+    })),
+  );
 }
 
 /**
@@ -73,37 +72,76 @@ export async function recordEvent(
     details?: string;
   },
 ): Promise<void> {
-  const latest = db
+  const params = { serverId: e.serverId, action: e.action, finish: e.finish };
+  await insertEvent.execute(db, {
+    ...params,
+    id: uuid(),
+    event: e.event,
+    start: e.start,
+    result: e.ok ? 'Success' : 'Error',
+    host: e.host,
+    details: e.details ?? null,
+  });
+  await (e.ok ? closeAction : closeActionInError).execute(db, params);
+}
+
+type ActionKey = { serverId: string; action: string };
+
+/** The server's latest action of that name. */
+const latestAction = (db: Db, p: ActionKey) =>
+  db
     .selectFrom('instance_actions')
-    .where('server_id', '=', e.serverId)
-    .where('action', '=', e.action)
+    .where('server_id', '=', p.serverId)
+    .where('action', '=', p.action)
     // Qualified: in ORDER BY a bare name would be the INSERT's select-list alias below.
     .orderBy('instance_actions.start_time', 'desc')
     // Two actions can start in the same millisecond: the tie goes as in listActions.
     .orderBy('instance_actions.id', 'desc')
     .limit(1);
-  await db
-    .insertInto('instance_action_events')
-    .columns(['id', 'action_id', 'event', 'start_time', 'finish_time', 'result', 'host', 'details'])
-    .expression(
-      latest.select([
-        sql.val(uuid()).as('id'),
-        'instance_actions.id as action_id',
-        sql.val(e.event).as('event'),
-        sql.val(e.start).as('start_time'),
-        sql.val(e.finish).as('finish_time'),
-        sql.val(e.ok ? 'Success' : 'Error').as('result'),
-        sql.val(e.host).as('host'),
-        sql.val(e.details ?? null).as('details'),
-      ]),
-    )
-    .execute();
-  await db
+
+const insertEvent = prepareQuery(
+  (
+    db,
+    p: ActionKey & {
+      id: string;
+      event: string;
+      start: string;
+      finish: string;
+      result: string;
+      host: string | null;
+      details: string | null;
+    },
+  ) =>
+    db
+      .insertInto('instance_action_events')
+      .columns(['id', 'action_id', 'event', 'start_time', 'finish_time', 'result', 'host', 'details'])
+      .expression(
+        latestAction(db, p).select([
+          sql.val(p.id).as('id'),
+          'instance_actions.id as action_id',
+          sql.val(p.event).as('event'),
+          sql.val(p.start).as('start_time'),
+          sql.val(p.finish).as('finish_time'),
+          sql.val(p.result).as('result'),
+          sql.val(p.host).as('host'),
+          sql.val(p.details).as('details'),
+        ]),
+      ),
+);
+
+const closeAction = prepareQuery((db, p: ActionKey & { finish: string }) =>
+  db
     .updateTable('instance_actions')
-    .set({ finish_time: e.finish, ...(e.ok ? {} : { message: 'Error' }) })
-    .where('id', '=', latest.select('id'))
-    .execute();
-}
+    .set({ finish_time: p.finish })
+    .where('id', '=', latestAction(db, p).select('id')),
+);
+
+const closeActionInError = prepareQuery((db, p: ActionKey & { finish: string }) =>
+  db
+    .updateTable('instance_actions')
+    .set({ finish_time: p.finish, message: 'Error' })
+    .where('id', '=', latestAction(db, p).select('id')),
+);
 
 const toAction = (r: Selectable<InstanceActionTable>): InstanceAction => ({
   id: r.id,

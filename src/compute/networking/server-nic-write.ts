@@ -13,6 +13,7 @@ import { updateServerIf } from '../servers/server-store.js';
 import type { RequestedNic } from './requested-networks.js';
 import type { RequestedGroups } from './server-security-groups.js';
 import { buildFault, deviceOwnerOf, nicOf, novaMessage } from './server-ports.js';
+import { insertRows } from '../../db/prepared-query.js';
 
 /** The ports of a create request, checked before its write; one per requested network. */
 export interface PreparedNics {
@@ -91,16 +92,15 @@ async function writeServerNics(
     const port = await deps.network.insertPreparedPort(tx, p, s.id, dnsName);
     const device: WorkloadDevice = { kind: 'nic', nic: nicOf(port) };
     checkDevice(device);
-    await tx
-      .insertInto('server_ports')
-      .values({
+    await insertRows(tx, 'server_ports', [
+      {
         server_id: s.id,
         port_id: port.id,
         network_id: port.networkId,
         preserve_on_delete: 0,
         created_at: now,
-      })
-      .execute();
+      },
+    ]);
     await insertAttachment(tx, { id: uuid(), serverId: s.id, device, deviceId: deviceRefOf(device).id }, now);
   }
 }

@@ -1,6 +1,7 @@
 import type { QuotaResource } from './quota-resources.js';
 import { isQuotaResource } from './quota-resources.js';
 import type { Db } from '../../db/db-handle.js';
+import { prepareQuery } from '../../db/prepared-query.js';
 
 /** What a project's live servers consume. */
 export interface ServerUsage {
@@ -14,11 +15,7 @@ export async function getQuotaOverrides(
   db: Db,
   projectId: string,
 ): Promise<Partial<Record<QuotaResource, number>>> {
-  const rows = await db
-    .selectFrom('compute_quotas')
-    .select(['resource', 'hard_limit'])
-    .where('project_id', '=', projectId)
-    .execute();
+  const rows = await quotaOverrides.all(db, { projectId });
   const out: Partial<Record<QuotaResource, number>> = {};
   for (const r of rows) if (isQuotaResource(r.resource)) out[r.resource] = Number(r.hard_limit);
   return out;
@@ -48,13 +45,25 @@ export async function deleteQuotas(db: Db, projectId: string): Promise<void> {
  * change (migration 0005), so this is one row, not a count over every server.
  */
 export async function countServerUsage(db: Db, projectId: string): Promise<ServerUsage> {
-  const r = await db
-    .selectFrom('compute_project_usage')
-    .select(['instances', 'cores', 'ram'])
-    .where('project_id', '=', projectId)
-    .executeTakeFirst();
+  const r = await serverUsage.first(db, { projectId });
   return { instances: Number(r?.instances ?? 0), cores: Number(r?.cores ?? 0), ram: Number(r?.ram ?? 0) };
 }
+
+const quotaOverrides = prepareQuery((db, p: { projectId: string }) =>
+  db.selectFrom('compute_quotas').select(['resource', 'hard_limit']).where('project_id', '=', p.projectId),
+);
+const serverUsage = prepareQuery((db, p: { projectId: string }) =>
+  db
+    .selectFrom('compute_project_usage')
+    .select(['instances', 'cores', 'ram'])
+    .where('project_id', '=', p.projectId),
+);
+const quotaClass = prepareQuery((db, p: { className: string }) =>
+  db
+    .selectFrom('compute_quota_classes')
+    .select(['resource', 'hard_limit'])
+    .where('class_name', '=', p.className),
+);
 
 export async function countServerGroups(db: Db, projectId: string): Promise<number> {
   const r = await db
@@ -91,11 +100,7 @@ export async function getQuotaClass(
   db: Db,
   className: string,
 ): Promise<Partial<Record<QuotaResource, number>>> {
-  const rows = await db
-    .selectFrom('compute_quota_classes')
-    .select(['resource', 'hard_limit'])
-    .where('class_name', '=', className)
-    .execute();
+  const rows = await quotaClass.all(db, { className });
   const out: Partial<Record<QuotaResource, number>> = {};
   for (const r of rows) if (isQuotaResource(r.resource)) out[r.resource] = Number(r.hard_limit);
   return out;

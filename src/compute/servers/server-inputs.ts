@@ -6,6 +6,7 @@ import { parseJson } from '../../db/row-codec.js';
 import type { ComputeDeps, ComputeImage } from '../compute-deps.js';
 import type { EmbeddedFlavor } from './server-model.js';
 import type { ServerCreateRequest } from './server-schemas.js';
+import { flavorById } from '../flavors/flavor-store.js';
 
 export interface Caller {
   readonly projectId: string;
@@ -22,7 +23,7 @@ export async function resolveFlavor(
   caller: Caller,
 ): Promise<EmbeddedFlavor> {
   const db = deps.store.db;
-  const f = await db.selectFrom('flavors').selectAll().where('id', '=', flavorRef).executeTakeFirst();
+  const f = await flavorById.first(db, { id: flavorRef });
   const shared =
     f !== undefined &&
     (f.is_public === 1 ||

@@ -4,6 +4,7 @@ import type { ServerTable, ServerTaskState } from '../../db/tables/compute-table
 import type { EmbeddedFlavor, Server } from './server-model.js';
 import { withTags } from './server-tag-store.js';
 import type { Db } from '../../db/db-handle.js';
+import { insertRows, prepareQuery, prepareShapes } from '../../db/prepared-query.js';
 
 export type ServerRow = Selectable<ServerTable>;
 export type ServerChanges = Updateable<ServerTable>;
@@ -65,20 +66,26 @@ export async function getServerWithTags(db: Db, id: string): Promise<Server | un
 }
 
 export async function getServer(db: Db, id: string): Promise<Server | undefined> {
-  const r = await db.selectFrom('servers').selectAll().where('id', '=', id).executeTakeFirst();
+  const r = await serverById.first(db, { id });
   return r && toServer(r);
 }
+
+const serverById = prepareQuery((db, p: { id: string }) =>
+  db.selectFrom('servers').selectAll().where('id', '=', p.id),
+);
+const placementOf = prepareQuery((db, p: { id: string }) =>
+  db
+    .selectFrom('servers')
+    .select(['host', 'deleted_at', 'vm_state', 'task_state', 'workload_handle'])
+    .where('id', '=', p.id),
+);
 
 /** Where a server runs and its task, without reading (and parsing) the whole row. */
 export async function getServerPlacement(
   db: Db,
   id: string,
 ): Promise<Pick<Server, 'host' | 'deletedAt' | 'vmState' | 'taskState' | 'workloadHandle'> | undefined> {
-  const r = await db
-    .selectFrom('servers')
-    .select(['host', 'deleted_at', 'vm_state', 'task_state', 'workload_handle'])
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const r = await placementOf.first(db, { id });
   return (
     r && {
       host: r.host,
@@ -94,12 +101,8 @@ export async function getServerPlacement(
 const insertChunk = 500;
 
 export async function insertServers(db: Db, rows: ReadonlyArray<ServerRow>): Promise<void> {
-  for (let i = 0; i < rows.length; i += insertChunk) {
-    await db
-      .insertInto('servers')
-      .values(rows.slice(i, i + insertChunk))
-      .execute();
-  }
+  for (let i = 0; i < rows.length; i += insertChunk)
+    await insertRows(db, 'servers', rows.slice(i, i + insertChunk));
 }
 
 /**
@@ -113,16 +116,41 @@ export async function updateServerIf(
   set: ServerChanges,
   now: string,
 ): Promise<boolean> {
+  const columns = Object.keys(set).filter((k) => set[k as keyof ServerChanges] !== undefined);
+  const task = expect.taskState === undefined ? 'any' : expect.taskState === null ? 'none' : 'is';
+  const r = await serverUpdate.execute(db, `${task}|${columns.join(',')}`, {
+    ...set,
+    id,
+    generation: expect.generation,
+    nextGeneration: expect.generation + 1,
+    now,
+    expectTask: expect.taskState ?? null,
+  });
+  return Number(r.numAffectedRows) === 1;
+}
+
+type ServerUpdate = ServerChanges & {
+  id: string;
+  generation: number;
+  nextGeneration: number;
+  now: string;
+  expectTask: string | null;
+};
+
+/** Shape `task|columns`: the columns set, and whether the task state must match. */
+const serverUpdate = prepareShapes((db, p: ServerUpdate, shape: string) => {
+  const [task, list] = shape.split('|') as [string, string];
+  const columns = list === '' ? [] : list.split(',');
+  const set = Object.fromEntries(columns.map((c) => [c, p[c as keyof ServerUpdate]]));
   let q = db
     .updateTable('servers')
-    .set({ ...set, generation: expect.generation + 1, updated_at: now })
-    .where('id', '=', id)
-    .where('generation', '=', expect.generation);
-  if (expect.taskState === null) q = q.where('task_state', 'is', null);
-  else if (expect.taskState !== undefined) q = q.where('task_state', '=', expect.taskState);
-  const r = await q.executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
-}
+    .set({ ...set, generation: p.nextGeneration, updated_at: p.now })
+    .where('id', '=', p.id)
+    .where('generation', '=', p.generation);
+  if (task === 'none') q = q.where('task_state', 'is', null);
+  else if (task === 'is') q = q.where('task_state', '=', p.expectTask as ServerTaskState);
+  return q;
+});
 
 export function flavorJson(f: EmbeddedFlavor): string {
   return JSON.stringify(f);

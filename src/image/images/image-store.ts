@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import { flag, isSet } from '../../db/row-codec.js';
 import type { ImageStatus, ImageTable, ImageVisibility } from '../../db/tables/image-tables.js';
 import type { Db } from '../../db/db-handle.js';
+import { prepareQuery } from '../../db/prepared-query.js';
 
 /** An image as the service sees it: the row plus its extra properties and tags. */
 export interface Image {
@@ -76,14 +77,25 @@ export async function liveImageIds(db: Db, ids: ReadonlyArray<string>): Promise<
 
 /** The image, unless it does not exist or is deleted. */
 export async function getImage(db: Db, id: string): Promise<Image | undefined> {
-  const r = await db
-    .selectFrom('images')
-    .selectAll()
-    .where('id', '=', id)
-    .where('status', '!=', 'deleted')
-    .executeTakeFirst();
-  return r && (await withDetails(db, [r]))[0];
+  const r = await liveImage.first(db, { id });
+  if (r === undefined) return undefined;
+  const [props, tags] = [await propertiesOf.all(db, { id }), await tagsOf.all(db, { id })];
+  return toImage(
+    r,
+    Object.fromEntries(props.map((p) => [p.name, p.value])),
+    tags.map((t) => t.value),
+  );
 }
+
+const liveImage = prepareQuery((db, p: { id: string }) =>
+  db.selectFrom('images').selectAll().where('id', '=', p.id).where('status', '!=', 'deleted'),
+);
+const propertiesOf = prepareQuery((db, p: { id: string }) =>
+  db.selectFrom('image_properties').select(['name', 'value']).where('image_id', '=', p.id),
+);
+const tagsOf = prepareQuery((db, p: { id: string }) =>
+  db.selectFrom('image_tags').select('value').where('image_id', '=', p.id),
+);
 
 /** Attaches properties and tags to rows with two queries, whatever the number of rows. */
 export async function withDetails(db: Db, rows: ReadonlyArray<ImageRow>): Promise<Image[]> {

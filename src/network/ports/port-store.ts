@@ -3,6 +3,7 @@ import type { ColumnFilter } from '../network-sql-filters.js';
 import type { Selectable, Updateable } from 'kysely';
 import type { IpAllocationTable, PortTable } from '../../db/tables/network-tables.js';
 import type { Db } from '../../db/db-handle.js';
+import { insertRows } from '../../db/prepared-query.js';
 
 export type PortRow = Selectable<PortTable>;
 export type AllocationRow = Selectable<IpAllocationTable>;
@@ -93,12 +94,8 @@ export async function insertPort(
   row: PortRow,
   allocations: ReadonlyArray<AllocationRow>,
 ): Promise<void> {
-  await db.insertInto('ports').values(row).execute();
-  if (allocations.length > 0)
-    await db
-      .insertInto('network_ip_allocations')
-      .values([...allocations])
-      .execute();
+  await insertRows(db, 'ports', [row]);
+  await insertRows(db, 'network_ip_allocations', allocations);
 }
 
 export async function updatePortRow(db: Db, row: PortRow, change: Updateable<PortTable>, now: string) {
@@ -126,9 +123,5 @@ export async function replaceAllocations(
       .where('subnet_id', '=', a.subnet_id)
       .where('ip_address', '=', a.ip_address)
       .execute();
-  if (add.length > 0)
-    await db
-      .insertInto('network_ip_allocations')
-      .values([...add])
-      .execute();
+  await insertRows(db, 'network_ip_allocations', add);
 }

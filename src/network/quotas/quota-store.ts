@@ -1,4 +1,5 @@
 import type { Db } from '../../db/db-handle.js';
+import { prepareQuery } from '../../db/prepared-query.js';
 
 /** The resources the network service counts, with Neutron's default limits. */
 export const quotaDefaults = {
@@ -31,11 +32,7 @@ const tableOf = {
 
 /** The project's limits: its own rows over the defaults. */
 export async function limitsOf(db: Db, projectId: string): Promise<Record<QuotaResource, number>> {
-  const rows = await db
-    .selectFrom('network_quotas')
-    .selectAll()
-    .where('project_id', '=', projectId)
-    .execute();
+  const rows = await quotaRows.all(db, { projectId });
   const out: Record<QuotaResource, number> = { ...quotaDefaults };
   for (const r of rows) if (r.resource in out) out[r.resource as QuotaResource] = r.hard_limit;
   return out;
@@ -53,13 +50,16 @@ export async function usageOf(db: Db, projectId: string, resource: QuotaResource
 
 /** Ports are counted by triggers (migration 0024): one row, not a count over every port. */
 async function portUsageOf(db: Db, projectId: string): Promise<number> {
-  const r = await db
-    .selectFrom('network_port_usage')
-    .select('ports')
-    .where('project_id', '=', projectId)
-    .executeTakeFirst();
+  const r = await portUsage.first(db, { projectId });
   return Number(r?.ports ?? 0);
 }
+
+const quotaRows = prepareQuery((db, p: { projectId: string }) =>
+  db.selectFrom('network_quotas').selectAll().where('project_id', '=', p.projectId),
+);
+const portUsage = prepareQuery((db, p: { projectId: string }) =>
+  db.selectFrom('network_port_usage').select('ports').where('project_id', '=', p.projectId),
+);
 
 /** Projects with a limit of their own, and those limits. */
 export async function projectsWithQuotas(db: Db): Promise<Map<string, Record<QuotaResource, number>>> {

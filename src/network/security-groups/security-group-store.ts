@@ -2,6 +2,7 @@ import type { Selectable, Updateable } from 'kysely';
 import type { Db } from '../../db/db-handle.js';
 import { sharedWithProject } from '../rbac/object-rbac-store.js';
 import type { SecurityGroupRuleTable, SecurityGroupTable } from '../../db/tables/network-tables.js';
+import { insertRows, prepareQuery } from '../../db/prepared-query.js';
 
 export type SecurityGroupRow = Selectable<SecurityGroupTable>;
 export type SecurityGroupRuleRow = Selectable<SecurityGroupRuleTable>;
@@ -30,13 +31,12 @@ export async function listGroupRows(db: Db, projectId: string | undefined, all: 
 }
 
 export async function defaultGroupId(db: Db, projectId: string): Promise<string | undefined> {
-  const r = await db
-    .selectFrom('default_security_groups')
-    .select('security_group_id')
-    .where('project_id', '=', projectId)
-    .executeTakeFirst();
-  return r?.security_group_id;
+  return (await defaultGroupOf.first(db, { projectId }))?.security_group_id;
 }
+
+const defaultGroupOf = prepareQuery((db, p: { projectId: string }) =>
+  db.selectFrom('default_security_groups').select('security_group_id').where('project_id', '=', p.projectId),
+);
 
 /** Which of the ids are some project's default group. */
 export async function defaultGroupIds(db: Db, ids: ReadonlyArray<string>): Promise<Set<string>> {
@@ -154,11 +154,11 @@ export async function bindPort(
   // A port inserted in this transaction has no bindings to replace.
   if (opts.newPort !== true)
     await db.deleteFrom('port_security_group_bindings').where('port_id', '=', portId).execute();
-  if (groupIds.length > 0)
-    await db
-      .insertInto('port_security_group_bindings')
-      .values(groupIds.map((g) => ({ port_id: portId, security_group_id: g })))
-      .execute();
+  await insertRows(
+    db,
+    'port_security_group_bindings',
+    groupIds.map((g) => ({ port_id: portId, security_group_id: g })),
+  );
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Selectable, Updateable } from 'kysely';
 import type { SubnetTable } from '../../db/tables/network-tables.js';
 import type { Db } from '../../db/db-handle.js';
 import { sharedWithProject } from '../rbac/rbac-store.js';
+import { prepareQuery } from '../../db/prepared-query.js';
 
 export type SubnetRow = Selectable<SubnetTable>;
 
@@ -10,14 +11,17 @@ export async function getSubnetRow(db: Db, id: string): Promise<SubnetRow | unde
 }
 
 export async function subnetsOfNetwork(db: Db, networkId: string): Promise<SubnetRow[]> {
-  return db
+  return subnetsOf.all(db, { networkId });
+}
+
+const subnetsOf = prepareQuery((db, p: { networkId: string }) =>
+  db
     .selectFrom('subnets')
     .selectAll()
-    .where('network_id', '=', networkId)
+    .where('network_id', '=', p.networkId)
     .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-}
+    .orderBy('id'),
+);
 
 /** Subnets the project may see: its own and those on networks shared with it (flag or RBAC). */
 export async function listSubnetRows(

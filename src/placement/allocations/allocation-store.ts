@@ -1,5 +1,6 @@
 import type { AllocationTable } from '../../db/tables/placement-tables.js';
 import type { Db } from '../../db/db-handle.js';
+import { insertRows } from '../../db/prepared-query.js';
 
 export interface Consumer {
   readonly uuid: string;
@@ -83,9 +84,8 @@ export async function replaceAllocations(
 }
 
 export async function insertConsumer(db: Db, c: Omit<Consumer, 'updatedAt'>, now: string): Promise<void> {
-  await db
-    .insertInto('consumers')
-    .values({
+  await insertRows(db, 'consumers', [
+    {
       uuid: c.uuid,
       project_id: c.projectId,
       user_id: c.userId,
@@ -93,8 +93,8 @@ export async function insertConsumer(db: Db, c: Omit<Consumer, 'updatedAt'>, now
       consumer_type: c.consumerType,
       created_at: now,
       updated_at: now,
-    })
-    .execute();
+    },
+  ]);
 }
 
 /** Compare-and-set on the consumer generation (Placement 1.28). */
