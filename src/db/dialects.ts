@@ -10,6 +10,8 @@ export interface DialectTraits {
   isUniqueViolation(err: unknown): boolean;
   /** True when the error is a foreign-key violation. */
   isForeignKeyViolation(err: unknown): boolean;
+  /** True when the database refused a regular expression the JavaScript engine accepted. */
+  isInvalidRegex(err: unknown): boolean;
 }
 
 const sqlite: DialectTraits = {
@@ -17,12 +19,15 @@ const sqlite: DialectTraits = {
   isUniqueViolation: (err) =>
     errCode(err) === 'SQLITE_CONSTRAINT_UNIQUE' || errCode(err) === 'SQLITE_CONSTRAINT_PRIMARYKEY',
   isForeignKeyViolation: (err) => errCode(err) === 'SQLITE_CONSTRAINT_FOREIGNKEY',
+  // Its regexp() is JavaScript's own, so the route's check already caught any bad pattern.
+  isInvalidRegex: () => false,
 };
 
 const postgres: DialectTraits = {
   name: 'postgres',
   isUniqueViolation: (err) => errCode(err) === '23505',
   isForeignKeyViolation: (err) => errCode(err) === '23503',
+  isInvalidRegex: (err) => errCode(err) === '2201B',
 };
 
 export function dialectTraits(name: DialectName): DialectTraits {

@@ -40,7 +40,12 @@ export async function listServersRoute(ctx: RequestContext, deps: ComputeDeps, d
     sortDir: q['sort_dir'] === 'asc' ? 'asc' : 'desc',
     ...(pageReq.marker !== undefined && { marker: await markerServer(deps, ctx, pageReq.marker) }),
   };
-  const servers = await listServers(deps.store.db, deps.store.traits.name, filter, page);
+  const servers = await listServers(deps.store.db, deps.store.traits.name, filter, page).catch(
+    (err: unknown) => {
+      // PostgreSQL's regular expressions refuse a few patterns JavaScript takes (named groups).
+      throw deps.store.traits.isInvalidRegex(err) ? badNameFilter(filter.name ?? '') : err;
+    },
+  );
   const view = detail
     ? await serverViewContext(ctx, deps, servers)
     : { serviceUrl: ctx.serviceUrl, isAdmin: false };
@@ -147,12 +152,16 @@ function namePattern(v: string): string {
   try {
     new RegExp(v);
   } catch {
-    throw new InputError(
-      'compute.server.bad_name_filter',
-      `Invalid input for query parameters name. Value: ${v}. '${v}' is not a valid regular expression`,
-    );
+    throw badNameFilter(v);
   }
   return v;
+}
+
+function badNameFilter(v: string): InputError {
+  return new InputError(
+    'compute.server.bad_name_filter',
+    `Invalid input for query parameters name. Value: ${v}. '${v}' is not a valid regular expression`,
+  );
 }
 
 /** Nova's query schema checks changes-since as a `date-time` and words the 400 as jsonschema does. */

@@ -104,11 +104,16 @@ for (const dialect of testDialects()) {
       expect(await other('name=rebuild$')).toEqual(['s-error-rebuild', 's-off-rebuild', 's-rebuild']);
       expect(await other('name=S-ACTIVE')).toEqual([]);
       expect(await other('name=%25')).toEqual([]);
-      expectFault(
-        await call('GET', `/servers?name=${encodeURIComponent('s-(')}`, p.other),
-        400,
-        /^Invalid input for query parameters name/,
-      );
+      // A named group is JavaScript's (SQLite's regexp() here) but PostgreSQL refuses it.
+      const named = '(?<n>s)-active';
+      if (dialect === 'sqlite')
+        expect(await other(`name=${encodeURIComponent(named)}`)).toEqual(['s-active']);
+      for (const bad of dialect === 'sqlite' ? ['s-('] : ['s-(', named])
+        expectFault(
+          await call('GET', `/servers?name=${encodeURIComponent(bad)}`, p.other),
+          400,
+          `Invalid input for query parameters name. Value: ${bad}. '${bad}' is not a valid regular expression`,
+        );
     });
 
     it("renders the status Nova's state map gives each vm_state and task_state", async () => {
