@@ -11,6 +11,7 @@ import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 import type { StatementProfile } from './statement-profile.js';
 import { statementProfileFromEnv } from './statement-profile.js';
+import { addRegexpFunction } from './sqlite-regexp.js';
 
 export interface OpenOptions {
   /** Told when the server drops an idle pooled connection (restart, admin kill); the pool reconnects. */
@@ -101,6 +102,7 @@ function openSqlite(path: string, profile: StatementProfile | undefined): Kysely
   // create storm, on every request; that was a quarter of the list's CPU (docs/benchmarks.md).
   // Pages are cached only once read, so a small cloud stays small.
   sqlite.pragma('cache_size = -65536');
+  addRegexpFunction(sqlite);
   const database = withStatementCache(sqlite, profile);
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }

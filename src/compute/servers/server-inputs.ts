@@ -120,13 +120,19 @@ export function counts(
   return { min: lo, max: hi };
 }
 
-/** Nova names multiple servers `<name>-<n>`; hostnames are DNS-safe versions of names. */
+/**
+ * Nova's sanitize_hostname, in its order: cut to 63 characters first, then spaces, `_` and
+ * `.` become `-`, other characters go, and leading or trailing `-` are stripped last, so a
+ * long name never leaves a trailing hyphen (Neutron refuses that dns_name). Unlike Nova,
+ * letters outside ASCII go too: Neutron's dns_name takes ASCII only.
+ */
 export function hostnameOf(name: string): string {
   const h = name
+    .slice(0, 63)
+    .replace(/[ _.]/g, '-')
+    .replace(/[^A-Za-z0-9-]+/g, '')
     .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63);
+    .replace(/^-+|-+$/g, '');
   return h === '' ? 'server' : h;
 }
 

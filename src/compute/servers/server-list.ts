@@ -40,7 +40,12 @@ export async function listServersRoute(ctx: RequestContext, deps: ComputeDeps, d
     sortDir: q['sort_dir'] === 'asc' ? 'asc' : 'desc',
     ...(pageReq.marker !== undefined && { marker: await markerServer(deps, ctx, pageReq.marker) }),
   };
-  const servers = await listServers(deps.store.db, filter, page);
+  const servers = await listServers(deps.store.db, deps.store.traits.name, filter, page).catch(
+    (err: unknown) => {
+      // PostgreSQL's regular expressions refuse a few patterns JavaScript takes (named groups).
+      throw deps.store.traits.isInvalidRegex(err) ? badNameFilter(filter.name ?? '') : err;
+    },
+  );
   const view = detail
     ? await serverViewContext(ctx, deps, servers)
     : { serviceUrl: ctx.serviceUrl, isAdmin: false };
@@ -84,7 +89,7 @@ function serverFilter(ctx: RequestContext, caller: Caller, detail: boolean): Ser
   return {
     ...(!allTenants && { projectId: caller.projectId }),
     ...(allTenants && typeof q['project_id'] === 'string' && { projectId: q['project_id'] }),
-    ...(typeof q['name'] === 'string' && { name: q['name'] }),
+    ...(typeof q['name'] === 'string' && { name: namePattern(q['name']) }),
     ...(statuses !== undefined && { statuses }),
     // Deleted rows are the ones in vm_state deleted: the deletion sets both at once.
     ...(rows === 'only' && { vmStates: ['deleted'] }),
@@ -137,6 +142,26 @@ function pickSortKey(v: unknown): ServerPage['sortKey'] {
   if (!(sortKeys as ReadonlyArray<unknown>).includes(v))
     throw new InputError('compute.server.bad_sort_key', `Invalid sort_key: ${String(v)}`);
   return v as ServerPage['sortKey'];
+}
+
+/**
+ * The name filter is a regular expression; one that does not compile is refused here (Nova
+ * would fail in its database with a 500), worded as Nova's query schema words a bad value.
+ */
+function namePattern(v: string): string {
+  try {
+    new RegExp(v);
+  } catch {
+    throw badNameFilter(v);
+  }
+  return v;
+}
+
+function badNameFilter(v: string): InputError {
+  return new InputError(
+    'compute.server.bad_name_filter',
+    `Invalid input for query parameters name. Value: ${v}. '${v}' is not a valid regular expression`,
+  );
 }
 
 /** Nova's query schema checks changes-since as a `date-time` and words the 400 as jsonschema does. */

@@ -6,6 +6,7 @@ import type { StatusClause } from './server-status.js';
 import { toServer } from './server-store.js';
 import { hasTag, withTags } from './server-tag-store.js';
 import type { Db } from '../../db/db-handle.js';
+import { dialectSql, type DialectName } from '../../db/dialects.js';
 
 /** Filters GET /servers understands, already checked against the caller's rights. */
 export interface ServerFilter {
@@ -50,10 +51,15 @@ const sortColumns = {
 } as const;
 
 /** One page of servers, keyset-paginated on (sort column, id) so deep pages stay cheap. */
-export async function listServers(db: Db, f: ServerFilter, page: ServerPage): Promise<Server[]> {
+export async function listServers(
+  db: Db,
+  dialect: DialectName,
+  f: ServerFilter,
+  page: ServerPage,
+): Promise<Server[]> {
   const col = sortColumns[page.sortKey];
   const op = page.sortDir === 'desc' ? '<' : '>';
-  let q = applyFilter(db.selectFrom('servers').selectAll(), f);
+  let q = applyFilter(db.selectFrom('servers').selectAll(), dialect, f);
   if (page.marker) {
     const m = page.marker;
     const markerValue = col === 'id' ? m.id : (markerField(m, col) ?? '');
@@ -65,7 +71,11 @@ export async function listServers(db: Db, f: ServerFilter, page: ServerPage): Pr
   return withTags(db, rows.map(toServer));
 }
 
-function applyFilter<O>(q: SelectQueryBuilder<Database, 'servers', O>, f: ServerFilter) {
+function applyFilter<O>(
+  q: SelectQueryBuilder<Database, 'servers', O>,
+  dialect: DialectName,
+  f: ServerFilter,
+) {
   if (f.projectId !== undefined) q = q.where('project_id', '=', f.projectId);
   if (f.userId !== undefined) q = q.where('user_id', '=', f.userId);
   if (!f.includeDeleted) q = q.where('deleted_at', 'is', null);
@@ -82,9 +92,8 @@ function applyFilter<O>(q: SelectQueryBuilder<Database, 'servers', O>, f: Server
   if (f.tagsAny !== undefined) q = q.where((eb) => eb.or(f.tagsAny!.map((t) => hasTag(eb, t))));
   if (f.notTags !== undefined) q = q.where((eb) => eb.not(eb.and(f.notTags!.map((t) => hasTag(eb, t)))));
   if (f.notTagsAny !== undefined) q = q.where((eb) => eb.not(eb.or(f.notTagsAny!.map((t) => hasTag(eb, t)))));
-  // Nova treats name as a regular expression; a plain substring covers what clients send.
-  if (f.name !== undefined)
-    q = q.where('name', 'like', `%${f.name.replace(/^\^|\$$/g, '').replace(/[%_]/g, '\\$&')}%`);
+  // Nova matches name as a regular expression (REGEXP, or `~` on PostgreSQL), unanchored.
+  if (f.name !== undefined) q = q.where(dialectSql[dialect].regexMatch('name', f.name));
   return q;
 }
 

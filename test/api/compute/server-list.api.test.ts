@@ -21,7 +21,7 @@ const stateRows: ReadonlyArray<readonly [string, ServerVmState, string | null, s
   ['s-off-resize', 'stopped', 'resize_finish', 'RESIZE'],
   ['s-verify', 'resized', null, 'VERIFY_RESIZE'],
   ['s-revert', 'resized', 'resize_reverting', 'REVERT_RESIZE'],
-  ['s-back-to-source', 'active', 'resize_reverting', 'ACTIVE'],
+  ['s_back_to_source', 'active', 'resize_reverting', 'ACTIVE'],
   ['s-password', 'active', 'updating_password', 'PASSWORD'],
   ['s-migrating', 'paused', 'migrating', 'MIGRATING'],
   ['s-error', 'error', null, 'ERROR'],
@@ -90,6 +90,30 @@ for (const dialect of testDialects()) {
       expect((await names(`image=${image}`)).sort()).toEqual(['alpha', 'beta', 'gamma']);
       // Another project sees none of them.
       expect(await names('name=alp', p.other)).toEqual([]);
+    });
+
+    // openstacksdk's find_server lists with name=<the name>, and its test names hold `_` and `.`.
+    it('filters by name as a regular expression, as Nova does', async () => {
+      const other = (q: string) => names(q, p.other).then((n) => n.sort());
+      expect(await other('name=s_back_to_source')).toEqual(['s_back_to_source']);
+      expect(await other('name=s_back_to.source')).toEqual(['s_back_to_source']);
+      expect(await other(`name=${encodeURIComponent('^s-(hard-)?reboot$')}`)).toEqual([
+        's-hard-reboot',
+        's-reboot',
+      ]);
+      expect(await other('name=rebuild$')).toEqual(['s-error-rebuild', 's-off-rebuild', 's-rebuild']);
+      expect(await other('name=S-ACTIVE')).toEqual([]);
+      expect(await other('name=%25')).toEqual([]);
+      // A named group is JavaScript's (SQLite's regexp() here) but PostgreSQL refuses it.
+      const named = '(?<n>s)-active';
+      if (dialect === 'sqlite')
+        expect(await other(`name=${encodeURIComponent(named)}`)).toEqual(['s-active']);
+      for (const bad of dialect === 'sqlite' ? ['s-('] : ['s-(', named])
+        expectFault(
+          await call('GET', `/servers?name=${encodeURIComponent(bad)}`, p.other),
+          400,
+          `Invalid input for query parameters name. Value: ${bad}. '${bad}' is not a valid regular expression`,
+        );
     });
 
     it("renders the status Nova's state map gives each vm_state and task_state", async () => {
