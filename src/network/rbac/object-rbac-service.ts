@@ -9,7 +9,7 @@ import type { Db } from '../../db/db-handle.js';
 import { duplicateRbacPolicy, invalidActionForType, rbacPolicyInUse } from './rbac-errors.js';
 import type { ObjectRbacPolicyRow, RbacObjectType } from './object-rbac-store.js';
 import { insertObjectPolicyRow } from './object-rbac-store.js';
-import { objectOwner, sharingInUse, syncSharedFlag } from './rbac-object-types.js';
+import { objectOwner, sharingInUse, syncSharedFlag, validatePolicyCreate } from './rbac-object-types.js';
 import { rbacPolicyTarget } from './rbac-view.js';
 
 const objectActions = ['access_as_shared'] as const;
@@ -51,6 +51,7 @@ export async function createObjectPolicy(
     () =>
       deps.store.write(async (tx) => {
         await ownedObject(tx, caller, type, row.object_id);
+        await validatePolicyCreate(tx, caller, type, row.object_id, row.target_project);
         await checkQuota(tx, projectId, 'rbac_policy');
         await insertObjectPolicyRow(tx, row);
         await syncSharedFlag(tx, type, row.object_id);
