@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { str } from '../../common/http/response-schemas.js';
 import {
+  createResponse,
   listResponse,
   neutronResource,
   ownerAttributes,
@@ -21,3 +22,8 @@ export const addressGroupResource = neutronResource({
 
 export const addressGroupResponse = singleResponse('address_group', addressGroupResource);
 export const addressGroupListResponse = listResponse('address_groups', addressGroupResource);
+export const addressGroupCreateResponse = createResponse(
+  'address_group',
+  'address_groups',
+  addressGroupResource,
+);

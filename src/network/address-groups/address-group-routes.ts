@@ -2,6 +2,7 @@ import { withSharing } from '../rbac/object-rbac-store.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { resourceBody } from '../network-attributes.js';
+import { bulkItems } from '../network-bulk.js';
 import { callerOf, enforceOnItem } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { applyList, parseListQuery, pickFields } from '../network-list.js';
@@ -10,7 +11,11 @@ import type { AddressGroup } from './address-group-service.js';
 import * as service from './address-group-service.js';
 import { addressesOf, listAddressGroupRows } from './address-group-store.js';
 import { addressGroupTarget, addressGroupView } from './address-group-view.js';
-import { addressGroupListResponse, addressGroupResponse } from './address-group-response-schemas.js';
+import {
+  addressGroupCreateResponse,
+  addressGroupListResponse,
+  addressGroupResponse,
+} from './address-group-response-schemas.js';
 
 const sortable = new Set(['id', 'name', 'description', 'tenant_id', 'project_id']);
 
@@ -80,13 +85,19 @@ export const addressGroupRoutes = [
     policy: 'create_address_group',
     target: (ctx) => ({ project_id: ctx.auth.projectId }),
     successStatus: 201,
-    response: addressGroupResponse,
+    response: addressGroupCreateResponse,
     expectedErrors: [404, 409],
-    handler: async (ctx, deps) =>
-      one(
-        ctx,
-        await service.createAddressGroup(deps, callerOf(ctx), resourceBody(ctx.body, 'address_group')),
-      ),
+    handler: async (ctx, deps) => {
+      const items = bulkItems(ctx.body, 'address_group', 'address_groups');
+      if (items === undefined)
+        return one(
+          ctx,
+          await service.createAddressGroup(deps, callerOf(ctx), resourceBody(ctx.body, 'address_group')),
+        );
+      const fields = parseListQuery(ctx.query).fields;
+      const groups = await service.createAddressGroups(deps, callerOf(ctx), items);
+      return { address_groups: groups.map((g) => pickFields(addressGroupView(g.row, g.addresses), fields)) };
+    },
   }),
   route<NetworkDeps>({
     method: 'GET',

@@ -6,6 +6,7 @@ import { parseCreate, parseUpdate, valueOr } from '../network-attributes.js';
 import type { NetworkCaller } from '../network-context.js';
 import { enforce, enforceOnItem } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
+import { createAll } from '../network-bulk.js';
 import { ownerOf } from '../network-project.js';
 import {
   addressesAlreadyExist,
@@ -58,6 +59,17 @@ export async function createAddressGroup(
     await store.insertAddresses(tx, row.id, addresses);
     return withAddresses(tx, row);
   });
+}
+
+/** Neutron's address group extension allows bulk: `{"address_groups": [...]}`, all or none. */
+export async function createAddressGroups(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  items: ReadonlyArray<Record<string, unknown>>,
+): Promise<AddressGroup[]> {
+  return createAll(deps, addressGroupAttributes, items, (inner, item) =>
+    createAddressGroup(inner, caller, item),
+  );
 }
 
 export async function updateAddressGroup(

@@ -1,4 +1,4 @@
-import { withSharing } from '../rbac/object-rbac-store.js';
+import { asSeenBy, withSharing } from '../rbac/object-rbac-store.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { resourceBody } from '../network-attributes.js';
@@ -20,9 +20,15 @@ import {
 const sortable = new Set(['id', 'name', 'tenant_id', 'project_id', 'shared', 'ip_version']);
 
 const idOf = (ctx: RequestContext) => ctx.params['address_scope_id']!;
-const one = (ctx: RequestContext, row: AddressScopeRow) => ({
-  address_scope: pickFields(addressScopeView(row), parseListQuery(ctx.query).fields),
-});
+/** The rows rendered with `shared` as the caller sees it. */
+async function views(ctx: RequestContext, deps: NetworkDeps, rows: ReadonlyArray<AddressScopeRow>) {
+  return (await asSeenBy(deps.store.db, 'address_scope', ctx.auth.projectId, rows)).map(addressScopeView);
+}
+
+async function one(ctx: RequestContext, deps: NetworkDeps, row: AddressScopeRow) {
+  const [view] = await views(ctx, deps, [row]);
+  return { address_scope: pickFields(view!, parseListQuery(ctx.query).fields) };
+}
 
 async function target(ctx: RequestContext, deps: NetworkDeps) {
   const caller = callerOf(ctx);
@@ -43,7 +49,7 @@ export const addressScopeRoutes = [
       const caller = callerOf(ctx);
       const q = parseListQuery(ctx.query);
       const rows = await listAddressScopeRows(deps.store.db, caller.projectId, caller.isAdmin);
-      const { items, links } = applyList(rows.map(addressScopeView), q, {
+      const { items, links } = applyList(await views(ctx, deps, rows), q, {
         url: ctx.url,
         query: ctx.query,
         sortable,
@@ -69,10 +75,11 @@ export const addressScopeRoutes = [
       if (items !== undefined) {
         const fields = parseListQuery(ctx.query).fields;
         const rows = await service.createAddressScopes(deps, callerOf(ctx), items);
-        return { address_scopes: rows.map((r) => pickFields(addressScopeView(r), fields)) };
+        return { address_scopes: (await views(ctx, deps, rows)).map((v) => pickFields(v, fields)) };
       }
       return one(
         ctx,
+        deps,
         await service.createAddressScope(deps, callerOf(ctx), resourceBody(ctx.body, 'address_scope')),
       );
     },
@@ -86,7 +93,7 @@ export const addressScopeRoutes = [
     response: addressScopeResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
-      one(ctx, await service.findAddressScope(deps.store.db, callerOf(ctx), idOf(ctx))),
+      one(ctx, deps, await service.findAddressScope(deps.store.db, callerOf(ctx), idOf(ctx))),
   }),
   route<NetworkDeps>({
     method: 'PUT',
@@ -99,6 +106,7 @@ export const addressScopeRoutes = [
     handler: async (ctx, deps) =>
       one(
         ctx,
+        deps,
         await service.updateAddressScope(
           deps,
           callerOf(ctx),

@@ -190,6 +190,12 @@ export const extensions: ReadonlyArray<Extension> = [
     updated: '2019-02-14T00:00:00-00:00',
   },
   {
+    alias: 'security-groups-shared-filtering',
+    name: 'Security group filtering on the shared field',
+    description: 'Support filtering security groups on the shared field',
+    updated: '2021-10-05T09:00:00-00:00',
+  },
+  {
     alias: 'rbac-address-scope',
     name: 'Add address_scope type to RBAC',
     description: 'Add address_scope type to RBAC',

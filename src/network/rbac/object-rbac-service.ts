@@ -1,16 +1,12 @@
-import { uuid } from '../../common/ids.js';
-import { uniqueWrite } from '../../db/unique-write.js';
 import type { NetworkCaller } from '../network-context.js';
-import { enforce, enforceAttributes } from '../network-context.js';
 import type { NetworkDeps } from '../network-deps.js';
 import { invalidInput } from '../network-errors.js';
-import { checkQuota } from '../quotas/quota-service.js';
 import type { Db } from '../../db/db-handle.js';
-import { duplicateRbacPolicy, invalidActionForType, rbacPolicyInUse } from './rbac-errors.js';
+import { rbacPolicyInUse } from './rbac-errors.js';
+import type { PolicyKind } from './rbac-policy-kind.js';
 import type { ObjectRbacPolicyRow, RbacObjectType } from './object-rbac-store.js';
 import { insertObjectPolicyRow } from './object-rbac-store.js';
-import { objectOwner, sharingInUse, syncSharedFlag } from './rbac-object-types.js';
-import { rbacPolicyTarget } from './rbac-view.js';
+import { objectOwner, sharingInUse, syncSharedFlag, validatePolicyCreate } from './rbac-object-types.js';
 
 const objectActions = ['access_as_shared'] as const;
 
@@ -23,41 +19,19 @@ async function ownedObject(db: Db, caller: NetworkCaller, type: RbacObjectType, 
   return owner;
 }
 
-/** A policy on a security group, address scope, subnet pool or address group (access_as_shared only). */
-export async function createObjectPolicy(
-  deps: NetworkDeps,
-  caller: NetworkCaller,
-  type: RbacObjectType,
-  body: Readonly<Record<string, unknown>>,
-  projectId: string,
-): Promise<ObjectRbacPolicyRow> {
-  const action = body['action'] as string;
-  if (!(objectActions as ReadonlyArray<string>).includes(action))
-    throw invalidActionForType(action, type, objectActions);
-  const row: ObjectRbacPolicyRow = {
-    id: uuid(),
-    project_id: projectId,
-    object_type: type,
-    object_id: body['object_id'] as string,
-    action: 'access_as_shared',
-    target_project: body['target_tenant'] as string,
-    created_at: deps.clock().toISOString(),
+/** Policies on a security group, address scope, subnet pool or address group: access_as_shared only. */
+export function objectPolicyKind(type: RbacObjectType): PolicyKind<ObjectRbacPolicyRow> {
+  return {
+    type,
+    actions: objectActions,
+    row: (policy) => ({ ...policy, object_type: type, action: 'access_as_shared' }),
+    check: async (tx, caller, row) => {
+      await ownedObject(tx, caller, type, row.object_id);
+      await validatePolicyCreate(tx, caller, type, row.object_id, row.target_project);
+    },
+    insert: insertObjectPolicyRow,
+    sync: (tx, row) => syncSharedFlag(tx, type, row.object_id),
   };
-  const target = rbacPolicyTarget(row);
-  enforce(caller, 'create_rbac_policy', target);
-  enforceAttributes(caller, 'create_rbac_policy', Object.keys(body), target);
-  return uniqueWrite(
-    deps.store.traits,
-    () =>
-      deps.store.write(async (tx) => {
-        await ownedObject(tx, caller, type, row.object_id);
-        await checkQuota(tx, projectId, 'rbac_policy');
-        await insertObjectPolicyRow(tx, row);
-        await syncSharedFlag(tx, type, row.object_id);
-        return row;
-      }),
-    duplicateRbacPolicy,
-  );
 }
 
 /** Neutron refuses to take access away from a project that still uses the object (409). */

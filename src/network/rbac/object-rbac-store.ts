@@ -40,26 +40,57 @@ export async function deleteObjectPolicies(db: Db, objectId: string): Promise<vo
   await db.deleteFrom('object_rbac_policies').where('object_id', '=', objectId).execute();
 }
 
+const targets = (projectId: string | undefined) => (projectId === undefined ? ['*'] : [projectId, '*']);
+
+/** The access_as_shared policies naming the project or everyone. */
+const sharingWith = (db: Db, projectId: string | undefined) =>
+  db
+    .selectFrom('object_rbac_policies')
+    .where('action', '=', 'access_as_shared')
+    .where('target_project', 'in', targets(projectId));
+
 /** Whether the object is shared with the project, by a policy naming it or everyone. */
 export async function sharedWith(db: Db, objectId: string, projectId: string | undefined): Promise<boolean> {
-  const row = await db
-    .selectFrom('object_rbac_policies')
+  const row = await sharingWith(db, projectId)
     .select('id')
     .where('object_id', '=', objectId)
-    .where('action', '=', 'access_as_shared')
-    .where('target_project', 'in', projectId === undefined ? ['*'] : [projectId, '*'])
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/**
+ * The objects of a type shared with the project by a policy naming it or everyone: their
+ * `shared` as the project sees it (Neutron's is_network_shared, per request). So the owner
+ * of an object shared with one other project reads False, and that project reads True.
+ */
+export async function sharedToProject(
+  db: Db,
+  type: RbacObjectType,
+  projectId: string | undefined,
+): Promise<Set<string>> {
+  const rows = await sharingWith(db, projectId).select('object_id').where('object_type', '=', type).execute();
+  return new Set(rows.map((r) => r.object_id));
+}
+
+/** Address scope or subnet pool rows with `shared` (kept as "a wildcard policy exists") as the project sees it. */
+export async function asSeenBy<R extends { readonly id: string; readonly shared: number }>(
+  db: Db,
+  type: 'address_scope' | 'subnetpool',
+  projectId: string | undefined,
+  rows: ReadonlyArray<R>,
+): Promise<R[]> {
+  if (rows.every((r) => r.shared === 1)) return [...rows];
+  const shared = await sharedToProject(db, type, projectId);
+  return rows.map((r) => (shared.has(r.id) ? { ...r, shared: 1 } : r));
 }
 
 type SharedTable = 'security_groups' | 'address_scopes' | 'subnetpools' | 'address_groups';
 
 /** SQL for "a policy shares this row with the project (or everyone)", served by (target_project, object_id). */
 export function sharedWithProject(table: SharedTable, projectId: string | undefined) {
-  const targets = projectId === undefined ? ['*'] : [projectId, '*'];
   return sql<SqlBool>`exists (select 1 from object_rbac_policies p
     where p.object_id = ${sql.ref(`${table}.id`)} and p.action = 'access_as_shared'
-    and p.target_project in (${sql.join(targets)}))`;
+    and p.target_project in (${sql.join(targets(projectId))}))`;
 }
 
 /** `shared: true` on an address scope or subnet pool is a wildcard policy, as Neutron's attach_rbac. */

@@ -1,4 +1,6 @@
 import type { Db } from '../../db/db-handle.js';
+import type { NetworkCaller } from '../network-context.js';
+import { invalidInput } from '../network-errors.js';
 import type { RbacObjectType } from './object-rbac-store.js';
 import { sharingTargets } from './object-rbac-store.js';
 
@@ -9,6 +11,8 @@ interface RbacObjectKind {
   boundProjects(db: Db, id: string): Promise<Set<string>>;
   /** Whether the table keeps a `shared` flag meaning "a wildcard policy exists". */
   readonly sharedFlag: boolean;
+  /** Neutron's validate_rbac_policy_create of the type: refuses a new policy sharing `id` with `target`. */
+  validateCreate?(db: Db, caller: NetworkCaller, id: string, target: string): Promise<void>;
 }
 
 const projects = (rows: ReadonlyArray<{ project_id: string }>) => new Set(rows.map((r) => r.project_id));
@@ -40,6 +44,7 @@ export const rbacObjectKinds: Readonly<Record<RbacObjectType, RbacObjectKind>> =
     sharedFlag: true,
     boundProjects: async (db, id) =>
       projects(await db.selectFrom('subnets').select('project_id').where('subnetpool_id', '=', id).execute()),
+    validateCreate: checkScopeShared,
   },
   address_group: {
     table: 'address_groups',
@@ -103,4 +108,42 @@ export async function syncSharedFlag(db: Db, type: RbacObjectType, objectId: str
   if (kind.table === 'address_scopes')
     await db.updateTable('address_scopes').set({ shared }).where('id', '=', objectId).execute();
   else await db.updateTable('subnetpools').set({ shared }).where('id', '=', objectId).execute();
+}
+
+/**
+ * Neutron's SubnetPool.validate_rbac_policy_create: a pool in an address scope is shared only
+ * with a project (or everyone) the scope is shared with, by a policy on the scope naming the
+ * target or everyone. Neutron counts those policies through a query scoped to the caller, so
+ * for a non-admin only the caller's own policies on the scope count. Neutron wraps the refusal
+ * in a callback failure whose id changes per process; the fault keeps the inner message.
+ */
+async function checkScopeShared(db: Db, caller: NetworkCaller, id: string, target: string): Promise<void> {
+  const pool = await db
+    .selectFrom('subnetpools')
+    .select('address_scope_id')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (pool?.address_scope_id == null) return;
+  let q = db
+    .selectFrom('object_rbac_policies')
+    .select('id')
+    .where('object_type', '=', 'address_scope')
+    .where('object_id', '=', pool.address_scope_id)
+    .where('target_project', 'in', ['*', target]);
+  if (!caller.isAdmin) q = q.where('project_id', '=', caller.projectId ?? '');
+  if ((await q.executeTakeFirst()) !== undefined) return;
+  throw invalidInput(
+    `Failed to create RBAC policy on object ${id} because target project doesn't have access to associated address scope.`,
+  );
+}
+
+/** Runs the type's own check on a new policy, if it has one. */
+export async function validatePolicyCreate(
+  db: Db,
+  caller: NetworkCaller,
+  type: RbacObjectType,
+  id: string,
+  target: string,
+): Promise<void> {
+  await rbacObjectKinds[type].validateCreate?.(db, caller, id, target);
 }

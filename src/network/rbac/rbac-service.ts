@@ -14,7 +14,8 @@ import type { NetworkRow } from '../networks/network-store.js';
 import { getNetworkRow } from '../networks/network-store.js';
 import { duplicateRbacPolicy, invalidActionForType, rbacPolicyNotFound } from './rbac-errors.js';
 import { checkAccessRemoval } from './rbac-in-use.js';
-import { createObjectPolicy, deleteObjectPolicy, retargetObjectPolicy } from './object-rbac-service.js';
+import { deleteObjectPolicy, objectPolicyKind, retargetObjectPolicy } from './object-rbac-service.js';
+import type { PolicyKind } from './rbac-policy-kind.js';
 import { getObjectPolicyRow } from './object-rbac-store.js';
 import type { rbacObjectTypes } from './rbac-schemas.js';
 import { rbacPolicyAttributes } from './rbac-schemas.js';
@@ -48,26 +49,46 @@ async function ownedNetwork(db: Db, caller: NetworkCaller, id: string): Promise<
   return net;
 }
 
+/** Network policies: shared and external, kept in step with the network's two flags. */
+const networkKind: PolicyKind<RbacPolicyRow> = {
+  type: 'network',
+  actions: networkActions,
+  row: (policy) => ({ ...policy, action: policy.action as RbacAction }),
+  check: async (tx, caller, row) => {
+    await ownedNetwork(tx, caller, row.object_id);
+  },
+  insert: store.insertRbacPolicyRow,
+  sync: (tx, row) => syncNetworkFlags(tx, row.object_id, row.created_at),
+};
+
 export async function createRbacPolicy(
   deps: NetworkDeps,
   caller: NetworkCaller,
   input: Record<string, unknown>,
 ): Promise<AnyRbacPolicyRow> {
   const body = parseCreate(rbacPolicyAttributes, input);
-  const projectId = ownerOf(caller, body);
   const type = body['object_type'] as (typeof rbacObjectTypes)[number];
-  if (type !== 'network') return createObjectPolicy(deps, caller, type, body, projectId);
+  if (type === 'network') return createPolicy(deps, caller, networkKind, body);
+  return createPolicy(deps, caller, objectPolicyKind(type), body);
+}
+
+/** One create for every object type; the kind supplies what differs (Neutron's RBAC callbacks). */
+async function createPolicy<R extends AnyRbacPolicyRow>(
+  deps: NetworkDeps,
+  caller: NetworkCaller,
+  kind: PolicyKind<R>,
+  body: Readonly<Record<string, unknown>>,
+): Promise<R> {
   const action = body['action'] as string;
-  if (!(networkActions as ReadonlyArray<string>).includes(action))
-    throw invalidActionForType(action, 'network', networkActions);
-  const row: RbacPolicyRow = {
+  if (!kind.actions.includes(action)) throw invalidActionForType(action, kind.type, kind.actions);
+  const row = kind.row({
     id: uuid(),
-    project_id: projectId,
+    project_id: ownerOf(caller, body),
     object_id: body['object_id'] as string,
-    action: action as RbacAction,
+    action,
     target_project: body['target_tenant'] as string,
     created_at: deps.clock().toISOString(),
-  };
+  });
   const target = rbacPolicyTarget(row);
   enforce(caller, 'create_rbac_policy', target);
   enforceAttributes(caller, 'create_rbac_policy', Object.keys(body), target);
@@ -75,10 +96,10 @@ export async function createRbacPolicy(
     deps.store.traits,
     () =>
       deps.store.write(async (tx) => {
-        await ownedNetwork(tx, caller, row.object_id);
-        await checkQuota(tx, projectId, 'rbac_policy');
-        await store.insertRbacPolicyRow(tx, row);
-        await syncNetworkFlags(tx, row.object_id, row.created_at);
+        await kind.check(tx, caller, row);
+        await checkQuota(tx, row.project_id, 'rbac_policy');
+        await kind.insert(tx, row);
+        await kind.sync(tx, row);
         return row;
       }),
     duplicateRbacPolicy,

@@ -13,8 +13,8 @@ import {
 /**
  * Neutron's security group bodies (api-ref "Security groups", "Security group rules") with the
  * extensions Strata advertises: stateful-security-group and security-groups-normalized-cidr.
- * `remote_address_group_id` is shown while security-groups-remote-address-group is advertised.
- * Not advertised, so never sent: `shared` (security-groups-shared-filtering) and `belongs_to_default_sg`.
+ * `remote_address_group_id` is shown while security-groups-remote-address-group is advertised,
+ * `shared` while security-groups-shared-filtering is. Not advertised, so never sent: `belongs_to_default_sg`.
  */
 // Rules carry the standard attributes but are not taggable.
 const { tags: _untagged, ...ruleStandardAttributes } = standardAttributes;
@@ -39,6 +39,7 @@ export const groupResource = neutronResource({
   id: str,
   name: str,
   stateful: bool,
+  ...(advertised('security-groups-shared-filtering') && { shared: bool }),
   ...ownerAttributes,
   security_group_rules: Type.Array(ruleResource.full),
   ...standardAttributes,

@@ -1,4 +1,4 @@
-import { withSharing } from '../rbac/object-rbac-store.js';
+import { sharedToProject, withSharing } from '../rbac/object-rbac-store.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { resourceBody } from '../network-attributes.js';
@@ -33,16 +33,17 @@ const sortable = new Set([
 
 const idOf = (ctx: RequestContext) => ctx.params['security_group_id']!;
 
-async function render(deps: NetworkDeps, rows: ReadonlyArray<SecurityGroupRow>) {
+async function render(deps: NetworkDeps, caller: NetworkCaller, rows: ReadonlyArray<SecurityGroupRow>) {
   const rules = await rulesOfGroups(
     deps.store.db,
     rows.map((r) => r.id),
   );
-  return rows.map((r) => groupView(r, rules.get(r.id) ?? []));
+  const shared = await sharedToProject(deps.store.db, 'security_group', caller.projectId);
+  return rows.map((r) => groupView(r, rules.get(r.id) ?? [], shared.has(r.id)));
 }
 
 async function one(deps: NetworkDeps, ctx: RequestContext, row: SecurityGroupRow) {
-  const [view] = await render(deps, [row]);
+  const [view] = await render(deps, callerOf(ctx), [row]);
   return { security_group: pickFields(view!, parseListQuery(ctx.query).fields) };
 }
 
@@ -75,7 +76,7 @@ export const securityGroupRoutes = [
       const caller = callerOf(ctx);
       const q = parseListQuery(ctx.query);
       const rows = await service.listGroups(deps, caller, filteredProject(caller, ctx.query));
-      const { items, links } = applyList(await render(deps, rows), q, {
+      const { items, links } = applyList(await render(deps, caller, rows), q, {
         url: ctx.url,
         query: ctx.query,
         sortable,
@@ -107,7 +108,8 @@ export const securityGroupRoutes = [
         );
       const rows = await service.createGroups(deps, callerOf(ctx), items);
       const fields = parseListQuery(ctx.query).fields;
-      return { security_groups: (await render(deps, rows)).map((v) => pickFields(v, fields)) };
+      const views = await render(deps, callerOf(ctx), rows);
+      return { security_groups: views.map((v) => pickFields(v, fields)) };
     },
   }),
   route<NetworkDeps>({

@@ -18,7 +18,10 @@ function isNameNotDefault(v: unknown): string | undefined {
   return undefined;
 }
 
-/** The security group attribute map: security-group, stateful-security-group, standard attributes. */
+/**
+ * The security group attribute map: security-group, stateful-security-group,
+ * security-groups-shared-filtering (`shared`, read-only: RBAC policies share a group), standard attributes.
+ */
 export const securityGroupAttributes: AttributeMap = {
   id: { post: false, put: false },
   name: { post: true, put: true, default: '', validate: isNameNotDefault },
@@ -27,6 +30,7 @@ export const securityGroupAttributes: AttributeMap = {
   project_id: projectId,
   stateful: { post: true, put: true, default: true, convert: toBoolean },
   security_group_rules: { post: false, put: false },
+  shared: { post: false, put: false },
 };
 
 /** The rule attribute map: rules are created and deleted, never updated. */

@@ -29,15 +29,20 @@ export function ruleView(row: SecurityGroupRuleRow): Record<string, unknown> {
   };
 }
 
-/** A group with its rules embedded, as Neutron's show and list return it. */
+/**
+ * A group with its rules embedded, as Neutron's show and list return it. `shared` is as the
+ * caller sees it: shared with the caller's project or everyone (security-groups-shared-filtering).
+ */
 export function groupView(
   row: SecurityGroupRow,
   rules: ReadonlyArray<SecurityGroupRuleRow>,
+  shared: boolean,
 ): Record<string, unknown> {
   return {
     id: row.id,
     name: row.name,
     stateful: isSet(row.stateful),
+    shared,
     tenant_id: row.project_id,
     project_id: row.project_id,
     description: row.description,

@@ -1,4 +1,4 @@
-import { withSharing } from '../rbac/object-rbac-store.js';
+import { asSeenBy, withSharing } from '../rbac/object-rbac-store.js';
 import { route } from '../../common/http/route-spec.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { parseCidrLoose } from '../ipam/ip-address.js';
@@ -43,9 +43,15 @@ const sortable = new Set([
 ]);
 
 const idOf = (ctx: RequestContext) => ctx.params['subnetpool_id']!;
-const one = (ctx: RequestContext, row: SubnetPoolRow) => ({
-  subnetpool: pickFields(subnetPoolView(row), parseListQuery(ctx.query).fields),
-});
+/** The rows rendered with `shared` as the caller sees it. */
+async function views(ctx: RequestContext, deps: NetworkDeps, rows: ReadonlyArray<SubnetPoolRow>) {
+  return (await asSeenBy(deps.store.db, 'subnetpool', ctx.auth.projectId, rows)).map(subnetPoolView);
+}
+
+async function one(ctx: RequestContext, deps: NetworkDeps, row: SubnetPoolRow) {
+  const [view] = await views(ctx, deps, [row]);
+  return { subnetpool: pickFields(view!, parseListQuery(ctx.query).fields) };
+}
 
 async function target(ctx: RequestContext, deps: NetworkDeps) {
   const caller = callerOf(ctx);
@@ -75,7 +81,7 @@ export const subnetPoolRoutes = [
       const caller = callerOf(ctx);
       const q = parseListQuery(ctx.query);
       const rows = await listSubnetPoolRows(deps.store.db, caller.projectId, caller.isAdmin);
-      const { items, links } = applyList(rows.map(subnetPoolView), q, {
+      const { items, links } = applyList(await views(ctx, deps, rows), q, {
         url: ctx.url,
         query: ctx.query,
         sortable,
@@ -102,10 +108,11 @@ export const subnetPoolRoutes = [
       if (items !== undefined) {
         const fields = parseListQuery(ctx.query).fields;
         const rows = await service.createSubnetPools(deps, callerOf(ctx), items);
-        return { subnetpools: rows.map((r) => pickFields(subnetPoolView(r), fields)) };
+        return { subnetpools: (await views(ctx, deps, rows)).map((v) => pickFields(v, fields)) };
       }
       return one(
         ctx,
+        deps,
         await service.createSubnetPool(deps, callerOf(ctx), resourceBody(ctx.body, 'subnetpool')),
       );
     },
@@ -119,7 +126,7 @@ export const subnetPoolRoutes = [
     response: subnetPoolResponse,
     expectedErrors: [404],
     handler: async (ctx, deps) =>
-      one(ctx, await service.findSubnetPool(deps.store.db, callerOf(ctx), idOf(ctx))),
+      one(ctx, deps, await service.findSubnetPool(deps.store.db, callerOf(ctx), idOf(ctx))),
   }),
   route<NetworkDeps>({
     method: 'PUT',
@@ -137,6 +144,7 @@ export const subnetPoolRoutes = [
     handler: async (ctx, deps) =>
       one(
         ctx,
+        deps,
         await service.updateSubnetPool(
           deps,
           callerOf(ctx),

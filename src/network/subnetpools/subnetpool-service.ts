@@ -21,6 +21,7 @@ import type { SubnetPoolRow } from './subnetpool-store.js';
 import * as store from './subnetpool-store.js';
 import { subnetPoolTarget } from './subnetpool-view.js';
 import { addWildcardPolicy, deleteObjectPolicies, sharedWith } from '../rbac/object-rbac-store.js';
+import { validatePolicyCreate } from '../rbac/rbac-object-types.js';
 
 /** A subnet pool is seen by its owner, by admins, and by the projects it is shared with. */
 export async function findSubnetPool(db: Db, caller: NetworkCaller, id: string): Promise<SubnetPoolRow> {
@@ -74,6 +75,8 @@ export async function createSubnetPool(
     };
     await checkQuota(tx, projectId, 'subnetpool');
     await store.insertSubnetPoolRow(tx, row);
+    // `shared` is a wildcard policy made through Neutron's create_rbac_policy, its checks included.
+    if (shared) await validatePolicyCreate(tx, caller, 'subnetpool', id, '*');
     if (shared) await addWildcardPolicy(tx, 'subnetpool', id, projectId, now);
     return row;
   });

@@ -208,5 +208,25 @@ for (const dialect of testDialects()) {
         ),
       ).toBe(0);
     });
+
+    it('creates address groups in bulk in the order asked; a bad address in one refuses them all', async () => {
+      const made = await api.call('POST', '/address-groups', alice.token, {
+        address_groups: [
+          { name: 'bulk-ag1', addresses: ['10.80.0.1/32'] },
+          { address_group: { name: 'bulk-ag2', addresses: ['10.80.1.0/24', '2001:db8::1/128'] } },
+        ],
+      });
+      expect(made.statusCode, made.body).toBe(201);
+      expect(Object.keys(made.json())).toEqual(['address_groups']);
+      expect((made.json().address_groups as Json[]).map((g) => [g['name'], g['addresses']])).toEqual([
+        ['bulk-ag1', ['10.80.0.1/32']],
+        ['bulk-ag2', ['10.80.1.0/24', '2001:db8::1/128']],
+      ]);
+      const bad = await api.call('POST', '/address-groups', alice.token, {
+        address_groups: [{ name: 'bulk-ag3' }, { name: 'bulk-ag4', addresses: ['not-an-address'] }],
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(await count('address-groups', 'name=bulk-ag3', 'address_groups')).toBe(0);
+    });
   });
 }

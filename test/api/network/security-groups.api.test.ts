@@ -15,6 +15,7 @@ const groupFields = [
   'project_id',
   'revision_number',
   'security_group_rules',
+  'shared',
   'stateful',
   'tags',
   'tenant_id',
@@ -82,6 +83,7 @@ for (const dialect of testDialects()) {
       expect(sg).toMatchObject({
         description: 'Default security group',
         stateful: true,
+        shared: false,
         project_id: erin.projectId,
         tags: [],
       });
