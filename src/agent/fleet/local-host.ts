@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { StrataConfig } from '../../common/config.js';
 import type { VifPlugging } from '../dataplane/port-plugging.js';
 import { createDataplane } from '../dataplane/dataplane-registry.js';
+import { cloudHostNames } from '../dataplane/linux/cloud-host-names.js';
 import { chooseDataplane, probeDataplaneHost } from '../dataplane/dataplane-choice.js';
 import { parsePhysicalNetworks, sourceAddressTo } from '../dataplane/linux/linux-dataplane-setup.js';
 import type { NetworkDataplane } from '../dataplane/network-dataplane.js';
@@ -49,6 +50,7 @@ async function dataplaneOf(c: StrataConfig, log: Logger): Promise<NetworkDatapla
     tunnelIp: c.tunnelIp ?? (await sourceAddressTo(towards)),
     physicalNetworks: parsePhysicalNetworks(c.physicalNetworks),
     dataDir: c.dataDir,
+    ...cloudHostNames(c.dataDir),
   });
 }
 
