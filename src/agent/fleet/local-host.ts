@@ -46,11 +46,17 @@ async function dataplaneOf(c: StrataConfig, log: Logger): Promise<NetworkDatapla
   log.info({ dataplane: choice.name, why: choice.why }, `network dataplane: ${choice.name} (${choice.why})`);
   if (choice.name === 'fake') return createDataplane('fake');
   const towards = c.host === '0.0.0.0' || c.host === '::' ? '192.0.2.1' : c.host;
+  const names = cloudHostNames(c.dataDir);
+  if (names.namePrefix !== '')
+    log.info(
+      names,
+      `this cloud's namespaces start with ${names.namePrefix}, its nft tables are ${names.nftTable}`,
+    );
   return createDataplane('linux', {
     tunnelIp: c.tunnelIp ?? (await sourceAddressTo(towards)),
     physicalNetworks: parsePhysicalNetworks(c.physicalNetworks),
     dataDir: c.dataDir,
-    ...cloudHostNames(c.dataDir),
+    ...names,
   });
 }
 

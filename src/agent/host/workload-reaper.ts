@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -63,18 +63,31 @@ function ancestors(): Set<number> {
   return pids;
 }
 
+/**
+ * Mounts under the directory, and those elsewhere made of it (runc's bind of a container's
+ * overlay at /run/strata/runc-roots/<id>, whose lowerdir is in the data dir): unmounted,
+ * and an outside mount point's now empty directory removed.
+ */
 function unmountUnder(dir: string): void {
+  const inside = `${dir}/`;
   const points = readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
+    .filter((line) => line.includes(inside))
     .map((line) => line.split(' ')[4] ?? '')
-    .filter((p) => p.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
-  for (const p of points) quiet('umount', ['-l', p]);
+  for (const p of points) {
+    quiet('umount', ['-l', p]);
+    if (!p.startsWith(inside)) quietRun(() => rmdirSync(p));
+  }
 }
 
 function quietRead(path: string): string | undefined {
+  return quietRun(() => readFileSync(path, 'utf8'));
+}
+
+function quietRun<T>(work: () => T): T | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return work();
   } catch {
     return undefined;
   }
