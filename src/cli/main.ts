@@ -7,6 +7,7 @@ import { agentCommand } from './agent-command.js';
 import { benchCommand } from './bench-command.js';
 import { soakCommand } from './soak-command.js';
 import { up } from './up-command.js';
+import { down } from './down-command.js';
 
 const port = (v: string) => {
   const n = Number(v);
@@ -47,6 +48,16 @@ program
   )
   .option('--fake-create-delay-ms <ms>', 'simulated latency of every fake create (default 0)', count)
   .action(async (opts: Parameters<typeof up>[0]) => up(opts));
+
+program
+  .command('down')
+  .description(
+    'tear down the all-in-one cloud of a data dir: stop its strata up, end its workloads, and remove its namespaces, dnsmasq, bridges and nft tables (the data dir stays)',
+  )
+  .option('--data-dir <dir>', 'the cloud’s data dir (default ./.data)')
+  .option('--config <file>', 'YAML configuration file (default <data-dir>/strata.yaml)')
+  .option('--grace-seconds <n>', 'how long strata up gets to stop after SIGTERM (default 30)', count)
+  .action(async (opts: Parameters<typeof down>[0]) => down(opts));
 
 program
   .command('agent')

@@ -203,6 +203,9 @@ const booleans = new Set<keyof StrataConfig>([
   'enableForceUpload',
 ]);
 
+/** The data directory when none is given, under the working directory. */
+export const defaultDataDirName = '.data';
+
 /**
  * Configuration from, lowest to highest precedence: defaults, `<dataDir>/strata.yaml`
  * (or `configFile`), `STRATA_*` environment variables, then command-line flags.
@@ -213,7 +216,7 @@ export function loadConfig(
   configFile?: string,
 ): StrataConfig {
   const fromEnv = readEnv(env);
-  const dataDir = resolve(flags.dataDir ?? fromEnv.dataDir ?? '.data');
+  const dataDir = resolve(flags.dataDir ?? fromEnv.dataDir ?? defaultDataDirName);
   const file = configFile ?? join(dataDir, 'strata.yaml');
   const fromFile = existsSync(file) ? ((parse(readFileSync(file, 'utf8')) as ConfigInput | null) ?? {}) : {};
   const merged: ConfigInput = { ...fromFile, ...fromEnv, ...definedOnly(flags), dataDir };

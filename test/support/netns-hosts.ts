@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../src/agent/host/command.js';
 import { deleteNetns, ipIn, netnsDir } from '../../src/agent/host/netns.js';
-import { reapWorkloadsUnder, stopProcessGroup } from './process-reaper.js';
+import { reapWorkloadsUnder } from '../../src/agent/host/workload-reaper.js';
+import { stopProcessGroup } from './process-reaper.js';
 import { strataBin } from './strata-process.js';
 
 /**

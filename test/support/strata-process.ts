@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { reapWorkloadsUnder, stopProcessGroup } from './process-reaper.js';
+import { reapWorkloadsUnder } from '../../src/agent/host/workload-reaper.js';
+import { stopProcessGroup } from './process-reaper.js';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
 export const strataBin = join(repoRoot, 'bin/strata.js');

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { StrataConfig } from '../../common/config.js';
 import type { VifPlugging } from '../dataplane/port-plugging.js';
 import { createDataplane } from '../dataplane/dataplane-registry.js';
+import { cloudHostNames } from '../dataplane/linux/cloud-host-names.js';
 import { chooseDataplane, probeDataplaneHost } from '../dataplane/dataplane-choice.js';
 import { parsePhysicalNetworks, sourceAddressTo } from '../dataplane/linux/linux-dataplane-setup.js';
 import type { NetworkDataplane } from '../dataplane/network-dataplane.js';
@@ -45,10 +46,17 @@ async function dataplaneOf(c: StrataConfig, log: Logger): Promise<NetworkDatapla
   log.info({ dataplane: choice.name, why: choice.why }, `network dataplane: ${choice.name} (${choice.why})`);
   if (choice.name === 'fake') return createDataplane('fake');
   const towards = c.host === '0.0.0.0' || c.host === '::' ? '192.0.2.1' : c.host;
+  const names = cloudHostNames(c.dataDir);
+  if (names.namePrefix !== '')
+    log.info(
+      names,
+      `this cloud's namespaces start with ${names.namePrefix}, its nft tables are ${names.nftTable}`,
+    );
   return createDataplane('linux', {
     tunnelIp: c.tunnelIp ?? (await sourceAddressTo(towards)),
     physicalNetworks: parsePhysicalNetworks(c.physicalNetworks),
     dataDir: c.dataDir,
+    ...names,
   });
 }
 

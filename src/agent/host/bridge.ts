@@ -28,15 +28,22 @@ function checkKind(name: string, kind: string | undefined, want: string): void {
 }
 
 /**
- * Creates the bridge unless it is there, and brings it up with the MTU. Idempotent. The
- * bridge has no address: it only switches between its ports.
+ * Creates the bridge unless it is there, and brings it up with the MTU (and `alias` as its
+ * ifalias: which cloud it is, see cloud-host-names.ts). Idempotent. The bridge has no
+ * address: it only switches between its ports.
  */
-export async function ensureBridge(netns: string | undefined, name: string, mtu: number): Promise<void> {
+export async function ensureBridge(
+  netns: string | undefined,
+  name: string,
+  mtu: number,
+  alias?: string,
+): Promise<void> {
   const link = await linkInfo(netns, name);
   if (link === undefined) {
     await ipIn(netns, ['link', 'add', name, 'mtu', String(mtu), 'type', 'bridge']);
   } else checkKind(name, link.kind, 'bridge');
-  await ipIn(netns, ['link', 'set', 'dev', name, 'mtu', String(mtu), 'up']);
+  const named = alias === undefined ? [] : ['alias', alias];
+  await ipIn(netns, ['link', 'set', 'dev', name, 'mtu', String(mtu), ...named, 'up']);
 }
 
 /** Deletes the bridge (its ports stay, unplugged); resolves when there is none. */

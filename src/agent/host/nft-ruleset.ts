@@ -8,8 +8,13 @@ import type { IndexedPort, PortFilter } from './nft-port-filter.js';
 
 export type { AllowedAddressPair, IndexedPort, PortFilter } from './nft-port-filter.js';
 
+/** The host tables' name unless a cloud has its own (cloud-host-names.ts). */
+export const defaultTableName = 'strata';
+
 /** Strata's tables: stateful security group rules (inet) and L2 anti-spoofing (bridge). */
-export const strataTables = ['inet strata', 'bridge strata'] as const;
+export function strataTablesNamed(name = defaultTableName): ReadonlyArray<string> {
+  return [`inet ${name}`, `bridge ${name}`];
+}
 
 /** The most ports one host filters: a port's index takes half of the 32-bit packet mark. */
 export const maxFilteredPorts = 0xffff;
@@ -156,7 +161,7 @@ function fixedHead(direction: SecurityRule['direction']): string[] {
  * input port (low 16 bits) and output port (high 16 bits); verdict maps keyed by those halves
  * pick the chains in one lookup each, however many ports there are.
  */
-function inetTable(ports: ReadonlyArray<IndexedPort>, remotes: RemoteSets): NftTable {
+function inetTable(ports: ReadonlyArray<IndexedPort>, remotes: RemoteSets, table: string): NftTable {
   const map = (prefix: string, shift: number) =>
     new Map(ports.map(({ port, index }) => [hex(index << shift), `jump ${prefix}-${port.portId}`]));
   const parts = ports.flatMap(({ port }) => [
@@ -164,7 +169,7 @@ function inetTable(ports: ReadonlyArray<IndexedPort>, remotes: RemoteSets): NftT
     ruleChain(port, 'egress', remotes),
   ]);
   return {
-    name: 'inet strata',
+    name: `inet ${table}`,
     sets: new Map([
       ...addressSets(remotes.members, groupSetName),
       ...addressSets(remotes.addressGroups, addressGroupSetName),
@@ -200,13 +205,14 @@ export function compileTables(
   ports: ReadonlyArray<IndexedPort>,
   members: GroupMembers,
   addressGroups: GroupMembers = new Map(),
+  table = defaultTableName,
 ): NftTable[] {
-  return [inetTable(ports, { members, addressGroups }), bridgeTable(ports)];
+  return [inetTable(ports, { members, addressGroups }, table), bridgeTable(ports, table)];
 }
 
-/** A transaction that deletes both of Strata's tables (created first, so either may be missing) and writes `tables`. */
+/** A transaction that deletes `tables` (created first, so either may be missing) and writes them. */
 export function rewriteText(tables: ReadonlyArray<NftTable>): string {
-  const reset = strataTables.flatMap((t) => [`add table ${t}`, `delete table ${t}`]);
+  const reset = tables.flatMap((t) => [`add table ${t.name}`, `delete table ${t.name}`]);
   return [...reset, ...tables.flatMap(tableText), ''].join('\n');
 }
 

@@ -74,11 +74,11 @@ function markChain({ port, index }: IndexedPort): [string, NftChain] {
  * reaches inet, and is stateless because this kernel's bridge family has no conntrack (no
  * nf_conntrack_bridge).
  */
-export function bridgeTable(ports: ReadonlyArray<IndexedPort>): NftTable {
+export function bridgeTable(ports: ReadonlyArray<IndexedPort>, table: string): NftTable {
   const byDevice = (chain: string) =>
     new Map(ports.map(({ port }) => [`"${port.device}"`, `jump ${chain}-${port.portId}`]));
   return {
-    name: 'bridge strata',
+    name: `bridge ${table}`,
     sets: new Map(ports.flatMap(({ port }) => spoofSets(port))),
     chains: new Map([
       ...ports.flatMap((p) => [spoofChain(p.port, p.index), markChain(p)]),

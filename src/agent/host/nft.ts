@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostCommandError, runCommand } from './command.js';
 import { netnsPath } from './netns.js';
-import { strataTables } from './nft-ruleset.js';
+import { defaultTableName, strataTablesNamed } from './nft-ruleset.js';
 
 /**
  * nft in the named namespace through nsenter, which enters only the network namespace:
@@ -30,27 +30,30 @@ export async function applyNft(netns: string | undefined, transaction: string): 
   }
 }
 
-async function strataTablesIn(netns: string | undefined): Promise<string[]> {
+async function strataTablesIn(netns: string | undefined, name: string): Promise<string[]> {
   const { stdout } = await nftIn(netns, ['-j', 'list', 'tables']);
   const tables = (
     JSON.parse(stdout) as { nftables: Array<{ table?: { family: string; name: string } }> }
   ).nftables.flatMap((o) => (o.table === undefined ? [] : [`${o.table.family} ${o.table.name}`]));
-  return strataTables.filter((t) => tables.includes(t));
+  return strataTablesNamed(name).filter((t) => tables.includes(t));
 }
 
 /** Whether both of Strata's tables are in the namespace (a flushed ruleset needs a resync). */
-export async function strataTablesPresent(netns: string | undefined): Promise<boolean> {
-  return (await strataTablesIn(netns)).length === strataTables.length;
+export async function strataTablesPresent(
+  netns: string | undefined,
+  name = defaultTableName,
+): Promise<boolean> {
+  return (await strataTablesIn(netns, name)).length === strataTablesNamed(name).length;
 }
 
 /** Whether either of Strata's tables is in the namespace. */
-export async function anyStrataTable(netns: string | undefined): Promise<boolean> {
-  return (await strataTablesIn(netns)).length > 0;
+export async function anyStrataTable(netns: string | undefined, name = defaultTableName): Promise<boolean> {
+  return (await strataTablesIn(netns, name)).length > 0;
 }
 
 /** Deletes Strata's tables; resolves when they are not there. Leaves every other table alone. */
-export async function deleteStrataTables(netns: string | undefined): Promise<void> {
-  for (const t of strataTables) {
+export async function deleteStrataTables(netns: string | undefined, name = defaultTableName): Promise<void> {
+  for (const t of strataTablesNamed(name)) {
     try {
       await nftIn(netns, ['delete', 'table', ...t.split(' ')]);
     } catch (err) {
@@ -70,11 +73,14 @@ type ListedObject = Record<
  * map by name, every chain with its number of rules. A terse listing (no set elements) in
  * one call; empty when neither table is there.
  */
-export async function strataTableShape(netns: string | undefined): Promise<Map<string, number>> {
+export async function strataTableShape(
+  netns: string | undefined,
+  name = defaultTableName,
+): Promise<Map<string, number>> {
+  const tables = strataTablesNamed(name);
   const { stdout } = await nftIn(netns, ['-j', '-t', 'list', 'ruleset']);
   const shape = new Map<string, number>();
-  const ours = (o: { family: string; table: string }) =>
-    (strataTables as ReadonlyArray<string>).includes(`${o.family} ${o.table}`);
+  const ours = (o: { family: string; table: string }) => tables.includes(`${o.family} ${o.table}`);
   for (const o of (JSON.parse(stdout) as { nftables: Array<Partial<ListedObject>> }).nftables) {
     const set = o.set ?? o.map;
     if (set !== undefined && ours(set)) shape.set(`set ${set.family} ${set.table} ${set.name}`, 0);
@@ -94,10 +100,10 @@ export async function strataTableShape(netns: string | undefined): Promise<Map<s
  * The chains of Strata's tables (`chain <table> <name>`, as in `tableShape`): a cheap check
  * (no rules, no set elements are read) that neither table nor any chain was deleted.
  */
-export async function strataChains(netns: string | undefined): Promise<Set<string>> {
+export async function strataChains(netns: string | undefined, name = defaultTableName): Promise<Set<string>> {
   const { stdout } = await nftIn(netns, ['-j', 'list', 'chains']);
   const chains = (JSON.parse(stdout) as { nftables: Array<Partial<ListedObject>> }).nftables.flatMap((o) =>
     o.chain === undefined ? [] : [`chain ${o.chain.family} ${o.chain.table} ${o.chain.name}`],
   );
-  return new Set(chains.filter((c) => strataTables.some((t) => c.startsWith(`chain ${t} `))));
+  return new Set(chains.filter((c) => strataTablesNamed(name).some((t) => c.startsWith(`chain ${t} `))));
 }

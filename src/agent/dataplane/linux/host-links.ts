@@ -9,6 +9,13 @@ export async function observeLinks(netns: string | undefined): Promise<ObservedL
     mtu: number;
     master?: string;
     linkinfo?: { info_kind?: string };
+    ifalias?: string;
   }>;
-  return links.map((l) => ({ name: l.ifname, kind: l.linkinfo?.info_kind, master: l.master, mtu: l.mtu }));
+  return links.map((l) => ({
+    name: l.ifname,
+    kind: l.linkinfo?.info_kind,
+    master: l.master,
+    mtu: l.mtu,
+    alias: l.ifalias,
+  }));
 }

@@ -173,4 +173,20 @@ describe('host network plan', () => {
     expect(plan.filters[1]?.portSecurityEnabled).toBe(false);
     expect(plan.members).toEqual(new Map([['g1', ['10.1.0.5', '10.1.0.6']]]));
   });
+  it("leaves another cloud's bridges and VXLAN devices alone, and never takes its VXLAN device", () => {
+    const theirs = { ...link(bridgeNameOf(netB), 'bridge'), alias: 'strata-1a2b3c' };
+    const links = [
+      link(bridgeNameOf(netA), 'bridge'),
+      theirs,
+      link('vxlan-100', 'vxlan', bridgeNameOf(netB)),
+    ];
+    const state: HostNetworkState = { networks: [network({ id: netA })], ports: [], remoteGroups: {} };
+    const plan = planHost(state, links, config);
+    expect(plan.staleBridges).toEqual([]);
+    expect(plan.staleVxlans).toEqual([]);
+    expect(plan.vxlansOfOtherClouds).toEqual(['vxlan-100']);
+    const other = planHost({ ...state, networks: [] }, links, { ...config, bridgeOwner: 'strata-1a2b3c' });
+    expect(other.staleBridges).toEqual([bridgeNameOf(netB)]);
+    expect(other.staleVxlans).toEqual(['vxlan-100']);
+  });
 });

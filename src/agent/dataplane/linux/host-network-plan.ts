@@ -1,6 +1,7 @@
 import { bridgeNameOf, bridgePrefix } from '../../host/bridge.js';
 import type { GroupMembers, PortFilter } from '../../host/nft-ruleset.js';
 import { vxlanNameOf } from '../../host/vxlan.js';
+import { defaultBridgeOwner, ownsBridge } from './cloud-host-names.js';
 import type { HostNetwork, HostNetworkState } from '../host-network-state.js';
 
 /** One link of the host as `ip -j -d link show` describes it. */
@@ -9,6 +10,8 @@ export interface ObservedLink {
   readonly kind: string | undefined;
   readonly master: string | undefined;
   readonly mtu: number;
+  /** The link's ifalias: a bridge's cloud (see cloud-host-names.ts). */
+  readonly alias?: string | undefined;
 }
 
 /** How this host is set up: its underlay address and its physical networks' interfaces. */
@@ -17,6 +20,8 @@ export interface LinuxDataplaneConfig {
   readonly tunnelIp: string | undefined;
   /** `--physical-network name:interface`: physnet name → host interface. */
   readonly physicalNetworks: ReadonlyMap<string, string>;
+  /** The ifalias marking this cloud's bridges; `strata` (and no alias) when undefined. */
+  readonly bridgeOwner?: string | undefined;
 }
 
 /** What carries a network off the host: a VXLAN device, a physical interface, or nothing. */
@@ -46,6 +51,11 @@ export interface HostPlan {
   /** Strata's bridges and VXLAN devices of networks no longer on this host. */
   readonly staleBridges: ReadonlyArray<string>;
   readonly staleVxlans: ReadonlyArray<string>;
+  /**
+   * VXLAN devices this host wants that another cloud's bridge holds (the same VNI: the kernel
+   * allows one device per VNI and UDP port): left alone, never moved into this cloud's bridge.
+   */
+  readonly vxlansOfOtherClouds: ReadonlyArray<string>;
   /** The host-wide filter: every port of the host, whether or not its device exists yet. */
   readonly filters: ReadonlyArray<PortFilter>;
   readonly members: GroupMembers;
@@ -103,14 +113,23 @@ export function planHost(
   });
   const wantedBridges = new Set(networks.map((n) => n.bridge));
   const wantedVxlans = new Set(networks.flatMap((n) => (n.uplink?.kind === 'vxlan' ? [n.uplink.name] : [])));
+  // Another cloud's bridges on this machine are not stale: only this cloud's (by ifalias) go.
+  const owner = c.bridgeOwner ?? defaultBridgeOwner;
+  const ours = links.filter(
+    (l) => l.kind === 'bridge' && l.name.startsWith(bridgePrefix) && ownsBridge(l.alias, owner),
+  );
+  const ourBridges = new Set(ours.map((l) => l.name));
   return {
     networks,
     plugs,
-    staleBridges: links
-      .filter((l) => l.kind === 'bridge' && l.name.startsWith(bridgePrefix) && !wantedBridges.has(l.name))
-      .map((l) => l.name),
+    staleBridges: ours.filter((l) => !wantedBridges.has(l.name)).map((l) => l.name),
     staleVxlans: links
       .filter((l) => l.kind === 'vxlan' && isVxlanName(l.name) && !wantedVxlans.has(l.name))
+      .filter((l) => l.master === undefined || ourBridges.has(l.master))
+      .map((l) => l.name),
+    vxlansOfOtherClouds: links
+      .filter((l) => l.kind === 'vxlan' && wantedVxlans.has(l.name) && l.master?.startsWith(bridgePrefix))
+      .filter((l) => !ourBridges.has(l.master!))
       .map((l) => l.name),
     filters: state.ports.map((p) => ({
       portId: p.id,

@@ -35,6 +35,7 @@ import { RouterSync } from './router-sync.js';
 import { DhcpSync } from './dhcp-sync.js';
 import { observeRouterLinks, servicePortStatuses } from './service-ports.js';
 import { dhcpNetnsName } from '../../host/dhcp/dhcp-spec.js';
+import { defaultBridgeOwner } from './cloud-host-names.js';
 import type { MetadataLookup } from '../../metadata/metadata-server.js';
 
 export interface LinuxDataplaneOptions extends Partial<LinuxDataplaneConfig> {
@@ -50,6 +51,8 @@ export interface LinuxDataplaneOptions extends Partial<LinuxDataplaneConfig> {
    * `strata-external`), so several agents on one machine never share one; '' by default.
    */
   readonly namePrefix?: string;
+  /** The host's nft tables (`inet <name>`, `bridge <name>`); `strata` unless told (cloud-host-names.ts). */
+  readonly nftTable?: string;
 }
 
 /**
@@ -86,8 +89,12 @@ export class LinuxDataplane implements NetworkDataplane {
   constructor(o: LinuxDataplaneOptions = {}) {
     this.netns = o.netns;
     this.namePrefix = o.namePrefix ?? '';
-    this.config = { tunnelIp: o.tunnelIp, physicalNetworks: o.physicalNetworks ?? new Map() };
-    this.#filter = new PortFilterSync(o.netns);
+    this.config = {
+      tunnelIp: o.tunnelIp,
+      physicalNetworks: o.physicalNetworks ?? new Map(),
+      bridgeOwner: o.bridgeOwner ?? defaultBridgeOwner,
+    };
+    this.#filter = new PortFilterSync(o.netns, o.nftTable);
     this.#pending = new DeviceWatch((device) => linkInfo(this.netns, device));
     this.#routers = new RouterSync({
       ...this.config,
@@ -124,7 +131,7 @@ export class LinuxDataplane implements NetworkDataplane {
 
   async #ensureNetwork(net: DataplaneNetwork): Promise<void> {
     const bridge = bridgeNameOf(net.id);
-    await ensureBridge(this.netns, bridge, net.mtu);
+    await ensureBridge(this.netns, bridge, net.mtu, this.config.bridgeOwner);
     if (net.networkType === undefined) return;
     const uplink = uplinkOf(
       {
@@ -159,7 +166,7 @@ export class LinuxDataplane implements NetworkDataplane {
     const bridge = bridgeNameOf(nic.networkId);
     const plug = () => this.#serial(() => plugIntoBridge(this.netns, nic.hostName, bridge, nic.mtu));
     return this.#serial(async () => {
-      await ensureBridge(this.netns, bridge, nic.mtu);
+      await ensureBridge(this.netns, bridge, nic.mtu, this.config.bridgeOwner);
       if ((await linkInfo(this.netns, nic.hostName)) !== undefined)
         await plugIntoBridge(this.netns, nic.hostName, bridge, nic.mtu);
       else this.#pending.add(nic.hostName, plug);
@@ -212,11 +219,15 @@ export class LinuxDataplane implements NetworkDataplane {
     const fdb = plan.networks.some((n) => n.uplink?.kind === 'vxlan')
       ? await remoteFdbByDevice(this.netns)
       : new Map<string, RemoteFdbEntry[]>();
-    for (const n of plan.networks) if (!this.#inPlace(n, links, fdb)) await this.#wire(n);
-    for (const p of plan.plugs) await plugIntoBridge(this.netns, p.device, p.bridge, p.mtu);
-    // A router or DHCP server that fails is retried next pass; the rest still goes on, and
-    // the services' ports are reported as they are found either way.
+    // A router, DHCP server or network that fails is retried next pass; the rest still goes
+    // on, and the services' ports are reported as they are found either way.
     const failures: unknown[] = [];
+    const taken = new Set(plan.vxlansOfOtherClouds);
+    for (const n of plan.networks) {
+      if (n.uplink?.kind === 'vxlan' && taken.has(n.uplink.name)) failures.push(vxlanTaken(n.uplink));
+      else if (!this.#inPlace(n, links, fdb)) await this.#wire(n);
+    }
+    for (const p of plan.plugs) await plugIntoBridge(this.netns, p.device, p.bridge, p.mtu);
     await this.#routers.sync(state).catch((err: unknown) => failures.push(err)); // veths into the bridges just made
     const dhcpUp = await this.#dhcp?.sync(state).catch((err: unknown) => void failures.push(err));
     const routerLinksUp = await observeRouterLinks(
@@ -250,7 +261,8 @@ export class LinuxDataplane implements NetworkDataplane {
     fdb: ReadonlyMap<string, ReadonlyArray<RemoteFdbEntry>>,
   ): boolean {
     const bridge = links.find((l) => l.name === n.bridge);
-    if (bridge?.kind !== 'bridge' || bridge.mtu !== n.mtu) return false;
+    if (bridge?.kind !== 'bridge' || bridge.mtu !== n.mtu || bridge.alias !== this.config.bridgeOwner)
+      return false;
     const u = n.uplink;
     if (u?.kind === 'vxlan' && links.find((l) => l.name === u.name)?.master !== n.bridge) return false;
     if (u?.kind === 'vxlan' && !remoteFdbMatches(fdb.get(u.name) ?? [], u.floodTo, u.remoteMacs))
@@ -266,7 +278,7 @@ export class LinuxDataplane implements NetworkDataplane {
 
   async #wire(n: NetworkWiring): Promise<void> {
     this.#wired.delete(n.networkId);
-    await ensureBridge(this.netns, n.bridge, n.mtu);
+    await ensureBridge(this.netns, n.bridge, n.mtu, this.config.bridgeOwner);
     const u = n.uplink;
     if (u?.kind === 'vxlan') {
       await ensureVxlan(this.netns, {
@@ -309,6 +321,14 @@ export class LinuxDataplane implements NetworkDataplane {
     this.#addressGroups = addressGroups;
     await this.#filter.apply(filters, members, addressGroups);
   }
+}
+
+/** Why a network with the VNI of another cloud's network on this host is not wired. */
+function vxlanTaken(u: { name: string; vni: number }): Error {
+  return new Error(
+    `${u.name}: VNI ${u.vni} is another cloud's on this host (the kernel allows one VXLAN ` +
+      'device per VNI and UDP port), so this network stays unwired here; give it another segmentation id',
+  );
 }
 
 /** A wiring as comparable text (the remote MACs map spelled out). */

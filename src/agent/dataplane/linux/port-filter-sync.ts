@@ -5,7 +5,13 @@ import {
   strataChains,
   strataTableShape,
 } from '../../host/nft.js';
-import { compileTables, indexPorts, maxFilteredPorts, rewriteText } from '../../host/nft-ruleset.js';
+import {
+  compileTables,
+  defaultTableName,
+  indexPorts,
+  maxFilteredPorts,
+  rewriteText,
+} from '../../host/nft-ruleset.js';
 import type { GroupMembers, PortFilter } from '../../host/nft-ruleset.js';
 import { tableDelta, tableShape } from '../../host/nft-table.js';
 import type { NftTable } from '../../host/nft-table.js';
@@ -55,13 +61,16 @@ const sameShape = (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number
  */
 export class PortFilterSync {
   readonly #netns: string | undefined;
+  /** The tables' name: `strata`, or the cloud's own on a machine shared by clouds. */
+  readonly #table: string;
   readonly #indexes = new PortIndexes();
   /** The tables as last written; undefined when unknown or deleted. */
   #applied: ReadonlyArray<NftTable> | undefined;
   #last: FilterWrite = { kind: 'none' };
 
-  constructor(netns: string | undefined) {
+  constructor(netns: string | undefined, table = defaultTableName) {
     this.#netns = netns;
+    this.#table = table;
   }
 
   /** What the last `apply` wrote (tests and benchmarks read it). */
@@ -76,7 +85,12 @@ export class PortFilterSync {
   ): Promise<void> {
     const filtered = filters.filter((f) => f.portSecurityEnabled).map((f) => f.portId);
     if (filtered.length === 0) return this.#deleteTables();
-    const next = compileTables(indexPorts(filters, this.#indexes.assign(filtered)), members, addressGroups);
+    const next = compileTables(
+      indexPorts(filters, this.#indexes.assign(filtered)),
+      members,
+      addressGroups,
+      this.#table,
+    );
     const applied = this.#applied;
     const delta = applied === undefined ? [] : next.flatMap((t, i) => tableDelta(applied[i]!, t));
     if (applied !== undefined && (await this.#intact(applied, delta.length === 0))) {
@@ -104,8 +118,8 @@ export class PortFilterSync {
    */
   async #intact(applied: ReadonlyArray<NftTable>, thorough: boolean): Promise<boolean> {
     const expected = new Map(applied.flatMap((t) => [...tableShape(t)]));
-    if (thorough) return sameShape(await strataTableShape(this.#netns), expected);
-    const chains = await strataChains(this.#netns);
+    if (thorough) return sameShape(await strataTableShape(this.#netns, this.#table), expected);
+    const chains = await strataChains(this.#netns, this.#table);
     const wanted = [...expected.keys()].filter((k) => k.startsWith('chain '));
     return chains.size === wanted.length && wanted.every((c) => chains.has(c));
   }
@@ -120,8 +134,9 @@ export class PortFilterSync {
     this.#indexes.assign([]);
     const wrote = this.#applied !== undefined;
     this.#applied = undefined;
-    if (!wrote && !(await anyStrataTable(this.#netns))) return void (this.#last = { kind: 'none' });
-    await deleteStrataTables(this.#netns);
+    if (!wrote && !(await anyStrataTable(this.#netns, this.#table)))
+      return void (this.#last = { kind: 'none' });
+    await deleteStrataTables(this.#netns, this.#table);
     this.#last = { kind: 'delete' };
   }
 }
