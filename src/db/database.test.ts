@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -55,4 +55,50 @@ describe('sqlite: a full database', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('sqlite: statement journals', () => {
+  /** Files SQLite opened for temporary data (unlinked at once, so only /proc shows them). */
+  const openTempFiles = () =>
+    readdirSync('/proc/self/fd')
+      .map((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`);
+        } catch {
+          return '';
+        }
+      })
+      .filter((target) => target.includes('etilqs_'));
+
+  it.skipIf(!existsSync('/proc/self/fd'))(
+    'keeps the pages a savepoint changed in memory, not in a temp file',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'strata-db-stmt-'));
+      const store = await openDatabase(join(dir, 'strata.db'));
+      try {
+        await sql`CREATE TABLE t (id INTEGER PRIMARY KEY, data BLOB)`.execute(store.db);
+        await sql`CREATE INDEX t_data ON t (data)`.execute(store.db);
+        const seen = await store.db.transaction().execute(async (tx) => {
+          await sql`INSERT INTO t (data) SELECT randomblob(300) FROM generate_series(1, 2000)`
+            .execute(tx)
+            .catch(
+              // generate_series is an extension some builds lack: a recursive CTE does the same.
+              () =>
+                sql`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+                INSERT INTO t (data) SELECT randomblob(300) FROM n`.execute(tx),
+            );
+          await sql`SAVEPOINT s`.execute(tx);
+          // Touches far more than the 64 KiB a statement journal keeps in memory by default.
+          await sql`UPDATE t SET data = randomblob(300)`.execute(tx);
+          const files = openTempFiles();
+          await sql`RELEASE s`.execute(tx);
+          return files;
+        });
+        expect(seen).toEqual([]);
+      } finally {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

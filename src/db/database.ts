@@ -102,6 +102,10 @@ function openSqlite(path: string, profile: StatementProfile | undefined): Kysely
   // create storm, on every request; that was a quarter of the list's CPU (docs/benchmarks.md).
   // Pages are cached only once read, so a small cloud stays small.
   sqlite.pragma('cache_size = -65536');
+  // Savepoints (one per write in a group commit, more inside) keep the pages they change in a
+  // statement journal, which past 64 KiB spilled to a temp file in /var/tmp: under a create
+  // storm two of every three write syscalls went there. Memory instead (docs/benchmarks.md).
+  sqlite.pragma('temp_store = MEMORY');
   addRegexpFunction(sqlite);
   const database = withStatementCache(sqlite, profile);
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
