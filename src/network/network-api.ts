@@ -50,6 +50,8 @@ export interface NetworkInfo {
   readonly shared: boolean;
   readonly external: boolean;
   readonly subnetCount: number;
+  /** The row as this user sees it (`shared` as granted): a port made on it is not read again. */
+  readonly row: NetworkRow;
 }
 
 export interface PortInfo {
@@ -90,8 +92,11 @@ export interface HostBinding {
   readonly deviceOwner?: string;
 }
 
-/** A port compute makes, less what only its server's write knows (see `preparePort`). */
-export type PortTemplate = Omit<NewPort, 'deviceId' | 'dnsName'>;
+/**
+ * A port compute makes, less what only its server's write knows (see `preparePort`); with
+ * the network as `availableNetworks` gave it to the same user, its visibility is not checked twice.
+ */
+export type PortTemplate = Omit<NewPort, 'deviceId' | 'dnsName'> & { readonly network?: NetworkInfo };
 
 export interface NewPort {
   readonly networkId: string;
@@ -290,7 +295,8 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
       };
       return createdInfo(await createPort(deps, callerFor(user), body));
     },
-    preparePort: async (user, p) => preparePort(deps, callerFor(user), await portBody(deps, user, p)),
+    preparePort: async (user, p) =>
+      preparePort(deps, callerFor(user), await portBody(deps, user, p), p.network?.row),
     async insertPreparedPort(tx, p, deviceId, dnsName) {
       const attrs = { device_id: deviceId, ...(dnsName !== undefined && { dns_name: dnsName }) };
       return createdInfo(await insertPreparedPort(deps, tx, p, attrs));
@@ -450,6 +456,7 @@ function networkInfo(r: NetworkRow, subnetCount: number): NetworkInfo {
     shared: isSet(r.shared),
     external: isSet(r.external),
     subnetCount,
+    row: r,
   };
 }
 
