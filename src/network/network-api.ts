@@ -12,7 +12,7 @@ import type { NetworkCaller } from './network-context.js';
 import type { NetworkDeps } from './network-deps.js';
 import type { NetworkRow } from './networks/network-store.js';
 import { getNetworkRow, listNetworkRows } from './networks/network-store.js';
-import { limitsOf, usageOf } from './quotas/quota-store.js';
+import { limitAndUsageOf } from './quotas/quota-store.js';
 import type { CreatedPort, PreparedPort } from './ports/port-service.js';
 import {
   createPort,
@@ -345,9 +345,8 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
       return r?.device_id;
     },
     async portHeadroom(projectId) {
-      const limit = (await limitsOf(db(), projectId)).port;
-      if (limit < 0) return Number.POSITIVE_INFINITY;
-      return Math.max(0, limit - (await usageOf(db(), projectId, 'port')));
+      const { limit, used } = await limitAndUsageOf(db(), projectId, 'port');
+      return limit < 0 ? Number.POSITIVE_INFINITY : Math.max(0, limit - used);
     },
     async setPortStatus(id, host, status, vifType) {
       const row = await getPortRow(db(), id);

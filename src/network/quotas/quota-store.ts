@@ -42,23 +42,38 @@ export async function limitsOf(db: Db, projectId: string): Promise<Record<QuotaR
 }
 
 export async function usageOf(db: Db, projectId: string, resource: QuotaResource): Promise<number> {
-  if (resource === 'port') return portUsageOf(db, projectId);
-  const r = await db
-    .selectFrom(tableOf[resource])
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('project_id', '=', projectId)
-    .executeTakeFirst();
+  const r = await usageQuery(db, projectId, resource).executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 
-/** Ports are counted by triggers (migration 0024): one row, not a count over every port. */
-async function portUsageOf(db: Db, projectId: string): Promise<number> {
+/** The project's limit of one resource and its usage, read together (a create checks both). */
+export async function limitAndUsageOf(
+  db: Db,
+  projectId: string,
+  resource: QuotaResource,
+): Promise<{ readonly limit: number; readonly used: number }> {
   const r = await db
-    .selectFrom('network_port_usage')
-    .select('ports')
-    .where('project_id', '=', projectId)
-    .executeTakeFirst();
-  return Number(r?.ports ?? 0);
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('network_quotas')
+        .select('hard_limit')
+        .where('project_id', '=', projectId)
+        .where('resource', '=', resource)
+        .as('hard_limit'),
+      usageQuery(eb, projectId, resource).as('used'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { limit: r.hard_limit ?? quotaDefaults[resource], used: Number(r.used ?? 0) };
+}
+
+/** Ports are counted by triggers (migration 0024): one row, not a count over every port. */
+function usageQuery(db: Pick<Db, 'selectFrom'>, projectId: string, resource: QuotaResource) {
+  if (resource === 'port')
+    return db.selectFrom('network_port_usage').select('ports as n').where('project_id', '=', projectId);
+  return db
+    .selectFrom(tableOf[resource])
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('project_id', '=', projectId);
 }
 
 /** Projects with a limit of their own, and those limits. */
