@@ -32,8 +32,11 @@ export type ComputeImages = Pick<
 export interface ComputeSignals {
   /** New servers wait in task_state 'scheduling'. */
   scheduling(): void;
-  /** A server assigned to `host` has work for its agent. */
-  host(host: string, serverId: string): void;
+  /**
+   * A server assigned to `host` has work for its agent; `server` when only its server
+   * controller has (a build brings its devices, and its report wakes the device controller).
+   */
+  host(host: string, serverId: string, only?: 'server'): void;
   /** A server's host-side work finished (deletions to finalize, allocations to release). */
   finalize(serverId: string): void;
   /** A host registered or its operator status changed: the scheduler's cached views are out of date. */

@@ -49,7 +49,7 @@ export class ComputeRuntime {
     const signals: ComputeSignals = {
       // A short window lets a burst of creates share one pass (one snapshot, one placement commit).
       scheduling: () => this.#scheduling?.queue.addAfter(schedulingKey, schedulingWindowMs),
-      host: (host, serverId) => this.gateway.notify(host, serverId),
+      host: (host, serverId, only) => this.gateway.notify(host, serverId, only),
       finalize: () => undefined,
       hostsChanged: () => this.#hostCache.invalidate(),
       blockDevices: (serverId) => this.#blockDevices?.queue.add(serverId),

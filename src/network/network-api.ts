@@ -12,7 +12,7 @@ import type { NetworkCaller } from './network-context.js';
 import type { NetworkDeps } from './network-deps.js';
 import type { NetworkRow } from './networks/network-store.js';
 import { getNetworkRow, listNetworkRows } from './networks/network-store.js';
-import { limitsOf, usageOf } from './quotas/quota-store.js';
+import { limitAndUsageOf } from './quotas/quota-store.js';
 import type { CreatedPort, PreparedPort } from './ports/port-service.js';
 import {
   createPort,
@@ -50,6 +50,8 @@ export interface NetworkInfo {
   readonly shared: boolean;
   readonly external: boolean;
   readonly subnetCount: number;
+  /** The row as this user sees it (`shared` as granted): a port made on it is not read again. */
+  readonly row: NetworkRow;
 }
 
 export interface PortInfo {
@@ -90,8 +92,11 @@ export interface HostBinding {
   readonly deviceOwner?: string;
 }
 
-/** A port compute makes, less what only its server's write knows (see `preparePort`). */
-export type PortTemplate = Omit<NewPort, 'deviceId' | 'dnsName'>;
+/**
+ * A port compute makes, less what only its server's write knows (see `preparePort`); with
+ * the network as `availableNetworks` gave it to the same user, its visibility is not checked twice.
+ */
+export type PortTemplate = Omit<NewPort, 'deviceId' | 'dnsName'> & { readonly network?: NetworkInfo };
 
 export interface NewPort {
   readonly networkId: string;
@@ -290,7 +295,8 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
       };
       return createdInfo(await createPort(deps, callerFor(user), body));
     },
-    preparePort: async (user, p) => preparePort(deps, callerFor(user), await portBody(deps, user, p)),
+    preparePort: async (user, p) =>
+      preparePort(deps, callerFor(user), await portBody(deps, user, p), p.network?.row),
     async insertPreparedPort(tx, p, deviceId, dnsName) {
       const attrs = { device_id: deviceId, ...(dnsName !== undefined && { dns_name: dnsName }) };
       return createdInfo(await insertPreparedPort(deps, tx, p, attrs));
@@ -339,9 +345,8 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
       return r?.device_id;
     },
     async portHeadroom(projectId) {
-      const limit = (await limitsOf(db(), projectId)).port;
-      if (limit < 0) return Number.POSITIVE_INFINITY;
-      return Math.max(0, limit - (await usageOf(db(), projectId, 'port')));
+      const { limit, used } = await limitAndUsageOf(db(), projectId, 'port');
+      return limit < 0 ? Number.POSITIVE_INFINITY : Math.max(0, limit - used);
     },
     async setPortStatus(id, host, status, vifType) {
       const row = await getPortRow(db(), id);
@@ -450,6 +455,7 @@ function networkInfo(r: NetworkRow, subnetCount: number): NetworkInfo {
     shared: isSet(r.shared),
     external: isSet(r.external),
     subnetCount,
+    row: r,
   };
 }
 

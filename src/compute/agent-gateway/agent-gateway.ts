@@ -107,11 +107,14 @@ export class AgentGateway implements HostControlPlane, ServerControlPlane {
     return answer !== undefined;
   }
 
-  /** Wakes the host's agent for the server and for its devices (the API changed one or the other). */
-  notify(hostname: string, serverId: string): void {
+  /**
+   * Wakes the host's agent for the server and for its devices (the API changed one or the
+   * other); for the server alone with `only`, when the devices have nothing to do yet.
+   */
+  notify(hostname: string, serverId: string, only?: 'server'): void {
     this.#events.emit(hostname, serverId);
     this.changes.add(hostname, serverId);
-    this.devices.notify(hostname, serverId);
+    if (only !== 'server') this.devices.notify(hostname, serverId);
   }
 
   watch(hostname: string, onChange: (serverId: string) => void): () => void {

@@ -1,10 +1,18 @@
 import { ConflictError, ForbiddenError, InputError, isCloudError } from '../../common/errors.js';
-import type { NetworkUser, PortInfo } from '../../network/index.js';
+import type { NetworkInfo, NetworkUser, PortInfo } from '../../network/index.js';
 import type { ComputeDeps } from '../compute-deps.js';
 
-/** One NIC a new server gets: a port compute creates on `networkId`, or the user's `port`. */
+/**
+ * One NIC a new server gets: a port compute creates on `networkId` (with the `network` as the
+ * checks read it, so the port create does not read it again), or the user's `port`.
+ */
 export type RequestedNic =
-  | { readonly kind: 'network'; readonly networkId: string; readonly fixedIp?: string }
+  | {
+      readonly kind: 'network';
+      readonly networkId: string;
+      readonly fixedIp?: string;
+      readonly network?: NetworkInfo;
+    }
   | { readonly kind: 'port'; readonly port: PortInfo };
 
 export type NetworksField =
@@ -37,8 +45,7 @@ export async function resolveNetworks(
         ...(n.fixed_ip !== undefined && { fixedIp: n.fixed_ip }),
       });
   }
-  await checkNetworksExist(deps, user, nics);
-  return nics;
+  return checkNetworksExist(deps, user, nics);
 }
 
 async function autoNetwork(deps: ComputeDeps, user: NetworkUser, allocate: boolean): Promise<RequestedNic[]> {
@@ -51,7 +58,7 @@ async function autoNetwork(deps: ComputeDeps, user: NetworkUser, allocate: boole
       'More than one possible network found. Specify network ID(s) to select which one(s) to connect to.',
     );
   if (nets[0]!.subnetCount === 0) throw requiresSubnet(nets[0]!.id);
-  return [{ kind: 'network', networkId: nets[0]!.id }];
+  return [{ kind: 'network', networkId: nets[0]!.id, network: nets[0]! }];
 }
 
 /** The project's auto-allocated network; Neutron's refusal (no default external network) is Nova's 400. */
@@ -84,13 +91,14 @@ export async function usablePort(deps: ComputeDeps, user: NetworkUser, id: strin
   return port;
 }
 
+/** The NICs, each network one with its network as the user sees it; throws Nova's faults. */
 export async function checkNetworksExist(
   deps: ComputeDeps,
   user: NetworkUser,
   nics: RequestedNic[],
-): Promise<void> {
+): Promise<RequestedNic[]> {
   const ids = [...new Set(nics.flatMap((n) => (n.kind === 'network' ? [n.networkId] : [])))];
-  if (ids.length === 0) return;
+  if (ids.length === 0) return nics;
   const found = new Map((await deps.network.availableNetworks(user, ids)).map((n) => [n.id, n]));
   for (const id of ids) {
     const net = found.get(id);
@@ -107,6 +115,7 @@ export async function checkNetworksExist(
         `Fixed IP address ${n.fixedIp} is already in use on instance ${holder}.`,
       );
   }
+  return nics.map((n) => (n.kind === 'network' ? { ...n, network: found.get(n.networkId)! } : n));
 }
 
 function requiresSubnet(id: string): InputError {

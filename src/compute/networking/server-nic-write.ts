@@ -40,6 +40,7 @@ export async function prepareServerNics(
     ports.push(
       await deps.network.preparePort(user, {
         networkId: nic.networkId,
+        ...(nic.network !== undefined && { network: nic.network }),
         deviceOwner: deviceOwnerOf(zone),
         ...(nic.fixedIp !== undefined && { fixedIp: nic.fixedIp }),
         ...(groups !== undefined && { securityGroups: groups.ids, withDefaultGroup: groups.withDefault }),

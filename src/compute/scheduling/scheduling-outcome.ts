@@ -42,7 +42,9 @@ export async function commitPlacements(
   });
   for (const id of lost) await deps.placement.deleteAllocations(id);
   await bindPortsToHosts(deps, byId, committed, zones, lost);
-  for (const c of committed) if (!lost.includes(c.consumerId)) deps.signals.host(c.hostname, c.consumerId);
+  // A build puts its devices on the workload; its report wakes the device controller if more wait.
+  for (const c of committed)
+    if (!lost.includes(c.consumerId)) deps.signals.host(c.hostname, c.consumerId, 'server');
 }
 
 /** The placed servers' ports get their host (binding:host_id) and zone (device_owner), per host and zone. */

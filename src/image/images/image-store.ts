@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { sql } from 'kysely';
 import { flag, isSet } from '../../db/row-codec.js';
 import type { ImageStatus, ImageTable, ImageVisibility } from '../../db/tables/image-tables.js';
 import type { Db } from '../../db/db-handle.js';
@@ -79,37 +80,48 @@ export async function liveImageIds(db: Db, ids: ReadonlyArray<string>): Promise<
 export async function getImage(db: Db, id: string): Promise<Image | undefined> {
   const r = await liveImage.first(db, { id });
   if (r === undefined) return undefined;
-  const [props, tags] = [await propertiesOf.all(db, { id }), await tagsOf.all(db, { id })];
+  const details = await detailsOf.all(db, { id });
   return toImage(
     r,
-    Object.fromEntries(props.map((p) => [p.name, p.value])),
-    tags.map((t) => t.value),
+    Object.fromEntries(details.flatMap((d) => (d.name === null ? [] : [[d.name, d.value]]))),
+    details.flatMap((d) => (d.name === null ? [d.value] : [])),
   );
 }
+
+/** One image's tags (rows without a name) and properties, in one statement. */
+const detailsOf = prepareQuery((db, p: { id: string }) =>
+  db
+    .selectFrom('image_tags')
+    .select([sql<string | null>`null`.as('name'), 'value'])
+    .where('image_id', '=', p.id)
+    .unionAll(db.selectFrom('image_properties').select(['name', 'value']).where('image_id', '=', p.id)),
+);
 
 const liveImage = prepareQuery((db, p: { id: string }) =>
   db.selectFrom('images').selectAll().where('id', '=', p.id).where('status', '!=', 'deleted'),
 );
-const propertiesOf = prepareQuery((db, p: { id: string }) =>
-  db.selectFrom('image_properties').select(['name', 'value']).where('image_id', '=', p.id),
-);
-const tagsOf = prepareQuery((db, p: { id: string }) =>
-  db.selectFrom('image_tags').select('value').where('image_id', '=', p.id),
-);
 
-/** Attaches properties and tags to rows with two queries, whatever the number of rows. */
+/** Attaches properties and tags to rows with one query, whatever the number of rows. */
 export async function withDetails(db: Db, rows: ReadonlyArray<ImageRow>): Promise<Image[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const props = await db.selectFrom('image_properties').selectAll().where('image_id', 'in', ids).execute();
-  const tags = await db.selectFrom('image_tags').selectAll().where('image_id', 'in', ids).execute();
-  return rows.map((r) =>
-    toImage(
+  // A tag is a row without a name: both kinds come back in one statement.
+  const details = await db
+    .selectFrom('image_tags')
+    .select(['image_id', sql<string | null>`null`.as('name'), 'value'])
+    .where('image_id', 'in', ids)
+    .unionAll(
+      db.selectFrom('image_properties').select(['image_id', 'name', 'value']).where('image_id', 'in', ids),
+    )
+    .execute();
+  return rows.map((r) => {
+    const own = details.filter((d) => d.image_id === r.id);
+    return toImage(
       r,
-      Object.fromEntries(props.filter((p) => p.image_id === r.id).map((p) => [p.name, p.value])),
-      tags.filter((t) => t.image_id === r.id).map((t) => t.value),
-    ),
-  );
+      Object.fromEntries(own.flatMap((d) => (d.name === null ? [] : [[d.name, d.value]]))),
+      own.flatMap((d) => (d.name === null ? [d.value] : [])),
+    );
+  });
 }
 
 export async function insertImage(db: Db, image: Image): Promise<void> {

@@ -83,16 +83,19 @@ export interface PreparedPort {
 /**
  * Everything of a port create that needs no write of its own: input, visibility, policy and
  * security groups (this may make the project's default group, in a write of its own).
+ * `visible` is the network as the caller's own listing just read it (its visibility checked).
  */
 export async function preparePort(
   deps: NetworkDeps,
   caller: NetworkCaller,
   input: Record<string, unknown>,
+  visible?: NetworkRow,
 ): Promise<PreparedPort> {
   const body = parseCreate(portAttributes, input);
   checkDnsName(body, deps.dnsDomain);
   const projectId = ownerOf(caller, body);
-  const net = await findNetwork(deps.store.db, caller, body['network_id'] as string);
+  const networkId = body['network_id'] as string;
+  const net = visible?.id === networkId ? visible : await findNetwork(deps.store.db, caller, networkId);
   const target = {
     project_id: projectId,
     tenant_id: projectId,

@@ -28,9 +28,8 @@ const quotaAttributes: AttributeMap = {
 
 /** Neutron's OverQuota (409), raised inside the creating transaction. */
 export async function checkQuota(db: Db, projectId: string, resource: QuotaResource): Promise<void> {
-  const limit = (await store.limitsOf(db, projectId))[resource];
-  if (limit < 0) return;
-  if ((await store.usageOf(db, projectId, resource)) + 1 > limit) throw overQuota(resource);
+  const { limit, used } = await store.limitAndUsageOf(db, projectId, resource);
+  if (limit >= 0 && used + 1 > limit) throw overQuota(resource);
 }
 
 /** Neutron's quota_limit_check: the limit alone must have room for `delta`, whatever is in use. */

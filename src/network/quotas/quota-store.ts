@@ -1,5 +1,5 @@
 import type { Db } from '../../db/db-handle.js';
-import { prepareQuery } from '../../db/prepared-query.js';
+import { prepareQuery, prepareShapes } from '../../db/prepared-query.js';
 
 /** The resources the network service counts, with Neutron's default limits. */
 export const quotaDefaults = {
@@ -39,26 +39,46 @@ export async function limitsOf(db: Db, projectId: string): Promise<Record<QuotaR
 }
 
 export async function usageOf(db: Db, projectId: string, resource: QuotaResource): Promise<number> {
-  if (resource === 'port') return portUsageOf(db, projectId);
-  const r = await db
-    .selectFrom(tableOf[resource])
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('project_id', '=', projectId)
-    .executeTakeFirst();
+  const r = await usageQuery(db, projectId, resource).executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 
+/** The project's limit of one resource and its usage, read together (a create checks both). */
+export async function limitAndUsageOf(
+  db: Db,
+  projectId: string,
+  resource: QuotaResource,
+): Promise<{ readonly limit: number; readonly used: number }> {
+  const r = (await limitAndUsage.execute(db, resource, { projectId, resource })).rows[0]!;
+  return { limit: r.hard_limit ?? quotaDefaults[resource], used: Number(r.used ?? 0) };
+}
+
 /** Ports are counted by triggers (migration 0024): one row, not a count over every port. */
-async function portUsageOf(db: Db, projectId: string): Promise<number> {
-  const r = await portUsage.first(db, { projectId });
-  return Number(r?.ports ?? 0);
+function usageQuery(db: Pick<Db, 'selectFrom'>, projectId: string, resource: QuotaResource) {
+  if (resource === 'port')
+    return db.selectFrom('network_port_usage').select('ports as n').where('project_id', '=', projectId);
+  return db
+    .selectFrom(tableOf[resource])
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('project_id', '=', projectId);
 }
 
 const quotaRows = prepareQuery((db, p: { projectId: string }) =>
   db.selectFrom('network_quotas').selectAll().where('project_id', '=', p.projectId),
 );
-const portUsage = prepareQuery((db, p: { projectId: string }) =>
-  db.selectFrom('network_port_usage').select('ports').where('project_id', '=', p.projectId),
+
+/** Shaped by the resource, which names the table its usage is counted in. */
+const limitAndUsage = prepareShapes(
+  (db, p: { projectId: string; resource: string }, resource: QuotaResource) =>
+    db.selectNoFrom((eb) => [
+      eb
+        .selectFrom('network_quotas')
+        .select('hard_limit')
+        .where('project_id', '=', p.projectId)
+        .where('resource', '=', p.resource)
+        .as('hard_limit'),
+      usageQuery(eb, p.projectId, resource).as('used'),
+    ]),
 );
 
 /** Projects with a limit of their own, and those limits. */
