@@ -33,6 +33,7 @@ import { serverMetadataRoutes } from './servers/server-metadata-routes.js';
 import { serverPolicy } from './servers/server-policy.js';
 import { serverRoutes } from './servers/server-routes.js';
 import { serverIpPolicy, serverIpRoutes } from './networking/server-ip-routes.js';
+import { floatingIpPoolPolicy, floatingIpPoolRoutes } from './networking/floating-ip-pool-routes.js';
 import {
   securityGroupProxyPolicy,
   securityGroupProxyRoutes,
@@ -71,6 +72,7 @@ export const computeRouteTable: ReadonlyArray<RouteSpec<ComputeDeps>> = [
   ...serverIpRoutes,
   ...serverSecurityGroupRoutes,
   ...securityGroupProxyRoutes,
+  ...floatingIpPoolRoutes,
   ...interfaceRoutes,
   ...serverMetadataRoutes,
   ...migrationRoutes,
@@ -99,6 +101,7 @@ export const computePolicy: Readonly<Record<string, string>> = {
   ...serverIpPolicy,
   ...serverSecurityGroupPolicy,
   ...securityGroupProxyPolicy,
+  ...floatingIpPoolPolicy,
   ...interfacePolicy,
   ...fixedIpPolicy,
   ...remoteConsolePolicy,

@@ -21,6 +21,7 @@ import { securityGroupRuleRoutes } from './security-groups/security-group-rule-r
 import { securityGroupRoutes } from './security-groups/security-group-routes.js';
 import { floatingIpRoutes } from './floatingips/floatingip-routes.js';
 import { availabilityZoneRoutes } from './availability-zones/availability-zone-routes.js';
+import { ipAvailabilityRoutes } from './ip-availability/ip-availability-routes.js';
 import { routerRoutes } from './routers/router-routes.js';
 import { tagRoutes } from './tags/tag-routes.js';
 import { rbacRoutes } from './rbac/rbac-routes.js';
@@ -44,6 +45,7 @@ export const networkRouteTable = [
   ...routerRoutes,
   ...floatingIpRoutes,
   ...availabilityZoneRoutes,
+  ...ipAvailabilityRoutes,
   ...quotaRoutes,
   ...tagRoutes,
   ...rbacRoutes,

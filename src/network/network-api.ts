@@ -119,6 +119,8 @@ export interface NewPort {
 export interface NetworkApi {
   /** The networks the user may boot on: `ids` if given, else its own non-external and shared ones (Nova's auto). */
   availableNetworks(user: NetworkUser, ids?: ReadonlyArray<string>): Promise<NetworkInfo[]>;
+  /** The external networks the user sees, in creation order (Nova's get_floating_ip_pools). */
+  externalNetworks(user: NetworkUser): Promise<NetworkInfo[]>;
   /** The port as the user sees it, undefined when missing or not visible. */
   showPort(user: NetworkUser, id: string): Promise<PortInfo | undefined>;
   createPort(user: NetworkUser, p: NewPort): Promise<PortInfo>;
@@ -264,7 +266,17 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
     return rows.map((r) => portInfo(r, nets.get(r.network_id), ips.get(r.id) ?? [], subnets, floats));
   };
   const one = async (r: PortRow) => (await info([r]))[0]!;
+  const withSubnetCounts = async (rows: NetworkRow[]) => {
+    const counts = await subnetCounts(
+      deps,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => networkInfo(r, counts.get(r.id) ?? 0));
+  };
   return {
+    async externalNetworks(user) {
+      return withSubnetCounts((await visibleNetworks(deps, user)).filter((r) => isSet(r.external)));
+    },
     async availableNetworks(user, ids) {
       if (ids !== undefined && ids.length === 0) return [];
       const visible = await visibleNetworks(
@@ -272,12 +284,9 @@ function networkCalls(deps: NetworkDeps): NetworkApi {
         { ...user, isAdmin: user.isAdmin && ids !== undefined },
         ids,
       );
-      const rows = ids !== undefined ? visible : visible.filter((r) => autoCandidate(r, user.projectId));
-      const counts = await subnetCounts(
-        deps,
-        rows.map((r) => r.id),
+      return withSubnetCounts(
+        ids !== undefined ? visible : visible.filter((r) => autoCandidate(r, user.projectId)),
       );
-      return rows.map((r) => networkInfo(r, counts.get(r.id) ?? 0));
     },
     async showPort(user, id) {
       try {

@@ -134,6 +134,7 @@ export const networkPolicy: Readonly<Record<string, string>> = {
 
   // Neutron's secure-RBAC default lists zones to admins only.
   get_availability_zone: admin,
+  get_network_ip_availability: admin,
 
   get_extension: '',
 

@@ -9,6 +9,7 @@ import { serviceRoutes } from '../common/http/service-routes.js';
 import type { ServiceContext } from '../common/service-context.js';
 import type { ImageApi } from '../image/image-api.js';
 import { volumeMicroversions, volumeVersionRoutes } from './discovery/volume-version.js';
+import { resourceFilterRoutes } from './discovery/resource-filter-routes.js';
 import type { VolumeApi } from './volume-api.js';
 import { createVolumeApi } from './volume-api.js';
 import type { VolumeDeps, VolumeDevicePort } from './volume-deps.js';
@@ -83,6 +84,7 @@ export const volumeRouteTable = [
   ...snapshotMetadataRoutes,
   ...volumeQuotaRoutes,
   ...volumeLimitRoutes,
+  ...resourceFilterRoutes,
   ...backupRoutes,
   ...transferRoutes,
   ...qosRoutes,

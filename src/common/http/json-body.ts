@@ -12,11 +12,12 @@ export const jsonLimits = {
 } as const;
 
 /**
- * Longest URL path segment the router accepts: the APIs' longest names (key pairs,
- * metadata keys, image tags) are 255 characters, and the router counts UTF-16 code units,
- * so a name of astral characters takes twice that.
+ * Longest URL path segment the router accepts: Apache's LimitRequestLine (8190), in front
+ * of every DevStack API. A longer id than any name (255) is still an unknown id there and
+ * answers the resource's 404: openstacksdk's find_* sends an object's repr as the id and
+ * falls back to a name search on that 404 (its functional cleanups rely on it).
  */
-export const maxPathSegment = 255 * 2;
+export const maxPathSegment = 8190;
 
 /** True when `text` opens more than `maxDepth` arrays or objects at once (strings skipped). */
 export function nestingExceeds(text: string, maxDepth: number): boolean {

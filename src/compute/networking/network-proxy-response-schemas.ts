@@ -39,3 +39,6 @@ const interfaceAttachment = strict({
 
 export const interfaceListResponse = strict({ interfaceAttachments: Type.Array(interfaceAttachment) });
 export const interfaceShowResponse = strict({ interfaceAttachment });
+
+/** Nova's floating IP pools (api-ref "Floating IP pools (DEPRECATED)"): one per external network. */
+export const floatingIpPoolListResponse = strict({ floating_ip_pools: Type.Array(strict({ name: str })) });

@@ -19,7 +19,7 @@ export const securityGroupProxyPolicy: Readonly<Record<string, string>> = {
 const uuidLike = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 /** Nova's proxy APIs end at 2.35 (MAX_PROXY_API_SUPPORT_VERSION). */
-function proxyOnly(ctx: RequestContext): NetworkUser {
+export function proxyOnly(ctx: RequestContext): NetworkUser {
   if (atLeast(ctx.microversion, [2, 36]))
     throw new NotFoundError('compute.proxy.gone', 'The resource could not be found.');
   const c = callerOf(ctx);

@@ -214,6 +214,12 @@ export const extensions: ReadonlyArray<Extension> = [
     updated: '2021-01-20T00:00:00-00:00',
   },
   {
+    alias: 'network-ip-availability',
+    name: 'Network IP Availability',
+    description: 'Provides IP availability data for each network and subnet.',
+    updated: '2015-09-24T00:00:00-00:00',
+  },
+  {
     alias: 'auto-allocated-topology',
     name: 'Auto Allocated Topology Services',
     description: 'Auto Allocated Topology Services.',

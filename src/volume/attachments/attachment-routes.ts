@@ -1,9 +1,9 @@
-import { InputError, NotFoundError } from '../../common/errors.js';
-import type { Microversion } from '../../common/http/microversion.js';
-import { atLeast, rejectFieldsBefore } from '../../common/http/microversion.js';
+import { InputError } from '../../common/errors.js';
+import { rejectFieldsBefore } from '../../common/http/microversion.js';
 import { parsePageRequest } from '../../common/http/pagination.js';
 import type { RequestContext } from '../../common/http/route-spec.js';
 import { route } from '../../common/http/route-spec.js';
+import { since } from '../discovery/volume-version.js';
 import { volumeCallerOf } from '../volume-caller.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { parseSort } from '../volumes/volume-list-query.js';
@@ -29,12 +29,6 @@ const base = '/v3/:project_id/attachments';
 const maxLimit = 1000;
 const one = (v: unknown): string | undefined =>
   Array.isArray(v) ? (v.at(-1) as string) : (v as string | undefined);
-
-/** The attachments API exists from 3.27; older requests get Cinder's plain 404. */
-function since(v: Microversion | undefined, min: Microversion): void {
-  if (!atLeast(v, min))
-    throw new NotFoundError('volume.version.not_found', 'The resource could not be found.');
-}
 
 const projectTarget = (ctx: RequestContext) => ({ project_id: ctx.auth.projectId, user_id: ctx.auth.userId });
 

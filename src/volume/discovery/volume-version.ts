@@ -1,6 +1,7 @@
 import { respond } from '../../common/http/http-response.js';
-import type { MicroversionPolicy } from '../../common/http/microversion.js';
-import { formatMicroversion } from '../../common/http/microversion.js';
+import { NotFoundError } from '../../common/errors.js';
+import type { Microversion, MicroversionPolicy } from '../../common/http/microversion.js';
+import { atLeast, formatMicroversion } from '../../common/http/microversion.js';
 import { route } from '../../common/http/route-spec.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { volumeVersionListResponse } from './volume-version-response-schemas.js';
@@ -16,6 +17,12 @@ export const volumeMicroversions: MicroversionPolicy = {
   malformedMessage: (v) =>
     `API Version String ${v} is of invalid format. Must be of format MajorNum.MinorNum.`,
 };
+
+/** An API added at microversion `min` (attachments 3.27, resource filters 3.33): older requests get Cinder's plain 404. */
+export function since(v: Microversion | undefined, min: Microversion): void {
+  if (!atLeast(v, min))
+    throw new NotFoundError('volume.version.not_found', 'The resource could not be found.');
+}
 
 const v3 = (rootUrl: string) => ({
   id: 'v3.0',

@@ -17,7 +17,7 @@ function bad(reason: string): InputError {
   return new InputError('volume.list.bad_query', `Invalid input received: ${reason}`);
 }
 
-const one = (v: unknown): string | undefined =>
+export const one = (v: unknown): string | undefined =>
   Array.isArray(v) ? (v.at(-1) as string) : (v as string | undefined);
 
 /**

@@ -44,6 +44,7 @@ for (const dialect of testDialects()) {
         'extraroute',
         'fip-port-details',
         'net-mtu',
+        'network-ip-availability',
         'pagination',
         'port-security',
         'project-id',
