@@ -180,6 +180,9 @@ export interface VolumeUpdate {
   readonly name?: string | null;
   readonly description?: string | null;
   readonly metadata?: Readonly<Record<string, string>>;
+  readonly bootable?: boolean;
+  readonly adminMetadata?: Readonly<Record<string, string>>;
+  readonly imageMetadata?: Readonly<Record<string, string>>;
 }
 
 export async function updateVolume(
@@ -195,6 +198,9 @@ export async function updateVolume(
       ...(req.name !== undefined && { name: req.name }),
       ...(req.description !== undefined && { description: req.description }),
       ...(req.metadata !== undefined && { metadata: JSON.stringify(req.metadata) }),
+      ...(req.bootable !== undefined && { bootable: req.bootable ? 1 : 0 }),
+      ...(req.adminMetadata !== undefined && { admin_metadata: JSON.stringify(req.adminMetadata) }),
+      ...(req.imageMetadata !== undefined && { image_metadata: JSON.stringify(req.imageMetadata) }),
     };
     if (await updateVolumeIf(deps.store.db, id, v.generation, set, deps.clock().toISOString()))
       return findVolume(deps, caller, id);
