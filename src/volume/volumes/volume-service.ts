@@ -5,7 +5,7 @@ import { resolveVolumeType } from '../types/volume-type-service.js';
 import { snapshotsOfVolume, updateSnapshotIf } from '../snapshots/snapshot-store.js';
 import type { VolumeCaller, VolumeDeps } from '../volume-deps.js';
 import type { VolumeAttachment } from '../attachments/volume-attachment-store.js';
-import { attachmentsOfVolumes } from '../attachments/volume-attachment-store.js';
+import { attachmentsOfVolume, attachmentsOfVolumes } from '../attachments/volume-attachment-store.js';
 import type { VolumeRecord } from './volume-store.js';
 import { fenceVolumeIf, getVolume, insertVolume, listVolumes, updateVolumeIf } from './volume-store.js';
 import type { VolumeListRequest } from './volume-list-query.js';
@@ -223,6 +223,9 @@ export async function deleteVolume(
   for (let attempt = 0; attempt < 5; attempt++) {
     const v = await findVolume(deps, caller, id);
     if (!deletable.has(v.status)) throw cannotDelete();
+    // An admin's reset can leave an `available` or `error` volume on a server: not deletable.
+    if ((await attachmentsOfVolume(deps.store.db, id)).some((a) => a.attachStatus !== 'reserved'))
+      throw cannotDelete();
     const snaps = await snapshotsOfVolume(deps.store.db, id);
     if (snaps.length > 0 && (!cascade || snaps.some((s) => !cascadable.has(s.status)))) throw cannotDelete();
     const now = deps.clock().toISOString();
