@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Writes tempest.conf for a running Strata, discovered from the cloud itself.
 
-Usage: tempest-conf.py <clouds.yaml>   (prints the file on stdout)
+Usage: tempest-conf.py <clouds.yaml> [IMAGE]   (prints the file on stdout)
+IMAGE (default strata-test-container) becomes image_ref and image_ref_alt.
 Only the standard library and PyYAML (a tempest dependency) are used.
 """
 import json
@@ -60,7 +61,8 @@ images = get("/image/v2/images")["images"]
 # seconds under TCG on this kind of machine), and tempest's compute tests only need a
 # server that reaches ACTIVE, not a guest they log into (run_validation is off).
 # The same image serves as image_ref_alt: a rebuild onto the VM image would change driver.
-image = by_name(images, "strata-test-container")["id"]
+# Volume tests need strata-test-vm instead: a container image cannot be written to a volume.
+image = by_name(images, sys.argv[2] if len(sys.argv) > 2 else "strata-test-container")["id"]
 flavors = get("/compute/v2.1/flavors")["flavors"]
 flavor, flavor_alt = by_name(flavors, "m1.tiny")["id"], by_name(flavors, "m1.small")["id"]
 public = next(n for n in get("/network/v2.0/networks?router:external=true")["networks"])

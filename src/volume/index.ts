@@ -30,6 +30,7 @@ import { backupReconciler } from './backups/backup-reconciler.js';
 import { backupRoutes } from './backups/backup-routes.js';
 import { transferRoutes } from './transfers/transfer-routes.js';
 import { qosRoutes } from './qos/qos-routes.js';
+import { availabilityZoneRoutes } from './availability-zones/availability-zone-routes.js';
 import { QemuStorageDaemon } from './exports/qemu-storage-daemon.js';
 import { exportKey, volumeExportReconciler } from './exports/volume-export-service.js';
 import type { NbdAddress } from './exports/nbd-export-server.js';
@@ -89,6 +90,7 @@ export const volumeRouteTable = [
   ...transferRoutes,
   ...qosRoutes,
   ...attachmentRoutes,
+  ...availabilityZoneRoutes,
 ];
 
 export interface VolumeService extends ServicePlugin {

@@ -33,6 +33,7 @@ import { addressGroupsMigration } from './0041-address-groups.js';
 import { portExtraDefaultsMigration } from './0042-port-extra-defaults.js';
 import { objectRbacMigration } from './0043-object-rbac.js';
 import { accessRulesMigration } from './0049-access-rules.js';
+import { volumeAdminStateMigration } from './0050-volume-admin-state.js';
 
 /** Append-only: never edit a migration that has shipped; add the next number. */
 export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
@@ -70,6 +71,7 @@ export const migrations: Readonly<Record<`${number}-${string}`, Migration>> = {
   '0042-port-extra-defaults': portExtraDefaultsMigration,
   '0043-object-rbac': objectRbacMigration,
   '0049-access-rules': accessRulesMigration,
+  '0050-volume-admin-state': volumeAdminStateMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -29,7 +29,12 @@ export type VolumeStatus =
   | 'backing-up'
   | 'restoring-backup'
   | 'error_restoring'
-  | 'awaiting-transfer';
+  | 'awaiting-transfer'
+  | 'maintenance'
+  | 'managing'
+  | 'error_managing'
+  | 'error_backing-up'
+  | 'retyping';
 
 /** A block storage volume: a qcow2 file in the pool; `generation` makes writes compare-and-set. */
 export interface VolumeTable {
@@ -61,6 +66,12 @@ export interface VolumeTable {
   image_metadata: string;
   /** The image `os-volume_upload_image` fills while the volume is uploading. */
   upload_image_id: string | null;
+  /** JSON object: Cinder's admin metadata (`readonly`), shown in the volume's metadata. */
+  admin_metadata: string;
+  /** Cinder's migration_status, as an admin's os-reset_status last set it. */
+  migration_status: string | null;
+  /** 1 while the status is one an admin's os-reset_status set: the reconciler does no work for it. */
+  status_reset: number;
 }
 
 /** A volume on a server: one row per (volume, server); Cinder's volume_attachment. */
@@ -115,7 +126,15 @@ export interface VolumeTypeProjectTable {
 }
 
 /** Cinder's snapshot states this slice serves. */
-export type SnapshotStatus = 'creating' | 'available' | 'deleting' | 'error' | 'error_deleting';
+export type SnapshotStatus =
+  | 'creating'
+  | 'available'
+  | 'deleting'
+  | 'error'
+  | 'error_deleting'
+  | 'backing-up'
+  | 'restoring'
+  | 'unmanaging';
 
 /** A volume snapshot: a read-only qcow2 file in the pool that the volume's file is layered on. */
 export interface VolumeSnapshotTable {
@@ -133,6 +152,8 @@ export interface VolumeSnapshotTable {
   generation: number;
   created_at: string;
   updated_at: string | null;
+  /** 1 while the status is one an admin's os-reset_status set: the reconciler does no work for it. */
+  status_reset: number;
 }
 
 /** Cinder's backup states. */

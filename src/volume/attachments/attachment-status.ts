@@ -1,7 +1,7 @@
-import type { Transaction } from 'kysely';
+import type { Transaction, Updateable } from 'kysely';
 import { InputError } from '../../common/errors.js';
 import type { Database } from '../../db/schema.js';
-import type { VolumeStatus } from '../../db/tables/volume-tables.js';
+import type { VolumeStatus, VolumeTable } from '../../db/tables/volume-tables.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import type { VolumeRecord } from '../volumes/volume-store.js';
 import { getVolume, updateVolumeIf } from '../volumes/volume-store.js';
@@ -62,7 +62,9 @@ export async function changeAttachments<T>(
           (attachmentStatuses.has(v.status)
             ? volumeStatusOf(await attachmentsOfVolume(tx, volumeId))
             : v.status);
-        if (!(await updateVolumeIf(tx, v.id, v.generation, { status }, deps.clock().toISOString())))
+        // An admin's reset holds until the status moves (see volume-admin-actions.ts).
+        const set = { status, ...(status === v.status && { status_reset: v.statusReset ? 1 : 0 }), ...r.set };
+        if (!(await updateVolumeIf(tx, v.id, v.generation, set, deps.clock().toISOString())))
           throw new LostRace();
         return r.value;
       });
@@ -82,4 +84,6 @@ export interface ChangeResult<T> {
   readonly value: T;
   /** Set the volume to this instead of the status the attachments give. */
   readonly status?: VolumeStatus;
+  /** Other columns of the volume to write with the status. */
+  readonly set?: Omit<Updateable<VolumeTable>, 'id' | 'generation' | 'status'>;
 }

@@ -96,6 +96,20 @@ export async function attachmentsOfVolume(db: Db, volumeId: string): Promise<Vol
   return (await attachmentsOfVolumes(db, [volumeId])).get(volumeId) ?? [];
 }
 
+/** Volumes with an attachment in one of these states (work the reconciler has left to do). */
+export async function volumeIdsWithAttachmentsIn(
+  db: Db,
+  statuses: ReadonlyArray<VolumeAttachment['attachStatus']>,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('volume_attachments')
+    .select('volume_id')
+    .distinct()
+    .where('attach_status', 'in', statuses)
+    .execute();
+  return rows.map((r) => r.volume_id);
+}
+
 export async function attachmentsOfServer(db: Db, serverId: string): Promise<VolumeAttachment[]> {
   const rows = await db
     .selectFrom('volume_attachments')

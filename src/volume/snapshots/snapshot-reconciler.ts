@@ -25,7 +25,8 @@ export function snapshotReconciler(deps: VolumeDeps): Reconciler {
     listKeys: () => listSnapshotIdsIn(deps.store.db, ['creating', 'deleting']),
     async reconcile(id, signal) {
       const s = await getSnapshot(deps.store.db, id);
-      if (s === undefined) return done;
+      // An admin's os-reset_status only records a status: no work follows from it.
+      if (s === undefined || s.statusReset) return done;
       if (s.status === 'creating') return create(deps, s, signal);
       if (s.status === 'deleting') return remove(deps, s, signal);
       return done;

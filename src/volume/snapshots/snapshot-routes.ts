@@ -6,7 +6,8 @@ import type { VolumeDeps } from '../volume-deps.js';
 import { volumeCallerOf } from '../volume-caller.js';
 import { parseBool, parseMetadata, parseOffset, parseSort } from '../volumes/volume-list-query.js';
 import { parseCinderBoolean } from '../types/volume-type-schemas.js';
-import { snapshotCreateBody, snapshotUpdateBody } from './snapshot-schemas.js';
+import { snapshotActionBody, snapshotCreateBody, snapshotUpdateBody } from './snapshot-schemas.js';
+import { resetSnapshotStatus } from './snapshot-admin-actions.js';
 import type { SnapshotListRequest } from './snapshot-service.js';
 import {
   createSnapshot,
@@ -185,6 +186,28 @@ export const snapshotRoutes = [
     expectedErrors: [404],
     handler: async (ctx, deps) => {
       await deleteSnapshot(deps, volumeCallerOf(ctx), snapshotId(ctx));
+      return undefined;
+    },
+  }),
+  route<VolumeDeps, typeof snapshotActionBody>({
+    method: 'POST',
+    url: `${snapshotBase}/:snapshot_id/action`,
+    // Each action has its own admin rule, checked below.
+    body: snapshotActionBody,
+    successStatus: 202,
+    response: noBody,
+    expectedErrors: [404],
+    handler: async (ctx, deps) => {
+      const target = await snapshotTarget(ctx, deps);
+      const b = ctx.body;
+      const caller = volumeCallerOf(ctx);
+      if ('os-reset_status' in b) {
+        ctx.authorize('volume_extension:snapshot_admin_actions:reset_status', target);
+        await resetSnapshotStatus(deps, caller, snapshotId(ctx), b['os-reset_status'].status);
+      } else {
+        ctx.authorize('volume_extension:snapshot_admin_actions:force_delete', target);
+        await deleteSnapshot(deps, caller, snapshotId(ctx), true);
+      }
       return undefined;
     },
   }),

@@ -36,3 +36,20 @@ export const snapshotUpdateBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** Cinder's snapshot admin actions: os-reset_status (status required) and os-force_delete. */
+export const snapshotActionBody = Type.Union([
+  Type.Object(
+    {
+      'os-reset_status': Type.Object(
+        { status: Type.String({ description: 'A snapshot status.' }) },
+        { additionalProperties: false },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { 'os-force_delete': Type.Union([Type.Null(), Type.Object({})]) },
+    { additionalProperties: false },
+  ),
+]);

@@ -118,11 +118,19 @@ export async function updateSnapshot(
 
 const deletable = new Set(['available', 'error']);
 
-/** Moves the snapshot to `deleting`; the reconciler merges its file away and drops the row. */
-export async function deleteSnapshot(deps: VolumeDeps, caller: VolumeCaller, id: string): Promise<void> {
+/**
+ * Moves the snapshot to `deleting`; the reconciler merges its file away and drops the row.
+ * `force` (os-force_delete) skips the status check, as Cinder's does.
+ */
+export async function deleteSnapshot(
+  deps: VolumeDeps,
+  caller: VolumeCaller,
+  id: string,
+  force = false,
+): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const s = await findSnapshot(deps, caller, id);
-    if (!deletable.has(s.status))
+    if (!force && !deletable.has(s.status))
       throw new InputError(
         'volume.snapshot.not_deletable',
         'Invalid snapshot: Snapshot status must be available or error and must not be part of a group.',

@@ -19,6 +19,8 @@ export interface SnapshotRecord {
   readonly generation: number;
   readonly createdAt: string;
   readonly updatedAt: string | null;
+  /** The status is one an admin's os-reset_status set: the reconciler leaves it alone. */
+  readonly statusReset: boolean;
 }
 
 function toRecord(r: VolumeSnapshotTable): SnapshotRecord {
@@ -35,12 +37,13 @@ function toRecord(r: VolumeSnapshotTable): SnapshotRecord {
     generation: r.generation,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    statusReset: r.status_reset === 1,
   };
 }
 
 export async function insertSnapshot(
   db: Db,
-  s: Omit<SnapshotRecord, 'generation' | 'updatedAt'>,
+  s: Omit<SnapshotRecord, 'generation' | 'updatedAt' | 'statusReset'>,
 ): Promise<void> {
   await db
     .insertInto('volume_snapshots')
@@ -57,6 +60,7 @@ export async function insertSnapshot(
       generation: 0,
       created_at: s.createdAt,
       updated_at: null,
+      status_reset: 0,
     })
     .execute();
 }
@@ -95,12 +99,18 @@ export async function snapshotsOfVolume(db: Db, volumeId: string): Promise<Snaps
   return listSnapshots(db, { volumeId }, [{ key: 'created_at', dir: 'asc' }]);
 }
 
+/** Snapshots the reconciler works on: in these statuses, unless an admin's reset set the status. */
 export async function listSnapshotIdsIn(db: Db, statuses: ReadonlyArray<SnapshotStatus>): Promise<string[]> {
-  const rows = await db.selectFrom('volume_snapshots').select('id').where('status', 'in', statuses).execute();
+  const rows = await db
+    .selectFrom('volume_snapshots')
+    .select('id')
+    .where('status', 'in', statuses)
+    .where('status_reset', '=', 0)
+    .execute();
   return rows.map((r) => r.id);
 }
 
-/** Compare-and-set on generation; false when someone else changed the snapshot first. */
+/** Compare-and-set on generation; a new status ends an admin's reset unless it is one. */
 export function updateSnapshotIf(
   db: Db,
   id: string,
@@ -108,7 +118,8 @@ export function updateSnapshotIf(
   set: Omit<Updateable<VolumeSnapshotTable>, 'id' | 'generation'>,
   now: string,
 ): Promise<boolean> {
-  return updateIfGeneration(db, 'volume_snapshots', id, generation, set, now);
+  const reset = set.status !== undefined && set.status_reset === undefined ? { status_reset: 0 } : {};
+  return updateIfGeneration(db, 'volume_snapshots', id, generation, { ...set, ...reset }, now);
 }
 
 export function deleteSnapshotIf(db: Db, id: string, generation: number): Promise<boolean> {

@@ -13,7 +13,16 @@ import {
 } from '../attachments/legacy-attach-service.js';
 import { volumeCallerOf } from '../volume-caller.js';
 import type { VolumeDeps } from '../volume-deps.js';
+import { parseCinderBoolean } from '../types/volume-type-schemas.js';
+import { forceDeleteVolume, forceDetachVolume, resetVolumeStatus } from './volume-admin-actions.js';
 import { extendVolume } from './volume-extend.js';
+import {
+  setBootable,
+  setImageMetadata,
+  showImageMetadata,
+  unsetImageMetadata,
+  updateReadonlyFlag,
+} from './volume-flag-actions.js';
 import { uploadAction } from './volume-upload-action.js';
 import type { volumeActionBody } from './volume-schemas.js';
 
@@ -63,6 +72,8 @@ export async function runVolumeAction(
     await legacyDetach(deps, caller, id, b['os-detach']?.attachment_id ?? null);
     return undefined;
   }
+  const admin = await runAdminAction(ctx, deps, target);
+  if (admin !== notThisOne) return admin;
   const steps = [
     ['os-reserve', 'reserve', legacyReserve],
     ['os-unreserve', 'unreserve', legacyUnreserve],
@@ -75,4 +86,55 @@ export async function runVolumeAction(
       await run(deps, caller, id);
     }
   return undefined;
+}
+
+const notThisOne = Symbol('not an admin or flag action');
+const adminRule = (name: string) => `volume_extension:volume_admin_actions:${name}`;
+const imageRule = (name: string) => `volume_extension:volume_image_metadata:${name}`;
+
+/** Cinder's admin actions (admin-only by default) and the flag and image-metadata actions. */
+async function runAdminAction(
+  ctx: RequestContext<ActionBody>,
+  deps: VolumeDeps,
+  target: Record<string, string>,
+): Promise<unknown> {
+  const b = ctx.body;
+  const caller = volumeCallerOf(ctx);
+  const id = ctx.params['volume_id']!;
+  if ('os-reset_status' in b) {
+    ctx.authorize(adminRule('reset_status'), target);
+    return resetVolumeStatus(deps, caller, id, b['os-reset_status']);
+  }
+  if ('os-force_delete' in b) {
+    ctx.authorize(adminRule('force_delete'), target);
+    return forceDeleteVolume(deps, caller, id);
+  }
+  if ('os-force_detach' in b) {
+    ctx.authorize(adminRule('force_detach'), target);
+    return forceDetachVolume(deps, caller, id, b['os-force_detach']?.attachment_id ?? null);
+  }
+  if ('os-set_bootable' in b) {
+    ctx.authorize('volume:update', target);
+    await setBootable(deps, caller, id, parseCinderBoolean(b['os-set_bootable'].bootable));
+    return respond(undefined, { status: 200 });
+  }
+  if ('os-update_readonly_flag' in b) {
+    ctx.authorize('volume:update_readonly_flag', target);
+    return updateReadonlyFlag(deps, caller, id, parseCinderBoolean(b['os-update_readonly_flag'].readonly));
+  }
+  if ('os-set_image_metadata' in b) {
+    ctx.authorize(imageRule('set'), target);
+    const metadata = await setImageMetadata(deps, caller, id, b['os-set_image_metadata'].metadata);
+    return respond({ metadata }, { status: 200 });
+  }
+  if ('os-unset_image_metadata' in b) {
+    ctx.authorize(imageRule('remove'), target);
+    await unsetImageMetadata(deps, caller, id, b['os-unset_image_metadata'].key);
+    return respond(undefined, { status: 200 });
+  }
+  if ('os-show_image_metadata' in b) {
+    ctx.authorize(imageRule('show'), target);
+    return respond({ metadata: await showImageMetadata(deps, caller, id) }, { status: 200 });
+  }
+  return notThisOne;
 }

@@ -20,7 +20,7 @@ import { VolumePool } from './volume-pool.js';
 import { BackupRepository } from '../backups/backup-repository.js';
 import { volumeReconciler } from './volume-reconciler.js';
 import type { VolumeRecord } from './volume-store.js';
-import { getVolume, insertVolume } from './volume-store.js';
+import { getVolume, insertVolume, updateVolumeIf } from './volume-store.js';
 
 /** A device seam whose answers the test sets, recording what the reconciler asked of it. */
 class RecordingPort implements VolumeDevicePort {
@@ -201,6 +201,56 @@ for (const dialect of testDialects()) {
       expect(await r().reconcile(id, signal)).toEqual({});
       expect(await statusOf(id)).toBe('in-use');
       expect((await attachmentsOfVolumes(store.db, [id])).get(id)![0]!.attachStatus).toBe('attached');
+    });
+
+    it("does no work for a status an admin's reset set, until the volume moves on", async () => {
+      const id = await volume('available');
+      const reset = async (status: VolumeRecord['status']) => {
+        const v = (await getVolume(store.db, id))!;
+        await updateVolumeIf(
+          store.db,
+          id,
+          v.generation,
+          { status, status_reset: 1 },
+          new Date().toISOString(),
+        );
+      };
+      await reset('creating');
+      expect(await r().listKeys!()).not.toContain(id);
+      expect(await r().reconcile(id, signal)).toEqual({});
+      expect(await statusOf(id)).toBe('creating');
+      expect(existsSync(deps.pool.pathOf(id))).toBe(false);
+
+      // Reset to available while a server still has it: the disk and the record stay.
+      await insertVolumeAttachment(
+        store.db,
+        {
+          id: crypto.randomUUID(),
+          volumeId: id,
+          serverId: 's5',
+          device: '/dev/vdb',
+          attachStatus: 'attached',
+        },
+        '2026-01-01T00:00:00.000Z',
+      );
+      await reset('available');
+      port.state = { kind: 'present', desired: 'attached', status: 'attached', host: 'h1' };
+      const calls = port.calls.length;
+      await r().reconcile(id, signal);
+      expect(port.calls.length).toBe(calls);
+      expect(await statusOf(id)).toBe('available');
+      expect((await attachmentsOfVolumes(store.db, [id])).get(id)).toHaveLength(1);
+
+      // A detaching attachment (attach_status=detached) is still taken off, and found after a restart.
+      const [a] = (await attachmentsOfVolumes(store.db, [id])).get(id)!;
+      await markDetaching(store.db, a!.id);
+      expect(await r().listKeys!()).toContain(id);
+      await r().reconcile(id, signal);
+      expect(port.calls.at(-1)).toBe(`detach s5 ${id}`);
+      port.state = { kind: 'absent' };
+      await r().reconcile(id, signal);
+      expect((await attachmentsOfVolumes(store.db, [id])).get(id)).toBeUndefined();
+      expect(await statusOf(id)).toBe('available');
     });
   });
 }

@@ -2,7 +2,7 @@ import { syncExports } from '../exports/volume-export-service.js';
 import type { ReconcileResult, Reconciler } from '../../common/reconcile/controller.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import type { VolumeAttachment } from '../attachments/volume-attachment-store.js';
-import { attachmentsOfVolume } from '../attachments/volume-attachment-store.js';
+import { attachmentsOfVolume, volumeIdsWithAttachmentsIn } from '../attachments/volume-attachment-store.js';
 import { qosDiskOf } from '../attachments/volume-attachment-service.js';
 import { reconcileAttachments } from '../attachments/attachment-reconcile.js';
 import { copyImageToVolume } from './volume-image.js';
@@ -28,21 +28,27 @@ const again: ReconcileResult = { requeueAfterMs: pollMs };
 export function volumeReconciler(deps: VolumeDeps): Reconciler {
   return {
     name: 'volume',
-    listKeys: () =>
-      listVolumeIdsIn(deps.store.db, [
-        'creating',
-        'downloading',
-        'uploading',
-        'deleting',
-        'extending',
-        'reserved',
-        'attaching',
-        'detaching',
-        'in-use',
+    listKeys: async () => [
+      ...new Set([
+        ...(await listVolumeIdsIn(deps.store.db, [
+          'creating',
+          'downloading',
+          'uploading',
+          'deleting',
+          'extending',
+          'reserved',
+          'attaching',
+          'detaching',
+          'in-use',
+        ])),
+        // A reset with attach_status=detached: the disks still leave their servers.
+        ...(await volumeIdsWithAttachmentsIn(deps.store.db, ['detaching'])),
       ]),
+    ],
     async reconcile(id, signal) {
       const v = await getVolume(deps.store.db, id);
       if (v === undefined) return done;
+      if (v.statusReset) return reconcileWhileReset(deps, v);
       switch (v.status) {
         case 'creating':
           // From an image: Cinder shows `downloading` while the data is copied.
@@ -69,6 +75,17 @@ export function volumeReconciler(deps: VolumeDeps): Reconciler {
       }
     },
   };
+}
+
+/**
+ * An admin's os-reset_status only records a status: no work follows from it (a volume
+ * reset to `creating` is not made again, one reset to `available` keeps its disks on
+ * their servers). Only disks the reset itself sent away (attach_status=detached) leave.
+ */
+async function reconcileWhileReset(deps: VolumeDeps, v: VolumeRecord): Promise<ReconcileResult> {
+  const attachments = await attachmentsOfVolume(deps.store.db, v.id);
+  if (!attachments.some((a) => a.attachStatus === 'detaching')) return done;
+  return reconcileAttachments(deps, v, attachments);
 }
 
 async function create(deps: VolumeDeps, v: VolumeRecord, signal: AbortSignal): Promise<ReconcileResult> {

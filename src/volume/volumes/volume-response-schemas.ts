@@ -133,5 +133,17 @@ const connectionInfo = strict({
   }),
 });
 
-/** Volume actions: most answer 202 with no body; upload-image and initialize-connection have one. */
-export const volumeActionResponse = Type.Union([noBody, uploadImage, connectionInfo]);
+/** os-set_image_metadata and os-show_image_metadata: the volume's image metadata. */
+const imageMetadata = strict({ metadata: stringMap });
+
+/** Volume actions: most answer with no body; upload-image, initialize-connection and image metadata have one. */
+export const volumeActionResponse = Type.Union([noBody, uploadImage, connectionInfo, imageMetadata]);
+
+/** GET /volumes/summary (3.12); metadata (each key's values) from 3.36. */
+export const volumeSummaryResponse = strict({
+  'volume-summary': strict({
+    total_size: int,
+    total_count: int,
+    metadata: Type.Optional(Type.Record(str, Type.Array(str))),
+  }),
+});

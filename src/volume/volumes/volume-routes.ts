@@ -3,10 +3,11 @@ import type { RequestContext } from '../../common/http/route-spec.js';
 import { noBody, route } from '../../common/http/route-spec.js';
 import type { VolumeDeps } from '../volume-deps.js';
 import { volumeCallerOf } from '../volume-caller.js';
-import { parseVolumeListQuery } from './volume-list-query.js';
+import { parseOffset, parseVolumeListQuery } from './volume-list-query.js';
 import { volumeActionBody, volumeCreateBody, volumeCreateKeys, volumeUpdateBody } from './volume-schemas.js';
 import { runVolumeAction } from './volume-actions.js';
 import type { Microversion } from '../../common/http/microversion.js';
+import { atLeast } from '../../common/http/microversion.js';
 import { rejectFieldsFrom } from '../../common/http/microversion.js';
 import type { VolumeWithAttachments } from './volume-service.js';
 import {
@@ -25,6 +26,7 @@ import {
   volumeDetailListResponse,
   volumeListResponse,
   volumeShowResponse,
+  volumeSummaryResponse,
   volumeWriteResponse,
 } from './volume-response-schemas.js';
 
@@ -60,7 +62,7 @@ async function list(ctx: RequestContext, deps: VolumeDeps, detailed: boolean) {
   const query = parseVolumeListQuery(ctx.query, volumeCallerOf(ctx), ctx.microversion);
   const all = await listProjectVolumes(deps, query);
   const page = parsePageRequest(ctx.query, maxLimit);
-  let start = 0;
+  let start = parseOffset(ctx.query);
   if (page.marker !== undefined) {
     start = all.findIndex((v) => v.id === page.marker) + 1;
     if (start === 0) throw volumeNotFound(page.marker);
@@ -90,7 +92,37 @@ async function shown(
   return { volume: view(viewContext(ctx, deps), full) };
 }
 
+/** GET /volumes/summary (3.12): count and GiB of the volumes a list would show; metadata values from 3.36. */
+async function summary(ctx: RequestContext, deps: VolumeDeps) {
+  if (!atLeast(ctx.microversion, [3, 12])) throw volumeNotFound('summary');
+  const all = await listProjectVolumes(
+    deps,
+    parseVolumeListQuery(ctx.query, volumeCallerOf(ctx), ctx.microversion),
+  );
+  const metadata: Record<string, string[]> = {};
+  for (const v of all)
+    for (const [k, val] of Object.entries(v.metadata))
+      if (!(metadata[k] ?? []).includes(val)) metadata[k] = [...(metadata[k] ?? []), val];
+  return {
+    'volume-summary': {
+      total_size: all.reduce((n, v) => n + v.size, 0),
+      total_count: all.length,
+      ...(atLeast(ctx.microversion, [3, 36]) && { metadata }),
+    },
+  };
+}
+
 export const volumeRoutes = [
+  route<VolumeDeps>({
+    method: 'GET',
+    url: `${base}/summary`,
+    policy: 'volume:get_all',
+    target: projectTarget,
+    successStatus: 200,
+    response: volumeSummaryResponse,
+    expectedErrors: [404],
+    handler: summary,
+  }),
   route<VolumeDeps>({
     method: 'GET',
     url: base,

@@ -1,4 +1,5 @@
 import { resourceMetadata } from '../resource-metadata-schemas.js';
+import { cinderBoolean } from '../types/volume-type-schemas.js';
 import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
 
@@ -161,6 +162,55 @@ export const volumeActionBody = Type.Union([
       { additionalProperties: false },
     ),
   ),
+  action(
+    'os-reset_status',
+    Type.Object(
+      {
+        status: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'A volume status.' })),
+        attach_status: Type.Optional(
+          Type.Union([Type.String(), Type.Null()], { description: 'attached or detached.' }),
+        ),
+        migration_status: Type.Optional(
+          Type.Union([Type.String(), Type.Null()], { description: 'A migration status, or none.' }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+  action('os-force_delete', Type.Union([Type.Null(), Type.Object({})])),
+  action(
+    'os-force_detach',
+    Type.Union([
+      Type.Null(),
+      Type.Object(
+        {
+          attachment_id: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+          connector: Type.Optional(Type.Union([Type.String(), connector, Type.Null()])),
+        },
+        { additionalProperties: false },
+      ),
+    ]),
+  ),
+  action(
+    'os-set_bootable',
+    Type.Object(
+      { bootable: cinderBoolean('Whether the volume can boot a server.') },
+      { additionalProperties: false },
+    ),
+  ),
+  action(
+    'os-update_readonly_flag',
+    Type.Object(
+      { readonly: cinderBoolean('Whether the volume attaches read-only.') },
+      { additionalProperties: false },
+    ),
+  ),
+  action('os-set_image_metadata', Type.Object({ metadata }, { additionalProperties: false })),
+  action(
+    'os-unset_image_metadata',
+    Type.Object({ key: Type.String({ minLength: 1, maxLength: 255 }) }, { additionalProperties: false }),
+  ),
+  action('os-show_image_metadata', Type.Union([Type.Null(), Type.Object({})])),
   action(
     'os-detach',
     Type.Union([

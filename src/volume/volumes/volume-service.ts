@@ -5,7 +5,7 @@ import { resolveVolumeType } from '../types/volume-type-service.js';
 import { snapshotsOfVolume, updateSnapshotIf } from '../snapshots/snapshot-store.js';
 import type { VolumeCaller, VolumeDeps } from '../volume-deps.js';
 import type { VolumeAttachment } from '../attachments/volume-attachment-store.js';
-import { attachmentsOfVolumes } from '../attachments/volume-attachment-store.js';
+import { attachmentsOfVolume, attachmentsOfVolumes } from '../attachments/volume-attachment-store.js';
 import type { VolumeRecord } from './volume-store.js';
 import { fenceVolumeIf, getVolume, insertVolume, listVolumes, updateVolumeIf } from './volume-store.js';
 import type { VolumeListRequest } from './volume-list-query.js';
@@ -180,6 +180,9 @@ export interface VolumeUpdate {
   readonly name?: string | null;
   readonly description?: string | null;
   readonly metadata?: Readonly<Record<string, string>>;
+  readonly bootable?: boolean;
+  readonly adminMetadata?: Readonly<Record<string, string>>;
+  readonly imageMetadata?: Readonly<Record<string, string>>;
 }
 
 export async function updateVolume(
@@ -195,6 +198,9 @@ export async function updateVolume(
       ...(req.name !== undefined && { name: req.name }),
       ...(req.description !== undefined && { description: req.description }),
       ...(req.metadata !== undefined && { metadata: JSON.stringify(req.metadata) }),
+      ...(req.bootable !== undefined && { bootable: req.bootable ? 1 : 0 }),
+      ...(req.adminMetadata !== undefined && { admin_metadata: JSON.stringify(req.adminMetadata) }),
+      ...(req.imageMetadata !== undefined && { image_metadata: JSON.stringify(req.imageMetadata) }),
     };
     if (await updateVolumeIf(deps.store.db, id, v.generation, set, deps.clock().toISOString()))
       return findVolume(deps, caller, id);
@@ -217,6 +223,9 @@ export async function deleteVolume(
   for (let attempt = 0; attempt < 5; attempt++) {
     const v = await findVolume(deps, caller, id);
     if (!deletable.has(v.status)) throw cannotDelete();
+    // An admin's reset can leave an `available` or `error` volume on a server: not deletable.
+    if ((await attachmentsOfVolume(deps.store.db, id)).some((a) => a.attachStatus !== 'reserved'))
+      throw cannotDelete();
     const snaps = await snapshotsOfVolume(deps.store.db, id);
     if (snaps.length > 0 && (!cascade || snaps.some((s) => !cascadable.has(s.status)))) throw cannotDelete();
     const now = deps.clock().toISOString();

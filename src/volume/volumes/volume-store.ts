@@ -42,6 +42,11 @@ export interface VolumeRecord {
   readonly imageMetadata: Readonly<Record<string, string>>;
   /** The image being filled from the volume while it is `uploading`. */
   readonly uploadImageId: string | null;
+  /** Cinder's admin metadata (`readonly`). */
+  readonly adminMetadata: Readonly<Record<string, string>>;
+  readonly migrationStatus: string | null;
+  /** The status is one an admin's os-reset_status set: the reconciler leaves it alone. */
+  readonly statusReset: boolean;
 }
 
 function toRecord(r: VolumeRow): VolumeRecord {
@@ -69,12 +74,25 @@ function toRecord(r: VolumeRow): VolumeRecord {
     imageId: r.image_id,
     imageMetadata: JSON.parse(r.image_metadata) as Record<string, string>,
     uploadImageId: r.upload_image_id,
+    adminMetadata: JSON.parse(r.admin_metadata) as Record<string, string>,
+    migrationStatus: r.migration_status,
+    statusReset: r.status_reset === 1,
   };
 }
 
 export async function insertVolume(
   db: Db,
-  v: Omit<VolumeRecord, 'generation' | 'updatedAt' | 'volumeTypeName' | 'multiattach' | 'uploadImageId'>,
+  v: Omit<
+    VolumeRecord,
+    | 'generation'
+    | 'updatedAt'
+    | 'volumeTypeName'
+    | 'multiattach'
+    | 'uploadImageId'
+    | 'adminMetadata'
+    | 'migrationStatus'
+    | 'statusReset'
+  >,
 ): Promise<void> {
   await db
     .insertInto('volumes')
@@ -98,6 +116,9 @@ export async function insertVolume(
       image_id: v.imageId,
       image_metadata: JSON.stringify(v.imageMetadata),
       upload_image_id: null,
+      admin_metadata: '{}',
+      migration_status: null,
+      status_reset: 0,
     })
     .execute();
 }
@@ -140,12 +161,21 @@ export async function listVolumes(
   return (await q.execute()).map(toRecord);
 }
 
+/** Volumes the reconciler works on: in these statuses, unless an admin's reset set the status. */
 export async function listVolumeIdsIn(db: Db, statuses: ReadonlyArray<VolumeStatus>): Promise<string[]> {
-  const rows = await db.selectFrom('volumes').select('id').where('status', 'in', statuses).execute();
+  const rows = await db
+    .selectFrom('volumes')
+    .select('id')
+    .where('status', 'in', statuses)
+    .where('status_reset', '=', 0)
+    .execute();
   return rows.map((r) => r.id);
 }
 
-/** Compare-and-set on generation; false when someone else changed the volume first. */
+/**
+ * Compare-and-set on generation; false when someone else changed the volume first. A new
+ * status ends an admin's reset (the volume is back in the ordinary flow) unless it is one.
+ */
 export function updateVolumeIf(
   db: Db,
   id: string,
@@ -153,7 +183,8 @@ export function updateVolumeIf(
   set: Omit<Updateable<VolumeTable>, 'id' | 'generation'>,
   now: string,
 ): Promise<boolean> {
-  return updateIfGeneration(db, 'volumes', id, generation, set, now);
+  const reset = set.status !== undefined && set.status_reset === undefined ? { status_reset: 0 } : {};
+  return updateIfGeneration(db, 'volumes', id, generation, { ...set, ...reset }, now);
 }
 
 export function deleteVolumeIf(db: Db, id: string, generation: number): Promise<boolean> {

@@ -25,6 +25,9 @@ const volume: VolumeRecord = {
   imageId: null,
   imageMetadata: {},
   uploadImageId: null,
+  adminMetadata: {},
+  migrationStatus: null,
+  statusReset: false,
 };
 const attached: VolumeAttachment = {
   id: 'a1',

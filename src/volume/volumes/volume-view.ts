@@ -78,10 +78,18 @@ export function volumeShown(c: VolumeViewContext, va: VolumeWithAttachments) {
     ...(Object.keys(v.imageMetadata).length > 0 && { volume_image_metadata: v.imageMetadata }),
     ...(c.isAdmin && {
       'os-vol-host-attr:host': volumeHost,
-      'os-vol-mig-status-attr:migstat': null,
+      'os-vol-mig-status-attr:migstat': v.migrationStatus,
       'os-vol-mig-status-attr:name_id': null,
     }),
   };
+}
+
+/** Cinder shows the admin metadata key `readonly` among the volume's metadata. */
+const visibleAdminKeys = ['readonly'];
+
+function withVisibleAdminMetadata(v: VolumeWithAttachments['volume']): Record<string, string> {
+  const visible = Object.entries(v.adminMetadata).filter(([k]) => visibleAdminKeys.includes(k));
+  return { ...v.metadata, ...Object.fromEntries(visible) };
 }
 
 function volumeDetail30(c: VolumeViewContext, { volume: v, attachments }: VolumeWithAttachments) {
@@ -97,7 +105,7 @@ function volumeDetail30(c: VolumeViewContext, { volume: v, attachments }: Volume
     volume_type: v.volumeTypeName,
     snapshot_id: v.snapshotId,
     source_volid: v.sourceVolid,
-    metadata: v.metadata,
+    metadata: withVisibleAdminMetadata(v),
     links: links(c, v.id),
     user_id: v.userId,
     bootable: v.bootable ? 'true' : 'false',
@@ -108,6 +116,6 @@ function volumeDetail30(c: VolumeViewContext, { volume: v, attachments }: Volume
     attachments: attachments
       .filter((a) => a.attachStatus === 'attached')
       .map((a) => attachmentView(a, c.isAdmin)),
-    ...(c.isAdmin && { migration_status: null }),
+    ...(c.isAdmin && { migration_status: v.migrationStatus }),
   };
 }
