@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { Tx } from './db-handle.js';
+import { savepointSql } from './savepoint.js';
+
+const write = savepointSql('write');
 
 /** A unit of database work that must commit atomically; it may only touch the database. */
 export type WriteWork<T> = (tx: Tx) => Promise<T>;
@@ -81,20 +84,18 @@ export class GroupCommit {
     const settled: Settled[] = [];
     try {
       for (const q of batch) {
-        const sp = await tx.savepoint('write').execute();
+        await tx.executeQuery(write.save);
         try {
-          const value = await q.work(sp);
-          await sp.releaseSavepoint('write').execute();
+          const value = await q.work(tx);
+          await tx.executeQuery(write.release);
           settled.push({ ok: true, value });
         } catch (err) {
           // When SQLite rolled the whole transaction back itself (a full disk), the savepoint
           // is gone: the batch fails with this error, which is the one that explains why.
-          await sp
-            .rollbackToSavepoint('write')
-            .execute()
-            .catch(() => {
-              throw err;
-            });
+          await tx.executeQuery(write.rollback).catch(() => {
+            throw err;
+          });
+          await tx.executeQuery(write.release);
           settled.push({ ok: false, err });
         }
       }

@@ -45,15 +45,42 @@ function toAttachment(r: DeviceRow): DeviceAttachment {
 
 /** A server's attachments in the order they were asked for (guest order). */
 export async function listServerDevices(db: Db, serverId: string): Promise<DeviceAttachment[]> {
-  const rows = await db
+  return (await devicesOf.all(db, { serverId })).map(toAttachment);
+}
+
+const devicesOf = prepareQuery((db, p: { serverId: string }) =>
+  db
     .selectFrom('server_devices')
     .selectAll()
-    .where('server_id', '=', serverId)
+    .where('server_id', '=', p.serverId)
     .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-  return rows.map(toAttachment);
-}
+    .orderBy('id'),
+);
+
+/** Some attachment of the server still has work to do (not failed, not where it is wanted). */
+const pendingDevice = prepareQuery((db, p: { serverId: string }) =>
+  db
+    .selectFrom('server_devices')
+    .select('id')
+    .where('server_id', '=', p.serverId)
+    .where('status', '!=', 'error')
+    .where((eb) => eb.or([eb('desired', '=', 'detached'), eb('status', '!=', 'attached')]))
+    .limit(1),
+);
+
+const serversPendingOn = prepareQuery((db, p: { hostname: string }) =>
+  db
+    .selectFrom('server_devices')
+    .innerJoin('servers', 'servers.id', 'server_devices.server_id')
+    .select('servers.id')
+    .distinct()
+    .where('servers.host', '=', p.hostname)
+    .where('servers.deleted_at', 'is', null)
+    .where('server_devices.status', '!=', 'error')
+    .where((eb) =>
+      eb.or([eb('server_devices.desired', '=', 'detached'), eb('server_devices.status', '!=', 'attached')]),
+    ),
+);
 
 export async function getServerDevice(
   db: Db,
@@ -158,29 +185,9 @@ export async function deleteAttachmentIf(db: Db, id: string, generation: number)
 /** Servers on `hostname` with an attachment the agent still has to act on. */
 /** Whether the server has an attachment the agent still has to act on (see isSettled). */
 export async function hasPendingDevices(db: Db, serverId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('server_devices')
-    .select('id')
-    .where('server_id', '=', serverId)
-    .where('status', '!=', 'error')
-    .where((eb) => eb.or([eb('desired', '=', 'detached'), eb('status', '!=', 'attached')]))
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await pendingDevice.first(db, { serverId })) !== undefined;
 }
 
 export async function serversWithPendingDevices(db: Db, hostname: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('server_devices')
-    .innerJoin('servers', 'servers.id', 'server_devices.server_id')
-    .select('servers.id')
-    .distinct()
-    .where('servers.host', '=', hostname)
-    .where('servers.deleted_at', 'is', null)
-    .where('server_devices.status', '!=', 'error')
-    .where((eb) =>
-      eb.or([eb('server_devices.desired', '=', 'detached'), eb('server_devices.status', '!=', 'attached')]),
-    )
-    .execute();
-  return rows.map((r) => r.id);
+  return (await serversPendingOn.all(db, { hostname })).map((r) => r.id);
 }

@@ -4,12 +4,17 @@ import type { Selectable, Updateable } from 'kysely';
 import type { Db } from '../../db/db-handle.js';
 import type { NetworkTable } from '../../db/tables/network-tables.js';
 import { networkVisibleTo, sharedWithProject } from '../rbac/rbac-store.js';
+import { prepareQuery } from '../../db/prepared-query.js';
 
 export type NetworkRow = Selectable<NetworkTable>;
 
 export async function getNetworkRow(db: Db, id: string): Promise<NetworkRow | undefined> {
-  return db.selectFrom('networks').selectAll().where('id', '=', id).executeTakeFirst();
+  return networkById.first(db, { id });
 }
+
+const networkById = prepareQuery((db, p: { id: string }) =>
+  db.selectFrom('networks').selectAll().where('id', '=', p.id),
+);
 
 /**
  * Networks the project may see (all of them for admins): its own, shared with everyone,

@@ -3,14 +3,18 @@ import type { ColumnFilter } from '../network-sql-filters.js';
 import type { Selectable, Updateable } from 'kysely';
 import type { IpAllocationTable, PortTable } from '../../db/tables/network-tables.js';
 import type { Db } from '../../db/db-handle.js';
-import { insertRows } from '../../db/prepared-query.js';
+import { insertRows, prepareQuery, prepareShapes } from '../../db/prepared-query.js';
 
 export type PortRow = Selectable<PortTable>;
 export type AllocationRow = Selectable<IpAllocationTable>;
 
 export async function getPortRow(db: Db, id: string): Promise<PortRow | undefined> {
-  return db.selectFrom('ports').selectAll().where('id', '=', id).executeTakeFirst();
+  return portById.first(db, { id });
 }
+
+const portById = prepareQuery((db, p: { id: string }) =>
+  db.selectFrom('ports').selectAll().where('id', '=', p.id),
+);
 
 /** Ports the project may see: its own and those on its networks (all of them for admins). */
 export async function listPortRows(
@@ -99,12 +103,30 @@ export async function insertPort(
 }
 
 export async function updatePortRow(db: Db, row: PortRow, change: Updateable<PortTable>, now: string) {
-  await db
-    .updateTable('ports')
-    .set({ ...change, revision_number: row.revision_number + 1, updated_at: now })
-    .where('id', '=', row.id)
-    .execute();
+  const columns = Object.keys(change).filter((k) => change[k as keyof typeof change] !== undefined);
+  await portUpdate.execute(db, columns.join(','), {
+    ...change,
+    portId: row.id,
+    nextRevision: row.revision_number + 1,
+    now,
+  });
 }
+
+type PortUpdate = Updateable<PortTable> & { portId: string; nextRevision: number; now: string };
+
+/** Shaped by the columns the change sets. */
+const portUpdate = prepareShapes((db, p: PortUpdate, list: string) => {
+  const set = Object.fromEntries(
+    list
+      .split(',')
+      .filter((c) => c !== '')
+      .map((c) => [c, p[c as keyof PortUpdate]]),
+  );
+  return db
+    .updateTable('ports')
+    .set({ ...set, revision_number: p.nextRevision, updated_at: p.now })
+    .where('id', '=', p.portId);
+});
 
 export async function deletePortRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom('port_security_group_bindings').where('port_id', '=', id).execute();

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/schema.js';
 import type { Db } from '../../db/db-handle.js';
+import { prepareQuery } from '../../db/prepared-query.js';
 
 export interface Provider {
   readonly uuid: string;
@@ -37,13 +38,13 @@ const toProvider = (r: Readonly<Row>): Provider => ({
 });
 
 export async function getProvider(db: Db, uuid: string): Promise<Provider | undefined> {
-  const r = await db
-    .selectFrom('resource_providers')
-    .select(columns)
-    .where('uuid', '=', uuid)
-    .executeTakeFirst();
+  const r = await providerByUuid.first(db, { uuid });
   return r && toProvider(r);
 }
+
+const providerByUuid = prepareQuery((db, p: { uuid: string }) =>
+  db.selectFrom('resource_providers').select(columns).where('uuid', '=', p.uuid),
+);
 
 export async function getProviders(db: Db, uuids: ReadonlyArray<string>): Promise<Provider[]> {
   if (uuids.length === 0) return [];
@@ -140,14 +141,17 @@ export async function setRoot(db: Db, uuids: ReadonlyArray<string>, rootUuid: st
  * `expected`. On PostgreSQL a concurrent writer blocks on the row and then sees 0 rows.
  */
 export async function casGeneration(db: Db, uuid: string, expected: number, now: string): Promise<boolean> {
-  const r = await db
-    .updateTable('resource_providers')
-    .set((eb) => ({ generation: eb('generation', '+', 1), updated_at: now }))
-    .where('uuid', '=', uuid)
-    .where('generation', '=', expected)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  const r = await bumpGeneration.execute(db, { uuid, expected, now });
+  return Number(r.numAffectedRows) === 1;
 }
+
+const bumpGeneration = prepareQuery((db, p: { uuid: string; expected: number; now: string }) =>
+  db
+    .updateTable('resource_providers')
+    .set((eb) => ({ generation: eb('generation', '+', 1), updated_at: p.now }))
+    .where('uuid', '=', p.uuid)
+    .where('generation', '=', p.expected),
+);
 
 export async function countChildren(db: Db, uuid: string): Promise<number> {
   const r = await db
