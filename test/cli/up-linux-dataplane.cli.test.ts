@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cloudHostNames } from '../../src/agent/dataplane/linux/cloud-host-names.js';
 import { startCliCloud } from '../support/cli-cloud.js';
 import { kernelDataplaneSkipReason } from '../support/kernel-dataplane.js';
 import { type OpenStackCli, openstackCliAvailable } from '../support/openstack-cli.js';
@@ -17,26 +18,32 @@ const namespaces = () =>
     .filter((n) => n !== '');
 
 // `strata up` as root with a real driver picks the Linux dataplane by itself (`auto`): the
-// private network, router1 and a container get real namespaces, DHCP and routing. Host-wide
-// names (qrouter-, qdhcp-, strata-external) are used, so this runs alone, as tests do here.
+// private network, router1 and a container get real namespaces, DHCP and routing. Its data
+// dir is not the default, so its namespaces carry the cloud's prefix (cloud-host-names.ts).
 describe.skipIf(skip)(`strata up's default dataplane as root (${skip ?? 'linux'})`, () => {
   let strata: StrataProcess;
   let cli: OpenStackCli;
   let routerId = '';
   let networkId = '';
+  let prefix = '';
   const ports = async () => cli.json<Array<Record<string, unknown>>>('admin', ['port', 'list', '--long']);
 
   beforeAll(async () => {
     ({ strata, cli } = await startCliCloud({
       env: { STRATA_DATAPLANE: 'auto', STRATA_COMPUTE_DRIVER: 'runc' },
     }));
+    prefix = cloudHostNames(strata.dataDir).namePrefix;
+    expect(prefix).not.toBe('');
     routerId = String((await cli.json('admin', ['router', 'show', 'router1']))['id']);
     networkId = String((await cli.json('admin', ['network', 'show', 'private']))['id']);
   }, 300_000);
   afterAll(async () => {
     // On failure, what the cloud did not take down itself (names of this cloud only).
     for (const ns of namespaces())
-      if (ns.startsWith(`qrouter-${routerId}`) || ns.startsWith(`qdhcp-${networkId.slice(0, 8)}`))
+      if (
+        ns.startsWith(`${prefix}qrouter-${routerId}`) ||
+        ns.startsWith(`${prefix}qdhcp-${networkId.slice(0, 8)}`)
+      )
         execFileSync('ip', ['netns', 'del', ns]);
     if (strata) {
       await strata.stop();
@@ -58,10 +65,11 @@ describe.skipIf(skip)(`strata up's default dataplane as root (${skip ?? 'linux'}
       if (i === 99) throw new Error(`ports never ACTIVE: ${JSON.stringify(await ports())}`);
       await new Promise((r) => setTimeout(r, 300));
     }
-    const dhcp = namespaces().find((n) => n.startsWith(`qdhcp-${networkId.slice(0, 8)}`));
+    const dhcp = namespaces().find((n) => n.startsWith(`${prefix}qdhcp-${networkId.slice(0, 8)}`));
     expect(dhcp).toBeDefined();
     execFileSync('ip', ['netns', 'exec', dhcp!, '/bin/busybox', 'ping', '-c', '1', '-W', '5', address]);
-    expect(namespaces()).toContain(`qrouter-${routerId}`);
+    expect(namespaces()).toContain(`${prefix}qrouter-${routerId}`);
+    expect(namespaces()).toContain(`${prefix}strata-external`);
   }, 300_000);
 
   it('takes the namespaces down when the server, router and network go', async () => {
@@ -73,9 +81,9 @@ describe.skipIf(skip)(`strata up's default dataplane as root (${skip ?? 'linux'}
     const ours = () =>
       namespaces().filter(
         (n) =>
-          n.startsWith(`qrouter-${routerId}`) ||
-          n.startsWith(`qdhcp-${networkId.slice(0, 8)}`) ||
-          n === 'strata-external',
+          n.startsWith(`${prefix}qrouter-${routerId}`) ||
+          n.startsWith(`${prefix}qdhcp-${networkId.slice(0, 8)}`) ||
+          n === `${prefix}strata-external`,
       );
     for (let i = 0; i < 100 && ours().length > 0; i++) await new Promise((r) => setTimeout(r, 300));
     expect(ours()).toEqual([]);

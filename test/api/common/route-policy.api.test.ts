@@ -23,6 +23,8 @@ const selfChecking: Readonly<Record<string, string>> = {
   'POST /volume/v3/:project_id/types/:type_id/action': 'one rule per action, checked in the handler',
   'POST /volume/v3/:project_id/volumes/:volume_id/action': 'one rule per action, checked in the handler',
   'POST /volume/v3/:project_id/backups/:backup_id/action': 'one rule per action, checked in the handler',
+  'POST /volume/v3/:project_id/snapshots/:snapshot_id/action': 'one rule per action, checked in the handler',
+  'GET /volume/v3/:project_id/resource_filters': 'Cinder checks no rule beyond a token (3.33)',
   'GET /compute/v2.1/images': "Nova's images proxy has no rule; the image service's visibility decides",
   'GET /compute/v2.1/images/detail': 'as above',
   'GET /compute/v2.1/images/:image_id': 'as above',
