@@ -61,7 +61,7 @@ for (const dialect of testDialects()) {
         'security-group',
         'security-groups-normalized-cidr',
         'security-groups-remote-address-group',
-      'security-groups-shared-filtering',
+        'security-groups-shared-filtering',
         'sorting',
         'standard-attr-description',
         'standard-attr-revisions',
