@@ -1,3 +1,4 @@
+import { exactJsonResponse } from '../../common/http/exact-json.js';
 import { route } from '../../common/http/route-spec.js';
 import { parseJson } from '../../db/row-codec.js';
 import type { Db } from '../../db/db-handle.js';
@@ -12,14 +13,17 @@ import {
   ipAvailabilityShowResponse,
 } from './ip-availability-response-schemas.js';
 
-/** Addresses in a subnet's allocation pools (Neutron's total_ips counts the pools, not the CIDR). */
-function poolSize(poolsJson: string): number {
+/**
+ * Addresses in a subnet's allocation pools (Neutron's total_ips counts the pools, not the
+ * CIDR): a bigint, since an IPv6 pool holds more than a JavaScript number counts exactly.
+ */
+function poolSize(poolsJson: string): bigint {
   let total = 0n;
   for (const p of parseJson<Array<{ start: string; end: string }>>(poolsJson, [])) {
     const [start, end] = [parseIp(p.start), parseIp(p.end)];
     if (start !== undefined && end !== undefined) total += end.value - start.value + 1n;
   }
-  return Number(total);
+  return total;
 }
 
 /** Each network's availability: its subnets' pool sizes and allocated addresses, summed. */
@@ -53,7 +57,7 @@ async function availabilityOf(db: Db, networks: ReadonlyArray<NetworkRow>) {
       network_name: n.name,
       tenant_id: n.project_id,
       project_id: n.project_id,
-      total_ips: mine.reduce((t, s) => t + s.total_ips, 0),
+      total_ips: mine.reduce((t, s) => t + s.total_ips, 0n),
       used_ips: mine.reduce((t, s) => t + s.used_ips, 0),
       subnet_ip_availability: mine,
     };
@@ -85,10 +89,10 @@ export const ipAvailabilityRoutes = [
         },
         markerMissing: () => networkNotFound(q.marker ?? ''),
       });
-      return {
+      return exactJsonResponse({
         network_ip_availabilities: items.map((r) => pickFields(r, q.fields)),
         ...(links.length > 0 && { network_ip_availabilities_links: links }),
-      };
+      });
     },
   }),
   route<NetworkDeps>({
@@ -104,7 +108,9 @@ export const ipAvailabilityRoutes = [
       const row = await getNetworkRow(deps.store.db, id);
       if (row === undefined) throw networkNotFound(id);
       const [availability] = await availabilityOf(deps.store.db, [row]);
-      return { network_ip_availability: pickFields(availability!, parseListQuery(ctx.query).fields) };
+      return exactJsonResponse({
+        network_ip_availability: pickFields(availability!, parseListQuery(ctx.query).fields),
+      });
     },
   }),
 ];

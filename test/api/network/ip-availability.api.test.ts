@@ -67,6 +67,27 @@ for (const dialect of testDialects()) {
         p.admin,
       );
       expect(v6.json().network_ip_availabilities).toEqual([]);
+      // A /64's pool holds 2^64 - 2 addresses: written exactly, as Neutron does, not rounded.
+      const v6net = await api().create(p.member, 'network', { name: 'counted-v6' });
+      await api().create(p.member, 'subnet', {
+        network_id: v6net['id'],
+        cidr: 'fd00:100::/64',
+        ip_version: 6,
+        enable_dhcp: false,
+      });
+      const exact = await api().call('GET', `/network-ip-availabilities/${v6net['id']}`, p.admin);
+      expect(exact.statusCode, exact.body).toBe(200);
+      expect(exact.headers['content-type']).toMatch(/^application\/json/);
+      expect(exact.body.match(/"total_ips":\d+/g)).toEqual([
+        '"total_ips":18446744073709551614',
+        '"total_ips":18446744073709551614',
+      ]);
+      const listed = await api().call(
+        'GET',
+        '/network-ip-availabilities?network_name=counted-v6&sort_key=total_ips',
+        p.admin,
+      );
+      expect(listed.body).toContain('"total_ips":18446744073709551614');
       expect((await api().call('GET', '/network-ip-availabilities', p.member)).statusCode).toBe(403);
       const missing = await api().call(
         'GET',
