@@ -1,12 +1,10 @@
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nextServiceNumber } from '../../compute/hosts/host-store.js';
-import type { StrataDb } from '../database.js';
-import { openDatabase } from '../database.js';
 import type { Database } from '../schema.js';
-import type { TestDatabase } from '../testing/dialects.js';
-import { createTestDatabase, testDialects } from '../testing/dialects.js';
+import { testDialects } from '../testing/dialects.js';
 import { computeHostNumbersMigration } from './0015-compute-host-numbers.js';
+import { useTestStore } from '../testing/test-store.js';
 
 const host = (hostname: string, createdAt: string) => ({
   id: crypto.randomUUID(),
@@ -33,19 +31,10 @@ const numbers = async (db: Kysely<Database>) =>
 
 for (const dialect of testDialects()) {
   describe(`${dialect}: 0015-compute-host-numbers`, () => {
-    let test: TestDatabase;
-    let store: StrataDb;
-    beforeAll(async () => {
-      test = await createTestDatabase(dialect);
-      store = await openDatabase(test.url);
-    });
-    afterAll(async () => {
-      await store?.close();
-      await test?.drop();
-    });
+    const store = useTestStore(dialect);
 
     it('numbers new hosts one past the highest, never reusing a number while it is held', async () => {
-      const db = store.db;
+      const db = store().db;
       for (const [name, at] of [
         ['h-b', '2026-01-02T00:00:00.000Z'],
         ['h-a', '2026-01-03T00:00:00.000Z'],
@@ -63,7 +52,7 @@ for (const dialect of testDialects()) {
     });
 
     it('numbers the hosts a cloud already had in the order they registered', async () => {
-      const db = store.db;
+      const db = store().db;
       await db.schema.dropIndex('compute_hosts_service_number').execute();
       await db.schema.alterTable('compute_hosts').dropColumn('service_number').execute();
       await computeHostNumbersMigration.up(db as unknown as Kysely<unknown>);

@@ -1,10 +1,8 @@
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StrataDb } from '../database.js';
-import { openDatabase } from '../database.js';
-import type { TestDatabase } from '../testing/dialects.js';
-import { createTestDatabase, testDialects } from '../testing/dialects.js';
+import { describe, expect, it } from 'vitest';
+import { testDialects } from '../testing/dialects.js';
 import { networkRbacMigration } from './0017-network-rbac.js';
+import { useTestStore } from '../testing/test-store.js';
 
 const network = (id: string, shared: 0 | 1, external: 0 | 1) => ({
   id,
@@ -28,19 +26,10 @@ const network = (id: string, shared: 0 | 1, external: 0 | 1) => ({
 
 for (const dialect of testDialects()) {
   describe(`${dialect}: 0017-network-rbac`, () => {
-    let test: TestDatabase;
-    let store: StrataDb;
-    beforeAll(async () => {
-      test = await createTestDatabase(dialect);
-      store = await openDatabase(test.url);
-    });
-    afterAll(async () => {
-      await store?.close();
-      await test?.drop();
-    });
+    const store = useTestStore(dialect);
 
     it("gives a cloud's shared and external networks their wildcard policies", async () => {
-      const db = store.db;
+      const db = store().db;
       const ids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
       const plain = '33333333-3333-4333-8333-333333333333';
       await db

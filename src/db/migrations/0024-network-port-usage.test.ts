@@ -1,9 +1,7 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StrataDb } from '../database.js';
-import { openDatabase } from '../database.js';
-import type { TestDatabase } from '../testing/dialects.js';
-import { createTestDatabase, testDialects } from '../testing/dialects.js';
+import { describe, expect, it } from 'vitest';
+import { testDialects } from '../testing/dialects.js';
+import { useTestStore } from '../testing/test-store.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const netId = '11111111-1111-4111-8111-111111111111';
@@ -56,28 +54,19 @@ const port = (n: number, projectId: string) => ({
 
 for (const dialect of testDialects()) {
   describe(`${dialect}: 0024-network-port-usage`, () => {
-    let test: TestDatabase;
-    let store: StrataDb;
-    beforeAll(async () => {
-      test = await createTestDatabase(dialect);
-      store = await openDatabase(test.url);
-    });
-    afterAll(async () => {
-      await store?.close();
-      await test?.drop();
-    });
+    const store = useTestStore(dialect);
 
     const usage = async () =>
       Object.fromEntries(
-        (await store.db.selectFrom('network_port_usage').select(['project_id', 'ports']).execute()).map(
+        (await store().db.selectFrom('network_port_usage').select(['project_id', 'ports']).execute()).map(
           (r) => [r.project_id, Number(r.ports)],
         ),
       );
     const counted = async () =>
       Object.fromEntries(
         (
-          await store.db
-            .selectFrom('ports')
+          await store()
+            .db.selectFrom('ports')
             .select(['project_id', (eb) => eb.fn.countAll().as('n')])
             .groupBy('project_id')
             .execute()
@@ -85,7 +74,7 @@ for (const dialect of testDialects()) {
       );
 
     it('keeps each project port count equal to a count over ports through inserts, moves and deletes', async () => {
-      const db = store.db;
+      const db = store().db;
       await db.insertInto('networks').values(network).execute();
       await db
         .insertInto('ports')
@@ -110,7 +99,7 @@ for (const dialect of testDialects()) {
           : sql<{
               name: string;
             }>`SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'network_ip_allocations_network'`;
-      expect((await q.execute(store.db)).rows).toEqual([{ name: 'network_ip_allocations_network' }]);
+      expect((await q.execute(store().db)).rows).toEqual([{ name: 'network_ip_allocations_network' }]);
     });
   });
 }

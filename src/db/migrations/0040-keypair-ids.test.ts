@@ -1,11 +1,9 @@
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deleteKeypair, getKeypair, insertKeypair } from '../../compute/keypairs/keypair-store.js';
-import type { StrataDb } from '../database.js';
-import { openDatabase } from '../database.js';
-import type { TestDatabase } from '../testing/dialects.js';
-import { createTestDatabase, testDialects } from '../testing/dialects.js';
+import { testDialects } from '../testing/dialects.js';
 import { keypairIdsMigration } from './0040-keypair-ids.js';
+import { useTestStore } from '../testing/test-store.js';
 
 const pair = (userId: string, name: string, createdAt: string) => ({
   userId,
@@ -33,19 +31,10 @@ async function recreateUnnumbered(db: Kysely<unknown>): Promise<void> {
 
 for (const dialect of testDialects()) {
   describe(`${dialect}: 0040-keypair-ids`, () => {
-    let test: TestDatabase;
-    let store: StrataDb;
-    beforeAll(async () => {
-      test = await createTestDatabase(dialect);
-      store = await openDatabase(test.url);
-    });
-    afterAll(async () => {
-      await store?.close();
-      await test?.drop();
-    });
+    const store = useTestStore(dialect);
 
     it('assigns each new key pair the next integer id, never reusing a deleted one', async () => {
-      const db = store.db;
+      const db = store().db;
       const a = await insertKeypair(db, pair('u1', 'a', '2026-01-01T00:00:00.000Z'));
       const b = await insertKeypair(db, pair('u2', 'a', '2026-01-01T00:00:00.000Z'));
       expect(b.id).toBe(a.id + 1);
@@ -56,13 +45,13 @@ for (const dialect of testDialects()) {
     });
 
     it('still refuses a second pair of one name for one user', async () => {
-      await expect(insertKeypair(store.db, pair('u1', 'a', '2026-01-03T00:00:00.000Z'))).rejects.toSatisfy(
-        (e) => store.traits.isUniqueViolation(e),
+      await expect(insertKeypair(store().db, pair('u1', 'a', '2026-01-03T00:00:00.000Z'))).rejects.toSatisfy(
+        (e) => store().traits.isUniqueViolation(e),
       );
     });
 
     it('numbers the pairs a cloud already had in the order they were created, then counts on', async () => {
-      const db = store.db as unknown as Kysely<unknown>;
+      const db = store().db as unknown as Kysely<unknown>;
       await recreateUnnumbered(db);
       const rows = [
         pair('u1', 'late', '2026-02-03T00:00:00.000Z'),
@@ -78,13 +67,13 @@ for (const dialect of testDialects()) {
       }));
       await (db as Kysely<{ keypairs: (typeof rows)[number] }>).insertInto('keypairs').values(rows).execute();
       await keypairIdsMigration.up(db);
-      const ids = await store.db.selectFrom('keypairs').select(['name', 'id']).orderBy('id').execute();
+      const ids = await store().db.selectFrom('keypairs').select(['name', 'id']).orderBy('id').execute();
       expect(ids).toEqual([
         { name: 'early', id: 1 },
         { name: 'middle', id: 2 },
         { name: 'late', id: 3 },
       ]);
-      const next = await insertKeypair(store.db, pair('u3', 'new', '2026-02-04T00:00:00.000Z'));
+      const next = await insertKeypair(store().db, pair('u3', 'new', '2026-02-04T00:00:00.000Z'));
       expect(next.id).toBe(4);
     });
   });

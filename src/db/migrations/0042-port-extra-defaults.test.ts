@@ -1,10 +1,8 @@
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StrataDb } from '../database.js';
-import { openDatabase } from '../database.js';
-import type { TestDatabase } from '../testing/dialects.js';
-import { createTestDatabase, testDialects } from '../testing/dialects.js';
+import { describe, expect, it } from 'vitest';
+import { testDialects } from '../testing/dialects.js';
 import { portExtraDefaultsMigration } from './0042-port-extra-defaults.js';
+import { useTestStore } from '../testing/test-store.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const netId = '22222222-2222-4222-8222-222222222222';
@@ -58,19 +56,10 @@ const port = (n: number, pairs: unknown[], options: unknown[]) => ({
 
 for (const dialect of testDialects()) {
   describe(`${dialect}: 0042-port-extra-defaults`, () => {
-    let test: TestDatabase;
-    let store: StrataDb;
-    beforeAll(async () => {
-      test = await createTestDatabase(dialect);
-      store = await openDatabase(test.url);
-    });
-    afterAll(async () => {
-      await store?.close();
-      await test?.drop();
-    });
+    const store = useTestStore(dialect);
 
     it("gives old address pairs the port's MAC and old DHCP options IPv4, leaving complete rows alone", async () => {
-      await store.db.insertInto('networks').values(network).execute();
+      await store().db.insertInto('networks').values(network).execute();
       const old = port(
         1,
         [{ ip_address: '10.0.0.9' }, { ip_address: '10.0.0.10', mac_address: 'fa:16:3e:aa:bb:cc' }],
@@ -85,10 +74,10 @@ for (const dialect of testDialects()) {
         [{ opt_name: 'mtu', opt_value: '1400', ip_version: 4 }],
       );
       const bare = port(3, [], []);
-      await store.db.insertInto('ports').values([old, complete, bare]).execute();
-      await portExtraDefaultsMigration.up(store.db as unknown as Kysely<unknown>);
-      const rows = await store.db
-        .selectFrom('ports')
+      await store().db.insertInto('ports').values([old, complete, bare]).execute();
+      await portExtraDefaultsMigration.up(store().db as unknown as Kysely<unknown>);
+      const rows = await store()
+        .db.selectFrom('ports')
         .select(['id', 'allowed_address_pairs', 'extra_dhcp_opts', 'revision_number'])
         .orderBy('id')
         .execute();
@@ -112,9 +101,9 @@ for (const dialect of testDialects()) {
       // A data fix, not an API update: revisions stay as they were.
       expect(rows.map((r) => r.revision_number)).toEqual([1, 1, 1]);
       // Running it again changes nothing.
-      await portExtraDefaultsMigration.up(store.db as unknown as Kysely<unknown>);
-      const again = await store.db
-        .selectFrom('ports')
+      await portExtraDefaultsMigration.up(store().db as unknown as Kysely<unknown>);
+      const again = await store()
+        .db.selectFrom('ports')
         .select(['allowed_address_pairs'])
         .orderBy('id')
         .execute();

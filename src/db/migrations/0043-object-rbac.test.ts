@@ -1,11 +1,9 @@
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sharedWith } from '../../network/rbac/object-rbac-store.js';
-import type { StrataDb } from '../database.js';
-import { openDatabase } from '../database.js';
-import type { TestDatabase } from '../testing/dialects.js';
-import { createTestDatabase, testDialects } from '../testing/dialects.js';
+import { testDialects } from '../testing/dialects.js';
 import { objectRbacMigration } from './0043-object-rbac.js';
+import { useTestStore } from '../testing/test-store.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -41,33 +39,24 @@ const pool = (n: number, shared: 0 | 1) => ({
 
 for (const dialect of testDialects()) {
   describe(`${dialect}: 0043-object-rbac`, () => {
-    let test: TestDatabase;
-    let store: StrataDb;
-    beforeAll(async () => {
-      test = await createTestDatabase(dialect);
-      store = await openDatabase(test.url);
-    });
-    afterAll(async () => {
-      await store?.close();
-      await test?.drop();
-    });
+    const store = useTestStore(dialect);
 
     it('gives each shared address scope and subnet pool, and only those, a wildcard policy from its owner', async () => {
       // The rows as they stood before 0043: `shared` a flag of its own, no policy table.
-      await store.db.schema.dropTable('object_rbac_policies').execute();
-      await store.db
-        .insertInto('address_scopes')
+      await store().db.schema.dropTable('object_rbac_policies').execute();
+      await store()
+        .db.insertInto('address_scopes')
         .values([scope(1, 1), scope(2, 0)])
         .execute();
-      await store.db
-        .insertInto('subnetpools')
+      await store()
+        .db.insertInto('subnetpools')
         .values([pool(3, 1), pool(4, 0), pool(5, 1)])
         .execute();
 
-      await objectRbacMigration.up(store.db as unknown as Kysely<unknown>);
+      await objectRbacMigration.up(store().db as unknown as Kysely<unknown>);
 
-      const rows = await store.db
-        .selectFrom('object_rbac_policies')
+      const rows = await store()
+        .db.selectFrom('object_rbac_policies')
         .selectAll()
         .orderBy('object_id')
         .execute();
@@ -85,15 +74,15 @@ for (const dialect of testDialects()) {
       expect(rows[0]!.id).toBe('00000000-0000-4000-c000-000000000001');
 
       // What the API reads: shared with any project, and the unsharing ones with none.
-      expect(await sharedWith(store.db, id(1), 'anyone')).toBe(true);
-      expect(await sharedWith(store.db, id(5), undefined)).toBe(true);
-      expect(await sharedWith(store.db, id(2), 'anyone')).toBe(false);
-      expect(await sharedWith(store.db, id(4), 'anyone')).toBe(false);
+      expect(await sharedWith(store().db, id(1), 'anyone')).toBe(true);
+      expect(await sharedWith(store().db, id(5), undefined)).toBe(true);
+      expect(await sharedWith(store().db, id(2), 'anyone')).toBe(false);
+      expect(await sharedWith(store().db, id(4), 'anyone')).toBe(false);
 
       // The unique key a duplicate policy trips (DuplicateRbacPolicy).
       await expect(
-        store.db
-          .insertInto('object_rbac_policies')
+        store()
+          .db.insertInto('object_rbac_policies')
           .values({ ...rows[1]!, id: id(9) })
           .execute(),
       ).rejects.toThrow();

@@ -1,10 +1,8 @@
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StrataDb } from '../database.js';
-import { openDatabase } from '../database.js';
-import type { TestDatabase } from '../testing/dialects.js';
-import { createTestDatabase, testDialects } from '../testing/dialects.js';
+import { describe, expect, it } from 'vitest';
+import { testDialects } from '../testing/dialects.js';
 import { accessRulesMigration } from './0049-access-rules.js';
+import { useTestStore } from '../testing/test-store.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const ips = { id: 'r1', service: 'compute', method: 'GET', path: '/v2.1/servers/*/ips' };
@@ -26,24 +24,15 @@ const credential = (id: string, rules: unknown[]) => ({
 
 for (const dialect of testDialects()) {
   describe(`${dialect}: 0049-access-rules`, () => {
-    let test: TestDatabase;
-    let store: StrataDb;
-    beforeAll(async () => {
-      test = await createTestDatabase(dialect);
-      store = await openDatabase(test.url);
-    });
-    afterAll(async () => {
-      await store?.close();
-      await test?.drop();
-    });
+    const store = useTestStore(dialect);
 
     it("fills the user's rules from the credentials that hold them, each rule once", async () => {
-      await store.db
-        .insertInto('domains')
+      await store()
+        .db.insertInto('domains')
         .values({ id: 'd1', name: 'd1', description: '', enabled: 1, extra: '{}', created_at: at })
         .execute();
-      await store.db
-        .insertInto('users')
+      await store()
+        .db.insertInto('users')
         .values({
           id: 'u1',
           name: 'u1',
@@ -59,14 +48,14 @@ for (const dialect of testDialects()) {
           failed_auth_at: null,
         })
         .execute();
-      await store.db
-        .insertInto('application_credentials')
+      await store()
+        .db.insertInto('application_credentials')
         .values([credential('c1', [ips]), credential('c2', [ips, images]), credential('c3', [])])
         .execute();
       // As before 0049: the table is not there yet.
-      await store.db.schema.dropTable('access_rules').execute();
-      await accessRulesMigration.up(store.db as unknown as Kysely<unknown>);
-      const rows = await store.db.selectFrom('access_rules').selectAll().orderBy('id').execute();
+      await store().db.schema.dropTable('access_rules').execute();
+      await accessRulesMigration.up(store().db as unknown as Kysely<unknown>);
+      const rows = await store().db.selectFrom('access_rules').selectAll().orderBy('id').execute();
       expect(rows).toEqual([
         { ...ips, user_id: 'u1' },
         { ...images, user_id: 'u1' },
