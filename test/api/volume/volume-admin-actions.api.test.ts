@@ -7,6 +7,7 @@ import type { TestCloud } from '../../support/test-cloud.js';
 import { startTestCloud } from '../../support/test-cloud.js';
 import type { Personas } from '../compute/compute-api-fixtures.js';
 import { createPersonas } from '../compute/compute-api-fixtures.js';
+import { volumeRequester } from './volume-fixtures.js';
 
 type Json = Record<string, unknown>;
 const skip = hasCommand('qemu-img') ? false : 'qemu-img is not installed';
@@ -15,20 +16,10 @@ for (const dialect of testDialects()) {
   describe.skipIf(skip)(`${dialect}: block storage v3 admin, flag and image-metadata actions`, () => {
     let t: TestCloud;
     let p: Personas;
-    const vol = (
-      method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-      path: string,
-      opts: { token?: string; version?: string; payload?: object } = {},
-    ) =>
-      t.request({
-        method,
-        url: `/volume/v3/${p.projectId}${path}`,
-        headers: {
-          'x-auth-token': opts.token ?? p.member,
-          'openstack-api-version': `volume ${opts.version ?? '3.60'}`,
-        },
-        ...(opts.payload !== undefined && { payload: opts.payload }),
-      });
+    const vol = volumeRequester(
+      () => t,
+      () => p,
+    );
     const action = (id: string, payload: object, token = p.member) =>
       vol('POST', `/volumes/${id}/action`, { payload, token });
     const show = async (id: string) =>
